@@ -1,0 +1,131 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SecureChat.Engine.Crypto;
+
+/// <summary>
+/// SecureChat's key schedule (PROTOCOL.md, "Key schedule"). Stateless and thread-safe.
+/// <list type="bullet">
+/// <item>master = PBKDF2-HMAC-SHA256(P = Z || UTF-8(passphrase), S = transcript hash, c = iterations, dkLen = 32)
+/// (RFC 8018 section 5.2). Z has the fixed length of p, so the concatenation is unambiguous.</item>
+/// <item>every sub-key = HKDF-Expand-SHA256(PRK = master, info = "SecureChat v1 " + label, L) (RFC 5869 section 2.3);
+/// the master is already a uniformly random 32-byte key, so no Extract step is needed.</item>
+/// <item>after a rekey: master' = HKDF-Extract-SHA256(salt = chain key of the old keys, IKM = Z' || rekey transcript hash).</item>
+/// </list>
+/// </summary>
+internal static class KeySchedule
+{
+    public const int MasterKeySize = 32;
+    public const int FingerprintSize = 16;
+    public const int SasSize = 4;
+    public const int SasModulus = 1_000_000;
+
+    /// <summary>The label prefix of every HKDF info string; the version is part of it so versions never share keys.</summary>
+    public const string LabelPrefix = "SecureChat v1 ";
+
+    public static readonly byte[] ClientToServerEncryptionLabel = Label("c2s encryption");
+    public static readonly byte[] ClientToServerMacLabel = Label("c2s mac");
+    public static readonly byte[] ServerToClientEncryptionLabel = Label("s2c encryption");
+    public static readonly byte[] ServerToClientMacLabel = Label("s2c mac");
+    public static readonly byte[] ClientFinishedLabel = Label("client finished");
+    public static readonly byte[] ServerFinishedLabel = Label("server finished");
+    public static readonly byte[] FingerprintLabel = Label("fingerprint");
+    public static readonly byte[] SasLabel = Label("sas");
+    public static readonly byte[] ChainLabel = Label("rekey chain");
+
+    /// <summary>Runs PBKDF2 over the shared secret and optional passphrase, salted with the transcript hash.</summary>
+    public static byte[] DeriveMaster(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> passphraseUtf8, ReadOnlySpan<byte> transcriptHash, int iterations)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        byte[] password = new byte[sharedSecret.Length + passphraseUtf8.Length];
+        try
+        {
+            sharedSecret.CopyTo(password);
+            passphraseUtf8.CopyTo(password.AsSpan(sharedSecret.Length));
+            return Rfc2898DeriveBytes.Pbkdf2(password, transcriptHash, iterations, HashAlgorithmName.SHA256, MasterKeySize);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(password);
+        }
+    }
+
+    /// <summary>The master key of the next epoch: HKDF-Extract(salt = old chain key, IKM = Z' || rekey transcript hash).</summary>
+    public static byte[] DeriveRekeyMaster(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> rekeyTranscriptHash)
+    {
+        byte[] ikm = new byte[sharedSecret.Length + rekeyTranscriptHash.Length];
+        try
+        {
+            sharedSecret.CopyTo(ikm);
+            rekeyTranscriptHash.CopyTo(ikm.AsSpan(sharedSecret.Length));
+            byte[] master = new byte[MasterKeySize];
+            HKDF.Extract(HashAlgorithmName.SHA256, ikm, chainKey, master);
+            return master;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ikm);
+        }
+    }
+
+    /// <summary>Expands a master key into every sub-key. The caller keeps ownership of <paramref name="master"/>.</summary>
+    public static SessionKeys DeriveSessionKeys(ReadOnlySpan<byte> master)
+    {
+        byte[] fingerprint = Expand(master, FingerprintLabel, FingerprintSize);
+        byte[] sas = Expand(master, SasLabel, SasSize);
+        try
+        {
+            return new SessionKeys(
+                clientToServerEncryption: Expand(master, ClientToServerEncryptionLabel, 32),
+                clientToServerMac: Expand(master, ClientToServerMacLabel, 32),
+                serverToClientEncryption: Expand(master, ServerToClientEncryptionLabel, 32),
+                serverToClientMac: Expand(master, ServerToClientMacLabel, 32),
+                clientFinished: Expand(master, ClientFinishedLabel, 32),
+                serverFinished: Expand(master, ServerFinishedLabel, 32),
+                chain: Expand(master, ChainLabel, 32),
+                fingerprint: FormatFingerprint(fingerprint),
+                sas: FormatSas(sas));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fingerprint);
+            CryptographicOperations.ZeroMemory(sas);
+        }
+    }
+
+    /// <summary>16 bytes as 8 groups of 4 upper-case hex digits: "1A2B 3C4D ...".</summary>
+    public static string FormatFingerprint(ReadOnlySpan<byte> fingerprint)
+    {
+        string hex = Convert.ToHexString(fingerprint);
+        var text = new StringBuilder(hex.Length + hex.Length / 4);
+        for (int i = 0; i < hex.Length; i += 4)
+        {
+            if (i > 0)
+            {
+                text.Append(' ');
+            }
+
+            text.Append(hex, i, 4);
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>4 bytes read as a big-endian unsigned integer, modulo 10^6, as "123 456".</summary>
+    public static string FormatSas(ReadOnlySpan<byte> sas)
+    {
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(sas) % SasModulus;
+        string digits = value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return string.Concat(digits.AsSpan(0, 3), " ", digits.AsSpan(3));
+    }
+
+    private static byte[] Expand(ReadOnlySpan<byte> master, byte[] label, int length)
+    {
+        byte[] output = new byte[length];
+        HKDF.Expand(HashAlgorithmName.SHA256, master, output, label);
+        return output;
+    }
+
+    private static byte[] Label(string name) => Encoding.ASCII.GetBytes(LabelPrefix + name);
+}

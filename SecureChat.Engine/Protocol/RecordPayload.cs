@@ -1,0 +1,120 @@
+using System.Text;
+
+namespace SecureChat.Engine.Protocol;
+
+/// <summary>
+/// Plaintext layouts inside records. Chat: u8 name length || name || text. Nick: name. Presence: u8 kind ||
+/// u8 length || name || u8 length || new name. Close: u8 code. RekeyFinish: empty. Names are 1-64 bytes of
+/// UTF-8 (a chat's sender name may be empty), text is UTF-8; invalid UTF-8 is a protocol error.
+/// </summary>
+internal static class RecordPayload
+{
+    public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public static int WriteChat(Span<byte> destination, string sender, string text)
+    {
+        int nameLength = WriteName(destination, sender, allowEmpty: true);
+        int textLength = StrictUtf8.GetBytes(text, destination[nameLength..]);
+        return nameLength + textLength;
+    }
+
+    public static int ChatSize(string sender, string text) => 1 + StrictUtf8.GetByteCount(sender) + StrictUtf8.GetByteCount(text);
+
+    public static bool TryParseChat(ReadOnlySpan<byte> plaintext, out string sender, out string text)
+    {
+        text = string.Empty;
+        if (!TryReadName(ref plaintext, allowEmpty: true, out sender))
+        {
+            return false;
+        }
+
+        return TryDecode(plaintext, out text);
+    }
+
+    public static int WriteNick(Span<byte> destination, string name) => StrictUtf8.GetBytes(name, destination);
+
+    public static bool TryParseNick(ReadOnlySpan<byte> plaintext, out string name)
+    {
+        name = string.Empty;
+        return plaintext.Length is >= 1 and <= WireFormat.NameMax && TryDecode(plaintext, out name);
+    }
+
+    public static int WritePresence(Span<byte> destination, PresenceKind kind, string name, string newName)
+    {
+        destination[0] = (byte)kind;
+        int offset = 1 + WriteName(destination[1..], name, allowEmpty: false);
+        return offset + WriteName(destination[offset..], newName, allowEmpty: true);
+    }
+
+    public static bool TryParsePresence(ReadOnlySpan<byte> plaintext, out PresenceKind kind, out string name, out string newName)
+    {
+        kind = default;
+        name = newName = string.Empty;
+        if (plaintext.Length < 1 || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Renamed)
+        {
+            return false;
+        }
+
+        kind = (PresenceKind)plaintext[0];
+        plaintext = plaintext[1..];
+        return TryReadName(ref plaintext, allowEmpty: false, out name)
+            && TryReadName(ref plaintext, allowEmpty: kind != PresenceKind.Renamed, out newName)
+            && plaintext.IsEmpty;
+    }
+
+    /// <summary>UTF-8 byte count of a name, or -1 when it is empty or longer than <see cref="WireFormat.NameMax"/>.</summary>
+    public static bool IsValidName(string name)
+    {
+        int count = StrictUtf8.GetByteCount(name);
+        return count is >= 1 and <= WireFormat.NameMax;
+    }
+
+    private static int WriteName(Span<byte> destination, string name, bool allowEmpty)
+    {
+        int length = StrictUtf8.GetBytes(name, destination[1..]);
+        if (length > WireFormat.NameMax || (length == 0 && !allowEmpty))
+        {
+            throw new ArgumentException("a name is 1 to 64 bytes of UTF-8", nameof(name));
+        }
+
+        destination[0] = (byte)length;
+        return 1 + length;
+    }
+
+    private static bool TryReadName(ref ReadOnlySpan<byte> plaintext, bool allowEmpty, out string name)
+    {
+        name = string.Empty;
+        if (plaintext.Length < 1)
+        {
+            return false;
+        }
+
+        int length = plaintext[0];
+        if (length > WireFormat.NameMax || (length == 0 && !allowEmpty) || plaintext.Length < 1 + length)
+        {
+            return false;
+        }
+
+        if (!TryDecode(plaintext.Slice(1, length), out name))
+        {
+            return false;
+        }
+
+        plaintext = plaintext[(1 + length)..];
+        return true;
+    }
+
+    private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
+    {
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            text = string.Empty;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace SecureChat.Engine.Session;
+
+/// <summary>Every way a session can fail. Each has one plain-English message (<see cref="SessionFailure"/>).</summary>
+public enum FailureReason
+{
+    ConnectionFailed,
+    ListenFailed,
+    ConnectionLost,
+    HandshakeTimeout,
+    ProtocolViolation,
+    FrameTooLarge,
+    UnsupportedVersion,
+    UnsupportedGroup,
+    IterationsRejected,
+    InvalidPublicKey,
+    CommitmentMismatch,
+    KeyConfirmationFailed,
+    AuthenticationFailed,
+    RefusedByPeer,
+    ServerBusy,
+    PeerTooSlow,
+    ServerShuttingDown,
+}

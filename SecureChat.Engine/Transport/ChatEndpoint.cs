@@ -1,0 +1,69 @@
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// What the app sees of either end, client or server: events about links and messages, and the operations a
+/// user has (send, rekey, rename, stop). Thread-safe.
+/// </summary>
+/// <remarks>
+/// Events are raised on network threads, in order for each link. Handlers must return quickly and must not
+/// block; a UI marshals them onto its own loop (Terminal.Gui: <c>IApplication.Invoke</c>).
+/// </remarks>
+public abstract class ChatEndpoint : IAsyncDisposable
+{
+    /// <summary>A link's handshake stage changed (Connecting, Connected, ExchangingKeys, DerivingKey, ...).</summary>
+    public event Action<PeerInfo>? StageChanged;
+
+    /// <summary>A link's keys are confirmed by both sides; the snapshot carries its fingerprint and SAS.</summary>
+    public event Action<PeerInfo>? Established;
+
+    /// <summary>A link finished a rekey; the snapshot carries the new fingerprint and SAS.</summary>
+    public event Action<PeerInfo>? Rekeyed;
+
+    public event Action<ChatMessage>? MessageReceived;
+
+    /// <summary>Someone joined, left or changed name.</summary>
+    public event Action<PresenceNotice>? PresenceChanged;
+
+    /// <summary>A link failed (the other links are unaffected).</summary>
+    public event Action<PeerInfo, SessionFailure>? Failed;
+
+    /// <summary>A link closed cleanly; the flag says whether the peer closed it.</summary>
+    public event Action<PeerInfo, bool>? Closed;
+
+    /// <summary>This side's display name.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Sends a chat message to every secure peer (a client has one: the server).</summary>
+    public abstract ValueTask SendAsync(string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Starts a rekey on every secure link; returns how many started.</summary>
+    public abstract int RequestRekey();
+
+    /// <summary>Changes this side's display name and tells the peers.</summary>
+    public abstract void ChangeName(string name);
+
+    /// <summary>Closes every link cleanly (peers see that we left) and waits for the sockets to close.</summary>
+    public abstract Task StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    private protected void OnStageChanged(PeerInfo peer) => StageChanged?.Invoke(peer);
+
+    private protected void OnEstablished(PeerInfo peer) => Established?.Invoke(peer);
+
+    private protected void OnRekeyed(PeerInfo peer) => Rekeyed?.Invoke(peer);
+
+    private protected void OnMessageReceived(ChatMessage message) => MessageReceived?.Invoke(message);
+
+    private protected void OnPresenceChanged(PresenceNotice notice) => PresenceChanged?.Invoke(notice);
+
+    private protected void OnFailed(PeerInfo peer, SessionFailure failure) => Failed?.Invoke(peer, failure);
+
+    private protected void OnClosed(PeerInfo peer, bool byPeer) => Closed?.Invoke(peer, byPeer);
+}

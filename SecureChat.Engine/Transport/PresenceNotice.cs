@@ -1,0 +1,9 @@
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// Someone joined, left or was renamed. On a server, <see cref="Peer"/> is that peer's link; on a client it is
+/// the link to the server (the notice came from the hub, or is about the server itself).
+/// </summary>
+public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewName, PeerInfo Peer);
