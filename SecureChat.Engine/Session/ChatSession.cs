@@ -523,7 +523,7 @@ internal sealed class ChatSession : IDisposable
     {
         if (!KeyShareMessage.TrySplit(body, _group!.ElementSize, out ReadOnlySpan<byte> nonce, out ReadOnlySpan<byte> clientPublic))
         {
-            Violation("bad Reveal");
+            RejectKeyShare(body, "bad Reveal");
             return;
         }
 
@@ -588,7 +588,7 @@ internal sealed class ChatSession : IDisposable
     {
         if (!KeyShareMessage.TrySplit(body, _group!.ElementSize, out _, out ReadOnlySpan<byte> serverPublic))
         {
-            Violation("bad KeyShare");
+            RejectKeyShare(body, "bad KeyShare");
             return;
         }
 
@@ -652,6 +652,19 @@ internal sealed class ChatSession : IDisposable
         _keyPair?.Dispose();
         _keyPair = null;
         SetStage(SessionStage.DerivingKey);
+    }
+
+    /// <summary>A nonce followed by a public value of the wrong length is a bad key; anything shorter is malformed.</summary>
+    private void RejectKeyShare(ReadOnlySpan<byte> body, string detail)
+    {
+        if (body.Length > WireFormat.NonceSize)
+        {
+            FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
+        }
+        else
+        {
+            Violation(detail);
+        }
     }
 
     private bool TryAgree(DhKeyPair own, ReadOnlySpan<byte> peerPublic, out byte[] secret)

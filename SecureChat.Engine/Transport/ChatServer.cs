@@ -178,6 +178,11 @@ public sealed class ChatServer : ChatEndpoint
     private void Accept(Socket socket)
     {
         int id = Interlocked.Increment(ref _nextId);
+        if (_handshaking.Count >= _options.MaxPendingHandshakes || _connections.Count >= _options.MaxPeers)
+        {
+            EvictIdleHandshake();
+        }
+
         bool busy = _handshaking.Count >= _options.MaxPendingHandshakes || _connections.Count >= _options.MaxPeers;
         var session = new ChatSession(SessionSettingsFactory.Create(_options, SessionRole.Server));
         var connection = new Connection(id, socket, session, _options, _derivationGate, OnSessionEvent) { Name = "Client" };
@@ -199,6 +204,24 @@ public sealed class ChatServer : ChatEndpoint
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// At the limit, makes room by dropping the oldest connection that has not yet sent a complete ClientHello.
+    /// An honest client sends its ClientHello at once, so only idle or trickling connections (slowloris) can be
+    /// dropped, and a flood of them cannot lock honest clients out.
+    /// </summary>
+    private void EvictIdleHandshake()
+    {
+        Connection? idle = _handshaking.Keys
+            .Order()
+            .Select(id => _connections.TryGetValue(id, out Connection? c) ? c : null)
+            .FirstOrDefault(c => c is not null && c.Stage == SessionStage.Connected);
+        if (idle is not null)
+        {
+            _handshaking.TryRemove(idle.Id, out _);
+            idle.Fail(FailureReason.ServerBusy);
+        }
     }
 
     private void OnSessionEvent(Connection connection, SessionEvent e)
