@@ -1,0 +1,46 @@
+using System.Net;
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>How stages and addresses read on the screen and in headless output. Thread-safe (pure).</summary>
+internal static class StageWords
+{
+    public static string Describe(SessionStage stage) => stage switch
+    {
+        SessionStage.Connecting => "connecting",
+        SessionStage.Connected => "connected",
+        SessionStage.ExchangingKeys => "exchanging keys",
+        SessionStage.DerivingKey => "deriving key",
+        SessionStage.Confirming => "confirming keys",
+        SessionStage.Secure => "secure",
+        SessionStage.Rekeying => "rekeying",
+        SessionStage.Closed => "disconnected",
+        SessionStage.Failed => "failed",
+        _ => stage.ToString(),
+    };
+
+    /// <summary>True while a link is still in its handshake (not yet secure, not ended).</summary>
+    public static bool IsHandshaking(SessionStage stage) => stage is SessionStage.Connecting or SessionStage.Connected
+        or SessionStage.ExchangingKeys or SessionStage.DerivingKey or SessionStage.Confirming;
+
+    public static bool IsSecure(SessionStage stage) => stage is SessionStage.Secure or SessionStage.Rekeying;
+
+    /// <summary>"127.0.0.1:54321" (IPv4-mapped addresses shown as IPv4).</summary>
+    public static string Address(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => $"{Plain(ip.Address)}:{ip.Port}",
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    /// <summary>"('127.0.0.1', 54321)", as the classic command-line chat printed a peer.</summary>
+    public static string ClassicAddress(EndPoint endPoint) => endPoint switch
+    {
+        IPEndPoint ip => $"('{Plain(ip.Address)}', {ip.Port})",
+        DnsEndPoint dns => $"('{dns.Host}', {dns.Port})",
+        _ => endPoint.ToString() ?? "?",
+    };
+
+    private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}

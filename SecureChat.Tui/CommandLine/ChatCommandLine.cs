@@ -1,0 +1,213 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Globalization;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Tui.CommandLine;
+
+/// <summary>
+/// The command line, exactly as users type it: <c>--server [--host H] [--port P]</c> or
+/// <c>--client [host] [port]</c>, plus the shared options. Parse errors become one line on stderr and exit code 2.
+/// </summary>
+internal static class ChatCommandLine
+{
+    public const int UsageExitCode = 2;
+
+    private static readonly string[] s_groupNames = ["ffdhe2048", "ffdhe3072", "ffdhe4096"];
+
+    /// <summary>Parses <paramref name="args"/> and calls <paramref name="run"/> with the result; returns the exit code.</summary>
+    public static int Invoke(string[] args, Func<AppSettings, int> run, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var command = new ChatRootCommand();
+        ParseResult result = command.Parse(args);
+        if (result.Action is not HelpAction && result.Errors.Count > 0)
+        {
+            error.WriteLine($"securechat: {result.Errors[0].Message} (see --help)");
+            return UsageExitCode;
+        }
+
+        if (result.Action is HelpAction)
+        {
+            return result.Invoke();
+        }
+
+        AppSettings settings;
+        try
+        {
+            settings = command.Bind(result);
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine($"securechat: {e.Message} (see --help)");
+            return UsageExitCode;
+        }
+
+        return run(settings);
+    }
+
+    /// <summary>Binds without running: for tests and for <see cref="Invoke"/>.</summary>
+    public static AppSettings Parse(string[] args)
+    {
+        var command = new ChatRootCommand();
+        ParseResult result = command.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            throw new UsageException(result.Errors[0].Message);
+        }
+
+        return command.Bind(result);
+    }
+
+    private sealed class ChatRootCommand : RootCommand
+    {
+        private readonly Option<bool> _server = new("--server") { Description = "Listen for clients (on localhost:12345 unless --host/--port say otherwise)." };
+        private readonly Option<string[]> _client = new("--client")
+        {
+            Description = "Connect to a server; host and port may follow (default: localhost 12345).",
+            Arity = new ArgumentArity(0, 2),
+            AllowMultipleArgumentsPerToken = true,
+            HelpName = "host [port]",
+        };
+
+        private readonly Option<string> _host = new("--host") { Description = "Server: the address to listen on (default: localhost).", HelpName = "host" };
+        private readonly Option<int?> _port = new("--port") { Description = "Server: the port to listen on (default: 12345; 0 picks a free one).", HelpName = "port" };
+        private readonly Option<string> _name = new("--name") { Description = "Your display name (default: Server or Client).", HelpName = "nick" };
+        private readonly Option<string> _group = new("--group")
+        {
+            Description = "Smallest Diffie-Hellman group to accept (default: ffdhe2048).",
+            HelpName = "ffdhe2048|ffdhe3072|ffdhe4096",
+        };
+
+        private readonly Option<int> _iterations = new("--iterations")
+        {
+            Description = $"PBKDF2 iterations; at least {ChatOptions.MinimumIterations} (the default).",
+            HelpName = "N",
+            DefaultValueFactory = _ => ChatOptions.MinimumIterations,
+        };
+
+        private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "Ask for a shared passphrase (typed without echo)." };
+        private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "Read the shared passphrase from a file (first line).", HelpName = "path" };
+        private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "Read the shared passphrase from an environment variable.", HelpName = "var" };
+        private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
+
+        public ChatRootCommand()
+            : base("SecureChat: end-to-end encrypted terminal chat (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256).")
+        {
+            _group.AcceptOnlyFromAmong(s_groupNames);
+            Options.Add(_server);
+            Options.Add(_client);
+            Options.Add(_host);
+            Options.Add(_port);
+            Options.Add(_name);
+            Options.Add(_group);
+            Options.Add(_iterations);
+            Options.Add(_passphrasePrompt);
+            Options.Add(_passphraseFile);
+            Options.Add(_passphraseEnv);
+            Options.Add(_headless);
+        }
+
+        public AppSettings Bind(ParseResult result)
+        {
+            bool server = result.GetValue(_server);
+            bool client = result.GetResult(_client) is not null;
+            if (server == client)
+            {
+                throw new UsageException(server ? "choose either --server or --client, not both" : "choose --server or --client");
+            }
+
+            string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
+            int port = result.GetValue(_port) ?? AppSettings.DefaultPort;
+            if (client)
+            {
+                string[] positional = result.GetValue(_client) ?? [];
+                if (positional.Length > 0)
+                {
+                    host = positional[0];
+                }
+
+                if (positional.Length > 1)
+                {
+                    port = ParsePort(positional[1]);
+                }
+            }
+
+            if (host.Length == 0)
+            {
+                throw new UsageException("the host is empty");
+            }
+
+            if (port is < 0 or > 65535 || (client && port == 0))
+            {
+                throw new UsageException($"invalid port {port.ToString(CultureInfo.InvariantCulture)}: use 1 to 65535");
+            }
+
+            int iterations = result.GetValue(_iterations);
+            if (iterations is < ChatOptions.MinimumIterations or > ChatOptions.MaximumIterations)
+            {
+                throw new UsageException($"--iterations must be between {ChatOptions.MinimumIterations} and {ChatOptions.MaximumIterations}");
+            }
+
+            string name = result.GetValue(_name) ?? string.Empty;
+            if (result.GetResult(_name) is not null && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > ChatOptions.MaxNameBytes || name.Any(char.IsControl)))
+            {
+                throw new UsageException($"--name must be 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8 without control characters");
+            }
+
+            (PassphraseSource source, string location) = BindPassphrase(result);
+            return new AppSettings
+            {
+                Role = server ? ChatRole.Server : ChatRole.Client,
+                Host = host,
+                Port = port,
+                Name = name,
+                Group = ParseGroup(result.GetValue(_group)),
+                Iterations = iterations,
+                Headless = result.GetValue(_headless),
+                PassphraseSource = source,
+                PassphraseLocation = location,
+            };
+        }
+
+        private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
+        {
+            var chosen = new List<(PassphraseSource, string)>();
+            if (result.GetValue(_passphrasePrompt))
+            {
+                chosen.Add((PassphraseSource.Prompt, string.Empty));
+            }
+
+            if (result.GetValue(_passphraseFile) is { } file)
+            {
+                chosen.Add((PassphraseSource.File, file));
+            }
+
+            if (result.GetValue(_passphraseEnv) is { } variable)
+            {
+                chosen.Add((PassphraseSource.Environment, variable));
+            }
+
+            return chosen.Count switch
+            {
+                0 => (PassphraseSource.None, string.Empty),
+                1 => chosen[0],
+                _ => throw new UsageException("use only one of --passphrase-prompt, --passphrase-file and --passphrase-env"),
+            };
+        }
+
+        private static int ParsePort(string text) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and <= 65535
+                ? port
+                : throw new UsageException($"invalid port '{text}': use 1 to 65535");
+
+        private static DhGroupId ParseGroup(string? name) => name?.ToLowerInvariant() switch
+        {
+            null or "ffdhe2048" => DhGroupId.Ffdhe2048,
+            "ffdhe3072" => DhGroupId.Ffdhe3072,
+            "ffdhe4096" => DhGroupId.Ffdhe4096,
+            _ => throw new UsageException($"unknown group '{name}': use ffdhe2048, ffdhe3072 or ffdhe4096"),
+        };
+    }
+}

@@ -1,0 +1,107 @@
+using Terminal.Gui.Drivers;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// The chat screen: message pane on top, the input line, and a status bar with the handshake stage, the key hash,
+/// the peer (or peer count) and <c>F10 Quit</c>. Knows nothing of the network: lines typed are raised as
+/// <see cref="LineEntered"/>, and the app sets what the status bar shows. UI thread only.
+/// </summary>
+internal sealed class ChatWindow : Window
+{
+    private readonly TextField _input;
+    private readonly Shortcut _stage;
+    private readonly Shortcut _key;
+    private readonly Shortcut _peer;
+    private readonly InputHistory _history = new();
+
+    public ChatWindow(string title, int paneCapacity = MessagePane.DefaultCapacity)
+    {
+        Title = title;
+        Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
+        var prompt = new Label { Text = "> ", X = 0, Y = Pos.AnchorEnd(2) };
+        _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _input.Accepting += (_, e) =>
+        {
+            e.Handled = true;
+            string line = _input.Text ?? string.Empty;
+            _input.Text = string.Empty;
+            if (line.Trim().Length == 0)
+            {
+                return;
+            }
+
+            _history.Add(line);
+            Pane.ScrollToEnd();
+            LineEntered?.Invoke(line);
+        };
+        _input.KeyDown += (_, key) => key.Handled = OnInputKey(key);
+
+        _stage = new Shortcut(Key.Empty, "starting", null, null);
+        _key = new Shortcut(Key.Empty, "key: none yet", null, null);
+        _peer = new Shortcut(Key.Empty, "no peer", null, null);
+        var quit = new Shortcut(Key.F10, "Quit", () => App?.RequestStop(), null);
+        StatusBar = new StatusBar([_stage, _key, _peer, quit]);
+        Add(Pane, prompt, _input, StatusBar);
+        _input.SetFocus();
+    }
+
+    /// <summary>A non-blank line the user typed and sent with Enter (already recorded in the history).</summary>
+    public event Action<string>? LineEntered;
+
+    public MessagePane Pane { get; }
+
+    public StatusBar StatusBar { get; }
+
+    public TextField Input => _input;
+
+    public string StageText => _stage.Title;
+
+    public string KeyText => _key.Title;
+
+    public string PeerText => _peer.Title;
+
+    public void SetStage(string stage) => _stage.Title = stage;
+
+    public void SetKeyHash(string? fingerprint) => _key.Title = fingerprint is null ? "key: none yet" : "key " + fingerprint;
+
+    public void SetPeer(string peer) => _peer.Title = peer;
+
+    private bool OnInputKey(Key key)
+    {
+        switch (key.KeyCode)
+        {
+            case KeyCode.PageUp:
+                Pane.ScrollPages(-1);
+                return true;
+            case KeyCode.PageDown:
+                Pane.ScrollPages(1);
+                return true;
+            case KeyCode.CursorUp:
+                if (_history.Previous(_input.Text ?? string.Empty) is { } previous)
+                {
+                    SetInput(previous);
+                }
+
+                return true;
+            case KeyCode.CursorDown:
+                if (_history.Next() is { } next)
+                {
+                    SetInput(next);
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void SetInput(string text)
+    {
+        _input.Text = text;
+        _input.MoveEnd();
+    }
+}

@@ -1,0 +1,156 @@
+using Terminal.Gui.Drawing;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Attribute = Terminal.Gui.Drawing.Attribute;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// The scrollback of a chat: a bounded list of entries drawn word-wrapped, notices and errors in their own colours.
+/// Appending costs time in proportion to the entry (wrapping happens at draw time, for visible lines only), so a
+/// flood of messages does not slow the UI down as history grows. It follows new entries unless the user scrolled
+/// up (PgUp/PgDn, mouse wheel); then the view stays where it is until scrolled back to the bottom.
+/// Not thread-safe: UI thread only (engine events arrive through <c>IApplication.Invoke</c>).
+/// </summary>
+internal sealed class MessagePane : View
+{
+    public const int DefaultCapacity = 2000;
+    private const int WheelLines = 3;
+
+    private readonly LinkedList<PaneEntry> _entries = new();
+    private readonly int _capacity;
+
+    /// <summary>Wrapped lines between the bottom of the history and the bottom of the view; 0 follows new entries.</summary>
+    private int _linesBelow;
+
+    public MessagePane(int capacity = DefaultCapacity)
+    {
+        _capacity = capacity;
+        CanFocus = false;
+        Width = Dim.Fill();
+    }
+
+    public int Count => _entries.Count;
+
+    public bool IsFollowing => _linesBelow == 0;
+
+    public IEnumerable<PaneEntry> Entries => _entries;
+
+    public void Append(PaneEntry entry)
+    {
+        _entries.AddLast(entry);
+        if (_entries.Count > _capacity)
+        {
+            _entries.RemoveFirst();
+        }
+
+        if (_linesBelow > 0)
+        {
+            // Keep what the user is reading in place.
+            _linesBelow += entry.Lines(ContentWidth).Count;
+        }
+
+        SetNeedsDraw();
+    }
+
+    public void Clear()
+    {
+        _entries.Clear();
+        _linesBelow = 0;
+        SetNeedsDraw();
+    }
+
+    /// <summary>Scrolls by whole pages: negative is back in history.</summary>
+    public void ScrollPages(int pages) => ScrollLines(pages * Math.Max(Viewport.Height - 1, 1));
+
+    /// <summary>Scrolls by lines: negative is back in history.</summary>
+    public void ScrollLines(int lines)
+    {
+        _linesBelow = Math.Max(0, _linesBelow - lines);
+        SetNeedsDraw();
+    }
+
+    public void ScrollToEnd()
+    {
+        _linesBelow = 0;
+        SetNeedsDraw();
+    }
+
+    private int ContentWidth => Math.Max(Viewport.Width, 10);
+
+    protected override bool OnMouseEvent(Mouse mouse)
+    {
+        if (mouse.Flags.HasFlag(MouseFlags.WheeledUp))
+        {
+            ScrollLines(-WheelLines);
+            return true;
+        }
+
+        if (mouse.Flags.HasFlag(MouseFlags.WheeledDown))
+        {
+            ScrollLines(WheelLines);
+            return true;
+        }
+
+        return base.OnMouseEvent(mouse);
+    }
+
+    protected override bool OnDrawingContent(DrawContext? context)
+    {
+        int width = ContentWidth;
+        int height = Viewport.Height;
+        if (height <= 0)
+        {
+            return true;
+        }
+
+        // Walk back from the newest entry only as far as the lines we show (plus those scrolled past).
+        var lines = new List<(string Text, EntryKind Kind)>();
+        int wanted = _linesBelow + height;
+        for (LinkedListNode<PaneEntry>? node = _entries.Last; node is not null && lines.Count < wanted; node = node.Previous)
+        {
+            IReadOnlyList<string> wrapped = node.Value.Lines(width);
+            for (int i = wrapped.Count - 1; i >= 0; i--)
+            {
+                lines.Add((wrapped[i], node.Value.Kind));
+            }
+        }
+
+        if (lines.Count < wanted)
+        {
+            // Scrolled past the oldest line: stop at the top.
+            _linesBelow = Math.Max(0, lines.Count - height);
+        }
+
+        lines.Reverse();
+        int first = Math.Max(0, lines.Count - _linesBelow - height);
+        int count = Math.Min(height, lines.Count - first);
+        Attribute normal = GetAttributeForRole(VisualRole.Normal);
+        for (int row = 0; row < count; row++)
+        {
+            (string text, EntryKind kind) = lines[first + row];
+            SetAttribute(AttributeFor(kind, normal));
+            Move(0, row);
+            AddStr(text);
+        }
+
+        if (_linesBelow > 0)
+        {
+            string more = $" ↓ {_linesBelow} more line(s): PgDn ";
+            SetAttribute(new Attribute(ColorName16.Black, ColorName16.Yellow));
+            Move(Math.Max(0, Viewport.Width - more.Length), height - 1);
+            AddStr(more);
+        }
+
+        SetAttribute(normal);
+        return true;
+    }
+
+    private static Attribute AttributeFor(EntryKind kind, Attribute normal) => kind switch
+    {
+        EntryKind.Notice => new Attribute(new Color(ColorName16.BrightYellow), normal.Background),
+        EntryKind.Error => new Attribute(new Color(ColorName16.BrightRed), normal.Background),
+        EntryKind.Own => new Attribute(new Color(ColorName16.BrightCyan), normal.Background),
+        _ => normal,
+    };
+}

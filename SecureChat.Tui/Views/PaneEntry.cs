@@ -1,0 +1,45 @@
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// One entry of the message pane and its wrapped lines for the last width it was drawn at (computed lazily,
+/// so appending costs nothing but the entry). Not thread-safe: UI thread only.
+/// </summary>
+internal sealed class PaneEntry(DateTimeOffset time, string sender, string text, EntryKind kind)
+{
+    private int _wrappedWidth = -1;
+    private IReadOnlyList<string> _wrapped = [];
+
+    public DateTimeOffset Time { get; } = time;
+
+    public string Sender { get; } = sender;
+
+    public string Text { get; } = text;
+
+    public EntryKind Kind { get; } = kind;
+
+    /// <summary>"12:34 name: text" for messages, "12:34 * text" for notices.</summary>
+    public string Format()
+    {
+        string time = Time.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        return Kind switch
+        {
+            EntryKind.Message or EntryKind.Own => $"{time} {Sender}: {Text}",
+            EntryKind.Error => $"{time} ! {Text}",
+            _ => $"{time} * {Text}",
+        };
+    }
+
+    public IReadOnlyList<string> Lines(int width)
+    {
+        if (width != _wrappedWidth)
+        {
+            _wrapped = LineWrapper.Wrap(Format(), width, PaneIndent);
+            _wrappedWidth = width;
+        }
+
+        return _wrapped;
+    }
+
+    /// <summary>Continuation lines start under the text, after the time.</summary>
+    public const int PaneIndent = 6;
+}
