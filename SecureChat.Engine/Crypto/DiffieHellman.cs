@@ -8,11 +8,10 @@ namespace SecureChat.Engine.Crypto;
 /// public-value validation and agreement, with fixed-length big-endian encodings. Stateless and thread-safe.
 /// </summary>
 /// <remarks>
-/// Validation is the RFC 7919 section 3/4 range check 1 &lt; Y &lt; p-1 at the exact encoded length. With a
-/// safe prime the only small subgroup is {1, p-1}, which that check excludes; the full SP 800-56A check
-/// Y^q = 1 (mod p) would add a full-size exponentiation per handshake and protect only one bit of an
-/// ephemeral exponent that is discarded after use, so it is not done. <see cref="BigInteger.ModPow"/> is not
-/// constant time; exponents are ephemeral (one per handshake or rekey), which limits what timing can reveal.
+/// Validation is the RFC 7919 section 3/4 range check 1 &lt; Y &lt; p-1 at the exact encoded length, plus the full
+/// SP 800-56A membership test in the prime-order subgroup, done cheaply as a Legendre symbol.
+/// <see cref="BigInteger.ModPow"/> is not constant time; exponents are ephemeral (one per handshake or rekey),
+/// which limits what timing can reveal.
 /// </remarks>
 internal static class DiffieHellman
 {
@@ -36,7 +35,10 @@ internal static class DiffieHellman
         return new DhKeyPair(group, exponent, publicValue);
     }
 
-    /// <summary>True when <paramref name="encoded"/> is exactly ElementSize bytes and 1 &lt; Y &lt; p-1.</summary>
+    /// <summary>
+    /// True when <paramref name="encoded"/> is exactly ElementSize bytes, 1 &lt; Y &lt; p-1 (RFC 7919 sections 3
+    /// and 4), and Y lies in the subgroup of prime order q = (p-1)/2 (SP 800-56A r3 section 5.6.2.3.1).
+    /// </summary>
     public static bool IsValidPublicValue(DhGroup group, ReadOnlySpan<byte> encoded)
     {
         if (encoded.Length != group.ElementSize)
@@ -45,7 +47,45 @@ internal static class DiffieHellman
         }
 
         var y = new BigInteger(encoded, isUnsigned: true, isBigEndian: true);
-        return y > BigInteger.One && y < group.PMinusOne;
+        return y > BigInteger.One && y < group.PMinusOne && IsQuadraticResidue(y, group.P);
+    }
+
+    /// <summary>
+    /// For a safe prime p = 2q + 1, Y^q = 1 (mod p) exactly when Y is a quadratic residue, i.e. when the Legendre
+    /// symbol (Y/p) is 1. Computing the symbol with the Jacobi reciprocity algorithm costs about as much as a
+    /// gcd, a small fraction of the full-size exponentiation Y^q, so the full subgroup check stays cheap.
+    /// Rejecting non-residues (elements of order 2q) keeps a peer from learning the low bit of our exponent.
+    /// </summary>
+    internal static bool IsQuadraticResidue(BigInteger value, BigInteger oddPrime)
+    {
+        BigInteger a = BigInteger.Remainder(value, oddPrime);
+        BigInteger n = oddPrime;
+        int result = 1;
+        while (!a.IsZero)
+        {
+            int shifts = 0;
+            while (a.IsEven)
+            {
+                a >>= 1;
+                shifts++;
+            }
+
+            int nMod8 = (int)(n & 7);
+            if ((shifts & 1) == 1 && (nMod8 == 3 || nMod8 == 5))
+            {
+                result = -result;
+            }
+
+            (a, n) = (n, a);
+            if ((int)(a & 3) == 3 && (int)(n & 3) == 3)
+            {
+                result = -result;
+            }
+
+            a = BigInteger.Remainder(a, n);
+        }
+
+        return n.IsOne && result == 1;
     }
 
     /// <summary>

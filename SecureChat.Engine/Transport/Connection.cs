@@ -276,6 +276,9 @@ internal sealed class Connection
             {
                 while (_events.TryDequeue(out SessionEvent? e))
                 {
+                    // The owner reacts first (a client sends its Nick on Established), so whoever awaits
+                    // Established can only send after that.
+                    _onEvent(this, e);
                     switch (e)
                     {
                         case EstablishedEvent:
@@ -288,8 +291,6 @@ internal sealed class Connection
                             _established.TrySetException(new ChatConnectionException(SessionFailure.Create(FailureReason.ConnectionLost)));
                             break;
                     }
-
-                    _onEvent(this, e);
                 }
             }
             finally
