@@ -1,1 +1,138 @@
-﻿Console.WriteLine("Hello, World!");
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using SecureChat.Bench;
+
+// SecureChat.Bench: loopback benchmarks with their baselines measured in the same run (see BENCHMARKS.md).
+// Usage: dotnet run -c Release --project SecureChat.Bench -- [--quick] [--json]
+// Progress goes to standard error; standard output carries only the table, or only the JSON object.
+if (args.Length > 0 && args[0] == HubClientProcess.Flag)
+{
+    return await HubClientProcess.RunAsync(args);
+}
+
+bool quick = args.Contains("--quick");
+bool json = args.Contains("--json");
+foreach (string arg in args)
+{
+    if (arg is not ("--quick" or "--json"))
+    {
+        Console.Error.WriteLine($"unknown option '{arg}'; usage: SecureChat.Bench [--quick] [--json]");
+        return 2;
+    }
+}
+
+BenchSettings settings = quick ? BenchSettings.QuickMode : BenchSettings.Full;
+var results = new BenchResults();
+var total = Stopwatch.StartNew();
+
+// The bench must always end on its own, whatever hangs.
+using var watchdog = new Timer(
+    _ =>
+    {
+        Console.Error.WriteLine("benchmark exceeded its time limit; stopping");
+        Environment.Exit(3);
+    },
+    null,
+    quick ? TimeSpan.FromSeconds(170) : TimeSpan.FromMinutes(15),
+    Timeout.InfiniteTimeSpan);
+
+await Step("PBKDF2 and DH baselines", () =>
+{
+    Samples pbkdf2 = CryptoBaselines.MeasurePbkdf2(settings);
+    Samples raw = CryptoBaselines.MeasureRawPbkdf2(settings);
+    (Samples dh, Samples keyGen, Samples agree) = CryptoBaselines.MeasureDh(settings);
+    results.Pbkdf2Ms = pbkdf2.Median;
+    results.DhMs = dh.Median;
+    results.Extra("crypto (one thread)", "PBKDF2 engine KeySchedule min/p50/max (ms)", $"{F(pbkdf2.Min)} / {F(pbkdf2.Median)} / {F(pbkdf2.Max)}");
+    results.Extra("crypto (one thread)", "PBKDF2 Rfc2898DeriveBytes.Pbkdf2 p50 (ms)", F(raw.Median));
+    results.Extra("crypto (one thread)", "DH keygen p50 / agree p50 (ms)", $"{F(keyGen.Median)} / {F(agree.Median)}");
+    return Task.CompletedTask;
+});
+
+await Step("handshake latency", async () =>
+{
+    Samples handshake = await HandshakeBench.MeasureLatencyAsync(settings);
+    results.HandshakeMsP50 = handshake.Median;
+    results.HandshakeMsP95 = handshake.Percentile(95);
+    results.Extra("handshake (sequential)", "samples, min / max (ms)", $"{handshake.Count}, {F(handshake.Min)} / {F(handshake.Max)}");
+    results.Extra("handshake (sequential)", "p50 - PBKDF2 p50 (ms)", F(handshake.Median - results.Pbkdf2Ms));
+});
+
+await Step("one-way rate 64 B", async () =>
+{
+    results.MsgsPerS64 = await MessagingBench.SecureRateAsync(settings, 64);
+    results.PlainMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: false);
+    results.TlsMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: true);
+});
+
+await Step("one-way rate 4 KiB", async () =>
+{
+    results.MsgsPerS4k = await MessagingBench.SecureRateAsync(settings, 4096);
+    results.PlainMsgsPerS4k = await MessagingBench.BaselineRateAsync(settings, 4096, tls: false);
+    results.TlsMsgsPerS4k = await MessagingBench.BaselineRateAsync(settings, 4096, tls: true);
+    results.Extra("one-way rate", "4 KiB SecureChat / plain / TLS (MB/s of text)", $"{F(results.MsgsPerS4k * 4096 / 1e6)} / {F(results.PlainMsgsPerS4k * 4096 / 1e6)} / {F(results.TlsMsgsPerS4k * 4096 / 1e6)}");
+});
+
+await Step("round-trip latency", async () =>
+{
+    Samples secure = await MessagingBench.SecureRttAsync(settings);
+    Samples plain = await MessagingBench.BaselineRttAsync(settings, tls: false);
+    Samples tls = await MessagingBench.BaselineRttAsync(settings, tls: true);
+    results.RttUsP50 = secure.Median;
+    results.RttUsP99 = secure.Percentile(99);
+    results.PlainRttUsP50 = plain.Median;
+    results.PlainRttUsP99 = plain.Percentile(99);
+    results.TlsRttUsP50 = tls.Median;
+    results.TlsRttUsP99 = tls.Percentile(99);
+    results.Extra("round trip (us)", "samples each", secure.Count.ToString(CultureInfo.InvariantCulture));
+    results.Extra("round trip (us)", "SecureChat p90 / max", $"{F(secure.Percentile(90))} / {F(secure.Max)}");
+    results.Extra("round trip (us)", "plain p90 / max", $"{F(plain.Percentile(90))} / {F(plain.Max)}");
+    results.Extra("round trip (us)", "TLS p90 / max", $"{F(tls.Percentile(90))} / {F(tls.Max)}");
+});
+
+await Step("handshake rate", async () =>
+{
+    (double perSecond, int failed) = await HandshakeBench.MeasureRateAsync(settings);
+    results.HandshakesPerS = perSecond;
+    results.HandshakesPerSCeiling = Environment.ProcessorCount / (results.Pbkdf2Ms / 1000.0);
+    double inProcess = results.HandshakesPerSCeiling / 2;
+    results.Extra("handshake rate", "handshakes, at once, failed", $"{settings.ConcurrentHandshakes}, {settings.HandshakeConcurrency}, {failed}");
+    results.Extra("handshake rate", "ceiling = cores / PBKDF2 (issue's definition)", F(results.HandshakesPerSCeiling));
+    results.Extra("handshake rate", "in-process ceiling = cores / (2 x PBKDF2)", $"{F(inProcess)} (measured = {F(100 * perSecond / inProcess)}% of it)");
+});
+
+await Step($"hub with {settings.HubSessions} sessions", async () =>
+{
+    HubBench.HubResult hub = await HubBench.RunAsync(settings);
+    results.HubSessions = hub.Sessions;
+    results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
+    results.HubFanoutMs = hub.Fanout.Median;
+    results.Extra("hub (server process only)", "sessions joined / failed", $"{hub.Sessions} / {hub.Failed}");
+    results.Extra("hub (server process only)", "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
+    results.Extra("hub (server process only)", "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
+    results.Extra("hub (server process only)", "private bytes/session", BenchResults.N((double)hub.PrivateBytes / hub.Sessions));
+    results.Extra("hub (server process only)", "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
+    results.Extra("hub (server process only)", "connecting all (two processes), handshakes/s", F(hub.Sessions / (hub.ConnectMs / 1000)));
+});
+
+string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s";
+Console.Error.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s");
+Console.Out.WriteLine(json ? results.ToJson() : results.FormatTable("SecureChat.Bench: " + machine));
+return 0;
+
+static string F(double value) => BenchResults.F(value, 2);
+
+async Task Step(string name, Func<Task> run)
+{
+    Console.Error.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1} s] {name}...");
+    try
+    {
+        await run();
+    }
+    catch (Exception e)
+    {
+        // One failed measurement leaves its fields at -1 and the rest of the run goes on.
+        Console.Error.WriteLine($"  {name} failed: {e.GetType().Name}: {e.Message}");
+    }
+}

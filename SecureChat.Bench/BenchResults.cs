@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace SecureChat.Bench;
+
+/// <summary>
+/// Everything one run measured. <see cref="WriteJson"/> writes exactly the field names, all numbers;
+/// <see cref="FormatTable"/> adds the secondary figures (min/max, managed memory, connect rates) for people.
+/// Not thread-safe.
+/// </summary>
+internal sealed class BenchResults
+{
+    public double HandshakeMsP50 { get; set; } = double.NaN;
+    public double HandshakeMsP95 { get; set; } = double.NaN;
+    public double Pbkdf2Ms { get; set; } = double.NaN;
+    public double DhMs { get; set; } = double.NaN;
+    public double MsgsPerS64 { get; set; } = double.NaN;
+    public double PlainMsgsPerS64 { get; set; } = double.NaN;
+    public double TlsMsgsPerS64 { get; set; } = double.NaN;
+    public double MsgsPerS4k { get; set; } = double.NaN;
+    public double PlainMsgsPerS4k { get; set; } = double.NaN;
+    public double TlsMsgsPerS4k { get; set; } = double.NaN;
+    public double RttUsP50 { get; set; } = double.NaN;
+    public double RttUsP99 { get; set; } = double.NaN;
+    public double PlainRttUsP50 { get; set; } = double.NaN;
+    public double PlainRttUsP99 { get; set; } = double.NaN;
+    public double TlsRttUsP50 { get; set; } = double.NaN;
+    public double TlsRttUsP99 { get; set; } = double.NaN;
+    public double HubSessions { get; set; } = double.NaN;
+    public double HubBytesPerSession { get; set; } = double.NaN;
+    public double HubFanoutMs { get; set; } = double.NaN;
+    public double HandshakesPerS { get; set; } = double.NaN;
+    public double HandshakesPerSCeiling { get; set; } = double.NaN;
+
+    /// <summary>Secondary figures for the table only: (section, label, value).</summary>
+    public List<(string Section, string Label, string Value)> Extras { get; } = [];
+
+    public void Extra(string section, string label, string value) => Extras.Add((section, label, value));
+
+    public IEnumerable<(string Name, double Value)> Fields()
+    {
+        yield return ("handshake_ms_p50", HandshakeMsP50);
+        yield return ("handshake_ms_p95", HandshakeMsP95);
+        yield return ("pbkdf2_ms", Pbkdf2Ms);
+        yield return ("dh_ms", DhMs);
+        yield return ("msgs_per_s_64", MsgsPerS64);
+        yield return ("plain_msgs_per_s_64", PlainMsgsPerS64);
+        yield return ("tls_msgs_per_s_64", TlsMsgsPerS64);
+        yield return ("msgs_per_s_4k", MsgsPerS4k);
+        yield return ("plain_msgs_per_s_4k", PlainMsgsPerS4k);
+        yield return ("tls_msgs_per_s_4k", TlsMsgsPerS4k);
+        yield return ("rtt_us_p50", RttUsP50);
+        yield return ("rtt_us_p99", RttUsP99);
+        yield return ("plain_rtt_us_p50", PlainRttUsP50);
+        yield return ("plain_rtt_us_p99", PlainRttUsP99);
+        yield return ("tls_rtt_us_p50", TlsRttUsP50);
+        yield return ("tls_rtt_us_p99", TlsRttUsP99);
+        yield return ("hub_sessions", HubSessions);
+        yield return ("hub_bytes_per_session", HubBytesPerSession);
+        yield return ("hub_fanout_ms", HubFanoutMs);
+        yield return ("handshakes_per_s", HandshakesPerS);
+        yield return ("handshakes_per_s_ceiling", HandshakesPerSCeiling);
+    }
+
+    /// <summary>One JSON object; a measurement that failed is written as -1 so every field stays a number.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            foreach ((string name, double value) in Fields())
+            {
+                writer.WriteNumber(name, double.IsFinite(value) ? Math.Round(value, 3) : -1);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public string FormatTable(string header)
+    {
+        var text = new StringBuilder();
+        text.AppendLine(header);
+        text.AppendLine();
+        Row(text, "Measurement", "SecureChat", "plain TCP", "TLS 1.3", "target");
+        Row(text, "-----------", "----------", "---------", "-------", "------");
+        Row(text, "handshake p50 / p95 (ms)", $"{F(HandshakeMsP50, 1)} / {F(HandshakeMsP95, 1)}", "", "", $"p50 <= 1.25 x PBKDF2 = {F(1.25 * Pbkdf2Ms, 1)} {Verdict(HandshakeMsP50 <= 1.25 * Pbkdf2Ms)}");
+        Row(text, "PBKDF2-100k, 32 B (ms)", F(Pbkdf2Ms, 2), "", "", "");
+        Row(text, "DH ffdhe2048 keygen+agree (ms)", F(DhMs, 2), "", "", "");
+        Row(text, "one-way 64 B (msgs/s)", N(MsgsPerS64), N(PlainMsgsPerS64), N(TlsMsgsPerS64), $">= 250,000 and >= 50% plain ({Pct(MsgsPerS64, PlainMsgsPerS64)}) {Verdict(MsgsPerS64 >= 250_000 && MsgsPerS64 >= 0.5 * PlainMsgsPerS64)}");
+        Row(text, "one-way 4 KiB (msgs/s)", N(MsgsPerS4k), N(PlainMsgsPerS4k), N(TlsMsgsPerS4k), $"({Pct(MsgsPerS4k, PlainMsgsPerS4k)} of plain)");
+        Row(text, "RTT 64 B p50 (us)", F(RttUsP50, 1), F(PlainRttUsP50, 1), F(TlsRttUsP50, 1), "");
+        Row(text, "RTT 64 B p99 (us)", F(RttUsP99, 1), F(PlainRttUsP99, 1), F(TlsRttUsP99, 1), $"<= 2 x plain = {F(2 * PlainRttUsP99, 1)} {Verdict(RttUsP99 <= 2 * PlainRttUsP99)}");
+        Row(text, "hub sessions", N(HubSessions), "", "", "");
+        Row(text, "hub process bytes/session", N(HubBytesPerSession), "", "", $"< 100 KB {Verdict(HubBytesPerSession < 100_000)}");
+        Row(text, "hub fan-out to all (ms)", F(HubFanoutMs, 2), "", "", $"< 50 ms {Verdict(HubFanoutMs < 50)}");
+        Row(text, "handshakes/s (concurrent)", F(HandshakesPerS, 1), "", "", $">= 80% of ceiling {F(HandshakesPerSCeiling, 1)} ({Pct(HandshakesPerS, HandshakesPerSCeiling)}) {Verdict(HandshakesPerS >= 0.8 * HandshakesPerSCeiling)}");
+        if (Extras.Count > 0)
+        {
+            text.AppendLine();
+            text.AppendLine("Details");
+            foreach (IGrouping<string, (string Section, string Label, string Value)> section in Extras.GroupBy(e => e.Section))
+            {
+                text.AppendLine($"  {section.Key}");
+                foreach ((_, string label, string value) in section)
+                {
+                    text.AppendLine($"    {label,-44} {value}");
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+
+    public static string F(double value, int decimals) =>
+        double.IsFinite(value) ? value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : "n/a";
+
+    public static string N(double value) =>
+        double.IsFinite(value) ? value.ToString("N0", CultureInfo.InvariantCulture) : "n/a";
+
+    private static string Pct(double part, double whole) =>
+        double.IsFinite(part) && double.IsFinite(whole) && whole > 0 ? (100 * part / whole).ToString("F0", CultureInfo.InvariantCulture) + "%" : "n/a";
+
+    private static string Verdict(bool met) => met ? "MET" : "MISSED";
+
+    private static void Row(StringBuilder text, string name, string secure, string plain, string tls, string target) =>
+        text.AppendLine($"{name,-32} {secure,14} {plain,12} {tls,12}   {target}");
+}

@@ -1,0 +1,67 @@
+namespace SecureChat.Bench;
+
+/// <summary>How much work each measurement does: full mode, or --quick (under 60 s on 2 cores). Immutable.</summary>
+internal sealed record BenchSettings
+{
+    public required bool Quick { get; init; }
+
+    public required int HandshakeWarmup { get; init; }
+
+    public required int HandshakeIterations { get; init; }
+
+    public required int CryptoWarmup { get; init; }
+
+    public required int CryptoIterations { get; init; }
+
+    /// <summary>Time each one-way rate runs for after its warmup; the count is whatever fits.</summary>
+    public required TimeSpan RateDuration { get; init; }
+
+    public required TimeSpan RateWarmup { get; init; }
+
+    public required int RttWarmup { get; init; }
+
+    public required int RttIterations { get; init; }
+
+    /// <summary>Handshakes in the concurrent handshake-rate run, and how many run at once.</summary>
+    public required int ConcurrentHandshakes { get; init; }
+
+    public required int HandshakeConcurrency { get; init; }
+
+    public required int HubSessions { get; init; }
+
+    public required int HubConnectParallelism { get; init; }
+
+    public static BenchSettings Full { get; } = new()
+    {
+        Quick = false,
+        HandshakeWarmup = 5,
+        HandshakeIterations = 50,
+        CryptoWarmup = 3,
+        CryptoIterations = 30,
+        RateDuration = TimeSpan.FromSeconds(3),
+        RateWarmup = TimeSpan.FromSeconds(0.5),
+        RttWarmup = 500,
+        RttIterations = 5000,
+        ConcurrentHandshakes = 100,
+        HandshakeConcurrency = 8,
+        HubSessions = 1000,
+        HubConnectParallelism = 32,
+    };
+
+    public static BenchSettings QuickMode { get; } = new()
+    {
+        Quick = true,
+        HandshakeWarmup = 2,
+        HandshakeIterations = 15,
+        CryptoWarmup = 2,
+        CryptoIterations = 10,
+        RateDuration = TimeSpan.FromSeconds(1.2),
+        RateWarmup = TimeSpan.FromSeconds(0.3),
+        RttWarmup = 200,
+        RttIterations = 1000,
+        ConcurrentHandshakes = 24,
+        HandshakeConcurrency = 8,
+        HubSessions = 100,
+        HubConnectParallelism = 32,
+    };
+}

@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Bench;
+
+/// <summary>
+/// Messages over one connection on 127.0.0.1: one-way rate (the sender loops, the receiver counts until all
+/// have arrived) and ping-pong round-trip latency, for SecureChat, plain TCP with the same 5-byte framing, and
+/// TLS 1.3 through SslStream. Each measurement gets its own fresh connection.
+/// </summary>
+internal static class MessagingBench
+{
+    private const int SendBurst = 32;
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
+
+    public static string Text(int size) => new('m', size);
+
+    public static async Task<double> SecureRateAsync(BenchSettings settings, int size)
+    {
+        await using SecureLink link = await SecureLink.ConnectAsync().ConfigureAwait(false);
+        var counter = new ReceiveCounter();
+        link.Server.MessageReceived += _ => counter.OnReceived();
+        string text = Text(size);
+        ChatClient client = link.Client;
+        return await RateAsync(() => client.SendAsync(text), counter, settings).ConfigureAwait(false);
+    }
+
+    public static async Task<double> BaselineRateAsync(BenchSettings settings, int size, bool tls)
+    {
+        await using LoopbackPair pair = await LoopbackPair.ConnectAsync(tls).ConfigureAwait(false);
+        using var stop = new CancellationTokenSource();
+        var counter = new ReceiveCounter();
+        Task reader = Task.Run(() => Frames.ReadLoopAsync(pair.Server, _ => counter.OnReceived(), stop.Token));
+        var writer = new BatchingWriter(pair.Client);
+        ReadOnlyMemory<byte> body = System.Text.Encoding.UTF8.GetBytes(Text(size));
+        double rate = await RateAsync(() => writer.WriteFrameAsync(Frames.ChatType, body), counter, settings).ConfigureAwait(false);
+        stop.Cancel();
+        await pair.DisposeAsync().ConfigureAwait(false);
+        await reader.WaitAsync(s_timeout).ConfigureAwait(false);
+        return rate;
+    }
+
+    /// <summary>Client sends 64 bytes, the server's MessageReceived handler echoes it with the server's SendAsync.</summary>
+    public static async Task<Samples> SecureRttAsync(BenchSettings settings)
+    {
+        await using SecureLink link = await SecureLink.ConnectAsync().ConfigureAwait(false);
+        ChatServer server = link.Server;
+        server.MessageReceived += m => Echo(server, m.Text);
+        TaskCompletionSource? pending = null;
+        link.Client.MessageReceived += _ => Volatile.Read(ref pending)?.TrySetResult();
+        string text = Text(64);
+        var samples = new Samples(settings.RttIterations);
+        for (int i = 0; i < settings.RttWarmup + settings.RttIterations; i++)
+        {
+            var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref pending, reply);
+            long start = Stopwatch.GetTimestamp();
+            await link.Client.SendAsync(text).ConfigureAwait(false);
+            await reply.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            if (i >= settings.RttWarmup)
+            {
+                samples.Add(us);
+            }
+        }
+
+        return samples;
+    }
+
+    /// <summary>Client writes one 64-byte frame directly and reads the echo; the server echoes each frame as it reads it.</summary>
+    public static async Task<Samples> BaselineRttAsync(BenchSettings settings, bool tls)
+    {
+        await using LoopbackPair pair = await LoopbackPair.ConnectAsync(tls).ConfigureAwait(false);
+        using var stop = new CancellationTokenSource();
+        Task echo = Task.Run(() => EchoLoopAsync(pair.Server, stop.Token));
+        byte[] frame = Frames.Build(Frames.ChatType, System.Text.Encoding.UTF8.GetBytes(Text(64)));
+        byte[] buffer = new byte[64 * 1024];
+        var samples = new Samples(settings.RttIterations);
+        using (var deadline = new CancellationTokenSource(s_timeout))
+        {
+            for (int i = 0; i < settings.RttWarmup + settings.RttIterations; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await pair.Client.WriteAsync(frame, deadline.Token).ConfigureAwait(false);
+                await Frames.ReadOneAsync(pair.Client, buffer, deadline.Token).ConfigureAwait(false);
+                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+                if (i >= settings.RttWarmup)
+                {
+                    samples.Add(us);
+                }
+            }
+        }
+
+        stop.Cancel();
+        await pair.DisposeAsync().ConfigureAwait(false);
+        await echo.WaitAsync(s_timeout).ConfigureAwait(false);
+        return samples;
+    }
+
+    private static void Echo(ChatServer server, string text)
+    {
+        ValueTask sent = server.SendAsync(text);
+        if (!sent.IsCompletedSuccessfully)
+        {
+            _ = sent.AsTask();
+        }
+    }
+
+    private static async Task EchoLoopAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[64 * 1024];
+        try
+        {
+            while (true)
+            {
+                int body = await Frames.ReadOneAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(buffer.AsMemory(0, Engine.Protocol.WireFormat.FrameHeaderSize + body), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A short warmup phase, then the measured phase; messages per second from first send to last arrival.</summary>
+    private static async Task<double> RateAsync(Func<ValueTask> sendOne, ReceiveCounter counter, BenchSettings settings)
+    {
+        await PhaseAsync(sendOne, counter, settings.RateWarmup).ConfigureAwait(false);
+        return await PhaseAsync(sendOne, counter, settings.RateDuration).ConfigureAwait(false);
+    }
+
+    private static async Task<double> PhaseAsync(Func<ValueTask> sendOne, ReceiveCounter counter, TimeSpan duration)
+    {
+        counter.Reset();
+        long start = Stopwatch.GetTimestamp();
+        long deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        long sent = 0;
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            for (int i = 0; i < SendBurst; i++)
+            {
+                await sendOne().ConfigureAwait(false);
+            }
+
+            sent += SendBurst;
+        }
+
+        long last = await counter.WaitForAsync(sent, s_timeout).ConfigureAwait(false);
+        return sent / Stopwatch.GetElapsedTime(start, last).TotalSeconds;
+    }
+}
