@@ -14,8 +14,6 @@ internal static class ChatCommandLine
 {
     public const int UsageExitCode = 2;
 
-    private static readonly string[] s_groupNames = ["ffdhe2048", "ffdhe3072", "ffdhe4096"];
-
     /// <summary>Parses <paramref name="args"/> and calls <paramref name="run"/> with the result; returns the exit code.</summary>
     public static int Invoke(string[] args, Func<AppSettings, int> run, TextWriter? error = null)
     {
@@ -24,7 +22,7 @@ internal static class ChatCommandLine
         ParseResult result = command.Parse(args);
         if (result.Action is not HelpAction && result.Errors.Count > 0)
         {
-            error.WriteLine($"securechat: {result.Errors[0].Message} (see --help)");
+            error.WriteLine($"securechat: {OneLine(result.Errors[0].Message)} (see --help)");
             return UsageExitCode;
         }
 
@@ -46,6 +44,9 @@ internal static class ChatCommandLine
 
         return run(settings);
     }
+
+    private static string OneLine(string message) =>
+        string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Binds without running: for tests and for <see cref="Invoke"/>.</summary>
     public static AppSettings Parse(string[] args)
@@ -95,7 +96,6 @@ internal static class ChatCommandLine
         public ChatRootCommand()
             : base("SecureChat: end-to-end encrypted terminal chat (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256).")
         {
-            _group.AcceptOnlyFromAmong(s_groupNames);
             Options.Add(_server);
             Options.Add(_client);
             Options.Add(_host);

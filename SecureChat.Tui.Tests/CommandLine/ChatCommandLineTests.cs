@@ -1,0 +1,88 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Tui.CommandLine;
+
+namespace SecureChat.Tui.Tests.CommandLine;
+
+public sealed class ChatCommandLineTests
+{
+    [Fact]
+    public void Server_listens_on_localhost_12345_by_default()
+    {
+        AppSettings settings = ChatCommandLine.Parse(["--server"]);
+        settings.Role.ShouldBe(ChatRole.Server);
+        settings.Address.ShouldBe("localhost:12345");
+        settings.Headless.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Host_and_port_change_where_the_server_listens()
+    {
+        ChatCommandLine.Parse(["--server", "--host", "0.0.0.0", "--port", "4000"]).Address.ShouldBe("0.0.0.0:4000");
+    }
+
+    [Fact]
+    public void Client_takes_host_and_port_positionally_after_the_flag()
+    {
+        AppSettings settings = ChatCommandLine.Parse(["--client", "example.org", "4000", "--name", "bob"]);
+        settings.Role.ShouldBe(ChatRole.Client);
+        settings.Address.ShouldBe("example.org:4000");
+        settings.Name.ShouldBe("bob");
+    }
+
+    [Fact]
+    public void Client_defaults_to_localhost_12345()
+    {
+        ChatCommandLine.Parse(["--client"]).Address.ShouldBe("localhost:12345");
+        ChatCommandLine.Parse(["--client", "--headless"]).Address.ShouldBe("localhost:12345");
+        ChatCommandLine.Parse(["--client", "otherhost"]).Address.ShouldBe("otherhost:12345");
+    }
+
+    [Fact]
+    public void Group_iterations_and_passphrase_source_are_bound()
+    {
+        AppSettings settings = ChatCommandLine.Parse(["--server", "--group", "ffdhe4096", "--iterations", "200000", "--passphrase-env", "SECRET"]);
+        settings.Group.ShouldBe(DhGroupId.Ffdhe4096);
+        settings.Iterations.ShouldBe(200000);
+        settings.PassphraseSource.ShouldBe(PassphraseSource.Environment);
+        settings.PassphraseLocation.ShouldBe("SECRET");
+    }
+
+    [Theory]
+    [InlineData("--server", "--iterations", "99999")]
+    [InlineData("--client", "host", "0")]
+    [InlineData("--client", "host", "65536")]
+    [InlineData("--server", "--client")]
+    [InlineData("--server", "--passphrase-prompt", "--passphrase-env", "X")]
+    [InlineData("--server", "--passphrase", "secret")]
+    [InlineData("--server", "--name", "")]
+    public void Impossible_requests_are_usage_errors(params string[] args)
+    {
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(args));
+    }
+
+    [Fact]
+    public void A_usage_error_is_one_line_and_exit_code_2()
+    {
+        var error = new StringWriter();
+        int code = ChatCommandLine.Invoke(["--client", "host", "port"], _ => 0, error);
+        code.ShouldBe(2);
+        error.ToString().TrimEnd().Split('\n').Length.ShouldBe(1);
+        error.ToString().ShouldContain("invalid port 'port'");
+    }
+
+    [Fact]
+    public void A_passphrase_file_gives_its_first_line()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "correct horse\n");
+            AppSettings settings = ChatCommandLine.Parse(["--server", "--passphrase-file", path]);
+            System.Text.Encoding.UTF8.GetString(PassphraseReader.Read(settings)).ShouldBe("correct horse");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

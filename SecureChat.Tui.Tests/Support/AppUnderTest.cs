@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SecureChat.Tui.Tests.Support;
+
+/// <summary>Finds the built app (copied next to the tests by the project reference) and runs it as a real process.</summary>
+internal static class AppUnderTest
+{
+    public static string DllPath
+    {
+        get
+        {
+            string path = Path.Combine(AppContext.BaseDirectory, "SecureChat.Tui.dll");
+            File.Exists(path).ShouldBeTrue($"the app should be built next to the tests: {path}");
+            File.Exists(Path.ChangeExtension(path, ".runtimeconfig.json")).ShouldBeTrue("the app's runtimeconfig.json should be next to it");
+            return path;
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8).</summary>
+    public static RunningApp Start(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        info.ArgumentList.Add(DllPath);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        return new RunningApp(Process.Start(info)!);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using SecureChat.Tui.App;
+using SecureChat.Tui.Views;
+using Terminal.Gui.App;
+using Terminal.Gui.Drivers;
+
+namespace SecureChat.Tui.Tests.Support;
+
+/// <summary>
+/// A Terminal.Gui app on the virtual driver (no real terminal), showing one <see cref="ChatWindow"/>. What the
+/// controller posts is queued and run by <see cref="Pump"/> on the test thread, which plays the UI thread.
+/// </summary>
+internal sealed class TestScreen : IDisposable
+{
+    private readonly ConcurrentQueue<Action> _posted = new();
+
+    public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity)
+    {
+        TuiApp.BindQuitKey();
+        App = Application.Create();
+        App.Init(DriverRegistry.Names.ANSI);
+        App.Driver!.SetScreenSize(width, height);
+        Window = new ChatWindow("SecureChat test", paneCapacity);
+        App.Begin(Window);
+    }
+
+    public IApplication App { get; }
+
+    public ChatWindow Window { get; }
+
+    public int Posts { get; private set; }
+
+    public TimeSpan LongestPost { get; private set; }
+
+    public void Post(Action action) => _posted.Enqueue(action);
+
+    /// <summary>Runs what was posted so far.</summary>
+    public void Pump()
+    {
+        while (_posted.TryDequeue(out Action? action))
+        {
+            var clock = Stopwatch.StartNew();
+            action();
+            LongestPost = clock.Elapsed > LongestPost ? clock.Elapsed : LongestPost;
+            Posts++;
+        }
+    }
+
+    public string Screen()
+    {
+        App.LayoutAndDraw(forceRedraw: true);
+        return App.Driver!.ToString() ?? string.Empty;
+    }
+
+    /// <summary>Pumps and redraws until the screen satisfies <paramref name="condition"/>; fails with the screen if it never does.</summary>
+    public string PumpUntil(Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            Pump();
+            string screen = Screen();
+            if (condition(screen))
+            {
+                return screen;
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                throw new ShouldAssertException($"{what} did not happen within {timeout.TotalSeconds}s. Screen:\n{screen}");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+
+    public void Type(string text)
+    {
+        foreach (System.Text.Rune rune in text.EnumerateRunes())
+        {
+            Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, new Terminal.Gui.Input.Key(rune.Value));
+        }
+    }
+
+    public void Dispose()
+    {
+        Window.Dispose();
+        App.Dispose();
+    }
+}

@@ -1,0 +1,133 @@
+using SecureChat.Tui.Tests.Support;
+using SecureChat.Tui.Views;
+using Terminal.Gui.Input;
+using Terminal.Gui.Testing;
+
+namespace SecureChat.Tui.Tests.Views;
+
+[Collection(TerminalGuiCollection.Name)]
+public sealed class ChatWindowTests
+{
+    [Fact]
+    public void A_long_message_wraps_onto_the_next_lines_instead_of_being_cut()
+    {
+        using var screen = new TestScreen(width: 40, height: 15);
+        string text = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima";
+        screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", text, EntryKind.Message));
+
+        string drawn = screen.Screen();
+        foreach (string word in text.Split(' '))
+        {
+            drawn.ShouldContain(word);
+        }
+
+        string[] rows = drawn.Split('\n');
+        int first = Array.FindIndex(rows, r => r.Contains("Bob: alpha", StringComparison.Ordinal));
+        first.ShouldBeGreaterThanOrEqualTo(0, drawn);
+        rows[first + 1].ShouldContain("      "); // continuation lines are indented under the text
+        rows.Count(r => r.Contains("Bob:", StringComparison.Ordinal)).ShouldBe(1);
+        (rows[first + 1].Contains("golf", StringComparison.Ordinal) || rows[first + 1].Contains("foxtrot", StringComparison.Ordinal) || rows[first + 1].Contains("echo", StringComparison.Ordinal)).ShouldBeTrue(drawn);
+    }
+
+    [Fact]
+    public void Wide_characters_wrap_by_cells()
+    {
+        IReadOnlyList<string> lines = LineWrapper.Wrap("你好你好你好你好你好", 10, 0);
+        lines.Count.ShouldBe(2);
+        lines[0].ShouldBe("你好你好你");
+        lines[1].ShouldBe("好你好你好");
+    }
+
+    [Fact]
+    public void Enter_raises_the_line_and_clears_the_input()
+    {
+        using var screen = new TestScreen();
+        var lines = new List<string>();
+        screen.Window.LineEntered += lines.Add;
+        screen.Type("héllo 😀");
+        screen.App.InjectKey(Key.Enter);
+        lines.ShouldBe(["héllo 😀"]);
+        (screen.Window.Input.Text ?? string.Empty).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Up_and_down_recall_sent_lines()
+    {
+        using var screen = new TestScreen();
+        screen.Type("first");
+        screen.App.InjectKey(Key.Enter);
+        screen.Type("second");
+        screen.App.InjectKey(Key.Enter);
+        screen.Type("draft");
+
+        screen.App.InjectKey(Key.CursorUp);
+        screen.Window.Input.Text.ShouldBe("second");
+        screen.App.InjectKey(Key.CursorUp);
+        screen.Window.Input.Text.ShouldBe("first");
+        screen.App.InjectKey(Key.CursorDown);
+        screen.Window.Input.Text.ShouldBe("second");
+        screen.App.InjectKey(Key.CursorDown);
+        screen.Window.Input.Text.ShouldBe("draft");
+    }
+
+    [Fact]
+    public void Page_up_scrolls_back_and_new_messages_do_not_pull_the_view_down_until_page_down()
+    {
+        using var screen = new TestScreen(width: 60, height: 20);
+        MessagePane pane = screen.Window.Pane;
+        for (int i = 0; i < 100; i++)
+        {
+            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", EntryKind.Message));
+        }
+
+        screen.Screen().ShouldContain("message number 099");
+        screen.App.InjectKey(Key.PageUp);
+        pane.IsFollowing.ShouldBeFalse();
+        string scrolled = screen.Screen();
+        scrolled.ShouldNotContain("message number 099");
+        scrolled.ShouldContain("PgDn");
+
+        pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", "message number 100", EntryKind.Message));
+        string stillScrolled = screen.Screen();
+        stillScrolled.ShouldNotContain("message number 100");
+        RowsOf(stillScrolled, "message number").ShouldBe(RowsOf(scrolled, "message number"));
+
+        screen.App.InjectKey(Key.PageDown);
+        screen.App.InjectKey(Key.PageDown);
+        pane.IsFollowing.ShouldBeTrue();
+        screen.Screen().ShouldContain("message number 100");
+    }
+
+    [Fact]
+    public void The_mouse_wheel_scrolls_the_pane()
+    {
+        using var screen = new TestScreen(width: 60, height: 20);
+        MessagePane pane = screen.Window.Pane;
+        for (int i = 0; i < 100; i++)
+        {
+            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", EntryKind.Message));
+        }
+
+        screen.Screen();
+        screen.App.InjectMouse(new Mouse { Flags = MouseFlags.WheeledUp, ScreenPosition = new System.Drawing.Point(10, 5) });
+        pane.IsFollowing.ShouldBeFalse();
+        screen.App.InjectMouse(new Mouse { Flags = MouseFlags.WheeledDown, ScreenPosition = new System.Drawing.Point(10, 5) });
+        pane.IsFollowing.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void History_is_bounded()
+    {
+        using var screen = new TestScreen(paneCapacity: 50);
+        for (int i = 0; i < 500; i++)
+        {
+            screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"m{i}", EntryKind.Message));
+        }
+
+        screen.Window.Pane.Count.ShouldBe(50);
+        screen.Window.Pane.Entries.First().Text.ShouldBe("m450");
+    }
+
+    private static string[] RowsOf(string screen, string marker) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(screen, marker + @" \d+").Select(m => m.Value)];
+}
