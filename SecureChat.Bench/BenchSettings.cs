@@ -45,7 +45,7 @@ internal sealed record BenchSettings
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
         HubSessions = 1000,
-        HubConnectParallelism = 32,
+        HubConnectParallelism = 16,
     };
 
     public static BenchSettings QuickMode { get; } = new()
@@ -62,6 +62,6 @@ internal sealed record BenchSettings
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
         HubSessions = 100,
-        HubConnectParallelism = 32,
+        HubConnectParallelism = 16,
     };
 }

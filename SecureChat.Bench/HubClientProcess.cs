@@ -35,7 +35,7 @@ internal static class HubClientProcess
                 try
                 {
                     // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
-                    var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}" });
+                    var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout });
                     client.MessageReceived += _ =>
                     {
                         long n = Interlocked.Increment(ref received);
@@ -50,7 +50,10 @@ internal static class HubClientProcess
                 }
                 catch (Exception e) when (e is ChatConnectionException or TimeoutException)
                 {
-                    Interlocked.Increment(ref failed);
+                    if (Interlocked.Increment(ref failed) <= 5)
+                    {
+                        Console.Error.WriteLine($"hub client {index}: {e.Message}");
+                    }
                 }
                 finally
                 {

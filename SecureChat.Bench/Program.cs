@@ -11,14 +11,26 @@ if (args.Length > 0 && args[0] == HubClientProcess.Flag)
     return await HubClientProcess.RunAsync(args);
 }
 
-bool quick = args.Contains("--quick");
-bool json = args.Contains("--json");
-foreach (string arg in args)
+bool quick = false;
+bool json = false;
+string? only = null;
+for (int i = 0; i < args.Length; i++)
 {
-    if (arg is not ("--quick" or "--json"))
+    switch (args[i])
     {
-        Console.Error.WriteLine($"unknown option '{arg}'; usage: SecureChat.Bench [--quick] [--json]");
-        return 2;
+        case "--quick":
+            quick = true;
+            break;
+        case "--json":
+            json = true;
+            break;
+        case "--only" when i + 1 < args.Length:
+            // For profiling one part (e.g. under perf): crypto, handshake, rate64, rate4k, breakdown, rtt, rate, hub.
+            only = args[++i];
+            break;
+        default:
+            Console.Error.WriteLine($"unknown option '{args[i]}'; usage: SecureChat.Bench [--quick] [--json] [--only PART]");
+            return 2;
     }
 }
 
@@ -37,10 +49,9 @@ using var watchdog = new Timer(
     quick ? TimeSpan.FromSeconds(170) : TimeSpan.FromMinutes(15),
     Timeout.InfiniteTimeSpan);
 
-await Step("PBKDF2 and DH baselines", () =>
+await Step("crypto", "PBKDF2 and DH baselines", () =>
 {
-    Samples pbkdf2 = CryptoBaselines.MeasurePbkdf2(settings);
-    Samples raw = CryptoBaselines.MeasureRawPbkdf2(settings);
+    (Samples pbkdf2, Samples raw) = CryptoBaselines.MeasurePbkdf2(settings);
     (Samples dh, Samples keyGen, Samples agree) = CryptoBaselines.MeasureDh(settings);
     results.Pbkdf2Ms = pbkdf2.Median;
     results.DhMs = dh.Median;
@@ -50,7 +61,7 @@ await Step("PBKDF2 and DH baselines", () =>
     return Task.CompletedTask;
 });
 
-await Step("handshake latency", async () =>
+await Step("handshake", "handshake latency", async () =>
 {
     Samples handshake = await HandshakeBench.MeasureLatencyAsync(settings);
     results.HandshakeMsP50 = handshake.Median;
@@ -59,14 +70,14 @@ await Step("handshake latency", async () =>
     results.Extra("handshake (sequential)", "p50 - PBKDF2 p50 (ms)", F(handshake.Median - results.Pbkdf2Ms));
 });
 
-await Step("one-way rate 64 B", async () =>
+await Step("rate64", "one-way rate 64 B", async () =>
 {
     results.MsgsPerS64 = await MessagingBench.SecureRateAsync(settings, 64);
     results.PlainMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: false);
     results.TlsMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: true);
 });
 
-await Step("one-way rate 4 KiB", async () =>
+await Step("rate4k", "one-way rate 4 KiB", async () =>
 {
     results.MsgsPerS4k = await MessagingBench.SecureRateAsync(settings, 4096);
     results.PlainMsgsPerS4k = await MessagingBench.BaselineRateAsync(settings, 4096, tls: false);
@@ -74,7 +85,21 @@ await Step("one-way rate 4 KiB", async () =>
     results.Extra("one-way rate", "4 KiB SecureChat / plain / TLS (MB/s of text)", $"{F(results.MsgsPerS4k * 4096 / 1e6)} / {F(results.PlainMsgsPerS4k * 4096 / 1e6)} / {F(results.TlsMsgsPerS4k * 4096 / 1e6)}");
 });
 
-await Step("round-trip latency", async () =>
+await Step("breakdown", "cost breakdown (one thread, no sockets)", () =>
+{
+    TimeSpan each = settings.Quick ? TimeSpan.FromSeconds(0.4) : TimeSpan.FromSeconds(1);
+    foreach (int size in new[] { 64, 4096 })
+    {
+        double crypto = CostBreakdown.RecordCryptoMicros(size, each);
+        double session = CostBreakdown.SessionPairMicros(size, each);
+        double secure = size == 64 ? results.MsgsPerS64 : results.MsgsPerS4k;
+        results.Extra("cost per message (us)", $"{size} B: record seal+open / session pair / loopback", $"{F(crypto)} / {F(session)} / {F(1e6 / secure)}");
+    }
+
+    return Task.CompletedTask;
+});
+
+await Step("rtt", "round-trip latency", async () =>
 {
     Samples secure = await MessagingBench.SecureRttAsync(settings);
     Samples plain = await MessagingBench.BaselineRttAsync(settings, tls: false);
@@ -91,7 +116,7 @@ await Step("round-trip latency", async () =>
     results.Extra("round trip (us)", "TLS p90 / max", $"{F(tls.Percentile(90))} / {F(tls.Max)}");
 });
 
-await Step("handshake rate", async () =>
+await Step("rate", "handshake rate", async () =>
 {
     (double perSecond, int failed) = await HandshakeBench.MeasureRateAsync(settings);
     results.HandshakesPerS = perSecond;
@@ -102,13 +127,13 @@ await Step("handshake rate", async () =>
     results.Extra("handshake rate", "in-process ceiling = cores / (2 x PBKDF2)", $"{F(inProcess)} (measured = {F(100 * perSecond / inProcess)}% of it)");
 });
 
-await Step($"hub with {settings.HubSessions} sessions", async () =>
+await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
 {
     HubBench.HubResult hub = await HubBench.RunAsync(settings);
     results.HubSessions = hub.Sessions;
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;
-    results.Extra("hub (server process only)", "sessions joined / failed", $"{hub.Sessions} / {hub.Failed}");
+    results.Extra("hub (server process only)", "sessions joined / failed; server-side failures", $"{hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
     results.Extra("hub (server process only)", "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
     results.Extra("hub (server process only)", "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
     results.Extra("hub (server process only)", "private bytes/session", BenchResults.N((double)hub.PrivateBytes / hub.Sessions));
@@ -123,8 +148,13 @@ return 0;
 
 static string F(double value) => BenchResults.F(value, 2);
 
-async Task Step(string name, Func<Task> run)
+async Task Step(string key, string name, Func<Task> run)
 {
+    if (only is not null && only != key)
+    {
+        return;
+    }
+
     Console.Error.WriteLine($"[{total.Elapsed.TotalSeconds,6:F1} s] {name}...");
     try
     {
