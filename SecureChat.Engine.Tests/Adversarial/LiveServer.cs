@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>
+/// A real <see cref="ChatServer"/> on 127.0.0.1 with everything it reports recorded, and a check that it still
+/// serves an honest client after an attack.
+/// </summary>
+internal sealed class LiveServer : IAsyncDisposable
+{
+    private int _probes;
+
+    private LiveServer(ChatServer server, int port)
+    {
+        Server = server;
+        Port = port;
+    }
+
+    public ChatServer Server { get; }
+
+    public int Port { get; }
+
+    public ConcurrentQueue<(PeerInfo Peer, SessionFailure Failure)> Failures { get; } = new();
+
+    public ConcurrentQueue<ChatMessage> Messages { get; } = new();
+
+    public ConcurrentQueue<(PeerInfo Peer, bool ByPeer)> Closes { get; } = new();
+
+    public static LiveServer Start(ChatOptions? options = null)
+    {
+        var server = new ChatServer(options ?? new ChatOptions());
+        int port = server.Start("127.0.0.1", 0).Port;
+        var live = new LiveServer(server, port);
+        server.Failed += (peer, failure) => live.Failures.Enqueue((peer, failure));
+        server.MessageReceived += live.Messages.Enqueue;
+        server.Closed += (peer, byPeer) => live.Closes.Enqueue((peer, byPeer));
+        return live;
+    }
+
+    /// <summary>The failure the server reported for the connection from <paramref name="clientPort"/>.</summary>
+    public Task<SessionFailure> FailureFor(int clientPort, TimeSpan? timeout = null) =>
+        Eventually.Value(
+            () => Failures.FirstOrDefault(f => PortOf(f.Peer) == clientPort).Failure,
+            $"the server to fail the session from port {clientPort}",
+            timeout);
+
+    public bool HasFailureFor(int clientPort) => Failures.Any(f => PortOf(f.Peer) == clientPort);
+
+    public int CountMessages(string text) => Messages.Count(m => m.Text == text);
+
+    /// <summary>An honest client connects, both sides exchange a message, and the client leaves.</summary>
+    public async Task ShouldStillServeAnHonestClient(TimeSpan? timeout = null)
+    {
+        TimeSpan limit = timeout ?? Eventually.DefaultTimeout;
+        int probe = Interlocked.Increment(ref _probes);
+        await using var client = new ChatClient(new ChatOptions { Name = "honest" + probe });
+        var reply = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.MessageReceived += m =>
+        {
+            if (m.Text.StartsWith("reply ", StringComparison.Ordinal))
+            {
+                reply.TrySetResult(m.Text);
+            }
+        };
+        await client.ConnectAsync("127.0.0.1", Port).WaitAsync(limit);
+        string text = $"honest message {probe}";
+        await client.SendAsync(text);
+        await Eventually.True(() => CountMessages(text) == 1, "the honest message to reach the server", limit);
+        await Server.SendAsync("reply " + probe);
+        (await reply.Task.WaitAsync(limit)).ShouldBe("reply " + probe);
+    }
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+
+    public static int PortOf(PeerInfo peer) => peer.RemoteEndPoint is System.Net.IPEndPoint ip ? ip.Port : -1;
+}

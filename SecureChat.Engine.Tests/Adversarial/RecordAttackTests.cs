@@ -1,0 +1,170 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>
+/// Attacks on sealed records against a live server: bit flips in IV, ciphertext and tag, truncated and extended
+/// tags, replay, reordering, dropping, reflection, and records after Close. Each must fail the attacked session
+/// closed (nothing forged is delivered) while the server keeps serving everyone else.
+/// </summary>
+public sealed class RecordAttackTests
+{
+    private const int Header = WireFormat.FrameHeaderSize;
+
+    public static TheoryData<string, int> FlipPositions => new()
+    {
+        { "IV first bit", 0 },
+        { "IV last bit", RecordProtector.IvSize * 8 - 1 },
+        { "ciphertext first bit", RecordProtector.IvSize * 8 },
+        { "ciphertext last bit", (RecordProtector.IvSize + 32) * 8 - 1 },
+        { "tag first bit", (RecordProtector.IvSize + 32) * 8 },
+        { "tag last bit", (RecordProtector.IvSize + 32 + RecordProtector.TagSize) * 8 - 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FlipPositions))]
+    public async Task A_flipped_bit_anywhere_in_a_record_fails_the_session_and_delivers_nothing(string where, int bit)
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        string text = "a message of exactly 31 bytes!!"; // 1 + 1 + 31 = 33 bytes of plaintext: 3 blocks
+        byte[] record = attacker.Produce(s => s.SendChat("x", text));
+        record.Length.ShouldBe(Header + RecordProtector.IvSize + 48 + RecordProtector.TagSize);
+        bit = bit >= (RecordProtector.IvSize + 32) * 8 ? bit + 16 * 8 : bit; // keep tag positions at the real tag
+
+        record[Header + bit / 8] ^= (byte)(1 << (bit % 8));
+        await attacker.SendAsync(record);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed, where);
+        live.CountMessages(text).ShouldBe(0);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(-16)]
+    [InlineData(+1)]
+    [InlineData(+16)]
+    public async Task A_truncated_or_extended_tag_fails_the_session(int delta)
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        string text = "tag games, long enough for three blocks of ciphertext";
+        byte[] record = attacker.Produce(s => s.SendChat("x", text));
+        byte[] body = delta < 0 ? record[Header..^(-delta)] : [.. record[Header..], .. new byte[delta]];
+
+        await attacker.SendAsync(RawClient.Frame(record[0], body));
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        live.CountMessages(text).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_replayed_record_is_delivered_once_and_the_replay_fails_the_session()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        byte[] record = attacker.Produce(s => s.SendChat("x", "pay 10 euros"));
+
+        await attacker.SendAsync([.. record, .. record]);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        live.CountMessages("pay 10 euros").ShouldBe(1);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Fact]
+    public async Task Reordered_records_are_rejected()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        byte[] first = attacker.Produce(s => s.SendChat("x", "first"));
+        byte[] second = attacker.Produce(s => s.SendChat("x", "second"));
+
+        await attacker.SendAsync([.. second, .. first]);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        live.CountMessages("first").ShouldBe(0);
+        live.CountMessages("second").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_dropped_record_is_detected_at_the_next_one()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        _ = attacker.Produce(s => s.SendChat("x", "dropped"));
+        byte[] second = attacker.Produce(s => s.SendChat("x", "after the drop"));
+
+        await attacker.SendAsync(second);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        live.CountMessages("after the drop").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_record_reflected_back_to_the_server_is_rejected()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        await attacker.SendAsync(attacker.Produce(s => s.SendNick("mirror")));
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "mirror"), "the attacker to join");
+        await live.Server.SendAsync("from the server");
+        byte[]? fromServer = null;
+        while (fromServer is null || fromServer[0] != (byte)FrameType.Chat)
+        {
+            fromServer = (await attacker.ReadFrameAsync()).ShouldNotBeNull();
+        }
+
+        await attacker.SendAsync(fromServer);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        live.CountMessages("from the server").ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task Bytes_after_a_peers_close_are_ignored()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        byte[] close = attacker.Produce(s => s.Close());
+
+        await attacker.SendAsync([.. close, .. close, .. RawClient.Frame((byte)FrameType.Chat, new byte[64]), 0xFF, 0xFF]);
+
+        await Eventually.True(() => live.Closes.Any(c => LiveServer.PortOf(c.Peer) == attacker.LocalPort && c.ByPeer), "the server to see the peer leave");
+        await Task.Delay(200);
+        live.HasFailureFor(attacker.LocalPort).ShouldBeFalse();
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Fact]
+    public async Task Valid_records_that_arrive_after_the_server_closed_are_not_delivered()
+    {
+        LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        byte[] late = attacker.Produce(s => s.SendChat("x", "after close"));
+
+        Task stopping = live.Server.StopAsync();
+        byte[]? frame;
+        do
+        {
+            frame = await attacker.ReadFrameAsync();
+        }
+        while (frame is not null && frame[0] != (byte)FrameType.Close);
+        frame.ShouldNotBeNull("the server sends a sealed Close before it goes");
+        await attacker.SendAsync(late);
+
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        live.CountMessages("after close").ShouldBe(0);
+    }
+}
