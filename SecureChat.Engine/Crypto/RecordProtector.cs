@@ -103,8 +103,18 @@ internal sealed class RecordProtector : IDisposable
             return false;
         }
 
-        // Only authenticated ciphertext reaches the padding check; a bad padding here would mean a sender bug.
-        return _aes.TryDecryptCbc(sealedBody.Slice(IvSize, ciphertextSize), sealedBody[..IvSize], plaintextDestination, out plaintextLength, PaddingMode.PKCS7);
+        // Only authenticated ciphertext reaches the padding check, so this reveals nothing to a forger; but a peer
+        // holding the keys can still MAC a bad padding, and TryDecryptCbc throws for that: peer bytes never throw.
+        try
+        {
+            return _aes.TryDecryptCbc(sealedBody.Slice(IvSize, ciphertextSize), sealedBody[..IvSize], plaintextDestination, out plaintextLength, PaddingMode.PKCS7);
+        }
+        catch (CryptographicException)
+        {
+            plaintextLength = 0;
+            CryptographicOperations.ZeroMemory(plaintextDestination[..ciphertextSize]);
+            return false;
+        }
     }
 
     public void Dispose()

@@ -1,0 +1,75 @@
+using System.Security.Cryptography;
+using System.Text;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Crypto;
+
+public sealed class KeyScheduleTests
+{
+    [Fact]
+    public void The_master_key_is_pbkdf2_over_the_shared_secret_then_the_passphrase_salted_with_the_transcript_hash()
+    {
+        byte[] z = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        byte[] passphrase = Encoding.UTF8.GetBytes("correct horse");
+        byte[] transcript = SHA256.HashData("transcript"u8);
+        byte[] expected = Rfc2898DeriveBytes.Pbkdf2((byte[])[.. z, .. passphrase], transcript, 10, HashAlgorithmName.SHA256, 32);
+        KeySchedule.DeriveMaster(z, passphrase, transcript, 10).ShouldBe(expected);
+        KeySchedule.DeriveMaster(z, [], transcript, 10).ShouldNotBe(expected);
+    }
+
+    [Fact]
+    public void Every_sub_key_is_hkdf_expand_of_the_master_with_its_own_versioned_label()
+    {
+        byte[] master = SHA256.HashData("master"u8);
+        using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
+        keys.ClientToServerEncryption.ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 c2s encryption"u8.ToArray()));
+        keys.ServerToClientMac.ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 s2c mac"u8.ToArray()));
+        keys.Fingerprint.ShouldBe(KeySchedule.FormatFingerprint(HKDF.Expand(HashAlgorithmName.SHA256, master, 16, "SecureChat v1 fingerprint"u8.ToArray())));
+        keys.Sas.ShouldBe(KeySchedule.FormatSas(HKDF.Expand(HashAlgorithmName.SHA256, master, 4, "SecureChat v1 sas"u8.ToArray())));
+
+        byte[][] all = [keys.ClientToServerEncryption, keys.ClientToServerMac, keys.ServerToClientEncryption, keys.ServerToClientMac, keys.ClientFinished, keys.ServerFinished, keys.Chain];
+        all.Select(k => Hex.Of(k)).Distinct().Count().ShouldBe(all.Length, "every label must give a different key");
+    }
+
+    [Fact]
+    public void Disposing_session_keys_zeroes_every_key()
+    {
+        SessionKeys keys = KeySchedule.DeriveSessionKeys(SHA256.HashData("master"u8));
+        keys.Dispose();
+        foreach (byte[] key in new[] { keys.ClientToServerEncryption, keys.ClientToServerMac, keys.ServerToClientEncryption, keys.ServerToClientMac, keys.ClientFinished, keys.ServerFinished, keys.Chain })
+        {
+            key.ShouldAllBe(b => b == 0);
+        }
+    }
+
+    [Fact]
+    public void A_fingerprint_is_eight_groups_of_four_upper_case_hex_digits()
+    {
+        KeySchedule.FormatFingerprint(Hex.Bytes("000102030405060708090a0b0c0d0e0f")).ShouldBe("0001 0203 0405 0607 0809 0A0B 0C0D 0E0F");
+    }
+
+    [Theory]
+    [InlineData("00000000", "000 000")]
+    [InlineData("000f423f", "999 999")]
+    [InlineData("000f4240", "000 000")]
+    [InlineData("00000007", "000 007")]
+    [InlineData("ffffffff", "967 295")]
+    public void A_sas_is_the_big_endian_value_modulo_a_million_as_two_groups_of_three_digits(string bytes, string sas)
+    {
+        KeySchedule.FormatSas(Hex.Bytes(bytes)).ShouldBe(sas);
+    }
+
+    [Fact]
+    public void A_rekey_master_is_hkdf_extract_salted_with_the_chain_key_and_changes_with_every_input()
+    {
+        byte[] chain = SHA256.HashData("chain"u8);
+        byte[] z = SHA256.HashData("z"u8);
+        byte[] transcript = SHA256.HashData("t"u8);
+        byte[] master = KeySchedule.DeriveRekeyMaster(chain, z, transcript);
+        master.ShouldBe(HKDF.Extract(HashAlgorithmName.SHA256, [.. z, .. transcript], chain));
+        KeySchedule.DeriveRekeyMaster(SHA256.HashData("other"u8), z, transcript).ShouldNotBe(master);
+        KeySchedule.DeriveRekeyMaster(chain, SHA256.HashData("other"u8), transcript).ShouldNotBe(master);
+        KeySchedule.DeriveRekeyMaster(chain, z, SHA256.HashData("other"u8)).ShouldNotBe(master);
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json;
+
+namespace SecureChat.Engine.Tests.Support;
+
+/// <summary>
+/// Finds the shared, read-only test vectors in <c>../shared/vectors</c> beside the repository root (the folder
+/// holding SecureChat.Tui.sln). They are never copied into the repository; where they are absent a test calls
+/// <see cref="Assert.Skip(string)"/> so the skip shows in the run instead of passing silently.
+/// </summary>
+internal static class VectorFiles
+{
+    private static readonly Lazy<string?> s_repositoryRoot = new(FindRepositoryRoot);
+
+    /// <summary>The expected location of the vectors folder (whether or not it exists).</summary>
+    public static string Directory => s_repositoryRoot.Value is { } root
+        ? Path.GetFullPath(Path.Combine(root, "..", "shared", "vectors"))
+        : Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "shared", "vectors"));
+
+    /// <summary>The full path of one vector file, or a visible skip naming what is not tested.</summary>
+    public static string Require(string fileName, string what)
+    {
+        string path = Path.Combine(Directory, fileName);
+        if (!File.Exists(path))
+        {
+            Assert.Skip($"shared vectors not found at {path}: skipping {what}");
+        }
+
+        return path;
+    }
+
+    public static JsonDocument RequireJson(string fileName, string what) =>
+        JsonDocument.Parse(File.ReadAllBytes(Require(fileName, what)));
+
+    /// <summary>Reports a vector run's counts in the test output so a reader sees what was checked and skipped.</summary>
+    public static void Report(string message) => TestContext.Current.TestOutputHelper?.WriteLine(message);
+
+    private static string? FindRepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SecureChat.Tui.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+}
