@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>
+/// Faults rather than attacks: a peer killed in the middle of the handshake or of a message, and a server
+/// stopped under load. Every side ends with a clean notice, nothing hangs, no exception escapes.
+/// </summary>
+public sealed class FaultTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_peer_killed_mid_handshake_is_a_lost_connection_for_that_session_only()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient victim = await RawClient.ConnectAsync(live.Port);
+        victim.Session.Start();
+        await victim.SendAsync(victim.TakeOutput());
+        (await victim.ReadFrameAsync()).ShouldNotBeNull()[0].ShouldBe((byte)FrameType.ServerHello);
+
+        victim.Abort();
+
+        (await live.FailureFor(victim.LocalPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Fact]
+    public async Task A_peer_killed_mid_message_loses_only_that_message_and_is_reported_gone()
+    {
+        await using LiveServer live = LiveServer.Start();
+        var left = new TaskCompletionSource<PresenceNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
+        live.Server.PresenceChanged += n =>
+        {
+            if (n.Kind == PresenceKind.Left)
+            {
+                left.TrySetResult(n);
+            }
+        };
+        await using RawClient victim = await RawClient.ConnectAsync(live.Port);
+        (await victim.HandshakeAsync()).ShouldBeTrue();
+        await victim.SendAsync(victim.Produce(s => s.SendNick("victim")));
+        byte[] record = victim.Produce(s => s.SendChat("victim", "half of this never arrives"));
+
+        await victim.SendAsync(record[..(record.Length / 2)]);
+        await Task.Delay(100);
+        victim.Abort();
+
+        (await live.FailureFor(victim.LocalPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
+        (await left.Task.WaitAsync(s_wait)).Name.ShouldBe("victim");
+        live.CountMessages("half of this never arrives").ShouldBe(0);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Fact]
+    public async Task A_client_whose_server_dies_mid_handshake_gets_a_clear_error_not_a_hang()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000 });
+        await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000 });
+        Task connecting = client.ConnectAsync("127.0.0.1", live.Port);
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Stage == SessionStage.DerivingKey), "the server to start deriving");
+
+        await live.Server.StopAsync().WaitAsync(s_wait);
+
+        var error = await Should.ThrowAsync<ChatConnectionException>(() => connecting.WaitAsync(s_wait));
+        error.Failure.Reason.ShouldBeOneOf(FailureReason.ConnectionLost, FailureReason.RefusedByPeer, FailureReason.ServerShuttingDown);
+    }
+
+    [Fact]
+    public async Task A_server_stopped_under_load_ends_every_client_cleanly()
+    {
+        LiveServer live = LiveServer.Start();
+        var clients = new List<ChatClient>();
+        var ended = new ConcurrentDictionary<string, string>();
+        for (int i = 0; i < 8; i++)
+        {
+            var client = new ChatClient(new ChatOptions { Name = "load" + i });
+            string name = client.Name;
+            client.Closed += (_, byPeer) => ended.TryAdd(name, byPeer ? "closed by server" : "closed here");
+            client.Failed += (_, f) => ended.TryAdd(name, f.Message);
+            await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+            clients.Add(client);
+        }
+
+        using var stopSending = new CancellationTokenSource();
+        var unexpected = new ConcurrentQueue<Exception>();
+        Task[] senders = [.. clients.Select(c => Task.Run(async () =>
+        {
+            try
+            {
+                for (int n = 0; !stopSending.IsCancellationRequested; n++)
+                {
+                    await c.SendAsync($"{c.Name} {n}", stopSending.Token);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // "the connection is closed": the expected way for a send loop to learn the server left.
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            catch (Exception e)
+            {
+                unexpected.Enqueue(e);
+            }
+        }))];
+        await Eventually.True(() => live.Messages.Count > 500, "traffic to build up");
+
+        await live.Server.StopAsync().WaitAsync(s_wait);
+
+        await Task.WhenAll(clients.Select(c => c.Completion)).WaitAsync(s_wait);
+        stopSending.Cancel();
+        await Task.WhenAll(senders).WaitAsync(s_wait);
+        unexpected.ShouldBeEmpty();
+        ended.Count.ShouldBe(clients.Count);
+        ended.Values.ShouldAllBe(v => v == "closed by server" || v == "the connection was lost");
+        foreach (ChatClient client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+}

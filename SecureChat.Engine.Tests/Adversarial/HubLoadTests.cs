@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>200 concurrent clients each send 100 messages through the hub: exactly once, in order per sender.</summary>
+[Collection(HeavyCollection.Name)]
+public sealed class HubLoadTests
+{
+    private const int Clients = 200;
+    private const int MessagesEach = 100;
+    private static readonly TimeSpan s_wait = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task Two_hundred_clients_sending_a_hundred_messages_each_get_every_message_exactly_once_in_order()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        var joined = new ConcurrentDictionary<string, bool>();
+        live.Server.PresenceChanged += n =>
+        {
+            if (n.Kind == PresenceKind.Joined)
+            {
+                joined[n.Name] = true;
+            }
+        };
+
+        // Per receiver, per sender: the next index expected, and every violation seen.
+        var next = new ConcurrentDictionary<(string Receiver, string Sender), int>();
+        var violations = new ConcurrentQueue<string>();
+        long delivered = 0;
+        void Track(string receiver, ChatMessage m)
+        {
+            int space = m.Text.IndexOf(' ', StringComparison.Ordinal);
+            if (space < 0 || !int.TryParse(m.Text.AsSpan(space + 1), out int index) || m.Text[..space] != m.Sender)
+            {
+                violations.Enqueue($"{receiver} got a malformed message '{m.Text}' from {m.Sender}");
+                return;
+            }
+
+            int expected = next.AddOrUpdate((receiver, m.Sender), _ => 1, (_, v) => v + 1) - 1;
+            if (index != expected)
+            {
+                violations.Enqueue($"{receiver} got {m.Sender}'s message {index} when {expected} was due");
+            }
+
+            Interlocked.Increment(ref delivered);
+        }
+
+        live.Server.MessageReceived += m => Track("server", m);
+        var clients = new ChatClient[Clients];
+        using var gate = new SemaphoreSlim(8);
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var client = new ChatClient(new ChatOptions { Name = $"c{i:D3}", HandshakeTimeout = TimeSpan.FromMinutes(2) });
+                client.MessageReceived += m => Track(client.Name, m);
+                await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+                clients[i] = client;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        })).WaitAsync(s_wait);
+        await Eventually.True(() => joined.Count == Clients, "every client to join", s_wait);
+
+        await Task.WhenAll(clients.Select(c => Task.Run(async () =>
+        {
+            for (int n = 0; n < MessagesEach; n++)
+            {
+                await c.SendAsync($"{c.Name} {n}");
+            }
+        }))).WaitAsync(s_wait);
+
+        long expectedDeliveries = (long)Clients * MessagesEach * Clients; // the server plus the 199 other clients
+        await Eventually.True(() => Interlocked.Read(ref delivered) >= expectedDeliveries || !violations.IsEmpty, "every delivery", s_wait);
+        await Task.Delay(500);
+
+        violations.Take(10).ShouldBeEmpty();
+        Interlocked.Read(ref delivered).ShouldBe(expectedDeliveries);
+        next.Count.ShouldBe(Clients * Clients, "each of 200 receivers heard from each of the 199 others, and the server from all 200");
+        next.Values.ShouldAllBe(v => v == MessagesEach);
+        live.Failures.ShouldBeEmpty();
+        await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+    }
+}
