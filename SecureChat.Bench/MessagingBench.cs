@@ -25,7 +25,11 @@ internal static class MessagingBench
         return await RateAsync(() => client.SendAsync(text), counter, settings).ConfigureAwait(false);
     }
 
-    public static async Task<double> BaselineRateAsync(BenchSettings settings, int size, bool tls)
+    /// <summary>
+    /// Batched (the default, and the ceiling): frames go through <see cref="BatchingWriter"/>, the engine's own
+    /// write policy. Unbatched: one WriteAsync per message, so TLS makes one record per message as SecureChat does.
+    /// </summary>
+    public static async Task<double> BaselineRateAsync(BenchSettings settings, int size, bool tls, bool batched = true)
     {
         await using LoopbackPair pair = await LoopbackPair.ConnectAsync(tls).ConfigureAwait(false);
         using var stop = new CancellationTokenSource();
@@ -33,7 +37,10 @@ internal static class MessagingBench
         Task reader = Task.Run(() => Frames.ReadLoopAsync(pair.Server, _ => counter.OnReceived(), stop.Token));
         var writer = new BatchingWriter(pair.Client);
         ReadOnlyMemory<byte> body = System.Text.Encoding.UTF8.GetBytes(Text(size));
-        double rate = await RateAsync(() => writer.WriteFrameAsync(Frames.ChatType, body), counter, settings).ConfigureAwait(false);
+        ReadOnlyMemory<byte> frame = Frames.Build(Frames.ChatType, body.Span);
+        Stream client = pair.Client;
+        Func<ValueTask> send = batched ? () => writer.WriteFrameAsync(Frames.ChatType, body) : () => client.WriteAsync(frame);
+        double rate = await RateAsync(send, counter, settings).ConfigureAwait(false);
         stop.Cancel();
         await pair.DisposeAsync().ConfigureAwait(false);
         await reader.WaitAsync(s_timeout).ConfigureAwait(false);

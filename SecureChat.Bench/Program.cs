@@ -75,6 +75,9 @@ await Step("rate64", "one-way rate 64 B", async () =>
     results.MsgsPerS64 = await MessagingBench.SecureRateAsync(settings, 64);
     results.PlainMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: false);
     results.TlsMsgsPerS64 = await MessagingBench.BaselineRateAsync(settings, 64, tls: true);
+    double plainDirect = await MessagingBench.BaselineRateAsync(settings, 64, tls: false, batched: false);
+    double tlsDirect = await MessagingBench.BaselineRateAsync(settings, 64, tls: true, batched: false);
+    results.Extra("one-way rate", "64 B, one write per message: plain / TLS (msgs/s)", $"{BenchResults.N(plainDirect)} / {BenchResults.N(tlsDirect)}");
 });
 
 await Step("rate4k", "one-way rate 4 KiB", async () =>
@@ -82,6 +85,8 @@ await Step("rate4k", "one-way rate 4 KiB", async () =>
     results.MsgsPerS4k = await MessagingBench.SecureRateAsync(settings, 4096);
     results.PlainMsgsPerS4k = await MessagingBench.BaselineRateAsync(settings, 4096, tls: false);
     results.TlsMsgsPerS4k = await MessagingBench.BaselineRateAsync(settings, 4096, tls: true);
+    double tlsDirect = await MessagingBench.BaselineRateAsync(settings, 4096, tls: true, batched: false);
+    results.Extra("one-way rate", "4 KiB, one write per message: TLS (msgs/s)", BenchResults.N(tlsDirect));
     results.Extra("one-way rate", "4 KiB SecureChat / plain / TLS (MB/s of text)", $"{F(results.MsgsPerS4k * 4096 / 1e6)} / {F(results.PlainMsgsPerS4k * 4096 / 1e6)} / {F(results.TlsMsgsPerS4k * 4096 / 1e6)}");
 });
 
@@ -93,7 +98,11 @@ await Step("breakdown", "cost breakdown (one thread, no sockets)", () =>
         double crypto = CostBreakdown.RecordCryptoMicros(size, each);
         double session = CostBreakdown.SessionPairMicros(size, each);
         double secure = size == 64 ? results.MsgsPerS64 : results.MsgsPerS4k;
+        (double iv, double encrypt, double decrypt, double hmac) = CostBreakdown.PrimitiveMicros(size, each);
         results.Extra("cost per message (us)", $"{size} B: record seal+open / session pair / loopback", $"{F(crypto)} / {F(session)} / {F(1e6 / secure)}");
+        (double persistentEncrypt, double persistentDecrypt) = CostBreakdown.PersistentCbcMicros(size, each);
+        results.Extra("cost per message (us)", $"{size} B: IV RNG / AES-CBC enc / dec / HMAC (each)", $"{F(iv)} / {F(encrypt)} / {F(decrypt)} / {F(hmac)}");
+        results.Extra("cost per message (us)", $"{size} B: experiment, CBC via kept transforms enc+RNG / dec", $"{F(persistentEncrypt)} / {F(persistentDecrypt)}");
     }
 
     return Task.CompletedTask;
