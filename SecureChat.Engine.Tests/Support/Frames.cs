@@ -35,4 +35,8 @@ internal static class Frames
     public static FrameType TypeOf(byte[] frame) => (FrameType)frame[0];
 
     public static byte[] BodyOf(byte[] frame) => frame[WireFormat.FrameHeaderSize..];
+
+    /// <summary>True when <paramref name="stream"/> holds at least one whole frame with a length within the limit.</summary>
+    public static bool TryWholeFrames(ReadOnlySpan<byte> stream) =>
+        FrameHeader.TryRead(stream, out _, out int length) == OperationStatus.Done && stream.Length >= WireFormat.FrameHeaderSize + length;
 }

@@ -1,0 +1,313 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Session;
+
+/// <summary>Passphrases, iteration counts, groups, versions, the commitment and public-value checks of the handshake.</summary>
+public sealed class NegotiationTests
+{
+    public static TheoryData<DhGroupId, DhGroupId, DhGroupId> GroupChoices => new()
+    {
+        { DhGroupId.Ffdhe3072, DhGroupId.Ffdhe2048, DhGroupId.Ffdhe3072 },
+        { DhGroupId.Ffdhe2048, DhGroupId.Ffdhe4096, DhGroupId.Ffdhe4096 },
+        { DhGroupId.Ffdhe4096, DhGroupId.Ffdhe2048, DhGroupId.Ffdhe4096 },
+        { DhGroupId.Ffdhe2048, DhGroupId.Ffdhe3072, DhGroupId.Ffdhe3072 },
+    };
+
+    [Fact]
+    public void The_same_passphrase_on_both_sides_succeeds()
+    {
+        using SessionPair pair = SessionPair.Create(clientPassphrase: "correct horse 🐎", serverPassphrase: "correct horse 🐎");
+        pair.Start();
+        pair.Pump();
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        pair.Server.Stage.ShouldBe(SessionStage.Secure);
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("one", "two")]
+    [InlineData("secret", "")]
+    [InlineData("", "secret")]
+    [InlineData("Secret", "secret")]
+    public void A_different_passphrase_fails_key_confirmation_on_both_sides_saying_the_passphrases_differ(string client, string server)
+    {
+        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
+        pair.Start();
+        pair.Pump();
+        foreach (ChatSession side in new[] { pair.Client, pair.Server })
+        {
+            side.Stage.ShouldBe(SessionStage.Failed);
+            side.Failure!.Reason.ShouldBe(FailureReason.KeyConfirmationFailed);
+            side.Failure.Message.ShouldContain("passphrases differ");
+            pair.EventsOf<EstablishedEvent>(side).ShouldBeEmpty();
+        }
+    }
+
+    [Fact]
+    public void A_client_offering_fewer_iterations_than_the_server_s_minimum_is_refused_on_both_sides()
+    {
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client, iterations: 1_000),
+            SessionPair.Settings(SessionRole.Server, iterations: 2_000));
+        pair.Start();
+        pair.Pump();
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        pair.Client.Failure.Message.ShouldContain("2000");
+    }
+
+    [Fact]
+    public void A_client_asking_for_more_than_the_iteration_cap_is_refused()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Server.Start();
+        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048], WireFormat.IterationsCap + 1u));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        Alert(pair.Take(pair.Server)).Code.ShouldBe(AlertCode.IterationsRejected);
+    }
+
+    [Fact]
+    public void A_server_answering_another_iteration_count_than_offered_is_refused_by_the_client()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Client.Start();
+        _ = pair.Take(pair.Client);
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version1, DhGroupId.Ffdhe2048, SessionPair.FastIterations + 1));
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+    }
+
+    [Theory]
+    [MemberData(nameof(GroupChoices))]
+    public void The_server_picks_the_smallest_group_both_sides_accept(DhGroupId client, DhGroupId server, DhGroupId chosen)
+    {
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, client), SessionPair.Settings(SessionRole.Server, server));
+        pair.Start();
+        pair.Pump();
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        pair.Client.Group.ShouldBe(chosen);
+        pair.Server.Group.ShouldBe(chosen);
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+    }
+
+    [Fact]
+    public void A_client_offering_only_smaller_groups_than_the_server_requires_gets_a_clear_refusal_naming_the_group()
+    {
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client), SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe4096));
+        pair.Start();
+        _ = pair.Take(pair.Client);
+        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048, (ushort)DhGroupId.Ffdhe3072], SessionPair.FastIterations));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
+        byte[] alertFrame = pair.Take(pair.Server);
+        AlertMessage alert = Alert(alertFrame);
+        alert.Code.ShouldBe(AlertCode.UnsupportedGroup);
+        alert.Detail.ShouldBe((uint)DhGroupId.Ffdhe4096);
+
+        pair.Deliver(pair.Client, alertFrame);
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
+        pair.Client.Failure.Message.ShouldContain("ffdhe4096");
+    }
+
+    [Fact]
+    public void A_server_choosing_a_group_smaller_than_the_client_offered_is_refused_not_downgraded()
+    {
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe3072), SessionPair.Settings(SessionRole.Server));
+        pair.Client.Start();
+        byte[] hello = Frames.BodyOf(pair.Take(pair.Client));
+        ClientHello.TryParse(hello, out ClientHello offered).ShouldBeTrue();
+        offered.Groups.ShouldBe([(ushort)DhGroupId.Ffdhe3072, (ushort)DhGroupId.Ffdhe4096]);
+
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version1, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
+        pair.Client.IsSecure.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_client_offering_no_version_we_speak_is_refused_with_unsupported_version()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Server.Start();
+        pair.Deliver(pair.Server, ClientHelloFrame([2, 3], [(ushort)DhGroupId.Ffdhe2048], SessionPair.FastIterations));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
+        Alert(pair.Take(pair.Server)).Code.ShouldBe(AlertCode.UnsupportedVersion);
+    }
+
+    [Fact]
+    public void A_server_answering_another_version_is_refused_by_the_client()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Client.Start();
+        pair.Deliver(pair.Client, ServerHelloFrame(2, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(32 + 255)]
+    public void A_reveal_that_does_not_match_the_commitment_fails_with_commitment_mismatch(int offsetInBody)
+    {
+        // Offsets 0-31 alter the nonce, 32 and on the public value.
+        using SessionPair pair = SessionPair.Create();
+        byte[] reveal = RunToReveal(pair);
+        reveal[WireFormat.FrameHeaderSize + offsetInBody] ^= 0x01;
+        pair.Deliver(pair.Server, reveal);
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.CommitmentMismatch);
+        pair.Server.Failure.Message.ShouldContain("commitment");
+        pair.Server.KeyDerivationPending.ShouldBeFalse();
+    }
+
+    public static TheoryData<string> BadValues => ["0", "1", "p-1", "p", "p+1"];
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void An_invalid_public_value_in_the_server_s_key_share_fails_the_client_with_invalid_public_key(string which)
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        byte[] keyShare = pair.Take(pair.Server);
+        Frames.TypeOf(keyShare).ShouldBe(FrameType.KeyShare);
+        byte[] body = Frames.BodyOf(keyShare);
+        byte[]? bad = Encode(which, DhGroup.Ffdhe2048);
+        if (bad is null)
+        {
+            bad = new byte[DhGroup.Ffdhe2048.ElementSize];
+            bad.AsSpan().Fill(0xFF);
+        }
+
+        bad.CopyTo(body, WireFormat.NonceSize);
+        pair.Deliver(pair.Client, Frames.Build(FrameType.KeyShare, body));
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.InvalidPublicKey);
+        pair.Client.Failure.Message.ShouldContain("key failed validation");
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    [InlineData(-255)]
+    public void A_key_share_whose_public_value_has_the_wrong_length_fails_the_client_with_invalid_public_key(int delta)
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        byte[] body = Frames.BodyOf(pair.Take(pair.Server));
+        byte[] resized = delta < 0 ? body[..^(-delta)] : [.. body, .. new byte[delta]];
+        pair.Deliver(pair.Client, Frames.Build(FrameType.KeyShare, resized));
+        pair.Client.Stage.ShouldBe(SessionStage.Failed);
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.InvalidPublicKey);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1)]
+    public void A_reveal_whose_public_value_has_the_wrong_length_fails_the_server_with_invalid_public_key(int delta)
+    {
+        using SessionPair pair = SessionPair.Create();
+        byte[] body = Frames.BodyOf(RunToReveal(pair));
+        byte[] resized = delta < 0 ? body[..^1] : [.. body, 0];
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Reveal, resized));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.InvalidPublicKey);
+        pair.Server.KeyDerivationPending.ShouldBeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(BadValues))]
+    public void An_invalid_public_value_in_a_committed_reveal_fails_the_server_with_invalid_public_key(string which)
+    {
+        // A hostile client commits honestly to a bad value, so only the value check can stop it.
+        DhGroup group = DhGroup.Ffdhe2048;
+        using SessionPair pair = SessionPair.Create();
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        _ = pair.Take(pair.Server);
+        byte[] nonce = new byte[WireFormat.NonceSize];
+        nonce.AsSpan().Fill(0x5A);
+        byte[] bad = Encode(which, group) ?? Enumerable.Repeat((byte)0xFF, group.ElementSize).ToArray();
+        byte[] commitment = new byte[WireFormat.CommitmentSize];
+        ChatSession.ComputeCommitment(group.Id, bad, nonce, commitment);
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Commit, commitment));
+        Frames.TypeOf(pair.Take(pair.Server)).ShouldBe(FrameType.KeyShare);
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Reveal, [.. nonce, .. bad]));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.InvalidPublicKey);
+        pair.Server.KeyDerivationPending.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_handshake_message_out_of_order_is_a_protocol_violation()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Server.Start();
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Commit, new byte[32]));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
+    }
+
+    [Fact]
+    public void A_chat_record_before_the_handshake_completes_is_a_protocol_violation()
+    {
+        using SessionPair pair = SessionPair.Create();
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Chat, new byte[64]));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+    }
+
+    /// <summary>Runs a handshake up to the client's Reveal and returns it undelivered.</summary>
+    private static byte[] RunToReveal(SessionPair pair)
+    {
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        byte[] reveal = pair.Take(pair.Client);
+        Frames.TypeOf(reveal).ShouldBe(FrameType.Reveal);
+        return reveal;
+    }
+
+    private static byte[]? Encode(string which, DhGroup group) => Hex.Fixed(
+        which switch
+        {
+            "0" => BigInteger.Zero,
+            "1" => BigInteger.One,
+            "p-1" => group.P - 1,
+            "p" => group.P,
+            _ => group.P + 1,
+        },
+        group.ElementSize);
+
+    private static byte[] ClientHelloFrame(ushort[] versions, ushort[] groups, uint iterations)
+    {
+        var hello = new ClientHello(versions, groups, iterations);
+        byte[] body = new byte[hello.Size];
+        hello.Write(body);
+        return Frames.Build(FrameType.ClientHello, body);
+    }
+
+    private static byte[] ServerHelloFrame(ushort version, DhGroupId group, int iterations)
+    {
+        byte[] body = new byte[ServerHello.Size];
+        new ServerHello(version, (ushort)group, (uint)iterations).Write(body);
+        return Frames.Build(FrameType.ServerHello, body);
+    }
+
+    private static AlertMessage Alert(byte[] frame)
+    {
+        Frames.TypeOf(frame).ShouldBe(FrameType.Alert);
+        AlertMessage.TryParse(Frames.BodyOf(frame), out AlertMessage alert).ShouldBeTrue();
+        BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(1)).ShouldBe((uint)AlertMessage.Size);
+        return alert;
+    }
+}

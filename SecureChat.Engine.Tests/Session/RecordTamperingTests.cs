@@ -1,0 +1,159 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Session;
+
+/// <summary>Records that were replayed, reordered, dropped, reflected or altered: the receiver fails, shows nothing.</summary>
+public sealed class RecordTamperingTests
+{
+    [Fact]
+    public void A_replayed_record_is_rejected_and_fails_the_receiver_with_authentication_failed()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "pay bob 10");
+        byte[] record = pair.Take(pair.Client);
+        pair.Deliver(pair.Server, record);
+        pair.Deliver(pair.Server, record);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
+        AssertAuthenticationFailed(pair, pair.Server);
+    }
+
+    [Fact]
+    public void Records_delivered_out_of_order_are_rejected()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "first");
+        byte[] first = pair.Take(pair.Client);
+        pair.Client.SendChat("alice", "second");
+        byte[] second = pair.Take(pair.Client);
+        pair.Deliver(pair.Server, second);
+        pair.Deliver(pair.Server, first);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+        AssertAuthenticationFailed(pair, pair.Server);
+    }
+
+    [Fact]
+    public void A_dropped_record_makes_the_next_one_fail()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Server.SendChat("server", "dropped");
+        _ = pair.Take(pair.Server);
+        pair.Server.SendChat("server", "next");
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
+        AssertAuthenticationFailed(pair, pair.Client);
+    }
+
+    [Fact]
+    public void A_client_record_reflected_back_to_the_client_is_rejected()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "hello");
+        pair.Deliver(pair.Client, pair.Take(pair.Client));
+        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
+        AssertAuthenticationFailed(pair, pair.Client);
+    }
+
+    [Fact]
+    public void A_server_record_reflected_back_to_the_server_is_rejected()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Server.SendChat("server", "hello");
+        pair.Deliver(pair.Server, pair.Take(pair.Server));
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+        AssertAuthenticationFailed(pair, pair.Server);
+    }
+
+    [Fact]
+    public void Every_single_bit_flip_in_a_record_s_body_or_type_fails_the_session_and_shows_nothing()
+    {
+        // Built once, replayed into fresh pairs: each flip costs one handshake, so sample one bit per byte of a
+        // small record (IV, ciphertext, tag) plus the type byte; RecordProtectorTests flips every bit.
+        using SessionPair template = SessionPair.Established();
+        template.Client.SendChat("a", "hi");
+        byte[] frame = template.Take(template.Client);
+        frame.Length.ShouldBe(WireFormat.FrameHeaderSize + 16 + 16 + 32);
+        var positions = new List<int> { 0 };
+        positions.AddRange(Enumerable.Range(WireFormat.FrameHeaderSize, frame.Length - WireFormat.FrameHeaderSize).Where(i => i % 3 == 0));
+        foreach (int position in positions)
+        {
+            using SessionPair pair = SessionPair.Established();
+            pair.Client.SendChat("a", "hi");
+            byte[] wire = pair.Take(pair.Client);
+            wire[position] ^= (byte)(1 << (position % 8));
+            pair.Deliver(pair.Server, wire);
+            pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty($"byte {position}");
+            pair.Server.Stage.ShouldBe(SessionStage.Failed, $"byte {position}");
+            pair.Server.Failure!.Reason.ShouldBe(FailureReason.AuthenticationFailed, $"byte {position}");
+        }
+    }
+
+    [Fact]
+    public void A_record_whose_frame_type_is_changed_to_another_record_type_fails_authentication()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "a chat, not a nick");
+        byte[] wire = pair.Take(pair.Client);
+        wire[0] = (byte)FrameType.Nick;
+        pair.Deliver(pair.Server, wire);
+        pair.EventsOf<PeerNamedEvent>(pair.Server).ShouldBeEmpty();
+        AssertAuthenticationFailed(pair, pair.Server);
+    }
+
+    [Fact]
+    public void A_frame_declaring_more_than_the_maximum_fails_the_session_before_its_body_arrives()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Deliver(pair.Server, [(byte)FrameType.Chat, 0xFF, 0xFF, 0xFF, 0xFF]);
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.FrameTooLarge);
+    }
+
+    [Fact]
+    public void After_failing_a_session_ignores_every_further_byte()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "one");
+        byte[] first = pair.Take(pair.Client);
+        pair.Client.SendChat("alice", "two");
+        byte[] second = pair.Take(pair.Client);
+        pair.Deliver(pair.Server, second);
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        _ = pair.Take(pair.Server);
+        pair.ServerEvents.Clear();
+
+        pair.Deliver(pair.Server, first);
+        pair.Deliver(pair.Server, [1, 2, 3, 4, 5, 6, 7]);
+        pair.ServerEvents.ShouldBeEmpty();
+        pair.Server.HasOutput.ShouldBeFalse();
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.AuthenticationFailed);
+    }
+
+    [Fact]
+    public void After_closing_a_session_ignores_every_further_byte()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("alice", "late");
+        byte[] late = pair.Take(pair.Client);
+        pair.Server.Close();
+        _ = pair.Take(pair.Server);
+        pair.ServerEvents.Clear();
+
+        pair.Deliver(pair.Server, late);
+        pair.Deliver(pair.Server, Frames.Build(FrameType.Alert, [(byte)AlertCode.HandshakeFailed, 0, 0, 0, 0]));
+        pair.ServerEvents.ShouldBeEmpty();
+        pair.Server.HasOutput.ShouldBeFalse();
+        pair.Server.Stage.ShouldBe(SessionStage.Closed);
+    }
+
+    private static void AssertAuthenticationFailed(SessionPair pair, ChatSession side)
+    {
+        side.Stage.ShouldBe(SessionStage.Failed);
+        side.IsSecure.ShouldBeFalse();
+        side.Failure!.Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        side.Failure.Message.ShouldContain("authentication failed");
+        pair.EventsOf<FailedEvent>(side).ShouldHaveSingleItem().Failure.Reason.ShouldBe(FailureReason.AuthenticationFailed);
+    }
+}

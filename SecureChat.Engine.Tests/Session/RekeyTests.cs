@@ -1,0 +1,166 @@
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Session;
+
+public sealed class RekeyTests
+{
+    [Fact]
+    public void A_rekey_started_by_the_client_gives_both_sides_the_same_new_fingerprint_and_sas()
+    {
+        using SessionPair pair = SessionPair.Established();
+        AssertRekeys(pair, () => pair.Client.RequestRekey().ShouldBeTrue());
+    }
+
+    [Fact]
+    public void A_rekey_started_by_the_server_gives_both_sides_the_same_new_fingerprint_and_sas()
+    {
+        using SessionPair pair = SessionPair.Established();
+        AssertRekeys(pair, () => pair.Server.RequestRekey().ShouldBeTrue());
+    }
+
+    [Fact]
+    public void Rekeys_started_by_both_sides_at_once_end_in_one_agreed_rekey()
+    {
+        using SessionPair pair = SessionPair.Established();
+        AssertRekeys(pair, () =>
+        {
+            pair.Client.RequestRekey().ShouldBeTrue();
+            pair.Server.RequestRekey().ShouldBeTrue();
+        });
+    }
+
+    [Fact]
+    public void A_rekey_with_bytes_delivered_one_at_a_time_still_agrees()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Trickle = true;
+        AssertRekeys(pair, () => pair.Server.RequestRekey().ShouldBeTrue());
+    }
+
+    [Fact]
+    public void A_second_rekey_request_while_one_is_in_progress_is_declined()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
+        pair.Client.IsSecure.ShouldBeTrue();
+        pair.Client.RequestRekey().ShouldBeFalse();
+        pair.Pump();
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        pair.Client.RequestRekey().ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Messages_sent_both_ways_during_a_rekey_arrive_in_order_and_keep_flowing_after_it()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("c", "c before");
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Client.SendChat("c", "c during 1");
+        pair.Server.SendChat("s", "s during 1");
+
+        // Step the exchange by hand so messages cross each rekey message in flight.
+        pair.Deliver(pair.Server, pair.Take(pair.Client));   // before, RekeyInit, during 1 -> server answers with RekeyAck
+        pair.Server.SendChat("s", "s during 2");             // under the server's new sending keys
+        pair.Client.SendChat("c", "c during 2");             // still under the client's old keys
+        pair.Deliver(pair.Client, pair.Take(pair.Server));   // s during 1, RekeyAck, s during 2 -> client sends RekeyFinish
+        pair.Client.SendChat("c", "c after");
+        pair.Pump();
+        pair.Server.SendChat("s", "s after");
+        pair.Pump();
+
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
+        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["s during 1", "s during 2", "s after"]);
+        pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
+        pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+    }
+
+    [Fact]
+    public void A_rekey_starts_by_itself_after_the_stated_number_of_records()
+    {
+        using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 3 });
+        string before = pair.Client.Fingerprint!;
+        pair.Client.SendChat("c", "1");
+        pair.Client.SendChat("c", "2");
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        pair.Client.SendChat("c", "3");
+        pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
+        pair.Pump();
+        pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
+        pair.Client.Fingerprint.ShouldNotBe(before);
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["1", "2", "3"]);
+    }
+
+    [Fact]
+    public void A_rekey_starts_by_itself_once_the_keys_are_older_than_the_stated_time()
+    {
+        var time = new ManualTime();
+        using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5) });
+        pair.Client.SendChat("c", "early");
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        time.Advance(TimeSpan.FromMinutes(5));
+        pair.Client.SendChat("c", "late");
+        pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
+        pair.Pump();
+        pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+    }
+
+    [Fact]
+    public void Repeated_rekeys_give_a_new_fingerprint_each_time()
+    {
+        using SessionPair pair = SessionPair.Established();
+        var fingerprints = new HashSet<string> { pair.Client.Fingerprint! };
+        for (int i = 0; i < 6; i++)
+        {
+            (i % 2 == 0 ? pair.Client : pair.Server).RequestRekey().ShouldBeTrue();
+            pair.Pump();
+            pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+            fingerprints.Add(pair.Client.Fingerprint!).ShouldBeTrue($"rekey {i} repeated a fingerprint");
+            pair.Client.SendChat("c", $"after {i}");
+            pair.Pump();
+        }
+
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).Count.ShouldBe(6);
+    }
+
+    [Fact]
+    public void An_old_record_replayed_after_a_rekey_is_rejected()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.Client.SendChat("c", "old");
+        byte[] old = pair.Take(pair.Client);
+        pair.Deliver(pair.Server, old);
+        pair.Client.RequestRekey();
+        pair.Pump();
+        pair.Deliver(pair.Server, old);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.AuthenticationFailed);
+    }
+
+    private static void AssertRekeys(SessionPair pair, Action start)
+    {
+        string fingerprint = pair.Client.Fingerprint!;
+        start();
+        pair.Pump();
+        foreach (ChatSession side in new[] { pair.Client, pair.Server })
+        {
+            side.Stage.ShouldBe(SessionStage.Secure, side.Failure?.Message);
+            RekeyedEvent rekeyed = pair.EventsOf<RekeyedEvent>(side).ShouldHaveSingleItem();
+            rekeyed.Fingerprint.ShouldBe(side.Fingerprint);
+            rekeyed.Sas.ShouldBe(side.Sas);
+        }
+
+        pair.Client.Fingerprint.ShouldNotBe(fingerprint);
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+        pair.Client.Sas.ShouldBe(pair.Server.Sas);
+
+        pair.Client.SendChat("c", "after rekey from the client");
+        pair.Server.SendChat("s", "after rekey from the server");
+        pair.Pump();
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["after rekey from the client"]);
+        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["after rekey from the server"]);
+    }
+}
