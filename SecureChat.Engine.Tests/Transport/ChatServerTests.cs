@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -45,5 +47,195 @@ public sealed class ChatServerTests
         clientInbox.TryTake(out ChatMessage? atClient, s_wait).ShouldBeTrue();
         atClient!.Text.ShouldBe("hi alice");
         atClient.Sender.ShouldBe("Server");
+    }
+
+    [Fact]
+    public async Task In_a_hub_of_ten_clients_every_message_reaches_every_other_client_exactly_once_with_the_sender_s_name()
+    {
+        const int count = 10;
+        await using var server = new ChatServer(new ChatOptions { Name = "hub" });
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var joinedAtServer = new ConcurrentDictionary<string, byte>();
+        var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PresenceChanged += p =>
+        {
+            if (p.Kind == PresenceKind.Joined && joinedAtServer.TryAdd(p.Name, 0) && joinedAtServer.Count == count)
+            {
+                allJoined.TrySetResult();
+            }
+        };
+        var atServer = new ConcurrentQueue<ChatMessage>();
+        server.MessageReceived += atServer.Enqueue;
+
+        // Each client expects one message from each of the nine others and one from the operator.
+        const int expected = count;
+        var clients = new List<ChatClient>();
+        var inboxes = new List<ConcurrentQueue<ChatMessage>>();
+        var complete = new List<TaskCompletionSource>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var client = new ChatClient(new ChatOptions { Name = $"c{i}" });
+                var inbox = new ConcurrentQueue<ChatMessage>();
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                client.MessageReceived += m =>
+                {
+                    inbox.Enqueue(m);
+                    if (inbox.Count >= expected)
+                    {
+                        done.TrySetResult();
+                    }
+                };
+                clients.Add(client);
+                inboxes.Add(inbox);
+                complete.Add(done);
+            }
+
+            await Task.WhenAll(clients.Select(c => c.ConnectAsync("127.0.0.1", endPoint.Port))).WaitAsync(s_wait);
+            await allJoined.Task.WaitAsync(s_wait);
+            server.SecurePeerCount.ShouldBe(count);
+
+            await Task.WhenAll(clients.Select((c, i) => c.SendAsync($"hello from c{i}").AsTask())).WaitAsync(s_wait);
+            await server.SendAsync("hello from the operator");
+            await Task.WhenAll(complete.Select(t => t.Task)).WaitAsync(s_wait);
+
+            // Give a duplicate time to show up before counting.
+            await Task.Delay(300);
+            for (int i = 0; i < count; i++)
+            {
+                string[] expectedLines = [.. Enumerable.Range(0, count).Where(j => j != i).Select(j => $"c{j}: hello from c{j}"), "hub: hello from the operator"];
+                inboxes[i].Select(m => $"{m.Sender}: {m.Text}").Order().ShouldBe(expectedLines.Order(), $"client c{i}");
+            }
+
+            atServer.Select(m => $"{m.Sender}: {m.Text}").Order().ShouldBe(Enumerable.Range(0, count).Select(j => $"c{j}: hello from c{j}").Order());
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+        }
+    }
+
+    [Fact]
+    public async Task Clients_and_the_server_see_a_peer_join_and_leave()
+    {
+        await using var server = new ChatServer(new ChatOptions());
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var serverNotices = new ConcurrentQueue<PresenceNotice>();
+        var serverSawBobLeave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PresenceChanged += p =>
+        {
+            serverNotices.Enqueue(p);
+            if (p is { Kind: PresenceKind.Left, Name: "bob" })
+            {
+                serverSawBobLeave.TrySetResult();
+            }
+        };
+
+        await using var alice = new ChatClient(new ChatOptions { Name = "alice" });
+        var aliceSawBobJoin = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var aliceSawBobLeave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        alice.PresenceChanged += p =>
+        {
+            if (p is { Kind: PresenceKind.Joined, Name: "bob" })
+            {
+                aliceSawBobJoin.TrySetResult();
+            }
+            else if (p is { Kind: PresenceKind.Left, Name: "bob" })
+            {
+                aliceSawBobLeave.TrySetResult();
+            }
+        };
+        await alice.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait);
+
+        var bob = new ChatClient(new ChatOptions { Name = "bob" });
+        await bob.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait);
+        await aliceSawBobJoin.Task.WaitAsync(s_wait);
+        await bob.StopAsync().WaitAsync(s_wait);
+        await aliceSawBobLeave.Task.WaitAsync(s_wait);
+        await serverSawBobLeave.Task.WaitAsync(s_wait);
+
+        serverNotices.Where(n => n.Name == "bob").Select(n => n.Kind).ShouldBe([PresenceKind.Joined, PresenceKind.Left]);
+        serverNotices.Where(n => n.Name == "alice").Select(n => n.Kind).ShouldBe([PresenceKind.Joined]);
+    }
+
+    [Fact]
+    public async Task Connecting_to_a_closed_port_fails_with_a_message_saying_connection_refused()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        await using var client = new ChatClient(new ChatOptions());
+        ChatConnectionException e = await Should.ThrowAsync<ChatConnectionException>(client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait));
+        e.Message.ShouldContain("connection refused");
+        e.Message.ShouldContain($"127.0.0.1:{port}");
+        e.Failure.Reason.ShouldBe(FailureReason.ConnectionFailed);
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_nothing_is_cut_at_the_handshake_deadline_while_a_normal_client_still_connects()
+    {
+        TimeSpan deadline = TimeSpan.FromSeconds(3);
+        await using var server = new ChatServer(new ChatOptions { HandshakeTimeout = deadline });
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var timedOut = new TaskCompletionSource<SessionFailure>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Failed += (_, failure) =>
+        {
+            if (failure.Reason == FailureReason.HandshakeTimeout)
+            {
+                timedOut.TrySetResult(failure);
+            }
+        };
+
+        using var silent = new TcpClient();
+        await silent.ConnectAsync(IPAddress.Loopback, endPoint.Port).WaitAsync(s_wait);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await using var honest = new ChatClient(new ChatOptions { Name = "honest" });
+        await honest.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait);
+        honest.Server!.Stage.ShouldBe(SessionStage.Secure);
+
+        // The silent peer gets at most an Alert, then end of stream.
+        NetworkStream stream = silent.GetStream();
+        byte[] buffer = new byte[64];
+        int total = 0;
+        int read;
+        while ((read = await stream.ReadAsync(buffer.AsMemory(total)).AsTask().WaitAsync(s_wait)) > 0)
+        {
+            total += read;
+        }
+
+        started.Elapsed.ShouldBeGreaterThan(deadline - TimeSpan.FromMilliseconds(500));
+        (await timedOut.Task.WaitAsync(s_wait)).Message.ShouldContain("did not finish in time");
+        if (total > 0)
+        {
+            buffer[0].ShouldBe((byte)FrameType.Alert);
+            buffer[WireFormat.FrameHeaderSize].ShouldBe((byte)AlertCode.Timeout);
+        }
+
+        honest.Server!.Stage.ShouldBe(SessionStage.Secure, "the honest link outlives the silent one");
+    }
+
+    [Fact]
+    public async Task A_passphrase_mismatch_over_tcp_fails_both_sides_saying_the_passphrases_differ()
+    {
+        await using var server = new ChatServer(new ChatOptions { Passphrase = "server secret"u8.ToArray() });
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var serverFailure = new TaskCompletionSource<SessionFailure>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Failed += (_, failure) => serverFailure.TrySetResult(failure);
+        var serverEstablished = false;
+        server.Established += _ => serverEstablished = true;
+
+        await using var client = new ChatClient(new ChatOptions { Passphrase = "client secret"u8.ToArray() });
+        ChatConnectionException e = await Should.ThrowAsync<ChatConnectionException>(client.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait));
+        e.Failure.Reason.ShouldBe(FailureReason.KeyConfirmationFailed);
+        e.Message.ShouldContain("passphrases differ");
+
+        SessionFailure atServer = await serverFailure.Task.WaitAsync(s_wait);
+        atServer.Reason.ShouldBe(FailureReason.KeyConfirmationFailed);
+        atServer.Message.ShouldContain("passphrases differ");
+        serverEstablished.ShouldBeFalse();
     }
 }
