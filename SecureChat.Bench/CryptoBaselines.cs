@@ -48,7 +48,7 @@ internal static class CryptoBaselines
     }
 
     /// <summary>Key generation and agreement timed together, and each part separately.</summary>
-    public static (Samples Total, Samples KeyGen, Samples Agree) MeasureDh(BenchSettings settings)
+    public static (Samples Total, Samples KeyGen, Samples Agree, Samples Residue) MeasureDh(BenchSettings settings)
     {
         DhGroup group = DhGroup.Ffdhe2048;
         using DhKeyPair peer = DiffieHellman.GenerateKeyPair(group, SystemRandom.Instance);
@@ -56,6 +56,8 @@ internal static class CryptoBaselines
         var total = new Samples(settings.CryptoIterations);
         var keyGen = new Samples(settings.CryptoIterations);
         var agree = new Samples(settings.CryptoIterations);
+        var residue = new Samples(settings.CryptoIterations);
+        var peerValue = new System.Numerics.BigInteger(peer.PublicValue, isUnsigned: true, isBigEndian: true);
         int iterations = settings.CryptoIterations * 2;
         for (int i = 0; i < settings.CryptoWarmup + iterations; i++)
         {
@@ -68,15 +70,18 @@ internal static class CryptoBaselines
             }
 
             long end = Stopwatch.GetTimestamp();
+            _ = DiffieHellman.IsQuadraticResidue(peerValue, group.P);
+            long checkedResidue = Stopwatch.GetTimestamp();
             if (i >= settings.CryptoWarmup)
             {
                 total.Add(Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
                 keyGen.Add(Stopwatch.GetElapsedTime(start, generated).TotalMilliseconds);
                 agree.Add(Stopwatch.GetElapsedTime(generated, end).TotalMilliseconds);
+                residue.Add(Stopwatch.GetElapsedTime(end, checkedResidue).TotalMilliseconds);
             }
         }
 
         CryptographicOperations.ZeroMemory(shared);
-        return (total, keyGen, agree);
+        return (total, keyGen, agree, residue);
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Bench;
@@ -16,31 +17,79 @@ internal static class HandshakeBench
     /// Wall time from starting the TCP connect until both ends are secure (the client's ConnectAsync returned
     /// and the server raised Established for that link). Closing is not timed.
     /// </summary>
-    public static async Task<Samples> MeasureLatencyAsync(BenchSettings settings)
+    /// <summary>
+    /// Also returns a timeline: the median of each phase, from the time each side raised StageChanged (so each
+    /// includes the event dispatch, a few microseconds).
+    /// </summary>
+    public static async Task<(Samples Total, IReadOnlyList<(string Phase, double MedianMs)> Phases)> MeasureLatencyAsync(BenchSettings settings)
     {
         await using var server = new ChatServer(new ChatOptions { Name = "bench-server" });
         TaskCompletionSource? serverSecure = null;
+        var stamps = new Dictionary<(bool Server, SessionStage Stage), long>();
         server.Established += _ => Volatile.Read(ref serverSecure)?.TrySetResult();
+        server.StageChanged += peer => Stamp(stamps, true, peer.Stage);
         var endPoint = server.Start("127.0.0.1", 0);
         var samples = new Samples(settings.HandshakeIterations);
+        string[] names =
+        [
+            "TCP connect + ClientHello sent (client)",
+            "hello, commit, key shares, client DH agree",
+            "server DH agree (after client's)",
+            "client PBKDF2 (+ wait for a core)",
+            "server PBKDF2 (+ wait for a core)",
+            "Finished exchange after both PBKDF2",
+        ];
+        var phases = names.Select(_ => new Samples(settings.HandshakeIterations)).ToArray();
         for (int i = 0; i < settings.HandshakeWarmup + settings.HandshakeIterations; i++)
         {
             var secure = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Volatile.Write(ref serverSecure, secure);
+            lock (stamps)
+            {
+                stamps.Clear();
+            }
+
             var client = new ChatClient(new ChatOptions { Name = "bench-client" });
+            client.StageChanged += peer => Stamp(stamps, false, peer.Stage);
             long start = Stopwatch.GetTimestamp();
             await client.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_timeout).ConfigureAwait(false);
             await secure.Task.WaitAsync(s_timeout).ConfigureAwait(false);
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             await client.DisposeAsync().AsTask().WaitAsync(s_timeout).ConfigureAwait(false);
+            long end = start + (long)(ms / 1000 * Stopwatch.Frequency);
             if (i >= settings.HandshakeWarmup)
             {
                 samples.Add(ms);
+                lock (stamps)
+                {
+                    long T(bool onServer, SessionStage stage) => stamps.TryGetValue((onServer, stage), out long t) ? t : start;
+                    double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+                    long clientHello = T(false, SessionStage.ExchangingKeys);
+                    long clientAgreed = T(false, SessionStage.DerivingKey);
+                    long serverAgreed = T(true, SessionStage.DerivingKey);
+                    long clientDerived = T(false, SessionStage.Confirming);
+                    long serverDerived = T(true, SessionStage.Confirming);
+                    phases[0].Add(Ms(start, clientHello));
+                    phases[1].Add(Ms(clientHello, clientAgreed));
+                    phases[2].Add(Ms(clientAgreed, serverAgreed));
+                    phases[3].Add(Ms(clientAgreed, clientDerived));
+                    phases[4].Add(Ms(serverAgreed, serverDerived));
+                    phases[5].Add(Ms(Math.Max(clientDerived, serverDerived), end));
+                }
             }
         }
 
         await server.StopAsync().WaitAsync(s_timeout).ConfigureAwait(false);
-        return samples;
+        return (samples, names.Select((name, index) => (name, phases[index].Median)).ToList());
+    }
+
+    private static void Stamp(Dictionary<(bool Server, SessionStage Stage), long> stamps, bool onServer, SessionStage stage)
+    {
+        long now = Stopwatch.GetTimestamp();
+        lock (stamps)
+        {
+            stamps.TryAdd((onServer, stage), now);
+        }
     }
 
     /// <summary>

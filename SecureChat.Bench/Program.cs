@@ -37,6 +37,7 @@ for (int i = 0; i < args.Length; i++)
 BenchSettings settings = quick ? BenchSettings.QuickMode : BenchSettings.Full;
 var results = new BenchResults();
 var total = Stopwatch.StartNew();
+string loadBefore = LoadAverage();
 
 // The bench must always end on its own, whatever hangs.
 using var watchdog = new Timer(
@@ -52,22 +53,27 @@ using var watchdog = new Timer(
 await Step("crypto", "PBKDF2 and DH baselines", () =>
 {
     (Samples pbkdf2, Samples raw) = CryptoBaselines.MeasurePbkdf2(settings);
-    (Samples dh, Samples keyGen, Samples agree) = CryptoBaselines.MeasureDh(settings);
+    (Samples dh, Samples keyGen, Samples agree, Samples residue) = CryptoBaselines.MeasureDh(settings);
     results.Pbkdf2Ms = pbkdf2.Median;
     results.DhMs = dh.Median;
     results.Extra("crypto (one thread)", "PBKDF2 engine KeySchedule min/p50/max (ms)", $"{F(pbkdf2.Min)} / {F(pbkdf2.Median)} / {F(pbkdf2.Max)}");
     results.Extra("crypto (one thread)", "PBKDF2 Rfc2898DeriveBytes.Pbkdf2 p50 (ms)", F(raw.Median));
     results.Extra("crypto (one thread)", "DH keygen p50 / agree p50 (ms)", $"{F(keyGen.Median)} / {F(agree.Median)}");
+    results.Extra("crypto (one thread)", "of agree: subgroup check (Legendre) p50 (ms)", F(residue.Median));
     return Task.CompletedTask;
 });
 
 await Step("handshake", "handshake latency", async () =>
 {
-    Samples handshake = await HandshakeBench.MeasureLatencyAsync(settings);
+    (Samples handshake, var phases) = await HandshakeBench.MeasureLatencyAsync(settings);
     results.HandshakeMsP50 = handshake.Median;
     results.HandshakeMsP95 = handshake.Percentile(95);
     results.Extra("handshake (sequential)", "samples, min / max (ms)", $"{handshake.Count}, {F(handshake.Min)} / {F(handshake.Max)}");
     results.Extra("handshake (sequential)", "p50 - PBKDF2 p50 (ms)", F(handshake.Median - results.Pbkdf2Ms));
+    foreach ((string phase, double median) in phases)
+    {
+        results.Extra("handshake (sequential)", $"phase p50 (ms): {phase}", F(median));
+    }
 });
 
 await Step("rate64", "one-way rate 64 B", async () =>
@@ -150,12 +156,25 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra("hub (server process only)", "connecting all (two processes), handshakes/s", F(hub.Sessions / (hub.ConnectMs / 1000)));
 });
 
-string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s";
+string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s, load average {loadBefore} before / {LoadAverage()} after";
 Console.Error.WriteLine($"done in {total.Elapsed.TotalSeconds:F1} s");
 Console.Out.WriteLine(json ? results.ToJson() : results.FormatTable("SecureChat.Bench: " + machine));
 return 0;
 
 static string F(double value) => BenchResults.F(value, 2);
+
+// The 1-minute load average, to show how busy the machine was (other work skews every figure).
+static string LoadAverage()
+{
+    try
+    {
+        return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    }
+    catch (IOException)
+    {
+        return "n/a";
+    }
+}
 
 async Task Step(string key, string name, Func<Task> run)
 {
