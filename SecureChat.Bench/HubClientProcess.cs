@@ -24,45 +24,19 @@ internal static class HubClientProcess
         long connected = long.MaxValue;
         int failed = 0;
         using var gate = new SemaphoreSlim(parallelism);
+
+        // Two stages (a tenth, then the rest) so the server can tell its fixed growth from the cost per session.
+        int first = Math.Max(1, count / 10);
         long start = Stopwatch.GetTimestamp();
-        Task[] all = new Task[count];
-        for (int i = 0; i < count; i++)
+        await ConnectAsync(0, first).ConfigureAwait(false);
+        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready1 {Stopwatch.GetElapsedTime(start).TotalMilliseconds:F1} {Volatile.Read(ref failed)}"));
+        if (await Console.In.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false) is null)
         {
-            int index = i;
-            all[i] = Task.Run(async () =>
-            {
-                await gate.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
-                    var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout });
-                    client.MessageReceived += _ =>
-                    {
-                        long n = Interlocked.Increment(ref received);
-                        long of = Interlocked.Read(ref connected);
-                        if (of > 0 && n % of == 0)
-                        {
-                            Console.Out.WriteLine("received");
-                        }
-                    };
-                    await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-                    clients[index] = client;
-                }
-                catch (Exception e) when (e is ChatConnectionException or TimeoutException)
-                {
-                    if (Interlocked.Increment(ref failed) <= 5)
-                    {
-                        Console.Error.WriteLine($"hub client {index}: {e.Message}");
-                    }
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            });
+            return 1;
         }
 
-        await Task.WhenAll(all).WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        start = Stopwatch.GetTimestamp();
+        await ConnectAsync(first, count).ConfigureAwait(false);
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Interlocked.Exchange(ref connected, count - failed);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {ms:F1} {failed}"));
@@ -72,5 +46,47 @@ internal static class HubClientProcess
         await Task.WhenAll(clients.Where(c => c is not null).Select(c => c!.DisposeAsync().AsTask()))
             .WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         return 0;
+
+        async Task ConnectAsync(int from, int to)
+        {
+            Task[] all = new Task[to - from];
+            for (int i = from; i < to; i++)
+            {
+                int index = i;
+                all[i - from] = Task.Run(async () =>
+                {
+                    await gate.WaitAsync().ConfigureAwait(false);
+                    try
+                    {
+                        // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
+                        var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout });
+                        client.MessageReceived += _ =>
+                        {
+                            long n = Interlocked.Increment(ref received);
+                            long of = Interlocked.Read(ref connected);
+                            if (of > 0 && n % of == 0)
+                            {
+                                Console.Out.WriteLine("received");
+                            }
+                        };
+                        await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                        clients[index] = client;
+                    }
+                    catch (Exception e) when (e is ChatConnectionException or TimeoutException)
+                    {
+                        if (Interlocked.Increment(ref failed) <= 5)
+                        {
+                            Console.Error.WriteLine($"hub client {index}: {e.Message}");
+                        }
+                    }
+                    finally
+                    {
+                        gate.Release();
+                    }
+                });
+            }
+
+            await Task.WhenAll(all).WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        }
     }
 }
