@@ -17,12 +17,16 @@ internal sealed class TestScreen : IDisposable
 
     public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity)
     {
+        // Init installs Terminal.Gui's main-loop context on this thread; nothing runs that loop here, so an
+        // `await` in the test would never resume. Keep the test framework's context.
+        SynchronizationContext? testContext = SynchronizationContext.Current;
         TuiApp.BindQuitKey();
         App = Application.Create();
         App.Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
         Window = new ChatWindow("SecureChat test", paneCapacity);
         App.Begin(Window);
+        SynchronizationContext.SetSynchronizationContext(testContext);
     }
 
     public IApplication App { get; }

@@ -131,3 +131,4 @@ public sealed class ChatWindowTests
     private static string[] RowsOf(string screen, string marker) =>
         [.. System.Text.RegularExpressions.Regex.Matches(screen, marker + @" \d+").Select(m => m.Value)];
 }
+
