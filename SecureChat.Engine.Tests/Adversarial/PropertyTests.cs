@@ -47,7 +47,7 @@ public sealed class PropertyTests
             {
                 receiver.TryOpen(7, (byte)FrameType.Chat, body, output, out _).ShouldBeFalse();
             }
-        }, iter: 3_000);
+        }, iter: 3_000, threads: 1);
 
         Gen.Select(Gen.ULong, Gen.Byte).Sample((sequence, type) =>
         {
@@ -55,7 +55,7 @@ public sealed class PropertyTests
             {
                 receiver.TryOpen(sequence, type, sealedBody, output, out _).ShouldBeFalse();
             }
-        }, iter: 1_000);
+        }, iter: 1_000, threads: 1);
         receiver.TryOpen(7, (byte)FrameType.Chat, sealedBody, output, out int length).ShouldBeTrue("the unmutated record still opens");
         output[..length].ShouldBe(plaintext);
     }

@@ -153,6 +153,7 @@ public sealed class RecordAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         byte[] late = attacker.Produce(s => s.SendChat("x", "after close"));
+        await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
 
         Task stopping = live.Server.StopAsync();
         byte[]? frame;

@@ -94,6 +94,9 @@ internal sealed class ChatSession : IDisposable
     /// <summary>True while the session waits for <see cref="DeriveKeys"/> (the costly PBKDF2 step).</summary>
     public bool KeyDerivationPending => Stage == SessionStage.DerivingKey;
 
+    /// <summary>True when key derivation is pending and nobody has taken its job yet.</summary>
+    public bool KeyDerivationReady => KeyDerivationPending && _sharedSecret is not null;
+
     public bool HasOutput => _output.WrittenCount > 0;
 
     /// <summary>Bytes written for the peer and not yet taken by <see cref="ExchangeOutput"/>.</summary>
@@ -189,25 +192,46 @@ internal sealed class ChatSession : IDisposable
 
     /// <summary>
     /// Runs the costly step (PBKDF2, then HKDF) that the handshake paused for, sends what follows, and
-    /// processes any frames that arrived meanwhile. The transport calls it under its concurrency limit.
+    /// processes any frames that arrived meanwhile. Same as <see cref="BeginKeyDerivation"/>, running the job,
+    /// and <see cref="CompleteKeyDerivation"/>.
     /// </summary>
     public void DeriveKeys()
     {
-        if (!KeyDerivationPending)
+        using KeyDerivationJob job = BeginKeyDerivation();
+        job.Run();
+        CompleteKeyDerivation(job);
+    }
+
+    /// <summary>
+    /// Hands the PBKDF2 inputs to a job that runs without touching the session, so a driver can run it outside
+    /// its lock (and under its own concurrency limit) while the session stays in <see cref="SessionStage.DerivingKey"/>.
+    /// </summary>
+    public KeyDerivationJob BeginKeyDerivation()
+    {
+        if (!KeyDerivationPending || _sharedSecret is null)
         {
             throw new InvalidOperationException("no key derivation is pending");
         }
 
-        byte[] master = KeySchedule.DeriveMaster(_sharedSecret!, _settings.Passphrase, _transcriptHash!, _iterations);
-        try
+        var job = new KeyDerivationJob(_sharedSecret, _settings.Passphrase, _transcriptHash!, _iterations);
+        _sharedSecret = null; // the job owns it now and wipes it
+        return job;
+    }
+
+    /// <summary>
+    /// Installs the result of <paramref name="job"/>: sub-keys, the server's Finished, then any frames that arrived
+    /// meanwhile. Does nothing when the session ended while the job ran. Disposes the job.
+    /// </summary>
+    public void CompleteKeyDerivation(KeyDerivationJob job)
+    {
+        using (job)
         {
-            _keys = KeySchedule.DeriveSessionKeys(master);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(master);
-            CryptographicOperations.ZeroMemory(_sharedSecret);
-            _sharedSecret = null;
+            if (Stage != SessionStage.DerivingKey)
+            {
+                return;
+            }
+
+            _keys = KeySchedule.DeriveSessionKeys(job.Master);
         }
 
         SetStage(SessionStage.Confirming);

@@ -133,7 +133,7 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         await _acceptLoop.ConfigureAwait(false);
-        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync())).ConfigureAwait(false);
+        await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
     }
 
     private static IPAddress ResolveListenAddress(string host)

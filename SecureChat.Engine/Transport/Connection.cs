@@ -358,6 +358,10 @@ internal sealed class Connection
         await LingerAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs PBKDF2 outside the lock (so snapshots, sends to other links, timeouts and shutdown never wait for it),
+    /// under the server's bound on concurrent derivations.
+    /// </summary>
     private async Task DeriveKeysAsync()
     {
         if (_derivationGate is not null)
@@ -367,13 +371,31 @@ internal sealed class Connection
 
         try
         {
-            Run(s =>
+            KeyDerivationJob? job = null;
+            lock (_gate)
             {
-                if (s.KeyDerivationPending)
+                if (_session.KeyDerivationReady)
                 {
-                    s.DeriveKeys();
+                    job = _session.BeginKeyDerivation();
                 }
-            });
+            }
+
+            if (job is null)
+            {
+                return;
+            }
+
+            try
+            {
+                job.Run();
+            }
+            catch
+            {
+                job.Dispose();
+                throw;
+            }
+
+            Run(s => s.CompleteKeyDerivation(job));
         }
         finally
         {
