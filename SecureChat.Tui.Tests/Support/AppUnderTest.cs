@@ -46,6 +46,7 @@ internal static class AppUnderTest
         }
 
         info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment.Remove("DisableRealDriverIO");
         return new RunningApp(Process.Start(info)!);
     }
 }

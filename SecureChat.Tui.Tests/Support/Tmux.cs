@@ -1,0 +1,84 @@
+using System.Diagnostics;
+
+namespace SecureChat.Tui.Tests.Support;
+
+/// <summary>A private tmux server (its own socket name) holding the sessions of one test; killed on dispose.</summary>
+internal sealed class Tmux : IDisposable
+{
+    private readonly string _socket = "securechat-test-" + Guid.NewGuid().ToString("N")[..12];
+
+    public static bool IsInstalled()
+    {
+        try
+        {
+            return Run(["-V"], TimeSpan.FromSeconds(5)).ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    public void NewSession(string name, string shellCommand)
+    {
+        (int code, string output) = Run(["-L", _socket, "new-session", "-d", "-x", "120", "-y", "40", "-s", name, shellCommand], TimeSpan.FromSeconds(10));
+        code.ShouldBe(0, output);
+    }
+
+    /// <summary>Types text literally (no key-name lookup), then optionally presses Enter.</summary>
+    public void Type(string session, string text, bool enter = true)
+    {
+        Run(["-L", _socket, "send-keys", "-t", session, "-l", text], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+        if (enter)
+        {
+            Keys(session, "Enter");
+        }
+    }
+
+    public void Keys(string session, string keyName) =>
+        Run(["-L", _socket, "send-keys", "-t", session, keyName], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+
+    public string Capture(string session) => Run(["-L", _socket, "capture-pane", "-p", "-t", session], TimeSpan.FromSeconds(10)).Output;
+
+    public string WaitForScreen(string session, Func<string, bool> condition, TimeSpan timeout, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        string screen;
+        while (!condition(screen = Capture(session)))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                throw new ShouldAssertException($"{what}: not on the {session} screen after {timeout.TotalSeconds}s. Screen:\n{screen}");
+            }
+
+            Thread.Sleep(200);
+        }
+
+        return screen;
+    }
+
+    public void Dispose() => Run(["-L", _socket, "kill-server"], TimeSpan.FromSeconds(10));
+
+    private static (int ExitCode, string Output) Run(string[] args, TimeSpan timeout)
+    {
+        var info = new ProcessStartInfo("tmux") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+
+        // The tests' own switch to keep Terminal.Gui off the real terminal must not reach the apps under test.
+        info.Environment.Remove("DisableRealDriverIO");
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using Process process = Process.Start(info)!;
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new ShouldAssertException($"tmux {string.Join(' ', args)} did not finish in {timeout.TotalSeconds}s");
+        }
+
+        return (process.ExitCode, output.Result + error.Result);
+    }
+}
