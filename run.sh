@@ -28,6 +28,13 @@ needs_build() {
     [[ -n "$newer" || "$root/Directory.Build.props" -nt "$stamp" ]]
 }
 
+if needs_build && command -v flock >/dev/null 2>&1; then
+    # Two terminals started at once must not build at the same time: the second waits, then finds it done.
+    mkdir -p "$out"
+    exec 9>"$out/.run-sh.lock"
+    flock 9
+fi
+
 if needs_build; then
     echo "run.sh: restoring and building SecureChat.Tui (Release); later runs skip this until a source changes..." >&2
     started="$(mktemp)"
@@ -40,5 +47,6 @@ if needs_build; then
     mv "$started" "$stamp"
     echo "run.sh: build done; starting." >&2
 fi
+exec 9>&- 2>/dev/null || true
 
 exec dotnet "$dll" "$@"
