@@ -87,20 +87,34 @@ public sealed class ChatServer : ChatEndpoint
         return LocalEndPoint;
     }
 
-    /// <summary>Sends the operator's message to every secure peer.</summary>
+    /// <summary>Sends the operator's message to every secure peer (see <see cref="Broadcast"/>).</summary>
     public override ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
+    {
+        Broadcast(text);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Sends the operator's message to every secure peer (including one whose name has not arrived yet) and
+    /// returns how many it was sealed for.
+    /// </summary>
+    public int Broadcast(string text)
     {
         if (RecordPayload.StrictUtf8.GetByteCount(text) > ChatOptions.MaxMessageBytes)
         {
             throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
         }
 
-        foreach (Connection connection in JoinedConnections())
+        int sent = 0;
+        foreach (Connection connection in _connections.Values)
         {
-            connection.TryRelayChat(_name, text);
+            if (connection.TryRelayChat(_name, text))
+            {
+                sent++;
+            }
         }
 
-        return ValueTask.CompletedTask;
+        return sent;
     }
 
     public override int RequestRekey() => _connections.Values.Count(c => c.RequestRekey());
@@ -250,7 +264,7 @@ public sealed class ChatServer : ChatEndpoint
                 }
 
                 OnMessageReceived(new ChatMessage(connection.Name, m.Text, DateTimeOffset.Now, connection.Snapshot()));
-                foreach (Connection other in JoinedConnections())
+                foreach (Connection other in _connections.Values)
                 {
                     if (other != connection)
                     {
