@@ -63,6 +63,7 @@ await Step("crypto", "PBKDF2 and DH baselines", () =>
     results.DhMs = dh.Median;
     results.Extra("crypto (one thread)", "PBKDF2 engine KeySchedule min/p50/max (ms)", $"{F(pbkdf2.Min)} / {F(pbkdf2.Median)} / {F(pbkdf2.Max)}");
     results.Extra("crypto (one thread)", "PBKDF2 Rfc2898DeriveBytes.Pbkdf2 p50 (ms)", F(raw.Median));
+    results.Extra("crypto (one thread)", "two PBKDF2 at once on two threads, wall p50 (ms)", F(CryptoBaselines.MeasureParallelPbkdf2(settings).Median));
     results.Extra("crypto (one thread)", "DH keygen p50 / agree p50 (ms)", $"{F(keyGen.Median)} / {F(agree.Median)}");
     results.Extra("crypto (one thread)", "of agree: subgroup check (Legendre) p50 (ms)", F(residue.Median));
     return Task.CompletedTask;
