@@ -57,6 +57,10 @@ internal sealed class Tmux : IDisposable
         return screen;
     }
 
+    /// <summary>A tmux format variable of the session's pane, e.g. <c>#{alternate_on}</c> (1 while a full-screen app holds it).</summary>
+    public string Query(string session, string format) =>
+        Run(["-L", _socket, "display-message", "-p", "-t", session, format], TimeSpan.FromSeconds(10)).Output.Trim();
+
     public void Dispose() => Run(["-L", _socket, "kill-server"], TimeSpan.FromSeconds(10));
 
     private static (int ExitCode, string Output) Run(string[] args, TimeSpan timeout)

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using SecureChat.Tui.Tests.Support;
+
+namespace SecureChat.Tui.Tests.EndToEnd;
+
+/// <summary>
+/// A fault seen from a real terminal: the server process is killed (SIGKILL, no goodbye) while a client is
+/// connected. The client must say the connection is gone, keep running until the user quits, exit 0 on F10, and
+/// leave the terminal as it found it (alternate screen off, no leftover UI).
+/// </summary>
+public sealed class PeerFailureTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void A_client_whose_server_is_killed_reports_it_and_restores_the_terminal_on_F10()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal fault test cannot run (apt-get install tmux)");
+        }
+
+        string dll = AppUnderTest.DllPath;
+        int port = AppUnderTest.FreePort();
+        string dir = Directory.CreateTempSubdirectory("securechat-fault-").FullName;
+        string serverPid = Path.Combine(dir, "server.pid");
+        string clientExit = Path.Combine(dir, "client.exit");
+        using var tmux = new Tmux();
+        try
+        {
+            tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --server --port {port}'; sleep 60");
+            tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+            tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port}; echo EXIT:$? > '{clientExit}'; sleep 60");
+            tmux.WaitForScreen("client", s => StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+            tmux.Query("client", "#{alternate_on}").ShouldBe("1", "the app runs on the alternate screen");
+
+            using (Process server = Process.GetProcessById(int.Parse(File.ReadAllText(serverPid).Trim(), System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                server.Kill();
+                server.WaitForExit(10_000).ShouldBeTrue();
+            }
+
+            string screen = tmux.WaitForScreen("client", s => StatusLine(s) is var status && (status.Contains("disconnected", StringComparison.Ordinal) || status.Contains("failed", StringComparison.Ordinal)), s_wait, "the client's disconnected stage");
+            screen.ShouldContain("connection was lost");
+
+            tmux.Keys("client", "F10");
+            WaitForFile(clientExit).ShouldBe("EXIT:0");
+            tmux.Query("client", "#{alternate_on}").ShouldBe("0", "the terminal must be back on the normal screen");
+            tmux.Capture("client").ShouldNotContain("F10");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static string StatusLine(string screen) =>
+        screen.Split('\n').LastOrDefault(l => l.Contains("F10", StringComparison.Ordinal)) ?? string.Empty;
+
+    private static string WaitForFile(string path)
+    {
+        DateTime deadline = DateTime.UtcNow + s_wait;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } text)
+            {
+                return text;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new ShouldAssertException($"the process did not exit within {s_wait.TotalSeconds}s ({path} missing)");
+    }
+}
