@@ -47,6 +47,6 @@ if needs_build; then
     mv "$started" "$stamp"
     echo "run.sh: build done; starting." >&2
 fi
-exec 9>&- 2>/dev/null || true
+exec 9>&-
 
 exec dotnet "$dll" "$@"

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace SecureChat.Tui.Tests.RunScript;
+
+/// <summary>
+/// run.sh as a user runs it: arguments pass through, the app's error reaches the terminal, its exit code comes
+/// back, and a second run does not rebuild.
+/// </summary>
+public sealed class RunScriptTests
+{
+    [Fact]
+    public void Run_sh_passes_arguments_through_and_forwards_the_apps_error_and_exit_code_without_rebuilding_twice()
+    {
+        string script = Path.Combine(RepositoryRoot(), "run.sh");
+        File.Exists(script).ShouldBeTrue();
+
+        (int firstCode, _, _) = Run(script, "--help");
+        firstCode.ShouldBe(0);
+
+        (int code, string output, string error) = Run(script, "--no-such-option");
+        code.ShouldBe(2);
+        error.ShouldContain("securechat: Unrecognized command or argument '--no-such-option'");
+        error.ShouldNotContain("building", Case.Insensitive, "nothing changed since the first run");
+
+        (int refused, _, string refusedError) = Run(script, "--client", "localhost", "1", "--headless");
+        refused.ShouldBe(1);
+        refusedError.ShouldContain("could not connect to localhost:1: connection refused");
+        output.ShouldBeEmpty();
+    }
+
+    private static (int Code, string Output, string Error) Run(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        info.ArgumentList.Add(script);
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment.Remove("DisableRealDriverIO");
+        using Process process = Process.Start(info)!;
+        process.StandardInput.Close();
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new ShouldAssertException("run.sh did not finish within 5 minutes");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SecureChat.Tui.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("repository root not found");
+    }
+}
