@@ -63,12 +63,8 @@ internal static class DiffieHellman
         int result = 1;
         while (!a.IsZero)
         {
-            int shifts = 0;
-            while (a.IsEven)
-            {
-                a >>= 1;
-                shifts++;
-            }
+            int shifts = (int)BigInteger.TrailingZeroCount(a);
+            a >>= shifts;
 
             int nMod8 = (int)(n & 7);
             if ((shifts & 1) == 1 && (nMod8 == 3 || nMod8 == 5))

@@ -37,7 +37,7 @@ internal sealed class ChatSession : IDisposable
     private DhKeyPair? _keyPair;
     private byte[]? _localNonce;
     private byte[]? _peerCommitment;
-    private byte[]? _sharedSecret;
+    private byte[]? _peerPublic;
     private byte[]? _transcriptHash;
 
     // Record state.
@@ -54,6 +54,7 @@ internal sealed class ChatSession : IDisposable
     private byte[]? _rekeyNonce;
     private SessionKeys? _pendingKeys;
     private RekeyState _rekey;
+    private bool _keyPairRequested;
 
     public ChatSession(SessionSettings settings)
     {
@@ -95,7 +96,49 @@ internal sealed class ChatSession : IDisposable
     public bool KeyDerivationPending => Stage == SessionStage.DerivingKey;
 
     /// <summary>True when key derivation is pending and nobody has taken its job yet.</summary>
-    public bool KeyDerivationReady => KeyDerivationPending && _sharedSecret is not null;
+    public bool KeyDerivationReady => KeyDerivationPending && _keyPair is not null;
+
+    /// <summary>
+    /// A Diffie-Hellman key pair this session will need next and does not have yet (the client's for the group it
+    /// expects, once its ClientHello is out; the server's once its ServerHello is out), as a job a driver can run
+    /// while it waits for the network, so key generation leaves the handshake's critical path. Null when none.
+    /// </summary>
+    public KeyPairJob? BeginKeyPairPrecomputation()
+    {
+        DhGroup? group = (Role, _expected) switch
+        {
+            (SessionRole.Client, FrameType.ServerHello) when Stage == SessionStage.ExchangingKeys => _settings.AcceptableGroups().First(),
+            (SessionRole.Server, FrameType.Commit) => _group,
+            _ => null,
+        };
+        if (group is null || _keyPair is not null || _keyPairRequested)
+        {
+            return null;
+        }
+
+        _keyPairRequested = true;
+        return new KeyPairJob(group, _settings.Random);
+    }
+
+    /// <summary>Takes a precomputed key pair if it is still what the session needs; disposes it otherwise.</summary>
+    public void CompleteKeyPairPrecomputation(KeyPairJob job)
+    {
+        DhKeyPair? pair = job.TakeResult();
+        if (pair is null)
+        {
+            return;
+        }
+
+        bool wanted = !IsEnded && _keyPair is null && _expected is (FrameType.ServerHello or FrameType.Commit);
+        if (wanted)
+        {
+            _keyPair = pair;
+        }
+        else
+        {
+            pair.Dispose();
+        }
+    }
 
     public bool HasOutput => _output.WrittenCount > 0;
 
@@ -208,13 +251,14 @@ internal sealed class ChatSession : IDisposable
     /// </summary>
     public KeyDerivationJob BeginKeyDerivation()
     {
-        if (!KeyDerivationPending || _sharedSecret is null)
+        if (!KeyDerivationReady)
         {
             throw new InvalidOperationException("no key derivation is pending");
         }
 
-        var job = new KeyDerivationJob(_sharedSecret, _settings.Passphrase, _transcriptHash!, _iterations);
-        _sharedSecret = null; // the job owns it now and wipes it
+        var job = new KeyDerivationJob(_keyPair!, _peerPublic!, _settings.Passphrase, _transcriptHash!, _iterations);
+        _keyPair = null; // the job owns it now and wipes it
+        _peerPublic = null;
         return job;
     }
 
@@ -228,6 +272,12 @@ internal sealed class ChatSession : IDisposable
         {
             if (Stage != SessionStage.DerivingKey)
             {
+                return;
+            }
+
+            if (!job.Agreed)
+            {
+                FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
                 return;
             }
 
@@ -559,12 +609,13 @@ internal sealed class ChatSession : IDisposable
             return;
         }
 
-        if (!TryAgree(_keyPair!, clientPublic, out byte[] secret))
+        if (!DiffieHellman.IsValidPublicValue(_group, clientPublic))
         {
+            FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
             return;
         }
 
-        _sharedSecret = secret;
+        _peerPublic = clientPublic.ToArray();
         _transcript!.AppendData(frame);
         FinishTranscript();
     }
@@ -616,12 +667,15 @@ internal sealed class ChatSession : IDisposable
             return;
         }
 
-        if (!TryAgree(_keyPair!, serverPublic, out byte[] secret))
+        if (!DiffieHellman.IsValidPublicValue(_group, serverPublic))
         {
+            FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
             return;
         }
 
-        _sharedSecret = secret;
+        // The Reveal does not depend on Z: send it first, and compute Z in the derivation job, in parallel
+        // with the server's own agreement.
+        _peerPublic = serverPublic.ToArray();
         _transcript!.AppendData(frame);
         Span<byte> reveal = stackalloc byte[KeyShareMessage.Size(_group.ElementSize)];
         KeyShareMessage.Write(reveal, _localNonce, _keyPair!.PublicValue);
@@ -665,7 +719,13 @@ internal sealed class ChatSession : IDisposable
 
     private void GenerateHandshakeKey()
     {
-        _keyPair = DiffieHellman.GenerateKeyPair(_group!, _settings.Random);
+        if (_keyPair is not null && _keyPair.Group != _group)
+        {
+            _keyPair.Dispose();
+            _keyPair = null;
+        }
+
+        _keyPair ??= DiffieHellman.GenerateKeyPair(_group!, _settings.Random);
         _localNonce = new byte[WireFormat.NonceSize];
         _settings.Random.Fill(_localNonce);
     }
@@ -673,8 +733,6 @@ internal sealed class ChatSession : IDisposable
     private void FinishTranscript()
     {
         _transcriptHash = _transcript!.GetHashAndReset();
-        _keyPair?.Dispose();
-        _keyPair = null;
         SetStage(SessionStage.DerivingKey);
     }
 
@@ -689,19 +747,6 @@ internal sealed class ChatSession : IDisposable
         {
             Violation(detail);
         }
-    }
-
-    private bool TryAgree(DhKeyPair own, ReadOnlySpan<byte> peerPublic, out byte[] secret)
-    {
-        secret = new byte[own.Group.ElementSize];
-        if (DiffieHellman.TryAgree(own, peerPublic, secret))
-        {
-            return true;
-        }
-
-        CryptographicOperations.ZeroMemory(secret);
-        FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
-        return false;
     }
 
     /// <summary>SHA-256("SecureChat v1 commit" || u16 group || Y || nonce).</summary>
@@ -1053,7 +1098,7 @@ internal sealed class ChatSession : IDisposable
         _keyPair = null;
         Wipe(ref _localNonce);
         Wipe(ref _peerCommitment);
-        Wipe(ref _sharedSecret);
+        _peerPublic = null;
         Wipe(ref _transcriptHash);
     }
 

@@ -4,34 +4,62 @@ using SecureChat.Engine.Crypto;
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// The PBKDF2 step of one handshake, detached from its session so it can run outside the session's lock.
-/// Owns a copy of the shared secret and the transcript hash; wipes them and the master key on Dispose.
+/// The costly step of one handshake, detached from its session so it runs outside the session's lock: the
+/// Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over Z and the passphrase salted with the transcript
+/// hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
 /// Not thread-safe: one thread runs it, then hands it back to <see cref="ChatSession.CompleteKeyDerivation"/>.
 /// </summary>
 internal sealed class KeyDerivationJob : IDisposable
 {
-    private readonly byte[] _sharedSecret;
+    private readonly DhKeyPair _ownKey;
+    private readonly byte[] _peerPublic;
     private readonly byte[] _passphrase;
     private readonly byte[] _transcriptHash;
     private readonly int _iterations;
     private byte[]? _master;
+    private bool _ran;
 
-    public KeyDerivationJob(byte[] sharedSecret, byte[] passphrase, byte[] transcriptHash, int iterations)
+    public KeyDerivationJob(DhKeyPair ownKey, byte[] peerPublic, byte[] passphrase, byte[] transcriptHash, int iterations)
     {
-        _sharedSecret = sharedSecret;
+        _ownKey = ownKey;
+        _peerPublic = peerPublic;
         _passphrase = passphrase;
         _transcriptHash = (byte[])transcriptHash.Clone();
         _iterations = iterations;
     }
 
-    /// <summary>The master key, once <see cref="Run"/> has finished.</summary>
-    public byte[] Master => _master ?? throw new InvalidOperationException("the job has not run");
+    /// <summary>False when the agreement gave a degenerate shared secret (the session then fails).</summary>
+    public bool Agreed => _master is not null;
 
-    public void Run() => _master ??= KeySchedule.DeriveMaster(_sharedSecret, _passphrase, _transcriptHash, _iterations);
+    /// <summary>The master key, once <see cref="Run"/> has finished with <see cref="Agreed"/> true.</summary>
+    public byte[] Master => _master ?? throw new InvalidOperationException("no master key");
+
+    public void Run()
+    {
+        if (_ran)
+        {
+            return;
+        }
+
+        _ran = true;
+        byte[] sharedSecret = new byte[_ownKey.Group.ElementSize];
+        try
+        {
+            if (DiffieHellman.TryAgree(_ownKey, _peerPublic, sharedSecret))
+            {
+                _master = KeySchedule.DeriveMaster(sharedSecret, _passphrase, _transcriptHash, _iterations);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(sharedSecret);
+            _ownKey.Dispose();
+        }
+    }
 
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(_sharedSecret);
+        _ownKey.Dispose();
         CryptographicOperations.ZeroMemory(_transcriptHash);
         if (_master is not null)
         {

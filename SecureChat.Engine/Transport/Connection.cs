@@ -308,6 +308,7 @@ internal sealed class Connection
         {
             while (!ended)
             {
+                PrecomputeKeyPair();
                 if (!lastReadFilled)
                 {
                     // Zero-byte read: an idle connection holds no buffer (keeps the hub small per session).
@@ -356,6 +357,28 @@ internal sealed class Connection
         }
 
         await LingerAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// While the reader would otherwise just wait for the peer, generates the key pair the handshake needs next
+    /// (outside the lock, so the writer can send the hello meanwhile). Takes key generation off the critical path.
+    /// </summary>
+    private void PrecomputeKeyPair()
+    {
+        KeyPairJob? job;
+        lock (_gate)
+        {
+            job = _session.BeginKeyPairPrecomputation();
+        }
+
+        if (job is not null)
+        {
+            job.Run();
+            lock (_gate)
+            {
+                _session.CompleteKeyPairPrecomputation(job);
+            }
+        }
     }
 
     /// <summary>
