@@ -38,6 +38,8 @@ internal sealed class Connection
     private int _inFlight;
     private int _dispatching;
     private Task _completion = Task.CompletedTask;
+    private volatile PeerInfo? _snapshot;
+    private string _name;
 
     public Connection(int id, Socket socket, ChatSession session, ChatOptions options, SemaphoreSlim? derivationGate, Action<Connection, SessionEvent> onEvent)
     {
@@ -48,7 +50,7 @@ internal sealed class Connection
         _derivationGate = derivationGate;
         _onEvent = onEvent;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
-        Name = string.Empty;
+        _name = string.Empty;
     }
 
     public int Id { get; }
@@ -56,7 +58,18 @@ internal sealed class Connection
     public EndPoint RemoteEndPoint { get; }
 
     /// <summary>The peer's display name as the owner knows it (set by the owner).</summary>
-    public string Name { get; set; }
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            lock (_gate)
+            {
+                _name = value;
+                _snapshot = null;
+            }
+        }
+    }
 
     /// <summary>Owner's flag: the peer has been announced as joined.</summary>
     public bool Joined { get; set; }
@@ -89,11 +102,19 @@ internal sealed class Connection
         }
     }
 
+    /// <summary>The link as it is now; cached between changes, since every received message carries one.</summary>
     public PeerInfo Snapshot()
     {
+        if (_snapshot is { } cached)
+        {
+            return cached;
+        }
+
         lock (_gate)
         {
-            return new PeerInfo(Id, RemoteEndPoint, Name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group);
+            PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group);
+            _snapshot = current;
+            return current;
         }
     }
 
@@ -248,6 +269,11 @@ internal sealed class Connection
         foreach (SessionEvent e in _drain)
         {
             _events.Enqueue(e);
+            if (e is not MessageReceivedEvent)
+            {
+                _snapshot = null; // stage, keys or names may have changed
+            }
+
             if (e is EstablishedEvent)
             {
                 _handshakeDeadline?.Dispose();
