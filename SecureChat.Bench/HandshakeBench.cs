@@ -33,10 +33,10 @@ internal static class HandshakeBench
         string[] names =
         [
             "TCP connect + ClientHello sent (client)",
-            "hello, commit, key shares, client DH agree",
-            "server DH agree (after client's)",
-            "client PBKDF2 (+ wait for a core)",
-            "server PBKDF2 (+ wait for a core)",
+            "hello, commit, key shares, Reveal sent (key pairs precomputed)",
+            "Reveal reaches the server and is checked",
+            "client DH agree + PBKDF2 (+ wait for a core)",
+            "server DH agree + PBKDF2 (+ wait for a core)",
             "Finished exchange after both PBKDF2",
         ];
         var phases = names.Select(_ => new Samples(settings.HandshakeIterations)).ToArray();
@@ -81,6 +81,57 @@ internal static class HandshakeBench
 
         await server.StopAsync().WaitAsync(s_timeout).ConfigureAwait(false);
         return (samples, names.Select((name, index) => (name, phases[index].Median)).ToList());
+    }
+
+    /// <summary>The flag that makes this program a handshake server for <see cref="MeasureCrossProcessAsync"/>.</summary>
+    public const string ServerFlag = "--handshake-server";
+
+    /// <summary>
+    /// The same handshake with the server in a child process, as in real use (two processes, so the two PBKDF2
+    /// runs do not share one process's crypto library state). Timed on the client until ConnectAsync returns.
+    /// </summary>
+    public static async Task<Samples> MeasureCrossProcessAsync(BenchSettings settings)
+    {
+        using Process child = HubBench.StartSelf(ServerFlag);
+        try
+        {
+            string? line = await child.StandardOutput.ReadLineAsync().WaitAsync(s_timeout).ConfigureAwait(false);
+            int port = int.Parse(line ?? throw new InvalidOperationException("the handshake server ended early"), System.Globalization.CultureInfo.InvariantCulture);
+            var samples = new Samples(settings.HandshakeIterations);
+            for (int i = 0; i < settings.HandshakeWarmup + settings.HandshakeIterations; i++)
+            {
+                var client = new ChatClient(new ChatOptions { Name = "bench-client" });
+                long start = Stopwatch.GetTimestamp();
+                await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_timeout).ConfigureAwait(false);
+                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                await client.DisposeAsync().AsTask().WaitAsync(s_timeout).ConfigureAwait(false);
+                if (i >= settings.HandshakeWarmup)
+                {
+                    samples.Add(ms);
+                }
+            }
+
+            return samples;
+        }
+        finally
+        {
+            child.StandardInput.Close();
+            if (!child.WaitForExit(10_000))
+            {
+                child.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    /// <summary>The child side: a ChatServer on a free port (printed on stdout) until stdin closes.</summary>
+    public static async Task<int> RunServerProcessAsync()
+    {
+        await using var server = new ChatServer(new ChatOptions { Name = "bench-server" });
+        var endPoint = server.Start("127.0.0.1", 0);
+        Console.WriteLine(endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Console.Out.Flush();
+        await Console.In.ReadToEndAsync().ConfigureAwait(false);
+        return 0;
     }
 
     private static void Stamp(Dictionary<(bool Server, SessionStage Stage), long> stamps, bool onServer, SessionStage stage)

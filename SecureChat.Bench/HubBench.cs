@@ -217,7 +217,7 @@ internal static class HubBench
     private static Process StartChild(int port, int count, int parallelism) =>
         StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), parallelism.ToString(CultureInfo.InvariantCulture));
 
-    private static Process StartSelf(params string[] arguments)
+    internal static Process StartSelf(params string[] arguments)
     {
         string path = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
         var start = new ProcessStartInfo(path)

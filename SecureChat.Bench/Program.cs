@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == HubBench.ServerFlag)
     return await HubBench.RunServerProcessAsync(args);
 }
 
+if (args.Length > 0 && args[0] == HandshakeBench.ServerFlag)
+{
+    return await HandshakeBench.RunServerProcessAsync();
+}
+
 bool quick = false;
 bool json = false;
 string? only = null;
@@ -80,6 +85,10 @@ await Step("handshake", "handshake latency", async () =>
     {
         results.Extra("handshake (sequential)", $"phase p50 (ms): {phase}", F(median));
     }
+
+    Samples crossProcess = await HandshakeBench.MeasureCrossProcessAsync(settings);
+    results.Extra("handshake (sequential)", "server in another process: p50 / p95 (ms)", $"{F(crossProcess.Median)} / {F(crossProcess.Percentile(95))}");
+    results.Extra("handshake (sequential)", "server in another process: p50 / PBKDF2 p50", F(crossProcess.Median / results.Pbkdf2Ms));
 });
 
 await Step("rate64", "one-way rate 64 B", async () =>

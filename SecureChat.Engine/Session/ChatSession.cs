@@ -609,12 +609,7 @@ internal sealed class ChatSession : IDisposable
             return;
         }
 
-        if (!DiffieHellman.IsValidPublicValue(_group, clientPublic))
-        {
-            FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
-            return;
-        }
-
+        // The value is validated (range and subgroup) by the derivation job, before any agreement or PBKDF2.
         _peerPublic = clientPublic.ToArray();
         _transcript!.AppendData(frame);
         FinishTranscript();
@@ -667,14 +662,9 @@ internal sealed class ChatSession : IDisposable
             return;
         }
 
-        if (!DiffieHellman.IsValidPublicValue(_group, serverPublic))
-        {
-            FailWith(SessionFailure.Create(FailureReason.InvalidPublicKey), AlertCode.HandshakeFailed);
-            return;
-        }
-
-        // The Reveal does not depend on Z: send it first, and compute Z in the derivation job, in parallel
-        // with the server's own agreement.
+        // The Reveal depends neither on Z nor on the server's value being valid (it opens a commitment to public
+        // values): send it first, and validate Y_s and compute Z in the derivation job, in parallel with the
+        // server's own. An invalid Y_s still fails the session before any PBKDF2.
         _peerPublic = serverPublic.ToArray();
         _transcript!.AppendData(frame);
         Span<byte> reveal = stackalloc byte[KeyShareMessage.Size(_group.ElementSize)];

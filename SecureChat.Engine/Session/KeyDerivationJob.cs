@@ -4,8 +4,8 @@ using SecureChat.Engine.Crypto;
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// The costly step of one handshake, detached from its session so it runs outside the session's lock: the
-/// Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over Z and the passphrase salted with the transcript
+/// The costly step of one handshake, detached from its session so it runs outside the session's lock: validation
+/// of the peer's public value (range and subgroup), the Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over Z and the passphrase salted with the transcript
 /// hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
 /// Not thread-safe: one thread runs it, then hands it back to <see cref="ChatSession.CompleteKeyDerivation"/>.
 /// </summary>
@@ -28,7 +28,7 @@ internal sealed class KeyDerivationJob : IDisposable
         _iterations = iterations;
     }
 
-    /// <summary>False when the agreement gave a degenerate shared secret (the session then fails).</summary>
+    /// <summary>False when the peer's value failed validation or gave a degenerate secret (the session then fails).</summary>
     public bool Agreed => _master is not null;
 
     /// <summary>The master key, once <see cref="Run"/> has finished with <see cref="Agreed"/> true.</summary>

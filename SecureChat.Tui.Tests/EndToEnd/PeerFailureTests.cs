@@ -31,7 +31,7 @@ public sealed class PeerFailureTests
             tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --server --port {port}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
             tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port}; echo EXIT:$? > '{clientExit}'; sleep 60");
-            tmux.WaitForScreen("client", s => StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+            tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
             tmux.Query("client", "#{alternate_on}").ShouldBe("1", "the app runs on the alternate screen");
 
             using (Process server = Process.GetProcessById(int.Parse(File.ReadAllText(serverPid).Trim(), System.Globalization.CultureInfo.InvariantCulture)))
@@ -40,11 +40,11 @@ public sealed class PeerFailureTests
                 server.WaitForExit(10_000).ShouldBeTrue();
             }
 
-            string screen = tmux.WaitForScreen("client", s => StatusLine(s) is var status && (status.Contains("disconnected", StringComparison.Ordinal) || status.Contains("failed", StringComparison.Ordinal)), s_wait, "the client's disconnected stage");
+            string screen = tmux.WaitForScreen("client", s => Tmux.StatusLine(s) is var status && (status.Contains("disconnected", StringComparison.Ordinal) || status.Contains("failed", StringComparison.Ordinal)), s_wait, "the client's disconnected stage");
             screen.ShouldContain("connection was lost");
 
             tmux.Keys("client", "F10");
-            WaitForFile(clientExit).ShouldBe("EXIT:0");
+            Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:0");
             tmux.Query("client", "#{alternate_on}").ShouldBe("0", "the terminal must be back on the normal screen");
             tmux.Capture("client").ShouldNotContain("F10");
         }
@@ -54,22 +54,4 @@ public sealed class PeerFailureTests
         }
     }
 
-    private static string StatusLine(string screen) =>
-        screen.Split('\n').LastOrDefault(l => l.Contains("F10", StringComparison.Ordinal)) ?? string.Empty;
-
-    private static string WaitForFile(string path)
-    {
-        DateTime deadline = DateTime.UtcNow + s_wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } text)
-            {
-                return text;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        throw new ShouldAssertException($"the process did not exit within {s_wait.TotalSeconds}s ({path} missing)");
-    }
 }

@@ -32,13 +32,13 @@ public sealed partial class TwoTerminalsTests
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal) && s.Contains("F10", StringComparison.Ordinal), s_wait, "the server's listening status");
 
             tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port} --name Bob; echo EXIT:$? > '{clientExit}'; sleep 60");
-            string clientScreen = tmux.WaitForScreen("client", s => StatusBar(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
-            string serverScreen = tmux.WaitForScreen("server", s => StatusBar(s).Contains("secure", StringComparison.Ordinal) && s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the server's secure stage");
+            string clientScreen = tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+            string serverScreen = tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal) && s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the server's secure stage");
 
             string clientKey = KeyHash(clientScreen);
             KeyHash(serverScreen).ShouldBe(clientKey);
-            StatusBar(clientScreen).ShouldContain($"peer 127.0.0.1:{port}");
-            StatusBar(serverScreen).ShouldContain("1 peer");
+            Tmux.StatusLine(clientScreen).ShouldContain($"peer 127.0.0.1:{port}");
+            Tmux.StatusLine(serverScreen).ShouldContain("1 peer");
 
             tmux.WaitForScreen("client", s => s.Contains("Alice joined", StringComparison.Ordinal), s_wait, "the server's name");
             tmux.Type("client", "hello from Bob 你好 😀");
@@ -47,11 +47,11 @@ public sealed partial class TwoTerminalsTests
             tmux.WaitForScreen("client", s => s.Contains("Alice: hello from Alice", StringComparison.Ordinal), s_wait, "the server's message");
 
             tmux.Keys("client", "F10");
-            WaitForFile(clientExit).ShouldBe("EXIT:0");
+            Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:0");
             tmux.WaitForScreen("server", s => s.Contains("Bob left", StringComparison.Ordinal), s_wait, "the client leaving");
 
             tmux.Type("server", "exit");
-            WaitForFile(serverExit).ShouldBe("EXIT:0");
+            Tmux.WaitForExitFile(serverExit, s_wait).ShouldBe("EXIT:0");
         }
         finally
         {
@@ -59,31 +59,13 @@ public sealed partial class TwoTerminalsTests
         }
     }
 
-    private static string StatusBar(string screen) =>
-        screen.Split('\n').LastOrDefault(l => l.Contains("F10", StringComparison.Ordinal)) ?? string.Empty;
-
     private static string KeyHash(string screen)
     {
-        Match match = KeyPattern().Match(StatusBar(screen));
+        Match match = KeyPattern().Match(Tmux.StatusLine(screen));
         match.Success.ShouldBeTrue($"no key hash in the status bar:\n{screen}");
         return match.Groups[1].Value;
     }
 
-    private static string WaitForFile(string path)
-    {
-        DateTime deadline = DateTime.UtcNow + s_wait;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } text)
-            {
-                return text;
-            }
-
-            Thread.Sleep(100);
-        }
-
-        throw new ShouldAssertException($"the process did not exit within {s_wait.TotalSeconds}s ({path} missing)");
-    }
 
     [GeneratedRegex(@"key ((?:[0-9A-F]{4} ){7}[0-9A-F]{4})")]
     private static partial Regex KeyPattern();

@@ -61,6 +61,27 @@ internal sealed class Tmux : IDisposable
     public string Query(string session, string format) =>
         Run(["-L", _socket, "display-message", "-p", "-t", session, format], TimeSpan.FromSeconds(10)).Output.Trim();
 
+    /// <summary>The status bar: the last screen line that carries the F10 shortcut.</summary>
+    public static string StatusLine(string screen) =>
+        screen.Split('\n').LastOrDefault(l => l.Contains("F10", StringComparison.Ordinal)) ?? string.Empty;
+
+    /// <summary>Waits for a file the shell writes when the app under test exits (e.g. "EXIT:0"), and returns it.</summary>
+    public static string WaitForExitFile(string path, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } text)
+            {
+                return text;
+            }
+
+            Thread.Sleep(100);
+        }
+
+        throw new ShouldAssertException($"the process did not exit within {timeout.TotalSeconds}s ({path} missing)");
+    }
+
     public void Dispose() => Run(["-L", _socket, "kill-server"], TimeSpan.FromSeconds(10));
 
     private static (int ExitCode, string Output) Run(string[] args, TimeSpan timeout)
