@@ -34,7 +34,7 @@ public sealed class DiffieHellmanTests
         DhGroup group = DhGroup.Get(id);
         var random = new FixedRandom(0xA5);
         using DhKeyPair pair = DiffieHellman.GenerateKeyPair(group, random);
-        BigInteger x = pair.PrivateExponent;
+        var x = new BigInteger(pair.PrivateExponent, isUnsigned: true, isBigEndian: true);
         x.GetBitLength().ShouldBe(group.ExponentBits);
         Hex.Fixed(BigInteger.ModPow(2, x, group.P), group.ElementSize).ShouldBe(pair.PublicValue);
     }

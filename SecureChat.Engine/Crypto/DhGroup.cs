@@ -21,6 +21,8 @@ internal sealed class DhGroup
         ExponentBits = exponentBits;
         P = BigInteger.Parse("0" + primeHex, NumberStyles.AllowHexSpecifier);
         PMinusOne = P - BigInteger.One;
+        PBytes = P.ToByteArray(isUnsigned: true, isBigEndian: true);
+        PMinusOneBytes = PMinusOne.ToByteArray(isUnsigned: true, isBigEndian: true);
         ElementSize = (int)((P.GetBitLength() + 7) / 8);
     }
 
@@ -34,6 +36,12 @@ internal sealed class DhGroup
     public BigInteger P { get; }
 
     public BigInteger PMinusOne { get; }
+
+    /// <summary>p, big-endian (shared: never modify).</summary>
+    public byte[] PBytes { get; }
+
+    /// <summary>p-1, big-endian, at the element size (shared: never modify).</summary>
+    public byte[] PMinusOneBytes { get; }
 
     public static BigInteger G { get; } = new(2);
 

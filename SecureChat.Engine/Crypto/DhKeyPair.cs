@@ -1,12 +1,11 @@
-using System.Numerics;
 using System.Security.Cryptography;
 
 namespace SecureChat.Engine.Crypto;
 
 /// <summary>
-/// An ephemeral Diffie-Hellman key pair. The private exponent bytes are zeroed on <see cref="Dispose"/>;
-/// the <see cref="BigInteger"/> made from them for ModPow is immutable managed memory that cannot be wiped,
-/// which is why exponents are used once and dropped at once. Not thread-safe.
+/// An ephemeral Diffie-Hellman key pair. The private exponent bytes are zeroed on <see cref="Dispose"/> (the
+/// exponentiation copies them into libcrypto BIGNUMs that it clears, never into an immutable BigInteger unless
+/// libcrypto is unavailable). Not thread-safe.
 /// </summary>
 internal sealed class DhKeyPair : IDisposable
 {
@@ -24,12 +23,13 @@ internal sealed class DhKeyPair : IDisposable
     /// <summary>Y = 2^x mod p, big-endian, exactly <see cref="DhGroup.ElementSize"/> bytes.</summary>
     public byte[] PublicValue { get; }
 
-    internal BigInteger PrivateExponent
+    /// <summary>The private exponent x, big-endian. Valid until <see cref="Dispose"/>.</summary>
+    internal ReadOnlySpan<byte> PrivateExponent
     {
         get
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return new BigInteger(_exponent, isUnsigned: true, isBigEndian: true);
+            return _exponent;
         }
     }
 

@@ -9,9 +9,8 @@ namespace SecureChat.Engine.Crypto;
 /// </summary>
 /// <remarks>
 /// Validation is the RFC 7919 section 3/4 range check 1 &lt; Y &lt; p-1 at the exact encoded length, plus the full
-/// SP 800-56A membership test in the prime-order subgroup, done cheaply as a Legendre symbol.
-/// <see cref="BigInteger.ModPow"/> is not constant time; exponents are ephemeral (one per handshake or rekey),
-/// which limits what timing can reveal.
+/// SP 800-56A membership test in the prime-order subgroup, done cheaply as a Legendre symbol. The exponentiations
+/// go through <see cref="ModularArithmetic"/> (OpenSSL's constant-time Montgomery exponentiation where available).
 /// </remarks>
 internal static class DiffieHellman
 {
@@ -31,7 +30,7 @@ internal static class DiffieHellman
         while (x < 2);
 
         byte[] publicValue = new byte[group.ElementSize];
-        WriteFixed(BigInteger.ModPow(DhGroup.G, x, group.P), publicValue);
+        ModularArithmetic.ModPow([2], exponent, group, publicValue);
         return new DhKeyPair(group, exponent, publicValue);
     }
 
@@ -47,7 +46,7 @@ internal static class DiffieHellman
         }
 
         var y = new BigInteger(encoded, isUnsigned: true, isBigEndian: true);
-        return y > BigInteger.One && y < group.PMinusOne && IsQuadraticResidue(y, group.P);
+        return y > BigInteger.One && y < group.PMinusOne && ModularArithmetic.IsQuadraticResidue(encoded, group);
     }
 
     /// <summary>
@@ -101,24 +100,17 @@ internal static class DiffieHellman
             return false;
         }
 
-        var y = new BigInteger(peerPublic, isUnsigned: true, isBigEndian: true);
-        BigInteger z = BigInteger.ModPow(y, own.PrivateExponent, group.P);
-        if (z <= BigInteger.One || z == group.PMinusOne)
+        ModularArithmetic.ModPow(peerPublic, own.PrivateExponent, group, sharedSecret);
+
+        // Degenerate secrets (0, 1, p-1) are compared as bytes, so Z never becomes an unwipeable BigInteger.
+        int last = sharedSecret.Length - 1;
+        bool small = sharedSecret[..last].IndexOfAnyExcept((byte)0) < 0 && sharedSecret[last] <= 1;
+        if (small || sharedSecret.SequenceEqual(group.PMinusOneBytes))
         {
+            sharedSecret.Clear();
             return false;
         }
 
-        WriteFixed(z, sharedSecret);
         return true;
-    }
-
-    private static void WriteFixed(BigInteger value, Span<byte> destination)
-    {
-        destination.Clear();
-        int length = value.GetByteCount(isUnsigned: true);
-        if (!value.TryWriteBytes(destination[(destination.Length - length)..], out _, isUnsigned: true, isBigEndian: true))
-        {
-            throw new CryptographicException("value does not fit the group's element size");
-        }
     }
 }
