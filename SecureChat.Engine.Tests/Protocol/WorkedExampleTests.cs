@@ -5,6 +5,7 @@ using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Protocol;
 
@@ -21,7 +22,7 @@ public sealed class WorkedExampleTests
     [Fact]
     public void The_worked_example_in_PROTOCOL_md_is_what_the_engine_produces()
     {
-        string path = Path.Combine(RepositoryRoot(), "PROTOCOL.md");
+        string path = Path.Combine(VectorFiles.RepositoryRoot, "PROTOCOL.md");
         string document = File.ReadAllText(path);
         int begin = document.IndexOf(Begin, StringComparison.Ordinal);
         int end = document.IndexOf(End, StringComparison.Ordinal);
@@ -151,19 +152,6 @@ public sealed class WorkedExampleTests
         {
             text.Append("  ").Append(hex, i, Math.Min(64, hex.Length - i)).Append('\n');
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "SecureChat.Tui.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("repository root (SecureChat.Tui.sln) not found above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Hands out the given values in order; any other request is a test bug.</summary>

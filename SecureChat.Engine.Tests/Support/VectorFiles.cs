@@ -34,6 +34,10 @@ internal static class VectorFiles
     /// <summary>Reports a vector run's counts in the test output so a reader sees what was checked and skipped.</summary>
     public static void Report(string message) => TestContext.Current.TestOutputHelper?.WriteLine(message);
 
+    /// <summary>The repository root (the folder holding SecureChat.Tui.sln) above the test binaries.</summary>
+    public static string RepositoryRoot =>
+        s_repositoryRoot.Value ?? throw new InvalidOperationException("repository root (SecureChat.Tui.sln) not found above " + AppContext.BaseDirectory);
+
     private static string? FindRepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
