@@ -192,14 +192,26 @@ internal sealed class RecordProtector : IDisposable
         }
     }
 
+    /// <summary>
+    /// HMAC over direction || sequence || type || IV || ciphertext. The MAC input is assembled in one buffer so
+    /// the native HMAC is fed in one call (each call into libcrypto costs about as much as hashing a short record).
+    /// </summary>
     private void ComputeTag(ulong sequence, byte recordType, ReadOnlySpan<byte> ivAndCiphertext, Span<byte> tag)
     {
-        Span<byte> header = stackalloc byte[MacHeaderSize];
-        header[0] = _direction;
-        BinaryPrimitives.WriteUInt64BigEndian(header[1..], sequence);
-        header[9] = recordType;
-        _hmac.AppendData(header);
-        _hmac.AppendData(ivAndCiphertext);
-        _hmac.GetHashAndReset(tag);
+        int length = MacHeaderSize + ivAndCiphertext.Length;
+        byte[] input = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            input[0] = _direction;
+            BinaryPrimitives.WriteUInt64BigEndian(input.AsSpan(1), sequence);
+            input[9] = recordType;
+            ivAndCiphertext.CopyTo(input.AsSpan(MacHeaderSize));
+            _hmac.AppendData(input, 0, length);
+            _hmac.GetHashAndReset(tag);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+        }
     }
 }
