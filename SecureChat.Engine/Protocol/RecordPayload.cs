@@ -62,7 +62,7 @@ internal static class RecordPayload
             && plaintext.IsEmpty;
     }
 
-    /// <summary>UTF-8 byte count of a name, or -1 when it is empty or longer than <see cref="WireFormat.NameMax"/>.</summary>
+    /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8.</summary>
     public static bool IsValidName(string name)
     {
         int count = StrictUtf8.GetByteCount(name);

@@ -145,9 +145,6 @@ internal sealed class ChatSession : IDisposable
     /// <summary>Bytes written for the peer and not yet taken by <see cref="ExchangeOutput"/>.</summary>
     public int PendingOutputBytes => _output.WrittenCount;
 
-    /// <summary>Records sealed so far, over every epoch.</summary>
-    public ulong RecordsSent => _sendSequence;
-
     /// <summary>
     /// Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).
     /// </summary>

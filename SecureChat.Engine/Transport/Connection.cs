@@ -367,7 +367,10 @@ internal sealed class Connection
                     if (derive)
                     {
                         await DeriveKeysAsync().ConfigureAwait(false);
-                        ended = _session.IsEnded;
+                        lock (_gate)
+                        {
+                            ended = _session.IsEnded;
+                        }
                     }
                 }
                 finally
