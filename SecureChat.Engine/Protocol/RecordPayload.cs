@@ -62,11 +62,22 @@ internal static class RecordPayload
             && plaintext.IsEmpty;
     }
 
-    /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8.</summary>
-    public static bool IsValidName(string name)
+    /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8 (and well-formed UTF-16).</summary>
+    public static bool IsValidName(string name) => TryGetUtf8Length(name, out int count) && count is >= 1 and <= WireFormat.NameMax;
+
+    /// <summary>The UTF-8 length of <paramref name="text"/>; false when it holds a lone surrogate (not encodable).</summary>
+    public static bool TryGetUtf8Length(string text, out int length)
     {
-        int count = StrictUtf8.GetByteCount(name);
-        return count is >= 1 and <= WireFormat.NameMax;
+        try
+        {
+            length = StrictUtf8.GetByteCount(text);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     private static int WriteName(Span<byte> destination, string name, bool allowEmpty)

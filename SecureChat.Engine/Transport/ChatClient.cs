@@ -13,6 +13,7 @@ public sealed class ChatClient : ChatEndpoint
 {
     private readonly ChatOptions _options;
     private Connection? _connection;
+    private PeerInfo? _connecting;
     private string _name;
 
     public ChatClient(ChatOptions options)
@@ -25,10 +26,12 @@ public sealed class ChatClient : ChatEndpoint
     public override string Name => _name;
 
     /// <summary>The link to the server, once connecting has begun.</summary>
-    public PeerInfo? Server => _connection?.Snapshot();
+    public PeerInfo? Server => _connection?.Snapshot() ?? _connecting;
+
+    public override IReadOnlyList<PeerInfo> Links => Server is { } server ? [server] : [];
 
     /// <summary>Completes when the link has ended and its socket is closed.</summary>
-    public Task Completion => _connection?.Completion ?? Task.CompletedTask;
+    public override Task Completion => _connection?.Completion ?? Task.CompletedTask;
 
     /// <summary>
     /// Connects and runs the handshake; returns once the session is secure. Throws
@@ -41,7 +44,8 @@ public sealed class ChatClient : ChatEndpoint
             throw new InvalidOperationException("already connected");
         }
 
-        OnStageChanged(new PeerInfo(0, new DnsEndPoint(host, port), "Server", SessionStage.Connecting, null, null, null));
+        _connecting = new PeerInfo(0, new DnsEndPoint(host, port), "Server", SessionStage.Connecting, null, null, null);
+        OnStageChanged(_connecting);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -51,7 +55,8 @@ public sealed class ChatClient : ChatEndpoint
         {
             socket.Dispose();
             var failure = SessionFailure.Create(FailureReason.ConnectionFailed, $"{host}:{port}: {SocketErrors.Describe(e)}");
-            OnFailed(new PeerInfo(0, new DnsEndPoint(host, port), "Server", SessionStage.Failed, null, null, null), failure);
+            _connecting = _connecting with { Stage = SessionStage.Failed };
+            OnFailed(_connecting, failure);
             throw new ChatConnectionException(failure);
         }
         catch

@@ -35,6 +35,18 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>This side's display name.</summary>
     public abstract string Name { get; }
 
+    /// <summary>
+    /// Every current link, in the order they connected: a client's one link to its server (kept after it ended, so
+    /// its final stage can be shown), or a server's connected peers (handshaking or secure).
+    /// </summary>
+    public abstract IReadOnlyList<PeerInfo> Links { get; }
+
+    /// <summary>True when a message sent now would reach someone: at least one link is secure.</summary>
+    public bool CanSend => Links.Any(l => l.IsSecure);
+
+    /// <summary>Completes when this side is done: a client's link has ended, or a server has stopped.</summary>
+    public abstract Task Completion { get; }
+
     /// <summary>Sends a chat message to every secure peer (a client has one: the server).</summary>
     public abstract ValueTask SendAsync(string text, CancellationToken cancellationToken = default);
 

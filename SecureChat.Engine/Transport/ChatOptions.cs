@@ -18,6 +18,15 @@ public sealed record ChatOptions
     /// <summary>Largest display name, in UTF-8 bytes.</summary>
     public const int MaxNameBytes = WireFormat.NameMax;
 
+    /// <summary>
+    /// True when <paramref name="text"/> fits in one chat message: well-formed UTF-16 (no lone surrogate) of at
+    /// most <see cref="MaxMessageBytes"/> bytes of UTF-8. The same rule the engine applies when sealing.
+    /// </summary>
+    public static bool IsValidMessage(string text) => RecordPayload.TryGetUtf8Length(text, out int length) && length <= MaxMessageBytes;
+
+    /// <summary>True when <paramref name="name"/> is a valid display name: 1 to <see cref="MaxNameBytes"/> bytes of UTF-8.</summary>
+    public static bool IsValidName(string name) => RecordPayload.IsValidName(name);
+
     /// <summary>The display name sent to peers; empty means "Client" or "Server" by role.</summary>
     public string Name { get; init; } = string.Empty;
 

@@ -24,6 +24,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly SemaphoreSlim _derivationGate;
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _namesGate = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Socket? _listener;
     private Task _acceptLoop = Task.CompletedTask;
     private int _nextId;
@@ -44,6 +45,11 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Every current link, in the order they connected.</summary>
     public IReadOnlyList<PeerInfo> Peers => [.. _connections.Values.OrderBy(c => c.Id).Select(c => c.Snapshot())];
+
+    public override IReadOnlyList<PeerInfo> Links => Peers;
+
+    /// <summary>Completes once <see cref="StopAsync"/> has closed every link.</summary>
+    public override Task Completion => _stopped.Task;
 
     /// <summary>Links whose keys are confirmed.</summary>
     public int SecurePeerCount => _connections.Values.Count(c => c.IsSecure);
@@ -148,6 +154,7 @@ public sealed class ChatServer : ChatEndpoint
 
         await _acceptLoop.ConfigureAwait(false);
         await Task.WhenAll(_connections.Values.Select(c => c.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
+        _stopped.TrySetResult();
     }
 
     private static IPAddress ResolveListenAddress(string host)

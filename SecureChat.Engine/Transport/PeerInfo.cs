@@ -15,4 +15,15 @@ public sealed record PeerInfo(
     SessionStage Stage,
     string? Fingerprint,
     string? Sas,
-    DhGroupId? Group);
+    DhGroupId? Group)
+{
+    /// <summary>Keys are confirmed (also while a rekey runs): messages flow.</summary>
+    public bool IsSecure => Stage is SessionStage.Secure or SessionStage.Rekeying;
+
+    /// <summary>Still in the handshake: neither secure nor ended.</summary>
+    public bool IsHandshaking => Stage is SessionStage.Connecting or SessionStage.Connected or SessionStage.ExchangingKeys
+        or SessionStage.DerivingKey or SessionStage.Confirming;
+
+    /// <summary>Closed or failed: nothing more will happen on this link.</summary>
+    public bool IsEnded => Stage is SessionStage.Closed or SessionStage.Failed;
+}
