@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -9,7 +10,7 @@ namespace SecureChat.Bench;
 
 /// <summary>
 /// Where a message's time goes, layer by layer, on one thread and without sockets: the record crypto alone
-/// (<see cref="RecordProtector"/> Seal then TryOpen), then a whole <see cref="ChatSession"/> pair in memory
+/// (<see cref="RecordProtector"/> Seal then TryOpen), then a whole <see cref="SecureSession"/> pair in memory
 /// (SendChat, hand the bytes over, Receive, drain the events). Comparing these with the loopback rate shows
 /// how much the transport (threads, locks, sockets, events) adds.
 /// </summary>
@@ -20,8 +21,8 @@ internal static class CostBreakdown
     {
         byte[] encryption = RandomNumberGenerator.GetBytes(32);
         byte[] mac = RandomNumberGenerator.GetBytes(32);
-        using var sender = new RecordProtector(encryption, mac, WireFormat.DirectionClientToServer);
-        using var receiver = new RecordProtector(encryption, mac, WireFormat.DirectionClientToServer);
+        using var sender = new RecordProtector(encryption, mac, SessionKeys.DirectionClientToServer);
+        using var receiver = new RecordProtector(encryption, mac, SessionKeys.DirectionClientToServer);
         byte[] plaintext = new byte[1 + "bench-client".Length + textSize];
         byte[] sealedBody = new byte[RecordProtector.SealedSize(plaintext.Length)];
         byte[] opened = new byte[sealedBody.Length];
@@ -146,8 +147,10 @@ internal static class CostBreakdown
     /// <summary>Microseconds per chat message through a client and server session pair in memory.</summary>
     public static double SessionPairMicros(int textSize, TimeSpan duration)
     {
-        using var client = new ChatSession(new SessionSettings { Role = SessionRole.Client });
-        using var server = new ChatSession(new SessionSettings { Role = SessionRole.Server });
+        using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client });
+        using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server });
+        var clientChat = new ChatChannel(client);
+        _ = new ChatChannel(server);
         var events = new List<SessionEvent>();
         var spare = new ArrayBufferWriter<byte>(256);
         client.Start();
@@ -171,7 +174,7 @@ internal static class CostBreakdown
         {
             for (int i = 0; i < 64; i++)
             {
-                client.SendChat("bench-client", text);
+                clientChat.SendChat("bench-client", text);
                 spare = Pump(client, server, spare);
                 server.DrainEvents(events);
                 events.Clear();
@@ -182,7 +185,7 @@ internal static class CostBreakdown
 
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
 
-        static ArrayBufferWriter<byte> Pump(ChatSession from, ChatSession to, ArrayBufferWriter<byte> empty)
+        static ArrayBufferWriter<byte> Pump(SecureSession from, SecureSession to, ArrayBufferWriter<byte> empty)
         {
             if (from.KeyDerivationPending)
             {

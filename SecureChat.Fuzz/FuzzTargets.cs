@@ -43,7 +43,7 @@ internal static class FuzzTargets
     /// <summary>A fresh session fed the input as if it came from the peer, in two chunks to exercise buffering.</summary>
     private static void Session(SessionRole role, ReadOnlyMemory<byte> input)
     {
-        using var session = new ChatSession(new SessionSettings { Role = role, Iterations = 1_000 });
+        using var session = new SecureSession(new SessionSettings { Role = role, Iterations = 1_000 });
         session.Start();
         int split = input.Length / 2;
         session.Receive(input.Span[..split]);

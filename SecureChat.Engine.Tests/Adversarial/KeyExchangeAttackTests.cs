@@ -239,7 +239,7 @@ public sealed class KeyExchangeAttackTests
         public Task CommitAsync(DhGroupId group, byte[] y, byte[] nonce)
         {
             byte[] commitment = new byte[32];
-            ChatSession.ComputeCommitment(group, y, nonce, commitment);
+            KeySchedule.ComputeCommitment(group, y, nonce, commitment);
             return SendAsync(FrameType.Commit, commitment);
         }
 
@@ -255,7 +255,7 @@ public sealed class KeyExchangeAttackTests
     }
 
     /// <summary>
-    /// A one-connection fake server: answers honestly with a server <see cref="ChatSession"/> up to the KeyShare,
+    /// A one-connection fake server: answers honestly with a server <see cref="SecureSession"/> up to the KeyShare,
     /// whose body the test supplies.
     /// </summary>
     private sealed class FakeServer : IAsyncDisposable
@@ -291,7 +291,7 @@ public sealed class KeyExchangeAttackTests
             try
             {
                 using Socket socket = await _listener.AcceptAsync();
-                using var session = new ChatSession(new SessionSettings { Role = SessionRole.Server });
+                using var session = new SecureSession(new SessionSettings { Role = SessionRole.Server });
                 session.Start();
                 byte[] buffer = new byte[4096];
                 while (!session.IsEnded)

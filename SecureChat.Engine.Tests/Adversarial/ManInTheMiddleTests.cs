@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -55,14 +56,14 @@ public sealed class ManInTheMiddleTests
 
     /// <summary>
     /// Accepts one client, connects to the real server, and runs a full SecureChat session with each side using
-    /// its own keys (the engine's own Connection and ChatSession), relaying chat from one to the other.
+    /// its own keys (the engine's own SessionHost and SecureSession), relaying chat from one to the other.
     /// </summary>
     private sealed class MitmRelay : IAsyncDisposable
     {
         private readonly Socket _listener;
         private readonly Task _run;
-        private Connection? _towardClient;
-        private Connection? _towardServer;
+        private SessionHost? _towardClient;
+        private SessionHost? _towardServer;
 
         private MitmRelay(Socket listener, int serverPort, byte[] passphrase)
         {
@@ -113,13 +114,13 @@ public sealed class ManInTheMiddleTests
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await upstream.ConnectAsync(IPAddress.Loopback, serverPort);
             var options = new ChatOptions { Passphrase = passphrase };
-            _towardServer = new Connection(2, upstream, new ChatSession(SessionSettingsFactory.Create(options, SessionRole.Client)), options, null, (c, e) => OnEvent(e, () => _towardClient));
-            _towardClient = new Connection(1, victim, new ChatSession(SessionSettingsFactory.Create(options, SessionRole.Server)), options, null, (c, e) => OnEvent(e, () => _towardServer));
+            _towardServer = new SessionHost(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
+            _towardClient = new SessionHost(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
             _towardServer.Start();
             _towardClient.Start();
         }
 
-        private void OnEvent(SessionEvent e, Func<Connection?> other)
+        private void OnEvent(SessionEvent e, Func<SessionHost?> other)
         {
             switch (e)
             {
@@ -132,7 +133,7 @@ public sealed class ManInTheMiddleTests
                     other()?.TryRelayChat(m.Sender, m.Text);
                     break;
                 case PeerNamedEvent n:
-                    other()?.RunIfSecure(s => s.SendNick(n.Name));
+                    other()?.RunIfSecure(c => c.SendNick(n.Name));
                     break;
             }
         }

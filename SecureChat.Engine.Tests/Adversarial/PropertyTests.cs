@@ -1,4 +1,5 @@
 using CsCheck;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -19,8 +20,8 @@ public sealed class PropertyTests
     [Fact]
     public void A_sealed_record_with_any_mutation_never_authenticates()
     {
-        using var sender = new RecordProtector(s_key, s_macKey, WireFormat.DirectionClientToServer);
-        using var receiver = new RecordProtector(s_key, s_macKey, WireFormat.DirectionClientToServer);
+        using var sender = new RecordProtector(s_key, s_macKey, SessionKeys.DirectionClientToServer);
+        using var receiver = new RecordProtector(s_key, s_macKey, SessionKeys.DirectionClientToServer);
         byte[] plaintext = "the quick brown fox jumps over the lazy dog"u8.ToArray();
         byte[] sealedBody = new byte[RecordProtector.SealedSize(plaintext.Length)];
         sender.Seal(7, (byte)FrameType.Chat, plaintext, sealedBody, SystemRandom.Instance);
@@ -64,7 +65,7 @@ public sealed class PropertyTests
     public void Random_and_mutated_frames_never_throw_out_of_a_secure_session_nor_deliver_a_message()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "a genuine message");
+        pair.ClientChat.SendChat("alice", "a genuine message");
         byte[] valid = pair.Take(pair.Client);
         Gen<byte[]> frames = Gen.OneOf(
             Gen.Byte.Array[0, 200],
@@ -93,7 +94,7 @@ public sealed class PropertyTests
 
         input.Sample(bytes =>
         {
-            using var session = new ChatSession(new SessionSettings { Role = SessionRole.Server });
+            using var session = new SecureSession(new SessionSettings { Role = SessionRole.Server });
             session.Start();
             session.Receive(bytes);
             if (session.KeyDerivationPending)

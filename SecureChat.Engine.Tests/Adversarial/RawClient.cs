@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Net;
@@ -8,7 +9,7 @@ using SecureChat.Engine.Session;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// An attacker's client: a raw socket plus a client <see cref="ChatSession"/> that the test drives by hand, so
+/// An attacker's client: a raw socket plus a client <see cref="SecureSession"/> that the test drives by hand, so
 /// it can speak the protocol correctly up to the point of attack and then send exactly the bytes it wants.
 /// </summary>
 internal sealed class RawClient : IAsyncDisposable
@@ -17,14 +18,18 @@ internal sealed class RawClient : IAsyncDisposable
     private readonly Socket _socket;
     private readonly List<SessionEvent> _events = [];
 
-    private RawClient(Socket socket, ChatSession session)
+    private RawClient(Socket socket, SecureSession session)
     {
         _socket = socket;
         Session = session;
+        Chat = new ChatChannel(session);
         LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    public ChatSession Session { get; }
+    public SecureSession Session { get; }
+
+    /// <summary>The chat on top of <see cref="Session"/>, to seal chat and nick records by hand.</summary>
+    public ChatChannel Chat { get; }
 
     public int LocalPort { get; }
 
@@ -34,7 +39,7 @@ internal sealed class RawClient : IAsyncDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
-        return new RawClient(socket, new ChatSession(settings ?? new SessionSettings { Role = SessionRole.Client }));
+        return new RawClient(socket, new SecureSession(settings ?? new SessionSettings { Role = SessionRole.Client }));
     }
 
     /// <summary>
@@ -71,9 +76,16 @@ internal sealed class RawClient : IAsyncDisposable
     }
 
     /// <summary>Runs a session operation and returns the frame bytes it produced, without sending them.</summary>
-    public byte[] Produce(Action<ChatSession> operation)
+    public byte[] Produce(Action<SecureSession> operation)
     {
         operation(Session);
+        return TakeOutput();
+    }
+
+    /// <summary>Runs a chat operation and returns the record bytes it produced, without sending them.</summary>
+    public byte[] ProduceChat(Action<ChatChannel> operation)
+    {
+        operation(Chat);
         return TakeOutput();
     }
 

@@ -31,7 +31,7 @@ public sealed class RecordAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         string text = "a message of exactly 31 bytes!!"; // 1 + 1 + 31 = 33 bytes of plaintext: 3 blocks
-        byte[] record = attacker.Produce(s => s.SendChat("x", text));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("x", text));
         record.Length.ShouldBe(Header + RecordProtector.IvSize + 48 + RecordProtector.TagSize);
         bit = bit >= (RecordProtector.IvSize + 32) * 8 ? bit + 16 * 8 : bit; // keep tag positions at the real tag
 
@@ -54,7 +54,7 @@ public sealed class RecordAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         string text = "tag games, long enough for three blocks of ciphertext";
-        byte[] record = attacker.Produce(s => s.SendChat("x", text));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("x", text));
         byte[] body = delta < 0 ? record[Header..^(-delta)] : [.. record[Header..], .. new byte[delta]];
 
         await attacker.SendAsync(RawClient.Frame(record[0], body));
@@ -69,7 +69,7 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] record = attacker.Produce(s => s.SendChat("x", "pay 10 euros"));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("x", "pay 10 euros"));
 
         await attacker.SendAsync([.. record, .. record]);
 
@@ -84,8 +84,8 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] first = attacker.Produce(s => s.SendChat("x", "first"));
-        byte[] second = attacker.Produce(s => s.SendChat("x", "second"));
+        byte[] first = attacker.ProduceChat(c => c.SendChat("x", "first"));
+        byte[] second = attacker.ProduceChat(c => c.SendChat("x", "second"));
 
         await attacker.SendAsync([.. second, .. first]);
 
@@ -100,8 +100,8 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        _ = attacker.Produce(s => s.SendChat("x", "dropped"));
-        byte[] second = attacker.Produce(s => s.SendChat("x", "after the drop"));
+        _ = attacker.ProduceChat(c => c.SendChat("x", "dropped"));
+        byte[] second = attacker.ProduceChat(c => c.SendChat("x", "after the drop"));
 
         await attacker.SendAsync(second);
 
@@ -115,7 +115,7 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        await attacker.SendAsync(attacker.Produce(s => s.SendNick("mirror")));
+        await attacker.SendAsync(attacker.ProduceChat(c => c.SendNick("mirror")));
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "mirror"), "the attacker to join");
         await live.Server.SendAsync("from the server");
         byte[]? fromServer = null;
@@ -152,7 +152,7 @@ public sealed class RecordAttackTests
         LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] late = attacker.Produce(s => s.SendChat("x", "after close"));
+        byte[] late = attacker.ProduceChat(c => c.SendChat("x", "after close"));
         await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
 
         Task stopping = live.Server.StopAsync();

@@ -23,12 +23,12 @@ public sealed class KeyScheduleTests
     {
         byte[] master = SHA256.HashData("master"u8);
         using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
-        keys.ClientToServerEncryption.ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 c2s encryption"u8.ToArray()));
-        keys.ServerToClientMac.ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 s2c mac"u8.ToArray()));
+        keys.ClientToServerEncryption.ToArray().ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 c2s encryption"u8.ToArray()));
+        keys.ServerToClientMac.ToArray().ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 s2c mac"u8.ToArray()));
         keys.Fingerprint.ShouldBe(KeySchedule.FormatFingerprint(HKDF.Expand(HashAlgorithmName.SHA256, master, 16, "SecureChat v1 fingerprint"u8.ToArray())));
         keys.Sas.ShouldBe(KeySchedule.FormatSas(HKDF.Expand(HashAlgorithmName.SHA256, master, 4, "SecureChat v1 sas"u8.ToArray())));
 
-        byte[][] all = [keys.ClientToServerEncryption, keys.ClientToServerMac, keys.ServerToClientEncryption, keys.ServerToClientMac, keys.ClientFinished, keys.ServerFinished, keys.Chain];
+        byte[][] all = [keys.ClientToServerEncryption.ToArray(), keys.ClientToServerMac.ToArray(), keys.ServerToClientEncryption.ToArray(), keys.ServerToClientMac.ToArray(), keys.ClientFinished.ToArray(), keys.ServerFinished.ToArray(), keys.Chain.ToArray()];
         all.Select(k => Hex.Of(k)).Distinct().Count().ShouldBe(all.Length, "every label must give a different key");
     }
 
@@ -37,7 +37,8 @@ public sealed class KeyScheduleTests
     {
         SessionKeys keys = KeySchedule.DeriveSessionKeys(SHA256.HashData("master"u8));
         keys.Dispose();
-        foreach (byte[] key in new[] { keys.ClientToServerEncryption, keys.ClientToServerMac, keys.ServerToClientEncryption, keys.ServerToClientMac, keys.ClientFinished, keys.ServerFinished, keys.Chain })
+        byte[][] afterDispose = [keys.ClientToServerEncryption.ToArray(), keys.ClientToServerMac.ToArray(), keys.ServerToClientEncryption.ToArray(), keys.ServerToClientMac.ToArray(), keys.ClientFinished.ToArray(), keys.ServerFinished.ToArray(), keys.Chain.ToArray()];
+        foreach (byte[] key in afterDispose)
         {
             key.ShouldAllBe(b => b == 0);
         }

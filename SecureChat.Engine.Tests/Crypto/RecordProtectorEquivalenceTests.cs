@@ -15,8 +15,8 @@ public sealed class RecordProtectorEquivalenceTests
     {
         byte[] key = RandomNumberGenerator.GetBytes(32);
         byte[] macKey = RandomNumberGenerator.GetBytes(32);
-        using var sender = new RecordProtector(key, macKey, WireFormat.DirectionClientToServer);
-        using var receiver = new RecordProtector(key, macKey, WireFormat.DirectionClientToServer);
+        using var sender = new RecordProtector(key, macKey, SessionKeys.DirectionClientToServer);
+        using var receiver = new RecordProtector(key, macKey, SessionKeys.DirectionClientToServer);
         using var reference = Aes.Create();
         reference.Key = key;
         var random = new Random(1234);

@@ -84,12 +84,12 @@ public sealed class RecordProtectorTests
     [Fact]
     public void A_record_opened_with_the_other_direction_or_another_mac_key_is_rejected()
     {
-        using RecordProtector sender = Protector(WireFormat.DirectionClientToServer);
+        using RecordProtector sender = Protector(SessionKeys.DirectionClientToServer);
         byte[] body = Seal(sender, 0, "hello"u8.ToArray());
         byte[] opened = new byte[body.Length];
-        using RecordProtector reflected = Protector(WireFormat.DirectionServerToClient);
+        using RecordProtector reflected = Protector(SessionKeys.DirectionServerToClient);
         reflected.TryOpen(0, ChatType, body, opened, out _).ShouldBeFalse("same keys, other direction byte");
-        using var otherMac = new RecordProtector(s_encryptionKey, SHA256.HashData("other mac"u8), WireFormat.DirectionClientToServer);
+        using var otherMac = new RecordProtector(s_encryptionKey, SHA256.HashData("other mac"u8), SessionKeys.DirectionClientToServer);
         otherMac.TryOpen(0, ChatType, body, opened, out _).ShouldBeFalse("other MAC key");
     }
 
@@ -142,13 +142,13 @@ public sealed class RecordProtectorTests
     [Fact]
     public void The_tag_is_hmac_sha256_over_direction_sequence_type_iv_and_ciphertext_and_the_ciphertext_is_aes_256_cbc()
     {
-        using RecordProtector sender = Protector(WireFormat.DirectionServerToClient);
+        using RecordProtector sender = Protector(SessionKeys.DirectionServerToClient);
         byte[] plaintext = "layout"u8.ToArray();
         byte[] body = Seal(sender, 0x0102030405060708, plaintext);
         byte[] iv = body[..16];
         byte[] ciphertext = body[16..^32];
         byte[] header = new byte[10];
-        header[0] = WireFormat.DirectionServerToClient;
+        header[0] = SessionKeys.DirectionServerToClient;
         BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(1), 0x0102030405060708);
         header[9] = ChatType;
         body[^32..].ShouldBe(HMACSHA256.HashData(s_macKey, (byte[])[.. header, .. iv, .. ciphertext]));
@@ -171,7 +171,7 @@ public sealed class RecordProtectorTests
         using var aes = Aes.Create();
         aes.Key = s_encryptionKey;
         byte[] ciphertext = aes.EncryptCbc(block, iv, PaddingMode.None);
-        byte[] header = [WireFormat.DirectionClientToServer, 0, 0, 0, 0, 0, 0, 0, 0, ChatType];
+        byte[] header = [SessionKeys.DirectionClientToServer, 0, 0, 0, 0, 0, 0, 0, 0, ChatType];
         byte[] tag = HMACSHA256.HashData(s_macKey, (byte[])[.. header, .. iv, .. ciphertext]);
         byte[] body = [.. iv, .. ciphertext, .. tag];
 
@@ -180,7 +180,7 @@ public sealed class RecordProtectorTests
         opened.ShouldBeFalse();
     }
 
-    private static RecordProtector Protector(byte direction = WireFormat.DirectionClientToServer) => new(s_encryptionKey, s_macKey, direction);
+    private static RecordProtector Protector(byte direction = SessionKeys.DirectionClientToServer) => new(s_encryptionKey, s_macKey, direction);
 
     private static byte[] Seal(RecordProtector protector, ulong sequence, byte[] plaintext)
     {

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using CsCheck;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -41,7 +42,7 @@ public sealed class RandomInputPropertyTests
             bytes =>
             {
                 using SessionPair pair = SessionPair.Established();
-                ChatSession side = bytes.Length % 2 == 0 ? pair.Server : pair.Client;
+                SecureSession side = bytes.Length % 2 == 0 ? pair.Server : pair.Client;
                 pair.Deliver(side, bytes);
                 pair.EventsOf<MessageReceivedEvent>(side).ShouldBeEmpty();
                 pair.EventsOf<RekeyedEvent>(side).ShouldBeEmpty();

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -51,8 +52,10 @@ public sealed class WorkedExampleTests
 
         var clientRandom = new ScriptedRandom(clientExponent, clientNonce, clientIv0, clientIv1);
         var serverRandom = new ScriptedRandom(serverExponent, serverNonce);
-        using var client = new ChatSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom });
-        using var server = new ChatSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom });
+        using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom });
+        using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom });
+        var clientChat = new ChatChannel(client);
+        _ = new ChatChannel(server);
 
         client.Start();
         byte[] clientHello = Take(client);
@@ -75,9 +78,9 @@ public sealed class WorkedExampleTests
         client.IsSecure.ShouldBeTrue();
         server.IsSecure.ShouldBeTrue();
 
-        client.SendNick("alice");
+        clientChat.SendNick("alice");
         byte[] nickRecord = Take(client);
-        client.SendChat("alice", "Hello, Bob!");
+        clientChat.SendChat("alice", "Hello, Bob!");
         byte[] chatRecord = Take(client);
         server.Receive([.. nickRecord, .. chatRecord]);
         var events = new List<SessionEvent>();
@@ -116,13 +119,13 @@ public sealed class WorkedExampleTests
         Hex(text, "Z      shared secret", z);
         Hex(text, "TH     transcript hash", th);
         Hex(text, "master PBKDF2-HMAC-SHA256(Z, TH, 100000, 32)", master);
-        Hex(text, "c2s encryption", keys.ClientToServerEncryption);
-        Hex(text, "c2s mac", keys.ClientToServerMac);
-        Hex(text, "s2c encryption", keys.ServerToClientEncryption);
-        Hex(text, "s2c mac", keys.ServerToClientMac);
-        Hex(text, "client finished key", keys.ClientFinished);
-        Hex(text, "server finished key", keys.ServerFinished);
-        Hex(text, "rekey chain", keys.Chain);
+        Hex(text, "c2s encryption", keys.ClientToServerEncryption.ToArray());
+        Hex(text, "c2s mac", keys.ClientToServerMac.ToArray());
+        Hex(text, "s2c encryption", keys.ServerToClientEncryption.ToArray());
+        Hex(text, "s2c mac", keys.ServerToClientMac.ToArray());
+        Hex(text, "client finished key", keys.ClientFinished.ToArray());
+        Hex(text, "server finished key", keys.ServerFinished.ToArray());
+        Hex(text, "rekey chain", keys.Chain.ToArray());
         text.Append("fingerprint: ").Append(keys.Fingerprint).Append('\n');
         text.Append("SAS:         ").Append(keys.Sas).Append('\n');
         text.Append("```\n\nKey confirmation:\n\n```\n");
@@ -138,7 +141,7 @@ public sealed class WorkedExampleTests
     private static byte[] Fixed(string name, int length) =>
         SHA256.HashData(Encoding.ASCII.GetBytes("SecureChat worked example " + name))[..length];
 
-    private static byte[] Take(ChatSession session)
+    private static byte[] Take(SecureSession session)
     {
         ArrayBufferWriter<byte> output = session.ExchangeOutput(new ArrayBufferWriter<byte>());
         return output.WrittenSpan.ToArray();

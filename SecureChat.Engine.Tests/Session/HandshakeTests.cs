@@ -24,7 +24,7 @@ public sealed class HandshakeTests
         pair.Start();
         pair.Pump();
 
-        foreach (ChatSession side in new[] { pair.Client, pair.Server })
+        foreach (SecureSession side in new[] { pair.Client, pair.Server })
         {
             side.Stage.ShouldBe(SessionStage.Secure, side.Failure?.Message);
             side.IsSecure.ShouldBeTrue();
@@ -72,7 +72,7 @@ public sealed class HandshakeTests
         byte[] hello = pair.Take(pair.Client);
         Frames.Split(hello).ShouldHaveSingleItem()[0].ShouldBe((byte)Engine.Protocol.FrameType.ClientHello);
         Should.Throw<InvalidOperationException>(() => pair.Client.Start());
-        Should.Throw<InvalidOperationException>(() => pair.Client.SendChat("me", "too early"));
+        Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendChat("me", "too early"));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class HandshakeTests
             pair.Start();
             for (int round = 0; round < 20 && !(pair.Client.IsSecure && pair.Server.IsSecure); round++)
             {
-                foreach ((ChatSession from, ChatSession to) in new[] { (pair.Client, pair.Server), (pair.Server, pair.Client) })
+                foreach ((SecureSession from, SecureSession to) in new[] { (pair.Client, pair.Server), (pair.Server, pair.Client) })
                 {
                     byte[] bytes = pair.Take(from);
                     int at = Math.Min(split, bytes.Length);

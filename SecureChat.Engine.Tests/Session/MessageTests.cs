@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
@@ -25,11 +26,11 @@ public sealed class MessageTests
     public void A_message_round_trips_from_client_to_server_and_back(string what, string text)
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", text).ShouldBeTrue(what);
+        pair.ClientChat.SendChat("alice", text).ShouldBeTrue(what);
         pair.Pump();
         pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new MessageReceivedEvent("alice", text));
 
-        pair.Server.SendChat("server", text).ShouldBeTrue(what);
+        pair.ServerChat.SendChat("server", text).ShouldBeTrue(what);
         pair.Pump();
         pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new MessageReceivedEvent("server", text));
         pair.Client.IsSecure.ShouldBeTrue();
@@ -42,7 +43,7 @@ public sealed class MessageTests
         using SessionPair pair = SessionPair.Established();
         string name = new('n', WireFormat.NameMax);
         string text = new('t', WireFormat.ChatTextMax);
-        pair.Client.SendChat(name, text).ShouldBeTrue();
+        pair.ClientChat.SendChat(name, text).ShouldBeTrue();
         byte[] wire = pair.Take(pair.Client);
         wire.Length.ShouldBe(WireFormat.FrameHeaderSize + WireFormat.RecordBodyMax);
         pair.Deliver(pair.Server, wire);
@@ -53,8 +54,8 @@ public sealed class MessageTests
     public void A_message_one_byte_over_the_maximum_is_refused_and_nothing_is_sent()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
-        pair.Client.SendChat("alice", new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
+        pair.ClientChat.SendChat("alice", new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
+        pair.ClientChat.SendChat("alice", new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
         pair.Client.HasOutput.ShouldBeFalse();
         pair.Client.IsSecure.ShouldBeTrue();
     }
@@ -66,8 +67,8 @@ public sealed class MessageTests
         pair.Trickle = true;
         for (int i = 0; i < 20; i++)
         {
-            pair.Client.SendChat("c", $"c{i}");
-            pair.Server.SendChat("s", $"s{i}");
+            pair.ClientChat.SendChat("c", $"c{i}");
+            pair.ServerChat.SendChat("s", $"s{i}");
         }
 
         pair.Pump();
@@ -79,14 +80,14 @@ public sealed class MessageTests
     public void A_nick_and_presence_reach_the_peer_and_presence_sent_by_a_client_fails_the_server()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendNick("alice");
-        pair.Server.SendPresence(PresenceKind.Joined, "bob");
+        pair.ClientChat.SendNick("alice");
+        pair.ServerChat.SendPresence(PresenceKind.Joined, "bob");
         pair.Pump();
         pair.EventsOf<PeerNamedEvent>(pair.Server).ShouldHaveSingleItem().Name.ShouldBe("alice");
         pair.EventsOf<PresenceEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new PresenceEvent(PresenceKind.Joined, "bob", string.Empty));
 
         // Presence flows hub -> client only; a client announcing presence is a protocol violation at the server.
-        pair.Client.SendPresence(PresenceKind.Joined, "mallory");
+        pair.ClientChat.SendPresence(PresenceKind.Joined, "mallory");
         pair.Pump();
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -39,7 +40,7 @@ public sealed class NegotiationTests
         using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
         pair.Start();
         pair.Pump();
-        foreach (ChatSession side in new[] { pair.Client, pair.Server })
+        foreach (SecureSession side in new[] { pair.Client, pair.Server })
         {
             side.Stage.ShouldBe(SessionStage.Failed);
             side.Failure!.Reason.ShouldBe(FailureReason.KeyConfirmationFailed);
@@ -236,7 +237,7 @@ public sealed class NegotiationTests
         nonce.AsSpan().Fill(0x5A);
         byte[] bad = Encode(which, group) ?? Enumerable.Repeat((byte)0xFF, group.ElementSize).ToArray();
         byte[] commitment = new byte[WireFormat.CommitmentSize];
-        ChatSession.ComputeCommitment(group.Id, bad, nonce, commitment);
+        KeySchedule.ComputeCommitment(group.Id, bad, nonce, commitment);
         pair.Deliver(pair.Server, Frames.Build(FrameType.Commit, commitment));
         Frames.TypeOf(pair.Take(pair.Server)).ShouldBe(FrameType.KeyShare);
         pair.Deliver(pair.Server, Frames.Build(FrameType.Reveal, [.. nonce, .. bad]));

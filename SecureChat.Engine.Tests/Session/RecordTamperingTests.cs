@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
@@ -11,7 +12,7 @@ public sealed class RecordTamperingTests
     public void A_replayed_record_is_rejected_and_fails_the_receiver_with_authentication_failed()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "pay bob 10");
+        pair.ClientChat.SendChat("alice", "pay bob 10");
         byte[] record = pair.Take(pair.Client);
         pair.Deliver(pair.Server, record);
         pair.Deliver(pair.Server, record);
@@ -23,9 +24,9 @@ public sealed class RecordTamperingTests
     public void Records_delivered_out_of_order_are_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "first");
+        pair.ClientChat.SendChat("alice", "first");
         byte[] first = pair.Take(pair.Client);
-        pair.Client.SendChat("alice", "second");
+        pair.ClientChat.SendChat("alice", "second");
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Deliver(pair.Server, first);
@@ -37,9 +38,9 @@ public sealed class RecordTamperingTests
     public void A_dropped_record_makes_the_next_one_fail()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Server.SendChat("server", "dropped");
+        pair.ServerChat.SendChat("server", "dropped");
         _ = pair.Take(pair.Server);
-        pair.Server.SendChat("server", "next");
+        pair.ServerChat.SendChat("server", "next");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Client);
@@ -49,7 +50,7 @@ public sealed class RecordTamperingTests
     public void A_client_record_reflected_back_to_the_client_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "hello");
+        pair.ClientChat.SendChat("alice", "hello");
         pair.Deliver(pair.Client, pair.Take(pair.Client));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Client);
@@ -59,7 +60,7 @@ public sealed class RecordTamperingTests
     public void A_server_record_reflected_back_to_the_server_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Server.SendChat("server", "hello");
+        pair.ServerChat.SendChat("server", "hello");
         pair.Deliver(pair.Server, pair.Take(pair.Server));
         pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Server);
@@ -71,7 +72,7 @@ public sealed class RecordTamperingTests
         // Built once, replayed into fresh pairs: each flip costs one handshake, so sample one bit per byte of a
         // small record (IV, ciphertext, tag) plus the type byte; RecordProtectorTests flips every bit.
         using SessionPair template = SessionPair.Established();
-        template.Client.SendChat("a", "hi");
+        template.ClientChat.SendChat("a", "hi");
         byte[] frame = template.Take(template.Client);
         frame.Length.ShouldBe(WireFormat.FrameHeaderSize + 16 + 16 + 32);
         var positions = new List<int> { 0 };
@@ -79,7 +80,7 @@ public sealed class RecordTamperingTests
         foreach (int position in positions)
         {
             using SessionPair pair = SessionPair.Established();
-            pair.Client.SendChat("a", "hi");
+            pair.ClientChat.SendChat("a", "hi");
             byte[] wire = pair.Take(pair.Client);
             wire[position] ^= (byte)(1 << (position % 8));
             pair.Deliver(pair.Server, wire);
@@ -93,7 +94,7 @@ public sealed class RecordTamperingTests
     public void A_record_whose_frame_type_is_changed_to_another_record_type_fails_authentication()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "a chat, not a nick");
+        pair.ClientChat.SendChat("alice", "a chat, not a nick");
         byte[] wire = pair.Take(pair.Client);
         wire[0] = (byte)FrameType.Nick;
         pair.Deliver(pair.Server, wire);
@@ -114,9 +115,9 @@ public sealed class RecordTamperingTests
     public void After_failing_a_session_ignores_every_further_byte()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "one");
+        pair.ClientChat.SendChat("alice", "one");
         byte[] first = pair.Take(pair.Client);
-        pair.Client.SendChat("alice", "two");
+        pair.ClientChat.SendChat("alice", "two");
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
@@ -135,7 +136,7 @@ public sealed class RecordTamperingTests
     public void After_closing_a_session_ignores_every_further_byte()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("alice", "late");
+        pair.ClientChat.SendChat("alice", "late");
         byte[] late = pair.Take(pair.Client);
         pair.Server.Close();
         _ = pair.Take(pair.Server);
@@ -148,7 +149,7 @@ public sealed class RecordTamperingTests
         pair.Server.Stage.ShouldBe(SessionStage.Closed);
     }
 
-    private static void AssertAuthenticationFailed(SessionPair pair, ChatSession side)
+    private static void AssertAuthenticationFailed(SessionPair pair, SecureSession side)
     {
         side.Stage.ShouldBe(SessionStage.Failed);
         side.IsSecure.ShouldBeFalse();

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
 
@@ -55,19 +56,19 @@ public sealed class RekeyTests
     public void Messages_sent_both_ways_during_a_rekey_arrive_in_order_and_keep_flowing_after_it()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("c", "c before");
+        pair.ClientChat.SendChat("c", "c before");
         pair.Client.RequestRekey().ShouldBeTrue();
-        pair.Client.SendChat("c", "c during 1");
-        pair.Server.SendChat("s", "s during 1");
+        pair.ClientChat.SendChat("c", "c during 1");
+        pair.ServerChat.SendChat("s", "s during 1");
 
         // Step the exchange by hand so messages cross each rekey message in flight.
         pair.Deliver(pair.Server, pair.Take(pair.Client));   // before, RekeyInit, during 1 -> server answers with RekeyAck
-        pair.Server.SendChat("s", "s during 2");             // under the server's new sending keys
-        pair.Client.SendChat("c", "c during 2");             // still under the client's old keys
+        pair.ServerChat.SendChat("s", "s during 2");             // under the server's new sending keys
+        pair.ClientChat.SendChat("c", "c during 2");             // still under the client's old keys
         pair.Deliver(pair.Client, pair.Take(pair.Server));   // s during 1, RekeyAck, s during 2 -> client sends RekeyFinish
-        pair.Client.SendChat("c", "c after");
+        pair.ClientChat.SendChat("c", "c after");
         pair.Pump();
-        pair.Server.SendChat("s", "s after");
+        pair.ServerChat.SendChat("s", "s after");
         pair.Pump();
 
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
@@ -82,10 +83,10 @@ public sealed class RekeyTests
     {
         using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 3 });
         string before = pair.Client.Fingerprint!;
-        pair.Client.SendChat("c", "1");
-        pair.Client.SendChat("c", "2");
+        pair.ClientChat.SendChat("c", "1");
+        pair.ClientChat.SendChat("c", "2");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
-        pair.Client.SendChat("c", "3");
+        pair.ClientChat.SendChat("c", "3");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
@@ -99,10 +100,10 @@ public sealed class RekeyTests
     {
         var time = new ManualTime();
         using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5) });
-        pair.Client.SendChat("c", "early");
+        pair.ClientChat.SendChat("c", "early");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         time.Advance(TimeSpan.FromMinutes(5));
-        pair.Client.SendChat("c", "late");
+        pair.ClientChat.SendChat("c", "late");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
@@ -120,7 +121,7 @@ public sealed class RekeyTests
             pair.Pump();
             pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
             fingerprints.Add(pair.Client.Fingerprint!).ShouldBeTrue($"rekey {i} repeated a fingerprint");
-            pair.Client.SendChat("c", $"after {i}");
+            pair.ClientChat.SendChat("c", $"after {i}");
             pair.Pump();
         }
 
@@ -131,7 +132,7 @@ public sealed class RekeyTests
     public void An_old_record_replayed_after_a_rekey_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Client.SendChat("c", "old");
+        pair.ClientChat.SendChat("c", "old");
         byte[] old = pair.Take(pair.Client);
         pair.Deliver(pair.Server, old);
         pair.Client.RequestRekey();
@@ -145,7 +146,7 @@ public sealed class RekeyTests
         string fingerprint = pair.Client.Fingerprint!;
         start();
         pair.Pump();
-        foreach (ChatSession side in new[] { pair.Client, pair.Server })
+        foreach (SecureSession side in new[] { pair.Client, pair.Server })
         {
             side.Stage.ShouldBe(SessionStage.Secure, side.Failure?.Message);
             RekeyedEvent rekeyed = pair.EventsOf<RekeyedEvent>(side).ShouldHaveSingleItem();
@@ -157,8 +158,8 @@ public sealed class RekeyTests
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
 
-        pair.Client.SendChat("c", "after rekey from the client");
-        pair.Server.SendChat("s", "after rekey from the server");
+        pair.ClientChat.SendChat("c", "after rekey from the client");
+        pair.ServerChat.SendChat("s", "after rekey from the server");
         pair.Pump();
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["after rekey from the client"]);
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["after rekey from the server"]);

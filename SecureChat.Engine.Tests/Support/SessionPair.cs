@@ -1,12 +1,13 @@
 using System.Buffers;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Tests.Support;
 
 /// <summary>
-/// A client and a server <see cref="ChatSession"/> wired together in memory: bytes one side wrote are delivered
-/// to the other (whole, or one byte at a time), <see cref="ChatSession.DeriveKeys"/> runs whenever a side waits
+/// A client and a server <see cref="SecureSession"/> wired together in memory: bytes one side wrote are delivered
+/// to the other (whole, or one byte at a time), <see cref="SecureSession.DeriveKeys"/> runs whenever a side waits
 /// for it, and every event is collected per side. No sockets, no threads.
 /// </summary>
 internal sealed class SessionPair : IDisposable
@@ -21,19 +22,26 @@ internal sealed class SessionPair : IDisposable
     {
         client.Role.ShouldBe(SessionRole.Client);
         server.Role.ShouldBe(SessionRole.Server);
-        Client = new ChatSession(client);
-        Server = new ChatSession(server);
+        Client = new SecureSession(client);
+        Server = new SecureSession(server);
+        ClientChat = new ChatChannel(Client);
+        ServerChat = new ChatChannel(Server);
     }
 
-    public ChatSession Client { get; }
+    public SecureSession Client { get; }
 
-    public ChatSession Server { get; }
+    public SecureSession Server { get; }
+
+    /// <summary>The chat on top of <see cref="Client"/> (sends Chat, Nick, Presence records).</summary>
+    public ChatChannel ClientChat { get; }
+
+    public ChatChannel ServerChat { get; }
 
     public List<SessionEvent> ClientEvents { get; } = [];
 
     public List<SessionEvent> ServerEvents { get; } = [];
 
-    /// <summary>Deliver every byte in its own <see cref="ChatSession.Receive"/> call.</summary>
+    /// <summary>Deliver every byte in its own <see cref="SecureSession.Receive"/> call.</summary>
     public bool Trickle { get; set; }
 
     public static SessionSettings Settings(SessionRole role, DhGroupId group = DhGroupId.Ffdhe2048, int iterations = FastIterations, string passphrase = "") => new()
@@ -69,11 +77,16 @@ internal sealed class SessionPair : IDisposable
         Collect();
     }
 
-    /// <summary>Moves bytes both ways until neither side has anything left to say (bounded, so a loop fails the test).</summary>
+    /// <summary>
+    /// Moves bytes both ways until neither side has anything left to say (bounded, so a loop fails the test), running
+    /// each side's pending jobs (derivation, rekey exponentiations) in place as a driver would off its lock.
+    /// </summary>
     public void Pump(int maxRounds = 1_000)
     {
         for (int round = 0; round < maxRounds; round++)
         {
+            RunJobs(Client);
+            RunJobs(Server);
             bool moved = false;
             byte[] toServer = Take(Client);
             if (toServer.Length > 0)
@@ -98,8 +111,15 @@ internal sealed class SessionPair : IDisposable
         throw new InvalidOperationException($"the sessions were still talking after {maxRounds} rounds");
     }
 
+    /// <summary>Runs <paramref name="side"/>'s pending jobs in place and collects the events they raised.</summary>
+    public void RunJobs(SecureSession side)
+    {
+        side.RunPendingJobs();
+        Collect();
+    }
+
     /// <summary>Takes (and removes) what <paramref name="side"/> has written for its peer.</summary>
-    public byte[] Take(ChatSession side)
+    public byte[] Take(SecureSession side)
     {
         ArrayBufferWriter<byte> written = side.ExchangeOutput(new ArrayBufferWriter<byte>());
         Collect();
@@ -107,7 +127,7 @@ internal sealed class SessionPair : IDisposable
     }
 
     /// <summary>Feeds bytes to <paramref name="side"/> (trickled if asked), running key derivation when it waits for it.</summary>
-    public void Deliver(ChatSession side, ReadOnlySpan<byte> bytes)
+    public void Deliver(SecureSession side, ReadOnlySpan<byte> bytes)
     {
         if (Trickle)
         {
@@ -126,9 +146,9 @@ internal sealed class SessionPair : IDisposable
         Collect();
     }
 
-    public List<SessionEvent> EventsOf(ChatSession side) => side == Client ? ClientEvents : ServerEvents;
+    public List<SessionEvent> EventsOf(SecureSession side) => side == Client ? ClientEvents : ServerEvents;
 
-    public List<T> EventsOf<T>(ChatSession side)
+    public List<T> EventsOf<T>(SecureSession side)
         where T : SessionEvent => [.. EventsOf(side).OfType<T>()];
 
     public void Dispose()
@@ -137,7 +157,7 @@ internal sealed class SessionPair : IDisposable
         Server.Dispose();
     }
 
-    private static void DeriveIfPending(ChatSession side)
+    private static void DeriveIfPending(SecureSession side)
     {
         // DeriveKeys may process frames that arrived meanwhile, which cannot make it pending again in one
         // handshake, but a loop keeps this honest.

@@ -12,6 +12,9 @@ namespace SecureChat.Engine.Crypto;
 /// <item>every sub-key = HKDF-Expand-SHA256(PRK = master, info = "SecureChat v1 " + label, L) (RFC 5869 section 2.3);
 /// the master is already a uniformly random 32-byte key, so no Extract step is needed.</item>
 /// <item>after a rekey: master' = HKDF-Extract-SHA256(salt = chain key of the old keys, IKM = Z' || rekey transcript hash).</item>
+/// <item>commitment = SHA-256("SecureChat v1 commit" || u16 group || Y || nonce) (PROTOCOL.md, "Commit").</item>
+/// <item>Finished = HMAC-SHA256(finished key of the sender's role, transcript hash) (PROTOCOL.md, "Finished").</item>
+/// <item>rekey transcript hash = SHA-256("SecureChat v1 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</item>
 /// </list>
 /// </summary>
 internal static class KeySchedule
@@ -66,6 +69,46 @@ internal static class KeySchedule
         finally
         {
             CryptographicOperations.ZeroMemory(ikm);
+        }
+    }
+
+    /// <summary>SHA-256("SecureChat v1 commit" || u16 group || Y || nonce) into <paramref name="destination"/> (32 bytes).</summary>
+    public static void ComputeCommitment(DhGroupId group, ReadOnlySpan<byte> publicValue, ReadOnlySpan<byte> nonce, Span<byte> destination)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(s_commitmentLabel);
+        Span<byte> id = stackalloc byte[2];
+        BinaryPrimitives.WriteUInt16BigEndian(id, (ushort)group);
+        hash.AppendData(id);
+        hash.AppendData(publicValue);
+        hash.AppendData(nonce);
+        hash.GetHashAndReset(destination);
+    }
+
+    /// <summary>SHA-256("SecureChat v1 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</summary>
+    public static byte[] RekeyTranscriptHash(bool initiatorIsClient, ReadOnlySpan<byte> initiatorNonce, ReadOnlySpan<byte> initiatorPublic, ReadOnlySpan<byte> responderNonce, ReadOnlySpan<byte> responderPublic)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(s_rekeyLabel);
+        hash.AppendData([initiatorIsClient ? (byte)1 : (byte)2]);
+        hash.AppendData(initiatorNonce);
+        hash.AppendData(initiatorPublic);
+        hash.AppendData(responderNonce);
+        hash.AppendData(responderPublic);
+        return hash.GetHashAndReset();
+    }
+
+    /// <summary>The next epoch's keys from the old chain key, Z' and the rekey transcript hash.</summary>
+    public static SessionKeys DeriveNextEpoch(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> rekeyTranscriptHash)
+    {
+        byte[] master = DeriveRekeyMaster(chainKey, sharedSecret, rekeyTranscriptHash);
+        try
+        {
+            return DeriveSessionKeys(master);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(master);
         }
     }
 
@@ -126,6 +169,9 @@ internal static class KeySchedule
         HKDF.Expand(HashAlgorithmName.SHA256, master, output, label);
         return output;
     }
+
+    private static readonly byte[] s_commitmentLabel = Encoding.ASCII.GetBytes("SecureChat v1 commit");
+    private static readonly byte[] s_rekeyLabel = Encoding.ASCII.GetBytes("SecureChat v1 rekey");
 
     private static byte[] Label(string name) => Encoding.ASCII.GetBytes(LabelPrefix + name);
 }

@@ -4,10 +4,24 @@ namespace SecureChat.Engine.Crypto;
 
 /// <summary>
 /// The sub-keys of one key epoch (see <see cref="KeySchedule"/>), plus the human-readable fingerprint and SAS
-/// derived beside them. Every key array is zeroed on <see cref="Dispose"/>. Not thread-safe.
+/// derived beside them. The keys are used in place through methods (protectors, Finished MACs, the next epoch's
+/// master), never handed out as arrays a caller could keep; every key is zeroed on <see cref="Dispose"/>.
+/// Not thread-safe.
 /// </summary>
 internal sealed class SessionKeys : IDisposable
 {
+    /// <summary>Direction byte in every record MAC (PROTOCOL.md, "Records").</summary>
+    public const byte DirectionClientToServer = 0x01;
+    public const byte DirectionServerToClient = 0x02;
+
+    private readonly byte[] _clientToServerEncryption;
+    private readonly byte[] _clientToServerMac;
+    private readonly byte[] _serverToClientEncryption;
+    private readonly byte[] _serverToClientMac;
+    private readonly byte[] _clientFinished;
+    private readonly byte[] _serverFinished;
+    private readonly byte[] _chain;
+
     public SessionKeys(
         byte[] clientToServerEncryption,
         byte[] clientToServerMac,
@@ -19,44 +33,69 @@ internal sealed class SessionKeys : IDisposable
         string fingerprint,
         string sas)
     {
-        ClientToServerEncryption = clientToServerEncryption;
-        ClientToServerMac = clientToServerMac;
-        ServerToClientEncryption = serverToClientEncryption;
-        ServerToClientMac = serverToClientMac;
-        ClientFinished = clientFinished;
-        ServerFinished = serverFinished;
-        Chain = chain;
+        _clientToServerEncryption = clientToServerEncryption;
+        _clientToServerMac = clientToServerMac;
+        _serverToClientEncryption = serverToClientEncryption;
+        _serverToClientMac = serverToClientMac;
+        _clientFinished = clientFinished;
+        _serverFinished = serverFinished;
+        _chain = chain;
         Fingerprint = fingerprint;
         Sas = sas;
     }
-
-    public byte[] ClientToServerEncryption { get; }
-
-    public byte[] ClientToServerMac { get; }
-
-    public byte[] ServerToClientEncryption { get; }
-
-    public byte[] ServerToClientMac { get; }
-
-    public byte[] ClientFinished { get; }
-
-    public byte[] ServerFinished { get; }
-
-    /// <summary>Salt for the next epoch's master key (<see cref="KeySchedule.DeriveRekeyMaster"/>).</summary>
-    public byte[] Chain { get; }
 
     public string Fingerprint { get; }
 
     public string Sas { get; }
 
+    // Read-only views for the worked example and the key-schedule tests; the session uses the methods below.
+    internal ReadOnlySpan<byte> ClientToServerEncryption => _clientToServerEncryption;
+
+    internal ReadOnlySpan<byte> ClientToServerMac => _clientToServerMac;
+
+    internal ReadOnlySpan<byte> ServerToClientEncryption => _serverToClientEncryption;
+
+    internal ReadOnlySpan<byte> ServerToClientMac => _serverToClientMac;
+
+    internal ReadOnlySpan<byte> ClientFinished => _clientFinished;
+
+    internal ReadOnlySpan<byte> ServerFinished => _serverFinished;
+
+    internal ReadOnlySpan<byte> Chain => _chain;
+
+    /// <summary>The protector for records this side sends (client: c2s keys; server: s2c keys).</summary>
+    public RecordProtector CreateSendProtector(bool isClient) => isClient
+        ? new RecordProtector(_clientToServerEncryption, _clientToServerMac, DirectionClientToServer)
+        : new RecordProtector(_serverToClientEncryption, _serverToClientMac, DirectionServerToClient);
+
+    /// <summary>The protector for records this side receives (client: s2c keys; server: c2s keys).</summary>
+    public RecordProtector CreateReceiveProtector(bool isClient) => CreateSendProtector(!isClient);
+
+    /// <summary>Finished = HMAC-SHA256(finished key of the given role, transcript hash), into 32 bytes.</summary>
+    public void ComputeFinished(bool ofClient, ReadOnlySpan<byte> transcriptHash, Span<byte> destination) =>
+        HMACSHA256.HashData(ofClient ? _clientFinished : _serverFinished, transcriptHash, destination);
+
+    /// <summary>Checks a peer's Finished in constant time.</summary>
+    public bool VerifyFinished(bool ofClient, ReadOnlySpan<byte> transcriptHash, ReadOnlySpan<byte> received)
+    {
+        Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        ComputeFinished(ofClient, transcriptHash, expected);
+        bool match = CryptographicOperations.FixedTimeEquals(expected, received);
+        CryptographicOperations.ZeroMemory(expected);
+        return match;
+    }
+
+    /// <summary>A copy of the chain key for a rekey job that runs away from the session; the job wipes it.</summary>
+    public byte[] CopyChainKey() => (byte[])_chain.Clone();
+
     public void Dispose()
     {
-        CryptographicOperations.ZeroMemory(ClientToServerEncryption);
-        CryptographicOperations.ZeroMemory(ClientToServerMac);
-        CryptographicOperations.ZeroMemory(ServerToClientEncryption);
-        CryptographicOperations.ZeroMemory(ServerToClientMac);
-        CryptographicOperations.ZeroMemory(ClientFinished);
-        CryptographicOperations.ZeroMemory(ServerFinished);
-        CryptographicOperations.ZeroMemory(Chain);
+        CryptographicOperations.ZeroMemory(_clientToServerEncryption);
+        CryptographicOperations.ZeroMemory(_clientToServerMac);
+        CryptographicOperations.ZeroMemory(_serverToClientEncryption);
+        CryptographicOperations.ZeroMemory(_serverToClientMac);
+        CryptographicOperations.ZeroMemory(_clientFinished);
+        CryptographicOperations.ZeroMemory(_serverFinished);
+        CryptographicOperations.ZeroMemory(_chain);
     }
 }

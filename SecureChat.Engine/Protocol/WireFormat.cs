@@ -41,17 +41,7 @@ internal static class WireFormat
     public const int IterationsDefault = 100_000;
     public const int IterationsCap = 10_000_000;
 
-    /// <summary>Direction byte in every record MAC.</summary>
-    public const byte DirectionClientToServer = 0x01;
-    public const byte DirectionServerToClient = 0x02;
-
     /// <summary>Record counts and time after which a side starts a rekey on its own.</summary>
     public const long RekeyAfterRecords = 1L << 20;
     public static readonly TimeSpan RekeyAfterTime = TimeSpan.FromHours(1);
-
-    /// <summary>The commitment's domain-separation prefix (ASCII, no terminator).</summary>
-    public const string CommitmentLabel = "SecureChat v1 commit";
-
-    /// <summary>The rekey transcript's domain-separation prefix (ASCII, no terminator).</summary>
-    public const string RekeyLabel = "SecureChat v1 rekey";
 }

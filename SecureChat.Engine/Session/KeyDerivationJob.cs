@@ -7,7 +7,7 @@ namespace SecureChat.Engine.Session;
 /// The costly step of one handshake, detached from its session so it runs outside the session's lock: validation
 /// of the peer's public value (range and subgroup), the Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over Z and the passphrase salted with the transcript
 /// hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
-/// Not thread-safe: one thread runs it, then hands it back to <see cref="ChatSession.CompleteKeyDerivation"/>.
+/// Not thread-safe: one thread runs it, then hands it back to <see cref="SecureSession.CompleteKeyDerivation"/>.
 /// </summary>
 internal sealed class KeyDerivationJob : IDisposable
 {

@@ -4,7 +4,7 @@ namespace SecureChat.Engine.Session;
 
 /// <summary>
 /// Generates a handshake key pair away from the session's lock, while the driver waits for the network
-/// (<see cref="ChatSession.BeginKeyPairPrecomputation"/>). Not thread-safe: one thread runs it, then hands it back.
+/// (<see cref="SecureSession.BeginKeyPairPrecomputation"/>). Not thread-safe: one thread runs it, then hands it back.
 /// </summary>
 internal sealed class KeyPairJob
 {

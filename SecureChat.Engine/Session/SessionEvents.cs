@@ -2,7 +2,7 @@ using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Session;
 
-/// <summary>What a <see cref="ChatSession"/> reports to its driver, in order, after each call.</summary>
+/// <summary>What a <see cref="SecureSession"/> reports to its driver, in order, after each call.</summary>
 internal abstract record SessionEvent;
 
 internal sealed record StageChangedEvent(SessionStage Stage) : SessionEvent;
@@ -12,14 +12,6 @@ internal sealed record EstablishedEvent(string Fingerprint, string Sas) : Sessio
 
 /// <summary>A rekey completed; the fingerprint and SAS are those of the new keys.</summary>
 internal sealed record RekeyedEvent(string Fingerprint, string Sas) : SessionEvent;
-
-internal sealed record MessageReceivedEvent(string Sender, string Text) : SessionEvent;
-
-/// <summary>The peer announced (or changed) its display name.</summary>
-internal sealed record PeerNamedEvent(string Name) : SessionEvent;
-
-/// <summary>The hub announced another peer joining, leaving or being renamed.</summary>
-internal sealed record PresenceEvent(PresenceKind Kind, string Name, string NewName) : SessionEvent;
 
 internal sealed record ClosedEvent(bool ByPeer, AlertCode Code) : SessionEvent;
 

@@ -3,7 +3,7 @@ using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Session;
 
-/// <summary>Everything a <see cref="ChatSession"/> needs besides the bytes. Immutable.</summary>
+/// <summary>Everything a <see cref="SecureSession"/> needs besides the bytes. Immutable.</summary>
 internal sealed record SessionSettings
 {
     public required SessionRole Role { get; init; }

@@ -11,9 +11,12 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 public sealed class ChatClient : ChatEndpoint
 {
+    private const string ServerName = "Server";
+
     private readonly ChatOptions _options;
-    private Connection? _connection;
+    private SessionHost? _link;
     private PeerInfo? _connecting;
+    private bool _joined;
     private string _name;
 
     public ChatClient(ChatOptions options)
@@ -26,12 +29,12 @@ public sealed class ChatClient : ChatEndpoint
     public override string Name => _name;
 
     /// <summary>The link to the server, once connecting has begun.</summary>
-    public PeerInfo? Server => _connection?.Snapshot() ?? _connecting;
+    public PeerInfo? Server => _link?.Snapshot() ?? _connecting;
 
     public override IReadOnlyList<PeerInfo> Links => Server is { } server ? [server] : [];
 
     /// <summary>Completes when the link has ended and its socket is closed.</summary>
-    public override Task Completion => _connection?.Completion ?? Task.CompletedTask;
+    public override Task Completion => _link?.Completion ?? Task.CompletedTask;
 
     /// <summary>
     /// Connects and runs the handshake; returns once the session is secure. Throws
@@ -39,12 +42,12 @@ public sealed class ChatClient : ChatEndpoint
     /// </summary>
     public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
     {
-        if (_connection is not null)
+        if (_link is not null || _connecting is not null)
         {
             throw new InvalidOperationException("already connected");
         }
 
-        _connecting = new PeerInfo(0, new DnsEndPoint(host, port), "Server", SessionStage.Connecting, null, null, null);
+        _connecting = new PeerInfo(0, new DnsEndPoint(host, port), ServerName, SessionStage.Connecting, null, null, null);
         OnStageChanged(_connecting);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
@@ -65,92 +68,67 @@ public sealed class ChatClient : ChatEndpoint
             throw;
         }
 
-        var session = new ChatSession(SessionSettingsFactory.Create(_options, SessionRole.Client));
-        var connection = new Connection(1, socket, session, _options, derivationGate: null, OnSessionEvent) { Name = "Server" };
-        _connection = connection;
-        OnStageChanged(connection.Snapshot());
-        connection.Start();
+        var link = new SessionHost(1, socket, SessionSettingsFactory.Create(_options, SessionRole.Client), _options, derivationGate: null, Translate, ServerName);
+        _link = link;
+        OnStageChanged(link.Snapshot());
+        link.Start();
         try
         {
-            await connection.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            await connection.CloseAsync().ConfigureAwait(false);
+            await link.CloseAsync().ConfigureAwait(false);
             throw;
         }
     }
 
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
     {
-        Connection connection = _connection ?? throw new InvalidOperationException("not connected");
-        if (!await connection.SendChatAsync(_name, text, cancellationToken).ConfigureAwait(false))
+        SessionHost link = _link ?? throw new InvalidOperationException("not connected");
+        if (!await link.SendChatAsync(_name, text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("the connection is closed");
         }
     }
 
-    public override int RequestRekey() => _connection?.RequestRekey() == true ? 1 : 0;
+    public override int RequestRekey() => _link?.RequestRekey() == true ? 1 : 0;
 
     public override void ChangeName(string name)
     {
-        if (!RecordPayload.IsValidName(name))
+        if (!ChatOptions.IsValidName(name))
         {
             throw new ArgumentException($"a name is 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8", nameof(name));
         }
 
         _name = name;
-        _connection?.RunIfSecure(s => s.SendNick(name));
+        _link?.RunIfSecure(chat => chat.SendNick(name));
     }
 
     public override async Task StopAsync()
     {
-        if (_connection is { } connection)
+        if (_link is { } link)
         {
-            await connection.CloseAsync().ConfigureAwait(false);
+            await link.CloseAsync().ConfigureAwait(false);
         }
     }
 
-    private void OnSessionEvent(Connection connection, SessionEvent e)
-    {
-        switch (e)
-        {
-            case StageChangedEvent:
-                OnStageChanged(connection.Snapshot());
-                break;
-            case EstablishedEvent:
-                connection.RunIfSecure(s => s.SendNick(_name));
-                OnEstablished(connection.Snapshot());
-                break;
-            case RekeyedEvent:
-                OnRekeyed(connection.Snapshot());
-                break;
-            case MessageReceivedEvent m:
-                OnMessageReceived(new ChatMessage(m.Sender.Length > 0 ? m.Sender : connection.Name, m.Text, DateTimeOffset.Now, connection.Snapshot()));
-                break;
-            case PeerNamedEvent named:
-                string old = connection.Name;
-                connection.Name = named.Name;
-                if (!connection.Joined)
-                {
-                    connection.Joined = true;
-                    OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, named.Name, string.Empty, connection.Snapshot()));
-                }
-                else if (old != named.Name)
-                {
-                    OnPresenceChanged(new PresenceNotice(PresenceKind.Renamed, old, named.Name, connection.Snapshot()));
-                }
+    private protected override void OnLinkMessage(SessionHost link, string sender, string text) =>
+        OnMessageReceived(new ChatMessage(sender.Length > 0 ? sender : link.Name, text, DateTimeOffset.Now, link.Snapshot()));
 
-                break;
-            case PresenceEvent p:
-                OnPresenceChanged(new PresenceNotice(p.Kind, p.Name, p.NewName, connection.Snapshot()));
-                break;
-            case ClosedEvent closed:
-                OnClosed(connection.Snapshot(), closed.ByPeer);
-                break;
-            case FailedEvent failed:
-                OnFailed(connection.Snapshot(), failed.Failure);
-                break;
+    /// <summary>The server named itself: it joins (first time) or is renamed. Events for one link never overlap.</summary>
+    private protected override void OnLinkNamed(SessionHost link, string name)
+    {
+        string old = link.Name;
+        link.Name = name;
+        if (!_joined)
+        {
+            _joined = true;
+            OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, name, string.Empty, link.Snapshot()));
+        }
+        else if (old != name)
+        {
+            OnPresenceChanged(new PresenceNotice(PresenceKind.Renamed, old, name, link.Snapshot()));
         }
     }
 }

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -63,6 +64,61 @@ public abstract class ChatEndpoint : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// The one translation of a link's session events into this endpoint's events, for client and server alike;
+    /// what differs by role (names, relay, presence) is in the hooks below.
+    /// </summary>
+    private protected void Translate(SessionHost link, SessionEvent e)
+    {
+        switch (e)
+        {
+            case StageChangedEvent:
+                OnStageChanged(link.Snapshot());
+                break;
+            case EstablishedEvent:
+                OnLinkEstablished(link);
+                link.RunIfSecure(chat => chat.SendNick(Name));
+                OnEstablished(link.Snapshot());
+                break;
+            case RekeyedEvent:
+                OnRekeyed(link.Snapshot());
+                break;
+            case MessageReceivedEvent message:
+                OnLinkMessage(link, message.Sender, message.Text);
+                break;
+            case PeerNamedEvent named:
+                OnLinkNamed(link, named.Name);
+                break;
+            case PresenceEvent presence:
+                OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot()));
+                break;
+            case ClosedEvent closed:
+                OnLinkEnded(link);
+                OnClosed(link.Snapshot(), closed.ByPeer);
+                break;
+            case FailedEvent failed:
+                OnLinkEnded(link);
+                OnFailed(link.Snapshot(), failed.Failure);
+                break;
+        }
+    }
+
+    /// <summary>A link's keys are confirmed (before this side's Nick is sent on it and Established is raised).</summary>
+    private protected virtual void OnLinkEstablished(SessionHost link)
+    {
+    }
+
+    /// <summary>A chat message arrived on a link.</summary>
+    private protected abstract void OnLinkMessage(SessionHost link, string sender, string text);
+
+    /// <summary>The peer on a link announced its name.</summary>
+    private protected abstract void OnLinkNamed(SessionHost link, string name);
+
+    /// <summary>A link closed or failed (before Closed or Failed is raised).</summary>
+    private protected virtual void OnLinkEnded(SessionHost link)
+    {
     }
 
     private protected void OnStageChanged(PeerInfo peer) => StageChanged?.Invoke(peer);

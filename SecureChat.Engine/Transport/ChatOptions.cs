@@ -60,8 +60,14 @@ public sealed record ChatOptions
     /// <summary>Records sent under one set of keys before a rekey starts by itself.</summary>
     public long RekeyAfterRecords { get; init; } = WireFormat.RekeyAfterRecords;
 
-    /// <summary>Time under one set of keys before a rekey starts by itself (checked when sending).</summary>
+    /// <summary>Time under one set of keys before a rekey starts by itself (checked on each tick and each send).</summary>
     public TimeSpan RekeyAfterTime { get; init; } = WireFormat.RekeyAfterTime;
+
+    /// <summary>How often a secure link's timers are checked (rekey by age; later heartbeats and idle limits).</summary>
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The clock for deadlines and timers (tests substitute a manual one).</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line message when a setting is out of range.</summary>
     public void Validate()
@@ -81,7 +87,7 @@ public sealed record ChatOptions
             throw new ArgumentException($"a name is at most {MaxNameBytes} bytes of UTF-8");
         }
 
-        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1)
+        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -13,5 +13,6 @@ internal static class SessionSettingsFactory
         Passphrase = options.Passphrase,
         RekeyAfterRecords = options.RekeyAfterRecords,
         RekeyAfterTime = options.RekeyAfterTime,
+        Time = options.Time,
     };
 }

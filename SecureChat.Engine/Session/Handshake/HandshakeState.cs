@@ -1,0 +1,72 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Session.Handshake;
+
+/// <summary>
+/// One step of a handshake: the message it expects next and only what it needs to consume it (rustls's
+/// <c>ExpectServerHello</c> style, so no state holds fields it cannot use). <see cref="Consume"/> checks the message
+/// into locals first and returns the next state, or a <see cref="HandshakeFailed"/> that leaves nothing changed but
+/// the failure; the old state is disposed by the session once it has been replaced. Not thread-safe.
+/// </summary>
+internal abstract class HandshakeState : IDisposable
+{
+    /// <summary>The stage the session shows while in this state.</summary>
+    public abstract SessionStage Stage { get; }
+
+    /// <summary>The frame this state waits for; <see langword="null"/> while it waits for a job instead.</summary>
+    public abstract FrameType? Expected { get; }
+
+    /// <summary>Consumes the expected frame (<paramref name="frame"/> is header and body).</summary>
+    public virtual HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context) =>
+        throw new InvalidOperationException($"{GetType().Name} consumes no frame");
+
+    public virtual void Dispose()
+    {
+    }
+
+    protected static HandshakeState Fail(FailureReason reason, AlertCode alert, string? detail = null, uint alertDetail = 0) =>
+        new HandshakeFailed(SessionFailure.Create(reason, detail), alert, alertDetail);
+
+    protected static HandshakeState Violation(string detail) => Fail(FailureReason.ProtocolViolation, AlertCode.ProtocolError, detail);
+
+    /// <summary>A nonce followed by a public value of the wrong length is a bad key; anything shorter is malformed.</summary>
+    protected static HandshakeState RejectKeyShare(ReadOnlySpan<byte> body, string detail) => body.Length > WireFormat.NonceSize
+        ? Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed)
+        : Violation(detail);
+}
+
+/// <summary>A state that will need a Diffie-Hellman key pair of <see cref="Group"/>, which a driver may precompute.</summary>
+internal interface IKeyPairSlot
+{
+    DhGroup Group { get; }
+
+    /// <summary>True once a precomputation job was handed out (at most one per state).</summary>
+    bool Requested { get; set; }
+
+    DhKeyPair? KeyPair { get; set; }
+}
+
+/// <summary>Terminal: the handshake failed; the session reports <see cref="Failure"/> and sends <see cref="Alert"/>.</summary>
+internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, uint alertDetail) : HandshakeState
+{
+    public SessionFailure Failure { get; } = failure;
+
+    public AlertCode? Alert { get; } = alert;
+
+    public uint AlertDetail { get; } = alertDetail;
+
+    public override SessionStage Stage => SessionStage.Failed;
+
+    public override FrameType? Expected => null;
+}
+
+/// <summary>Terminal: both sides proved they hold the keys; the session takes <see cref="Keys"/> into its record layer.</summary>
+internal sealed class HandshakeComplete(SessionKeys keys) : HandshakeState
+{
+    public SessionKeys Keys { get; } = keys;
+
+    public override SessionStage Stage => SessionStage.Secure;
+
+    public override FrameType? Expected => null;
+}

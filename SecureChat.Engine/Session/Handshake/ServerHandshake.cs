@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Session.Handshake;
+
+/// <summary>
+/// The server's side of the v1 handshake (PROTOCOL.md, "Handshake"): ClientHello → ServerHello, Commit → KeyShare,
+/// Reveal (checked against the commitment), then derivation and Finished (<see cref="AwaitingDerivation"/>,
+/// <see cref="ExpectFinished"/>). Each message is validated before the transcript or anything else changes.
+/// </summary>
+internal static class ServerHandshake
+{
+    /// <summary>Nothing to send until the ClientHello arrives.</summary>
+    public static HandshakeState Start() => new ExpectClientHello();
+
+    internal sealed class ExpectClientHello : HandshakeState
+    {
+        public override SessionStage Stage => SessionStage.Connected;
+
+        public override FrameType? Expected => FrameType.ClientHello;
+
+        public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
+        {
+            if (!ClientHello.TryParse(frame[WireFormat.FrameHeaderSize..], out ClientHello hello))
+            {
+                return Violation("bad ClientHello");
+            }
+
+            if (Negotiation.TryRefuseClientHello(hello, context.Settings, out DhGroup group, out int iterations) is { } refusal)
+            {
+                return refusal;
+            }
+
+            context.Agreed(group, iterations);
+            context.Transcript.Append(frame);
+            Span<byte> reply = stackalloc byte[ServerHello.Size];
+            new ServerHello(WireFormat.Version1, (ushort)group.Id, (uint)iterations).Write(reply);
+            context.WriteHandshake(FrameType.ServerHello, reply);
+            return new ExpectCommit(group, iterations);
+        }
+    }
+
+    /// <summary>Waits for the client's commitment; the server's key pair may be precomputed meanwhile.</summary>
+    internal sealed class ExpectCommit(DhGroup group, int iterations) : HandshakeState, IKeyPairSlot
+    {
+        public override SessionStage Stage => SessionStage.ExchangingKeys;
+
+        public override FrameType? Expected => FrameType.Commit;
+
+        public DhGroup Group => group;
+
+        public bool Requested { get; set; }
+
+        public DhKeyPair? KeyPair { get; set; }
+
+        public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
+        {
+            ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
+            if (body.Length != WireFormat.CommitmentSize)
+            {
+                return Violation("bad Commit");
+            }
+
+            context.Transcript.Append(frame);
+            DhKeyPair own = context.TakeOrGenerateKeyPair(KeyPair, group);
+            KeyPair = null;
+            byte[] nonce = context.NewNonce();
+            Span<byte> share = stackalloc byte[KeyShareMessage.Size(group.ElementSize)];
+            KeyShareMessage.Write(share, nonce, own.PublicValue);
+            context.WriteHandshake(FrameType.KeyShare, share);
+            return new ExpectReveal(own, nonce, body.ToArray(), iterations);
+        }
+
+        public override void Dispose()
+        {
+            KeyPair?.Dispose();
+            KeyPair = null;
+        }
+    }
+
+    /// <summary>Waits for the client to open its commitment.</summary>
+    internal sealed class ExpectReveal(DhKeyPair own, byte[] nonce, byte[] commitment, int iterations) : HandshakeState
+    {
+        private DhKeyPair? _own = own;
+
+        public override SessionStage Stage => SessionStage.ExchangingKeys;
+
+        public override FrameType? Expected => FrameType.Reveal;
+
+        public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
+        {
+            ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
+            DhKeyPair key = _own!;
+            if (!KeyShareMessage.TrySplit(body, key.Group.ElementSize, out ReadOnlySpan<byte> clientNonce, out ReadOnlySpan<byte> clientPublic))
+            {
+                return RejectKeyShare(body, "bad Reveal");
+            }
+
+            Span<byte> expected = stackalloc byte[WireFormat.CommitmentSize];
+            KeySchedule.ComputeCommitment(key.Group.Id, clientPublic, clientNonce, expected);
+            if (!CryptographicOperations.FixedTimeEquals(expected, commitment))
+            {
+                return Fail(FailureReason.CommitmentMismatch, AlertCode.HandshakeFailed);
+            }
+
+            // The value is validated (range and subgroup) by the derivation job, before any agreement or PBKDF2.
+            context.Transcript.Append(frame);
+            _own = null; // the derivation owns it now
+            return new AwaitingDerivation(key, clientPublic.ToArray(), context.Transcript.Finish(), iterations);
+        }
+
+        public override void Dispose()
+        {
+            _own?.Dispose();
+            _own = null;
+            CryptographicOperations.ZeroMemory(nonce);
+        }
+    }
+}

@@ -1,0 +1,489 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// One link: a <see cref="SecureSession"/> with its <see cref="ChatChannel"/> behind one lock, driven by a
+/// <see cref="Connection"/> (the socket loops). It runs the session's jobs outside the lock (key-pair precomputation,
+/// PBKDF2 under the server's concurrency gate, rekey exponentiations on the thread pool), enforces the handshake
+/// deadline, ticks the session's timers once secure, accounts for unsent bytes (<see cref="SendBudget"/>), and
+/// dispatches the session's events in order.
+/// </summary>
+/// <remarks>
+/// Thread-safe. Every session call happens under <c>_gate</c>; events are queued under it and dispatched outside it
+/// by one thread at a time, so handlers may call back into this or any other link.
+/// </remarks>
+internal sealed class SessionHost
+{
+    private readonly SecureSession _session;
+    private readonly ChatChannel _chat;
+    private readonly ChatOptions _options;
+    private readonly SemaphoreSlim? _derivationGate;
+    private readonly Action<SessionHost, SessionEvent> _onEvent;
+    private readonly object _gate = new();
+    private readonly List<SessionEvent> _drain = [];
+    private readonly ConcurrentQueue<SessionEvent> _events = new();
+    private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SendBudget _budget;
+    private readonly Socket _socket;
+    private Connection? _connection;
+    private CancellationTokenSource? _handshakeDeadline;
+    private ITimer? _ticks;
+    private int _dispatching;
+    private volatile PeerInfo? _snapshot;
+    private string _name;
+
+    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, SemaphoreSlim? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name)
+    {
+        Id = id;
+        _socket = socket;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        _session = new SecureSession(settings);
+        _chat = new ChatChannel(_session);
+        _options = options;
+        _derivationGate = derivationGate;
+        _onEvent = onEvent;
+        _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit);
+        _name = name;
+    }
+
+    public int Id { get; }
+
+    public EndPoint RemoteEndPoint { get; }
+
+    /// <summary>The peer's display name as the owner knows it (set by the owner).</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            lock (_gate)
+            {
+                _name = value;
+                _snapshot = null;
+            }
+        }
+    }
+
+    /// <summary>Completes when both socket loops have ended and the socket is closed.</summary>
+    public Task Completion => _connection?.Completion ?? Task.CompletedTask;
+
+    /// <summary>Completes when the session is secure; faults with <see cref="ChatConnectionException"/> when it ends first.</summary>
+    public Task Established => _established.Task;
+
+    public SessionStage Stage
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.Stage;
+            }
+        }
+    }
+
+    public bool IsSecure
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.IsSecure;
+            }
+        }
+    }
+
+    /// <summary>The link as it is now; cached between changes, since every received message carries one.</summary>
+    public PeerInfo Snapshot()
+    {
+        if (_snapshot is { } cached)
+        {
+            return cached;
+        }
+
+        lock (_gate)
+        {
+            PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group);
+            _snapshot = current;
+            return current;
+        }
+    }
+
+    /// <summary>Starts the socket loops and the handshake deadline; a client session also writes its ClientHello.</summary>
+    public void Start()
+    {
+        _connection = new Connection(_socket, this);
+        _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout);
+        _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
+        Run(s => s.Start());
+        _connection.Start();
+    }
+
+    /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public async ValueTask<bool> SendChatAsync(string sender, string text, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_gate)
+            {
+                if (_session.IsEnded)
+                {
+                    return false;
+                }
+
+                if (_budget.CanSend(_session.PendingOutputBytes))
+                {
+                    if (!_chat.SendChat(sender, text))
+                    {
+                        throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
+                    }
+
+                    CollectLocked();
+                    break;
+                }
+
+                wait = _budget.WaitForRoom();
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        Dispatch();
+        return true;
+    }
+
+    /// <summary>
+    /// Relays a chat message without waiting. A peer whose unsent backlog passes the relay limit is failed as
+    /// too slow rather than allowed to hold everyone else up. False when the message was not sealed.
+    /// </summary>
+    public bool TryRelayChat(string sender, string text)
+    {
+        bool sent = false;
+        lock (_gate)
+        {
+            if (!_session.IsSecure)
+            {
+                return false;
+            }
+
+            if (_budget.OverRelayLimit(_session.PendingOutputBytes))
+            {
+                _session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                sent = _chat.SendChat(sender, text);
+            }
+
+            CollectLocked();
+        }
+
+        Dispatch();
+        return sent;
+    }
+
+    /// <summary>Runs one chat operation (nick, presence) under the lock when the session is secure; false when it is not.</summary>
+    public bool RunIfSecure(Action<ChatChannel> operation)
+    {
+        lock (_gate)
+        {
+            if (!_session.IsSecure)
+            {
+                return false;
+            }
+
+            operation(_chat);
+            CollectLocked();
+        }
+
+        Dispatch();
+        return true;
+    }
+
+    /// <summary>Starts a rekey; its key generation runs on the thread pool, never on the caller's thread.</summary>
+    public bool RequestRekey()
+    {
+        bool started = false;
+        lock (_gate)
+        {
+            if (_session.IsSecure)
+            {
+                started = _session.RequestRekey();
+                CollectLocked();
+            }
+        }
+
+        Dispatch();
+        return started;
+    }
+
+    /// <summary>Closes cleanly (Close record or Alert) and waits for the socket to close.</summary>
+    public async Task CloseAsync(AlertCode code = AlertCode.Normal)
+    {
+        Run(s => s.Close(code));
+        await Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>Fails the session for a local reason (timeout, busy, too slow); the peer is told where possible.</summary>
+    public void Fail(FailureReason reason, string? detail = null) => Run(s => s.Fail(reason, detail));
+
+    // ---- For the connection's loops ---------------------------------------------------------------------------
+
+    /// <summary>Feeds bytes from the socket (or its end, when <paramref name="data"/> is empty); true when the session ended.</summary>
+    internal bool OnReceived(ReadOnlySpan<byte> data, out bool derivationPending)
+    {
+        bool ended;
+        lock (_gate)
+        {
+            if (data.IsEmpty)
+            {
+                _session.PeerDisconnected();
+            }
+            else
+            {
+                _session.Receive(data);
+            }
+
+            derivationPending = _session.KeyDerivationPending;
+            ended = _session.IsEnded;
+            CollectLocked();
+        }
+
+        Dispatch();
+        return ended;
+    }
+
+    internal void OnDisconnected() => Run(s => s.PeerDisconnected());
+
+    internal bool IsEnded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.IsEnded;
+            }
+        }
+    }
+
+    /// <summary>Takes what the session wrote (the writer's next batch) in exchange for <paramref name="spare"/>; null when nothing.</summary>
+    internal ArrayBufferWriter<byte>? TakeOutput(ArrayBufferWriter<byte> spare, out bool ended)
+    {
+        lock (_gate)
+        {
+            ended = _session.IsEnded && !_session.HasOutput;
+            if (!_session.HasOutput)
+            {
+                return null;
+            }
+
+            ArrayBufferWriter<byte> batch = _session.ExchangeOutput(spare);
+            _budget.Taken(batch.WrittenCount);
+            return batch;
+        }
+    }
+
+    /// <summary>The writer finished a batch: releases waiting senders; true when there is more to write.</summary>
+    internal bool OnWritten(out bool ended)
+    {
+        TaskCompletionSource? drained;
+        bool more;
+        lock (_gate)
+        {
+            drained = _budget.Written(_session.PendingOutputBytes);
+            more = _session.HasOutput;
+            ended = _session.IsEnded && !more;
+        }
+
+        drained?.TrySetResult();
+        return more;
+    }
+
+    /// <summary>The writer stopped: nobody may wait for room any more.</summary>
+    internal void OnWriterStopped()
+    {
+        TaskCompletionSource? drained;
+        lock (_gate)
+        {
+            drained = _budget.ReleaseWaiters();
+        }
+
+        drained?.TrySetResult();
+    }
+
+    /// <summary>Both loops ended: wipe the session and stop the timers.</summary>
+    internal void OnConnectionClosed()
+    {
+        lock (_gate)
+        {
+            _session.Dispose();
+            _handshakeDeadline?.Dispose();
+            _handshakeDeadline = null;
+            _ticks?.Dispose();
+            _ticks = null;
+        }
+    }
+
+    /// <summary>
+    /// While the reader would otherwise just wait for the peer, generates the key pair the handshake needs next
+    /// (outside the lock, so the writer can send the hello meanwhile). Takes key generation off the critical path.
+    /// </summary>
+    internal void PrecomputeKeyPair()
+    {
+        KeyPairJob? job;
+        lock (_gate)
+        {
+            job = _session.BeginKeyPairPrecomputation();
+        }
+
+        if (job is not null)
+        {
+            job.Run();
+            lock (_gate)
+            {
+                _session.CompleteKeyPairPrecomputation(job);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs PBKDF2 outside the lock (so snapshots, sends to other links, timeouts and shutdown never wait for it),
+    /// under the server's bound on concurrent derivations. The reader awaits it, so nothing more is read meanwhile.
+    /// </summary>
+    internal async Task DeriveKeysAsync()
+    {
+        if (_derivationGate is not null)
+        {
+            await _derivationGate.WaitAsync().ConfigureAwait(false);
+        }
+
+        try
+        {
+            KeyDerivationJob? job = null;
+            lock (_gate)
+            {
+                if (_session.KeyDerivationReady)
+                {
+                    job = _session.BeginKeyDerivation();
+                }
+            }
+
+            if (job is null)
+            {
+                return;
+            }
+
+            try
+            {
+                job.Run();
+            }
+            catch
+            {
+                job.Dispose();
+                throw;
+            }
+
+            Run(s => s.CompleteKeyDerivation(job));
+        }
+        finally
+        {
+            _derivationGate?.Release();
+        }
+    }
+
+    // ---- Inside -----------------------------------------------------------------------------------------------
+
+    private void Run(Action<SecureSession> operation)
+    {
+        lock (_gate)
+        {
+            operation(_session);
+            CollectLocked();
+        }
+
+        Dispatch();
+    }
+
+    /// <summary>Under the lock: queue the session's events, hand out rekey jobs, and wake the writer if there is output.</summary>
+    private void CollectLocked()
+    {
+        _session.DrainEvents(_drain);
+        foreach (SessionEvent e in _drain)
+        {
+            _events.Enqueue(e);
+            if (e is not MessageReceivedEvent)
+            {
+                _snapshot = null; // stage, keys or names may have changed
+            }
+
+            if (e is EstablishedEvent)
+            {
+                _handshakeDeadline?.Dispose();
+                _handshakeDeadline = null;
+                _ticks = _options.Time.CreateTimer(_ => Tick(), null, _options.TickInterval, _options.TickInterval);
+            }
+        }
+
+        _drain.Clear();
+        if (_session.TakeRekeyJob() is { } job)
+        {
+            _ = Task.Run(() =>
+            {
+                job.Run();
+                Run(s => s.CompleteRekeyJob(job));
+            });
+        }
+
+        if (_session.HasOutput || _session.IsEnded)
+        {
+            _connection?.WakeWriter();
+        }
+    }
+
+    private void Tick() => Run(s => s.OnTick(_options.Time.GetTimestamp()));
+
+    /// <summary>Raises queued events in order, one thread at a time, outside every lock.</summary>
+    private void Dispatch()
+    {
+        while (!_events.IsEmpty)
+        {
+            if (Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                while (_events.TryDequeue(out SessionEvent? e))
+                {
+                    // The owner reacts first (a client sends its Nick on Established), so whoever awaits
+                    // Established can only send after that.
+                    _onEvent(this, e);
+                    switch (e)
+                    {
+                        case EstablishedEvent:
+                            _established.TrySetResult();
+                            break;
+                        case FailedEvent failed:
+                            _established.TrySetException(new ChatConnectionException(failed.Failure));
+                            break;
+                        case ClosedEvent:
+                            _established.TrySetException(new ChatConnectionException(SessionFailure.Create(FailureReason.ConnectionLost)));
+                            break;
+                    }
+                }
+            }
+            finally
+            {
+                Volatile.Write(ref _dispatching, 0);
+            }
+        }
+    }
+}
