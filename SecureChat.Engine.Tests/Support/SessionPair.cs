@@ -114,7 +114,23 @@ internal sealed class SessionPair : IDisposable
     /// <summary>Runs <paramref name="side"/>'s pending jobs in place and collects the events they raised.</summary>
     public void RunJobs(SecureSession side)
     {
-        side.RunPendingJobs();
+        for (int i = 0; i < 8; i++)
+        {
+            if (side.KeyDerivationReady)
+            {
+                side.DeriveKeys();
+            }
+            else if (side.TakeRekeyJob() is { } job)
+            {
+                job.Run();
+                side.CompleteRekeyJob(job);
+            }
+            else
+            {
+                break;
+            }
+        }
+
         Collect();
     }
 

@@ -4,11 +4,30 @@ using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Session;
 
+/// <summary>What the inbox hands whole frames to (the session).</summary>
+internal interface IFrameHandler
+{
+    /// <summary>False while frames must wait (key derivation pending) or the session has ended.</summary>
+    bool CanProcess { get; }
+
+    bool IsEnded { get; }
+
+    /// <summary>One whole frame, header and body.</summary>
+    void OnFrame(byte type, ReadOnlySpan<byte> frame);
+
+    /// <summary>A header declared more than the protocol allows.</summary>
+    void OnFrameTooLarge();
+
+    /// <summary>More than one maximal frame arrived while frames had to wait.</summary>
+    void OnOverflow();
+}
+
 /// <summary>
-/// Holds the bytes of frames not yet processed: a trailing partial frame, or whole frames that wait while key
-/// derivation runs. Its capacity is one frame of the largest size the protocol allows, so a peer can never make a
-/// session hold more; the buffer is rented only while something is held, so an idle session holds none.
-/// Contents are wiped when released. Not thread-safe.
+/// Frame reassembly (PROTOCOL.md, "Framing"): gathers bytes into whole frames and hands them to an
+/// <see cref="IFrameHandler"/>, straight from the caller's span when it can, and holds the rest: a trailing partial
+/// frame, or whole frames that wait while key derivation runs. Its capacity is one frame of the largest size the
+/// protocol allows, so a peer can never make a session hold more; the buffer is rented only while something is
+/// held, so an idle session holds none. Contents are wiped when released. Not thread-safe.
 /// </summary>
 internal sealed class FrameInbox : IDisposable
 {
@@ -16,6 +35,7 @@ internal sealed class FrameInbox : IDisposable
 
     private byte[]? _buffer;
     private int _count;
+    private bool _processing;
 
     public bool IsEmpty => _count == 0;
 
@@ -38,8 +58,99 @@ internal sealed class FrameInbox : IDisposable
         return buffer.Length < frameLength ? OperationStatus.NeedMoreData : OperationStatus.Done;
     }
 
+    /// <summary>Consumes bytes from the peer: whole frames go to <paramref name="handler"/>; the rest is held.</summary>
+    public void Receive(ReadOnlySpan<byte> data, IFrameHandler handler)
+    {
+        while (!data.IsEmpty && !handler.IsEnded)
+        {
+            if (IsEmpty && handler.CanProcess)
+            {
+                // Fast path: parse straight from the caller's span and keep only a trailing partial frame.
+                data = data[Process(data, handler)..];
+                if (data.IsEmpty || handler.IsEnded)
+                {
+                    break;
+                }
+            }
+
+            int taken = Append(data);
+            if (taken == 0)
+            {
+                // Only possible while frames wait for key derivation: an honest peer sends at most a Finished
+                // (37 bytes) before it has our Finished, so a full inbox here is abuse.
+                handler.OnOverflow();
+                break;
+            }
+
+            data = data[taken..];
+            ProcessHeld(handler);
+        }
+
+        ReleaseIfIdle();
+    }
+
+    /// <summary>Hands the frames held to <paramref name="handler"/> (after a pause ends).</summary>
+    public void ProcessHeld(IFrameHandler handler)
+    {
+        if (IsEmpty)
+        {
+            return;
+        }
+
+        int consumed = Process(Pending, handler);
+        if (handler.IsEnded)
+        {
+            Clear();
+            return;
+        }
+
+        Consume(consumed);
+    }
+
+    /// <summary>Returns the buffer to the pool when nothing is held, unless frames are being handed out from it.</summary>
+    public void ReleaseIfIdle()
+    {
+        if (!_processing)
+        {
+            ReleaseIfEmpty();
+        }
+    }
+
+    private int Process(ReadOnlySpan<byte> buffer, IFrameHandler handler)
+    {
+        int consumed = 0;
+        _processing = true;
+        try
+        {
+            while (handler.CanProcess)
+            {
+                ReadOnlySpan<byte> rest = buffer[consumed..];
+                OperationStatus status = TryReadFrame(rest, out byte type, out int frameLength);
+                if (status == OperationStatus.NeedMoreData)
+                {
+                    break;
+                }
+
+                if (status != OperationStatus.Done)
+                {
+                    handler.OnFrameTooLarge();
+                    break;
+                }
+
+                handler.OnFrame(type, rest[..frameLength]);
+                consumed += frameLength;
+            }
+        }
+        finally
+        {
+            _processing = false;
+        }
+
+        return consumed;
+    }
+
     /// <summary>Appends as much of <paramref name="data"/> as fits; returns how much (0 when full).</summary>
-    public int Append(ReadOnlySpan<byte> data)
+    private int Append(ReadOnlySpan<byte> data)
     {
         _buffer ??= ArrayPool<byte>.Shared.Rent(Capacity);
         int take = Math.Min(data.Length, Capacity - _count);
@@ -49,7 +160,7 @@ internal sealed class FrameInbox : IDisposable
     }
 
     /// <summary>Drops the first <paramref name="count"/> bytes (frames that were processed).</summary>
-    public void Consume(int count)
+    private void Consume(int count)
     {
         if (count <= 0 || _buffer is null)
         {
@@ -72,8 +183,7 @@ internal sealed class FrameInbox : IDisposable
         _count = 0;
     }
 
-    /// <summary>Returns the buffer to the pool when nothing is held.</summary>
-    public void ReleaseIfEmpty()
+    private void ReleaseIfEmpty()
     {
         if (_count == 0 && _buffer is not null)
         {
@@ -82,9 +192,10 @@ internal sealed class FrameInbox : IDisposable
         }
     }
 
+    /// <summary>Wipes what is held and returns the buffer (deferred while frames are being handed out from it).</summary>
     public void Dispose()
     {
         Clear();
-        ReleaseIfEmpty();
+        ReleaseIfIdle();
     }
 }

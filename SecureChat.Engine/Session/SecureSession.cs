@@ -21,18 +21,16 @@ namespace SecureChat.Engine.Session;
 /// exception to escape; exceptions are for caller bugs (wrong state, bad arguments). Secrets are wiped when the
 /// session ends.
 /// </remarks>
-internal sealed class SecureSession : IDisposable
+internal sealed class SecureSession : IFrameHandler, IDisposable
 {
     private readonly List<SessionEvent> _events = [];
     private readonly SessionOutput _output = new();
     private readonly FrameInbox _inbox = new();
     private readonly RecordLayer _records;
     private readonly SessionTimers _timers;
-    private HandshakeContext? _context;
-    private HandshakeState? _handshake;
+    private HandshakeDriver? _handshake;
     private Rekey? _rekey;
     private bool _started;
-    private bool _processing;
 
     public SecureSession(SessionSettings settings)
     {
@@ -65,10 +63,10 @@ internal sealed class SecureSession : IDisposable
     public bool IsEnded => Stage is SessionStage.Closed or SessionStage.Failed;
 
     /// <summary>True while the session waits for <see cref="DeriveKeys"/> (the costly PBKDF2 step).</summary>
-    public bool KeyDerivationPending => _handshake is AwaitingDerivation;
+    public bool KeyDerivationPending => _handshake?.DerivationPending == true;
 
     /// <summary>True when key derivation is pending and nobody has taken its job yet.</summary>
-    public bool KeyDerivationReady => _handshake is AwaitingDerivation { JobReady: true };
+    public bool KeyDerivationReady => _handshake?.DerivationReady == true;
 
     public bool HasOutput => _output.HasOutput;
 
@@ -79,6 +77,8 @@ internal sealed class SecureSession : IDisposable
     public IApplicationRecords? Application { get; set; }
 
     internal RecordLayer Records => _records;
+
+    internal Rekey? Rekey => _rekey;
 
     /// <summary>Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).</summary>
     public ArrayBufferWriter<byte> ExchangeOutput(ArrayBufferWriter<byte> empty) => _output.Exchange(empty);
@@ -99,9 +99,8 @@ internal sealed class SecureSession : IDisposable
         }
 
         _started = true;
-        _context = new HandshakeContext(Settings, _output);
-        _handshake = Role == SessionRole.Client ? ClientHandshake.Start(_context) : ServerHandshake.Start();
-        SetStage(_handshake.Stage);
+        _handshake = new HandshakeDriver(Settings, _output);
+        SetStage(_handshake.State.Stage);
     }
 
     /// <summary>
@@ -115,32 +114,7 @@ internal sealed class SecureSession : IDisposable
             throw new InvalidOperationException("call Start first");
         }
 
-        while (!data.IsEmpty && !IsEnded)
-        {
-            if (_inbox.IsEmpty && !KeyDerivationPending)
-            {
-                // Fast path: parse straight from the caller's span and keep only a trailing partial frame.
-                data = data[ProcessFrames(data)..];
-                if (data.IsEmpty || IsEnded)
-                {
-                    break;
-                }
-            }
-
-            int taken = _inbox.Append(data);
-            if (taken == 0)
-            {
-                // Only possible while key derivation is pending: an honest peer sends at most a Finished
-                // (37 bytes) before it has our Finished, so a full inbox here is abuse.
-                Violation("too much data before key confirmation");
-                break;
-            }
-
-            data = data[taken..];
-            ProcessInbox();
-        }
-
-        ReleaseInboxIfIdle();
+        _inbox.Receive(data, this);
     }
 
     // ---- Jobs: the costly steps, run by the driver outside its lock -------------------------------------------
@@ -150,16 +124,7 @@ internal sealed class SecureSession : IDisposable
     /// expects, once its ClientHello is out; the server's once its ServerHello is out), as a job a driver can run
     /// while it waits for the network, so key generation leaves the handshake's critical path. Null when none.
     /// </summary>
-    public KeyPairJob? BeginKeyPairPrecomputation()
-    {
-        if (IsEnded || _handshake is not IKeyPairSlot slot || slot.Requested || slot.KeyPair is not null)
-        {
-            return null;
-        }
-
-        slot.Requested = true;
-        return new KeyPairJob(slot.Group, Settings.Random);
-    }
+    public KeyPairJob? BeginKeyPairPrecomputation() => IsEnded ? null : _handshake?.BeginKeyPairPrecomputation();
 
     /// <summary>Takes a precomputed key pair if it is still what the handshake needs; disposes it otherwise.</summary>
     public void CompleteKeyPairPrecomputation(KeyPairJob job)
@@ -169,9 +134,9 @@ internal sealed class SecureSession : IDisposable
             return;
         }
 
-        if (!IsEnded && _handshake is IKeyPairSlot { KeyPair: null } slot && slot.Group == pair.Group)
+        if (!IsEnded && _handshake is not null)
         {
-            slot.KeyPair = pair;
+            _handshake.CompleteKeyPairPrecomputation(pair);
         }
         else
         {
@@ -191,15 +156,8 @@ internal sealed class SecureSession : IDisposable
     /// Hands the PBKDF2 inputs to a job that runs without touching the session, so a driver can run it outside
     /// its lock (and under its own concurrency limit) while the session stays in <see cref="SessionStage.DerivingKey"/>.
     /// </summary>
-    public KeyDerivationJob BeginKeyDerivation()
-    {
-        if (_handshake is not AwaitingDerivation { JobReady: true } awaiting)
-        {
-            throw new InvalidOperationException("no key derivation is pending");
-        }
-
-        return awaiting.BeginJob(Settings.Passphrase);
-    }
+    public KeyDerivationJob BeginKeyDerivation() =>
+        (_handshake ?? throw new InvalidOperationException("no key derivation is pending")).BeginKeyDerivation();
 
     /// <summary>
     /// Installs the result of <paramref name="job"/>: sub-keys, the server's Finished, then any frames that arrived
@@ -207,20 +165,18 @@ internal sealed class SecureSession : IDisposable
     /// </summary>
     public void CompleteKeyDerivation(KeyDerivationJob job)
     {
-        HandshakeState next;
+        HandshakeState? next;
         using (job)
         {
-            if (_handshake is not AwaitingDerivation awaiting)
-            {
-                return;
-            }
-
-            next = awaiting.Complete(job, _context!);
+            next = _handshake?.CompleteKeyDerivation(job);
         }
 
-        Advance(next);
-        ProcessInbox();
-        ReleaseInboxIfIdle();
+        if (next is not null)
+        {
+            Advance(next);
+            _inbox.ProcessHeld(this);
+            _inbox.ReleaseIfIdle();
+        }
     }
 
     /// <summary>The next rekey step to run outside the lock (<see cref="RekeyJob"/>), handed out once; null when none.</summary>
@@ -236,27 +192,6 @@ internal sealed class SecureSession : IDisposable
         }
 
         _rekey.Complete(job);
-    }
-
-    /// <summary>For drivers without threads (tests, tools): runs every pending job in place.</summary>
-    public void RunPendingJobs()
-    {
-        for (int i = 0; i < 8; i++)
-        {
-            if (KeyDerivationReady)
-            {
-                DeriveKeys();
-            }
-            else if (TakeRekeyJob() is { } job)
-            {
-                job.Run();
-                CompleteRekeyJob(job);
-            }
-            else
-            {
-                return;
-            }
-        }
     }
 
     // ---- What the driver and the application ask for ---------------------------------------------------------
@@ -325,11 +260,7 @@ internal sealed class SecureSession : IDisposable
     /// <summary>The peer closed TCP. Ends the session: Failed when it had not said goodbye with Close.</summary>
     public void PeerDisconnected() => FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
 
-    public void Dispose()
-    {
-        WipeAll();
-        _inbox.Dispose();
-    }
+    public void Dispose() => WipeAll();
 
     // ---- For the session's parts (handshake, rekey, application) ---------------------------------------------
 
@@ -353,6 +284,14 @@ internal sealed class SecureSession : IDisposable
         Fingerprint = _records.Fingerprint;
         Sas = _records.Sas;
         Raise(first ? new EstablishedEvent(Fingerprint!, Sas!) : new RekeyedEvent(Fingerprint!, Sas!));
+    }
+
+    /// <summary>The peer sent Close: the session ends cleanly.</summary>
+    internal void ClosedByPeer(AlertCode code)
+    {
+        SetStage(SessionStage.Closed);
+        Raise(new ClosedEvent(ByPeer: true, code));
+        WipeAll();
     }
 
     internal void Violation(string detail) =>
@@ -385,55 +324,13 @@ internal sealed class SecureSession : IDisposable
 
     // ---- Frames in --------------------------------------------------------------------------------------------
 
-    private int ProcessFrames(ReadOnlySpan<byte> buffer)
-    {
-        int consumed = 0;
-        _processing = true;
-        try
-        {
-            while (!IsEnded && !KeyDerivationPending)
-            {
-                ReadOnlySpan<byte> rest = buffer[consumed..];
-                OperationStatus status = FrameInbox.TryReadFrame(rest, out byte type, out int frameLength);
-                if (status == OperationStatus.NeedMoreData)
-                {
-                    break;
-                }
+    bool IFrameHandler.CanProcess => !IsEnded && !KeyDerivationPending;
 
-                if (status != OperationStatus.Done)
-                {
-                    FailWith(SessionFailure.Create(FailureReason.FrameTooLarge), AlertCode.ProtocolError);
-                    break;
-                }
+    void IFrameHandler.OnFrame(byte type, ReadOnlySpan<byte> frame) => HandleFrame(type, frame);
 
-                HandleFrame(type, rest[..frameLength]);
-                consumed += frameLength;
-            }
-        }
-        finally
-        {
-            _processing = false;
-        }
+    void IFrameHandler.OnFrameTooLarge() => FailWith(SessionFailure.Create(FailureReason.FrameTooLarge), AlertCode.ProtocolError);
 
-        return consumed;
-    }
-
-    private void ProcessInbox()
-    {
-        if (_inbox.IsEmpty)
-        {
-            return;
-        }
-
-        int consumed = ProcessFrames(_inbox.Pending);
-        if (IsEnded)
-        {
-            _inbox.Clear();
-            return;
-        }
-
-        _inbox.Consume(consumed);
-    }
+    void IFrameHandler.OnOverflow() => Violation("too much data before key confirmation");
 
     private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
     {
@@ -451,7 +348,7 @@ internal sealed class SecureSession : IDisposable
         }
         else if (_records.IsInstalled)
         {
-            HandleRecord(type, body);
+            RecordReceiver.Receive(this, type, body);
         }
         else if (_handshake?.Expected is not { } expected || type != (byte)expected)
         {
@@ -459,102 +356,34 @@ internal sealed class SecureSession : IDisposable
         }
         else
         {
-            Advance(_handshake.Consume(frame, _context!));
+            Advance(_handshake.Consume(frame));
         }
     }
 
-    /// <summary>Moves the handshake to its next state: a failure, the established keys, or the next step.</summary>
+    /// <summary>Acts on the handshake's next state: a failure, the established keys, or the next step.</summary>
     private void Advance(HandshakeState next)
     {
-        HandshakeState? current = _handshake;
         switch (next)
         {
             case HandshakeFailed failed:
                 FailWith(failed.Failure, failed.Alert, failed.AlertDetail);
                 break;
             case HandshakeComplete complete:
-                current?.Dispose();
-                _handshake = null;
                 _records.Install(complete.Keys);
-                _rekey = new Rekey(this, _context!.Group!);
-                _context.Dispose();
-                _context = null;
+                _rekey = new Rekey(this, _handshake!.Group!);
+                _handshake.Dispose();
+                _handshake = null;
                 SetStage(SessionStage.Secure);
                 KeysChanged(first: true);
                 break;
             default:
-                if (next != current)
+                if (_handshake!.Group is { } group)
                 {
-                    current?.Dispose();
-                    _handshake = next;
-                    if (_context!.Group is { } group)
-                    {
-                        Group = group.Id;
-                        Iterations = _context.Iterations;
-                    }
+                    Group = group.Id;
+                    Iterations = _handshake.Iterations;
                 }
 
                 SetStage(next.Stage);
-                break;
-        }
-    }
-
-    private void HandleRecord(byte type, ReadOnlySpan<byte> body)
-    {
-        if (type is < (byte)FrameType.Chat or > (byte)FrameType.Close)
-        {
-            Violation($"unexpected message type 0x{type:X2} in a secure session");
-            return;
-        }
-
-        if (body.Length < RecordProtector.MinSealedSize)
-        {
-            Violation("record too short");
-            return;
-        }
-
-        byte[] plaintext = ArrayPool<byte>.Shared.Rent(body.Length);
-        try
-        {
-            if (!_records.TryOpen(type, body, plaintext, out int length))
-            {
-                FailWith(SessionFailure.Create(FailureReason.AuthenticationFailed), AlertCode.ProtocolError);
-                return;
-            }
-
-            HandlePlaintext((FrameType)type, plaintext.AsSpan(0, length));
-            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plaintext);
-        }
-    }
-
-    private void HandlePlaintext(FrameType type, ReadOnlySpan<byte> plaintext)
-    {
-        switch (type)
-        {
-            case FrameType.RekeyInit:
-                _rekey!.OnRekeyInit(plaintext);
-                break;
-            case FrameType.RekeyAck:
-                _rekey!.OnRekeyAck(plaintext);
-                break;
-            case FrameType.RekeyFinish:
-                _rekey!.OnRekeyFinish(plaintext);
-                break;
-            case FrameType.Close when plaintext.Length == 1:
-                SetStage(SessionStage.Closed);
-                Raise(new ClosedEvent(ByPeer: true, (AlertCode)plaintext[0]));
-                WipeAll();
-                break;
-            default:
-                if (Application?.TryConsume(type, plaintext) != true)
-                {
-                    Violation($"malformed or unexpected {type} record");
-                }
-
                 break;
         }
     }
@@ -573,21 +402,8 @@ internal sealed class SecureSession : IDisposable
     {
         _handshake?.Dispose();
         _handshake = null;
-        _context?.Dispose();
-        _context = null;
         _rekey?.Dispose();
         _records.Dispose();
-        if (!_processing)
-        {
-            _inbox.Dispose();
-        }
-    }
-
-    private void ReleaseInboxIfIdle()
-    {
-        if (!_processing)
-        {
-            _inbox.ReleaseIfEmpty();
-        }
+        _inbox.Dispose();
     }
 }

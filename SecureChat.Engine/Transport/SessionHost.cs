@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Chat;
@@ -25,17 +24,14 @@ internal sealed class SessionHost
     private readonly ChatChannel _chat;
     private readonly ChatOptions _options;
     private readonly SemaphoreSlim? _derivationGate;
-    private readonly Action<SessionHost, SessionEvent> _onEvent;
+    private readonly LinkEvents _events;
     private readonly object _gate = new();
     private readonly List<SessionEvent> _drain = [];
-    private readonly ConcurrentQueue<SessionEvent> _events = new();
-    private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SendBudget _budget;
     private readonly Socket _socket;
     private Connection? _connection;
     private CancellationTokenSource? _handshakeDeadline;
     private ITimer? _ticks;
-    private int _dispatching;
     private volatile PeerInfo? _snapshot;
     private string _name;
 
@@ -48,7 +44,7 @@ internal sealed class SessionHost
         _chat = new ChatChannel(_session);
         _options = options;
         _derivationGate = derivationGate;
-        _onEvent = onEvent;
+        _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit);
         _name = name;
     }
@@ -75,7 +71,7 @@ internal sealed class SessionHost
     public Task Completion => _connection?.Completion ?? Task.CompletedTask;
 
     /// <summary>Completes when the session is secure; faults with <see cref="ChatConnectionException"/> when it ends first.</summary>
-    public Task Established => _established.Task;
+    public Task Established => _events.Established;
 
     public SessionStage Stage
     {
@@ -155,7 +151,7 @@ internal sealed class SessionHost
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        Dispatch();
+        _events.Dispatch();
         return true;
     }
 
@@ -185,7 +181,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        Dispatch();
+        _events.Dispatch();
         return sent;
     }
 
@@ -203,7 +199,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        Dispatch();
+        _events.Dispatch();
         return true;
     }
 
@@ -220,7 +216,7 @@ internal sealed class SessionHost
             }
         }
 
-        Dispatch();
+        _events.Dispatch();
         return started;
     }
 
@@ -256,7 +252,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        Dispatch();
+        _events.Dispatch();
         return ended;
     }
 
@@ -408,7 +404,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        Dispatch();
+        _events.Dispatch();
     }
 
     /// <summary>Under the lock: queue the session's events, hand out rekey jobs, and wake the writer if there is output.</summary>
@@ -448,42 +444,4 @@ internal sealed class SessionHost
     }
 
     private void Tick() => Run(s => s.OnTick(_options.Time.GetTimestamp()));
-
-    /// <summary>Raises queued events in order, one thread at a time, outside every lock.</summary>
-    private void Dispatch()
-    {
-        while (!_events.IsEmpty)
-        {
-            if (Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
-            {
-                return;
-            }
-
-            try
-            {
-                while (_events.TryDequeue(out SessionEvent? e))
-                {
-                    // The owner reacts first (a client sends its Nick on Established), so whoever awaits
-                    // Established can only send after that.
-                    _onEvent(this, e);
-                    switch (e)
-                    {
-                        case EstablishedEvent:
-                            _established.TrySetResult();
-                            break;
-                        case FailedEvent failed:
-                            _established.TrySetException(new ChatConnectionException(failed.Failure));
-                            break;
-                        case ClosedEvent:
-                            _established.TrySetException(new ChatConnectionException(SessionFailure.Create(FailureReason.ConnectionLost)));
-                            break;
-                    }
-                }
-            }
-            finally
-            {
-                Volatile.Write(ref _dispatching, 0);
-            }
-        }
-    }
 }
