@@ -23,10 +23,18 @@ public sealed class KeyScheduleTests
     {
         byte[] master = SHA256.HashData("master"u8);
         using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
-        keys.ClientToServerEncryption.ToArray().ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 c2s encryption"u8.ToArray()));
-        keys.ServerToClientMac.ToArray().ShouldBe(HKDF.Expand(HashAlgorithmName.SHA256, master, 32, "SecureChat v1 s2c mac"u8.ToArray()));
-        keys.Fingerprint.ShouldBe(KeySchedule.FormatFingerprint(HKDF.Expand(HashAlgorithmName.SHA256, master, 16, "SecureChat v1 fingerprint"u8.ToArray())));
-        keys.Sas.ShouldBe(KeySchedule.FormatSas(HKDF.Expand(HashAlgorithmName.SHA256, master, 4, "SecureChat v1 sas"u8.ToArray())));
+        byte[] Expand(int length, string label) => HKDF.Expand(HashAlgorithmName.SHA256, master, length, Encoding.ASCII.GetBytes("SecureChat v1 " + label));
+
+        // The labels as PROTOCOL.md section 3 lists them, spelled out here rather than taken from KeySchedule.
+        keys.ClientToServerEncryption.ToArray().ShouldBe(Expand(32, "c2s encryption"));
+        keys.ClientToServerMac.ToArray().ShouldBe(Expand(32, "c2s mac"));
+        keys.ServerToClientEncryption.ToArray().ShouldBe(Expand(32, "s2c encryption"));
+        keys.ServerToClientMac.ToArray().ShouldBe(Expand(32, "s2c mac"));
+        keys.ClientFinished.ToArray().ShouldBe(Expand(32, "client finished"));
+        keys.ServerFinished.ToArray().ShouldBe(Expand(32, "server finished"));
+        keys.Chain.ToArray().ShouldBe(Expand(32, "rekey chain"));
+        keys.Fingerprint.ShouldBe(KeySchedule.FormatFingerprint(Expand(16, "fingerprint")));
+        keys.Sas.ShouldBe(KeySchedule.FormatSas(Expand(4, "sas")));
 
         byte[][] all = [keys.ClientToServerEncryption.ToArray(), keys.ClientToServerMac.ToArray(), keys.ServerToClientEncryption.ToArray(), keys.ServerToClientMac.ToArray(), keys.ClientFinished.ToArray(), keys.ServerFinished.ToArray(), keys.Chain.ToArray()];
         all.Select(k => Hex.Of(k)).Distinct().Count().ShouldBe(all.Length, "every label must give a different key");

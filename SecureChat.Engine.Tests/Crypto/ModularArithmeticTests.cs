@@ -13,7 +13,7 @@ public sealed class ModularArithmeticTests
     public static TheoryData<DhGroupId> Groups => new() { DhGroupId.Ffdhe2048, DhGroupId.Ffdhe3072, DhGroupId.Ffdhe4096 };
 
     [Fact]
-    public void On_linux_the_exponentiation_is_openssls_constant_time_one()
+    public void On_linux_the_modular_arithmetic_is_bound_to_openssl_libcrypto_not_the_managed_fallback()
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "libcrypto is only bound on Linux");
         ModularArithmetic.Backend.ShouldStartWith("OpenSSL libcrypto");

@@ -6,7 +6,8 @@ namespace SecureChat.Engine.Tests.Crypto;
 
 /// <summary>
 /// RecordProtector keeps one CBC transform per direction and re-bases each record onto its own IV; this checks,
-/// record after record, that what it produces is exactly the one-shot AES-256-CBC/PKCS#7 of the .NET API.
+/// record after record, that what it produces is exactly the one-shot AES-256-CBC/PKCS#7 of the .NET API, for one
+/// record of every plaintext size from 0 to <see cref="WireFormat.RecordPlaintextMax"/> in a row.
 /// </summary>
 public sealed class RecordProtectorEquivalenceTests
 {
@@ -20,21 +21,24 @@ public sealed class RecordProtectorEquivalenceTests
         using var reference = Aes.Create();
         reference.Key = key;
         var random = new Random(1234);
+        byte[] plaintext = new byte[WireFormat.RecordPlaintextMax];
+        random.NextBytes(plaintext);
+        byte[] body = new byte[RecordProtector.SealedSize(WireFormat.RecordPlaintextMax)];
+        byte[] expected = new byte[RecordProtector.CiphertextSize(WireFormat.RecordPlaintextMax)];
+        byte[] opened = new byte[body.Length];
 
-        for (ulong sequence = 0; sequence < 300; sequence++)
+        for (int length = 0; length <= WireFormat.RecordPlaintextMax; length++)
         {
-            int length = sequence < 40 ? (int)sequence : random.Next(0, 2000);
-            byte[] plaintext = new byte[length];
-            random.NextBytes(plaintext);
-            byte[] body = new byte[RecordProtector.SealedSize(length)];
-            sender.Seal(sequence, (byte)FrameType.Chat, plaintext, body, SystemRandom.Instance);
+            ulong sequence = (ulong)length;
+            int size = RecordProtector.SealedSize(length);
+            sender.Seal(sequence, (byte)FrameType.Chat, plaintext.AsSpan(0, length), body, SystemRandom.Instance);
 
-            byte[] iv = body[..16];
-            byte[] ciphertext = body[16..^32];
-            ciphertext.ShouldBe(reference.EncryptCbc(plaintext, iv, PaddingMode.PKCS7), $"record {sequence}");
-            byte[] opened = new byte[ciphertext.Length];
-            receiver.TryOpen(sequence, (byte)FrameType.Chat, body, opened, out int openedLength).ShouldBeTrue($"record {sequence}");
-            opened[..openedLength].ShouldBe(plaintext);
+            int ciphertextSize = reference.EncryptCbc(plaintext.AsSpan(0, length), body.AsSpan(0, RecordProtector.IvSize), expected, PaddingMode.PKCS7);
+            size.ShouldBe(RecordProtector.IvSize + ciphertextSize + RecordProtector.TagSize);
+            body.AsSpan(RecordProtector.IvSize, ciphertextSize).SequenceEqual(expected.AsSpan(0, ciphertextSize))
+                .ShouldBeTrue($"record {sequence}: {length} bytes");
+            receiver.TryOpen(sequence, (byte)FrameType.Chat, body.AsSpan(0, size), opened, out int openedLength).ShouldBeTrue($"record {sequence}");
+            opened.AsSpan(0, openedLength).SequenceEqual(plaintext.AsSpan(0, length)).ShouldBeTrue($"record {sequence}");
         }
     }
 }

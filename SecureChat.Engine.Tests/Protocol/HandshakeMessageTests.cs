@@ -36,8 +36,12 @@ public sealed class HandshakeMessageTests
     [InlineData(255)]
     public void A_client_hello_with_an_empty_or_over_long_offer_list_is_rejected(int count)
     {
-        byte[] body = [(byte)count, .. new byte[2 * count], 1, 0x01, 0x00, 0, 1, 0x86, 0xA0];
-        ClientHello.TryParse(body, out _).ShouldBeFalse();
+        byte[] iterations = [0x00, 0x01, 0x86, 0xA0];
+        ClientHello.TryParse([.. Offer(count), .. Offer(1), .. iterations], out _).ShouldBeFalse("version list");
+        ClientHello.TryParse([.. Offer(1), .. Offer(count), .. iterations], out _).ShouldBeFalse("group list");
+        ClientHello.TryParse([.. Offer(WireFormat.OfferListMax), .. Offer(WireFormat.OfferListMax), .. iterations], out _).ShouldBeTrue("the longest lists allowed");
+
+        static byte[] Offer(int n) => [(byte)n, .. Enumerable.Repeat<byte[]>([0x01, 0x00], n).SelectMany(code => code)];
     }
 
     [Fact]
@@ -49,10 +53,9 @@ public sealed class HandshakeMessageTests
         body.ShouldBe(new byte[] { 0, 1, 0x01, 0x01, 0x00, 0x01, 0xE2, 0x40 });
         ServerHello.TryParse(body, out ServerHello parsed).ShouldBeTrue();
         parsed.ShouldBe(hello);
-        ServerHello.TryParse([.. body, 0], out _).ShouldBeFalse();
-        for (int length = 0; length < body.Length; length++)
+        foreach (byte[] other in OtherLengths(body))
         {
-            ServerHello.TryParse(body.AsSpan(0, length), out _).ShouldBeFalse();
+            ServerHello.TryParse(other, out _).ShouldBeFalse($"{other.Length} bytes");
         }
     }
 
@@ -65,10 +68,9 @@ public sealed class HandshakeMessageTests
         body.ShouldBe(new byte[] { 3, 0x00, 0x03, 0x0D, 0x40 });
         AlertMessage.TryParse(body, out AlertMessage parsed).ShouldBeTrue();
         parsed.ShouldBe(alert);
-        AlertMessage.TryParse([.. body, 0], out _).ShouldBeFalse();
-        for (int length = 0; length < body.Length; length++)
+        foreach (byte[] other in OtherLengths(body))
         {
-            AlertMessage.TryParse(body.AsSpan(0, length), out _).ShouldBeFalse();
+            AlertMessage.TryParse(other, out _).ShouldBeFalse($"{other.Length} bytes");
         }
     }
 
@@ -86,5 +88,21 @@ public sealed class HandshakeMessageTests
         KeyShareMessage.TrySplit(body.AsSpan(1), 256, out _, out _).ShouldBeFalse();
         KeyShareMessage.TrySplit([.. body, 0], 256, out _, out _).ShouldBeFalse();
         KeyShareMessage.TrySplit(body, 384, out _, out _).ShouldBeFalse();
+    }
+
+    /// <summary>Every prefix of a fixed-size body, the body extended by 1 to 64 bytes, and the body extended to the largest frame body.</summary>
+    private static IEnumerable<byte[]> OtherLengths(byte[] body)
+    {
+        for (int length = 0; length < body.Length; length++)
+        {
+            yield return body[..length];
+        }
+
+        for (int extra = 1; extra <= 64; extra++)
+        {
+            yield return [.. body, .. new byte[extra]];
+        }
+
+        yield return [.. body, .. new byte[WireFormat.FrameBodyMax - body.Length]];
     }
 }

@@ -53,7 +53,13 @@ public sealed class RecordPayloadTests
     [Fact]
     public void A_nick_is_one_to_64_bytes()
     {
-        RecordPayload.TryParseNick([], out _).ShouldBeFalse();
+        RecordPayload.TryParseNick([], out _).ShouldBeFalse("0 bytes");
+        RecordPayload.TryParseNick("b"u8, out string one).ShouldBeTrue("1 byte");
+        one.ShouldBe("b");
+        RecordPayload.TryParseNick(Encoding.ASCII.GetBytes(new string('n', 64)), out string longest).ShouldBeTrue("64 bytes");
+        longest.Length.ShouldBe(64);
+        RecordPayload.TryParseNick(Encoding.ASCII.GetBytes(new string('n', 65)), out _).ShouldBeFalse("65 bytes");
+
         byte[] buffer = new byte[64];
         int length = RecordPayload.WriteNick(buffer, "bob");
         RecordPayload.TryParseNick(buffer.AsSpan(0, length), out string name).ShouldBeTrue();
