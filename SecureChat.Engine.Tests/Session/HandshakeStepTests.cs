@@ -1,0 +1,84 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Session;
+
+/// <summary>
+/// The handshake driven one flight at a time (as wireguard-go's noise_test does): after every step, both sides are
+/// where the protocol says and agree on what has been settled so far.
+/// </summary>
+public sealed class HandshakeStepTests
+{
+    [Theory]
+    [InlineData(DhGroupId.Ffdhe2048, DhGroupId.Ffdhe2048)]
+    [InlineData(DhGroupId.Ffdhe2048, DhGroupId.Ffdhe3072)]
+    public void After_every_flight_both_sides_agree_on_what_has_been_settled(DhGroupId clientGroup, DhGroupId serverGroup)
+    {
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client, clientGroup),
+            SessionPair.Settings(SessionRole.Server, serverGroup));
+        pair.Start();
+        Stages(pair).ShouldBe((SessionStage.ExchangingKeys, SessionStage.Connected));
+
+        Flight(pair, pair.Client, pair.Server, FrameType.ClientHello, FrameType.ServerHello);
+        pair.Server.Group.ShouldBe(serverGroup);
+        pair.Server.Iterations.ShouldBe(SessionPair.FastIterations);
+        pair.Client.Group.ShouldBeNull("the client learns the group from the ServerHello, not before");
+
+        Flight(pair, pair.Server, pair.Client, FrameType.ServerHello, FrameType.Commit);
+        pair.Client.Group.ShouldBe(pair.Server.Group);
+        pair.Client.Iterations.ShouldBe(pair.Server.Iterations);
+        Stages(pair).ShouldBe((SessionStage.ExchangingKeys, SessionStage.ExchangingKeys));
+
+        Flight(pair, pair.Client, pair.Server, FrameType.Commit, FrameType.KeyShare);
+        Stages(pair).ShouldBe((SessionStage.ExchangingKeys, SessionStage.ExchangingKeys));
+        pair.Client.Fingerprint.ShouldBeNull();
+
+        // KeyShare -> the client reveals and derives; Reveal -> the server derives and sends Finished first.
+        Flight(pair, pair.Server, pair.Client, FrameType.KeyShare, FrameType.Reveal);
+        Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.ExchangingKeys));
+        Flight(pair, pair.Client, pair.Server, FrameType.Reveal, FrameType.Finished);
+        Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.Confirming));
+        pair.Client.Fingerprint.ShouldBeNull("keys are shown only once the peer has proved it holds them");
+
+        Flight(pair, pair.Server, pair.Client, FrameType.Finished, FrameType.Finished);
+        Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Confirming));
+        Flight(pair, pair.Client, pair.Server, FrameType.Finished, expectedReply: null);
+        Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Secure));
+        pair.Client.Fingerprint.ShouldNotBeNull();
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+        pair.Client.Sas.ShouldBe(pair.Server.Sas);
+        pair.Client.Group.ShouldBe(serverGroup);
+    }
+
+    [Fact]
+    public void A_refused_client_hello_leaves_the_server_in_its_first_stage_until_it_fails()
+    {
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe2048, iterations: 1_000),
+            SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe2048, iterations: 2_000));
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.EventsOf<StageChangedEvent>(pair.Server).Select(e => e.Stage).ShouldBe([SessionStage.Failed], "a refused hello never counts as exchanging keys");
+        pair.Server.Group.ShouldBeNull();
+    }
+
+    private static (SessionStage Client, SessionStage Server) Stages(SessionPair pair) => (pair.Client.Stage, pair.Server.Stage);
+
+    /// <summary>
+    /// Delivers what <paramref name="from"/> wrote, which must be exactly one frame of type <paramref name="sent"/>;
+    /// the reply (checked by the next flight) must exist unless <paramref name="expectedReply"/> is null.
+    /// </summary>
+    private static void Flight(SessionPair pair, SecureSession from, SecureSession to, FrameType sent, FrameType? expectedReply)
+    {
+        byte[] bytes = pair.Take(from);
+        Frames.Split(bytes).Select(Frames.TypeOf).ShouldBe([sent]);
+        pair.Deliver(to, bytes);
+        to.Failure.ShouldBeNull();
+        from.Failure.ShouldBeNull();
+        to.HasOutput.ShouldBe(expectedReply is not null, $"{to.Role} after {sent}");
+    }
+}
