@@ -23,7 +23,7 @@ internal sealed class SessionHost
     private readonly SecureSession _session;
     private readonly ChatChannel _chat;
     private readonly ChatOptions _options;
-    private readonly SemaphoreSlim? _derivationGate;
+    private readonly LinkJobs _jobs;
     private readonly LinkEvents _events;
     private readonly object _gate = new();
     private readonly List<SessionEvent> _drain = [];
@@ -43,7 +43,7 @@ internal sealed class SessionHost
         _session = new SecureSession(settings);
         _chat = new ChatChannel(_session);
         _options = options;
-        _derivationGate = derivationGate;
+        _jobs = new LinkJobs(_gate, _session, derivationGate, Run);
         _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit);
         _name = name;
@@ -327,72 +327,11 @@ internal sealed class SessionHost
         }
     }
 
-    /// <summary>
-    /// While the reader would otherwise just wait for the peer, generates the key pair the handshake needs next
-    /// (outside the lock, so the writer can send the hello meanwhile). Takes key generation off the critical path.
-    /// </summary>
-    internal void PrecomputeKeyPair()
-    {
-        KeyPairJob? job;
-        lock (_gate)
-        {
-            job = _session.BeginKeyPairPrecomputation();
-        }
+    /// <summary>Generates the key pair the handshake needs next while the reader would otherwise wait (see <see cref="LinkJobs"/>).</summary>
+    internal void PrecomputeKeyPair() => _jobs.PrecomputeKeyPair();
 
-        if (job is not null)
-        {
-            job.Run();
-            lock (_gate)
-            {
-                _session.CompleteKeyPairPrecomputation(job);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Runs PBKDF2 outside the lock (so snapshots, sends to other links, timeouts and shutdown never wait for it),
-    /// under the server's bound on concurrent derivations. The reader awaits it, so nothing more is read meanwhile.
-    /// </summary>
-    internal async Task DeriveKeysAsync()
-    {
-        if (_derivationGate is not null)
-        {
-            await _derivationGate.WaitAsync().ConfigureAwait(false);
-        }
-
-        try
-        {
-            KeyDerivationJob? job = null;
-            lock (_gate)
-            {
-                if (_session.KeyDerivationReady)
-                {
-                    job = _session.BeginKeyDerivation();
-                }
-            }
-
-            if (job is null)
-            {
-                return;
-            }
-
-            try
-            {
-                job.Run();
-            }
-            catch
-            {
-                job.Dispose();
-                throw;
-            }
-
-            Run(s => s.CompleteKeyDerivation(job));
-        }
-        finally
-        {
-            _derivationGate?.Release();
-        }
-    }
+    /// <summary>Runs PBKDF2 outside the lock under the server's concurrency gate (see <see cref="LinkJobs"/>).</summary>
+    internal Task DeriveKeysAsync() => _jobs.DeriveKeysAsync();
 
     // ---- Inside -----------------------------------------------------------------------------------------------
 
@@ -430,11 +369,7 @@ internal sealed class SessionHost
         _drain.Clear();
         if (_session.TakeRekeyJob() is { } job)
         {
-            _ = Task.Run(() =>
-            {
-                job.Run();
-                Run(s => s.CompleteRekeyJob(job));
-            });
+            _jobs.RunRekeyJob(job);
         }
 
         if (_session.HasOutput || _session.IsEnded)
