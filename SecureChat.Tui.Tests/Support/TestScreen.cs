@@ -52,6 +52,21 @@ internal sealed class TestScreen : IDisposable
         return model;
     }
 
+    /// <summary>Runs <paramref name="test"/> on a 120x30 screen showing <paramref name="endpoint"/>; detaches the model after.</summary>
+    public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test)
+    {
+        using var screen = new TestScreen(width: 120, height: 30);
+        ChatModel model = screen.Show(endpoint, isServer);
+        try
+        {
+            await test(screen);
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
     /// <summary>Types a line and Enter, then runs what that posted.</summary>
     public void Enter(string line)
     {

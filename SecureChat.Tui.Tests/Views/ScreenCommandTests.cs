@@ -51,9 +51,7 @@ public sealed class ScreenCommandTests
             }
         };
         pair.Server.MessageReceived += m => received.TrySetResult(m);
-        using var screen = new TestScreen(width: 120, height: 30);
-        ChatModel model = screen.Show(pair.Client, isServer: false);
-        try
+        await TestScreen.WithModel(pair.Client, isServer: false, async screen =>
         {
             await pair.ConnectAsync();
             await pair.ClientJoined;
@@ -67,11 +65,7 @@ public sealed class ScreenCommandTests
             ChatMessage first = await received.Task.WaitAsync(s_wait);
             (first.Sender, first.Text).ShouldBe(("Bob", "/nick is a command"), "the first message the server gets is the escaped line, from Bob");
             screen.Screen().ShouldContain("Bob: /nick is a command");
-        }
-        finally
-        {
-            model.Detach();
-        }
+        });
     }
 
     [Fact]
@@ -82,9 +76,7 @@ public sealed class ScreenCommandTests
         var received = new TaskCompletionSource<ChatMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
         pair.Server.Rekeyed += p => serverRekeyed.TrySetResult(p);
         pair.Server.MessageReceived += m => received.TrySetResult(m);
-        using var screen = new TestScreen(width: 120, height: 30);
-        ChatModel model = screen.Show(pair.Client, isServer: false);
-        try
+        await TestScreen.WithModel(pair.Client, isServer: false, async screen =>
         {
             await pair.ConnectAsync();
             await pair.ClientJoined;
@@ -100,20 +92,14 @@ public sealed class ScreenCommandTests
 
             screen.Enter("after the rekey");
             (await received.Task.WaitAsync(s_wait)).Text.ShouldBe("after the rekey", "the server's first message is the one typed after /rekey");
-        }
-        finally
-        {
-            model.Detach();
-        }
+        });
     }
 
     [Fact]
     public async Task Peers_on_a_server_lists_each_client_with_its_name_address_stage_and_key()
     {
         await using var pair = new LoopbackPair(clientOptions: new ChatOptions { Name = "Bob" });
-        using var screen = new TestScreen(width: 120, height: 30);
-        ChatModel model = screen.Show(pair.Server, isServer: true);
-        try
+        await TestScreen.WithModel(pair.Server, isServer: true, async screen =>
         {
             screen.Enter("/peers");
             screen.Screen().ShouldContain("no peers connected");
@@ -123,20 +109,14 @@ public sealed class ScreenCommandTests
             PeerInfo bob = pair.Server.Links.Single();
             screen.Enter("/peers");
             screen.PumpUntil(s => s.Contains($"Bob at {StageWords.Address(bob.RemoteEndPoint)}: secure, key {bob.Fingerprint}", StringComparison.Ordinal), s_wait, "Bob in the list");
-        }
-        finally
-        {
-            model.Detach();
-        }
+        });
     }
 
     [Fact]
     public async Task Peers_on_a_client_names_its_server()
     {
         await using var pair = new LoopbackPair(serverOptions: new ChatOptions { Name = "Alice" });
-        using var screen = new TestScreen(width: 120, height: 30);
-        ChatModel model = screen.Show(pair.Client, isServer: false);
-        try
+        await TestScreen.WithModel(pair.Client, isServer: false, async screen =>
         {
             screen.Enter("/peers");
             screen.Screen().ShouldContain("not connected");
@@ -145,10 +125,6 @@ public sealed class ScreenCommandTests
             screen.PumpUntil(s => s.Contains("Alice joined", StringComparison.Ordinal), s_wait, "the server's name");
             screen.Enter("/peers");
             screen.Screen().ShouldContain($"connected to Alice at 127.0.0.1:{pair.Port} (secure)");
-        }
-        finally
-        {
-            model.Detach();
-        }
+        });
     }
 }

@@ -18,9 +18,7 @@ public sealed class ScreenViewTests
     public async Task A_received_message_appears_in_the_pane_and_the_status_bar_shows_the_stage_and_key_hash()
     {
         await using var pair = new LoopbackPair();
-        using var screen = new TestScreen(width: 120, height: 30);
-        ChatModel model = screen.Show(pair.Client, isServer: false);
-        try
+        await TestScreen.WithModel(pair.Client, isServer: false, async screen =>
         {
             string before = screen.Screen();
             before.ShouldContain("F10");
@@ -42,11 +40,7 @@ public sealed class ScreenViewTests
             await pair.Server.StopAsync().WaitAsync(s_wait);
             screen.PumpUntil(s => s.Contains("│ disconnected │", StringComparison.Ordinal), s_wait, "the disconnected stage");
             screen.Screen().ShouldContain("the server closed the connection");
-        }
-        finally
-        {
-            model.Detach();
-        }
+        });
     }
 
     [Fact]
