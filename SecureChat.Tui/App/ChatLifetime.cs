@@ -7,7 +7,8 @@ namespace SecureChat.Tui.App;
 /// A chat from start to exit, the same in both modes: creates the endpoint (the only code that tells a server from
 /// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
 /// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended. Exit code 0,
-/// or 1 when the server could not listen or the client could not connect.
+/// or 1 when the server could not listen or the client could not connect. Used from the main thread (the
+/// background connect only records why it failed, before it asks the view to quit).
 /// </summary>
 internal sealed class ChatLifetime
 {

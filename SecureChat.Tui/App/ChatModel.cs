@@ -36,7 +36,7 @@ internal sealed class ChatModel
         _endpoint.PresenceChanged += OnPresenceChanged;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
-        OnLink(() => { });
+        Locked(() => _view.SetStatus(_links.Status()));
     }
 
     public bool IsServer { get; }
