@@ -3,6 +3,7 @@ using System.Text;
 using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
 using SecureChat.Tui.Headless;
+using SecureChat.Tui.Views;
 
 namespace SecureChat.Tui;
 
@@ -26,16 +27,16 @@ internal static class Program
 
         try
         {
-            var options = EndpointFactory.Options(settings, passphrase);
+            var options = ChatLifetime.Options(settings, passphrase);
             if (settings.Headless)
             {
                 var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
                 Console.OutputEncoding = utf8;
                 Console.InputEncoding = utf8;
-                return new HeadlessRunner(settings, options, Console.In, Console.Out, Console.Error).Run();
+                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error));
             }
 
-            return TuiApp.Run(settings, options);
+            return ChatLifetime.Run(settings, options, new ScreenMode());
         }
         finally
         {

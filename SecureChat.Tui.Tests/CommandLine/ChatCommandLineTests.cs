@@ -1,4 +1,5 @@
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
 namespace SecureChat.Tui.Tests.CommandLine;
@@ -58,6 +59,15 @@ public sealed class ChatCommandLineTests
     public void Impossible_requests_are_usage_errors(params string[] args)
     {
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(args));
+    }
+
+    [Fact]
+    public void A_name_the_engine_would_refuse_is_a_usage_error()
+    {
+        string loneSurrogate = "half a surrogate pair " + '\uD83D';
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", loneSurrogate]));
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', ChatOptions.MaxNameBytes + 1)]));
+        ChatCommandLine.Parse(["--server", "--name", new string('x', ChatOptions.MaxNameBytes)]).Name.Length.ShouldBe(ChatOptions.MaxNameBytes);
     }
 
     [Fact]

@@ -40,6 +40,45 @@ public sealed class HeadlessProcessTests
     }
 
     [Fact]
+    public void Commands_work_headless_the_peer_sees_their_effect_and_none_is_sent_as_chat_text()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless");
+        server.WaitForOutput("[*] Client joined", s_wait);
+        client.WaitForOutput("[*] Alice joined", s_wait);
+        string firstKey = KeyLine(server.Output)["[*] Key fingerprint: ".Length..];
+
+        client.WriteLine("/nick Bob");
+        client.WaitForOutput("[*] you are now known as Bob", s_wait);
+        server.WaitForOutput("[*] Client is now known as Bob", s_wait);
+
+        client.WriteLine("/rekey");
+        client.WaitForOutput("[*] rekey started on 1 link(s)", s_wait);
+        string newKey = RekeyedKey(server, "Bob");
+        RekeyedKey(client, "Alice").ShouldBe(newKey, "both sides derive the same new keys");
+        newKey.ShouldNotBe(firstKey);
+
+        server.WriteLine("/peers");
+        server.WaitForOutput($": secure, key {newKey}", s_wait);
+        server.Output.ShouldContain("[*] Bob at 127.0.0.1:");
+        client.WriteLine("/peers");
+        client.WaitForOutput($"[*] connected to Alice at 127.0.0.1:{port} (secure)", s_wait);
+
+        client.WriteLine("//nick is a command");
+        server.WaitForOutput("[Bob]: /nick is a command", s_wait);
+        client.WriteLine("/quit");
+        client.WaitForExit(s_wait).ShouldBe(0);
+        server.WaitForOutput("[*] Bob left", s_wait);
+
+        string[] received = [.. Lines(server.Output).Where(l => l.StartsWith("[Bob]: ", StringComparison.Ordinal) || l.StartsWith("[Client]: ", StringComparison.Ordinal))];
+        received.ShouldBe(["[Bob]: /nick is a command"], "commands are run, not sent as chat text");
+        server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+    }
+
+    [Fact]
     public void A_client_with_nothing_listening_prints_a_clear_error_and_exits_non_zero()
     {
         int port = AppUnderTest.FreePort();
@@ -79,5 +118,17 @@ public sealed class HeadlessProcessTests
     }
 
     private static string KeyLine(string output) =>
-        output.Split('\n').Select(l => l.TrimEnd('\r')).Single(l => l.StartsWith("[*] Key fingerprint: ", StringComparison.Ordinal));
+        Lines(output).Single(l => l.StartsWith("[*] Key fingerprint: ", StringComparison.Ordinal));
+
+    /// <summary>Waits for the line that says the keys with <paramref name="peer"/> were renewed; returns the new fingerprint.</summary>
+    private static string RekeyedKey(RunningApp app, string peer)
+    {
+        string prefix = $"[*] Keys renewed with {peer}; new key fingerprint: ";
+        app.WaitForOutput(prefix, s_wait);
+        string key = Lines(app.Output).Single(l => l.StartsWith(prefix, StringComparison.Ordinal))[prefix.Length..];
+        key.ShouldMatch(@"^([0-9A-F]{4} ){7}[0-9A-F]{4}$");
+        return key;
+    }
+
+    private static IEnumerable<string> Lines(string output) => output.Split('\n').Select(l => l.TrimEnd('\r'));
 }

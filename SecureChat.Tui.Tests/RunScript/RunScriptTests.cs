@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecureChat.Tui.Tests.Support;
 
 namespace SecureChat.Tui.Tests.RunScript;
 
@@ -38,6 +39,11 @@ public sealed class RunScriptTests
         }
 
         info.Environment.Remove("DisableRealDriverIO");
+
+        // The app runs in an empty home; a build that run.sh may start still finds the restored packages.
+        info.Environment["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        IsolatedHome.Apply(info.Environment);
         using Process process = Process.Start(info)!;
         process.StandardInput.Close();
         Task<string> output = process.StandardOutput.ReadToEndAsync();

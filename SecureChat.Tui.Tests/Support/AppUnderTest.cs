@@ -26,7 +26,7 @@ internal static class AppUnderTest
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8).</summary>
+    /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8), in an empty home.</summary>
     public static RunningApp Start(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
@@ -47,6 +47,7 @@ internal static class AppUnderTest
 
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("DisableRealDriverIO");
+        IsolatedHome.Apply(info.Environment);
         return new RunningApp(Process.Start(info)!);
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.Views;
 using Terminal.Gui.App;
@@ -9,7 +10,7 @@ namespace SecureChat.Tui.Tests.Support;
 
 /// <summary>
 /// A Terminal.Gui app on the virtual driver (no real terminal), showing one <see cref="ChatWindow"/>. What the
-/// controller posts is queued and run by <see cref="Pump"/> on the test thread, which plays the UI thread.
+/// screen view posts is queued and run by <see cref="Pump"/> on the test thread, which plays the UI thread.
 /// </summary>
 internal sealed class TestScreen : IDisposable
 {
@@ -20,7 +21,7 @@ internal sealed class TestScreen : IDisposable
         // Init installs Terminal.Gui's main-loop context on this thread; nothing runs that loop here, so an
         // `await` in the test would never resume. Keep the test framework's context.
         SynchronizationContext? testContext = SynchronizationContext.Current;
-        TuiApp.BindQuitKey();
+        ScreenMode.BindQuitKey();
         App = Application.Create();
         App.Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
@@ -38,6 +39,41 @@ internal sealed class TestScreen : IDisposable
     public TimeSpan LongestPost { get; private set; }
 
     public void Post(Action action) => _posted.Enqueue(action);
+
+    /// <summary>
+    /// Binds <paramref name="endpoint"/> to this screen as the app does: a model telling a <see cref="ScreenView"/>
+    /// (which posts to this screen), and lines typed in the window going to the model. Detach the model when done.
+    /// </summary>
+    public ChatModel Show(ChatEndpoint endpoint, bool isServer, Action? quit = null)
+    {
+        var view = new ScreenView(Window, Post, quit ?? (() => { }));
+        var model = new ChatModel(endpoint, isServer, view, new ScreenWords());
+        Window.LineEntered += line => _ = model.EnterAsync(line);
+        return model;
+    }
+
+    /// <summary>Runs <paramref name="test"/> on a 120x30 screen showing <paramref name="endpoint"/>; detaches the model after.</summary>
+    public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test)
+    {
+        using var screen = new TestScreen(width: 120, height: 30);
+        ChatModel model = screen.Show(endpoint, isServer);
+        try
+        {
+            await test(screen);
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    /// <summary>Types a line and Enter, then runs what that posted.</summary>
+    public void Enter(string line)
+    {
+        Type(line);
+        Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, Terminal.Gui.Input.Key.Enter);
+        Pump();
+    }
 
     /// <summary>Runs what was posted so far.</summary>
     public void Pump()

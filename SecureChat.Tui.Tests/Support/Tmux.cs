@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace SecureChat.Tui.Tests.Support;
 
-/// <summary>A private tmux server (its own socket name) holding the sessions of one test; killed on dispose.</summary>
+/// <summary>
+/// A private tmux server (its own socket name, no configuration file, an empty home that the apps in its sessions
+/// inherit) holding the sessions of one test; killed on dispose.
+/// </summary>
 internal sealed class Tmux : IDisposable
 {
     private readonly string _socket = "securechat-test-" + Guid.NewGuid().ToString("N")[..12];
@@ -21,7 +24,7 @@ internal sealed class Tmux : IDisposable
 
     public void NewSession(string name, string shellCommand)
     {
-        (int code, string output) = Run(["-L", _socket, "new-session", "-d", "-x", "120", "-y", "40", "-s", name, shellCommand], TimeSpan.FromSeconds(10));
+        (int code, string output) = Run(["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", name, shellCommand], TimeSpan.FromSeconds(10));
         code.ShouldBe(0, output);
     }
 
@@ -90,6 +93,7 @@ internal sealed class Tmux : IDisposable
 
         // The tests' own switch to keep Terminal.Gui off the real terminal must not reach the apps under test.
         info.Environment.Remove("DisableRealDriverIO");
+        IsolatedHome.Apply(info.Environment);
         foreach (string arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -1,3 +1,4 @@
+using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
 using SecureChat.Tui.Views;
 using Terminal.Gui.Input;
@@ -13,7 +14,7 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen(width: 40, height: 15);
         string text = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima";
-        screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", text, EntryKind.Message));
+        screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", text, LineKind.Message));
 
         string drawn = screen.Screen();
         foreach (string word in text.Split(' '))
@@ -77,7 +78,7 @@ public sealed class ChatWindowTests
         MessagePane pane = screen.Window.Pane;
         for (int i = 0; i < 100; i++)
         {
-            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", EntryKind.Message));
+            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", LineKind.Message));
         }
 
         screen.Screen().ShouldContain("message number 099");
@@ -87,7 +88,7 @@ public sealed class ChatWindowTests
         scrolled.ShouldNotContain("message number 099");
         scrolled.ShouldContain("PgDn");
 
-        pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", "message number 100", EntryKind.Message));
+        pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", "message number 100", LineKind.Message));
         string stillScrolled = screen.Screen();
         stillScrolled.ShouldNotContain("message number 100");
         RowsOf(stillScrolled, "message number").ShouldBe(RowsOf(scrolled, "message number"));
@@ -105,7 +106,7 @@ public sealed class ChatWindowTests
         MessagePane pane = screen.Window.Pane;
         for (int i = 0; i < 100; i++)
         {
-            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", EntryKind.Message));
+            pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"message number {i:D3}", LineKind.Message));
         }
 
         screen.Screen();
@@ -121,7 +122,7 @@ public sealed class ChatWindowTests
         using var screen = new TestScreen(paneCapacity: 50);
         for (int i = 0; i < 500; i++)
         {
-            screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"m{i}", EntryKind.Message));
+            screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", $"m{i}", LineKind.Message));
         }
 
         screen.Window.Pane.Count.ShouldBe(50);

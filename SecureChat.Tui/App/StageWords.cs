@@ -20,12 +20,6 @@ internal static class StageWords
         _ => stage.ToString(),
     };
 
-    /// <summary>True while a link is still in its handshake (not yet secure, not ended).</summary>
-    public static bool IsHandshaking(SessionStage stage) => stage is SessionStage.Connecting or SessionStage.Connected
-        or SessionStage.ExchangingKeys or SessionStage.DerivingKey or SessionStage.Confirming;
-
-    public static bool IsSecure(SessionStage stage) => stage is SessionStage.Secure or SessionStage.Rekeying;
-
     /// <summary>"127.0.0.1:54321" (IPv4-mapped addresses shown as IPv4).</summary>
     public static string Address(EndPoint endPoint) => endPoint switch
     {

@@ -151,7 +151,7 @@ internal static class ChatCommandLine
             }
 
             string name = result.GetValue(_name) ?? string.Empty;
-            if (result.GetResult(_name) is not null && (name.Length == 0 || System.Text.Encoding.UTF8.GetByteCount(name) > ChatOptions.MaxNameBytes || name.Any(char.IsControl)))
+            if (result.GetResult(_name) is not null && (!ChatOptions.IsValidName(name) || name.Any(char.IsControl)))
             {
                 throw new UsageException($"--name must be 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8 without control characters");
             }

@@ -1,3 +1,4 @@
+using SecureChat.Tui.App;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -64,11 +65,12 @@ internal sealed class ChatWindow : Window
 
     public string PeerText => _peer.Title;
 
-    public void SetStage(string stage) => _stage.Title = stage;
-
-    public void SetKeyHash(string? fingerprint) => _key.Title = fingerprint is null ? "key: none yet" : "key " + fingerprint;
-
-    public void SetPeer(string peer) => _peer.Title = peer;
+    public void SetStatus(ChatStatus status)
+    {
+        _stage.Title = status.Stage;
+        _key.Title = status.KeyHash is null ? "key: none yet" : "key " + status.KeyHash;
+        _peer.Title = status.Peer;
+    }
 
     private bool OnInputKey(Key key)
     {

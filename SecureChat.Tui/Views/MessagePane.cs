@@ -1,3 +1,4 @@
+using SecureChat.Tui.App;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -105,7 +106,7 @@ internal sealed class MessagePane : View
         }
 
         // Walk back from the newest entry only as far as the lines we show (plus those scrolled past).
-        var lines = new List<(string Text, EntryKind Kind)>();
+        var lines = new List<(string Text, LineKind Kind)>();
         int wanted = _linesBelow + height;
         for (LinkedListNode<PaneEntry>? node = _entries.Last; node is not null && lines.Count < wanted; node = node.Previous)
         {
@@ -128,7 +129,7 @@ internal sealed class MessagePane : View
         Attribute normal = GetAttributeForRole(VisualRole.Normal);
         for (int row = 0; row < count; row++)
         {
-            (string text, EntryKind kind) = lines[first + row];
+            (string text, LineKind kind) = lines[first + row];
             SetAttribute(AttributeFor(kind, normal));
             Move(0, row);
             AddStr(text);
@@ -146,11 +147,11 @@ internal sealed class MessagePane : View
         return true;
     }
 
-    private static Attribute AttributeFor(EntryKind kind, Attribute normal) => kind switch
+    private static Attribute AttributeFor(LineKind kind, Attribute normal) => kind switch
     {
-        EntryKind.Notice => new Attribute(new Color(ColorName16.BrightYellow), normal.Background),
-        EntryKind.Error => new Attribute(new Color(ColorName16.BrightRed), normal.Background),
-        EntryKind.Own => new Attribute(new Color(ColorName16.BrightCyan), normal.Background),
+        LineKind.Notice => new Attribute(new Color(ColorName16.BrightYellow), normal.Background),
+        LineKind.Error => new Attribute(new Color(ColorName16.BrightRed), normal.Background),
+        LineKind.Own => new Attribute(new Color(ColorName16.BrightCyan), normal.Background),
         _ => normal,
     };
 }

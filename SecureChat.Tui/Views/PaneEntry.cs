@@ -1,11 +1,18 @@
+using SecureChat.Tui.App;
+
 namespace SecureChat.Tui.Views;
 
 /// <summary>
 /// One entry of the message pane and its wrapped lines for the last width it was drawn at (computed lazily,
 /// so appending costs nothing but the entry). Not thread-safe: UI thread only.
 /// </summary>
-internal sealed class PaneEntry(DateTimeOffset time, string sender, string text, EntryKind kind)
+internal sealed class PaneEntry(DateTimeOffset time, string sender, string text, LineKind kind)
 {
+    public PaneEntry(ChatLine line)
+        : this(line.Time, line.Sender, line.Text, line.Kind)
+    {
+    }
+
     private int _wrappedWidth = -1;
     private IReadOnlyList<string> _wrapped = [];
 
@@ -15,7 +22,7 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
 
     public string Text { get; } = text;
 
-    public EntryKind Kind { get; } = kind;
+    public LineKind Kind { get; } = kind;
 
     /// <summary>"12:34 name: text" for messages, "12:34 * text" for notices.</summary>
     public string Format()
@@ -23,8 +30,8 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
         string time = Time.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Kind switch
         {
-            EntryKind.Message or EntryKind.Own => $"{time} {Sender}: {Text}",
-            EntryKind.Error => $"{time} ! {Text}",
+            LineKind.Message or LineKind.Own => $"{time} {Sender}: {Text}",
+            LineKind.Error => $"{time} ! {Text}",
             _ => $"{time} * {Text}",
         };
     }

@@ -1,7 +1,7 @@
-namespace SecureChat.Tui.Views;
+namespace SecureChat.Tui.App;
 
-/// <summary>How a line in the message pane is coloured.</summary>
-internal enum EntryKind
+/// <summary>What kind of line the model asks a view to show (the full screen colours each kind its own way).</summary>
+internal enum LineKind
 {
     /// <summary>A message someone else sent.</summary>
     Message,

@@ -1,0 +1,63 @@
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
+using SecureChat.Tui.Tests.Support;
+using SecureChat.Tui.Views;
+
+namespace SecureChat.Tui.Tests.App;
+
+/// <summary>The model alone, telling a recording view: what it decides, whatever the view.</summary>
+public sealed class ChatModelTests
+{
+    private static readonly TimeSpan s_wait = LoopbackPair.Wait;
+
+    [Fact]
+    public async Task The_status_never_shows_a_secure_stage_without_the_key_hash_of_that_link_also_across_a_rekey()
+    {
+        await using var pair = new LoopbackPair();
+        var clientView = new RecordingView();
+        var serverView = new RecordingView();
+        var client = new ChatModel(pair.Client, isServer: false, clientView, new ScreenWords());
+        var server = new ChatModel(pair.Server, isServer: true, serverView, new ScreenWords());
+        try
+        {
+            await pair.ConnectAsync();
+            await pair.ClientJoined;
+            await client.EnterAsync("/rekey");
+            clientView.WaitForLine(l => l.Text.StartsWith("new keys with Server", StringComparison.Ordinal), s_wait, "the client's rekey");
+            serverView.WaitForLine(l => l.Text.StartsWith("new keys with Client", StringComparison.Ordinal), s_wait, "the server's rekey");
+            string key = pair.Client.Server!.Fingerprint!;
+            pair.Server.Links.Single().Fingerprint.ShouldBe(key);
+
+            foreach (RecordingView view in new[] { clientView, serverView })
+            {
+                ChatStatus[] secure = [.. view.Statuses.Where(s => s.Stage is "secure" or "rekeying")];
+                secure.ShouldNotBeEmpty();
+                secure.ShouldAllBe(s => s.KeyHash != null, "a secure stage comes with its key hash");
+                view.Statuses.Where(s => s.KeyHash != null).ShouldAllBe(s => s.Stage == "secure" || s.Stage == "rekeying", "no key hash before the link is secure");
+                view.Statuses[^1].KeyHash.ShouldBe(key);
+            }
+        }
+        finally
+        {
+            client.Detach();
+            server.Detach();
+        }
+    }
+
+    [Fact]
+    public async Task A_message_the_engine_would_refuse_is_refused_before_it_is_shown_as_sent()
+    {
+        var view = new RecordingView();
+        var model = new ChatModel(new ChatClient(new ChatOptions()), isServer: false, view, new ScreenWords());
+
+        await model.EnterAsync(new string('x', ChatOptions.MaxMessageBytes + 1));
+        await model.EnterAsync(new string('é', (ChatOptions.MaxMessageBytes / 2) + 1));
+        await model.EnterAsync("half of a surrogate pair: \uD83D");
+        view.Lines.Select(l => (l.Kind, l.Text)).ShouldBe(Enumerable.Repeat((LineKind.Error, $"not sent: a message is at most {ChatOptions.MaxMessageBytes} bytes"), 3));
+
+        await model.EnterAsync(new string('x', ChatOptions.MaxMessageBytes));
+        view.Lines[^1].Text.ShouldBe("not sent: the connection is not secure yet", "a message of the largest size fits");
+        view.Lines.ShouldNotContain(l => l.Kind == LineKind.Own);
+        model.Detach();
+    }
+}

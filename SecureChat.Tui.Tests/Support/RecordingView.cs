@@ -1,0 +1,87 @@
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Tests.Support;
+
+/// <summary>An <see cref="IChatView"/> that remembers everything it was told, in order. Thread-safe.</summary>
+internal sealed class RecordingView : IChatView
+{
+    private readonly object _gate = new();
+    private readonly List<ChatLine> _lines = [];
+    private readonly List<ChatStatus> _statuses = [];
+
+    public int Quits { get; private set; }
+
+    public IReadOnlyList<ChatLine> Lines
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _lines];
+            }
+        }
+    }
+
+    public IReadOnlyList<ChatStatus> Statuses
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _statuses];
+            }
+        }
+    }
+
+    public void Show(ChatLine line)
+    {
+        lock (_gate)
+        {
+            _lines.Add(line);
+        }
+    }
+
+    public void SetStatus(ChatStatus status)
+    {
+        lock (_gate)
+        {
+            _statuses.Add(status);
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _lines.Clear();
+        }
+    }
+
+    public void Quit()
+    {
+        lock (_gate)
+        {
+            Quits++;
+        }
+    }
+
+    /// <summary>Waits until a line satisfies <paramref name="condition"/>; fails with every line if none does in time.</summary>
+    public ChatLine WaitForLine(Func<ChatLine, bool> condition, TimeSpan timeout, string what)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (Lines.FirstOrDefault(condition) is { } line)
+            {
+                return line;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ShouldAssertException($"{what} was not shown within {timeout.TotalSeconds}s. Lines:\n{string.Join('\n', Lines.Select(l => $"{l.Kind} {l.Sender}: {l.Text}"))}");
+            }
+
+            Thread.Sleep(20);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// What a typed line asks for, the same in both modes: a message to send, or one of the commands <c>/help</c>,
+/// <c>/fingerprint</c>, <c>/rekey</c>, <c>/peers</c>, <c>/nick NAME</c>, <c>/clear</c> and <c>/quit</c> (also the
+/// word <c>exit</c>). Command names are case-insensitive. A line that starts with <c>//</c> is a message with one
+/// <c>/</c> removed, so a text that begins with a slash can still be sent. Immutable; <see cref="Parse"/> is pure.
+/// </summary>
+internal abstract record ChatCommand
+{
+    private ChatCommand()
+    {
+    }
+
+    /// <summary>The command a line asks for, or null for a blank line (nothing to do).</summary>
+    public static ChatCommand? Parse(string line)
+    {
+        string trimmed = line.Trim();
+        if (trimmed.Length == 0)
+        {
+            return null;
+        }
+
+        if (trimmed == "exit")
+        {
+            return new Quit();
+        }
+
+        if (!trimmed.StartsWith('/'))
+        {
+            return new Send(line);
+        }
+
+        if (trimmed.StartsWith("//", StringComparison.Ordinal))
+        {
+            return new Send(line.TrimStart()[1..]);
+        }
+
+        int space = trimmed.IndexOfAny([' ', '\t']);
+        string name = (space < 0 ? trimmed : trimmed[..space]).ToLowerInvariant();
+        string argument = space < 0 ? string.Empty : trimmed[(space + 1)..].Trim();
+        return name switch
+        {
+            "/nick" => new Nick(argument),
+            "/rekey" => new Rekey(),
+            "/fingerprint" => new Fingerprint(),
+            "/peers" => new Peers(),
+            "/clear" => new Clear(),
+            "/quit" => new Quit(),
+            "/help" => new Help(),
+            _ => new Unknown(name),
+        };
+    }
+
+    /// <summary>Send <paramref name="Text"/> as a chat message.</summary>
+    public sealed record Send(string Text) : ChatCommand;
+
+    /// <summary>Change this side's display name (empty when none was given).</summary>
+    public sealed record Nick(string Name) : ChatCommand;
+
+    /// <summary>Run a fresh key exchange on every secure link.</summary>
+    public sealed record Rekey : ChatCommand;
+
+    /// <summary>Show each secure link's fingerprint and SAS, and how to compare them.</summary>
+    public sealed record Fingerprint : ChatCommand;
+
+    /// <summary>Show who is connected.</summary>
+    public sealed record Peers : ChatCommand;
+
+    /// <summary>Clear the message pane.</summary>
+    public sealed record Clear : ChatCommand;
+
+    /// <summary>Close the connection and leave.</summary>
+    public sealed record Quit : ChatCommand;
+
+    /// <summary>List the commands.</summary>
+    public sealed record Help : ChatCommand;
+
+    /// <summary>A slash command that does not exist; <paramref name="Name"/> is its first word, lower case.</summary>
+    public sealed record Unknown(string Name) : ChatCommand;
+}

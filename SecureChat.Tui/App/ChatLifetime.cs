@@ -1,0 +1,137 @@
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.CommandLine;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// A chat from start to exit, the same in both modes: creates the endpoint (the only code that tells a server from
+/// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
+/// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended. Exit code 0,
+/// or 1 when the server could not listen or the client could not connect. Used from the main thread (the
+/// background connect only records why it failed, before it asks the view to quit).
+/// </summary>
+internal sealed class ChatLifetime
+{
+    public const int FailureExitCode = 1;
+
+    public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly AppSettings _settings;
+    private readonly IChatMode _mode;
+    private readonly ChatServer? _server;
+    private readonly ChatClient? _client;
+    private readonly ChatEndpoint _endpoint;
+    private volatile string? _failure;
+
+    private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode)
+    {
+        _settings = settings;
+        _mode = mode;
+        if (settings.Role == ChatRole.Server)
+        {
+            _endpoint = _server = new ChatServer(options);
+        }
+        else
+        {
+            _endpoint = _client = new ChatClient(options);
+        }
+    }
+
+    /// <summary>The engine's options for the command line's settings and the passphrase read for them (not copied).</summary>
+    public static ChatOptions Options(AppSettings settings, byte[] passphrase) => new()
+    {
+        Name = settings.Name,
+        Group = settings.Group,
+        Iterations = settings.Iterations,
+        Passphrase = passphrase,
+    };
+
+    /// <summary>Runs a chat in <paramref name="mode"/>; returns the exit code.</summary>
+    public static int Run(AppSettings settings, ChatOptions options, IChatMode mode) => new ChatLifetime(settings, options, mode).Run();
+
+    private int Run()
+    {
+        string address = _settings.Address;
+        if (_server is not null)
+        {
+            try
+            {
+                address = $"{_settings.Host}:{_server.Start(_settings.Host, _settings.Port).Port}";
+            }
+            catch (ChatConnectionException e)
+            {
+                _mode.ReportFailure(e.Message);
+                return FailureExitCode;
+            }
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Task connecting = Task.CompletedTask;
+        ChatModel? model = null;
+        try
+        {
+            IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
+            model = new ChatModel(_endpoint, _server is not null, view, _mode.Words);
+            if (_client is not null)
+            {
+                connecting = ConnectAsync(_client, view, cancel.Token);
+            }
+            else
+            {
+                model.ShowListening(address);
+            }
+
+            _mode.Run(model, connecting);
+        }
+        finally
+        {
+            // The view is still open: the network's last events reach a live view (the full screen drops them),
+            // and only then is the model detached, so nothing reaches the view after it closed.
+            cancel.Cancel();
+            Stop(connecting);
+            model?.Detach();
+            _mode.Close();
+        }
+
+        if (_failure is { } failure)
+        {
+            _mode.ReportFailure(failure);
+            return FailureExitCode;
+        }
+
+        _mode.ReportClosed();
+        return 0;
+    }
+
+    /// <summary>Connects in the background; on failure remembers why and ends the run.</summary>
+    private Task ConnectAsync(ChatClient client, IChatView view, CancellationToken cancellationToken) => Task.Run(
+        async () =>
+        {
+            try
+            {
+                await client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatConnectionException e)
+            {
+                _failure = e.Message;
+                view.Quit();
+            }
+            catch (OperationCanceledException)
+            {
+                // The user quit while connecting.
+            }
+        },
+        CancellationToken.None);
+
+    private void Stop(Task connecting)
+    {
+        try
+        {
+            Task.WhenAll(connecting, _endpoint.StopAsync()).Wait(StopTimeout);
+        }
+        catch (AggregateException)
+        {
+            // Failures were already shown; quitting must not throw.
+        }
+    }
+}

@@ -1,0 +1,240 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// One chat, the same in both modes: follows the endpoint's events, keeps the table of links, runs what the user
+/// types (<see cref="ChatCommand"/>), and tells an <see cref="IChatView"/> what to show, in its mode's words
+/// (<see cref="ChatWords"/>). When something is announced, whether a message can be sent, and what each command
+/// does are decided here and nowhere else; the engine's rules (message size, names, who is secure) are asked of
+/// the engine. Thread-safe: events arrive on network threads and typed lines on the UI or input thread; one lock
+/// keeps the table, and the order in which the view is told things, consistent (the engine is never called
+/// under it). After <see cref="Detach"/> the view is told nothing more.
+/// </summary>
+internal sealed class ChatModel
+{
+    private readonly ChatEndpoint _endpoint;
+    private readonly IChatView _view;
+    private readonly ChatWords _words;
+    private readonly LinkTable _links;
+    private readonly object _gate = new();
+    private bool _detached;
+
+    public ChatModel(ChatEndpoint endpoint, bool isServer, IChatView view, ChatWords words)
+    {
+        _endpoint = endpoint;
+        _view = view;
+        _words = words;
+        IsServer = isServer;
+        _links = new LinkTable(isServer);
+        _endpoint.StageChanged += OnStageChanged;
+        _endpoint.Established += OnEstablished;
+        _endpoint.Rekeyed += OnRekeyed;
+        _endpoint.MessageReceived += OnMessageReceived;
+        _endpoint.PresenceChanged += OnPresenceChanged;
+        _endpoint.Failed += OnFailed;
+        _endpoint.Closed += OnClosed;
+        Locked(() => _view.SetStatus(_links.Status()));
+    }
+
+    public bool IsServer { get; }
+
+    /// <summary>Completes when this side is done: a client's link has ended, or the server has stopped.</summary>
+    public Task Completion => _endpoint.Completion;
+
+    /// <summary>A server has started listening at <paramref name="address"/>.</summary>
+    public void ShowListening(string address) => Tell(_words.Listening(address));
+
+    /// <summary>
+    /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
+    /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
+    /// </summary>
+    public Task EnterAsync(string line)
+    {
+        switch (ChatCommand.Parse(line))
+        {
+            case ChatCommand.Send send:
+                return SendAsync(send.Text);
+            case ChatCommand.Nick nick:
+                ChangeName(nick.Name);
+                break;
+            case ChatCommand.Rekey:
+                Tell(_words.RekeyStarted(_endpoint.RequestRekey()));
+                break;
+            case ChatCommand.Fingerprint:
+                ShowFingerprints();
+                break;
+            case ChatCommand.Peers:
+                ShowPeers();
+                break;
+            case ChatCommand.Clear:
+                Locked(_view.Clear);
+                break;
+            case ChatCommand.Quit:
+                Locked(_view.Quit);
+                break;
+            case ChatCommand.Help:
+                Tell(_words.Help.Select(ChatLine.Notice));
+                break;
+            case ChatCommand.Unknown unknown:
+                Tell(_words.UnknownCommand(unknown.Name));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops following the endpoint and telling the view. Call once the endpoint has stopped.</summary>
+    public void Detach()
+    {
+        lock (_gate)
+        {
+            _detached = true;
+        }
+
+        _endpoint.StageChanged -= OnStageChanged;
+        _endpoint.Established -= OnEstablished;
+        _endpoint.Rekeyed -= OnRekeyed;
+        _endpoint.MessageReceived -= OnMessageReceived;
+        _endpoint.PresenceChanged -= OnPresenceChanged;
+        _endpoint.Failed -= OnFailed;
+        _endpoint.Closed -= OnClosed;
+    }
+
+    // ---- engine events (network threads) ----
+
+    private void OnStageChanged(PeerInfo link) => OnLink(() =>
+    {
+        bool opened = _links.Update(link);
+        if (link.Stage == SessionStage.Connecting)
+        {
+            Tell(_words.Connecting(StageWords.Address(link.RemoteEndPoint)));
+        }
+        else if (opened)
+        {
+            Tell(_words.LinkOpened(link, IsServer));
+        }
+    });
+
+    private void OnEstablished(PeerInfo link) => OnLink(() =>
+    {
+        _links.Keyed(link);
+        Tell(_words.LinkSecured(link, IsServer));
+    });
+
+    private void OnRekeyed(PeerInfo link) => OnLink(() =>
+    {
+        _links.Keyed(link);
+        Tell(_words.LinkRekeyed(link));
+    });
+
+    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message));
+
+    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice));
+
+    private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
+    {
+        _links.Ended(link);
+
+        // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
+        if (IsServer || link.Fingerprint is not null)
+        {
+            Tell(_words.LinkFailed(link, failure, IsServer));
+        }
+    });
+
+    private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
+    {
+        _links.Ended(link);
+        Tell(_words.LinkClosed(link, byPeer, IsServer));
+    });
+
+    // ---- typed lines (UI or input thread) ----
+
+    private async Task SendAsync(string text)
+    {
+        if (!ChatOptions.IsValidMessage(text))
+        {
+            Tell(_words.TooLong());
+            return;
+        }
+
+        if (!_endpoint.CanSend)
+        {
+            Tell(_words.NobodyToSendTo(IsServer));
+            return;
+        }
+
+        Tell(_words.Own(_endpoint.Name, text));
+        try
+        {
+            await _endpoint.SendAsync(text).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            Tell(_words.NotSent(e.Message));
+        }
+    }
+
+    private void ChangeName(string name)
+    {
+        if (!ChatOptions.IsValidName(name))
+        {
+            Tell(_words.NickUsage());
+            return;
+        }
+
+        _endpoint.ChangeName(name);
+        Tell(_words.Renamed(name));
+    }
+
+    private void ShowFingerprints()
+    {
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null)];
+        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.Select(_words.Fingerprint), .. _words.CompareAdvice()]);
+    }
+
+    private void ShowPeers()
+    {
+        IReadOnlyList<PeerInfo> links = _endpoint.Links;
+        if (!IsServer)
+        {
+            Tell(links.Count == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
+            return;
+        }
+
+        Tell(links.Count == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
+    }
+
+    // ---- telling the view, in order, under the lock ----
+
+    /// <summary>Runs a change to the table of links, then shows the status it leads to.</summary>
+    private void OnLink(Action change) => Locked(() =>
+    {
+        change();
+        _view.SetStatus(_links.Status());
+    });
+
+    private void Tell(ChatLine line) => Locked(() => _view.Show(line));
+
+    private void Tell(IEnumerable<ChatLine> lines) => Locked(() =>
+    {
+        foreach (ChatLine line in lines)
+        {
+            _view.Show(line);
+        }
+    });
+
+    private void Locked(Action action)
+    {
+        lock (_gate)
+        {
+            if (!_detached)
+            {
+                action();
+            }
+        }
+    }
+}

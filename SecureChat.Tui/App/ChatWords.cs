@@ -1,0 +1,92 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// What the chat says. The model decides when something is said; this says it. Most words are the same in both
+/// modes; those that announce links and refuse input keep each mode's own wording (the full screen's sentences,
+/// and headless mode's classic command-line lines, which scripts read), so they are abstract. Thread-safe (pure).
+/// </summary>
+internal abstract class ChatWords
+{
+    // ---- in each mode's own words ----
+
+    /// <summary>Help: the commands and how to leave in this mode.</summary>
+    public abstract IReadOnlyList<string> Help { get; }
+
+    /// <summary>How to leave, as the advice after <c>/fingerprint</c> says it.</summary>
+    protected abstract string HowToQuit { get; }
+
+    /// <summary>A server is listening at <paramref name="address"/>.</summary>
+    public abstract IEnumerable<ChatLine> Listening(string address);
+
+    /// <summary>A client starts connecting to <paramref name="address"/>.</summary>
+    public abstract ChatLine Connecting(string address);
+
+    /// <summary>A link's TCP connection is up (a server's new client; a client's server answered). May say nothing.</summary>
+    public abstract IEnumerable<ChatLine> LinkOpened(PeerInfo link, bool isServer);
+
+    /// <summary>A link's keys are confirmed; the snapshot has its fingerprint and SAS.</summary>
+    public abstract IEnumerable<ChatLine> LinkSecured(PeerInfo link, bool isServer);
+
+    public abstract ChatLine LinkRekeyed(PeerInfo link);
+
+    public abstract ChatLine LinkFailed(PeerInfo link, SessionFailure failure, bool isServer);
+
+    public abstract ChatLine LinkClosed(PeerInfo link, bool byPeer, bool isServer);
+
+    /// <summary>A message was typed while no link is secure.</summary>
+    public abstract ChatLine NobodyToSendTo(bool isServer);
+
+    /// <summary>A message was typed that does not fit in one chat message.</summary>
+    public abstract ChatLine TooLong();
+
+    /// <summary>The engine refused a message (for example: the connection closed meanwhile).</summary>
+    public abstract ChatLine NotSent(string reason);
+
+    // ---- the same in both modes ----
+
+    public ChatLine Message(ChatMessage message) => new(LineKind.Message, message.Text, message.Sender, message.ReceivedAt);
+
+    public ChatLine Own(string name, string text) => new(LineKind.Own, text, name, DateTimeOffset.Now);
+
+    public ChatLine Presence(PresenceNotice notice) => ChatLine.Notice(notice.Kind switch
+    {
+        PresenceKind.Joined => $"{notice.Name} joined",
+        PresenceKind.Left => $"{notice.Name} left",
+        PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
+        _ => $"{notice.Name}: {notice.Kind}",
+    });
+
+    public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
+
+    public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
+
+    public ChatLine RekeyStarted(int links) =>
+        links > 0 ? ChatLine.Notice($"rekey started on {links} link(s)") : ChatLine.Error("no secure link to rekey");
+
+    public ChatLine UnknownCommand(string name) => ChatLine.Error($"unknown command {name}; type /help");
+
+    public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
+
+    public ChatLine Fingerprint(PeerInfo link) =>
+        ChatLine.Notice($"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}): fingerprint {link.Fingerprint}  SAS {link.Sas}");
+
+    public IEnumerable<ChatLine> CompareAdvice() =>
+    [
+        ChatLine.Notice("compare out of band: read the SAS aloud to your peer by phone or in person; both screens must show the same digits."),
+        ChatLine.Notice($"if they differ, someone may be in the middle: quit ({HowToQuit}) and do not trust this connection."),
+    ];
+
+    public ChatLine NotConnected() => ChatLine.Notice("not connected");
+
+    public ChatLine ConnectedTo(PeerInfo server) => ChatLine.Notice(
+        $"connected to {server.Name} at {StageWords.Address(server.RemoteEndPoint)} ({StageWords.Describe(server.Stage)}); other clients are announced as they join");
+
+    public ChatLine NoPeers() => ChatLine.Notice("no peers connected");
+
+    public ChatLine Peer(PeerInfo peer) => ChatLine.Notice(
+        $"{peer.Name} at {StageWords.Address(peer.RemoteEndPoint)}: {StageWords.Describe(peer.Stage)}{(peer.Fingerprint is null ? string.Empty : ", key " + peer.Fingerprint)}");
+}

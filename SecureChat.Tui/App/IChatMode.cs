@@ -1,0 +1,26 @@
+namespace SecureChat.Tui.App;
+
+/// <summary>One way of showing a chat, full screen or headless, as <see cref="ChatLifetime"/> drives it.</summary>
+internal interface IChatMode
+{
+    /// <summary>The words this mode says things in.</summary>
+    ChatWords Words { get; }
+
+    /// <summary>Opens the view (the full screen takes over the terminal here).</summary>
+    IChatView Open(bool isServer, string address, string name);
+
+    /// <summary>
+    /// Feeds typed lines to the model until the user quits (headless: also at the end of the input, or when the
+    /// link ends). <paramref name="connecting"/> completes when a client's attempt to connect is over.
+    /// </summary>
+    void Run(ChatModel model, Task connecting);
+
+    /// <summary>Closes the view; called once the network has stopped (the full screen gives the terminal back).</summary>
+    void Close();
+
+    /// <summary>Says on standard error, in one line, why the chat could not start.</summary>
+    void ReportFailure(string reason);
+
+    /// <summary>Says that the chat ended normally.</summary>
+    void ReportClosed();
+}

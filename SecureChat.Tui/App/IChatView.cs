@@ -1,0 +1,21 @@
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// Where the model's output goes: the chat screen (<c>Views/ScreenView</c>) or standard output
+/// (<c>Headless/ConsoleView</c>). Implementations are called from network threads and the input thread, in the
+/// order things happened: they must be thread-safe and must not block for long.
+/// </summary>
+internal interface IChatView
+{
+    /// <summary>Appends a line: a message (someone's or our own), a notice or an error.</summary>
+    void Show(ChatLine line);
+
+    /// <summary>Sets the status: stage, key hash and peer (a view without a status bar ignores it).</summary>
+    void SetStatus(ChatStatus status);
+
+    /// <summary>Clears the messages shown so far (where the view can).</summary>
+    void Clear();
+
+    /// <summary>The user asked to leave, or the client could not connect: end the run.</summary>
+    void Quit();
+}

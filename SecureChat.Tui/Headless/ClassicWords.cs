@@ -1,0 +1,55 @@
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Headless;
+
+/// <summary>
+/// Headless mode's words for links and refused input: those of the classic command-line chat, which scripts and
+/// tests read (<see cref="ConsoleView"/> adds the <c>[*]</c> and <c>[!]</c>). Thread-safe (pure).
+/// </summary>
+internal sealed class ClassicWords : ChatWords
+{
+    public override IReadOnlyList<string> Help { get; } =
+    [
+        "commands: /help  /fingerprint  /rekey  /peers  /nick NAME  /quit (or type exit, or end the input)",
+        "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
+        "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
+        "a line that starts with // is sent as a message, with one / removed",
+    ];
+
+    protected override string HowToQuit => "type exit";
+
+    public override IEnumerable<ChatLine> Listening(string address) =>
+        [ChatLine.Notice($"Server listening on {address}"), ChatLine.Notice("Waiting for client connection...")];
+
+    public override ChatLine Connecting(string address) => ChatLine.Notice($"Connecting to {address}...");
+
+    public override IEnumerable<ChatLine> LinkOpened(PeerInfo link, bool isServer) =>
+        [ChatLine.Notice(isServer ? $"New connection from {StageWords.ClassicAddress(link.RemoteEndPoint)}" : "Connected to server")];
+
+    public override IEnumerable<ChatLine> LinkSecured(PeerInfo link, bool isServer) =>
+    [
+        ChatLine.Notice(isServer ? $"Secure connection established with {StageWords.ClassicAddress(link.RemoteEndPoint)}" : "Secure connection established!"),
+        ChatLine.Notice($"Key fingerprint: {link.Fingerprint}"),
+        ChatLine.Notice($"Short authentication string (compare with your peer): {link.Sas}"),
+    ];
+
+    public override ChatLine LinkRekeyed(PeerInfo link) =>
+        ChatLine.Notice($"Keys renewed with {link.Name}; new key fingerprint: {link.Fingerprint}");
+
+    public override ChatLine LinkFailed(PeerInfo link, SessionFailure failure, bool isServer) =>
+        ChatLine.Error((isServer ? StageWords.ClassicAddress(link.RemoteEndPoint) + ": " : string.Empty) + failure.Message);
+
+    public override ChatLine LinkClosed(PeerInfo link, bool byPeer, bool isServer) => ChatLine.Notice(
+        isServer ? $"Connection closed with {StageWords.ClassicAddress(link.RemoteEndPoint)}"
+        : byPeer ? "Server closed the connection"
+        : "Connection closed");
+
+    public override ChatLine NobodyToSendTo(bool isServer) =>
+        ChatLine.Error(isServer ? "no client is connected yet: message not sent" : "the connection is not secure: message not sent");
+
+    public override ChatLine TooLong() => ChatLine.Error($"message not sent: a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8");
+
+    public override ChatLine NotSent(string reason) => ChatLine.Error("message not sent: " + reason);
+}

@@ -1,0 +1,52 @@
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Headless;
+
+/// <summary>
+/// Headless output, one flushed line per thing said, as the classic command-line chat printed it: <c>[name]: text</c>
+/// for a message, <c>[*] text</c> for a notice, and <c>[!] text</c> on standard error for an error. What this side
+/// sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are written under a lock).
+/// </summary>
+internal sealed class ConsoleView(TextWriter output, TextWriter error) : IChatView
+{
+    private readonly object _gate = new();
+    private readonly TaskCompletionSource _quitting = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the model (or a failed connection) asked to quit.</summary>
+    public Task Quitting => _quitting.Task;
+
+    public void Show(ChatLine line)
+    {
+        switch (line.Kind)
+        {
+            case LineKind.Message:
+                Write(output, $"[{line.Sender}]: {line.Text}");
+                break;
+            case LineKind.Notice:
+                Write(output, "[*] " + line.Text);
+                break;
+            case LineKind.Error:
+                Write(error, "[!] " + line.Text);
+                break;
+        }
+    }
+
+    public void SetStatus(ChatStatus status)
+    {
+    }
+
+    public void Clear()
+    {
+    }
+
+    public void Quit() => _quitting.TrySetResult();
+
+    private void Write(TextWriter writer, string text)
+    {
+        lock (_gate)
+        {
+            writer.WriteLine(text);
+            writer.Flush();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Headless;
+
+/// <summary>
+/// <c>--headless</c>: no full screen. Lines read from standard input are typed lines, messages and commands alike;
+/// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>). The chat ends on
+/// <c>exit</c> or <c>/quit</c>, at the end of the input, or when a client's link ends. Used from the main thread.
+/// </summary>
+internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error) : IChatMode
+{
+    private readonly ConsoleView _view = new(output, error);
+
+    public ChatWords Words { get; } = new ClassicWords();
+
+    public IChatView Open(bool isServer, string address, string name) => _view;
+
+    public void Run(ChatModel model, Task connecting)
+    {
+        // No line is read before a client's connection is secure (or failed): a script that pipes its lines in at
+        // once has them sent, not refused.
+        connecting.Wait();
+        if (_view.Quitting.IsCompleted)
+        {
+            return;
+        }
+
+        // Reading cannot be cancelled, so it runs on its own (background) thread and we wait for whatever ends first.
+        Task lines = Task.Run(async () =>
+        {
+            while (!_view.Quitting.IsCompleted && await input.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                await model.EnterAsync(line).ConfigureAwait(false);
+            }
+        });
+        Task.WaitAny(lines, _view.Quitting, model.Completion);
+    }
+
+    public void Close()
+    {
+    }
+
+    public void ReportFailure(string reason) => _view.Show(ChatLine.Error(reason));
+
+    public void ReportClosed()
+    {
+    }
+}

@@ -1,0 +1,54 @@
+using SecureChat.Tui.App;
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// The full-screen mode: binds F10 to quit, shows the chat window on a Terminal.Gui app until the user quits, and
+/// disposes the app only once the network has stopped (an Invoke after Dispose would throw); what it prints comes
+/// after that, since the alternate screen swallows earlier output. Used from the main thread only.
+/// </summary>
+internal sealed class ScreenMode : IChatMode
+{
+    private IApplication? _app;
+    private ChatWindow? _window;
+    private ScreenView? _view;
+
+    public ChatWords Words { get; } = new ScreenWords();
+
+    /// <summary>Binds the quit command to F10 (not Esc, which is easy to hit in a chat). Process-wide.</summary>
+    public static void BindQuitKey() => Application.SetDefaultKeyBinding(Command.Quit, Bind.All(Key.F10));
+
+    public IChatView Open(bool isServer, string address, string name)
+    {
+        BindQuitKey();
+        IApplication app = Application.Create().Init();
+        _app = app;
+        _window = new ChatWindow(isServer ? $"SecureChat server on {address} - you are {name}" : $"SecureChat client of {address} - you are {name}");
+        _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
+        return _view;
+    }
+
+    public void Run(ChatModel model, Task connecting)
+    {
+        if (_app is null || _window is null)
+        {
+            throw new InvalidOperationException("the screen is not open");
+        }
+
+        _window.LineEntered += line => _ = model.EnterAsync(line);
+        _app.Run(_window);
+    }
+
+    public void Close()
+    {
+        _view?.Detach();
+        _window?.Dispose();
+        _app?.Dispose();
+    }
+
+    public void ReportFailure(string reason) => Console.Error.WriteLine($"securechat: {reason}");
+
+    public void ReportClosed() => Console.Out.WriteLine("securechat: connection closed.");
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// The model's output on the <see cref="ChatWindow"/>. Calls come from network threads and the UI thread; each is
+/// queued and applied on the UI thread through <c>post</c> (in the app, <c>IApplication.Invoke</c>), at most
+/// <see cref="BatchLimit"/> per callback, so a flood of messages costs one UI callback per batch, not one per
+/// message, and typing stays responsive between batches. The status bar is set once per batch, to the last status
+/// of that batch. After <see cref="Detach"/> nothing more is posted, which lets the app be disposed safely.
+/// Thread-safe.
+/// </summary>
+internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action quit) : IChatView
+{
+    /// <summary>Most updates applied per UI callback; the rest wait for the next one so typing stays responsive.</summary>
+    public const int BatchLimit = 500;
+
+    private readonly ConcurrentQueue<Action> _updates = new();
+    private readonly object _gate = new();
+    private bool _detached;
+    private int _scheduled;
+
+    /// <summary>UI thread only: the last status of the batch being applied.</summary>
+    private ChatStatus? _status;
+
+    public void Show(ChatLine line) => Enqueue(() => window.Pane.Append(new PaneEntry(line)));
+
+    public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
+
+    public void Clear() => Enqueue(window.Pane.Clear);
+
+    public void Quit() => Enqueue(quit);
+
+    /// <summary>Stops posting to the UI. Call after the model is detached and before the app is disposed.</summary>
+    public void Detach()
+    {
+        lock (_gate)
+        {
+            _detached = true;
+        }
+    }
+
+    private void Enqueue(Action update)
+    {
+        _updates.Enqueue(update);
+        Schedule();
+    }
+
+    private void Schedule()
+    {
+        lock (_gate)
+        {
+            if (_detached || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+            {
+                return;
+            }
+
+            post(Drain);
+        }
+    }
+
+    private void Drain()
+    {
+        for (int i = 0; i < BatchLimit && _updates.TryDequeue(out Action? update); i++)
+        {
+            update();
+        }
+
+        if (_status is { } status)
+        {
+            window.SetStatus(status);
+            _status = null;
+        }
+
+        Volatile.Write(ref _scheduled, 0);
+        if (!_updates.IsEmpty)
+        {
+            Schedule();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>The full screen's words for links and refused input (see <see cref="ChatWords"/>). Thread-safe (pure).</summary>
+internal sealed class ScreenWords : ChatWords
+{
+    public override IReadOnlyList<string> Help { get; } =
+    [
+        "commands: /help  /fingerprint  /rekey  /peers  /nick NAME  /clear  /quit (or type exit, or press F10)",
+        "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
+        "/rekey runs a fresh key exchange; /peers lists who is connected (server); PgUp/PgDn or the wheel scroll",
+        "a line that starts with // is sent as a message, with one / removed",
+    ];
+
+    protected override string HowToQuit => "F10";
+
+    public override IEnumerable<ChatLine> Listening(string address) =>
+        [ChatLine.Notice($"listening on {address}; waiting for clients (type /help for commands)")];
+
+    public override ChatLine Connecting(string address) => ChatLine.Notice($"connecting to {address}...");
+
+    public override IEnumerable<ChatLine> LinkOpened(PeerInfo link, bool isServer) =>
+        isServer ? [ChatLine.Notice($"connection from {StageWords.Address(link.RemoteEndPoint)}: exchanging keys")] : [];
+
+    public override IEnumerable<ChatLine> LinkSecured(PeerInfo link, bool isServer)
+    {
+        string address = StageWords.Address(link.RemoteEndPoint);
+        string who = isServer ? address : $"the server at {address}";
+        return [ChatLine.Notice($"secure connection with {who}; key fingerprint {link.Fingerprint}, SAS {link.Sas} (/fingerprint explains how to check it)")];
+    }
+
+    public override ChatLine LinkRekeyed(PeerInfo link) =>
+        ChatLine.Notice($"new keys with {link.Name}: fingerprint {link.Fingerprint}, SAS {link.Sas}");
+
+    public override ChatLine LinkFailed(PeerInfo link, SessionFailure failure, bool isServer) =>
+        ChatLine.Error((isServer ? $"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}): " : string.Empty) + failure.Message);
+
+    public override ChatLine LinkClosed(PeerInfo link, bool byPeer, bool isServer) => ChatLine.Notice((isServer, byPeer) switch
+    {
+        (true, true) => $"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}) disconnected",
+        (true, false) => $"closed the connection with {link.Name}",
+        (false, true) => "the server closed the connection",
+        (false, false) => "disconnected",
+    });
+
+    public override ChatLine NobodyToSendTo(bool isServer) =>
+        ChatLine.Error(isServer ? "not sent: no client is connected yet" : "not sent: the connection is not secure yet");
+
+    public override ChatLine TooLong() => ChatLine.Error($"not sent: a message is at most {ChatOptions.MaxMessageBytes} bytes");
+
+    public override ChatLine NotSent(string reason) => ChatLine.Error("not sent: " + reason);
+}
