@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Threading.Channels;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Adversarial;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Transport;
+
+/// <summary>
+/// Back pressure over real TCP on 127.0.0.1, with small limits so it runs fast (README, PROTOCOL.md "Limits"): a hub
+/// drops a peer whose relay backlog passes <see cref="ChatOptions.RelayBufferLimit"/> as too slow while the others
+/// keep working, and a local send waits while more than <see cref="ChatOptions.SendBufferLimit"/> is unsent.
+/// Every wait is bounded; no assertion depends on how fast the machine is.
+/// </summary>
+public sealed class BackPressureTests
+{
+    private const int RelayLimit = 64 * 1024;
+    private const int SendLimit = 16 * 1024;
+
+    /// <summary>Bound on the traffic a flood may take before the behaviour under test must have shown.</summary>
+    private const long FloodBytesMax = 64L << 20;
+
+    /// <summary>Generous bound on each wait: machines are shared and noisy.</summary>
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_hub_peer_that_stops_reading_is_dropped_as_too_slow_once_its_backlog_passes_the_relay_limit_while_an_honest_peer_keeps_receiving()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
+        Channel<string> honestInbox = Channel.CreateUnbounded<string>();
+        await using var honest = new ChatClient(new ChatOptions { Name = "honest" });
+        honest.MessageReceived += m => honestInbox.Writer.TryWrite(m.Text);
+        await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await using RawClient slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
+        (await slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue("the slow peer completes the handshake, then never reads");
+        await Eventually.True(() => PeerAt(live, slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+
+        // Under the limit: less than RelayLimit relayed in all (the hub's Nick record included) is never a backlog
+        // past it, however little of it the kernel took.
+        long relayed = 0;
+        for (int i = 0; ; i++)
+        {
+            string text = $"small {i} " + new string('s', 1000);
+            if (relayed + SealedChatBytes(live.Server.Name, text) > RelayLimit - 1024)
+            {
+                break;
+            }
+
+            (await BroadcastToHonestAsync(live, honestInbox, text)).ShouldBe(2, "sealed for the honest and the slow peer");
+            relayed += SealedChatBytes(live.Server.Name, text);
+        }
+
+        live.HasFailureFor(slow.LocalPort).ShouldBeFalse($"dropped after only {relayed} bytes in all");
+        PeerAt(live, slow.LocalPort)!.Stage.ShouldBe(SessionStage.Secure, $"still secure after {relayed} bytes in all");
+
+        // Past the limit: the kernel's buffers fill, then the backlog grows until the hub drops the peer.
+        relayed += await FloodUntilDroppedAsync(live, honestInbox);
+        relayed.ShouldBeGreaterThanOrEqualTo(RelayLimit, "a backlog past the limit needs at least that much traffic");
+        SessionFailure failure = await live.FailureFor(slow.LocalPort, s_wait);
+        failure.Reason.ShouldBe(FailureReason.PeerTooSlow);
+        failure.Message.ShouldContain("the peer is not reading its messages");
+        live.Failures.Count.ShouldBe(1, "only the slow peer fails");
+
+        // After the drop: every message still reaches the honest peer, in order, and only the honest peer.
+        for (int i = 0; i < 50; i++)
+        {
+            (await BroadcastToHonestAsync(live, honestInbox, $"after the drop {i}")).ShouldBe(1);
+        }
+
+        honest.Server!.Stage.ShouldBe(SessionStage.Secure);
+        await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    [Fact(Skip = "Engine bug (fails today): a peer dropped as too slow that keeps its connection open is never released. "
+        + "Connection's writer stays blocked in Socket.SendAsync (no deadline, no cancellation) and its reader in a zero-byte "
+        + "receive, so Completion never runs: the link stays in Peers as Failed with its backlog held, and StopAsync waits "
+        + "until the peer closes. Unskip once the transport aborts the socket a bounded time after the session ends.")]
+    public async Task A_peer_dropped_as_too_slow_is_released_from_the_hub_within_seconds_even_while_it_keeps_its_connection_open()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
+        Channel<string> honestInbox = Channel.CreateUnbounded<string>();
+        await using var honest = new ChatClient(new ChatOptions { Name = "honest" });
+        honest.MessageReceived += m => honestInbox.Writer.TryWrite(m.Text);
+        await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await using RawClient slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
+        (await slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
+        await Eventually.True(() => PeerAt(live, slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+
+        await FloodUntilDroppedAsync(live, honestInbox);
+        (await live.FailureFor(slow.LocalPort, s_wait)).Reason.ShouldBe(FailureReason.PeerTooSlow);
+
+        // The peer neither reads nor closes; the hub must still let go of its socket and backlog (the linger after
+        // a session ends is 2 s; 15 s leaves room for a slow machine).
+        await Eventually.True(() => PeerAt(live, slow.LocalPort) is null, "the dropped peer to leave server.Peers", TimeSpan.FromSeconds(15));
+        live.Server.Peers.ShouldHaveSingleItem().Name.ShouldBe("honest");
+    }
+
+    [Fact]
+    public async Task A_send_waits_while_more_than_the_send_buffer_limit_is_unsent_and_completes_once_the_server_reads_again()
+    {
+        await using var client = new ChatClient(new ChatOptions { Name = "sender", SendBufferLimit = SendLimit });
+        await using StalledServer server = StalledServer.Listen(receiveBufferSize: 4096);
+        Task handshake = server.AcceptAndHandshakeAsync(s_wait);
+        await client.ConnectAsync("127.0.0.1", server.Port).WaitAsync(s_wait);
+        await handshake.WaitAsync(s_wait);
+
+        using var cancel = new CancellationTokenSource(s_wait * 2);
+        string filler = new('m', 4000);
+        int sent = 0;
+        long sentBytes = 0;
+        Task? waiting = null;
+        try
+        {
+            while (waiting is null)
+            {
+                sentBytes.ShouldBeLessThan(FloodBytesMax, "a send never waited although the server stopped reading");
+                Task send = client.SendAsync($"{sent} {filler}", cancel.Token).AsTask();
+
+                // A send with room seals at once; one still open after 500 ms is waiting for room.
+                if (send.IsCompleted || await Task.WhenAny(send, Task.Delay(TimeSpan.FromMilliseconds(500))) == send)
+                {
+                    await send;
+                    sent++;
+                    sentBytes += filler.Length;
+                }
+                else
+                {
+                    waiting = send;
+                }
+            }
+
+            sentBytes.ShouldBeGreaterThanOrEqualTo(SendLimit, "no send may wait before the limit is unsent");
+            waiting.IsCompleted.ShouldBeFalse();
+
+            server.StartDraining();
+            await waiting.WaitAsync(s_wait);
+            waiting.IsCompletedSuccessfully.ShouldBeTrue();
+            sent++;
+
+            await client.SendAsync("after draining", cancel.Token).AsTask().WaitAsync(s_wait);
+            await Eventually.True(() => server.Messages.Count == sent + 1, $"all {sent + 1} messages to reach the server", s_wait);
+            server.Messages.Take(sent).Select(t => t[..t.IndexOf(' ', StringComparison.Ordinal)])
+                .ShouldBe(Enumerable.Range(0, sent).Select(i => i.ToString(CultureInfo.InvariantCulture)), "in order, none lost");
+            server.Messages.Last().ShouldBe("after draining");
+        }
+        finally
+        {
+            // Nothing may hang past the test: a send still waiting is cancelled.
+            await cancel.CancelAsync();
+            if (waiting is { IsCompleted: false })
+            {
+                await Should.ThrowAsync<OperationCanceledException>(waiting.WaitAsync(s_wait));
+            }
+        }
+    }
+
+    /// <summary>The server broadcasts <paramref name="text"/>; returns for how many peers it sealed it, once the honest peer has it.</summary>
+    private static async Task<int> BroadcastToHonestAsync(LiveServer live, Channel<string> honestInbox, string text)
+    {
+        int sealedFor = live.Server.Broadcast(text);
+        sealedFor.ShouldBeGreaterThan(0, "the honest peer must never be dropped");
+        string received = await honestInbox.Reader.ReadAsync().AsTask().WaitAsync(s_wait);
+        received.ShouldBe(text, "the honest peer gets every message, in order");
+        return sealedFor;
+    }
+
+    /// <summary>
+    /// Broadcasts the largest messages one at a time, each awaited by the honest peer (so its own backlog stays at
+    /// one message), until a broadcast is sealed for the honest peer only; returns the bytes relayed to the slow one.
+    /// </summary>
+    private static async Task<long> FloodUntilDroppedAsync(LiveServer live, Channel<string> honestInbox)
+    {
+        string filler = new('f', ChatOptions.MaxMessageBytes - 32);
+        long relayed = 0;
+        for (int i = 0; ; i++)
+        {
+            relayed.ShouldBeLessThan(FloodBytesMax, "the slow peer was never dropped");
+            string text = $"flood {i} {filler}";
+            int sealedFor = await BroadcastToHonestAsync(live, honestInbox, text);
+            if (sealedFor == 1)
+            {
+                return relayed;
+            }
+
+            sealedFor.ShouldBe(2);
+            relayed += SealedChatBytes(live.Server.Name, text);
+        }
+    }
+
+    /// <summary>Bytes on the wire of one sealed Chat record: header, IV, padded ciphertext, tag.</summary>
+    private static long SealedChatBytes(string sender, string text) =>
+        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(RecordPayload.ChatSize(sender, text));
+
+    private static PeerInfo? PeerAt(LiveServer live, int port) => live.Server.Peers.FirstOrDefault(p => LiveServer.PortOf(p) == port);
+}
