@@ -73,10 +73,7 @@ public sealed class BackPressureTests
         await live.ShouldStillServeAnHonestClient(s_wait);
     }
 
-    [Fact(Skip = "Engine bug (fails today): a peer dropped as too slow that keeps its connection open is never released. "
-        + "Connection's writer stays blocked in Socket.SendAsync (no deadline, no cancellation) and its reader in a zero-byte "
-        + "receive, so Completion never runs: the link stays in Peers as Failed with its backlog held, and StopAsync waits "
-        + "until the peer closes. Unskip once the transport aborts the socket a bounded time after the session ends.")]
+    [Fact]
     public async Task A_peer_dropped_as_too_slow_is_released_from_the_hub_within_seconds_even_while_it_keeps_its_connection_open()
     {
         await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });

@@ -50,6 +50,22 @@ internal sealed class Connection
     /// <summary>The session has output (or ended): the writer looks again.</summary>
     public void WakeWriter() => _wake.Writer.TryWrite(true);
 
+    /// <summary>
+    /// The session ended: the writer has the linger time to deliver its last records (Close or Alert), then the
+    /// socket is given up, so a peer that stopped reading cannot hold its socket and backlog forever.
+    /// </summary>
+    public void SessionEnded()
+    {
+        try
+        {
+            _lingerCancel.CancelAfter(s_linger);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Both loops have already ended.
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
         bool ended = false;
@@ -125,7 +141,7 @@ internal sealed class Connection
                     ReadOnlyMemory<byte> pending = batch.WrittenMemory;
                     while (!pending.IsEmpty)
                     {
-                        int sent = await _socket.SendAsync(pending, SocketFlags.None).ConfigureAwait(false);
+                        int sent = await _socket.SendAsync(pending, SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                         pending = pending[sent..];
                     }
 
@@ -146,10 +162,16 @@ internal sealed class Connection
             _socket.Shutdown(SocketShutdown.Send);
             _lingerCancel.CancelAfter(s_linger);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
             _host.OnDisconnected();
-            _lingerCancel.Cancel();
+            try
+            {
+                _lingerCancel.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
         }
         finally
         {

@@ -32,6 +32,7 @@ internal sealed class SessionHost
     private Connection? _connection;
     private CancellationTokenSource? _handshakeDeadline;
     private ITimer? _ticks;
+    private bool _endSeen;
     private volatile PeerInfo? _snapshot;
     private string _name;
 
@@ -370,6 +371,12 @@ internal sealed class SessionHost
         if (_session.TakeRekeyJob() is { } job)
         {
             _jobs.RunRekeyJob(job);
+        }
+
+        if (_session.IsEnded && !_endSeen && _connection is not null)
+        {
+            _endSeen = true;
+            _connection.SessionEnded();
         }
 
         if (_session.HasOutput || _session.IsEnded)
