@@ -134,13 +134,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
             return;
         }
 
-        if (!IsEnded && _handshake is not null)
+        if (IsEnded || _handshake is null)
         {
-            _handshake.CompleteKeyPairPrecomputation(pair);
+            pair.Dispose();
         }
         else
         {
-            pair.Dispose();
+            _handshake.CompleteKeyPairPrecomputation(pair);
         }
     }
 
@@ -188,10 +188,11 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         if (_rekey is null)
         {
             job.Dispose();
-            return;
         }
-
-        _rekey.Complete(job);
+        else
+        {
+            _rekey.Complete(job);
+        }
     }
 
     // ---- What the driver and the application ask for ---------------------------------------------------------
