@@ -40,10 +40,13 @@ public sealed class RunScriptTests
 
         info.Environment.Remove("DisableRealDriverIO");
 
-        // The app runs in an empty home; a build that run.sh may start still finds the restored packages.
-        info.Environment["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+        // The app runs in an empty home. A build that run.sh may start restores into that home, and finds the
+        // packages this test run already restored through a read-only fallback folder, so it writes nothing outside.
+        string restored = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
         IsolatedHome.Apply(info.Environment);
+        info.Environment["NUGET_PACKAGES"] = Path.Combine(IsolatedHome.Path, ".nuget", "packages");
+        info.Environment["NUGET_FALLBACK_PACKAGES"] = restored;
         using Process process = Process.Start(info)!;
         process.StandardInput.Close();
         Task<string> output = process.StandardOutput.ReadToEndAsync();
