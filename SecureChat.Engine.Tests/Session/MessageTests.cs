@@ -61,6 +61,15 @@ public sealed class MessageTests
     }
 
     [Fact]
+    public void A_text_with_a_lone_surrogate_is_refused_as_unsendable_without_an_exception_from_the_encoder()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.ClientChat.SendChat("alice", "half of a pair: \ud83d").ShouldBeFalse();
+        pair.Client.HasOutput.ShouldBeFalse();
+        pair.ClientChat.SendChat("alice", "a whole pair: \ud83d\ude00").ShouldBeTrue();
+    }
+
+    [Fact]
     public void Many_messages_both_ways_arrive_once_each_and_in_order_when_delivered_one_byte_at_a_time()
     {
         using SessionPair pair = SessionPair.Established();

@@ -28,14 +28,8 @@ public sealed class BackPressureTests
     [Fact]
     public async Task A_hub_peer_that_stops_reading_is_dropped_as_too_slow_once_its_backlog_passes_the_relay_limit_while_an_honest_peer_keeps_receiving()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
-        Channel<string> honestInbox = Channel.CreateUnbounded<string>();
-        await using var honest = new ChatClient(new ChatOptions { Name = "honest" });
-        honest.MessageReceived += m => honestInbox.Writer.TryWrite(m.Text);
-        await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
-        await using RawClient slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
-        (await slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue("the slow peer completes the handshake, then never reads");
-        await Eventually.True(() => PeerAt(live, slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+        await using HubWithSlowPeer hub = await HubWithSlowPeer.StartAsync();
+        (LiveServer live, ChatClient honest, RawClient slow, Channel<string> honestInbox) = (hub.Live, hub.Honest, hub.Slow, hub.HonestInbox);
 
         // Under the limit: less than RelayLimit relayed in all (the hub's Nick record included) is never a backlog
         // past it, however little of it the kernel took.
@@ -76,14 +70,8 @@ public sealed class BackPressureTests
     [Fact]
     public async Task A_peer_dropped_as_too_slow_is_released_from_the_hub_within_seconds_even_while_it_keeps_its_connection_open()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
-        Channel<string> honestInbox = Channel.CreateUnbounded<string>();
-        await using var honest = new ChatClient(new ChatOptions { Name = "honest" });
-        honest.MessageReceived += m => honestInbox.Writer.TryWrite(m.Text);
-        await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
-        await using RawClient slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
-        (await slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
-        await Eventually.True(() => PeerAt(live, slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+        await using HubWithSlowPeer hub = await HubWithSlowPeer.StartAsync();
+        (LiveServer live, ChatClient honest, RawClient slow, Channel<string> honestInbox) = (hub.Live, hub.Honest, hub.Slow, hub.HonestInbox);
 
         await FloodUntilDroppedAsync(live, honestInbox);
         (await live.FailureFor(slow.LocalPort, s_wait)).Reason.ShouldBe(FailureReason.PeerTooSlow);
@@ -191,4 +179,48 @@ public sealed class BackPressureTests
         WireFormat.FrameHeaderSize + RecordProtector.SealedSize(RecordPayload.ChatSize(sender, text));
 
     private static PeerInfo? PeerAt(LiveServer live, int port) => live.Server.Peers.FirstOrDefault(p => LiveServer.PortOf(p) == port);
+
+    /// <summary>A hub with an honest client and a peer that completed the handshake and then never reads.</summary>
+    private sealed class HubWithSlowPeer : IAsyncDisposable
+    {
+        private HubWithSlowPeer(LiveServer live, ChatClient honest, Channel<string> honestInbox)
+        {
+            Live = live;
+            Honest = honest;
+            HonestInbox = honestInbox;
+        }
+
+        public LiveServer Live { get; }
+
+        public ChatClient Honest { get; }
+
+        public Channel<string> HonestInbox { get; }
+
+        public RawClient Slow { get; private set; } = null!;
+
+        public static async Task<HubWithSlowPeer> StartAsync()
+        {
+            LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
+            Channel<string> inbox = Channel.CreateUnbounded<string>();
+            var honest = new ChatClient(new ChatOptions { Name = "honest" });
+            honest.MessageReceived += m => inbox.Writer.TryWrite(m.Text);
+            var hub = new HubWithSlowPeer(live, honest, inbox);
+            await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+            hub.Slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
+            (await hub.Slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue("the slow peer completes the handshake, then never reads");
+            await Eventually.True(() => PeerAt(live, hub.Slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+            return hub;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Slow is not null)
+            {
+                await Slow.DisposeAsync();
+            }
+
+            await Honest.DisposeAsync();
+            await Live.DisposeAsync();
+        }
+    }
 }

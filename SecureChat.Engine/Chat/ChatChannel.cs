@@ -22,7 +22,7 @@ internal sealed class ChatChannel : IApplicationRecords
 
     public SecureSession Session { get; }
 
-    /// <summary>Seals one chat message. Returns false when the text is too long for one record.</summary>
+    /// <summary>Seals one chat message. Returns false when the text does not fit in one record (or is not valid UTF-16).</summary>
     public bool SendChat(string sender, string text)
     {
         if (!RecordPayload.IsValidName(sender) && sender.Length != 0)
@@ -30,7 +30,7 @@ internal sealed class ChatChannel : IApplicationRecords
             throw new ArgumentException("a sender name is at most 64 bytes of UTF-8", nameof(sender));
         }
 
-        if (RecordPayload.StrictUtf8.GetByteCount(text) > WireFormat.ChatTextMax)
+        if (!RecordPayload.TryGetUtf8Length(text, out int textLength) || textLength > WireFormat.ChatTextMax)
         {
             return false;
         }

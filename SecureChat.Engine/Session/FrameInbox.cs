@@ -39,7 +39,7 @@ internal sealed class FrameInbox : IDisposable
 
     public bool IsEmpty => _count == 0;
 
-    public ReadOnlySpan<byte> Pending => _buffer is null ? [] : _buffer.AsSpan(0, _count);
+    private ReadOnlySpan<byte> Pending => _buffer is null ? [] : _buffer.AsSpan(0, _count);
 
     /// <summary>
     /// The length of the whole frame at the start of <paramref name="buffer"/>: Done with its type and length,
@@ -173,7 +173,7 @@ internal sealed class FrameInbox : IDisposable
     }
 
     /// <summary>Forgets everything held (the session ended).</summary>
-    public void Clear()
+    private void Clear()
     {
         if (_buffer is not null)
         {

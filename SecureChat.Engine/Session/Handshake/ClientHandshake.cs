@@ -23,17 +23,11 @@ internal static class ClientHandshake
     }
 
     /// <summary>Waits for the server's choice; a key pair for the group it will most likely choose may be precomputed.</summary>
-    internal sealed class ExpectServerHello(DhGroup likelyGroup) : HandshakeState, IKeyPairSlot
+    internal sealed class ExpectServerHello(DhGroup likelyGroup) : KeyPairSlotState(likelyGroup)
     {
         public override SessionStage Stage => SessionStage.ExchangingKeys;
 
         public override FrameType? Expected => FrameType.ServerHello;
-
-        public DhGroup Group => likelyGroup;
-
-        public bool Requested { get; set; }
-
-        public DhKeyPair? KeyPair { get; set; }
 
         public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
         {
@@ -49,19 +43,12 @@ internal static class ClientHandshake
 
             context.Agreed(group, context.Settings.Iterations);
             context.Transcript.Append(frame);
-            DhKeyPair own = context.TakeOrGenerateKeyPair(KeyPair, group);
-            KeyPair = null;
+            DhKeyPair own = TakeKeyPair(context, group);
             byte[] nonce = context.NewNonce();
             Span<byte> commitment = stackalloc byte[WireFormat.CommitmentSize];
             KeySchedule.ComputeCommitment(group.Id, own.PublicValue, nonce, commitment);
             context.WriteHandshake(FrameType.Commit, commitment);
             return new ExpectKeyShare(own, nonce);
-        }
-
-        public override void Dispose()
-        {
-            KeyPair?.Dispose();
-            KeyPair = null;
         }
     }
 

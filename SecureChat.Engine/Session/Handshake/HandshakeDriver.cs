@@ -40,7 +40,7 @@ internal sealed class HandshakeDriver : IDisposable
     /// <summary>A key pair the next step will need, as a job; null when none is wanted or one was handed out.</summary>
     public KeyPairJob? BeginKeyPairPrecomputation()
     {
-        if (_state is not IKeyPairSlot slot || slot.Requested || slot.KeyPair is not null)
+        if (_state is not KeyPairSlotState slot || slot.Requested || slot.KeyPair is not null)
         {
             return null;
         }
@@ -52,7 +52,7 @@ internal sealed class HandshakeDriver : IDisposable
     /// <summary>Keeps the precomputed pair if the current step still wants it (same group); disposes it otherwise.</summary>
     public void CompleteKeyPairPrecomputation(DhKeyPair pair)
     {
-        if (_state is IKeyPairSlot { KeyPair: null } slot && slot.Group == pair.Group)
+        if (_state is KeyPairSlotState { KeyPair: null } slot && slot.Group == pair.Group)
         {
             slot.KeyPair = pair;
         }

@@ -42,17 +42,11 @@ internal static class ServerHandshake
     }
 
     /// <summary>Waits for the client's commitment; the server's key pair may be precomputed meanwhile.</summary>
-    internal sealed class ExpectCommit(DhGroup group, int iterations) : HandshakeState, IKeyPairSlot
+    internal sealed class ExpectCommit(DhGroup group, int iterations) : KeyPairSlotState(group)
     {
         public override SessionStage Stage => SessionStage.ExchangingKeys;
 
         public override FrameType? Expected => FrameType.Commit;
-
-        public DhGroup Group => group;
-
-        public bool Requested { get; set; }
-
-        public DhKeyPair? KeyPair { get; set; }
 
         public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
         {
@@ -63,19 +57,12 @@ internal static class ServerHandshake
             }
 
             context.Transcript.Append(frame);
-            DhKeyPair own = context.TakeOrGenerateKeyPair(KeyPair, group);
-            KeyPair = null;
+            DhKeyPair own = TakeKeyPair(context, Group);
             byte[] nonce = context.NewNonce();
-            Span<byte> share = stackalloc byte[KeyShareMessage.Size(group.ElementSize)];
+            Span<byte> share = stackalloc byte[KeyShareMessage.Size(Group.ElementSize)];
             KeyShareMessage.Write(share, nonce, own.PublicValue);
             context.WriteHandshake(FrameType.KeyShare, share);
             return new ExpectReveal(own, nonce, body.ToArray(), iterations);
-        }
-
-        public override void Dispose()
-        {
-            KeyPair?.Dispose();
-            KeyPair = null;
         }
     }
 
