@@ -60,18 +60,20 @@ public sealed class FaultTests
     {
         await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
         await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
-        var deriving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stopping = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         live.Server.StageChanged += p =>
         {
-            if (p.Stage == SessionStage.DerivingKey)
+            if (p.Stage == SessionStage.DerivingKey && !stopping.Task.IsCompleted)
             {
-                deriving.TrySetResult();
+                // The server's PBKDF2 starts only once this handler returns: stop the server and hold the handler
+                // until the link has ended, so the server dies mid-handshake however slowly this machine runs.
+                Task stop = live.Server.StopAsync();
+                SpinWait.SpinUntil(() => live.Server.Peers.All(l => l.IsEnded), TimeSpan.FromSeconds(30));
+                stopping.TrySetResult(stop);
             }
         };
         Task connecting = client.ConnectAsync("127.0.0.1", live.Port);
-        await deriving.Task.WaitAsync(TimeSpan.FromSeconds(60));
-
-        await live.Server.StopAsync().WaitAsync(s_wait);
+        await (await stopping.Task.WaitAsync(TimeSpan.FromSeconds(60))).WaitAsync(s_wait);
 
         var error = await Should.ThrowAsync<ChatConnectionException>(() => connecting.WaitAsync(s_wait));
         error.Failure.Reason.ShouldBeOneOf([FailureReason.ConnectionLost, FailureReason.ServerShuttingDown], error.Message);
