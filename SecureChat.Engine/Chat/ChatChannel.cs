@@ -6,8 +6,9 @@ using SecureChat.Engine.Session;
 namespace SecureChat.Engine.Chat;
 
 /// <summary>
-/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md, "Chat records"): Chat
-/// (sender name and text), Nick (this side's name) and Presence (the hub's notices about other peers). Encodes what
+/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md, "Records"): Chat (this
+/// side's text), Relay (the hub passing on another peer's text with its name and identity digest), Nick (this
+/// side's name) and Presence (the hub's notices about other peers, and the client's own final name). Encodes what
 /// this side sends, decodes what arrives into <see cref="MessageReceivedEvent"/>, <see cref="PeerNamedEvent"/> and
 /// <see cref="PresenceEvent"/>. The session knows nothing of names or text. Not thread-safe: used under the same
 /// lock as its session.
@@ -22,32 +23,18 @@ internal sealed class ChatChannel : IApplicationRecords
 
     public SecureSession Session { get; }
 
-    /// <summary>Seals one chat message. Returns false when the text does not fit in one record (or is not valid UTF-16).</summary>
-    public bool SendChat(string sender, string text)
+    /// <summary>Seals one chat message from this side. Returns false when the text does not fit in one record (or is not valid UTF-16).</summary>
+    public bool SendChat(string text) => Seal(FrameType.Chat, [], string.Empty, text);
+
+    /// <summary>Hub only: relays another peer's message with its name and identity digest (server-vouched).</summary>
+    public bool SendRelay(ReadOnlySpan<byte> senderDigest, string sender, string text)
     {
-        if (!RecordPayload.IsValidName(sender) && sender.Length != 0)
+        if (!RecordPayload.IsValidName(sender))
         {
-            throw new ArgumentException("a sender name is at most 64 bytes of UTF-8", nameof(sender));
+            throw new ArgumentException("a sender name is 1 to 64 bytes of UTF-8", nameof(sender));
         }
 
-        if (!RecordPayload.TryGetUtf8Length(text, out int textLength) || textLength > WireFormat.ChatTextMax)
-        {
-            return false;
-        }
-
-        byte[] plaintext = ArrayPool<byte>.Shared.Rent(WireFormat.RecordPlaintextMax);
-        try
-        {
-            int length = RecordPayload.WriteChat(plaintext, sender, text);
-            Session.SealApplication(FrameType.Chat, plaintext.AsSpan(0, length));
-            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plaintext);
-        }
-
-        return true;
+        return Seal(FrameType.Relay, senderDigest, sender, text);
     }
 
     /// <summary>Tells the peer our display name (1-64 bytes of UTF-8).</summary>
@@ -62,28 +49,56 @@ internal sealed class ChatChannel : IApplicationRecords
         Session.SealApplication(FrameType.Nick, plaintext[..RecordPayload.WriteNick(plaintext, name)]);
     }
 
-    /// <summary>Hub only: tells a client that another peer joined, left or was renamed.</summary>
-    public void SendPresence(PresenceKind kind, string name, string newName = "")
+    /// <summary>Hub only: tells a client about a peer (joined, left, renamed, already there) or its own final name.</summary>
+    public void SendPresence(PresenceKind kind, ReadOnlySpan<byte> digest, string name, string newName = "")
     {
-        Span<byte> plaintext = stackalloc byte[3 + 2 * WireFormat.NameMax * 4];
-        Session.SealApplication(FrameType.Presence, plaintext[..RecordPayload.WritePresence(plaintext, kind, name, newName)]);
+        Span<byte> plaintext = stackalloc byte[3 + WireFormat.IdentityDigestSize + 2 * WireFormat.NameMax * 4];
+        Session.SealApplication(FrameType.Presence, plaintext[..RecordPayload.WritePresence(plaintext, kind, digest, name, newName)]);
     }
 
     bool IApplicationRecords.TryConsume(FrameType type, ReadOnlySpan<byte> plaintext)
     {
+        bool client = Session.Role == SessionRole.Client;
         switch (type)
         {
-            case FrameType.Chat when RecordPayload.TryParseChat(plaintext, out string sender, out string text):
-                Session.Raise(new MessageReceivedEvent(sender, text));
+            case FrameType.Chat when RecordPayload.TryParseChat(plaintext, out string text):
+                Session.Raise(new MessageReceivedEvent(string.Empty, text, null));
+                return true;
+            case FrameType.Relay when client && RecordPayload.TryParseRelay(plaintext, out byte[] digest, out string sender, out string relayed):
+                Session.Raise(new MessageReceivedEvent(sender, relayed, digest));
                 return true;
             case FrameType.Nick when RecordPayload.TryParseNick(plaintext, out string name):
                 Session.Raise(new PeerNamedEvent(name));
                 return true;
-            case FrameType.Presence when Session.Role == SessionRole.Client && RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out string who, out string newName):
-                Session.Raise(new PresenceEvent(kind, who, newName));
+            case FrameType.Presence when client && RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out byte[] who, out string named, out string newName):
+                Session.Raise(new PresenceEvent(kind, who, named, newName));
                 return true;
             default:
                 return false;
         }
+    }
+
+    private bool Seal(FrameType type, ReadOnlySpan<byte> senderDigest, string sender, string text)
+    {
+        if (!RecordPayload.TryGetUtf8Length(text, out int textLength) || textLength > WireFormat.ChatTextMax)
+        {
+            return false;
+        }
+
+        byte[] plaintext = ArrayPool<byte>.Shared.Rent(WireFormat.RecordPlaintextMax);
+        try
+        {
+            int length = type == FrameType.Relay
+                ? RecordPayload.WriteRelay(plaintext, senderDigest, sender, text)
+                : RecordPayload.WriteChat(plaintext, text);
+            Session.SealApplication(type, plaintext.AsSpan(0, length));
+            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plaintext);
+        }
+
+        return true;
     }
 }

@@ -7,25 +7,27 @@ namespace SecureChat.Engine.Crypto;
 /// <summary>
 /// SecureChat's key schedule (PROTOCOL.md, "Key schedule"). Stateless and thread-safe.
 /// <list type="bullet">
-/// <item>master = PBKDF2-HMAC-SHA256(P = Z || UTF-8(passphrase), S = transcript hash, c = iterations, dkLen = 32)
-/// (RFC 8018 section 5.2). Z has the fixed length of p, so the concatenation is unambiguous.</item>
-/// <item>every sub-key = HKDF-Expand-SHA256(PRK = master, info = "SecureChat v1 " + label, L) (RFC 5869 section 2.3);
+/// <item>master = PBKDF2-HMAC-SHA256(P = Z, S = transcript hash, c = iterations, dkLen = 32) (RFC 8018 section
+/// 5.2). The passphrase is not here: it shapes the generator of the Diffie-Hellman itself (<see cref="Cpace"/>).</item>
+/// <item>every sub-key = HKDF-Expand-SHA256(PRK = master, info = "SecureChat v2 " + label, L) (RFC 5869 section 2.3);
 /// the master is already a uniformly random 32-byte key, so no Extract step is needed.</item>
 /// <item>after a rekey: master' = HKDF-Extract-SHA256(salt = chain key of the old keys, IKM = Z' || rekey transcript hash).</item>
-/// <item>commitment = SHA-256("SecureChat v1 commit" || u16 group || Y || nonce) (PROTOCOL.md, "Commit").</item>
-/// <item>Finished = HMAC-SHA256(finished key of the sender's role, transcript hash) (PROTOCOL.md, "Finished").</item>
-/// <item>rekey transcript hash = SHA-256("SecureChat v1 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</item>
+/// <item>commitment = SHA-256("SecureChat v2 commit" || u16 group || Y || nonce) (PROTOCOL.md, "Commit").</item>
+/// <item>Finished = HMAC-SHA256(finished key of the sender's role, transcript hash || what it confirms) (PROTOCOL.md, "ServerAuth and ClientAuth").</item>
+/// <item>rekey transcript hash = SHA-256("SecureChat v2 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</item>
 /// </list>
 /// </summary>
 internal static class KeySchedule
 {
     public const int MasterKeySize = 32;
     public const int FingerprintSize = 16;
-    public const int SasSize = 4;
-    public const int SasModulus = 1_000_000;
+    public const int SasSize = 8;
+
+    /// <summary>The SAS is 12 decimal digits (about 40 bits): see PROTOCOL.md, "SAS", for why not fewer.</summary>
+    public const ulong SasModulus = 1_000_000_000_000;
 
     /// <summary>The label prefix of every HKDF info string; the version is part of it so versions never share keys.</summary>
-    public const string LabelPrefix = "SecureChat v1 ";
+    public const string LabelPrefix = "SecureChat v2 ";
 
     public static readonly byte[] ClientToServerEncryptionLabel = Label("c2s encryption");
     public static readonly byte[] ClientToServerMacLabel = Label("c2s mac");
@@ -37,21 +39,11 @@ internal static class KeySchedule
     public static readonly byte[] SasLabel = Label("sas");
     public static readonly byte[] ChainLabel = Label("rekey chain");
 
-    /// <summary>Runs PBKDF2 over the shared secret and optional passphrase, salted with the transcript hash.</summary>
-    public static byte[] DeriveMaster(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> passphraseUtf8, ReadOnlySpan<byte> transcriptHash, int iterations)
+    /// <summary>Runs PBKDF2 over the shared secret, salted with the transcript hash.</summary>
+    public static byte[] DeriveMaster(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> transcriptHash, int iterations)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        byte[] password = new byte[sharedSecret.Length + passphraseUtf8.Length];
-        try
-        {
-            sharedSecret.CopyTo(password);
-            passphraseUtf8.CopyTo(password.AsSpan(sharedSecret.Length));
-            return Rfc2898DeriveBytes.Pbkdf2(password, transcriptHash, iterations, HashAlgorithmName.SHA256, MasterKeySize);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(password);
-        }
+        return Rfc2898DeriveBytes.Pbkdf2(sharedSecret, transcriptHash, iterations, HashAlgorithmName.SHA256, MasterKeySize);
     }
 
     /// <summary>The master key of the next epoch: HKDF-Extract(salt = old chain key, IKM = Z' || rekey transcript hash).</summary>
@@ -72,7 +64,7 @@ internal static class KeySchedule
         }
     }
 
-    /// <summary>SHA-256("SecureChat v1 commit" || u16 group || Y || nonce) into <paramref name="destination"/> (32 bytes).</summary>
+    /// <summary>SHA-256("SecureChat v2 commit" || u16 group || Y || nonce) into <paramref name="destination"/> (32 bytes).</summary>
     public static void ComputeCommitment(DhGroupId group, ReadOnlySpan<byte> publicValue, ReadOnlySpan<byte> nonce, Span<byte> destination)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -85,7 +77,7 @@ internal static class KeySchedule
         hash.GetHashAndReset(destination);
     }
 
-    /// <summary>SHA-256("SecureChat v1 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</summary>
+    /// <summary>SHA-256("SecureChat v2 rekey" || u8 initiator (1 client, 2 server) || N_i || Y_i || N_r || Y_r).</summary>
     public static byte[] RekeyTranscriptHash(bool initiatorIsClient, ReadOnlySpan<byte> initiatorNonce, ReadOnlySpan<byte> initiatorPublic, ReadOnlySpan<byte> responderNonce, ReadOnlySpan<byte> responderPublic)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -155,12 +147,12 @@ internal static class KeySchedule
         return text.ToString();
     }
 
-    /// <summary>4 bytes read as a big-endian unsigned integer, modulo 10^6, as "123 456".</summary>
+    /// <summary>8 bytes read as a big-endian unsigned integer, modulo 10^12, as "123 456 789 012".</summary>
     public static string FormatSas(ReadOnlySpan<byte> sas)
     {
-        uint value = BinaryPrimitives.ReadUInt32BigEndian(sas) % SasModulus;
-        string digits = value.ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
-        return string.Concat(digits.AsSpan(0, 3), " ", digits.AsSpan(3));
+        ulong value = BinaryPrimitives.ReadUInt64BigEndian(sas) % SasModulus;
+        string digits = value.ToString("D12", System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(' ', digits[..3], digits[3..6], digits[6..9], digits[9..]);
     }
 
     private static byte[] Expand(ReadOnlySpan<byte> master, byte[] label, int length)
@@ -170,8 +162,8 @@ internal static class KeySchedule
         return output;
     }
 
-    private static readonly byte[] s_commitmentLabel = Encoding.ASCII.GetBytes("SecureChat v1 commit");
-    private static readonly byte[] s_rekeyLabel = Encoding.ASCII.GetBytes("SecureChat v1 rekey");
+    private static readonly byte[] s_commitmentLabel = Encoding.ASCII.GetBytes("SecureChat v2 commit");
+    private static readonly byte[] s_rekeyLabel = Encoding.ASCII.GetBytes("SecureChat v2 rekey");
 
     private static byte[] Label(string name) => Encoding.ASCII.GetBytes(LabelPrefix + name);
 }

@@ -71,15 +71,15 @@ internal sealed class SessionKeys : IDisposable
     /// <summary>The protector for records this side receives (client: s2c keys; server: c2s keys).</summary>
     public RecordProtector CreateReceiveProtector(bool isClient) => CreateSendProtector(!isClient);
 
-    /// <summary>Finished = HMAC-SHA256(finished key of the given role, transcript hash), into 32 bytes.</summary>
-    public void ComputeFinished(bool ofClient, ReadOnlySpan<byte> transcriptHash, Span<byte> destination) =>
-        HMACSHA256.HashData(ofClient ? _clientFinished : _serverFinished, transcriptHash, destination);
+    /// <summary>Finished = HMAC-SHA256(finished key of the given role, confirmed bytes), into 32 bytes.</summary>
+    public void ComputeFinished(bool ofClient, ReadOnlySpan<byte> confirmed, Span<byte> destination) =>
+        HMACSHA256.HashData(ofClient ? _clientFinished : _serverFinished, confirmed, destination);
 
     /// <summary>Checks a peer's Finished in constant time.</summary>
-    public bool VerifyFinished(bool ofClient, ReadOnlySpan<byte> transcriptHash, ReadOnlySpan<byte> received)
+    public bool VerifyFinished(bool ofClient, ReadOnlySpan<byte> confirmed, ReadOnlySpan<byte> received)
     {
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
-        ComputeFinished(ofClient, transcriptHash, expected);
+        ComputeFinished(ofClient, confirmed, expected);
         bool match = CryptographicOperations.FixedTimeEquals(expected, received);
         CryptographicOperations.ZeroMemory(expected);
         return match;

@@ -19,4 +19,12 @@ public enum AlertCode : byte
     ServerBusy = 7,
     ProtocolError = 8,
     ServerShuttingDown = 9,
+    /// <summary>The two sides disagree on whether a passphrase is used. Detail: 1 when the sender uses one, else 0.</summary>
+    PassphraseMismatch = 10,
+    /// <summary>The peer's identity signature did not verify (or its identity was refused).</summary>
+    IdentityRejected = 11,
+    /// <summary>Close record only: the peer fell silent for longer than the idle limit.</summary>
+    IdleTimeout = 12,
+    /// <summary>Too many handshakes from the sender's address; try later.</summary>
+    RateLimited = 13,
 }

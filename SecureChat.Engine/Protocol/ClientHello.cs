@@ -3,31 +3,74 @@ using System.Buffers.Binary;
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// ClientHello body: u8 n, u16[n] versions || u8 m, u16[m] groups || u32 iterations (big-endian).
-/// 1 ≤ n, m ≤ 16; unknown code points are allowed in the lists and ignored by the server.
+/// ClientHello body (PROTOCOL.md, "ClientHello"): u8 n, u16[n] versions || u8 m, u16[m] groups || u8 flags ||
+/// nonce (32) || u8 solution length (0 or 12) || solution (u32 window || u64 counter). 1 ≤ n, m ≤ 16; unknown
+/// code points are allowed in the lists and ignored by the server; unknown flag bits are not.
 /// </summary>
-internal sealed record ClientHello(ushort[] Versions, ushort[] Groups, uint Iterations)
+internal sealed record ClientHello(ushort[] Versions, ushort[] Groups, byte Flags, byte[] Nonce, PuzzleSolution? Solution)
 {
-    public int Size => 1 + 2 * Versions.Length + 1 + 2 * Groups.Length + 4;
+    public bool UsesPassphrase => (Flags & WireFormat.FlagPassphrase) != 0;
+
+    public int Size => 1 + 2 * Versions.Length + 1 + 2 * Groups.Length + 1 + WireFormat.NonceSize + 1 +
+        (Solution is null ? 0 : WireFormat.PuzzleSolutionSize);
 
     public int Write(Span<byte> destination)
     {
+        if (Nonce.Length != WireFormat.NonceSize)
+        {
+            throw new ArgumentException("the nonce is 32 bytes");
+        }
+
         int offset = 0;
         offset += WriteList(destination, Versions);
         offset += WriteList(destination[offset..], Groups);
-        BinaryPrimitives.WriteUInt32BigEndian(destination[offset..], Iterations);
-        return offset + 4;
+        destination[offset++] = Flags;
+        Nonce.CopyTo(destination[offset..]);
+        offset += WireFormat.NonceSize;
+        if (Solution is { } solution)
+        {
+            destination[offset++] = WireFormat.PuzzleSolutionSize;
+            solution.Write(destination[offset..]);
+            offset += WireFormat.PuzzleSolutionSize;
+        }
+        else
+        {
+            destination[offset++] = 0;
+        }
+
+        return offset;
     }
 
     public static bool TryParse(ReadOnlySpan<byte> body, out ClientHello hello)
     {
         hello = null!;
-        if (!TryReadList(ref body, out ushort[] versions) || !TryReadList(ref body, out ushort[] groups) || body.Length != 4)
+        if (!TryReadList(ref body, out ushort[] versions) || !TryReadList(ref body, out ushort[] groups) ||
+            body.Length < 1 + WireFormat.NonceSize + 1)
         {
             return false;
         }
 
-        hello = new ClientHello(versions, groups, BinaryPrimitives.ReadUInt32BigEndian(body));
+        byte flags = body[0];
+        if ((flags & ~WireFormat.FlagsKnown) != 0)
+        {
+            return false;
+        }
+
+        byte[] nonce = body.Slice(1, WireFormat.NonceSize).ToArray();
+        body = body[(1 + WireFormat.NonceSize)..];
+        int solutionLength = body[0];
+        body = body[1..];
+        PuzzleSolution? solution = null;
+        if (solutionLength == WireFormat.PuzzleSolutionSize && body.Length == solutionLength)
+        {
+            solution = PuzzleSolution.Read(body);
+        }
+        else if (solutionLength != 0 || !body.IsEmpty)
+        {
+            return false;
+        }
+
+        hello = new ClientHello(versions, groups, flags, nonce, solution);
         return true;
     }
 
@@ -70,4 +113,17 @@ internal sealed record ClientHello(ushort[] Versions, ushort[] Groups, uint Iter
         body = body[(1 + 2 * count)..];
         return true;
     }
+}
+
+/// <summary>A puzzle answer carried by a ClientHello: the window the puzzle was issued in and the counter found.</summary>
+internal readonly record struct PuzzleSolution(uint Window, ulong Counter)
+{
+    public void Write(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(destination, Window);
+        BinaryPrimitives.WriteUInt64BigEndian(destination[4..], Counter);
+    }
+
+    public static PuzzleSolution Read(ReadOnlySpan<byte> source) =>
+        new(BinaryPrimitives.ReadUInt32BigEndian(source), BinaryPrimitives.ReadUInt64BigEndian(source[4..]));
 }

@@ -1,8 +1,9 @@
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// The first byte of every frame. 0x01-0x0F are handshake messages in the clear; 0x10-0x1F are records,
-/// sealed under the session keys (the type is authenticated by the record MAC).
+/// The first byte of every frame. 0x01-0x07 and 0x0F are handshake messages in the clear; ServerAuth and
+/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x1F are records, sealed under the
+/// session keys (the type is authenticated by the record MAC).
 /// </summary>
 internal enum FrameType : byte
 {
@@ -11,7 +12,9 @@ internal enum FrameType : byte
     Commit = 0x03,
     KeyShare = 0x04,
     Reveal = 0x05,
-    Finished = 0x06,
+    Puzzle = 0x07,
+    ServerAuth = 0x08,
+    ClientAuth = 0x09,
     Alert = 0x0F,
 
     Chat = 0x10,
@@ -21,4 +24,6 @@ internal enum FrameType : byte
     RekeyAck = 0x14,
     RekeyFinish = 0x15,
     Close = 0x16,
+    Relay = 0x17,
+    Heartbeat = 0x18,
 }

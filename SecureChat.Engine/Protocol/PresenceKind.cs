@@ -6,4 +6,8 @@ public enum PresenceKind : byte
     Joined = 1,
     Left = 2,
     Renamed = 3,
+    /// <summary>Someone already on the hub when the receiver joined (the member list a newcomer gets).</summary>
+    Member = 4,
+    /// <summary>The name the hub gave the receiver itself (what it asked for, or another if that was taken).</summary>
+    You = 5,
 }

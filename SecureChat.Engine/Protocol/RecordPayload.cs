@@ -3,32 +3,40 @@ using System.Text;
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// Plaintext layouts inside records. Chat: u8 name length || name || text. Nick: name. Presence: u8 kind ||
-/// u8 length || name || u8 length || new name. Close: u8 code. RekeyFinish: empty. Names are 1-64 bytes of
-/// UTF-8 (a chat's sender name may be empty), text is UTF-8; invalid UTF-8 is a protocol error.
+/// Plaintext layouts inside records (PROTOCOL.md, "Records"). Chat: text. Relay: sender digest (32) || u8 name
+/// length || name || text. Nick: name. Presence: u8 kind || digest (32) || u8 length || name || u8 length || new
+/// name. Close: u8 code || u64 records received. RekeyFinish, Heartbeat: empty. Names are 1-64 bytes of UTF-8,
+/// text is UTF-8; invalid UTF-8 is a protocol error.
 /// </summary>
 internal static class RecordPayload
 {
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static int WriteChat(Span<byte> destination, string sender, string text)
+    public static int WriteChat(Span<byte> destination, string text) => StrictUtf8.GetBytes(text, destination);
+
+    public static bool TryParseChat(ReadOnlySpan<byte> plaintext, out string text) => TryDecode(plaintext, out text);
+
+    /// <summary>Relay: sender identity digest (32) || u8 name length || name || text.</summary>
+    public static int WriteRelay(Span<byte> destination, ReadOnlySpan<byte> senderDigest, string sender, string text)
     {
-        int nameLength = WriteName(destination, sender, allowEmpty: true);
-        int textLength = StrictUtf8.GetBytes(text, destination[nameLength..]);
-        return nameLength + textLength;
+        CheckDigest(senderDigest);
+        senderDigest.CopyTo(destination);
+        int offset = WireFormat.IdentityDigestSize + WriteName(destination[WireFormat.IdentityDigestSize..], sender, allowEmpty: false);
+        return offset + StrictUtf8.GetBytes(text, destination[offset..]);
     }
 
-    public static int ChatSize(string sender, string text) => 1 + StrictUtf8.GetByteCount(sender) + StrictUtf8.GetByteCount(text);
-
-    public static bool TryParseChat(ReadOnlySpan<byte> plaintext, out string sender, out string text)
+    public static bool TryParseRelay(ReadOnlySpan<byte> plaintext, out byte[] senderDigest, out string sender, out string text)
     {
-        text = string.Empty;
-        if (!TryReadName(ref plaintext, allowEmpty: true, out sender))
+        senderDigest = [];
+        sender = text = string.Empty;
+        if (plaintext.Length < WireFormat.IdentityDigestSize)
         {
             return false;
         }
 
-        return TryDecode(plaintext, out text);
+        senderDigest = plaintext[..WireFormat.IdentityDigestSize].ToArray();
+        plaintext = plaintext[WireFormat.IdentityDigestSize..];
+        return TryReadName(ref plaintext, allowEmpty: false, out sender) && TryDecode(plaintext, out text);
     }
 
     public static int WriteNick(Span<byte> destination, string name) => StrictUtf8.GetBytes(name, destination);
@@ -39,27 +47,42 @@ internal static class RecordPayload
         return plaintext.Length is >= 1 and <= WireFormat.NameMax && TryDecode(plaintext, out name);
     }
 
-    public static int WritePresence(Span<byte> destination, PresenceKind kind, string name, string newName)
+    /// <summary>Presence: u8 kind || identity digest (32) || u8 length || name || u8 length || new name.</summary>
+    public static int WritePresence(Span<byte> destination, PresenceKind kind, ReadOnlySpan<byte> digest, string name, string newName)
     {
+        CheckDigest(digest);
         destination[0] = (byte)kind;
-        int offset = 1 + WriteName(destination[1..], name, allowEmpty: false);
+        digest.CopyTo(destination[1..]);
+        int offset = 1 + WireFormat.IdentityDigestSize;
+        offset += WriteName(destination[offset..], name, allowEmpty: false);
         return offset + WriteName(destination[offset..], newName, allowEmpty: true);
     }
 
-    public static bool TryParsePresence(ReadOnlySpan<byte> plaintext, out PresenceKind kind, out string name, out string newName)
+    public static bool TryParsePresence(ReadOnlySpan<byte> plaintext, out PresenceKind kind, out byte[] digest, out string name, out string newName)
     {
         kind = default;
+        digest = [];
         name = newName = string.Empty;
-        if (plaintext.Length < 1 || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Renamed)
+        if (plaintext.Length < 1 + WireFormat.IdentityDigestSize || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.You)
         {
             return false;
         }
 
         kind = (PresenceKind)plaintext[0];
-        plaintext = plaintext[1..];
+        digest = plaintext.Slice(1, WireFormat.IdentityDigestSize).ToArray();
+        plaintext = plaintext[(1 + WireFormat.IdentityDigestSize)..];
         return TryReadName(ref plaintext, allowEmpty: false, out name)
             && TryReadName(ref plaintext, allowEmpty: kind != PresenceKind.Renamed, out newName)
+            && (kind == PresenceKind.Renamed || newName.Length == 0)
             && plaintext.IsEmpty;
+    }
+
+    private static void CheckDigest(ReadOnlySpan<byte> digest)
+    {
+        if (digest.Length != WireFormat.IdentityDigestSize)
+        {
+            throw new ArgumentException("an identity digest is 32 bytes", nameof(digest));
+        }
     }
 
     /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8 (and well-formed UTF-16).</summary>

@@ -1,13 +1,19 @@
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// Sizes, offsets and limits of the SecureChat v1 wire format (PROTOCOL.md). Every length a peer declares is
+/// Sizes, offsets and limits of the SecureChat v2 wire format (PROTOCOL.md). Every length a peer declares is
 /// checked against these before anything of that size is allocated.
 /// </summary>
 internal static class WireFormat
 {
-    /// <summary>Protocol version 1, the only one this implementation speaks.</summary>
-    public const ushort Version1 = 0x0001;
+    /// <summary>Protocol version 2, the only one this implementation speaks (v1 had no deployed users).</summary>
+    public const ushort Version2 = 0x0002;
+
+    /// <summary>ClientHello and ServerHello flag: a passphrase is used (the DH then runs on the CPace generator).</summary>
+    public const byte FlagPassphrase = 0x01;
+
+    /// <summary>Every flag this version defines; any other bit set is a protocol violation.</summary>
+    public const byte FlagsKnown = FlagPassphrase;
 
     /// <summary>Frame header: type (1 byte) || body length (4 bytes, big-endian).</summary>
     public const int FrameHeaderSize = 5;
@@ -26,6 +32,17 @@ internal static class WireFormat
     public const int NonceSize = 32;
     public const int CommitmentSize = 32;
     public const int FinishedSize = 32;
+    public const int IdentityKeySize = 32;
+    public const int SignatureSize = 64;
+
+    /// <summary>SHA-256 of an identity public key: how relayed records and presence name a person.</summary>
+    public const int IdentityDigestSize = 32;
+
+    /// <summary>A puzzle solution in a ClientHello: u32 window || u64 counter.</summary>
+    public const int PuzzleSolutionSize = 12;
+
+    /// <summary>The hardest puzzle a client agrees to solve (2^24 hashes, about ten seconds on a slow core).</summary>
+    public const int PuzzleDifficultyMax = 24;
     public const int TranscriptHashSize = 32;
 
     /// <summary>Most versions or groups a ClientHello may list.</summary>
@@ -34,14 +51,28 @@ internal static class WireFormat
     /// <summary>Largest sender name in a chat record or nick record, in UTF-8 bytes.</summary>
     public const int NameMax = 64;
 
-    /// <summary>Largest chat text: the record plaintext less the sender name and its length byte.</summary>
-    public const int ChatTextMax = RecordPlaintextMax - 1 - NameMax;
+    /// <summary>
+    /// Largest chat text: what still fits in a Relay record, the largest record that carries text (sender digest,
+    /// name length, name, text).
+    /// </summary>
+    public const int ChatTextMax = RecordPlaintextMax - IdentityDigestSize - 1 - NameMax;
 
-    /// <summary>PBKDF2 iteration bounds: the default minimum, and a cap so no peer can make us burn minutes.</summary>
+    /// <summary>
+    /// PBKDF2 iteration bounds: the default count (the server's setting) and minimum, the default maximum a side
+    /// accepts, and the hard ceiling no setting may exceed.
+    /// </summary>
     public const int IterationsDefault = 100_000;
-    public const int IterationsCap = 10_000_000;
+    public const int IterationsMaxDefault = 1_000_000;
+    public const int IterationsCeiling = 10_000_000;
 
     /// <summary>Record counts and time after which a side starts a rekey on its own.</summary>
     public const long RekeyAfterRecords = 1L << 20;
     public static readonly TimeSpan RekeyAfterTime = TimeSpan.FromHours(1);
+
+    /// <summary>At most one rekey per second per link.</summary>
+    public static readonly TimeSpan RekeyMinInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A sealed heartbeat after 15 s without sending; a peer silent for 45 s is dropped.</summary>
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(45);
 }

@@ -20,4 +20,11 @@ public enum FailureReason
     ServerBusy,
     PeerTooSlow,
     ServerShuttingDown,
+    PassphraseMismatch,
+    IdentityRejected,
+    IdentityChanged,
+    PuzzleRequired,
+    IdleTimeout,
+    RekeyTooFrequent,
+    RateLimited,
 }

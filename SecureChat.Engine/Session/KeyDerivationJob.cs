@@ -5,25 +5,23 @@ namespace SecureChat.Engine.Session;
 
 /// <summary>
 /// The costly step of one handshake, detached from its session so it runs outside the session's lock: validation
-/// of the peer's public value (range and subgroup), the Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over Z and the passphrase salted with the transcript
-/// hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
+/// of the peer's public value (range and subgroup), the Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over
+/// Z salted with the transcript hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
 /// Not thread-safe: one thread runs it, then hands it back to <see cref="SecureSession.CompleteKeyDerivation"/>.
 /// </summary>
 internal sealed class KeyDerivationJob : IDisposable
 {
     private readonly DhKeyPair _ownKey;
     private readonly byte[] _peerPublic;
-    private readonly byte[] _passphrase;
     private readonly byte[] _transcriptHash;
     private readonly int _iterations;
     private byte[]? _master;
     private bool _ran;
 
-    public KeyDerivationJob(DhKeyPair ownKey, byte[] peerPublic, byte[] passphrase, byte[] transcriptHash, int iterations)
+    public KeyDerivationJob(DhKeyPair ownKey, byte[] peerPublic, byte[] transcriptHash, int iterations)
     {
         _ownKey = ownKey;
         _peerPublic = peerPublic;
-        _passphrase = passphrase;
         _transcriptHash = (byte[])transcriptHash.Clone();
         _iterations = iterations;
     }
@@ -47,7 +45,7 @@ internal sealed class KeyDerivationJob : IDisposable
         {
             if (DiffieHellman.TryAgree(_ownKey, _peerPublic, sharedSecret))
             {
-                _master = KeySchedule.DeriveMaster(sharedSecret, _passphrase, _transcriptHash, _iterations);
+                _master = KeySchedule.DeriveMaster(sharedSecret, _transcriptHash, _iterations);
             }
         }
         finally

@@ -19,6 +19,20 @@ internal sealed class RecordLayer(bool isClient, TimeProvider time) : IDisposabl
 
     public bool IsInstalled => _send is not null;
 
+    /// <summary>The keys both directions use (the handshake's, until a rekey completes).</summary>
+    public SessionKeys CurrentKeys => _keys ?? throw new InvalidOperationException("no keys installed");
+
+    /// <summary>Records sealed so far in this session (the next sequence number to send).</summary>
+    public ulong SentRecords => _sendSequence;
+
+    /// <summary>Records opened so far in this session (what a Close reports as received).</summary>
+    public ulong ReceivedRecords => _receiveSequence;
+
+    /// <summary>When a record was last sealed or opened (<see cref="TimeProvider"/> timestamps).</summary>
+    public long LastSent { get; private set; }
+
+    public long LastReceived { get; private set; }
+
     /// <summary>The fingerprint of the keys both directions use (set once a rekey completes on both).</summary>
     public string? Fingerprint => _keys?.Fingerprint;
 
@@ -35,6 +49,7 @@ internal sealed class RecordLayer(bool isClient, TimeProvider time) : IDisposabl
     {
         _keys = keys;
         SwitchSend(keys);
+        LastReceived = LastSent = time.GetTimestamp();
         _receive?.Dispose();
         _receive = keys.CreateReceiveProtector(isClient);
     }
@@ -86,6 +101,7 @@ internal sealed class RecordLayer(bool isClient, TimeProvider time) : IDisposabl
         output.Advance(WireFormat.FrameHeaderSize + sealedSize);
         _sendSequence++;
         SentSinceKeys++;
+        LastSent = time.GetTimestamp();
     }
 
     /// <summary>Verifies and decrypts one record body; false (nothing consumed) when it fails authentication.</summary>
@@ -98,6 +114,7 @@ internal sealed class RecordLayer(bool isClient, TimeProvider time) : IDisposabl
         }
 
         _receiveSequence++;
+        LastReceived = time.GetTimestamp();
         return true;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Buffers;
 using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
@@ -14,7 +15,7 @@ internal static class RecordReceiver
 {
     public static void Receive(SecureSession session, byte type, ReadOnlySpan<byte> body)
     {
-        if (type is < (byte)FrameType.Chat or > (byte)FrameType.Close)
+        if (type is not ((>= (byte)FrameType.Chat and <= (byte)FrameType.Heartbeat) or (byte)FrameType.ServerAuth or (byte)FrameType.ClientAuth))
         {
             session.Violation($"unexpected message type 0x{type:X2} in a secure session");
             return;
@@ -46,6 +47,13 @@ internal static class RecordReceiver
 
     private static void Deliver(SecureSession session, FrameType type, ReadOnlySpan<byte> plaintext)
     {
+        if (!session.IsSecure)
+        {
+            // Keys are installed but the handshake is not over: only its sealed ServerAuth or ClientAuth may come.
+            session.OnHandshakeRecord(type, plaintext);
+            return;
+        }
+
         switch (type)
         {
             case FrameType.RekeyInit:
@@ -57,8 +65,13 @@ internal static class RecordReceiver
             case FrameType.RekeyFinish:
                 session.Rekey!.OnRekeyFinish(plaintext);
                 break;
-            case FrameType.Close when plaintext.Length == 1:
-                session.ClosedByPeer((AlertCode)plaintext[0]);
+            case FrameType.Close when plaintext.Length == SecureSession.CloseSize:
+                session.ClosedByPeer((AlertCode)plaintext[0], BinaryPrimitives.ReadUInt64BigEndian(plaintext[1..]));
+                break;
+            case FrameType.Heartbeat when plaintext.IsEmpty:
+                break;
+            case FrameType.ServerAuth or FrameType.ClientAuth:
+                session.Violation($"{type} after the handshake");
                 break;
             default:
                 if (session.Application?.TryConsume(type, plaintext) != true)

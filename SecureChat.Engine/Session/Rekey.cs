@@ -22,6 +22,7 @@ internal sealed class Rekey(SecureSession session, DhGroup group) : IDisposable
     private RekeyJob? _outstanding;
     private DhKeyPair? _ownKey;
     private byte[]? _ownNonce;
+    private long? _lastFinished;
 
     private enum RekeyState
     {
@@ -40,10 +41,14 @@ internal sealed class Rekey(SecureSession session, DhGroup group) : IDisposable
 
     private bool IsClient => session.Role == SessionRole.Client;
 
-    /// <summary>Starts a rekey; false when one is already in progress.</summary>
+    /// <summary>True when the last rekey ended less than <paramref name="interval"/> ago.</summary>
+    private bool Within(TimeSpan interval) =>
+        _lastFinished is { } last && session.Settings.Time.GetElapsedTime(last) < interval;
+
+    /// <summary>Starts a rekey; false when one is already in progress or the last one ended less than the minimum interval ago.</summary>
     public bool Request()
     {
-        if (_state != RekeyState.None)
+        if (_state != RekeyState.None || Within(session.Settings.RekeyMinInterval))
         {
             return false;
         }
@@ -117,6 +122,14 @@ internal sealed class Rekey(SecureSession session, DhGroup group) : IDisposable
             return;
         }
 
+        // At most one rekey per RekeyMinInterval: honest peers wait the whole interval, so one that asks again within
+        // half of it (leaving room for network delay) is flooding, and each rekey costs this side exponentiations.
+        if (Within(session.Settings.RekeyMinInterval / 2))
+        {
+            session.FailWith(SessionFailure.Create(FailureReason.RekeyTooFrequent), AlertCode.ProtocolError);
+            return;
+        }
+
         // A side that had asked too gives its own request up (a client had not sent it yet; a server's is ignored).
         DropOwnRequest();
         _pending = RekeyJob.Respond(group, session.Settings.Random, initiatorIsClient: !IsClient, session.Records.CopyChainKey(), peerNonce.ToArray(), peerPublic.ToArray());
@@ -170,6 +183,7 @@ internal sealed class Rekey(SecureSession session, DhGroup group) : IDisposable
     private void Finished()
     {
         _state = RekeyState.None;
+        _lastFinished = session.Settings.Time.GetTimestamp();
         session.SetStage(SessionStage.Secure);
         session.KeysChanged(first: false);
     }

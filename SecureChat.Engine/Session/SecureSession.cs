@@ -7,7 +7,7 @@ using SecureChat.Engine.Session.Handshake;
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// One SecureChat v1 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
+/// One SecureChat v2 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
 /// <see cref="Receive"/>, bytes for the peer come out through <see cref="ExchangeOutput"/>, and what happened comes
 /// out through <see cref="DrainEvents"/>. No sockets, no clocks but <see cref="SessionSettings.Time"/>, no UI. It owns
 /// the stage, the events, the output and the failure; the handshake (<see cref="ClientHandshake"/>,
@@ -28,9 +28,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private readonly FrameInbox _inbox = new();
     private readonly RecordLayer _records;
     private readonly SessionTimers _timers;
+    private readonly Queue<ulong> _sentMessages = new();
     private HandshakeDriver? _handshake;
     private Rekey? _rekey;
     private bool _started;
+
+    /// <summary>How many recent chat records' sequence numbers are kept, to count those a peer's Close says it missed.</summary>
+    private const int SentMessagesKept = 4096;
 
     public SecureSession(SessionSettings settings)
     {
@@ -55,6 +59,15 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     public string? Sas { get; private set; }
 
     public DhGroupId? Group { get; private set; }
+
+    /// <summary>The identity the peer proved in the handshake, once secure.</summary>
+    public PeerIdentity? Peer { get; private set; }
+
+    /// <summary>How far this side's trust store trusts <see cref="Peer"/>.</summary>
+    public IdentityTrust Trust { get; private set; }
+
+    /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then failed).</summary>
+    public PuzzleMessage? Puzzle { get; private set; }
 
     public int Iterations { get; private set; }
 
@@ -99,7 +112,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         }
 
         _started = true;
-        _handshake = new HandshakeDriver(Settings, _output);
+        _handshake = new HandshakeDriver(Settings, _output, _records);
         SetStage(_handshake.State.Stage);
     }
 
@@ -204,9 +217,19 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     public void SealApplication(FrameType type, ReadOnlySpan<byte> plaintext)
     {
         EnsureSecure();
-        if (type is not (FrameType.Chat or FrameType.Nick or FrameType.Presence))
+        if (type is not (FrameType.Chat or FrameType.Nick or FrameType.Presence or FrameType.Relay))
         {
             throw new ArgumentException($"{type} is not an application record", nameof(type));
+        }
+
+        if (type is FrameType.Chat or FrameType.Relay)
+        {
+            if (_sentMessages.Count == SentMessagesKept)
+            {
+                _sentMessages.Dequeue();
+            }
+
+            _sentMessages.Enqueue(_records.SentRecords);
         }
 
         _records.Seal(type, plaintext, _output, Settings.Random);
@@ -220,9 +243,28 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         return _rekey!.Request();
     }
 
-    /// <summary>The clock: starts a rekey when the keys are old or used enough (<see cref="SessionTimers"/>).</summary>
+    /// <summary>
+    /// The clock (<see cref="SessionTimers"/>): drops a peer silent for longer than the idle limit, sends a sealed
+    /// heartbeat after a quiet spell, and starts a rekey when the keys are old or used enough.
+    /// </summary>
     public void OnTick(long now)
     {
+        if (!IsSecure)
+        {
+            return;
+        }
+
+        if (_timers.PeerIdle(_records, now))
+        {
+            FailWith(SessionFailure.Create(FailureReason.IdleTimeout), AlertCode.IdleTimeout);
+            return;
+        }
+
+        if (_timers.HeartbeatDue(_records, now))
+        {
+            SealControl(FrameType.Heartbeat, []);
+        }
+
         if (Stage == SessionStage.Secure && _rekey is { InProgress: false } && _timers.RekeyDue(_records, now))
         {
             _rekey.Request();
@@ -239,7 +281,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
         if (IsSecure)
         {
-            SealControl(FrameType.Close, [(byte)code]);
+            SealClose(code);
         }
         else if (_started)
         {
@@ -276,22 +318,46 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         }
     }
 
-    /// <summary>Seals a record of the session's own (rekey, Close) under the current sending keys.</summary>
+    /// <summary>Seals a record of the session's own (rekey, heartbeat, Close) under the current sending keys.</summary>
     internal void SealControl(FrameType type, ReadOnlySpan<byte> plaintext) => _records.Seal(type, plaintext, _output, Settings.Random);
+
+    /// <summary>Close: u8 code || u64 records received, so the peer can tell what of its sending never arrived.</summary>
+    private void SealClose(AlertCode code)
+    {
+        Span<byte> body = stackalloc byte[CloseSize];
+        body[0] = (byte)code;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(body[1..], _records.ReceivedRecords);
+        SealControl(FrameType.Close, body);
+    }
+
+    internal const int CloseSize = 9;
+
+    /// <summary>A sealed handshake record (ServerAuth, ClientAuth) opened by the record layer.</summary>
+    internal void OnHandshakeRecord(FrameType type, ReadOnlySpan<byte> plaintext)
+    {
+        if (_handshake is null || !_handshake.Expects((byte)type))
+        {
+            Violation($"unexpected {type} record");
+            return;
+        }
+
+        Advance(_handshake.ConsumeRecord(type, plaintext));
+    }
 
     /// <summary>The keys changed (first established, or a rekey completed on both directions).</summary>
     internal void KeysChanged(bool first)
     {
         Fingerprint = _records.Fingerprint;
         Sas = _records.Sas;
-        Raise(first ? new EstablishedEvent(Fingerprint!, Sas!) : new RekeyedEvent(Fingerprint!, Sas!));
+        Raise(first ? new EstablishedEvent(Fingerprint!, Sas!, Peer!, Trust) : new RekeyedEvent(Fingerprint!, Sas!));
     }
 
-    /// <summary>The peer sent Close: the session ends cleanly.</summary>
-    internal void ClosedByPeer(AlertCode code)
+    /// <summary>The peer sent Close, saying how many of our records it received: the session ends cleanly.</summary>
+    internal void ClosedByPeer(AlertCode code, ulong receivedByPeer)
     {
+        int undelivered = _sentMessages.Count(sequence => sequence >= receivedByPeer);
         SetStage(SessionStage.Closed);
-        Raise(new ClosedEvent(ByPeer: true, code));
+        Raise(new ClosedEvent(ByPeer: true, code, undelivered));
         WipeAll();
     }
 
@@ -309,7 +375,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         {
             if (IsSecure && _records.IsInstalled)
             {
-                SealControl(FrameType.Close, [(byte)code]);
+                SealClose(code);
             }
             else
             {
@@ -336,7 +402,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
     {
         ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (type == (byte)FrameType.Alert)
+        if (IsSecure && type < (byte)FrameType.Chat)
+        {
+            // Once secure only sealed records count: a cleartext Alert (or any handshake frame) is something anyone
+            // on the path could have written, so it ends nothing with a reason of its author's choosing.
+            FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
+        }
+        else if (type == (byte)FrameType.Alert)
         {
             if (AlertMessage.TryParse(body, out AlertMessage alert))
             {
@@ -351,7 +423,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         {
             RecordReceiver.Receive(this, type, body);
         }
-        else if (_handshake?.Expected is not { } expected || type != (byte)expected)
+        else if (_handshake is null || !_handshake.Expects(type))
         {
             Violation($"expected {_handshake?.Expected}, got message type 0x{type:X2}");
         }
@@ -367,10 +439,12 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         switch (next)
         {
             case HandshakeFailed failed:
+                Puzzle = failed.Puzzle;
                 FailWith(failed.Failure, failed.Alert, failed.AlertDetail);
                 break;
             case HandshakeComplete complete:
-                _records.Install(complete.Keys);
+                Peer = complete.Peer;
+                Trust = complete.Trust;
                 _rekey = new Rekey(this, _handshake!.Group!);
                 _handshake.Dispose();
                 _handshake = null;

@@ -29,6 +29,13 @@ public sealed record SessionFailure(FailureReason Reason, string Message)
             FailureReason.ServerBusy => "the server is busy with other handshakes; try again in a moment",
             FailureReason.PeerTooSlow => "the peer is not reading its messages: connection closed",
             FailureReason.ServerShuttingDown => "the server is shutting down",
+            FailureReason.PassphraseMismatch => $"one side uses a passphrase and the other does not{Suffix(detail)}: connection closed",
+            FailureReason.IdentityRejected => $"the peer's identity could not be verified{Suffix(detail)}: connection closed",
+            FailureReason.IdentityChanged => detail ?? "the peer's identity changed: connection refused",
+            FailureReason.PuzzleRequired => "the server is under load and asked for a proof of work",
+            FailureReason.IdleTimeout => "the peer sent nothing for too long: connection closed (timed out)",
+            FailureReason.RekeyTooFrequent => "the peer asked for new keys too often: connection closed",
+            FailureReason.RateLimited => "too many connections from this address; try again in a moment",
             _ => "the session failed",
         };
         return new SessionFailure(reason, message);

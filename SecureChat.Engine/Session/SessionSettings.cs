@@ -14,11 +14,47 @@ internal sealed record SessionSettings
     /// </summary>
     public DhGroupId Group { get; init; } = DhGroupId.Ffdhe2048;
 
-    /// <summary>Client: the count it proposes. Both: the minimum it accepts.</summary>
+    /// <summary>Server: the PBKDF2 count it uses (never the client's choice). Client: the minimum it accepts.</summary>
     public int Iterations { get; init; } = WireFormat.IterationsDefault;
+
+    /// <summary>The largest PBKDF2 count this side accepts (a server's own count must not exceed it either).</summary>
+    public int MaxIterations { get; init; } = WireFormat.IterationsMaxDefault;
 
     /// <summary>UTF-8 bytes of the optional shared passphrase (empty for none). Owned by the caller.</summary>
     public byte[] Passphrase { get; init; } = [];
+
+    /// <summary>This side's long-term identity, which signs the handshake. Defaults to a throwaway one.</summary>
+    public ISigner Identity { get; init; } = new EphemeralSigner();
+
+    /// <summary>The display name sent in ServerAuth/ClientAuth (1-64 bytes of UTF-8).</summary>
+    public string Name { get; init; } = "anonymous";
+
+    /// <summary>
+    /// Asked once the peer proved its identity, before this side sends anything more: accept (with the trust to
+    /// show) or refuse. Null accepts every identity as new.
+    /// </summary>
+    public Func<PeerIdentity, IdentityVerdict>? CheckPeerIdentity { get; init; }
+
+    /// <summary>Client: the ClientHello nonce (null: a fresh one); a retry after a Puzzle must reuse the first one.</summary>
+    public byte[]? HelloNonce { get; init; }
+
+    /// <summary>Client: the answer to the server's puzzle, sent in the ClientHello of the retry.</summary>
+    public PuzzleSolution? PuzzleSolution { get; init; }
+
+    /// <summary>Server: decides, on each ClientHello, whether to proceed or answer with a puzzle. Null: always proceed.</summary>
+    public IHelloGate? HelloGate { get; init; }
+
+    /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
+
+    /// <summary>A secure peer silent for this long is dropped as timed out.</summary>
+    public TimeSpan IdleTimeout { get; init; } = WireFormat.IdleTimeout;
+
+    /// <summary>
+    /// The shortest time between two rekeys on a link. This side never starts one sooner; a peer's RekeyInit that
+    /// comes sooner than half of it after the last rekey ended fails the session.
+    /// </summary>
+    public TimeSpan RekeyMinInterval { get; init; } = WireFormat.RekeyMinInterval;
 
     public long RekeyAfterRecords { get; init; } = WireFormat.RekeyAfterRecords;
 

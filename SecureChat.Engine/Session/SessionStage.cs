@@ -8,13 +8,15 @@ public enum SessionStage
 {
     /// <summary>Client only: the TCP connection is being opened (set by the transport).</summary>
     Connecting,
+    /// <summary>Client only: the server is under load and asked for a proof of work, which is being computed.</summary>
+    SolvingPuzzle,
     /// <summary>TCP is up; no handshake message has been exchanged yet.</summary>
     Connected,
     /// <summary>Hellos, commitment and Diffie-Hellman values are being exchanged.</summary>
     ExchangingKeys,
     /// <summary>Both public values are known; PBKDF2 is deriving the master key.</summary>
     DerivingKey,
-    /// <summary>Keys are derived; the Finished MACs that prove both sides hold them are being exchanged.</summary>
+    /// <summary>Keys are derived; the sealed ServerAuth and ClientAuth that prove both sides' keys and identities are being exchanged.</summary>
     Confirming,
     /// <summary>Keys are confirmed; chat records flow.</summary>
     Secure,

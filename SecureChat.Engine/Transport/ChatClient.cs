@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
@@ -6,7 +9,7 @@ using SecureChat.Engine.Session;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v1 peer).
+/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v2 peer).
 /// Thread-safe; events as described on <see cref="ChatEndpoint"/>.
 /// </summary>
 public sealed class ChatClient : ChatEndpoint
@@ -16,7 +19,7 @@ public sealed class ChatClient : ChatEndpoint
     private readonly ChatOptions _options;
     private SessionHost? _link;
     private PeerInfo? _connecting;
-    private bool _joined;
+    private string? _endpointKey;
     private string _name;
 
     public ChatClient(ChatOptions options)
@@ -36,9 +39,14 @@ public sealed class ChatClient : ChatEndpoint
     /// <summary>Completes when the link has ended and its socket is closed.</summary>
     public override Task Completion => _link?.Completion ?? Task.CompletedTask;
 
+    /// <summary>How many puzzles a client solves for one connection before it gives up.</summary>
+    public const int MaxPuzzleAttempts = 3;
+
     /// <summary>
-    /// Connects and runs the handshake; returns once the session is secure. Throws
-    /// <see cref="ChatConnectionException"/> with a one-line reason when either fails.
+    /// Connects and runs the handshake; returns once the session is secure. When the server is under load and
+    /// answers with a puzzle, solves it (status <see cref="SessionStage.SolvingPuzzle"/>) and reconnects with the
+    /// answer, up to <see cref="MaxPuzzleAttempts"/> times. Throws <see cref="ChatConnectionException"/> with a
+    /// one-line reason when either fails.
     /// </summary>
     public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
     {
@@ -47,6 +55,47 @@ public sealed class ChatClient : ChatEndpoint
             throw new InvalidOperationException("already connected");
         }
 
+        _endpointKey = EndpointKey(host, port);
+        byte[] helloNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
+        PuzzleSolution? solution = null;
+        for (int attempt = 0; ; attempt++)
+        {
+            SessionHost link = await OpenAsync(host, port, helloNonce, solution, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (ChatConnectionException) when (link.Puzzle is { } puzzle && attempt < MaxPuzzleAttempts && puzzle.Difficulty <= WireFormat.PuzzleDifficultyMax)
+            {
+                _connecting = link.Snapshot() with { Stage = SessionStage.SolvingPuzzle };
+                OnStageChanged(_connecting);
+                ulong counter = await Task.Run(() => HandshakePuzzle.Solve(puzzle.Challenge, puzzle.Difficulty, cancellationToken), cancellationToken).ConfigureAwait(false);
+                solution = new PuzzleSolution(puzzle.Window, counter);
+                _link = null;
+            }
+            catch (OperationCanceledException)
+            {
+                await link.CloseAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>How a server is named in the trust store: lower-case host (IPv6 in brackets) and port.</summary>
+    public static string EndpointKey(string host, int port)
+    {
+        string name = host.Trim().ToLowerInvariant();
+        if (name.Contains(':', StringComparison.Ordinal) && !name.StartsWith('['))
+        {
+            name = "[" + name + "]";
+        }
+
+        return name + ":" + port.ToString(CultureInfo.InvariantCulture);
+    }
+
+    private async Task<SessionHost> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
+    {
         _connecting = new PeerInfo(0, new DnsEndPoint(host, port), ServerName, SessionStage.Connecting, null, null, null);
         OnStageChanged(_connecting);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -68,25 +117,26 @@ public sealed class ChatClient : ChatEndpoint
             throw;
         }
 
-        var link = new SessionHost(1, socket, SessionSettingsFactory.Create(_options, SessionRole.Client), _options, derivationGate: null, Translate, ServerName);
+        string endpoint = _endpointKey!;
+        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Client, _name, CheckServer) with
+        {
+            HelloNonce = helloNonce,
+            PuzzleSolution = solution,
+        };
+        var link = new SessionHost(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
         _link = link;
         OnStageChanged(link.Snapshot());
         link.Start();
-        try
-        {
-            await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            await link.CloseAsync().ConfigureAwait(false);
-            throw;
-        }
+        return link;
+
+        IdentityVerdict CheckServer(PeerIdentity peer) =>
+            _options.CheckPeerIdentity?.Invoke(endpoint, peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
     }
 
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
     {
         SessionHost link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendChatAsync(_name, text, cancellationToken).ConfigureAwait(false))
+        if (!await link.SendChatAsync(text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("the connection is closed");
         }
@@ -113,22 +163,38 @@ public sealed class ChatClient : ChatEndpoint
         }
     }
 
-    private protected override void OnLinkMessage(SessionHost link, string sender, string text) =>
-        OnMessageReceived(new ChatMessage(sender.Length > 0 ? sender : link.Name, text, DateTimeOffset.Now, link.Snapshot()));
+    /// <summary>
+    /// The server proved its identity and name in the handshake: it joins. A puzzle answer is not a failure the
+    /// app sees: <see cref="ConnectAsync"/> solves it and reconnects.
+    /// </summary>
+    private protected override void OnLinkEstablished(SessionHost link)
+    {
+        link.Name = link.Peer!.Name;
+        OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = link.Peer.Fingerprint });
+    }
 
-    /// <summary>The server named itself: it joins (first time) or is renamed. Events for one link never overlap.</summary>
+    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
+
+    /// <summary>The operator's own message (Chat), or a member's relayed by the hub with its name and identity (Relay).</summary>
+    private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest) =>
+        OnMessageReceived(senderDigest is null
+            ? new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = link.Peer?.Fingerprint }
+            : new ChatMessage(sender, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = IdentityDigest.FormatDigest(senderDigest), Relayed = true });
+
+    private protected override void OnNameAssigned(string name)
+    {
+        _name = name;
+        base.OnNameAssigned(name);
+    }
+
+    /// <summary>The operator renamed itself.</summary>
     private protected override void OnLinkNamed(SessionHost link, string name)
     {
         string old = link.Name;
         link.Name = name;
-        if (!_joined)
+        if (old != name)
         {
-            _joined = true;
-            OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, name, string.Empty, link.Snapshot()));
-        }
-        else if (old != name)
-        {
-            OnPresenceChanged(new PresenceNotice(PresenceKind.Renamed, old, name, link.Snapshot()));
+            OnPresenceChanged(new PresenceNotice(PresenceKind.Renamed, old, name, link.Snapshot()) { Identity = link.Peer?.Fingerprint });
         }
     }
 }

@@ -1,3 +1,5 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 
@@ -32,6 +34,15 @@ public abstract class ChatEndpoint : IAsyncDisposable
 
     /// <summary>A link closed cleanly; the flag says whether the peer closed it.</summary>
     public event Action<PeerInfo, bool>? Closed;
+
+    /// <summary>
+    /// A peer closed and said how many of the records it received: this many of the chat messages this side sent
+    /// on that link never arrived (raised just before <see cref="Closed"/>, only when not zero).
+    /// </summary>
+    public event Action<PeerInfo, int>? MessagesLost;
+
+    /// <summary>Client: the hub gave this side its final display name (what it asked for, or another if taken).</summary>
+    public event Action<string>? NameAssigned;
 
     /// <summary>This side's display name.</summary>
     public abstract string Name { get; }
@@ -79,28 +90,42 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 break;
             case EstablishedEvent:
                 OnLinkEstablished(link);
-                link.RunIfSecure(chat => chat.SendNick(Name));
                 OnEstablished(link.Snapshot());
                 break;
             case RekeyedEvent:
                 OnRekeyed(link.Snapshot());
                 break;
             case MessageReceivedEvent message:
-                OnLinkMessage(link, message.Sender, message.Text);
+                OnLinkMessage(link, message.Sender, message.Text, message.SenderDigest);
                 break;
             case PeerNamedEvent named:
                 OnLinkNamed(link, named.Name);
                 break;
+            case PresenceEvent { Kind: PresenceKind.You } own:
+                OnNameAssigned(own.Name);
+                break;
             case PresenceEvent presence:
-                OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot()));
+                OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
+                {
+                    Identity = IdentityDigest.FormatDigest(presence.Digest),
+                });
                 break;
             case ClosedEvent closed:
                 OnLinkEnded(link);
+                if (closed.Undelivered > 0)
+                {
+                    MessagesLost?.Invoke(link.Snapshot(), closed.Undelivered);
+                }
+
                 OnClosed(link.Snapshot(), closed.ByPeer);
                 break;
             case FailedEvent failed:
                 OnLinkEnded(link);
-                OnFailed(link.Snapshot(), failed.Failure);
+                if (ReportsFailure(link, failed.Failure))
+                {
+                    OnFailed(link.Snapshot(), failed.Failure);
+                }
+
                 break;
         }
     }
@@ -110,8 +135,14 @@ public abstract class ChatEndpoint : IAsyncDisposable
     {
     }
 
-    /// <summary>A chat message arrived on a link.</summary>
-    private protected abstract void OnLinkMessage(SessionHost link, string sender, string text);
+    /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
+    private protected abstract void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest);
+
+    /// <summary>Whether a link's failure reaches the app (a client's puzzle answer does not: it is solved and retried).</summary>
+    private protected virtual bool ReportsFailure(SessionHost link, SessionFailure failure) => true;
+
+    /// <summary>Client: the hub named this side.</summary>
+    private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
 
     /// <summary>The peer on a link announced its name.</summary>
     private protected abstract void OnLinkNamed(SessionHost link, string name);

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 
@@ -9,8 +10,8 @@ public sealed record ChatOptions
     /// <summary>Smallest PBKDF2 iteration count anyone may configure (also the default).</summary>
     public const int MinimumIterations = WireFormat.IterationsDefault;
 
-    /// <summary>Largest PBKDF2 iteration count a peer may ask for.</summary>
-    public const int MaximumIterations = WireFormat.IterationsCap;
+    /// <summary>Largest PBKDF2 iteration count anyone may configure, as a count or as a maximum.</summary>
+    public const int MaximumIterations = WireFormat.IterationsCeiling;
 
     /// <summary>Largest chat message, in UTF-8 bytes.</summary>
     public const int MaxMessageBytes = WireFormat.ChatTextMax;
@@ -33,8 +34,29 @@ public sealed record ChatOptions
     /// <summary>The smallest Diffie-Hellman group accepted (larger ones are offered and accepted too).</summary>
     public DhGroupId Group { get; init; } = DhGroupId.Ffdhe2048;
 
-    /// <summary>PBKDF2 iterations: what a client proposes, and the minimum either side accepts.</summary>
+    /// <summary>PBKDF2 iterations: the count a server uses (never the client's choice), and the least a client accepts.</summary>
     public int Iterations { get; init; } = MinimumIterations;
+
+    /// <summary>The largest PBKDF2 count a client accepts from a server (and a server's own count may not exceed it).</summary>
+    public int MaxIterations { get; init; } = WireFormat.IterationsMaxDefault;
+
+    /// <summary>This side's long-term identity (signs every handshake); null uses a throwaway one for this process.</summary>
+    public ISigner? Identity { get; init; }
+
+    /// <summary>
+    /// The trust store's check of a peer's proven identity, given where the peer is (client: "host:port" of the
+    /// server; server: the client's address): accept with the trust to show, or refuse. Null accepts every identity.
+    /// </summary>
+    public Func<string, PeerIdentity, IdentityVerdict>? CheckPeerIdentity { get; init; }
+
+    /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
+
+    /// <summary>A secure peer silent (not even a heartbeat) for this long is dropped as timed out.</summary>
+    public TimeSpan IdleTimeout { get; init; } = WireFormat.IdleTimeout;
+
+    /// <summary>The shortest time between two rekeys on one link.</summary>
+    public TimeSpan RekeyMinInterval { get; init; } = WireFormat.RekeyMinInterval;
 
     /// <summary>UTF-8 bytes of an optional passphrase both sides know (empty for none). Not copied.</summary>
     public byte[] Passphrase { get; init; } = [];
@@ -63,7 +85,7 @@ public sealed record ChatOptions
     /// <summary>Time under one set of keys before a rekey starts by itself (checked on each tick and each send).</summary>
     public TimeSpan RekeyAfterTime { get; init; } = WireFormat.RekeyAfterTime;
 
-    /// <summary>How often a secure link's timers are checked (rekey by age; later heartbeats and idle limits).</summary>
+    /// <summary>How often a secure link's timers are checked (rekey by age, heartbeats, the idle limit).</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>The clock for deadlines and timers (tests substitute a manual one).</summary>
@@ -72,9 +94,14 @@ public sealed record ChatOptions
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line message when a setting is out of range.</summary>
     public void Validate()
     {
-        if (Iterations is < MinimumIterations or > MaximumIterations)
+        if (MaxIterations is < MinimumIterations or > MaximumIterations)
         {
-            throw new ArgumentException($"iterations must be between {MinimumIterations} and {MaximumIterations}");
+            throw new ArgumentException($"the maximum iteration count must be between {MinimumIterations:N0} and {MaximumIterations:N0}");
+        }
+
+        if (Iterations < MinimumIterations || Iterations > MaxIterations)
+        {
+            throw new ArgumentException($"iterations must be between {MinimumIterations:N0} and the maximum, {MaxIterations:N0}");
         }
 
         if (!Enum.IsDefined(Group))
@@ -87,7 +114,8 @@ public sealed record ChatOptions
             throw new ArgumentException($"a name is at most {MaxNameBytes} bytes of UTF-8");
         }
 
-        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero)
+        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
+            HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
@@ -86,7 +87,7 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
         }
 
-        return _members.Relay(from: null, Name, text);
+        return _members.Relay(from: null, senderDigest: null, Name, text);
     }
 
     public override int RequestRekey() => _members.Links.Count(l => l.RequestRekey());
@@ -120,7 +121,9 @@ public sealed class ChatServer : ChatEndpoint
     private void Accept(Socket socket)
     {
         int id = Interlocked.Increment(ref _nextId);
-        var link = new SessionHost(id, socket, SessionSettingsFactory.Create(_options, SessionRole.Server), _options, _derivationGate, Translate, DefaultPeerName);
+        string address = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
+        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, _members.OwnName, CheckClient);
+        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName);
         bool admitted = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
@@ -129,6 +132,9 @@ public sealed class ChatServer : ChatEndpoint
         {
             link.Fail(FailureReason.ServerBusy);
         }
+
+        IdentityVerdict CheckClient(PeerIdentity peer) =>
+            _options.CheckPeerIdentity?.Invoke(address, peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
 
         _ = link.Completion.ContinueWith(
             _ =>
@@ -141,20 +147,20 @@ public sealed class ChatServer : ChatEndpoint
             TaskScheduler.Default);
     }
 
-    private protected override void OnLinkEstablished(SessionHost link) => _admission.Completed(link);
+    /// <summary>A client is secure: it joins under its name (told its final name and the members) and is announced.</summary>
+    private protected override void OnLinkEstablished(SessionHost link)
+    {
+        _admission.Completed(link);
+        Publish(link, _members.Join(link));
+    }
 
     private protected override void OnLinkNamed(SessionHost link, string name) => Rename(link, name);
 
-    private protected override void OnLinkMessage(SessionHost link, string sender, string text)
+    private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
     {
-        if (!_members.IsJoined(link))
-        {
-            // A peer that chats before naming itself joins under the default name.
-            Rename(link, DefaultPeerName);
-        }
-
-        OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()));
-        _members.Relay(link, link.Name, text);
+        PeerIdentity peer = link.Peer!;
+        OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint });
+        _members.Relay(link, peer.Digest, link.Name, text);
     }
 
     private protected override void OnLinkEnded(SessionHost link)
@@ -176,7 +182,7 @@ public sealed class ChatServer : ChatEndpoint
 
     private void Publish(SessionHost link, HubMembership.Change change)
     {
-        OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()));
+        OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityDigest.FormatDigest(change.Digest) });
         _members.Announce(link, change);
     }
 }

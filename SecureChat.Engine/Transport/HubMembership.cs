@@ -1,3 +1,4 @@
+using SecureChat.Engine.Session;
 using System.Collections.Concurrent;
 using System.Globalization;
 using SecureChat.Engine.Protocol;
@@ -5,8 +6,9 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// Who is on the hub: every link, which of them have joined (announced under a name), the names (unique among the
-/// operator and the joined peers, case-insensitively), and the fan-out of chat and presence to them. Names and
+/// Who is on the hub: every link, which of them have joined (secure, told their name and the member list, and
+/// announced), the names (unique among the operator and the joined peers, case-insensitively), and the fan-out of
+/// chat and presence to them. Names and
 /// joined flags change only under one lock. Thread-safe.
 /// </summary>
 internal sealed class HubMembership(string ownName)
@@ -16,8 +18,8 @@ internal sealed class HubMembership(string ownName)
     private readonly object _gate = new();
     private string _ownName = ownName;
 
-    /// <summary>What changed in a membership operation, to be announced (kind, old name, new name); null for nothing.</summary>
-    public readonly record struct Change(PresenceKind Kind, string Name, string NewName);
+    /// <summary>What changed in a membership operation, to be announced (kind, old name, new name, whose identity); null for nothing.</summary>
+    public readonly record struct Change(PresenceKind Kind, string Name, string NewName, byte[] Digest);
 
     public string OwnName
     {
@@ -55,24 +57,47 @@ internal sealed class HubMembership(string ownName)
         }
     }
 
-    /// <summary>Gives a peer the name it asked for, made unique; returns Joined (first name), Renamed, or null.</summary>
+    /// <summary>
+    /// A secure peer joins under the name it asked for in the handshake (or the one it gets instead): it is told
+    /// its final name and who is already here, before it can receive anything else (relays go to joined peers
+    /// only). Returns the Joined change to announce to the others.
+    /// </summary>
+    public Change Join(SessionHost link)
+    {
+        PeerIdentity peer = link.Peer ?? throw new InvalidOperationException("only a secure link joins");
+        lock (_gate)
+        {
+            string name = UniqueLocked(peer.Name, link);
+            link.Name = name;
+            var members = _links.Values.Where(l => l != link && _joined.Contains(l.Id)).Select(l => (l.Name, l.Peer!.Digest)).ToList();
+            link.RunIfSecure(chat =>
+            {
+                chat.SendPresence(PresenceKind.You, peer.Digest, name);
+                foreach ((string memberName, byte[] digest) in members)
+                {
+                    chat.SendPresence(PresenceKind.Member, digest, memberName);
+                }
+            });
+            _joined.Add(link.Id);
+            return new Change(PresenceKind.Joined, name, string.Empty, peer.Digest);
+        }
+    }
+
+    /// <summary>A joined peer asks for another name: it gets it, or another if taken, and is told which; returns Renamed, or null.</summary>
     public Change? Rename(SessionHost link, string requested)
     {
         lock (_gate)
         {
-            string old = link.Name;
-            bool joining = _joined.Add(link.Id);
-            string unique = requested;
-            for (int n = 2; IsTakenLocked(unique, link); n++)
+            if (!_joined.Contains(link.Id) || link.Peer is not { } peer)
             {
-                string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-                unique = Truncate(requested, ChatOptions.MaxNameBytes - suffix.Length) + suffix;
+                return null;
             }
 
+            string old = link.Name;
+            string unique = UniqueLocked(requested, link);
             link.Name = unique;
-            return joining ? new Change(PresenceKind.Joined, unique, string.Empty)
-                : old != unique ? new Change(PresenceKind.Renamed, old, unique)
-                : null;
+            link.RunIfSecure(chat => chat.SendPresence(PresenceKind.You, peer.Digest, unique));
+            return old != unique ? new Change(PresenceKind.Renamed, old, unique, peer.Digest) : null;
         }
     }
 
@@ -81,7 +106,7 @@ internal sealed class HubMembership(string ownName)
     {
         lock (_gate)
         {
-            return _joined.Remove(link.Id) ? new Change(PresenceKind.Left, link.Name, string.Empty) : null;
+            return _joined.Remove(link.Id) ? new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest) : null;
         }
     }
 
@@ -92,24 +117,40 @@ internal sealed class HubMembership(string ownName)
         {
             if (other != about && IsJoined(other))
             {
-                other.RunIfSecure(chat => chat.SendPresence(change.Kind, change.Name, change.NewName));
+                other.RunIfSecure(chat => chat.SendPresence(change.Kind, change.Digest, change.Name, change.NewName));
             }
         }
     }
 
-    /// <summary>Relays a message to every secure link but <paramref name="from"/> (null: to all); returns how many it was sealed for.</summary>
-    public int Relay(SessionHost? from, string sender, string text)
+    /// <summary>
+    /// Relays a message to every joined link but <paramref name="from"/>: a member's with its identity digest, or
+    /// the operator's own (<paramref name="from"/> and <paramref name="senderDigest"/> null). Returns how many it
+    /// was sealed for.
+    /// </summary>
+    public int Relay(SessionHost? from, byte[]? senderDigest, string sender, string text)
     {
         int sent = 0;
         foreach (SessionHost link in _links.Values)
         {
-            if (link != from && link.TryRelayChat(sender, text))
+            if (link != from && IsJoined(link) && link.TryRelayChat(senderDigest, sender, text))
             {
                 sent++;
             }
         }
 
         return sent;
+    }
+
+    private string UniqueLocked(string requested, SessionHost asking)
+    {
+        string unique = requested;
+        for (int n = 2; IsTakenLocked(unique, asking); n++)
+        {
+            string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
+            unique = Truncate(requested, ChatOptions.MaxNameBytes - suffix.Length) + suffix;
+        }
+
+        return unique;
     }
 
     private bool IsTakenLocked(string name, SessionHost asking) =>

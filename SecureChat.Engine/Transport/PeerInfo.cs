@@ -17,6 +17,12 @@ public sealed record PeerInfo(
     string? Sas,
     DhGroupId? Group)
 {
+    /// <summary>The fingerprint of the long-term identity the peer proved in the handshake, once secure.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>How far this side trusts <see cref="Identity"/> (new, known, verified), once secure.</summary>
+    public IdentityTrust? Trust { get; init; }
+
     /// <summary>Keys are confirmed (also while a rekey runs): messages flow.</summary>
     public bool IsSecure => Stage is SessionStage.Secure or SessionStage.Rekeying;
 

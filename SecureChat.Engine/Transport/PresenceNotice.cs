@@ -6,4 +6,8 @@ namespace SecureChat.Engine.Transport;
 /// Someone joined, left or was renamed. On a server, <see cref="Peer"/> is that peer's link; on a client it is
 /// the link to the server (the notice came from the hub, or is about the server itself).
 /// </summary>
-public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewName, PeerInfo Peer);
+public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewName, PeerInfo Peer)
+{
+    /// <summary>The identity fingerprint of the person the notice is about, when known.</summary>
+    public string? Identity { get; init; }
+}

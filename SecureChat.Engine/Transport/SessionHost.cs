@@ -52,6 +52,12 @@ internal sealed class SessionHost
 
     public int Id { get; }
 
+    /// <summary>The identity the peer proved in the handshake, once secure.</summary>
+    public PeerIdentity? Peer => _session.Peer;
+
+    /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
+    public PuzzleMessage? Puzzle => _session.Puzzle;
+
     public EndPoint RemoteEndPoint { get; }
 
     /// <summary>The peer's display name as the owner knows it (set by the owner).</summary>
@@ -106,7 +112,11 @@ internal sealed class SessionHost
 
         lock (_gate)
         {
-            PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group);
+            PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group)
+            {
+                Identity = _session.Peer?.Fingerprint,
+                Trust = _session.Peer is null ? null : _session.Trust,
+            };
             _snapshot = current;
             return current;
         }
@@ -123,7 +133,7 @@ internal sealed class SessionHost
     }
 
     /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public async ValueTask<bool> SendChatAsync(string sender, string text, CancellationToken cancellationToken)
+    public async ValueTask<bool> SendChatAsync(string text, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -137,7 +147,7 @@ internal sealed class SessionHost
 
                 if (_budget.CanSend(_session.PendingOutputBytes))
                 {
-                    if (!_chat.SendChat(sender, text))
+                    if (!_chat.SendChat(text))
                     {
                         throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
                     }
@@ -157,10 +167,12 @@ internal sealed class SessionHost
     }
 
     /// <summary>
-    /// Relays a chat message without waiting. A peer whose unsent backlog passes the relay limit is failed as
-    /// too slow rather than allowed to hold everyone else up. False when the message was not sealed.
+    /// Relays a chat message without waiting: the operator's own (<paramref name="senderDigest"/> null, a Chat
+    /// record) or another member's (a Relay record with its name and identity digest). A peer whose unsent backlog
+    /// passes the relay limit is failed as too slow rather than allowed to hold everyone else up. False when the
+    /// message was not sealed.
     /// </summary>
-    public bool TryRelayChat(string sender, string text)
+    public bool TryRelayChat(byte[]? senderDigest, string sender, string text)
     {
         bool sent = false;
         lock (_gate)
@@ -176,7 +188,7 @@ internal sealed class SessionHost
             }
             else
             {
-                sent = _chat.SendChat(sender, text);
+                sent = senderDigest is null ? _chat.SendChat(text) : _chat.SendRelay(senderDigest, sender, text);
             }
 
             CollectLocked();

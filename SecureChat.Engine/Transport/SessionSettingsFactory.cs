@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -5,12 +6,23 @@ namespace SecureChat.Engine.Transport;
 /// <summary>Maps the public <see cref="ChatOptions"/> onto a session's settings.</summary>
 internal static class SessionSettingsFactory
 {
-    public static SessionSettings Create(ChatOptions options, SessionRole role) => new()
+    /// <summary>One throwaway identity per process for endpoints configured without one.</summary>
+    private static readonly Lazy<EphemeralSigner> s_ephemeral = new(() => new EphemeralSigner());
+
+    /// <param name="checkPeer">The trust check for this link's peer, bound to where it is (null: accept as new).</param>
+    public static SessionSettings Create(ChatOptions options, SessionRole role, string name, Func<PeerIdentity, IdentityVerdict>? checkPeer) => new()
     {
         Role = role,
         Group = options.Group,
         Iterations = options.Iterations,
+        MaxIterations = options.MaxIterations,
         Passphrase = options.Passphrase,
+        Identity = options.Identity ?? s_ephemeral.Value,
+        Name = name,
+        CheckPeerIdentity = checkPeer,
+        HeartbeatInterval = options.HeartbeatInterval,
+        IdleTimeout = options.IdleTimeout,
+        RekeyMinInterval = options.RekeyMinInterval,
         RekeyAfterRecords = options.RekeyAfterRecords,
         RekeyAfterTime = options.RekeyAfterTime,
         Time = options.Time,

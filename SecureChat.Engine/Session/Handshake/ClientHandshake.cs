@@ -5,33 +5,47 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Engine.Session.Handshake;
 
 /// <summary>
-/// The client's side of the v1 handshake (PROTOCOL.md, "Handshake"): ClientHello, then ServerHello → Commit,
-/// KeyShare → Reveal, then derivation and Finished (<see cref="AwaitingDerivation"/>, <see cref="ExpectFinished"/>).
-/// The client commits to its public value before it sees the server's, so neither side can choose its value after
-/// seeing the other's (that keeps the 6-digit SAS a 1-in-a-million chance for a man in the middle).
+/// The client's side of the v2 handshake (PROTOCOL.md, "Handshake"): ClientHello, then ServerHello (or a Puzzle)
+/// → Commit, KeyShare → Reveal, then derivation, the server's sealed ServerAuth, and the client's ClientAuth
+/// (<see cref="AwaitingDerivation"/>, <see cref="ExpectServerAuth"/>). The client commits to its public value
+/// before it sees the server's, so neither side can choose its value after seeing the other's.
 /// </summary>
 internal static class ClientHandshake
 {
-    /// <summary>Writes the ClientHello and waits for the ServerHello.</summary>
+    /// <summary>Writes the ClientHello (with the puzzle answer when retrying) and waits for the ServerHello.</summary>
     public static HandshakeState Start(HandshakeContext context)
     {
-        ClientHello hello = Negotiation.CreateClientHello(context.Settings);
+        context.ClientNonce = context.Settings.HelloNonce ?? context.NewNonce();
+        ClientHello hello = Negotiation.CreateClientHello(context.Settings, context.ClientNonce, context.Settings.PuzzleSolution);
         Span<byte> body = stackalloc byte[hello.Size];
         hello.Write(body);
         context.WriteHandshake(FrameType.ClientHello, body);
         return new ExpectServerHello(context.Settings.AcceptableGroups().First());
     }
 
-    /// <summary>Waits for the server's choice; a key pair for the group it will most likely choose may be precomputed.</summary>
+    /// <summary>
+    /// Waits for the server's choice, or its puzzle. A key pair for the group it will most likely choose may be
+    /// precomputed (not with a passphrase: a CPace pair needs the generator the ServerHello's nonce fixes).
+    /// </summary>
     internal sealed class ExpectServerHello(DhGroup likelyGroup) : KeyPairSlotState(likelyGroup)
     {
         public override SessionStage Stage => SessionStage.ExchangingKeys;
 
         public override FrameType? Expected => FrameType.ServerHello;
 
+        public override bool Expects(byte type) => type is (byte)FrameType.ServerHello or (byte)FrameType.Puzzle;
+
         public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
         {
-            if (!ServerHello.TryParse(frame[WireFormat.FrameHeaderSize..], out ServerHello hello))
+            ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
+            if (frame[0] == (byte)FrameType.Puzzle)
+            {
+                return PuzzleMessage.TryParse(body, out PuzzleMessage puzzle)
+                    ? new HandshakeFailed(SessionFailure.Create(FailureReason.PuzzleRequired), alert: null, 0, puzzle)
+                    : Violation("bad Puzzle");
+            }
+
+            if (!ServerHello.TryParse(body, out ServerHello hello))
             {
                 return Violation("bad ServerHello");
             }
@@ -41,7 +55,11 @@ internal static class ClientHandshake
                 return refusal;
             }
 
-            context.Agreed(group, context.Settings.Iterations);
+            if (!context.Agreed(group, (int)hello.Iterations, hello.Nonce))
+            {
+                return Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed, "degenerate passphrase generator");
+            }
+
             context.Transcript.Append(frame);
             DhKeyPair own = TakeKeyPair(context, group);
             byte[] nonce = context.NewNonce();
@@ -78,7 +96,7 @@ internal static class ClientHandshake
             KeyShareMessage.Write(reveal, nonce, key.PublicValue);
             context.WriteHandshake(FrameType.Reveal, reveal);
             _own = null; // the derivation owns it now
-            return new AwaitingDerivation(key, serverPublic.ToArray(), context.Transcript.Finish(), context.Settings.Iterations);
+            return new AwaitingDerivation(key, serverPublic.ToArray(), context.Transcript.Finish(), context.Iterations);
         }
 
         public override void Dispose()

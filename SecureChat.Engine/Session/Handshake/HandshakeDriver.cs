@@ -14,9 +14,9 @@ internal sealed class HandshakeDriver : IDisposable
     private readonly HandshakeContext _context;
     private HandshakeState _state;
 
-    public HandshakeDriver(SessionSettings settings, SessionOutput output)
+    public HandshakeDriver(SessionSettings settings, SessionOutput output, RecordLayer records)
     {
-        _context = new HandshakeContext(settings, output);
+        _context = new HandshakeContext(settings, output, records);
         _state = settings.Role == SessionRole.Client ? ClientHandshake.Start(_context) : ServerHandshake.Start();
     }
 
@@ -34,8 +34,14 @@ internal sealed class HandshakeDriver : IDisposable
 
     public bool DerivationReady => _state is AwaitingDerivation { JobReady: true };
 
+    /// <summary>True when the current step consumes a frame of <paramref name="type"/>.</summary>
+    public bool Expects(byte type) => _state.Expects(type);
+
     /// <summary>Consumes the expected frame; returns the next state.</summary>
     public HandshakeState Consume(ReadOnlySpan<byte> frame) => MoveTo(_state.Consume(frame, _context));
+
+    /// <summary>Consumes the expected sealed handshake record (already opened); returns the next state.</summary>
+    public HandshakeState ConsumeRecord(FrameType type, ReadOnlySpan<byte> plaintext) => MoveTo(_state.ConsumeRecord(type, plaintext, _context));
 
     /// <summary>A key pair the next step will need, as a job; null when none is wanted or one was handed out.</summary>
     public KeyPairJob? BeginKeyPairPrecomputation()
@@ -46,6 +52,11 @@ internal sealed class HandshakeDriver : IDisposable
         }
 
         slot.Requested = true;
+        if (_context.UsesPassphrase)
+        {
+            return null; // a CPace key pair needs the generator the hellos fix; it is made in place
+        }
+
         return new KeyPairJob(slot.Group, _context.Settings.Random);
     }
 
@@ -63,7 +74,7 @@ internal sealed class HandshakeDriver : IDisposable
     }
 
     public KeyDerivationJob BeginKeyDerivation() => _state is AwaitingDerivation { JobReady: true } awaiting
-        ? awaiting.BeginJob(_context.Settings.Passphrase)
+        ? awaiting.BeginJob()
         : throw new InvalidOperationException("no key derivation is pending");
 
     /// <summary>Takes the derivation's result; null when the handshake no longer waits for it.</summary>

@@ -17,9 +17,16 @@ internal abstract class HandshakeState : IDisposable
     /// <summary>The frame this state waits for; <see langword="null"/> while it waits for a job instead.</summary>
     public abstract FrameType? Expected { get; }
 
+    /// <summary>True when <paramref name="type"/> is a frame this state consumes (usually just <see cref="Expected"/>).</summary>
+    public virtual bool Expects(byte type) => Expected is { } expected && type == (byte)expected;
+
     /// <summary>Consumes the expected frame (<paramref name="frame"/> is header and body).</summary>
     public virtual HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context) =>
         throw new InvalidOperationException($"{GetType().Name} consumes no frame");
+
+    /// <summary>Consumes the expected sealed handshake record (ServerAuth, ClientAuth), already opened.</summary>
+    public virtual HandshakeState ConsumeRecord(FrameType type, ReadOnlySpan<byte> plaintext, HandshakeContext context) =>
+        throw new InvalidOperationException($"{GetType().Name} consumes no record");
 
     public virtual void Dispose()
     {
@@ -64,10 +71,15 @@ internal abstract class KeyPairSlotState(DhGroup group) : HandshakeState
     }
 }
 
-/// <summary>Terminal: the handshake failed; the session reports <see cref="Failure"/> and sends <see cref="Alert"/>.</summary>
-internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, uint alertDetail) : HandshakeState
+/// <summary>
+/// Terminal: the handshake failed; the session reports <see cref="Failure"/> and sends <see cref="Alert"/>. A client
+/// that was answered with a puzzle ends here too, holding the <see cref="Puzzle"/> to solve before it reconnects.
+/// </summary>
+internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, uint alertDetail, PuzzleMessage? puzzle = null) : HandshakeState
 {
     public SessionFailure Failure { get; } = failure;
+
+    public PuzzleMessage? Puzzle { get; } = puzzle;
 
     public AlertCode? Alert { get; } = alert;
 
@@ -78,10 +90,15 @@ internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, 
     public override FrameType? Expected => null;
 }
 
-/// <summary>Terminal: both sides proved they hold the keys; the session takes <see cref="Keys"/> into its record layer.</summary>
-internal sealed class HandshakeComplete(SessionKeys keys) : HandshakeState
+/// <summary>
+/// Terminal: both sides proved they hold the keys (already in the record layer) and who they are: the session is
+/// secure with <see cref="Peer"/>, trusted as <see cref="Trust"/>.
+/// </summary>
+internal sealed class HandshakeComplete(PeerIdentity peer, IdentityTrust trust) : HandshakeState
 {
-    public SessionKeys Keys { get; } = keys;
+    public PeerIdentity Peer { get; } = peer;
+
+    public IdentityTrust Trust { get; } = trust;
 
     public override SessionStage Stage => SessionStage.Secure;
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 
@@ -21,14 +22,17 @@ internal sealed class AwaitingDerivation(DhKeyPair ownKey, byte[] peerPublic, by
     public bool JobReady => _ownKey is not null;
 
     /// <summary>Hands the inputs to a job; the job owns the private key from here on and wipes it.</summary>
-    public KeyDerivationJob BeginJob(byte[] passphrase)
+    public KeyDerivationJob BeginJob()
     {
         DhKeyPair key = _ownKey ?? throw new InvalidOperationException("the derivation job was already handed out");
         _ownKey = null;
-        return new KeyDerivationJob(key, peerPublic, passphrase, _transcriptHash!, iterations);
+        return new KeyDerivationJob(key, peerPublic, _transcriptHash!, iterations);
     }
 
-    /// <summary>Sub-keys from the job's master; the server then sends its Finished first (PROTOCOL.md, "Finished").</summary>
+    /// <summary>
+    /// Installs the sub-keys of the job's master in the record layer; the server then proves who it is first, with
+    /// its sealed ServerAuth (PROTOCOL.md, "ServerAuth and ClientAuth").
+    /// </summary>
     public HandshakeState Complete(KeyDerivationJob job, HandshakeContext context)
     {
         if (!job.Agreed)
@@ -36,17 +40,16 @@ internal sealed class AwaitingDerivation(DhKeyPair ownKey, byte[] peerPublic, by
             return Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed);
         }
 
-        SessionKeys keys = KeySchedule.DeriveSessionKeys(job.Master);
         byte[] hash = _transcriptHash!;
         _transcriptHash = null;
-        if (!context.IsClient)
+        context.Records.Install(KeySchedule.DeriveSessionKeys(job.Master));
+        if (context.IsClient)
         {
-            Span<byte> finished = stackalloc byte[WireFormat.FinishedSize];
-            keys.ComputeFinished(ofClient: false, hash, finished);
-            context.WriteFrame(FrameType.Finished, finished);
+            return new ExpectServerAuth(hash);
         }
 
-        return new ExpectFinished(keys, hash);
+        byte[] signed = Authentication.Write(context, FrameType.ServerAuth, hash, []);
+        return new ExpectClientAuth(hash, signed);
     }
 
     public override void Dispose()
@@ -60,44 +63,106 @@ internal sealed class AwaitingDerivation(DhKeyPair ownKey, byte[] peerPublic, by
     }
 }
 
-/// <summary>Keys are derived; waits for the peer's Finished, the MAC that proves it holds the same keys.</summary>
-internal sealed class ExpectFinished(SessionKeys keys, byte[] transcriptHash) : HandshakeState
+/// <summary>Client: keys installed; waits for the server's sealed identity proof and key confirmation.</summary>
+internal sealed class ExpectServerAuth(byte[] transcriptHash) : HandshakeState
 {
-    private SessionKeys? _keys = keys;
-
     public override SessionStage Stage => SessionStage.Confirming;
 
-    public override FrameType? Expected => FrameType.Finished;
+    public override FrameType? Expected => FrameType.ServerAuth;
 
-    public override HandshakeState Consume(ReadOnlySpan<byte> frame, HandshakeContext context)
+    public override HandshakeState ConsumeRecord(FrameType type, ReadOnlySpan<byte> plaintext, HandshakeContext context)
     {
-        ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (body.Length != WireFormat.FinishedSize)
+        AuthCheck peer = Authentication.Verify(context, plaintext, ofClient: false, transcriptHash, []);
+        if (peer.Refusal is { } refusal)
         {
-            return Violation("bad Finished");
+            return refusal;
         }
 
-        SessionKeys keys = _keys!;
-        if (!keys.VerifyFinished(ofClient: !context.IsClient, transcriptHash, body))
-        {
-            return Fail(FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed);
-        }
-
-        if (context.IsClient)
-        {
-            Span<byte> finished = stackalloc byte[WireFormat.FinishedSize];
-            keys.ComputeFinished(ofClient: true, transcriptHash, finished);
-            context.WriteFrame(FrameType.Finished, finished);
-        }
-
-        _keys = null; // ownership passes to the record layer
-        return new HandshakeComplete(keys);
+        Authentication.Write(context, FrameType.ClientAuth, transcriptHash, peer.Signed);
+        return new HandshakeComplete(peer.Identity!, peer.Trust);
     }
 
-    public override void Dispose()
+    public override void Dispose() => CryptographicOperations.ZeroMemory(transcriptHash);
+}
+
+/// <summary>Server: ServerAuth sent; waits for the client's identity proof and key confirmation.</summary>
+internal sealed class ExpectClientAuth(byte[] transcriptHash, byte[] serverSigned) : HandshakeState
+{
+    public override SessionStage Stage => SessionStage.Confirming;
+
+    public override FrameType? Expected => FrameType.ClientAuth;
+
+    public override HandshakeState ConsumeRecord(FrameType type, ReadOnlySpan<byte> plaintext, HandshakeContext context)
     {
-        _keys?.Dispose();
-        _keys = null;
-        CryptographicOperations.ZeroMemory(transcriptHash);
+        AuthCheck peer = Authentication.Verify(context, plaintext, ofClient: true, transcriptHash, serverSigned);
+        return peer.Refusal ?? (HandshakeState)new HandshakeComplete(peer.Identity!, peer.Trust);
     }
+
+    public override void Dispose() => CryptographicOperations.ZeroMemory(transcriptHash);
+}
+
+/// <summary>
+/// ServerAuth and ClientAuth (PROTOCOL.md): identity key || Ed25519 signature || name || finished MAC, sealed as
+/// the first record of each direction. The server signs "SecureChat v2 server signature" || TH; the client signs
+/// "SecureChat v2 client signature" || TH || the server's signed part, so each proves its identity over the whole
+/// exchange (SIGMA). The finished MAC, keyed by the sender's finished key, covers TH and every signed part so far.
+/// </summary>
+internal static class Authentication
+{
+    private static readonly byte[] s_serverLabel = Encoding.ASCII.GetBytes("SecureChat v2 server signature");
+    private static readonly byte[] s_clientLabel = Encoding.ASCII.GetBytes("SecureChat v2 client signature");
+
+    /// <summary>Seals this side's auth message; returns its signed part (what the peer's proof will cover).</summary>
+    public static byte[] Write(HandshakeContext context, FrameType type, byte[] transcriptHash, byte[] peerSigned)
+    {
+        bool ofClient = context.IsClient;
+        byte[] signature = context.Settings.Identity.Sign(SignatureInput(ofClient, transcriptHash, peerSigned));
+        byte[] signed = AuthMessage.Signed(context.Settings.Identity.PublicKey, signature, context.Settings.Name);
+        byte[] plaintext = new byte[signed.Length + WireFormat.FinishedSize];
+        signed.CopyTo(plaintext, 0);
+        context.Records.CurrentKeys.ComputeFinished(ofClient, Confirmed(transcriptHash, peerSigned, signed), plaintext.AsSpan(signed.Length));
+        context.Seal(type, plaintext);
+        return signed;
+    }
+
+    /// <summary>
+    /// The peer's proof, checked: the finished MAC first (it proves the keys), then the signature, then the trust
+    /// store, which may refuse the identity before this side sends anything more.
+    /// </summary>
+    public static AuthCheck Verify(HandshakeContext context, ReadOnlySpan<byte> plaintext, bool ofClient, byte[] transcriptHash, byte[] earlierSigned)
+    {
+        if (!AuthMessage.TryParse(plaintext, out AuthMessage message, out int signedLength))
+        {
+            return AuthCheck.Refused(FailureReason.ProtocolViolation, AlertCode.ProtocolError, ofClient ? "bad ClientAuth" : "bad ServerAuth");
+        }
+
+        byte[] signed = plaintext[..signedLength].ToArray();
+        if (!context.Records.CurrentKeys.VerifyFinished(ofClient, Confirmed(transcriptHash, earlierSigned, signed), message.Finished))
+        {
+            return AuthCheck.Refused(FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed);
+        }
+
+        if (!IdentitySignature.Verify(message.IdentityKey, SignatureInput(ofClient, transcriptHash, earlierSigned), message.Signature))
+        {
+            return AuthCheck.Refused(FailureReason.IdentityRejected, AlertCode.IdentityRejected, "bad signature");
+        }
+
+        var peer = new PeerIdentity(message.IdentityKey, message.Name);
+        IdentityVerdict verdict = context.Settings.CheckPeerIdentity?.Invoke(peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
+        return verdict.Accepted
+            ? new AuthCheck(null, peer, signed, verdict.Trust)
+            : AuthCheck.Refused(FailureReason.IdentityChanged, alert: null, verdict.Refusal);
+    }
+
+    private static byte[] SignatureInput(bool ofClient, byte[] transcriptHash, byte[] serverSigned) =>
+        ofClient ? [.. s_clientLabel, .. transcriptHash, .. serverSigned] : [.. s_serverLabel, .. transcriptHash];
+
+    private static byte[] Confirmed(byte[] transcriptHash, byte[] earlierSigned, byte[] signed) => [.. transcriptHash, .. earlierSigned, .. signed];
+}
+
+/// <summary>The outcome of checking a peer's auth message: a refusal, or who it is and how far it is trusted.</summary>
+internal sealed record AuthCheck(HandshakeFailed? Refusal, PeerIdentity? Identity, byte[] Signed, IdentityTrust Trust)
+{
+    public static AuthCheck Refused(FailureReason reason, AlertCode? alert, string? detail = null) =>
+        new(new HandshakeFailed(SessionFailure.Create(reason, detail), alert, 0), null, [], IdentityTrust.New);
 }

@@ -4,21 +4,27 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Engine.Session.Handshake;
 
 /// <summary>
-/// What the hellos settle (PROTOCOL.md, "Negotiation"): the version, the group and the PBKDF2 count. Pure and
-/// thread-safe: it reads the settings and the peer's hello and returns a choice or the refusal to send.
+/// What the hellos settle (PROTOCOL.md, "Negotiation"): the version, the group, the PBKDF2 count (always the
+/// server's) and whether a passphrase is used (both must agree). Pure and thread-safe: it reads the settings and
+/// the peer's hello and returns a choice or the refusal to send.
 /// </summary>
 internal static class Negotiation
 {
-    /// <summary>The client's offer: version 1, its own group and every larger one, and its iteration count.</summary>
-    public static ClientHello CreateClientHello(SessionSettings settings) =>
-        new([WireFormat.Version1], [.. settings.AcceptableGroups().Select(g => (ushort)g.Id)], (uint)settings.Iterations);
+    /// <summary>The client's offer: version 2, its own group and every larger one, its passphrase flag and nonce.</summary>
+    public static ClientHello CreateClientHello(SessionSettings settings, byte[] nonce, PuzzleSolution? solution) => new(
+        [WireFormat.Version2],
+        [.. settings.AcceptableGroups().Select(g => (ushort)g.Id)],
+        Flags(settings),
+        nonce,
+        solution);
 
-    /// <summary>Server: picks the first of its acceptable groups the client offered, and accepts the count within bounds.</summary>
-    public static HandshakeState? TryRefuseClientHello(ClientHello hello, SessionSettings settings, out DhGroup group, out int iterations)
+    public static byte Flags(SessionSettings settings) => settings.Passphrase.Length > 0 ? WireFormat.FlagPassphrase : (byte)0;
+
+    /// <summary>Server: version 2, the first of its acceptable groups the client offered, and the same passphrase use.</summary>
+    public static HandshakeState? TryRefuseClientHello(ClientHello hello, SessionSettings settings, out DhGroup group)
     {
         group = null!;
-        iterations = 0;
-        if (!hello.Versions.Contains(WireFormat.Version1))
+        if (!hello.Versions.Contains(WireFormat.Version2))
         {
             return Refuse(FailureReason.UnsupportedVersion, AlertCode.UnsupportedVersion);
         }
@@ -26,25 +32,31 @@ internal static class Negotiation
         DhGroup? chosen = settings.AcceptableGroups().FirstOrDefault(g => hello.Groups.Contains((ushort)g.Id));
         if (chosen is null)
         {
-            return Refuse(FailureReason.UnsupportedGroup, AlertCode.UnsupportedGroup, $"this side requires {DhGroup.Get(settings.Group).Name} or larger", (uint)settings.Group);
+            return Refuse(FailureReason.UnsupportedGroup, AlertCode.UnsupportedGroup, $"the client offered no group this server accepts ({DhGroup.Get(settings.Group).Name} or larger)", (uint)settings.Group);
         }
 
-        if (hello.Iterations < settings.Iterations || hello.Iterations > WireFormat.IterationsCap)
+        bool ours = settings.Passphrase.Length > 0;
+        if (hello.UsesPassphrase != ours)
         {
-            string detail = $"the client offered {hello.Iterations}; this server accepts {settings.Iterations} to {WireFormat.IterationsCap}";
-            return Refuse(FailureReason.IterationsRejected, AlertCode.IterationsRejected, detail, (uint)settings.Iterations);
+            return Refuse(
+                FailureReason.PassphraseMismatch,
+                AlertCode.PassphraseMismatch,
+                ours ? "this server requires a passphrase and the client has none" : "the client uses a passphrase and this server has none",
+                ours ? 1u : 0u);
         }
 
         group = chosen;
-        iterations = (int)hello.Iterations;
         return null;
     }
 
-    /// <summary>Client: the server must answer version 1, a group the client offered, and exactly the count offered.</summary>
+    /// <summary>
+    /// Client: the server must answer version 2, a group the client offered, a PBKDF2 count within the client's own
+    /// bounds, and the passphrase use the client asked for.
+    /// </summary>
     public static HandshakeState? TryRefuseServerHello(ServerHello hello, SessionSettings settings, out DhGroup group)
     {
         group = null!;
-        if (hello.Version != WireFormat.Version1)
+        if (hello.Version != WireFormat.Version2)
         {
             return Refuse(FailureReason.UnsupportedVersion, AlertCode.UnsupportedVersion);
         }
@@ -55,9 +67,15 @@ internal static class Negotiation
             return Refuse(FailureReason.UnsupportedGroup, AlertCode.UnsupportedGroup, "the server chose a group this client did not offer");
         }
 
-        if (hello.Iterations != (uint)settings.Iterations)
+        if (hello.Iterations < (uint)settings.Iterations || hello.Iterations > (uint)settings.MaxIterations)
         {
-            return Refuse(FailureReason.IterationsRejected, AlertCode.IterationsRejected, $"the server answered {hello.Iterations}, not the {settings.Iterations} offered", (uint)settings.Iterations);
+            string detail = $"the server asks for {hello.Iterations:N0} PBKDF2 iterations; this client accepts {settings.Iterations:N0} to {settings.MaxIterations:N0}";
+            return Refuse(FailureReason.IterationsRejected, AlertCode.IterationsRejected, detail, (uint)settings.Iterations);
+        }
+
+        if (hello.UsesPassphrase != settings.Passphrase.Length > 0)
+        {
+            return Refuse(FailureReason.PassphraseMismatch, AlertCode.PassphraseMismatch, "the server answered a different passphrase use than offered", Flags(settings));
         }
 
         group = chosen;

@@ -5,9 +5,10 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Engine.Session.Handshake;
 
 /// <summary>
-/// The server's side of the v1 handshake (PROTOCOL.md, "Handshake"): ClientHello → ServerHello, Commit → KeyShare,
-/// Reveal (checked against the commitment), then derivation and Finished (<see cref="AwaitingDerivation"/>,
-/// <see cref="ExpectFinished"/>). Each message is validated before the transcript or anything else changes.
+/// The server's side of the v2 handshake (PROTOCOL.md, "Handshake"): ClientHello → ServerHello (or, under load, a
+/// Puzzle and the end of the connection), Commit → KeyShare, Reveal (checked against the commitment), then
+/// derivation, ServerAuth, and the client's ClientAuth (<see cref="AwaitingDerivation"/>,
+/// <see cref="ExpectClientAuth"/>). Each message is validated before the transcript or anything else changes.
 /// </summary>
 internal static class ServerHandshake
 {
@@ -27,15 +28,30 @@ internal static class ServerHandshake
                 return Violation("bad ClientHello");
             }
 
-            if (Negotiation.TryRefuseClientHello(hello, context.Settings, out DhGroup group, out int iterations) is { } refusal)
+            if (Negotiation.TryRefuseClientHello(hello, context.Settings, out DhGroup group) is { } refusal)
             {
                 return refusal;
             }
 
-            context.Agreed(group, iterations);
+            if (context.Settings.HelloGate?.Check(hello) is { } puzzle)
+            {
+                Span<byte> puzzleBody = stackalloc byte[PuzzleMessage.Size];
+                puzzle.Write(puzzleBody);
+                context.WriteFrame(FrameType.Puzzle, puzzleBody);
+                return new HandshakeFailed(SessionFailure.Create(FailureReason.PuzzleRequired), alert: null, 0, puzzle);
+            }
+
+            int iterations = context.Settings.Iterations;
+            byte[] serverNonce = context.NewNonce();
+            context.ClientNonce = hello.Nonce;
+            if (!context.Agreed(group, iterations, serverNonce))
+            {
+                return Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed, "degenerate passphrase generator");
+            }
+
             context.Transcript.Append(frame);
             Span<byte> reply = stackalloc byte[ServerHello.Size];
-            new ServerHello(WireFormat.Version1, (ushort)group.Id, (uint)iterations).Write(reply);
+            new ServerHello(WireFormat.Version2, (ushort)group.Id, (uint)iterations, hello.Flags, serverNonce).Write(reply);
             context.WriteHandshake(FrameType.ServerHello, reply);
             return new ExpectCommit(group, iterations);
         }
