@@ -19,19 +19,24 @@ internal static class AlertMapping
         FailureReason.HandshakeTimeout => AlertCode.Timeout,
         FailureReason.ServerBusy => AlertCode.ServerBusy,
         FailureReason.ServerShuttingDown => AlertCode.ServerShuttingDown,
+        FailureReason.IdleTimeout => AlertCode.IdleTimeout,
+        FailureReason.RateLimited => AlertCode.RateLimited,
+        FailureReason.PuzzleRequired => null,
         _ => AlertCode.ProtocolError,
     };
 
-    /// <summary>What an Alert from the peer means for this side, in words the user can act on.</summary>
+    /// <summary>
+    /// What an Alert from the peer means for this side. Alerts are unauthenticated (they only ever arrive before
+    /// the session is secure), so their detail never becomes advice: the words say what was refused, not what to do.
+    /// </summary>
     public static SessionFailure FailureFor(AlertMessage alert) => alert.Code switch
     {
         AlertCode.UnsupportedVersion => SessionFailure.Create(FailureReason.UnsupportedVersion),
-        AlertCode.UnsupportedGroup => SessionFailure.Create(
-            FailureReason.UnsupportedGroup,
-            alert.Detail is > 0 and <= ushort.MaxValue && DhGroup.TryGet((DhGroupId)alert.Detail, out DhGroup g)
-                ? $"the peer requires {g.Name} or larger; start with --group {g.Name}"
-                : "the peer refused every group offered"),
-        AlertCode.IterationsRejected => SessionFailure.Create(FailureReason.IterationsRejected, $"the peer requires at least {alert.Detail} PBKDF2 iterations; start with --iterations {alert.Detail}"),
+        AlertCode.UnsupportedGroup => SessionFailure.Create(FailureReason.UnsupportedGroup, "the peer refused every group offered"),
+        AlertCode.IterationsRejected => SessionFailure.Create(FailureReason.IterationsRejected, "the peer refused the PBKDF2 iteration count"),
+        AlertCode.PassphraseMismatch => SessionFailure.Create(FailureReason.PassphraseMismatch),
+        AlertCode.IdentityRejected => SessionFailure.Create(FailureReason.IdentityRejected, "the peer could not verify ours"),
+        AlertCode.RateLimited => SessionFailure.Create(FailureReason.RateLimited),
         AlertCode.KeyConfirmationFailed => SessionFailure.Create(FailureReason.KeyConfirmationFailed),
         AlertCode.ServerBusy => SessionFailure.Create(FailureReason.ServerBusy),
         AlertCode.Timeout => SessionFailure.Create(FailureReason.HandshakeTimeout, "the peer gave up waiting"),

@@ -1,49 +1,116 @@
 using System.Collections.Concurrent;
+using System.Net;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
 
-/// <summary>
-/// Who may start a handshake on the hub (wireguard-go's <c>cookie.go</c> role): a bound on connections still in the
-/// handshake and on peers; at the bound it makes room by evicting the oldest connection that has not yet sent a
-/// complete ClientHello, and refuses the newcomer as busy only when nobody can be evicted. Per-source limits and
-/// the client puzzle belong here. Thread-safe.
-/// </summary>
-internal sealed class Admission(ChatOptions options)
+/// <summary>Whether a new connection may start a handshake.</summary>
+internal enum AdmissionVerdict
 {
+    Admitted,
+    Busy,
+    RateLimited,
+}
+
+/// <summary>
+/// Who may start a handshake on the hub, and for how long (OpenSSH's MaxStartups and PerSourceMaxStartups,
+/// wireguard-go's handshake limits): a bound on connections still in the handshake from one address and in all, a
+/// random early drop between <see cref="ChatOptions.EarlyDropStart"/> and the full bound, a deadline per handshake
+/// step (a connection that owes the next message and sends nothing for <see cref="ChatOptions.HandshakeStepTimeout"/>
+/// is dropped), and at the full bound eviction of the connection that has kept the server waiting longest, whatever
+/// step it stalled at, so connections that send a valid first message and then stall cannot hold the slots. The
+/// proof of work (<see cref="PuzzleGate"/>) sits in front of the costly step. Thread-safe.
+/// </summary>
+internal sealed class Admission : IDisposable
+{
+    private static readonly TimeSpan s_sweepInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly ChatOptions _options;
     private readonly ConcurrentDictionary<int, SessionHost> _handshaking = new();
+    private readonly ITimer _sweep;
+
+    public Admission(ChatOptions options)
+    {
+        _options = options;
+        _sweep = options.Time.CreateTimer(_ => Sweep(), null, s_sweepInterval, s_sweepInterval);
+    }
+
+    /// <summary>Connections in the handshake now.</summary>
+    public int Pending => _handshaking.Count;
 
     /// <summary>
-    /// Registers a new link as handshaking; returns false when it must be refused as busy (after trying to evict an
-    /// idle one). <paramref name="connected"/> is the number of links the hub has now, this one excluded.
+    /// Registers a new link as handshaking unless it must be refused: its address already has the most handshakes
+    /// allowed, or the hub is full (after evicting the most stalled one) or drops it early at random.
+    /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
-    public bool TryAdmit(SessionHost link, int connected)
+    public AdmissionVerdict TryAdmit(SessionHost link, int connected)
     {
-        if (_handshaking.Count >= options.MaxPendingHandshakes || connected >= options.MaxPeers)
+        IPAddress? source = link.SourceAddress;
+        if (source is not null && _handshaking.Values.Count(l => source.Equals(l.SourceAddress)) >= _options.MaxPendingHandshakesPerSource)
         {
-            EvictIdleHandshake();
+            return AdmissionVerdict.RateLimited;
         }
 
-        bool busy = _handshaking.Count >= options.MaxPendingHandshakes || connected >= options.MaxPeers;
+        if (_handshaking.Count >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers)
+        {
+            EvictMostStalled();
+        }
+
+        int pending = _handshaking.Count;
+        if (pending >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers || DropEarly(pending))
+        {
+            return AdmissionVerdict.Busy;
+        }
+
         _handshaking[link.Id] = link;
-        return !busy;
+        return AdmissionVerdict.Admitted;
     }
 
     /// <summary>The link left the handshake (secure, closed or failed).</summary>
     public void Completed(SessionHost link) => _handshaking.TryRemove(link.Id, out _);
 
-    /// <summary>
-    /// Drops the oldest connection that has not yet sent a complete ClientHello. An honest client sends its
-    /// ClientHello at once, so only idle or trickling connections (slowloris) can be dropped, and a flood of them
-    /// cannot lock honest clients out.
-    /// </summary>
-    private void EvictIdleHandshake()
+    public void Dispose() => _sweep.Dispose();
+
+    /// <summary>MaxStartups' random early drop: probability rising linearly from EarlyDropPercent at the start to 100% at full.</summary>
+    private bool DropEarly(int pending)
     {
-        SessionHost? idle = _handshaking.Values.OrderBy(l => l.Id).FirstOrDefault(l => l.Stage == SessionStage.Connected);
-        if (idle is not null)
+        int start = _options.EarlyDropStart;
+        int full = _options.MaxPendingHandshakes;
+        if (pending < start || start >= full)
         {
-            _handshaking.TryRemove(idle.Id, out _);
-            idle.Fail(FailureReason.ServerBusy);
+            return false;
+        }
+
+        double rate = _options.EarlyDropPercent + (100.0 - _options.EarlyDropPercent) * (pending - start) / (full - start);
+        return Random.Shared.NextDouble() * 100 < rate;
+    }
+
+    /// <summary>Drops the connection that has owed the server a message longest (never one the server is working for).</summary>
+    private void EvictMostStalled()
+    {
+        long now = _options.Time.GetTimestamp();
+        SessionHost? stalled = _handshaking.Values
+            .Where(l => l.AwaitingPeer)
+            .OrderByDescending(l => _options.Time.GetElapsedTime(l.LastPeerActivity, now))
+            .FirstOrDefault();
+        if (stalled is not null)
+        {
+            _handshaking.TryRemove(stalled.Id, out _);
+            stalled.Fail(FailureReason.ServerBusy);
+        }
+    }
+
+    /// <summary>The per-step deadline: every half second, drops connections that owe a message and sent nothing for too long.</summary>
+    private void Sweep()
+    {
+        long now = _options.Time.GetTimestamp();
+        foreach (SessionHost link in _handshaking.Values)
+        {
+            if (link.AwaitingPeer && _options.Time.GetElapsedTime(link.LastPeerActivity, now) >= _options.HandshakeStepTimeout)
+            {
+                _handshaking.TryRemove(link.Id, out _);
+                link.Fail(FailureReason.HandshakeTimeout, $"no answer for {_options.HandshakeStepTimeout.TotalSeconds:0.#} s");
+            }
         }
     }
 }

@@ -67,6 +67,30 @@ public sealed record ChatOptions
     /// <summary>Server: most connections in the handshake at once; more are refused as busy.</summary>
     public int MaxPendingHandshakes { get; init; } = 256;
 
+    /// <summary>Server: most connections from one address in the handshake at once (OpenSSH's PerSourceMaxStartups).</summary>
+    public int MaxPendingHandshakesPerSource { get; init; } = 16;
+
+    /// <summary>
+    /// Server: random early drop (OpenSSH's MaxStartups start:rate:full, with full = <see cref="MaxPendingHandshakes"/>):
+    /// from this many connections in the handshake, a new one is refused with probability
+    /// <see cref="EarlyDropPercent"/>%, rising linearly to 100% at the full bound.
+    /// </summary>
+    public int EarlyDropStart { get; init; } = 64;
+
+    public int EarlyDropPercent { get; init; } = 30;
+
+    /// <summary>Server: a connection in the handshake that sends nothing for this long while it is its turn is dropped.</summary>
+    public TimeSpan HandshakeStepTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Server: when to ask for a proof of work before a handshake (default: under load only).</summary>
+    public PuzzleMode PuzzleMode { get; init; } = PuzzleMode.Auto;
+
+    /// <summary>Server: leading zero bits a puzzle answer needs (2^18 hashes, about one PBKDF2 of work).</summary>
+    public int PuzzleDifficulty { get; init; } = 18;
+
+    /// <summary>Server: handshakes one address may start per second (bursts of twice that) before it must solve puzzles.</summary>
+    public double HandshakesPerSourcePerSecond { get; init; } = 10;
+
     /// <summary>Server: most PBKDF2 derivations running at once (the costly step); default: one per core.</summary>
     public int MaxConcurrentDerivations { get; init; } = Environment.ProcessorCount;
 
@@ -115,9 +139,16 @@ public sealed record ChatOptions
         }
 
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
-            HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero)
+            HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
+            MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
+            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0)
         {
             throw new ArgumentException("limits must be positive");
+        }
+
+        if (PuzzleDifficulty is < 1 or > WireFormat.PuzzleDifficultyMax)
+        {
+            throw new ArgumentException($"the puzzle difficulty must be between 1 and {WireFormat.PuzzleDifficultyMax} bits");
         }
     }
 }

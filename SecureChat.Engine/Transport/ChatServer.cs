@@ -23,6 +23,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly ChatOptions _options;
     private readonly HubMembership _members;
     private readonly Admission _admission;
+    private readonly PuzzleGate _puzzles;
     private readonly SemaphoreSlim _derivationGate;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
@@ -35,6 +36,7 @@ public sealed class ChatServer : ChatEndpoint
         _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server");
         _admission = new Admission(options);
         _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
+        _puzzles = new PuzzleGate(options, () => _derivationGate.CurrentCount == 0);
     }
 
     public override string Name => _members.OwnName;
@@ -115,6 +117,7 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
+        _admission.Dispose();
         _stopped.TrySetResult();
     }
 
@@ -122,15 +125,18 @@ public sealed class ChatServer : ChatEndpoint
     {
         int id = Interlocked.Increment(ref _nextId);
         string address = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
-        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, _members.OwnName, CheckClient);
+        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, _members.OwnName, CheckClient) with
+        {
+            HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
+        };
         var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName);
-        bool admitted = _admission.TryAdmit(link, _members.Count);
+        AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
         link.Start();
-        if (!admitted)
+        if (verdict != AdmissionVerdict.Admitted)
         {
-            link.Fail(FailureReason.ServerBusy);
+            link.Fail(verdict == AdmissionVerdict.RateLimited ? FailureReason.RateLimited : FailureReason.ServerBusy);
         }
 
         IdentityVerdict CheckClient(PeerIdentity peer) =>
@@ -155,6 +161,9 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     private protected override void OnLinkNamed(SessionHost link, string name) => Rename(link, name);
+
+    /// <summary>A connection answered with a puzzle is not a failure worth the operator's attention (it retries with work).</summary>
+    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
 
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
     {

@@ -40,7 +40,8 @@ internal sealed class LinkJobs(object gate, SecureSession session, SemaphoreSlim
     /// Runs PBKDF2 outside the lock (so snapshots, sends to other links, timeouts and shutdown never wait for it),
     /// under the server's bound on concurrent derivations. The reader awaits it, so nothing more is read meanwhile.
     /// </summary>
-    public async Task DeriveKeysAsync()
+    /// <param name="peerLeft">Asked once a derivation slot is free: a derivation whose peer has gone is dropped before it starts.</param>
+    public async Task DeriveKeysAsync(Func<bool> peerLeft)
     {
         if (_derivationGate is not null)
         {
@@ -50,6 +51,12 @@ internal sealed class LinkJobs(object gate, SecureSession session, SemaphoreSlim
         try
         {
             KeyDerivationJob? job = null;
+            if (peerLeft())
+            {
+                runLocked(s => s.PeerDisconnected());
+                return;
+            }
+
             lock (_gate)
             {
                 if (_session.KeyDerivationReady)

@@ -35,6 +35,8 @@ internal sealed class SessionHost
     private bool _endSeen;
     private volatile PeerInfo? _snapshot;
     private string _name;
+    private long _lastPeerActivity;
+    private volatile bool _deriving;
 
     public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, SemaphoreSlim? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name)
     {
@@ -51,6 +53,18 @@ internal sealed class SessionHost
     }
 
     public int Id { get; }
+
+    /// <summary>The peer's IP address (null when unknown), for per-source limits.</summary>
+    public IPAddress? SourceAddress => (RemoteEndPoint as IPEndPoint)?.Address is { } a && !a.Equals(IPAddress.None) ? a : null;
+
+    /// <summary>When bytes last arrived from the peer (or the link started): a <see cref="TimeProvider"/> timestamp.</summary>
+    public long LastPeerActivity => Volatile.Read(ref _lastPeerActivity);
+
+    /// <summary>
+    /// In the handshake and waiting for the peer's next message (not while this side derives keys): the time a
+    /// per-step deadline counts.
+    /// </summary>
+    public bool AwaitingPeer => !_deriving && Stage is SessionStage.Connected or SessionStage.ExchangingKeys or SessionStage.Confirming;
 
     /// <summary>The identity the peer proved in the handshake, once secure.</summary>
     public PeerIdentity? Peer => _session.Peer;
@@ -126,6 +140,7 @@ internal sealed class SessionHost
     public void Start()
     {
         _connection = new Connection(_socket, this);
+        _lastPeerActivity = _options.Time.GetTimestamp();
         _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout);
         _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
         Run(s => s.Start());
@@ -249,6 +264,7 @@ internal sealed class SessionHost
     internal bool OnReceived(ReadOnlySpan<byte> data, out bool derivationPending)
     {
         bool ended;
+        Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
         lock (_gate)
         {
             if (data.IsEmpty)
@@ -261,6 +277,7 @@ internal sealed class SessionHost
             }
 
             derivationPending = _session.KeyDerivationPending;
+            _deriving = derivationPending;
             ended = _session.IsEnded;
             CollectLocked();
         }
@@ -344,7 +361,34 @@ internal sealed class SessionHost
     internal void PrecomputeKeyPair() => _jobs.PrecomputeKeyPair();
 
     /// <summary>Runs PBKDF2 outside the lock under the server's concurrency gate (see <see cref="LinkJobs"/>).</summary>
-    internal Task DeriveKeysAsync() => _jobs.DeriveKeysAsync();
+    internal async Task DeriveKeysAsync()
+    {
+        try
+        {
+            await _jobs.DeriveKeysAsync(PeerLeft).ConfigureAwait(false);
+        }
+        finally
+        {
+            _deriving = false;
+            Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// True when the peer has closed its side (the socket reads as ready with nothing to read). Only asked while
+    /// the reader awaits a derivation, so nobody else is reading the socket.
+    /// </summary>
+    private bool PeerLeft()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
 
     // ---- Inside -----------------------------------------------------------------------------------------------
 

@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>When a server asks for a proof of work before it starts a handshake.</summary>
+public enum PuzzleMode
+{
+    /// <summary>Under load only: while every derivation slot is busy, or the client's address is over its handshake rate.</summary>
+    Auto,
+
+    /// <summary>From every client (a server that expects attack, and tests).</summary>
+    Always,
+
+    /// <summary>Never (a private server on a trusted network).</summary>
+    Never,
+}
+
+/// <summary>
+/// The server's puzzle policy (PROTOCOL.md, "Puzzle"): decides per ClientHello whether to demand a proof of work
+/// (<see cref="PuzzleMode"/>, derivation load, per-address handshake rate), issues stateless challenges bound to a
+/// secret of this process, the time window, the client's address and its hello nonce, and checks answers with one
+/// hash, refusing an answer used twice. Holds no state per connection; the only state is the per-address rate and
+/// the answers seen in the last two windows, both bounded. Thread-safe.
+/// </summary>
+internal sealed class PuzzleGate
+{
+    /// <summary>Most addresses tracked for the rate and most answers remembered; beyond, everyone is asked for work.</summary>
+    public const int TrackedMax = 65_536;
+
+    private static readonly TimeSpan s_window = TimeSpan.FromMinutes(1);
+
+    private readonly ChatOptions _options;
+    private readonly Func<bool> _underLoad;
+    private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
+    private readonly ConcurrentDictionary<IPAddress, RateBucket> _rates = new();
+    private readonly ConcurrentDictionary<string, uint> _usedAnswers = new();
+
+    public PuzzleGate(ChatOptions options, Func<bool> underLoad)
+    {
+        _options = options;
+        _underLoad = underLoad;
+    }
+
+    /// <summary>The session's view of this gate for one client address.</summary>
+    public IHelloGate For(IPAddress address) => new ForAddress(this, address);
+
+    private uint CurrentWindow => (uint)(_options.Time.GetUtcNow().ToUnixTimeSeconds() / (long)s_window.TotalSeconds);
+
+    private PuzzleMessage? Check(IPAddress address, ClientHello hello)
+    {
+        bool overRate = !TakeRateToken(address);
+        bool required = _options.PuzzleMode switch
+        {
+            PuzzleMode.Always => true,
+            PuzzleMode.Never => false,
+            _ => overRate || _underLoad(),
+        };
+
+        if (!required)
+        {
+            return null;
+        }
+
+        uint window = CurrentWindow;
+        byte[] addressBytes = address.MapToIPv6().GetAddressBytes();
+        if (hello.Solution is { } solution && (solution.Window == window || solution.Window + 1 == window) &&
+            HandshakePuzzle.IsSolution(HandshakePuzzle.Challenge(_secret, solution.Window, addressBytes, hello.Nonce), solution.Counter, _options.PuzzleDifficulty) &&
+            Remember(hello.Nonce, solution.Window, window))
+        {
+            return null;
+        }
+
+        return new PuzzleMessage((byte)_options.PuzzleDifficulty, window, HandshakePuzzle.Challenge(_secret, window, addressBytes, hello.Nonce));
+    }
+
+    /// <summary>Records an answer (by its hello nonce) as used; false when it was used before or too many are held.</summary>
+    private bool Remember(byte[] nonce, uint answerWindow, uint now)
+    {
+        if (_usedAnswers.Count >= TrackedMax)
+        {
+            foreach (KeyValuePair<string, uint> old in _usedAnswers)
+            {
+                if (old.Value + 1 < now)
+                {
+                    _usedAnswers.TryRemove(old.Key, out _);
+                }
+            }
+
+            if (_usedAnswers.Count >= TrackedMax)
+            {
+                return false;
+            }
+        }
+
+        return _usedAnswers.TryAdd(Convert.ToHexString(nonce), answerWindow);
+    }
+
+    /// <summary>A token bucket per address: <see cref="ChatOptions.HandshakesPerSourcePerSecond"/>, bursts of twice that.</summary>
+    private bool TakeRateToken(IPAddress address)
+    {
+        double rate = _options.HandshakesPerSourcePerSecond;
+        long now = _options.Time.GetTimestamp();
+        if (_rates.Count >= TrackedMax && !_rates.ContainsKey(address))
+        {
+            Prune(now, rate);
+            if (_rates.Count >= TrackedMax)
+            {
+                return false;
+            }
+        }
+
+        RateBucket bucket = _rates.GetOrAdd(address, _ => new RateBucket(2 * rate, now));
+        lock (bucket)
+        {
+            bucket.Refill(now, rate, _options.Time);
+            if (bucket.Tokens < 1)
+            {
+                return false;
+            }
+
+            bucket.Tokens--;
+            return true;
+        }
+    }
+
+    private void Prune(long now, double rate)
+    {
+        foreach (KeyValuePair<IPAddress, RateBucket> entry in _rates)
+        {
+            lock (entry.Value)
+            {
+                entry.Value.Refill(now, rate, _options.Time);
+                if (entry.Value.Tokens >= 2 * rate)
+                {
+                    _rates.TryRemove(entry.Key, out _);
+                }
+            }
+        }
+    }
+
+    private sealed class RateBucket(double tokens, long at)
+    {
+        public double Tokens { get; set; } = tokens;
+
+        public void Refill(long now, double rate, TimeProvider time)
+        {
+            Tokens = Math.Min(2 * rate, Tokens + time.GetElapsedTime(at, now).TotalSeconds * rate);
+            at = now;
+        }
+    }
+
+    private sealed class ForAddress(PuzzleGate gate, IPAddress address) : IHelloGate
+    {
+        public PuzzleMessage? Check(ClientHello hello) => gate.Check(address, hello);
+    }
+}
