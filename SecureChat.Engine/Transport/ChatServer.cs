@@ -174,6 +174,12 @@ public sealed class ChatServer : ChatEndpoint
 
     private protected override void OnLinkEnded(SessionHost link)
     {
+        if (link.ReachedConfirmation && link.Peer is null && link.SourceAddress is { } source)
+        {
+            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess.
+            _puzzles.Penalize(source);
+        }
+
         _admission.Completed(link);
         if (_members.Leave(link) is { } change)
         {

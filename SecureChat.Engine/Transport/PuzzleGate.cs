@@ -39,6 +39,10 @@ internal sealed class PuzzleGate
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<IPAddress, RateBucket> _rates = new();
     private readonly ConcurrentDictionary<string, uint> _usedAnswers = new();
+    private readonly ConcurrentDictionary<IPAddress, Penalty> _penalties = new();
+
+    /// <summary>How long an address that failed key confirmation must solve puzzles, and how their difficulty grows.</summary>
+    public static readonly TimeSpan PenaltyPeriod = TimeSpan.FromMinutes(5);
 
     public PuzzleGate(ChatOptions options, Func<bool> underLoad)
     {
@@ -51,10 +55,37 @@ internal sealed class PuzzleGate
 
     private uint CurrentWindow => (uint)(_options.Time.GetUtcNow().ToUnixTimeSeconds() / (long)s_window.TotalSeconds);
 
+    /// <summary>
+    /// An address failed key confirmation (a wrong passphrase, or a guess at it): for <see cref="PenaltyPeriod"/> its
+    /// handshakes need a puzzle, one bit harder for every further failure (up to the protocol's maximum), so each
+    /// online guess costs the guesser ever more work. Applies even with <see cref="PuzzleMode.Never"/>.
+    /// </summary>
+    public void Penalize(IPAddress address)
+    {
+        long now = _options.Time.GetTimestamp();
+        if (_penalties.Count >= TrackedMax)
+        {
+            foreach (KeyValuePair<IPAddress, Penalty> old in _penalties)
+            {
+                if (_options.Time.GetElapsedTime(old.Value.Since, now) > PenaltyPeriod)
+                {
+                    _penalties.TryRemove(old.Key, out _);
+                }
+            }
+        }
+
+        _penalties.AddOrUpdate(address, _ => new Penalty(1, now), (_, p) => new Penalty(p.Failures + 1, now));
+    }
+
+    /// <summary>Failed confirmations from <paramref name="address"/> within the penalty period (0 when none).</summary>
+    public int FailuresOf(IPAddress address) =>
+        _penalties.TryGetValue(address, out Penalty? p) && _options.Time.GetElapsedTime(p.Since) <= PenaltyPeriod ? p.Failures : 0;
+
     private PuzzleMessage? Check(IPAddress address, ClientHello hello)
     {
         bool overRate = !TakeRateToken(address);
-        bool required = _options.PuzzleMode switch
+        int failures = FailuresOf(address);
+        bool required = failures > 0 || _options.PuzzleMode switch
         {
             PuzzleMode.Always => true,
             PuzzleMode.Never => false,
@@ -66,16 +97,18 @@ internal sealed class PuzzleGate
             return null;
         }
 
+        int difficulty = Math.Min(WireFormat.PuzzleDifficultyMax, _options.PuzzleDifficulty + Math.Max(0, failures - 1));
+
         uint window = CurrentWindow;
         byte[] addressBytes = address.MapToIPv6().GetAddressBytes();
         if (hello.Solution is { } solution && (solution.Window == window || solution.Window + 1 == window) &&
-            HandshakePuzzle.IsSolution(HandshakePuzzle.Challenge(_secret, solution.Window, addressBytes, hello.Nonce), solution.Counter, _options.PuzzleDifficulty) &&
+            HandshakePuzzle.IsSolution(HandshakePuzzle.Challenge(_secret, solution.Window, addressBytes, hello.Nonce), solution.Counter, difficulty) &&
             Remember(hello.Nonce, solution.Window, window))
         {
             return null;
         }
 
-        return new PuzzleMessage((byte)_options.PuzzleDifficulty, window, HandshakePuzzle.Challenge(_secret, window, addressBytes, hello.Nonce));
+        return new PuzzleMessage((byte)difficulty, window, HandshakePuzzle.Challenge(_secret, window, addressBytes, hello.Nonce));
     }
 
     /// <summary>Records an answer (by its hello nonce) as used; false when it was used before or too many are held.</summary>
@@ -142,6 +175,8 @@ internal sealed class PuzzleGate
             }
         }
     }
+
+    private sealed record Penalty(int Failures, long Since);
 
     private sealed class RateBucket(double tokens, long at)
     {

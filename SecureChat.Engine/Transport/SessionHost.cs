@@ -69,6 +69,15 @@ internal sealed class SessionHost
     /// <summary>The identity the peer proved in the handshake, once secure.</summary>
     public PeerIdentity? Peer => _session.Peer;
 
+    /// <summary>
+    /// True once both sides had keys (stage Confirming): a session that ends after this without becoming secure
+    /// failed its key confirmation, or its peer gave up after learning that a passphrase guess was wrong.
+    /// </summary>
+    public bool ReachedConfirmation { get; private set; }
+
+    /// <summary>Why the session failed, once it has.</summary>
+    public SessionFailure? Failure => _session.Failure;
+
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
     public PuzzleMessage? Puzzle => _session.Puzzle;
 
@@ -413,6 +422,11 @@ internal sealed class SessionHost
             if (e is not MessageReceivedEvent)
             {
                 _snapshot = null; // stage, keys or names may have changed
+            }
+
+            if (e is StageChangedEvent { Stage: SessionStage.Confirming })
+            {
+                ReachedConfirmation = true;
             }
 
             if (e is EstablishedEvent)
