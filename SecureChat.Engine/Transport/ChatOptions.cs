@@ -49,6 +49,13 @@ public sealed record ChatOptions
     /// </summary>
     public Func<string, PeerIdentity, IdentityVerdict>? CheckPeerIdentity { get; init; }
 
+    /// <summary>
+    /// Server: gives a joining or renaming member a display name, given the name asked for, the member's identity
+    /// public key and a test for names in use by other connected members; returns the name granted (the one asked
+    /// for, or another when it belongs to another identity). Null: names are only unique among those connected.
+    /// </summary>
+    public Func<string, byte[], Func<string, bool>, string>? ClaimName { get; init; }
+
     /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
 

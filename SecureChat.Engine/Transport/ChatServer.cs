@@ -33,7 +33,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server");
+        _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server", options.ClaimName);
         _admission = new Admission(options);
         _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.CurrentCount == 0);

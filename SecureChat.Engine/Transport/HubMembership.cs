@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Transport;
 /// chat and presence to them. Names and
 /// joined flags change only under one lock. Thread-safe.
 /// </summary>
-internal sealed class HubMembership(string ownName)
+internal sealed class HubMembership(string ownName, Func<string, byte[], Func<string, bool>, string>? claimName = null)
 {
     private readonly ConcurrentDictionary<int, SessionHost> _links = new();
     private readonly HashSet<int> _joined = [];
@@ -143,6 +143,15 @@ internal sealed class HubMembership(string ownName)
 
     private string UniqueLocked(string requested, SessionHost asking)
     {
+        if (claimName is not null && asking.Peer is { } peer)
+        {
+            string granted = claimName(requested, peer.PublicKey, name => IsTakenLocked(name, asking));
+            if (!IsTakenLocked(granted, asking))
+            {
+                return granted;
+            }
+        }
+
         string unique = requested;
         for (int n = 2; IsTakenLocked(unique, asking); n++)
         {

@@ -20,6 +20,9 @@ public sealed record PeerInfo(
     /// <summary>The fingerprint of the long-term identity the peer proved in the handshake, once secure.</summary>
     public string? Identity { get; init; }
 
+    /// <summary>The peer's 32-byte Ed25519 identity public key, once secure (for the trust store).</summary>
+    public byte[]? IdentityKey { get; init; }
+
     /// <summary>How far this side trusts <see cref="Identity"/> (new, known, verified), once secure.</summary>
     public IdentityTrust? Trust { get; init; }
 

@@ -138,6 +138,7 @@ internal sealed class SessionHost
             PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group)
             {
                 Identity = _session.Peer?.Fingerprint,
+                IdentityKey = _session.Peer?.PublicKey,
                 Trust = _session.Peer is null ? null : _session.Trust,
             };
             _snapshot = current;
