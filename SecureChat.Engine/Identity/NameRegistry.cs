@@ -8,11 +8,12 @@ namespace SecureChat.Engine.Identity;
 /// <c>name base64(public key)</c> (the name escaped by <see cref="FieldText"/>), oldest first, comment lines
 /// starting with '#'. A name belongs to the identity that first used it, connected or not; another identity asking
 /// for it gets <c>name-2</c>, <c>name-3</c>, ... instead. The operator's current name is reserved for the operator's
-/// key (<see cref="ReserveOperator"/>), even over an older owner in the file.
+/// key (<see cref="ReserveOperator"/>), even over an older owner in the file (who then gets a suffix; the file is
+/// not changed, so the older owner has it back if the operator takes another name).
 /// <para>
 /// Names are compared through a key function: by default NFC, then case-insensitive (ordinal upper case), so
-/// "Alice", "ALICE" and a decomposed "Alicé" collide with their composed forms. A confusable skeleton (Unicode
-/// TR39) can be passed instead so that look-alike names collide too.
+/// "Alice" and "ALICE" collide (see <see cref="DefaultNameKey"/> for NFC under invariant globalization). A
+/// confusable skeleton (Unicode TR39) can be passed instead so that look-alike names collide too.
 /// </para>
 /// <para>
 /// Limits, since every name a peer asks for could otherwise add a line: one identity owns at most
@@ -46,7 +47,12 @@ public sealed class NameRegistry
 
     public string FilePath => _file.Path;
 
-    /// <summary>The default comparison key: Unicode NFC, then upper case by the invariant (ordinal) mapping.</summary>
+    /// <summary>
+    /// The default comparison key: Unicode NFC, then upper case by the invariant (ordinal) mapping. Note: with
+    /// <c>InvariantGlobalization</c> (as this repository builds) .NET has no normalisation data and
+    /// <see cref="string.Normalize(NormalizationForm)"/> returns non-ASCII text unchanged, so only the case folding
+    /// takes effect; pass a key function that carries its own tables (the display-name rules' skeleton) to get NFC.
+    /// </summary>
     public static string DefaultNameKey(string name) => name.Normalize(NormalizationForm.FormC).ToUpperInvariant();
 
     /// <summary>
@@ -103,9 +109,14 @@ public sealed class NameRegistry
             {
                 string candidate = n == 1 ? requestedName : WithSuffix(requestedName, n);
                 string key = _nameKey(candidate);
+                // The operator's reservation decides its name outright; every other name goes to its first owner.
                 bool ownedByOther = owners.TryGetValue(key, out byte[]? owner) && !owner.AsSpan().SequenceEqual(identity);
-                bool reservedForOther = reserved is { } r && r.NameKey == key && !r.Owner.AsSpan().SequenceEqual(identity);
-                if (ownedByOther || reservedForOther || isInUseByOther(candidate))
+                if (reserved is { } r && r.NameKey == key)
+                {
+                    ownedByOther = !r.Owner.AsSpan().SequenceEqual(identity);
+                }
+
+                if (ownedByOther || isInUseByOther(candidate))
                 {
                     continue;
                 }
