@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using System.Buffers;
 using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
@@ -64,7 +65,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     public PeerIdentity? Peer { get; private set; }
 
     /// <summary>How far this side's trust store trusts <see cref="Peer"/>.</summary>
-    public IdentityTrust Trust { get; private set; }
+    public TrustState Trust { get; private set; }
 
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then failed).</summary>
     public PuzzleMessage? Puzzle { get; private set; }

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Session;
@@ -8,7 +9,7 @@ internal abstract record SessionEvent;
 internal sealed record StageChangedEvent(SessionStage Stage) : SessionEvent;
 
 /// <summary>Keys confirmed by both sides (Secure reached for the first time).</summary>
-internal sealed record EstablishedEvent(string Fingerprint, string Sas, PeerIdentity Peer, IdentityTrust Trust) : SessionEvent;
+internal sealed record EstablishedEvent(string Fingerprint, string Sas, PeerIdentity Peer, TrustState Trust) : SessionEvent;
 
 /// <summary>A rekey completed; the fingerprint and SAS are those of the new keys.</summary>
 internal sealed record RekeyedEvent(string Fingerprint, string Sas) : SessionEvent;

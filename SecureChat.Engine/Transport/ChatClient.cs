@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using System.Globalization;
 using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
@@ -130,7 +131,7 @@ public sealed class ChatClient : ChatEndpoint
         return link;
 
         IdentityVerdict CheckServer(PeerIdentity peer) =>
-            _options.CheckPeerIdentity?.Invoke(endpoint, peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
+            _options.CheckPeerIdentity?.Invoke(endpoint, peer) ?? IdentityVerdict.Accept(TrustState.New);
     }
 
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
@@ -179,7 +180,7 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest) =>
         OnMessageReceived(senderDigest is null
             ? new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = link.Peer?.Fingerprint }
-            : new ChatMessage(sender, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = IdentityDigest.FormatDigest(senderDigest), Relayed = true });
+            : new ChatMessage(sender, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = IdentityFingerprint.FromDigest(senderDigest), Relayed = true });
 
     private protected override void OnNameAssigned(string name)
     {

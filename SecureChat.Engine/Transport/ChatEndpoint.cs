@@ -107,7 +107,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
             case PresenceEvent presence:
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
                 {
-                    Identity = IdentityDigest.FormatDigest(presence.Digest),
+                    Identity = IdentityFingerprint.FromDigest(presence.Digest),
                 });
                 break;
             case ClosedEvent closed:

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
@@ -140,7 +141,7 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         IdentityVerdict CheckClient(PeerIdentity peer) =>
-            _options.CheckPeerIdentity?.Invoke(address, peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
+            _options.CheckPeerIdentity?.Invoke(address, peer) ?? IdentityVerdict.Accept(TrustState.New);
 
         _ = link.Completion.ContinueWith(
             _ =>
@@ -197,7 +198,7 @@ public sealed class ChatServer : ChatEndpoint
 
     private void Publish(SessionHost link, HubMembership.Change change)
     {
-        OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityDigest.FormatDigest(change.Digest) });
+        OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityFingerprint.FromDigest(change.Digest) });
         _members.Announce(link, change);
     }
 }

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using System.Net;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
@@ -24,7 +25,7 @@ public sealed record PeerInfo(
     public byte[]? IdentityKey { get; init; }
 
     /// <summary>How far this side trusts <see cref="Identity"/> (new, known, verified), once secure.</summary>
-    public IdentityTrust? Trust { get; init; }
+    public TrustState? Trust { get; init; }
 
     /// <summary>Keys are confirmed (also while a rekey runs): messages flow.</summary>
     public bool IsSecure => Stage is SessionStage.Secure or SessionStage.Rekeying;

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 
@@ -94,11 +95,11 @@ internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, 
 /// Terminal: both sides proved they hold the keys (already in the record layer) and who they are: the session is
 /// secure with <see cref="Peer"/>, trusted as <see cref="Trust"/>.
 /// </summary>
-internal sealed class HandshakeComplete(PeerIdentity peer, IdentityTrust trust) : HandshakeState
+internal sealed class HandshakeComplete(PeerIdentity peer, TrustState trust) : HandshakeState
 {
     public PeerIdentity Peer { get; } = peer;
 
-    public IdentityTrust Trust { get; } = trust;
+    public TrustState Trust { get; } = trust;
 
     public override SessionStage Stage => SessionStage.Secure;
 

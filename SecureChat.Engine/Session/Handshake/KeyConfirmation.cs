@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using System.Security.Cryptography;
 using System.Text;
 using SecureChat.Engine.Crypto;
@@ -142,13 +143,13 @@ internal static class Authentication
             return AuthCheck.Refused(FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed);
         }
 
-        if (!IdentitySignature.Verify(message.IdentityKey, SignatureInput(ofClient, transcriptHash, earlierSigned), message.Signature))
+        if (!IdentityKey.Verify(message.IdentityKey, SignatureInput(ofClient, transcriptHash, earlierSigned), message.Signature))
         {
             return AuthCheck.Refused(FailureReason.IdentityRejected, AlertCode.IdentityRejected, "bad signature");
         }
 
         var peer = new PeerIdentity(message.IdentityKey, message.Name);
-        IdentityVerdict verdict = context.Settings.CheckPeerIdentity?.Invoke(peer) ?? IdentityVerdict.Accept(IdentityTrust.New);
+        IdentityVerdict verdict = context.Settings.CheckPeerIdentity?.Invoke(peer) ?? IdentityVerdict.Accept(TrustState.New);
         return verdict.Accepted
             ? new AuthCheck(null, peer, signed, verdict.Trust)
             : AuthCheck.Refused(FailureReason.IdentityChanged, alert: null, verdict.Refusal);
@@ -161,8 +162,8 @@ internal static class Authentication
 }
 
 /// <summary>The outcome of checking a peer's auth message: a refusal, or who it is and how far it is trusted.</summary>
-internal sealed record AuthCheck(HandshakeFailed? Refusal, PeerIdentity? Identity, byte[] Signed, IdentityTrust Trust)
+internal sealed record AuthCheck(HandshakeFailed? Refusal, PeerIdentity? Identity, byte[] Signed, TrustState Trust)
 {
     public static AuthCheck Refused(FailureReason reason, AlertCode? alert, string? detail = null) =>
-        new(new HandshakeFailed(SessionFailure.Create(reason, detail), alert, 0), null, [], IdentityTrust.New);
+        new(new HandshakeFailed(SessionFailure.Create(reason, detail), alert, 0), null, [], TrustState.New);
 }

@@ -1,0 +1,220 @@
+using SecureChat.Engine.Crypto;
+using System.Text;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Identity;
+
+/// <summary>
+/// The server's record of who owns which display name, in <c>names</c>: one line per name,
+/// <c>name base64(public key)</c> (the name escaped by <see cref="FieldText"/>), oldest first, comment lines
+/// starting with '#'. A name belongs to the identity that first used it, connected or not; another identity asking
+/// for it gets <c>name-2</c>, <c>name-3</c>, ... instead. The operator's current name is reserved for the operator's
+/// key (<see cref="ReserveOperator"/>), even over an older owner in the file (who then gets a suffix; the file is
+/// not changed, so the older owner has it back if the operator takes another name).
+/// <para>
+/// Names are compared through a key function: by default NFC, then case-insensitive (ordinal upper case), so
+/// "Alice" and "ALICE" collide (see <see cref="DefaultNameKey"/> for NFC under invariant globalization). A
+/// confusable skeleton (Unicode TR39) can be passed instead so that look-alike names collide too.
+/// </para>
+/// <para>
+/// Limits, since every name a peer asks for could otherwise add a line: one identity owns at most
+/// <see cref="MaxNamesPerIdentity"/> names (claiming one more releases its oldest), and the file holds at most
+/// <see cref="MaxEntries"/>; past that a free name is still granted, only not stored. Lines that do not parse are
+/// skipped and kept; the first line for a name decides. Thread-safe and safe across processes sharing the directory.
+/// </para>
+/// </summary>
+public sealed class NameRegistry
+{
+    public const string FileName = "names";
+    public const int MaxEntries = 10_000;
+    public const int MaxNamesPerIdentity = 8;
+
+    /// <summary>A name is at most this many bytes of UTF-8 (the wire limit), suffix included.</summary>
+    public const int NameMax = WireFormat.NameMax;
+
+    private const int MaxSuffix = 1_000_000;
+
+    private readonly TrustFile _file;
+    private readonly Func<string, string> _nameKey;
+    private readonly object _reservationLock = new();
+    private (string NameKey, byte[] Owner)? _operator;
+
+    public NameRegistry(ConfigDirectory directory, Func<string, string>? nameKey = null)
+    {
+        _file = new TrustFile(directory, FileName,
+            "SecureChat display names: name(%XX-escaped) owner-identity-key(base64); a name belongs to its first user");
+        _nameKey = nameKey ?? DefaultNameKey;
+    }
+
+    public string FilePath => _file.Path;
+
+    /// <summary>
+    /// The default comparison key: Unicode NFC, then upper case by the invariant (ordinal) mapping. Note: with
+    /// <c>InvariantGlobalization</c> (as this repository builds) .NET has no normalisation data and
+    /// <see cref="string.Normalize(NormalizationForm)"/> returns non-ASCII text unchanged, so only the case folding
+    /// takes effect; pass a key function that carries its own tables (the display-name rules' skeleton) to get NFC.
+    /// </summary>
+    public static string DefaultNameKey(string name) => name.Normalize(NormalizationForm.FormC).ToUpperInvariant();
+
+    /// <summary>
+    /// Reserves <paramref name="name"/> for the operator's key from now on (replacing an earlier reservation, as
+    /// after the operator's /nick), and records the operator as its owner when nobody owns it yet.
+    /// </summary>
+    public void ReserveOperator(string name, ReadOnlySpan<byte> operatorKey)
+    {
+        RequireName(name);
+        byte[] owner = RequireKey(operatorKey);
+        lock (_reservationLock)
+        {
+            _operator = (_nameKey(name), owner);
+        }
+
+        _file.Update(lines =>
+        {
+            Dictionary<string, byte[]> owners = Load(lines, out _);
+            return (0, !owners.ContainsKey(_nameKey(name)) && TryAdd(lines, owners.Count, name, owner));
+        });
+    }
+
+    /// <summary>The key that owns <paramref name="name"/> (reservation first, then the file), or null when it is free.</summary>
+    public byte[]? OwnerOf(string name)
+    {
+        string key = _nameKey(name);
+        var reserved = Reservation();
+        if (reserved is { } r && r.NameKey == key)
+        {
+            return (byte[])r.Owner.Clone();
+        }
+
+        return Load(_file.ReadLines(), out _).TryGetValue(key, out byte[]? owner) ? owner : null;
+    }
+
+    /// <summary>
+    /// The name <paramref name="publicKey"/> gets when it asks for <paramref name="requestedName"/>: the name itself
+    /// when it is free or this key's, else the first free of <c>name-2</c>, <c>name-3</c>, ... (shortened so the
+    /// whole stays within <see cref="NameMax"/> bytes). Free means owned by no other identity, not reserved for the
+    /// operator (unless this is the operator's key), and not <paramref name="isInUseByOther"/> (a connected other
+    /// peer uses it; the caller answers with its own comparison). The granted name is recorded as this key's.
+    /// </summary>
+    /// <exception cref="ArgumentException">a name that is not 1 to <see cref="NameMax"/> bytes of UTF-8, or a key that is not 32 bytes.</exception>
+    public string Claim(string requestedName, ReadOnlySpan<byte> publicKey, Func<string, bool> isInUseByOther)
+    {
+        RequireName(requestedName);
+        byte[] identity = RequireKey(publicKey);
+        ArgumentNullException.ThrowIfNull(isInUseByOther);
+        var reserved = Reservation();
+        return _file.Update(lines =>
+        {
+            Dictionary<string, byte[]> owners = Load(lines, out int count);
+            for (int n = 1; n <= MaxSuffix; n++)
+            {
+                string candidate = n == 1 ? requestedName : WithSuffix(requestedName, n);
+                string key = _nameKey(candidate);
+                // The operator's reservation decides its name outright; every other name goes to its first owner.
+                bool ownedByOther = owners.TryGetValue(key, out byte[]? owner) && !owner.AsSpan().SequenceEqual(identity);
+                if (reserved is { } r && r.NameKey == key)
+                {
+                    ownedByOther = !r.Owner.AsSpan().SequenceEqual(identity);
+                }
+
+                if (ownedByOther || isInUseByOther(candidate))
+                {
+                    continue;
+                }
+
+                bool changed = owner is null && TryAdd(lines, count, candidate, identity);
+                return (candidate, changed);
+            }
+
+            throw new InvalidOperationException($"no free name found after {MaxSuffix} tries");
+        });
+    }
+
+    /// <summary><paramref name="name"/> with "-n" appended, its end shortened (by whole code points) to fit <see cref="NameMax"/> bytes.</summary>
+    internal static string WithSuffix(string name, int n)
+    {
+        string suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string stem = name;
+        while (Encoding.UTF8.GetByteCount(stem) + suffix.Length > NameMax)
+        {
+            stem = stem[..^(char.IsLowSurrogate(stem[^1]) && stem.Length > 1 ? 2 : 1)];
+        }
+
+        return stem + suffix;
+    }
+
+    private (string NameKey, byte[] Owner)? Reservation()
+    {
+        lock (_reservationLock)
+        {
+            return _operator;
+        }
+    }
+
+    /// <summary>Appends the claim, first releasing the identity's oldest name if it holds too many; false when the file is full.</summary>
+    private bool TryAdd(List<string> lines, int count, string name, byte[] identity)
+    {
+        List<int> held = [];
+        for (int i = 0; i < lines.Count; i++)
+        {
+            if (TryParse(lines[i], out _, out byte[] owner) && owner.AsSpan().SequenceEqual(identity))
+            {
+                held.Add(i);
+            }
+        }
+
+        int release = held.Count - (MaxNamesPerIdentity - 1);
+        if (release <= 0 && count >= MaxEntries)
+        {
+            return false;
+        }
+
+        for (int i = Math.Max(release, 0) - 1; i >= 0; i--)
+        {
+            lines.RemoveAt(held[i]);
+        }
+
+        lines.Add($"{FieldText.Escape(name)} {Convert.ToBase64String(identity)}");
+        return true;
+    }
+
+    /// <summary>Owner by name key (the first line for a name wins), and how many well-formed lines there are.</summary>
+    private Dictionary<string, byte[]> Load(List<string> lines, out int count)
+    {
+        Dictionary<string, byte[]> owners = new(StringComparer.Ordinal);
+        count = 0;
+        foreach (string line in lines)
+        {
+            if (TryParse(line, out string name, out byte[] owner))
+            {
+                count++;
+                owners.TryAdd(_nameKey(name), owner);
+            }
+        }
+
+        return owners;
+    }
+
+    private static bool TryParse(string line, out string name, out byte[] owner)
+    {
+        name = "";
+        owner = [];
+        string[]? fields = FieldText.Fields(line);
+        return fields is { Length: >= 2 } && FieldText.TryUnescape(fields[0], out name) && RecordPayload.IsValidName(name)
+            && FieldText.TryParseKey(fields[1], out owner);
+    }
+
+    private static void RequireName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!RecordPayload.IsValidName(name))
+        {
+            throw new ArgumentException($"a name is 1 to {NameMax} bytes of UTF-8", nameof(name));
+        }
+    }
+
+    private static byte[] RequireKey(ReadOnlySpan<byte> publicKey) =>
+        publicKey.Length == IdentityFingerprint.PublicKeySize
+            ? publicKey.ToArray()
+            : throw new ArgumentException("an identity key is 32 bytes", nameof(publicKey));
+}

@@ -1,0 +1,16 @@
+using SecureChat.Engine.Crypto;
+namespace SecureChat.Engine.Identity;
+
+/// <summary>
+/// The answer of a trust file about one key: the <paramref name="State"/>; the key on record
+/// (<paramref name="PinnedKey"/>, the old key when <see cref="TrustState.Changed"/>, null when
+/// <see cref="TrustState.New"/>); when it was first seen (UTC date, null when unknown); and, for clients, the last
+/// name it used.
+/// </summary>
+public sealed record TrustCheck(TrustState State, byte[]? PinnedKey, DateOnly? FirstSeen, string? LastName = null)
+{
+    internal static readonly TrustCheck NewKey = new(TrustState.New, null, null);
+
+    /// <summary>The display fingerprint of the key on record, or null when there is none.</summary>
+    public string? PinnedFingerprint => PinnedKey is null ? null : IdentityFingerprint.Of(PinnedKey);
+}
