@@ -23,6 +23,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly HubMembership _members;
     private readonly Admission _admission;
     private readonly SemaphoreSlim _derivationGate;
+    private readonly ServerOutputBudget _outputBudget;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
@@ -34,6 +35,7 @@ public sealed class ChatServer : ChatEndpoint
         _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server");
         _admission = new Admission(options);
         _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
+        _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
     }
 
     public override string Name => _members.OwnName;
@@ -48,6 +50,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Completes once <see cref="StopAsync"/> has closed every link.</summary>
     public override Task Completion => _stopped.Task;
+
+    /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
+    internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
 
     /// <summary>Links whose keys are confirmed.</summary>
     public int SecurePeerCount => _members.Links.Count(l => l.IsSecure);
@@ -120,7 +125,7 @@ public sealed class ChatServer : ChatEndpoint
     private void Accept(Socket socket)
     {
         int id = Interlocked.Increment(ref _nextId);
-        var link = new SessionHost(id, socket, SessionSettingsFactory.Create(_options, SessionRole.Server), _options, _derivationGate, Translate, DefaultPeerName);
+        var link = new SessionHost(id, socket, SessionSettingsFactory.Create(_options, SessionRole.Server), _options, _derivationGate, Translate, DefaultPeerName, _outputBudget);
         bool admitted = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
@@ -143,7 +148,17 @@ public sealed class ChatServer : ChatEndpoint
 
     private protected override void OnLinkEstablished(SessionHost link) => _admission.Completed(link);
 
-    private protected override void OnLinkNamed(SessionHost link, string name) => Rename(link, name);
+    private protected override void OnLinkNamed(SessionHost link, string name)
+    {
+        if (!link.Renames.TryTake())
+        {
+            // Every rename is announced to every peer; the wire has no way to refuse one, so the peer is dropped.
+            link.Fail(FailureReason.ProtocolViolation, $"names changed more than {_options.NickChangeBurst} times at once or faster than one per {_options.NickChangeInterval.TotalSeconds:0.#} s");
+            return;
+        }
+
+        Rename(link, name);
+    }
 
     private protected override void OnLinkMessage(SessionHost link, string sender, string text)
     {
