@@ -63,7 +63,7 @@ public sealed record ChatOptions
 
     /// <summary>
     /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a peer holding
-    /// <see cref="ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record. Default 256 MiB.
+    /// <see cref="ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record. Default 64 MiB.
     /// </summary>
     public long ServerOutputLimit { get; init; } = 64L << 20;
 
