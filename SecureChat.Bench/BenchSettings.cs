@@ -51,7 +51,7 @@ internal sealed record BenchSettings
         RttIterations = 5000,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
-        HubSessions = HubSessionsOr(10_000),
+        HubSessions = HubSessionsOr(2_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
     };
