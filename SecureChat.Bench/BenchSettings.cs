@@ -31,6 +31,13 @@ internal sealed record BenchSettings
 
     public required int HubConnectParallelism { get; init; }
 
+    /// <summary>
+    /// PBKDF2 iterations in the hub measurement only (both ends). The hub measures memory per session and fan-out,
+    /// not the handshake (measured on its own above); at 100,000 iterations filling a large hub on 2 cores takes
+    /// minutes of PBKDF2 alone. SECURECHAT_BENCH_HUB_SESSIONS overrides <see cref="HubSessions"/>.
+    /// </summary>
+    public required int HubIterations { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Quick = false,
@@ -44,8 +51,9 @@ internal sealed record BenchSettings
         RttIterations = 5000,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
-        HubSessions = 1000,
+        HubSessions = HubSessionsOr(2_000),
         HubConnectParallelism = 16,
+        HubIterations = 1_000,
     };
 
     public static BenchSettings QuickMode { get; } = new()
@@ -61,7 +69,11 @@ internal sealed record BenchSettings
         RttIterations = 1000,
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
-        HubSessions = 100,
+        HubSessions = HubSessionsOr(100),
         HubConnectParallelism = 16,
+        HubIterations = 100_000,
     };
+
+    private static int HubSessionsOr(int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_HUB_SESSIONS"), out int n) && n > 0 ? n : fallback;
 }

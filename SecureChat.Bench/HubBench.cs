@@ -104,7 +104,7 @@ internal static class HubBench
     public static async Task<HubResult> RunAsync(BenchSettings settings)
     {
         int count = settings.HubSessions;
-        var options = new ChatOptions { Name = "hub", MaxPendingHandshakes = count + 64, MaxPeers = count + 64, HandshakeTimeout = HandshakeTimeout };
+        var options = new ChatOptions { Name = "hub", MaxPendingHandshakes = count + 64, MaxPeers = count + 64, HandshakeTimeout = HandshakeTimeout, Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true };
         await using var server = new ChatServer(options);
         int joined = 0;
         server.PresenceChanged += notice =>
@@ -121,7 +121,7 @@ internal static class HubBench
         // Warm both ends' code paths (JIT) in this process first, so compiled code is not counted per session.
         for (int i = 0; i < 4; i++)
         {
-            await using var warm = new ChatClient(new ChatOptions { Name = $"warm{i}" });
+            await using var warm = new ChatClient(new ChatOptions { Name = $"warm{i}", Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true });
             await warm.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             await warm.SendAsync("warm").ConfigureAwait(false);
             await server.SendAsync("warm").ConfigureAwait(false);
@@ -131,7 +131,7 @@ internal static class HubBench
         joined = 0;
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
-        using Process child = StartChild(endPoint.Port, count, settings.HubConnectParallelism);
+        using Process child = StartChild(endPoint.Port, count, settings.HubConnectParallelism, settings.HubIterations);
         try
         {
             string ready1 = await ReadLineAsync(child, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
@@ -214,8 +214,8 @@ internal static class HubBench
         return (managed, self.WorkingSet64, self.PrivateMemorySize64);
     }
 
-    private static Process StartChild(int port, int count, int parallelism) =>
-        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), parallelism.ToString(CultureInfo.InvariantCulture));
+    private static Process StartChild(int port, int count, int parallelism, int iterations) =>
+        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), parallelism.ToString(CultureInfo.InvariantCulture), iterations.ToString(CultureInfo.InvariantCulture));
 
     internal static Process StartSelf(params string[] arguments)
     {

@@ -5,7 +5,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Bench;
 
 /// <summary>
-/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM</c>): connects COUNT clients with
+/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM ITERATIONS</c>): connects COUNT clients with
 /// at most PARALLELISM handshakes at once, prints <c>ready MS FAILED</c>, then prints <c>received</c> each time
 /// every client has one more chat message, and closes everything on <c>quit</c> (or when standard input ends).
 /// Keeping the clients out of the server's process makes the server's memory per session its own.
@@ -19,6 +19,7 @@ internal static class HubClientProcess
         int port = int.Parse(args[1], CultureInfo.InvariantCulture);
         int count = int.Parse(args[2], CultureInfo.InvariantCulture);
         int parallelism = int.Parse(args[3], CultureInfo.InvariantCulture);
+        int iterations = int.Parse(args[4], CultureInfo.InvariantCulture);
         var clients = new ChatClient?[count];
         long received = 0;
         long connected = long.MaxValue;
@@ -59,7 +60,7 @@ internal static class HubClientProcess
                     try
                     {
                         // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
-                        var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout });
+                        var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
                         client.MessageReceived += _ =>
                         {
                             long n = Interlocked.Increment(ref received);

@@ -107,8 +107,40 @@ public sealed record ChatOptions
     /// <summary>Bytes sealed for a peer but not yet written to its socket before a local send waits.</summary>
     public int SendBufferLimit { get; init; } = 1 << 20;
 
-    /// <summary>Bytes queued for a peer by relaying before that peer is dropped as too slow.</summary>
+    /// <summary>
+    /// A peer's output budget: bytes of any record type (chat, relayed chat, presence, nick, rekey, close) queued for
+    /// a peer and not yet written to its socket, at which the hub drops the peer as too slow rather than queue more
+    /// (one record may pass it). Default 8 MiB.
+    /// </summary>
     public int RelayBufferLimit { get; init; } = 8 << 20;
+
+    /// <summary>
+    /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a peer holding
+    /// <see cref="ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record. Default 64 MiB.
+    /// </summary>
+    public long ServerOutputLimit { get; init; } = 64L << 20;
+
+    /// <summary>Server: the backlog at or past which a peer is dropped while the server-wide budget is spent. Default 64 KiB.</summary>
+    public int ServerOutputFairShare { get; init; } = 64 << 10;
+
+    /// <summary>
+    /// A write to the socket that makes no progress for this long ends the link (the peer is failed as too slow and
+    /// its socket aborted), so a stalled peer's socket and buffers are released even under its budget. Checked on
+    /// each tick, so the release comes within this plus <see cref="TickInterval"/>. Default 30 s.
+    /// </summary>
+    public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Server: name changes a peer may make at once (its first name included) before the rate applies. Default 5.</summary>
+    public int NickChangeBurst { get; init; } = 5;
+
+    /// <summary>
+    /// Server: after the burst, one more name change per this interval; a peer that changes names faster is dropped
+    /// (protocol violation; the wire has no way to refuse a name). Default 5 s.
+    /// </summary>
+    public TimeSpan NickChangeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>For benchmarks only: lets <see cref="Iterations"/> go below <see cref="MinimumIterations"/> (never for real use).</summary>
+    internal bool AllowWeakIterationsForBenchmark { get; init; }
 
     /// <summary>Records sent under one set of keys before a rekey starts by itself.</summary>
     public long RekeyAfterRecords { get; init; } = WireFormat.RekeyAfterRecords;
@@ -130,7 +162,7 @@ public sealed record ChatOptions
             throw new ArgumentException($"the maximum iteration count must be between {MinimumIterations:N0} and {MaximumIterations:N0}");
         }
 
-        if (Iterations < MinimumIterations || Iterations > MaxIterations)
+        if ((Iterations < MinimumIterations && !(AllowWeakIterationsForBenchmark && Iterations >= 1)) || Iterations > MaxIterations)
         {
             throw new ArgumentException($"iterations must be between {MinimumIterations:N0} and the maximum, {MaxIterations:N0}");
         }
@@ -148,7 +180,8 @@ public sealed record ChatOptions
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
-            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0)
+            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 ||
+            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -26,6 +26,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly Admission _admission;
     private readonly PuzzleGate _puzzles;
     private readonly SemaphoreSlim _derivationGate;
+    private readonly ServerOutputBudget _outputBudget;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
@@ -38,6 +39,7 @@ public sealed class ChatServer : ChatEndpoint
         _admission = new Admission(options);
         _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.CurrentCount == 0);
+        _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
     }
 
     public override string Name => _members.OwnName;
@@ -52,6 +54,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Completes once <see cref="StopAsync"/> has closed every link.</summary>
     public override Task Completion => _stopped.Task;
+
+    /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
+    internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
 
     /// <summary>Links whose keys are confirmed.</summary>
     public int SecurePeerCount => _members.Links.Count(l => l.IsSecure);
@@ -130,7 +135,7 @@ public sealed class ChatServer : ChatEndpoint
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName);
+        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
@@ -161,7 +166,17 @@ public sealed class ChatServer : ChatEndpoint
         Publish(link, _members.Join(link));
     }
 
-    private protected override void OnLinkNamed(SessionHost link, string name) => Rename(link, name);
+    private protected override void OnLinkNamed(SessionHost link, string name)
+    {
+        if (!link.Renames.TryTake())
+        {
+            // Every rename is announced to every peer; the wire has no way to refuse one, so the peer is dropped.
+            link.Fail(FailureReason.ProtocolViolation, $"names changed more than {_options.NickChangeBurst} times at once or faster than one per {_options.NickChangeInterval.TotalSeconds:0.#} s");
+            return;
+        }
+
+        Rename(link, name);
+    }
 
     /// <summary>A connection answered with a puzzle is not a failure worth the operator's attention (it retries with work).</summary>
     private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;

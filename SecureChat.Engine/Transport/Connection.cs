@@ -13,6 +13,9 @@ namespace SecureChat.Engine.Transport;
 internal sealed class Connection
 {
     private const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>Largest single socket write, so a write that makes no progress can be told from a long one that does.</summary>
+    private const int WriteChunkSize = 64 * 1024;
     private static readonly TimeSpan s_linger = TimeSpan.FromSeconds(2);
 
     private readonly Socket _socket;
@@ -20,6 +23,7 @@ internal sealed class Connection
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _lingerCancel = new();
     private ArrayBufferWriter<byte> _spare = new(256);
+    private long _writeStartedAt;
 
     public Connection(Socket socket, SessionHost host)
     {
@@ -45,6 +49,29 @@ internal sealed class Connection
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// True when one socket write (at most <see cref="WriteChunkSize"/> bytes) has been waiting longer than
+    /// <paramref name="timeout"/>: the peer has not read anything for that long.
+    /// </summary>
+    public bool WriteStalled(TimeSpan timeout, TimeProvider time)
+    {
+        long started = Interlocked.Read(ref _writeStartedAt);
+        return started != 0 && time.GetElapsedTime(started) > timeout;
+    }
+
+    /// <summary>Gives up the socket now, without a linger (the peer was dropped for not reading: nothing more can reach it).</summary>
+    public void Abort()
+    {
+        try
+        {
+            _lingerCancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Both loops have already ended.
+        }
     }
 
     /// <summary>The session has output (or ended): the writer looks again.</summary>
@@ -130,6 +157,7 @@ internal sealed class Connection
 
     private async Task WriteLoopAsync()
     {
+        TimeProvider time = _host.Time;
         try
         {
             while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -141,7 +169,9 @@ internal sealed class Connection
                     ReadOnlyMemory<byte> pending = batch.WrittenMemory;
                     while (!pending.IsEmpty)
                     {
-                        int sent = await _socket.SendAsync(pending, SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
+                        Interlocked.Exchange(ref _writeStartedAt, time.GetTimestamp() | 1); // never 0, which means "not writing"
+                        int sent = await _socket.SendAsync(pending[..Math.Min(pending.Length, WriteChunkSize)], SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
+                        Interlocked.Exchange(ref _writeStartedAt, 0);
                         pending = pending[sent..];
                     }
 

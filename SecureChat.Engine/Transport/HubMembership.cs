@@ -110,14 +110,14 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         }
     }
 
-    /// <summary>Tells every joined peer but <paramref name="about"/> of a change.</summary>
+    /// <summary>Tells every joined peer but <paramref name="about"/> of a change (held and coalesced per peer, within its output budget).</summary>
     public void Announce(SessionHost about, Change change)
     {
         foreach (SessionHost other in _links.Values)
         {
             if (other != about && IsJoined(other))
             {
-                other.RunIfSecure(chat => chat.SendPresence(change.Kind, change.Digest, change.Name, change.NewName));
+                other.TryAnnounce(about.Id, change.Kind, change.Digest, change.Name, change.NewName);
             }
         }
     }

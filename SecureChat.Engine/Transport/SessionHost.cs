@@ -28,17 +28,19 @@ internal sealed class SessionHost
     private readonly object _gate = new();
     private readonly List<SessionEvent> _drain = [];
     private readonly SendBudget _budget;
+    private readonly PresenceBacklog _presence = new();
     private readonly Socket _socket;
     private Connection? _connection;
     private CancellationTokenSource? _handshakeDeadline;
     private ITimer? _ticks;
     private bool _endSeen;
+    private bool _abortPending;
     private volatile PeerInfo? _snapshot;
     private string _name;
     private long _lastPeerActivity;
     private volatile bool _deriving;
 
-    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, SemaphoreSlim? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name)
+    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, SemaphoreSlim? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null)
     {
         Id = id;
         _socket = socket;
@@ -48,7 +50,8 @@ internal sealed class SessionHost
         _options = options;
         _jobs = new LinkJobs(_gate, _session, derivationGate, Run);
         _events = new LinkEvents(this, onEvent);
-        _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit);
+        _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
+        Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
         _name = name;
     }
 
@@ -80,6 +83,12 @@ internal sealed class SessionHost
 
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
     public PuzzleMessage? Puzzle => _session.Puzzle;
+
+    /// <summary>Hub: this peer's name changes (see <see cref="NickRateLimit"/>).</summary>
+    public NickRateLimit Renames { get; }
+
+    /// <summary>The clock the link's deadlines and timers use.</summary>
+    internal TimeProvider Time => _options.Time;
 
     public EndPoint RemoteEndPoint { get; }
 
@@ -170,8 +179,9 @@ internal sealed class SessionHost
                     return false;
                 }
 
-                if (_budget.CanSend(_session.PendingOutputBytes))
+                if (_budget.CanSend(PendingLocked))
                 {
+                    FlushPresenceLocked();
                     if (!_chat.SendChat(text))
                     {
                         throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
@@ -187,14 +197,15 @@ internal sealed class SessionHost
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        _events.Dispatch();
+        AfterLock();
         return true;
     }
 
     /// <summary>
     /// Relays a chat message without waiting: the operator's own (<paramref name="senderDigest"/> null, a Chat
-    /// record) or another member's (a Relay record with its name and identity digest). A peer whose unsent backlog
-    /// passes the relay limit is failed as too slow rather than allowed to hold everyone else up. False when the
+    /// record) or another member's (a Relay record with its name and identity digest). A peer past its output
+    /// budget (or its fair share of a spent server-wide budget) is failed as too slow rather than allowed to hold
+    /// everyone else up. False when the
     /// message was not sealed.
     /// </summary>
     public bool TryRelayChat(byte[]? senderDigest, string sender, string text)
@@ -207,20 +218,53 @@ internal sealed class SessionHost
                 return false;
             }
 
-            if (_budget.OverRelayLimit(_session.PendingOutputBytes))
+            if (_budget.MustDrop(PendingLocked))
             {
                 _session.Fail(FailureReason.PeerTooSlow);
             }
             else
             {
+                FlushPresenceLocked();
                 sent = senderDigest is null ? _chat.SendChat(text) : _chat.SendRelay(senderDigest, sender, text);
             }
 
             CollectLocked();
         }
 
-        _events.Dispatch();
+        AfterLock();
         return sent;
+    }
+
+    /// <summary>
+    /// Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed, without waiting. The notice
+    /// is held (and coalesced, see <see cref="PresenceBacklog"/>) until the writer takes output; it counts in the
+    /// output budget like a sealed record. False when the session is not secure or the peer was dropped.
+    /// </summary>
+    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName)
+    {
+        bool held = false;
+        lock (_gate)
+        {
+            if (!_session.IsSecure)
+            {
+                return false;
+            }
+
+            if (_budget.MustDrop(PendingLocked))
+            {
+                _session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                _presence.Add(subject, kind, digest, name, newName);
+                held = true;
+            }
+
+            CollectLocked();
+        }
+
+        AfterLock();
+        return held;
     }
 
     /// <summary>Runs one chat operation (nick, presence) under the lock when the session is secure; false when it is not.</summary>
@@ -233,11 +277,12 @@ internal sealed class SessionHost
                 return false;
             }
 
+            FlushPresenceLocked();
             operation(_chat);
             CollectLocked();
         }
 
-        _events.Dispatch();
+        AfterLock();
         return true;
     }
 
@@ -254,7 +299,7 @@ internal sealed class SessionHost
             }
         }
 
-        _events.Dispatch();
+        AfterLock();
         return started;
     }
 
@@ -288,11 +333,11 @@ internal sealed class SessionHost
 
             derivationPending = _session.KeyDerivationPending;
             _deriving = derivationPending;
-            ended = _session.IsEnded;
             CollectLocked();
+            ended = _session.IsEnded;
         }
 
-        _events.Dispatch();
+        AfterLock();
         return ended;
     }
 
@@ -314,6 +359,11 @@ internal sealed class SessionHost
     {
         lock (_gate)
         {
+            if (_session.IsSecure)
+            {
+                FlushPresenceLocked();
+            }
+
             ended = _session.IsEnded && !_session.HasOutput;
             if (!_session.HasOutput)
             {
@@ -333,8 +383,8 @@ internal sealed class SessionHost
         bool more;
         lock (_gate)
         {
-            drained = _budget.Written(_session.PendingOutputBytes);
-            more = _session.HasOutput;
+            drained = _budget.Written(PendingLocked);
+            more = _session.HasOutput || (_presence.Count > 0 && _session.IsSecure);
             ended = _session.IsEnded && !more;
         }
 
@@ -359,6 +409,8 @@ internal sealed class SessionHost
     {
         lock (_gate)
         {
+            _budget.Release();
+            _presence.Clear();
             _session.Dispose();
             _handshakeDeadline?.Dispose();
             _handshakeDeadline = null;
@@ -410,12 +462,44 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        _events.Dispatch();
+        AfterLock();
     }
 
-    /// <summary>Under the lock: queue the session's events, hand out rekey jobs, and wake the writer if there is output.</summary>
+    /// <summary>What the link holds for the peer besides the writer's batch: sealed output and held notices.</summary>
+    private int PendingLocked => _session.PendingOutputBytes + _presence.HeldBytes;
+
+    /// <summary>Under the lock, before any other application record: seals the held presence notices, in order.</summary>
+    private void FlushPresenceLocked()
+    {
+        if (_presence.Count > 0)
+        {
+            _presence.Drain(n => _chat.SendPresence(n.Kind, n.Digest, n.Name, n.NewName));
+        }
+    }
+
+    /// <summary>Outside the lock: dispatches the queued events, then aborts the socket of a peer dropped as too slow.</summary>
+    private void AfterLock()
+    {
+        _events.Dispatch();
+        if (_abortPending)
+        {
+            _abortPending = false;
+            _connection?.Abort();
+        }
+    }
+
+    /// <summary>
+    /// Under the lock: enforce the output budget for whatever was just queued (any record type), queue the session's
+    /// events, hand out rekey jobs, and wake the writer if there is output.
+    /// </summary>
     private void CollectLocked()
     {
+        if (_session.IsSecure && _budget.OverRelayLimit(PendingLocked))
+        {
+            _session.Fail(FailureReason.PeerTooSlow);
+        }
+
+        _budget.Report(PendingLocked);
         _session.DrainEvents(_drain);
         foreach (SessionEvent e in _drain)
         {
@@ -428,6 +512,13 @@ internal sealed class SessionHost
             if (e is StageChangedEvent { Stage: SessionStage.Confirming })
             {
                 ReachedConfirmation = true;
+            }
+
+            if (e is FailedEvent { Failure.Reason: FailureReason.PeerTooSlow })
+            {
+                // Nothing more can reach a peer that does not read: give up its socket and backlog now.
+                _presence.Clear();
+                _abortPending = true;
             }
 
             if (e is EstablishedEvent)
@@ -450,11 +541,21 @@ internal sealed class SessionHost
             _connection.SessionEnded();
         }
 
-        if (_session.HasOutput || _session.IsEnded)
+        if (_session.HasOutput || _session.IsEnded || _presence.Count > 0)
         {
             _connection?.WakeWriter();
         }
     }
 
-    private void Tick() => Run(s => s.OnTick(_options.Time.GetTimestamp()));
+    private void Tick() => Run(s =>
+    {
+        if (_connection?.WriteStalled(_options.WriteTimeout, _options.Time) == true)
+        {
+            s.Fail(FailureReason.PeerTooSlow, $"nothing written for {_options.WriteTimeout.TotalSeconds:0.#} s");
+        }
+        else
+        {
+            s.OnTick(_options.Time.GetTimestamp());
+        }
+    });
 }

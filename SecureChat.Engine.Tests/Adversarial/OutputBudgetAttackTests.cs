@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>
+/// Attacks on the hub's memory by peers that never read, and by floods of chat and name changes (README, "Memory";
+/// PROTOCOL.md section 8): every record type counts in one output budget per peer, a stalled write ends the link,
+/// and name changes are rate-limited. Raw clients on 127.0.0.1 do what an outsider would. Every flood has a bound,
+/// so a limit that does not hold fails the test instead of hanging it.
+/// </summary>
+[Collection(HeavyCollection.Name)]
+public sealed class OutputBudgetAttackTests
+{
+    private const long FloodBytesMax = 64L << 20;
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_peer_that_never_reads_is_dropped_once_relayed_chat_passes_the_default_8_MiB_budget_and_its_socket_is_given_up_at_once()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient silent = await JoinAsync(live, "silent");
+        await using RawClient flooder = await JoinAsync(live, "flooder");
+
+        long relayed = await FloodChatUntilAsync(flooder, () => live.HasFailureFor(silent.LocalPort));
+
+        relayed.ShouldBeGreaterThanOrEqualTo(new ChatOptions().RelayBufferLimit, "nobody is dropped before the budget is spent");
+        SessionFailure failure = await live.FailureFor(silent.LocalPort, s_wait);
+        failure.Reason.ShouldBe(FailureReason.PeerTooSlow);
+        (await silent.ServerClosesAsync(s_wait)).ShouldBeTrue("the server gives up the dropped peer's socket");
+        await Eventually.True(() => !live.Server.Peers.Any(p => LiveServer.PortOf(p) == silent.LocalPort), "the dropped peer to leave the hub", TimeSpan.FromSeconds(5));
+        live.HasFailureFor(flooder.LocalPort).ShouldBeFalse("the flooder itself reads nothing but is sent nothing");
+        await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    [Fact]
+    public async Task Presence_notices_alone_count_in_the_budget_of_a_peer_that_never_reads()
+    {
+        // Rate limit off, to show that the budget by itself bounds presence; two renamers in turn defeat coalescing.
+        const int limit = 64 * 1024;
+        await using LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = limit, NickChangeBurst = int.MaxValue });
+        await using RawClient silent = await JoinAsync(live, "silent");
+        await using RawClient first = await JoinAsync(live, "first");
+        await using RawClient second = await JoinAsync(live, "second");
+
+        long notices = 0;
+        while (!live.HasFailureFor(silent.LocalPort))
+        {
+            (notices * 100).ShouldBeLessThan(FloodBytesMax, "presence notices never counted against the silent peer's budget");
+            for (int i = 0; i < 200; i++, notices += 2)
+            {
+                await first.SendAsync(first.ProduceChat(c => c.SendNick(LongName('a', notices))));
+                await second.SendAsync(second.ProduceChat(c => c.SendNick(LongName('b', notices))));
+            }
+
+            await Task.Delay(10);
+        }
+
+        (await live.FailureFor(silent.LocalPort)).Reason.ShouldBe(FailureReason.PeerTooSlow);
+        live.HasFailureFor(first.LocalPort).ShouldBeFalse();
+        live.HasFailureFor(second.LocalPort).ShouldBeFalse();
+        await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    [Fact]
+    public async Task A_nick_flood_is_cut_after_the_burst_and_the_others_hear_of_no_more_than_the_burst()
+    {
+        await using LiveServer live = LiveServer.Start();
+        var notices = new ConcurrentQueue<PresenceNotice>();
+        await using var observer = new ChatClient(new ChatOptions { Name = "observer" });
+        observer.PresenceChanged += notices.Enqueue;
+        await observer.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await using RawClient flooder = await ConnectAsync(live);
+
+        // 200 renames in one write, as fast as the server can read them.
+        var frames = new List<byte>();
+        for (int i = 0; i < 200; i++)
+        {
+            frames.AddRange(flooder.ProduceChat(c => c.SendNick($"flood{i}")));
+        }
+
+        await flooder.SendAsync([.. frames]);
+
+        SessionFailure failure = await live.FailureFor(flooder.LocalPort, s_wait);
+        failure.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        failure.Message.ShouldContain("names changed more than 5 times");
+        (await flooder.ServerClosesAsync(s_wait)).ShouldBeTrue();
+        await Eventually.True(() => live.Server.Peers.Count == 1, "the flooder to leave the hub", s_wait);
+
+        // Held notices are sealed before any chat, so once this arrives the observer has heard everything (a join
+        // and a leave the observer had not been sent yet cancel out: it may hear nothing at all).
+        var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        observer.MessageReceived += m => marker.TrySetResult();
+        await live.Server.SendAsync("marker");
+        await marker.Task.WaitAsync(s_wait);
+        PresenceNotice[] aboutFlooder = [.. notices.Where(n => n.Name.StartsWith("flood", StringComparison.Ordinal))];
+        aboutFlooder.Count(n => n.Kind != PresenceKind.Left).ShouldBeLessThanOrEqualTo(new ChatOptions().NickChangeBurst, "joined plus renames within the burst");
+        aboutFlooder.Count(n => n.Kind == PresenceKind.Left).ShouldBe(aboutFlooder.Any(n => n.Kind == PresenceKind.Joined) ? 1 : 0, "told of the leave exactly when told of the join");
+        await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    [Fact]
+    public async Task A_peer_whose_socket_takes_nothing_for_the_write_timeout_is_dropped_even_under_its_budget()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            RelayBufferLimit = 256 << 20,
+            WriteTimeout = TimeSpan.FromSeconds(1),
+            TickInterval = TimeSpan.FromMilliseconds(250),
+        });
+        await using RawClient silent = await JoinAsync(live, "silent");
+        await using RawClient flooder = await JoinAsync(live, "flooder");
+
+        // More than the kernel buffers hold on loopback (about 4 MiB to send, 128 KiB to receive), far under the budget.
+        long relayed = 0;
+        string text = new('w', ChatOptions.MaxMessageBytes - 64);
+        while (relayed < 16 << 20)
+        {
+            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(string.Empty, text)));
+            relayed += text.Length;
+        }
+
+        var stopped = DateTime.UtcNow;
+        (await live.FailureFor(silent.LocalPort, s_wait)).Reason.ShouldBe(FailureReason.PeerTooSlow);
+        (DateTime.UtcNow - stopped).ShouldBeLessThan(TimeSpan.FromSeconds(15));
+        await Eventually.True(() => !live.Server.Peers.Any(p => LiveServer.PortOf(p) == silent.LocalPort), "the stalled peer to leave the hub", TimeSpan.FromSeconds(5));
+        await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    /// <summary>A raw client that completed the handshake (and reads nothing unless told to).</summary>
+    internal static async Task<RawClient> ConnectAsync(LiveServer live)
+    {
+        RawClient client = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
+        (await client.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
+        return client;
+    }
+
+    /// <summary>A raw client that completed the handshake and joined under <paramref name="name"/>.</summary>
+    internal static async Task<RawClient> JoinAsync(LiveServer live, string name)
+    {
+        RawClient client = await ConnectAsync(live);
+        await client.SendAsync(client.ProduceChat(c => c.SendNick(name)));
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == name), $"{name} to join", s_wait);
+        return client;
+    }
+
+    /// <summary>Sends the largest chat messages until <paramref name="done"/>; returns the plaintext bytes sent.</summary>
+    private static async Task<long> FloodChatUntilAsync(RawClient flooder, Func<bool> done)
+    {
+        string text = new('f', ChatOptions.MaxMessageBytes - 64);
+        long sent = 0;
+        while (!done())
+        {
+            sent.ShouldBeLessThan(FloodBytesMax, "the flood never had the effect the limit promises");
+            for (int i = 0; i < 16; i++)
+            {
+                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(string.Empty, text)));
+                sent += text.Length;
+            }
+
+            await Task.Delay(5);
+        }
+
+        return sent;
+    }
+
+    /// <summary>A 64-byte name, different for each <paramref name="n"/>.</summary>
+    private static string LongName(char c, long n) => $"{n:D12}".PadRight(ChatOptions.MaxNameBytes, c);
+}

@@ -1,0 +1,124 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Adversarial;
+
+/// <summary>
+/// The README's memory bound, checked on a real server process (RSS as the kernel counts it, not the managed heap):
+/// many peers that complete the handshake and never read, a chat flood and a nick flood; the process's peak RSS
+/// stays under the bound computed from the default limits, and every dropped peer's socket is closed.
+/// </summary>
+[Collection(HeavyCollection.Name)]
+public sealed class ProcessMemoryTests
+{
+    private const int SilentPeers = 40;
+    private const int NickFlooders = 4;
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Peers_that_never_read_plus_chat_and_nick_floods_keep_the_server_process_under_its_computed_bound_and_release_every_socket()
+    {
+        await using ServerProcess server = await ServerProcess.StartAsync();
+        int listenerSockets = server.SocketCount();
+
+        // Warm the code paths once (JIT, pools), then take the baseline.
+        await using (var warm = new ChatClient(new ChatOptions { Name = "warm" }))
+        {
+            await warm.ConnectAsync("127.0.0.1", server.Port).WaitAsync(s_wait);
+            await warm.SendAsync("warm");
+        }
+
+        await Eventually.True(() => server.StatsAsync().Result.Peers == 0, "the warm-up client to leave", s_wait);
+        long baseline = server.StatusBytes("VmRSS");
+
+        RawClient[] silent = await ConnectAllAsync(server.Port, SilentPeers, "silent");
+        RawClient[] renamers = await ConnectAllAsync(server.Port, NickFlooders, "renamer");
+        RawClient flooder = (await ConnectAllAsync(server.Port, 1, "flooder"))[0];
+        try
+        {
+            server.SocketCount().ShouldBe(listenerSockets + SilentPeers + NickFlooders + 1);
+
+            // Nick flood: 200 renames each in one write. Each renamer is cut after the burst.
+            await Task.WhenAll(renamers.Select(r => r.SendAsync([.. Enumerable.Range(0, 200).SelectMany(i => r.ProduceChat(c => c.SendNick($"{r.LocalPort}-{i}")))])));
+
+            // Chat flood: the largest messages until the hub has dropped every silent peer.
+            string text = new('f', ChatOptions.MaxMessageBytes - 64);
+            long flooded = 0;
+            while ((await server.StatsAsync()).Peers > 1)
+            {
+                flooded.ShouldBeLessThan(256L << 20, "the silent peers were never dropped");
+                for (int i = 0; i < 32; i++)
+                {
+                    await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(string.Empty, text)));
+                    flooded += text.Length;
+                }
+            }
+
+            (int peers, long unsent, long peak) = await server.StatsAsync();
+            long hwm = server.StatusBytes("VmHWM");
+            long bound = baseline + Bound(SilentPeers + NickFlooders + 1);
+            string figures = $"baseline RSS {baseline >> 20} MiB, peak RSS {hwm >> 20} MiB, bound {bound >> 20} MiB, peak unsent {peak >> 20} MiB, flooded {flooded >> 20} MiB";
+            TestContext.Current.SendDiagnosticMessage(figures);
+            Console.Error.WriteLine(figures);
+            hwm.ShouldBeLessThan(bound, figures);
+            peak.ShouldBeLessThan(new ChatOptions().ServerOutputLimit + new ChatOptions().RelayBufferLimit + ((SilentPeers + NickFlooders + 1) * (long)(new ChatOptions().ServerOutputFairShare + MaxRecord)), figures);
+
+            // Every dropped peer's socket is closed: only the listener and the flooder remain.
+            await Eventually.True(() => server.SocketCount() == listenerSockets + 1, $"the dropped peers' sockets to close (open: {server.SocketCount()})", TimeSpan.FromSeconds(10));
+            peers.ShouldBe(1);
+        }
+        finally
+        {
+            foreach (RawClient client in silent.Concat(renamers).Append(flooder))
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The largest frame a session writes: a record of 16,384 plaintext bytes, sealed.</summary>
+    internal const int MaxRecord = WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax;
+
+    /// <summary>
+    /// README, "Memory": the most a server with <paramref name="peers"/> peers and the default limits holds beyond
+    /// its idle baseline. Output: the server-wide budget, one peer's own budget (the crossing), and each peer's fair
+    /// share plus one record; every unsent byte may take up to <see cref="OutputFactor"/> bytes (a growing buffer
+    /// doubles, and the old copy lives until the collector runs). Plus per peer a receive buffer and a session.
+    /// </summary>
+    internal static long Bound(int peers)
+    {
+        var options = new ChatOptions();
+        long output = options.ServerOutputLimit + options.RelayBufferLimit + (peers * (long)(options.ServerOutputFairShare + MaxRecord));
+        return (OutputFactor * output) + (peers * PerPeerFixed);
+    }
+
+    /// <summary>Memory per unsent byte at worst (see <see cref="Bound"/>).</summary>
+    internal const int OutputFactor = 4;
+
+    /// <summary>Per peer apart from output: a 64 KiB receive buffer, a frame inbox of one frame, the session and socket.</summary>
+    internal const int PerPeerFixed = (64 * 1024) + MaxRecord + (64 * 1024);
+
+    private static async Task<RawClient[]> ConnectAllAsync(int port, int count, string prefix)
+    {
+        var clients = new RawClient[count];
+        using var gate = new SemaphoreSlim(4);
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                RawClient client = await RawClient.ConnectAsync(port).WaitAsync(s_wait);
+                (await client.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
+                await client.SendAsync(client.ProduceChat(c => c.SendNick($"{prefix}{i}")));
+                clients[i] = client;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        return clients;
+    }
+}

@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Support;
+
+/// <summary>
+/// A <see cref="ChatServer"/> in its own process, so a test can read that process's memory (RSS from
+/// /proc/PID/status) and open sockets (/proc/PID/fd) as the operating system sees them. The child is this test
+/// assembly started again with <c>SECURECHAT_TEST_SERVER</c> set: a module initializer runs the server before the
+/// test runner would start. Protocol on its pipes: it prints <c>port N</c>; each line <c>stats</c> is answered with
+/// <c>peers P unsent U peak K</c>; the end of its input ends it.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private const string Variable = "SECURECHAT_TEST_SERVER";
+    private readonly Process _process;
+
+    private ServerProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<ServerProcess> StartAsync()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
+        start.Environment[Variable] = "1";
+        Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
+        string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))
+        {
+            process.Kill();
+            throw new InvalidOperationException($"the server process said '{line}'");
+        }
+
+        return new ServerProcess(process, int.Parse(line[5..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Peers connected, unsent bytes over all of them now, and the most ever unsent.</summary>
+    public async Task<(int Peers, long Unsent, long Peak)> StatsAsync()
+    {
+        await _process.StandardInput.WriteLineAsync("stats");
+        await _process.StandardInput.FlushAsync();
+        string line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? throw new InvalidOperationException("the server process ended");
+        string[] parts = line.Split(' ');
+        return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), long.Parse(parts[5], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A field of /proc/PID/status in bytes (VmRSS, VmHWM).</summary>
+    public long StatusBytes(string field)
+    {
+        foreach (string line in File.ReadLines($"/proc/{Pid}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"no {field} in /proc/{Pid}/status");
+    }
+
+    /// <summary>Open TCP sockets of the process.</summary>
+    public int SocketCount() => Directory.GetFiles($"/proc/{Pid}/fd").Count(fd =>
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget?.StartsWith("socket:", StringComparison.Ordinal) == true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            _process.StandardInput.Close();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        catch (Exception e) when (e is TimeoutException or IOException or InvalidOperationException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+
+#pragma warning disable CA2255 // The test assembly is also the server process's program; see the type's summary.
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void RunIfAsked()
+    {
+        if (Environment.GetEnvironmentVariable(Variable) != "1")
+        {
+            return;
+        }
+
+        Environment.Exit(RunServerAsync().GetAwaiter().GetResult());
+    }
+
+    private static async Task<int> RunServerAsync()
+    {
+        // Default limits: what the README's bound is computed from.
+        await using var server = new ChatServer(new ChatOptions { Name = "hub" });
+        int port = server.Start("127.0.0.1", 0).Port;
+        Console.Out.WriteLine($"port {port}");
+        Console.Out.Flush();
+        while (await Console.In.ReadLineAsync() is { } command)
+        {
+            if (command == "stats")
+            {
+                (long now, long peak) = server.UnsentBytes;
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers {server.Peers.Count} unsent {now} peak {peak}"));
+                Console.Out.Flush();
+            }
+        }
+
+        return 0;
+    }
+}

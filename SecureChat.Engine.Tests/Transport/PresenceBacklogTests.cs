@@ -1,0 +1,102 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Transport;
+
+/// <summary>The coalescing rules of <see cref="PresenceBacklog"/> (README, "Limits"), one per test.</summary>
+public sealed class PresenceBacklogTests
+{
+    private const int Alice = 1;
+    private const int Bob = 2;
+
+    [Fact]
+    public void Renames_of_the_same_person_in_a_row_collapse_into_one_from_the_first_to_the_last_name()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Renamed, "a1", "a2");
+        backlog.Add(Alice, PresenceKind.Renamed, "a2", "a3");
+
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("alice", "a3"));
+        Held(backlog).ShouldBe(["Renamed alice a3"]);
+    }
+
+    [Fact]
+    public void Renaming_back_to_the_name_the_peer_knows_leaves_nothing_to_send()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Renamed, "a1", "alice");
+
+        backlog.Count.ShouldBe(0);
+        backlog.HeldBytes.ShouldBe(0);
+    }
+
+    [Fact]
+    public void A_join_followed_by_renames_is_one_join_under_the_last_name()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+
+        Held(backlog).ShouldBe(["Joined a1 "]);
+    }
+
+    [Fact]
+    public void Joined_and_left_of_the_same_person_cancel_with_everything_held_about_them_in_between()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
+        backlog.Add(Bob, PresenceKind.Renamed, "bob", "b1");
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Left, "a1", string.Empty);
+
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("bob", "b1"));
+        Held(backlog).ShouldBe(["Renamed bob b1"]);
+    }
+
+    [Fact]
+    public void Left_after_a_held_rename_is_left_under_the_name_the_peer_knows()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Bob, PresenceKind.Renamed, "bob", "alice");
+        backlog.Add(Alice, PresenceKind.Left, "a1", string.Empty);
+
+        Held(backlog).ShouldBe(["Left alice ", "Renamed bob alice"]);
+    }
+
+    [Fact]
+    public void A_rename_is_not_merged_past_a_later_notice_about_someone_else_so_no_two_people_share_a_name()
+    {
+        // Merging Alice's second rename into her first would name her "bob" while Bob still is.
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Bob, PresenceKind.Renamed, "bob", "b1");
+        backlog.Add(Alice, PresenceKind.Renamed, "a1", "bob");
+
+        Held(backlog).ShouldBe(["Renamed alice a1", "Renamed bob b1", "Renamed a1 bob"]);
+    }
+
+    [Fact]
+    public void Draining_hands_out_every_notice_in_order_and_leaves_the_backlog_empty()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
+        backlog.Add(Bob, PresenceKind.Left, "bob", string.Empty);
+        var sent = new List<PresenceKind>();
+
+        backlog.Drain(n => sent.Add(n.Kind));
+
+        sent.ShouldBe([PresenceKind.Joined, PresenceKind.Left]);
+        backlog.Count.ShouldBe(0);
+        backlog.HeldBytes.ShouldBe(0);
+    }
+
+    private static List<string> Held(PresenceBacklog backlog)
+    {
+        var held = new List<string>();
+        backlog.Drain(n => held.Add($"{n.Kind} {n.Name} {n.NewName}"));
+        return held;
+    }
+}
