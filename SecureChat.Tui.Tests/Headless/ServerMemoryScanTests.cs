@@ -43,19 +43,25 @@ public sealed class ServerMemoryScanTests
         client.Chat.SendChat("Bob", "after the rekey");
         await client.FlushAsync();
         server.WaitForOutput("[Bob]: after the rekey", s_wait);
-        await client.CloseAsync();
-        server.WaitForOutput("[*] Bob left", s_wait);
 
         // What an attacker who recorded the wire needs, recomputed from this side's own exponents: both epochs.
         Recorded session = Recorded.From(client);
+
+        // The control: while the session is open, the scan does find its live keys (the second epoch's MAC keys).
+        var (liveHits, _) = ProcessMemory.FindExact(server.ProcessId, session.Secrets);
+        liveHits.ShouldContain(h => h.What.StartsWith("epoch 2", StringComparison.Ordinal), "the scan must see the live session's keys");
+
+        await client.CloseAsync();
+        server.WaitForOutput("[*] Bob left", s_wait);
         Thread.Sleep(TimeSpan.FromSeconds(3));
 
         var (exponentHits, exponentScan) = ProcessMemory.FindExponents(server.ProcessId, DhGroup.Ffdhe2048, [session.ServerPublic, session.ServerRekeyPublic]);
         var (secretHits, secretScan) = ProcessMemory.FindExact(server.ProcessId, session.Secrets);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"exponent scan: {exponentScan.BytesRead / (1 << 20)} MiB in {exponentScan.Regions} writable mappings, " +
-            $"{exponentScan.Candidates} random-looking aligned windows, {exponentScan.UniqueCandidates} distinct tried, " +
-            $"{exponentScan.Elapsed.TotalSeconds:F2} s; secret scan: {session.Secrets.Count} secrets, {secretScan.Elapsed.TotalSeconds:F2} s");
+            $"{exponentScan.Candidates} random-looking windows at block starts, {exponentScan.UniqueCandidates} distinct tried, " +
+            $"{exponentScan.Elapsed.TotalSeconds:F2} s; secret scan: {session.Secrets.Count} secrets, {secretScan.Elapsed.TotalSeconds:F2} s; " +
+            $"live keys seen before the close: {string.Join(", ", liveHits.Select(h => h.What).Distinct())}");
         foreach (ProcessMemory.Hit hit in exponentHits.Concat(secretHits))
         {
             TestContext.Current.TestOutputHelper?.WriteLine($"found {hit.What} at 0x{hit.Address:x} ({hit.Region})");
