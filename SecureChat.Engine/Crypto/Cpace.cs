@@ -24,7 +24,8 @@ internal static class Cpace
     /// g = h^2 mod p with h = HKDF-Expand(HKDF-Extract(salt = "SecureChat v2 CPace", IKM = passphrase),
     /// info = "SecureChat v2 CPace generator" || u16 group || N_hc || N_hs, L = len(p) + 32) read as a big-endian
     /// integer. Squaring puts g in the subgroup of prime order q. Returns false (nothing written) when g is 0, 1 or
-    /// p-1, which happens with negligible probability; the handshake then fails.
+    /// p-1 (<see cref="DiffieHellman.IsValidGenerator"/>), which happens with negligible probability; the handshake
+    /// then fails. Key pairs on g come from <see cref="DiffieHellman.GenerateKeyPair(DhGroup, ReadOnlySpan{byte}, IRandomSource)"/>.
     /// </summary>
     public static bool TryDeriveGenerator(
         ReadOnlySpan<byte> passphrase, DhGroup group, ReadOnlySpan<byte> clientNonce, ReadOnlySpan<byte> serverNonce, Span<byte> generator)
@@ -34,9 +35,9 @@ internal static class Cpace
             throw new ArgumentException("the generator is exactly the group's element size", nameof(generator));
         }
 
-        byte[] prk = new byte[32];
+        byte[] prk = SecretArray.Allocate(32);
         byte[] info = new byte[s_expandLabel.Length + 2 + clientNonce.Length + serverNonce.Length];
-        byte[] h = GC.AllocateArray<byte>(group.ElementSize + ExtraBytes, pinned: true);
+        byte[] h = SecretArray.Allocate(group.ElementSize + ExtraBytes);
         try
         {
             HKDF.Extract(HashAlgorithmName.SHA256, passphrase, s_extractSalt, prk);
@@ -46,7 +47,7 @@ internal static class Cpace
             serverNonce.CopyTo(info.AsSpan(s_expandLabel.Length + 2 + clientNonce.Length));
             HKDF.Expand(HashAlgorithmName.SHA256, prk, h, info);
             ModularArithmetic.ModPow(h, [2], group, generator);
-            if (IsDegenerate(generator, group))
+            if (!DiffieHellman.IsValidGenerator(group, generator))
             {
                 generator.Clear();
                 return false;
@@ -59,33 +60,5 @@ internal static class Cpace
             CryptographicOperations.ZeroMemory(prk);
             CryptographicOperations.ZeroMemory(h);
         }
-    }
-
-    /// <summary>A fresh key pair on <paramref name="generator"/>: x as for every key pair, Y = g^x mod p.</summary>
-    public static DhKeyPair GenerateKeyPair(DhGroup group, ReadOnlySpan<byte> generator, IRandomSource random)
-    {
-        byte[] exponent = GC.AllocateArray<byte>(group.ExponentBits / 8, pinned: true);
-        do
-        {
-            random.Fill(exponent);
-        }
-        while (IsBelowTwo(exponent));
-
-        byte[] publicValue = new byte[group.ElementSize];
-        ModularArithmetic.ModPow(generator, exponent, group, publicValue);
-        return new DhKeyPair(group, exponent, publicValue);
-    }
-
-    /// <summary>0, 1 or p-1, compared as bytes.</summary>
-    internal static bool IsDegenerate(ReadOnlySpan<byte> value, DhGroup group)
-    {
-        int last = value.Length - 1;
-        return (value[..last].IndexOfAnyExcept((byte)0) < 0 && value[last] <= 1) || value.SequenceEqual(group.PMinusOneBytes);
-    }
-
-    private static bool IsBelowTwo(ReadOnlySpan<byte> value)
-    {
-        int last = value.Length - 1;
-        return value[..last].IndexOfAnyExcept((byte)0) < 0 && value[last] < 2;
     }
 }

@@ -3,24 +3,27 @@ using System.Security.Cryptography;
 namespace SecureChat.Engine.Crypto;
 
 /// <summary>
-/// An ephemeral Diffie-Hellman key pair. The private exponent bytes are zeroed on <see cref="Dispose"/> (the
-/// exponentiation copies them into libcrypto BIGNUMs that it clears, never into an immutable BigInteger unless
-/// libcrypto is unavailable). Not thread-safe.
+/// An ephemeral Diffie-Hellman key pair. The private exponent lives in a pinned array (<see cref="SecretArray"/>:
+/// the garbage collector never copies it) that <see cref="Dispose"/> zeroes; the exponentiation copies it only into
+/// pinned scratch arrays and libcrypto BIGNUMs, both wiped after use. Every owner disposes its pair: the handshake
+/// states, the key-pair and rekey jobs, and whatever drops an unused precomputed pair. Not thread-safe.
 /// </summary>
 internal sealed class DhKeyPair : IDisposable
 {
     private readonly byte[] _exponent;
+    private bool _disposed;
 
-    public DhKeyPair(DhGroup group, byte[] exponent, byte[] publicValue)
+    /// <summary>Copies <paramref name="exponent"/> (big-endian) into a pinned array; the caller wipes its own copy.</summary>
+    public DhKeyPair(DhGroup group, ReadOnlySpan<byte> exponent, byte[] publicValue)
     {
         Group = group;
-        _exponent = exponent;
+        _exponent = SecretArray.Copy(exponent);
         PublicValue = publicValue;
     }
 
     public DhGroup Group { get; }
 
-    /// <summary>Y = 2^x mod p, big-endian, exactly <see cref="DhGroup.ElementSize"/> bytes.</summary>
+    /// <summary>Y = g^x mod p, big-endian, exactly <see cref="DhGroup.ElementSize"/> bytes.</summary>
     public byte[] PublicValue { get; }
 
     /// <summary>The private exponent x, big-endian. Valid until <see cref="Dispose"/>.</summary>
@@ -32,8 +35,6 @@ internal sealed class DhKeyPair : IDisposable
             return _exponent;
         }
     }
-
-    private bool _disposed;
 
     public void Dispose()
     {

@@ -39,22 +39,30 @@ internal static class KeySchedule
     public static readonly byte[] SasLabel = Label("sas");
     public static readonly byte[] ChainLabel = Label("rekey chain");
 
-    /// <summary>Runs PBKDF2 over the shared secret, salted with the transcript hash.</summary>
+    /// <summary>
+    /// Runs PBKDF2 over the shared secret, salted with the transcript hash. Returns a pinned array
+    /// (<see cref="SecretArray"/>) that the caller wipes.
+    /// </summary>
     public static byte[] DeriveMaster(ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> transcriptHash, int iterations)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        return Rfc2898DeriveBytes.Pbkdf2(sharedSecret, transcriptHash, iterations, HashAlgorithmName.SHA256, MasterKeySize);
+        byte[] master = SecretArray.Allocate(MasterKeySize);
+        Rfc2898DeriveBytes.Pbkdf2(sharedSecret, transcriptHash, master, iterations, HashAlgorithmName.SHA256);
+        return master;
     }
 
-    /// <summary>The master key of the next epoch: HKDF-Extract(salt = old chain key, IKM = Z' || rekey transcript hash).</summary>
+    /// <summary>
+    /// The master key of the next epoch: HKDF-Extract(salt = old chain key, IKM = Z' || rekey transcript hash), in a
+    /// pinned array the caller wipes.
+    /// </summary>
     public static byte[] DeriveRekeyMaster(ReadOnlySpan<byte> chainKey, ReadOnlySpan<byte> sharedSecret, ReadOnlySpan<byte> rekeyTranscriptHash)
     {
-        byte[] ikm = new byte[sharedSecret.Length + rekeyTranscriptHash.Length];
+        byte[] ikm = SecretArray.Allocate(sharedSecret.Length + rekeyTranscriptHash.Length);
         try
         {
             sharedSecret.CopyTo(ikm);
             rekeyTranscriptHash.CopyTo(ikm.AsSpan(sharedSecret.Length));
-            byte[] master = new byte[MasterKeySize];
+            byte[] master = SecretArray.Allocate(MasterKeySize);
             HKDF.Extract(HashAlgorithmName.SHA256, ikm, chainKey, master);
             return master;
         }
@@ -155,9 +163,10 @@ internal static class KeySchedule
         return string.Join(' ', digits[..3], digits[3..6], digits[6..9], digits[9..]);
     }
 
+    /// <summary>One sub-key into a pinned array (every sub-key is a secret, even the fingerprint's before it is shown).</summary>
     private static byte[] Expand(ReadOnlySpan<byte> master, byte[] label, int length)
     {
-        byte[] output = new byte[length];
+        byte[] output = SecretArray.Allocate(length);
         HKDF.Expand(HashAlgorithmName.SHA256, master, output, label);
         return output;
     }

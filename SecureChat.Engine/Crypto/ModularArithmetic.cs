@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 
 namespace SecureChat.Engine.Crypto;
 
@@ -8,8 +9,9 @@ namespace SecureChat.Engine.Crypto;
 /// symbol for the subgroup check. .NET has no finite-field DH API, so this uses the same OpenSSL libcrypto that
 /// .NET's own cryptography loads on Linux: <c>BN_mod_exp_mont_consttime</c> (Montgomery, constant time in the
 /// exponent) and <c>BN_kronecker</c>. Where libcrypto cannot be loaded it falls back to
-/// <see cref="BigInteger.ModPow"/> (not constant time) and a managed Jacobi symbol, and <see cref="Backend"/> says so.
-/// Thread-safe: every call uses its own BN_CTX and BIGNUMs.
+/// <see cref="BigInteger.ModPow"/> (not constant time) and a managed Jacobi symbol, and <see cref="Backend"/> says so;
+/// that fallback makes BigInteger copies of its inputs, which cannot be wiped, so only the libcrypto path keeps
+/// the promise that secrets are wiped. Thread-safe: every call uses its own BN_CTX and BIGNUMs.
 /// </summary>
 internal static class ModularArithmetic
 {
@@ -123,10 +125,15 @@ internal static class ModularArithmetic
             return null;
         }
 
+        /// <remarks>
+        /// Exponent and base (a secret generator for CPace) are copied only into pinned scratch arrays and BIGNUMs,
+        /// and the result only into a pinned array: all wiped (<c>BN_clear_free</c>, ZeroMemory) before returning.
+        /// </remarks>
         public bool TryModPow(ReadOnlySpan<byte> baseValue, ReadOnlySpan<byte> exponent, byte[] modulus, Span<byte> destination)
         {
-            byte[] secret = exponent.ToArray();
-            byte[] output = new byte[destination.Length];
+            byte[] secret = SecretArray.Copy(exponent);
+            byte[] baseBytes = SecretArray.Copy(baseValue);
+            byte[] output = SecretArray.Allocate(destination.Length);
             IntPtr ctx = _ctxNew();
             IntPtr a = IntPtr.Zero, e = IntPtr.Zero, m = IntPtr.Zero, r = IntPtr.Zero;
             try
@@ -136,7 +143,6 @@ internal static class ModularArithmetic
                     return false;
                 }
 
-                byte[] baseBytes = baseValue.ToArray();
                 a = _bin2bn(baseBytes, baseBytes.Length, IntPtr.Zero);
                 e = _bin2bn(secret, secret.Length, IntPtr.Zero);
                 m = _bin2bn(modulus, modulus.Length, IntPtr.Zero);
@@ -153,15 +159,16 @@ internal static class ModularArithmetic
             }
             finally
             {
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(output);
-                FreeIfSet(_free, a);
+                CryptographicOperations.ZeroMemory(secret);
+                CryptographicOperations.ZeroMemory(baseBytes);
+                CryptographicOperations.ZeroMemory(output);
+                FreeIfSet(_clearFree, a);
                 FreeIfSet(_clearFree, e);
                 FreeIfSet(_free, m);
                 FreeIfSet(_clearFree, r);
                 if (ctx != IntPtr.Zero)
                 {
-                    _ctxFree(ctx);
+                    _ctxFree(ctx); // clears its temporaries (BN_CTX_free clear-frees every pooled BIGNUM)
                 }
             }
         }
@@ -169,6 +176,7 @@ internal static class ModularArithmetic
         public bool TryKronecker(ReadOnlySpan<byte> value, byte[] modulus, out int symbol)
         {
             symbol = 0;
+            byte[] valueBytes = SecretArray.Copy(value); // a secret generator is checked here too
             IntPtr ctx = _ctxNew();
             IntPtr a = IntPtr.Zero, m = IntPtr.Zero;
             try
@@ -178,7 +186,6 @@ internal static class ModularArithmetic
                     return false;
                 }
 
-                byte[] valueBytes = value.ToArray();
                 a = _bin2bn(valueBytes, valueBytes.Length, IntPtr.Zero);
                 m = _bin2bn(modulus, modulus.Length, IntPtr.Zero);
                 if (a == IntPtr.Zero || m == IntPtr.Zero)
@@ -191,7 +198,8 @@ internal static class ModularArithmetic
             }
             finally
             {
-                FreeIfSet(_free, a);
+                CryptographicOperations.ZeroMemory(valueBytes);
+                FreeIfSet(_clearFree, a);
                 FreeIfSet(_free, m);
                 if (ctx != IntPtr.Zero)
                 {

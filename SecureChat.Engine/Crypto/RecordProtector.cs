@@ -12,7 +12,8 @@ namespace SecureChat.Engine.Crypto;
 /// </summary>
 /// <remarks>
 /// <para>The tag is verified in constant time before any decryption or padding check, so a peer learns nothing
-/// from how a forged record fails (no padding oracle). Keys are copied in and zeroed on Dispose.</para>
+/// from how a forged record fails (no padding oracle). The encryption key lives only in the native cipher contexts
+/// (freed and cleared on Dispose); the MAC key in a pinned array zeroed on Dispose.</para>
 /// <para>Speed: the one-shot <c>Aes.EncryptCbc</c>/<c>DecryptCbc</c> build a native cipher context per call,
 /// which costs more than encrypting a chat message. So each direction keeps one CBC transform (no padding) for
 /// its whole life. A kept CBC transform chains every call onto the last ciphertext block it saw (S); to start a
@@ -32,13 +33,12 @@ internal sealed class RecordProtector : IDisposable
     /// <summary>The smallest sealed body: IV, one block of ciphertext, tag.</summary>
     public const int MinSealedSize = IvSize + BlockSize + TagSize;
 
-    private readonly Aes _aes;
-    private readonly IncrementalHash _hmac;
+    private readonly byte[] _macKey;
     private readonly byte _direction;
     private readonly byte[] _encryptChain = new byte[BlockSize];
     private readonly byte[] _decryptChain = new byte[BlockSize];
-    private ICryptoTransform? _encryptor;
-    private ICryptoTransform? _decryptor;
+    private readonly ICryptoTransform _encryptor;
+    private readonly ICryptoTransform _decryptor;
     private bool _disposed;
 
     public RecordProtector(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> macKey, byte direction)
@@ -48,21 +48,25 @@ internal sealed class RecordProtector : IDisposable
             throw new ArgumentException("AES-256 and HMAC-SHA256 keys are 32 bytes");
         }
 
-        _aes = Aes.Create();
-        byte[] key = encryptionKey.ToArray();
+        // The key goes straight from a pinned scratch array into the native cipher contexts: setting Aes.Key would
+        // keep a managed copy in the Aes object (and every CreateEncryptor() would clone it again).
+        byte[] key = SecretArray.Copy(encryptionKey);
         try
         {
-            _aes.Key = key;
+            using Aes aes = Aes.Create();
+            aes.Mode = CipherMode.CBC;
+            aes.Padding = PaddingMode.None;
+            byte[] zeroIv = new byte[BlockSize];
+            _encryptor = aes.CreateEncryptor(key, zeroIv);
+            _decryptor = aes.CreateDecryptor(key, zeroIv);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(key);
         }
 
-        _aes.Mode = CipherMode.CBC;
-        _aes.Padding = PaddingMode.None;
-        _aes.IV = new byte[BlockSize];
-        _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, macKey);
+        // One-shot HMACs over a pinned key we wipe ourselves; an IncrementalHash would keep its own managed key copy.
+        _macKey = SecretArray.Copy(macKey);
         _direction = direction;
     }
 
@@ -94,7 +98,6 @@ internal sealed class RecordProtector : IDisposable
             buffer.AsSpan(plaintext.Length, pad).Fill(pad);
             Xor(buffer.AsSpan(0, BlockSize), _encryptChain, iv);
 
-            _encryptor ??= _aes.CreateEncryptor();
             int written = _encryptor.TransformBlock(buffer, 0, ciphertextSize, buffer, 0);
             if (written != ciphertextSize)
             {
@@ -143,7 +146,6 @@ internal sealed class RecordProtector : IDisposable
         try
         {
             sealedBody.Slice(IvSize, ciphertextSize).CopyTo(buffer);
-            _decryptor ??= _aes.CreateDecryptor();
             if (_decryptor.TransformBlock(buffer, 0, ciphertextSize, buffer, 0) != ciphertextSize)
             {
                 throw new CryptographicException("unexpected plaintext length");
@@ -177,10 +179,9 @@ internal sealed class RecordProtector : IDisposable
         }
 
         _disposed = true;
-        _encryptor?.Dispose();
-        _decryptor?.Dispose();
-        _aes.Dispose();
-        _hmac.Dispose();
+        _encryptor.Dispose(); // frees the native cipher contexts, which OpenSSL clears
+        _decryptor.Dispose();
+        CryptographicOperations.ZeroMemory(_macKey);
     }
 
     /// <summary>block ^= a ^ b, over one block.</summary>
@@ -194,7 +195,7 @@ internal sealed class RecordProtector : IDisposable
 
     /// <summary>
     /// HMAC over direction || sequence || type || IV || ciphertext. The MAC input is assembled in one buffer so
-    /// the native HMAC is fed in one call (each call into libcrypto costs about as much as hashing a short record).
+    /// the one-shot native HMAC is one call (each call into libcrypto costs about as much as hashing a short record).
     /// </summary>
     private void ComputeTag(ulong sequence, byte recordType, ReadOnlySpan<byte> ivAndCiphertext, Span<byte> tag)
     {
@@ -206,8 +207,7 @@ internal sealed class RecordProtector : IDisposable
             BinaryPrimitives.WriteUInt64BigEndian(input.AsSpan(1), sequence);
             input[9] = recordType;
             ivAndCiphertext.CopyTo(input.AsSpan(MacHeaderSize));
-            _hmac.AppendData(input, 0, length);
-            _hmac.GetHashAndReset(tag);
+            HMACSHA256.HashData(_macKey, input.AsSpan(0, length), tag);
         }
         finally
         {

@@ -5,7 +5,8 @@ namespace SecureChat.Engine.Crypto;
 /// <summary>
 /// The sub-keys of one key epoch (see <see cref="KeySchedule"/>), plus the human-readable fingerprint and SAS
 /// derived beside them. The keys are used in place through methods (protectors, Finished MACs, the next epoch's
-/// master), never handed out as arrays a caller could keep; every key is zeroed on <see cref="Dispose"/>.
+/// master), never handed out as arrays a caller could keep; every key lives in a pinned array (the GC never copies
+/// it, <see cref="SecretArray"/>) and is zeroed on <see cref="Dispose"/>.
 /// Not thread-safe.
 /// </summary>
 internal sealed class SessionKeys : IDisposable
@@ -86,7 +87,7 @@ internal sealed class SessionKeys : IDisposable
     }
 
     /// <summary>A copy of the chain key for a rekey job that runs away from the session; the job wipes it.</summary>
-    public byte[] CopyChainKey() => (byte[])_chain.Clone();
+    public byte[] CopyChainKey() => SecretArray.Copy(_chain);
 
     public void Dispose()
     {

@@ -6,7 +6,9 @@ namespace SecureChat.Engine.Session;
 /// <summary>
 /// The costly step of one handshake, detached from its session so it runs outside the session's lock: validation
 /// of the peer's public value (range and subgroup), the Diffie-Hellman agreement Z = Y_peer^x mod p, then PBKDF2 over
-/// Z salted with the transcript hash. Owns the private key and a copy of the transcript hash; wipes them, Z and the master key on Dispose.
+/// Z salted with the transcript hash. Owns the private key and a copy of the transcript hash; wipes them, Z (in a
+/// pinned array, wiped as soon as PBKDF2 has read it) and the master key (pinned, see
+/// <see cref="KeySchedule.DeriveMaster"/>) on Dispose.
 /// Not thread-safe: one thread runs it, then hands it back to <see cref="SecureSession.CompleteKeyDerivation"/>.
 /// </summary>
 internal sealed class KeyDerivationJob : IDisposable
@@ -40,7 +42,7 @@ internal sealed class KeyDerivationJob : IDisposable
         }
 
         _ran = true;
-        byte[] sharedSecret = new byte[_ownKey.Group.ElementSize];
+        byte[] sharedSecret = SecretArray.Allocate(_ownKey.Group.ElementSize);
         try
         {
             if (DiffieHellman.TryAgree(_ownKey, _peerPublic, sharedSecret))

@@ -4,9 +4,10 @@ namespace SecureChat.Engine.Session;
 
 /// <summary>
 /// Generates a handshake key pair away from the session's lock, while the driver waits for the network
-/// (<see cref="SecureSession.BeginKeyPairPrecomputation"/>). Not thread-safe: one thread runs it, then hands it back.
+/// (<see cref="SecureSession.BeginKeyPairPrecomputation"/>). Disposing it wipes a key pair nobody took. Not
+/// thread-safe: one thread runs it, then hands it back.
 /// </summary>
-internal sealed class KeyPairJob
+internal sealed class KeyPairJob : IDisposable
 {
     private readonly DhGroup _group;
     private readonly IRandomSource _random;
@@ -26,5 +27,12 @@ internal sealed class KeyPairJob
         DhKeyPair? result = _result;
         _result = null;
         return result;
+    }
+
+    /// <summary>Wipes the key pair if it was never taken (the session ended, or the runner failed).</summary>
+    public void Dispose()
+    {
+        _result?.Dispose();
+        _result = null;
     }
 }

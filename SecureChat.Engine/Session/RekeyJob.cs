@@ -7,7 +7,8 @@ namespace SecureChat.Engine.Session;
 /// The Diffie-Hellman work of one rekey step, detached from its session so it can run outside the session's lock
 /// (PROTOCOL.md, "Rekey"): for the initiator, a fresh key pair and nonce; for the responder, its key pair and
 /// nonce, validation of the initiator's value, Z' and the next epoch's keys; for the initiator on RekeyAck, Z' and
-/// the next epoch's keys. Owns its private key and its copy of the chain key and wipes them on Dispose.
+/// the next epoch's keys. Owns its private key and its copy of the chain key (pinned) and wipes them on Dispose;
+/// Z' lives in a pinned array wiped as soon as the next keys are derived.
 /// Not thread-safe: one thread runs it, then hands it back to the session.
 /// </summary>
 internal sealed class RekeyJob : IDisposable
@@ -72,7 +73,7 @@ internal sealed class RekeyJob : IDisposable
             return;
         }
 
-        byte[] secret = new byte[_group.ElementSize];
+        byte[] secret = SecretArray.Allocate(_group.ElementSize);
         try
         {
             if (!DiffieHellman.TryAgree(OwnKey, _peerPublic!, secret))

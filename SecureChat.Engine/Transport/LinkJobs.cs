@@ -28,10 +28,13 @@ internal sealed class LinkJobs(object gate, SecureSession session, SemaphoreSlim
 
         if (job is not null)
         {
-            job.Run();
-            lock (_gate)
+            using (job) // wipes the pair if the session did not take it
             {
-                _session.CompleteKeyPairPrecomputation(job);
+                job.Run();
+                lock (_gate)
+                {
+                    _session.CompleteKeyPairPrecomputation(job);
+                }
             }
         }
     }
@@ -91,7 +94,16 @@ internal sealed class LinkJobs(object gate, SecureSession session, SemaphoreSlim
     /// <summary>Runs a rekey job on the thread pool and hands its result back under the lock.</summary>
     public void RunRekeyJob(RekeyJob job) => _ = Task.Run(() =>
     {
-        job.Run();
+        try
+        {
+            job.Run();
+        }
+        catch
+        {
+            job.Dispose(); // its key pair and chain key are wiped even when the exponentiation fails
+            throw;
+        }
+
         runLocked(s => s.CompleteRekeyJob(job));
     });
 }

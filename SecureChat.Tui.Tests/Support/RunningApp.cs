@@ -20,6 +20,9 @@ internal sealed class RunningApp : IDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>The process id, for tests that inspect the running process (/proc).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get

@@ -1,13 +1,21 @@
+using System.Security.Cryptography;
 using System.Text;
 
 namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
-/// Reads the optional shared passphrase from where <see cref="AppSettings.PassphraseSource"/> says, as UTF-8 bytes.
-/// The caller owns the array and wipes it when the endpoint is gone.
+/// Reads the optional shared passphrase from where <see cref="AppSettings.PassphraseSource"/> says, as UTF-8 bytes
+/// in a pinned array; file and prompt never pass through a string (strings cannot be wiped), and every buffer used
+/// on the way is wiped. The caller owns the array and wipes it when the endpoint is gone.
 /// </summary>
 internal static class PassphraseReader
 {
+    /// <summary>A passphrase file larger than this is refused (a passphrase is one short line).</summary>
+    public const int PassphraseFileMax = 64 * 1024;
+
+    /// <summary>Characters the prompt accepts; more typed keys are ignored.</summary>
+    private const int PromptMax = 1024;
+
     public static byte[] Read(AppSettings settings)
     {
         switch (settings.PassphraseSource)
@@ -15,19 +23,7 @@ internal static class PassphraseReader
             case PassphraseSource.None:
                 return [];
             case PassphraseSource.File:
-                string text;
-                try
-                {
-                    text = File.ReadAllText(settings.PassphraseLocation, Encoding.UTF8);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new UsageException($"could not read the passphrase file {settings.PassphraseLocation}: {e.Message}");
-                }
-
-                // The first line only: editors add a final newline that the other side would not type.
-                int end = text.IndexOfAny(['\r', '\n']);
-                return NonEmpty(Encoding.UTF8.GetBytes(end >= 0 ? text[..end] : text), "the passphrase file's first line is empty");
+                return NonEmpty(ReadFirstLine(settings.PassphraseLocation), "the passphrase file's first line is empty");
             case PassphraseSource.Environment:
                 string? value = Environment.GetEnvironmentVariable(settings.PassphraseLocation);
                 if (value is null)
@@ -35,7 +31,11 @@ internal static class PassphraseReader
                     throw new UsageException($"the environment variable {settings.PassphraseLocation} is not set");
                 }
 
-                return NonEmpty(Encoding.UTF8.GetBytes(value), $"the environment variable {settings.PassphraseLocation} is empty");
+                // The runtime hands the variable over as a string, and the OS keeps it in the process's environment
+                // block for the process's life; neither can be wiped (README, "What is wiped"). Only our copy is pinned.
+                byte[] bytes = Pinned(Encoding.UTF8.GetByteCount(value));
+                Encoding.UTF8.GetBytes(value, bytes);
+                return NonEmpty(bytes, $"the environment variable {settings.PassphraseLocation} is empty");
             case PassphraseSource.Prompt:
                 if (Console.IsInputRedirected)
                 {
@@ -50,34 +50,94 @@ internal static class PassphraseReader
 
     private static byte[] NonEmpty(byte[] bytes, string message) => bytes.Length > 0 ? bytes : throw new UsageException(message);
 
+    /// <summary>
+    /// The first line of the file as UTF-8 bytes (an editor's final newline and a UTF-8 byte-order mark are not
+    /// part of it), read into pinned arrays that are wiped; never a string, which could not be wiped.
+    /// </summary>
+    private static byte[] ReadFirstLine(string path)
+    {
+        byte[]? content = null;
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            if (file.Length > PassphraseFileMax)
+            {
+                throw new UsageException($"the passphrase file {path} is larger than {PassphraseFileMax / 1024} KiB");
+            }
+
+            content = Pinned((int)file.Length);
+            file.ReadExactly(content);
+            ReadOnlySpan<byte> text = content;
+            if (text.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+            {
+                text = text[3..];
+            }
+
+            int end = text.IndexOfAny((byte)'\r', (byte)'\n');
+            ReadOnlySpan<byte> line = end >= 0 ? text[..end] : text;
+            if (!System.Text.Unicode.Utf8.IsValid(line))
+            {
+                throw new UsageException($"the passphrase file {path} is not UTF-8 text");
+            }
+
+            byte[] result = Pinned(line.Length);
+            line.CopyTo(result);
+            return result;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"could not read the passphrase file {path}: {e.Message}");
+        }
+        finally
+        {
+            if (content is not null)
+            {
+                CryptographicOperations.ZeroMemory(content);
+            }
+        }
+    }
+
+    /// <summary>Reads keys without echo into a pinned char buffer (never a string), then encodes it to pinned UTF-8.</summary>
     private static byte[] Prompt(string prompt)
     {
         Console.Error.Write(prompt);
-        var typed = new StringBuilder();
-        while (true)
+        char[] typed = GC.AllocateArray<char>(PromptMax, pinned: true);
+        int length = 0;
+        try
         {
-            ConsoleKeyInfo key = Console.ReadKey(intercept: true);
-            if (key.Key == ConsoleKey.Enter)
+            while (true)
             {
-                break;
-            }
-
-            if (key.Key == ConsoleKey.Backspace)
-            {
-                if (typed.Length > 0)
+                ConsoleKeyInfo key = Console.ReadKey(intercept: true);
+                if (key.Key == ConsoleKey.Enter)
                 {
-                    typed.Length--;
+                    break;
+                }
+
+                if (key.Key == ConsoleKey.Backspace)
+                {
+                    if (length > 0)
+                    {
+                        typed[--length] = '\0';
+                    }
+                }
+                else if (key.KeyChar != '\0' && !char.IsControl(key.KeyChar) && length < typed.Length)
+                {
+                    typed[length++] = key.KeyChar;
                 }
             }
-            else if (key.KeyChar != '\0' && !char.IsControl(key.KeyChar))
-            {
-                typed.Append(key.KeyChar);
-            }
-        }
 
-        Console.Error.WriteLine();
-        byte[] bytes = Encoding.UTF8.GetBytes(typed.ToString());
-        typed.Clear();
-        return bytes;
+            Console.Error.WriteLine();
+            ReadOnlySpan<char> chars = typed.AsSpan(0, length);
+            byte[] bytes = Pinned(Encoding.UTF8.GetByteCount(chars));
+            Encoding.UTF8.GetBytes(chars, bytes);
+            return bytes;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(System.Runtime.InteropServices.MemoryMarshal.AsBytes(typed.AsSpan()));
+        }
     }
+
+    /// <summary>A pinned array: the garbage collector never copies it, so wiping it leaves no other copy behind.</summary>
+    private static byte[] Pinned(int length) => GC.AllocateArray<byte>(length, pinned: true);
 }

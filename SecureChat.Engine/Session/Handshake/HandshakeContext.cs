@@ -44,7 +44,7 @@ internal sealed class HandshakeContext(SessionSettings settings, SessionOutput o
             return true;
         }
 
-        _generator = GC.AllocateArray<byte>(group.ElementSize, pinned: true);
+        _generator = SecretArray.Allocate(group.ElementSize);
         return Cpace.TryDeriveGenerator(Settings.Passphrase, group, ClientNonce, serverNonce, _generator);
     }
 
@@ -78,7 +78,7 @@ internal sealed class HandshakeContext(SessionSettings settings, SessionOutput o
 
         precomputed?.Dispose();
         return _generator is { } generator
-            ? Cpace.GenerateKeyPair(group, generator, Settings.Random)
+            ? DiffieHellman.GenerateKeyPair(group, generator, Settings.Random)
             : DiffieHellman.GenerateKeyPair(group, Settings.Random);
     }
 
