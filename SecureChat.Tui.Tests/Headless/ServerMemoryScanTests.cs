@@ -33,14 +33,14 @@ public sealed class ServerMemoryScanTests
         await client.PumpUntilAsync(() => client.Session.IsSecure);
         client.Session.IsSecure.ShouldBeTrue(client.Session.Failure?.ToString());
         client.Chat.SendNick("Bob");
-        client.Chat.SendChat("Bob", "before the rekey");
+        client.Chat.SendChat("before the rekey");
         await client.FlushAsync();
         server.WaitForOutput("[Bob]: before the rekey", s_wait);
 
         client.Session.RequestRekey().ShouldBeTrue();
         await client.PumpUntilAsync(() => client.Events.OfType<RekeyedEvent>().Any());
         server.WaitForOutput("[*] Keys renewed with Bob", s_wait);
-        client.Chat.SendChat("Bob", "after the rekey");
+        client.Chat.SendChat("after the rekey");
         await client.FlushAsync();
         server.WaitForOutput("[Bob]: after the rekey", s_wait);
 
@@ -92,7 +92,7 @@ public sealed class ServerMemoryScanTests
             // Epoch 1: Z from the client's exponent, master over the handshake transcript (PROTOCOL.md, "Key schedule").
             byte[] z = Agree(group, client.RandomBlocks, clientPublic, serverPublic);
             byte[] transcript = SHA256.HashData([.. sent[0], .. received[0], .. sent[1], .. received[1], .. sent[2]]);
-            byte[] master = KeySchedule.DeriveMaster(z, [], transcript, (int)hello.Iterations);
+            byte[] master = KeySchedule.DeriveMaster(z, transcript, (int)hello.Iterations);
             using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
             keys.Fingerprint.ShouldBe(client.Events.OfType<EstablishedEvent>().Single().Fingerprint, "the recomputed first epoch");
 
