@@ -43,7 +43,7 @@ public sealed class FaultTests
         await using RawClient victim = await RawClient.ConnectAsync(live.Port);
         (await victim.HandshakeAsync()).ShouldBeTrue();
         await victim.SendAsync(victim.ProduceChat(c => c.SendNick("victim")));
-        byte[] record = victim.ProduceChat(c => c.SendChat("victim", "half of this never arrives"));
+        byte[] record = victim.ProduceChat(c => c.SendChat("half of this never arrives"));
 
         await victim.SendAsync(record[..(record.Length / 2)]);
         await Task.Delay(100);

@@ -37,8 +37,8 @@ public sealed class RekeyJobTests
         pair.Server.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Server.HasOutput.ShouldBeFalse("the responder's exponentiations must not run while the record is handled");
 
-        pair.ServerChat.SendChat("server", "while the server computes");
-        pair.ClientChat.SendChat("client", "while the client waits");
+        pair.ServerChat.SendChat("while the server computes");
+        pair.ClientChat.SendChat("while the client waits");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["while the server computes"]);
