@@ -58,8 +58,8 @@ public sealed class FaultTests
     [Fact]
     public async Task A_client_whose_server_dies_mid_handshake_gets_a_clear_error_not_a_hang()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
-        await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000, MaxIterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000, MaxIterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
         var stopping = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         live.Server.StageChanged += p =>
         {

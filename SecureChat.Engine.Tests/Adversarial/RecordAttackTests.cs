@@ -37,7 +37,7 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        string text = "a message of exactly 31 bytes!!"; // 1 + 1 + 31 = 33 bytes of plaintext: 3 blocks
+        string text = "a message of exactly 33 bytes!!!!"; // 33 bytes of plaintext (v2 Chat is the text alone): 3 blocks
         byte[] record = attacker.ProduceChat(c => c.SendChat(text));
         record.Length.ShouldBe(Header + RecordProtector.IvSize + FlipCiphertextSize + RecordProtector.TagSize);
 
