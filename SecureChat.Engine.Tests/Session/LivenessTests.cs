@@ -57,7 +57,7 @@ public sealed class LivenessTests
         time.Advance(TimeSpan.FromSeconds(44));
         pair.Server.OnTick(time.GetTimestamp());
         pair.Server.Stage.ShouldBe(SessionStage.Secure, "44 s of silence is not yet 45");
-        _ = pair.Take(pair.Server); // its own heartbeat, which the silent client never reads
+        pair.Deliver(pair.Client, pair.Take(pair.Server)); // the server's own heartbeat; the client stays silent
 
         time.Advance(TimeSpan.FromSeconds(1));
         pair.Server.OnTick(time.GetTimestamp());
