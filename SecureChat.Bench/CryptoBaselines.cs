@@ -26,7 +26,7 @@ internal static class CryptoBaselines
         for (int i = 0; i < settings.CryptoWarmup + settings.CryptoIterations; i++)
         {
             long start = Stopwatch.GetTimestamp();
-            byte[] master = KeySchedule.DeriveMaster(secret, [], salt, WireFormat.IterationsDefault);
+            byte[] master = KeySchedule.DeriveMaster(secret, salt, WireFormat.IterationsDefault);
             long middle = Stopwatch.GetTimestamp();
             byte[] direct = Rfc2898DeriveBytes.Pbkdf2(secret, salt, WireFormat.IterationsDefault, HashAlgorithmName.SHA256, 32);
             long end = Stopwatch.GetTimestamp();
@@ -63,8 +63,8 @@ internal static class CryptoBaselines
             long start = Stopwatch.GetTimestamp();
             Parallel.Invoke(
                 new ParallelOptions { MaxDegreeOfParallelism = 2 },
-                () => KeySchedule.DeriveMaster(secret, [], salt, WireFormat.IterationsDefault),
-                () => KeySchedule.DeriveMaster(secret, [], salt, WireFormat.IterationsDefault));
+                () => KeySchedule.DeriveMaster(secret, salt, WireFormat.IterationsDefault),
+                () => KeySchedule.DeriveMaster(secret, salt, WireFormat.IterationsDefault));
             if (i >= 1)
             {
                 samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);

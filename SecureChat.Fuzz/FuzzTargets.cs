@@ -33,9 +33,12 @@ internal static class FuzzTargets
             ServerHello.TryParse(body, out _);
             AlertMessage.TryParse(body, out _);
             KeyShareMessage.TrySplit(body, 256, out _, out _);
-            RecordPayload.TryParseChat(body, out _, out _);
+            PuzzleMessage.TryParse(body, out _);
+            AuthMessage.TryParse(body, out _, out _);
+            RecordPayload.TryParseChat(body, out _);
+            RecordPayload.TryParseRelay(body, out _, out _, out _);
             RecordPayload.TryParseNick(body, out _);
-            RecordPayload.TryParsePresence(body, out _, out _, out _);
+            RecordPayload.TryParsePresence(body, out _, out _, out _, out _);
             bytes = bytes[(WireFormat.FrameHeaderSize + length)..];
         }
     }
@@ -43,7 +46,7 @@ internal static class FuzzTargets
     /// <summary>A fresh session fed the input as if it came from the peer, in two chunks to exercise buffering.</summary>
     private static void Session(SessionRole role, ReadOnlyMemory<byte> input)
     {
-        using var session = new SecureSession(new SessionSettings { Role = role, Iterations = 1_000 });
+        using var session = new SecureSession(new SessionSettings { Role = role, Iterations = 1_000, MaxIterations = 1_000 });
         session.Start();
         int split = input.Length / 2;
         session.Receive(input.Span[..split]);

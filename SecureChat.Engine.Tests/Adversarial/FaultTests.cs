@@ -43,7 +43,7 @@ public sealed class FaultTests
         await using RawClient victim = await RawClient.ConnectAsync(live.Port);
         (await victim.HandshakeAsync()).ShouldBeTrue();
         await victim.SendAsync(victim.ProduceChat(c => c.SendNick("victim")));
-        byte[] record = victim.ProduceChat(c => c.SendChat("victim", "half of this never arrives"));
+        byte[] record = victim.ProduceChat(c => c.SendChat("half of this never arrives"));
 
         await victim.SendAsync(record[..(record.Length / 2)]);
         await Task.Delay(100);
@@ -58,8 +58,8 @@ public sealed class FaultTests
     [Fact]
     public async Task A_client_whose_server_dies_mid_handshake_gets_a_clear_error_not_a_hang()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
-        await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 5_000_000, MaxIterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        await using var client = new ChatClient(new ChatOptions { Iterations = 5_000_000, MaxIterations = 5_000_000, HandshakeTimeout = TimeSpan.FromMinutes(2) });
         var stopping = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         live.Server.StageChanged += p =>
         {

@@ -40,7 +40,7 @@ public sealed class KeyExchangeAttackTests
             string result = testCase.GetProperty("result").GetString()!;
             byte[] y = Encode(testCase.GetProperty("y_hex").GetString()!, group.ElementSize);
             await using var attacker = await ManualClient.ConnectAsync(live.Port);
-            await attacker.HelloAsync([WireFormat.Version1], [(ushort)group.Id], 100_000);
+            await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
             (await attacker.ReadAsync()).Type.ShouldBe((byte)FrameType.ServerHello);
             byte[] nonce = RandomNumberGenerator.GetBytes(32);
             await attacker.CommitAsync(group.Id, y, nonce);
@@ -51,7 +51,7 @@ public sealed class KeyExchangeAttackTests
             string label = $"{groupName} tcId {testCase.GetProperty("tcId").GetInt32()} ({testCase.GetProperty("comment").GetString()}, {result})";
             if (result == "valid")
             {
-                type.ShouldBe((byte)FrameType.Finished, label);
+                type.ShouldBe((byte)FrameType.ServerAuth, label);
                 live.HasFailureFor(attacker.LocalPort).ShouldBeFalse(label);
             }
             else
@@ -111,7 +111,7 @@ public sealed class KeyExchangeAttackTests
             _ => other.PublicValue,
         };
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
-        await attacker.HelloAsync([WireFormat.Version1], [(ushort)group.Id], 100_000);
+        await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
         await attacker.ReadAsync();
         byte[] nonce = RandomNumberGenerator.GetBytes(32);
         await attacker.CommitAsync(group.Id, y, nonce);
@@ -129,7 +129,7 @@ public sealed class KeyExchangeAttackTests
         await using LiveServer live = LiveServer.Start();
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
 
-        await attacker.HelloAsync([0x0000, 0x0002, 0xFFFF], [(ushort)DhGroupId.Ffdhe2048], 100_000);
+        await attacker.HelloAsync([0x0000, 0x0001, 0x0003, 0xFFFF], [(ushort)DhGroupId.Ffdhe2048]);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
@@ -144,7 +144,7 @@ public sealed class KeyExchangeAttackTests
         await using LiveServer live = LiveServer.Start(new ChatOptions { Group = DhGroupId.Ffdhe3072 });
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
 
-        await attacker.HelloAsync([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048, 0x0017, 0x001D], 100_000);
+        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048, 0x0017, 0x001D]);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
@@ -181,8 +181,10 @@ public sealed class KeyExchangeAttackTests
     [InlineData(99_999u)]
     [InlineData(10_000_001u)]
     [InlineData(uint.MaxValue)]
-    public async Task An_iteration_count_below_the_minimum_or_absurdly_high_is_refused_before_any_pbkdf2(uint iterations)
+    public async Task A_client_cannot_choose_the_server_s_iteration_count_even_by_appending_one_to_its_hello(uint iterations)
     {
+        // v1 let the client name the server's PBKDF2 count (up to 10,000,000: seconds of server CPU per connection).
+        // v2 has no field for it: a hello carrying one (v1's trailing u32) is malformed, refused before any PBKDF2.
         await using LiveServer live = LiveServer.Start();
         var derivingFrom = new ConcurrentQueue<int>();
         live.Server.StageChanged += p =>
@@ -193,30 +195,57 @@ public sealed class KeyExchangeAttackTests
             }
         };
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
+        byte[] count = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(count, iterations);
 
-        await attacker.HelloAsync([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048], iterations);
+        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], count);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
         AlertMessage.TryParse(body, out AlertMessage alert).ShouldBeTrue();
-        alert.Code.ShouldBe(AlertCode.IterationsRejected);
-        alert.Detail.ShouldBe(100_000u);
-        SessionFailure failure = await live.FailureFor(attacker.LocalPort);
-        failure.Reason.ShouldBe(FailureReason.IterationsRejected);
-        failure.Message.ShouldContain(iterations.ToString(CultureInfo.InvariantCulture));
+        alert.Code.ShouldBe(AlertCode.ProtocolError);
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.ProtocolViolation);
         derivingFrom.ShouldNotContain(attacker.LocalPort, "PBKDF2 runs in the DerivingKey stage, which the refused session must never reach");
     }
 
     [Fact]
-    public async Task A_client_is_told_which_iteration_count_the_server_requires()
+    public async Task The_server_hello_names_the_server_s_own_iteration_count_whatever_the_client_wants()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 200_000 });
-        await using var client = new ChatClient(new ChatOptions());
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 150_000 });
+        await using var attacker = await ManualClient.ConnectAsync(live.Port);
+
+        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048]);
+
+        (byte type, byte[] body) = await attacker.ReadAsync();
+        type.ShouldBe((byte)FrameType.ServerHello);
+        ServerHello.TryParse(body, out ServerHello hello).ShouldBeTrue();
+        hello.Iterations.ShouldBe(150_000u);
+    }
+
+    [Fact]
+    public async Task A_client_refuses_a_server_whose_count_is_above_its_maximum_and_says_which_it_accepts()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 300_000, MaxIterations = 300_000 });
+        await using var client = new ChatClient(new ChatOptions { MaxIterations = 200_000 });
 
         var error = await Should.ThrowAsync<ChatConnectionException>(() => client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(30)));
 
         error.Failure.Reason.ShouldBe(FailureReason.IterationsRejected);
-        error.Message.ShouldContain("--iterations 200000");
+        error.Message.ShouldContain("300,000");
+        error.Message.ShouldContain("100,000 to 200,000");
+    }
+
+    [Fact]
+    public async Task A_client_refuses_a_server_whose_count_is_below_its_minimum()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using var client = new ChatClient(new ChatOptions { Iterations = 200_000 });
+
+        var error = await Should.ThrowAsync<ChatConnectionException>(() => client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        error.Failure.Reason.ShouldBe(FailureReason.IterationsRejected);
+        error.Message.ShouldContain("100,000");
+        await Eventually.True(() => live.Failures.Any(f => f.Failure.Reason == FailureReason.IterationsRejected), "the client's alert to reach the server");
     }
 
     /// <summary>Encodes a published value at the group's fixed length, or minimally when it does not fit.</summary>
@@ -238,12 +267,12 @@ public sealed class KeyExchangeAttackTests
 
         public static async Task<ManualClient> ConnectAsync(int port) => new(await RawClient.ConnectAsync(port));
 
-        public Task HelloAsync(ushort[] versions, ushort[] groups, uint iterations)
+        public Task HelloAsync(ushort[] versions, ushort[] groups, byte[]? trailing = null)
         {
-            var hello = new ClientHello(versions, groups, iterations);
+            var hello = new ClientHello(versions, groups, 0, RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
             byte[] body = new byte[hello.Size];
             hello.Write(body);
-            return SendAsync(FrameType.ClientHello, body);
+            return SendAsync(FrameType.ClientHello, [.. body, .. trailing ?? []]);
         }
 
         public Task CommitAsync(DhGroupId group, byte[] y, byte[] nonce)

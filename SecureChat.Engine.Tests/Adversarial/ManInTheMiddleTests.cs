@@ -2,6 +2,7 @@ using SecureChat.Engine.Chat;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
@@ -34,6 +35,7 @@ public sealed class ManInTheMiddleTests
         PeerInfo atClient = client.Server!;
         atClient.Fingerprint.ShouldNotBe(atServer.Fingerprint);
         atClient.Sas.ShouldNotBe(atServer.Sas);
+        atClient.Identity.ShouldBe(IdentityDigest.Fingerprint(mitm.Identity.PublicKey), "the client sees the relay's identity, not the server's");
     }
 
     [Fact]
@@ -76,6 +78,9 @@ public sealed class ManInTheMiddleTests
 
         public List<string> Intercepted { get; } = [];
 
+        /// <summary>The relay's own long-term identity (it cannot sign as the server).</summary>
+        public EphemeralSigner Identity { get; } = new();
+
         public static MitmRelay Start(int serverPort, byte[] passphrase)
         {
             var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -113,9 +118,9 @@ public sealed class ManInTheMiddleTests
 
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await upstream.ConnectAsync(IPAddress.Loopback, serverPort);
-            var options = new ChatOptions { Passphrase = passphrase };
-            _towardServer = new SessionHost(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
-            _towardClient = new SessionHost(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
+            var options = new ChatOptions { Passphrase = passphrase, Identity = Identity };
+            _towardServer = new SessionHost(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
+            _towardClient = new SessionHost(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
             _towardServer.Start();
             _towardClient.Start();
         }
@@ -130,7 +135,7 @@ public sealed class ManInTheMiddleTests
                         Intercepted.Add(m.Text);
                     }
 
-                    other()?.TryRelayChat(m.Sender, m.Text);
+                    other()?.TryRelayChat(null, m.Sender, m.Text);
                     break;
                 case PeerNamedEvent n:
                     other()?.RunIfSecure(c => c.SendNick(n.Name));

@@ -8,14 +8,17 @@ namespace SecureChat.Engine.Tests.Crypto;
 public sealed class KeyScheduleTests
 {
     [Fact]
-    public void The_master_key_is_pbkdf2_over_the_shared_secret_then_the_passphrase_salted_with_the_transcript_hash()
+    public void The_master_key_is_pbkdf2_over_the_shared_secret_alone_salted_with_the_transcript_hash()
     {
+        // v2: the passphrase is no longer a PBKDF2 input (v1 appended it to Z, which made the peer's Finished an offline
+        // verifier); it shapes the CPace generator instead, so Z itself already depends on it.
         byte[] z = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
-        byte[] passphrase = Encoding.UTF8.GetBytes("correct horse");
         byte[] transcript = SHA256.HashData("transcript"u8);
-        byte[] expected = Rfc2898DeriveBytes.Pbkdf2((byte[])[.. z, .. passphrase], transcript, 10, HashAlgorithmName.SHA256, 32);
-        KeySchedule.DeriveMaster(z, passphrase, transcript, 10).ShouldBe(expected);
-        KeySchedule.DeriveMaster(z, [], transcript, 10).ShouldNotBe(expected);
+        byte[] expected = Rfc2898DeriveBytes.Pbkdf2(z, transcript, 10, HashAlgorithmName.SHA256, 32);
+        KeySchedule.DeriveMaster(z, transcript, 10).ShouldBe(expected);
+        KeySchedule.DeriveMaster(z, transcript, 11).ShouldNotBe(expected);
+        KeySchedule.DeriveMaster(z, SHA256.HashData("other"u8), 10).ShouldNotBe(expected);
+        Should.Throw<ArgumentOutOfRangeException>(() => KeySchedule.DeriveMaster(z, transcript, 0));
     }
 
     [Fact]
@@ -23,7 +26,7 @@ public sealed class KeyScheduleTests
     {
         byte[] master = SHA256.HashData("master"u8);
         using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
-        byte[] Expand(int length, string label) => HKDF.Expand(HashAlgorithmName.SHA256, master, length, Encoding.ASCII.GetBytes("SecureChat v1 " + label));
+        byte[] Expand(int length, string label) => HKDF.Expand(HashAlgorithmName.SHA256, master, length, Encoding.ASCII.GetBytes("SecureChat v2 " + label));
 
         // The labels as PROTOCOL.md section 3 lists them, spelled out here rather than taken from KeySchedule.
         keys.ClientToServerEncryption.ToArray().ShouldBe(Expand(32, "c2s encryption"));
@@ -34,7 +37,7 @@ public sealed class KeyScheduleTests
         keys.ServerFinished.ToArray().ShouldBe(Expand(32, "server finished"));
         keys.Chain.ToArray().ShouldBe(Expand(32, "rekey chain"));
         keys.Fingerprint.ShouldBe(KeySchedule.FormatFingerprint(Expand(16, "fingerprint")));
-        keys.Sas.ShouldBe(KeySchedule.FormatSas(Expand(4, "sas")));
+        keys.Sas.ShouldBe(KeySchedule.FormatSas(Expand(8, "sas")));
 
         byte[][] all = [keys.ClientToServerEncryption.ToArray(), keys.ClientToServerMac.ToArray(), keys.ServerToClientEncryption.ToArray(), keys.ServerToClientMac.ToArray(), keys.ClientFinished.ToArray(), keys.ServerFinished.ToArray(), keys.Chain.ToArray()];
         all.Select(k => Hex.Of(k)).Distinct().Count().ShouldBe(all.Length, "every label must give a different key");
@@ -59,12 +62,13 @@ public sealed class KeyScheduleTests
     }
 
     [Theory]
-    [InlineData("00000000", "000 000")]
-    [InlineData("000f423f", "999 999")]
-    [InlineData("000f4240", "000 000")]
-    [InlineData("00000007", "000 007")]
-    [InlineData("ffffffff", "967 295")]
-    public void A_sas_is_the_big_endian_value_modulo_a_million_as_two_groups_of_three_digits(string bytes, string sas)
+    [InlineData("0000000000000000", "000 000 000 000")]
+    [InlineData("000000e8d4a50fff", "999 999 999 999")]
+    [InlineData("000000e8d4a51000", "000 000 000 000")]
+    [InlineData("0000000000000007", "000 000 000 007")]
+    [InlineData("00000000000f4240", "000 001 000 000")]
+    [InlineData("ffffffffffffffff", "073 709 551 615")]
+    public void A_sas_is_the_big_endian_u64_modulo_ten_to_the_twelve_as_four_groups_of_three_digits(string bytes, string sas)
     {
         KeySchedule.FormatSas(Hex.Bytes(bytes)).ShouldBe(sas);
     }

@@ -11,8 +11,10 @@ using SecureChat.Engine.Tests.Support;
 namespace SecureChat.Engine.Tests.Protocol;
 
 /// <summary>
-/// Regenerates the worked example of PROTOCOL.md section 9 (a full handshake and the first records, with fixed
-/// randoms) and checks it against the file byte for byte. Set SECURECHAT_UPDATE_PROTOCOL_EXAMPLE=1 to rewrite
+/// Regenerates the worked examples of PROTOCOL.md section 9 (a full v2 handshake with identities, a server-to-client
+/// record, a rekey, a heartbeat and a Close with its count; then a passphrase (CPace) handshake), with fixed randoms
+/// and fixed identity keys, recomputes every derived value from the frames with the primitives as another
+/// implementation would, and checks the result against the file byte for byte. Set SECURECHAT_UPDATE_PROTOCOL_EXAMPLE=1 to rewrite
 /// the block after an intended wire change.
 /// </summary>
 public sealed class WorkedExampleTests
@@ -43,20 +45,203 @@ public sealed class WorkedExampleTests
 
     internal static string Generate()
     {
-        byte[] clientExponent = Fixed("client exponent", 32);
-        byte[] clientNonce = Fixed("client nonce", 32);
-        byte[] serverExponent = Fixed("server exponent", 32);
-        byte[] serverNonce = Fixed("server nonce", 32);
-        byte[] clientIv0 = Fixed("client iv 0", 16);
-        byte[] clientIv1 = Fixed("client iv 1", 16);
+        var text = new StringBuilder();
+        var draws = new List<(string Name, byte[] Value)>();
+        using var serverIdentity = new SeededSigner(Fixed("server identity seed", 32));
+        using var clientIdentity = new SeededSigner(Fixed("client identity seed", 32));
+        using var bobIdentity = new SeededSigner(Fixed("bob identity seed", 32));
+        DhGroup group = DhGroup.Ffdhe2048;
+        int exponentSize = group.ExponentBits / 8;
 
-        var clientRandom = new ScriptedRandom(clientExponent, clientNonce, clientIv0, clientIv1);
-        var serverRandom = new ScriptedRandom(serverExponent, serverNonce);
-        using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom });
-        using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom });
+        text.Append('\n');
+        text.Append("Identity keys (Ed25519, RFC 8032; each private key is a 32-byte seed, the first 32 bytes of\n");
+        text.Append("SHA-256(\"SecureChat v2 worked example \" || name)):\n\n```\n");
+        Hex(text, "server identity seed", Fixed("server identity seed", 32));
+        Hex(text, "server identity public key", serverIdentity.PublicKey);
+        Hex(text, "client identity seed", Fixed("client identity seed", 32));
+        Hex(text, "client identity public key", clientIdentity.PublicKey);
+        Hex(text, "bob identity seed", Fixed("bob identity seed", 32));
+        Hex(text, "bob identity public key", bobIdentity.PublicKey);
+        Hex(text, "bob identity digest SHA-256(public key)", IdentityDigest.Compute(bobIdentity.PublicKey));
+        text.Append("```\n");
+
+        // ---- 9.1 A full handshake with identities, then records, a rekey, a heartbeat and a Close ----------------
+        var time = new ManualTime();
+        var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Chat",
+            "client rekey exponent", "client rekey nonce", "client iv RekeyInit", "client iv RekeyFinish", "client iv Heartbeat");
+        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Relay",
+            "server rekey exponent", "server rekey nonce", "server iv RekeyAck", "server iv Close");
+        using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom, Identity = clientIdentity, Name = "alice", Time = time });
+        using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom, Identity = serverIdentity, Name = "hub", Time = time });
         var clientChat = new ChatChannel(client);
-        _ = new ChatChannel(server);
+        var serverChat = new ChatChannel(server);
+        Handshake hs = RunHandshake(client, server);
 
+        clientChat.SendChat("Hello, hub!");
+        byte[] chatRecord = Take(client);
+        server.Receive(chatRecord);
+        serverChat.SendRelay(IdentityDigest.Compute(bobIdentity.PublicKey), "bob", "Hello, alice!");
+        byte[] relayRecord = Take(server);
+        client.Receive(relayRecord);
+        var clientEvents = new List<SessionEvent>();
+        client.DrainEvents(clientEvents);
+        MessageReceivedEvent relayed = clientEvents.OfType<MessageReceivedEvent>().ShouldHaveSingleItem();
+        (relayed.Sender, relayed.Text).ShouldBe(("bob", "Hello, alice!"));
+
+        string firstFingerprint = client.Fingerprint!;
+        client.RequestRekey().ShouldBeTrue();
+        RunRekeyJob(client);
+        byte[] rekeyInit = Take(client);
+        server.Receive(rekeyInit);
+        RunRekeyJob(server);
+        byte[] rekeyAck = Take(server);
+        client.Receive(rekeyAck);
+        byte[] rekeyFinish = Take(client);
+        server.Receive(rekeyFinish);
+        client.Fingerprint.ShouldBe(server.Fingerprint);
+        client.Fingerprint.ShouldNotBe(firstFingerprint);
+
+        time.Advance(TimeSpan.FromSeconds(15));
+        client.OnTick(time.GetTimestamp());
+        byte[] heartbeat = Take(client);
+        server.Receive(heartbeat);
+
+        server.Close();
+        byte[] close = Take(server);
+        client.Receive(close);
+        clientEvents.Clear();
+        client.DrainEvents(clientEvents);
+        clientEvents.OfType<ClosedEvent>().ShouldHaveSingleItem().ShouldBe(new ClosedEvent(ByPeer: true, AlertCode.Normal, Undelivered: 0));
+        clientRandom.ShouldBeUsedUp();
+        serverRandom.ShouldBeUsedUp();
+
+        // Everything again from the frames and the fixed values, with the primitives only.
+        Derived d = Recompute(hs, group, Named(draws, "client exponent"), generator: null, WireFormat.IterationsDefault);
+        d.Keys.Fingerprint.ShouldBe(firstFingerprint);
+        d.Keys.Sas.ShouldBe(hs.Sas);
+        (byte[] serverAuthPlain, byte[] clientAuthPlain) = Auth(d, serverIdentity, "hub", clientIdentity, "alice");
+        Open(d.Keys, serverToClient: true, 0, hs.ServerAuth).ShouldBe(serverAuthPlain);
+        Open(d.Keys, serverToClient: false, 0, hs.ClientAuth).ShouldBe(clientAuthPlain);
+        Open(d.Keys, serverToClient: false, 1, chatRecord).ShouldBe("Hello, hub!"u8.ToArray());
+        byte[] relayPlain = [.. IdentityDigest.Compute(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
+        Open(d.Keys, serverToClient: true, 1, relayRecord).ShouldBe(relayPlain);
+
+        byte[] xInitiator = Named(draws, "client rekey exponent");
+        byte[] nInitiator = Named(draws, "client rekey nonce");
+        byte[] yInitiator = Power(DhGroup.G, xInitiator, group);
+        byte[] nResponder = Named(draws, "server rekey nonce");
+        byte[] yResponder = Power(DhGroup.G, Named(draws, "server rekey exponent"), group);
+        Open(d.Keys, serverToClient: false, 2, rekeyInit).ShouldBe([.. nInitiator, .. yInitiator]);
+        Open(d.Keys, serverToClient: true, 2, rekeyAck).ShouldBe([.. nResponder, .. yResponder], "the RekeyAck is still sealed under the first keys");
+        byte[] zRekey = Power(new BigInteger(yResponder, isUnsigned: true, isBigEndian: true), xInitiator, group);
+        byte[] rekeyTh = SHA256.HashData([.. "SecureChat v2 rekey"u8, 1, .. nInitiator, .. yInitiator, .. nResponder, .. yResponder]);
+        byte[] rekeyMaster = HKDF.Extract(HashAlgorithmName.SHA256, [.. zRekey, .. rekeyTh], d.Keys.Chain.ToArray());
+        using SessionKeys next = KeySchedule.DeriveSessionKeys(rekeyMaster);
+        next.Fingerprint.ShouldBe(client.Fingerprint);
+        Open(d.Keys, serverToClient: false, 3, rekeyFinish).ShouldBe([], "the RekeyFinish is the client's last record under the old keys");
+        Open(next, serverToClient: false, 4, heartbeat).ShouldBe([]);
+        byte[] closePlain = Open(next, serverToClient: true, 3, close);
+        closePlain.ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 5 }, "code Normal, 5 client records received");
+
+        text.Append("\n### 9.1 A handshake with identities, records, a rekey, a heartbeat and a Close\n\n");
+        text.Append("ffdhe2048, the server's default 100,000 PBKDF2 iterations, no passphrase; the server is named \"hub\" and the\n");
+        text.Append("client \"alice\". Then the client sends the chat \"Hello, hub!\", the hub relays \"Hello, alice!\" from bob,\n");
+        text.Append("the client starts a rekey, sends a heartbeat after 15 s of quiet, and the hub closes.\n\n");
+        AppendDraws(text, draws, "Fixed randoms, in the order the two sides draw them");
+        text.Append("Handshake frames (in the clear, part of the transcript):\n\n```\n");
+        Hex(text, "ClientHello", hs.ClientHello);
+        Hex(text, "ServerHello", hs.ServerHello);
+        Hex(text, "Commit", hs.Commit);
+        Hex(text, "KeyShare", hs.KeyShare);
+        Hex(text, "Reveal", hs.Reveal);
+        text.Append("```\n\nDerived values:\n\n```\n");
+        AppendDerived(text, d, WireFormat.IterationsDefault);
+        text.Append("```\n\nServerAuth (the server's record 0) and ClientAuth (the client's record 0), plaintext then frame:\n\n```\n");
+        Hex(text, "server signature input \"SecureChat v2 server signature\" || TH", [.. "SecureChat v2 server signature"u8, .. d.TranscriptHash]);
+        Hex(text, "ServerAuth plaintext (key || signature || u8 3 || \"hub\" || finished)", serverAuthPlain);
+        Hex(text, "ServerAuth frame", hs.ServerAuth);
+        Hex(text, "ClientAuth plaintext (key || signature || u8 5 || \"alice\" || finished)", clientAuthPlain);
+        Hex(text, "ClientAuth frame", hs.ClientAuth);
+        text.Append("fingerprint:          ").Append(hs.Fingerprint).Append('\n');
+        text.Append("SAS:                  ").Append(hs.Sas).Append('\n');
+        text.Append("server identity:      ").Append(IdentityDigest.Fingerprint(serverIdentity.PublicKey)).Append('\n');
+        text.Append("client identity:      ").Append(IdentityDigest.Fingerprint(clientIdentity.PublicKey)).Append('\n');
+        text.Append("```\n\nRecords:\n\n```\n");
+        Hex(text, "Chat \"Hello, hub!\" (client seq 1) frame", chatRecord);
+        Hex(text, "Relay plaintext (bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);
+        Hex(text, "Relay (server seq 1) frame", relayRecord);
+        text.Append("```\n\nRekey (started by the client; RekeyInit and RekeyAck bodies are nonce || public value):\n\n```\n");
+        Hex(text, "RekeyInit (client seq 2, old keys) frame", rekeyInit);
+        Hex(text, "RekeyAck (server seq 2, old keys) frame", rekeyAck);
+        Hex(text, "RekeyFinish (client seq 3, old keys, empty) frame", rekeyFinish);
+        Hex(text, "Z'     rekey shared secret", zRekey);
+        Hex(text, "TH'    SHA-256(\"SecureChat v2 rekey\" || 01 || N_i || Y_i || N_r || Y_r)", rekeyTh);
+        Hex(text, "master' HKDF-Extract(salt = old rekey chain, IKM = Z' || TH')", rekeyMaster);
+        Hex(text, "c2s encryption'", next.ClientToServerEncryption.ToArray());
+        Hex(text, "c2s mac'", next.ClientToServerMac.ToArray());
+        Hex(text, "s2c encryption'", next.ServerToClientEncryption.ToArray());
+        Hex(text, "s2c mac'", next.ServerToClientMac.ToArray());
+        Hex(text, "rekey chain'", next.Chain.ToArray());
+        text.Append("fingerprint': ").Append(next.Fingerprint).Append('\n');
+        text.Append("SAS':         ").Append(next.Sas).Append('\n');
+        text.Append("```\n\nHeartbeat and Close (new keys):\n\n```\n");
+        Hex(text, "Heartbeat (client seq 4, empty) frame", heartbeat);
+        Hex(text, "Close plaintext (code 0 Normal || u64 5 client records received)", closePlain);
+        Hex(text, "Close (server seq 3) frame", close);
+        text.Append("```\n");
+
+        // ---- 9.2 A passphrase (CPace) handshake ---------------------------------------------------------------------
+        draws.Clear();
+        var cpaceClientRandom = new NamedRandom(draws, "cpace client hello nonce", "cpace client exponent", "cpace client commit nonce", "cpace client iv ClientAuth");
+        var cpaceServerRandom = new NamedRandom(draws, "cpace server hello nonce", "cpace server exponent", "cpace server key share nonce", "cpace server iv ServerAuth");
+        byte[] passphrase = "tulip-1987"u8.ToArray();
+        using var cpaceClient = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = cpaceClientRandom, Identity = clientIdentity, Name = "alice", Passphrase = passphrase });
+        using var cpaceServer = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = cpaceServerRandom, Identity = serverIdentity, Name = "hub", Passphrase = passphrase });
+        Handshake cpace = RunHandshake(cpaceClient, cpaceServer);
+        cpaceClientRandom.ShouldBeUsedUp();
+        cpaceServerRandom.ShouldBeUsedUp();
+
+        byte[] prk = HKDF.Extract(HashAlgorithmName.SHA256, passphrase, "SecureChat v2 CPace"u8.ToArray());
+        byte[] info = [.. "SecureChat v2 CPace generator"u8, 0x01, 0x00, .. Named(draws, "cpace client hello nonce"), .. Named(draws, "cpace server hello nonce")];
+        byte[] h = HKDF.Expand(HashAlgorithmName.SHA256, prk, group.ElementSize + 32, info);
+        byte[] g = Power(new BigInteger(h, isUnsigned: true, isBigEndian: true), [2], group);
+        Derived c = Recompute(cpace, group, Named(draws, "cpace client exponent"), g, WireFormat.IterationsDefault);
+        c.Keys.Fingerprint.ShouldBe(cpace.Fingerprint);
+        (byte[] cpaceServerAuth, byte[] cpaceClientAuth) = Auth(c, serverIdentity, "hub", clientIdentity, "alice");
+        Open(c.Keys, serverToClient: true, 0, cpace.ServerAuth).ShouldBe(cpaceServerAuth);
+        Open(c.Keys, serverToClient: false, 0, cpace.ClientAuth).ShouldBe(cpaceClientAuth);
+
+        text.Append("\n### 9.2 A passphrase (CPace) handshake\n\n");
+        text.Append("The same identities, group and count, with the passphrase \"tulip-1987\" on both sides: the hellos carry flag\n");
+        text.Append("0x01 and both key pairs are made on the generator g instead of 2.\n\n");
+        AppendDraws(text, draws, "Fixed randoms, in the order the two sides draw them");
+        text.Append("Generator:\n\n```\n");
+        Hex(text, "PRK    HKDF-Extract(salt = \"SecureChat v2 CPace\", IKM = \"tulip-1987\")", prk);
+        Hex(text, "info   \"SecureChat v2 CPace generator\" || u16 0x0100 || N_hc || N_hs", info);
+        Hex(text, "h      HKDF-Expand(PRK, info, 256 + 32)", h);
+        Hex(text, "g      h^2 mod p", g);
+        text.Append("```\n\nHandshake frames:\n\n```\n");
+        Hex(text, "ClientHello", cpace.ClientHello);
+        Hex(text, "ServerHello", cpace.ServerHello);
+        Hex(text, "Commit", cpace.Commit);
+        Hex(text, "KeyShare", cpace.KeyShare);
+        Hex(text, "Reveal", cpace.Reveal);
+        text.Append("```\n\nDerived values:\n\n```\n");
+        AppendDerived(text, c, WireFormat.IterationsDefault);
+        Hex(text, "ServerAuth frame", cpace.ServerAuth);
+        Hex(text, "ClientAuth frame", cpace.ClientAuth);
+        text.Append("fingerprint:          ").Append(cpace.Fingerprint).Append('\n');
+        text.Append("SAS:                  ").Append(cpace.Sas).Append('\n');
+        text.Append("```\n");
+        return text.ToString();
+    }
+
+    private sealed record Handshake(byte[] ClientHello, byte[] ServerHello, byte[] Commit, byte[] KeyShare, byte[] Reveal, byte[] ServerAuth, byte[] ClientAuth, string Fingerprint, string Sas);
+
+    private sealed record Derived(byte[] SharedSecret, byte[] TranscriptHash, byte[] Master, SessionKeys Keys);
+
+    private static Handshake RunHandshake(SecureSession client, SecureSession server)
+    {
         client.Start();
         byte[] clientHello = Take(client);
         server.Start();
@@ -70,76 +255,91 @@ public sealed class WorkedExampleTests
         byte[] reveal = Take(client);
         server.Receive(reveal);
         server.DeriveKeys();
-        byte[] serverFinished = Take(server);
+        byte[] serverAuth = Take(server);
         client.DeriveKeys();
-        client.Receive(serverFinished);
-        byte[] clientFinished = Take(client);
-        server.Receive(clientFinished);
-        client.IsSecure.ShouldBeTrue();
-        server.IsSecure.ShouldBeTrue();
+        client.Receive(serverAuth);
+        byte[] clientAuth = Take(client);
+        server.Receive(clientAuth);
+        client.IsSecure.ShouldBeTrue(client.Failure?.Message);
+        server.IsSecure.ShouldBeTrue(server.Failure?.Message);
+        server.Fingerprint.ShouldBe(client.Fingerprint);
+        return new Handshake(clientHello, serverHello, commit, keyShare, reveal, serverAuth, clientAuth, client.Fingerprint!, client.Sas!);
+    }
 
-        clientChat.SendNick("alice");
-        byte[] nickRecord = Take(client);
-        clientChat.SendChat("alice", "Hello, Bob!");
-        byte[] chatRecord = Take(client);
-        server.Receive([.. nickRecord, .. chatRecord]);
-        var events = new List<SessionEvent>();
-        server.DrainEvents(events);
-        events.ShouldContain(new MessageReceivedEvent("alice", "Hello, Bob!"));
+    /// <summary>Z = Y_s^x_c mod p, TH = SHA-256 of the five cleartext frames, master = PBKDF2(Z, TH, c), and the sub-keys.</summary>
+    private static Derived Recompute(Handshake hs, DhGroup group, byte[] clientExponent, byte[]? generator, int iterations)
+    {
+        byte[] serverPublic = hs.KeyShare[(WireFormat.FrameHeaderSize + WireFormat.NonceSize)..];
+        byte[] clientPublic = hs.Reveal[(WireFormat.FrameHeaderSize + WireFormat.NonceSize)..];
+        BigInteger g = generator is null ? DhGroup.G : new BigInteger(generator, isUnsigned: true, isBigEndian: true);
+        Power(g, clientExponent, group).ShouldBe(clientPublic, "the revealed value is g^x_c");
+        byte[] z = Power(new BigInteger(serverPublic, isUnsigned: true, isBigEndian: true), clientExponent, group);
+        byte[] th = SHA256.HashData([.. hs.ClientHello, .. hs.ServerHello, .. hs.Commit, .. hs.KeyShare, .. hs.Reveal]);
+        byte[] master = Rfc2898DeriveBytes.Pbkdf2(z, th, iterations, HashAlgorithmName.SHA256, 32);
+        return new Derived(z, th, master, KeySchedule.DeriveSessionKeys(master));
+    }
 
-        // Recompute the intermediate values from the frames with the primitives, as another implementation would.
-        DhGroup group = DhGroup.Ffdhe2048;
-        var yServer = new BigInteger(keyShare.AsSpan(5 + 32), isUnsigned: true, isBigEndian: true);
-        var xClient = new BigInteger(clientExponent, isUnsigned: true, isBigEndian: true);
-        byte[] z = new byte[group.ElementSize];
-        BigInteger.ModPow(yServer, xClient, group.P).TryWriteBytes(z, out int zLength, isUnsigned: true, isBigEndian: true).ShouldBeTrue();
-        z = [.. new byte[group.ElementSize - zLength], .. z.AsSpan(0, zLength)];
-        byte[] th = SHA256.HashData([.. clientHello, .. serverHello, .. commit, .. keyShare, .. reveal]);
-        byte[] master = Rfc2898DeriveBytes.Pbkdf2(z, th, 100_000, HashAlgorithmName.SHA256, 32);
-        using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
-        keys.Fingerprint.ShouldBe(client.Fingerprint);
-        keys.Sas.ShouldBe(server.Sas);
+    /// <summary>The ServerAuth and ClientAuth plaintexts, from the identity keys and the derived finished keys.</summary>
+    private static (byte[] Server, byte[] Client) Auth(Derived d, SeededSigner server, string serverName, SeededSigner client, string clientName)
+    {
+        byte[] serverSignature = server.Sign([.. "SecureChat v2 server signature"u8, .. d.TranscriptHash]);
+        byte[] serverSigned = [.. server.PublicKey, .. serverSignature, (byte)serverName.Length, .. Encoding.UTF8.GetBytes(serverName)];
+        byte[] serverFinished = HMACSHA256.HashData(d.Keys.ServerFinished.ToArray(), (byte[])[.. d.TranscriptHash, .. serverSigned]);
+        byte[] clientSignature = client.Sign([.. "SecureChat v2 client signature"u8, .. d.TranscriptHash, .. serverSigned]);
+        byte[] clientSigned = [.. client.PublicKey, .. clientSignature, (byte)clientName.Length, .. Encoding.UTF8.GetBytes(clientName)];
+        byte[] clientFinished = HMACSHA256.HashData(d.Keys.ClientFinished.ToArray(), (byte[])[.. d.TranscriptHash, .. serverSigned, .. clientSigned]);
+        return ([.. serverSigned, .. serverFinished], [.. clientSigned, .. clientFinished]);
+    }
 
-        var text = new StringBuilder();
-        text.Append('\n');
-        text.Append("Fixed randoms (each is the first bytes of SHA-256(\"SecureChat worked example \" || name)):\n\n```\n");
-        Hex(text, "x_c   client exponent", clientExponent);
-        Hex(text, "N_c   client nonce", clientNonce);
-        Hex(text, "x_s   server exponent", serverExponent);
-        Hex(text, "N_s   server nonce", serverNonce);
-        Hex(text, "IV    client record 0 (Nick)", clientIv0);
-        Hex(text, "IV    client record 1 (Chat)", clientIv1);
-        text.Append("```\n\nHandshake frames:\n\n```\n");
-        Hex(text, "ClientHello", clientHello);
-        Hex(text, "ServerHello", serverHello);
-        Hex(text, "Commit", commit);
-        Hex(text, "KeyShare", keyShare);
-        Hex(text, "Reveal", reveal);
-        text.Append("```\n\nDerived values:\n\n```\n");
-        Hex(text, "Z      shared secret", z);
-        Hex(text, "TH     transcript hash", th);
-        Hex(text, "master PBKDF2-HMAC-SHA256(Z, TH, 100000, 32)", master);
-        Hex(text, "c2s encryption", keys.ClientToServerEncryption.ToArray());
-        Hex(text, "c2s mac", keys.ClientToServerMac.ToArray());
-        Hex(text, "s2c encryption", keys.ServerToClientEncryption.ToArray());
-        Hex(text, "s2c mac", keys.ServerToClientMac.ToArray());
-        Hex(text, "client finished key", keys.ClientFinished.ToArray());
-        Hex(text, "server finished key", keys.ServerFinished.ToArray());
-        Hex(text, "rekey chain", keys.Chain.ToArray());
-        text.Append("fingerprint: ").Append(keys.Fingerprint).Append('\n');
-        text.Append("SAS:         ").Append(keys.Sas).Append('\n');
-        text.Append("```\n\nKey confirmation:\n\n```\n");
-        Hex(text, "server Finished frame", serverFinished);
-        Hex(text, "client Finished frame", clientFinished);
-        text.Append("```\n\nThe client's first records (seq 0 and 1, direction 0x01):\n\n```\n");
-        Hex(text, "Nick \"alice\" frame", nickRecord);
-        Hex(text, "Chat (alice) \"Hello, Bob!\" frame", chatRecord);
-        text.Append("```\n");
-        return text.ToString();
+    private static byte[] Open(SessionKeys keys, bool serverToClient, ulong sequence, byte[] frame)
+    {
+        byte[] body = frame[WireFormat.FrameHeaderSize..];
+        byte[] plaintext = new byte[body.Length];
+        using RecordProtector protector = keys.CreateReceiveProtector(isClient: serverToClient);
+        protector.TryOpen(sequence, frame[0], body, plaintext, out int length).ShouldBeTrue($"record {sequence} of type 0x{frame[0]:X2}");
+        return plaintext[..length];
+    }
+
+    private static void RunRekeyJob(SecureSession side)
+    {
+        RekeyJob job = side.TakeRekeyJob().ShouldNotBeNull();
+        job.Run();
+        side.CompleteRekeyJob(job);
+    }
+
+    private static byte[] Power(BigInteger value, byte[] exponent, DhGroup group) =>
+        global::SecureChat.Engine.Tests.Support.Hex.Fixed(BigInteger.ModPow(value, new BigInteger(exponent, isUnsigned: true, isBigEndian: true), group.P), group.ElementSize)!;
+
+    private static byte[] Named(List<(string Name, byte[] Value)> draws, string name) => draws.Single(d => d.Name == name).Value;
+
+    private static void AppendDerived(StringBuilder text, Derived d, int iterations)
+    {
+        Hex(text, "Z      shared secret", d.SharedSecret);
+        Hex(text, "TH     transcript hash SHA-256(ClientHello || ServerHello || Commit || KeyShare || Reveal)", d.TranscriptHash);
+        Hex(text, $"master PBKDF2-HMAC-SHA256(Z, TH, {iterations}, 32)", d.Master);
+        Hex(text, "c2s encryption", d.Keys.ClientToServerEncryption.ToArray());
+        Hex(text, "c2s mac", d.Keys.ClientToServerMac.ToArray());
+        Hex(text, "s2c encryption", d.Keys.ServerToClientEncryption.ToArray());
+        Hex(text, "s2c mac", d.Keys.ServerToClientMac.ToArray());
+        Hex(text, "client finished key", d.Keys.ClientFinished.ToArray());
+        Hex(text, "server finished key", d.Keys.ServerFinished.ToArray());
+        Hex(text, "rekey chain", d.Keys.Chain.ToArray());
+    }
+
+    private static void AppendDraws(StringBuilder text, List<(string Name, byte[] Value)> draws, string title)
+    {
+        text.Append(title).Append(" (each is the first L bytes of SHA-256(\"SecureChat v2 worked example \" || name),\n");
+        text.Append("L being the size drawn; the two sides draw from separate sources, in the order listed for each):\n\n```\n");
+        foreach ((string name, byte[] value) in draws)
+        {
+            Hex(text, name, value);
+        }
+
+        text.Append("```\n\n");
     }
 
     private static byte[] Fixed(string name, int length) =>
-        SHA256.HashData(Encoding.ASCII.GetBytes("SecureChat worked example " + name))[..length];
+        SHA256.HashData(Encoding.ASCII.GetBytes("SecureChat v2 worked example " + name))[..length];
 
     private static byte[] Take(SecureSession session)
     {
@@ -157,16 +357,22 @@ public sealed class WorkedExampleTests
         }
     }
 
-    /// <summary>Hands out the given values in order; any other request is a test bug.</summary>
-    private sealed class ScriptedRandom(params byte[][] values) : IRandomSource
+    /// <summary>
+    /// Hands out, in order, the fixed value of each name (sized as the engine asks), and logs every draw; a draw
+    /// beyond the script, or a script not used up, is a change in the engine's order of draws and fails the test.
+    /// </summary>
+    private sealed class NamedRandom(List<(string Name, byte[] Value)> log, params string[] names) : IRandomSource
     {
-        private readonly Queue<byte[]> _values = new(values);
+        private readonly Queue<string> _names = new(names);
 
         public void Fill(Span<byte> destination)
         {
-            byte[] next = _values.Dequeue();
-            next.Length.ShouldBe(destination.Length);
-            next.CopyTo(destination);
+            _names.TryDequeue(out string? name).ShouldBeTrue("the engine drew more random values than the example names");
+            byte[] value = Fixed(name!, destination.Length);
+            log.Add((name!, value));
+            value.CopyTo(destination);
         }
+
+        public void ShouldBeUsedUp() => _names.ShouldBeEmpty("the engine drew fewer random values than the example names");
     }
 }

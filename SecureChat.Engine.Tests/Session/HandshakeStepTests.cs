@@ -36,17 +36,21 @@ public sealed class HandshakeStepTests
         Stages(pair).ShouldBe((SessionStage.ExchangingKeys, SessionStage.ExchangingKeys));
         pair.Client.Fingerprint.ShouldBeNull();
 
-        // KeyShare -> the client reveals and derives; Reveal -> the server derives and sends Finished first.
+        // KeyShare -> the client reveals and derives; Reveal -> the server derives and sends its sealed ServerAuth first.
         Flight(pair, pair.Server, pair.Client, FrameType.KeyShare, FrameType.Reveal);
         Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.ExchangingKeys));
-        Flight(pair, pair.Client, pair.Server, FrameType.Reveal, FrameType.Finished);
+        Flight(pair, pair.Client, pair.Server, FrameType.Reveal, FrameType.ServerAuth);
         Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.Confirming));
         pair.Client.Fingerprint.ShouldBeNull("keys are shown only once the peer has proved it holds them");
+        pair.Client.Peer.ShouldBeNull();
 
-        Flight(pair, pair.Server, pair.Client, FrameType.Finished, FrameType.Finished);
+        Flight(pair, pair.Server, pair.Client, FrameType.ServerAuth, FrameType.ClientAuth);
         Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Confirming));
-        Flight(pair, pair.Client, pair.Server, FrameType.Finished, expectedReply: null);
+        pair.Client.Peer!.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey);
+        pair.Server.Peer.ShouldBeNull("the client has not proved its identity yet");
+        Flight(pair, pair.Client, pair.Server, FrameType.ClientAuth, expectedReply: null);
         Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Secure));
+        pair.Server.Peer!.PublicKey.ShouldBe(pair.Client.Settings.Identity.PublicKey);
         pair.Client.Fingerprint.ShouldNotBeNull();
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
@@ -57,8 +61,8 @@ public sealed class HandshakeStepTests
     public void A_refused_client_hello_leaves_the_server_in_its_first_stage_until_it_fails()
     {
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe2048, iterations: 1_000),
-            SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe2048, iterations: 2_000));
+            SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe2048, passphrase: "only the client has one"),
+            SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe2048));
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.Server.Stage.ShouldBe(SessionStage.Failed);

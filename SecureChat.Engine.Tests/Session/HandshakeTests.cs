@@ -6,21 +6,25 @@ namespace SecureChat.Engine.Tests.Session;
 
 public sealed class HandshakeTests
 {
-    public static TheoryData<DhGroupId, bool> GroupsAndDelivery => new()
+    public static TheoryData<DhGroupId, bool, string> GroupsAndDelivery => new()
     {
-        { DhGroupId.Ffdhe2048, false },
-        { DhGroupId.Ffdhe3072, false },
-        { DhGroupId.Ffdhe4096, false },
-        { DhGroupId.Ffdhe2048, true },
-        { DhGroupId.Ffdhe3072, true },
-        { DhGroupId.Ffdhe4096, true },
+        { DhGroupId.Ffdhe2048, false, "" },
+        { DhGroupId.Ffdhe3072, false, "" },
+        { DhGroupId.Ffdhe4096, false, "" },
+        { DhGroupId.Ffdhe2048, true, "" },
+        { DhGroupId.Ffdhe3072, true, "" },
+        { DhGroupId.Ffdhe4096, true, "" },
+        { DhGroupId.Ffdhe2048, false, "tulip-1987" },
+        { DhGroupId.Ffdhe3072, false, "tulip-1987" },
+        { DhGroupId.Ffdhe4096, false, "tulip-1987" },
+        { DhGroupId.Ffdhe2048, true, "tulip-1987" },
     };
 
     [Theory]
     [MemberData(nameof(GroupsAndDelivery))]
-    public void Two_sessions_complete_the_handshake_with_equal_fingerprints_and_sas(DhGroupId group, bool oneByteAtATime)
+    public void Two_sessions_complete_the_handshake_with_equal_fingerprints_and_sas_and_each_other_s_identity(DhGroupId group, bool oneByteAtATime, string passphrase)
     {
-        using SessionPair pair = SessionPair.Create(group, trickle: oneByteAtATime);
+        using SessionPair pair = SessionPair.Create(group, clientPassphrase: passphrase, serverPassphrase: passphrase, trickle: oneByteAtATime);
         pair.Start();
         pair.Pump();
 
@@ -34,14 +38,19 @@ public sealed class HandshakeTests
 
         pair.Client.Fingerprint.ShouldNotBeNullOrEmpty();
         pair.Client.Fingerprint!.ShouldMatch("^([0-9A-F]{4} ){7}[0-9A-F]{4}$");
-        pair.Client.Sas!.ShouldMatch("^[0-9]{3} [0-9]{3}$");
+        pair.Client.Sas!.ShouldMatch("^[0-9]{3} [0-9]{3} [0-9]{3} [0-9]{3}$");
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
 
         EstablishedEvent atClient = pair.EventsOf<EstablishedEvent>(pair.Client).ShouldHaveSingleItem();
         EstablishedEvent atServer = pair.EventsOf<EstablishedEvent>(pair.Server).ShouldHaveSingleItem();
-        atClient.ShouldBe(atServer);
+        (atClient.Fingerprint, atClient.Sas).ShouldBe((atServer.Fingerprint, atServer.Sas));
         atClient.Fingerprint.ShouldBe(pair.Client.Fingerprint);
+        atClient.Peer.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey, "the client learns the server's identity from ServerAuth");
+        atServer.Peer.PublicKey.ShouldBe(pair.Client.Settings.Identity.PublicKey, "the server learns the client's identity from ClientAuth");
+        atClient.Peer.Name.ShouldBe(pair.Server.Settings.Name);
+        (atClient.Trust, atServer.Trust).ShouldBe((IdentityTrust.New, IdentityTrust.New), "no trust callback: every identity is new");
+        pair.Client.Peer!.Fingerprint.ShouldMatch("^([0-9A-F]{4} ){7}[0-9A-F]{4}$");
     }
 
     [Fact]
@@ -72,7 +81,7 @@ public sealed class HandshakeTests
         byte[] hello = pair.Take(pair.Client);
         Frames.Split(hello).ShouldHaveSingleItem()[0].ShouldBe((byte)Engine.Protocol.FrameType.ClientHello);
         Should.Throw<InvalidOperationException>(() => pair.Client.Start());
-        Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendChat("me", "too early"));
+        Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendChat("too early"));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
@@ -26,36 +27,56 @@ public sealed class MessageTests
     public void A_message_round_trips_from_client_to_server_and_back(string what, string text)
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("alice", text).ShouldBeTrue(what);
+        pair.ClientChat.SendChat(text).ShouldBeTrue(what);
         pair.Pump();
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new MessageReceivedEvent("alice", text));
+        MessageReceivedEvent atServer = pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
+        (atServer.Sender, atServer.Text, atServer.SenderDigest).ShouldBe((string.Empty, text, (byte[]?)null), "a Chat comes from the peer itself: no name, no digest");
 
-        pair.ServerChat.SendChat("server", text).ShouldBeTrue(what);
+        pair.ServerChat.SendChat(text).ShouldBeTrue(what);
         pair.Pump();
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new MessageReceivedEvent("server", text));
+        MessageReceivedEvent atClient = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
+        (atClient.Sender, atClient.Text, atClient.SenderDigest).ShouldBe((string.Empty, text, (byte[]?)null));
         pair.Client.IsSecure.ShouldBeTrue();
         pair.Server.IsSecure.ShouldBeTrue();
     }
 
     [Fact]
-    public void The_largest_message_with_the_longest_sender_name_fills_a_record_exactly()
+    public void The_largest_message_relayed_with_the_longest_sender_name_fills_a_record_exactly()
     {
         using SessionPair pair = SessionPair.Established();
         string name = new('n', WireFormat.NameMax);
         string text = new('t', WireFormat.ChatTextMax);
-        pair.ClientChat.SendChat(name, text).ShouldBeTrue();
-        byte[] wire = pair.Take(pair.Client);
+        byte[] digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
+        pair.ServerChat.SendRelay(digest, name, text).ShouldBeTrue();
+        byte[] wire = pair.Take(pair.Server);
         wire.Length.ShouldBe(WireFormat.FrameHeaderSize + WireFormat.RecordBodyMax);
-        pair.Deliver(pair.Server, wire);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new MessageReceivedEvent(name, text));
+        Frames.TypeOf(wire).ShouldBe(FrameType.Relay);
+        pair.Deliver(pair.Client, wire);
+        MessageReceivedEvent received = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
+        (received.Sender, received.Text).ShouldBe((name, text));
+        received.SenderDigest.ShouldBe(digest);
+
+        pair.ServerChat.SendRelay(digest, name, text + "t").ShouldBeFalse("one byte more does not fit");
+        pair.Server.HasOutput.ShouldBeFalse();
+    }
+
+    [Fact]
+    public void A_relay_record_sent_by_a_client_fails_the_server()
+    {
+        using SessionPair pair = SessionPair.Established();
+        pair.ClientChat.SendRelay(new byte[WireFormat.IdentityDigestSize], "mallory", "I speak for someone else");
+        pair.Pump();
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
     }
 
     [Fact]
     public void A_message_one_byte_over_the_maximum_is_refused_and_nothing_is_sent()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("alice", new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
-        pair.ClientChat.SendChat("alice", new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
+        pair.ClientChat.SendChat(new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
+        pair.ClientChat.SendChat(new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
         pair.Client.HasOutput.ShouldBeFalse();
         pair.Client.IsSecure.ShouldBeTrue();
     }
@@ -64,9 +85,9 @@ public sealed class MessageTests
     public void A_text_with_a_lone_surrogate_is_refused_as_unsendable_without_an_exception_from_the_encoder()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("alice", "half of a pair: \ud83d").ShouldBeFalse();
+        pair.ClientChat.SendChat("half of a pair: \ud83d").ShouldBeFalse();
         pair.Client.HasOutput.ShouldBeFalse();
-        pair.ClientChat.SendChat("alice", "a whole pair: \ud83d\ude00").ShouldBeTrue();
+        pair.ClientChat.SendChat("a whole pair: \ud83d\ude00").ShouldBeTrue();
     }
 
     [Fact]
@@ -76,8 +97,8 @@ public sealed class MessageTests
         pair.Trickle = true;
         for (int i = 0; i < 20; i++)
         {
-            pair.ClientChat.SendChat("c", $"c{i}");
-            pair.ServerChat.SendChat("s", $"s{i}");
+            pair.ClientChat.SendChat($"c{i}");
+            pair.ServerChat.SendChat($"s{i}");
         }
 
         pair.Pump();
@@ -89,14 +110,23 @@ public sealed class MessageTests
     public void A_nick_and_presence_reach_the_peer_and_presence_sent_by_a_client_fails_the_server()
     {
         using SessionPair pair = SessionPair.Established();
+        byte[] bob = [.. Enumerable.Repeat((byte)0xB0, WireFormat.IdentityDigestSize)];
         pair.ClientChat.SendNick("alice");
-        pair.ServerChat.SendPresence(PresenceKind.Joined, "bob");
+        pair.ServerChat.SendPresence(PresenceKind.You, IdentityDigest.Compute(pair.Client.Settings.Identity.PublicKey), "alice");
+        pair.ServerChat.SendPresence(PresenceKind.Member, bob, "bob");
+        pair.ServerChat.SendPresence(PresenceKind.Renamed, bob, "bob", "robert");
         pair.Pump();
         pair.EventsOf<PeerNamedEvent>(pair.Server).ShouldHaveSingleItem().Name.ShouldBe("alice");
-        pair.EventsOf<PresenceEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new PresenceEvent(PresenceKind.Joined, "bob", string.Empty));
+        List<PresenceEvent> presence = pair.EventsOf<PresenceEvent>(pair.Client);
+        presence.Select(p => (p.Kind, p.Name, p.NewName)).ShouldBe([
+            (PresenceKind.You, "alice", string.Empty),
+            (PresenceKind.Member, "bob", string.Empty),
+            (PresenceKind.Renamed, "bob", "robert")]);
+        presence[0].Digest.ShouldBe(IdentityDigest.Compute(pair.Client.Settings.Identity.PublicKey));
+        presence[1].Digest.ShouldBe(bob);
 
         // Presence flows hub -> client only; a client announcing presence is a protocol violation at the server.
-        pair.ClientChat.SendPresence(PresenceKind.Joined, "mallory");
+        pair.ClientChat.SendPresence(PresenceKind.Joined, bob, "mallory");
         pair.Pump();
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
@@ -110,7 +140,7 @@ public sealed class MessageTests
         pair.Pump();
         pair.Client.Stage.ShouldBe(SessionStage.Closed);
         pair.Server.Stage.ShouldBe(SessionStage.Closed);
-        pair.EventsOf<ClosedEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new ClosedEvent(ByPeer: true, AlertCode.Normal));
+        pair.EventsOf<ClosedEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new ClosedEvent(ByPeer: true, AlertCode.Normal, Undelivered: 0));
         pair.EventsOf<ClosedEvent>(pair.Client).ShouldHaveSingleItem().ByPeer.ShouldBeFalse();
     }
 }

@@ -32,11 +32,12 @@ public sealed class NegotiationTests
 
     [Theory]
     [InlineData("one", "two")]
-    [InlineData("secret", "")]
-    [InlineData("", "secret")]
     [InlineData("Secret", "secret")]
+    [InlineData("correct horse", "correct horse ")]
     public void A_different_passphrase_fails_key_confirmation_on_both_sides_saying_the_passphrases_differ(string client, string server)
     {
+        // v2: the DH runs on a generator derived from each side's passphrase (CPace), so the client finds the server's
+        // finished MAC wrong, fails first, and its Alert tells the server.
         using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
         pair.Start();
         pair.Pump();
@@ -49,37 +50,96 @@ public sealed class NegotiationTests
         }
     }
 
+    [Theory]
+    [InlineData("secret", "")]
+    [InlineData("", "secret")]
+    public void A_passphrase_on_one_side_only_is_refused_at_the_hellos_as_a_passphrase_mismatch_on_both_sides(string client, string server)
+    {
+        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.PassphraseMismatch);
+        byte[] alertFrame = pair.Take(pair.Server);
+        AlertMessage alert = Alert(alertFrame);
+        alert.Code.ShouldBe(AlertCode.PassphraseMismatch);
+        alert.Detail.ShouldBe(server.Length > 0 ? 1u : 0u, "the detail says whether the sender uses a passphrase");
+        pair.Deliver(pair.Client, alertFrame);
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.PassphraseMismatch);
+        pair.Client.Failure.Message.ShouldContain("passphrase");
+        pair.EventsOf<EstablishedEvent>(pair.Client).ShouldBeEmpty();
+    }
+
     [Fact]
-    public void A_client_offering_fewer_iterations_than_the_server_s_minimum_is_refused_on_both_sides()
+    public void The_server_uses_its_own_iteration_count_and_the_client_s_hello_carries_none()
     {
         using var pair = new SessionPair(
             SessionPair.Settings(SessionRole.Client, iterations: 1_000),
             SessionPair.Settings(SessionRole.Server, iterations: 2_000));
         pair.Start();
+        byte[] hello = Frames.BodyOf(pair.Take(pair.Client));
+        hello.Length.ShouldBe(1 + 2 + 1 + 2 * 3 + 1 + WireFormat.NonceSize + 1, "versions, groups, flags, nonce, no solution: no iteration count");
+        pair.Deliver(pair.Server, Frames.Build(FrameType.ClientHello, hello));
         pair.Pump();
-        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
-        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
-        pair.Client.Failure.Message.ShouldContain("2000");
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        pair.Server.Iterations.ShouldBe(2_000);
+        pair.Client.Iterations.ShouldBe(2_000, "the client's setting is only the minimum it accepts");
     }
 
     [Fact]
-    public void A_client_asking_for_more_than_the_iteration_cap_is_refused()
+    public void A_v1_client_hello_that_still_carries_an_iteration_count_is_malformed()
     {
         using SessionPair pair = SessionPair.Create();
         pair.Server.Start();
-        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048], WireFormat.IterationsCap + 1u));
-        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
-        Alert(pair.Take(pair.Server)).Code.ShouldBe(AlertCode.IterationsRejected);
+        byte[] v1Hello = [1, 0x00, 0x01, 1, 0x01, 0x00, 0x00, 0x98, 0x96, 0x81];
+        pair.Deliver(pair.Server, Frames.Build(FrameType.ClientHello, v1Hello));
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        pair.Server.KeyDerivationPending.ShouldBeFalse();
     }
 
     [Fact]
-    public void A_server_answering_another_iteration_count_than_offered_is_refused_by_the_client()
+    public void A_server_count_below_the_client_s_minimum_is_refused_by_the_client_which_tells_the_server_its_minimum()
     {
-        using SessionPair pair = SessionPair.Create();
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client, iterations: 2_000),
+            SessionPair.Settings(SessionRole.Server, iterations: 1_000));
+        pair.Start();
+        pair.Pump();
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        pair.Client.Failure.Message.ShouldContain("1,000");
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        pair.Server.Failure.Message.ShouldContain("2000");
+    }
+
+    [Fact]
+    public void A_server_count_above_the_client_s_maximum_is_refused_before_any_derivation()
+    {
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client) with { MaxIterations = 5_000 },
+            SessionPair.Settings(SessionRole.Server, iterations: 5_001) with { MaxIterations = 10_000 });
+        pair.Start();
+        pair.Pump();
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        pair.Client.KeyDerivationPending.ShouldBeFalse();
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+    }
+
+    [Theory]
+    [InlineData(WireFormat.IterationsMaxDefault + 1u)]
+    [InlineData(WireFormat.IterationsCeiling + 1u)]
+    [InlineData(uint.MaxValue)]
+    [InlineData(0u)]
+    public void A_forged_server_hello_with_a_count_outside_the_client_s_bounds_is_refused(uint iterations)
+    {
+        using var pair = new SessionPair(
+            SessionPair.Settings(SessionRole.Client) with { MaxIterations = WireFormat.IterationsMaxDefault },
+            SessionPair.Settings(SessionRole.Server));
         pair.Client.Start();
         _ = pair.Take(pair.Client);
-        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version1, DhGroupId.Ffdhe2048, SessionPair.FastIterations + 1));
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, iterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
+        AlertMessage alert = Alert(pair.Take(pair.Client));
+        alert.Code.ShouldBe(AlertCode.IterationsRejected);
+        alert.Detail.ShouldBe((uint)SessionPair.FastIterations, "the client's minimum");
     }
 
     [Theory]
@@ -101,7 +161,7 @@ public sealed class NegotiationTests
         using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client), SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe4096));
         pair.Start();
         _ = pair.Take(pair.Client);
-        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version1], [(ushort)DhGroupId.Ffdhe2048, (ushort)DhGroupId.Ffdhe3072], SessionPair.FastIterations));
+        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048, (ushort)DhGroupId.Ffdhe3072]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
         byte[] alertFrame = pair.Take(pair.Server);
         AlertMessage alert = Alert(alertFrame);
@@ -122,7 +182,7 @@ public sealed class NegotiationTests
         ClientHello.TryParse(hello, out ClientHello offered).ShouldBeTrue();
         offered.Groups.ShouldBe([(ushort)DhGroupId.Ffdhe3072, (ushort)DhGroupId.Ffdhe4096]);
 
-        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version1, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
         pair.Client.IsSecure.ShouldBeFalse();
     }
@@ -132,7 +192,7 @@ public sealed class NegotiationTests
     {
         using SessionPair pair = SessionPair.Create();
         pair.Server.Start();
-        pair.Deliver(pair.Server, ClientHelloFrame([2, 3], [(ushort)DhGroupId.Ffdhe2048], SessionPair.FastIterations));
+        pair.Deliver(pair.Server, ClientHelloFrame([1, 3], [(ushort)DhGroupId.Ffdhe2048]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
         Alert(pair.Take(pair.Server)).Code.ShouldBe(AlertCode.UnsupportedVersion);
     }
@@ -142,7 +202,7 @@ public sealed class NegotiationTests
     {
         using SessionPair pair = SessionPair.Create();
         pair.Client.Start();
-        pair.Deliver(pair.Client, ServerHelloFrame(2, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
+        pair.Deliver(pair.Client, ServerHelloFrame(1, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
     }
 
@@ -289,18 +349,18 @@ public sealed class NegotiationTests
         },
         group.ElementSize);
 
-    private static byte[] ClientHelloFrame(ushort[] versions, ushort[] groups, uint iterations)
+    private static byte[] ClientHelloFrame(ushort[] versions, ushort[] groups)
     {
-        var hello = new ClientHello(versions, groups, iterations);
+        var hello = new ClientHello(versions, groups, 0, new byte[WireFormat.NonceSize], null);
         byte[] body = new byte[hello.Size];
         hello.Write(body);
         return Frames.Build(FrameType.ClientHello, body);
     }
 
-    private static byte[] ServerHelloFrame(ushort version, DhGroupId group, int iterations)
+    private static byte[] ServerHelloFrame(ushort version, DhGroupId group, long iterations)
     {
         byte[] body = new byte[ServerHello.Size];
-        new ServerHello(version, (ushort)group, (uint)iterations).Write(body);
+        new ServerHello(version, (ushort)group, (uint)iterations, 0, new byte[WireFormat.NonceSize]).Write(body);
         return Frames.Build(FrameType.ServerHello, body);
     }
 

@@ -37,8 +37,8 @@ public sealed class RekeyJobTests
         pair.Server.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Server.HasOutput.ShouldBeFalse("the responder's exponentiations must not run while the record is handled");
 
-        pair.ServerChat.SendChat("server", "while the server computes");
-        pair.ClientChat.SendChat("client", "while the client waits");
+        pair.ServerChat.SendChat("while the server computes");
+        pair.ClientChat.SendChat("while the client waits");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["while the server computes"]);
@@ -95,7 +95,7 @@ public sealed class RekeyJobTests
     public void A_tick_alone_starts_a_rekey_once_the_keys_are_older_than_the_stated_time()
     {
         var time = new ManualTime();
-        using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5) });
+        using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5), IdleTimeout = TimeSpan.FromDays(1), HeartbeatInterval = TimeSpan.FromHours(12) });
         time.Advance(TimeSpan.FromMinutes(4));
         pair.Client.OnTick(time.GetTimestamp());
         pair.Client.Stage.ShouldBe(SessionStage.Secure);

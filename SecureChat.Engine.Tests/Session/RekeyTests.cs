@@ -42,7 +42,7 @@ public sealed class RekeyTests
     [Fact]
     public void A_second_rekey_request_while_one_is_in_progress_is_declined()
     {
-        using SessionPair pair = SessionPair.Established();
+        using SessionPair pair = Unlimited();
         pair.Client.RequestRekey().ShouldBeTrue();
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Client.IsSecure.ShouldBeTrue();
@@ -56,19 +56,19 @@ public sealed class RekeyTests
     public void Messages_sent_both_ways_during_a_rekey_arrive_in_order_and_keep_flowing_after_it()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("c", "c before");
+        pair.ClientChat.SendChat("c before");
         pair.Client.RequestRekey().ShouldBeTrue();
-        pair.ClientChat.SendChat("c", "c during 1");
-        pair.ServerChat.SendChat("s", "s during 1");
+        pair.ClientChat.SendChat("c during 1");
+        pair.ServerChat.SendChat("s during 1");
 
         // Step the exchange by hand so messages cross each rekey message in flight.
         pair.Deliver(pair.Server, pair.Take(pair.Client));   // before, RekeyInit, during 1 -> server answers with RekeyAck
-        pair.ServerChat.SendChat("s", "s during 2");             // under the server's new sending keys
-        pair.ClientChat.SendChat("c", "c during 2");             // still under the client's old keys
+        pair.ServerChat.SendChat("s during 2");             // under the server's new sending keys
+        pair.ClientChat.SendChat("c during 2");             // still under the client's old keys
         pair.Deliver(pair.Client, pair.Take(pair.Server));   // s during 1, RekeyAck, s during 2 -> client sends RekeyFinish
-        pair.ClientChat.SendChat("c", "c after");
+        pair.ClientChat.SendChat("c after");
         pair.Pump();
-        pair.ServerChat.SendChat("s", "s after");
+        pair.ServerChat.SendChat("s after");
         pair.Pump();
 
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
@@ -82,28 +82,28 @@ public sealed class RekeyTests
     public void A_rekey_starts_by_itself_after_the_stated_number_of_records()
     {
         using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 3 });
+        // The client's sealed ClientAuth was the first record under these keys.
         string before = pair.Client.Fingerprint!;
-        pair.ClientChat.SendChat("c", "1");
-        pair.ClientChat.SendChat("c", "2");
+        pair.ClientChat.SendChat("1");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
-        pair.ClientChat.SendChat("c", "3");
+        pair.ClientChat.SendChat("2");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
         pair.Client.Fingerprint.ShouldNotBe(before);
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["1", "2", "3"]);
+        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["1", "2"]);
     }
 
     [Fact]
     public void A_rekey_starts_by_itself_once_the_keys_are_older_than_the_stated_time()
     {
         var time = new ManualTime();
-        using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5) });
-        pair.ClientChat.SendChat("c", "early");
+        using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5), IdleTimeout = TimeSpan.FromDays(1), HeartbeatInterval = TimeSpan.FromHours(12) });
+        pair.ClientChat.SendChat("early");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         time.Advance(TimeSpan.FromMinutes(5));
-        pair.ClientChat.SendChat("c", "late");
+        pair.ClientChat.SendChat("late");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
@@ -113,7 +113,7 @@ public sealed class RekeyTests
     [Fact]
     public void Repeated_rekeys_give_a_new_fingerprint_each_time()
     {
-        using SessionPair pair = SessionPair.Established();
+        using SessionPair pair = Unlimited();
         var fingerprints = new HashSet<string> { pair.Client.Fingerprint! };
         for (int i = 0; i < 6; i++)
         {
@@ -121,7 +121,7 @@ public sealed class RekeyTests
             pair.Pump();
             pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
             fingerprints.Add(pair.Client.Fingerprint!).ShouldBeTrue($"rekey {i} repeated a fingerprint");
-            pair.ClientChat.SendChat("c", $"after {i}");
+            pair.ClientChat.SendChat($"after {i}");
             pair.Pump();
         }
 
@@ -132,7 +132,7 @@ public sealed class RekeyTests
     public void An_old_record_replayed_after_a_rekey_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("c", "old");
+        pair.ClientChat.SendChat("old");
         byte[] old = pair.Take(pair.Client);
         pair.Deliver(pair.Server, old);
         pair.Client.RequestRekey();
@@ -140,6 +140,72 @@ public sealed class RekeyTests
         pair.Deliver(pair.Server, old);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.AuthenticationFailed);
     }
+
+    [Fact]
+    public void The_initiator_declines_a_new_rekey_within_its_minimum_interval_after_the_last_one_ended()
+    {
+        var time = new ManualTime();
+        using SessionPair pair = SessionPair.Established(
+            client: s => s with { Time = time, RekeyMinInterval = TimeSpan.FromSeconds(1) },
+            server: s => s with { RekeyMinInterval = TimeSpan.Zero });
+        pair.Client.RequestRekey().ShouldBeTrue("no rekey yet: nothing to wait for");
+        pair.Pump();
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+
+        pair.Client.RequestRekey().ShouldBeFalse("at once");
+        time.Advance(TimeSpan.FromMilliseconds(999));
+        pair.Client.RequestRekey().ShouldBeFalse("999 ms later");
+        pair.Client.HasOutput.ShouldBeFalse();
+        pair.Client.Stage.ShouldBe(SessionStage.Secure);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        pair.Client.RequestRekey().ShouldBeTrue("a whole interval later");
+        pair.Pump();
+        pair.EventsOf<RekeyedEvent>(pair.Client).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public void A_peer_s_rekey_init_within_half_the_minimum_interval_fails_the_responder_as_too_frequent()
+    {
+        // The client ignores its own limit (as a flooding peer would); the server holds it to the server's.
+        var time = new ManualTime();
+        using SessionPair pair = SessionPair.Established(
+            client: s => s with { RekeyMinInterval = TimeSpan.Zero },
+            server: s => s with { Time = time, RekeyMinInterval = TimeSpan.FromSeconds(1) });
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Pump();
+        pair.Server.Stage.ShouldBe(SessionStage.Secure);
+
+        time.Advance(TimeSpan.FromMilliseconds(499));
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Pump();
+        pair.Server.Stage.ShouldBe(SessionStage.Failed);
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.RekeyTooFrequent);
+        pair.EventsOf<RekeyedEvent>(pair.Server).Count.ShouldBe(1, "the second rekey never ran on the server");
+        pair.Client.IsSecure.ShouldBeFalse("the server's sealed Close ended the client too");
+    }
+
+    [Fact]
+    public void A_peer_s_rekey_init_after_half_the_minimum_interval_is_answered()
+    {
+        // Half the interval leaves room for the network delay between the peer's clock and ours.
+        var time = new ManualTime();
+        using SessionPair pair = SessionPair.Established(
+            client: s => s with { RekeyMinInterval = TimeSpan.Zero },
+            server: s => s with { Time = time, RekeyMinInterval = TimeSpan.FromSeconds(1) });
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Pump();
+        time.Advance(TimeSpan.FromMilliseconds(500));
+        pair.Client.RequestRekey().ShouldBeTrue();
+        pair.Pump();
+        pair.Server.Stage.ShouldBe(SessionStage.Secure, pair.Server.Failure?.Message);
+        pair.EventsOf<RekeyedEvent>(pair.Server).Count.ShouldBe(2);
+        pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
+    }
+
+    /// <summary>An established pair whose sides may rekey back to back (tests that are not about the rate limit).</summary>
+    private static SessionPair Unlimited() => SessionPair.Established(
+        client: s => s with { RekeyMinInterval = TimeSpan.Zero },
+        server: s => s with { RekeyMinInterval = TimeSpan.Zero });
 
     private static void AssertRekeys(SessionPair pair, Action start)
     {
@@ -158,8 +224,8 @@ public sealed class RekeyTests
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
 
-        pair.ClientChat.SendChat("c", "after rekey from the client");
-        pair.ServerChat.SendChat("s", "after rekey from the server");
+        pair.ClientChat.SendChat("after rekey from the client");
+        pair.ServerChat.SendChat("after rekey from the server");
         pair.Pump();
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["after rekey from the client"]);
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["after rekey from the server"]);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Tests.Support;
@@ -81,8 +82,14 @@ internal sealed class SameKeyReceivers : IDisposable
 
     public void Dispose() => Pair.Dispose();
 
+    /// <summary>
+    /// One identity for every receiver: Ed25519 signatures are deterministic, so each replayed server sends the same
+    /// ServerAuth, which the client's recorded ClientAuth covers.
+    /// </summary>
+    private static readonly EphemeralSigner s_serverIdentity = new();
+
     private static SessionSettings ServerSettings() =>
-        SessionPair.Settings(SessionRole.Server) with { Random = new FixedRandom(ServerRandomFill) };
+        SessionPair.Settings(SessionRole.Server) with { Random = new FixedRandom(ServerRandomFill), Identity = s_serverIdentity };
 
     /// <summary>A server session with its chat, fed by hand; its output is discarded, its events collected.</summary>
     internal sealed class Receiver : IDisposable

@@ -13,8 +13,8 @@ namespace SecureChat.Engine.Tests.Support;
 internal sealed class SessionPair : IDisposable
 {
     /// <summary>
-    /// PBKDF2 iterations for tests that are not about iterations: both sides' settings name the same lower
-    /// minimum, which the session accepts, so a handshake costs milliseconds instead of a 100,000-round derivation.
+    /// PBKDF2 iterations for tests that are not about iterations: the server's count and the client's minimum, so a
+    /// handshake costs milliseconds instead of a 100,000-round derivation (the session settings take any count in range).
     /// </summary>
     public const int FastIterations = 1_000;
 

@@ -37,13 +37,13 @@ public sealed class BackPressureTests
         for (int i = 0; ; i++)
         {
             string text = $"small {i} " + new string('s', 1000);
-            if (relayed + SealedChatBytes(live.Server.Name, text) > RelayLimit - 1024)
+            if (relayed + SealedChatBytes(text) > RelayLimit - 1024)
             {
                 break;
             }
 
             (await BroadcastToHonestAsync(live, honestInbox, text)).ShouldBe(2, "sealed for the honest and the slow peer");
-            relayed += SealedChatBytes(live.Server.Name, text);
+            relayed += SealedChatBytes(text);
         }
 
         live.HasFailureFor(slow.LocalPort).ShouldBeFalse($"dropped after only {relayed} bytes in all");
@@ -170,13 +170,13 @@ public sealed class BackPressureTests
             }
 
             sealedFor.ShouldBe(2);
-            relayed += SealedChatBytes(live.Server.Name, text);
+            relayed += SealedChatBytes(text);
         }
     }
 
-    /// <summary>Bytes on the wire of one sealed Chat record: header, IV, padded ciphertext, tag.</summary>
-    private static long SealedChatBytes(string sender, string text) =>
-        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(RecordPayload.ChatSize(sender, text));
+    /// <summary>Bytes on the wire of one sealed Chat record (the operator's: text only): header, IV, padded ciphertext, tag.</summary>
+    private static long SealedChatBytes(string text) =>
+        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(System.Text.Encoding.UTF8.GetByteCount(text));
 
     private static PeerInfo? PeerAt(LiveServer live, int port) => live.Server.Peers.FirstOrDefault(p => LiveServer.PortOf(p) == port);
 

@@ -41,6 +41,11 @@ internal static class AlertMapping
         AlertCode.ServerBusy => SessionFailure.Create(FailureReason.ServerBusy),
         AlertCode.Timeout => SessionFailure.Create(FailureReason.HandshakeTimeout, "the peer gave up waiting"),
         AlertCode.ServerShuttingDown => SessionFailure.Create(FailureReason.ServerShuttingDown),
+        AlertCode.PassphraseMismatch => SessionFailure.Create(
+            FailureReason.PassphraseMismatch,
+            alert.Detail == 1 ? "the peer requires a passphrase" : "the peer uses no passphrase"),
+        AlertCode.IdentityRejected => SessionFailure.Create(FailureReason.IdentityRejected, "the peer refused this side's identity"),
+        AlertCode.RateLimited => SessionFailure.Create(FailureReason.RateLimited),
         _ => SessionFailure.Create(FailureReason.RefusedByPeer, "it reported a handshake failure"),
     };
 }

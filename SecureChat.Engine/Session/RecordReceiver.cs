@@ -32,7 +32,18 @@ internal static class RecordReceiver
         {
             if (!session.Records.TryOpen(type, body, plaintext, out int length))
             {
-                session.FailWith(SessionFailure.Create(FailureReason.AuthenticationFailed), AlertCode.ProtocolError);
+                // The first sealed record under freshly derived keys (ServerAuth, ClientAuth) that does not open means
+                // the two sides derived different keys: different passphrases (CPace) or someone in the middle. Say
+                // so, as the key confirmation it stands for; later, a record that fails is data altered in transit.
+                if (session.IsSecure)
+                {
+                    session.FailWith(SessionFailure.Create(FailureReason.AuthenticationFailed), AlertCode.ProtocolError);
+                }
+                else
+                {
+                    session.FailWith(SessionFailure.Create(FailureReason.KeyConfirmationFailed), AlertCode.KeyConfirmationFailed);
+                }
+
                 return;
             }
 
