@@ -35,7 +35,7 @@ public sealed class ManInTheMiddleTests
         PeerInfo atClient = client.Server!;
         atClient.Fingerprint.ShouldNotBe(atServer.Fingerprint);
         atClient.Sas.ShouldNotBe(atServer.Sas);
-        atClient.Identity.ShouldBe(IdentityDigest.Fingerprint(mitm.Identity.PublicKey), "the client sees the relay's identity, not the server's");
+        atClient.Identity.ShouldBe(IdentityFingerprint.Of(mitm.Identity.PublicKey), "the client sees the relay's identity, not the server's");
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class OutputBudgetAttackTests
         string text = new('w', ChatOptions.MaxMessageBytes - 64);
         while (relayed < 16 << 20)
         {
-            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(string.Empty, text)));
+            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
             relayed += text.Length;
         }
 
@@ -157,7 +157,7 @@ public sealed class OutputBudgetAttackTests
             sent.ShouldBeLessThan(FloodBytesMax, "the flood never had the effect the limit promises");
             for (int i = 0; i < 16; i++)
             {
-                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(string.Empty, text)));
+                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
                 sent += text.Length;
             }
 

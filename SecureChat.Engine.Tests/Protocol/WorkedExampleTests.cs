@@ -62,7 +62,7 @@ public sealed class WorkedExampleTests
         Hex(text, "client identity public key", clientIdentity.PublicKey);
         Hex(text, "bob identity seed", Fixed("bob identity seed", 32));
         Hex(text, "bob identity public key", bobIdentity.PublicKey);
-        Hex(text, "bob identity digest SHA-256(public key)", IdentityDigest.Compute(bobIdentity.PublicKey));
+        Hex(text, "bob identity digest SHA-256(public key)", IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey));
         text.Append("```\n");
 
         // ---- 9.1 A full handshake with identities, then records, a rekey, a heartbeat and a Close ----------------
@@ -80,7 +80,7 @@ public sealed class WorkedExampleTests
         clientChat.SendChat("Hello, hub!");
         byte[] chatRecord = Take(client);
         server.Receive(chatRecord);
-        serverChat.SendRelay(IdentityDigest.Compute(bobIdentity.PublicKey), "bob", "Hello, alice!");
+        serverChat.SendRelay(IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), "bob", "Hello, alice!");
         byte[] relayRecord = Take(server);
         client.Receive(relayRecord);
         var clientEvents = new List<SessionEvent>();
@@ -123,7 +123,7 @@ public sealed class WorkedExampleTests
         Open(d.Keys, serverToClient: true, 0, hs.ServerAuth).ShouldBe(serverAuthPlain);
         Open(d.Keys, serverToClient: false, 0, hs.ClientAuth).ShouldBe(clientAuthPlain);
         Open(d.Keys, serverToClient: false, 1, chatRecord).ShouldBe("Hello, hub!"u8.ToArray());
-        byte[] relayPlain = [.. IdentityDigest.Compute(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
+        byte[] relayPlain = [.. IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
         Open(d.Keys, serverToClient: true, 1, relayRecord).ShouldBe(relayPlain);
 
         byte[] xInitiator = Named(draws, "client rekey exponent");
@@ -164,8 +164,8 @@ public sealed class WorkedExampleTests
         Hex(text, "ClientAuth frame", hs.ClientAuth);
         text.Append("fingerprint:          ").Append(hs.Fingerprint).Append('\n');
         text.Append("SAS:                  ").Append(hs.Sas).Append('\n');
-        text.Append("server identity:      ").Append(IdentityDigest.Fingerprint(serverIdentity.PublicKey)).Append('\n');
-        text.Append("client identity:      ").Append(IdentityDigest.Fingerprint(clientIdentity.PublicKey)).Append('\n');
+        text.Append("server identity:      ").Append(IdentityFingerprint.Of(serverIdentity.PublicKey)).Append('\n');
+        text.Append("client identity:      ").Append(IdentityFingerprint.Of(clientIdentity.PublicKey)).Append('\n');
         text.Append("```\n\nRecords:\n\n```\n");
         Hex(text, "Chat \"Hello, hub!\" (client seq 1) frame", chatRecord);
         Hex(text, "Relay plaintext (bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);

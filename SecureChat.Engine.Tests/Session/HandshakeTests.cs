@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
@@ -49,7 +50,7 @@ public sealed class HandshakeTests
         atClient.Peer.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey, "the client learns the server's identity from ServerAuth");
         atServer.Peer.PublicKey.ShouldBe(pair.Client.Settings.Identity.PublicKey, "the server learns the client's identity from ClientAuth");
         atClient.Peer.Name.ShouldBe(pair.Server.Settings.Name);
-        (atClient.Trust, atServer.Trust).ShouldBe((IdentityTrust.New, IdentityTrust.New), "no trust callback: every identity is new");
+        (atClient.Trust, atServer.Trust).ShouldBe((TrustState.New, TrustState.New), "no trust callback: every identity is new");
         pair.Client.Peer!.Fingerprint.ShouldMatch("^([0-9A-F]{4} ){7}[0-9A-F]{4}$");
     }
 

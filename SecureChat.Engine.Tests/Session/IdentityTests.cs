@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using System.Buffers;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
@@ -45,16 +46,16 @@ public sealed class IdentityTests
         using var serverIdentity = new EphemeralSigner();
         PeerIdentity? asked = null;
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = peer => { asked = peer; return IdentityVerdict.Accept(IdentityTrust.Verified); } },
-            SessionPair.Settings(SessionRole.Server) with { Identity = serverIdentity, Name = "the hub", CheckPeerIdentity = _ => IdentityVerdict.Accept(IdentityTrust.Known) });
+            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = peer => { asked = peer; return IdentityVerdict.Accept(TrustState.Verified); } },
+            SessionPair.Settings(SessionRole.Server) with { Identity = serverIdentity, Name = "the hub", CheckPeerIdentity = _ => IdentityVerdict.Accept(TrustState.Known) });
         pair.Start();
         pair.Pump();
         asked!.PublicKey.ShouldBe(serverIdentity.PublicKey);
         asked.Name.ShouldBe("the hub");
-        asked.Fingerprint.ShouldBe(IdentityDigest.Fingerprint(serverIdentity.PublicKey));
-        pair.EventsOf<EstablishedEvent>(pair.Client).ShouldHaveSingleItem().Trust.ShouldBe(IdentityTrust.Verified);
-        pair.EventsOf<EstablishedEvent>(pair.Server).ShouldHaveSingleItem().Trust.ShouldBe(IdentityTrust.Known);
-        pair.Client.Trust.ShouldBe(IdentityTrust.Verified);
+        asked.Fingerprint.ShouldBe(IdentityFingerprint.Of(serverIdentity.PublicKey));
+        pair.EventsOf<EstablishedEvent>(pair.Client).ShouldHaveSingleItem().Trust.ShouldBe(TrustState.Verified);
+        pair.EventsOf<EstablishedEvent>(pair.Server).ShouldHaveSingleItem().Trust.ShouldBe(TrustState.Known);
+        pair.Client.Trust.ShouldBe(TrustState.Verified);
     }
 
     [Fact]
@@ -111,7 +112,7 @@ public sealed class IdentityTests
         // covers the identity key, signature and name, so no alteration reaches the signature check or the trust store.
         bool asked = false;
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = _ => { asked = true; return IdentityVerdict.Accept(IdentityTrust.New); } },
+            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = _ => { asked = true; return IdentityVerdict.Accept(TrustState.New); } },
             SessionPair.Settings(SessionRole.Server) with { Name = "hub" });
         byte[] serverAuth = RunToServerAuth(pair);
 

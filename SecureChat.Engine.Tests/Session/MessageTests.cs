@@ -112,7 +112,7 @@ public sealed class MessageTests
         using SessionPair pair = SessionPair.Established();
         byte[] bob = [.. Enumerable.Repeat((byte)0xB0, WireFormat.IdentityDigestSize)];
         pair.ClientChat.SendNick("alice");
-        pair.ServerChat.SendPresence(PresenceKind.You, IdentityDigest.Compute(pair.Client.Settings.Identity.PublicKey), "alice");
+        pair.ServerChat.SendPresence(PresenceKind.You, IdentityFingerprint.IdentityDigest(pair.Client.Settings.Identity.PublicKey), "alice");
         pair.ServerChat.SendPresence(PresenceKind.Member, bob, "bob");
         pair.ServerChat.SendPresence(PresenceKind.Renamed, bob, "bob", "robert");
         pair.Pump();
@@ -122,7 +122,7 @@ public sealed class MessageTests
             (PresenceKind.You, "alice", string.Empty),
             (PresenceKind.Member, "bob", string.Empty),
             (PresenceKind.Renamed, "bob", "robert")]);
-        presence[0].Digest.ShouldBe(IdentityDigest.Compute(pair.Client.Settings.Identity.PublicKey));
+        presence[0].Digest.ShouldBe(IdentityFingerprint.IdentityDigest(pair.Client.Settings.Identity.PublicKey));
         presence[1].Digest.ShouldBe(bob);
 
         // Presence flows hub -> client only; a client announcing presence is a protocol violation at the server.

@@ -8,14 +8,15 @@ public sealed class PresenceBacklogTests
 {
     private const int Alice = 1;
     private const int Bob = 2;
+    private static readonly byte[] s_digest = new byte[32];
 
     [Fact]
     public void Renames_of_the_same_person_in_a_row_collapse_into_one_from_the_first_to_the_last_name()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
-        backlog.Add(Alice, PresenceKind.Renamed, "a1", "a2");
-        backlog.Add(Alice, PresenceKind.Renamed, "a2", "a3");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a1", "a2");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a2", "a3");
 
         backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("alice", "a3"));
         Held(backlog).ShouldBe(["Renamed alice a3"]);
@@ -25,8 +26,8 @@ public sealed class PresenceBacklogTests
     public void Renaming_back_to_the_name_the_peer_knows_leaves_nothing_to_send()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
-        backlog.Add(Alice, PresenceKind.Renamed, "a1", "alice");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a1", "alice");
 
         backlog.Count.ShouldBe(0);
         backlog.HeldBytes.ShouldBe(0);
@@ -36,8 +37,8 @@ public sealed class PresenceBacklogTests
     public void A_join_followed_by_renames_is_one_join_under_the_last_name()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Joined, s_digest, "alice", string.Empty);
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
 
         Held(backlog).ShouldBe(["Joined a1 "]);
     }
@@ -46,10 +47,10 @@ public sealed class PresenceBacklogTests
     public void Joined_and_left_of_the_same_person_cancel_with_everything_held_about_them_in_between()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
-        backlog.Add(Bob, PresenceKind.Renamed, "bob", "b1");
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
-        backlog.Add(Alice, PresenceKind.Left, "a1", string.Empty);
+        backlog.Add(Alice, PresenceKind.Joined, s_digest, "alice", string.Empty);
+        backlog.Add(Bob, PresenceKind.Renamed, s_digest, "bob", "b1");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
+        backlog.Add(Alice, PresenceKind.Left, s_digest, "a1", string.Empty);
 
         backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("bob", "b1"));
         Held(backlog).ShouldBe(["Renamed bob b1"]);
@@ -59,9 +60,9 @@ public sealed class PresenceBacklogTests
     public void Left_after_a_held_rename_is_left_under_the_name_the_peer_knows()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
-        backlog.Add(Bob, PresenceKind.Renamed, "bob", "alice");
-        backlog.Add(Alice, PresenceKind.Left, "a1", string.Empty);
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
+        backlog.Add(Bob, PresenceKind.Renamed, s_digest, "bob", "alice");
+        backlog.Add(Alice, PresenceKind.Left, s_digest, "a1", string.Empty);
 
         Held(backlog).ShouldBe(["Left alice ", "Renamed bob alice"]);
     }
@@ -71,9 +72,9 @@ public sealed class PresenceBacklogTests
     {
         // Merging Alice's second rename into her first would name her "bob" while Bob still is.
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Renamed, "alice", "a1");
-        backlog.Add(Bob, PresenceKind.Renamed, "bob", "b1");
-        backlog.Add(Alice, PresenceKind.Renamed, "a1", "bob");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
+        backlog.Add(Bob, PresenceKind.Renamed, s_digest, "bob", "b1");
+        backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a1", "bob");
 
         Held(backlog).ShouldBe(["Renamed alice a1", "Renamed bob b1", "Renamed a1 bob"]);
     }
@@ -82,8 +83,8 @@ public sealed class PresenceBacklogTests
     public void Draining_hands_out_every_notice_in_order_and_leaves_the_backlog_empty()
     {
         var backlog = new PresenceBacklog();
-        backlog.Add(Alice, PresenceKind.Joined, "alice", string.Empty);
-        backlog.Add(Bob, PresenceKind.Left, "bob", string.Empty);
+        backlog.Add(Alice, PresenceKind.Joined, s_digest, "alice", string.Empty);
+        backlog.Add(Bob, PresenceKind.Left, s_digest, "bob", string.Empty);
         var sent = new List<PresenceKind>();
 
         backlog.Drain(n => sent.Add(n.Kind));

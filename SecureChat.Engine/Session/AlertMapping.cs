@@ -35,17 +35,12 @@ internal static class AlertMapping
         AlertCode.UnsupportedGroup => SessionFailure.Create(FailureReason.UnsupportedGroup, "the peer refused every group offered"),
         AlertCode.IterationsRejected => SessionFailure.Create(FailureReason.IterationsRejected, "the peer refused the PBKDF2 iteration count"),
         AlertCode.PassphraseMismatch => SessionFailure.Create(FailureReason.PassphraseMismatch),
-        AlertCode.IdentityRejected => SessionFailure.Create(FailureReason.IdentityRejected, "the peer could not verify ours"),
+        AlertCode.IdentityRejected => SessionFailure.Create(FailureReason.IdentityRejected, "the peer refused this side's identity"),
         AlertCode.RateLimited => SessionFailure.Create(FailureReason.RateLimited),
         AlertCode.KeyConfirmationFailed => SessionFailure.Create(FailureReason.KeyConfirmationFailed),
         AlertCode.ServerBusy => SessionFailure.Create(FailureReason.ServerBusy),
         AlertCode.Timeout => SessionFailure.Create(FailureReason.HandshakeTimeout, "the peer gave up waiting"),
         AlertCode.ServerShuttingDown => SessionFailure.Create(FailureReason.ServerShuttingDown),
-        AlertCode.PassphraseMismatch => SessionFailure.Create(
-            FailureReason.PassphraseMismatch,
-            alert.Detail == 1 ? "the peer requires a passphrase" : "the peer uses no passphrase"),
-        AlertCode.IdentityRejected => SessionFailure.Create(FailureReason.IdentityRejected, "the peer refused this side's identity"),
-        AlertCode.RateLimited => SessionFailure.Create(FailureReason.RateLimited),
         _ => SessionFailure.Create(FailureReason.RefusedByPeer, "it reported a handshake failure"),
     };
 }
