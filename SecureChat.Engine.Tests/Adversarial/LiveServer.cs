@@ -1,3 +1,4 @@
+using SecureChat.Engine.Tests.Support;
 using System.Collections.Concurrent;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -28,9 +29,14 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public ConcurrentQueue<(PeerInfo Peer, bool ByPeer)> Closes { get; } = new();
 
-    public static LiveServer Start(ChatOptions? options = null)
+    /// <param name="sourceLimits">
+    /// False (the default): the per-source limits are raised, since every test client comes from 127.0.0.1
+    /// (<see cref="LoopbackLimits"/>); true for the tests of those limits.
+    /// </param>
+    public static LiveServer Start(ChatOptions? options = null, bool sourceLimits = false)
     {
-        var server = new ChatServer(options ?? new ChatOptions());
+        options ??= new ChatOptions();
+        var server = new ChatServer(sourceLimits ? options : options.FromOneAddress());
         int port = server.Start("127.0.0.1", 0).Port;
         var live = new LiveServer(server, port);
         server.Failed += (peer, failure) => live.Failures.Enqueue((peer, failure));

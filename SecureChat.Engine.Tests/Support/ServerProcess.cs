@@ -116,7 +116,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     private static async Task<int> RunServerAsync()
     {
         // Default limits: what the README's bound is computed from.
-        await using var server = new ChatServer(new ChatOptions { Name = "hub" });
+        await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
         int port = server.Start("127.0.0.1", 0).Port;
         Console.Out.WriteLine($"port {port}");
         Console.Out.Flush();

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -18,7 +19,7 @@ public sealed class ChatServerTests
     [InlineData(DhGroupId.Ffdhe4096)]
     public async Task A_client_and_server_over_tcp_agree_on_fingerprint_and_sas_and_chat_both_ways(DhGroupId group)
     {
-        await using var server = new ChatServer(new ChatOptions { Group = group });
+        await using var server = new ChatServer(new ChatOptions { Group = group }.FromOneAddress());
         await using var client = new ChatClient(new ChatOptions { Name = "alice", Group = group });
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var serverInbox = new BlockingCollection<ChatMessage>();
@@ -53,7 +54,7 @@ public sealed class ChatServerTests
     public async Task In_a_hub_of_ten_clients_every_message_reaches_every_other_client_exactly_once_with_the_sender_s_name()
     {
         const int count = 10;
-        await using var server = new ChatServer(new ChatOptions { Name = "hub" });
+        await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var joinedAtServer = new ConcurrentDictionary<string, byte>();
         var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -119,7 +120,7 @@ public sealed class ChatServerTests
     [Fact]
     public async Task Clients_and_the_server_see_a_peer_join_and_leave()
     {
-        await using var server = new ChatServer(new ChatOptions());
+        await using var server = new ChatServer(new ChatOptions().FromOneAddress());
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var serverNotices = new ConcurrentQueue<PresenceNotice>();
         var serverSawBobLeave = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -178,7 +179,7 @@ public sealed class ChatServerTests
     public async Task A_connection_that_sends_nothing_is_cut_at_the_handshake_deadline_while_a_normal_client_still_connects()
     {
         TimeSpan deadline = TimeSpan.FromSeconds(3);
-        await using var server = new ChatServer(new ChatOptions { HandshakeTimeout = deadline });
+        await using var server = new ChatServer(new ChatOptions { HandshakeTimeout = deadline }.FromOneAddress());
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var timedOut = new TaskCompletionSource<SessionFailure>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Failed += (_, failure) =>
@@ -221,7 +222,7 @@ public sealed class ChatServerTests
     [Fact]
     public async Task A_passphrase_mismatch_over_tcp_fails_both_sides_saying_the_passphrases_differ()
     {
-        await using var server = new ChatServer(new ChatOptions { Passphrase = "server secret"u8.ToArray() });
+        await using var server = new ChatServer(new ChatOptions { Passphrase = "server secret"u8.ToArray() }.FromOneAddress());
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var serverFailure = new TaskCompletionSource<SessionFailure>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Failed += (_, failure) => serverFailure.TrySetResult(failure);

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
@@ -12,7 +13,7 @@ public sealed class SessionTimerTests
     public async Task An_idle_link_over_tcp_rekeys_by_itself_once_its_keys_are_older_than_the_stated_time()
     {
         var options = new ChatOptions { RekeyAfterTime = TimeSpan.FromMilliseconds(300), TickInterval = TimeSpan.FromMilliseconds(50) };
-        await using var server = new ChatServer(options);
+        await using var server = new ChatServer(options.FromOneAddress());
         await using var client = new ChatClient(new ChatOptions { TickInterval = TimeSpan.FromHours(1) });
         int port = server.Start("127.0.0.1", 0).Port;
         var serverRekeyed = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,7 +35,7 @@ public sealed class SessionTimerTests
     public async Task A_link_whose_keys_are_young_is_not_rekeyed_by_its_ticks()
     {
         var options = new ChatOptions { TickInterval = TimeSpan.FromMilliseconds(20) };
-        await using var server = new ChatServer(options);
+        await using var server = new ChatServer(options.FromOneAddress());
         await using var client = new ChatClient(new ChatOptions());
         int port = server.Start("127.0.0.1", 0).Port;
         int rekeys = 0;

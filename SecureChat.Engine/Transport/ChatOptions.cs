@@ -95,6 +95,12 @@ public sealed record ChatOptions
     /// <summary>Server: leading zero bits a puzzle answer needs (2^18 hashes, about one PBKDF2 of work).</summary>
     public int PuzzleDifficulty { get; init; } = 18;
 
+    /// <summary>
+    /// Server: after a failed key confirmation (or a client leaving once it could know the passphrase guess was
+    /// wrong), how long its address must solve puzzles, one bit harder per further failure. Zero turns it off.
+    /// </summary>
+    public TimeSpan ConfirmationPenalty { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Server: handshakes one address may start per second (bursts of twice that) before it must solve puzzles.</summary>
     public double HandshakesPerSourcePerSecond { get; init; } = 10;
 
@@ -180,7 +186,7 @@ public sealed record ChatOptions
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
-            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 ||
+            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
             ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");

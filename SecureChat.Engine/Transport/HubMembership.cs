@@ -96,7 +96,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             string old = link.Name;
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
-            link.RunIfSecure(chat => chat.SendPresence(PresenceKind.You, peer.Digest, unique));
+            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held and coalesced like any notice
             return old != unique ? new Change(PresenceKind.Renamed, old, unique, peer.Digest) : null;
         }
     }

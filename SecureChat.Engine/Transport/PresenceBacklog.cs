@@ -14,7 +14,8 @@ namespace SecureChat.Engine.Transport;
 /// <item>left after a held renamed (a to b): becomes left as a, in place (the name the peer knows);</item>
 /// <item>renamed (b to c) right after a held joined as b or renamed a to b that is the newest held notice: becomes
 /// joined as c or renamed a to c (nothing when c is a); only the newest notice is merged, since an older one is
-/// followed by notices of others that may depend on the names in between.</item>
+/// followed by notices of others that may depend on the names in between;</item>
+/// <item>you (the peer's own final name, after a rename it asked for) after a held you: only the newest name is kept.</item>
 /// </list>
 /// <see cref="HeldBytes"/> is the size the held notices will take as sealed frames, counted in the peer's output
 /// budget. Not thread-safe: used under the link's lock.
@@ -45,6 +46,12 @@ internal sealed class PresenceBacklog
         if (_newestBySubject.TryGetValue(subject, out LinkedListNode<Notice>? newest))
         {
             Notice held = newest.Value;
+            if (kind == PresenceKind.You && held.Kind == PresenceKind.You)
+            {
+                Replace(newest, held with { Name = name });
+                return;
+            }
+
             if (kind == PresenceKind.Left && HasJoined(newest))
             {
                 RemoveSubject(newest);

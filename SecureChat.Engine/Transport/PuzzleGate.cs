@@ -41,8 +41,6 @@ internal sealed class PuzzleGate
     private readonly ConcurrentDictionary<string, uint> _usedAnswers = new();
     private readonly ConcurrentDictionary<IPAddress, Penalty> _penalties = new();
 
-    /// <summary>How long an address that failed key confirmation must solve puzzles, and how their difficulty grows.</summary>
-    public static readonly TimeSpan PenaltyPeriod = TimeSpan.FromMinutes(5);
 
     public PuzzleGate(ChatOptions options, Func<bool> underLoad)
     {
@@ -56,18 +54,23 @@ internal sealed class PuzzleGate
     private uint CurrentWindow => (uint)(_options.Time.GetUtcNow().ToUnixTimeSeconds() / (long)s_window.TotalSeconds);
 
     /// <summary>
-    /// An address failed key confirmation (a wrong passphrase, or a guess at it): for <see cref="PenaltyPeriod"/> its
+    /// An address failed key confirmation (a wrong passphrase, or a guess at it): for <see cref="ChatOptions.ConfirmationPenalty"/> its
     /// handshakes need a puzzle, one bit harder for every further failure (up to the protocol's maximum), so each
     /// online guess costs the guesser ever more work. Applies even with <see cref="PuzzleMode.Never"/>.
     /// </summary>
     public void Penalize(IPAddress address)
     {
+        if (_options.ConfirmationPenalty <= TimeSpan.Zero)
+        {
+            return;
+        }
+
         long now = _options.Time.GetTimestamp();
         if (_penalties.Count >= TrackedMax)
         {
             foreach (KeyValuePair<IPAddress, Penalty> old in _penalties)
             {
-                if (_options.Time.GetElapsedTime(old.Value.Since, now) > PenaltyPeriod)
+                if (_options.Time.GetElapsedTime(old.Value.Since, now) > _options.ConfirmationPenalty)
                 {
                     _penalties.TryRemove(old.Key, out _);
                 }
@@ -79,7 +82,7 @@ internal sealed class PuzzleGate
 
     /// <summary>Failed confirmations from <paramref name="address"/> within the penalty period (0 when none).</summary>
     public int FailuresOf(IPAddress address) =>
-        _penalties.TryGetValue(address, out Penalty? p) && _options.Time.GetElapsedTime(p.Since) <= PenaltyPeriod ? p.Failures : 0;
+        _penalties.TryGetValue(address, out Penalty? p) && _options.Time.GetElapsedTime(p.Since) <= _options.ConfirmationPenalty ? p.Failures : 0;
 
     private PuzzleMessage? Check(IPAddress address, ClientHello hello)
     {
