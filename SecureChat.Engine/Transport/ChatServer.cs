@@ -25,7 +25,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly HubMembership _members;
     private readonly Admission _admission;
     private readonly PuzzleGate _puzzles;
-    private readonly SemaphoreSlim _derivationGate;
+    private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
@@ -37,8 +37,8 @@ public sealed class ChatServer : ChatEndpoint
         _options = options;
         _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server", options.ClaimName);
         _admission = new Admission(options);
-        _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
-        _puzzles = new PuzzleGate(options, () => _derivationGate.CurrentCount == 0);
+        _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
+        _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
     }
 

@@ -8,11 +8,11 @@ namespace SecureChat.Engine.Transport;
 /// meanwhile), and the rekey exponentiations (on the thread pool, never on the caller's thread, which may be a UI).
 /// Each result is handed back to the session under the lock. Thread-safe.
 /// </summary>
-internal sealed class LinkJobs(object gate, SecureSession session, SemaphoreSlim? derivationGate, Action<Action<SecureSession>> runLocked)
+internal sealed class LinkJobs(object gate, SecureSession session, DerivationGate? derivationGate, Action<Action<SecureSession>> runLocked)
 {
     private readonly object _gate = gate;
     private readonly SecureSession _session = session;
-    private readonly SemaphoreSlim? _derivationGate = derivationGate;
+    private readonly DerivationGate? _derivationGate = derivationGate;
 
     /// <summary>
     /// While the reader would otherwise just wait for the peer, generates the key pair the handshake needs next

@@ -40,7 +40,7 @@ internal sealed class SessionHost
     private long _lastPeerActivity;
     private volatile bool _deriving;
 
-    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, SemaphoreSlim? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null)
+    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null)
     {
         Id = id;
         _socket = socket;
