@@ -234,7 +234,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         }
 
         _records.Seal(type, plaintext, _output, Settings.Random);
-        OnTick(Settings.Time.GetTimestamp());
+        RekeyIfDue(Settings.Time.GetTimestamp());
     }
 
     /// <summary>Starts a rekey: a fresh ephemeral Diffie-Hellman exchange inside the secure channel. False when one is in progress.</summary>
@@ -266,6 +266,15 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
             SealControl(FrameType.Heartbeat, []);
         }
 
+        RekeyIfDue(now);
+    }
+
+    /// <summary>
+    /// Starts a rekey when the keys are old or used enough. Checked after every application record too, where
+    /// nothing else may happen: an application record never ends the session it was sealed in.
+    /// </summary>
+    private void RekeyIfDue(long now)
+    {
         if (Stage == SessionStage.Secure && _rekey is { InProgress: false } && _timers.RekeyDue(_records, now))
         {
             _rekey.Request();
