@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -12,6 +13,8 @@ namespace SecureChat.Tui.App;
 /// the engine. Thread-safe: events arrive on network threads and typed lines on the UI or input thread; one lock
 /// keeps the table, and the order in which the view is told things, consistent (the engine is never called
 /// under it). After <see cref="Detach"/> the view is told nothing more.
+/// Everything a peer controls is made safe to show on its way in: names here (<see cref="Shown(PeerInfo)"/>),
+/// and all text in <see cref="ChatLine"/>, which every line to a view is.
 /// </summary>
 internal sealed class ChatModel
 {
@@ -107,6 +110,7 @@ internal sealed class ChatModel
 
     private void OnStageChanged(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         bool opened = _links.Update(link);
         if (link.Stage == SessionStage.Connecting)
         {
@@ -120,22 +124,30 @@ internal sealed class ChatModel
 
     private void OnEstablished(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkSecured(link, IsServer));
     });
 
     private void OnRekeyed(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkRekeyed(link));
     });
 
-    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message));
+    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message with { Via = Shown(message.Via) }));
 
-    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice));
+    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice with
+    {
+        Name = SafeText.Name(notice.Name),
+        NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
+        Peer = Shown(notice.Peer),
+    }));
 
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Ended(link);
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
@@ -147,6 +159,7 @@ internal sealed class ChatModel
 
     private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Ended(link);
         Tell(_words.LinkClosed(link, byPeer, IsServer));
     });
@@ -192,21 +205,24 @@ internal sealed class ChatModel
 
     private void ShowFingerprints()
     {
-        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null)];
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null).Select(Shown)];
         Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.Select(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()
     {
-        IReadOnlyList<PeerInfo> links = _endpoint.Links;
+        PeerInfo[] links = [.. _endpoint.Links.Select(Shown)];
         if (!IsServer)
         {
-            Tell(links.Count == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
+            Tell(links.Length == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
             return;
         }
 
-        Tell(links.Count == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
+        Tell(links.Length == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
     }
+
+    /// <summary>A link's snapshot with its name (which its peer chose) made safe to show.</summary>
+    private static PeerInfo Shown(PeerInfo link) => link with { Name = SafeText.Name(link.Name) };
 
     // ---- telling the view, in order, under the lock ----
 
