@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
@@ -23,7 +24,7 @@ public sealed class ChatClient : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _name = options.Name.Length > 0 ? options.Name : "Client";
+        _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
     }
 
     public override string Name => _name;
@@ -96,9 +97,9 @@ public sealed class ChatClient : ChatEndpoint
 
     public override void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out name, out string problem))
         {
-            throw new ArgumentException($"a name is 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8", nameof(name));
+            throw new ArgumentException(problem);
         }
 
         _name = name;
@@ -111,6 +112,13 @@ public sealed class ChatClient : ChatEndpoint
         {
             await link.CloseAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The server gave us another name than we asked for (taken, a lookalike, or against the rules).</summary>
+    private protected override void OnNameAssigned(string name)
+    {
+        _name = name;
+        base.OnNameAssigned(name);
     }
 
     private protected override void OnLinkMessage(SessionHost link, string sender, string text) =>

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -26,6 +27,12 @@ public abstract class ChatEndpoint : IAsyncDisposable
 
     /// <summary>Someone joined, left or changed name.</summary>
     public event Action<PresenceNotice>? PresenceChanged;
+
+    /// <summary>
+    /// Client: the server gave this side another name than the one it asked for (taken by someone, a lookalike of a
+    /// name in use, or against <see cref="NameRules"/>); <see cref="Name"/> is now that name.
+    /// </summary>
+    public event Action<string>? NameAssigned;
 
     /// <summary>A link failed (the other links are unaffected).</summary>
     public event Action<PeerInfo, SessionFailure>? Failed;
@@ -91,6 +98,10 @@ public abstract class ChatEndpoint : IAsyncDisposable
             case PeerNamedEvent named:
                 OnLinkNamed(link, named.Name);
                 break;
+            case PresenceEvent { Kind: PresenceKind.Renamed } assigned when assigned.Name == assigned.NewName:
+                // A rename to the same name never happens; a server sends it to tell a client the name it got.
+                OnNameAssigned(assigned.NewName);
+                break;
             case PresenceEvent presence:
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot()));
                 break;
@@ -120,6 +131,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
     private protected virtual void OnLinkEnded(SessionHost link)
     {
     }
+
+    private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
 
     private protected void OnStageChanged(PeerInfo peer) => StageChanged?.Invoke(peer);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
@@ -17,7 +18,7 @@ namespace SecureChat.Engine.Transport;
 /// </remarks>
 public sealed class ChatServer : ChatEndpoint
 {
-    private const string DefaultPeerName = "Client";
+    private const string DefaultPeerName = HubMembership.DefaultPeerName;
 
     private readonly ChatOptions _options;
     private readonly HubMembership _members;
@@ -31,7 +32,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server");
+        _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server");
         _admission = new Admission(options);
         _derivationGate = new SemaphoreSlim(options.MaxConcurrentDerivations, options.MaxConcurrentDerivations);
     }
@@ -91,14 +92,23 @@ public sealed class ChatServer : ChatEndpoint
 
     public override int RequestRekey() => _members.Links.Count(l => l.RequestRekey());
 
+    /// <summary>
+    /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
+    /// when the name breaks <see cref="NameRules"/> or looks like the name of a connected peer (a peer's name is its
+    /// own while it is connected, as the operator's is).
+    /// </summary>
     public override void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out name, out string problem))
         {
-            throw new ArgumentException($"a name is 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8", nameof(name));
+            throw new ArgumentException(problem);
         }
 
-        _members.SetOwnName(name);
+        if (!_members.TrySetOwnName(name, out string holder))
+        {
+            throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(holder)}, a connected peer's name");
+        }
+
         foreach (SessionHost link in _members.Links)
         {
             link.RunIfSecure(chat => chat.SendNick(name));
@@ -168,9 +178,16 @@ public sealed class ChatServer : ChatEndpoint
 
     private void Rename(SessionHost link, string requested)
     {
-        if (_members.Rename(link, requested) is { } change)
+        HubMembership.Change? change = _members.Rename(link, requested, out string given);
+        if (given != requested)
         {
-            Publish(link, change);
+            // Tell the peer the name it got: a rename to the same name, which no real rename is (PROTOCOL.md section 4).
+            link.RunIfSecure(chat => chat.SendPresence(PresenceKind.Renamed, given, given));
+        }
+
+        if (change is { } announced)
+        {
+            Publish(link, announced);
         }
     }
 

@@ -1,18 +1,23 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// Who is on the hub: every link, which of them have joined (announced under a name), the names (unique among the
-/// operator and the joined peers, case-insensitively), and the fan-out of chat and presence to them. Names and
+/// Who is on the hub: every link, which of them have joined (announced under a name), the names (valid by
+/// <see cref="NameRules"/>, and unique among the operator and the joined peers by <see cref="NameRules.Key"/>: no two
+/// look alike, whatever their case), and the fan-out of chat and presence to them. Names and
 /// joined flags change only under one lock. Thread-safe.
 /// </summary>
 internal sealed class HubMembership(string ownName)
 {
     private readonly ConcurrentDictionary<int, SessionHost> _links = new();
     private readonly HashSet<int> _joined = [];
+    /// <summary>The name of a peer that asked for nothing usable.</summary>
+    public const string DefaultPeerName = "Client";
+
     private readonly object _gate = new();
     private string _ownName = ownName;
 
@@ -47,29 +52,46 @@ internal sealed class HubMembership(string ownName)
         }
     }
 
-    public void SetOwnName(string name)
+    /// <summary>
+    /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
+    /// name. The operator's name is reserved: no peer can take it or a lookalike later.
+    /// </summary>
+    public bool TrySetOwnName(string name, out string holder)
     {
         lock (_gate)
         {
+            string key = NameRules.Key(name);
+            holder = _links.Values.Where(l => _joined.Contains(l.Id) && NameRules.Key(l.Name) == key).Select(l => l.Name).FirstOrDefault() ?? string.Empty;
+            if (holder.Length > 0)
+            {
+                return false;
+            }
+
             _ownName = name;
+            return true;
         }
     }
 
-    /// <summary>Gives a peer the name it asked for, made unique; returns Joined (first name), Renamed, or null.</summary>
-    public Change? Rename(SessionHost link, string requested)
+    /// <summary>
+    /// Gives a peer the name it asked for, made valid (<see cref="NameRules.Sanitize"/>) and unique (a <c>-2</c>,
+    /// <c>-3</c>, ... suffix while it looks like a name in use); returns Joined (first name), Renamed, or null, and
+    /// the name given in <paramref name="given"/>.
+    /// </summary>
+    public Change? Rename(SessionHost link, string requested, out string given)
     {
         lock (_gate)
         {
             string old = link.Name;
             bool joining = _joined.Add(link.Id);
-            string unique = requested;
+            string valid = NameRules.Sanitize(requested, DefaultPeerName);
+            string unique = valid;
             for (int n = 2; IsTakenLocked(unique, link); n++)
             {
                 string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-                unique = Truncate(requested, ChatOptions.MaxNameBytes - suffix.Length) + suffix;
+                unique = NameRules.Truncate(valid, NameRules.MaxTextElements - suffix.Length, NameRules.MaxBytes - suffix.Length).TrimEnd() + suffix;
             }
 
-            link.Name = unique;
+            link.Name = given = unique;
             return joining ? new Change(PresenceKind.Joined, unique, string.Empty)
                 : old != unique ? new Change(PresenceKind.Renamed, old, unique)
                 : null;
@@ -112,21 +134,9 @@ internal sealed class HubMembership(string ownName)
         return sent;
     }
 
-    private bool IsTakenLocked(string name, SessionHost asking) =>
-        string.Equals(name, _ownName, StringComparison.OrdinalIgnoreCase) ||
-        _links.Values.Any(l => l != asking && _joined.Contains(l.Id) && string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    private static string Truncate(string name, int maxBytes)
+    private bool IsTakenLocked(string name, SessionHost asking)
     {
-        while (RecordPayload.StrictUtf8.GetByteCount(name) > maxBytes)
-        {
-            name = name[..^1];
-            if (name.Length > 0 && char.IsHighSurrogate(name[^1]))
-            {
-                name = name[..^1];
-            }
-        }
-
-        return name;
+        string key = NameRules.Key(name);
+        return NameRules.Key(_ownName) == key || _links.Values.Any(l => l != asking && _joined.Contains(l.Id) && NameRules.Key(l.Name) == key);
     }
 }

@@ -37,6 +37,7 @@ internal sealed class ChatModel
         _endpoint.Rekeyed += OnRekeyed;
         _endpoint.MessageReceived += OnMessageReceived;
         _endpoint.PresenceChanged += OnPresenceChanged;
+        _endpoint.NameAssigned += OnNameAssigned;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
         Locked(() => _view.SetStatus(_links.Status()));
@@ -102,6 +103,7 @@ internal sealed class ChatModel
         _endpoint.Rekeyed -= OnRekeyed;
         _endpoint.MessageReceived -= OnMessageReceived;
         _endpoint.PresenceChanged -= OnPresenceChanged;
+        _endpoint.NameAssigned -= OnNameAssigned;
         _endpoint.Failed -= OnFailed;
         _endpoint.Closed -= OnClosed;
     }
@@ -144,6 +146,8 @@ internal sealed class ChatModel
         NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
         Peer = Shown(notice.Peer),
     }));
+
+    private void OnNameAssigned(string name) => Tell(_words.NameAssigned(SafeText.Name(name)));
 
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
@@ -193,14 +197,24 @@ internal sealed class ChatModel
 
     private void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out _, out string problem))
         {
-            Tell(_words.NickUsage());
+            Tell(_words.NickRefused(problem));
             return;
         }
 
-        _endpoint.ChangeName(name);
-        Tell(_words.Renamed(name));
+        try
+        {
+            _endpoint.ChangeName(name);
+        }
+        catch (ArgumentException e)
+        {
+            // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
+            Tell(_words.NickRefused(e.Message));
+            return;
+        }
+
+        Tell(_words.Renamed(_endpoint.Name));
     }
 
     private void ShowFingerprints()
