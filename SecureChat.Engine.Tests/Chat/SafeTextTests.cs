@@ -21,6 +21,7 @@ public sealed class SafeTextTests
     [InlineData("filler\u3164\u115F", @"filler\u3164\u115F")]
     [InlineData("tag\U000E0041", @"tag\u{E0041}")]
     [InlineData("private\uE000", @"private\uE000")]
+    [InlineData("thumbs 👍🏽", @"thumbs 👍\u{1F3FD}")]
     [InlineData(@"a literal \n stays", @"a literal \n stays")]
     public void One_line_shows_every_dangerous_character_as_a_visible_escape(string text, string expected) =>
         SafeText.OneLine(text).ShouldBe(expected);

@@ -14,8 +14,9 @@ namespace SecureChat.Engine.Chat;
 /// character (Unicode category Cf: bidi embeddings, overrides, isolates and marks U+200E/U+200F/U+202A-202E/
 /// U+2066-2069/U+061C, zero-width space/joiners, word joiner, BOM, tags), the line and paragraph separators
 /// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
-/// push a border), and the remaining default-ignorable code points (Hangul fillers, variation selectors, ...),
-/// which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c> and <c>\u{XXXXX}</c>;
+/// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
+/// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
+/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c> and <c>\u{XXXXX}</c>;
 /// a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
 /// acts. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
 /// </remarks>
@@ -99,8 +100,10 @@ public static class SafeText
     /// <summary>The same for a code point; a surrogate value (only ever from a lone surrogate) is always neutralised.</summary>
     internal static bool IsNeutralised(int value)
     {
-        if (value is >= 0xD800 and <= 0xDFFF)
+        if (value is >= 0xD800 and <= 0xDFFF || value is >= 0x1F3FB and <= 0x1F3FF)
         {
+            // Emoji skin-tone modifiers: terminals disagree whether one joins the emoji before it (2 cells in all)
+            // or not (4), so leaving it would let a peer push the full screen's border by two cells.
             return true;
         }
 
