@@ -85,6 +85,28 @@ public sealed class NameAttackTests
         other.Name.ShouldBe("ALICE-2");
     }
 
+    [Fact]
+    public async Task A_name_is_free_again_once_its_holder_left_or_renamed()
+    {
+        await using LiveServer live = LiveServer.Start();
+        var alice = new ChatClient(new ChatOptions { Name = "Alice" });
+        await alice.ConnectAsync("127.0.0.1", live.Port);
+        await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });
+        await bob.ConnectAsync("127.0.0.1", live.Port);
+        await Eventually.True(() => live.Server.Peers.Count(p => p.Name is "Alice" or "Bob") == 2, "Alice and Bob to join");
+
+        bob.ChangeName("Carol");
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "Carol"), "Bob to become Carol");
+        await alice.DisposeAsync();
+        await Eventually.True(() => live.Server.Peers.All(p => p.Name != "Alice"), "Alice to leave");
+
+        await using var newcomer = new ChatClient(new ChatOptions { Name = "alice" });
+        await newcomer.ConnectAsync("127.0.0.1", live.Port);
+        await using var another = new ChatClient(new ChatOptions { Name = "bob" });
+        await another.ConnectAsync("127.0.0.1", live.Port);
+        await Eventually.True(() => live.Server.Peers.Count(p => p.Name is "alice" or "bob") == 2, "both freed names to be given as asked");
+    }
+
     [Theory]
     [InlineData("Alice")]
     [InlineData("alice")]

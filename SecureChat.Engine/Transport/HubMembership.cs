@@ -15,11 +15,15 @@ internal sealed class HubMembership(string ownName)
 {
     private readonly ConcurrentDictionary<int, SessionHost> _links = new();
     private readonly HashSet<int> _joined = [];
-    /// <summary>The name of a peer that asked for nothing usable.</summary>
-    public const string DefaultPeerName = "Client";
 
+    /// <summary>Joined peers' names by lookalike key (<see cref="NameRules.Key"/>), so a rename costs one lookup, not one key per peer.</summary>
+    private readonly Dictionary<string, int> _keyOwners = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private string _ownName = ownName;
+    private string _ownKey = NameRules.Key(ownName);
+
+    /// <summary>The name of a peer that asked for nothing usable.</summary>
+    public const string DefaultPeerName = "Client";
 
     /// <summary>What changed in a membership operation, to be announced (kind, old name, new name); null for nothing.</summary>
     public readonly record struct Change(PresenceKind Kind, string Name, string NewName);
@@ -61,13 +65,15 @@ internal sealed class HubMembership(string ownName)
         lock (_gate)
         {
             string key = NameRules.Key(name);
-            holder = _links.Values.Where(l => _joined.Contains(l.Id) && NameRules.Key(l.Name) == key).Select(l => l.Name).FirstOrDefault() ?? string.Empty;
-            if (holder.Length > 0)
+            if (_keyOwners.TryGetValue(key, out int owner))
             {
+                holder = _links.TryGetValue(owner, out SessionHost? link) ? link.Name : name;
                 return false;
             }
 
+            holder = string.Empty;
             _ownName = name;
+            _ownKey = key;
             return true;
         }
     }
@@ -83,14 +89,22 @@ internal sealed class HubMembership(string ownName)
         {
             string old = link.Name;
             bool joining = _joined.Add(link.Id);
+            if (!joining)
+            {
+                ForgetKeyLocked(link);
+            }
+
             string valid = NameRules.Sanitize(requested, DefaultPeerName);
             string unique = valid;
-            for (int n = 2; IsTakenLocked(unique, link); n++)
+            string key = NameRules.Key(unique);
+            for (int n = 2; key == _ownKey || _keyOwners.ContainsKey(key); n++)
             {
                 string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
                 unique = NameRules.Truncate(valid, NameRules.MaxTextElements - suffix.Length, NameRules.MaxBytes - suffix.Length).TrimEnd() + suffix;
+                key = NameRules.Key(unique);
             }
 
+            _keyOwners[key] = link.Id;
             link.Name = given = unique;
             return joining ? new Change(PresenceKind.Joined, unique, string.Empty)
                 : old != unique ? new Change(PresenceKind.Renamed, old, unique)
@@ -103,7 +117,13 @@ internal sealed class HubMembership(string ownName)
     {
         lock (_gate)
         {
-            return _joined.Remove(link.Id) ? new Change(PresenceKind.Left, link.Name, string.Empty) : null;
+            if (!_joined.Remove(link.Id))
+            {
+                return null;
+            }
+
+            ForgetKeyLocked(link);
+            return new Change(PresenceKind.Left, link.Name, string.Empty);
         }
     }
 
@@ -134,9 +154,12 @@ internal sealed class HubMembership(string ownName)
         return sent;
     }
 
-    private bool IsTakenLocked(string name, SessionHost asking)
+    private void ForgetKeyLocked(SessionHost link)
     {
-        string key = NameRules.Key(name);
-        return NameRules.Key(_ownName) == key || _links.Values.Any(l => l != asking && _joined.Contains(l.Id) && NameRules.Key(l.Name) == key);
+        string key = NameRules.Key(link.Name);
+        if (_keyOwners.TryGetValue(key, out int owner) && owner == link.Id)
+        {
+            _keyOwners.Remove(key);
+        }
     }
 }
