@@ -61,6 +61,8 @@ public sealed class SafeTextTests
     [InlineData("\u2060", @"\u2060")]
     [InlineData("", "\"\"")]
     [InlineData("a\nb", @"a\nb")]
+    [InlineData(" * Bob left", @"\u0020* Bob left")]
+    [InlineData("\u0301x", @"\u0301x")]
     public void A_name_that_breaks_the_rules_is_shown_so_it_cannot_pass_for_a_notice(string name, string expected) =>
         SafeText.Name(name).ShouldBe(expected);
 

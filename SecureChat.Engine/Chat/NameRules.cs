@@ -206,7 +206,7 @@ public static class NameRules
         return previous == ' ' ? "a name cannot end with a space" : null;
     }
 
-    private static bool IsMark(int codePoint) => CharUnicodeInfo.GetUnicodeCategory(codePoint)
+    internal static bool IsMark(int codePoint) => CharUnicodeInfo.GetUnicodeCategory(codePoint)
         is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark;
 
     private static bool IsWellFormed(string text) => RecordPayload.TryGetUtf8Length(text, out _);

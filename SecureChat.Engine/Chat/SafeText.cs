@@ -16,8 +16,8 @@ namespace SecureChat.Engine.Chat;
 /// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
 /// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
 /// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
-/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c> and <c>\u{XXXXX}</c>;
-/// a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
+/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c>
+/// and <c>\u{XXXXX}</c>; a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
 /// acts. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
 /// </remarks>
 public static class SafeText
@@ -59,8 +59,9 @@ public static class SafeText
     /// <summary>
     /// A name as it may be shown: a valid name (<see cref="NameRules.IsValid"/>) unchanged; anything else (sent by a
     /// peer that does not follow the rules) made safe as by <see cref="OneLine"/>, with every character that could
-    /// make it look like one of our notices (a leading <c>*</c>, <c>!</c>, <c>[</c> or a lookalike, a <c>]</c> or
-    /// <c>:</c> that could end the sender part of a line) escaped too, and an empty name shown as <c>""</c>.
+    /// make it look like one of our notices (a leading space, combining mark, <c>*</c>, <c>!</c>, <c>[</c> or a
+    /// lookalike, a <c>]</c> or <c>:</c> that could end the sender part of a line) escaped too, and an empty name shown
+    /// as <c>""</c>.
     /// </summary>
     public static string Name(string name)
     {
@@ -79,7 +80,8 @@ public static class SafeText
         bool first = true;
         foreach (int value in CodePoints(name))
         {
-            if (IsNeutralised(value) || (first && NameRules.IsReservedStart(value)) || NameRules.IsReservedInside(value))
+            bool reservedStart = first && (value == ' ' || NameRules.IsReservedStart(value) || NameRules.IsMark(value));
+            if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
             {
                 AppendEscape(safe, value);
             }
