@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
@@ -27,7 +28,7 @@ public sealed class ChatClient : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _name = options.Name.Length > 0 ? options.Name : "Client";
+        _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
     }
 
     public override string Name => _name;
@@ -147,9 +148,9 @@ public sealed class ChatClient : ChatEndpoint
 
     public override void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out name, out string problem))
         {
-            throw new ArgumentException($"a name is 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8", nameof(name));
+            throw new ArgumentException(problem);
         }
 
         _name = name;

@@ -1,6 +1,6 @@
-using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -29,6 +29,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>Someone joined, left or changed name.</summary>
     public event Action<PresenceNotice>? PresenceChanged;
 
+    /// <summary>
+    /// Client: the hub told this side its final display name (Presence you, on joining and after each /nick): the
+    /// one asked for, or another when that was taken by someone, a lookalike of a name in use, or against
+    /// <see cref="NameRules"/>; <see cref="Name"/> is now that name.
+    /// </summary>
+    public event Action<string>? NameAssigned;
+
     /// <summary>A link failed (the other links are unaffected).</summary>
     public event Action<PeerInfo, SessionFailure>? Failed;
 
@@ -40,9 +47,6 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// on that link never arrived (raised just before <see cref="Closed"/>, only when not zero).
     /// </summary>
     public event Action<PeerInfo, int>? MessagesLost;
-
-    /// <summary>Client: the hub gave this side its final display name (what it asked for, or another if taken).</summary>
-    public event Action<string>? NameAssigned;
 
     /// <summary>This side's display name.</summary>
     public abstract string Name { get; }

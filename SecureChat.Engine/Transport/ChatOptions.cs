@@ -1,4 +1,5 @@
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 
@@ -25,8 +26,11 @@ public sealed record ChatOptions
     /// </summary>
     public static bool IsValidMessage(string text) => RecordPayload.TryGetUtf8Length(text, out int length) && length <= MaxMessageBytes;
 
-    /// <summary>True when <paramref name="name"/> is a valid display name: 1 to <see cref="MaxNameBytes"/> bytes of UTF-8.</summary>
-    public static bool IsValidName(string name) => RecordPayload.IsValidName(name);
+    /// <summary>
+    /// True when <paramref name="name"/>, once in NFC, is a valid display name (<see cref="NameRules"/>: 1 to 32 visible
+    /// characters, at most <see cref="MaxNameBytes"/> bytes of UTF-8, nothing invisible, nothing that looks like a notice).
+    /// </summary>
+    public static bool IsValidName(string name) => NameRules.TryValidate(name, out _, out _);
 
     /// <summary>The display name sent to peers; empty means "Client" or "Server" by role.</summary>
     public string Name { get; init; } = string.Empty;
@@ -178,9 +182,9 @@ public sealed record ChatOptions
             throw new ArgumentException("unknown Diffie-Hellman group");
         }
 
-        if (Name.Length > 0 && !RecordPayload.IsValidName(Name))
+        if (Name.Length > 0 && !NameRules.TryValidate(Name, out _, out string problem))
         {
-            throw new ArgumentException($"a name is at most {MaxNameBytes} bytes of UTF-8");
+            throw new ArgumentException(problem);
         }
 
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||

@@ -2,6 +2,7 @@ using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
@@ -19,7 +20,7 @@ namespace SecureChat.Engine.Transport;
 /// </remarks>
 public sealed class ChatServer : ChatEndpoint
 {
-    private const string DefaultPeerName = "Client";
+    private const string DefaultPeerName = HubMembership.DefaultPeerName;
 
     private readonly ChatOptions _options;
     private readonly HubMembership _members;
@@ -35,7 +36,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _members = new HubMembership(options.Name.Length > 0 ? options.Name : "Server", options.ClaimName);
+        _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
         _admission = new Admission(options);
         _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
@@ -100,14 +101,23 @@ public sealed class ChatServer : ChatEndpoint
 
     public override int RequestRekey() => _members.Links.Count(l => l.RequestRekey());
 
+    /// <summary>
+    /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
+    /// when the name breaks <see cref="NameRules"/> or looks like the name of a connected peer (a peer's name is its
+    /// own while it is connected, as the operator's is).
+    /// </summary>
     public override void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out name, out string problem))
         {
-            throw new ArgumentException($"a name is 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8", nameof(name));
+            throw new ArgumentException(problem);
         }
 
-        _members.SetOwnName(name);
+        if (!_members.TrySetOwnName(name, out string holder))
+        {
+            throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(holder)}, a connected peer's name");
+        }
+
         foreach (SessionHost link in _members.Links)
         {
             link.RunIfSecure(chat => chat.SendNick(name));
@@ -203,6 +213,7 @@ public sealed class ChatServer : ChatEndpoint
         }
     }
 
+    /// <summary>A member asked for another name: it gets it (or another) and is told which (Presence you); the others hear of it.</summary>
     private void Rename(SessionHost link, string requested)
     {
         if (_members.Rename(link, requested) is { } change)

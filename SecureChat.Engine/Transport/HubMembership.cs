@@ -1,22 +1,31 @@
 using SecureChat.Engine.Session;
 using System.Collections.Concurrent;
 using System.Globalization;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// Who is on the hub: every link, which of them have joined (secure, told their name and the member list, and
-/// announced), the names (unique among the operator and the joined peers, case-insensitively), and the fan-out of
-/// chat and presence to them. Names and
+/// announced), the names (valid by <see cref="NameRules"/>, owned by identities when the server keeps a registry, and
+/// unique among the operator and the joined peers by <see cref="NameRules.Key"/>: no two look alike, whatever their
+/// case), and the fan-out of chat and presence to them. Names and
 /// joined flags change only under one lock. Thread-safe.
 /// </summary>
 internal sealed class HubMembership(string ownName, Func<string, byte[], Func<string, bool>, string>? claimName = null)
 {
     private readonly ConcurrentDictionary<int, SessionHost> _links = new();
     private readonly HashSet<int> _joined = [];
+
+    /// <summary>Joined peers' names by lookalike key (<see cref="NameRules.Key"/>), so a rename costs one lookup, not one key per peer.</summary>
+    private readonly Dictionary<string, int> _keyOwners = new(StringComparer.Ordinal);
     private readonly object _gate = new();
     private string _ownName = ownName;
+    private string _ownKey = NameRules.Key(ownName);
+
+    /// <summary>The name of a peer that asked for nothing usable.</summary>
+    public const string DefaultPeerName = "Client";
 
     /// <summary>What changed in a membership operation, to be announced (kind, old name, new name, whose identity); null for nothing.</summary>
     public readonly record struct Change(PresenceKind Kind, string Name, string NewName, byte[] Digest);
@@ -49,11 +58,25 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         }
     }
 
-    public void SetOwnName(string name)
+    /// <summary>
+    /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
+    /// name. The operator's name is reserved: no peer can take it or a lookalike later.
+    /// </summary>
+    public bool TrySetOwnName(string name, out string holder)
     {
         lock (_gate)
         {
+            string key = NameRules.Key(name);
+            if (_keyOwners.TryGetValue(key, out int owner))
+            {
+                holder = _links.TryGetValue(owner, out SessionHost? link) ? link.Name : name;
+                return false;
+            }
+
+            holder = string.Empty;
             _ownName = name;
+            _ownKey = key;
+            return true;
         }
     }
 
@@ -94,6 +117,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             }
 
             string old = link.Name;
+            ForgetKeyLocked(link);
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
             link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held and coalesced like any notice
@@ -106,7 +130,13 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     {
         lock (_gate)
         {
-            return _joined.Remove(link.Id) ? new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest) : null;
+            if (!_joined.Remove(link.Id))
+            {
+                return null;
+            }
+
+            ForgetKeyLocked(link);
+            return new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest);
         }
     }
 
@@ -141,42 +171,47 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         return sent;
     }
 
+    /// <summary>
+    /// The name a joining or renaming peer gets, under the lock: the one asked for made valid
+    /// (<see cref="NameRules.Sanitize"/>), or the registry's answer when names belong to identities, then a <c>-2</c>,
+    /// <c>-3</c>, ... suffix while it looks like the operator's name or a joined peer's. Records it as taken.
+    /// </summary>
     private string UniqueLocked(string requested, SessionHost asking)
     {
+        string valid = NameRules.Sanitize(requested, DefaultPeerName);
         if (claimName is not null && asking.Peer is { } peer)
         {
-            string granted = claimName(requested, peer.PublicKey, name => IsTakenLocked(name, asking));
-            if (!IsTakenLocked(granted, asking))
+            string granted = NameRules.Sanitize(claimName(valid, peer.PublicKey, IsTakenLocked), DefaultPeerName);
+            if (!IsTakenLocked(granted))
             {
-                return granted;
+                valid = granted;
             }
         }
 
-        string unique = requested;
-        for (int n = 2; IsTakenLocked(unique, asking); n++)
+        string unique = valid;
+        for (int n = 2; IsTakenLocked(unique); n++)
         {
             string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-            unique = Truncate(requested, ChatOptions.MaxNameBytes - suffix.Length) + suffix;
+            unique = NameRules.Truncate(valid, NameRules.MaxTextElements - suffix.Length, NameRules.MaxBytes - suffix.Length).TrimEnd() + suffix;
         }
 
+        _keyOwners[NameRules.Key(unique)] = asking.Id;
         return unique;
     }
 
-    private bool IsTakenLocked(string name, SessionHost asking) =>
-        string.Equals(name, _ownName, StringComparison.OrdinalIgnoreCase) ||
-        _links.Values.Any(l => l != asking && _joined.Contains(l.Id) && string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase));
-
-    private static string Truncate(string name, int maxBytes)
+    /// <summary>True when <paramref name="name"/> looks like the operator's or a joined peer's (the asking peer's own key is forgotten first).</summary>
+    private bool IsTakenLocked(string name)
     {
-        while (RecordPayload.StrictUtf8.GetByteCount(name) > maxBytes)
-        {
-            name = name[..^1];
-            if (name.Length > 0 && char.IsHighSurrogate(name[^1]))
-            {
-                name = name[..^1];
-            }
-        }
+        string key = NameRules.Key(name);
+        return key == _ownKey || _keyOwners.ContainsKey(key);
+    }
 
-        return name;
+    private void ForgetKeyLocked(SessionHost link)
+    {
+        string key = NameRules.Key(link.Name);
+        if (_keyOwners.TryGetValue(key, out int owner) && owner == link.Id)
+        {
+            _keyOwners.Remove(key);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
@@ -66,8 +67,10 @@ public sealed class ChatCommandLineTests
     {
         string loneSurrogate = "half a surrogate pair " + '\uD83D';
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", loneSurrogate]));
-        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', ChatOptions.MaxNameBytes + 1)]));
-        ChatCommandLine.Parse(["--server", "--name", new string('x', ChatOptions.MaxNameBytes)]).Name.Length.ShouldBe(ChatOptions.MaxNameBytes);
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements + 1)]));
+        ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements)]).Name.Length.ShouldBe(NameRules.MaxTextElements);
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "\u2060"])).Message.ShouldContain("U+2060");
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "*"]));
     }
 
     [Fact]

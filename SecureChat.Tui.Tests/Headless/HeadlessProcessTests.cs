@@ -115,6 +115,10 @@ public sealed class HeadlessProcessTests
         {
             app.Output.ShouldContain(option);
         }
+
+        app.Output.ShouldNotContain("end-to-end", Case.Insensitive);
+        app.Output.ShouldContain("encrypted between each client and the server");
+        app.Output.ShouldContain("the server's operator can read what it relays");
     }
 
     private static string KeyLine(string output) =>

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -12,6 +13,8 @@ namespace SecureChat.Tui.App;
 /// the engine. Thread-safe: events arrive on network threads and typed lines on the UI or input thread; one lock
 /// keeps the table, and the order in which the view is told things, consistent (the engine is never called
 /// under it). After <see cref="Detach"/> the view is told nothing more.
+/// Everything a peer controls is made safe to show on its way in: names here (<see cref="Shown(PeerInfo)"/>),
+/// and all text in <see cref="ChatLine"/>, which every line to a view is.
 /// </summary>
 internal sealed class ChatModel
 {
@@ -34,6 +37,7 @@ internal sealed class ChatModel
         _endpoint.Rekeyed += OnRekeyed;
         _endpoint.MessageReceived += OnMessageReceived;
         _endpoint.PresenceChanged += OnPresenceChanged;
+        _endpoint.NameAssigned += OnNameAssigned;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
         Locked(() => _view.SetStatus(_links.Status()));
@@ -99,6 +103,7 @@ internal sealed class ChatModel
         _endpoint.Rekeyed -= OnRekeyed;
         _endpoint.MessageReceived -= OnMessageReceived;
         _endpoint.PresenceChanged -= OnPresenceChanged;
+        _endpoint.NameAssigned -= OnNameAssigned;
         _endpoint.Failed -= OnFailed;
         _endpoint.Closed -= OnClosed;
     }
@@ -107,6 +112,7 @@ internal sealed class ChatModel
 
     private void OnStageChanged(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         bool opened = _links.Update(link);
         if (link.Stage == SessionStage.Connecting)
         {
@@ -120,22 +126,32 @@ internal sealed class ChatModel
 
     private void OnEstablished(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkSecured(link, IsServer));
     });
 
     private void OnRekeyed(PeerInfo link) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkRekeyed(link));
     });
 
-    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message));
+    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message with { Via = Shown(message.Via) }));
 
-    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice));
+    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice with
+    {
+        Name = SafeText.Name(notice.Name),
+        NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
+        Peer = Shown(notice.Peer),
+    }));
+
+    private void OnNameAssigned(string name) => Tell(_words.NameAssigned(SafeText.Name(name)));
 
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Ended(link);
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
@@ -147,6 +163,7 @@ internal sealed class ChatModel
 
     private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
     {
+        link = Shown(link);
         _links.Ended(link);
         Tell(_words.LinkClosed(link, byPeer, IsServer));
     });
@@ -180,33 +197,46 @@ internal sealed class ChatModel
 
     private void ChangeName(string name)
     {
-        if (!ChatOptions.IsValidName(name))
+        if (!NameRules.TryValidate(name, out _, out string problem))
         {
-            Tell(_words.NickUsage());
+            Tell(_words.NickRefused(problem));
             return;
         }
 
-        _endpoint.ChangeName(name);
-        Tell(_words.Renamed(name));
+        try
+        {
+            _endpoint.ChangeName(name);
+        }
+        catch (ArgumentException e)
+        {
+            // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
+            Tell(_words.NickRefused(e.Message));
+            return;
+        }
+
+        Tell(_words.Renamed(_endpoint.Name));
     }
 
     private void ShowFingerprints()
     {
-        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null)];
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null).Select(Shown)];
         Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.Select(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()
     {
-        IReadOnlyList<PeerInfo> links = _endpoint.Links;
+        PeerInfo[] links = [.. _endpoint.Links.Select(Shown)];
         if (!IsServer)
         {
-            Tell(links.Count == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
+            Tell(links.Length == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
             return;
         }
 
-        Tell(links.Count == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
+        Tell(links.Length == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
     }
+
+    /// <summary>A link's snapshot with its name (which its peer chose) made safe to show.</summary>
+    private static PeerInfo Shown(PeerInfo link) => link with { Name = SafeText.Name(link.Name) };
 
     // ---- telling the view, in order, under the lock ----
 

@@ -62,7 +62,10 @@ internal abstract class ChatWords
 
     public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
 
-    public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
+    public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
+
+    public ChatLine NameAssigned(string name) =>
+        ChatLine.Notice($"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed");
 
     public ChatLine RekeyStarted(int links) =>
         links > 0 ? ChatLine.Notice($"rekey started on {links} link(s)") : ChatLine.Error("no secure link to rekey");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.Globalization;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
 
@@ -74,7 +75,7 @@ internal static class ChatCommandLine
 
         private readonly Option<string> _host = new("--host") { Description = "Server: the address to listen on (default: localhost).", HelpName = "host" };
         private readonly Option<int?> _port = new("--port") { Description = "Server: the port to listen on (default: 12345; 0 picks a free one).", HelpName = "port" };
-        private readonly Option<string> _name = new("--name") { Description = "Your display name (default: Server or Client).", HelpName = "nick" };
+        private readonly Option<string> _name = new("--name") { Description = "Your display name: 1 to 32 visible characters, not starting with *, ! or [ (default: Server or Client).", HelpName = "nick" };
         private readonly Option<string> _group = new("--group")
         {
             Description = "Smallest Diffie-Hellman group to accept (default: ffdhe2048).",
@@ -94,7 +95,7 @@ internal static class ChatCommandLine
         private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
 
         public ChatRootCommand()
-            : base("SecureChat: end-to-end encrypted terminal chat (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256).")
+            : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
         {
             Options.Add(_server);
             Options.Add(_client);
@@ -151,9 +152,9 @@ internal static class ChatCommandLine
             }
 
             string name = result.GetValue(_name) ?? string.Empty;
-            if (result.GetResult(_name) is not null && (!ChatOptions.IsValidName(name) || name.Any(char.IsControl)))
+            if (result.GetResult(_name) is not null && !NameRules.TryValidate(name, out _, out string problem))
             {
-                throw new UsageException($"--name must be 1 to {ChatOptions.MaxNameBytes} bytes of UTF-8 without control characters");
+                throw new UsageException($"--name: {problem}");
             }
 
             (PassphraseSource source, string location) = BindPassphrase(result);

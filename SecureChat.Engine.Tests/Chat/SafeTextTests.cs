@@ -1,0 +1,93 @@
+using System.Text;
+using SecureChat.Engine.Chat;
+
+namespace SecureChat.Engine.Tests.Chat;
+
+public sealed class SafeTextTests
+{
+    [Theory]
+    [InlineData("hello, 你好 😀 e\u0301 ß", "hello, 你好 😀 e\u0301 ß")]
+    [InlineData("a\nb", @"a\nb")]
+    [InlineData("a\r\nb", @"a\r\nb")]
+    [InlineData("tab\there", @"tab\there")]
+    [InlineData("\u001b[2K\rfake", @"\u001B[2K\rfake")]
+    [InlineData("\u001b]0;title\u0007", @"\u001B]0;title\u0007")]
+    [InlineData("\u001b]52;c;cHduZWQ=\u001b\\", @"\u001B]52;c;cHduZWQ=\u001B\")]
+    [InlineData("\u009b2J\u0085\u007f\u0000", @"\u009B2J\u0085\u007F\u0000")]
+    [InlineData("\u202Eevil\u202C", @"\u202Eevil\u202C")]
+    [InlineData("\u202A\u202B\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C", @"\u202A\u202B\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C")]
+    [InlineData("zero\u200Bwidth\u200C\u200D\u2060\uFEFF\u00AD", @"zero\u200Bwidth\u200C\u200D\u2060\uFEFF\u00AD")]
+    [InlineData("line\u2028para\u2029", @"line\u2028para\u2029")]
+    [InlineData("filler\u3164\u115F", @"filler\u3164\u115F")]
+    [InlineData("tag\U000E0041", @"tag\u{E0041}")]
+    [InlineData("private\uE000", @"private\uE000")]
+    [InlineData("thumbs 👍🏽", @"thumbs 👍\u{1F3FD}")]
+    [InlineData(@"a literal \n stays", @"a literal \n stays")]
+    public void One_line_shows_every_dangerous_character_as_a_visible_escape(string text, string expected) =>
+        SafeText.OneLine(text).ShouldBe(expected);
+
+    [Fact]
+    public void A_lone_surrogate_is_shown_as_its_escape()
+    {
+        SafeText.OneLine("x\uD800y").ShouldBe(@"x\uD800y");
+        SafeText.OneLine("x\uDC00").ShouldBe(@"x\uDC00");
+    }
+
+    [Fact]
+    public void Clean_text_comes_back_as_the_same_instance()
+    {
+        string text = "nothing to escape here 😀";
+        SafeText.OneLine(text).ShouldBeSameAs(text);
+    }
+
+    [Fact]
+    public void Lines_split_at_line_breaks_and_make_each_line_safe()
+    {
+        SafeText.Lines("one\r\ntwo\u001b[1m\nthree\rfour").ShouldBe(["one", @"two\u001B[1m", @"three\rfour"]);
+        SafeText.Lines(string.Empty).ShouldBe([string.Empty]);
+        SafeText.Lines("end\n").ShouldBe(["end", string.Empty]);
+    }
+
+    [Theory]
+    [InlineData("Alice", "Alice")]
+    [InlineData("Аlice", "Аlice")] // valid on its own (Cyrillic A); lookalikes are a server's uniqueness matter
+    [InlineData("*", @"\u002A")]
+    [InlineData("* Bob left", @"\u002A Bob left")]
+    [InlineData("!x", @"\u0021x")]
+    [InlineData("[*]", @"\u005B*\u005D")]
+    [InlineData("Eve]: hi", @"Eve\u005D\u003A hi")]
+    [InlineData("∗star", @"\u2217star")]
+    [InlineData("Alice\u200b", @"Alice\u200B")]
+    [InlineData("\u2060", @"\u2060")]
+    [InlineData("", "\"\"")]
+    [InlineData("a\nb", @"a\nb")]
+    [InlineData(" * Bob left", @"\u0020* Bob left")]
+    [InlineData("\u0301x", @"\u0301x")]
+    public void A_name_that_breaks_the_rules_is_shown_so_it_cannot_pass_for_a_notice(string name, string expected) =>
+        SafeText.Name(name).ShouldBe(expected);
+
+    [Fact]
+    public void Every_code_point_is_either_escaped_or_safe_on_a_terminal()
+    {
+        // Whatever survives has a defined width: no control, format, separator, surrogate, private-use or unassigned.
+        var text = new StringBuilder();
+        for (int cp = 0; cp <= 0x10FFFF; cp += cp < 0x3000 ? 1 : 97)
+        {
+            if (cp is < 0xD800 or > 0xDFFF)
+            {
+                text.Append(char.ConvertFromUtf32(cp));
+            }
+        }
+
+        string safe = SafeText.OneLine(text.ToString());
+        foreach (Rune rune in safe.EnumerateRunes())
+        {
+            System.Globalization.UnicodeCategory category = Rune.GetUnicodeCategory(rune);
+            category.ShouldNotBeOneOf(
+                System.Globalization.UnicodeCategory.Control, System.Globalization.UnicodeCategory.Format,
+                System.Globalization.UnicodeCategory.LineSeparator, System.Globalization.UnicodeCategory.ParagraphSeparator,
+                System.Globalization.UnicodeCategory.Surrogate, System.Globalization.UnicodeCategory.PrivateUse,
+                System.Globalization.UnicodeCategory.OtherNotAssigned);
+        }
+    }
+}

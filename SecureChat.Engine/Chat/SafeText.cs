@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text;
+
+namespace SecureChat.Engine.Chat;
+
+/// <summary>
+/// The one place that makes text a peer controls (messages, names, anything quoted from the wire) safe to show on a
+/// terminal, like a browser escaping untrusted HTML: the app passes every such string through here before any view
+/// sees it, and trusts no sender to have filtered it. Thread-safe (pure).
+/// </summary>
+/// <remarks>
+/// Shown as a visible escape instead of being passed to the terminal (<see cref="IsNeutralised"/>): C0 and C1
+/// controls, DEL, ESC (so no CSI, OSC 0 window title or OSC 52 clipboard sequence survives), every format
+/// character (Unicode category Cf: bidi embeddings, overrides, isolates and marks U+200E/U+200F/U+202A-202E/
+/// U+2066-2069/U+061C, zero-width space/joiners, word joiner, BOM, tags), the line and paragraph separators
+/// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
+/// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
+/// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
+/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c>
+/// and <c>\u{XXXXX}</c>; a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
+/// acts. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
+/// </remarks>
+public static class SafeText
+{
+    /// <summary>
+    /// The text on one line: nothing in it can start a new line, move the cursor, change colours or reorder what
+    /// follows. A multi-line message becomes one line with visible <c>\n</c> escapes.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!NeedsEscaping(text))
+        {
+            return text;
+        }
+
+        var safe = new StringBuilder(text.Length + 16);
+        Append(safe, text);
+        return safe.ToString();
+    }
+
+    /// <summary>
+    /// The text split at its line breaks (LF or CR LF), each line made safe as by <see cref="OneLine"/>, for a view
+    /// that shows a multi-line message as several lines of one entry. Never empty.
+    /// </summary>
+    public static IReadOnlyList<string> Lines(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = i < lines.Length - 1 && lines[i].EndsWith('\r') ? lines[i][..^1] : lines[i];
+            lines[i] = OneLine(line);
+        }
+
+        return lines;
+    }
+
+    /// <summary>
+    /// A name as it may be shown: a valid name (<see cref="NameRules.IsValid"/>) unchanged; anything else (sent by a
+    /// peer that does not follow the rules) made safe as by <see cref="OneLine"/>, with every character that could
+    /// make it look like one of our notices (a leading space, combining mark, <c>*</c>, <c>!</c>, <c>[</c> or a
+    /// lookalike, a <c>]</c> or <c>:</c> that could end the sender part of a line) escaped too, and an empty name shown
+    /// as <c>""</c>.
+    /// </summary>
+    public static string Name(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (NameRules.IsValid(name))
+        {
+            return name;
+        }
+
+        if (name.Length == 0)
+        {
+            return "\"\"";
+        }
+
+        var safe = new StringBuilder(name.Length + 16);
+        bool first = true;
+        foreach (int value in CodePoints(name))
+        {
+            bool reservedStart = first && (value == ' ' || NameRules.IsReservedStart(value) || NameRules.IsMark(value));
+            if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
+            {
+                AppendEscape(safe, value);
+            }
+            else
+            {
+                safe.Append(char.ConvertFromUtf32(value));
+            }
+
+            first = false;
+        }
+
+        return safe.ToString();
+    }
+
+    /// <summary>True when <paramref name="rune"/> is shown as an escape, never passed to the terminal as it is.</summary>
+    public static bool IsNeutralised(Rune rune) => IsNeutralised(rune.Value);
+
+    /// <summary>The same for a code point; a surrogate value (only ever from a lone surrogate) is always neutralised.</summary>
+    internal static bool IsNeutralised(int value)
+    {
+        if (value is >= 0xD800 and <= 0xDFFF || value is >= 0x1F3FB and <= 0x1F3FF)
+        {
+            // Emoji skin-tone modifiers: terminals disagree whether one joins the emoji before it (2 cells in all)
+            // or not (4), so leaving it would let a peer push the full screen's border by two cells.
+            return true;
+        }
+
+        switch (CharUnicodeInfo.GetUnicodeCategory(value))
+        {
+            case UnicodeCategory.Control:
+            case UnicodeCategory.Format:
+            case UnicodeCategory.LineSeparator:
+            case UnicodeCategory.ParagraphSeparator:
+            case UnicodeCategory.Surrogate:
+            case UnicodeCategory.PrivateUse:
+            case UnicodeCategory.OtherNotAssigned:
+                return true;
+            default:
+                return UnicodeTables.IsDefaultIgnorable(value);
+        }
+    }
+
+    /// <summary>
+    /// The text's code points in order; a lone surrogate (which no <see cref="Rune"/> can hold) comes out as its own
+    /// surrogate value, so it is escaped as what it is.
+    /// </summary>
+    internal static IEnumerable<int> CodePoints(string text)
+    {
+        for (int i = 0; i < text.Length;)
+        {
+            if (Rune.TryGetRuneAt(text, i, out Rune rune))
+            {
+                yield return rune.Value;
+                i += rune.Utf16SequenceLength;
+            }
+            else
+            {
+                yield return text[i];
+                i++;
+            }
+        }
+    }
+
+    private static bool NeedsEscaping(string text)
+    {
+        foreach (int value in CodePoints(text))
+        {
+            if (IsNeutralised(value))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Append(StringBuilder safe, string text)
+    {
+        foreach (int value in CodePoints(text))
+        {
+            if (IsNeutralised(value))
+            {
+                AppendEscape(safe, value);
+            }
+            else
+            {
+                safe.Append(char.ConvertFromUtf32(value));
+            }
+        }
+    }
+
+    private static void AppendEscape(StringBuilder safe, int value)
+    {
+        switch (value)
+        {
+            case '\t':
+                safe.Append("\\t");
+                break;
+            case '\n':
+                safe.Append("\\n");
+                break;
+            case '\r':
+                safe.Append("\\r");
+                break;
+            case <= 0xFFFF:
+                safe.Append(CultureInfo.InvariantCulture, $"\\u{value:X4}");
+                break;
+            default:
+                safe.Append(CultureInfo.InvariantCulture, $"\\u{{{value:X}}}");
+                break;
+        }
+    }
+}
