@@ -28,12 +28,16 @@ internal sealed class Tmux : IDisposable
         code.ShouldBe(0, output);
     }
 
-    /// <summary>Types text literally (no key-name lookup), then optionally presses Enter.</summary>
+    /// <summary>
+    /// Types text literally (no key-name lookup), then optionally presses Enter a moment later, as a person does
+    /// (an Enter in the same burst of keys as the text would be a pasted newline).
+    /// </summary>
     public void Type(string session, string text, bool enter = true)
     {
         Run(["-L", _socket, "send-keys", "-t", session, "-l", text], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
         if (enter)
         {
+            Thread.Sleep(250);
             Keys(session, "Enter");
         }
     }
@@ -41,9 +45,26 @@ internal sealed class Tmux : IDisposable
     public void Keys(string session, string keyName) =>
         Run(["-L", _socket, "send-keys", "-t", session, keyName], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
 
+    /// <summary>Pastes the text as a terminal does: bracketed (the app asked for it; tmux -p) or as plain keys.</summary>
+    public void Paste(string session, string text, bool bracketed)
+    {
+        string file = System.IO.Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, text);
+            Run(["-L", _socket, "load-buffer", "-b", "test", file], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+            string[] args = bracketed ? ["-L", _socket, "paste-buffer", "-p", "-b", "test", "-t", session] : ["-L", _socket, "paste-buffer", "-b", "test", "-t", session];
+            Run(args, TimeSpan.FromSeconds(30)).ExitCode.ShouldBe(0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public string Capture(string session) => Run(["-L", _socket, "capture-pane", "-p", "-t", session], TimeSpan.FromSeconds(10)).Output;
 
-    public string WaitForScreen(string session, Func<string, bool> condition, TimeSpan timeout, string what)
+    public string WaitForScreen(string session, Func<string, bool> condition, TimeSpan timeout, string what, int pollMilliseconds = 200)
     {
         var clock = Stopwatch.StartNew();
         string screen;
@@ -54,7 +75,7 @@ internal sealed class Tmux : IDisposable
                 throw new ShouldAssertException($"{what}: not on the {session} screen after {timeout.TotalSeconds}s. Screen:\n{screen}");
             }
 
-            Thread.Sleep(200);
+            Thread.Sleep(pollMilliseconds);
         }
 
         return screen;

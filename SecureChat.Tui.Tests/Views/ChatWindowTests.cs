@@ -44,9 +44,9 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen();
         var lines = new List<string>();
-        screen.Window.LineEntered += lines.Add;
+        screen.Window.LineEntered += (line, _) => lines.Add(line);
         screen.Type("héllo 😀");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         lines.ShouldBe(["héllo 😀"]);
         (screen.Window.Input.Text ?? string.Empty).ShouldBeEmpty();
     }
@@ -56,18 +56,18 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen();
         screen.Type("first");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         screen.Type("second");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         screen.Type("draft");
 
-        screen.App.InjectKey(Key.CursorUp);
+        screen.Press(Key.CursorUp);
         screen.Window.Input.Text.ShouldBe("second");
-        screen.App.InjectKey(Key.CursorUp);
+        screen.Press(Key.CursorUp);
         screen.Window.Input.Text.ShouldBe("first");
-        screen.App.InjectKey(Key.CursorDown);
+        screen.Press(Key.CursorDown);
         screen.Window.Input.Text.ShouldBe("second");
-        screen.App.InjectKey(Key.CursorDown);
+        screen.Press(Key.CursorDown);
         screen.Window.Input.Text.ShouldBe("draft");
     }
 
@@ -82,7 +82,7 @@ public sealed class ChatWindowTests
         }
 
         screen.Screen().ShouldContain("message number 099");
-        screen.App.InjectKey(Key.PageUp);
+        screen.Press(Key.PageUp);
         pane.IsFollowing.ShouldBeFalse();
         string scrolled = screen.Screen();
         scrolled.ShouldNotContain("message number 099");
@@ -93,8 +93,8 @@ public sealed class ChatWindowTests
         stillScrolled.ShouldNotContain("message number 100");
         RowsOf(stillScrolled, "message number").ShouldBe(RowsOf(scrolled, "message number"));
 
-        screen.App.InjectKey(Key.PageDown);
-        screen.App.InjectKey(Key.PageDown);
+        screen.Press(Key.PageDown);
+        screen.Press(Key.PageDown);
         pane.IsFollowing.ShouldBeTrue();
         screen.Screen().ShouldContain("message number 100");
     }

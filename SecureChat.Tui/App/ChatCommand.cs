@@ -21,6 +21,12 @@ internal abstract record ChatCommand
             return null;
         }
 
+        if (line.Contains('\n', StringComparison.Ordinal))
+        {
+            // A multi-line draft (pasted, or typed with Ctrl+J) is always one message.
+            return Message(line);
+        }
+
         if (trimmed == "exit")
         {
             return new Quit();
@@ -50,6 +56,16 @@ internal abstract record ChatCommand
             "/help" => new Help(),
             _ => new Unknown(name),
         };
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as a message whatever it starts with (blank lines around it dropped), or null when
+    /// it is blank.
+    /// </summary>
+    public static ChatCommand? Message(string text)
+    {
+        string message = text.Trim('\n', '\r');
+        return message.Trim().Length == 0 ? null : new Send(message);
     }
 
     /// <summary>Send <paramref name="Text"/> as a chat message.</summary>

@@ -50,10 +50,11 @@ internal sealed class ChatModel
     /// <summary>
     /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
     /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
+    /// Pasted text is never a command: with <paramref name="pasted"/> the line is sent as a message as it is.
     /// </summary>
-    public Task EnterAsync(string line)
+    public Task EnterAsync(string line, bool pasted = false)
     {
-        switch (ChatCommand.Parse(line))
+        switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line))
         {
             case ChatCommand.Send send:
                 return SendAsync(send.Text);

@@ -13,7 +13,7 @@ namespace SecureChat.Tui.Views;
 /// </summary>
 internal sealed class ChatWindow : Window
 {
-    private readonly TextField _input;
+    private readonly ChatInput _input;
     private readonly Shortcut _stage;
     private readonly Shortcut _key;
     private readonly Shortcut _peer;
@@ -24,23 +24,17 @@ internal sealed class ChatWindow : Window
         Title = title;
         Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
         var prompt = new Label { Text = "> ", X = 0, Y = Pos.AnchorEnd(2) };
-        _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
-        _input.Accepting += (_, e) =>
+        _input = new ChatInput { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _input.Submitted += (line, pasted) =>
         {
-            e.Handled = true;
-            string line = _input.Text ?? string.Empty;
-            _input.Text = string.Empty;
-            if (line.Trim().Length == 0)
-            {
-                return;
-            }
-
-            _history.Add(line);
+            _history.Add(line.Replace('\n', ChatInput.NewlineMark));
             Pane.ScrollToEnd();
-            LineEntered?.Invoke(line);
+            LineEntered?.Invoke(line, pasted);
         };
-        _input.KeyDown += (_, key) => key.Handled = OnInputKey(key);
-
+        _input.ConfirmationNeeded += lines => Pane.Append(new PaneEntry(ChatLine.Notice(
+            $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
+        _input.QuitRequested += () => App?.RequestStop();
+        _input.WindowKeys = OnInputKey;
         _stage = new Shortcut(Key.Empty, "starting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
@@ -50,14 +44,17 @@ internal sealed class ChatWindow : Window
         _input.SetFocus();
     }
 
-    /// <summary>A non-blank line the user typed and sent with Enter (already recorded in the history).</summary>
-    public event Action<string>? LineEntered;
+    /// <summary>
+    /// A non-blank draft the user sent with Enter (already recorded in the history); newlines are <c>'\n'</c>, and the
+    /// flag says whether pasted text is in it (then it is a message, never a command).
+    /// </summary>
+    public event Action<string, bool>? LineEntered;
 
     public MessagePane Pane { get; }
 
     public StatusBar StatusBar { get; }
 
-    public TextField Input => _input;
+    public ChatInput Input => _input;
 
     public string StageText => _stage.Title;
 
@@ -101,9 +98,5 @@ internal sealed class ChatWindow : Window
         }
     }
 
-    private void SetInput(string text)
-    {
-        _input.Text = text;
-        _input.MoveEnd();
-    }
+    private void SetInput(string text) => _input.SetDraft(text.Replace(ChatInput.NewlineMark, '\n'));
 }

@@ -40,7 +40,16 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
     {
         if (width != _wrappedWidth)
         {
-            _wrapped = LineWrapper.Wrap(Format(), width, PaneIndent);
+            // A multi-line message keeps its lines; each wraps on its own, under the text.
+            string[] parts = Format().Split('\n');
+            var lines = new List<string>(LineWrapper.Wrap(parts[0], width, PaneIndent));
+            string indent = new(' ', PaneIndent < width / 2 ? PaneIndent : 0);
+            foreach (string part in parts.Skip(1))
+            {
+                lines.AddRange(LineWrapper.Wrap(indent + part, width, indent.Length));
+            }
+
+            _wrapped = lines;
             _wrappedWidth = width;
         }
 

@@ -24,6 +24,7 @@ internal sealed class ScreenMode : IChatMode
     {
         BindQuitKey();
         IApplication app = Application.Create().Init();
+        IdleCursor.Install(app);
         _app = app;
         _window = new ChatWindow(isServer ? $"SecureChat server on {address} - you are {name}" : $"SecureChat client of {address} - you are {name}");
         _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
@@ -37,7 +38,7 @@ internal sealed class ScreenMode : IChatMode
             throw new InvalidOperationException("the screen is not open");
         }
 
-        _window.LineEntered += line => _ = model.EnterAsync(line);
+        _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
         _app.Run(_window);
     }
 
