@@ -7,7 +7,7 @@ namespace SecureChat.Tui.Tests.EndToEnd;
 /// <summary>
 /// Pastes into the full screen of a real server in tmux, bracketed and as plain keys: a 16,000-character paste
 /// arrives whole (checked by a headless client that prints what it received), and a multi-line paste is one
-/// message, never a command. Time and memory are reported as figures (see BENCHMARKS.md), not asserted.
+/// message, never a command; Ctrl+J and Alt+Enter insert newlines by hand. Time and memory are reported as figures (see BENCHMARKS.md), not asserted.
 /// </summary>
 public sealed class PasteTests
 {
@@ -62,6 +62,25 @@ public sealed class PasteTests
             rows[first + 2].ShouldContain("      /nick Mallory");
             screen.ShouldNotContain("now known as Mallory");
             Tmux.StatusLine(screen).ShouldContain("F10");
+
+            // Newlines by hand, as this terminal (tmux) delivers them: Ctrl+J as a line feed, Alt+Enter as ESC CR.
+            // Keys come at a person's pace (Terminal.Gui reads ESC CR followed at once by more text as one sequence).
+            foreach (string step in new[] { "typed", "C-j", "by", "M-Enter", "hand" })
+            {
+                if (step.Contains('-', StringComparison.Ordinal))
+                {
+                    tmux.Keys("server", step);
+                }
+                else
+                {
+                    tmux.Type("server", step, enter: false);
+                }
+
+                Thread.Sleep(200);
+            }
+
+            tmux.Keys("server", "Enter");
+            client.WaitForOutput(@"[Alice]: typed\nby\nhand", s_wait);
         }
         finally
         {

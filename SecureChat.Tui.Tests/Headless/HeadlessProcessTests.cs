@@ -35,7 +35,7 @@ public sealed class HeadlessProcessTests
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0);
         server.WaitForOutput("[*] Client left", s_wait);
-        server.CloseInput();
+        server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
@@ -6,14 +7,14 @@ namespace SecureChat.Tui.App;
 /// <summary>
 /// A chat from start to exit, the same in both modes: creates the endpoint (the only code that tells a server from
 /// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
-/// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended. Exit code 0,
-/// or 1 when the server could not listen or the client could not connect. Used from the main thread (the
-/// background connect only records why it failed, before it asks the view to quit).
+/// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended
+/// (<see cref="ExitCodes"/>: 0, or 1 when the server could not listen, or the client could not connect or lost its
+/// connection). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed cleanly, so peers see a normal
+/// leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
+/// only record what happened and ask the view to quit).
 /// </summary>
 internal sealed class ChatLifetime
 {
-    public const int FailureExitCode = 1;
-
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     private readonly AppSettings _settings;
@@ -22,6 +23,7 @@ internal sealed class ChatLifetime
     private readonly ChatClient? _client;
     private readonly ChatEndpoint _endpoint;
     private volatile string? _failure;
+    private volatile IChatView? _view;
 
     private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode)
     {
@@ -61,16 +63,20 @@ internal sealed class ChatLifetime
             catch (ChatConnectionException e)
             {
                 _mode.ReportFailure(e.Message);
-                return FailureExitCode;
+                return ExitCodes.ConnectionFailed;
             }
         }
 
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var cancel = new CancellationTokenSource();
         Task connecting = Task.CompletedTask;
         ChatModel? model = null;
         try
         {
             IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
+            _view = view;
             model = new ChatModel(_endpoint, _server is not null, view, _mode.Words);
             if (_client is not null)
             {
@@ -96,11 +102,27 @@ internal sealed class ChatLifetime
         if (_failure is { } failure)
         {
             _mode.ReportFailure(failure);
-            return FailureExitCode;
+            return ExitCodes.ConnectionFailed;
+        }
+
+        if (model?.LostReason is { } lost)
+        {
+            _mode.ReportLost(lost);
+            return ExitCodes.ConnectionFailed;
         }
 
         _mode.ReportClosed();
-        return 0;
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A signal asks to quit: as F10 would, once the view is open (before that, the default action ends the process).</summary>
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (_view is { } view)
+        {
+            context.Cancel = true;
+            view.Quit();
+        }
     }
 
     /// <summary>Connects in the background; on failure remembers why and ends the run.</summary>

@@ -41,6 +41,9 @@ internal sealed class ChatModel
 
     public bool IsServer { get; }
 
+    /// <summary>A client's connection failed or was lost after it was made: why (null while it is fine, and on a server).</summary>
+    public string? LostReason { get; private set; }
+
     /// <summary>Completes when this side is done: a client's link has ended, or the server has stopped.</summary>
     public Task Completion => _endpoint.Completion;
 
@@ -138,6 +141,10 @@ internal sealed class ChatModel
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
         _links.Ended(link);
+        if (!IsServer && link.Fingerprint is not null)
+        {
+            LostReason ??= failure.Message;
+        }
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
         if (IsServer || link.Fingerprint is not null)

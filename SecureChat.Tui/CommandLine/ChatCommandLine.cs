@@ -26,8 +26,9 @@ internal static class ChatCommandLine
             return UsageExitCode;
         }
 
-        if (result.Action is HelpAction)
+        if (result.Action is not null)
         {
+            // --help or --version: the only actions; the chat itself runs below.
             return result.Invoke();
         }
 

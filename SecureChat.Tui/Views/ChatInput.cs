@@ -262,7 +262,9 @@ internal sealed class ChatInput : TextField
             return true;
         }
 
-        if (key == Key.J.WithCtrl || key == Key.Enter.WithAlt)
+        // Ctrl+J is a line feed: most terminals (xterm, tmux, GNOME Terminal) send 0x0A, which arrives as Ctrl+Enter;
+        // Alt+Enter arrives as ESC CR, read as Ctrl+Alt+M; terminals with extended key reporting send the keys as named.
+        if (key == Key.J.WithCtrl || key == Key.Enter.WithCtrl || key == Key.Enter.WithAlt || key == Key.M.WithCtrl.WithAlt)
         {
             InsertBulk(NewlineMark.ToString());
             return true;

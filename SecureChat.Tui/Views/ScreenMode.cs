@@ -46,10 +46,19 @@ internal sealed class ScreenMode : IChatMode
     {
         _view?.Detach();
         _window?.Dispose();
-        _app?.Dispose();
+        try
+        {
+            _app?.Dispose();
+        }
+        finally
+        {
+            TerminalModes.Restore();
+        }
     }
 
     public void ReportFailure(string reason) => Console.Error.WriteLine($"securechat: {reason}");
+
+    public void ReportLost(string reason) => Console.Error.WriteLine($"securechat: {reason}");
 
     public void ReportClosed() => Console.Out.WriteLine("securechat: connection closed.");
 }
