@@ -16,7 +16,7 @@ internal sealed class TestScreen : IDisposable
 {
     private readonly ConcurrentQueue<Action> _posted = new();
 
-    public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity)
+    public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity, string place = "")
     {
         // Init installs Terminal.Gui's main-loop context on this thread; nothing runs that loop here, so an
         // `await` in the test would never resume. Keep the test framework's context.
@@ -25,7 +25,7 @@ internal sealed class TestScreen : IDisposable
         App = Application.Create();
         App.Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
-        Window = new ChatWindow("SecureChat test", paneCapacity);
+        Window = new ChatWindow("SecureChat test", paneCapacity) { Place = place };
         App.Begin(Window);
         SynchronizationContext.SetSynchronizationContext(testContext);
     }
@@ -55,7 +55,7 @@ internal sealed class TestScreen : IDisposable
     /// <summary>Runs <paramref name="test"/> on a 120x30 screen showing <paramref name="endpoint"/>; detaches the model after.</summary>
     public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test)
     {
-        using var screen = new TestScreen(width: 120, height: 30);
+        using var screen = new TestScreen(width: 120, height: 30, place: "SecureChat test");
         ChatModel model = screen.Show(endpoint, isServer);
         try
         {

@@ -21,6 +21,7 @@ internal sealed class ChatModel
     private readonly LinkTable _links;
     private readonly object _gate = new();
     private bool _detached;
+    private string _ownName;
 
     public ChatModel(ChatEndpoint endpoint, bool isServer, IChatView view, ChatWords words)
     {
@@ -28,6 +29,7 @@ internal sealed class ChatModel
         _view = view;
         _words = words;
         IsServer = isServer;
+        _ownName = endpoint.Name;
         _links = new LinkTable(isServer);
         _endpoint.StageChanged += OnStageChanged;
         _endpoint.Established += OnEstablished;
@@ -36,7 +38,7 @@ internal sealed class ChatModel
         _endpoint.PresenceChanged += OnPresenceChanged;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
-        Locked(() => _view.SetStatus(_links.Status()));
+        Locked(() => _view.SetStatus(_links.Status(_ownName)));
     }
 
     public bool IsServer { get; }
@@ -89,6 +91,31 @@ internal sealed class ChatModel
 
         return Task.CompletedTask;
     }
+
+    /// <summary>This side's name as the others see it: the one asked for, or the one the server assigned.</summary>
+    public string OwnName
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ownName;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The server gave this side a final name other than the one asked for (for example <c>Bob-2</c> when Bob was
+    /// taken): the title, the status and our own lines from now on use it. Any thread (an engine event).
+    /// </summary>
+    public void OnOwnNameAssigned(string name) => OnLink(() =>
+    {
+        if (name != _ownName)
+        {
+            _ownName = name;
+            _view.Show(_words.NameAssigned(name));
+        }
+    });
 
     /// <summary>Stops following the endpoint and telling the view. Call once the endpoint has stopped.</summary>
     public void Detach()
@@ -175,7 +202,7 @@ internal sealed class ChatModel
             return;
         }
 
-        Tell(_words.Own(_endpoint.Name, text));
+        Tell(_words.Own(OwnName, text));
         try
         {
             await _endpoint.SendAsync(text).ConfigureAwait(false);
@@ -195,7 +222,11 @@ internal sealed class ChatModel
         }
 
         _endpoint.ChangeName(name);
-        Tell(_words.Renamed(name));
+        OnLink(() =>
+        {
+            _ownName = name;
+            _view.Show(_words.Renamed(name));
+        });
     }
 
     private void ShowFingerprints()
@@ -222,7 +253,7 @@ internal sealed class ChatModel
     private void OnLink(Action change) => Locked(() =>
     {
         change();
-        _view.SetStatus(_links.Status());
+        _view.SetStatus(_links.Status(_ownName));
     });
 
     private void Tell(ChatLine line) => Locked(() => _view.Show(line));

@@ -62,6 +62,8 @@ internal abstract class ChatWords
 
     public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
 
+    public ChatLine NameAssigned(string name) => ChatLine.Notice($"the server knows you as {name} (the name you asked for was taken)");
+
     public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
 
     public ChatLine RekeyStarted(int links) =>

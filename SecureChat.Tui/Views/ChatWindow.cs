@@ -35,7 +35,7 @@ internal sealed class ChatWindow : Window
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
         _input.QuitRequested += () => App?.RequestStop();
         _input.WindowKeys = OnInputKey;
-        _stage = new Shortcut(Key.Empty, "starting", null, null);
+        _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
         var quit = new Shortcut(Key.F10, "Quit", () => App?.RequestStop(), null);
@@ -62,11 +62,18 @@ internal sealed class ChatWindow : Window
 
     public string PeerText => _peer.Title;
 
+    /// <summary>What the title says before " - you are NAME" (set by the app; tests leave it empty).</summary>
+    public string Place { get; init; } = string.Empty;
+
     public void SetStatus(ChatStatus status)
     {
         _stage.Title = status.Stage;
-        _key.Title = status.KeyHash is null ? "key: none yet" : "key " + status.KeyHash;
+        _key.Title = status.KeyHash is { } key ? "key " + key : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
         _peer.Title = status.Peer;
+        if (Place.Length > 0 && status.Name.Length > 0)
+        {
+            Title = $"{Place} - you are {status.Name}";
+        }
     }
 
     private bool OnInputKey(Key key)

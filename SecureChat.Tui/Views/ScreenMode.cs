@@ -26,7 +26,8 @@ internal sealed class ScreenMode : IChatMode
         IApplication app = Application.Create().Init();
         IdleCursor.Install(app);
         _app = app;
-        _window = new ChatWindow(isServer ? $"SecureChat server on {address} - you are {name}" : $"SecureChat client of {address} - you are {name}");
+        string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
+        _window = new ChatWindow($"{place} - you are {name}") { Place = place };
         _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
         return _view;
     }
