@@ -22,9 +22,10 @@ internal sealed class Tmux : IDisposable
         }
     }
 
-    public void NewSession(string name, string shellCommand)
+    public void NewSession(string name, string shellCommand, int width = 120, int height = 40)
     {
-        (int code, string output) = Run(["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", name, shellCommand], TimeSpan.FromSeconds(10));
+        string[] args = ["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", name, shellCommand];
+        (int code, string output) = Run(args, TimeSpan.FromSeconds(10));
         code.ShouldBe(0, output);
     }
 

@@ -133,3 +133,32 @@ public sealed class ChatWindowTests
         [.. System.Text.RegularExpressions.Regex.Matches(screen, marker + @" \d+").Select(m => m.Value)];
 }
 
+
+[Collection(TerminalGuiCollection.Name)]
+public sealed class NarrowScreenTests
+{
+    private const string Key = "52AF 00D3 F7B2 AAE5 E876 1E71 5910 1789";
+
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(40, 10)]
+    [InlineData(120, 30)]
+    public void The_quit_hint_always_stays_and_long_fields_shrink_with_an_ellipsis(int width, int height)
+    {
+        using var screen = new TestScreen(width, height);
+        screen.Window.SetStatus(new ChatStatus("exchanging keys", Key, "peer 127.0.0.1:12345", "Bob"));
+        string drawn = screen.Screen();
+        string status = drawn.Split('\n').Single(l => l.Contains("F10", StringComparison.Ordinal));
+        status.ShouldContain("Quit", customMessage: drawn);
+        status.ShouldContain(width >= 80 ? "exchanging keys" : "exchanging", customMessage: drawn);
+        status.ShouldContain("F10  Quit", customMessage: drawn);
+        if (width >= 120)
+        {
+            status.ShouldContain("key " + Key);
+        }
+        else
+        {
+            status.ShouldContain("…", customMessage: drawn);
+        }
+    }
+}
