@@ -107,6 +107,22 @@ public sealed class HeadlessProcessTests
     }
 
     [Fact]
+    public void A_directory_given_as_passphrase_file_is_called_a_directory()
+    {
+        string dir = Directory.CreateTempSubdirectory("securechat-notafile-").FullName;
+        try
+        {
+            using RunningApp app = AppUnderTest.Start("--server", "--headless", "--passphrase-file", dir);
+            app.WaitForExit(s_wait).ShouldBe(2);
+            app.Error.Trim().ShouldBe($"securechat: the passphrase file {dir} is a directory; give the path of a file");
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
     public void Help_lists_every_option()
     {
         using RunningApp app = AppUnderTest.Start("--help");

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
@@ -16,6 +17,9 @@ namespace SecureChat.Tui.App;
 internal sealed class ChatLifetime
 {
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
+    public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
     private readonly AppSettings _settings;
     private readonly IChatMode _mode;
@@ -58,7 +62,7 @@ internal sealed class ChatLifetime
         {
             try
             {
-                address = $"{_settings.Host}:{_server.Start(_settings.Host, _settings.Port).Port}";
+                address = StageWords.HostPort(_settings.Host, _server.Start(_settings.Host, _settings.Port).Port);
             }
             catch (ChatConnectionException e)
             {
@@ -72,22 +76,31 @@ internal sealed class ChatLifetime
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var cancel = new CancellationTokenSource();
         Task connecting = Task.CompletedTask;
-        ChatModel? model = null;
+        var deferred = new DeferredView();
+        _view = deferred;
+        var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words);
+        bool opened = false;
         try
         {
-            IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
-            _view = view;
-            model = new ChatModel(_endpoint, _server is not null, view, _mode.Words);
             if (_client is not null)
             {
-                connecting = ConnectAsync(_client, view, cancel.Token);
+                // A connection refused or a name not found fails within milliseconds: report it without ever
+                // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
+                connecting = ConnectAsync(_client, deferred, cancel.Token);
+                connecting.Wait(OpenDelay);
             }
             else
             {
                 model.ShowListening(address);
             }
 
-            _mode.Run(model, connecting);
+            if (_failure is null)
+            {
+                IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
+                opened = true;
+                deferred.Attach(view);
+                _mode.Run(model, connecting);
+            }
         }
         finally
         {
@@ -95,8 +108,11 @@ internal sealed class ChatLifetime
             // and only then is the model detached, so nothing reaches the view after it closed.
             cancel.Cancel();
             Stop(connecting);
-            model?.Detach();
-            _mode.Close();
+            model.Detach();
+            if (opened)
+            {
+                _mode.Close();
+            }
         }
 
         if (_failure is { } failure)
@@ -105,7 +121,7 @@ internal sealed class ChatLifetime
             return ExitCodes.ConnectionFailed;
         }
 
-        if (model?.LostReason is { } lost)
+        if (model.LostReason is { } lost)
         {
             _mode.ReportLost(lost);
             return ExitCodes.ConnectionFailed;
@@ -135,7 +151,7 @@ internal sealed class ChatLifetime
             }
             catch (ChatConnectionException e)
             {
-                _failure = e.Message;
+                _failure = Plain(e);
                 view.Quit();
             }
             catch (OperationCanceledException)
@@ -144,6 +160,17 @@ internal sealed class ChatLifetime
             }
         },
         CancellationToken.None);
+
+    /// <summary>
+    /// Why connecting failed, in plain words. A peer that answers with something that is not SecureChat (an HTTP or
+    /// SSH server: its first bytes read as an absurd length or a malformed message) is named as such.
+    /// </summary>
+    private string Plain(ChatConnectionException e) => e.Failure.Reason switch
+    {
+        FailureReason.FrameTooLarge or FailureReason.ProtocolViolation or FailureReason.UnsupportedVersion =>
+            $"could not connect to {_settings.Address}: the program there does not speak SecureChat (is it the right port?)",
+        _ => e.Message,
+    };
 
     private void Stop(Task connecting)
     {

@@ -207,7 +207,12 @@ internal sealed class ChatModel
         {
             await _endpoint.SendAsync(text).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (ArgumentException)
+        {
+            // The engine's own size rule (its message names a parameter, which is not for a person).
+            Tell(_words.TooLong());
+        }
+        catch (InvalidOperationException e)
         {
             Tell(_words.NotSent(e.Message));
         }

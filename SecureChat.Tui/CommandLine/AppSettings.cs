@@ -30,6 +30,6 @@ internal sealed record AppSettings
     /// <summary>The file path or the environment variable name, by <see cref="PassphraseSource"/>.</summary>
     public string PassphraseLocation { get; init; } = string.Empty;
 
-    /// <summary>"localhost:12345", as a person reads it.</summary>
-    public string Address => $"{Host}:{Port}";
+    /// <summary>"localhost:12345" or "[::1]:12345", as a person reads it.</summary>
+    public string Address => App.StageWords.HostPort(Host, Port);
 }

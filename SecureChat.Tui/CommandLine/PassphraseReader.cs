@@ -15,15 +15,7 @@ internal static class PassphraseReader
             case PassphraseSource.None:
                 return [];
             case PassphraseSource.File:
-                string text;
-                try
-                {
-                    text = File.ReadAllText(settings.PassphraseLocation, Encoding.UTF8);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    throw new UsageException($"could not read the passphrase file {settings.PassphraseLocation}: {e.Message}");
-                }
+                string text = ReadFile(settings.PassphraseLocation);
 
                 // The first line only: editors add a final newline that the other side would not type.
                 int end = text.IndexOfAny(['\r', '\n']);
@@ -45,6 +37,32 @@ internal static class PassphraseReader
                 return NonEmpty(Prompt("Passphrase (shared with your peer, not shown): "), "the passphrase is empty");
             default:
                 throw new InvalidOperationException("unknown passphrase source");
+        }
+    }
+
+    /// <summary>The file's text, or a usage error that says in plain words why it cannot be read.</summary>
+    private static string ReadFile(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"the passphrase file {path} is a directory; give the path of a file");
+        }
+
+        try
+        {
+            return File.ReadAllText(path, Encoding.UTF8);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new UsageException($"the passphrase file {path} does not exist");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"the passphrase file {path} cannot be read: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"the passphrase file {path} cannot be read: {e.Message}");
         }
     }
 
