@@ -23,6 +23,9 @@ internal sealed class ChatModel
     private bool _detached;
     private string _ownName;
 
+    /// <summary>Everyone else in the chat, as join, leave and rename notices told us (the lock guards it).</summary>
+    private readonly SortedSet<string> _members = new(StringComparer.OrdinalIgnoreCase);
+
     public ChatModel(ChatEndpoint endpoint, bool isServer, IChatView view, ChatWords words)
     {
         _endpoint = endpoint;
@@ -84,6 +87,12 @@ internal sealed class ChatModel
             case ChatCommand.Help:
                 Tell(_words.Help.Select(ChatLine.Notice));
                 break;
+            case ChatCommand.Names:
+                Tell(_words.Names(Members, OwnName));
+                break;
+            case ChatCommand.Usage usage:
+                Tell(ChatLine.Error(usage.Text));
+                break;
             case ChatCommand.Unknown unknown:
                 Tell(_words.UnknownCommand(unknown.Name));
                 break;
@@ -100,6 +109,18 @@ internal sealed class ChatModel
             lock (_gate)
             {
                 return _ownName;
+            }
+        }
+    }
+
+    /// <summary>Everyone else in the chat, by name (for /names and Tab completion). Any thread.</summary>
+    public IReadOnlyList<string> Members
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _members];
             }
         }
     }
@@ -163,7 +184,24 @@ internal sealed class ChatModel
 
     private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message));
 
-    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice));
+    private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
+    {
+        switch (notice.Kind)
+        {
+            case PresenceKind.Joined:
+                _members.Add(notice.Name);
+                break;
+            case PresenceKind.Left:
+                _members.Remove(notice.Name);
+                break;
+            case PresenceKind.Renamed:
+                _members.Remove(notice.Name);
+                _members.Add(notice.NewName);
+                break;
+        }
+
+        _view.Show(_words.Presence(notice));
+    });
 
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
@@ -237,7 +275,7 @@ internal sealed class ChatModel
     private void ShowFingerprints()
     {
         PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null)];
-        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.Select(_words.Fingerprint), .. _words.CompareAdvice()]);
+        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()

@@ -73,8 +73,16 @@ internal abstract class ChatWords
 
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
 
-    public ChatLine Fingerprint(PeerInfo link) =>
-        ChatLine.Notice($"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}): fingerprint {link.Fingerprint}  SAS {link.Sas}");
+    /// <summary>A link's values, each on a line of its own so it can be selected and copied alone.</summary>
+    public IEnumerable<ChatLine> Fingerprint(PeerInfo link) =>
+    [
+        ChatLine.Notice($"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}):"),
+        ChatLine.Notice($"  fingerprint {link.Fingerprint}"),
+        ChatLine.Notice($"  SAS {link.Sas}"),
+    ];
+
+    public ChatLine Names(IReadOnlyList<string> members, string ownName) => ChatLine.Notice(
+        $"in the chat: {string.Join(", ", members.Where(m => !string.Equals(m, ownName, StringComparison.OrdinalIgnoreCase)).Prepend(ownName + " (you)"))}");
 
     public IEnumerable<ChatLine> CompareAdvice() =>
     [

@@ -93,6 +93,15 @@ internal static class ChatCommandLine
         private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "Read the shared passphrase from an environment variable.", HelpName = "var" };
         private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
 
+        private readonly Option<bool> _timestamps = new("--timestamps") { Description = "Headless: put the time (HH:mm) before each line." };
+        private readonly Option<string> _scrollback = new("--scrollback")
+        {
+            Description = $"Lines the message pane keeps (default: {Views.MessagePane.DefaultCapacity}); older ones are dropped, with a notice.",
+            HelpName = "N",
+        };
+
+        private readonly Option<bool> _bell = new("--bell") { Description = "Ring the terminal bell when a message arrives (off by default)." };
+
         public ChatRootCommand()
             : base("SecureChat: end-to-end encrypted terminal chat (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256).")
         {
@@ -107,6 +116,9 @@ internal static class ChatCommandLine
             Options.Add(_passphraseFile);
             Options.Add(_passphraseEnv);
             Options.Add(_headless);
+            Options.Add(_timestamps);
+            Options.Add(_scrollback);
+            Options.Add(_bell);
         }
 
         public AppSettings Bind(ParseResult result)
@@ -175,6 +187,13 @@ internal static class ChatCommandLine
                 Group = ParseGroup(result.GetValue(_group)),
                 Iterations = iterations,
                 Headless = result.GetValue(_headless),
+                Timestamps = result.GetValue(_timestamps),
+                Bell = result.GetValue(_bell),
+                Scrollback = result.GetValue(_scrollback) is { } lines
+                    ? int.TryParse(lines, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 10 and <= 1_000_000
+                        ? n
+                        : throw new UsageException("--scrollback must be a number from 10 to 1000000")
+                    : Views.MessagePane.DefaultCapacity,
                 PassphraseSource = source,
                 PassphraseLocation = location,
             };

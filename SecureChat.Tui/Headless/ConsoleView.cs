@@ -8,8 +8,12 @@ namespace SecureChat.Tui.Headless;
 /// or other control character in them is written as a visible escape (<see cref="OneLine"/>), never as a line break. What this side
 /// sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are written under a lock).
 /// </summary>
-internal sealed class ConsoleView(TextWriter output, TextWriter error) : IChatView
+internal sealed class ConsoleView(TextWriter output, TextWriter error, bool timestamps = false) : IChatView
 {
+    /// <summary>"12:34 " before each line with <c>--timestamps</c> (local time), else nothing.</summary>
+    private string Stamp(ChatLine line) =>
+        timestamps ? line.Time.ToLocalTime().ToString("HH:mm ", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
     private readonly object _gate = new();
     private readonly TaskCompletionSource _quitting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -20,14 +24,17 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error) : IChatVi
     {
         switch (line.Kind)
         {
+            case LineKind.Message when line.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal):
+                Write(output, Stamp(line) + $"* {OneLine.Escape(line.Sender)} {OneLine.Escape(line.Text[ChatCommand.MePrefix.Length..])}");
+                break;
             case LineKind.Message:
-                Write(output, $"[{OneLine.Escape(line.Sender)}]: {OneLine.Escape(line.Text)}");
+                Write(output, Stamp(line) + $"[{OneLine.Escape(line.Sender)}]: {OneLine.Escape(line.Text)}");
                 break;
             case LineKind.Notice:
-                Write(output, "[*] " + OneLine.Escape(line.Text));
+                Write(output, Stamp(line) + "[*] " + OneLine.Escape(line.Text));
                 break;
             case LineKind.Error:
-                Write(error, "[!] " + OneLine.Escape(line.Text));
+                Write(error, Stamp(line) + "[!] " + OneLine.Escape(line.Text));
                 break;
         }
     }

@@ -8,9 +8,9 @@ namespace SecureChat.Tui.Headless;
 /// <c>exit</c> or <c>/quit</c>, on SIGTERM, SIGHUP or SIGINT, when a client's input ends or its link ends (a
 /// server goes on serving at the end of its input). Used from the main thread.
 /// </summary>
-internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error) : IChatMode
+internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false) : IChatMode
 {
-    private readonly ConsoleView _view = new(output, error);
+    private readonly ConsoleView _view = new(output, error, timestamps);
 
     public ChatWords Words { get; } = new ClassicWords();
 

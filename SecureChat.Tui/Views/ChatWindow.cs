@@ -43,6 +43,13 @@ internal sealed class ChatWindow : Window
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
         _input.QuitRequested += () => App?.RequestStop();
         _input.WindowKeys = OnInputKey;
+        _input.CompletionRequested += () =>
+        {
+            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, ChatCommand.CommandNames, Names()) is { } done)
+            {
+                _input.SetDraft(done.Text.Replace(ChatInput.NewlineMark, '\n'), done.Caret);
+            }
+        };
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
@@ -105,6 +112,9 @@ internal sealed class ChatWindow : Window
     /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
     public static string Ellipsize(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(length - 1, 1)), "…");
+
+    /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
+    public Func<IEnumerable<string>> Names { get; set; } = () => [];
 
     /// <summary>What the title says before " - you are NAME" (set by the app; tests leave it empty).</summary>
     public string Place { get; init; } = string.Empty;

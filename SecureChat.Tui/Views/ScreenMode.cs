@@ -9,7 +9,7 @@ namespace SecureChat.Tui.Views;
 /// disposes the app only once the network has stopped (an Invoke after Dispose would throw); what it prints comes
 /// after that, since the alternate screen swallows earlier output. Used from the main thread only.
 /// </summary>
-internal sealed class ScreenMode : IChatMode
+internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, bool bell = false) : IChatMode
 {
     private IApplication? _app;
     private ChatWindow? _window;
@@ -27,7 +27,11 @@ internal sealed class ScreenMode : IChatMode
         IdleCursor.Install(app);
         _app = app;
         string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
-        _window = new ChatWindow($"{place} - you are {name}") { Place = place };
+        _window = new ChatWindow($"{place} - you are {name}", scrollback) { Place = place };
+        if (bell)
+        {
+            _window.Pane.MessageArrived += () => app.Driver?.WriteRaw("\a");
+        }
         _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
         return _view;
     }
@@ -40,6 +44,7 @@ internal sealed class ScreenMode : IChatMode
         }
 
         _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
+        _window.Names = () => model.Members;
         _app.Run(_window);
     }
 
