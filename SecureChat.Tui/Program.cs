@@ -33,10 +33,10 @@ internal static class Program
                 var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
                 Console.OutputEncoding = utf8;
                 Console.InputEncoding = utf8;
-                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error));
+                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps));
             }
 
-            return ChatLifetime.Run(settings, options, new ScreenMode());
+            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell));
         }
         finally
         {

@@ -8,7 +8,8 @@
 #      default "Quit", the F10 shortcut drawn on the bottom line) appears. That elapsed time is "launch to first
 #      frame" (+/- one poll interval, plus the ~1-3 ms a capture-pane costs).
 #   3. On the last launch, let the app settle SETTLE_S seconds, then read utime+stime of the app process from
-#      /proc/<pid>/stat before and after IDLE_S seconds of no input: idle CPU = ticks / (CLK_TCK * IDLE_S).
+#      /proc/<pid>/stat before and after IDLE_S seconds of no input: idle CPU = ticks / (CLK_TCK * IDLE_S). Over
+#      the same seconds, `tmux pipe-pane` counts the bytes the app writes to the terminal (idle output; 0 is right).
 #   4. Quit with F10 (kill the tmux session if it does not exit).
 # Usage: bench/app-startup.sh   (env: RUNS=5 POLL_MS=10 READY=Quit SETTLE_S=2 IDLE_S=10)
 # Output: one line per launch, then a summary line; exit 1 if the app never drew its frame.
@@ -65,9 +66,13 @@ pid="$(tmux display-message -p -t "$session" '#{pane_pid}')"
 sleep "$settle_s"
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 hz="$(getconf CLK_TCK)"
+idle_out="$(mktemp)"
+tmux pipe-pane -o -t "$session" "cat > '$idle_out'"
 t0="$(ticks)"; w0="$(now_ns)"
 sleep "$idle_s"
 t1="$(ticks)"; w1="$(now_ns)"
+tmux pipe-pane -t "$session"
+idle_bytes="$(wc -c < "$idle_out")"; rm -f "$idle_out"
 rss_kb="$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")"
 threads="$(awk '/Threads/ { print $2 }' "/proc/$pid/status")"
 idle_pct="$(awk "BEGIN { printf \"%.2f\", 100 * ($t1 - $t0) / $hz / (($w1 - $w0) / 1e9) }")"
@@ -76,4 +81,4 @@ sleep 0.5
 
 sorted=($(printf '%s\n' "${times[@]}" | sort -n))
 median="${sorted[$(( (${#sorted[@]} - 1) / 2 ))]}"
-echo "summary: runs=$runs first_frame_ms_median=$median min=${sorted[0]} max=${sorted[-1]} idle_cpu_percent=$idle_pct (over ${idle_s} s, $(( t1 - t0 )) ticks at ${hz} Hz) rss_kb=$rss_kb threads=$threads"
+echo "summary: runs=$runs first_frame_ms_median=$median min=${sorted[0]} max=${sorted[-1]} idle_cpu_percent=$idle_pct (over ${idle_s} s, $(( t1 - t0 )) ticks at ${hz} Hz) idle_output_bytes=$idle_bytes rss_kb=$rss_kb threads=$threads"

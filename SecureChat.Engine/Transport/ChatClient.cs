@@ -108,7 +108,8 @@ public sealed class ChatClient : ChatEndpoint
         catch (SocketException e)
         {
             socket.Dispose();
-            var failure = SessionFailure.Create(FailureReason.ConnectionFailed, $"{host}:{port}: {SocketErrors.Describe(e)}");
+            string where = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
+            var failure = SessionFailure.Create(FailureReason.ConnectionFailed, $"{where}: {SocketErrors.Describe(e)}");
             _connecting = _connecting with { Stage = SessionStage.Failed };
             OnFailed(_connecting, failure);
             throw new ChatConnectionException(failure);

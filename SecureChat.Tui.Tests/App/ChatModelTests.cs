@@ -60,4 +60,38 @@ public sealed class ChatModelTests
         view.Lines.ShouldNotContain(l => l.Kind == LineKind.Own);
         model.Detach();
     }
+
+    [Fact]
+    public async Task After_nick_or_a_name_the_server_assigned_the_status_and_own_lines_use_the_new_name()
+    {
+        await using var pair = new LoopbackPair(clientOptions: new ChatOptions { Name = "Bob" });
+        var view = new RecordingView();
+        var model = new ChatModel(pair.Client, isServer: false, view, new ScreenWords());
+        try
+        {
+            await pair.ConnectAsync();
+            await pair.ClientJoined;
+            view.Statuses[^1].Name.ShouldBe("Bob");
+
+            await model.EnterAsync("/nick Robert");
+            model.OwnName.ShouldBe("Robert");
+            view.Statuses[^1].Name.ShouldBe("Robert");
+            await model.EnterAsync("after the nick");
+            view.Lines.Last(l => l.Kind == LineKind.Own).Sender.ShouldBe("Robert");
+
+            model.OnOwnNameAssigned("Robert-2");
+            view.Lines[^1].Text.ShouldBe("the server knows you as Robert-2 (the name you asked for was taken)");
+            view.Statuses[^1].Name.ShouldBe("Robert-2");
+            await model.EnterAsync("after the server renamed me");
+            view.Lines.Last(l => l.Kind == LineKind.Own).Sender.ShouldBe("Robert-2");
+
+            int lines = view.Lines.Count;
+            model.OnOwnNameAssigned("Robert-2");
+            view.Lines.Count.ShouldBe(lines, "the same name again says nothing");
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
 }

@@ -80,7 +80,7 @@ public sealed class ChatCommandLineTests
         int code = ChatCommandLine.Invoke(["--client", "host", "port"], _ => 0, error);
         code.ShouldBe(2);
         error.ToString().TrimEnd().Split('\n').Length.ShouldBe(1);
-        error.ToString().ShouldContain("invalid port 'port'");
+        error.ToString().ShouldContain("the port must be a number from 1 to 65535 (not 'port')");
     }
 
     [Fact]
@@ -97,5 +97,38 @@ public sealed class ChatCommandLineTests
         {
             File.Delete(path);
         }
+    }
+
+    [Theory]
+    [InlineData("localhost:12701", "localhost", 12701, "localhost:12701")]
+    [InlineData("[::1]:12701", "::1", 12701, "[::1]:12701")]
+    [InlineData("::1", "::1", 12345, "[::1]:12345")]
+    [InlineData("[::1]", "::1", 12345, "[::1]:12345")]
+    [InlineData("192.0.2.7:80", "192.0.2.7", 80, "192.0.2.7:80")]
+    public void Client_accepts_host_colon_port_and_bracketed_IPv6(string argument, string host, int port, string address)
+    {
+        AppSettings settings = ChatCommandLine.Parse(["--client", argument]);
+        (settings.Host, settings.Port, settings.Address).ShouldBe((host, port, address));
+    }
+
+    [Theory]
+    [InlineData("--port must be a number from 0 to 65535 (not 'abc')", "--server", "--port", "abc")]
+    [InlineData("--port must be a number from 0 to 65535 (not '70000')", "--server", "--port", "70000")]
+    [InlineData("the port must be a number from 1 to 65535 (not 'x')", "--client", "localhost", "x")]
+    [InlineData("the port must be a number from 1 to 65535 (not 'x')", "--client", "localhost:x")]
+    [InlineData("the port is given twice: 'localhost:1' and '2'", "--client", "localhost:1", "2")]
+    [InlineData("'a:b:c' is not an address: write host:port, or an IPv6 address with a port as [::1]:12345", "--client", "a:b:c")]
+    [InlineData("--iterations must be a number from 100000 to 10000000", "--server", "--iterations", "lots")]
+    public void Bad_numbers_and_addresses_are_refused_in_plain_words(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(args, _ => 0, error).ShouldBe(2);
+        error.ToString().Trim().ShouldBe($"securechat: {message} (see --help)");
+    }
+
+    [Fact]
+    public void Version_prints_the_version_and_exits_0()
+    {
+        ChatCommandLine.Invoke(["--version"], _ => throw new InvalidOperationException("must not run")).ShouldBe(0);
     }
 }

@@ -5,15 +5,16 @@ namespace SecureChat.Tui.Tests.EndToEnd;
 
 /// <summary>
 /// A fault seen from a real terminal: the server process is killed (SIGKILL, no goodbye) while a client is
-/// connected. The client must say the connection is gone, keep running until the user quits, exit 0 on F10, and
-/// leave the terminal as it found it (alternate screen off, no leftover UI).
+/// connected. The client must say the connection is gone, keep running until the user quits, exit 1 on F10 (the
+/// connection was lost), say why on standard error, and leave the terminal as it found it (every mode reset, no
+/// leftover UI).
 /// </summary>
 public sealed class PeerFailureTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public void A_client_whose_server_is_killed_reports_it_and_restores_the_terminal_on_F10()
+    public void A_client_whose_server_is_killed_reports_it_restores_the_terminal_on_F10_and_exits_1()
     {
         if (!Tmux.IsInstalled())
         {
@@ -44,8 +45,9 @@ public sealed class PeerFailureTests
             screen.ShouldContain("connection was lost");
 
             tmux.Keys("client", "F10");
-            Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:0");
-            tmux.Query("client", "#{alternate_on}").ShouldBe("0", "the terminal must be back on the normal screen");
+            Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:1");
+            tmux.Query("client", SignalTests.Modes).ShouldBe(SignalTests.CleanModes, "the terminal must be back on the normal screen, every mode reset");
+            tmux.Capture("client").ShouldContain("securechat: the connection was lost");
             tmux.Capture("client").ShouldNotContain("F10");
         }
         finally

@@ -35,7 +35,7 @@ public sealed class HeadlessProcessTests
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0);
         server.WaitForOutput("[*] Client left", s_wait);
-        server.CloseInput();
+        server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }
 
@@ -66,6 +66,18 @@ public sealed class HeadlessProcessTests
         client.WriteLine("/peers");
         client.WaitForOutput($"[*] connected to Alice at 127.0.0.1:{port} (secure)", s_wait);
 
+        client.WriteLine("/me waves");
+        server.WaitForOutput("* Bob waves", s_wait);
+        client.WriteLine("/names");
+        client.WaitForOutput("[*] in the chat: Bob (you), Alice", s_wait);
+        server.WriteLine("/names");
+        server.WaitForOutput("[*] in the chat: Alice (you), Bob", s_wait);
+        client.WriteLine("/fingerprint");
+        client.WaitForOutput($"[*]   fingerprint {newKey}", s_wait);
+        client.WaitForOutput("[*]   SAS ", s_wait);
+        client.WriteLine("/help");
+        client.WaitForOutput("[*] commands: /help", s_wait);
+        client.WriteLine("/clear");
         client.WriteLine("//nick is a command");
         server.WaitForOutput("[Bob]: /nick is a command", s_wait);
         client.WriteLine("/quit");
@@ -107,11 +119,38 @@ public sealed class HeadlessProcessTests
     }
 
     [Fact]
+    public void A_directory_given_as_passphrase_file_is_called_a_directory()
+    {
+        string dir = Directory.CreateTempSubdirectory("securechat-notafile-").FullName;
+        try
+        {
+            using RunningApp app = AppUnderTest.Start("--server", "--headless", "--passphrase-file", dir);
+            app.WaitForExit(s_wait).ShouldBe(2);
+            app.Error.Trim().ShouldBe($"securechat: the passphrase file {dir} is a directory; give the path of a file");
+        }
+        finally
+        {
+            Directory.Delete(dir);
+        }
+    }
+
+    [Fact]
+    public void Timestamps_put_the_time_before_each_headless_line()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--timestamps");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        Lines(server.Output).First().ShouldMatch(@"^\d\d:\d\d \[\*\] Server listening on localhost:\d+$");
+        server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+    }
+
+    [Fact]
     public void Help_lists_every_option()
     {
         using RunningApp app = AppUnderTest.Start("--help");
         app.WaitForExit(s_wait).ShouldBe(0);
-        foreach (string option in new[] { "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--passphrase-prompt", "--passphrase-file", "--passphrase-env", "--headless" })
+        foreach (string option in new[] { "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--passphrase-prompt", "--passphrase-file", "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--version" })
         {
             app.Output.ShouldContain(option);
         }

@@ -53,6 +53,20 @@ internal sealed class RunningApp : IDisposable
 
     public void CloseInput() => _process.StandardInput.Close();
 
+    /// <summary>Kills the process at once (SIGKILL): no goodbye to its peers.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>Sends a signal by name (TERM, HUP, INT) with kill(1).</summary>
+    public void Signal(string name)
+    {
+        using Process kill = Process.Start("kill", ["-s", name, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit(10_000);
+    }
+
     /// <summary>Waits until standard output contains <paramref name="text"/>; fails with both streams if it never does.</summary>
     public void WaitForOutput(string text, TimeSpan timeout)
     {

@@ -16,7 +16,7 @@ internal sealed class TestScreen : IDisposable
 {
     private readonly ConcurrentQueue<Action> _posted = new();
 
-    public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity)
+    public TestScreen(int width = 80, int height = 24, int paneCapacity = MessagePane.DefaultCapacity, string place = "")
     {
         // Init installs Terminal.Gui's main-loop context on this thread; nothing runs that loop here, so an
         // `await` in the test would never resume. Keep the test framework's context.
@@ -25,7 +25,7 @@ internal sealed class TestScreen : IDisposable
         App = Application.Create();
         App.Init(DriverRegistry.Names.ANSI);
         App.Driver!.SetScreenSize(width, height);
-        Window = new ChatWindow("SecureChat test", paneCapacity);
+        Window = new ChatWindow("SecureChat test", paneCapacity) { Place = place };
         App.Begin(Window);
         SynchronizationContext.SetSynchronizationContext(testContext);
     }
@@ -48,14 +48,14 @@ internal sealed class TestScreen : IDisposable
     {
         var view = new ScreenView(Window, Post, quit ?? (() => { }));
         var model = new ChatModel(endpoint, isServer, view, new ScreenWords());
-        Window.LineEntered += line => _ = model.EnterAsync(line);
+        Window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
         return model;
     }
 
     /// <summary>Runs <paramref name="test"/> on a 120x30 screen showing <paramref name="endpoint"/>; detaches the model after.</summary>
     public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test)
     {
-        using var screen = new TestScreen(width: 120, height: 30);
+        using var screen = new TestScreen(width: 120, height: 30, place: "SecureChat test");
         ChatModel model = screen.Show(endpoint, isServer);
         try
         {
@@ -71,7 +71,7 @@ internal sealed class TestScreen : IDisposable
     public void Enter(string line)
     {
         Type(line);
-        Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, Terminal.Gui.Input.Key.Enter);
+        Press(Terminal.Gui.Input.Key.Enter);
         Pump();
     }
 
@@ -115,13 +115,42 @@ internal sealed class TestScreen : IDisposable
         }
     }
 
+    /// <summary>Types <paramref name="text"/> as a person does: one key per main-loop iteration.</summary>
     public void Type(string text)
     {
         foreach (System.Text.Rune rune in text.EnumerateRunes())
         {
             Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, new Terminal.Gui.Input.Key(rune.Value));
+            Iterate();
         }
     }
+
+    /// <summary>
+    /// Sends <paramref name="text"/> as a terminal without bracketed paste does: every character a key ('\n' as
+    /// Enter), all within one main-loop iteration; then starts the next iteration.
+    /// </summary>
+    public void PasteAsKeys(string text)
+    {
+        foreach (System.Text.Rune rune in text.EnumerateRunes())
+        {
+            Terminal.Gui.Input.Key key = rune.Value == '\n' ? Terminal.Gui.Input.Key.Enter : new Terminal.Gui.Input.Key(rune.Value);
+            Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, key);
+        }
+
+        // The next iteration inserts the burst; one more passes with no key, as time goes by before the user acts.
+        Iterate();
+        Iterate();
+    }
+
+    /// <summary>Presses a key, then starts the next main-loop iteration.</summary>
+    public void Press(Terminal.Gui.Input.Key key)
+    {
+        Terminal.Gui.Testing.InputInjectionExtensions.InjectKey(App, key);
+        Iterate();
+    }
+
+    /// <summary>What the main loop does at the start of each iteration (the input line inserts a burst there).</summary>
+    public void Iterate() => App.RaiseIteration();
 
     public void Dispose()
     {

@@ -22,18 +22,23 @@ internal sealed class Tmux : IDisposable
         }
     }
 
-    public void NewSession(string name, string shellCommand)
+    public void NewSession(string name, string shellCommand, int width = 120, int height = 40)
     {
-        (int code, string output) = Run(["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", name, shellCommand], TimeSpan.FromSeconds(10));
+        string[] args = ["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", name, shellCommand];
+        (int code, string output) = Run(args, TimeSpan.FromSeconds(10));
         code.ShouldBe(0, output);
     }
 
-    /// <summary>Types text literally (no key-name lookup), then optionally presses Enter.</summary>
+    /// <summary>
+    /// Types text literally (no key-name lookup), then optionally presses Enter a moment later, as a person does
+    /// (an Enter in the same burst of keys as the text would be a pasted newline).
+    /// </summary>
     public void Type(string session, string text, bool enter = true)
     {
         Run(["-L", _socket, "send-keys", "-t", session, "-l", text], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
         if (enter)
         {
+            Thread.Sleep(250);
             Keys(session, "Enter");
         }
     }
@@ -41,9 +46,26 @@ internal sealed class Tmux : IDisposable
     public void Keys(string session, string keyName) =>
         Run(["-L", _socket, "send-keys", "-t", session, keyName], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
 
+    /// <summary>Pastes the text as a terminal does: bracketed (the app asked for it; tmux -p) or as plain keys.</summary>
+    public void Paste(string session, string text, bool bracketed)
+    {
+        string file = System.IO.Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, text);
+            Run(["-L", _socket, "load-buffer", "-b", "test", file], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+            string[] args = bracketed ? ["-L", _socket, "paste-buffer", "-p", "-b", "test", "-t", session] : ["-L", _socket, "paste-buffer", "-b", "test", "-t", session];
+            Run(args, TimeSpan.FromSeconds(30)).ExitCode.ShouldBe(0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     public string Capture(string session) => Run(["-L", _socket, "capture-pane", "-p", "-t", session], TimeSpan.FromSeconds(10)).Output;
 
-    public string WaitForScreen(string session, Func<string, bool> condition, TimeSpan timeout, string what)
+    public string WaitForScreen(string session, Func<string, bool> condition, TimeSpan timeout, string what, int pollMilliseconds = 200)
     {
         var clock = Stopwatch.StartNew();
         string screen;
@@ -54,7 +76,7 @@ internal sealed class Tmux : IDisposable
                 throw new ShouldAssertException($"{what}: not on the {session} screen after {timeout.TotalSeconds}s. Screen:\n{screen}");
             }
 
-            Thread.Sleep(200);
+            Thread.Sleep(pollMilliseconds);
         }
 
         return screen;

@@ -44,9 +44,9 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen();
         var lines = new List<string>();
-        screen.Window.LineEntered += lines.Add;
+        screen.Window.LineEntered += (line, _) => lines.Add(line);
         screen.Type("héllo 😀");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         lines.ShouldBe(["héllo 😀"]);
         (screen.Window.Input.Text ?? string.Empty).ShouldBeEmpty();
     }
@@ -56,18 +56,18 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen();
         screen.Type("first");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         screen.Type("second");
-        screen.App.InjectKey(Key.Enter);
+        screen.Press(Key.Enter);
         screen.Type("draft");
 
-        screen.App.InjectKey(Key.CursorUp);
+        screen.Press(Key.CursorUp);
         screen.Window.Input.Text.ShouldBe("second");
-        screen.App.InjectKey(Key.CursorUp);
+        screen.Press(Key.CursorUp);
         screen.Window.Input.Text.ShouldBe("first");
-        screen.App.InjectKey(Key.CursorDown);
+        screen.Press(Key.CursorDown);
         screen.Window.Input.Text.ShouldBe("second");
-        screen.App.InjectKey(Key.CursorDown);
+        screen.Press(Key.CursorDown);
         screen.Window.Input.Text.ShouldBe("draft");
     }
 
@@ -82,7 +82,7 @@ public sealed class ChatWindowTests
         }
 
         screen.Screen().ShouldContain("message number 099");
-        screen.App.InjectKey(Key.PageUp);
+        screen.Press(Key.PageUp);
         pane.IsFollowing.ShouldBeFalse();
         string scrolled = screen.Screen();
         scrolled.ShouldNotContain("message number 099");
@@ -93,8 +93,8 @@ public sealed class ChatWindowTests
         stillScrolled.ShouldNotContain("message number 100");
         RowsOf(stillScrolled, "message number").ShouldBe(RowsOf(scrolled, "message number"));
 
-        screen.App.InjectKey(Key.PageDown);
-        screen.App.InjectKey(Key.PageDown);
+        screen.Press(Key.PageDown);
+        screen.Press(Key.PageDown);
         pane.IsFollowing.ShouldBeTrue();
         screen.Screen().ShouldContain("message number 100");
     }
@@ -133,3 +133,32 @@ public sealed class ChatWindowTests
         [.. System.Text.RegularExpressions.Regex.Matches(screen, marker + @" \d+").Select(m => m.Value)];
 }
 
+
+[Collection(TerminalGuiCollection.Name)]
+public sealed class NarrowScreenTests
+{
+    private const string Key = "52AF 00D3 F7B2 AAE5 E876 1E71 5910 1789";
+
+    [Theory]
+    [InlineData(80, 24)]
+    [InlineData(40, 10)]
+    [InlineData(120, 30)]
+    public void The_quit_hint_always_stays_and_long_fields_shrink_with_an_ellipsis(int width, int height)
+    {
+        using var screen = new TestScreen(width, height);
+        screen.Window.SetStatus(new ChatStatus("exchanging keys", Key, "peer 127.0.0.1:12345", "Bob"));
+        string drawn = screen.Screen();
+        string status = drawn.Split('\n').Single(l => l.Contains("F10", StringComparison.Ordinal));
+        status.ShouldContain("Quit", customMessage: drawn);
+        status.ShouldContain(width >= 80 ? "exchanging keys" : "exchanging", customMessage: drawn);
+        status.ShouldContain("F10  Quit", customMessage: drawn);
+        if (width >= 120)
+        {
+            status.ShouldContain("key " + Key);
+        }
+        else
+        {
+            status.ShouldContain("…", customMessage: drawn);
+        }
+    }
+}

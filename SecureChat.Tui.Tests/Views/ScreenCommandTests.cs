@@ -56,8 +56,10 @@ public sealed class ScreenCommandTests
             await pair.ConnectAsync();
             await pair.ClientJoined;
 
+            screen.PumpUntil(s => s.Contains("SecureChat test - you are Client", StringComparison.Ordinal), s_wait, "the own name in the title");
             screen.Enter("/nick Bob");
-            screen.Screen().ShouldContain("you are now known as Bob");
+            string renamedScreen = screen.PumpUntil(s => s.Contains("SecureChat test - you are Bob", StringComparison.Ordinal), s_wait, "the new name in the title");
+            renamedScreen.ShouldContain("you are now known as Bob");
             PresenceNotice notice = await renamed.Task.WaitAsync(s_wait);
             (notice.Name, notice.NewName).ShouldBe(("Client", "Bob"));
 

@@ -98,7 +98,12 @@ public sealed class ScreenViewTests
                     app.InjectKey(new Key(c));
                 }
 
-                app.InjectKey(Key.Enter);
+                // Enter comes later, as a person presses it: in the same burst it would be a pasted newline.
+                app.AddTimeout(TimeSpan.FromMilliseconds(200), () =>
+                {
+                    app.InjectKey(Key.Enter);
+                    return false;
+                });
             }).ShouldBeTrue("typing exit should end Run before the safety timeout");
     }
 
@@ -114,7 +119,7 @@ public sealed class ScreenViewTests
         var client = new ChatClient(new ChatOptions());
         var view = new ScreenView(window, a => app.Invoke(a), () => app.RequestStop());
         var model = new ChatModel(client, isServer: false, view, new ScreenWords());
-        window.LineEntered += line => _ = model.EnterAsync(line);
+        window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
         bool timedOut = false;
         app.AddTimeout(TimeSpan.FromMilliseconds(200), () =>
         {

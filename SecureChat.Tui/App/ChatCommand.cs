@@ -21,6 +21,12 @@ internal abstract record ChatCommand
             return null;
         }
 
+        if (line.Contains('\n', StringComparison.Ordinal))
+        {
+            // A multi-line draft (pasted, or typed with Ctrl+J) is always one message.
+            return Message(line);
+        }
+
         if (trimmed == "exit")
         {
             return new Quit();
@@ -48,9 +54,27 @@ internal abstract record ChatCommand
             "/clear" => new Clear(),
             "/quit" => new Quit(),
             "/help" => new Help(),
+            "/me" => argument.Length > 0 ? new Send(MePrefix + argument) : new Usage("usage: /me ACTION (for example: /me waves)"),
+            "/names" => new Names(),
             _ => new Unknown(name),
         };
     }
+
+    /// <summary>
+    /// <paramref name="text"/> as a message whatever it starts with (blank lines around it dropped), or null when
+    /// it is blank.
+    /// </summary>
+    public static ChatCommand? Message(string text)
+    {
+        string message = text.Trim('\n', '\r');
+        return message.Trim().Length == 0 ? null : new Send(message);
+    }
+
+    /// <summary>A message that starts with this is an action (<c>/me waves</c>), shown as "* Bob waves".</summary>
+    public const string MePrefix = "/me ";
+
+    /// <summary>Every command name, for /help and Tab completion.</summary>
+    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/rekey", "/peers", "/names", "/nick", "/me", "/clear", "/quit"];
 
     /// <summary>Send <paramref name="Text"/> as a chat message.</summary>
     public sealed record Send(string Text) : ChatCommand;
@@ -73,8 +97,14 @@ internal abstract record ChatCommand
     /// <summary>Close the connection and leave.</summary>
     public sealed record Quit : ChatCommand;
 
+    /// <summary>List who is in the chat (from join, leave and rename notices).</summary>
+    public sealed record Names : ChatCommand;
+
     /// <summary>List the commands.</summary>
     public sealed record Help : ChatCommand;
+
+    /// <summary>A command used the wrong way; <paramref name="Text"/> says how to use it.</summary>
+    public sealed record Usage(string Text) : ChatCommand;
 
     /// <summary>A slash command that does not exist; <paramref name="Name"/> is its first word, lower case.</summary>
     public sealed record Unknown(string Name) : ChatCommand;

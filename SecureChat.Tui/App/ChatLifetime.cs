@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
@@ -6,15 +8,18 @@ namespace SecureChat.Tui.App;
 /// <summary>
 /// A chat from start to exit, the same in both modes: creates the endpoint (the only code that tells a server from
 /// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
-/// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended. Exit code 0,
-/// or 1 when the server could not listen or the client could not connect. Used from the main thread (the
-/// background connect only records why it failed, before it asks the view to quit).
+/// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended
+/// (<see cref="ExitCodes"/>: 0, or 1 when the server could not listen, or the client could not connect or lost its
+/// connection). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed cleanly, so peers see a normal
+/// leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
+/// only record what happened and ask the view to quit).
 /// </summary>
 internal sealed class ChatLifetime
 {
-    public const int FailureExitCode = 1;
-
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
+    public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
     private readonly AppSettings _settings;
     private readonly IChatMode _mode;
@@ -22,6 +27,7 @@ internal sealed class ChatLifetime
     private readonly ChatClient? _client;
     private readonly ChatEndpoint _endpoint;
     private volatile string? _failure;
+    private volatile IChatView? _view;
 
     private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode)
     {
@@ -56,32 +62,45 @@ internal sealed class ChatLifetime
         {
             try
             {
-                address = $"{_settings.Host}:{_server.Start(_settings.Host, _settings.Port).Port}";
+                address = StageWords.HostPort(_settings.Host, _server.Start(_settings.Host, _settings.Port).Port);
             }
             catch (ChatConnectionException e)
             {
                 _mode.ReportFailure(e.Message);
-                return FailureExitCode;
+                return ExitCodes.ConnectionFailed;
             }
         }
 
+        using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+        using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var cancel = new CancellationTokenSource();
         Task connecting = Task.CompletedTask;
-        ChatModel? model = null;
+        var deferred = new DeferredView();
+        _view = deferred;
+        var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words);
+        bool opened = false;
         try
         {
-            IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
-            model = new ChatModel(_endpoint, _server is not null, view, _mode.Words);
             if (_client is not null)
             {
-                connecting = ConnectAsync(_client, view, cancel.Token);
+                // A connection refused or a name not found fails within milliseconds: report it without ever
+                // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
+                connecting = ConnectAsync(_client, deferred, cancel.Token);
+                connecting.Wait(OpenDelay);
             }
             else
             {
                 model.ShowListening(address);
             }
 
-            _mode.Run(model, connecting);
+            if (_failure is null)
+            {
+                IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
+                opened = true;
+                deferred.Attach(view);
+                _mode.Run(model, connecting);
+            }
         }
         finally
         {
@@ -89,18 +108,37 @@ internal sealed class ChatLifetime
             // and only then is the model detached, so nothing reaches the view after it closed.
             cancel.Cancel();
             Stop(connecting);
-            model?.Detach();
-            _mode.Close();
+            model.Detach();
+            if (opened)
+            {
+                _mode.Close();
+            }
         }
 
         if (_failure is { } failure)
         {
             _mode.ReportFailure(failure);
-            return FailureExitCode;
+            return ExitCodes.ConnectionFailed;
+        }
+
+        if (model.LostReason is { } lost)
+        {
+            _mode.ReportLost(lost);
+            return ExitCodes.ConnectionFailed;
         }
 
         _mode.ReportClosed();
-        return 0;
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>A signal asks to quit: as F10 would, once the view is open (before that, the default action ends the process).</summary>
+    private void OnSignal(PosixSignalContext context)
+    {
+        if (_view is { } view)
+        {
+            context.Cancel = true;
+            view.Quit();
+        }
     }
 
     /// <summary>Connects in the background; on failure remembers why and ends the run.</summary>
@@ -113,7 +151,7 @@ internal sealed class ChatLifetime
             }
             catch (ChatConnectionException e)
             {
-                _failure = e.Message;
+                _failure = Plain(e);
                 view.Quit();
             }
             catch (OperationCanceledException)
@@ -122,6 +160,17 @@ internal sealed class ChatLifetime
             }
         },
         CancellationToken.None);
+
+    /// <summary>
+    /// Why connecting failed, in plain words. A peer that answers with something that is not SecureChat (an HTTP or
+    /// SSH server: its first bytes read as an absurd length or a malformed message) is named as such.
+    /// </summary>
+    private string Plain(ChatConnectionException e) => e.Failure.Reason switch
+    {
+        FailureReason.FrameTooLarge or FailureReason.ProtocolViolation or FailureReason.UnsupportedVersion =>
+            $"could not connect to {_settings.Address}: the program there does not speak SecureChat (is it the right port?)",
+        _ => e.Message,
+    };
 
     private void Stop(Task connecting)
     {

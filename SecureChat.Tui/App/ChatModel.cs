@@ -24,6 +24,10 @@ internal sealed class ChatModel
     private readonly LinkTable _links;
     private readonly object _gate = new();
     private bool _detached;
+    private string _ownName;
+
+    /// <summary>Everyone else in the chat, as join, leave and rename notices told us (the lock guards it).</summary>
+    private readonly SortedSet<string> _members = new(StringComparer.OrdinalIgnoreCase);
 
     public ChatModel(ChatEndpoint endpoint, bool isServer, IChatView view, ChatWords words)
     {
@@ -31,6 +35,7 @@ internal sealed class ChatModel
         _view = view;
         _words = words;
         IsServer = isServer;
+        _ownName = endpoint.Name;
         _links = new LinkTable(isServer);
         _endpoint.StageChanged += OnStageChanged;
         _endpoint.Established += OnEstablished;
@@ -40,10 +45,13 @@ internal sealed class ChatModel
         _endpoint.NameAssigned += OnNameAssigned;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
-        Locked(() => _view.SetStatus(_links.Status()));
+        Locked(() => _view.SetStatus(_links.Status(_ownName)));
     }
 
     public bool IsServer { get; }
+
+    /// <summary>A client's connection failed or was lost after it was made: why (null while it is fine, and on a server).</summary>
+    public string? LostReason { get; private set; }
 
     /// <summary>Completes when this side is done: a client's link has ended, or the server has stopped.</summary>
     public Task Completion => _endpoint.Completion;
@@ -54,10 +62,11 @@ internal sealed class ChatModel
     /// <summary>
     /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
     /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
+    /// Pasted text is never a command: with <paramref name="pasted"/> the line is sent as a message as it is.
     /// </summary>
-    public Task EnterAsync(string line)
+    public Task EnterAsync(string line, bool pasted = false)
     {
-        switch (ChatCommand.Parse(line))
+        switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line))
         {
             case ChatCommand.Send send:
                 return SendAsync(send.Text);
@@ -82,6 +91,12 @@ internal sealed class ChatModel
             case ChatCommand.Help:
                 Tell(_words.Help.Select(ChatLine.Notice));
                 break;
+            case ChatCommand.Names:
+                Tell(_words.Names(Members, OwnName));
+                break;
+            case ChatCommand.Usage usage:
+                Tell(ChatLine.Error(usage.Text));
+                break;
             case ChatCommand.Unknown unknown:
                 Tell(_words.UnknownCommand(unknown.Name));
                 break;
@@ -89,6 +104,43 @@ internal sealed class ChatModel
 
         return Task.CompletedTask;
     }
+
+    /// <summary>This side's name as the others see it: the one asked for, or the one the server assigned.</summary>
+    public string OwnName
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ownName;
+            }
+        }
+    }
+
+    /// <summary>Everyone else in the chat, by name (for /names and Tab completion). Any thread.</summary>
+    public IReadOnlyList<string> Members
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _members];
+            }
+        }
+    }
+
+    /// <summary>
+    /// The server gave this side a final name other than the one asked for (for example <c>Bob-2</c> when Bob was
+    /// taken): the title, the status and our own lines from now on use it. Any thread (an engine event).
+    /// </summary>
+    public void OnOwnNameAssigned(string name) => OnLink(() =>
+    {
+        if (name != _ownName)
+        {
+            _ownName = name;
+            _view.Show(_words.NameAssigned(name));
+        }
+    });
 
     /// <summary>Stops following the endpoint and telling the view. Call once the endpoint has stopped.</summary>
     public void Detach()
@@ -140,19 +192,42 @@ internal sealed class ChatModel
 
     private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message with { Via = Shown(message.Via) }));
 
-    private void OnPresenceChanged(PresenceNotice notice) => Tell(_words.Presence(notice with
+    private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
     {
-        Name = SafeText.Name(notice.Name),
-        NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
-        Peer = Shown(notice.Peer),
-    }));
+        PresenceNotice shown = notice with
+        {
+            Name = SafeText.Name(notice.Name),
+            NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
+            Peer = Shown(notice.Peer),
+        };
+        switch (shown.Kind)
+        {
+            case PresenceKind.Joined or PresenceKind.Member:
+                _members.Add(shown.Name);
+                break;
+            case PresenceKind.Left:
+                _members.Remove(shown.Name);
+                break;
+            case PresenceKind.Renamed:
+                _members.Remove(shown.Name);
+                _members.Add(shown.NewName);
+                break;
+        }
 
-    private void OnNameAssigned(string name) => Tell(_words.NameAssigned(SafeText.Name(name)));
+        _view.Show(_words.Presence(shown));
+    });
+
+    /// <summary>The hub told us our final name (on joining and after each /nick): shown only when it is not what we asked for.</summary>
+    private void OnNameAssigned(string name) => OnOwnNameAssigned(SafeText.Name(name));
 
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
         link = Shown(link);
         _links.Ended(link);
+        if (!IsServer && link.Fingerprint is not null)
+        {
+            LostReason ??= failure.Message;
+        }
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
         if (IsServer || link.Fingerprint is not null)
@@ -184,12 +259,17 @@ internal sealed class ChatModel
             return;
         }
 
-        Tell(_words.Own(_endpoint.Name, text));
+        Tell(_words.Own(OwnName, text));
         try
         {
             await _endpoint.SendAsync(text).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (ArgumentException)
+        {
+            // The engine's own size rule (its message names a parameter, which is not for a person).
+            Tell(_words.TooLong());
+        }
+        catch (InvalidOperationException e)
         {
             Tell(_words.NotSent(e.Message));
         }
@@ -214,13 +294,17 @@ internal sealed class ChatModel
             return;
         }
 
-        Tell(_words.Renamed(_endpoint.Name));
+        OnLink(() =>
+        {
+            _ownName = _endpoint.Name;
+            _view.Show(_words.Renamed(_ownName));
+        });
     }
 
     private void ShowFingerprints()
     {
         PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null).Select(Shown)];
-        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.Select(_words.Fingerprint), .. _words.CompareAdvice()]);
+        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()
@@ -244,7 +328,7 @@ internal sealed class ChatModel
     private void OnLink(Action change) => Locked(() =>
     {
         change();
-        _view.SetStatus(_links.Status());
+        _view.SetStatus(_links.Status(_ownName));
     });
 
     private void Tell(ChatLine line) => Locked(() => _view.Show(line));

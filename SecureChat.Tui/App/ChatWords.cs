@@ -57,6 +57,7 @@ internal abstract class ChatWords
         PresenceKind.Joined => $"{notice.Name} joined",
         PresenceKind.Left => $"{notice.Name} left",
         PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
+        PresenceKind.Member => $"{notice.Name} is here",
         _ => $"{notice.Name}: {notice.Kind}",
     });
 
@@ -65,7 +66,9 @@ internal abstract class ChatWords
     public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
 
     public ChatLine NameAssigned(string name) =>
-        ChatLine.Notice($"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed");
+        ChatLine.Notice($"the server knows you as {name}: the name you asked for is taken, looks like one in use, or is not allowed");
+
+    public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
 
     public ChatLine RekeyStarted(int links) =>
         links > 0 ? ChatLine.Notice($"rekey started on {links} link(s)") : ChatLine.Error("no secure link to rekey");
@@ -74,8 +77,16 @@ internal abstract class ChatWords
 
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
 
-    public ChatLine Fingerprint(PeerInfo link) =>
-        ChatLine.Notice($"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}): fingerprint {link.Fingerprint}  SAS {link.Sas}");
+    /// <summary>A link's values, each on a line of its own so it can be selected and copied alone.</summary>
+    public IEnumerable<ChatLine> Fingerprint(PeerInfo link) =>
+    [
+        ChatLine.Notice($"{link.Name} ({StageWords.Address(link.RemoteEndPoint)}):"),
+        ChatLine.Notice($"  fingerprint {link.Fingerprint}"),
+        ChatLine.Notice($"  SAS {link.Sas}"),
+    ];
+
+    public ChatLine Names(IReadOnlyList<string> members, string ownName) => ChatLine.Notice(
+        $"in the chat: {string.Join(", ", members.Where(m => !string.Equals(m, ownName, StringComparison.OrdinalIgnoreCase)).Prepend(ownName + " (you)"))}");
 
     public IEnumerable<ChatLine> CompareAdvice() =>
     [

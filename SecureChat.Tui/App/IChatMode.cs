@@ -21,6 +21,9 @@ internal interface IChatMode
     /// <summary>Says on standard error, in one line, why the chat could not start.</summary>
     void ReportFailure(string reason);
 
+    /// <summary>Says, in one line, that the connection failed or was lost after it had been made (the view is closed).</summary>
+    void ReportLost(string reason);
+
     /// <summary>Says that the chat ended normally.</summary>
     void ReportClosed();
 }

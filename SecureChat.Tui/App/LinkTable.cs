@@ -13,7 +13,6 @@ internal sealed class LinkTable(bool isServer)
 {
     private readonly SortedDictionary<int, PeerInfo> _peers = [];
     private PeerInfo? _client;
-    private int _lastKeyed = -1;
 
     /// <summary>Records a link's latest snapshot; true the first time a link is seen with its TCP connection up.</summary>
     public bool Update(PeerInfo link)
@@ -33,12 +32,8 @@ internal sealed class LinkTable(bool isServer)
         return isNew && link.Stage != SessionStage.Connecting;
     }
 
-    /// <summary>A link got keys (established or rekeyed): a server shows this link's key hash.</summary>
-    public void Keyed(PeerInfo link)
-    {
-        Update(link);
-        _lastKeyed = link.Id;
-    }
+    /// <summary>A link got keys (established or rekeyed).</summary>
+    public void Keyed(PeerInfo link) => Update(link);
 
     /// <summary>A link closed or failed: a server forgets it; a client keeps it to show how it ended.</summary>
     public void Ended(PeerInfo link)
@@ -53,15 +48,18 @@ internal sealed class LinkTable(bool isServer)
         }
     }
 
-    public ChatStatus Status() => isServer ? ServerStatus() : ClientStatus();
+    /// <summary>The status for this table, with <paramref name="name"/> as this side's own name.</summary>
+    public ChatStatus Status(string name) => (isServer ? ServerStatus() : ClientStatus()) with { Name = name };
 
+    /// <summary>Before the engine's first event a client is about to connect: that is its first stage.</summary>
     private ChatStatus ClientStatus() => _client is not { } link
-        ? new ChatStatus("starting", null, "no peer")
+        ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
         : new ChatStatus(StageWords.Describe(link.Stage), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint));
 
     /// <summary>
     /// The newest handshake's stage while one runs (so a joining client can be followed), else rekeying, secure or
-    /// listening; the key hash of the link keyed last (or of the newest secure one); the number of secure peers.
+    /// listening; the key hash only when exactly one peer is secure (several peers have one key each: /fingerprint
+    /// lists them), so a departed peer's key is never shown; the number of secure peers.
     /// </summary>
     private ChatStatus ServerStatus()
     {
@@ -71,7 +69,8 @@ internal sealed class LinkTable(bool isServer)
             : _peers.Values.Any(p => p.Stage == SessionStage.Secure) ? "secure"
             : "listening";
         PeerInfo[] secure = [.. _peers.Values.Where(p => p.IsSecure)];
-        PeerInfo? keyed = _peers.TryGetValue(_lastKeyed, out PeerInfo? last) && last.IsSecure ? last : secure.LastOrDefault();
-        return new ChatStatus(stage, keyed?.Fingerprint, secure.Length == 1 ? "1 peer" : $"{secure.Length} peers");
+        return secure.Length == 1
+            ? new ChatStatus(stage, secure[0].Fingerprint, "1 peer")
+            : new ChatStatus(stage, null, $"{secure.Length} peers", SeveralKeys: secure.Length > 1);
     }
 }

@@ -20,13 +20,17 @@ internal static class StageWords
         _ => stage.ToString(),
     };
 
-    /// <summary>"127.0.0.1:54321" (IPv4-mapped addresses shown as IPv4).</summary>
+    /// <summary>"127.0.0.1:54321", "[::1]:54321" (IPv4-mapped addresses shown as IPv4).</summary>
     public static string Address(EndPoint endPoint) => endPoint switch
     {
-        IPEndPoint ip => $"{Plain(ip.Address)}:{ip.Port}",
-        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        IPEndPoint ip => HostPort(Plain(ip.Address).ToString(), ip.Port),
+        DnsEndPoint dns => HostPort(dns.Host, dns.Port),
         _ => endPoint.ToString() ?? "?",
     };
+
+    /// <summary>"host:port", with an IPv6 address in brackets ("[::1]:12345") so the port cannot be mistaken for part of it.</summary>
+    public static string HostPort(string host, int port) =>
+        host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
 
     /// <summary>"('127.0.0.1', 54321)", as the classic command-line chat printed a peer.</summary>
     public static string ClassicAddress(EndPoint endPoint) => endPoint switch

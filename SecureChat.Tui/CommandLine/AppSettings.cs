@@ -25,11 +25,20 @@ internal sealed record AppSettings
 
     public bool Headless { get; init; }
 
+    /// <summary>Headless: "HH:mm " before each printed line.</summary>
+    public bool Timestamps { get; init; }
+
+    /// <summary>Full screen: how many lines the message pane keeps.</summary>
+    public int Scrollback { get; init; } = Views.MessagePane.DefaultCapacity;
+
+    /// <summary>Full screen: ring the terminal bell when a message arrives.</summary>
+    public bool Bell { get; init; }
+
     public PassphraseSource PassphraseSource { get; init; }
 
     /// <summary>The file path or the environment variable name, by <see cref="PassphraseSource"/>.</summary>
     public string PassphraseLocation { get; init; } = string.Empty;
 
-    /// <summary>"localhost:12345", as a person reads it.</summary>
-    public string Address => $"{Host}:{Port}";
+    /// <summary>"localhost:12345" or "[::1]:12345", as a person reads it.</summary>
+    public string Address => App.StageWords.HostPort(Host, Port);
 }

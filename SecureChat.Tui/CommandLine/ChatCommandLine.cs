@@ -27,8 +27,9 @@ internal static class ChatCommandLine
             return UsageExitCode;
         }
 
-        if (result.Action is HelpAction)
+        if (result.Action is not null)
         {
+            // --help or --version: the only actions; the chat itself runs below.
             return result.Invoke();
         }
 
@@ -70,11 +71,11 @@ internal static class ChatCommandLine
             Description = "Connect to a server; host and port may follow (default: localhost 12345).",
             Arity = new ArgumentArity(0, 2),
             AllowMultipleArgumentsPerToken = true,
-            HelpName = "host [port]",
+            HelpName = "host [port] | host:port | [v6]:port",
         };
 
         private readonly Option<string> _host = new("--host") { Description = "Server: the address to listen on (default: localhost).", HelpName = "host" };
-        private readonly Option<int?> _port = new("--port") { Description = "Server: the port to listen on (default: 12345; 0 picks a free one).", HelpName = "port" };
+        private readonly Option<string> _port = new("--port") { Description = "Server: the port to listen on (default: 12345; 0 picks a free one).", HelpName = "port" };
         private readonly Option<string> _name = new("--name") { Description = "Your display name: 1 to 32 visible characters, not starting with *, ! or [ (default: Server or Client).", HelpName = "nick" };
         private readonly Option<string> _group = new("--group")
         {
@@ -82,17 +83,25 @@ internal static class ChatCommandLine
             HelpName = "ffdhe2048|ffdhe3072|ffdhe4096",
         };
 
-        private readonly Option<int> _iterations = new("--iterations")
+        private readonly Option<string> _iterations = new("--iterations")
         {
             Description = $"PBKDF2 iterations; at least {ChatOptions.MinimumIterations} (the default).",
             HelpName = "N",
-            DefaultValueFactory = _ => ChatOptions.MinimumIterations,
         };
 
         private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "Ask for a shared passphrase (typed without echo)." };
         private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "Read the shared passphrase from a file (first line).", HelpName = "path" };
         private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "Read the shared passphrase from an environment variable.", HelpName = "var" };
         private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
+
+        private readonly Option<bool> _timestamps = new("--timestamps") { Description = "Headless: put the time (HH:mm) before each line." };
+        private readonly Option<string> _scrollback = new("--scrollback")
+        {
+            Description = $"Lines the message pane keeps (default: {Views.MessagePane.DefaultCapacity}); older ones are dropped, with a notice.",
+            HelpName = "N",
+        };
+
+        private readonly Option<bool> _bell = new("--bell") { Description = "Ring the terminal bell when a message arrives (off by default)." };
 
         public ChatRootCommand()
             : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
@@ -108,6 +117,9 @@ internal static class ChatCommandLine
             Options.Add(_passphraseFile);
             Options.Add(_passphraseEnv);
             Options.Add(_headless);
+            Options.Add(_timestamps);
+            Options.Add(_scrollback);
+            Options.Add(_bell);
         }
 
         public AppSettings Bind(ParseResult result)
@@ -120,18 +132,24 @@ internal static class ChatCommandLine
             }
 
             string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
-            int port = result.GetValue(_port) ?? AppSettings.DefaultPort;
+            int port = result.GetValue(_port) is { } portText ? ParsePort(portText, "--port", allowZero: true) : AppSettings.DefaultPort;
             if (client)
             {
                 string[] positional = result.GetValue(_client) ?? [];
                 if (positional.Length > 0)
                 {
-                    host = positional[0];
+                    (host, int? inline) = SplitHostPort(positional[0]);
+                    if (inline is { } p)
+                    {
+                        port = positional.Length > 1
+                            ? throw new UsageException($"the port is given twice: '{positional[0]}' and '{positional[1]}'")
+                            : p;
+                    }
                 }
 
                 if (positional.Length > 1)
                 {
-                    port = ParsePort(positional[1]);
+                    port = ParsePort(positional[1], "the port", allowZero: false);
                 }
             }
 
@@ -140,15 +158,18 @@ internal static class ChatCommandLine
                 throw new UsageException("the host is empty");
             }
 
-            if (port is < 0 or > 65535 || (client && port == 0))
+            if (client && port == 0)
             {
-                throw new UsageException($"invalid port {port.ToString(CultureInfo.InvariantCulture)}: use 1 to 65535");
+                throw new UsageException("the port must be a number from 1 to 65535 (not 0)");
             }
 
-            int iterations = result.GetValue(_iterations);
-            if (iterations is < ChatOptions.MinimumIterations or > ChatOptions.MaximumIterations)
+            string iterationsMessage = $"--iterations must be a number from {ChatOptions.MinimumIterations} to {ChatOptions.MaximumIterations}";
+            int iterations = ChatOptions.MinimumIterations;
+            if (result.GetValue(_iterations) is { } iterationsText
+                && (!int.TryParse(iterationsText, NumberStyles.None, CultureInfo.InvariantCulture, out iterations)
+                    || iterations is < ChatOptions.MinimumIterations or > ChatOptions.MaximumIterations))
             {
-                throw new UsageException($"--iterations must be between {ChatOptions.MinimumIterations} and {ChatOptions.MaximumIterations}");
+                throw new UsageException(iterationsMessage);
             }
 
             string name = result.GetValue(_name) ?? string.Empty;
@@ -167,6 +188,13 @@ internal static class ChatCommandLine
                 Group = ParseGroup(result.GetValue(_group)),
                 Iterations = iterations,
                 Headless = result.GetValue(_headless),
+                Timestamps = result.GetValue(_timestamps),
+                Bell = result.GetValue(_bell),
+                Scrollback = result.GetValue(_scrollback) is { } lines
+                    ? int.TryParse(lines, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 10 and <= 1_000_000
+                        ? n
+                        : throw new UsageException("--scrollback must be a number from 10 to 1000000")
+                    : Views.MessagePane.DefaultCapacity,
                 PassphraseSource = source,
                 PassphraseLocation = location,
             };
@@ -198,10 +226,41 @@ internal static class ChatCommandLine
             };
         }
 
-        private static int ParsePort(string text) =>
-            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port is > 0 and <= 65535
+        private static int ParsePort(string text, string what, bool allowZero) =>
+            int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535 && (port > 0 || allowZero)
                 ? port
-                : throw new UsageException($"invalid port '{text}': use 1 to 65535");
+                : throw new UsageException($"{what} must be a number from {(allowZero ? 0 : 1)} to 65535 (not '{text}')");
+
+        /// <summary>"host", "host:port", "[v6]:port", "[v6]" or a bare IPv6 address ("::1", which has several colons).</summary>
+        private static (string Host, int? Port) SplitHostPort(string text)
+        {
+            if (text.StartsWith('['))
+            {
+                int close = text.IndexOf(']', StringComparison.Ordinal);
+                if (close < 0 || (close + 1 < text.Length && text[close + 1] != ':'))
+                {
+                    throw new UsageException($"'{text}' is not an address: write an IPv6 address with a port as [::1]:12345");
+                }
+
+                string inside = text[1..close];
+                return close + 1 < text.Length ? (inside, ParsePort(text[(close + 2)..], "the port", allowZero: false)) : (inside, null);
+            }
+
+            int colon = text.IndexOf(':', StringComparison.Ordinal);
+            if (colon < 0)
+            {
+                return (text, null);
+            }
+
+            if (colon != text.LastIndexOf(':'))
+            {
+                return System.Net.IPAddress.TryParse(text, out _)
+                    ? (text, null)
+                    : throw new UsageException($"'{text}' is not an address: write host:port, or an IPv6 address with a port as [::1]:12345");
+            }
+
+            return (text[..colon], ParsePort(text[(colon + 1)..], "the port", allowZero: false));
+        }
 
         private static DhGroupId ParseGroup(string? name) => name?.ToLowerInvariant() switch
         {

@@ -56,6 +56,11 @@ internal static class PassphraseReader
     /// </summary>
     private static byte[] ReadFirstLine(string path)
     {
+        if (Directory.Exists(path))
+        {
+            throw new UsageException($"the passphrase file {path} is a directory; give the path of a file");
+        }
+
         byte[]? content = null;
         try
         {
@@ -84,9 +89,17 @@ internal static class PassphraseReader
             line.CopyTo(result);
             return result;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new UsageException($"could not read the passphrase file {path}: {e.Message}");
+            throw new UsageException($"the passphrase file {path} does not exist");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new UsageException($"the passphrase file {path} cannot be read: permission denied");
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"the passphrase file {path} cannot be read: {e.Message}");
         }
         finally
         {

@@ -12,7 +12,7 @@ internal sealed class ClassicWords : ChatWords
 {
     public override IReadOnlyList<string> Help { get; } =
     [
-        "commands: /help  /fingerprint  /rekey  /peers  /nick NAME  /quit (or type exit, or end the input)",
+        "commands: /help  /fingerprint  /rekey  /peers  /names  /nick NAME  /me ACTION  /quit (or type exit)",
         "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
         "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
         "a line that starts with // is sent as a message, with one / removed",

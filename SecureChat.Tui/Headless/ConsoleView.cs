@@ -4,11 +4,16 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// Headless output, one flushed line per thing said, as the classic command-line chat printed it: <c>[name]: text</c>
-/// for a message, <c>[*] text</c> for a notice, and <c>[!] text</c> on standard error for an error. What this side
+/// for a message, <c>[*] text</c> for a notice, and <c>[!] text</c> on standard error for an error; a newline
+/// or other control character in them is written as a visible escape (<see cref="OneLine"/>), never as a line break. What this side
 /// sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are written under a lock).
 /// </summary>
-internal sealed class ConsoleView(TextWriter output, TextWriter error) : IChatView
+internal sealed class ConsoleView(TextWriter output, TextWriter error, bool timestamps = false) : IChatView
 {
+    /// <summary>"12:34 " before each line with <c>--timestamps</c> (local time), else nothing.</summary>
+    private string Stamp(ChatLine line) =>
+        timestamps ? line.Time.ToLocalTime().ToString("HH:mm ", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+
     private readonly object _gate = new();
     private readonly TaskCompletionSource _quitting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -19,14 +24,17 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error) : IChatVi
     {
         switch (line.Kind)
         {
+            case LineKind.Message when line.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal):
+                Write(output, Stamp(line) + $"* {OneLine.Escape(line.Sender)} {OneLine.Escape(line.Text[ChatCommand.MePrefix.Length..])}");
+                break;
             case LineKind.Message:
-                Write(output, $"[{line.Sender}]: {line.Text}");
+                Write(output, Stamp(line) + $"[{OneLine.Escape(line.Sender)}]: {OneLine.Escape(line.Text)}");
                 break;
             case LineKind.Notice:
-                Write(output, "[*] " + line.Text);
+                Write(output, Stamp(line) + "[*] " + OneLine.Escape(line.Text));
                 break;
             case LineKind.Error:
-                Write(error, "[!] " + line.Text);
+                Write(error, Stamp(line) + "[!] " + OneLine.Escape(line.Text));
                 break;
         }
     }

@@ -5,11 +5,12 @@ namespace SecureChat.Tui.Headless;
 /// <summary>
 /// <c>--headless</c>: no full screen. Lines read from standard input are typed lines, messages and commands alike;
 /// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>). The chat ends on
-/// <c>exit</c> or <c>/quit</c>, at the end of the input, or when a client's link ends. Used from the main thread.
+/// <c>exit</c> or <c>/quit</c>, on SIGTERM, SIGHUP or SIGINT, when a client's input ends or its link ends (a
+/// server goes on serving at the end of its input). Used from the main thread.
 /// </summary>
-internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error) : IChatMode
+internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false) : IChatMode
 {
-    private readonly ConsoleView _view = new(output, error);
+    private readonly ConsoleView _view = new(output, error, timestamps);
 
     public ChatWords Words { get; } = new ClassicWords();
 
@@ -34,13 +35,29 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
             }
         });
         Task.WaitAny(lines, _view.Quitting, model.Completion);
+        if (lines.IsCompleted && model.IsServer)
+        {
+            // A server keeps serving at the end of its input (</dev/null, started in the background) until
+            // SIGTERM or an exit line; a client leaves.
+            Task.WaitAny(_view.Quitting, model.Completion);
+        }
     }
 
     public void Close()
     {
+        if (!Console.IsInputRedirected)
+        {
+            // Typed at a terminal: .NET's console may have switched its keypad modes.
+            Views.TerminalModes.Restore();
+        }
     }
 
     public void ReportFailure(string reason) => _view.Show(ChatLine.Error(reason));
+
+    public void ReportLost(string reason)
+    {
+        // Already said as an [!] line when it happened.
+    }
 
     public void ReportClosed()
     {

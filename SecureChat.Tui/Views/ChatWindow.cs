@@ -13,63 +13,122 @@ namespace SecureChat.Tui.Views;
 /// </summary>
 internal sealed class ChatWindow : Window
 {
-    private readonly TextField _input;
+    private readonly ChatInput _input;
     private readonly Shortcut _stage;
     private readonly Shortcut _key;
     private readonly Shortcut _peer;
     private readonly InputHistory _history = new();
+
+    /// <summary>Cells a status field takes beyond its text, and the width of the quit shortcut with the window border.</summary>
+    private const int StatusFieldSpacing = 3;
+    private const int QuitWidth = 13;
+
+    private string _stageText = "connecting";
+    private string _keyText = "key: none yet";
+    private string _peerText = "no peer";
 
     public ChatWindow(string title, int paneCapacity = MessagePane.DefaultCapacity)
     {
         Title = title;
         Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
         var prompt = new Label { Text = "> ", X = 0, Y = Pos.AnchorEnd(2) };
-        _input = new TextField { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
-        _input.Accepting += (_, e) =>
+        _input = new ChatInput { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _input.Submitted += (line, pasted) =>
         {
-            e.Handled = true;
-            string line = _input.Text ?? string.Empty;
-            _input.Text = string.Empty;
-            if (line.Trim().Length == 0)
-            {
-                return;
-            }
-
-            _history.Add(line);
+            _history.Add(line.Replace('\n', ChatInput.NewlineMark));
             Pane.ScrollToEnd();
-            LineEntered?.Invoke(line);
+            LineEntered?.Invoke(line, pasted);
         };
-        _input.KeyDown += (_, key) => key.Handled = OnInputKey(key);
-
-        _stage = new Shortcut(Key.Empty, "starting", null, null);
+        _input.ConfirmationNeeded += lines => Pane.Append(new PaneEntry(ChatLine.Notice(
+            $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
+        _input.QuitRequested += () => App?.RequestStop();
+        _input.WindowKeys = OnInputKey;
+        _input.CompletionRequested += () =>
+        {
+            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, ChatCommand.CommandNames, Names()) is { } done)
+            {
+                _input.SetDraft(done.Text.Replace(ChatInput.NewlineMark, '\n'), done.Caret);
+            }
+        };
+        _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
         var quit = new Shortcut(Key.F10, "Quit", () => App?.RequestStop(), null);
         StatusBar = new StatusBar([_stage, _key, _peer, quit]);
         Add(Pane, prompt, _input, StatusBar);
+        FrameChanged += (_, _) => FitStatus();
         _input.SetFocus();
     }
 
-    /// <summary>A non-blank line the user typed and sent with Enter (already recorded in the history).</summary>
-    public event Action<string>? LineEntered;
+    /// <summary>
+    /// A non-blank draft the user sent with Enter (already recorded in the history); newlines are <c>'\n'</c>, and the
+    /// flag says whether pasted text is in it (then it is a message, never a command).
+    /// </summary>
+    public event Action<string, bool>? LineEntered;
 
     public MessagePane Pane { get; }
 
     public StatusBar StatusBar { get; }
 
-    public TextField Input => _input;
+    public ChatInput Input => _input;
 
-    public string StageText => _stage.Title;
+    /// <summary>The full texts of the status fields (the bar may show them shortened).</summary>
+    public string StageText => _stageText;
 
-    public string KeyText => _key.Title;
+    public string KeyText => _keyText;
 
-    public string PeerText => _peer.Title;
+    public string PeerText => _peerText;
+
+    /// <summary>
+    /// Fits the status fields to the width so that <c>F10 Quit</c> always stays: the key hash shrinks first, then
+    /// the peer, then the stage, each cut with an ellipsis (a field is never cut below its first character).
+    /// </summary>
+    private void FitStatus()
+    {
+        int width = Math.Max(Frame.Width, 0);
+        if (width == 0)
+        {
+            (_stage.Title, _key.Title, _peer.Title) = (_stageText, _keyText, _peerText);
+            return;
+        }
+
+        // Each field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
+        int budget = width - QuitWidth - (3 * StatusFieldSpacing);
+        string[] fields = [_stageText, _keyText, _peerText];
+
+        // First down to a readable start ("key 52AF…"), the key before the peer; then further, the peer first.
+        foreach ((int field, int shortest) in new[] { (1, 9), (2, 9), (2, 2), (1, 2), (0, 2) })
+        {
+            int over = fields.Sum(f => f.Length) - budget;
+            if (over > 0)
+            {
+                fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
+            }
+        }
+
+        (_stage.Title, _key.Title, _peer.Title) = (fields[0], fields[1], fields[2]);
+    }
+
+    /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
+    public static string Ellipsize(string text, int length) =>
+        text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(length - 1, 1)), "…");
+
+    /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
+    public Func<IEnumerable<string>> Names { get; set; } = () => [];
+
+    /// <summary>What the title says before " - you are NAME" (set by the app; tests leave it empty).</summary>
+    public string Place { get; init; } = string.Empty;
 
     public void SetStatus(ChatStatus status)
     {
-        _stage.Title = status.Stage;
-        _key.Title = status.KeyHash is null ? "key: none yet" : "key " + status.KeyHash;
-        _peer.Title = status.Peer;
+        _stageText = status.Stage;
+        _keyText = status.KeyHash is { } key ? "key " + key : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
+        _peerText = status.Peer;
+        FitStatus();
+        if (Place.Length > 0 && status.Name.Length > 0)
+        {
+            Title = $"{Place} - you are {status.Name}";
+        }
     }
 
     private bool OnInputKey(Key key)
@@ -101,9 +160,5 @@ internal sealed class ChatWindow : Window
         }
     }
 
-    private void SetInput(string text)
-    {
-        _input.Text = text;
-        _input.MoveEnd();
-    }
+    private void SetInput(string text) => _input.SetDraft(text.Replace(ChatInput.NewlineMark, '\n'));
 }

@@ -20,6 +20,7 @@ internal sealed class MessagePane : View
 
     private readonly LinkedList<PaneEntry> _entries = new();
     private readonly int _capacity;
+    private bool _dropping;
 
     /// <summary>Wrapped lines between the bottom of the history and the bottom of the view; 0 follows new entries.</summary>
     private int _linesBelow;
@@ -37,12 +38,36 @@ internal sealed class MessagePane : View
 
     public IEnumerable<PaneEntry> Entries => _entries;
 
+    /// <summary>A message from someone else was appended (the app rings the bell with <c>--bell</c>).</summary>
+    public event Action? MessageArrived;
+
     public void Append(PaneEntry entry)
+    {
+        if (_entries.Last?.Value is { } last && last.Time.ToLocalTime().Date != entry.Time.ToLocalTime().Date)
+        {
+            AddEntry(new PaneEntry(entry.Time, string.Empty, entry.Time.ToLocalTime().ToString("dddd d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), LineKind.Notice) { IsDateLine = true });
+        }
+
+        AddEntry(entry);
+        if (entry.Kind == LineKind.Message)
+        {
+            MessageArrived?.Invoke();
+        }
+    }
+
+    private void AddEntry(PaneEntry entry)
     {
         _entries.AddLast(entry);
         if (_entries.Count > _capacity)
         {
             _entries.RemoveFirst();
+            if (!_dropping)
+            {
+                // Said once, at the end, so it is seen; the count of lines kept is what --scrollback sets.
+                _dropping = true;
+                _entries.AddLast(new PaneEntry(entry.Time, string.Empty, $"older lines are dropped from now on: the last {_capacity} are kept (--scrollback N keeps more)", LineKind.Notice));
+                _entries.RemoveFirst();
+            }
         }
 
         if (_linesBelow > 0)
@@ -106,14 +131,14 @@ internal sealed class MessagePane : View
         }
 
         // Walk back from the newest entry only as far as the lines we show (plus those scrolled past).
-        var lines = new List<(string Text, LineKind Kind)>();
+        var lines = new List<(string Text, LineKind Kind, string Sender)>();
         int wanted = _linesBelow + height;
         for (LinkedListNode<PaneEntry>? node = _entries.Last; node is not null && lines.Count < wanted; node = node.Previous)
         {
             IReadOnlyList<string> wrapped = node.Value.Lines(width);
             for (int i = wrapped.Count - 1; i >= 0; i--)
             {
-                lines.Add((wrapped[i], node.Value.Kind));
+                lines.Add((wrapped[i], node.Value.Kind, node.Value.Sender));
             }
         }
 
@@ -129,8 +154,8 @@ internal sealed class MessagePane : View
         Attribute normal = GetAttributeForRole(VisualRole.Normal);
         for (int row = 0; row < count; row++)
         {
-            (string text, LineKind kind) = lines[first + row];
-            SetAttribute(AttributeFor(kind, normal));
+            (string text, LineKind kind, string sender) = lines[first + row];
+            SetAttribute(AttributeFor(kind, sender, normal));
             Move(0, row);
             AddStr(text);
         }
@@ -147,11 +172,11 @@ internal sealed class MessagePane : View
         return true;
     }
 
-    private static Attribute AttributeFor(LineKind kind, Attribute normal) => kind switch
+    private static Attribute AttributeFor(LineKind kind, string sender, Attribute normal) => kind switch
     {
         LineKind.Notice => new Attribute(new Color(ColorName16.BrightYellow), normal.Background),
         LineKind.Error => new Attribute(new Color(ColorName16.BrightRed), normal.Background),
         LineKind.Own => new Attribute(new Color(ColorName16.BrightCyan), normal.Background),
-        _ => normal,
+        _ => new Attribute(new Color(NameColours.For(sender)), normal.Background),
     };
 }

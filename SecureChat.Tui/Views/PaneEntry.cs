@@ -24,12 +24,22 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
 
     public LineKind Kind { get; } = kind;
 
+    /// <summary>The line the pane adds when the day changes: the date alone, without a time.</summary>
+    public bool IsDateLine { get; init; }
+
     /// <summary>"12:34 name: text" for messages, "12:34 * text" for notices.</summary>
     public string Format()
     {
+        if (IsDateLine)
+        {
+            return $"--- {Text} ---";
+        }
+
         string time = Time.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Kind switch
         {
+            LineKind.Message or LineKind.Own when Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal) =>
+                $"{time} * {Sender} {Text[ChatCommand.MePrefix.Length..]}",
             LineKind.Message or LineKind.Own => $"{time} {Sender}: {Text}",
             LineKind.Error => $"{time} ! {Text}",
             _ => $"{time} * {Text}",
@@ -40,7 +50,16 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
     {
         if (width != _wrappedWidth)
         {
-            _wrapped = LineWrapper.Wrap(Format(), width, PaneIndent);
+            // A multi-line message keeps its lines; each wraps on its own, under the text.
+            string[] parts = Format().Split('\n');
+            var lines = new List<string>(LineWrapper.Wrap(parts[0], width, PaneIndent));
+            string indent = new(' ', PaneIndent < width / 2 ? PaneIndent : 0);
+            foreach (string part in parts.Skip(1))
+            {
+                lines.AddRange(LineWrapper.Wrap(indent + part, width, indent.Length));
+            }
+
+            _wrapped = lines;
             _wrappedWidth = width;
         }
 

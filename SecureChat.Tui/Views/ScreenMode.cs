@@ -9,7 +9,7 @@ namespace SecureChat.Tui.Views;
 /// disposes the app only once the network has stopped (an Invoke after Dispose would throw); what it prints comes
 /// after that, since the alternate screen swallows earlier output. Used from the main thread only.
 /// </summary>
-internal sealed class ScreenMode : IChatMode
+internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, bool bell = false) : IChatMode
 {
     private IApplication? _app;
     private ChatWindow? _window;
@@ -24,8 +24,14 @@ internal sealed class ScreenMode : IChatMode
     {
         BindQuitKey();
         IApplication app = Application.Create().Init();
+        IdleCursor.Install(app);
         _app = app;
-        _window = new ChatWindow(isServer ? $"SecureChat server on {address} - you are {name}" : $"SecureChat client of {address} - you are {name}");
+        string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
+        _window = new ChatWindow($"{place} - you are {name}", scrollback) { Place = place };
+        if (bell)
+        {
+            _window.Pane.MessageArrived += () => app.Driver?.WriteRaw("\a");
+        }
         _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
         return _view;
     }
@@ -37,7 +43,8 @@ internal sealed class ScreenMode : IChatMode
             throw new InvalidOperationException("the screen is not open");
         }
 
-        _window.LineEntered += line => _ = model.EnterAsync(line);
+        _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
+        _window.Names = () => model.Members;
         _app.Run(_window);
     }
 
@@ -45,10 +52,19 @@ internal sealed class ScreenMode : IChatMode
     {
         _view?.Detach();
         _window?.Dispose();
-        _app?.Dispose();
+        try
+        {
+            _app?.Dispose();
+        }
+        finally
+        {
+            TerminalModes.Restore();
+        }
     }
 
     public void ReportFailure(string reason) => Console.Error.WriteLine($"securechat: {reason}");
+
+    public void ReportLost(string reason) => Console.Error.WriteLine($"securechat: {reason}");
 
     public void ReportClosed() => Console.Out.WriteLine("securechat: connection closed.");
 }

@@ -9,7 +9,7 @@ internal sealed class ScreenWords : ChatWords
 {
     public override IReadOnlyList<string> Help { get; } =
     [
-        "commands: /help  /fingerprint  /rekey  /peers  /nick NAME  /clear  /quit (or type exit, or press F10)",
+        "commands: /help  /fingerprint  /rekey  /peers  /names  /nick NAME  /me ACTION  /clear  /quit (or exit, F10, Ctrl+C)",
         "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
         "/rekey runs a fresh key exchange; /peers lists who is connected (server); PgUp/PgDn or the wheel scroll",
         "a line that starts with // is sent as a message, with one / removed",

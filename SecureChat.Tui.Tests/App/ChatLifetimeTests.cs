@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
+using SecureChat.Tui.CommandLine;
+using SecureChat.Tui.Tests.Support;
+using SecureChat.Tui.Views;
+
+namespace SecureChat.Tui.Tests.App;
+
+/// <summary>The lifetime with a recording mode: failed connections never open the view, and are said in plain words.</summary>
+public sealed class ChatLifetimeTests
+{
+    [Fact]
+    public void A_connection_refused_at_once_is_reported_without_opening_the_view()
+    {
+        int port = AppUnderTest.FreePort();
+        var mode = new RecordingMode();
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port };
+        ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
+        mode.Opened.ShouldBeFalse("a failed connect must not flash the full screen");
+        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: connection refused"]);
+    }
+
+    [Fact]
+    public async Task A_server_that_does_not_speak_SecureChat_is_named_as_such()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task fake = Task.Run(async () =>
+        {
+            using TcpClient peer = await listener.AcceptTcpClientAsync();
+            await peer.GetStream().WriteAsync(Encoding.ASCII.GetBytes("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"));
+            await Task.Delay(2000);
+        });
+        var mode = new RecordingMode();
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port };
+        ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
+        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the program there does not speak SecureChat (is it the right port?)"]);
+        await fake.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void IPv6_addresses_are_shown_in_brackets()
+    {
+        StageWords.Address(new IPEndPoint(IPAddress.IPv6Loopback, 1)).ShouldBe("[::1]:1");
+        StageWords.Address(new IPEndPoint(IPAddress.Loopback.MapToIPv6(), 1)).ShouldBe("127.0.0.1:1");
+        StageWords.Address(new DnsEndPoint("localhost", 2)).ShouldBe("localhost:2");
+    }
+
+    private sealed class RecordingMode : IChatMode
+    {
+        private readonly RecordingView _view = new();
+
+        public bool Opened { get; private set; }
+
+        public List<string> Failures { get; } = [];
+
+        public ChatWords Words { get; } = new ScreenWords();
+
+        public IChatView Open(bool isServer, string address, string name)
+        {
+            Opened = true;
+            return _view;
+        }
+
+        public void Run(ChatModel model, Task connecting) => connecting.Wait(TimeSpan.FromSeconds(20));
+
+        public void Close()
+        {
+        }
+
+        public void ReportFailure(string reason) => Failures.Add(reason);
+
+        public void ReportLost(string reason) => Failures.Add(reason);
+
+        public void ReportClosed()
+        {
+        }
+    }
+}

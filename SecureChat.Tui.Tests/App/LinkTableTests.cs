@@ -1,0 +1,41 @@
+using System.Net;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
+
+namespace SecureChat.Tui.Tests.App;
+
+/// <summary>The status made from the table of links: never a departed peer's key, and a client's first stage is connecting.</summary>
+public sealed class LinkTableTests
+{
+    [Fact]
+    public void A_server_shows_the_only_peers_key_the_count_with_several_and_never_a_departed_peers_key()
+    {
+        var table = new LinkTable(isServer: true);
+        table.Status("Alice").ShouldBe(new ChatStatus("listening", null, "0 peers", "Alice"));
+
+        PeerInfo bob = Secure(1, "Bob", "AAAA");
+        PeerInfo carol = Secure(2, "Carol", "CCCC");
+        table.Keyed(bob);
+        table.Status("Alice").ShouldBe(new ChatStatus("secure", "AAAA", "1 peer", "Alice"));
+
+        table.Keyed(carol);
+        table.Status("Alice").ShouldBe(new ChatStatus("secure", null, "2 peers", "Alice", SeveralKeys: true));
+
+        table.Ended(carol with { Stage = SessionStage.Closed });
+        table.Status("Alice").KeyHash.ShouldBe("AAAA", "the remaining peer's key, not the departed one's");
+
+        table.Ended(bob with { Stage = SessionStage.Closed });
+        table.Status("Alice").ShouldBe(new ChatStatus("listening", null, "0 peers", "Alice"));
+    }
+
+    [Fact]
+    public void A_client_starts_at_connecting_never_at_an_undocumented_stage()
+    {
+        var table = new LinkTable(isServer: false);
+        table.Status("Bob").Stage.ShouldBe("connecting");
+    }
+
+    private static PeerInfo Secure(int id, string name, string key) =>
+        new(id, new IPEndPoint(IPAddress.Loopback, 40000 + id), name, SessionStage.Secure, key, "123 456", null);
+}

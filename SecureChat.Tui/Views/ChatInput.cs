@@ -1,0 +1,408 @@
+using System.Globalization;
+using System.Text;
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace SecureChat.Tui.Views;
+
+/// <summary>
+/// The input line: a one-row <see cref="TextField"/> that takes pastes of any size at once, keeps newlines, and
+/// has the readline keys chat users expect. UI thread only.
+/// </summary>
+/// <remarks>
+/// Why a subclass (see the shared TERMINAL_GUI.md, "Paste, multi-line input and idle cost"): TextField does work in
+/// proportion to its whole text for every key and keeps two copies of it per change for undo, so a paste that
+/// arrives as keys (no bracketed paste) is quadratic in time and memory. Here the first printable key of a
+/// main-loop iteration is typed as usual; further keys of the same burst are collected and inserted with one
+/// <see cref="TextField.Text"/> set at the start of the next iteration (or before any other key), and the undo
+/// history is cleared after every bulk insert and every send. <c>Height = 1</c> avoids the auto height that word-wraps
+/// the whole text on each layout.
+/// <para>
+/// Newlines: a TextField holds one line, so a newline in the draft is kept as <see cref="NewlineMark"/> and turned
+/// back into <c>'\n'</c> by <see cref="Draft"/>. One arrives by bracketed paste, by Ctrl+J or Alt+Enter, or as an
+/// Enter inside a burst of keys (at least <see cref="BurstEnterKeys"/> keys of one run): a person does not type
+/// three keys within one 40 ms iteration, a terminal that types a paste does (WeeChat and irssi detect pastes the
+/// same way). A run that had a burst goes on into the very next iteration, so a long paste split over several
+/// iterations stays one paste.
+/// </para>
+/// </remarks>
+internal sealed class ChatInput : TextField
+{
+    /// <summary>How a newline shows in the input line (the draft has <c>'\n'</c> there).</summary>
+    public const char NewlineMark = '↵';
+
+    /// <summary>An Enter that arrives as this many keys (or later) of one run is a pasted newline, not a send.</summary>
+    public const int BurstEnterKeys = 3;
+
+    /// <summary>A draft of more lines than this asks for a second Enter before it is sent.</summary>
+    public const int ConfirmLines = 3;
+
+    private readonly StringBuilder _burst = new();
+    private IApplication? _subscribed;
+    private long _iteration;
+    private long _lastKeyIteration = -10;
+    private int _runKeys;
+    private bool _confirming;
+
+    public ChatInput()
+    {
+        Height = 1;
+    }
+
+    /// <summary>Enter on a draft (already cleared from the input). The flag says whether pasted text is in it.</summary>
+    public event Action<string, bool>? Submitted;
+
+    /// <summary>Enter on a draft of more than <see cref="ConfirmLines"/> lines: the argument is its line count.</summary>
+    public event Action<int>? ConfirmationNeeded;
+
+    /// <summary>Ctrl+C (the terminal sends it as a key while the screen is raw): quit like F10.</summary>
+    public event Action? QuitRequested;
+
+    /// <summary>Tab: the window completes the word before the insertion point.</summary>
+    public event Action? CompletionRequested;
+
+    /// <summary>Keys other than typing that the window handles (Up, Down, PgUp, PgDn); true when handled.</summary>
+    public Func<Key, bool>? WindowKeys { get; set; }
+
+    /// <summary>True when text in the draft arrived in a paste (bracketed, or a burst with a newline).</summary>
+    public bool HasPaste { get; private set; }
+
+    /// <summary>The draft as it will be sent: newlines as <c>'\n'</c>, including keys not inserted yet.</summary>
+    public string Draft
+    {
+        get
+        {
+            Flush();
+            return (Text ?? string.Empty).Replace(NewlineMark, '\n');
+        }
+    }
+
+    /// <summary>The insertion point as a UTF-16 index into <see cref="TextField.Text"/>.</summary>
+    public int CharIndex
+    {
+        get => ToCharIndex(Text ?? string.Empty, InsertionPoint);
+        set => InsertionPoint = ToElementIndex(Text ?? string.Empty, value);
+    }
+
+    /// <summary>Replaces the draft (history recall, completion, clearing), with the insertion point at <paramref name="caret"/> (default: end).</summary>
+    public void SetDraft(string text, int? caret = null, bool pasted = false)
+    {
+        _burst.Clear();
+        string shown = text.Replace('\n', NewlineMark);
+        Text = shown;
+        CharIndex = caret ?? shown.Length;
+        HasPaste = pasted;
+        _confirming = false;
+        ClearHistoryChanges();
+    }
+
+    /// <summary>Inserts the collected keys of a burst with one text change. Called at each iteration and before other keys.</summary>
+    public void Flush()
+    {
+        if (_burst.Length == 0)
+        {
+            return;
+        }
+
+        string inserted = _burst.ToString();
+        _burst.Clear();
+        if (inserted.Contains(NewlineMark))
+        {
+            HasPaste = true;
+        }
+
+        InsertBulk(inserted);
+    }
+
+    protected override string OnSanitizingPaste(string raw)
+    {
+        // Keep every line (TextField keeps only the first): newlines become the mark, tabs spaces, other controls go.
+        var text = new StringBuilder(raw.Length);
+        string normal = raw.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n');
+        foreach (char c in normal)
+        {
+            if (c == '\n')
+            {
+                text.Append(NewlineMark);
+            }
+            else if (c == '\t')
+            {
+                text.Append(' ');
+            }
+            else if (!char.IsControl(c))
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
+    }
+
+    protected override bool OnPaste(string text)
+    {
+        Flush();
+        InsertBulk(text);
+        HasPaste = true;
+        return true;
+    }
+
+    protected override bool OnKeyDown(Key key)
+    {
+        Subscribe();
+        if (_lastKeyIteration != _iteration)
+        {
+            // A new run, unless a burst goes on into the very next iteration.
+            bool continues = _lastKeyIteration == _iteration - 1 && _runKeys >= 2;
+            _runKeys = continues ? _runKeys : 0;
+        }
+
+        _lastKeyIteration = _iteration;
+        _runKeys++;
+
+        if (IsPrintable(key))
+        {
+            if (_confirming)
+            {
+                _confirming = false;
+            }
+
+            if (_runKeys >= 2)
+            {
+                _burst.Append(key.AsGrapheme);
+                return true;
+            }
+
+            Flush();
+            return base.OnKeyDown(key);
+        }
+
+        if (key == Key.Enter && _runKeys >= BurstEnterKeys)
+        {
+            _burst.Append(NewlineMark);
+            return true;
+        }
+
+        Flush();
+        bool confirming = _confirming;
+        _confirming = false;
+        if (key == Key.Enter)
+        {
+            Submit(confirmed: confirming);
+            return true;
+        }
+
+        return HandleKey(key) || base.OnKeyDown(key);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _subscribed is not null)
+        {
+            _subscribed.Iteration -= OnIteration;
+            _subscribed = null;
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static bool IsPrintable(Key key) =>
+        !key.IsCtrl && !key.IsAlt && key.AsRune.Value >= 0x20 && key.AsRune.Value != 0x7F && key.AsGrapheme.Length > 0;
+
+    private void Subscribe()
+    {
+        if (App is { } app && !ReferenceEquals(app, _subscribed))
+        {
+            if (_subscribed is not null)
+            {
+                _subscribed.Iteration -= OnIteration;
+            }
+
+            _subscribed = app;
+            app.Iteration += OnIteration;
+        }
+    }
+
+    private void OnIteration(object? sender, EventArgs<IApplication?> e)
+    {
+        _iteration++;
+        Flush();
+    }
+
+    private void Submit(bool confirmed)
+    {
+        string draft = Draft;
+        if (draft.Trim().Length == 0)
+        {
+            return;
+        }
+
+        int lines = draft.Trim('\n').Split('\n').Length;
+        if (lines > ConfirmLines && !confirmed)
+        {
+            _confirming = true;
+            ConfirmationNeeded?.Invoke(lines);
+            return;
+        }
+
+        bool pasted = HasPaste;
+        SetDraft(string.Empty);
+        Submitted?.Invoke(draft, pasted);
+    }
+
+    /// <summary>The readline keys, and the keys the window handles; true when the key was used.</summary>
+    private bool HandleKey(Key key)
+    {
+        string text = Text ?? string.Empty;
+        int at = CharIndex;
+        if (key == Key.C.WithCtrl)
+        {
+            QuitRequested?.Invoke();
+            return true;
+        }
+
+        // Ctrl+J is a line feed: most terminals (xterm, tmux, GNOME Terminal) send 0x0A, which arrives as Ctrl+Enter;
+        // Alt+Enter arrives as ESC CR, read as Ctrl+Alt+M; terminals with extended key reporting send the keys as named.
+        if (key == Key.J.WithCtrl || key == Key.Enter.WithCtrl || key == Key.Enter.WithAlt || key == Key.M.WithCtrl.WithAlt)
+        {
+            InsertBulk(NewlineMark.ToString());
+            return true;
+        }
+
+        if (key == Key.Tab)
+        {
+            CompletionRequested?.Invoke();
+            return true;
+        }
+
+        if (key == Key.A.WithCtrl)
+        {
+            CharIndex = 0;
+            return true;
+        }
+
+        if (key == Key.E.WithCtrl)
+        {
+            CharIndex = text.Length;
+            return true;
+        }
+
+        if (key == Key.U.WithCtrl)
+        {
+            Edit(text[at..], 0);
+            return true;
+        }
+
+        if (key == Key.K.WithCtrl)
+        {
+            Edit(text[..at], at);
+            return true;
+        }
+
+        if (key == Key.W.WithCtrl)
+        {
+            int start = WordStart(text, at);
+            Edit(text[..start] + text[at..], start);
+            return true;
+        }
+
+        if (key == Key.B.WithAlt)
+        {
+            CharIndex = WordStart(text, at);
+            return true;
+        }
+
+        if (key == Key.F.WithAlt)
+        {
+            CharIndex = WordEnd(text, at);
+            return true;
+        }
+
+        return WindowKeys?.Invoke(key) == true;
+    }
+
+    private void Edit(string text, int caret)
+    {
+        Text = text;
+        CharIndex = caret;
+        ClearHistoryChanges();
+    }
+
+    private void InsertBulk(string inserted)
+    {
+        string text = Text ?? string.Empty;
+        int at = CharIndex;
+        Text = string.Concat(text.AsSpan(0, at), inserted, text.AsSpan(at));
+        CharIndex = at + inserted.Length;
+        ClearHistoryChanges();
+    }
+
+    /// <summary>Where the word before <paramref name="at"/> starts (spaces before it skipped), as readline's Ctrl+W and Alt+B.</summary>
+    public static int WordStart(string text, int at)
+    {
+        int i = Math.Clamp(at, 0, text.Length);
+        while (i > 0 && IsSeparator(text[i - 1]))
+        {
+            i--;
+        }
+
+        while (i > 0 && !IsSeparator(text[i - 1]))
+        {
+            i--;
+        }
+
+        return i;
+    }
+
+    /// <summary>Where the word after <paramref name="at"/> ends, as readline's Alt+F.</summary>
+    public static int WordEnd(string text, int at)
+    {
+        int i = Math.Clamp(at, 0, text.Length);
+        while (i < text.Length && IsSeparator(text[i]))
+        {
+            i++;
+        }
+
+        while (i < text.Length && !IsSeparator(text[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c == NewlineMark;
+
+    private static int ToCharIndex(string text, int elements)
+    {
+        if (elements <= 0)
+        {
+            return 0;
+        }
+
+        TextElementEnumerator e = StringInfo.GetTextElementEnumerator(text);
+        int count = 0;
+        while (e.MoveNext())
+        {
+            if (count++ == elements)
+            {
+                return e.ElementIndex;
+            }
+        }
+
+        return text.Length;
+    }
+
+    private static int ToElementIndex(string text, int charIndex)
+    {
+        TextElementEnumerator e = StringInfo.GetTextElementEnumerator(text);
+        int count = 0;
+        while (e.MoveNext() && e.ElementIndex < charIndex)
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
