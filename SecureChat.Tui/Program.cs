@@ -25,18 +25,31 @@ internal static class Program
             return ChatCommandLine.UsageExitCode;
         }
 
+        LocalTrust trust;
         try
         {
-            var options = ChatLifetime.Options(settings, passphrase);
+            trust = LocalTrust.Open(settings);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            CryptographicOperations.ZeroMemory(passphrase);
+            Console.Error.WriteLine($"securechat: {e.Message}");
+            return ExitCodes.ConnectionFailed;
+        }
+
+        using (trust)
+        try
+        {
+            var options = trust.Apply(ChatLifetime.Options(settings, passphrase), settings.Role);
             if (settings.Headless)
             {
                 var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
                 Console.OutputEncoding = utf8;
                 Console.InputEncoding = utf8;
-                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps));
+                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps), trust);
             }
 
-            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell));
+            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell), trust);
         }
         finally
         {

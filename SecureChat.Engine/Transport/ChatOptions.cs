@@ -14,6 +14,9 @@ public sealed record ChatOptions
     /// <summary>Largest PBKDF2 iteration count anyone may configure, as a count or as a maximum.</summary>
     public const int MaximumIterations = WireFormat.IterationsCeiling;
 
+    /// <summary>The default largest PBKDF2 count a client accepts from a server.</summary>
+    public const int DefaultMaxIterations = WireFormat.IterationsMaxDefault;
+
     /// <summary>Largest chat message, in UTF-8 bytes.</summary>
     public const int MaxMessageBytes = WireFormat.ChatTextMax;
 
@@ -42,7 +45,7 @@ public sealed record ChatOptions
     public int Iterations { get; init; } = MinimumIterations;
 
     /// <summary>The largest PBKDF2 count a client accepts from a server (and a server's own count may not exceed it).</summary>
-    public int MaxIterations { get; init; } = WireFormat.IterationsMaxDefault;
+    public int MaxIterations { get; init; } = DefaultMaxIterations;
 
     /// <summary>This side's long-term identity (signs every handshake); null uses a throwaway one for this process.</summary>
     public ISigner? Identity { get; init; }

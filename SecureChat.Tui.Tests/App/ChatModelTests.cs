@@ -80,7 +80,7 @@ public sealed class ChatModelTests
             view.Lines.Last(l => l.Kind == LineKind.Own).Sender.ShouldBe("Robert");
 
             model.OnOwnNameAssigned("Robert-2");
-            view.Lines[^1].Text.ShouldBe("the server knows you as Robert-2 (the name you asked for was taken)");
+            view.Lines[^1].Text.ShouldBe("the server named you Robert-2: the name you asked for is taken, looks like one in use, or is not allowed");
             view.Statuses[^1].Name.ShouldBe("Robert-2");
             await model.EnterAsync("after the server renamed me");
             view.Lines.Last(l => l.Kind == LineKind.Own).Sender.ShouldBe("Robert-2");

@@ -56,6 +56,7 @@ internal abstract record ChatCommand
             "/help" => new Help(),
             "/me" => argument.Length > 0 ? new Send(MePrefix + argument) : new Usage("usage: /me ACTION (for example: /me waves)"),
             "/names" => new Names(),
+            "/verify" => new Verify(argument),
             _ => new Unknown(name),
         };
     }
@@ -74,7 +75,7 @@ internal abstract record ChatCommand
     public const string MePrefix = "/me ";
 
     /// <summary>Every command name, for /help and Tab completion.</summary>
-    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/rekey", "/peers", "/names", "/nick", "/me", "/clear", "/quit"];
+    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/verify", "/rekey", "/peers", "/names", "/nick", "/me", "/clear", "/quit"];
 
     /// <summary>Send <paramref name="Text"/> as a chat message.</summary>
     public sealed record Send(string Text) : ChatCommand;
@@ -99,6 +100,9 @@ internal abstract record ChatCommand
 
     /// <summary>List who is in the chat (from join, leave and rename notices).</summary>
     public sealed record Names : ChatCommand;
+
+    /// <summary>Mark a peer's identity verified after comparing the SAS out of band (a server names the client; empty: the only one).</summary>
+    public sealed record Verify(string Name) : ChatCommand;
 
     /// <summary>List the commands.</summary>
     public sealed record Help : ChatCommand;

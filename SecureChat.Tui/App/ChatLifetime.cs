@@ -26,13 +26,15 @@ internal sealed class ChatLifetime
     private readonly ChatServer? _server;
     private readonly ChatClient? _client;
     private readonly ChatEndpoint _endpoint;
+    private readonly LocalTrust? _trust;
     private volatile string? _failure;
     private volatile IChatView? _view;
 
-    private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode)
+    private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust)
     {
         _settings = settings;
         _mode = mode;
+        _trust = trust;
         if (settings.Role == ChatRole.Server)
         {
             _endpoint = _server = new ChatServer(options);
@@ -49,11 +51,21 @@ internal sealed class ChatLifetime
         Name = settings.Name,
         Group = settings.Group,
         Iterations = settings.Iterations,
+        MaxIterations = Math.Max(settings.MaxIterations, settings.Iterations),
         Passphrase = passphrase,
+        PuzzleMode = settings.Puzzle,
+        PuzzleDifficulty = settings.PuzzleBits,
+        HandshakesPerSourcePerSecond = settings.SourceRate,
+        MaxPendingHandshakesPerSource = settings.PerSource,
     };
 
-    /// <summary>Runs a chat in <paramref name="mode"/>; returns the exit code.</summary>
-    public static int Run(AppSettings settings, ChatOptions options, IChatMode mode) => new ChatLifetime(settings, options, mode).Run();
+    /// <summary>
+    /// Runs a chat in <paramref name="mode"/>; returns the exit code. <paramref name="trust"/> holds this user's
+    /// identity and trust files (its checks are already in <paramref name="options"/>); it backs <c>/verify</c> and
+    /// tells a refused identity (exit code 3).
+    /// </summary>
+    public static int Run(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust = null) =>
+        new ChatLifetime(settings, options, mode, trust).Run();
 
     private int Run()
     {
@@ -78,7 +90,10 @@ internal sealed class ChatLifetime
         Task connecting = Task.CompletedTask;
         var deferred = new DeferredView();
         _view = deferred;
-        var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words);
+        var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words)
+        {
+            Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
+        };
         bool opened = false;
         try
         {
@@ -113,6 +128,16 @@ internal sealed class ChatLifetime
             {
                 _mode.Close();
             }
+        }
+
+        if (_trust?.Refusal is { } warning)
+        {
+            foreach (string line in warning)
+            {
+                _mode.ReportFailure(line);
+            }
+
+            return ExitCodes.TrustRefused;
         }
 
         if (_failure is { } failure)

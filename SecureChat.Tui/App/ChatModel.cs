@@ -50,6 +50,9 @@ internal sealed class ChatModel
 
     public bool IsServer { get; }
 
+    /// <summary>Marks a peer's identity verified in the trust files (<c>/verify</c>); null when there are none.</summary>
+    public Func<PeerInfo, bool>? Verify { get; init; }
+
     /// <summary>A client's connection failed or was lost after it was made: why (null while it is fine, and on a server).</summary>
     public string? LostReason { get; private set; }
 
@@ -78,6 +81,9 @@ internal sealed class ChatModel
                 break;
             case ChatCommand.Fingerprint:
                 ShowFingerprints();
+                break;
+            case ChatCommand.Verify verify:
+                VerifyPeer(verify.Name);
                 break;
             case ChatCommand.Peers:
                 ShowPeers();
@@ -298,6 +304,36 @@ internal sealed class ChatModel
         {
             _ownName = _endpoint.Name;
             _view.Show(_words.Renamed(_ownName));
+        });
+    }
+
+    /// <summary>
+    /// Marks a peer's identity verified in the trust files (after the users compared the SAS): the client's server,
+    /// or on a server the client named (or the only one).
+    /// </summary>
+    private void VerifyPeer(string name)
+    {
+        PeerInfo[] secure = [.. _endpoint.Links.Where(l => l.IsSecure && l.IdentityKey is not null)];
+        PeerInfo? peer = name.Length > 0
+            ? secure.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase))
+            : secure.Length == 1 ? secure[0] : null;
+        if (peer is null || Verify is not { } verify)
+        {
+            Tell(_words.VerifyUsage(IsServer));
+            return;
+        }
+
+        if (!verify(peer))
+        {
+            Tell(_words.VerifyUsage(IsServer));
+            return;
+        }
+
+        OnLink(() =>
+        {
+            _links.MarkVerified(peer.Identity!);
+            _links.Update(peer);
+            _view.Show(_words.Verified(Shown(peer)));
         });
     }
 

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -66,7 +67,7 @@ internal abstract class ChatWords
     public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
 
     public ChatLine NameAssigned(string name) =>
-        ChatLine.Notice($"the server knows you as {name}: the name you asked for is taken, looks like one in use, or is not allowed");
+        ChatLine.Notice($"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed");
 
     public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
 
@@ -93,6 +94,26 @@ internal abstract class ChatWords
         ChatLine.Notice("compare out of band: read the SAS aloud to your peer by phone or in person; both screens must show the same digits."),
         ChatLine.Notice($"if they differ, someone may be in the middle: quit ({HowToQuit}) and do not trust this connection."),
     ];
+
+    /// <summary>The identity a peer proved, and how far it is trusted: one line per contact (scripts look for "identity").</summary>
+    public ChatLine Identity(PeerInfo link) =>
+        ChatLine.Notice($"Peer identity of {link.Name}: {link.Identity} ({TrustWord(link.Trust)})");
+
+    /// <summary>new, known, verified or changed, as the status bar and the identity line say it.</summary>
+    public static string TrustWord(TrustState? trust) => trust switch
+    {
+        TrustState.Known => "known",
+        TrustState.Verified => "verified",
+        TrustState.Changed => "changed",
+        _ => "new",
+    };
+
+    public ChatLine Verified(PeerInfo link) =>
+        ChatLine.Notice($"{link.Name}'s identity {link.Identity} is now verified: later connections will say so");
+
+    public ChatLine VerifyUsage(bool isServer) => ChatLine.Error(isServer
+        ? "usage: /verify NAME, after comparing the SAS with that client out of band (/fingerprint shows it)"
+        : "nothing to verify: not connected securely yet");
 
     public ChatLine NotConnected() => ChatLine.Notice("not connected");
 

@@ -12,6 +12,6 @@ internal static class ExitCodes
     /// <summary>A bad command line: one line on standard error says what is wrong.</summary>
     public const int Usage = 2;
 
-    /// <summary>Reserved: the peer's identity was refused by trust (protocol v2).</summary>
+    /// <summary>The server's identity differs from the one remembered for it: refused before anything was sent.</summary>
     public const int TrustRefused = 3;
 }

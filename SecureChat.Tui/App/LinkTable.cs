@@ -12,11 +12,20 @@ namespace SecureChat.Tui.App;
 internal sealed class LinkTable(bool isServer)
 {
     private readonly SortedDictionary<int, PeerInfo> _peers = [];
+    private readonly HashSet<string> _verified = [];
     private PeerInfo? _client;
+
+    /// <summary>The user verified this identity during the session (<c>/verify</c>): later snapshots show it so.</summary>
+    public void MarkVerified(string identity) => _verified.Add(identity);
 
     /// <summary>Records a link's latest snapshot; true the first time a link is seen with its TCP connection up.</summary>
     public bool Update(PeerInfo link)
     {
+        if (link.Identity is { } identity && _verified.Contains(identity))
+        {
+            link = link with { Trust = Engine.Identity.TrustState.Verified };
+        }
+
         bool isNew;
         if (isServer)
         {
@@ -54,7 +63,9 @@ internal sealed class LinkTable(bool isServer)
     /// <summary>Before the engine's first event a client is about to connect: that is its first stage.</summary>
     private ChatStatus ClientStatus() => _client is not { } link
         ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
-        : new ChatStatus(StageWords.Describe(link.Stage), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint));
+        : new ChatStatus(StageWords.Describe(link.Stage), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link));
+
+    private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;
 
     /// <summary>
     /// The newest handshake's stage while one runs (so a joining client can be followed), else rekeying, secure or
@@ -70,7 +81,7 @@ internal sealed class LinkTable(bool isServer)
             : "listening";
         PeerInfo[] secure = [.. _peers.Values.Where(p => p.IsSecure)];
         return secure.Length == 1
-            ? new ChatStatus(stage, secure[0].Fingerprint, "1 peer")
+            ? new ChatStatus(stage, secure[0].Fingerprint, "1 peer", Trust: TrustOf(secure[0]))
             : new ChatStatus(stage, null, $"{secure.Length} peers", SeveralKeys: secure.Length > 1);
     }
 }

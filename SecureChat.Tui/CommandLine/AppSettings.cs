@@ -34,6 +34,26 @@ internal sealed record AppSettings
     /// <summary>Full screen: ring the terminal bell when a message arrives.</summary>
     public bool Bell { get; init; }
 
+    /// <summary>Client: the most PBKDF2 iterations accepted from a server.</summary>
+    public int MaxIterations { get; init; } = Engine.Transport.ChatOptions.DefaultMaxIterations;
+
+    /// <summary>The configuration directory (identity key, trust files); null for the default.</summary>
+    public string? ConfigDir { get; init; }
+
+    /// <summary>Client: the fingerprint of a changed server identity the user deliberately accepts for this run.</summary>
+    public string? AcceptIdentity { get; init; }
+
+    /// <summary>Server: when a proof of work is required.</summary>
+    public Engine.Transport.PuzzleMode Puzzle { get; init; }
+
+    public int PuzzleBits { get; init; } = 18;
+
+    /// <summary>Server: handshakes per second per address before puzzles.</summary>
+    public int SourceRate { get; init; } = 10;
+
+    /// <summary>Server: handshakes in progress per address.</summary>
+    public int PerSource { get; init; } = 16;
+
     public PassphraseSource PassphraseSource { get; init; }
 
     /// <summary>The file path or the environment variable name, by <see cref="PassphraseSource"/>.</summary>

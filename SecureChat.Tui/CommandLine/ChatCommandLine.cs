@@ -85,7 +85,7 @@ internal static class ChatCommandLine
 
         private readonly Option<string> _iterations = new("--iterations")
         {
-            Description = $"PBKDF2 iterations; at least {ChatOptions.MinimumIterations} (the default).",
+            Description = $"PBKDF2 iterations: a server's own count, a client's minimum; at least {ChatOptions.MinimumIterations:N0} (the default).",
             HelpName = "N",
         };
 
@@ -101,6 +101,23 @@ internal static class ChatCommandLine
             HelpName = "N",
         };
 
+        private readonly Option<string> _maxIterations = new("--max-iterations") { Description = "Client: the most PBKDF2 iterations accepted from a server (default: 1,000,000).", HelpName = "N" };
+        private readonly Option<string> _configDir = new("--config-dir")
+        {
+            Description = "Where your identity key and the identities you trust are kept (default: $XDG_CONFIG_HOME/securechat, else ~/.config/securechat).",
+            HelpName = "dir",
+        };
+
+        private readonly Option<string> _acceptIdentity = new("--accept-identity")
+        {
+            Description = "Client: accept a server whose identity changed, if it now shows exactly this fingerprint (compare it out of band first).",
+            HelpName = "fingerprint",
+        };
+
+        private readonly Option<string> _puzzle = new("--puzzle") { Description = "Server: when clients must solve a proof of work first (default: auto, under load).", HelpName = "auto|always|never" };
+        private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "Server: puzzle difficulty in bits (default: 18, about one PBKDF2 of work).", HelpName = "N" };
+        private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one address may start before it must solve puzzles (default: 10).", HelpName = "N" };
+        private readonly Option<string> _perSource = new("--per-source") { Description = "Server: handshakes in progress allowed from one address (default: 16).", HelpName = "N" };
         private readonly Option<bool> _bell = new("--bell") { Description = "Ring the terminal bell when a message arrives (off by default)." };
 
         public ChatRootCommand()
@@ -120,6 +137,13 @@ internal static class ChatCommandLine
             Options.Add(_timestamps);
             Options.Add(_scrollback);
             Options.Add(_bell);
+            Options.Add(_maxIterations);
+            Options.Add(_configDir);
+            Options.Add(_acceptIdentity);
+            Options.Add(_puzzle);
+            Options.Add(_puzzleBits);
+            Options.Add(_sourceRate);
+            Options.Add(_perSource);
         }
 
         public AppSettings Bind(ParseResult result)
@@ -197,8 +221,27 @@ internal static class ChatCommandLine
                     : Views.MessagePane.DefaultCapacity,
                 PassphraseSource = source,
                 PassphraseLocation = location,
+                MaxIterations = Number(result.GetValue(_maxIterations), "--max-iterations", ChatOptions.MinimumIterations, ChatOptions.MaximumIterations, new ChatOptions().MaxIterations),
+                ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
+                AcceptIdentity = result.GetValue(_acceptIdentity),
+                Puzzle = result.GetValue(_puzzle)?.ToLowerInvariant() switch
+                {
+                    null or "auto" => PuzzleMode.Auto,
+                    "always" => PuzzleMode.Always,
+                    "never" => PuzzleMode.Never,
+                    _ => throw new UsageException("--puzzle must be auto, always or never"),
+                },
+                PuzzleBits = Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, 24, new ChatOptions().PuzzleDifficulty),
+                SourceRate = Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
+                PerSource = Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
             };
         }
+
+        /// <summary>A whole number option in [min, max], or its default when absent; a plain-words usage error otherwise.</summary>
+        private static int Number(string? text, string option, int min, int max, int fallback) =>
+            text is null ? fallback
+            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n
+            : throw new UsageException($"{option} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
 
         private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
         {

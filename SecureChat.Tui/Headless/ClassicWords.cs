@@ -12,8 +12,9 @@ internal sealed class ClassicWords : ChatWords
 {
     public override IReadOnlyList<string> Help { get; } =
     [
-        "commands: /help  /fingerprint  /rekey  /peers  /names  /nick NAME  /me ACTION  /quit (or type exit)",
+        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /nick NAME  /me ACTION  /quit (or type exit)",
         "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
+        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client)",
         "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
         "a line that starts with // is sent as a message, with one / removed",
     ];
@@ -33,6 +34,7 @@ internal sealed class ClassicWords : ChatWords
         ChatLine.Notice(isServer ? $"Secure connection established with {StageWords.ClassicAddress(link.RemoteEndPoint)}" : "Secure connection established!"),
         ChatLine.Notice($"Key fingerprint: {link.Fingerprint}"),
         ChatLine.Notice($"Short authentication string (compare with your peer): {link.Sas}"),
+        Identity(link),
     ];
 
     public override ChatLine LinkRekeyed(PeerInfo link) =>

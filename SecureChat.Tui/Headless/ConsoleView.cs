@@ -5,7 +5,8 @@ namespace SecureChat.Tui.Headless;
 /// <summary>
 /// Headless output, one flushed line per thing said, as the classic command-line chat printed it: <c>[name]: text</c>
 /// for a message, <c>[*] text</c> for a notice, and <c>[!] text</c> on standard error for an error; a newline
-/// or other control character in them is written as a visible escape (<see cref="OneLine"/>), never as a line break. What this side
+/// or other control character in them arrives already made a visible escape (every <see cref="ChatLine"/> is made safe
+/// by <see cref="SecureChat.Engine.Chat.SafeText"/>), never as a line break. What this side
 /// sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are written under a lock).
 /// </summary>
 internal sealed class ConsoleView(TextWriter output, TextWriter error, bool timestamps = false) : IChatView
@@ -25,16 +26,16 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
         switch (line.Kind)
         {
             case LineKind.Message when line.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal):
-                Write(output, Stamp(line) + $"* {OneLine.Escape(line.Sender)} {OneLine.Escape(line.Text[ChatCommand.MePrefix.Length..])}");
+                Write(output, Stamp(line) + $"* {line.Sender} {line.Text[ChatCommand.MePrefix.Length..]}");
                 break;
             case LineKind.Message:
-                Write(output, Stamp(line) + $"[{OneLine.Escape(line.Sender)}]: {OneLine.Escape(line.Text)}");
+                Write(output, Stamp(line) + $"[{line.Sender}]: {line.Text}");
                 break;
             case LineKind.Notice:
-                Write(output, Stamp(line) + "[*] " + OneLine.Escape(line.Text));
+                Write(output, Stamp(line) + "[*] " + line.Text);
                 break;
             case LineKind.Error:
-                Write(error, Stamp(line) + "[!] " + OneLine.Escape(line.Text));
+                Write(error, Stamp(line) + "[!] " + line.Text);
                 break;
         }
     }

@@ -122,7 +122,9 @@ internal sealed class ChatWindow : Window
     public void SetStatus(ChatStatus status)
     {
         _stageText = status.Stage;
-        _keyText = status.KeyHash is { } key ? "key " + key : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
+        // The trust word comes before the hash, so a narrow bar cuts the hash, not whether the peer is known.
+        _keyText = status.KeyHash is { } key ? "key " + (status.Trust is { } trust ? $"({trust}) " : string.Empty) + key
+            : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
         _peerText = status.Peer;
         FitStatus();
         if (Place.Length > 0 && status.Name.Length > 0)

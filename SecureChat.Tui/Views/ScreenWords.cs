@@ -9,8 +9,9 @@ internal sealed class ScreenWords : ChatWords
 {
     public override IReadOnlyList<string> Help { get; } =
     [
-        "commands: /help  /fingerprint  /rekey  /peers  /names  /nick NAME  /me ACTION  /clear  /quit (or exit, F10, Ctrl+C)",
+        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /nick NAME  /me ACTION  /clear  /quit (or exit, F10, Ctrl+C)",
         "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
+        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client)",
         "/rekey runs a fresh key exchange; /peers lists who is connected (server); PgUp/PgDn or the wheel scroll",
         "a line that starts with // is sent as a message, with one / removed",
     ];
@@ -29,7 +30,7 @@ internal sealed class ScreenWords : ChatWords
     {
         string address = StageWords.Address(link.RemoteEndPoint);
         string who = isServer ? address : $"the server at {address}";
-        return [ChatLine.Notice($"secure connection with {who}; key fingerprint {link.Fingerprint}, SAS {link.Sas} (/fingerprint explains how to check it)")];
+        return [ChatLine.Notice($"secure connection with {who}; key fingerprint {link.Fingerprint}, SAS {link.Sas} (/fingerprint explains how to check it)"), Identity(link)];
     }
 
     public override ChatLine LinkRekeyed(PeerInfo link) =>

@@ -1,0 +1,117 @@
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Identity;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+using SecureChat.Tui.CommandLine;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// This user's identity and the identities they trust, kept in the configuration directory (<c>--config-dir</c>):
+/// the Ed25519 identity key that signs every handshake, the servers pinned per host:port (trust on first use, then
+/// known, then verified with <c>/verify</c>; a changed identity is refused before anything is sent unless the user
+/// accepts exactly its fingerprint with <c>--accept-identity</c>), and on a server the clients it has seen and the
+/// names their identities own. Thread-safe: the engine asks from network threads; the files are locked and
+/// rewritten atomically by <see cref="ConfigDirectory"/>.
+/// </summary>
+internal sealed class LocalTrust : IDisposable
+{
+    private readonly KnownServers _servers;
+    private readonly KnownClients _clients;
+    private readonly NameRegistry _names;
+    private readonly string? _acceptIdentity;
+
+    private LocalTrust(ConfigDirectory directory, IdentityKey identity, string? acceptIdentity)
+    {
+        Directory = directory;
+        Identity = identity;
+        _servers = new KnownServers(directory);
+        _clients = new KnownClients(directory);
+        _names = new NameRegistry(directory, NameRules.ComparisonKey);
+        _acceptIdentity = acceptIdentity is null ? null : Canonical(acceptIdentity);
+    }
+
+    public ConfigDirectory Directory { get; }
+
+    public IdentityKey Identity { get; }
+
+    /// <summary>Set when a server's changed identity was refused: the ssh-style warning, line by line (exit code 3).</summary>
+    public IReadOnlyList<string>? Refusal { get; private set; }
+
+    /// <summary>
+    /// Opens (creating on first run) the configuration directory and the identity key. Throws
+    /// <see cref="ConfigFileException"/> or <see cref="IOException"/> with a one-line message when they cannot be
+    /// used (for example a key file that others can read).
+    /// </summary>
+    public static LocalTrust Open(AppSettings settings)
+    {
+        ConfigDirectory directory = ConfigDirectory.Open(settings.ConfigDir);
+        return new LocalTrust(directory, IdentityKey.LoadOrCreate(directory), settings.AcceptIdentity);
+    }
+
+    /// <summary>The engine's options with this identity and the trust checks of <paramref name="role"/>.</summary>
+    public ChatOptions Apply(ChatOptions options, ChatRole role)
+    {
+        if (role == ChatRole.Client)
+        {
+            return options with { Identity = Identity, CheckPeerIdentity = CheckServer };
+        }
+
+        _names.ReserveOperator(options.Name.Length > 0 ? options.Name : "Server", Identity.PublicKey);
+        return options with
+        {
+            Identity = Identity,
+            CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(_clients.Remember(peer.PublicKey, peer.Name).State),
+            ClaimName = (requested, key, inUse) => _names.Claim(requested, key, inUse),
+        };
+    }
+
+    /// <summary>
+    /// <c>/verify</c>: the users compared the SAS out of band, so this peer's identity is marked verified for good.
+    /// Returns false when the peer has no identity yet (not secure).
+    /// </summary>
+    public bool Verify(PeerInfo peer, bool isServer, string serverEndpoint)
+    {
+        if (peer.IdentityKey is not { } key)
+        {
+            return false;
+        }
+
+        return isServer ? _clients.MarkVerified(key, peer.Name) : _servers.MarkVerified(KnownServers.Endpoint(serverEndpoint), key);
+    }
+
+    public void Dispose() => Identity.Dispose();
+
+    /// <summary>Client: trust on first use, then known or verified; a different identity is refused unless accepted by fingerprint.</summary>
+    private IdentityVerdict CheckServer(string endpoint, PeerIdentity peer)
+    {
+        TrustCheck check = _servers.Check(endpoint, peer.PublicKey);
+        switch (check.State)
+        {
+            case TrustState.New:
+                _servers.Pin(endpoint, peer.PublicKey);
+                return IdentityVerdict.Accept(TrustState.New);
+            case TrustState.Changed when _acceptIdentity is not null && _acceptIdentity == Canonical(peer.Fingerprint):
+                _servers.Replace(endpoint, peer.PublicKey);
+                return IdentityVerdict.Accept(TrustState.New);
+            case TrustState.Changed:
+                string[] warning =
+                [
+                    $"WARNING: THE IDENTITY OF THE SERVER AT {endpoint} HAS CHANGED. Nothing was sent to it.",
+                    "Someone may be impersonating it (a man in the middle), or its operator may have replaced its identity key.",
+                    $"Remembered identity: {check.PinnedFingerprint}{(check.FirstSeen is { } since ? $" (first seen {since:yyyy-MM-dd})" : string.Empty)}",
+                    $"Presented identity:  {peer.Fingerprint}",
+                    "Ask the server's operator for its fingerprint by phone or in person. Only if it matches the presented one, run once with:",
+                    $"  --accept-identity \"{peer.Fingerprint}\"",
+                ];
+                Refusal = warning;
+                return IdentityVerdict.Refuse(string.Join(' ', warning[..2]));
+            default:
+                return IdentityVerdict.Accept(check.State);
+        }
+    }
+
+    /// <summary>A fingerprint as typed or shown, without spaces or case: "9a1b 7bcf ..." and "9A1B7BCF..." are the same.</summary>
+    private static string Canonical(string fingerprint) =>
+        string.Concat(fingerprint.Where(c => !char.IsWhiteSpace(c))).ToUpperInvariant();
+}
