@@ -18,9 +18,9 @@ public sealed class NarrowTerminalTests
         string dll = AppUnderTest.DllPath;
         int port = AppUnderTest.FreePort();
         using var tmux = new Tmux();
-        tmux.NewSession("server", $"dotnet '{dll}' --server --port {port} --name Alice; sleep 60", 80, 24);
+        tmux.NewSession("server", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --server --port {port} --name Alice; sleep 60", 80, 24);
         tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("listening", StringComparison.Ordinal), s_wait, "the server's status bar");
-        tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port} --name Bob; sleep 60", 40, 10);
+        tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob; sleep 60", 40, 10);
         string client = tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
         string server = tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the server's secure stage");
 

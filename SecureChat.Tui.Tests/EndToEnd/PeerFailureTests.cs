@@ -29,9 +29,9 @@ public sealed class PeerFailureTests
         using var tmux = new Tmux();
         try
         {
-            tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --server --port {port}'; sleep 60");
+            tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
-            tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port}; echo EXIT:$? > '{clientExit}'; sleep 60");
+            tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port}; echo EXIT:$? > '{clientExit}'; sleep 60");
             tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
             tmux.Query("client", "#{alternate_on}").ShouldBe("1", "the app runs on the alternate screen");
 

@@ -38,7 +38,7 @@ public sealed class SignalTests
         using var tmux = new Tmux();
         try
         {
-            tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --server --port {port} --name Alice'; echo EXIT:$? > '{serverExit}'; sleep 60");
+            tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port} --name Alice'; echo EXIT:$? > '{serverExit}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
             using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless");
             client.WaitForOutput("[*] Alice joined", s_wait);

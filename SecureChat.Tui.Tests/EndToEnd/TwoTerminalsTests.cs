@@ -28,10 +28,10 @@ public sealed partial class TwoTerminalsTests
         using var tmux = new Tmux();
         try
         {
-            tmux.NewSession("server", $"dotnet '{dll}' --server --port {port} --name Alice; echo EXIT:$? > '{serverExit}'; sleep 60");
+            tmux.NewSession("server", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --server --port {port} --name Alice; echo EXIT:$? > '{serverExit}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal) && s.Contains("F10", StringComparison.Ordinal), s_wait, "the server's listening status");
 
-            tmux.NewSession("client", $"dotnet '{dll}' --client localhost {port} --name Bob; echo EXIT:$? > '{clientExit}'; sleep 60");
+            tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob; echo EXIT:$? > '{clientExit}'; sleep 60");
             string clientScreen = tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
             string serverScreen = tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal) && s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the server's secure stage");
 

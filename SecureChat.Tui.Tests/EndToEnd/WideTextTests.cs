@@ -37,7 +37,7 @@ public sealed class WideTextTests
         string dll = AppUnderTest.DllPath;
         int port = AppUnderTest.FreePort();
         using var tmux = new Tmux();
-        tmux.NewSession("server", $"dotnet '{dll}' --server --port {port} --name Alice; sleep 60");
+        tmux.NewSession("server", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --server --port {port} --name Alice; sleep 60");
         tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal) && s.Contains("F10", StringComparison.Ordinal), s_wait, "the server's listening status");
 
         await using var peer = new ChatClient(new ChatOptions { Name = "Mallory" });

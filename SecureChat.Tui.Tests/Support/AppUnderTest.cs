@@ -26,9 +26,25 @@ internal static class AppUnderTest
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A fresh, empty configuration directory (identity and trust files) inside the isolated home.</summary>
+    public static string NewConfigDir() =>
+        Directory.CreateDirectory(Path.Combine(IsolatedHome.Path, "config-" + Guid.NewGuid().ToString("N")[..12])).FullName;
+
+    /// <summary>
+    /// The arguments with <c>--config-dir</c> added (a fresh directory) unless they name one: every instance a test
+    /// starts has its own identity and trust files, none of them the user's.
+    /// </summary>
+    public static string[] WithConfigDir(string[] args) =>
+        args.Contains("--config-dir") ? args : [.. args, "--config-dir", NewConfigDir()];
+
+    /// <summary>The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux.</summary>
+    public static string Command(params string[] args) =>
+        "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
     /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8), in an empty home.</summary>
     public static RunningApp Start(params string[] args)
     {
+        args = WithConfigDir(args);
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardInput = true,

@@ -33,7 +33,7 @@ internal sealed class RawOutputApp : IDisposable
             StandardInputEncoding = new UTF8Encoding(false),
         };
         info.ArgumentList.Add(AppUnderTest.DllPath);
-        foreach (string arg in args)
+        foreach (string arg in AppUnderTest.WithConfigDir(args))
         {
             info.ArgumentList.Add(arg);
         }
