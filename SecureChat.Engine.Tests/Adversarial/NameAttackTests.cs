@@ -29,9 +29,8 @@ public sealed class NameAttackTests
         await alice.ConnectAsync("127.0.0.1", live.Port);
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "Alice"), "Alice to join");
 
-        await using RawClient mallory = await RawClient.ConnectAsync(live.Port);
+        await using RawClient mallory = await RawClient.ConnectAsync(live.Port, new SessionSettings { Role = SessionRole.Client, Name = requested });
         (await mallory.HandshakeAsync()).ShouldBeTrue();
-        await mallory.SendAsync(mallory.ProduceChat(chat => chat.SendNick(requested)));
         string given = await NameTheServerGave(mallory);
 
         given.ShouldNotBe(requested);
@@ -57,9 +56,8 @@ public sealed class NameAttackTests
         await using LiveServer live = LiveServer.Start();
         var announced = new ConcurrentQueue<PresenceNotice>();
         live.Server.PresenceChanged += announced.Enqueue;
-        await using RawClient mallory = await RawClient.ConnectAsync(live.Port);
+        await using RawClient mallory = await RawClient.ConnectAsync(live.Port, new SessionSettings { Role = SessionRole.Client, Name = requested });
         (await mallory.HandshakeAsync()).ShouldBeTrue();
-        await mallory.SendAsync(mallory.ProduceChat(chat => chat.SendNick(requested)));
 
         string given = await NameTheServerGave(mallory);
         NameRules.IsValid(given).ShouldBeTrue(given);
@@ -124,18 +122,24 @@ public sealed class NameAttackTests
         alice.Server!.Name.ShouldBe("Operator");
     }
 
-    /// <summary>Reads what the server sends until it tells this peer its name (a Presence rename to the same name).</summary>
+    /// <summary>Reads what the server sends until it tells this peer its name (Presence you), which it does on joining.</summary>
     private static async Task<string> NameTheServerGave(RawClient client)
     {
-        var events = new List<SessionEvent>();
-        while (await client.ReadFrameAsync() is { } frame)
+        var events = new List<SessionEvent>(client.Events);
+        while (true)
         {
+            if (events.OfType<PresenceEvent>().FirstOrDefault(p => p.Kind == PresenceKind.You) is { } you)
+            {
+                return you.Name;
+            }
+
+            if (await client.ReadFrameAsync() is not { } frame)
+            {
+                break;
+            }
+
             client.Session.Receive(frame);
             client.Session.DrainEvents(events);
-            if (events.OfType<PresenceEvent>().FirstOrDefault(p => p.Kind == PresenceKind.Renamed && p.Name == p.NewName) is { } told)
-            {
-                return told.NewName;
-            }
         }
 
         throw new ShouldAssertException("the server closed the connection without telling the peer its name");
