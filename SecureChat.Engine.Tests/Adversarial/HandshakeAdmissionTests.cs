@@ -152,7 +152,9 @@ public sealed class HandshakeAdmissionTests
         int puzzles = outcomes.Count(o => o == FrameType.Puzzle);
         // Server side: a derived replay ends when the attacker walks away after ServerAuth (ConnectionLost); a puzzled
         // one is not reported at all.
-        int serverDerived = live.Failures.Count(f => From(f.Peer, attacker) && f.Failure.Reason == FailureReason.ConnectionLost);
+        int ServerDerived() => live.Failures.Count(f => From(f.Peer, attacker) && f.Failure.Reason == FailureReason.ConnectionLost);
+        await Eventually.True(() => ServerDerived() >= derived, "the server to report every derived replay's end", s_read);
+        int serverDerived = ServerDerived();
         string figures = $"{replays} replays, {derived} derived, {puzzles} puzzles, server {serverDerived}, honest {string.Join(", ", honest.Select(t => $"{t.TotalMilliseconds:0} ms"))}";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
 
@@ -169,6 +171,7 @@ public sealed class HandshakeAdmissionTests
             // The control: no gate, and every replay is a full PBKDF2 for the server.
             replays.ShouldBeGreaterThan(10, figures);
             derived.ShouldBe(replays, figures);
+            serverDerived.ShouldBe(replays, figures);
             puzzles.ShouldBe(0, figures);
         }
     }
@@ -210,7 +213,10 @@ public sealed class HandshakeAdmissionTests
                 answers.Add((first, alert, held.Elapsed));
             }));
             peakPending = Math.Max(peakPending, live.Server.Peers.Count(p => p.IsHandshaking));
-            await Task.Delay(TimeSpan.FromSeconds(1.0 / 33));
+            while (flood.Elapsed < TimeSpan.FromSeconds((n + 1) / 33.0))
+            {
+                await Task.Delay(5);
+            }
         }
 
         TimeSpan[] honestTimes = await honest.WaitAsync(TimeSpan.FromSeconds(20));
@@ -223,7 +229,7 @@ public sealed class HandshakeAdmissionTests
             $"server timeouts {serverTimeouts}, peak pending {peakPending}, honest {string.Join(", ", honestTimes.Select(t => $"{t.TotalMilliseconds:0} ms"))}";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
 
-        answers.Count.ShouldBeGreaterThan(150, figures);
+        answers.Count.ShouldBeGreaterThan(180, figures);
         (timedOut + limited).ShouldBe(answers.Count, figures); // nothing else: no puzzle, no "busy"
         timedOut.ShouldBeGreaterThan(3 * 16, figures);
         serverTimeouts.ShouldBe(timedOut, figures);
@@ -255,6 +261,49 @@ public sealed class HandshakeAdmissionTests
             (await live.FailureFor(stalled[0].LocalPort)).Reason.ShouldBe(FailureReason.ServerBusy);
             live.HasFailureFor(stalled[1].LocalPort).ShouldBeFalse("only the most stalled one makes room");
             TestContext.Current.TestOutputHelper?.WriteLine($"newcomer in after {took.TotalMilliseconds:0} ms");
+        }
+        finally
+        {
+            foreach (RawClient raw in stalled)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// With early drop below the bound (the default shape: from 64 at 30%, here from 10 of 20), the attacker retries
+    /// until the bound is full of stalls. A newcomer then evicts the most stalled one to make room, and must get that
+    /// room: the early drop (93% at 19 of 20) must not refuse it after the eviction.
+    /// </summary>
+    [Fact]
+    public async Task AnEvictionAtTheFullBoundIsNotUndoneByTheEarlyDrop()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPendingHandshakes = 20, EarlyDropStart = 10, EarlyDropPercent = 30 }, sourceLimits: true);
+        var stalled = new List<RawClient>();
+        try
+        {
+            for (int tries = 0; stalled.Count < 20 && tries < 2_000; tries++)
+            {
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse($"127.0.0.{50 + stalled.Count / 10}"));
+                await raw.SendAsync(HelloFrame(RandomNonce()));
+                byte[]? frame = await raw.ReadFrameAsync(s_read);
+                if (frame?[0] == (byte)FrameType.ServerHello)
+                {
+                    stalled.Add(raw);
+                }
+                else
+                {
+                    await raw.DisposeAsync();
+                }
+            }
+
+            stalled.Count.ShouldBe(20, "the attacker fills the bound by retrying");
+            for (int i = 0; i < 3; i++)
+            {
+                await HonestClientAsync(live.Port, $"newcomer{i}");
+                (await stalled[i].ReadAlertAsync(s_read)).ShouldNotBeNull($"stall {i} evicted").Code.ShouldBe(AlertCode.ServerBusy);
+            }
         }
         finally
         {
@@ -302,14 +351,17 @@ public sealed class HandshakeAdmissionTests
     // ---- 5. A derivation whose peer left is never run (v1: one connection closed after KeyShare cost 4 s) ---------
 
     /// <summary>
-    /// One derivation slot, a server count of 2,000,000 iterations (~1 s here). A's derivation runs; B sends its Reveal
-    /// and leaves at once, so its derivation waits for the slot behind A; C queues behind both. When A's is done, B's
-    /// is dropped without PBKDF2, so C's ServerAuth comes one derivation after A's, not two.
+    /// One derivation slot and a server count of 1,000,000 iterations (~1-2 s here). A's derivation runs; B sends its
+    /// Reveal and resets the connection at once, so its derivation waits for the slot behind A's; C queues behind
+    /// both. When A's is done, B's must be dropped without PBKDF2: the server reports B's end as soon as A's
+    /// derivation is over, not one derivation later, and C's ServerAuth comes one derivation after A's.
+    /// Measured: B's end reported ~0-10 ms after A's ServerAuth; C's derivation ~1-2 s. With the check for a departed
+    /// peer removed from LinkJobs, B's end comes one whole derivation after A's and this test fails.
     /// </summary>
     [Fact]
     public async Task ADerivationWhosePeerLeftWhileWaitingForASlotIsNeverRun()
     {
-        const int iterations = 2_000_000;
+        const int iterations = 1_000_000;
         await using LiveServer live = LiveServer.Start(new ChatOptions
         {
             Iterations = iterations,
@@ -318,13 +370,16 @@ public sealed class HandshakeAdmissionTests
             PuzzleMode = PuzzleMode.Never,
             HandshakeTimeout = TimeSpan.FromSeconds(30),
         });
+        var clock = Stopwatch.StartNew();
+        var failedAt = new ConcurrentDictionary<int, TimeSpan>();
+        live.Server.Failed += (peer, _) => failedAt.TryAdd(LiveServer.PortOf(peer), clock.Elapsed);
 
         await using RawClient a = await RawClient.ConnectAsync(live.Port);
-        var clock = Stopwatch.StartNew();
         await a.SendAsync(Precomputed.Create().All);
         (await ReadUntilAsync(a, FrameType.KeyShare)).ShouldBeTrue("A's derivation starts");
 
         RawClient b = await RawClient.ConnectAsync(live.Port);
+        int bPort = b.LocalPort;
         await b.SendAsync(Precomputed.Create().All);
         (await ReadUntilAsync(b, FrameType.KeyShare)).ShouldBeTrue("B's Reveal is in");
         b.Abort();
@@ -336,13 +391,13 @@ public sealed class HandshakeAdmissionTests
         (await ReadUntilAsync(a, FrameType.ServerAuth, TimeSpan.FromSeconds(20))).ShouldBeTrue("A's derivation ends");
         TimeSpan aDone = clock.Elapsed;
         (await ReadUntilAsync(c, FrameType.ServerAuth, TimeSpan.FromSeconds(20))).ShouldBeTrue("C's derivation ends");
-        TimeSpan cDone = clock.Elapsed;
+        TimeSpan derivation = clock.Elapsed - aDone;
 
-        SessionFailure bFailure = await live.FailureFor(b.LocalPort);
-        string figures = $"A derived in {aDone.TotalMilliseconds:0} ms, C {(cDone - aDone).TotalMilliseconds:0} ms after A";
+        (await live.FailureFor(bPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
+        TimeSpan bEnded = failedAt[bPort] - aDone;
+        string figures = $"B's end reported {bEnded.TotalMilliseconds:0} ms after A's ServerAuth; C's derivation {derivation.TotalMilliseconds:0} ms";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
-        bFailure.Reason.ShouldBe(FailureReason.ConnectionLost, figures);
-        (cDone - aDone).ShouldBeLessThan(aDone * 1.5, figures); // two derivations (B's, then C's) would take ~2 x A's
+        bEnded.ShouldBeLessThan(derivation * 0.25, figures);
     }
 
     // ---- 6. Failed confirmations slow the guesser ------------------------------------------------------------------
