@@ -35,9 +35,18 @@ internal sealed class RawClient : IAsyncDisposable
 
     public IReadOnlyList<SessionEvent> Events => _events;
 
-    public static async Task<RawClient> ConnectAsync(int port, SessionSettings? settings = null)
+    /// <param name="from">
+    /// The loopback source address to connect from (Linux routes all of 127/8 to lo), so a test can have an attacker
+    /// and an honest client at different addresses; null: the system's choice, 127.0.0.1.
+    /// </param>
+    public static async Task<RawClient> ConnectAsync(int port, SessionSettings? settings = null, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, port);
         return new RawClient(socket, new SecureSession(settings ?? new SessionSettings { Role = SessionRole.Client }));
     }

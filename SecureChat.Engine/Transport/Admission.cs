@@ -51,13 +51,16 @@ internal sealed class Admission : IDisposable
             return AdmissionVerdict.RateLimited;
         }
 
+        bool evicted = false;
         if (_handshaking.Count >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers)
         {
-            EvictMostStalled();
+            evicted = EvictMostStalled();
         }
 
+        // An eviction made room for this newcomer: the early drop (near 100% just below the bound) must not refuse it
+        // the slot, or at the full bound a stall would be evicted for nothing and honest clients never get in.
         int pending = _handshaking.Count;
-        if (pending >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers || DropEarly(pending))
+        if (pending >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers || (!evicted && DropEarly(pending)))
         {
             return AdmissionVerdict.Busy;
         }
@@ -85,8 +88,8 @@ internal sealed class Admission : IDisposable
         return Random.Shared.NextDouble() * 100 < rate;
     }
 
-    /// <summary>Drops the connection that has owed the server a message longest (never one the server is working for).</summary>
-    private void EvictMostStalled()
+    /// <summary>Drops the connection that has owed the server a message longest (never one the server is working for); false when none.</summary>
+    private bool EvictMostStalled()
     {
         long now = _options.Time.GetTimestamp();
         SessionHost? stalled = _handshaking.Values
@@ -97,7 +100,10 @@ internal sealed class Admission : IDisposable
         {
             _handshaking.TryRemove(stalled.Id, out _);
             stalled.Fail(FailureReason.ServerBusy);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>The per-step deadline: every half second, drops connections that owe a message and sent nothing for too long.</summary>
