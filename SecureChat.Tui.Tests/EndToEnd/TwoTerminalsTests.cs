@@ -67,6 +67,6 @@ public sealed partial class TwoTerminalsTests
     }
 
 
-    [GeneratedRegex(@"key ((?:[0-9A-F]{4} ){7}[0-9A-F]{4})")]
+    [GeneratedRegex(@"key (?:\((?:new|known|verified)\) )?((?:[0-9A-F]{4} ){7}[0-9A-F]{4})")]
     private static partial Regex KeyPattern();
 }

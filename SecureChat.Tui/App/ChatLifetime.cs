@@ -163,6 +163,11 @@ internal sealed class ChatLifetime
         {
             context.Cancel = true;
             view.Quit();
+
+            // A hang-up usually means the terminal is gone, and a view whose terminal is gone may never finish
+            // closing: the links get the stop timeout to close cleanly, then the process ends regardless, rather
+            // than linger without a terminal.
+            _ = Task.Delay(StopTimeout + StopTimeout).ContinueWith(_ => Environment.Exit(ExitCodes.Ok), TaskScheduler.Default);
         }
     }
 

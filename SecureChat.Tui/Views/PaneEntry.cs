@@ -8,8 +8,9 @@ namespace SecureChat.Tui.Views;
 /// </summary>
 internal sealed class PaneEntry(DateTimeOffset time, string sender, string text, LineKind kind)
 {
+    /// <summary>An entry for a line: a multi-line message keeps its lines (each made safe by <see cref="ChatLine"/>).</summary>
     public PaneEntry(ChatLine line)
-        : this(line.Time, line.Sender, line.Text, line.Kind)
+        : this(line.Time, line.Sender, string.Join('\n', line.Lines), line.Kind)
     {
     }
 
