@@ -73,7 +73,16 @@ public sealed class ChatModelTests
             await pair.ClientJoined;
             view.Statuses[^1].Name.ShouldBe("Bob");
 
+            var confirmed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pair.Client.NameAssigned += n =>
+            {
+                if (n == "Robert")
+                {
+                    confirmed.TrySetResult();
+                }
+            };
             await model.EnterAsync("/nick Robert");
+            await confirmed.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the server's answer (Presence you) has come
             model.OwnName.ShouldBe("Robert");
             view.Statuses[^1].Name.ShouldBe("Robert");
             await model.EnterAsync("after the nick");

@@ -56,7 +56,7 @@ public sealed class TerminalInjectionTests
 
         bob.CloseInput();
         bob.WaitForExit(s_wait).ShouldBe(0);
-        server.CloseInput();
+        server.WriteLine("exit"); // a server keeps serving at the end of its input
         server.WaitForExit(s_wait).ShouldBe(0);
     }
 

@@ -122,8 +122,7 @@ internal sealed class ChatWindow : Window
     public void SetStatus(ChatStatus status)
     {
         _stageText = status.Stage;
-        // The trust word comes before the hash, so a narrow bar cuts the hash, not whether the peer is known.
-        _keyText = status.KeyHash is { } key ? "key " + (status.Trust is { } trust ? $"({trust}) " : string.Empty) + key
+        _keyText = status.KeyHash is { } key ? "key " + key + (status.Trust is { } trust ? $" ({trust})" : string.Empty)
             : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
         _peerText = status.Peer;
         FitStatus();
