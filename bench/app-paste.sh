@@ -16,13 +16,15 @@ poll_ms="${POLL_MS:-10}"
 command -v tmux >/dev/null || { echo "app-paste.sh: tmux is required" >&2; exit 127; }
 echo "building (not timed)..." >&2
 timeout 600 "$root/run.sh" --help >/dev/null
+# Every launch gets a throwaway identity and trust files, never the user's own configuration directory.
+config_dir="$(mktemp -d)"
 
 now_ns() { date +%s%N; }
 session="sc-paste-$$"
 buffer="$(mktemp)"
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -f "$buffer"; }
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -f "$buffer"; rm -rf "$config_dir"; }
 trap cleanup EXIT
-tmux new-session -d -s "$session" -x 120 -y 40 "cd '$root' && exec ./run.sh --server --port 0"
+tmux new-session -d -s "$session" -x 120 -y 40 "cd '$root' && exec ./run.sh --server --port 0 --config-dir '$config_dir'"
 until tmux capture-pane -p -t "$session" | grep -qF Quit; do sleep 0.1; done
 sleep 2
 pid="$(tmux display-message -p -t "$session" '#{pane_pid}')"

@@ -28,17 +28,19 @@ command -v tmux >/dev/null || { echo "app-startup.sh: tmux is required" >&2; exi
 
 echo "building (not timed)..." >&2
 timeout 600 "$root/run.sh" --help >/dev/null
+# Every launch gets a throwaway identity and trust files, never the user's own configuration directory.
+config_dir="$(mktemp -d)"
 
 now_ns() { date +%s%N; }
 session="sc-startup-$$"
-cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; }
+cleanup() { tmux kill-session -t "$session" 2>/dev/null || true; rm -rf "$config_dir"; }
 trap cleanup EXIT
 
 times=()
 for ((i = 1; i <= runs; i++)); do
     cleanup
     start="$(now_ns)"
-    tmux new-session -d -s "$session" -x 120 -y 40 "cd '$root' && exec ./run.sh --server --port 0"
+    tmux new-session -d -s "$session" -x 120 -y 40 "cd '$root' && exec ./run.sh --server --port 0 --config-dir '$config_dir'"
     drawn=""
     while (( ($(now_ns) - start) / 1000000000 < timeout_s )); do
         if tmux capture-pane -p -t "$session" 2>/dev/null | grep -qF -- "$ready"; then

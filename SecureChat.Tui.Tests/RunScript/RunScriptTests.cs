@@ -23,7 +23,7 @@ public sealed class RunScriptTests
         error.ShouldContain("securechat: Unrecognized command or argument '--no-such-option'");
         error.ShouldNotContain("building", Case.Insensitive, "nothing changed since the first run");
 
-        (int refused, _, string refusedError) = Run(script, "--client", "localhost", "1", "--headless");
+        (int refused, _, string refusedError) = Run(script, "--client", "localhost", "1", "--headless", "--config-dir", AppUnderTest.NewConfigDir());
         refused.ShouldBe(1);
         refusedError.ShouldContain("could not connect to localhost:1: connection refused");
         output.ShouldBeEmpty();
