@@ -9,6 +9,7 @@ internal static class StageWords
     public static string Describe(SessionStage stage) => stage switch
     {
         SessionStage.Connecting => "connecting",
+        SessionStage.SolvingPuzzle => "solving the server's puzzle",
         SessionStage.Connected => "connected",
         SessionStage.ExchangingKeys => "exchanging keys",
         SessionStage.DerivingKey => "deriving key",
