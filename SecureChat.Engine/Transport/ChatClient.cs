@@ -57,7 +57,7 @@ public sealed class ChatClient : ChatEndpoint
             throw new InvalidOperationException("already connected");
         }
 
-        _endpointKey = EndpointKey(host, port);
+        _endpointKey = KnownServers.Endpoint(host, port); // how the trust store names this server
         byte[] helloNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
         PuzzleSolution? solution = null;
         for (int attempt = 0; ; attempt++)
@@ -82,18 +82,6 @@ public sealed class ChatClient : ChatEndpoint
                 throw;
             }
         }
-    }
-
-    /// <summary>How a server is named in the trust store: lower-case host (IPv6 in brackets) and port.</summary>
-    public static string EndpointKey(string host, int port)
-    {
-        string name = host.Trim().ToLowerInvariant();
-        if (name.Contains(':', StringComparison.Ordinal) && !name.StartsWith('['))
-        {
-            name = "[" + name + "]";
-        }
-
-        return name + ":" + port.ToString(CultureInfo.InvariantCulture);
     }
 
     private async Task<SessionHost> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
