@@ -17,7 +17,7 @@ public sealed class ProcessMemoryTests
     private const int NickFlooders = 4;
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(60);
 
-    [Fact(Skip = "Open after the protocol v2 merge: the silent peers are not dropped by the chat flood any more (they were on v1); under investigation, see the issue 10 note")]
+    [Fact]
     public async Task Peers_that_never_read_plus_chat_and_nick_floods_keep_the_server_process_under_its_computed_bound_and_release_every_socket()
     {
         await using ServerProcess server = await ServerProcess.StartAsync();

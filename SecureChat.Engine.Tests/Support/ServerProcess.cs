@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Support;
@@ -100,20 +99,10 @@ internal sealed class ServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-#pragma warning disable CA2255 // The test assembly is also the server process's program; see the type's summary.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfAsked()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) != "1")
-        {
-            return;
-        }
+    /// <summary>True in the child process: the entry point runs <see cref="RunServerAsync"/> instead of the tests.</summary>
+    internal static bool IsAsked => Environment.GetEnvironmentVariable(Variable) == "1";
 
-        Environment.Exit(RunServerAsync().GetAwaiter().GetResult());
-    }
-
-    private static async Task<int> RunServerAsync()
+    internal static async Task<int> RunServerAsync()
     {
         // Default limits: what the README's bound is computed from.
         await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
