@@ -101,7 +101,7 @@ internal sealed class ChatLifetime
             {
                 // A connection refused or a name not found fails within milliseconds: report it without ever
                 // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
-                connecting = ConnectAsync(_client, deferred, cancel.Token);
+                connecting = ConnectAsync(_client, model, deferred, cancel.Token);
                 connecting.Wait(OpenDelay);
             }
             else
@@ -130,9 +130,10 @@ internal sealed class ChatLifetime
             }
         }
 
-        if (_trust?.Refusal is { } warning)
+        if (_trust?.Refusal is { } refusal)
         {
-            foreach (string line in warning)
+            // After the full screen closed: the warning stays in the terminal's scrollback.
+            foreach (string line in refusal.Lines)
             {
                 _mode.ReportFailure(line);
             }
@@ -171,13 +172,21 @@ internal sealed class ChatLifetime
         }
     }
 
-    /// <summary>Connects in the background; on failure remembers why and ends the run.</summary>
-    private Task ConnectAsync(ChatClient client, IChatView view, CancellationToken cancellationToken) => Task.Run(
+    /// <summary>
+    /// Connects in the background; on failure remembers why and ends the run. A server whose identity changed is
+    /// refused before anything is sent: the view (the full screen, which opens for it) warns, and the run ends
+    /// when the user dismisses the warning.
+    /// </summary>
+    private Task ConnectAsync(ChatClient client, ChatModel model, IChatView view, CancellationToken cancellationToken) => Task.Run(
         async () =>
         {
             try
             {
                 await client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatConnectionException) when (_trust?.Refusal is { } refusal)
+            {
+                model.IdentityRefused(refusal);
             }
             catch (ChatConnectionException e)
             {

@@ -116,6 +116,9 @@ internal sealed class ChatWindow : Window
     /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
     public Func<IEnumerable<string>> Names { get; set; } = () => [];
 
+    /// <summary>This side's name as the last status gave it (empty before the first).</summary>
+    public string OwnName { get; private set; } = string.Empty;
+
     /// <summary>What the title says before " - you are NAME" (set by the app; tests leave it empty).</summary>
     public string Place { get; init; } = string.Empty;
 
@@ -123,13 +126,31 @@ internal sealed class ChatWindow : Window
     {
         _stageText = status.Stage;
         _keyText = status.KeyHash is { } key ? "key " + key + (status.Trust is { } trust ? $" ({trust})" : string.Empty)
-            : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
+            : status.SeveralKeys ? "keys: /fingerprint"
+            : status.Trust is { } refused ? "identity " + refused
+            : "key: none yet";
         _peerText = status.Peer;
+        OwnName = status.Name;
         FitStatus();
         if (Place.Length > 0 && status.Name.Length > 0)
         {
             Title = $"{Place} - you are {status.Name}";
         }
+    }
+
+    /// <summary>
+    /// Shows the changed-identity warning modally and returns once the user dismissed it (the caller then quits).
+    /// Needs a running app.
+    /// </summary>
+    public void Warn(IdentityRefusal refusal)
+    {
+        if (App is not { } app)
+        {
+            return;
+        }
+
+        using var warning = new IdentityWarning(refusal);
+        app.Run(warning);
     }
 
     private bool OnInputKey(Key key)
