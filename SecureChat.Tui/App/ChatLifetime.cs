@@ -10,8 +10,9 @@ namespace SecureChat.Tui.App;
 /// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
 /// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended
 /// (<see cref="ExitCodes"/>: 0, or 1 when the server could not listen, or the client could not connect or lost its
-/// connection). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed cleanly, so peers see a normal
-/// leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
+/// connection, or 3 when the client refused its server's changed identity: the view still opens for that, so the
+/// full screen can warn before the run ends). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed
+/// cleanly, so peers see a normal leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
 /// only record what happened and ask the view to quit).
 /// </summary>
 internal sealed class ChatLifetime
