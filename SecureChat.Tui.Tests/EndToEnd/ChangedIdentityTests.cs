@@ -19,6 +19,7 @@ public sealed partial class ChangedIdentityTests
     [InlineData("Escape")]
     [InlineData("Enter")]
     [InlineData("F10")]
+    [InlineData("C-c")]
     public void A_changed_identity_opens_a_full_screen_warning_and_the_key_that_dismisses_it_exits_3(string key)
     {
         if (!Tmux.IsInstalled())
@@ -63,9 +64,14 @@ public sealed partial class ChangedIdentityTests
             Tmux.StatusLine(screen).ShouldContain("identity changed");
             tmux.Query("client", "#{alternate_on}").ShouldBe("1", "the warning is on the full screen");
 
-            // Typing does not reach the chat while the warning is up; the chosen key dismisses it.
+            // Typing (spaces too, which would press a focused button) neither dismisses the warning nor reaches the
+            // chat behind it; the chosen key dismisses it.
             tmux.Type("client", "this must never be sent", enter: false);
-            Thread.Sleep(300);
+            Thread.Sleep(500);
+            string typed = tmux.Capture("client");
+            typed.ShouldContain("Presented identity:", customMessage: "still up after typing");
+            typed.ShouldNotContain("this must never be sent", customMessage: "the warning takes every key");
+            File.Exists(clientExit).ShouldBeFalse("still running after typing");
             tmux.Keys("client", key);
             Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:3");
             tmux.Query("client", SignalTests.Modes).ShouldBe(SignalTests.CleanModes, "the terminal is restored");

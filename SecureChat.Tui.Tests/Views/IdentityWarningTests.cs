@@ -2,6 +2,7 @@ using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
 using SecureChat.Tui.Views;
+using Terminal.Gui.Input;
 
 namespace SecureChat.Tui.Tests.Views;
 
@@ -39,6 +40,35 @@ public sealed class IdentityWarningTests
         drawn.ShouldNotContain("Trust");
         warning.Buttons.Select(b => b.Text).ShouldBe(["Quit"]);
         IdentityWarning.Message(s_refusal).ShouldAllBe(line => line.Length <= 72, "fits an 80-column terminal without wrapping a fingerprint");
+    }
+
+    [Theory]
+    [InlineData("Enter")]
+    [InlineData("Esc")]
+    [InlineData("F10")]
+    [InlineData("Ctrl+C")]
+    public void Over_the_chat_window_the_warning_takes_every_key_and_only_its_keys_dismiss_it(string dismissKey)
+    {
+        using var screen = new TestScreen(width: 80, height: 24);
+        int dismissed = 0;
+        screen.Window.Warn(s_refusal, () => dismissed++);
+        screen.Screen().ShouldContain(IdentityWarning.Heading);
+        screen.Type("typed q ");
+        screen.Press(Key.Space);
+        dismissed.ShouldBe(0, "typing, spaces included, does not dismiss it");
+        (screen.Window.Input.Text ?? string.Empty).ShouldBeEmpty("nothing reaches the chat's input behind it");
+
+        Key key = dismissKey switch
+        {
+            "Enter" => Key.Enter,
+            "Esc" => Key.Esc,
+            "F10" => Key.F10,
+            _ => Key.C.WithCtrl,
+        };
+        screen.Press(key);
+        dismissed.ShouldBe(1);
+        screen.App.TopRunnableView.ShouldBe(screen.Window, "the warning is taken down");
+        screen.Screen().ShouldNotContain(IdentityWarning.Heading);
     }
 
     [Fact]

@@ -164,12 +164,13 @@ internal sealed class ChatLifetime
         if (_view is { } view)
         {
             context.Cancel = true;
-            view.Quit();
 
             // A hang-up usually means the terminal is gone, and a view whose terminal is gone may never finish
             // closing: the links get the stop timeout to close cleanly, then the process ends regardless, rather
-            // than linger without a terminal.
+            // than linger without a terminal. Armed before asking the view, so a view that never answers cannot
+            // keep the process alive either.
             _ = Task.Delay(StopTimeout + StopTimeout).ContinueWith(_ => Environment.Exit(ExitCodes.Ok), TaskScheduler.Default);
+            view.Quit();
         }
     }
 

@@ -1,4 +1,5 @@
 using SecureChat.Tui.App;
+using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -27,6 +28,12 @@ internal sealed class ChatWindow : Window
     private string _keyText = "key: none yet";
     private string _peerText = "no peer";
 
+    /// <summary>The changed-identity warning while it is up, and its session on the app's stack.</summary>
+    private (IdentityWarning View, SessionToken Session)? _warning;
+
+    /// <summary>A warning taken down from inside its own key handler: disposed with the window, not in the handler.</summary>
+    private IdentityWarning? _closedWarning;
+
     public ChatWindow(string title, int paneCapacity = MessagePane.DefaultCapacity)
     {
         Title = title;
@@ -41,7 +48,7 @@ internal sealed class ChatWindow : Window
         };
         _input.ConfirmationNeeded += lines => Pane.Append(new PaneEntry(ChatLine.Notice(
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
-        _input.QuitRequested += () => App?.RequestStop();
+        _input.QuitRequested += Quit;
         _input.WindowKeys = OnInputKey;
         _input.CompletionRequested += () =>
         {
@@ -53,7 +60,7 @@ internal sealed class ChatWindow : Window
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
-        var quit = new Shortcut(Key.F10, "Quit", () => App?.RequestStop(), null);
+        var quit = new Shortcut(Key.F10, "Quit", Quit, null);
         StatusBar = new StatusBar([_stage, _key, _peer, quit]);
         Add(Pane, prompt, _input, StatusBar);
         FrameChanged += (_, _) => FitStatus();
@@ -139,18 +146,61 @@ internal sealed class ChatWindow : Window
     }
 
     /// <summary>
-    /// Shows the changed-identity warning modally and returns once the user dismissed it (the caller then quits).
-    /// Needs a running app.
+    /// Shows the changed-identity warning over this window and returns at once; <paramref name="dismissed"/> runs
+    /// when the user dismisses it. The warning is begun as the top runnable of the app's own session stack (it gets
+    /// every key and is drawn over the window, whose status bar stays in view), not run in a nested loop: in
+    /// Terminal.Gui 2.5.0 an <c>Invoke</c> callback runs under the timer queue's lock, so a nested <c>Run</c> there
+    /// blocks every other thread's <c>Invoke</c> for as long as the dialog is up, and it was seen not to draw when
+    /// begun before the first frame. Needs a running app.
     /// </summary>
-    public void Warn(IdentityRefusal refusal)
+    public void Warn(IdentityRefusal refusal, Action dismissed)
     {
-        if (App is not { } app)
+        if (App is not { } app || _warning is not null)
         {
             return;
         }
 
-        using var warning = new IdentityWarning(refusal);
-        app.Run(warning);
+        var warning = new IdentityWarning(refusal);
+        if (app.Begin(warning) is not { } session)
+        {
+            warning.Dispose();
+            return;
+        }
+
+        _warning = (warning, session);
+        warning.Dismissed += () =>
+        {
+            CloseWarning();
+            dismissed();
+        };
+    }
+
+    /// <summary>Ends the run: takes down the warning if it is up, then stops this window. UI thread.</summary>
+    public void Quit()
+    {
+        CloseWarning();
+        App?.RequestStop(this);
+    }
+
+    private void CloseWarning()
+    {
+        if (_warning is { } warning)
+        {
+            _warning = null;
+            _closedWarning = warning.View;
+            App?.End(warning.Session);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            CloseWarning();
+            _closedWarning?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private bool OnInputKey(Key key)

@@ -11,7 +11,10 @@ namespace SecureChat.Tui.Views;
 /// The full screen's warning that the server's identity changed (<see cref="IdentityRefusal"/>): a modal dialog in
 /// the error colours with the address, both fingerprints, each on a line of its own, and the deliberate way to
 /// accept the new one (run again with <c>--accept-identity</c>, after comparing it out of band). Its one button
-/// quits; nothing in it trusts the new identity. Enter, Esc, F10 and Ctrl+C dismiss it. UI thread only.
+/// quits; nothing in it trusts the new identity. Enter, Esc, F10 and Ctrl+C (or a click on the button) dismiss it,
+/// and no other key does anything; dismissing raises <see cref="Dismissed"/> once. It is shown with
+/// <c>IApplication.Begin</c> over the running chat window, never with a nested <c>Run</c> (see
+/// <see cref="ChatWindow.Warn"/>). UI thread only.
 /// </summary>
 internal sealed class IdentityWarning : Dialog
 {
@@ -26,17 +29,16 @@ internal sealed class IdentityWarning : Dialog
         TextAlignment = Alignment.Start;
         TextFormatter.WordWrap = false;
         TextFormatter.MultiLine = true;
-        Buttons = [new Button { Text = "Quit", IsDefault = true }];
-        Buttons[0].SetFocus();
-        Accepting += (_, args) =>
-        {
-            if (!args.Handled)
-            {
-                args.Handled = true;
-                RequestStop();
-            }
-        };
+        // The button never takes the focus, so every key reaches this dialog first (a focused button would take a
+        // space as a press); a click on it still dismisses.
+        Buttons = [new Button { Text = "Quit", IsDefault = true, CanFocus = false }];
+        CanFocus = true;
     }
+
+    /// <summary>The user dismissed the warning (raised once).</summary>
+    public event Action? Dismissed;
+
+    private bool _dismissed;
 
     /// <summary>The dialog's lines: short enough for an 80-column terminal, the fingerprints whole on their own lines.</summary>
     public static IReadOnlyList<string> Message(IdentityRefusal refusal) =>
@@ -62,12 +64,28 @@ internal sealed class IdentityWarning : Dialog
 
     protected override bool OnKeyDown(Key key)
     {
-        if (key == Key.Esc || key == Key.C.WithCtrl || key == Key.F10)
+        if (key == Key.Enter || key == Key.Esc || key == Key.C.WithCtrl || key == Key.F10)
         {
-            RequestStop();
-            return true;
+            Dismiss();
         }
 
-        return base.OnKeyDown(key);
+        // Every other key is swallowed: someone typing when the warning opens must not dismiss it by accident
+        // (a space would press the button) nor type into the chat behind it.
+        return true;
+    }
+
+    protected override bool OnAccepting(CommandEventArgs args)
+    {
+        Dismiss();
+        return true;
+    }
+
+    private void Dismiss()
+    {
+        if (!_dismissed)
+        {
+            _dismissed = true;
+            Dismissed?.Invoke();
+        }
     }
 }

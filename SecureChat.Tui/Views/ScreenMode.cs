@@ -44,7 +44,8 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
             _alerts = AwayAlerts.Install(app, _window, name);
         }
 
-        _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
+        ChatWindow window = _window;
+        _view = new ScreenView(window, action => app.Invoke(action), window.Quit);
         return _view;
     }
 

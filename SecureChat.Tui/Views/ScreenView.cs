@@ -9,7 +9,7 @@ namespace SecureChat.Tui.Views;
 /// <see cref="BatchLimit"/> per callback, so a flood of messages costs one UI callback per batch, not one per
 /// message, and typing stays responsive between batches. The status bar is set once per batch, to the last status
 /// of that batch. A changed identity's warning (<see cref="IdentityWarning"/>) is shown after the batch that asked
-/// for it, once its status is on the bar, and runs modally until dismissed; then the run ends. After
+/// for it, once its status is on the bar, and takes every key until dismissed; then the run ends. After
 /// <see cref="Detach"/> nothing more is posted, which lets the app be disposed safely. Thread-safe.
 /// </summary>
 internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action quit) : IChatView
@@ -87,10 +87,8 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
         if (_warning is { } warning)
         {
-            // Modal: updates posted meanwhile are applied by the dialog's own run loop.
             _warning = null;
-            window.Warn(warning);
-            quit();
+            window.Warn(warning, quit);
         }
     }
 }
