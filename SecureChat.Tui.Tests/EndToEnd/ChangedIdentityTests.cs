@@ -8,8 +8,9 @@ namespace SecureChat.Tui.Tests.EndToEnd;
 /// A changed server identity in a real terminal (tmux, 120x40): a client pins a server's identity, another server
 /// (another identity: its own --config-dir) then answers on the same port, and the client in full screen shows a
 /// modal warning with both fingerprints, the status bar saying <c>identity changed</c>, before anything is sent.
-/// The key that dismisses it ends the app with exit code 3, the terminal is restored, and the ssh-style warning is
-/// printed after the screen closed, so it stays in the scrollback. The impostor never sees the client join.
+/// Typing does not dismiss it; the key that does (or SIGTERM) ends the app with exit code 3, the terminal is
+/// restored, and the ssh-style warning is printed after the screen closed, so it stays in the scrollback. The
+/// impostor never sees the client join.
 /// </summary>
 public sealed partial class ChangedIdentityTests
 {
@@ -20,6 +21,7 @@ public sealed partial class ChangedIdentityTests
     [InlineData("Enter")]
     [InlineData("F10")]
     [InlineData("C-c")]
+    [InlineData("SIGTERM")]
     public void A_changed_identity_opens_a_full_screen_warning_and_the_key_that_dismisses_it_exits_3(string key)
     {
         if (!Tmux.IsInstalled())
@@ -33,6 +35,7 @@ public sealed partial class ChangedIdentityTests
         string clientConfig = AppUnderTest.NewConfigDir();
         string dir = Directory.CreateTempSubdirectory("securechat-identity-").FullName;
         string clientExit = Path.Combine(dir, "client.exit");
+        string clientPid = Path.Combine(dir, "client.pid");
         string remembered;
         using (RunningApp original = StartServer(portText, "Alice"))
         {
@@ -50,7 +53,7 @@ public sealed partial class ChangedIdentityTests
         using var tmux = new Tmux();
         try
         {
-            tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{clientConfig}' --client localhost {port} --name Bob; echo EXIT:$? > '{clientExit}'; sleep 60");
+            tmux.NewSession("client", $"sh -c 'echo $$ > \"{clientPid}\"; exec dotnet \"{dll}\" --config-dir \"{clientConfig}\" --client localhost {port} --name Bob'; echo EXIT:$? > '{clientExit}'; sleep 60");
             string screen = tmux.WaitForScreen("client", s => s.Contains("Presented identity:", StringComparison.Ordinal), s_wait, "the changed-identity warning");
             string[] rows = screen.Split('\n');
             int label = Array.FindIndex(rows, r => r.Contains("Presented identity:", StringComparison.Ordinal));
@@ -72,7 +75,15 @@ public sealed partial class ChangedIdentityTests
             typed.ShouldContain("Presented identity:", customMessage: "still up after typing");
             typed.ShouldNotContain("this must never be sent", customMessage: "the warning takes every key");
             File.Exists(clientExit).ShouldBeFalse("still running after typing");
-            tmux.Keys("client", key);
+            if (key == "SIGTERM")
+            {
+                using var kill = System.Diagnostics.Process.Start("kill", ["-s", "TERM", File.ReadAllText(clientPid).Trim()]);
+                kill.WaitForExit(10_000).ShouldBeTrue();
+            }
+            else
+            {
+                tmux.Keys("client", key);
+            }
             Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:3");
             tmux.Query("client", SignalTests.Modes).ShouldBe(SignalTests.CleanModes, "the terminal is restored");
             string after = tmux.Capture("client");
