@@ -49,7 +49,7 @@ internal static class Program
                 return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps), trust);
             }
 
-            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell), trust);
+            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse), trust);
         }
         finally
         {

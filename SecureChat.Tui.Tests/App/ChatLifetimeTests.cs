@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
@@ -43,6 +45,37 @@ public sealed class ChatLifetimeTests
     }
 
     [Fact]
+    public async Task A_server_whose_identity_changed_opens_the_view_to_warn_sends_nothing_and_ends_with_exit_code_3()
+    {
+        using LocalTrust serverTrust = LocalTrust.Open(new AppSettings { Role = ChatRole.Server, ConfigDir = AppUnderTest.NewConfigDir() });
+        await using var server = new ChatServer(serverTrust.Apply(new ChatOptions { Name = "Mallory" }, ChatRole.Server));
+        int joins = 0;
+        server.PresenceChanged += _ => Interlocked.Increment(ref joins);
+        int port = server.Start("127.0.0.1", 0).Port;
+
+        // The client remembers another identity for this address.
+        string clientDir = AppUnderTest.NewConfigDir();
+        using (IdentityKey other = IdentityKey.LoadOrCreate(ConfigDirectory.Open(AppUnderTest.NewConfigDir())))
+        {
+            new KnownServers(ConfigDirectory.Open(clientDir)).Pin(KnownServers.Endpoint("127.0.0.1", port), other.PublicKey);
+        }
+
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = clientDir };
+        using LocalTrust trust = LocalTrust.Open(settings);
+        var mode = new RecordingMode();
+        ChatLifetime.Run(settings, trust.Apply(ChatLifetime.Options(settings, []), ChatRole.Client), mode, trust).ShouldBe(ExitCodes.TrustRefused);
+
+        mode.Opened.ShouldBeTrue("the full screen opens to show the warning, however soon the refusal came");
+        IdentityRefusal warned = mode.View.Warnings.ShouldHaveSingleItem();
+        warned.Presented.ShouldBe(IdentityFingerprint.Of(serverTrust.Identity.PublicKey));
+        warned.Endpoint.ShouldBe(KnownServers.Endpoint("127.0.0.1", port));
+        mode.View.Statuses[^1].Trust.ShouldBe("changed");
+        mode.Failures.ShouldBe(warned.Lines, "the warning is printed again once the view is closed");
+        mode.View.Lines.ShouldNotContain(l => l.Kind == LineKind.Own);
+        Volatile.Read(ref joins).ShouldBe(0, "nothing was sent: the client never joined");
+    }
+
+    [Fact]
     public void IPv6_addresses_are_shown_in_brackets()
     {
         StageWords.Address(new IPEndPoint(IPAddress.IPv6Loopback, 1)).ShouldBe("[::1]:1");
@@ -53,6 +86,8 @@ public sealed class ChatLifetimeTests
     private sealed class RecordingMode : IChatMode
     {
         private readonly RecordingView _view = new();
+
+        public RecordingView View => _view;
 
         public bool Opened { get; private set; }
 

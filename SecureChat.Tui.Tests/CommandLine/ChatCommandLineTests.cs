@@ -63,6 +63,15 @@ public sealed class ChatCommandLineTests
     }
 
     [Fact]
+    public void The_mouse_is_captured_and_the_bell_off_unless_asked()
+    {
+        AppSettings plain = ChatCommandLine.Parse(["--client"]);
+        (plain.NoMouse, plain.Bell).ShouldBe((false, false));
+        AppSettings asked = ChatCommandLine.Parse(["--client", "--no-mouse", "--bell"]);
+        (asked.NoMouse, asked.Bell).ShouldBe((true, true));
+    }
+
+    [Fact]
     public void A_name_the_engine_would_refuse_is_a_usage_error()
     {
         string loneSurrogate = "half a surrogate pair " + '\uD83D';

@@ -150,7 +150,7 @@ public sealed class HeadlessProcessTests
     {
         using RunningApp app = AppUnderTest.Start("--help");
         app.WaitForExit(s_wait).ShouldBe(0);
-        foreach (string option in new[] { "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--passphrase-prompt", "--passphrase-file", "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--version" })
+        foreach (string option in new[] { "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--passphrase-prompt", "--passphrase-file", "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--no-mouse", "--version" })
         {
             app.Output.ShouldContain(option);
         }

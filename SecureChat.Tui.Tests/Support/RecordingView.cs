@@ -11,6 +11,9 @@ internal sealed class RecordingView : IChatView
 
     public int Quits { get; private set; }
 
+    /// <summary>The changed-identity warnings the model asked for.</summary>
+    public List<IdentityRefusal> Warnings { get; } = [];
+
     public IReadOnlyList<ChatLine> Lines
     {
         get
@@ -62,6 +65,14 @@ internal sealed class RecordingView : IChatView
         lock (_gate)
         {
             Quits++;
+        }
+    }
+
+    public void Warn(IdentityRefusal refusal)
+    {
+        lock (_gate)
+        {
+            Warnings.Add(refusal);
         }
     }
 

@@ -82,6 +82,24 @@ internal sealed class Tmux : IDisposable
         return screen;
     }
 
+    /// <summary>
+    /// Appends everything the session's program writes to its terminal, as raw bytes, to <paramref name="file"/>
+    /// (tmux pipe-pane). Start the program after this (e.g. behind <see cref="StartGate"/>) to record its first bytes.
+    /// </summary>
+    public void Record(string session, string file) =>
+        Run(["-L", _socket, "pipe-pane", "-o", "-t", session, "cat >> '" + file.Replace("'", "'\\''", StringComparison.Ordinal) + "'"], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+
+    /// <summary>Resizes the session's window, as a user resizing the terminal does.</summary>
+    public void Resize(string session, int width, int height) =>
+        Run(["-L", _socket, "resize-window", "-t", session, "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+
+    /// <summary>Sends bytes to the session's program as if the terminal produced them (e.g. a focus report).</summary>
+    public void SendBytes(string session, params byte[] bytes) =>
+        Run(["-L", _socket, "send-keys", "-t", session, "-H", .. bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture))], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
+
+    /// <summary>Shell words that wait until <paramref name="file"/> exists: put before a command that must not start yet.</summary>
+    public static string StartGate(string file) => $"while [ ! -e '{file}' ]; do sleep 0.05; done; ";
+
     /// <summary>A tmux format variable of the session's pane, e.g. <c>#{alternate_on}</c> (1 while a full-screen app holds it).</summary>
     public string Query(string session, string format) =>
         Run(["-L", _socket, "display-message", "-p", "-t", session, format], TimeSpan.FromSeconds(10)).Output.Trim();

@@ -10,8 +10,9 @@ namespace SecureChat.Tui.App;
 /// a client by type), starts listening or connecting, runs the mode until the user quits, stops the network
 /// (waiting at most <see cref="StopTimeout"/>) before the mode closes its view, and says how it ended
 /// (<see cref="ExitCodes"/>: 0, or 1 when the server could not listen, or the client could not connect or lost its
-/// connection). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed cleanly, so peers see a normal
-/// leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
+/// connection, or 3 when the client refused its server's changed identity: the view still opens for that, so the
+/// full screen can warn before the run ends). SIGTERM, SIGHUP and SIGINT quit as the user would: links are closed
+/// cleanly, so peers see a normal leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
 /// only record what happened and ask the view to quit).
 /// </summary>
 internal sealed class ChatLifetime
@@ -101,7 +102,7 @@ internal sealed class ChatLifetime
             {
                 // A connection refused or a name not found fails within milliseconds: report it without ever
                 // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
-                connecting = ConnectAsync(_client, deferred, cancel.Token);
+                connecting = ConnectAsync(_client, model, deferred, cancel.Token);
                 connecting.Wait(OpenDelay);
             }
             else
@@ -130,9 +131,10 @@ internal sealed class ChatLifetime
             }
         }
 
-        if (_trust?.Refusal is { } warning)
+        if (_trust?.Refusal is { } refusal)
         {
-            foreach (string line in warning)
+            // After the full screen closed: the warning stays in the terminal's scrollback.
+            foreach (string line in refusal.Lines)
             {
                 _mode.ReportFailure(line);
             }
@@ -162,22 +164,31 @@ internal sealed class ChatLifetime
         if (_view is { } view)
         {
             context.Cancel = true;
-            view.Quit();
 
             // A hang-up usually means the terminal is gone, and a view whose terminal is gone may never finish
             // closing: the links get the stop timeout to close cleanly, then the process ends regardless, rather
-            // than linger without a terminal.
+            // than linger without a terminal. Armed before asking the view, so a view that never answers cannot
+            // keep the process alive either.
             _ = Task.Delay(StopTimeout + StopTimeout).ContinueWith(_ => Environment.Exit(ExitCodes.Ok), TaskScheduler.Default);
+            view.Quit();
         }
     }
 
-    /// <summary>Connects in the background; on failure remembers why and ends the run.</summary>
-    private Task ConnectAsync(ChatClient client, IChatView view, CancellationToken cancellationToken) => Task.Run(
+    /// <summary>
+    /// Connects in the background; on failure remembers why and ends the run. A server whose identity changed is
+    /// refused before anything is sent: the view (the full screen, which opens for it) warns, and the run ends
+    /// when the user dismisses the warning.
+    /// </summary>
+    private Task ConnectAsync(ChatClient client, ChatModel model, IChatView view, CancellationToken cancellationToken) => Task.Run(
         async () =>
         {
             try
             {
                 await client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ChatConnectionException) when (_trust?.Refusal is { } refusal)
+            {
+                model.IdentityRefused(refusal);
             }
             catch (ChatConnectionException e)
             {

@@ -148,6 +148,16 @@ internal sealed class ChatModel
         }
     });
 
+    /// <summary>
+    /// A client refused its server's changed identity before sending anything (<see cref="LocalTrust"/>): the
+    /// status shows the trust state <c>changed</c>, and the view warns, then ends the run. Any thread.
+    /// </summary>
+    public void IdentityRefused(IdentityRefusal refusal)
+    {
+        OnLink(_links.IdentityRefused);
+        Locked(() => _view.Warn(refusal));
+    }
+
     /// <summary>Stops following the endpoint and telling the view. Call once the endpoint has stopped.</summary>
     public void Detach()
     {

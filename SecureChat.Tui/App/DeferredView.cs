@@ -35,6 +35,8 @@ internal sealed class DeferredView : IChatView
 
     public void Quit() => Forward(v => v.Quit());
 
+    public void Warn(IdentityRefusal refusal) => Forward(v => v.Warn(refusal));
+
     private void Forward(Action<IChatView> call)
     {
         lock (_gate)

@@ -12,6 +12,9 @@ internal static class ExitCodes
     /// <summary>A bad command line: one line on standard error says what is wrong.</summary>
     public const int Usage = 2;
 
-    /// <summary>The server's identity differs from the one remembered for it: refused before anything was sent.</summary>
+    /// <summary>
+    /// The server's identity differs from the one remembered for it: refused before anything was sent (the full
+    /// screen shows a warning until it is dismissed; the warning is printed after the screen closes).
+    /// </summary>
     public const int TrustRefused = 3;
 }

@@ -18,4 +18,11 @@ internal interface IChatView
 
     /// <summary>The user asked to leave, or the client could not connect: end the run.</summary>
     void Quit();
+
+    /// <summary>
+    /// The server's identity changed and was refused before anything was sent: warn in a way the user must
+    /// dismiss (the full screen's modal warning), then end the run. A view that cannot hold a warning just ends the
+    /// run; in every mode the warning is printed on the terminal once the run is over.
+    /// </summary>
+    void Warn(IdentityRefusal refusal);
 }

@@ -14,6 +14,10 @@ internal sealed class LinkTable(bool isServer)
     private readonly SortedDictionary<int, PeerInfo> _peers = [];
     private readonly HashSet<string> _verified = [];
     private PeerInfo? _client;
+    private bool _identityRefused;
+
+    /// <summary>A client refused its server's changed identity: the status says so from now on.</summary>
+    public void IdentityRefused() => _identityRefused = true;
 
     /// <summary>The user verified this identity during the session (<c>/verify</c>): later snapshots show it so.</summary>
     public void MarkVerified(string identity) => _verified.Add(identity);
@@ -61,8 +65,9 @@ internal sealed class LinkTable(bool isServer)
     public ChatStatus Status(string name) => (isServer ? ServerStatus() : ClientStatus()) with { Name = name };
 
     /// <summary>Before the engine's first event a client is about to connect: that is its first stage.</summary>
-    private ChatStatus ClientStatus() => _client is not { } link
-        ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
+    private ChatStatus ClientStatus() =>
+        _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(Engine.Identity.TrustState.Changed))
+        : _client is not { } link ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
         : new ChatStatus(StageWords.Describe(link.Stage), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link));
 
     private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;

@@ -35,8 +35,8 @@ internal sealed class LocalTrust : IDisposable
 
     public IdentityKey Identity { get; }
 
-    /// <summary>Set when a server's changed identity was refused: the ssh-style warning, line by line (exit code 3).</summary>
-    public IReadOnlyList<string>? Refusal { get; private set; }
+    /// <summary>Set when a server's changed identity was refused (exit code 3).</summary>
+    public IdentityRefusal? Refusal { get; private set; }
 
     /// <summary>
     /// Opens (creating on first run) the configuration directory and the identity key. Throws
@@ -95,17 +95,9 @@ internal sealed class LocalTrust : IDisposable
                 _servers.Replace(endpoint, peer.PublicKey);
                 return IdentityVerdict.Accept(TrustState.New);
             case TrustState.Changed:
-                string[] warning =
-                [
-                    $"WARNING: THE IDENTITY OF THE SERVER AT {endpoint} HAS CHANGED. Nothing was sent to it.",
-                    "Someone may be impersonating it (a man in the middle), or its operator may have replaced its identity key.",
-                    $"Remembered identity: {check.PinnedFingerprint}{(check.FirstSeen is { } since ? $" (first seen {since:yyyy-MM-dd})" : string.Empty)}",
-                    $"Presented identity:  {peer.Fingerprint}",
-                    "Ask the server's operator for its fingerprint by phone or in person. Only if it matches the presented one, run once with:",
-                    $"  --accept-identity \"{peer.Fingerprint}\"",
-                ];
-                Refusal = warning;
-                return IdentityVerdict.Refuse(string.Join(' ', warning[..2]));
+                var refusal = new IdentityRefusal(endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint);
+                Refusal = refusal;
+                return IdentityVerdict.Refuse(refusal.Summary);
             default:
                 return IdentityVerdict.Accept(check.State);
         }

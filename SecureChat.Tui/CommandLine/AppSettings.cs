@@ -31,8 +31,11 @@ internal sealed record AppSettings
     /// <summary>Full screen: how many lines the message pane keeps.</summary>
     public int Scrollback { get; init; } = Views.MessagePane.DefaultCapacity;
 
-    /// <summary>Full screen: ring the terminal bell when a message arrives.</summary>
+    /// <summary>Full screen: while the user is away, ring the bell once per burst of messages and count them in the title.</summary>
     public bool Bell { get; init; }
+
+    /// <summary>Full screen: leave the mouse to the terminal (no mouse tracking), so a plain drag selects text.</summary>
+    public bool NoMouse { get; init; }
 
     /// <summary>Client: the most PBKDF2 iterations accepted from a server.</summary>
     public int MaxIterations { get; init; } = Engine.Transport.ChatOptions.DefaultMaxIterations;

@@ -118,7 +118,15 @@ internal static class ChatCommandLine
         private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "Server: puzzle difficulty in bits (default: 18, about one PBKDF2 of work).", HelpName = "N" };
         private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one address may start before it must solve puzzles (default: 10).", HelpName = "N" };
         private readonly Option<string> _perSource = new("--per-source") { Description = "Server: handshakes in progress allowed from one address (default: 16).", HelpName = "N" };
-        private readonly Option<bool> _bell = new("--bell") { Description = "Ring the terminal bell when a message arrives (off by default)." };
+        private readonly Option<bool> _bell = new("--bell")
+        {
+            Description = "Full screen: while you are away (the terminal window lost focus, or no key for a minute), ring the bell once per burst of messages and count them in the window title (off by default).",
+        };
+
+        private readonly Option<bool> _noMouse = new("--no-mouse")
+        {
+            Description = "Full screen: leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages; the wheel is the terminal's).",
+        };
 
         public ChatRootCommand()
             : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
@@ -137,6 +145,7 @@ internal static class ChatCommandLine
             Options.Add(_timestamps);
             Options.Add(_scrollback);
             Options.Add(_bell);
+            Options.Add(_noMouse);
             Options.Add(_maxIterations);
             Options.Add(_configDir);
             Options.Add(_acceptIdentity);
@@ -214,6 +223,7 @@ internal static class ChatCommandLine
                 Headless = result.GetValue(_headless),
                 Timestamps = result.GetValue(_timestamps),
                 Bell = result.GetValue(_bell),
+                NoMouse = result.GetValue(_noMouse),
                 Scrollback = result.GetValue(_scrollback) is { } lines
                     ? int.TryParse(lines, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 10 and <= 1_000_000
                         ? n

@@ -50,6 +50,9 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
 
     public void Quit() => _quitting.TrySetResult();
 
+    /// <summary>Headless mode cannot hold a warning: the run ends, and the warning is printed on standard error.</summary>
+    public void Warn(IdentityRefusal refusal) => Quit();
+
     private void Write(TextWriter writer, string text)
     {
         lock (_gate)

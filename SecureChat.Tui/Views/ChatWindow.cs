@@ -1,4 +1,5 @@
 using SecureChat.Tui.App;
+using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -27,6 +28,12 @@ internal sealed class ChatWindow : Window
     private string _keyText = "key: none yet";
     private string _peerText = "no peer";
 
+    /// <summary>The changed-identity warning while it is up, and its session on the app's stack.</summary>
+    private (IdentityWarning View, SessionToken Session)? _warning;
+
+    /// <summary>A warning taken down from inside its own key handler: disposed with the window, not in the handler.</summary>
+    private IdentityWarning? _closedWarning;
+
     public ChatWindow(string title, int paneCapacity = MessagePane.DefaultCapacity)
     {
         Title = title;
@@ -41,7 +48,7 @@ internal sealed class ChatWindow : Window
         };
         _input.ConfirmationNeeded += lines => Pane.Append(new PaneEntry(ChatLine.Notice(
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
-        _input.QuitRequested += () => App?.RequestStop();
+        _input.QuitRequested += Quit;
         _input.WindowKeys = OnInputKey;
         _input.CompletionRequested += () =>
         {
@@ -53,7 +60,7 @@ internal sealed class ChatWindow : Window
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
-        var quit = new Shortcut(Key.F10, "Quit", () => App?.RequestStop(), null);
+        var quit = new Shortcut(Key.F10, "Quit", Quit, null);
         StatusBar = new StatusBar([_stage, _key, _peer, quit]);
         Add(Pane, prompt, _input, StatusBar);
         FrameChanged += (_, _) => FitStatus();
@@ -116,6 +123,9 @@ internal sealed class ChatWindow : Window
     /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
     public Func<IEnumerable<string>> Names { get; set; } = () => [];
 
+    /// <summary>This side's name as the last status gave it (empty before the first).</summary>
+    public string OwnName { get; private set; } = string.Empty;
+
     /// <summary>What the title says before " - you are NAME" (set by the app; tests leave it empty).</summary>
     public string Place { get; init; } = string.Empty;
 
@@ -123,13 +133,74 @@ internal sealed class ChatWindow : Window
     {
         _stageText = status.Stage;
         _keyText = status.KeyHash is { } key ? "key " + key + (status.Trust is { } trust ? $" ({trust})" : string.Empty)
-            : status.SeveralKeys ? "keys: /fingerprint" : "key: none yet";
+            : status.SeveralKeys ? "keys: /fingerprint"
+            : status.Trust is { } refused ? "identity " + refused
+            : "key: none yet";
         _peerText = status.Peer;
+        OwnName = status.Name;
         FitStatus();
         if (Place.Length > 0 && status.Name.Length > 0)
         {
             Title = $"{Place} - you are {status.Name}";
         }
+    }
+
+    /// <summary>
+    /// Shows the changed-identity warning over this window and returns at once; <paramref name="dismissed"/> runs
+    /// when the user dismisses it. The warning is begun as the top runnable of the app's own session stack (it gets
+    /// every key and is drawn over the window, whose status bar stays in view), not run in a nested loop: in
+    /// Terminal.Gui 2.5.0 an <c>Invoke</c> callback runs under the timer queue's lock, so a nested <c>Run</c> there
+    /// blocks every other thread's <c>Invoke</c> for as long as the dialog is up, and it was seen not to draw when
+    /// begun before the first frame. Needs a running app.
+    /// </summary>
+    public void Warn(IdentityRefusal refusal, Action dismissed)
+    {
+        if (App is not { } app || _warning is not null)
+        {
+            return;
+        }
+
+        var warning = new IdentityWarning(refusal);
+        if (app.Begin(warning) is not { } session)
+        {
+            warning.Dispose();
+            return;
+        }
+
+        _warning = (warning, session);
+        warning.Dismissed += () =>
+        {
+            CloseWarning();
+            dismissed();
+        };
+    }
+
+    /// <summary>Ends the run: takes down the warning if it is up, then stops this window. UI thread.</summary>
+    public void Quit()
+    {
+        CloseWarning();
+        App?.RequestStop(this);
+    }
+
+    private void CloseWarning()
+    {
+        if (_warning is { } warning)
+        {
+            _warning = null;
+            _closedWarning = warning.View;
+            App?.End(warning.Session);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            CloseWarning();
+            _closedWarning?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private bool OnInputKey(Key key)

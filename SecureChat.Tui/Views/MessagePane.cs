@@ -38,8 +38,8 @@ internal sealed class MessagePane : View
 
     public IEnumerable<PaneEntry> Entries => _entries;
 
-    /// <summary>A message from someone else was appended (the app rings the bell with <c>--bell</c>).</summary>
-    public event Action? MessageArrived;
+    /// <summary>A line was appended (with <c>--bell</c>, <see cref="AwayAlerts"/> counts the messages of others).</summary>
+    public event Action<PaneEntry>? Appended;
 
     public void Append(PaneEntry entry)
     {
@@ -49,10 +49,7 @@ internal sealed class MessagePane : View
         }
 
         AddEntry(entry);
-        if (entry.Kind == LineKind.Message)
-        {
-            MessageArrived?.Invoke();
-        }
+        Appended?.Invoke(entry);
     }
 
     private void AddEntry(PaneEntry entry)

@@ -7,13 +7,18 @@ namespace SecureChat.Tui.Views;
 /// <summary>
 /// The full-screen mode: binds F10 to quit, shows the chat window on a Terminal.Gui app until the user quits, and
 /// disposes the app only once the network has stopped (an Invoke after Dispose would throw); what it prints comes
-/// after that, since the alternate screen swallows earlier output. Used from the main thread only.
+/// after that, since the alternate screen swallows earlier output. With <paramref name="bell"/> (<c>--bell</c>) it
+/// tells a user who is away of new messages (<see cref="AwayAlerts"/>). Without <paramref name="mouse"/>
+/// (<c>--no-mouse</c>) the mouse is left to the terminal, so a plain drag selects text: Terminal.Gui 2.5.0 turns
+/// mouse tracking on as its driver starts, with no setting to prevent it, so it is turned off again at once, before
+/// the first frame is drawn, and Terminal.Gui is told to ignore the mouse. Used from the main thread only.
 /// </summary>
-internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, bool bell = false) : IChatMode
+internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, bool bell = false, bool mouse = true) : IChatMode
 {
     private IApplication? _app;
     private ChatWindow? _window;
     private ScreenView? _view;
+    private AwayAlerts? _alerts;
 
     public ChatWords Words { get; } = new ScreenWords();
 
@@ -24,15 +29,23 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     {
         BindQuitKey();
         IApplication app = Application.Create().Init();
+        if (!mouse)
+        {
+            app.Driver?.WriteRaw(TerminalModes.MouseOff);
+            app.Mouse.IsMouseDisabled = true;
+        }
+
         IdleCursor.Install(app);
         _app = app;
         string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
         _window = new ChatWindow($"{place} - you are {name}", scrollback) { Place = place };
         if (bell)
         {
-            _window.Pane.MessageArrived += () => app.Driver?.WriteRaw("\a");
+            _alerts = AwayAlerts.Install(app, _window, name);
         }
-        _view = new ScreenView(_window, action => app.Invoke(action), () => app.RequestStop());
+
+        ChatWindow window = _window;
+        _view = new ScreenView(window, action => app.Invoke(action), window.Quit);
         return _view;
     }
 
@@ -51,6 +64,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     public void Close()
     {
         _view?.Detach();
+        _alerts?.Close();
         _window?.Dispose();
         try
         {

@@ -8,8 +8,9 @@ namespace SecureChat.Tui.Views;
 /// queued and applied on the UI thread through <c>post</c> (in the app, <c>IApplication.Invoke</c>), at most
 /// <see cref="BatchLimit"/> per callback, so a flood of messages costs one UI callback per batch, not one per
 /// message, and typing stays responsive between batches. The status bar is set once per batch, to the last status
-/// of that batch. After <see cref="Detach"/> nothing more is posted, which lets the app be disposed safely.
-/// Thread-safe.
+/// of that batch. A changed identity's warning (<see cref="IdentityWarning"/>) is shown after the batch that asked
+/// for it, once its status is on the bar, and takes every key until dismissed; then the run ends. After
+/// <see cref="Detach"/> nothing more is posted, which lets the app be disposed safely. Thread-safe.
 /// </summary>
 internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action quit) : IChatView
 {
@@ -24,6 +25,9 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
     /// <summary>UI thread only: the last status of the batch being applied.</summary>
     private ChatStatus? _status;
 
+    /// <summary>UI thread only: a warning to show once the batch being applied is on the screen.</summary>
+    private IdentityRefusal? _warning;
+
     public void Show(ChatLine line) => Enqueue(() => window.Pane.Append(new PaneEntry(line)));
 
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
@@ -31,6 +35,8 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
     public void Clear() => Enqueue(window.Pane.Clear);
 
     public void Quit() => Enqueue(quit);
+
+    public void Warn(IdentityRefusal refusal) => Enqueue(() => _warning = refusal);
 
     /// <summary>Stops posting to the UI. Call after the model is detached and before the app is disposed.</summary>
     public void Detach()
@@ -77,6 +83,12 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
         if (!_updates.IsEmpty)
         {
             Schedule();
+        }
+
+        if (_warning is { } warning)
+        {
+            _warning = null;
+            window.Warn(warning, quit);
         }
     }
 }

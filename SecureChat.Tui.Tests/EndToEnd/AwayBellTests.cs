@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using SecureChat.Tui.Tests.Support;
+
+namespace SecureChat.Tui.Tests.EndToEnd;
+
+/// <summary>
+/// <c>--bell</c> in a real terminal (tmux, 120x40), with every byte the app writes recorded (tmux pipe-pane) and
+/// the terminal's focus reports sent as the terminal would (<c>CSI O</c> when its window loses the focus,
+/// <c>CSI I</c> when it gets it back): a message while the user is present rings nothing; messages while away
+/// ring the bell once and count in the window title; the return takes the counter down. Without <c>--bell</c>
+/// nothing rings, the title never counts, and focus reports are not asked for.
+/// </summary>
+public sealed class AwayBellTests
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private static readonly byte[] s_focusOut = [0x1b, (byte)'[', (byte)'O'];
+    private static readonly byte[] s_focusIn = [0x1b, (byte)'[', (byte)'I'];
+
+    [Fact]
+    public void With_bell_messages_that_arrive_while_away_ring_once_and_count_in_the_title_until_the_user_returns()
+    {
+        using Session server = Session.Start(bell: true);
+        int port = server.Port;
+        string windowTitle = $"SecureChat server on localhost:{port} - you are Alice";
+        server.Tmux.Query("server", "#{pane_title}").ShouldBe(windowTitle, "Terminal.Gui sets the window's title as the terminal's");
+        server.Output.ShouldContain("\u001b[?1004h", customMessage: "focus reports are asked for");
+
+        using RunningApp bob = server.Join();
+        bob.WriteLine("while present");
+        server.WaitForLine("Bob: while present");
+        Thread.Sleep(300);
+        server.Bells.ShouldBe(0, "present: no bell");
+
+        server.Tmux.SendBytes("server", s_focusOut);
+        Thread.Sleep(500);
+        bob.WriteLine("away one");
+        bob.WriteLine("away two");
+        server.WaitForLine("Bob: away two");
+        server.WaitForTitle("(2) SecureChat - Alice");
+        server.Bells.ShouldBe(1, "one bell for the burst");
+
+        server.Tmux.SendBytes("server", s_focusIn);
+        server.WaitForTitle(windowTitle);
+        bob.WriteLine("back again");
+        string screen = server.WaitForLine("Bob: back again");
+        Thread.Sleep(300);
+        server.Bells.ShouldBe(1, "back: no bell");
+        server.Tmux.Query("server", "#{pane_title}").ShouldBe(windowTitle);
+        screen.ShouldNotContain("[O");
+        screen.ShouldNotContain("[I");
+        server.Quit();
+    }
+
+    [Fact]
+    public void Without_bell_nothing_rings_and_the_title_never_counts()
+    {
+        using Session server = Session.Start(bell: false);
+        using RunningApp bob = server.Join();
+        server.Tmux.SendBytes("server", s_focusOut);
+        Thread.Sleep(500);
+        bob.WriteLine("away one");
+        server.WaitForLine("Bob: away one");
+        Thread.Sleep(300);
+        server.Bells.ShouldBe(0);
+        server.Tmux.Query("server", "#{pane_title}").ShouldNotStartWith("(");
+        server.Output.ShouldNotContain("\u001b[?1004h");
+        server.Quit();
+    }
+
+    /// <summary>A full-screen server named Alice in tmux, its output recorded from its first byte.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly string _dir;
+        private readonly string _raw;
+        private readonly string _exit;
+
+        private Session(string dir, int port)
+        {
+            _dir = dir;
+            _raw = Path.Combine(dir, "raw");
+            _exit = Path.Combine(dir, "server.exit");
+            Port = port;
+        }
+
+        public Tmux Tmux { get; } = new();
+
+        public int Port { get; }
+
+        public string Output => File.Exists(_raw) ? Encoding.UTF8.GetString(File.ReadAllBytes(_raw)) : string.Empty;
+
+        public int Bells => Output.Count(c => c == '\a');
+
+        public static Session Start(bool bell)
+        {
+            if (!Tmux.IsInstalled())
+            {
+                Assert.Skip("tmux is not installed: the real-terminal test cannot run (apt-get install tmux)");
+            }
+
+            var session = new Session(Directory.CreateTempSubdirectory("securechat-bell-").FullName, AppUnderTest.FreePort());
+            string gate = Path.Combine(session._dir, "go");
+            session.Tmux.NewSession("server", Tmux.StartGate(gate) + $"dotnet '{AppUnderTest.DllPath}' --config-dir '{AppUnderTest.NewConfigDir()}' --server --port {session.Port} --name Alice{(bell ? " --bell" : string.Empty)}; echo EXIT:$? > '{session._exit}'; sleep 60");
+            session.Tmux.Record("server", session._raw);
+            File.WriteAllText(gate, string.Empty);
+            session.Tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal) && s.Contains("F10", StringComparison.Ordinal), s_wait, "the server's listening status");
+            return session;
+        }
+
+        public RunningApp Join()
+        {
+            RunningApp bob = AppUnderTest.Start("--client", "localhost", Port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", "Bob");
+            bob.WaitForOutput("[*] Alice joined", s_wait);
+            WaitForLine("Bob joined");
+            return bob;
+        }
+
+        public string WaitForLine(string text) =>
+            Tmux.WaitForScreen("server", s => s.Contains(text, StringComparison.Ordinal), s_wait, text);
+
+        public void WaitForTitle(string title)
+        {
+            DateTime deadline = DateTime.UtcNow + s_wait;
+            string shown;
+            while ((shown = Tmux.Query("server", "#{pane_title}")) != title)
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new ShouldAssertException($"the title is '{shown}', not '{title}'");
+                }
+
+                Thread.Sleep(100);
+            }
+        }
+
+        public void Quit()
+        {
+            Tmux.Keys("server", "F10");
+            Tmux.WaitForExitFile(_exit, s_wait).ShouldBe("EXIT:0");
+        }
+
+        public void Dispose()
+        {
+            Tmux.Dispose();
+            Directory.Delete(_dir, recursive: true);
+        }
+    }
+}
