@@ -8,16 +8,15 @@ namespace SecureChat.Tui.Tests.Support;
 /// splitting, no decoding), to check what would reach a terminal: escape sequences, carriage returns, newlines.
 /// Every wait is bounded.
 /// </summary>
-internal sealed class RawOutputApp : IDisposable
+internal sealed class RawOutputApp : AppProcess
 {
-    private readonly Process _process;
     private readonly MemoryStream _out = new();
     private readonly MemoryStream _err = new();
     private readonly Task _pumps;
 
     private RawOutputApp(Process process)
+        : base(process)
     {
-        _process = process;
         _pumps = Task.WhenAll(Pump(process.StandardOutput.BaseStream, _out), Pump(process.StandardError.BaseStream, _err));
     }
 
@@ -49,60 +48,11 @@ internal sealed class RawOutputApp : IDisposable
     public byte[] ErrorBytes => Snapshot(_err);
 
     /// <summary>Standard output decoded as UTF-8 (nothing split or trimmed).</summary>
-    public string Output => Encoding.UTF8.GetString(OutputBytes);
+    public override string Output => Encoding.UTF8.GetString(OutputBytes);
 
-    public string Error => Encoding.UTF8.GetString(ErrorBytes);
+    public override string Error => Encoding.UTF8.GetString(ErrorBytes);
 
-    public void WriteLine(string line)
-    {
-        _process.StandardInput.WriteLine(line);
-        _process.StandardInput.Flush();
-    }
-
-    public void CloseInput() => _process.StandardInput.Close();
-
-    public void WaitForOutput(string text, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (clock.Elapsed > timeout)
-            {
-                throw new ShouldAssertException($"'{text}' did not appear in {timeout.TotalSeconds}s.\nstdout:\n{Output}\nstderr:\n{Error}");
-            }
-
-            Thread.Sleep(50);
-        }
-    }
-
-    public int WaitForExit(TimeSpan timeout)
-    {
-        if (!_process.WaitForExit(timeout))
-        {
-            throw new ShouldAssertException($"the app did not exit in {timeout.TotalSeconds}s.\nstdout:\n{Output}\nstderr:\n{Error}");
-        }
-
-        _process.WaitForExit();
-        _pumps.Wait(timeout);
-        return _process.ExitCode;
-    }
-
-    public void Dispose()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    protected override void OutputComplete(TimeSpan timeout) => _pumps.Wait(timeout);
 
     private static async Task Pump(Stream from, MemoryStream to)
     {
