@@ -104,14 +104,18 @@ internal sealed class PuzzleGate
 
         uint window = CurrentWindow;
         byte[] addressBytes = address.MapToIPv6().GetAddressBytes();
-        if (hello.Solution is { } solution && (solution.Window == window || solution.Window + 1 == window) &&
-            HandshakePuzzle.IsSolution(HandshakePuzzle.Challenge(_secret, solution.Window, addressBytes, hello.Nonce), solution.Counter, difficulty) &&
-            Remember(hello.Nonce, solution.Window, window))
+        byte[] challenge = HandshakePuzzle.Challenge(_secret, window, addressBytes, hello.Nonce);
+        if (hello.Solution is { } solution && (solution.Window == window || solution.Window + 1 == window))
         {
-            return null;
+            // One HMAC per hello: the answer to this window's challenge is checked against the challenge re-sent.
+            byte[] answered = solution.Window == window ? challenge : HandshakePuzzle.Challenge(_secret, solution.Window, addressBytes, hello.Nonce);
+            if (HandshakePuzzle.IsSolution(answered, solution.Counter, difficulty) && Remember(hello.Nonce, solution.Window, window))
+            {
+                return null;
+            }
         }
 
-        return new PuzzleMessage((byte)difficulty, window, HandshakePuzzle.Challenge(_secret, window, addressBytes, hello.Nonce));
+        return new PuzzleMessage((byte)difficulty, window, challenge);
     }
 
     /// <summary>Records an answer (by its hello nonce) as used; false when it was used before or too many are held.</summary>
