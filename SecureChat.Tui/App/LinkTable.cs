@@ -63,7 +63,7 @@ internal sealed class LinkTable(bool isServer)
     /// <summary>Before the engine's first event a client is about to connect: that is its first stage.</summary>
     private ChatStatus ClientStatus() => _client is not { } link
         ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
-        : new ChatStatus(StageWords.Describe(link.Stage), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link));
+        : new ChatStatus(StageWords.Describe(link), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link));
 
     private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;
 
