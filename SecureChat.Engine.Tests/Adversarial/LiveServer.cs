@@ -29,6 +29,12 @@ internal sealed class LiveServer : IAsyncDisposable
 
     public ConcurrentQueue<(PeerInfo Peer, bool ByPeer)> Closes { get; } = new();
 
+    /// <summary>Every rekey the server completed, by link.</summary>
+    public ConcurrentQueue<PeerInfo> Rekeys { get; } = new();
+
+    /// <summary>Every peer Close that said some of the server's chat messages never arrived, with how many.</summary>
+    public ConcurrentQueue<(PeerInfo Peer, int Count)> Lost { get; } = new();
+
     /// <param name="sourceLimits">
     /// False (the default): the per-source limits are raised, since every test client comes from 127.0.0.1
     /// (<see cref="LoopbackLimits"/>); true for the tests of those limits.
@@ -42,6 +48,8 @@ internal sealed class LiveServer : IAsyncDisposable
         server.Failed += (peer, failure) => live.Failures.Enqueue((peer, failure));
         server.MessageReceived += live.Messages.Enqueue;
         server.Closed += (peer, byPeer) => live.Closes.Enqueue((peer, byPeer));
+        server.Rekeyed += live.Rekeys.Enqueue;
+        server.MessagesLost += (peer, count) => live.Lost.Enqueue((peer, count));
         return live;
     }
 
@@ -55,6 +63,8 @@ internal sealed class LiveServer : IAsyncDisposable
     public bool HasFailureFor(int clientPort) => Failures.Any(f => PortOf(f.Peer) == clientPort);
 
     public int CountMessages(string text) => Messages.Count(m => m.Text == text);
+
+    public int CountRekeys(int clientPort) => Rekeys.Count(p => PortOf(p) == clientPort);
 
     /// <summary>An honest client connects, both sides exchange a message, and the client leaves.</summary>
     public async Task ShouldStillServeAnHonestClient(TimeSpan? timeout = null)

@@ -10,7 +10,8 @@ namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
 /// An attacker's client: a raw socket plus a client <see cref="SecureSession"/> that the test drives by hand, so
-/// it can speak the protocol correctly up to the point of attack and then send exactly the bytes it wants.
+/// it can speak the protocol correctly up to the point of attack and then send exactly the bytes it wants. Accepted
+/// by a <see cref="RawServer"/>, the same with a server session: an attacker's server.
 /// </summary>
 internal sealed class RawClient : IAsyncDisposable
 {
@@ -51,8 +52,15 @@ internal sealed class RawClient : IAsyncDisposable
         return new RawClient(socket, new SecureSession(settings ?? new SessionSettings { Role = SessionRole.Client }));
     }
 
+    /// <summary>Wraps a connection a <see cref="RawServer"/> accepted, with a server session.</summary>
+    public static RawClient Accepted(Socket socket, SessionSettings? settings = null)
+    {
+        socket.NoDelay = true;
+        return new RawClient(socket, new SecureSession(settings ?? new SessionSettings { Role = SessionRole.Server }));
+    }
+
     /// <summary>
-    /// Runs the client side of the handshake. <paramref name="mutate"/> may rewrite each outgoing frame (return
+    /// Runs the client side of the handshake (the server side for an accepted connection). <paramref name="mutate"/> may rewrite each outgoing frame (return
     /// it unchanged to pass it through); <paramref name="oneByteAtATime"/> writes every byte separately.
     /// Returns whether the session became secure.
     /// </summary>

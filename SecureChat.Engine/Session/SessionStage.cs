@@ -10,6 +10,11 @@ public enum SessionStage
     Connecting,
     /// <summary>Client only: the server is under load and asked for a proof of work, which is being computed.</summary>
     SolvingPuzzle,
+    /// <summary>
+    /// Client only: the server refused the connection as busy before its hello; the client waits to connect again
+    /// (set by the transport; the snapshot's <c>Retry</c> says which retry and how long the wait is).
+    /// </summary>
+    WaitingToRetry,
     /// <summary>TCP is up; no handshake message has been exchanged yet.</summary>
     Connected,
     /// <summary>Hellos, commitment and Diffie-Hellman values are being exchanged.</summary>

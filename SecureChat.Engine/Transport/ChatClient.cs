@@ -23,6 +23,7 @@ public sealed class ChatClient : ChatEndpoint
     private PeerInfo? _connecting;
     private string? _endpointKey;
     private string _name;
+    private int _busyRetriesLeft;
 
     public ChatClient(ChatOptions options)
     {
@@ -47,8 +48,10 @@ public sealed class ChatClient : ChatEndpoint
     /// <summary>
     /// Connects and runs the handshake; returns once the session is secure. When the server is under load and
     /// answers with a puzzle, solves it (status <see cref="SessionStage.SolvingPuzzle"/>) and reconnects with the
-    /// answer, up to <see cref="MaxPuzzleAttempts"/> times. Throws <see cref="ChatConnectionException"/> with a
-    /// one-line reason when either fails.
+    /// answer, up to <see cref="MaxPuzzleAttempts"/> times. When it refuses the connection before its hello as busy or
+    /// as too many from this address, waits and connects again with fresh nonces (status
+    /// <see cref="SessionStage.WaitingToRetry"/>), up to <see cref="ChatOptions.BusyRetries"/> times. Throws
+    /// <see cref="ChatConnectionException"/> with a one-line reason when it gives up.
     /// </summary>
     public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
     {
@@ -60,7 +63,10 @@ public sealed class ChatClient : ChatEndpoint
         _endpointKey = KnownServers.Endpoint(host, port); // how the trust store names this server
         byte[] helloNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
         PuzzleSolution? solution = null;
-        for (int attempt = 0; ; attempt++)
+        int puzzles = 0;
+        int retries = 0;
+        Volatile.Write(ref _busyRetriesLeft, _options.BusyRetries);
+        while (true)
         {
             SessionHost link = await OpenAsync(host, port, helloNonce, solution, cancellationToken).ConfigureAwait(false);
             try
@@ -68,13 +74,33 @@ public sealed class ChatClient : ChatEndpoint
                 await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (ChatConnectionException) when (link.Puzzle is { } puzzle && attempt < MaxPuzzleAttempts && puzzle.Difficulty <= WireFormat.PuzzleDifficultyMax)
+            catch (ChatConnectionException) when (link.Puzzle is { } puzzle && puzzles < MaxPuzzleAttempts && puzzle.Difficulty <= WireFormat.PuzzleDifficultyMax)
             {
+                puzzles++;
                 _connecting = link.Snapshot() with { Stage = SessionStage.SolvingPuzzle };
                 OnStageChanged(_connecting);
                 ulong counter = await Task.Run(() => HandshakePuzzle.Solve(puzzle.Challenge, puzzle.Difficulty, cancellationToken), cancellationToken).ConfigureAwait(false);
                 solution = new PuzzleSolution(puzzle.Window, counter);
                 _link = null;
+            }
+            catch (ChatConnectionException e) when (RetriesAfter(link, e.Failure))
+            {
+                retries++;
+                Volatile.Write(ref _busyRetriesLeft, _options.BusyRetries - retries);
+                TimeSpan delay = BusyPause(retries);
+                _connecting = link.Snapshot() with
+                {
+                    Stage = SessionStage.WaitingToRetry,
+                    Retry = new BusyRetry(retries, _options.BusyRetries, delay, e.Failure.Reason),
+                };
+                _link = null;
+                OnStageChanged(_connecting);
+                await Task.Delay(delay, _options.Time, cancellationToken).ConfigureAwait(false);
+
+                // A new connection is a new handshake: a fresh hello nonce (the session draws every other one afresh),
+                // and no puzzle answer, which was bound to the old nonce.
+                helloNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
+                solution = null;
             }
             catch (OperationCanceledException)
             {
@@ -82,6 +108,24 @@ public sealed class ChatClient : ChatEndpoint
                 throw;
             }
         }
+    }
+
+    /// <summary>
+    /// True when a refusal is retried (<see cref="ChatOptions.BusyRetries"/>): busy or rate-limited, before the server
+    /// answered the hello (no group agreed yet: the server has spent nothing on this client), and retries are left.
+    /// Rate-limited is retried like busy: the server sends it only for the number of handshakes in progress from the
+    /// address (it puts a guesser under its confirmation penalty with puzzles, never with this alert).
+    /// </summary>
+    private bool RetriesAfter(SessionHost link, SessionFailure failure) =>
+        failure.Reason is FailureReason.ServerBusy or FailureReason.RateLimited &&
+        link.Snapshot().Group is null &&
+        Volatile.Read(ref _busyRetriesLeft) > 0;
+
+    /// <summary>The pause before retry <paramref name="retry"/> (1, 2, ...): the first delay doubled, at most 8 times it, then between half and all of that at random.</summary>
+    private TimeSpan BusyPause(int retry)
+    {
+        TimeSpan full = _options.BusyRetryDelay * (1 << Math.Min(retry - 1, 3));
+        return full * (0.5 + Random.Shared.NextDouble() / 2);
     }
 
     private async Task<SessionHost> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
@@ -154,17 +198,16 @@ public sealed class ChatClient : ChatEndpoint
         }
     }
 
-    /// <summary>
-    /// The server proved its identity and name in the handshake: it joins. A puzzle answer is not a failure the
-    /// app sees: <see cref="ConnectAsync"/> solves it and reconnects.
-    /// </summary>
+    /// <summary>The server proved its identity and name in the handshake: it joins.</summary>
     private protected override void OnLinkEstablished(SessionHost link)
     {
         link.Name = link.Peer!.Name;
         OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = link.Peer.Fingerprint });
     }
 
-    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
+    /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>
+    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) =>
+        failure.Reason != FailureReason.PuzzleRequired && !RetriesAfter(link, failure);
 
     /// <summary>The operator's own message (Chat), or a member's relayed by the hub with its name and identity (Relay).</summary>
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest) =>

@@ -75,6 +75,21 @@ public sealed record ChatOptions
     /// <summary>UTF-8 bytes of an optional passphrase both sides know (empty for none). Not copied.</summary>
     public byte[] Passphrase { get; init; } = [];
 
+    /// <summary>Most <see cref="BusyRetries"/> anyone may configure.</summary>
+    public const int MaxBusyRetries = 16;
+
+    /// <summary>
+    /// Client: how many times to connect again when the server refuses the connection before its hello as busy or as
+    /// too many handshakes from this address (Alert ServerBusy or RateLimited), each time a new connection with fresh
+    /// nonces, after a pause that doubles from <see cref="BusyRetryDelay"/> (at most eight times it), each drawn at
+    /// random between half and all of it so refused clients do not come back together. Never after the hello, never
+    /// on another refusal. Zero: give up at the first. Default 4 (pauses of up to 0.25, 0.5, 1 and 2 s).
+    /// </summary>
+    public int BusyRetries { get; init; } = 4;
+
+    /// <summary>Client: the first pause before connecting again after a busy refusal (see <see cref="BusyRetries"/>). Default 250 ms.</summary>
+    public TimeSpan BusyRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>A connection that is not secure this long after TCP came up is closed.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -197,6 +212,11 @@ public sealed record ChatOptions
             ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
+        }
+
+        if (BusyRetries is < 0 or > MaxBusyRetries || BusyRetryDelay <= TimeSpan.Zero || BusyRetryDelay > TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"busy retries must be between 0 and {MaxBusyRetries}, their first pause positive and at most a minute");
         }
 
         if (PuzzleDifficulty is < 1 or > WireFormat.PuzzleDifficultyMax)

@@ -31,6 +31,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
+    private long _rekeyJobs;
 
     public ChatServer(ChatOptions options)
     {
@@ -58,6 +59,12 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
     internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
+
+    /// <summary>
+    /// Rekey exponentiation jobs run so far over all links (the Diffie-Hellman work peers made the hub do after their
+    /// handshakes), so the rekey limit's effect on the server's CPU can be measured.
+    /// </summary>
+    internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
     /// <summary>Links whose keys are confirmed.</summary>
     public int SecurePeerCount => _members.Links.Count(l => l.IsSecure);
@@ -145,7 +152,7 @@ public sealed class ChatServer : ChatEndpoint
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget);
+        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs));
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());

@@ -8,7 +8,8 @@ namespace SecureChat.Engine.Transport;
 /// meanwhile), and the rekey exponentiations (on the thread pool, never on the caller's thread, which may be a UI).
 /// Each result is handed back to the session under the lock. Thread-safe.
 /// </summary>
-internal sealed class LinkJobs(object gate, SecureSession session, DerivationGate? derivationGate, Action<Action<SecureSession>> runLocked)
+/// <param name="rekeyJobRun">Told each time a rekey job runs (the hub counts its rekey exponentiations); may be null.</param>
+internal sealed class LinkJobs(object gate, SecureSession session, DerivationGate? derivationGate, Action<Action<SecureSession>> runLocked, Action? rekeyJobRun = null)
 {
     private readonly object _gate = gate;
     private readonly SecureSession _session = session;
@@ -96,6 +97,7 @@ internal sealed class LinkJobs(object gate, SecureSession session, DerivationGat
     {
         try
         {
+            rekeyJobRun?.Invoke();
             job.Run();
         }
         catch

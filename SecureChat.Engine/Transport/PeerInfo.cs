@@ -27,12 +27,15 @@ public sealed record PeerInfo(
     /// <summary>How far this side trusts <see cref="Identity"/> (new, known, verified), once secure.</summary>
     public TrustState? Trust { get; init; }
 
+    /// <summary>Client, at <see cref="SessionStage.WaitingToRetry"/>: which retry the client waits for, and how long.</summary>
+    public BusyRetry? Retry { get; init; }
+
     /// <summary>Keys are confirmed (also while a rekey runs): messages flow.</summary>
     public bool IsSecure => Stage is SessionStage.Secure or SessionStage.Rekeying;
 
     /// <summary>Still in the handshake: neither secure nor ended.</summary>
-    public bool IsHandshaking => Stage is SessionStage.Connecting or SessionStage.Connected or SessionStage.ExchangingKeys
-        or SessionStage.DerivingKey or SessionStage.Confirming;
+    public bool IsHandshaking => Stage is SessionStage.Connecting or SessionStage.SolvingPuzzle or SessionStage.WaitingToRetry
+        or SessionStage.Connected or SessionStage.ExchangingKeys or SessionStage.DerivingKey or SessionStage.Confirming;
 
     /// <summary>Closed or failed: nothing more will happen on this link.</summary>
     public bool IsEnded => Stage is SessionStage.Closed or SessionStage.Failed;

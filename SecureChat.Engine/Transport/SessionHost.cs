@@ -40,7 +40,8 @@ internal sealed class SessionHost
     private long _lastPeerActivity;
     private volatile bool _deriving;
 
-    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null)
+    /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
+    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null)
     {
         Id = id;
         _socket = socket;
@@ -48,7 +49,7 @@ internal sealed class SessionHost
         _session = new SecureSession(settings);
         _chat = new ChatChannel(_session);
         _options = options;
-        _jobs = new LinkJobs(_gate, _session, derivationGate, Run);
+        _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
         _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);

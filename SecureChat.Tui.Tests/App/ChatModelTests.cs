@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
@@ -97,6 +99,45 @@ public sealed class ChatModelTests
             int lines = view.Lines.Count;
             model.OnOwnNameAssigned("Robert-2");
             view.Lines.Count.ShouldBe(lines, "the same name again says nothing");
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    [Fact]
+    public async Task A_client_refused_as_busy_says_it_is_retrying_in_the_status_and_the_messages()
+    {
+        // A server that refuses every connection before its hello: Alert (0x0F), 5 bytes, ServerBusy (7), detail 0.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        byte[] busy = [0x0F, 0, 0, 0, 5, 7, 0, 0, 0, 0];
+        Task refusing = Task.Run(async () =>
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                using Socket connection = await listener.AcceptSocketAsync();
+                _ = await connection.ReceiveAsync(new byte[1024], SocketFlags.None); // the ClientHello
+                await connection.SendAsync(busy, SocketFlags.None);
+            }
+        });
+        await using var client = new ChatClient(new ChatOptions { BusyRetries = 2 });
+        var view = new RecordingView();
+        var model = new ChatModel(client, isServer: false, view, new ScreenWords());
+        try
+        {
+            ChatConnectionException refused = await Should.ThrowAsync<ChatConnectionException>(
+                () => client.ConnectAsync("127.0.0.1", ((IPEndPoint)listener.LocalEndpoint).Port).WaitAsync(s_wait));
+            await refusing.WaitAsync(s_wait);
+
+            refused.Message.ShouldBe("the server is busy with other handshakes; try again in a moment");
+            view.Statuses.Select(s => s.Stage).ShouldContain("server busy, retrying (1/2)");
+            view.Statuses.Select(s => s.Stage).ShouldContain("server busy, retrying (2/2)");
+            string[] retrying = [.. view.Lines.Select(l => l.Text).Where(t => t.StartsWith("the server is busy", StringComparison.Ordinal))];
+            retrying.Length.ShouldBe(2);
+            retrying[0].ShouldMatch(@"^the server is busy; connecting again in \d\.\d s \(retry 1 of 2\)$");
+            retrying[1].ShouldMatch(@"^the server is busy; connecting again in \d\.\d s \(retry 2 of 2\)$");
         }
         finally
         {

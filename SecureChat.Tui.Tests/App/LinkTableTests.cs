@@ -36,6 +36,22 @@ public sealed class LinkTableTests
         table.Status("Bob").Stage.ShouldBe("connecting");
     }
 
+    [Fact]
+    public void A_client_waiting_to_retry_a_busy_server_shows_which_retry_then_its_next_stage()
+    {
+        var table = new LinkTable(isServer: false);
+        var server = new IPEndPoint(IPAddress.Loopback, 23999);
+        var refused = new PeerInfo(1, server, "Server", SessionStage.WaitingToRetry, null, null, null)
+        {
+            Retry = new BusyRetry(2, 4, TimeSpan.FromMilliseconds(400), FailureReason.ServerBusy),
+        };
+        table.Update(refused);
+        table.Status("Bob").Stage.ShouldBe("server busy, retrying (2/4)");
+
+        table.Update(refused with { Stage = SessionStage.ExchangingKeys, Retry = null });
+        table.Status("Bob").Stage.ShouldBe("exchanging keys");
+    }
+
     private static PeerInfo Secure(int id, string name, string key) =>
         new(id, new IPEndPoint(IPAddress.Loopback, 40000 + id), name, SessionStage.Secure, key, "123 456", null);
 }

@@ -186,6 +186,10 @@ internal sealed class ChatModel
         {
             Tell(_words.Connecting(StageWords.Address(link.RemoteEndPoint)));
         }
+        else if (link is { Stage: SessionStage.WaitingToRetry, Retry: { } retry })
+        {
+            Tell(_words.Retrying(retry));
+        }
         else if (opened)
         {
             Tell(_words.LinkOpened(link, IsServer));

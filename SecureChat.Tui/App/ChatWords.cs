@@ -115,10 +115,15 @@ internal abstract class ChatWords
         ? "usage: /verify NAME, after comparing the SAS with that client out of band (/fingerprint shows it)"
         : "nothing to verify: not connected securely yet");
 
+    /// <summary>A client was refused as busy before the hello and waits to connect again (<see cref="BusyRetry"/>).</summary>
+    public ChatLine Retrying(BusyRetry retry) => ChatLine.Notice(
+        (retry.Reason == FailureReason.RateLimited ? "the server has too many connections from this address" : "the server is busy") +
+        $"; connecting again in {retry.Delay.TotalSeconds:0.0} s (retry {retry.Attempt} of {retry.Of})");
+
     public ChatLine NotConnected() => ChatLine.Notice("not connected");
 
     public ChatLine ConnectedTo(PeerInfo server) => ChatLine.Notice(
-        $"connected to {server.Name} at {StageWords.Address(server.RemoteEndPoint)} ({StageWords.Describe(server.Stage)}); other clients are announced as they join");
+        $"connected to {server.Name} at {StageWords.Address(server.RemoteEndPoint)} ({StageWords.Describe(server)}); other clients are announced as they join");
 
     public ChatLine NoPeers() => ChatLine.Notice("no peers connected");
 

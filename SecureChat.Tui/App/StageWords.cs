@@ -1,5 +1,6 @@
 using System.Net;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
 
 namespace SecureChat.Tui.App;
 
@@ -10,6 +11,7 @@ internal static class StageWords
     {
         SessionStage.Connecting => "connecting",
         SessionStage.SolvingPuzzle => "solving the server's puzzle",
+        SessionStage.WaitingToRetry => "server busy, retrying",
         SessionStage.Connected => "connected",
         SessionStage.ExchangingKeys => "exchanging keys",
         SessionStage.DerivingKey => "deriving key",
@@ -20,6 +22,11 @@ internal static class StageWords
         SessionStage.Failed => "failed",
         _ => stage.ToString(),
     };
+
+    /// <summary>A link's stage, with which retry a client waits for after a busy refusal: "server busy, retrying (2/4)".</summary>
+    public static string Describe(PeerInfo link) => link is { Stage: SessionStage.WaitingToRetry, Retry: { } retry }
+        ? $"{Describe(link.Stage)} ({retry.Attempt}/{retry.Of})"
+        : Describe(link.Stage);
 
     /// <summary>"127.0.0.1:54321", "[::1]:54321" (IPv4-mapped addresses shown as IPv4).</summary>
     public static string Address(EndPoint endPoint) => endPoint switch
