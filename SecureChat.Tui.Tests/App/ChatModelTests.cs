@@ -47,6 +47,37 @@ public sealed class ChatModelTests
     }
 
     [Fact]
+    public async Task Messages_a_client_never_received_before_its_Close_are_reported_to_the_server_operator()
+    {
+        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
+        int port = server.Start("127.0.0.1", 0).Port;
+        var view = new RecordingView();
+        var model = new ChatModel(server, isServer: true, view, new ScreenWords());
+        try
+        {
+            // A client that completes the handshake, then reads nothing more and closes: its Close says it received
+            // none of the operator's messages.
+            await using RecordingClient client = await RecordingClient.ConnectAsync(port);
+            client.Session.Start();
+            await client.PumpUntilAsync(() => client.Session.IsSecure);
+            view.WaitForLine(l => l.Text.StartsWith("secure connection", StringComparison.Ordinal), s_wait, "the server to confirm the client's keys");
+            for (int i = 1; i <= 3; i++)
+            {
+                await model.EnterAsync($"message {i}");
+            }
+
+            await client.CloseAsync();
+            ChatLine lost = view.WaitForLine(l => l.Text.Contains("did not arrive", StringComparison.Ordinal), s_wait, "the lost messages to be reported");
+            lost.Kind.ShouldBe(LineKind.Error);
+            lost.Text.ShouldStartWith("3 messages you sent to anonymous did not arrive");
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    [Fact]
     public async Task A_message_the_engine_would_refuse_is_refused_before_it_is_shown_as_sent()
     {
         var view = new RecordingView();

@@ -45,6 +45,7 @@ internal sealed class ChatModel
         _endpoint.NameAssigned += OnNameAssigned;
         _endpoint.Failed += OnFailed;
         _endpoint.Closed += OnClosed;
+        _endpoint.MessagesLost += OnMessagesLost;
         Locked(() => _view.SetStatus(_links.Status(_ownName)));
     }
 
@@ -174,6 +175,7 @@ internal sealed class ChatModel
         _endpoint.NameAssigned -= OnNameAssigned;
         _endpoint.Failed -= OnFailed;
         _endpoint.Closed -= OnClosed;
+        _endpoint.MessagesLost -= OnMessagesLost;
     }
 
     // ---- engine events (network threads) ----
@@ -255,6 +257,8 @@ internal sealed class ChatModel
             Tell(_words.LinkFailed(link, failure, IsServer));
         }
     });
+
+    private void OnMessagesLost(PeerInfo link, int count) => OnLink(() => Tell(_words.MessagesLost(Shown(link), count, IsServer)));
 
     private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
     {

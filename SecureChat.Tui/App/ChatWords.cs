@@ -62,6 +62,10 @@ internal abstract class ChatWords
         _ => $"{notice.Name}: {notice.Kind}",
     });
 
+    /// <summary>The peer's Close said it received fewer of our messages than we sent (PROTOCOL.md, Close).</summary>
+    public ChatLine MessagesLost(PeerInfo link, int count, bool isServer) => ChatLine.Error(
+        $"{count} {(count == 1 ? "message" : "messages")} you sent {(isServer ? "to " + link.Name : "to the server")} did not arrive: the connection ended before {(isServer ? "they" : "it")} received {(count == 1 ? "it" : "them")}");
+
     public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
 
     public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
