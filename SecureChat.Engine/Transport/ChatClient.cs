@@ -199,10 +199,11 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     /// <summary>The server proved its identity and name in the handshake: it joins.</summary>
-    private protected override void OnLinkEstablished(SessionHost link)
+    private protected override Action? OnLinkEstablished(SessionHost link)
     {
-        link.Name = link.Peer!.Name;
-        OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = link.Peer.Fingerprint });
+        PeerIdentity server = link.Peer!;
+        link.Name = server.Name;
+        return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint });
     }
 
     /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>

@@ -93,8 +93,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 OnStageChanged(link.Snapshot());
                 break;
             case EstablishedEvent:
-                OnLinkEstablished(link);
+                // The link's state first (a member's final name), then the events in the order a person reads them:
+                // the secure connection, then who joined.
+                Action? announce = OnLinkEstablished(link);
                 OnEstablished(link.Snapshot());
+                announce?.Invoke();
                 break;
             case RekeyedEvent:
                 OnRekeyed(link.Snapshot());
@@ -134,10 +137,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
         }
     }
 
-    /// <summary>A link's keys are confirmed (before this side's Nick is sent on it and Established is raised).</summary>
-    private protected virtual void OnLinkEstablished(SessionHost link)
-    {
-    }
+    /// <summary>
+    /// A link's keys are confirmed: settles its state before Established is raised, and returns what to announce
+    /// after it (joins), or null.
+    /// </summary>
+    private protected virtual Action? OnLinkEstablished(SessionHost link) => null;
 
     /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
     private protected abstract void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest);

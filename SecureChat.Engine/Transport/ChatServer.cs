@@ -177,10 +177,11 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A client is secure: it joins under its name (told its final name and the members) and is announced.</summary>
-    private protected override void OnLinkEstablished(SessionHost link)
+    private protected override Action? OnLinkEstablished(SessionHost link)
     {
         _admission.Completed(link);
-        Publish(link, _members.Join(link));
+        HubMembership.Change joined = _members.Join(link);
+        return () => Publish(link, joined);
     }
 
     private protected override void OnLinkNamed(SessionHost link, string name)
