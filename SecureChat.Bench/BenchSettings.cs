@@ -29,6 +29,9 @@ internal sealed record BenchSettings
 
     public required int HubSessions { get; init; }
 
+    /// <summary>Honest handshakes measured without the attack, then the same number with it.</summary>
+    public required int AttackSamples { get; init; }
+
     public required int HubConnectParallelism { get; init; }
 
     /// <summary>
@@ -51,6 +54,7 @@ internal sealed record BenchSettings
         RttIterations = 5000,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
+        AttackSamples = 20,
         HubSessions = HubSessionsOr(2_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
@@ -69,6 +73,7 @@ internal sealed record BenchSettings
         RttIterations = 1000,
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
+        AttackSamples = 6,
         HubSessions = HubSessionsOr(100),
         HubConnectParallelism = 16,
         HubIterations = 100_000,

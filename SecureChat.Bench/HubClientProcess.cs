@@ -24,6 +24,7 @@ internal static class HubClientProcess
         long received = 0;
         long connected = long.MaxValue;
         int failed = 0;
+        int puzzles = 0;
         using var gate = new SemaphoreSlim(parallelism);
 
         // Two stages (a tenth, then the rest) so the server can tell its fixed growth from the cost per session.
@@ -41,6 +42,7 @@ internal static class HubClientProcess
         double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         Interlocked.Exchange(ref connected, count - failed);
         Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {ms:F1} {failed}"));
+        Console.Error.WriteLine($"EXPERIMENT puzzles {puzzles}");
 
         Task<string?> command = Console.In.ReadLineAsync();
         await Task.WhenAny(command, Task.Delay(TimeSpan.FromMinutes(10))).ConfigureAwait(false);
@@ -61,6 +63,13 @@ internal static class HubClientProcess
                     {
                         // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
                         var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
+                        client.StageChanged += p =>
+                        {
+                            if (p.Stage == SecureChat.Engine.Session.SessionStage.SolvingPuzzle)
+                            {
+                                Interlocked.Increment(ref puzzles);
+                            }
+                        };
                         client.MessageReceived += _ =>
                         {
                             long n = Interlocked.Increment(ref received);

@@ -16,9 +16,9 @@ if (args.Length > 0 && args[0] == HubBench.ServerFlag)
     return await HubBench.RunServerProcessAsync(args);
 }
 
-if (args.Length > 0 && args[0] == HandshakeBench.ServerFlag)
+if (args.Length > 0 && args[0] is BenchServerProcess.HandshakeFlag or BenchServerProcess.AttackFlag)
 {
-    return await HandshakeBench.RunServerProcessAsync();
+    return await BenchServerProcess.RunAsync(args[0]);
 }
 
 bool quick = false;
@@ -35,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
             json = true;
             break;
         case "--only" when i + 1 < args.Length:
-            // For profiling one part (e.g. under perf): crypto, handshake, rate64, rate4k, breakdown, rtt, rate, hub.
+            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, hub.
             only = args[++i];
             break;
         default:
@@ -68,7 +68,7 @@ await Step("crypto", "PBKDF2 and DH baselines", () =>
     results.DhMs = dh.Median;
     results.Extra("crypto (one thread)", "PBKDF2 engine KeySchedule min/p50/max (ms)", $"{F(pbkdf2.Min)} / {F(pbkdf2.Median)} / {F(pbkdf2.Max)}");
     results.Extra("crypto (one thread)", "PBKDF2 Rfc2898DeriveBytes.Pbkdf2 p50 (ms)", F(raw.Median));
-    results.Extra("crypto (one thread)", "two PBKDF2 at once on two threads, wall p50 (ms)", F(CryptoBaselines.MeasureParallelPbkdf2(settings).Median));
+    results.Extra("crypto (one thread)", "two PBKDF2 at once on two threads, wall p50 (ms)", F(Pbkdf2Pair.Measure(Math.Max(5, settings.CryptoIterations / 2)).Median));
     results.Extra("crypto (one thread)", "DH keygen p50 / agree p50 (ms)", $"{F(keyGen.Median)} / {F(agree.Median)}");
     results.Extra("crypto (one thread)", "of agree: subgroup check (Legendre) p50 (ms)", F(residue.Median));
     return Task.CompletedTask;
@@ -85,10 +85,37 @@ await Step("handshake", "handshake latency", async () =>
     {
         results.Extra("handshake (sequential)", $"phase p50 (ms): {phase}", F(median));
     }
+});
 
-    Samples crossProcess = await HandshakeBench.MeasureCrossProcessAsync(settings);
-    results.Extra("handshake (sequential)", "server in another process: p50 / p95 (ms)", $"{F(crossProcess.Median)} / {F(crossProcess.Percentile(95))}");
-    results.Extra("handshake (sequential)", "server in another process: p50 / PBKDF2 p50", F(crossProcess.Median / results.Pbkdf2Ms));
+await Step("child", "handshake with the server in another process (identities)", async () =>
+{
+    ChildHandshakeBench.Result child = await ChildHandshakeBench.MeasureAsync(settings);
+    results.HandshakeChildMsP50 = child.Handshake.Median;
+    results.Pbkdf2PairMs = child.Pair.Median;
+    const string section = "handshake, server in another process (Ed25519 identities, trust files)";
+    results.Extra(section, "samples; handshake min / p50 / p95 / max (ms)", $"{child.Handshake.Count}; {F(child.Handshake.Min)} / {F(child.Handshake.Median)} / {F(child.Handshake.Percentile(95))} / {F(child.Handshake.Max)}");
+    results.Extra(section, "two PBKDF2 at once, same rounds: min / p50 / max (ms)", $"{F(child.Pair.Min)} / {F(child.Pair.Median)} / {F(child.Pair.Max)}");
+    results.Extra(section, "puzzles solved by the client", child.Puzzles.ToString(CultureInfo.InvariantCulture));
+    results.Extra(section, "server", child.ServerStats);
+    foreach ((string phase, double median) in child.Phases)
+    {
+        results.Extra(section, $"phase p50 (ms): {phase}", F(median));
+    }
+});
+
+await Step("attack", "honest handshakes under a replay attack", async () =>
+{
+    AttackBench.Result attack = await AttackBench.MeasureAsync(settings);
+    results.AttackUnloadedMsP50 = attack.Unloaded.Median;
+    results.AttackHandshakeMsP50 = attack.Attacked.Median;
+    results.AttackRatePerS = attack.AttemptsPerSecond;
+    const string section = "replay attack (server in its own process, default limits)";
+    results.Extra(section, "honest handshakes each; unloaded min / p50 / max (ms)", $"{attack.Unloaded.Count}; {F(attack.Unloaded.Min)} / {F(attack.Unloaded.Median)} / {F(attack.Unloaded.Max)}");
+    results.Extra(section, "under attack min / p50 / p95 / max (ms)", $"{F(attack.Attacked.Min)} / {F(attack.Attacked.Median)} / {F(attack.Attacked.Percentile(95))} / {F(attack.Attacked.Max)}");
+    results.Extra(section, "attacker (127.0.0.2)", attack.Attack);
+    results.Extra(section, "CPU during the attack, cores: attacker thread / bench process / server", $"{F(attack.AttackerCpuShare)} / {F(attack.BenchCpuShare)} / {F(attack.ServerCpuShare)}");
+    results.Extra(section, "puzzles solved by the honest client (127.0.0.1)", attack.HonestPuzzles.ToString(CultureInfo.InvariantCulture));
+    results.Extra(section, "server", attack.ServerStats);
 });
 
 await Step("rate64", "one-way rate 64 B", async () =>
