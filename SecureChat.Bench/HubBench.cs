@@ -34,7 +34,13 @@ internal static class HubBench
         long PrivateBytes,
         double WorkingSetSlope,
         double PrivateSlope,
-        Samples Fanout);
+        Samples Fanout,
+        Samples FanoutSeal,
+        int Puzzles,
+        double DrainMs,
+        long PresenceGot,
+        long PresenceExpected,
+        double FillSeconds);
 
     private sealed record HubWire(
         int Sessions,
@@ -47,7 +53,13 @@ internal static class HubBench
         long PrivateBytes,
         double WorkingSetSlope,
         double PrivateSlope,
-        List<double> FanoutMs);
+        List<double> FanoutMs,
+        List<double> FanoutSealMs,
+        int Puzzles,
+        double DrainMs,
+        long PresenceGot,
+        long PresenceExpected,
+        double FillSeconds);
 
     public const string ServerFlag = "--hub-server";
 
@@ -60,9 +72,9 @@ internal static class HubBench
         using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full");
         try
         {
-            string line = await ReadLineAsync(server, TimeSpan.FromMinutes(12)).ConfigureAwait(false);
+            string line = await ReadLineAsync(server, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs))
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -78,16 +90,21 @@ internal static class HubBench
         BenchSettings settings = args.Length > 1 && args[1] == "quick" ? BenchSettings.QuickMode : BenchSettings.Full;
 
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
-        using var watchdog = new Timer(_ => Environment.Exit(3), null, TimeSpan.FromMinutes(12), Timeout.InfiniteTimeSpan);
+        using var watchdog = new Timer(_ => Environment.Exit(3), null, TimeSpan.FromMinutes(14.5), Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings).ConfigureAwait(false);
-        var fanout = new List<double>();
-        for (int i = 0; i < hub.Fanout.Count; i++)
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        return 0;
+    }
+
+    private static List<double> ToList(Samples samples)
+    {
+        var values = new List<double>();
+        for (int i = 0; i < samples.Count; i++)
         {
-            fanout.Add(hub.Fanout.Percentile(100.0 * (i + 1) / hub.Fanout.Count));
+            values.Add(samples.Percentile(100.0 * (i + 1) / samples.Count));
         }
 
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, fanout)));
-        return 0;
+        return values;
     }
 
     private static Samples ToSamples(List<double> values)
@@ -104,22 +121,31 @@ internal static class HubBench
     public static async Task<HubResult> RunAsync(BenchSettings settings)
     {
         int count = settings.HubSessions;
-        var options = new ChatOptions { Name = "hub", MaxPendingHandshakes = count + 64, MaxPeers = count + 64, HandshakeTimeout = HandshakeTimeout, Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true };
-        if (Environment.GetEnvironmentVariable("EXP_RAISE") == "1")
-        {
-            options = options with { HandshakesPerSourcePerSecond = 1_000_000, MaxPendingHandshakesPerSource = 1_000_000 };
-        }
+        bool verbose = Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1";
+        FileLimit.Require(count + 256);
 
-        var fill = Stopwatch.StartNew();
+        // Every client comes from 127.0.0.1: with the default per-source limits (10 handshakes a second, bursts of 20,
+        // 16 pending) the hub would make all but the first few solve a 2^18-hash puzzle, and refuse some as rate-limited.
+        var options = new ChatOptions
+        {
+            Name = "hub",
+            MaxPendingHandshakes = count + 64,
+            MaxPeers = count + 64,
+            HandshakeTimeout = HandshakeTimeout,
+            Iterations = settings.HubIterations,
+            AllowWeakIterationsForBenchmark = true,
+        }.FromOneSource();
         await using var server = new ChatServer(options);
         int joined = 0;
+        var fill = Stopwatch.StartNew();
         server.PresenceChanged += notice =>
         {
             if (notice.Kind == PresenceKind.Joined)
             {
-                if (Interlocked.Increment(ref joined) % 250 == 0)
+                int now = Interlocked.Increment(ref joined);
+                if (verbose && now % Math.Max(1, count / 10) == 0)
                 {
-                    Console.Error.WriteLine($"EXPERIMENT {joined} joined at {fill.Elapsed.TotalSeconds:F1} s");
+                    Console.Error.WriteLine($"  {now:N0} joined at {fill.Elapsed.TotalSeconds:F1} s");
                 }
             }
         };
@@ -143,30 +169,19 @@ internal static class HubBench
         using Process child = StartChild(endPoint.Port, count, settings.HubConnectParallelism, settings.HubIterations);
         try
         {
-            string ready1 = await ReadLineAsync(child, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-            string[] parts1 = ready1.Split(' ');
-            if (parts1.Length != 3 || parts1[0] != "ready1")
-            {
-                throw new InvalidOperationException($"the hub client process said '{ready1}'");
-            }
-
-            int firstJoined = Math.Max(1, count / 10) - int.Parse(parts1[2], CultureInfo.InvariantCulture);
+            fill.Restart();
+            Stage stage1 = ParseStage(await ReadLineAsync(child, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false), "ready1");
+            int firstJoined = Math.Max(1, count / 10) - stage1.Failed;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= firstJoined, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 0.5 : 2)).ConfigureAwait(false);
+            await WaitForServerOutputAsync(server).ConfigureAwait(false);
             int sessionsMid = Volatile.Read(ref joined);
             (_, long workingSetMid, long privateMid) = MeasureMemory();
             await child.StandardInput.WriteLineAsync("more").ConfigureAwait(false);
             await child.StandardInput.FlushAsync().ConfigureAwait(false);
 
-            string ready = await ReadLineAsync(child, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
-            string[] parts = ready.Split(' ');
-            if (parts.Length != 3 || parts[0] != "ready")
-            {
-                throw new InvalidOperationException($"the hub client process said '{ready}'");
-            }
-
-            double connectMs = double.Parse(parts[1], CultureInfo.InvariantCulture);
-            int failed = int.Parse(parts[2], CultureInfo.InvariantCulture);
+            Stage stage2 = ParseStage(await ReadLineAsync(child, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false), "ready");
+            double fillSeconds = (stage1.ConnectMs + stage2.ConnectMs) / 1000;
+            int failed = stage2.Failed;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= count - failed, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
             // Whoever the server counts as joined is who a fan-out reaches (and what the child waits for).
@@ -176,37 +191,70 @@ internal static class HubBench
                 throw new InvalidOperationException($"{count - failed} clients connected but the server has {sessions} joined; server failures: {Describe(failures)}");
             }
 
-            // Let the join announcements (each join is announced to every joined peer) drain before measuring.
-            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 0.5 : 2)).ConfigureAwait(false);
+            // The client process has reported the join announcements drained (each join is announced to every joined
+            // peer: n(n-1) notices in all); the server's writers must be idle too before memory and fan-out are measured.
+            await WaitForServerOutputAsync(server).ConfigureAwait(false);
+            if (verbose)
+            {
+                Console.Error.WriteLine($"  drained {stage2.Got:N0} of {stage2.Expected:N0} announcements {stage2.DrainMs / 1000:F1} s after the last connect; {fill.Elapsed.TotalSeconds:F1} s since the first");
+            }
+
             (long managed1, long workingSet1, long private1) = MeasureMemory();
 
             var fanout = new Samples(FanoutRuns);
+            var seal = new Samples(FanoutRuns);
             for (int i = 0; i < FanoutWarmup + FanoutRuns; i++)
             {
                 long start = Stopwatch.GetTimestamp();
-                await server.SendAsync($"fan-out {i}").ConfigureAwait(false);
+                int sealedFor = server.Broadcast($"fan-out {i}");
+                double sealMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 string line = await ReadLineAsync(child, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (line != "received")
+                if (line != "received" || sealedFor != sessions)
                 {
-                    throw new InvalidOperationException($"the hub client process said '{line}'");
+                    throw new InvalidOperationException($"the hub client process said '{line}' (sealed for {sealedFor} of {sessions})");
                 }
 
                 if (i >= FanoutWarmup)
                 {
                     fanout.Add(ms);
+                    seal.Add(sealMs);
                 }
+
+                // Each run starts from idle writers, as the first one does.
+                await WaitForServerOutputAsync(server).ConfigureAwait(false);
+                await Task.Delay(200).ConfigureAwait(false);
             }
 
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
-            return new HubResult(sessions, failed, sessions - sessionsMid, connectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0, slope, privateSlope, fanout);
+            return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
+                slope, privateSlope, fanout, seal, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
         }
         finally
         {
             await StopChildAsync(child).ConfigureAwait(false);
         }
     }
+
+    /// <summary>One stage's report from the client process (see <see cref="HubClientProcess"/>).</summary>
+    private sealed record Stage(double ConnectMs, int Failed, int Puzzles, double DrainMs, long Got, long Expected);
+
+    private static Stage ParseStage(string line, string name)
+    {
+        string[] parts = line.Split(' ');
+        if (parts.Length != 7 || parts[0] != name)
+        {
+            throw new InvalidOperationException($"the hub client process said '{line}'");
+        }
+
+        double D(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new Stage(D(1), (int)D(2), (int)D(3), D(4), (long)D(5), (long)D(6));
+    }
+
+    /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
+    private static Task WaitForServerOutputAsync(ChatServer server) =>
+        WaitUntilAsync(() => server.UnsentBytes.Now == 0, TimeSpan.FromSeconds(60));
 
     private static (long Managed, long WorkingSet, long Private) MeasureMemory()
     {
