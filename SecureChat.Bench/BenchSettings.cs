@@ -5,6 +5,13 @@ internal sealed record BenchSettings
 {
     public required bool Quick { get; init; }
 
+    /// <summary>
+    /// The whole run's time limit: the watchdog ends the process past it (170 s with --quick, 15 min in full mode;
+    /// SECURECHAT_BENCH_WATCHDOG_MINUTES sets the full mode's, for a long one-off hub run). The hub's own limits are
+    /// fractions of it.
+    /// </summary>
+    public required TimeSpan Watchdog { get; init; }
+
     public required int HandshakeWarmup { get; init; }
 
     public required int HandshakeIterations { get; init; }
@@ -35,6 +42,15 @@ internal sealed record BenchSettings
     public required int HubConnectParallelism { get; init; }
 
     /// <summary>
+    /// Connecting time after which the hub's client process starts no more clients, so the hub part ends within the
+    /// bench's watchdog however loaded the machine; the hub then measures the sessions it has (hub_sessions says how many).
+    /// </summary>
+    public TimeSpan HubFillBudget => Quick ? TimeSpan.FromSeconds(60) : Watchdog * 0.4;
+
+    /// <summary>The longest the hub waits for the join announcements to drain after the last connect.</summary>
+    public TimeSpan HubDrainMax => Quick ? TimeSpan.FromSeconds(30) : Watchdog * 0.15;
+
+    /// <summary>
     /// PBKDF2 iterations in the hub measurement only (both ends). The hub measures memory per session and fan-out,
     /// not the handshake (measured on its own above); at 100,000 iterations filling a large hub on 2 cores takes
     /// minutes of PBKDF2 alone. SECURECHAT_BENCH_HUB_SESSIONS overrides <see cref="HubSessions"/>.
@@ -44,6 +60,7 @@ internal sealed record BenchSettings
     public static BenchSettings Full { get; } = new()
     {
         Quick = false,
+        Watchdog = TimeSpan.FromMinutes(double.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_WATCHDOG_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out double minutes) && minutes > 0 ? minutes : 15),
         HandshakeWarmup = 5,
         HandshakeIterations = 50,
         CryptoWarmup = 3,
@@ -55,7 +72,7 @@ internal sealed record BenchSettings
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
         AttackSamples = 20,
-        HubSessions = HubSessionsOr(2_000),
+        HubSessions = HubSessionsOr(5_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
     };
@@ -63,6 +80,7 @@ internal sealed record BenchSettings
     public static BenchSettings QuickMode { get; } = new()
     {
         Quick = true,
+        Watchdog = TimeSpan.FromSeconds(170),
         HandshakeWarmup = 2,
         HandshakeIterations = 15,
         CryptoWarmup = 2,

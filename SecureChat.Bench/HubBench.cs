@@ -15,7 +15,10 @@ namespace SecureChat.Bench;
 internal static class HubBench
 {
     private const int FanoutWarmup = 1;
-    private const int FanoutRuns = 5;
+
+    /// <summary>Fan-out runs measured (median of them); SECURECHAT_BENCH_FANOUT_RUNS raises it to profile the fan-out alone.</summary>
+    private static readonly int s_fanoutRuns =
+        int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_FANOUT_RUNS"), out int runs) && runs > 0 ? runs : 5;
 
     /// <summary>
     /// Both ends' handshake deadline while the hub fills: a thousand handshakes queue for two cores, and this
@@ -72,7 +75,7 @@ internal static class HubBench
         using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full");
         try
         {
-            string line = await ReadLineAsync(server, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false);
+            string line = await ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
                 ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
@@ -90,7 +93,7 @@ internal static class HubBench
         BenchSettings settings = args.Length > 1 && args[1] == "quick" ? BenchSettings.QuickMode : BenchSettings.Full;
 
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
-        using var watchdog = new Timer(_ => Environment.Exit(3), null, TimeSpan.FromMinutes(14.5), Timeout.InfiniteTimeSpan);
+        using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings).ConfigureAwait(false);
         Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
         return 0;
@@ -130,6 +133,7 @@ internal static class HubBench
         {
             Name = "hub",
             MaxPendingHandshakes = count + 64,
+            EarlyDropStart = count + 64,
             MaxPeers = count + 64,
             HandshakeTimeout = HandshakeTimeout,
             Iterations = settings.HubIterations,
@@ -166,12 +170,12 @@ internal static class HubBench
         joined = 0;
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
-        using Process child = StartChild(endPoint.Port, count, settings.HubConnectParallelism, settings.HubIterations);
+        using Process child = StartChild(endPoint.Port, count, settings);
         try
         {
             fill.Restart();
-            Stage stage1 = ParseStage(await ReadLineAsync(child, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false), "ready1");
-            int firstJoined = Math.Max(1, count / 10) - stage1.Failed;
+            Stage stage1 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready1");
+            int firstJoined = Math.Max(1, count / 10) - stage1.Failed - stage1.Skipped;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= firstJoined, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             await WaitForServerOutputAsync(server).ConfigureAwait(false);
             int sessionsMid = Volatile.Read(ref joined);
@@ -179,20 +183,27 @@ internal static class HubBench
             await child.StandardInput.WriteLineAsync("more").ConfigureAwait(false);
             await child.StandardInput.FlushAsync().ConfigureAwait(false);
 
-            Stage stage2 = ParseStage(await ReadLineAsync(child, TimeSpan.FromMinutes(14.5)).ConfigureAwait(false), "ready");
+            Stage stage2 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready");
             double fillSeconds = (stage1.ConnectMs + stage2.ConnectMs) / 1000;
             int failed = stage2.Failed;
-            await WaitUntilAsync(() => Volatile.Read(ref joined) >= count - failed, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            int live = count - failed - stage2.Skipped;
+            await WaitUntilAsync(() => Volatile.Read(ref joined) >= live, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
             // Whoever the server counts as joined is who a fan-out reaches (and what the child waits for).
             int sessions = Volatile.Read(ref joined);
-            if (sessions != count - failed)
+            if (sessions != live)
             {
-                throw new InvalidOperationException($"{count - failed} clients connected but the server has {sessions} joined; server failures: {Describe(failures)}");
+                throw new InvalidOperationException($"{live} clients connected but the server has {sessions} joined; server failures: {Describe(failures)}");
+            }
+
+            if (stage2.Skipped > 0)
+            {
+                Console.Error.WriteLine($"  the fill used its {settings.HubFillBudget.TotalSeconds:0} s: {stage2.Skipped:N0} of {count:N0} clients were not started");
             }
 
             // The client process has reported the join announcements drained (each join is announced to every joined
-            // peer: n(n-1) notices in all); the server's writers must be idle too before memory and fan-out are measured.
+            // peer: n(n-1) notices in all, besides each client's own Joined for the server); the server's writers must be
+            // idle too before memory and fan-out are measured.
             await WaitForServerOutputAsync(server).ConfigureAwait(false);
             if (verbose)
             {
@@ -201,9 +212,14 @@ internal static class HubBench
 
             (long managed1, long workingSet1, long private1) = MeasureMemory();
 
-            var fanout = new Samples(FanoutRuns);
-            var seal = new Samples(FanoutRuns);
-            for (int i = 0; i < FanoutWarmup + FanoutRuns; i++)
+            if (verbose)
+            {
+                Console.Error.WriteLine($"  fan-out: {s_fanoutRuns} runs, server process {Environment.ProcessId}");
+            }
+
+            var fanout = new Samples(s_fanoutRuns);
+            var seal = new Samples(s_fanoutRuns);
+            for (int i = 0; i < FanoutWarmup + s_fanoutRuns; i++)
             {
                 long start = Stopwatch.GetTimestamp();
                 int sealedFor = server.Broadcast($"fan-out {i}");
@@ -238,18 +254,18 @@ internal static class HubBench
     }
 
     /// <summary>One stage's report from the client process (see <see cref="HubClientProcess"/>).</summary>
-    private sealed record Stage(double ConnectMs, int Failed, int Puzzles, double DrainMs, long Got, long Expected);
+    private sealed record Stage(double ConnectMs, int Failed, int Skipped, int Puzzles, double DrainMs, long Got, long Expected);
 
     private static Stage ParseStage(string line, string name)
     {
         string[] parts = line.Split(' ');
-        if (parts.Length != 7 || parts[0] != name)
+        if (parts.Length != 8 || parts[0] != name)
         {
             throw new InvalidOperationException($"the hub client process said '{line}'");
         }
 
         double D(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return new Stage(D(1), (int)D(2), (int)D(3), D(4), (long)D(5), (long)D(6));
+        return new Stage(D(1), (int)D(2), (int)D(3), (int)D(4), D(5), (long)D(6), (long)D(7));
     }
 
     /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
@@ -271,8 +287,11 @@ internal static class HubBench
         return (managed, self.WorkingSet64, self.PrivateMemorySize64);
     }
 
-    private static Process StartChild(int port, int count, int parallelism, int iterations) =>
-        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), parallelism.ToString(CultureInfo.InvariantCulture), iterations.ToString(CultureInfo.InvariantCulture));
+    private static Process StartChild(int port, int count, BenchSettings settings) =>
+        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
+            settings.HubConnectParallelism.ToString(CultureInfo.InvariantCulture), settings.HubIterations.ToString(CultureInfo.InvariantCulture),
+            settings.HubFillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture), settings.HubDrainMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            settings.Watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture));
 
     internal static Process StartSelf(params string[] arguments)
     {

@@ -7,13 +7,16 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Bench;
 
 /// <summary>
-/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM ITERATIONS</c>): connects COUNT clients
-/// with at most PARALLELISM handshakes at once, in two stages (a tenth, then the rest, after the server says
-/// <c>more</c>). After each stage it waits until the presence announcements are drained and prints
-/// <c>ready1 MS FAILED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>): connecting took MS, FAILED clients
-/// failed, PUZZLES puzzles were solved, and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had
-/// arrived. Drained means every client has heard of every other (as Member or Joined: n(n-1) in all, each exactly
-/// once), or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
+/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM ITERATIONS BUDGET_S DRAIN_S LIMIT_S</c>):
+/// connects COUNT clients with at most PARALLELISM handshakes at once, in two stages (a tenth, then the rest, after the
+/// server says <c>more</c>); no connect starts once BUDGET_S seconds of connecting have passed (the hub then measures
+/// the sessions it has, and the bench stays within its own time limit), a drain lasts at most DRAIN_S, and every other
+/// wait at most LIMIT_S. After each stage it waits until the presence announcements
+/// are drained and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>):
+/// connecting took MS, FAILED clients failed, SKIPPED were not started for lack of time, PUZZLES puzzles were solved,
+/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of every other (as Member or Joined, each exactly once) and of the
+/// server (the Joined a client raises for it on connecting): n² in all, after which none arrives for
+/// <see cref="s_settle"/>; or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
 /// one more chat message, and closes everything on <c>quit</c> (or when standard input ends). Keeping the clients
 /// out of the server's process makes the server's memory per session its own.
 /// </summary>
@@ -24,12 +27,20 @@ internal static class HubClientProcess
     /// <summary>Announcements count as drained when none has arrived for this long (some client failed, or was dropped).</summary>
     private static readonly TimeSpan s_quiet = TimeSpan.FromSeconds(5);
 
+    /// <summary>Once all expected announcements are in, how long none more may arrive before they count as drained.</summary>
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(0.5);
+
     public static async Task<int> RunAsync(string[] args)
     {
         int port = int.Parse(args[1], CultureInfo.InvariantCulture);
         int count = int.Parse(args[2], CultureInfo.InvariantCulture);
         int parallelism = int.Parse(args[3], CultureInfo.InvariantCulture);
         int iterations = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var budget = TimeSpan.FromSeconds(double.Parse(args[5], CultureInfo.InvariantCulture));
+        var drainMax = TimeSpan.FromSeconds(double.Parse(args[6], CultureInfo.InvariantCulture));
+        var limit = TimeSpan.FromSeconds(double.Parse(args[7], CultureInfo.InvariantCulture));
+        var connecting = new Stopwatch();
+        int skipped = 0;
         var clients = new ChatClient?[count];
         long received = 0;
         long connected = long.MaxValue;
@@ -42,16 +53,16 @@ internal static class HubClientProcess
         // Two stages (a tenth, then the rest) so the server can tell its fixed growth from the cost per session.
         int first = Math.Max(1, count / 10);
         await StageAsync("ready1", 0, first).ConfigureAwait(false);
-        if (await Console.In.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(15)).ConfigureAwait(false) is null)
+        if (await Console.In.ReadLineAsync().WaitAsync(limit).ConfigureAwait(false) is null)
         {
             return 1;
         }
 
         await StageAsync("ready", first, count).ConfigureAwait(false);
-        Interlocked.Exchange(ref connected, count - failed);
+        Interlocked.Exchange(ref connected, count - failed - skipped);
 
         Task<string?> command = Console.In.ReadLineAsync();
-        await Task.WhenAny(command, Task.Delay(TimeSpan.FromMinutes(15))).ConfigureAwait(false);
+        await Task.WhenAny(command, Task.Delay(limit)).ConfigureAwait(false);
         await Task.WhenAll(clients.Where(c => c is not null).Select(c => c!.DisposeAsync().AsTask()))
             .WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         return 0;
@@ -59,20 +70,26 @@ internal static class HubClientProcess
         async Task StageAsync(string name, int from, int to)
         {
             long start = Stopwatch.GetTimestamp();
+            connecting.Start();
             await ConnectAsync(from, to).ConfigureAwait(false);
+            connecting.Stop();
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            long live = to - Volatile.Read(ref failed);
-            long expected = live * (live - 1);
+            long live = to - Volatile.Read(ref failed) - Volatile.Read(ref skipped);
+            long expected = live * live; // each hears of the n - 1 others, and of the server itself when it connects
             long drainStart = Stopwatch.GetTimestamp();
-            while (Interlocked.Read(ref presence) < expected && Stopwatch.GetElapsedTime(Interlocked.Read(ref lastPresence)) < s_quiet &&
-                Stopwatch.GetElapsedTime(drainStart) < TimeSpan.FromMinutes(10))
+            // The count alone can be reached early: a client that joins while another's join is being announced can hear
+            // of it twice (Member, then Joined), so the last notices must also have stopped for a moment.
+            while (Stopwatch.GetElapsedTime(drainStart) < drainMax &&
+                (Interlocked.Read(ref presence) < expected
+                    ? Stopwatch.GetElapsedTime(Interlocked.Read(ref lastPresence)) < s_quiet
+                    : Stopwatch.GetElapsedTime(Interlocked.Read(ref lastPresence)) < s_settle))
             {
                 await Task.Delay(20).ConfigureAwait(false);
             }
 
             double drainMs = Stopwatch.GetElapsedTime(drainStart).TotalMilliseconds;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} {ms:F1} {Volatile.Read(ref failed)} {Volatile.Read(ref puzzles)} {drainMs:F1} {Interlocked.Read(ref presence)} {expected}"));
+                $"{name} {ms:F1} {Volatile.Read(ref failed)} {Volatile.Read(ref skipped)} {Volatile.Read(ref puzzles)} {drainMs:F1} {Interlocked.Read(ref presence)} {expected}"));
         }
 
         async Task ConnectAsync(int from, int to)
@@ -86,6 +103,12 @@ internal static class HubClientProcess
                     await gate.WaitAsync().ConfigureAwait(false);
                     try
                     {
+                        if (connecting.Elapsed > budget)
+                        {
+                            Interlocked.Increment(ref skipped);
+                            return;
+                        }
+
                         // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
                         var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
                         client.StageChanged += peer =>
@@ -129,7 +152,7 @@ internal static class HubClientProcess
                 });
             }
 
-            await Task.WhenAll(all).WaitAsync(TimeSpan.FromMinutes(15)).ConfigureAwait(false);
+            await Task.WhenAll(all).WaitAsync(limit).ConfigureAwait(false);
         }
     }
 }

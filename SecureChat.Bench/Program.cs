@@ -57,7 +57,7 @@ using var watchdog = new Timer(
         Environment.Exit(3);
     },
     null,
-    quick ? TimeSpan.FromSeconds(170) : TimeSpan.FromMinutes(15),
+    settings.Watchdog,
     Timeout.InfiniteTimeSpan);
 
 await Step("crypto", "PBKDF2 and DH baselines", () =>
