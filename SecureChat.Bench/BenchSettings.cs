@@ -42,13 +42,19 @@ internal sealed record BenchSettings
     public required int HubConnectParallelism { get; init; }
 
     /// <summary>
-    /// Connecting time after which the hub's client process starts no more clients, so the hub part ends within the
-    /// bench's watchdog however loaded the machine; the hub then measures the sessions it has (hub_sessions says how many).
+    /// Connecting time after which the hub's client process starts no more clients, given how long the run has taken so
+    /// far: what is left of the watchdog, less the longest drain and <see cref="HubReserve"/> for the snapshots, the
+    /// fan-out and closing. So the hub part ends within the watchdog however loaded the machine; the hub then measures
+    /// the sessions it has (hub_sessions says how many).
     /// </summary>
-    public TimeSpan HubFillBudget => Quick ? TimeSpan.FromSeconds(60) : Watchdog * 0.4;
+    public TimeSpan HubFillBudget(TimeSpan elapsed) =>
+        Quick ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(Math.Max(30, (Watchdog - elapsed - HubDrainMax - HubReserve).TotalSeconds));
 
-    /// <summary>The longest the hub waits for the join announcements to drain after the last connect.</summary>
-    public TimeSpan HubDrainMax => Quick ? TimeSpan.FromSeconds(30) : Watchdog * 0.15;
+    /// <summary>The longest the hub waits for the join announcements to drain after the last connect (4 s at 10,000 here).</summary>
+    public TimeSpan HubDrainMax => Quick ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(45);
+
+    /// <summary>Time kept for the hub's memory snapshots, fan-out runs, closing 10,000 sessions and printing (about 35 s at 10,000 here).</summary>
+    public static readonly TimeSpan HubReserve = TimeSpan.FromSeconds(80);
 
     /// <summary>
     /// PBKDF2 iterations in the hub measurement only (both ends). The hub measures memory per session and fan-out,
@@ -72,7 +78,7 @@ internal sealed record BenchSettings
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
         AttackSamples = 20,
-        HubSessions = HubSessionsOr(5_000),
+        HubSessions = HubSessionsOr(10_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
     };

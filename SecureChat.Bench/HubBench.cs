@@ -70,9 +70,10 @@ internal static class HubBench
     /// Runs the hub's server side in a fresh process (<c>--hub-server</c>), so its memory deltas are not blurred
     /// by heap the other benchmarks left resident, and reads back its one result line.
     /// </summary>
-    public static async Task<HubResult> RunInFreshProcessAsync(BenchSettings settings)
+    /// <param name="fillBudget">How long the clients may go on connecting (see <see cref="BenchSettings.HubFillBudget"/>).</param>
+    public static async Task<HubResult> RunInFreshProcessAsync(BenchSettings settings, TimeSpan fillBudget)
     {
-        using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full");
+        using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full", fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture));
         try
         {
             string line = await ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
@@ -91,10 +92,11 @@ internal static class HubBench
     public static async Task<int> RunServerProcessAsync(string[] args)
     {
         BenchSettings settings = args.Length > 1 && args[1] == "quick" ? BenchSettings.QuickMode : BenchSettings.Full;
+        TimeSpan fillBudget = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture));
 
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
-        HubResult hub = await RunAsync(settings).ConfigureAwait(false);
+        HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
         Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
         return 0;
     }
@@ -121,7 +123,7 @@ internal static class HubBench
         return samples;
     }
 
-    public static async Task<HubResult> RunAsync(BenchSettings settings)
+    public static async Task<HubResult> RunAsync(BenchSettings settings, TimeSpan fillBudget)
     {
         int count = settings.HubSessions;
         bool verbose = Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1";
@@ -170,7 +172,7 @@ internal static class HubBench
         joined = 0;
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
-        using Process child = StartChild(endPoint.Port, count, settings);
+        using Process child = StartChild(endPoint.Port, count, settings, fillBudget);
         try
         {
             fill.Restart();
@@ -198,7 +200,7 @@ internal static class HubBench
 
             if (stage2.Skipped > 0)
             {
-                Console.Error.WriteLine($"  the fill used its {settings.HubFillBudget.TotalSeconds:0} s: {stage2.Skipped:N0} of {count:N0} clients were not started");
+                Console.Error.WriteLine($"  the fill used its {fillBudget.TotalSeconds:0} s: {stage2.Skipped:N0} of {count:N0} clients were not started");
             }
 
             // The client process has reported the join announcements drained (each join is announced to every joined
@@ -287,10 +289,10 @@ internal static class HubBench
         return (managed, self.WorkingSet64, self.PrivateMemorySize64);
     }
 
-    private static Process StartChild(int port, int count, BenchSettings settings) =>
+    private static Process StartChild(int port, int count, BenchSettings settings, TimeSpan fillBudget) =>
         StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
             settings.HubConnectParallelism.ToString(CultureInfo.InvariantCulture), settings.HubIterations.ToString(CultureInfo.InvariantCulture),
-            settings.HubFillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture), settings.HubDrainMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture), settings.HubDrainMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             settings.Watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture));
 
     internal static Process StartSelf(params string[] arguments)

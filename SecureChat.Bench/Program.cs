@@ -187,13 +187,15 @@ await Step("rate", "handshake rate", async () =>
 await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
 {
     FileLimit.Require(settings.HubSessions + 256); // raised here so both hub processes inherit it
-    HubBench.HubResult hub = await HubBench.RunInFreshProcessAsync(settings);
+    TimeSpan fillBudget = settings.HubFillBudget(total.Elapsed);
+    HubBench.HubResult hub = await HubBench.RunInFreshProcessAsync(settings, fillBudget);
     results.HubSessions = hub.Sessions;
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;
     results.HubFillPerS = hub.Sessions / hub.FillSeconds;
     const string section = "hub (fresh server process)";
-    results.Extra(section, "sessions joined / failed; server-side failures", $"{hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
+    results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
+    results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
     results.Extra(section, "filling: seconds; puzzles solved by the clients", $"{F(hub.FillSeconds)}; {hub.Puzzles}");
     results.Extra(section, "announcements drained after the last join (s); got / expected", $"{F(hub.DrainMs / 1000)}; {BenchResults.N(hub.PresenceGot)} / {BenchResults.N(hub.PresenceExpected)}");
     results.Extra(section, "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
