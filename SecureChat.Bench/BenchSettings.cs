@@ -5,6 +5,13 @@ internal sealed record BenchSettings
 {
     public required bool Quick { get; init; }
 
+    /// <summary>
+    /// The whole run's time limit: the watchdog ends the process past it (170 s with --quick, 15 min in full mode;
+    /// SECURECHAT_BENCH_WATCHDOG_MINUTES sets the full mode's, for a long one-off hub run). The hub's own limits are
+    /// fractions of it.
+    /// </summary>
+    public required TimeSpan Watchdog { get; init; }
+
     public required int HandshakeWarmup { get; init; }
 
     public required int HandshakeIterations { get; init; }
@@ -29,7 +36,25 @@ internal sealed record BenchSettings
 
     public required int HubSessions { get; init; }
 
+    /// <summary>Honest handshakes measured without the attack, then the same number with it.</summary>
+    public required int AttackSamples { get; init; }
+
     public required int HubConnectParallelism { get; init; }
+
+    /// <summary>
+    /// Connecting time after which the hub's client process starts no more clients, given how long the run has taken so
+    /// far: what is left of the watchdog, less the longest drain and <see cref="HubReserve"/> for the snapshots, the
+    /// fan-out and closing. So the hub part ends within the watchdog however loaded the machine; the hub then measures
+    /// the sessions it has (hub_sessions says how many).
+    /// </summary>
+    public TimeSpan HubFillBudget(TimeSpan elapsed) =>
+        Quick ? TimeSpan.FromSeconds(60) : TimeSpan.FromSeconds(Math.Max(30, (Watchdog - elapsed - HubDrainMax - HubReserve).TotalSeconds));
+
+    /// <summary>The longest the hub waits for the join announcements to drain after the last connect (4 s at 10,000 here).</summary>
+    public TimeSpan HubDrainMax => Quick ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(45);
+
+    /// <summary>Time kept for the hub's memory snapshots, fan-out runs, closing 10,000 sessions and printing (about 35 s at 10,000 here).</summary>
+    public static readonly TimeSpan HubReserve = TimeSpan.FromSeconds(80);
 
     /// <summary>
     /// PBKDF2 iterations in the hub measurement only (both ends). The hub measures memory per session and fan-out,
@@ -41,6 +66,7 @@ internal sealed record BenchSettings
     public static BenchSettings Full { get; } = new()
     {
         Quick = false,
+        Watchdog = TimeSpan.FromMinutes(double.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_WATCHDOG_MINUTES"), System.Globalization.CultureInfo.InvariantCulture, out double minutes) && minutes > 0 ? minutes : 15),
         HandshakeWarmup = 5,
         HandshakeIterations = 50,
         CryptoWarmup = 3,
@@ -51,7 +77,8 @@ internal sealed record BenchSettings
         RttIterations = 5000,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
-        HubSessions = HubSessionsOr(2_000),
+        AttackSamples = 20,
+        HubSessions = HubSessionsOr(10_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
     };
@@ -59,6 +86,7 @@ internal sealed record BenchSettings
     public static BenchSettings QuickMode { get; } = new()
     {
         Quick = true,
+        Watchdog = TimeSpan.FromSeconds(170),
         HandshakeWarmup = 2,
         HandshakeIterations = 15,
         CryptoWarmup = 2,
@@ -69,6 +97,7 @@ internal sealed record BenchSettings
         RttIterations = 1000,
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
+        AttackSamples = 6,
         HubSessions = HubSessionsOr(100),
         HubConnectParallelism = 16,
         HubIterations = 100_000,

@@ -47,33 +47,6 @@ internal static class CryptoBaselines
         return (engine, raw);
     }
 
-    /// <summary>
-    /// Two PBKDF2 derivations started together on two threads, wall time: what a handshake with both ends in
-    /// this process does. On 2 cores with nothing else running this equals one derivation; more means the
-    /// cores are shared (other processes, or vCPUs that are siblings on the host).
-    /// </summary>
-    public static Samples MeasureParallelPbkdf2(BenchSettings settings)
-    {
-        byte[] secret = RandomNumberGenerator.GetBytes(DhGroup.Ffdhe2048.ElementSize);
-        byte[] salt = RandomNumberGenerator.GetBytes(WireFormat.TranscriptHashSize);
-        var samples = new Samples(settings.CryptoIterations);
-        int iterations = Math.Max(5, settings.CryptoIterations / 2);
-        for (int i = 0; i < 1 + iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            Parallel.Invoke(
-                new ParallelOptions { MaxDegreeOfParallelism = 2 },
-                () => KeySchedule.DeriveMaster(secret, salt, WireFormat.IterationsDefault),
-                () => KeySchedule.DeriveMaster(secret, salt, WireFormat.IterationsDefault));
-            if (i >= 1)
-            {
-                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-            }
-        }
-
-        return samples;
-    }
-
     /// <summary>Key generation and agreement timed together, and each part separately.</summary>
     public static (Samples Total, Samples KeyGen, Samples Agree, Samples Residue) MeasureDh(BenchSettings settings)
     {

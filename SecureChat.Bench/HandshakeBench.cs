@@ -7,7 +7,8 @@ namespace SecureChat.Bench;
 /// <summary>
 /// Full SecureChat handshakes over 127.0.0.1 at the default settings (ffdhe2048, PBKDF2 100,000), client and
 /// server in this process, a fresh TCP connection each time: one at a time for latency, then many at once
-/// for the rate.
+/// for the rate. The server's per-source limits are raised (<see cref="LoopbackSource.FromOneSource"/>): every
+/// client here comes from 127.0.0.1, faster than one address may start handshakes without a puzzle.
 /// </summary>
 internal static class HandshakeBench
 {
@@ -23,7 +24,7 @@ internal static class HandshakeBench
     /// </summary>
     public static async Task<(Samples Total, IReadOnlyList<(string Phase, double MedianMs)> Phases)> MeasureLatencyAsync(BenchSettings settings)
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "bench-server" });
+        await using var server = new ChatServer(new ChatOptions { Name = "bench-server" }.FromOneSource());
         TaskCompletionSource? serverSecure = null;
         var stamps = new Dictionary<(bool Server, SessionStage Stage), long>();
         server.Established += _ => Volatile.Read(ref serverSecure)?.TrySetResult();
@@ -83,57 +84,6 @@ internal static class HandshakeBench
         return (samples, names.Select((name, index) => (name, phases[index].Median)).ToList());
     }
 
-    /// <summary>The flag that makes this program a handshake server for <see cref="MeasureCrossProcessAsync"/>.</summary>
-    public const string ServerFlag = "--handshake-server";
-
-    /// <summary>
-    /// The same handshake with the server in a child process, as in real use (two processes, so the two PBKDF2
-    /// runs do not share one process's crypto library state). Timed on the client until ConnectAsync returns.
-    /// </summary>
-    public static async Task<Samples> MeasureCrossProcessAsync(BenchSettings settings)
-    {
-        using Process child = HubBench.StartSelf(ServerFlag);
-        try
-        {
-            string? line = await child.StandardOutput.ReadLineAsync().WaitAsync(s_timeout).ConfigureAwait(false);
-            int port = int.Parse(line ?? throw new InvalidOperationException("the handshake server ended early"), System.Globalization.CultureInfo.InvariantCulture);
-            var samples = new Samples(settings.HandshakeIterations);
-            for (int i = 0; i < settings.HandshakeWarmup + settings.HandshakeIterations; i++)
-            {
-                var client = new ChatClient(new ChatOptions { Name = "bench-client" });
-                long start = Stopwatch.GetTimestamp();
-                await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_timeout).ConfigureAwait(false);
-                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                await client.DisposeAsync().AsTask().WaitAsync(s_timeout).ConfigureAwait(false);
-                if (i >= settings.HandshakeWarmup)
-                {
-                    samples.Add(ms);
-                }
-            }
-
-            return samples;
-        }
-        finally
-        {
-            child.StandardInput.Close();
-            if (!child.WaitForExit(10_000))
-            {
-                child.Kill(entireProcessTree: true);
-            }
-        }
-    }
-
-    /// <summary>The child side: a ChatServer on a free port (printed on stdout) until stdin closes.</summary>
-    public static async Task<int> RunServerProcessAsync()
-    {
-        await using var server = new ChatServer(new ChatOptions { Name = "bench-server" });
-        var endPoint = server.Start("127.0.0.1", 0);
-        Console.WriteLine(endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        Console.Out.Flush();
-        await Console.In.ReadToEndAsync().ConfigureAwait(false);
-        return 0;
-    }
-
     private static void Stamp(Dictionary<(bool Server, SessionStage Stage), long> stamps, bool onServer, SessionStage stage)
     {
         long now = Stopwatch.GetTimestamp();
@@ -150,7 +100,7 @@ internal static class HandshakeBench
     /// </summary>
     public static async Task<(double PerSecond, int Failed)> MeasureRateAsync(BenchSettings settings)
     {
-        var options = new ChatOptions { Name = "bench-server", MaxPendingHandshakes = settings.ConcurrentHandshakes + 64 };
+        var options = new ChatOptions { Name = "bench-server", MaxPendingHandshakes = settings.ConcurrentHandshakes + 64 }.FromOneSource();
         await using var server = new ChatServer(options);
         var endPoint = server.Start("127.0.0.1", 0);
 

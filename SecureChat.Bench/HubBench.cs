@@ -15,7 +15,10 @@ namespace SecureChat.Bench;
 internal static class HubBench
 {
     private const int FanoutWarmup = 1;
-    private const int FanoutRuns = 5;
+
+    /// <summary>Fan-out runs measured (median of them); SECURECHAT_BENCH_FANOUT_RUNS raises it to profile the fan-out alone.</summary>
+    private static readonly int s_fanoutRuns =
+        int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_FANOUT_RUNS"), out int runs) && runs > 0 ? runs : 5;
 
     /// <summary>
     /// Both ends' handshake deadline while the hub fills: a thousand handshakes queue for two cores, and this
@@ -34,7 +37,13 @@ internal static class HubBench
         long PrivateBytes,
         double WorkingSetSlope,
         double PrivateSlope,
-        Samples Fanout);
+        Samples Fanout,
+        Samples FanoutSeal,
+        int Puzzles,
+        double DrainMs,
+        long PresenceGot,
+        long PresenceExpected,
+        double FillSeconds);
 
     private sealed record HubWire(
         int Sessions,
@@ -47,7 +56,13 @@ internal static class HubBench
         long PrivateBytes,
         double WorkingSetSlope,
         double PrivateSlope,
-        List<double> FanoutMs);
+        List<double> FanoutMs,
+        List<double> FanoutSealMs,
+        int Puzzles,
+        double DrainMs,
+        long PresenceGot,
+        long PresenceExpected,
+        double FillSeconds);
 
     public const string ServerFlag = "--hub-server";
 
@@ -55,14 +70,15 @@ internal static class HubBench
     /// Runs the hub's server side in a fresh process (<c>--hub-server</c>), so its memory deltas are not blurred
     /// by heap the other benchmarks left resident, and reads back its one result line.
     /// </summary>
-    public static async Task<HubResult> RunInFreshProcessAsync(BenchSettings settings)
+    /// <param name="fillBudget">How long the clients may go on connecting (see <see cref="BenchSettings.HubFillBudget"/>).</param>
+    public static async Task<HubResult> RunInFreshProcessAsync(BenchSettings settings, TimeSpan fillBudget)
     {
-        using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full");
+        using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full", fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture));
         try
         {
-            string line = await ReadLineAsync(server, TimeSpan.FromMinutes(12)).ConfigureAwait(false);
+            string line = await ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs))
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -76,18 +92,24 @@ internal static class HubBench
     public static async Task<int> RunServerProcessAsync(string[] args)
     {
         BenchSettings settings = args.Length > 1 && args[1] == "quick" ? BenchSettings.QuickMode : BenchSettings.Full;
+        TimeSpan fillBudget = TimeSpan.FromSeconds(double.Parse(args[2], CultureInfo.InvariantCulture));
 
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
-        using var watchdog = new Timer(_ => Environment.Exit(3), null, TimeSpan.FromMinutes(12), Timeout.InfiniteTimeSpan);
-        HubResult hub = await RunAsync(settings).ConfigureAwait(false);
-        var fanout = new List<double>();
-        for (int i = 0; i < hub.Fanout.Count; i++)
+        using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
+        HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        return 0;
+    }
+
+    private static List<double> ToList(Samples samples)
+    {
+        var values = new List<double>();
+        for (int i = 0; i < samples.Count; i++)
         {
-            fanout.Add(hub.Fanout.Percentile(100.0 * (i + 1) / hub.Fanout.Count));
+            values.Add(samples.Percentile(100.0 * (i + 1) / samples.Count));
         }
 
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, fanout)));
-        return 0;
+        return values;
     }
 
     private static Samples ToSamples(List<double> values)
@@ -101,17 +123,36 @@ internal static class HubBench
         return samples;
     }
 
-    public static async Task<HubResult> RunAsync(BenchSettings settings)
+    public static async Task<HubResult> RunAsync(BenchSettings settings, TimeSpan fillBudget)
     {
         int count = settings.HubSessions;
-        var options = new ChatOptions { Name = "hub", MaxPendingHandshakes = count + 64, MaxPeers = count + 64, HandshakeTimeout = HandshakeTimeout, Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true };
+        bool verbose = Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1";
+        FileLimit.Require(count + 256);
+
+        // Every client comes from 127.0.0.1: with the default per-source limits (10 handshakes a second, bursts of 20,
+        // 16 pending) the hub would make all but the first few solve a 2^18-hash puzzle, and refuse some as rate-limited.
+        var options = new ChatOptions
+        {
+            Name = "hub",
+            MaxPendingHandshakes = count + 64,
+            EarlyDropStart = count + 64,
+            MaxPeers = count + 64,
+            HandshakeTimeout = HandshakeTimeout,
+            Iterations = settings.HubIterations,
+            AllowWeakIterationsForBenchmark = true,
+        }.FromOneSource();
         await using var server = new ChatServer(options);
         int joined = 0;
+        var fill = Stopwatch.StartNew();
         server.PresenceChanged += notice =>
         {
             if (notice.Kind == PresenceKind.Joined)
             {
-                Interlocked.Increment(ref joined);
+                int now = Interlocked.Increment(ref joined);
+                if (verbose && now % Math.Max(1, count / 10) == 0)
+                {
+                    Console.Error.WriteLine($"  {now:N0} joined at {fill.Elapsed.TotalSeconds:F1} s");
+                }
             }
         };
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
@@ -131,73 +172,107 @@ internal static class HubBench
         joined = 0;
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
-        using Process child = StartChild(endPoint.Port, count, settings.HubConnectParallelism, settings.HubIterations);
+        using Process child = StartChild(endPoint.Port, count, settings, fillBudget);
         try
         {
-            string ready1 = await ReadLineAsync(child, TimeSpan.FromMinutes(5)).ConfigureAwait(false);
-            string[] parts1 = ready1.Split(' ');
-            if (parts1.Length != 3 || parts1[0] != "ready1")
-            {
-                throw new InvalidOperationException($"the hub client process said '{ready1}'");
-            }
-
-            int firstJoined = Math.Max(1, count / 10) - int.Parse(parts1[2], CultureInfo.InvariantCulture);
+            fill.Restart();
+            Stage stage1 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready1");
+            int firstJoined = Math.Max(1, count / 10) - stage1.Failed - stage1.Skipped;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= firstJoined, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 0.5 : 2)).ConfigureAwait(false);
+            await WaitForServerOutputAsync(server).ConfigureAwait(false);
             int sessionsMid = Volatile.Read(ref joined);
             (_, long workingSetMid, long privateMid) = MeasureMemory();
             await child.StandardInput.WriteLineAsync("more").ConfigureAwait(false);
             await child.StandardInput.FlushAsync().ConfigureAwait(false);
 
-            string ready = await ReadLineAsync(child, TimeSpan.FromMinutes(10)).ConfigureAwait(false);
-            string[] parts = ready.Split(' ');
-            if (parts.Length != 3 || parts[0] != "ready")
-            {
-                throw new InvalidOperationException($"the hub client process said '{ready}'");
-            }
-
-            double connectMs = double.Parse(parts[1], CultureInfo.InvariantCulture);
-            int failed = int.Parse(parts[2], CultureInfo.InvariantCulture);
-            await WaitUntilAsync(() => Volatile.Read(ref joined) >= count - failed, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+            Stage stage2 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready");
+            double fillSeconds = (stage1.ConnectMs + stage2.ConnectMs) / 1000;
+            int failed = stage2.Failed;
+            int live = count - failed - stage2.Skipped;
+            await WaitUntilAsync(() => Volatile.Read(ref joined) >= live, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
             // Whoever the server counts as joined is who a fan-out reaches (and what the child waits for).
             int sessions = Volatile.Read(ref joined);
-            if (sessions != count - failed)
+            if (sessions != live)
             {
-                throw new InvalidOperationException($"{count - failed} clients connected but the server has {sessions} joined; server failures: {Describe(failures)}");
+                throw new InvalidOperationException($"{live} clients connected but the server has {sessions} joined; server failures: {Describe(failures)}");
             }
 
-            // Let the join announcements (each join is announced to every joined peer) drain before measuring.
-            await Task.Delay(TimeSpan.FromSeconds(settings.Quick ? 0.5 : 2)).ConfigureAwait(false);
+            if (stage2.Skipped > 0)
+            {
+                Console.Error.WriteLine($"  the fill used its {fillBudget.TotalSeconds:0} s: {stage2.Skipped:N0} of {count:N0} clients were not started");
+            }
+
+            // The client process has reported the join announcements drained (each join is announced to every joined
+            // peer: n(n-1) notices in all, besides each client's own Joined for the server); the server's writers must be
+            // idle too before memory and fan-out are measured.
+            await WaitForServerOutputAsync(server).ConfigureAwait(false);
+            if (verbose)
+            {
+                Console.Error.WriteLine($"  drained {stage2.Got:N0} of {stage2.Expected:N0} announcements {stage2.DrainMs / 1000:F1} s after the last connect; {fill.Elapsed.TotalSeconds:F1} s since the first");
+            }
+
             (long managed1, long workingSet1, long private1) = MeasureMemory();
 
-            var fanout = new Samples(FanoutRuns);
-            for (int i = 0; i < FanoutWarmup + FanoutRuns; i++)
+            if (verbose)
+            {
+                Console.Error.WriteLine($"  fan-out: {s_fanoutRuns} runs, server process {Environment.ProcessId}");
+            }
+
+            var fanout = new Samples(s_fanoutRuns);
+            var seal = new Samples(s_fanoutRuns);
+            for (int i = 0; i < FanoutWarmup + s_fanoutRuns; i++)
             {
                 long start = Stopwatch.GetTimestamp();
-                await server.SendAsync($"fan-out {i}").ConfigureAwait(false);
+                int sealedFor = server.Broadcast($"fan-out {i}");
+                double sealMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 string line = await ReadLineAsync(child, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (line != "received")
+                if (line != "received" || sealedFor != sessions)
                 {
-                    throw new InvalidOperationException($"the hub client process said '{line}'");
+                    throw new InvalidOperationException($"the hub client process said '{line}' (sealed for {sealedFor} of {sessions})");
                 }
 
                 if (i >= FanoutWarmup)
                 {
                     fanout.Add(ms);
+                    seal.Add(sealMs);
                 }
+
+                // Each run starts from idle writers, as the first one does.
+                await WaitForServerOutputAsync(server).ConfigureAwait(false);
+                await Task.Delay(200).ConfigureAwait(false);
             }
 
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
-            return new HubResult(sessions, failed, sessions - sessionsMid, connectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0, slope, privateSlope, fanout);
+            return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
+                slope, privateSlope, fanout, seal, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
         }
         finally
         {
             await StopChildAsync(child).ConfigureAwait(false);
         }
     }
+
+    /// <summary>One stage's report from the client process (see <see cref="HubClientProcess"/>).</summary>
+    private sealed record Stage(double ConnectMs, int Failed, int Skipped, int Puzzles, double DrainMs, long Got, long Expected);
+
+    private static Stage ParseStage(string line, string name)
+    {
+        string[] parts = line.Split(' ');
+        if (parts.Length != 8 || parts[0] != name)
+        {
+            throw new InvalidOperationException($"the hub client process said '{line}'");
+        }
+
+        double D(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
+        return new Stage(D(1), (int)D(2), (int)D(3), (int)D(4), D(5), (long)D(6), (long)D(7));
+    }
+
+    /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
+    private static Task WaitForServerOutputAsync(ChatServer server) =>
+        WaitUntilAsync(() => server.UnsentBytes.Now == 0, TimeSpan.FromSeconds(60));
 
     private static (long Managed, long WorkingSet, long Private) MeasureMemory()
     {
@@ -214,8 +289,11 @@ internal static class HubBench
         return (managed, self.WorkingSet64, self.PrivateMemorySize64);
     }
 
-    private static Process StartChild(int port, int count, int parallelism, int iterations) =>
-        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture), parallelism.ToString(CultureInfo.InvariantCulture), iterations.ToString(CultureInfo.InvariantCulture));
+    private static Process StartChild(int port, int count, BenchSettings settings, TimeSpan fillBudget) =>
+        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
+            settings.HubConnectParallelism.ToString(CultureInfo.InvariantCulture), settings.HubIterations.ToString(CultureInfo.InvariantCulture),
+            fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture), settings.HubDrainMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+            settings.Watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture));
 
     internal static Process StartSelf(params string[] arguments)
     {

@@ -1,18 +1,34 @@
 using System.Diagnostics;
 using System.Globalization;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Bench;
 
 /// <summary>
-/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM ITERATIONS</c>): connects COUNT clients with
-/// at most PARALLELISM handshakes at once, prints <c>ready MS FAILED</c>, then prints <c>received</c> each time
-/// every client has one more chat message, and closes everything on <c>quit</c> (or when standard input ends).
-/// Keeping the clients out of the server's process makes the server's memory per session its own.
+/// The hub benchmark's other process (<c>--hub-client PORT COUNT PARALLELISM ITERATIONS BUDGET_S DRAIN_S LIMIT_S</c>):
+/// connects COUNT clients with at most PARALLELISM handshakes at once, in two stages (a tenth, then the rest, after the
+/// server says <c>more</c>); no connect starts once BUDGET_S seconds of connecting have passed (the hub then measures
+/// the sessions it has, and the bench stays within its own time limit), a drain lasts at most DRAIN_S, and every other
+/// wait at most LIMIT_S. After each stage it waits until the presence announcements
+/// are drained and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>):
+/// connecting took MS, FAILED clients failed, SKIPPED were not started for lack of time, PUZZLES puzzles were solved,
+/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of every other (as Member or Joined, each exactly once) and of the
+/// server (the Joined a client raises for it on connecting): n² in all, after which none arrives for
+/// <see cref="s_settle"/>; or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
+/// one more chat message, and closes everything on <c>quit</c> (or when standard input ends). Keeping the clients
+/// out of the server's process makes the server's memory per session its own.
 /// </summary>
 internal static class HubClientProcess
 {
     public const string Flag = "--hub-client";
+
+    /// <summary>Announcements count as drained when none has arrived for this long (some client failed, or was dropped).</summary>
+    private static readonly TimeSpan s_quiet = TimeSpan.FromSeconds(5);
+
+    /// <summary>Once all expected announcements are in, how long none more may arrive before they count as drained.</summary>
+    private static readonly TimeSpan s_settle = TimeSpan.FromSeconds(0.5);
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -20,33 +36,61 @@ internal static class HubClientProcess
         int count = int.Parse(args[2], CultureInfo.InvariantCulture);
         int parallelism = int.Parse(args[3], CultureInfo.InvariantCulture);
         int iterations = int.Parse(args[4], CultureInfo.InvariantCulture);
+        var budget = TimeSpan.FromSeconds(double.Parse(args[5], CultureInfo.InvariantCulture));
+        var drainMax = TimeSpan.FromSeconds(double.Parse(args[6], CultureInfo.InvariantCulture));
+        var limit = TimeSpan.FromSeconds(double.Parse(args[7], CultureInfo.InvariantCulture));
+        var connecting = new Stopwatch();
+        int skipped = 0;
         var clients = new ChatClient?[count];
         long received = 0;
         long connected = long.MaxValue;
+        long presence = 0;
+        long lastPresence = Stopwatch.GetTimestamp();
         int failed = 0;
+        int puzzles = 0;
         using var gate = new SemaphoreSlim(parallelism);
 
         // Two stages (a tenth, then the rest) so the server can tell its fixed growth from the cost per session.
         int first = Math.Max(1, count / 10);
-        long start = Stopwatch.GetTimestamp();
-        await ConnectAsync(0, first).ConfigureAwait(false);
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready1 {Stopwatch.GetElapsedTime(start).TotalMilliseconds:F1} {Volatile.Read(ref failed)}"));
-        if (await Console.In.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false) is null)
+        await StageAsync("ready1", 0, first).ConfigureAwait(false);
+        if (await Console.In.ReadLineAsync().WaitAsync(limit).ConfigureAwait(false) is null)
         {
             return 1;
         }
 
-        start = Stopwatch.GetTimestamp();
-        await ConnectAsync(first, count).ConfigureAwait(false);
-        double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        Interlocked.Exchange(ref connected, count - failed);
-        Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {ms:F1} {failed}"));
+        await StageAsync("ready", first, count).ConfigureAwait(false);
+        Interlocked.Exchange(ref connected, count - failed - skipped);
 
         Task<string?> command = Console.In.ReadLineAsync();
-        await Task.WhenAny(command, Task.Delay(TimeSpan.FromMinutes(10))).ConfigureAwait(false);
+        await Task.WhenAny(command, Task.Delay(limit)).ConfigureAwait(false);
         await Task.WhenAll(clients.Where(c => c is not null).Select(c => c!.DisposeAsync().AsTask()))
-            .WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+            .WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         return 0;
+
+        async Task StageAsync(string name, int from, int to)
+        {
+            long start = Stopwatch.GetTimestamp();
+            connecting.Start();
+            await ConnectAsync(from, to).ConfigureAwait(false);
+            connecting.Stop();
+            double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            long live = to - Volatile.Read(ref failed) - Volatile.Read(ref skipped);
+            long expected = live * live; // each hears of the n - 1 others, and of the server itself when it connects
+            long drainStart = Stopwatch.GetTimestamp();
+            // The count alone can be reached early: a client that joins while another's join is being announced can hear
+            // of it twice (Member, then Joined), so the last notices must also have stopped for a moment.
+            while (Stopwatch.GetElapsedTime(drainStart) < drainMax &&
+                (Interlocked.Read(ref presence) < expected
+                    ? Stopwatch.GetElapsedTime(Interlocked.Read(ref lastPresence)) < s_quiet
+                    : Stopwatch.GetElapsedTime(Interlocked.Read(ref lastPresence)) < s_settle))
+            {
+                await Task.Delay(20).ConfigureAwait(false);
+            }
+
+            double drainMs = Stopwatch.GetElapsedTime(drainStart).TotalMilliseconds;
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name} {ms:F1} {Volatile.Read(ref failed)} {Volatile.Read(ref skipped)} {Volatile.Read(ref puzzles)} {drainMs:F1} {Interlocked.Read(ref presence)} {expected}"));
+        }
 
         async Task ConnectAsync(int from, int to)
         {
@@ -59,8 +103,29 @@ internal static class HubClientProcess
                     await gate.WaitAsync().ConfigureAwait(false);
                     try
                     {
+                        if (connecting.Elapsed > budget)
+                        {
+                            Interlocked.Increment(ref skipped);
+                            return;
+                        }
+
                         // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
                         var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
+                        client.StageChanged += peer =>
+                        {
+                            if (peer.Stage == SessionStage.SolvingPuzzle)
+                            {
+                                Interlocked.Increment(ref puzzles);
+                            }
+                        };
+                        client.PresenceChanged += notice =>
+                        {
+                            if (notice.Kind is PresenceKind.Member or PresenceKind.Joined)
+                            {
+                                Interlocked.Increment(ref presence);
+                                Interlocked.Exchange(ref lastPresence, Stopwatch.GetTimestamp());
+                            }
+                        };
                         client.MessageReceived += _ =>
                         {
                             long n = Interlocked.Increment(ref received);
@@ -70,7 +135,7 @@ internal static class HubClientProcess
                                 Console.Out.WriteLine("received");
                             }
                         };
-                        await client.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                        await client.ConnectAsync("127.0.0.1", port).WaitAsync(HubBench.HandshakeTimeout).ConfigureAwait(false);
                         clients[index] = client;
                     }
                     catch (Exception e) when (e is ChatConnectionException or TimeoutException)
@@ -87,7 +152,7 @@ internal static class HubClientProcess
                 });
             }
 
-            await Task.WhenAll(all).WaitAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+            await Task.WhenAll(all).WaitAsync(limit).ConfigureAwait(false);
         }
     }
 }

@@ -16,9 +16,9 @@ if (args.Length > 0 && args[0] == HubBench.ServerFlag)
     return await HubBench.RunServerProcessAsync(args);
 }
 
-if (args.Length > 0 && args[0] == HandshakeBench.ServerFlag)
+if (args.Length > 0 && args[0] is BenchServerProcess.HandshakeFlag or BenchServerProcess.AttackFlag)
 {
-    return await HandshakeBench.RunServerProcessAsync();
+    return await BenchServerProcess.RunAsync(args[0]);
 }
 
 bool quick = false;
@@ -35,7 +35,7 @@ for (int i = 0; i < args.Length; i++)
             json = true;
             break;
         case "--only" when i + 1 < args.Length:
-            // For profiling one part (e.g. under perf): crypto, handshake, rate64, rate4k, breakdown, rtt, rate, hub.
+            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, hub.
             only = args[++i];
             break;
         default:
@@ -57,7 +57,7 @@ using var watchdog = new Timer(
         Environment.Exit(3);
     },
     null,
-    quick ? TimeSpan.FromSeconds(170) : TimeSpan.FromMinutes(15),
+    settings.Watchdog,
     Timeout.InfiniteTimeSpan);
 
 await Step("crypto", "PBKDF2 and DH baselines", () =>
@@ -68,7 +68,7 @@ await Step("crypto", "PBKDF2 and DH baselines", () =>
     results.DhMs = dh.Median;
     results.Extra("crypto (one thread)", "PBKDF2 engine KeySchedule min/p50/max (ms)", $"{F(pbkdf2.Min)} / {F(pbkdf2.Median)} / {F(pbkdf2.Max)}");
     results.Extra("crypto (one thread)", "PBKDF2 Rfc2898DeriveBytes.Pbkdf2 p50 (ms)", F(raw.Median));
-    results.Extra("crypto (one thread)", "two PBKDF2 at once on two threads, wall p50 (ms)", F(CryptoBaselines.MeasureParallelPbkdf2(settings).Median));
+    results.Extra("crypto (one thread)", "two PBKDF2 at once on two threads, wall p50 (ms)", F(Pbkdf2Pair.Measure(Math.Max(5, settings.CryptoIterations / 2)).Median));
     results.Extra("crypto (one thread)", "DH keygen p50 / agree p50 (ms)", $"{F(keyGen.Median)} / {F(agree.Median)}");
     results.Extra("crypto (one thread)", "of agree: subgroup check (Legendre) p50 (ms)", F(residue.Median));
     return Task.CompletedTask;
@@ -85,10 +85,37 @@ await Step("handshake", "handshake latency", async () =>
     {
         results.Extra("handshake (sequential)", $"phase p50 (ms): {phase}", F(median));
     }
+});
 
-    Samples crossProcess = await HandshakeBench.MeasureCrossProcessAsync(settings);
-    results.Extra("handshake (sequential)", "server in another process: p50 / p95 (ms)", $"{F(crossProcess.Median)} / {F(crossProcess.Percentile(95))}");
-    results.Extra("handshake (sequential)", "server in another process: p50 / PBKDF2 p50", F(crossProcess.Median / results.Pbkdf2Ms));
+await Step("child", "handshake with the server in another process (identities)", async () =>
+{
+    ChildHandshakeBench.Result child = await ChildHandshakeBench.MeasureAsync(settings);
+    results.HandshakeChildMsP50 = child.Handshake.Median;
+    results.Pbkdf2PairMs = child.Pair.Median;
+    const string section = "handshake, server in another process (Ed25519 identities, trust files)";
+    results.Extra(section, "samples; handshake min / p50 / p95 / max (ms)", $"{child.Handshake.Count}; {F(child.Handshake.Min)} / {F(child.Handshake.Median)} / {F(child.Handshake.Percentile(95))} / {F(child.Handshake.Max)}");
+    results.Extra(section, "two PBKDF2 at once, same rounds: min / p50 / max (ms)", $"{F(child.Pair.Min)} / {F(child.Pair.Median)} / {F(child.Pair.Max)}");
+    results.Extra(section, "puzzles solved by the client", child.Puzzles.ToString(CultureInfo.InvariantCulture));
+    results.Extra(section, "server", child.ServerStats);
+    foreach ((string phase, double median) in child.Phases)
+    {
+        results.Extra(section, $"phase p50 (ms): {phase}", F(median));
+    }
+});
+
+await Step("attack", "honest handshakes under a replay attack", async () =>
+{
+    AttackBench.Result attack = await AttackBench.MeasureAsync(settings);
+    results.AttackUnloadedMsP50 = attack.Unloaded.Median;
+    results.AttackHandshakeMsP50 = attack.Attacked.Median;
+    results.AttackRatePerS = attack.AttemptsPerSecond;
+    const string section = "replay attack (server in its own process, default limits)";
+    results.Extra(section, "honest handshakes each; unloaded min / p50 / max (ms)", $"{attack.Unloaded.Count}; {F(attack.Unloaded.Min)} / {F(attack.Unloaded.Median)} / {F(attack.Unloaded.Max)}");
+    results.Extra(section, "under attack min / p50 / p95 / max (ms)", $"{F(attack.Attacked.Min)} / {F(attack.Attacked.Median)} / {F(attack.Attacked.Percentile(95))} / {F(attack.Attacked.Max)}");
+    results.Extra(section, "attacker (127.0.0.2)", attack.Attack);
+    results.Extra(section, "CPU during the attack, cores: attacker thread / bench process / server", $"{F(attack.AttackerCpuShare)} / {F(attack.BenchCpuShare)} / {F(attack.ServerCpuShare)}");
+    results.Extra(section, "puzzles solved by the honest client (127.0.0.1)", attack.HonestPuzzles.ToString(CultureInfo.InvariantCulture));
+    results.Extra(section, "server", attack.ServerStats);
 });
 
 await Step("rate64", "one-way rate 64 B", async () =>
@@ -159,17 +186,25 @@ await Step("rate", "handshake rate", async () =>
 
 await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
 {
-    HubBench.HubResult hub = await HubBench.RunInFreshProcessAsync(settings);
+    FileLimit.Require(settings.HubSessions + 256); // raised here so both hub processes inherit it
+    TimeSpan fillBudget = settings.HubFillBudget(total.Elapsed);
+    HubBench.HubResult hub = await HubBench.RunInFreshProcessAsync(settings, fillBudget);
     results.HubSessions = hub.Sessions;
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;
-    results.Extra("hub (fresh server process)", "sessions joined / failed; server-side failures", $"{hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
-    results.Extra("hub (fresh server process)", "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
-    results.Extra("hub (fresh server process)", "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
-    results.Extra("hub (fresh server process)", "private bytes/session", BenchResults.N((double)hub.PrivateBytes / hub.Sessions));
-    results.Extra("hub (fresh server process)", "marginal RSS / private bytes per session (last 90%)", $"{BenchResults.N(hub.WorkingSetSlope)} / {BenchResults.N(hub.PrivateSlope)}");
-    results.Extra("hub (fresh server process)", "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
-    results.Extra("hub (fresh server process)", "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
+    results.HubFillPerS = hub.Sessions / hub.FillSeconds;
+    const string section = "hub (fresh server process)";
+    results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
+    results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
+    results.Extra(section, "filling: seconds; puzzles solved by the clients", $"{F(hub.FillSeconds)}; {hub.Puzzles}");
+    results.Extra(section, "announcements drained after the last join (s); got / expected", $"{F(hub.DrainMs / 1000)}; {BenchResults.N(hub.PresenceGot)} / {BenchResults.N(hub.PresenceExpected)}");
+    results.Extra(section, "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
+    results.Extra(section, "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
+    results.Extra(section, "private bytes/session", BenchResults.N((double)hub.PrivateBytes / hub.Sessions));
+    results.Extra(section, "marginal RSS / private bytes per session (last 90%)", $"{BenchResults.N(hub.WorkingSetSlope)} / {BenchResults.N(hub.PrivateSlope)}");
+    results.Extra(section, "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
+    results.Extra(section, "of which Broadcast (sealing for all), p50 (ms)", F(hub.FanoutSeal.Median));
+    results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 
 string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s, load average {loadBefore} before / {LoadAverage()} after";

@@ -20,6 +20,9 @@ namespace SecureChat.Engine.Transport;
 /// </remarks>
 internal sealed class SessionHost
 {
+    /// <summary>The longest a derivation waits for the writer to send what precedes it (a stalled socket must not hold it).</summary>
+    private static readonly TimeSpan s_writeBeforeDerivationMax = TimeSpan.FromMilliseconds(100);
+
     private readonly SecureSession _session;
     private readonly ChatChannel _chat;
     private readonly ChatOptions _options;
@@ -39,6 +42,14 @@ internal sealed class SessionHost
     private string _name;
     private long _lastPeerActivity;
     private volatile bool _deriving;
+    private TaskCompletionSource? _written;
+
+    /// <summary>
+    /// A client (no derivation gate) sends what precedes its derivation first: its Reveal is what lets the server start
+    /// deriving. A server's derivation comes after everything an honest client needs, and takes its place in the
+    /// gate's queue at once.
+    /// </summary>
+    private readonly bool _writeBeforeDeriving;
 
     /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
     public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null)
@@ -50,6 +61,7 @@ internal sealed class SessionHost
         _chat = new ChatChannel(_session);
         _options = options;
         _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
+        _writeBeforeDeriving = derivationGate is null;
         _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
@@ -381,15 +393,22 @@ internal sealed class SessionHost
     internal bool OnWritten(out bool ended)
     {
         TaskCompletionSource? drained;
+        TaskCompletionSource? written = null;
         bool more;
         lock (_gate)
         {
             drained = _budget.Written(PendingLocked);
             more = _session.HasOutput || (_presence.Count > 0 && _session.IsSecure);
             ended = _session.IsEnded && !more;
+            if (!more)
+            {
+                written = _written;
+                _written = null;
+            }
         }
 
         drained?.TrySetResult();
+        written?.TrySetResult();
         return more;
     }
 
@@ -397,12 +416,16 @@ internal sealed class SessionHost
     internal void OnWriterStopped()
     {
         TaskCompletionSource? drained;
+        TaskCompletionSource? written;
         lock (_gate)
         {
             drained = _budget.ReleaseWaiters();
+            written = _written;
+            _written = null;
         }
 
         drained?.TrySetResult();
+        written?.TrySetResult();
     }
 
     /// <summary>Both loops ended: wipe the session and stop the timers.</summary>
@@ -428,12 +451,34 @@ internal sealed class SessionHost
     {
         try
         {
+            // The message that lets the peer start its own derivation (the client's Reveal) goes out first: once this
+            // side's PBKDF2 holds a core, the writer would wait for the other one, and so would the peer's derivation.
+            Task written = _writeBeforeDeriving ? OutputWritten() : Task.CompletedTask;
+            if (!written.IsCompleted)
+            {
+                await Task.WhenAny(written, Task.Delay(s_writeBeforeDerivationMax)).ConfigureAwait(false); // real time: a guard, not a protocol deadline
+            }
+
             await _jobs.DeriveKeysAsync(PeerLeft).ConfigureAwait(false);
         }
         finally
         {
             _deriving = false;
             Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
+        }
+    }
+
+    /// <summary>Completes once everything sealed so far has been written to the socket (or the writer stopped).</summary>
+    private Task OutputWritten()
+    {
+        lock (_gate)
+        {
+            if (_budget.Unsent(PendingLocked) == 0 || _connection is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            return (_written ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
         }
     }
 
