@@ -118,6 +118,72 @@ public sealed class ChatServerTests
     }
 
     [Fact]
+    public async Task Clients_joining_at_the_same_time_each_hear_of_every_other_member_exactly_once()
+    {
+        // A newcomer learns who is there (Member) and hears of later joins (Joined): a member announced while another
+        // client was joining must reach that client one way or the other, never both, never neither.
+        const int count = 24;
+        await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        int joinedAtServer = 0;
+        var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PresenceChanged += p =>
+        {
+            if (p.Kind == PresenceKind.Joined && Interlocked.Increment(ref joinedAtServer) == count)
+            {
+                allJoined.TrySetResult();
+            }
+        };
+        var clients = new List<ChatClient>();
+        var heard = new List<ConcurrentQueue<(PresenceKind Kind, string? Identity)>>();
+        var signers = new List<EphemeralSigner>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                var signer = new EphemeralSigner(); // one identity each (the default is one per process)
+                signers.Add(signer);
+                var client = new ChatClient(new ChatOptions { Name = $"c{i}", Identity = signer });
+                var notices = new ConcurrentQueue<(PresenceKind, string?)>();
+                client.PresenceChanged += p => notices.Enqueue((p.Kind, p.Identity));
+                clients.Add(client);
+                heard.Add(notices);
+            }
+
+            await Task.WhenAll(clients.Select(c => c.ConnectAsync("127.0.0.1", endPoint.Port))).WaitAsync(s_wait);
+            await allJoined.Task.WaitAsync(s_wait); // a client is secure before the server has its ClientAuth and joins it
+            string[] identities = [.. server.Peers.Select(p => p.Identity!)];
+            identities.Length.ShouldBe(count);
+
+            // Every client has heard of the others once the operator's marker, sealed after every notice, arrives.
+            var markers = clients.Select(c =>
+            {
+                var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                c.MessageReceived += m => marker.TrySetResult();
+                return marker.Task;
+            }).ToArray();
+            await server.SendAsync("marker");
+            await Task.WhenAll(markers).WaitAsync(s_wait);
+
+            for (int i = 0; i < count; i++)
+            {
+                string own = IdentityOf(clients[i]);
+                var members = heard[i].Where(n => n.Kind is PresenceKind.Member or PresenceKind.Joined && n.Identity != null && identities.Contains(n.Identity)).ToList();
+                members.Where(n => n.Identity != own).GroupBy(n => n.Identity).ShouldAllBe(
+                    g => g.Count() == 1, $"c{i} heard of some member more than once: {string.Join(", ", members.GroupBy(n => n.Identity).Where(g => g.Count() > 1).Select(g => string.Join("+", g.Select(n => n.Kind))))}");
+                members.Count(n => n.Identity != own).ShouldBe(count - 1, $"c{i} heard of every other member");
+            }
+        }
+        finally
+        {
+            await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+            signers.ForEach(s => s.Dispose());
+        }
+
+        string IdentityOf(ChatClient client) => server.Peers.Single(p => p.Name == client.Name).Identity!;
+    }
+
+    [Fact]
     public async Task Clients_and_the_server_see_a_peer_join_and_leave()
     {
         await using var server = new ChatServer(new ChatOptions().FromOneAddress());

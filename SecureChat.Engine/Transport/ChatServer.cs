@@ -180,7 +180,7 @@ public sealed class ChatServer : ChatEndpoint
     private protected override Action? OnLinkEstablished(SessionHost link)
     {
         _admission.Completed(link);
-        HubMembership.Change joined = _members.Join(link);
+        HubMembership.Change joined = _members.Join(link); // the members are told at once
         return () => Publish(link, joined);
     }
 
@@ -230,9 +230,7 @@ public sealed class ChatServer : ChatEndpoint
         }
     }
 
-    private void Publish(SessionHost link, HubMembership.Change change)
-    {
+    /// <summary>Tells this side's app of a membership change (the members were told by <see cref="HubMembership"/>).</summary>
+    private void Publish(SessionHost link, HubMembership.Change change) =>
         OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityFingerprint.FromDigest(change.Digest) });
-        _members.Announce(link, change);
-    }
 }

@@ -83,7 +83,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     /// <summary>
     /// A secure peer joins under the name it asked for in the handshake (or the one it gets instead): it is told
     /// its final name and who is already here, before it can receive anything else (relays go to joined peers
-    /// only). Returns the Joined change to announce to the others.
+    /// only), and the others are told it joined. Returns the Joined change (already announced to the members).
     /// </summary>
     public Change Join(SessionHost link)
     {
@@ -102,11 +102,16 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
                 }
             });
             _joined.Add(link.Id);
-            return new Change(PresenceKind.Joined, name, string.Empty, peer.Digest);
+            var joined = new Change(PresenceKind.Joined, name, string.Empty, peer.Digest);
+
+            // Announced under the same lock: a member joining at the same moment is either in the list above or
+            // told of this join below, never both and never neither.
+            AnnounceLocked(link, joined);
+            return joined;
         }
     }
 
-    /// <summary>A joined peer asks for another name: it gets it, or another if taken, and is told which; returns Renamed, or null.</summary>
+    /// <summary>A joined peer asks for another name: it gets it, or another if taken, and is told which; the others are told; returns Renamed, or null.</summary>
     public Change? Rename(SessionHost link, string requested)
     {
         lock (_gate)
@@ -121,11 +126,18 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
             link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held and coalesced like any notice
-            return old != unique ? new Change(PresenceKind.Renamed, old, unique, peer.Digest) : null;
+            if (old == unique)
+            {
+                return null;
+            }
+
+            var renamed = new Change(PresenceKind.Renamed, old, unique, peer.Digest);
+            AnnounceLocked(link, renamed);
+            return renamed;
         }
     }
 
-    /// <summary>The link is gone; returns Left when it had joined.</summary>
+    /// <summary>The link is gone: the others are told; returns Left when it had joined.</summary>
     public Change? Leave(SessionHost link)
     {
         lock (_gate)
@@ -136,16 +148,22 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             }
 
             ForgetKeyLocked(link);
-            return new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest);
+            var left = new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest);
+            AnnounceLocked(link, left);
+            return left;
         }
     }
 
-    /// <summary>Tells every joined peer but <paramref name="about"/> of a change (held and coalesced per peer, within its output budget).</summary>
-    public void Announce(SessionHost about, Change change)
+    /// <summary>
+    /// Under the lock: tells every joined peer but <paramref name="about"/> of a change (held and coalesced per peer,
+    /// within its output budget). Join, rename and leave announce under the lock that changes membership, so what a
+    /// newcomer is told (the member list) and what it hears later (joins, renames, leaves) never overlap or miss.
+    /// </summary>
+    private void AnnounceLocked(SessionHost about, Change change)
     {
         foreach (SessionHost other in _links.Values)
         {
-            if (other != about && IsJoined(other))
+            if (other != about && _joined.Contains(other.Id))
             {
                 other.TryAnnounce(about.Id, change.Kind, change.Digest, change.Name, change.NewName);
             }
