@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Support;
@@ -10,8 +9,8 @@ namespace SecureChat.Engine.Tests.Support;
 /// set to the processor count and all workers but one are held blocked. So whatever the engine runs on the pool while
 /// the client derives its keys (PBKDF2 holds that one worker) must wait for the derivation: the situation of a client
 /// whose cores are busy. The child is this test assembly started again with <c>SECURECHAT_TEST_STARVED_CLIENT</c> set
-/// to the server's port: a module initializer connects (failing after 60 s), prints <c>secure</c> or <c>failed
-/// REASON</c>, and exits.
+/// to the server's port: its entry point (Program.cs) connects (failing after 60 s), prints <c>secure</c> or
+/// <c>failed REASON</c>, and exits.
 /// </summary>
 internal static class StarvedClientProcess
 {
@@ -30,25 +29,15 @@ internal static class StarvedClientProcess
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the client process");
     }
 
-#pragma warning disable CA2255 // The test assembly is also the client process's program; see the type's summary.
-    [ModuleInitializer]
-#pragma warning restore CA2255
-    internal static void RunIfAsked()
-    {
-        if (Environment.GetEnvironmentVariable(Variable) is not { } port)
-        {
-            return;
-        }
-
-        Environment.Exit(RunClient(int.Parse(port, CultureInfo.InvariantCulture)));
-    }
+    /// <summary>The port to connect to in the child process (the entry point then runs <see cref="RunClient"/>), else null.</summary>
+    internal static int? AskedPort =>
+        Environment.GetEnvironmentVariable(Variable) is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : null;
 
     /// <summary>
-    /// Runs inside the module initializer, so no code of this assembly may run on another thread (it would wait for the
-    /// initializer to finish): the held workers run an open delegate to a BCL method, and everything here blocks on the
-    /// main thread instead of awaiting.
+    /// Runs in the child from the test assembly's entry point (Program.cs), blocking on the main thread; the held
+    /// workers run an open delegate to a BCL method.
     /// </summary>
-    private static int RunClient(int port)
+    internal static int RunClient(int port)
     {
         int workers = Environment.ProcessorCount;
         ThreadPool.GetMaxThreads(out _, out int io);
