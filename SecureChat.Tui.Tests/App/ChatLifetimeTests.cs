@@ -19,7 +19,7 @@ public sealed class ChatLifetimeTests
     {
         int port = AppUnderTest.FreePort();
         var mode = new RecordingMode();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Opened.ShouldBeFalse("a failed connect must not flash the full screen");
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: connection refused"]);
@@ -38,7 +38,7 @@ public sealed class ChatLifetimeTests
             await Task.Delay(2000);
         });
         var mode = new RecordingMode();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the program there does not speak SecureChat (is it the right port?)"]);
         await fake.WaitAsync(TimeSpan.FromSeconds(10));

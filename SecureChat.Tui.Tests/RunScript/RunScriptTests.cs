@@ -15,10 +15,10 @@ public sealed class RunScriptTests
         string script = Path.Combine(RepositoryRoot(), "run.sh");
         File.Exists(script).ShouldBeTrue();
 
-        (int firstCode, _, _) = Run(script, "--help");
+        (int firstCode, _, _) = Run(script, "--help", "--config-dir", AppUnderTest.NewConfigDir());
         firstCode.ShouldBe(0);
 
-        (int code, string output, string error) = Run(script, "--no-such-option");
+        (int code, string output, string error) = Run(script, "--no-such-option", "--config-dir", AppUnderTest.NewConfigDir());
         code.ShouldBe(2);
         error.ShouldContain("securechat: Unrecognized command or argument '--no-such-option'");
         error.ShouldNotContain("building", Case.Insensitive, "nothing changed since the first run");
