@@ -50,6 +50,10 @@ public sealed class OutputBudgetAttackTests
             WriteTimeout = TimeSpan.FromSeconds(5),
             TickInterval = TimeSpan.FromMilliseconds(250),
             IdleTimeout = TimeSpan.FromMinutes(10), // the silent peer also sends nothing: only output limits may drop it
+
+            // Each notice at once: with the default delay, the renames of a quarter second merge into a few notices,
+            // and the silent peer's kernel buffers would take minutes to fill (good, but not what is tested here).
+            PresenceDelay = TimeSpan.Zero,
         };
         await using LiveServer live = LiveServer.Start(options);
         await using RawClient silent = await JoinAsync(live, "silent");
@@ -79,6 +83,72 @@ public sealed class OutputBudgetAttackTests
         live.Failures.Select(f => $"{f.Peer.Name}: {f.Failure.Message}").ShouldHaveSingleItem("only the silent peer was dropped");
         drains.ShouldAllBe(d => !d.IsCompleted, "the renamers' connections stay open");
         await live.ShouldStillServeAnHonestClient(s_wait);
+    }
+
+    [Fact]
+    public async Task Peers_dropped_together_are_dropped_one_by_one_and_no_handler_runs_under_the_hub_s_lock()
+    {
+        // A spent server-wide budget drops every peer over its fair share on its next record. A leave is such a record
+        // for every other member, so one drop announced under the membership lock used to drop the next peer inside it,
+        // and raise its handlers there, and announce its leave from there: one stack frame chain per dropped peer (a hub
+        // of 10,000 whose peers all left at once overflowed its stack and died). Silent peers fill their kernel buffers
+        // first; then the backlog counts.
+        const int silentCount = 12;
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            ServerOutputLimit = 1 << 20,
+            ServerOutputFairShare = 16 * 1024,
+            RelayBufferLimit = 64 << 20,
+            IdleTimeout = TimeSpan.FromMinutes(10),
+        });
+        var underLock = new ConcurrentQueue<string>();
+        int raised = 0;
+        void Check(string what)
+        {
+            Interlocked.Increment(ref raised);
+            string stack = Environment.StackTrace;
+            if (System.Text.RegularExpressions.Regex.IsMatch(stack, @"HubMembership\.(AnnounceLocked|Join|Leave|Rename)\("))
+            {
+                underLock.Enqueue($"{what} raised inside the hub's membership:\n{stack}");
+            }
+        }
+
+        live.Server.Failed += (peer, _) => Check($"Failed {peer.Name}");
+        live.Server.PresenceChanged += notice => Check($"{notice.Kind} {notice.Name}");
+        var silent = new List<RawClient>();
+        try
+        {
+            for (int i = 0; i < silentCount; i++)
+            {
+                silent.Add(await JoinAsync(live, $"silent{i}"));
+            }
+
+            string text = new('w', ChatOptions.MaxMessageBytes - 64);
+            long sent = 0;
+            while (live.Failures.Count < silentCount)
+            {
+                sent.ShouldBeLessThan(FloodBytesMax * 4, "the silent peers were never dropped");
+                live.Server.Broadcast(text);
+                sent += text.Length * (long)silentCount;
+                if (sent % (4 << 20) < text.Length * (long)silentCount)
+                {
+                    await Task.Delay(1); // let the writers hand what they can to the kernel
+                }
+            }
+
+            await Eventually.True(() => live.Server.Peers.Count == 0, "every dropped peer to leave the hub", s_wait);
+            live.Failures.ShouldAllBe(f => f.Failure.Reason == FailureReason.PeerTooSlow);
+            underLock.ShouldBeEmpty();
+            raised.ShouldBeGreaterThanOrEqualTo(silentCount, "every drop was raised");
+            await live.ShouldStillServeAnHonestClient(s_wait);
+        }
+        finally
+        {
+            foreach (RawClient client in silent)
+            {
+                await client.DisposeAsync();
+            }
+        }
     }
 
     [Fact]

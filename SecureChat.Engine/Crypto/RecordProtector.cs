@@ -12,8 +12,9 @@ namespace SecureChat.Engine.Crypto;
 /// </summary>
 /// <remarks>
 /// <para>The tag is verified in constant time before any decryption or padding check, so a peer learns nothing
-/// from how a forged record fails (no padding oracle). The encryption key lives only in the native cipher contexts
-/// (freed and cleared on Dispose); the MAC key in a pinned array zeroed on Dispose.</para>
+/// from how a forged record fails (no padding oracle). Both keys live in pinned arrays zeroed on Dispose, and the
+/// encryption key also in the native cipher context (freed and cleared on Dispose). A direction only seals or only
+/// opens, so each context is created on first use: a hub keeps one per direction per peer, not two.</para>
 /// <para>Speed: the one-shot <c>Aes.EncryptCbc</c>/<c>DecryptCbc</c> build a native cipher context per call,
 /// which costs more than encrypting a chat message. So each direction keeps one CBC transform (no padding) for
 /// its whole life. A kept CBC transform chains every call onto the last ciphertext block it saw (S); to start a
@@ -33,12 +34,15 @@ internal sealed class RecordProtector : IDisposable
     /// <summary>The smallest sealed body: IV, one block of ciphertext, tag.</summary>
     public const int MinSealedSize = IvSize + BlockSize + TagSize;
 
+    private static readonly byte[] s_zeroIv = new byte[BlockSize];
+
+    private readonly byte[] _encryptionKey;
     private readonly byte[] _macKey;
     private readonly byte _direction;
     private readonly byte[] _encryptChain = new byte[BlockSize];
     private readonly byte[] _decryptChain = new byte[BlockSize];
-    private readonly ICryptoTransform _encryptor;
-    private readonly ICryptoTransform _decryptor;
+    private ICryptoTransform? _encryptor;
+    private ICryptoTransform? _decryptor;
     private bool _disposed;
 
     public RecordProtector(ReadOnlySpan<byte> encryptionKey, ReadOnlySpan<byte> macKey, byte direction)
@@ -48,22 +52,8 @@ internal sealed class RecordProtector : IDisposable
             throw new ArgumentException("AES-256 and HMAC-SHA256 keys are 32 bytes");
         }
 
-        // The key goes straight from a pinned scratch array into the native cipher contexts: setting Aes.Key would
-        // keep a managed copy in the Aes object (and every CreateEncryptor() would clone it again).
-        byte[] key = SecretArray.Copy(encryptionKey);
-        try
-        {
-            using Aes aes = Aes.Create();
-            aes.Mode = CipherMode.CBC;
-            aes.Padding = PaddingMode.None;
-            byte[] zeroIv = new byte[BlockSize];
-            _encryptor = aes.CreateEncryptor(key, zeroIv);
-            _decryptor = aes.CreateDecryptor(key, zeroIv);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(key);
-        }
+        // Pinned, so the copy Dispose wipes is the only managed one (setting Aes.Key would keep another in the Aes object).
+        _encryptionKey = SecretArray.Copy(encryptionKey);
 
         // One-shot HMACs over a pinned key we wipe ourselves; an IncrementalHash would keep its own managed key copy.
         _macKey = SecretArray.Copy(macKey);
@@ -98,7 +88,7 @@ internal sealed class RecordProtector : IDisposable
             buffer.AsSpan(plaintext.Length, pad).Fill(pad);
             Xor(buffer.AsSpan(0, BlockSize), _encryptChain, iv);
 
-            int written = _encryptor.TransformBlock(buffer, 0, ciphertextSize, buffer, 0);
+            int written = (_encryptor ??= CreateTransform(encrypt: true)).TransformBlock(buffer, 0, ciphertextSize, buffer, 0);
             if (written != ciphertextSize)
             {
                 throw new CryptographicException("unexpected ciphertext length");
@@ -146,7 +136,7 @@ internal sealed class RecordProtector : IDisposable
         try
         {
             sealedBody.Slice(IvSize, ciphertextSize).CopyTo(buffer);
-            if (_decryptor.TransformBlock(buffer, 0, ciphertextSize, buffer, 0) != ciphertextSize)
+            if ((_decryptor ??= CreateTransform(encrypt: false)).TransformBlock(buffer, 0, ciphertextSize, buffer, 0) != ciphertextSize)
             {
                 throw new CryptographicException("unexpected plaintext length");
             }
@@ -179,9 +169,19 @@ internal sealed class RecordProtector : IDisposable
         }
 
         _disposed = true;
-        _encryptor.Dispose(); // frees the native cipher contexts, which OpenSSL clears
-        _decryptor.Dispose();
+        _encryptor?.Dispose(); // frees the native cipher context, which OpenSSL clears
+        _decryptor?.Dispose();
+        CryptographicOperations.ZeroMemory(_encryptionKey);
         CryptographicOperations.ZeroMemory(_macKey);
+    }
+
+    /// <summary>The kept CBC transform for sealing or for opening (see the remarks), each with its own chain state.</summary>
+    private ICryptoTransform CreateTransform(bool encrypt)
+    {
+        using Aes aes = Aes.Create();
+        aes.Mode = CipherMode.CBC;
+        aes.Padding = PaddingMode.None;
+        return encrypt ? aes.CreateEncryptor(_encryptionKey, s_zeroIv) : aes.CreateDecryptor(_encryptionKey, s_zeroIv);
     }
 
     /// <summary>block ^= a ^ b, over one block.</summary>

@@ -29,13 +29,10 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private readonly FrameInbox _inbox = new();
     private readonly RecordLayer _records;
     private readonly SessionTimers _timers;
-    private readonly Queue<ulong> _sentMessages = new();
+    private readonly SentChatRecords _sentMessages = new();
     private HandshakeDriver? _handshake;
     private Rekey? _rekey;
     private bool _started;
-
-    /// <summary>How many recent chat records' sequence numbers are kept, to count those a peer's Close says it missed.</summary>
-    private const int SentMessagesKept = 4096;
 
     public SecureSession(SessionSettings settings)
     {
@@ -96,6 +93,9 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
     /// <summary>Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).</summary>
     public ArrayBufferWriter<byte> ExchangeOutput(ArrayBufferWriter<byte> empty) => _output.Exchange(empty);
+
+    /// <summary>With no output pending, drops an output buffer grown past <paramref name="keep"/> bytes (see <see cref="SessionOutput.TrimIfEmpty"/>).</summary>
+    public void TrimOutput(int keep) => _output.TrimIfEmpty(keep);
 
     /// <summary>Moves the events raised since the last call into <paramref name="destination"/>.</summary>
     public void DrainEvents(List<SessionEvent> destination)
@@ -225,12 +225,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
         if (type is FrameType.Chat or FrameType.Relay)
         {
-            if (_sentMessages.Count == SentMessagesKept)
-            {
-                _sentMessages.Dequeue();
-            }
-
-            _sentMessages.Enqueue(_records.SentRecords);
+            _sentMessages.Add(_records.SentRecords);
         }
 
         _records.Seal(type, plaintext, _output, Settings.Random);
@@ -365,7 +360,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     /// <summary>The peer sent Close, saying how many of our records it received: the session ends cleanly.</summary>
     internal void ClosedByPeer(AlertCode code, ulong receivedByPeer)
     {
-        int undelivered = _sentMessages.Count(sequence => sequence >= receivedByPeer);
+        int undelivered = _sentMessages.CountFrom(receivedByPeer, _records.SentRecords);
         SetStage(SessionStage.Closed);
         Raise(new ClosedEvent(ByPeer: true, code, undelivered));
         WipeAll();

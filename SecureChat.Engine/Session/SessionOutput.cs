@@ -38,6 +38,18 @@ internal sealed class SessionOutput
 
     public void Advance(int count) => _buffer.Advance(count);
 
+    /// <summary>
+    /// With nothing pending, gives up a buffer a burst grew past <paramref name="keep"/> bytes (a hub's member list, a
+    /// storm of notices), so an idle link holds a small one; the next frame gets a fresh buffer.
+    /// </summary>
+    public void TrimIfEmpty(int keep)
+    {
+        if (_buffer.WrittenCount == 0 && _buffer.Capacity > keep)
+        {
+            _buffer = new ArrayBufferWriter<byte>();
+        }
+    }
+
     /// <summary>Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).</summary>
     public ArrayBufferWriter<byte> Exchange(ArrayBufferWriter<byte> empty)
     {

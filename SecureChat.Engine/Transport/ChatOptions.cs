@@ -167,6 +167,13 @@ public sealed record ChatOptions
     /// </summary>
     public TimeSpan NickChangeInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Server: the longest a presence notice (joined, left, renamed) waits to be sent, so that those of this time reach
+    /// each member in one socket write (see <see cref="PresenceFlusher"/>); chat never waits for it. Zero sends each at
+    /// once. Default 250 ms.
+    /// </summary>
+    public TimeSpan PresenceDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>For benchmarks only: lets <see cref="Iterations"/> go below <see cref="MinimumIterations"/> (never for real use).</summary>
     internal bool AllowWeakIterationsForBenchmark { get; init; }
 
@@ -209,7 +216,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero)
+            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -28,6 +28,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly PuzzleGate _puzzles;
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
+    private readonly PresenceFlusher? _presenceFlusher;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
@@ -42,6 +43,7 @@ public sealed class ChatServer : ChatEndpoint
         _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
+        _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
 
     public override string Name => _members.OwnName;
@@ -141,6 +143,7 @@ public sealed class ChatServer : ChatEndpoint
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _admission.Dispose();
+        _presenceFlusher?.Dispose();
         _stopped.TrySetResult();
     }
 
@@ -152,7 +155,7 @@ public sealed class ChatServer : ChatEndpoint
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs));
+        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net.Sockets;
-using System.Threading.Channels;
 
 namespace SecureChat.Engine.Transport;
 
@@ -18,11 +17,14 @@ internal sealed class Connection
     private const int WriteChunkSize = 64 * 1024;
     private static readonly TimeSpan s_linger = TimeSpan.FromSeconds(2);
 
+    /// <summary>The most an idle writer keeps of a buffer a burst grew (larger ones are dropped once written, see <see cref="WriteLoopAsync"/>).</summary>
+    internal const int IdleBufferKeep = 512;
+
     private readonly Socket _socket;
     private readonly SessionHost _host;
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly WakeSignal _wake = new();
     private readonly CancellationTokenSource _lingerCancel = new();
-    private ArrayBufferWriter<byte> _spare = new(256);
+    private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
 
     public Connection(Socket socket, SessionHost host)
@@ -74,8 +76,12 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>The session has output (or ended): the writer looks again.</summary>
-    public void WakeWriter() => _wake.Writer.TryWrite(true);
+    /// <summary>The session has output (or ended): the writer looks again (call it outside the link's lock).</summary>
+    /// <param name="writeHere">
+    /// Run an idle writer on this thread until its write would wait (a hub's relay loop: one socket write per peer on
+    /// the relaying thread costs less than a thread-pool wake-up per peer).
+    /// </param>
+    public void WakeWriter(bool writeHere = false) => _wake.Set(writeHere);
 
     /// <summary>
     /// The session ended: the writer has the linger time to deliver its last records (Close or Alert), then the
@@ -109,20 +115,23 @@ internal sealed class Connection
                 }
 
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
+                bool derive;
                 try
                 {
                     int read = await _socket.ReceiveAsync(buffer.AsMemory(0, ReadBufferSize), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                     lastReadFilled = read == ReadBufferSize;
-                    ended = _host.OnReceived(buffer.AsSpan(0, read), out bool derive);
-                    if (derive)
-                    {
-                        await _host.DeriveKeysAsync().ConfigureAwait(false);
-                        ended = _host.IsEnded;
-                    }
+                    ended = _host.OnReceived(buffer.AsSpan(0, read), out derive);
                 }
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                if (derive)
+                {
+                    // Without the read buffer: a hub's queued derivations would otherwise hold 64 KiB each.
+                    await _host.DeriveKeysAsync().ConfigureAwait(false);
+                    ended = _host.IsEnded;
                 }
             }
         }
@@ -160,9 +169,9 @@ internal sealed class Connection
         TimeProvider time = _host.Time;
         try
         {
-            while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
+            while (true)
             {
-                _wake.Reader.TryRead(out _);
+                await _wake.WaitAsync().ConfigureAwait(false);
                 ArrayBufferWriter<byte>? batch = _host.TakeOutput(_spare, out bool ended);
                 if (batch is not null)
                 {
@@ -176,10 +185,16 @@ internal sealed class Connection
                     }
 
                     batch.Clear();
-                    _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>(256) : batch;
+                    _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>() : batch;
                     if (_host.OnWritten(out ended))
                     {
                         WakeWriter();
+                    }
+                    else if (_spare.Capacity > IdleBufferKeep)
+                    {
+                        // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for
+                        // the link's whole life; the session's own empty buffer was trimmed in OnWritten.
+                        _spare = new ArrayBufferWriter<byte>();
                     }
                 }
 

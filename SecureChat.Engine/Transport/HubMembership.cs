@@ -21,6 +21,9 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     /// <summary>Joined peers' names by lookalike key (<see cref="NameRules.Key"/>), so a rename costs one lookup, not one key per peer.</summary>
     private readonly Dictionary<string, int> _keyOwners = new(StringComparer.Ordinal);
     private readonly object _gate = new();
+
+    /// <summary>The joined links as of the last change (rebuilt on the next relay after a join or leave), so a relay neither takes the lock per link nor copies every link.</summary>
+    private SessionHost[]? _joinedLinks;
     private string _ownName = ownName;
     private string _ownKey = NameRules.Key(ownName);
 
@@ -49,14 +52,6 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     public void Add(SessionHost link) => _links[link.Id] = link;
 
     public void Remove(SessionHost link) => _links.TryRemove(link.Id, out _);
-
-    public bool IsJoined(SessionHost link)
-    {
-        lock (_gate)
-        {
-            return _joined.Contains(link.Id);
-        }
-    }
 
     /// <summary>
     /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
@@ -92,16 +87,17 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         {
             string name = UniqueLocked(peer.Name, link);
             link.Name = name;
-            var members = _links.Values.Where(l => l != link && _joined.Contains(l.Id)).Select(l => (l.Name, l.Peer!.Digest)).ToList();
+            SessionHost[] members = JoinedLinksLocked(); // before this link is among them
             link.RunIfSecure(chat =>
             {
                 chat.SendPresence(PresenceKind.You, peer.Digest, name);
-                foreach ((string memberName, byte[] digest) in members)
+                foreach (SessionHost member in members)
                 {
-                    chat.SendPresence(PresenceKind.Member, digest, memberName);
+                    chat.SendPresence(PresenceKind.Member, member.Peer!.Digest, member.Name);
                 }
-            });
+            }, dispatchLater: true);
             _joined.Add(link.Id);
+            _joinedLinks = null;
             var joined = new Change(PresenceKind.Joined, name, string.Empty, peer.Digest);
 
             // Announced under the same lock: a member joining at the same moment is either in the list above or
@@ -147,6 +143,8 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
                 return null;
             }
 
+            _joinedLinks = null;
+
             ForgetKeyLocked(link);
             var left = new Change(PresenceKind.Left, link.Name, string.Empty, link.Peer!.Digest);
             AnnounceLocked(link, left);
@@ -178,9 +176,9 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     public int Relay(SessionHost? from, byte[]? senderDigest, string sender, string text)
     {
         int sent = 0;
-        foreach (SessionHost link in _links.Values)
+        foreach (SessionHost link in JoinedLinks())
         {
-            if (link != from && IsJoined(link) && link.TryRelayChat(senderDigest, sender, text))
+            if (link != from && link.TryRelayChat(senderDigest, sender, text))
             {
                 sent++;
             }
@@ -188,6 +186,16 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
 
         return sent;
     }
+
+    private SessionHost[] JoinedLinks()
+    {
+        lock (_gate)
+        {
+            return JoinedLinksLocked();
+        }
+    }
+
+    private SessionHost[] JoinedLinksLocked() => _joinedLinks ??= [.. _links.Values.Where(l => _joined.Contains(l.Id))];
 
     /// <summary>
     /// The name a joining or renaming peer gets, under the lock: the one asked for made valid

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -11,19 +10,25 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class LinkEvents(SessionHost link, Action<SessionHost, SessionEvent> handler)
 {
-    private readonly ConcurrentQueue<SessionEvent> _queue = new();
+    private readonly Queue<SessionEvent> _queue = new(); // under its own lock: a hub keeps one per link, and a concurrent queue starts at 800 bytes
     private readonly TaskCompletionSource _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _dispatching;
 
     /// <summary>Completes when the session is secure; faults with <see cref="ChatConnectionException"/> when it ends first.</summary>
     public Task Established => _established.Task;
 
-    public void Enqueue(SessionEvent e) => _queue.Enqueue(e);
+    public void Enqueue(SessionEvent e)
+    {
+        lock (_queue)
+        {
+            _queue.Enqueue(e);
+        }
+    }
 
     /// <summary>Raises queued events in order; returns at once when another thread is already doing it.</summary>
     public void Dispatch()
     {
-        while (!_queue.IsEmpty)
+        while (HasQueued)
         {
             if (Interlocked.CompareExchange(ref _dispatching, 1, 0) != 0)
             {
@@ -32,7 +37,7 @@ internal sealed class LinkEvents(SessionHost link, Action<SessionHost, SessionEv
 
             try
             {
-                while (_queue.TryDequeue(out SessionEvent? e))
+                while (TryDequeue(out SessionEvent? e))
                 {
                     // The owner reacts first (a client sends its Nick on Established), so whoever awaits
                     // Established can only send after that.
@@ -55,6 +60,26 @@ internal sealed class LinkEvents(SessionHost link, Action<SessionHost, SessionEv
             {
                 Volatile.Write(ref _dispatching, 0);
             }
+        }
+    }
+
+    /// <summary>True while events wait to be raised.</summary>
+    public bool HasQueued
+    {
+        get
+        {
+            lock (_queue)
+            {
+                return _queue.Count > 0;
+            }
+        }
+    }
+
+    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionEvent? e)
+    {
+        lock (_queue)
+        {
+            return _queue.TryDequeue(out e);
         }
     }
 }

@@ -97,6 +97,15 @@ internal sealed class PresenceBacklog
         Clear();
     }
 
+    /// <summary>With nothing held, gives back the index a storm of notices grew (an idle link keeps a small one).</summary>
+    public void TrimExcess()
+    {
+        if (_held.Count == 0)
+        {
+            _newestBySubject.TrimExcess();
+        }
+    }
+
     public void Clear()
     {
         _held.Clear();
