@@ -97,13 +97,13 @@ public sealed partial class TrustTests
         server.WaitForOutput("Carol left", s_wait);
 
         // Another identity asks for Carol while Carol is away: it gets another name and is told so.
-        string mallory = Connect(port, AppUnderTest.NewConfigDir(), "Carol");
+        string mallory = Connect(port, AppUnderTest.NewConfigDir(), "Carol", c => WaitUntilJoined(server, c, "mallory"));
         mallory.ShouldContain("[*] the server named you Carol-2");
 
         // Carol comes back and gets her own name; the operator's name is reserved for the operator.
-        string carol = Connect(port, aliceConfig, "Carol");
+        string carol = Connect(port, aliceConfig, "Carol", c => WaitUntilJoined(server, c, "carol"));
         carol.ShouldNotContain("the server named you");
-        Connect(port, AppUnderTest.NewConfigDir(), "Hub").ShouldContain("[*] the server named you Hub-2");
+        Connect(port, AppUnderTest.NewConfigDir(), "Hub", c => WaitUntilJoined(server, c, "hub2")).ShouldContain("[*] the server named you Hub-2");
         File.ReadAllText(Path.Combine(serverConfig, "names")).ShouldContain("Carol ");
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
@@ -150,6 +150,18 @@ public sealed partial class TrustTests
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0, client.Error);
         return client.Output;
+    }
+
+    /// <summary>
+    /// Returns once the client has everything its join sent it (its final name comes first): the server showed a line
+    /// the client sent (so it had joined), and then the client showed a line the operator sent after that.
+    /// </summary>
+    private static void WaitUntilJoined(RunningApp server, RunningApp client, string tag)
+    {
+        client.WriteLine($"hello from {tag}");
+        server.WaitForOutput($"hello from {tag}", s_wait);
+        server.WriteLine($"welcome {tag}");
+        client.WaitForOutput($"welcome {tag}", s_wait);
     }
 
     private static string IdentityOf(string output) => IdentityLine().Match(output).Groups[1].Value;
