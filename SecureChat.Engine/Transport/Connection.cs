@@ -26,6 +26,7 @@ internal sealed class Connection
     private readonly CancellationTokenSource _lingerCancel = new();
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
+    private volatile bool _borrowed;
 
     public Connection(Socket socket, SessionHost host)
     {
@@ -81,7 +82,15 @@ internal sealed class Connection
     /// Run an idle writer on this thread until its write would wait (a hub's relay loop: one socket write per peer on
     /// the relaying thread costs less than a thread-pool wake-up per peer).
     /// </param>
-    public void WakeWriter(bool writeHere = false) => _wake.Set(writeHere);
+    public void WakeWriter(bool writeHere = false)
+    {
+        if (writeHere)
+        {
+            _borrowed = true; // at worst one hop more, when the writer was busy and the thread is not lent after all
+        }
+
+        _wake.Set(writeHere);
+    }
 
     /// <summary>
     /// The session ended: the writer has the linger time to deliver its last records (Close or Alert), then the
@@ -201,6 +210,14 @@ internal sealed class Connection
                 if (ended)
                 {
                     break;
+                }
+
+                if (_borrowed)
+                {
+                    // One batch on a thread lent by WakeWriter(writeHere): then the lender (a reader, a job) gets it
+                    // back, so a link with a steady stream of output cannot keep its own reader from reading.
+                    _borrowed = false;
+                    await Task.Yield();
                 }
             }
 

@@ -54,7 +54,8 @@ public sealed partial class ChangedIdentityTests
         try
         {
             tmux.NewSession("client", $"sh -c 'echo $$ > \"{clientPid}\"; exec dotnet \"{dll}\" --config-dir \"{clientConfig}\" --client localhost {port} --name Bob'; echo EXIT:$? > '{clientExit}'; sleep 60");
-            string screen = tmux.WaitForScreen("client", s => s.Contains("Presented identity:", StringComparison.Ordinal), s_wait, "the changed-identity warning");
+            // The whole warning: a capture can land while the dialog is half drawn.
+            string screen = tmux.WaitForScreen("client", s => s.Contains("Presented identity:", StringComparison.Ordinal) && s.Contains("--accept-identity \"", StringComparison.Ordinal) && Tmux.StatusLine(s).Contains("identity changed", StringComparison.Ordinal), s_wait, "the changed-identity warning");
             string[] rows = screen.Split('\n');
             int label = Array.FindIndex(rows, r => r.Contains("Presented identity:", StringComparison.Ordinal));
             string presented = Fingerprint().Match(rows[label + 1]).Value;

@@ -47,6 +47,7 @@ public sealed partial class NoMouseTests
             client.WaitForOutput("[*] Alice joined", s_wait);
             tmux.WaitForScreen("server", s => s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the client joining");
             tmux.Type("server", "typed with keys only");
+            tmux.WaitForScreen("server", s => s.Contains("Alice: typed with keys only", StringComparison.Ordinal), s_wait, "the operator's own line (the keys reached the app)");
             client.WaitForOutput("[Alice]: typed with keys only", s_wait);
 
             tmux.Type("server", "/fingerprint");
