@@ -22,11 +22,10 @@ internal sealed class Connection
 
     private readonly Socket _socket;
     private readonly SessionHost _host;
-    private readonly WakeSignal _wake = new();
+    private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _lingerCancel = new();
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
-    private volatile bool _borrowed;
 
     public Connection(Socket socket, SessionHost host)
     {
@@ -77,20 +76,8 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>The session has output (or ended): the writer looks again (call it outside the link's lock).</summary>
-    /// <param name="writeHere">
-    /// Run an idle writer on this thread until its write would wait (a hub's relay loop: one socket write per peer on
-    /// the relaying thread costs less than a thread-pool wake-up per peer).
-    /// </param>
-    public void WakeWriter(bool writeHere = false)
-    {
-        if (writeHere)
-        {
-            _borrowed = true; // at worst one hop more, when the writer was busy and the thread is not lent after all
-        }
-
-        _wake.Set(writeHere);
-    }
+    /// <summary>The session has output (or ended): the writer looks again.</summary>
+    public void WakeWriter() => _wake.Writer.TryWrite(true);
 
     /// <summary>
     /// The session ended: the writer has the linger time to deliver its last records (Close or Alert), then the
@@ -178,9 +165,9 @@ internal sealed class Connection
         TimeProvider time = _host.Time;
         try
         {
-            while (true)
+            while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
-                await _wake.WaitAsync().ConfigureAwait(false);
+                _wake.Reader.TryRead(out _);
                 ArrayBufferWriter<byte>? batch = _host.TakeOutput(_spare, out bool ended);
                 if (batch is not null)
                 {
@@ -210,14 +197,6 @@ internal sealed class Connection
                 if (ended)
                 {
                     break;
-                }
-
-                if (_borrowed)
-                {
-                    // One batch on a thread lent by WakeWriter(writeHere): then the lender (a reader, a job) gets it
-                    // back, so a link with a steady stream of output cannot keep its own reader from reading.
-                    _borrowed = false;
-                    await Task.Yield();
                 }
             }
 

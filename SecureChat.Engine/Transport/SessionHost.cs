@@ -38,7 +38,6 @@ internal sealed class SessionHost
     private ITimer? _ticks;
     private bool _endSeen;
     private bool _abortPending;
-    private int _wakePending;
     private readonly PresenceFlusher? _presenceFlusher;
     private bool _presenceScheduled;
     private volatile PeerInfo? _snapshot;
@@ -65,7 +64,7 @@ internal sealed class SessionHost
         _session = new SecureSession(settings);
         _chat = new ChatChannel(_session);
         _options = options;
-        _jobs = new LinkJobs(_gate, _session, derivationGate, op => Run(op, writeHere: true), rekeyJobRun); // jobs end on pool threads: they write their results themselves
+        _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
         _writeBeforeDeriving = derivationGate is null;
         _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
@@ -180,7 +179,13 @@ internal sealed class SessionHost
         _lastPeerActivity = _options.Time.GetTimestamp();
         _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout);
         _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
-        Run(s => s.Start());
+        Run(s =>
+        {
+            if (!s.IsEnded) // failed before it started (admission evicted it, or the server is stopping): the loops send the alert
+            {
+                s.Start();
+            }
+        });
         _connection.Start();
     }
 
@@ -249,7 +254,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock(); // the writer runs on the pool: a relay loop writing 2,000 sockets itself took 37 ms against 29 (bench, p50)
+        AfterLock();
         return sent;
     }
 
@@ -356,7 +361,7 @@ internal sealed class SessionHost
             ended = _session.IsEnded;
         }
 
-        AfterLock(writeHere: true); // the reader answers (a handshake step, a rekey) itself: no thread-pool hop per flight
+        AfterLock();
         return ended;
     }
 
@@ -459,7 +464,7 @@ internal sealed class SessionHost
             _presenceScheduled = false;
             if (_presence.Count > 0)
             {
-                _wakePending = 1;
+                _connection?.WakeWriter();
             }
         }
 
@@ -523,8 +528,7 @@ internal sealed class SessionHost
 
     // ---- Inside -----------------------------------------------------------------------------------------------
 
-    /// <param name="writeHere">Run an idle writer on this thread (see <see cref="Connection.WakeWriter"/>); only from pool threads.</param>
-    private void Run(Action<SecureSession> operation, bool writeHere = false)
+    private void Run(Action<SecureSession> operation)
     {
         lock (_gate)
         {
@@ -532,7 +536,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock(writeHere);
+        AfterLock();
     }
 
     /// <summary>What the link holds for the peer besides the writer's batch: sealed output and held notices.</summary>
@@ -548,19 +552,13 @@ internal sealed class SessionHost
     }
 
     /// <summary>Outside the lock: dispatches the queued events, then aborts the socket of a peer dropped as too slow.</summary>
-    /// <param name="writeHere">Run an idle writer on this thread (see <see cref="Connection.WakeWriter"/>).</param>
     /// <param name="dispatchLater">
     /// Raise the events on the thread pool: the caller holds the hub's membership lock, and a drop raised here would
     /// run the owner's handlers inside it, announce the leave to every member from there, and so on down one stack for
     /// every peer dropped in turn (a hub of 10,000 whose peers all left at once overflowed its stack that way).
     /// </param>
-    private void AfterLock(bool writeHere = false, bool dispatchLater = false)
+    private void AfterLock(bool dispatchLater = false)
     {
-        if (Interlocked.Exchange(ref _wakePending, 0) != 0)
-        {
-            _connection?.WakeWriter(writeHere && !dispatchLater);
-        }
-
         if (!dispatchLater)
         {
             _events.Dispatch();
@@ -632,7 +630,7 @@ internal sealed class SessionHost
 
         if (_session.HasOutput || _session.IsEnded || (_presence.Count > 0 && _presenceFlusher is null))
         {
-            _wakePending = 1; // woken in AfterLock: a writer woken here would find the lock still held
+            _connection?.WakeWriter();
         }
         else if (_presence.Count > 0 && !_presenceScheduled)
         {

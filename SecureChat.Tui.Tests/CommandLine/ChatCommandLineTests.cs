@@ -1,6 +1,7 @@
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
+using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
 
 namespace SecureChat.Tui.Tests.CommandLine;
@@ -47,6 +48,17 @@ public sealed class ChatCommandLineTests
         settings.Iterations.ShouldBe(200000);
         settings.PassphraseSource.ShouldBe(PassphraseSource.Environment);
         settings.PassphraseLocation.ShouldBe("SECRET");
+    }
+
+    [Fact]
+    public void Presence_delay_defaults_to_the_engine_s_and_reaches_the_server_s_options()
+    {
+        AppSettings defaults = ChatCommandLine.Parse(["--server"]);
+        ChatLifetime.Options(defaults, []).PresenceDelay.ShouldBe(new ChatOptions().PresenceDelay);
+
+        AppSettings none = ChatCommandLine.Parse(["--server", "--presence-delay", "0"]);
+        ChatLifetime.Options(none, []).PresenceDelay.ShouldBe(TimeSpan.Zero);
+        ChatLifetime.Options(ChatCommandLine.Parse(["--server", "--presence-delay", "1500"]), []).PresenceDelay.ShouldBe(TimeSpan.FromMilliseconds(1500));
     }
 
     [Theory]
@@ -128,6 +140,7 @@ public sealed class ChatCommandLineTests
     [InlineData("the port is given twice: 'localhost:1' and '2'", "--client", "localhost:1", "2")]
     [InlineData("'a:b:c' is not an address: write host:port, or an IPv6 address with a port as [::1]:12345", "--client", "a:b:c")]
     [InlineData("--iterations must be a number from 100000 to 10000000", "--server", "--iterations", "lots")]
+    [InlineData("--presence-delay must be a number from 0 to 5000", "--server", "--presence-delay", "9000")]
     public void Bad_numbers_and_addresses_are_refused_in_plain_words(string message, params string[] args)
     {
         var error = new StringWriter();

@@ -58,6 +58,7 @@ internal sealed class ChatLifetime
         PuzzleDifficulty = settings.PuzzleBits,
         HandshakesPerSourcePerSecond = settings.SourceRate,
         MaxPendingHandshakesPerSource = settings.PerSource,
+        PresenceDelay = TimeSpan.FromMilliseconds(settings.PresenceDelayMs),
     };
 
     /// <summary>

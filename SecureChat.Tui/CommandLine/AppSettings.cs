@@ -57,6 +57,9 @@ internal sealed record AppSettings
     /// <summary>Server: handshakes in progress per address.</summary>
     public int PerSource { get; init; } = 16;
 
+    /// <summary>Server: the longest a presence notice waits to go out with others (milliseconds; 0: at once).</summary>
+    public int PresenceDelayMs { get; init; } = 250;
+
     public PassphraseSource PassphraseSource { get; init; }
 
     /// <summary>The file path or the environment variable name, by <see cref="PassphraseSource"/>.</summary>

@@ -118,6 +118,7 @@ internal static class ChatCommandLine
         private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "Server: puzzle difficulty in bits (default: 18, about one PBKDF2 of work).", HelpName = "N" };
         private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one address may start before it must solve puzzles (default: 10).", HelpName = "N" };
         private readonly Option<string> _perSource = new("--per-source") { Description = "Server: handshakes in progress allowed from one address (default: 16).", HelpName = "N" };
+        private readonly Option<string> _presenceDelay = new("--presence-delay") { Description = "Server: milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000 (default: 250; 0 sends each at once).", HelpName = "MS" };
         private readonly Option<bool> _bell = new("--bell")
         {
             Description = "Full screen: while you are away (the terminal window lost focus, or no key for a minute), ring the bell once per burst of messages and count them in the window title (off by default).",
@@ -152,6 +153,7 @@ internal static class ChatCommandLine
             Options.Add(_puzzle);
             Options.Add(_puzzleBits);
             Options.Add(_sourceRate);
+            Options.Add(_presenceDelay);
             Options.Add(_perSource);
         }
 
@@ -244,6 +246,7 @@ internal static class ChatCommandLine
                 PuzzleBits = Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, 24, new ChatOptions().PuzzleDifficulty),
                 SourceRate = Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
                 PerSource = Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
+                PresenceDelayMs = Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
             };
         }
 
