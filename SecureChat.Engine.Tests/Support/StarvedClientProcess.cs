@@ -26,6 +26,7 @@ internal static class StarvedClientProcess
         };
         start.ArgumentList.Add(typeof(StarvedClientProcess).Assembly.Location);
         start.Environment[Variable] = port.ToString(CultureInfo.InvariantCulture);
+        ChildHome.Apply(start.Environment);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the client process");
     }
 
