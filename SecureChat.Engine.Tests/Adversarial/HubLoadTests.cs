@@ -12,6 +12,9 @@ public sealed class HubLoadTests
     private const int MessagesEach = 100;
     private static readonly TimeSpan s_wait = TimeSpan.FromMinutes(4);
 
+    /// <summary>How long deliveries may make no progress before the test says what is missing.</summary>
+    private static readonly TimeSpan s_stalled = TimeSpan.FromSeconds(30);
+
     [Fact]
     public async Task Two_hundred_clients_sending_a_hundred_messages_each_get_every_message_exactly_once_in_order()
     {
@@ -48,6 +51,7 @@ public sealed class HubLoadTests
         }
 
         live.Server.MessageReceived += m => Track("server", m);
+        var clientEnds = new ConcurrentQueue<string>();
         var clients = new ChatClient[Clients];
         using var gate = new SemaphoreSlim(8);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
@@ -57,6 +61,9 @@ public sealed class HubLoadTests
             {
                 var client = new ChatClient(new ChatOptions { Name = $"c{i:D3}", HandshakeTimeout = TimeSpan.FromMinutes(2) });
                 client.MessageReceived += m => Track(client.Name, m);
+                client.Failed += (_, failure) => clientEnds.Enqueue($"{client.Name} failed: {failure.Message}");
+                client.Closed += (_, byPeer) => clientEnds.Enqueue($"{client.Name} closed ({(byPeer ? "by the server" : "here")})");
+                client.MessagesLost += (_, count) => clientEnds.Enqueue($"{client.Name} was told {count} of its messages were lost");
                 await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
                 clients[i] = client;
             }
@@ -76,8 +83,32 @@ public sealed class HubLoadTests
         }))).WaitAsync(s_wait);
 
         long expectedDeliveries = (long)Clients * MessagesEach * Clients; // the server plus the 199 other clients
-        await Eventually.True(() => Interlocked.Read(ref delivered) >= expectedDeliveries || !violations.IsEmpty, "every delivery", s_wait);
+        // Until every delivery, a violation, or no progress for a while (then say what is missing, not only "timed out").
+        var sinceProgress = System.Diagnostics.Stopwatch.StartNew();
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        long seen = 0;
+        while (Interlocked.Read(ref delivered) < expectedDeliveries && violations.IsEmpty && sinceProgress.Elapsed < s_stalled && total.Elapsed < s_wait)
+        {
+            await Task.Delay(50);
+            long now = Interlocked.Read(ref delivered);
+            if (now != seen)
+            {
+                seen = now;
+                sinceProgress.Restart();
+            }
+        }
+
         await Task.Delay(500);
+        if (Interlocked.Read(ref delivered) != expectedDeliveries)
+        {
+            var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();
+            var silentReceivers = clients.Select(c => c.Name).Append("server").Where(r => !next.Keys.Any(k => k.Receiver == r)).ToList();
+            Assert.Fail(
+                $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
+                $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
+                $"receivers with nothing: {silentReceivers.Count}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message}"))}; " +
+                $"server-side closes: {live.Closes.Count}; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
+        }
 
         violations.Take(10).ShouldBeEmpty();
         Interlocked.Read(ref delivered).ShouldBe(expectedDeliveries);
