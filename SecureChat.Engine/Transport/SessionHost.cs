@@ -70,6 +70,7 @@ internal sealed class SessionHost
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
         _name = name;
+        _lastPeerActivity = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero
     }
 
     public int Id { get; }
@@ -77,7 +78,7 @@ internal sealed class SessionHost
     /// <summary>The peer's IP address (null when unknown), for per-source limits.</summary>
     public IPAddress? SourceAddress => (RemoteEndPoint as IPEndPoint)?.Address is { } a && !a.Equals(IPAddress.None) ? a : null;
 
-    /// <summary>When bytes last arrived from the peer (or the link started): a <see cref="TimeProvider"/> timestamp.</summary>
+    /// <summary>When bytes last arrived from the peer (or the link was made or started): a <see cref="TimeProvider"/> timestamp.</summary>
     public long LastPeerActivity => Volatile.Read(ref _lastPeerActivity);
 
     /// <summary>
