@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SecureChat.Engine.Transport;
+using SecureChat.TestSupport;
 
 namespace SecureChat.Engine.Tests.Support;
 
@@ -36,7 +37,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         start.Environment[Variable] = "1";
-        ChildHome.Apply(start.Environment);
+        IsolatedHome.Apply(start.Environment);
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
         if (line is null || !line.StartsWith("port ", StringComparison.Ordinal))

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SecureChat.Engine.Transport;
+using SecureChat.TestSupport;
 
 namespace SecureChat.Engine.Tests.Support;
 
@@ -26,7 +27,7 @@ internal static class StarvedClientProcess
         };
         start.ArgumentList.Add(typeof(StarvedClientProcess).Assembly.Location);
         start.Environment[Variable] = port.ToString(CultureInfo.InvariantCulture);
-        ChildHome.Apply(start.Environment);
+        IsolatedHome.Apply(start.Environment);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start the client process");
     }
 

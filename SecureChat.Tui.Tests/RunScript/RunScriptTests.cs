@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecureChat.TestSupport;
 using SecureChat.Tui.Tests.Support;
 
 namespace SecureChat.Tui.Tests.RunScript;

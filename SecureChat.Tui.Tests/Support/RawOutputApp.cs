@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using SecureChat.TestSupport;
 
 namespace SecureChat.Tui.Tests.Support;
 

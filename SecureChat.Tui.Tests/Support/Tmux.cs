@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SecureChat.TestSupport;
 
 namespace SecureChat.Tui.Tests.Support;
 

@@ -1,11 +1,12 @@
-namespace SecureChat.Tui.Tests.Support;
+namespace SecureChat.TestSupport;
 
 /// <summary>
-/// An empty home for every process the tests start (the app, tmux, run.sh): HOME, DOTNET_CLI_HOME and the XDG base
-/// directories point into one fresh temporary folder, so nothing a test starts reads or writes the user's own files.
-/// The folder is removed when the test process exits.
+/// An empty home for every process the tests start (the app, tmux, run.sh, the engine tests' server and client
+/// children): HOME, DOTNET_CLI_HOME and the XDG base directories point into one fresh temporary folder per test
+/// process, so nothing a test starts reads or writes the user's own files (neither the runtime host nor any default
+/// of the app or the engine). The folder is removed when the test process exits.
 /// </summary>
-internal static class IsolatedHome
+public static class IsolatedHome
 {
     private static readonly Lazy<string> s_path = new(Create);
 
