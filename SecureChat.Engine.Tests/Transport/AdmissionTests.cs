@@ -22,13 +22,8 @@ public sealed class AdmissionTests
         var time = new ManualTime();
         time.Advance(TimeSpan.FromHours(1)); // a server up for an hour: its clock is far from zero
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await peer.ConnectAsync(listener.LocalEndPoint!);
-        using Socket accepted = await listener.AcceptAsync();
-        var link = new SessionHost(1, accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
+        using var connection = await AcceptedConnection.OpenAsync();
+        SessionHost link = connection.UnstartedLink(options);
         using var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
@@ -43,13 +38,8 @@ public sealed class AdmissionTests
     {
         var time = new ManualTime();
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await peer.ConnectAsync(listener.LocalEndPoint!);
-        using Socket accepted = await listener.AcceptAsync();
-        var link = new SessionHost(1, accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
+        using var connection = await AcceptedConnection.OpenAsync();
+        SessionHost link = connection.UnstartedLink(options);
         using var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
@@ -58,5 +48,36 @@ public sealed class AdmissionTests
 
         link.Failure!.Reason.ShouldBe(FailureReason.HandshakeTimeout);
         admission.Pending.ShouldBe(0);
+    }
+
+    /// <summary>A real accepted TCP connection on 127.0.0.1, as the hub has it when it admits a link.</summary>
+    private sealed class AcceptedConnection : IDisposable
+    {
+        private readonly Socket _listener;
+        private readonly Socket _peer;
+        private readonly Socket _accepted;
+
+        private AcceptedConnection(Socket listener, Socket peer, Socket accepted) => (_listener, _peer, _accepted) = (listener, peer, accepted);
+
+        public static async Task<AcceptedConnection> OpenAsync()
+        {
+            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            listener.Listen(1);
+            var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await peer.ConnectAsync(listener.LocalEndPoint!);
+            return new AcceptedConnection(listener, peer, await listener.AcceptAsync());
+        }
+
+        /// <summary>The server's link for this connection, made as the hub makes it and not started.</summary>
+        public SessionHost UnstartedLink(ChatOptions options) =>
+            new(1, _accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
+
+        public void Dispose()
+        {
+            _accepted.Dispose();
+            _peer.Dispose();
+            _listener.Dispose();
+        }
     }
 }
