@@ -99,6 +99,8 @@ public sealed class HubLoadTests
         }
 
         await Task.Delay(500);
+        (_, long peakUnsent) = live.Server.UnsentBytes;
+        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutputLimit:N0}");
         if (Interlocked.Read(ref delivered) != expectedDeliveries)
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();
@@ -107,7 +109,7 @@ public sealed class HubLoadTests
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
                 $"receivers with nothing: {silentReceivers.Count}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message}"))}; " +
-                $"server-side closes: {live.Closes.Count}; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
+                $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
         }
 
         violations.Take(10).ShouldBeEmpty();
