@@ -105,10 +105,11 @@ public sealed class HubLoadTests
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();
             var silentReceivers = clients.Select(c => c.Name).Append("server").Where(r => !next.Keys.Any(k => k.Receiver == r)).ToList();
+            var shortAtServer = clients.Select(c => (c.Name, Got: next.TryGetValue(("server", c.Name), out int got) ? got : 0)).Where(s => s.Got != MessagesEach).Select(s => $"{s.Name}:{s.Got}").ToList();
             Assert.Fail(
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
-                $"receivers with nothing: {silentReceivers.Count}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message}"))}; " +
+                $"receivers with nothing: {silentReceivers.Count}; senders the server did not get all of: {string.Join(", ", shortAtServer.Take(8))}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message}"))}; " +
                 $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
         }
 
