@@ -14,6 +14,40 @@ public sealed class FaultTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
     [Fact]
+    public async Task A_handler_that_throws_on_a_link_s_reader_ends_that_session_at_once_and_says_why()
+    {
+        // An exception in code the reader runs (here the application's own handler) used to end only the read
+        // loop: the session lived on, written to but never read again, until the idle limit dropped it 45 s later
+        // as "sent nothing". It must fail closed at once, with the cause in its failure, and touch no other link.
+        await using LiveServer live = LiveServer.Start();
+        live.Server.MessageReceived += m =>
+        {
+            if (m.Text == "boom")
+            {
+                throw new InvalidOperationException("the handler failed");
+            }
+        };
+        await using var victim = new ChatClient(new ChatOptions { Name = "victim" });
+        await using var bystander = new ChatClient(new ChatOptions { Name = "bystander" });
+        var victimEnded = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        victim.Failed += (_, failure) => victimEnded.TrySetResult("failed: " + failure.Message);
+        victim.Closed += (_, byPeer) => victimEnded.TrySetResult(byPeer ? "closed by the server" : "closed here");
+        await victim.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await bystander.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+
+        await victim.SendAsync("boom");
+
+        SessionFailure atServer = await Eventually.Value(() => live.Failures.Select(f => f.Failure).FirstOrDefault(), "the server to fail the victim's session", TimeSpan.FromSeconds(10));
+        atServer.Reason.ShouldBe(FailureReason.ConnectionLost);
+        atServer.Message.ShouldContain("InvalidOperationException: the handler failed");
+        (await victimEnded.Task.WaitAsync(TimeSpan.FromSeconds(10))).ShouldNotBeNull();
+
+        await bystander.SendAsync("still here");
+        await Eventually.True(() => live.CountMessages("still here") == 1, "the bystander's message to reach the server");
+        live.Failures.Count.ShouldBe(1, string.Join("; ", live.Failures.Select(f => $"{f.Peer.Name}: {f.Failure.Message}")));
+    }
+
+    [Fact]
     public async Task A_peer_killed_mid_handshake_is_a_lost_connection_for_that_session_only()
     {
         await using LiveServer live = LiveServer.Start();

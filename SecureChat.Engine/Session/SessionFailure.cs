@@ -14,7 +14,7 @@ public sealed record SessionFailure(FailureReason Reason, string Message)
         {
             FailureReason.ConnectionFailed => $"could not connect to {detail}",
             FailureReason.ListenFailed => $"could not listen on {detail}",
-            FailureReason.ConnectionLost => "the connection was lost",
+            FailureReason.ConnectionLost => $"the connection was lost{Suffix(detail)}",
             FailureReason.HandshakeTimeout => $"the handshake did not finish in time{Suffix(detail)}: connection closed",
             FailureReason.ProtocolViolation => $"the peer sent a malformed or unexpected message{Suffix(detail)}: connection closed",
             FailureReason.FrameTooLarge => "the peer declared a message larger than the protocol allows: connection closed",

@@ -136,8 +136,28 @@ internal sealed class Connection
             _host.OnDisconnected();
             return;
         }
+        catch (Exception e)
+        {
+            // Anything else the reader ran threw (the session, or a handler raised on this thread): without a reader
+            // the link would be written to and never read again until the idle limit. End it now, saying why.
+            FailOnFault("reader", e);
+            return;
+        }
 
         await LingerAsync().ConfigureAwait(false);
+    }
+
+    private void FailOnFault(string loop, Exception e)
+    {
+        try
+        {
+            _host.OnLoopFault(loop, e);
+        }
+        catch (Exception)
+        {
+            // A handler threw again while the failure was raised: the session has failed and the socket is given
+            // up already; the loop ends either way.
+        }
     }
 
     /// <summary>After the session ended: read and discard until the peer closes or the linger time passes.</summary>
@@ -213,6 +233,10 @@ internal sealed class Connection
             catch (ObjectDisposedException)
             {
             }
+        }
+        catch (Exception e)
+        {
+            FailOnFault("writer", e); // as in the reader: the link ends now, with the cause, rather than hang
         }
         finally
         {

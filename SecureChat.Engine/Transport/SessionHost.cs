@@ -368,6 +368,23 @@ internal sealed class SessionHost
 
     internal void OnDisconnected() => Run(s => s.PeerDisconnected());
 
+    /// <summary>
+    /// A socket loop stopped on an exception that is not the socket's (a bug, or a handler that threw on the
+    /// loop's thread): the session fails at once as a lost connection whose message names the exception, and the
+    /// socket is given up, instead of a link left half alive.
+    /// </summary>
+    internal void OnLoopFault(string loop, Exception e)
+    {
+        try
+        {
+            Run(s => s.Fail(FailureReason.ConnectionLost, $"internal error in the {loop}: {e.GetType().Name}: {e.Message}"));
+        }
+        finally
+        {
+            _connection?.Abort(); // even when a handler throws again as the failure is raised (the session has failed by then)
+        }
+    }
+
     internal bool IsEnded
     {
         get
