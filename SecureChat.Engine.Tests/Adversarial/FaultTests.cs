@@ -48,6 +48,36 @@ public sealed class FaultTests
     }
 
     [Fact]
+    public async Task A_peer_whose_bytes_wait_unread_on_a_busy_server_is_not_dropped_as_idle()
+    {
+        // The idle limit is for peers that send nothing. When the server itself is behind (here its handler holds the
+        // link's reader for 3 s; under overload, a reader waiting its turn on the thread pool), the peer's heartbeats
+        // wait in the server's socket: dropping it as "sent nothing for too long" would blame the wrong side.
+        var options = new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(1), HeartbeatInterval = TimeSpan.FromMilliseconds(300), TickInterval = TimeSpan.FromMilliseconds(100) };
+        await using LiveServer live = LiveServer.Start(options);
+        live.Server.MessageReceived += m =>
+        {
+            if (m.Text == "hold")
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(3)); // on the link's reader: nothing more is read from this peer meanwhile
+            }
+        };
+        await using var peer = new ChatClient(new ChatOptions { Name = "patient", HeartbeatInterval = TimeSpan.FromMilliseconds(300), IdleTimeout = TimeSpan.FromSeconds(10), TickInterval = TimeSpan.FromMilliseconds(100) });
+        await peer.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+
+        await peer.SendAsync("hold");
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the peer's heartbeats now wait unread, past the idle limit
+        bool sent = await peer.SendAsync("after").AsTask().ContinueWith(t => t.IsCompletedSuccessfully);
+        if (sent)
+        {
+            await Eventually.True(() => live.CountMessages("after") == 1 || !live.Failures.IsEmpty, "the message after the hold, or a failure", s_wait);
+        }
+
+        live.Failures.Select(f => f.Failure.Message).ShouldBeEmpty();
+        live.CountMessages("after").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_peer_killed_mid_handshake_is_a_lost_connection_for_that_session_only()
     {
         await using LiveServer live = LiveServer.Start();

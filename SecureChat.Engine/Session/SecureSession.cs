@@ -243,14 +243,18 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     /// The clock (<see cref="SessionTimers"/>): drops a peer silent for longer than the idle limit, sends a sealed
     /// heartbeat after a quiet spell, and starts a rekey when the keys are old or used enough.
     /// </summary>
-    public void OnTick(long now)
+    /// <param name="peerBytesWaiting">
+    /// The transport holds bytes from the peer it has not read yet: the peer is not idle, whatever the last record
+    /// opened says.
+    /// </param>
+    public void OnTick(long now, bool peerBytesWaiting = false)
     {
         if (!IsSecure)
         {
             return;
         }
 
-        if (_timers.PeerIdle(_records, now))
+        if (!peerBytesWaiting && _timers.PeerIdle(_records, now))
         {
             FailWith(SessionFailure.Create(FailureReason.IdleTimeout), AlertCode.IdleTimeout);
             return;

@@ -666,7 +666,23 @@ internal sealed class SessionHost
         }
         else
         {
-            s.OnTick(_options.Time.GetTimestamp());
+            s.OnTick(_options.Time.GetTimestamp(), PeerBytesWaiting());
         }
     });
+
+    /// <summary>
+    /// True when bytes from the peer wait unread in the socket: the peer is not idle, this side is behind (its reader
+    /// held by a slow handler, or waiting its turn on an overloaded thread pool).
+    /// </summary>
+    private bool PeerBytesWaiting()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
 }
