@@ -227,7 +227,9 @@ public sealed class HandshakeAdmissionTests
         int limited = answers.Count(a => a.First == FrameType.Alert && a.Alert == AlertCode.RateLimited);
         int serverTimeouts = live.Failures.Count(f => f.Failure.Reason == FailureReason.HandshakeTimeout && f.Failure.Message.Contains("no answer for 2 s", StringComparison.Ordinal));
         string figures = $"{answers.Count} stalled, {timedOut} timed out, {limited} rate-limited, other {answers.Count - timedOut - limited}, " +
-            $"server timeouts {serverTimeouts}, peak pending {peakPending}, honest {string.Join(", ", honestTimes.Select(t => $"{t.TotalMilliseconds:0} ms"))}";
+            $"server timeouts {serverTimeouts}, peak pending {peakPending}, honest {string.Join(", ", honestTimes.Select(t => $"{t.TotalMilliseconds:0} ms"))}; " +
+            $"other answers: {string.Join(", ", answers.Where(a => !(a.First == FrameType.ServerHello && a.Alert == AlertCode.Timeout) && !(a.First == FrameType.Alert && a.Alert == AlertCode.RateLimited)).Select(a => $"{a.First?.ToString() ?? "nothing"}/{a.Alert?.ToString() ?? "no alert"} after {a.HeldFor.TotalMilliseconds:0} ms"))}; " +
+            $"other server failures: {string.Join(", ", live.Failures.Where(f => f.Failure.Reason is not (FailureReason.HandshakeTimeout or FailureReason.RateLimited)).Select(f => f.Failure.Message).Distinct())}";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
 
         answers.Count.ShouldBeGreaterThan(180, figures);
