@@ -356,6 +356,52 @@ public sealed class HandshakeAdmissionTests
         }
     }
 
+    [Fact]
+    public async Task ARefusedConnectionWhoseClientHelloIsAlreadyThereGetsOnlyTheRefusal()
+    {
+        // The refusal is decided at accept time, but the link's reader used to start before it was applied: a
+        // ClientHello already in the socket could be answered with a ServerHello first (a CI run saw one
+        // connection answered ServerHello, then RateLimited).
+        await using LiveServer live = LiveServer.Start(new ChatOptions(), sourceLimits: true);
+        var flooder = IPAddress.Parse("127.0.0.32");
+        var stalled = new List<RawClient>();
+        var firstFrames = new List<string>();
+        try
+        {
+            for (int i = 0; i < 16; i++)
+            {
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: flooder);
+                stalled.Add(raw);
+                await raw.SendAsync(HelloFrame(RandomNonce()));
+                (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull($"stall {i + 1}")[0].ShouldBe((byte)FrameType.ServerHello, $"stall {i + 1}");
+            }
+
+            for (int i = 0; i < RefusedWithHello; i++)
+            {
+                await using RawClient refused = await RawClient.ConnectAsync(live.Port, from: flooder);
+                await refused.SendAsync(HelloFrame(RandomNonce())); // in the socket before the server's reader can look
+                byte[]? first = await refused.ReadFrameAsync(s_read);
+                bool refusal = first is not null && first[0] == (byte)FrameType.Alert
+                    && AlertMessage.TryParse(first.AsSpan(WireFormat.FrameHeaderSize), out AlertMessage alert) && alert.Code == AlertCode.RateLimited;
+                if (!refusal)
+                {
+                    firstFrames.Add(first is null ? "nothing" : ((FrameType)first[0]).ToString());
+                }
+            }
+
+            firstFrames.ShouldBeEmpty($"of {RefusedWithHello} refused connections, these were first answered otherwise than with the refusal");
+        }
+        finally
+        {
+            foreach (RawClient raw in stalled)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    private const int RefusedWithHello = 300;
+
     // ---- 5. A derivation whose peer left is never run (v1: one connection closed after KeyShare cost 4 s) ---------
 
     /// <summary>

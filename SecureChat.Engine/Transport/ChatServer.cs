@@ -159,11 +159,12 @@ public sealed class ChatServer : ChatEndpoint
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
-        link.Start();
-        if (verdict != AdmissionVerdict.Admitted)
+        link.Start(verdict switch
         {
-            link.Fail(verdict == AdmissionVerdict.RateLimited ? FailureReason.RateLimited : FailureReason.ServerBusy);
-        }
+            AdmissionVerdict.Admitted => null,
+            AdmissionVerdict.RateLimited => FailureReason.RateLimited,
+            _ => FailureReason.ServerBusy,
+        });
 
         IdentityVerdict CheckClient(PeerIdentity peer) =>
             _options.CheckPeerIdentity?.Invoke(address, peer) ?? IdentityVerdict.Accept(TrustState.New);

@@ -174,7 +174,11 @@ internal sealed class SessionHost
     }
 
     /// <summary>Starts the socket loops and the handshake deadline; a client session also writes its ClientHello.</summary>
-    public void Start()
+    /// <param name="refusal">
+    /// Hub: the link was refused at admission. The session fails with this reason before the reader starts, so its
+    /// Alert is the only answer, even to a ClientHello already waiting in the socket.
+    /// </param>
+    public void Start(FailureReason? refusal = null)
     {
         _connection = new Connection(_socket, this);
         _lastPeerActivity = _options.Time.GetTimestamp();
@@ -182,7 +186,11 @@ internal sealed class SessionHost
         _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
         Run(s =>
         {
-            if (!s.IsEnded) // failed before it started (admission evicted it, or the server is stopping): the loops send the alert
+            if (refusal is { } reason)
+            {
+                s.Fail(reason);
+            }
+            else if (!s.IsEnded) // failed before it started (admission evicted it, or the server is stopping): the loops send the alert
             {
                 s.Start();
             }
@@ -347,7 +355,12 @@ internal sealed class SessionHost
         Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
         lock (_gate)
         {
-            if (data.IsEmpty)
+            if (_session.IsEnded)
+            {
+                // Ended before it started (refused at admission) or while this read was under way: the bytes are
+                // discarded like everything the linger reads, and the writer still sends the Alert or Close.
+            }
+            else if (data.IsEmpty)
             {
                 _session.PeerDisconnected();
             }
