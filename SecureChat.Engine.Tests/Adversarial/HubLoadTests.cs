@@ -50,7 +50,19 @@ public sealed class HubLoadTests
             Interlocked.Increment(ref delivered);
         }
 
-        live.Server.MessageReceived += m => Track("server", m);
+        // How long after its sending each message reached the hub: the measure of a reader starved on a busy hub
+        // (printed, not asserted: this machine is shared and noisy).
+        var sentAt = new ConcurrentDictionary<string, long>();
+        var hubLatencies = new ConcurrentQueue<double>();
+        live.Server.MessageReceived += m =>
+        {
+            if (sentAt.TryGetValue(m.Text, out long at))
+            {
+                hubLatencies.Enqueue(System.Diagnostics.Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+            }
+
+            Track("server", m);
+        };
         var clientEnds = new ConcurrentQueue<string>();
         var clients = new ChatClient[Clients];
         using var gate = new SemaphoreSlim(8);
@@ -78,7 +90,9 @@ public sealed class HubLoadTests
         {
             for (int n = 0; n < MessagesEach; n++)
             {
-                await c.SendAsync($"{c.Name} {n}");
+                string text = $"{c.Name} {n}";
+                sentAt[text] = System.Diagnostics.Stopwatch.GetTimestamp();
+                await c.SendAsync(text);
             }
         }))).WaitAsync(s_wait);
 
@@ -100,7 +114,10 @@ public sealed class HubLoadTests
 
         await Task.Delay(500);
         (_, long peakUnsent) = live.Server.UnsentBytes;
-        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutputLimit:N0}");
+        double[] latencies = [.. hubLatencies.Order()];
+        string reading = latencies.Length == 0 ? "none reached the hub" :
+            $"p50 {latencies[latencies.Length / 2]:0} ms, p99 {latencies[latencies.Length * 99 / 100]:0} ms, max {latencies[^1]:0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutputLimit:N0}");
         if (Interlocked.Read(ref delivered) != expectedDeliveries)
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();

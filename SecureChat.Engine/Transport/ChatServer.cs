@@ -29,6 +29,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
+    private readonly WriteScheduler _writes = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
@@ -155,7 +156,7 @@ public sealed class ChatServer : ChatEndpoint
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher);
+        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());

@@ -5,10 +5,22 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The socket side of one link: a read loop that gathers bytes and hands them to its <see cref="SessionHost"/>, a
-/// write loop that writes what the session sealed in batches, and a linger after the end so closing never resets
-/// data the peer has not read yet. Besides the <see cref="Listener"/>, the only code that touches sockets.
+/// writer that sends what the session sealed in batches, and a linger after the end so closing never resets data
+/// the peer has not read yet. Besides the <see cref="Listener"/>, the only code that touches sockets.
 /// </summary>
-/// <remarks>Thread-safe: one task per loop; <see cref="WakeWriter"/> may be called from any thread.</remarks>
+/// <remarks>
+/// <para>
+/// Thread-safe: one task per loop; <see cref="Flush"/> and <see cref="WakeWriter"/> may be called from any thread.
+/// </para>
+/// <para>
+/// Writing has one owner at a time (<c>_writing</c>). Whoever sealed output first tries to send it on its own
+/// thread (<see cref="Flush"/>): when the socket takes it all at once, as it does for a peer that reads, no thread
+/// pool work is queued. Only what the socket does not take at once is handed to the write loop, which waits for
+/// room. Before this, every record woke the write loop through the thread pool: a hub relaying to 200 members
+/// queued 199 wake-ups per message, and under overload the socket engine's turns to read (which share the same
+/// queue) came seconds apart, so a member's messages waited unread in the hub's socket for tens of seconds.
+/// </para>
+/// </remarks>
 internal sealed class Connection
 {
     private const int ReadBufferSize = 64 * 1024;
@@ -20,6 +32,9 @@ internal sealed class Connection
     /// <summary>The most an idle writer keeps of a buffer a burst grew (larger ones are dropped once written, see <see cref="WriteLoopAsync"/>).</summary>
     internal const int IdleBufferKeep = 512;
 
+    /// <summary>The most batches one inline <see cref="Flush"/> sends before it leaves the rest to the write loop (a caller's thread is not held by a busy link).</summary>
+    private const int MaxInlineBatches = 8;
+
     private readonly Socket _socket;
     private readonly SessionHost _host;
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
@@ -27,10 +42,21 @@ internal sealed class Connection
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
 
+    /// <summary>1 while one thread (an inline <see cref="Flush"/> or the write loop) owns the socket's sending side.</summary>
+    private int _writing;
+
+    /// <summary>1 while the link waits in a <see cref="WriteScheduler"/>'s queue.</summary>
+    private int _scheduled;
+
+    /// <summary>A batch an inline flush could not finish, handed to the write loop with the ownership of writing.</summary>
+    private volatile Carry? _carry;
+
     public Connection(Socket socket, SessionHost host)
     {
         _socket = socket;
         _host = host;
+        _socket.NoDelay = true;
+        _socket.Blocking = false; // an inline flush sends what the socket takes now and never waits (the loops are asynchronous either way)
     }
 
     /// <summary>Completes when both loops have ended and the socket is closed.</summary>
@@ -38,7 +64,6 @@ internal sealed class Connection
 
     public void Start()
     {
-        _socket.NoDelay = true;
         Task reader = Task.Run(ReadLoopAsync);
         Task writer = Task.Run(WriteLoopAsync);
         Completion = Task.WhenAll(reader, writer).ContinueWith(
@@ -76,8 +101,94 @@ internal sealed class Connection
         }
     }
 
-    /// <summary>The session has output (or ended): the writer looks again.</summary>
+    /// <summary>The session has output (or ended): the write loop looks again, on the thread pool.</summary>
     public void WakeWriter() => _wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// The session has output: sends it on the caller's thread if nobody else is writing and the socket takes it
+    /// without waiting; what it does not take goes to the write loop. When another thread is writing, it takes this
+    /// output too before it lets go.
+    /// </summary>
+    public void Flush()
+    {
+        if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+        {
+            return; // the owner looks for more output before it lets go (see ReleaseWriting)
+        }
+
+        try
+        {
+            for (int batches = 0; batches < MaxInlineBatches; batches++)
+            {
+                ArrayBufferWriter<byte>? batch = _host.TakeOutput(_spare, out bool ended);
+                if (batch is null)
+                {
+                    if (ended)
+                    {
+                        WakeWriter(); // the loop shuts the sending side down and lingers
+                    }
+
+                    break;
+                }
+
+                int sent = SendNow(batch.WrittenSpan);
+                if (sent < batch.WrittenCount)
+                {
+                    // The socket is full (or failed): the write loop owns writing from here, waits for room, and
+                    // meets any error on its own send.
+                    _carry = new Carry(batch, sent);
+                    WakeWriter();
+                    return;
+                }
+
+                if (!Written(batch, out ended))
+                {
+                    break; // and if the session ended, ReleaseWriting wakes the loop to shut the socket down
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // the connection closed under this flush (the loops had ended): nothing more can be sent, so writing stays taken
+        }
+
+        ReleaseWriting();
+    }
+
+    /// <summary>For <see cref="WriteScheduler"/>: true when the link was not already waiting in its queue.</summary>
+    internal bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
+
+    /// <summary>For <see cref="WriteScheduler"/>: the link left its queue.</summary>
+    internal void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
+
+    /// <summary>True when bytes from the peer wait unread in the socket (this side is behind, the peer is not idle).</summary>
+    public bool PeerBytesWaiting()
+    {
+        try
+        {
+            return _socket.Available > 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// True when the peer has closed its side (the socket reads as ready with nothing to read). Only meaningful while
+    /// the reader is not reading (it awaits a derivation).
+    /// </summary>
+    public bool PeerLeft()
+    {
+        try
+        {
+            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
+    }
 
     /// <summary>
     /// The session ended: the writer has the linger time to deliver its last records (Close or Alert), then the
@@ -160,6 +271,50 @@ internal sealed class Connection
         }
     }
 
+    /// <summary>Sends what the socket takes now without waiting; returns how many bytes that was.</summary>
+    private int SendNow(ReadOnlySpan<byte> data)
+    {
+        int total = 0;
+        while (total < data.Length)
+        {
+            int sent = _socket.Send(data[total..], SocketFlags.None, out SocketError error);
+            if (error != SocketError.Success || sent <= 0)
+            {
+                break; // full (WouldBlock) or failed: the write loop waits for room or meets the error
+            }
+
+            total += sent;
+        }
+
+        return total;
+    }
+
+    /// <summary>A batch is on the wire: recycles its buffer and tells the session; true when there is more to write.</summary>
+    private bool Written(ArrayBufferWriter<byte> batch, out bool ended)
+    {
+        batch.Clear();
+        _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>() : batch;
+        bool more = _host.OnWritten(out ended);
+        if (!more && _spare.Capacity > IdleBufferKeep)
+        {
+            // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for the link's
+            // whole life; the session's own empty buffer was trimmed in OnWritten.
+            _spare = new ArrayBufferWriter<byte>();
+        }
+
+        return more;
+    }
+
+    /// <summary>Lets go of writing, then looks again: output sealed while this thread wrote found writing taken and was left to it.</summary>
+    private void ReleaseWriting()
+    {
+        Volatile.Write(ref _writing, 0);
+        if (_host.HasOutputToWrite)
+        {
+            WakeWriter();
+        }
+    }
+
     /// <summary>After the session ended: read and discard until the peer closes or the linger time passes.</summary>
     private async Task LingerAsync()
     {
@@ -188,10 +343,31 @@ internal sealed class Connection
             while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
             {
                 _wake.Reader.TryRead(out _);
-                ArrayBufferWriter<byte>? batch = _host.TakeOutput(_spare, out bool ended);
+                Carry? carry = _carry;
+                if (carry is not null)
+                {
+                    _carry = null; // handed over with the ownership of writing
+                }
+                else if (Interlocked.CompareExchange(ref _writing, 1, 0) != 0)
+                {
+                    continue; // an inline flush is writing: it looks for more output before it lets go
+                }
+
+                ArrayBufferWriter<byte>? batch;
+                int offset = 0;
+                bool ended = false;
+                if (carry is not null)
+                {
+                    (batch, offset) = (carry.Batch, carry.Sent);
+                }
+                else
+                {
+                    batch = _host.TakeOutput(_spare, out ended);
+                }
+
                 if (batch is not null)
                 {
-                    ReadOnlyMemory<byte> pending = batch.WrittenMemory;
+                    ReadOnlyMemory<byte> pending = batch.WrittenMemory[offset..];
                     while (!pending.IsEmpty)
                     {
                         Interlocked.Exchange(ref _writeStartedAt, time.GetTimestamp() | 1); // never 0, which means "not writing"
@@ -200,24 +376,18 @@ internal sealed class Connection
                         pending = pending[sent..];
                     }
 
-                    batch.Clear();
-                    _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>() : batch;
-                    if (_host.OnWritten(out ended))
+                    if (Written(batch, out ended))
                     {
                         WakeWriter();
-                    }
-                    else if (_spare.Capacity > IdleBufferKeep)
-                    {
-                        // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for
-                        // the link's whole life; the session's own empty buffer was trimmed in OnWritten.
-                        _spare = new ArrayBufferWriter<byte>();
                     }
                 }
 
                 if (ended)
                 {
-                    break;
+                    break; // keeps the ownership: nothing is written after the end
                 }
+
+                ReleaseWriting();
             }
 
             _socket.Shutdown(SocketShutdown.Send);
@@ -243,4 +413,6 @@ internal sealed class Connection
             _host.OnWriterStopped();
         }
     }
+
+    private sealed record Carry(ArrayBufferWriter<byte> Batch, int Sent);
 }

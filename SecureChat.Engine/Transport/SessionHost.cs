@@ -37,6 +37,8 @@ internal sealed class SessionHost
     private CancellationTokenSource? _handshakeDeadline;
     private ITimer? _ticks;
     private bool _endSeen;
+    private volatile bool _flushWanted;
+    private readonly WriteScheduler? _writeScheduler;
     private bool _abortPending;
     private readonly PresenceFlusher? _presenceFlusher;
     private bool _presenceScheduled;
@@ -55,8 +57,10 @@ internal sealed class SessionHost
 
     /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
     /// <param name="presenceFlusher">Hub: sends held presence notices in batches (see <see cref="PresenceFlusher"/>); null sends them at once.</param>
-    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null)
+    /// <param name="writeScheduler">Hub: sends the link's output (see <see cref="WriteScheduler"/>); null sends it on the thread that sealed it.</param>
+    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null, WriteScheduler? writeScheduler = null)
     {
+        _writeScheduler = writeScheduler;
         _presenceFlusher = presenceFlusher;
         Id = id;
         _socket = socket;
@@ -375,7 +379,7 @@ internal sealed class SessionHost
             ended = _session.IsEnded;
         }
 
-        AfterLock();
+        AfterLock(ownLink: true);
         return ended;
     }
 
@@ -428,6 +432,18 @@ internal sealed class SessionHost
             ArrayBufferWriter<byte> batch = _session.ExchangeOutput(spare);
             _budget.Taken(batch.WrittenCount);
             return batch;
+        }
+    }
+
+    /// <summary>Sealed output waits to be taken, or the session ended (the write loop then shuts the socket's sending side down).</summary>
+    internal bool HasOutputToWrite
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.HasOutput || _session.IsEnded;
+            }
         }
     }
 
@@ -495,7 +511,7 @@ internal sealed class SessionHost
             _presenceScheduled = false;
             if (_presence.Count > 0)
             {
-                _connection?.WakeWriter();
+                _flushWanted = true;
             }
         }
 
@@ -518,7 +534,7 @@ internal sealed class SessionHost
                 await Task.WhenAny(written, Task.Delay(s_writeBeforeDerivationMax)).ConfigureAwait(false); // real time: a guard, not a protocol deadline
             }
 
-            await _jobs.DeriveKeysAsync(PeerLeft).ConfigureAwait(false);
+            await _jobs.DeriveKeysAsync(() => _connection?.PeerLeft() != false).ConfigureAwait(false);
         }
         finally
         {
@@ -541,22 +557,6 @@ internal sealed class SessionHost
         }
     }
 
-    /// <summary>
-    /// True when the peer has closed its side (the socket reads as ready with nothing to read). Only asked while
-    /// the reader awaits a derivation, so nobody else is reading the socket.
-    /// </summary>
-    private bool PeerLeft()
-    {
-        try
-        {
-            return _socket.Poll(0, SelectMode.SelectRead) && _socket.Available == 0;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return true;
-        }
-    }
-
     // ---- Inside -----------------------------------------------------------------------------------------------
 
     private void Run(Action<SecureSession> operation)
@@ -567,7 +567,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock();
+        AfterLock(ownLink: true);
     }
 
     /// <summary>What the link holds for the peer besides the writer's batch: sealed output and held notices.</summary>
@@ -582,13 +582,21 @@ internal sealed class SessionHost
         }
     }
 
-    /// <summary>Outside the lock: dispatches the queued events, then aborts the socket of a peer dropped as too slow.</summary>
+    /// <summary>
+    /// Outside the lock: dispatches the queued events, sends the output sealed (see <see cref="Connection.Flush"/>;
+    /// on the hub, output for one of many links waits its <see cref="WriteScheduler"/> turn), then aborts the socket
+    /// of a peer dropped as too slow.
+    /// </summary>
     /// <param name="dispatchLater">
     /// Raise the events on the thread pool: the caller holds the hub's membership lock, and a drop raised here would
     /// run the owner's handlers inside it, announce the leave to every member from there, and so on down one stack for
     /// every peer dropped in turn (a hub of 10,000 whose peers all left at once overflowed its stack that way).
     /// </param>
-    private void AfterLock(bool dispatchLater = false)
+    /// <param name="ownLink">
+    /// The output answers this link's own reader, job or timer (not one of many links served in a row, as a relay
+    /// is): sent on this thread even on the hub, without waiting for a <see cref="WriteScheduler"/> turn.
+    /// </param>
+    private void AfterLock(bool dispatchLater = false, bool ownLink = false)
     {
         if (!dispatchLater)
         {
@@ -597,6 +605,23 @@ internal sealed class SessionHost
         else if (_events.HasQueued)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static events => events.Dispatch(), _events, preferLocal: false);
+        }
+
+        if (_flushWanted && _connection is { } connection)
+        {
+            _flushWanted = false; // racy on purpose: a flush takes all output, and a writer looks again before it lets go
+            if (_writeScheduler is { } scheduler && (dispatchLater || !ownLink))
+            {
+                scheduler.Schedule(connection); // one of many links served in a row (a relay, a notice to all)
+            }
+            else if (dispatchLater)
+            {
+                connection.WakeWriter(); // under the hub's lock: no socket calls here
+            }
+            else
+            {
+                connection.Flush();
+            }
         }
 
         if (_abortPending)
@@ -661,7 +686,7 @@ internal sealed class SessionHost
 
         if (_session.HasOutput || _session.IsEnded || (_presence.Count > 0 && _presenceFlusher is null))
         {
-            _connection?.WakeWriter();
+            _flushWanted = true; // sent by AfterLock, on this thread when the socket takes it at once
         }
         else if (_presence.Count > 0 && !_presenceScheduled)
         {
@@ -679,23 +704,9 @@ internal sealed class SessionHost
         }
         else
         {
-            s.OnTick(_options.Time.GetTimestamp(), PeerBytesWaiting());
+            // Bytes from the peer waiting unread in the socket mean this side is behind (its reader held by a slow
+            // handler, or waiting its turn on an overloaded thread pool), not that the peer is idle.
+            s.OnTick(_options.Time.GetTimestamp(), _connection?.PeerBytesWaiting() == true);
         }
     });
-
-    /// <summary>
-    /// True when bytes from the peer wait unread in the socket: the peer is not idle, this side is behind (its reader
-    /// held by a slow handler, or waiting its turn on an overloaded thread pool).
-    /// </summary>
-    private bool PeerBytesWaiting()
-    {
-        try
-        {
-            return _socket.Available > 0;
-        }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
-        {
-            return false;
-        }
-    }
 }
