@@ -182,6 +182,7 @@ public sealed class BusyRetryTests
             if (afterServerHello)
             {
                 refuser.Session.Receive(hello);
+                refuser.Session.Receive((await refuser.ReadFrameAsync(s_read)).ShouldNotBeNull("the client's early Commit")); // the ServerHello goes out with the KeyShare
                 byte[] serverHello = refuser.TakeOutput();
                 serverHello[0].ShouldBe((byte)FrameType.ServerHello);
                 await refuser.SendAsync(serverHello);

@@ -50,7 +50,7 @@ public sealed class HandshakeMessageTests
     }
 
     [Theory]
-    [InlineData(0x02)]
+    [InlineData(0x04)]
     [InlineData(0x80)]
     [InlineData(0xFF)]
     public void Hellos_with_a_flag_bit_this_version_does_not_define_are_rejected(byte flags)

@@ -148,14 +148,17 @@ public sealed class WorkedExampleTests
         text.Append("client \"alice\". Then the client sends the chat \"Hello, hub!\", the hub relays \"Hello, alice!\" from bob,\n");
         text.Append("the client starts a rekey, sends a heartbeat after 15 s of quiet, and the hub closes.\n\n");
         AppendDraws(text, draws, "Fixed randoms, in the order the two sides draw them");
-        text.Append("Handshake frames (in the clear, part of the transcript):\n\n```\n");
+        hs.EarlyCommit.ShouldBeTrue("a client without a passphrase sends its Commit with its ClientHello");
+        text.Append("Handshake frames (in the clear, part of the transcript), in the order they cross the wire and enter the\n");
+        text.Append("transcript: the client's first flight is the ClientHello (flags 0x02: early Commit) and its Commit, the\n");
+        text.Append("server's is the ServerHello and its KeyShare, the client's second is the Reveal:\n\n```\n");
         Hex(text, "ClientHello", hs.ClientHello);
-        Hex(text, "ServerHello", hs.ServerHello);
         Hex(text, "Commit", hs.Commit);
+        Hex(text, "ServerHello", hs.ServerHello);
         Hex(text, "KeyShare", hs.KeyShare);
         Hex(text, "Reveal", hs.Reveal);
         text.Append("```\n\nDerived values:\n\n```\n");
-        AppendDerived(text, d, WireFormat.IterationsDefault);
+        AppendDerived(text, d, WireFormat.IterationsDefault, hs.EarlyCommit);
         text.Append("```\n\nServerAuth (the server's record 0) and ClientAuth (the client's record 0), plaintext then frame:\n\n```\n");
         Hex(text, "server signature input \"SecureChat v2 server signature\" || TH", [.. "SecureChat v2 server signature"u8, .. d.TranscriptHash]);
         Hex(text, "ServerAuth plaintext (key || signature || u8 3 || \"hub\" || finished)", serverAuthPlain);
@@ -227,7 +230,7 @@ public sealed class WorkedExampleTests
         Hex(text, "KeyShare", cpace.KeyShare);
         Hex(text, "Reveal", cpace.Reveal);
         text.Append("```\n\nDerived values:\n\n```\n");
-        AppendDerived(text, c, WireFormat.IterationsDefault);
+        AppendDerived(text, c, WireFormat.IterationsDefault, cpace.EarlyCommit);
         Hex(text, "ServerAuth frame", cpace.ServerAuth);
         Hex(text, "ClientAuth frame", cpace.ClientAuth);
         text.Append("fingerprint:          ").Append(cpace.Fingerprint).Append('\n');
@@ -236,22 +239,50 @@ public sealed class WorkedExampleTests
         return text.ToString();
     }
 
-    private sealed record Handshake(byte[] ClientHello, byte[] ServerHello, byte[] Commit, byte[] KeyShare, byte[] Reveal, byte[] ServerAuth, byte[] ClientAuth, string Fingerprint, string Sas);
+    /// <param name="EarlyCommit">The Commit went with the ClientHello, and the ServerHello with the KeyShare (no passphrase).</param>
+    private sealed record Handshake(byte[] ClientHello, byte[] ServerHello, byte[] Commit, byte[] KeyShare, byte[] Reveal, byte[] ServerAuth, byte[] ClientAuth, string Fingerprint, string Sas, bool EarlyCommit)
+    {
+        /// <summary>The five cleartext frames in transcript order, which is the order they crossed the wire.</summary>
+        public byte[] TranscriptFrames => EarlyCommit
+            ? [.. ClientHello, .. Commit, .. ServerHello, .. KeyShare, .. Reveal]
+            : [.. ClientHello, .. ServerHello, .. Commit, .. KeyShare, .. Reveal];
+    }
 
     private sealed record Derived(byte[] SharedSecret, byte[] TranscriptHash, byte[] Master, SessionKeys Keys);
 
     private static Handshake RunHandshake(SecureSession client, SecureSession server)
     {
         client.Start();
-        byte[] clientHello = Take(client);
+        byte[] clientFlight = Take(client);
         server.Start();
-        server.Receive(clientHello);
-        byte[] serverHello = Take(server);
-        client.Receive(serverHello);
-        byte[] commit = Take(client);
-        server.Receive(commit);
-        byte[] keyShare = Take(server);
-        client.Receive(keyShare);
+        server.Receive(clientFlight);
+        List<byte[]> first = Frames.Split(clientFlight);
+        bool early = first.Count == 2;
+        byte[] clientHello = first[0];
+        byte[] serverHello, commit, keyShare;
+        if (early)
+        {
+            // ClientHello and Commit in one flight, answered by ServerHello and KeyShare in one flight.
+            commit = first[1];
+            Frames.TypeOf(commit).ShouldBe(FrameType.Commit);
+            byte[] serverFlight = Take(server);
+            client.Receive(serverFlight);
+            List<byte[]> answer = Frames.Split(serverFlight);
+            answer.Count.ShouldBe(2);
+            (serverHello, keyShare) = (answer[0], answer[1]);
+        }
+        else
+        {
+            serverHello = Take(server);
+            client.Receive(serverHello);
+            commit = Take(client);
+            server.Receive(commit);
+            keyShare = Take(server);
+            client.Receive(keyShare);
+        }
+
+        Frames.TypeOf(serverHello).ShouldBe(FrameType.ServerHello);
+        Frames.TypeOf(keyShare).ShouldBe(FrameType.KeyShare);
         byte[] reveal = Take(client);
         server.Receive(reveal);
         server.DeriveKeys();
@@ -263,7 +294,7 @@ public sealed class WorkedExampleTests
         client.IsSecure.ShouldBeTrue(client.Failure?.Message);
         server.IsSecure.ShouldBeTrue(server.Failure?.Message);
         server.Fingerprint.ShouldBe(client.Fingerprint);
-        return new Handshake(clientHello, serverHello, commit, keyShare, reveal, serverAuth, clientAuth, client.Fingerprint!, client.Sas!);
+        return new Handshake(clientHello, serverHello, commit, keyShare, reveal, serverAuth, clientAuth, client.Fingerprint!, client.Sas!, early);
     }
 
     /// <summary>Z = Y_s^x_c mod p, TH = SHA-256 of the five cleartext frames, master = PBKDF2(Z, TH, c), and the sub-keys.</summary>
@@ -274,7 +305,7 @@ public sealed class WorkedExampleTests
         BigInteger g = generator is null ? DhGroup.G : new BigInteger(generator, isUnsigned: true, isBigEndian: true);
         Power(g, clientExponent, group).ShouldBe(clientPublic, "the revealed value is g^x_c");
         byte[] z = Power(new BigInteger(serverPublic, isUnsigned: true, isBigEndian: true), clientExponent, group);
-        byte[] th = SHA256.HashData([.. hs.ClientHello, .. hs.ServerHello, .. hs.Commit, .. hs.KeyShare, .. hs.Reveal]);
+        byte[] th = SHA256.HashData(hs.TranscriptFrames);
         byte[] master = Rfc2898DeriveBytes.Pbkdf2(z, th, iterations, HashAlgorithmName.SHA256, 32);
         return new Derived(z, th, master, KeySchedule.DeriveSessionKeys(master));
     }
@@ -312,10 +343,12 @@ public sealed class WorkedExampleTests
 
     private static byte[] Named(List<(string Name, byte[] Value)> draws, string name) => draws.Single(d => d.Name == name).Value;
 
-    private static void AppendDerived(StringBuilder text, Derived d, int iterations)
+    private static void AppendDerived(StringBuilder text, Derived d, int iterations, bool earlyCommit)
     {
         Hex(text, "Z      shared secret", d.SharedSecret);
-        Hex(text, "TH     transcript hash SHA-256(ClientHello || ServerHello || Commit || KeyShare || Reveal)", d.TranscriptHash);
+        Hex(text, earlyCommit
+            ? "TH     transcript hash SHA-256(ClientHello || Commit || ServerHello || KeyShare || Reveal)"
+            : "TH     transcript hash SHA-256(ClientHello || ServerHello || Commit || KeyShare || Reveal)", d.TranscriptHash);
         Hex(text, $"master PBKDF2-HMAC-SHA256(Z, TH, {iterations}, 32)", d.Master);
         Hex(text, "c2s encryption", d.Keys.ClientToServerEncryption.ToArray());
         Hex(text, "c2s mac", d.Keys.ClientToServerMac.ToArray());

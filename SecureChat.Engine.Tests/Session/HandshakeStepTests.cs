@@ -14,10 +14,10 @@ public sealed class HandshakeStepTests
     [Theory]
     [InlineData(DhGroupId.Ffdhe2048, DhGroupId.Ffdhe2048)]
     [InlineData(DhGroupId.Ffdhe2048, DhGroupId.Ffdhe3072)]
-    public void After_every_flight_both_sides_agree_on_what_has_been_settled(DhGroupId clientGroup, DhGroupId serverGroup)
+    public void After_every_classic_flight_both_sides_agree_on_what_has_been_settled(DhGroupId clientGroup, DhGroupId serverGroup)
     {
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client, clientGroup),
+            SessionPair.Settings(SessionRole.Client, clientGroup, earlyCommit: false),
             SessionPair.Settings(SessionRole.Server, serverGroup));
         pair.Start();
         Stages(pair).ShouldBe((SessionStage.ExchangingKeys, SessionStage.Connected));
@@ -76,10 +76,14 @@ public sealed class HandshakeStepTests
     /// Delivers what <paramref name="from"/> wrote, which must be exactly one frame of type <paramref name="sent"/>;
     /// the reply (checked by the next flight) must exist unless <paramref name="expectedReply"/> is null.
     /// </summary>
-    private static void Flight(SessionPair pair, SecureSession from, SecureSession to, FrameType sent, FrameType? expectedReply)
+    private static void Flight(SessionPair pair, SecureSession from, SecureSession to, FrameType sent, FrameType? expectedReply) =>
+        Flight(pair, from, to, [sent], expectedReply);
+
+    /// <summary>As above, for a flight of several frames (the early Commit's).</summary>
+    internal static void Flight(SessionPair pair, SecureSession from, SecureSession to, FrameType[] sent, FrameType? expectedReply)
     {
         byte[] bytes = pair.Take(from);
-        Frames.Split(bytes).Select(Frames.TypeOf).ShouldBe([sent]);
+        Frames.Split(bytes).Select(Frames.TypeOf).ShouldBe(sent);
         pair.Deliver(to, bytes);
         to.Failure.ShouldBeNull();
         from.Failure.ShouldBeNull();

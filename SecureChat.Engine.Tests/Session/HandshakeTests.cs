@@ -74,13 +74,13 @@ public sealed class HandshakeTests
     }
 
     [Fact]
-    public void The_client_sends_its_hello_on_start_and_the_server_waits()
+    public void The_client_sends_its_hello_and_early_commit_on_start_and_the_server_waits()
     {
         using SessionPair pair = SessionPair.Create();
         pair.Start();
         pair.Server.HasOutput.ShouldBeFalse();
         byte[] hello = pair.Take(pair.Client);
-        Frames.Split(hello).ShouldHaveSingleItem()[0].ShouldBe((byte)Engine.Protocol.FrameType.ClientHello);
+        Frames.Split(hello).Select(Frames.TypeOf).ShouldBe([Engine.Protocol.FrameType.ClientHello, Engine.Protocol.FrameType.Commit]);
         Should.Throw<InvalidOperationException>(() => pair.Client.Start());
         Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendChat("too early"));
     }

@@ -189,14 +189,19 @@ public sealed class IdentityTests
     private static byte[] RunToServerAuth(SessionPair pair)
     {
         pair.Start();
-        pair.Deliver(pair.Server, pair.Take(pair.Client));
-        pair.Deliver(pair.Client, pair.Take(pair.Server));
-        pair.Deliver(pair.Server, pair.Take(pair.Client));
-        pair.Deliver(pair.Client, pair.Take(pair.Server));
-        pair.Deliver(pair.Server, pair.Take(pair.Client));
-        byte[] serverAuth = pair.Take(pair.Server);
-        Frames.TypeOf(serverAuth).ShouldBe(FrameType.ServerAuth);
-        return serverAuth;
+        for (int flights = 0; flights < 3; flights++) // with the early Commit, ServerAuth answers the second client flight; without, the third
+        {
+            pair.Deliver(pair.Server, pair.Take(pair.Client));
+            byte[] fromServer = pair.Take(pair.Server);
+            if (Frames.TypeOf(fromServer) == FrameType.ServerAuth)
+            {
+                return fromServer;
+            }
+
+            pair.Deliver(pair.Client, fromServer);
+        }
+
+        throw new ShouldAssertException("the server never sent its ServerAuth");
     }
 
     /// <summary>Opens the server's first record with its own keys, alters the plaintext, and seals it again as record 0.</summary>

@@ -8,7 +8,11 @@ using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Session;
 
-/// <summary>Passphrases, iteration counts, groups, versions, the commitment and public-value checks of the handshake.</summary>
+/// <summary>
+/// Passphrases, iteration counts, groups, versions, the commitment and public-value checks of the handshake, driven
+/// one message at a time in the classic flights (the client's early Commit off; <see cref="EarlyCommitTests"/> covers
+/// it).
+/// </summary>
 public sealed class NegotiationTests
 {
     public static TheoryData<DhGroupId, DhGroupId, DhGroupId> GroupChoices => new()
@@ -22,7 +26,7 @@ public sealed class NegotiationTests
     [Fact]
     public void The_same_passphrase_on_both_sides_succeeds()
     {
-        using SessionPair pair = SessionPair.Create(clientPassphrase: "correct horse 🐎", serverPassphrase: "correct horse 🐎");
+        using SessionPair pair = SessionPair.Create(clientPassphrase: "correct horse 🐎", serverPassphrase: "correct horse 🐎", earlyCommit: false);
         pair.Start();
         pair.Pump();
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
@@ -38,7 +42,7 @@ public sealed class NegotiationTests
     {
         // v2: the DH runs on a generator derived from each side's passphrase (CPace), so the client finds the server's
         // finished MAC wrong, fails first, and its Alert tells the server.
-        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
+        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server, earlyCommit: false);
         pair.Start();
         pair.Pump();
         foreach (SecureSession side in new[] { pair.Client, pair.Server })
@@ -55,7 +59,7 @@ public sealed class NegotiationTests
     [InlineData("", "secret")]
     public void A_passphrase_on_one_side_only_is_refused_at_the_hellos_as_a_passphrase_mismatch_on_both_sides(string client, string server)
     {
-        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server);
+        using SessionPair pair = SessionPair.Create(clientPassphrase: client, serverPassphrase: server, earlyCommit: false);
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.PassphraseMismatch);
@@ -73,7 +77,7 @@ public sealed class NegotiationTests
     public void The_server_uses_its_own_iteration_count_and_the_client_s_hello_carries_none()
     {
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client, iterations: 1_000),
+            SessionPair.Settings(SessionRole.Client, iterations: 1_000, earlyCommit: false),
             SessionPair.Settings(SessionRole.Server, iterations: 2_000));
         pair.Start();
         byte[] hello = Frames.BodyOf(pair.Take(pair.Client));
@@ -88,7 +92,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_v1_client_hello_that_still_carries_an_iteration_count_is_malformed()
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Server.Start();
         byte[] v1Hello = [1, 0x00, 0x01, 1, 0x01, 0x00, 0x00, 0x98, 0x96, 0x81];
         pair.Deliver(pair.Server, Frames.Build(FrameType.ClientHello, v1Hello));
@@ -100,7 +104,7 @@ public sealed class NegotiationTests
     public void A_server_count_below_the_client_s_minimum_is_refused_by_the_client_and_the_alert_s_detail_is_not_turned_into_advice()
     {
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client, iterations: 2_000),
+            SessionPair.Settings(SessionRole.Client, iterations: 2_000, earlyCommit: false),
             SessionPair.Settings(SessionRole.Server, iterations: 1_000));
         pair.Start();
         pair.Pump();
@@ -147,7 +151,7 @@ public sealed class NegotiationTests
     [MemberData(nameof(GroupChoices))]
     public void The_server_picks_the_smallest_group_both_sides_accept(DhGroupId client, DhGroupId server, DhGroupId chosen)
     {
-        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, client), SessionPair.Settings(SessionRole.Server, server));
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, client, earlyCommit: false), SessionPair.Settings(SessionRole.Server, server));
         pair.Start();
         pair.Pump();
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
@@ -177,7 +181,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_server_choosing_a_group_smaller_than_the_client_offered_is_refused_not_downgraded()
     {
-        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe3072), SessionPair.Settings(SessionRole.Server));
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, DhGroupId.Ffdhe3072, earlyCommit: false), SessionPair.Settings(SessionRole.Server));
         pair.Client.Start();
         byte[] hello = Frames.BodyOf(pair.Take(pair.Client));
         ClientHello.TryParse(hello, out ClientHello offered).ShouldBeTrue();
@@ -191,7 +195,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_client_offering_no_version_we_speak_is_refused_with_unsupported_version()
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Server.Start();
         pair.Deliver(pair.Server, ClientHelloFrame([1, 3], [(ushort)DhGroupId.Ffdhe2048]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
@@ -201,7 +205,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_server_answering_another_version_is_refused_by_the_client()
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Client.Start();
         pair.Deliver(pair.Client, ServerHelloFrame(1, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
@@ -216,7 +220,7 @@ public sealed class NegotiationTests
     public void A_reveal_that_does_not_match_the_commitment_fails_with_commitment_mismatch(int offsetInBody)
     {
         // Offsets 0-31 alter the nonce, 32 and on the public value.
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         byte[] reveal = RunToReveal(pair);
         reveal[WireFormat.FrameHeaderSize + offsetInBody] ^= 0x01;
         pair.Deliver(pair.Server, reveal);
@@ -232,7 +236,7 @@ public sealed class NegotiationTests
     [MemberData(nameof(BadValues))]
     public void An_invalid_public_value_in_the_server_s_key_share_fails_the_client_with_invalid_public_key(string which)
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.Deliver(pair.Client, pair.Take(pair.Server));
@@ -259,7 +263,7 @@ public sealed class NegotiationTests
     [InlineData(-255)]
     public void A_key_share_whose_public_value_has_the_wrong_length_fails_the_client_with_invalid_public_key(int delta)
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.Deliver(pair.Client, pair.Take(pair.Server));
@@ -276,7 +280,7 @@ public sealed class NegotiationTests
     [InlineData(1)]
     public void A_reveal_whose_public_value_has_the_wrong_length_fails_the_server_with_invalid_public_key(int delta)
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         byte[] body = Frames.BodyOf(RunToReveal(pair));
         byte[] resized = delta < 0 ? body[..^1] : [.. body, 0];
         pair.Deliver(pair.Server, Frames.Build(FrameType.Reveal, resized));
@@ -290,7 +294,7 @@ public sealed class NegotiationTests
     {
         // A hostile client commits honestly to a bad value, so only the value check can stop it.
         DhGroup group = DhGroup.Ffdhe2048;
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         _ = pair.Take(pair.Server);
@@ -309,7 +313,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_handshake_message_out_of_order_is_a_protocol_violation()
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Server.Start();
         pair.Deliver(pair.Server, Frames.Build(FrameType.Commit, new byte[32]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
@@ -318,7 +322,7 @@ public sealed class NegotiationTests
     [Fact]
     public void A_chat_record_before_the_handshake_completes_is_a_protocol_violation()
     {
-        using SessionPair pair = SessionPair.Create();
+        using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.Deliver(pair.Server, Frames.Build(FrameType.Chat, new byte[64]));

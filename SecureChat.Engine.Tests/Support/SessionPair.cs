@@ -44,16 +44,21 @@ internal sealed class SessionPair : IDisposable
     /// <summary>Deliver every byte in its own <see cref="SecureSession.Receive"/> call.</summary>
     public bool Trickle { get; set; }
 
-    public static SessionSettings Settings(SessionRole role, DhGroupId group = DhGroupId.Ffdhe2048, int iterations = FastIterations, string passphrase = "") => new()
+    /// <param name="earlyCommit">
+    /// Client: the early Commit (the default, as in the product); false drives the classic flights one message at a
+    /// time (ClientHello, ServerHello, Commit, KeyShare, Reveal), as the tests of each message's checks do.
+    /// </param>
+    public static SessionSettings Settings(SessionRole role, DhGroupId group = DhGroupId.Ffdhe2048, int iterations = FastIterations, string passphrase = "", bool earlyCommit = true) => new()
     {
         Role = role,
+        EarlyCommit = earlyCommit,
         Group = group,
         Iterations = iterations,
         Passphrase = System.Text.Encoding.UTF8.GetBytes(passphrase),
     };
 
-    public static SessionPair Create(DhGroupId group = DhGroupId.Ffdhe2048, int iterations = FastIterations, string clientPassphrase = "", string serverPassphrase = "", bool trickle = false) =>
-        new(Settings(SessionRole.Client, group, iterations, clientPassphrase), Settings(SessionRole.Server, group, iterations, serverPassphrase)) { Trickle = trickle };
+    public static SessionPair Create(DhGroupId group = DhGroupId.Ffdhe2048, int iterations = FastIterations, string clientPassphrase = "", string serverPassphrase = "", bool trickle = false, bool earlyCommit = true) =>
+        new(Settings(SessionRole.Client, group, iterations, clientPassphrase, earlyCommit), Settings(SessionRole.Server, group, iterations, serverPassphrase)) { Trickle = trickle };
 
     /// <summary>A pair that has completed its handshake (the test fails if it did not).</summary>
     public static SessionPair Established(DhGroupId group = DhGroupId.Ffdhe2048, Func<SessionSettings, SessionSettings>? client = null, Func<SessionSettings, SessionSettings>? server = null)

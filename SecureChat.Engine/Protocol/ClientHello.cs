@@ -11,6 +11,9 @@ internal sealed record ClientHello(ushort[] Versions, ushort[] Groups, byte Flag
 {
     public bool UsesPassphrase => (Flags & WireFormat.FlagPassphrase) != 0;
 
+    /// <summary>The client's Commit for <c>Groups[0]</c> follows at once (PROTOCOL.md 3.5, "Early Commit").</summary>
+    public bool CommitFollows => (Flags & WireFormat.FlagEarlyCommit) != 0;
+
     public int Size => 1 + 2 * Versions.Length + 1 + 2 * Groups.Length + 1 + WireFormat.NonceSize + 1 +
         (Solution is null ? 0 : WireFormat.PuzzleSolutionSize);
 

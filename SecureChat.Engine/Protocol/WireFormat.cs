@@ -12,8 +12,14 @@ internal static class WireFormat
     /// <summary>ClientHello and ServerHello flag: a passphrase is used (the DH then runs on the CPace generator).</summary>
     public const byte FlagPassphrase = 0x01;
 
+    /// <summary>
+    /// ClientHello flag: the client's Commit for the first group it offers follows the ClientHello at once (never with
+    /// a passphrase, whose generator needs the server's nonce); echoed in the ServerHello.
+    /// </summary>
+    public const byte FlagEarlyCommit = 0x02;
+
     /// <summary>Every flag this version defines; any other bit set is a protocol violation.</summary>
-    public const byte FlagsKnown = FlagPassphrase;
+    public const byte FlagsKnown = FlagPassphrase | FlagEarlyCommit;
 
     /// <summary>Frame header: type (1 byte) || body length (4 bytes, big-endian).</summary>
     public const int FrameHeaderSize = 5;

@@ -23,6 +23,12 @@ internal sealed record SessionSettings
     /// <summary>UTF-8 bytes of the optional shared passphrase (empty for none). Owned by the caller.</summary>
     public byte[] Passphrase { get; init; } = [];
 
+    /// <summary>
+    /// Client without a passphrase: send the Commit for the first group offered right behind the ClientHello, one
+    /// round trip fewer (PROTOCOL.md 3.5). Off only to test servers against clients that do not.
+    /// </summary>
+    public bool EarlyCommit { get; init; } = true;
+
     /// <summary>This side's long-term identity, which signs the handshake. Defaults to a throwaway one.</summary>
     public ISigner Identity { get; init; } = new EphemeralSigner();
 

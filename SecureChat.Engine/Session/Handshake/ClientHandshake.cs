@@ -8,11 +8,16 @@ namespace SecureChat.Engine.Session.Handshake;
 /// The client's side of the v2 handshake (PROTOCOL.md, "Handshake"): ClientHello, then ServerHello (or a Puzzle)
 /// → Commit, KeyShare → Reveal, then derivation, the server's sealed ServerAuth, and the client's ClientAuth
 /// (<see cref="AwaitingDerivation"/>, <see cref="ExpectServerAuth"/>). The client commits to its public value
-/// before it sees the server's, so neither side can choose its value after seeing the other's.
+/// before it sees the server's, so neither side can choose its value after seeing the other's. Without a passphrase
+/// the Commit for the first group offered goes right behind the ClientHello (the early Commit, one round trip
+/// fewer); it stands if the server picks that group, and is replaced by a fresh one if not.
 /// </summary>
 internal static class ClientHandshake
 {
-    /// <summary>Writes the ClientHello (with the puzzle answer when retrying) and waits for the ServerHello.</summary>
+    /// <summary>
+    /// Writes the ClientHello (with the puzzle answer when retrying), and the early Commit when it announces one, and
+    /// waits for the ServerHello.
+    /// </summary>
     public static HandshakeState Start(HandshakeContext context)
     {
         context.ClientNonce = context.Settings.HelloNonce ?? context.NewNonce();
@@ -20,15 +25,39 @@ internal static class ClientHandshake
         Span<byte> body = stackalloc byte[hello.Size];
         hello.Write(body);
         context.WriteHandshake(FrameType.ClientHello, body);
-        return new ExpectServerHello(context.Settings.AcceptableGroups().First());
+        DhGroup first = context.Settings.AcceptableGroups().First();
+        if (!hello.CommitFollows)
+        {
+            return new ExpectServerHello(first, early: null);
+        }
+
+        // The transcript records the early Commit only once the ServerHello shows it stands (the server chose its group).
+        DhKeyPair own = context.TakeOrGenerateKeyPair(null, first);
+        byte[] nonce = context.NewNonce();
+        Span<byte> commitment = stackalloc byte[WireFormat.CommitmentSize];
+        KeySchedule.ComputeCommitment(first.Id, own.PublicValue, nonce, commitment);
+        byte[] frame = context.WriteFrame(FrameType.Commit, commitment).ToArray();
+        return new ExpectServerHello(first, new EarlyCommit(own, nonce, frame));
     }
+
+    /// <summary>The Commit sent with the ClientHello: the key pair and nonce it commits to, and the frame as sent.</summary>
+    internal sealed record EarlyCommit(DhKeyPair Own, byte[] Nonce, byte[] Frame);
 
     /// <summary>
     /// Waits for the server's choice, or its puzzle. A key pair for the group it will most likely choose may be
     /// precomputed (not with a passphrase: a CPace pair needs the generator the ServerHello's nonce fixes).
     /// </summary>
-    internal sealed class ExpectServerHello(DhGroup likelyGroup) : KeyPairSlotState(likelyGroup)
+    internal sealed class ExpectServerHello : KeyPairSlotState
     {
+        private EarlyCommit? _early;
+
+        public ExpectServerHello(DhGroup likelyGroup, EarlyCommit? early)
+            : base(likelyGroup)
+        {
+            _early = early;
+            Requested = early is not null; // the early Commit's pair is made already: nothing to precompute
+        }
+
         public override SessionStage Stage => SessionStage.ExchangingKeys;
 
         public override FrameType? Expected => FrameType.ServerHello;
@@ -60,6 +89,16 @@ internal static class ClientHandshake
                 return Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed, "degenerate passphrase generator");
             }
 
+            if (_early is { } early && early.Own.Group == group)
+            {
+                // The server chose the group of the early Commit: it stands, recorded where it went on the wire.
+                context.Transcript.Append(early.Frame);
+                context.Transcript.Append(frame);
+                _early = null; // the next state owns its key pair and nonce now
+                return new ExpectKeyShare(early.Own, early.Nonce);
+            }
+
+            // Another group (or no early Commit): the server skips the early one; a fresh Commit for its group.
             context.Transcript.Append(frame);
             DhKeyPair own = TakeKeyPair(context, group);
             byte[] nonce = context.NewNonce();
@@ -67,6 +106,17 @@ internal static class ClientHandshake
             KeySchedule.ComputeCommitment(group.Id, own.PublicValue, nonce, commitment);
             context.WriteHandshake(FrameType.Commit, commitment);
             return new ExpectKeyShare(own, nonce);
+        }
+
+        public override void Dispose()
+        {
+            base.Dispose();
+            if (_early is { } early)
+            {
+                early.Own.Dispose();
+                CryptographicOperations.ZeroMemory(early.Nonce);
+                _early = null;
+            }
         }
     }
 

@@ -51,8 +51,11 @@ internal sealed class HandshakeContext(SessionSettings settings, SessionOutput o
     /// <summary>Writes a handshake frame and appends it to the transcript.</summary>
     public void WriteHandshake(FrameType type, ReadOnlySpan<byte> body) => Transcript.Append(output.WriteFrame(type, body));
 
-    /// <summary>Writes a frame that is not part of the transcript (Puzzle).</summary>
-    public void WriteFrame(FrameType type, ReadOnlySpan<byte> body) => output.WriteFrame(type, body);
+    /// <summary>
+    /// Writes a frame that is not part of the transcript (Puzzle), or not yet (the client's early Commit, recorded
+    /// once the ServerHello shows it stands); returns the frame as written.
+    /// </summary>
+    public ReadOnlySpan<byte> WriteFrame(FrameType type, ReadOnlySpan<byte> body) => output.WriteFrame(type, body);
 
     /// <summary>Seals ServerAuth or ClientAuth under the freshly installed keys.</summary>
     public void Seal(FrameType type, ReadOnlySpan<byte> plaintext) => Records.Seal(type, plaintext, output, Settings.Random);

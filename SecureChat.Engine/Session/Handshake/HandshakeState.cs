@@ -58,7 +58,7 @@ internal abstract class KeyPairSlotState(DhGroup group) : HandshakeState
     public DhKeyPair? KeyPair { get; set; }
 
     /// <summary>The precomputed pair if it is of <paramref name="needed"/>, else a new one; the slot is emptied.</summary>
-    protected DhKeyPair TakeKeyPair(HandshakeContext context, DhGroup needed)
+    public DhKeyPair TakeKeyPair(HandshakeContext context, DhGroup needed)
     {
         DhKeyPair pair = context.TakeOrGenerateKeyPair(KeyPair, needed);
         KeyPair = null;

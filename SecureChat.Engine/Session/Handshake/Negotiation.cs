@@ -18,7 +18,9 @@ internal static class Negotiation
         nonce,
         solution);
 
-    public static byte Flags(SessionSettings settings) => settings.Passphrase.Length > 0 ? WireFormat.FlagPassphrase : (byte)0;
+    /// <summary>The client's flags: a passphrase, or (without one) an early Commit when the settings allow it.</summary>
+    public static byte Flags(SessionSettings settings) =>
+        settings.Passphrase.Length > 0 ? WireFormat.FlagPassphrase : settings.EarlyCommit ? WireFormat.FlagEarlyCommit : (byte)0;
 
     /// <summary>Server: version 2, the first of its acceptable groups the client offered, and the same passphrase use.</summary>
     public static HandshakeState? TryRefuseClientHello(ClientHello hello, SessionSettings settings, out DhGroup group)
@@ -36,6 +38,12 @@ internal static class Negotiation
         }
 
         bool ours = settings.Passphrase.Length > 0;
+        if (hello.UsesPassphrase && hello.CommitFollows)
+        {
+            // The CPace generator needs the server's nonce: a commitment made before the ServerHello cannot be to it.
+            return Refuse(FailureReason.ProtocolViolation, AlertCode.ProtocolError, "the ClientHello announces an early Commit with a passphrase");
+        }
+
         if (hello.UsesPassphrase != ours)
         {
             return Refuse(
@@ -76,6 +84,11 @@ internal static class Negotiation
         if (hello.UsesPassphrase != settings.Passphrase.Length > 0)
         {
             return Refuse(FailureReason.PassphraseMismatch, AlertCode.PassphraseMismatch, "the server answered a different passphrase use than offered", Flags(settings));
+        }
+
+        if (hello.Flags != Flags(settings))
+        {
+            return Refuse(FailureReason.ProtocolViolation, AlertCode.ProtocolError, "the ServerHello's flags are not the ClientHello's");
         }
 
         group = chosen;
