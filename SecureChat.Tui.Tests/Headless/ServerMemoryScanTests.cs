@@ -91,7 +91,11 @@ public sealed class ServerMemoryScanTests
 
             // Epoch 1: Z from the client's exponent, master over the handshake transcript (PROTOCOL.md, "Key schedule").
             byte[] z = Agree(group, client.RandomBlocks, clientPublic, serverPublic);
-            byte[] transcript = SHA256.HashData([.. sent[0], .. received[0], .. sent[1], .. received[1], .. sent[2]]);
+            // In the order the frames crossed the wire: with the early Commit (PROTOCOL.md 3.5) it follows the ClientHello.
+            bool early = (hello.Flags & WireFormat.FlagEarlyCommit) != 0;
+            byte[] transcript = early
+                ? SHA256.HashData([.. sent[0], .. sent[1], .. received[0], .. received[1], .. sent[2]])
+                : SHA256.HashData([.. sent[0], .. received[0], .. sent[1], .. received[1], .. sent[2]]);
             byte[] master = KeySchedule.DeriveMaster(z, transcript, (int)hello.Iterations);
             using SessionKeys keys = KeySchedule.DeriveSessionKeys(master);
             keys.Fingerprint.ShouldBe(client.Events.OfType<EstablishedEvent>().Single().Fingerprint, "the recomputed first epoch");
