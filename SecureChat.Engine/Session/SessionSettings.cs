@@ -29,6 +29,9 @@ internal sealed record SessionSettings
     /// </summary>
     public bool EarlyCommit { get; init; } = true;
 
+    /// <summary>Key pairs made ahead of need (see <see cref="KeyPairReserve"/>); null makes each when it is needed.</summary>
+    internal KeyPairReserve? KeyPairs { get; init; }
+
     /// <summary>This side's long-term identity, which signs the handshake. Defaults to a throwaway one.</summary>
     public ISigner Identity { get; init; } = new EphemeralSigner();
 

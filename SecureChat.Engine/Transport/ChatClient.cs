@@ -19,6 +19,7 @@ public sealed class ChatClient : ChatEndpoint
     private const string ServerName = "Server";
 
     private readonly ChatOptions _options;
+    private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: false);
     private SessionHost? _link;
     private PeerInfo? _connecting;
     private string? _endpointKey;
@@ -133,9 +134,13 @@ public sealed class ChatClient : ChatEndpoint
         _connecting = new PeerInfo(0, new DnsEndPoint(host, port), ServerName, SessionStage.Connecting, null, null, null);
         OnStageChanged(_connecting);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+
+        // The early Commit's key pair is made while the connection opens (on a real network, well within the round trip).
+        Task keyPairReady = _options.Passphrase.Length == 0 ? _keyPairs.Prepare(DhGroup.Get(_options.Group)) : Task.CompletedTask;
         try
         {
             await socket.ConnectAsync(new DnsEndPoint(host, port), cancellationToken).ConfigureAwait(false);
+            await keyPairReady.ConfigureAwait(false);
         }
         catch (SocketException e)
         {
@@ -157,6 +162,7 @@ public sealed class ChatClient : ChatEndpoint
         {
             HelloNonce = helloNonce,
             PuzzleSolution = solution,
+            KeyPairs = _keyPairs,
         };
         var link = new SessionHost(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
         _link = link;
@@ -196,6 +202,8 @@ public sealed class ChatClient : ChatEndpoint
         {
             await link.CloseAsync().ConfigureAwait(false);
         }
+
+        _keyPairs.Dispose(); // a pair made for a connection that never started
     }
 
     /// <summary>The server proved its identity and name in the handshake: it joins.</summary>

@@ -30,6 +30,9 @@ public sealed class ChatServer : ChatEndpoint
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
     private readonly WriteScheduler _writes = new();
+
+    /// <summary>One ephemeral key pair per group kept ready, so the answer to an early Commit waits for no exponentiation.</summary>
+    private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Listener? _listener;
     private int _nextId;
@@ -84,6 +87,7 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         _listener = Listener.Bind(host, port);
+        _ = _keyPairs.Prepare(DhGroup.Get(_options.Group));
         _listener.Start(Accept);
         return _listener.LocalEndPoint;
     }
@@ -144,6 +148,7 @@ public sealed class ChatServer : ChatEndpoint
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _admission.Dispose();
+        _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
         _stopped.TrySetResult();
     }
@@ -155,6 +160,7 @@ public sealed class ChatServer : ChatEndpoint
         SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, _members.OwnName, CheckClient) with
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
+            KeyPairs = _keyPairs,
         };
         var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);

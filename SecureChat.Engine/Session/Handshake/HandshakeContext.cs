@@ -80,6 +80,11 @@ internal sealed class HandshakeContext(SessionSettings settings, SessionOutput o
         }
 
         precomputed?.Dispose();
+        if (_generator is null && Settings.KeyPairs?.TryTake(group) is { } ready)
+        {
+            return ready;
+        }
+
         return _generator is { } generator
             ? DiffieHellman.GenerateKeyPair(group, generator, Settings.Random)
             : DiffieHellman.GenerateKeyPair(group, Settings.Random);

@@ -57,6 +57,11 @@ internal sealed class HandshakeDriver : IDisposable
             return null; // a CPace key pair needs the generator the hellos fix; it is made in place
         }
 
+        if (_context.Settings.KeyPairs?.Refills == true)
+        {
+            return null; // the reserve keeps one ready
+        }
+
         return new KeyPairJob(slot.Group, _context.Settings.Random);
     }
 
