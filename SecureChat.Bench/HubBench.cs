@@ -39,6 +39,7 @@ internal static class HubBench
         double PrivateSlope,
         Samples Fanout,
         Samples FanoutSeal,
+        Samples FanoutWritten,
         int Puzzles,
         double DrainMs,
         long PresenceGot,
@@ -58,6 +59,7 @@ internal static class HubBench
         double PrivateSlope,
         List<double> FanoutMs,
         List<double> FanoutSealMs,
+        List<double> FanoutWrittenMs,
         int Puzzles,
         double DrainMs,
         long PresenceGot,
@@ -78,7 +80,7 @@ internal static class HubBench
         {
             string line = await ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -97,7 +99,7 @@ internal static class HubBench
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
         return 0;
     }
 
@@ -221,6 +223,10 @@ internal static class HubBench
 
             var fanout = new Samples(s_fanoutRuns);
             var seal = new Samples(s_fanoutRuns);
+
+            // When the hub had written the message to every socket (its own part; the clients, here on the same two
+            // cores, still have to read and open it).
+            var written = new Samples(s_fanoutRuns);
             for (int i = 0; i < FanoutWarmup + s_fanoutRuns; i++)
             {
                 long start = Stopwatch.GetTimestamp();
@@ -233,10 +239,13 @@ internal static class HubBench
                     throw new InvalidOperationException($"the hub client process said '{line}' (sealed for {sealedFor} of {sessions})");
                 }
 
+                await WaitForServerOutputAsync(server).ConfigureAwait(false);
+                double writtenMs = Stopwatch.GetElapsedTime(start, server.OutputDrainedAt).TotalMilliseconds;
                 if (i >= FanoutWarmup)
                 {
                     fanout.Add(ms);
                     seal.Add(sealMs);
+                    written.Add(writtenMs);
                 }
 
                 // Each run starts from idle writers, as the first one does.
@@ -247,7 +256,7 @@ internal static class HubBench
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
             return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
-                slope, privateSlope, fanout, seal, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
+                slope, privateSlope, fanout, seal, written, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
         }
         finally
         {

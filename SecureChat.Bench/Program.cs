@@ -204,6 +204,7 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "marginal RSS / private bytes per session (last 90%)", $"{BenchResults.N(hub.WorkingSetSlope)} / {BenchResults.N(hub.PrivateSlope)}");
     results.Extra(section, "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
     results.Extra(section, "of which Broadcast (sealing for all), p50 (ms)", F(hub.FanoutSeal.Median));
+    results.Extra(section, "the hub had written it to every socket, p50 (ms)", F(hub.FanoutWritten.Median));
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 

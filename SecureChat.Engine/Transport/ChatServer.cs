@@ -66,6 +66,9 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
     internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
 
+    /// <summary>When every peer's output was last fully written to its socket (a Stopwatch timestamp; for the benchmark).</summary>
+    internal long OutputDrainedAt => _outputBudget.DrainedAt;
+
     /// <summary>
     /// Rekey exponentiation jobs run so far over all links (the Diffie-Hellman work peers made the hub do after their
     /// handshakes), so the rekey limit's effect on the server's CPU can be measured.

@@ -12,12 +12,16 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
 {
     private long _unsent;
     private long _peak;
+    private long _drainedAt;
 
     /// <summary>Unsent bytes over every peer now.</summary>
     public long Unsent => Interlocked.Read(ref _unsent);
 
     /// <summary>The largest <see cref="Unsent"/> seen (for tests and the benchmark).</summary>
     public long Peak => Interlocked.Read(ref _peak);
+
+    /// <summary>When <see cref="Unsent"/> last fell to zero (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; for the benchmark).</summary>
+    public long DrainedAt => Interlocked.Read(ref _drainedAt);
 
     /// <summary>True while the server-wide budget is spent.</summary>
     public bool IsSpent => Interlocked.Read(ref _unsent) >= limit;
@@ -29,6 +33,11 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
     public void Add(long delta)
     {
         long now = Interlocked.Add(ref _unsent, delta);
+        if (now == 0 && delta < 0)
+        {
+            Interlocked.Exchange(ref _drainedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+
         long peak = Interlocked.Read(ref _peak);
         while (now > peak)
         {
