@@ -159,6 +159,31 @@ internal static class HubBench
         };
         var failures = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         server.Failed += (_, failure) => failures.AddOrUpdate(failure.Reason.ToString(), 1, (_, n) => n + 1);
+
+        // For the diagnostics of a fill that loses members: who left, and how.
+        int left = 0;
+        var ends = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        server.PresenceChanged += notice =>
+        {
+            if (notice.Kind == PresenceKind.Left)
+            {
+                Interlocked.Increment(ref left);
+            }
+        };
+        server.Failed += (peer, failure) =>
+        {
+            if (ends.Count < 5)
+            {
+                ends.Enqueue($"{peer.Name} failed: {failure.Message}");
+            }
+        };
+        server.Closed += (peer, byPeer) =>
+        {
+            if (ends.Count < 5)
+            {
+                ends.Enqueue($"{peer.Name} closed {(byPeer ? "by the peer" : "here")}");
+            }
+        };
         var endPoint = server.Start("127.0.0.1", 0);
 
         // Warm both ends' code paths (JIT) in this process first, so compiled code is not counted per session.
@@ -209,6 +234,11 @@ internal static class HubBench
             // peer: n(n-1) notices in all, besides each client's own Joined for the server); the server's writers must be
             // idle too before memory and fan-out are measured.
             await WaitForServerOutputAsync(server).ConfigureAwait(false);
+            if (verbose || stage2.Got < stage2.Expected)
+            {
+                Console.Error.WriteLine($"  server writers: {server.DescribeWriters()}; failures: {Describe(failures)}; left: {Volatile.Read(ref left)}; first ends: {string.Join("; ", ends)}");
+            }
+
             if (verbose)
             {
                 Console.Error.WriteLine($"  drained {stage2.Got:N0} of {stage2.Expected:N0} announcements {stage2.DrainMs / 1000:F1} s after the last connect; {fill.Elapsed.TotalSeconds:F1} s since the first");

@@ -174,6 +174,9 @@ public sealed class ChatClient : ChatEndpoint
             _options.CheckPeerIdentity?.Invoke(endpoint, peer) ?? IdentityVerdict.Accept(TrustState.New);
     }
 
+    /// <summary>For diagnostics (the hub benchmark): the link's writer state.</summary>
+    internal string DebugState() => _link?.DebugState() ?? "no link";
+
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
     {
         SessionHost link = _link ?? throw new InvalidOperationException("not connected");

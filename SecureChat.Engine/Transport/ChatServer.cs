@@ -66,6 +66,15 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
     internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
 
+    /// <summary>For diagnostics (the hub benchmark): how many links are in each writer state, with a few examples.</summary>
+    internal string DescribeWriters()
+    {
+        var states = _members.Links.Select(l => (l.Id, State: l.DebugState())).ToList();
+        var groups = states.GroupBy(s => s.State.Split(' ')[0]).Select(g => $"{g.Key}:{g.Count()}");
+        var busy = states.Where(s => !s.State.Contains("out=0 held=0 unsent=0 unread=0", StringComparison.Ordinal)).Take(5).Select(s => $"#{s.Id} {s.State}");
+        return $"{states.Count} links; {string.Join(", ", groups)}; not idle: {string.Join("; ", busy)}";
+    }
+
     /// <summary>When every peer's output was last fully written to its socket (a Stopwatch timestamp; for the benchmark).</summary>
     internal long OutputDrainedAt => _outputBudget.DrainedAt;
 

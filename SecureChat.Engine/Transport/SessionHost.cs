@@ -435,14 +435,27 @@ internal sealed class SessionHost
         }
     }
 
-    /// <summary>Sealed output waits to be taken, or the session ended (the write loop then shuts the socket's sending side down).</summary>
+    /// <summary>For diagnostics (the hub benchmark): the link's writer state and what it holds.</summary>
+    internal string DebugState()
+    {
+        var (writing, scheduled, carry, unread) = _connection?.DebugState ?? default;
+        lock (_gate)
+        {
+            return $"{(writing ? "W" : "-")}{(scheduled ? "S" : "-")}{(carry ? "C" : "-")} out={_session.PendingOutputBytes} held={_presence.Count} unsent={_budget.Unsent(PendingLocked)} unread={unread} stalled={_connection?.WriteStalled(TimeSpan.FromSeconds(1), _options.Time)}";
+        }
+    }
+
+    /// <summary>
+    /// Sealed output or held notices wait to be taken (as <see cref="OnWritten"/> counts them), or the session ended
+    /// (the write loop then shuts the socket's sending side down).
+    /// </summary>
     internal bool HasOutputToWrite
     {
         get
         {
             lock (_gate)
             {
-                return _session.HasOutput || _session.IsEnded;
+                return _session.HasOutput || (_presence.Count > 0 && _session.IsSecure) || _session.IsEnded;
             }
         }
     }
