@@ -330,13 +330,7 @@ public sealed class HandshakeAdmissionTests
         var stalled = new List<RawClient>();
         try
         {
-            for (int i = 0; i < 16; i++)
-            {
-                RawClient raw = await RawClient.ConnectAsync(live.Port, from: flooder);
-                stalled.Add(raw);
-                await raw.SendAsync(HelloFrame(RandomNonce()));
-                (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull($"stall {i + 1}")[0].ShouldBe((byte)FrameType.ServerHello, $"stall {i + 1}");
-            }
+            await StallUpToThePerSourceLimitAsync(live.Port, flooder, stalled);
 
             await using RawClient seventeenth = await RawClient.ConnectAsync(live.Port, from: flooder);
             AlertMessage? alert = await seventeenth.ReadAlertAsync(s_read);
@@ -368,13 +362,7 @@ public sealed class HandshakeAdmissionTests
         var firstFrames = new List<string>();
         try
         {
-            for (int i = 0; i < 16; i++)
-            {
-                RawClient raw = await RawClient.ConnectAsync(live.Port, from: flooder);
-                stalled.Add(raw);
-                await raw.SendAsync(HelloFrame(RandomNonce()));
-                (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull($"stall {i + 1}")[0].ShouldBe((byte)FrameType.ServerHello, $"stall {i + 1}");
-            }
+            await StallUpToThePerSourceLimitAsync(live.Port, flooder, stalled);
 
             for (int i = 0; i < RefusedWithHello; i++)
             {
@@ -401,6 +389,21 @@ public sealed class HandshakeAdmissionTests
     }
 
     private const int RefusedWithHello = 300;
+
+    /// <summary>
+    /// Opens as many handshakes from <paramref name="from"/> as the server lets one address have pending (16 by
+    /// default), each a ClientHello answered with a ServerHello and then left to stall; adds them to <paramref name="stalled"/>.
+    /// </summary>
+    private static async Task StallUpToThePerSourceLimitAsync(int port, IPAddress from, List<RawClient> stalled)
+    {
+        for (int i = 0; i < new ChatOptions().MaxPendingHandshakesPerSource; i++)
+        {
+            RawClient raw = await RawClient.ConnectAsync(port, from: from);
+            stalled.Add(raw);
+            await raw.SendAsync(HelloFrame(RandomNonce()));
+            (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull($"stall {i + 1}")[0].ShouldBe((byte)FrameType.ServerHello, $"stall {i + 1}");
+        }
+    }
 
     // ---- 5. A derivation whose peer left is never run (v1: one connection closed after KeyShare cost 4 s) ---------
 

@@ -157,7 +157,7 @@ internal sealed class Connection
 
     /// <summary>For diagnostics (the hub benchmark): who writes, whether queued or carrying, and unread bytes.</summary>
     internal (bool Writing, bool Scheduled, bool Carry, int Unread) DebugState =>
-        (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, PeerBytesWaiting() ? _socket.Available : 0);
+        (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, UnreadBytes());
 
     /// <summary>For <see cref="WriteScheduler"/>: true when the link was not already waiting in its queue.</summary>
     internal bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
@@ -166,15 +166,17 @@ internal sealed class Connection
     internal void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>True when bytes from the peer wait unread in the socket (this side is behind, the peer is not idle).</summary>
-    public bool PeerBytesWaiting()
+    public bool PeerBytesWaiting() => UnreadBytes() > 0;
+
+    private int UnreadBytes()
     {
         try
         {
-            return _socket.Available > 0;
+            return _socket.Available;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
-            return false;
+            return 0;
         }
     }
 
