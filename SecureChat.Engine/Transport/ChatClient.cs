@@ -139,7 +139,9 @@ public sealed class ChatClient : ChatEndpoint
         Task keyPairReady = _options.Passphrase.Length == 0 ? _keyPairs.Prepare(DhGroup.Get(_options.Group)) : Task.CompletedTask;
         try
         {
-            await socket.ConnectAsync(new DnsEndPoint(host, port), cancellationToken).ConfigureAwait(false);
+            // An address needs no resolver: connecting to it directly saves the name lookup's thread-pool hop.
+            EndPoint target = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
+            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
             await keyPairReady.ConfigureAwait(false);
         }
         catch (SocketException e)
