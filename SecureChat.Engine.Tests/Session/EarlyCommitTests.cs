@@ -1,6 +1,7 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Handshake;
 using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
@@ -110,6 +111,28 @@ public sealed class EarlyCommitTests
 
         pair.Server.Failure.ShouldNotBeNull().Reason.ShouldBe(FailureReason.ProtocolViolation);
         pair.Server.Failure!.Message.ShouldContain("bad Commit");
+    }
+
+    [Theory]
+    [InlineData(DhGroupId.Ffdhe2048, "", true, DhGroupId.Ffdhe2048)]
+    [InlineData(DhGroupId.Ffdhe3072, "", true, DhGroupId.Ffdhe3072)]
+    [InlineData(DhGroupId.Ffdhe2048, "shared", true, null)] // a CPace pair needs the server's nonce
+    [InlineData(DhGroupId.Ffdhe2048, "", false, null)]
+    public void The_group_a_client_prepares_its_pair_for_is_the_one_its_hello_commits_to(DhGroupId group, string passphrase, bool earlyCommit, DhGroupId? expected)
+    {
+        // ChatClient makes the early Commit's key pair while its connection opens, by this decision; the hello's flag
+        // and the Commit that follows it go by the same one.
+        SessionSettings settings = SessionPair.Settings(SessionRole.Client, group, passphrase: passphrase, earlyCommit: earlyCommit);
+
+        DhGroup? decided = Negotiation.EarlyCommitGroup(settings);
+
+        decided?.Id.ShouldBe(expected.ShouldNotBeNull());
+        (decided is null).ShouldBe(expected is null);
+        Negotiation.CreateClientHello(settings, new byte[WireFormat.NonceSize], null).CommitFollows.ShouldBe(expected is not null);
+        using var pair = new SessionPair(settings, SessionPair.Settings(SessionRole.Server, group, passphrase: passphrase));
+        pair.Start();
+        List<byte[]> flight = Frames.Split(pair.Take(pair.Client));
+        flight.Count.ShouldBe(expected is null ? 1 : 2);
     }
 
     [Fact]

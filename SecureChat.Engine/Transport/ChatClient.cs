@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Handshake;
 
 namespace SecureChat.Engine.Transport;
 
@@ -135,8 +136,16 @@ public sealed class ChatClient : ChatEndpoint
         OnStageChanged(_connecting);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
 
+        string endpoint = _endpointKey!;
+        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Client, _name, CheckServer) with
+        {
+            HelloNonce = helloNonce,
+            PuzzleSolution = solution,
+            KeyPairs = _keyPairs,
+        };
+
         // The early Commit's key pair is made while the connection opens (on a real network, well within the round trip).
-        Task keyPairReady = _options.Passphrase.Length == 0 ? _keyPairs.Prepare(DhGroup.Get(_options.Group)) : Task.CompletedTask;
+        Task keyPairReady = Negotiation.EarlyCommitGroup(settings) is { } group ? _keyPairs.Prepare(group) : Task.CompletedTask;
         try
         {
             // An address needs no resolver: connecting to it directly saves the name lookup's thread-pool hop.
@@ -159,13 +168,6 @@ public sealed class ChatClient : ChatEndpoint
             throw;
         }
 
-        string endpoint = _endpointKey!;
-        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Client, _name, CheckServer) with
-        {
-            HelloNonce = helloNonce,
-            PuzzleSolution = solution,
-            KeyPairs = _keyPairs,
-        };
         var link = new SessionHost(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
         _link = link;
         OnStageChanged(link.Snapshot());

@@ -25,10 +25,9 @@ internal static class ClientHandshake
         Span<byte> body = stackalloc byte[hello.Size];
         hello.Write(body);
         context.WriteHandshake(FrameType.ClientHello, body);
-        DhGroup first = context.Settings.AcceptableGroups().First();
-        if (!hello.CommitFollows)
+        if (Negotiation.EarlyCommitGroup(context.Settings) is not { } first)
         {
-            return new ExpectServerHello(first, early: null);
+            return new ExpectServerHello(context.Settings.AcceptableGroups().First(), early: null);
         }
 
         // The transcript records the early Commit only once the ServerHello shows it stands (the server chose its group).

@@ -22,6 +22,13 @@ internal static class Negotiation
     public static byte Flags(SessionSettings settings) =>
         settings.Passphrase.Length > 0 ? WireFormat.FlagPassphrase : settings.EarlyCommit ? WireFormat.FlagEarlyCommit : (byte)0;
 
+    /// <summary>
+    /// The group of the client's early Commit (the first it offers), or null when its hello announces none: the one
+    /// decision both the handshake and a client preparing the Commit's key pair ahead of time go by.
+    /// </summary>
+    public static DhGroup? EarlyCommitGroup(SessionSettings settings) =>
+        (Flags(settings) & WireFormat.FlagEarlyCommit) != 0 ? settings.AcceptableGroups().First() : null;
+
     /// <summary>Server: version 2, the first of its acceptable groups the client offered, and the same passphrase use.</summary>
     public static HandshakeState? TryRefuseClientHello(ClientHello hello, SessionSettings settings, out DhGroup group)
     {
