@@ -21,7 +21,7 @@ namespace SecureChat.Engine.Transport;
 /// queue) came seconds apart, so a member's messages waited unread in the hub's socket for tens of seconds.
 /// </para>
 /// </remarks>
-internal sealed class Connection
+internal sealed class Connection : IScheduledWriter
 {
     private const int ReadBufferSize = 64 * 1024;
 
@@ -160,10 +160,10 @@ internal sealed class Connection
         (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, UnreadBytes());
 
     /// <summary>For <see cref="WriteScheduler"/>: true when the link was not already waiting in its queue.</summary>
-    internal bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
+    public bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
 
     /// <summary>For <see cref="WriteScheduler"/>: the link left its queue.</summary>
-    internal void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
+    public void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>True when bytes from the peer wait unread in the socket (this side is behind, the peer is not idle).</summary>
     public bool PeerBytesWaiting() => UnreadBytes() > 0;

@@ -18,36 +18,45 @@ namespace SecureChat.Engine.Transport;
 /// </para>
 /// <para>Thread-safe.</para>
 /// </remarks>
-internal sealed class WriteScheduler : IThreadPoolWorkItem
+/// <param name="maxWorkers">At most this many workers at once.</param>
+/// <param name="milliseconds">The clock that measures a worker's slice, in milliseconds.</param>
+/// <param name="queue">Puts a worker at the back of the thread pool's queue.</param>
+internal sealed class WriteScheduler(int maxWorkers, Func<long> milliseconds, Action<IThreadPoolWorkItem> queue) : IThreadPoolWorkItem
 {
     /// <summary>How long one worker sends before it yields its thread (the socket engine's own slice).</summary>
-    private const int SliceMilliseconds = 15;
+    internal const int SliceMilliseconds = 15;
 
-    private readonly ConcurrentQueue<Connection> _ready = new();
-    private readonly int _maxWorkers = Math.Max(1, Environment.ProcessorCount);
+    private readonly ConcurrentQueue<IScheduledWriter> _ready = new();
+    private readonly int _maxWorkers = Math.Max(1, maxWorkers);
     private int _workers;
 
-    /// <summary>The link has output: it is sent by a worker soon, with whatever else it gets until then.</summary>
-    public void Schedule(Connection connection)
+    /// <summary>One worker per core on the thread pool, slices on the real clock.</summary>
+    public WriteScheduler()
+        : this(Environment.ProcessorCount, static () => Environment.TickCount64, static item => ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false))
     {
-        if (connection.TryMarkScheduled())
+    }
+
+    /// <summary>The link has output: it is sent by a worker soon, with whatever else it gets until then.</summary>
+    public void Schedule(IScheduledWriter writer)
+    {
+        if (writer.TryMarkScheduled())
         {
-            _ready.Enqueue(connection);
+            _ready.Enqueue(writer);
             EnsureWorker();
         }
     }
 
     void IThreadPoolWorkItem.Execute()
     {
-        long start = Environment.TickCount64;
-        while (_ready.TryDequeue(out Connection? connection))
+        long start = milliseconds();
+        while (_ready.TryDequeue(out IScheduledWriter? writer))
         {
-            connection.ClearScheduled(); // before the flush: output sealed during it schedules the link again
-            connection.Flush();
-            if (Environment.TickCount64 - start >= SliceMilliseconds)
+            writer.ClearScheduled(); // before the flush: output sealed during it schedules the link again
+            writer.Flush();
+            if (milliseconds() - start >= SliceMilliseconds)
             {
                 // The slice is spent: back of the queue, behind the reads and everything else waiting.
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                queue(this);
                 return;
             }
         }
@@ -71,9 +80,22 @@ internal sealed class WriteScheduler : IThreadPoolWorkItem
 
             if (Interlocked.CompareExchange(ref _workers, workers + 1, workers) == workers)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                queue(this);
                 return;
             }
         }
     }
+}
+
+/// <summary>What a <see cref="WriteScheduler"/> sends for: a link's output (<see cref="Connection"/>).</summary>
+internal interface IScheduledWriter
+{
+    /// <summary>True when the writer was not already waiting in the scheduler's queue (it is marked as waiting now).</summary>
+    bool TryMarkScheduled();
+
+    /// <summary>The writer left the queue: output sealed from now on schedules it again.</summary>
+    void ClearScheduled();
+
+    /// <summary>Sends what the socket takes now, without waiting.</summary>
+    void Flush();
 }
