@@ -51,10 +51,12 @@ public sealed class ChatServerTests
     }
 
     [Fact]
-    public async Task In_a_hub_of_ten_clients_every_message_reaches_every_other_client_exactly_once_with_the_sender_s_name()
+    public async Task In_a_hub_of_ten_clients_every_message_reaches_every_other_client_exactly_once_with_the_sender_s_name_and_identity()
     {
         const int count = 10;
-        await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
+        EphemeralSigner[] keys = [.. Enumerable.Range(0, count + 1).Select(_ => new EphemeralSigner())]; // the clients', then the operator's
+        string[] identities = [.. keys.Select(k => IdentityFingerprint.Of(k.PublicKey))];
+        await using var server = new ChatServer(new ChatOptions { Name = "hub", Identity = keys[count] }.FromOneAddress());
         IPEndPoint endPoint = server.Start("127.0.0.1", 0);
         var joinedAtServer = new ConcurrentDictionary<string, byte>();
         var allJoined = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,7 +79,7 @@ public sealed class ChatServerTests
         {
             for (int i = 0; i < count; i++)
             {
-                var client = new ChatClient(new ChatOptions { Name = $"c{i}" });
+                var client = new ChatClient(new ChatOptions { Name = $"c{i}", Identity = keys[i] });
                 var inbox = new ConcurrentQueue<ChatMessage>();
                 var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 client.MessageReceived += m =>
@@ -103,17 +105,22 @@ public sealed class ChatServerTests
 
             // Give a duplicate time to show up before counting.
             await Task.Delay(300);
+            // A relayed message carries its sender's identity as the hub vouches for it; the operator's is the server's own.
             for (int i = 0; i < count; i++)
             {
-                string[] expectedLines = [.. Enumerable.Range(0, count).Where(j => j != i).Select(j => $"c{j}: hello from c{j}"), "hub: hello from the operator"];
-                inboxes[i].Select(m => $"{m.Sender}: {m.Text}").Order().ShouldBe(expectedLines.Order(), $"client c{i}");
+                string[] expectedLines = [.. Enumerable.Range(0, count).Where(j => j != i).Select(j => $"c{j} relayed {identities[j]}: hello from c{j}"), $"hub direct {identities[count]}: hello from the operator"];
+                inboxes[i].Select(m => $"{m.Sender} {(m.Relayed ? "relayed" : "direct")} {m.SenderIdentity}: {m.Text}").Order().ShouldBe(expectedLines.Order(), $"client c{i}");
             }
 
-            atServer.Select(m => $"{m.Sender}: {m.Text}").Order().ShouldBe(Enumerable.Range(0, count).Select(j => $"c{j}: hello from c{j}").Order());
+            atServer.Select(m => $"{m.Sender} {m.SenderIdentity}: {m.Text}").Order().ShouldBe(Enumerable.Range(0, count).Select(j => $"c{j} {identities[j]}: hello from c{j}").Order());
         }
         finally
         {
             await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+            foreach (EphemeralSigner key in keys)
+            {
+                key.Dispose();
+            }
         }
     }
 

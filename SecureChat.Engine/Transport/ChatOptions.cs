@@ -63,6 +63,15 @@ public sealed record ChatOptions
     /// </summary>
     public Func<string, byte[], Func<string, bool>, string>? ClaimName { get; init; }
 
+    /// <summary>
+    /// Server: asked before the operator takes a new name (<see cref="ChatServer.ChangeName"/>): true when the name
+    /// belongs to another identity, which refuses the change. Null: only connected peers' names are checked.
+    /// </summary>
+    public Func<string, bool>? IsNameOwnedByOther { get; init; }
+
+    /// <summary>Server: told the operator's new name once taken, so that it stays reserved for the operator. May be null.</summary>
+    public Action<string>? OperatorNameTaken { get; init; }
+
     /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
 

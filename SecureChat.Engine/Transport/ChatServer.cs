@@ -129,8 +129,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>
     /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
-    /// when the name breaks <see cref="NameRules"/> or looks like the name of a connected peer (a peer's name is its
-    /// own while it is connected, as the operator's is).
+    /// when the name breaks <see cref="NameRules"/>, belongs to another identity (<see cref="ChatOptions.IsNameOwnedByOther"/>:
+    /// names belong to the identity that first used them, connected or not), or looks like the name of a connected
+    /// peer (a peer's name is its own while it is connected, as the operator's is).
     /// </summary>
     public override void ChangeName(string name)
     {
@@ -139,10 +140,17 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
+        if (_options.IsNameOwnedByOther?.Invoke(name) == true)
+        {
+            throw new ArgumentException($"the name {SafeText.Name(name)} belongs to another identity on this server");
+        }
+
         if (!_members.TrySetOwnName(name, out string holder))
         {
             throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(holder)}, a connected peer's name");
         }
+
+        _options.OperatorNameTaken?.Invoke(name);
 
         foreach (SessionHost link in _members.Links)
         {

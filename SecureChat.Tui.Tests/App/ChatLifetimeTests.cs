@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Identity;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
@@ -73,6 +74,40 @@ public sealed class ChatLifetimeTests
         mode.Failures.ShouldBe(warned.Lines, "the warning is printed again once the view is closed");
         mode.View.Lines.ShouldNotContain(l => l.Kind == LineKind.Own);
         Volatile.Read(ref joins).ShouldBe(0, "nothing was sent: the client never joined");
+    }
+
+    [Fact]
+    public async Task The_operator_cannot_take_a_name_another_identity_owns_even_while_its_owner_is_away()
+    {
+        string serverDir = AppUnderTest.NewConfigDir();
+        using LocalTrust serverTrust = LocalTrust.Open(new AppSettings { Role = ChatRole.Server, ConfigDir = serverDir });
+        await using var server = new ChatServer(serverTrust.Apply(new ChatOptions { Name = "Alice" }, ChatRole.Server));
+        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PresenceChanged += p =>
+        {
+            if (p.Kind == PresenceKind.Left && p.Name == "Bob")
+            {
+                left.TrySetResult();
+            }
+        };
+        int port = server.Start("127.0.0.1", 0).Port;
+
+        // Bob uses his name once, then leaves: the name stays his.
+        var bobSettings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        using (LocalTrust bobTrust = LocalTrust.Open(bobSettings))
+        {
+            await using var bob = new ChatClient(bobTrust.Apply(new ChatOptions { Name = "Bob" }, ChatRole.Client));
+            await bob.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        await left.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Should.Throw<ArgumentException>(() => server.ChangeName("bob")).Message.ShouldBe("the name bob belongs to another identity on this server");
+        server.Name.ShouldBe("Alice");
+
+        server.ChangeName("Robert");
+        server.Name.ShouldBe("Robert");
+        new NameRegistry(ConfigDirectory.Open(serverDir)).OwnerOf("Robert").ShouldBe(serverTrust.Identity.PublicKey, "the operator's new name is reserved for the operator");
     }
 
     [Fact]

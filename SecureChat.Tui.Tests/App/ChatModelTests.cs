@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Transport;
@@ -70,6 +71,39 @@ public sealed class ChatModelTests
             ChatLine lost = view.WaitForLine(l => l.Text.Contains("did not arrive", StringComparison.Ordinal), s_wait, "the lost messages to be reported");
             lost.Kind.ShouldBe(LineKind.Error);
             lost.Text.ShouldStartWith("3 messages you sent to anonymous did not arrive");
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    [Fact]
+    public async Task Names_on_a_hub_client_tells_the_operator_from_a_relayed_member_by_identity()
+    {
+        using var aliceKey = new EphemeralSigner();
+        using var bobKey = new EphemeralSigner();
+        using var carolKey = new EphemeralSigner();
+        await using var server = new ChatServer(new ChatOptions { Name = "Alice", Identity = aliceKey });
+        int port = server.Start("127.0.0.1", 0).Port;
+        await using var bob = new ChatClient(new ChatOptions { Name = "Bob", Identity = bobKey });
+        await using var carol = new ChatClient(new ChatOptions { Name = "Carol", Identity = carolKey });
+        var view = new RecordingView();
+        var model = new ChatModel(carol, isServer: false, view, new ScreenWords());
+        try
+        {
+            await bob.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
+            await carol.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
+            view.WaitForLine(l => l.Text == "Bob is here" || l.Text == "Bob joined", s_wait, "Bob in Carol's member list");
+
+            await model.EnterAsync("/names");
+
+            view.WaitForLine(l => l.Text == "in the chat: Carol (you), Alice, Bob", s_wait, "the names");
+            string alice = IdentityFingerprint.Of(aliceKey.PublicKey);
+            string bobs = IdentityFingerprint.Of(bobKey.PublicKey);
+            alice.ShouldNotBe(bobs);
+            view.Lines.ShouldContain(l => l.Text == $"  Alice: the server's operator, identity {alice} (proved in the handshake)");
+            view.Lines.ShouldContain(l => l.Text == $"  Bob: identity {bobs} (relayed; the server vouches for it)");
         }
         finally
         {

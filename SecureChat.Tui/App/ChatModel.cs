@@ -26,8 +26,11 @@ internal sealed class ChatModel
     private bool _detached;
     private string _ownName;
 
-    /// <summary>Everyone else in the chat, as join, leave and rename notices told us (the lock guards it).</summary>
-    private readonly SortedSet<string> _members = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>
+    /// Everyone else in the chat, as join, leave and rename notices told us, with the identity fingerprint each notice
+    /// carried (null when it carried none). The lock guards it.
+    /// </summary>
+    private readonly SortedDictionary<string, string?> _members = new(StringComparer.OrdinalIgnoreCase);
 
     public ChatModel(ChatEndpoint endpoint, bool isServer, IChatView view, ChatWords words)
     {
@@ -99,7 +102,7 @@ internal sealed class ChatModel
                 Tell(_words.Help.Select(ChatLine.Notice));
                 break;
             case ChatCommand.Names:
-                Tell(_words.Names(Members, OwnName));
+                Tell(NamesWithIdentities());
                 break;
             case ChatCommand.Usage usage:
                 Tell(ChatLine.Error(usage.Text));
@@ -131,7 +134,7 @@ internal sealed class ChatModel
         {
             lock (_gate)
             {
-                return [.. _members];
+                return [.. _members.Keys];
             }
         }
     }
@@ -225,14 +228,14 @@ internal sealed class ChatModel
         switch (shown.Kind)
         {
             case PresenceKind.Joined or PresenceKind.Member:
-                _members.Add(shown.Name);
+                _members[shown.Name] = shown.Identity;
                 break;
             case PresenceKind.Left:
                 _members.Remove(shown.Name);
                 break;
             case PresenceKind.Renamed:
-                _members.Remove(shown.Name);
-                _members.Add(shown.NewName);
+                _members.Remove(shown.Name, out string? identity);
+                _members[shown.NewName] = shown.Identity ?? identity;
                 break;
         }
 
@@ -353,6 +356,28 @@ internal sealed class ChatModel
             _links.Update(peer);
             _view.Show(_words.Verified(Shown(peer)));
         });
+    }
+
+    /// <summary>
+    /// <c>/names</c>: who is in the chat, then each member's identity. On a hub's client the operator is the member
+    /// whose identity is the server's own (proved in the handshake); everyone else's comes in the hub's notices, as
+    /// the server vouches for it, which is how a reader tells relayed people from the operator and look-alikes apart.
+    /// </summary>
+    private IEnumerable<ChatLine> NamesWithIdentities()
+    {
+        KeyValuePair<string, string?>[] members;
+        string own;
+        lock (_gate)
+        {
+            members = [.. _members.Where(m => !string.Equals(m.Key, _ownName, StringComparison.OrdinalIgnoreCase))];
+            own = _ownName;
+        }
+
+        string? server = IsServer ? null : _endpoint.Links.FirstOrDefault()?.Identity;
+        return [
+            _words.Names([.. members.Select(m => m.Key)], own),
+            .. members.Select(m => _words.MemberIdentity(m.Key, m.Value, IsServer ? MemberSource.OwnLink : m.Value is not null && m.Value == server ? MemberSource.Operator : MemberSource.Relayed)),
+        ];
     }
 
     private void ShowFingerprints()

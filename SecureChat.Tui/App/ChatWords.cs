@@ -93,6 +93,14 @@ internal abstract class ChatWords
     public ChatLine Names(IReadOnlyList<string> members, string ownName) => ChatLine.Notice(
         $"in the chat: {string.Join(", ", members.Where(m => !string.Equals(m, ownName, StringComparison.OrdinalIgnoreCase)).Prepend(ownName + " (you)"))}");
 
+    /// <summary>One member's identity, for <c>/names</c>, and who stands behind it.</summary>
+    public ChatLine MemberIdentity(string name, string? identity, MemberSource source) => ChatLine.Notice(source switch
+    {
+        MemberSource.Operator => $"  {name}: the server's operator, identity {identity} (proved in the handshake)",
+        MemberSource.Relayed => $"  {name}: identity {identity ?? "unknown"} (relayed; the server vouches for it)",
+        _ => $"  {name}: identity {identity ?? "unknown"}",
+    });
+
     public IEnumerable<ChatLine> CompareAdvice() =>
     [
         ChatLine.Notice("compare out of band: read the SAS aloud to your peer by phone or in person; both screens must show the same digits."),

@@ -63,6 +63,8 @@ internal sealed class LocalTrust : IDisposable
             Identity = Identity,
             CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(_clients.Remember(peer.PublicKey, peer.Name).State),
             ClaimName = (requested, key, inUse) => _names.Claim(requested, key, inUse),
+            IsNameOwnedByOther = name => _names.OwnerOf(name) is { } owner && !owner.AsSpan().SequenceEqual(Identity.PublicKey),
+            OperatorNameTaken = name => _names.ReserveOperator(name, Identity.PublicKey),
         };
     }
 
