@@ -73,6 +73,25 @@ public sealed class NegotiationTests
         pair.EventsOf<EstablishedEvent>(pair.Client).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("", true)] // the client's hello also announced an early Commit (flags 0x02)
+    [InlineData("", false)]
+    [InlineData("secret", false)]
+    public void A_client_refusing_a_server_hello_with_the_other_passphrase_use_says_in_the_detail_only_whether_it_uses_one(string passphrase, bool earlyCommit)
+    {
+        using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client, passphrase: passphrase, earlyCommit: earlyCommit), SessionPair.Settings(SessionRole.Server));
+        pair.Client.Start();
+        pair.Take(pair.Client);
+        byte flags = passphrase.Length > 0 ? (byte)0 : WireFormat.FlagPassphrase;
+
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, SessionPair.FastIterations, flags));
+
+        pair.Client.Failure!.Reason.ShouldBe(FailureReason.PassphraseMismatch);
+        AlertMessage alert = Alert(pair.Take(pair.Client));
+        alert.Code.ShouldBe(AlertCode.PassphraseMismatch);
+        alert.Detail.ShouldBe(passphrase.Length > 0 ? 1u : 0u, "PROTOCOL.md 6: detail 1 if the sender uses a passphrase, else 0");
+    }
+
     [Fact]
     public void The_server_uses_its_own_iteration_count_and_the_client_s_hello_carries_none()
     {
@@ -362,10 +381,10 @@ public sealed class NegotiationTests
         return Frames.Build(FrameType.ClientHello, body);
     }
 
-    private static byte[] ServerHelloFrame(ushort version, DhGroupId group, long iterations)
+    private static byte[] ServerHelloFrame(ushort version, DhGroupId group, long iterations, byte flags = 0)
     {
         byte[] body = new byte[ServerHello.Size];
-        new ServerHello(version, (ushort)group, (uint)iterations, 0, new byte[WireFormat.NonceSize]).Write(body);
+        new ServerHello(version, (ushort)group, (uint)iterations, flags, new byte[WireFormat.NonceSize]).Write(body);
         return Frames.Build(FrameType.ServerHello, body);
     }
 

@@ -90,7 +90,7 @@ internal static class Negotiation
 
         if (hello.UsesPassphrase != settings.Passphrase.Length > 0)
         {
-            return Refuse(FailureReason.PassphraseMismatch, AlertCode.PassphraseMismatch, "the server answered a different passphrase use than offered", Flags(settings));
+            return Refuse(FailureReason.PassphraseMismatch, AlertCode.PassphraseMismatch, "the server answered a different passphrase use than offered", settings.Passphrase.Length > 0 ? 1u : 0u);
         }
 
         if (hello.Flags != Flags(settings))
