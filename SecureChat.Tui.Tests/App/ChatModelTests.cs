@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
+using SecureChat.Tui.CommandLine;
 using SecureChat.Tui.Tests.Support;
 using SecureChat.Tui.Views;
 
@@ -109,6 +110,45 @@ public sealed class ChatModelTests
         {
             model.Detach();
         }
+    }
+
+    [Fact]
+    public async Task The_status_shows_a_server_as_new_then_known_and_after_verify_as_verified_for_good()
+    {
+        using LocalTrust serverTrust = LocalTrust.Open(new AppSettings { Role = ChatRole.Server, ConfigDir = AppUnderTest.NewConfigDir() });
+        await using var server = new ChatServer(serverTrust.Apply(new ChatOptions { Name = "Alice" }, ChatRole.Server));
+        int port = server.Start("127.0.0.1", 0).Port;
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        using LocalTrust trust = LocalTrust.Open(settings);
+
+        // Each contact: a client with the trust store, its model, the trust word the status bar shows once secure;
+        // on the second contact the user runs /verify.
+        async Task<string?[]> ContactAsync(bool verify)
+        {
+            await using var client = new ChatClient(trust.Apply(new ChatOptions { Name = "Bob" }, ChatRole.Client));
+            var view = new RecordingView();
+            var model = new ChatModel(client, isServer: false, view, new ScreenWords()) { Verify = peer => trust.Verify(peer, isServer: false, settings.Address) };
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
+                view.WaitForLine(l => l.Text.StartsWith("secure connection", StringComparison.Ordinal), s_wait, "the secure link");
+                if (verify)
+                {
+                    await model.EnterAsync("/verify");
+                    view.WaitForLine(l => l.Text.Contains("is now verified", StringComparison.Ordinal), s_wait, "the verification");
+                }
+
+                return [.. view.Statuses.Where(st => st.Stage == "secure").Select(st => st.Trust).Distinct()];
+            }
+            finally
+            {
+                model.Detach();
+            }
+        }
+
+        (await ContactAsync(verify: false)).ShouldBe(["new"]);
+        (await ContactAsync(verify: true)).ShouldBe(["known", "verified"]);
+        (await ContactAsync(verify: false)).ShouldBe(["verified"]);
     }
 
     [Fact]

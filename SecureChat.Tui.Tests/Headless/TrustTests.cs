@@ -42,6 +42,37 @@ public sealed partial class TrustTests
     }
 
     [Fact]
+    public void The_operator_verifies_a_client_by_name_and_the_server_knows_it_as_verified_on_its_next_contact_and_after_a_restart()
+    {
+        string serverConfig = AppUnderTest.NewConfigDir();
+        string clientConfig = AppUnderTest.NewConfigDir();
+        int port = AppUnderTest.FreePort();
+        string bob;
+        using (RunningApp server = StartServer(port, serverConfig))
+        {
+            Connect(port, clientConfig, "Bob", session: client =>
+            {
+                server.WaitForOutput("[*] Peer identity of Bob:", s_wait);
+                server.WriteLine("/verify Bob");
+                server.WaitForOutput("is now verified", s_wait);
+            });
+            bob = IdentityLine().Match(server.Output).Groups[1].Value;
+            server.WriteLine("exit");
+            server.WaitForExit(s_wait).ShouldBe(0);
+        }
+
+        File.ReadAllText(Path.Combine(serverConfig, "known_clients")).ShouldContain(" verified ");
+        using (RunningApp server = StartServer(port, serverConfig))
+        {
+            Connect(port, clientConfig, "Bob");
+            server.WaitForOutput("[*] Peer identity of Bob:", s_wait);
+            server.Output.ShouldContain($"Peer identity of Bob: {bob} (verified)");
+            server.WriteLine("exit");
+            server.WaitForExit(s_wait).ShouldBe(0);
+        }
+    }
+
+    [Fact]
     public void A_server_with_another_identity_is_refused_before_anything_is_sent_with_exit_code_3_and_accepted_only_by_its_fingerprint()
     {
         string clientConfig = AppUnderTest.NewConfigDir();
