@@ -1,3 +1,4 @@
+using SecureChat.Engine.Transport;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -8,9 +9,15 @@ namespace SecureChat.Engine.Tests.Session;
 /// <summary>Heartbeats, the idle limit (SessionTimers through OnTick) and the Close that reports what arrived.</summary>
 public sealed class LivenessTests
 {
+    /// <summary>
+    /// Both sides with the settings an app's endpoint gets by default (15 s heartbeat, 45 s idle limit, as the
+    /// protocol says): the tests below count in those seconds, so a changed default fails them.
+    /// </summary>
     private static SessionPair Timed(ManualTime time) => SessionPair.Established(
-        client: s => s with { Time = time, HeartbeatInterval = TimeSpan.FromSeconds(15), IdleTimeout = TimeSpan.FromSeconds(45) },
-        server: s => s with { Time = time, HeartbeatInterval = TimeSpan.FromSeconds(15), IdleTimeout = TimeSpan.FromSeconds(45) });
+        client: s => s with { Time = time, HeartbeatInterval = Defaults.HeartbeatInterval, IdleTimeout = Defaults.IdleTimeout },
+        server: s => s with { Time = time, HeartbeatInterval = Defaults.HeartbeatInterval, IdleTimeout = Defaults.IdleTimeout });
+
+    private static SessionSettings Defaults { get; } = SessionSettingsFactory.Create(new ChatOptions(), SessionRole.Client, "x", checkPeer: null);
 
     [Fact]
     public void A_side_that_sent_nothing_for_the_heartbeat_interval_sends_one_empty_sealed_heartbeat()
