@@ -152,6 +152,29 @@ public sealed class ChatModelTests
     }
 
     [Fact]
+    public async Task A_client_asked_for_a_puzzle_says_so_in_the_status_solves_it_and_becomes_secure()
+    {
+        await using var server = new ChatServer(new ChatOptions { Name = "Alice", PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 12 });
+        int port = server.Start("127.0.0.1", 0).Port;
+        await using var client = new ChatClient(new ChatOptions { Name = "Bob" });
+        var view = new RecordingView();
+        var model = new ChatModel(client, isServer: false, view, new ScreenWords());
+        try
+        {
+            await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
+            view.WaitForLine(l => l.Text.StartsWith("secure connection", StringComparison.Ordinal), s_wait, "the secure link");
+
+            string[] stages = [.. view.Statuses.Select(st => st.Stage).Distinct()];
+            stages.ShouldContain("solving the server's puzzle");
+            stages.IndexOf("solving the server's puzzle").ShouldBeLessThan(stages.IndexOf("secure"));
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    [Fact]
     public async Task A_message_the_engine_would_refuse_is_refused_before_it_is_shown_as_sent()
     {
         var view = new RecordingView();
