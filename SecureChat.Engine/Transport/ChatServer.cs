@@ -140,6 +140,11 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
+        if (_members.ConnectedHolder(name) is { } connected)
+        {
+            throw LooksLikeConnected(name, connected);
+        }
+
         if (_options.IsNameOwnedByOther?.Invoke(name) == true)
         {
             throw new ArgumentException($"the name {SafeText.Name(name)} belongs to another identity on this server");
@@ -147,7 +152,7 @@ public sealed class ChatServer : ChatEndpoint
 
         if (!_members.TrySetOwnName(name, out string holder))
         {
-            throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(holder)}, a connected peer's name");
+            throw LooksLikeConnected(name, holder); // a peer took it meanwhile
         }
 
         _options.OperatorNameTaken?.Invoke(name);
@@ -157,6 +162,9 @@ public sealed class ChatServer : ChatEndpoint
             link.RunIfSecure(chat => chat.SendNick(name));
         }
     }
+
+    private static ArgumentException LooksLikeConnected(string name, string holder) =>
+        new($"the name {SafeText.Name(name)} looks like {SafeText.Name(holder)}, a connected peer's name");
 
     /// <summary>Stops accepting, closes every link cleanly (peers see the server leave), and waits for them.</summary>
     public override async Task StopAsync()

@@ -57,6 +57,15 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
     /// name. The operator's name is reserved: no peer can take it or a lookalike later.
     /// </summary>
+    /// <summary>The connected peer whose name looks like <paramref name="name"/> (same lookalike key), or null.</summary>
+    public string? ConnectedHolder(string name)
+    {
+        lock (_gate)
+        {
+            return _keyOwners.TryGetValue(NameRules.Key(name), out int owner) ? (_links.TryGetValue(owner, out SessionHost? link) ? link.Name : name) : null;
+        }
+    }
+
     public bool TrySetOwnName(string name, out string holder)
     {
         lock (_gate)
