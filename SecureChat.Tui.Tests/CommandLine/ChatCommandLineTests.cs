@@ -62,6 +62,57 @@ public sealed class ChatCommandLineTests
     }
 
     [Theory]
+    [InlineData("--server")]
+    [InlineData("--client")]
+    public void Iterations_and_their_maximum_default_to_the_documented_counts(string role)
+    {
+        ChatOptions options = ChatLifetime.Options(ChatCommandLine.Parse([role]), []);
+        (options.Iterations, options.MaxIterations).ShouldBe((100_000, 1_000_000));
+    }
+
+    [Theory]
+    [InlineData("--server")]
+    [InlineData("--client")]
+    public void Iterations_and_their_maximum_reach_the_engine_s_options_as_given(string role)
+    {
+        ChatOptions options = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "2000000", "--max-iterations", "3000000"]), []);
+        (options.Iterations, options.MaxIterations).ShouldBe((2_000_000, 3_000_000));
+        options.Validate();
+
+        ChatOptions atTheBounds = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "10000000", "--max-iterations", "10000000"]), []);
+        (atTheBounds.Iterations, atTheBounds.MaxIterations).ShouldBe((10_000_000, 10_000_000));
+        atTheBounds.Validate();
+
+        ChatOptions lowest = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "100000", "--max-iterations", "100000"]), []);
+        (lowest.Iterations, lowest.MaxIterations).ShouldBe((100_000, 100_000));
+        lowest.Validate();
+    }
+
+    [Fact]
+    public void The_mapping_never_widens_the_maximum_to_the_count()
+    {
+        ChatOptions options = ChatLifetime.Options(new AppSettings { Role = ChatRole.Server, Iterations = 2_000_000, MaxIterations = 1_000_000 }, []);
+        (options.Iterations, options.MaxIterations).ShouldBe((2_000_000, 1_000_000));
+        Should.Throw<ArgumentException>(options.Validate);
+    }
+
+    [Theory]
+    [InlineData("--iterations 1000001 is above the maximum, --max-iterations 1000000: lower it, or raise --max-iterations", "--server", "--iterations", "1000001")]
+    [InlineData("--iterations 1000001 is above the maximum, --max-iterations 1000000: lower it, or raise --max-iterations", "--client", "--iterations", "1000001")]
+    [InlineData("--iterations 300000 is above the maximum, --max-iterations 200000: lower it, or raise --max-iterations", "--server", "--iterations", "300000", "--max-iterations", "200000")]
+    [InlineData("--iterations 300000 is above the maximum, --max-iterations 200000: lower it, or raise --max-iterations", "--client", "--max-iterations", "200000", "--iterations", "300000")]
+    [InlineData("--iterations must be a number from 100000 to 10000000", "--server", "--iterations", "99999")]
+    [InlineData("--iterations must be a number from 100000 to 10000000", "--client", "--iterations", "10000001")]
+    [InlineData("--max-iterations must be a number from 100000 to 10000000", "--server", "--max-iterations", "99999")]
+    [InlineData("--max-iterations must be a number from 100000 to 10000000", "--client", "--max-iterations", "10000001")]
+    public void A_count_above_this_side_s_own_maximum_is_a_usage_error_not_a_wider_maximum(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(args, _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: {message} (see --help){Environment.NewLine}");
+    }
+
+    [Theory]
     [InlineData("--server", "--iterations", "99999")]
     [InlineData("--client", "host", "0")]
     [InlineData("--client", "host", "65536")]

@@ -52,7 +52,7 @@ internal sealed class ChatLifetime
         Name = settings.Name,
         Group = settings.Group,
         Iterations = settings.Iterations,
-        MaxIterations = Math.Max(settings.MaxIterations, settings.Iterations),
+        MaxIterations = settings.MaxIterations,
         Passphrase = passphrase,
         PuzzleMode = settings.Puzzle,
         PuzzleDifficulty = settings.PuzzleBits,

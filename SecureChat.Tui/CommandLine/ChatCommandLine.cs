@@ -85,7 +85,7 @@ internal static class ChatCommandLine
 
         private readonly Option<string> _iterations = new("--iterations")
         {
-            Description = $"PBKDF2 iterations: a server's own count, a client's minimum; at least {ChatOptions.MinimumIterations:N0} (the default).",
+            Description = $"PBKDF2 iterations: a server's own count, a client's minimum; from {ChatOptions.MinimumIterations:N0} (the default) to --max-iterations.",
             HelpName = "N",
         };
 
@@ -101,7 +101,12 @@ internal static class ChatCommandLine
             HelpName = "N",
         };
 
-        private readonly Option<string> _maxIterations = new("--max-iterations") { Description = "Client: the most PBKDF2 iterations accepted from a server (default: 1,000,000).", HelpName = "N" };
+        private readonly Option<string> _maxIterations = new("--max-iterations")
+        {
+            Description = $"The most PBKDF2 iterations a client accepts from a server, and the most a server's own --iterations may be; {ChatOptions.MinimumIterations:N0} to {ChatOptions.MaximumIterations:N0} (default: {ChatOptions.DefaultMaxIterations:N0}).",
+            HelpName = "N",
+        };
+
         private readonly Option<string> _configDir = new("--config-dir")
         {
             Description = "Where your identity key and the identities you trust are kept (default: $XDG_CONFIG_HOME/securechat, else ~/.config/securechat).",
@@ -207,6 +212,16 @@ internal static class ChatCommandLine
                 throw new UsageException(iterationsMessage);
             }
 
+            // The count is this side's own setting and the maximum its own bound (a server's as much as a client's): a
+            // count above it is refused, never a reason to raise the maximum behind the user's back.
+            int maxIterations = Number(result.GetValue(_maxIterations), "--max-iterations", ChatOptions.MinimumIterations, ChatOptions.MaximumIterations, new ChatOptions().MaxIterations);
+            if (iterations > maxIterations)
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--iterations {iterations} is above the maximum, --max-iterations {maxIterations}: lower it, or raise --max-iterations"));
+            }
+
             string name = result.GetValue(_name) ?? string.Empty;
             if (result.GetResult(_name) is not null && !NameRules.TryValidate(name, out _, out string problem))
             {
@@ -233,7 +248,7 @@ internal static class ChatCommandLine
                     : Views.MessagePane.DefaultCapacity,
                 PassphraseSource = source,
                 PassphraseLocation = location,
-                MaxIterations = Number(result.GetValue(_maxIterations), "--max-iterations", ChatOptions.MinimumIterations, ChatOptions.MaximumIterations, new ChatOptions().MaxIterations),
+                MaxIterations = maxIterations,
                 ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
                 AcceptIdentity = result.GetValue(_acceptIdentity),
                 Puzzle = result.GetValue(_puzzle)?.ToLowerInvariant() switch
