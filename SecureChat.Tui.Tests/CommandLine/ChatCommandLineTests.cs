@@ -1,3 +1,4 @@
+using System.Globalization;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
@@ -197,6 +198,89 @@ public sealed class ChatCommandLineTests
         var error = new StringWriter();
         ChatCommandLine.Invoke(args, _ => 0, error).ShouldBe(2);
         error.ToString().Trim().ShouldBe($"securechat: {message} (see --help)");
+    }
+
+    /// <summary>
+    /// A whole-number server limit on the command line: its documented default and range, where it lands in the
+    /// engine's options, and how a command-line number becomes the engine's value (seconds to a TimeSpan, KiB to
+    /// bytes). <see cref="With"/>: other options a value at the top of the range needs.
+    /// </summary>
+    private sealed record NumericLimit(string Option, int Default, int Min, int Max, Func<ChatOptions, object> Mapped, Func<int, object> Engine)
+    {
+        public string[] With { get; init; } = [];
+    }
+
+    private static readonly Dictionary<string, NumericLimit> s_limits = new NumericLimit[]
+    {
+        new("--puzzle-bits", 18, 1, 24, o => o.PuzzleDifficulty, n => n),
+        new("--source-rate", 10, 1, 1_000_000, o => o.HandshakesPerSourcePerSecond, n => (double)n),
+        new("--per-source", 16, 1, 1_000_000, o => o.MaxPendingHandshakesPerSource, n => n),
+        new("--presence-delay", 250, 0, 5000, o => o.PresenceDelay, n => TimeSpan.FromMilliseconds(n)),
+    }.ToDictionary(l => l.Option);
+
+    public static TheoryData<string> Limits => new(s_limits.Keys);
+
+    private static ChatOptions Mapped(params string[] args) => ChatLifetime.Options(ChatCommandLine.Parse(args), []);
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void Each_server_limit_defaults_to_its_documented_value(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        limit.Mapped(Mapped("--server")).ShouldBe(limit.Engine(limit.Default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void Each_server_limit_at_either_end_of_its_range_reaches_the_engine_s_options_which_accept_it(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        foreach (int value in new[] { limit.Min, limit.Max })
+        {
+            ChatOptions options = Mapped(["--server", option, value.ToString(CultureInfo.InvariantCulture), .. limit.With]);
+            limit.Mapped(options).ShouldBe(limit.Engine(value), $"{option} {value}");
+            options.Validate();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void A_server_limit_outside_its_range_is_a_one_line_usage_error(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        string[] bad = limit.Min > 0
+            ? [(limit.Min - 1).ToString(CultureInfo.InvariantCulture), (limit.Max + 1L).ToString(CultureInfo.InvariantCulture), "many", "2.5"]
+            : [(limit.Max + 1L).ToString(CultureInfo.InvariantCulture), "many", "2.5"];
+        foreach (string value in bad)
+        {
+            var error = new StringWriter();
+            ChatCommandLine.Invoke(["--server", option, value], _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+            error.ToString().ShouldBe(
+                string.Create(CultureInfo.InvariantCulture, $"securechat: {option} must be a number from {limit.Min} to {limit.Max} (see --help){Environment.NewLine}"),
+                $"{option} {value}");
+        }
+    }
+
+    [Theory]
+    [InlineData(null, PuzzleMode.Auto)]
+    [InlineData("auto", PuzzleMode.Auto)]
+    [InlineData("always", PuzzleMode.Always)]
+    [InlineData("never", PuzzleMode.Never)]
+    [InlineData("Never", PuzzleMode.Never)]
+    public void Puzzle_reaches_the_engine_s_options_and_defaults_to_auto(string? value, PuzzleMode mode)
+    {
+        string[] args = value is null ? ["--server"] : ["--server", "--puzzle", value];
+        AppSettings settings = ChatCommandLine.Parse(args);
+        settings.Puzzle.ShouldBe(mode);
+        ChatLifetime.Options(settings, []).PuzzleMode.ShouldBe(mode);
+    }
+
+    [Fact]
+    public void An_unknown_puzzle_mode_is_a_one_line_usage_error()
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(["--server", "--puzzle", "sometimes"], _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: --puzzle must be auto, always or never (see --help){Environment.NewLine}");
     }
 
     [Fact]
