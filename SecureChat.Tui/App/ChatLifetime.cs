@@ -59,6 +59,20 @@ internal sealed class ChatLifetime
         HandshakesPerSourcePerSecond = settings.SourceRate,
         MaxPendingHandshakesPerSource = settings.PerSource,
         PresenceDelay = TimeSpan.FromMilliseconds(settings.PresenceDelayMs),
+        MaxPendingHandshakes = settings.MaxHandshakes,
+        EarlyDropStart = settings.EarlyDropStart,
+        EarlyDropPercent = settings.EarlyDropPercent,
+        HandshakeTimeout = TimeSpan.FromSeconds(settings.HandshakeTimeoutSeconds),
+        HandshakeStepTimeout = TimeSpan.FromSeconds(settings.HandshakeStepTimeoutSeconds),
+        MaxConcurrentDerivations = settings.MaxDerivations,
+        ConfirmationPenalty = TimeSpan.FromSeconds(settings.ConfirmationPenaltySeconds),
+        MaxPeers = settings.MaxPeers,
+        RelayBufferLimit = settings.PeerOutputKib * 1024,
+        ServerOutputLimit = settings.ServerOutputKib * 1024L,
+        ServerOutputFairShare = settings.FairShareKib * 1024,
+        WriteTimeout = TimeSpan.FromSeconds(settings.WriteTimeoutSeconds),
+        NickChangeBurst = settings.NickBurst,
+        NickChangeInterval = TimeSpan.FromSeconds(settings.NickIntervalSeconds),
     };
 
     /// <summary>

@@ -47,6 +47,12 @@ internal static class ChatCommandLine
         return run(settings);
     }
 
+    /// <summary>A whole number option in [min, max], or its default when absent; a plain-words usage error otherwise.</summary>
+    internal static int Number(string? text, string option, int min, int max, int fallback) =>
+        text is null ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n
+        : throw new UsageException($"{option} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -134,6 +140,8 @@ internal static class ChatCommandLine
             Description = "Full screen: leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages; the wheel is the terminal's).",
         };
 
+        private readonly ServerLimitOptions _limits = new();
+
         public ChatRootCommand()
             : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
         {
@@ -160,6 +168,10 @@ internal static class ChatCommandLine
             Options.Add(_sourceRate);
             Options.Add(_presenceDelay);
             Options.Add(_perSource);
+            foreach (Option limit in _limits.All)
+            {
+                Options.Add(limit);
+            }
         }
 
         public AppSettings Bind(ParseResult result)
@@ -229,7 +241,7 @@ internal static class ChatCommandLine
             }
 
             (PassphraseSource source, string location) = BindPassphrase(result);
-            return new AppSettings
+            return _limits.Bind(result, new AppSettings
             {
                 Role = server ? ChatRole.Server : ChatRole.Client,
                 Host = host,
@@ -262,14 +274,8 @@ internal static class ChatCommandLine
                 SourceRate = Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
                 PerSource = Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
                 PresenceDelayMs = Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
-            };
+            });
         }
-
-        /// <summary>A whole number option in [min, max], or its default when absent; a plain-words usage error otherwise.</summary>
-        private static int Number(string? text, string option, int min, int max, int fallback) =>
-            text is null ? fallback
-            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n
-            : throw new UsageException($"{option} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
 
         private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
         {
