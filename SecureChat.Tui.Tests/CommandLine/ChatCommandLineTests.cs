@@ -1,3 +1,4 @@
+using System.Globalization;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
@@ -59,6 +60,57 @@ public sealed class ChatCommandLineTests
         AppSettings none = ChatCommandLine.Parse(["--server", "--presence-delay", "0"]);
         ChatLifetime.Options(none, []).PresenceDelay.ShouldBe(TimeSpan.Zero);
         ChatLifetime.Options(ChatCommandLine.Parse(["--server", "--presence-delay", "1500"]), []).PresenceDelay.ShouldBe(TimeSpan.FromMilliseconds(1500));
+    }
+
+    [Theory]
+    [InlineData("--server")]
+    [InlineData("--client")]
+    public void Iterations_and_their_maximum_default_to_the_documented_counts(string role)
+    {
+        ChatOptions options = ChatLifetime.Options(ChatCommandLine.Parse([role]), []);
+        (options.Iterations, options.MaxIterations).ShouldBe((100_000, 1_000_000));
+    }
+
+    [Theory]
+    [InlineData("--server")]
+    [InlineData("--client")]
+    public void Iterations_and_their_maximum_reach_the_engine_s_options_as_given(string role)
+    {
+        ChatOptions options = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "2000000", "--max-iterations", "3000000"]), []);
+        (options.Iterations, options.MaxIterations).ShouldBe((2_000_000, 3_000_000));
+        options.Validate();
+
+        ChatOptions atTheBounds = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "10000000", "--max-iterations", "10000000"]), []);
+        (atTheBounds.Iterations, atTheBounds.MaxIterations).ShouldBe((10_000_000, 10_000_000));
+        atTheBounds.Validate();
+
+        ChatOptions lowest = ChatLifetime.Options(ChatCommandLine.Parse([role, "--iterations", "100000", "--max-iterations", "100000"]), []);
+        (lowest.Iterations, lowest.MaxIterations).ShouldBe((100_000, 100_000));
+        lowest.Validate();
+    }
+
+    [Fact]
+    public void The_mapping_never_widens_the_maximum_to_the_count()
+    {
+        ChatOptions options = ChatLifetime.Options(new AppSettings { Role = ChatRole.Server, Iterations = 2_000_000, MaxIterations = 1_000_000 }, []);
+        (options.Iterations, options.MaxIterations).ShouldBe((2_000_000, 1_000_000));
+        Should.Throw<ArgumentException>(options.Validate);
+    }
+
+    [Theory]
+    [InlineData("--iterations 1000001 is above the maximum, --max-iterations 1000000: lower it, or raise --max-iterations", "--server", "--iterations", "1000001")]
+    [InlineData("--iterations 1000001 is above the maximum, --max-iterations 1000000: lower it, or raise --max-iterations", "--client", "--iterations", "1000001")]
+    [InlineData("--iterations 300000 is above the maximum, --max-iterations 200000: lower it, or raise --max-iterations", "--server", "--iterations", "300000", "--max-iterations", "200000")]
+    [InlineData("--iterations 300000 is above the maximum, --max-iterations 200000: lower it, or raise --max-iterations", "--client", "--max-iterations", "200000", "--iterations", "300000")]
+    [InlineData("--iterations must be a number from 100000 to 10000000", "--server", "--iterations", "99999")]
+    [InlineData("--iterations must be a number from 100000 to 10000000", "--client", "--iterations", "10000001")]
+    [InlineData("--max-iterations must be a number from 100000 to 10000000", "--server", "--max-iterations", "99999")]
+    [InlineData("--max-iterations must be a number from 100000 to 10000000", "--client", "--max-iterations", "10000001")]
+    public void A_count_above_this_side_s_own_maximum_is_a_usage_error_not_a_wider_maximum(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(args, _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: {message} (see --help){Environment.NewLine}");
     }
 
     [Theory]
@@ -146,6 +198,139 @@ public sealed class ChatCommandLineTests
         var error = new StringWriter();
         ChatCommandLine.Invoke(args, _ => 0, error).ShouldBe(2);
         error.ToString().Trim().ShouldBe($"securechat: {message} (see --help)");
+    }
+
+    /// <summary>
+    /// A whole-number server limit on the command line: its documented default and range, where it lands in the
+    /// engine's options, and how a command-line number becomes the engine's value (seconds to a TimeSpan, KiB to
+    /// bytes). <see cref="With"/>: other options a value at the top of the range needs.
+    /// </summary>
+    private sealed record NumericLimit(string Option, int Default, int Min, int Max, Func<ChatOptions, object> Mapped, Func<int, object> Engine)
+    {
+        public string[] With { get; init; } = [];
+    }
+
+    private static readonly Dictionary<string, NumericLimit> s_limits = new NumericLimit[]
+    {
+        new("--puzzle-bits", 18, 1, 24, o => o.PuzzleDifficulty, n => n),
+        new("--source-rate", 10, 1, 1_000_000, o => o.HandshakesPerSourcePerSecond, n => (double)n),
+        new("--per-source", 16, 1, 1_000_000, o => o.MaxPendingHandshakesPerSource, n => n),
+        new("--presence-delay", 250, 0, 5000, o => o.PresenceDelay, n => TimeSpan.FromMilliseconds(n)),
+        new("--max-handshakes", 256, 1, 1_000_000, o => o.MaxPendingHandshakes, n => n) { With = ["--early-drop-start", "1"] },
+        new("--early-drop-start", 64, 1, 1_000_000, o => o.EarlyDropStart, n => n) { With = ["--max-handshakes", "1000000"] },
+        new("--early-drop-percent", 30, 0, 100, o => o.EarlyDropPercent, n => n),
+        new("--handshake-timeout", 10, 1, 3600, o => o.HandshakeTimeout, n => TimeSpan.FromSeconds(n)),
+        new("--handshake-step-timeout", 5, 1, 3600, o => o.HandshakeStepTimeout, n => TimeSpan.FromSeconds(n)),
+        new("--max-derivations", Environment.ProcessorCount, 1, 1024, o => o.MaxConcurrentDerivations, n => n),
+        new("--confirmation-penalty", 300, 0, 86_400, o => o.ConfirmationPenalty, n => TimeSpan.FromSeconds(n)),
+        new("--max-peers", 4096, 1, 1_000_000, o => o.MaxPeers, n => n),
+        new("--peer-output", 8192, 64, 1_048_576, o => o.RelayBufferLimit, n => n * 1024),
+        new("--server-output", 65_536, 1024, 16_777_216, o => o.ServerOutputLimit, n => n * 1024L),
+        new("--fair-share", 64, 16, 1_048_576, o => o.ServerOutputFairShare, n => n * 1024),
+        new("--write-timeout", 30, 1, 3600, o => o.WriteTimeout, n => TimeSpan.FromSeconds(n)),
+        new("--nick-burst", 5, 1, 1000, o => o.NickChangeBurst, n => n),
+        new("--nick-interval", 5, 1, 3600, o => o.NickChangeInterval, n => TimeSpan.FromSeconds(n)),
+    }.ToDictionary(l => l.Option);
+
+    public static TheoryData<string> Limits => new(s_limits.Keys);
+
+    private static ChatOptions Mapped(params string[] args) => ChatLifetime.Options(ChatCommandLine.Parse(args), []);
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void Each_server_limit_defaults_to_its_documented_value(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        limit.Mapped(Mapped("--server")).ShouldBe(limit.Engine(limit.Default));
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void Each_server_limit_at_either_end_of_its_range_reaches_the_engine_s_options_which_accept_it(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        foreach (int value in new[] { limit.Min, limit.Max })
+        {
+            ChatOptions options = Mapped(["--server", option, value.ToString(CultureInfo.InvariantCulture), .. limit.With]);
+            limit.Mapped(options).ShouldBe(limit.Engine(value), $"{option} {value}");
+            options.Validate();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void A_server_limit_outside_its_range_is_a_one_line_usage_error(string option)
+    {
+        NumericLimit limit = s_limits[option];
+        string[] bad = limit.Min > 0
+            ? [(limit.Min - 1).ToString(CultureInfo.InvariantCulture), (limit.Max + 1L).ToString(CultureInfo.InvariantCulture), "many", "2.5"]
+            : [(limit.Max + 1L).ToString(CultureInfo.InvariantCulture), "many", "2.5"];
+        foreach (string value in bad)
+        {
+            var error = new StringWriter();
+            ChatCommandLine.Invoke(["--server", option, value], _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+            error.ToString().ShouldBe(
+                string.Create(CultureInfo.InvariantCulture, $"securechat: {option} must be a number from {limit.Min} to {limit.Max} (see --help){Environment.NewLine}"),
+                $"{option} {value}");
+        }
+    }
+
+    [Fact]
+    public void The_documented_defaults_are_the_engine_s_own()
+    {
+        ChatOptions engine = new ChatOptions();
+        ChatOptions mapped = Mapped("--server");
+        foreach (NumericLimit limit in s_limits.Values)
+        {
+            limit.Mapped(mapped).ShouldBe(limit.Mapped(engine), limit.Option);
+        }
+    }
+
+    [Fact]
+    public void The_handshake_and_write_timeouts_reach_a_client_s_options_too()
+    {
+        ChatOptions options = Mapped("--client", "--handshake-timeout", "20", "--write-timeout", "90");
+        (options.HandshakeTimeout, options.WriteTimeout).ShouldBe((TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(90)));
+    }
+
+    [Theory]
+    [InlineData("--early-drop-start 64 (the default) is above --max-handshakes 32: give --early-drop-start 32 or less (32: no early drop)", "--max-handshakes", "32")]
+    [InlineData("--early-drop-start 300 is above --max-handshakes 256: give --early-drop-start 256 or less (256: no early drop)", "--early-drop-start", "300")]
+    [InlineData("--early-drop-start 11 is above --max-handshakes 10: give --early-drop-start 10 or less (10: no early drop)", "--early-drop-start", "11", "--max-handshakes", "10")]
+    public void An_early_drop_that_could_never_start_is_a_usage_error_not_silently_off(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(["--server", .. args], _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: {message} (see --help){Environment.NewLine}");
+    }
+
+    [Fact]
+    public void An_early_drop_starting_at_the_handshake_bound_is_accepted()
+    {
+        ChatOptions options = Mapped("--server", "--max-handshakes", "32", "--early-drop-start", "32", "--early-drop-percent", "50");
+        (options.MaxPendingHandshakes, options.EarlyDropStart, options.EarlyDropPercent).ShouldBe((32, 32, 50));
+    }
+
+    [Theory]
+    [InlineData(null, PuzzleMode.Auto)]
+    [InlineData("auto", PuzzleMode.Auto)]
+    [InlineData("always", PuzzleMode.Always)]
+    [InlineData("never", PuzzleMode.Never)]
+    [InlineData("Never", PuzzleMode.Never)]
+    public void Puzzle_reaches_the_engine_s_options_and_defaults_to_auto(string? value, PuzzleMode mode)
+    {
+        string[] args = value is null ? ["--server"] : ["--server", "--puzzle", value];
+        AppSettings settings = ChatCommandLine.Parse(args);
+        settings.Puzzle.ShouldBe(mode);
+        ChatLifetime.Options(settings, []).PuzzleMode.ShouldBe(mode);
+    }
+
+    [Fact]
+    public void An_unknown_puzzle_mode_is_a_one_line_usage_error()
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(["--server", "--puzzle", "sometimes"], _ => throw new InvalidOperationException("must not run"), error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: --puzzle must be auto, always or never (see --help){Environment.NewLine}");
     }
 
     [Fact]

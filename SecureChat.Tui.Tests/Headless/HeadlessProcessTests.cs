@@ -150,7 +150,15 @@ public sealed class HeadlessProcessTests
     {
         using RunningApp app = AppUnderTest.Start("--help");
         app.WaitForExit(s_wait).ShouldBe(0);
-        foreach (string option in new[] { "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--passphrase-prompt", "--passphrase-file", "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--no-mouse", "--version" })
+        string[] options =
+        [
+            "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--max-iterations", "--passphrase-prompt", "--passphrase-file",
+            "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--no-mouse", "--config-dir", "--accept-identity", "--version",
+            "--puzzle", "--puzzle-bits", "--source-rate", "--per-source", "--presence-delay", "--max-handshakes", "--early-drop-start", "--early-drop-percent",
+            "--handshake-timeout", "--handshake-step-timeout", "--max-derivations", "--confirmation-penalty", "--max-peers", "--peer-output",
+            "--server-output", "--fair-share", "--write-timeout", "--nick-burst", "--nick-interval",
+        ];
+        foreach (string option in options)
         {
             app.Output.ShouldContain(option);
         }

@@ -47,6 +47,12 @@ internal static class ChatCommandLine
         return run(settings);
     }
 
+    /// <summary>A whole number option in [min, max], or its default when absent; a plain-words usage error otherwise.</summary>
+    internal static int Number(string? text, string option, int min, int max, int fallback) =>
+        text is null ? fallback
+        : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n
+        : throw new UsageException($"{option} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+
     private static string OneLine(string message) =>
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
@@ -85,7 +91,7 @@ internal static class ChatCommandLine
 
         private readonly Option<string> _iterations = new("--iterations")
         {
-            Description = $"PBKDF2 iterations: a server's own count, a client's minimum; at least {ChatOptions.MinimumIterations:N0} (the default).",
+            Description = $"PBKDF2 iterations: a server's own count, a client's minimum; from {ChatOptions.MinimumIterations:N0} (the default) to --max-iterations.",
             HelpName = "N",
         };
 
@@ -101,7 +107,12 @@ internal static class ChatCommandLine
             HelpName = "N",
         };
 
-        private readonly Option<string> _maxIterations = new("--max-iterations") { Description = "Client: the most PBKDF2 iterations accepted from a server (default: 1,000,000).", HelpName = "N" };
+        private readonly Option<string> _maxIterations = new("--max-iterations")
+        {
+            Description = $"The most PBKDF2 iterations a client accepts from a server, and the most a server's own --iterations may be; {ChatOptions.MinimumIterations:N0} to {ChatOptions.MaximumIterations:N0} (default: {ChatOptions.DefaultMaxIterations:N0}).",
+            HelpName = "N",
+        };
+
         private readonly Option<string> _configDir = new("--config-dir")
         {
             Description = "Where your identity key and the identities you trust are kept (default: $XDG_CONFIG_HOME/securechat, else ~/.config/securechat).",
@@ -129,6 +140,8 @@ internal static class ChatCommandLine
             Description = "Full screen: leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages; the wheel is the terminal's).",
         };
 
+        private readonly ServerLimitOptions _limits = new();
+
         public ChatRootCommand()
             : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
         {
@@ -155,6 +168,10 @@ internal static class ChatCommandLine
             Options.Add(_sourceRate);
             Options.Add(_presenceDelay);
             Options.Add(_perSource);
+            foreach (Option limit in _limits.All)
+            {
+                Options.Add(limit);
+            }
         }
 
         public AppSettings Bind(ParseResult result)
@@ -207,6 +224,16 @@ internal static class ChatCommandLine
                 throw new UsageException(iterationsMessage);
             }
 
+            // The count is this side's own setting and the maximum its own bound (a server's as much as a client's): a
+            // count above it is refused, never a reason to raise the maximum behind the user's back.
+            int maxIterations = Number(result.GetValue(_maxIterations), "--max-iterations", ChatOptions.MinimumIterations, ChatOptions.MaximumIterations, new ChatOptions().MaxIterations);
+            if (iterations > maxIterations)
+            {
+                throw new UsageException(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"--iterations {iterations} is above the maximum, --max-iterations {maxIterations}: lower it, or raise --max-iterations"));
+            }
+
             string name = result.GetValue(_name) ?? string.Empty;
             if (result.GetResult(_name) is not null && !NameRules.TryValidate(name, out _, out string problem))
             {
@@ -214,7 +241,7 @@ internal static class ChatCommandLine
             }
 
             (PassphraseSource source, string location) = BindPassphrase(result);
-            return new AppSettings
+            return _limits.Bind(result, new AppSettings
             {
                 Role = server ? ChatRole.Server : ChatRole.Client,
                 Host = host,
@@ -233,7 +260,7 @@ internal static class ChatCommandLine
                     : Views.MessagePane.DefaultCapacity,
                 PassphraseSource = source,
                 PassphraseLocation = location,
-                MaxIterations = Number(result.GetValue(_maxIterations), "--max-iterations", ChatOptions.MinimumIterations, ChatOptions.MaximumIterations, new ChatOptions().MaxIterations),
+                MaxIterations = maxIterations,
                 ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
                 AcceptIdentity = result.GetValue(_acceptIdentity),
                 Puzzle = result.GetValue(_puzzle)?.ToLowerInvariant() switch
@@ -247,14 +274,8 @@ internal static class ChatCommandLine
                 SourceRate = Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
                 PerSource = Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
                 PresenceDelayMs = Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
-            };
+            });
         }
-
-        /// <summary>A whole number option in [min, max], or its default when absent; a plain-words usage error otherwise.</summary>
-        private static int Number(string? text, string option, int min, int max, int fallback) =>
-            text is null ? fallback
-            : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n
-            : throw new UsageException($"{option} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
 
         private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
         {
