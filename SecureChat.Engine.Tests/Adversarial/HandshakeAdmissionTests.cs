@@ -5,6 +5,7 @@ using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -53,6 +54,121 @@ public sealed class HandshakeAdmissionTests
         (await raw.ServerClosesAsync(s_read)).ShouldBeTrue("the server closes after the puzzle");
         await Eventually.True(() => live.Server.Peers.Count == baseline, "the server to drop the link", s_read);
         live.HasFailureFor(raw.LocalPort).ShouldBeFalse("a puzzle is not a failure worth reporting");
+    }
+
+    // ---- 1b. What makes the server ask: each trigger of the default policy on its own -----------------------------
+
+    /// <summary>
+    /// The load trigger alone (PROTOCOL.md 3.3: "while more key derivations wait for a slot than can run at once").
+    /// One derivation slot, a server count of 1,000,000 iterations, the per-address rate and penalty out of the way
+    /// (<see cref="LoopbackLimits"/>), so only the load can ask. Four raw clients from 127.0.0.2 send ClientHello and
+    /// Commit (each answered with a ServerHello: nothing is loaded yet), then their Reveals: one derivation runs and
+    /// three wait, and the server is overloaded for the next three derivations. A well-formed ClientHello from an
+    /// address the server has never seen gets a Puzzle, and an honest <see cref="ChatClient"/> gets in by solving one.
+    /// Once the derivations are done, the same address's next hello gets a ServerHello: the load asked, not the
+    /// address. With the load trigger removed (ChatServer's gate reading false), the first hello gets a ServerHello
+    /// and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task WhileDerivationsWaitForASlotANewClientHelloGetsAPuzzleAndAnHonestClientSolvesItAndGetsIn()
+    {
+        const int iterations = 1_000_000;
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            Iterations = iterations,
+            MaxConcurrentDerivations = 1,
+            PuzzleDifficulty = 8,
+            HandshakeTimeout = TimeSpan.FromSeconds(60),
+        });
+        var loaders = new List<RawClient>();
+        try
+        {
+            var loader = IPAddress.Parse("127.0.0.2");
+            var reveals = new List<byte[]>();
+            for (int i = 0; i < 4; i++)
+            {
+                Precomputed handshake = Precomputed.Create();
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: loader);
+                loaders.Add(raw);
+                await raw.SendAsync([.. handshake.Hello, .. handshake.Commit]);
+                (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull()[0].ShouldBe((byte)FrameType.ServerHello, $"loader {i} is not asked for work");
+                (await ReadUntilAsync(raw, FrameType.KeyShare)).ShouldBeTrue($"loader {i}'s KeyShare");
+                reveals.Add(handshake.Reveal);
+            }
+
+            for (int i = 0; i < loaders.Count; i++)
+            {
+                await loaders[i].SendAsync(reveals[i]);
+            }
+
+            await Eventually.True(() => live.Server.KeyDerivationDemand == 4, "the four derivations to be running or waiting", s_read);
+
+            var fresh = IPAddress.Parse("127.0.0.3");
+            PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: fresh);
+            puzzle.Difficulty.ShouldBe((byte)8, "the configured difficulty: no penalty adds to it");
+
+            await using var honest = new ChatClient(new ChatOptions { Name = "honest", HandshakeTimeout = TimeSpan.FromSeconds(60) });
+            var stages = new ConcurrentQueue<SessionStage>();
+            honest.StageChanged += p => stages.Enqueue(p.Stage);
+            await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(90));
+            stages.ShouldContain(SessionStage.SolvingPuzzle, "the honest client was asked for work too");
+            stages.Last().ShouldBe(SessionStage.Secure);
+            await honest.SendAsync("in under load");
+            await Eventually.True(() => live.CountMessages("in under load") == 1, "the honest message to reach the server", s_read);
+
+            await Eventually.True(() => live.Server.KeyDerivationDemand == 0, "the derivations to end", TimeSpan.FromSeconds(90));
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: fresh)).ShouldBe(FrameType.ServerHello, "without the load nobody is asked");
+        }
+        finally
+        {
+            foreach (RawClient raw in loaders)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rate trigger alone (PROTOCOL.md 3.3: "when the client's address has started more handshakes than its rate
+    /// allows"). The server's clock for the rate stands still (<see cref="ManualTime"/>), so an address's burst is
+    /// exactly twice its rate (here 5 a second: 10) and refills only when the test moves the clock; nothing derives,
+    /// so the load cannot ask. Ten well-formed ClientHellos from 127.0.0.70 get ServerHellos, the eleventh a Puzzle,
+    /// while 127.0.0.71 still gets a ServerHello; a second later the flooder has five more. With the rate trigger
+    /// removed from PuzzleGate, the eleventh gets a ServerHello and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task AnAddressOverItsHandshakeRateGetsAPuzzleWhileAnotherAddressDoesNot()
+    {
+        var clock = new ManualTime();
+        await using LiveServer live = LiveServer.Start(
+            new ChatOptions
+            {
+                HandshakesPerSourcePerSecond = 5,
+                MaxPendingHandshakesPerSource = 1_000,
+                ConfirmationPenalty = TimeSpan.Zero,
+                PuzzleDifficulty = 8,
+                Time = clock,
+            },
+            sourceLimits: true);
+        var flooder = IPAddress.Parse("127.0.0.70");
+
+        for (int i = 1; i <= 10; i++)
+        {
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: flooder)).ShouldBe(FrameType.ServerHello, $"hello {i} is within the burst");
+        }
+
+        PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: flooder);
+        puzzle.Difficulty.ShouldBe((byte)8);
+        live.Server.KeyDerivationDemand.ShouldBe(0, "nothing derives: the load did not ask");
+        (await AnswerAsync(live.Port, RandomNonce(), null, from: IPAddress.Parse("127.0.0.71"))).ShouldBe(FrameType.ServerHello, "another address has its own rate");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        for (int i = 1; i <= 5; i++)
+        {
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: flooder)).ShouldBe(FrameType.ServerHello, $"refilled hello {i}");
+        }
+
+        (await AskAsync(live.Port, RandomNonce(), null, from: flooder)).Difficulty.ShouldBe((byte)8, "over the rate again");
     }
 
     // ---- 2. Answers the server must refuse ------------------------------------------------------------------------
@@ -522,9 +638,9 @@ public sealed class HandshakeAdmissionTests
     }
 
     /// <summary>Sends one ClientHello on a new connection and expects a Puzzle.</summary>
-    private static async Task<PuzzleMessage> AskAsync(int port, byte[] nonce, PuzzleSolution? solution, byte flags = 0)
+    private static async Task<PuzzleMessage> AskAsync(int port, byte[] nonce, PuzzleSolution? solution, byte flags = 0, IPAddress? from = null)
     {
-        await using RawClient raw = await RawClient.ConnectAsync(port);
+        await using RawClient raw = await RawClient.ConnectAsync(port, from: from);
         await raw.SendAsync(HelloFrame(nonce, solution, flags));
         return await ReadPuzzleAsync(raw);
     }
