@@ -521,7 +521,7 @@ public sealed class HandshakeAdmissionTests
         }
     }
 
-    // ---- 5. A derivation whose peer left is never run (v1: one connection closed after KeyShare cost 4 s) ---------
+    // ---- 5. A derivation whose peer left or timed out is never run (v1: a connection closed after KeyShare cost 4 s) 
 
     /// <summary>
     /// One derivation slot and a server count of 1,000,000 iterations (~1-2 s here). A's derivation runs; B sends its
@@ -571,6 +571,50 @@ public sealed class HandshakeAdmissionTests
         string figures = $"B's end reported {bEnded.TotalMilliseconds:0} ms after A's ServerAuth; C's derivation {derivation.TotalMilliseconds:0} ms";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         bEnded.ShouldBeLessThan(derivation * 0.25, figures);
+    }
+
+    /// <summary>
+    /// The other half of the rule: a handshake whose deadline passes while its derivation waits for a slot is never
+    /// derived. One slot, a server count of 8,000,000 iterations (~2 s here) and a whole-handshake deadline of
+    /// 500 ms. A's derivation runs (the server's count of derivations reaches 1); B sends its Reveal and stays
+    /// connected, reading, so its derivation waits behind A's and its deadline passes there: the server fails it
+    /// (HandshakeTimeout, Alert Timeout to B) while A's derivation still holds the slot (checked, not assumed). When
+    /// the slot frees, B's must be dropped: the server ran one derivation, A's, not two. B never leaves, so the check
+    /// for a departed peer cannot be what drops it: the ended session is. With the job taken before the wait for a
+    /// slot (so the session's end is not looked at once the slot is free), the server runs two and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task ADerivationWhoseHandshakeTimedOutWhileWaitingForASlotIsNeverRun()
+    {
+        const int iterations = 8_000_000;
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            Iterations = iterations,
+            MaxIterations = iterations,
+            MaxConcurrentDerivations = 1,
+            PuzzleMode = PuzzleMode.Never,
+            HandshakeTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        var atFailure = new ConcurrentDictionary<int, (int Demand, long Run)>();
+        live.Server.Failed += (peer, _) => atFailure.TryAdd(LiveServer.PortOf(peer), (live.Server.KeyDerivationDemand, live.Server.KeyDerivationsRun));
+
+        await using RawClient a = await RawClient.ConnectAsync(live.Port);
+        await a.SendAsync(Precomputed.Create().All);
+        await Eventually.True(() => live.Server.KeyDerivationsRun == 1, "A's derivation to start", s_read);
+
+        await using RawClient b = await RawClient.ConnectAsync(live.Port);
+        await b.SendAsync(Precomputed.Create().All);
+        (await ReadUntilAsync(b, FrameType.KeyShare)).ShouldBeTrue("B's Reveal follows its KeyShare");
+        AlertMessage? alert = await b.ReadAlertAsync(s_read);
+        alert.ShouldNotBeNull("B is told its handshake took too long").Code.ShouldBe(AlertCode.Timeout);
+        (await live.FailureFor(b.LocalPort)).Reason.ShouldBe(FailureReason.HandshakeTimeout);
+        (int demand, long run) = atFailure[b.LocalPort];
+        string when = $"at B's timeout: {demand} derivations running or waiting, {run} run";
+        TestContext.Current.TestOutputHelper?.WriteLine(when);
+        (demand, run).ShouldBe((2, 1L), $"B's deadline must pass while A's derivation holds the slot and B's waits ({when}); raise the iteration count if A's ended first");
+
+        await Eventually.True(() => live.Server.KeyDerivationDemand == 0, "A's derivation to end and B's to leave the queue", TimeSpan.FromSeconds(60));
+        live.Server.KeyDerivationsRun.ShouldBe(1, "only A's derivation ran");
     }
 
     // ---- 6. Failed confirmations slow the guesser ------------------------------------------------------------------
