@@ -5,6 +5,7 @@ using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -53,6 +54,121 @@ public sealed class HandshakeAdmissionTests
         (await raw.ServerClosesAsync(s_read)).ShouldBeTrue("the server closes after the puzzle");
         await Eventually.True(() => live.Server.Peers.Count == baseline, "the server to drop the link", s_read);
         live.HasFailureFor(raw.LocalPort).ShouldBeFalse("a puzzle is not a failure worth reporting");
+    }
+
+    // ---- 1b. What makes the server ask: each trigger of the default policy on its own -----------------------------
+
+    /// <summary>
+    /// The load trigger alone (PROTOCOL.md 3.3: "while more key derivations wait for a slot than can run at once").
+    /// One derivation slot, a server count of 1,000,000 iterations, the per-address rate and penalty out of the way
+    /// (<see cref="LoopbackLimits"/>), so only the load can ask. Four raw clients from 127.0.0.2 send ClientHello and
+    /// Commit (each answered with a ServerHello: nothing is loaded yet), then their Reveals: one derivation runs and
+    /// three wait, and the server is overloaded for the next three derivations. A well-formed ClientHello from an
+    /// address the server has never seen gets a Puzzle, and an honest <see cref="ChatClient"/> gets in by solving one.
+    /// Once the derivations are done, the same address's next hello gets a ServerHello: the load asked, not the
+    /// address. With the load trigger removed (ChatServer's gate reading false), the first hello gets a ServerHello
+    /// and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task WhileDerivationsWaitForASlotANewClientHelloGetsAPuzzleAndAnHonestClientSolvesItAndGetsIn()
+    {
+        const int iterations = 1_000_000;
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            Iterations = iterations,
+            MaxConcurrentDerivations = 1,
+            PuzzleDifficulty = 8,
+            HandshakeTimeout = TimeSpan.FromSeconds(60),
+        });
+        var loaders = new List<RawClient>();
+        try
+        {
+            var loader = IPAddress.Parse("127.0.0.2");
+            var reveals = new List<byte[]>();
+            for (int i = 0; i < 4; i++)
+            {
+                Precomputed handshake = Precomputed.Create();
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: loader);
+                loaders.Add(raw);
+                await raw.SendAsync([.. handshake.Hello, .. handshake.Commit]);
+                (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull()[0].ShouldBe((byte)FrameType.ServerHello, $"loader {i} is not asked for work");
+                (await ReadUntilAsync(raw, FrameType.KeyShare)).ShouldBeTrue($"loader {i}'s KeyShare");
+                reveals.Add(handshake.Reveal);
+            }
+
+            for (int i = 0; i < loaders.Count; i++)
+            {
+                await loaders[i].SendAsync(reveals[i]);
+            }
+
+            await Eventually.True(() => live.Server.KeyDerivationDemand == 4, "the four derivations to be running or waiting", s_read);
+
+            var fresh = IPAddress.Parse("127.0.0.3");
+            PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: fresh);
+            puzzle.Difficulty.ShouldBe((byte)8, "the configured difficulty: no penalty adds to it");
+
+            await using var honest = new ChatClient(new ChatOptions { Name = "honest", HandshakeTimeout = TimeSpan.FromSeconds(60) });
+            var stages = new ConcurrentQueue<SessionStage>();
+            honest.StageChanged += p => stages.Enqueue(p.Stage);
+            await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(90));
+            stages.ShouldContain(SessionStage.SolvingPuzzle, "the honest client was asked for work too");
+            stages.Last().ShouldBe(SessionStage.Secure);
+            await honest.SendAsync("in under load");
+            await Eventually.True(() => live.CountMessages("in under load") == 1, "the honest message to reach the server", s_read);
+
+            await Eventually.True(() => live.Server.KeyDerivationDemand == 0, "the derivations to end", TimeSpan.FromSeconds(90));
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: fresh)).ShouldBe(FrameType.ServerHello, "without the load nobody is asked");
+        }
+        finally
+        {
+            foreach (RawClient raw in loaders)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The rate trigger alone (PROTOCOL.md 3.3: "when the client's address has started more handshakes than its rate
+    /// allows"). The server's clock for the rate stands still (<see cref="ManualTime"/>), so an address's burst is
+    /// exactly twice its rate (here 5 a second: 10) and refills only when the test moves the clock; nothing derives,
+    /// so the load cannot ask. Ten well-formed ClientHellos from 127.0.0.70 get ServerHellos, the eleventh a Puzzle,
+    /// while 127.0.0.71 still gets a ServerHello; a second later the flooder has five more. With the rate trigger
+    /// removed from PuzzleGate, the eleventh gets a ServerHello and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task AnAddressOverItsHandshakeRateGetsAPuzzleWhileAnotherAddressDoesNot()
+    {
+        var clock = new ManualTime();
+        await using LiveServer live = LiveServer.Start(
+            new ChatOptions
+            {
+                HandshakesPerSourcePerSecond = 5,
+                MaxPendingHandshakesPerSource = 1_000,
+                ConfirmationPenalty = TimeSpan.Zero,
+                PuzzleDifficulty = 8,
+                Time = clock,
+            },
+            sourceLimits: true);
+        var flooder = IPAddress.Parse("127.0.0.70");
+
+        for (int i = 1; i <= 10; i++)
+        {
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: flooder)).ShouldBe(FrameType.ServerHello, $"hello {i} is within the burst");
+        }
+
+        PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: flooder);
+        puzzle.Difficulty.ShouldBe((byte)8);
+        live.Server.KeyDerivationDemand.ShouldBe(0, "nothing derives: the load did not ask");
+        (await AnswerAsync(live.Port, RandomNonce(), null, from: IPAddress.Parse("127.0.0.71"))).ShouldBe(FrameType.ServerHello, "another address has its own rate");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        for (int i = 1; i <= 5; i++)
+        {
+            (await AnswerAsync(live.Port, RandomNonce(), null, from: flooder)).ShouldBe(FrameType.ServerHello, $"refilled hello {i}");
+        }
+
+        (await AskAsync(live.Port, RandomNonce(), null, from: flooder)).Difficulty.ShouldBe((byte)8, "over the rate again");
     }
 
     // ---- 2. Answers the server must refuse ------------------------------------------------------------------------
@@ -405,15 +521,16 @@ public sealed class HandshakeAdmissionTests
         }
     }
 
-    // ---- 5. A derivation whose peer left is never run (v1: one connection closed after KeyShare cost 4 s) ---------
+    // ---- 5. A derivation whose peer left or timed out is never run (v1: one closed connection cost 4 s) ------------
 
     /// <summary>
     /// One derivation slot and a server count of 1,000,000 iterations (~1-2 s here). A's derivation runs; B sends its
     /// Reveal and resets the connection at once, so its derivation waits for the slot behind A's; C queues behind
     /// both. When A's is done, B's must be dropped without PBKDF2: the server reports B's end as soon as A's
-    /// derivation is over, not one derivation later, and C's ServerAuth comes one derivation after A's.
+    /// derivation is over, not one derivation later, and C's ServerAuth comes one derivation after A's; the server's
+    /// count of derivations is 2 (A's and C's).
     /// Measured: B's end reported ~0-10 ms after A's ServerAuth; C's derivation ~1-2 s. With the check for a departed
-    /// peer removed from LinkJobs, B's end comes one whole derivation after A's and this test fails.
+    /// peer removed from LinkJobs, the server runs three derivations and this test fails.
     /// </summary>
     [Fact]
     public async Task ADerivationWhosePeerLeftWhileWaitingForASlotIsNeverRun()
@@ -451,10 +568,56 @@ public sealed class HandshakeAdmissionTests
         TimeSpan derivation = clock.Elapsed - aDone;
 
         (await live.FailureFor(bPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
+        await Eventually.True(() => live.Server.KeyDerivationDemand == 0, "every derivation to leave the queue", s_read);
+        live.Server.KeyDerivationsRun.ShouldBe(2, "A's and C's: B's was dropped before PBKDF2");
         TimeSpan bEnded = failedAt[bPort] - aDone;
         string figures = $"B's end reported {bEnded.TotalMilliseconds:0} ms after A's ServerAuth; C's derivation {derivation.TotalMilliseconds:0} ms";
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
         bEnded.ShouldBeLessThan(derivation * 0.25, figures);
+    }
+
+    /// <summary>
+    /// The other half of the rule: a handshake whose deadline passes while its derivation waits for a slot is never
+    /// derived. One slot, a server count of 8,000,000 iterations (~2 s here) and a whole-handshake deadline of
+    /// 500 ms. A's derivation runs (the server's count of derivations reaches 1); B sends its Reveal and stays
+    /// connected, reading, so its derivation waits behind A's and its deadline passes there: the server fails it
+    /// (HandshakeTimeout, Alert Timeout to B) while A's derivation still holds the slot (checked, not assumed). When
+    /// the slot frees, B's must be dropped: the server ran one derivation, A's, not two. B never leaves, so the check
+    /// for a departed peer cannot be what drops it: the ended session is. With the job taken before the wait for a
+    /// slot (so the session's end is not looked at once the slot is free), the server runs two and this test fails.
+    /// </summary>
+    [Fact]
+    public async Task ADerivationWhoseHandshakeTimedOutWhileWaitingForASlotIsNeverRun()
+    {
+        const int iterations = 8_000_000;
+        await using LiveServer live = LiveServer.Start(new ChatOptions
+        {
+            Iterations = iterations,
+            MaxIterations = iterations,
+            MaxConcurrentDerivations = 1,
+            PuzzleMode = PuzzleMode.Never,
+            HandshakeTimeout = TimeSpan.FromMilliseconds(500),
+        });
+        var atFailure = new ConcurrentDictionary<int, (int Demand, long Run)>();
+        live.Server.Failed += (peer, _) => atFailure.TryAdd(LiveServer.PortOf(peer), (live.Server.KeyDerivationDemand, live.Server.KeyDerivationsRun));
+
+        await using RawClient a = await RawClient.ConnectAsync(live.Port);
+        await a.SendAsync(Precomputed.Create().All);
+        await Eventually.True(() => live.Server.KeyDerivationsRun == 1, "A's derivation to start", s_read);
+
+        await using RawClient b = await RawClient.ConnectAsync(live.Port);
+        await b.SendAsync(Precomputed.Create().All);
+        (await ReadUntilAsync(b, FrameType.KeyShare)).ShouldBeTrue("B's Reveal follows its KeyShare");
+        AlertMessage? alert = await b.ReadAlertAsync(s_read);
+        alert.ShouldNotBeNull("B is told its handshake took too long").Code.ShouldBe(AlertCode.Timeout);
+        (await live.FailureFor(b.LocalPort)).Reason.ShouldBe(FailureReason.HandshakeTimeout);
+        (int demand, long run) = atFailure[b.LocalPort];
+        string when = $"at B's timeout: {demand} derivations running or waiting, {run} run";
+        TestContext.Current.TestOutputHelper?.WriteLine(when);
+        (demand, run).ShouldBe((2, 1L), $"B's deadline must pass while A's derivation holds the slot and B's waits ({when}); raise the iteration count if A's ended first");
+
+        await Eventually.True(() => live.Server.KeyDerivationDemand == 0, "A's derivation to end and B's to leave the queue", TimeSpan.FromSeconds(60));
+        live.Server.KeyDerivationsRun.ShouldBe(1, "only A's derivation ran");
     }
 
     // ---- 6. Failed confirmations slow the guesser ------------------------------------------------------------------
@@ -522,9 +685,9 @@ public sealed class HandshakeAdmissionTests
     }
 
     /// <summary>Sends one ClientHello on a new connection and expects a Puzzle.</summary>
-    private static async Task<PuzzleMessage> AskAsync(int port, byte[] nonce, PuzzleSolution? solution, byte flags = 0)
+    private static async Task<PuzzleMessage> AskAsync(int port, byte[] nonce, PuzzleSolution? solution, byte flags = 0, IPAddress? from = null)
     {
-        await using RawClient raw = await RawClient.ConnectAsync(port);
+        await using RawClient raw = await RawClient.ConnectAsync(port, from: from);
         await raw.SendAsync(HelloFrame(nonce, solution, flags));
         return await ReadPuzzleAsync(raw);
     }

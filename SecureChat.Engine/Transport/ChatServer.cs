@@ -84,6 +84,12 @@ public sealed class ChatServer : ChatEndpoint
     /// </summary>
     internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
+    /// <summary>Handshake key derivations (PBKDF2) the server has run so far: the costly work peers made it do.</summary>
+    internal long KeyDerivationsRun => _derivationGate.Run;
+
+    /// <summary>Key derivations running or waiting for a slot now.</summary>
+    internal int KeyDerivationDemand => _derivationGate.Demand;
+
     /// <summary>Links whose keys are confirmed.</summary>
     public int SecurePeerCount => _members.Links.Count(l => l.IsSecure);
 

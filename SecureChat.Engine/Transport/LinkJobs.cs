@@ -74,6 +74,7 @@ internal sealed class LinkJobs(object gate, SecureSession session, DerivationGat
                 return;
             }
 
+            _derivationGate?.CountRun();
             try
             {
                 job.Run();
