@@ -233,7 +233,7 @@ internal sealed class SessionHost
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        AfterLock();
+        AfterLock(message: true);
         return true;
     }
 
@@ -609,7 +609,11 @@ internal sealed class SessionHost
     /// The output answers this link's own reader, job or timer (not one of many links served in a row, as a relay
     /// is): sent on this thread even on the hub, without waiting for a <see cref="WriteScheduler"/> turn.
     /// </param>
-    private void AfterLock(bool dispatchLater = false, bool ownLink = false)
+    /// <param name="message">
+    /// The application's own message, which may be one of a stream: sent inline when alone, else left to the write
+    /// loop to send with the others (<see cref="Connection.FlushMessage"/>).
+    /// </param>
+    private void AfterLock(bool dispatchLater = false, bool ownLink = false, bool message = false)
     {
         if (!dispatchLater)
         {
@@ -630,6 +634,10 @@ internal sealed class SessionHost
             else if (dispatchLater)
             {
                 connection.WakeWriter(); // under the hub's lock: no socket calls here
+            }
+            else if (message)
+            {
+                connection.FlushMessage();
             }
             else
             {
