@@ -184,8 +184,15 @@ public sealed class FaultTests
         }))];
         await Eventually.True(() => live.Messages.Count > 500, "traffic to build up");
 
-        await live.Server.StopAsync().WaitAsync(s_wait);
+        // Bounded by each link's 2 s linger once its Close is sealed; the wide margin is for a loaded machine (the whole
+        // suite runs beside it), and a hang still fails, saying what each link was doing.
+        Task stopping = live.Server.StopAsync();
+        if (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(90))) != stopping)
+        {
+            throw new TimeoutException($"the server did not stop within 90 s: {live.Server.DescribeWriters()}; clients: {string.Join("; ", clients.Select(c => c.DebugState()))}");
+        }
 
+        await stopping;
         await Task.WhenAll(clients.Select(c => c.Completion)).WaitAsync(s_wait);
         stopSending.Cancel();
         await Task.WhenAll(senders).WaitAsync(s_wait);
