@@ -53,27 +53,27 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
 
     public void Remove(SessionHost link) => _links.TryRemove(link.Id, out _);
 
-    /// <summary>
-    /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
-    /// name. The operator's name is reserved: no peer can take it or a lookalike later.
-    /// </summary>
     /// <summary>The connected peer whose name looks like <paramref name="name"/> (same lookalike key), or null.</summary>
     public string? ConnectedHolder(string name)
     {
         lock (_gate)
         {
-            return _keyOwners.TryGetValue(NameRules.Key(name), out int owner) ? (_links.TryGetValue(owner, out SessionHost? link) ? link.Name : name) : null;
+            return HolderLocked(NameRules.Key(name), name);
         }
     }
 
+    /// <summary>
+    /// Gives the operator a (valid) name unless a joined peer's name looks like it; returns false with that peer's
+    /// name. The operator's name is reserved: no peer can take it or a lookalike later.
+    /// </summary>
     public bool TrySetOwnName(string name, out string holder)
     {
         lock (_gate)
         {
             string key = NameRules.Key(name);
-            if (_keyOwners.TryGetValue(key, out int owner))
+            if (HolderLocked(key, name) is { } connected)
             {
-                holder = _links.TryGetValue(owner, out SessionHost? link) ? link.Name : name;
+                holder = connected;
                 return false;
             }
 
@@ -83,6 +83,10 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             return true;
         }
     }
+
+    /// <summary>Under the lock: the name of the peer holding lookalike key <paramref name="key"/>, or null.</summary>
+    private string? HolderLocked(string key, string name) =>
+        _keyOwners.TryGetValue(key, out int owner) ? (_links.TryGetValue(owner, out SessionHost? link) ? link.Name : name) : null;
 
     /// <summary>
     /// A secure peer joins under the name it asked for in the handshake (or the one it gets instead): it is told

@@ -374,10 +374,12 @@ internal sealed class ChatModel
         }
 
         string? server = IsServer ? null : _endpoint.Links.FirstOrDefault()?.Identity;
-        return [
-            _words.Names([.. members.Select(m => m.Key)], own),
-            .. members.Select(m => _words.MemberIdentity(m.Key, m.Value, IsServer ? MemberSource.OwnLink : m.Value is not null && m.Value == server ? MemberSource.Operator : MemberSource.Relayed)),
-        ];
+        return [_words.Names([.. members.Select(m => m.Key)], own), .. members.Select(m => _words.MemberIdentity(m.Key, m.Value, SourceOf(m.Value)))];
+
+        MemberSource SourceOf(string? identity) =>
+            IsServer ? MemberSource.OwnLink
+            : identity is not null && identity == server ? MemberSource.Operator
+            : MemberSource.Relayed;
     }
 
     private void ShowFingerprints()
