@@ -200,6 +200,40 @@ public sealed class ChatCommandLineTests
         error.ToString().Trim().ShouldBe($"securechat: {message} (see --help)");
     }
 
+    public static TheoryData<string, string> ServerOnlyOptions => new()
+    {
+        { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--source-rate", "5" }, { "--per-source", "4" }, { "--presence-delay", "0" },
+        { "--max-handshakes", "300" }, { "--early-drop-start", "10" }, { "--early-drop-percent", "50" }, { "--handshake-step-timeout", "9" },
+        { "--max-derivations", "4" }, { "--confirmation-penalty", "60" }, { "--max-peers", "10" }, { "--peer-output", "128" },
+        { "--server-output", "2048" }, { "--fair-share", "32" }, { "--nick-burst", "3" }, { "--nick-interval", "9" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServerOnlyOptions))]
+    public void A_server_only_option_given_to_a_client_is_a_usage_error_not_ignored(string option, string value)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(["--client", "localhost", "12345", option, value], _ => 0, error).ShouldBe(2);
+        error.ToString().Trim().ShouldBe($"securechat: {option} is a server option: it does nothing with --client (see --help)");
+        ChatCommandLine.Parse(["--server", option, value]).Role.ShouldBe(ChatRole.Server);
+    }
+
+    [Fact]
+    public void A_client_only_option_given_to_a_server_is_a_usage_error_not_ignored()
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(["--server", "--accept-identity", "AAAA"], _ => 0, error).ShouldBe(2);
+        error.ToString().Trim().ShouldBe("securechat: --accept-identity is a client option: it does nothing with --server (see --help)");
+    }
+
+    [Theory]
+    [InlineData("--handshake-timeout", "20")]
+    [InlineData("--write-timeout", "90")]
+    [InlineData("--host", "127.0.0.1")]
+    [InlineData("--port", "4000")]
+    public void Options_that_serve_both_sides_are_accepted_by_a_client(string option, string value) =>
+        ChatCommandLine.Parse(["--client", option, value]).Role.ShouldBe(ChatRole.Client);
+
     /// <summary>
     /// A whole-number server limit on the command line: its documented default and range, where it lands in the
     /// engine's options, and how a command-line number becomes the engine's value (seconds to a TimeSpan, KiB to

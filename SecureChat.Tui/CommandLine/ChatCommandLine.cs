@@ -174,6 +174,11 @@ internal static class ChatCommandLine
             }
         }
 
+        /// <summary>Options only a server acts on (--host and --port serve a client too, as defaults for its address).</summary>
+        private IEnumerable<Option> ServerOnly => [_puzzle, _puzzleBits, _sourceRate, _perSource, _presenceDelay, .. _limits.ServerOnly];
+
+        private IEnumerable<Option> ClientOnly => [_acceptIdentity];
+
         public AppSettings Bind(ParseResult result)
         {
             bool server = result.GetValue(_server);
@@ -181,6 +186,14 @@ internal static class ChatCommandLine
             if (server == client)
             {
                 throw new UsageException(server ? "choose either --server or --client, not both" : "choose --server or --client");
+            }
+
+            // An option of the other role would be ignored without a word; a user who typed it expects it to act.
+            if ((client ? ServerOnly : ClientOnly).FirstOrDefault(o => result.GetResult(o) is not null) is { } misplaced)
+            {
+                throw new UsageException(client
+                    ? $"{misplaced.Name} is a server option: it does nothing with --client"
+                    : $"{misplaced.Name} is a client option: it does nothing with --server");
             }
 
             string host = result.GetValue(_host) ?? AppSettings.DefaultHost;

@@ -82,6 +82,9 @@ internal sealed class ServerLimitOptions
         _writeTimeout.Option, _nickBurst.Option, _nickInterval.Option,
     ];
 
+    /// <summary>Those that mean nothing to a client: all but the handshake and write timeouts.</summary>
+    public IEnumerable<Option> ServerOnly => All.Except([_handshakeTimeout.Option, _writeTimeout.Option]);
+
     /// <summary><paramref name="settings"/> with these limits as given, or their defaults; a plain-words usage error for a bad one.</summary>
     public AppSettings Bind(ParseResult result, AppSettings settings)
     {
