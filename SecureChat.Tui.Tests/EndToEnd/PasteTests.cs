@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SecureChat.Tui.Tests.Support;
+using SecureChat.Tui.Views;
 
 namespace SecureChat.Tui.Tests.EndToEnd;
 
@@ -64,18 +65,24 @@ public sealed class PasteTests
             Tmux.StatusLine(screen).ShouldContain("F10");
 
             // Newlines by hand, as this terminal (tmux) delivers them: Ctrl+J as a line feed, Alt+Enter as ESC CR.
-            // Keys come at a person's pace (Terminal.Gui reads ESC CR followed at once by more text as one sequence).
+            // Keys come at a person's pace: each step waits until the input line shows it (a newline as the mark), so
+            // a loaded machine cannot hand the app ESC CR and the next text at once (Terminal.Gui reads them as one
+            // sequence), nor the Enter in the iteration right after a burst of typed keys (a pasted newline).
+            string draft = string.Empty;
             foreach (string step in new[] { "typed", "C-j", "by", "M-Enter", "hand" })
             {
                 if (step.Contains('-', StringComparison.Ordinal))
                 {
                     tmux.Keys("server", step);
+                    draft += ChatInput.NewlineMark;
                 }
                 else
                 {
                     tmux.Type("server", step, enter: false);
+                    draft += step;
                 }
 
+                tmux.WaitForScreen("server", s => s.Contains(draft, StringComparison.Ordinal), s_wait, $"the input line showing '{draft}'");
                 Thread.Sleep(200);
             }
 

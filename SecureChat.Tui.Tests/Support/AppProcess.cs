@@ -50,7 +50,21 @@ internal abstract class AppProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (!Output.Contains(text, StringComparison.Ordinal))
         {
-            if (clock.Elapsed > timeout || (Process.HasExited && clock.Elapsed > TimeSpan.FromSeconds(1) && !Output.Contains(text, StringComparison.Ordinal)))
+            if (Process.HasExited)
+            {
+                // Its last lines may still be on their way through the pipe (a loaded machine delays the reader by
+                // seconds): wait for the end of its output, then look once more.
+                Process.WaitForExit();
+                OutputComplete(timeout);
+                if (!Output.Contains(text, StringComparison.Ordinal))
+                {
+                    throw new ShouldAssertException($"'{text}' did not appear before the app exited (code {Process.ExitCode}).\nstdout:\n{Output}\nstderr:\n{Error}");
+                }
+
+                return;
+            }
+
+            if (clock.Elapsed > timeout)
             {
                 throw new ShouldAssertException($"'{text}' did not appear in {timeout.TotalSeconds}s.\nstdout:\n{Output}\nstderr:\n{Error}");
             }
