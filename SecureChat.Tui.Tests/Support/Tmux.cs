@@ -32,13 +32,21 @@ internal sealed class Tmux : IDisposable
 
     /// <summary>
     /// Types text literally (no key-name lookup), then optionally presses Enter a moment later, as a person does
-    /// (an Enter in the same burst of keys as the text would be a pasted newline).
+    /// (an Enter in the same burst of keys as the text, or in the iteration right after it, would be a pasted
+    /// newline). Before that Enter it waits until the screen shows the text (its part up to the first non-ASCII
+    /// character), so a machine too loaded to read the keys at once cannot hand the app text and Enter together.
     /// </summary>
     public void Type(string session, string text, bool enter = true)
     {
         Run(["-L", _socket, "send-keys", "-t", session, "-l", text], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
         if (enter)
         {
+            string shown = string.Concat(text.TakeWhile(char.IsAscii));
+            if (shown.Length > 0)
+            {
+                WaitForScreen(session, s => s.Contains(shown, StringComparison.Ordinal), TimeSpan.FromSeconds(30), $"the typed '{shown}'", pollMilliseconds: 50);
+            }
+
             Thread.Sleep(250);
             Keys(session, "Enter");
         }
