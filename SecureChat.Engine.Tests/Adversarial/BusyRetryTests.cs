@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -30,8 +31,8 @@ public sealed class BusyRetryTests
     }
 
     /// <summary>
-    /// Two stalled handshakes (ClientHello, then nothing) hold the hub's admission until its step deadline (0.5 s)
-    /// drops them. An honest client arriving meanwhile is refused at its first connection, every time. Without
+    /// Two stalled handshakes (ClientHello, then nothing) hold the hub's admission until its step deadline (0.5 s, on
+    /// the test's clock, moved once the honest client has been refused) drops them. An honest client arriving meanwhile is refused at its first connection, every time. Without
     /// retries (0) it gives up with the refusal; with the default it waits, connects again, and gets in once the
     /// stalls are gone, and the app hears of the wait only as the stage <see cref="SessionStage.WaitingToRetry"/>, not
     /// as a failure.
@@ -53,7 +54,11 @@ public sealed class BusyRetryTests
         ChatOptions serverOptions = busy
             ? new ChatOptions { MaxPendingHandshakes = 8, EarlyDropStart = 2, EarlyDropPercent = 100 }
             : new ChatOptions { MaxPendingHandshakesPerSource = 2 };
-        await using LiveServer live = LiveServer.Start(serverOptions with { HandshakeStepTimeout = TimeSpan.FromSeconds(0.5) }, sourceLimits: !busy);
+        // The hub's step deadline runs on a clock the test moves: the stalls hold the admission exactly until the
+        // honest client has been refused once, however slowly a loaded machine gets there, and the honest client's
+        // own steps can never run out of time.
+        var time = new ManualTime();
+        await using LiveServer live = LiveServer.Start(serverOptions with { HandshakeStepTimeout = TimeSpan.FromSeconds(0.5), Time = time }, sourceLimits: !busy);
         FailureReason expected = busy ? FailureReason.ServerBusy : FailureReason.RateLimited;
 
         // The stalls: admitted (a ServerHello each), then silent. Busy: from another address; rate-limited: from the
@@ -76,11 +81,14 @@ public sealed class BusyRetryTests
             client.StageChanged += stages.Enqueue;
             client.Failed += (_, f) => failures.Enqueue(f);
             var took = Stopwatch.StartNew();
-            Exception? refused = await Record.ExceptionAsync(() => client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(20)));
+            Task<Exception?> connecting = Record.ExceptionAsync(() => client.ConnectAsync("127.0.0.1", live.Port)).AsTask();
+            await Eventually.True(() => RefusalsOfTheHonestClient() > 0, "the honest client's first refusal", s_read);
+            time.Advance(TimeSpan.FromSeconds(1)); // the stalls are past their step deadline: the next sweep drops them
+            Exception? refused = await connecting.WaitAsync(TimeSpan.FromSeconds(20));
             took.Stop();
 
             BusyRetry[] waits = [.. stages.Where(s => s.Stage == SessionStage.WaitingToRetry).Select(s => s.Retry.ShouldNotBeNull())];
-            int refusals = live.Failures.Count(f => LiveServer.PortOf(f.Peer) != stalls[0].LocalPort && LiveServer.PortOf(f.Peer) != stalls[1].LocalPort && f.Failure.Reason == expected);
+            int refusals = RefusalsOfTheHonestClient();
             string figures = $"{refusal}, retries {(retries < 0 ? "default" : retries)}: {(refused is null ? "in" : "refused")} after {took.ElapsedMilliseconds} ms, " +
                 $"{waits.Length} waits ({string.Join(", ", waits.Select(w => $"{w.Attempt}/{w.Of} {w.Delay.TotalMilliseconds:0} ms"))}), hub refused {refusals}";
             TestContext.Current.TestOutputHelper?.WriteLine(figures);
@@ -112,6 +120,9 @@ public sealed class BusyRetryTests
                 await stall.DisposeAsync();
             }
         }
+
+        int RefusalsOfTheHonestClient() =>
+            live.Failures.Count(f => LiveServer.PortOf(f.Peer) != stalls[0].LocalPort && LiveServer.PortOf(f.Peer) != stalls[1].LocalPort && f.Failure.Reason == expected);
     }
 
     /// <summary>

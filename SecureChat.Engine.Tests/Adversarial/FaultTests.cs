@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -80,6 +81,38 @@ public sealed class FaultTests
         sent.ShouldBeTrue("the peer's session was still open");
         live.CountMessages("queued").ShouldBe(1);
         live.CountMessages("after").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_handshake_whose_next_message_waits_unread_on_a_busy_server_is_not_dropped_at_the_step_deadline()
+    {
+        // The step deadline is for clients that owe a message and send nothing. When the server is behind (here a
+        // handler keeps the link's reader from starting while the server's clock passes the deadline; under
+        // overload, a reader waiting its turn), the client's message waits in the server's socket: dropping the client then would blame
+        // the wrong side, and drop honest clients exactly when the server is busiest.
+        var time = new ManualTime();
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Time = time });
+        int held = 0;
+        live.Server.StageChanged += p =>
+        {
+            // Dispatched as the link starts, before its reader does: nothing is read from this client meanwhile.
+            if (p.Stage == SessionStage.Connected && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                Thread.Sleep(TimeSpan.FromSeconds(1)); // the client's ClientHello arrives, and waits
+                time.Advance(new ChatOptions().HandshakeStepTimeout + TimeSpan.FromSeconds(1));
+                Thread.Sleep(TimeSpan.FromSeconds(1.5)); // the sweep (every 0.5 s) runs meanwhile
+            }
+        };
+        await using RawClient client = await RawClient.ConnectAsync(live.Port);
+
+        bool secure = await client.HandshakeAsync();
+
+        held.ShouldBe(1, "the reader was held");
+        string failures = string.Join("; ", live.Failures.Select(f => $"{f.Failure.Reason}: {f.Failure.Message}"));
+        secure.ShouldBeTrue(failures);
+        await client.SendAsync(client.ProduceChat(c => c.SendChat("in")));
+        await Eventually.True(() => live.CountMessages("in") == 1 || !live.Failures.IsEmpty, "the message, or the server's failure", s_wait);
+        live.Failures.Select(f => f.Failure.Message).ShouldBeEmpty();
     }
 
     [Fact]

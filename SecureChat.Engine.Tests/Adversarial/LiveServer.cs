@@ -80,12 +80,25 @@ internal sealed class LiveServer : IAsyncDisposable
                 reply.TrySetResult(m.Text);
             }
         };
-        await client.ConnectAsync("127.0.0.1", Port).WaitAsync(limit);
-        string text = $"honest message {probe}";
-        await client.SendAsync(text);
-        await Eventually.True(() => CountMessages(text) == 1, "the honest message to reach the server", limit);
-        await Server.SendAsync("reply " + probe);
-        (await reply.Task.WaitAsync(limit)).ShouldBe("reply " + probe);
+        var clientFailures = new ConcurrentQueue<SessionFailure>();
+        client.Failed += (_, f) => clientFailures.Enqueue(f);
+        try
+        {
+            await client.ConnectAsync("127.0.0.1", Port).WaitAsync(limit);
+            string text = $"honest message {probe}";
+            await client.SendAsync(text);
+            await Eventually.True(() => CountMessages(text) == 1, "the honest message to reach the server", limit);
+            await Server.SendAsync("reply " + probe);
+            (await reply.Task.WaitAsync(limit)).ShouldBe("reply " + probe);
+        }
+        catch (Exception e) when (e is not ShouldAssertException)
+        {
+            // Say why: what the client was told, and every failure the server reported (by the peer's port).
+            string server = string.Join("; ", Failures.Select(f => $"{PortOf(f.Peer)} {f.Failure.Reason}: {f.Failure.Message}"));
+            string told = string.Join("; ", clientFailures.Select(f => $"{f.Reason}: {f.Message}"));
+            throw new ShouldAssertException(
+                $"the honest client {probe} was not served: {e.GetType().Name}: {e.Message}; client failures: [{told}]; server failures: [{server}]; client stage {client.Server?.Stage}", e);
+        }
     }
 
     public async ValueTask DisposeAsync() => await Server.DisposeAsync();

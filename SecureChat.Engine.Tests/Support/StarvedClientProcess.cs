@@ -72,7 +72,7 @@ internal static class StarvedClientProcess
 
         try
         {
-            var client = new ChatClient(new ChatOptions { Name = "starved", HandshakeTimeout = TimeSpan.FromSeconds(60) }); // a loaded machine, one worker, two long derivations
+            var client = new ChatClient(new ChatOptions { Name = "starved", HandshakeTimeout = TimeSpan.FromSeconds(60), MaxIterations = ChatOptions.MaximumIterations }); // a loaded machine, one worker, two long derivations
             try
             {
                 if (!client.ConnectAsync("127.0.0.1", port).Wait(TimeSpan.FromSeconds(60)))

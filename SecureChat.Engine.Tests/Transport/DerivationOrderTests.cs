@@ -13,12 +13,12 @@ namespace SecureChat.Engine.Tests.Transport;
 /// before the client's own PBKDF2 takes its core. The client here runs in a process with a single free thread-pool
 /// worker (<see cref="StarvedClientProcess"/>): if the client began deriving before its writer had sent the Reveal,
 /// the writer could only run after the derivation, and the server would start one whole derivation late (the
-/// handshake taking two PBKDF2 instead of one). The server is the engine's own session driven by hand, at 1,000,000
-/// iterations so a derivation is long enough to tell the two apart on a loaded machine.
+/// handshake taking two PBKDF2 instead of one). The server is the engine's own session driven by hand, at 3,000,000
+/// iterations, an order of magnitude above a late wake-up on a loaded machine (1,000,000 left too little room).
 /// </summary>
 public sealed class DerivationOrderTests
 {
-    private const int Iterations = 1_000_000;
+    private const int Iterations = 3_000_000;
 
     [Fact]
     public async Task A_client_sends_its_Reveal_before_its_own_derivation_takes_the_only_free_worker()

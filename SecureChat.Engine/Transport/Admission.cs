@@ -106,13 +106,17 @@ internal sealed class Admission : IDisposable
         return false;
     }
 
-    /// <summary>The per-step deadline: every half second, drops connections that owe a message and sent nothing for too long.</summary>
+    /// <summary>
+    /// The per-step deadline: every half second, drops connections that owe a message and sent nothing for too long.
+    /// A connection whose bytes wait unread has sent something: the server is behind, not the client (the
+    /// whole-handshake deadline still bounds it).
+    /// </summary>
     private void Sweep()
     {
         long now = _options.Time.GetTimestamp();
         foreach (SessionHost link in _handshaking.Values)
         {
-            if (link.AwaitingPeer && _options.Time.GetElapsedTime(link.LastPeerActivity, now) >= _options.HandshakeStepTimeout)
+            if (link.AwaitingPeer && _options.Time.GetElapsedTime(link.LastPeerActivity, now) >= _options.HandshakeStepTimeout && !link.PeerBytesWaiting)
             {
                 _handshaking.TryRemove(link.Id, out _);
                 link.Fail(FailureReason.HandshakeTimeout, $"no answer for {_options.HandshakeStepTimeout.TotalSeconds:0.#} s");

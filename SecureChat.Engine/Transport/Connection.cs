@@ -186,7 +186,7 @@ internal sealed class Connection : IScheduledWriter
 
     /// <summary>For diagnostics (the hub benchmark): who writes, whether queued or carrying, and unread bytes.</summary>
     internal (bool Writing, bool Scheduled, bool Carry, int Unread) DebugState =>
-        (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, UnreadBytes());
+        (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, UnreadBytes(_socket));
 
     /// <summary>For <see cref="WriteScheduler"/>: true when the link was not already waiting in its queue.</summary>
     public bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
@@ -195,13 +195,14 @@ internal sealed class Connection : IScheduledWriter
     public void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
 
     /// <summary>True when bytes from the peer wait unread in the socket (this side is behind, the peer is not idle).</summary>
-    public bool PeerBytesWaiting() => UnreadBytes() > 0;
+    public bool PeerBytesWaiting() => UnreadBytes(_socket) > 0;
 
-    private int UnreadBytes()
+    /// <summary>Bytes from the peer waiting unread in <paramref name="socket"/>; 0 once it is closed.</summary>
+    internal static int UnreadBytes(Socket socket)
     {
         try
         {
-            return _socket.Available;
+            return socket.Available;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {

@@ -91,6 +91,12 @@ internal sealed class SessionHost
     /// </summary>
     public bool AwaitingPeer => !_deriving && Stage is SessionStage.Connected or SessionStage.ExchangingKeys or SessionStage.Confirming;
 
+    /// <summary>
+    /// Bytes from the peer wait unread in the socket: the peer has answered and this side is behind (its reader busy or
+    /// waiting for a thread), so a deadline for the peer's silence must not count this time against it.
+    /// </summary>
+    public bool PeerBytesWaiting => Connection.UnreadBytes(_socket) > 0; // the socket, not the connection: also before the reader starts
+
     /// <summary>The identity the peer proved in the handshake, once secure.</summary>
     public PeerIdentity? Peer => _session.Peer;
 
@@ -727,7 +733,7 @@ internal sealed class SessionHost
         {
             // Bytes from the peer waiting unread in the socket mean this side is behind (its reader held by a slow
             // handler, or waiting its turn on an overloaded thread pool), not that the peer is idle.
-            s.OnTick(_options.Time.GetTimestamp(), _connection?.PeerBytesWaiting() == true);
+            s.OnTick(_options.Time.GetTimestamp(), PeerBytesWaiting);
         }
     });
 }

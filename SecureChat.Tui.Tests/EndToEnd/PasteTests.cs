@@ -53,6 +53,8 @@ public sealed class PasteTests
             client.WaitForOutput("[Alice]: " + text, s_wait);
 
             tmux.Paste("server", "first line\nexit\n/nick Mallory\n", bracketed);
+            string pasted = string.Join(ChatInput.NewlineMark, "first line", "exit", "/nick Mallory");
+            tmux.WaitForScreen("server", s => s.Contains(pasted, StringComparison.Ordinal), s_wait, "the multi-line paste in the input line");
             Thread.Sleep(500);
             tmux.Keys("server", "Enter");
             client.WaitForOutput(@"[Alice]: first line\nexit\n/nick Mallory", s_wait);

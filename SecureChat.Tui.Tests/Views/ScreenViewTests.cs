@@ -98,9 +98,18 @@ public sealed class ScreenViewTests
                     app.InjectKey(new Key(c));
                 }
 
-                // Enter comes later, as a person presses it: in the same burst it would be a pasted newline.
+                // Enter comes later, as a person presses it: in the same burst, or in the main-loop iteration right
+                // after it, it would be a pasted newline. So it waits for 200 ms and for a few iterations both (a
+                // starved UI thread can fire the timer in the very next iteration).
+                long iterations = 0;
+                app.Iteration += (_, _) => iterations++;
                 app.AddTimeout(TimeSpan.FromMilliseconds(200), () =>
                 {
+                    if (iterations < 3)
+                    {
+                        return true;
+                    }
+
                     app.InjectKey(Key.Enter);
                     return false;
                 });
