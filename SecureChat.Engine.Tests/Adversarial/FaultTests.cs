@@ -52,15 +52,15 @@ public sealed class FaultTests
     public async Task A_peer_whose_bytes_wait_unread_on_a_busy_server_is_not_dropped_as_idle()
     {
         // The idle limit is for peers that send nothing. When the server itself is behind (here its handler holds the
-        // link's reader for 3 s; under overload, a reader waiting its turn on the thread pool), the peer's heartbeats
+        // link's reader for 5 s; under overload, a reader waiting its turn on the thread pool), the peer's heartbeats
         // wait in the server's socket: dropping it as "sent nothing for too long" would blame the wrong side.
-        var options = new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(1), HeartbeatInterval = TimeSpan.FromMilliseconds(300), TickInterval = TimeSpan.FromMilliseconds(100) };
+        var options = new ChatOptions { IdleTimeout = TimeSpan.FromSeconds(2), HeartbeatInterval = TimeSpan.FromMilliseconds(300), TickInterval = TimeSpan.FromMilliseconds(100) };
         await using LiveServer live = LiveServer.Start(options);
         live.Server.MessageReceived += m =>
         {
             if (m.Text == "hold")
             {
-                Thread.Sleep(TimeSpan.FromSeconds(3)); // on the link's reader: nothing more is read from this peer meanwhile
+                Thread.Sleep(TimeSpan.FromSeconds(5)); // on the link's reader: nothing more is read from this peer meanwhile
             }
         };
         await using var peer = new ChatClient(new ChatOptions { Name = "patient", HeartbeatInterval = TimeSpan.FromMilliseconds(300), IdleTimeout = TimeSpan.FromSeconds(10), TickInterval = TimeSpan.FromMilliseconds(100) });
@@ -73,7 +73,7 @@ public sealed class FaultTests
         // about timers).
         await Task.Delay(TimeSpan.FromMilliseconds(200));
         await peer.SendAsync("queued");
-        await Task.Delay(TimeSpan.FromSeconds(1.3)); // past the idle limit since the server last read anything
+        await Task.Delay(TimeSpan.FromSeconds(2.5)); // past the idle limit since the server last read anything
         bool sent = await peer.SendAsync("after").AsTask().ContinueWith(t => t.IsCompletedSuccessfully);
         await Eventually.True(() => live.CountMessages("after") == 1 || !live.Failures.IsEmpty, "the message after the hold, or the server's failure", s_wait);
 

@@ -9,7 +9,7 @@ namespace SecureChat.Engine.Tests.Adversarial;
 /// <summary>
 /// Secure peers that go silent, live on 127.0.0.1 (PROTOCOL.md 5 "Heartbeat and idle limit": a secure side that has
 /// sealed nothing for the heartbeat interval seals a Heartbeat; a side that has opened nothing for the idle limit
-/// ends the session with a sealed Close 12). The limits are shortened (1.5 s idle, 0.5 s heartbeat, ticks every
+/// ends the session with a sealed Close 12). The limits are shortened (3 s idle, 1 s heartbeat, ticks every
 /// 0.1 s) to keep the tests short; the attacker completes a real v2 handshake first, so only the idle limit can
 /// drop it. Timings are asserted only as generous bounds: dropped no sooner than the idle limit allows (less a
 /// margin for dispatch) and well within a few seconds after it.
@@ -18,14 +18,14 @@ namespace SecureChat.Engine.Tests.Adversarial;
 public sealed class StalledPeerTests
 {
     private static readonly TimeSpan s_read = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan s_idle = TimeSpan.FromSeconds(1.5);
+    private static readonly TimeSpan s_idle = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan s_tooEarly = s_idle - TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan s_tooLate = s_idle + TimeSpan.FromSeconds(3.5);
 
     private static ChatOptions Quick => new()
     {
         IdleTimeout = s_idle,
-        HeartbeatInterval = TimeSpan.FromSeconds(0.5),
+        HeartbeatInterval = TimeSpan.FromSeconds(1),
         TickInterval = TimeSpan.FromMilliseconds(100),
     };
 
