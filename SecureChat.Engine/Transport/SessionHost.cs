@@ -239,7 +239,7 @@ internal sealed class SessionHost
             await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        AfterLock(message: true);
+        AfterLock(OutputRoute.Message);
         return true;
     }
 
@@ -305,7 +305,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock(dispatchLater: true); // called under the hub's lock: a drop's handlers (a leave, announced in turn) must not run inside it
+        AfterLock(OutputRoute.UnderHubLock); // called under the hub's lock: a drop's handlers (a leave, announced in turn) must not run inside it
         return held;
     }
 
@@ -325,7 +325,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock(dispatchLater: dispatchLater);
+        AfterLock(dispatchLater ? OutputRoute.UnderHubLock : OutputRoute.InTurn);
         return true;
     }
 
@@ -385,7 +385,7 @@ internal sealed class SessionHost
             ended = _session.IsEnded;
         }
 
-        AfterLock(ownLink: true);
+        AfterLock(OutputRoute.OwnLink);
         return ended;
     }
 
@@ -586,7 +586,7 @@ internal sealed class SessionHost
             CollectLocked();
         }
 
-        AfterLock(ownLink: true);
+        AfterLock(OutputRoute.OwnLink);
     }
 
     /// <summary>What the link holds for the peer besides the writer's batch: sealed output and held notices.</summary>
@@ -604,24 +604,11 @@ internal sealed class SessionHost
     /// <summary>
     /// Outside the lock: dispatches the queued events, sends the output sealed (see <see cref="Connection.Flush"/>;
     /// on the hub, output for one of many links waits its <see cref="WriteScheduler"/> turn), then aborts the socket
-    /// of a peer dropped as too slow.
+    /// of a peer dropped as too slow. <paramref name="route"/> says where from (see <see cref="OutputRoute"/>).
     /// </summary>
-    /// <param name="dispatchLater">
-    /// Raise the events on the thread pool: the caller holds the hub's membership lock, and a drop raised here would
-    /// run the owner's handlers inside it, announce the leave to every member from there, and so on down one stack for
-    /// every peer dropped in turn (a hub of 10,000 whose peers all left at once overflowed its stack that way).
-    /// </param>
-    /// <param name="ownLink">
-    /// The output answers this link's own reader, job or timer (not one of many links served in a row, as a relay
-    /// is): sent on this thread even on the hub, without waiting for a <see cref="WriteScheduler"/> turn.
-    /// </param>
-    /// <param name="message">
-    /// The application's own message, which may be one of a stream: sent inline when alone, else left to the write
-    /// loop to send with the others (<see cref="Connection.FlushMessage"/>).
-    /// </param>
-    private void AfterLock(bool dispatchLater = false, bool ownLink = false, bool message = false)
+    private void AfterLock(OutputRoute route = OutputRoute.InTurn)
     {
-        if (!dispatchLater)
+        if (route != OutputRoute.UnderHubLock)
         {
             _events.Dispatch();
         }
@@ -633,15 +620,15 @@ internal sealed class SessionHost
         if (_flushWanted && _connection is { } connection)
         {
             _flushWanted = false; // racy on purpose: a flush takes all output, and a writer looks again before it lets go
-            if (_writeScheduler is { } scheduler && (dispatchLater || !ownLink))
+            if (_writeScheduler is { } scheduler && route != OutputRoute.OwnLink)
             {
                 scheduler.Schedule(connection); // one of many links served in a row (a relay, a notice to all)
             }
-            else if (dispatchLater)
+            else if (route == OutputRoute.UnderHubLock)
             {
                 connection.WakeWriter(); // under the hub's lock: no socket calls here
             }
-            else if (message)
+            else if (route == OutputRoute.Message)
             {
                 connection.FlushMessage();
             }
@@ -736,4 +723,31 @@ internal sealed class SessionHost
             s.OnTick(_options.Time.GetTimestamp(), PeerBytesWaiting);
         }
     });
+
+    /// <summary>How <see cref="AfterLock"/> sends what was sealed under the lock, and raises the events queued there.</summary>
+    private enum OutputRoute
+    {
+        /// <summary>One of many links served in a row (a relay, a notice to all): on the hub in its <see cref="WriteScheduler"/> turn, else on this thread.</summary>
+        InTurn,
+
+        /// <summary>
+        /// Answers this link's own reader, job or timer: sent on this thread even on the hub, without waiting for a
+        /// <see cref="WriteScheduler"/> turn.
+        /// </summary>
+        OwnLink,
+
+        /// <summary>
+        /// The application's own message, which may be one of a stream: sent inline when alone, else left to the write
+        /// loop to send with the others (<see cref="Connection.FlushMessage"/>); on the hub, in its turn.
+        /// </summary>
+        Message,
+
+        /// <summary>
+        /// The caller holds the hub's membership lock: the events are raised on the thread pool and no socket call is
+        /// made here. A drop raised inline would run the owner's handlers inside the lock, announce the leave to every
+        /// member from there, and so on down one stack for every peer dropped in turn (a hub of 10,000 whose peers all
+        /// left at once overflowed its stack that way).
+        /// </summary>
+        UnderHubLock,
+    }
 }
