@@ -32,12 +32,24 @@ public sealed class AwayBellTests
         Thread.Sleep(300);
         server.Bells.ShouldBe(0, "present: no bell");
 
+        // The focus report changes nothing on screen, so Bob's probes tell when the app has read it: the first probe
+        // counted while away starts the burst (one bell, the title shows 1). A fixed pause instead failed when a loaded
+        // machine read the report late and counted a message sent after it as seen.
         server.Tmux.SendBytes("server", s_focusOut);
-        Thread.Sleep(500);
+        int probes = 0;
+        var probing = System.Diagnostics.Stopwatch.StartNew();
+        while (!server.TitleStartsWithin("(", TimeSpan.FromMilliseconds(500)))
+        {
+            probing.Elapsed.ShouldBeLessThan(s_wait, "no message was counted after the focus-out report");
+            bob.WriteLine($"probe {++probes}");
+            server.WaitForLine($"Bob: probe {probes}");
+        }
+
+        server.WaitForTitle("(1) SecureChat - Alice");
         bob.WriteLine("away one");
         bob.WriteLine("away two");
         server.WaitForLine("Bob: away two");
-        server.WaitForTitle("(2) SecureChat - Alice");
+        server.WaitForTitle("(3) SecureChat - Alice");
         server.Bells.ShouldBe(1, "one bell for the burst");
 
         server.Tmux.SendBytes("server", s_focusIn);
@@ -117,6 +129,23 @@ public sealed class AwayBellTests
 
         public string WaitForLine(string text) =>
             Tmux.WaitForScreen("server", s => s.Contains(text, StringComparison.Ordinal), s_wait, text);
+
+        /// <summary>Whether the window title starts with <paramref name="prefix"/> within <paramref name="within"/>.</summary>
+        public bool TitleStartsWithin(string prefix, TimeSpan within)
+        {
+            DateTime deadline = DateTime.UtcNow + within;
+            while (!Tmux.Query("server", "#{pane_title}").StartsWith(prefix, StringComparison.Ordinal))
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    return false;
+                }
+
+                Thread.Sleep(50);
+            }
+
+            return true;
+        }
 
         public void WaitForTitle(string title)
         {
