@@ -20,11 +20,52 @@ internal static class AppUnderTest
         }
     }
 
+    /// <summary>Where <see cref="FreePort"/> starts looking: well above the well-known and registered services here.</summary>
+    private const int FirstPort = 20_000;
+
+    private static int s_nextPort = Random.Shared.Next(0, 1 << 20); // a different start in each test process
+
+    /// <summary>
+    /// A port nothing listens on, for an app under test to listen on. It is taken below the kernel's ephemeral range:
+    /// the port is free again between this check and the app's bind, and the thousands of connections the tests
+    /// beside this one make take their local ports from the ephemeral range, so one of them could take a port found
+    /// there in between (the app would then fail to start). Below it, only a bind takes a port.
+    /// </summary>
     public static int FreePort()
     {
+        int below = EphemeralRangeStart();
+        for (int tries = 0; below - FirstPort >= 100 && tries < 1000; tries++)
+        {
+            int port = FirstPort + (int)((uint)Interlocked.Increment(ref s_nextPort) % (uint)(below - FirstPort));
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try the next one.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The first port of the kernel's ephemeral range (Linux; 32768 when it cannot be read).</summary>
+    private static int EphemeralRangeStart()
+    {
+        try
+        {
+            string[] range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32_768;
+        }
     }
 
     /// <summary>A fresh, empty configuration directory (identity and trust files) inside the isolated home.</summary>
