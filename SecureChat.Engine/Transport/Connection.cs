@@ -194,10 +194,10 @@ internal sealed class Connection : IScheduledWriter
     /// <summary>For <see cref="WriteScheduler"/>: the link left its queue.</summary>
     public void ClearScheduled() => Volatile.Write(ref _scheduled, 0);
 
-    /// <summary>True when bytes from the peer wait unread in the socket (this side is behind, the peer is not idle).</summary>
-    public bool PeerBytesWaiting() => UnreadBytes(_socket) > 0;
-
-    /// <summary>Bytes from the peer waiting unread in <paramref name="socket"/>; 0 once it is closed.</summary>
+    /// <summary>
+    /// Bytes from the peer waiting unread in <paramref name="socket"/> (this side is behind, the peer is not idle); 0
+    /// once it is closed. <see cref="SessionHost.PeerBytesWaiting"/> asks it for the deadlines.
+    /// </summary>
     internal static int UnreadBytes(Socket socket)
     {
         try
