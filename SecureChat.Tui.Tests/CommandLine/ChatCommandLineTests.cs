@@ -208,12 +208,15 @@ public sealed class ChatCommandLineTests
         { "--server-output", "2048" }, { "--fair-share", "32" }, { "--nick-burst", "3" }, { "--nick-interval", "9" },
     };
 
+    /// <summary>The app itself: a usage error must stop before it, so no instance (and no config directory) is ever opened.</summary>
+    private static int NeverRun(AppSettings settings) => throw new ShouldAssertException($"a usage error started the app as {settings.Role}");
+
     [Theory]
     [MemberData(nameof(ServerOnlyOptions))]
     public void A_server_only_option_given_to_a_client_is_a_usage_error_not_ignored(string option, string value)
     {
         var error = new StringWriter();
-        ChatCommandLine.Invoke(["--client", "localhost", "12345", option, value], _ => 0, error).ShouldBe(2);
+        ChatCommandLine.Invoke(["--client", "localhost", "12345", option, value], NeverRun, error).ShouldBe(2);
         error.ToString().Trim().ShouldBe($"securechat: {option} is a server option: it does nothing with --client (see --help)");
         ChatCommandLine.Parse(["--server", option, value]).Role.ShouldBe(ChatRole.Server);
     }
@@ -222,7 +225,7 @@ public sealed class ChatCommandLineTests
     public void A_client_only_option_given_to_a_server_is_a_usage_error_not_ignored()
     {
         var error = new StringWriter();
-        ChatCommandLine.Invoke(["--server", "--accept-identity", "AAAA"], _ => 0, error).ShouldBe(2);
+        ChatCommandLine.Invoke(["--server", "--accept-identity", "AAAA"], NeverRun, error).ShouldBe(2);
         error.ToString().Trim().ShouldBe("securechat: --accept-identity is a client option: it does nothing with --server (see --help)");
     }
 
