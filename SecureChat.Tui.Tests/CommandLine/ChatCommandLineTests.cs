@@ -200,6 +200,35 @@ public sealed class ChatCommandLineTests
         error.ToString().Trim().ShouldBe($"securechat: {message} (see --help)");
     }
 
+    [Theory]
+    [InlineData("unknown option --foo", "--client", "localhost", "--foo")]
+    [InlineData("unknown option --foo", "--client", "--foo")]
+    [InlineData("unknown option --foo", "--client", "localhost", "4000", "--foo")]
+    [InlineData("unknown option --nmae (did you mean --name?)", "--client", "localhost", "--nmae", "Bob")]
+    [InlineData("unknown option --nmae (did you mean --name?)", "--server", "--nmae", "Bob")]
+    [InlineData("unknown option --nmae (did you mean --name?)", "--server", "--nmae=Bob")]
+    [InlineData("unknown option -name (did you mean --name?)", "--client", "-name", "Bob")]
+    [InlineData("unknown option --iteration (did you mean --iterations?)", "--server", "--iteration", "200000")]
+    [InlineData("unknown option --handshake-time (did you mean --handshake-timeout?)", "--client", "--handshake-time", "20")]
+    [InlineData("unknown option --passphrase (did you mean --passphrase-prompt, --passphrase-file or --passphrase-env?)", "--server", "--passphrase", "secret")]
+    [InlineData("unknown option --nmae (did you mean --name?)", "--client", "localhost", "--nmae", "Bob", "--foo")]
+    public void An_unknown_option_is_named_with_the_nearest_known_one(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(args, NeverRun, error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: {message} (see --help){Environment.NewLine}");
+    }
+
+    [Theory]
+    [InlineData("unexpected argument 'extra': only --client takes a host and port", "--server", "extra")]
+    [InlineData("unexpected argument 'c': --client takes a host and a port, no more", "--client", "a", "1", "c")]
+    public void A_stray_argument_is_named_as_such(string message, params string[] args)
+    {
+        var error = new StringWriter();
+        ChatCommandLine.Invoke(args, NeverRun, error).ShouldBe(ChatCommandLine.UsageExitCode);
+        error.ToString().ShouldBe($"securechat: {message} (see --help){Environment.NewLine}");
+    }
+
     public static TheoryData<string, string> ServerOnlyOptions => new()
     {
         { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--source-rate", "5" }, { "--per-source", "4" }, { "--presence-delay", "0" },
