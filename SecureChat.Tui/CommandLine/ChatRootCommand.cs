@@ -13,113 +13,142 @@ namespace SecureChat.Tui.CommandLine;
 /// </summary>
 internal sealed class ChatRootCommand : RootCommand
 {
-    private readonly Option<bool> _server = new("--server") { Description = "Listen for clients (on localhost:12345 unless --host/--port say otherwise)." };
+    private readonly Option<bool> _server = new("--server") { Description = "listen for clients on --host and --port" };
     private readonly Option<string[]> _client = new("--client")
     {
-        Description = "Connect to a server; host and port may follow (default: localhost 12345).",
+        Description = "connect to a server: HOST PORT, HOST:PORT or [IPv6]:PORT",
         Arity = new ArgumentArity(0, 2),
         AllowMultipleArgumentsPerToken = true,
-        HelpName = "host [port] | host:port | [v6]:port",
+        HelpName = "[HOST [PORT]]",
     };
 
-    private readonly Option<string> _host = new("--host") { Description = "Server: the address to listen on (default: localhost).", HelpName = "host" };
-    private readonly Option<string> _port = new("--port") { Description = "Server: the port to listen on (default: 12345; 0 picks a free one).", HelpName = "port" };
-    private readonly Option<string> _name = new("--name") { Description = "Your display name: 1 to 32 visible characters, not starting with *, ! or [ (default: Server or Client).", HelpName = "nick" };
+    private readonly Option<string> _host = new("--host") { Description = "the address to listen on", HelpName = "HOST" };
+    private readonly Option<string> _port = new("--port") { Description = "the port to listen on, 0 to 65535 (0: any free one)", HelpName = "PORT" };
+    private readonly Option<string> _name = new("--name")
+    {
+        Description = "your display name: 1 to 32 visible characters, not starting with *, ! or [",
+        HelpName = "NICK",
+    };
+
     private readonly Option<string> _group = new("--group")
     {
-        Description = "Smallest Diffie-Hellman group to accept (default: ffdhe2048).",
-        HelpName = "ffdhe2048|ffdhe3072|ffdhe4096",
+        Description = "the smallest Diffie-Hellman group you accept: ffdhe2048, ffdhe3072 or ffdhe4096",
+        HelpName = "GROUP",
     };
 
     private readonly Option<string> _iterations = new("--iterations")
     {
-        Description = $"PBKDF2 iterations: a server's own count, a client's minimum; from {ChatOptions.MinimumIterations:N0} (the default) to --max-iterations.",
-        HelpName = "N",
-    };
-
-    private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "Ask for a shared passphrase (typed without echo)." };
-    private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "Read the shared passphrase from a file (first line).", HelpName = "path" };
-    private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "Read the shared passphrase from an environment variable.", HelpName = "var" };
-    private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
-
-    private readonly Option<bool> _timestamps = new("--timestamps") { Description = "Headless: put the time (HH:mm) before each line." };
-    private readonly Option<string> _scrollback = new("--scrollback")
-    {
-        Description = $"Lines the message pane keeps (default: {Views.MessagePane.DefaultCapacity}); older ones are dropped, with a notice.",
+        Description = string.Create(CultureInfo.InvariantCulture, $"PBKDF2 iterations: a server's own count, the least a client accepts; {ChatOptions.MinimumIterations} to --max-iterations"),
         HelpName = "N",
     };
 
     private readonly Option<string> _maxIterations = new("--max-iterations")
     {
-        Description = $"The most PBKDF2 iterations a client accepts from a server, and the most a server's own --iterations may be; {ChatOptions.MinimumIterations:N0} to {ChatOptions.MaximumIterations:N0} (default: {ChatOptions.DefaultMaxIterations:N0}).",
+        Description = string.Create(CultureInfo.InvariantCulture, $"the most PBKDF2 iterations a client accepts from a server, and the most a server's own --iterations may be; {ChatOptions.MinimumIterations} to {ChatOptions.MaximumIterations}"),
         HelpName = "N",
     };
 
     private readonly Option<string> _configDir = new("--config-dir")
     {
-        Description = "Where your identity key and the identities you trust are kept (default: $XDG_CONFIG_HOME/securechat, else ~/.config/securechat).",
-        HelpName = "dir",
+        Description = "where your identity key and the identities you trust are kept (created 0700)",
+        HelpName = "DIR",
     };
 
     private readonly Option<string> _acceptIdentity = new("--accept-identity")
     {
-        Description = "Client: accept a server whose identity changed, if it now shows exactly this fingerprint (compare it out of band first).",
-        HelpName = "fingerprint",
+        Description = "accept a server whose identity changed if it now shows exactly this fingerprint (compare it out of band first)",
+        HelpName = "FINGERPRINT",
     };
 
-    private readonly Option<string> _puzzle = new("--puzzle") { Description = "Server: when clients must solve a proof of work first (default: auto, under load).", HelpName = "auto|always|never" };
-    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "Server: puzzle difficulty in bits (default: 18, about one PBKDF2 of work).", HelpName = "N" };
-    private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one address may start before it must solve puzzles (default: 10).", HelpName = "N" };
-    private readonly Option<string> _perSource = new("--per-source") { Description = "Server: handshakes in progress allowed from one address (default: 16).", HelpName = "N" };
-    private readonly Option<string> _presenceDelay = new("--presence-delay") { Description = "Server: milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000 (default: 250; 0 sends each at once).", HelpName = "MS" };
+    private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "ask for a shared passphrase, typed without echo" };
+    private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "read the shared passphrase from the first line of a file", HelpName = "PATH" };
+    private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "read the shared passphrase from an environment variable", HelpName = "VAR" };
+    private readonly Option<bool> _headless = new("--headless") { Description = "no full screen: send the lines read from stdin, print one line per event" };
+    private readonly Option<bool> _timestamps = new("--timestamps") { Description = "put the time (HH:mm) before each line" };
+    private readonly Option<string> _scrollback = new("--scrollback") { Description = "lines the message pane keeps, 10 to 1000000", HelpName = "N" };
     private readonly Option<bool> _bell = new("--bell")
     {
-        Description = "Full screen: while you are away (the terminal window lost focus, or no key for a minute), ring the bell once per burst of messages and count them in the window title (off by default).",
+        Description = "while you are away (the window lost focus, or no key for a minute), ring the bell once per burst of messages and count them in the window title",
     };
 
     private readonly Option<bool> _noMouse = new("--no-mouse")
     {
-        Description = "Full screen: leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages; the wheel is the terminal's).",
+        Description = "leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages)",
+    };
+
+    private readonly Option<string> _puzzle = new("--puzzle")
+    {
+        Description = "when clients must solve a proof of work first: auto (under load), always or never",
+        HelpName = "MODE",
+    };
+
+    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "puzzle difficulty in bits, 1 to 24 (18: about one PBKDF2)", HelpName = "N" };
+    private readonly Option<string> _sourceRate = new("--source-rate")
+    {
+        Description = "handshakes per second one address may start before it must solve puzzles, 1 to 1000000",
+        HelpName = "N",
+    };
+
+    private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one address, 1 to 1000000", HelpName = "N" };
+    private readonly Option<string> _presenceDelay = new("--presence-delay")
+    {
+        Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000 (0: each at once)",
+        HelpName = "MS",
     };
 
     private readonly ServerLimitOptions _limits = new();
+    private readonly List<OptionEntry> _entries = [];
 
     public ChatRootCommand()
         : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
     {
-        Options.Add(_server);
-        Options.Add(_client);
-        Options.Add(_host);
-        Options.Add(_port);
-        Options.Add(_name);
-        Options.Add(_group);
-        Options.Add(_iterations);
-        Options.Add(_passphrasePrompt);
-        Options.Add(_passphraseFile);
-        Options.Add(_passphraseEnv);
-        Options.Add(_headless);
-        Options.Add(_timestamps);
-        Options.Add(_scrollback);
-        Options.Add(_bell);
-        Options.Add(_noMouse);
-        Options.Add(_maxIterations);
-        Options.Add(_configDir);
-        Options.Add(_acceptIdentity);
-        Options.Add(_puzzle);
-        Options.Add(_puzzleBits);
-        Options.Add(_sourceRate);
-        Options.Add(_presenceDelay);
-        Options.Add(_perSource);
-        foreach (Option limit in _limits.All)
+        const string address = "a client gives the address after --client (--client HOST PORT)";
+        Add(new(_server, OptionGroup.Connection, OptionScope.Any));
+        Add(new(_client, OptionGroup.Connection, OptionScope.Any) { Default = $"{AppSettings.DefaultHost} {Text(AppSettings.DefaultPort)}" });
+        Add(new(_host, OptionGroup.Connection, OptionScope.Server) { Default = AppSettings.DefaultHost, MisplacedHint = address });
+        Add(new(_port, OptionGroup.Connection, OptionScope.Server) { Default = Text(AppSettings.DefaultPort), MisplacedHint = address });
+        Add(new(_name, OptionGroup.Connection, OptionScope.Any) { DefaultNote = "Server or Client" });
+        Add(new(_group, OptionGroup.Connection, OptionScope.Any) { Default = "ffdhe2048" });
+        Add(new(_iterations, OptionGroup.Connection, OptionScope.Any) { Default = Text(ChatOptions.MinimumIterations) });
+        Add(new(_maxIterations, OptionGroup.Connection, OptionScope.Any) { Default = Text(ChatOptions.DefaultMaxIterations) });
+        Add(new(_configDir, OptionGroup.IdentityAndTrust, OptionScope.Any) { DefaultNote = "$XDG_CONFIG_HOME/securechat, else ~/.config/securechat" });
+        Add(new(_acceptIdentity, OptionGroup.IdentityAndTrust, OptionScope.Client));
+        Add(new(_passphrasePrompt, OptionGroup.IdentityAndTrust, OptionScope.Any));
+        Add(new(_passphraseFile, OptionGroup.IdentityAndTrust, OptionScope.Any));
+        Add(new(_passphraseEnv, OptionGroup.IdentityAndTrust, OptionScope.Any));
+        Add(new(_headless, OptionGroup.Display, OptionScope.Any));
+        Add(new(_timestamps, OptionGroup.Display, OptionScope.Headless));
+        Add(new(_scrollback, OptionGroup.Display, OptionScope.FullScreen) { Default = Text(Views.MessagePane.DefaultCapacity) });
+        Add(new(_bell, OptionGroup.Display, OptionScope.FullScreen));
+        Add(new(_noMouse, OptionGroup.Display, OptionScope.FullScreen));
+        ChatOptions engine = new();
+        Add(new(_puzzle, OptionGroup.ServerLimits, OptionScope.Server) { Default = "auto" });
+        Add(new(_puzzleBits, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.PuzzleDifficulty) });
+        Add(new(_sourceRate, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.HandshakesPerSourcePerSecond) });
+        Add(new(_perSource, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.MaxPendingHandshakesPerSource) });
+        Add(new(_presenceDelay, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.PresenceDelay.TotalMilliseconds) });
+        foreach (OptionEntry limit in _limits.Entries)
         {
-            Options.Add(limit);
+            Add(limit);
+        }
+
+        // --help and --version, which the root command brings: listed last.
+        foreach (Option standard in Options.Where(o => !_entries.Exists(e => e.Option == o)).ToArray())
+        {
+            _entries.Add(new OptionEntry(standard, OptionGroup.General, OptionScope.Any));
         }
     }
 
-    /// <summary>Options only a server acts on (--host and --port serve a client too, as defaults for its address).</summary>
-    private IEnumerable<Option> ServerOnly => [_puzzle, _puzzleBits, _sourceRate, _perSource, _presenceDelay, .. _limits.ServerOnly];
+    /// <summary>Every option, in the order the help lists them within their sections.</summary>
+    public IReadOnlyList<OptionEntry> Entries => _entries;
 
-    private IEnumerable<Option> ClientOnly => [_acceptIdentity];
+    private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+
+    private void Add(OptionEntry entry)
+    {
+        Options.Add(entry.Option);
+        _entries.Add(entry);
+    }
 
     /// <summary>
     /// The first problem with the words as typed, in plain words; null when there is none. An unknown option is
@@ -157,12 +186,9 @@ internal sealed class ChatRootCommand : RootCommand
             throw new UsageException(server ? "choose either --server or --client, not both" : "choose --server or --client");
         }
 
-        // An option of the other role would be ignored without a word; a user who typed it expects it to act.
-        if ((client ? ServerOnly : ClientOnly).FirstOrDefault(o => result.GetResult(o) is not null) is { } misplaced)
+        if (Misplaced(result, client) is { } misplaced)
         {
-            throw new UsageException(client
-                ? $"{misplaced.Name} is a server option: it does nothing with --client"
-                : $"{misplaced.Name} is a client option: it does nothing with --server");
+            throw new UsageException(misplaced);
         }
 
         string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
@@ -257,6 +283,30 @@ internal sealed class ChatRootCommand : RootCommand
             PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
             PresenceDelayMs = ChatCommandLine.Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
         });
+    }
+
+    /// <summary>An option given where it does nothing, in plain words; a user who typed it expects it to act, so it is never ignored.</summary>
+    private string? Misplaced(ParseResult result, bool client)
+    {
+        bool headless = result.GetValue(_headless);
+        foreach (OptionEntry entry in _entries.Where(e => result.GetResult(e.Option) is { Implicit: false }))
+        {
+            string name = entry.Option.Name;
+            string? problem = entry.Scope switch
+            {
+                OptionScope.Server when client => $"{name} is a server option: it does nothing with --client",
+                OptionScope.Client when !client => $"{name} is a client option: it does nothing with --server",
+                OptionScope.FullScreen when headless => $"{name} is a full-screen option: it does nothing with --headless",
+                OptionScope.Headless when !headless => $"{name} is a headless option: it does nothing without --headless",
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                return entry.MisplacedHint is { } hint ? $"{problem}; {hint}" : problem;
+            }
+        }
+
+        return null;
     }
 
     private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)

@@ -6,7 +6,7 @@ namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
 /// The command-line options for a server's admission and resource limits (PROTOCOL.md section 8) beyond the older
-/// --puzzle, --puzzle-bits, --source-rate, --per-source and --presence-delay, which <see cref="ChatCommandLine"/>
+/// --puzzle, --puzzle-bits, --source-rate, --per-source and --presence-delay, which <see cref="ChatRootCommand"/>
 /// keeps: whole numbers in a stated range, durations in seconds, sizes in KiB. Each default is the engine's own
 /// (<see cref="ChatOptions"/>), so the help, the settings and the engine cannot disagree. Handshake and write
 /// timeouts apply to a client too; the rest only to a server.
@@ -17,73 +17,70 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _maxHandshakes = new(
         "--max-handshakes", "N", 1, 1_000_000, s_engine.MaxPendingHandshakes,
-        "Server: handshakes in progress at once; at the bound the one that kept the server waiting longest is dropped, else the newcomer is refused as busy");
+        "handshakes in progress at once; at the bound the one that kept the server waiting longest is dropped, else the newcomer is refused as busy");
 
     private readonly Limit _earlyDropStart = new(
         "--early-drop-start", "N", 1, 1_000_000, s_engine.EarlyDropStart,
-        "Server: from this many handshakes in progress, refuse a new one at random (OpenSSH's MaxStartups start); at most --max-handshakes, equal to it for no early drop");
+        "from this many handshakes in progress, refuse a new one at random (OpenSSH's MaxStartups start); at most --max-handshakes, equal to it for no early drop");
 
     private readonly Limit _earlyDropPercent = new(
         "--early-drop-percent", "P", 0, 100, s_engine.EarlyDropPercent,
-        "Server: the chance in percent of that refusal at --early-drop-start, rising linearly to 100 at --max-handshakes");
+        "the chance in percent of that refusal at --early-drop-start, rising linearly to 100 at --max-handshakes");
 
     private readonly Limit _handshakeTimeout = new(
-        "--handshake-timeout", "SECONDS", 1, 3600, Seconds(s_engine.HandshakeTimeout),
-        "Seconds from the TCP connection to a secure link before either side gives up on the handshake");
+        "--handshake-timeout", "SECONDS", 1, 3600, Seconds(s_engine.HandshakeTimeout), OptionScope.Any,
+        "seconds from the TCP connection to a secure link before either side gives up on the handshake");
 
     private readonly Limit _handshakeStepTimeout = new(
         "--handshake-step-timeout", "SECONDS", 1, 3600, Seconds(s_engine.HandshakeStepTimeout),
-        "Server: seconds a client in the handshake may stay silent while it owes the next message");
+        "seconds a client in the handshake may stay silent while it owes the next message");
 
     private readonly Limit _maxDerivations = new(
         "--max-derivations", "N", 1, 1024, s_engine.MaxConcurrentDerivations,
-        "Server: PBKDF2 derivations running at once (more wait, and meanwhile new clients get puzzles)",
-        defaultText: string.Create(CultureInfo.InvariantCulture, $"one per core, {s_engine.MaxConcurrentDerivations} here"));
+        "PBKDF2 derivations running at once (more wait, and meanwhile new clients get puzzles)",
+        note: "one per core");
 
     private readonly Limit _confirmationPenalty = new(
         "--confirmation-penalty", "SECONDS", 0, 86_400, Seconds(s_engine.ConfirmationPenalty),
-        "Server: seconds an address that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
+        "seconds an address that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
 
     private readonly Limit _maxPeers = new(
         "--max-peers", "N", 1, 1_000_000, s_engine.MaxPeers,
-        "Server: peers connected at once, in the handshake or secure; more are refused as busy");
+        "peers connected at once, in the handshake or secure; more are refused as busy");
 
     private readonly Limit _peerOutput = new(
         "--peer-output", "KIB", 64, 1 << 20, s_engine.RelayBufferLimit / 1024,
-        "Server: one peer's output budget, KiB queued for it and not yet written; past it the peer is dropped as too slow",
-        defaultText: string.Create(CultureInfo.InvariantCulture, $"{s_engine.RelayBufferLimit / 1024:N0}, {s_engine.RelayBufferLimit >> 20} MiB"));
+        "one peer's output budget, KiB queued for it and not yet written; past it the peer is dropped as too slow",
+        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.RelayBufferLimit >> 20} MiB"));
 
     private readonly Limit _serverOutput = new(
         "--server-output", "KIB", 1024, 1 << 24, (int)(s_engine.ServerOutputLimit / 1024),
-        "Server: the output budget over all peers, in KiB; while it is spent, a peer holding --fair-share or more is dropped as too slow",
-        defaultText: string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutputLimit / 1024:N0}, {s_engine.ServerOutputLimit >> 20} MiB"));
+        "the output budget over all peers, in KiB; while it is spent, a peer holding --fair-share or more is dropped as too slow",
+        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutputLimit >> 20} MiB"));
 
     private readonly Limit _fairShare = new(
         "--fair-share", "KIB", 16, 1 << 20, s_engine.ServerOutputFairShare / 1024,
-        "Server: the backlog in KiB at which a peer is dropped while --server-output is spent");
+        "the backlog in KiB at which a peer is dropped while --server-output is spent");
 
     private readonly Limit _writeTimeout = new(
-        "--write-timeout", "SECONDS", 1, 3600, Seconds(s_engine.WriteTimeout),
-        "Seconds a write to a peer's socket may make no progress before the peer is dropped as too slow");
+        "--write-timeout", "SECONDS", 1, 3600, Seconds(s_engine.WriteTimeout), OptionScope.Any,
+        "seconds a write to a peer's socket may make no progress before the peer is dropped as too slow");
 
     private readonly Limit _nickBurst = new(
         "--nick-burst", "N", 1, 1000, s_engine.NickChangeBurst,
-        "Server: name changes a peer may make at once, its first name included, before --nick-interval applies");
+        "name changes a peer may make at once, its first name included, before --nick-interval applies");
 
     private readonly Limit _nickInterval = new(
         "--nick-interval", "SECONDS", 1, 3600, Seconds(s_engine.NickChangeInterval),
-        "Server: after the burst, one more name change per this many seconds; a peer that changes names faster is dropped");
+        "after the burst, one more name change per this many seconds; a peer that changes names faster is dropped");
 
-    /// <summary>In the order the help lists them.</summary>
-    public IEnumerable<Option> All =>
-    [
-        _maxHandshakes.Option, _earlyDropStart.Option, _earlyDropPercent.Option, _handshakeTimeout.Option, _handshakeStepTimeout.Option,
-        _maxDerivations.Option, _confirmationPenalty.Option, _maxPeers.Option, _peerOutput.Option, _serverOutput.Option, _fairShare.Option,
-        _writeTimeout.Option, _nickBurst.Option, _nickInterval.Option,
-    ];
-
-    /// <summary>Those that mean nothing to a client: all but the handshake and write timeouts.</summary>
-    public IEnumerable<Option> ServerOnly => All.Except([_handshakeTimeout.Option, _writeTimeout.Option]);
+    /// <summary>In the order the help lists them; the handshake and write timeouts, which act on a client too, among the connection options.</summary>
+    public IEnumerable<OptionEntry> Entries =>
+        new[]
+        {
+            _maxHandshakes, _earlyDropStart, _earlyDropPercent, _handshakeTimeout, _handshakeStepTimeout, _maxDerivations, _confirmationPenalty,
+            _maxPeers, _peerOutput, _serverOutput, _fairShare, _writeTimeout, _nickBurst, _nickInterval,
+        }.Select(l => l.Entry);
 
     /// <summary><paramref name="settings"/> with these limits as given, or their defaults; a plain-words usage error for a bad one.</summary>
     public AppSettings Bind(ParseResult result, AppSettings settings)
@@ -120,13 +117,24 @@ internal sealed class ServerLimitOptions
 
     private static int Seconds(TimeSpan duration) => (int)duration.TotalSeconds;
 
-    /// <summary>A whole-number option in [min, max] whose help states the range and the default.</summary>
-    private sealed class Limit(string name, string helpName, int min, int max, int fallback, string description, string? defaultText = null)
+    /// <summary>A whole-number option in [min, max] whose help states the range and the default; a server's alone unless <paramref name="scope"/> says otherwise.</summary>
+    private sealed class Limit(string name, string helpName, int min, int max, int fallback, OptionScope scope, string description, string? note = null)
     {
+        public Limit(string name, string helpName, int min, int max, int fallback, string description, string? note = null)
+            : this(name, helpName, min, max, fallback, OptionScope.Server, description, note)
+        {
+        }
+
         public Option<string> Option { get; } = new(name)
         {
-            Description = string.Create(CultureInfo.InvariantCulture, $"{description}; {min:N0} to {max:N0} (default: {defaultText ?? fallback.ToString("N0", CultureInfo.InvariantCulture)})."),
+            Description = string.Create(CultureInfo.InvariantCulture, $"{description}; {min} to {max}"),
             HelpName = helpName,
+        };
+
+        public OptionEntry Entry => new(Option, scope == OptionScope.Server ? OptionGroup.ServerLimits : OptionGroup.Connection, scope)
+        {
+            Default = fallback.ToString(CultureInfo.InvariantCulture),
+            DefaultNote = note,
         };
 
         public int Bind(ParseResult result) => ChatCommandLine.Number(result.GetValue(Option), name, min, max, fallback);
