@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Help;
 using System.Globalization;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
@@ -21,7 +20,7 @@ internal static class ChatCommandLine
         error ??= Console.Error;
         var command = new ChatRootCommand();
         ParseResult result = command.Parse(args);
-        if (result.Action is not HelpAction && command.FirstParseError(result) is { } problem)
+        if (result.Action is not HelpText && command.FirstParseError(result) is { } problem)
         {
             error.WriteLine($"securechat: {OneLine(problem)} (see --help)");
             return UsageExitCode;

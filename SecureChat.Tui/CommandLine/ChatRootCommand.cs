@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using SecureChat.Engine.Chat;
@@ -23,7 +24,7 @@ internal sealed class ChatRootCommand : RootCommand
     };
 
     private readonly Option<string> _host = new("--host") { Description = "the address to listen on", HelpName = "HOST" };
-    private readonly Option<string> _port = new("--port") { Description = "the port to listen on, 0 to 65535 (0: any free one)", HelpName = "PORT" };
+    private readonly Option<string> _port = new("--port") { Description = "the port to listen on, 0 to 65535; 0 for any free one", HelpName = "PORT" };
     private readonly Option<string> _name = new("--name")
     {
         Description = "your display name: 1 to 32 visible characters, not starting with *, ! or [",
@@ -50,7 +51,7 @@ internal sealed class ChatRootCommand : RootCommand
 
     private readonly Option<string> _configDir = new("--config-dir")
     {
-        Description = "where your identity key and the identities you trust are kept (created 0700)",
+        Description = "where your identity key and the identities you trust are kept; created 0700",
         HelpName = "DIR",
     };
 
@@ -82,7 +83,7 @@ internal sealed class ChatRootCommand : RootCommand
         HelpName = "MODE",
     };
 
-    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "puzzle difficulty in bits, 1 to 24 (18: about one PBKDF2)", HelpName = "N" };
+    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "puzzle difficulty in bits, 1 to 24; 18 is about one PBKDF2", HelpName = "N" };
     private readonly Option<string> _sourceRate = new("--source-rate")
     {
         Description = "handshakes per second one address may start before it must solve puzzles, 1 to 1000000",
@@ -92,7 +93,7 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one address, 1 to 1000000", HelpName = "N" };
     private readonly Option<string> _presenceDelay = new("--presence-delay")
     {
-        Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000 (0: each at once)",
+        Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000; 0 sends each at once",
         HelpName = "MS",
     };
 
@@ -135,6 +136,16 @@ internal sealed class ChatRootCommand : RootCommand
         // --help and --version, which the root command brings: listed last.
         foreach (Option standard in Options.Where(o => !_entries.Exists(e => e.Option == o)).ToArray())
         {
+            if (standard is HelpOption help)
+            {
+                help.Description = "show this help";
+                help.Action = new HelpText(this);
+            }
+            else if (standard is VersionOption)
+            {
+                standard.Description = "show the version";
+            }
+
             _entries.Add(new OptionEntry(standard, OptionGroup.General, OptionScope.Any));
         }
     }
