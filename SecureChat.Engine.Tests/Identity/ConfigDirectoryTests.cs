@@ -63,6 +63,41 @@ public sealed class ConfigDirectoryTests
     }
 
     [Fact]
+    public void A_path_that_is_a_file_is_refused_in_one_plain_line_and_the_file_is_untouched()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "not a directory\n");
+            ConfigFileException e = Should.Throw<ConfigFileException>(() => ConfigDirectory.OpenPath(file));
+            TestContext.Current.TestOutputHelper?.WriteLine(e.Message);
+            e.Message.ShouldBe($"the config directory {file} is a file, not a directory: give --config-dir a directory");
+            File.ReadAllText(file).ShouldBe("not a directory\n");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_path_under_a_file_names_the_file_in_the_way()
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            string inside = Path.Combine(file, "securechat");
+            ConfigFileException e = Should.Throw<ConfigFileException>(() => ConfigDirectory.OpenPath(inside));
+            TestContext.Current.TestOutputHelper?.WriteLine(e.Message);
+            e.Message.ShouldBe($"could not create the config directory {inside}: {file} is a file, not a directory");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void An_atomic_write_replaces_the_file_with_the_given_mode_and_leaves_no_temporary_file()
     {
         using TempDirectory temp = new();

@@ -75,33 +75,33 @@ public sealed class ConfigDirectory
         OpenPath(Resolve(explicitPath, environment ?? Environment.GetEnvironmentVariable));
 
     /// <summary>Opens <paramref name="path"/>, creating it (and its parents) if needed; the directory itself gets 0700.</summary>
-    /// <exception cref="ConfigFileException">the directory exists and other users can write to it.</exception>
+    /// <exception cref="ConfigFileException">
+    /// the directory exists and other users can write to it; or it cannot be created (it is a file, a file is in
+    /// the way, permission is denied): one plain line naming the path and the reason.
+    /// </exception>
     public static ConfigDirectory OpenPath(string path)
     {
         string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
-        if (OperatingSystem.IsWindows())
+        if (File.Exists(full))
         {
-            Directory.CreateDirectory(full);
-            return new ConfigDirectory(full);
+            throw new ConfigFileException(full, $"the config directory {full} is a file, not a directory: give --config-dir a directory");
         }
 
         if (!Directory.Exists(full))
         {
-            // Parents get the usual mode (they may be ~/.config, shared with other programs); only ours is private.
-            string? parent = System.IO.Path.GetDirectoryName(full);
-            if (parent is not null)
-            {
-                Directory.CreateDirectory(parent);
-            }
-
             try
             {
-                Directory.CreateDirectory(full, PrivateDirectoryMode);
+                Create(full);
             }
-            catch (IOException) when (Directory.Exists(full))
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // Another instance created it at the same moment; checked below like any existing directory.
+                throw new ConfigFileException(full, $"could not create the config directory {full}: {WhyNotCreated(full, e)}", e);
             }
+        }
+
+        if (OperatingSystem.IsWindows())
+        {
+            return new ConfigDirectory(full);
         }
 
         UnixFileMode mode = File.GetUnixFileMode(full);
@@ -112,6 +112,45 @@ public sealed class ConfigDirectory
         }
 
         return new ConfigDirectory(full);
+    }
+
+    private static void Create(string full)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(full);
+            return;
+        }
+
+        // Parents get the usual mode (they may be ~/.config, shared with other programs); only ours is private.
+        string? parent = System.IO.Path.GetDirectoryName(full);
+        if (parent is not null)
+        {
+            Directory.CreateDirectory(parent);
+        }
+
+        try
+        {
+            Directory.CreateDirectory(full, PrivateDirectoryMode);
+        }
+        catch (IOException) when (Directory.Exists(full))
+        {
+            // Another instance created it at the same moment; checked below like any existing directory.
+        }
+    }
+
+    /// <summary>Why <paramref name="full"/> could not be created, in plain words rather than the runtime's.</summary>
+    private static string WhyNotCreated(string full, Exception failure)
+    {
+        for (string? above = System.IO.Path.GetDirectoryName(full); above is not null; above = System.IO.Path.GetDirectoryName(above))
+        {
+            if (File.Exists(above))
+            {
+                return $"{above} is a file, not a directory";
+            }
+        }
+
+        return failure is UnauthorizedAccessException ? "permission denied" : failure.Message;
     }
 
     /// <summary>The full path of a file in this directory.</summary>
