@@ -76,8 +76,9 @@ internal sealed class FrameInbox : IDisposable
             int taken = Append(data);
             if (taken == 0)
             {
-                // Only possible while frames wait for key derivation: an honest peer sends at most a Finished
-                // (37 bytes) before it has our Finished, so a full inbox here is abuse.
+                // Only possible while frames wait for key derivation: meanwhile an honest peer sends at most its
+                // auth message (ServerAuth, PROTOCOL.md 3.7: one frame of a few hundred bytes), nothing more before
+                // it has ours; the inbox holds a whole maximal frame, so a full inbox here is abuse.
                 handler.OnOverflow();
                 break;
             }

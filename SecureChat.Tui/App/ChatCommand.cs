@@ -1,8 +1,9 @@
 namespace SecureChat.Tui.App;
 
 /// <summary>
-/// What a typed line asks for, the same in both modes: a message to send, or one of the commands <c>/help</c>,
-/// <c>/fingerprint</c>, <c>/rekey</c>, <c>/peers</c>, <c>/nick NAME</c>, <c>/clear</c> and <c>/quit</c> (also the
+/// What a typed line asks for, the same in both modes: a message to send, or one of the commands of
+/// <see cref="CommandNames"/>: <c>/help</c>, <c>/fingerprint</c>, <c>/verify [NAME]</c>, <c>/rekey</c>,
+/// <c>/peers</c>, <c>/names</c>, <c>/nick NAME</c>, <c>/me ACTION</c>, <c>/clear</c> and <c>/quit</c> (also the
 /// word <c>exit</c>). Command names are case-insensitive. A line that starts with <c>//</c> is a message with one
 /// <c>/</c> removed, so a text that begins with a slash can still be sent. Immutable; <see cref="Parse"/> is pure.
 /// </summary>
