@@ -17,6 +17,10 @@ public sealed class AwayBellTests
     private static readonly byte[] s_focusOut = [0x1b, (byte)'[', (byte)'O'];
     private static readonly byte[] s_focusIn = [0x1b, (byte)'[', (byte)'I'];
 
+    /// <summary>The mouse wheel over the message pane, as a terminal reports it (SGR mouse: button 64 up, 65 down, at column 20, row 10).</summary>
+    private static readonly byte[] s_wheelUp = System.Text.Encoding.ASCII.GetBytes("\u001b[<64;20;10M");
+    private static readonly byte[] s_wheelDown = System.Text.Encoding.ASCII.GetBytes("\u001b[<65;20;10M");
+
     [Fact]
     public void With_bell_messages_that_arrive_while_away_ring_once_and_count_in_the_title_until_the_user_returns()
     {
@@ -69,11 +73,29 @@ public sealed class AwayBellTests
     {
         using Session server = Session.Start(bell: false);
         using RunningApp bob = server.Join();
+
+        // Enough lines that the message pane can scroll.
+        for (int i = 1; i <= 60; i++)
+        {
+            bob.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fill {i:D3}"));
+        }
+
+        server.WaitForLine("Bob: fill 060");
+
+        // Away exactly as in the test with --bell: the focus-out report. Without --bell it changes nothing on screen,
+        // so a wheel turn sent after it tells when the app has read it (the terminal's input is read in order; the
+        // wheel is no key press, so it is no return): once the view has scrolled, the report has been read. The
+        // wheel then brings the view back down, where new messages show.
         server.Tmux.SendBytes("server", s_focusOut);
-        Thread.Sleep(500);
+        server.Tmux.SendBytes("server", s_wheelUp);
+        server.Tmux.WaitForScreen("server", s => !s.Contains("Bob: fill 060", StringComparison.Ordinal), s_wait, "the view scrolled up by the wheel");
+        server.WaitForScreenAfterWheelDown("Bob: fill 060");
+
         bob.WriteLine("away one");
-        server.WaitForLine("Bob: away one");
+        bob.WriteLine("away two");
+        server.WaitForLine("Bob: away two");
         Thread.Sleep(300);
+        TestContext.Current.TestOutputHelper?.WriteLine($"bells: {server.Bells}, title: {server.Tmux.Query("server", "#{pane_title}")}");
         server.Bells.ShouldBe(0);
         server.Tmux.Query("server", "#{pane_title}").ShouldNotStartWith("(");
         server.Output.ShouldNotContain("\u001b[?1004h");
@@ -129,6 +151,18 @@ public sealed class AwayBellTests
 
         public string WaitForLine(string text) =>
             Tmux.WaitForScreen("server", s => s.Contains(text, StringComparison.Ordinal), s_wait, text);
+
+        /// <summary>Turns the wheel down until <paramref name="text"/> shows again.</summary>
+        public void WaitForScreenAfterWheelDown(string text)
+        {
+            var turning = System.Diagnostics.Stopwatch.StartNew();
+            while (!Tmux.Capture("server").Contains(text, StringComparison.Ordinal))
+            {
+                turning.Elapsed.ShouldBeLessThan(s_wait, $"the wheel did not bring back '{text}'");
+                Tmux.SendBytes("server", s_wheelDown);
+                Thread.Sleep(200);
+            }
+        }
 
         /// <summary>Whether the window title starts with <paramref name="prefix"/> within <paramref name="within"/>.</summary>
         public bool TitleStartsWithin(string prefix, TimeSpan within)
