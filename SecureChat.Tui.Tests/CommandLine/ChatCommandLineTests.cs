@@ -222,6 +222,11 @@ public sealed class ChatCommandLineTests
     [Theory]
     [InlineData("unexpected argument 'extra': only --client takes a host and port", "--server", "extra")]
     [InlineData("unexpected argument 'c': --client takes a host and a port, no more", "--client", "a", "1", "c")]
+    [InlineData("unexpected argument '--name': only --client takes a host and port", "--server", "--", "--name")]
+    [InlineData("--bell takes no value (not 'maybe')", "--server", "--bell=maybe")]
+    [InlineData("--name needs a value (--name NICK)", "--server", "--name")]
+    [InlineData("--port needs a value (--port PORT)", "--server", "--port")]
+    [InlineData("--port is given more than once", "--server", "--port", "1", "--port", "2")]
     public void A_stray_argument_is_named_as_such(string message, params string[] args)
     {
         var error = new StringWriter();

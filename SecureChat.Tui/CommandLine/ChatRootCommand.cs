@@ -168,24 +168,54 @@ internal sealed class ChatRootCommand : RootCommand
     /// </summary>
     public string? FirstParseError(ParseResult result)
     {
+        string[] known = Options.SelectMany(o => o.Aliases.Prepend(o.Name)).ToArray();
         string[] clientValues = result.GetResult(_client)?.Tokens.Select(t => t.Value).ToArray() ?? [];
         IReadOnlyList<string> unmatched = result.UnmatchedTokens;
         foreach (string value in result.Tokens.Where(t => t.Type == TokenType.Argument).Select(t => t.Value))
         {
-            if (value.Length > 1 && value[0] == '-' && (unmatched.Contains(value) || clientValues.Contains(value)))
+            // A known name here came after "--", which makes it a plain argument: reported as one below.
+            if (value.Length > 1 && value[0] == '-' && !known.Contains(value) && (unmatched.Contains(value) || clientValues.Contains(value)))
             {
-                return OptionSpelling.Unknown(value, Options.SelectMany(o => o.Aliases.Prepend(o.Name)));
+                return OptionSpelling.Unknown(value, known);
             }
         }
 
         if (unmatched.Count > 0)
         {
+            // A value after a switch (--bell=maybe): the switch is named, not a host and port (--server's stray
+            // word gets the hint below, which says where an address goes).
+            int at = result.Tokens.Select((t, i) => (t, i)).First(p => p.t.Type == TokenType.Argument && p.t.Value == unmatched[0]).i;
+            Option? before = at > 0 && result.Tokens[at - 1] is { Type: TokenType.Option } flag
+                ? Options.FirstOrDefault(o => o.Name == flag.Value || o.Aliases.Contains(flag.Value))
+                : null;
+            if (before is Option<bool> switchOption && switchOption != _server)
+            {
+                return $"{switchOption.Name} takes no value (not '{unmatched[0]}')";
+            }
+
             return result.GetResult(_client) is null
                 ? $"unexpected argument '{unmatched[0]}': only --client takes a host and port"
                 : $"unexpected argument '{unmatched[0]}': --client takes a host and a port, no more";
         }
 
-        return result.Errors.Count > 0 ? result.Errors[0].Message : null;
+        if (result.Errors.Count == 0)
+        {
+            return null;
+        }
+
+        ParseError first = result.Errors[0];
+        OptionResult? given = first.SymbolResult switch
+        {
+            OptionResult option => option,
+            ArgumentResult { Parent: OptionResult option } => option,
+            _ => null,
+        };
+        return given switch
+        {
+            { Tokens.Count: 0 } => $"{given.Option.Name} needs a value{(string.IsNullOrEmpty(given.Option.HelpName) ? string.Empty : $" ({given.Option.Name} {given.Option.HelpName})")}",
+            { Tokens.Count: > 1 } => $"{given.Option.Name} is given more than once",
+            _ => first.Message,
+        };
     }
 
     public AppSettings Bind(ParseResult result)
