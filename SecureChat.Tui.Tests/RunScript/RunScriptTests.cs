@@ -21,7 +21,7 @@ public sealed class RunScriptTests
 
         (int code, string output, string error) = Run(script, "--no-such-option", "--config-dir", AppUnderTest.NewConfigDir());
         code.ShouldBe(2);
-        error.ShouldContain("securechat: Unrecognized command or argument '--no-such-option'");
+        error.ShouldContain("securechat: unknown option --no-such-option");
         error.ShouldNotContain("building", Case.Insensitive, "nothing changed since the first run");
 
         (int refused, _, string refusedError) = Run(script, "--client", "localhost", "1", "--headless", "--config-dir", AppUnderTest.NewConfigDir());
