@@ -134,7 +134,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             ForgetKeyLocked(link);
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
-            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held and coalesced like any notice
+            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held like any notice, never merged: one answer per Nick
             if (old == unique)
             {
                 return null;
