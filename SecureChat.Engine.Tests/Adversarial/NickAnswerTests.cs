@@ -39,6 +39,117 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
         answers.ShouldBe(asked);
     }
 
+    [Fact]
+    public async Task The_name_change_burst_counts_the_first_name()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 3, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using RawClient client = await JoinedClient(live, "n0");
+
+        int accepted = 0;
+        for (int i = 1; i <= 4; i++)
+        {
+            PresenceEvent? answer = await RenameAsync(client, "n" + i);
+            if (answer is not { Kind: PresenceKind.You } || answer.Name != "n" + i)
+            {
+                break;
+            }
+
+            accepted++;
+        }
+
+        output.WriteLine($"burst 3: the first name and {accepted} renames accepted");
+        accepted.ShouldBe(2, "a burst of 3 is the first name and two renames");
+    }
+
+    [Fact]
+    public async Task A_person_renaming_too_fast_is_told_the_name_did_not_change_and_stays_connected()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 5, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using RawClient client = await JoinedClient(live, "n0");
+
+        var answers = new List<string>();
+        for (int i = 1; i <= 6; i++)
+        {
+            PresenceEvent? answer = await RenameAsync(client, "n" + i);
+            answers.Add(answer is null ? "(connection ended)" : $"{answer.Kind} {answer.Name}");
+            if (answer is null)
+            {
+                break;
+            }
+        }
+
+        output.WriteLine($"six renames, burst 5: {string.Join(", ", answers)}; server failures: {live.Failures.Count}");
+        answers.ShouldBe(["You n1", "You n2", "You n3", "You n4", "Refused n4", "Refused n4"]);
+        live.Failures.ShouldBeEmpty();
+        live.Server.Peers.Single(p => LiveServer.PortOf(p) == client.LocalPort).Name.ShouldBe("n4");
+
+        await client.SendAsync(client.ProduceChat(chat => chat.SendChat("still here")));
+        await Eventually.True(() => live.CountMessages("still here") == 1, "the refused peer's next message to arrive");
+    }
+
+    [Fact]
+    public async Task A_flood_of_name_changes_far_beyond_typing_is_dropped_and_the_others_are_served()
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient client = await JoinedClient(live, "n0");
+        byte[] flood = client.ProduceChat(chat =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                chat.SendNick("f" + i);
+            }
+        });
+        await client.SendAsync(flood);
+
+        SessionFailure failure = await live.FailureFor(client.LocalPort);
+        output.WriteLine($"200 Nicks in one write: {failure.Reason} ({failure.Message})");
+        failure.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Fact]
+    public async Task A_client_renamed_too_fast_keeps_its_name_and_its_connection_and_is_told()
+    {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 2, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using var client = new ChatClient(new ChatOptions { Name = "Alice" });
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<PresenceNotice>();
+        client.PresenceChanged += notices.Enqueue;
+        await client.ConnectAsync("127.0.0.1", live.Port);
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "Alice"), "Alice to join");
+
+        client.ChangeName("Bob");
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "Bob"), "the one rename the burst leaves to pass");
+        client.ChangeName("Carol");
+        PresenceNotice refused = await Eventually.Value(() => notices.FirstOrDefault(n => n.Kind == PresenceKind.Refused), "the refusal");
+
+        output.WriteLine($"burst 2: Alice, Bob accepted; Carol: {refused.Kind}, still {refused.Name}; the client's name: {client.Name}");
+        refused.Name.ShouldBe("Bob");
+        client.Name.ShouldBe("Bob");
+        live.Server.Peers.Single().Name.ShouldBe("Bob");
+        await client.SendAsync("after the refusal");
+        await Eventually.True(() => live.CountMessages("after the refusal") == 1, "the client to stay connected");
+    }
+
+    private static async Task<RawClient> JoinedClient(LiveServer live, string name)
+    {
+        RawClient client = await RawClient.ConnectAsync(live.Port, new SessionSettings { Role = SessionRole.Client, Name = name });
+        (await client.HandshakeAsync()).ShouldBeTrue();
+        var events = new List<SessionEvent>(client.Events);
+        (await ReadUntil(client, events, e => e.OfType<PresenceEvent>().Any(p => p.Kind == PresenceKind.You))).ShouldBeTrue("the join's answer");
+        return client;
+    }
+
+    /// <summary>Sends one Nick and returns the server's answer to it (the next Presence about this peer itself), or null when the session ended.</summary>
+    private static async Task<PresenceEvent?> RenameAsync(RawClient client, string name)
+    {
+        await client.SendAsync(client.ProduceChat(chat => chat.SendNick(name)));
+        var events = new List<SessionEvent>();
+        await ReadUntil(client, events, e => e.OfType<PresenceEvent>().Any(IsAnswer));
+        return events.OfType<PresenceEvent>().FirstOrDefault(IsAnswer);
+
+        static bool IsAnswer(PresenceEvent p) => p.Kind is PresenceKind.You or PresenceKind.Refused;
+    }
+
     /// <summary>Reads and opens frames until <paramref name="done"/> holds for the events so far; false when the server closed or the time ran out.</summary>
     internal static async Task<bool> ReadUntil(RawClient client, List<SessionEvent> events, Func<List<SessionEvent>, bool> done, TimeSpan? timeout = null)
     {

@@ -146,6 +146,18 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         }
     }
 
+    /// <summary>A joined peer renamed too fast: its name stays, and it is told so (Presence refused) in the order of its Nicks.</summary>
+    public void RefuseRename(SessionHost link)
+    {
+        lock (_gate)
+        {
+            if (_joined.Contains(link.Id) && link.Peer is { } peer)
+            {
+                link.TryAnnounce(link.Id, PresenceKind.Refused, peer.Digest, link.Name, string.Empty);
+            }
+        }
+    }
+
     /// <summary>The link is gone: the others are told; returns Left when it had joined.</summary>
     public Change? Leave(SessionHost link)
     {
