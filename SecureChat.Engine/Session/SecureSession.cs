@@ -411,10 +411,11 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
     {
         ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (IsSecure && type < (byte)FrameType.Chat)
+        if (IsSecure && FrameTypes.IsClear(type))
         {
-            // Once secure only sealed records count: a cleartext Alert (or any handshake frame) is something anyone
-            // on the path could have written, so it ends nothing with a reason of its author's choosing.
+            // Once secure only sealed records count: a cleartext Alert (or any clear handshake frame) is something
+            // anyone on the path could have written, so it ends nothing with a reason of its author's choosing. Every
+            // other type, assigned or not, goes to the record layer, whose MAC decides (PROTOCOL.md 2).
             FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
         }
         else if (type == (byte)FrameType.Alert)
