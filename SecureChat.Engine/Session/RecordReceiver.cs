@@ -38,7 +38,7 @@ internal static class RecordReceiver
                 // The first sealed record under freshly derived keys (ServerAuth, ClientAuth) that does not open means
                 // the two sides derived different keys: different passphrases (CPace) or someone in the middle. Say
                 // so, as the key confirmation it stands for; later, a record that fails is data altered in transit.
-                if (session.IsSecure)
+                if (session.IsSecure || session.AwaitingServerRecord)
                 {
                     session.FailWith(SessionFailure.Create(FailureReason.AuthenticationFailed), AlertCode.ProtocolError);
                 }
@@ -69,7 +69,7 @@ internal static class RecordReceiver
 
     private static void Deliver(SecureSession session, FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        if (!session.IsSecure)
+        if (!session.IsSecure && !session.TryCompleteOnServerRecord())
         {
             // Keys are installed but the handshake is not over: only its sealed ServerAuth or ClientAuth may come.
             session.OnHandshakeRecord(type, plaintext);
