@@ -120,7 +120,32 @@ public sealed class KeyExchangeAttackTests
         await attacker.SendAsync(FrameType.Reveal, [.. nonce, .. y]);
 
         (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.InvalidPublicKey);
+        (byte type, byte[] alert) = await attacker.ReadAsync();
+        ((FrameType)type, (AlertCode)alert[0]).ShouldBe((FrameType.Alert, AlertCode.HandshakeFailed), "a value of the wrong length is a bad key: Alert 4 (PROTOCOL.md 2, 3.4)");
         await live.ShouldStillServeAnHonestClient();
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(31)]
+    [InlineData(32)]
+    public async Task A_reveal_body_of_32_bytes_or_less_is_malformed_not_a_bad_key(int bodyLength)
+    {
+        await using LiveServer live = LiveServer.Start();
+        DhGroup group = DhGroup.Ffdhe2048;
+        using DhKeyPair own = DiffieHellman.GenerateKeyPair(group, SystemRandom.Instance);
+        await using var attacker = await ManualClient.ConnectAsync(live.Port);
+        await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
+        await attacker.ReadAsync();
+        byte[] nonce = RandomNumberGenerator.GetBytes(32);
+        await attacker.CommitAsync(group.Id, own.PublicValue, nonce);
+        await attacker.ReadAsync();
+
+        await attacker.SendAsync(FrameType.Reveal, nonce[..bodyLength]);
+
+        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.ProtocolViolation);
+        (byte type, byte[] alert) = await attacker.ReadAsync();
+        ((FrameType)type, (AlertCode)alert[0]).ShouldBe((FrameType.Alert, AlertCode.ProtocolError), "no public value at all: a malformed Reveal, Alert 8");
     }
 
     [Fact]

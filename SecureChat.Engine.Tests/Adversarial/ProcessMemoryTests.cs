@@ -40,7 +40,7 @@ public sealed class ProcessMemoryTests
         {
             server.SocketCount().ShouldBe(listenerSockets + SilentPeers + NickFlooders + 1);
 
-            // Nick flood: 200 renames each in one write. Each renamer is cut after the burst, and its socket given up
+            // Nick flood: 200 renames each in one write. Each renamer is refused after the burst and cut as a flood, and its socket given up
             // after the linger (it reads nothing, so it never closes its side).
             await Task.WhenAll(renamers.Select(r => r.SendAsync([.. Enumerable.Range(0, 200).SelectMany(i => r.ProduceChat(c => c.SendNick($"{r.LocalPort}-{i}")))])));
             await Eventually.True(() => server.StatsAsync().Result.Peers == SilentPeers + 1, "the renamers to be cut and their sockets given up", s_wait);

@@ -69,7 +69,7 @@ public sealed class WorkedExampleTests
         var time = new ManualTime();
         var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Chat",
             "client rekey exponent", "client rekey nonce", "client iv RekeyInit", "client iv RekeyFinish", "client iv Heartbeat");
-        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Relay",
+        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat", "server iv Relay",
             "server rekey exponent", "server rekey nonce", "server iv RekeyAck", "server iv Close");
         using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom, Identity = clientIdentity, Name = "alice", Time = time });
         using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom, Identity = serverIdentity, Name = "hub", Time = time });
@@ -124,7 +124,8 @@ public sealed class WorkedExampleTests
         Open(d.Keys, serverToClient: false, 0, hs.ClientAuth).ShouldBe(clientAuthPlain);
         Open(d.Keys, serverToClient: false, 1, chatRecord).ShouldBe("Hello, hub!"u8.ToArray());
         byte[] relayPlain = [.. IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
-        Open(d.Keys, serverToClient: true, 1, relayRecord).ShouldBe(relayPlain);
+        Open(d.Keys, serverToClient: true, 1, hs.ServerHeartbeat).ShouldBe([]);
+        Open(d.Keys, serverToClient: true, 2, relayRecord).ShouldBe(relayPlain);
 
         byte[] xInitiator = Named(draws, "client rekey exponent");
         byte[] nInitiator = Named(draws, "client rekey nonce");
@@ -132,7 +133,7 @@ public sealed class WorkedExampleTests
         byte[] nResponder = Named(draws, "server rekey nonce");
         byte[] yResponder = Power(DhGroup.G, Named(draws, "server rekey exponent"), group);
         Open(d.Keys, serverToClient: false, 2, rekeyInit).ShouldBe([.. nInitiator, .. yInitiator]);
-        Open(d.Keys, serverToClient: true, 2, rekeyAck).ShouldBe([.. nResponder, .. yResponder], "the RekeyAck is still sealed under the first keys");
+        Open(d.Keys, serverToClient: true, 3, rekeyAck).ShouldBe([.. nResponder, .. yResponder], "the RekeyAck is still sealed under the first keys");
         byte[] zRekey = Power(new BigInteger(yResponder, isUnsigned: true, isBigEndian: true), xInitiator, group);
         byte[] rekeyTh = SHA256.HashData([.. "SecureChat v2 rekey"u8, 1, .. nInitiator, .. yInitiator, .. nResponder, .. yResponder]);
         byte[] rekeyMaster = HKDF.Extract(HashAlgorithmName.SHA256, [.. zRekey, .. rekeyTh], d.Keys.Chain.ToArray());
@@ -140,7 +141,7 @@ public sealed class WorkedExampleTests
         next.Fingerprint.ShouldBe(client.Fingerprint);
         Open(d.Keys, serverToClient: false, 3, rekeyFinish).ShouldBe([], "the RekeyFinish is the client's last record under the old keys");
         Open(next, serverToClient: false, 4, heartbeat).ShouldBe([]);
-        byte[] closePlain = Open(next, serverToClient: true, 3, close);
+        byte[] closePlain = Open(next, serverToClient: true, 4, close);
         closePlain.ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 5 }, "code Normal, 5 client records received");
 
         text.Append("\n### 9.1 A handshake with identities, records, a rekey, a heartbeat and a Close\n\n");
@@ -159,12 +160,14 @@ public sealed class WorkedExampleTests
         Hex(text, "Reveal", hs.Reveal);
         text.Append("```\n\nDerived values:\n\n```\n");
         AppendDerived(text, d, WireFormat.IterationsDefault, hs.EarlyCommit);
-        text.Append("```\n\nServerAuth (the server's record 0) and ClientAuth (the client's record 0), plaintext then frame:\n\n```\n");
+        text.Append("```\n\nServerAuth (the server's record 0) and ClientAuth (the client's record 0), plaintext then frame, and the\n");
+        text.Append("server's Heartbeat (its record 1) that tells the client its ClientAuth was accepted:\n\n```\n");
         Hex(text, "server signature input \"SecureChat v2 server signature\" || TH", [.. "SecureChat v2 server signature"u8, .. d.TranscriptHash]);
         Hex(text, "ServerAuth plaintext (key || signature || u8 3 || \"hub\" || finished)", serverAuthPlain);
         Hex(text, "ServerAuth frame", hs.ServerAuth);
         Hex(text, "ClientAuth plaintext (key || signature || u8 5 || \"alice\" || finished)", clientAuthPlain);
         Hex(text, "ClientAuth frame", hs.ClientAuth);
+        Hex(text, "Heartbeat (server seq 1, empty: the server's first record after ClientAuth; the client is secure once it opens) frame", hs.ServerHeartbeat);
         text.Append("fingerprint:          ").Append(hs.Fingerprint).Append('\n');
         text.Append("SAS:                  ").Append(hs.Sas).Append('\n');
         text.Append("server identity:      ").Append(IdentityFingerprint.Of(serverIdentity.PublicKey)).Append('\n');
@@ -172,10 +175,10 @@ public sealed class WorkedExampleTests
         text.Append("```\n\nRecords:\n\n```\n");
         Hex(text, "Chat \"Hello, hub!\" (client seq 1) frame", chatRecord);
         Hex(text, "Relay plaintext (bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);
-        Hex(text, "Relay (server seq 1) frame", relayRecord);
+        Hex(text, "Relay (server seq 2) frame", relayRecord);
         text.Append("```\n\nRekey (started by the client; RekeyInit and RekeyAck bodies are nonce || public value):\n\n```\n");
         Hex(text, "RekeyInit (client seq 2, old keys) frame", rekeyInit);
-        Hex(text, "RekeyAck (server seq 2, old keys) frame", rekeyAck);
+        Hex(text, "RekeyAck (server seq 3, old keys) frame", rekeyAck);
         Hex(text, "RekeyFinish (client seq 3, old keys, empty) frame", rekeyFinish);
         Hex(text, "Z'     rekey shared secret", zRekey);
         Hex(text, "TH'    SHA-256(\"SecureChat v2 rekey\" || 01 || N_i || Y_i || N_r || Y_r)", rekeyTh);
@@ -190,13 +193,13 @@ public sealed class WorkedExampleTests
         text.Append("```\n\nHeartbeat and Close (new keys):\n\n```\n");
         Hex(text, "Heartbeat (client seq 4, empty) frame", heartbeat);
         Hex(text, "Close plaintext (code 0 Normal || u64 5 client records received)", closePlain);
-        Hex(text, "Close (server seq 3) frame", close);
+        Hex(text, "Close (server seq 4) frame", close);
         text.Append("```\n");
 
         // ---- 9.2 A passphrase (CPace) handshake ---------------------------------------------------------------------
         draws.Clear();
         var cpaceClientRandom = new NamedRandom(draws, "cpace client hello nonce", "cpace client exponent", "cpace client commit nonce", "cpace client iv ClientAuth");
-        var cpaceServerRandom = new NamedRandom(draws, "cpace server hello nonce", "cpace server exponent", "cpace server key share nonce", "cpace server iv ServerAuth");
+        var cpaceServerRandom = new NamedRandom(draws, "cpace server hello nonce", "cpace server exponent", "cpace server key share nonce", "cpace server iv ServerAuth", "cpace server iv Heartbeat");
         byte[] passphrase = "tulip-1987"u8.ToArray();
         using var cpaceClient = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = cpaceClientRandom, Identity = clientIdentity, Name = "alice", Passphrase = passphrase });
         using var cpaceServer = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = cpaceServerRandom, Identity = serverIdentity, Name = "hub", Passphrase = passphrase });
@@ -242,6 +245,9 @@ public sealed class WorkedExampleTests
     /// <param name="EarlyCommit">The Commit went with the ClientHello, and the ServerHello with the KeyShare (no passphrase).</param>
     private sealed record Handshake(byte[] ClientHello, byte[] ServerHello, byte[] Commit, byte[] KeyShare, byte[] Reveal, byte[] ServerAuth, byte[] ClientAuth, string Fingerprint, string Sas, bool EarlyCommit)
     {
+        /// <summary>The server's first record after ClientAuth (a Heartbeat), which makes the client secure.</summary>
+        public byte[] ServerHeartbeat { get; init; } = [];
+
         /// <summary>The five cleartext frames in transcript order, which is the order they crossed the wire.</summary>
         public byte[] TranscriptFrames => EarlyCommit
             ? [.. ClientHello, .. Commit, .. ServerHello, .. KeyShare, .. Reveal]
@@ -290,11 +296,15 @@ public sealed class WorkedExampleTests
         client.DeriveKeys();
         client.Receive(serverAuth);
         byte[] clientAuth = Take(client);
+        client.IsSecure.ShouldBeFalse("the client is secure only once a record of the server's after ServerAuth opens");
         server.Receive(clientAuth);
-        client.IsSecure.ShouldBeTrue(client.Failure?.Message);
         server.IsSecure.ShouldBeTrue(server.Failure?.Message);
+        byte[] serverHeartbeat = Take(server);
+        Frames.TypeOf(serverHeartbeat).ShouldBe(FrameType.Heartbeat, "the server's first record after ClientAuth");
+        client.Receive(serverHeartbeat);
+        client.IsSecure.ShouldBeTrue(client.Failure?.Message);
         server.Fingerprint.ShouldBe(client.Fingerprint);
-        return new Handshake(clientHello, serverHello, commit, keyShare, reveal, serverAuth, clientAuth, client.Fingerprint!, client.Sas!, early);
+        return new Handshake(clientHello, serverHello, commit, keyShare, reveal, serverAuth, clientAuth, client.Fingerprint!, client.Sas!, early) { ServerHeartbeat = serverHeartbeat };
     }
 
     /// <summary>Z = Y_s^x_c mod p, TH = SHA-256 of the five cleartext frames, master = PBKDF2(Z, TH, c), and the sub-keys.</summary>

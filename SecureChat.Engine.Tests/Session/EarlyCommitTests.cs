@@ -26,7 +26,8 @@ public sealed class EarlyCommitTests
         pair.Client.Stage.ShouldBe(SessionStage.Confirming);
         HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.Reveal], FrameType.ServerAuth);
         HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.ServerAuth], FrameType.ClientAuth);
-        HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.ClientAuth], expectedReply: null);
+        HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.ClientAuth], FrameType.Heartbeat);
+        HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.Heartbeat], expectedReply: null);
 
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         pair.Server.Stage.ShouldBe(SessionStage.Secure);

@@ -45,12 +45,14 @@ public sealed class HandshakeStepTests
         pair.Client.Peer.ShouldBeNull();
 
         Flight(pair, pair.Server, pair.Client, FrameType.ServerAuth, FrameType.ClientAuth);
-        Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Confirming));
-        pair.Client.Peer!.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey);
+        Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.Confirming), "the client does not know yet whether the server accepts its ClientAuth");
         pair.Server.Peer.ShouldBeNull("the client has not proved its identity yet");
-        Flight(pair, pair.Client, pair.Server, FrameType.ClientAuth, expectedReply: null);
-        Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Secure));
+        Flight(pair, pair.Client, pair.Server, FrameType.ClientAuth, FrameType.Heartbeat);
+        Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.Secure));
         pair.Server.Peer!.PublicKey.ShouldBe(pair.Client.Settings.Identity.PublicKey);
+        Flight(pair, pair.Server, pair.Client, FrameType.Heartbeat, expectedReply: null);
+        Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Secure), "the server's first record after ClientAuth opened");
+        pair.Client.Peer!.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey);
         pair.Client.Fingerprint.ShouldNotBeNull();
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);

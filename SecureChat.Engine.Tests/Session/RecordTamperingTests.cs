@@ -99,15 +99,10 @@ public sealed class RecordTamperingTests
                 receiver.Session.Stage.ShouldBe(SessionStage.Failed, where);
                 receiver.Events.OfType<FailedEvent>().ShouldHaveSingleItem(where);
 
-                // A type still in the record range is authenticated (and fails the MAC); a cleartext handshake type once
-                // secure is something anyone could have written, so it ends the session only as "connection lost";
-                // any other type is refused unread.
-                FailureReason expected = wire[0] switch
-                {
-                    < (byte)FrameType.Chat => FailureReason.ConnectionLost,
-                    <= (byte)FrameType.Heartbeat => FailureReason.AuthenticationFailed,
-                    _ => FailureReason.ProtocolViolation,
-                };
+                // Once secure only a clear handshake type is something anyone could have written (it would end the
+                // session only as "connection lost"); every other type, assigned or not, is a record whose MAC covers
+                // the type byte, so a flipped type fails the MAC like any other flipped bit.
+                FailureReason expected = FrameTypes.IsClear(wire[0]) ? FailureReason.ConnectionLost : FailureReason.AuthenticationFailed;
                 receiver.Session.Failure!.Reason.ShouldBe(expected, where);
                 flips++;
             }

@@ -23,6 +23,18 @@ public sealed class PresenceBacklogTests
     }
 
     [Fact]
+    public void Answers_to_a_member_s_own_renames_are_never_merged()
+    {
+        var backlog = new PresenceBacklog();
+        backlog.Add(Alice, PresenceKind.You, s_digest, "a1", string.Empty);
+        backlog.Add(Alice, PresenceKind.You, s_digest, "a2", string.Empty);
+        backlog.Add(Alice, PresenceKind.You, s_digest, "a3", string.Empty);
+
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("a1", string.Empty) * 3);
+        Held(backlog).ShouldBe(["You a1 ", "You a2 ", "You a3 "]);
+    }
+
+    [Fact]
     public void Renaming_back_to_the_name_the_peer_knows_leaves_nothing_to_send()
     {
         var backlog = new PresenceBacklog();

@@ -1,9 +1,9 @@
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// The first byte of every frame. 0x01-0x07 and 0x0F are handshake messages in the clear; ServerAuth and
-/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x1F are records, sealed under the
-/// session keys (the type is authenticated by the record MAC).
+/// The first byte of every frame. 0x01-0x05, 0x07 and 0x0F are handshake messages in the clear; ServerAuth and
+/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x18 are records, sealed under the
+/// session keys (the type is authenticated by the record MAC). Every other value is unassigned.
 /// </summary>
 internal enum FrameType : byte
 {
@@ -26,4 +26,18 @@ internal enum FrameType : byte
     Close = 0x16,
     Relay = 0x17,
     Heartbeat = 0x18,
+}
+
+/// <summary>Which frame types travel in the clear (PROTOCOL.md 2). Pure.</summary>
+internal static class FrameTypes
+{
+    /// <summary>
+    /// True for the types only ever sent in the clear: the hellos, Commit, KeyShare, Reveal, Puzzle, Alert. Once a
+    /// session is secure every other type, assigned or not, is a record whose MAC decides what it is.
+    /// </summary>
+    public static bool IsClear(byte type) => type is >= (byte)FrameType.ClientHello and <= (byte)FrameType.Reveal
+        or (byte)FrameType.Puzzle or (byte)FrameType.Alert;
+
+    /// <summary>True for the record types of the secure channel (0x10-0x18).</summary>
+    public static bool IsRecord(byte type) => type is >= (byte)FrameType.Chat and <= (byte)FrameType.Heartbeat;
 }

@@ -10,4 +10,9 @@ public enum PresenceKind : byte
     Member = 4,
     /// <summary>The name the hub gave the receiver itself (what it asked for, or another if that was taken).</summary>
     You = 5,
+    /// <summary>
+    /// The answer to the receiver's own Nick when the hub refuses it because names changed too fast: the name stays
+    /// what it was (the notice's name).
+    /// </summary>
+    Refused = 6,
 }

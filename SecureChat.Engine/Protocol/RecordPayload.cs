@@ -63,7 +63,7 @@ internal static class RecordPayload
         kind = default;
         digest = [];
         name = newName = string.Empty;
-        if (plaintext.Length < 1 + WireFormat.IdentityDigestSize || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.You)
+        if (plaintext.Length < 1 + WireFormat.IdentityDigestSize || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Refused)
         {
             return false;
         }

@@ -15,9 +15,12 @@ internal static class RecordReceiver
 {
     public static void Receive(SecureSession session, byte type, ReadOnlySpan<byte> body)
     {
-        if (type is not ((>= (byte)FrameType.Chat and <= (byte)FrameType.Heartbeat) or (byte)FrameType.ServerAuth or (byte)FrameType.ClientAuth))
+        // A clear handshake type once keys are installed is out of place whatever it holds (once secure the session
+        // treats it as a lost connection before it gets here). Any other type, assigned or not, is opened first (the
+        // MAC covers the type byte): its type decides nothing until its MAC has been checked (PROTOCOL.md 2, 3.7).
+        if (FrameTypes.IsClear(type))
         {
-            session.Violation($"unexpected message type 0x{type:X2} in a secure session");
+            session.Violation($"a clear message (type 0x{type:X2}) after the keys were installed");
             return;
         }
 
@@ -35,7 +38,7 @@ internal static class RecordReceiver
                 // The first sealed record under freshly derived keys (ServerAuth, ClientAuth) that does not open means
                 // the two sides derived different keys: different passphrases (CPace) or someone in the middle. Say
                 // so, as the key confirmation it stands for; later, a record that fails is data altered in transit.
-                if (session.IsSecure)
+                if (session.IsSecure || session.AwaitingServerRecord)
                 {
                     session.FailWith(SessionFailure.Create(FailureReason.AuthenticationFailed), AlertCode.ProtocolError);
                 }
@@ -47,7 +50,15 @@ internal static class RecordReceiver
                 return;
             }
 
-            Deliver(session, (FrameType)type, plaintext.AsSpan(0, length));
+            if (session.IsSecure && !FrameTypes.IsRecord(type) && type is not ((byte)FrameType.ServerAuth or (byte)FrameType.ClientAuth))
+            {
+                session.Violation($"a sealed record of unassigned type 0x{type:X2}");
+            }
+            else
+            {
+                Deliver(session, (FrameType)type, plaintext.AsSpan(0, length));
+            }
+
             CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
         }
         finally
@@ -58,7 +69,7 @@ internal static class RecordReceiver
 
     private static void Deliver(SecureSession session, FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        if (!session.IsSecure)
+        if (!session.IsSecure && !session.TryCompleteOnServerRecord())
         {
             // Keys are installed but the handshake is not over: only its sealed ServerAuth or ClientAuth may come.
             session.OnHandshakeRecord(type, plaintext);

@@ -73,6 +73,15 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
     public bool IsEnded => Stage is SessionStage.Closed or SessionStage.Failed;
 
+    /// <summary>
+    /// Client: ClientAuth is sent and the server's next record has not opened yet. The server is secure by now (if it
+    /// accepted ClientAuth), so this side ends the session with a sealed Close, not a clear Alert.
+    /// </summary>
+    internal bool AwaitingServerRecord => _handshake?.State is ExpectServerRecord;
+
+    /// <summary>The peer counts only sealed records now: ending the session takes a sealed Close.</summary>
+    private bool EndsWithClose => (IsSecure || AwaitingServerRecord) && _records.IsInstalled;
+
     /// <summary>True while the session waits for <see cref="DeriveKeys"/> (the costly PBKDF2 step).</summary>
     public bool KeyDerivationPending => _handshake?.DerivationPending == true;
 
@@ -288,7 +297,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
             return;
         }
 
-        if (IsSecure)
+        if (EndsWithClose)
         {
             SealClose(code);
         }
@@ -341,6 +350,22 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
     internal const int CloseSize = 9;
 
+    /// <summary>
+    /// Client: a record of the server's opened while it waited for one after ClientAuth (<see cref="ExpectServerRecord"/>):
+    /// the server accepted ClientAuth, so the session is secure now, and the record is then handled as a secure one.
+    /// False when the handshake is not waiting for that.
+    /// </summary>
+    internal bool TryCompleteOnServerRecord()
+    {
+        if (_handshake?.State is not ExpectServerRecord waiting)
+        {
+            return false;
+        }
+
+        Advance(new HandshakeComplete(waiting.Peer, waiting.Trust));
+        return true;
+    }
+
     /// <summary>A sealed handshake record (ServerAuth, ClientAuth) opened by the record layer.</summary>
     internal void OnHandshakeRecord(FrameType type, ReadOnlySpan<byte> plaintext)
     {
@@ -382,7 +407,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
         if (alert is { } code)
         {
-            if (IsSecure && _records.IsInstalled)
+            if (EndsWithClose)
             {
                 SealClose(code);
             }
@@ -411,10 +436,11 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
     {
         ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (IsSecure && type < (byte)FrameType.Chat)
+        if (IsSecure && FrameTypes.IsClear(type))
         {
-            // Once secure only sealed records count: a cleartext Alert (or any handshake frame) is something anyone
-            // on the path could have written, so it ends nothing with a reason of its author's choosing.
+            // Once secure only sealed records count: a cleartext Alert (or any clear handshake frame) is something
+            // anyone on the path could have written, so it ends nothing with a reason of its author's choosing. Every
+            // other type, assigned or not, goes to the record layer, whose MAC decides (PROTOCOL.md 2).
             FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
         }
         else if (type == (byte)FrameType.Alert)
@@ -459,6 +485,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
                 _handshake = null;
                 SetStage(SessionStage.Secure);
                 KeysChanged(first: true);
+                if (Role == SessionRole.Server)
+                {
+                    // The client says "secure" only once a record sealed after ServerAuth opens (PROTOCOL.md 3.7):
+                    // this one tells it at once that its ClientAuth was accepted, whatever the application sends.
+                    SealControl(FrameType.Heartbeat, []);
+                }
+
                 break;
             default:
                 if (_handshake!.Group is { } group)

@@ -237,6 +237,8 @@ public sealed class ChatClient : ChatEndpoint
         base.OnNameAssigned(name);
     }
 
+    private protected override void OnNameKept(string name) => _name = name;
+
     /// <summary>The operator renamed itself.</summary>
     private protected override void OnLinkNamed(SessionHost link, string name)
     {

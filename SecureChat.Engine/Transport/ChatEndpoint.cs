@@ -112,6 +112,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 OnNameAssigned(own.Name);
                 break;
             case PresenceEvent presence:
+                if (presence.Kind == PresenceKind.Refused)
+                {
+                    OnNameKept(presence.Name);
+                }
+
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
                 {
                     Identity = IdentityFingerprint.FromDigest(presence.Digest),
@@ -151,6 +156,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
 
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
+
+    /// <summary>Client: the hub refused a rename (too fast); this side's name is still <paramref name="name"/>.</summary>
+    private protected virtual void OnNameKept(string name)
+    {
+    }
 
     /// <summary>The peer on a link announced its name.</summary>
     private protected abstract void OnLinkNamed(SessionHost link, string name);

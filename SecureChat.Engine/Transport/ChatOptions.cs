@@ -171,10 +171,20 @@ public sealed record ChatOptions
     public int NickChangeBurst { get; init; } = 5;
 
     /// <summary>
-    /// Server: after the burst, one more name change per this interval; a peer that changes names faster is dropped
-    /// (protocol violation; the wire has no way to refuse a name). Default 5 s.
+    /// Server: after the burst, one more name change per this interval; a faster one is refused (the peer is told,
+    /// Presence refused, and keeps its name and its connection). Default 5 s.
     /// </summary>
     public TimeSpan NickChangeInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Server: Nick records a peer may send at once, refused ones included, before <see cref="NickFloodInterval"/>
+    /// applies; past it the peer is dropped (protocol violation). Far beyond what a person types: refusing costs the
+    /// hub one small record per Nick, and this bounds even that. Default 20.
+    /// </summary>
+    public int NickFloodBurst { get; init; } = 20;
+
+    /// <summary>Server: after <see cref="NickFloodBurst"/>, one more Nick record per this interval. Default 1 s.</summary>
+    public TimeSpan NickFloodInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Server: the longest a presence notice (joined, left, renamed) waits to be sent, so that those of this time reach
@@ -225,7 +235,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
+            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -225,16 +225,24 @@ public sealed class ChatServer : ChatEndpoint
     private protected override Action? OnLinkEstablished(SessionHost link)
     {
         _admission.Completed(link);
+        link.Renames.TryTake(); // the first name counts in the burst (a full bucket: always granted)
         HubMembership.Change joined = _members.Join(link); // the members are told at once
         return () => Publish(link, joined);
     }
 
     private protected override void OnLinkNamed(SessionHost link, string name)
     {
+        if (!link.NickRecords.TryTake())
+        {
+            // Far beyond what a person types: a program flooding the hub, not someone to tell "too fast".
+            link.Fail(FailureReason.ProtocolViolation, $"a flood of name changes (more than {_options.NickFloodBurst} at once or faster than one per {_options.NickFloodInterval.TotalSeconds:0.#} s)");
+            return;
+        }
+
         if (!link.Renames.TryTake())
         {
-            // Every rename is announced to every peer; the wire has no way to refuse one, so the peer is dropped.
-            link.Fail(FailureReason.ProtocolViolation, $"names changed more than {_options.NickChangeBurst} times at once or faster than one per {_options.NickChangeInterval.TotalSeconds:0.#} s");
+            // Too fast for the others to be told of every change: refused, and the peer is told (Presence refused).
+            _members.RefuseRename(link);
             return;
         }
 

@@ -134,7 +134,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             ForgetKeyLocked(link);
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
-            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held and coalesced like any notice
+            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held like any notice, never merged: one answer per Nick
             if (old == unique)
             {
                 return null;
@@ -143,6 +143,18 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             var renamed = new Change(PresenceKind.Renamed, old, unique, peer.Digest);
             AnnounceLocked(link, renamed);
             return renamed;
+        }
+    }
+
+    /// <summary>A joined peer renamed too fast: its name stays, and it is told so (Presence refused) in the order of its Nicks.</summary>
+    public void RefuseRename(SessionHost link)
+    {
+        lock (_gate)
+        {
+            if (_joined.Contains(link.Id) && link.Peer is { } peer)
+            {
+                link.TryAnnounce(link.Id, PresenceKind.Refused, peer.Digest, link.Name, string.Empty);
+            }
         }
     }
 

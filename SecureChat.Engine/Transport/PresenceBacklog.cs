@@ -15,8 +15,9 @@ namespace SecureChat.Engine.Transport;
 /// <item>renamed (b to c) right after a held joined as b or renamed a to b that is the newest held notice: becomes
 /// joined as c or renamed a to c (nothing when c is a); only the newest notice is merged, since an older one is
 /// followed by notices of others that may depend on the names in between;</item>
-/// <item>you (the peer's own final name, after a rename it asked for) after a held you: only the newest name is kept.</item>
 /// </list>
+/// Answers to the peer's own renames (you) are never merged: the peer matches each answer to the Nick it sent, in
+/// order (PROTOCOL.md 4.2), so every one is sent.
 /// <see cref="HeldBytes"/> is the size the held notices will take as sealed frames, counted in the peer's output
 /// budget. Not thread-safe: used under the link's lock.
 /// </summary>
@@ -46,12 +47,6 @@ internal sealed class PresenceBacklog
         if (_newestBySubject.TryGetValue(subject, out LinkedListNode<Notice>? newest))
         {
             Notice held = newest.Value;
-            if (kind == PresenceKind.You && held.Kind == PresenceKind.You)
-            {
-                Replace(newest, held with { Name = name });
-                return;
-            }
-
             if (kind == PresenceKind.Left && HasJoined(newest))
             {
                 RemoveSubject(newest);

@@ -73,6 +73,7 @@ internal sealed class SessionHost
         _events = new LinkEvents(this, onEvent);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
+        NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
         _lastPeerActivity = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero
     }
@@ -112,8 +113,11 @@ internal sealed class SessionHost
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
     public PuzzleMessage? Puzzle => _session.Puzzle;
 
-    /// <summary>Hub: this peer's name changes (see <see cref="NickRateLimit"/>).</summary>
+    /// <summary>Hub: this peer's name changes, its first name included (see <see cref="NickRateLimit"/>).</summary>
     public NickRateLimit Renames { get; }
+
+    /// <summary>Hub: every Nick record this peer sends, refused ones included: a flood far beyond typing ends the link.</summary>
+    public NickRateLimit NickRecords { get; }
 
     /// <summary>The clock the link's deadlines and timers use.</summary>
     internal TimeProvider Time => _options.Time;

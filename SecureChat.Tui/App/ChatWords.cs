@@ -59,6 +59,7 @@ internal abstract class ChatWords
         PresenceKind.Left => $"{notice.Name} left",
         PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
         PresenceKind.Member => $"{notice.Name} is here",
+        PresenceKind.Refused => $"name not changed: names changed too fast for this server, try again in a few seconds; you are still {notice.Name}",
         _ => $"{notice.Name}: {notice.Kind}",
     });
 

@@ -72,7 +72,7 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _nickInterval = new(
         "--nick-interval", "SECONDS", 1, 3600, Seconds(s_engine.NickChangeInterval),
-        "after the burst, one more name change per this many seconds; a peer that changes names faster is dropped");
+        "after the burst, one more name change per this many seconds; a faster one is refused (the peer is told and keeps its name)");
 
     /// <summary>In the order the help lists them; the handshake and write timeouts, which act on a client too, among the connection options.</summary>
     public IEnumerable<OptionEntry> Entries =>

@@ -80,7 +80,7 @@ internal sealed class ExpectServerAuth(byte[] transcriptHash) : HandshakeState
         }
 
         Authentication.Write(context, FrameType.ClientAuth, transcriptHash, peer.Signed);
-        return new HandshakeComplete(peer.Identity!, peer.Trust);
+        return new ExpectServerRecord(peer.Identity!, peer.Trust);
     }
 
     public override void Dispose() => CryptographicOperations.ZeroMemory(transcriptHash);
