@@ -6,8 +6,9 @@ namespace SecureChat.Engine.Identity;
 /// <summary>
 /// The directory holding the identity key and the trust files: an explicit path (the app's <c>--config-dir DIR</c>),
 /// else <c>$XDG_CONFIG_HOME/securechat</c> (XDG Base Directory spec: only an absolute value counts), else
-/// <c>$HOME/.config/securechat</c>. Created with mode 0700; an existing one that other users can write is refused,
-/// because whoever can replace a file here can replace a pin or the key.
+/// <c>$HOME/.config/securechat</c>. Created with mode 0700; an existing one that other users can write, or that is
+/// owned by another user (as ssh refuses such a <c>~/.ssh</c>), is refused, and so is a file in it owned by another
+/// user: whoever can replace a file here, or owns it, can plant a pin or the key.
 /// <para>
 /// Several instances may share the directory. Every file is replaced whole by <see cref="WriteAtomic"/> (a temporary
 /// file in the same directory, flushed to disk, renamed over the old one), so a reader sees the old file or the new
@@ -75,7 +76,7 @@ public sealed class ConfigDirectory
         OpenPath(Resolve(explicitPath, environment ?? Environment.GetEnvironmentVariable));
 
     /// <summary>Opens <paramref name="path"/>, creating it (and its parents) if needed; the directory itself gets 0700.</summary>
-    /// <exception cref="ConfigFileException">the directory exists and other users can write to it.</exception>
+    /// <exception cref="ConfigFileException">the directory exists and other users can write to it, or it is another user's.</exception>
     public static ConfigDirectory OpenPath(string path)
     {
         string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path));
@@ -111,7 +112,34 @@ public sealed class ConfigDirectory
                 $"the config directory {full} can be changed by other users (mode {Octal(mode)}): refusing to use it; run: chmod 700 {full}");
         }
 
+        if (FileOwner.IsOthers(full))
+        {
+            throw new ConfigFileException(full,
+                $"the config directory {full} is owned by another user (uid {FileOwner.Of(full)}): refusing to use it; use a directory of your own (--config-dir DIR)");
+        }
+
+        // Checked again when each file is read (on the open file); here so that the run stops before it starts.
+        foreach (string entry in Directory.EnumerateFileSystemEntries(full))
+        {
+            if (FileOwner.IsOthers(entry))
+            {
+                throw new ConfigFileException(entry,
+                    $"{entry} is owned by another user (uid {FileOwner.Of(entry)}): refusing to use the config directory; move it away");
+            }
+        }
+
         return new ConfigDirectory(full);
+    }
+
+    /// <summary>Refuses a file of this directory that another user owns (see <see cref="FileOwner"/>).</summary>
+    /// <exception cref="ConfigFileException">the file is another user's.</exception>
+    internal static void RequireOwnFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        if (FileOwner.IsOthers(handle))
+        {
+            throw new ConfigFileException(path,
+                $"{path} is owned by another user (uid {FileOwner.Of(handle)}): refusing to use it; move it away");
+        }
     }
 
     /// <summary>The full path of a file in this directory.</summary>
@@ -192,6 +220,7 @@ public sealed class ConfigDirectory
         try
         {
             using FileStream stream = new(path, Options(FileMode.Open, FileAccess.Read, FileShare.Read, PrivateFileMode));
+            RequireOwnFile(stream.SafeFileHandle, path);
             if (stream.Length > maxBytes)
             {
                 throw new ConfigFileException(path, $"{path} is larger than {maxBytes} bytes: refusing to read it; move it away");
