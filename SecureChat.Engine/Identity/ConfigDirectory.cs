@@ -253,7 +253,11 @@ public sealed class ConfigDirectory
         string temporary = PathOf($".{fileName}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp");
         try
         {
-            using FileStream stream = new(temporary, Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode));
+            // Straight from the caller's buffer to the file (no FileStream buffer, which nobody would wipe): the
+            // identity key is written this way, and its caller wipes the only copy.
+            FileStreamOptions options = Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode);
+            options.BufferSize = 0;
+            using FileStream stream = new(temporary, options);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }
