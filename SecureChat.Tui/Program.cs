@@ -17,7 +17,7 @@ internal static class Program
         byte[] passphrase;
         try
         {
-            passphrase = PassphraseReader.Read(settings);
+            passphrase = PassphraseReader.Read(settings, warning => Console.Error.WriteLine($"securechat: warning: {warning}"));
         }
         catch (UsageException e)
         {

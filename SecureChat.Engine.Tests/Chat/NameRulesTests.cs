@@ -14,6 +14,12 @@ public sealed class NameRulesTests
     [InlineData("a")]
     [InlineData("12345678901234567890123456789012")] // 32 characters
     [InlineData("Server")]
+    [InlineData("O'Brien")]
+    [InlineData("Bob (work)")]
+    [InlineData("Paral·lel")] // Catalan middle dot
+    [InlineData("ジョン・スミス")] // katakana middle dot
+    [InlineData("ג׳ון")] // Hebrew geresh
+    [InlineData("Zoë 😀")]
     public void Ordinary_names_are_valid(string name) => NameRules.IsValid(name).ShouldBeTrue(name);
 
     [Theory]
@@ -39,6 +45,15 @@ public sealed class NameRulesTests
     [InlineData("Eve: hi")]
     [InlineData("Eve\uA789 hi")] // MODIFIER LETTER COLON
     [InlineData("\u0301x")]
+    [InlineData("\u2800\u2800\u2800")] // braille blanks
+    [InlineData("Bob\u2800")]
+    [InlineData("Peer identity of Alice\u1361")] // ETHIOPIC WORDSPACE, a colon by its shape
+    [InlineData("Eve\uFE13")] // vertical colon
+    [InlineData("Eve\u3011")] // CJK bracket
+    [InlineData("Eve{x}")]
+    [InlineData("\u2731Eve")] // heavy asterisk
+    [InlineData("(Eve)")]
+    [InlineData("_Eve")]
     [InlineData("e\u0301")] // not NFC as it stands
     [InlineData("123456789012345678901234567890123")] // 33 characters
     public void Names_that_could_hide_forge_or_confuse_are_invalid(string name) => NameRules.IsValid(name).ShouldBeFalse(name);
@@ -63,7 +78,7 @@ public sealed class NameRulesTests
     public void A_refused_name_comes_with_a_reason()
     {
         NameRules.TryValidate("*", out _, out string problem).ShouldBeFalse();
-        problem.ShouldContain("cannot start with *");
+        problem.ShouldContain("must start with a letter, a digit or an emoji");
         NameRules.TryValidate("Alice\u200b", out _, out problem).ShouldBeFalse();
         problem.ShouldContain("U+200B");
     }
@@ -103,11 +118,26 @@ public sealed class NameRulesTests
     [InlineData("Zoe\u0308", "Zoë")]
     [InlineData("123456789012345678901234567890123456", "12345678901234567890123456789012")]
     [InlineData("\u202EAlice", "Alice")]
+    [InlineData("\u2800Bob\u2800\u2800Smith\u2800", "Bob Smith")]
+    [InlineData("\uFF3BBob\uFF3D", "Bob")]
+    [InlineData("(Bob)", "Bob)")]
     public void Sanitize_turns_any_requested_name_into_a_valid_one(string requested, string expected)
     {
         string name = NameRules.Sanitize(requested, "Client");
         name.ShouldBe(expected);
         NameRules.IsValid(name).ShouldBeTrue();
+    }
+
+    [Theory]
+    [InlineData("Bob", 2, "Bob-2")]
+    [InlineData("Alice the operations manager ok!", 2, "Alice the operations manager o-2")]
+    [InlineData("Alice the operations manager ok!", 10, "Alice the operations manager-10")]
+    [InlineData("😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀", 2, "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀-2")]
+    public void A_suffixed_name_stays_within_the_limits_and_is_the_same_from_the_registry(string name, int n, string expected)
+    {
+        NameRules.WithSuffix(name, n).ShouldBe(expected);
+        NameRules.IsValid(expected).ShouldBeTrue();
+        SecureChat.Engine.Identity.NameRegistry.WithSuffix(name, n).ShouldBe(expected);
     }
 
     [Fact]

@@ -187,4 +187,23 @@ public sealed class ConfigDirectoryTests
         });
         ConfigDirectory.OpenPath(path).ReadAllText("counter", 100).ShouldBe("40");
     }
+
+    [Fact]
+    public void A_file_handed_to_another_user_after_the_directory_was_opened_is_refused_when_read()
+    {
+        Assert.SkipUnless(Environment.UserName == "root", "handing a file to another uid needs root");
+        using TempDirectory temp = new();
+        ConfigDirectory directory = ConfigDirectory.OpenPath(temp.Combine("c"));
+        directory.WriteAllTextAtomic("known_servers", "# planted\n");
+        directory.ReadAllText("known_servers", 1000).ShouldNotBeNull();
+        using (Process chown = Process.Start("chown", ["65534", directory.PathOf("known_servers")]))
+        {
+            chown.WaitForExit();
+            chown.ExitCode.ShouldBe(0);
+        }
+
+        ConfigFileException e = Should.Throw<ConfigFileException>(() => directory.ReadAllText("known_servers", 1000));
+        e.Message.ShouldContain("owned by another user (uid 65534)");
+        Should.Throw<ConfigFileException>(() => ConfigDirectory.OpenPath(temp.Combine("c"))).Message.ShouldContain("owned by another user");
+    }
 }

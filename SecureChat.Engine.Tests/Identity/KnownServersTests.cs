@@ -30,7 +30,39 @@ public sealed class KnownServersTests
 
         KnownServers later = new(ConfigDirectory.OpenPath(temp.Combine("c")));
         later.Check("LOCALHOST:12345", key).State.ShouldBe(TrustState.Verified);
-        later.Check("localhost:12346", key).State.ShouldBe(TrustState.New);
+        later.Check("localhost:12346", Key("other")).State.ShouldBe(TrustState.New);
+
+        // The same identity under another name is not new: it is what it was where it is pinned, and says where.
+        TrustCheck moved = later.Check("localhost:12346", key);
+        moved.State.ShouldBe(TrustState.Verified);
+        moved.PinnedAs.ShouldBe("localhost:12345");
+    }
+
+    [Theory]
+    [InlineData("127.1")]
+    [InlineData("127.000.000.001")]
+    [InlineData("::ffff:127.0.0.1")]
+    [InlineData("[::FFFF:7F00:1]")]
+    public void Address_literals_are_pinned_in_their_canonical_form(string host) =>
+        KnownServers.Endpoint(host, 80).ShouldBe("127.0.0.1:80");
+
+    [Fact]
+    public void A_server_reached_under_several_names_is_pinned_under_each_and_changed_under_any()
+    {
+        using TempDirectory temp = new();
+        KnownServers servers = new(ConfigDirectory.OpenPath(temp.Combine("c")), May1st);
+        servers.Pin(["chat.example:1", "192.0.2.7:1"], Key("server")).State.ShouldBe(TrustState.New);
+        servers.Check("192.0.2.7:1", Key("server")).State.ShouldBe(TrustState.Known);
+
+        TrustCheck impostor = servers.Pin(["chat.example:1", "198.51.100.9:1"], Key("impostor"));
+        impostor.State.ShouldBe(TrustState.Changed);
+        impostor.PinnedAs.ShouldBe("chat.example:1");
+        servers.Check("198.51.100.9:1", Key("impostor")).State.ShouldBe(TrustState.New); // nothing written
+
+        // Accepted deliberately under one name: every name the server was known by follows.
+        servers.Replace(["chat.example:1"], Key("reinstalled")).ShouldBe(Key("server"));
+        servers.Check("192.0.2.7:1", Key("reinstalled")).State.ShouldBe(TrustState.Known);
+        servers.Check("192.0.2.7:1", Key("server")).State.ShouldBe(TrustState.Changed);
     }
 
     [Fact]

@@ -111,7 +111,9 @@ public sealed class NameRegistryTests
         string granted = names.Claim(longName, Key("b"), s_nobodyConnected);
         granted.ShouldBe(string.Concat(Enumerable.Repeat("😀", 15)) + "-2");
         Encoding.UTF8.GetByteCount(granted).ShouldBeLessThanOrEqualTo(64);
-        NameRegistry.WithSuffix(new string('x', 64), 10).ShouldBe(new string('x', 61) + "-10");
+        NameRegistry.WithSuffix(new string('x', 64), 10).ShouldBe(new string('x', 29) + "-10");
+        NameRegistry.WithSuffix("Alice the operations manager ok!", 2).ShouldBe("Alice the operations manager o-2");
+        NameRegistry.WithSuffix("Alice the operations manager  ok", 10).ShouldBe("Alice the operations manager-10");
     }
 
     [Fact]

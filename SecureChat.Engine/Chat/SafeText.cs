@@ -59,8 +59,8 @@ public static class SafeText
     /// <summary>
     /// A name as it may be shown: a valid name (<see cref="NameRules.IsValid"/>) unchanged; anything else (sent by a
     /// peer that does not follow the rules) made safe as by <see cref="OneLine"/>, with every character that could
-    /// make it look like one of our notices (a leading space, combining mark, <c>*</c>, <c>!</c>, <c>[</c> or a
-    /// lookalike, a <c>]</c> or <c>:</c> that could end the sender part of a line) escaped too, and an empty name shown
+    /// make it look like one of our notices (a first character that is not a letter, digit or emoji; a bracket,
+    /// <c>:</c> or lookalike that could end the sender part of a line) escaped too, and an empty name shown
     /// as <c>""</c>.
     /// </summary>
     public static string Name(string name)
@@ -80,7 +80,7 @@ public static class SafeText
         bool first = true;
         foreach (int value in CodePoints(name))
         {
-            bool reservedStart = first && (value == ' ' || NameRules.IsReservedStart(value) || NameRules.IsMark(value));
+            bool reservedStart = first && NameRules.IsReservedStart(value);
             if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
             {
                 AppendEscape(safe, value);

@@ -6,8 +6,9 @@ namespace SecureChat.Engine.Identity;
 /// <summary>
 /// The directory holding the identity key and the trust files: an explicit path (the app's <c>--config-dir DIR</c>),
 /// else <c>$XDG_CONFIG_HOME/securechat</c> (XDG Base Directory spec: only an absolute value counts), else
-/// <c>$HOME/.config/securechat</c>. Created with mode 0700; an existing one that other users can write is refused,
-/// because whoever can replace a file here can replace a pin or the key.
+/// <c>$HOME/.config/securechat</c>. Created with mode 0700; an existing one that other users can write, or that is
+/// owned by another user (as ssh refuses such a <c>~/.ssh</c>), is refused, and so is a file in it owned by another
+/// user: whoever can replace a file here, or owns it, can plant a pin or the key.
 /// <para>
 /// Several instances may share the directory. Every file is replaced whole by <see cref="WriteAtomic"/> (a temporary
 /// file in the same directory, flushed to disk, renamed over the old one), so a reader sees the old file or the new
@@ -76,8 +77,8 @@ public sealed class ConfigDirectory
 
     /// <summary>Opens <paramref name="path"/>, creating it (and its parents) if needed; the directory itself gets 0700.</summary>
     /// <exception cref="ConfigFileException">
-    /// the directory exists and other users can write to it; or it cannot be created (it is a file, a file is in
-    /// the way, permission is denied): one plain line naming the path and the reason.
+    /// the directory exists and other users can write to it, or it is another user's; or it cannot be created (it is
+    /// a file, a file is in the way, permission is denied): one plain line naming the path and the reason.
     /// </exception>
     public static ConfigDirectory OpenPath(string path)
     {
@@ -109,6 +110,22 @@ public sealed class ConfigDirectory
         {
             throw new ConfigFileException(full,
                 $"the config directory {full} can be changed by other users (mode {Octal(mode)}): refusing to use it; run: chmod 700 {full}");
+        }
+
+        if (FileOwner.IsOthers(full))
+        {
+            throw new ConfigFileException(full,
+                $"the config directory {full} is owned by another user (uid {FileOwner.Of(full)}): refusing to use it; use a directory of your own (--config-dir DIR)");
+        }
+
+        // Checked again when each file is read (on the open file); here so that the run stops before it starts.
+        foreach (string entry in Directory.EnumerateFileSystemEntries(full))
+        {
+            if (FileOwner.IsOthers(entry))
+            {
+                throw new ConfigFileException(entry,
+                    $"{entry} is owned by another user (uid {FileOwner.Of(entry)}): refusing to use the config directory; move it away");
+            }
         }
 
         return new ConfigDirectory(full);
@@ -151,6 +168,17 @@ public sealed class ConfigDirectory
         }
 
         return failure is UnauthorizedAccessException ? "permission denied" : failure.Message;
+    }
+
+    /// <summary>Refuses a file of this directory that another user owns (see <see cref="FileOwner"/>).</summary>
+    /// <exception cref="ConfigFileException">the file is another user's.</exception>
+    internal static void RequireOwnFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
+        if (FileOwner.IsOthers(handle))
+        {
+            throw new ConfigFileException(path,
+                $"{path} is owned by another user (uid {FileOwner.Of(handle)}): refusing to use it; move it away");
+        }
     }
 
     /// <summary>The full path of a file in this directory.</summary>
@@ -231,6 +259,7 @@ public sealed class ConfigDirectory
         try
         {
             using FileStream stream = new(path, Options(FileMode.Open, FileAccess.Read, FileShare.Read, PrivateFileMode));
+            RequireOwnFile(stream.SafeFileHandle, path);
             if (stream.Length > maxBytes)
             {
                 throw new ConfigFileException(path, $"{path} is larger than {maxBytes} bytes: refusing to read it; move it away");
@@ -263,7 +292,11 @@ public sealed class ConfigDirectory
         string temporary = PathOf($".{fileName}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp");
         try
         {
-            using FileStream stream = new(temporary, Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode));
+            // Straight from the caller's buffer to the file (no FileStream buffer, which nobody would wipe): the
+            // identity key is written this way, and its caller wipes the only copy.
+            FileStreamOptions options = Options(FileMode.CreateNew, FileAccess.Write, FileShare.None, mode);
+            options.BufferSize = 0;
+            using FileStream stream = new(temporary, options);
             stream.Write(content);
             stream.Flush(flushToDisk: true);
         }

@@ -144,6 +144,7 @@ public sealed class IdentityKey : ISigner, IDisposable
                 using Microsoft.Win32.SafeHandles.SafeFileHandle handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
                 if (!OperatingSystem.IsWindows())
                 {
+                    ConfigDirectory.RequireOwnFile(handle, path);
                     UnixFileMode mode = File.GetUnixFileMode(handle);
                     if ((mode & ConfigDirectory.GroupOrOtherMask) != 0)
                     {

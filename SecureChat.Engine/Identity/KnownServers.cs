@@ -46,7 +46,13 @@ public sealed class KnownServers
                 throw new ArgumentException($"not a host name or address: {host}", nameof(host));
             }
 
-            return $"[{address.ToString().ToLowerInvariant()}]:{port.ToString(CultureInfo.InvariantCulture)}";
+            return Endpoint(new IPEndPoint(address, port));
+        }
+
+        if (IPAddress.TryParse(bare, out IPAddress? v4) && v4.AddressFamily == AddressFamily.InterNetwork)
+        {
+            // 127.1, 127.000.000.001 and 0x7f.1 are all 127.0.0.1 to the resolver: one pin, not four.
+            return Endpoint(new IPEndPoint(v4, port));
         }
 
         string name = bare.TrimEnd('.').ToLowerInvariant();
@@ -58,18 +64,38 @@ public sealed class KnownServers
         return $"{name}:{port.ToString(CultureInfo.InvariantCulture)}";
     }
 
+    /// <summary>
+    /// The canonical endpoint of an address: IPv4 (also when mapped into IPv6, <c>::ffff:a.b.c.d</c>) as
+    /// <c>a.b.c.d:port</c>, IPv6 as <c>[address]:port</c> in its canonical lower-case text.
+    /// </summary>
+    public static string Endpoint(IPEndPoint address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        IPAddress ip = address.Address.IsIPv4MappedToIPv6 ? address.Address.MapToIPv4() : address.Address;
+        string port = address.Port.ToString(CultureInfo.InvariantCulture);
+        return ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{ip.ToString().ToLowerInvariant()}]:{port}" : $"{ip}:{port}";
+    }
+
     /// <summary>Normalises an endpoint written <c>host:port</c> or <c>[v6]:port</c>.</summary>
     /// <exception cref="ArgumentException">not of that form.</exception>
     public static string Endpoint(string endpoint) =>
         TryNormalize(endpoint, out string? normal) ? normal : throw new ArgumentException($"not host:port or [v6]:port: {endpoint}", nameof(endpoint));
 
     /// <summary>What the pins say about <paramref name="publicKey"/> at <paramref name="endpoint"/>.</summary>
-    public TrustCheck Check(string endpoint, ReadOnlySpan<byte> publicKey)
+    public TrustCheck Check(string endpoint, ReadOnlySpan<byte> publicKey) => Check([endpoint], publicKey);
+
+    /// <summary>
+    /// What the pins say about <paramref name="publicKey"/> for a server reached under several names (the host:port
+    /// as typed and the address:port the connection went to, as ssh's CheckHostIP): <see cref="TrustState.Changed"/>
+    /// when any of them is pinned to another key; else the state of a pin of this key under one of them (verified if
+    /// any is); else, when the key is pinned under another name only, that pin's state with
+    /// <see cref="TrustCheck.PinnedAs"/> naming it; else <see cref="TrustState.New"/>.
+    /// </summary>
+    public TrustCheck Check(IReadOnlyList<string> endpoints, ReadOnlySpan<byte> publicKey)
     {
-        string key = Endpoint(endpoint);
+        HashSet<string> names = Endpoints(endpoints);
         byte[] identity = RequireKey(publicKey);
-        List<string> lines = _file.ReadLines();
-        return Find(lines, key, out PinLine pin) < 0 ? TrustCheck.NewKey : Compare(pin, identity);
+        return Judge(_file.ReadLines(), names, identity);
     }
 
     /// <summary>
@@ -78,19 +104,35 @@ public sealed class KnownServers
     /// key was pinned; <see cref="TrustState.Changed"/> (nothing written) when another key is, so a race with another
     /// instance can never replace a pin.
     /// </summary>
-    public TrustCheck Pin(string endpoint, ReadOnlySpan<byte> publicKey)
+    public TrustCheck Pin(string endpoint, ReadOnlySpan<byte> publicKey) => Pin([endpoint], publicKey);
+
+    /// <summary>
+    /// Pins the key under every one of <paramref name="endpoints"/> not pinned yet (as verified when the key is
+    /// verified under another name, else known), unless one of them is pinned to another key. Returns what the file
+    /// said just before, as <see cref="Check(IReadOnlyList{string}, ReadOnlySpan{byte})"/>; nothing is written when
+    /// that is <see cref="TrustState.Changed"/>.
+    /// </summary>
+    public TrustCheck Pin(IReadOnlyList<string> endpoints, ReadOnlySpan<byte> publicKey)
     {
-        string key = Endpoint(endpoint);
+        HashSet<string> names = Endpoints(endpoints);
         byte[] identity = RequireKey(publicKey);
         return _file.Update(lines =>
         {
-            if (Find(lines, key, out PinLine pin) >= 0)
+            TrustCheck check = Judge(lines, names, identity);
+            if (check.State == TrustState.Changed)
             {
-                return (Compare(pin, identity), false);
+                return (check, false);
             }
 
-            lines.Add(Format(key, identity, TrustState.Known, FieldText.Today(_time)));
-            return (TrustCheck.NewKey, true);
+            bool verified = lines.Any(l => TryParse(l, out PinLine p) && p.State == TrustState.Verified && p.Key.AsSpan().SequenceEqual(identity));
+            bool changed = false;
+            foreach (string name in names.Where(n => Find(lines, n, out _) < 0))
+            {
+                lines.Add(Format(name, identity, verified ? TrustState.Verified : TrustState.Known, FieldText.Today(_time)));
+                changed = true;
+            }
+
+            return (check, changed);
         });
     }
 
@@ -98,31 +140,43 @@ public sealed class KnownServers
     /// After the users compared the SAS: marks the pin verified (pinning it first on first contact). False, with
     /// nothing written, when the endpoint is pinned to another key.
     /// </summary>
-    public bool MarkVerified(string endpoint, ReadOnlySpan<byte> publicKey)
+    public bool MarkVerified(string endpoint, ReadOnlySpan<byte> publicKey) => MarkVerified([endpoint], publicKey);
+
+    /// <summary>The same for a server reached under several names: every one of them is marked, or none.</summary>
+    public bool MarkVerified(IReadOnlyList<string> endpoints, ReadOnlySpan<byte> publicKey)
     {
-        string key = Endpoint(endpoint);
+        HashSet<string> names = Endpoints(endpoints);
         byte[] identity = RequireKey(publicKey);
         return _file.Update(lines =>
         {
-            int index = Find(lines, key, out PinLine pin);
-            if (index < 0)
+            var found = new List<(string Name, int Index, PinLine Pin)>();
+            foreach (string name in names)
             {
-                lines.Add(Format(key, identity, TrustState.Verified, FieldText.Today(_time)));
-                return (true, true);
+                int index = Find(lines, name, out PinLine pin);
+                if (index >= 0 && !pin.Key.AsSpan().SequenceEqual(identity))
+                {
+                    return (false, false);
+                }
+
+                found.Add((name, index, pin));
             }
 
-            if (!pin.Key.AsSpan().SequenceEqual(identity))
+            bool changed = false;
+            foreach ((string name, int index, PinLine pin) in found)
             {
-                return (false, false);
+                if (index < 0)
+                {
+                    lines.Add(Format(name, identity, TrustState.Verified, FieldText.Today(_time)));
+                    changed = true;
+                }
+                else if (pin.State != TrustState.Verified)
+                {
+                    lines[index] = Format(name, identity, TrustState.Verified, pin.FirstSeen ?? FieldText.Today(_time));
+                    changed = true;
+                }
             }
 
-            if (pin.State == TrustState.Verified)
-            {
-                return (true, false);
-            }
-
-            lines[index] = Format(key, identity, TrustState.Verified, pin.FirstSeen ?? FieldText.Today(_time));
-            return (true, true);
+            return (true, changed);
         });
     }
 
@@ -130,31 +184,106 @@ public sealed class KnownServers
     /// The user's deliberate acceptance of a changed server key: every pin of the endpoint is replaced by one for
     /// <paramref name="publicKey"/>, as known, first seen today. Returns the previously pinned key, or null.
     /// </summary>
-    public byte[]? Replace(string endpoint, ReadOnlySpan<byte> publicKey)
+    public byte[]? Replace(string endpoint, ReadOnlySpan<byte> publicKey) => Replace([endpoint], publicKey);
+
+    /// <summary>
+    /// The same for a server reached under several names: the pins of all of them, and every other pin of the key
+    /// they held (the other names the same server was known by), now hold <paramref name="publicKey"/>, as known,
+    /// first seen today; names not pinned yet are pinned. Returns the previously pinned key, or null.
+    /// </summary>
+    public byte[]? Replace(IReadOnlyList<string> endpoints, ReadOnlySpan<byte> publicKey)
     {
-        string key = Endpoint(endpoint);
+        HashSet<string> names = Endpoints(endpoints);
         byte[] identity = RequireKey(publicKey);
         return _file.Update(lines =>
         {
-            int index = Find(lines, key, out PinLine pin);
-            string line = Format(key, identity, TrustState.Known, FieldText.Today(_time));
-            if (index < 0)
+            var oldKeys = new List<byte[]>();
+            foreach (string line in lines)
             {
-                lines.Add(line);
-                return ((byte[]?)null, true);
-            }
-
-            lines[index] = line;
-            for (int i = lines.Count - 1; i > index; i--)
-            {
-                if (TryParse(lines[i], out PinLine other) && other.Endpoint == key)
+                if (TryParse(line, out PinLine pin) && names.Contains(pin.Endpoint) && !oldKeys.Any(k => k.AsSpan().SequenceEqual(pin.Key)))
                 {
-                    lines.RemoveAt(i);
+                    oldKeys.Add(pin.Key);
                 }
             }
 
-            return (pin.Key, true);
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            for (int i = 0; i < lines.Count; i++)
+            {
+                if (!TryParse(lines[i], out PinLine pin)
+                    || (!names.Contains(pin.Endpoint) && !oldKeys.Any(k => k.AsSpan().SequenceEqual(pin.Key))))
+                {
+                    continue;
+                }
+
+                if (!done.Add(pin.Endpoint))
+                {
+                    lines.RemoveAt(i--);
+                    continue;
+                }
+
+                lines[i] = Format(pin.Endpoint, identity, TrustState.Known, FieldText.Today(_time));
+            }
+
+            foreach (string name in names.Where(n => !done.Contains(n)))
+            {
+                lines.Add(Format(name, identity, TrustState.Known, FieldText.Today(_time)));
+            }
+
+            return (oldKeys.Count > 0 ? oldKeys[0] : null, true);
         });
+    }
+
+    private static HashSet<string> Endpoints(IReadOnlyList<string> endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (endpoints.Count == 0)
+        {
+            throw new ArgumentException("at least one endpoint", nameof(endpoints));
+        }
+
+        return endpoints.Select(e => Endpoint(e)).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static TrustCheck Judge(List<string> lines, HashSet<string> names, byte[] identity)
+    {
+        TrustCheck? same = null;
+        foreach (string name in names)
+        {
+            if (Find(lines, name, out PinLine pin) < 0)
+            {
+                continue;
+            }
+
+            TrustCheck check = Compare(pin, identity);
+            if (check.State == TrustState.Changed)
+            {
+                return check with { PinnedAs = name };
+            }
+
+            if (same is null || check.State == TrustState.Verified)
+            {
+                same = check;
+            }
+        }
+
+        if (same is not null)
+        {
+            return same;
+        }
+
+        PinLine elsewhere = default;
+        foreach (string line in lines)
+        {
+            if (TryParse(line, out PinLine pin) && pin.Key.AsSpan().SequenceEqual(identity)
+                && (elsewhere.Endpoint is null || (pin.State == TrustState.Verified && elsewhere.State != TrustState.Verified)))
+            {
+                elsewhere = pin;
+            }
+        }
+
+        return elsewhere.Endpoint is null
+            ? TrustCheck.NewKey
+            : new TrustCheck(elsewhere.State, elsewhere.Key, elsewhere.FirstSeen) { PinnedAs = elsewhere.Endpoint };
     }
 
     private static bool TryNormalize(string endpoint, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? normal)

@@ -32,6 +32,9 @@ public sealed class NameRegistry
     /// <summary>A name is at most this many bytes of UTF-8 (the wire limit), suffix included.</summary>
     public const int NameMax = WireFormat.NameMax;
 
+    /// <summary>A name is at most this many text elements (extended grapheme clusters), suffix included.</summary>
+    public const int NameMaxTextElements = 32;
+
     private const int MaxSuffix = 1_000_000;
 
     private readonly TrustFile _file;
@@ -130,17 +133,32 @@ public sealed class NameRegistry
         });
     }
 
-    /// <summary><paramref name="name"/> with "-n" appended, its end shortened (by whole code points) to fit <see cref="NameMax"/> bytes.</summary>
+    /// <summary>
+    /// <paramref name="name"/> with "-n" appended, cut first (whole text elements, spaces at its end removed) so the
+    /// whole stays within <see cref="NameMaxTextElements"/> text elements and <see cref="NameMax"/> bytes: a longer
+    /// result would be cut back to the taken name by the name rules.
+    /// </summary>
     internal static string WithSuffix(string name, int n)
     {
         string suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        string stem = name;
-        while (Encoding.UTF8.GetByteCount(stem) + suffix.Length > NameMax)
+        var stem = new StringBuilder();
+        int elements = 0, bytes = 0;
+        System.Globalization.TextElementEnumerator e = System.Globalization.StringInfo.GetTextElementEnumerator(name);
+        while (e.MoveNext() && elements < NameMaxTextElements - suffix.Length)
         {
-            stem = stem[..^(char.IsLowSurrogate(stem[^1]) && stem.Length > 1 ? 2 : 1)];
+            string element = e.GetTextElement();
+            int size = Encoding.UTF8.GetByteCount(element);
+            if (bytes + size > NameMax - suffix.Length)
+            {
+                break;
+            }
+
+            stem.Append(element);
+            elements++;
+            bytes += size;
         }
 
-        return stem + suffix;
+        return stem.ToString().TrimEnd(' ') + suffix;
     }
 
     private (string NameKey, byte[] Owner)? Reservation()

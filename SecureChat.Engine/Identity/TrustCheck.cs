@@ -11,6 +11,12 @@ public sealed record TrustCheck(TrustState State, byte[]? PinnedKey, DateOnly? F
 {
     internal static readonly TrustCheck NewKey = new(TrustState.New, null, null);
 
+    /// <summary>
+    /// For a server: the endpoint of the pin this answer comes from when it is not one of the names asked about (the
+    /// identity is pinned under another name), or the name pinned to another key when <see cref="TrustState.Changed"/>.
+    /// </summary>
+    public string? PinnedAs { get; init; }
+
     /// <summary>The display fingerprint of the key on record, or null when there is none.</summary>
     public string? PinnedFingerprint => PinnedKey is null ? null : IdentityFingerprint.Of(PinnedKey);
 }

@@ -137,6 +137,7 @@ public sealed class ChatClient : ChatEndpoint
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
 
         string endpoint = _endpointKey!;
+        string[] names = [endpoint];
         SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Client, _name, CheckServer) with
         {
             HelloNonce = helloNonce,
@@ -151,6 +152,11 @@ public sealed class ChatClient : ChatEndpoint
             // An address needs no resolver: connecting to it directly saves the name lookup's thread-pool hop.
             EndPoint target = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
             await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            if (socket.RemoteEndPoint is IPEndPoint connected && KnownServers.Endpoint(connected) is var reached && reached != endpoint)
+            {
+                names = [endpoint, reached]; // the pin covers the address the name led to (as ssh's CheckHostIP)
+            }
+
             await keyPairReady.ConfigureAwait(false);
         }
         catch (SocketException e)
@@ -175,7 +181,9 @@ public sealed class ChatClient : ChatEndpoint
         return link;
 
         IdentityVerdict CheckServer(PeerIdentity peer) =>
-            _options.CheckPeerIdentity?.Invoke(endpoint, peer) ?? IdentityVerdict.Accept(TrustState.New);
+            _options.CheckServerIdentity?.Invoke(names, peer)
+            ?? _options.CheckPeerIdentity?.Invoke(endpoint, peer)
+            ?? IdentityVerdict.Accept(TrustState.New);
     }
 
     /// <summary>For diagnostics (the hub benchmark): the link's writer state.</summary>

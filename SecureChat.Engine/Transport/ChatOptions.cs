@@ -57,6 +57,14 @@ public sealed record ChatOptions
     public Func<string, PeerIdentity, IdentityVerdict>? CheckPeerIdentity { get; init; }
 
     /// <summary>
+    /// Client: the trust store's check of the server's proven identity, given every name the server was reached
+    /// under: the "host:port" as typed, then the "address:port" the connection went to (canonical, see
+    /// <see cref="Identity.KnownServers.Endpoint(System.Net.IPEndPoint)"/>). Used instead of
+    /// <see cref="CheckPeerIdentity"/> when set.
+    /// </summary>
+    public Func<IReadOnlyList<string>, PeerIdentity, IdentityVerdict>? CheckServerIdentity { get; init; }
+
+    /// <summary>
     /// Server: gives a joining or renaming member a display name, given the name asked for, the member's identity
     /// public key and a test for names in use by other connected members; returns the name granted (the one asked
     /// for, or another when it belongs to another identity). Null: names are only unique among those connected.

@@ -242,8 +242,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         string unique = valid;
         for (int n = 2; IsTakenLocked(unique); n++)
         {
-            string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-            unique = NameRules.Truncate(valid, NameRules.MaxTextElements - suffix.Length, NameRules.MaxBytes - suffix.Length).TrimEnd() + suffix;
+            unique = NameRules.WithSuffix(valid, n);
         }
 
         _keyOwners[NameRules.Key(unique)] = asking.Id;

@@ -31,6 +31,22 @@ public sealed class PassphraseReaderTests : IDisposable
         Should.Throw<UsageException>(() => PassphraseReader.Read(FileSettings())).Message.ShouldContain("larger than");
     }
 
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void A_passphrase_file_others_can_read_is_used_with_a_one_line_warning_and_a_private_one_without()
+    {
+        File.WriteAllBytes(_path, "correct horse\n"u8.ToArray());
+        File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var warnings = new List<string>();
+        PassphraseReader.Read(FileSettings(), warnings.Add).ShouldBe("correct horse"u8.ToArray());
+        warnings.ShouldHaveSingleItem().ShouldBe($"the passphrase file {_path} can be read by other users (mode 0644); run: chmod 600 {_path}");
+
+        warnings.Clear();
+        File.SetUnixFileMode(_path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        PassphraseReader.Read(FileSettings(), warnings.Add);
+        warnings.ShouldBeEmpty();
+    }
+
     public void Dispose() => File.Delete(_path);
 
     private AppSettings FileSettings() => new() { PassphraseSource = PassphraseSource.File, PassphraseLocation = _path };

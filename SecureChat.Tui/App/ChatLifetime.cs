@@ -110,6 +110,11 @@ internal sealed class ChatLifetime
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
         };
+        if (_trust is not null)
+        {
+            _trust.Noted = model.Note;
+        }
+
         bool opened = false;
         try
         {

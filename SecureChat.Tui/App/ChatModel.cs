@@ -66,6 +66,9 @@ internal sealed class ChatModel
     /// <summary>A server has started listening at <paramref name="address"/>.</summary>
     public void ShowListening(string address) => Tell(_words.Listening(address));
 
+    /// <summary>A notice of this side's own (for example from the trust store). Any thread.</summary>
+    public void Note(string text) => Tell(ChatLine.Notice(text));
+
     /// <summary>
     /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
     /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).

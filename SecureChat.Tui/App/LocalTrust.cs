@@ -20,6 +20,7 @@ internal sealed class LocalTrust : IDisposable
     private readonly KnownClients _clients;
     private readonly NameRegistry _names;
     private readonly string? _acceptIdentity;
+    private IReadOnlyList<string>? _serverNames;
 
     private LocalTrust(ConfigDirectory directory, IdentityKey identity, string? acceptIdentity)
     {
@@ -34,6 +35,12 @@ internal sealed class LocalTrust : IDisposable
     public ConfigDirectory Directory { get; }
 
     public IdentityKey Identity { get; }
+
+    /// <summary>
+    /// Called with a one-line notice when a server's identity is accepted as known because it is pinned under
+    /// another name (another host name, address or port), which is now pinned too.
+    /// </summary>
+    public Action<string>? Noted { get; set; }
 
     /// <summary>Set when a server's changed identity was refused (exit code 3).</summary>
     public IdentityRefusal? Refusal { get; private set; }
@@ -54,7 +61,7 @@ internal sealed class LocalTrust : IDisposable
     {
         if (role == ChatRole.Client)
         {
-            return options with { Identity = Identity, CheckPeerIdentity = CheckServer };
+            return options with { Identity = Identity, CheckServerIdentity = CheckServer };
         }
 
         _names.ReserveOperator(options.Name.Length > 0 ? options.Name : "Server", Identity.PublicKey);
@@ -79,28 +86,39 @@ internal sealed class LocalTrust : IDisposable
             return false;
         }
 
-        return isServer ? _clients.MarkVerified(key, peer.Name) : _servers.MarkVerified(KnownServers.Endpoint(serverEndpoint), key);
+        return isServer
+            ? _clients.MarkVerified(key, peer.Name)
+            : _servers.MarkVerified(Volatile.Read(ref _serverNames) ?? [KnownServers.Endpoint(serverEndpoint)], key);
     }
 
     public void Dispose() => Identity.Dispose();
 
-    /// <summary>Client: trust on first use, then known or verified; a different identity is refused unless accepted by fingerprint.</summary>
-    private IdentityVerdict CheckServer(string endpoint, PeerIdentity peer)
+    /// <summary>
+    /// Client: trust on first use under every name the server was reached by (as typed, and the address the
+    /// connection went to), then known or verified; an identity pinned under another name only is known, said so
+    /// and pinned under these names too; a different identity under any of them is refused unless accepted by
+    /// fingerprint, which then holds for every name the server was known by.
+    /// </summary>
+    private IdentityVerdict CheckServer(IReadOnlyList<string> names, PeerIdentity peer)
     {
-        TrustCheck check = _servers.Check(endpoint, peer.PublicKey);
+        Volatile.Write(ref _serverNames, names);
+        TrustCheck check = _servers.Pin(names, peer.PublicKey);
+        string endpoint = names[0];
         switch (check.State)
         {
-            case TrustState.New:
-                _servers.Pin(endpoint, peer.PublicKey);
-                return IdentityVerdict.Accept(TrustState.New);
             case TrustState.Changed when _acceptIdentity is not null && _acceptIdentity == Canonical(peer.Fingerprint):
-                _servers.Replace(endpoint, peer.PublicKey);
+                _servers.Replace(names, peer.PublicKey);
                 return IdentityVerdict.Accept(TrustState.New);
             case TrustState.Changed:
-                var refusal = new IdentityRefusal(endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint);
+                var refusal = new IdentityRefusal(check.PinnedAs ?? endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint);
                 Refusal = refusal;
                 return IdentityVerdict.Refuse(refusal.Summary);
             default:
+                if (check.PinnedAs is { } other)
+                {
+                    Noted?.Invoke($"this server's identity is pinned as {other}; it is now pinned as {string.Join(" and ", names)} too");
+                }
+
                 return IdentityVerdict.Accept(check.State);
         }
     }

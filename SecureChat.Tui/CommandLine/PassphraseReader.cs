@@ -13,17 +13,20 @@ internal static class PassphraseReader
     /// <summary>A passphrase file larger than this is refused (a passphrase is one short line).</summary>
     public const int PassphraseFileMax = 64 * 1024;
 
+    private const UnixFileMode OthersMask = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+
     /// <summary>Characters the prompt accepts; more typed keys are ignored.</summary>
     private const int PromptMax = 1024;
 
-    public static byte[] Read(AppSettings settings)
+    /// <param name="warn">Told, in one line, when the passphrase file can be read by other users (it is still used).</param>
+    public static byte[] Read(AppSettings settings, Action<string>? warn = null)
     {
         switch (settings.PassphraseSource)
         {
             case PassphraseSource.None:
                 return [];
             case PassphraseSource.File:
-                return NonEmpty(ReadFirstLine(settings.PassphraseLocation), "the passphrase file's first line is empty");
+                return NonEmpty(ReadFirstLine(settings.PassphraseLocation, warn), "the passphrase file's first line is empty");
             case PassphraseSource.Environment:
                 string? value = Environment.GetEnvironmentVariable(settings.PassphraseLocation);
                 if (value is null)
@@ -54,7 +57,7 @@ internal static class PassphraseReader
     /// The first line of the file as UTF-8 bytes (an editor's final newline and a UTF-8 byte-order mark are not
     /// part of it), read into pinned arrays that are wiped; never a string, which could not be wiped.
     /// </summary>
-    private static byte[] ReadFirstLine(string path)
+    private static byte[] ReadFirstLine(string path, Action<string>? warn)
     {
         if (Directory.Exists(path))
         {
@@ -65,6 +68,12 @@ internal static class PassphraseReader
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(file.SafeFileHandle) & OthersMask) is var open && open != 0)
+            {
+                // Not refused (a shared secret typed into a file is the user's choice), but never silently accepted.
+                warn?.Invoke($"the passphrase file {path} can be read by other users (mode {Convert.ToString((int)File.GetUnixFileMode(file.SafeFileHandle), 8).PadLeft(4, '0')}); run: chmod 600 {path}");
+            }
+
             if (file.Length > PassphraseFileMax)
             {
                 throw new UsageException($"the passphrase file {path} is larger than {PassphraseFileMax / 1024} KiB");
