@@ -87,14 +87,22 @@ public sealed class ProcessMemoryTests
     /// README, "Memory": the most a server with <paramref name="peers"/> peers and the default limits holds beyond
     /// its idle baseline. Output: the server-wide budget, one peer's own budget (the crossing), and each peer's fair
     /// share plus one record; every unsent byte may take up to <see cref="OutputFactor"/> bytes (a growing buffer
-    /// doubles, and the old copy lives until the collector runs). Plus per peer a receive buffer and a session.
+    /// doubles, and the old copy lives until the collector runs). Plus per peer a receive buffer, a session, and its
+    /// received events waiting to be raised (<see cref="ReceiveQueueMax"/>).
     /// </summary>
     internal static long Bound(int peers)
     {
         var options = new ChatOptions();
         long output = options.ServerOutputLimit + options.RelayBufferLimit + (peers * (long)(options.ServerOutputFairShare + MaxRecord));
-        return (OutputFactor * output) + (peers * PerPeerFixed);
+        return (OutputFactor * output) + (peers * (PerPeerFixed + ReceiveQueueMax));
     }
+
+    /// <summary>
+    /// README, "Memory": the most one link's received events hold while they wait to be raised: the limit, plus what
+    /// the last read brought (at most 3 x 4 KiB once the queue is near its limit) and the frame the inbox completed with
+    /// it (3 x 16,453), rounded up.
+    /// </summary>
+    internal static long ReceiveQueueMax => new ChatOptions().ReceiveQueueLimit + (64 * 1024);
 
     /// <summary>Memory per unsent byte at worst (see <see cref="Bound"/>).</summary>
     internal const int OutputFactor = 4;

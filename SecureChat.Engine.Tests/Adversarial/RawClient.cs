@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SecureChat.Engine.Chat;
 using System.Buffers;
 using System.Buffers.Binary;
@@ -142,6 +143,26 @@ internal sealed class RawClient : IAsyncDisposable
         header.CopyTo(frame, 0);
         return await ReadExactlyAsync(frame.AsMemory(WireFormat.FrameHeaderSize), timeout ?? s_readTimeout) ? frame : null;
     }
+
+    /// <summary>
+    /// Reads and discards everything the server sends, in large reads (a member that keeps up), adding the count to
+    /// <paramref name="received"/>, until the server closes or resets the connection.
+    /// </summary>
+    public Task DrainAsync(StrongBox<long> received) => Task.Run(async () =>
+    {
+        byte[] buffer = new byte[256 * 1024];
+        try
+        {
+            int read;
+            while ((read = await _socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+            {
+                Interlocked.Add(ref received.Value, read);
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    });
 
     /// <summary>Reads frames until an Alert arrives; returns it, or null when the server closed without one.</summary>
     public async Task<AlertMessage?> ReadAlertAsync(TimeSpan? timeout = null)

@@ -10,11 +10,12 @@ namespace SecureChat.Engine.Tests.Support;
 /// /proc/PID/status) and open sockets (/proc/PID/fd) as the operating system sees them. The child is this test
 /// assembly started again with <c>SECURECHAT_TEST_SERVER</c> set: a module initializer runs the server before the
 /// test runner would start. Protocol on its pipes: it prints <c>port N</c>; each line <c>stats</c> is answered with
-/// <c>peers P unsent U peak K</c>; the end of its input ends it.
+/// <c>peers P unsent U peak K queued-peak Q</c>; the end of its input ends it.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private const string Variable = "SECURECHAT_TEST_SERVER";
+    private const string OperatorVariable = "SECURECHAT_TEST_SERVER_OPERATOR_MS";
     private readonly Process _process;
 
     private ServerProcess(Process process, int port)
@@ -27,7 +28,11 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<ServerProcess> StartAsync()
+    /// <param name="operatorMillisecondsPerMessage">
+    /// The operator's display takes this long to show each message (as a terminal that shows 1,000 lines a second
+    /// does, its writes blocking the handler); 0: messages are not shown.
+    /// </param>
+    public static async Task<ServerProcess> StartAsync(int operatorMillisecondsPerMessage = 0)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -37,6 +42,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         start.Environment[Variable] = "1";
+        start.Environment[OperatorVariable] = operatorMillisecondsPerMessage.ToString(CultureInfo.InvariantCulture);
         IsolatedHome.Apply(start.Environment);
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -52,11 +58,19 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>Peers connected, unsent bytes over all of them now, and the most ever unsent.</summary>
     public async Task<(int Peers, long Unsent, long Peak)> StatsAsync()
     {
+        string[] parts = await StatsLineAsync();
+        return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), long.Parse(parts[5], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The most memory the peers' received events ever held while they waited to be raised.</summary>
+    public async Task<long> QueuedPeakAsync() => long.Parse((await StatsLineAsync())[7], CultureInfo.InvariantCulture);
+
+    private async Task<string[]> StatsLineAsync()
+    {
         await _process.StandardInput.WriteLineAsync("stats");
         await _process.StandardInput.FlushAsync();
         string line = await _process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)) ?? throw new InvalidOperationException("the server process ended");
-        string[] parts = line.Split(' ');
-        return (int.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[3], CultureInfo.InvariantCulture), long.Parse(parts[5], CultureInfo.InvariantCulture));
+        return line.Split(' ');
     }
 
     /// <summary>A field of /proc/PID/status in bytes (VmRSS, VmHWM).</summary>
@@ -108,6 +122,13 @@ internal sealed class ServerProcess : IAsyncDisposable
     {
         // Default limits: what the README's bound is computed from.
         await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
+        int operatorDelay = int.Parse(Environment.GetEnvironmentVariable(OperatorVariable) ?? "0", CultureInfo.InvariantCulture);
+        if (operatorDelay > 0)
+        {
+            server.MessageReceived += _ => Thread.Sleep(operatorDelay);
+        }
+
+        server.Failed += (peer, failure) => Console.Error.WriteLine($"server process: {peer.Name} failed: {failure.Message}"); // in the test's output, to tell why a peer went
         int port = server.Start("127.0.0.1", 0).Port;
         Console.Out.WriteLine($"port {port}");
         Console.Out.Flush();
@@ -116,7 +137,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             if (command == "stats")
             {
                 (long now, long peak) = server.UnsentBytes;
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers {server.Peers.Count} unsent {now} peak {peak}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers {server.Peers.Count} unsent {now} peak {peak} queued-peak {server.QueuedBytes.Peak}"));
                 Console.Out.Flush();
             }
         }

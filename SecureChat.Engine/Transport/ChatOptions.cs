@@ -165,6 +165,13 @@ public sealed record ChatOptions
     /// </summary>
     public long ServerOutputLimit { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// What one link's received events (chat, names, presence) may hold in memory while they wait to be raised: past
+    /// it, nothing more is read from the peer until they hold half of it (TCP holds the sender back; nothing is lost
+    /// and nobody is dropped). A message's text counts twice its length (UTF-16) plus 128 bytes. Default 64 KiB.
+    /// </summary>
+    public int ReceiveQueueLimit { get; init; } = 64 << 10;
+
     /// <summary>Server: the backlog at or past which a peer is dropped while the server-wide budget is spent. Default 64 KiB.</summary>
     public int ServerOutputFairShare { get; init; } = 64 << 10;
 
@@ -239,7 +246,7 @@ public sealed record ChatOptions
             throw new ArgumentException(problem);
         }
 
-        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
+        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || ReceiveQueueLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||

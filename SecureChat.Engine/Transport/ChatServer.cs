@@ -16,7 +16,8 @@ namespace SecureChat.Engine.Transport;
 /// <remarks>
 /// Limits (see <see cref="ChatOptions"/>): a handshake deadline per connection, admission (a bound on connections
 /// still in the handshake, with eviction of idle ones, and on peers), a bound on concurrent PBKDF2 derivations,
-/// and a bounded backlog per peer (a peer that stops reading is dropped instead of holding the others up).
+/// a bounded backlog per peer (a peer that stops reading is dropped instead of holding the others up), and a bound
+/// on what is read from a peer and not yet relayed (past it, that peer is not read until it is: TCP holds it back).
 /// </remarks>
 public sealed class ChatServer : ChatEndpoint
 {
@@ -65,6 +66,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
     internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
+
+    /// <summary>Memory held by received events waiting to be raised (relayed and shown), now and at most so far.</summary>
+    internal (long Now, long Peak) QueuedBytes => (_outputBudget.Queued, _outputBudget.QueuedPeak);
 
     /// <summary>For diagnostics (the hub benchmark): how many links are in each writer state, with a few examples.</summary>
     internal string DescribeWriters()

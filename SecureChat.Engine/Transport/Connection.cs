@@ -251,18 +251,26 @@ internal sealed class Connection : IScheduledWriter
             while (!ended)
             {
                 _host.PrecomputeKeyPair();
+                if (_host.ReceiveQueueFull(out Task room))
+                {
+                    // What was read is not relayed and shown yet: read nothing more (TCP holds the peer back) until
+                    // it is, so a peer that sends faster than its messages are handled cannot grow this side's memory.
+                    await room.WaitAsync(_lingerCancel.Token).ConfigureAwait(false);
+                }
+
                 if (!lastReadFilled)
                 {
                     // Zero-byte read: an idle connection holds no buffer (keeps the hub small per session).
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                 }
 
+                int size = _host.ReadAllowance(ReadBufferSize);
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
                 bool derive;
                 try
                 {
-                    int read = await _socket.ReceiveAsync(buffer.AsMemory(0, ReadBufferSize), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
-                    lastReadFilled = read == ReadBufferSize;
+                    int read = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
+                    lastReadFilled = read == size;
                     ended = _host.OnReceived(buffer.AsSpan(0, read), out derive);
                 }
                 finally

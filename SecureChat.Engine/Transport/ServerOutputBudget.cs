@@ -12,6 +12,8 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
 {
     private long _unsent;
     private long _peak;
+    private long _queued;
+    private long _queuedPeak;
     private long _drainedAt;
 
     /// <summary>Unsent bytes over every peer now.</summary>
@@ -23,8 +25,17 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
     /// <summary>When <see cref="Unsent"/> last fell to zero (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; for the benchmark).</summary>
     public long DrainedAt => Interlocked.Read(ref _drainedAt);
 
-    /// <summary>True while the server-wide budget is spent.</summary>
-    public bool IsSpent => Interlocked.Read(ref _unsent) >= limit;
+    /// <summary>
+    /// What the peers' received events hold while they wait to be raised (relayed and shown): bounded per link by
+    /// <see cref="ChatOptions.ReceiveQueueLimit"/>, and counted here with the unsent output.
+    /// </summary>
+    public long Queued => Interlocked.Read(ref _queued);
+
+    /// <summary>The largest <see cref="Queued"/> seen (for tests).</summary>
+    public long QueuedPeak => Interlocked.Read(ref _queuedPeak);
+
+    /// <summary>True while the server-wide budget is spent (unsent output and queued received events together).</summary>
+    public bool IsSpent => Interlocked.Read(ref _unsent) + Interlocked.Read(ref _queued) >= limit;
 
     /// <summary>The backlog at or past which a peer is dropped while the budget is spent.</summary>
     public int FairShare => fairShare;
@@ -38,16 +49,24 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
             Interlocked.Exchange(ref _drainedAt, System.Diagnostics.Stopwatch.GetTimestamp());
         }
 
-        long peak = Interlocked.Read(ref _peak);
-        while (now > peak)
+        RaisePeak(ref _peak, now);
+    }
+
+    /// <summary>Received events holding <paramref name="delta"/> bytes were queued (or, negative, raised).</summary>
+    public void AddQueued(long delta) => RaisePeak(ref _queuedPeak, Interlocked.Add(ref _queued, delta));
+
+    private static void RaisePeak(ref long peak, long now)
+    {
+        long seen = Interlocked.Read(ref peak);
+        while (now > seen)
         {
-            long seen = Interlocked.CompareExchange(ref _peak, now, peak);
-            if (seen == peak)
+            long before = Interlocked.CompareExchange(ref peak, now, seen);
+            if (before == seen)
             {
                 break;
             }
 
-            peak = seen;
+            seen = before;
         }
     }
 }

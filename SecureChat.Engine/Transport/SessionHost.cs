@@ -70,7 +70,7 @@ internal sealed class SessionHost
         _options = options;
         _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
         _writeBeforeDeriving = derivationGate is null;
-        _events = new LinkEvents(this, onEvent);
+        _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, serverBudget);
         _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
@@ -394,6 +394,28 @@ internal sealed class SessionHost
     }
 
     internal void OnDisconnected() => Run(s => s.PeerDisconnected());
+
+    /// <summary>
+    /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>: the reader
+    /// reads nothing more until <paramref name="room"/> completes (TCP then holds the peer back).
+    /// </summary>
+    internal bool ReceiveQueueFull(out Task room) => _events.Full(out room);
+
+    /// <summary>
+    /// How many bytes the reader may read next (at most <paramref name="max"/>): the events of one read hold at most
+    /// <see cref="ReceiveCostPerByte"/> times its size, so a read never takes the queue far past its limit.
+    /// </summary>
+    internal int ReadAllowance(int max) =>
+        (int)Math.Clamp((_options.ReceiveQueueLimit - _events.QueuedBytes) / ReceiveCostPerByte, Math.Min(MinRead, max), max);
+
+    /// <summary>
+    /// The most memory queued events hold per byte read: a record of 69 bytes (the smallest) carries at most 15 bytes
+    /// of plaintext, counted as 128 + 2 x 14; larger records at most 2 per byte (UTF-16).
+    /// </summary>
+    internal const int ReceiveCostPerByte = 3;
+
+    /// <summary>The smallest read once the receive queue is nearly full, so a link is never read one byte at a time.</summary>
+    internal const int MinRead = 4096;
 
     /// <summary>
     /// A socket loop stopped on an exception that is not the socket's (a bug, or a handler that threw on the
