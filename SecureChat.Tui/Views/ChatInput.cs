@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Terminal.Gui.App;
+using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
@@ -150,6 +151,12 @@ internal sealed class ChatInput : TextField
 
     protected override bool OnKeyDown(Key key)
     {
+        if (key.KeyCode == KeyCode.Null)
+        {
+            // An undecodable sequence (see KeyDecoding): no key at all, so not part of a burst either.
+            return true;
+        }
+
         Subscribe();
         if (_lastKeyIteration != _iteration)
         {
