@@ -161,4 +161,19 @@ public sealed class NarrowScreenTests
             status.ShouldContain("…", customMessage: drawn);
         }
     }
+
+    [Theory]
+    [InlineData(14)]
+    [InlineData(16)]
+    [InlineData(20)]
+    [InlineData(24)]
+    [InlineData(30)]
+    public void On_a_very_narrow_screen_fields_give_way_whole_and_F10_Quit_stays(int width)
+    {
+        using var screen = new TestScreen(width, 8);
+        screen.Window.SetStatus(new ChatStatus("exchanging keys", Key, "peer 127.0.0.1:12345", "Bob"));
+        string drawn = screen.Screen();
+        string status = drawn.Split('\n').Single(l => l.Contains("F1", StringComparison.Ordinal));
+        status.ShouldContain("F10  Quit", customMessage: drawn);
+    }
 }

@@ -18,6 +18,7 @@ internal sealed class ChatWindow : Window
     private readonly Shortcut _stage;
     private readonly Shortcut _key;
     private readonly Shortcut _peer;
+    private readonly Shortcut _quit;
     private readonly InputHistory _history = new();
 
     /// <summary>Cells a status field takes beyond its text, and the width of the quit shortcut with the window border.</summary>
@@ -60,8 +61,8 @@ internal sealed class ChatWindow : Window
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
-        var quit = new Shortcut(Key.F10, "Quit", Quit, null);
-        StatusBar = new StatusBar([_stage, _key, _peer, quit]);
+        _quit = new Shortcut(Key.F10, "Quit", Quit, null);
+        StatusBar = new StatusBar([_stage, _key, _peer, _quit]);
         Add(Pane, prompt, _input, StatusBar);
         FrameChanged += (_, _) => FitStatus();
         _input.SetFocus();
@@ -88,32 +89,82 @@ internal sealed class ChatWindow : Window
 
     /// <summary>
     /// Fits the status fields to the width so that <c>F10 Quit</c> always stays: the key hash shrinks first, then
-    /// the peer, then the stage, each cut with an ellipsis (a field is never cut below its first character).
+    /// the peer, then the stage, each cut with an ellipsis (a field is never cut below its first character); when
+    /// even that does not fit, whole fields give way in the same order (key, peer, stage), down to the quit hint alone.
     /// </summary>
     private void FitStatus()
     {
+        Shortcut[] shortcuts = [_stage, _key, _peer];
         int width = Math.Max(Frame.Width, 0);
         if (width == 0)
         {
             (_stage.Title, _key.Title, _peer.Title) = (_stageText, _keyText, _peerText);
+            ShowFields([true, true, true]);
             return;
         }
 
-        // Each field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
-        int budget = width - QuitWidth - (3 * StatusFieldSpacing);
+        bool[] shown = [true, true, true];
         string[] fields = [_stageText, _keyText, _peerText];
+        foreach (int dropped in new[] { -1, 1, 2, 0 })
+        {
+            if (dropped >= 0)
+            {
+                shown[dropped] = false;
+            }
+
+            fields = [_stageText, _keyText, _peerText];
+            if (Shrink(fields, shown, width))
+            {
+                break;
+            }
+        }
+
+        for (int i = 0; i < shortcuts.Length; i++)
+        {
+            shortcuts[i].Title = fields[i];
+        }
+
+        ShowFields(shown);
+    }
+
+    /// <summary>Puts exactly the shown fields (and the quit shortcut) on the bar; a hidden one still takes room in the toolkit's layout, so it leaves the bar.</summary>
+    private void ShowFields(bool[] shown)
+    {
+        Shortcut[] wanted = [.. new[] { _stage, _key, _peer }.Where((_, i) => shown[i]), _quit];
+        if (StatusBar.SubViews.OfType<Shortcut>().SequenceEqual(wanted))
+        {
+            return;
+        }
+
+        foreach (Shortcut shortcut in StatusBar.SubViews.OfType<Shortcut>().ToList())
+        {
+            StatusBar.Remove(shortcut);
+        }
+
+        foreach (Shortcut shortcut in wanted)
+        {
+            StatusBar.Add(shortcut);
+        }
+    }
+
+    /// <summary>Shortens the shown <paramref name="fields"/> to fit <paramref name="width"/> beside the quit hint; false when they cannot.</summary>
+    private static bool Shrink(string[] fields, bool[] shown, int width)
+    {
+        // Each shown field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
+        int budget = width - QuitWidth - (shown.Count(s => s) * StatusFieldSpacing);
+        int Used() => Enumerable.Range(0, fields.Length).Where(i => shown[i]).Sum(i => fields[i].Length);
 
         // First down to a readable start ("key 52AF…"), the key before the peer; then further, the peer first.
         foreach ((int field, int shortest) in new[] { (1, 9), (2, 9), (2, 2), (1, 2), (0, 2) })
         {
-            int over = fields.Sum(f => f.Length) - budget;
-            if (over > 0)
+            int over = Used() - budget;
+            if (over > 0 && shown[field])
             {
                 fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
             }
         }
 
-        (_stage.Title, _key.Title, _peer.Title) = (fields[0], fields[1], fields[2]);
+        return Used() <= budget;
     }
 
     /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
@@ -198,6 +249,10 @@ internal sealed class ChatWindow : Window
         {
             CloseWarning();
             _closedWarning?.Dispose();
+            foreach (Shortcut field in new[] { _stage, _key, _peer }.Where(f => f.SuperView is null))
+            {
+                field.Dispose();
+            }
         }
 
         base.Dispose(disposing);

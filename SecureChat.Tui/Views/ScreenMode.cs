@@ -32,6 +32,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     {
         BindQuitKey();
         IApplication app = Application.Create().Init();
+        app.Driver?.WriteRaw(TerminalModes.SaveTitle);
         if (!mouse)
         {
             app.Driver?.WriteRaw(TerminalModes.MouseOff);
@@ -78,7 +79,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
         finally
         {
-            TerminalModes.Restore();
+            TerminalModes.Restore(title: true);
             if (_faults?.Summary is { } summary)
             {
                 Console.Error.WriteLine($"securechat: {summary}");
