@@ -177,3 +177,32 @@ public sealed class NarrowScreenTests
         status.ShouldContain("F10  Quit", customMessage: drawn);
     }
 }
+
+public sealed class GroupWrapTests
+{
+    private const string Secured = "03:38 * secure connection with 127.0.0.1:38886; key fingerprint E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33, SAS 361 403 486 327 (/fingerprint explains how to check it)";
+
+    [Theory]
+    [InlineData(118)]
+    [InlineData(100)]
+    [InlineData(90)]
+    [InlineData(80)]
+    [InlineData(60)]
+    [InlineData(50)]
+    public void A_fingerprint_and_a_SAS_wrap_between_their_groups_never_inside_them(int width)
+    {
+        IReadOnlyList<string> lines = LineWrapper.Wrap(Secured, width, 6);
+        string all = string.Join('\n', lines);
+        all.ShouldContain("E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33", customMessage: all);
+        all.ShouldContain("SAS 361 403 486 327", customMessage: all);
+        lines.ShouldAllBe(l => l.Length <= width);
+    }
+
+    [Fact]
+    public void A_fingerprint_wider_than_the_screen_breaks_between_groups()
+    {
+        IReadOnlyList<string> lines = LineWrapper.Wrap("key E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33", 20, 0);
+        lines.ShouldAllBe(l => l.Length <= 20);
+        lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ShouldBe(["key", "E06E", "37F1", "7C2E", "678D", "5BCF", "0B3F", "A3F7", "BD33"]);
+    }
+}
