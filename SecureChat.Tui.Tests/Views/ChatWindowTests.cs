@@ -162,6 +162,15 @@ public sealed class NarrowScreenTests
         }
     }
 
+    [Fact]
+    public void The_trust_word_goes_with_the_identity_fingerprint_not_with_the_session_key()
+    {
+        using var screen = new TestScreen(200, 10);
+        screen.Window.SetStatus(new ChatStatus("secure", Key, "peer 127.0.0.1:12345", "Bob", Trust: "new", Identity: "FD69 2483 53B2 D6E0 0BD1 BC43 0E30 960B"));
+        string status = screen.Screen().Split('\n').Single(l => l.Contains("F10", StringComparison.Ordinal));
+        status.ShouldContain($"│ key {Key} │ new identity FD69 2483 53B2 D6E0 0BD1 BC43 0E30 960B │ peer 127.0.0.1:12345 │");
+    }
+
     [Theory]
     [InlineData(14)]
     [InlineData(16)]
