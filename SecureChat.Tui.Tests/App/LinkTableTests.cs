@@ -30,6 +30,21 @@ public sealed class LinkTableTests
     }
 
     [Fact]
+    public void A_server_marks_a_joining_clients_stage_as_the_joiners_beside_the_secure_peers_key()
+    {
+        var table = new LinkTable(isServer: true);
+        table.Keyed(Secure(1, "Bob", "AAAA") with { Identity = "B0B0", Trust = Engine.Identity.TrustState.Known });
+        table.Update(new PeerInfo(2, new IPEndPoint(IPAddress.Loopback, 40002), "client", SessionStage.DerivingKey, null, null, null));
+
+        ChatStatus status = table.Status("Alice");
+
+        status.Stage.ShouldBe("joining: deriving key");
+        status.KeyHash.ShouldBe("AAAA");
+        status.Identity.ShouldBe("B0B0", "the identity, with its trust word, is the secure peer's too");
+        status.Trust.ShouldBe("known");
+    }
+
+    [Fact]
     public void A_client_starts_at_connecting_never_at_an_undocumented_stage()
     {
         var table = new LinkTable(isServer: false);

@@ -142,6 +142,14 @@ internal sealed class TestScreen : IDisposable
         Iterate();
     }
 
+    /// <summary>A bracketed paste, then two iterations with no key, as time goes by before the user acts.</summary>
+    public void Paste(string text)
+    {
+        App.RaisePasteEvent(text);
+        Iterate();
+        Iterate();
+    }
+
     /// <summary>Presses a key, then starts the next main-loop iteration.</summary>
     public void Press(Terminal.Gui.Input.Key key)
     {

@@ -31,10 +31,9 @@ internal sealed class Tmux : IDisposable
     }
 
     /// <summary>
-    /// Types text literally (no key-name lookup), then optionally presses Enter a moment later, as a person does
-    /// (an Enter in the same burst of keys as the text, or in the iteration right after it, would be a pasted
-    /// newline). Before that Enter it waits until the screen shows the text (its part up to the first non-ASCII
-    /// character), so a machine too loaded to read the keys at once cannot hand the app text and Enter together.
+    /// Types text literally (no key-name lookup), then optionally presses Enter a moment later, as a person does.
+    /// Before that Enter it waits until the screen shows the text (its part up to the first non-ASCII character), so
+    /// the Enter is a key of its own, as typed, whatever the load (<see cref="KeysThenEnter"/> sends both at once).
     /// </summary>
     public void Type(string session, string text, bool enter = true)
     {
@@ -51,6 +50,10 @@ internal sealed class Tmux : IDisposable
             Keys(session, "Enter");
         }
     }
+
+    /// <summary>Sends text and Enter with one tmux command, so they reach the app in one write (as an expect script or a laggy link delivers them).</summary>
+    public void KeysThenEnter(string session, string text) =>
+        Run(["-L", _socket, "send-keys", "-t", session, text, "Enter"], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);
 
     public void Keys(string session, string keyName) =>
         Run(["-L", _socket, "send-keys", "-t", session, keyName], TimeSpan.FromSeconds(10)).ExitCode.ShouldBe(0);

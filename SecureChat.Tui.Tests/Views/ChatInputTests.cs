@@ -40,6 +40,53 @@ public sealed class ChatInputTests
         ChatCommand.Parse(sent[0].Line).ShouldBe(new ChatCommand.Send("first line\nexit\n/nick Mallory"));
     }
 
+    [Theory]
+    [InlineData("ok\n", "ok")]
+    [InlineData("/me waves\n", "/me waves")]
+    public void Typed_keys_and_one_trailing_Enter_in_the_same_burst_send_the_line(string burst, string line)
+    {
+        using var screen = new TestScreen();
+        var sent = new List<(string Line, bool Pasted)>();
+        screen.Window.LineEntered += (l, pasted) => sent.Add((l, pasted));
+
+        screen.PasteAsKeys(burst);
+
+        sent.ShouldBe([(line, false)]);
+        (screen.Window.Input.Text ?? string.Empty).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void A_burst_of_two_lines_is_a_paste_even_when_each_ends_with_Enter()
+    {
+        using var screen = new TestScreen();
+        var sent = new List<string>();
+        screen.Window.LineEntered += (l, _) => sent.Add(l);
+
+        screen.PasteAsKeys("one\ntwo\n");
+
+        sent.ShouldBeEmpty();
+        screen.Window.Input.Draft.ShouldBe("one\ntwo\n");
+        screen.Window.Input.HasPaste.ShouldBeTrue();
+    }
+
+    [Fact]
+    public void Keys_in_the_same_burst_as_a_bracketed_paste_stay_pasted_text()
+    {
+        // What a terminal that does not filter the end marker out of pasted text sends for "harmless text ESC[201~ CR exit CR".
+        using var screen = new TestScreen();
+        var sent = new List<(string Line, bool Pasted)>();
+        screen.Window.LineEntered += (l, pasted) => sent.Add((l, pasted));
+
+        screen.App.RaisePasteEvent("harmless text");
+        screen.PasteAsKeys("\nexit\n");
+
+        sent.ShouldBeEmpty("nothing pasted is sent before the user presses Enter");
+        screen.Window.Input.Draft.ShouldBe("harmless text\nexit\n");
+        screen.Press(Key.Enter);
+        sent.ShouldBe([("harmless text\nexit\n", true)]);
+        ChatCommand.Parse(sent[0].Line).ShouldBe(new ChatCommand.Send("harmless text\nexit"));
+    }
+
     [Fact]
     public void A_bracketed_paste_keeps_every_line()
     {
@@ -57,7 +104,7 @@ public sealed class ChatInputTests
         using var screen = new TestScreen();
         var sent = new List<string>();
         screen.Window.LineEntered += (line, _) => sent.Add(line);
-        screen.App.RaisePasteEvent("a\nb\nc\nd");
+        screen.Paste("a\nb\nc\nd");
 
         screen.Press(Key.Enter);
         sent.ShouldBeEmpty();
@@ -68,7 +115,7 @@ public sealed class ChatInputTests
         screen.Press(Key.Enter);
         sent.ShouldBe(["a\nb\nc\nde"]);
 
-        screen.App.RaisePasteEvent("one\ntwo\nthree");
+        screen.Paste("one\ntwo\nthree");
         screen.Press(Key.Enter);
         sent[^1].ShouldBe("one\ntwo\nthree", "three lines need no confirmation");
     }

@@ -161,4 +161,57 @@ public sealed class NarrowScreenTests
             status.ShouldContain("…", customMessage: drawn);
         }
     }
+
+    [Fact]
+    public void The_trust_word_goes_with_the_identity_fingerprint_not_with_the_session_key()
+    {
+        using var screen = new TestScreen(200, 10);
+        screen.Window.SetStatus(new ChatStatus("secure", Key, "peer 127.0.0.1:12345", "Bob", Trust: "new", Identity: "FD69 2483 53B2 D6E0 0BD1 BC43 0E30 960B"));
+        string status = screen.Screen().Split('\n').Single(l => l.Contains("F10", StringComparison.Ordinal));
+        status.ShouldContain($"│ key {Key} │ new identity FD69 2483 53B2 D6E0 0BD1 BC43 0E30 960B │ peer 127.0.0.1:12345 │");
+    }
+
+    [Theory]
+    [InlineData(14)]
+    [InlineData(16)]
+    [InlineData(20)]
+    [InlineData(24)]
+    [InlineData(30)]
+    public void On_a_very_narrow_screen_fields_give_way_whole_and_F10_Quit_stays(int width)
+    {
+        using var screen = new TestScreen(width, 8);
+        screen.Window.SetStatus(new ChatStatus("exchanging keys", Key, "peer 127.0.0.1:12345", "Bob"));
+        string drawn = screen.Screen();
+        string status = drawn.Split('\n').Single(l => l.Contains("F1", StringComparison.Ordinal));
+        status.ShouldContain("F10  Quit", customMessage: drawn);
+    }
+}
+
+public sealed class GroupWrapTests
+{
+    private const string Secured = "03:38 * secure connection with 127.0.0.1:38886; key fingerprint E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33, SAS 361 403 486 327 (/fingerprint explains how to check it)";
+
+    [Theory]
+    [InlineData(118)]
+    [InlineData(100)]
+    [InlineData(90)]
+    [InlineData(80)]
+    [InlineData(60)]
+    [InlineData(50)]
+    public void A_fingerprint_and_a_SAS_wrap_between_their_groups_never_inside_them(int width)
+    {
+        IReadOnlyList<string> lines = LineWrapper.Wrap(Secured, width, 6);
+        string all = string.Join('\n', lines);
+        all.ShouldContain("E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33", customMessage: all);
+        all.ShouldContain("SAS 361 403 486 327", customMessage: all);
+        lines.ShouldAllBe(l => l.Length <= width);
+    }
+
+    [Fact]
+    public void A_fingerprint_wider_than_the_screen_breaks_between_groups()
+    {
+        IReadOnlyList<string> lines = LineWrapper.Wrap("key E06E 37F1 7C2E 678D 5BCF 0B3F A3F7 BD33", 20, 0);
+        lines.ShouldAllBe(l => l.Length <= 20);
+        lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ShouldBe(["key", "E06E", "37F1", "7C2E", "678D", "5BCF", "0B3F", "A3F7", "BD33"]);
+    }
 }

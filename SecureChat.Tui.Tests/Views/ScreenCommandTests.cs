@@ -90,7 +90,7 @@ public sealed class ScreenCommandTests
             string after = (await serverRekeyed.Task.WaitAsync(s_wait)).Fingerprint!;
             after.ShouldNotBe(before);
             screen.PumpUntil(s => s.Contains($"new keys with Server: fingerprint {after}", StringComparison.Ordinal), s_wait, "the new keys notice");
-            screen.PumpUntil(s => s.Contains("│ key " + after + " (new) │", StringComparison.Ordinal), s_wait, "the new key hash in the status bar, with the trust state");
+            screen.PumpUntil(s => s.Contains("│ key " + after + " │ new identity ", StringComparison.Ordinal), s_wait, "the new key hash in the status bar, then the identity with its trust state");
 
             screen.Enter("after the rekey");
             (await received.Task.WaitAsync(s_wait)).Text.ShouldBe("after the rekey", "the server's first message is the one typed after /rekey");

@@ -68,25 +68,28 @@ internal sealed class LinkTable(bool isServer)
     private ChatStatus ClientStatus() =>
         _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(Engine.Identity.TrustState.Changed))
         : _client is not { } link ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
-        : new ChatStatus(StageWords.Describe(link), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link));
+        : new ChatStatus(StageWords.Describe(link), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link));
 
     private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;
 
+    private static string? IdentityOf(PeerInfo link) => link.IsSecure ? link.Identity : null;
+
     /// <summary>
-    /// The newest handshake's stage while one runs (so a joining client can be followed), else rekeying, secure or
-    /// listening; the key hash only when exactly one peer is secure (several peers have one key each: /fingerprint
-    /// lists them), so a departed peer's key is never shown; the number of secure peers.
+    /// The newest handshake's stage while one runs (so a joining client can be followed), as "joining: ..." since it
+    /// is not the stage of the peer whose key is shown; else rekeying, secure or listening; the key hash, identity
+    /// and trust only when exactly one peer is secure (several peers have one key each: /fingerprint lists them),
+    /// all three that peer's, so a departed peer's key is never shown; the number of secure peers.
     /// </summary>
     private ChatStatus ServerStatus()
     {
         PeerInfo? handshaking = _peers.Values.LastOrDefault(p => p.IsHandshaking);
-        string stage = handshaking is not null ? StageWords.Describe(handshaking.Stage)
+        string stage = handshaking is not null ? "joining: " + StageWords.Describe(handshaking.Stage)
             : _peers.Values.Any(p => p.Stage == SessionStage.Rekeying) ? "rekeying"
             : _peers.Values.Any(p => p.Stage == SessionStage.Secure) ? "secure"
             : "listening";
         PeerInfo[] secure = [.. _peers.Values.Where(p => p.IsSecure)];
         return secure.Length == 1
-            ? new ChatStatus(stage, secure[0].Fingerprint, "1 peer", Trust: TrustOf(secure[0]))
+            ? new ChatStatus(stage, secure[0].Fingerprint, "1 peer", Trust: TrustOf(secure[0]), Identity: IdentityOf(secure[0]))
             : new ChatStatus(stage, null, $"{secure.Length} peers", SeveralKeys: secure.Length > 1);
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Terminal.Gui.App;
+using Terminal.Gui.Drivers;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
 using Terminal.Gui.Views;
@@ -22,19 +23,18 @@ namespace SecureChat.Tui.Views;
 /// <para>
 /// Newlines: a TextField holds one line, so a newline in the draft is kept as <see cref="NewlineMark"/> and turned
 /// back into <c>'\n'</c> by <see cref="Draft"/>. One arrives by bracketed paste, by Ctrl+J or Alt+Enter, or as an
-/// Enter inside a burst of keys (at least <see cref="BurstEnterKeys"/> keys of one run): a person does not type
-/// three keys within one 40 ms iteration, a terminal that types a paste does (WeeChat and irssi detect pastes the
-/// same way). A run that had a burst goes on into the very next iteration, so a long paste split over several
-/// iterations stays one paste.
+/// Enter inside a paste that arrives as keys. Input comes in runs: the keys (and pastes) of one 40 ms main-loop
+/// iteration, going on into the very next iteration when it had more than one. irssi's rule tells a paste from
+/// typing: a run with more than one line is a paste (each Enter in it a newline, nothing sent); one Enter at the
+/// very end of a run, after typed keys, sends the line once the run is over (so <c>tmux send-keys 'ok' Enter</c>,
+/// expect scripts and a line typed over a laggy link send). A bracketed paste makes its whole run a paste, so keys
+/// that follow it in the same run (a terminal that passes an end marker inside pasted text on) stay pasted text.
 /// </para>
 /// </remarks>
 internal sealed class ChatInput : TextField
 {
     /// <summary>How a newline shows in the input line (the draft has <c>'\n'</c> there).</summary>
     public const char NewlineMark = '↵';
-
-    /// <summary>An Enter that arrives as this many keys (or later) of one run is a pasted newline, not a send.</summary>
-    public const int BurstEnterKeys = 3;
 
     /// <summary>A draft of more lines than this asks for a second Enter before it is sent.</summary>
     public const int ConfirmLines = 3;
@@ -44,6 +44,12 @@ internal sealed class ChatInput : TextField
     private long _iteration;
     private long _lastKeyIteration = -10;
     private int _runKeys;
+
+    /// <summary>The run is a paste: it holds a bracketed paste or more than one line, so every Enter in it is a newline.</summary>
+    private bool _runPasted;
+
+    /// <summary>An Enter that came after typed keys of the run: it sends once the run ends with nothing after it.</summary>
+    private bool _pendingEnter;
     private bool _confirming;
 
     public ChatInput()
@@ -142,6 +148,12 @@ internal sealed class ChatInput : TextField
 
     protected override bool OnPaste(string text)
     {
+        // The paste belongs to the run it arrives in: keys right after it (a terminal that passes an end marker
+        // inside pasted text on, then the rest of the text as keys) are pasted text too, never a send or a command.
+        Subscribe();
+        StartOrContinueRun();
+        _runKeys += 2;
+        MakeRunPasted();
         Flush();
         InsertBulk(text);
         HasPaste = true;
@@ -150,22 +162,23 @@ internal sealed class ChatInput : TextField
 
     protected override bool OnKeyDown(Key key)
     {
-        Subscribe();
-        if (_lastKeyIteration != _iteration)
+        if (key.KeyCode == KeyCode.Null)
         {
-            // A new run, unless a burst goes on into the very next iteration.
-            bool continues = _lastKeyIteration == _iteration - 1 && _runKeys >= 2;
-            _runKeys = continues ? _runKeys : 0;
+            // An undecodable sequence (see KeyDecoding): no key at all, so not part of a burst either.
+            return true;
         }
 
-        _lastKeyIteration = _iteration;
+        Subscribe();
+        StartOrContinueRun();
         _runKeys++;
 
         if (IsPrintable(key))
         {
-            if (_confirming)
+            _confirming = false;
+            if (_pendingEnter)
             {
-                _confirming = false;
+                // Text after the Enter: the run has more than one line, so it is a paste.
+                MakeRunPasted();
             }
 
             if (_runKeys >= 2)
@@ -178,10 +191,25 @@ internal sealed class ChatInput : TextField
             return base.OnKeyDown(key);
         }
 
-        if (key == Key.Enter && _runKeys >= BurstEnterKeys)
+        if (key == Key.Enter && (_runPasted || _pendingEnter))
         {
+            MakeRunPasted();
             _burst.Append(NewlineMark);
             return true;
+        }
+
+        if (key == Key.Enter && _runKeys >= 2)
+        {
+            // After typed keys of the same run: a line and its Enter, or the first line of a paste; the end of the run tells.
+            _pendingEnter = true;
+            return true;
+        }
+
+        if (_pendingEnter)
+        {
+            // Another key after the line and its Enter (an arrow, a function key): the line was typed; send it first.
+            _pendingEnter = false;
+            Submit(confirmed: false);
         }
 
         Flush();
@@ -228,6 +256,42 @@ internal sealed class ChatInput : TextField
     {
         _iteration++;
         Flush();
+        if (_pendingEnter && _iteration - _lastKeyIteration >= 2)
+        {
+            // The run ended with one Enter after typed keys and nothing after it: the line is sent, as irssi does.
+            _pendingEnter = false;
+            bool confirming = _confirming;
+            _confirming = false;
+            Submit(confirmed: confirming);
+        }
+    }
+
+    /// <summary>Counts the input of this iteration into the current run, or starts a new run.</summary>
+    private void StartOrContinueRun()
+    {
+        if (_lastKeyIteration != _iteration)
+        {
+            // A new run, unless a burst (or a paste) goes on into the very next iteration.
+            bool continues = _lastKeyIteration == _iteration - 1 && _runKeys >= 2;
+            if (!continues)
+            {
+                _runKeys = 0;
+                _runPasted = false;
+            }
+        }
+
+        _lastKeyIteration = _iteration;
+    }
+
+    /// <summary>The run is a paste from here on; an Enter held back for it becomes a newline.</summary>
+    private void MakeRunPasted()
+    {
+        _runPasted = true;
+        if (_pendingEnter)
+        {
+            _pendingEnter = false;
+            _burst.Append(NewlineMark);
+        }
     }
 
     private void Submit(bool confirmed)

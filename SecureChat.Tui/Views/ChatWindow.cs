@@ -9,7 +9,7 @@ namespace SecureChat.Tui.Views;
 
 /// <summary>
 /// The chat screen: message pane on top, the input line, and a status bar with the handshake stage, the key hash,
-/// the peer (or peer count) and <c>F10 Quit</c>. Knows nothing of the network: lines typed are raised as
+/// the peer's identity fingerprint with its trust word, the peer (or peer count) and <c>F10 Quit</c>. Knows nothing of the network: lines typed are raised as
 /// <see cref="LineEntered"/>, and the app sets what the status bar shows. UI thread only.
 /// </summary>
 internal sealed class ChatWindow : Window
@@ -17,7 +17,9 @@ internal sealed class ChatWindow : Window
     private readonly ChatInput _input;
     private readonly Shortcut _stage;
     private readonly Shortcut _key;
+    private readonly Shortcut _identity;
     private readonly Shortcut _peer;
+    private readonly Shortcut _quit;
     private readonly InputHistory _history = new();
 
     /// <summary>Cells a status field takes beyond its text, and the width of the quit shortcut with the window border.</summary>
@@ -27,6 +29,10 @@ internal sealed class ChatWindow : Window
     private string _stageText = "connecting";
     private string _keyText = "key: none yet";
     private string _peerText = "no peer";
+    private string _identityText = string.Empty;
+
+    /// <summary>The start of the identity field that must stay readable ("new identity").</summary>
+    private string _identityWord = string.Empty;
 
     /// <summary>The changed-identity warning while it is up, and its session on the app's stack.</summary>
     private (IdentityWarning View, SessionToken Session)? _warning;
@@ -59,9 +65,10 @@ internal sealed class ChatWindow : Window
         };
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
+        _identity = new Shortcut(Key.Empty, string.Empty, null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
-        var quit = new Shortcut(Key.F10, "Quit", Quit, null);
-        StatusBar = new StatusBar([_stage, _key, _peer, quit]);
+        _quit = new Shortcut(Key.F10, "Quit", Quit, null);
+        StatusBar = new StatusBar([_stage, _key, _peer, _quit]);
         Add(Pane, prompt, _input, StatusBar);
         FrameChanged += (_, _) => FitStatus();
         _input.SetFocus();
@@ -86,34 +93,107 @@ internal sealed class ChatWindow : Window
 
     public string PeerText => _peerText;
 
+    /// <summary>The status fields in bar order: stage, key, identity, peer.</summary>
+    private Shortcut[] Fields => [_stage, _key, _identity, _peer];
+
     /// <summary>
-    /// Fits the status fields to the width so that <c>F10 Quit</c> always stays: the key hash shrinks first, then
-    /// the peer, then the stage, each cut with an ellipsis (a field is never cut below its first character).
+    /// Fits the status fields to the width so that <c>F10 Quit</c> always stays: the identity shrinks first (never
+    /// below its trust word and a start of the fingerprint, else it leaves the bar), then the key hash, then the
+    /// peer, then the stage, each cut with an ellipsis (a field is never cut below its first character); when even
+    /// that does not fit, whole fields give way in the order key, peer, stage, down to the quit hint alone.
     /// </summary>
     private void FitStatus()
     {
+        string[] texts = [_stageText, _keyText, _identityText, _peerText];
         int width = Math.Max(Frame.Width, 0);
-        if (width == 0)
+        bool[] shown = [.. texts.Select(t => t.Length > 0)];
+        string[] fields = [.. texts];
+        if (width > 0)
         {
-            (_stage.Title, _key.Title, _peer.Title) = (_stageText, _keyText, _peerText);
-            return;
+            // The identity is only ever cut to its trust word and a start of the fingerprint; rather than cut the
+            // key hash for it, it gives way whole.
+            fields = [.. texts];
+            bool fits = Shrink(fields, shown, width, [(2, _identityWord.Length + 2)]);
+            foreach (int dropped in new[] { 2, 1, 3, 0 })
+            {
+                if (fits)
+                {
+                    break;
+                }
+
+                shown[dropped] = false;
+                fields = [.. texts];
+                fits = Shrink(fields, shown, width, [(1, 9), (3, 9), (3, 2), (1, 2), (0, 2)]);
+            }
         }
 
-        // Each field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
-        int budget = width - QuitWidth - (3 * StatusFieldSpacing);
-        string[] fields = [_stageText, _keyText, _peerText];
-
-        // First down to a readable start ("key 52AF…"), the key before the peer; then further, the peer first.
-        foreach ((int field, int shortest) in new[] { (1, 9), (2, 9), (2, 2), (1, 2), (0, 2) })
+        Shortcut[] shortcuts = Fields;
+        for (int i = 0; i < shortcuts.Length; i++)
         {
-            int over = fields.Sum(f => f.Length) - budget;
-            if (over > 0)
+            shortcuts[i].Title = fields[i];
+        }
+
+        ShowFields(shown);
+    }
+
+    /// <summary>Shortens the shown <paramref name="fields"/> to fit <paramref name="width"/> beside the quit hint; false when they cannot.</summary>
+    /// <remarks>Each step cuts one field down to at most a shortest length, in order: first to a readable start ("key 52AF…"), then further.</remarks>
+    private static bool Shrink(string[] fields, bool[] shown, int width, (int Field, int Shortest)[] steps)
+    {
+        // Each shown field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
+        int budget = width - QuitWidth - (shown.Count(s => s) * StatusFieldSpacing);
+        int Used() => Enumerable.Range(0, fields.Length).Where(i => shown[i]).Sum(i => fields[i].Length);
+
+        foreach ((int field, int shortest) in steps)
+        {
+            int over = Used() - budget;
+            if (over > 0 && shown[field])
             {
                 fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
             }
         }
 
-        (_stage.Title, _key.Title, _peer.Title) = (fields[0], fields[1], fields[2]);
+        return Used() <= budget;
+    }
+
+    /// <summary>Puts exactly the shown fields (and the quit shortcut) on the bar; a hidden one still takes room in the toolkit's layout, so it leaves the bar.</summary>
+    private void ShowFields(bool[] shown)
+    {
+        Shortcut[] wanted = [.. Fields.Where((_, i) => shown[i]), _quit];
+        if (StatusBar.SubViews.OfType<Shortcut>().SequenceEqual(wanted))
+        {
+            return;
+        }
+
+        foreach (Shortcut shortcut in StatusBar.SubViews.OfType<Shortcut>().ToList())
+        {
+            StatusBar.Remove(shortcut);
+        }
+
+        foreach (Shortcut shortcut in wanted)
+        {
+            StatusBar.Add(shortcut);
+        }
+    }
+
+    /// <summary>Shortens the shown <paramref name="fields"/> to fit <paramref name="width"/> beside the quit hint; false when they cannot.</summary>
+    private static bool Shrink(string[] fields, bool[] shown, int width)
+    {
+        // Each shown field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
+        int budget = width - QuitWidth - (shown.Count(s => s) * StatusFieldSpacing);
+        int Used() => Enumerable.Range(0, fields.Length).Where(i => shown[i]).Sum(i => fields[i].Length);
+
+        // First down to a readable start ("key 52AF…"), the key before the peer; then further, the peer first.
+        foreach ((int field, int shortest) in new[] { (1, 9), (2, 9), (2, 2), (1, 2), (0, 2) })
+        {
+            int over = Used() - budget;
+            if (over > 0 && shown[field])
+            {
+                fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
+            }
+        }
+
+        return Used() <= budget;
     }
 
     /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
@@ -132,10 +212,13 @@ internal sealed class ChatWindow : Window
     public void SetStatus(ChatStatus status)
     {
         _stageText = status.Stage;
-        _keyText = status.KeyHash is { } key ? "key " + key + (status.Trust is { } trust ? $" ({trust})" : string.Empty)
+        _keyText = status.KeyHash is { } key ? "key " + key
             : status.SeveralKeys ? "keys: /fingerprint"
             : status.Trust is { } refused ? "identity " + refused
             : "key: none yet";
+        (_identityWord, _identityText) = status is { KeyHash: not null, Trust: { } trust, Identity: { } identity }
+            ? ($"{trust} identity", $"{trust} identity {identity}")
+            : (string.Empty, string.Empty);
         _peerText = status.Peer;
         OwnName = status.Name;
         FitStatus();
@@ -198,6 +281,10 @@ internal sealed class ChatWindow : Window
         {
             CloseWarning();
             _closedWarning?.Dispose();
+            foreach (Shortcut field in Fields.Where(f => f.SuperView is null))
+            {
+                field.Dispose();
+            }
         }
 
         base.Dispose(disposing);

@@ -1,45 +1,58 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Terminal.Gui.Text;
 
 namespace SecureChat.Tui.Views;
 
 /// <summary>
 /// Word-wraps one line of text to a width in terminal cells (wide characters such as emoji and CJK count two),
-/// breaking long words when they do not fit. Control characters become U+FFFD so a peer cannot move the cursor.
-/// Thread-safe (pure).
+/// breaking long words when they do not fit. A key fingerprint (eight groups of four hex digits) and a SAS ("SAS"
+/// and four groups of three digits) are kept on one line, as they are read and compared as one; only when one is
+/// wider than the line does it break, and then between its groups. Control characters become U+FFFD so a peer
+/// cannot move the cursor. Thread-safe (pure).
 /// </summary>
-internal static class LineWrapper
+internal static partial class LineWrapper
 {
     public static IReadOnlyList<string> Wrap(string text, int width, int indent)
     {
         width = Math.Max(width, 2);
         indent = indent < width / 2 ? indent : 0;
+        HashSet<int> groupSpaces = GroupSpaces(text);
         var lines = new List<string>();
         var line = new StringBuilder();
         int column = 0;
         int lastSpaceIndex = -1;
         int lastSpaceColumn = 0;
+        int lastGroupSpaceIndex = -1;
+        int lastGroupSpaceColumn = 0;
+        int at = 0;
         foreach (Rune raw in text.EnumerateRunes())
         {
+            int index = at;
+            at += raw.Utf16SequenceLength;
             Rune rune = Rune.IsControl(raw) ? new Rune(0xFFFD) : raw;
             int cells = Math.Max(rune.GetColumns(), 0);
             if (column + cells > width)
             {
-                string rest;
-                if (rune.Value == ' ')
+                if (rune.Value == ' ' && !groupSpaces.Contains(index))
                 {
                     lines.Add(line.ToString());
                     line.Clear().Append(' ', indent);
                     column = indent;
-                    lastSpaceIndex = -1;
+                    lastSpaceIndex = lastGroupSpaceIndex = -1;
                     continue;
                 }
 
-                if (lastSpaceIndex >= 0 && lastSpaceColumn > indent)
+                // The last space that may break; failing that, a space between groups; failing that, a hard break.
+                (int breakIndex, int breakColumn) = lastSpaceIndex >= 0 && lastSpaceColumn > indent ? (lastSpaceIndex, lastSpaceColumn)
+                    : lastGroupSpaceIndex >= 0 && lastGroupSpaceColumn > indent ? (lastGroupSpaceIndex, lastGroupSpaceColumn)
+                    : (-1, 0);
+                string rest;
+                if (breakIndex >= 0)
                 {
-                    lines.Add(line.ToString(0, lastSpaceIndex));
-                    rest = line.ToString(lastSpaceIndex + 1, line.Length - lastSpaceIndex - 1);
-                    column = indent + (column - lastSpaceColumn - 1);
+                    lines.Add(line.ToString(0, breakIndex));
+                    rest = line.ToString(breakIndex + 1, line.Length - breakIndex - 1);
+                    column = indent + (column - breakColumn - 1);
                 }
                 else
                 {
@@ -49,13 +62,31 @@ internal static class LineWrapper
                 }
 
                 line.Clear().Append(' ', indent).Append(rest);
-                lastSpaceIndex = -1;
+                lastSpaceIndex = lastGroupSpaceIndex = -1;
+                if (breakIndex >= 0)
+                {
+                    // Spaces between groups in the carried-over rest may still break if the rest is too long.
+                    string carried = line.ToString();
+                    int last = carried.LastIndexOf(' ');
+                    if (last > indent)
+                    {
+                        (lastGroupSpaceIndex, lastGroupSpaceColumn) = (last, indent + Cells(carried.AsSpan(indent, last - indent)));
+                    }
+                }
             }
 
             if (rune.Value == ' ')
             {
-                lastSpaceIndex = line.Length;
-                lastSpaceColumn = column;
+                if (groupSpaces.Contains(index))
+                {
+                    lastGroupSpaceIndex = line.Length;
+                    lastGroupSpaceColumn = column;
+                }
+                else
+                {
+                    lastSpaceIndex = line.Length;
+                    lastSpaceColumn = column;
+                }
             }
 
             line.Append(rune.ToString());
@@ -65,4 +96,36 @@ internal static class LineWrapper
         lines.Add(line.ToString());
         return lines;
     }
+
+    /// <summary>The indexes of the spaces inside fingerprints and SASes: no line breaks there while the whole fits.</summary>
+    private static HashSet<int> GroupSpaces(string text)
+    {
+        var spaces = new HashSet<int>();
+        foreach (Match match in Grouped().Matches(text))
+        {
+            for (int i = match.Index; i < match.Index + match.Length; i++)
+            {
+                if (text[i] == ' ')
+                {
+                    spaces.Add(i);
+                }
+            }
+        }
+
+        return spaces;
+    }
+
+    private static int Cells(ReadOnlySpan<char> text)
+    {
+        int cells = 0;
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            cells += Math.Max(rune.GetColumns(), 0);
+        }
+
+        return cells;
+    }
+
+    [GeneratedRegex(@"\b[0-9A-F]{4}(?: [0-9A-F]{4}){7}\b|\bSAS [0-9]{3}(?: [0-9]{3}){3}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Grouped();
 }

@@ -11,7 +11,9 @@ namespace SecureChat.Tui.Views;
 /// tells a user who is away of new messages (<see cref="AwayAlerts"/>). Without <paramref name="mouse"/>
 /// (<c>--no-mouse</c>) the mouse is left to the terminal, so a plain drag selects text: Terminal.Gui 2.5.0 turns
 /// mouse tracking on as its driver starts, with no setting to prevent it, so it is turned off again at once, before
-/// the first frame is drawn, and Terminal.Gui is told to ignore the mouse. Used from the main thread only.
+/// the first frame is drawn, and Terminal.Gui is told to ignore the mouse. Every key sequence a terminal sends is
+/// decoded or ignored (<see cref="KeyDecoding"/>), and an exception from inside the toolkit is shown and survived
+/// (<see cref="ScreenFaults"/>), never the end of the chat. Used from the main thread only.
 /// </summary>
 internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, bool bell = false, bool mouse = true) : IChatMode
 {
@@ -19,6 +21,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     private ChatWindow? _window;
     private ScreenView? _view;
     private AwayAlerts? _alerts;
+    private ScreenFaults? _faults;
 
     public ChatWords Words { get; } = new ScreenWords();
 
@@ -29,6 +32,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     {
         BindQuitKey();
         IApplication app = Application.Create().Init();
+        app.Driver?.WriteRaw(TerminalModes.SaveTitle);
         if (!mouse)
         {
             app.Driver?.WriteRaw(TerminalModes.MouseOff);
@@ -36,6 +40,8 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
 
         IdleCursor.Install(app);
+        KeyDecoding.Install(app);
+
         _app = app;
         string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
         _window = new ChatWindow($"{place} - you are {name}", scrollback) { Place = place };
@@ -46,6 +52,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
 
         ChatWindow window = _window;
         _view = new ScreenView(window, action => app.Invoke(action), window.Quit);
+        _faults = new ScreenFaults(line => window.Pane.Append(new PaneEntry(line)));
         return _view;
     }
 
@@ -58,7 +65,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
 
         _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
         _window.Names = () => model.Members;
-        _app.Run(_window);
+        _app.Run(_window, _faults!.Survive);
     }
 
     public void Close()
@@ -72,7 +79,11 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
         finally
         {
-            TerminalModes.Restore();
+            TerminalModes.Restore(title: true);
+            if (_faults?.Summary is { } summary)
+            {
+                Console.Error.WriteLine($"securechat: {summary}");
+            }
         }
     }
 

@@ -4,7 +4,8 @@ namespace SecureChat.Tui.Views;
 /// Puts the terminal's input modes back as a shell expects them, whatever happened before: mouse tracking off
 /// (every mode Terminal.Gui may have turned on), focus reporting off (<c>--bell</c> turns it on), bracketed paste
 /// off, cursor keys and keypad in their normal modes (<c>ESC[?1l</c>, <c>ESC&gt;</c>; .NET's console sets
-/// <c>ESC[?1h ESC=</c> and does not always reset them), and the cursor shown. Written after the full screen has given the terminal back (it has left the alternate screen).
+/// <c>ESC[?1h ESC=</c> and does not always reset them), the cursor shown, and after the full screen the window
+/// title the shell had (Terminal.Gui sets the title to the window's). Written after the full screen has given the terminal back (it has left the alternate screen).
 /// Harmless when a mode was not on. Thread-safe; never throws (the terminal may be gone after SIGHUP).
 /// </summary>
 internal static class TerminalModes
@@ -19,7 +20,14 @@ internal static class TerminalModes
         "\u001b[?1l\u001b>" + // cursor keys and keypad: normal
         "\u001b[?25h"; // cursor visible
 
-    public static void Restore()
+    /// <summary>Pushes the window and icon titles on the terminal's title stack (xterm XTWINOPS 22; tmux, VTE, kitty, foot keep one).</summary>
+    public const string SaveTitle = "\u001b[22;0t";
+
+    /// <summary>Pops them again: the title the shell had before the full screen set its own.</summary>
+    public const string RestoreTitle = "\u001b[23;0t";
+
+    /// <summary>Writes <see cref="Reset"/>, and with <paramref name="title"/> pops the title saved by <see cref="SaveTitle"/>.</summary>
+    public static void Restore(bool title = false)
     {
         if (Console.IsOutputRedirected)
         {
@@ -28,7 +36,7 @@ internal static class TerminalModes
 
         try
         {
-            Console.Out.Write(Reset);
+            Console.Out.Write(title ? Reset + RestoreTitle : Reset);
             Console.Out.Flush();
         }
         catch (IOException)
