@@ -253,9 +253,10 @@ public sealed class ChatServer : ChatEndpoint
 
     private protected override void OnLinkEnded(SessionHost link)
     {
-        if (link.ReachedConfirmation && link.Peer is null && link.SourceAddress is { } source)
+        if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy && link.SourceAddress is { } source)
         {
-            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess.
+            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess. A
+            // handshake the server itself gave up on as busy is no guess of the client's.
             _puzzles.Penalize(source);
         }
 

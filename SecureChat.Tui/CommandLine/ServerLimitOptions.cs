@@ -33,7 +33,7 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _handshakeStepTimeout = new(
         "--handshake-step-timeout", "SECONDS", 1, 3600, Seconds(s_engine.HandshakeStepTimeout),
-        "Server: seconds a client in the handshake may stay silent while it owes the next message");
+        "Server: seconds a client in the handshake may take to send the next message whole, from when the server began waiting for it");
 
     private readonly Limit _maxDerivations = new(
         "--max-derivations", "N", 1, 1024, s_engine.MaxConcurrentDerivations,
