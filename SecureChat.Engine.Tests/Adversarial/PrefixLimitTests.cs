@@ -56,6 +56,52 @@ public sealed class PrefixLimitTests
         }
     }
 
+    /// <summary>
+    /// One prefix tries to hold every peer slot of a hub (80 here, so the test stays short) with secure sessions made
+    /// from many of its addresses, each a full, honest handshake: the cost to an attacker is only CPU. The hub must
+    /// keep the rest for other sources: at most the per-source peer cap from one prefix, the rest refused as rate
+    /// limited, and a client from another prefix still gets in.
+    /// </summary>
+    [Fact]
+    public async Task Secure_peers_from_one_slash_24_cannot_take_every_peer_slot()
+    {
+        const int slots = 80;
+        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPeers = slots, PuzzleMode = PuzzleMode.Never }, sourceLimits: true);
+        var held = new List<RawClient>();
+        var refusals = new List<string>();
+        try
+        {
+            for (int i = 0; i < slots; i++)
+            {
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse($"127.0.61.{10 + i}"));
+                if (await raw.HandshakeAsync())
+                {
+                    held.Add(raw);
+                }
+                else
+                {
+                    refusals.Add(raw.Session.Failure?.Reason.ToString() ?? "none");
+                    await raw.DisposeAsync();
+                }
+            }
+
+            string figures = $"{slots} handshakes from 127.0.61.0/24: {held.Count} secure, refused: {string.Join(", ", refusals.GroupBy(r => r).Select(g => $"{g.Key} {g.Count()}"))}";
+            Exception? honest = await Record.ExceptionAsync(() => live.ShouldStillServeAnHonestClient(TimeSpan.FromSeconds(20)));
+            TestContext.Current.TestOutputHelper?.WriteLine($"{figures}; honest client from 127.0.0.1: {(honest is null ? "served" : honest.Message)}");
+
+            honest.ShouldBeNull(figures);
+            held.Count.ShouldBeLessThan(slots, figures);
+            refusals.ShouldAllBe(r => r == "RateLimited", figures);
+        }
+        finally
+        {
+            foreach (RawClient raw in held)
+            {
+                await raw.DisposeAsync();
+            }
+        }
+    }
+
     internal static byte[] HelloFrame(byte flags = 0)
     {
         var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], flags, System.Security.Cryptography.RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);

@@ -13,6 +13,7 @@ internal static class LoopbackLimits
     public static ChatOptions FromOneAddress(this ChatOptions options) => options with
     {
         MaxPendingHandshakesPerSource = 1_000_000,
+        MaxPeersPerSource = 1_000_000,
         HandshakesPerSourcePerSecond = 1_000_000,
         ConfirmationPenalty = TimeSpan.Zero,
     };

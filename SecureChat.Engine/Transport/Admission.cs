@@ -14,7 +14,7 @@ internal enum AdmissionVerdict
 /// <summary>
 /// Who may start a handshake on the hub, and for how long (OpenSSH's MaxStartups and PerSourceMaxStartups,
 /// wireguard-go's handshake limits): a bound on connections still in the handshake from one source prefix
-/// (<see cref="SourcePrefix"/>) and in all, a random early drop between <see cref="ChatOptions.EarlyDropStart"/> and
+/// (<see cref="SourcePrefix"/>) and in all, a bound on peers from one prefix (handshaking or secure), a random early drop between <see cref="ChatOptions.EarlyDropStart"/> and
 /// the full bound, a deadline per handshake step (a connection that owes the next message and has not sent it whole
 /// <see cref="ChatOptions.HandshakeStepTimeout"/> after the step began is dropped, however many bytes it trickled),
 /// and eviction of the connection whose step has kept the server waiting longest: at the full bound, and below it
@@ -29,6 +29,8 @@ internal sealed class Admission : IDisposable
 
     private readonly ChatOptions _options;
     private readonly ConcurrentDictionary<int, SessionHost> _handshaking = new();
+    private readonly Dictionary<SourcePrefix, int> _peersByPrefix = [];
+    private readonly Dictionary<int, SourcePrefix> _admittedPrefix = [];
     private readonly ITimer _sweep;
 
     public Admission(ChatOptions options)
@@ -41,13 +43,13 @@ internal sealed class Admission : IDisposable
     public int Pending => _handshaking.Count;
 
     /// <summary>
-    /// Registers a new link as handshaking unless it must be refused: its address already has the most handshakes
-    /// allowed, or the hub is full (after evicting the most stalled one) or drops it early at random.
+    /// Registers a new link as handshaking unless it must be refused: its source prefix already has the most handshakes
+    /// or the most peers allowed, or the hub is full (after evicting the most stalled one) or drops it early at random.
     /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
     public AdmissionVerdict TryAdmit(SessionHost link, int connected)
     {
-        if (link.Prefix is { } prefix && _handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource)
+        if (link.Prefix is { } prefix && (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
         {
             return AdmissionVerdict.RateLimited;
         }
@@ -74,11 +76,50 @@ internal sealed class Admission : IDisposable
         }
 
         _handshaking[link.Id] = link;
+        if (link.Prefix is { } admitted)
+        {
+            lock (_peersByPrefix)
+            {
+                _admittedPrefix[link.Id] = admitted;
+                _peersByPrefix[admitted] = PeersFrom(admitted) + 1;
+            }
+        }
+
         return AdmissionVerdict.Admitted;
     }
 
     /// <summary>The link left the handshake (secure, closed or failed).</summary>
     public void Completed(SessionHost link) => _handshaking.TryRemove(link.Id, out _);
+
+    /// <summary>The link is gone (its socket closed): its place among its prefix's peers is free.</summary>
+    public void Left(SessionHost link)
+    {
+        Completed(link);
+        lock (_peersByPrefix)
+        {
+            if (_admittedPrefix.Remove(link.Id, out SourcePrefix prefix))
+            {
+                int left = _peersByPrefix[prefix] - 1;
+                if (left == 0)
+                {
+                    _peersByPrefix.Remove(prefix);
+                }
+                else
+                {
+                    _peersByPrefix[prefix] = left;
+                }
+            }
+        }
+    }
+
+    /// <summary>Admitted links from <paramref name="prefix"/> not yet gone, handshaking or secure.</summary>
+    private int PeersFrom(SourcePrefix prefix)
+    {
+        lock (_peersByPrefix)
+        {
+            return _peersByPrefix.GetValueOrDefault(prefix);
+        }
+    }
 
     public void Dispose() => _sweep.Dispose();
 

@@ -214,7 +214,7 @@ public sealed class ChatServer : ChatEndpoint
             _ =>
             {
                 _members.Remove(link);
-                _admission.Completed(link);
+                _admission.Left(link);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,

@@ -261,6 +261,7 @@ public sealed class ChatCommandLineTests
         new("--max-derivations", Environment.ProcessorCount, 1, 1024, o => o.MaxConcurrentDerivations, n => n),
         new("--confirmation-penalty", 300, 0, 86_400, o => o.ConfirmationPenalty, n => TimeSpan.FromSeconds(n)),
         new("--max-peers", 4096, 1, 1_000_000, o => o.MaxPeers, n => n),
+        new("--peers-per-source", 64, 1, 1_000_000, o => o.MaxPeersPerSource, n => n),
         new("--peer-output", 8192, 64, 1_048_576, o => o.RelayBufferLimit, n => n * 1024),
         new("--server-output", 65_536, 1024, 16_777_216, o => o.ServerOutputLimit, n => n * 1024L),
         new("--fair-share", 64, 16, 1_048_576, o => o.ServerOutputFairShare, n => n * 1024),

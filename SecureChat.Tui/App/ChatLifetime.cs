@@ -67,6 +67,7 @@ internal sealed class ChatLifetime
         MaxConcurrentDerivations = settings.MaxDerivations,
         ConfirmationPenalty = TimeSpan.FromSeconds(settings.ConfirmationPenaltySeconds),
         MaxPeers = settings.MaxPeers,
+        MaxPeersPerSource = settings.MaxPeersPerSource,
         RelayBufferLimit = settings.PeerOutputKib * 1024,
         ServerOutputLimit = settings.ServerOutputKib * 1024L,
         ServerOutputFairShare = settings.FairShareKib * 1024,

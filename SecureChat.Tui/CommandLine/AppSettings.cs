@@ -87,6 +87,9 @@ internal sealed record AppSettings
     /// <summary>Server: peers connected at once.</summary>
     public int MaxPeers { get; init; } = s_engine.MaxPeers;
 
+    /// <summary>Server: peers connected at once from one source prefix.</summary>
+    public int MaxPeersPerSource { get; init; } = s_engine.MaxPeersPerSource;
+
     /// <summary>Server: one peer's output budget, in KiB.</summary>
     public int PeerOutputKib { get; init; } = s_engine.RelayBufferLimit / 1024;
 

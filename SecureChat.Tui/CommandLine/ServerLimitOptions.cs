@@ -48,6 +48,10 @@ internal sealed class ServerLimitOptions
         "--max-peers", "N", 1, 1_000_000, s_engine.MaxPeers,
         "Server: peers connected at once, in the handshake or secure; more are refused as busy");
 
+    private readonly Limit _peersPerSource = new(
+        "--peers-per-source", "N", 1, 1_000_000, s_engine.MaxPeersPerSource,
+        "Server: peers connected at once from one source, an address's /24 (/64 for IPv6); more are refused as rate limited");
+
     private readonly Limit _peerOutput = new(
         "--peer-output", "KIB", 64, 1 << 20, s_engine.RelayBufferLimit / 1024,
         "Server: one peer's output budget, KiB queued for it and not yet written; past it the peer is dropped as too slow",
@@ -78,7 +82,7 @@ internal sealed class ServerLimitOptions
     public IEnumerable<Option> All =>
     [
         _maxHandshakes.Option, _earlyDropStart.Option, _earlyDropPercent.Option, _handshakeTimeout.Option, _handshakeStepTimeout.Option,
-        _maxDerivations.Option, _confirmationPenalty.Option, _maxPeers.Option, _peerOutput.Option, _serverOutput.Option, _fairShare.Option,
+        _maxDerivations.Option, _confirmationPenalty.Option, _maxPeers.Option, _peersPerSource.Option, _peerOutput.Option, _serverOutput.Option, _fairShare.Option,
         _writeTimeout.Option, _nickBurst.Option, _nickInterval.Option,
     ];
 
@@ -109,6 +113,7 @@ internal sealed class ServerLimitOptions
             MaxDerivations = _maxDerivations.Bind(result),
             ConfirmationPenaltySeconds = _confirmationPenalty.Bind(result),
             MaxPeers = _maxPeers.Bind(result),
+            MaxPeersPerSource = _peersPerSource.Bind(result),
             PeerOutputKib = _peerOutput.Bind(result),
             ServerOutputKib = _serverOutput.Bind(result),
             FairShareKib = _fairShare.Bind(result),
