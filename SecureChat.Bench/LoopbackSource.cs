@@ -15,6 +15,7 @@ internal static class LoopbackSource
     {
         MaxPendingHandshakesPerSource = 1_000_000,
         MaxPeersPerSource = 1_000_000,
+        FailedConfirmationsPerMinute = 0,
         HandshakesPerSourcePerSecond = 1_000_000,
     };
 }

@@ -14,6 +14,7 @@ internal static class LoopbackLimits
     {
         MaxPendingHandshakesPerSource = 1_000_000,
         MaxPeersPerSource = 1_000_000,
+        FailedConfirmationsPerMinute = 0,
         HandshakesPerSourcePerSecond = 1_000_000,
         ConfirmationPenalty = TimeSpan.Zero,
     };

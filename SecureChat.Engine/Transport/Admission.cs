@@ -33,9 +33,13 @@ internal sealed class Admission : IDisposable
     private readonly Dictionary<int, SourcePrefix> _admittedPrefix = [];
     private readonly ITimer _sweep;
 
-    public Admission(ChatOptions options)
+    private readonly ConfirmationBudget? _guesses;
+
+    /// <param name="guesses">Server with a passphrase: the server-wide budget of failed confirmations; while it is overdrawn newcomers are refused as busy.</param>
+    public Admission(ChatOptions options, ConfirmationBudget? guesses = null)
     {
         _options = options;
+        _guesses = guesses;
         _sweep = options.Time.CreateTimer(_ => Sweep(), null, s_sweepInterval, s_sweepInterval);
     }
 
@@ -44,7 +48,7 @@ internal sealed class Admission : IDisposable
 
     /// <summary>
     /// Registers a new link as handshaking unless it must be refused: its source prefix already has the most handshakes
-    /// or the most peers allowed, or the hub is full (after evicting the most stalled one) or drops it early at random.
+    /// or the most peers allowed, or the server-wide budget of failed confirmations is overdrawn, or the hub is full (after evicting the most stalled one) or drops it early at random.
     /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
     public AdmissionVerdict TryAdmit(SessionHost link, int connected)
@@ -52,6 +56,11 @@ internal sealed class Admission : IDisposable
         if (link.Prefix is { } prefix && (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
         {
             return AdmissionVerdict.RateLimited;
+        }
+
+        if (_guesses?.Refuses(link.Prefix) == true)
+        {
+            return AdmissionVerdict.Busy;
         }
 
         bool evicted = false;

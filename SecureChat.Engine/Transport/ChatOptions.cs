@@ -132,6 +132,13 @@ public sealed record ChatOptions
     /// </summary>
     public TimeSpan ConfirmationPenalty { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Server, with a passphrase: failed key confirmations a minute over all sources (a token bucket of that size)
+    /// before new connections are refused as busy, except from networks where a client proved the passphrase within
+    /// <see cref="ConfirmationPenalty"/> (see <see cref="ConfirmationBudget"/>). Zero: no server-wide budget. Default 30.
+    /// </summary>
+    public int FailedConfirmationsPerMinute { get; init; } = 30;
+
     /// <summary>Server: handshakes one address may start per second (bursts of twice that) before it must solve puzzles.</summary>
     public double HandshakesPerSourcePerSecond { get; init; } = 10;
 
@@ -230,7 +237,7 @@ public sealed record ChatOptions
 
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
-            MaxPendingHandshakesPerSource < 1 || MaxPeersPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
+            MaxPendingHandshakesPerSource < 1 || MaxPeersPerSource < 1 || FailedConfirmationsPerMinute < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
             ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {

@@ -26,6 +26,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly HubMembership _members;
     private readonly Admission _admission;
     private readonly PuzzleGate _puzzles;
+    private readonly ConfirmationBudget? _guesses;
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
@@ -43,7 +44,8 @@ public sealed class ChatServer : ChatEndpoint
         options.Validate();
         _options = options;
         _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
-        _admission = new Admission(options);
+        _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
+        _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
@@ -225,6 +227,11 @@ public sealed class ChatServer : ChatEndpoint
     private protected override Action? OnLinkEstablished(SessionHost link)
     {
         _admission.Completed(link);
+        if (link.Prefix is { } prefix)
+        {
+            _guesses?.Succeeded(prefix);
+        }
+
         HubMembership.Change joined = _members.Join(link); // the members are told at once
         return () => Publish(link, joined);
     }
@@ -253,11 +260,15 @@ public sealed class ChatServer : ChatEndpoint
 
     private protected override void OnLinkEnded(SessionHost link)
     {
-        if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy && link.SourceAddress is { } source)
+        if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy)
         {
             // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess. A
             // handshake the server itself gave up on as busy is no guess of the client's.
-            _puzzles.Penalize(source);
+            _guesses?.Failed();
+            if (link.Prefix is { } prefix)
+            {
+                _puzzles.Penalize(prefix);
+            }
         }
 
         _admission.Completed(link);

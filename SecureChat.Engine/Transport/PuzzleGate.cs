@@ -39,7 +39,7 @@ internal sealed class PuzzleGate
     private readonly byte[] _secret = RandomNumberGenerator.GetBytes(32);
     private readonly ConcurrentDictionary<IPAddress, RateBucket> _rates = new();
     private readonly ConcurrentDictionary<string, uint> _usedAnswers = new();
-    private readonly ConcurrentDictionary<IPAddress, Penalty> _penalties = new();
+    private readonly ConcurrentDictionary<SourcePrefix, Penalty> _penalties = new();
 
 
     public PuzzleGate(ChatOptions options, Func<bool> underLoad)
@@ -54,11 +54,11 @@ internal sealed class PuzzleGate
     private uint CurrentWindow => (uint)(_options.Time.GetUtcNow().ToUnixTimeSeconds() / (long)s_window.TotalSeconds);
 
     /// <summary>
-    /// An address failed key confirmation (a wrong passphrase, or a guess at it): for <see cref="ChatOptions.ConfirmationPenalty"/> its
-    /// handshakes need a puzzle, one bit harder for every further failure (up to the protocol's maximum), so each
+    /// A source prefix (<see cref="SourcePrefix"/>) failed key confirmation (a wrong passphrase, or a guess at it): for
+    /// <see cref="ChatOptions.ConfirmationPenalty"/> handshakes from any of its addresses need a puzzle, one bit harder for every further failure (up to the protocol's maximum), so each
     /// online guess costs the guesser ever more work. Applies even with <see cref="PuzzleMode.Never"/>.
     /// </summary>
-    public void Penalize(IPAddress address)
+    public void Penalize(SourcePrefix prefix)
     {
         if (_options.ConfirmationPenalty <= TimeSpan.Zero)
         {
@@ -68,7 +68,7 @@ internal sealed class PuzzleGate
         long now = _options.Time.GetTimestamp();
         if (_penalties.Count >= TrackedMax)
         {
-            foreach (KeyValuePair<IPAddress, Penalty> old in _penalties)
+            foreach (KeyValuePair<SourcePrefix, Penalty> old in _penalties)
             {
                 if (_options.Time.GetElapsedTime(old.Value.Since, now) > _options.ConfirmationPenalty)
                 {
@@ -77,17 +77,17 @@ internal sealed class PuzzleGate
             }
         }
 
-        _penalties.AddOrUpdate(address, _ => new Penalty(1, now), (_, p) => new Penalty(p.Failures + 1, now));
+        _penalties.AddOrUpdate(prefix, _ => new Penalty(1, now), (_, p) => new Penalty(p.Failures + 1, now));
     }
 
-    /// <summary>Failed confirmations from <paramref name="address"/> within the penalty period (0 when none).</summary>
-    public int FailuresOf(IPAddress address) =>
-        _penalties.TryGetValue(address, out Penalty? p) && _options.Time.GetElapsedTime(p.Since) <= _options.ConfirmationPenalty ? p.Failures : 0;
+    /// <summary>Failed confirmations from <paramref name="prefix"/> within the penalty period (0 when none).</summary>
+    public int FailuresOf(SourcePrefix prefix) =>
+        _penalties.TryGetValue(prefix, out Penalty? p) && _options.Time.GetElapsedTime(p.Since) <= _options.ConfirmationPenalty ? p.Failures : 0;
 
     private PuzzleMessage? Check(IPAddress address, ClientHello hello)
     {
         bool overRate = !TakeRateToken(address);
-        int failures = FailuresOf(address);
+        int failures = FailuresOf(new SourcePrefix(address));
         bool required = failures > 0 || _options.PuzzleMode switch
         {
             PuzzleMode.Always => true,

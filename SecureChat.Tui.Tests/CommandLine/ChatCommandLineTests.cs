@@ -260,6 +260,7 @@ public sealed class ChatCommandLineTests
         new("--handshake-step-timeout", 5, 1, 3600, o => o.HandshakeStepTimeout, n => TimeSpan.FromSeconds(n)),
         new("--max-derivations", Environment.ProcessorCount, 1, 1024, o => o.MaxConcurrentDerivations, n => n),
         new("--confirmation-penalty", 300, 0, 86_400, o => o.ConfirmationPenalty, n => TimeSpan.FromSeconds(n)),
+        new("--failed-confirmations", 30, 0, 1_000_000, o => o.FailedConfirmationsPerMinute, n => n),
         new("--max-peers", 4096, 1, 1_000_000, o => o.MaxPeers, n => n),
         new("--peers-per-source", 64, 1, 1_000_000, o => o.MaxPeersPerSource, n => n),
         new("--peer-output", 8192, 64, 1_048_576, o => o.RelayBufferLimit, n => n * 1024),

@@ -66,6 +66,7 @@ internal sealed class ChatLifetime
         HandshakeStepTimeout = TimeSpan.FromSeconds(settings.HandshakeStepTimeoutSeconds),
         MaxConcurrentDerivations = settings.MaxDerivations,
         ConfirmationPenalty = TimeSpan.FromSeconds(settings.ConfirmationPenaltySeconds),
+        FailedConfirmationsPerMinute = settings.FailedConfirmationsPerMinute,
         MaxPeers = settings.MaxPeers,
         MaxPeersPerSource = settings.MaxPeersPerSource,
         RelayBufferLimit = settings.PeerOutputKib * 1024,

@@ -84,6 +84,9 @@ internal sealed record AppSettings
     /// <summary>Server: seconds an address that failed key confirmation must solve puzzles (0: never).</summary>
     public int ConfirmationPenaltySeconds { get; init; } = (int)s_engine.ConfirmationPenalty.TotalSeconds;
 
+    /// <summary>Server with a passphrase: failed key confirmations a minute over all sources before newcomers are refused (0: no budget).</summary>
+    public int FailedConfirmationsPerMinute { get; init; } = s_engine.FailedConfirmationsPerMinute;
+
     /// <summary>Server: peers connected at once.</summary>
     public int MaxPeers { get; init; } = s_engine.MaxPeers;
 

@@ -42,7 +42,11 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _confirmationPenalty = new(
         "--confirmation-penalty", "SECONDS", 0, 86_400, Seconds(s_engine.ConfirmationPenalty),
-        "Server: seconds an address that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
+        "Server: seconds a source (an address's /24, /64 for IPv6) that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
+
+    private readonly Limit _failedConfirmations = new(
+        "--failed-confirmations", "N", 0, 1_000_000, s_engine.FailedConfirmationsPerMinute,
+        "Server with a passphrase: failed key confirmations a minute over all addresses before new clients are refused as busy, except from networks where a client proved the passphrase within --confirmation-penalty (0: no such budget)");
 
     private readonly Limit _maxPeers = new(
         "--max-peers", "N", 1, 1_000_000, s_engine.MaxPeers,
@@ -82,7 +86,7 @@ internal sealed class ServerLimitOptions
     public IEnumerable<Option> All =>
     [
         _maxHandshakes.Option, _earlyDropStart.Option, _earlyDropPercent.Option, _handshakeTimeout.Option, _handshakeStepTimeout.Option,
-        _maxDerivations.Option, _confirmationPenalty.Option, _maxPeers.Option, _peersPerSource.Option, _peerOutput.Option, _serverOutput.Option, _fairShare.Option,
+        _maxDerivations.Option, _confirmationPenalty.Option, _failedConfirmations.Option, _maxPeers.Option, _peersPerSource.Option, _peerOutput.Option, _serverOutput.Option, _fairShare.Option,
         _writeTimeout.Option, _nickBurst.Option, _nickInterval.Option,
     ];
 
@@ -112,6 +116,7 @@ internal sealed class ServerLimitOptions
             HandshakeStepTimeoutSeconds = _handshakeStepTimeout.Bind(result),
             MaxDerivations = _maxDerivations.Bind(result),
             ConfirmationPenaltySeconds = _confirmationPenalty.Bind(result),
+            FailedConfirmationsPerMinute = _failedConfirmations.Bind(result),
             MaxPeers = _maxPeers.Bind(result),
             MaxPeersPerSource = _peersPerSource.Bind(result),
             PeerOutputKib = _peerOutput.Bind(result),
