@@ -89,6 +89,9 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>Handshake key derivations (PBKDF2) the server has run so far: the costly work peers made it do.</summary>
     internal long KeyDerivationsRun => _derivationGate.Run;
 
+    /// <summary>The puzzle policy, as every accepted connection's session consults it (for tests of its tables).</summary>
+    internal PuzzleGate Puzzles => _puzzles;
+
     /// <summary>Key derivations running or waiting for a slot now.</summary>
     internal int KeyDerivationDemand => _derivationGate.Demand;
 

@@ -127,7 +127,7 @@ internal static class ChatCommandLine
 
         private readonly Option<string> _puzzle = new("--puzzle") { Description = "Server: when clients must solve a proof of work first (default: auto, under load).", HelpName = "auto|always|never" };
         private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "Server: puzzle difficulty in bits (default: 18, about one PBKDF2 of work).", HelpName = "N" };
-        private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one address may start before it must solve puzzles (default: 10).", HelpName = "N" };
+        private readonly Option<string> _sourceRate = new("--source-rate") { Description = "Server: handshakes per second one source, an address's /24 (/64 for IPv6), may start before it must solve puzzles (default: 10).", HelpName = "N" };
         private readonly Option<string> _perSource = new("--per-source") { Description = "Server: handshakes in progress allowed from one source, an address's /24 (/64 for IPv6) (default: 16).", HelpName = "N" };
         private readonly Option<string> _presenceDelay = new("--presence-delay") { Description = "Server: milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000 (default: 250; 0 sends each at once).", HelpName = "MS" };
         private readonly Option<bool> _bell = new("--bell")
