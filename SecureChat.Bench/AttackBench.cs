@@ -10,7 +10,7 @@ namespace SecureChat.Bench;
 /// An honest client's handshake while a <see cref="ReplayAttacker"/> replays precomputed handshakes as fast as one
 /// core allows (issue 9). The server runs in its own process with default options in every limit and in the puzzle
 /// policy (<see cref="BenchServerProcess.AttackFlag"/>); the attacker and the honest client run here. They come from
-/// different addresses, as they would on a network: the attacker binds 127.0.0.2 (Linux routes all of 127/8 to the
+/// different addresses, as they would on a network: the attacker binds 127.0.2.2 (Linux routes all of 127/8 to the
 /// loopback interface), the honest <see cref="ChatClient"/> connects from 127.0.0.1. The honest client makes one
 /// handshake at a time with a pause of <see cref="HonestPause"/> after each, so its own address stays under the
 /// default 10 handshakes a second, as one person's client would; each is timed from the start of the TCP connect until
@@ -52,7 +52,7 @@ internal static class AttackBench
             puzzles[0] = 0;
             Samples unloaded = await HonestAsync(port, identity, settings.AttackSamples, puzzles).ConfigureAwait(false);
 
-            using var attacker = new ReplayAttacker(new IPEndPoint(IPAddress.Loopback, port), IPAddress.Parse("127.0.0.2"));
+            using var attacker = new ReplayAttacker(new IPEndPoint(IPAddress.Loopback, port), IPAddress.Parse("127.0.2.2"));
             using Process self = Process.GetCurrentProcess();
             child.Refresh();
             TimeSpan serverCpu = child.TotalProcessorTime;

@@ -14,6 +14,8 @@ internal static class LoopbackSource
     public static ChatOptions FromOneSource(this ChatOptions options) => options with
     {
         MaxPendingHandshakesPerSource = 1_000_000,
+        MaxPeersPerSource = 1_000_000,
+        FailedConfirmationsPerMinute = 0,
         HandshakesPerSourcePerSecond = 1_000_000,
     };
 }

@@ -112,7 +112,7 @@ await Step("attack", "honest handshakes under a replay attack", async () =>
     const string section = "replay attack (server in its own process, default limits)";
     results.Extra(section, "honest handshakes each; unloaded min / p50 / max (ms)", $"{attack.Unloaded.Count}; {F(attack.Unloaded.Min)} / {F(attack.Unloaded.Median)} / {F(attack.Unloaded.Max)}");
     results.Extra(section, "under attack min / p50 / p95 / max (ms)", $"{F(attack.Attacked.Min)} / {F(attack.Attacked.Median)} / {F(attack.Attacked.Percentile(95))} / {F(attack.Attacked.Max)}");
-    results.Extra(section, "attacker (127.0.0.2)", attack.Attack);
+    results.Extra(section, "attacker (127.0.2.2)", attack.Attack);
     results.Extra(section, "CPU during the attack, cores: attacker thread / bench process / server", $"{F(attack.AttackerCpuShare)} / {F(attack.BenchCpuShare)} / {F(attack.ServerCpuShare)}");
     results.Extra(section, "puzzles solved by the honest client (127.0.0.1)", attack.HonestPuzzles.ToString(CultureInfo.InvariantCulture));
     results.Extra(section, "server", attack.ServerStats);

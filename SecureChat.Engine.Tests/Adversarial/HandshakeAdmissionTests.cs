@@ -13,7 +13,8 @@ namespace SecureChat.Engine.Tests.Adversarial;
 /// <summary>
 /// Live attacks on the v2 admission and proof of work (PROTOCOL.md 3.3 "Puzzle" and 8 "Limits"; issue 9, item 7):
 /// a real <see cref="ChatServer"/> on 127.0.0.1, attackers on raw sockets. Per-source behaviour needs distinct
-/// sources: attackers bind 127.0.0.2 and up (Linux routes all of 127/8 to lo); <see cref="ChatClient"/>, the honest
+/// source prefixes (per-source limits count a /24 as one source): attackers bind 127.0.N.1 for N of 2 and up (Linux
+/// routes all of 127/8 to lo); <see cref="ChatClient"/>, the honest
 /// side, always connects from 127.0.0.1. Every test checks why the server refused, not only that it did.
 /// </summary>
 [Collection(HeavyCollection.Name)]
@@ -61,7 +62,7 @@ public sealed class HandshakeAdmissionTests
     /// <summary>
     /// The load trigger alone (PROTOCOL.md 3.3: "while more key derivations wait for a slot than can run at once").
     /// One derivation slot, a server count of 1,000,000 iterations, the per-address rate and penalty out of the way
-    /// (<see cref="LoopbackLimits"/>), so only the load can ask. Four raw clients from 127.0.0.2 send ClientHello and
+    /// (<see cref="LoopbackLimits"/>), so only the load can ask. Four raw clients from 127.0.2.1 send ClientHello and
     /// Commit (each answered with a ServerHello: nothing is loaded yet), then their Reveals: one derivation runs and
     /// three wait, and the server is overloaded for the next three derivations. A well-formed ClientHello from an
     /// address the server has never seen gets a Puzzle, and an honest <see cref="ChatClient"/> gets in by solving one.
@@ -83,7 +84,7 @@ public sealed class HandshakeAdmissionTests
         var loaders = new List<RawClient>();
         try
         {
-            var loader = IPAddress.Parse("127.0.0.2");
+            var loader = IPAddress.Parse("127.0.2.1");
             var reveals = new List<byte[]>();
             for (int i = 0; i < 4; i++)
             {
@@ -103,7 +104,7 @@ public sealed class HandshakeAdmissionTests
 
             await Eventually.True(() => live.Server.KeyDerivationDemand == 4, "the four derivations to be running or waiting", s_read);
 
-            var fresh = IPAddress.Parse("127.0.0.3");
+            var fresh = IPAddress.Parse("127.0.3.1");
             PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: fresh);
             puzzle.Difficulty.ShouldBe((byte)8, "the configured difficulty: no penalty adds to it");
 
@@ -132,8 +133,8 @@ public sealed class HandshakeAdmissionTests
     /// The rate trigger alone (PROTOCOL.md 3.3: "when the client's address has started more handshakes than its rate
     /// allows"). The server's clock for the rate stands still (<see cref="ManualTime"/>), so an address's burst is
     /// exactly twice its rate (here 5 a second: 10) and refills only when the test moves the clock; nothing derives,
-    /// so the load cannot ask. Ten well-formed ClientHellos from 127.0.0.70 get ServerHellos, the eleventh a Puzzle,
-    /// while 127.0.0.71 still gets a ServerHello; a second later the flooder has five more. With the rate trigger
+    /// so the load cannot ask. Ten well-formed ClientHellos from 127.0.70.1 get ServerHellos, the eleventh a Puzzle,
+    /// while 127.0.71.1 still gets a ServerHello; a second later the flooder has five more. With the rate trigger
     /// removed from PuzzleGate, the eleventh gets a ServerHello and this test fails.
     /// </summary>
     [Fact]
@@ -150,7 +151,7 @@ public sealed class HandshakeAdmissionTests
                 Time = clock,
             },
             sourceLimits: true);
-        var flooder = IPAddress.Parse("127.0.0.70");
+        var flooder = IPAddress.Parse("127.0.70.1");
 
         for (int i = 1; i <= 10; i++)
         {
@@ -160,7 +161,7 @@ public sealed class HandshakeAdmissionTests
         PuzzleMessage puzzle = await AskAsync(live.Port, RandomNonce(), null, from: flooder);
         puzzle.Difficulty.ShouldBe((byte)8);
         live.Server.KeyDerivationDemand.ShouldBe(0, "nothing derives: the load did not ask");
-        (await AnswerAsync(live.Port, RandomNonce(), null, from: IPAddress.Parse("127.0.0.71"))).ShouldBe(FrameType.ServerHello, "another address has its own rate");
+        (await AnswerAsync(live.Port, RandomNonce(), null, from: IPAddress.Parse("127.0.71.1"))).ShouldBe(FrameType.ServerHello, "another address has its own rate");
 
         clock.Advance(TimeSpan.FromSeconds(1));
         for (int i = 1; i <= 5; i++)
@@ -225,7 +226,7 @@ public sealed class HandshakeAdmissionTests
 
     /// <summary>
     /// The v1 attack: ClientHello, Commit and Reveal computed once (no passphrase, so nothing depends on the server's
-    /// nonce) and replayed on connection after connection from 127.0.0.2, each one a full PBKDF2 for the server.
+    /// nonce) and replayed on connection after connection from 127.0.2.1, each one a full PBKDF2 for the server.
     /// With the default policy the attacker's first confirmation it walks away from puts its address under the
     /// penalty and its rate runs out: it gets puzzles, and the server derives a handful of times, not once per
     /// replay. With the gate off (the control case: <see cref="PuzzleMode.Never"/>, no penalty) every replay costs
@@ -244,7 +245,7 @@ public sealed class HandshakeAdmissionTests
             : new ChatOptions { PuzzleMode = PuzzleMode.Never, ConfirmationPenalty = TimeSpan.Zero };
         await using LiveServer live = LiveServer.Start(options, sourceLimits: true);
         Precomputed replay = Precomputed.Create();
-        var attacker = IPAddress.Parse("127.0.0.2");
+        var attacker = IPAddress.Parse("127.0.2.1");
         var outcomes = new ConcurrentBag<FrameType?>();
         var attack = Stopwatch.StartNew();
         TimeSpan length = TimeSpan.FromSeconds(4);
@@ -309,7 +310,7 @@ public sealed class HandshakeAdmissionTests
     public async Task ClientHelloThenStallAtThirtyThreeASecondIsDroppedByTheStepDeadlineAndHonestClientsGetIn()
     {
         await using LiveServer live = LiveServer.Start(new ChatOptions { HandshakeStepTimeout = TimeSpan.FromSeconds(2) }, sourceLimits: true);
-        IPAddress[] sources = [.. Enumerable.Range(10, 3).Select(i => IPAddress.Parse($"127.0.0.{i}"))];
+        IPAddress[] sources = [.. Enumerable.Range(10, 3).Select(i => IPAddress.Parse($"127.0.{i}.1"))];
         var answers = new ConcurrentBag<(FrameType? First, AlertCode? Alert, TimeSpan HeldFor)>();
         var stalls = new List<Task>();
         int peakPending = 0;
@@ -370,7 +371,7 @@ public sealed class HandshakeAdmissionTests
         {
             for (int i = 0; i < 20; i++)
             {
-                RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse(i < 10 ? "127.0.0.20" : "127.0.0.21"));
+                RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse(i < 10 ? "127.0.20.1" : "127.0.21.1"));
                 stalled.Add(raw);
                 await raw.SendAsync(HelloFrame(RandomNonce()));
                 (await raw.ReadFrameAsync(s_read)).ShouldNotBeNull()[0].ShouldBe((byte)FrameType.ServerHello);
@@ -412,7 +413,7 @@ public sealed class HandshakeAdmissionTests
                 // The attacker retries until the bound is full of stalls again (the last newcomer's slot is free).
                 for (int tries = 0; stalled.Count < 20 && tries < 2_000; tries++)
                 {
-                    RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse($"127.0.0.{50 + tries % 4}"));
+                    RawClient raw = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse($"127.0.{50 + tries % 4}.1"));
                     await raw.SendAsync(HelloFrame(RandomNonce()));
                     byte[]? frame = await raw.ReadFrameAsync(s_read);
                     if (frame?[0] == (byte)FrameType.ServerHello)
@@ -446,7 +447,7 @@ public sealed class HandshakeAdmissionTests
     public async Task TheSeventeenthPendingHandshakeFromOneAddressIsRateLimitedAndAnotherAddressIsNot()
     {
         await using LiveServer live = LiveServer.Start(Patient(new ChatOptions()), sourceLimits: true);
-        var flooder = IPAddress.Parse("127.0.0.30");
+        var flooder = IPAddress.Parse("127.0.30.1");
         var stalled = new List<RawClient>();
         try
         {
@@ -457,7 +458,7 @@ public sealed class HandshakeAdmissionTests
             alert.ShouldNotBeNull("refused before it sends anything").Code.ShouldBe(AlertCode.RateLimited);
             (await live.FailureFor(seventeenth.LocalPort)).Reason.ShouldBe(FailureReason.RateLimited);
 
-            await using RawClient neighbour = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse("127.0.0.31"));
+            await using RawClient neighbour = await RawClient.ConnectAsync(live.Port, from: IPAddress.Parse("127.0.31.1"));
             await neighbour.SendAsync(HelloFrame(RandomNonce()));
             (await neighbour.ReadFrameAsync(s_read)).ShouldNotBeNull()[0].ShouldBe((byte)FrameType.ServerHello);
         }
@@ -477,7 +478,7 @@ public sealed class HandshakeAdmissionTests
         // ClientHello already in the socket could be answered with a ServerHello first (a CI run saw one
         // connection answered ServerHello, then RateLimited).
         await using LiveServer live = LiveServer.Start(Patient(new ChatOptions()), sourceLimits: true);
-        var flooder = IPAddress.Parse("127.0.0.32");
+        var flooder = IPAddress.Parse("127.0.32.1");
         var stalled = new List<RawClient>();
         var firstFrames = new List<string>();
         try
@@ -657,7 +658,7 @@ public sealed class HandshakeAdmissionTests
             puzzle.Difficulty.ShouldBe((byte)(8 + failures - 1), $"after {failures} failures");
         }
 
-        (await AnswerAsync(live.Port, RandomNonce(), null, passphraseFlag, IPAddress.Parse("127.0.0.40")))
+        (await AnswerAsync(live.Port, RandomNonce(), null, passphraseFlag, IPAddress.Parse("127.0.40.1")))
             .ShouldBe(FrameType.ServerHello, "another address is not penalised");
     }
 

@@ -13,6 +13,8 @@ internal static class LoopbackLimits
     public static ChatOptions FromOneAddress(this ChatOptions options) => options with
     {
         MaxPendingHandshakesPerSource = 1_000_000,
+        MaxPeersPerSource = 1_000_000,
+        FailedConfirmationsPerMinute = 0,
         HandshakesPerSourcePerSecond = 1_000_000,
         ConfirmationPenalty = TimeSpan.Zero,
     };

@@ -81,6 +81,8 @@ public sealed class ChatOptionsTests
     [InlineData(nameof(ChatOptions.MaxConcurrentDerivations))]
     [InlineData(nameof(ChatOptions.ConfirmationPenalty))]
     [InlineData(nameof(ChatOptions.MaxPeers))]
+    [InlineData(nameof(ChatOptions.MaxPeersPerSource))]
+    [InlineData(nameof(ChatOptions.FailedConfirmationsPerMinute))]
     [InlineData(nameof(ChatOptions.RelayBufferLimit))]
     [InlineData(nameof(ChatOptions.ServerOutputLimit))]
     [InlineData(nameof(ChatOptions.ServerOutputFairShare))]
@@ -103,6 +105,8 @@ public sealed class ChatOptionsTests
             nameof(ChatOptions.MaxConcurrentDerivations) => (new ChatOptions { MaxConcurrentDerivations = 1 }, new ChatOptions { MaxConcurrentDerivations = 0 }),
             nameof(ChatOptions.ConfirmationPenalty) => (new ChatOptions { ConfirmationPenalty = TimeSpan.Zero }, new ChatOptions { ConfirmationPenalty = TimeSpan.FromTicks(-1) }),
             nameof(ChatOptions.MaxPeers) => (new ChatOptions { MaxPeers = 1 }, new ChatOptions { MaxPeers = 0 }),
+            nameof(ChatOptions.FailedConfirmationsPerMinute) => (new ChatOptions { FailedConfirmationsPerMinute = 0 }, new ChatOptions { FailedConfirmationsPerMinute = -1 }),
+            nameof(ChatOptions.MaxPeersPerSource) => (new ChatOptions { MaxPeersPerSource = 1 }, new ChatOptions { MaxPeersPerSource = 0 }),
             nameof(ChatOptions.RelayBufferLimit) => (new ChatOptions { RelayBufferLimit = 1 }, new ChatOptions { RelayBufferLimit = 0 }),
             nameof(ChatOptions.ServerOutputLimit) => (new ChatOptions { ServerOutputLimit = 1 }, new ChatOptions { ServerOutputLimit = 0 }),
             nameof(ChatOptions.ServerOutputFairShare) => (new ChatOptions { ServerOutputFairShare = 1 }, new ChatOptions { ServerOutputFairShare = 0 }),

@@ -140,6 +140,13 @@ public sealed record ChatOptions
     /// </summary>
     public TimeSpan ConfirmationPenalty { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Server, with a passphrase: failed key confirmations a minute over all sources (a token bucket of that size)
+    /// before new connections are refused as busy, except from networks where a client proved the passphrase within
+    /// <see cref="ConfirmationPenalty"/> (see <see cref="ConfirmationBudget"/>). Zero: no server-wide budget. Default 30.
+    /// </summary>
+    public int FailedConfirmationsPerMinute { get; init; } = 30;
+
     /// <summary>Server: handshakes one address may start per second (bursts of twice that) before it must solve puzzles.</summary>
     public double HandshakesPerSourcePerSecond { get; init; } = 10;
 
@@ -148,6 +155,13 @@ public sealed record ChatOptions
 
     /// <summary>Server: most peers connected at once (handshaking or secure).</summary>
     public int MaxPeers { get; init; } = 4096;
+
+    /// <summary>
+    /// Server: most peers connected at once (handshaking or secure) from one source prefix (<see cref="SourcePrefix"/>:
+    /// an address's /24, or /64 for IPv6), so one machine or network cannot take every slot of <see cref="MaxPeers"/>
+    /// with identities that cost nothing. Default 64.
+    /// </summary>
+    public int MaxPeersPerSource { get; init; } = 64;
 
     /// <summary>Bytes sealed for a peer but not yet written to its socket before a local send waits.</summary>
     public int SendBufferLimit { get; init; } = 1 << 20;
@@ -248,7 +262,7 @@ public sealed record ChatOptions
 
         if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || ReceiveQueueLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
-            MaxPendingHandshakesPerSource < 1 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
+            MaxPendingHandshakesPerSource < 1 || MaxPeersPerSource < 1 || FailedConfirmationsPerMinute < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
             ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {

@@ -27,6 +27,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly HubMembership _members;
     private readonly Admission _admission;
     private readonly PuzzleGate _puzzles;
+    private readonly ConfirmationBudget? _guesses;
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
@@ -44,7 +45,8 @@ public sealed class ChatServer : ChatEndpoint
         options.Validate();
         _options = options;
         _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
-        _admission = new Admission(options);
+        _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
+        _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
@@ -90,6 +92,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Handshake key derivations (PBKDF2) the server has run so far: the costly work peers made it do.</summary>
     internal long KeyDerivationsRun => _derivationGate.Run;
+
+    /// <summary>The puzzle policy, as every accepted connection's session consults it (for tests of its tables).</summary>
+    internal PuzzleGate Puzzles => _puzzles;
 
     /// <summary>Key derivations running or waiting for a slot now.</summary>
     internal int KeyDerivationDemand => _derivationGate.Demand;
@@ -218,7 +223,7 @@ public sealed class ChatServer : ChatEndpoint
             _ =>
             {
                 _members.Remove(link);
-                _admission.Completed(link);
+                _admission.Left(link);
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
@@ -229,6 +234,11 @@ public sealed class ChatServer : ChatEndpoint
     private protected override Action? OnLinkEstablished(SessionHost link)
     {
         _admission.Completed(link);
+        if (link.Prefix is { } prefix)
+        {
+            _guesses?.Succeeded(prefix);
+        }
+
         link.Renames.TryTake(); // the first name counts in the burst (a full bucket: always granted)
         HubMembership.Change joined = _members.Join(link); // the members are told at once
         return () => Publish(link, joined);
@@ -265,10 +275,15 @@ public sealed class ChatServer : ChatEndpoint
 
     private protected override void OnLinkEnded(SessionHost link)
     {
-        if (link.ReachedConfirmation && link.Peer is null && link.SourceAddress is { } source)
+        if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy)
         {
-            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess.
-            _puzzles.Penalize(source);
+            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess. A
+            // handshake the server itself gave up on as busy is no guess of the client's.
+            _guesses?.Failed();
+            if (link.Prefix is { } prefix)
+            {
+                _puzzles.Penalize(prefix);
+            }
         }
 
         _admission.Completed(link);

@@ -44,8 +44,9 @@ internal sealed class SessionHost
     private bool _presenceScheduled;
     private volatile PeerInfo? _snapshot;
     private string _name;
-    private long _lastPeerActivity;
+    private long _stepStarted;
     private volatile bool _deriving;
+    private volatile bool _derivationStarted;
     private TaskCompletionSource? _written;
 
     /// <summary>
@@ -75,7 +76,8 @@ internal sealed class SessionHost
         Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
-        _lastPeerActivity = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero
+        _stepStarted = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero
+        Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
     }
 
     public int Id { get; }
@@ -83,8 +85,21 @@ internal sealed class SessionHost
     /// <summary>The peer's IP address (null when unknown), for per-source limits.</summary>
     public IPAddress? SourceAddress => (RemoteEndPoint as IPEndPoint)?.Address is { } a && !a.Equals(IPAddress.None) ? a : null;
 
-    /// <summary>When bytes last arrived from the peer (or the link was made or started): a <see cref="TimeProvider"/> timestamp.</summary>
-    public long LastPeerActivity => Volatile.Read(ref _lastPeerActivity);
+    /// <summary>The network of <see cref="SourceAddress"/> (null when unknown), the key of the per-source limits.</summary>
+    public SourcePrefix? Prefix { get; }
+
+    /// <summary>
+    /// When the handshake's current step began (the link was made or started, its stage changed, or this side's key
+    /// derivation ended): a <see cref="TimeProvider"/> timestamp. Bytes trickled within a step do not move it, so a
+    /// peer that sends a byte now and then but never a whole message still stalls.
+    /// </summary>
+    public long StepStarted => Volatile.Read(ref _stepStarted);
+
+    /// <summary>
+    /// This side has begun deriving keys for the peer (queued for or running PBKDF2, or past it): the server has
+    /// committed its costliest work to this handshake, so admission never evicts it to make room.
+    /// </summary>
+    public bool DerivationStarted => _derivationStarted;
 
     /// <summary>
     /// In the handshake and waiting for the peer's next message (not while this side derives keys): the time a
@@ -195,7 +210,7 @@ internal sealed class SessionHost
     public void Start(FailureReason? refusal = null)
     {
         _connection = new Connection(_socket, this);
-        _lastPeerActivity = _options.Time.GetTimestamp();
+        _stepStarted = _options.Time.GetTimestamp();
         _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout);
         _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
         Run(s =>
@@ -366,7 +381,6 @@ internal sealed class SessionHost
     internal bool OnReceived(ReadOnlySpan<byte> data, out bool derivationPending)
     {
         bool ended;
-        Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
         lock (_gate)
         {
             if (_session.IsEnded)
@@ -385,6 +399,7 @@ internal sealed class SessionHost
 
             derivationPending = _session.KeyDerivationPending;
             _deriving = derivationPending;
+            _derivationStarted |= derivationPending;
             CollectLocked();
             ended = _session.IsEnded;
         }
@@ -584,7 +599,7 @@ internal sealed class SessionHost
         finally
         {
             _deriving = false;
-            Volatile.Write(ref _lastPeerActivity, _options.Time.GetTimestamp());
+            Volatile.Write(ref _stepStarted, _options.Time.GetTimestamp());
         }
     }
 
@@ -692,9 +707,10 @@ internal sealed class SessionHost
                 _snapshot = null; // stage, keys or names may have changed
             }
 
-            if (e is StageChangedEvent { Stage: SessionStage.Confirming })
+            if (e is StageChangedEvent changed)
             {
-                ReachedConfirmation = true;
+                Volatile.Write(ref _stepStarted, _options.Time.GetTimestamp());
+                ReachedConfirmation |= changed.Stage == SessionStage.Confirming;
             }
 
             if (e is FailedEvent { Failure.Reason: FailureReason.PeerTooSlow })

@@ -84,8 +84,14 @@ internal sealed record AppSettings
     /// <summary>Server: seconds an address that failed key confirmation must solve puzzles (0: never).</summary>
     public int ConfirmationPenaltySeconds { get; init; } = (int)s_engine.ConfirmationPenalty.TotalSeconds;
 
+    /// <summary>Server with a passphrase: failed key confirmations a minute over all sources before newcomers are refused (0: no budget).</summary>
+    public int FailedConfirmationsPerMinute { get; init; } = s_engine.FailedConfirmationsPerMinute;
+
     /// <summary>Server: peers connected at once.</summary>
     public int MaxPeers { get; init; } = s_engine.MaxPeers;
+
+    /// <summary>Server: peers connected at once from one source prefix.</summary>
+    public int MaxPeersPerSource { get; init; } = s_engine.MaxPeersPerSource;
 
     /// <summary>Server: one peer's output budget, in KiB.</summary>
     public int PeerOutputKib { get; init; } = s_engine.RelayBufferLimit / 1024;

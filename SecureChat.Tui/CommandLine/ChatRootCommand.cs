@@ -86,11 +86,11 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "puzzle difficulty in bits, 1 to 24; 18 is about one PBKDF2", HelpName = "N" };
     private readonly Option<string> _sourceRate = new("--source-rate")
     {
-        Description = "handshakes per second one address may start before it must solve puzzles, 1 to 1000000",
+        Description = "handshakes per second one source, an address's /24 (/64 for IPv6), may start before it must solve puzzles, 1 to 1000000",
         HelpName = "N",
     };
 
-    private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one address, 1 to 1000000", HelpName = "N" };
+    private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one source, an address's /24 (/64 for IPv6), 1 to 1000000", HelpName = "N" };
     private readonly Option<string> _presenceDelay = new("--presence-delay")
     {
         Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000; 0 sends each at once",

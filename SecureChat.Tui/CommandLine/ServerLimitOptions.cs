@@ -33,7 +33,7 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _handshakeStepTimeout = new(
         "--handshake-step-timeout", "SECONDS", 1, 3600, Seconds(s_engine.HandshakeStepTimeout),
-        "seconds a client in the handshake may stay silent while it owes the next message");
+        "seconds a client in the handshake may take to send the next message whole, from when the server began waiting for it");
 
     private readonly Limit _maxDerivations = new(
         "--max-derivations", "N", 1, 1024, s_engine.MaxConcurrentDerivations,
@@ -42,11 +42,19 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _confirmationPenalty = new(
         "--confirmation-penalty", "SECONDS", 0, 86_400, Seconds(s_engine.ConfirmationPenalty),
-        "seconds an address that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
+        "seconds a source (an address's /24, /64 for IPv6) that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
+
+    private readonly Limit _failedConfirmations = new(
+        "--failed-confirmations", "N", 0, 1_000_000, s_engine.FailedConfirmationsPerMinute,
+        "with a passphrase: failed key confirmations a minute over all addresses before new clients are refused as busy, except from networks where a client proved the passphrase within --confirmation-penalty (0: no such budget)");
 
     private readonly Limit _maxPeers = new(
         "--max-peers", "N", 1, 1_000_000, s_engine.MaxPeers,
         "peers connected at once, in the handshake or secure; more are refused as busy");
+
+    private readonly Limit _peersPerSource = new(
+        "--peers-per-source", "N", 1, 1_000_000, s_engine.MaxPeersPerSource,
+        "peers connected at once from one source, an address's /24 (/64 for IPv6); more are refused as rate limited");
 
     private readonly Limit _peerOutput = new(
         "--peer-output", "KIB", 64, 1 << 20, s_engine.RelayBufferLimit / 1024,
@@ -78,8 +86,8 @@ internal sealed class ServerLimitOptions
     public IEnumerable<OptionEntry> Entries =>
         new[]
         {
-            _maxHandshakes, _earlyDropStart, _earlyDropPercent, _handshakeTimeout, _handshakeStepTimeout, _maxDerivations, _confirmationPenalty,
-            _maxPeers, _peerOutput, _serverOutput, _fairShare, _writeTimeout, _nickBurst, _nickInterval,
+            _maxHandshakes, _earlyDropStart, _earlyDropPercent, _handshakeTimeout, _handshakeStepTimeout, _maxDerivations, _confirmationPenalty, _failedConfirmations,
+            _maxPeers, _peersPerSource, _peerOutput, _serverOutput, _fairShare, _writeTimeout, _nickBurst, _nickInterval,
         }.Select(l => l.Entry);
 
     /// <summary><paramref name="settings"/> with these limits as given, or their defaults; a plain-words usage error for a bad one.</summary>
@@ -105,7 +113,9 @@ internal sealed class ServerLimitOptions
             HandshakeStepTimeoutSeconds = _handshakeStepTimeout.Bind(result),
             MaxDerivations = _maxDerivations.Bind(result),
             ConfirmationPenaltySeconds = _confirmationPenalty.Bind(result),
+            FailedConfirmationsPerMinute = _failedConfirmations.Bind(result),
             MaxPeers = _maxPeers.Bind(result),
+            MaxPeersPerSource = _peersPerSource.Bind(result),
             PeerOutputKib = _peerOutput.Bind(result),
             ServerOutputKib = _serverOutput.Bind(result),
             FairShareKib = _fairShare.Bind(result),
