@@ -109,6 +109,7 @@ internal sealed class ChatLifetime
         var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words)
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
+            HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
         };
         bool opened = false;
         try

@@ -26,6 +26,12 @@ internal sealed class ChatModel
     private bool _detached;
     private string _ownName;
 
+    /// <summary>A client's link has ended: what happened, as "not sent: ..." says it (null while it has not; never on a server).</summary>
+    private string? _ended;
+
+    /// <summary>Lines typed after a client's link ended, kept (not refused one by one) when <see cref="HoldsLinesAfterEnd"/>.</summary>
+    private readonly List<string> _unsent = [];
+
     /// <summary>
     /// Everyone else in the chat, as join, leave and rename notices told us, with the identity fingerprint each notice
     /// carried (null when it carried none). The lock guards it.
@@ -56,6 +62,36 @@ internal sealed class ChatModel
 
     /// <summary>Marks a peer's identity verified in the trust files (<c>/verify</c>); null when there are none.</summary>
     public Func<PeerInfo, bool>? Verify { get; init; }
+
+    /// <summary>
+    /// Lines typed after a client's link ended are kept quietly (<see cref="Unsent"/>) instead of each being refused
+    /// with a line of its own: headless mode, fed by a script, reports them once at the end.
+    /// </summary>
+    public bool HoldsLinesAfterEnd { get; init; }
+
+    /// <summary>The text of each message typed after a client's link ended, in order, when <see cref="HoldsLinesAfterEnd"/>. Any thread.</summary>
+    public IReadOnlyList<string> Unsent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _unsent];
+            }
+        }
+    }
+
+    /// <summary>A client's link has ended: what happened ("the connection was lost"), or null while it has not. Any thread.</summary>
+    public string? Ended
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ended;
+            }
+        }
+    }
 
     /// <summary>A client's connection failed or was lost after it was made: why (null while it is fine, and on a server).</summary>
     public string? LostReason { get; private set; }
@@ -248,10 +284,15 @@ internal sealed class ChatModel
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
         link = Shown(link);
-        _links.Ended(link);
+        _links.Ended(link, SessionStage.Failed);
         if (!IsServer && link.Fingerprint is not null)
         {
             LostReason ??= failure.Message;
+        }
+
+        if (!IsServer)
+        {
+            _ended ??= link.Fingerprint is null ? "the connection failed" : "the connection was lost";
         }
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
@@ -266,7 +307,12 @@ internal sealed class ChatModel
     private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
     {
         link = Shown(link);
-        _links.Ended(link);
+        _links.Ended(link, SessionStage.Closed);
+        if (!IsServer)
+        {
+            _ended ??= byPeer ? "the server closed the connection" : "the connection is closed";
+        }
+
         Tell(_words.LinkClosed(link, byPeer, IsServer));
     });
 
@@ -280,9 +326,19 @@ internal sealed class ChatModel
             return;
         }
 
+        if (HeldAfterEnd(text))
+        {
+            return;
+        }
+
         if (!_endpoint.CanSend)
         {
-            Tell(_words.NobodyToSendTo(IsServer));
+            // A client's link may be gone before its end reached us as an event.
+            if (IsServer || _endpoint.Links.FirstOrDefault() is not { IsEnded: true } || !HeldAfterEnd(text, gone: true))
+            {
+                Tell(_words.NobodyToSendTo(IsServer));
+            }
+
             return;
         }
 
@@ -298,8 +354,40 @@ internal sealed class ChatModel
         }
         catch (InvalidOperationException e)
         {
-            Tell(_words.NotSent(e.Message));
+            // The link ended while the message waited to go out: it is one of the lines not sent.
+            if (IsServer || !HeldAfterEnd(text, gone: true))
+            {
+                Tell(_words.NotSent(e.Message));
+            }
         }
+    }
+
+    /// <summary>
+    /// After a client's link ended nothing can be sent: a message is kept for the report at the end (headless) or
+    /// refused with what happened (the full screen). True when the link has ended.
+    /// </summary>
+    /// <remarks>With <paramref name="gone"/> the engine has said the link is gone, though its end may not have reached us yet.</remarks>
+    private bool HeldAfterEnd(string text, bool gone = false)
+    {
+        bool ended = false;
+        Locked(() =>
+        {
+            if (_ended is null && !gone)
+            {
+                return;
+            }
+
+            ended = true;
+            if (HoldsLinesAfterEnd)
+            {
+                _unsent.Add(text);
+            }
+            else
+            {
+                _view.Show(_words.NotSentAfterEnd(_ended ?? "the connection was lost"));
+            }
+        });
+        return ended;
     }
 
     private void ChangeName(string name)
@@ -338,6 +426,12 @@ internal sealed class ChatModel
         PeerInfo? peer = name.Length > 0
             ? secure.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase))
             : secure.Length == 1 ? secure[0] : null;
+        if (Ended is { } ended)
+        {
+            Tell(_words.NothingToVerify(ended));
+            return;
+        }
+
         if (peer is null || Verify is not { } verify)
         {
             Tell(_words.VerifyUsage(IsServer));
@@ -384,8 +478,9 @@ internal sealed class ChatModel
 
     private void ShowFingerprints()
     {
-        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null).Select(Shown)];
-        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.IsSecure).Select(Shown)];
+        Tell(Ended is { } ended ? [_words.NothingToCompare(ended)]
+            : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()

@@ -82,6 +82,20 @@ internal abstract class ChatWords
 
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
 
+    /// <summary>A client's link has ended (<paramref name="ended"/>: what happened).</summary>
+    public ChatLine NothingToCompare(string ended) => ChatLine.Error($"nothing to compare: {ended}");
+
+    /// <summary><c>/verify</c> after a client's link ended.</summary>
+    public ChatLine NothingToVerify(string ended) => ChatLine.Error($"nothing to verify: {ended}");
+
+    /// <summary>A message typed after a client's link ended.</summary>
+    public ChatLine NotSentAfterEnd(string ended) => ChatLine.Error($"not sent: {ended}");
+
+    /// <summary>Once, at the end: how many lines typed (or piped in) after a client's link ended were not sent.</summary>
+    public ChatLine UnsentAtEnd(int count, string ended, bool inputLeft) => ChatLine.Error(
+        $"{count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(count == 1 ? "line of input was" : "lines of input were")} not sent: {ended}" +
+        (inputLeft ? "; the rest of the input was not read" : string.Empty));
+
     /// <summary>A link's values, each on a line of its own so it can be selected and copied alone.</summary>
     public IEnumerable<ChatLine> Fingerprint(PeerInfo link) =>
     [
