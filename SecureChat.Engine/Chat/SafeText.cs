@@ -16,9 +16,10 @@ namespace SecureChat.Engine.Chat;
 /// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
 /// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
 /// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
-/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c>
-/// and <c>\u{XXXXX}</c>; a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
-/// acts. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
+/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c> and
+/// <c>\u{XXXX}</c> (the code point in upper-case hex, at least four digits: <c>\u{001B}</c>, <c>\u{1F3FD}</c>), and a
+/// backslash itself shows as <c>\\</c>, so a typed <c>\n</c> (<c>\\n</c> shown) can never be read as an escaped line
+/// break. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
 /// </remarks>
 public static class SafeText
 {
@@ -66,7 +67,7 @@ public static class SafeText
     public static string Name(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (NameRules.IsValid(name))
+        if (NameRules.IsValid(name) && !name.Contains('\\', StringComparison.Ordinal))
         {
             return name;
         }
@@ -81,7 +82,11 @@ public static class SafeText
         foreach (int value in CodePoints(name))
         {
             bool reservedStart = first && (value == ' ' || NameRules.IsReservedStart(value) || NameRules.IsMark(value));
-            if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
+            if (value == '\\')
+            {
+                safe.Append(@"\\");
+            }
+            else if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
             {
                 AppendEscape(safe, value);
             }
@@ -149,7 +154,7 @@ public static class SafeText
     {
         foreach (int value in CodePoints(text))
         {
-            if (IsNeutralised(value))
+            if (value == '\\' || IsNeutralised(value))
             {
                 return true;
             }
@@ -162,7 +167,11 @@ public static class SafeText
     {
         foreach (int value in CodePoints(text))
         {
-            if (IsNeutralised(value))
+            if (value == '\\')
+            {
+                safe.Append(@"\\");
+            }
+            else if (IsNeutralised(value))
             {
                 AppendEscape(safe, value);
             }
@@ -186,11 +195,8 @@ public static class SafeText
             case '\r':
                 safe.Append("\\r");
                 break;
-            case <= 0xFFFF:
-                safe.Append(CultureInfo.InvariantCulture, $"\\u{value:X4}");
-                break;
             default:
-                safe.Append(CultureInfo.InvariantCulture, $"\\u{{{value:X}}}");
+                safe.Append(CultureInfo.InvariantCulture, $"\\u{{{value:X4}}}");
                 break;
         }
     }

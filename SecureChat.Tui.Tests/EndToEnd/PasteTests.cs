@@ -34,7 +34,7 @@ public sealed class PasteTests
             tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port} --name Alice'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
             using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless");
-            client.WaitForOutput("[*] Alice joined", s_wait);
+            client.WaitForOutput("[*] Alice is the server's operator", s_wait);
             tmux.WaitForScreen("server", s => s.Contains("Client joined", StringComparison.Ordinal), s_wait, "the client joining");
             int pid = int.Parse(File.ReadAllText(serverPid).Trim(), CultureInfo.InvariantCulture);
 

@@ -47,7 +47,7 @@ public sealed class HeadlessProcessTests
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless");
         server.WaitForOutput("[*] Client joined", s_wait);
-        client.WaitForOutput("[*] Alice joined", s_wait);
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
         string firstKey = KeyLine(server.Output)["[*] Key fingerprint: ".Length..];
 
         client.WriteLine("/nick Bob");

@@ -17,7 +17,7 @@ public sealed partial class LinkEndTests(ITestOutputHelper output)
         using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        client.WaitForOutput("[*] Alice joined", s_wait);
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
 
         // The producer writes as fast as the pipe takes lines, until the client is gone.
         using var stop = new CancellationTokenSource();

@@ -15,7 +15,7 @@ public sealed class NameTests
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
         server.WaitForOutput("[*] Bob joined", s_wait);
-        client.WaitForOutput("[*] Alice joined", s_wait);
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
 
         server.WriteLine("/nick bob");
         WaitForError(server, "[!] name not changed: the name bob looks like Bob, a connected peer's name");

@@ -55,6 +55,7 @@ internal abstract class ChatWords
 
     public ChatLine Presence(PresenceNotice notice) => ChatLine.Notice(notice.Kind switch
     {
+        PresenceKind.Joined when notice.Operator => $"{notice.Name} is the server's operator",
         PresenceKind.Joined => $"{notice.Name} joined",
         PresenceKind.Left => $"{notice.Name} left",
         PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
