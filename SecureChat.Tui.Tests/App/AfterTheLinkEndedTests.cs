@@ -10,7 +10,7 @@ public sealed class AfterTheLinkEndedTests(ITestOutputHelper output)
     private static readonly TimeSpan s_wait = LoopbackPair.Wait;
 
     [Fact]
-    public async Task After_the_server_left_a_message_verify_and_fingerprint_say_the_connection_is_closed_and_the_status_is_not_secure()
+    public async Task After_the_server_left_a_message_verify_fingerprint_and_nick_say_the_connection_is_closed_and_the_status_is_not_secure()
     {
         await using var pair = new LoopbackPair();
         var view = new RecordingView();
@@ -28,6 +28,7 @@ public sealed class AfterTheLinkEndedTests(ITestOutputHelper output)
             await model.EnterAsync("hello?");
             await model.EnterAsync("/verify");
             await model.EnterAsync("/fingerprint");
+            await model.EnterAsync("/nick Carol");
 
             string[] said = [.. view.Lines.Skip(before).Select(l => l.Text)];
             foreach (string line in said)
@@ -41,7 +42,9 @@ public sealed class AfterTheLinkEndedTests(ITestOutputHelper output)
                 "not sent: the server closed the connection",
                 "nothing to verify: the server closed the connection",
                 "nothing to compare: the server closed the connection",
+                "name not changed: the server closed the connection",
             ]);
+            model.OwnName.ShouldBe("Client");
             view.Statuses[^1].Stage.ShouldBe("disconnected");
             view.Statuses[^1].KeyHash.ShouldBeNull("no key hash once the link has ended");
         }

@@ -29,6 +29,9 @@ internal sealed class ChatModel
     /// <summary>A client's link has ended: what happened, as "not sent: ..." says it (null while it has not; never on a server).</summary>
     private string? _ended;
 
+    /// <summary>Client: the name a <c>/nick</c> asked for, until the server answers with the name it gave (null when none).</summary>
+    private string? _nickAsked;
+
     /// <summary>Lines typed after a client's link ended, kept (not refused one by one) when <see cref="HoldsLinesAfterEnd"/>.</summary>
     private readonly List<string> _unsent = [];
 
@@ -176,12 +179,20 @@ internal sealed class ChatModel
     }
 
     /// <summary>
-    /// The server gave this side a final name other than the one asked for (for example <c>Bob-2</c> when Bob was
-    /// taken): the title, the status and our own lines from now on use it. Any thread (an engine event).
+    /// The server told a client its final name, on joining and in answer to each <c>/nick</c>: the one asked for
+    /// ("you are now known as Bob"), or another (for example <c>Bob-2</c> when Bob was taken, which is said so); the
+    /// title, the status and our own lines from now on use it. Any thread (an engine event).
     /// </summary>
     public void OnOwnNameAssigned(string name) => OnLink(() =>
     {
-        if (name != _ownName)
+        string? asked = _nickAsked;
+        _nickAsked = null;
+        if (asked is not null && name == asked)
+        {
+            _ownName = name;
+            _view.Show(_words.Renamed(name));
+        }
+        else if (asked is not null || name != _ownName)
         {
             _ownName = name;
             _view.Show(_words.NameAssigned(name));
@@ -390,14 +401,26 @@ internal sealed class ChatModel
         return ended;
     }
 
-    private void ChangeName(string name)
+    /// <summary>
+    /// <c>/nick</c>. A server's operator is renamed at once (the server decides); a client asks its server, and says
+    /// its new name only when the server has answered with the name it got (<see cref="OnOwnNameAssigned"/>).
+    /// </summary>
+    private void ChangeName(string requested)
     {
-        if (!NameRules.TryValidate(name, out _, out string problem))
+        if (!NameRules.TryValidate(requested, out string name, out string problem))
         {
             Tell(_words.NickRefused(problem));
             return;
         }
 
+        if (Ended is { } ended)
+        {
+            Tell(_words.NickAfterEnd(ended));
+            return;
+        }
+
+        // Asked before the request goes out: the server's answer may come before ChangeName returns.
+        Locked(() => _nickAsked = IsServer ? null : name);
         try
         {
             _endpoint.ChangeName(name);
@@ -405,15 +428,19 @@ internal sealed class ChatModel
         catch (ArgumentException e)
         {
             // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
+            Locked(() => _nickAsked = null);
             Tell(_words.NickRefused(e.Message));
             return;
         }
 
-        OnLink(() =>
+        if (IsServer)
         {
-            _ownName = _endpoint.Name;
-            _view.Show(_words.Renamed(_ownName));
-        });
+            OnLink(() =>
+            {
+                _ownName = _endpoint.Name;
+                _view.Show(_words.Renamed(_ownName));
+            });
+        }
     }
 
     /// <summary>

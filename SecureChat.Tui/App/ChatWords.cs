@@ -69,6 +69,9 @@ internal abstract class ChatWords
 
     public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
 
+    /// <summary><c>/nick</c> after a client's link ended.</summary>
+    public ChatLine NickAfterEnd(string ended) => ChatLine.Error($"name not changed: {ended}");
+
     public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
 
     public ChatLine NameAssigned(string name) =>
