@@ -91,6 +91,28 @@ public sealed class HeadlessProcessTests
     }
 
     [Fact]
+    public void Say_sends_the_word_exit_as_a_message_and_slash_exit_quits()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
+        server.WaitForOutput("[*] Bob joined", s_wait);
+
+        client.WriteLine("/help");
+        client.WaitForOutput("/say TEXT", s_wait);
+        client.WriteLine("/say exit");
+        server.WaitForOutput("[Bob]: exit", s_wait);
+        client.WriteLine("/say /quit");
+        server.WaitForOutput("[Bob]: /quit", s_wait);
+        client.WriteLine("/exit");
+        client.WaitForExit(s_wait).ShouldBe(0);
+        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WriteLine("/exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+    }
+
+    [Fact]
     public void A_client_with_nothing_listening_prints_a_clear_error_and_exits_non_zero()
     {
         int port = AppUnderTest.FreePort();
