@@ -48,7 +48,7 @@ public sealed partial class NoMouseTests
             tmux.WaitForScreen("server", s => s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the client joining");
             tmux.Type("server", "typed with keys only");
             tmux.WaitForScreen("server", s => s.Contains("Alice: typed with keys only", StringComparison.Ordinal), s_wait, "the operator's own line (the keys reached the app)");
-            client.WaitForOutput("[Alice]: typed with keys only", s_wait);
+            client.WaitForOutput("[Alice:operator]: typed with keys only", s_wait);
 
             tmux.Type("server", "/fingerprint");
             string screen = tmux.WaitForScreen("server", s => s.Contains("compare out of band", StringComparison.Ordinal), s_wait, "the /fingerprint output");

@@ -65,6 +65,45 @@ public sealed partial class LinkEndTests(ITestOutputHelper output)
         errors.Length.ShouldBeLessThanOrEqualTo(2, "the reason the link ended, then the count:\n" + client.Error);
     }
 
+    [Fact]
+    public async Task With_json_the_lines_not_sent_are_given_by_their_text_in_one_unsent_event()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--json", "--name", "Bob");
+        client.WaitForOutput("\"event\":\"operator\"", s_wait);
+        using var stop = new CancellationTokenSource();
+        Task producer = Task.Run(() =>
+        {
+            try
+            {
+                for (int i = 1; !stop.IsCancellationRequested; i++)
+                {
+                    client.WriteLine($"line {i}");
+                }
+            }
+            catch (IOException)
+            {
+            }
+        });
+        server.WaitForOutput("[Bob]: line 200", s_wait);
+        server.Kill();
+        client.WaitForExit(s_wait).ShouldBe(1);
+        stop.Cancel();
+        await producer.WaitAsync(s_wait, TestContext.Current.CancellationToken);
+
+        System.Text.Json.JsonElement[] events = [.. client.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)];
+        System.Text.Json.JsonElement unsent = events.Single(e => e.GetProperty("event").GetString() == "unsent");
+        unsent.ShouldBe(events[^1], "the count is the last line");
+        string[] lines = [.. unsent.GetProperty("lines").EnumerateArray().Select(l => l.GetString()!)];
+        output.WriteLine($"{lines.Length} lines not sent, from '{lines[0]}' to '{lines[^1]}'");
+        unsent.GetProperty("count").GetInt32().ShouldBe(lines.Length);
+        lines.ShouldNotBeEmpty();
+        int first = int.Parse(lines[0]["line ".Length..], System.Globalization.CultureInfo.InvariantCulture);
+        lines.ShouldBe([.. Enumerable.Range(first, lines.Length).Select(i => $"line {i}")], "every line not sent, in order");
+    }
+
     [GeneratedRegex(@"^\[!\] ([\d,]+) lines? of input (was|were) not sent: ")]
     private static partial Regex UnsentCount();
 }

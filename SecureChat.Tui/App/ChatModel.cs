@@ -262,7 +262,8 @@ internal sealed class ChatModel
         Tell(_words.LinkRekeyed(link));
     });
 
-    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message with { Via = Shown(message.Via) }));
+    private void OnMessageReceived(ChatMessage message) =>
+        Tell(_words.Message(message with { Via = Shown(message.Via) }, fromOperator: !IsServer && !message.Relayed));
 
     private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
     {

@@ -100,7 +100,8 @@ internal static class ChatCommandLine
         private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "Read the shared passphrase from an environment variable.", HelpName = "var" };
         private readonly Option<bool> _headless = new("--headless") { Description = "No full screen: send lines from stdin, print one line per event (for scripts and pipes)." };
 
-        private readonly Option<bool> _timestamps = new("--timestamps") { Description = "Headless: put the time (HH:mm) before each line." };
+        private readonly Option<bool> _timestamps = new("--timestamps") { Description = "Headless: put the time (ISO 8601, local, with seconds) before each line." };
+        private readonly Option<bool> _json = new("--json") { Description = "Headless (implies --headless): print one JSON object per line and event (time, event, from, identity, text, ...), for jq." };
         private readonly Option<string> _scrollback = new("--scrollback")
         {
             Description = $"Lines the message pane keeps (default: {Views.MessagePane.DefaultCapacity}); older ones are dropped, with a notice.",
@@ -157,6 +158,7 @@ internal static class ChatCommandLine
             Options.Add(_passphraseEnv);
             Options.Add(_headless);
             Options.Add(_timestamps);
+            Options.Add(_json);
             Options.Add(_scrollback);
             Options.Add(_bell);
             Options.Add(_noMouse);
@@ -262,8 +264,9 @@ internal static class ChatCommandLine
                 Name = name,
                 Group = ParseGroup(result.GetValue(_group)),
                 Iterations = iterations,
-                Headless = result.GetValue(_headless),
+                Headless = result.GetValue(_headless) || result.GetValue(_json),
                 Timestamps = result.GetValue(_timestamps),
+                Json = result.GetValue(_json),
                 Bell = result.GetValue(_bell),
                 NoMouse = result.GetValue(_noMouse),
                 Scrollback = result.GetValue(_scrollback) is { } lines

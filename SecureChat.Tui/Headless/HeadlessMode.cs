@@ -4,11 +4,11 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// <c>--headless</c>: no full screen. Lines read from standard input are typed lines, messages and commands alike;
-/// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>). The chat ends on
+/// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>), text or JSON. The chat ends on
 /// <c>exit</c> or <c>/quit</c>, on SIGTERM, SIGHUP or SIGINT, when a client's input ends or its link ends (a
 /// server goes on serving at the end of its input). Used from the main thread.
 /// </summary>
-internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false) : IChatMode
+internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false, bool json = false) : IChatMode
 {
     /// <summary>
     /// How long a client whose link ended goes on reading piped input, to count the lines that will not be sent,
@@ -16,7 +16,7 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
     /// </summary>
     public static readonly TimeSpan CountLimit = TimeSpan.FromSeconds(1);
 
-    private readonly ConsoleView _view = new(output, error, timestamps);
+    private readonly ConsoleView _view = new(output, error, timestamps, json);
 
     public ChatWords Words { get; } = new ClassicWords();
 
@@ -68,10 +68,10 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
             lines.Wait(CountLimit);
         }
 
-        int count = model.Unsent.Count;
-        if (count > 0)
+        IReadOnlyList<string> unsent = model.Unsent;
+        if (unsent.Count > 0)
         {
-            _view.Show(Words.UnsentAtEnd(count, ended, inputLeft: !lines.IsCompleted));
+            _view.Show(Words.UnsentAtEnd(unsent, ended, inputLeft: !lines.IsCompleted));
         }
     }
 
