@@ -66,6 +66,7 @@ internal abstract record ChatCommand
             "/me" => argument.Length > 0 ? new Send(MePrefix + argument) : new Usage("usage: /me ACTION (for example: /me waves)"),
             "/names" => new Names(),
             "/verify" => new Verify(argument),
+            "/identity" => new OwnIdentity(),
             _ => new Unknown(name),
         };
     }
@@ -84,7 +85,7 @@ internal abstract record ChatCommand
     public const string MePrefix = "/me ";
 
     /// <summary>Every command name, for /help and Tab completion.</summary>
-    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/verify", "/rekey", "/peers", "/names", "/nick", "/me", "/say", "/clear", "/quit", "/exit"];
+    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/verify", "/rekey", "/peers", "/names", "/identity", "/nick", "/me", "/say", "/clear", "/quit", "/exit"];
 
     /// <summary>Send <paramref name="Text"/> as a chat message.</summary>
     public sealed record Send(string Text) : ChatCommand;
@@ -112,6 +113,9 @@ internal abstract record ChatCommand
 
     /// <summary>Mark a peer's identity verified after comparing the SAS out of band (a server names the client; empty: the only one).</summary>
     public sealed record Verify(string Name) : ChatCommand;
+
+    /// <summary>Show this side's own identity fingerprint (what a peer compares, as ssh-keygen -l shows a key's).</summary>
+    public sealed record OwnIdentity : ChatCommand;
 
     /// <summary>List the commands.</summary>
     public sealed record Help : ChatCommand;

@@ -110,6 +110,8 @@ internal sealed class ChatLifetime
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
             HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
+            OwnIdentity = _trust?.Identity.Fingerprint,
+            IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
         };
         bool opened = false;
         try

@@ -63,6 +63,12 @@ internal sealed class ChatModel
 
     public bool IsServer { get; }
 
+    /// <summary>This side's own identity fingerprint (<c>/identity</c>); null when it has none.</summary>
+    public string? OwnIdentity { get; init; }
+
+    /// <summary>Where this side's public identity is kept (identity.pub), for <c>/identity</c>; null when nowhere.</summary>
+    public string? IdentityFile { get; init; }
+
     /// <summary>Marks a peer's identity verified in the trust files (<c>/verify</c>); null when there are none.</summary>
     public Func<PeerInfo, bool>? Verify { get; init; }
 
@@ -124,6 +130,9 @@ internal sealed class ChatModel
                 break;
             case ChatCommand.Fingerprint:
                 ShowFingerprints();
+                break;
+            case ChatCommand.OwnIdentity:
+                Tell(_words.OwnIdentity(OwnIdentity, IdentityFile));
                 break;
             case ChatCommand.Verify verify:
                 VerifyPeer(verify.Name);
@@ -308,7 +317,13 @@ internal sealed class ChatModel
         }
 
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
-        if (IsServer || link.Fingerprint is not null)
+        // A client that leaves a server's handshake without a word is no error of the operator's: most often it did
+        // not recognise this server's identity (it sends nothing then), so the notice says how to show it.
+        if (IsServer && link.Fingerprint is null && failure.Reason == FailureReason.ConnectionLost)
+        {
+            Tell(_words.LeftDuringHandshake(link));
+        }
+        else if (IsServer || link.Fingerprint is not null)
         {
             Tell(_words.LinkFailed(link, failure, IsServer));
         }

@@ -107,6 +107,21 @@ internal abstract class ChatWords
 
     public ChatLine UnknownCommand(string name) => ChatLine.Error($"unknown command {name}; type /help");
 
+    /// <summary><c>/identity</c>: this side's identity fingerprint, which peers see and compare.</summary>
+    public ChatLine OwnIdentity(string? fingerprint, string? file) => fingerprint is null
+        ? ChatLine.Error("no identity: this side has no identity key")
+        : ChatLine.Of(
+            "you",
+            $"your identity: {fingerprint}{(file is null ? string.Empty : $" (kept in {file})")}; a peer that compares it with the one it was shown knows it is you",
+            ChatLine.Field("identity", fingerprint),
+            ChatLine.Field("file", file));
+
+    /// <summary>Server: a client closed its connection during the handshake without a word (no failure of this side's).</summary>
+    public ChatLine LeftDuringHandshake(PeerInfo link) => ChatLine.Of(
+        "abandoned",
+        $"{StageWords.Address(link.RemoteEndPoint)} left during the handshake without a word; a client that does not recognise this server's identity leaves so (/identity shows it, to read to them)",
+        ChatLine.Field("address", StageWords.Address(link.RemoteEndPoint)));
+
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
 
     /// <summary>A client's link has ended (<paramref name="ended"/>: what happened).</summary>

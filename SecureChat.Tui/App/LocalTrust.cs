@@ -21,6 +21,9 @@ internal sealed class LocalTrust : IDisposable
     private readonly NameRegistry _names;
     private readonly string? _acceptIdentity;
 
+    /// <summary>The --accept-identity value as given (shown back when it does not match).</summary>
+    private readonly string? _givenAccept;
+
     private LocalTrust(ConfigDirectory directory, IdentityKey identity, string? acceptIdentity)
     {
         Directory = directory;
@@ -29,6 +32,7 @@ internal sealed class LocalTrust : IDisposable
         _clients = new KnownClients(directory);
         _names = new NameRegistry(directory, NameRules.ComparisonKey);
         _acceptIdentity = acceptIdentity is null ? null : Canonical(acceptIdentity);
+        _givenAccept = acceptIdentity;
     }
 
     public ConfigDirectory Directory { get; }
@@ -97,7 +101,7 @@ internal sealed class LocalTrust : IDisposable
                 _servers.Replace(endpoint, peer.PublicKey);
                 return IdentityVerdict.Accept(TrustState.New);
             case TrustState.Changed:
-                var refusal = new IdentityRefusal(endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint);
+                var refusal = new IdentityRefusal(endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint) { GivenAccept = _givenAccept };
                 Refusal = refusal;
                 return IdentityVerdict.Refuse(refusal.Summary);
             default:
