@@ -46,7 +46,7 @@ internal static class Program
                 var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
                 Console.OutputEncoding = utf8;
                 Console.InputEncoding = utf8;
-                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps), trust);
+                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps, settings.Json), trust);
             }
 
             return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse), trust);

@@ -10,27 +10,41 @@ public sealed class SafeTextTests
     [InlineData("a\nb", @"a\nb")]
     [InlineData("a\r\nb", @"a\r\nb")]
     [InlineData("tab\there", @"tab\there")]
-    [InlineData("\u001b[2K\rfake", @"\u001B[2K\rfake")]
-    [InlineData("\u001b]0;title\u0007", @"\u001B]0;title\u0007")]
-    [InlineData("\u001b]52;c;cHduZWQ=\u001b\\", @"\u001B]52;c;cHduZWQ=\u001B\")]
-    [InlineData("\u009b2J\u0085\u007f\u0000", @"\u009B2J\u0085\u007F\u0000")]
-    [InlineData("\u202Eevil\u202C", @"\u202Eevil\u202C")]
-    [InlineData("\u202A\u202B\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C", @"\u202A\u202B\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C")]
-    [InlineData("zero\u200Bwidth\u200C\u200D\u2060\uFEFF\u00AD", @"zero\u200Bwidth\u200C\u200D\u2060\uFEFF\u00AD")]
-    [InlineData("line\u2028para\u2029", @"line\u2028para\u2029")]
-    [InlineData("filler\u3164\u115F", @"filler\u3164\u115F")]
+    [InlineData("\u001b[2K\rfake", @"\u{001B}[2K\rfake")]
+    [InlineData("\u001b]0;title\u0007", @"\u{001B}]0;title\u{0007}")]
+    [InlineData("\u001b]52;c;cHduZWQ=\u001b\\", @"\u{001B}]52;c;cHduZWQ=\u{001B}\\")]
+    [InlineData("\u009b2J\u0085\u007f\u0000", @"\u{009B}2J\u{0085}\u{007F}\u{0000}")]
+    [InlineData("\u202Eevil\u202C", @"\u{202E}evil\u{202C}")]
+    [InlineData("\u202A\u202B\u202D\u2066\u2067\u2068\u2069\u200E\u200F\u061C", @"\u{202A}\u{202B}\u{202D}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}")]
+    [InlineData("zero\u200Bwidth\u200C\u200D\u2060\uFEFF\u00AD", @"zero\u{200B}width\u{200C}\u{200D}\u{2060}\u{FEFF}\u{00AD}")]
+    [InlineData("line\u2028para\u2029", @"line\u{2028}para\u{2029}")]
+    [InlineData("filler\u3164\u115F", @"filler\u{3164}\u{115F}")]
     [InlineData("tag\U000E0041", @"tag\u{E0041}")]
-    [InlineData("private\uE000", @"private\uE000")]
+    [InlineData("private\uE000", @"private\u{E000}")]
     [InlineData("thumbs 👍🏽", @"thumbs 👍\u{1F3FD}")]
-    [InlineData(@"a literal \n stays", @"a literal \n stays")]
+    [InlineData(@"a typed \n is not a line break", @"a typed \\n is not a line break")]
+    [InlineData(@"C:\path", @"C:\\path")]
     public void One_line_shows_every_dangerous_character_as_a_visible_escape(string text, string expected) =>
         SafeText.OneLine(text).ShouldBe(expected);
+
+    [Theory]
+    [InlineData("plain 你好 😀", "plain 你好 😀")]
+    [InlineData("say \"hi\" C:\\x", @"say \""hi\"" C:\\x")]
+    [InlineData("a\nb\tc\rd", @"a\nb\tc\rd")]
+    [InlineData("\u001b[31m\u0007\u007f\u0085", @"\u001b[31m\u0007\u007f\u0085")]
+    [InlineData("\u202Eevil\u200B", @"\u202eevil\u200b")]
+    [InlineData("tag\U000E0041", @"tag\udb40\udc41")]
+    public void Json_escapes_what_json_needs_and_everything_the_terminal_must_not_get(string text, string expected)
+    {
+        SafeText.Json(text).ShouldBe(expected);
+        System.Text.Json.JsonSerializer.Deserialize<string>("\"" + SafeText.Json(text) + "\"").ShouldBe(text, "a JSON parser gets the text as it was");
+    }
 
     [Fact]
     public void A_lone_surrogate_is_shown_as_its_escape()
     {
-        SafeText.OneLine("x\uD800y").ShouldBe(@"x\uD800y");
-        SafeText.OneLine("x\uDC00").ShouldBe(@"x\uDC00");
+        SafeText.OneLine("x\uD800y").ShouldBe(@"x\u{D800}y");
+        SafeText.OneLine("x\uDC00").ShouldBe(@"x\u{DC00}");
     }
 
     [Fact]
@@ -43,7 +57,7 @@ public sealed class SafeTextTests
     [Fact]
     public void Lines_split_at_line_breaks_and_make_each_line_safe()
     {
-        SafeText.Lines("one\r\ntwo\u001b[1m\nthree\rfour").ShouldBe(["one", @"two\u001B[1m", @"three\rfour"]);
+        SafeText.Lines("one\r\ntwo\u001b[1m\nthree\rfour").ShouldBe(["one", @"two\u{001B}[1m", @"three\rfour"]);
         SafeText.Lines(string.Empty).ShouldBe([string.Empty]);
         SafeText.Lines("end\n").ShouldBe(["end", string.Empty]);
     }
@@ -51,18 +65,19 @@ public sealed class SafeTextTests
     [Theory]
     [InlineData("Alice", "Alice")]
     [InlineData("Аlice", "Аlice")] // valid on its own (Cyrillic A); lookalikes are a server's uniqueness matter
-    [InlineData("*", @"\u002A")]
-    [InlineData("* Bob left", @"\u002A Bob left")]
-    [InlineData("!x", @"\u0021x")]
-    [InlineData("[*]", @"\u005B*\u005D")]
-    [InlineData("Eve]: hi", @"Eve\u005D\u003A hi")]
-    [InlineData("∗star", @"\u2217star")]
-    [InlineData("Alice\u200b", @"Alice\u200B")]
-    [InlineData("\u2060", @"\u2060")]
+    [InlineData("*", @"\u{002A}")]
+    [InlineData("* Bob left", @"\u{002A} Bob left")]
+    [InlineData("!x", @"\u{0021}x")]
+    [InlineData("[*]", @"\u{005B}*\u{005D}")]
+    [InlineData("Eve]: hi", @"Eve\u{005D}\u{003A} hi")]
+    [InlineData("∗star", @"\u{2217}star")]
+    [InlineData("Alice\u200b", @"Alice\u{200B}")]
+    [InlineData("\u2060", @"\u{2060}")]
     [InlineData("", "\"\"")]
     [InlineData("a\nb", @"a\nb")]
-    [InlineData(" * Bob left", @"\u0020* Bob left")]
-    [InlineData("\u0301x", @"\u0301x")]
+    [InlineData(" * Bob left", @"\u{0020}* Bob left")]
+    [InlineData("\u0301x", @"\u{0301}x")]
+    [InlineData(@"Bob\n", @"Bob\\n")]
     public void A_name_that_breaks_the_rules_is_shown_so_it_cannot_pass_for_a_notice(string name, string expected) =>
         SafeText.Name(name).ShouldBe(expected);
 

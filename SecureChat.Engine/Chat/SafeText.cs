@@ -16,9 +16,10 @@ namespace SecureChat.Engine.Chat;
 /// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
 /// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
 /// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
-/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c>, <c>\uXXXX</c>
-/// and <c>\u{XXXXX}</c>; a backslash itself is left alone, so a peer can type something that looks like an escape, but never one that
-/// acts. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
+/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c> and
+/// <c>\u{XXXX}</c> (the code point in upper-case hex, at least four digits: <c>\u{001B}</c>, <c>\u{1F3FD}</c>), and a
+/// backslash itself shows as <c>\\</c>, so a typed <c>\n</c> (<c>\\n</c> shown) can never be read as an escaped line
+/// break. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
 /// </remarks>
 public static class SafeText
 {
@@ -66,7 +67,7 @@ public static class SafeText
     public static string Name(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        if (NameRules.IsValid(name))
+        if (NameRules.IsValid(name) && !name.Contains('\\', StringComparison.Ordinal))
         {
             return name;
         }
@@ -81,7 +82,11 @@ public static class SafeText
         foreach (int value in CodePoints(name))
         {
             bool reservedStart = first && NameRules.IsReservedStart(value);
-            if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
+            if (value == '\\')
+            {
+                safe.Append(@"\\");
+            }
+            else if (IsNeutralised(value) || reservedStart || NameRules.IsReservedInside(value))
             {
                 AppendEscape(safe, value);
             }
@@ -94,6 +99,51 @@ public static class SafeText
         }
 
         return safe.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> as the body of a JSON string (RFC 8259 section 7, without the quotes), safe on a
+    /// terminal: the quote and the backslash escaped, and every code point <see cref="OneLine"/> would escape written
+    /// as a <c>\uXXXX</c> escape (a surrogate pair for one above U+FFFF), so a JSON parser gets the text exactly as
+    /// it was sent while the line itself holds nothing that acts on a terminal.
+    /// </summary>
+    public static string Json(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var json = new StringBuilder(text.Length + 16);
+        foreach (int value in CodePoints(text))
+        {
+            switch (value)
+            {
+                case '"':
+                    json.Append("\\\"");
+                    break;
+                case '\\':
+                    json.Append(@"\\");
+                    break;
+                case '\n':
+                    json.Append("\\n");
+                    break;
+                case '\t':
+                    json.Append("\\t");
+                    break;
+                case '\r':
+                    json.Append("\\r");
+                    break;
+                case > 0xFFFF when IsNeutralised(value):
+                    string pair = char.ConvertFromUtf32(value);
+                    json.Append(CultureInfo.InvariantCulture, $"\\u{(int)pair[0]:x4}\\u{(int)pair[1]:x4}");
+                    break;
+                case var _ when IsNeutralised(value):
+                    json.Append(CultureInfo.InvariantCulture, $"\\u{value:x4}");
+                    break;
+                default:
+                    json.Append(char.ConvertFromUtf32(value));
+                    break;
+            }
+        }
+
+        return json.ToString();
     }
 
     /// <summary>True when <paramref name="rune"/> is shown as an escape, never passed to the terminal as it is.</summary>
@@ -149,7 +199,7 @@ public static class SafeText
     {
         foreach (int value in CodePoints(text))
         {
-            if (IsNeutralised(value))
+            if (value == '\\' || IsNeutralised(value))
             {
                 return true;
             }
@@ -162,7 +212,11 @@ public static class SafeText
     {
         foreach (int value in CodePoints(text))
         {
-            if (IsNeutralised(value))
+            if (value == '\\')
+            {
+                safe.Append(@"\\");
+            }
+            else if (IsNeutralised(value))
             {
                 AppendEscape(safe, value);
             }
@@ -186,11 +240,8 @@ public static class SafeText
             case '\r':
                 safe.Append("\\r");
                 break;
-            case <= 0xFFFF:
-                safe.Append(CultureInfo.InvariantCulture, $"\\u{value:X4}");
-                break;
             default:
-                safe.Append(CultureInfo.InvariantCulture, $"\\u{{{value:X}}}");
+                safe.Append(CultureInfo.InvariantCulture, $"\\u{{{value:X4}}}");
                 break;
         }
     }

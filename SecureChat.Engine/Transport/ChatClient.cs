@@ -221,12 +221,12 @@ public sealed class ChatClient : ChatEndpoint
         _keyPairs.Dispose(); // a pair made for a connection that never started
     }
 
-    /// <summary>The server proved its identity and name in the handshake: it joins.</summary>
+    /// <summary>The server proved its identity and name in the handshake: the app is told who operates it.</summary>
     private protected override Action? OnLinkEstablished(SessionHost link)
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
-        return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint });
+        return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, Operator = true });
     }
 
     /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>

@@ -10,4 +10,10 @@ public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewNa
 {
     /// <summary>The identity fingerprint of the person the notice is about, when known.</summary>
     public string? Identity { get; init; }
+
+    /// <summary>
+    /// Client: the notice is about the server's operator, proved in the handshake (not a member the hub announced):
+    /// the first notice a client gets, once its link is secure.
+    /// </summary>
+    public bool Operator { get; init; }
 }

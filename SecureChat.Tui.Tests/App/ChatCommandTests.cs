@@ -33,6 +33,26 @@ public sealed class ChatCommandTests
     }
 
     [Fact]
+    public void Slash_exit_quits_like_slash_quit()
+    {
+        ChatCommand.Parse("/exit").ShouldBe(new ChatCommand.Quit());
+        ChatCommand.Parse(" /EXIT ").ShouldBe(new ChatCommand.Quit());
+    }
+
+    [Fact]
+    public void Say_sends_the_rest_of_the_line_as_it_is_even_exit_or_a_command()
+    {
+        ChatCommand.Parse("/say exit").ShouldBe(new ChatCommand.Send("exit"));
+        ChatCommand.Parse("/say /nick Bob").ShouldBe(new ChatCommand.Send("/nick Bob"));
+        ChatCommand.Parse("/SAY  two spaces kept ").ShouldBe(new ChatCommand.Send(" two spaces kept "));
+        ChatCommand.Parse("/say\ttab").ShouldBe(new ChatCommand.Send("tab"));
+        ChatCommand.Parse("/say").ShouldBeOfType<ChatCommand.Usage>().Text.ShouldStartWith("usage: /say TEXT");
+        ChatCommand.Parse("/say   ").ShouldBeOfType<ChatCommand.Usage>();
+        ChatCommand.CommandNames.ShouldContain("/say");
+        ChatCommand.CommandNames.ShouldContain("/exit");
+    }
+
+    [Fact]
     public void Nick_takes_the_rest_of_the_line_trimmed_and_keeps_its_case()
     {
         ChatCommand.Parse("/nick Bob").ShouldBe(new ChatCommand.Nick("Bob"));

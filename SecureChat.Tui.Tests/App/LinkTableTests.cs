@@ -22,11 +22,25 @@ public sealed class LinkTableTests
         table.Keyed(carol);
         table.Status("Alice").ShouldBe(new ChatStatus("secure", null, "2 peers", "Alice", SeveralKeys: true));
 
-        table.Ended(carol with { Stage = SessionStage.Closed });
+        table.Ended(carol with { Stage = SessionStage.Closed }, SessionStage.Closed);
         table.Status("Alice").KeyHash.ShouldBe("AAAA", "the remaining peer's key, not the departed one's");
 
-        table.Ended(bob with { Stage = SessionStage.Closed });
+        table.Ended(bob with { Stage = SessionStage.Closed }, SessionStage.Closed);
         table.Status("Alice").ShouldBe(new ChatStatus("listening", null, "0 peers", "Alice"));
+    }
+
+    [Theory]
+    [InlineData(SessionStage.Failed, "failed")]
+    [InlineData(SessionStage.Closed, "disconnected")]
+    public void A_client_whose_link_ended_never_shows_secure_even_when_the_last_snapshot_still_said_so(SessionStage stage, string shown)
+    {
+        var table = new LinkTable(isServer: false);
+        PeerInfo server = Secure(1, "Alice", "AAAA");
+        table.Keyed(server);
+        table.Status("Bob").Stage.ShouldBe("secure");
+
+        table.Ended(server, stage);
+        table.Status("Bob").Stage.ShouldBe(shown);
     }
 
     [Fact]

@@ -144,7 +144,7 @@ public sealed class AwayBellTests
         public RunningApp Join()
         {
             RunningApp bob = AppUnderTest.Start("--client", "localhost", Port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", "Bob");
-            bob.WaitForOutput("[*] Alice joined", s_wait);
+            bob.WaitForOutput("[*] Alice is the server's operator", s_wait);
             WaitForLine("Bob joined");
             return bob;
         }

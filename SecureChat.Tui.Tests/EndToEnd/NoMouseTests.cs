@@ -44,11 +44,11 @@ public sealed partial class NoMouseTests
             tmux.Query("server", MouseFlags).ShouldBe("0 0 0 0 0 0", "no mouse tracking while the app runs");
 
             using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", "Bob");
-            client.WaitForOutput("[*] Alice joined", s_wait);
+            client.WaitForOutput("[*] Alice is the server's operator", s_wait);
             tmux.WaitForScreen("server", s => s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the client joining");
             tmux.Type("server", "typed with keys only");
             tmux.WaitForScreen("server", s => s.Contains("Alice: typed with keys only", StringComparison.Ordinal), s_wait, "the operator's own line (the keys reached the app)");
-            client.WaitForOutput("[Alice]: typed with keys only", s_wait);
+            client.WaitForOutput("[Alice:operator]: typed with keys only", s_wait);
 
             tmux.Type("server", "/fingerprint");
             string screen = tmux.WaitForScreen("server", s => s.Contains("compare out of band", StringComparison.Ordinal), s_wait, "the /fingerprint output");

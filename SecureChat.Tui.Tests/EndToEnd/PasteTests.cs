@@ -34,7 +34,7 @@ public sealed class PasteTests
             tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port} --name Alice'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
             using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless");
-            client.WaitForOutput("[*] Alice joined", s_wait);
+            client.WaitForOutput("[*] Alice is the server's operator", s_wait);
             tmux.WaitForScreen("server", s => s.Contains("Client joined", StringComparison.Ordinal), s_wait, "the client joining");
             int pid = int.Parse(File.ReadAllText(serverPid).Trim(), CultureInfo.InvariantCulture);
 
@@ -50,14 +50,14 @@ public sealed class PasteTests
 
             Thread.Sleep(300);
             tmux.Keys("server", "Enter");
-            client.WaitForOutput("[Alice]: " + text, s_wait);
+            client.WaitForOutput("[Alice:operator]: " + text, s_wait);
 
             tmux.Paste("server", "first line\nexit\n/nick Mallory\n", bracketed);
             string pasted = string.Join(ChatInput.NewlineMark, "first line", "exit", "/nick Mallory");
             tmux.WaitForScreen("server", s => s.Contains(pasted, StringComparison.Ordinal), s_wait, "the multi-line paste in the input line");
             Thread.Sleep(500);
             tmux.Keys("server", "Enter");
-            client.WaitForOutput(@"[Alice]: first line\nexit\n/nick Mallory", s_wait);
+            client.WaitForOutput(@"[Alice:operator]: first line\nexit\n/nick Mallory", s_wait);
             string screen = tmux.WaitForScreen("server", s => s.Contains("Alice: first line", StringComparison.Ordinal), s_wait, "the multi-line message");
             string[] rows = screen.Split('\n');
             int first = Array.FindIndex(rows, r => r.Contains("Alice: first line", StringComparison.Ordinal));
@@ -89,7 +89,7 @@ public sealed class PasteTests
             }
 
             tmux.Keys("server", "Enter");
-            client.WaitForOutput(@"[Alice]: typed\nby\nhand", s_wait);
+            client.WaitForOutput(@"[Alice:operator]: typed\nby\nhand", s_wait);
         }
         finally
         {

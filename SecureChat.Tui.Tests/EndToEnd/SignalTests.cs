@@ -41,7 +41,7 @@ public sealed class SignalTests
             tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port} --name Alice'; echo EXIT:$? > '{serverExit}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
             using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless");
-            client.WaitForOutput("[*] Alice joined", s_wait);
+            client.WaitForOutput("[*] Alice is the server's operator", s_wait);
             tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the secure stage");
             tmux.Query("server", "#{alternate_on}").ShouldBe("1");
 
@@ -76,7 +76,7 @@ public sealed class SignalTests
         using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--headless");
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless");
-        client.WaitForOutput("[*] Server joined", s_wait);
+        client.WaitForOutput("[*] Server is the server's operator", s_wait);
         server.Kill();
         client.WaitForExit(s_wait).ShouldBe(1);
         client.Error.ShouldContain("[!] the connection was lost");
@@ -91,7 +91,7 @@ public sealed class SignalTests
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless"))
         {
-            client.WaitForOutput("[*] Server joined", s_wait);
+            client.WaitForOutput("[*] Server is the server's operator", s_wait);
             client.WriteLine("hello after the server's input ended");
             server.WaitForOutput("[Client]: hello after the server's input ended", s_wait);
             server.Signal("TERM");

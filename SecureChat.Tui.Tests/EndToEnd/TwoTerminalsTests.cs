@@ -40,7 +40,7 @@ public sealed partial class TwoTerminalsTests
             Tmux.StatusLine(clientScreen).ShouldContain($"peer 127.0.0.1:{port}");
             Tmux.StatusLine(serverScreen).ShouldContain("1 peer");
 
-            tmux.WaitForScreen("client", s => s.Contains("Alice joined", StringComparison.Ordinal), s_wait, "the server's name");
+            tmux.WaitForScreen("client", s => s.Contains("Alice is the server's operator", StringComparison.Ordinal), s_wait, "the server's name");
             tmux.Type("client", "hello from Bob 你好 😀");
             tmux.WaitForScreen("server", s => s.Contains("Bob: hello from Bob 你好", StringComparison.Ordinal), s_wait, "the client's message");
             tmux.Type("server", "hello from Alice");

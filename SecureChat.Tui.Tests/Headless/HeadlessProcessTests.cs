@@ -19,14 +19,14 @@ public sealed class HeadlessProcessTests
         client.WaitForOutput($"[*] Connecting to localhost:{port}...", s_wait);
         client.WaitForOutput("[*] Connected to server", s_wait);
         client.WaitForOutput("[*] Secure connection established!", s_wait);
-        server.WaitForOutput("[*] New connection from ('127.0.0.1', ", s_wait);
-        server.WaitForOutput("[*] Secure connection established with ('127.0.0.1', ", s_wait);
+        server.WaitForOutput("[*] New connection from 127.0.0.1:", s_wait);
+        server.WaitForOutput("[*] Secure connection established with 127.0.0.1:", s_wait);
         server.WaitForOutput("[*] Client joined", s_wait);
 
         client.WriteLine("hello from the client 你好 😀");
         server.WaitForOutput("[Client]: hello from the client 你好 😀", s_wait);
         server.WriteLine("hello from the server");
-        client.WaitForOutput("[Server]: hello from the server", s_wait);
+        client.WaitForOutput("[Server:operator]: hello from the server", s_wait);
 
         string serverKey = KeyLine(server.Output);
         KeyLine(client.Output).ShouldBe(serverKey);
@@ -47,7 +47,7 @@ public sealed class HeadlessProcessTests
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless");
         server.WaitForOutput("[*] Client joined", s_wait);
-        client.WaitForOutput("[*] Alice joined", s_wait);
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
         string firstKey = KeyLine(server.Output)["[*] Key fingerprint: ".Length..];
 
         client.WriteLine("/nick Bob");
@@ -67,7 +67,7 @@ public sealed class HeadlessProcessTests
         client.WaitForOutput($"[*] connected to Alice at 127.0.0.1:{port} (secure)", s_wait);
 
         client.WriteLine("/me waves");
-        server.WaitForOutput("* Bob waves", s_wait);
+        server.WaitForOutput("[Bob]: * waves", s_wait);
         client.WriteLine("/names");
         client.WaitForOutput("[*] in the chat: Bob (you), Alice", s_wait);
         server.WriteLine("/names");
@@ -85,8 +85,30 @@ public sealed class HeadlessProcessTests
         server.WaitForOutput("[*] Bob left", s_wait);
 
         string[] received = [.. Lines(server.Output).Where(l => l.StartsWith("[Bob]: ", StringComparison.Ordinal) || l.StartsWith("[Client]: ", StringComparison.Ordinal))];
-        received.ShouldBe(["[Bob]: /nick is a command"], "commands are run, not sent as chat text");
+        received.ShouldBe(["[Bob]: * waves", "[Bob]: /nick is a command"], "commands are run, not sent as chat text");
         server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+    }
+
+    [Fact]
+    public void Say_sends_the_word_exit_as_a_message_and_slash_exit_quits()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
+        server.WaitForOutput("[*] Bob joined", s_wait);
+
+        client.WriteLine("/help");
+        client.WaitForOutput("/say TEXT", s_wait);
+        client.WriteLine("/say exit");
+        server.WaitForOutput("[Bob]: exit", s_wait);
+        client.WriteLine("/say /quit");
+        server.WaitForOutput("[Bob]: /quit", s_wait);
+        client.WriteLine("/exit");
+        client.WaitForExit(s_wait).ShouldBe(0);
+        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WriteLine("/exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }
 
@@ -140,7 +162,7 @@ public sealed class HeadlessProcessTests
         int port = AppUnderTest.FreePort();
         using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--timestamps");
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
-        Lines(server.Output).First().ShouldMatch(@"^\d\d:\d\d \[\*\] Server listening on localhost:\d+$");
+        Lines(server.Output).First().ShouldMatch(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d \[\*\] Server listening on localhost:\d+$");
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }
@@ -153,7 +175,7 @@ public sealed class HeadlessProcessTests
         string[] options =
         [
             "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--max-iterations", "--passphrase-prompt", "--passphrase-file",
-            "--passphrase-env", "--headless", "--timestamps", "--scrollback", "--bell", "--no-mouse", "--config-dir", "--accept-identity", "--version",
+            "--passphrase-env", "--headless", "--timestamps", "--json", "--scrollback", "--bell", "--no-mouse", "--config-dir", "--accept-identity", "--version",
             "--puzzle", "--puzzle-bits", "--source-rate", "--per-source", "--presence-delay", "--max-handshakes", "--early-drop-start", "--early-drop-percent",
             "--handshake-timeout", "--handshake-step-timeout", "--max-derivations", "--confirmation-penalty", "--failed-confirmations", "--max-peers", "--peers-per-source", "--peer-output",
             "--server-output", "--fair-share", "--write-timeout", "--nick-burst", "--nick-interval",

@@ -15,7 +15,7 @@ public sealed class NameTests
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
         server.WaitForOutput("[*] Bob joined", s_wait);
-        client.WaitForOutput("[*] Alice joined", s_wait);
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
 
         server.WriteLine("/nick bob");
         WaitForError(server, "[!] name not changed: the name bob looks like Bob, a connected peer's name");
@@ -31,6 +31,7 @@ public sealed class NameTests
         client.WaitForOutput("[*] the server named you \u0410lice-2", s_wait);
         server.WaitForOutput("[*] Bob is now known as \u0410lice-2", s_wait);
         server.Output.ShouldNotContain("known as \u0410lice\n");
+        client.Output.ShouldNotContain("you are now known as", customMessage: "the client names itself only once the server has decided the name");
 
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0);

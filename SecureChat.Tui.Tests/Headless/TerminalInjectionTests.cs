@@ -25,6 +25,7 @@ public sealed class TerminalInjectionTests
         "EVIL7 \u009b2J C1 CSI, \u0085 NEL, DEL\u007f, tab\there",
         "EVIL8 line\u2028separator\u2029paragraph",
         "EVIL9\r\n[!] fake error\n[*] Key fingerprint: 0000 0000 0000 0000 0000 0000 0000 0000",
+        @"EVIL10 a typed \n and C:\path" + "\nthen a line break",
     ];
 
     [Fact]
@@ -51,7 +52,9 @@ public sealed class TerminalInjectionTests
             ShouldShowEveryPayloadOnItsOwnSafeLine(victim.OutputBytes);
             ShouldHoldNoControl(victim.ErrorBytes);
             victim.Output.ShouldContain(@"[Mallory]: EVIL1 hi\n[*] Alice left", customMessage: "a multi-line message prints as one line with visible escapes");
-            victim.Output.ShouldContain(@"[Mallory]: EVIL5 \u202Eevil\u202C and \u2066isolate\u2069 marks\u200E\u200F\u061C");
+            victim.Output.ShouldContain(@"[Mallory]: EVIL3\u{001B}]0;pwned title\u{0007}", customMessage: "escapes print as README shows them");
+            victim.Output.ShouldContain(@"[Mallory]: EVIL10 a typed \\n and C:\\path\nthen a line break", customMessage: "a typed backslash cannot pass for an escape");
+            victim.Output.ShouldContain(@"[Mallory]: EVIL5 \u{202E}evil\u{202C} and \u{2066}isolate\u{2069} marks\u{200E}\u{200F}\u{061C}");
         }
 
         bob.CloseInput();

@@ -99,6 +99,10 @@ public sealed partial class TrustTests
 
         impostor.Output.ShouldNotContain("Bob joined");
         impostor.Output.ShouldNotContain("this must never be sent");
+        impostor.WaitForOutput("left during the handshake without a word", s_wait);
+        impostor.Error.ShouldNotContain("connection was lost", customMessage: "the client's refusal is not the operator's error");
+        impostor.WriteLine("/identity");
+        impostor.WaitForOutput("[*] your identity: ", s_wait);
         string presented;
 
         // A wrong fingerprint changes nothing; the presented one, given deliberately, replaces the pin.
@@ -106,7 +110,10 @@ public sealed partial class TrustTests
         {
             wrong.WaitForExit(s_wait).ShouldBe(3);
             presented = Regex.Match(wrong.Error, @"Presented identity:\s+([0-9A-F ]{39})").Groups[1].Value;
+            wrong.Error.ShouldContain($"The --accept-identity value given ({original}) is not the presented identity: nothing was accepted.");
         }
+
+        impostor.Output.ShouldContain($"[*] your identity: {presented} (kept in ", customMessage: "the operator can read out the fingerprint the client was shown");
 
         presented.ShouldNotBeEmpty();
         presented.ShouldNotBe(original);

@@ -124,7 +124,7 @@ public sealed class ScreenCommandTests
             screen.Screen().ShouldContain("not connected");
 
             await pair.ConnectAsync();
-            screen.PumpUntil(s => s.Contains("Alice joined", StringComparison.Ordinal), s_wait, "the server's name");
+            screen.PumpUntil(s => s.Contains("Alice is the server's operator", StringComparison.Ordinal), s_wait, "the server's name");
             screen.Enter("/peers");
             screen.Screen().ShouldContain($"connected to Alice at 127.0.0.1:{pair.Port} (secure)");
         });

@@ -32,7 +32,7 @@ public sealed class ScreenViewTests
             secure.ShouldContain("key " + fingerprint);
             secure.ShouldContain($"peer 127.0.0.1:{pair.Port}");
 
-            screen.PumpUntil(s => s.Contains("Server joined", StringComparison.Ordinal), s_wait, "the server's join notice");
+            screen.PumpUntil(s => s.Contains("Server is the server's operator", StringComparison.Ordinal), s_wait, "the server's operator notice");
             await pair.ClientJoined;
             await pair.Server.SendAsync("hello from the server 你好 😀");
             screen.PumpUntil(s => s.Contains("Server: hello from the server 你好 😀", StringComparison.Ordinal), s_wait, "the received message");

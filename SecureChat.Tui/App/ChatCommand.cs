@@ -2,9 +2,10 @@ namespace SecureChat.Tui.App;
 
 /// <summary>
 /// What a typed line asks for, the same in both modes: a message to send, or one of the commands of
-/// <see cref="CommandNames"/>: <c>/help</c>, <c>/fingerprint</c>, <c>/verify [NAME]</c>, <c>/rekey</c>,
-/// <c>/peers</c>, <c>/names</c>, <c>/nick NAME</c>, <c>/me ACTION</c>, <c>/clear</c> and <c>/quit</c> (also the
-/// word <c>exit</c>). Command names are case-insensitive. A line that starts with <c>//</c> is a message with one
+/// <see cref="CommandNames"/>: <c>/help</c>, <c>/fingerprint</c>, <c>/identity</c>, <c>/verify [NAME]</c>,
+/// <c>/rekey</c>, <c>/peers</c>, <c>/names</c>, <c>/nick NAME</c>, <c>/me ACTION</c>, <c>/say TEXT</c> (TEXT sent as
+/// it is, even <c>exit</c>), <c>/clear</c> and <c>/quit</c> or <c>/exit</c> (also the bare word <c>exit</c>). Command
+/// names are case-insensitive. A line that starts with <c>//</c> is a message with one
 /// <c>/</c> removed, so a text that begins with a slash can still be sent. Immutable; <see cref="Parse"/> is pure.
 /// </summary>
 internal abstract record ChatCommand
@@ -46,6 +47,14 @@ internal abstract record ChatCommand
         int space = trimmed.IndexOfAny([' ', '\t']);
         string name = (space < 0 ? trimmed : trimmed[..space]).ToLowerInvariant();
         string argument = space < 0 ? string.Empty : trimmed[(space + 1)..].Trim();
+        if (name == "/say")
+        {
+            // The text as it is after one separator: nothing in it is read as a command or as exit.
+            string text = line.TrimStart()[name.Length..];
+            text = text.Length > 0 ? text[1..] : text;
+            return text.Trim().Length > 0 ? new Send(text) : new Usage("usage: /say TEXT (sends TEXT as it is, for example: /say exit)");
+        }
+
         return name switch
         {
             "/nick" => new Nick(argument),
@@ -53,11 +62,12 @@ internal abstract record ChatCommand
             "/fingerprint" => new Fingerprint(),
             "/peers" => new Peers(),
             "/clear" => new Clear(),
-            "/quit" => new Quit(),
+            "/quit" or "/exit" => new Quit(),
             "/help" => new Help(),
             "/me" => argument.Length > 0 ? new Send(MePrefix + argument) : new Usage("usage: /me ACTION (for example: /me waves)"),
             "/names" => new Names(),
             "/verify" => new Verify(argument),
+            "/identity" => new OwnIdentity(),
             _ => new Unknown(name),
         };
     }
@@ -76,7 +86,7 @@ internal abstract record ChatCommand
     public const string MePrefix = "/me ";
 
     /// <summary>Every command name, for /help and Tab completion.</summary>
-    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/verify", "/rekey", "/peers", "/names", "/nick", "/me", "/clear", "/quit"];
+    public static IReadOnlyList<string> CommandNames { get; } = ["/help", "/fingerprint", "/verify", "/rekey", "/peers", "/names", "/identity", "/nick", "/me", "/say", "/clear", "/quit", "/exit"];
 
     /// <summary>Send <paramref name="Text"/> as a chat message.</summary>
     public sealed record Send(string Text) : ChatCommand;
@@ -104,6 +114,9 @@ internal abstract record ChatCommand
 
     /// <summary>Mark a peer's identity verified after comparing the SAS out of band (a server names the client; empty: the only one).</summary>
     public sealed record Verify(string Name) : ChatCommand;
+
+    /// <summary>Show this side's own identity fingerprint (what a peer compares, as ssh-keygen -l shows a key's).</summary>
+    public sealed record OwnIdentity : ChatCommand;
 
     /// <summary>List the commands.</summary>
     public sealed record Help : ChatCommand;

@@ -111,6 +111,9 @@ internal sealed class ChatLifetime
         var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words)
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
+            HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
+            OwnIdentity = _trust?.Identity.Fingerprint,
+            IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
         };
         if (_trust is not null)
         {

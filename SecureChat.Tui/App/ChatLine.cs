@@ -7,17 +7,29 @@ namespace SecureChat.Tui.App;
 /// made here, and here everything in it is made safe to show (<see cref="SafeText"/>): <see cref="Text"/> is one
 /// line whatever the peer sent (a line break shows as <c>\n</c>), <see cref="Lines"/> keeps a multi-line message's
 /// lines apart (each made safe) for a view that shows them as lines of one entry, and <see cref="Sender"/> cannot
-/// pass for one of our notices. No view needs to filter anything. Immutable.
+/// pass for one of our notices. No view needs to filter anything. For headless mode's <c>--json</c> lines each line
+/// also names its <see cref="Event"/> and carries its <see cref="Fields"/>, and keeps the text and sender as they
+/// were sent (<see cref="RawText"/>, <see cref="RawSender"/>), which only <see cref="SafeText.Json"/> may write out.
+/// Immutable.
 /// </summary>
 internal sealed record ChatLine
 {
     public ChatLine(LineKind kind, string text, string sender, DateTimeOffset time)
     {
         Kind = kind;
+        RawText = text;
+        RawSender = sender;
         Text = SafeText.OneLine(text);
         Lines = SafeText.Lines(text);
         Sender = sender.Length == 0 ? string.Empty : SafeText.Name(sender);
         Time = time;
+        Event = kind switch
+        {
+            LineKind.Message => "message",
+            LineKind.Own => "own",
+            LineKind.Error => "error",
+            _ => "notice",
+        };
     }
 
     public LineKind Kind { get; }
@@ -32,7 +44,33 @@ internal sealed record ChatLine
 
     public DateTimeOffset Time { get; }
 
+    /// <summary>The text as it was sent or said: never printed as it is (see <see cref="SafeText.Json"/>).</summary>
+    public string RawText { get; }
+
+    /// <summary>The sender's name as it was sent: never printed as it is.</summary>
+    public string RawSender { get; }
+
+    /// <summary>What happened, as <c>--json</c> names it (README lists them): message, me, join, error, ...</summary>
+    public string Event { get; init; }
+
+    /// <summary>
+    /// What <c>--json</c> adds to the line's time, event, sender and text: each field's name and value (a string, a
+    /// number, a flag, or a list of strings), in order; values a peer controls are written through
+    /// <see cref="SafeText.Json"/> like the text.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, object?>> Fields { get; init; } = [];
+
+    /// <summary>A client's message written by the server's operator (not relayed): headless mode marks its sender so.</summary>
+    public bool FromOperator { get; init; }
+
     public static ChatLine Notice(string text) => new(LineKind.Notice, text, string.Empty, DateTimeOffset.Now);
 
     public static ChatLine Error(string text) => new(LineKind.Error, text, string.Empty, DateTimeOffset.Now);
+
+    /// <summary>A notice that <c>--json</c> names <paramref name="kind"/>, with <paramref name="fields"/>.</summary>
+    public static ChatLine Of(string kind, string text, params KeyValuePair<string, object?>[] fields) =>
+        Notice(text) with { Event = kind, Fields = fields };
+
+    /// <summary>One field for <see cref="Fields"/>.</summary>
+    public static KeyValuePair<string, object?> Field(string name, object? value) => new(name, value);
 }

@@ -26,6 +26,15 @@ internal sealed class ChatModel
     private bool _detached;
     private string _ownName;
 
+    /// <summary>A client's link has ended: what happened, as "not sent: ..." says it (null while it has not; never on a server).</summary>
+    private string? _ended;
+
+    /// <summary>Client: the name a <c>/nick</c> asked for, until the server answers with the name it gave (null when none).</summary>
+    private string? _nickAsked;
+
+    /// <summary>Lines typed after a client's link ended, kept (not refused one by one) when <see cref="HoldsLinesAfterEnd"/>.</summary>
+    private readonly List<string> _unsent = [];
+
     /// <summary>
     /// Everyone else in the chat, as join, leave and rename notices told us, with the identity fingerprint each notice
     /// carried (null when it carried none). The lock guards it.
@@ -54,8 +63,44 @@ internal sealed class ChatModel
 
     public bool IsServer { get; }
 
+    /// <summary>This side's own identity fingerprint (<c>/identity</c>); null when it has none.</summary>
+    public string? OwnIdentity { get; init; }
+
+    /// <summary>Where this side's public identity is kept (identity.pub), for <c>/identity</c>; null when nowhere.</summary>
+    public string? IdentityFile { get; init; }
+
     /// <summary>Marks a peer's identity verified in the trust files (<c>/verify</c>); null when there are none.</summary>
     public Func<PeerInfo, bool>? Verify { get; init; }
+
+    /// <summary>
+    /// Lines typed after a client's link ended are kept quietly (<see cref="Unsent"/>) instead of each being refused
+    /// with a line of its own: headless mode, fed by a script, reports them once at the end.
+    /// </summary>
+    public bool HoldsLinesAfterEnd { get; init; }
+
+    /// <summary>The text of each message typed after a client's link ended, in order, when <see cref="HoldsLinesAfterEnd"/>. Any thread.</summary>
+    public IReadOnlyList<string> Unsent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _unsent];
+            }
+        }
+    }
+
+    /// <summary>A client's link has ended: what happened ("the connection was lost"), or null while it has not. Any thread.</summary>
+    public string? Ended
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _ended;
+            }
+        }
+    }
 
     /// <summary>A client's connection failed or was lost after it was made: why (null while it is fine, and on a server).</summary>
     public string? LostReason { get; private set; }
@@ -88,6 +133,9 @@ internal sealed class ChatModel
                 break;
             case ChatCommand.Fingerprint:
                 ShowFingerprints();
+                break;
+            case ChatCommand.OwnIdentity:
+                Tell(_words.OwnIdentity(OwnIdentity, IdentityFile));
                 break;
             case ChatCommand.Verify verify:
                 VerifyPeer(verify.Name);
@@ -143,12 +191,20 @@ internal sealed class ChatModel
     }
 
     /// <summary>
-    /// The server gave this side a final name other than the one asked for (for example <c>Bob-2</c> when Bob was
-    /// taken): the title, the status and our own lines from now on use it. Any thread (an engine event).
+    /// The server told a client its final name, on joining and in answer to each <c>/nick</c>: the one asked for
+    /// ("you are now known as Bob"), or another (for example <c>Bob-2</c> when Bob was taken, which is said so); the
+    /// title, the status and our own lines from now on use it. Any thread (an engine event).
     /// </summary>
     public void OnOwnNameAssigned(string name) => OnLink(() =>
     {
-        if (name != _ownName)
+        string? asked = _nickAsked;
+        _nickAsked = null;
+        if (asked is not null && name == asked)
+        {
+            _ownName = name;
+            _view.Show(_words.Renamed(name));
+        }
+        else if (asked is not null || name != _ownName)
         {
             _ownName = name;
             _view.Show(_words.NameAssigned(name));
@@ -218,7 +274,8 @@ internal sealed class ChatModel
         Tell(_words.LinkRekeyed(link));
     });
 
-    private void OnMessageReceived(ChatMessage message) => Tell(_words.Message(message with { Via = Shown(message.Via) }));
+    private void OnMessageReceived(ChatMessage message) =>
+        Tell(_words.Message(message with { Via = Shown(message.Via) }, fromOperator: !IsServer && !message.Relayed));
 
     private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
     {
@@ -251,14 +308,25 @@ internal sealed class ChatModel
     private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
     {
         link = Shown(link);
-        _links.Ended(link);
+        _links.Ended(link, SessionStage.Failed);
         if (!IsServer && link.Fingerprint is not null)
         {
             LostReason ??= failure.Message;
         }
 
+        if (!IsServer)
+        {
+            _ended ??= link.Fingerprint is null ? "the connection failed" : "the connection was lost";
+        }
+
         // A client's link that fails before it was ever secure is reported once, as the reason it could not connect.
-        if (IsServer || link.Fingerprint is not null)
+        // A client that leaves a server's handshake without a word is no error of the operator's: most often it did
+        // not recognise this server's identity (it sends nothing then), so the notice says how to show it.
+        if (IsServer && link.Fingerprint is null && failure.Reason == FailureReason.ConnectionLost)
+        {
+            Tell(_words.LeftDuringHandshake(link));
+        }
+        else if (IsServer || link.Fingerprint is not null)
         {
             Tell(_words.LinkFailed(link, failure, IsServer));
         }
@@ -269,7 +337,12 @@ internal sealed class ChatModel
     private void OnClosed(PeerInfo link, bool byPeer) => OnLink(() =>
     {
         link = Shown(link);
-        _links.Ended(link);
+        _links.Ended(link, SessionStage.Closed);
+        if (!IsServer)
+        {
+            _ended ??= byPeer ? "the server closed the connection" : "the connection is closed";
+        }
+
         Tell(_words.LinkClosed(link, byPeer, IsServer));
     });
 
@@ -283,9 +356,19 @@ internal sealed class ChatModel
             return;
         }
 
+        if (HeldAfterEnd(text))
+        {
+            return;
+        }
+
         if (!_endpoint.CanSend)
         {
-            Tell(_words.NobodyToSendTo(IsServer));
+            // A client's link may be gone before its end reached us as an event.
+            if (IsServer || _endpoint.Links.FirstOrDefault() is not { IsEnded: true } || !HeldAfterEnd(text, gone: true))
+            {
+                Tell(_words.NobodyToSendTo(IsServer));
+            }
+
             return;
         }
 
@@ -301,18 +384,62 @@ internal sealed class ChatModel
         }
         catch (InvalidOperationException e)
         {
-            Tell(_words.NotSent(e.Message));
+            // The link ended while the message waited to go out: it is one of the lines not sent.
+            if (IsServer || !HeldAfterEnd(text, gone: true))
+            {
+                Tell(_words.NotSent(e.Message));
+            }
         }
     }
 
-    private void ChangeName(string name)
+    /// <summary>
+    /// After a client's link ended nothing can be sent: a message is kept for the report at the end (headless) or
+    /// refused with what happened (the full screen). True when the link has ended.
+    /// </summary>
+    /// <remarks>With <paramref name="gone"/> the engine has said the link is gone, though its end may not have reached us yet.</remarks>
+    private bool HeldAfterEnd(string text, bool gone = false)
     {
-        if (!NameRules.TryValidate(name, out _, out string problem))
+        bool ended = false;
+        Locked(() =>
+        {
+            if (_ended is null && !gone)
+            {
+                return;
+            }
+
+            ended = true;
+            if (HoldsLinesAfterEnd)
+            {
+                _unsent.Add(text);
+            }
+            else
+            {
+                _view.Show(_words.NotSentAfterEnd(_ended ?? "the connection was lost"));
+            }
+        });
+        return ended;
+    }
+
+    /// <summary>
+    /// <c>/nick</c>. A server's operator is renamed at once (the server decides); a client asks its server, and says
+    /// its new name only when the server has answered with the name it got (<see cref="OnOwnNameAssigned"/>).
+    /// </summary>
+    private void ChangeName(string requested)
+    {
+        if (!NameRules.TryValidate(requested, out string name, out string problem))
         {
             Tell(_words.NickRefused(problem));
             return;
         }
 
+        if (Ended is { } ended)
+        {
+            Tell(_words.NickAfterEnd(ended));
+            return;
+        }
+
+        // Asked before the request goes out: the server's answer may come before ChangeName returns.
+        Locked(() => _nickAsked = IsServer ? null : name);
         try
         {
             _endpoint.ChangeName(name);
@@ -320,15 +447,19 @@ internal sealed class ChatModel
         catch (ArgumentException e)
         {
             // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
+            Locked(() => _nickAsked = null);
             Tell(_words.NickRefused(e.Message));
             return;
         }
 
-        OnLink(() =>
+        if (IsServer)
         {
-            _ownName = _endpoint.Name;
-            _view.Show(_words.Renamed(_ownName));
-        });
+            OnLink(() =>
+            {
+                _ownName = _endpoint.Name;
+                _view.Show(_words.Renamed(_ownName));
+            });
+        }
     }
 
     /// <summary>
@@ -341,6 +472,12 @@ internal sealed class ChatModel
         PeerInfo? peer = name.Length > 0
             ? secure.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase))
             : secure.Length == 1 ? secure[0] : null;
+        if (Ended is { } ended)
+        {
+            Tell(_words.NothingToVerify(ended));
+            return;
+        }
+
         if (peer is null || Verify is not { } verify)
         {
             Tell(_words.VerifyUsage(IsServer));
@@ -387,8 +524,9 @@ internal sealed class ChatModel
 
     private void ShowFingerprints()
     {
-        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.Fingerprint is not null).Select(Shown)];
-        Tell(keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.IsSecure).Select(Shown)];
+        Tell(Ended is { } ended ? [_words.NothingToCompare(ended)]
+            : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
     private void ShowPeers()

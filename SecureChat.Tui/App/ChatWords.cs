@@ -49,30 +49,57 @@ internal abstract class ChatWords
 
     // ---- the same in both modes ----
 
-    public ChatLine Message(ChatMessage message) => new(LineKind.Message, message.Text, message.Sender, message.ReceivedAt);
+    /// <summary>A message someone sent; <paramref name="fromOperator"/> on a client when the operator wrote it (not relayed).</summary>
+    public ChatLine Message(ChatMessage message, bool fromOperator) => new(LineKind.Message, message.Text, message.Sender, message.ReceivedAt)
+    {
+        Event = message.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal) ? "me" : "message",
+        Fields = [ChatLine.Field("identity", message.SenderIdentity), ChatLine.Field("operator", fromOperator)],
+        FromOperator = fromOperator,
+    };
 
     public ChatLine Own(string name, string text) => new(LineKind.Own, text, name, DateTimeOffset.Now);
 
     public ChatLine Presence(PresenceNotice notice) => ChatLine.Notice(notice.Kind switch
     {
+        PresenceKind.Joined when notice.Operator => $"{notice.Name} is the server's operator",
         PresenceKind.Joined => $"{notice.Name} joined",
         PresenceKind.Left => $"{notice.Name} left",
         PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
         PresenceKind.Member => $"{notice.Name} is here",
         PresenceKind.Refused => $"name not changed: names changed too fast for this server, try again in a few seconds; you are still {notice.Name}",
         _ => $"{notice.Name}: {notice.Kind}",
-    });
+    }) with
+    {
+        Event = notice.Kind switch
+        {
+            PresenceKind.Joined when notice.Operator => "operator",
+            PresenceKind.Joined => "join",
+            PresenceKind.Left => "leave",
+            PresenceKind.Renamed => "rename",
+            _ => "member",
+        },
+        Fields = notice.Kind == PresenceKind.Renamed
+            ? [ChatLine.Field("from", notice.Name), ChatLine.Field("to", notice.NewName), ChatLine.Field("identity", notice.Identity)]
+            : [ChatLine.Field("from", notice.Name), ChatLine.Field("identity", notice.Identity)],
+    };
 
     /// <summary>The peer's Close said it received fewer of our messages than we sent (PROTOCOL.md, Close).</summary>
     public ChatLine MessagesLost(PeerInfo link, int count, bool isServer) => ChatLine.Error(
-        $"{count} {(count == 1 ? "message" : "messages")} you sent {(isServer ? "to " + link.Name : "to the server")} did not arrive: the connection ended before {(isServer ? "they" : "it")} received {(count == 1 ? "it" : "them")}");
+        $"{count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(count == 1 ? "message" : "messages")} you sent {(isServer ? "to " + link.Name : "to the server")} did not arrive: the connection ended before {(isServer ? "they" : "it")} received {(count == 1 ? "it" : "them")}") with
+    {
+        Event = "lost",
+        Fields = [ChatLine.Field("to", link.Name), ChatLine.Field("count", count)],
+    };
 
-    public ChatLine Renamed(string name) => ChatLine.Notice($"you are now known as {name}");
+    public ChatLine Renamed(string name) => ChatLine.Of("name", $"you are now known as {name}", ChatLine.Field("name", name));
+
+    /// <summary><c>/nick</c> after a client's link ended.</summary>
+    public ChatLine NickAfterEnd(string ended) => ChatLine.Error($"name not changed: {ended}");
 
     public ChatLine NickRefused(string problem) => ChatLine.Error($"name not changed: {problem} (usage: /nick NAME)");
 
-    public ChatLine NameAssigned(string name) =>
-        ChatLine.Notice($"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed");
+    public ChatLine NameAssigned(string name) => ChatLine.Of(
+        "name", $"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed", ChatLine.Field("name", name));
 
     public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
 
@@ -81,7 +108,40 @@ internal abstract class ChatWords
 
     public ChatLine UnknownCommand(string name) => ChatLine.Error($"unknown command {name}; type /help");
 
+    /// <summary><c>/identity</c>: this side's identity fingerprint, which peers see and compare.</summary>
+    public ChatLine OwnIdentity(string? fingerprint, string? file) => fingerprint is null
+        ? ChatLine.Error("no identity: this side has no identity key")
+        : ChatLine.Of(
+            "you",
+            $"your identity: {fingerprint}{(file is null ? string.Empty : $" (kept in {file})")}; a peer that compares it with the one it was shown knows it is you",
+            ChatLine.Field("identity", fingerprint),
+            ChatLine.Field("file", file));
+
+    /// <summary>Server: a client closed its connection during the handshake without a word (no failure of this side's).</summary>
+    public ChatLine LeftDuringHandshake(PeerInfo link) => ChatLine.Of(
+        "abandoned",
+        $"{StageWords.Address(link.RemoteEndPoint)} left during the handshake without a word; a client that does not recognise this server's identity leaves so (/identity shows it, to read to them)",
+        ChatLine.Field("address", StageWords.Address(link.RemoteEndPoint)));
+
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
+
+    /// <summary>A client's link has ended (<paramref name="ended"/>: what happened).</summary>
+    public ChatLine NothingToCompare(string ended) => ChatLine.Error($"nothing to compare: {ended}");
+
+    /// <summary><c>/verify</c> after a client's link ended.</summary>
+    public ChatLine NothingToVerify(string ended) => ChatLine.Error($"nothing to verify: {ended}");
+
+    /// <summary>A message typed after a client's link ended.</summary>
+    public ChatLine NotSentAfterEnd(string ended) => ChatLine.Error($"not sent: {ended}");
+
+    /// <summary>Once, at the end: how many lines typed (or piped in) after a client's link ended were not sent.</summary>
+    public ChatLine UnsentAtEnd(IReadOnlyList<string> lines, string ended, bool inputLeft) => ChatLine.Error(
+        $"{lines.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} {(lines.Count == 1 ? "line of input was" : "lines of input were")} not sent: {ended}" +
+        (inputLeft ? "; the rest of the input was not read" : string.Empty)) with
+    {
+        Event = "unsent",
+        Fields = [ChatLine.Field("count", lines.Count), ChatLine.Field("lines", lines), ChatLine.Field("input_left", inputLeft)],
+    };
 
     /// <summary>A link's values, each on a line of its own so it can be selected and copied alone.</summary>
     public IEnumerable<ChatLine> Fingerprint(PeerInfo link) =>
@@ -109,8 +169,12 @@ internal abstract class ChatWords
     ];
 
     /// <summary>The identity a peer proved, and how far it is trusted: one line per contact (scripts look for "identity").</summary>
-    public ChatLine Identity(PeerInfo link) =>
-        ChatLine.Notice($"Peer identity of {link.Name}: {link.Identity} ({TrustWord(link.Trust)})");
+    public ChatLine Identity(PeerInfo link) => ChatLine.Of(
+        "identity",
+        $"Peer identity of {link.Name}: {link.Identity} ({TrustWord(link.Trust)})",
+        ChatLine.Field("from", link.Name),
+        ChatLine.Field("identity", link.Identity),
+        ChatLine.Field("trust", TrustWord(link.Trust)));
 
     /// <summary>new, known, verified or changed, as the status bar and the identity line say it.</summary>
     public static string TrustWord(TrustState? trust) => trust switch
@@ -121,17 +185,24 @@ internal abstract class ChatWords
         _ => "new",
     };
 
-    public ChatLine Verified(PeerInfo link) =>
-        ChatLine.Notice($"{link.Name}'s identity {link.Identity} is now verified: later connections will say so");
+    public ChatLine Verified(PeerInfo link) => ChatLine.Of(
+        "verified",
+        $"{link.Name}'s identity {link.Identity} is now verified: later connections will say so",
+        ChatLine.Field("from", link.Name),
+        ChatLine.Field("identity", link.Identity));
 
     public ChatLine VerifyUsage(bool isServer) => ChatLine.Error(isServer
         ? "usage: /verify NAME, after comparing the SAS with that client out of band (/fingerprint shows it)"
         : "nothing to verify: not connected securely yet");
 
     /// <summary>A client was refused as busy before the hello and waits to connect again (<see cref="BusyRetry"/>).</summary>
-    public ChatLine Retrying(BusyRetry retry) => ChatLine.Notice(
+    public ChatLine Retrying(BusyRetry retry) => ChatLine.Of(
+        "stage",
         (retry.Reason == FailureReason.RateLimited ? "the server has too many connections from this address" : "the server is busy") +
-        $"; connecting again in {retry.Delay.TotalSeconds:0.0} s (retry {retry.Attempt} of {retry.Of})");
+        $"; connecting again in {retry.Delay.TotalSeconds:0.0} s (retry {retry.Attempt} of {retry.Of})",
+        ChatLine.Field("stage", "retrying"),
+        ChatLine.Field("retry", retry.Attempt),
+        ChatLine.Field("of", retry.Of));
 
     public ChatLine NotConnected() => ChatLine.Notice("not connected");
 

@@ -6,6 +6,12 @@ internal interface IChatMode
     /// <summary>The words this mode says things in.</summary>
     ChatWords Words { get; }
 
+    /// <summary>
+    /// Whether lines typed after a client's link ended are kept and reported once (<see cref="ChatModel.HoldsLinesAfterEnd"/>)
+    /// rather than refused one by one.
+    /// </summary>
+    bool HoldsLinesAfterEnd => false;
+
     /// <summary>Opens the view (the full screen takes over the terminal here).</summary>
     IChatView Open(bool isServer, string address, string name);
 

@@ -10,6 +10,9 @@ namespace SecureChat.Tui.App;
 /// </summary>
 internal sealed record IdentityRefusal(string Endpoint, string Remembered, DateOnly? FirstSeen, string Presented)
 {
+    /// <summary>The <c>--accept-identity</c> value given this run, when it was not the presented identity (null when none was given).</summary>
+    public string? GivenAccept { get; init; }
+
     /// <summary>The option and value that accept the presented identity, quoted for a shell.</summary>
     public string AcceptOption => $"--accept-identity \"{Presented}\"";
 
@@ -22,6 +25,7 @@ internal sealed record IdentityRefusal(string Endpoint, string Remembered, DateO
         "Someone may be impersonating it (a man in the middle), or its operator may have replaced its identity key.",
         $"Remembered identity: {Remembered}{(Since.Length > 0 ? " " + Since : string.Empty)}",
         $"Presented identity:  {Presented}",
+        .. GivenAccept is null ? Array.Empty<string>() : [$"The --accept-identity value given ({GivenAccept}) is not the presented identity: nothing was accepted."],
         "Ask the server's operator for its fingerprint by phone or in person. Only if it matches the presented one, run once with:",
         $"  {AcceptOption}",
     ];

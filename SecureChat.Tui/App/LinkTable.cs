@@ -48,9 +48,13 @@ internal sealed class LinkTable(bool isServer)
     /// <summary>A link got keys (established or rekeyed).</summary>
     public void Keyed(PeerInfo link) => Update(link);
 
-    /// <summary>A link closed or failed: a server forgets it; a client keeps it to show how it ended.</summary>
-    public void Ended(PeerInfo link)
+    /// <summary>
+    /// A link closed or failed (<paramref name="stage"/>): a server forgets it; a client keeps it to show how it
+    /// ended, in that stage whatever stage its last snapshot had.
+    /// </summary>
+    public void Ended(PeerInfo link, SessionStage stage)
     {
+        link = link.IsEnded ? link : link with { Stage = stage };
         if (isServer)
         {
             _peers.Remove(link.Id);
@@ -68,7 +72,7 @@ internal sealed class LinkTable(bool isServer)
     private ChatStatus ClientStatus() =>
         _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(Engine.Identity.TrustState.Changed))
         : _client is not { } link ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
-        : new ChatStatus(StageWords.Describe(link), link.Fingerprint, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link));
+        : new ChatStatus(StageWords.Describe(link), link.IsSecure ? link.Fingerprint : null, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link));
 
     private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;
 

@@ -22,6 +22,9 @@ internal sealed class LocalTrust : IDisposable
     private readonly string? _acceptIdentity;
     private IReadOnlyList<string>? _serverNames;
 
+    /// <summary>The --accept-identity value as given (shown back when it does not match).</summary>
+    private readonly string? _givenAccept;
+
     private LocalTrust(ConfigDirectory directory, IdentityKey identity, string? acceptIdentity)
     {
         Directory = directory;
@@ -30,6 +33,7 @@ internal sealed class LocalTrust : IDisposable
         _clients = new KnownClients(directory);
         _names = new NameRegistry(directory, NameRules.ComparisonKey);
         _acceptIdentity = acceptIdentity is null ? null : Canonical(acceptIdentity);
+        _givenAccept = acceptIdentity;
     }
 
     public ConfigDirectory Directory { get; }
@@ -110,7 +114,7 @@ internal sealed class LocalTrust : IDisposable
                 _servers.Replace(names, peer.PublicKey);
                 return IdentityVerdict.Accept(TrustState.New);
             case TrustState.Changed:
-                var refusal = new IdentityRefusal(check.PinnedAs ?? endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint);
+                var refusal = new IdentityRefusal(check.PinnedAs ?? endpoint, check.PinnedFingerprint ?? "?", check.FirstSeen, peer.Fingerprint) { GivenAccept = _givenAccept };
                 Refusal = refusal;
                 return IdentityVerdict.Refuse(refusal.Summary);
             default:

@@ -40,13 +40,5 @@ internal static class StageWords
     public static string HostPort(string host, int port) =>
         host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]:{port}" : $"{host}:{port}";
 
-    /// <summary>"('127.0.0.1', 54321)", as the classic command-line chat printed a peer.</summary>
-    public static string ClassicAddress(EndPoint endPoint) => endPoint switch
-    {
-        IPEndPoint ip => $"('{Plain(ip.Address)}', {ip.Port})",
-        DnsEndPoint dns => $"('{dns.Host}', {dns.Port})",
-        _ => endPoint.ToString() ?? "?",
-    };
-
     private static IPAddress Plain(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

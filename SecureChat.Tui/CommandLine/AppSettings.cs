@@ -28,8 +28,11 @@ internal sealed record AppSettings
 
     public bool Headless { get; init; }
 
-    /// <summary>Headless: "HH:mm " before each printed line.</summary>
+    /// <summary>Headless: the time (ISO 8601, local, with seconds) and a space before each printed line.</summary>
     public bool Timestamps { get; init; }
+
+    /// <summary>Headless: one JSON object per line and event instead of text lines.</summary>
+    public bool Json { get; init; }
 
     /// <summary>Full screen: how many lines the message pane keeps.</summary>
     public int Scrollback { get; init; } = Views.MessagePane.DefaultCapacity;

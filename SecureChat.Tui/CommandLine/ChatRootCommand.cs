@@ -65,7 +65,8 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "read the shared passphrase from the first line of a file", HelpName = "PATH" };
     private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "read the shared passphrase from an environment variable", HelpName = "VAR" };
     private readonly Option<bool> _headless = new("--headless") { Description = "no full screen: send the lines read from stdin, print one line per event" };
-    private readonly Option<bool> _timestamps = new("--timestamps") { Description = "put the time (HH:mm) before each line" };
+    private readonly Option<bool> _timestamps = new("--timestamps") { Description = "put the time (ISO 8601, local, with seconds) before each line" };
+    private readonly Option<bool> _json = new("--json") { Description = "one JSON object per line and event (time, event, from, identity, text, ...), for jq; implies --headless" };
     private readonly Option<string> _scrollback = new("--scrollback") { Description = "lines the message pane keeps, 10 to 1000000", HelpName = "N" };
     private readonly Option<bool> _bell = new("--bell")
     {
@@ -119,6 +120,7 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_passphraseEnv, OptionGroup.IdentityAndTrust, OptionScope.Any));
         Add(new(_headless, OptionGroup.Display, OptionScope.Any));
         Add(new(_timestamps, OptionGroup.Display, OptionScope.Headless));
+        Add(new(_json, OptionGroup.Display, OptionScope.Any));
         Add(new(_scrollback, OptionGroup.Display, OptionScope.FullScreen) { Default = Text(Views.MessagePane.DefaultCapacity) });
         Add(new(_bell, OptionGroup.Display, OptionScope.FullScreen));
         Add(new(_noMouse, OptionGroup.Display, OptionScope.FullScreen));
@@ -298,8 +300,9 @@ internal sealed class ChatRootCommand : RootCommand
             Name = name,
             Group = ParseGroup(result.GetValue(_group)),
             Iterations = iterations,
-            Headless = result.GetValue(_headless),
+            Headless = result.GetValue(_headless) || result.GetValue(_json),
             Timestamps = result.GetValue(_timestamps),
+            Json = result.GetValue(_json),
             Bell = result.GetValue(_bell),
             NoMouse = result.GetValue(_noMouse),
             Scrollback = result.GetValue(_scrollback) is { } lines
@@ -329,7 +332,7 @@ internal sealed class ChatRootCommand : RootCommand
     /// <summary>An option given where it does nothing, in plain words; a user who typed it expects it to act, so it is never ignored.</summary>
     private string? Misplaced(ParseResult result, bool client)
     {
-        bool headless = result.GetValue(_headless);
+        bool headless = result.GetValue(_headless) || result.GetValue(_json);
         foreach (OptionEntry entry in _entries.Where(e => result.GetResult(e.Option) is { Implicit: false }))
         {
             string name = entry.Option.Name;

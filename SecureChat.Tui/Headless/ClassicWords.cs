@@ -6,47 +6,76 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// Headless mode's words for links and refused input: those of the classic command-line chat, which scripts and
-/// tests read (<see cref="ConsoleView"/> adds the <c>[*]</c> and <c>[!]</c>). Thread-safe (pure).
+/// tests read (<see cref="ConsoleView"/> adds the <c>[*]</c> and <c>[!]</c>), each line named as an event with its
+/// fields for <c>--json</c>; a peer's address reads host:port. Thread-safe (pure).
 /// </summary>
 internal sealed class ClassicWords : ChatWords
 {
     public override IReadOnlyList<string> Help { get; } =
     [
-        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /nick NAME  /me ACTION  /quit (or type exit)",
+        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /identity  /nick NAME  /me ACTION  /say TEXT  /quit or /exit (or type exit)",
         "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
-        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client)",
+        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client); /identity shows your own",
         "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
-        "a line that starts with // is sent as a message, with one / removed",
+        "a line that starts with // is sent as a message, with one / removed; /say TEXT sends TEXT as it is (even exit)",
     ];
 
     protected override string HowToQuit => "type exit";
 
     public override IEnumerable<ChatLine> Listening(string address) =>
-        [ChatLine.Notice($"Server listening on {address}"), ChatLine.Notice("Waiting for client connection...")];
+    [
+        ChatLine.Of("listening", $"Server listening on {address}", ChatLine.Field("address", address)),
+        ChatLine.Notice("Waiting for client connection..."),
+    ];
 
-    public override ChatLine Connecting(string address) => ChatLine.Notice($"Connecting to {address}...");
+    public override ChatLine Connecting(string address) =>
+        ChatLine.Of("stage", $"Connecting to {address}...", ChatLine.Field("stage", "connecting"), ChatLine.Field("address", address));
 
     public override IEnumerable<ChatLine> LinkOpened(PeerInfo link, bool isServer) =>
-        [ChatLine.Notice(isServer ? $"New connection from {StageWords.ClassicAddress(link.RemoteEndPoint)}" : "Connected to server")];
+    [
+        ChatLine.Of(
+            "stage",
+            isServer ? $"New connection from {Address(link)}" : "Connected to server",
+            ChatLine.Field("stage", "connected"),
+            ChatLine.Field("address", Address(link))),
+    ];
 
     public override IEnumerable<ChatLine> LinkSecured(PeerInfo link, bool isServer) =>
     [
-        ChatLine.Notice(isServer ? $"Secure connection established with {StageWords.ClassicAddress(link.RemoteEndPoint)}" : "Secure connection established!"),
+        ChatLine.Of(
+            "secure",
+            isServer ? $"Secure connection established with {Address(link)}" : "Secure connection established!",
+            ChatLine.Field("address", Address(link)),
+            ChatLine.Field("fingerprint", link.Fingerprint),
+            ChatLine.Field("sas", link.Sas)),
         ChatLine.Notice($"Key fingerprint: {link.Fingerprint}"),
         ChatLine.Notice($"Short authentication string (compare with your peer): {link.Sas}"),
         Identity(link),
     ];
 
-    public override ChatLine LinkRekeyed(PeerInfo link) =>
-        ChatLine.Notice($"Keys renewed with {link.Name}; new key fingerprint: {link.Fingerprint}");
+    public override ChatLine LinkRekeyed(PeerInfo link) => ChatLine.Of(
+        "rekey",
+        $"Keys renewed with {link.Name}; new key fingerprint: {link.Fingerprint}",
+        ChatLine.Field("from", link.Name),
+        ChatLine.Field("fingerprint", link.Fingerprint),
+        ChatLine.Field("sas", link.Sas));
 
     public override ChatLine LinkFailed(PeerInfo link, SessionFailure failure, bool isServer) =>
-        ChatLine.Error((isServer ? StageWords.ClassicAddress(link.RemoteEndPoint) + ": " : string.Empty) + failure.Message);
+        ChatLine.Error((isServer ? Address(link) + ": " : string.Empty) + failure.Message) with
+        {
+            Fields = [ChatLine.Field("address", Address(link))],
+        };
 
-    public override ChatLine LinkClosed(PeerInfo link, bool byPeer, bool isServer) => ChatLine.Notice(
-        isServer ? $"Connection closed with {StageWords.ClassicAddress(link.RemoteEndPoint)}"
+    public override ChatLine LinkClosed(PeerInfo link, bool byPeer, bool isServer) => ChatLine.Of(
+        "closed",
+        isServer ? $"Connection closed with {Address(link)}"
         : byPeer ? "Server closed the connection"
-        : "Connection closed");
+        : "Connection closed",
+        ChatLine.Field("address", Address(link)),
+        ChatLine.Field("by_peer", byPeer));
+
+    /// <summary>A peer's address as every headless line gives it: 127.0.0.1:54321, [::1]:54321.</summary>
+    private static string Address(PeerInfo link) => StageWords.Address(link.RemoteEndPoint);
 
     public override ChatLine NobodyToSendTo(bool isServer) =>
         ChatLine.Error(isServer ? "no client is connected yet: message not sent" : "the connection is not secure: message not sent");

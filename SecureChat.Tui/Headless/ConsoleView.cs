@@ -3,17 +3,20 @@ using SecureChat.Tui.App;
 namespace SecureChat.Tui.Headless;
 
 /// <summary>
-/// Headless output, one flushed line per thing said, as the classic command-line chat printed it: <c>[name]: text</c>
-/// for a message, <c>[*] text</c> for a notice, and <c>[!] text</c> on standard error for an error; a newline
-/// or other control character in them arrives already made a visible escape (every <see cref="ChatLine"/> is made safe
-/// by <see cref="SecureChat.Engine.Chat.SafeText"/>), never as a line break. What this side
-/// sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are written under a lock).
+/// Headless output, one flushed line per thing said, in one grammar (README, "Headless mode"):
+/// <c>[TIME ]TAG TEXT</c>, where TAG is <c>[*]</c> for a notice, <c>[!]</c> for an error (on standard error), or
+/// <c>[NAME]:</c> for a message (an action reads <c>[NAME]: * waves</c>; on a client the operator's own messages read
+/// <c>[NAME:operator]:</c>, which no member's name can, as a name cannot hold <c>:</c>), and TIME (with
+/// <c>--timestamps</c>) is ISO 8601 with seconds. With <c>--json</c> every line is one JSON object on standard output
+/// instead (<see cref="JsonLine"/>). A newline or other control character arrives already made a visible escape
+/// (every <see cref="ChatLine"/> is made safe by <see cref="SecureChat.Engine.Chat.SafeText"/>), never as a line
+/// break. What this side sends is not echoed; there is no status bar and nothing to clear. Thread-safe (lines are
+/// written under a lock).
 /// </summary>
-internal sealed class ConsoleView(TextWriter output, TextWriter error, bool timestamps = false) : IChatView
+internal sealed class ConsoleView(TextWriter output, TextWriter error, bool timestamps = false, bool json = false) : IChatView
 {
-    /// <summary>"12:34 " before each line with <c>--timestamps</c> (local time), else nothing.</summary>
-    private string Stamp(ChatLine line) =>
-        timestamps ? line.Time.ToLocalTime().ToString("HH:mm ", System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+    /// <summary>What marks the operator's own messages on a client: a name cannot hold a colon, so no member can look so.</summary>
+    public const string OperatorMark = ":operator";
 
     private readonly object _gate = new();
     private readonly TaskCompletionSource _quitting = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -23,19 +26,32 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
 
     public void Show(ChatLine line)
     {
+        if (line.Kind == LineKind.Own)
+        {
+            return;
+        }
+
+        if (json)
+        {
+            Write(output, JsonLine.Format(line));
+            return;
+        }
+
+        string stamp = timestamps ? JsonLine.Time(line.Time) + " " : string.Empty;
+        string sender = line.FromOperator ? line.Sender + OperatorMark : line.Sender;
         switch (line.Kind)
         {
-            case LineKind.Message when line.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal):
-                Write(output, Stamp(line) + $"* {line.Sender} {line.Text[ChatCommand.MePrefix.Length..]}");
+            case LineKind.Message when line.Event == "me":
+                Write(output, stamp + $"[{sender}]: * {SecureChat.Engine.Chat.SafeText.OneLine(line.RawText[ChatCommand.MePrefix.Length..])}");
                 break;
             case LineKind.Message:
-                Write(output, Stamp(line) + $"[{line.Sender}]: {line.Text}");
+                Write(output, stamp + $"[{sender}]: {line.Text}");
                 break;
             case LineKind.Notice:
-                Write(output, Stamp(line) + "[*] " + line.Text);
+                Write(output, stamp + "[*] " + line.Text);
                 break;
             case LineKind.Error:
-                Write(error, Stamp(line) + "[!] " + line.Text);
+                Write(error, stamp + "[!] " + line.Text);
                 break;
         }
     }

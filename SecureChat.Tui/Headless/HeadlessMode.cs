@@ -4,15 +4,24 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// <c>--headless</c>: no full screen. Lines read from standard input are typed lines, messages and commands alike;
-/// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>). The chat ends on
+/// everything said is one flushed line (<see cref="ConsoleView"/>, <see cref="ClassicWords"/>), text or JSON. The chat ends on
 /// <c>exit</c> or <c>/quit</c>, on SIGTERM, SIGHUP or SIGINT, when a client's input ends or its link ends (a
 /// server goes on serving at the end of its input). Used from the main thread.
 /// </summary>
-internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false) : IChatMode
+internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWriter error, bool timestamps = false, bool json = false) : IChatMode
 {
-    private readonly ConsoleView _view = new(output, error, timestamps);
+    /// <summary>
+    /// How long a client whose link ended goes on reading piped input, to count the lines that will not be sent,
+    /// before it exits anyway (a producer that never stops must not keep it alive).
+    /// </summary>
+    public static readonly TimeSpan CountLimit = TimeSpan.FromSeconds(1);
+
+    private readonly ConsoleView _view = new(output, error, timestamps, json);
 
     public ChatWords Words { get; } = new ClassicWords();
+
+    /// <summary>A script's lines after the link ended are counted, and the count is said once, not each line refused.</summary>
+    public bool HoldsLinesAfterEnd => true;
 
     public IChatView Open(bool isServer, string address, string name) => _view;
 
@@ -40,6 +49,29 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
             // A server keeps serving at the end of its input (</dev/null, started in the background) until
             // SIGTERM or an exit line; a client leaves.
             Task.WaitAny(_view.Quitting, model.Completion);
+        }
+
+        if (!model.IsServer && model.Ended is { } ended && !_view.Quitting.IsCompleted)
+        {
+            ReportUnsent(model, lines, ended);
+        }
+    }
+
+    /// <summary>
+    /// A client's link ended with input still coming: reads piped input to its end (for at most
+    /// <see cref="CountLimit"/>), then says once how many lines were not sent.
+    /// </summary>
+    private void ReportUnsent(ChatModel model, Task lines, string ended)
+    {
+        if (Console.IsInputRedirected)
+        {
+            lines.Wait(CountLimit);
+        }
+
+        IReadOnlyList<string> unsent = model.Unsent;
+        if (unsent.Count > 0)
+        {
+            _view.Show(Words.UnsentAtEnd(unsent, ended, inputLeft: !lines.IsCompleted));
         }
     }
 
