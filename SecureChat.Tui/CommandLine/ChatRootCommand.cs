@@ -235,13 +235,13 @@ internal sealed class ChatRootCommand : RootCommand
         }
 
         string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
-        int port = result.GetValue(_port) is { } portText ? ParsePort(portText, "--port", allowZero: true) : AppSettings.DefaultPort;
+        int port = result.GetValue(_port) is { } portText ? HostPort.ParsePort(portText, "--port", allowZero: true) : AppSettings.DefaultPort;
         if (client)
         {
             string[] positional = result.GetValue(_client) ?? [];
             if (positional.Length > 0)
             {
-                (host, int? inline) = SplitHostPort(positional[0]);
+                (host, int? inline) = HostPort.Split(positional[0]);
                 if (inline is { } p)
                 {
                     port = positional.Length > 1
@@ -252,7 +252,7 @@ internal sealed class ChatRootCommand : RootCommand
 
             if (positional.Length > 1)
             {
-                port = ParsePort(positional[1], "the port", allowZero: false);
+                port = HostPort.ParsePort(positional[1], "the port", allowZero: false);
             }
         }
 
@@ -377,42 +377,6 @@ internal sealed class ChatRootCommand : RootCommand
             1 => chosen[0],
             _ => throw new UsageException("use only one of --passphrase-prompt, --passphrase-file and --passphrase-env"),
         };
-    }
-
-    private static int ParsePort(string text, string what, bool allowZero) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535 && (port > 0 || allowZero)
-            ? port
-            : throw new UsageException($"{what} must be a number from {(allowZero ? 0 : 1)} to 65535 (not '{text}')");
-
-    /// <summary>"host", "host:port", "[v6]:port", "[v6]" or a bare IPv6 address ("::1", which has several colons).</summary>
-    private static (string Host, int? Port) SplitHostPort(string text)
-    {
-        if (text.StartsWith('['))
-        {
-            int close = text.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || (close + 1 < text.Length && text[close + 1] != ':'))
-            {
-                throw new UsageException($"'{text}' is not an address: write an IPv6 address with a port as [::1]:12345");
-            }
-
-            string inside = text[1..close];
-            return close + 1 < text.Length ? (inside, ParsePort(text[(close + 2)..], "the port", allowZero: false)) : (inside, null);
-        }
-
-        int colon = text.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0)
-        {
-            return (text, null);
-        }
-
-        if (colon != text.LastIndexOf(':'))
-        {
-            return System.Net.IPAddress.TryParse(text, out _)
-                ? (text, null)
-                : throw new UsageException($"'{text}' is not an address: write host:port, or an IPv6 address with a port as [::1]:12345");
-        }
-
-        return (text[..colon], ParsePort(text[(colon + 1)..], "the port", allowZero: false));
     }
 
     private static DhGroupId ParseGroup(string? name) => name?.ToLowerInvariant() switch
