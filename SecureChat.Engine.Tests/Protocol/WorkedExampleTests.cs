@@ -55,7 +55,8 @@ public sealed class WorkedExampleTests
 
         text.Append('\n');
         text.Append("Identity keys (Ed25519, RFC 8032; each private key is a 32-byte seed, the first 32 bytes of\n");
-        text.Append("SHA-256(\"SecureChat v2 worked example \" || name)):\n\n```\n");
+        text.Append("SHA-256(\"SecureChat v2 worked example \" || name), where name is the ASCII label written before the\n");
+        text.Append("value, without the size: the server's seed is SHA-256(\"SecureChat v2 worked example server identity seed\")):\n\n```\n");
         Hex(text, "server identity seed", Fixed("server identity seed", 32));
         Hex(text, "server identity public key", serverIdentity.PublicKey);
         Hex(text, "client identity seed", Fixed("client identity seed", 32));
@@ -372,7 +373,8 @@ public sealed class WorkedExampleTests
     private static void AppendDraws(StringBuilder text, List<(string Name, byte[] Value)> draws, string title)
     {
         text.Append(title).Append(" (each is the first L bytes of SHA-256(\"SecureChat v2 worked example \" || name),\n");
-        text.Append("L being the size drawn; the two sides draw from separate sources, in the order listed for each):\n\n```\n");
+        text.Append("name being the ASCII label written before the value (for example `client hello nonce`), L the size drawn;\n");
+        text.Append("the two sides draw from separate sources, in the order listed for each):\n\n```\n");
         foreach ((string name, byte[] value) in draws)
         {
             Hex(text, name, value);

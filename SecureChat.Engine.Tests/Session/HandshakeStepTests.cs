@@ -74,6 +74,35 @@ public sealed class HandshakeStepTests
 
     private static (SessionStage Client, SessionStage Server) Stages(SessionPair pair) => (pair.Client.Stage, pair.Server.Stage);
 
+    [Theory]
+    [InlineData((byte)FrameType.Chat, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)FrameType.ClientAuth, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)0x19, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)0x06, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)FrameType.Commit, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]
+    [InlineData((byte)FrameType.Alert, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]
+    public void A_first_record_under_another_type_is_opened_mac_first_and_a_clear_type_is_refused_unread(byte type, FailureReason reason, AlertCode alert)
+    {
+        // PROTOCOL.md 2 and 3.7: while confirming, a sealed type (assigned or not) is opened first, and the type byte is
+        // under the MAC, so the server's ServerAuth relabelled fails as key confirmation (Alert 5); a clear type is a
+        // violation without reading (Alert 8; a clear Alert whose body is not 5 bytes is malformed).
+        using var pair = SessionPair.Create();
+        pair.Start();
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        pair.Deliver(pair.Client, pair.Take(pair.Server));
+        pair.Deliver(pair.Server, pair.Take(pair.Client));
+        byte[] serverAuth = pair.Take(pair.Server);
+        Frames.TypeOf(serverAuth).ShouldBe(FrameType.ServerAuth);
+        pair.Client.Stage.ShouldBe(SessionStage.Confirming);
+
+        serverAuth[0] = type;
+        pair.Deliver(pair.Client, serverAuth);
+
+        pair.Client.Failure.ShouldNotBeNull().Reason.ShouldBe(reason);
+        byte[] sent = pair.Take(pair.Client);
+        ((FrameType)sent[0], (AlertCode)sent[WireFormat.FrameHeaderSize]).ShouldBe((FrameType.Alert, alert));
+    }
+
     /// <summary>
     /// Delivers what <paramref name="from"/> wrote, which must be exactly one frame of type <paramref name="sent"/>;
     /// the reply (checked by the next flight) must exist unless <paramref name="expectedReply"/> is null.

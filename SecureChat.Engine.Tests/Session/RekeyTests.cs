@@ -202,6 +202,28 @@ public sealed class RekeyTests
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
     }
 
+    [Fact]
+    public void For_the_initiator_a_rekey_ends_when_the_rekey_ack_arrives_and_the_handshake_is_no_rekey()
+    {
+        // PROTOCOL.md 5: the server starts a rekey right after the handshake (the handshake does not count); for it that
+        // rekey ends when the client's RekeyAck arrives. The client's RekeyInit 0.4 s later is too soon, 0.5 s is not.
+        foreach ((int afterMs, bool refused) in new[] { (400, true), (500, false) })
+        {
+            var time = new ManualTime();
+            using SessionPair pair = SessionPair.Established(
+                client: s => s with { RekeyMinInterval = TimeSpan.Zero },
+                server: s => s with { Time = time, RekeyMinInterval = TimeSpan.FromSeconds(1) });
+            pair.Server.RequestRekey().ShouldBeTrue("a rekey right after the handshake");
+            pair.Pump();
+            pair.EventsOf<RekeyedEvent>(pair.Server).Count.ShouldBe(1);
+
+            time.Advance(TimeSpan.FromMilliseconds(afterMs));
+            pair.Client.RequestRekey().ShouldBeTrue();
+            pair.Pump();
+            (pair.Server.Failure?.Reason == FailureReason.RekeyTooFrequent).ShouldBe(refused, $"{afterMs} ms after the server's own rekey ended");
+        }
+    }
+
     /// <summary>An established pair whose sides may rekey back to back (tests that are not about the rate limit).</summary>
     private static SessionPair Unlimited() => SessionPair.Established(
         client: s => s with { RekeyMinInterval = TimeSpan.Zero },
