@@ -47,8 +47,11 @@ internal static class WireFormat
     /// <summary>A puzzle solution in a ClientHello: u32 window || u64 counter.</summary>
     public const int PuzzleSolutionSize = 12;
 
-    /// <summary>The hardest puzzle a client agrees to solve (2^24 hashes, about ten seconds on a slow core).</summary>
-    public const int PuzzleDifficultyMax = 24;
+    /// <summary>
+    /// The hardest puzzle a client agrees to solve, and a server may ask for: 2^20 hashes, under a second on a slow
+    /// core (24 bits cost a client 12-23 s of CPU, for a server that wanted only to burn it).
+    /// </summary>
+    public const int PuzzleDifficultyMax = 20;
     public const int TranscriptHashSize = 32;
 
     /// <summary>Most versions or groups a ClientHello may list.</summary>

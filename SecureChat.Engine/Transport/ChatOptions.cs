@@ -9,6 +9,9 @@ namespace SecureChat.Engine.Transport;
 public sealed record ChatOptions
 {
     /// <summary>Smallest PBKDF2 iteration count anyone may configure (also the default).</summary>
+    /// <summary>The hardest puzzle, in bits, a server may ask for and a client solves (PROTOCOL.md 3.3).</summary>
+    public const int MaxPuzzleDifficulty = WireFormat.PuzzleDifficultyMax;
+
     public const int MinimumIterations = WireFormat.IterationsDefault;
 
     /// <summary>Largest PBKDF2 iteration count anyone may configure, as a count or as a maximum.</summary>

@@ -283,7 +283,7 @@ internal static class ChatCommandLine
                     "never" => PuzzleMode.Never,
                     _ => throw new UsageException("--puzzle must be auto, always or never"),
                 },
-                PuzzleBits = Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, 24, new ChatOptions().PuzzleDifficulty),
+                PuzzleBits = Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleDifficulty),
                 SourceRate = Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
                 PerSource = Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
                 PresenceDelayMs = Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
