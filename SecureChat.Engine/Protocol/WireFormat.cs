@@ -48,6 +48,13 @@ internal static class WireFormat
     public const int PuzzleSolutionSize = 12;
 
     /// <summary>
+    /// The most other members a client keeps on a hub (joined and member notices, less those that left): 16,384, four
+    /// times the reference server's default peer limit. A server announcing more ends the session; without a bound,
+    /// a server could grow the client's member table without end.
+    /// </summary>
+    public const int MembersMax = 16_384;
+
+    /// <summary>
     /// The hardest puzzle a client agrees to solve, and a server may ask for: 2^20 hashes, under a second on a slow
     /// core (24 bits cost a client 12-23 s of CPU, for a server that wanted only to burn it).
     /// </summary>
