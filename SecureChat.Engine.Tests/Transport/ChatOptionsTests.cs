@@ -125,8 +125,8 @@ public sealed class ChatOptionsTests
     [Fact]
     public void Early_drop_above_100_percent_and_a_puzzle_harder_than_the_wire_allows_are_refused()
     {
-        new ChatOptions { EarlyDropPercent = 100, PuzzleDifficulty = 24 }.Validate();
+        new ChatOptions { EarlyDropPercent = 100, PuzzleDifficulty = 20 }.Validate();
         Should.Throw<ArgumentException>(new ChatOptions { EarlyDropPercent = 101 }.Validate);
-        Should.Throw<ArgumentException>(new ChatOptions { PuzzleDifficulty = 25 }.Validate);
+        Should.Throw<ArgumentException>(new ChatOptions { PuzzleDifficulty = 21 }.Validate);
     }
 }

@@ -15,6 +15,12 @@ namespace SecureChat.Engine.Chat;
 /// </summary>
 internal sealed class ChatChannel : IApplicationRecords
 {
+    /// <summary>
+    /// Client: the names of the other members the hub has announced and not yet seen leave, to hold the hub to
+    /// <see cref="WireFormat.MembersMax"/> (a hub that announces more fails the session).
+    /// </summary>
+    private readonly HashSet<string> _members = new(StringComparer.Ordinal);
+
     public ChatChannel(SecureSession session)
     {
         Session = session;
@@ -71,10 +77,34 @@ internal sealed class ChatChannel : IApplicationRecords
                 Session.Raise(new PeerNamedEvent(name));
                 return true;
             case FrameType.Presence when client && RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out byte[] who, out string named, out string newName):
+                if (!TrackMember(kind, named, newName))
+                {
+                    Session.Violation($"the server announced more than {WireFormat.MembersMax} members");
+                    return true;
+                }
+
                 Session.Raise(new PresenceEvent(kind, who, named, newName));
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Follows the member list through one notice; false when it would hold more than the bound.</summary>
+    private bool TrackMember(PresenceKind kind, string name, string newName)
+    {
+        switch (kind)
+        {
+            case PresenceKind.Joined or PresenceKind.Member:
+                return _members.Contains(name) || _members.Count < WireFormat.MembersMax ? _members.Add(name) | true : false;
+            case PresenceKind.Left:
+                _members.Remove(name);
+                return true;
+            case PresenceKind.Renamed:
+                _members.Remove(name);
+                return _members.Contains(newName) || _members.Count < WireFormat.MembersMax ? _members.Add(newName) | true : false;
+            default:
+                return true;
         }
     }
 

@@ -47,8 +47,18 @@ internal static class WireFormat
     /// <summary>A puzzle solution in a ClientHello: u32 window || u64 counter.</summary>
     public const int PuzzleSolutionSize = 12;
 
-    /// <summary>The hardest puzzle a client agrees to solve (2^24 hashes, about ten seconds on a slow core).</summary>
-    public const int PuzzleDifficultyMax = 24;
+    /// <summary>
+    /// The most other members a client keeps on a hub (joined and member notices, less those that left): 16,384, four
+    /// times the reference server's default peer limit. A server announcing more ends the session; without a bound,
+    /// a server could grow the client's member table without end.
+    /// </summary>
+    public const int MembersMax = 16_384;
+
+    /// <summary>
+    /// The hardest puzzle a client agrees to solve, and a server may ask for: 2^20 hashes, under a second on a slow
+    /// core (24 bits cost a client 12-23 s of CPU, for a server that wanted only to burn it).
+    /// </summary>
+    public const int PuzzleDifficultyMax = 20;
     public const int TranscriptHashSize = 32;
 
     /// <summary>Most versions or groups a ClientHello may list.</summary>

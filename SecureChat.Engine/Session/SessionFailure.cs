@@ -32,7 +32,7 @@ public sealed record SessionFailure(FailureReason Reason, string Message)
             FailureReason.PassphraseMismatch => $"one side uses a passphrase and the other does not{Suffix(detail)}: connection closed",
             FailureReason.IdentityRejected => $"the peer's identity could not be verified{Suffix(detail)}: connection closed",
             FailureReason.IdentityChanged => detail ?? "the peer's identity changed: connection refused",
-            FailureReason.PuzzleRequired => "the server is under load and asked for a proof of work",
+            FailureReason.PuzzleRequired => $"the server is under load and asked for a proof of work{Suffix(detail)}",
             FailureReason.IdleTimeout => "the peer sent nothing for too long: connection closed (timed out)",
             FailureReason.RekeyTooFrequent => "the peer asked for new keys too often: connection closed",
             FailureReason.RateLimited => "too many connections from this address; try again in a moment",

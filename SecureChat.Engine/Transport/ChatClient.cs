@@ -85,6 +85,11 @@ public sealed class ChatClient : ChatEndpoint
                 solution = new PuzzleSolution(puzzle.Window, counter);
                 _link = null;
             }
+            catch (ChatConnectionException) when (link.Puzzle is { } puzzle && puzzle.Difficulty > WireFormat.PuzzleDifficultyMax)
+            {
+                throw new ChatConnectionException(SessionFailure.Create(FailureReason.PuzzleRequired,
+                    $"of {puzzle.Difficulty} bits, more than {WireFormat.PuzzleDifficultyMax} bits (the most this client solves): gave up"));
+            }
             catch (ChatConnectionException e) when (RetriesAfter(link, e.Failure))
             {
                 retries++;

@@ -9,6 +9,12 @@ namespace SecureChat.Engine.Transport;
 public sealed record ChatOptions
 {
     /// <summary>Smallest PBKDF2 iteration count anyone may configure (also the default).</summary>
+    /// <summary>The hardest puzzle, in bits, a server may ask for and a client solves (PROTOCOL.md 3.3).</summary>
+    public const int MaxPuzzleDifficulty = WireFormat.PuzzleDifficultyMax;
+
+    /// <summary>The most members a client keeps track of on a hub (PROTOCOL.md 4.2): a server announcing more ends the session.</summary>
+    public const int MaxMembers = WireFormat.MembersMax;
+
     public const int MinimumIterations = WireFormat.IterationsDefault;
 
     /// <summary>Largest PBKDF2 iteration count anyone may configure, as a count or as a maximum.</summary>

@@ -325,7 +325,7 @@ public sealed class ChatCommandLineTests
 
     private static readonly Dictionary<string, NumericLimit> s_limits = new NumericLimit[]
     {
-        new("--puzzle-bits", 18, 1, 24, o => o.PuzzleDifficulty, n => n),
+        new("--puzzle-bits", 18, 1, 20, o => o.PuzzleDifficulty, n => n),
         new("--source-rate", 10, 1, 1_000_000, o => o.HandshakesPerSourcePerSecond, n => (double)n),
         new("--per-source", 16, 1, 1_000_000, o => o.MaxPendingHandshakesPerSource, n => n),
         new("--presence-delay", 250, 0, 5000, o => o.PresenceDelay, n => TimeSpan.FromMilliseconds(n)),

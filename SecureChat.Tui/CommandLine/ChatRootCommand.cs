@@ -84,7 +84,7 @@ internal sealed class ChatRootCommand : RootCommand
         HelpName = "MODE",
     };
 
-    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = "puzzle difficulty in bits, 1 to 24; 18 is about one PBKDF2", HelpName = "N" };
+    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = $"puzzle difficulty in bits, 1 to {ChatOptions.MaxPuzzleDifficulty}; 18 is about one PBKDF2", HelpName = "N" };
     private readonly Option<string> _sourceRate = new("--source-rate")
     {
         Description = "handshakes per second one source, an address's /24 (/64 for IPv6), may start before it must solve puzzles, 1 to 1000000",
@@ -322,7 +322,7 @@ internal sealed class ChatRootCommand : RootCommand
                 "never" => PuzzleMode.Never,
                 _ => throw new UsageException("--puzzle must be auto, always or never"),
             },
-            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, 24, new ChatOptions().PuzzleDifficulty),
+            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleDifficulty),
             SourceRate = ChatCommandLine.Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
             PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
             PresenceDelayMs = ChatCommandLine.Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
