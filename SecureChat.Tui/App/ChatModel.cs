@@ -245,8 +245,14 @@ internal sealed class ChatModel
     private void OnStageChanged(PeerInfo link) => OnLink(() =>
     {
         link = Shown(link);
+        PeerInfo? before = _links.Client;
         bool opened = _links.Update(link);
-        if (link.Stage == SessionStage.Connecting)
+        if (link.Stage == SessionStage.Connecting && before is { Stage: SessionStage.SolvingPuzzle })
+        {
+            // The connection that asked for a proof of work is closed; the solution goes out on a new one.
+            Tell(_words.ConnectingWithSolution(StageWords.Address(link.RemoteEndPoint)));
+        }
+        else if (link.Stage == SessionStage.Connecting)
         {
             Tell(_words.Connecting(StageWords.Address(link.RemoteEndPoint)));
         }
@@ -343,7 +349,11 @@ internal sealed class ChatModel
             _ended ??= byPeer ? "the server closed the connection" : "the connection is closed";
         }
 
-        Tell(_words.LinkClosed(link, byPeer, IsServer));
+        // A member's leave was already said ("Bob left"): its closed connection is the same news.
+        if (!IsServer || link.Fingerprint is null || _members.ContainsKey(link.Name))
+        {
+            Tell(_words.LinkClosed(link, byPeer, IsServer));
+        }
     });
 
     // ---- typed lines (UI or input thread) ----
@@ -366,7 +376,7 @@ internal sealed class ChatModel
             // A client's link may be gone before its end reached us as an event.
             if (IsServer || _endpoint.Links.FirstOrDefault() is not { IsEnded: true } || !HeldAfterEnd(text, gone: true))
             {
-                Tell(_words.NobodyToSendTo(IsServer));
+                Locked(() => _view.Show(IsServer && _links.HadSecurePeer ? _words.EveryoneLeft() : _words.NobodyToSendTo(IsServer)));
             }
 
             return;

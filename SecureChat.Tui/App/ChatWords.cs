@@ -125,6 +125,16 @@ internal abstract class ChatWords
 
     public ChatLine NothingToCompare() => ChatLine.Error("no secure link yet: nothing to compare");
 
+    /// <summary>A client asked for a proof of work connects again with its solution.</summary>
+    public ChatLine ConnectingWithSolution(string address) => ChatLine.Of(
+        "stage",
+        $"the server is under load and asked for a proof of work: solved; connecting again to {address} with it",
+        ChatLine.Field("stage", "connecting"),
+        ChatLine.Field("address", address));
+
+    /// <summary>Server: a message typed when every client has left.</summary>
+    public ChatLine EveryoneLeft() => ChatLine.Error("message not sent: no client is connected any more (all have left)");
+
     /// <summary>A client's link has ended (<paramref name="ended"/>: what happened).</summary>
     public ChatLine NothingToCompare(string ended) => ChatLine.Error($"nothing to compare: {ended}");
 

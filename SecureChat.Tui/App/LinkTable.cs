@@ -16,6 +16,12 @@ internal sealed class LinkTable(bool isServer)
     private PeerInfo? _client;
     private bool _identityRefused;
 
+    /// <summary>A client's link as last seen (also after it ended), or null before the first; null on a server.</summary>
+    public PeerInfo? Client => _client;
+
+    /// <summary>A server has had a client's keys confirmed since it started (so "no client yet" is no longer true).</summary>
+    public bool HadSecurePeer { get; private set; }
+
     /// <summary>A client refused its server's changed identity: the status says so from now on.</summary>
     public void IdentityRefused() => _identityRefused = true;
 
@@ -46,7 +52,11 @@ internal sealed class LinkTable(bool isServer)
     }
 
     /// <summary>A link got keys (established or rekeyed).</summary>
-    public void Keyed(PeerInfo link) => Update(link);
+    public void Keyed(PeerInfo link)
+    {
+        HadSecurePeer = true;
+        Update(link);
+    }
 
     /// <summary>
     /// A link closed or failed (<paramref name="stage"/>): a server forgets it; a client keeps it to show how it

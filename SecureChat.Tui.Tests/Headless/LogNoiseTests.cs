@@ -1,0 +1,59 @@
+using SecureChat.Tui.Tests.Support;
+
+namespace SecureChat.Tui.Tests.Headless;
+
+/// <summary>Each thing that happens is said once, and says why (real <c>--headless</c> processes).</summary>
+public sealed class LogNoiseTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void A_member_leaving_is_one_line_and_a_message_after_everyone_left_says_so()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        server.WriteLine("anyone?");
+        using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob"))
+        {
+            server.WaitForOutput("[*] Bob joined", s_wait);
+            client.WriteLine("exit");
+            client.WaitForExit(s_wait).ShouldBe(0);
+        }
+
+        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WriteLine("hello?");
+        server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+        output.WriteLine(server.Output);
+        output.WriteLine(server.Error);
+
+        string[] after = [.. Lines(server.Output).SkipWhile(l => l != "[*] Bob left")];
+        after.ShouldBe(["[*] Bob left"], "the leave is said once");
+        Lines(server.Error).ShouldBe(
+        [
+            "[!] no client is connected yet: message not sent",
+            "[!] message not sent: no client is connected any more (all have left)",
+        ]);
+    }
+
+    [Fact]
+    public void A_client_asked_for_a_proof_of_work_says_why_it_connects_again()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--puzzle", "always", "--puzzle-bits", "8");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+        client.WriteLine("exit");
+        client.WaitForExit(s_wait).ShouldBe(0);
+        output.WriteLine(client.Output);
+
+        Lines(client.Output).Count(l => l.StartsWith("[*] Connecting to", StringComparison.Ordinal)).ShouldBe(1);
+        client.Output.ShouldContain($"[*] the server is under load and asked for a proof of work: solved; connecting again to localhost:{port} with it");
+        server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+    }
+
+    private static string[] Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
+}
