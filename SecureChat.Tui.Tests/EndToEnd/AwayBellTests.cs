@@ -28,7 +28,7 @@ public sealed class AwayBellTests
 
         using RunningApp bob = server.Join();
         bob.WriteLine("while present");
-        server.WaitForLine("Bob: while present");
+        server.WaitForLine("<Bob> while present");
         Thread.Sleep(300);
         server.Bells.ShouldBe(0, "present: no bell");
 
@@ -42,20 +42,20 @@ public sealed class AwayBellTests
         {
             probing.Elapsed.ShouldBeLessThan(s_wait, "no message was counted after the focus-out report");
             bob.WriteLine($"probe {++probes}");
-            server.WaitForLine($"Bob: probe {probes}");
+            server.WaitForLine($"<Bob> probe {probes}");
         }
 
         server.WaitForTitle("(1) SecureChat - Alice");
         bob.WriteLine("away one");
         bob.WriteLine("away two");
-        server.WaitForLine("Bob: away two");
+        server.WaitForLine("<Bob> away two");
         server.WaitForTitle("(3) SecureChat - Alice");
         server.Bells.ShouldBe(1, "one bell for the burst");
 
         server.Tmux.SendBytes("server", s_focusIn);
         server.WaitForTitle(windowTitle);
         bob.WriteLine("back again");
-        string screen = server.WaitForLine("Bob: back again");
+        string screen = server.WaitForLine("<Bob> back again");
         Thread.Sleep(300);
         server.Bells.ShouldBe(1, "back: no bell");
         server.Tmux.Query("server", "#{pane_title}").ShouldBe(windowTitle);
@@ -72,7 +72,7 @@ public sealed class AwayBellTests
         server.Tmux.SendBytes("server", s_focusOut);
         Thread.Sleep(500);
         bob.WriteLine("away one");
-        server.WaitForLine("Bob: away one");
+        server.WaitForLine("<Bob> away one");
         Thread.Sleep(300);
         server.Bells.ShouldBe(0);
         server.Tmux.Query("server", "#{pane_title}").ShouldNotStartWith("(");
