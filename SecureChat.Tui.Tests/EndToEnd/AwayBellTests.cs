@@ -32,7 +32,7 @@ public sealed class AwayBellTests
 
         using RunningApp bob = server.Join();
         bob.WriteLine("while present");
-        server.WaitForLine("Bob: while present");
+        server.WaitForLine("<Bob> while present");
         Thread.Sleep(300);
         server.Bells.ShouldBe(0, "present: no bell");
 
@@ -46,20 +46,20 @@ public sealed class AwayBellTests
         {
             probing.Elapsed.ShouldBeLessThan(s_wait, "no message was counted after the focus-out report");
             bob.WriteLine($"probe {++probes}");
-            server.WaitForLine($"Bob: probe {probes}");
+            server.WaitForLine($"<Bob> probe {probes}");
         }
 
         server.WaitForTitle("(1) SecureChat - Alice");
         bob.WriteLine("away one");
         bob.WriteLine("away two");
-        server.WaitForLine("Bob: away two");
+        server.WaitForLine("<Bob> away two");
         server.WaitForTitle("(3) SecureChat - Alice");
         server.Bells.ShouldBe(1, "one bell for the burst");
 
         server.Tmux.SendBytes("server", s_focusIn);
         server.WaitForTitle(windowTitle);
         bob.WriteLine("back again");
-        string screen = server.WaitForLine("Bob: back again");
+        string screen = server.WaitForLine("<Bob> back again");
         Thread.Sleep(300);
         server.Bells.ShouldBe(1, "back: no bell");
         server.Tmux.Query("server", "#{pane_title}").ShouldBe(windowTitle);
@@ -80,7 +80,7 @@ public sealed class AwayBellTests
             bob.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fill {i:D3}"));
         }
 
-        server.WaitForLine("Bob: fill 060");
+        server.WaitForLine("<Bob> fill 060");
 
         // Away exactly as in the test with --bell: the focus-out report. Without --bell it changes nothing on screen,
         // so a wheel turn sent after it tells when the app has read it (the terminal's input is read in order; the
@@ -88,12 +88,12 @@ public sealed class AwayBellTests
         // wheel then brings the view back down, where new messages show.
         server.Tmux.SendBytes("server", s_focusOut);
         server.Tmux.SendBytes("server", s_wheelUp);
-        server.Tmux.WaitForScreen("server", s => !s.Contains("Bob: fill 060", StringComparison.Ordinal), s_wait, "the view scrolled up by the wheel");
-        server.WaitForScreenAfterWheelDown("Bob: fill 060");
+        server.Tmux.WaitForScreen("server", s => !s.Contains("<Bob> fill 060", StringComparison.Ordinal), s_wait, "the view scrolled up by the wheel");
+        server.WaitForScreenAfterWheelDown("<Bob> fill 060");
 
         bob.WriteLine("away one");
         bob.WriteLine("away two");
-        server.WaitForLine("Bob: away two");
+        server.WaitForLine("<Bob> away two");
         Thread.Sleep(300);
         TestContext.Current.TestOutputHelper?.WriteLine($"bells: {server.Bells}, title: {server.Tmux.Query("server", "#{pane_title}")}");
         server.Bells.ShouldBe(0);

@@ -47,7 +47,7 @@ public sealed partial class NoMouseTests
             client.WaitForOutput("[*] Alice is the server's operator", s_wait);
             tmux.WaitForScreen("server", s => s.Contains("Bob joined", StringComparison.Ordinal), s_wait, "the client joining");
             tmux.Type("server", "typed with keys only");
-            tmux.WaitForScreen("server", s => s.Contains("Alice: typed with keys only", StringComparison.Ordinal), s_wait, "the operator's own line (the keys reached the app)");
+            tmux.WaitForScreen("server", s => s.Contains("<Alice> typed with keys only", StringComparison.Ordinal), s_wait, "the operator's own line (the keys reached the app)");
             client.WaitForOutput("[Alice:operator]: typed with keys only", s_wait);
 
             tmux.Type("server", "/fingerprint");
@@ -92,9 +92,9 @@ public sealed partial class NoMouseTests
     private static partial Regex MouseEnable();
 
     /// <summary>A pane row holding the fingerprint and nothing after it but blanks and the border.</summary>
-    [GeneratedRegex(@"^│\d\d:\d\d \*   fingerprint ((?:[0-9A-F]{4} ){7}[0-9A-F]{4}) *│$")]
+    [GeneratedRegex(@"^│\d\d:\d\d -!-   fingerprint ((?:[0-9A-F]{4} ){7}[0-9A-F]{4}) *│$")]
     private static partial Regex FingerprintRow();
 
-    [GeneratedRegex(@"^│\d\d:\d\d \*   SAS [0-9 ]+[0-9] *│$")]
+    [GeneratedRegex(@"^│\d\d:\d\d -!-   SAS [0-9 ]+[0-9] *│$")]
     private static partial Regex SasRow();
 }

@@ -58,9 +58,9 @@ public sealed class PasteTests
             Thread.Sleep(500);
             tmux.Keys("server", "Enter");
             client.WaitForOutput(@"[Alice:operator]: first line\nexit\n/nick Mallory", s_wait);
-            string screen = tmux.WaitForScreen("server", s => s.Contains("Alice: first line", StringComparison.Ordinal), s_wait, "the multi-line message");
+            string screen = tmux.WaitForScreen("server", s => s.Contains("<Alice> first line", StringComparison.Ordinal), s_wait, "the multi-line message");
             string[] rows = screen.Split('\n');
-            int first = Array.FindIndex(rows, r => r.Contains("Alice: first line", StringComparison.Ordinal));
+            int first = Array.FindIndex(rows, r => r.Contains("<Alice> first line", StringComparison.Ordinal));
             rows[first + 1].ShouldContain("      exit");
             rows[first + 2].ShouldContain("      /nick Mallory");
             screen.ShouldNotContain("now known as Mallory");

@@ -42,9 +42,9 @@ public sealed partial class TwoTerminalsTests
 
             tmux.WaitForScreen("client", s => s.Contains("Alice is the server's operator", StringComparison.Ordinal), s_wait, "the server's name");
             tmux.Type("client", "hello from Bob 你好 😀");
-            tmux.WaitForScreen("server", s => s.Contains("Bob: hello from Bob 你好", StringComparison.Ordinal), s_wait, "the client's message");
+            tmux.WaitForScreen("server", s => s.Contains("<Bob> hello from Bob 你好", StringComparison.Ordinal), s_wait, "the client's message");
             tmux.Type("server", "hello from Alice");
-            tmux.WaitForScreen("client", s => s.Contains("Alice: hello from Alice", StringComparison.Ordinal), s_wait, "the server's message");
+            tmux.WaitForScreen("client", s => s.Contains("<Alice> hello from Alice", StringComparison.Ordinal), s_wait, "the server's message");
 
             tmux.Keys("client", "F10");
             Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:0");

@@ -87,7 +87,7 @@ public sealed class UnusualKeyTests
             tmux.Keys("screen", "Enter");
             peer.WaitForOutput($"[{ownName}]: a draft kept", s_wait);
             peer.WriteLine("still relayed");
-            tmux.WaitForScreen("screen", s => s.Contains($"{peerName}: still relayed", StringComparison.Ordinal), s_wait, "the peer's message after the keys");
+            tmux.WaitForScreen("screen", s => s.Contains($"<{peerName}> still relayed", StringComparison.Ordinal), s_wait, "the peer's message after the keys");
             carol?.WaitForOutput("[Bob]: still relayed", s_wait);
 
             tmux.Keys("screen", "F10");

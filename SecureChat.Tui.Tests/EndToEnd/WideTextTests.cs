@@ -48,10 +48,10 @@ public sealed class WideTextTests
         }
 
         await peer.SendAsync("DONE");
-        string screen = tmux.WaitForScreen("server", s => s.Contains("Mallory: DONE", StringComparison.Ordinal), s_wait, "the last message");
+        string screen = tmux.WaitForScreen("server", s => s.Contains("<Mallory> DONE", StringComparison.Ordinal), s_wait, "the last message");
         foreach (string marker in new[] { "W1", "W2", "W3", "W4", "W5", "W6", "W7" })
         {
-            screen.ShouldContain("Mallory: " + marker);
+            screen.ShouldContain("<Mallory> " + marker);
         }
 
         string[] rows = [.. screen.Split('\n').Select(r => r.TrimEnd('\r')).Where(r => r.Length > 0)];

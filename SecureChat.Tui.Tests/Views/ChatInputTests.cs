@@ -189,7 +189,7 @@ public sealed class ChatInputTests
         using var screen = new TestScreen(width: 60, height: 15);
         screen.Window.Pane.Append(new PaneEntry(DateTimeOffset.Now, "Bob", "roses are red\nviolets are blue", LineKind.Message));
         string[] rows = screen.Screen().Split('\n');
-        int first = Array.FindIndex(rows, r => r.Contains("Bob: roses are red", StringComparison.Ordinal));
+        int first = Array.FindIndex(rows, r => r.Contains("<Bob> roses are red", StringComparison.Ordinal));
         first.ShouldBeGreaterThanOrEqualTo(0);
         rows[first + 1].ShouldContain("      violets are blue");
     }

@@ -23,10 +23,10 @@ public sealed class ChatWindowTests
         }
 
         string[] rows = drawn.Split('\n');
-        int first = Array.FindIndex(rows, r => r.Contains("Bob: alpha", StringComparison.Ordinal));
+        int first = Array.FindIndex(rows, r => r.Contains("<Bob> alpha", StringComparison.Ordinal));
         first.ShouldBeGreaterThanOrEqualTo(0, drawn);
         rows[first + 1].ShouldContain("      "); // continuation lines are indented under the text
-        rows.Count(r => r.Contains("Bob:", StringComparison.Ordinal)).ShouldBe(1);
+        rows.Count(r => r.Contains("<Bob>", StringComparison.Ordinal)).ShouldBe(1);
         (rows[first + 1].Contains("golf", StringComparison.Ordinal) || rows[first + 1].Contains("foxtrot", StringComparison.Ordinal) || rows[first + 1].Contains("echo", StringComparison.Ordinal)).ShouldBeTrue(drawn);
     }
 

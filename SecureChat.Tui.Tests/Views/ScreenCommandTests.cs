@@ -66,7 +66,7 @@ public sealed class ScreenCommandTests
             screen.Enter("//nick is a command");
             ChatMessage first = await received.Task.WaitAsync(s_wait);
             (first.Sender, first.Text).ShouldBe(("Bob", "/nick is a command"), "the first message the server gets is the escaped line, from Bob");
-            screen.Screen().ShouldContain("Bob: /nick is a command");
+            screen.Screen().ShouldContain("<Bob> /nick is a command");
         });
     }
 

@@ -35,7 +35,7 @@ public sealed class ScreenViewTests
             screen.PumpUntil(s => s.Contains("Server is the server's operator", StringComparison.Ordinal), s_wait, "the server's operator notice");
             await pair.ClientJoined;
             await pair.Server.SendAsync("hello from the server 你好 😀");
-            screen.PumpUntil(s => s.Contains("Server: hello from the server 你好 😀", StringComparison.Ordinal), s_wait, "the received message");
+            screen.PumpUntil(s => s.Contains("<Server> hello from the server 你好 😀", StringComparison.Ordinal), s_wait, "the received message");
 
             await pair.Server.StopAsync().WaitAsync(s_wait);
             // The stage comes with the link's stage change, the notice with the Closed event just after it.

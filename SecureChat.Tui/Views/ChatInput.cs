@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Terminal.Gui.App;
 using Terminal.Gui.Drivers;
@@ -88,8 +87,8 @@ internal sealed class ChatInput : TextField
     /// <summary>The insertion point as a UTF-16 index into <see cref="TextField.Text"/>.</summary>
     public int CharIndex
     {
-        get => ToCharIndex(Text ?? string.Empty, InsertionPoint);
-        set => InsertionPoint = ToElementIndex(Text ?? string.Empty, value);
+        get => DraftText.ToCharIndex(Text ?? string.Empty, InsertionPoint);
+        set => InsertionPoint = DraftText.ToElementIndex(Text ?? string.Empty, value);
     }
 
     /// <summary>Replaces the draft (history recall, completion, clearing), with the insertion point at <paramref name="caret"/> (default: end).</summary>
@@ -366,20 +365,20 @@ internal sealed class ChatInput : TextField
 
         if (key == Key.W.WithCtrl)
         {
-            int start = WordStart(text, at);
+            int start = DraftText.WordStart(text, at);
             Edit(text[..start] + text[at..], start);
             return true;
         }
 
         if (key == Key.B.WithAlt)
         {
-            CharIndex = WordStart(text, at);
+            CharIndex = DraftText.WordStart(text, at);
             return true;
         }
 
         if (key == Key.F.WithAlt)
         {
-            CharIndex = WordEnd(text, at);
+            CharIndex = DraftText.WordEnd(text, at);
             return true;
         }
 
@@ -400,73 +399,5 @@ internal sealed class ChatInput : TextField
         Text = string.Concat(text.AsSpan(0, at), inserted, text.AsSpan(at));
         CharIndex = at + inserted.Length;
         ClearHistoryChanges();
-    }
-
-    /// <summary>Where the word before <paramref name="at"/> starts (spaces before it skipped), as readline's Ctrl+W and Alt+B.</summary>
-    public static int WordStart(string text, int at)
-    {
-        int i = Math.Clamp(at, 0, text.Length);
-        while (i > 0 && IsSeparator(text[i - 1]))
-        {
-            i--;
-        }
-
-        while (i > 0 && !IsSeparator(text[i - 1]))
-        {
-            i--;
-        }
-
-        return i;
-    }
-
-    /// <summary>Where the word after <paramref name="at"/> ends, as readline's Alt+F.</summary>
-    public static int WordEnd(string text, int at)
-    {
-        int i = Math.Clamp(at, 0, text.Length);
-        while (i < text.Length && IsSeparator(text[i]))
-        {
-            i++;
-        }
-
-        while (i < text.Length && !IsSeparator(text[i]))
-        {
-            i++;
-        }
-
-        return i;
-    }
-
-    private static bool IsSeparator(char c) => char.IsWhiteSpace(c) || c == NewlineMark;
-
-    private static int ToCharIndex(string text, int elements)
-    {
-        if (elements <= 0)
-        {
-            return 0;
-        }
-
-        TextElementEnumerator e = StringInfo.GetTextElementEnumerator(text);
-        int count = 0;
-        while (e.MoveNext())
-        {
-            if (count++ == elements)
-            {
-                return e.ElementIndex;
-            }
-        }
-
-        return text.Length;
-    }
-
-    private static int ToElementIndex(string text, int charIndex)
-    {
-        TextElementEnumerator e = StringInfo.GetTextElementEnumerator(text);
-        int count = 0;
-        while (e.MoveNext() && e.ElementIndex < charIndex)
-        {
-            count++;
-        }
-
-        return count;
     }
 }

@@ -7,7 +7,8 @@ using Attribute = Terminal.Gui.Drawing.Attribute;
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// The scrollback of a chat: a bounded list of entries drawn word-wrapped, notices and errors in their own colours.
+/// The scrollback of a chat: a bounded list of entries drawn word-wrapped, in the terminal's own colours but for the
+/// names of members (each its colour, see <see cref="NameColours"/>) and errors; no colour at all with NO_COLOR.
 /// Appending costs time in proportion to the entry (wrapping happens at draw time, for visible lines only), so a
 /// flood of messages does not slow the UI down as history grows. It follows new entries unless the user scrolled
 /// up (PgUp/PgDn, mouse wheel); then the view stays where it is until scrolled back to the bottom.
@@ -31,6 +32,19 @@ internal sealed class MessagePane : View
         CanFocus = false;
         Width = Dim.Fill();
     }
+
+    /// <summary>Whether names and errors are drawn in colour (off with NO_COLOR, see <see cref="NameColours"/>).</summary>
+    public bool Colour
+    {
+        get => _colour;
+        set
+        {
+            _colour = value;
+            SetNeedsDraw();
+        }
+    }
+
+    private bool _colour = NameColours.Enabled;
 
     public int Count => _entries.Count;
 
@@ -128,14 +142,14 @@ internal sealed class MessagePane : View
         }
 
         // Walk back from the newest entry only as far as the lines we show (plus those scrolled past).
-        var lines = new List<(string Text, LineKind Kind, string Sender)>();
+        var lines = new List<(string Text, PaneEntry Entry, bool First)>();
         int wanted = _linesBelow + height;
         for (LinkedListNode<PaneEntry>? node = _entries.Last; node is not null && lines.Count < wanted; node = node.Previous)
         {
             IReadOnlyList<string> wrapped = node.Value.Lines(width);
             for (int i = wrapped.Count - 1; i >= 0; i--)
             {
-                lines.Add((wrapped[i], node.Value.Kind, node.Value.Sender));
+                lines.Add((wrapped[i], node.Value, i == 0));
             }
         }
 
@@ -151,16 +165,29 @@ internal sealed class MessagePane : View
         Attribute normal = GetAttributeForRole(VisualRole.Normal);
         for (int row = 0; row < count; row++)
         {
-            (string text, LineKind kind, string sender) = lines[first + row];
-            SetAttribute(AttributeFor(kind, sender, normal));
+            (string text, PaneEntry entry, bool isFirst) = lines[first + row];
+            Attribute line = entry.Kind == LineKind.Error && Colour ? new Attribute(new Color(NameColours.Error), normal.Background) : normal;
+            (int start, int length) = isFirst ? entry.NameSpan : (0, 0);
+            start = Math.Min(start, text.Length);
+            length = Math.Min(length, text.Length - start);
             Move(0, row);
-            AddStr(text);
+            SetAttribute(line);
+            AddStr(text[..start]);
+            if (length > 0)
+            {
+                ColorName16 name = entry.Kind == LineKind.Own ? NameColours.Own : NameColours.For(entry.Sender);
+                SetAttribute(Colour ? new Attribute(new Color(name), normal.Background) : normal);
+                AddStr(text.Substring(start, length));
+                SetAttribute(line);
+            }
+
+            AddStr(text[(start + length)..]);
         }
 
         if (_linesBelow > 0)
         {
             string more = $" ↓ {_linesBelow} more line(s): PgDn ";
-            SetAttribute(new Attribute(ColorName16.Black, ColorName16.Yellow));
+            SetAttribute(Colour ? new Attribute(ColorName16.Black, ColorName16.Yellow) : new Attribute(normal.Background, normal.Foreground));
             Move(Math.Max(0, Viewport.Width - more.Length), height - 1);
             AddStr(more);
         }
@@ -168,12 +195,4 @@ internal sealed class MessagePane : View
         SetAttribute(normal);
         return true;
     }
-
-    private static Attribute AttributeFor(LineKind kind, string sender, Attribute normal) => kind switch
-    {
-        LineKind.Notice => new Attribute(new Color(ColorName16.BrightYellow), normal.Background),
-        LineKind.Error => new Attribute(new Color(ColorName16.BrightRed), normal.Background),
-        LineKind.Own => new Attribute(new Color(ColorName16.BrightCyan), normal.Background),
-        _ => new Attribute(new Color(NameColours.For(sender)), normal.Background),
-    };
 }

@@ -28,7 +28,11 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
     /// <summary>The line the pane adds when the day changes: the date alone, without a time.</summary>
     public bool IsDateLine { get; init; }
 
-    /// <summary>"12:34 name: text" for messages, "12:34 * text" for notices.</summary>
+    /// <summary>
+    /// "12:34 &lt;name&gt; text" for messages, "12:34 * &lt;name&gt; action" for <c>/me</c>, "12:34 -!- text" for notices and
+    /// "12:34 ! text" for errors. A member's line always has the name in brackets drawn here, right after the time
+    /// (or "* "), so no name or text can make it look like a notice, which only the app writes.
+    /// </summary>
     public string Format()
     {
         if (IsDateLine)
@@ -39,13 +43,21 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
         string time = Time.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Kind switch
         {
-            LineKind.Message or LineKind.Own when Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal) =>
-                $"{time} * {Sender} {Text[ChatCommand.MePrefix.Length..]}",
-            LineKind.Message or LineKind.Own => $"{time} {Sender}: {Text}",
+            LineKind.Message or LineKind.Own when IsAction => $"{time} * <{Sender}> {Text[ChatCommand.MePrefix.Length..]}",
+            LineKind.Message or LineKind.Own => $"{time} <{Sender}> {Text}",
             LineKind.Error => $"{time} ! {Text}",
-            _ => $"{time} * {Text}",
+            _ => $"{time} -!- {Text}",
         };
     }
+
+    /// <summary>Where the name (inside its brackets) is in the first line of <see cref="Format"/>: (start, length), or (0, 0) for no name.</summary>
+    public (int Start, int Length) NameSpan => IsDateLine || Kind is not (LineKind.Message or LineKind.Own) ? (0, 0)
+        : (IsAction ? NameOffset + 2 : NameOffset, Sender.Length);
+
+    private bool IsAction => Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal);
+
+    /// <summary>"12:34 &lt;" before the name.</summary>
+    private const int NameOffset = 7;
 
     public IReadOnlyList<string> Lines(int width)
     {
