@@ -42,14 +42,14 @@ public sealed class BurstTests
             client.Output.ShouldNotContain("harmless text");
 
             tmux.Keys("server", "Enter");
-            client.WaitForOutput(@"[Alice]: harmless text\nexit", s_wait);
+            client.WaitForOutput(@"[Alice:operator]: harmless text\nexit", s_wait);
             File.Exists(exit).ShouldBeFalse("the pasted 'exit' is a message, not the command");
 
             int sent = 0;
             for (int i = 1; i <= 5; i++)
             {
                 tmux.KeysThenEnter("server", $"burst line {i}");
-                client.WaitForOutput($"[Alice]: burst line {i}", s_wait);
+                client.WaitForOutput($"[Alice:operator]: burst line {i}", s_wait);
                 sent++;
             }
 

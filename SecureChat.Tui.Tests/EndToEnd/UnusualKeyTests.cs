@@ -62,8 +62,8 @@ public sealed class UnusualKeyTests
 
             RunningApp peer = (fullScreenServer ? client : server)!;
             string peerName = fullScreenServer ? "Bob" : "Alice";
-            string ownName = fullScreenServer ? "Alice" : "Bob";
-            tmux.WaitForScreen("screen", s => s.Contains(peerName + " joined", StringComparison.Ordinal), s_wait, "the peer joining");
+            string peerArrived = fullScreenServer ? "Bob joined" : "Alice is the server's operator";
+            tmux.WaitForScreen("screen", s => s.Contains(peerArrived, StringComparison.Ordinal), s_wait, "the peer joining");
 
             tmux.Type("screen", "a draft kept", enter: false);
             var survived = new List<string>();
@@ -85,7 +85,7 @@ public sealed class UnusualKeyTests
             screen.ShouldNotContain("internal error");
 
             tmux.Keys("screen", "Enter");
-            peer.WaitForOutput($"[{ownName}]: a draft kept", s_wait);
+            peer.WaitForOutput(fullScreenServer ? "[Alice:operator]: a draft kept" : "[Bob]: a draft kept", s_wait);
             peer.WriteLine("still relayed");
             tmux.WaitForScreen("screen", s => s.Contains($"<{peerName}> still relayed", StringComparison.Ordinal), s_wait, "the peer's message after the keys");
             carol?.WaitForOutput("[Bob]: still relayed", s_wait);
