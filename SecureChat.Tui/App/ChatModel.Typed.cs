@@ -1,0 +1,256 @@
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Tui.App;
+
+/// <summary>What the user types: commands and messages (the model's other half; see the type's main file).</summary>
+internal sealed partial class ChatModel
+{
+    /// <summary>
+    /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
+    /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
+    /// Pasted text is never a command: with <paramref name="pasted"/> the line is sent as a message as it is.
+    /// </summary>
+    public Task EnterAsync(string line, bool pasted = false)
+    {
+        switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line))
+        {
+            case ChatCommand.Send send:
+                return SendAsync(send.Text);
+            case ChatCommand.Nick nick:
+                ChangeName(nick.Name);
+                break;
+            case ChatCommand.Rekey:
+                Tell(_words.RekeyStarted(_endpoint.RequestRekey()));
+                break;
+            case ChatCommand.Fingerprint:
+                ShowFingerprints();
+                break;
+            case ChatCommand.OwnIdentity:
+                Tell(_words.OwnIdentity(OwnIdentity, IdentityFile));
+                break;
+            case ChatCommand.Verify verify:
+                VerifyPeer(verify.Name);
+                break;
+            case ChatCommand.Peers:
+                ShowPeers();
+                break;
+            case ChatCommand.Clear:
+                Locked(_view.Clear);
+                break;
+            case ChatCommand.Quit:
+                Locked(_view.Quit);
+                break;
+            case ChatCommand.Help:
+                Tell(_words.Help.Select(ChatLine.Notice));
+                break;
+            case ChatCommand.Names:
+                Tell(NamesWithIdentities());
+                break;
+            case ChatCommand.Usage usage:
+                Tell(ChatLine.Error(usage.Text));
+                break;
+            case ChatCommand.Unknown unknown:
+                Tell(_words.UnknownCommand(unknown.Name));
+                break;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    // ---- typed lines (UI or input thread) ----
+
+    private async Task SendAsync(string text)
+    {
+        if (!ChatOptions.IsValidMessage(text))
+        {
+            Tell(_words.TooLong());
+            return;
+        }
+
+        if (HeldAfterEnd(text))
+        {
+            return;
+        }
+
+        if (!_endpoint.CanSend)
+        {
+            // A client's link may be gone before its end reached us as an event.
+            if (IsServer || _endpoint.Links.FirstOrDefault() is not { IsEnded: true } || !HeldAfterEnd(text, gone: true))
+            {
+                Locked(() => _view.Show(IsServer && _links.HadSecurePeer ? _words.EveryoneLeft() : _words.NobodyToSendTo(IsServer)));
+            }
+
+            return;
+        }
+
+        Tell(_words.Own(OwnName, text));
+        try
+        {
+            await _endpoint.SendAsync(text).ConfigureAwait(false);
+        }
+        catch (ArgumentException)
+        {
+            // The engine's own size rule (its message names a parameter, which is not for a person).
+            Tell(_words.TooLong());
+        }
+        catch (InvalidOperationException e)
+        {
+            // The link ended while the message waited to go out: it is one of the lines not sent.
+            if (IsServer || !HeldAfterEnd(text, gone: true))
+            {
+                Tell(_words.NotSent(e.Message));
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a client's link ended nothing can be sent: a message is kept for the report at the end (headless) or
+    /// refused with what happened (the full screen). True when the link has ended.
+    /// </summary>
+    /// <remarks>With <paramref name="gone"/> the engine has said the link is gone, though its end may not have reached us yet.</remarks>
+    private bool HeldAfterEnd(string text, bool gone = false)
+    {
+        bool ended = false;
+        Locked(() =>
+        {
+            if (_ended is null && !gone)
+            {
+                return;
+            }
+
+            ended = true;
+            if (HoldsLinesAfterEnd)
+            {
+                _unsent.Add(text);
+            }
+            else
+            {
+                _view.Show(_words.NotSentAfterEnd(_ended ?? "the connection was lost"));
+            }
+        });
+        return ended;
+    }
+
+    /// <summary>
+    /// <c>/nick</c>. A server's operator is renamed at once (the server decides); a client asks its server, and says
+    /// its new name only when the server has answered with the name it got (<see cref="OnOwnNameAssigned"/>).
+    /// </summary>
+    private void ChangeName(string requested)
+    {
+        if (!NameRules.TryValidate(requested, out string name, out string problem))
+        {
+            Tell(_words.NickRefused(problem));
+            return;
+        }
+
+        if (Ended is { } ended)
+        {
+            Tell(_words.NickAfterEnd(ended));
+            return;
+        }
+
+        // Asked before the request goes out: the server's answer may come before ChangeName returns.
+        Locked(() => _nickAsked = IsServer ? null : name);
+        try
+        {
+            _endpoint.ChangeName(name);
+        }
+        catch (ArgumentException e)
+        {
+            // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
+            Locked(() => _nickAsked = null);
+            Tell(_words.NickRefused(e.Message));
+            return;
+        }
+
+        if (IsServer)
+        {
+            OnLink(() =>
+            {
+                _ownName = _endpoint.Name;
+                _view.Show(_words.Renamed(_ownName));
+            });
+        }
+    }
+
+    /// <summary>
+    /// Marks a peer's identity verified in the trust files (after the users compared the SAS): the client's server,
+    /// or on a server the client named (or the only one).
+    /// </summary>
+    private void VerifyPeer(string name)
+    {
+        PeerInfo[] secure = [.. _endpoint.Links.Where(l => l.IsSecure && l.IdentityKey is not null)];
+        PeerInfo? peer = name.Length > 0
+            ? secure.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase))
+            : secure.Length == 1 ? secure[0] : null;
+        if (Ended is { } ended)
+        {
+            Tell(_words.NothingToVerify(ended));
+            return;
+        }
+
+        if (peer is null || Verify is not { } verify)
+        {
+            Tell(_words.VerifyUsage(IsServer));
+            return;
+        }
+
+        if (!verify(peer))
+        {
+            Tell(_words.VerifyUsage(IsServer));
+            return;
+        }
+
+        OnLink(() =>
+        {
+            _links.MarkVerified(peer.Identity!);
+            _links.Update(peer);
+            _view.Show(_words.Verified(Shown(peer)));
+        });
+    }
+
+    /// <summary>
+    /// <c>/names</c>: who is in the chat, then each member's identity. On a hub's client the operator is the member
+    /// whose identity is the server's own (proved in the handshake); everyone else's comes in the hub's notices, as
+    /// the server vouches for it, which is how a reader tells relayed people from the operator and look-alikes apart.
+    /// </summary>
+    private IEnumerable<ChatLine> NamesWithIdentities()
+    {
+        KeyValuePair<string, string?>[] members;
+        string own;
+        lock (_gate)
+        {
+            members = [.. _members.Where(m => !string.Equals(m.Key, _ownName, StringComparison.OrdinalIgnoreCase))];
+            own = _ownName;
+        }
+
+        string? server = IsServer ? null : _endpoint.Links.FirstOrDefault()?.Identity;
+        return [_words.Names([.. members.Select(m => m.Key)], own), .. members.Select(m => _words.MemberIdentity(m.Key, m.Value, SourceOf(m.Value)))];
+
+        MemberSource SourceOf(string? identity) =>
+            IsServer ? MemberSource.OwnLink
+            : identity is not null && identity == server ? MemberSource.Operator
+            : MemberSource.Relayed;
+    }
+
+    private void ShowFingerprints()
+    {
+        PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.IsSecure).Select(Shown)];
+        Tell(Ended is { } ended ? [_words.NothingToCompare(ended)]
+            : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
+    }
+
+    private void ShowPeers()
+    {
+        PeerInfo[] links = [.. _endpoint.Links.Select(Shown)];
+        if (!IsServer)
+        {
+            Tell(links.Length == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
+            return;
+        }
+
+        Tell(links.Length == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
+    }
+}
