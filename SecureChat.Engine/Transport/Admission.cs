@@ -14,8 +14,9 @@ internal enum AdmissionVerdict
 /// <summary>
 /// Who may start a handshake on the hub, and for how long (OpenSSH's MaxStartups and PerSourceMaxStartups,
 /// wireguard-go's handshake limits): a bound on connections still in the handshake from one source prefix
-/// (<see cref="SourcePrefix"/>) and in all, a bound on peers from one prefix (handshaking or secure), a random early drop between <see cref="ChatOptions.EarlyDropStart"/> and
-/// the full bound, a deadline per handshake step (a connection that owes the next message and has not sent it whole
+/// (<see cref="SourcePrefix"/>) and in all, a bound on peers from one prefix (handshaking or secure), the server-wide
+/// budget of failed confirmations (<see cref="ConfirmationBudget"/>), a random early drop between
+/// <see cref="ChatOptions.EarlyDropStart"/> and the full bound, a deadline per handshake step (a connection that owes the next message and has not sent it whole
 /// <see cref="ChatOptions.HandshakeStepTimeout"/> after the step began is dropped, however many bytes it trickled),
 /// and eviction of the connection whose step has kept the server waiting longest: at the full bound, and below it
 /// for a newcomer the early drop would refuse when that step has lasted a fifth of the step deadline. A connection
@@ -31,9 +32,8 @@ internal sealed class Admission : IDisposable
     private readonly ConcurrentDictionary<int, SessionHost> _handshaking = new();
     private readonly Dictionary<SourcePrefix, int> _peersByPrefix = [];
     private readonly Dictionary<int, SourcePrefix> _admittedPrefix = [];
-    private readonly ITimer _sweep;
-
     private readonly ConfirmationBudget? _guesses;
+    private readonly ITimer _sweep;
 
     /// <param name="guesses">Server with a passphrase: the server-wide budget of failed confirmations; while it is overdrawn newcomers are refused as busy.</param>
     public Admission(ChatOptions options, ConfirmationBudget? guesses = null)
@@ -48,12 +48,14 @@ internal sealed class Admission : IDisposable
 
     /// <summary>
     /// Registers a new link as handshaking unless it must be refused: its source prefix already has the most handshakes
-    /// or the most peers allowed, or the server-wide budget of failed confirmations is overdrawn, or the hub is full (after evicting the most stalled one) or drops it early at random.
+    /// or the most peers allowed, or the server-wide budget of failed confirmations is overdrawn, or the hub is full
+    /// (after evicting the most stalled one) or drops it early at random (unless a stall makes room for it).
     /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
     public AdmissionVerdict TryAdmit(SessionHost link, int connected)
     {
-        if (link.Prefix is { } prefix && (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
+        if (link.Prefix is { } prefix &&
+            (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
         {
             return AdmissionVerdict.RateLimited;
         }

@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Transport;
 /// <summary>When a server asks for a proof of work before it starts a handshake.</summary>
 public enum PuzzleMode
 {
-    /// <summary>Under load only: while more derivations wait than can run, or the client's address is over its handshake rate.</summary>
+    /// <summary>Under load only: while more derivations wait than can run, or the client's source prefix is over its handshake rate.</summary>
     Auto,
 
     /// <summary>From every client (a server that expects attack, and tests).</summary>
@@ -53,7 +53,6 @@ internal sealed class PuzzleGate
     private AnswerSet _current = new(0);
     private AnswerSet _previous = new(uint.MaxValue);
     private readonly ConcurrentDictionary<SourcePrefix, Penalty> _penalties = new();
-
 
     public PuzzleGate(ChatOptions options, Func<bool> underLoad)
     {
@@ -133,7 +132,8 @@ internal sealed class PuzzleGate
     }
 
     /// <summary>
-    /// Records an answer (by its hello nonce) as used in its window's set; false when it was used before, or when that
+    /// Records an answer (by the first 16 bytes of its random hello nonce: a client that chose two nonces alike only
+    /// spoils its own second answer) as used in its window's set; false when it was used before, or when that
     /// set is full and <paramref name="prefix"/> has had its share of answers accepted unremembered in the window.
     /// </summary>
     private bool Remember(byte[] nonce, uint answerWindow, uint now, SourcePrefix prefix)
