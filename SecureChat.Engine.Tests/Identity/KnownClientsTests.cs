@@ -30,6 +30,7 @@ public sealed class KnownClientsTests
         clients.Remember(bob, "Bobby").State.ShouldBe(TrustState.Verified);
         clients.Check(bob).State.ShouldBe(TrustState.Verified);
 
+        clients.Flush(); // a changed last name is rewritten on the thread pool, moments later
         File.ReadAllLines(directory.PathOf("known_clients")).Where(l => !l.StartsWith('#'))
             .ShouldBe([$"{Convert.ToBase64String(bob)} verified 2026-05-01 Bobby"]);
     }

@@ -62,9 +62,28 @@ internal sealed class ChatChannel : IApplicationRecords
         Session.SealApplication(FrameType.Presence, plaintext[..RecordPayload.WritePresence(plaintext, kind, digest, name, newName)]);
     }
 
+    /// <summary>The bytes of text in a Chat or Relay plaintext (a Relay's digest and name skipped), or -1 when malformed.</summary>
+    private static int TextLength(FrameType type, ReadOnlySpan<byte> plaintext)
+    {
+        if (type == FrameType.Chat)
+        {
+            return plaintext.Length;
+        }
+
+        int nameAt = WireFormat.IdentityDigestSize;
+        return plaintext.Length > nameAt ? plaintext.Length - nameAt - 1 - plaintext[nameAt] : -1;
+    }
+
     bool IApplicationRecords.TryConsume(FrameType type, ReadOnlySpan<byte> plaintext)
     {
         bool client = Session.Role == SessionRole.Client;
+        if (type is FrameType.Chat or FrameType.Relay && TextLength(type, plaintext) is > WireFormat.ChatTextMax and int length)
+        {
+            // One rule on both sides (PROTOCOL.md 4.1): a longer text could not be relayed whole, so it is never shown.
+            Session.Violation(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a chat message of {length:N0} bytes, over the {WireFormat.ChatTextMax:N0}-byte limit"));
+            return true;
+        }
+
         switch (type)
         {
             case FrameType.Chat when RecordPayload.TryParseChat(plaintext, out string text):

@@ -287,7 +287,7 @@ public sealed class ConfigDirectory
 
     internal static string Octal(UnixFileMode mode) => Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
 
-    private string WriteTemporary(string fileName, ReadOnlySpan<byte> content, UnixFileMode mode)
+    internal string WriteTemporary(string fileName, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
         string temporary = PathOf($".{fileName}.{Convert.ToHexString(RandomNumberGenerator.GetBytes(8))}.tmp");
         try
@@ -315,7 +315,7 @@ public sealed class ConfigDirectory
         return temporary;
     }
 
-    private static void TryDelete(string path)
+    internal static void TryDelete(string path)
     {
         try
         {

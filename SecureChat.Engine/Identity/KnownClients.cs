@@ -8,6 +8,13 @@ namespace SecureChat.Engine.Identity;
 /// with '#'. Lines that do not parse are skipped and kept; the first line for a key decides. Every new identity a
 /// peer makes up adds a line, so at most <see cref="MaxEntries"/> are stored; past that, new identities are treated
 /// as new each time and not written. Thread-safe and safe across processes sharing the directory.
+/// <para>
+/// The file is kept in memory with an index by key (<see cref="CachedTrustFile"/>): a check or a change costs a lookup
+/// and no parsing, rewrite or fsync on the caller's thread (a hub checks every joining client); a new identity is
+/// appended at once (fsynced moments later), and a changed last name is written with the next rewrite on the thread
+/// pool, once for all the changes meanwhile; a verification is on disk when <see cref="MarkVerified"/> returns.
+/// <see cref="Flush"/> waits for the disk.
+/// </para>
 /// </summary>
 public sealed class KnownClients
 {
@@ -16,15 +23,25 @@ public sealed class KnownClients
     /// <summary>The most identities stored (each line is under 200 bytes, so the file stays under 2 MiB).</summary>
     public const int MaxEntries = 10_000;
 
-    private readonly TrustFile _file;
+    private readonly CachedTrustFile _file;
     private readonly TimeProvider _time;
+
+    /// <summary>The line of each identity's first well-formed line (base64 key); under the file's lock, rebuilt on every reload.</summary>
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+
+    /// <summary>Well-formed lines.</summary>
+    private int _count;
 
     public KnownClients(ConfigDirectory directory, TimeProvider? time = null)
     {
-        _file = new TrustFile(directory, FileName,
-            "SecureChat known clients: identity-key(base64) known|verified first-seen(UTC) last-name(%XX-escaped)");
+        _file = new CachedTrustFile(directory, FileName,
+            "SecureChat known clients: identity-key(base64) known|verified first-seen(UTC) last-name(%XX-escaped)", Index);
         _time = time ?? TimeProvider.System;
     }
+
+    /// <summary>Waits until every change made so far is on disk.</summary>
+    /// <exception cref="ConfigFileException">the last write failed.</exception>
+    public void Flush() => _file.Flush();
 
     public string FilePath => _file.Path;
 
@@ -32,7 +49,7 @@ public sealed class KnownClients
     public TrustCheck Check(ReadOnlySpan<byte> publicKey)
     {
         byte[] identity = RequireKey(publicKey);
-        return Find(_file.ReadLines(), identity, out Client client, out _) < 0 ? TrustCheck.NewKey : ToCheck(client);
+        return _file.Read(lines => Find(lines, identity, out Client client) < 0 ? TrustCheck.NewKey : ToCheck(client));
     }
 
     /// <summary>
@@ -43,27 +60,21 @@ public sealed class KnownClients
     {
         ArgumentNullException.ThrowIfNull(lastName);
         byte[] identity = RequireKey(publicKey);
-        return _file.Update(lines =>
+        return _file.Change(lines =>
         {
-            int index = Find(lines, identity, out Client client, out int count);
+            int index = Find(lines, identity, out Client client);
             if (index < 0)
             {
-                if (count >= MaxEntries)
-                {
-                    return (TrustCheck.NewKey, false);
-                }
-
-                lines.Add(Format(identity, TrustState.Known, FieldText.Today(_time), lastName));
-                return (TrustCheck.NewKey, true);
+                Add(lines, identity, Format(identity, TrustState.Known, FieldText.Today(_time), lastName));
+                return TrustCheck.NewKey;
             }
 
-            if ((client.LastName ?? "") == lastName)
+            if ((client.LastName ?? "") != lastName)
             {
-                return (ToCheck(client), false);
+                Replace(lines, index, Format(identity, client.State, client.FirstSeen ?? FieldText.Today(_time), lastName));
             }
 
-            lines[index] = Format(identity, client.State, client.FirstSeen ?? FieldText.Today(_time), lastName);
-            return (ToCheck(client), true);
+            return ToCheck(client);
         });
     }
 
@@ -74,29 +85,24 @@ public sealed class KnownClients
     public bool MarkVerified(ReadOnlySpan<byte> publicKey, string? lastName = null)
     {
         byte[] identity = RequireKey(publicKey);
-        return _file.Update(lines =>
+        bool stored = _file.Change(lines =>
         {
-            int index = Find(lines, identity, out Client client, out int count);
+            int index = Find(lines, identity, out Client client);
             if (index < 0)
             {
-                if (count >= MaxEntries)
-                {
-                    return (false, false);
-                }
-
-                lines.Add(Format(identity, TrustState.Verified, FieldText.Today(_time), lastName ?? ""));
-                return (true, true);
+                return Add(lines, identity, Format(identity, TrustState.Verified, FieldText.Today(_time), lastName ?? ""));
             }
 
             string name = lastName ?? client.LastName ?? "";
-            if (client.State == TrustState.Verified && name == (client.LastName ?? ""))
+            if (client.State != TrustState.Verified || name != (client.LastName ?? ""))
             {
-                return (true, false);
+                Replace(lines, index, Format(identity, TrustState.Verified, client.FirstSeen ?? FieldText.Today(_time), name));
             }
 
-            lines[index] = Format(identity, TrustState.Verified, client.FirstSeen ?? FieldText.Today(_time), name);
-            return (true, true);
+            return true;
         });
+        _file.Flush(); // the operator's decision is on disk before it is reported done
+        return stored;
     }
 
     private static byte[] RequireKey(ReadOnlySpan<byte> publicKey) =>
@@ -106,26 +112,47 @@ public sealed class KnownClients
 
     private static TrustCheck ToCheck(Client client) => new(client.State, client.Key, client.FirstSeen, client.LastName);
 
-    /// <summary>The index of the first well-formed line for <paramref name="key"/> (or -1), and how many well-formed lines there are.</summary>
-    private static int Find(List<string> lines, byte[] key, out Client found, out int count)
+    /// <summary>Under the file's lock: the index of the first well-formed line for <paramref name="key"/> (or -1).</summary>
+    private int Find(List<string> lines, byte[] key, out Client found)
     {
         found = default;
-        count = 0;
-        int index = -1;
+        return _index.TryGetValue(Convert.ToBase64String(key), out int index) && TryParse(lines[index], out found) ? index : -1;
+    }
+
+    /// <summary>Under the file's lock: stores a new identity (appended on disk); false when <see cref="MaxEntries"/> are stored.</summary>
+    private bool Add(List<string> lines, byte[] key, string line)
+    {
+        if (_count >= MaxEntries)
+        {
+            return false;
+        }
+
+        _index[Convert.ToBase64String(key)] = lines.Count;
+        _file.Append(line);
+        _count++;
+        return true;
+    }
+
+    /// <summary>Under the file's lock: changes a stored identity's line (the file is rewritten with the next flush).</summary>
+    private void Replace(List<string> lines, int index, string line)
+    {
+        lines[index] = line;
+        _file.Rewrite();
+    }
+
+    /// <summary>Rebuilds the index from the file's lines (the first line for a key decides).</summary>
+    private void Index(List<string> lines)
+    {
+        _index.Clear();
+        _count = 0;
         for (int i = 0; i < lines.Count; i++)
         {
             if (TryParse(lines[i], out Client client))
             {
-                count++;
-                if (index < 0 && client.Key.AsSpan().SequenceEqual(key))
-                {
-                    index = i;
-                    found = client;
-                }
+                _count++;
+                _index.TryAdd(Convert.ToBase64String(client.Key), i);
             }
         }
-
-        return index;
     }
 
     private static bool TryParse(string line, out Client client)

@@ -22,6 +22,12 @@ namespace SecureChat.Engine.Identity;
 /// <see cref="MaxEntries"/>; past that a free name is still granted, only not stored. Lines that do not parse are
 /// skipped and kept; the first line for a name decides. Thread-safe and safe across processes sharing the directory.
 /// </para>
+/// <para>
+/// The file is kept in memory with an index by name and by owner (<see cref="CachedTrustFile"/>): a claim costs a few
+/// lookups and no file I/O on the caller's thread (a hub claims under its membership lock, on every join and rename);
+/// a new name is appended at once (fsynced moments later), and the file is rewritten, on the thread pool, only when an
+/// identity's oldest name is released. <see cref="Flush"/> waits for the disk.
+/// </para>
 /// </summary>
 public sealed class NameRegistry
 {
@@ -37,15 +43,24 @@ public sealed class NameRegistry
 
     private const int MaxSuffix = 1_000_000;
 
-    private readonly TrustFile _file;
+    private readonly CachedTrustFile _file;
     private readonly Func<string, string> _nameKey;
     private readonly object _reservationLock = new();
     private (string NameKey, byte[] Owner)? _operator;
 
+    /// <summary>Owner by name key (the first line for a name wins); under the file's lock, rebuilt on every reload.</summary>
+    private readonly Dictionary<string, byte[]> _owners = new(StringComparer.Ordinal);
+
+    /// <summary>Each identity's lines (base64 key), oldest first.</summary>
+    private readonly Dictionary<string, List<string>> _held = new(StringComparer.Ordinal);
+
+    /// <summary>Well-formed lines.</summary>
+    private int _count;
+
     public NameRegistry(ConfigDirectory directory, Func<string, string>? nameKey = null)
     {
-        _file = new TrustFile(directory, FileName,
-            "SecureChat display names: name(%XX-escaped) owner-identity-key(base64); a name belongs to its first user");
+        _file = new CachedTrustFile(directory, FileName,
+            "SecureChat display names: name(%XX-escaped) owner-identity-key(base64); a name belongs to its first user", Index);
         _nameKey = nameKey ?? DefaultNameKey;
     }
 
@@ -72,12 +87,12 @@ public sealed class NameRegistry
             _operator = (_nameKey(name), owner);
         }
 
-        _file.Update(lines =>
-        {
-            Dictionary<string, byte[]> owners = Load(lines, out _);
-            return (0, !owners.ContainsKey(_nameKey(name)) && TryAdd(lines, owners.Count, name, owner));
-        });
+        _file.Change(lines => !_owners.ContainsKey(_nameKey(name)) && TryAdd(lines, name, owner));
     }
+
+    /// <summary>Waits until every claim made so far is on disk.</summary>
+    /// <exception cref="ConfigFileException">the last write failed.</exception>
+    public void Flush() => _file.Flush();
 
     /// <summary>The key that owns <paramref name="name"/> (reservation first, then the file), or null when it is free.</summary>
     public byte[]? OwnerOf(string name)
@@ -89,7 +104,7 @@ public sealed class NameRegistry
             return (byte[])r.Owner.Clone();
         }
 
-        return Load(_file.ReadLines(), out _).TryGetValue(key, out byte[]? owner) ? owner : null;
+        return _file.Read(_ => _owners.TryGetValue(key, out byte[]? owner) ? (byte[])owner.Clone() : null);
     }
 
     /// <summary>
@@ -106,15 +121,14 @@ public sealed class NameRegistry
         byte[] identity = RequireKey(publicKey);
         ArgumentNullException.ThrowIfNull(isInUseByOther);
         var reserved = Reservation();
-        return _file.Update(lines =>
+        return _file.Change(lines =>
         {
-            Dictionary<string, byte[]> owners = Load(lines, out int count);
             for (int n = 1; n <= MaxSuffix; n++)
             {
                 string candidate = n == 1 ? requestedName : WithSuffix(requestedName, n);
                 string key = _nameKey(candidate);
                 // The operator's reservation decides its name outright; every other name goes to its first owner.
-                bool ownedByOther = owners.TryGetValue(key, out byte[]? owner) && !owner.AsSpan().SequenceEqual(identity);
+                bool ownedByOther = _owners.TryGetValue(key, out byte[]? owner) && !owner.AsSpan().SequenceEqual(identity);
                 if (reserved is { } r && r.NameKey == key)
                 {
                     ownedByOther = !r.Owner.AsSpan().SequenceEqual(identity);
@@ -125,8 +139,12 @@ public sealed class NameRegistry
                     continue;
                 }
 
-                bool changed = owner is null && TryAdd(lines, count, candidate, identity);
-                return (candidate, changed);
+                if (owner is null)
+                {
+                    TryAdd(lines, candidate, identity);
+                }
+
+                return candidate;
             }
 
             throw new InvalidOperationException($"no free name found after {MaxSuffix} tries");
@@ -169,48 +187,60 @@ public sealed class NameRegistry
         }
     }
 
-    /// <summary>Appends the claim, first releasing the identity's oldest name if it holds too many; false when the file is full.</summary>
-    private bool TryAdd(List<string> lines, int count, string name, byte[] identity)
+    /// <summary>
+    /// Under the file's lock: records the claim (appended on disk), first releasing the identity's oldest name if it
+    /// holds too many (the file is then rewritten); false when the file is full.
+    /// </summary>
+    private bool TryAdd(List<string> lines, string name, byte[] identity)
     {
-        List<int> held = [];
-        for (int i = 0; i < lines.Count; i++)
-        {
-            if (TryParse(lines[i], out _, out byte[] owner) && owner.AsSpan().SequenceEqual(identity))
-            {
-                held.Add(i);
-            }
-        }
-
+        string id = Convert.ToBase64String(identity);
+        List<string> held = _held.TryGetValue(id, out List<string>? list) ? list : (_held[id] = []);
         int release = held.Count - (MaxNamesPerIdentity - 1);
-        if (release <= 0 && count >= MaxEntries)
+        if (release <= 0 && _count >= MaxEntries)
         {
             return false;
         }
 
-        for (int i = Math.Max(release, 0) - 1; i >= 0; i--)
+        for (int i = 0; i < release; i++)
         {
-            lines.RemoveAt(held[i]);
+            lines.Remove(held[i]);
+            _count--;
+            if (TryParse(held[i], out string old, out _) && _owners.TryGetValue(_nameKey(old), out byte[]? owner) && owner.AsSpan().SequenceEqual(identity))
+            {
+                _owners.Remove(_nameKey(old));
+            }
         }
 
-        lines.Add($"{FieldText.Escape(name)} {Convert.ToBase64String(identity)}");
+        if (release > 0)
+        {
+            held.RemoveRange(0, release);
+            _file.Rewrite();
+        }
+
+        string line = $"{FieldText.Escape(name)} {id}";
+        _file.Append(line);
+        held.Add(line);
+        _owners.TryAdd(_nameKey(name), identity);
+        _count++;
         return true;
     }
 
-    /// <summary>Owner by name key (the first line for a name wins), and how many well-formed lines there are.</summary>
-    private Dictionary<string, byte[]> Load(List<string> lines, out int count)
+    /// <summary>Rebuilds the index from the file's lines (the first line for a name wins).</summary>
+    private void Index(List<string> lines)
     {
-        Dictionary<string, byte[]> owners = new(StringComparer.Ordinal);
-        count = 0;
+        _owners.Clear();
+        _held.Clear();
+        _count = 0;
         foreach (string line in lines)
         {
             if (TryParse(line, out string name, out byte[] owner))
             {
-                count++;
-                owners.TryAdd(_nameKey(name), owner);
+                _count++;
+                _owners.TryAdd(_nameKey(name), owner);
+                string id = Convert.ToBase64String(owner);
+                (_held.TryGetValue(id, out List<string>? list) ? list : (_held[id] = [])).Add(line);
             }
         }
-
-        return owners;
     }
 
     private static bool TryParse(string line, out string name, out byte[] owner)

@@ -12,7 +12,7 @@ namespace SecureChat.Tui.App;
 /// known, then verified with <c>/verify</c>; a changed identity is refused before anything is sent unless the user
 /// accepts exactly its fingerprint with <c>--accept-identity</c>), and on a server the clients it has seen and the
 /// names their identities own. Thread-safe: the engine asks from network threads; the files are locked and
-/// rewritten atomically by <see cref="ConfigDirectory"/>.
+/// rewritten atomically by <see cref="ConfigDirectory"/> (names and clients kept in memory and written behind).
 /// </summary>
 internal sealed class LocalTrust : IDisposable
 {
@@ -95,7 +95,23 @@ internal sealed class LocalTrust : IDisposable
             : _servers.MarkVerified(Volatile.Read(ref _serverNames) ?? [KnownServers.Endpoint(serverEndpoint)], key);
     }
 
-    public void Dispose() => Identity.Dispose();
+    /// <summary>Writes what the stores still hold for the disk (names and clients are written behind, see <see cref="NameRegistry"/>), then wipes the key.</summary>
+    public void Dispose()
+    {
+        try
+        {
+            _names.Flush();
+            _clients.Flush();
+        }
+        catch (ConfigFileException)
+        {
+            // Nothing more can be done at exit; the next start reads what reached the disk.
+        }
+        finally
+        {
+            Identity.Dispose();
+        }
+    }
 
     /// <summary>
     /// Client: trust on first use under every name the server was reached by (as typed, and the address the
