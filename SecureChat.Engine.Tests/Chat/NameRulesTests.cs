@@ -78,7 +78,7 @@ public sealed class NameRulesTests
     public void A_refused_name_comes_with_a_reason()
     {
         NameRules.TryValidate("*", out _, out string problem).ShouldBeFalse();
-        problem.ShouldContain("must start with a letter, a digit or an emoji");
+        problem.ShouldContain("cannot start with *, ! or [ (nor with anything but a letter, a digit or an emoji)");
         NameRules.TryValidate("Alice\u200b", out _, out problem).ShouldBeFalse();
         problem.ShouldContain("U+200B");
     }

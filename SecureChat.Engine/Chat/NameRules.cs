@@ -262,7 +262,7 @@ public static class NameRules
             }
             else if (first && IsReservedStart(cp))
             {
-                return "a name must start with a letter, a digit or an emoji";
+                return "a name cannot start with *, ! or [ (nor with anything but a letter, a digit or an emoji)";
             }
             else if (IsReservedInside(cp))
             {
