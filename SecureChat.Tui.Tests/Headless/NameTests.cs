@@ -23,7 +23,7 @@ public sealed class NameTests
         WaitForError(server, "[!] name not changed: the name \u0392ob looks like Bob");
 
         client.WriteLine("/nick *");
-        WaitForError(client, "[!] name not changed: a name must start with a letter, a digit or an emoji");
+        WaitForError(client, "[!] name not changed: a name cannot start with *");
         client.WriteLine("/nick Eve\u2060");
         WaitForError(client, "[!] name not changed: a name cannot hold U+2060");
 
@@ -48,8 +48,7 @@ public sealed class NameTests
     {
         using RunningApp app = AppUnderTest.Start("--server", "--headless", "--name", name);
         app.WaitForExit(s_wait).ShouldBe(2);
-        app.Error.Trim().ShouldStartWith("securechat: --name: a name ");
-        app.Error.Trim().ShouldMatch(@"^securechat: --name: a name (cannot|must start with)");
+        app.Error.Trim().ShouldStartWith("securechat: --name: a name cannot");
         app.Output.ShouldBeEmpty();
     }
 
