@@ -123,6 +123,19 @@ public sealed partial class HelpTextTests
         }
     }
 
+    [Fact]
+    public void The_README_shows_the_help_as_the_app_prints_it()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")).ReplaceLineEndings("\n");
+        int start = readme.IndexOf("## Options", StringComparison.Ordinal);
+        string block = string.Join('\n', readme[start..].Split('\n').SkipWhile(l => l != "```").Skip(1).TakeWhile(l => l != "```")) + "\n";
+        string help = HelpText.Render(s_command).ReplaceLineEndings("\n");
+        string expected = help[help.IndexOf("Usage:", StringComparison.Ordinal)..].TrimEnd('\n') + "\n";
+
+        // The derivation default is this machine's core count; README shows the count of the machine it was made on.
+        PerCore().Replace(block, "default: N, one per core").ShouldBe(PerCore().Replace(expected, "default: N, one per core"));
+    }
+
     private static string RepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -135,6 +148,9 @@ public sealed partial class HelpTextTests
 
         throw new InvalidOperationException("repository root not found");
     }
+
+    [GeneratedRegex(@"default: \d+, one per core")]
+    private static partial Regex PerCore();
 
     [GeneratedRegex(@"\d,\d{3}")]
     private static partial Regex Grouped();

@@ -1,0 +1,35 @@
+using System.Text.RegularExpressions;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Protocol;
+
+/// <summary>
+/// PROTOCOL.md is the contract a peer in another language is written from: it states rules, never where the code
+/// keeps them, and says which version it is and what changed.
+/// </summary>
+public sealed partial class ProtocolTextTests
+{
+    private static readonly string s_text = File.ReadAllText(Path.Combine(VectorFiles.RepositoryRoot, "PROTOCOL.md"));
+
+    [Fact]
+    public void The_protocol_text_points_at_no_source_file_project_or_folder()
+    {
+        string[] found = SourcePointer().Matches(s_text).Select(m => m.Value).Distinct().ToArray();
+        found.ShouldBeEmpty($"PROTOCOL.md points at source code: {string.Join(", ", found)}");
+    }
+
+    [Fact]
+    public void The_protocol_text_is_version_2_1_and_lists_its_changes_at_the_top()
+    {
+        string[] lines = s_text.Split('\n');
+        lines[0].ShouldBe("# SecureChat wire protocol, version 2.1");
+        int changes = Array.FindIndex(lines, l => l.StartsWith("Changes in v2.1", StringComparison.Ordinal));
+        changes.ShouldBeInRange(1, 5, "the change list comes right under the title");
+        lines.Skip(changes + 1).TakeWhile(l => !l.StartsWith("This document", StringComparison.Ordinal))
+            .Count(l => l.StartsWith("- ", StringComparison.Ordinal)).ShouldBeGreaterThan(0);
+    }
+
+    /// <summary>A C# file, a project name, or one of the engine's folders written as a path.</summary>
+    [GeneratedRegex(@"\b\w+\.cs\b|SecureChat\.(Engine|Tui|Bench|TestSupport|Fuzz)\b|\b(Protocol|Crypto|Session|Transport|Chat|Identity|Handshake)/")]
+    private static partial Regex SourcePointer();
+}
