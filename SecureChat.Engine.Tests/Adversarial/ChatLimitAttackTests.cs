@@ -27,6 +27,7 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
         var relayed = new List<string>();
         member.MessageReceived += m => { lock (relayed) { relayed.Add(m.Text); } };
         await member.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "member"), "the member to join", s_wait); // relays go to joined members only
 
         string text = new('x', length);
         try
@@ -74,6 +75,7 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
         var relayed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         member.MessageReceived += m => relayed.TrySetResult(m.Text);
         await member.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "member"), "the member to join", s_wait);
 
         string text = new('y', WireFormat.ChatTextMax);
         await sender.SendAsync(sender.ProduceChat(c => c.SendChat(text)));
