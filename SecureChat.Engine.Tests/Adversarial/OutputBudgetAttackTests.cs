@@ -60,7 +60,8 @@ public sealed class OutputBudgetAttackTests
         await using RawClient silent = await JoinAsync(live, "silent");
         await using RawClient first = await JoinAsync(live, "first");
         await using RawClient second = await JoinAsync(live, "second");
-        Task[] drains = [DrainAsync(first), DrainAsync(second)];
+        long[] read = new long[2];
+        Task[] drains = [DrainAsync(first, () => Interlocked.Increment(ref read[0])), DrainAsync(second, () => Interlocked.Increment(ref read[1]))];
 
         // Bounded by time, not by a count of notices: the more a loaded server coalesces them, the fewer bytes reach the
         // silent peer's kernel buffers and the longer they take to fill (12 s here unloaded; over 60 s and 670,000
@@ -75,6 +76,10 @@ public sealed class OutputBudgetAttackTests
                 await first.SendAsync(first.ProduceChat(c => c.SendNick(LongName('a', notices))));
                 await second.SendAsync(second.ProduceChat(c => c.SendNick(LongName('b', notices))));
             }
+
+            // Each Nick gets its own answer (never merged): a renamer that keeps up reads about as many records as it
+            // sent Nicks before it sends more, or its own answers, not the silent peer's notices, would pass its budget.
+            await Eventually.True(() => Interlocked.Read(ref read[0]) >= notices / 2 && Interlocked.Read(ref read[1]) >= notices / 2, "the renamers to read their answers", TimeSpan.FromMinutes(2));
 
             // Whatever the kernel does not take is held for the silent peer: notices about one member coalesce, so it
             // never grows past the budget (plus the one record that crosses it). Each renamer holds the answers to its
@@ -242,10 +247,11 @@ public sealed class OutputBudgetAttackTests
     }
 
     /// <summary>Reads and discards frames until the server closes the connection (a peer that keeps up with its output).</summary>
-    private static Task DrainAsync(RawClient client) => Task.Run(async () =>
+    private static Task DrainAsync(RawClient client, Action? onFrame = null) => Task.Run(async () =>
     {
         while (await client.ReadFrameAsync(TimeSpan.FromMinutes(5)) is not null)
         {
+            onFrame?.Invoke();
         }
     });
 
