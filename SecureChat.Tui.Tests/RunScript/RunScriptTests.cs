@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection.PortableExecutable;
 using SecureChat.TestSupport;
 using SecureChat.Tui.Tests.Support;
 
@@ -28,6 +29,20 @@ public sealed class RunScriptTests
         refused.ShouldBe(1);
         refusedError.ShouldContain("could not connect to localhost:1: connection refused");
         output.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Run_sh_starts_the_app_compiled_ahead_of_time_for_this_machine()
+    {
+        string root = RepositoryRoot();
+        (int code, _, _) = Run(Path.Combine(root, "run.sh"), "--help", "--config-dir", AppUnderTest.NewConfigDir());
+        code.ShouldBe(0);
+
+        // A ReadyToRun image carries native code beside its IL, announced by the managed native header.
+        string dll = Path.Combine(root, "SecureChat.Tui", "bin", "Release", "net10.0", "run", "SecureChat.Tui.dll");
+        using var reader = new PEReader(File.OpenRead(dll));
+        reader.PEHeaders.CorHeader.ShouldNotBeNull();
+        reader.PEHeaders.CorHeader.ManagedNativeHeaderDirectory.Size.ShouldBeGreaterThan(0, "the app run.sh starts is ReadyToRun code");
     }
 
     private static (int Code, string Output, string Error) Run(string script, params string[] args)
