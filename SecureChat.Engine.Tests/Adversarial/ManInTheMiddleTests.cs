@@ -28,6 +28,10 @@ public sealed class ManInTheMiddleTests
 
         await client.ConnectAsync("127.0.0.1", mitm.Port).WaitAsync(s_wait);
         PeerInfo atServer = await serverView.Task.WaitAsync(s_wait);
+
+        // The server is secure once it verifies the relay's ClientAuth; the relay's side of that link only once the
+        // server's next record opens (PROTOCOL.md 3.7). A chat relayed before then would be dropped by the relay.
+        await Eventually.True(() => mitm.UpstreamSecure, "the relay's own link to the server");
         await client.SendAsync("secret plans");
         await Eventually.True(() => live.CountMessages("secret plans") == 1, "the relayed message");
 
@@ -75,6 +79,9 @@ public sealed class ManInTheMiddleTests
         }
 
         public int Port { get; }
+
+        /// <summary>The relay's link to the real server is secure (it can relay the victim's chat).</summary>
+        public bool UpstreamSecure => Volatile.Read(ref _towardServer) is { Stage: SessionStage.Secure };
 
         public List<string> Intercepted { get; } = [];
 
