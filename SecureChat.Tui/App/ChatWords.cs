@@ -105,11 +105,22 @@ internal abstract class ChatWords
             Event = "unconfirmed",
             Fields = [ChatLine.Field("count", lines.Count), ChatLine.Field("lines", lines)],
         };
-        foreach (string line in lines)
+        foreach (string line in lines.Take(UnconfirmedShownMax))
         {
             yield return ChatLine.Error("  may not have arrived: " + line) with { Event = "unconfirmed", Repeats = true };
         }
+
+        // A fast producer can leave a thousand lines in the last silence: the first ones say what was lost, and the
+        // rest would bury the reason the link ended (--json carries every one in the event above).
+        if (lines.Count > UnconfirmedShownMax)
+        {
+            string more = (lines.Count - UnconfirmedShownMax).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+            yield return ChatLine.Error($"  ... and {more} more (--json lists every one)") with { Event = "unconfirmed", Repeats = true };
+        }
     }
+
+    /// <summary>The most messages <see cref="Unconfirmed"/> names one line each; a count stands for the rest.</summary>
+    public const int UnconfirmedShownMax = 20;
 
     public ChatLine Renamed(string name) => ChatLine.Of("name", $"you are now known as {name}", ChatLine.Field("name", name));
 
