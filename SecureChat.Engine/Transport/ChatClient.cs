@@ -39,6 +39,8 @@ public sealed class ChatClient : ChatEndpoint
     /// <summary>The link to the server, once connecting has begun.</summary>
     public PeerInfo? Server => _link?.Snapshot() ?? _connecting;
 
+    public override ulong RecordsHeard => _link?.RecordsReceived ?? 0;
+
     public override IReadOnlyList<PeerInfo> Links => Server is { } server ? [server] : [];
 
     /// <summary>Completes when the link has ended and its socket is closed.</summary>

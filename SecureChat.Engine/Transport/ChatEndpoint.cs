@@ -48,6 +48,15 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     public event Action<PeerInfo, int>? MessagesLost;
 
+    /// <summary>
+    /// Client: how many records the server's side of the link has delivered so far (messages, notices and heartbeats
+    /// alike, each a sign that the server was alive), on the current link; it stops growing when the link ends. A line
+    /// sent when this read N, on a link that then ended without the server's Close while it still read N, was sent
+    /// after the server was last heard from. Always 0 on a server. Any thread; never call it under a lock an event
+    /// handler takes.
+    /// </summary>
+    public virtual ulong RecordsHeard => 0;
+
     /// <summary>This side's display name.</summary>
     public abstract string Name { get; }
 

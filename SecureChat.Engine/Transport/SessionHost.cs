@@ -181,6 +181,21 @@ internal sealed class SessionHost
         }
     }
 
+    /// <summary>
+    /// Records opened from the peer so far (each a sign of life: a message, a notice or a heartbeat); it stops
+    /// growing when the link ends. Not in <see cref="Snapshot"/>, which is cached between changes.
+    /// </summary>
+    public ulong RecordsReceived
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _session.Records.ReceivedRecords;
+            }
+        }
+    }
+
     /// <summary>The link as it is now; cached between changes, since every received message carries one.</summary>
     public PeerInfo Snapshot()
     {

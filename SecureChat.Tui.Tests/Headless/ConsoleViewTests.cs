@@ -30,4 +30,34 @@ public sealed class ConsoleViewTests
             "[Alice]: * waves",
         ]);
     }
+
+    [Fact]
+    public void Messages_that_may_not_have_arrived_are_one_json_event_listing_them_and_a_line_each_in_text()
+    {
+        var words = new ClassicWords();
+        string[] lines = ["one", "two \u001b[31m", "three"];
+        using var json = new StringWriter();
+        using var text = new StringWriter();
+        var jsonView = new ConsoleView(json, TextWriter.Null, json: true);
+        var textView = new ConsoleView(TextWriter.Null, text);
+
+        foreach (ChatLine line in words.Unconfirmed(lines))
+        {
+            jsonView.Show(line);
+            textView.Show(line);
+        }
+
+        string[] events = json.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        events.Length.ShouldBe(1, json.ToString());
+        System.Text.Json.JsonElement e = System.Text.Json.JsonDocument.Parse(events[0]).RootElement;
+        e.GetProperty("event").GetString().ShouldBe("unconfirmed");
+        e.GetProperty("count").GetInt32().ShouldBe(3);
+        e.GetProperty("lines").EnumerateArray().Select(l => l.GetString()).ShouldBe(lines);
+        text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).Skip(1).ShouldBe(
+        [
+            "[!]   may not have arrived: one",
+            @"[!]   may not have arrived: two \u{001B}[31m",
+            "[!]   may not have arrived: three",
+        ]);
+    }
 }

@@ -60,6 +60,9 @@ internal sealed record ChatLine
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Fields { get; init; } = [];
 
+    /// <summary>The line repeats, for a person, what a line before it carries in its fields: <c>--json</c> leaves it out.</summary>
+    public bool Repeats { get; init; }
+
     /// <summary>A client's message written by the server's operator (not relayed): headless mode marks its sender so.</summary>
     public bool FromOperator { get; init; }
 

@@ -85,7 +85,16 @@ internal sealed partial class ChatModel
             return;
         }
 
-        Tell(_words.Own(OwnName, text));
+        ulong heard = IsServer ? 0 : _endpoint.RecordsHeard;
+        Locked(() =>
+        {
+            if (!IsServer)
+            {
+                _unconfirmed.Sent(text, heard);
+            }
+
+            _view.Show(_words.Own(_ownName, text));
+        });
         try
         {
             await _endpoint.SendAsync(text).ConfigureAwait(false);
@@ -93,10 +102,12 @@ internal sealed partial class ChatModel
         catch (ArgumentException)
         {
             // The engine's own size rule (its message names a parameter, which is not for a person).
+            Locked(() => _unconfirmed.Withdraw(text));
             Tell(_words.TooLong());
         }
         catch (InvalidOperationException e)
         {
+            Locked(() => _unconfirmed.Withdraw(text));
             // The link ended while the message waited to go out: it is one of the lines not sent.
             if (IsServer || !HeldAfterEnd(text, gone: true))
             {

@@ -35,6 +35,9 @@ internal sealed partial class ChatModel
     /// <summary>Lines typed after a client's link ended, kept (not refused one by one) when <see cref="HoldsLinesAfterEnd"/>.</summary>
     private readonly List<string> _unsent = [];
 
+    /// <summary>Client: messages sent since the server was last heard from, reported by text if the link ends without a Close.</summary>
+    private readonly UnconfirmedLines _unconfirmed = new();
+
     /// <summary>
     /// Everyone else in the chat, as join, leave and rename notices told us, with the identity fingerprint each notice
     /// carried (null when it carried none). The lock guards it.
@@ -259,7 +262,14 @@ internal sealed partial class ChatModel
     /// <summary>The hub told us our final name (on joining and after each /nick): shown only when it is not what we asked for.</summary>
     private void OnNameAssigned(string name) => OnOwnNameAssigned(SafeText.Name(name));
 
-    private void OnFailed(PeerInfo link, SessionFailure failure) => OnLink(() =>
+    private void OnFailed(PeerInfo link, SessionFailure failure)
+    {
+        // Read before the lock: the engine is never called under it. The link has ended, so this is final.
+        ulong heard = IsServer ? 0 : _endpoint.RecordsHeard;
+        OnLink(() => Failed(link, failure, heard));
+    }
+
+    private void Failed(PeerInfo link, SessionFailure failure, ulong heard)
     {
         link = Shown(link);
         _links.Ended(link, SessionStage.Failed);
@@ -284,7 +294,13 @@ internal sealed partial class ChatModel
         {
             Tell(_words.LinkFailed(link, failure, IsServer));
         }
-    });
+
+        // No Close came, so nothing confirms what the server received: the messages sent since it was last heard from are named.
+        if (!IsServer && _unconfirmed.TakeSince(heard) is { Count: > 0 } unconfirmed)
+        {
+            Tell(_words.Unconfirmed(unconfirmed));
+        }
+    }
 
     private void OnMessagesLost(PeerInfo link, int count) => OnLink(() => Tell(_words.MessagesLost(Shown(link), count, IsServer)));
 
@@ -295,6 +311,7 @@ internal sealed partial class ChatModel
         if (!IsServer)
         {
             _ended ??= byPeer ? "the server closed the connection" : "the connection is closed";
+            _unconfirmed.Clear();
         }
 
         // A member's leave was already said ("Bob left"): its closed connection is the same news.

@@ -6,6 +6,6 @@ namespace SecureChat.Tui.App;
 /// the peer (a client's server, or a server's number of secure peers), this side's own name, and how far the peer
 /// whose key is shown is trusted (new, known, verified), and that peer's identity fingerprint (the trust word is about
 /// it). On a server the stage of a joining client's handshake reads "joining: ...", so it is never taken for the stage
-/// of the secure peer whose key is shown. Immutable.
+/// of the secure peer whose key is shown. <see cref="Ended"/>: a client's link has closed or failed, so no key is coming. Immutable.
 /// </summary>
-internal sealed record ChatStatus(string Stage, string? KeyHash, string Peer, string Name = "", bool SeveralKeys = false, string? Trust = null, string? Identity = null);
+internal sealed record ChatStatus(string Stage, string? KeyHash, string Peer, string Name = "", bool SeveralKeys = false, string? Trust = null, string? Identity = null, bool Ended = false);

@@ -91,6 +91,37 @@ internal abstract class ChatWords
         Fields = [ChatLine.Field("to", link.Name), ChatLine.Field("count", count)],
     };
 
+    /// <summary>
+    /// A client's link ended without the server's Close: the messages sent since the server was last heard from,
+    /// which nothing shows to have arrived. The first line says so and carries them (<c>--json</c>: event
+    /// <c>unconfirmed</c>); one line follows for each, by its text.
+    /// </summary>
+    public IEnumerable<ChatLine> Unconfirmed(IReadOnlyList<string> lines)
+    {
+        string count = lines.Count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        yield return ChatLine.Error(
+            $"{count} {(lines.Count == 1 ? "message" : "messages")} you sent may not have arrived: the server was not heard from after {(lines.Count == 1 ? "it was" : "they were")} sent, and the connection ended without its goodbye") with
+        {
+            Event = "unconfirmed",
+            Fields = [ChatLine.Field("count", lines.Count), ChatLine.Field("lines", lines)],
+        };
+        foreach (string line in lines.Take(UnconfirmedShownMax))
+        {
+            yield return ChatLine.Error("  may not have arrived: " + line) with { Event = "unconfirmed", Repeats = true };
+        }
+
+        // A fast producer can leave a thousand lines in the last silence: the first ones say what was lost, and the
+        // rest would bury the reason the link ended (--json carries every one in the event above).
+        if (lines.Count > UnconfirmedShownMax)
+        {
+            string more = (lines.Count - UnconfirmedShownMax).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+            yield return ChatLine.Error($"  ... and {more} more (--json lists every one)") with { Event = "unconfirmed", Repeats = true };
+        }
+    }
+
+    /// <summary>The most messages <see cref="Unconfirmed"/> names one line each; a count stands for the rest.</summary>
+    public const int UnconfirmedShownMax = 20;
+
     public ChatLine Renamed(string name) => ChatLine.Of("name", $"you are now known as {name}", ChatLine.Field("name", name));
 
     /// <summary><c>/nick</c> after a client's link ended.</summary>

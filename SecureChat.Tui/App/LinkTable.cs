@@ -82,7 +82,7 @@ internal sealed class LinkTable(bool isServer)
     private ChatStatus ClientStatus() =>
         _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(Engine.Identity.TrustState.Changed))
         : _client is not { } link ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
-        : new ChatStatus(StageWords.Describe(link), link.IsSecure ? link.Fingerprint : null, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link));
+        : new ChatStatus(StageWords.Describe(link), link.IsSecure ? link.Fingerprint : null, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link), Ended: link.IsEnded);
 
     private static string? TrustOf(PeerInfo link) => link.IsSecure && link.Identity is not null ? ChatWords.TrustWord(link.Trust) : null;
 

@@ -33,6 +33,11 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
 
         if (json)
         {
+            if (line.Repeats)
+            {
+                return;
+            }
+
             Write(output, JsonLine.Format(line));
             return;
         }

@@ -215,6 +215,7 @@ internal sealed class ChatWindow : Window
         _keyText = status.KeyHash is { } key ? "key " + key
             : status.SeveralKeys ? "keys: /fingerprint"
             : status.Trust is { } refused ? "identity " + refused
+            : status.Ended ? "key: none (link ended)"
             : "key: none yet";
         (_identityWord, _identityText) = status is { KeyHash: not null, Trust: { } trust, Identity: { } identity }
             ? ($"{trust} identity", $"{trust} identity {identity}")
