@@ -63,7 +63,8 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
     /// may be <paramref name="asking"/> itself), among those holding their fair share or more and not already chosen.
     /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
     /// connections from one network share one portion, however many there are), the peer holding the most. A tie
-    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget.
+    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Every call ends in
+    /// one peer dropped, so its scan of the peers costs at most one pass over them per dropped peer.
     /// </summary>
     public SendBudget ChooseDrop(SendBudget asking)
     {
