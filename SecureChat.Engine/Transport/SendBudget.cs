@@ -55,8 +55,9 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     public bool OverRelayLimit(int pending) => Unsent(pending) >= peerLimit;
 
     /// <summary>
-    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, or the
-    /// server's is and this peer holds at least its fair share of it.
+    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, it was
+    /// chosen to be dropped, or the server's budget is spent, this peer holds at least its fair share, and the server
+    /// chooses this peer over every other holding as much.
     /// </summary>
     /// <remarks>
     /// While the server-wide budget is spent and this peer holds its fair share or more, the server chooses whom to
