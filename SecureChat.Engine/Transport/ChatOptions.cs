@@ -180,10 +180,8 @@ public sealed record ChatOptions
     public int RelayBufferLimit { get; init; } = 8 << 20;
 
     /// <summary>
-    /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a record for a
-    /// peer holding <see cref="ServerOutputFairShare"/> or more unsent first drops one such peer as too slow: a
-    /// stalled one before any other, else the largest holder of the source prefix holding the most (see
-    /// <see cref="ServerOutputBudget"/>). Default 64 MiB.
+    /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a peer holding
+    /// <see cref="ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record. Default 64 MiB.
     /// </summary>
     public long ServerOutputLimit { get; init; } = 64L << 20;
 
@@ -194,7 +192,7 @@ public sealed record ChatOptions
     /// </summary>
     public int ReceiveQueueLimit { get; init; } = 64 << 10;
 
-    /// <summary>Server: the backlog at or past which a peer may be dropped while the server-wide budget is spent. Default 64 KiB.</summary>
+    /// <summary>Server: the backlog at or past which a peer is dropped while the server-wide budget is spent. Default 64 KiB.</summary>
     public int ServerOutputFairShare { get; init; } = 64 << 10;
 
     /// <summary>

@@ -5,45 +5,15 @@ namespace SecureChat.Engine.Transport;
 /// written to its socket — the batch the writer holds plus what the session has written since plus held notices —
 /// whatever the record type (chat, relayed chat, presence, nick, rekey, close). A local sender waits while more
 /// than <see cref="ChatOptions.SendBufferLimit"/> is unsent; the hub drops a peer whose backlog reaches
-/// <see cref="ChatOptions.RelayBufferLimit"/> instead of holding everyone up or growing without bound, and while the
-/// server-wide budget is spent (see <see cref="ServerOutputBudget"/>) a record for a peer at or past its fair share
-/// first wins the room back from the holder the server chooses (which may be this peer). Not thread-safe, except
-/// <see cref="Held"/>, <see cref="IsStalled"/> and <see cref="Condemn"/>, which the server-wide budget calls from
-/// other links: used under the link's lock; the returned completion sources are completed by the caller outside it.
+/// <see cref="ChatOptions.RelayBufferLimit"/> (or its fair share while the server-wide budget is spent, see
+/// <see cref="ServerOutputBudget"/>) instead of holding everyone up or growing without bound. Not thread-safe: used
+/// under the link's lock; the returned completion sources are completed by the caller outside it.
 /// </summary>
 internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudget? server = null)
 {
     private int _inFlight;
-    private int _reported; // Interlocked: read and zeroed by other links through the server-wide budget
-    private int _condemned;
+    private int _reported;
     private TaskCompletionSource? _drained;
-    private Func<bool>? _stalled;
-    private Action? _drop;
-
-    /// <summary>The source prefix the server-wide budget shares by (null until <see cref="Attach"/>).</summary>
-    public SourcePrefix? Prefix { get; private set; }
-
-    /// <summary>What this peer counts against the server-wide budget now (any thread).</summary>
-    public int Held => Volatile.Read(ref _reported);
-
-    /// <summary>True when the peer's socket has taken nothing for a while (any thread).</summary>
-    public bool IsStalled => _stalled?.Invoke() == true;
-
-    /// <summary>True once the server-wide budget chose this peer to drop (any thread).</summary>
-    public bool IsCondemned => Volatile.Read(ref _condemned) != 0;
-
-    /// <summary>
-    /// Hub: enters this peer in the server-wide budget's choice of whom to drop, under <paramref name="prefix"/>;
-    /// <paramref name="stalled"/> says whether its socket has stopped taking output, <paramref name="drop"/> fails it
-    /// (called on the thread pool, under no lock).
-    /// </summary>
-    public void Attach(SourcePrefix? prefix, Func<bool> stalled, Action drop)
-    {
-        Prefix = prefix;
-        _stalled = stalled;
-        _drop = drop;
-        server?.Join(this);
-    }
 
     /// <summary>Bytes the writer holds plus <paramref name="pending"/> (what the link holds and has not handed out).</summary>
     public int Unsent(int pending) => _inFlight + pending;
@@ -55,64 +25,22 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     public bool OverRelayLimit(int pending) => Unsent(pending) >= peerLimit;
 
     /// <summary>
-    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, it was
-    /// chosen to be dropped, or the server's budget is spent, this peer holds at least its fair share, and the server
-    /// chooses this peer over every other holding as much.
+    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, or the
+    /// server's is and this peer holds at least its fair share of it.
     /// </summary>
-    /// <remarks>
-    /// While the server-wide budget is spent and this peer holds its fair share or more, the server chooses whom to
-    /// drop (see <see cref="ServerOutputBudget.ChooseDrop"/>): when it is another peer, that one is condemned (its
-    /// backlog stops counting at once, and it is failed shortly after, on the thread pool) and this peer is given
-    /// the record, so a peer that keeps reading is not dropped for those that do not.
-    /// </remarks>
-    public bool MustDrop(int pending)
-    {
-        if (OverRelayLimit(pending) || IsCondemned)
-        {
-            return true;
-        }
-
-        if (server is not { IsSpent: true } || Unsent(pending) < server.FairShare)
-        {
-            return false;
-        }
-
-        Report(pending);
-        SendBudget victim = server.ChooseDrop(this);
-        if (ReferenceEquals(victim, this))
-        {
-            return true;
-        }
-
-        victim.Condemn();
-        return false;
-    }
-
-    /// <summary>
-    /// The server-wide budget chose this peer to drop (from another link's thread): its backlog stops counting now
-    /// and the link is failed on the thread pool, where no other link's lock is held.
-    /// </summary>
-    public void Condemn()
-    {
-        if (Interlocked.Exchange(ref _condemned, 1) == 0)
-        {
-            server?.Add(-Interlocked.Exchange(ref _reported, 0));
-            if (_drop is { } drop)
-            {
-                ThreadPool.QueueUserWorkItem(static d => d(), drop, preferLocal: false);
-            }
-        }
-    }
+    public bool MustDrop(int pending) =>
+        OverRelayLimit(pending) || (server is { IsSpent: true } && Unsent(pending) >= server.FairShare);
 
     /// <summary>Tells the server-wide budget this peer's current backlog.</summary>
     public void Report(int pending)
     {
-        if (server is not null && !IsCondemned)
+        if (server is not null)
         {
             int now = Unsent(pending);
-            if (now != Volatile.Read(ref _reported))
+            if (now != _reported)
             {
-                server.Add(now - Interlocked.Exchange(ref _reported, now));
+                server.Add(now - _reported);
+                _reported = now;
             }
         }
     }
@@ -120,8 +48,8 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     /// <summary>The link is gone: its backlog no longer counts against the server.</summary>
     public void Release()
     {
-        server?.Add(-Interlocked.Exchange(ref _reported, 0));
-        server?.Leave(this);
+        server?.Add(-_reported);
+        _reported = 0;
         _inFlight = 0;
     }
 

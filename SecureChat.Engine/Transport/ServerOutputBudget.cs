@@ -1,17 +1,12 @@
-using System.Collections.Concurrent;
-
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The hub's server-wide output budget: the sum of every peer's unsent bytes (what each <see cref="SendBudget"/>
-/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a record for a peer holding
-/// <see cref="ChatOptions.ServerOutputFairShare"/> or more first drops one such peer, chosen by
-/// <see cref="ChooseDrop"/>: a stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any
-/// other, else the largest holder of the source prefix that holds the most. So many peers that each stay under their
-/// own budget still cannot add up to an unbounded total, while a peer that keeps reading is dropped only when it
-/// holds more than those beside it, and many connections from one network cannot outweigh one from another.
-/// Thread-safe (interlocked counters and a concurrent set of peers, read without a lock, so a decision may be one
-/// record late).
+/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a peer that holds
+/// <see cref="ChatOptions.ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record instead
+/// of being given more, so many peers that each stay under their own budget still cannot add up to an unbounded
+/// total, while peers that keep reading (whose backlog stays small) are never dropped for it. Thread-safe
+/// (interlocked counter; read without a lock, so a decision may be one record late).
 /// </summary>
 internal sealed class ServerOutputBudget(long limit, int fairShare)
 {
@@ -20,13 +15,6 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
     private long _queued;
     private long _queuedPeak;
     private long _drainedAt;
-    private readonly ConcurrentDictionary<SendBudget, byte> _holders = new(ReferenceEqualityComparer.Instance);
-
-    /// <summary>
-    /// How long one socket write may wait before its peer counts as stalled, and is dropped before any peer that is
-    /// still reading: a 64 KiB write that takes longer means the peer reads under 32 KiB/s at that moment.
-    /// </summary>
-    public static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Unsent bytes over every peer now.</summary>
     public long Unsent => Interlocked.Read(ref _unsent);
@@ -51,71 +39,6 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
 
     /// <summary>The backlog at or past which a peer is dropped while the budget is spent.</summary>
     public int FairShare => fairShare;
-
-    /// <summary>A peer may be chosen by <see cref="ChooseDrop"/> from now on.</summary>
-    public void Join(SendBudget peer) => _holders.TryAdd(peer, 0);
-
-    /// <summary>The peer is gone.</summary>
-    public void Leave(SendBudget peer) => _holders.TryRemove(peer, out _);
-
-    /// <summary>
-    /// The budget is spent and <paramref name="asking"/> holds its fair share or more: returns the peer to drop (which
-    /// may be <paramref name="asking"/> itself), among those holding their fair share or more and not already chosen.
-    /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
-    /// connections from one network share one portion, however many there are), the peer holding the most. A tie
-    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Every call ends in
-    /// one peer dropped, so its scan of the peers costs at most one pass over them per dropped peer.
-    /// </summary>
-    public SendBudget ChooseDrop(SendBudget asking)
-    {
-        var byPrefix = new Dictionary<SourcePrefix, long>();
-        SendBudget? stalled = null;
-        foreach (SendBudget peer in _holders.Keys)
-        {
-            int held = peer.Held;
-            if (peer.IsCondemned || held == 0)
-            {
-                continue;
-            }
-
-            if (peer.Prefix is { } prefix)
-            {
-                byPrefix[prefix] = byPrefix.GetValueOrDefault(prefix) + held;
-            }
-
-            if (held >= fairShare && (stalled is null || held > stalled.Held) && peer.IsStalled)
-            {
-                stalled = peer;
-            }
-        }
-
-        if (stalled is not null)
-        {
-            return stalled;
-        }
-
-        SendBudget victim = asking;
-        long victimPrefix = PrefixHeld(asking);
-        foreach (SendBudget peer in _holders.Keys)
-        {
-            int held = peer.Held;
-            if (peer.IsCondemned || held < fairShare || ReferenceEquals(peer, asking))
-            {
-                continue;
-            }
-
-            long prefixHeld = PrefixHeld(peer);
-            if (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && held > victim.Held))
-            {
-                victim = peer;
-                victimPrefix = prefixHeld;
-            }
-        }
-
-        return victim;
-
-        long PrefixHeld(SendBudget peer) => peer.Prefix is { } prefix ? byPrefix.GetValueOrDefault(prefix) : peer.Held;
-    }
 
     /// <summary>A peer's unsent bytes changed by <paramref name="delta"/>.</summary>
     public void Add(long delta)
