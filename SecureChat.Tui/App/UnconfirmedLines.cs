@@ -10,19 +10,26 @@ namespace SecureChat.Tui.App;
 /// </summary>
 internal sealed class UnconfirmedLines
 {
-    private readonly List<(string Text, ulong Heard)> _lines = [];
+    // Every kept line went out after the same record: one sent after a newer record drops all older ones.
+    private readonly List<string> _lines = [];
+    private ulong _heard;
 
     /// <summary>A message is going out while the server has delivered <paramref name="heard"/> records.</summary>
     public void Sent(string text, ulong heard)
     {
-        _lines.RemoveAll(l => l.Heard < heard);
-        _lines.Add((text, heard));
+        if (heard != _heard)
+        {
+            _lines.Clear();
+            _heard = heard;
+        }
+
+        _lines.Add(text);
     }
 
     /// <summary>A message that was refused (it never went out): it is reported as not sent instead.</summary>
     public void Withdraw(string text)
     {
-        int last = _lines.FindLastIndex(l => l.Text == text);
+        int last = _lines.LastIndexOf(text);
         if (last >= 0)
         {
             _lines.RemoveAt(last);
@@ -35,7 +42,7 @@ internal sealed class UnconfirmedLines
     /// </summary>
     public IReadOnlyList<string> TakeSince(ulong heard)
     {
-        string[] since = [.. _lines.Where(l => l.Heard >= heard).Select(l => l.Text)];
+        string[] since = _heard >= heard ? [.. _lines] : [];
         _lines.Clear();
         return since;
     }
