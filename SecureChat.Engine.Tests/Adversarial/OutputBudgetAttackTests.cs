@@ -99,8 +99,8 @@ public sealed class OutputBudgetAttackTests
     [Fact]
     public async Task Peers_dropped_together_are_dropped_one_by_one_and_no_handler_runs_under_the_hub_s_lock()
     {
-        // A spent server-wide budget drops every peer over its fair share on its next record. A leave is such a record
-        // for every other member, so one drop announced under the membership lock used to drop the next peer inside it,
+        // A spent server-wide budget drops a peer over its fair share with each record for one such peer. A leave is
+        // such a record for every other member, so one drop announced under the membership lock used to drop the next peer inside it,
         // and raise its handlers there, and announce its leave from there: one stack frame chain per dropped peer (a hub
         // of 10,000 whose peers all left at once overflowed its stack and died). Silent peers fill their kernel buffers
         // first; then the backlog counts.
@@ -108,7 +108,7 @@ public sealed class OutputBudgetAttackTests
         await using LiveServer live = LiveServer.Start(new ChatOptions
         {
             ServerOutputLimit = 1 << 20,
-            ServerOutputFairShare = 16 * 1024,
+            ServerOutputFairShare = 17 * 1024,
             RelayBufferLimit = 64 << 20,
             IdleTimeout = TimeSpan.FromMinutes(10),
         });

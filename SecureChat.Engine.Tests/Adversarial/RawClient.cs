@@ -164,6 +164,35 @@ internal sealed class RawClient : IAsyncDisposable
         }
     });
 
+    /// <summary>
+    /// Reads and discards everything the server sends at about <paramref name="bytesPerSecond"/> (a member on a slow
+    /// link that keeps reading), adding the count to <paramref name="received"/>, until the server closes or resets
+    /// the connection.
+    /// </summary>
+    public Task ReadPacedAsync(int bytesPerSecond, StrongBox<long> received) => Task.Run(async () =>
+    {
+        byte[] buffer = new byte[8 * 1024];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long total = 0;
+        try
+        {
+            int read;
+            while ((read = await _socket.ReceiveAsync(buffer, SocketFlags.None)) > 0)
+            {
+                total += read;
+                Interlocked.Add(ref received.Value, read);
+                TimeSpan due = TimeSpan.FromSeconds(total / (double)bytesPerSecond) - clock.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due);
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+    });
+
     /// <summary>Reads frames until an Alert arrives; returns it, or null when the server closed without one.</summary>
     public async Task<AlertMessage?> ReadAlertAsync(TimeSpan? timeout = null)
     {

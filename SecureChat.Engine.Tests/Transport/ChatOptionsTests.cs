@@ -109,7 +109,7 @@ public sealed class ChatOptionsTests
             nameof(ChatOptions.MaxPeersPerSource) => (new ChatOptions { MaxPeersPerSource = 1 }, new ChatOptions { MaxPeersPerSource = 0 }),
             nameof(ChatOptions.RelayBufferLimit) => (new ChatOptions { RelayBufferLimit = 1 }, new ChatOptions { RelayBufferLimit = 0 }),
             nameof(ChatOptions.ServerOutputLimit) => (new ChatOptions { ServerOutputLimit = 1 }, new ChatOptions { ServerOutputLimit = 0 }),
-            nameof(ChatOptions.ServerOutputFairShare) => (new ChatOptions { ServerOutputFairShare = 1 }, new ChatOptions { ServerOutputFairShare = 0 }),
+            nameof(ChatOptions.ServerOutputFairShare) => (new ChatOptions { ServerOutputFairShare = 16_453 }, new ChatOptions { ServerOutputFairShare = 16_452 }),
             nameof(ChatOptions.WriteTimeout) => (new ChatOptions { WriteTimeout = TimeSpan.FromTicks(1) }, new ChatOptions { WriteTimeout = TimeSpan.Zero }),
             nameof(ChatOptions.NickChangeBurst) => (new ChatOptions { NickChangeBurst = 1 }, new ChatOptions { NickChangeBurst = 0 }),
             nameof(ChatOptions.NickChangeInterval) => (new ChatOptions { NickChangeInterval = TimeSpan.FromTicks(1) }, new ChatOptions { NickChangeInterval = TimeSpan.Zero }),

@@ -180,8 +180,12 @@ public sealed record ChatOptions
     public int RelayBufferLimit { get; init; } = 8 << 20;
 
     /// <summary>
-    /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a peer holding
-    /// <see cref="ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record. Default 64 MiB.
+    /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a record for a
+    /// peer holding <see cref="ServerOutputFairShare"/> or more unsent is given only on room lent against peers chosen
+    /// to be dropped as too slow (their bytes count until their links are gone; at most half of
+    /// <see cref="RelayBufferLimit"/> is lent at once): a stalled one before any other, else the largest holder of the
+    /// source prefix holding the most, which may be that peer itself (see <see cref="ServerOutputBudget"/>).
+    /// Default 64 MiB.
     /// </summary>
     public long ServerOutputLimit { get; init; } = 64L << 20;
 
@@ -192,7 +196,10 @@ public sealed record ChatOptions
     /// </summary>
     public int ReceiveQueueLimit { get; init; } = 64 << 10;
 
-    /// <summary>Server: the backlog at or past which a peer is dropped while the server-wide budget is spent. Default 64 KiB.</summary>
+    /// <summary>
+    /// Server: the backlog at or past which a peer may be dropped while the server-wide budget is spent. At least one
+    /// record (16,453 bytes). Default 64 KiB.
+    /// </summary>
     public int ServerOutputFairShare { get; init; } = 64 << 10;
 
     /// <summary>
@@ -270,9 +277,16 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             MaxPendingHandshakesPerSource < 1 || MaxPeersPerSource < 1 || FailedConfirmationsPerMinute < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutputLimit < 1 || ServerOutputFairShare < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
+            ServerOutputLimit < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
+        }
+
+        if (ServerOutputFairShare < WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax)
+        {
+            // Room is lent to a peer past its fair share one record at a time against peers holding at least the fair
+            // share: below one record, one such peer could not cover one record.
+            throw new ArgumentException($"the server output fair share must be at least one record ({WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax:N0} bytes)");
         }
 
         if (BusyRetries is < 0 or > MaxBusyRetries || BusyRetryDelay <= TimeSpan.Zero || BusyRetryDelay > TimeSpan.FromMinutes(1))

@@ -49,7 +49,7 @@ public sealed class ChatServer : ChatEndpoint
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare);
+        _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare, options.RelayBufferLimit / 2);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
 
@@ -68,6 +68,9 @@ public sealed class ChatServer : ChatEndpoint
 
     /// <summary>Bytes queued for all peers and not yet written, now and at most so far (the server-wide output budget's use).</summary>
     internal (long Now, long Peak) UnsentBytes => (_outputBudget.Unsent, _outputBudget.Peak);
+
+    /// <summary>The most room lent at once to peers past their fair share while peers chosen to be dropped were closing (for tests).</summary>
+    internal long LentPeak => _outputBudget.LentPeak;
 
     /// <summary>Memory held by received events waiting to be raised (relayed and shown), now and at most so far.</summary>
     internal (long Now, long Peak) QueuedBytes => (_outputBudget.Queued, _outputBudget.QueuedPeak);

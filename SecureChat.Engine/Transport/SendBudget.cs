@@ -5,15 +5,55 @@ namespace SecureChat.Engine.Transport;
 /// written to its socket — the batch the writer holds plus what the session has written since plus held notices —
 /// whatever the record type (chat, relayed chat, presence, nick, rekey, close). A local sender waits while more
 /// than <see cref="ChatOptions.SendBufferLimit"/> is unsent; the hub drops a peer whose backlog reaches
-/// <see cref="ChatOptions.RelayBufferLimit"/> (or its fair share while the server-wide budget is spent, see
-/// <see cref="ServerOutputBudget"/>) instead of holding everyone up or growing without bound. Not thread-safe: used
-/// under the link's lock; the returned completion sources are completed by the caller outside it.
+/// <see cref="ChatOptions.RelayBufferLimit"/> instead of holding everyone up or growing without bound, and while the
+/// server-wide budget is spent (see <see cref="ServerOutputBudget"/>) a record for a peer at or past its fair share
+/// is given only on room lent against a peer the server chose to drop (which may be this peer). Not thread-safe,
+/// except <see cref="Held"/>, <see cref="IsStalled"/>, <see cref="IsCondemned"/> and <see cref="Condemn"/>, which the
+/// server-wide budget uses from other links: used under the link's lock; the returned completion sources are
+/// completed by the caller outside it.
 /// </summary>
 internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudget? server = null)
 {
+    private const int Live = 0;
+    private const int Condemned = 1;
+    private const int Released = 2;
+
+    /// <summary>The most one record takes on the wire: what a record given on lent room is charged.</summary>
+    private const int MaxRecord = Protocol.WireFormat.FrameHeaderSize + Protocol.WireFormat.FrameBodyMax;
+
     private int _inFlight;
-    private int _reported;
+    private int _reported; // Interlocked: read by other links through the server-wide budget
+    private readonly object _stateGate = new(); // a leaf lock: nothing is called under it that takes another
+    private volatile int _state; // Live, Condemned (chosen to be dropped, its bytes still held), Released
+    private int _credit; // what this peer held when condemned: the room lent against it until it is released
     private TaskCompletionSource? _drained;
+    private Func<bool>? _stalled;
+    private Action? _drop;
+
+    /// <summary>The source prefix the server-wide budget shares by (null until <see cref="Attach"/>).</summary>
+    public SourcePrefix? Prefix { get; private set; }
+
+    /// <summary>What this peer counts against the server-wide budget now (any thread).</summary>
+    public int Held => Volatile.Read(ref _reported);
+
+    /// <summary>True when the peer's socket has taken nothing for a while (any thread).</summary>
+    public bool IsStalled => _stalled?.Invoke() == true;
+
+    /// <summary>True once the server-wide budget chose this peer to drop, or the link is gone (any thread).</summary>
+    public bool IsCondemned => _state != Live;
+
+    /// <summary>
+    /// Hub: enters this peer in the server-wide budget's choice of whom to drop, under <paramref name="prefix"/>;
+    /// <paramref name="stalled"/> says whether its socket has stopped taking output, <paramref name="drop"/> fails it
+    /// (called on the thread pool, under no lock).
+    /// </summary>
+    public void Attach(SourcePrefix? prefix, Func<bool> stalled, Action drop)
+    {
+        Prefix = prefix;
+        _stalled = stalled;
+        _drop = drop;
+        server?.Join(this);
+    }
 
     /// <summary>Bytes the writer holds plus <paramref name="pending"/> (what the link holds and has not handed out).</summary>
     public int Unsent(int pending) => _inFlight + pending;
@@ -25,11 +65,81 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     public bool OverRelayLimit(int pending) => Unsent(pending) >= peerLimit;
 
     /// <summary>
-    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, or the
-    /// server's is and this peer holds at least its fair share of it.
+    /// True when nothing more may be queued for this peer without anyone waiting: its own budget is spent, it was
+    /// chosen to be dropped, or the server's budget is spent, this peer holds at least its fair share, and no room can
+    /// be lent for its next record.
     /// </summary>
-    public bool MustDrop(int pending) =>
-        OverRelayLimit(pending) || (server is { IsSpent: true } && Unsent(pending) >= server.FairShare);
+    /// <remarks>
+    /// While the server-wide budget is spent and this peer holds its fair share or more, each record for it first has
+    /// the server choose whom to drop (see <see cref="ServerOutputBudget.ChooseDrop"/>): another peer is condemned
+    /// (failed shortly after, on the thread pool; its bytes go on counting until its link is gone). The record is then
+    /// given only on room lent against the condemned peers not gone yet (see <see cref="ServerOutputBudget.TryLend"/>);
+    /// without it, this peer is dropped. So the stalled and largest holders are dropped before a peer that keeps
+    /// reading, as fast as records for peers past their fair share come, and the room a reader is given while they
+    /// close is never counted twice.
+    /// </remarks>
+    public bool MustDrop(int pending)
+    {
+        if (OverRelayLimit(pending) || IsCondemned)
+        {
+            return true;
+        }
+
+        if (server is not { IsSpent: true } || Unsent(pending) < server.FairShare)
+        {
+            return false;
+        }
+
+        Report(pending);
+        while (server.IsSpent)
+        {
+            SendBudget victim = server.ChooseDrop(this);
+            if (!ReferenceEquals(victim, this))
+            {
+                victim.Condemn(); // a no-op when another link condemned it or it left first: either way it is no longer a candidate
+            }
+
+            switch (server.TryLend(MaxRecord))
+            {
+                case LendResult.Lent:
+                    return false;
+                case LendResult.Exhausted:
+                    return true;
+            }
+
+            if (ReferenceEquals(victim, this))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// The server-wide budget chose this peer to drop (from another link's thread): what it holds now is lent to
+    /// others until its link is gone (its bytes go on counting until then), and the link is failed on the thread pool,
+    /// where no other link's lock is held.
+    /// </summary>
+    public void Condemn()
+    {
+        lock (_stateGate)
+        {
+            if (_state != Live)
+            {
+                return;
+            }
+
+            _state = Condemned;
+            _credit = Held;
+            server?.AddFreeing(_credit);
+        }
+
+        if (_drop is { } drop)
+        {
+            ThreadPool.QueueUserWorkItem(static d => d(), drop, preferLocal: false);
+        }
+    }
 
     /// <summary>Tells the server-wide budget this peer's current backlog.</summary>
     public void Report(int pending)
@@ -37,19 +147,31 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
         if (server is not null)
         {
             int now = Unsent(pending);
-            if (now != _reported)
+            if (now != Volatile.Read(ref _reported))
             {
-                server.Add(now - _reported);
-                _reported = now;
+                server.Add(now - Interlocked.Exchange(ref _reported, now));
             }
         }
     }
 
-    /// <summary>The link is gone: its backlog no longer counts against the server.</summary>
+    /// <summary>
+    /// The link is gone (its socket closed, its session's buffers returned): its backlog no longer counts against the
+    /// server, and the room lent against it is settled.
+    /// </summary>
     public void Release()
     {
-        server?.Add(-_reported);
-        _reported = 0;
+        lock (_stateGate)
+        {
+            if (_state == Condemned)
+            {
+                server?.Settle(_credit);
+            }
+
+            _state = Released;
+        }
+
+        server?.Add(-Interlocked.Exchange(ref _reported, 0));
+        server?.Leave(this);
         _inFlight = 0;
     }
 

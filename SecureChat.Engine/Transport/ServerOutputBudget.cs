@@ -1,20 +1,40 @@
+using System.Collections.Concurrent;
+
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The hub's server-wide output budget: the sum of every peer's unsent bytes (what each <see cref="SendBudget"/>
-/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a peer that holds
-/// <see cref="ChatOptions.ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record instead
-/// of being given more, so many peers that each stay under their own budget still cannot add up to an unbounded
-/// total, while peers that keep reading (whose backlog stays small) are never dropped for it. Thread-safe
-/// (interlocked counter; read without a lock, so a decision may be one record late).
+/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a record for a peer holding
+/// <see cref="ChatOptions.ServerOutputFairShare"/> or more is given only on room lent against peers chosen to be
+/// dropped (<see cref="TryLend"/>); when there is none, one such peer is chosen by <see cref="ChooseDrop"/>: a
+/// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else the largest
+/// holder of the source prefix that holds the most. So many peers that each stay under their own budget still cannot
+/// add up to an unbounded total, while a peer that keeps reading is dropped only when it holds more than those beside
+/// it, and many connections from one network cannot outweigh one from another.
 /// </summary>
-internal sealed class ServerOutputBudget(long limit, int fairShare)
+/// <remarks>
+/// A chosen peer's bytes go on counting until its link is gone (<see cref="SendBudget.Release"/>): they are memory
+/// until then. What is lent against them is at most what they hold, and at most <c>lendLimit</c> over all, so the
+/// room given while they close adds at most that to the sum, once. Thread-safe (interlocked counters and a
+/// concurrent set of peers, read without a lock, so a decision may be one record late).
+/// </remarks>
+internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLimit)
 {
+    private long _freeing;
+    private long _lent;
+    private long _lentPeak;
     private long _unsent;
     private long _peak;
     private long _queued;
     private long _queuedPeak;
     private long _drainedAt;
+    private readonly ConcurrentDictionary<SendBudget, byte> _holders = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>
+    /// How long one socket write may wait before its peer counts as stalled, and is dropped before any peer that is
+    /// still reading: a 64 KiB write that takes longer means the peer reads under 32 KiB/s at that moment.
+    /// </summary>
+    public static readonly TimeSpan StalledAfter = TimeSpan.FromSeconds(2);
 
     /// <summary>Unsent bytes over every peer now.</summary>
     public long Unsent => Interlocked.Read(ref _unsent);
@@ -39,6 +59,129 @@ internal sealed class ServerOutputBudget(long limit, int fairShare)
 
     /// <summary>The backlog at or past which a peer is dropped while the budget is spent.</summary>
     public int FairShare => fairShare;
+
+    /// <summary>Bytes held by peers chosen to be dropped whose links are not gone yet: still counted in <see cref="Unsent"/>.</summary>
+    public long Freeing => Interlocked.Read(ref _freeing);
+
+    /// <summary>Room lent against <see cref="Freeing"/> now: records given to peers past their fair share while the budget is spent.</summary>
+    public long Lent => Interlocked.Read(ref _lent);
+
+    /// <summary>The largest <see cref="Lent"/> seen (for tests).</summary>
+    public long LentPeak => Interlocked.Read(ref _lentPeak);
+
+    /// <summary>
+    /// The budget is spent and a peer holding its fair share or more wants one more record of at most
+    /// <paramref name="bytes"/>: lends the room against the bytes of peers chosen to be dropped and not gone yet.
+    /// <see cref="LendResult.NoRoom"/> when those would not cover it (choose another peer to drop), or
+    /// <see cref="LendResult.Exhausted"/> when the lend limit would be passed (dropping more would not free memory
+    /// sooner: the peer the record is for is dropped).
+    /// </summary>
+    public LendResult TryLend(int bytes)
+    {
+        while (true)
+        {
+            long lent = Interlocked.Read(ref _lent);
+            if (lent + bytes > lendLimit)
+            {
+                return LendResult.Exhausted;
+            }
+
+            if (lent + bytes > Interlocked.Read(ref _freeing))
+            {
+                return LendResult.NoRoom;
+            }
+
+            if (Interlocked.CompareExchange(ref _lent, lent + bytes, lent) == lent)
+            {
+                RaisePeak(ref _lentPeak, lent + bytes);
+                return LendResult.Lent;
+            }
+        }
+    }
+
+    /// <summary>A peer holding <paramref name="held"/> bytes was chosen to be dropped: room may be lent against them.</summary>
+    public void AddFreeing(int held) => Interlocked.Add(ref _freeing, held);
+
+    /// <summary>
+    /// A peer chosen to be dropped is gone, and its <paramref name="credit"/> (what it held when chosen) with it: what
+    /// was lent against it is now counted where it went, in the backlog of the peers it was lent to.
+    /// </summary>
+    public void Settle(int credit)
+    {
+        Interlocked.Add(ref _freeing, -credit);
+        long lent = Interlocked.Read(ref _lent);
+        long before;
+        while ((before = Interlocked.CompareExchange(ref _lent, Math.Max(0, lent - credit), lent)) != lent)
+        {
+            lent = before;
+        }
+    }
+
+    /// <summary>A peer may be chosen by <see cref="ChooseDrop"/> from now on.</summary>
+    public void Join(SendBudget peer) => _holders.TryAdd(peer, 0);
+
+    /// <summary>The peer is gone.</summary>
+    public void Leave(SendBudget peer) => _holders.TryRemove(peer, out _);
+
+    /// <summary>
+    /// The budget is spent and <paramref name="asking"/> holds its fair share or more: returns the peer to drop (which
+    /// may be <paramref name="asking"/> itself), among those holding their fair share or more and not already chosen.
+    /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
+    /// connections from one network share one portion, however many there are), the peer holding the most. A tie
+    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Every call ends in
+    /// one peer dropped or one record given on lent room (at most the lend limit over one record of them while the
+    /// dropped peers close), so its passes over the peers are bounded by those.
+    /// </summary>
+    public SendBudget ChooseDrop(SendBudget asking)
+    {
+        var byPrefix = new Dictionary<SourcePrefix, long>();
+        SendBudget? stalled = null;
+        foreach (SendBudget peer in _holders.Keys)
+        {
+            int held = peer.Held;
+            if (peer.IsCondemned || held == 0)
+            {
+                continue;
+            }
+
+            if (peer.Prefix is { } prefix)
+            {
+                byPrefix[prefix] = byPrefix.GetValueOrDefault(prefix) + held;
+            }
+
+            if (held >= fairShare && (stalled is null || held > stalled.Held) && peer.IsStalled)
+            {
+                stalled = peer;
+            }
+        }
+
+        if (stalled is not null)
+        {
+            return stalled;
+        }
+
+        SendBudget victim = asking;
+        long victimPrefix = PrefixHeld(asking);
+        foreach (SendBudget peer in _holders.Keys)
+        {
+            int held = peer.Held;
+            if (peer.IsCondemned || held < fairShare || ReferenceEquals(peer, asking))
+            {
+                continue;
+            }
+
+            long prefixHeld = PrefixHeld(peer);
+            if (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && held > victim.Held))
+            {
+                victim = peer;
+                victimPrefix = prefixHeld;
+            }
+        }
+
+        return victim;
+
+        long PrefixHeld(SendBudget peer) => peer.Prefix is { } prefix ? byPrefix.GetValueOrDefault(prefix) : peer.Held;
+    }
 
     /// <summary>A peer's unsent bytes changed by <paramref name="delta"/>.</summary>
     public void Add(long delta)

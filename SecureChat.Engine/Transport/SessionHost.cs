@@ -78,6 +78,7 @@ internal sealed class SessionHost
         _name = name;
         _stepStarted = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
+        _budget.Attach(Prefix, () => _connection?.WriteStalled(ServerOutputBudget.StalledAfter, _options.Time) == true, DropForServerBudget);
     }
 
     public int Id { get; }
@@ -766,6 +767,15 @@ internal sealed class SessionHost
             _presenceFlusher!.Schedule(this);
         }
     }
+
+    /// <summary>The server-wide output budget chose this peer to drop, to make room for peers that read.</summary>
+    private void DropForServerBudget() => Run(s =>
+    {
+        if (s.IsSecure)
+        {
+            s.Fail(FailureReason.PeerTooSlow, "dropped among the largest or stalled holders of the server's output budget");
+        }
+    });
 
     private void Tick() => Run(s =>
     {

@@ -341,7 +341,7 @@ public sealed class ChatCommandLineTests
         new("--peers-per-source", 64, 1, 1_000_000, o => o.MaxPeersPerSource, n => n),
         new("--peer-output", 8192, 64, 1_048_576, o => o.RelayBufferLimit, n => n * 1024),
         new("--server-output", 65_536, 1024, 16_777_216, o => o.ServerOutputLimit, n => n * 1024L),
-        new("--fair-share", 64, 16, 1_048_576, o => o.ServerOutputFairShare, n => n * 1024),
+        new("--fair-share", 64, 17, 1_048_576, o => o.ServerOutputFairShare, n => n * 1024),
         new("--write-timeout", 30, 1, 3600, o => o.WriteTimeout, n => TimeSpan.FromSeconds(n)),
         new("--nick-burst", 5, 1, 1000, o => o.NickChangeBurst, n => n),
         new("--nick-interval", 5, 1, 3600, o => o.NickChangeInterval, n => TimeSpan.FromSeconds(n)),

@@ -102,7 +102,7 @@ internal sealed record AppSettings
     /// <summary>Server: the output budget over all peers, in KiB.</summary>
     public int ServerOutputKib { get; init; } = (int)(s_engine.ServerOutputLimit / 1024);
 
-    /// <summary>Server: the backlog in KiB at which a peer is dropped while the server-wide budget is spent.</summary>
+    /// <summary>Server: the backlog in KiB at which a peer may be dropped while the server-wide budget is spent.</summary>
     public int FairShareKib { get; init; } = s_engine.ServerOutputFairShare / 1024;
 
     /// <summary>Seconds a socket write may make no progress before the peer is dropped.</summary>

@@ -63,12 +63,12 @@ internal sealed class ServerLimitOptions
 
     private readonly Limit _serverOutput = new(
         "--server-output", "KIB", 1024, 1 << 24, (int)(s_engine.ServerOutputLimit / 1024),
-        "the output budget over all peers, in KiB; while it is spent, a peer holding --fair-share or more is dropped as too slow",
+        "the output budget over all peers, in KiB; while it is spent, peers holding --fair-share or more are dropped as too slow, stalled and largest holders first",
         note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutputLimit >> 20} MiB"));
 
     private readonly Limit _fairShare = new(
-        "--fair-share", "KIB", 16, 1 << 20, s_engine.ServerOutputFairShare / 1024,
-        "the backlog in KiB at which a peer is dropped while --server-output is spent");
+        "--fair-share", "KIB", 17, 1 << 20, s_engine.ServerOutputFairShare / 1024,
+        "the backlog in KiB at which a peer may be dropped while --server-output is spent, at least one full record");
 
     private readonly Limit _writeTimeout = new(
         "--write-timeout", "SECONDS", 1, 3600, Seconds(s_engine.WriteTimeout), OptionScope.Any,
