@@ -5,7 +5,7 @@ namespace SecureChat.Engine.Transport;
 /// written to its socket — the batch the writer holds plus what the session has written since plus held notices —
 /// whatever the record type (chat, relayed chat, presence, nick, rekey, close). A local sender waits while more
 /// than <see cref="ChatOptions.SendBufferLimit"/> is unsent; the hub drops a peer whose backlog reaches
-/// <see cref="ChatOptions.RelayBufferLimit"/> (or its fair share while the server-wide budget is spent, see
+/// <see cref="ChatOptions.PeerOutput"/> (or its fair share while the server-wide budget is spent, see
 /// <see cref="ServerOutputBudget"/>) instead of holding everyone up or growing without bound. Not thread-safe: used
 /// under the link's lock; the returned completion sources are completed by the caller outside it.
 /// </summary>

@@ -2,8 +2,8 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The hub's server-wide output budget: the sum of every peer's unsent bytes (what each <see cref="SendBudget"/>
-/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a peer that holds
-/// <see cref="ChatOptions.ServerOutputFairShare"/> or more unsent is dropped as too slow on its next record instead
+/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutput"/>, a peer that holds
+/// <see cref="ChatOptions.FairShare"/> or more unsent is dropped as too slow on its next record instead
 /// of being given more, so many peers that each stay under their own budget still cannot add up to an unbounded
 /// total, while peers that keep reading (whose backlog stays small) are never dropped for it. Thread-safe
 /// (interlocked counter; read without a lock, so a decision may be one record late).

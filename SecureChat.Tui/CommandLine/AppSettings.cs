@@ -67,7 +67,7 @@ internal sealed record AppSettings
     public int PresenceDelayMs { get; init; } = 250;
 
     /// <summary>Server: handshakes in progress at once.</summary>
-    public int MaxHandshakes { get; init; } = s_engine.MaxPendingHandshakes;
+    public int MaxHandshakes { get; init; } = s_engine.MaxHandshakes;
 
     /// <summary>Server: handshakes in progress from which a new one is refused at random.</summary>
     public int EarlyDropStart { get; init; } = s_engine.EarlyDropStart;
@@ -82,37 +82,37 @@ internal sealed record AppSettings
     public int HandshakeStepTimeoutSeconds { get; init; } = (int)s_engine.HandshakeStepTimeout.TotalSeconds;
 
     /// <summary>Server: PBKDF2 derivations running at once.</summary>
-    public int MaxDerivations { get; init; } = s_engine.MaxConcurrentDerivations;
+    public int MaxDerivations { get; init; } = s_engine.MaxDerivations;
 
     /// <summary>Server: seconds an address that failed key confirmation must solve puzzles (0: never).</summary>
     public int ConfirmationPenaltySeconds { get; init; } = (int)s_engine.ConfirmationPenalty.TotalSeconds;
 
     /// <summary>Server with a passphrase: failed key confirmations a minute over all sources before newcomers are refused (0: no budget).</summary>
-    public int FailedConfirmationsPerMinute { get; init; } = s_engine.FailedConfirmationsPerMinute;
+    public int FailedConfirmations { get; init; } = s_engine.FailedConfirmations;
 
     /// <summary>Server: peers connected at once.</summary>
     public int MaxPeers { get; init; } = s_engine.MaxPeers;
 
     /// <summary>Server: peers connected at once from one source prefix.</summary>
-    public int MaxPeersPerSource { get; init; } = s_engine.MaxPeersPerSource;
+    public int PeersPerSource { get; init; } = s_engine.PeersPerSource;
 
     /// <summary>Server: one peer's output budget, in KiB.</summary>
-    public int PeerOutputKib { get; init; } = s_engine.RelayBufferLimit / 1024;
+    public int PeerOutputKib { get; init; } = s_engine.PeerOutput / 1024;
 
     /// <summary>Server: the output budget over all peers, in KiB.</summary>
-    public int ServerOutputKib { get; init; } = (int)(s_engine.ServerOutputLimit / 1024);
+    public int ServerOutputKib { get; init; } = (int)(s_engine.ServerOutput / 1024);
 
     /// <summary>Server: the backlog in KiB at which a peer is dropped while the server-wide budget is spent.</summary>
-    public int FairShareKib { get; init; } = s_engine.ServerOutputFairShare / 1024;
+    public int FairShareKib { get; init; } = s_engine.FairShare / 1024;
 
     /// <summary>Seconds a socket write may make no progress before the peer is dropped.</summary>
     public int WriteTimeoutSeconds { get; init; } = (int)s_engine.WriteTimeout.TotalSeconds;
 
     /// <summary>Server: name changes a peer may make at once.</summary>
-    public int NickBurst { get; init; } = s_engine.NickChangeBurst;
+    public int NickBurst { get; init; } = s_engine.NickBurst;
 
     /// <summary>Server: seconds per further name change after the burst.</summary>
-    public int NickIntervalSeconds { get; init; } = (int)s_engine.NickChangeInterval.TotalSeconds;
+    public int NickIntervalSeconds { get; init; } = (int)s_engine.NickInterval.TotalSeconds;
 
     public PassphraseSource PassphraseSource { get; init; }
 

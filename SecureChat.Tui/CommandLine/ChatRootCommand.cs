@@ -126,9 +126,9 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_noMouse, OptionGroup.Display, OptionScope.FullScreen));
         ChatOptions engine = new();
         Add(new(_puzzle, OptionGroup.ServerLimits, OptionScope.Server) { Default = "auto" });
-        Add(new(_puzzleBits, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.PuzzleDifficulty) });
-        Add(new(_sourceRate, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.HandshakesPerSourcePerSecond) });
-        Add(new(_perSource, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.MaxPendingHandshakesPerSource) });
+        Add(new(_puzzleBits, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.PuzzleBits) });
+        Add(new(_sourceRate, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.HandshakeRate) });
+        Add(new(_perSource, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.HandshakesPerSource) });
         Add(new(_presenceDelay, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.PresenceDelay.TotalMilliseconds) });
         foreach (OptionEntry limit in _limits.Entries)
         {
@@ -322,9 +322,9 @@ internal sealed class ChatRootCommand : RootCommand
                 "never" => PuzzleMode.Never,
                 _ => throw new UsageException("--puzzle must be auto, always or never"),
             },
-            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleDifficulty),
-            SourceRate = ChatCommandLine.Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
-            PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
+            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleBits),
+            SourceRate = ChatCommandLine.Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakeRate),
+            PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().HandshakesPerSource),
             PresenceDelayMs = ChatCommandLine.Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
         });
     }

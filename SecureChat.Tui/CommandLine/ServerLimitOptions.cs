@@ -16,7 +16,7 @@ internal sealed class ServerLimitOptions
     private static readonly ChatOptions s_engine = new();
 
     private readonly Limit _maxHandshakes = new(
-        "--max-handshakes", "N", 1, 1_000_000, s_engine.MaxPendingHandshakes,
+        "--max-handshakes", "N", 1, 1_000_000, s_engine.MaxHandshakes,
         "handshakes in progress at once; at the bound the one that kept the server waiting longest is dropped, else the newcomer is refused as busy");
 
     private readonly Limit _earlyDropStart = new(
@@ -36,7 +36,7 @@ internal sealed class ServerLimitOptions
         "seconds a client in the handshake may take to send the next message whole, from when the server began waiting for it");
 
     private readonly Limit _maxDerivations = new(
-        "--max-derivations", "N", 1, 1024, s_engine.MaxConcurrentDerivations,
+        "--max-derivations", "N", 1, 1024, s_engine.MaxDerivations,
         "PBKDF2 derivations running at once (more wait, and meanwhile new clients get puzzles)",
         note: "one per core");
 
@@ -45,7 +45,7 @@ internal sealed class ServerLimitOptions
         "seconds a source (an address's /24, /64 for IPv6) that failed key confirmation (a wrong passphrase) must solve puzzles, one bit harder per further failure (0: never)");
 
     private readonly Limit _failedConfirmations = new(
-        "--failed-confirmations", "N", 0, 1_000_000, s_engine.FailedConfirmationsPerMinute,
+        "--failed-confirmations", "N", 0, 1_000_000, s_engine.FailedConfirmations,
         "with a passphrase: failed key confirmations a minute over all addresses before new clients are refused as busy, except from networks where a client proved the passphrase within --confirmation-penalty (0: no such budget)");
 
     private readonly Limit _maxPeers = new(
@@ -53,21 +53,21 @@ internal sealed class ServerLimitOptions
         "peers connected at once, in the handshake or secure; more are refused as busy");
 
     private readonly Limit _peersPerSource = new(
-        "--peers-per-source", "N", 1, 1_000_000, s_engine.MaxPeersPerSource,
+        "--peers-per-source", "N", 1, 1_000_000, s_engine.PeersPerSource,
         "peers connected at once from one source, an address's /24 (/64 for IPv6); more are refused as rate limited");
 
     private readonly Limit _peerOutput = new(
-        "--peer-output", "KIB", 64, 1 << 20, s_engine.RelayBufferLimit / 1024,
+        "--peer-output", "KIB", 64, 1 << 20, s_engine.PeerOutput / 1024,
         "one peer's output budget, KiB queued for it and not yet written; past it the peer is dropped as too slow",
-        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.RelayBufferLimit >> 20} MiB"));
+        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.PeerOutput >> 20} MiB"));
 
     private readonly Limit _serverOutput = new(
-        "--server-output", "KIB", 1024, 1 << 24, (int)(s_engine.ServerOutputLimit / 1024),
+        "--server-output", "KIB", 1024, 1 << 24, (int)(s_engine.ServerOutput / 1024),
         "the output budget over all peers, in KiB; while it is spent, a peer holding --fair-share or more is dropped as too slow",
-        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutputLimit >> 20} MiB"));
+        note: string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutput >> 20} MiB"));
 
     private readonly Limit _fairShare = new(
-        "--fair-share", "KIB", 16, 1 << 20, s_engine.ServerOutputFairShare / 1024,
+        "--fair-share", "KIB", 16, 1 << 20, s_engine.FairShare / 1024,
         "the backlog in KiB at which a peer is dropped while --server-output is spent");
 
     private readonly Limit _writeTimeout = new(
@@ -75,11 +75,11 @@ internal sealed class ServerLimitOptions
         "seconds a write to a peer's socket may make no progress before the peer is dropped as too slow");
 
     private readonly Limit _nickBurst = new(
-        "--nick-burst", "N", 1, 1000, s_engine.NickChangeBurst,
+        "--nick-burst", "N", 1, 1000, s_engine.NickBurst,
         "name changes a peer may make at once, its first name included, before --nick-interval applies");
 
     private readonly Limit _nickInterval = new(
-        "--nick-interval", "SECONDS", 1, 3600, Seconds(s_engine.NickChangeInterval),
+        "--nick-interval", "SECONDS", 1, 3600, Seconds(s_engine.NickInterval),
         "after the burst, one more name change per this many seconds; a faster one is refused (the peer is told and keeps its name)");
 
     /// <summary>In the order the help lists them; the handshake and write timeouts, which act on a client too, among the connection options.</summary>
@@ -113,9 +113,9 @@ internal sealed class ServerLimitOptions
             HandshakeStepTimeoutSeconds = _handshakeStepTimeout.Bind(result),
             MaxDerivations = _maxDerivations.Bind(result),
             ConfirmationPenaltySeconds = _confirmationPenalty.Bind(result),
-            FailedConfirmationsPerMinute = _failedConfirmations.Bind(result),
+            FailedConfirmations = _failedConfirmations.Bind(result),
             MaxPeers = _maxPeers.Bind(result),
-            MaxPeersPerSource = _peersPerSource.Bind(result),
+            PeersPerSource = _peersPerSource.Bind(result),
             PeerOutputKib = _peerOutput.Bind(result),
             ServerOutputKib = _serverOutput.Bind(result),
             FairShareKib = _fairShare.Bind(result),
