@@ -236,7 +236,7 @@ public sealed class ChatCommandLineTests
 
     public static TheoryData<string, string> ServerOnlyOptions => new()
     {
-        { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--source-rate", "5" }, { "--per-source", "4" }, { "--presence-delay", "0" },
+        { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--handshake-rate", "5" }, { "--handshakes-per-source", "4" }, { "--presence-delay", "0" },
         { "--max-handshakes", "300" }, { "--early-drop-start", "10" }, { "--early-drop-percent", "50" }, { "--handshake-step-timeout", "9" },
         { "--max-derivations", "4" }, { "--confirmation-penalty", "60" }, { "--max-peers", "10" }, { "--peer-output", "128" },
         { "--server-output", "2048" }, { "--fair-share", "32" }, { "--nick-burst", "3" }, { "--nick-interval", "9" },
@@ -326,8 +326,8 @@ public sealed class ChatCommandLineTests
     private static readonly Dictionary<string, NumericLimit> s_limits = new NumericLimit[]
     {
         new("--puzzle-bits", 18, 1, 20, o => o.PuzzleBits, n => n),
-        new("--source-rate", 10, 1, 1_000_000, o => o.HandshakeRate, n => (double)n),
-        new("--per-source", 16, 1, 1_000_000, o => o.HandshakesPerSource, n => n),
+        new("--handshake-rate", 10, 1, 1_000_000, o => o.HandshakeRate, n => (double)n),
+        new("--handshakes-per-source", 16, 1, 1_000_000, o => o.HandshakesPerSource, n => n),
         new("--presence-delay", 250, 0, 5000, o => o.PresenceDelay, n => TimeSpan.FromMilliseconds(n)),
         new("--max-handshakes", 256, 1, 1_000_000, o => o.MaxHandshakes, n => n) { With = ["--early-drop-start", "1"] },
         new("--early-drop-start", 64, 1, 1_000_000, o => o.EarlyDropStart, n => n) { With = ["--max-handshakes", "1000000"] },
@@ -436,7 +436,7 @@ public sealed class ChatCommandLineTests
     {
         string[] args = value is null ? ["--server"] : ["--server", "--puzzle", value];
         AppSettings settings = ChatCommandLine.Parse(args);
-        settings.Puzzle.ShouldBe(mode);
+        settings.Limits.Puzzle.ShouldBe(mode);
         ChatLifetime.Options(settings, []).Puzzle.ShouldBe(mode);
     }
 

@@ -47,34 +47,13 @@ internal sealed class ChatLifetime
     }
 
     /// <summary>The engine's options for the command line's settings and the passphrase read for them (not copied).</summary>
-    public static ChatOptions Options(AppSettings settings, byte[] passphrase) => new()
+    public static ChatOptions Options(AppSettings settings, byte[] passphrase) => settings.Limits with
     {
         Name = settings.Name,
         Group = settings.Group,
         Iterations = settings.Iterations,
         MaxIterations = settings.MaxIterations,
         Passphrase = passphrase,
-        Puzzle = settings.Puzzle,
-        PuzzleBits = settings.PuzzleBits,
-        HandshakeRate = settings.SourceRate,
-        HandshakesPerSource = settings.PerSource,
-        PresenceDelay = TimeSpan.FromMilliseconds(settings.PresenceDelayMs),
-        MaxHandshakes = settings.MaxHandshakes,
-        EarlyDropStart = settings.EarlyDropStart,
-        EarlyDropPercent = settings.EarlyDropPercent,
-        HandshakeTimeout = TimeSpan.FromSeconds(settings.HandshakeTimeoutSeconds),
-        HandshakeStepTimeout = TimeSpan.FromSeconds(settings.HandshakeStepTimeoutSeconds),
-        MaxDerivations = settings.MaxDerivations,
-        ConfirmationPenalty = TimeSpan.FromSeconds(settings.ConfirmationPenaltySeconds),
-        FailedConfirmations = settings.FailedConfirmations,
-        MaxPeers = settings.MaxPeers,
-        PeersPerSource = settings.PeersPerSource,
-        PeerOutput = settings.PeerOutputKib * 1024,
-        ServerOutput = settings.ServerOutputKib * 1024L,
-        FairShare = settings.FairShareKib * 1024,
-        WriteTimeout = TimeSpan.FromSeconds(settings.WriteTimeoutSeconds),
-        NickBurst = settings.NickBurst,
-        NickInterval = TimeSpan.FromSeconds(settings.NickIntervalSeconds),
     };
 
     /// <summary>

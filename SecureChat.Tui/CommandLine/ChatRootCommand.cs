@@ -78,26 +78,6 @@ internal sealed class ChatRootCommand : RootCommand
         Description = "leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages)",
     };
 
-    private readonly Option<string> _puzzle = new("--puzzle")
-    {
-        Description = "when clients must solve a proof of work first: auto (under load), always or never",
-        HelpName = "MODE",
-    };
-
-    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = $"puzzle difficulty in bits, 1 to {ChatOptions.MaxPuzzleDifficulty}; 18 is about one PBKDF2", HelpName = "N" };
-    private readonly Option<string> _sourceRate = new("--source-rate")
-    {
-        Description = "handshakes per second one source, an address's /24 (/64 for IPv6), may start before it must solve puzzles, 1 to 1000000",
-        HelpName = "N",
-    };
-
-    private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one source, an address's /24 (/64 for IPv6), 1 to 1000000", HelpName = "N" };
-    private readonly Option<string> _presenceDelay = new("--presence-delay")
-    {
-        Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000; 0 sends each at once",
-        HelpName = "MS",
-    };
-
     private readonly ServerLimitOptions _limits = new();
     private readonly List<OptionEntry> _entries = [];
 
@@ -124,12 +104,6 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_scrollback, OptionGroup.Display, OptionScope.FullScreen) { Default = Text(Views.MessagePane.DefaultCapacity) });
         Add(new(_bell, OptionGroup.Display, OptionScope.FullScreen));
         Add(new(_noMouse, OptionGroup.Display, OptionScope.FullScreen));
-        ChatOptions engine = new();
-        Add(new(_puzzle, OptionGroup.ServerLimits, OptionScope.Server) { Default = "auto" });
-        Add(new(_puzzleBits, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.PuzzleBits) });
-        Add(new(_sourceRate, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.HandshakeRate) });
-        Add(new(_perSource, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.HandshakesPerSource) });
-        Add(new(_presenceDelay, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.PresenceDelay.TotalMilliseconds) });
         foreach (OptionEntry limit in _limits.Entries)
         {
             Add(limit);
@@ -178,7 +152,10 @@ internal sealed class ChatRootCommand : RootCommand
             // A known name here came after "--", which makes it a plain argument: reported as one below.
             if (value.Length > 1 && value[0] == '-' && !known.Contains(value) && (unmatched.Contains(value) || clientValues.Contains(value)))
             {
-                return OptionSpelling.Unknown(value, known);
+                string typed = value.Split('=', 2)[0];
+                return ServerLimits.Renamed.TryGetValue(typed, out string? renamed)
+                    ? $"{typed} is now called {renamed}"
+                    : OptionSpelling.Unknown(value, known);
             }
         }
 
@@ -292,7 +269,7 @@ internal sealed class ChatRootCommand : RootCommand
         }
 
         (PassphraseSource source, string location) = BindPassphrase(result);
-        return _limits.Bind(result, new AppSettings
+        return new AppSettings
         {
             Role = server ? ChatRole.Server : ChatRole.Client,
             Host = host,
@@ -315,18 +292,8 @@ internal sealed class ChatRootCommand : RootCommand
             MaxIterations = maxIterations,
             ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
             AcceptIdentity = result.GetValue(_acceptIdentity),
-            Puzzle = result.GetValue(_puzzle)?.ToLowerInvariant() switch
-            {
-                null or "auto" => PuzzleMode.Auto,
-                "always" => PuzzleMode.Always,
-                "never" => PuzzleMode.Never,
-                _ => throw new UsageException("--puzzle must be auto, always or never"),
-            },
-            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleBits),
-            SourceRate = ChatCommandLine.Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakeRate),
-            PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().HandshakesPerSource),
-            PresenceDelayMs = ChatCommandLine.Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
-        });
+            Limits = _limits.Bind(result, new ChatOptions()),
+        };
     }
 
     /// <summary>An option given where it does nothing, in plain words; a user who typed it expects it to act, so it is never ignored.</summary>
