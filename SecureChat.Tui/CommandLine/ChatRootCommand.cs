@@ -17,10 +17,10 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<bool> _server = new("--server") { Description = "listen for clients on --host and --port" };
     private readonly Option<string[]> _client = new("--client")
     {
-        Description = "connect to a server: HOST PORT, HOST:PORT or [IPv6]:PORT",
+        Description = "connect to a server: HOST PORT, HOST:PORT, [IPv6]:PORT, or the name of a profile in config.toml (a profile wins over a host of the same name)",
         Arity = new ArgumentArity(0, 2),
         AllowMultipleArgumentsPerToken = true,
-        HelpName = "[HOST [PORT]]",
+        HelpName = "[HOST [PORT] | PROFILE]",
     };
 
     private readonly Option<string> _host = new("--host") { Description = "the address to listen on", HelpName = "HOST" };
@@ -51,7 +51,7 @@ internal sealed class ChatRootCommand : RootCommand
 
     private readonly Option<string> _configDir = new("--config-dir")
     {
-        Description = "where your identity key and the identities you trust are kept; created 0700",
+        Description = "where config.toml, your identity key and the identities you trust are kept; created 0700",
         HelpName = "DIR",
     };
 
@@ -197,8 +197,13 @@ internal sealed class ChatRootCommand : RootCommand
         };
     }
 
-    public AppSettings Bind(ParseResult result)
+    /// <summary>The config directory as given (null: the default), before anything else is checked.</summary>
+    public string? ConfigDir(ParseResult result) => result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null;
+
+    /// <summary>The settings: the command line's values, else <paramref name="config"/>'s, else the defaults.</summary>
+    public AppSettings Bind(ParseResult result, ConfigFile? config = null)
     {
+        config ??= ConfigFile.Empty;
         bool server = result.GetValue(_server);
         bool client = result.GetResult(_client) is not null;
         if (server == client)
@@ -211,11 +216,19 @@ internal sealed class ChatRootCommand : RootCommand
             throw new UsageException(misplaced);
         }
 
-        string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
-        int port = result.GetValue(_port) is { } portText ? HostPort.ParsePort(portText, "--port", allowZero: true) : AppSettings.DefaultPort;
+        ConfigSection section = server ? config.Server : config.Client;
+        string host = result.GetValue(_host) ?? section.Host ?? AppSettings.DefaultHost;
+        int port = result.GetValue(_port) is { } portText ? HostPort.ParsePort(portText, "--port", allowZero: true) : section.Port ?? AppSettings.DefaultPort;
         if (client)
         {
             string[] positional = result.GetValue(_client) ?? [];
+
+            // One word naming a profile is that profile, even where it could be a host name too.
+            if (positional.Length == 1 && config.Profile(positional[0]) is { } profile)
+            {
+                (section, host, port, positional) = (profile, profile.Host ?? AppSettings.DefaultHost, profile.Port ?? AppSettings.DefaultPort, []);
+            }
+
             if (positional.Length > 0)
             {
                 (host, int? inline) = HostPort.Split(positional[0]);
@@ -262,13 +275,18 @@ internal sealed class ChatRootCommand : RootCommand
                 $"--iterations {iterations} is above the maximum, --max-iterations {maxIterations}: lower it, or raise --max-iterations"));
         }
 
-        string name = result.GetValue(_name) ?? string.Empty;
+        string name = result.GetValue(_name) ?? section.Name ?? string.Empty;
         if (result.GetResult(_name) is not null && !NameRules.TryValidate(name, out _, out string problem))
         {
             throw new UsageException($"--name: {problem}");
         }
 
         (PassphraseSource source, string location) = BindPassphrase(result);
+        if (source == PassphraseSource.None && section.PassphraseFile is { } file)
+        {
+            (source, location) = (PassphraseSource.File, file);
+        }
+
         return new AppSettings
         {
             Role = server ? ChatRole.Server : ChatRole.Client,
@@ -292,7 +310,7 @@ internal sealed class ChatRootCommand : RootCommand
             MaxIterations = maxIterations,
             ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
             AcceptIdentity = result.GetValue(_acceptIdentity),
-            Limits = _limits.Bind(result, new ChatOptions()),
+            Limits = _limits.Bind(result, section.Apply(new ChatOptions()), l => section.Limits.ContainsKey(l.Key) ? $" (in {config.Path})" : " (the default)"),
         };
     }
 
