@@ -277,5 +277,5 @@ public sealed class OutputBudgetAttackTests
 
     /// <summary>A 64-byte name, different for each <paramref name="n"/>.</summary>
     /// <summary>A distinct name as long as the name rules allow (32 visible characters), so each notice is as large as it can be.</summary>
-    private static string LongName(char c, long n) => $"{n:D12}".PadRight(NameRules.MaxTextElements, c);
+    private static string LongName(char c, long n) => $"{n:D12}".PadRight(NameRules.NameTextElementsMax, c);
 }

@@ -26,9 +26,6 @@ public sealed record ChatOptions
     /// <summary>Largest chat message, in UTF-8 bytes.</summary>
     public const int MaxMessageBytes = WireFormat.ChatTextMax;
 
-    /// <summary>Largest display name, in UTF-8 bytes.</summary>
-    public const int MaxNameBytes = WireFormat.NameMax;
-
     /// <summary>
     /// True when <paramref name="text"/> fits in one chat message: well-formed UTF-16 (no lone surrogate) of at
     /// most <see cref="MaxMessageBytes"/> bytes of UTF-8. The same rule the engine applies when sealing.
@@ -37,7 +34,7 @@ public sealed record ChatOptions
 
     /// <summary>
     /// True when <paramref name="name"/>, once in NFC, is a valid display name (<see cref="NameRules"/>: 1 to 32 visible
-    /// characters, at most <see cref="MaxNameBytes"/> bytes of UTF-8, nothing invisible, nothing that looks like a notice).
+    /// characters, at most <see cref="NameRules.NameMax"/> bytes of UTF-8, nothing invisible, nothing that looks like a notice).
     /// </summary>
     public static bool IsValidName(string name) => NameRules.TryValidate(name, out _, out _);
 

@@ -140,8 +140,8 @@ public sealed class ChatCommandLineTests
     {
         string loneSurrogate = "half a surrogate pair " + '\uD83D';
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", loneSurrogate]));
-        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements + 1)]));
-        ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements)]).Name.Length.ShouldBe(NameRules.MaxTextElements);
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.NameTextElementsMax + 1)]));
+        ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.NameTextElementsMax)]).Name.Length.ShouldBe(NameRules.NameTextElementsMax);
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "\u2060"])).Message.ShouldContain("U+2060");
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "*"]));
     }
