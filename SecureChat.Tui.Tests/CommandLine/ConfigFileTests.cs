@@ -136,6 +136,30 @@ public sealed class ConfigFileTests
         Directory.Exists(dir).ShouldBeFalse();
     }
 
+    [Theory]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    [InlineData(UnixFileMode.GroupWrite, "0620")]
+    [InlineData(UnixFileMode.OtherWrite, "0602")]
+    public void A_file_other_users_can_change_is_refused_as_ssh_refuses_its_config(UnixFileMode extra, string octal)
+    {
+        string dir = Directory.CreateTempSubdirectory("securechat-config-").FullName;
+        try
+        {
+            string path = System.IO.Path.Combine(dir, ConfigFile.FileName);
+            File.WriteAllText(path, "[profiles.work]\nhost = \"chat.example.org\"\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | extra);
+            string message = Should.Throw<ConfigFileInvalidException>(() => ConfigFile.Load(dir)).Message;
+            TestContext.Current.TestOutputHelper?.WriteLine(message);
+            message.ShouldBe($"{path} can be changed by other users (mode {octal}): refusing to use it; chmod go-w {path}");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            ConfigFile.Load(dir).Profile("work")!.Host.ShouldBe("chat.example.org");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void A_relative_passphrase_file_is_found_in_the_config_dir_and_a_tilde_in_home()
     {

@@ -83,6 +83,7 @@ internal sealed class ConfigFile
         try
         {
             using FileStream stream = new(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            RequirePrivate(stream, path);
             if (stream.Length > FileMax)
             {
                 throw new ConfigFileInvalidException(string.Create(CultureInfo.InvariantCulture, $"{path} is larger than {FileMax} bytes: refusing to read it"));
@@ -105,6 +106,25 @@ internal sealed class ConfigFile
         }
 
         return Parse(text, path, p => Resolve(p, directory, environment));
+    }
+
+    /// <summary>
+    /// Refuses a file that other users can change, as ssh refuses such a config: it chooses where a client connects
+    /// and which file its passphrase is read from.
+    /// </summary>
+    private static void RequirePrivate(FileStream stream, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        UnixFileMode mode = File.GetUnixFileMode(stream.SafeFileHandle);
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
+        {
+            string octal = Convert.ToString((int)mode & 0x1FF, 8).PadLeft(4, '0');
+            throw new ConfigFileInvalidException($"{path} can be changed by other users (mode {octal}): refusing to use it; chmod go-w {path}");
+        }
     }
 
     /// <summary>The file's text, read from <paramref name="path"/>; <paramref name="resolvePath"/> makes a passphrase-file path whole.</summary>
