@@ -91,6 +91,7 @@ public sealed class ConfigFileTests
     [InlineData("port = 65536", "port: 65536 is not a port (0 to 65535)")]
     [InlineData("name = \"*bad\"", "name: ")]
     [InlineData("host = \"\"", "host: is empty")]
+    [InlineData("host = \"chat.example.org:2222\"", "host: \"chat.example.org:2222\" is not a host name or address (give the port as port = N)")]
     public void A_value_out_of_range_is_one_line(string line, string message) =>
         Refusal($"[server]\n\n{line}\n").ShouldStartWith($"{Path}:3: {message}");
 
@@ -98,6 +99,7 @@ public sealed class ConfigFileTests
     public void A_client_port_of_0_is_refused_where_a_server_s_is_not()
     {
         Parse("[server]\nport = 0\n").Server.Port.ShouldBe(0);
+        Parse("[server]\nhost = \"::1\"\n").Server.Host.ShouldBe("::1");
         Refusal("[profiles.a]\nport = 0\n").ShouldBe($"{Path}:2: port: 0 is not a port (1 to 65535)");
     }
 

@@ -242,7 +242,7 @@ internal sealed class ConfigFile
 
             _section = key switch
             {
-                "host" => _section with { Host = Text(value, where) },
+                "host" => _section with { Host = HostName(value, where) },
                 "port" => _section with { Port = Port(value, where) },
                 "name" => _section with { Name = DisplayName(value, where) },
                 "passphrase-file" => _section with { PassphraseFile = resolvePath(Text(value, where)) },
@@ -289,6 +289,15 @@ internal sealed class ConfigFile
 
             long number = Integer(value, where);
             return limit.RangeProblem(number) is { } problem ? throw new ConfigFileInvalidException($"{where}: {problem}") : (int)number;
+        }
+
+        /// <summary>A host name or an address; the port has its own key, so "host:port" is refused rather than looked up.</summary>
+        private static string HostName(ValueSyntax value, string where)
+        {
+            string host = Text(value, where);
+            return host.Contains(':', StringComparison.Ordinal) && !System.Net.IPAddress.TryParse(host, out _)
+                ? throw new ConfigFileInvalidException($"{where}: \"{host}\" is not a host name or address (give the port as port = N)")
+                : host;
         }
 
         private static string DisplayName(ValueSyntax value, string where)
