@@ -81,6 +81,14 @@ public sealed class ConfigPrecedenceTests
     }
 
     [Fact]
+    public void The_client_table_s_port_is_the_port_of_a_host_given_without_one()
+    {
+        ConfigFile config = ConfigFile.Parse("[client]\nport = 4000\n", "/cfg/config.toml");
+        (ChatCommandLine.Parse(["--client", "elsewhere"], config).Port, ChatCommandLine.Parse(["--client", "elsewhere:5"], config).Port).ShouldBe((4000, 5));
+        ChatCommandLine.Parse(["--client"], config).Address.ShouldBe("localhost:4000");
+    }
+
+    [Fact]
     public void The_command_line_overrides_a_profile()
     {
         AppSettings settings = Parse("--client", "work", "--name", "Zed", "--passphrase-env", "PASS", "--write-timeout", "5");
