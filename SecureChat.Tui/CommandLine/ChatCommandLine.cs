@@ -8,7 +8,8 @@ namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
 /// The command line, exactly as users type it: <c>--server [--host H] [--port P]</c> or
-/// <c>--client [host] [port]</c>, plus the shared options. Parse errors become one line on stderr and exit code 2.
+/// <c>--client [host] [port]</c>, plus the shared options, over the values of <c>config.toml</c>. Parse errors and
+/// a bad config file become one line on stderr and exit code 2.
 /// </summary>
 internal static class ChatCommandLine
 {

@@ -10,7 +10,8 @@ namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
 /// Every option of the command line, and how a parse result becomes <see cref="AppSettings"/>: each value checked
-/// and turned into plain-words <see cref="UsageException"/>s. Not thread-safe; one per parse.
+/// and turned into plain-words <see cref="UsageException"/>s, a value not given taken from <c>config.toml</c>
+/// (<see cref="ConfigFile"/>), else the default. Not thread-safe; one per parse.
 /// </summary>
 internal sealed class ChatRootCommand : RootCommand
 {
