@@ -100,7 +100,7 @@ internal static class HandshakeBench
     /// </summary>
     public static async Task<(double PerSecond, int Failed)> MeasureRateAsync(BenchSettings settings)
     {
-        var options = new ChatOptions { Name = "bench-server", MaxPendingHandshakes = settings.ConcurrentHandshakes + 64 }.FromOneSource();
+        var options = new ChatOptions { Name = "bench-server", MaxHandshakes = settings.ConcurrentHandshakes + 64 }.FromOneSource();
         await using var server = new ChatServer(options);
         var endPoint = server.Start("127.0.0.1", 0);
 

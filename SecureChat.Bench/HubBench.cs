@@ -136,7 +136,7 @@ internal static class HubBench
         var options = new ChatOptions
         {
             Name = "hub",
-            MaxPendingHandshakes = count + 64,
+            MaxHandshakes = count + 64,
             EarlyDropStart = count + 64,
             MaxPeers = count + 64,
             HandshakeTimeout = HandshakeTimeout,

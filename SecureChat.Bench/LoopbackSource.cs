@@ -13,9 +13,9 @@ internal static class LoopbackSource
 {
     public static ChatOptions FromOneSource(this ChatOptions options) => options with
     {
-        MaxPendingHandshakesPerSource = 1_000_000,
-        MaxPeersPerSource = 1_000_000,
-        FailedConfirmationsPerMinute = 0,
-        HandshakesPerSourcePerSecond = 1_000_000,
+        HandshakesPerSource = 1_000_000,
+        PeersPerSource = 1_000_000,
+        FailedConfirmations = 0,
+        HandshakeRate = 1_000_000,
     };
 }

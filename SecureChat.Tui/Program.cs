@@ -10,7 +10,7 @@ namespace SecureChat.Tui;
 /// <summary>Parse the command line, read the passphrase, build the engine options, run full screen or headless.</summary>
 internal static class Program
 {
-    public static int Main(string[] args) => ChatCommandLine.Invoke(args, Run);
+    public static int Main(string[] args) => ChatCommandLine.Invoke(args, Run, loadConfig: dir => ConfigFile.Load(dir));
 
     private static int Run(AppSettings settings)
     {

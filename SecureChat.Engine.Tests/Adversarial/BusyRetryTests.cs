@@ -52,8 +52,8 @@ public sealed class BusyRetryTests
 
         bool busy = refusal == Refusal.Busy;
         ChatOptions serverOptions = busy
-            ? new ChatOptions { MaxPendingHandshakes = 8, EarlyDropStart = 2, EarlyDropPercent = 100 }
-            : new ChatOptions { MaxPendingHandshakesPerSource = 2 };
+            ? new ChatOptions { MaxHandshakes = 8, EarlyDropStart = 2, EarlyDropPercent = 100 }
+            : new ChatOptions { HandshakesPerSource = 2 };
         // The hub's step deadline runs on a clock the test moves: the stalls hold the admission exactly until the
         // honest client has been refused once, however slowly a loaded machine gets there, and the honest client's
         // own steps can never run out of time.

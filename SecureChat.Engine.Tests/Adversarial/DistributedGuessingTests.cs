@@ -46,7 +46,7 @@ public sealed class DistributedGuessingTests
         await Task.Delay(500); // the last failures reach the server's events
 
         int guesses = live.Failures.Count(f => f.Failure.Reason == FailureReason.KeyConfirmationFailed);
-        int budget = new ChatOptions().FailedConfirmationsPerMinute;
+        int budget = new ChatOptions().FailedConfirmations;
         double allowed = budget + Guessers + budget * took.TotalMinutes;
         string figures = $"{guesses} guesses in {took.TotalSeconds:0.0} s from {next} fresh prefixes ({guesses / took.TotalSeconds:0.00}/s), " +
             $"{refused} connections refused; budget {budget} a minute, at most {allowed:0} allowed";
@@ -64,7 +64,7 @@ public sealed class DistributedGuessingTests
     public async Task While_the_budget_is_overdrawn_a_new_network_is_refused_as_busy_and_a_members_network_is_served()
     {
         await using LiveServer live = LiveServer.Start(
-            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes(Passphrase), FailedConfirmationsPerMinute = 1 }, sourceLimits: true);
+            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes(Passphrase), FailedConfirmations = 1 }, sourceLimits: true);
         await using (var member = new ChatClient(new ChatOptions { Passphrase = Encoding.UTF8.GetBytes(Passphrase) }))
         {
             await member.ConnectAsync("127.0.0.1", live.Port).WaitAsync(TimeSpan.FromSeconds(20));
@@ -89,7 +89,7 @@ public sealed class DistributedGuessingTests
     public async Task A_failed_guess_makes_every_address_of_its_slash_24_solve_a_puzzle_and_no_other()
     {
         await using LiveServer live = LiveServer.Start(
-            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes(Passphrase), FailedConfirmationsPerMinute = 0, PuzzleDifficulty = 8 }, sourceLimits: true);
+            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes(Passphrase), FailedConfirmations = 0, PuzzleBits = 8 }, sourceLimits: true);
         await GuessAsync(live, IPAddress.Parse("127.0.9.1"), "guess-1");
 
         FrameType neighbour = await FirstAnswerAsync(live.Port, IPAddress.Parse("127.0.9.200"));

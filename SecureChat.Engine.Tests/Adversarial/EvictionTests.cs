@@ -22,11 +22,11 @@ public sealed class EvictionTests
         await using LiveServer live = LiveServer.Start(
             new ChatOptions
             {
-                MaxPendingHandshakes = 2,
+                MaxHandshakes = 2,
                 EarlyDropStart = 2,
                 HandshakeStepTimeout = TimeSpan.FromMinutes(5),
                 HandshakeTimeout = TimeSpan.FromMinutes(5),
-                PuzzleMode = PuzzleMode.Never,
+                Puzzle = PuzzleMode.Never,
             },
             sourceLimits: true);
 

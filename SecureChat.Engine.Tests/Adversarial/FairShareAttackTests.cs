@@ -25,13 +25,13 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
     {
         var options = new ChatOptions
         {
-            ServerOutputLimit = 16L << 20,
+            ServerOutput = 16L << 20,
             IdleTimeout = TimeSpan.FromMinutes(10), // nobody sends: only the output limits may drop anyone
         };
         await using LiveServer live = LiveServer.Start(options);
 
-        // README, "Memory": unsent output over all peers is at most ServerOutputLimit + RelayBufferLimit + N x (ServerOutputFairShare + 16,453).
-        long bound = options.ServerOutputLimit + options.RelayBufferLimit + ((SilentCount + 1) * (long)(options.ServerOutputFairShare + ProcessMemoryTests.MaxRecord));
+        // README, "Memory": unsent output over all peers is at most ServerOutput + PeerOutput + N x (FairShare + 16,453).
+        long bound = options.ServerOutput + options.PeerOutput + ((SilentCount + 1) * (long)(options.FairShare + ProcessMemoryTests.MaxRecord));
         await using RawClient reader = await OutputBudgetAttackTests.JoinAsync(live, "reader");
         var received = new StrongBox<long>();
         Task reading = reader.ReadPacedAsync(ReaderRate, received);
@@ -75,7 +75,7 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
             Dropped(live, IPAddress.Loopback, reader.LocalPort).ShouldBeFalse($"the reader keeps reading and must not be dropped for the others ({readerFailure})");
             spentPeak.ShouldBeGreaterThanOrEqualTo(16L << 20, "the burst spent the server budget");
             spentPeak.ShouldBeLessThanOrEqualTo(bound, "README's bound on unsent output");
-            lentPeak.ShouldBeLessThanOrEqualTo(options.RelayBufferLimit / 2, "room lent while dropped peers close is at most half a peer's budget");
+            lentPeak.ShouldBeLessThanOrEqualTo(options.PeerOutput / 2, "room lent while dropped peers close is at most half a peer's budget");
             silentDropped.ShouldBeGreaterThan(0, "the budget was won back from the silent peers");
             live.Failures.ShouldAllBe(f => f.Failure.Reason == FailureReason.PeerTooSlow);
             reading.IsCompleted.ShouldBeFalse("the reader's connection stays open");

@@ -27,7 +27,7 @@ public sealed class HandshakeAdmissionTests
     [Fact]
     public async Task AnHonestClientSolvesThePuzzleBecomesSecureAndChats()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 12 });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 12 });
         await using var client = new ChatClient(new ChatOptions { Name = "solver" });
         var stages = new ConcurrentQueue<SessionStage>();
         client.StageChanged += p => stages.Enqueue(p.Stage);
@@ -43,7 +43,7 @@ public sealed class HandshakeAdmissionTests
     [Fact]
     public async Task AClientHelloWithoutAnAnswerGetsAPuzzleAndTheServerKeepsNothing()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 12 });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 12 });
         int baseline = live.Server.Peers.Count;
 
         await using RawClient raw = await RawClient.ConnectAsync(live.Port);
@@ -77,8 +77,8 @@ public sealed class HandshakeAdmissionTests
         await using LiveServer live = LiveServer.Start(new ChatOptions
         {
             Iterations = iterations,
-            MaxConcurrentDerivations = 1,
-            PuzzleDifficulty = 8,
+            MaxDerivations = 1,
+            PuzzleBits = 8,
             HandshakeTimeout = TimeSpan.FromSeconds(60),
         });
         var loaders = new List<RawClient>();
@@ -144,10 +144,10 @@ public sealed class HandshakeAdmissionTests
         await using LiveServer live = LiveServer.Start(
             new ChatOptions
             {
-                HandshakesPerSourcePerSecond = 5,
-                MaxPendingHandshakesPerSource = 1_000,
+                HandshakeRate = 5,
+                HandshakesPerSource = 1_000,
                 ConfirmationPenalty = TimeSpan.Zero,
-                PuzzleDifficulty = 8,
+                PuzzleBits = 8,
                 Time = clock,
             },
             sourceLimits: true);
@@ -180,7 +180,7 @@ public sealed class HandshakeAdmissionTests
         // The server's wall clock is ours to move: it starts 10 s into a minute, so moving it by whole minutes
         // crosses exactly that many windows even if the test is slow.
         var clock = new ShiftedTime();
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 12, Time = clock });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 12, Time = clock });
         const int difficulty = 12;
 
         // A wrong counter for a real challenge: a fresh puzzle, same binding (same nonce, same window).
@@ -241,8 +241,8 @@ public sealed class HandshakeAdmissionTests
     public async Task ReplayedPrecomputedHandshakesGetPuzzlesWhileHonestClientsGetIn(bool gate)
     {
         ChatOptions options = gate
-            ? new ChatOptions { PuzzleDifficulty = 12 }
-            : new ChatOptions { PuzzleMode = PuzzleMode.Never, ConfirmationPenalty = TimeSpan.Zero };
+            ? new ChatOptions { PuzzleBits = 12 }
+            : new ChatOptions { Puzzle = PuzzleMode.Never, ConfirmationPenalty = TimeSpan.Zero };
         await using LiveServer live = LiveServer.Start(options, sourceLimits: true);
         Precomputed replay = Precomputed.Create();
         var attacker = IPAddress.Parse("127.0.2.1");
@@ -365,7 +365,7 @@ public sealed class HandshakeAdmissionTests
     public async Task AtTheFullBoundTheMostStalledHandshakeIsEvictedToLetANewcomerIn()
     {
         // No early drop (it starts at the full bound), so the eviction alone decides.
-        await using LiveServer live = LiveServer.Start(Patient(new ChatOptions { MaxPendingHandshakes = 20, EarlyDropStart = 20 }), sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(Patient(new ChatOptions { MaxHandshakes = 20, EarlyDropStart = 20 }), sourceLimits: true);
         var stalled = new List<RawClient>();
         try
         {
@@ -404,7 +404,7 @@ public sealed class HandshakeAdmissionTests
     [Fact]
     public async Task AnEvictionAtTheFullBoundIsNotUndoneByTheEarlyDrop()
     {
-        await using LiveServer live = LiveServer.Start(Patient(new ChatOptions { MaxPendingHandshakes = 20, EarlyDropStart = 10, EarlyDropPercent = 30 }), sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(Patient(new ChatOptions { MaxHandshakes = 20, EarlyDropStart = 10, EarlyDropPercent = 30 }), sourceLimits: true);
         var stalled = new List<RawClient>();
         try
         {
@@ -524,7 +524,7 @@ public sealed class HandshakeAdmissionTests
     /// </summary>
     private static async Task StallUpToThePerSourceLimitAsync(int port, IPAddress from, List<RawClient> stalled)
     {
-        for (int i = 0; i < new ChatOptions().MaxPendingHandshakesPerSource; i++)
+        for (int i = 0; i < new ChatOptions().HandshakesPerSource; i++)
         {
             RawClient raw = await RawClient.ConnectAsync(port, from: from);
             stalled.Add(raw);
@@ -553,8 +553,8 @@ public sealed class HandshakeAdmissionTests
         {
             Iterations = iterations,
             MaxIterations = iterations,
-            MaxConcurrentDerivations = 1,
-            PuzzleMode = PuzzleMode.Never,
+            MaxDerivations = 1,
+            Puzzle = PuzzleMode.Never,
             HandshakeTimeout = TimeSpan.FromSeconds(30),
         });
         var clock = Stopwatch.StartNew();
@@ -607,8 +607,8 @@ public sealed class HandshakeAdmissionTests
         {
             Iterations = iterations,
             MaxIterations = iterations,
-            MaxConcurrentDerivations = 1,
-            PuzzleMode = PuzzleMode.Never,
+            MaxDerivations = 1,
+            Puzzle = PuzzleMode.Never,
             HandshakeTimeout = TimeSpan.FromMilliseconds(1200),
         });
         var atFailure = new ConcurrentDictionary<int, (int Demand, long Run)>();
@@ -639,7 +639,7 @@ public sealed class HandshakeAdmissionTests
     public async Task EachFailedConfirmationMakesTheGuessersNextPuzzleOneBitHarderAndLeavesOtherAddressesAlone()
     {
         await using LiveServer live = LiveServer.Start(
-            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes("tulip-1987"), PuzzleDifficulty = 8 }, sourceLimits: true);
+            new ChatOptions { Passphrase = Encoding.UTF8.GetBytes("tulip-1987"), PuzzleBits = 8 }, sourceLimits: true);
         byte passphraseFlag = WireFormat.FlagPassphrase;
 
         // Before any failure, nobody is asked for work.

@@ -65,7 +65,7 @@ public sealed class HandshakeClarificationTests(ITestOutputHelper output)
     public async Task A_client_that_closes_tcp_after_the_server_auth_counts_as_a_failed_key_confirmation()
     {
         byte[] passphrase = "tulip-1987"u8.ToArray();
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Passphrase = passphrase, PuzzleDifficulty = 8 }, sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Passphrase = passphrase, PuzzleBits = 8 }, sourceLimits: true);
         (await FirstAnswerType(live.Port)).ShouldBe(FrameType.ServerHello, "before any failure nobody is asked for work");
 
         // An honest handshake up to the ServerAuth, then the connection is dropped without a word: what a guesser who

@@ -117,7 +117,7 @@ public sealed class HubLoadTests
         double[] latencies = [.. hubLatencies.Order()];
         string reading = latencies.Length == 0 ? "none reached the hub" :
             $"p50 {latencies[latencies.Length / 2]:0} ms, p99 {latencies[latencies.Length * 99 / 100]:0} ms, max {latencies[^1]:0} ms";
-        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutputLimit:N0}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutput:N0}");
         if (Interlocked.Read(ref delivered) != expectedDeliveries)
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();

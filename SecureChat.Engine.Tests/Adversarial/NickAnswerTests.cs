@@ -16,7 +16,7 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
     [Fact]
     public async Task Every_nick_gets_its_own_answer_in_the_order_sent_even_when_they_arrive_together()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 100 });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickBurst = 100 });
         await using RawClient client = await RawClient.ConnectAsync(live.Port, new SessionSettings { Role = SessionRole.Client, Name = "n0" });
         (await client.HandshakeAsync()).ShouldBeTrue();
         var events = new List<SessionEvent>(client.Events);
@@ -42,7 +42,7 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
     [Fact]
     public async Task The_name_change_burst_counts_the_first_name()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 3, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickBurst = 3, NickInterval = TimeSpan.FromHours(1) });
         await using RawClient client = await JoinedClient(live, "n0");
 
         int accepted = 0;
@@ -64,7 +64,7 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_person_renaming_too_fast_is_told_the_name_did_not_change_and_stays_connected()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 5, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickBurst = 5, NickInterval = TimeSpan.FromHours(1) });
         await using RawClient client = await JoinedClient(live, "n0");
 
         var answers = new List<string>();
@@ -110,7 +110,7 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_client_renamed_too_fast_keeps_its_name_and_its_connection_and_is_told()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { NickChangeBurst = 2, NickChangeInterval = TimeSpan.FromHours(1) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { NickBurst = 2, NickInterval = TimeSpan.FromHours(1) });
         await using var client = new ChatClient(new ChatOptions { Name = "Alice" });
         var notices = new System.Collections.Concurrent.ConcurrentQueue<PresenceNotice>();
         client.PresenceChanged += notices.Enqueue;

@@ -28,7 +28,7 @@ public sealed class OutputBudgetAttackTests
 
         long relayed = await FloodChatUntilAsync(flooder, () => live.HasFailureFor(silent.LocalPort));
 
-        relayed.ShouldBeGreaterThanOrEqualTo(new ChatOptions().RelayBufferLimit, "nobody is dropped before the budget is spent");
+        relayed.ShouldBeGreaterThanOrEqualTo(new ChatOptions().PeerOutput, "nobody is dropped before the budget is spent");
         SessionFailure failure = await live.FailureFor(silent.LocalPort, s_wait);
         failure.Reason.ShouldBe(FailureReason.PeerTooSlow);
         (await silent.ServerClosesAsync(s_wait)).ShouldBeTrue("the server gives up the dropped peer's socket");
@@ -45,8 +45,8 @@ public sealed class OutputBudgetAttackTests
         const int limit = 64 * 1024;
         var options = new ChatOptions
         {
-            RelayBufferLimit = limit,
-            NickChangeBurst = int.MaxValue,
+            PeerOutput = limit,
+            NickBurst = int.MaxValue,
             NickFloodBurst = int.MaxValue,
             WriteTimeout = TimeSpan.FromSeconds(5),
             TickInterval = TimeSpan.FromMilliseconds(250),
@@ -99,17 +99,17 @@ public sealed class OutputBudgetAttackTests
     [Fact]
     public async Task Peers_dropped_together_are_dropped_one_by_one_and_no_handler_runs_under_the_hub_s_lock()
     {
-        // A spent server-wide budget drops a peer over its fair share with each record for one such peer. A leave is
-        // such a record for every other member, so one drop announced under the membership lock used to drop the next peer inside it,
+        // A spent server-wide budget drops every peer over its fair share on its next record. A leave is such a record
+        // for every other member, so one drop announced under the membership lock used to drop the next peer inside it,
         // and raise its handlers there, and announce its leave from there: one stack frame chain per dropped peer (a hub
         // of 10,000 whose peers all left at once overflowed its stack and died). Silent peers fill their kernel buffers
         // first; then the backlog counts.
         const int silentCount = 12;
         await using LiveServer live = LiveServer.Start(new ChatOptions
         {
-            ServerOutputLimit = 1 << 20,
-            ServerOutputFairShare = 17 * 1024,
-            RelayBufferLimit = 64 << 20,
+            ServerOutput = 1 << 20,
+            FairShare = 17 * 1024,
+            PeerOutput = 64 << 20,
             IdleTimeout = TimeSpan.FromMinutes(10),
         });
         var underLock = new ConcurrentQueue<string>();
@@ -196,7 +196,7 @@ public sealed class OutputBudgetAttackTests
         // Who the notices are about, by identity (v2 presence carries it): the flooder joined under its handshake name.
         string flooderIdentity = IdentityFingerprint.Of(flooder.Session.Settings.Identity.PublicKey);
         PresenceNotice[] aboutFlooder = [.. notices.Where(n => n.Identity == flooderIdentity)];
-        aboutFlooder.Count(n => n.Kind != PresenceKind.Left).ShouldBeLessThanOrEqualTo(new ChatOptions().NickChangeBurst, "joined (under its handshake name) plus the renames within the burst, which counts the first name");
+        aboutFlooder.Count(n => n.Kind != PresenceKind.Left).ShouldBeLessThanOrEqualTo(new ChatOptions().NickBurst, "joined (under its handshake name) plus the renames within the burst, which counts the first name");
         aboutFlooder.Count(n => n.Kind == PresenceKind.Left).ShouldBe(aboutFlooder.Any(n => n.Kind == PresenceKind.Joined) ? 1 : 0, "told of the leave exactly when told of the join");
         await live.ShouldStillServeAnHonestClient(s_wait);
     }
@@ -206,7 +206,7 @@ public sealed class OutputBudgetAttackTests
     {
         await using LiveServer live = LiveServer.Start(new ChatOptions
         {
-            RelayBufferLimit = 256 << 20,
+            PeerOutput = 256 << 20,
             WriteTimeout = TimeSpan.FromSeconds(1),
             TickInterval = TimeSpan.FromMilliseconds(250),
         });
@@ -277,5 +277,5 @@ public sealed class OutputBudgetAttackTests
 
     /// <summary>A 64-byte name, different for each <paramref name="n"/>.</summary>
     /// <summary>A distinct name as long as the name rules allow (32 visible characters), so each notice is as large as it can be.</summary>
-    private static string LongName(char c, long n) => $"{n:D12}".PadRight(NameRules.MaxTextElements, c);
+    private static string LongName(char c, long n) => $"{n:D12}".PadRight(NameRules.NameTextElementsMax, c);
 }

@@ -20,7 +20,7 @@ public sealed class PrefixLimitTests
     {
         await using LiveServer live = LiveServer.Start(
             new ChatOptions { HandshakeStepTimeout = TimeSpan.FromMinutes(5), HandshakeTimeout = TimeSpan.FromMinutes(5) }, sourceLimits: true);
-        int limit = new ChatOptions().MaxPendingHandshakesPerSource;
+        int limit = new ChatOptions().HandshakesPerSource;
         var stalled = new List<RawClient>();
         int admitted = 0;
         try
@@ -66,7 +66,7 @@ public sealed class PrefixLimitTests
     public async Task Secure_peers_from_one_slash_24_cannot_take_every_peer_slot()
     {
         const int slots = 80;
-        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPeers = slots, PuzzleMode = PuzzleMode.Never }, sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPeers = slots, Puzzle = PuzzleMode.Never }, sourceLimits: true);
         var held = new List<RawClient>();
         var refusals = new List<string>();
         try

@@ -65,7 +65,7 @@ public sealed class ProcessMemoryTests
             TestContext.Current.SendDiagnosticMessage(figures);
             Console.Error.WriteLine(figures);
             hwm.ShouldBeLessThan(bound, figures);
-            peak.ShouldBeLessThan(new ChatOptions().ServerOutputLimit + new ChatOptions().RelayBufferLimit + ((SilentPeers + NickFlooders + 1) * (long)(new ChatOptions().ServerOutputFairShare + MaxRecord)), figures);
+            peak.ShouldBeLessThan(new ChatOptions().ServerOutput + new ChatOptions().PeerOutput + ((SilentPeers + NickFlooders + 1) * (long)(new ChatOptions().FairShare + MaxRecord)), figures);
 
             // Every dropped peer's socket is closed: only the listener and the flooder remain.
             await Eventually.True(() => server.SocketCount() == listenerSockets + 1, $"the dropped peers' sockets to close (open: {server.SocketCount()})", TimeSpan.FromSeconds(10));
@@ -93,7 +93,7 @@ public sealed class ProcessMemoryTests
     internal static long Bound(int peers)
     {
         var options = new ChatOptions();
-        long output = options.ServerOutputLimit + options.RelayBufferLimit + (peers * (long)(options.ServerOutputFairShare + MaxRecord));
+        long output = options.ServerOutput + options.PeerOutput + (peers * (long)(options.FairShare + MaxRecord));
         return (OutputFactor * output) + (peers * (PerPeerFixed + ReceiveQueueMax));
     }
 

@@ -29,7 +29,7 @@ public sealed class PuzzleTableTests
     [Fact]
     public async Task A_full_table_of_used_answers_does_not_refuse_an_honest_clients_valid_answer()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = Difficulty, Time = new FrozenWallClock() }, sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = Difficulty, Time = new FrozenWallClock() }, sourceLimits: true);
         var attacker = IPAddress.Parse("127.0.90.1");
         var clock = Stopwatch.StartNew();
         int accepted = 0;
@@ -53,7 +53,7 @@ public sealed class PuzzleTableTests
 
         honestIn.ShouldBeTrue("the next valid answer after the table filled");
         honest.ShouldBeNull();
-        beyond.ShouldBeLessThanOrEqualTo(new ChatOptions().MaxPendingHandshakesPerSource);
+        beyond.ShouldBeLessThanOrEqualTo(new ChatOptions().HandshakesPerSource);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed class PuzzleTableTests
     [Fact]
     public async Task Sixty_hellos_from_sixty_addresses_of_one_slash_24_share_one_rate()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPendingHandshakesPerSource = 1_000 }, sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { HandshakesPerSource = 1_000 }, sourceLimits: true);
         int puzzled = 0;
         var clock = Stopwatch.StartNew();
         for (int i = 0; i < 60; i++)

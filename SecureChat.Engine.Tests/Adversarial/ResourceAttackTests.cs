@@ -63,7 +63,7 @@ public sealed class ResourceAttackTests
     [Fact]
     public async Task A_flood_of_half_open_and_garbage_connections_does_not_stop_an_honest_client()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxPendingHandshakes = 64, HandshakeTimeout = TimeSpan.FromSeconds(60) });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { MaxHandshakes = 64, HandshakeTimeout = TimeSpan.FromSeconds(60) });
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long memoryBefore = GC.GetTotalMemory(forceFullCollection: true);

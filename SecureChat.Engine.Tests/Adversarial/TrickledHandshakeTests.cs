@@ -45,8 +45,8 @@ public sealed class TrickledHandshakeTests
         {
             Group = group,
             Passphrase = secret,
-            PuzzleMode = puzzle ? PuzzleMode.Always : PuzzleMode.Never,
-            PuzzleDifficulty = 8,
+            Puzzle = puzzle ? PuzzleMode.Always : PuzzleMode.Never,
+            PuzzleBits = 8,
         });
         var settings = new SessionSettings
         {

@@ -42,7 +42,7 @@ public sealed class TrustFileLatencyTests(ITestOutputHelper output)
             Name = "hub",
             ClaimName = (requested, key, inUse) => names.Claim(requested, key, inUse),
             CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(clients.Remember(peer.PublicKey, peer.Name).State),
-            NickChangeInterval = s_renameInterval, // the allowed rate, made short so the test is
+            NickInterval = s_renameInterval, // the allowed rate, made short so the test is
         });
 
         await using var receiver = new ChatClient(new ChatOptions { Name = "receiver" });

@@ -29,6 +29,22 @@ public sealed partial class ProtocolTextTests
             .Count(l => l.StartsWith("- ", StringComparison.Ordinal)).ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public void The_limits_section_states_rules_and_values_and_names_no_command_line_option()
+    {
+        int start = s_text.IndexOf("## 8. Limits", StringComparison.Ordinal);
+        int end = s_text.IndexOf("## 9.", start, StringComparison.Ordinal);
+        string section = s_text[start..end];
+        string[] options = CommandLineOption().Matches(section).Select(m => m.Value).Distinct().ToArray();
+        options.ShouldBeEmpty($"section 8 names options: {string.Join(", ", options)}");
+        string[] rows = section.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal) && !l.StartsWith("| limit ", StringComparison.Ordinal)).ToArray();
+        rows.Length.ShouldBeGreaterThan(20);
+        rows.ShouldAllBe(r => r.Split(" | ")[2].StartsWith("rule") || r.Split(" | ")[2] == "policy");
+    }
+
+    [GeneratedRegex(@"(?<![\w-])--[a-z][a-z-]+")]
+    private static partial Regex CommandLineOption();
+
     /// <summary>A C# file, a project name, or one of the engine's folders written as a path.</summary>
     [GeneratedRegex(@"\b\w+\.cs\b|SecureChat\.(Engine|Tui|Bench|TestSupport|Fuzz)\b|\b(Protocol|Crypto|Session|Transport|Chat|Identity|Handshake)/")]
     private static partial Regex SourcePointer();

@@ -12,10 +12,10 @@ internal static class LoopbackLimits
 {
     public static ChatOptions FromOneAddress(this ChatOptions options) => options with
     {
-        MaxPendingHandshakesPerSource = 1_000_000,
-        MaxPeersPerSource = 1_000_000,
-        FailedConfirmationsPerMinute = 0,
-        HandshakesPerSourcePerSecond = 1_000_000,
+        HandshakesPerSource = 1_000_000,
+        PeersPerSource = 1_000_000,
+        FailedConfirmations = 0,
+        HandshakeRate = 1_000_000,
         ConfirmationPenalty = TimeSpan.Zero,
     };
 }

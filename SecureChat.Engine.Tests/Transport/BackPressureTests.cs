@@ -10,7 +10,7 @@ namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>
 /// Back pressure over real TCP on 127.0.0.1, with small limits so it runs fast (README, PROTOCOL.md "Limits"): a hub
-/// drops a peer whose relay backlog passes <see cref="ChatOptions.RelayBufferLimit"/> as too slow while the others
+/// drops a peer whose relay backlog passes <see cref="ChatOptions.PeerOutput"/> as too slow while the others
 /// keep working, and a local send waits while more than <see cref="ChatOptions.SendBufferLimit"/> is unsent.
 /// Every wait is bounded; no assertion depends on how fast the machine is.
 /// </summary>
@@ -200,7 +200,7 @@ public sealed class BackPressureTests
 
         public static async Task<HubWithSlowPeer> StartAsync()
         {
-            LiveServer live = LiveServer.Start(new ChatOptions { RelayBufferLimit = RelayLimit });
+            LiveServer live = LiveServer.Start(new ChatOptions { PeerOutput = RelayLimit });
             Channel<string> inbox = Channel.CreateUnbounded<string>();
             var honest = new ChatClient(new ChatOptions { Name = "honest" });
             honest.MessageReceived += m => inbox.Writer.TryWrite(m.Text);

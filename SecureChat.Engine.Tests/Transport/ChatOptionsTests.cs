@@ -71,50 +71,50 @@ public sealed class ChatOptionsTests
     }
 
     [Theory]
-    [InlineData(nameof(ChatOptions.MaxPendingHandshakes))]
-    [InlineData(nameof(ChatOptions.MaxPendingHandshakesPerSource))]
+    [InlineData(nameof(ChatOptions.MaxHandshakes))]
+    [InlineData(nameof(ChatOptions.HandshakesPerSource))]
     [InlineData(nameof(ChatOptions.EarlyDropStart))]
     [InlineData(nameof(ChatOptions.EarlyDropPercent))]
     [InlineData(nameof(ChatOptions.HandshakeTimeout))]
     [InlineData(nameof(ChatOptions.HandshakeStepTimeout))]
-    [InlineData(nameof(ChatOptions.HandshakesPerSourcePerSecond))]
-    [InlineData(nameof(ChatOptions.MaxConcurrentDerivations))]
+    [InlineData(nameof(ChatOptions.HandshakeRate))]
+    [InlineData(nameof(ChatOptions.MaxDerivations))]
     [InlineData(nameof(ChatOptions.ConfirmationPenalty))]
     [InlineData(nameof(ChatOptions.MaxPeers))]
-    [InlineData(nameof(ChatOptions.MaxPeersPerSource))]
-    [InlineData(nameof(ChatOptions.FailedConfirmationsPerMinute))]
-    [InlineData(nameof(ChatOptions.RelayBufferLimit))]
-    [InlineData(nameof(ChatOptions.ServerOutputLimit))]
-    [InlineData(nameof(ChatOptions.ServerOutputFairShare))]
+    [InlineData(nameof(ChatOptions.PeersPerSource))]
+    [InlineData(nameof(ChatOptions.FailedConfirmations))]
+    [InlineData(nameof(ChatOptions.PeerOutput))]
+    [InlineData(nameof(ChatOptions.ServerOutput))]
+    [InlineData(nameof(ChatOptions.FairShare))]
     [InlineData(nameof(ChatOptions.WriteTimeout))]
-    [InlineData(nameof(ChatOptions.NickChangeBurst))]
-    [InlineData(nameof(ChatOptions.NickChangeInterval))]
+    [InlineData(nameof(ChatOptions.NickBurst))]
+    [InlineData(nameof(ChatOptions.NickInterval))]
     [InlineData(nameof(ChatOptions.PresenceDelay))]
-    [InlineData(nameof(ChatOptions.PuzzleDifficulty))]
+    [InlineData(nameof(ChatOptions.PuzzleBits))]
     public void A_limit_is_accepted_at_its_smallest_value_and_refused_below_it(string limit)
     {
         (ChatOptions smallest, ChatOptions below) = limit switch
         {
-            nameof(ChatOptions.MaxPendingHandshakes) => (new ChatOptions { MaxPendingHandshakes = 1 }, new ChatOptions { MaxPendingHandshakes = 0 }),
-            nameof(ChatOptions.MaxPendingHandshakesPerSource) => (new ChatOptions { MaxPendingHandshakesPerSource = 1 }, new ChatOptions { MaxPendingHandshakesPerSource = 0 }),
+            nameof(ChatOptions.MaxHandshakes) => (new ChatOptions { MaxHandshakes = 1 }, new ChatOptions { MaxHandshakes = 0 }),
+            nameof(ChatOptions.HandshakesPerSource) => (new ChatOptions { HandshakesPerSource = 1 }, new ChatOptions { HandshakesPerSource = 0 }),
             nameof(ChatOptions.EarlyDropStart) => (new ChatOptions { EarlyDropStart = 1 }, new ChatOptions { EarlyDropStart = 0 }),
             nameof(ChatOptions.EarlyDropPercent) => (new ChatOptions { EarlyDropPercent = 0 }, new ChatOptions { EarlyDropPercent = -1 }),
             nameof(ChatOptions.HandshakeTimeout) => (new ChatOptions { HandshakeTimeout = TimeSpan.FromTicks(1) }, new ChatOptions { HandshakeTimeout = TimeSpan.Zero }),
             nameof(ChatOptions.HandshakeStepTimeout) => (new ChatOptions { HandshakeStepTimeout = TimeSpan.FromTicks(1) }, new ChatOptions { HandshakeStepTimeout = TimeSpan.Zero }),
-            nameof(ChatOptions.HandshakesPerSourcePerSecond) => (new ChatOptions { HandshakesPerSourcePerSecond = 0.5 }, new ChatOptions { HandshakesPerSourcePerSecond = 0 }),
-            nameof(ChatOptions.MaxConcurrentDerivations) => (new ChatOptions { MaxConcurrentDerivations = 1 }, new ChatOptions { MaxConcurrentDerivations = 0 }),
+            nameof(ChatOptions.HandshakeRate) => (new ChatOptions { HandshakeRate = 0.5 }, new ChatOptions { HandshakeRate = 0 }),
+            nameof(ChatOptions.MaxDerivations) => (new ChatOptions { MaxDerivations = 1 }, new ChatOptions { MaxDerivations = 0 }),
             nameof(ChatOptions.ConfirmationPenalty) => (new ChatOptions { ConfirmationPenalty = TimeSpan.Zero }, new ChatOptions { ConfirmationPenalty = TimeSpan.FromTicks(-1) }),
             nameof(ChatOptions.MaxPeers) => (new ChatOptions { MaxPeers = 1 }, new ChatOptions { MaxPeers = 0 }),
-            nameof(ChatOptions.FailedConfirmationsPerMinute) => (new ChatOptions { FailedConfirmationsPerMinute = 0 }, new ChatOptions { FailedConfirmationsPerMinute = -1 }),
-            nameof(ChatOptions.MaxPeersPerSource) => (new ChatOptions { MaxPeersPerSource = 1 }, new ChatOptions { MaxPeersPerSource = 0 }),
-            nameof(ChatOptions.RelayBufferLimit) => (new ChatOptions { RelayBufferLimit = 1 }, new ChatOptions { RelayBufferLimit = 0 }),
-            nameof(ChatOptions.ServerOutputLimit) => (new ChatOptions { ServerOutputLimit = 1 }, new ChatOptions { ServerOutputLimit = 0 }),
-            nameof(ChatOptions.ServerOutputFairShare) => (new ChatOptions { ServerOutputFairShare = 16_453 }, new ChatOptions { ServerOutputFairShare = 16_452 }),
+            nameof(ChatOptions.FailedConfirmations) => (new ChatOptions { FailedConfirmations = 0 }, new ChatOptions { FailedConfirmations = -1 }),
+            nameof(ChatOptions.PeersPerSource) => (new ChatOptions { PeersPerSource = 1 }, new ChatOptions { PeersPerSource = 0 }),
+            nameof(ChatOptions.PeerOutput) => (new ChatOptions { PeerOutput = 1 }, new ChatOptions { PeerOutput = 0 }),
+            nameof(ChatOptions.ServerOutput) => (new ChatOptions { ServerOutput = 1 }, new ChatOptions { ServerOutput = 0 }),
+            nameof(ChatOptions.FairShare) => (new ChatOptions { FairShare = 16_453 }, new ChatOptions { FairShare = 16_452 }),
             nameof(ChatOptions.WriteTimeout) => (new ChatOptions { WriteTimeout = TimeSpan.FromTicks(1) }, new ChatOptions { WriteTimeout = TimeSpan.Zero }),
-            nameof(ChatOptions.NickChangeBurst) => (new ChatOptions { NickChangeBurst = 1 }, new ChatOptions { NickChangeBurst = 0 }),
-            nameof(ChatOptions.NickChangeInterval) => (new ChatOptions { NickChangeInterval = TimeSpan.FromTicks(1) }, new ChatOptions { NickChangeInterval = TimeSpan.Zero }),
+            nameof(ChatOptions.NickBurst) => (new ChatOptions { NickBurst = 1 }, new ChatOptions { NickBurst = 0 }),
+            nameof(ChatOptions.NickInterval) => (new ChatOptions { NickInterval = TimeSpan.FromTicks(1) }, new ChatOptions { NickInterval = TimeSpan.Zero }),
             nameof(ChatOptions.PresenceDelay) => (new ChatOptions { PresenceDelay = TimeSpan.Zero }, new ChatOptions { PresenceDelay = TimeSpan.FromTicks(-1) }),
-            nameof(ChatOptions.PuzzleDifficulty) => (new ChatOptions { PuzzleDifficulty = 1 }, new ChatOptions { PuzzleDifficulty = 0 }),
+            nameof(ChatOptions.PuzzleBits) => (new ChatOptions { PuzzleBits = 1 }, new ChatOptions { PuzzleBits = 0 }),
             _ => throw new ArgumentOutOfRangeException(nameof(limit), limit, "no such limit in this test"),
         };
 
@@ -125,8 +125,8 @@ public sealed class ChatOptionsTests
     [Fact]
     public void Early_drop_above_100_percent_and_a_puzzle_harder_than_the_wire_allows_are_refused()
     {
-        new ChatOptions { EarlyDropPercent = 100, PuzzleDifficulty = 20 }.Validate();
+        new ChatOptions { EarlyDropPercent = 100, PuzzleBits = 20 }.Validate();
         Should.Throw<ArgumentException>(new ChatOptions { EarlyDropPercent = 101 }.Validate);
-        Should.Throw<ArgumentException>(new ChatOptions { PuzzleDifficulty = 21 }.Validate);
+        Should.Throw<ArgumentException>(new ChatOptions { PuzzleBits = 21 }.Validate);
     }
 }

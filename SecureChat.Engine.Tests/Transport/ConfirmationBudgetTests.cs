@@ -13,7 +13,7 @@ public sealed class ConfirmationBudgetTests
     public void Newcomers_are_refused_once_the_failures_spend_the_budget_and_again_served_as_it_refills()
     {
         var time = new ManualTime();
-        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmationsPerMinute = 2, Time = time });
+        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmations = 2, Time = time });
 
         budget.Failed();
         budget.Refuses(s_stranger).ShouldBeFalse("one of two spent");
@@ -29,7 +29,7 @@ public sealed class ConfirmationBudgetTests
     public void An_overdrawn_budget_is_paid_back_at_its_rate_before_newcomers_are_served_again()
     {
         var time = new ManualTime();
-        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmationsPerMinute = 2, Time = time });
+        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmations = 2, Time = time });
         for (int i = 0; i < 6; i++)
         {
             budget.Failed(); // guesses already under way when the budget ran out
@@ -46,7 +46,7 @@ public sealed class ConfirmationBudgetTests
     public void A_network_that_proved_the_passphrase_within_the_penalty_period_is_served_while_the_budget_is_spent()
     {
         var time = new ManualTime();
-        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmationsPerMinute = 1, ConfirmationPenalty = TimeSpan.FromMinutes(5), Time = time });
+        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmations = 1, ConfirmationPenalty = TimeSpan.FromMinutes(5), Time = time });
         budget.Succeeded(s_member);
         budget.Failed();
 
@@ -61,7 +61,7 @@ public sealed class ConfirmationBudgetTests
     [Fact]
     public void A_budget_of_zero_refuses_nobody()
     {
-        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmationsPerMinute = 0, Time = new ManualTime() });
+        var budget = new ConfirmationBudget(new ChatOptions { FailedConfirmations = 0, Time = new ManualTime() });
         for (int i = 0; i < 100; i++)
         {
             budget.Failed();

@@ -19,7 +19,7 @@ public sealed class PuzzleGateWindowTests
     public void A_used_answer_stays_refused_across_the_rotation_and_an_answer_of_the_previous_window_is_accepted_once()
     {
         var clock = new MovableWallClock();
-        var gate = new PuzzleGate(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 1, Time = clock }, () => false);
+        var gate = new PuzzleGate(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 1, Time = clock }, () => false);
         AnswerCheck check = hello => gate.For(s_client).Check(hello) is null;
 
         ClientHello first = Solved(gate);

@@ -9,8 +9,8 @@ namespace SecureChat.Engine.Chat;
 /// a name, when a server receives one, and when anything compares them. Thread-safe (pure).
 /// </summary>
 /// <remarks>
-/// A valid name is in NFC (Unicode Standard Annex #15), 1 to <see cref="MaxTextElements"/> visible characters (text
-/// elements, what a reader counts) and at most <see cref="MaxBytes"/> bytes of UTF-8 (the wire's limit); it holds
+/// A valid name is in NFC (Unicode Standard Annex #15), 1 to <see cref="NameTextElementsMax"/> visible characters (text
+/// elements, what a reader counts) and at most <see cref="NameMax"/> bytes of UTF-8 (the wire's limit); it holds
 /// nothing <see cref="SafeText"/> would escape (controls, format and zero-width characters, separators, private-use,
 /// unassigned or default-ignorable code points), no blank (whitespace, U+2800 BRAILLE PATTERN BLANK) but single spaces
 /// between words. It cannot look like the start of one of our notices: it starts with a letter, a digit or an emoji
@@ -32,10 +32,10 @@ public static class NameRules
     private static readonly int[] s_namePunctuation = [0x00B7, 0x055A, 0x05F3, 0x05F4, 0x0F0B, 0x2027, 0x30FB];
 
     /// <summary>Most visible characters (text elements) in a name.</summary>
-    public const int MaxTextElements = 32;
+    public const int NameTextElementsMax = WireFormat.NameTextElementsMax;
 
     /// <summary>Most UTF-8 bytes in a name (the wire's limit).</summary>
-    public const int MaxBytes = WireFormat.NameMax;
+    public const int NameMax = WireFormat.NameMax;
 
     /// <summary>The comparison key as a function, for registries that index names (see <see cref="Key"/>).</summary>
     public static readonly Func<string, string> ComparisonKey = Key;
@@ -108,21 +108,21 @@ public static class NameRules
             name = name[(char.IsSurrogatePair(name, 0) ? 2 : 1)..];
         }
 
-        name = Truncate(Normalize(name).Trim(), MaxTextElements, MaxBytes).Trim();
+        name = Truncate(Normalize(name).Trim(), NameTextElementsMax, NameMax).Trim();
         return IsValid(name) ? name : fallback;
     }
 
     /// <summary>
     /// The <paramref name="n"/>th alternative to a taken name: <c>-n</c> appended to the name cut (whole text
-    /// elements, spaces at its end removed) so the whole stays within <see cref="MaxTextElements"/> text elements and
-    /// <see cref="MaxBytes"/> bytes.
+    /// elements, spaces at its end removed) so the whole stays within <see cref="NameTextElementsMax"/> text elements and
+    /// <see cref="NameMax"/> bytes.
     /// </summary>
     public static string WithSuffix(string name, int n)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentOutOfRangeException.ThrowIfLessThan(n, 2);
         string suffix = "-" + n.ToString(CultureInfo.InvariantCulture);
-        return Truncate(name, MaxTextElements - suffix.Length, MaxBytes - suffix.Length).TrimEnd(' ') + suffix;
+        return Truncate(name, NameTextElementsMax - suffix.Length, NameMax - suffix.Length).TrimEnd(' ') + suffix;
     }
 
     /// <summary>
@@ -235,9 +235,9 @@ public static class NameRules
             return "a name must be valid Unicode text";
         }
 
-        if (Encoding.UTF8.GetByteCount(name) > MaxBytes || new StringInfo(name).LengthInTextElements > MaxTextElements)
+        if (Encoding.UTF8.GetByteCount(name) > NameMax || new StringInfo(name).LengthInTextElements > NameTextElementsMax)
         {
-            return $"a name is at most {MaxTextElements} characters ({MaxBytes} bytes of UTF-8)";
+            return $"a name is at most {NameTextElementsMax} characters ({NameMax} bytes of UTF-8)";
         }
 
         if (!string.Equals(name, Normalize(name), StringComparison.Ordinal))

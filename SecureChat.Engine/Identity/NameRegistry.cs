@@ -35,12 +35,6 @@ public sealed class NameRegistry
     public const int MaxEntries = 10_000;
     public const int MaxNamesPerIdentity = 8;
 
-    /// <summary>A name is at most this many bytes of UTF-8 (the wire limit), suffix included.</summary>
-    public const int NameMax = WireFormat.NameMax;
-
-    /// <summary>A name is at most this many text elements (extended grapheme clusters), suffix included.</summary>
-    public const int NameMaxTextElements = 32;
-
     private const int MaxSuffix = 1_000_000;
 
     private readonly CachedTrustFile _file;
@@ -110,11 +104,11 @@ public sealed class NameRegistry
     /// <summary>
     /// The name <paramref name="publicKey"/> gets when it asks for <paramref name="requestedName"/>: the name itself
     /// when it is free or this key's, else the first free of <c>name-2</c>, <c>name-3</c>, ... (shortened so the
-    /// whole stays within <see cref="NameMax"/> bytes). Free means owned by no other identity, not reserved for the
+    /// whole stays within <see cref="WireFormat.NameMax"/> bytes). Free means owned by no other identity, not reserved for the
     /// operator (unless this is the operator's key), and not <paramref name="isInUseByOther"/> (a connected other
     /// peer uses it; the caller answers with its own comparison). The granted name is recorded as this key's.
     /// </summary>
-    /// <exception cref="ArgumentException">a name that is not 1 to <see cref="NameMax"/> bytes of UTF-8, or a key that is not 32 bytes.</exception>
+    /// <exception cref="ArgumentException">a name that is not 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8, or a key that is not 32 bytes.</exception>
     public string Claim(string requestedName, ReadOnlySpan<byte> publicKey, Func<string, bool> isInUseByOther)
     {
         RequireName(requestedName);
@@ -153,7 +147,7 @@ public sealed class NameRegistry
 
     /// <summary>
     /// <paramref name="name"/> with "-n" appended, cut first (whole text elements, spaces at its end removed) so the
-    /// whole stays within <see cref="NameMaxTextElements"/> text elements and <see cref="NameMax"/> bytes: a longer
+    /// whole stays within <see cref="WireFormat.NameTextElementsMax"/> text elements and <see cref="WireFormat.NameMax"/> bytes: a longer
     /// result would be cut back to the taken name by the name rules.
     /// </summary>
     internal static string WithSuffix(string name, int n)
@@ -162,11 +156,11 @@ public sealed class NameRegistry
         var stem = new StringBuilder();
         int elements = 0, bytes = 0;
         System.Globalization.TextElementEnumerator e = System.Globalization.StringInfo.GetTextElementEnumerator(name);
-        while (e.MoveNext() && elements < NameMaxTextElements - suffix.Length)
+        while (e.MoveNext() && elements < WireFormat.NameTextElementsMax - suffix.Length)
         {
             string element = e.GetTextElement();
             int size = Encoding.UTF8.GetByteCount(element);
-            if (bytes + size > NameMax - suffix.Length)
+            if (bytes + size > WireFormat.NameMax - suffix.Length)
             {
                 break;
             }
@@ -257,7 +251,7 @@ public sealed class NameRegistry
         ArgumentNullException.ThrowIfNull(name);
         if (!RecordPayload.IsValidName(name))
         {
-            throw new ArgumentException($"a name is 1 to {NameMax} bytes of UTF-8", nameof(name));
+            throw new ArgumentException($"a name is 1 to {WireFormat.NameMax} bytes of UTF-8", nameof(name));
         }
     }
 

@@ -67,6 +67,9 @@ internal static class WireFormat
     /// <summary>Largest sender name in a chat record or nick record, in UTF-8 bytes.</summary>
     public const int NameMax = 64;
 
+    /// <summary>Most text elements (extended grapheme clusters, what a reader counts as characters) in a name in use (section 4.3).</summary>
+    public const int NameTextElementsMax = 32;
+
     /// <summary>
     /// Largest chat text: what still fits in a Relay record, the largest record that carries text (sender digest,
     /// name length, name, text).

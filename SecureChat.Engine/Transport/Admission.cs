@@ -55,7 +55,7 @@ internal sealed class Admission : IDisposable
     public AdmissionVerdict TryAdmit(SessionHost link, int connected)
     {
         if (link.Prefix is { } prefix &&
-            (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
+            (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.HandshakesPerSource || PeersFrom(prefix) >= _options.PeersPerSource))
         {
             return AdmissionVerdict.RateLimited;
         }
@@ -66,13 +66,13 @@ internal sealed class Admission : IDisposable
         }
 
         bool evicted = false;
-        if (_handshaking.Count >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers)
+        if (_handshaking.Count >= _options.MaxHandshakes || connected >= _options.MaxPeers)
         {
             evicted = EvictMostStalled(TimeSpan.Zero);
         }
 
         int pending = _handshaking.Count;
-        if (pending >= _options.MaxPendingHandshakes || connected >= _options.MaxPeers)
+        if (pending >= _options.MaxHandshakes || connected >= _options.MaxPeers)
         {
             return AdmissionVerdict.Busy;
         }
@@ -138,7 +138,7 @@ internal sealed class Admission : IDisposable
     private bool DropEarly(int pending)
     {
         int start = _options.EarlyDropStart;
-        int full = _options.MaxPendingHandshakes;
+        int full = _options.MaxHandshakes;
         if (pending < start || start >= full)
         {
             return false;

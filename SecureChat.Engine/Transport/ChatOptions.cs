@@ -26,9 +26,6 @@ public sealed record ChatOptions
     /// <summary>Largest chat message, in UTF-8 bytes.</summary>
     public const int MaxMessageBytes = WireFormat.ChatTextMax;
 
-    /// <summary>Largest display name, in UTF-8 bytes.</summary>
-    public const int MaxNameBytes = WireFormat.NameMax;
-
     /// <summary>
     /// True when <paramref name="text"/> fits in one chat message: well-formed UTF-16 (no lone surrogate) of at
     /// most <see cref="MaxMessageBytes"/> bytes of UTF-8. The same rule the engine applies when sealing.
@@ -37,7 +34,7 @@ public sealed record ChatOptions
 
     /// <summary>
     /// True when <paramref name="name"/>, once in NFC, is a valid display name (<see cref="NameRules"/>: 1 to 32 visible
-    /// characters, at most <see cref="MaxNameBytes"/> bytes of UTF-8, nothing invisible, nothing that looks like a notice).
+    /// characters, at most <see cref="NameRules.NameMax"/> bytes of UTF-8, nothing invisible, nothing that looks like a notice).
     /// </summary>
     public static bool IsValidName(string name) => NameRules.TryValidate(name, out _, out _);
 
@@ -117,13 +114,13 @@ public sealed record ChatOptions
     public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Server: most connections in the handshake at once; more are refused as busy.</summary>
-    public int MaxPendingHandshakes { get; init; } = 256;
+    public int MaxHandshakes { get; init; } = 256;
 
     /// <summary>Server: most connections from one address in the handshake at once (OpenSSH's PerSourceMaxStartups).</summary>
-    public int MaxPendingHandshakesPerSource { get; init; } = 16;
+    public int HandshakesPerSource { get; init; } = 16;
 
     /// <summary>
-    /// Server: random early drop (OpenSSH's MaxStartups start:rate:full, with full = <see cref="MaxPendingHandshakes"/>):
+    /// Server: random early drop (OpenSSH's MaxStartups start:rate:full, with full = <see cref="MaxHandshakes"/>):
     /// from this many connections in the handshake, a new one is refused with probability
     /// <see cref="EarlyDropPercent"/>%, rising linearly to 100% at the full bound.
     /// </summary>
@@ -135,10 +132,10 @@ public sealed record ChatOptions
     public TimeSpan HandshakeStepTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Server: when to ask for a proof of work before a handshake (default: under load only).</summary>
-    public PuzzleMode PuzzleMode { get; init; } = PuzzleMode.Auto;
+    public PuzzleMode Puzzle { get; init; } = PuzzleMode.Auto;
 
     /// <summary>Server: leading zero bits a puzzle answer needs (2^18 hashes, about one PBKDF2 of work).</summary>
-    public int PuzzleDifficulty { get; init; } = 18;
+    public int PuzzleBits { get; init; } = 18;
 
     /// <summary>
     /// Server: after a failed key confirmation (or a client leaving once it could know the passphrase guess was
@@ -151,13 +148,13 @@ public sealed record ChatOptions
     /// before new connections are refused as busy, except from networks where a client proved the passphrase within
     /// <see cref="ConfirmationPenalty"/> (see <see cref="ConfirmationBudget"/>). Zero: no server-wide budget. Default 30.
     /// </summary>
-    public int FailedConfirmationsPerMinute { get; init; } = 30;
+    public int FailedConfirmations { get; init; } = 30;
 
     /// <summary>Server: handshakes one address may start per second (bursts of twice that) before it must solve puzzles.</summary>
-    public double HandshakesPerSourcePerSecond { get; init; } = 10;
+    public double HandshakeRate { get; init; } = 10;
 
     /// <summary>Server: most PBKDF2 derivations running at once (the costly step); default: one per core.</summary>
-    public int MaxConcurrentDerivations { get; init; } = Environment.ProcessorCount;
+    public int MaxDerivations { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Server: most peers connected at once (handshaking or secure).</summary>
     public int MaxPeers { get; init; } = 4096;
@@ -167,7 +164,7 @@ public sealed record ChatOptions
     /// an address's /24, or /64 for IPv6), so one machine or network cannot take every slot of <see cref="MaxPeers"/>
     /// with identities that cost nothing. Default 64.
     /// </summary>
-    public int MaxPeersPerSource { get; init; } = 64;
+    public int PeersPerSource { get; init; } = 64;
 
     /// <summary>Bytes sealed for a peer but not yet written to its socket before a local send waits.</summary>
     public int SendBufferLimit { get; init; } = 1 << 20;
@@ -177,17 +174,17 @@ public sealed record ChatOptions
     /// a peer and not yet written to its socket, at which the hub drops the peer as too slow rather than queue more
     /// (one record may pass it). Default 8 MiB.
     /// </summary>
-    public int RelayBufferLimit { get; init; } = 8 << 20;
+    public int PeerOutput { get; init; } = 8 << 20;
 
     /// <summary>
     /// Server: the server-wide output budget, unsent bytes over all peers together. While it is spent, a record for a
-    /// peer holding <see cref="ServerOutputFairShare"/> or more unsent is given only on room lent against peers chosen
+    /// peer holding <see cref="FairShare"/> or more unsent is given only on room lent against peers chosen
     /// to be dropped as too slow (their bytes count until their links are gone; at most half of
-    /// <see cref="RelayBufferLimit"/> is lent at once): a stalled one before any other, else the largest holder of the
+    /// <see cref="PeerOutput"/> is lent at once): a stalled one before any other, else the largest holder of the
     /// source prefix holding the most, which may be that peer itself (see <see cref="ServerOutputBudget"/>).
     /// Default 64 MiB.
     /// </summary>
-    public long ServerOutputLimit { get; init; } = 64L << 20;
+    public long ServerOutput { get; init; } = 64L << 20;
 
     /// <summary>
     /// What one link's received events (chat, names, presence) may hold in memory while they wait to be raised: past
@@ -200,7 +197,7 @@ public sealed record ChatOptions
     /// Server: the backlog at or past which a peer may be dropped while the server-wide budget is spent. At least one
     /// record (16,453 bytes). Default 64 KiB.
     /// </summary>
-    public int ServerOutputFairShare { get; init; } = 64 << 10;
+    public int FairShare { get; init; } = 64 << 10;
 
     /// <summary>
     /// A write to the socket that makes no progress for this long ends the link (the peer is failed as too slow and
@@ -210,13 +207,13 @@ public sealed record ChatOptions
     public TimeSpan WriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Server: name changes a peer may make at once (its first name included) before the rate applies. Default 5.</summary>
-    public int NickChangeBurst { get; init; } = 5;
+    public int NickBurst { get; init; } = 5;
 
     /// <summary>
     /// Server: after the burst, one more name change per this interval; a faster one is refused (the peer is told,
     /// Presence refused, and keeps its name and its connection). Default 5 s.
     /// </summary>
-    public TimeSpan NickChangeInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan NickInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Server: Nick records a peer may send at once, refused ones included, before <see cref="NickFloodInterval"/>
@@ -273,16 +270,16 @@ public sealed record ChatOptions
             throw new ArgumentException(problem);
         }
 
-        if (HandshakeTimeout <= TimeSpan.Zero || MaxPendingHandshakes < 1 || MaxConcurrentDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || RelayBufferLimit < 1 || ReceiveQueueLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
+        if (HandshakeTimeout <= TimeSpan.Zero || MaxHandshakes < 1 || MaxDerivations < 1 || MaxPeers < 1 || SendBufferLimit < 1 || PeerOutput < 1 || ReceiveQueueLimit < 1 || RekeyAfterRecords < 1 || TickInterval <= TimeSpan.Zero ||
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
-            MaxPendingHandshakesPerSource < 1 || MaxPeersPerSource < 1 || FailedConfirmationsPerMinute < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
-            HandshakeStepTimeout <= TimeSpan.Zero || HandshakesPerSourcePerSecond <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutputLimit < 1 || WriteTimeout <= TimeSpan.Zero || NickChangeBurst < 1 || NickChangeInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
+            HandshakesPerSource < 1 || PeersPerSource < 1 || FailedConfirmations < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
+            HandshakeStepTimeout <= TimeSpan.Zero || HandshakeRate <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
+            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }
 
-        if (ServerOutputFairShare < WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax)
+        if (FairShare < WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax)
         {
             // Room is lent to a peer past its fair share one record at a time against peers holding at least the fair
             // share: below one record, one such peer could not cover one record.
@@ -294,7 +291,7 @@ public sealed record ChatOptions
             throw new ArgumentException($"busy retries must be between 0 and {MaxBusyRetries}, their first pause positive and at most a minute");
         }
 
-        if (PuzzleDifficulty is < 1 or > WireFormat.PuzzleDifficultyMax)
+        if (PuzzleBits is < 1 or > WireFormat.PuzzleDifficultyMax)
         {
             throw new ArgumentException($"the puzzle difficulty must be between 1 and {WireFormat.PuzzleDifficultyMax} bits");
         }

@@ -47,9 +47,9 @@ public sealed class ChatServer : ChatEndpoint
         _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
-        _derivationGate = new DerivationGate(options.MaxConcurrentDerivations);
+        _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _outputBudget = new ServerOutputBudget(options.ServerOutputLimit, options.ServerOutputFairShare, options.RelayBufferLimit / 2);
+        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
 

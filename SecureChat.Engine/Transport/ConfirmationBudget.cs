@@ -4,7 +4,7 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The server-wide budget of failed key confirmations (each one, with a passphrase, is an online guess at it):
-/// <see cref="ChatOptions.FailedConfirmationsPerMinute"/> a minute, a token bucket of that size that failures may
+/// <see cref="ChatOptions.FailedConfirmations"/> a minute, a token bucket of that size that failures may
 /// overdraw. While it is overdrawn, new connections are refused as busy before their hello, from every source prefix
 /// but those where a client proved the passphrase within <see cref="ChatOptions.ConfirmationPenalty"/> (the networks
 /// of recent honest members), until the refill has paid the debt. Guessing from a fresh address or prefix per guess
@@ -15,13 +15,13 @@ internal sealed class ConfirmationBudget(ChatOptions options)
 {
     private readonly object _gate = new();
     private readonly ConcurrentDictionary<SourcePrefix, long> _proven = new();
-    private double _tokens = options.FailedConfirmationsPerMinute;
+    private double _tokens = options.FailedConfirmations;
     private long _at = options.Time.GetTimestamp();
 
     /// <summary>True when a new connection from <paramref name="prefix"/> must be refused: the budget is overdrawn and the prefix has no recent success.</summary>
     public bool Refuses(SourcePrefix? prefix)
     {
-        if (options.FailedConfirmationsPerMinute == 0)
+        if (options.FailedConfirmations == 0)
         {
             return false;
         }
@@ -74,7 +74,7 @@ internal sealed class ConfirmationBudget(ChatOptions options)
     private void Refill()
     {
         long now = options.Time.GetTimestamp();
-        double perMinute = options.FailedConfirmationsPerMinute;
+        double perMinute = options.FailedConfirmations;
         _tokens = Math.Min(perMinute, _tokens + options.Time.GetElapsedTime(_at, now).TotalMinutes * perMinute);
         _at = now;
     }

@@ -1,8 +1,8 @@
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// A token bucket for one peer's name changes on a hub: <see cref="ChatOptions.NickChangeBurst"/> at once, then one
-/// more per <see cref="ChatOptions.NickChangeInterval"/>. Every accepted name change is announced to every other
+/// A token bucket for one peer's name changes on a hub: <see cref="ChatOptions.NickBurst"/> at once, then one
+/// more per <see cref="ChatOptions.NickInterval"/>. Every accepted name change is announced to every other
 /// peer, so without a bound one peer could make the hub seal and send work for everyone at its own pace. The first
 /// name (joining) takes a token too. The same bucket, with other numbers, bounds the Nick records themselves
 /// (<see cref="ChatOptions.NickFloodBurst"/>). Thread-safe.

@@ -32,7 +32,7 @@ public enum PuzzleMode
 /// Used answers are kept in one set per window, dropped once their window can no longer be answered, so the sets
 /// empty themselves. When a window's set is full (<see cref="AnswersPerWindowMax"/>, about 2^36 hashes of answers at
 /// the default difficulty), a further valid answer is still accepted without being remembered, up to
-/// <see cref="ChatOptions.MaxPendingHandshakesPerSource"/> a window per source prefix: its replay could only come
+/// <see cref="ChatOptions.HandshakesPerSource"/> a window per source prefix: its replay could only come
 /// from the same address (the challenge binds it), which that count bounds. A full table never refuses everyone.
 /// </remarks>
 internal sealed class PuzzleGate
@@ -101,7 +101,7 @@ internal sealed class PuzzleGate
         var prefix = new SourcePrefix(address);
         bool overRate = !TakeRateToken(prefix);
         int failures = FailuresOf(prefix);
-        bool required = failures > 0 || _options.PuzzleMode switch
+        bool required = failures > 0 || _options.Puzzle switch
         {
             PuzzleMode.Always => true,
             PuzzleMode.Never => false,
@@ -113,7 +113,7 @@ internal sealed class PuzzleGate
             return null;
         }
 
-        int difficulty = Math.Min(WireFormat.PuzzleDifficultyMax, _options.PuzzleDifficulty + Math.Max(0, failures - 1));
+        int difficulty = Math.Min(WireFormat.PuzzleDifficultyMax, _options.PuzzleBits + Math.Max(0, failures - 1));
 
         uint window = CurrentWindow;
         byte[] addressBytes = address.MapToIPv6().GetAddressBytes();
@@ -161,7 +161,7 @@ internal sealed class PuzzleGate
             }
 
             int unremembered = set.Unremembered.GetValueOrDefault(prefix);
-            if (unremembered >= _options.MaxPendingHandshakesPerSource || (unremembered == 0 && set.Unremembered.Count >= TrackedMax))
+            if (unremembered >= _options.HandshakesPerSource || (unremembered == 0 && set.Unremembered.Count >= TrackedMax))
             {
                 return false;
             }
@@ -171,10 +171,10 @@ internal sealed class PuzzleGate
         }
     }
 
-    /// <summary>A token bucket per source prefix: <see cref="ChatOptions.HandshakesPerSourcePerSecond"/>, bursts of twice that.</summary>
+    /// <summary>A token bucket per source prefix: <see cref="ChatOptions.HandshakeRate"/>, bursts of twice that.</summary>
     private bool TakeRateToken(SourcePrefix prefix)
     {
-        double rate = _options.HandshakesPerSourcePerSecond;
+        double rate = _options.HandshakeRate;
         long now = _options.Time.GetTimestamp();
         if (_rates.Count >= TrackedMax && !_rates.ContainsKey(prefix))
         {

@@ -5,7 +5,7 @@ namespace SecureChat.Engine.Transport;
 /// written to its socket — the batch the writer holds plus what the session has written since plus held notices —
 /// whatever the record type (chat, relayed chat, presence, nick, rekey, close). A local sender waits while more
 /// than <see cref="ChatOptions.SendBufferLimit"/> is unsent; the hub drops a peer whose backlog reaches
-/// <see cref="ChatOptions.RelayBufferLimit"/> instead of holding everyone up or growing without bound, and while the
+/// <see cref="ChatOptions.PeerOutput"/> instead of holding everyone up or growing without bound, and while the
 /// server-wide budget is spent (see <see cref="ServerOutputBudget"/>) a record for a peer at or past its fair share
 /// is given only on room lent against a peer the server chose to drop (which may be this peer). Not thread-safe,
 /// except <see cref="Held"/>, <see cref="IsStalled"/>, <see cref="IsCondemned"/> and <see cref="Condemn"/>, which the

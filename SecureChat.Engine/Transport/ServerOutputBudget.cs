@@ -4,8 +4,8 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// The hub's server-wide output budget: the sum of every peer's unsent bytes (what each <see cref="SendBudget"/>
-/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutputLimit"/>, a record for a peer holding
-/// <see cref="ChatOptions.ServerOutputFairShare"/> or more is given only on room lent against peers chosen to be
+/// reports). While the sum is at or past <see cref="ChatOptions.ServerOutput"/>, a record for a peer holding
+/// <see cref="ChatOptions.FairShare"/> or more is given only on room lent against peers chosen to be
 /// dropped (<see cref="TryLend"/>); when there is none, one such peer is chosen by <see cref="ChooseDrop"/>: a
 /// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else the largest
 /// holder of the source prefix that holds the most. So many peers that each stay under their own budget still cannot

@@ -72,8 +72,8 @@ internal sealed class SessionHost
         _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
         _writeBeforeDeriving = derivationGate is null;
         _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, serverBudget);
-        _budget = new SendBudget(options.SendBufferLimit, options.RelayBufferLimit, serverBudget);
-        Renames = new NickRateLimit(options.NickChangeBurst, options.NickChangeInterval, options.Time);
+        _budget = new SendBudget(options.SendBufferLimit, options.PeerOutput, serverBudget);
+        Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
         _stepStarted = options.Time.GetTimestamp(); // the hub admits a link before it starts it: the step deadline counts from here, not from the clock's zero

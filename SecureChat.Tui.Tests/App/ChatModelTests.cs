@@ -154,7 +154,7 @@ public sealed class ChatModelTests
     [Fact]
     public async Task A_client_asked_for_a_puzzle_says_so_in_the_status_solves_it_and_becomes_secure()
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "Alice", PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 12 });
+        await using var server = new ChatServer(new ChatOptions { Name = "Alice", Puzzle = PuzzleMode.Always, PuzzleBits = 12 });
         int port = server.Start("127.0.0.1", 0).Port;
         await using var client = new ChatClient(new ChatOptions { Name = "Bob" });
         var view = new RecordingView();

@@ -140,8 +140,8 @@ public sealed class ChatCommandLineTests
     {
         string loneSurrogate = "half a surrogate pair " + '\uD83D';
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", loneSurrogate]));
-        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements + 1)]));
-        ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.MaxTextElements)]).Name.Length.ShouldBe(NameRules.MaxTextElements);
+        Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.NameTextElementsMax + 1)]));
+        ChatCommandLine.Parse(["--server", "--name", new string('x', NameRules.NameTextElementsMax)]).Name.Length.ShouldBe(NameRules.NameTextElementsMax);
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "\u2060"])).Message.ShouldContain("U+2060");
         Should.Throw<UsageException>(() => ChatCommandLine.Parse(["--server", "--name", "*"]));
     }
@@ -236,7 +236,7 @@ public sealed class ChatCommandLineTests
 
     public static TheoryData<string, string> ServerOnlyOptions => new()
     {
-        { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--source-rate", "5" }, { "--per-source", "4" }, { "--presence-delay", "0" },
+        { "--puzzle", "always" }, { "--puzzle-bits", "20" }, { "--handshake-rate", "5" }, { "--handshakes-per-source", "4" }, { "--presence-delay", "0" },
         { "--max-handshakes", "300" }, { "--early-drop-start", "10" }, { "--early-drop-percent", "50" }, { "--handshake-step-timeout", "9" },
         { "--max-derivations", "4" }, { "--confirmation-penalty", "60" }, { "--max-peers", "10" }, { "--peer-output", "128" },
         { "--server-output", "2048" }, { "--fair-share", "32" }, { "--nick-burst", "3" }, { "--nick-interval", "9" },
@@ -325,26 +325,26 @@ public sealed class ChatCommandLineTests
 
     private static readonly Dictionary<string, NumericLimit> s_limits = new NumericLimit[]
     {
-        new("--puzzle-bits", 18, 1, 20, o => o.PuzzleDifficulty, n => n),
-        new("--source-rate", 10, 1, 1_000_000, o => o.HandshakesPerSourcePerSecond, n => (double)n),
-        new("--per-source", 16, 1, 1_000_000, o => o.MaxPendingHandshakesPerSource, n => n),
+        new("--puzzle-bits", 18, 1, 20, o => o.PuzzleBits, n => n),
+        new("--handshake-rate", 10, 1, 1_000_000, o => o.HandshakeRate, n => (double)n),
+        new("--handshakes-per-source", 16, 1, 1_000_000, o => o.HandshakesPerSource, n => n),
         new("--presence-delay", 250, 0, 5000, o => o.PresenceDelay, n => TimeSpan.FromMilliseconds(n)),
-        new("--max-handshakes", 256, 1, 1_000_000, o => o.MaxPendingHandshakes, n => n) { With = ["--early-drop-start", "1"] },
+        new("--max-handshakes", 256, 1, 1_000_000, o => o.MaxHandshakes, n => n) { With = ["--early-drop-start", "1"] },
         new("--early-drop-start", 64, 1, 1_000_000, o => o.EarlyDropStart, n => n) { With = ["--max-handshakes", "1000000"] },
         new("--early-drop-percent", 30, 0, 100, o => o.EarlyDropPercent, n => n),
         new("--handshake-timeout", 10, 1, 3600, o => o.HandshakeTimeout, n => TimeSpan.FromSeconds(n)),
         new("--handshake-step-timeout", 5, 1, 3600, o => o.HandshakeStepTimeout, n => TimeSpan.FromSeconds(n)),
-        new("--max-derivations", Environment.ProcessorCount, 1, 1024, o => o.MaxConcurrentDerivations, n => n),
+        new("--max-derivations", Environment.ProcessorCount, 1, 1024, o => o.MaxDerivations, n => n),
         new("--confirmation-penalty", 300, 0, 86_400, o => o.ConfirmationPenalty, n => TimeSpan.FromSeconds(n)),
-        new("--failed-confirmations", 30, 0, 1_000_000, o => o.FailedConfirmationsPerMinute, n => n),
+        new("--failed-confirmations", 30, 0, 1_000_000, o => o.FailedConfirmations, n => n),
         new("--max-peers", 4096, 1, 1_000_000, o => o.MaxPeers, n => n),
-        new("--peers-per-source", 64, 1, 1_000_000, o => o.MaxPeersPerSource, n => n),
-        new("--peer-output", 8192, 64, 1_048_576, o => o.RelayBufferLimit, n => n * 1024),
-        new("--server-output", 65_536, 1024, 16_777_216, o => o.ServerOutputLimit, n => n * 1024L),
-        new("--fair-share", 64, 17, 1_048_576, o => o.ServerOutputFairShare, n => n * 1024),
+        new("--peers-per-source", 64, 1, 1_000_000, o => o.PeersPerSource, n => n),
+        new("--peer-output", 8192, 64, 1_048_576, o => o.PeerOutput, n => n * 1024),
+        new("--server-output", 65_536, 1024, 16_777_216, o => o.ServerOutput, n => n * 1024L),
+        new("--fair-share", 64, 17, 1_048_576, o => o.FairShare, n => n * 1024),
         new("--write-timeout", 30, 1, 3600, o => o.WriteTimeout, n => TimeSpan.FromSeconds(n)),
-        new("--nick-burst", 5, 1, 1000, o => o.NickChangeBurst, n => n),
-        new("--nick-interval", 5, 1, 3600, o => o.NickChangeInterval, n => TimeSpan.FromSeconds(n)),
+        new("--nick-burst", 5, 1, 1000, o => o.NickBurst, n => n),
+        new("--nick-interval", 5, 1, 3600, o => o.NickInterval, n => TimeSpan.FromSeconds(n)),
     }.ToDictionary(l => l.Option);
 
     public static TheoryData<string> Limits => new(s_limits.Keys);
@@ -423,7 +423,7 @@ public sealed class ChatCommandLineTests
     public void An_early_drop_starting_at_the_handshake_bound_is_accepted()
     {
         ChatOptions options = Mapped("--server", "--max-handshakes", "32", "--early-drop-start", "32", "--early-drop-percent", "50");
-        (options.MaxPendingHandshakes, options.EarlyDropStart, options.EarlyDropPercent).ShouldBe((32, 32, 50));
+        (options.MaxHandshakes, options.EarlyDropStart, options.EarlyDropPercent).ShouldBe((32, 32, 50));
     }
 
     [Theory]
@@ -436,8 +436,8 @@ public sealed class ChatCommandLineTests
     {
         string[] args = value is null ? ["--server"] : ["--server", "--puzzle", value];
         AppSettings settings = ChatCommandLine.Parse(args);
-        settings.Puzzle.ShouldBe(mode);
-        ChatLifetime.Options(settings, []).PuzzleMode.ShouldBe(mode);
+        settings.Limits.Puzzle.ShouldBe(mode);
+        ChatLifetime.Options(settings, []).Puzzle.ShouldBe(mode);
     }
 
     [Fact]

@@ -136,7 +136,7 @@ public sealed partial class HelpTextTests
         PerCore().Replace(block, "default: N, one per core").ShouldBe(PerCore().Replace(expected, "default: N, one per core"));
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -176,7 +176,7 @@ public sealed class HeadlessProcessTests
         [
             "--server", "--client", "--host", "--port", "--name", "--group", "--iterations", "--max-iterations", "--passphrase-prompt", "--passphrase-file",
             "--passphrase-env", "--headless", "--timestamps", "--json", "--scrollback", "--bell", "--no-mouse", "--config-dir", "--accept-identity", "--version",
-            "--puzzle", "--puzzle-bits", "--source-rate", "--per-source", "--presence-delay", "--max-handshakes", "--early-drop-start", "--early-drop-percent",
+            "--puzzle", "--puzzle-bits", "--handshake-rate", "--handshakes-per-source", "--presence-delay", "--max-handshakes", "--early-drop-start", "--early-drop-percent",
             "--handshake-timeout", "--handshake-step-timeout", "--max-derivations", "--confirmation-penalty", "--failed-confirmations", "--max-peers", "--peers-per-source", "--peer-output",
             "--server-output", "--fair-share", "--write-timeout", "--nick-burst", "--nick-interval",
         ];

@@ -47,34 +47,13 @@ internal sealed class ChatLifetime
     }
 
     /// <summary>The engine's options for the command line's settings and the passphrase read for them (not copied).</summary>
-    public static ChatOptions Options(AppSettings settings, byte[] passphrase) => new()
+    public static ChatOptions Options(AppSettings settings, byte[] passphrase) => settings.Limits with
     {
         Name = settings.Name,
         Group = settings.Group,
         Iterations = settings.Iterations,
         MaxIterations = settings.MaxIterations,
         Passphrase = passphrase,
-        PuzzleMode = settings.Puzzle,
-        PuzzleDifficulty = settings.PuzzleBits,
-        HandshakesPerSourcePerSecond = settings.SourceRate,
-        MaxPendingHandshakesPerSource = settings.PerSource,
-        PresenceDelay = TimeSpan.FromMilliseconds(settings.PresenceDelayMs),
-        MaxPendingHandshakes = settings.MaxHandshakes,
-        EarlyDropStart = settings.EarlyDropStart,
-        EarlyDropPercent = settings.EarlyDropPercent,
-        HandshakeTimeout = TimeSpan.FromSeconds(settings.HandshakeTimeoutSeconds),
-        HandshakeStepTimeout = TimeSpan.FromSeconds(settings.HandshakeStepTimeoutSeconds),
-        MaxConcurrentDerivations = settings.MaxDerivations,
-        ConfirmationPenalty = TimeSpan.FromSeconds(settings.ConfirmationPenaltySeconds),
-        FailedConfirmationsPerMinute = settings.FailedConfirmationsPerMinute,
-        MaxPeers = settings.MaxPeers,
-        MaxPeersPerSource = settings.MaxPeersPerSource,
-        RelayBufferLimit = settings.PeerOutputKib * 1024,
-        ServerOutputLimit = settings.ServerOutputKib * 1024L,
-        ServerOutputFairShare = settings.FairShareKib * 1024,
-        WriteTimeout = TimeSpan.FromSeconds(settings.WriteTimeoutSeconds),
-        NickChangeBurst = settings.NickBurst,
-        NickChangeInterval = TimeSpan.FromSeconds(settings.NickIntervalSeconds),
     };
 
     /// <summary>

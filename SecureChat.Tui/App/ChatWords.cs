@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -132,7 +133,7 @@ internal abstract class ChatWords
     public ChatLine NameAssigned(string name) => ChatLine.Of(
         "name", $"the server named you {name}: the name you asked for is taken, looks like one in use, or is not allowed", ChatLine.Field("name", name));
 
-    public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {ChatOptions.MaxNameBytes} bytes)");
+    public ChatLine NickUsage() => ChatLine.Error($"usage: /nick NAME (1 to {NameRules.NameMax} bytes)");
 
     public ChatLine RekeyStarted(int links) =>
         links > 0 ? ChatLine.Notice($"rekey started on {links} link(s)") : ChatLine.Error("no secure link to rekey");

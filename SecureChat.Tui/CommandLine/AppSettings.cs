@@ -11,9 +11,6 @@ internal sealed record AppSettings
     public const string DefaultHost = "localhost";
     public const int DefaultPort = 12345;
 
-    /// <summary>The engine's defaults, which the server limits below start from.</summary>
-    private static readonly Engine.Transport.ChatOptions s_engine = new();
-
     public ChatRole Role { get; init; }
 
     public string Host { get; init; } = DefaultHost;
@@ -52,67 +49,11 @@ internal sealed record AppSettings
     /// <summary>Client: the fingerprint of a changed server identity the user deliberately accepts for this run.</summary>
     public string? AcceptIdentity { get; init; }
 
-    /// <summary>Server: when a proof of work is required.</summary>
-    public Engine.Transport.PuzzleMode Puzzle { get; init; }
-
-    public int PuzzleBits { get; init; } = 18;
-
-    /// <summary>Server: handshakes per second per address before puzzles.</summary>
-    public int SourceRate { get; init; } = 10;
-
-    /// <summary>Server: handshakes in progress per address.</summary>
-    public int PerSource { get; init; } = 16;
-
-    /// <summary>Server: the longest a presence notice waits to go out with others (milliseconds; 0: at once).</summary>
-    public int PresenceDelayMs { get; init; } = 250;
-
-    /// <summary>Server: handshakes in progress at once.</summary>
-    public int MaxHandshakes { get; init; } = s_engine.MaxPendingHandshakes;
-
-    /// <summary>Server: handshakes in progress from which a new one is refused at random.</summary>
-    public int EarlyDropStart { get; init; } = s_engine.EarlyDropStart;
-
-    /// <summary>Server: the chance of that refusal at <see cref="EarlyDropStart"/>, in percent.</summary>
-    public int EarlyDropPercent { get; init; } = s_engine.EarlyDropPercent;
-
-    /// <summary>Seconds from the TCP connection to a secure link.</summary>
-    public int HandshakeTimeoutSeconds { get; init; } = (int)s_engine.HandshakeTimeout.TotalSeconds;
-
-    /// <summary>Server: seconds a client in the handshake may stay silent while it owes the next message.</summary>
-    public int HandshakeStepTimeoutSeconds { get; init; } = (int)s_engine.HandshakeStepTimeout.TotalSeconds;
-
-    /// <summary>Server: PBKDF2 derivations running at once.</summary>
-    public int MaxDerivations { get; init; } = s_engine.MaxConcurrentDerivations;
-
-    /// <summary>Server: seconds an address that failed key confirmation must solve puzzles (0: never).</summary>
-    public int ConfirmationPenaltySeconds { get; init; } = (int)s_engine.ConfirmationPenalty.TotalSeconds;
-
-    /// <summary>Server with a passphrase: failed key confirmations a minute over all sources before newcomers are refused (0: no budget).</summary>
-    public int FailedConfirmationsPerMinute { get; init; } = s_engine.FailedConfirmationsPerMinute;
-
-    /// <summary>Server: peers connected at once.</summary>
-    public int MaxPeers { get; init; } = s_engine.MaxPeers;
-
-    /// <summary>Server: peers connected at once from one source prefix.</summary>
-    public int MaxPeersPerSource { get; init; } = s_engine.MaxPeersPerSource;
-
-    /// <summary>Server: one peer's output budget, in KiB.</summary>
-    public int PeerOutputKib { get; init; } = s_engine.RelayBufferLimit / 1024;
-
-    /// <summary>Server: the output budget over all peers, in KiB.</summary>
-    public int ServerOutputKib { get; init; } = (int)(s_engine.ServerOutputLimit / 1024);
-
-    /// <summary>Server: the backlog in KiB at which a peer may be dropped while the server-wide budget is spent.</summary>
-    public int FairShareKib { get; init; } = s_engine.ServerOutputFairShare / 1024;
-
-    /// <summary>Seconds a socket write may make no progress before the peer is dropped.</summary>
-    public int WriteTimeoutSeconds { get; init; } = (int)s_engine.WriteTimeout.TotalSeconds;
-
-    /// <summary>Server: name changes a peer may make at once.</summary>
-    public int NickBurst { get; init; } = s_engine.NickChangeBurst;
-
-    /// <summary>Server: seconds per further name change after the burst.</summary>
-    public int NickIntervalSeconds { get; init; } = (int)s_engine.NickChangeInterval.TotalSeconds;
+    /// <summary>
+    /// The limits of the limits table (<see cref="ServerLimits"/>) as the engine takes them: its defaults, with the
+    /// config file's values and then the command line's. Only those fields are set.
+    /// </summary>
+    public Engine.Transport.ChatOptions Limits { get; init; } = new();
 
     public PassphraseSource PassphraseSource { get; init; }
 

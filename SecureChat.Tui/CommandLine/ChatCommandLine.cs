@@ -8,14 +8,16 @@ namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
 /// The command line, exactly as users type it: <c>--server [--host H] [--port P]</c> or
-/// <c>--client [host] [port]</c>, plus the shared options. Parse errors become one line on stderr and exit code 2.
+/// <c>--client [host] [port]</c>, plus the shared options, over the values of <c>config.toml</c>. Parse errors and
+/// a bad config file become one line on stderr and exit code 2.
 /// </summary>
 internal static class ChatCommandLine
 {
     public const int UsageExitCode = 2;
 
     /// <summary>Parses <paramref name="args"/> and calls <paramref name="run"/> with the result; returns the exit code.</summary>
-    public static int Invoke(string[] args, Func<AppSettings, int> run, TextWriter? error = null)
+    /// <param name="loadConfig">Reads the config file of a config directory (null: the default one); null reads none.</param>
+    public static int Invoke(string[] args, Func<AppSettings, int> run, TextWriter? error = null, Func<string?, ConfigFile>? loadConfig = null)
     {
         error ??= Console.Error;
         var command = new ChatRootCommand();
@@ -35,7 +37,12 @@ internal static class ChatCommandLine
         AppSettings settings;
         try
         {
-            settings = command.Bind(result);
+            settings = command.Bind(result, loadConfig?.Invoke(command.ConfigDir(result)));
+        }
+        catch (ConfigFileInvalidException e)
+        {
+            error.WriteLine($"securechat: {e.Message}");
+            return UsageExitCode;
         }
         catch (UsageException e)
         {
@@ -56,7 +63,7 @@ internal static class ChatCommandLine
         string.Join(' ', message.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 
     /// <summary>Binds without running: for tests and for <see cref="Invoke"/>.</summary>
-    public static AppSettings Parse(string[] args)
+    public static AppSettings Parse(string[] args, ConfigFile? config = null)
     {
         var command = new ChatRootCommand();
         ParseResult result = command.Parse(args);
@@ -65,6 +72,6 @@ internal static class ChatCommandLine
             throw new UsageException(OneLine(problem));
         }
 
-        return command.Bind(result);
+        return command.Bind(result, config);
     }
 }

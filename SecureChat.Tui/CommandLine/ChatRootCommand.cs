@@ -10,17 +10,18 @@ namespace SecureChat.Tui.CommandLine;
 
 /// <summary>
 /// Every option of the command line, and how a parse result becomes <see cref="AppSettings"/>: each value checked
-/// and turned into plain-words <see cref="UsageException"/>s. Not thread-safe; one per parse.
+/// and turned into plain-words <see cref="UsageException"/>s, a value not given taken from <c>config.toml</c>
+/// (<see cref="ConfigFile"/>), else the default. Not thread-safe; one per parse.
 /// </summary>
 internal sealed class ChatRootCommand : RootCommand
 {
     private readonly Option<bool> _server = new("--server") { Description = "listen for clients on --host and --port" };
     private readonly Option<string[]> _client = new("--client")
     {
-        Description = "connect to a server: HOST PORT, HOST:PORT or [IPv6]:PORT",
+        Description = "connect to a server: HOST PORT, HOST:PORT, [IPv6]:PORT, or the name of a profile in config.toml (a profile wins over a host of the same name)",
         Arity = new ArgumentArity(0, 2),
         AllowMultipleArgumentsPerToken = true,
-        HelpName = "[HOST [PORT]]",
+        HelpName = "[HOST [PORT] | PROFILE]",
     };
 
     private readonly Option<string> _host = new("--host") { Description = "the address to listen on", HelpName = "HOST" };
@@ -51,7 +52,7 @@ internal sealed class ChatRootCommand : RootCommand
 
     private readonly Option<string> _configDir = new("--config-dir")
     {
-        Description = "where your identity key and the identities you trust are kept; created 0700",
+        Description = "where config.toml, your identity key and the identities you trust are kept; created 0700",
         HelpName = "DIR",
     };
 
@@ -76,26 +77,6 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<bool> _noMouse = new("--no-mouse")
     {
         Description = "leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages)",
-    };
-
-    private readonly Option<string> _puzzle = new("--puzzle")
-    {
-        Description = "when clients must solve a proof of work first: auto (under load), always or never",
-        HelpName = "MODE",
-    };
-
-    private readonly Option<string> _puzzleBits = new("--puzzle-bits") { Description = $"puzzle difficulty in bits, 1 to {ChatOptions.MaxPuzzleDifficulty}; 18 is about one PBKDF2", HelpName = "N" };
-    private readonly Option<string> _sourceRate = new("--source-rate")
-    {
-        Description = "handshakes per second one source, an address's /24 (/64 for IPv6), may start before it must solve puzzles, 1 to 1000000",
-        HelpName = "N",
-    };
-
-    private readonly Option<string> _perSource = new("--per-source") { Description = "handshakes in progress from one source, an address's /24 (/64 for IPv6), 1 to 1000000", HelpName = "N" };
-    private readonly Option<string> _presenceDelay = new("--presence-delay")
-    {
-        Description = "milliseconds a join, rename or leave may wait to go out together with others, 0 to 5000; 0 sends each at once",
-        HelpName = "MS",
     };
 
     private readonly ServerLimitOptions _limits = new();
@@ -124,12 +105,6 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_scrollback, OptionGroup.Display, OptionScope.FullScreen) { Default = Text(Views.MessagePane.DefaultCapacity) });
         Add(new(_bell, OptionGroup.Display, OptionScope.FullScreen));
         Add(new(_noMouse, OptionGroup.Display, OptionScope.FullScreen));
-        ChatOptions engine = new();
-        Add(new(_puzzle, OptionGroup.ServerLimits, OptionScope.Server) { Default = "auto" });
-        Add(new(_puzzleBits, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.PuzzleDifficulty) });
-        Add(new(_sourceRate, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.HandshakesPerSourcePerSecond) });
-        Add(new(_perSource, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text(engine.MaxPendingHandshakesPerSource) });
-        Add(new(_presenceDelay, OptionGroup.ServerLimits, OptionScope.Server) { Default = Text((int)engine.PresenceDelay.TotalMilliseconds) });
         foreach (OptionEntry limit in _limits.Entries)
         {
             Add(limit);
@@ -178,7 +153,10 @@ internal sealed class ChatRootCommand : RootCommand
             // A known name here came after "--", which makes it a plain argument: reported as one below.
             if (value.Length > 1 && value[0] == '-' && !known.Contains(value) && (unmatched.Contains(value) || clientValues.Contains(value)))
             {
-                return OptionSpelling.Unknown(value, known);
+                string typed = value.Split('=', 2)[0];
+                return ServerLimits.Renamed.TryGetValue(typed, out string? renamed)
+                    ? $"{typed} is now called {renamed}"
+                    : OptionSpelling.Unknown(value, known);
             }
         }
 
@@ -220,8 +198,13 @@ internal sealed class ChatRootCommand : RootCommand
         };
     }
 
-    public AppSettings Bind(ParseResult result)
+    /// <summary>The config directory as given (null: the default), before anything else is checked.</summary>
+    public string? ConfigDir(ParseResult result) => result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null;
+
+    /// <summary>The settings: the command line's values, else <paramref name="config"/>'s, else the defaults.</summary>
+    public AppSettings Bind(ParseResult result, ConfigFile? config = null)
     {
+        config ??= ConfigFile.Empty;
         bool server = result.GetValue(_server);
         bool client = result.GetResult(_client) is not null;
         if (server == client)
@@ -234,11 +217,19 @@ internal sealed class ChatRootCommand : RootCommand
             throw new UsageException(misplaced);
         }
 
-        string host = result.GetValue(_host) ?? AppSettings.DefaultHost;
-        int port = result.GetValue(_port) is { } portText ? HostPort.ParsePort(portText, "--port", allowZero: true) : AppSettings.DefaultPort;
+        ConfigSection section = server ? config.Server : config.Client;
+        string host = result.GetValue(_host) ?? section.Host ?? AppSettings.DefaultHost;
+        int port = result.GetValue(_port) is { } portText ? HostPort.ParsePort(portText, "--port", allowZero: true) : section.Port ?? AppSettings.DefaultPort;
         if (client)
         {
             string[] positional = result.GetValue(_client) ?? [];
+
+            // One word naming a profile is that profile, even where it could be a host name too.
+            if (positional.Length == 1 && config.Profile(positional[0]) is { } profile)
+            {
+                (section, host, port, positional) = (profile, profile.Host ?? AppSettings.DefaultHost, profile.Port ?? AppSettings.DefaultPort, []);
+            }
+
             if (positional.Length > 0)
             {
                 (host, int? inline) = HostPort.Split(positional[0]);
@@ -285,14 +276,19 @@ internal sealed class ChatRootCommand : RootCommand
                 $"--iterations {iterations} is above the maximum, --max-iterations {maxIterations}: lower it, or raise --max-iterations"));
         }
 
-        string name = result.GetValue(_name) ?? string.Empty;
+        string name = result.GetValue(_name) ?? section.Name ?? string.Empty;
         if (result.GetResult(_name) is not null && !NameRules.TryValidate(name, out _, out string problem))
         {
             throw new UsageException($"--name: {problem}");
         }
 
         (PassphraseSource source, string location) = BindPassphrase(result);
-        return _limits.Bind(result, new AppSettings
+        if (source == PassphraseSource.None && section.PassphraseFile is { } file)
+        {
+            (source, location) = (PassphraseSource.File, file);
+        }
+
+        return new AppSettings
         {
             Role = server ? ChatRole.Server : ChatRole.Client,
             Host = host,
@@ -315,18 +311,8 @@ internal sealed class ChatRootCommand : RootCommand
             MaxIterations = maxIterations,
             ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
             AcceptIdentity = result.GetValue(_acceptIdentity),
-            Puzzle = result.GetValue(_puzzle)?.ToLowerInvariant() switch
-            {
-                null or "auto" => PuzzleMode.Auto,
-                "always" => PuzzleMode.Always,
-                "never" => PuzzleMode.Never,
-                _ => throw new UsageException("--puzzle must be auto, always or never"),
-            },
-            PuzzleBits = ChatCommandLine.Number(result.GetValue(_puzzleBits), "--puzzle-bits", 1, ChatOptions.MaxPuzzleDifficulty, new ChatOptions().PuzzleDifficulty),
-            SourceRate = ChatCommandLine.Number(result.GetValue(_sourceRate), "--source-rate", 1, 1_000_000, (int)new ChatOptions().HandshakesPerSourcePerSecond),
-            PerSource = ChatCommandLine.Number(result.GetValue(_perSource), "--per-source", 1, 1_000_000, new ChatOptions().MaxPendingHandshakesPerSource),
-            PresenceDelayMs = ChatCommandLine.Number(result.GetValue(_presenceDelay), "--presence-delay", 0, 5000, (int)new ChatOptions().PresenceDelay.TotalMilliseconds),
-        });
+            Limits = _limits.Bind(result, section.Apply(new ChatOptions()), l => section.Limits.ContainsKey(l.Key) ? $" (in {config.Path})" : " (the default)"),
+        };
     }
 
     /// <summary>An option given where it does nothing, in plain words; a user who typed it expects it to act, so it is never ignored.</summary>

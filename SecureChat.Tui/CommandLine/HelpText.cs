@@ -37,7 +37,11 @@ internal sealed class HelpText(ChatRootCommand command) : SynchronousCommandLine
         text.AppendLine();
         text.AppendLine("Usage:");
         text.AppendLine("  ./run.sh --server [--host HOST] [--port PORT] [options]");
-        text.AppendLine("  ./run.sh --client [HOST [PORT]] [options]");
+        text.AppendLine("  ./run.sh --client [HOST [PORT] | PROFILE] [options]");
+        text.AppendLine();
+        text.AppendLine("config.toml in the config directory may hold the server limits, [server] and");
+        text.AppendLine("[client] defaults and [profiles.NAME] (README, \"Config file\"); the command");
+        text.AppendLine("line overrides it.");
         foreach (IGrouping<OptionGroup, OptionEntry> section in command.Entries.GroupBy(e => e.Group).OrderBy(g => g.Key))
         {
             text.AppendLine();
