@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.Tests.Support;
-using Terminal.Gui.Text;
 
 namespace SecureChat.Tui.Tests.EndToEnd;
 
