@@ -88,4 +88,76 @@ public sealed class SafeTextEmojiTests
         SafeText.Json("👍🏽 \u200D x").ShouldBe(@"👍🏽 \u200d x");
         System.Text.Json.JsonSerializer.Deserialize<string>("\"" + SafeText.Json("🏳️‍🌈 \u202E") + "\"").ShouldBe("🏳️‍🌈 \u202E");
     }
+
+    [Fact]
+    public void In_random_mixes_of_emoji_and_format_characters_only_what_a_sequence_allows_reaches_the_terminal()
+    {
+        // Emoji, letters, bidi controls and every kind of character the sequences keep, in random order: whatever
+        // the order, each kept joiner, selector, skin tone and tag must stand where the rules allow it.
+        int[] alphabet =
+        [
+            'a', ' ', 0x200D, 0x200D, 0xFE0F, 0xFE0E, 0x1F3FD, 0x1F3FB, 0xE0067, 0xE0062, 0xE007F, 0xE0041, 0x202E, 0x2066,
+            0x2069, 0x200B, 0x1F44D, 0x1F469, 0x1F4BB, 0x2764, 0x1F3F3, 0x1F308, 0x1F3F4, 0x270C, 0x1F600, 0x31, 0x20E3,
+        ];
+        var random = new Random(20261207);
+        int kept = 0;
+        for (int n = 0; n < 20_000; n++)
+        {
+            int[] sent = [.. Enumerable.Range(0, random.Next(1, 12)).Select(_ => alphabet[random.Next(alphabet.Length)])];
+            string text = string.Concat(sent.Select(char.ConvertFromUtf32));
+            string shown = SafeText.OneLine(text);
+            int[] cps = [.. shown.EnumerateRunes().Select(r => r.Value)];
+            for (int i = 0; i < cps.Length; i++)
+            {
+                int cp = cps[i];
+                string where = $"U+{cp:X4} at {i} of {string.Join(' ', cps.Select(c => c.ToString("X4", System.Globalization.CultureInfo.InvariantCulture)))}";
+                (cp is 0x202E or 0x2066 or 0x2069 or 0x200B).ShouldBeFalse(where);
+                if (cp is 0xFE0F or 0xFE0E)
+                {
+                    (i > 0 && EmojiTables.TakesPresentationSelector(cps[i - 1])).ShouldBeTrue(where);
+                    kept++;
+                }
+                else if (EmojiTables.IsSkinTone(cp))
+                {
+                    (i > 0 && EmojiTables.IsModifierBase(cps[i - 1])).ShouldBeTrue(where);
+                    kept++;
+                }
+                else if (cp == EmojiTables.ZeroWidthJoiner)
+                {
+                    (i + 1 < cps.Length && EmojiTables.IsPictographic(cps[i + 1])).ShouldBeTrue(where);
+                    int j = i - 1;
+                    while (j >= 0 && (cps[j] is 0xFE0F or 0xFE0E || EmojiTables.IsSkinTone(cps[j])))
+                    {
+                        j--;
+                    }
+
+                    (j >= 0 && EmojiTables.IsPictographic(cps[j])).ShouldBeTrue(where);
+                    kept++;
+                }
+                else if (cp is >= 0xE0000 and <= 0xE007F)
+                {
+                    (cp is EmojiTables.CancelTag or >= 0xE0030 and <= 0xE0039 or >= 0xE0061 and <= 0xE007A).ShouldBeTrue(where);
+                    int start = i;
+                    while (start > 0 && cps[start - 1] is >= 0xE0000 and <= 0xE007F)
+                    {
+                        start--;
+                    }
+
+                    int end = i;
+                    while (cps[end] != EmojiTables.CancelTag)
+                    {
+                        end++;
+                    }
+
+                    (start > 0 && cps[start - 1] == EmojiTables.BlackFlag && end - start <= EmojiSequences.FlagTagsMax).ShouldBeTrue(where);
+                    kept++;
+                }
+            }
+
+            System.Text.Json.JsonSerializer.Deserialize<string>("\"" + SafeText.Json(text) + "\"").ShouldBe(text);
+        }
+
+        kept.ShouldBeGreaterThan(1000, "the mixes formed sequences often enough to test the rules");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{kept} joiners, selectors, skin tones and tags kept in 20,000 random texts");
+    }
 }
