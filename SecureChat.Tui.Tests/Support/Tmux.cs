@@ -137,9 +137,6 @@ internal sealed class Tmux : IDisposable
         throw new ShouldAssertException($"the process did not exit within {timeout.TotalSeconds}s ({path} missing)");
     }
 
-    /// <summary>Ends one session of this server.</summary>
-    public void Kill(string session) => Run(["-L", _socket, "kill-session", "-t", session], TimeSpan.FromSeconds(10));
-
     public void Dispose() => Run(["-L", _socket, "kill-server"], TimeSpan.FromSeconds(10));
 
     private static (int ExitCode, string Output) Run(string[] args, TimeSpan timeout)

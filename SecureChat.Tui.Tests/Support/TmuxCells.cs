@@ -6,7 +6,8 @@ namespace SecureChat.Tui.Tests.Support;
 /// <summary>
 /// The cells tmux itself draws for text, asked of tmux rather than assumed: each cluster of more than one code point
 /// is printed in a pane of its own between '&lt;' and '&gt;', and the cursor's column after it gives its width; a single
-/// code point counts its wcwidth, on which terminals agree.
+/// code point counts its wcwidth, on which terminals agree. The panes stay until the tmux server is disposed: killing
+/// the last session of a server stops it, and a session started at that moment fails.
 /// </summary>
 internal sealed class TmuxCells
 {
@@ -34,7 +35,6 @@ internal sealed class TmuxCells
                 tmux.WaitForScreen(session, s => s.Contains('>', StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the printed cluster");
                 int cursor = int.Parse(tmux.Query(session, "#{cursor_x}"), CultureInfo.InvariantCulture);
                 cells._measured[cluster] = cursor - 2;
-                tmux.Kill(session);
             }
         }
         finally
