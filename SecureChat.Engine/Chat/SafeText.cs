@@ -14,12 +14,15 @@ namespace SecureChat.Engine.Chat;
 /// character (Unicode category Cf: bidi embeddings, overrides, isolates and marks U+200E/U+200F/U+202A-202E/
 /// U+2066-2069/U+061C, zero-width space/joiners, word joiner, BOM, tags), the line and paragraph separators
 /// U+2028/U+2029, lone surrogates, private-use and unassigned code points (their width is unknown, so they could
-/// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF (whether they join the emoji before them is up to
-/// the terminal, so their width is unknown too), and the remaining default-ignorable code points (Hangul fillers,
-/// variation selectors, ...), which draw as nothing. The escapes are <c>\t</c>, <c>\n</c>, <c>\r</c> and
+/// push a border), the emoji skin-tone modifiers U+1F3FB-1F3FF, and the remaining default-ignorable code points
+/// (Hangul fillers, variation selectors, ...), which draw as nothing. The exceptions are the joiners, presentation
+/// selectors, skin tones and tags inside an emoji sequence (<see cref="EmojiSequences"/>): there they are part of
+/// the emoji (👍🏽 👩‍💻 ❤️ 🏳️‍🌈) and are kept; anywhere else they are escaped, and bidi controls always are. The
+/// escapes are <c>\t</c>, <c>\n</c>, <c>\r</c> and
 /// <c>\u{XXXX}</c> (the code point in upper-case hex, at least four digits: <c>\u{001B}</c>, <c>\u{1F3FD}</c>), and a
 /// backslash itself shows as <c>\\</c>, so a typed <c>\n</c> (<c>\\n</c> shown) can never be read as an escaped line
-/// break. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols and spaces.
+/// break. What remains has a defined width on a terminal: letters, marks, digits, punctuation, symbols, spaces and
+/// emoji sequences.
 /// </remarks>
 public static class SafeText
 {
@@ -35,8 +38,15 @@ public static class SafeText
             return text;
         }
 
+        int[] codePoints = [.. CodePoints(text)];
+        bool[]? kept = EmojiSequences.Kept(codePoints);
+        if (kept is not null && !NeedsEscaping(codePoints, kept))
+        {
+            return text;
+        }
+
         var safe = new StringBuilder(text.Length + 16);
-        Append(safe, text);
+        Append(safe, codePoints, kept);
         return safe.ToString();
     }
 
@@ -111,8 +121,11 @@ public static class SafeText
     {
         ArgumentNullException.ThrowIfNull(text);
         var json = new StringBuilder(text.Length + 16);
-        foreach (int value in CodePoints(text))
+        int[] codePoints = [.. CodePoints(text)];
+        bool[]? kept = EmojiSequences.Kept(codePoints);
+        for (int i = 0; i < codePoints.Length; i++)
         {
+            int value = codePoints[i];
             switch (value)
             {
                 case '"':
@@ -129,6 +142,9 @@ public static class SafeText
                     break;
                 case '\r':
                     json.Append("\\r");
+                    break;
+                case var _ when kept is not null && kept[i]:
+                    json.Append(char.ConvertFromUtf32(value));
                     break;
                 case > 0xFFFF when IsNeutralised(value):
                     string pair = char.ConvertFromUtf32(value);
@@ -154,8 +170,8 @@ public static class SafeText
     {
         if (value is >= 0xD800 and <= 0xDFFF || value is >= 0x1F3FB and <= 0x1F3FF)
         {
-            // Emoji skin-tone modifiers: terminals disagree whether one joins the emoji before it (2 cells in all)
-            // or not (4), so leaving it would let a peer push the full screen's border by two cells.
+            // Emoji skin-tone modifiers on their own: only right after an emoji modifier base are they part of an
+            // emoji (EmojiSequences); alone, terminals disagree on their width.
             return true;
         }
 
@@ -208,15 +224,29 @@ public static class SafeText
         return false;
     }
 
-    private static void Append(StringBuilder safe, string text)
+    private static bool NeedsEscaping(int[] codePoints, bool[] kept)
     {
-        foreach (int value in CodePoints(text))
+        for (int i = 0; i < codePoints.Length; i++)
         {
+            if (codePoints[i] == '\\' || (IsNeutralised(codePoints[i]) && !kept[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void Append(StringBuilder safe, int[] codePoints, bool[]? kept)
+    {
+        for (int i = 0; i < codePoints.Length; i++)
+        {
+            int value = codePoints[i];
             if (value == '\\')
             {
                 safe.Append(@"\\");
             }
-            else if (IsNeutralised(value))
+            else if (IsNeutralised(value) && (kept is null || !kept[i]))
             {
                 AppendEscape(safe, value);
             }

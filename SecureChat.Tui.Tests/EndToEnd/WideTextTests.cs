@@ -1,14 +1,13 @@
-using System.Text;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.Tests.Support;
-using Terminal.Gui.Text;
 
 namespace SecureChat.Tui.Tests.EndToEnd;
 
 /// <summary>
 /// The full screen in a real terminal (tmux, 120x40) while a peer on 127.0.0.1 sends wide (CJK, emoji), combining,
 /// invisible and control text, long enough to wrap: every row of the window must still be exactly the terminal's
-/// width with its border in the last column, as tmux itself laid the cells out.
+/// width with its border in the last column, as tmux itself laid the cells out (the cells of each cluster of several
+/// code points asked of tmux, see <see cref="TmuxCells"/>).
 /// </summary>
 public sealed class WideTextTests
 {
@@ -56,10 +55,11 @@ public sealed class WideTextTests
 
         string[] rows = [.. screen.Split('\n').Select(r => r.TrimEnd('\r')).Where(r => r.Length > 0)];
         rows.Length.ShouldBe(40, screen);
+        TmuxCells cells = TmuxCells.Measure(tmux, rows);
         for (int i = 0; i < rows.Length; i++)
         {
             string row = rows[i];
-            Columns(row).ShouldBe(Width, $"row {i} is not {Width} cells wide:\n{screen}");
+            cells.Of(row).ShouldBe(Width, $"row {i} is not {Width} cells wide:\n{screen}");
             string last = row.EnumerateRunes().Last().ToString();
             last.ShouldBeOneOf(["│", "┐", "┘"], $"row {i} does not end with the border:\n{screen}");
         }
@@ -67,16 +67,5 @@ public sealed class WideTextTests
         screen.ShouldNotContain("\u202E");
         screen.ShouldNotContain("\u001b");
         tmux.Keys("server", "F10");
-    }
-
-    private static int Columns(string row)
-    {
-        int columns = 0;
-        foreach (Rune rune in row.EnumerateRunes())
-        {
-            columns += Math.Max(rune.GetColumns(), 0);
-        }
-
-        return columns;
     }
 }

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.RegularExpressions;
-using Terminal.Gui.Text;
 
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// Word-wraps one line of text to a width in terminal cells (wide characters such as emoji and CJK count two),
-/// breaking long words when they do not fit. A key fingerprint (eight groups of four hex digits) and a SAS ("SAS"
+/// Word-wraps one line of text to a width in terminal cells, by grapheme cluster, each taking the cells the terminal
+/// draws for it (<see cref="TerminalCells"/>: CJK and most emoji two, 👍🏽 four), breaking long words between
+/// clusters when they do not fit: a cluster is never split across rows. A key fingerprint (eight groups of four hex digits) and a SAS ("SAS"
 /// and four groups of three digits) are kept on one line, as they are read and compared as one; only when one is
 /// wider than the line does it break, and then between its groups. Control characters become U+FFFD so a peer
 /// cannot move the cursor. Thread-safe (pure).
@@ -17,6 +17,7 @@ internal static partial class LineWrapper
     {
         width = Math.Max(width, 2);
         indent = indent < width / 2 ? indent : 0;
+        text = TerminalCells.Drawable(Printable(text));
         HashSet<int> groupSpaces = GroupSpaces(text);
         var lines = new List<string>();
         var line = new StringBuilder();
@@ -26,15 +27,14 @@ internal static partial class LineWrapper
         int lastGroupSpaceIndex = -1;
         int lastGroupSpaceColumn = 0;
         int at = 0;
-        foreach (Rune raw in text.EnumerateRunes())
+        foreach (string cluster in TerminalCells.Clusters(text))
         {
             int index = at;
-            at += raw.Utf16SequenceLength;
-            Rune rune = Rune.IsControl(raw) ? new Rune(0xFFFD) : raw;
-            int cells = Math.Max(rune.GetColumns(), 0);
+            at += cluster.Length;
+            int cells = TerminalCells.Width(cluster);
             if (column + cells > width)
             {
-                if (rune.Value == ' ' && !groupSpaces.Contains(index))
+                if (cluster == " " && !groupSpaces.Contains(index))
                 {
                     lines.Add(line.ToString());
                     line.Clear().Append(' ', indent);
@@ -70,12 +70,12 @@ internal static partial class LineWrapper
                     int last = carried.LastIndexOf(' ');
                     if (last > indent)
                     {
-                        (lastGroupSpaceIndex, lastGroupSpaceColumn) = (last, indent + Cells(carried.AsSpan(indent, last - indent)));
+                        (lastGroupSpaceIndex, lastGroupSpaceColumn) = (last, indent + TerminalCells.Width(carried.AsSpan(indent, last - indent)));
                     }
                 }
             }
 
-            if (rune.Value == ' ')
+            if (cluster == " ")
             {
                 if (groupSpaces.Contains(index))
                 {
@@ -89,7 +89,7 @@ internal static partial class LineWrapper
                 }
             }
 
-            line.Append(rune.ToString());
+            line.Append(cluster);
             column += cells;
         }
 
@@ -115,15 +115,21 @@ internal static partial class LineWrapper
         return spaces;
     }
 
-    private static int Cells(ReadOnlySpan<char> text)
+    /// <summary>The text with each control character as U+FFFD, so a peer cannot move the cursor.</summary>
+    private static string Printable(string text)
     {
-        int cells = 0;
-        foreach (Rune rune in text.EnumerateRunes())
+        if (!text.Any(char.IsControl))
         {
-            cells += Math.Max(rune.GetColumns(), 0);
+            return text;
         }
 
-        return cells;
+        var printable = new StringBuilder(text.Length);
+        foreach (Rune rune in text.EnumerateRunes())
+        {
+            printable.Append(Rune.IsControl(rune) ? "\uFFFD" : rune.ToString());
+        }
+
+        return printable.ToString();
     }
 
     [GeneratedRegex(@"\b[0-9A-F]{4}(?: [0-9A-F]{4}){7}\b|\bSAS [0-9]{3}(?: [0-9]{3}){3}\b", RegexOptions.CultureInvariant)]

@@ -170,18 +170,18 @@ internal sealed class MessagePane : View
             (int start, int length) = isFirst ? entry.NameSpan : (0, 0);
             start = Math.Min(start, text.Length);
             length = Math.Min(length, text.Length - start);
-            Move(0, row);
+            int column = 0;
             SetAttribute(line);
-            AddStr(text[..start]);
+            Draw(text[..start], row, ref column);
             if (length > 0)
             {
                 ColorName16 name = entry.Kind == LineKind.Own ? NameColours.Own : NameColours.For(entry.Sender);
                 SetAttribute(Colour ? new Attribute(new Color(name), normal.Background) : normal);
-                AddStr(text.Substring(start, length));
+                Draw(text.Substring(start, length), row, ref column);
                 SetAttribute(line);
             }
 
-            AddStr(text[(start + length)..]);
+            Draw(text[(start + length)..], row, ref column);
         }
 
         if (_linesBelow > 0)
@@ -194,5 +194,58 @@ internal sealed class MessagePane : View
 
         SetAttribute(normal);
         return true;
+    }
+
+    /// <summary>
+    /// Draws wrapped text from <paramref name="column"/>, cluster by cluster in the cells the terminal draws for each
+    /// (<see cref="TerminalCells"/>): where Terminal.Gui gives a cluster fewer cells (👍🏽: 2 against the terminal's
+    /// 4), empty cells follow it, so the toolkit's columns, and the border after the text, stay where the terminal
+    /// puts them.
+    /// </summary>
+    private void Draw(string text, int row, ref int column)
+    {
+        int runStart = 0;
+        int runColumn = column;
+        int at = 0;
+        foreach (string cluster in TerminalCells.Clusters(text))
+        {
+            int padding = TerminalCells.Padding(cluster);
+            int cells = TerminalCells.Width(cluster);
+            at += cluster.Length;
+            if (padding == 0)
+            {
+                column += cells;
+                continue;
+            }
+
+            Move(runColumn, row);
+            AddStr(text[runStart..at]);
+            for (int pad = column + cells - padding; pad < column + cells; pad++)
+            {
+                EmptyCell(pad, row);
+            }
+
+            column += cells;
+            runStart = at;
+            runColumn = column;
+        }
+
+        Move(runColumn, row);
+        AddStr(text[runStart..]);
+    }
+
+    /// <summary>A cell that draws nothing: it writes no character, so it takes none of the terminal's columns.</summary>
+    private void EmptyCell(int column, int row)
+    {
+        if (App?.Driver is not { Contents: { } contents } || column >= Viewport.Width)
+        {
+            return;
+        }
+
+        System.Drawing.Point screen = ViewportToScreen(new System.Drawing.Point(column, row));
+        if (screen.Y >= 0 && screen.Y < contents.GetLength(0) && screen.X >= 0 && screen.X < contents.GetLength(1))
+        {
+            contents[screen.Y, screen.X] = new Cell { Grapheme = string.Empty, Attribute = GetCurrentAttribute(), IsDirty = true };
+        }
     }
 }
