@@ -1,5 +1,4 @@
 using SecureChat.Engine.Crypto;
-using SecureChat.Engine.Identity;
 
 namespace SecureChat.Engine.Session;
 
@@ -11,14 +10,4 @@ public sealed record PeerIdentity(byte[] PublicKey, string Name)
 
     /// <summary>The display form of <see cref="Digest"/>.</summary>
     public string Fingerprint => IdentityFingerprint.FromDigest(Digest);
-}
-
-/// <summary>What the trust store says about a peer's identity: accepted (with how far it is trusted) or refused.</summary>
-public sealed record IdentityVerdict(TrustState Trust, string? Refusal = null)
-{
-    public bool Accepted => Refusal is null;
-
-    public static IdentityVerdict Accept(TrustState trust) => new(trust);
-
-    public static IdentityVerdict Refuse(string why) => new(TrustState.Changed, why);
 }
