@@ -1,6 +1,7 @@
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Bench;
 

@@ -8,6 +8,7 @@ using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Tests.Adversarial;
 

@@ -1,5 +1,6 @@
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 using static SecureChat.Engine.Tests.Identity.TrustKeys;
 
 namespace SecureChat.Engine.Tests.Identity;

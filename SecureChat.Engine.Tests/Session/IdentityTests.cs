@@ -1,14 +1,14 @@
-using SecureChat.Engine.Identity;
 using System.Buffers;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Tests.Session;
 
 /// <summary>
-/// The sealed ServerAuth and ClientAuth (Session/Handshake/KeyConfirmation.cs): the finished MAC is checked first,
+/// The sealed ServerAuth and ClientAuth (Session/Handshake/Authentication.cs): the finished MAC is checked first,
 /// then the Ed25519 signature, then the trust callback, which may refuse before the client sends anything more.
 /// </summary>
 public sealed class IdentityTests

@@ -1,4 +1,4 @@
-using SecureChat.Engine.Identity;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session;
 

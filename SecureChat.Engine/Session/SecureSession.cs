@@ -1,9 +1,9 @@
-using SecureChat.Engine.Identity;
 using System.Buffers;
 using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session.Handshake;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session;
 

@@ -1,5 +1,6 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

@@ -2,6 +2,7 @@ using SecureChat.Engine.Chat;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 using SecureChat.Tui.CommandLine;
 
 namespace SecureChat.Tui.App;

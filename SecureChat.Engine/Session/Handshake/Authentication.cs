@@ -1,6 +1,7 @@
 using SecureChat.Engine.Identity;
 using System.Text;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session.Handshake;
 

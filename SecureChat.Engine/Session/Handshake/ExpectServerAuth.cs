@@ -1,4 +1,3 @@
-using SecureChat.Engine.Identity;
 using System.Security.Cryptography;
 using SecureChat.Engine.Protocol;
 

@@ -1,6 +1,6 @@
 using SecureChat.Engine.Crypto;
 
-namespace SecureChat.Engine.Session;
+namespace SecureChat.Engine.Session.Trust;
 
 /// <summary>The identity a peer proved in the handshake, and the name it asked for.</summary>
 public sealed record PeerIdentity(byte[] PublicKey, string Name)

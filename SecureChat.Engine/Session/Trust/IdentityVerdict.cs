@@ -1,6 +1,4 @@
-using SecureChat.Engine.Identity;
-
-namespace SecureChat.Engine.Session;
+namespace SecureChat.Engine.Session.Trust;
 
 /// <summary>What the trust store says about a peer's identity: accepted (with how far it is trusted) or refused.</summary>
 public sealed record IdentityVerdict(TrustState Trust, string? Refusal = null)
