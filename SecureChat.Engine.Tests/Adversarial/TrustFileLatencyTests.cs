@@ -42,7 +42,7 @@ public sealed class TrustFileLatencyTests(ITestOutputHelper output)
         {
             Name = "hub",
             ClaimName = (requested, key, inUse) => names.Claim(requested, key, inUse),
-            CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(clients.Remember(peer.PublicKey, peer.Name).State),
+            CheckPeerIdentity = (_, peer) => clients.Judge(peer),
             NickChangeInterval = s_renameInterval, // the allowed rate, made short so the test is
         });
 

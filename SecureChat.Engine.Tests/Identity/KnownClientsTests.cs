@@ -37,6 +37,25 @@ public sealed class KnownClientsTests
     }
 
     [Fact]
+    public void As_a_session_trust_decision_every_client_is_accepted_remembered_and_shown_as_the_file_knew_it()
+    {
+        using TempDirectory temp = new();
+        KnownClients clients = new(ConfigDirectory.OpenPath(temp.Combine("c")), May1st);
+        IPeerTrust trust = clients;
+        var bob = new PeerIdentity(Key("bob"), "Bob");
+
+        IdentityVerdict first = trust.Judge(bob);
+        first.Accepted.ShouldBeTrue();
+        first.Trust.ShouldBe(TrustState.New);
+        clients.Check(bob.PublicKey).LastName.ShouldBe("Bob");
+
+        trust.Judge(bob with { Name = "Robert" }).Trust.ShouldBe(TrustState.Known);
+        clients.MarkVerified(bob.PublicKey).ShouldBeTrue();
+        trust.Judge(bob).Trust.ShouldBe(TrustState.Verified);
+        clients.Check(bob.PublicKey).LastName.ShouldBe("Bob");
+    }
+
+    [Fact]
     public void A_name_with_line_breaks_spaces_or_a_leading_hash_cannot_forge_a_line()
     {
         using TempDirectory temp = new();

@@ -17,7 +17,7 @@ namespace SecureChat.Engine.Identity;
 /// <see cref="Flush"/> waits for the disk.
 /// </para>
 /// </summary>
-public sealed class KnownClients
+public sealed class KnownClients : IPeerTrust
 {
     public const string FileName = "known_clients";
 
@@ -77,6 +77,16 @@ public sealed class KnownClients
 
             return ToCheck(client);
         });
+    }
+
+    /// <summary>
+    /// A hub's decision on a client that proved its identity: every client is accepted, and remembered
+    /// (<see cref="Remember"/>) under the name it asked for; the trust shown is what the file said before.
+    /// </summary>
+    public IdentityVerdict Judge(PeerIdentity peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return IdentityVerdict.Accept(Remember(peer.PublicKey, peer.Name).State);
     }
 
     /// <summary>

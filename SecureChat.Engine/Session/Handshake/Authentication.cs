@@ -1,5 +1,5 @@
-using SecureChat.Engine.Identity;
 using System.Text;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session.Trust;
 
@@ -46,13 +46,13 @@ internal static class Authentication
             return AuthCheck.Refused(FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed);
         }
 
-        if (!IdentityKey.Verify(message.IdentityKey, SignatureInput(ofClient, transcriptHash, earlierSigned), message.Signature))
+        if (!IdentitySignature.Verify(message.IdentityKey, SignatureInput(ofClient, transcriptHash, earlierSigned), message.Signature))
         {
             return AuthCheck.Refused(FailureReason.IdentityRejected, AlertCode.IdentityRejected, "bad signature");
         }
 
         var peer = new PeerIdentity(message.IdentityKey, message.Name);
-        IdentityVerdict verdict = context.Settings.CheckPeerIdentity?.Invoke(peer) ?? IdentityVerdict.Accept(TrustState.New);
+        IdentityVerdict verdict = context.Settings.PeerTrust?.Judge(peer) ?? IdentityVerdict.Accept(TrustState.New);
         return verdict.Accepted
             ? new AuthCheck(null, peer, signed, verdict.Trust)
             : AuthCheck.Refused(FailureReason.IdentityChanged, alert: null, verdict.Refusal);
