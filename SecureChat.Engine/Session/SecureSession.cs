@@ -227,12 +227,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     public void SealApplication(FrameType type, ReadOnlySpan<byte> plaintext)
     {
         EnsureSecure();
-        if (type is not (FrameType.Chat or FrameType.Nick or FrameType.Presence or FrameType.Relay))
+        FrameKind kind = FrameTable.Of(type);
+        if (kind.Consumer != RecordConsumer.Application)
         {
             throw new ArgumentException($"{type} is not an application record", nameof(type));
         }
 
-        if (type is FrameType.Chat or FrameType.Relay)
+        if (kind.IsChatMessage)
         {
             _sentMessages.Add(_records.SentRecords);
         }
@@ -342,13 +343,11 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     /// <summary>Close: u8 code || u64 records received, so the peer can tell what of its sending never arrived.</summary>
     private void SealClose(AlertCode code)
     {
-        Span<byte> body = stackalloc byte[CloseSize];
+        Span<byte> body = stackalloc byte[FrameTable.CloseSize];
         body[0] = (byte)code;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(body[1..], _records.ReceivedRecords);
         SealControl(FrameType.Close, body);
     }
-
-    internal const int CloseSize = 9;
 
     /// <summary>
     /// Client: a record of the server's opened while it waited for one after ClientAuth (<see cref="ExpectServerRecord"/>):
@@ -436,7 +435,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
     {
         ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (IsSecure && FrameTypes.IsClear(type))
+        if (IsSecure && FrameTable.IsClear(type))
         {
             // Once secure only sealed records count: a cleartext Alert (or any clear handshake frame) is something
             // anyone on the path could have written, so it ends nothing with a reason of its author's choosing. Every
