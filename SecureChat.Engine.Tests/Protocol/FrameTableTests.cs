@@ -22,7 +22,9 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
 
         foreach (Row row in rows)
         {
-            FrameTable.TryGet(row.Type, out FrameKind kind).ShouldBeTrue($"0x{row.Type:X2} {row.Name} is in PROTOCOL.md but not in the frame table");
+            FrameKind kind = FrameTable.TryGet(row.Type, out FrameKind? found)
+                ? found
+                : throw new ShouldAssertException($"0x{row.Type:X2} {row.Name} is in PROTOCOL.md but not in the frame table");
             kind.Name.ShouldBe(row.Name);
             kind.Sender.ShouldBe(row.Sender, $"who may send {row.Name}");
             kind.IsClear.ShouldBe(row.Clear, $"whether {row.Name} travels in the clear");
@@ -67,7 +69,7 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
 
         for (int type = 0; type < 256; type++)
         {
-            FrameTable.IsClear((byte)type).ShouldBe(FrameTable.TryGet((byte)type, out FrameKind kind) && kind.IsClear, $"0x{type:X2}");
+            FrameTable.IsClear((byte)type).ShouldBe(FrameTable.TryGet((byte)type, out FrameKind? kind) && kind.IsClear, $"0x{type:X2}");
         }
     }
 

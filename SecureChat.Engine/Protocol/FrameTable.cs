@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
@@ -38,9 +40,9 @@ internal static class FrameTable
     public static IEnumerable<FrameKind> All => s_byType.OfType<FrameKind>();
 
     /// <summary>The row of an assigned type; false for an unassigned one.</summary>
-    public static bool TryGet(byte type, out FrameKind kind)
+    public static bool TryGet(byte type, [MaybeNullWhen(false)] out FrameKind kind)
     {
-        kind = s_byType[type]!;
+        kind = s_byType[type];
         return kind is not null;
     }
 

@@ -50,14 +50,14 @@ internal static class RecordReceiver
                 return;
             }
 
-            bool assigned = FrameTable.TryGet(type, out FrameKind kind);
+            bool assigned = FrameTable.TryGet(type, out FrameKind? kind);
             if (session.IsSecure && !assigned)
             {
                 session.Violation($"a sealed record of unassigned type 0x{type:X2}");
             }
             else
             {
-                Deliver(session, (FrameType)type, assigned ? kind : null, plaintext.AsSpan(0, length));
+                Deliver(session, (FrameType)type, kind, plaintext.AsSpan(0, length));
             }
 
             CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
