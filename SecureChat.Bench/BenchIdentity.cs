@@ -1,6 +1,7 @@
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Bench;
 
@@ -40,7 +41,7 @@ internal sealed class BenchIdentity : IDisposable
     public ChatOptions ForServer(ChatOptions options) => options with
     {
         Identity = _key,
-        CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(_clients.Remember(peer.PublicKey, peer.Name).State),
+        CheckPeerIdentity = (_, peer) => _clients.Judge(peer),
     };
 
     public void Dispose()

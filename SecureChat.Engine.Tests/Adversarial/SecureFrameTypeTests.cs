@@ -63,6 +63,31 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
         close.ShouldBe(AlertCode.ProtocolError);
     }
 
+    [Theory]
+    [InlineData((byte)FrameType.Presence)]
+    [InlineData((byte)FrameType.Relay)]
+    public async Task A_well_formed_record_only_a_server_may_send_is_a_violation_from_a_client_answered_with_close_8(byte type)
+    {
+        await using LiveServer live = LiveServer.Start();
+        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
+        byte[] digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
+        byte[] plaintext = new byte[256];
+        int length = type == (byte)FrameType.Presence
+            ? RecordPayload.WritePresence(plaintext, PresenceKind.Joined, digest, "mallory", "")
+            : RecordPayload.WriteRelay(plaintext, digest, "operator", "a message the hub never vouched for");
+
+        await attacker.SendAsync(attacker.Produce(s => s.SealControl((FrameType)type, plaintext.AsSpan(0, length))));
+
+        SessionFailure failure = await live.FailureFor(attacker.LocalPort);
+        AlertCode? close = await CloseCodeFromServer(attacker);
+        output.WriteLine($"a well-formed {(FrameType)type} from a client: the server failed with {failure.Reason} ({failure.Message}), sent Close {close?.ToString() ?? "(none)"}");
+        failure.Reason.ShouldBe(FailureReason.ProtocolViolation);
+        close.ShouldBe(AlertCode.ProtocolError);
+        await live.ShouldStillServeAnHonestClient();
+    }
+
     [Fact]
     public async Task A_server_that_sends_a_sealed_server_auth_again_fails_the_client_with_a_violation_and_gets_close_8()
     {

@@ -8,6 +8,7 @@ using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Tests.Adversarial;
 
@@ -41,7 +42,7 @@ public sealed class TrustFileLatencyTests(ITestOutputHelper output)
         {
             Name = "hub",
             ClaimName = (requested, key, inUse) => names.Claim(requested, key, inUse),
-            CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(clients.Remember(peer.PublicKey, peer.Name).State),
+            CheckPeerIdentity = (_, peer) => clients.Judge(peer),
             NickInterval = s_renameInterval, // the allowed rate, made short so the test is
         });
 

@@ -151,18 +151,18 @@ public sealed class IdentityKeyTests
         byte[] data = Encoding.UTF8.GetBytes("transcript hash");
         byte[] signature = key.Sign(data);
         signature.Length.ShouldBe(64);
-        IdentityKey.Verify(key.PublicKey, data, signature).ShouldBeTrue();
+        IdentitySignature.Verify(key.PublicKey, data, signature).ShouldBeTrue();
 
         for (int bit = 0; bit < 64 * 8; bit += 37)
         {
             byte[] tampered = (byte[])signature.Clone();
             tampered[bit / 8] ^= (byte)(1 << (bit % 8));
-            IdentityKey.Verify(key.PublicKey, data, tampered).ShouldBeFalse($"bit {bit}");
+            IdentitySignature.Verify(key.PublicKey, data, tampered).ShouldBeFalse($"bit {bit}");
         }
 
-        IdentityKey.Verify(key.PublicKey, "transcript hasH"u8, signature).ShouldBeFalse();
+        IdentitySignature.Verify(key.PublicKey, "transcript hasH"u8, signature).ShouldBeFalse();
         using IdentityKey other = IdentityKey.FromSeed(SHA256.HashData("other"u8));
-        IdentityKey.Verify(other.PublicKey, data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(other.PublicKey, data, signature).ShouldBeFalse();
     }
 
     [Fact]
@@ -173,20 +173,20 @@ public sealed class IdentityKeyTests
         byte[] signature = key.Sign(data);
         byte[] publicKey = key.PublicKey;
 
-        IdentityKey.Verify([], data, signature).ShouldBeFalse();
-        IdentityKey.Verify(publicKey[..31], data, signature).ShouldBeFalse();
-        IdentityKey.Verify([.. publicKey, 0], data, signature).ShouldBeFalse();
-        IdentityKey.Verify(publicKey, data, signature[..63]).ShouldBeFalse();
-        IdentityKey.Verify(publicKey, data, [.. signature, 0]).ShouldBeFalse();
-        IdentityKey.Verify(publicKey, data, []).ShouldBeFalse();
+        IdentitySignature.Verify([], data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(publicKey[..31], data, signature).ShouldBeFalse();
+        IdentitySignature.Verify([.. publicKey, 0], data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(publicKey, data, signature[..63]).ShouldBeFalse();
+        IdentitySignature.Verify(publicKey, data, [.. signature, 0]).ShouldBeFalse();
+        IdentitySignature.Verify(publicKey, data, []).ShouldBeFalse();
 
         // Not points on the curve, or of small order (the identity point 01 00..00, and all zeros): libsodium rejects them.
         byte[] identityPoint = new byte[32];
         identityPoint[0] = 1;
-        IdentityKey.Verify(identityPoint, data, signature).ShouldBeFalse();
-        IdentityKey.Verify(new byte[32], data, signature).ShouldBeFalse();
-        IdentityKey.Verify(Enumerable.Repeat((byte)0xFF, 32).ToArray(), data, signature).ShouldBeFalse();
-        IdentityKey.Verify(Enumerable.Repeat((byte)0xFF, 32).ToArray(), data, new byte[64]).ShouldBeFalse();
+        IdentitySignature.Verify(identityPoint, data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(new byte[32], data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(Enumerable.Repeat((byte)0xFF, 32).ToArray(), data, signature).ShouldBeFalse();
+        IdentitySignature.Verify(Enumerable.Repeat((byte)0xFF, 32).ToArray(), data, new byte[64]).ShouldBeFalse();
     }
 
     /// <summary>RFC 8032 section 7.1, TEST 1-3 (Ed25519): secret key (seed), public key, message, signature.</summary>
@@ -202,7 +202,7 @@ public sealed class IdentityKeyTests
         using IdentityKey key = IdentityKey.FromSeed(Hex.Bytes(secret));
         Hex.Of(key.PublicKey).ShouldBe(expectedPublic);
         Hex.Of(key.Sign(Hex.Bytes(message))).ShouldBe(expectedSignature);
-        IdentityKey.Verify(Hex.Bytes(expectedPublic), Hex.Bytes(message), Hex.Bytes(expectedSignature)).ShouldBeTrue();
+        IdentitySignature.Verify(Hex.Bytes(expectedPublic), Hex.Bytes(message), Hex.Bytes(expectedSignature)).ShouldBeTrue();
     }
 
     [Fact]

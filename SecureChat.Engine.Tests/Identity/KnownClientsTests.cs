@@ -1,5 +1,6 @@
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 using static SecureChat.Engine.Tests.Identity.TrustKeys;
 
 namespace SecureChat.Engine.Tests.Identity;
@@ -33,6 +34,25 @@ public sealed class KnownClientsTests
         clients.Flush(); // a changed last name is rewritten on the thread pool, moments later
         File.ReadAllLines(directory.PathOf("known_clients")).Where(l => !l.StartsWith('#'))
             .ShouldBe([$"{Convert.ToBase64String(bob)} verified 2026-05-01 Bobby"]);
+    }
+
+    [Fact]
+    public void As_a_session_trust_decision_every_client_is_accepted_remembered_and_shown_as_the_file_knew_it()
+    {
+        using TempDirectory temp = new();
+        KnownClients clients = new(ConfigDirectory.OpenPath(temp.Combine("c")), May1st);
+        IPeerTrust trust = clients;
+        var bob = new PeerIdentity(Key("bob"), "Bob");
+
+        IdentityVerdict first = trust.Judge(bob);
+        first.Accepted.ShouldBeTrue();
+        first.Trust.ShouldBe(TrustState.New);
+        clients.Check(bob.PublicKey).LastName.ShouldBe("Bob");
+
+        trust.Judge(bob with { Name = "Robert" }).Trust.ShouldBe(TrustState.Known);
+        clients.MarkVerified(bob.PublicKey).ShouldBeTrue();
+        trust.Judge(bob).Trust.ShouldBe(TrustState.Verified);
+        clients.Check(bob.PublicKey).LastName.ShouldBe("Bob");
     }
 
     [Fact]

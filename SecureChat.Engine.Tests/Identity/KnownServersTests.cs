@@ -2,6 +2,7 @@ using SecureChat.Engine.Crypto;
 using System.Runtime.Versioning;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 using static SecureChat.Engine.Tests.Identity.TrustKeys;
 
 namespace SecureChat.Engine.Tests.Identity;

@@ -1,7 +1,7 @@
-using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Tests.Session;
 

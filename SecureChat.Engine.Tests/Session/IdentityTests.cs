@@ -1,14 +1,14 @@
-using SecureChat.Engine.Identity;
 using System.Buffers;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Tests.Session;
 
 /// <summary>
-/// The sealed ServerAuth and ClientAuth (Session/Handshake/KeyConfirmation.cs): the finished MAC is checked first,
+/// The sealed ServerAuth and ClientAuth (Session/Handshake/Authentication.cs): the finished MAC is checked first,
 /// then the Ed25519 signature, then the trust callback, which may refuse before the client sends anything more.
 /// </summary>
 public sealed class IdentityTests
@@ -46,8 +46,8 @@ public sealed class IdentityTests
         using var serverIdentity = new EphemeralSigner();
         PeerIdentity? asked = null;
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = peer => { asked = peer; return IdentityVerdict.Accept(TrustState.Verified); } },
-            SessionPair.Settings(SessionRole.Server) with { Identity = serverIdentity, Name = "the hub", CheckPeerIdentity = _ => IdentityVerdict.Accept(TrustState.Known) });
+            SessionPair.Settings(SessionRole.Client) with { PeerTrust = new DelegatedPeerTrust(peer => { asked = peer; return IdentityVerdict.Accept(TrustState.Verified); }) },
+            SessionPair.Settings(SessionRole.Server) with { Identity = serverIdentity, Name = "the hub", PeerTrust = new DelegatedPeerTrust(_ => IdentityVerdict.Accept(TrustState.Known)) });
         pair.Start();
         pair.Pump();
         asked!.PublicKey.ShouldBe(serverIdentity.PublicKey);
@@ -62,7 +62,7 @@ public sealed class IdentityTests
     public void A_client_whose_trust_store_refuses_the_server_s_identity_fails_as_identity_changed_and_sends_nothing_more()
     {
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = _ => IdentityVerdict.Refuse("WARNING: the server's identity changed") },
+            SessionPair.Settings(SessionRole.Client) with { PeerTrust = new DelegatedPeerTrust(_ => IdentityVerdict.Refuse("WARNING: the server's identity changed")) },
             SessionPair.Settings(SessionRole.Server));
         pair.Start();
         for (int i = 0; i < 20 && !pair.Server.HasOutput; i++)
@@ -112,7 +112,7 @@ public sealed class IdentityTests
         // covers the identity key, signature and name, so no alteration reaches the signature check or the trust store.
         bool asked = false;
         using var pair = new SessionPair(
-            SessionPair.Settings(SessionRole.Client) with { CheckPeerIdentity = _ => { asked = true; return IdentityVerdict.Accept(TrustState.New); } },
+            SessionPair.Settings(SessionRole.Client) with { PeerTrust = new DelegatedPeerTrust(_ => { asked = true; return IdentityVerdict.Accept(TrustState.New); }) },
             SessionPair.Settings(SessionRole.Server) with { Name = "hub" });
         byte[] serverAuth = RunToServerAuth(pair);
 

@@ -102,7 +102,7 @@ public sealed class RecordTamperingTests
                 // Once secure only a clear handshake type is something anyone could have written (it would end the
                 // session only as "connection lost"); every other type, assigned or not, is a record whose MAC covers
                 // the type byte, so a flipped type fails the MAC like any other flipped bit.
-                FailureReason expected = FrameTypes.IsClear(wire[0]) ? FailureReason.ConnectionLost : FailureReason.AuthenticationFailed;
+                FailureReason expected = FrameTable.IsClear(wire[0]) ? FailureReason.ConnectionLost : FailureReason.AuthenticationFailed;
                 receiver.Session.Failure!.Reason.ShouldBe(expected, where);
                 flips++;
             }

@@ -76,8 +76,7 @@ internal sealed class ChatChannel : IApplicationRecords
 
     bool IApplicationRecords.TryConsume(FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        bool client = Session.Role == SessionRole.Client;
-        if (type is FrameType.Chat or FrameType.Relay && TextLength(type, plaintext) is > WireFormat.ChatTextMax and int length)
+        if (FrameTable.Of(type).IsChatMessage && TextLength(type, plaintext) is > WireFormat.ChatTextMax and int length)
         {
             // One rule on both sides (PROTOCOL.md 4.1): a longer text could not be relayed whole, so it is never shown.
             Session.Violation(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a chat message of {length:N0} bytes, over the {WireFormat.ChatTextMax:N0}-byte limit"));
@@ -89,13 +88,13 @@ internal sealed class ChatChannel : IApplicationRecords
             case FrameType.Chat when RecordPayload.TryParseChat(plaintext, out string text):
                 Session.Raise(new MessageReceivedEvent(string.Empty, text, null));
                 return true;
-            case FrameType.Relay when client && RecordPayload.TryParseRelay(plaintext, out byte[] digest, out string sender, out string relayed):
+            case FrameType.Relay when RecordPayload.TryParseRelay(plaintext, out byte[] digest, out string sender, out string relayed):
                 Session.Raise(new MessageReceivedEvent(sender, relayed, digest));
                 return true;
             case FrameType.Nick when RecordPayload.TryParseNick(plaintext, out string name):
                 Session.Raise(new PeerNamedEvent(name));
                 return true;
-            case FrameType.Presence when client && RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out byte[] who, out string named, out string newName):
+            case FrameType.Presence when RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out byte[] who, out string named, out string newName):
                 if (!TrackMember(kind, named, newName))
                 {
                     Session.Violation($"the server announced more than {WireFormat.MembersMax} members");

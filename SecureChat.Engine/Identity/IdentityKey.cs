@@ -14,13 +14,13 @@ namespace SecureChat.Engine.Identity;
 /// group or others can access is refused, and a malformed one is refused and left untouched: an existing identity
 /// is never replaced silently. Two instances creating the identity at the same moment end up with the same key.
 /// </para>
-/// Thread-safe: <see cref="Sign"/> may be called from several threads; <see cref="Verify"/> is static and never
-/// throws on peer input.
+/// Thread-safe: <see cref="Sign"/> may be called from several threads. Signatures are checked by
+/// <see cref="IdentitySignature"/>.
 /// </summary>
 public sealed class IdentityKey : ISigner, IDisposable
 {
-    public const int PublicKeySize = 32;
-    public const int SignatureSize = 64;
+    public const int PublicKeySize = IdentitySignature.PublicKeySize;
+    public const int SignatureSize = IdentitySignature.SignatureSize;
 
     private static readonly SignatureAlgorithm s_algorithm = SignatureAlgorithm.Ed25519;
 
@@ -88,23 +88,6 @@ public sealed class IdentityKey : ISigner, IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         return s_algorithm.Sign(_key, data);
-    }
-
-    /// <summary>
-    /// True when <paramref name="signature"/> is a valid Ed25519 signature of <paramref name="data"/> under
-    /// <paramref name="publicKey"/>. False, never an exception, for a key or signature of the wrong length or a key
-    /// that is not a valid point: both come from the peer.
-    /// </summary>
-    public static bool Verify(ReadOnlySpan<byte> publicKey, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        if (publicKey.Length != PublicKeySize || signature.Length != SignatureSize
-            || !NSec.Cryptography.PublicKey.TryImport(s_algorithm, publicKey, KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? key)
-            || key is null)
-        {
-            return false;
-        }
-
-        return s_algorithm.Verify(key, data, signature);
     }
 
     public void Dispose()

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Identity;
 
 /// <summary>
@@ -16,7 +17,7 @@ namespace SecureChat.Engine.Identity;
 /// <see cref="Flush"/> waits for the disk.
 /// </para>
 /// </summary>
-public sealed class KnownClients
+public sealed class KnownClients : IPeerTrust
 {
     public const string FileName = "known_clients";
 
@@ -76,6 +77,16 @@ public sealed class KnownClients
 
             return ToCheck(client);
         });
+    }
+
+    /// <summary>
+    /// A hub's decision on a client that proved its identity: every client is accepted, and remembered
+    /// (<see cref="Remember"/>) under the name it asked for; the trust shown is what the file said before.
+    /// </summary>
+    public IdentityVerdict Judge(PeerIdentity peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        return IdentityVerdict.Accept(Remember(peer.PublicKey, peer.Name).State);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Session.Trust;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;

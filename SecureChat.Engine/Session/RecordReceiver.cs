@@ -18,7 +18,7 @@ internal static class RecordReceiver
         // A clear handshake type once keys are installed is out of place whatever it holds (once secure the session
         // treats it as a lost connection before it gets here). Any other type, assigned or not, is opened first (the
         // MAC covers the type byte): its type decides nothing until its MAC has been checked (PROTOCOL.md 2, 3.7).
-        if (FrameTypes.IsClear(type))
+        if (FrameTable.IsClear(type))
         {
             session.Violation($"a clear message (type 0x{type:X2}) after the keys were installed");
             return;
@@ -50,13 +50,14 @@ internal static class RecordReceiver
                 return;
             }
 
-            if (session.IsSecure && !FrameTypes.IsRecord(type) && type is not ((byte)FrameType.ServerAuth or (byte)FrameType.ClientAuth))
+            bool assigned = FrameTable.TryGet(type, out FrameKind? kind);
+            if (session.IsSecure && !assigned)
             {
                 session.Violation($"a sealed record of unassigned type 0x{type:X2}");
             }
             else
             {
-                Deliver(session, (FrameType)type, plaintext.AsSpan(0, length));
+                Deliver(session, (FrameType)type, kind, plaintext.AsSpan(0, length));
             }
 
             CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
@@ -67,7 +68,8 @@ internal static class RecordReceiver
         }
     }
 
-    private static void Deliver(SecureSession session, FrameType type, ReadOnlySpan<byte> plaintext)
+    /// <summary>Hands an opened record to its consumer, as <see cref="FrameTable"/> says, once its sender and layout are checked.</summary>
+    private static void Deliver(SecureSession session, FrameType type, FrameKind? kind, ReadOnlySpan<byte> plaintext)
     {
         if (!session.IsSecure && !session.TryCompleteOnServerRecord())
         {
@@ -76,6 +78,28 @@ internal static class RecordReceiver
             return;
         }
 
+        if (kind is { Consumer: RecordConsumer.Handshake })
+        {
+            session.Violation($"{type} after the handshake");
+        }
+        else if (kind is null || !kind.MayBeSentBy(client: session.Role == SessionRole.Server)
+            || kind.Plaintext?.Invoke(plaintext) == false)
+        {
+            session.Violation($"malformed or unexpected {type} record");
+        }
+        else if (kind.Consumer == RecordConsumer.Session)
+        {
+            OnSessionRecord(session, type, plaintext);
+        }
+        else if (session.Application?.TryConsume(type, plaintext) != true)
+        {
+            session.Violation($"malformed or unexpected {type} record");
+        }
+    }
+
+    /// <summary>The session's own records (rekey, Close, heartbeat), their layout already checked where it is fixed.</summary>
+    private static void OnSessionRecord(SecureSession session, FrameType type, ReadOnlySpan<byte> plaintext)
+    {
         switch (type)
         {
             case FrameType.RekeyInit:
@@ -87,21 +111,13 @@ internal static class RecordReceiver
             case FrameType.RekeyFinish:
                 session.Rekey!.OnRekeyFinish(plaintext);
                 break;
-            case FrameType.Close when plaintext.Length == SecureSession.CloseSize:
+            case FrameType.Close:
                 session.ClosedByPeer((AlertCode)plaintext[0], BinaryPrimitives.ReadUInt64BigEndian(plaintext[1..]));
                 break;
-            case FrameType.Heartbeat when plaintext.IsEmpty:
-                break;
-            case FrameType.ServerAuth or FrameType.ClientAuth:
-                session.Violation($"{type} after the handshake");
+            case FrameType.Heartbeat:
                 break;
             default:
-                if (session.Application?.TryConsume(type, plaintext) != true)
-                {
-                    session.Violation($"malformed or unexpected {type} record");
-                }
-
-                break;
+                throw new InvalidOperationException($"{type} is a session record in the frame table but has no handler here");
         }
     }
 }

@@ -1,9 +1,9 @@
-using SecureChat.Engine.Identity;
 using System.Buffers;
 using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session.Handshake;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session;
 
@@ -12,8 +12,9 @@ namespace SecureChat.Engine.Session;
 /// <see cref="Receive"/>, bytes for the peer come out through <see cref="ExchangeOutput"/>, and what happened comes
 /// out through <see cref="DrainEvents"/>. No sockets, no clocks but <see cref="SessionSettings.Time"/>, no UI. It owns
 /// the stage, the events, the output and the failure; the handshake (<see cref="ClientHandshake"/>,
-/// <see cref="ServerHandshake"/>), the data path (<see cref="RecordLayer"/>), the rekey (<see cref="Rekey"/>) and the
-/// timers (<see cref="SessionTimers"/>) do the rest, and the chat (<see cref="IApplicationRecords"/>) sits on top.
+/// <see cref="ServerHandshake"/>), the receive path (<see cref="FrameReceiver"/>, <see cref="RecordReceiver"/>), the
+/// record layer (<see cref="RecordLayer"/>), the rekey (<see cref="Rekey"/>), the timers (<see cref="SessionTimers"/>)
+/// and the ending (<see cref="SessionEnding"/>) do the rest, and the chat (<see cref="IApplicationRecords"/>) sits on top.
 /// </summary>
 /// <remarks>
 /// Not thread-safe: the transport serializes every call. Every peer message is checked against the current state
@@ -22,14 +23,14 @@ namespace SecureChat.Engine.Session;
 /// exception to escape; exceptions are for caller bugs (wrong state, bad arguments). Secrets are wiped when the
 /// session ends.
 /// </remarks>
-internal sealed class SecureSession : IFrameHandler, IDisposable
+internal sealed class SecureSession : IDisposable
 {
     private readonly List<SessionEvent> _events = [];
     private readonly SessionOutput _output = new();
-    private readonly FrameInbox _inbox = new();
+    private readonly FrameReceiver _frames;
     private readonly RecordLayer _records;
     private readonly SessionTimers _timers;
-    private readonly SentChatRecords _sentMessages = new();
+    private readonly SessionEnding _ending;
     private HandshakeDriver? _handshake;
     private Rekey? _rekey;
     private bool _started;
@@ -39,6 +40,8 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         Settings = settings;
         _records = new RecordLayer(settings.Role == SessionRole.Client, settings.Time);
         _timers = new SessionTimers(settings);
+        _frames = new FrameReceiver(this);
+        _ending = new SessionEnding(this, _records, _output);
         Stage = SessionStage.Connected;
     }
 
@@ -78,9 +81,6 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     /// accepted ClientAuth), so this side ends the session with a sealed Close, not a clear Alert.
     /// </summary>
     internal bool AwaitingServerRecord => _handshake?.State is ExpectServerRecord;
-
-    /// <summary>The peer counts only sealed records now: ending the session takes a sealed Close.</summary>
-    private bool EndsWithClose => (IsSecure || AwaitingServerRecord) && _records.IsInstalled;
 
     /// <summary>True while the session waits for <see cref="DeriveKeys"/> (the costly PBKDF2 step).</summary>
     public bool KeyDerivationPending => _handshake?.DerivationPending == true;
@@ -137,7 +137,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
             throw new InvalidOperationException("call Start first");
         }
 
-        _inbox.Receive(data, this);
+        _frames.Receive(data);
     }
 
     // ---- Jobs: the costly steps, run by the driver outside its lock -------------------------------------------
@@ -197,8 +197,7 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         if (next is not null)
         {
             Advance(next);
-            _inbox.ProcessHeld(this);
-            _inbox.ReleaseIfIdle();
+            _frames.ResumeHeld();
         }
     }
 
@@ -227,18 +226,19 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     public void SealApplication(FrameType type, ReadOnlySpan<byte> plaintext)
     {
         EnsureSecure();
-        if (type is not (FrameType.Chat or FrameType.Nick or FrameType.Presence or FrameType.Relay))
+        FrameKind kind = FrameTable.Of(type);
+        if (kind.Consumer != RecordConsumer.Application)
         {
             throw new ArgumentException($"{type} is not an application record", nameof(type));
         }
 
-        if (type is FrameType.Chat or FrameType.Relay)
+        if (kind.IsChatMessage)
         {
-            _sentMessages.Add(_records.SentRecords);
+            _ending.ChatMessageSealing();
         }
 
         _records.Seal(type, plaintext, _output, Settings.Random);
-        RekeyIfDue(Settings.Time.GetTimestamp());
+        _timers.RekeyIfDue(this, Settings.Time.GetTimestamp());
     }
 
     /// <summary>Starts a rekey: a fresh ephemeral Diffie-Hellman exchange inside the secure channel. False when one is in progress.</summary>
@@ -248,75 +248,19 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         return _rekey!.Request();
     }
 
-    /// <summary>
-    /// The clock (<see cref="SessionTimers"/>): drops a peer silent for longer than the idle limit, sends a sealed
-    /// heartbeat after a quiet spell, and starts a rekey when the keys are old or used enough.
-    /// </summary>
-    /// <param name="peerBytesWaiting">
-    /// The transport holds bytes from the peer it has not read yet: the peer is not idle, whatever the last record
-    /// opened says.
-    /// </param>
-    public void OnTick(long now, bool peerBytesWaiting = false)
-    {
-        if (!IsSecure)
-        {
-            return;
-        }
-
-        if (!peerBytesWaiting && _timers.PeerIdle(_records, now))
-        {
-            FailWith(SessionFailure.Create(FailureReason.IdleTimeout), AlertCode.IdleTimeout);
-            return;
-        }
-
-        if (_timers.HeartbeatDue(_records, now))
-        {
-            SealControl(FrameType.Heartbeat, []);
-        }
-
-        RekeyIfDue(now);
-    }
-
-    /// <summary>
-    /// Starts a rekey when the keys are old or used enough. Checked after every application record too, where
-    /// nothing else may happen: an application record never ends the session it was sealed in.
-    /// </summary>
-    private void RekeyIfDue(long now)
-    {
-        if (Stage == SessionStage.Secure && _rekey is { InProgress: false } && _timers.RekeyDue(_records, now))
-        {
-            _rekey.Request();
-        }
-    }
+    /// <summary>The clock: the idle limit, the heartbeat and the rekey by age or use (<see cref="SessionTimers.OnTick"/>).</summary>
+    /// <param name="peerBytesWaiting">The transport holds bytes from the peer it has not read yet: the peer is not idle.</param>
+    public void OnTick(long now, bool peerBytesWaiting = false) => _timers.OnTick(this, now, peerBytesWaiting);
 
     /// <summary>Ends the session cleanly: a sealed Close record when secure, an Alert before that.</summary>
-    public void Close(AlertCode code = AlertCode.Normal)
-    {
-        if (IsEnded)
-        {
-            return;
-        }
-
-        if (EndsWithClose)
-        {
-            SealClose(code);
-        }
-        else if (_started)
-        {
-            _output.WriteAlert(code == AlertCode.Normal ? AlertCode.HandshakeFailed : code, 0);
-        }
-
-        SetStage(SessionStage.Closed);
-        Raise(new ClosedEvent(ByPeer: false, code));
-        WipeAll();
-    }
+    public void Close(AlertCode code = AlertCode.Normal) => _ending.Close(code, _started);
 
     /// <summary>
     /// Fails the session for a reason found outside the protocol (timeout, lost connection, busy server,
     /// slow peer). Tells the peer with an Alert or Close where that still makes sense.
     /// </summary>
     public void Fail(FailureReason reason, string? detail = null) =>
-        FailWith(SessionFailure.Create(reason, detail), AlertMapping.CodeFor(reason));
+        _ending.Fail(SessionFailure.Create(reason, detail), AlertMapping.CodeFor(reason), 0);
 
     /// <summary>The peer closed TCP. Ends the session: Failed when it had not said goodbye with Close.</summary>
     public void PeerDisconnected() => FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
@@ -338,17 +282,6 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
 
     /// <summary>Seals a record of the session's own (rekey, heartbeat, Close) under the current sending keys.</summary>
     internal void SealControl(FrameType type, ReadOnlySpan<byte> plaintext) => _records.Seal(type, plaintext, _output, Settings.Random);
-
-    /// <summary>Close: u8 code || u64 records received, so the peer can tell what of its sending never arrived.</summary>
-    private void SealClose(AlertCode code)
-    {
-        Span<byte> body = stackalloc byte[CloseSize];
-        body[0] = (byte)code;
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64BigEndian(body[1..], _records.ReceivedRecords);
-        SealControl(FrameType.Close, body);
-    }
-
-    internal const int CloseSize = 9;
 
     /// <summary>
     /// Client: a record of the server's opened while it waited for one after ClientAuth (<see cref="ExpectServerRecord"/>):
@@ -387,85 +320,34 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     }
 
     /// <summary>The peer sent Close, saying how many of our records it received: the session ends cleanly.</summary>
-    internal void ClosedByPeer(AlertCode code, ulong receivedByPeer)
-    {
-        int undelivered = _sentMessages.CountFrom(receivedByPeer, _records.SentRecords);
-        SetStage(SessionStage.Closed);
-        Raise(new ClosedEvent(ByPeer: true, code, undelivered));
-        WipeAll();
-    }
+    internal void ClosedByPeer(AlertCode code, ulong receivedByPeer) => _ending.ClosedByPeer(code, receivedByPeer);
 
     internal void Violation(string detail) =>
         FailWith(SessionFailure.Create(FailureReason.ProtocolViolation, detail), AlertCode.ProtocolError);
 
-    internal void FailWith(SessionFailure failure, AlertCode? alert, uint detail = 0)
+    internal void FailWith(SessionFailure failure, AlertCode? alert, uint detail = 0) => _ending.Fail(failure, alert, detail);
+
+    /// <summary>The session ends (<see cref="SessionEnding"/>): the terminal stage, its one event, and every secret wiped.</summary>
+    internal void End(SessionStage stage, SessionEvent ended, SessionFailure? failure = null)
     {
-        if (IsEnded)
-        {
-            return;
-        }
-
-        if (alert is { } code)
-        {
-            if (EndsWithClose)
-            {
-                SealClose(code);
-            }
-            else
-            {
-                _output.WriteAlert(code, detail);
-            }
-        }
-
-        Failure = failure;
-        SetStage(SessionStage.Failed);
-        Raise(new FailedEvent(failure));
+        Failure = failure ?? Failure;
+        SetStage(stage);
+        Raise(ended);
         WipeAll();
     }
 
     // ---- Frames in --------------------------------------------------------------------------------------------
 
-    bool IFrameHandler.CanProcess => !IsEnded && !KeyDerivationPending;
-
-    void IFrameHandler.OnFrame(byte type, ReadOnlySpan<byte> frame) => HandleFrame(type, frame);
-
-    void IFrameHandler.OnFrameTooLarge() => FailWith(SessionFailure.Create(FailureReason.FrameTooLarge), AlertCode.ProtocolError);
-
-    void IFrameHandler.OnOverflow() => Violation("too much data before key confirmation");
-
-    private void HandleFrame(byte type, ReadOnlySpan<byte> frame)
+    /// <summary>A clear handshake frame, before keys are installed (<see cref="FrameReceiver"/>): the expected one advances.</summary>
+    internal void OnHandshakeFrame(byte type, ReadOnlySpan<byte> frame)
     {
-        ReadOnlySpan<byte> body = frame[WireFormat.FrameHeaderSize..];
-        if (IsSecure && FrameTypes.IsClear(type))
-        {
-            // Once secure only sealed records count: a cleartext Alert (or any clear handshake frame) is something
-            // anyone on the path could have written, so it ends nothing with a reason of its author's choosing. Every
-            // other type, assigned or not, goes to the record layer, whose MAC decides (PROTOCOL.md 2).
-            FailWith(SessionFailure.Create(FailureReason.ConnectionLost), alert: null);
-        }
-        else if (type == (byte)FrameType.Alert)
-        {
-            if (AlertMessage.TryParse(body, out AlertMessage alert))
-            {
-                FailWith(AlertMapping.FailureFor(alert), alert: null);
-            }
-            else
-            {
-                Violation("bad Alert");
-            }
-        }
-        else if (_records.IsInstalled)
-        {
-            RecordReceiver.Receive(this, type, body);
-        }
-        else if (_handshake is null || !_handshake.Expects(type))
+        if (_handshake is null || !_handshake.Expects(type))
         {
             Violation($"expected {_handshake?.Expected}, got message type 0x{type:X2}");
+            return;
         }
-        else
-        {
-            Advance(_handshake.Consume(frame));
-        }
+
+        Advance(_handshake.Consume(frame));
     }
 
     /// <summary>Acts on the handshake's next state: a failure, the established keys, or the next step.</summary>
@@ -521,6 +403,6 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
         _handshake = null;
         _rekey?.Dispose();
         _records.Dispose();
-        _inbox.Dispose();
+        _frames.Dispose();
     }
 }

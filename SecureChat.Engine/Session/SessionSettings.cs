@@ -1,5 +1,6 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session;
 
@@ -42,7 +43,7 @@ internal sealed record SessionSettings
     /// Asked once the peer proved its identity, before this side sends anything more: accept (with the trust to
     /// show) or refuse. Null accepts every identity as new.
     /// </summary>
-    public Func<PeerIdentity, IdentityVerdict>? CheckPeerIdentity { get; init; }
+    public IPeerTrust? PeerTrust { get; init; }
 
     /// <summary>Client: the ClientHello nonce (null: a fresh one); a retry after a Puzzle must reuse the first one.</summary>
     public byte[]? HelloNonce { get; init; }

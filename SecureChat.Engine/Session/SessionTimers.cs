@@ -1,12 +1,56 @@
+using SecureChat.Engine.Protocol;
+
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// Every time-driven decision of a session in one place (wireguard-go's <c>timers.go</c>): rekey by the age or the
-/// use of the current keys, the heartbeat after a quiet spell, and the idle limit. The session asks it on each
-/// <see cref="SecureSession.OnTick"/> and after each record it seals. Pure: reads the settings and the record layer.
+/// Every time-driven behaviour of a session in one place (wireguard-go's <c>timers.go</c>): rekey by the age or the
+/// use of the current keys, the heartbeat after a quiet spell, and the idle limit. The session hands it each
+/// <see cref="SecureSession.OnTick"/> and asks it after each record it seals. Reads the settings and the record layer;
+/// acts through the session. Not thread-safe: used under the session's serialization.
 /// </summary>
 internal sealed class SessionTimers(SessionSettings settings)
 {
+    /// <summary>
+    /// The clock: drops a peer silent for longer than the idle limit, sends a sealed heartbeat after a quiet spell,
+    /// and starts a rekey when the keys are old or used enough.
+    /// </summary>
+    /// <param name="peerBytesWaiting">
+    /// The transport holds bytes from the peer it has not read yet: the peer is not idle, whatever the last record
+    /// opened says.
+    /// </param>
+    public void OnTick(SecureSession session, long now, bool peerBytesWaiting)
+    {
+        if (!session.IsSecure)
+        {
+            return;
+        }
+
+        if (!peerBytesWaiting && PeerIdle(session.Records, now))
+        {
+            session.FailWith(SessionFailure.Create(FailureReason.IdleTimeout), AlertCode.IdleTimeout);
+            return;
+        }
+
+        if (HeartbeatDue(session.Records, now))
+        {
+            session.SealControl(FrameType.Heartbeat, []);
+        }
+
+        RekeyIfDue(session, now);
+    }
+
+    /// <summary>
+    /// Starts a rekey when the keys are old or used enough. Checked after every application record too, where
+    /// nothing else may happen: an application record never ends the session it was sealed in.
+    /// </summary>
+    public void RekeyIfDue(SecureSession session, long now)
+    {
+        if (session.Stage == SessionStage.Secure && session.Rekey is { InProgress: false } rekey && RekeyDue(session.Records, now))
+        {
+            rekey.Request();
+        }
+    }
+
     /// <summary>True when the current sending keys have sealed too many records or are too old.</summary>
     public bool RekeyDue(RecordLayer records, long now) =>
         records.SentSinceKeys >= settings.RekeyAfterRecords ||

@@ -3,14 +3,6 @@ using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
 
-/// <summary>Whether a new connection may start a handshake.</summary>
-internal enum AdmissionVerdict
-{
-    Admitted,
-    Busy,
-    RateLimited,
-}
-
 /// <summary>
 /// Who may start a handshake on the hub, and for how long (OpenSSH's MaxStartups and PerSourceMaxStartups,
 /// wireguard-go's handshake limits): a bound on connections still in the handshake from one source prefix

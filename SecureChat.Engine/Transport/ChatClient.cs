@@ -8,6 +8,7 @@ using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Session.Handshake;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

@@ -1,10 +1,10 @@
-using SecureChat.Engine.Identity;
 using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

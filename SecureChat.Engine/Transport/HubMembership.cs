@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

@@ -2,6 +2,7 @@ using SecureChat.Engine.Identity;
 using System.Net;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 

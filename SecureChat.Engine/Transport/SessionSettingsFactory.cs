@@ -1,5 +1,6 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 
@@ -19,7 +20,7 @@ internal static class SessionSettingsFactory
         Passphrase = options.Passphrase,
         Identity = options.Identity ?? s_ephemeral.Value,
         Name = name,
-        CheckPeerIdentity = checkPeer,
+        PeerTrust = checkPeer is null ? null : new DelegatedPeerTrust(checkPeer),
         HeartbeatInterval = options.HeartbeatInterval,
         IdleTimeout = options.IdleTimeout,
         RekeyMinInterval = options.RekeyMinInterval,

@@ -1,6 +1,7 @@
 using System.Net;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 using SecureChat.Tui.App;
 
 namespace SecureChat.Tui.Tests.App;
@@ -47,7 +48,7 @@ public sealed class LinkTableTests
     public void A_server_marks_a_joining_clients_stage_as_the_joiners_beside_the_secure_peers_key()
     {
         var table = new LinkTable(isServer: true);
-        table.Keyed(Secure(1, "Bob", "AAAA") with { Identity = "B0B0", Trust = Engine.Identity.TrustState.Known });
+        table.Keyed(Secure(1, "Bob", "AAAA") with { Identity = "B0B0", Trust = TrustState.Known });
         table.Update(new PeerInfo(2, new IPEndPoint(IPAddress.Loopback, 40002), "client", SessionStage.DerivingKey, null, null, null));
 
         ChatStatus status = table.Status("Alice");

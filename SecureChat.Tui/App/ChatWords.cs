@@ -1,8 +1,8 @@
 using SecureChat.Engine.Chat;
-using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Tui.App;
 

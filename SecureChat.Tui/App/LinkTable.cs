@@ -1,5 +1,6 @@
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Tui.App;
 
@@ -33,7 +34,7 @@ internal sealed class LinkTable(bool isServer)
     {
         if (link.Identity is { } identity && _verified.Contains(identity))
         {
-            link = link with { Trust = Engine.Identity.TrustState.Verified };
+            link = link with { Trust = TrustState.Verified };
         }
 
         bool isNew;
@@ -80,7 +81,7 @@ internal sealed class LinkTable(bool isServer)
 
     /// <summary>Before the engine's first event a client is about to connect: that is its first stage.</summary>
     private ChatStatus ClientStatus() =>
-        _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(Engine.Identity.TrustState.Changed))
+        _identityRefused ? new ChatStatus("refused", null, _client is { } server ? "peer " + StageWords.Address(server.RemoteEndPoint) : "no peer", Trust: ChatWords.TrustWord(TrustState.Changed))
         : _client is not { } link ? new ChatStatus(StageWords.Describe(SessionStage.Connecting), null, "no peer")
         : new ChatStatus(StageWords.Describe(link), link.IsSecure ? link.Fingerprint : null, "peer " + StageWords.Address(link.RemoteEndPoint), Trust: TrustOf(link), Identity: IdentityOf(link), Ended: link.IsEnded);
 

@@ -2,6 +2,7 @@ using SecureChat.Engine.Chat;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Session.Trust;
 using SecureChat.Tui.CommandLine;
 
 namespace SecureChat.Tui.App;
@@ -72,7 +73,7 @@ internal sealed class LocalTrust : IDisposable
         return options with
         {
             Identity = Identity,
-            CheckPeerIdentity = (_, peer) => IdentityVerdict.Accept(_clients.Remember(peer.PublicKey, peer.Name).State),
+            CheckPeerIdentity = (_, peer) => _clients.Judge(peer),
             ClaimName = (requested, key, inUse) => _names.Claim(requested, key, inUse),
             IsNameOwnedByOther = name => _names.OwnerOf(name) is { } owner && !owner.AsSpan().SequenceEqual(Identity.PublicKey),
             OperatorNameTaken = name => _names.ReserveOperator(name, Identity.PublicKey),

@@ -1,5 +1,5 @@
-using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Session.Handshake;
 

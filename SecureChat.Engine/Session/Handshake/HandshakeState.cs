@@ -1,5 +1,3 @@
-using SecureChat.Engine.Identity;
-using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Session.Handshake;
@@ -42,66 +40,4 @@ internal abstract class HandshakeState : IDisposable
     protected static HandshakeState RejectKeyShare(ReadOnlySpan<byte> body, string detail) => body.Length > WireFormat.NonceSize
         ? Fail(FailureReason.InvalidPublicKey, AlertCode.HandshakeFailed)
         : Violation(detail);
-}
-
-/// <summary>
-/// A state whose next step needs a Diffie-Hellman key pair of <see cref="Group"/>, which a driver may precompute
-/// while the session waits for the peer (<see cref="HandshakeDriver.BeginKeyPairPrecomputation"/>).
-/// </summary>
-internal abstract class KeyPairSlotState(DhGroup group) : HandshakeState
-{
-    public DhGroup Group => group;
-
-    /// <summary>True once a precomputation job was handed out (at most one per state).</summary>
-    public bool Requested { get; set; }
-
-    public DhKeyPair? KeyPair { get; set; }
-
-    /// <summary>The precomputed pair if it is of <paramref name="needed"/>, else a new one; the slot is emptied.</summary>
-    public DhKeyPair TakeKeyPair(HandshakeContext context, DhGroup needed)
-    {
-        DhKeyPair pair = context.TakeOrGenerateKeyPair(KeyPair, needed);
-        KeyPair = null;
-        return pair;
-    }
-
-    public override void Dispose()
-    {
-        KeyPair?.Dispose();
-        KeyPair = null;
-    }
-}
-
-/// <summary>
-/// Terminal: the handshake failed; the session reports <see cref="Failure"/> and sends <see cref="Alert"/>. A client
-/// that was answered with a puzzle ends here too, holding the <see cref="Puzzle"/> to solve before it reconnects.
-/// </summary>
-internal sealed class HandshakeFailed(SessionFailure failure, AlertCode? alert, uint alertDetail, PuzzleMessage? puzzle = null) : HandshakeState
-{
-    public SessionFailure Failure { get; } = failure;
-
-    public PuzzleMessage? Puzzle { get; } = puzzle;
-
-    public AlertCode? Alert { get; } = alert;
-
-    public uint AlertDetail { get; } = alertDetail;
-
-    public override SessionStage Stage => SessionStage.Failed;
-
-    public override FrameType? Expected => null;
-}
-
-/// <summary>
-/// Terminal: both sides proved they hold the keys (already in the record layer) and who they are: the session is
-/// secure with <see cref="Peer"/>, trusted as <see cref="Trust"/>.
-/// </summary>
-internal sealed class HandshakeComplete(PeerIdentity peer, TrustState trust) : HandshakeState
-{
-    public PeerIdentity Peer { get; } = peer;
-
-    public TrustState Trust { get; } = trust;
-
-    public override SessionStage Stage => SessionStage.Secure;
-
-    public override FrameType? Expected => null;
 }

@@ -1,4 +1,4 @@
-namespace SecureChat.Engine.Identity;
+namespace SecureChat.Engine.Session.Trust;
 
 /// <summary>What the trust files say about a peer's identity key.</summary>
 public enum TrustState

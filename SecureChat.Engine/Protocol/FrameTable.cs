@@ -1,0 +1,78 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace SecureChat.Engine.Protocol;
+
+/// <summary>
+/// Every assigned frame type as data (PROTOCOL.md 2, 4.1, 6), in the manner of h11's transitions table: who may send
+/// it, in which phase, who consumes it, whether it counts toward Close's <c>received</c> number and whether it is a
+/// chat message. The session, the record receiver and the chat read it instead of keeping lists of their own, so a
+/// new type is added here once. Every type not listed is unassigned. Pure and thread-safe.
+/// </summary>
+internal static class FrameTable
+{
+    private static readonly FrameKind?[] s_byType = Build(
+    [
+        new(FrameType.ClientHello, FramePhase.ClearHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.ServerHello, FramePhase.ClearHandshake, FrameSender.Server, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.Commit, FramePhase.ClearHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.KeyShare, FramePhase.ClearHandshake, FrameSender.Server, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.Reveal, FramePhase.ClearHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.Puzzle, FramePhase.ClearHandshake, FrameSender.Server, RecordConsumer.Handshake, CountsTowardReceived: false),
+        new(FrameType.ServerAuth, FramePhase.SealedHandshake, FrameSender.Server, RecordConsumer.Handshake, CountsTowardReceived: true),
+        new(FrameType.ClientAuth, FramePhase.SealedHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: true),
+        new(FrameType.Alert, FramePhase.ClearBeforeSecure, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: false),
+
+        new(FrameType.Chat, FramePhase.Record, FrameSender.Either, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
+        new(FrameType.Nick, FramePhase.Record, FrameSender.Either, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.Presence, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.RekeyInit, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
+        new(FrameType.RekeyAck, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
+        new(FrameType.RekeyFinish, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsEmpty),
+        new(FrameType.Close, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsClose),
+        new(FrameType.Relay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
+        new(FrameType.Heartbeat, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsEmpty),
+    ]);
+
+    /// <summary>Close: u8 code || u64 records received.</summary>
+    public const int CloseSize = 9;
+
+    /// <summary>Every assigned type, in type order.</summary>
+    public static IEnumerable<FrameKind> All => s_byType.OfType<FrameKind>();
+
+    /// <summary>The row of an assigned type; false for an unassigned one.</summary>
+    public static bool TryGet(byte type, [MaybeNullWhen(false)] out FrameKind kind)
+    {
+        kind = s_byType[type];
+        return kind is not null;
+    }
+
+    /// <summary>The row of an assigned type (a caller bug otherwise).</summary>
+    public static FrameKind Of(FrameType type) =>
+        s_byType[(byte)type] ?? throw new ArgumentException($"0x{(byte)type:X2} is not an assigned frame type", nameof(type));
+
+    /// <summary>
+    /// True for the types only ever sent in the clear: the hellos, Commit, KeyShare, Reveal, Puzzle, Alert. Once a
+    /// session is secure every other type, assigned or not, is a record whose MAC decides what it is.
+    /// </summary>
+    public static bool IsClear(byte type) => s_byType[type]?.IsClear == true;
+
+    private static FrameKind?[] Build(FrameKind[] kinds)
+    {
+        var table = new FrameKind?[256];
+        foreach (FrameKind kind in kinds)
+        {
+            if (table[(byte)kind.Type] is not null)
+            {
+                throw new InvalidOperationException($"{kind.Type} is listed twice");
+            }
+
+            table[(byte)kind.Type] = kind;
+        }
+
+        return table;
+    }
+
+    private static bool IsEmpty(ReadOnlySpan<byte> plaintext) => plaintext.IsEmpty;
+
+    private static bool IsClose(ReadOnlySpan<byte> plaintext) => plaintext.Length == CloseSize;
+}

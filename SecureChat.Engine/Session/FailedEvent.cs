@@ -1,0 +1,3 @@
+namespace SecureChat.Engine.Session;
+
+internal sealed record FailedEvent(SessionFailure Failure) : SessionEvent;

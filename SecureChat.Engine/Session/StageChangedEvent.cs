@@ -1,0 +1,3 @@
+namespace SecureChat.Engine.Session;
+
+internal sealed record StageChangedEvent(SessionStage Stage) : SessionEvent;
