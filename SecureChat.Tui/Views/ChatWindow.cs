@@ -58,7 +58,7 @@ internal sealed class ChatWindow : Window
         _input.WindowKeys = OnInputKey;
         _input.CompletionRequested += () =>
         {
-            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, ChatCommand.CommandNames, Names()) is { } done)
+            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, CommandNames, Names()) is { } done)
             {
                 _input.SetDraft(done.Text.Replace(ChatInput.NewlineMark, '\n'), done.Caret);
             }
@@ -199,6 +199,9 @@ internal sealed class ChatWindow : Window
     /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
     public static string Ellipsize(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(length - 1, 1)), "…");
+
+    /// <summary>The command names Tab completes (set by the app to its role's; by default a client's).</summary>
+    public IReadOnlyList<string> CommandNames { get; set; } = ChatCommands.Names(isServer: false, CommandModes.Screen);
 
     /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
     public Func<IEnumerable<string>> Names { get; set; } = () => [];
