@@ -22,6 +22,9 @@ internal sealed class ChatWindow : Window
     private readonly Shortcut _quit;
     private readonly InputHistory _history = new();
 
+    /// <summary>What the last Tab put in the input line (null before one, or when it completed nothing).</summary>
+    private Completion? _completion;
+
     /// <summary>Cells a status field takes beyond its text, and the width of the quit shortcut with the window border.</summary>
     private const int StatusFieldSpacing = 3;
     private const int QuitWidth = 13;
@@ -56,13 +59,7 @@ internal sealed class ChatWindow : Window
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
         _input.QuitRequested += Quit;
         _input.WindowKeys = OnInputKey;
-        _input.CompletionRequested += () =>
-        {
-            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, CommandNames, Names()) is { } done)
-            {
-                _input.SetDraft(done.Text.Replace(ChatInput.NewlineMark, '\n'), done.Caret);
-            }
-        };
+        _input.CompletionRequested += CompleteWord;
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _identity = new Shortcut(Key.Empty, string.Empty, null, null);
@@ -322,6 +319,40 @@ internal sealed class ChatWindow : Window
                 return false;
         }
     }
+
+    /// <summary>
+    /// Tab: the next candidate when the line is as the last Tab left it, else the first candidate for the word before
+    /// the insertion point; when a new round has several candidates, one notice lists them.
+    /// </summary>
+    private void CompleteWord()
+    {
+        string text = _input.Text ?? string.Empty;
+        bool again = _completion is { } last && last.Text == text && last.Caret == _input.CharIndex;
+        Completion? next = again ? _completion!.Next() : Completion.Start(text, _input.CharIndex, CommandNames, Names());
+        _completion = next;
+        if (next is null)
+        {
+            return;
+        }
+
+        if (!again && next.Candidates.Count > 1)
+        {
+            Pane.Append(new PaneEntry(ChatLine.Notice(CandidatesNotice(next.Candidates))));
+        }
+
+        _input.SetDraft(next.Text.Replace(ChatInput.NewlineMark, '\n'), next.Caret);
+    }
+
+    /// <summary>"3 matches, Tab for the next: Albert, Alice, Alma" (a long list cut after <see cref="CandidatesShownMax"/>).</summary>
+    public static string CandidatesNotice(IReadOnlyList<string> candidates)
+    {
+        string shown = string.Join(", ", candidates.Take(CandidatesShownMax));
+        string more = candidates.Count > CandidatesShownMax ? $" and {candidates.Count - CandidatesShownMax} more" : string.Empty;
+        return $"{candidates.Count} matches, Tab for the next: {shown}{more}";
+    }
+
+    /// <summary>The most candidates the notice names; a count stands for the rest (a hub can have thousands of members).</summary>
+    public const int CandidatesShownMax = 20;
 
     private void SetInput(string text) => _input.SetDraft(text.Replace(ChatInput.NewlineMark, '\n'));
 }

@@ -13,7 +13,7 @@ internal sealed class ScreenWords : ChatWords
 
     protected override IEnumerable<string> HelpNotes =>
     [
-        "keys: Enter sends; Ctrl+J or Alt+Enter starts a new line in the message; Up/Down recall what you sent; Tab completes a command or a name",
+        "keys: Enter sends; Ctrl+J or Alt+Enter starts a new line in the message; Up/Down recall what you sent; Tab completes a command or a name, Tab again the next match",
         "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K delete to the start/end; Ctrl+W deletes the word before the cursor; Alt+B/Alt+F a word back/forward",
         "PgUp/PgDn or the mouse wheel scroll the messages; F10 or Ctrl+C quits; Esc or Enter dismisses the changed-identity warning (and quits)",
     ];
