@@ -21,6 +21,7 @@ internal sealed class ChatWindow : Window
     private readonly Shortcut _peer;
     private readonly Shortcut _quit;
     private readonly InputHistory _history = new();
+    private readonly HistorySearch _search;
 
     /// <summary>What the last Tab put in the input line (null before one, or when it completed nothing).</summary>
     private Completion? _completion;
@@ -47,8 +48,9 @@ internal sealed class ChatWindow : Window
     {
         Title = title;
         Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
-        var prompt = new Label { Text = "> ", X = 0, Y = Pos.AnchorEnd(2) };
-        _input = new ChatInput { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        var prompt = new Label { Text = HistorySearch.Prompt, X = 0, Y = Pos.AnchorEnd(2) };
+        _input = new ChatInput { X = Pos.Right(prompt), Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _search = new HistorySearch(_input, prompt, () => _history.Lines);
         _input.Submitted += (line, pasted) =>
         {
             _history.Add(line.Replace('\n', ChatInput.NewlineMark));
@@ -293,6 +295,12 @@ internal sealed class ChatWindow : Window
 
     private bool OnInputKey(Key key)
     {
+        if (key == Key.R.WithCtrl)
+        {
+            _search.Begin();
+            return true;
+        }
+
         switch (key.KeyCode)
         {
             case KeyCode.PageUp:

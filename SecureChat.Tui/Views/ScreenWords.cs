@@ -14,7 +14,8 @@ internal sealed class ScreenWords : ChatWords
     protected override IEnumerable<string> HelpNotes =>
     [
         "keys: Enter sends; Ctrl+J or Alt+Enter starts a new line in the message; Up/Down recall what you sent; Tab completes a command or a name, Tab again the next match",
-        "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K delete to the start/end; Ctrl+W deletes the word before the cursor; Alt+B/Alt+F a word back/forward",
+        "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K cut to the start/end; Ctrl+W or Alt+Backspace cut the word before the cursor, Alt+D the word after; Ctrl+Y puts back the last cut; Alt+B/Alt+F a word back/forward",
+        "Ctrl+R searches what you sent (Ctrl+R again: older; Enter takes the line; Esc or Ctrl+G cancels)",
         "PgUp/PgDn or the mouse wheel scroll the messages; F10 or Ctrl+C quits; Esc or Enter dismisses the changed-identity warning (and quits)",
     ];
 
