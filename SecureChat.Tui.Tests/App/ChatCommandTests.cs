@@ -1,4 +1,7 @@
+using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
+using SecureChat.Tui.Headless;
+using SecureChat.Tui.Tests.Support;
 
 namespace SecureChat.Tui.Tests.App;
 
@@ -10,24 +13,24 @@ public sealed class ChatCommandTests
     [InlineData("/HELP")]
     [InlineData("  /Help  ")]
     public void Help_is_recognised_in_any_case_and_with_surrounding_spaces(string line) =>
-        ChatCommand.Parse(line).ShouldBe(new ChatCommand.Help());
+        Runs(line).ShouldBe("/help");
 
     [Fact]
     public void Each_command_without_an_argument_parses_to_its_own_kind()
     {
-        ChatCommand.Parse("/fingerprint").ShouldBe(new ChatCommand.Fingerprint());
-        ChatCommand.Parse("/rekey").ShouldBe(new ChatCommand.Rekey());
-        ChatCommand.Parse("/peers").ShouldBe(new ChatCommand.Peers());
-        ChatCommand.Parse("/clear").ShouldBe(new ChatCommand.Clear());
-        ChatCommand.Parse("/quit").ShouldBe(new ChatCommand.Quit());
-        ChatCommand.Parse("/ReKey").ShouldBe(new ChatCommand.Rekey());
+        Runs("/fingerprint").ShouldBe("/fingerprint");
+        Runs("/rekey").ShouldBe("/rekey");
+        Runs("/peers").ShouldBe("/peers");
+        Runs("/clear").ShouldBe("/clear");
+        Runs("/quit").ShouldBe("/quit");
+        Runs("/ReKey").ShouldBe("/rekey");
     }
 
     [Fact]
     public void Exit_quits_but_only_as_the_whole_lower_case_word()
     {
-        ChatCommand.Parse("exit").ShouldBe(new ChatCommand.Quit());
-        ChatCommand.Parse(" exit ").ShouldBe(new ChatCommand.Quit());
+        Runs("exit").ShouldBe("/quit");
+        Runs(" exit ").ShouldBe("/quit");
         ChatCommand.Parse("exit now").ShouldBe(new ChatCommand.Send("exit now"));
         ChatCommand.Parse("Exit").ShouldBe(new ChatCommand.Send("Exit"));
     }
@@ -35,38 +38,43 @@ public sealed class ChatCommandTests
     [Fact]
     public void Slash_exit_quits_like_slash_quit()
     {
-        ChatCommand.Parse("/exit").ShouldBe(new ChatCommand.Quit());
-        ChatCommand.Parse(" /EXIT ").ShouldBe(new ChatCommand.Quit());
+        Runs("/exit").ShouldBe("/quit");
+        Runs(" /EXIT ").ShouldBe("/quit");
     }
 
     [Fact]
-    public void Say_sends_the_rest_of_the_line_as_it_is_even_exit_or_a_command()
+    public async Task Say_sends_the_rest_of_the_line_as_it_is_even_exit_or_a_command()
     {
-        ChatCommand.Parse("/say exit").ShouldBe(new ChatCommand.Send("exit"));
-        ChatCommand.Parse("/say /nick Bob").ShouldBe(new ChatCommand.Send("/nick Bob"));
-        ChatCommand.Parse("/SAY  two spaces kept ").ShouldBe(new ChatCommand.Send(" two spaces kept "));
-        ChatCommand.Parse("/say\ttab").ShouldBe(new ChatCommand.Send("tab"));
-        ChatCommand.Parse("/say").ShouldBeOfType<ChatCommand.Usage>().Text.ShouldStartWith("usage: /say TEXT");
-        ChatCommand.Parse("/say   ").ShouldBeOfType<ChatCommand.Usage>();
-        ChatCommand.CommandNames.ShouldContain("/say");
-        ChatCommand.CommandNames.ShouldContain("/exit");
+        (await SaidAsync("/say exit", "/say /nick Bob", "/SAY  two spaces kept ", "/say\ttab", "/say", "/say   ")).ShouldBe(
+        [
+            "exit", "/nick Bob", " two spaces kept ", "tab",
+            "! usage: /say TEXT (sends TEXT as it is, for example: /say exit)",
+            "! usage: /say TEXT (sends TEXT as it is, for example: /say exit)",
+        ]);
+    }
+
+    [Fact]
+    public async Task Me_sends_an_action_and_without_one_says_how_to_use_it()
+    {
+        (await SaidAsync("/me waves", "/ME  waves twice ", "/me")).ShouldBe(
+            ["/me waves", "/me waves twice", "! usage: /me ACTION (for example: /me waves)"]);
     }
 
     [Fact]
     public void Nick_takes_the_rest_of_the_line_trimmed_and_keeps_its_case()
     {
-        ChatCommand.Parse("/nick Bob").ShouldBe(new ChatCommand.Nick("Bob"));
-        ChatCommand.Parse("/NICK   Bob Smith  ").ShouldBe(new ChatCommand.Nick("Bob Smith"));
-        ChatCommand.Parse("/nick\tBob").ShouldBe(new ChatCommand.Nick("Bob"));
-        ChatCommand.Parse("/nick").ShouldBe(new ChatCommand.Nick(string.Empty));
-        ChatCommand.Parse("/nick   ").ShouldBe(new ChatCommand.Nick(string.Empty));
+        Argument("/nick Bob").ShouldBe("Bob");
+        Argument("/NICK   Bob Smith  ").ShouldBe("Bob Smith");
+        Argument("/nick\tBob").ShouldBe("Bob");
+        Argument("/nick").ShouldBe(string.Empty);
+        Argument("/nick   ").ShouldBe(string.Empty);
     }
 
     [Fact]
     public void Commands_without_arguments_ignore_extra_words()
     {
-        ChatCommand.Parse("/rekey now").ShouldBe(new ChatCommand.Rekey());
-        ChatCommand.Parse("/quit bye").ShouldBe(new ChatCommand.Quit());
+        Runs("/rekey now").ShouldBe("/rekey");
+        Runs("/quit bye").ShouldBe("/quit");
     }
 
     [Fact]
@@ -100,4 +108,32 @@ public sealed class ChatCommandTests
     [InlineData("   ")]
     [InlineData("\t")]
     public void A_blank_line_is_nothing(string line) => ChatCommand.Parse(line).ShouldBeNull();
+
+    /// <summary>The command a line runs, by name.</summary>
+    private static string Runs(string line) => ChatCommand.Parse(line).ShouldBeOfType<ChatCommand.Run>().Command.Name;
+
+    private static string Argument(string line) => ChatCommand.Parse(line).ShouldBeOfType<ChatCommand.Run>().Argument;
+
+    /// <summary>What lines typed on a connected client make it send or say: each message it sent, or "! " and each error.</summary>
+    private static async Task<string[]> SaidAsync(params string[] lines)
+    {
+        await using var pair = new LoopbackPair();
+        var view = new RecordingView();
+        var model = new ChatModel(pair.Client, isServer: false, view, new ClassicWords());
+        try
+        {
+            await pair.ConnectAsync();
+            await pair.ClientJoined;
+            foreach (string line in lines)
+            {
+                await model.EnterAsync(line);
+            }
+        }
+        finally
+        {
+            model.Detach();
+        }
+
+        return [.. view.Lines.Where(l => l.Kind is LineKind.Own or LineKind.Error).Select(l => l.Kind == LineKind.Own ? l.Text : "! " + l.Text)];
+    }
 }

@@ -52,10 +52,14 @@ internal sealed class RecordingView : IChatView
         }
     }
 
+    /// <summary>How many times the model cleared the view.</summary>
+    public int Clears { get; private set; }
+
     public void Clear()
     {
         lock (_gate)
         {
+            Clears++;
             _lines.Clear();
         }
     }

@@ -12,6 +12,8 @@ public sealed class CompletionAndColourTests
 {
     private static readonly string[] s_names = ["Alice", "Albert", "Bob"];
 
+    private static IReadOnlyList<string> Commands => ChatCommands.Names(isServer: false, CommandModes.Screen);
+
     [Theory]
     [InlineData("/ni", 3, "/nick ", 6)]
     [InlineData("/f", 2, "/fingerprint ", 13)]
@@ -21,8 +23,9 @@ public sealed class CompletionAndColourTests
     [InlineData("Ali and", 3, "Alice:  and", 7)]
     public void Tab_completes_commands_at_the_start_and_names_elsewhere(string text, int caret, string expected, int expectedCaret)
     {
-        (string Text, int Caret)? done = Completion.Complete(text, caret, ChatCommand.CommandNames, s_names);
-        done.ShouldBe((expected, expectedCaret));
+        Completion done = Completion.Start(text, caret, Commands, s_names).ShouldNotBeNull();
+        (done.Text, done.Caret).ShouldBe((expected, expectedCaret));
+        done.Candidates.Count.ShouldBe(1);
     }
 
     [Theory]
@@ -30,10 +33,26 @@ public sealed class CompletionAndColourTests
     [InlineData("", 0)]
     [InlineData("hi ", 3)]
     [InlineData("/a", 2)]
-    [InlineData("al", 2)]
     public void Tab_with_nothing_to_complete_changes_nothing(string text, int caret)
     {
-        Completion.Complete(text, caret, ChatCommand.CommandNames, s_names).ShouldBeNull();
+        Completion.Start(text, caret, Commands, s_names).ShouldBeNull();
+    }
+
+    [Fact]
+    public void Repeated_Tab_cycles_through_every_candidate_in_order_and_round_again_keeping_the_rest_of_the_line()
+    {
+        Completion first = Completion.Start("al and more", 2, Commands, ["alma", "Bob", "Alice", "Albert"]).ShouldNotBeNull();
+        first.Candidates.ShouldBe(["Albert", "Alice", "alma"]);
+        Completion second = first.Next();
+        Completion third = second.Next();
+        Completion fourth = third.Next();
+        string[] seen = [.. new[] { first, second, third, fourth }.Select(c => $"{c.Text}|{c.Caret}")];
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Join('\n', seen));
+        seen.ShouldBe(["Albert:  and more|8", "Alice:  and more|7", "alma:  and more|6", "Albert:  and more|8"]);
+
+        Completion commands = Completion.Start("/n", 2, Commands, s_names).ShouldNotBeNull();
+        commands.Candidates.ShouldBe(["/names", "/nick"]);
+        (commands.Text, commands.Next().Text).ShouldBe(("/names ", "/nick "));
     }
 
     [Fact]
@@ -44,6 +63,40 @@ public sealed class CompletionAndColourTests
         screen.Type("hello b");
         screen.Press(Key.Tab);
         screen.Window.Input.Text.ShouldBe("hello Bob ");
+        screen.Window.Pane.Entries.ShouldNotContain(e => e.Text.Contains("matches", StringComparison.Ordinal), "one candidate: nothing to list");
+    }
+
+    [Fact]
+    public void Tab_again_in_the_input_line_puts_in_the_next_name_and_the_candidates_are_listed_once()
+    {
+        using var screen = new TestScreen(width: 100);
+        screen.Window.Names = () => ["Alice", "Albert", "Alma", "Bob"];
+        screen.Type("hello al");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hello Albert ");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hello Alice ");
+        screen.Press(Key.Tab);
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hello Albert ", "round to the first again");
+        string drawn = screen.Screen();
+        TestContext.Current.TestOutputHelper?.WriteLine(drawn);
+        drawn.ShouldContain("3 matches, Tab for the next: Albert, Alice, Alma");
+        screen.Window.Pane.Entries.Count(e => e.Text.Contains("matches", StringComparison.Ordinal)).ShouldBe(1, "listed when the round starts, not on every Tab");
+
+        // Typing ends the round: the next Tab completes the new word.
+        screen.Type("and b");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hello Albert and Bob ");
+    }
+
+    [Fact]
+    public void A_long_candidate_list_is_named_up_to_its_limit_and_counted_beyond()
+    {
+        string[] names = [.. Enumerable.Range(0, 45).Select(i => $"user{i:00}")];
+        string notice = ChatWindow.CandidatesNotice(names);
+        notice.ShouldStartWith("45 matches, Tab for the next: user00, user01,");
+        notice.ShouldEndWith($"user{ChatWindow.CandidatesShownMax - 1:00} and {45 - ChatWindow.CandidatesShownMax} more");
     }
 
     [Fact]
@@ -94,9 +147,6 @@ public sealed class CompletionAndColourTests
     public void An_action_reads_as_star_name_action()
     {
         new PaneEntry(DateTimeOffset.Now, "Bob", "/me waves", LineKind.Message).Format().ShouldEndWith(" * <Bob> waves");
-        ChatCommand.Parse("/me waves").ShouldBe(new ChatCommand.Send("/me waves"));
-        ChatCommand.Parse("/me").ShouldBeOfType<ChatCommand.Usage>();
-        ChatCommand.Parse("/NAMES").ShouldBe(new ChatCommand.Names());
     }
 
     [Fact]

@@ -32,6 +32,14 @@ public sealed class KeyDecodingTests
         Decode(sequence).ShouldBeEmpty();
     }
 
+    [Theory]
+    [InlineData("\u001b\u007f", KeyCode.Backspace | KeyCode.AltMask)]
+    [InlineData("\u001bd", KeyCode.D | KeyCode.AltMask)]
+    public void Alt_Backspace_sent_as_ESC_DEL_arrives_as_Alt_Backspace(string sequence, params KeyCode[] expected)
+    {
+        Decode(sequence).ShouldBe(expected);
+    }
+
     private static List<KeyCode> Decode(string sequence)
     {
         using IApplication app = Application.Create();
@@ -53,6 +61,10 @@ public sealed class KeyDecodingTests
             queue.Enqueue(c);
         }
 
+        input.ProcessQueue();
+
+        // A lone ESC and a key (Alt+key) is held in case more of a sequence follows, and let go by time.
+        Thread.Sleep(200);
         input.ProcessQueue();
         return keys;
     }

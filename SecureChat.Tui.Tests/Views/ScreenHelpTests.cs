@@ -17,7 +17,7 @@ public sealed partial class ScreenHelpTests
         TestContext.Current.TestOutputHelper?.WriteLine($"{rows.Length} rows, keys: {string.Join(' ', keys)}");
         keys.Length.ShouldBeGreaterThan(15);
 
-        string help = string.Join('\n', new ScreenWords().Help);
+        string help = string.Join('\n', new ScreenWords().Help(isServer: false));
         keys.Where(k => !Regex.IsMatch(help, $@"(?<![\w+]){Regex.Escape(k)}(?![\w+])")).ShouldBeEmpty();
     }
 

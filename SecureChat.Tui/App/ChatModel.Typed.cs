@@ -14,43 +14,12 @@ internal sealed partial class ChatModel
     /// </summary>
     public Task EnterAsync(string line, bool pasted = false)
     {
-        switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line))
+        switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line, ChatCommands.For(IsServer, _words.Mode)))
         {
             case ChatCommand.Send send:
                 return SendAsync(send.Text);
-            case ChatCommand.Nick nick:
-                ChangeName(nick.Name);
-                break;
-            case ChatCommand.Rekey:
-                Tell(_words.RekeyStarted(_endpoint.RequestRekey()));
-                break;
-            case ChatCommand.Fingerprint:
-                ShowFingerprints();
-                break;
-            case ChatCommand.OwnIdentity:
-                Tell(_words.OwnIdentity(OwnIdentity, IdentityFile));
-                break;
-            case ChatCommand.Verify verify:
-                VerifyPeer(verify.Name);
-                break;
-            case ChatCommand.Peers:
-                ShowPeers();
-                break;
-            case ChatCommand.Clear:
-                Locked(_view.Clear);
-                break;
-            case ChatCommand.Quit:
-                Locked(_view.Quit);
-                break;
-            case ChatCommand.Help:
-                Tell(_words.Help.Select(ChatLine.Notice));
-                break;
-            case ChatCommand.Names:
-                Tell(NamesWithIdentities());
-                break;
-            case ChatCommand.Usage usage:
-                Tell(ChatLine.Error(usage.Text));
-                break;
+            case ChatCommand.Run run:
+                return run.Command.Handler(this, run);
             case ChatCommand.Unknown unknown:
                 Tell(_words.UnknownCommand(unknown.Name));
                 break;
@@ -61,7 +30,8 @@ internal sealed partial class ChatModel
 
     // ---- typed lines (UI or input thread) ----
 
-    private async Task SendAsync(string text)
+    /// <summary>Sends a message (a typed line, <c>/me</c>, <c>/say</c>).</summary>
+    internal async Task SendAsync(string text)
     {
         if (!ChatOptions.IsValidMessage(text))
         {
@@ -148,7 +118,7 @@ internal sealed partial class ChatModel
     /// <c>/nick</c>. A server's operator is renamed at once (the server decides); a client asks its server, and says
     /// its new name only when the server has answered with the name it got (<see cref="OnOwnNameAssigned"/>).
     /// </summary>
-    private void ChangeName(string requested)
+    internal void ChangeName(string requested)
     {
         if (!NameRules.TryValidate(requested, out string name, out string problem))
         {
@@ -190,7 +160,7 @@ internal sealed partial class ChatModel
     /// Marks a peer's identity verified in the trust files (after the users compared the SAS): the client's server,
     /// or on a server the client named (or the only one).
     /// </summary>
-    private void VerifyPeer(string name)
+    internal void VerifyPeer(string name)
     {
         PeerInfo[] secure = [.. _endpoint.Links.Where(l => l.IsSecure && l.IdentityKey is not null)];
         PeerInfo? peer = name.Length > 0
@@ -246,14 +216,14 @@ internal sealed partial class ChatModel
             : MemberSource.Relayed;
     }
 
-    private void ShowFingerprints()
+    internal void ShowFingerprints()
     {
         PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.IsSecure).Select(Shown)];
         Tell(Ended is { } ended ? [_words.NothingToCompare(ended)]
             : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
     }
 
-    private void ShowPeers()
+    internal void ShowPeers()
     {
         PeerInfo[] links = [.. _endpoint.Links.Select(Shown)];
         if (!IsServer)

@@ -15,8 +15,14 @@ internal abstract class ChatWords
 {
     // ---- in each mode's own words ----
 
-    /// <summary>Help: the commands and how to leave in this mode.</summary>
-    public abstract IReadOnlyList<string> Help { get; }
+    /// <summary>The mode whose commands <see cref="Help"/> lists.</summary>
+    public abstract CommandModes Mode { get; }
+
+    /// <summary>The other ways to leave in this mode, as the commands line of help says them: "or type exit".</summary>
+    protected abstract string OtherWaysToQuit { get; }
+
+    /// <summary>What help says after the commands (the full screen: its keys).</summary>
+    protected virtual IEnumerable<string> HelpNotes => [];
 
     /// <summary>How to leave, as the advice after <c>/fingerprint</c> says it.</summary>
     protected abstract string HowToQuit { get; }
@@ -49,6 +55,23 @@ internal abstract class ChatWords
     public abstract ChatLine NotSent(string reason);
 
     // ---- the same in both modes ----
+
+    /// <summary>
+    /// Help: the commands this role has in this mode, from the command table (<see cref="ChatCommands"/>), first on
+    /// one line, then one line each, then this mode's notes.
+    /// </summary>
+    public IReadOnlyList<string> Help(bool isServer)
+    {
+        CommandEntry[] commands = [.. ChatCommands.For(isServer, Mode)];
+        string names = string.Join("  ", commands.Select(c => string.Join(" or ", c.Aliases.Prepend(c.Synopsis))));
+        return
+        [
+            $"commands: {names} ({OtherWaysToQuit})",
+            .. commands.Select(c => $"{string.Join(", ", c.Aliases.Prepend(c.Synopsis))}: {c.Help}"),
+            "a line that starts with // is sent as a message, with one / removed",
+            .. HelpNotes,
+        ];
+    }
 
     /// <summary>A message someone sent; <paramref name="fromOperator"/> on a client when the operator wrote it (not relayed).</summary>
     public ChatLine Message(ChatMessage message, bool fromOperator) => new(LineKind.Message, message.Text, message.Sender, message.ReceivedAt)

@@ -11,14 +11,9 @@ namespace SecureChat.Tui.Headless;
 /// </summary>
 internal sealed class ClassicWords : ChatWords
 {
-    public override IReadOnlyList<string> Help { get; } =
-    [
-        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /identity  /nick NAME  /me ACTION  /say TEXT  /quit or /exit (or type exit)",
-        "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
-        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client); /identity shows your own",
-        "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
-        "a line that starts with // is sent as a message, with one / removed; /say TEXT sends TEXT as it is (even exit)",
-    ];
+    public override CommandModes Mode => CommandModes.Headless;
+
+    protected override string OtherWaysToQuit => "or type exit";
 
     protected override string HowToQuit => "type exit";
 

@@ -39,6 +39,7 @@ internal sealed class ChatInput : TextField
     public const int ConfirmLines = 3;
 
     private readonly StringBuilder _burst = new();
+    private readonly LineEditing _editing = new();
     private IApplication? _subscribed;
     private long _iteration;
     private long _lastKeyIteration = -10;
@@ -67,6 +68,12 @@ internal sealed class ChatInput : TextField
 
     /// <summary>Tab: the window completes the word before the insertion point.</summary>
     public event Action? CompletionRequested;
+
+    /// <summary>A paste arrives (a history search in progress takes its match first).</summary>
+    public event Action? PasteStarting;
+
+    /// <summary>While set (a history search), every key comes here first; true when it was used.</summary>
+    public Func<Key, bool>? Intercept { get; set; }
 
     /// <summary>Keys other than typing that the window handles (Up, Down, PgUp, PgDn); true when handled.</summary>
     public Func<Key, bool>? WindowKeys { get; set; }
@@ -149,6 +156,8 @@ internal sealed class ChatInput : TextField
     {
         // The paste belongs to the run it arrives in: keys right after it (a terminal that passes an end marker
         // inside pasted text on, then the rest of the text as keys) are pasted text too, never a send or a command.
+        PasteStarting?.Invoke();
+        _editing.Interrupt();
         Subscribe();
         StartOrContinueRun();
         _runKeys += 2;
@@ -167,6 +176,15 @@ internal sealed class ChatInput : TextField
             return true;
         }
 
+        if (Intercept is { } intercept)
+        {
+            Flush();
+            if (intercept(key))
+            {
+                return true;
+            }
+        }
+
         Subscribe();
         StartOrContinueRun();
         _runKeys++;
@@ -174,6 +192,7 @@ internal sealed class ChatInput : TextField
         if (IsPrintable(key))
         {
             _confirming = false;
+            _editing.Interrupt();
             if (_pendingEnter)
             {
                 // Text after the Enter: the run has more than one line, so it is a paste.
@@ -234,7 +253,7 @@ internal sealed class ChatInput : TextField
         base.Dispose(disposing);
     }
 
-    private static bool IsPrintable(Key key) =>
+    public static bool IsPrintable(Key key) =>
         !key.IsCtrl && !key.IsAlt && key.AsRune.Value >= 0x20 && key.AsRune.Value != 0x7F && key.AsGrapheme.Length > 0;
 
     private void Subscribe()
@@ -339,49 +358,13 @@ internal sealed class ChatInput : TextField
             return true;
         }
 
-        if (key == Key.A.WithCtrl)
+        if (_editing.Apply(key, text, at) is { } edited)
         {
-            CharIndex = 0;
+            Edit(edited.Text, edited.Caret);
             return true;
         }
 
-        if (key == Key.E.WithCtrl)
-        {
-            CharIndex = text.Length;
-            return true;
-        }
-
-        if (key == Key.U.WithCtrl)
-        {
-            Edit(text[at..], 0);
-            return true;
-        }
-
-        if (key == Key.K.WithCtrl)
-        {
-            Edit(text[..at], at);
-            return true;
-        }
-
-        if (key == Key.W.WithCtrl)
-        {
-            int start = DraftText.WordStart(text, at);
-            Edit(text[..start] + text[at..], start);
-            return true;
-        }
-
-        if (key == Key.B.WithAlt)
-        {
-            CharIndex = DraftText.WordStart(text, at);
-            return true;
-        }
-
-        if (key == Key.F.WithAlt)
-        {
-            CharIndex = DraftText.WordEnd(text, at);
-            return true;
-        }
-
+        _editing.Interrupt();
         return WindowKeys?.Invoke(key) == true;
     }
 

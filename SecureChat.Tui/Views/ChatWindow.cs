@@ -21,6 +21,10 @@ internal sealed class ChatWindow : Window
     private readonly Shortcut _peer;
     private readonly Shortcut _quit;
     private readonly InputHistory _history = new();
+    private readonly HistorySearch _search;
+
+    /// <summary>What the last Tab put in the input line (null before one, or when it completed nothing).</summary>
+    private Completion? _completion;
 
     /// <summary>Cells a status field takes beyond its text, and the width of the quit shortcut with the window border.</summary>
     private const int StatusFieldSpacing = 3;
@@ -44,8 +48,9 @@ internal sealed class ChatWindow : Window
     {
         Title = title;
         Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
-        var prompt = new Label { Text = "> ", X = 0, Y = Pos.AnchorEnd(2) };
-        _input = new ChatInput { X = 2, Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        var prompt = new Label { Text = HistorySearch.Prompt, X = 0, Y = Pos.AnchorEnd(2) };
+        _input = new ChatInput { X = Pos.Right(prompt), Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
+        _search = new HistorySearch(_input, prompt, () => _history.Lines);
         _input.Submitted += (line, pasted) =>
         {
             _history.Add(line.Replace('\n', ChatInput.NewlineMark));
@@ -56,13 +61,7 @@ internal sealed class ChatWindow : Window
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
         _input.QuitRequested += Quit;
         _input.WindowKeys = OnInputKey;
-        _input.CompletionRequested += () =>
-        {
-            if (Completion.Complete(_input.Text ?? string.Empty, _input.CharIndex, ChatCommand.CommandNames, Names()) is { } done)
-            {
-                _input.SetDraft(done.Text.Replace(ChatInput.NewlineMark, '\n'), done.Caret);
-            }
-        };
+        _input.CompletionRequested += CompleteWord;
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _identity = new Shortcut(Key.Empty, string.Empty, null, null);
@@ -200,6 +199,9 @@ internal sealed class ChatWindow : Window
     public static string Ellipsize(string text, int length) =>
         text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(length - 1, 1)), "…");
 
+    /// <summary>The command names Tab completes (set by the app to its role's; by default a client's).</summary>
+    public IReadOnlyList<string> CommandNames { get; set; } = ChatCommands.Names(isServer: false, CommandModes.Screen);
+
     /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
     public Func<IEnumerable<string>> Names { get; set; } = () => [];
 
@@ -293,6 +295,12 @@ internal sealed class ChatWindow : Window
 
     private bool OnInputKey(Key key)
     {
+        if (key == Key.R.WithCtrl)
+        {
+            _search.Begin();
+            return true;
+        }
+
         switch (key.KeyCode)
         {
             case KeyCode.PageUp:
@@ -319,6 +327,40 @@ internal sealed class ChatWindow : Window
                 return false;
         }
     }
+
+    /// <summary>
+    /// Tab: the next candidate when the line is as the last Tab left it, else the first candidate for the word before
+    /// the insertion point; when a new round has several candidates, one notice lists them.
+    /// </summary>
+    private void CompleteWord()
+    {
+        string text = _input.Text ?? string.Empty;
+        bool again = _completion is { } last && last.Text == text && last.Caret == _input.CharIndex;
+        Completion? next = again ? _completion!.Next() : Completion.Start(text, _input.CharIndex, CommandNames, Names());
+        _completion = next;
+        if (next is null)
+        {
+            return;
+        }
+
+        if (!again && next.Candidates.Count > 1)
+        {
+            Pane.Append(new PaneEntry(ChatLine.Notice(CandidatesNotice(next.Candidates))));
+        }
+
+        _input.SetDraft(next.Text.Replace(ChatInput.NewlineMark, '\n'), next.Caret);
+    }
+
+    /// <summary>"3 matches, Tab for the next: Albert, Alice, Alma" (a long list cut after <see cref="CandidatesShownMax"/>).</summary>
+    public static string CandidatesNotice(IReadOnlyList<string> candidates)
+    {
+        string shown = string.Join(", ", candidates.Take(CandidatesShownMax));
+        string more = candidates.Count > CandidatesShownMax ? $" and {candidates.Count - CandidatesShownMax} more" : string.Empty;
+        return $"{candidates.Count} matches, Tab for the next: {shown}{more}";
+    }
+
+    /// <summary>The most candidates the notice names; a count stands for the rest (a hub can have thousands of members).</summary>
+    public const int CandidatesShownMax = 20;
 
     private void SetInput(string text) => _input.SetDraft(text.Replace(ChatInput.NewlineMark, '\n'));
 }

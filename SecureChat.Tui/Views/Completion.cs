@@ -1,14 +1,44 @@
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// Tab completion of the word before the insertion point: a command at the start of the line, else a name. One
-/// match completes (a name at the start of the line gets ": ", as chat clients address someone); several complete
-/// as far as they agree. Case-insensitive. Thread-safe (pure).
+/// Tab completion of the word before the insertion point: a command at the start of the line, else a name. The
+/// first Tab puts in the first candidate (in alphabetical order, case-insensitive); each further Tab replaces it with
+/// the next, round to the first again, as irssi and WeeChat do. A name at the start of the line gets ": " (chat
+/// clients address someone so), anything else a space. Immutable; thread-safe.
 /// </summary>
-internal static class Completion
+internal sealed class Completion
 {
-    /// <summary>The new text and insertion point, or null when nothing completes.</summary>
-    public static (string Text, int Caret)? Complete(string text, int caret, IEnumerable<string> commands, IEnumerable<string> names)
+    private readonly string _text;
+    private readonly int _start;
+    private readonly int _end;
+    private readonly string _suffix;
+
+    private Completion(string text, int start, int end, string suffix, IReadOnlyList<string> candidates, int index)
+    {
+        _text = text;
+        _start = start;
+        _end = end;
+        _suffix = suffix;
+        Candidates = candidates;
+        Index = index;
+        Text = string.Concat(text.AsSpan(0, start), candidates[index], suffix, text.AsSpan(end));
+        Caret = start + candidates[index].Length + suffix.Length;
+    }
+
+    /// <summary>Every word that completes what was typed, in the order Tab goes through them.</summary>
+    public IReadOnlyList<string> Candidates { get; }
+
+    /// <summary>Which candidate <see cref="Text"/> holds.</summary>
+    public int Index { get; }
+
+    /// <summary>The line with the candidate put in.</summary>
+    public string Text { get; }
+
+    /// <summary>The insertion point, after the candidate and its suffix.</summary>
+    public int Caret { get; }
+
+    /// <summary>The first completion of the word before <paramref name="caret"/>, or null when nothing completes it.</summary>
+    public static Completion? Start(string text, int caret, IEnumerable<string> commands, IEnumerable<string> names)
     {
         caret = Math.Clamp(caret, 0, text.Length);
         int start = caret;
@@ -19,50 +49,18 @@ internal static class Completion
 
         string prefix = text[start..caret];
         bool command = start == 0 && prefix.StartsWith('/');
-        if (prefix.Length == 0 && !command)
+        if (prefix.Length == 0)
         {
             return null;
         }
 
-        string[] matches = [.. (command ? commands : names)
+        string[] candidates = [.. (command ? commands : names)
             .Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(StringComparer.OrdinalIgnoreCase)];
-        string completed;
-        if (matches.Length == 1)
-        {
-            completed = matches[0] + (command ? " " : start == 0 ? ": " : " ");
-        }
-        else if (matches.Length > 1)
-        {
-            completed = CommonPrefix(matches);
-            if (completed.Length <= prefix.Length)
-            {
-                return null;
-            }
-        }
-        else
-        {
-            return null;
-        }
-
-        return (string.Concat(text.AsSpan(0, start), completed, text.AsSpan(caret)), start + completed.Length);
+        return candidates.Length == 0 ? null : new Completion(text, start, caret, command ? " " : start == 0 ? ": " : " ", candidates, 0);
     }
 
-    private static string CommonPrefix(string[] words)
-    {
-        int length = words[0].Length;
-        foreach (string word in words)
-        {
-            int i = 0;
-            while (i < length && i < word.Length && char.ToLowerInvariant(word[i]) == char.ToLowerInvariant(words[0][i]))
-            {
-                i++;
-            }
-
-            length = i;
-        }
-
-        return words[0][..length];
-    }
+    /// <summary>The same line with the next candidate instead (after the last: the first).</summary>
+    public Completion Next() => new(_text, _start, _end, _suffix, Candidates, (Index + 1) % Candidates.Count);
 }

@@ -7,6 +7,9 @@ internal sealed class InputHistory(int capacity = 200)
     private int _position;
     private string _draft = string.Empty;
 
+    /// <summary>What was sent, oldest first (newlines as the input line's mark).</summary>
+    public IReadOnlyList<string> Lines => _sent;
+
     public void Add(string line)
     {
         if (line.Length > 0 && (_sent.Count == 0 || _sent[^1] != line))

@@ -10,7 +10,8 @@ namespace SecureChat.Tui.Views;
 /// sequence arrives and once for the "last minute" ones (tried when a held sequence is released). The toolkit
 /// offers no public way to add a pattern, so its two private fields are reached by reflection; if a later toolkit
 /// renames them, nothing is installed and <see cref="Install"/> says so (the run loop still survives the
-/// exception, see <see cref="ScreenMode"/>). Call once after <c>Init</c>, on the UI thread.
+/// exception, see <see cref="ScreenMode"/>). Alt+Backspace, which the toolkit drops, is decoded here too
+/// (<see cref="AltBackspacePattern"/>). Call once after <c>Init</c>, on the UI thread.
 /// </summary>
 internal static class KeyDecoding
 {
@@ -32,6 +33,7 @@ internal static class KeyDecoding
         AnsiKeyboardParserPattern[] toolkit = [.. patterns];
         patterns.Insert(0, new UndecodedKeyPattern(toolkit, lastMinute: false));
         patterns.Insert(0, new UndecodedKeyPattern(toolkit, lastMinute: true));
+        patterns.Insert(0, new AltBackspacePattern());
         return true;
     }
 

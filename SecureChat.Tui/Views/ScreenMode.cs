@@ -65,6 +65,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
 
         _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
         _window.Names = () => model.Members;
+        _window.CommandNames = ChatCommands.Names(model.IsServer, CommandModes.Screen);
         _app.Run(_window, _faults!.Survive);
     }
 

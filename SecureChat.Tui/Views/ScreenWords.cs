@@ -7,15 +7,15 @@ namespace SecureChat.Tui.Views;
 /// <summary>The full screen's words for links and refused input (see <see cref="ChatWords"/>). Thread-safe (pure).</summary>
 internal sealed class ScreenWords : ChatWords
 {
-    public override IReadOnlyList<string> Help { get; } =
+    public override CommandModes Mode => CommandModes.Screen;
+
+    protected override string OtherWaysToQuit => "or exit, F10, Ctrl+C";
+
+    protected override IEnumerable<string> HelpNotes =>
     [
-        "commands: /help  /fingerprint  /verify [NAME]  /rekey  /peers  /names  /identity  /nick NAME  /me ACTION  /say TEXT  /clear  /quit or /exit (or exit, F10, Ctrl+C)",
-        "/fingerprint shows the key hash and the short authentication string (SAS) to compare with your peer",
-        "/verify marks the peer's identity verified for good once you have compared the SAS (a server names the client); /identity shows your own",
-        "/rekey runs a fresh key exchange; /peers lists who is connected (server)",
-        "a line that starts with // is sent as a message, with one / removed; /say TEXT sends TEXT as it is (even exit)",
-        "keys: Enter sends; Ctrl+J or Alt+Enter starts a new line in the message; Up/Down recall what you sent; Tab completes a command or a name",
-        "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K delete to the start/end; Ctrl+W deletes the word before the cursor; Alt+B/Alt+F a word back/forward",
+        "keys: Enter sends; Ctrl+J or Alt+Enter starts a new line in the message; Up/Down recall what you sent; Tab completes a command or a name, Tab again the next match",
+        "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K cut to the start/end; Ctrl+W or Alt+Backspace cut the word before the cursor, Alt+D the word after; Ctrl+Y puts back the last cut; Alt+B/Alt+F a word back/forward",
+        "Ctrl+R searches what you sent (Ctrl+R again: older; Enter takes the line; Esc or Ctrl+G cancels)",
         "PgUp/PgDn or the mouse wheel scroll the messages; F10 or Ctrl+C quits; Esc or Enter dismisses the changed-identity warning (and quits)",
     ];
 

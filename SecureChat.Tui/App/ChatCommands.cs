@@ -1,0 +1,48 @@
+namespace SecureChat.Tui.App;
+
+/// <summary>
+/// The command table: every command once, with its spellings, usage, help, roles, modes and handler. Parsing
+/// (<see cref="ChatCommand.Parse(string, IEnumerable{CommandEntry})"/>), Tab completion of command names and the
+/// commands <c>/help</c> lists in either mode all come from it, so adding a line here is all a new command needs.
+/// Thread-safe (immutable).
+/// </summary>
+internal static class ChatCommands
+{
+    public static IReadOnlyList<CommandEntry> All { get; } =
+    [
+        new("/help", string.Empty, "lists the commands (on the full screen also the keys)", Done((m, _) => m.ShowHelp())),
+        new("/fingerprint", string.Empty, "shows each connection's key fingerprint and short authentication string (SAS) to compare with your peer", Done((m, _) => m.ShowFingerprints())),
+        new("/verify", "[NAME]", "marks the peer's identity verified for good once you have compared the SAS (a server names the client, or it is the only one)", Done((m, c) => m.VerifyPeer(c.Argument))),
+        new("/rekey", string.Empty, "runs a fresh key exchange inside the secure connection (new keys, new fingerprint)", Done((m, _) => m.Rekey())),
+        new("/peers", string.Empty, "shows who is connected (a client: its server), where from, and at which stage", Done((m, _) => m.ShowPeers())),
+        new("/names", string.Empty, "lists who is in the chat, then each member's identity fingerprint", Done((m, _) => m.ShowNames())),
+        new("/identity", string.Empty, "shows your own identity fingerprint, to read out to a peer who asks for it", Done((m, _) => m.ShowOwnIdentity())),
+        new("/nick", "NAME", "changes your display name; the others are told", Done((m, c) => m.ChangeName(c.Argument))),
+        new("/me", "ACTION", "says what you do: /me waves shows as * <you> waves", static (m, c) => c.Argument.Length > 0
+            ? m.SendAsync(ChatCommand.MePrefix + c.Argument)
+            : m.Refuse(c.Command.UsageLine("for example: /me waves"))),
+        new("/say", "TEXT", "sends TEXT as it is, even exit or a command", static (m, c) => c.Text.Trim().Length > 0
+            ? m.SendAsync(c.Text)
+            : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"))),
+        new("/clear", string.Empty, "clears the message pane (headless mode has none: nothing happens)", Done((m, _) => m.ClearPane())),
+        new("/quit", string.Empty, "closes the connection cleanly and leaves (so does a line that is just exit)", Done((m, _) => m.Quit())) { Aliases = ["/exit"] },
+    ];
+
+    /// <summary>The command a line that is just this word runs (case-sensitive, as typed).</summary>
+    public const string BareExit = "exit";
+
+    /// <summary>The commands a model of this role has in this mode, in table order.</summary>
+    public static IEnumerable<CommandEntry> For(bool isServer, CommandModes mode) => All.Where(c => c.IsFor(isServer, mode));
+
+    /// <summary>Every spelling of the commands a model of this role has in this mode, for Tab completion.</summary>
+    public static IReadOnlyList<string> Names(bool isServer, CommandModes mode) => [.. For(isServer, mode).SelectMany(c => c.Spellings)];
+
+    /// <summary>The command that quits (what <see cref="BareExit"/> runs).</summary>
+    public static CommandEntry Quit => All.Single(c => c.Name == "/quit");
+
+    private static Func<ChatModel, ChatCommand.Run, Task> Done(Action<ChatModel, ChatCommand.Run> handler) => (m, c) =>
+    {
+        handler(m, c);
+        return Task.CompletedTask;
+    };
+}
