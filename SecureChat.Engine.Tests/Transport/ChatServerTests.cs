@@ -315,4 +315,27 @@ public sealed class ChatServerTests
         atServer.Message.ShouldContain("passphrases differ");
         serverEstablished.ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task A_hello_answered_with_a_puzzle_ends_its_link_with_one_puzzle_sent_event_and_no_failure()
+    {
+        await using var server = new ChatServer(new ChatOptions { PuzzleMode = PuzzleMode.Always, PuzzleDifficulty = 8 }.FromOneAddress());
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var puzzled = new ConcurrentQueue<PeerInfo>();
+        var failures = new ConcurrentQueue<SessionFailure>();
+        var established = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PuzzleSent += puzzled.Enqueue;
+        server.Failed += (_, failure) => failures.Enqueue(failure);
+        server.Established += p => established.TrySetResult(p);
+
+        await using var client = new ChatClient(new ChatOptions { Name = "bob" });
+        await client.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait);
+        PeerInfo secure = await established.Task.WaitAsync(s_wait);
+
+        PeerInfo turnedAway = puzzled.ShouldHaveSingleItem();
+        turnedAway.Id.ShouldNotBe(secure.Id, "the answer comes back on a new connection");
+        turnedAway.Stage.ShouldBe(SessionStage.Failed);
+        failures.ShouldBeEmpty();
+        server.Links.Select(l => l.Id).ShouldBe([secure.Id]);
+    }
 }

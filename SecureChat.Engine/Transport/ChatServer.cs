@@ -263,8 +263,18 @@ public sealed class ChatServer : ChatEndpoint
         Rename(link, name);
     }
 
-    /// <summary>A connection answered with a puzzle is not a failure worth the operator's attention (it retries with work).</summary>
-    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
+    /// <summary>A connection answered with a puzzle is no failure (its client comes back with the work done): it is reported as such.</summary>
+    private protected override void OnLinkFailed(SessionHost link, SessionFailure failure)
+    {
+        if (failure.Reason == FailureReason.PuzzleRequired)
+        {
+            OnPuzzleSent(link.Snapshot());
+        }
+        else
+        {
+            base.OnLinkFailed(link, failure);
+        }
+    }
 
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
     {
