@@ -338,4 +338,35 @@ public sealed class ChatServerTests
         failures.ShouldBeEmpty();
         server.Links.Select(l => l.Id).ShouldBe([secure.Id]);
     }
+
+    [Fact]
+    public async Task A_port_bound_before_its_server_exists_keeps_a_client_waiting_until_the_server_starts_on_it()
+    {
+        using BoundPort port = BoundPort.Bind("127.0.0.1", 0);
+        await using var client = new ChatClient(new ChatOptions { Name = "early" });
+        Task connecting = client.ConnectAsync("127.0.0.1", port.LocalEndPoint.Port);
+        await Task.Delay(200);
+        connecting.IsCompleted.ShouldBeFalse("nothing accepts yet: the connection waits in the backlog");
+
+        await using var server = new ChatServer(new ChatOptions().FromOneAddress());
+        server.Start(port).ShouldBe(port.LocalEndPoint);
+        await connecting.WaitAsync(s_wait);
+        client.Server!.Stage.ShouldBe(SessionStage.Secure);
+        await using var second = new ChatServer(new ChatOptions());
+        Should.Throw<InvalidOperationException>(() => second.Start(port), "a port is handed over once");
+    }
+
+    [Fact]
+    public void A_bound_port_no_server_took_is_let_go_when_disposed()
+    {
+        int number;
+        using (BoundPort port = BoundPort.Bind("127.0.0.1", 0))
+        {
+            number = port.LocalEndPoint.Port;
+            Should.Throw<ChatConnectionException>(() => BoundPort.Bind("127.0.0.1", number)).Message.ShouldContain($"127.0.0.1:{number}");
+        }
+
+        using BoundPort again = BoundPort.Bind("127.0.0.1", number);
+        again.LocalEndPoint.Port.ShouldBe(number);
+    }
 }

@@ -113,7 +113,23 @@ public sealed class ChatServer : ChatEndpoint
             throw new InvalidOperationException("already started");
         }
 
-        _listener = Listener.Bind(host, port);
+        return Start(Listener.Bind(host, port));
+    }
+
+    /// <summary>Starts accepting on a socket bound earlier (<see cref="BoundPort"/>), which the server now owns.</summary>
+    public IPEndPoint Start(BoundPort port)
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("already started");
+        }
+
+        return Start(port.Take());
+    }
+
+    private IPEndPoint Start(Listener listener)
+    {
+        _listener = listener;
         _ = _keyPairs.Prepare(DhGroup.Get(_options.Group));
         _listener.Start(Accept);
         return _listener.LocalEndPoint;
