@@ -101,51 +101,6 @@ public static class SafeText
         return safe.ToString();
     }
 
-    /// <summary>
-    /// <paramref name="text"/> as the body of a JSON string (RFC 8259 section 7, without the quotes), safe on a
-    /// terminal: the quote and the backslash escaped, and every code point <see cref="OneLine"/> would escape written
-    /// as a <c>\uXXXX</c> escape (a surrogate pair for one above U+FFFF), so a JSON parser gets the text exactly as
-    /// it was sent while the line itself holds nothing that acts on a terminal.
-    /// </summary>
-    public static string Json(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var json = new StringBuilder(text.Length + 16);
-        foreach (int value in CodePoints(text))
-        {
-            switch (value)
-            {
-                case '"':
-                    json.Append("\\\"");
-                    break;
-                case '\\':
-                    json.Append(@"\\");
-                    break;
-                case '\n':
-                    json.Append("\\n");
-                    break;
-                case '\t':
-                    json.Append("\\t");
-                    break;
-                case '\r':
-                    json.Append("\\r");
-                    break;
-                case > 0xFFFF when IsNeutralised(value):
-                    string pair = char.ConvertFromUtf32(value);
-                    json.Append(CultureInfo.InvariantCulture, $"\\u{(int)pair[0]:x4}\\u{(int)pair[1]:x4}");
-                    break;
-                case var _ when IsNeutralised(value):
-                    json.Append(CultureInfo.InvariantCulture, $"\\u{value:x4}");
-                    break;
-                default:
-                    json.Append(char.ConvertFromUtf32(value));
-                    break;
-            }
-        }
-
-        return json.ToString();
-    }
-
     /// <summary>True when <paramref name="rune"/> is shown as an escape, never passed to the terminal as it is.</summary>
     public static bool IsNeutralised(Rune rune) => IsNeutralised(rune.Value);
 
