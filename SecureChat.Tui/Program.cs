@@ -25,6 +25,19 @@ internal static class Program
             return ChatCommandLine.UsageExitCode;
         }
 
+        if (!settings.Headless && settings.Role == ChatRole.Server)
+        {
+            // The screen's first frame needs only the bound port: the identity and trust files load after it.
+            try
+            {
+                return ChatLifetime.RunServerScreenFirst(settings, passphrase, new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse));
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(passphrase);
+            }
+        }
+
         LocalTrust trust;
         try
         {

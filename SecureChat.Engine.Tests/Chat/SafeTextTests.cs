@@ -27,19 +27,6 @@ public sealed class SafeTextTests
     public void One_line_shows_every_dangerous_character_as_a_visible_escape(string text, string expected) =>
         SafeText.OneLine(text).ShouldBe(expected);
 
-    [Theory]
-    [InlineData("plain 你好 😀", "plain 你好 😀")]
-    [InlineData("say \"hi\" C:\\x", @"say \""hi\"" C:\\x")]
-    [InlineData("a\nb\tc\rd", @"a\nb\tc\rd")]
-    [InlineData("\u001b[31m\u0007\u007f\u0085", @"\u001b[31m\u0007\u007f\u0085")]
-    [InlineData("\u202Eevil\u200B", @"\u202eevil\u200b")]
-    [InlineData("tag\U000E0041", @"tag\udb40\udc41")]
-    public void Json_escapes_what_json_needs_and_everything_the_terminal_must_not_get(string text, string expected)
-    {
-        SafeText.Json(text).ShouldBe(expected);
-        System.Text.Json.JsonSerializer.Deserialize<string>("\"" + SafeText.Json(text) + "\"").ShouldBe(text, "a JSON parser gets the text as it was");
-    }
-
     [Fact]
     public void A_lone_surrogate_is_shown_as_its_escape()
     {

@@ -315,4 +315,58 @@ public sealed class ChatServerTests
         atServer.Message.ShouldContain("passphrases differ");
         serverEstablished.ShouldBeFalse();
     }
+
+    [Fact]
+    public async Task A_hello_answered_with_a_puzzle_ends_its_link_with_one_puzzle_sent_event_and_no_failure()
+    {
+        await using var server = new ChatServer(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 8 }.FromOneAddress());
+        IPEndPoint endPoint = server.Start("127.0.0.1", 0);
+        var puzzled = new ConcurrentQueue<PeerInfo>();
+        var failures = new ConcurrentQueue<SessionFailure>();
+        var established = new TaskCompletionSource<PeerInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.PuzzleSent += puzzled.Enqueue;
+        server.Failed += (_, failure) => failures.Enqueue(failure);
+        server.Established += p => established.TrySetResult(p);
+
+        await using var client = new ChatClient(new ChatOptions { Name = "bob" });
+        await client.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_wait);
+        PeerInfo secure = await established.Task.WaitAsync(s_wait);
+
+        PeerInfo turnedAway = puzzled.ShouldHaveSingleItem();
+        turnedAway.Id.ShouldNotBe(secure.Id, "the answer comes back on a new connection");
+        turnedAway.Stage.ShouldBe(SessionStage.Failed);
+        failures.ShouldBeEmpty();
+        server.Links.Select(l => l.Id).ShouldBe([secure.Id]);
+    }
+
+    [Fact]
+    public async Task A_port_bound_before_its_server_exists_keeps_a_client_waiting_until_the_server_starts_on_it()
+    {
+        using BoundPort port = BoundPort.Bind("127.0.0.1", 0);
+        await using var client = new ChatClient(new ChatOptions { Name = "early" });
+        Task connecting = client.ConnectAsync("127.0.0.1", port.LocalEndPoint.Port);
+        await Task.Delay(200);
+        connecting.IsCompleted.ShouldBeFalse("nothing accepts yet: the connection waits in the backlog");
+
+        await using var server = new ChatServer(new ChatOptions().FromOneAddress());
+        server.Start(port).ShouldBe(port.LocalEndPoint);
+        await connecting.WaitAsync(s_wait);
+        client.Server!.Stage.ShouldBe(SessionStage.Secure);
+        await using var second = new ChatServer(new ChatOptions());
+        Should.Throw<InvalidOperationException>(() => second.Start(port), "a port is handed over once");
+    }
+
+    [Fact]
+    public void A_bound_port_no_server_took_is_let_go_when_disposed()
+    {
+        int number;
+        using (BoundPort port = BoundPort.Bind("127.0.0.1", 0))
+        {
+            number = port.LocalEndPoint.Port;
+            Should.Throw<ChatConnectionException>(() => BoundPort.Bind("127.0.0.1", number)).Message.ShouldContain($"127.0.0.1:{number}");
+        }
+
+        using BoundPort again = BoundPort.Bind("127.0.0.1", number);
+        again.LocalEndPoint.Port.ShouldBe(number);
+    }
 }

@@ -112,54 +112,47 @@ public static class SafeText
     }
 
     /// <summary>
-    /// <paramref name="text"/> as the body of a JSON string (RFC 8259 section 7, without the quotes), safe on a
-    /// terminal: the quote and the backslash escaped, and every code point <see cref="OneLine"/> would escape written
-    /// as a <c>\uXXXX</c> escape (a surrogate pair for one above U+FFFF), so a JSON parser gets the text exactly as
-    /// it was sent while the line itself holds nothing that acts on a terminal.
+    /// The UTF-16 index in <paramref name="text"/> of the first code point <see cref="OneLine"/> would show as an
+    /// escape (a joiner, selector, skin tone or tag inside an emoji sequence is text, not an escape), or -1 when there
+    /// is none. For an encoder that must escape exactly what the text mode escapes.
     /// </summary>
-    public static string Json(string text)
+    public static int FirstNeutralised(ReadOnlySpan<char> text)
     {
-        ArgumentNullException.ThrowIfNull(text);
-        var json = new StringBuilder(text.Length + 16);
-        int[] codePoints = [.. CodePoints(text)];
-        bool[]? kept = EmojiSequences.Kept(codePoints);
-        for (int i = 0; i < codePoints.Length; i++)
+        var codePoints = new List<int>(text.Length);
+        var starts = new List<int>(text.Length);
+        bool any = false;
+        for (int i = 0; i < text.Length;)
         {
-            int value = codePoints[i];
-            switch (value)
+            starts.Add(i);
+            if (Rune.DecodeFromUtf16(text[i..], out Rune rune, out int used) == System.Buffers.OperationStatus.Done)
             {
-                case '"':
-                    json.Append("\\\"");
-                    break;
-                case '\\':
-                    json.Append(@"\\");
-                    break;
-                case '\n':
-                    json.Append("\\n");
-                    break;
-                case '\t':
-                    json.Append("\\t");
-                    break;
-                case '\r':
-                    json.Append("\\r");
-                    break;
-                case var _ when kept is not null && kept[i]:
-                    json.Append(char.ConvertFromUtf32(value));
-                    break;
-                case > 0xFFFF when IsNeutralised(value):
-                    string pair = char.ConvertFromUtf32(value);
-                    json.Append(CultureInfo.InvariantCulture, $"\\u{(int)pair[0]:x4}\\u{(int)pair[1]:x4}");
-                    break;
-                case var _ when IsNeutralised(value):
-                    json.Append(CultureInfo.InvariantCulture, $"\\u{value:x4}");
-                    break;
-                default:
-                    json.Append(char.ConvertFromUtf32(value));
-                    break;
+                codePoints.Add(rune.Value);
+                i += used;
+            }
+            else
+            {
+                codePoints.Add(text[i]);
+                i++;
+            }
+
+            any |= IsNeutralised(codePoints[^1]);
+        }
+
+        if (!any)
+        {
+            return -1;
+        }
+
+        bool[]? kept = EmojiSequences.Kept(codePoints);
+        for (int i = 0; i < codePoints.Count; i++)
+        {
+            if (IsNeutralised(codePoints[i]) && (kept is null || !kept[i]))
+            {
+                return starts[i];
             }
         }
 
-        return json.ToString();
+        return -1;
     }
 
     /// <summary>True when <paramref name="rune"/> is shown as an escape, never passed to the terminal as it is.</summary>

@@ -238,8 +238,13 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>
-    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) =>
-        failure.Reason != FailureReason.PuzzleRequired && !RetriesAfter(link, failure);
+    private protected override void OnLinkFailed(SessionHost link, SessionFailure failure)
+    {
+        if (failure.Reason != FailureReason.PuzzleRequired && !RetriesAfter(link, failure))
+        {
+            base.OnLinkFailed(link, failure);
+        }
+    }
 
     /// <summary>The operator's own message (Chat), or a member's relayed by the hub with its name and identity (Relay).</summary>
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest) =>

@@ -39,6 +39,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>A link failed (the other links are unaffected).</summary>
     public event Action<PeerInfo, SessionFailure>? Failed;
 
+    /// <summary>
+    /// Server: a link's hello was answered with a puzzle (PROTOCOL.md, "Puzzle"), and the link has ended: its client
+    /// is expected back on a new connection with the answer. Neither <see cref="Failed"/> nor <see cref="Closed"/>
+    /// follows for that link: this is its end.
+    /// </summary>
+    public event Action<PeerInfo>? PuzzleSent;
+
     /// <summary>A link closed cleanly; the flag says whether the peer closed it.</summary>
     public event Action<PeerInfo, bool>? Closed;
 
@@ -142,11 +149,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 break;
             case FailedEvent failed:
                 OnLinkEnded(link);
-                if (ReportsFailure(link, failed.Failure))
-                {
-                    OnFailed(link.Snapshot(), failed.Failure);
-                }
-
+                OnLinkFailed(link, failed.Failure);
                 break;
         }
     }
@@ -160,8 +163,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
     private protected abstract void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest);
 
-    /// <summary>Whether a link's failure reaches the app (a client's puzzle answer does not: it is solved and retried).</summary>
-    private protected virtual bool ReportsFailure(SessionHost link, SessionFailure failure) => true;
+    /// <summary>A link failed: the app is told (<see cref="Failed"/>) unless the role says otherwise (a puzzle, a retry).</summary>
+    private protected virtual void OnLinkFailed(SessionHost link, SessionFailure failure) => OnFailed(link.Snapshot(), failure);
 
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
@@ -190,6 +193,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
     private protected void OnPresenceChanged(PresenceNotice notice) => PresenceChanged?.Invoke(notice);
 
     private protected void OnFailed(PeerInfo peer, SessionFailure failure) => Failed?.Invoke(peer, failure);
+
+    private protected void OnPuzzleSent(PeerInfo peer) => PuzzleSent?.Invoke(peer);
 
     private protected void OnClosed(PeerInfo peer, bool byPeer) => Closed?.Invoke(peer, byPeer);
 }

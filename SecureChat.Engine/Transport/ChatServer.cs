@@ -116,7 +116,23 @@ public sealed class ChatServer : ChatEndpoint
             throw new InvalidOperationException("already started");
         }
 
-        _listener = Listener.Bind(host, port);
+        return Start(Listener.Bind(host, port));
+    }
+
+    /// <summary>Starts accepting on a socket bound earlier (<see cref="BoundPort"/>), which the server now owns.</summary>
+    public IPEndPoint Start(BoundPort port)
+    {
+        if (_listener is not null)
+        {
+            throw new InvalidOperationException("already started");
+        }
+
+        return Start(port.Take());
+    }
+
+    private IPEndPoint Start(Listener listener)
+    {
+        _listener = listener;
         _ = _keyPairs.Prepare(DhGroup.Get(_options.Group));
         _listener.Start(Accept);
         return _listener.LocalEndPoint;
@@ -266,8 +282,18 @@ public sealed class ChatServer : ChatEndpoint
         Rename(link, name);
     }
 
-    /// <summary>A connection answered with a puzzle is not a failure worth the operator's attention (it retries with work).</summary>
-    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
+    /// <summary>A connection answered with a puzzle is no failure (its client comes back with the work done): it is reported as such.</summary>
+    private protected override void OnLinkFailed(SessionHost link, SessionFailure failure)
+    {
+        if (failure.Reason == FailureReason.PuzzleRequired)
+        {
+            OnPuzzleSent(link.Snapshot());
+        }
+        else
+        {
+            base.OnLinkFailed(link, failure);
+        }
+    }
 
     private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
     {

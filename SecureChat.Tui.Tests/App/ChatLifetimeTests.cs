@@ -136,7 +136,7 @@ public sealed class ChatLifetimeTests
             return _view;
         }
 
-        public void Run(ChatModel model, Task connecting) => connecting.Wait(TimeSpan.FromSeconds(20));
+        public void Run(Task<ChatModel?> model, Task connecting) => connecting.Wait(TimeSpan.FromSeconds(20));
 
         public void Close()
         {

@@ -30,6 +30,24 @@ public sealed class LinkTableTests
         table.Status("Alice").ShouldBe(new ChatStatus("listening", null, "0 peers", "Alice"));
     }
 
+    [Fact]
+    public void A_server_announces_a_connection_once_its_hello_is_accepted_and_never_one_that_ended_at_its_hello()
+    {
+        var table = new LinkTable(isServer: true);
+        var address = new IPEndPoint(IPAddress.Loopback, 40001);
+        PeerInfo puzzled = new(1, address, "client", SessionStage.Connected, null, null, null);
+        table.Update(puzzled).ShouldBeFalse("only TCP is up: the hello may still be answered with a puzzle");
+        table.Status("Alice").Stage.ShouldBe("joining: connected");
+        table.Update(puzzled with { Stage = SessionStage.Failed }).ShouldBeFalse();
+        table.Ended(puzzled, SessionStage.Failed);
+        table.Status("Alice").ShouldBe(new ChatStatus("listening", null, "0 peers", "Alice"));
+
+        PeerInfo joining = new(2, address, "client", SessionStage.Connected, null, null, null);
+        table.Update(joining).ShouldBeFalse();
+        table.Update(joining with { Stage = SessionStage.ExchangingKeys }).ShouldBeTrue();
+        table.Update(joining with { Stage = SessionStage.DerivingKey }).ShouldBeFalse("announced once");
+    }
+
     [Theory]
     [InlineData(SessionStage.Failed, "failed")]
     [InlineData(SessionStage.Closed, "disconnected")]

@@ -55,5 +55,36 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
         server.WaitForExit(s_wait).ShouldBe(0);
     }
 
+    [Fact]
+    public void A_server_that_asks_for_a_proof_of_work_announces_only_the_connection_that_comes_back_with_it()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--puzzle", "always", "--puzzle-bits", "8");
+        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob"))
+        {
+            client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+            server.WaitForOutput("[*] Bob joined", s_wait);
+            client.WriteLine("exit");
+            client.WaitForExit(s_wait).ShouldBe(0);
+            client.Output.ShouldContain("asked for a proof of work: solved", customMessage: "the server did puzzle the first connection");
+        }
+
+        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WriteLine("exit");
+        server.WaitForExit(s_wait).ShouldBe(0);
+        output.WriteLine(server.Output);
+        output.WriteLine(server.Error);
+
+        // Every connection announced is followed by what became of it: the puzzled one, which ended at its hello,
+        // leaves no line that nothing finishes.
+        string[] lines = Lines(server.Output);
+        string[] opened = [.. lines.Where(l => l.StartsWith("[*] New connection from ", StringComparison.Ordinal)).Select(l => l["[*] New connection from ".Length..])];
+        output.WriteLine($"connections announced: {opened.Length}");
+        opened.Length.ShouldBe(1, "one client attempt, one announced connection (the one that came back with the answer)");
+        lines.ShouldContain($"[*] Secure connection established with {opened[0]}");
+        server.Error.ShouldBeEmpty();
+    }
+
     private static string[] Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
 }

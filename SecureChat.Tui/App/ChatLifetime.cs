@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
@@ -22,28 +23,29 @@ internal sealed class ChatLifetime
     /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
     public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>The status while a server that opened its screen first loads its identity and trust files.</summary>
+    public const string LoadingStage = "loading identity...";
+
     private readonly AppSettings _settings;
     private readonly IChatMode _mode;
-    private readonly ChatServer? _server;
-    private readonly ChatClient? _client;
-    private readonly ChatEndpoint _endpoint;
-    private readonly LocalTrust? _trust;
+    private readonly Func<(ChatOptions Options, LocalTrust? Trust)> _load;
+    private readonly bool _opensFirst;
+    private readonly bool _ownsTrust;
+    private ChatServer? _server;
+    private ChatClient? _client;
+    private ChatEndpoint? _endpoint;
+    private LocalTrust? _trust;
+    private Task _connecting = Task.CompletedTask;
     private volatile string? _failure;
     private volatile IChatView? _view;
 
-    private ChatLifetime(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust)
+    private ChatLifetime(AppSettings settings, IChatMode mode, Func<(ChatOptions, LocalTrust?)> load, bool opensFirst, bool ownsTrust)
     {
         _settings = settings;
         _mode = mode;
-        _trust = trust;
-        if (settings.Role == ChatRole.Server)
-        {
-            _endpoint = _server = new ChatServer(options);
-        }
-        else
-        {
-            _endpoint = _client = new ChatClient(options);
-        }
+        _load = load;
+        _opensFirst = opensFirst;
+        _ownsTrust = ownsTrust;
     }
 
     /// <summary>The engine's options for the command line's settings and the passphrase read for them (not copied).</summary>
@@ -62,64 +64,92 @@ internal sealed class ChatLifetime
     /// tells a refused identity (exit code 3).
     /// </summary>
     public static int Run(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust = null) =>
-        new ChatLifetime(settings, options, mode, trust).Run();
+        new ChatLifetime(settings, mode, () => (options, trust), opensFirst: false, ownsTrust: false).Run();
+
+    /// <summary>
+    /// Runs a server whose view opens before anything its first frame does not need: the port is bound first (a port
+    /// in use is still one line, the screen never opened), the view opens with the address in its title and
+    /// <see cref="LoadingStage"/> in its status, and once its first frame is drawn the identity key, the trust files
+    /// (<see cref="LocalTrust"/>, which it disposes) and the engine are loaded, and the server starts accepting.
+    /// A configuration directory or key file that cannot be used ends the run with its one line and exit code 1, as
+    /// before the screen opened. <paramref name="passphrase"/> is not copied: it must outlive the call.
+    /// </summary>
+    public static int RunServerScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
+        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
+
+    private static (ChatOptions, LocalTrust?) OpenTrust(AppSettings settings, byte[] passphrase)
+    {
+        LocalTrust trust = LocalTrust.Open(settings);
+        try
+        {
+            return (trust.Apply(Options(settings, passphrase), settings.Role), trust);
+        }
+        catch
+        {
+            trust.Dispose();
+            throw;
+        }
+    }
 
     private int Run()
     {
         string address = _settings.Address;
-        if (_server is not null)
+        BoundPort? port = null;
+        if (_settings.Role == ChatRole.Server)
         {
             try
             {
-                address = StageWords.HostPort(_settings.Host, _server.Start(_settings.Host, _settings.Port).Port);
+                port = BoundPort.Bind(_settings.Host, _settings.Port);
             }
             catch (ChatConnectionException e)
             {
                 _mode.ReportFailure(e.Message);
                 return ExitCodes.ConnectionFailed;
             }
+
+            address = StageWords.HostPort(_settings.Host, port.LocalEndPoint.Port);
+        }
+
+        using BoundPort? unused = port; // closes the port if no server took it
+        if (!_opensFirst && Load() is { } problem)
+        {
+            _mode.ReportFailure(problem);
+            return ExitCodes.ConnectionFailed;
         }
 
         using PosixSignalRegistration term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using PosixSignalRegistration hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
         using PosixSignalRegistration interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var cancel = new CancellationTokenSource();
-        Task connecting = Task.CompletedTask;
         var deferred = new DeferredView();
         _view = deferred;
-        var model = new ChatModel(_endpoint, _server is not null, deferred, _mode.Words)
-        {
-            Verify = _trust is null ? null : peer => _trust.Verify(peer, _server is not null, _settings.Address),
-            HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
-            OwnIdentity = _trust?.Identity.Fingerprint,
-            IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
-        };
-        if (_trust is not null)
-        {
-            _trust.Noted = model.Note;
-        }
-
+        Task<ChatModel?> started = Task.FromResult<ChatModel?>(null);
         bool opened = false;
         try
         {
-            if (_client is not null)
+            if (!_opensFirst)
             {
+                started = Task.FromResult<ChatModel?>(Begin(port, address, deferred, cancel.Token));
+
                 // A connection refused or a name not found fails within milliseconds: report it without ever
                 // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
-                connecting = ConnectAsync(_client, model, deferred, cancel.Token);
-                connecting.Wait(OpenDelay);
-            }
-            else
-            {
-                model.ShowListening(address);
+                _connecting.Wait(OpenDelay);
             }
 
             if (_failure is null)
             {
-                IChatView view = _mode.Open(_server is not null, address, _endpoint.Name);
+                string name = _endpoint?.Name ?? ServerName(_settings);
+                IChatView view = _mode.Open(_settings.Role == ChatRole.Server, address, name);
                 opened = true;
                 deferred.Attach(view);
-                _mode.Run(model, connecting);
+                if (_opensFirst)
+                {
+                    deferred.SetStatus(new ChatStatus(LoadingStage, null, "0 peers", name));
+                    started = _mode.FirstFrame.ContinueWith(
+                        _ => LoadAndBegin(port, address, deferred, cancel.Token), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+                }
+
+                _mode.Run(started, _connecting);
             }
         }
         finally
@@ -127,12 +157,23 @@ internal sealed class ChatLifetime
             // The view is still open: the network's last events reach a live view (the full screen drops them),
             // and only then is the model detached, so nothing reaches the view after it closed.
             cancel.Cancel();
-            Stop(connecting);
-            model.Detach();
+            ((Task)started).ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopTimeout); // a load still running finishes first
+            Stop();
+            Model(started)?.Detach();
             if (opened)
             {
                 _mode.Close();
             }
+
+            if (_ownsTrust)
+            {
+                _trust?.Dispose();
+            }
+        }
+
+        if (started.IsFaulted)
+        {
+            started.GetAwaiter().GetResult(); // a bug, not a user's problem: thrown as it would have been before the view opened
         }
 
         if (_trust?.Refusal is { } refusal)
@@ -152,7 +193,7 @@ internal sealed class ChatLifetime
             return ExitCodes.ConnectionFailed;
         }
 
-        if (model.LostReason is { } lost)
+        if (Model(started)?.LostReason is { } lost)
         {
             _mode.ReportLost(lost);
             return ExitCodes.ConnectionFailed;
@@ -160,6 +201,83 @@ internal sealed class ChatLifetime
 
         _mode.ReportClosed();
         return ExitCodes.Ok;
+    }
+
+    private static ChatModel? Model(Task<ChatModel?> started) => started.IsCompletedSuccessfully ? started.Result : null;
+
+    /// <summary>The name a server goes by before its engine exists: the one its own options will give it.</summary>
+    private static string ServerName(AppSettings settings) => settings.Name.Length > 0 ? NameRules.Normalize(settings.Name) : "Server";
+
+    /// <summary>Loads the options and trust and creates the endpoint; returns the one-line reason when they cannot be used.</summary>
+    private string? Load()
+    {
+        ChatOptions options;
+        try
+        {
+            (options, _trust) = _load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+
+        if (_settings.Role == ChatRole.Server)
+        {
+            _endpoint = _server = new ChatServer(options);
+        }
+        else
+        {
+            _endpoint = _client = new ChatClient(options);
+        }
+
+        return null;
+    }
+
+    /// <summary>After the first frame: loads, then begins; a load that fails ends the run (its reason is said once the view closed).</summary>
+    private ChatModel? LoadAndBegin(BoundPort? port, string address, IChatView view, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return null; // the user quit before the first frame
+        }
+
+        if (Load() is { } problem)
+        {
+            _failure = problem;
+            view.Quit();
+            return null;
+        }
+
+        return Begin(port, address, view, cancellationToken);
+    }
+
+    /// <summary>The model follows the endpoint before it starts, so no event of the first connection is missed.</summary>
+    private ChatModel Begin(BoundPort? port, string address, IChatView view, CancellationToken cancellationToken)
+    {
+        bool isServer = _server is not null;
+        var model = new ChatModel(_endpoint!, isServer, view, _mode.Words)
+        {
+            Verify = _trust is null ? null : peer => _trust.Verify(peer, isServer, _settings.Address),
+            HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
+            OwnIdentity = _trust?.Identity.Fingerprint,
+            IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
+        };
+        if (_trust is not null)
+        {
+            _trust.Noted = model.Note;
+        }
+
+        if (_server is not null)
+        {
+            model.ShowListening(address);
+            _server.Start(port!);
+        }
+        else
+        {
+            _connecting = ConnectAsync(_client!, model, view, cancellationToken);
+        }
+
+        return model;
     }
 
     /// <summary>A signal asks to quit: as F10 would, once the view is open (before that, the default action ends the process).</summary>
@@ -217,11 +335,11 @@ internal sealed class ChatLifetime
         _ => e.Message,
     };
 
-    private void Stop(Task connecting)
+    private void Stop()
     {
         try
         {
-            Task.WhenAll(connecting, _endpoint.StopAsync()).Wait(StopTimeout);
+            Task.WhenAll(_connecting, _endpoint?.StopAsync() ?? Task.CompletedTask).Wait(StopTimeout);
         }
         catch (AggregateException)
         {

@@ -9,7 +9,7 @@ namespace SecureChat.Tui.App;
 /// lines apart (each made safe) for a view that shows them as lines of one entry, and <see cref="Sender"/> cannot
 /// pass for one of our notices. No view needs to filter anything. For headless mode's <c>--json</c> lines each line
 /// also names its <see cref="Event"/> and carries its <see cref="Fields"/>, and keeps the text and sender as they
-/// were sent (<see cref="RawText"/>, <see cref="RawSender"/>), which only <see cref="SafeText.Json"/> may write out.
+/// were sent (<see cref="RawText"/>, <see cref="RawSender"/>), which only <c>--json</c> lines may write out (escaped for JSON and the terminal).
 /// Immutable.
 /// </summary>
 internal sealed record ChatLine
@@ -44,7 +44,7 @@ internal sealed record ChatLine
 
     public DateTimeOffset Time { get; }
 
-    /// <summary>The text as it was sent or said: never printed as it is (see <see cref="SafeText.Json"/>).</summary>
+    /// <summary>The text as it was sent or said: never printed as it is (only escaped, in <c>--json</c> lines).</summary>
     public string RawText { get; }
 
     /// <summary>The sender's name as it was sent: never printed as it is.</summary>
@@ -56,7 +56,7 @@ internal sealed record ChatLine
     /// <summary>
     /// What <c>--json</c> adds to the line's time, event, sender and text: each field's name and value (a string, a
     /// number, a flag, or a list of strings), in order; values a peer controls are written through
-    /// <see cref="SafeText.Json"/> like the text.
+    /// the same escaping as the text.
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, object?>> Fields { get; init; } = [];
 

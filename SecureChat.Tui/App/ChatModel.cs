@@ -59,6 +59,7 @@ internal sealed partial class ChatModel
         _endpoint.PresenceChanged += OnPresenceChanged;
         _endpoint.NameAssigned += OnNameAssigned;
         _endpoint.Failed += OnFailed;
+        _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
         _endpoint.MessagesLost += OnMessagesLost;
         Locked(() => _view.SetStatus(_links.Status(_ownName)));
@@ -187,6 +188,7 @@ internal sealed partial class ChatModel
         _endpoint.PresenceChanged -= OnPresenceChanged;
         _endpoint.NameAssigned -= OnNameAssigned;
         _endpoint.Failed -= OnFailed;
+        _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
         _endpoint.MessagesLost -= OnMessagesLost;
     }
@@ -301,6 +303,13 @@ internal sealed partial class ChatModel
             Tell(_words.Unconfirmed(unconfirmed));
         }
     }
+
+    /// <summary>
+    /// Server: a connection was asked for a proof of work at its hello and has ended. It was never announced, and
+    /// says nothing now: its client comes back on a new connection with the answer, which is announced (a flood of
+    /// hellos under load would otherwise bury the chat in lines).
+    /// </summary>
+    private void OnPuzzleSent(PeerInfo link) => OnLink(() => _links.Ended(link, SessionStage.Failed));
 
     private void OnMessagesLost(PeerInfo link, int count) => OnLink(() => Tell(_words.MessagesLost(Shown(link), count, IsServer)));
 

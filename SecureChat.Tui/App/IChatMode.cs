@@ -15,11 +15,16 @@ internal interface IChatMode
     /// <summary>Opens the view (the full screen takes over the terminal here).</summary>
     IChatView Open(bool isServer, string address, string name);
 
+    /// <summary>Completes once the opened view's first frame is drawn (or the view has stopped); at once for a view without frames.</summary>
+    Task FirstFrame => Task.CompletedTask;
+
     /// <summary>
     /// Feeds typed lines to the model until the user quits (headless: also at the end of the input, or when the
-    /// link ends). <paramref name="connecting"/> completes when a client's attempt to connect is over.
+    /// link ends). <paramref name="model"/> completes when the chat has begun (a server that opened its screen
+    /// first begins after its first frame), with null when it could not begin (the view is then asked to quit).
+    /// <paramref name="connecting"/> completes when a client's attempt to connect is over.
     /// </summary>
-    void Run(ChatModel model, Task connecting);
+    void Run(Task<ChatModel?> model, Task connecting);
 
     /// <summary>Closes the view; called once the network has stopped (the full screen gives the terminal back).</summary>
     void Close();

@@ -14,6 +14,7 @@ internal sealed class LinkTable(bool isServer)
 {
     private readonly SortedDictionary<int, PeerInfo> _peers = [];
     private readonly HashSet<string> _verified = [];
+    private readonly HashSet<int> _announced = [];
     private PeerInfo? _client;
     private bool _identityRefused;
 
@@ -29,7 +30,12 @@ internal sealed class LinkTable(bool isServer)
     /// <summary>The user verified this identity during the session (<c>/verify</c>): later snapshots show it so.</summary>
     public void MarkVerified(string identity) => _verified.Add(identity);
 
-    /// <summary>Records a link's latest snapshot; true the first time a link is seen with its TCP connection up.</summary>
+    /// <summary>
+    /// Records a link's latest snapshot; true the first time the link is worth announcing: a client's once its TCP
+    /// connection is up, a server's once its client's hello was accepted. A server's connection that ends at its
+    /// hello (answered with a puzzle, refused as busy) or before it (a scanner) is never announced as opened: the
+    /// line that says how it ended, if any, names its address.
+    /// </summary>
     public bool Update(PeerInfo link)
     {
         if (link.Identity is { } identity && _verified.Contains(identity))
@@ -37,18 +43,14 @@ internal sealed class LinkTable(bool isServer)
             link = link with { Trust = TrustState.Verified };
         }
 
-        bool isNew;
         if (isServer)
         {
-            isNew = _peers.TryAdd(link.Id, link);
             _peers[link.Id] = link;
-        }
-        else
-        {
-            isNew = _client?.Id != link.Id;
-            _client = link;
+            return link.Stage is not (SessionStage.Connected or SessionStage.Closed or SessionStage.Failed) && _announced.Add(link.Id);
         }
 
+        bool isNew = _client?.Id != link.Id;
+        _client = link;
         return isNew && link.Stage != SessionStage.Connecting;
     }
 
@@ -69,6 +71,7 @@ internal sealed class LinkTable(bool isServer)
         if (isServer)
         {
             _peers.Remove(link.Id);
+            _announced.Remove(link.Id);
         }
         else
         {

@@ -25,8 +25,13 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
 
     public IChatView Open(bool isServer, string address, string name) => _view;
 
-    public void Run(ChatModel model, Task connecting)
+    public void Run(Task<ChatModel?> started, Task connecting)
     {
+        if (started.Result is not { } model)
+        {
+            return;
+        }
+
         // No line is read before a client's connection is secure (or failed): a script that pipes its lines in at
         // once has them sent, not refused.
         connecting.Wait();

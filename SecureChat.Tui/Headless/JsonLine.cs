@@ -1,6 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
-using SecureChat.Engine.Chat;
+using System.Text.Json;
 using SecureChat.Tui.App;
 
 namespace SecureChat.Tui.Headless;
@@ -8,8 +9,9 @@ namespace SecureChat.Tui.Headless;
 /// <summary>
 /// Headless <c>--json</c>: one line, one JSON object (RFC 8259) per thing said, with <c>time</c> (ISO 8601, local,
 /// with seconds and offset), <c>event</c>, then <c>from</c> when someone is named, the line's own fields
-/// (<see cref="ChatLine.Fields"/>), and <c>text</c> last. Every string goes through <see cref="SafeText.Json"/>, so
-/// a parser gets peers' text as it was sent while the line holds nothing that acts on a terminal. Thread-safe (pure).
+/// (<see cref="ChatLine.Fields"/>), and <c>text</c> last, written by <see cref="Utf8JsonWriter"/>. Every string is
+/// escaped by <see cref="TerminalSafeJsonEncoder"/>, so a parser gets peers' text as it was sent while the line holds
+/// nothing that acts on a terminal. Thread-safe (pure).
 /// </summary>
 internal static class JsonLine
 {
@@ -17,56 +19,63 @@ internal static class JsonLine
     public static string Time(DateTimeOffset time) =>
         time.ToLocalTime().ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
+    private static readonly JsonWriterOptions s_options = new() { Encoder = TerminalSafeJsonEncoder.Instance };
+
     public static string Format(ChatLine line)
     {
-        var json = new StringBuilder(128);
-        json.Append('{');
-        Append(json, "time", Time(line.Time), first: true);
-        Append(json, "event", line.Event);
-        if (line.RawSender.Length > 0)
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, s_options))
         {
-            Append(json, "from", line.RawSender);
+            json.WriteStartObject();
+            json.WriteString("time", Time(line.Time));
+            json.WriteString("event", line.Event);
+            if (line.RawSender.Length > 0)
+            {
+                json.WriteString("from", line.RawSender);
+            }
+
+            foreach ((string name, object? value) in line.Fields)
+            {
+                Write(json, name, value);
+            }
+
+            string text = line.Event == "me" && line.RawText.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal)
+                ? line.RawText[ChatCommand.MePrefix.Length..]
+                : line.RawText;
+            json.WriteString("text", text);
+            json.WriteEndObject();
         }
 
-        foreach ((string name, object? value) in line.Fields)
-        {
-            Append(json, name, value);
-        }
-
-        string text = line.Event == "me" && line.RawText.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal)
-            ? line.RawText[ChatCommand.MePrefix.Length..]
-            : line.RawText;
-        Append(json, "text", text);
-        return json.Append('}').ToString();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    private static void Append(StringBuilder json, string name, object? value, bool first = false)
+    private static void Write(Utf8JsonWriter json, string name, object? value)
     {
-        if (!first)
-        {
-            json.Append(',');
-        }
-
-        json.Append('"').Append(SafeText.Json(name)).Append("\":");
         switch (value)
         {
             case null:
-                json.Append("null");
+                json.WriteNull(name);
                 break;
             case bool flag:
-                json.Append(flag ? "true" : "false");
+                json.WriteBoolean(name, flag);
                 break;
             case int number:
-                json.Append(number.ToString(CultureInfo.InvariantCulture));
+                json.WriteNumber(name, number);
                 break;
             case string text:
-                json.Append('"').Append(SafeText.Json(text)).Append('"');
+                json.WriteString(name, text);
                 break;
             case IEnumerable<string> texts:
-                json.Append('[').AppendJoin(',', texts.Select(t => "\"" + SafeText.Json(t) + "\"")).Append(']');
+                json.WriteStartArray(name);
+                foreach (string text in texts)
+                {
+                    json.WriteStringValue(text);
+                }
+
+                json.WriteEndArray();
                 break;
             default:
-                json.Append('"').Append(SafeText.Json(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty)).Append('"');
+                json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty);
                 break;
         }
     }

@@ -22,8 +22,12 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     private ScreenView? _view;
     private AwayAlerts? _alerts;
     private ScreenFaults? _faults;
+    private readonly TaskCompletionSource _firstFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ChatWords Words { get; } = new ScreenWords();
+
+    /// <summary>Completes at the start of the main loop's second iteration: the first one has drawn the first frame.</summary>
+    public Task FirstFrame => _firstFrame.Task;
 
     /// <summary>Binds the quit command to F10 (not Esc, which is easy to hit in a chat). Process-wide.</summary>
     public static void BindQuitKey() => Application.SetDefaultKeyBinding(Command.Quit, Bind.All(Key.F10));
@@ -39,12 +43,21 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
             app.Mouse.IsMouseDisabled = true;
         }
 
+        int iterations = 0;
+        app.Iteration += (_, _) =>
+        {
+            if (++iterations == 2)
+            {
+                _firstFrame.TrySetResult();
+            }
+        };
         IdleCursor.Install(app);
         KeyDecoding.Install(app);
 
         _app = app;
         string place = isServer ? $"SecureChat server on {address}" : $"SecureChat client of {address}";
         _window = new ChatWindow($"{place} - you are {name}", scrollback) { Place = place };
+        _window.CommandNames = ChatCommands.Names(isServer, CommandModes.Screen);
         if (bell)
         {
             _alerts = AwayAlerts.Install(app, _window, name);
@@ -56,17 +69,32 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         return _view;
     }
 
-    public void Run(ChatModel model, Task connecting)
+    public void Run(Task<ChatModel?> model, Task connecting)
     {
         if (_app is null || _window is null)
         {
             throw new InvalidOperationException("the screen is not open");
         }
 
-        _window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
-        _window.Names = () => model.Members;
-        _window.CommandNames = ChatCommands.Names(model.IsServer, CommandModes.Screen);
-        _app.Run(_window, _faults!.Survive);
+        _window.LineEntered += (line, pasted) => _ = EnterAsync(model, line, pasted);
+        _window.Names = () => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
+        try
+        {
+            _app.Run(_window, _faults!.Survive);
+        }
+        finally
+        {
+            _firstFrame.TrySetResult(); // a quit before the first frame: nothing waits for it in vain
+        }
+    }
+
+    /// <summary>A line typed before the chat has begun (while the identity loads) is entered once it has, in order.</summary>
+    private static async Task EnterAsync(Task<ChatModel?> model, string line, bool pasted)
+    {
+        if (await model.ConfigureAwait(false) is { } chat)
+        {
+            await chat.EnterAsync(line, pasted).ConfigureAwait(false);
+        }
     }
 
     public void Close()
