@@ -23,7 +23,7 @@ public sealed class AdmissionTests
         time.Advance(TimeSpan.FromHours(1)); // a server up for an hour: its clock is far from zero
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
         using var connection = await AcceptedConnection.OpenAsync();
-        SessionHost link = connection.UnstartedLink(options);
+        Link link = connection.UnstartedLink(options);
         using var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
@@ -39,7 +39,7 @@ public sealed class AdmissionTests
         var time = new ManualTime();
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
         using var connection = await AcceptedConnection.OpenAsync();
-        SessionHost link = connection.UnstartedLink(options);
+        Link link = connection.UnstartedLink(options);
         using var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
@@ -70,7 +70,7 @@ public sealed class AdmissionTests
         }
 
         /// <summary>The server's link for this connection, made as the hub makes it and not started.</summary>
-        public SessionHost UnstartedLink(ChatOptions options) =>
+        public Link UnstartedLink(ChatOptions options) =>
             new(1, _accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
 
         public void Dispose()

@@ -29,7 +29,7 @@ internal sealed class Admission : IDisposable
     private static readonly TimeSpan s_sweepInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly ChatOptions _options;
-    private readonly ConcurrentDictionary<int, SessionHost> _handshaking = new();
+    private readonly ConcurrentDictionary<int, Link> _handshaking = new();
     private readonly Dictionary<SourcePrefix, int> _peersByPrefix = [];
     private readonly Dictionary<int, SourcePrefix> _admittedPrefix = [];
     private readonly ConfirmationBudget? _guesses;
@@ -52,7 +52,7 @@ internal sealed class Admission : IDisposable
     /// (after evicting the most stalled one) or drops it early at random (unless a stall makes room for it).
     /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
-    public AdmissionVerdict TryAdmit(SessionHost link, int connected)
+    public AdmissionVerdict TryAdmit(Link link, int connected)
     {
         if (link.Prefix is { } prefix &&
             (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.MaxPendingHandshakesPerSource || PeersFrom(prefix) >= _options.MaxPeersPerSource))
@@ -100,10 +100,10 @@ internal sealed class Admission : IDisposable
     }
 
     /// <summary>The link left the handshake (secure, closed or failed).</summary>
-    public void Completed(SessionHost link) => _handshaking.TryRemove(link.Id, out _);
+    public void Completed(Link link) => _handshaking.TryRemove(link.Id, out _);
 
     /// <summary>The link is gone (its socket closed): its place among its prefix's peers is free.</summary>
-    public void Left(SessionHost link)
+    public void Left(Link link)
     {
         Completed(link);
         lock (_peersByPrefix)
@@ -156,7 +156,7 @@ internal sealed class Admission : IDisposable
     private bool EvictMostStalled(TimeSpan stalledFor)
     {
         long now = _options.Time.GetTimestamp();
-        SessionHost? stalled = _handshaking.Values
+        Link? stalled = _handshaking.Values
             .Where(l => l.AwaitingPeer && !l.DerivationStarted && _options.Time.GetElapsedTime(l.StepStarted, now) >= stalledFor)
             .OrderBy(l => l.StepStarted)
             .FirstOrDefault(l => !l.PeerBytesWaiting);
@@ -178,7 +178,7 @@ internal sealed class Admission : IDisposable
     private void Sweep()
     {
         long now = _options.Time.GetTimestamp();
-        foreach (SessionHost link in _handshaking.Values)
+        foreach (Link link in _handshaking.Values)
         {
             if (link.AwaitingPeer && _options.Time.GetElapsedTime(link.StepStarted, now) >= _options.HandshakeStepTimeout && !link.PeerBytesWaiting)
             {

@@ -94,7 +94,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// The one translation of a link's session events into this endpoint's events, for client and server alike;
     /// what differs by role (names, relay, presence) is in the hooks below.
     /// </summary>
-    private protected void Translate(SessionHost link, SessionEvent e)
+    private protected void Translate(Link link, SessionEvent e)
     {
         switch (e)
         {
@@ -155,13 +155,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// A link's keys are confirmed: settles its state before Established is raised, and returns what to announce
     /// after it (joins), or null.
     /// </summary>
-    private protected virtual Action? OnLinkEstablished(SessionHost link) => null;
+    private protected virtual Action? OnLinkEstablished(Link link) => null;
 
     /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
-    private protected abstract void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest);
+    private protected abstract void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest);
 
     /// <summary>Whether a link's failure reaches the app (a client's puzzle answer does not: it is solved and retried).</summary>
-    private protected virtual bool ReportsFailure(SessionHost link, SessionFailure failure) => true;
+    private protected virtual bool ReportsFailure(Link link, SessionFailure failure) => true;
 
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
@@ -172,10 +172,10 @@ public abstract class ChatEndpoint : IAsyncDisposable
     }
 
     /// <summary>The peer on a link announced its name.</summary>
-    private protected abstract void OnLinkNamed(SessionHost link, string name);
+    private protected abstract void OnLinkNamed(Link link, string name);
 
     /// <summary>A link closed or failed (before Closed or Failed is raised).</summary>
-    private protected virtual void OnLinkEnded(SessionHost link)
+    private protected virtual void OnLinkEnded(Link link)
     {
     }
 

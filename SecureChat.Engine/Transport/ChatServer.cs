@@ -172,7 +172,7 @@ public sealed class ChatServer : ChatEndpoint
 
         _options.OperatorNameTaken?.Invoke(name);
 
-        foreach (SessionHost link in _members.Links)
+        foreach (Link link in _members.Links)
         {
             link.RunIfSecure(chat => chat.SendNick(name));
         }
@@ -205,7 +205,7 @@ public sealed class ChatServer : ChatEndpoint
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
+        var link = new Link(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
@@ -231,7 +231,7 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A client is secure: it joins under its name (told its final name and the members) and is announced.</summary>
-    private protected override Action? OnLinkEstablished(SessionHost link)
+    private protected override Action? OnLinkEstablished(Link link)
     {
         _admission.Completed(link);
         if (link.Prefix is { } prefix)
@@ -244,7 +244,7 @@ public sealed class ChatServer : ChatEndpoint
         return () => Publish(link, joined);
     }
 
-    private protected override void OnLinkNamed(SessionHost link, string name)
+    private protected override void OnLinkNamed(Link link, string name)
     {
         if (!link.NickRecords.TryTake())
         {
@@ -264,16 +264,16 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A connection answered with a puzzle is not a failure worth the operator's attention (it retries with work).</summary>
-    private protected override bool ReportsFailure(SessionHost link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
+    private protected override bool ReportsFailure(Link link, SessionFailure failure) => failure.Reason != FailureReason.PuzzleRequired;
 
-    private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
+    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest)
     {
         PeerIdentity peer = link.Peer!;
         OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint });
         _members.Relay(link, peer.Digest, link.Name, text);
     }
 
-    private protected override void OnLinkEnded(SessionHost link)
+    private protected override void OnLinkEnded(Link link)
     {
         if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy)
         {
@@ -294,7 +294,7 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A member asked for another name: it gets it (or another) and is told which (Presence you); the others hear of it.</summary>
-    private void Rename(SessionHost link, string requested)
+    private void Rename(Link link, string requested)
     {
         if (_members.Rename(link, requested) is { } change)
         {
@@ -303,6 +303,6 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>Tells this side's app of a membership change (the members were told by <see cref="HubMembership"/>).</summary>
-    private void Publish(SessionHost link, HubMembership.Change change) =>
+    private void Publish(Link link, HubMembership.Change change) =>
         OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityFingerprint.FromDigest(change.Digest) });
 }

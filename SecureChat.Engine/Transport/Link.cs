@@ -18,7 +18,7 @@ namespace SecureChat.Engine.Transport;
 /// Thread-safe. Every session call happens under <c>_gate</c>; events are queued under it and dispatched outside it
 /// by one thread at a time, so handlers may call back into this or any other link.
 /// </remarks>
-internal sealed class SessionHost
+internal sealed class Link
 {
     /// <summary>The longest a derivation waits for the writer to send what precedes it (a stalled socket must not hold it).</summary>
     private static readonly TimeSpan s_writeBeforeDerivationMax = TimeSpan.FromMilliseconds(100);
@@ -59,7 +59,7 @@ internal sealed class SessionHost
     /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
     /// <param name="presenceFlusher">Hub: sends held presence notices in batches (see <see cref="PresenceFlusher"/>); null sends them at once.</param>
     /// <param name="writeScheduler">Hub: sends the link's output (see <see cref="WriteScheduler"/>); null sends it on the thread that sealed it.</param>
-    public SessionHost(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<SessionHost, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null, WriteScheduler? writeScheduler = null)
+    public Link(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<Link, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null, WriteScheduler? writeScheduler = null)
     {
         _writeScheduler = writeScheduler;
         _presenceFlusher = presenceFlusher;
