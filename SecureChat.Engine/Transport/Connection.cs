@@ -39,7 +39,7 @@ internal sealed class Connection : IScheduledWriter
     private readonly Socket _socket;
     private readonly Link _link;
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly CancellationTokenSource _lingerCancel = new();
+    private readonly CancellationTokenSource _lingerCancel;
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
 
@@ -64,6 +64,7 @@ internal sealed class Connection : IScheduledWriter
     {
         _socket = socket;
         _link = link;
+        _lingerCancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, link.Time); // the linger counts on the link's clock
         _socket.NoDelay = true;
         _socket.Blocking = false; // an inline flush sends what the socket takes now and never waits (the loops are asynchronous either way)
     }

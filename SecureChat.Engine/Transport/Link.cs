@@ -226,7 +226,7 @@ internal sealed class Link
     {
         _connection = new Connection(_socket, this);
         _stepStarted = _options.Time.GetTimestamp();
-        _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout);
+        _handshakeDeadline = new CancellationTokenSource(_options.HandshakeTimeout, _options.Time);
         _handshakeDeadline.Token.Register(() => Fail(FailureReason.HandshakeTimeout, $"{_options.HandshakeTimeout.TotalSeconds:0.#} s"));
         Run(s =>
         {
@@ -606,7 +606,7 @@ internal sealed class Link
             Task written = _writeBeforeDeriving ? OutputWritten() : Task.CompletedTask;
             if (!written.IsCompleted)
             {
-                await Task.WhenAny(written, Task.Delay(s_writeBeforeDerivationMax)).ConfigureAwait(false); // real time: a guard, not a protocol deadline
+                await Task.WhenAny(written, Task.Delay(s_writeBeforeDerivationMax, _options.Time)).ConfigureAwait(false);
             }
 
             await _jobs.DeriveKeysAsync(() => _connection?.PeerLeft() != false).ConfigureAwait(false);
