@@ -278,6 +278,13 @@ internal sealed class SecureSession : IFrameHandler, IDisposable
     }
 
     /// <summary>
+    /// How long after <paramref name="now"/> <see cref="OnTick"/> next has something to do (an idle peer to drop, a
+    /// heartbeat to send, keys old enough to replace); null when the session is not secure.
+    /// </summary>
+    public TimeSpan? TimersDueIn(long now) =>
+        IsSecure ? _timers.NextDue(_records, now, rekeyByAge: Stage == SessionStage.Secure && _rekey is { InProgress: false }) : null;
+
+    /// <summary>
     /// Starts a rekey when the keys are old or used enough. Checked after every application record too, where
     /// nothing else may happen: an application record never ends the session it was sealed in.
     /// </summary>

@@ -190,7 +190,6 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
-        _admission.Dispose();
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
         _stopped.TrySetResult();

@@ -95,8 +95,11 @@ internal sealed class Connection : IScheduledWriter
     public bool WriteStalled(TimeSpan timeout, TimeProvider time)
     {
         long started = Interlocked.Read(ref _writeStartedAt);
-        return started != 0 && time.GetElapsedTime(started) > timeout;
+        return started != 0 && time.GetElapsedTime(started) >= timeout;
     }
+
+    /// <summary>When the socket write under way began (a <see cref="TimeProvider"/> timestamp); 0 when none is waiting.</summary>
+    public long WriteStartedAt => Interlocked.Read(ref _writeStartedAt);
 
     /// <summary>Gives up the socket now, without a linger (the peer was dropped for not reading: nothing more can reach it).</summary>
     public void Abort()
@@ -150,7 +153,7 @@ internal sealed class Connection : IScheduledWriter
         {
             for (int batches = 0; batches < MaxInlineBatches; batches++)
             {
-                ArrayBufferWriter<byte>? batch = _link.TakeOutput(_spare, out bool ended);
+                ArrayBufferWriter<byte>? batch = _link.Output.TakeOutput(_spare, out bool ended);
                 if (batch is null)
                 {
                     if (ended)
@@ -251,8 +254,8 @@ internal sealed class Connection : IScheduledWriter
         {
             while (!ended)
             {
-                _link.PrecomputeKeyPair();
-                if (_link.ReceiveQueueFull(out Task room))
+                _link.Reader.PrecomputeKeyPair();
+                if (_link.Reader.ReceiveQueueFull(out Task room))
                 {
                     // What was read is not relayed and shown yet: read nothing more (TCP holds the peer back) until
                     // it is, so a peer that sends faster than its messages are handled cannot grow this side's memory.
@@ -265,14 +268,14 @@ internal sealed class Connection : IScheduledWriter
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                 }
 
-                int size = _link.ReadAllowance(ReadBufferSize);
+                int size = _link.Reader.ReadAllowance(ReadBufferSize);
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
                 bool derive;
                 try
                 {
                     int read = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                     lastReadFilled = read == size;
-                    ended = _link.OnReceived(buffer.AsSpan(0, read), out derive);
+                    ended = _link.Reader.OnReceived(buffer.AsSpan(0, read), out derive);
                 }
                 finally
                 {
@@ -282,7 +285,7 @@ internal sealed class Connection : IScheduledWriter
                 if (derive)
                 {
                     // Without the read buffer: a hub's queued derivations would otherwise hold 64 KiB each.
-                    await _link.DeriveKeysAsync().ConfigureAwait(false);
+                    await _link.Reader.DeriveKeysAsync().ConfigureAwait(false);
                     ended = _link.IsEnded;
                 }
             }
@@ -339,7 +342,7 @@ internal sealed class Connection : IScheduledWriter
     {
         batch.Clear();
         _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>() : batch;
-        bool more = _link.OnWritten(out ended);
+        bool more = _link.Output.OnWritten(out ended);
         if (!more && _spare.Capacity > IdleBufferKeep)
         {
             // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for the link's
@@ -354,7 +357,7 @@ internal sealed class Connection : IScheduledWriter
     private void ReleaseWriting()
     {
         Volatile.Write(ref _writing, 0);
-        if (_link.HasOutputToWrite)
+        if (_link.Output.HasOutputToWrite)
         {
             WakeWriter();
         }
@@ -407,7 +410,7 @@ internal sealed class Connection : IScheduledWriter
                 }
                 else
                 {
-                    batch = _link.TakeOutput(_spare, out ended);
+                    batch = _link.Output.TakeOutput(_spare, out ended);
                 }
 
                 if (batch is not null)
@@ -455,7 +458,7 @@ internal sealed class Connection : IScheduledWriter
         }
         finally
         {
-            _link.OnWriterStopped();
+            _link.Output.OnWriterStopped();
         }
     }
 
