@@ -144,54 +144,18 @@ internal sealed class Link : IHeldPresence
     /// <summary>Completes when the session is secure; faults with <see cref="ChatConnectionException"/> when it ends first.</summary>
     public Task Established => _events.Established;
 
-    public SessionStage Stage
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session.Stage;
-            }
-        }
-    }
+    public SessionStage Stage => Locked(static s => s.Stage);
 
-    public bool IsSecure
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session.IsSecure;
-            }
-        }
-    }
+    public bool IsSecure => Locked(static s => s.IsSecure);
 
     /// <summary>
     /// Records opened from the peer so far (each a sign of life: a message, a notice or a heartbeat); it stops
     /// growing when the link ends. Not in <see cref="Snapshot"/>, which is cached between changes.
     /// </summary>
-    public ulong RecordsReceived
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session.Records.ReceivedRecords;
-            }
-        }
-    }
+    public ulong RecordsReceived => Locked(static s => s.Records.ReceivedRecords);
 
     /// <summary>Records sealed for the peer so far (application records, heartbeats and rekey messages).</summary>
-    internal ulong RecordsSent
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session.Records.SentRecords;
-            }
-        }
-    }
+    internal ulong RecordsSent => Locked(static s => s.Records.SentRecords);
 
     /// <summary>The link as it is now; cached between changes, since every received message carries one.</summary>
     public PeerInfo Snapshot()
@@ -299,16 +263,7 @@ internal sealed class Link : IHeldPresence
         }
     }
 
-    internal bool IsEnded
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _session.IsEnded;
-            }
-        }
-    }
+    internal bool IsEnded => Locked(static s => s.IsEnded);
 
     /// <summary>For diagnostics (the hub benchmark): the link's writer state and what it holds.</summary>
     internal string DebugState()
@@ -343,6 +298,15 @@ internal sealed class Link : IHeldPresence
     }
 
     // ---- Inside -----------------------------------------------------------------------------------------------
+
+    /// <summary>Reads the session under the lock.</summary>
+    private T Locked<T>(Func<SecureSession, T> read)
+    {
+        lock (_gate)
+        {
+            return read(_session);
+        }
+    }
 
     private void Run(Action<SecureSession> operation)
     {
