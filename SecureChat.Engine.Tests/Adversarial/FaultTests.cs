@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -90,7 +90,7 @@ public sealed class FaultTests
         // handler keeps the link's reader from starting while the server's clock passes the deadline; under
         // overload, a reader waiting its turn), the client's message waits in the server's socket: dropping the client then would blame
         // the wrong side, and drop honest clients exactly when the server is busiest.
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         await using LiveServer live = LiveServer.Start(new ChatOptions { Time = time });
         int held = 0;
         live.Server.StageChanged += p =>
@@ -99,8 +99,7 @@ public sealed class FaultTests
             if (p.Stage == SessionStage.Connected && Interlocked.Exchange(ref held, 1) == 0)
             {
                 Thread.Sleep(TimeSpan.FromSeconds(1)); // the client's ClientHello arrives, and waits
-                time.Advance(new ChatOptions().HandshakeStepTimeout + TimeSpan.FromSeconds(1));
-                Thread.Sleep(TimeSpan.FromSeconds(1.5)); // the sweep (every 0.5 s) runs meanwhile
+                time.Advance(new ChatOptions().HandshakeStepTimeout + TimeSpan.FromSeconds(1)); // the step deadline fires on this thread
             }
         };
         await using RawClient client = await RawClient.ConnectAsync(live.Port);

@@ -62,14 +62,14 @@ public sealed class ManInTheMiddleTests
 
     /// <summary>
     /// Accepts one client, connects to the real server, and runs a full SecureChat session with each side using
-    /// its own keys (the engine's own SessionHost and SecureSession), relaying chat from one to the other.
+    /// its own keys (the engine's own Link and SecureSession), relaying chat from one to the other.
     /// </summary>
     private sealed class MitmRelay : IAsyncDisposable
     {
         private readonly Socket _listener;
         private readonly Task _run;
-        private SessionHost? _towardClient;
-        private SessionHost? _towardServer;
+        private Link? _towardClient;
+        private Link? _towardServer;
 
         private MitmRelay(Socket listener, int serverPort, byte[] passphrase)
         {
@@ -126,13 +126,13 @@ public sealed class ManInTheMiddleTests
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await upstream.ConnectAsync(IPAddress.Loopback, serverPort);
             var options = new ChatOptions { Passphrase = passphrase, Identity = Identity };
-            _towardServer = new SessionHost(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
-            _towardClient = new SessionHost(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
+            _towardServer = new Link(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
+            _towardClient = new Link(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
             _towardServer.Start();
             _towardClient.Start();
         }
 
-        private void OnEvent(SessionEvent e, Func<SessionHost?> other)
+        private void OnEvent(SessionEvent e, Func<Link?> other)
         {
             switch (e)
             {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
@@ -9,7 +9,7 @@ namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>
 /// The hub registers a new connection as handshaking (<see cref="Admission.TryAdmit"/>) just before it starts the
-/// connection's session. The per-step deadline sweeps every half second on its own timer, so it can look at a link in
+/// connection's session. The per-step deadline (<see cref="LinkTimers"/>) is armed at admission, so it can fire in
 /// between: the link must count as having just arrived, not as silent since the clock's zero. A solution test run
 /// once lost a client that way: the server answered its ClientHello with "the handshake did not finish in time"
 /// within a second of the connect.
@@ -19,15 +19,15 @@ public sealed class AdmissionTests
     [Fact]
     public async Task A_connection_admitted_and_not_yet_started_is_not_dropped_as_stalled_by_the_step_deadline()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         time.Advance(TimeSpan.FromHours(1)); // a server up for an hour: its clock is far from zero
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
         using var connection = await AcceptedConnection.OpenAsync();
-        SessionHost link = connection.UnstartedLink(options);
-        using var admission = new Admission(options);
+        Link link = connection.UnstartedLink(options);
+        var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
-        await Task.Delay(TimeSpan.FromSeconds(1.2)); // two sweeps of the real timer; the manual clock has not moved
+        time.Advance(options.HandshakeStepTimeout - TimeSpan.FromTicks(1));
 
         link.IsEnded.ShouldBeFalse($"dropped before it started: {link.Failure?.Message}");
         admission.Pending.ShouldBe(1);
@@ -36,15 +36,15 @@ public sealed class AdmissionTests
     [Fact]
     public async Task A_connection_admitted_and_not_yet_started_is_dropped_once_it_owes_a_message_for_the_step_deadline()
     {
-        var time = new ManualTime();
+        var time = new FakeTimeProvider();
         ChatOptions options = new ChatOptions { Name = "hub", Time = time }.FromOneAddress();
         using var connection = await AcceptedConnection.OpenAsync();
-        SessionHost link = connection.UnstartedLink(options);
-        using var admission = new Admission(options);
+        Link link = connection.UnstartedLink(options);
+        var admission = new Admission(options);
 
         admission.TryAdmit(link, connected: 0).ShouldBe(AdmissionVerdict.Admitted);
-        time.Advance(options.HandshakeStepTimeout);
-        await Eventually.True(() => link.IsEnded, "the step deadline to drop the silent link", TimeSpan.FromSeconds(10));
+        time.Advance(options.HandshakeStepTimeout); // the deadline fires on this thread, as the clock reaches it
+        link.IsEnded.ShouldBeTrue("not dropped when the step deadline was due");
 
         link.Failure!.Reason.ShouldBe(FailureReason.HandshakeTimeout);
         admission.Pending.ShouldBe(0);
@@ -70,7 +70,7 @@ public sealed class AdmissionTests
         }
 
         /// <summary>The server's link for this connection, made as the hub makes it and not started.</summary>
-        public SessionHost UnstartedLink(ChatOptions options) =>
+        public Link UnstartedLink(ChatOptions options) =>
             new(1, _accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
 
         public void Dispose()

@@ -1,10 +1,14 @@
+using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;
 
-/// <summary>The transport ticks every secure link's timers, so time-driven behaviour happens on idle links too.</summary>
+/// <summary>
+/// The transport runs every secure link's timers, so time-driven behaviour happens on idle links too. The hub's clock
+/// is a <see cref="FakeTimeProvider"/>: its timers fire as the test moves it, with no real wait.
+/// </summary>
 public sealed class SessionTimerTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
@@ -12,7 +16,8 @@ public sealed class SessionTimerTests
     [Fact]
     public async Task An_idle_link_over_tcp_rekeys_by_itself_once_its_keys_are_older_than_the_stated_time()
     {
-        var options = new ChatOptions { RekeyAfterTime = TimeSpan.FromMilliseconds(300), TickInterval = TimeSpan.FromMilliseconds(50) };
+        var time = new FakeTimeProvider();
+        var options = new ChatOptions { RekeyAfterTime = TimeSpan.FromMinutes(5), HeartbeatInterval = TimeSpan.FromHours(1), IdleTimeout = TimeSpan.FromHours(2), Time = time };
         await using var server = new ChatServer(options.FromOneAddress());
         await using var client = new ChatClient(new ChatOptions { TickInterval = TimeSpan.FromHours(1) });
         int port = server.Start("127.0.0.1", 0).Port;
@@ -22,8 +27,10 @@ public sealed class SessionTimerTests
         client.Rekeyed += p => clientRekeyed.TrySetResult(p);
         await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
         string first = client.Server!.Fingerprint!;
+        await Adversarial.Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
 
-        // Nothing is sent: only the server's ticks can start this rekey.
+        // Nothing is sent: only the server's timers can start this rekey.
+        time.Advance(options.RekeyAfterTime);
         PeerInfo atClient = await clientRekeyed.Task.WaitAsync(s_wait);
         PeerInfo atServer = await serverRekeyed.Task.WaitAsync(s_wait);
         atClient.Fingerprint.ShouldNotBe(first);
@@ -32,17 +39,25 @@ public sealed class SessionTimerTests
     }
 
     [Fact]
-    public async Task A_link_whose_keys_are_young_is_not_rekeyed_by_its_ticks()
+    public async Task A_link_whose_keys_are_young_is_not_rekeyed_by_its_timers()
     {
-        var options = new ChatOptions { TickInterval = TimeSpan.FromMilliseconds(20) };
+        var time = new FakeTimeProvider();
+        var options = new ChatOptions { RekeyAfterTime = TimeSpan.FromMinutes(5), HeartbeatInterval = TimeSpan.FromHours(1), IdleTimeout = TimeSpan.FromHours(2), TickInterval = TimeSpan.FromSeconds(20), Time = time };
         await using var server = new ChatServer(options.FromOneAddress());
         await using var client = new ChatClient(new ChatOptions());
         int port = server.Start("127.0.0.1", 0).Port;
-        int rekeys = 0;
-        server.Rekeyed += _ => Interlocked.Increment(ref rekeys);
         await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
-        await Task.Delay(500);
-        Volatile.Read(ref rekeys).ShouldBe(0);
+        await Adversarial.Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
+
+        // The hub's timers look every 20 s (its tick interval), up to a tick before the keys are old enough.
+        for (TimeSpan at = options.TickInterval; at < options.RekeyAfterTime; at += options.TickInterval)
+        {
+            time.Advance(options.TickInterval);
+        }
+
+        time.Advance(options.TickInterval - TimeSpan.FromTicks(1));
+        server.Peers.Single().Stage.ShouldBe(SessionStage.Secure);
+        server.RekeyJobsRun.ShouldBe(0);
         client.Server!.Stage.ShouldBe(SessionStage.Secure);
     }
 }

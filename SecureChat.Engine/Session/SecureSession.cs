@@ -252,6 +252,13 @@ internal sealed class SecureSession : IDisposable
     /// <param name="peerBytesWaiting">The transport holds bytes from the peer it has not read yet: the peer is not idle.</param>
     public void OnTick(long now, bool peerBytesWaiting = false) => _timers.OnTick(this, now, peerBytesWaiting);
 
+    /// <summary>
+    /// How long after <paramref name="now"/> <see cref="OnTick"/> next has something to do (an idle peer to drop, a
+    /// heartbeat to send, keys old enough to replace); null when the session is not secure.
+    /// </summary>
+    public TimeSpan? TimersDueIn(long now) =>
+        IsSecure ? _timers.NextDue(_records, now, rekeyByAge: Stage == SessionStage.Secure && _rekey is { InProgress: false }) : null;
+
     /// <summary>Ends the session cleanly: a sealed Close record when secure, an Alert before that.</summary>
     public void Close(AlertCode code = AlertCode.Normal) => _ending.Close(code, _started);
 

@@ -63,4 +63,24 @@ internal sealed class SessionTimers(SessionSettings settings)
     /// <summary>True when the peer has sent nothing (not even a heartbeat) for the idle limit.</summary>
     public bool PeerIdle(RecordLayer records, long now) =>
         settings.Time.GetElapsedTime(records.LastReceived, now) >= settings.IdleTimeout;
+
+    /// <summary>
+    /// How long after <paramref name="now"/> the first of these falls due (zero when one is due now), so the caller
+    /// can ask again exactly then instead of polling. Records sealed or opened meanwhile only move them later.
+    /// </summary>
+    /// <param name="rekeyByAge">False while a rekey is under way or cannot start: the age of the keys is not counted.</param>
+    public TimeSpan NextDue(RecordLayer records, long now, bool rekeyByAge)
+    {
+        TimeSpan next = Min(
+            settings.HeartbeatInterval - settings.Time.GetElapsedTime(records.LastSent, now),
+            settings.IdleTimeout - settings.Time.GetElapsedTime(records.LastReceived, now));
+        if (rekeyByAge)
+        {
+            next = Min(next, settings.RekeyAfterTime - settings.Time.GetElapsedTime(records.KeysSince, now));
+        }
+
+        return next > TimeSpan.Zero ? next : TimeSpan.Zero;
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -8,31 +8,28 @@ namespace SecureChat.Engine.Transport;
 /// wireguard-go's handshake limits): a bound on connections still in the handshake from one source prefix
 /// (<see cref="SourcePrefix"/>) and in all, a bound on peers from one prefix (handshaking or secure), the server-wide
 /// budget of failed confirmations (<see cref="ConfirmationBudget"/>), a random early drop between
-/// <see cref="ChatOptions.EarlyDropStart"/> and the full bound, a deadline per handshake step (a connection that owes the next message and has not sent it whole
-/// <see cref="ChatOptions.HandshakeStepTimeout"/> after the step began is dropped, however many bytes it trickled),
+/// <see cref="ChatOptions.EarlyDropStart"/> and the full bound, a deadline per handshake step armed at admission (<see cref="LinkTimers"/>: a connection that owes the next message
+/// and has not sent it whole <see cref="ChatOptions.HandshakeStepTimeout"/> after the step began is dropped, however
+/// many bytes it trickled),
 /// and eviction of the connection whose step has kept the server waiting longest: at the full bound, and below it
 /// for a newcomer the early drop would refuse when that step has lasted a fifth of the step deadline. A connection
 /// the server has started deriving keys for, or whose bytes wait unread (the server is behind, not the client), is
 /// never evicted, so stalls cannot push out honest handshakes the server already spent work on. The proof of work
 /// (<see cref="PuzzleGate"/>) sits in front of the costly step. Thread-safe.
 /// </summary>
-internal sealed class Admission : IDisposable
+internal sealed class Admission
 {
-    private static readonly TimeSpan s_sweepInterval = TimeSpan.FromMilliseconds(500);
-
     private readonly ChatOptions _options;
-    private readonly ConcurrentDictionary<int, SessionHost> _handshaking = new();
+    private readonly ConcurrentDictionary<int, Link> _handshaking = new();
     private readonly Dictionary<SourcePrefix, int> _peersByPrefix = [];
     private readonly Dictionary<int, SourcePrefix> _admittedPrefix = [];
     private readonly ConfirmationBudget? _guesses;
-    private readonly ITimer _sweep;
 
     /// <param name="guesses">Server with a passphrase: the server-wide budget of failed confirmations; while it is overdrawn newcomers are refused as busy.</param>
     public Admission(ChatOptions options, ConfirmationBudget? guesses = null)
     {
         _options = options;
         _guesses = guesses;
-        _sweep = options.Time.CreateTimer(_ => Sweep(), null, s_sweepInterval, s_sweepInterval);
     }
 
     /// <summary>Connections in the handshake now.</summary>
@@ -44,7 +41,7 @@ internal sealed class Admission : IDisposable
     /// (after evicting the most stalled one) or drops it early at random (unless a stall makes room for it).
     /// <paramref name="connected"/> is the number of links the hub has now, this one excluded.
     /// </summary>
-    public AdmissionVerdict TryAdmit(SessionHost link, int connected)
+    public AdmissionVerdict TryAdmit(Link link, int connected)
     {
         if (link.Prefix is { } prefix &&
             (_handshaking.Values.Count(l => l.Prefix == prefix) >= _options.HandshakesPerSource || PeersFrom(prefix) >= _options.PeersPerSource))
@@ -79,6 +76,7 @@ internal sealed class Admission : IDisposable
         }
 
         _handshaking[link.Id] = link;
+        link.Timers.WatchSteps(expired => _handshaking.TryRemove(expired.Id, out _)); // the per-step deadline (LinkTimers.OnStepDeadline)
         if (link.Prefix is { } admitted)
         {
             lock (_peersByPrefix)
@@ -92,10 +90,10 @@ internal sealed class Admission : IDisposable
     }
 
     /// <summary>The link left the handshake (secure, closed or failed).</summary>
-    public void Completed(SessionHost link) => _handshaking.TryRemove(link.Id, out _);
+    public void Completed(Link link) => _handshaking.TryRemove(link.Id, out _);
 
     /// <summary>The link is gone (its socket closed): its place among its prefix's peers is free.</summary>
-    public void Left(SessionHost link)
+    public void Left(Link link)
     {
         Completed(link);
         lock (_peersByPrefix)
@@ -124,8 +122,6 @@ internal sealed class Admission : IDisposable
         }
     }
 
-    public void Dispose() => _sweep.Dispose();
-
     /// <summary>MaxStartups' random early drop: probability rising linearly from EarlyDropPercent at the start to 100% at full.</summary>
     private bool DropEarly(int pending)
     {
@@ -148,7 +144,7 @@ internal sealed class Admission : IDisposable
     private bool EvictMostStalled(TimeSpan stalledFor)
     {
         long now = _options.Time.GetTimestamp();
-        SessionHost? stalled = _handshaking.Values
+        Link? stalled = _handshaking.Values
             .Where(l => l.AwaitingPeer && !l.DerivationStarted && _options.Time.GetElapsedTime(l.StepStarted, now) >= stalledFor)
             .OrderBy(l => l.StepStarted)
             .FirstOrDefault(l => !l.PeerBytesWaiting);
@@ -160,23 +156,5 @@ internal sealed class Admission : IDisposable
         }
 
         return false;
-    }
-
-    /// <summary>
-    /// The per-step deadline: every half second, drops connections that owe a message and have not sent it whole
-    /// within the deadline from the step's start. A connection whose bytes wait unread has sent something: the server
-    /// is behind, not the client (the whole-handshake deadline still bounds it).
-    /// </summary>
-    private void Sweep()
-    {
-        long now = _options.Time.GetTimestamp();
-        foreach (SessionHost link in _handshaking.Values)
-        {
-            if (link.AwaitingPeer && _options.Time.GetElapsedTime(link.StepStarted, now) >= _options.HandshakeStepTimeout && !link.PeerBytesWaiting)
-            {
-                _handshaking.TryRemove(link.Id, out _);
-                link.Fail(FailureReason.HandshakeTimeout, $"no answer for {_options.HandshakeStepTimeout.TotalSeconds:0.#} s");
-            }
-        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class ChatClient : ChatEndpoint
 
     private readonly ChatOptions _options;
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: false);
-    private SessionHost? _link;
+    private Link? _link;
     private PeerInfo? _connecting;
     private string? _endpointKey;
     private string _name;
@@ -73,7 +73,7 @@ public sealed class ChatClient : ChatEndpoint
         Volatile.Write(ref _busyRetriesLeft, _options.BusyRetries);
         while (true)
         {
-            SessionHost link = await OpenAsync(host, port, helloNonce, solution, cancellationToken).ConfigureAwait(false);
+            Link link = await OpenAsync(host, port, helloNonce, solution, cancellationToken).ConfigureAwait(false);
             try
             {
                 await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -126,7 +126,7 @@ public sealed class ChatClient : ChatEndpoint
     /// Rate-limited is retried like busy: the server sends it only for the number of handshakes in progress from the
     /// address (it puts a guesser under its confirmation penalty with puzzles, never with this alert).
     /// </summary>
-    private bool RetriesAfter(SessionHost link, SessionFailure failure) =>
+    private bool RetriesAfter(Link link, SessionFailure failure) =>
         failure.Reason is FailureReason.ServerBusy or FailureReason.RateLimited &&
         link.Snapshot().Group is null &&
         Volatile.Read(ref _busyRetriesLeft) > 0;
@@ -138,7 +138,7 @@ public sealed class ChatClient : ChatEndpoint
         return full * (0.5 + Random.Shared.NextDouble() / 2);
     }
 
-    private async Task<SessionHost> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
+    private async Task<Link> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
     {
         _connecting = new PeerInfo(0, new DnsEndPoint(host, port), ServerName, SessionStage.Connecting, null, null, null);
         OnStageChanged(_connecting);
@@ -182,7 +182,7 @@ public sealed class ChatClient : ChatEndpoint
             throw;
         }
 
-        var link = new SessionHost(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
+        var link = new Link(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
         _link = link;
         OnStageChanged(link.Snapshot());
         link.Start();
@@ -199,7 +199,7 @@ public sealed class ChatClient : ChatEndpoint
 
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
     {
-        SessionHost link = _link ?? throw new InvalidOperationException("not connected");
+        Link link = _link ?? throw new InvalidOperationException("not connected");
         if (!await link.SendChatAsync(text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("the connection is closed");
@@ -230,7 +230,7 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     /// <summary>The server proved its identity and name in the handshake: the app is told who operates it.</summary>
-    private protected override Action? OnLinkEstablished(SessionHost link)
+    private protected override Action? OnLinkEstablished(Link link)
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
@@ -238,7 +238,7 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>
-    private protected override void OnLinkFailed(SessionHost link, SessionFailure failure)
+    private protected override void OnLinkFailed(Link link, SessionFailure failure)
     {
         if (failure.Reason != FailureReason.PuzzleRequired && !RetriesAfter(link, failure))
         {
@@ -247,7 +247,7 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     /// <summary>The operator's own message (Chat), or a member's relayed by the hub with its name and identity (Relay).</summary>
-    private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest) =>
+    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest) =>
         OnMessageReceived(senderDigest is null
             ? new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = link.Peer?.Fingerprint }
             : new ChatMessage(sender, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = IdentityFingerprint.FromDigest(senderDigest), Relayed = true });
@@ -261,7 +261,7 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnNameKept(string name) => _name = name;
 
     /// <summary>The operator renamed itself.</summary>
-    private protected override void OnLinkNamed(SessionHost link, string name)
+    private protected override void OnLinkNamed(Link link, string name)
     {
         string old = link.Name;
         link.Name = name;

@@ -101,7 +101,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// The one translation of a link's session events into this endpoint's events, for client and server alike;
     /// what differs by role (names, relay, presence) is in the hooks below.
     /// </summary>
-    private protected void Translate(SessionHost link, SessionEvent e)
+    private protected void Translate(Link link, SessionEvent e)
     {
         switch (e)
         {
@@ -158,13 +158,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// A link's keys are confirmed: settles its state before Established is raised, and returns what to announce
     /// after it (joins), or null.
     /// </summary>
-    private protected virtual Action? OnLinkEstablished(SessionHost link) => null;
+    private protected virtual Action? OnLinkEstablished(Link link) => null;
 
     /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
-    private protected abstract void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest);
+    private protected abstract void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest);
 
     /// <summary>A link failed: the app is told (<see cref="Failed"/>) unless the role says otherwise (a puzzle, a retry).</summary>
-    private protected virtual void OnLinkFailed(SessionHost link, SessionFailure failure) => OnFailed(link.Snapshot(), failure);
+    private protected virtual void OnLinkFailed(Link link, SessionFailure failure) => OnFailed(link.Snapshot(), failure);
 
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
@@ -175,10 +175,10 @@ public abstract class ChatEndpoint : IAsyncDisposable
     }
 
     /// <summary>The peer on a link announced its name.</summary>
-    private protected abstract void OnLinkNamed(SessionHost link, string name);
+    private protected abstract void OnLinkNamed(Link link, string name);
 
     /// <summary>A link closed or failed (before Closed or Failed is raised).</summary>
-    private protected virtual void OnLinkEnded(SessionHost link)
+    private protected virtual void OnLinkEnded(Link link)
     {
     }
 

@@ -191,7 +191,7 @@ public sealed class ChatServer : ChatEndpoint
 
         _options.OperatorNameTaken?.Invoke(name);
 
-        foreach (SessionHost link in _members.Links)
+        foreach (Link link in _members.Links)
         {
             link.RunIfSecure(chat => chat.SendNick(name));
         }
@@ -209,7 +209,6 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
-        _admission.Dispose();
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
         _stopped.TrySetResult();
@@ -224,7 +223,7 @@ public sealed class ChatServer : ChatEndpoint
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
         };
-        var link = new SessionHost(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
+        var link = new Link(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _members.Add(link);
         OnStageChanged(link.Snapshot());
@@ -250,7 +249,7 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A client is secure: it joins under its name (told its final name and the members) and is announced.</summary>
-    private protected override Action? OnLinkEstablished(SessionHost link)
+    private protected override Action? OnLinkEstablished(Link link)
     {
         _admission.Completed(link);
         if (link.Prefix is { } prefix)
@@ -263,7 +262,7 @@ public sealed class ChatServer : ChatEndpoint
         return () => Publish(link, joined);
     }
 
-    private protected override void OnLinkNamed(SessionHost link, string name)
+    private protected override void OnLinkNamed(Link link, string name)
     {
         if (!link.NickRecords.TryTake())
         {
@@ -283,7 +282,7 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A connection answered with a puzzle is no failure (its client comes back with the work done): it is reported as such.</summary>
-    private protected override void OnLinkFailed(SessionHost link, SessionFailure failure)
+    private protected override void OnLinkFailed(Link link, SessionFailure failure)
     {
         if (failure.Reason == FailureReason.PuzzleRequired)
         {
@@ -295,14 +294,14 @@ public sealed class ChatServer : ChatEndpoint
         }
     }
 
-    private protected override void OnLinkMessage(SessionHost link, string sender, string text, byte[]? senderDigest)
+    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest)
     {
         PeerIdentity peer = link.Peer!;
         OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint });
         _members.Relay(link, peer.Digest, link.Name, text);
     }
 
-    private protected override void OnLinkEnded(SessionHost link)
+    private protected override void OnLinkEnded(Link link)
     {
         if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy)
         {
@@ -323,7 +322,7 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A member asked for another name: it gets it (or another) and is told which (Presence you); the others hear of it.</summary>
-    private void Rename(SessionHost link, string requested)
+    private void Rename(Link link, string requested)
     {
         if (_members.Rename(link, requested) is { } change)
         {
@@ -332,6 +331,6 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>Tells this side's app of a membership change (the members were told by <see cref="HubMembership"/>).</summary>
-    private void Publish(SessionHost link, HubMembership.Change change) =>
+    private void Publish(Link link, HubMembership.Change change) =>
         OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityFingerprint.FromDigest(change.Digest) });
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// The socket side of one link: a read loop that gathers bytes and hands them to its <see cref="SessionHost"/>, a
+/// The socket side of one link: a read loop that gathers bytes and hands them to its <see cref="Link"/>, a
 /// writer that sends what the session sealed in batches, and a linger after the end so closing never resets data
 /// the peer has not read yet. Besides the <see cref="Listener"/>, the only code that touches sockets.
 /// </summary>
@@ -37,9 +37,9 @@ internal sealed class Connection : IScheduledWriter
     private const int MaxInlineBatches = 8;
 
     private readonly Socket _socket;
-    private readonly SessionHost _host;
+    private readonly Link _link;
     private readonly System.Threading.Channels.Channel<bool> _wake = System.Threading.Channels.Channel.CreateBounded<bool>(new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private readonly CancellationTokenSource _lingerCancel = new();
+    private readonly CancellationTokenSource _lingerCancel;
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
 
@@ -60,10 +60,11 @@ internal sealed class Connection : IScheduledWriter
     /// <summary>When the last application message was sent inline (<see cref="Stopwatch"/> ticks).</summary>
     private long _lastInlineMessage = long.MinValue / 2;
 
-    public Connection(Socket socket, SessionHost host)
+    public Connection(Socket socket, Link link)
     {
         _socket = socket;
-        _host = host;
+        _link = link;
+        _lingerCancel = new CancellationTokenSource(Timeout.InfiniteTimeSpan, link.Time); // the linger counts on the link's clock
         _socket.NoDelay = true;
         _socket.Blocking = false; // an inline flush sends what the socket takes now and never waits (the loops are asynchronous either way)
     }
@@ -79,7 +80,7 @@ internal sealed class Connection : IScheduledWriter
             _ =>
             {
                 _socket.Dispose();
-                _host.OnConnectionClosed();
+                _link.OnConnectionClosed();
                 _lingerCancel.Dispose();
             },
             CancellationToken.None,
@@ -94,8 +95,11 @@ internal sealed class Connection : IScheduledWriter
     public bool WriteStalled(TimeSpan timeout, TimeProvider time)
     {
         long started = Interlocked.Read(ref _writeStartedAt);
-        return started != 0 && time.GetElapsedTime(started) > timeout;
+        return started != 0 && time.GetElapsedTime(started) >= timeout;
     }
+
+    /// <summary>When the socket write under way began (a <see cref="TimeProvider"/> timestamp); 0 when none is waiting.</summary>
+    public long WriteStartedAt => Interlocked.Read(ref _writeStartedAt);
 
     /// <summary>Gives up the socket now, without a linger (the peer was dropped for not reading: nothing more can reach it).</summary>
     public void Abort()
@@ -149,7 +153,7 @@ internal sealed class Connection : IScheduledWriter
         {
             for (int batches = 0; batches < MaxInlineBatches; batches++)
             {
-                ArrayBufferWriter<byte>? batch = _host.TakeOutput(_spare, out bool ended);
+                ArrayBufferWriter<byte>? batch = _link.Output.TakeOutput(_spare, out bool ended);
                 if (batch is null)
                 {
                     if (ended)
@@ -196,7 +200,7 @@ internal sealed class Connection : IScheduledWriter
 
     /// <summary>
     /// Bytes from the peer waiting unread in <paramref name="socket"/> (this side is behind, the peer is not idle); 0
-    /// once it is closed. <see cref="SessionHost.PeerBytesWaiting"/> asks it for the deadlines.
+    /// once it is closed. <see cref="Link.PeerBytesWaiting"/> asks it for the deadlines.
     /// </summary>
     internal static int UnreadBytes(Socket socket)
     {
@@ -250,8 +254,8 @@ internal sealed class Connection : IScheduledWriter
         {
             while (!ended)
             {
-                _host.PrecomputeKeyPair();
-                if (_host.ReceiveQueueFull(out Task room))
+                _link.Reader.PrecomputeKeyPair();
+                if (_link.Reader.ReceiveQueueFull(out Task room))
                 {
                     // What was read is not relayed and shown yet: read nothing more (TCP holds the peer back) until
                     // it is, so a peer that sends faster than its messages are handled cannot grow this side's memory.
@@ -264,14 +268,14 @@ internal sealed class Connection : IScheduledWriter
                     await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                 }
 
-                int size = _host.ReadAllowance(ReadBufferSize);
+                int size = _link.Reader.ReadAllowance(ReadBufferSize);
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(ReadBufferSize);
                 bool derive;
                 try
                 {
                     int read = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                     lastReadFilled = read == size;
-                    ended = _host.OnReceived(buffer.AsSpan(0, read), out derive);
+                    ended = _link.Reader.OnReceived(buffer.AsSpan(0, read), out derive);
                 }
                 finally
                 {
@@ -281,14 +285,14 @@ internal sealed class Connection : IScheduledWriter
                 if (derive)
                 {
                     // Without the read buffer: a hub's queued derivations would otherwise hold 64 KiB each.
-                    await _host.DeriveKeysAsync().ConfigureAwait(false);
-                    ended = _host.IsEnded;
+                    await _link.Reader.DeriveKeysAsync().ConfigureAwait(false);
+                    ended = _link.IsEnded;
                 }
             }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            _host.OnDisconnected();
+            _link.OnDisconnected();
             return;
         }
         catch (Exception e)
@@ -306,7 +310,7 @@ internal sealed class Connection : IScheduledWriter
     {
         try
         {
-            _host.OnLoopFault(loop, e);
+            _link.OnLoopFault(loop, e);
         }
         catch (Exception)
         {
@@ -338,7 +342,7 @@ internal sealed class Connection : IScheduledWriter
     {
         batch.Clear();
         _spare = batch.Capacity > ReadBufferSize ? new ArrayBufferWriter<byte>() : batch;
-        bool more = _host.OnWritten(out ended);
+        bool more = _link.Output.OnWritten(out ended);
         if (!more && _spare.Capacity > IdleBufferKeep)
         {
             // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for the link's
@@ -353,7 +357,7 @@ internal sealed class Connection : IScheduledWriter
     private void ReleaseWriting()
     {
         Volatile.Write(ref _writing, 0);
-        if (_host.HasOutputToWrite)
+        if (_link.Output.HasOutputToWrite)
         {
             WakeWriter();
         }
@@ -381,7 +385,7 @@ internal sealed class Connection : IScheduledWriter
 
     private async Task WriteLoopAsync()
     {
-        TimeProvider time = _host.Time;
+        TimeProvider time = _link.Time;
         try
         {
             while (await _wake.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -406,7 +410,7 @@ internal sealed class Connection : IScheduledWriter
                 }
                 else
                 {
-                    batch = _host.TakeOutput(_spare, out ended);
+                    batch = _link.Output.TakeOutput(_spare, out ended);
                 }
 
                 if (batch is not null)
@@ -439,7 +443,7 @@ internal sealed class Connection : IScheduledWriter
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            _host.OnDisconnected();
+            _link.OnDisconnected();
             try
             {
                 _lingerCancel.Cancel();
@@ -454,7 +458,7 @@ internal sealed class Connection : IScheduledWriter
         }
         finally
         {
-            _host.OnWriterStopped();
+            _link.Output.OnWriterStopped();
         }
     }
 

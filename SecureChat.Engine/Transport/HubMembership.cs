@@ -16,7 +16,7 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class HubMembership(string ownName, Func<string, byte[], Func<string, bool>, string>? claimName = null)
 {
-    private readonly ConcurrentDictionary<int, SessionHost> _links = new();
+    private readonly ConcurrentDictionary<int, Link> _links = new();
     private readonly HashSet<int> _joined = [];
 
     /// <summary>Joined peers' names by lookalike key (<see cref="NameRules.Key"/>), so a rename costs one lookup, not one key per peer.</summary>
@@ -24,7 +24,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     private readonly object _gate = new();
 
     /// <summary>The joined links as of the last change (rebuilt on the next relay after a join or leave), so a relay neither takes the lock per link nor copies every link.</summary>
-    private SessionHost[]? _joinedLinks;
+    private Link[]? _joinedLinks;
     private string _ownName = ownName;
     private string _ownKey = NameRules.Key(ownName);
 
@@ -46,13 +46,13 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     }
 
     /// <summary>Every link, in no particular order.</summary>
-    public ICollection<SessionHost> Links => _links.Values;
+    public ICollection<Link> Links => _links.Values;
 
     public int Count => _links.Count;
 
-    public void Add(SessionHost link) => _links[link.Id] = link;
+    public void Add(Link link) => _links[link.Id] = link;
 
-    public void Remove(SessionHost link) => _links.TryRemove(link.Id, out _);
+    public void Remove(Link link) => _links.TryRemove(link.Id, out _);
 
     /// <summary>The connected peer whose name looks like <paramref name="name"/> (same lookalike key), or null.</summary>
     public string? ConnectedHolder(string name)
@@ -87,25 +87,25 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
 
     /// <summary>Under the lock: the name of the peer holding lookalike key <paramref name="key"/>, or null.</summary>
     private string? HolderLocked(string key, string name) =>
-        _keyOwners.TryGetValue(key, out int owner) ? (_links.TryGetValue(owner, out SessionHost? link) ? link.Name : name) : null;
+        _keyOwners.TryGetValue(key, out int owner) ? (_links.TryGetValue(owner, out Link? link) ? link.Name : name) : null;
 
     /// <summary>
     /// A secure peer joins under the name it asked for in the handshake (or the one it gets instead): it is told
     /// its final name and who is already here, before it can receive anything else (relays go to joined peers
     /// only), and the others are told it joined. Returns the Joined change (already announced to the members).
     /// </summary>
-    public Change Join(SessionHost link)
+    public Change Join(Link link)
     {
         PeerIdentity peer = link.Peer ?? throw new InvalidOperationException("only a secure link joins");
         lock (_gate)
         {
             string name = UniqueLocked(peer.Name, link);
             link.Name = name;
-            SessionHost[] members = JoinedLinksLocked(); // before this link is among them
+            Link[] members = JoinedLinksLocked(); // before this link is among them
             link.RunIfSecure(chat =>
             {
                 chat.SendPresence(PresenceKind.You, peer.Digest, name);
-                foreach (SessionHost member in members)
+                foreach (Link member in members)
                 {
                     chat.SendPresence(PresenceKind.Member, member.Peer!.Digest, member.Name);
                 }
@@ -122,7 +122,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     }
 
     /// <summary>A joined peer asks for another name: it gets it, or another if taken, and is told which; the others are told; returns Renamed, or null.</summary>
-    public Change? Rename(SessionHost link, string requested)
+    public Change? Rename(Link link, string requested)
     {
         lock (_gate)
         {
@@ -148,7 +148,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     }
 
     /// <summary>A joined peer renamed too fast: its name stays, and it is told so (Presence refused) in the order of its Nicks.</summary>
-    public void RefuseRename(SessionHost link)
+    public void RefuseRename(Link link)
     {
         lock (_gate)
         {
@@ -160,7 +160,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     }
 
     /// <summary>The link is gone: the others are told; returns Left when it had joined.</summary>
-    public Change? Leave(SessionHost link)
+    public Change? Leave(Link link)
     {
         lock (_gate)
         {
@@ -183,9 +183,9 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     /// within its output budget). Join, rename and leave announce under the lock that changes membership, so what a
     /// newcomer is told (the member list) and what it hears later (joins, renames, leaves) never overlap or miss.
     /// </summary>
-    private void AnnounceLocked(SessionHost about, Change change)
+    private void AnnounceLocked(Link about, Change change)
     {
-        foreach (SessionHost other in _links.Values)
+        foreach (Link other in _links.Values)
         {
             if (other != about && _joined.Contains(other.Id))
             {
@@ -199,10 +199,10 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     /// the operator's own (<paramref name="from"/> and <paramref name="senderDigest"/> null). Returns how many it
     /// was sealed for.
     /// </summary>
-    public int Relay(SessionHost? from, byte[]? senderDigest, string sender, string text)
+    public int Relay(Link? from, byte[]? senderDigest, string sender, string text)
     {
         int sent = 0;
-        foreach (SessionHost link in JoinedLinks())
+        foreach (Link link in JoinedLinks())
         {
             if (link != from && link.TryRelayChat(senderDigest, sender, text))
             {
@@ -213,7 +213,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         return sent;
     }
 
-    private SessionHost[] JoinedLinks()
+    private Link[] JoinedLinks()
     {
         lock (_gate)
         {
@@ -221,14 +221,14 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         }
     }
 
-    private SessionHost[] JoinedLinksLocked() => _joinedLinks ??= [.. _links.Values.Where(l => _joined.Contains(l.Id))];
+    private Link[] JoinedLinksLocked() => _joinedLinks ??= [.. _links.Values.Where(l => _joined.Contains(l.Id))];
 
     /// <summary>
     /// The name a joining or renaming peer gets, under the lock: the one asked for made valid
     /// (<see cref="NameRules.Sanitize"/>), or the registry's answer when names belong to identities, then a <c>-2</c>,
     /// <c>-3</c>, ... suffix while it looks like the operator's name or a joined peer's. Records it as taken.
     /// </summary>
-    private string UniqueLocked(string requested, SessionHost asking)
+    private string UniqueLocked(string requested, Link asking)
     {
         string valid = NameRules.Sanitize(requested, DefaultPeerName);
         if (claimName is not null && asking.Peer is { } peer)
@@ -257,7 +257,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         return key == _ownKey || _keyOwners.ContainsKey(key);
     }
 
-    private void ForgetKeyLocked(SessionHost link)
+    private void ForgetKeyLocked(Link link)
     {
         string key = NameRules.Key(link.Name);
         if (_keyOwners.TryGetValue(key, out int owner) && owner == link.Id)

@@ -16,7 +16,7 @@ namespace SecureChat.Engine.Transport;
 /// was raising (a relay to it, a timer) was read as fast as its bytes came while that thread relayed them to every
 /// member: two members flooding chat grew a hub by 1.5 GiB in 12 s.
 /// </remarks>
-internal sealed class LinkEvents(SessionHost link, Action<SessionHost, SessionEvent> handler, int limit = int.MaxValue, ServerOutputBudget? server = null)
+internal sealed class LinkEvents(Link link, Action<Link, SessionEvent> handler, int limit = int.MaxValue, ServerOutputBudget? server = null)
 {
     /// <summary>What an event holds besides its text: the record, its fields and the queue's slot (counted generously).</summary>
     internal const int EventOverhead = 128;

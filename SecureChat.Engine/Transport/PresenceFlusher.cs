@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class PresenceFlusher : IDisposable
 {
-    private readonly ConcurrentQueue<SessionHost> _due = new();
+    private readonly ConcurrentQueue<IHeldPresence> _due = new();
     private readonly TimeSpan _delay;
     private readonly ITimer _timer;
     private int _armed;
@@ -23,7 +23,7 @@ internal sealed class PresenceFlusher : IDisposable
     }
 
     /// <summary>The link started holding notices: its writer is woken within the delay (once, however many more it gets meanwhile).</summary>
-    public void Schedule(SessionHost link)
+    public void Schedule(IHeldPresence link)
     {
         _due.Enqueue(link);
         if (Interlocked.Exchange(ref _armed, 1) == 0)
@@ -37,7 +37,7 @@ internal sealed class PresenceFlusher : IDisposable
     private void Flush()
     {
         Volatile.Write(ref _armed, 0); // a link scheduled from now on arms the timer again (at worst one flush more)
-        for (int n = _due.Count; n > 0 && _due.TryDequeue(out SessionHost? link); n--)
+        for (int n = _due.Count; n > 0 && _due.TryDequeue(out IHeldPresence? link); n--)
         {
             link.FlushHeldPresence();
         }

@@ -1,0 +1,423 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// One link: a <see cref="SecureSession"/> with its <see cref="ChatChannel"/> behind one lock, driven by a
+/// <see cref="Connection"/> (the socket loops). This type holds the lock and the session's state; each job around it
+/// has its own type: <see cref="LinkReader"/> (bytes in, key derivation between reads), <see cref="LinkSending"/>
+/// (what the owner sends), <see cref="LinkOutput"/> (what waits for the peer, its budget and its routing to the
+/// socket), <see cref="LinkJobs"/> (costly steps outside the lock), <see cref="LinkTimers"/> (every deadline) and
+/// <see cref="LinkEvents"/> (the session's events, in order).
+/// </summary>
+/// <remarks>
+/// Thread-safe. Every session call happens under <c>_gate</c>; events are queued under it and dispatched outside it
+/// by one thread at a time, so handlers may call back into this or any other link. Output is routed outside it.
+/// </remarks>
+internal sealed class Link : IHeldPresence
+{
+    private readonly SecureSession _session;
+    private readonly ChatChannel _chat;
+    private readonly ChatOptions _options;
+    private readonly LinkJobs _jobs;
+    private readonly LinkEvents _events;
+    private readonly object _gate = new();
+    private readonly List<SessionEvent> _drain = [];
+    private readonly LinkOutput _output;
+    private readonly LinkTimers _timers;
+    private readonly LinkSending _sending;
+    private readonly Socket _socket;
+    private Connection? _connection;
+    private bool _endSeen;
+    private volatile PeerInfo? _snapshot;
+    private string _name;
+
+    /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
+    /// <param name="presenceFlusher">Hub: sends held presence notices in batches (see <see cref="PresenceFlusher"/>); null sends them at once.</param>
+    /// <param name="writeScheduler">Hub: sends the link's output (see <see cref="WriteScheduler"/>); null sends it on the thread that sealed it.</param>
+    public Link(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<Link, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null, WriteScheduler? writeScheduler = null)
+    {
+        Id = id;
+        _socket = socket;
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
+        _session = new SecureSession(settings);
+        _chat = new ChatChannel(_session);
+        _options = options;
+        _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
+        _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, serverBudget);
+        _output = new LinkOutput(_gate, _session, _chat, options, _events, serverBudget, presenceFlusher, writeScheduler);
+        Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
+        NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
+        _name = name;
+        _timers = new LinkTimers(this, options);
+        _sending = new LinkSending(this, _gate, _session, _chat, _output);
+        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: derivationGate is null);
+        Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
+        _output.AttachServerBudget(Prefix, () => _connection?.WriteStalled(ServerOutputBudget.StalledAfter, _options.Time) == true, DropForServerBudget);
+    }
+
+    public int Id { get; }
+
+    /// <summary>The peer's IP address (null when unknown), for per-source limits.</summary>
+    public IPAddress? SourceAddress => (RemoteEndPoint as IPEndPoint)?.Address is { } a && !a.Equals(IPAddress.None) ? a : null;
+
+    /// <summary>The network of <see cref="SourceAddress"/> (null when unknown), the key of the per-source limits.</summary>
+    public SourcePrefix? Prefix { get; }
+
+    /// <summary>When the handshake's current step began (see <see cref="LinkTimers.StepStarted"/>).</summary>
+    public long StepStarted => _timers.StepStarted;
+
+    /// <summary>Every time-driven behaviour of the link (deadlines, keepalive).</summary>
+    internal LinkTimers Timers => _timers;
+
+    /// <summary>The receive side, for the read loop.</summary>
+    internal LinkReader Reader { get; }
+
+    /// <summary>The output side, for the write loop.</summary>
+    internal LinkOutput Output => _output;
+
+    /// <summary>
+    /// This side has begun deriving keys for the peer (queued for or running PBKDF2, or past it): the server has
+    /// committed its costliest work to this handshake, so admission never evicts it to make room.
+    /// </summary>
+    public bool DerivationStarted => Reader.DerivationStarted;
+
+    /// <summary>
+    /// In the handshake and waiting for the peer's next message (not while this side derives keys): the time a
+    /// per-step deadline counts.
+    /// </summary>
+    public bool AwaitingPeer => !Reader.Deriving && Stage is SessionStage.Connected or SessionStage.ExchangingKeys or SessionStage.Confirming;
+
+    /// <summary>
+    /// Bytes from the peer wait unread in the socket: the peer has answered and this side is behind (its reader busy or
+    /// waiting for a thread), so a deadline for the peer's silence must not count this time against it.
+    /// </summary>
+    public bool PeerBytesWaiting => Connection.UnreadBytes(_socket) > 0; // the socket, not the connection: also before the reader starts
+
+    /// <summary>The identity the peer proved in the handshake, once secure.</summary>
+    public PeerIdentity? Peer => _session.Peer;
+
+    /// <summary>
+    /// True once both sides had keys (stage Confirming): a session that ends after this without becoming secure
+    /// failed its key confirmation, or its peer gave up after learning that a passphrase guess was wrong.
+    /// </summary>
+    public bool ReachedConfirmation { get; private set; }
+
+    /// <summary>Why the session failed, once it has.</summary>
+    public SessionFailure? Failure => _session.Failure;
+
+    /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
+    public PuzzleMessage? Puzzle => _session.Puzzle;
+
+    /// <summary>Hub: this peer's name changes, its first name included (see <see cref="NickRateLimit"/>).</summary>
+    public NickRateLimit Renames { get; }
+
+    /// <summary>Hub: every Nick record this peer sends, refused ones included: a flood far beyond typing ends the link.</summary>
+    public NickRateLimit NickRecords { get; }
+
+    /// <summary>The clock the link's deadlines and timers use.</summary>
+    internal TimeProvider Time => _options.Time;
+
+    public EndPoint RemoteEndPoint { get; }
+
+    /// <summary>The peer's display name as the owner knows it (set by the owner).</summary>
+    public string Name
+    {
+        get => _name;
+        set
+        {
+            lock (_gate)
+            {
+                _name = value;
+                _snapshot = null;
+            }
+        }
+    }
+
+    /// <summary>Completes when both socket loops have ended and the socket is closed.</summary>
+    public Task Completion => _connection?.Completion ?? Task.CompletedTask;
+
+    /// <summary>Completes when the session is secure; faults with <see cref="ChatConnectionException"/> when it ends first.</summary>
+    public Task Established => _events.Established;
+
+    public SessionStage Stage => Locked(static s => s.Stage);
+
+    public bool IsSecure => Locked(static s => s.IsSecure);
+
+    /// <summary>
+    /// Records opened from the peer so far (each a sign of life: a message, a notice or a heartbeat); it stops
+    /// growing when the link ends. Not in <see cref="Snapshot"/>, which is cached between changes.
+    /// </summary>
+    public ulong RecordsReceived => Locked(static s => s.Records.ReceivedRecords);
+
+    /// <summary>Records sealed for the peer so far (application records, heartbeats and rekey messages).</summary>
+    internal ulong RecordsSent => Locked(static s => s.Records.SentRecords);
+
+    /// <summary>The link as it is now; cached between changes, since every received message carries one.</summary>
+    public PeerInfo Snapshot()
+    {
+        if (_snapshot is { } cached)
+        {
+            return cached;
+        }
+
+        lock (_gate)
+        {
+            PeerInfo current = new(Id, RemoteEndPoint, _name, _session.Stage, _session.Fingerprint, _session.Sas, _session.Group)
+            {
+                Identity = _session.Peer?.Fingerprint,
+                IdentityKey = _session.Peer?.PublicKey,
+                Trust = _session.Peer is null ? null : _session.Trust,
+            };
+            _snapshot = current;
+            return current;
+        }
+    }
+
+    /// <summary>Starts the socket loops and the handshake deadline; a client session also writes its ClientHello.</summary>
+    /// <param name="refusal">
+    /// Hub: the link was refused at admission. The session fails with this reason before the reader starts, so its
+    /// Alert is the only answer, even to a ClientHello already waiting in the socket.
+    /// </param>
+    public void Start(FailureReason? refusal = null)
+    {
+        _connection = new Connection(_socket, this);
+        _output.Connection = _connection;
+        _timers.Started();
+        Run(s =>
+        {
+            if (refusal is { } reason)
+            {
+                s.Fail(reason);
+            }
+            else if (!s.IsEnded) // failed before it started (admission evicted it, or the server is stopping): the loops send the alert
+            {
+                s.Start();
+            }
+        });
+        _connection.Start();
+    }
+
+    /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public ValueTask<bool> SendChatAsync(string text, CancellationToken cancellationToken) => _sending.SendChatAsync(text, cancellationToken);
+
+    /// <summary>Relays a chat message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
+    public bool TryRelayChat(byte[]? senderDigest, string sender, string text) => _sending.TryRelayChat(senderDigest, sender, text);
+
+    /// <summary>Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
+    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName) => _sending.TryAnnounce(subject, kind, digest, name, newName);
+
+    /// <summary>Runs one chat operation (nick, presence) under the lock when the session is secure; false when it is not.</summary>
+    /// <param name="dispatchLater">The caller holds the hub's lock: the link's events are raised on the thread pool, not inside it.</param>
+    public bool RunIfSecure(Action<ChatChannel> operation, bool dispatchLater = false) => _sending.RunIfSecure(operation, dispatchLater);
+
+    /// <summary>Starts a rekey; its key generation runs on the thread pool, never on the caller's thread.</summary>
+    public bool RequestRekey()
+    {
+        bool started = false;
+        lock (_gate)
+        {
+            if (_session.IsSecure)
+            {
+                started = _session.RequestRekey();
+                CollectLocked();
+            }
+        }
+
+        AfterLock();
+        return started;
+    }
+
+    /// <summary>Closes cleanly (Close record or Alert) and waits for the socket to close.</summary>
+    public async Task CloseAsync(AlertCode code = AlertCode.Normal)
+    {
+        Run(s => s.Close(code));
+        await Completion.ConfigureAwait(false);
+    }
+
+    /// <summary>Fails the session for a local reason (timeout, busy, too slow); the peer is told where possible.</summary>
+    public void Fail(FailureReason reason, string? detail = null) => Run(s => s.Fail(reason, detail));
+
+    // ---- For the connection's loops ---------------------------------------------------------------------------
+
+    internal void OnDisconnected() => Run(s => s.PeerDisconnected());
+
+    /// <summary>
+    /// A socket loop stopped on an exception that is not the socket's (a bug, or a handler that threw on the
+    /// loop's thread): the session fails at once as a lost connection whose message names the exception, and the
+    /// socket is given up, instead of a link left half alive.
+    /// </summary>
+    internal void OnLoopFault(string loop, Exception e)
+    {
+        try
+        {
+            Run(s => s.Fail(FailureReason.ConnectionLost, $"internal error in the {loop}: {e.GetType().Name}: {e.Message}"));
+        }
+        finally
+        {
+            _connection?.Abort(); // even when a handler throws again as the failure is raised (the session has failed by then)
+        }
+    }
+
+    internal bool IsEnded => Locked(static s => s.IsEnded);
+
+    /// <summary>For diagnostics (the hub benchmark): the link's writer state and what it holds.</summary>
+    internal string DebugState()
+    {
+        var (writing, scheduled, carry, unread) = _connection?.DebugState ?? default;
+        lock (_gate)
+        {
+            return $"{(writing ? "W" : "-")}{(scheduled ? "S" : "-")}{(carry ? "C" : "-")} {_output.DebugStateLocked()} unread={unread} stalled={_connection?.WriteStalled(TimeSpan.FromSeconds(1), _options.Time)}";
+        }
+    }
+
+    /// <summary>Both loops ended: wipe the session and stop the timers.</summary>
+    internal void OnConnectionClosed()
+    {
+        lock (_gate)
+        {
+            _output.ReleaseLocked();
+            _session.Dispose();
+            _timers.Stop();
+        }
+    }
+
+    /// <summary>The <see cref="PresenceFlusher"/>'s turn: wakes the writer for the notices held since (if still held).</summary>
+    public void FlushHeldPresence()
+    {
+        lock (_gate)
+        {
+            _output.PresenceDueLocked();
+        }
+
+        AfterLock();
+    }
+
+    // ---- Inside -----------------------------------------------------------------------------------------------
+
+    /// <summary>Reads the session under the lock.</summary>
+    private T Locked<T>(Func<SecureSession, T> read)
+    {
+        lock (_gate)
+        {
+            return read(_session);
+        }
+    }
+
+    private void Run(Action<SecureSession> operation)
+    {
+        lock (_gate)
+        {
+            operation(_session);
+            CollectLocked();
+        }
+
+        AfterLock(OutputRoute.OwnLink);
+    }
+
+    /// <summary>Outside the lock: raises the queued events and sends what was sealed (see <see cref="LinkOutput.Send"/>).</summary>
+    private void AfterLock(OutputRoute route = OutputRoute.InTurn) => _output.Send(route);
+
+    /// <summary>
+    /// Under the lock: enforce the output budget for whatever was just queued (any record type), queue the session's
+    /// events, hand out rekey jobs, and wake the writer if there is output.
+    /// </summary>
+    internal void CollectLocked()
+    {
+        _output.CheckBudgetLocked();
+        _session.DrainEvents(_drain);
+        foreach (SessionEvent e in _drain)
+        {
+            _events.Enqueue(e);
+            if (e is not MessageReceivedEvent)
+            {
+                _snapshot = null; // stage, keys or names may have changed
+            }
+
+            if (e is StageChangedEvent changed)
+            {
+                _timers.StepBegan();
+                ReachedConfirmation |= changed.Stage == SessionStage.Confirming;
+            }
+
+            if (e is FailedEvent { Failure.Reason: FailureReason.PeerTooSlow })
+            {
+                _output.DropLocked(); // nothing more can reach a peer that does not read
+            }
+
+            if (e is EstablishedEvent)
+            {
+                _timers.Established(KeepaliveDueInLocked(_options.Time.GetTimestamp()));
+            }
+        }
+
+        _drain.Clear();
+        if (_session.TakeRekeyJob() is { } job)
+        {
+            _jobs.RunRekeyJob(job);
+        }
+
+        if (_session.IsEnded && !_endSeen && _connection is not null)
+        {
+            _endSeen = true;
+            _connection.SessionEnded();
+        }
+
+        _output.WantFlushLocked(this);
+    }
+
+    /// <summary>The server-wide output budget chose this peer to drop, to make room for peers that read.</summary>
+    private void DropForServerBudget() => Run(s =>
+    {
+        if (s.IsSecure)
+        {
+            s.Fail(FailureReason.PeerTooSlow, "dropped among the largest or stalled holders of the server's output budget");
+        }
+    });
+
+    /// <summary>
+    /// <see cref="LinkTimers"/>' keepalive hook: fails a link whose socket write has waited
+    /// <see cref="ChatOptions.WriteTimeout"/>, else lets the session drop an idle peer, send a heartbeat or start a
+    /// rekey by age (<see cref="SecureSession.OnTick"/>). Returns how long until the next of these falls due; null
+    /// once the link is no longer secure.
+    /// </summary>
+    internal TimeSpan? OnKeepaliveDue(long now)
+    {
+        TimeSpan? next = null;
+        Run(s =>
+        {
+            if (_connection?.WriteStalled(_options.WriteTimeout, _options.Time) == true)
+            {
+                s.Fail(FailureReason.PeerTooSlow, $"nothing written for {_options.WriteTimeout.TotalSeconds:0.#} s");
+            }
+            else
+            {
+                // Bytes from the peer waiting unread in the socket mean this side is behind (its reader held by a slow
+                // handler, or waiting its turn on an overloaded thread pool), not that the peer is idle.
+                s.OnTick(now, PeerBytesWaiting);
+            }
+
+            next = KeepaliveDueInLocked(now);
+        });
+        return next;
+    }
+
+    /// <summary>Under the lock: how long after <paramref name="now"/> the first keepalive deadline falls due (the write timeout included); null when not secure.</summary>
+    private TimeSpan? KeepaliveDueInLocked(long now)
+    {
+        TimeSpan? due = _session.TimersDueIn(now);
+        if (due is { } d && _connection?.WriteStartedAt is long started and not 0)
+        {
+            TimeSpan write = _options.WriteTimeout - _options.Time.GetElapsedTime(started, now);
+            return write < d ? write : d;
+        }
+
+        return due;
+    }
+}

@@ -1,0 +1,134 @@
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// What the owner of one <see cref="Link"/> sends through it: its own chat messages (waiting for room in the send
+/// buffer), relays and presence notices on the hub (never waiting: a peer past its output budget is dropped as too
+/// slow), and other chat operations. Each seals under the link's lock (<paramref name="gate"/>) and sends outside it
+/// by the route its caller needs (<see cref="OutputRoute"/>). Thread-safe.
+/// </summary>
+internal sealed class LinkSending(Link link, object gate, SecureSession session, ChatChannel chat, LinkOutput output)
+{
+    /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public async ValueTask<bool> SendChatAsync(string text, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (gate)
+            {
+                if (session.IsEnded)
+                {
+                    return false;
+                }
+
+                if (output.CanSendLocked)
+                {
+                    output.FlushPresenceLocked();
+                    if (!chat.SendChat(text))
+                    {
+                        throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
+                    }
+
+                    link.CollectLocked();
+                    break;
+                }
+
+                wait = output.WaitForRoomLocked();
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        output.Send(OutputRoute.Message);
+        return true;
+    }
+
+    /// <summary>
+    /// Relays a chat message without waiting: the operator's own (<paramref name="senderDigest"/> null, a Chat
+    /// record) or another member's (a Relay record with its name and identity digest). A peer past its output
+    /// budget (or its fair share of a spent server-wide budget) is failed as too slow rather than allowed to hold
+    /// everyone else up. False when the message was not sealed.
+    /// </summary>
+    public bool TryRelayChat(byte[]? senderDigest, string sender, string text)
+    {
+        bool sent = false;
+        lock (gate)
+        {
+            if (!session.IsSecure)
+            {
+                return false;
+            }
+
+            if (output.MustDropLocked)
+            {
+                session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                output.FlushPresenceLocked();
+                sent = senderDigest is null ? chat.SendChat(text) : chat.SendRelay(senderDigest, sender, text);
+            }
+
+            link.CollectLocked();
+        }
+
+        output.Send(OutputRoute.InTurn);
+        return sent;
+    }
+
+    /// <summary>
+    /// Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed, without waiting. The notice
+    /// is held (and coalesced, see <see cref="PresenceBacklog"/>) until the writer takes output; it counts in the
+    /// output budget like a sealed record. False when the session is not secure or the peer was dropped.
+    /// </summary>
+    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName)
+    {
+        bool held = false;
+        lock (gate)
+        {
+            if (!session.IsSecure)
+            {
+                return false;
+            }
+
+            if (output.MustDropLocked)
+            {
+                session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                output.HoldPresenceLocked(subject, kind, digest, name, newName);
+                held = true;
+            }
+
+            link.CollectLocked();
+        }
+
+        output.Send(OutputRoute.UnderHubLock); // called under the hub's lock: a drop's handlers (a leave, announced in turn) must not run inside it
+        return held;
+    }
+
+    /// <summary>Runs one chat operation (nick, presence) under the lock when the session is secure; false when it is not.</summary>
+    /// <param name="dispatchLater">The caller holds the hub's lock: the link's events are raised on the thread pool, not inside it.</param>
+    public bool RunIfSecure(Action<ChatChannel> operation, bool dispatchLater = false)
+    {
+        lock (gate)
+        {
+            if (!session.IsSecure)
+            {
+                return false;
+            }
+
+            output.FlushPresenceLocked();
+            operation(chat);
+            link.CollectLocked();
+        }
+
+        output.Send(dispatchLater ? OutputRoute.UnderHubLock : OutputRoute.InTurn);
+        return true;
+    }
+}
