@@ -6,7 +6,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// The server-wide output budget's fair share under attack (README, "Memory"; PROTOCOL.md section 8): silent peers
+/// The server-wide output budget's fair share under attack (SECURITY.md, "Memory"; PROTOCOL.md section 8): silent peers
 /// that never read spend the budget during a burst, beside an honest member on a slow link that keeps reading. The
 /// budget must be won back from the stalled and largest holders, per source prefix, never from the reader.
 /// </summary>
@@ -30,7 +30,7 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
         };
         await using LiveServer live = LiveServer.Start(options);
 
-        // README, "Memory": unsent output over all peers is at most ServerOutput + PeerOutput + N x (FairShare + 16,453).
+        // SECURITY.md, "Memory": unsent output over all peers is at most ServerOutput + PeerOutput + N x (FairShare + 16,453).
         long bound = options.ServerOutput + options.PeerOutput + ((SilentCount + 1) * (long)(options.FairShare + ProcessMemoryTests.MaxRecord));
         await using RawClient reader = await OutputBudgetAttackTests.JoinAsync(live, "reader");
         var received = new StrongBox<long>();
@@ -70,11 +70,11 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
             string readerFailure = live.Failures.Where(f => Is(f.Peer, IPAddress.Loopback, reader.LocalPort)).Select(f => $"{f.Failure.Reason}: {f.Failure.Message}").FirstOrDefault() ?? "none";
             long spentPeak = live.Server.UnsentBytes.Peak;
             long lentPeak = live.Server.LentPeak;
-            output.WriteLine($"attackers in {attackerNetwork}0/24: burst {sent:N0} B; server unsent peak {spentPeak:N0} B (budget {16L << 20:N0}, README bound {bound:N0}), lent at most {lentPeak:N0} B; reader read {Interlocked.Read(ref received.Value):N0} B; reader dropped: {readerFailure}; silent peers dropped {silentDropped} of {SilentCount}");
+            output.WriteLine($"attackers in {attackerNetwork}0/24: burst {sent:N0} B; server unsent peak {spentPeak:N0} B (budget {16L << 20:N0}, SECURITY.md bound {bound:N0}), lent at most {lentPeak:N0} B; reader read {Interlocked.Read(ref received.Value):N0} B; reader dropped: {readerFailure}; silent peers dropped {silentDropped} of {SilentCount}");
 
             Dropped(live, IPAddress.Loopback, reader.LocalPort).ShouldBeFalse($"the reader keeps reading and must not be dropped for the others ({readerFailure})");
             spentPeak.ShouldBeGreaterThanOrEqualTo(16L << 20, "the burst spent the server budget");
-            spentPeak.ShouldBeLessThanOrEqualTo(bound, "README's bound on unsent output");
+            spentPeak.ShouldBeLessThanOrEqualTo(bound, "SECURITY.md's bound on unsent output");
             lentPeak.ShouldBeLessThanOrEqualTo(options.PeerOutput / 2, "room lent while dropped peers close is at most half a peer's budget");
             silentDropped.ShouldBeGreaterThan(0, "the budget was won back from the silent peers");
             live.Failures.ShouldAllBe(f => f.Failure.Reason == FailureReason.PeerTooSlow);

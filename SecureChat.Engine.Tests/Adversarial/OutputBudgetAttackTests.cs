@@ -8,7 +8,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// Attacks on the hub's memory by peers that never read, and by floods of chat and name changes (README, "Memory";
+/// Attacks on the hub's memory by peers that never read, and by floods of chat and name changes (SECURITY.md, "Memory";
 /// PROTOCOL.md section 8): every record type counts in one output budget per peer, a stalled write ends the link,
 /// and name changes are rate-limited. Raw clients on 127.0.0.1 do what an outsider would. Every flood has a bound,
 /// so a limit that does not hold fails the test instead of hanging it.

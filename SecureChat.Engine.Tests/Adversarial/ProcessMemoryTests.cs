@@ -6,7 +6,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// The README's memory bound, checked on a real server process (RSS as the kernel counts it, not the managed heap):
+/// SECURITY.md's memory bound, checked on a real server process (RSS as the kernel counts it, not the managed heap):
 /// many peers that complete the handshake and never read, a chat flood and a nick flood; the process's peak RSS
 /// stays under the bound computed from the default limits, and every dropped peer's socket is closed.
 /// </summary>
@@ -84,7 +84,7 @@ public sealed class ProcessMemoryTests
     internal const int MaxRecord = WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax;
 
     /// <summary>
-    /// README, "Memory": the most a server with <paramref name="peers"/> peers and the default limits holds beyond
+    /// SECURITY.md, "Memory": the most a server with <paramref name="peers"/> peers and the default limits holds beyond
     /// its idle baseline. Output: the server-wide budget, one peer's own budget (the crossing), and each peer's fair
     /// share plus one record; every unsent byte may take up to <see cref="OutputFactor"/> bytes (a growing buffer
     /// doubles, and the old copy lives until the collector runs). Plus per peer a receive buffer, a session, and its
@@ -98,7 +98,7 @@ public sealed class ProcessMemoryTests
     }
 
     /// <summary>
-    /// README, "Memory": the most one link's received events hold while they wait to be raised: the limit, plus what
+    /// SECURITY.md, "Memory": the most one link's received events hold while they wait to be raised: the limit, plus what
     /// the last read brought (at most 3 x 4 KiB once the queue is near its limit) and the frame the inbox completed with
     /// it (3 x 16,453), rounded up.
     /// </summary>

@@ -10,7 +10,7 @@ namespace SecureChat.Engine.Tests.Adversarial;
 /// <summary>
 /// Properties checked on thousands of generated inputs (CsCheck): mutated records never authenticate, and random
 /// or mutated frames never make a parser or a session throw or deliver a message. The SharpFuzz harness in
-/// SecureChat.Fuzz drives the same entry points with coverage guidance (see README, "Security testing").
+/// SecureChat.Fuzz drives the same entry points with coverage guidance (see SECURITY.md, "Security testing").
 /// </summary>
 public sealed class PropertyTests
 {

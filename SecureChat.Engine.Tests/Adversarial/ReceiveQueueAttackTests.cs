@@ -5,7 +5,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// Attacks on the hub's memory from the receive side (README, "Memory"): members that send chat faster than the hub
+/// Attacks on the hub's memory from the receive side (SECURITY.md, "Memory"): members that send chat faster than the hub
 /// relays it, while they read everything they are sent (so no output budget ever drops them). What the hub has read
 /// and not yet relayed is bounded per link: past the bound it stops reading that link and TCP holds the sender back.
 /// Checked on a real server process (RSS as the kernel counts it).

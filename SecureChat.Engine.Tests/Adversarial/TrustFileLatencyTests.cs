@@ -13,7 +13,7 @@ using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// A hub that keeps names and known clients (README, "Names") beside full files: members that join and rename at the
+/// A hub that keeps names and known clients (README, "Identities and trust") beside full files: members that join and rename at the
 /// allowed rate must not hold up the relay of everyone's chat. Each join asks known_clients and each rename asks
 /// names, the latter under the hub's membership lock; when that meant re-reading, rewriting and fsyncing 10,000 lines,
 /// every relay waited for it.

@@ -120,7 +120,7 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     internal static async Task<int> RunServerAsync()
     {
-        // Default limits: what the README's bound is computed from.
+        // Default limits: what SECURITY.md's bound is computed from.
         await using var server = new ChatServer(new ChatOptions { Name = "hub" }.FromOneAddress());
         int operatorDelay = int.Parse(Environment.GetEnvironmentVariable(OperatorVariable) ?? "0", CultureInfo.InvariantCulture);
         if (operatorDelay > 0)

@@ -9,7 +9,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>
-/// Back pressure over real TCP on 127.0.0.1, with small limits so it runs fast (README, PROTOCOL.md "Limits"): a hub
+/// Back pressure over real TCP on 127.0.0.1, with small limits so it runs fast (SECURITY.md, "Memory"; PROTOCOL.md section 8): a hub
 /// drops a peer whose relay backlog passes <see cref="ChatOptions.PeerOutput"/> as too slow while the others
 /// keep working, and a local send waits while more than <see cref="ChatOptions.SendBufferLimit"/> is unsent.
 /// Every wait is bounded; no assertion depends on how fast the machine is.

@@ -3,7 +3,7 @@ using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;
 
-/// <summary>The coalescing rules of <see cref="PresenceBacklog"/> (README, "Limits"), one per test.</summary>
+/// <summary>The coalescing rules of <see cref="PresenceBacklog"/> (SECURITY.md, "Memory"), one per test.</summary>
 public sealed class PresenceBacklogTests
 {
     private const int Alice = 1;

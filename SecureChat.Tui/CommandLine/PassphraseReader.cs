@@ -35,7 +35,7 @@ internal static class PassphraseReader
                 }
 
                 // The runtime hands the variable over as a string, and the OS keeps it in the process's environment
-                // block for the process's life; neither can be wiped (README, "What is wiped"). Only our copy is pinned.
+                // block for the process's life; neither can be wiped (SECURITY.md, "What is wiped"). Only our copy is pinned.
                 byte[] bytes = Pinned(Encoding.UTF8.GetByteCount(value));
                 Encoding.UTF8.GetBytes(value, bytes);
                 return NonEmpty(bytes, $"the environment variable {settings.PassphraseLocation} is empty");

@@ -4,20 +4,20 @@ using SecureChat.Engine.Tests.Support;
 namespace SecureChat.Engine.Tests.Layout;
 
 /// <summary>
-/// README's table of the engine's files ("Inside the engine, each responsibility has one file") names files and
+/// ARCHITECTURE.md's table of the engine's files ("Inside the engine, each responsibility has one file") names files and
 /// types that exist: a newcomer who looks for one finds it.
 /// </summary>
-public sealed partial class ReadmeLayoutTests(ITestOutputHelper output)
+public sealed partial class ArchitectureLayoutTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Every_file_folder_and_type_the_readme_layout_table_names_exists_in_the_engine()
+    public void Every_file_folder_and_type_the_architecture_layout_table_names_exists_in_the_engine()
     {
         string root = VectorFiles.RepositoryRoot;
         string engine = Path.Combine(root, "SecureChat.Engine");
-        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
-        int start = readme.IndexOf("Inside the engine, each responsibility has one file", StringComparison.Ordinal);
-        start.ShouldBeGreaterThan(0, "README's engine layout table");
-        string[] rows = readme[start..].Split('\n').SkipWhile(l => !l.StartsWith("| file |", StringComparison.Ordinal)).Skip(2)
+        string architecture = File.ReadAllText(Path.Combine(root, "ARCHITECTURE.md"));
+        int start = architecture.IndexOf("Inside the engine, each responsibility has one file", StringComparison.Ordinal);
+        start.ShouldBeGreaterThan(0, "ARCHITECTURE.md's engine layout table");
+        string[] rows = architecture[start..].Split('\n').SkipWhile(l => !l.StartsWith("| file |", StringComparison.Ordinal)).Skip(2)
             .TakeWhile(l => l.StartsWith('|')).ToArray();
         rows.Length.ShouldBeGreaterThan(10);
 
