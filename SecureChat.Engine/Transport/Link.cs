@@ -112,6 +112,9 @@ internal sealed class Link : IHeldPresence
     /// <summary>Why the session failed, once it has.</summary>
     public SessionFailure? Failure => _session.Failure;
 
+    /// <summary>True once the server-wide output budget chose this peer to drop (its failure says too slow).</summary>
+    public bool DroppedForServerBudget { get; private set; }
+
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
     public PuzzleMessage? Puzzle => _session.Puzzle;
 
@@ -377,6 +380,7 @@ internal sealed class Link : IHeldPresence
     {
         if (s.IsSecure)
         {
+            DroppedForServerBudget = true;
             s.Fail(FailureReason.PeerTooSlow, "dropped among the largest or stalled holders of the server's output budget");
         }
     });
