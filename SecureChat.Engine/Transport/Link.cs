@@ -270,16 +270,6 @@ internal sealed class Link : IHeldPresence
 
     internal bool IsEnded => Locked(static s => s.IsEnded);
 
-    /// <summary>For diagnostics (the hub benchmark): the link's writer state and what it holds.</summary>
-    internal string DebugState()
-    {
-        var (writing, scheduled, carry, unread) = _connection?.DebugState ?? default;
-        lock (_gate)
-        {
-            return $"{(writing ? "W" : "-")}{(scheduled ? "S" : "-")}{(carry ? "C" : "-")} {_output.DebugStateLocked()} unread={unread} stalled={_connection?.WriteStalled(TimeSpan.FromSeconds(1), _options.Time)}";
-        }
-    }
-
     /// <summary>Both loops ended: wipe the session and stop the timers.</summary>
     internal void OnConnectionClosed()
     {
