@@ -144,6 +144,7 @@ internal static class HubBench
             AllowWeakIterationsForBenchmark = true,
         }.FromOneSource();
         await using var server = new ChatServer(options);
+        using var meter = new HubMeter(server.MetricsId);
         int joined = 0;
         var fill = Stopwatch.StartNew();
         server.PresenceChanged += notice =>
@@ -206,7 +207,7 @@ internal static class HubBench
             Stage stage1 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready1");
             int firstJoined = Math.Max(1, count / 10) - stage1.Failed - stage1.Skipped;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= firstJoined, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
-            await WaitForServerOutputAsync(server).ConfigureAwait(false);
+            await WaitForServerOutputAsync(meter).ConfigureAwait(false);
             int sessionsMid = Volatile.Read(ref joined);
             (_, long workingSetMid, long privateMid) = MeasureMemory();
             await child.StandardInput.WriteLineAsync("more").ConfigureAwait(false);
@@ -233,10 +234,10 @@ internal static class HubBench
             // The client process has reported the join announcements drained (each join is announced to every joined
             // peer: n(n-1) notices in all, besides each client's own Joined for the server); the server's writers must be
             // idle too before memory and fan-out are measured.
-            await WaitForServerOutputAsync(server).ConfigureAwait(false);
+            await WaitForServerOutputAsync(meter).ConfigureAwait(false);
             if (verbose || stage2.Got < stage2.Expected)
             {
-                Console.Error.WriteLine($"  server writers: {server.DescribeWriters()}; failures: {Describe(failures)}; left: {Volatile.Read(ref left)}; first ends: {string.Join("; ", ends)}");
+                Console.Error.WriteLine($"  server writers: {server.Peers.Count} links ({string.Join(", ", server.Peers.GroupBy(p => p.Stage).Select(g => $"{g.Key}:{g.Count()}"))}), {meter.Queued:N0} bytes queued; failures: {Describe(failures)}; left: {Volatile.Read(ref left)}; first ends: {string.Join("; ", ends)}");
             }
 
             if (verbose)
@@ -259,6 +260,7 @@ internal static class HubBench
             var written = new Samples(s_fanoutRuns);
             for (int i = 0; i < FanoutWarmup + s_fanoutRuns; i++)
             {
+                int timed = meter.Fanouts.Count;
                 long start = Stopwatch.GetTimestamp();
                 int sealedFor = server.Broadcast($"fan-out {i}");
                 double sealMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
@@ -269,8 +271,8 @@ internal static class HubBench
                     throw new InvalidOperationException($"the hub client process said '{line}' (sealed for {sealedFor} of {sessions})");
                 }
 
-                await WaitForServerOutputAsync(server).ConfigureAwait(false);
-                double writtenMs = Stopwatch.GetElapsedTime(start, server.OutputDrainedAt).TotalMilliseconds;
+                await WaitUntilAsync(() => meter.Fanouts.Count > timed, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                double writtenMs = meter.Fanouts.LastMs;
                 if (i >= FanoutWarmup)
                 {
                     fanout.Add(ms);
@@ -279,7 +281,7 @@ internal static class HubBench
                 }
 
                 // Each run starts from idle writers, as the first one does.
-                await WaitForServerOutputAsync(server).ConfigureAwait(false);
+                await WaitForServerOutputAsync(meter).ConfigureAwait(false);
                 await Task.Delay(200).ConfigureAwait(false);
             }
 
@@ -310,8 +312,8 @@ internal static class HubBench
     }
 
     /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
-    private static Task WaitForServerOutputAsync(ChatServer server) =>
-        WaitUntilAsync(() => server.UnsentBytes.Now == 0, TimeSpan.FromSeconds(60));
+    private static Task WaitForServerOutputAsync(HubMeter meter) =>
+        WaitUntilAsync(() => meter.Queued == 0, TimeSpan.FromSeconds(60));
 
     private static (long Managed, long WorkingSet, long Private) MeasureMemory()
     {

@@ -97,7 +97,7 @@ internal static class HubClientProcess
             {
                 var shortOnes = Enumerable.Range(0, to).Where(i => clients[i] is not null && Volatile.Read(ref heard[i]) < live).ToList();
                 Console.Error.WriteLine($"  clients short of announcements: {shortOnes.Count} of {to}; e.g. " +
-                    string.Join("; ", shortOnes.Take(6).Select(i => $"c{i:D5} heard {Volatile.Read(ref heard[i])} of {live}: {clients[i]!.DebugState()}")));
+                    string.Join("; ", shortOnes.Take(6).Select(i => $"c{i:D5} heard {Volatile.Read(ref heard[i])} of {live}: {clients[i]!.Server?.Stage}")));
             }
 
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -226,7 +226,8 @@ public sealed class FaultTests
         Task stopping = live.Server.StopAsync();
         if (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(90))) != stopping)
         {
-            throw new TimeoutException($"the server did not stop within 90 s: {live.Server.DescribeWriters()}; clients: {string.Join("; ", clients.Select(c => c.DebugState()))}");
+            var links = live.Server.Peers;
+            throw new TimeoutException($"the server did not stop within 90 s: {links.Count} links left ({string.Join(", ", links.GroupBy(p => p.Stage).Select(g => $"{g.Key}:{g.Count()}"))}), {live.Server.UnsentBytes.Now} bytes unsent; clients: {string.Join("; ", clients.Select(c => c.Server?.Stage))}");
         }
 
         await stopping;

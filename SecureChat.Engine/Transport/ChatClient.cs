@@ -194,9 +194,6 @@ public sealed class ChatClient : ChatEndpoint
             ?? IdentityVerdict.Accept(TrustState.New);
     }
 
-    /// <summary>For diagnostics (the hub benchmark): the link's writer state.</summary>
-    internal string DebugState() => _link?.DebugState() ?? "no link";
-
     public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
     {
         Link link = _link ?? throw new InvalidOperationException("not connected");

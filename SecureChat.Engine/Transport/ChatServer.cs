@@ -2,6 +2,7 @@ using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Diagnostics;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Session.Trust;
@@ -32,10 +33,13 @@ public sealed class ChatServer : ChatEndpoint
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
     private readonly WriteScheduler _writes = new();
+    private readonly ServerMetrics _metrics = new(Interlocked.Increment(ref s_servers).ToString(System.Globalization.CultureInfo.InvariantCulture));
+    private static int s_servers;
 
     /// <summary>One ephemeral key pair per group kept ready, so the answer to an early Commit waits for no exponentiation.</summary>
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _joined = new();
     private Listener? _listener;
     private int _nextId;
     private long _rekeyJobs;
@@ -49,7 +53,7 @@ public sealed class ChatServer : ChatEndpoint
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2);
+        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
 
@@ -75,17 +79,11 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>Memory held by received events waiting to be raised (relayed and shown), now and at most so far.</summary>
     internal (long Now, long Peak) QueuedBytes => (_outputBudget.Queued, _outputBudget.QueuedPeak);
 
-    /// <summary>For diagnostics (the hub benchmark): how many links are in each writer state, with a few examples.</summary>
-    internal string DescribeWriters()
-    {
-        var states = _members.Links.Select(l => (l.Id, State: l.DebugState())).ToList();
-        var groups = states.GroupBy(s => s.State.Split(' ')[0]).Select(g => $"{g.Key}:{g.Count()}");
-        var busy = states.Where(s => !s.State.Contains("out=0 held=0 unsent=0 unread=0", StringComparison.Ordinal)).Take(5).Select(s => $"#{s.Id} {s.State}");
-        return $"{states.Count} links; {string.Join(", ", groups)}; not idle: {string.Join("; ", busy)}";
-    }
-
-    /// <summary>When every peer's output was last fully written to its socket (a Stopwatch timestamp; for the benchmark).</summary>
-    internal long OutputDrainedAt => _outputBudget.DrainedAt;
+    /// <summary>
+    /// The value of the <see cref="ChatMetrics.ServerTag"/> tag on this server's measurements (<see cref="ChatMetrics"/>):
+    /// unique among the servers of this process.
+    /// </summary>
+    public string MetricsId => _metrics.Id;
 
     /// <summary>
     /// Rekey exponentiation jobs run so far over all links (the Diffie-Hellman work peers made the hub do after their
@@ -133,6 +131,7 @@ public sealed class ChatServer : ChatEndpoint
     private IPEndPoint Start(Listener listener)
     {
         _listener = listener;
+        ChatMetrics.Watch(_metrics, () => _outputBudget.Unsent + _outputBudget.Queued);
         _ = _keyPairs.Prepare(DhGroup.Get(_options.Group));
         _listener.Start(Accept);
         return _listener.LocalEndPoint;
@@ -156,7 +155,10 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
         }
 
-        return _members.Relay(from: null, senderDigest: null, Name, text);
+        long start = _metrics.Sealing();
+        int sealedFor = _members.Relay(from: null, senderDigest: null, Name, text);
+        _metrics.Sealed(sealedFor, start, _outputBudget.Unsent);
+        return sealedFor;
     }
 
     public override int RequestRekey() => _members.Links.Count(l => l.RequestRekey());
@@ -211,6 +213,7 @@ public sealed class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
+        ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();
     }
 
@@ -225,6 +228,7 @@ public sealed class ChatServer : ChatEndpoint
         };
         var link = new Link(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
+        _metrics.HandshakeStarted();
         _members.Add(link);
         OnStageChanged(link.Snapshot());
         link.Start(verdict switch
@@ -242,6 +246,10 @@ public sealed class ChatServer : ChatEndpoint
             {
                 _members.Remove(link);
                 _admission.Left(link);
+                if (_joined.TryRemove(link.Id, out byte _))
+                {
+                    _metrics.SessionEnded(dropReason: null); // ended with no Closed or Failed event
+                }
             },
             CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously,
@@ -255,6 +263,11 @@ public sealed class ChatServer : ChatEndpoint
         if (link.Prefix is { } prefix)
         {
             _guesses?.Succeeded(prefix);
+        }
+
+        if (_joined.TryAdd(link.Id, 0))
+        {
+            _metrics.HandshakeCompleted();
         }
 
         link.Renames.TryTake(); // the first name counts in the burst (a full bucket: always granted)
@@ -286,6 +299,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         if (failure.Reason == FailureReason.PuzzleRequired)
         {
+            _metrics.PuzzleSent();
             OnPuzzleSent(link.Snapshot());
         }
         else
@@ -298,7 +312,8 @@ public sealed class ChatServer : ChatEndpoint
     {
         PeerIdentity peer = link.Peer!;
         OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint });
-        _members.Relay(link, peer.Digest, link.Name, text);
+        long start = _metrics.Sealing();
+        _metrics.Sealed(_members.Relay(link, peer.Digest, link.Name, text), start, _outputBudget.Unsent);
     }
 
     private protected override void OnLinkEnded(Link link)
@@ -315,11 +330,36 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         _admission.Completed(link);
+        Measure(link);
         if (_members.Leave(link) is { } change)
         {
             Publish(link, change);
         }
     }
+
+    /// <summary>Counts a link's end: a joined peer's session (dropped by the server or not), else a failed handshake.</summary>
+    private void Measure(Link link)
+    {
+        SessionFailure? failure = link.Failure;
+        if (_joined.TryRemove(link.Id, out _))
+        {
+            _metrics.SessionEnded(link.DroppedForServerBudget ? "server_budget" : DropReason(failure?.Reason));
+        }
+        else if (failure is not null && failure.Reason != FailureReason.PuzzleRequired)
+        {
+            _metrics.HandshakeFailed(failure.Reason);
+        }
+    }
+
+    /// <summary>Why the server dropped a joined peer, or null when the peer left (or the server shut down).</summary>
+    private static string? DropReason(FailureReason? reason) => reason switch
+    {
+        null or FailureReason.ConnectionLost or FailureReason.RefusedByPeer or FailureReason.ServerShuttingDown => null,
+        FailureReason.PeerTooSlow => "too_slow",
+        FailureReason.IdleTimeout => "idle",
+        FailureReason.ProtocolViolation or FailureReason.FrameTooLarge => "protocol_error",
+        { } other => ServerMetrics.Name(other),
+    };
 
     /// <summary>A member asked for another name: it gets it (or another) and is told which (Presence you); the others hear of it.</summary>
     private void Rename(Link link, string requested)

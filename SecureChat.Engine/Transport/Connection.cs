@@ -188,10 +188,6 @@ internal sealed class Connection : IScheduledWriter
         ReleaseWriting();
     }
 
-    /// <summary>For diagnostics (the hub benchmark): who writes, whether queued or carrying, and unread bytes.</summary>
-    internal (bool Writing, bool Scheduled, bool Carry, int Unread) DebugState =>
-        (Volatile.Read(ref _writing) != 0, Volatile.Read(ref _scheduled) != 0, _carry is not null, UnreadBytes(_socket));
-
     /// <summary>For <see cref="WriteScheduler"/>: true when the link was not already waiting in its queue.</summary>
     public bool TryMarkScheduled() => Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0;
 

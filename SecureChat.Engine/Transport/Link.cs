@@ -112,6 +112,9 @@ internal sealed class Link : IHeldPresence
     /// <summary>Why the session failed, once it has.</summary>
     public SessionFailure? Failure => _session.Failure;
 
+    /// <summary>True once the server-wide output budget chose this peer to drop (its failure says too slow).</summary>
+    public bool DroppedForServerBudget { get; private set; }
+
     /// <summary>Client: the puzzle the server answered with instead of a ServerHello (the session then ended).</summary>
     public PuzzleMessage? Puzzle => _session.Puzzle;
 
@@ -267,16 +270,6 @@ internal sealed class Link : IHeldPresence
 
     internal bool IsEnded => Locked(static s => s.IsEnded);
 
-    /// <summary>For diagnostics (the hub benchmark): the link's writer state and what it holds.</summary>
-    internal string DebugState()
-    {
-        var (writing, scheduled, carry, unread) = _connection?.DebugState ?? default;
-        lock (_gate)
-        {
-            return $"{(writing ? "W" : "-")}{(scheduled ? "S" : "-")}{(carry ? "C" : "-")} {_output.DebugStateLocked()} unread={unread} stalled={_connection?.WriteStalled(TimeSpan.FromSeconds(1), _options.Time)}";
-        }
-    }
-
     /// <summary>Both loops ended: wipe the session and stop the timers.</summary>
     internal void OnConnectionClosed()
     {
@@ -377,6 +370,7 @@ internal sealed class Link : IHeldPresence
     {
         if (s.IsSecure)
         {
+            DroppedForServerBudget = true;
             s.Fail(FailureReason.PeerTooSlow, "dropped among the largest or stalled holders of the server's output budget");
         }
     });

@@ -250,7 +250,4 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
         _budget.Release();
         _presence.Clear();
     }
-
-    /// <summary>Under the lock, for diagnostics: what the output holds.</summary>
-    public string DebugStateLocked() => $"out={session.PendingOutputBytes} held={_presence.Count} unsent={_budget.Unsent(PendingLocked)}";
 }

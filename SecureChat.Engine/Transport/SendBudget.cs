@@ -184,6 +184,7 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     /// <summary>The writer finished its batch; returns the waiters to release, if the backlog has fallen far enough.</summary>
     public TaskCompletionSource? Written(int pending)
     {
+        server?.Sent(_inFlight);
         _inFlight = 0;
         Report(pending);
         return Unsent(pending) < sendLimit / 2 + 1 ? ReleaseWaiters() : null;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SecureChat.Engine.Diagnostics;
 
 namespace SecureChat.Engine.Transport;
 
@@ -27,7 +28,6 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     private long _peak;
     private long _queued;
     private long _queuedPeak;
-    private long _drainedAt;
     private readonly ConcurrentDictionary<SendBudget, byte> _holders = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>
@@ -42,8 +42,8 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     /// <summary>The largest <see cref="Unsent"/> seen (for tests and the benchmark).</summary>
     public long Peak => Interlocked.Read(ref _peak);
 
-    /// <summary>When <see cref="Unsent"/> last fell to zero (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; for the benchmark).</summary>
-    public long DrainedAt => Interlocked.Read(ref _drainedAt);
+    /// <summary>Where bytes written and fan-outs drained are measured, if anywhere.</summary>
+    public ServerMetrics? Metrics { get; init; }
 
     /// <summary>
     /// What the peers' received events hold while they wait to be raised (relayed and shown): bounded per link by
@@ -189,11 +189,14 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
         long now = Interlocked.Add(ref _unsent, delta);
         if (now == 0 && delta < 0)
         {
-            Interlocked.Exchange(ref _drainedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+            Metrics?.Drained();
         }
 
         RaisePeak(ref _peak, now);
     }
+
+    /// <summary>A peer's socket took <paramref name="bytes"/>.</summary>
+    public void Sent(int bytes) => Metrics?.Sent(bytes);
 
     /// <summary>Received events holding <paramref name="delta"/> bytes were queued (or, negative, raised).</summary>
     public void AddQueued(long delta) => RaisePeak(ref _queuedPeak, Interlocked.Add(ref _queued, delta));
