@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Text;
-using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 using static SecureChat.Engine.Tests.Adversarial.AdmissionProbe;
 

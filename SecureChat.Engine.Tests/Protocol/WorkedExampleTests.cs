@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
-using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;

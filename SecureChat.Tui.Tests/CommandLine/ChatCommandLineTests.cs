@@ -1,4 +1,3 @@
-using System.Globalization;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;

@@ -1,10 +1,7 @@
 using System.Globalization;
-using SecureChat.Engine.Chat;
-using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
-using static SecureChat.Tui.Tests.CommandLine.UsageErrors;
 
 namespace SecureChat.Tui.Tests.CommandLine;
 
