@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Session;
 /// One SecureChat v2 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
 /// <see cref="Receive"/>, bytes for the peer come out through <see cref="ExchangeOutput"/>, and what happened comes
 /// out through <see cref="DrainEvents"/>. No sockets, no clocks but <see cref="SessionSettings.Time"/>, no UI. It owns
-/// the stage, the events, the output and the failure; the handshake (<see cref="ClientHandshake"/>,
+/// the stage, the events, the output and the failure; the handshake (<see cref="SessionHandshake"/> over <see cref="ClientHandshake"/>,
 /// <see cref="ServerHandshake"/>), the receive path (<see cref="FrameReceiver"/>, <see cref="RecordReceiver"/>), the
 /// record layer (<see cref="RecordLayer"/>), the rekey (<see cref="Rekey"/>), the timers (<see cref="SessionTimers"/>)
 /// and the ending (<see cref="SessionEnding"/>) do the rest, and the chat (<see cref="IApplicationRecords"/>) sits on top.
