@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Adversarial;
 
@@ -29,7 +30,7 @@ public sealed class PuzzleTableTests
     [Fact]
     public async Task A_full_table_of_used_answers_does_not_refuse_an_honest_clients_valid_answer()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = Difficulty, Time = new FrozenWallClock() }, sourceLimits: true);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = Difficulty, Time = new WallClock(new DateTimeOffset(2026, 12, 7, 4, 0, 10, TimeSpan.Zero)) }, sourceLimits: true);
         var attacker = IPAddress.Parse("127.0.90.1");
         var clock = Stopwatch.StartNew();
         int accepted = 0;
@@ -78,14 +79,6 @@ public sealed class PuzzleTableTests
         int allowed = (int)(20 + 10 * took.TotalSeconds) + 1;
         TestContext.Current.TestOutputHelper?.WriteLine($"60 hellos from 60 addresses of 127.0.91.0/24 in {took.TotalSeconds:0.0} s: {puzzled} puzzled, {60 - puzzled} not (the rate allows {allowed})");
         (60 - puzzled).ShouldBeLessThanOrEqualTo(allowed);
-    }
-
-    /// <summary>The system clock with the wall time fixed (one puzzle window throughout); timestamps and timers stay real.</summary>
-    private sealed class FrozenWallClock : TimeProvider
-    {
-        private readonly DateTimeOffset _now = new(2026, 12, 7, 4, 0, 10, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
     }
 
     /// <summary>Asks the server's puzzle gate for a challenge as a ClientHello from <paramref name="from"/> would, solves it, and answers; true when the answer is accepted.</summary>

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Identity;
 
@@ -7,10 +8,5 @@ internal static class TrustKeys
 {
     public static byte[] Key(string name) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name));
 
-    public static readonly TimeProvider May1st = new FixedTime(new DateTimeOffset(2026, 5, 1, 23, 30, 0, TimeSpan.Zero));
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-    }
+    public static readonly TimeProvider May1st = new WallClock(new DateTimeOffset(2026, 5, 1, 23, 30, 0, TimeSpan.Zero));
 }

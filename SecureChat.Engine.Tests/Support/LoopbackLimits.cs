@@ -6,7 +6,7 @@ namespace SecureChat.Engine.Tests.Support;
 /// Every live test connects from 127.0.0.1, so to a server all its clients are one source. Tests that are not about
 /// the per-source limits raise them explicitly with this, so honest test clients are not mistaken for a flood from
 /// one address, nor one test's abandoned handshakes punished in the next (the limits themselves are tested in
-/// Adversarial/HandshakeAdmissionTests).
+/// Adversarial/PuzzleAdmissionTests and StalledHandshakeTests).
 /// </summary>
 internal static class LoopbackLimits
 {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Transport;
 
@@ -18,7 +19,7 @@ public sealed class PuzzleGateWindowTests
     [Fact]
     public void A_used_answer_stays_refused_across_the_rotation_and_an_answer_of_the_previous_window_is_accepted_once()
     {
-        var clock = new MovableWallClock();
+        var clock = new WallClock(new DateTimeOffset(2026, 12, 7, 4, 0, 10, TimeSpan.Zero));
         var gate = new PuzzleGate(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = 1, Time = clock }, () => false);
         AnswerCheck check = hello => gate.For(s_client).Check(hello) is null;
 
@@ -45,15 +46,5 @@ public sealed class PuzzleGateWindowTests
         PuzzleMessage puzzle = gate.For(s_client).Check(ask).ShouldNotBeNull();
         ulong counter = HandshakePuzzle.Solve(puzzle.Challenge, puzzle.Difficulty, CancellationToken.None);
         return ask with { Solution = new PuzzleSolution(puzzle.Window, counter) };
-    }
-
-    /// <summary>A wall clock the test moves (timestamps stay real).</summary>
-    private sealed class MovableWallClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 12, 7, 4, 0, 10, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
     }
 }

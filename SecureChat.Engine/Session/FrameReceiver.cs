@@ -54,7 +54,7 @@ internal sealed class FrameReceiver(SecureSession session) : IFrameHandler, IDis
         }
         else
         {
-            session.OnHandshakeFrame(type, frame);
+            session.Handshake.OnFrame(type, frame);
         }
     }
 

@@ -71,10 +71,10 @@ internal static class RecordReceiver
     /// <summary>Hands an opened record to its consumer, as <see cref="FrameTable"/> says, once its sender and layout are checked.</summary>
     private static void Deliver(SecureSession session, FrameType type, FrameKind? kind, ReadOnlySpan<byte> plaintext)
     {
-        if (!session.IsSecure && !session.TryCompleteOnServerRecord())
+        if (!session.IsSecure && !session.Handshake.TryCompleteOnServerRecord())
         {
             // Keys are installed but the handshake is not over: only its sealed ServerAuth or ClientAuth may come.
-            session.OnHandshakeRecord(type, plaintext);
+            session.Handshake.OnRecord(type, plaintext);
             return;
         }
 

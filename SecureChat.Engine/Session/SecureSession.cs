@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Session;
 /// One SecureChat v2 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
 /// <see cref="Receive"/>, bytes for the peer come out through <see cref="ExchangeOutput"/>, and what happened comes
 /// out through <see cref="DrainEvents"/>. No sockets, no clocks but <see cref="SessionSettings.Time"/>, no UI. It owns
-/// the stage, the events, the output and the failure; the handshake (<see cref="ClientHandshake"/>,
+/// the stage, the events, the output and the failure; the handshake (<see cref="SessionHandshake"/> over <see cref="ClientHandshake"/>,
 /// <see cref="ServerHandshake"/>), the receive path (<see cref="FrameReceiver"/>, <see cref="RecordReceiver"/>), the
 /// record layer (<see cref="RecordLayer"/>), the rekey (<see cref="Rekey"/>), the timers (<see cref="SessionTimers"/>)
 /// and the ending (<see cref="SessionEnding"/>) do the rest, and the chat (<see cref="IApplicationRecords"/>) sits on top.
@@ -31,7 +31,7 @@ internal sealed class SecureSession : IDisposable
     private readonly RecordLayer _records;
     private readonly SessionTimers _timers;
     private readonly SessionEnding _ending;
-    private HandshakeDriver? _handshake;
+    private readonly SessionHandshake _handshake;
     private Rekey? _rekey;
     private bool _started;
 
@@ -42,6 +42,7 @@ internal sealed class SecureSession : IDisposable
         _timers = new SessionTimers(settings);
         _frames = new FrameReceiver(this);
         _ending = new SessionEnding(this, _records, _output);
+        _handshake = new SessionHandshake(this);
         Stage = SessionStage.Connected;
     }
 
@@ -80,13 +81,13 @@ internal sealed class SecureSession : IDisposable
     /// Client: ClientAuth is sent and the server's next record has not opened yet. The server is secure by now (if it
     /// accepted ClientAuth), so this side ends the session with a sealed Close, not a clear Alert.
     /// </summary>
-    internal bool AwaitingServerRecord => _handshake?.State is ExpectServerRecord;
+    internal bool AwaitingServerRecord => _handshake.AwaitingServerRecord;
 
     /// <summary>True while the session waits for <see cref="DeriveKeys"/> (the costly PBKDF2 step).</summary>
-    public bool KeyDerivationPending => _handshake?.DerivationPending == true;
+    public bool KeyDerivationPending => _handshake.DerivationPending;
 
     /// <summary>True when key derivation is pending and nobody has taken its job yet.</summary>
-    public bool KeyDerivationReady => _handshake?.DerivationReady == true;
+    public bool KeyDerivationReady => _handshake.DerivationReady;
 
     public bool HasOutput => _output.HasOutput;
 
@@ -99,6 +100,8 @@ internal sealed class SecureSession : IDisposable
     internal RecordLayer Records => _records;
 
     internal Rekey? Rekey => _rekey;
+
+    internal SessionHandshake Handshake => _handshake;
 
     /// <summary>Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).</summary>
     public ArrayBufferWriter<byte> ExchangeOutput(ArrayBufferWriter<byte> empty) => _output.Exchange(empty);
@@ -122,8 +125,7 @@ internal sealed class SecureSession : IDisposable
         }
 
         _started = true;
-        _handshake = new HandshakeDriver(Settings, _output, _records);
-        SetStage(_handshake.State.Stage);
+        SetStage(_handshake.Start(_output, _records));
     }
 
     /// <summary>
@@ -147,25 +149,10 @@ internal sealed class SecureSession : IDisposable
     /// expects, once its ClientHello is out; the server's once its ServerHello is out), as a job a driver can run
     /// while it waits for the network, so key generation leaves the handshake's critical path. Null when none.
     /// </summary>
-    public KeyPairJob? BeginKeyPairPrecomputation() => IsEnded ? null : _handshake?.BeginKeyPairPrecomputation();
+    public KeyPairJob? BeginKeyPairPrecomputation() => IsEnded ? null : _handshake.BeginKeyPairPrecomputation();
 
     /// <summary>Takes a precomputed key pair if it is still what the handshake needs; disposes it otherwise.</summary>
-    public void CompleteKeyPairPrecomputation(KeyPairJob job)
-    {
-        if (job.TakeResult() is not { } pair)
-        {
-            return;
-        }
-
-        if (IsEnded || _handshake is null)
-        {
-            pair.Dispose();
-        }
-        else
-        {
-            _handshake.CompleteKeyPairPrecomputation(pair);
-        }
-    }
+    public void CompleteKeyPairPrecomputation(KeyPairJob job) => _handshake.CompleteKeyPairPrecomputation(job);
 
     /// <summary>Runs the derivation the handshake paused for, in place (<see cref="BeginKeyDerivation"/>, run, complete).</summary>
     public void DeriveKeys()
@@ -179,8 +166,7 @@ internal sealed class SecureSession : IDisposable
     /// Hands the PBKDF2 inputs to a job that runs without touching the session, so a driver can run it outside
     /// its lock (and under its own concurrency limit) while the session stays in <see cref="SessionStage.DerivingKey"/>.
     /// </summary>
-    public KeyDerivationJob BeginKeyDerivation() =>
-        (_handshake ?? throw new InvalidOperationException("no key derivation is pending")).BeginKeyDerivation();
+    public KeyDerivationJob BeginKeyDerivation() => _handshake.BeginKeyDerivation();
 
     /// <summary>
     /// Installs the result of <paramref name="job"/>: sub-keys, the server's Finished, then any frames that arrived
@@ -188,15 +174,8 @@ internal sealed class SecureSession : IDisposable
     /// </summary>
     public void CompleteKeyDerivation(KeyDerivationJob job)
     {
-        HandshakeState? next;
-        using (job)
+        if (_handshake.CompleteKeyDerivation(job))
         {
-            next = _handshake?.CompleteKeyDerivation(job);
-        }
-
-        if (next is not null)
-        {
-            Advance(next);
             _frames.ResumeHeld();
         }
     }
@@ -290,34 +269,6 @@ internal sealed class SecureSession : IDisposable
     /// <summary>Seals a record of the session's own (rekey, heartbeat, Close) under the current sending keys.</summary>
     internal void SealControl(FrameType type, ReadOnlySpan<byte> plaintext) => _records.Seal(type, plaintext, _output, Settings.Random);
 
-    /// <summary>
-    /// Client: a record of the server's opened while it waited for one after ClientAuth (<see cref="ExpectServerRecord"/>):
-    /// the server accepted ClientAuth, so the session is secure now, and the record is then handled as a secure one.
-    /// False when the handshake is not waiting for that.
-    /// </summary>
-    internal bool TryCompleteOnServerRecord()
-    {
-        if (_handshake?.State is not ExpectServerRecord waiting)
-        {
-            return false;
-        }
-
-        Advance(new HandshakeComplete(waiting.Peer, waiting.Trust));
-        return true;
-    }
-
-    /// <summary>A sealed handshake record (ServerAuth, ClientAuth) opened by the record layer.</summary>
-    internal void OnHandshakeRecord(FrameType type, ReadOnlySpan<byte> plaintext)
-    {
-        if (_handshake is null || !_handshake.Expects((byte)type))
-        {
-            Violation($"unexpected {type} record");
-            return;
-        }
-
-        Advance(_handshake.ConsumeRecord(type, plaintext));
-    }
-
     /// <summary>The keys changed (first established, or a rekey completed on both directions).</summary>
     internal void KeysChanged(bool first)
     {
@@ -343,54 +294,39 @@ internal sealed class SecureSession : IDisposable
         WipeAll();
     }
 
-    // ---- Frames in --------------------------------------------------------------------------------------------
+    // ---- The handshake's outcomes (<see cref="SessionHandshake"/>) ---------------------------------------------
 
-    /// <summary>A clear handshake frame, before keys are installed (<see cref="FrameReceiver"/>): the expected one advances.</summary>
-    internal void OnHandshakeFrame(byte type, ReadOnlySpan<byte> frame)
+    internal void HandshakeFailed(HandshakeFailed failed)
     {
-        if (_handshake is null || !_handshake.Expects(type))
-        {
-            Violation($"expected {_handshake?.Expected}, got message type 0x{type:X2}");
-            return;
-        }
-
-        Advance(_handshake.Consume(frame));
+        Puzzle = failed.Puzzle;
+        FailWith(failed.Failure, failed.Alert, failed.AlertDetail);
     }
 
-    /// <summary>Acts on the handshake's next state: a failure, the established keys, or the next step.</summary>
-    private void Advance(HandshakeState next)
+    /// <summary>The handshake moved on without ending: its stage, and the group and count once negotiated.</summary>
+    internal void HandshakeStepped(SessionStage stage, DhGroupId? group, int iterations)
     {
-        switch (next)
+        if (group is { } id)
         {
-            case HandshakeFailed failed:
-                Puzzle = failed.Puzzle;
-                FailWith(failed.Failure, failed.Alert, failed.AlertDetail);
-                break;
-            case HandshakeComplete complete:
-                Peer = complete.Peer;
-                Trust = complete.Trust;
-                _rekey = new Rekey(this, _handshake!.Group!);
-                _handshake.Dispose();
-                _handshake = null;
-                SetStage(SessionStage.Secure);
-                KeysChanged(first: true);
-                if (Role == SessionRole.Server)
-                {
-                    // The client says "secure" only once a record sealed after ServerAuth opens (PROTOCOL.md 3.7):
-                    // this one tells it at once that its ClientAuth was accepted, whatever the application sends.
-                    SealControl(FrameType.Heartbeat, []);
-                }
+            Group = id;
+            Iterations = iterations;
+        }
 
-                break;
-            default:
-                if (_handshake!.Group is { } group)
-                {
-                    Group = group.Id;
-                    Iterations = _handshake.Iterations;
-                }
+        SetStage(stage);
+    }
 
-                SetStage(next.Stage);
-                break;
+    /// <summary>The handshake is complete: the session is secure under its first keys.</summary>
+    internal void Established(HandshakeComplete complete, DhGroup group)
+    {
+        Peer = complete.Peer;
+        Trust = complete.Trust;
+        _rekey = new Rekey(this, group);
+        SetStage(SessionStage.Secure);
+        KeysChanged(first: true);
+        if (Role == SessionRole.Server)
+        {
+            // The client says "secure" only once a record sealed after ServerAuth opens (PROTOCOL.md 3.7):
+            // this one tells it at once that its ClientAuth was accepted, whatever the application sends.
+            SealControl(FrameType.Heartbeat, []);
         }
     }
 
@@ -406,8 +342,7 @@ internal sealed class SecureSession : IDisposable
 
     private void WipeAll()
     {
-        _handshake?.Dispose();
-        _handshake = null;
+        _handshake.Dispose();
         _rekey?.Dispose();
         _records.Dispose();
         _frames.Dispose();

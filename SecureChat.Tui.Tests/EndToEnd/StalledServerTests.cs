@@ -22,8 +22,7 @@ public sealed class StalledServerTests(ITestOutputHelper output)
         }
 
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using var tmux = new Tmux();
         tmux.NewSession("client", $"dotnet '{AppUnderTest.DllPath}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob; sleep 60");
         tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");

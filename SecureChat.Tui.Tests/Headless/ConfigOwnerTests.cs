@@ -18,8 +18,7 @@ public sealed class ConfigOwnerTests(ITestOutputHelper output)
     {
         Assert.SkipUnless(Environment.UserName == "root", "handing a directory to another uid needs root");
         int port = AppUnderTest.FreePort();
-        using RunningApp impostor = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--config-dir", AppUnderTest.NewConfigDir());
-        impostor.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp impostor = AppUnderTest.StartServer(port, "Alice", "--config-dir", AppUnderTest.NewConfigDir());
 
         // The other account learns the impostor's key (any first contact pins it) and plants that pin in a 0755
         // directory of its own, which the victim then uses.

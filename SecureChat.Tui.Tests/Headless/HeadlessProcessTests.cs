@@ -43,8 +43,7 @@ public sealed class HeadlessProcessTests
     public void Commands_work_headless_the_peer_sees_their_effect_and_none_is_sent_as_chat_text()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless");
         server.WaitForOutput("[*] Client joined", s_wait);
         client.WaitForOutput("[*] Alice is the server's operator", s_wait);
@@ -94,8 +93,7 @@ public sealed class HeadlessProcessTests
     public void Say_sends_the_word_exit_as_a_message_and_slash_exit_quits()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
         server.WaitForOutput("[*] Bob joined", s_wait);
 

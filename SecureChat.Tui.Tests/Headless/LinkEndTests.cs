@@ -15,10 +15,8 @@ public sealed partial class LinkEndTests(ITestOutputHelper output)
     public async Task A_client_fed_by_a_fast_producer_reports_the_end_once_with_the_number_of_lines_not_sent(bool serverQuits, int exitCode)
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
-        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
+        using RunningApp client = AppUnderTest.StartClient(port, "Bob", "Alice");
 
         // The producer writes as fast as the pipe takes lines, until the client is gone.
         using var stop = new CancellationTokenSource();
@@ -90,8 +88,7 @@ public sealed partial class LinkEndTests(ITestOutputHelper output)
     public async Task With_json_the_lines_not_sent_are_given_by_their_text_in_one_unsent_event()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--json", "--name", "Bob");
         client.WaitForOutput("\"event\":\"operator\"", s_wait);
         using var stop = new CancellationTokenSource();

@@ -11,8 +11,7 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
     public void A_member_leaving_is_one_line_and_a_message_after_everyone_left_says_so()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         server.WriteLine("anyone?");
         using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob"))
         {
@@ -41,10 +40,8 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
     public void A_client_asked_for_a_proof_of_work_says_why_it_connects_again()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--puzzle", "always", "--puzzle-bits", "8");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
-        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice", "--puzzle", "always", "--puzzle-bits", "8");
+        using RunningApp client = AppUnderTest.StartClient(port, "Bob", "Alice");
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0);
         output.WriteLine(client.Output);
@@ -59,8 +56,7 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
     public void A_server_that_asks_for_a_proof_of_work_announces_only_the_connection_that_comes_back_with_it()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--puzzle", "always", "--puzzle-bits", "8");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice", "--puzzle", "always", "--puzzle-bits", "8");
         using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob"))
         {
             client.WaitForOutput("[*] Alice is the server's operator", s_wait);

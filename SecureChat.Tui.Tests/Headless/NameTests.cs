@@ -11,8 +11,7 @@ public sealed class NameTests
     public void Taken_lookalike_and_notice_like_names_are_refused_or_replaced_and_everyone_is_told()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
         server.WaitForOutput("[*] Bob joined", s_wait);
         client.WaitForOutput("[*] Alice is the server's operator", s_wait);

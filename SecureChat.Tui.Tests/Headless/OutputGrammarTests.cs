@@ -14,8 +14,7 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
     public async Task Every_text_line_follows_the_one_documented_grammar_and_the_operator_is_marked()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--timestamps");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice", "--timestamps");
         using RunningApp carol = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Carol", "--timestamps");
         server.WaitForOutput("[*] Carol joined", s_wait);
         await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });
@@ -58,8 +57,7 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
     public async Task Json_gives_one_object_per_line_and_event_with_the_text_exactly_as_sent_and_nothing_that_acts_on_a_terminal()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using RunningApp carol = AppUnderTest.Start("--client", "localhost", port.ToString(), "--json", "--name", "Carol");
         server.WaitForOutput("[*] Carol joined", s_wait);
         await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });

@@ -25,8 +25,7 @@ public sealed class ServerMemoryScanTests
         }
 
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
 
         await using RecordingClient client = await RecordingClient.ConnectAsync(port);
         client.Session.Start();

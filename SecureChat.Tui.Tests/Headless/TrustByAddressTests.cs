@@ -109,8 +109,7 @@ public sealed partial class TrustByAddressTests(ITestOutputHelper output)
 
     private static RunningApp StartServer(int port, string config)
     {
-        RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice", "--config-dir", config);
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        RunningApp server = AppUnderTest.StartServer(port, "Alice", "--config-dir", config);
         return server;
     }
 

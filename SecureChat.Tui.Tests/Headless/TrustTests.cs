@@ -172,8 +172,7 @@ public sealed partial class TrustTests
 
     private static RunningApp StartServer(int port, string config, string name = "Alice")
     {
-        RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", name, "--config-dir", config);
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
+        RunningApp server = AppUnderTest.StartServer(port, name, "--config-dir", config);
         return server;
     }
 

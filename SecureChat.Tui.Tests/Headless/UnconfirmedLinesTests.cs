@@ -18,10 +18,8 @@ public sealed class UnconfirmedLinesTests(ITestOutputHelper output)
     public void Lines_sent_to_a_stalled_server_are_each_reported_by_text_when_the_idle_limit_ends_the_link()
     {
         int port = AppUnderTest.FreePort();
-        using RunningApp server = AppUnderTest.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
-        server.WaitForOutput("[*] Waiting for client connection...", s_wait);
-        using RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
+        using RunningApp client = AppUnderTest.StartClient(port, "Bob", "Alice");
         client.WriteLine("before the stall");
         server.WaitForOutput("[Bob]: before the stall", s_wait);
 

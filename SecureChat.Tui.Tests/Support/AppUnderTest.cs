@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net.Sockets;
 using System.Net;
 using System.Text;
@@ -82,6 +83,34 @@ internal static class AppUnderTest
     /// <summary>The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux.</summary>
     public static string Command(params string[] args) =>
         "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
+    /// <summary>How long a started app may take to say it is ready, with room for a loaded machine.</summary>
+    public static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A headless server named <paramref name="name"/> on <paramref name="port"/> (with <paramref name="more"/>
+    /// options), returned once it waits for a client.
+    /// </summary>
+    public static RunningApp StartServer(int port, string name, params string[] more) =>
+        Ready(Start(["--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", name, .. more]), "[*] Waiting for client connection...");
+
+    /// <summary>A headless client named <paramref name="name"/> of the server on <paramref name="port"/>, returned once it names the server's operator.</summary>
+    public static RunningApp StartClient(int port, string name, string operatorName) =>
+        Ready(Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", name), $"[*] {operatorName} is the server's operator");
+
+    private static RunningApp Ready(RunningApp app, string line)
+    {
+        try
+        {
+            app.WaitForOutput(line, ReadyWait);
+            return app;
+        }
+        catch
+        {
+            app.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8), in an empty home.</summary>
     public static RunningApp Start(params string[] args)
