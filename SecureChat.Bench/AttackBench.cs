@@ -8,7 +8,7 @@ namespace SecureChat.Bench;
 
 /// <summary>
 /// An honest client's handshake while a <see cref="ReplayAttacker"/> replays precomputed handshakes as fast as one
-/// core allows (issue 9). The server runs in its own process with default options in every limit and in the puzzle
+/// core allows. The server runs in its own process with default options in every limit and in the puzzle
 /// policy (<see cref="BenchServerProcess.AttackFlag"/>); the attacker and the honest client run here. They come from
 /// different addresses, as they would on a network: the attacker binds 127.0.2.2 (Linux routes all of 127/8 to the
 /// loopback interface), the honest <see cref="ChatClient"/> connects from 127.0.0.1. The honest client makes one

@@ -9,7 +9,7 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Bench;
 
 /// <summary>
-/// The replay attacker of issue 9 (the engine's Adversarial/HandshakeAdmissionTests do the same with raw sockets): a
+/// The replay attacker (the engine's Adversarial/ReplayedHandshakeTests do the same with raw sockets): a
 /// client's first three handshake messages, ClientHello, Commit and Reveal, computed once (no passphrase, so nothing in
 /// them depends on the server's answer) and written on fresh connection after fresh connection, each of which would
 /// cost the server a PBKDF2 if it answered it. One dedicated thread drives <see cref="InFlight"/> non-blocking

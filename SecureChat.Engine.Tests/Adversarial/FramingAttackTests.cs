@@ -93,7 +93,7 @@ public sealed class FramingAttackTests
     /// The v1 weakness, attacked again: a well-formed Alert (exactly 5 bytes, in the clear), sent after the handshake
     /// as any raw client or anyone on the path could send it. v1 honoured it as during the handshake: the secure
     /// session ended with the reason and text the unauthenticated Alert claimed (an IterationsRejected one even made
-    /// the server advise "--iterations" with the sender's number). v2 (issue 9): once secure only sealed records
+    /// the server advise "--iterations" with the sender's number). v2: once secure only sealed records
     /// count, so the forged Alert ends the session only as "connection lost": no reason, detail or advice of the
     /// attacker's choosing, and nothing is sent back in answer.
     /// </summary>
