@@ -79,13 +79,9 @@ internal sealed class ChatLifetime
         new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
 
     /// <summary>
-    /// Runs a client whose view opens before anything its first frame does not need: the connection is made first,
-    /// and a connection refused or a host not found within <see cref="OpenDelay"/> is one line, the screen never
-    /// opened; the view opens (with the server's address in its title and <see cref="LoadingStage"/> in its status)
-    /// once the connection is made or <see cref="OpenDelay"/> has passed, and once its first frame is drawn the
-    /// identity key, the trust files (<see cref="LocalTrust"/>, which it disposes) and the engine are loaded, and the
-    /// handshake starts on the connection made meanwhile. A configuration directory or key file that cannot be used
-    /// ends the run with its one line and exit code 1. <paramref name="passphrase"/> is not copied: it must outlive the call.
+    /// As <see cref="RunServerScreenFirst"/> for a client: the connection is made first (a refusal within
+    /// <see cref="OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
+    /// <see cref="OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
     /// </summary>
     public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
         new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
@@ -367,10 +363,7 @@ internal sealed class ChatLifetime
         }
     }
 
-    /// <summary>
-    /// A client that opened its view first: waits for its connection (a refusal ends the run), then for the chat to
-    /// begin (the identity loaded after the first frame), and runs the handshake on the connection made meanwhile.
-    /// </summary>
+    /// <summary>A client that opened its view first: once connected and begun (identity loaded), runs the handshake on that connection.</summary>
     private async Task HandshakeWhenBegunAsync(Task<OpenedConnection?> opening, IChatView view, CancellationToken cancellationToken)
     {
         if (await opening.ConfigureAwait(false) is not { } connection)
