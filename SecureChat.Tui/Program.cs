@@ -25,12 +25,15 @@ internal static class Program
             return ChatCommandLine.UsageExitCode;
         }
 
-        if (!settings.Headless && settings.Role == ChatRole.Server)
+        if (!settings.Headless)
         {
-            // The screen's first frame needs only the bound port: the identity and trust files load after it.
+            // The screen's first frame needs only the bound port or the connection: the identity and trust files load after it.
             try
             {
-                return ChatLifetime.RunServerScreenFirst(settings, passphrase, new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse));
+                var screen = new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse);
+                return settings.Role == ChatRole.Server
+                    ? ChatLifetime.RunServerScreenFirst(settings, passphrase, screen)
+                    : ChatLifetime.RunClientScreenFirst(settings, passphrase, screen);
             }
             finally
             {
@@ -54,15 +57,10 @@ internal static class Program
         try
         {
             var options = trust.Apply(ChatLifetime.Options(settings, passphrase), settings.Role);
-            if (settings.Headless)
-            {
-                var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-                Console.OutputEncoding = utf8;
-                Console.InputEncoding = utf8;
-                return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps, settings.Json), trust);
-            }
-
-            return ChatLifetime.Run(settings, options, new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse), trust);
+            var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+            Console.OutputEncoding = utf8;
+            Console.InputEncoding = utf8;
+            return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps, settings.Json), trust);
         }
         finally
         {

@@ -58,7 +58,26 @@ public sealed class ChatClient : ChatEndpoint
     /// <see cref="SessionStage.WaitingToRetry"/>), up to <see cref="ChatOptions.BusyRetries"/> times. Throws
     /// <see cref="ChatConnectionException"/> with a one-line reason when it gives up.
     /// </summary>
-    public async Task ConnectAsync(string host, int port, CancellationToken cancellationToken = default)
+    public Task ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
+        ConnectAsync(host, port, opened: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="ConnectAsync(string, int, CancellationToken)"/> to the connection's host and port, with the first
+    /// handshake on <paramref name="connection"/> (which it takes over) unless it is older than
+    /// <see cref="OpenedConnection.FreshFor"/>; a retry opens a new connection.
+    /// </summary>
+    public Task ConnectAsync(OpenedConnection connection, CancellationToken cancellationToken = default)
+    {
+        if (_link is not null || _connecting is not null)
+        {
+            connection.Dispose();
+            throw new InvalidOperationException("already connected");
+        }
+
+        return ConnectAsync(connection.Host, connection.Port, connection.Take(), cancellationToken);
+    }
+
+    private async Task ConnectAsync(string host, int port, Socket? opened, CancellationToken cancellationToken)
     {
         if (_link is not null || _connecting is not null)
         {
@@ -73,7 +92,7 @@ public sealed class ChatClient : ChatEndpoint
         Volatile.Write(ref _busyRetriesLeft, _options.BusyRetries);
         while (true)
         {
-            Link link = await OpenAsync(host, port, helloNonce, solution, cancellationToken).ConfigureAwait(false);
+            Link link = await OpenAsync(host, port, Interlocked.Exchange(ref opened, null), helloNonce, solution, cancellationToken).ConfigureAwait(false);
             try
             {
                 await link.Established.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -138,11 +157,12 @@ public sealed class ChatClient : ChatEndpoint
         return full * (0.5 + Random.Shared.NextDouble() / 2);
     }
 
-    private async Task<Link> OpenAsync(string host, int port, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
+    /// <summary>Connects (unless <paramref name="opened"/> is already connected) and starts the handshake.</summary>
+    private async Task<Link> OpenAsync(string host, int port, Socket? opened, byte[] helloNonce, PuzzleSolution? solution, CancellationToken cancellationToken)
     {
         _connecting = new PeerInfo(0, new DnsEndPoint(host, port), ServerName, SessionStage.Connecting, null, null, null);
         OnStageChanged(_connecting);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        Socket socket = opened ?? new Socket(SocketType.Stream, ProtocolType.Tcp);
 
         string endpoint = _endpointKey!;
         string[] names = [endpoint];
@@ -157,9 +177,11 @@ public sealed class ChatClient : ChatEndpoint
         Task keyPairReady = Negotiation.EarlyCommitGroup(settings) is { } group ? _keyPairs.Prepare(group) : Task.CompletedTask;
         try
         {
-            // An address needs no resolver: connecting to it directly saves the name lookup's thread-pool hop.
-            EndPoint target = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-            await socket.ConnectAsync(target, cancellationToken).ConfigureAwait(false);
+            if (opened is null)
+            {
+                await socket.ConnectAsync(OpenedConnection.Target(host, port), cancellationToken).ConfigureAwait(false);
+            }
+
             if (socket.RemoteEndPoint is IPEndPoint connected && KnownServers.Endpoint(connected) is var reached && reached != endpoint)
             {
                 names = [endpoint, reached]; // the pin covers the address the name led to (as ssh's CheckHostIP)
@@ -170,8 +192,7 @@ public sealed class ChatClient : ChatEndpoint
         catch (SocketException e)
         {
             socket.Dispose();
-            string where = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]:{port}" : $"{host}:{port}";
-            var failure = SessionFailure.Create(FailureReason.ConnectionFailed, $"{where}: {SocketErrors.Describe(e)}");
+            SessionFailure failure = OpenedConnection.Refused(host, port, e);
             _connecting = _connecting with { Stage = SessionStage.Failed };
             OnFailed(_connecting, failure);
             throw new ChatConnectionException(failure);

@@ -27,6 +27,33 @@ public sealed class ChatLifetimeTests
     }
 
     [Fact]
+    public void A_client_whose_screen_opens_first_reports_a_refusal_without_opening_the_view_or_loading_its_identity()
+    {
+        int port = AppUnderTest.FreePort();
+        var mode = new RecordingMode();
+        string config = AppUnderTest.NewConfigDir();
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = config };
+        ChatLifetime.RunClientScreenFirst(settings, [], mode).ShouldBe(ExitCodes.ConnectionFailed);
+        mode.Opened.ShouldBeFalse("a failed connect must not flash the full screen");
+        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: connection refused"]);
+        File.Exists(Path.Combine(config, "identity")).ShouldBeFalse("nothing is loaded for a connection that was refused");
+    }
+
+    [Fact]
+    public async Task A_client_whose_screen_opens_first_shows_loading_identity_then_connects_securely()
+    {
+        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
+        int port = server.Start("127.0.0.1", 0).Port;
+        var mode = new RecordingMode();
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir(), Name = "Bob" };
+        Task<int> run = Task.Run(() => ChatLifetime.RunClientScreenFirst(settings, [], mode));
+        (await run.WaitAsync(TimeSpan.FromSeconds(30))).ShouldBe(ExitCodes.Ok);
+        mode.Opened.ShouldBeTrue();
+        mode.View.Statuses.First().Stage.ShouldBe(ChatLifetime.LoadingStage);
+        mode.View.Statuses.ShouldContain(s => s.Stage.Contains("secure", StringComparison.Ordinal), "the handshake ran once the identity was loaded");
+    }
+
+    [Fact]
     public async Task A_server_that_does_not_speak_SecureChat_is_named_as_such()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -23,7 +23,7 @@ internal sealed class ChatLifetime
     /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
     public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
-    /// <summary>The status while a server that opened its screen first loads its identity and trust files.</summary>
+    /// <summary>The status while a view that opened first loads its identity and trust files.</summary>
     public const string LoadingStage = "loading identity...";
 
     private readonly AppSettings _settings;
@@ -36,6 +36,7 @@ internal sealed class ChatLifetime
     private ChatEndpoint? _endpoint;
     private LocalTrust? _trust;
     private Task _connecting = Task.CompletedTask;
+    private readonly TaskCompletionSource<ChatModel?> _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
     private volatile IChatView? _view;
 
@@ -75,6 +76,14 @@ internal sealed class ChatLifetime
     /// before the screen opened. <paramref name="passphrase"/> is not copied: it must outlive the call.
     /// </summary>
     public static int RunServerScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
+        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
+
+    /// <summary>
+    /// As <see cref="RunServerScreenFirst"/> for a client: the connection is made first (a refusal within
+    /// <see cref="OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
+    /// <see cref="OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
+    /// </summary>
+    public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
         new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
 
     private static (ChatOptions, LocalTrust?) OpenTrust(AppSettings settings, byte[] passphrase)
@@ -127,6 +136,14 @@ internal sealed class ChatLifetime
         bool opened = false;
         try
         {
+            if (_opensFirst && _settings.Role == ChatRole.Client)
+            {
+                // The connection needs no identity: it is made at once, and a refusal said without opening the screen.
+                Task<OpenedConnection?> opening = OpenAsync(deferred, cancel.Token);
+                _connecting = HandshakeWhenBegunAsync(opening, deferred, cancel.Token);
+                opening.Wait(OpenDelay);
+            }
+
             if (!_opensFirst)
             {
                 started = Task.FromResult<ChatModel?>(Begin(port, address, deferred, cancel.Token));
@@ -138,16 +155,18 @@ internal sealed class ChatLifetime
 
             if (_failure is null)
             {
-                string name = _endpoint?.Name ?? ServerName(_settings);
+                string name = _endpoint?.Name ?? DefaultName(_settings);
                 IChatView view = _mode.Open(_settings.Role == ChatRole.Server, address, name);
                 opened = true;
                 deferred.Attach(view);
                 if (_opensFirst)
                 {
-                    deferred.SetStatus(new ChatStatus(LoadingStage, null, "0 peers", name));
+                    deferred.SetStatus(new ChatStatus(LoadingStage, null, _server is null && _settings.Role == ChatRole.Client ? "no peer" : "0 peers", name));
                     started = _mode.FirstFrame.ContinueWith(
                         _ => LoadAndBegin(port, address, deferred, cancel.Token), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
                 }
+
+                _ = started.ContinueWith(t => _begun.TrySetResult(Model(t)), TaskScheduler.Default);
 
                 _mode.Run(started, _connecting);
             }
@@ -158,6 +177,7 @@ internal sealed class ChatLifetime
             // and only then is the model detached, so nothing reaches the view after it closed.
             cancel.Cancel();
             ((Task)started).ContinueWith(_ => { }, TaskScheduler.Default).Wait(StopTimeout); // a load still running finishes first
+            _begun.TrySetResult(Model(started));
             Stop();
             Model(started)?.Detach();
             if (opened)
@@ -205,8 +225,9 @@ internal sealed class ChatLifetime
 
     private static ChatModel? Model(Task<ChatModel?> started) => started.IsCompletedSuccessfully ? started.Result : null;
 
-    /// <summary>The name a server goes by before its engine exists: the one its own options will give it.</summary>
-    private static string ServerName(AppSettings settings) => settings.Name.Length > 0 ? NameRules.Normalize(settings.Name) : "Server";
+    /// <summary>The name an endpoint goes by before it exists: the one its own options will give it.</summary>
+    private static string DefaultName(AppSettings settings) =>
+        settings.Name.Length > 0 ? NameRules.Normalize(settings.Name) : settings.Role == ChatRole.Server ? "Server" : "Client";
 
     /// <summary>Loads the options and trust and creates the endpoint; returns the one-line reason when they cannot be used.</summary>
     private string? Load()
@@ -272,9 +293,10 @@ internal sealed class ChatLifetime
             model.ShowListening(address);
             _server.Start(port!);
         }
-        else
+        else if (!_opensFirst)
         {
-            _connecting = ConnectAsync(_client!, model, view, cancellationToken);
+            ChatClient client = _client!;
+            _connecting = Task.Run(() => HandshakeAsync(model, view, () => client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken)), CancellationToken.None);
         }
 
         return model;
@@ -301,28 +323,62 @@ internal sealed class ChatLifetime
     /// refused before anything is sent: the view (the full screen, which opens for it) warns, and the run ends
     /// when the user dismisses the warning.
     /// </summary>
-    private Task ConnectAsync(ChatClient client, ChatModel model, IChatView view, CancellationToken cancellationToken) => Task.Run(
-        async () =>
+    private async Task HandshakeAsync(ChatModel model, IChatView view, Func<Task> connect)
+    {
+        try
         {
-            try
+            await connect().ConfigureAwait(false);
+        }
+        catch (ChatConnectionException) when (_trust?.Refusal is { } refusal)
+        {
+            model.IdentityRefused(refusal);
+        }
+        catch (ChatConnectionException e)
+        {
+            _failure = Plain(e);
+            view.Quit();
+        }
+        catch (OperationCanceledException)
+        {
+            // The user quit while connecting.
+        }
+    }
+
+    /// <summary>Makes a client's connection; null, the run ended with the reason, when it cannot be made.</summary>
+    private async Task<OpenedConnection?> OpenAsync(IChatView view, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenedConnection.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChatConnectionException e)
+        {
+            _failure = Plain(e);
+            view.Quit();
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            return null; // the user quit while connecting
+        }
+    }
+
+    /// <summary>A client that opened its view first: once connected and begun (identity loaded), runs the handshake on that connection.</summary>
+    private async Task HandshakeWhenBegunAsync(Task<OpenedConnection?> opening, IChatView view, CancellationToken cancellationToken)
+    {
+        if (await opening.ConfigureAwait(false) is not { } connection)
+        {
+            return;
+        }
+
+        using (connection) // closes a connection no client took
+        {
+            if (await _begun.Task.ConfigureAwait(false) is { } model && _client is { } client)
             {
-                await client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
+                await HandshakeAsync(model, view, () => client.ConnectAsync(connection, cancellationToken)).ConfigureAwait(false);
             }
-            catch (ChatConnectionException) when (_trust?.Refusal is { } refusal)
-            {
-                model.IdentityRefused(refusal);
-            }
-            catch (ChatConnectionException e)
-            {
-                _failure = Plain(e);
-                view.Quit();
-            }
-            catch (OperationCanceledException)
-            {
-                // The user quit while connecting.
-            }
-        },
-        CancellationToken.None);
+        }
+    }
 
     /// <summary>
     /// Why connecting failed, in plain words. A peer that answers with something that is not SecureChat (an HTTP or
