@@ -182,6 +182,23 @@ public sealed class OutputBudgetTests
     }
 
     [Fact]
+    public void Within_one_prefix_the_peer_whose_write_has_waited_longest_is_chosen_before_a_larger_one_that_still_reads()
+    {
+        var server = Server();
+        var dropped = new List<string>();
+        SendBudget reader = Peer(server, "10.0.0.1", "reader", dropped, waitedMs: 100);
+        SendBudget silent = Peer(server, "10.0.0.2", "silent", dropped, waitedMs: 800);
+        SendBudget idle = Peer(server, "10.0.0.3", "idle", dropped);
+        reader.Report(pending: 400 * K);
+        silent.Report(pending: 200 * K);
+        idle.Report(pending: 300 * K);
+
+        server.ChooseDrop(reader).ShouldBeSameAs(silent, "its socket has taken nothing for longest, though the reader holds more");
+        silent.Condemn();
+        server.ChooseDrop(reader).ShouldBeSameAs(reader, "the reader's write has waited longer than the one peer left, which waits for nothing");
+    }
+
+    [Fact]
     public void Connections_from_one_prefix_share_one_portion_so_many_small_holders_outweigh_one_larger_reader()
     {
         var server = Server();
@@ -220,10 +237,10 @@ public sealed class OutputBudgetTests
     /// <summary>A budget of 1000 KiB with a fair share of 100 KiB (six full records).</summary>
     private static ServerOutputBudget Server(long lendLimit = 4096 * K) => new(limit: 1000 * K, fairShare: 100 * K, lendLimit);
 
-    private static SendBudget Peer(ServerOutputBudget server, string address, string name, List<string> dropped, bool stalled = false)
+    private static SendBudget Peer(ServerOutputBudget server, string address, string name, List<string> dropped, bool stalled = false, int waitedMs = 0)
     {
         var budget = new SendBudget(sendLimit: 500 * K, peerLimit: 10_000 * K, server);
-        budget.Attach(new SourcePrefix(System.Net.IPAddress.Parse(address)), () => stalled, () =>
+        budget.Attach(new SourcePrefix(System.Net.IPAddress.Parse(address)), () => stalled ? ServerOutputBudget.StalledAfter : TimeSpan.FromMilliseconds(waitedMs), () =>
         {
             lock (dropped)
             {

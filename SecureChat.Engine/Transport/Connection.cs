@@ -98,6 +98,13 @@ internal sealed class Connection : IScheduledWriter
         return started != 0 && time.GetElapsedTime(started) >= timeout;
     }
 
+    /// <summary>How long the socket write under way has waited; zero when none is waiting.</summary>
+    public TimeSpan WriteWaited(TimeProvider time)
+    {
+        long started = Interlocked.Read(ref _writeStartedAt);
+        return started == 0 ? TimeSpan.Zero : time.GetElapsedTime(started);
+    }
+
     /// <summary>When the socket write under way began (a <see cref="TimeProvider"/> timestamp); 0 when none is waiting.</summary>
     public long WriteStartedAt => Interlocked.Read(ref _writeStartedAt);
 

@@ -59,7 +59,7 @@ internal sealed class Link : IHeldPresence
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
         Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: derivationGate is null);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
-        _output.AttachServerBudget(Prefix, () => _connection?.WriteStalled(ServerOutputBudget.StalledAfter, _options.Time) == true, DropForServerBudget);
+        _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }
 
     public int Id { get; }

@@ -36,7 +36,7 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     public int PendingLocked => session.PendingOutputBytes + _presence.HeldBytes;
 
     /// <summary>Hub: ties the budget to the server-wide one (see <see cref="SendBudget.Attach"/>).</summary>
-    public void AttachServerBudget(SourcePrefix? prefix, Func<bool> stalled, Action drop) => _budget.Attach(prefix, stalled, drop);
+    public void AttachServerBudget(SourcePrefix? prefix, Func<TimeSpan> waited, Action drop) => _budget.Attach(prefix, waited, drop);
 
     /// <summary>Under the lock: true when the unsent bytes leave room for the application's own message.</summary>
     public bool CanSendLocked => _budget.CanSend(PendingLocked);

@@ -27,7 +27,7 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     private volatile int _state; // Live, Condemned (chosen to be dropped, its bytes still held), Released
     private int _credit; // what this peer held when condemned: the room lent against it until it is released
     private TaskCompletionSource? _drained;
-    private Func<bool>? _stalled;
+    private Func<TimeSpan>? _waited;
     private Action? _drop;
 
     /// <summary>The source prefix the server-wide budget shares by (null until <see cref="Attach"/>).</summary>
@@ -36,21 +36,24 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     /// <summary>What this peer counts against the server-wide budget now (any thread).</summary>
     public int Held => Volatile.Read(ref _reported);
 
-    /// <summary>True when the peer's socket has taken nothing for a while (any thread).</summary>
-    public bool IsStalled => _stalled?.Invoke() == true;
+    /// <summary>How long the socket write under way for this peer has waited; zero when none waits (any thread).</summary>
+    public TimeSpan Waited => _waited?.Invoke() ?? TimeSpan.Zero;
+
+    /// <summary>True when the peer's socket has taken nothing for <see cref="ServerOutputBudget.StalledAfter"/> (any thread).</summary>
+    public bool IsStalled => Waited >= ServerOutputBudget.StalledAfter;
 
     /// <summary>True once the server-wide budget chose this peer to drop, or the link is gone (any thread).</summary>
     public bool IsCondemned => _state != Live;
 
     /// <summary>
     /// Hub: enters this peer in the server-wide budget's choice of whom to drop, under <paramref name="prefix"/>;
-    /// <paramref name="stalled"/> says whether its socket has stopped taking output, <paramref name="drop"/> fails it
-    /// (called on the thread pool, under no lock).
+    /// <paramref name="waited"/> says how long the socket write under way has waited (zero when none), <paramref name="drop"/>
+    /// fails it (called on the thread pool, under no lock).
     /// </summary>
-    public void Attach(SourcePrefix? prefix, Func<bool> stalled, Action drop)
+    public void Attach(SourcePrefix? prefix, Func<TimeSpan> waited, Action drop)
     {
         Prefix = prefix;
-        _stalled = stalled;
+        _waited = waited;
         _drop = drop;
         server?.Join(this);
     }

@@ -8,9 +8,9 @@ namespace SecureChat.Engine.Transport;
 /// reports). While the sum is at or past <see cref="ChatOptions.ServerOutput"/>, a record for a peer holding
 /// <see cref="ChatOptions.FairShare"/> or more is given only on room lent against peers chosen to be
 /// dropped (<see cref="TryLend"/>); when there is none, one such peer is chosen by <see cref="ChooseDrop"/>: a
-/// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else the largest
-/// holder of the source prefix that holds the most. So many peers that each stay under their own budget still cannot
-/// add up to an unbounded total, while a peer that keeps reading is dropped only when it holds more than those beside
+/// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else, of the source
+/// prefix that holds the most, the peer whose socket write has waited longest (then the largest holder). So many
+/// peers that each stay under their own budget still cannot add up to an unbounded total, while a peer that keeps reading is dropped only when it holds more than those beside
 /// it, and many connections from one network cannot outweigh one from another.
 /// </summary>
 /// <remarks>
@@ -127,7 +127,8 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     /// The budget is spent and <paramref name="asking"/> holds its fair share or more: returns the peer to drop (which
     /// may be <paramref name="asking"/> itself), among those holding their fair share or more and not already chosen.
     /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
-    /// connections from one network share one portion, however many there are), the peer holding the most. A tie
+    /// connections from one network share one portion, however many there are), the peer whose socket write under
+    /// way has waited longest (a peer that keeps reading sees its writes complete), then the one holding the most. A tie
     /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Every call ends in
     /// one peer dropped or one record given on lent room (at most the lend limit over one record of them while the
     /// dropped peers close), so its passes over the peers are bounded by those.
@@ -171,7 +172,7 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
             }
 
             long prefixHeld = PrefixHeld(peer);
-            if (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && held > victim.Held))
+            if (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && WaitsLonger(peer, victim)))
             {
                 victim = peer;
                 victimPrefix = prefixHeld;
@@ -181,6 +182,15 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
         return victim;
 
         long PrefixHeld(SendBudget peer) => peer.Prefix is { } prefix ? byPrefix.GetValueOrDefault(prefix) : peer.Held;
+
+        // Within one prefix: the peer whose socket write has waited longest (a reader's writes keep completing), then
+        // the one holding the most; a tie keeps the peer asking.
+        static bool WaitsLonger(SendBudget peer, SendBudget than)
+        {
+            TimeSpan peerWaited = peer.Waited;
+            TimeSpan thanWaited = than.Waited;
+            return peerWaited > thanWaited || (peerWaited == thanWaited && peer.Held > than.Held);
+        }
     }
 
     /// <summary>A peer's unsent bytes changed by <paramref name="delta"/>.</summary>
