@@ -10,8 +10,9 @@ namespace SecureChat.Engine.Transport;
 /// dropped (<see cref="TryLend"/>); when there is none, one such peer is chosen by <see cref="ChooseDrop"/>: a
 /// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else, of the source
 /// prefix that holds the most, the peer whose socket write has waited longest (then the largest holder). So many
-/// peers that each stay under their own budget still cannot add up to an unbounded total, while a peer that keeps reading is dropped only when it holds more than those beside
-/// it, and many connections from one network cannot outweigh one from another.
+/// peers that each stay under their own budget still cannot add up to an unbounded total, while a peer that keeps
+/// reading (whose writes keep completing) is dropped only when no other peer past its fair share waits longer, and
+/// many connections from one network cannot outweigh one from another.
 /// </summary>
 /// <remarks>
 /// A chosen peer's bytes go on counting until its link is gone (<see cref="SendBudget.Release"/>): they are memory
