@@ -92,11 +92,7 @@ internal sealed class Connection : IScheduledWriter
     /// True when one socket write (at most <see cref="WriteChunkSize"/> bytes) has been waiting longer than
     /// <paramref name="timeout"/>: the peer has not read anything for that long.
     /// </summary>
-    public bool WriteStalled(TimeSpan timeout, TimeProvider time)
-    {
-        long started = Interlocked.Read(ref _writeStartedAt);
-        return started != 0 && time.GetElapsedTime(started) >= timeout;
-    }
+    public bool WriteStalled(TimeSpan timeout, TimeProvider time) => WriteWaited(time) is var waited && waited > TimeSpan.Zero && waited >= timeout;
 
     /// <summary>How long the socket write under way has waited; zero when none is waiting.</summary>
     public TimeSpan WriteWaited(TimeProvider time)
