@@ -15,4 +15,7 @@ public enum PresenceKind : byte
     /// what it was (the notice's name).
     /// </summary>
     Refused = 6,
+
+    /// <summary>Someone left one room (the notice's room), with a reason; sent to the one who left too.</summary>
+    Parted = 7,
 }

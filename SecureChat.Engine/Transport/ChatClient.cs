@@ -215,7 +215,17 @@ public sealed class ChatClient : ChatEndpoint
             ?? IdentityVerdict.Accept(TrustState.New);
     }
 
-    public override async ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
+    public override IReadOnlyList<string> Rooms => [Lobby];
+
+    /// <summary>Connects again at once when the link is gone and a reconnect is waiting (<see cref="ChatOptions.Reconnect"/>).</summary>
+    public void ReconnectNow() => throw new NotImplementedException("reconnect");
+
+    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("direct messages");
+
+    public override void Request(RoomRequest request) => throw new NotImplementedException("rooms");
+
+    public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         Link link = _link ?? throw new InvalidOperationException("not connected");
         if (!await link.SendChatAsync(text, cancellationToken).ConfigureAwait(false))

@@ -36,6 +36,21 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     public event Action<string>? NameAssigned;
 
+    /// <summary>Something happened in a room (topic, mode, kick, ban, mute, op, invite), or the hub told about rooms (entered, listed).</summary>
+    public event Action<RoomNotice>? RoomChanged;
+
+    /// <summary>The hub answered a request, a direct message or a room message (a refusal, or a confirmation).</summary>
+    public event Action<HubReply>? Replied;
+
+    /// <summary>Client: the hub has acknowledged this many of the chat and direct messages sent on this link so far.</summary>
+    public event Action<PeerInfo, int>? Acknowledged;
+
+    /// <summary>Client: the round trip of the last heartbeat to the hub and its acknowledgement (the link's lag).</summary>
+    public event Action<PeerInfo, TimeSpan>? LagMeasured;
+
+    /// <summary>Client: the link is gone and the next connection attempt is in this long (the attempt number counts from 1).</summary>
+    public event Action<TimeSpan, int>? Reconnecting;
+
     /// <summary>A link failed (the other links are unaffected).</summary>
     public event Action<PeerInfo, SessionFailure>? Failed;
 
@@ -79,8 +94,23 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>Completes when this side is done: a client's link has ended, or a server has stopped.</summary>
     public abstract Task Completion { get; }
 
-    /// <summary>Sends a chat message to every secure peer (a client has one: the server).</summary>
-    public abstract ValueTask SendAsync(string text, CancellationToken cancellationToken = default);
+    /// <summary>The room every member is in on connect.</summary>
+    public const string Lobby = "#lobby";
+
+    /// <summary>The rooms this side is in, as the hub spells them, in the order entered.</summary>
+    public abstract IReadOnlyList<string> Rooms { get; }
+
+    /// <summary>Sends a message to <see cref="Lobby"/>.</summary>
+    public ValueTask SendAsync(string text, CancellationToken cancellationToken = default) => SendAsync(Lobby, text, cancellationToken);
+
+    /// <summary>Sends a message to a room this side is in.</summary>
+    public abstract ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends a direct message to one person (by identity when known, else by name).</summary>
+    public abstract ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the hub to join, part, list, set a topic or mode, invite, kick, ban, mute or op.</summary>
+    public abstract void Request(RoomRequest request);
 
     /// <summary>Starts a rekey on every secure link; returns how many started.</summary>
     public abstract int RequestRekey();
@@ -197,4 +227,14 @@ public abstract class ChatEndpoint : IAsyncDisposable
     private protected void OnPuzzleSent(PeerInfo peer) => PuzzleSent?.Invoke(peer);
 
     private protected void OnClosed(PeerInfo peer, bool byPeer) => Closed?.Invoke(peer, byPeer);
+
+    private protected void OnRoomChanged(RoomNotice notice) => RoomChanged?.Invoke(notice);
+
+    private protected void OnReplied(HubReply reply) => Replied?.Invoke(reply);
+
+    private protected void OnAcknowledged(PeerInfo peer, int messages) => Acknowledged?.Invoke(peer, messages);
+
+    private protected void OnLagMeasured(PeerInfo peer, TimeSpan lag) => LagMeasured?.Invoke(peer, lag);
+
+    private protected void OnReconnecting(TimeSpan delay, int attempt) => Reconnecting?.Invoke(delay, attempt);
 }

@@ -12,4 +12,10 @@ public sealed record ChatMessage(string Sender, string Text, DateTimeOffset Rece
 
     /// <summary>Client: true when the hub relayed another member's message, false when the operator wrote it.</summary>
     public bool Relayed { get; init; }
+
+    /// <summary>The room it was said in (as the hub spells it); null for a direct message.</summary>
+    public string? Room { get; init; }
+
+    /// <summary>A direct message to this side (routed by identity), not a room message.</summary>
+    public bool Direct { get; init; }
 }

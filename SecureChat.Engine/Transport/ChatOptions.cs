@@ -39,6 +39,15 @@ public sealed record ChatOptions
     /// </summary>
     public static bool IsValidName(string name) => NameRules.TryValidate(name, out _, out _);
 
+    /// <summary>
+    /// Client: when the link is lost, connect again after a pause (1 s doubling to 60 s, with jitter) with the same
+    /// identity and enter the same rooms, until stopped. Off: the client is done when its link ends.
+    /// </summary>
+    public bool Reconnect { get; init; }
+
+    /// <summary>Client: the rooms to enter on every connect besides <see cref="ChatEndpoint.Lobby"/> (room names, <c>#name</c>).</summary>
+    public IReadOnlyList<string> Rooms { get; init; } = [];
+
     /// <summary>The display name sent to peers; empty means "Client" or "Server" by role.</summary>
     public string Name { get; init; } = string.Empty;
 

@@ -138,7 +138,14 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>Sends the operator's message to every secure peer (see <see cref="Broadcast"/>).</summary>
-    public override ValueTask SendAsync(string text, CancellationToken cancellationToken = default)
+    public override IReadOnlyList<string> Rooms => [Lobby];
+
+    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("direct messages");
+
+    public override void Request(RoomRequest request) => throw new NotImplementedException("rooms");
+
+    public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         Broadcast(text);
         return ValueTask.CompletedTask;

@@ -16,4 +16,16 @@ public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewNa
     /// the first notice a client gets, once its link is secure.
     /// </summary>
     public bool Operator { get; init; }
+
+    /// <summary>The room the notice is about (joined, member, parted); null for one about the hub (left, renamed, you).</summary>
+    public string? Room { get; init; }
+
+    /// <summary>Parted: the reason given (may be empty).</summary>
+    public string Text { get; init; } = string.Empty;
+
+    /// <summary>Joined, Member: the person is an operator of the room.</summary>
+    public bool RoomOperator { get; init; }
+
+    /// <summary>Joined, Member: the person is muted in the room.</summary>
+    public bool Muted { get; init; }
 }

@@ -55,6 +55,14 @@ internal sealed class RecordingView : IChatView
     /// <summary>How many times the model cleared the view.</summary>
     public int Clears { get; private set; }
 
+    public void OpenWindow(WindowInfo window)
+    {
+    }
+
+    public void CloseWindow(string key)
+    {
+    }
+
     public void Clear()
     {
         lock (_gate)

@@ -66,6 +66,12 @@ internal sealed record ChatLine
     /// <summary>A client's message written by the server's operator (not relayed): headless mode marks its sender so.</summary>
     public bool FromOperator { get; init; }
 
+    /// <summary>The window the line belongs in (<see cref="WindowInfo.Key"/>): a room, a query, or the status window (empty).</summary>
+    public string Window { get; init; } = WindowInfo.StatusKey;
+
+    /// <summary>A message that names this side's user: highlighted, and it rings with <c>--bell</c>.</summary>
+    public bool Mention { get; init; }
+
     public static ChatLine Notice(string text) => new(LineKind.Notice, text, string.Empty, DateTimeOffset.Now);
 
     public static ChatLine Error(string text) => new(LineKind.Error, text, string.Empty, DateTimeOffset.Now);

@@ -31,6 +31,10 @@ internal sealed class DeferredView : IChatView
 
     public void SetStatus(ChatStatus status) => Forward(v => v.SetStatus(status));
 
+    public void OpenWindow(WindowInfo window) => Forward(v => v.OpenWindow(window));
+
+    public void CloseWindow(string key) => Forward(v => v.CloseWindow(key));
+
     public void Clear() => Forward(v => v.Clear());
 
     public void Quit() => Forward(v => v.Quit());

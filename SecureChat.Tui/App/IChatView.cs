@@ -10,6 +10,12 @@ internal interface IChatView
     /// <summary>Appends a line: a message (someone's or our own), a notice or an error.</summary>
     void Show(ChatLine line);
 
+    /// <summary>A window was opened (a room entered, a query started) or its title or trust changed (same key).</summary>
+    void OpenWindow(WindowInfo window);
+
+    /// <summary>A window was closed (a room left, a query closed); its lines go with it.</summary>
+    void CloseWindow(string key);
+
     /// <summary>Sets the status: stage, key hash and peer (a view without a status bar ignores it).</summary>
     void SetStatus(ChatStatus status);
 

@@ -65,6 +65,15 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
     {
     }
 
+    /// <summary>Headless mode has no window list: each line names its window instead.</summary>
+    public void OpenWindow(WindowInfo window)
+    {
+    }
+
+    public void CloseWindow(string key)
+    {
+    }
+
     public void Clear()
     {
     }

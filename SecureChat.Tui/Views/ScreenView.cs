@@ -32,6 +32,14 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 
+    public void OpenWindow(WindowInfo window)
+    {
+    }
+
+    public void CloseWindow(string key)
+    {
+    }
+
     public void Clear() => Enqueue(window.Pane.Clear);
 
     public void Quit() => Enqueue(quit);
