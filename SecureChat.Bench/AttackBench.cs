@@ -41,7 +41,7 @@ internal static class AttackBench
     public static async Task<Result> MeasureAsync(BenchSettings settings)
     {
         using BenchIdentity identity = BenchIdentity.Create();
-        using Process child = HubBench.StartSelf(BenchServerProcess.AttackFlag);
+        using Process child = BenchChild.Start(BenchServerProcess.AttackFlag);
         try
         {
             int port = int.Parse(await ChildHandshakeBench.ReadLineAsync(child, s_timeout).ConfigureAwait(false), CultureInfo.InvariantCulture);

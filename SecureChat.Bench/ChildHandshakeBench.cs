@@ -35,7 +35,7 @@ internal static class ChildHandshakeBench
     public static async Task<Result> MeasureAsync(BenchSettings settings)
     {
         using BenchIdentity identity = BenchIdentity.Create();
-        using Process child = HubBench.StartSelf(BenchServerProcess.HandshakeFlag);
+        using Process child = BenchChild.Start(BenchServerProcess.HandshakeFlag);
         using var pair = new Pbkdf2Pair();
         try
         {

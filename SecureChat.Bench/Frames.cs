@@ -13,6 +13,9 @@ internal static class Frames
 {
     public const byte ChatType = 0x20;
 
+    /// <summary>The frame header's size: type and body length.</summary>
+    public const int HeaderSize = WireFormat.FrameHeaderSize;
+
     public static void Write(IBufferWriter<byte> destination, byte type, ReadOnlySpan<byte> body)
     {
         Span<byte> span = destination.GetSpan(WireFormat.FrameHeaderSize + body.Length);

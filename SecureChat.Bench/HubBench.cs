@@ -26,26 +26,6 @@ internal static class HubBench
     /// </summary>
     public static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(120);
 
-    internal sealed record HubResult(
-        int Sessions,
-        int Failed,
-        int SecondStageSessions,
-        double ConnectMs,
-        string ServerFailures,
-        long ManagedBytes,
-        long WorkingSetBytes,
-        long PrivateBytes,
-        double WorkingSetSlope,
-        double PrivateSlope,
-        Samples Fanout,
-        Samples FanoutSeal,
-        Samples FanoutWritten,
-        int Puzzles,
-        double DrainMs,
-        long PresenceGot,
-        long PresenceExpected,
-        double FillSeconds);
-
     private sealed record HubWire(
         int Sessions,
         int Failed,
@@ -75,10 +55,10 @@ internal static class HubBench
     /// <param name="fillBudget">How long the clients may go on connecting (see <see cref="BenchSettings.HubFillBudget"/>).</param>
     public static async Task<HubResult> RunInFreshProcessAsync(BenchSettings settings, TimeSpan fillBudget)
     {
-        using Process server = StartSelf(ServerFlag, settings.Quick ? "quick" : "full", fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+        using Process server = BenchChild.Start(ServerFlag, settings.Quick ? "quick" : "full", fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture));
         try
         {
-            string line = await ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
+            string line = await BenchChild.ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
                 ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
@@ -86,7 +66,7 @@ internal static class HubBench
         }
         finally
         {
-            await StopChildAsync(server).ConfigureAwait(false);
+            await BenchChild.StopAsync(server).ConfigureAwait(false);
         }
     }
 
@@ -204,7 +184,7 @@ internal static class HubBench
         try
         {
             fill.Restart();
-            Stage stage1 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready1");
+            Stage stage1 = ParseStage(await BenchChild.ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready1");
             int firstJoined = Math.Max(1, count / 10) - stage1.Failed - stage1.Skipped;
             await WaitUntilAsync(() => Volatile.Read(ref joined) >= firstJoined, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
             await WaitForServerOutputAsync(meter).ConfigureAwait(false);
@@ -213,7 +193,7 @@ internal static class HubBench
             await child.StandardInput.WriteLineAsync("more").ConfigureAwait(false);
             await child.StandardInput.FlushAsync().ConfigureAwait(false);
 
-            Stage stage2 = ParseStage(await ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready");
+            Stage stage2 = ParseStage(await BenchChild.ReadLineAsync(child, settings.Watchdog).ConfigureAwait(false), "ready");
             double fillSeconds = (stage1.ConnectMs + stage2.ConnectMs) / 1000;
             int failed = stage2.Failed;
             int live = count - failed - stage2.Skipped;
@@ -264,7 +244,7 @@ internal static class HubBench
                 long start = Stopwatch.GetTimestamp();
                 int sealedFor = server.Broadcast($"fan-out {i}");
                 double sealMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                string line = await ReadLineAsync(child, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                string line = await BenchChild.ReadLineAsync(child, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
                 double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (line != "received" || sealedFor != sessions)
                 {
@@ -292,7 +272,7 @@ internal static class HubBench
         }
         finally
         {
-            await StopChildAsync(child).ConfigureAwait(false);
+            await BenchChild.StopAsync(child).ConfigureAwait(false);
         }
     }
 
@@ -331,62 +311,10 @@ internal static class HubBench
     }
 
     private static Process StartChild(int port, int count, BenchSettings settings, TimeSpan fillBudget) =>
-        StartSelf(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
+        BenchChild.Start(HubClientProcess.Flag, port.ToString(CultureInfo.InvariantCulture), count.ToString(CultureInfo.InvariantCulture),
             settings.HubConnectParallelism.ToString(CultureInfo.InvariantCulture), settings.HubIterations.ToString(CultureInfo.InvariantCulture),
             fillBudget.TotalSeconds.ToString(CultureInfo.InvariantCulture), settings.HubDrainMax.TotalSeconds.ToString(CultureInfo.InvariantCulture),
             settings.Watchdog.TotalSeconds.ToString(CultureInfo.InvariantCulture));
-
-    internal static Process StartSelf(params string[] arguments)
-    {
-        string path = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
-        var start = new ProcessStartInfo(path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-
-        // Under "dotnet SecureChat.Bench.dll" the process is the host; pass the assembly first.
-        if (Path.GetFileNameWithoutExtension(path) == "dotnet")
-        {
-            start.ArgumentList.Add(typeof(HubBench).Assembly.Location);
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start a benchmark process");
-    }
-
-    private static async Task<string> ReadLineAsync(Process child, TimeSpan timeout)
-    {
-        string? line = await child.StandardOutput.ReadLineAsync().WaitAsync(timeout).ConfigureAwait(false);
-        return line ?? throw new InvalidOperationException("the hub client process ended early");
-    }
-
-    private static async Task StopChildAsync(Process child)
-    {
-        try
-        {
-            await child.StandardInput.WriteLineAsync("quit").ConfigureAwait(false);
-            await child.StandardInput.FlushAsync().ConfigureAwait(false);
-            child.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-        }
-
-        try
-        {
-            await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            child.Kill(entireProcessTree: true);
-        }
-    }
 
     private static string Describe(System.Collections.Concurrent.ConcurrentDictionary<string, int> failures) =>
         failures.IsEmpty ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} x{f.Value}"));

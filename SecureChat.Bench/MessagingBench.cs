@@ -121,7 +121,7 @@ internal static class MessagingBench
             while (true)
             {
                 int body = await Frames.ReadOneAsync(stream, buffer, cancellationToken).ConfigureAwait(false);
-                await stream.WriteAsync(buffer.AsMemory(0, Engine.Protocol.WireFormat.FrameHeaderSize + body), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(buffer.AsMemory(0, Frames.HeaderSize + body), cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is IOException or EndOfStreamException or ObjectDisposedException or OperationCanceledException)

@@ -188,7 +188,7 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
 {
     FileLimit.Require(settings.HubSessions + 256); // raised here so both hub processes inherit it
     TimeSpan fillBudget = settings.HubFillBudget(total.Elapsed);
-    HubBench.HubResult hub = await HubBench.RunInFreshProcessAsync(settings, fillBudget);
+    HubResult hub = await HubBench.RunInFreshProcessAsync(settings, fillBudget);
     results.HubSessions = hub.Sessions;
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;

@@ -126,8 +126,8 @@ public sealed class ManInTheMiddleTests
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await upstream.ConnectAsync(IPAddress.Loopback, serverPort);
             var options = new ChatOptions { Passphrase = passphrase, Identity = Identity };
-            _towardServer = new Link(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardClient), "Server");
-            _towardClient = new Link(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server, "mallory", null), options, null, (_, e) => OnEvent(e, () => _towardServer), "Client");
+            _towardServer = new Link(2, upstream, SessionSettingsFactory.Create(options, SessionRole.Client, "mallory", null), new LinkContext(options), (_, e) => OnEvent(e, () => _towardClient), "Server");
+            _towardClient = new Link(1, victim, SessionSettingsFactory.Create(options, SessionRole.Server, "mallory", null), new LinkContext(options), (_, e) => OnEvent(e, () => _towardServer), "Client");
             _towardServer.Start();
             _towardClient.Start();
         }

@@ -72,6 +72,10 @@ public sealed class SafeTextEmojiTests
     [InlineData("👍🏽\u2067txet\u2069", @"👍🏽\u{2067}txet\u{2069}")]
     [InlineData("🏴\U000E0067\U000E0062\u202E\U000E007F", @"🏴\u{E0067}\u{E0062}\u{202E}\u{E007F}")]
     [InlineData("pay 👍\uFE0F\u200D\u2060100", @"pay 👍️\u{200D}\u{2060}100")]
+    // A code point the Extended_Pictographic property reserves but Unicode has not assigned is escaped, so a joiner
+    // beside it joins nothing on screen.
+    [InlineData("\U0001FC00\u200D✌", @"\u{1FC00}\u{200D}✌")]
+    [InlineData("👩\u200D\U0001FC00", @"👩\u{200D}\u{1FC00}")]
     public void An_attackers_sequence_that_would_hide_or_reorder_text_is_escaped(string text, string expected)
     {
         SafeText.OneLine(text).ShouldBe(expected);

@@ -71,7 +71,7 @@ public sealed class AdmissionTests
 
         /// <summary>The server's link for this connection, made as the hub makes it and not started.</summary>
         public Link UnstartedLink(ChatOptions options) =>
-            new(1, _accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
+            new(1, _accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), new LinkContext(options), (_, _) => { }, "peer");
 
         public void Dispose()
         {

@@ -24,8 +24,8 @@ internal sealed class LinkPair : IAsyncDisposable
     {
         (Socket near, Socket far) = await ConnectedSocketsAsync();
         var pair = new LinkPair(
-            new Link(1, near, SessionSettingsFactory.Create(client, SessionRole.Client, "alice", null), client, null, (_, _) => { }, "hub"),
-            new Link(2, far, SessionSettingsFactory.Create(server, SessionRole.Server, "hub", null), server, null, (_, _) => { }, "alice"));
+            new Link(1, near, SessionSettingsFactory.Create(client, SessionRole.Client, "alice", null), new LinkContext(client), (_, _) => { }, "hub"),
+            new Link(2, far, SessionSettingsFactory.Create(server, SessionRole.Server, "hub", null), new LinkContext(server), (_, _) => { }, "alice"));
         pair.Server.Start();
         pair.Client.Start();
         await Task.WhenAll(pair.Client.Established, pair.Server.Established).WaitAsync(s_wait);

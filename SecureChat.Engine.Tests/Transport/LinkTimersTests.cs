@@ -161,7 +161,7 @@ public sealed class LinkTimersTests(ITestOutputHelper output)
 
     /// <summary>The hub's link for <paramref name="accepted"/>, made as the hub makes it and not started.</summary>
     private static Link ServerLink(Socket accepted, ChatOptions options) =>
-        new(1, accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), options, null, (_, _) => { }, "peer");
+        new(1, accepted, SessionSettingsFactory.Create(options, SessionRole.Server, "hub", null), new LinkContext(options), (_, _) => { }, "peer");
 
     private sealed class CountingHolder : IHeldPresence
     {

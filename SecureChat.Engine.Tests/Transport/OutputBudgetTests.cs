@@ -5,7 +5,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>The server-wide output budget's fair share (<see cref="ServerOutputBudget"/>) and the nick token bucket.</summary>
-public sealed class OutputBudgetTests
+public sealed class OutputBudgetTests(ITestOutputHelper output)
 {
     private const int K = 1024;
 
@@ -232,6 +232,62 @@ public sealed class OutputBudgetTests
         server.ChooseDrop(hog).ShouldBeSameAs(hog);
         reader.Report(pending: 700 * K);
         server.ChooseDrop(reader).ShouldBeSameAs(reader);
+    }
+
+    [Fact]
+    public void Choosing_whom_to_drop_looks_only_at_peers_past_their_fair_share_however_many_are_connected()
+    {
+        var server = Server();
+        var dropped = new List<string>();
+        SendBudget reader = Peer(server, "10.0.0.1", "reader", dropped);
+        SendBudget hog = Peer(server, "10.0.1.1", "hog", dropped);
+        SendBudget[] crowd = [.. Enumerable.Range(0, 5000).Select(i => Peer(server, $"10.{1 + (i / 250)}.{i % 250}.2", $"crowd{i}", dropped))];
+        foreach (SendBudget peer in crowd)
+        {
+            peer.Report(pending: 100); // far under the fair share: never chosen
+        }
+
+        hog.Report(pending: 600 * K);
+        reader.Report(pending: 200 * K);
+        server.IsSpent.ShouldBeTrue();
+
+        int given = 0;
+        while (!reader.MustDrop(200 * K))
+        {
+            given++;
+            given.ShouldBeLessThan(1000);
+        }
+
+        double perRecord = (double)server.Examined / (given + 1);
+        output.WriteLine($"{crowd.Length + 2} peers, {given} records given on room lent against the hog, then the reader dropped: {server.Examined:N0} peers examined, {perRecord:F1} per record");
+        hog.IsCondemned.ShouldBeTrue();
+        given.ShouldBe(600 * K / Record);
+        perRecord.ShouldBeLessThanOrEqualTo(4, "only the two peers past their fair share are candidates");
+    }
+
+    [Fact]
+    public void A_prefixs_sum_follows_its_peers_as_they_grow_are_chosen_and_leave_and_starts_again_from_nothing()
+    {
+        var server = Server();
+        var dropped = new List<string>();
+        SendBudget first = Peer(server, "10.0.1.1", "first", dropped);
+        SendBudget second = Peer(server, "10.0.1.2", "second", dropped);
+        first.Report(pending: 150 * K);
+        second.Report(pending: 50 * K);
+        first.PrefixHeld.ShouldBe(200 * K);
+        second.PrefixHeld.ShouldBe(200 * K);
+
+        first.Condemn();
+        second.PrefixHeld.ShouldBe(50 * K, "a peer chosen to be dropped no longer counts for its prefix");
+        first.Report(pending: 10 * K);
+        second.PrefixHeld.ShouldBe(50 * K, "nor do its later backlogs");
+        first.Release();
+        second.Release();
+
+        SendBudget later = Peer(server, "10.0.1.3", "later", dropped);
+        later.Report(pending: 20 * K);
+        later.PrefixHeld.ShouldBe(20 * K, "peers that left took their bytes with them");
+        server.Unsent.ShouldBe(20 * K);
     }
 
     /// <summary>A budget of 1000 KiB with a fair share of 100 KiB (six full records).</summary>

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace SecureChat.Engine.Chat;
@@ -26,6 +28,8 @@ namespace SecureChat.Engine.Chat;
 /// </remarks>
 public static class SafeText
 {
+    private static readonly SearchValues<char> s_noStop = SearchValues.Create(string.Empty);
+
     /// <summary>
     /// The text on one line: nothing in it can start a new line, move the cursor, change colours or reorder what
     /// follows. A multi-line message becomes one line with visible <c>\n</c> escapes.
@@ -116,43 +120,64 @@ public static class SafeText
     /// escape (a joiner, selector, skin tone or tag inside an emoji sequence is text, not an escape), or -1 when there
     /// is none. For an encoder that must escape exactly what the text mode escapes.
     /// </summary>
-    public static int FirstNeutralised(ReadOnlySpan<char> text)
+    public static int FirstNeutralised(ReadOnlySpan<char> text) => FirstNeutralised(text, s_noStop, out _);
+
+    /// <summary>
+    /// The same, or the index of the first character in <paramref name="stopAt"/> when that comes first: for an
+    /// encoder that escapes a few more characters of its own (JSON's quote and backslash). The search stops there,
+    /// looking at most <see cref="EmojiSequences.ReachMax"/> code points further, so an encoder that calls it again
+    /// on what follows each escape does work in proportion to the text, however many escapes a peer packs into it.
+    /// </summary>
+    public static int FirstNeutralised(ReadOnlySpan<char> text, SearchValues<char> stopAt) => FirstNeutralised(text, stopAt, out _);
+
+    /// <summary>The same, with how many code points the search decoded (<paramref name="examined"/>).</summary>
+    internal static int FirstNeutralised(ReadOnlySpan<char> text, SearchValues<char> stopAt, out int examined)
     {
-        var codePoints = new List<int>(text.Length);
-        var starts = new List<int>(text.Length);
-        bool any = false;
-        for (int i = 0; i < text.Length;)
+        ArgumentNullException.ThrowIfNull(stopAt);
+        var codePoints = new List<int>();
+        var starts = new List<int>();
+        int decoded = 0;
+        for (int i = 0; ; i++)
         {
-            starts.Add(i);
-            if (Rune.DecodeFromUtf16(text[i..], out Rune rune, out int used) == System.Buffers.OperationStatus.Done)
+            // Decode only up to the code point looked at, and past it only the few that can decide whether it is kept.
+            while (codePoints.Count <= i && decoded < text.Length)
             {
-                codePoints.Add(rune.Value);
-                i += used;
-            }
-            else
-            {
-                codePoints.Add(text[i]);
-                i++;
+                decoded = Decode(text, decoded, codePoints, starts);
             }
 
-            any |= IsNeutralised(codePoints[^1]);
-        }
-
-        if (!any)
-        {
-            return -1;
-        }
-
-        bool[]? kept = EmojiSequences.Kept(codePoints);
-        for (int i = 0; i < codePoints.Count; i++)
-        {
-            if (IsNeutralised(codePoints[i]) && (kept is null || !kept[i]))
+            if (i == codePoints.Count)
             {
+                examined = codePoints.Count;
+                return -1;
+            }
+
+            if (stopAt.Contains(text[starts[i]]))
+            {
+                examined = codePoints.Count;
                 return starts[i];
             }
-        }
 
-        return -1;
+            if (!IsNeutralised(codePoints[i]))
+            {
+                continue;
+            }
+
+            if (EmojiSequences.MayBeKept(codePoints[i]))
+            {
+                while (codePoints.Count <= i + EmojiSequences.ReachMax && decoded < text.Length)
+                {
+                    decoded = Decode(text, decoded, codePoints, starts);
+                }
+
+                if (EmojiSequences.IsKept(CollectionsMarshal.AsSpan(codePoints), i))
+                {
+                    continue;
+                }
+            }
+
+            examined = codePoints.Count;
+            return starts[i];
+        }
     }
 
     /// <summary>True when <paramref name="rune"/> is shown as an escape, never passed to the terminal as it is.</summary>
@@ -202,6 +227,20 @@ public static class SafeText
                 i++;
             }
         }
+    }
+
+    /// <summary>Appends the code point at <paramref name="at"/> (a lone surrogate as its own value) and where it starts; the index after it.</summary>
+    private static int Decode(ReadOnlySpan<char> text, int at, List<int> codePoints, List<int> starts)
+    {
+        starts.Add(at);
+        if (Rune.DecodeFromUtf16(text[at..], out Rune rune, out int used) == OperationStatus.Done)
+        {
+            codePoints.Add(rune.Value);
+            return at + used;
+        }
+
+        codePoints.Add(text[at]);
+        return at + 1;
     }
 
     private static bool NeedsEscaping(string text)

@@ -203,7 +203,7 @@ public sealed class ChatClient : ChatEndpoint
             throw;
         }
 
-        var link = new Link(1, socket, settings, _options, derivationGate: null, Translate, ServerName);
+        var link = new Link(1, socket, settings, new LinkContext(_options), Translate, ServerName);
         _link = link;
         OnStageChanged(link.Snapshot());
         link.Start();

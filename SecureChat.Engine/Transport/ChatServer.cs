@@ -237,7 +237,7 @@ public sealed class ChatServer : ChatEndpoint
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
         };
-        var link = new Link(id, socket, settings, _options, _derivationGate, Translate, DefaultPeerName, _outputBudget, () => Interlocked.Increment(ref _rekeyJobs), _presenceFlusher, _writes);
+        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, WriteScheduler = _writes }, Translate, DefaultPeerName);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _metrics.HandshakeStarted();
         _members.Add(link);

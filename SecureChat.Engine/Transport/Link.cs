@@ -38,26 +38,24 @@ internal sealed class Link : IHeldPresence
     private volatile PeerInfo? _snapshot;
     private string _name;
 
-    /// <param name="rekeyJobRun">Told each time one of this link's rekey exponentiation jobs runs (see <see cref="LinkJobs"/>).</param>
-    /// <param name="presenceFlusher">Hub: sends held presence notices in batches (see <see cref="PresenceFlusher"/>); null sends them at once.</param>
-    /// <param name="writeScheduler">Hub: sends the link's output (see <see cref="WriteScheduler"/>); null sends it on the thread that sealed it.</param>
-    public Link(int id, Socket socket, SessionSettings settings, ChatOptions options, DerivationGate? derivationGate, Action<Link, SessionEvent> onEvent, string name, ServerOutputBudget? serverBudget = null, Action? rekeyJobRun = null, PresenceFlusher? presenceFlusher = null, WriteScheduler? writeScheduler = null)
+    public Link(int id, Socket socket, SessionSettings settings, LinkContext context, Action<Link, SessionEvent> onEvent, string name)
     {
         Id = id;
         _socket = socket;
         RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.None, 0);
         _session = new SecureSession(settings);
         _chat = new ChatChannel(_session);
+        ChatOptions options = context.Options;
         _options = options;
-        _jobs = new LinkJobs(_gate, _session, derivationGate, Run, rekeyJobRun);
-        _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, serverBudget);
-        _output = new LinkOutput(_gate, _session, _chat, options, _events, serverBudget, presenceFlusher, writeScheduler);
+        _jobs = new LinkJobs(_gate, _session, context.DerivationGate, Run, context.RekeyJobRun);
+        _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, context.ServerBudget);
+        _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.WriteScheduler);
         Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
         _timers = new LinkTimers(this, options);
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
-        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: derivationGate is null);
+        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
         _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }

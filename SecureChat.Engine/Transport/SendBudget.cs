@@ -26,6 +26,8 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     private readonly object _stateGate = new(); // a leaf lock: nothing is called under it that takes another
     private volatile int _state; // Live, Condemned (chosen to be dropped, its bytes still held), Released
     private int _credit; // what this peer held when condemned: the room lent against it until it is released
+    private bool _joined; // entered in the server-wide budget's choice (under _stateGate)
+    private PrefixShare? _share; // the sum of this peer's source prefix it counts in while live and joined
     private TaskCompletionSource? _drained;
     private Func<TimeSpan>? _waited;
     private Action? _drop;
@@ -35,6 +37,9 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
 
     /// <summary>What this peer counts against the server-wide budget now (any thread).</summary>
     public int Held => Volatile.Read(ref _reported);
+
+    /// <summary>What this peer's source prefix holds over its live peers; without a prefix, what this peer holds (any thread).</summary>
+    public long PrefixHeld => _share?.Held ?? Held;
 
     /// <summary>How long the socket write under way for this peer has waited; zero when none waits (any thread).</summary>
     public TimeSpan Waited => _waited?.Invoke() ?? TimeSpan.Zero;
@@ -55,7 +60,17 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
         Prefix = prefix;
         _waited = waited;
         _drop = drop;
-        server?.Join(this);
+        if (server is not null)
+        {
+            lock (_stateGate)
+            {
+                if (_state == Live && !_joined)
+                {
+                    _joined = true;
+                    _share = server.Join(this, prefix, Held);
+                }
+            }
+        }
     }
 
     /// <summary>Bytes the writer holds plus <paramref name="pending"/> (what the link holds and has not handed out).</summary>
@@ -136,6 +151,10 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
             _state = Condemned;
             _credit = Held;
             server?.AddFreeing(_credit);
+            if (_joined)
+            {
+                server?.Moved(this, _share, _credit, 0); // no longer a candidate, nor counted in its prefix's sum
+            }
         }
 
         if (_drop is { } drop)
@@ -150,9 +169,19 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
         if (server is not null)
         {
             int now = Unsent(pending);
-            if (now != Volatile.Read(ref _reported))
+            if (now == Volatile.Read(ref _reported))
             {
-                server.Add(now - Interlocked.Exchange(ref _reported, now));
+                return;
+            }
+
+            lock (_stateGate)
+            {
+                int before = Interlocked.Exchange(ref _reported, now);
+                server.Add(now - before);
+                if (_joined && _state == Live)
+                {
+                    server.Moved(this, _share, before, now);
+                }
             }
         }
     }
@@ -170,11 +199,23 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
                 server?.Settle(_credit);
             }
 
+            int held = Interlocked.Exchange(ref _reported, 0);
+            server?.Add(-held);
+            if (_joined)
+            {
+                if (_state == Live)
+                {
+                    server?.Moved(this, _share, held, 0);
+                }
+
+                server?.Leave(Prefix, _share);
+                _joined = false;
+                _share = null;
+            }
+
             _state = Released;
         }
 
-        server?.Add(-Interlocked.Exchange(ref _reported, 0));
-        server?.Leave(this);
         _inFlight = 0;
     }
 

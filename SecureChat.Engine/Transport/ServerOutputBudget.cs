@@ -17,8 +17,9 @@ namespace SecureChat.Engine.Transport;
 /// <remarks>
 /// A chosen peer's bytes go on counting until its link is gone (<see cref="SendBudget.Release"/>): they are memory
 /// until then. What is lent against them is at most what they hold, and at most <c>lendLimit</c> over all, so the
-/// room given while they close adds at most that to the sum, once. Thread-safe (interlocked counters and a
-/// concurrent set of peers, read without a lock, so a decision may be one record late).
+/// room given while they close adds at most that to the sum, once. Thread-safe (interlocked counters, a concurrent
+/// set of the peers holding their fair share and each prefix's sum, read without a lock, so a decision may be one
+/// record late).
 /// </remarks>
 internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLimit)
 {
@@ -29,7 +30,9 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     private long _peak;
     private long _queued;
     private long _queuedPeak;
-    private readonly ConcurrentDictionary<SendBudget, byte> _holders = new(ReferenceEqualityComparer.Instance);
+    private long _examined;
+    private readonly ConcurrentDictionary<SendBudget, byte> _candidates = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<SourcePrefix, PrefixShare> _prefixes = new();
 
     /// <summary>
     /// How long one socket write may wait before its peer counts as stalled, and is dropped before any peer that is
@@ -42,6 +45,9 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
 
     /// <summary>The largest <see cref="Unsent"/> seen (for tests and the benchmark).</summary>
     public long Peak => Interlocked.Read(ref _peak);
+
+    /// <summary>How many peers <see cref="ChooseDrop"/> has looked at over all its calls (for tests and the benchmark).</summary>
+    public long Examined => Interlocked.Read(ref _examined);
 
     /// <summary>Where bytes written and fan-outs drained are measured, if anywhere.</summary>
     public ServerMetrics? Metrics { get; init; }
@@ -118,11 +124,52 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
         }
     }
 
-    /// <summary>A peer may be chosen by <see cref="ChooseDrop"/> from now on.</summary>
-    public void Join(SendBudget peer) => _holders.TryAdd(peer, 0);
+    /// <summary>
+    /// A peer may be chosen by <see cref="ChooseDrop"/> from now on, holding <paramref name="held"/>: returns the share
+    /// of its source prefix it counts in (null without a prefix). Called under the peer's state lock, as are
+    /// <see cref="Moved"/> and <see cref="Leave"/>, so each peer's moves arrive in order.
+    /// </summary>
+    public PrefixShare? Join(SendBudget peer, SourcePrefix? prefix, int held)
+    {
+        PrefixShare? share = null;
+        if (prefix is { } key)
+        {
+            do
+            {
+                share = _prefixes.GetOrAdd(key, static _ => new PrefixShare());
+            }
+            while (!share.TryEnter());
+        }
 
-    /// <summary>The peer is gone.</summary>
-    public void Leave(SendBudget peer) => _holders.TryRemove(peer, out _);
+        Moved(peer, share, 0, held);
+        return share;
+    }
+
+    /// <summary>
+    /// A live peer's holding went from <paramref name="before"/> to <paramref name="now"/> (to zero when it is chosen to
+    /// be dropped or gone): its prefix's sum follows, and it is a candidate to drop exactly while it holds its fair share.
+    /// </summary>
+    public void Moved(SendBudget peer, PrefixShare? share, int before, int now)
+    {
+        share?.Add(now - before);
+        if (now >= fairShare && before < fairShare)
+        {
+            _candidates.TryAdd(peer, 0);
+        }
+        else if (now < fairShare && before >= fairShare)
+        {
+            _candidates.TryRemove(peer, out _);
+        }
+    }
+
+    /// <summary>The peer is gone (its holding already moved to zero).</summary>
+    public void Leave(SourcePrefix? prefix, PrefixShare? share)
+    {
+        if (prefix is { } key && share is not null && share.Leave())
+        {
+            _prefixes.TryRemove(KeyValuePair.Create(key, share));
+        }
+    }
 
     /// <summary>
     /// The budget is spent and <paramref name="asking"/> holds its fair share or more: returns the peer to drop (which
@@ -130,59 +177,41 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
     /// connections from one network share one portion, however many there are), the peer whose socket write under
     /// way has waited longest (a peer that keeps reading sees its writes complete), then the one holding the most. A tie
-    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Every call ends in
-    /// one peer dropped or one record given on lent room (at most the lend limit over one record of them while the
-    /// dropped peers close), so its passes over the peers are bounded by those.
+    /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Only the candidates
+    /// are looked at (the peers holding their fair share or more, at most what the budget and the room lent hold over
+    /// the fair share), with each prefix's sum kept as the peers' backlogs change, so the choice costs the same however
+    /// many peers are connected.
     /// </summary>
     public SendBudget ChooseDrop(SendBudget asking)
     {
-        var byPrefix = new Dictionary<SourcePrefix, long>();
         SendBudget? stalled = null;
-        foreach (SendBudget peer in _holders.Keys)
+        SendBudget victim = asking;
+        long victimPrefix = asking.PrefixHeld;
+        int examined = 0;
+        foreach (SendBudget peer in _candidates.Keys)
         {
+            examined++;
             int held = peer.Held;
-            if (peer.IsCondemned || held == 0)
+            if (peer.IsCondemned || held < fairShare)
             {
                 continue;
             }
 
-            if (peer.Prefix is { } prefix)
-            {
-                byPrefix[prefix] = byPrefix.GetValueOrDefault(prefix) + held;
-            }
-
-            if (held >= fairShare && (stalled is null || held > stalled.Held) && peer.IsStalled)
+            if ((stalled is null || held > stalled.Held) && peer.IsStalled)
             {
                 stalled = peer;
             }
-        }
 
-        if (stalled is not null)
-        {
-            return stalled;
-        }
-
-        SendBudget victim = asking;
-        long victimPrefix = PrefixHeld(asking);
-        foreach (SendBudget peer in _holders.Keys)
-        {
-            int held = peer.Held;
-            if (peer.IsCondemned || held < fairShare || ReferenceEquals(peer, asking))
-            {
-                continue;
-            }
-
-            long prefixHeld = PrefixHeld(peer);
-            if (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && WaitsLonger(peer, victim)))
+            long prefixHeld = peer.PrefixHeld;
+            if (!ReferenceEquals(peer, asking) && (prefixHeld > victimPrefix || (prefixHeld == victimPrefix && WaitsLonger(peer, victim))))
             {
                 victim = peer;
                 victimPrefix = prefixHeld;
             }
         }
 
-        return victim;
-
-        long PrefixHeld(SendBudget peer) => peer.Prefix is { } prefix ? byPrefix.GetValueOrDefault(prefix) : peer.Held;
+        Interlocked.Add(ref _examined, examined);
+        return stalled ?? victim;
 
         // Within one prefix: the peer whose socket write has waited longest (a reader's writes keep completing), then
         // the one holding the most; a tie keeps the peer asking.

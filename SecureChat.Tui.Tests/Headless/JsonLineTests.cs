@@ -65,4 +65,36 @@ public sealed class JsonLineTests(ITestOutputHelper output)
         document.RootElement.GetProperty("text").GetString().ShouldBe("x\uFFFDy\uFFFD");
         Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(json)).ShouldBe(json, "the line is valid UTF-16, so it is written as valid UTF-8");
     }
+
+    [Fact]
+    public void An_emoji_sequence_after_an_escape_is_still_written_as_itself()
+    {
+        const string text = "\u202E👩‍💻 \"❤️\" \U0001FC00\u200D✌";
+        string json = JsonLine.Format(new ChatLine(LineKind.Message, text, "Bob", DateTimeOffset.Now));
+        output.WriteLine(json);
+
+        json.ShouldContain("\"text\":\"\\u202e👩‍💻 \\\"❤️\\\" \\ud83f\\udc00\\u200d✌\"", Case.Insensitive);
+        using JsonDocument document = JsonDocument.Parse(json);
+        document.RootElement.GetProperty("text").GetString().ShouldBe(text);
+    }
+
+    [Fact]
+    public void A_long_text_packed_with_characters_to_escape_is_written_whole_and_parses_back()
+    {
+        string text = string.Concat(Enumerable.Repeat("\u202Ex👩\u200D💻\"\u200D", 16 * 1024 / 9));
+        string json = JsonLine.Format(new ChatLine(LineKind.Message, text, "Bob", DateTimeOffset.Now));
+        for (int round = 0; round < 3; round++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            JsonLine.Format(new ChatLine(LineKind.Message, text[..(text.Length / 4)], "Bob", DateTimeOffset.Now));
+            TimeSpan quarter = watch.Elapsed;
+            watch.Restart();
+            JsonLine.Format(new ChatLine(LineKind.Message, text, "Bob", DateTimeOffset.Now));
+            output.WriteLine($"{text.Length / 4} characters in {quarter.TotalMilliseconds:F1} ms, {text.Length} in {watch.Elapsed.TotalMilliseconds:F1} ms ({json.Length} written)");
+        }
+
+        SafeText.FirstNeutralised(json).ShouldBe(-1, "nothing the text mode escapes is written as it is");
+        using JsonDocument document = JsonDocument.Parse(json);
+        document.RootElement.GetProperty("text").GetString().ShouldBe(text);
+    }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
@@ -17,6 +18,9 @@ namespace SecureChat.Tui.Headless;
 /// </summary>
 internal sealed class TerminalSafeJsonEncoder : JavaScriptEncoder
 {
+    /// <summary>What JSON escapes besides the controls, which <see cref="SafeText"/> escapes already.</summary>
+    private static readonly SearchValues<char> s_jsonSpecials = SearchValues.Create("\"\\");
+
     public static TerminalSafeJsonEncoder Instance { get; } = new();
 
     private TerminalSafeJsonEncoder()
@@ -34,22 +38,58 @@ internal sealed class TerminalSafeJsonEncoder : JavaScriptEncoder
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten) =>
         TryEncode(unicodeScalar, new Span<char>(buffer, bufferLength), out numberOfCharactersWritten);
 
-    private int FindFirst(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The text with every character to escape escaped, as <see cref="System.Text.Json.Utf8JsonWriter"/> asks for it.
+    /// The base class finds the first one in context, then decides every later one alone (<see cref="WillEncode"/>),
+    /// which would escape the joiners and selectors of every emoji after the first escape; this searches again, in
+    /// context, after each one. Each search stops at the next character to escape, so the work grows with the text's
+    /// length, however many escapes a peer packs into it. A block that is not the last is left to the base class
+    /// (its last code points' context is unknown; that way errs towards escaping).
+    /// </summary>
+    public override OperationStatus Encode(ReadOnlySpan<char> source, Span<char> destination, out int charsConsumed, out int charsWritten, bool isFinalBlock = true)
     {
-        int neutralised = SafeText.FirstNeutralised(text);
-        int end = neutralised < 0 ? text.Length : neutralised;
-        for (int i = 0; i < end;)
+        if (!isFinalBlock)
         {
-            if (Rune.DecodeFromUtf16(text[i..end], out Rune rune, out int used) != System.Buffers.OperationStatus.Done || rune.Value is '"' or '\\' or < 0x20)
-            {
-                return i;
-            }
-
-            i += used;
+            return base.Encode(source, destination, out charsConsumed, out charsWritten, isFinalBlock);
         }
 
-        return neutralised;
+        charsConsumed = 0;
+        charsWritten = 0;
+        while (charsConsumed < source.Length)
+        {
+            ReadOnlySpan<char> rest = source[charsConsumed..];
+            int first = FindFirst(rest);
+            int plain = first < 0 ? rest.Length : first;
+            if (!rest[..plain].TryCopyTo(destination[charsWritten..]))
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            charsConsumed += plain;
+            charsWritten += plain;
+            if (first < 0)
+            {
+                break;
+            }
+
+            // A lone surrogate goes to TryEncode as its own value, which writes U+FFFD.
+            bool whole = Rune.DecodeFromUtf16(rest[plain..], out Rune rune, out int used) == OperationStatus.Done;
+            int scalar = whole ? rune.Value : rest[plain];
+            used = whole ? used : 1;
+            if (!TryEncode(scalar, destination[charsWritten..], out int written))
+            {
+                return OperationStatus.DestinationTooSmall;
+            }
+
+            charsConsumed += used;
+            charsWritten += written;
+        }
+
+        return OperationStatus.Done;
     }
+
+    /// <summary>The first character to escape: a quote, a backslash or what <see cref="SafeText"/> escapes.</summary>
+    private static int FindFirst(ReadOnlySpan<char> text) => SafeText.FirstNeutralised(text, s_jsonSpecials);
 
     private static bool TryEncode(int scalar, Span<char> destination, out int written)
     {
