@@ -22,6 +22,11 @@ public sealed class ChatClient : ChatEndpoint
 
     private readonly ChatOptions _options;
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: false);
+    private readonly ClientRoomList _rooms;
+    private readonly KnownIdentities _identities = new();
+
+    /// <summary>This side's identity digest: a notice about it (parted, kicked, banned) is about this side.</summary>
+    private readonly byte[] _ownDigest;
     private Link? _link;
     private PeerInfo? _connecting;
     private string? _endpointKey;
@@ -33,6 +38,8 @@ public sealed class ChatClient : ChatEndpoint
         options.Validate();
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
+        _rooms = new ClientRoomList(options.Rooms);
+        _ownDigest = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
     }
 
     public override string Name => _name;
@@ -215,15 +222,81 @@ public sealed class ChatClient : ChatEndpoint
             ?? IdentityVerdict.Accept(TrustState.New);
     }
 
-    public override IReadOnlyList<string> Rooms => [Lobby];
+    /// <summary>
+    /// The rooms this side is in, as the hub spells them, in the order entered (<see cref="ChatEndpoint.Lobby"/> first):
+    /// followed from the hub's notices, and kept while no link is up, since a new link rejoins them.
+    /// </summary>
+    public override IReadOnlyList<string> Rooms => _rooms.Current;
 
     /// <summary>Connects again at once when the link is gone and a reconnect is waiting (<see cref="ChatOptions.Reconnect"/>).</summary>
     public void ReconnectNow() => throw new NotImplementedException("reconnect");
 
-    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("direct messages");
+    /// <summary>
+    /// Sends a direct message: to <see cref="Person.Identity"/> when set (a fingerprint of someone the hub has named on
+    /// this client: a sender, a member, a recipient), so a rename cannot redirect it; otherwise to the name, which the
+    /// hub resolves (and confirms with the recipient's identity, Reply Done). Throws <see cref="ArgumentException"/> for
+    /// an identity never seen, a name that cannot be one, or a text too long.
+    /// </summary>
+    public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    {
+        PersonRef target;
+        if (!string.IsNullOrWhiteSpace(to.Identity))
+        {
+            target = new PersonRef(string.Empty, _identities.DigestOf(to.Identity)
+                ?? throw new ArgumentException($"no one with the identity {to.Identity} has been seen on this hub", nameof(to)));
+        }
+        else if (RecordPayload.IsValidName(to.Name))
+        {
+            target = new PersonRef(to.Name, null);
+        }
+        else
+        {
+            throw new ArgumentException("a direct message needs a name of 1 to 64 bytes or a known identity", nameof(to));
+        }
 
-    public override void Request(RoomRequest request) => throw new NotImplementedException("rooms");
+        Link link = _link ?? throw new InvalidOperationException("not connected");
+        if (!await link.SendDirectAsync(target, text, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("the connection is closed");
+        }
+    }
+
+    /// <summary>
+    /// Asks the hub for a room operation. While no link is secure, a join is kept for the next link and a part is
+    /// forgotten at once; anything else throws <see cref="InvalidOperationException"/>. Throws
+    /// <see cref="ArgumentException"/> for an op that does not exist or a field the wire cannot carry.
+    /// </summary>
+    public override void Request(RoomRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Op is < RoomOp.Join or > RoomOp.Deop)
+        {
+            throw new ArgumentException($"{request.Op} is not a room operation", nameof(request));
+        }
+
+        if (!RecordPayload.IsValidRoomField(request.Room) || !RecordPayload.TryGetUtf8Length(request.Name, out int nameLength) || nameLength > WireFormat.NameMax)
+        {
+            throw new ArgumentException("a room is at most 64 bytes and a name at most 64 bytes of UTF-8", nameof(request));
+        }
+
+        bool sent = _link?.RunIfSecure(chat => chat.SendRequest(request.Op, request.Room, request.Name, request.Text)) == true;
+        if (sent)
+        {
+            return;
+        }
+
+        switch (request.Op)
+        {
+            case RoomOp.Join when RoomName.IsValid(request.Room):
+                _rooms.Want(request.Room);
+                break;
+            case RoomOp.Part:
+                _rooms.Left(request.Room);
+                break;
+            default:
+                throw new InvalidOperationException("not connected");
+        }
+    }
 
     public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
@@ -262,6 +335,12 @@ public sealed class ChatClient : ChatEndpoint
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
+        _identities.Saw(server.Digest);
+        foreach (string room in _rooms.ToRejoin)
+        {
+            link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty)); // the rooms of the last link, and those asked for
+        }
+
         return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, Operator = true });
     }
 
@@ -281,6 +360,7 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
         byte[] digest = message.SenderDigest ?? [];
+        _identities.Saw(digest);
         bool fromOperator = IsServer(link, digest);
         OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
         {
@@ -291,14 +371,70 @@ public sealed class ChatClient : ChatEndpoint
         });
     }
 
-    /// <summary>The operator renamed itself (a Renamed notice about the server's identity): the link's name follows.</summary>
-    private protected override void OnLinkPresence(Link link, PresenceEvent presence)
+    /// <summary>
+    /// Follows the hub's notices before they are raised: the rooms this side is in (entered; parted, kicked or banned
+    /// itself; a join refused), the operator's name (a Renamed notice about the server's identity), and the identities
+    /// named, for direct messages by fingerprint.
+    /// </summary>
+    private protected override void OnLinkRecord(Link link, SessionEvent record)
     {
-        if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
+        switch (record)
         {
-            link.Name = presence.NewName;
+            case PresenceEvent presence:
+                _identities.Saw(presence.Digest);
+                if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
+                {
+                    link.Name = presence.NewName;
+                }
+                else if (presence.Kind == PresenceKind.Parted && presence.Digest.AsSpan().SequenceEqual(_ownDigest))
+                {
+                    _rooms.Left(presence.Room);
+                }
+
+                break;
+            case RoomInfoEvent { Kind: RoomInfoKind.Entered } entered:
+                _rooms.Entered(entered.Room);
+                break;
+            case RoomNoticeEvent notice:
+                _identities.Saw(notice.Actor);
+                _identities.Saw(notice.Target);
+                if (notice.Kind is RoomNoticeKind.Kicked or RoomNoticeKind.Banned && notice.Target.AsSpan().SequenceEqual(_ownDigest))
+                {
+                    _rooms.Left(notice.Room);
+                }
+
+                break;
+            case ReplyEvent reply:
+                _identities.Saw(reply.Digest);
+                if (reply.Op == (byte)RoomOp.Join && reply.Code == ReplyCode.RateLimited)
+                {
+                    RejoinLater(link, reply.Room); // many rooms rejoined at once outrun the hub's request budget
+                }
+                else if (reply.Op == (byte)RoomOp.Join && reply.Code != ReplyCode.Done)
+                {
+                    _rooms.Left(reply.Room); // banned, invite-only, too many rooms, not a room name: not asked again
+                }
+
+                break;
         }
     }
+
+    /// <summary>Asks again to join a room the hub refused as too fast, once its request budget has refilled a little.</summary>
+    private void RejoinLater(Link link, string room) =>
+        _ = Task.Delay(RejoinRetry, _options.Time).ContinueWith(
+            _ =>
+            {
+                if (_rooms.ToRejoin.Any(r => RoomName.AreSame(r, room)) && !_rooms.Current.Any(r => RoomName.AreSame(r, room)))
+                {
+                    link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty));
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
+    /// <summary>How long a join refused as too fast waits before it is asked again (the hub refills one request per 250 ms).</summary>
+    internal static readonly TimeSpan RejoinRetry = TimeSpan.FromSeconds(1);
 
     /// <summary>True when <paramref name="digest"/> is the identity the server proved in the handshake (its operator's).</summary>
     private static bool IsServer(Link link, ReadOnlySpan<byte> digest) => link.Peer is { } server && digest.SequenceEqual(server.Digest);
