@@ -290,6 +290,63 @@ public sealed class OutputBudgetTests(ITestOutputHelper output)
         server.Unsent.ShouldBe(20 * K);
     }
 
+    [Fact]
+    public async Task Backlogs_changing_while_other_threads_drop_those_peers_leave_every_prefix_sum_exact()
+    {
+        var server = Server();
+        var dropped = new List<string>();
+        var current = new SendBudget[4];
+        for (int t = 0; t < current.Length; t++)
+        {
+            current[t] = Peer(server, $"10.0.{t % 2}.{t}", $"p{t}", dropped);
+        }
+
+        int replaced = 0;
+        int reporting = current.Length;
+        Task condemner = Task.Run(() =>
+        {
+            var random = new Random(99);
+            while (Volatile.Read(ref reporting) > 0)
+            {
+                Volatile.Read(ref current[random.Next(current.Length)]).Condemn(); // from another link's thread, as the hub does
+                Thread.SpinWait(random.Next(10, 100));
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, current.Length).Select(t => Task.Run(() =>
+        {
+            var random = new Random(t);
+            for (int n = 0; Volatile.Read(ref replaced) < 2_000; n++)
+            {
+                SendBudget peer = current[t];
+                if (peer.IsCondemned)
+                {
+                    peer.Release(); // its link is gone; a new peer from the same network takes its place
+                    Volatile.Write(ref current[t], Peer(server, $"10.0.{t % 2}.{t}", $"p{t}", dropped));
+                    Interlocked.Increment(ref replaced);
+                    continue;
+                }
+
+                peer.Report(pending: random.Next(0, 200 * K));
+            }
+
+            Interlocked.Decrement(ref reporting);
+        })));
+        await condemner;
+
+        foreach (IGrouping<SourcePrefix?, SendBudget> prefix in current.GroupBy(p => p.Prefix))
+        {
+            prefix.First().PrefixHeld.ShouldBe(prefix.Where(p => !p.IsCondemned).Sum(p => (long)p.Held), $"the sum of {prefix.Key}: its live peers' backlogs, nothing left over from those dropped");
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"{replaced} peers dropped by another thread and replaced, their backlogs changing on 4 threads meanwhile");
+        foreach (SendBudget peer in current)
+        {
+            peer.Release();
+        }
+
+        server.Unsent.ShouldBe(0);
+    }
+
     /// <summary>A budget of 1000 KiB with a fair share of 100 KiB (six full records).</summary>
     private static ServerOutputBudget Server(long lendLimit = 4096 * K) => new(limit: 1000 * K, fairShare: 100 * K, lendLimit);
 
