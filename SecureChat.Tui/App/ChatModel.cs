@@ -62,6 +62,8 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
         _endpoint.MessagesLost += OnMessagesLost;
+        _endpoint.RoomChanged += OnRoomChanged;
+        _endpoint.Replied += OnReplied;
         Locked(() => _view.SetStatus(_links.Status(_ownName)));
     }
 
@@ -130,7 +132,7 @@ internal sealed partial class ChatModel
         }
     }
 
-    /// <summary>Everyone else in the chat, by name (for /names and Tab completion). Any thread.</summary>
+    /// <summary>Everyone this side has heard of on the hub, by name (for /names and Tab completion). Any thread.</summary>
     public IReadOnlyList<string> Members
     {
         get
@@ -191,6 +193,8 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
         _endpoint.MessagesLost -= OnMessagesLost;
+        _endpoint.RoomChanged -= OnRoomChanged;
+        _endpoint.Replied -= OnReplied;
     }
 
     // ---- engine events (network threads) ----
@@ -231,34 +235,6 @@ internal sealed partial class ChatModel
         link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkRekeyed(link));
-    });
-
-    private void OnMessageReceived(ChatMessage message) =>
-        Tell(_words.Message(message with { Via = Shown(message.Via) }, fromOperator: !IsServer && !message.Relayed));
-
-    private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
-    {
-        PresenceNotice shown = notice with
-        {
-            Name = SafeText.Name(notice.Name),
-            NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
-            Peer = Shown(notice.Peer),
-        };
-        switch (shown.Kind)
-        {
-            case PresenceKind.Joined or PresenceKind.Member:
-                _members[shown.Name] = shown.Identity;
-                break;
-            case PresenceKind.Left:
-                _members.Remove(shown.Name);
-                break;
-            case PresenceKind.Renamed:
-                _members.Remove(shown.Name, out string? identity);
-                _members[shown.NewName] = shown.Identity ?? identity;
-                break;
-        }
-
-        _view.Show(_words.Presence(shown));
     });
 
     /// <summary>The hub told us our final name (on joining and after each /nick): shown only when it is not what we asked for.</summary>
