@@ -290,4 +290,28 @@ public sealed class WindowModelTests
         back.ShouldBe(["you are back; 2 messages named you while you were away:", "Carol, the build broke", "call me"]);
         model.Detach();
     }
+
+    [Fact]
+    public void Entering_a_room_again_after_a_new_link_lists_its_members_afresh_in_the_same_window()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter(ChatEndpoint.Lobby, members: [("Dave", Dave)]);
+
+        model.MembersOf(ChatEndpoint.Lobby).ShouldBe(["Dave"], "Bob left while the link was down");
+        view.WindowEvents.Count(k => k == ChatEndpoint.Lobby).ShouldBe(1);
+        model.Detach();
+    }
+
+    [Fact]
+    public void A_room_name_or_reason_from_the_hub_is_made_safe_before_it_names_a_window_or_a_line()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter("#dev\u001b]0;pwned\u0007");
+        hub.Room(RoomNoticeKind.Kicked, "#dev\u001b]0;pwned\u0007", "Bob", Bob, "Dave", Dave, "bye\u001b[2J");
+
+        view.WindowEvents[^1].ShouldNotContain("\u001b");
+        view.Lines.ShouldAllBe(l => !l.Text.Contains('\u001b') && !l.Window.Contains('\u001b'));
+        view.Lines[^1].Text.ShouldStartWith("Bob kicked Dave from #dev");
+        model.Detach();
+    }
 }

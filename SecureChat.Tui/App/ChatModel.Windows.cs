@@ -229,6 +229,7 @@ internal sealed partial class ChatModel
     private void Entered(RoomNotice n)
     {
         (RoomState room, WindowInfo? opened) = _windows.Enter(n.Room);
+        room.Clear(); // its members follow, as the hub counts them now
         room.Topic = n.Text;
         room.InviteOnly = n.InviteOnly;
         room.Operator = n.Operator;

@@ -27,6 +27,9 @@ internal sealed class RoomState(string name)
 
     public IEnumerable<RoomMember> Members => _members.Values.OrderBy(m => m.Name, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Forgets every member: the hub lists them afresh when this side enters the room (again, after a reconnect).</summary>
+    public void Clear() => _members.Clear();
+
     public void Add(RoomMember member) => _members[NameRules.Key(member.Name)] = member;
 
     /// <summary>Removes the member of that name; true when there was one.</summary>
