@@ -314,4 +314,37 @@ public sealed class WindowModelTests
         view.Lines[^1].Text.ShouldStartWith("Bob kicked Dave from #dev");
         model.Detach();
     }
+
+    [Fact]
+    public async Task Query_list_invite_and_names_answer_in_the_words_the_README_gives()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter("#dev", op: true, members: [("Bob", Bob), ("Dave", Dave)]);
+        hub.Room(RoomNoticeKind.Muted, "#dev", "Carol", Carol, "Dave", Dave);
+
+        await model.EnterAsync("/names");
+        view.Lines.ShouldContain(l => l.Text == "in #dev: @Carol (you), Bob, Dave (muted)" && l.Window == "#dev");
+        view.Lines.ShouldContain(l => l.Text == $"  Bob: identity {Bob} (relayed; the server vouches for it)");
+
+        await model.EnterAsync("/list");
+        hub.Listed("#dev", 3, "builds");
+        hub.Listed("#secret", 1, inviteOnly: true);
+        hub.Listed(string.Empty, 2);
+        string[] list = [.. view.Lines.TakeLast(3).Select(l => l.Text)];
+        list.ShouldBe(["  #dev: 3 people - builds", "  #secret: 1 person, invite only", "2 rooms on this hub"]);
+
+        await model.EnterAsync("/invite Bob");
+        hub.Requests[^1].ShouldBe(new RoomRequest(RoomOp.Invite, "#dev", "Bob"));
+        hub.Reply(ReplyCode.Done, RoomOp.Invite, "#dev", "Bob", Bob);
+        view.Lines[^1].ShouldSatisfyAllConditions(l => l.Text.ShouldBe("invited Bob to #dev"), l => l.Window.ShouldBe("#dev"));
+
+        await model.EnterAsync("/query bob");
+        view.OpenWindows["@" + Bob].Title.ShouldBe("Bob");
+        view.Lines[^1].Text.ShouldBe($"talking with Bob, identity {Bob} (relayed); messages go to this identity whatever its name");
+        await model.EnterAsync("a plain line now goes to Bob");
+        hub.Directs.Single().ShouldBe((new Person("Bob", Bob), "a plain line now goes to Bob"));
+        await model.EnterAsync("/query Nobody");
+        view.Lines[^1].Text.ShouldBe("nobody called Nobody is in your rooms or queries (/names lists who is)");
+        model.Detach();
+    }
 }

@@ -151,6 +151,14 @@ internal sealed class FakeHub : ChatEndpoint
     public void Room(RoomNoticeKind kind, string room, string actor = "", string? actorIdentity = null, string target = "", string? targetIdentity = null, string text = "") =>
         OnRoomChanged(new RoomNotice(kind, room, actor, actorIdentity, target, targetIdentity, text, Link));
 
+    /// <summary>One room of a /list answer (<paramref name="room"/> empty: the end, with <paramref name="members"/> rooms).</summary>
+    public void Listed(string room, long members, string topic = "", bool inviteOnly = false) =>
+        OnRoomChanged(new RoomNotice(room.Length == 0 ? RoomNoticeKind.ListEnd : RoomNoticeKind.Listed, room, string.Empty, null, string.Empty, null, topic, Link)
+        {
+            Members = members,
+            InviteOnly = inviteOnly,
+        });
+
     public void Reply(ReplyCode code, RoomOp? op, string room = "", string name = "", string? identity = null, string text = "", bool forDirect = false) =>
         OnReplied(new HubReply(code, op, forDirect, room, name, identity, text, Link));
 

@@ -23,7 +23,11 @@ internal sealed partial class ChatModel
             _ignoredFile = value;
             if (value is not null)
             {
-                _ignored.UnionWith(value.Read());
+                IReadOnlyList<string> ignored = value.Read();
+                lock (_gate)
+                {
+                    _ignored.UnionWith(ignored);
+                }
             }
         }
     }
