@@ -64,4 +64,22 @@ public sealed class WindowPrefixTests
         lines[1].TryGetProperty("room", out _).ShouldBeFalse();
         lines[2].TryGetProperty("room", out _).ShouldBeFalse();
     }
+
+    [Fact]
+    public void A_line_about_a_room_said_in_the_status_window_still_names_its_room_in_json()
+    {
+        using var output = new StringWriter();
+        var view = new ConsoleView(output, output, json: true);
+        var words = new ClassicWords();
+
+        view.Show(words.Parted("Carol", null, "#dev", "bye", self: true));
+        view.Show(words.Reply(new HubReply(ReplyCode.NoSuchName, null, true, string.Empty, "Nobody", null, string.Empty, s_server), "Nobody"));
+
+        JsonElement[] lines = [.. output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)];
+        lines[0].GetProperty("room").GetString().ShouldBe("#dev");
+        lines[0].GetProperty("text").GetString().ShouldBe("you left #dev: bye");
+        lines[1].GetProperty("event").GetString().ShouldBe("refused");
+        lines[1].GetProperty("code").GetString().ShouldBe("NoSuchName");
+        lines[1].TryGetProperty("room", out _).ShouldBeFalse("a direct message's refusal is about no room");
+    }
 }

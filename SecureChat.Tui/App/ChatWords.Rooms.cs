@@ -37,6 +37,7 @@ internal abstract partial class ChatWords
     public ChatLine Parted(string name, string? identity, string room, string reason, bool self) => ChatLine.Of(
         "part",
         (self ? $"you left {room}" : $"{name} left {room}") + Reason(reason),
+        ChatLine.Field("room", room),
         ChatLine.Field("from", name),
         ChatLine.Field("identity", identity),
         ChatLine.Field("reason", reason));
@@ -101,7 +102,9 @@ internal abstract partial class ChatWords
         return ChatLine.Error($"{what}: {why}{(r.Text.Length > 0 ? $" ({r.Text})" : string.Empty)}") with
         {
             Event = "refused",
-            Fields = [ChatLine.Field("code", r.Code.ToString()), ChatLine.Field("room", r.Room), ChatLine.Field("name", name), ChatLine.Field("identity", r.Identity)],
+            Fields = r.Room.Length > 0
+                ? [ChatLine.Field("code", r.Code.ToString()), ChatLine.Field("room", r.Room), ChatLine.Field("name", name), ChatLine.Field("identity", r.Identity)]
+                : [ChatLine.Field("code", r.Code.ToString()), ChatLine.Field("name", name), ChatLine.Field("identity", r.Identity)],
         };
 
         static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
