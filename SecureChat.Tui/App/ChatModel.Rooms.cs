@@ -72,7 +72,10 @@ internal sealed partial class ChatModel
         Locked(() => _view.Show((_windows.Room(room.Room) is { } known ? _words.Topic(known.Name, known.Topic) : _words.NotInRoom(room.Room)) with { Window = Here(c.Window) }));
     }
 
-    /// <summary><c>/names</c>: the members of a room (its operators marked <c>@</c>), then each one's identity; outside a room, everyone heard of.</summary>
+    /// <summary>
+    /// <c>/names</c>: the members of a room (its operators marked <c>@</c>; the hub's operator is one in every room),
+    /// then each one's identity; outside a room, everyone heard of.
+    /// </summary>
     internal void Names(ChatCommand.Run c)
     {
         string first = c.Argument.Split(' ', 2)[0];
@@ -87,7 +90,7 @@ internal sealed partial class ChatModel
             }
 
             RoomMember[] members = [.. room.Members];
-            lines.Add(_words.RoomNames(room.Name, [new RoomMember(_ownName, OwnIdentity, room.Operator), .. members.Where(m => !IsSelf(m.Name, m.Identity))], _ownName));
+            lines.Add(_words.RoomNames(room.Name, [new RoomMember(_ownName, OwnIdentity, room.Operator || IsServer), .. members.Where(m => !IsSelf(m.Name, m.Identity))], _ownName));
             lines.AddRange(members.Where(m => !IsSelf(m.Name, m.Identity)).Select(m => _words.MemberIdentity(m.Name, m.Identity, SourceOf(m.Identity))));
         });
         if (lines.Count == 0 && first.StartsWith('#'))
