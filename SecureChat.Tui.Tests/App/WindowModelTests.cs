@@ -347,4 +347,21 @@ public sealed class WindowModelTests
         view.Lines[^1].Text.ShouldBe("nobody called Nobody is in your rooms or queries (/names lists who is)");
         model.Detach();
     }
+
+    [Fact]
+    public async Task Slash_window_on_the_full_screen_asks_the_view_to_switch_to_an_existing_window_and_refuses_one_that_is_not_there()
+    {
+        (FakeHub _, RecordingView view, ChatModel model) = Start(headless: false);
+        List<int> switched = [];
+        model.WindowSwitch = switched.Add;
+
+        await model.EnterAsync("/window 2", window: WindowInfo.StatusKey);
+        await model.EnterAsync("/window 9", window: WindowInfo.StatusKey);
+        await model.EnterAsync("/window two", window: WindowInfo.StatusKey);
+
+        switched.ShouldBe([2]);
+        view.Lines[^2].Text.ShouldBe("/window: there is no window 9 (there are 2)");
+        view.Lines[^1].Text.ShouldStartWith("usage: /window N");
+        model.Detach();
+    }
 }

@@ -56,7 +56,13 @@ internal sealed partial class ChatModel
                 return;
             }
 
-            WindowSwitch?.Invoke(n);
+            if (WindowSwitch is not { } switchTo)
+            {
+                _view.Show(ChatLine.Error("/window: this view cannot switch windows") with { Window = Here(c.Window) });
+                return;
+            }
+
+            switchTo(n);
         });
     }
 

@@ -270,6 +270,11 @@ internal sealed partial class ChatModel
         }
 
         string window = _windows.RoomWindow(room) ?? WindowInfo.StatusKey;
+        if (reply.Op == RoomOp.Join && reply.Code != ReplyCode.Done)
+        {
+            _joinAsked.Remove(WindowTable.RoomKey(room)); // refused: a later entry (an invitation's) is not this /join's
+        }
+
         if (reply.Code == ReplyCode.Done)
         {
             if (reply.Op == RoomOp.Invite)
