@@ -30,7 +30,8 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
 
         await bob.Model.EnterAsync("still there?", window: "@" + carol.Identity);
         carol.WaitFor(l => l.Text == "still there?", "the second message at Caroline").Window.ShouldBe("@" + bob.Identity);
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        mallory.WaitFor(l => l.Text == "marker", "a line the hub sent Mallory after Bob's message");
         mallory.View.Lines.ShouldNotContain(l => l.Text == "still there?", "the query goes by identity, not by the name Carol");
         bob.View.OpenWindows["@" + carol.Identity].Title.ShouldBe("Caroline");
 
@@ -57,6 +58,12 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
         carol.WaitFor(l => l.Text == "Bob is now known as Robert", "the rename");
         await bob.TypeAsync("buy now");
         await bob.TypeAsync("/msg Carol buy now, privately");
+
+        // The hub has handled both once it confirms the direct message; the operator's line after them reaches
+        // Carol after them on her link, so she has read both before she stops ignoring.
+        bob.WaitFor(l => l.Kind == LineKind.Own && l.Text == "buy now, privately", "the hub's answer to Bob's direct message");
+        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        carol.WaitFor(l => l.Text == "marker", "the operator's line after Bob's");
         await carol.TypeAsync("/unignore Robert");
         await bob.TypeAsync("and now?");
         carol.WaitFor(l => l.Text == "and now?", "a message after /unignore");

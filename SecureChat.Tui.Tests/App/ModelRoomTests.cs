@@ -27,7 +27,8 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
         carol.WaitFor(l => l.Text == "build is green", "Bob's #dev line at Carol").Window.ShouldBe("#dev");
         carol.WaitFor(l => l.Text == "anyone in the lobby?", "Dave's lobby line at Carol").Window.ShouldBe("#lobby");
         bob.WaitFor(l => l.Text == "anyone in the lobby?", "Dave's lobby line at Bob").Window.ShouldBe("#lobby");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        dave.WaitFor(l => l.Text == "marker", "a line the hub sent Dave after Bob's");
         dave.View.Lines.ShouldNotContain(l => l.Text == "build is green", "Dave is not in #dev");
         dave.View.Lines.ShouldNotContain(l => l.Window == "#dev");
         carol.Model.MembersOf("#dev").ShouldBe(["Bob"]);
@@ -58,7 +59,7 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
         }
 
         await carol.TypeAsync("/kick Dave no reason");
-        carol.WaitFor(l => l.Event == "refused", "Carol's refused kick").Text.ShouldBe("cannot kick Dave in #dev: you are not an operator of #dev");
+        carol.WaitFor(l => l.Event == "refused", "Carol's refused kick").Text.ShouldEndWith(" in #dev: you are not an operator of #dev");
 
         await bob.TypeAsync("/kick Dave spamming links");
         dave.WaitFor(l => l.Event == "kicked", "Dave's kick").ShouldSatisfyAllConditions(
@@ -80,7 +81,8 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
         await carol.TypeAsync("can anyone hear me?");
         carol.WaitFor(l => l.Event == "refused" && l.Text.Contains("muted", StringComparison.Ordinal), "Carol told she is muted")
             .Text.ShouldBe("message to #dev not delivered: you are muted in #dev: nobody got it");
-        await Task.Delay(200, TestContext.Current.CancellationToken);
+        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        bob.WaitFor(l => l.Text == "marker", "a line the hub sent Bob after Carol's");
         bob.View.Lines.ShouldNotContain(l => l.Text == "can anyone hear me?");
     }
 }
