@@ -82,6 +82,10 @@ public sealed class KnownServers
     public static string Endpoint(string endpoint) =>
         TryNormalize(endpoint, out string? normal) ? normal : throw new ArgumentException($"not host:port or [v6]:port: {endpoint}", nameof(endpoint));
 
+    /// <summary>The public key pinned for <paramref name="endpoint"/> (host:port), or null when none is.</summary>
+    public byte[]? Pinned(string endpoint) =>
+        Find(_file.ReadLines(), Endpoint(endpoint), out PinLine pin) >= 0 ? pin.Key : null;
+
     /// <summary>What the pins say about <paramref name="publicKey"/> at <paramref name="endpoint"/>.</summary>
     public TrustCheck Check(string endpoint, ReadOnlySpan<byte> publicKey) => Check([endpoint], publicKey);
 

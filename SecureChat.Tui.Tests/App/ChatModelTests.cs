@@ -99,7 +99,7 @@ public sealed class ChatModelTests
 
             await model.EnterAsync("/names");
 
-            view.WaitForLine(l => l.Text == "in the chat: Carol (you), Alice, Bob", s_wait, "the names");
+            view.WaitForLine(l => l.Text == "in #lobby: Carol (you), @Alice, Bob", s_wait, "the names");
             string alice = IdentityFingerprint.Of(aliceKey.PublicKey);
             string bobs = IdentityFingerprint.Of(bobKey.PublicKey);
             alice.ShouldNotBe(bobs);

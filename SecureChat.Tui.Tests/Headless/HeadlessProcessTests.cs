@@ -68,9 +68,9 @@ public sealed class HeadlessProcessTests
         client.WriteLine("/me waves");
         server.WaitForOutput("[Bob]: * waves", s_wait);
         client.WriteLine("/names");
-        client.WaitForOutput("[*] in the chat: Bob (you), Alice", s_wait);
+        client.WaitForOutput("[#lobby] [*] in #lobby: Bob (you), @Alice", s_wait);
         server.WriteLine("/names");
-        server.WaitForOutput("[*] in the chat: Alice (you), Bob", s_wait);
+        server.WaitForOutput("[#lobby] [*] in #lobby: @Alice (you), Bob", s_wait);
         client.WriteLine("/fingerprint");
         client.WaitForOutput($"[*]   fingerprint {newKey}", s_wait);
         client.WaitForOutput("[*]   SAS ", s_wait);
@@ -83,8 +83,8 @@ public sealed class HeadlessProcessTests
         client.WaitForExit(s_wait).ShouldBe(0);
         server.WaitForOutput("[*] Bob left", s_wait);
 
-        string[] received = [.. Lines(server.Output).Where(l => l.StartsWith("[Bob]: ", StringComparison.Ordinal) || l.StartsWith("[Client]: ", StringComparison.Ordinal))];
-        received.ShouldBe(["[Bob]: * waves", "[Bob]: /nick is a command"], "commands are run, not sent as chat text");
+        string[] received = [.. Lines(server.Output).Where(l => l.StartsWith("[#lobby] [Bob]: ", StringComparison.Ordinal) || l.StartsWith("[#lobby] [Client]: ", StringComparison.Ordinal))];
+        received.ShouldBe(["[#lobby] [Bob]: * waves", "[#lobby] [Bob]: /nick is a command"], "commands are run, not sent as chat text");
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }

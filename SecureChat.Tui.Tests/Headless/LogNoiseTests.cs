@@ -27,8 +27,8 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
         output.WriteLine(server.Output);
         output.WriteLine(server.Error);
 
-        string[] after = [.. Lines(server.Output).SkipWhile(l => l != "[*] Bob left")];
-        after.ShouldBe(["[*] Bob left"], "the leave is said once");
+        string[] after = [.. Lines(server.Output).SkipWhile(l => l != "[#lobby] [*] Bob left")];
+        after.ShouldBe(["[#lobby] [*] Bob left"], "the leave is said once, in the room they shared");
         Lines(server.Error).ShouldBe(
         [
             "[!] no client is connected yet: message not sent",

@@ -36,7 +36,8 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
             output.WriteLine(line);
         }
 
-        carol.Output.ShouldContain("[Bob]: hi");
+        carol.Output.ShouldContain("[#lobby] [Bob]: hi", customMessage: "a room's line names its room");
+        carol.Output.ShouldContain("[#lobby] [*] Bob joined");
         carol.Output.ShouldContain("[Bob]: * waves");
         carol.Output.ShouldContain("[Bob]: * not an action");
         carol.Output.ShouldContain("[Alice:operator]: hello from the operator");
@@ -90,6 +91,7 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
         message.GetProperty("text").GetString().ShouldBe(tricky, "the text exactly as sent");
         message.GetProperty("identity").GetString()!.ShouldMatch(@"^([0-9A-F]{4} ){7}[0-9A-F]{4}$");
         message.GetProperty("operator").GetBoolean().ShouldBeFalse();
+        message.GetProperty("room").GetString().ShouldBe("#lobby");
         JsonElement me = events.Single(e => e.GetProperty("event").GetString() == "me");
         me.GetProperty("text").GetString().ShouldBe("waves");
         me.GetProperty("from").GetString().ShouldBe("Bob");
@@ -112,10 +114,13 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
 
     private const string Time = @"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d";
 
-    [GeneratedRegex("^" + Time + @" (\[\*\] .*|\[[^\]:]+(:operator)?\]: .*)$")]
+    /// <summary>A window's prefix: a room (# and a name: no space, no ]) or a query's partner (a name: no ], no :).</summary>
+    private const string Window = @"(\[(#[^\] ]+|@[^\]:]+)\] )?";
+
+    [GeneratedRegex("^" + Time + " " + Window + @"(\[\*\] .*|\[[^\]:]+(:operator)?\]: .*)$")]
     private static partial Regex OutputLine();
 
-    [GeneratedRegex("^" + Time + @" \[!\] .*$")]
+    [GeneratedRegex("^" + Time + " " + Window + @"\[!\] .*$")]
     private static partial Regex ErrorLine();
 
     [GeneratedRegex("^" + Time + "$")]

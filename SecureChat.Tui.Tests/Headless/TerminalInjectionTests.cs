@@ -69,10 +69,16 @@ public sealed class TerminalInjectionTests
         string[] lines = Encoding.UTF8.GetString(raw).Split('\n');
         string[] evil = [.. lines.Where(l => l.Contains("EVIL", StringComparison.Ordinal))];
         evil.Length.ShouldBe(s_payloads.Length, "one line per message:\n" + string.Join('\n', evil));
-        evil.ShouldAllBe(l => l.StartsWith("[Mallory]: EVIL", StringComparison.Ordinal));
-        lines.Where(l => l.StartsWith("[*]", StringComparison.Ordinal) || l.StartsWith("[!]", StringComparison.Ordinal))
+        evil.ShouldAllBe(l => l.StartsWith("[#lobby] [Mallory]: EVIL", StringComparison.Ordinal));
+        lines.Select(WithoutWindow).Where(l => l.StartsWith("[*]", StringComparison.Ordinal) || l.StartsWith("[!]", StringComparison.Ordinal))
             .ShouldAllBe(l => !l.Contains("Alice left") && !l.Contains("fake error") && !l.Contains("0000 0000"));
     }
+
+    /// <summary>A line without its window prefix (<c>[#lobby] </c>), as a script that splits it off reads the rest.</summary>
+    private static string WithoutWindow(string line) =>
+        line.StartsWith("[#", StringComparison.Ordinal) || line.StartsWith("[@", StringComparison.Ordinal)
+            ? line[(line.IndexOf("] ", StringComparison.Ordinal) + 2)..]
+            : line;
 
     private static string Visible(string text) =>
         string.Concat(text.Select(c => c == '\n' || (c >= ' ' && c < '\u007F') ? c.ToString() : $"<U+{(int)c:X4}>"));

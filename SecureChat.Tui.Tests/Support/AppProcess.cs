@@ -73,6 +73,21 @@ internal abstract class AppProcess : IDisposable
         }
     }
 
+    /// <summary>Waits until standard error contains <paramref name="text"/>; fails with both streams if it does not in time.</summary>
+    public void WaitForError(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!Error.Contains(text, StringComparison.Ordinal))
+        {
+            if (clock.Elapsed > timeout || Process.HasExited)
+            {
+                throw new ShouldAssertException($"'{text}' did not appear on standard error in {clock.Elapsed.TotalSeconds:0.0}s.\nstdout:\n{Output}\nstderr:\n{Error}");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
     /// <summary>Waits for the exit and for all its output; returns the exit code.</summary>
     public int WaitForExit(TimeSpan timeout)
     {

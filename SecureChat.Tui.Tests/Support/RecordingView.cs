@@ -55,12 +55,49 @@ internal sealed class RecordingView : IChatView
     /// <summary>How many times the model cleared the view.</summary>
     public int Clears { get; private set; }
 
+    /// <summary>Every window the model opened (or retitled), and every key it closed, in order ("-" and the key for a close).</summary>
+    public IReadOnlyList<string> WindowEvents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _windowEvents];
+            }
+        }
+    }
+
+    /// <summary>The last <see cref="WindowInfo"/> the model gave for each key still open.</summary>
+    public IReadOnlyDictionary<string, WindowInfo> OpenWindows
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<string, WindowInfo>(_open);
+            }
+        }
+    }
+
+    private readonly List<string> _windowEvents = [];
+    private readonly Dictionary<string, WindowInfo> _open = [];
+
     public void OpenWindow(WindowInfo window)
     {
+        lock (_gate)
+        {
+            _windowEvents.Add(window.Key);
+            _open[window.Key] = window;
+        }
     }
 
     public void CloseWindow(string key)
     {
+        lock (_gate)
+        {
+            _windowEvents.Add("-" + key);
+            _open.Remove(key);
+        }
     }
 
     public void Clear()

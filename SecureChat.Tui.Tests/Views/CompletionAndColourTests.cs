@@ -32,7 +32,7 @@ public sealed class CompletionAndColourTests
     [InlineData("zz", 2)]
     [InlineData("", 0)]
     [InlineData("hi ", 3)]
-    [InlineData("/a", 2)]
+    [InlineData("/x", 2)]
     public void Tab_with_nothing_to_complete_changes_nothing(string text, int caret)
     {
         Completion.Start(text, caret, Commands, s_names).ShouldBeNull();

@@ -77,7 +77,11 @@ internal abstract record ChatCommand
     /// Run <paramref name="Command"/>: <paramref name="Argument"/> is the rest of the line trimmed, <paramref name="Text"/>
     /// the rest as typed after one separator.
     /// </summary>
-    public sealed record Run(CommandEntry Command, string Argument, string Text) : ChatCommand;
+    public sealed record Run(CommandEntry Command, string Argument, string Text) : ChatCommand
+    {
+        /// <summary>The window it was typed in (<see cref="WindowInfo.Key"/>), or null when the view does not say (headless).</summary>
+        public string? Window { get; init; }
+    }
 
     /// <summary>A slash command that does not exist; <paramref name="Name"/> is its first word, lower case.</summary>
     public sealed record Unknown(string Name) : ChatCommand;

@@ -35,6 +35,8 @@ internal sealed class ChatLifetime
     private ChatClient? _client;
     private ChatEndpoint? _endpoint;
     private LocalTrust? _trust;
+    private RoomsFile? _rooms;
+    private IgnoredFile? _ignored;
     private Task _connecting = Task.CompletedTask;
     private readonly TaskCompletionSource<ChatModel?> _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
@@ -242,6 +244,26 @@ internal sealed class ChatLifetime
             return e.Message;
         }
 
+        try
+        {
+            // The people ignored, and a client's rooms on this server (by the identity pinned for its address), kept
+            // from the last run.
+            if (_trust is not null)
+            {
+                _ignored = new IgnoredFile(_trust.Directory);
+                _ignored.Read();
+                if (_settings.Role == ChatRole.Client)
+                {
+                    _rooms = new RoomsFile(_trust.Directory);
+                    options = options with { Rooms = _trust.PinnedServer(_settings.Host, _settings.Port) is { } server ? _rooms.For(server) : [] };
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return e.Message;
+        }
+
         if (_settings.Role == ChatRole.Server)
         {
             _endpoint = _server = new ChatServer(options);
@@ -282,6 +304,8 @@ internal sealed class ChatLifetime
             HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
             OwnIdentity = _trust?.Identity.Fingerprint,
             IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
+            RoomsFile = _rooms,
+            IgnoredFile = _ignored,
         };
         if (_trust is not null)
         {

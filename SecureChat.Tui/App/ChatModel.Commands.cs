@@ -10,8 +10,6 @@ internal sealed partial class ChatModel
 
     internal void ShowOwnIdentity() => Tell(_words.OwnIdentity(OwnIdentity, IdentityFile));
 
-    internal void ShowNames() => Tell(NamesWithIdentities());
-
     internal void ClearPane() => Locked(_view.Clear);
 
     internal void Quit() => Locked(_view.Quit);

@@ -11,15 +11,18 @@ internal sealed partial class ChatModel
     /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
     /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
     /// Pasted text is never a command: with <paramref name="pasted"/> the line is sent as a message as it is.
+    /// <paramref name="window"/> is the window it was typed in (the full screen's current window): a message goes
+    /// there, and commands about a room default to its room; null (headless) means the room or query the user opened
+    /// last, else the room entered last, else the lobby.
     /// </summary>
-    public Task EnterAsync(string line, bool pasted = false)
+    public Task EnterAsync(string line, bool pasted = false, string? window = null)
     {
         switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line, ChatCommands.For(IsServer, _words.Mode)))
         {
             case ChatCommand.Send send:
-                return SendAsync(send.Text);
+                return SendAsync(send.Text, window);
             case ChatCommand.Run run:
-                return run.Command.Handler(this, run);
+                return run.Command.Handler(this, run with { Window = window });
             case ChatCommand.Unknown unknown:
                 Tell(_words.UnknownCommand(unknown.Name));
                 break;
@@ -30,9 +33,30 @@ internal sealed partial class ChatModel
 
     // ---- typed lines (UI or input thread) ----
 
-    /// <summary>Sends a message (a typed line, <c>/me</c>, <c>/say</c>).</summary>
-    internal async Task SendAsync(string text)
+    /// <summary>Sends a message (a typed line, <c>/me</c>, <c>/say</c>) to a window's room or query (null: <see cref="WindowTable.Target"/>).</summary>
+    internal async Task SendAsync(string text, string? window)
     {
+        string key = string.Empty;
+        string? title = null;
+        ChatLine? refused = null;
+        Locked(() =>
+        {
+            key = window ?? _windows.Target;
+            if (key.StartsWith('#'))
+            {
+                key = _windows.RoomWindow(key) ?? (WindowTable.RoomKey(key) == WindowTable.RoomKey(ChatEndpoint.Lobby) ? RoomWindow(key) : key);
+                refused = _windows.Room(key) is null && WindowTable.RoomKey(key) != WindowTable.RoomKey(ChatEndpoint.Lobby) ? _words.NotInRoom(key) : null;
+            }
+
+            title = _windows.Window(key)?.Title;
+            refused ??= key == WindowInfo.StatusKey ? _words.NotHere() : null;
+        });
+        if (refused is not null)
+        {
+            Tell(refused);
+            return;
+        }
+
         if (!ChatOptions.IsValidMessage(text))
         {
             Tell(_words.TooLong());
@@ -63,11 +87,13 @@ internal sealed partial class ChatModel
                 _unconfirmed.Sent(text, heard);
             }
 
-            _view.Show(_words.Own(_ownName, text));
+            _view.Show(_words.Own(_ownName, text) with { Window = key });
         });
         try
         {
-            await _endpoint.SendAsync(text).ConfigureAwait(false);
+            await (key.StartsWith('@')
+                ? _endpoint.SendDirectAsync(new Person(title ?? string.Empty, key[1..]), text)
+                : _endpoint.SendAsync(key, text)).ConfigureAwait(false);
         }
         catch (ArgumentException)
         {

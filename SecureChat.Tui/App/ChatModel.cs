@@ -8,7 +8,9 @@ namespace SecureChat.Tui.App;
 /// <summary>
 /// One chat, the same in both modes: follows the endpoint's events, keeps the table of links, runs what the user
 /// types (<see cref="ChatCommand"/>), and tells an <see cref="IChatView"/> what to show, in its mode's words
-/// (<see cref="ChatWords"/>); what the user types is handled in ChatModel.Typed.cs. When something is announced, whether a message can be sent, and what each command
+/// (<see cref="ChatWords"/>); what the user types is handled in ChatModel.Typed.cs, the windows the hub's news is
+/// sorted into in ChatModel.Windows.cs, room commands in ChatModel.Rooms.cs, direct messages in ChatModel.Direct.cs,
+/// away, ignore and /window in ChatModel.Away.cs, the config directory's files in ChatModel.Files.cs. When something is announced, whether a message can be sent, and what each command
 /// does are decided here and nowhere else; the engine's rules (message size, names, who is secure) are asked of
 /// the engine. Thread-safe: events arrive on network threads and typed lines on the UI or input thread; one lock
 /// keeps the table, and the order in which the view is told things, consistent (the engine is never called
@@ -62,6 +64,8 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
         _endpoint.MessagesLost += OnMessagesLost;
+        _endpoint.RoomChanged += OnRoomChanged;
+        _endpoint.Replied += OnReplied;
         Locked(() => _view.SetStatus(_links.Status(_ownName)));
     }
 
@@ -130,7 +134,7 @@ internal sealed partial class ChatModel
         }
     }
 
-    /// <summary>Everyone else in the chat, by name (for /names and Tab completion). Any thread.</summary>
+    /// <summary>Everyone this side has heard of on the hub, by name (for /names and Tab completion). Any thread.</summary>
     public IReadOnlyList<string> Members
     {
         get
@@ -191,6 +195,8 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
         _endpoint.MessagesLost -= OnMessagesLost;
+        _endpoint.RoomChanged -= OnRoomChanged;
+        _endpoint.Replied -= OnReplied;
     }
 
     // ---- engine events (network threads) ----
@@ -231,34 +237,6 @@ internal sealed partial class ChatModel
         link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkRekeyed(link));
-    });
-
-    private void OnMessageReceived(ChatMessage message) =>
-        Tell(_words.Message(message with { Via = Shown(message.Via) }, fromOperator: !IsServer && !message.Relayed));
-
-    private void OnPresenceChanged(PresenceNotice notice) => Locked(() =>
-    {
-        PresenceNotice shown = notice with
-        {
-            Name = SafeText.Name(notice.Name),
-            NewName = notice.NewName.Length == 0 ? string.Empty : SafeText.Name(notice.NewName),
-            Peer = Shown(notice.Peer),
-        };
-        switch (shown.Kind)
-        {
-            case PresenceKind.Joined or PresenceKind.Member:
-                _members[shown.Name] = shown.Identity;
-                break;
-            case PresenceKind.Left:
-                _members.Remove(shown.Name);
-                break;
-            case PresenceKind.Renamed:
-                _members.Remove(shown.Name, out string? identity);
-                _members[shown.NewName] = shown.Identity ?? identity;
-                break;
-        }
-
-        _view.Show(_words.Presence(shown));
     });
 
     /// <summary>The hub told us our final name (on joining and after each /nick): shown only when it is not what we asked for.</summary>

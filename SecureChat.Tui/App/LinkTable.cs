@@ -79,6 +79,16 @@ internal sealed class LinkTable(bool isServer)
         }
     }
 
+    /// <summary>
+    /// How far an identity is trusted when one of this side's own links proved it (a server's client, a client's
+    /// server, whose operator it is): its trust word; else "relayed" (only the hub vouches for it).
+    /// </summary>
+    public string TrustOf(string identity)
+    {
+        PeerInfo? link = isServer ? _peers.Values.FirstOrDefault(p => p.Identity == identity) : _client is { } c && c.Identity == identity ? c : null;
+        return link is null ? "relayed" : _verified.Contains(identity) ? ChatWords.TrustWord(TrustState.Verified) : ChatWords.TrustWord(link.Trust);
+    }
+
     /// <summary>The status for this table, with <paramref name="name"/> as this side's own name.</summary>
     public ChatStatus Status(string name) => (isServer ? ServerStatus() : ClientStatus()) with { Name = name };
 

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -78,6 +79,22 @@ internal sealed class LocalTrust : IDisposable
             IsNameOwnedByOther = name => _names.OwnerOf(name) is { } owner && !owner.AsSpan().SequenceEqual(Identity.PublicKey),
             OperatorNameTaken = name => _names.ReserveOperator(name, Identity.PublicKey),
         };
+    }
+
+    /// <summary>
+    /// Client: the identity fingerprint pinned for the server at <paramref name="host"/>:<paramref name="port"/>, or
+    /// null before the first connection to it (the rooms kept for it are entered again on connecting).
+    /// </summary>
+    public string? PinnedServer(string host, int port)
+    {
+        try
+        {
+            return _servers.Pinned(KnownServers.Endpoint(host, port)) is { } key ? IdentityFingerprint.Of(key) : null;
+        }
+        catch (ArgumentException)
+        {
+            return null; // not a host name a pin could be kept under
+        }
     }
 
     /// <summary>

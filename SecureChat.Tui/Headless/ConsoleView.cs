@@ -4,7 +4,7 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// Headless output, one flushed line per thing said, in one grammar (README, "Headless mode"):
-/// <c>[TIME ]TAG TEXT</c>, where TAG is <c>[*]</c> for a notice, <c>[!]</c> for an error (on standard error), or
+/// <c>[TIME ][WINDOW ]TAG TEXT</c>, where WINDOW is <c>[#room]</c> or <c>[@name]</c> (none for the status window), TAG is <c>[*]</c> for a notice, <c>[!]</c> for an error (on standard error), or
 /// <c>[NAME]:</c> for a message (an action reads <c>[NAME]: * waves</c>; on a client the operator's own messages read
 /// <c>[NAME:operator]:</c>, which no member's name can, as a name cannot hold <c>:</c>), and TIME (with
 /// <c>--timestamps</c>) is ISO 8601 with seconds. With <c>--json</c> every line is one JSON object on standard output
@@ -19,6 +19,7 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
     public const string OperatorMark = ":operator";
 
     private readonly object _gate = new();
+    private readonly Dictionary<string, string> _titles = [];
     private readonly TaskCompletionSource _quitting = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once the model (or a failed connection) asked to quit.</summary>
@@ -42,7 +43,7 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
             return;
         }
 
-        string stamp = timestamps ? JsonLine.Time(line.Time) + " " : string.Empty;
+        string stamp = (timestamps ? JsonLine.Time(line.Time) + " " : string.Empty) + WindowPrefix(line.Window);
         string sender = line.FromOperator ? line.Sender + OperatorMark : line.Sender;
         switch (line.Kind)
         {
@@ -65,13 +66,40 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
     {
     }
 
-    /// <summary>Headless mode has no window list: each line names its window instead.</summary>
+    /// <summary>Headless mode has no window list: each line names its window instead (a query by its partner's current name).</summary>
     public void OpenWindow(WindowInfo window)
+    {
+        lock (_gate)
+        {
+            _titles[window.Key] = window.Title;
+        }
+    }
+
+    /// <summary>A closed window's title is kept: a line about it may still come (a refusal after /close).</summary>
+    public void CloseWindow(string key)
     {
     }
 
-    public void CloseWindow(string key)
+    /// <summary>
+    /// What starts a line of window <paramref name="key"/>: nothing for the status window, <c>[#room] </c> for a room,
+    /// <c>[@Bob] </c> for a query (a name holds no <c>]</c>, so the prefix ends at the first one).
+    /// </summary>
+    private string WindowPrefix(string key)
     {
+        if (key.Length == 0)
+        {
+            return string.Empty;
+        }
+
+        if (key.StartsWith('#'))
+        {
+            return $"[{key}] ";
+        }
+
+        lock (_gate)
+        {
+            return $"[@{_titles.GetValueOrDefault(key, key[1..])}] ";
+        }
     }
 
     public void Clear()

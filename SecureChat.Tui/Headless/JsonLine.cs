@@ -8,7 +8,8 @@ namespace SecureChat.Tui.Headless;
 
 /// <summary>
 /// Headless <c>--json</c>: one line, one JSON object (RFC 8259) per thing said, with <c>time</c> (ISO 8601, local,
-/// with seconds and offset), <c>event</c>, then <c>from</c> when someone is named, the line's own fields
+/// with seconds and offset), <c>event</c>, <c>room</c> for a line of a room's window (<c>direct</c> and <c>with</c>,
+/// the partner's identity, for a line of a direct conversation), then <c>from</c> when someone is named, the line's own fields
 /// (<see cref="ChatLine.Fields"/>), and <c>text</c> last, written by <see cref="Utf8JsonWriter"/>. Every string is
 /// escaped by <see cref="TerminalSafeJsonEncoder"/>, so a parser gets peers' text as it was sent while the line holds
 /// nothing that acts on a terminal. Thread-safe (pure).
@@ -29,6 +30,17 @@ internal static class JsonLine
             json.WriteStartObject();
             json.WriteString("time", Time(line.Time));
             json.WriteString("event", line.Event);
+            if (line.Window.StartsWith('#') && !line.Fields.Any(f => f.Key == "room"))
+            {
+                json.WriteString("room", line.Window);
+            }
+            else if (line.Window.StartsWith('@'))
+            {
+                // A direct conversation: the partner's identity, whatever name they go by now.
+                json.WriteBoolean("direct", true);
+                json.WriteString("with", line.Window[1..]);
+            }
+
             if (line.RawSender.Length > 0)
             {
                 json.WriteString("from", line.RawSender);
