@@ -11,8 +11,10 @@ internal sealed partial class ChatModel
     /// Runs a line the user typed: a command, or a message to send. The task completes when a message has been
     /// handed to the engine (headless mode waits for it, so lines go out in order and at the pace the link takes).
     /// Pasted text is never a command: with <paramref name="pasted"/> the line is sent as a message as it is.
+    /// <paramref name="window"/> is the key of the window the line was typed in (<see cref="WindowInfo.Key"/>: a
+    /// message goes there), or null where no window is shown (headless mode).
     /// </summary>
-    public Task EnterAsync(string line, bool pasted = false)
+    public Task EnterAsync(string line, bool pasted = false, string? window = null)
     {
         switch (pasted ? ChatCommand.Message(line) : ChatCommand.Parse(line, ChatCommands.For(IsServer, _words.Mode)))
         {

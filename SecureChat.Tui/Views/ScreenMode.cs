@@ -76,8 +76,8 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
             throw new InvalidOperationException("the screen is not open");
         }
 
-        _window.LineEntered += (line, pasted) => _ = EnterAsync(model, line, pasted);
-        _window.Names = () => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
+        _window.LineEntered += (line, pasted, window) => _ = EnterAsync(model, line, pasted, window);
+        _window.Names = _ => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
         try
         {
             _app.Run(_window, _faults!.Survive);
@@ -89,11 +89,11 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     }
 
     /// <summary>A line typed before the chat has begun (while the identity loads) is entered once it has, in order.</summary>
-    private static async Task EnterAsync(Task<ChatModel?> model, string line, bool pasted)
+    private static async Task EnterAsync(Task<ChatModel?> model, string line, bool pasted, string window)
     {
         if (await model.ConfigureAwait(false) is { } chat)
         {
-            await chat.EnterAsync(line, pasted).ConfigureAwait(false);
+            await chat.EnterAsync(line, pasted, window).ConfigureAwait(false);
         }
     }
 

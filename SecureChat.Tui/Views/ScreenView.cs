@@ -28,17 +28,15 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
     /// <summary>UI thread only: a warning to show once the batch being applied is on the screen.</summary>
     private IdentityRefusal? _warning;
 
-    public void Show(ChatLine line) => Enqueue(() => window.Pane.Append(new PaneEntry(line)));
+    public void Show(ChatLine line) => Enqueue(() => window.Append(line));
 
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 
-    public void OpenWindow(WindowInfo window)
-    {
-    }
+    public void OpenWindow(WindowInfo info) => Enqueue(() => window.OpenWindow(info));
 
-    public void CloseWindow(string key)
-    {
-    }
+    public void CloseWindow(string key) => Enqueue(() => window.CloseWindow(key));
+
+    public void ShowWindow(int number) => Enqueue(() => window.ShowWindow(number));
 
     public void Clear() => Enqueue(window.Pane.Clear);
 
