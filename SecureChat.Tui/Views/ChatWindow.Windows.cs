@@ -130,7 +130,7 @@ internal sealed partial class ChatWindow
 
         Pane.ScrollToEnd();
         Pane.Append(new PaneEntry(ChatLine.Error(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"not sent: the message is {bytes - ChatOptions.MaxMessageBytes:N0} bytes over the limit of {ChatOptions.MaxMessageBytes:N0}; it is still in the input line to shorten"))));
+            $"not sent: {bytes - ChatOptions.MaxMessageBytes:N0} bytes over the limit of {ChatOptions.MaxMessageBytes:N0}; the message stays in the input line"))));
         return true;
     }
 }
