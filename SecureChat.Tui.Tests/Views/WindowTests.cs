@@ -288,6 +288,36 @@ public sealed class WindowTests
         screen.Window.Windows.Current.Key.ShouldBe("@CAROL");
     }
 
+    [Fact]
+    public void Tab_completes_the_rooms_of_the_open_windows_and_the_members_of_the_shown_room_listing_several_candidates()
+    {
+        using var screen = new TestScreen(width: 120, height: 20);
+        Open(screen, s_lobby, s_dev, new WindowInfo("#design", "#design", WindowKind.Room));
+        screen.Window.Names = key => key == "#dev" ? ["Carol", "Dave"] : ["Alice"];
+
+        screen.Type("/part #de");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("/part #design ");
+        string listed = screen.Screen();
+        TestContext.Current.TestOutputHelper?.WriteLine(Row(listed, "matches"));
+        listed.ShouldContain("-!- 2 matches, Tab for the next: #design, #dev");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("/part #dev ");
+        screen.Window.Input.SetDraft(string.Empty);
+
+        screen.Type("#l");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("#lobby ", "a room at the start of the line is not addressed like a person");
+        screen.Window.Input.SetDraft(string.Empty);
+
+        screen.Type("hi c");
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hi c", "Carol is not in #lobby, the room shown");
+        screen.Press(Key.D3.WithAlt);
+        screen.Press(Key.Tab);
+        screen.Window.Input.Text.ShouldBe("hi Carol ");
+    }
+
     private static Attribute AttributeAt(TestScreen screen, string mark)
     {
         string[] rows = screen.App.Driver!.ToString()!.Split('\n');
