@@ -111,6 +111,9 @@ internal sealed partial class ChatWindow : Window
     /// </summary>
     public event Action<string, bool, string>? LineEntered;
 
+    /// <summary>Ctrl+Z: the user asks to suspend the app (as a shell's job control does), to come back with <c>fg</c>.</summary>
+    public event Action? SuspendRequested;
+
     /// <summary>A line was appended to any window's pane (with <c>--bell</c>, <see cref="AwayAlerts"/> counts the messages of others).</summary>
     public event Action<PaneEntry>? Appended;
 
@@ -333,6 +336,12 @@ internal sealed partial class ChatWindow : Window
         if (key == Key.R.WithCtrl)
         {
             _search.Begin();
+            return true;
+        }
+
+        if (key == Key.Z.WithCtrl)
+        {
+            SuspendRequested?.Invoke();
             return true;
         }
 

@@ -22,6 +22,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     private ScreenView? _view;
     private AwayAlerts? _alerts;
     private ScreenFaults? _faults;
+    private Suspension? _suspension;
     private readonly TaskCompletionSource _firstFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ChatWords Words { get; } = new ScreenWords();
@@ -35,6 +36,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     public IChatView Open(bool isServer, string address, string name)
     {
         BindQuitKey();
+        _suspension = Suspension.Prepare();
         IApplication app = Application.Create().Init();
         app.Driver?.WriteRaw(TerminalModes.SaveTitle);
         if (!mouse)
@@ -64,6 +66,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
 
         ChatWindow window = _window;
+        window.SuspendRequested += () => _suspension?.Suspend(app, window, mouse, focusReports: bell);
         _view = new ScreenView(window, action => app.Invoke(action), window.Quit);
         _faults = new ScreenFaults(line => window.Pane.Append(new PaneEntry(line)));
         return _view;
@@ -108,6 +111,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
         finally
         {
+            _suspension?.Dispose();
             TerminalModes.Restore(title: true);
             if (_faults?.Summary is { } summary)
             {
