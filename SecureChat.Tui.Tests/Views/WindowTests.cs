@@ -318,6 +318,52 @@ public sealed class WindowTests
         screen.Window.Input.Text.ShouldBe("hi Carol ");
     }
 
+    [Fact]
+    public void With_more_windows_than_fit_the_tab_bar_and_the_side_pane_scroll_so_the_shown_window_is_listed()
+    {
+        using var screen = new TestScreen(width: 60, height: 12);
+        ScreenView view = Open(screen, [.. Enumerable.Range(1, 14).Select(i => new WindowInfo($"#room{i}", $"#room{i}", WindowKind.Room))]);
+        view.ShowWindow(15);
+        screen.Pump();
+        string narrow = screen.Screen();
+        TestContext.Current.TestOutputHelper?.WriteLine(narrow);
+        Row(narrow, "15:#room14").ShouldNotContain("1:(hub)");
+
+        view.ShowWindow(1);
+        screen.Pump();
+        Row(screen.Screen(), "1:(hub)").ShouldNotContain("15:#room14");
+
+        screen.App.Driver!.SetScreenSize(110, 12);
+        view.ShowWindow(15);
+        screen.Pump();
+        string wide = screen.Screen();
+        TestContext.Current.TestOutputHelper?.WriteLine(wide);
+        wide.ShouldContain("15:#room14");
+        wide.ShouldNotContain("1:(hub)");
+    }
+
+    [Fact]
+    public void Without_colour_a_mention_is_still_told_apart_by_its_style()
+    {
+        using var screen = new TestScreen(width: 120, height: 20);
+        ScreenView view = Open(screen, s_lobby, s_dev);
+        screen.Window.Windows.Current.Key.ShouldBe("#lobby");
+        foreach (Terminal.Gui.ViewBase.View list in screen.Window.SubViews.Where(v => v is WindowList))
+        {
+            ((WindowList)list).Colour = false;
+        }
+
+        view.Show(Message("#dev", "Carol", "hey Alice", mention: true));
+        screen.Pump();
+        screen.Screen();
+        Attribute dev = AttributeAt(screen, "3:#dev");
+        Attribute hub = AttributeAt(screen, "1:(hub)");
+        TestContext.Current.TestOutputHelper?.WriteLine($"mentioned: {dev}; plain: {hub}");
+        dev.Foreground.ShouldBe(hub.Foreground);
+        dev.Style.ShouldBe(TextStyle.Bold | TextStyle.Underline);
+        hub.Style.ShouldBe(TextStyle.None);
+    }
+
     private static Attribute AttributeAt(TestScreen screen, string mark)
     {
         string[] rows = screen.App.Driver!.ToString()!.Split('\n');
