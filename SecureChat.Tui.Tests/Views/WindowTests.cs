@@ -364,6 +364,20 @@ public sealed class WindowTests
         hub.Style.ShouldBe(TextStyle.None);
     }
 
+    [Fact]
+    public void Clear_empties_only_the_window_shown_when_it_runs()
+    {
+        using var screen = new TestScreen(width: 120, height: 20);
+        ScreenView view = Open(screen, s_lobby, s_dev);
+        view.Show(Message("#lobby", "Alice", "kept in the lobby"));
+        view.Show(Message("#dev", "Carol", "cleared in dev"));
+        view.ShowWindow(3);
+        view.Clear();
+        screen.Pump();
+        screen.Window.Windows.Find("#dev")!.Pane.Count.ShouldBe(0);
+        screen.Window.Windows.Find("#lobby")!.Pane.Entries.ShouldContain(e => e.Text == "kept in the lobby");
+    }
+
     private static Attribute AttributeAt(TestScreen screen, string mark)
     {
         string[] rows = screen.App.Driver!.ToString()!.Split('\n');

@@ -4,7 +4,8 @@ using SecureChat.Tui.App;
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// The model's output on the <see cref="ChatWindow"/>. Calls come from network threads and the UI thread; each is
+/// The model's output on the <see cref="ChatWindow"/>: each line goes to its window's pane, windows open, close and are
+/// shown as the model says, and <see cref="Clear"/> empties the window shown. Calls come from network threads and the UI thread; each is
 /// queued and applied on the UI thread through <c>post</c> (in the app, <c>IApplication.Invoke</c>), at most
 /// <see cref="BatchLimit"/> per callback, so a flood of messages costs one UI callback per batch, not one per
 /// message, and typing stays responsive between batches. The status bar is set once per batch, to the last status
@@ -38,7 +39,7 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
     public void ShowWindow(int number) => Enqueue(() => window.ShowWindow(number));
 
-    public void Clear() => Enqueue(window.Pane.Clear);
+    public void Clear() => Enqueue(() => window.Pane.Clear()); // the pane shown when the update runs
 
     public void Quit() => Enqueue(quit);
 
