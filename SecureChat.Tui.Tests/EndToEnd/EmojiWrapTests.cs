@@ -118,18 +118,21 @@ public sealed partial class EmojiWrapTests(ITestOutputHelper output)
     /// </summary>
     private static void CheckEntry(string[] rows, string marker, string text, int width, TmuxCells cells, string screen)
     {
+        // From 100 columns the window list takes the left of the screen (its entries are ASCII here: a char a cell).
+        int start = width >= SecureChat.Tui.Views.WindowList.SideMinimumWidth ? 1 + SecureChat.Tui.Views.WindowList.SideWidth : 1;
+        int paneWidth = width - 1 - start;
         int first = Array.FindIndex(rows, r => r.Contains("<Mallory>", StringComparison.Ordinal)
-            && (r.Contains("<Mallory> " + marker, StringComparison.Ordinal) || rows[Array.IndexOf(rows, r) + 1][1..].TrimStart().StartsWith(marker, StringComparison.Ordinal)));
+            && (r.Contains("<Mallory> " + marker, StringComparison.Ordinal) || rows[Array.IndexOf(rows, r) + 1][start..].TrimStart().StartsWith(marker, StringComparison.Ordinal)));
         first.ShouldBeGreaterThanOrEqualTo(0, $"{marker} is not on the screen:\n{screen}");
-        string head = rows[first][1..].TrimEnd()[..5];
+        string head = rows[first][start..].TrimEnd()[..5];
         Time().IsMatch(head).ShouldBeTrue(screen);
-        string[] expected = Wrap($"{head} <Mallory> {text}", width - 2, cells);
+        string[] expected = Wrap($"{head} <Mallory> {text}", paneWidth, cells);
         for (int i = 0; i < expected.Length; i++)
         {
             string row = rows[first + i];
-            string inside = row[1..^1];
+            string inside = row[start..^1];
             WithoutTags(inside.TrimEnd()).ShouldBe(WithoutTags(expected[i]), $"row {i} of {marker} at {width} columns:\n{screen}");
-            cells.Of(inside).ShouldBe(width - 2, $"row {i} of {marker} at {width} columns:\n{screen}");
+            cells.Of(inside).ShouldBe(paneWidth, $"row {i} of {marker} at {width} columns:\n{screen}");
         }
     }
 

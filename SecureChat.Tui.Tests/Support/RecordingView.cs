@@ -100,6 +100,10 @@ internal sealed class RecordingView : IChatView
         }
     }
 
+    public void ShowWindow(int number)
+    {
+    }
+
     public void Clear()
     {
         lock (_gate)

@@ -48,7 +48,7 @@ internal sealed class TestScreen : IDisposable
     {
         var view = new ScreenView(Window, Post, quit ?? (() => { }));
         var model = new ChatModel(endpoint, isServer, view, new ScreenWords());
-        Window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
+        Window.LineEntered += (line, pasted, window) => _ = model.EnterAsync(line, pasted, window);
         return model;
     }
 

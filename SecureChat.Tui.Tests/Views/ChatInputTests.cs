@@ -28,7 +28,7 @@ public sealed class ChatInputTests
     {
         using var screen = new TestScreen();
         var sent = new List<(string Line, bool Pasted)>();
-        screen.Window.LineEntered += (line, pasted) => sent.Add((line, pasted));
+        screen.Window.LineEntered += (line, pasted, _) => sent.Add((line, pasted));
 
         screen.PasteAsKeys("first line\nexit\n/nick Mallory\n");
 
@@ -47,7 +47,7 @@ public sealed class ChatInputTests
     {
         using var screen = new TestScreen();
         var sent = new List<(string Line, bool Pasted)>();
-        screen.Window.LineEntered += (l, pasted) => sent.Add((l, pasted));
+        screen.Window.LineEntered += (l, pasted, _) => sent.Add((l, pasted));
 
         screen.PasteAsKeys(burst);
 
@@ -60,7 +60,7 @@ public sealed class ChatInputTests
     {
         using var screen = new TestScreen();
         var sent = new List<string>();
-        screen.Window.LineEntered += (l, _) => sent.Add(l);
+        screen.Window.LineEntered += (l, _, _) => sent.Add(l);
 
         screen.PasteAsKeys("one\ntwo\n");
 
@@ -75,7 +75,7 @@ public sealed class ChatInputTests
         // What a terminal that does not filter the end marker out of pasted text sends for "harmless text ESC[201~ CR exit CR".
         using var screen = new TestScreen();
         var sent = new List<(string Line, bool Pasted)>();
-        screen.Window.LineEntered += (l, pasted) => sent.Add((l, pasted));
+        screen.Window.LineEntered += (l, pasted, _) => sent.Add((l, pasted));
 
         screen.App.RaisePasteEvent("harmless text");
         screen.PasteAsKeys("\nexit\n");
@@ -103,7 +103,7 @@ public sealed class ChatInputTests
     {
         using var screen = new TestScreen();
         var sent = new List<string>();
-        screen.Window.LineEntered += (line, _) => sent.Add(line);
+        screen.Window.LineEntered += (line, _, _) => sent.Add(line);
         screen.Paste("a\nb\nc\nd");
 
         screen.Press(Key.Enter);
@@ -125,7 +125,7 @@ public sealed class ChatInputTests
     {
         using var screen = new TestScreen();
         var sent = new List<(string Line, bool Pasted)>();
-        screen.Window.LineEntered += (line, pasted) => sent.Add((line, pasted));
+        screen.Window.LineEntered += (line, pasted, _) => sent.Add((line, pasted));
         screen.Type("hi");
         screen.Press(Key.J.WithCtrl);
         screen.Type("there");

@@ -44,7 +44,7 @@ public sealed class ChatWindowTests
     {
         using var screen = new TestScreen();
         var lines = new List<string>();
-        screen.Window.LineEntered += (line, _) => lines.Add(line);
+        screen.Window.LineEntered += (line, _, _) => lines.Add(line);
         screen.Type("héllo 😀");
         screen.Press(Key.Enter);
         lines.ShouldBe(["héllo 😀"]);

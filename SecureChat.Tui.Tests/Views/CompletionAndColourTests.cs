@@ -59,7 +59,7 @@ public sealed class CompletionAndColourTests
     public void Tab_in_the_input_line_completes_a_member_name()
     {
         using var screen = new TestScreen();
-        screen.Window.Names = () => s_names;
+        screen.Window.Names = _ => s_names;
         screen.Type("hello b");
         screen.Press(Key.Tab);
         screen.Window.Input.Text.ShouldBe("hello Bob ");
@@ -70,7 +70,7 @@ public sealed class CompletionAndColourTests
     public void Tab_again_in_the_input_line_puts_in_the_next_name_and_the_candidates_are_listed_once()
     {
         using var screen = new TestScreen(width: 100);
-        screen.Window.Names = () => ["Alice", "Albert", "Alma", "Bob"];
+        screen.Window.Names = _ => ["Alice", "Albert", "Alma", "Bob"];
         screen.Type("hello al");
         screen.Press(Key.Tab);
         screen.Window.Input.Text.ShouldBe("hello Albert ");

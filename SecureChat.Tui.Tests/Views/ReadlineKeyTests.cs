@@ -67,7 +67,7 @@ public sealed class ReadlineKeyTests
     {
         using var screen = new TestScreen(width: 100);
         var sent = new List<string>();
-        screen.Window.LineEntered += (line, _) => sent.Add(line);
+        screen.Window.LineEntered += (line, _, _) => sent.Add(line);
         foreach (string line in new[] { "hello alice", "bob here", "Hello bob" })
         {
             screen.Type(line);

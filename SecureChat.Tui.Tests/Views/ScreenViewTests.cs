@@ -128,7 +128,7 @@ public sealed class ScreenViewTests
         var client = new ChatClient(new ChatOptions());
         var view = new ScreenView(window, a => app.Invoke(a), () => app.RequestStop());
         var model = new ChatModel(client, isServer: false, view, new ScreenWords());
-        window.LineEntered += (line, pasted) => _ = model.EnterAsync(line, pasted);
+        window.LineEntered += (line, pasted, key) => _ = model.EnterAsync(line, pasted, key);
         bool timedOut = false;
         app.AddTimeout(TimeSpan.FromMilliseconds(200), () =>
         {

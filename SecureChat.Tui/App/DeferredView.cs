@@ -35,6 +35,8 @@ internal sealed class DeferredView : IChatView
 
     public void CloseWindow(string key) => Forward(v => v.CloseWindow(key));
 
+    public void ShowWindow(int number) => Forward(v => v.ShowWindow(number));
+
     public void Clear() => Forward(v => v.Clear());
 
     public void Quit() => Forward(v => v.Quit());

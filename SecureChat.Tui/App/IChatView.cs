@@ -16,6 +16,12 @@ internal interface IChatView
     /// <summary>A window was closed (a room left, a query closed); its lines go with it.</summary>
     void CloseWindow(string key);
 
+    /// <summary>
+    /// Shows window <paramref name="number"/> (<c>/window N</c>; numbered from 1 in the order the view lists them); a
+    /// view that shows every window at once (headless mode) ignores it.
+    /// </summary>
+    void ShowWindow(int number);
+
     /// <summary>Sets the status: stage, key hash and peer (a view without a status bar ignores it).</summary>
     void SetStatus(ChatStatus status);
 

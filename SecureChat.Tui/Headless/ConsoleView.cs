@@ -102,6 +102,10 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
         }
     }
 
+    public void ShowWindow(int number)
+    {
+    }
+
     public void Clear()
     {
     }

@@ -60,7 +60,7 @@ internal sealed class AwayAlerts
         }
 
         app.Keyboard.KeyDown += (_, _) => alerts.KeyPressed();
-        window.Pane.Appended += entry => alerts.Arrived(entry.Kind);
+        window.Appended += entry => alerts.Arrived(entry.Kind);
         return alerts;
     }
 

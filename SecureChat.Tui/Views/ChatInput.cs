@@ -75,6 +75,9 @@ internal sealed class ChatInput : TextField
     /// <summary>While set (a history search), every key comes here first; true when it was used.</summary>
     public Func<Key, bool>? Intercept { get; set; }
 
+    /// <summary>Asked on Enter before a draft is sent (with the pasted flag): true keeps it in the input line, unsent.</summary>
+    public Func<string, bool, bool>? Refuse { get; set; }
+
     /// <summary>Keys other than typing that the window handles (Up, Down, PgUp, PgDn); true when handled.</summary>
     public Func<Key, bool>? WindowKeys { get; set; }
 
@@ -329,6 +332,11 @@ internal sealed class ChatInput : TextField
         }
 
         bool pasted = HasPaste;
+        if (Refuse?.Invoke(draft, pasted) == true)
+        {
+            return;
+        }
+
         SetDraft(string.Empty);
         Submitted?.Invoke(draft, pasted);
     }

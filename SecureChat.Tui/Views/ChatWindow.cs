@@ -8,13 +8,19 @@ using Terminal.Gui.Views;
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// The chat screen: message pane on top, the input line, and a status bar with the handshake stage, the key hash,
-/// the peer's identity fingerprint with its trust word, the peer (or peer count) and <c>F10 Quit</c>. Knows nothing of the network: lines typed are raised as
-/// <see cref="LineEntered"/>, and the app sets what the status bar shows. UI thread only.
+/// The chat screen: the shown window's message pane, the window list (a side pane on a terminal of at least
+/// <see cref="WindowList.SideMinimumWidth"/> columns, else a tab bar above the input line), the input line, and a
+/// status bar with the shown window, the handshake stage, the key hash, the peer's identity fingerprint with its trust
+/// word, the peer (or peer count) and <c>F10 Quit</c>. Each window keeps its own scrollback (<see cref="WindowPanes"/>);
+/// Alt+1..9 and Alt+0, Ctrl+N and Ctrl+P switch. Knows nothing of the network: lines typed are raised as
+/// <see cref="LineEntered"/> with the shown window's key, and the app sets what the status bar shows. UI thread only.
 /// </summary>
-internal sealed class ChatWindow : Window
+internal sealed partial class ChatWindow : Window
 {
     private readonly ChatInput _input;
+    private readonly WindowList _list;
+    private readonly int _paneCapacity;
+    private readonly Shortcut _window;
     private readonly Shortcut _stage;
     private readonly Shortcut _key;
     private readonly Shortcut _identity;
@@ -30,6 +36,7 @@ internal sealed class ChatWindow : Window
     private const int StatusFieldSpacing = 3;
     private const int QuitWidth = 13;
 
+    private string _windowText = "1:" + PaneWindow.StatusTitle;
     private string _stageText = "connecting";
     private string _keyText = "key: none yet";
     private string _peerText = "no peer";
@@ -37,6 +44,12 @@ internal sealed class ChatWindow : Window
 
     /// <summary>The start of the identity field that must stay readable ("new identity").</summary>
     private string _identityWord = string.Empty;
+
+    /// <summary>The side pane is up (else the tab bar); null before the first layout.</summary>
+    private bool? _side;
+
+    /// <summary>The kind of window the last line typed asks to open (<c>/join</c>, <c>/query</c>): shown once it opens.</summary>
+    private WindowKind? _opening;
 
     /// <summary>The changed-identity warning while it is up, and its session on the app's stack.</summary>
     private (IdentityWarning View, SessionToken Session)? _warning;
@@ -47,7 +60,17 @@ internal sealed class ChatWindow : Window
     public ChatWindow(string title, int paneCapacity = MessagePane.DefaultCapacity)
     {
         Title = title;
-        Pane = new MessagePane(paneCapacity) { X = 0, Y = 0, Height = Dim.Fill(2) };
+        _paneCapacity = paneCapacity;
+        Windows = new WindowPanes(NewPane);
+        Windows.Current.Pane.Visible = true;
+        Windows.Switched += OnSwitched;
+        Windows.Changed += () => ShowWindowField();
+        Windows.Closed += window =>
+        {
+            Remove(window.Pane);
+            window.Pane.Dispose();
+        };
+        _list = new WindowList(Windows);
         var prompt = new Label { Text = HistorySearch.Prompt, X = 0, Y = Pos.AnchorEnd(2) };
         _input = new ChatInput { X = Pos.Right(prompt), Y = Pos.AnchorEnd(2), Width = Dim.Fill() };
         _search = new HistorySearch(_input, prompt, () => _history.Lines);
@@ -55,31 +78,53 @@ internal sealed class ChatWindow : Window
         {
             _history.Add(line.Replace('\n', ChatInput.NewlineMark));
             Pane.ScrollToEnd();
-            LineEntered?.Invoke(line, pasted);
+            _opening = pasted ? null : WindowCommands.Opens(line);
+            LineEntered?.Invoke(line, pasted, Windows.Current.Key);
         };
+        _input.Refuse = RefuseOverLimit;
         _input.ConfirmationNeeded += lines => Pane.Append(new PaneEntry(ChatLine.Notice(
             $"this message has {lines} lines: press Enter again to send it as one message, or edit it")));
         _input.QuitRequested += Quit;
         _input.WindowKeys = OnInputKey;
         _input.CompletionRequested += CompleteWord;
+        _window = new Shortcut(Key.Empty, _windowText, null, null);
         _stage = new Shortcut(Key.Empty, "connecting", null, null);
         _key = new Shortcut(Key.Empty, "key: none yet", null, null);
         _identity = new Shortcut(Key.Empty, string.Empty, null, null);
         _peer = new Shortcut(Key.Empty, "no peer", null, null);
         _quit = new Shortcut(Key.F10, "Quit", Quit, null);
-        StatusBar = new StatusBar([_stage, _key, _peer, _quit]);
-        Add(Pane, prompt, _input, StatusBar);
-        FrameChanged += (_, _) => FitStatus();
+        StatusBar = new StatusBar([_window, _stage, _key, _peer, _quit]);
+        Add(_list, prompt, _input, StatusBar);
+        Arrange(side: false);
+        FrameChanged += (_, _) =>
+        {
+            Arrange(Frame.Width >= WindowList.SideMinimumWidth);
+            FitStatus();
+        };
         _input.SetFocus();
     }
 
     /// <summary>
-    /// A non-blank draft the user sent with Enter (already recorded in the history); newlines are <c>'\n'</c>, and the
-    /// flag says whether pasted text is in it (then it is a message, never a command).
+    /// A non-blank draft the user sent with Enter (already recorded in the history); newlines are <c>'\n'</c>, the
+    /// flag says whether pasted text is in it (then it is a message, never a command), and the last argument is the
+    /// key of the window shown when it was sent (<see cref="WindowInfo.Key"/>), where a message goes.
     /// </summary>
-    public event Action<string, bool>? LineEntered;
+    public event Action<string, bool, string>? LineEntered;
 
-    public MessagePane Pane { get; }
+    /// <summary>Ctrl+Z: the user asks to suspend the app (as a shell's job control does), to come back with <c>fg</c>.</summary>
+    public event Action? SuspendRequested;
+
+    /// <summary>A line was appended to any window's pane (with <c>--bell</c>, <see cref="AwayAlerts"/> counts the messages of others).</summary>
+    public event Action<PaneEntry>? Appended;
+
+    /// <summary>The windows, their panes and which one is shown.</summary>
+    public WindowPanes Windows { get; }
+
+    /// <summary>The shown window's scrollback.</summary>
+    public MessagePane Pane => Windows.Current.Pane;
+
+    /// <summary>The window list is the side pane (a wide terminal) rather than the tab bar.</summary>
+    public bool SideList => _side == true;
 
     public StatusBar StatusBar { get; }
 
@@ -92,118 +137,14 @@ internal sealed class ChatWindow : Window
 
     public string PeerText => _peerText;
 
-    /// <summary>The status fields in bar order: stage, key, identity, peer.</summary>
-    private Shortcut[] Fields => [_stage, _key, _identity, _peer];
-
-    /// <summary>
-    /// Fits the status fields to the width so that <c>F10 Quit</c> always stays: the identity shrinks first (never
-    /// below its trust word and a start of the fingerprint, else it leaves the bar), then the key hash, then the
-    /// peer, then the stage, each cut with an ellipsis (a field is never cut below its first character); when even
-    /// that does not fit, whole fields give way in the order key, peer, stage, down to the quit hint alone.
-    /// </summary>
-    private void FitStatus()
-    {
-        string[] texts = [_stageText, _keyText, _identityText, _peerText];
-        int width = Math.Max(Frame.Width, 0);
-        bool[] shown = [.. texts.Select(t => t.Length > 0)];
-        string[] fields = [.. texts];
-        if (width > 0)
-        {
-            // The identity is only ever cut to its trust word and a start of the fingerprint; rather than cut the
-            // key hash for it, it gives way whole.
-            fields = [.. texts];
-            bool fits = Shrink(fields, shown, width, [(2, _identityWord.Length + 2)]);
-            foreach (int dropped in new[] { 2, 1, 3, 0 })
-            {
-                if (fits)
-                {
-                    break;
-                }
-
-                shown[dropped] = false;
-                fields = [.. texts];
-                fits = Shrink(fields, shown, width, [(1, 9), (3, 9), (3, 2), (1, 2), (0, 2)]);
-            }
-        }
-
-        Shortcut[] shortcuts = Fields;
-        for (int i = 0; i < shortcuts.Length; i++)
-        {
-            shortcuts[i].Title = fields[i];
-        }
-
-        ShowFields(shown);
-    }
-
-    /// <summary>Shortens the shown <paramref name="fields"/> to fit <paramref name="width"/> beside the quit hint; false when they cannot.</summary>
-    /// <remarks>Each step cuts one field down to at most a shortest length, in order: first to a readable start ("key 52AF…"), then further.</remarks>
-    private static bool Shrink(string[] fields, bool[] shown, int width, (int Field, int Shortest)[] steps)
-    {
-        // Each shown field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
-        int budget = width - QuitWidth - (shown.Count(s => s) * StatusFieldSpacing);
-        int Used() => Enumerable.Range(0, fields.Length).Where(i => shown[i]).Sum(i => fields[i].Length);
-
-        foreach ((int field, int shortest) in steps)
-        {
-            int over = Used() - budget;
-            if (over > 0 && shown[field])
-            {
-                fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
-            }
-        }
-
-        return Used() <= budget;
-    }
-
-    /// <summary>Puts exactly the shown fields (and the quit shortcut) on the bar; a hidden one still takes room in the toolkit's layout, so it leaves the bar.</summary>
-    private void ShowFields(bool[] shown)
-    {
-        Shortcut[] wanted = [.. Fields.Where((_, i) => shown[i]), _quit];
-        if (StatusBar.SubViews.OfType<Shortcut>().SequenceEqual(wanted))
-        {
-            return;
-        }
-
-        foreach (Shortcut shortcut in StatusBar.SubViews.OfType<Shortcut>().ToList())
-        {
-            StatusBar.Remove(shortcut);
-        }
-
-        foreach (Shortcut shortcut in wanted)
-        {
-            StatusBar.Add(shortcut);
-        }
-    }
-
-    /// <summary>Shortens the shown <paramref name="fields"/> to fit <paramref name="width"/> beside the quit hint; false when they cannot.</summary>
-    private static bool Shrink(string[] fields, bool[] shown, int width)
-    {
-        // Each shown field takes its text plus StatusFieldSpacing cells (margins and separator); the quit shortcut its own.
-        int budget = width - QuitWidth - (shown.Count(s => s) * StatusFieldSpacing);
-        int Used() => Enumerable.Range(0, fields.Length).Where(i => shown[i]).Sum(i => fields[i].Length);
-
-        // First down to a readable start ("key 52AF…"), the key before the peer; then further, the peer first.
-        foreach ((int field, int shortest) in new[] { (1, 9), (2, 9), (2, 2), (1, 2), (0, 2) })
-        {
-            int over = Used() - budget;
-            if (over > 0 && shown[field])
-            {
-                fields[field] = Ellipsize(fields[field], Math.Max(fields[field].Length - over, shortest));
-            }
-        }
-
-        return Used() <= budget;
-    }
-
-    /// <summary><paramref name="text"/> cut to <paramref name="length"/> characters (at least one and the ellipsis).</summary>
-    public static string Ellipsize(string text, int length) =>
-        text.Length <= length ? text : string.Concat(text.AsSpan(0, Math.Max(length - 1, 1)), "…");
+    /// <summary>The status fields in bar order: window, stage, key, identity, peer.</summary>
+    private Shortcut[] Fields => [_window, _stage, _key, _identity, _peer];
 
     /// <summary>The command names Tab completes (set by the app to its role's; by default a client's).</summary>
     public IReadOnlyList<string> CommandNames { get; set; } = ChatCommands.Names(isServer: false, CommandModes.Screen);
 
-    /// <summary>The names Tab completes (set by the app to the model's member list).</summary>
-    public Func<IEnumerable<string>> Names { get; set; } = () => [];
+    /// <summary>The names Tab completes in a window, by its key (set by the app to the model's members of that room).</summary>
+    public Func<string, IEnumerable<string>> Names { get; set; } = _ => [];
 
     /// <summary>This side's name as the last status gave it (empty before the first).</summary>
     public string OwnName { get; private set; } = string.Empty;
@@ -225,9 +166,20 @@ internal sealed class ChatWindow : Window
         _peerText = status.Peer;
         OwnName = status.Name;
         FitStatus();
-        if (Place.Length > 0 && status.Name.Length > 0)
+        ShowTitle();
+    }
+
+    /// <summary>
+    /// The terminal's title: the shown window, what this is, and the user's name ("#dev - SecureChat client of
+    /// host:port - you are Alice"); the status window adds no name (a title that starts with "(" is the count of
+    /// messages that arrived while the user was away, see <see cref="AwayAlerts"/>).
+    /// </summary>
+    private void ShowTitle()
+    {
+        if (Place.Length > 0 && OwnName.Length > 0)
         {
-            Title = $"{Place} - you are {status.Name}";
+            string window = Windows.Current.Info.Kind == WindowKind.Status ? string.Empty : Windows.Current.Caption + " - ";
+            Title = $"{window}{Place} - you are {OwnName}";
         }
     }
 
@@ -288,6 +240,11 @@ internal sealed class ChatWindow : Window
             {
                 field.Dispose();
             }
+
+            foreach (PaneWindow window in Windows.All.Where(w => w.Pane.SuperView is null))
+            {
+                window.Pane.Dispose();
+            }
         }
 
         base.Dispose(disposing);
@@ -298,6 +255,24 @@ internal sealed class ChatWindow : Window
         if (key == Key.R.WithCtrl)
         {
             _search.Begin();
+            return true;
+        }
+
+        if (key == Key.Z.WithCtrl)
+        {
+            SuspendRequested?.Invoke();
+            return true;
+        }
+
+        if (WindowCommands.Number(key) is { } number)
+        {
+            Windows.Show(number);
+            return true;
+        }
+
+        if (key == Key.N.WithCtrl || key == Key.P.WithCtrl)
+        {
+            Windows.Move(key == Key.N.WithCtrl ? 1 : -1);
             return true;
         }
 
@@ -336,7 +311,7 @@ internal sealed class ChatWindow : Window
     {
         string text = _input.Text ?? string.Empty;
         bool again = _completion is { } last && last.Text == text && last.Caret == _input.CharIndex;
-        Completion? next = again ? _completion!.Next() : Completion.Start(text, _input.CharIndex, CommandNames, Names());
+        Completion? next = again ? _completion!.Next() : Completion.Start(text, _input.CharIndex, CommandNames, Names(Windows.Current.Key).Concat(Rooms));
         _completion = next;
         if (next is null)
         {

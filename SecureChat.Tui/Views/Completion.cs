@@ -1,10 +1,11 @@
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// Tab completion of the word before the insertion point: a command at the start of the line, else a name. The
+/// Tab completion of the word before the insertion point: a command at the start of the line, else a name or a
+/// <c>#room</c> (the names passed in hold both). The
 /// first Tab puts in the first candidate (in alphabetical order, case-insensitive); each further Tab replaces it with
 /// the next, round to the first again, as irssi and WeeChat do. A name at the start of the line gets ": " (chat
-/// clients address someone so), anything else a space. Immutable; thread-safe.
+/// clients address someone so), anything else (a room too) a space. Immutable; thread-safe.
 /// </summary>
 internal sealed class Completion
 {
@@ -58,7 +59,9 @@ internal sealed class Completion
             .Where(c => c.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Order(StringComparer.OrdinalIgnoreCase)];
-        return candidates.Length == 0 ? null : new Completion(text, start, caret, command ? " " : start == 0 ? ": " : " ", candidates, 0);
+        // A name at the start addresses someone ("Bob: "); a room (#dev) is never addressed so.
+        string suffix = command || prefix.StartsWith('#') || start > 0 ? " " : ": ";
+        return candidates.Length == 0 ? null : new Completion(text, start, caret, suffix, candidates, 0);
     }
 
     /// <summary>The same line with the next candidate instead (after the last: the first).</summary>

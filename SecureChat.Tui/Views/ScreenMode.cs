@@ -22,6 +22,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     private ScreenView? _view;
     private AwayAlerts? _alerts;
     private ScreenFaults? _faults;
+    private Suspension? _suspension;
     private readonly TaskCompletionSource _firstFrame = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ChatWords Words { get; } = new ScreenWords();
@@ -35,6 +36,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     public IChatView Open(bool isServer, string address, string name)
     {
         BindQuitKey();
+        _suspension = Suspension.Prepare();
         IApplication app = Application.Create().Init();
         app.Driver?.WriteRaw(TerminalModes.SaveTitle);
         if (!mouse)
@@ -64,6 +66,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
 
         ChatWindow window = _window;
+        window.SuspendRequested += () => _suspension?.Suspend(app, window, mouse, focusReports: bell);
         _view = new ScreenView(window, action => app.Invoke(action), window.Quit);
         _faults = new ScreenFaults(line => window.Pane.Append(new PaneEntry(line)));
         return _view;
@@ -76,8 +79,8 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
             throw new InvalidOperationException("the screen is not open");
         }
 
-        _window.LineEntered += (line, pasted) => _ = EnterAsync(model, line, pasted);
-        _window.Names = () => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
+        _window.LineEntered += (line, pasted, window) => _ = EnterAsync(model, line, pasted, window);
+        _window.Names = _ => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
         try
         {
             _app.Run(_window, _faults!.Survive);
@@ -89,11 +92,11 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
     }
 
     /// <summary>A line typed before the chat has begun (while the identity loads) is entered once it has, in order.</summary>
-    private static async Task EnterAsync(Task<ChatModel?> model, string line, bool pasted)
+    private static async Task EnterAsync(Task<ChatModel?> model, string line, bool pasted, string window)
     {
         if (await model.ConfigureAwait(false) is { } chat)
         {
-            await chat.EnterAsync(line, pasted).ConfigureAwait(false);
+            await chat.EnterAsync(line, pasted, window).ConfigureAwait(false);
         }
     }
 
@@ -108,6 +111,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
         finally
         {
+            _suspension?.Dispose();
             TerminalModes.Restore(title: true);
             if (_faults?.Summary is { } summary)
             {

@@ -4,7 +4,8 @@ using SecureChat.Tui.App;
 namespace SecureChat.Tui.Views;
 
 /// <summary>
-/// The model's output on the <see cref="ChatWindow"/>. Calls come from network threads and the UI thread; each is
+/// The model's output on the <see cref="ChatWindow"/>: each line goes to its window's pane, windows open, close and are
+/// shown as the model says, and <see cref="Clear"/> empties the window shown. Calls come from network threads and the UI thread; each is
 /// queued and applied on the UI thread through <c>post</c> (in the app, <c>IApplication.Invoke</c>), at most
 /// <see cref="BatchLimit"/> per callback, so a flood of messages costs one UI callback per batch, not one per
 /// message, and typing stays responsive between batches. The status bar is set once per batch, to the last status
@@ -28,19 +29,17 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
     /// <summary>UI thread only: a warning to show once the batch being applied is on the screen.</summary>
     private IdentityRefusal? _warning;
 
-    public void Show(ChatLine line) => Enqueue(() => window.Pane.Append(new PaneEntry(line)));
+    public void Show(ChatLine line) => Enqueue(() => window.Append(line));
 
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 
-    public void OpenWindow(WindowInfo window)
-    {
-    }
+    public void OpenWindow(WindowInfo info) => Enqueue(() => window.OpenWindow(info));
 
-    public void CloseWindow(string key)
-    {
-    }
+    public void CloseWindow(string key) => Enqueue(() => window.CloseWindow(key));
 
-    public void Clear() => Enqueue(window.Pane.Clear);
+    public void ShowWindow(int number) => Enqueue(() => window.ShowWindow(number));
+
+    public void Clear() => Enqueue(() => window.Pane.Clear()); // the pane shown when the update runs
 
     public void Quit() => Enqueue(quit);
 
