@@ -1,4 +1,5 @@
 using System.Net;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -162,7 +163,7 @@ internal sealed class FakeHub : ChatEndpoint
     public void Reply(ReplyCode code, RoomOp? op, string room = "", string name = "", string? identity = null, string text = "", bool forDirect = false) =>
         OnReplied(new HubReply(code, op, forDirect, room, name, identity, text, Link));
 
-    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest)
+    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
     }
 
