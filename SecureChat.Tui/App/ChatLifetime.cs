@@ -57,6 +57,7 @@ internal sealed class ChatLifetime
         Iterations = settings.Iterations,
         MaxIterations = settings.MaxIterations,
         Passphrase = passphrase,
+        Reconnect = settings.Reconnect,
     };
 
     /// <summary>
