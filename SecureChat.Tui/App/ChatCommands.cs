@@ -24,6 +24,7 @@ internal static class ChatCommands
         new("/say", "TEXT", "sends TEXT as it is, even exit or a command", static (m, c) => c.Text.Trim().Length > 0
             ? m.SendAsync(c.Text)
             : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"))),
+        new("/reconnect", string.Empty, "while the connection is away, connects again now instead of at the next attempt", Done((m, _) => m.ReconnectNow())) { Roles = CommandRoles.Client },
         new("/clear", string.Empty, "clears the message pane (headless mode has none: nothing happens)", Done((m, _) => m.ClearPane())),
         new("/quit", string.Empty, "closes the connection cleanly and leaves (so does a line that is just exit)", Done((m, _) => m.Quit())) { Aliases = ["/exit"] },
     ];

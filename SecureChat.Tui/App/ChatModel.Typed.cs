@@ -39,7 +39,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        if (HeldAfterEnd(text))
+        if (HoldPending(text) || HeldAfterEnd(text))
         {
             return;
         }
@@ -56,14 +56,17 @@ internal sealed partial class ChatModel
         }
 
         ulong heard = IsServer ? 0 : _endpoint.RecordsHeard;
+        ChatLine? own = null;
         Locked(() =>
         {
+            own = OwnLine(text);
             if (!IsServer)
             {
                 _unconfirmed.Sent(text, heard);
+                _sent.Sent(own);
             }
 
-            _view.Show(_words.Own(_ownName, text));
+            _view.Show(own);
         });
         try
         {
@@ -72,17 +75,27 @@ internal sealed partial class ChatModel
         catch (ArgumentException)
         {
             // The engine's own size rule (its message names a parameter, which is not for a person).
-            Locked(() => _unconfirmed.Withdraw(text));
+            Locked(() => Withdraw(text, own));
             Tell(_words.TooLong());
         }
         catch (InvalidOperationException e)
         {
-            Locked(() => _unconfirmed.Withdraw(text));
+            Locked(() => Withdraw(text, own));
             // The link ended while the message waited to go out: it is one of the lines not sent.
             if (IsServer || !HeldAfterEnd(text, gone: true))
             {
                 Tell(_words.NotSent(e.Message));
             }
+        }
+    }
+
+    /// <summary>A message handed to the engine did not go out: it is not waited for (under the lock).</summary>
+    private void Withdraw(string text, ChatLine? own)
+    {
+        _unconfirmed.Withdraw(text);
+        if (own is not null)
+        {
+            _sent.Withdraw(own);
         }
     }
 

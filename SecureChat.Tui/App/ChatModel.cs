@@ -62,7 +62,9 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
         _endpoint.MessagesLost += OnMessagesLost;
-        Locked(() => _view.SetStatus(_links.Status(_ownName)));
+        FollowReconnect();
+        _endpoint.Completion.ContinueWith(_ => OnCompleted(), TaskScheduler.Default);
+        Locked(() => _view.SetStatus(Status()));
     }
 
     public bool IsServer { get; }
@@ -191,6 +193,7 @@ internal sealed partial class ChatModel
         _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
         _endpoint.MessagesLost -= OnMessagesLost;
+        UnfollowReconnect();
     }
 
     // ---- engine events (network threads) ----
@@ -297,10 +300,10 @@ internal sealed partial class ChatModel
             Tell(_words.LinkFailed(link, failure, IsServer));
         }
 
-        // No Close came, so nothing confirms what the server received: the messages sent since it was last heard from are named.
-        if (!IsServer && _unconfirmed.TakeSince(heard) is { Count: > 0 } unconfirmed)
+        // No Close came, so nothing but acknowledgements confirms what the server received: the rest is named.
+        if (!IsServer)
         {
-            Tell(_words.Unconfirmed(unconfirmed));
+            Tell(UnconfirmedAtLoss(heard));
         }
     }
 
@@ -339,7 +342,7 @@ internal sealed partial class ChatModel
     private void OnLink(Action change) => Locked(() =>
     {
         change();
-        _view.SetStatus(_links.Status(_ownName));
+        _view.SetStatus(Status());
     });
 
     private void Tell(ChatLine line) => Locked(() => _view.Show(line));

@@ -11,7 +11,7 @@ namespace SecureChat.Tui.App;
 /// modes; those that announce links and refuse input keep each mode's own wording (the full screen's sentences,
 /// and headless mode's classic command-line lines, which scripts read), so they are abstract. Thread-safe (pure).
 /// </summary>
-internal abstract class ChatWords
+internal abstract partial class ChatWords
 {
     // ---- in each mode's own words ----
 

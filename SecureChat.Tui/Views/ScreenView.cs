@@ -30,6 +30,8 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
     public void Show(ChatLine line) => Enqueue(() => window.Pane.Append(new PaneEntry(line)));
 
+    public void Update(ChatLine line) => Enqueue(() => window.Pane.Update(line));
+
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 
     public void OpenWindow(WindowInfo window)
