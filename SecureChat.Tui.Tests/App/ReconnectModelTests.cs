@@ -163,7 +163,7 @@ public sealed class ReconnectModelTests(ITestOutputHelper output) : IAsyncDispos
         IReadOnlyList<ChatLine> report = model.TakePendingReport();
 
         report.Select(l => l.Text).ShouldBe([
-            "2 lines typed while the connection was away were not sent: the connection was not back when you quit",
+            "2 lines typed while the connection was away were not sent: the connection was not back when the chat ended",
             "  not sent: first",
             "  not sent: second"]);
         report[0].Fields.ShouldContain(f => f.Key == "lines");

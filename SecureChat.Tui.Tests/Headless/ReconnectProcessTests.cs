@@ -51,6 +51,32 @@ public sealed partial class ReconnectProcessTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_client_that_finds_another_identity_on_its_hubs_port_after_a_restart_refuses_it_never_retries_and_exits_3()
+    {
+        int port = AppUnderTest.FreePort();
+        string p = port.ToString(CultureInfo.InvariantCulture);
+        RunningApp first = AppUnderTest.StartServer(port, "Alice");
+        using RunningApp client = AppUnderTest.Start("--client", "localhost", p, "--headless", "--reconnect", "--name", "Bob");
+        client.WaitForOutput("[*] Alice is the server's operator", s_wait);
+        first.Kill();
+        first.Dispose();
+        client.WaitForOutput("[*] connecting again in", s_wait);
+        client.WriteLine("secret typed while away");
+
+        using RunningApp impostor = AppUnderTest.StartServer(port, "Alice"); // a fresh config dir: another identity
+        int exit = client.WaitForExit(s_wait);
+        Thread.Sleep(500);
+
+        output.WriteLine("client stderr: " + client.Error);
+        output.WriteLine("impostor: " + impostor.Output);
+        exit.ShouldBe(3, client.Error);
+        client.Error.ShouldContain("changed");
+        Attempt().Matches(client.Output).Count.ShouldBe(1, "no attempt after the refusal:\n" + client.Output);
+        impostor.Output.ShouldNotContain("secret typed while away");
+        impostor.Output.ShouldNotContain("[Bob]");
+    }
+
+    [Fact]
     public void A_headless_client_without_reconnect_still_exits_when_its_hub_is_killed()
     {
         int port = AppUnderTest.FreePort();

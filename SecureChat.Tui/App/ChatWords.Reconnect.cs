@@ -33,7 +33,7 @@ internal abstract partial class ChatWords
     public IEnumerable<ChatLine> PendingAtQuit(IReadOnlyList<string> lines)
     {
         yield return ChatLine.Error(
-            $"{Count(lines.Count, "line", "lines")} typed while the connection was away {(lines.Count == 1 ? "was" : "were")} not sent: the connection was not back when you quit") with
+            $"{Count(lines.Count, "line", "lines")} typed while the connection was away {(lines.Count == 1 ? "was" : "were")} not sent: the connection was not back when the chat ended") with
         {
             Event = "unsent",
             Fields = [ChatLine.Field("count", lines.Count), ChatLine.Field("lines", lines), ChatLine.Field("input_left", false)],
