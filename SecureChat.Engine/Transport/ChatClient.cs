@@ -13,8 +13,9 @@ using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v2 peer).
-/// Thread-safe; events as described on <see cref="ChatEndpoint"/>.
+/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v2 peer) at a time;
+/// with <see cref="ChatOptions.Reconnect"/> a lost secure link is replaced by a new one to the same server
+/// (<see cref="ReconnectLoop"/>). Thread-safe; events as described on <see cref="ChatEndpoint"/>.
 /// </summary>
 public sealed class ChatClient : ChatEndpoint
 {
