@@ -82,6 +82,40 @@ public sealed partial class ReconnectScreenTests(ITestOutputHelper output)
         after.ShouldContain("not sent: never sent");
     }
 
+    [Fact]
+    public void A_hub_with_another_identity_on_the_same_port_after_a_restart_gets_the_warning_no_second_attempt_and_the_run_exits_3()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal test cannot run (apt-get install tmux)");
+        }
+
+        int port = AppUnderTest.FreePort();
+        string exitFile = Path.Combine(Directory.CreateTempSubdirectory("securechat-reconnect-").FullName, "client.exit");
+        RunningApp first = AppUnderTest.StartServer(port, "Alice");
+        using var tmux = new Tmux();
+        tmux.NewSession("client", AppUnderTest.Command("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob") + $"; echo EXIT:$? > '{exitFile}'; sleep 60");
+        tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+        first.Kill();
+        first.Dispose();
+        tmux.WaitForScreen("client", s => Countdown().IsMatch(Tmux.StatusLine(s)), s_wait, "the countdown in the status bar");
+
+        using RunningApp impostor = AppUnderTest.StartServer(port, "Alice"); // its own config dir: another identity
+        string warning = tmux.WaitForScreen(
+            "client",
+            s => s.Contains("Presented identity:", StringComparison.Ordinal) && s.Contains("--accept-identity \"", StringComparison.Ordinal) && Tmux.StatusLine(s).Contains("identity changed", StringComparison.Ordinal),
+            s_wait,
+            "the changed-identity warning");
+        Thread.Sleep(TimeSpan.FromSeconds(5)); // attempt 2 would have come within 2.4 s
+        output.WriteLine(warning);
+        output.WriteLine("impostor: " + impostor.Output);
+        Regex.Matches(impostor.Output, "New connection from").Count.ShouldBe(1, "one attempt reached the impostor, and no other");
+        impostor.Output.ShouldNotContain("[Bob]");
+
+        tmux.Keys("client", "Escape");
+        Tmux.WaitForExitFile(exitFile, s_wait).ShouldBe("EXIT:3");
+    }
+
     [GeneratedRegex(@"reconnecting in [0-9]+ s \(attempt [0-9]+\)")]
     private static partial Regex Countdown();
 }
