@@ -289,6 +289,7 @@ internal sealed class ChatLifetime
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, isServer, _settings.Address),
             HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
+            Reconnects = _settings.Reconnect,
             OwnIdentity = _trust?.Identity.Fingerprint,
             IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
         };

@@ -32,6 +32,9 @@ internal sealed partial class ChatModel
     /// <summary>Pending lines are going out: lines typed meanwhile wait behind them.</summary>
     private bool _draining;
 
+    /// <summary>The engine is done (stopped, or a reconnect ended for good): nothing waits for a link any more.</summary>
+    private bool _done;
+
     private TimeSpan? _lag;
     private long _lagAt;
     private ITimer? _ticker;
@@ -39,6 +42,12 @@ internal sealed partial class ChatModel
 
     /// <summary>The clock the countdown and the lag's age are read on (tests use a fake one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The engine reconnects (<see cref="ChatOptions.Reconnect"/>): once the link has been secure, a message typed
+    /// while it is down waits for the next one, even before the engine has said it is reconnecting.
+    /// </summary>
+    public bool Reconnects { get; init; }
 
     /// <summary>How often the engine probes the link's lag (<see cref="ChatOptions.HeartbeatInterval"/>).</summary>
     public TimeSpan ProbeInterval { get; init; } = new ChatOptions().HeartbeatInterval;
@@ -114,10 +123,11 @@ internal sealed partial class ChatModel
     /// </summary>
     private bool HoldPending(string text)
     {
+        bool down = !IsServer && !_endpoint.CanSend; // read before the lock: the engine is never called under it
         bool held = false;
         Locked(() =>
         {
-            if (IsServer || (_attempt == 0 && !_draining))
+            if (IsServer || (_attempt == 0 && !_draining && !(down && AwaitsLink)))
             {
                 return;
             }
@@ -128,6 +138,39 @@ internal sealed partial class ChatModel
             held = true;
         });
         return held;
+    }
+
+    /// <summary>A reconnecting client's link was secure and is being replaced, or will be (under the lock).</summary>
+    private bool AwaitsLink => Reconnects && !_done && _links.HadSecurePeer;
+
+    /// <summary>
+    /// An own message the engine refused because the link went away while it waited to go out: with
+    /// <see cref="Reconnects"/> it becomes pending (shown so) and goes out on the next link. True when it did.
+    /// </summary>
+    private bool Requeue(ChatLine? own)
+    {
+        bool requeued = false;
+        bool drain = false;
+        Locked(() =>
+        {
+            if (own is null || IsServer || !AwaitsLink)
+            {
+                return;
+            }
+
+            ChatLine again = own with { Pending = true };
+            _pending.Add(again, ChatEndpoint.Lobby);
+            _view.Update(again);
+            requeued = true;
+            drain = _attempt == 0 && !_draining; // the new link may already be secure
+            _draining |= drain;
+        });
+        if (drain)
+        {
+            _ = Task.Run(SendPendingAsync);
+        }
+
+        return requeued;
     }
 
     /// <summary>An own message as shown, with the next number (under the lock).</summary>
@@ -185,6 +228,7 @@ internal sealed partial class ChatModel
     /// <summary>The engine gave up for good (or stopped): no countdown is left to show.</summary>
     private void OnCompleted() => Locked(() =>
     {
+        _done = true;
         if (_attempt > 0)
         {
             _attempt = 0;
@@ -198,6 +242,16 @@ internal sealed partial class ChatModel
         _attemptAt = Time.GetTimestamp() + (long)(delay.TotalSeconds * Time.TimestampFrequency);
         _ended = null; // not the end: what is typed now waits for the link
         _lag = null;
+
+        // Lines held in the moment between the link's end and this event wait for the link too.
+        foreach (string held in _unsent)
+        {
+            ChatLine line = OwnLine(held) with { Pending = true };
+            _pending.Add(line, ChatEndpoint.Lobby);
+            _view.Show(line);
+        }
+
+        _unsent.Clear();
         _view.Show(_words.Reconnecting(delay, attempt));
         _ticker ??= Time.CreateTimer(_ => Locked(Tick), null, StatusTick, StatusTick);
     });

@@ -81,6 +81,11 @@ internal sealed partial class ChatModel
         catch (InvalidOperationException e)
         {
             Locked(() => Withdraw(text, own));
+            if (Requeue(own))
+            {
+                return;
+            }
+
             // The link ended while the message waited to go out: it is one of the lines not sent.
             if (IsServer || !HeldAfterEnd(text, gone: true))
             {
