@@ -33,7 +33,7 @@ public sealed class ChatClient : ChatEndpoint
     private readonly ReconnectLoop? _reconnect;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
-    private Link? _secured;
+    private volatile Link? _secured;
 
     public ChatClient(ChatOptions options)
     {

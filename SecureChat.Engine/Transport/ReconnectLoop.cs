@@ -137,6 +137,7 @@ internal sealed class ReconnectLoop
         {
             while (true)
             {
+                stop.ThrowIfCancellationRequested(); // stopped before the loop got going: no pause is announced
                 int attempt;
                 TimeSpan delay;
                 CancellationTokenSource wait = CancellationTokenSource.CreateLinkedTokenSource(stop);
