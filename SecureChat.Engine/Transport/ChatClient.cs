@@ -13,8 +13,9 @@ using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v2 peer).
-/// Thread-safe; events as described on <see cref="ChatEndpoint"/>.
+/// The connecting side: one TCP connection to a <see cref="ChatServer"/> (or any SecureChat v2 peer) at a time;
+/// with <see cref="ChatOptions.Reconnect"/> a lost secure link is replaced by a new one to the same server
+/// (<see cref="ReconnectLoop"/>). Thread-safe; events as described on <see cref="ChatEndpoint"/>.
 /// </summary>
 public sealed class ChatClient : ChatEndpoint
 {
@@ -32,6 +33,12 @@ public sealed class ChatClient : ChatEndpoint
     private string? _endpointKey;
     private string _name;
     private int _busyRetriesLeft;
+    private string _host = string.Empty;
+    private int _port;
+    private readonly ReconnectLoop? _reconnect;
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
+    private volatile Link? _secured;
 
     public ChatClient(ChatOptions options)
     {
@@ -40,6 +47,10 @@ public sealed class ChatClient : ChatEndpoint
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
         _rooms = new ClientRoomList(options.Rooms);
         _ownDigest = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
+        if (options.Reconnect)
+        {
+            _reconnect = new ReconnectLoop(new Backoff(), options.Time, ReconnectAsync, OnReconnecting, _ => _done.TrySetResult());
+        }
     }
 
     public override string Name => _name;
@@ -51,8 +62,12 @@ public sealed class ChatClient : ChatEndpoint
 
     public override IReadOnlyList<PeerInfo> Links => Server is { } server ? [server] : [];
 
-    /// <summary>Completes when the link has ended and its socket is closed.</summary>
-    public override Task Completion => _link?.Completion ?? Task.CompletedTask;
+    /// <summary>
+    /// Completes when the link has ended and its socket is closed; with <see cref="ChatOptions.Reconnect"/>, only when
+    /// the client is stopped, its first connection failed, or a lost link cannot be replaced
+    /// (<see cref="ReconnectLoop.Stops"/>: a refused identity, another version, a passphrase mismatch).
+    /// </summary>
+    public override Task Completion => _reconnect is null ? _link?.Completion ?? Task.CompletedTask : _done.Task;
 
     /// <summary>How many puzzles a client solves for one connection before it gives up.</summary>
     public const int MaxPuzzleAttempts = 3;
@@ -88,9 +103,32 @@ public sealed class ChatClient : ChatEndpoint
     {
         if (_link is not null || _connecting is not null)
         {
+            opened?.Dispose();
             throw new InvalidOperationException("already connected");
         }
 
+        (_host, _port) = (host, port);
+        try
+        {
+            await ConnectLinkAsync(host, port, opened, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (_reconnect is not null)
+        {
+            _done.TrySetResult(); // a client that never connected does not reconnect: it is done
+            throw;
+        }
+    }
+
+    /// <summary>One reconnect attempt of <see cref="ReconnectLoop"/>: a new link to the same server, as the first.</summary>
+    private Task ReconnectAsync(CancellationToken cancellationToken)
+    {
+        _link = null; // Server and Links follow the new attempt
+        return ConnectLinkAsync(_host, _port, opened: null, cancellationToken);
+    }
+
+    /// <summary>Connects and runs the handshake, with the puzzle and busy retries, until the link is secure.</summary>
+    private async Task ConnectLinkAsync(string host, int port, Socket? opened, CancellationToken cancellationToken)
+    {
         _endpointKey = KnownServers.Endpoint(host, port); // how the trust store names this server
         byte[] helloNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
         PuzzleSolution? solution = null;
@@ -229,7 +267,7 @@ public sealed class ChatClient : ChatEndpoint
     public override IReadOnlyList<string> Rooms => _rooms.Current;
 
     /// <summary>Connects again at once when the link is gone and a reconnect is waiting (<see cref="ChatOptions.Reconnect"/>).</summary>
-    public void ReconnectNow() => throw new NotImplementedException("reconnect");
+    public void ReconnectNow() => _reconnect?.Now();
 
     /// <summary>
     /// Sends a direct message: to <see cref="Person.Identity"/> when set (a fingerprint of someone the hub has named on
@@ -322,12 +360,19 @@ public sealed class ChatClient : ChatEndpoint
 
     public override async Task StopAsync()
     {
+        _stopping = true; // our own close is no lost link
+        if (_reconnect is not null)
+        {
+            await _reconnect.StopAsync().ConfigureAwait(false);
+        }
+
         if (_link is { } link)
         {
             await link.CloseAsync().ConfigureAwait(false);
         }
 
         _keyPairs.Dispose(); // a pair made for a connection that never started
+        _done.TrySetResult();
     }
 
     /// <summary>The server proved its identity and name in the handshake: the app is told who operates it.</summary>
@@ -341,7 +386,22 @@ public sealed class ChatClient : ChatEndpoint
             link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty)); // the rooms of the last link, and those asked for
         }
 
+        _secured = link;
+        _reconnect?.Secured();
         return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, Operator = true });
+    }
+
+    /// <summary>
+    /// A secure link's end was reported (Closed or Failed): unless this side stopped it, the reconnect loop begins
+    /// (its first Reconnecting event follows the link's end).
+    /// </summary>
+    private protected override void OnLinkEndReported(Link link)
+    {
+        if (_reconnect is not null && !_stopping && ReferenceEquals(link, _secured))
+        {
+            _secured = null;
+            _reconnect.Lost();
+        }
     }
 
     /// <summary>A puzzle and a busy refusal that will be retried are not failures the app sees: <see cref="ConnectAsync"/> carries on.</summary>

@@ -216,10 +216,12 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 }
 
                 OnClosed(link.Snapshot(), closed.ByPeer);
+                OnLinkEndReported(link);
                 break;
             case FailedEvent failed:
                 OnLinkEnded(link);
                 OnLinkFailed(link, failed.Failure);
+                OnLinkEndReported(link);
                 break;
         }
     }
@@ -275,6 +277,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
 
     /// <summary>A link closed or failed (before Closed or Failed is raised).</summary>
     private protected virtual void OnLinkEnded(Link link)
+    {
+    }
+
+    /// <summary>A link's end was reported to the app (after Closed or Failed).</summary>
+    private protected virtual void OnLinkEndReported(Link link)
     {
     }
 

@@ -49,6 +49,10 @@ public sealed class OptionScopeTests
     [InlineData("--bell is a full-screen option: it does nothing with --headless", "--client", "--headless", "--bell")]
     [InlineData("--no-mouse is a full-screen option: it does nothing with --headless", "--server", "--no-mouse", "--headless")]
     [InlineData("--scrollback is a full-screen option: it does nothing with --headless", "--client", "--headless", "--scrollback", "500")]
+    [InlineData("--no-reconnect is a client option: it does nothing with --server", "--server", "--no-reconnect")]
+    [InlineData("--reconnect is a client option: it does nothing with --server", "--server", "--headless", "--reconnect")]
+    [InlineData("--no-reconnect is a full-screen option: it does nothing with --headless", "--client", "--headless", "--no-reconnect")]
+    [InlineData("--reconnect is a headless option: it does nothing without --headless", "--client", "--reconnect")]
     public void An_option_of_the_other_role_or_mode_is_a_usage_error_not_ignored(string message, params string[] args)
     {
         var error = new StringWriter();
@@ -69,7 +73,8 @@ public sealed class OptionScopeTests
             {
                 OptionScope.Server => ((string[])["--client", .. given], (string[])["--server", .. given]),
                 OptionScope.Client => (["--server", .. given], ["--client", .. given]),
-                OptionScope.FullScreen => (["--client", "--headless", .. given], ["--client", .. given]),
+                OptionScope.FullScreen or OptionScope.ClientFullScreen => (["--client", "--headless", .. given], ["--client", .. given]),
+                OptionScope.ClientHeadless => (["--client", .. given], ["--client", "--headless", .. given]),
                 _ => (["--client", .. given], ["--client", "--headless", .. given]),
             };
             Should.Throw<UsageException>(() => ChatCommandLine.Parse(wrong), string.Join(' ', wrong)).Message.ShouldStartWith($"{name} is a ");
@@ -83,4 +88,16 @@ public sealed class OptionScopeTests
     [InlineData("--server", "--host", "127.0.0.1", "--port", "4000")]
     public void Options_in_their_own_role_and_mode_are_accepted(params string[] args) =>
         Should.NotThrow(() => ChatCommandLine.Parse(args));
+
+    [Theory]
+    [InlineData(true, "--client")]
+    [InlineData(false, "--client", "--no-reconnect")]
+    [InlineData(false, "--client", "--headless")]
+    [InlineData(false, "--client", "--json")]
+    [InlineData(true, "--client", "--headless", "--reconnect")]
+    [InlineData(true, "--client", "--json", "--reconnect")]
+    [InlineData(false, "--server")]
+    [InlineData(false, "--server", "--headless")]
+    public void A_full_screen_client_reconnects_unless_told_not_to_and_a_headless_one_only_when_told_to(bool reconnects, params string[] args) =>
+        ChatCommandLine.Parse(args).Reconnect.ShouldBe(reconnects);
 }

@@ -7,7 +7,7 @@ namespace SecureChat.Tui.Tests.EndToEnd;
 /// A fault seen from a real terminal: the server process is killed (SIGKILL, no goodbye) while a client is
 /// connected. The client must say the connection is gone, keep running until the user quits, exit 1 on F10 (the
 /// connection was lost), say why on standard error, and leave the terminal as it found it (every mode reset, no
-/// leftover UI).
+/// leftover UI). The client runs with --no-reconnect (ReconnectScreenTests covers the client that comes back).
 /// </summary>
 public sealed class PeerFailureTests
 {
@@ -31,7 +31,7 @@ public sealed class PeerFailureTests
         {
             tmux.NewSession("server", $"sh -c 'echo $$ > \"{serverPid}\"; exec dotnet \"{dll}\" --config-dir \"{AppUnderTest.NewConfigDir()}\" --server --port {port}'; sleep 60");
             tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
-            tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port}; echo EXIT:$? > '{clientExit}'; sleep 60");
+            tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --no-reconnect; echo EXIT:$? > '{clientExit}'; sleep 60");
             tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
             tmux.Query("client", "#{alternate_on}").ShouldBe("1", "the app runs on the alternate screen");
 

@@ -4,7 +4,8 @@ namespace SecureChat.Tui.Tests.EndToEnd;
 
 /// <summary>
 /// A full-screen client in a real terminal whose server stalls (a real server process stopped with SIGSTOP: its
-/// socket stays open and no Close ever comes), until the client's idle limit (45 s) ends the link.
+/// socket stays open and no Close ever comes), until the client's idle limit (45 s) ends the link. The client runs
+/// with --no-reconnect: the end of the link is what is shown (ReconnectScreenTests covers the client that comes back).
 /// </summary>
 public sealed class StalledServerTests(ITestOutputHelper output)
 {
@@ -24,7 +25,7 @@ public sealed class StalledServerTests(ITestOutputHelper output)
         int port = AppUnderTest.FreePort();
         using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         using var tmux = new Tmux();
-        tmux.NewSession("client", $"dotnet '{AppUnderTest.DllPath}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob; sleep 60");
+        tmux.NewSession("client", $"dotnet '{AppUnderTest.DllPath}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob --no-reconnect; sleep 60");
         tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
 
         server.Signal("STOP");

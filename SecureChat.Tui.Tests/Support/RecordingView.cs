@@ -44,6 +44,28 @@ internal sealed class RecordingView : IChatView
         }
     }
 
+    /// <summary>Every line the model updated (marked), in order.</summary>
+    public IReadOnlyList<ChatLine> Updates
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _updates];
+            }
+        }
+    }
+
+    private readonly List<ChatLine> _updates = [];
+
+    public void Update(ChatLine line)
+    {
+        lock (_gate)
+        {
+            _updates.Add(line);
+        }
+    }
+
     public void SetStatus(ChatStatus status)
     {
         lock (_gate)

@@ -59,6 +59,7 @@ internal sealed class ChatLifetime
         Iterations = settings.Iterations,
         MaxIterations = settings.MaxIterations,
         Passphrase = passphrase,
+        Reconnect = settings.Reconnect,
     };
 
     /// <summary>
@@ -136,6 +137,7 @@ internal sealed class ChatLifetime
         _view = deferred;
         Task<ChatModel?> started = Task.FromResult<ChatModel?>(null);
         bool opened = false;
+        IReadOnlyList<ChatLine> pendingReport = [];
         try
         {
             if (_opensFirst && _settings.Role == ChatRole.Client)
@@ -182,6 +184,7 @@ internal sealed class ChatLifetime
             _begun.TrySetResult(Model(started));
             Stop();
             Model(started)?.Detach();
+            pendingReport = Model(started)?.TakePendingReport() ?? [];
             if (opened)
             {
                 _mode.Close();
@@ -191,6 +194,12 @@ internal sealed class ChatLifetime
             {
                 _trust?.Dispose();
             }
+        }
+
+        // After the full screen closed: lines typed while the connection was away, and never sent, stay in the scrollback.
+        foreach (ChatLine line in pendingReport)
+        {
+            _mode.ReportFailure(line.Text);
         }
 
         if (started.IsFaulted)
@@ -302,6 +311,7 @@ internal sealed class ChatLifetime
         {
             Verify = _trust is null ? null : peer => _trust.Verify(peer, isServer, _settings.Address),
             HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
+            Reconnects = _settings.Reconnect,
             OwnIdentity = _trust?.Identity.Fingerprint,
             IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
             RoomsFile = _rooms,
@@ -323,7 +333,22 @@ internal sealed class ChatLifetime
             _connecting = Task.Run(() => HandshakeAsync(model, view, () => client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken)), CancellationToken.None);
         }
 
+        if (_client is { } reconnecting && _settings.Reconnect)
+        {
+            // A reconnect that found the server's identity changed ends the run as the first connection would.
+            _ = reconnecting.Completion.ContinueWith(_ => RefusedOnReconnect(model, cancellationToken), TaskScheduler.Default);
+        }
+
         return model;
+    }
+
+    /// <summary>The client is done: when a reconnect found the server's identity changed, the view warns and the run ends.</summary>
+    private void RefusedOnReconnect(ChatModel model, CancellationToken cancellationToken)
+    {
+        if (!cancellationToken.IsCancellationRequested && _trust?.Refusal is { } refusal && model.WasSecure)
+        {
+            model.IdentityRefused(refusal);
+        }
     }
 
     /// <summary>A signal asks to quit: as F10 would, once the view is open (before that, the default action ends the process).</summary>

@@ -72,6 +72,18 @@ internal sealed record ChatLine
     /// <summary>A message that names this side's user: highlighted, and it rings with <c>--bell</c>.</summary>
     public bool Mention { get; init; }
 
+    /// <summary>
+    /// This side's own message's number in the run (1, 2, ...; 0 for every other line): <see cref="IChatView.Update"/>
+    /// replaces the shown line of the same number, to mark it.
+    /// </summary>
+    public long Id { get; init; }
+
+    /// <summary>An own message typed while the connection was away: shown at once, sent once it is secure again.</summary>
+    public bool Pending { get; init; }
+
+    /// <summary>An own message the hub has acknowledged (it received it): shown with a mark.</summary>
+    public bool Acknowledged { get; init; }
+
     public static ChatLine Notice(string text) => new(LineKind.Notice, text, string.Empty, DateTimeOffset.Now);
 
     public static ChatLine Error(string text) => new(LineKind.Error, text, string.Empty, DateTimeOffset.Now);

@@ -63,7 +63,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        if (HeldAfterEnd(text))
+        if (HoldPending(text, key) || HeldAfterEnd(text))
         {
             return;
         }
@@ -80,14 +80,17 @@ internal sealed partial class ChatModel
         }
 
         ulong heard = IsServer ? 0 : _endpoint.RecordsHeard;
+        ChatLine? own = null;
         Locked(() =>
         {
+            own = OwnLine(text) with { Window = key };
             if (!IsServer)
             {
                 _unconfirmed.Sent(text, heard);
+                _sent.Sent(own);
             }
 
-            _view.Show(_words.Own(_ownName, text) with { Window = key });
+            _view.Show(own);
         });
         try
         {
@@ -98,17 +101,32 @@ internal sealed partial class ChatModel
         catch (ArgumentException)
         {
             // The engine's own size rule (its message names a parameter, which is not for a person).
-            Locked(() => _unconfirmed.Withdraw(text));
+            Locked(() => Withdraw(text, own));
             Tell(_words.TooLong());
         }
         catch (InvalidOperationException e)
         {
-            Locked(() => _unconfirmed.Withdraw(text));
+            Locked(() => Withdraw(text, own));
+            if (Requeue(own))
+            {
+                return;
+            }
+
             // The link ended while the message waited to go out: it is one of the lines not sent.
             if (IsServer || !HeldAfterEnd(text, gone: true))
             {
                 Tell(_words.NotSent(e.Message));
             }
+        }
+    }
+
+    /// <summary>A message handed to the engine did not go out: it is not waited for (under the lock).</summary>
+    private void Withdraw(string text, ChatLine? own)
+    {
+        _unconfirmed.Withdraw(text);
+        if (own is not null)
+        {
+            _sent.Withdraw(own);
         }
     }
 

@@ -66,7 +66,9 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost += OnMessagesLost;
         _endpoint.RoomChanged += OnRoomChanged;
         _endpoint.Replied += OnReplied;
-        Locked(() => _view.SetStatus(_links.Status(_ownName)));
+        FollowReconnect();
+        _endpoint.Completion.ContinueWith(_ => OnCompleted(), TaskScheduler.Default);
+        Locked(() => _view.SetStatus(Status()));
     }
 
     public bool IsServer { get; }
@@ -197,6 +199,7 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost -= OnMessagesLost;
         _endpoint.RoomChanged -= OnRoomChanged;
         _endpoint.Replied -= OnReplied;
+        UnfollowReconnect();
     }
 
     // ---- engine events (network threads) ----
@@ -275,10 +278,10 @@ internal sealed partial class ChatModel
             Tell(_words.LinkFailed(link, failure, IsServer));
         }
 
-        // No Close came, so nothing confirms what the server received: the messages sent since it was last heard from are named.
-        if (!IsServer && _unconfirmed.TakeSince(heard) is { Count: > 0 } unconfirmed)
+        // No Close came, so nothing but acknowledgements confirms what the server received: the rest is named.
+        if (!IsServer)
         {
-            Tell(_words.Unconfirmed(unconfirmed));
+            Tell(UnconfirmedAtLoss(heard));
         }
     }
 
@@ -317,7 +320,7 @@ internal sealed partial class ChatModel
     private void OnLink(Action change) => Locked(() =>
     {
         change();
-        _view.SetStatus(_links.Status(_ownName));
+        _view.SetStatus(Status());
     });
 
     private void Tell(ChatLine line) => Locked(() => _view.Show(line));

@@ -8,4 +8,8 @@ namespace SecureChat.Tui.App;
 /// it). On a server the stage of a joining client's handshake reads "joining: ...", so it is never taken for the stage
 /// of the secure peer whose key is shown. <see cref="Ended"/>: a client's link has closed or failed, so no key is coming. Immutable.
 /// </summary>
-internal sealed record ChatStatus(string Stage, string? KeyHash, string Peer, string Name = "", bool SeveralKeys = false, string? Trust = null, string? Identity = null, bool Ended = false);
+internal sealed record ChatStatus(string Stage, string? KeyHash, string Peer, string Name = "", bool SeveralKeys = false, string? Trust = null, string? Identity = null, bool Ended = false)
+{
+    /// <summary>A client's secure link's lag as the bar shows it after the peer: <c>lag 12 ms</c>, or <c>lag ?</c> when the last probe went unanswered; null when none is known.</summary>
+    public string? Lag { get; init; }
+}

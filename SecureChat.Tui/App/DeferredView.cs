@@ -29,6 +29,8 @@ internal sealed class DeferredView : IChatView
 
     public void Show(ChatLine line) => Forward(v => v.Show(line));
 
+    public void Update(ChatLine line) => Forward(v => v.Update(line));
+
     public void SetStatus(ChatStatus status) => Forward(v => v.SetStatus(status));
 
     public void OpenWindow(WindowInfo window) => Forward(v => v.OpenWindow(window));

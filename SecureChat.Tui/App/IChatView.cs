@@ -10,6 +10,12 @@ internal interface IChatView
     /// <summary>Appends a line: a message (someone's or our own), a notice or an error.</summary>
     void Show(ChatLine line);
 
+    /// <summary>
+    /// An own line shown before (<see cref="ChatLine.Id"/>) changed: it was sent after it waited, or the hub
+    /// acknowledged it. A view that shows lines replaces it in place; one that does not may say so as an event.
+    /// </summary>
+    void Update(ChatLine line);
+
     /// <summary>A window was opened (a room entered, a query started) or its title or trust changed (same key).</summary>
     void OpenWindow(WindowInfo window);
 

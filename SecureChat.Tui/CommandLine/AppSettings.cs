@@ -37,6 +37,12 @@ internal sealed record AppSettings
     /// <summary>Full screen: while the user is away, ring the bell once per burst of messages and count them in the title.</summary>
     public bool Bell { get; init; }
 
+    /// <summary>
+    /// Client: connect again when the link to the server is lost (on by default on the full screen, <c>--no-reconnect</c>
+    /// turns it off; headless only with <c>--reconnect</c>, so a script ends when its server goes away).
+    /// </summary>
+    public bool Reconnect { get; init; }
+
     /// <summary>Full screen: leave the mouse to the terminal (no mouse tracking), so a plain drag selects text.</summary>
     public bool NoMouse { get; init; }
 

@@ -79,6 +79,16 @@ internal sealed class ChatRootCommand : RootCommand
         Description = "leave the mouse to the terminal, so a plain drag selects text (PgUp/PgDn scroll the messages)",
     };
 
+    private readonly Option<bool> _noReconnect = new("--no-reconnect")
+    {
+        Description = "exit when the connection to the server is lost, instead of connecting again after a pause (1, 2, 4 ... up to 60 seconds)",
+    };
+
+    private readonly Option<bool> _reconnect = new("--reconnect")
+    {
+        Description = "when the connection to the server is lost, connect again after a pause (1, 2, 4 ... up to 60 seconds) instead of exiting",
+    };
+
     private readonly ServerLimitOptions _limits = new();
     private readonly List<OptionEntry> _entries = [];
 
@@ -94,6 +104,8 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_group, OptionGroup.Connection, OptionScope.Any) { Default = "ffdhe2048" });
         Add(new(_iterations, OptionGroup.Connection, OptionScope.Any) { Default = Text(ChatOptions.MinimumIterations) });
         Add(new(_maxIterations, OptionGroup.Connection, OptionScope.Any) { Default = Text(ChatOptions.DefaultMaxIterations) });
+        Add(new(_noReconnect, OptionGroup.Connection, OptionScope.ClientFullScreen));
+        Add(new(_reconnect, OptionGroup.Connection, OptionScope.ClientHeadless));
         Add(new(_configDir, OptionGroup.IdentityAndTrust, OptionScope.Any) { DefaultNote = "$XDG_CONFIG_HOME/securechat, else ~/.config/securechat" });
         Add(new(_acceptIdentity, OptionGroup.IdentityAndTrust, OptionScope.Client));
         Add(new(_passphrasePrompt, OptionGroup.IdentityAndTrust, OptionScope.Any));
@@ -300,6 +312,7 @@ internal sealed class ChatRootCommand : RootCommand
             Timestamps = result.GetValue(_timestamps),
             Json = result.GetValue(_json),
             Bell = result.GetValue(_bell),
+            Reconnect = !server && (result.GetValue(_headless) || result.GetValue(_json) ? result.GetValue(_reconnect) : !result.GetValue(_noReconnect)),
             NoMouse = result.GetValue(_noMouse),
             Scrollback = result.GetValue(_scrollback) is { } lines
                 ? int.TryParse(lines, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 10 and <= 1_000_000
@@ -328,6 +341,9 @@ internal sealed class ChatRootCommand : RootCommand
                 OptionScope.Client when !client => $"{name} is a client option: it does nothing with --server",
                 OptionScope.FullScreen when headless => $"{name} is a full-screen option: it does nothing with --headless",
                 OptionScope.Headless when !headless => $"{name} is a headless option: it does nothing without --headless",
+                OptionScope.ClientFullScreen or OptionScope.ClientHeadless when !client => $"{name} is a client option: it does nothing with --server",
+                OptionScope.ClientFullScreen when headless => $"{name} is a full-screen option: it does nothing with --headless",
+                OptionScope.ClientHeadless when !headless => $"{name} is a headless option: it does nothing without --headless",
                 _ => null,
             };
             if (problem is not null)

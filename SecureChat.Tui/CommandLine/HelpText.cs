@@ -73,6 +73,8 @@ internal sealed class HelpText(ChatRootCommand command) : SynchronousCommandLine
             OptionScope.Client => "client: ",
             OptionScope.FullScreen => "full screen: ",
             OptionScope.Headless => "headless: ",
+            OptionScope.ClientFullScreen => "client, full screen: ",
+            OptionScope.ClientHeadless => "client, headless: ",
             _ => string.Empty,
         };
         string? defaults = (entry.Default, entry.DefaultNote) switch

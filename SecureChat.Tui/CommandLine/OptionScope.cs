@@ -11,4 +11,10 @@ internal enum OptionScope
     Client,
     FullScreen,
     Headless,
+
+    /// <summary>A client's, on the full screen only.</summary>
+    ClientFullScreen,
+
+    /// <summary>A client's, headless only.</summary>
+    ClientHeadless,
 }

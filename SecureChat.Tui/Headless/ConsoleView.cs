@@ -62,6 +62,18 @@ internal sealed class ConsoleView(TextWriter output, TextWriter error, bool time
         }
     }
 
+    /// <summary>
+    /// Own lines are not printed, so their marks are not either; <c>--json</c> says each acknowledgement as an
+    /// <c>ack</c> event with the line's id and text, for a script that wants to know what arrived.
+    /// </summary>
+    public void Update(ChatLine line)
+    {
+        if (json && line.Acknowledged)
+        {
+            Write(output, JsonLine.Format(ChatLine.Of("ack", line.RawText, ChatLine.Field("id", line.Id))));
+        }
+    }
+
     public void SetStatus(ChatStatus status)
     {
     }

@@ -60,6 +60,12 @@ internal sealed class HeadlessMode(TextReader input, TextWriter output, TextWrit
         {
             ReportUnsent(model, lines, ended);
         }
+
+        // Lines still waiting for a connection that did not come back (--reconnect) were not sent either.
+        foreach (ChatLine line in model.TakePendingReport())
+        {
+            _view.Show(line);
+        }
     }
 
     /// <summary>

@@ -74,6 +74,9 @@ internal static class JsonLine
             case int number:
                 json.WriteNumber(name, number);
                 break;
+            case long number:
+                json.WriteNumber(name, number);
+                break;
             case string text:
                 json.WriteString(name, text);
                 break;

@@ -163,7 +163,7 @@ internal sealed partial class ChatWindow : Window
         (_identityWord, _identityText) = status is { KeyHash: not null, Trust: { } trust, Identity: { } identity }
             ? ($"{trust} identity", $"{trust} identity {identity}")
             : (string.Empty, string.Empty);
-        _peerText = status.Peer;
+        _peerText = status.Lag is { } lag ? $"{status.Peer}, {lag}" : status.Peer;
         OwnName = status.Name;
         FitStatus();
         ShowTitle();

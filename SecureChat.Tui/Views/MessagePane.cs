@@ -90,6 +90,29 @@ internal sealed class MessagePane : View
         SetNeedsDraw();
     }
 
+    /// <summary>
+    /// Replaces the entry of an own line shown before (the same <see cref="ChatLine.Id"/>) with its new state: sent
+    /// after it waited, or acknowledged by the hub. Nothing happens when that line has left the scrollback.
+    /// </summary>
+    public void Update(ChatLine line)
+    {
+        for (LinkedListNode<PaneEntry>? node = _entries.Last; node is not null; node = node.Previous)
+        {
+            if (node.Value.Id == line.Id && line.Id != 0)
+            {
+                var entry = new PaneEntry(line);
+                if (_linesBelow > 0)
+                {
+                    _linesBelow += entry.Lines(ContentWidth).Count - node.Value.Lines(ContentWidth).Count;
+                }
+
+                node.Value = entry;
+                SetNeedsDraw();
+                return;
+            }
+        }
+    }
+
     public void Clear()
     {
         _entries.Clear();

@@ -12,7 +12,21 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
     public PaneEntry(ChatLine line)
         : this(line.Time, line.Sender, string.Join('\n', line.Lines), line.Kind)
     {
+        Id = line.Id;
+        Mark = line.Pending ? PendingMark : line.Acknowledged ? AcknowledgedMark : string.Empty;
     }
+
+    /// <summary>After an own message that waits for the connection to be secure again.</summary>
+    public const string PendingMark = " (pending)";
+
+    /// <summary>After an own message the hub has acknowledged.</summary>
+    public const string AcknowledgedMark = " ✓";
+
+    /// <summary>The own line's number (<see cref="ChatLine.Id"/>), 0 for every other entry.</summary>
+    public long Id { get; }
+
+    /// <summary>What follows an own message's text: <see cref="PendingMark"/>, <see cref="AcknowledgedMark"/> or nothing.</summary>
+    public string Mark { get; } = string.Empty;
 
     private int _wrappedWidth = -1;
     private IReadOnlyList<string> _wrapped = [];
@@ -43,8 +57,8 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
         string time = Time.ToLocalTime().ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture);
         return Kind switch
         {
-            LineKind.Message or LineKind.Own when IsAction => $"{time} * <{Sender}> {Text[ChatCommand.MePrefix.Length..]}",
-            LineKind.Message or LineKind.Own => $"{time} <{Sender}> {Text}",
+            LineKind.Message or LineKind.Own when IsAction => $"{time} * <{Sender}> {Text[ChatCommand.MePrefix.Length..]}{Mark}",
+            LineKind.Message or LineKind.Own => $"{time} <{Sender}> {Text}{Mark}",
             LineKind.Error => $"{time} ! {Text}",
             _ => $"{time} -!- {Text}",
         };

@@ -31,6 +31,8 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
     public void Show(ChatLine line) => Enqueue(() => window.Append(line));
 
+    public void Update(ChatLine line) => Enqueue(() => window.Pane.Update(line));
+
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 
     public void OpenWindow(WindowInfo info) => Enqueue(() => window.OpenWindow(info));
