@@ -102,21 +102,25 @@ public sealed class ReconnectModelTests(ITestOutputHelper output) : IAsyncDispos
         countdown.Stage.ShouldBe("reconnecting in 1 s (attempt 1)", "0.8 to 1.2 s, rounded");
         model.IsReconnecting.ShouldBeTrue();
         await model.EnterAsync("said while away");
+        await model.EnterAsync("/me waits");
+        await model.EnterAsync("and a third");
 
-        ChatLine pending = view.Lines.Single(l => l.Kind == LineKind.Own);
+        ChatLine pending = view.Lines.First(l => l.Kind == LineKind.Own);
+        view.Lines.Where(l => l.Kind == LineKind.Own).ShouldAllBe(l => l.Pending);
         pending.Pending.ShouldBeTrue();
         pending.Id.ShouldBeGreaterThan(0);
         view.Lines.ShouldNotContain(l => l.Kind == LineKind.Error, "a line typed while reconnecting is not refused");
 
         Hub second = StartHub(port);
         _time.Advance(TimeSpan.FromSeconds(1.2)); // the longest first pause
-        await Eventually(() => second.Received.Contains("said while away"), "the pending line at the restarted hub");
-        view.WaitForLine(l => l.Event == "pending_sent", s_wait, "the pending lines reported sent");
+        await Eventually(() => second.Received.Contains("and a third"), "the pending lines at the restarted hub");
+        ChatLine sent = view.WaitForLine(l => l.Event == "pending_sent", s_wait, "the pending lines reported sent");
+        sent.Text.ShouldBe("sent the 3 lines typed while the connection was away");
         await Task.Delay(300, TestContext.Current.CancellationToken); // a second copy would have come by now
 
         output.WriteLine($"the restarted hub received: {string.Join(" | ", second.Received)}; updates: {string.Join(", ", view.Updates.Select(u => $"#{u.Id} pending={u.Pending}"))}");
-        second.Received.Count(t => t == "said while away").ShouldBe(1);
-        view.Updates.ShouldContain(u => u.Id == pending.Id && !u.Pending);
+        second.Received.ToArray().ShouldBe(["said while away", "/me waits", "and a third"], customMessage: "each once, in the order typed");
+        view.Updates.Where(u => !u.Pending).Select(u => u.Id).ToArray().ShouldBe([.. view.Lines.Where(l => l.Kind == LineKind.Own).Select(l => l.Id)], customMessage: "each line marked sent, in order");
         model.IsReconnecting.ShouldBeFalse();
         model.Pending.ShouldBeEmpty();
         view.Statuses[^1].Stage.ShouldBe("secure");
