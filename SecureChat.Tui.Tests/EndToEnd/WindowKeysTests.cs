@@ -90,6 +90,34 @@ public sealed class WindowKeysTests
         bob.Output.Split('\n').Single(l => l.Contains("hello dev from Alice", StringComparison.Ordinal)).ShouldContain("#dev");
     }
 
+    [Fact]
+    public void Resizing_the_terminal_switches_the_window_list_between_the_side_pane_and_the_tab_bar()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal window list test cannot run (apt-get install tmux)");
+        }
+
+        int port = AppUnderTest.FreePort();
+        using var tmux = new Tmux();
+        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60", width: 120, height: 20);
+        string wide = tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        wide.Split('\n')[1].ShouldStartWith("│1:(hub)        │", customMessage: wide);
+
+        tmux.Resize("server", 80, 20);
+        string narrow = tmux.WaitForScreen("server", s => s.Split('\n')[0].TrimEnd().Length == 80 && s.Split('\n')[0].TrimEnd().EndsWith('┐'), s_wait, "the redraw at 80 columns");
+        TestContext.Current.TestOutputHelper?.WriteLine(narrow);
+        string[] rows = narrow.Split('\n');
+        int input = Array.FindLastIndex(rows, r => r.StartsWith("│> ", StringComparison.Ordinal));
+        rows[input - 1].ShouldStartWith("│1:(hub) ", customMessage: narrow);
+        rows[1].ShouldNotContain("1:(hub)");
+        narrow.ShouldMatch(@"\n│\d\d:\d\d -!- listening", "the messages start at the left border");
+
+        tmux.Resize("server", 120, 20);
+        tmux.WaitForScreen("server", s => s.Split('\n')[1].StartsWith("│1:(hub)        │", StringComparison.Ordinal), s_wait, "the side pane again at 120 columns");
+        tmux.Keys("server", "F10");
+    }
+
     /// <summary>Waits until the status bar names <paramref name="window"/> as the one shown; returns the screen.</summary>
     private static string Shown(Tmux tmux, string window) =>
         tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("│ " + window + " │", StringComparison.Ordinal), s_wait, $"window {window} shown");
