@@ -90,6 +90,79 @@ public sealed class WindowKeysTests
         bob.Output.Split('\n').Single(l => l.Contains("hello dev from Alice", StringComparison.Ordinal)).ShouldContain("#dev");
     }
 
+    [Fact]
+    public void Resizing_the_terminal_switches_the_window_list_between_the_side_pane_and_the_tab_bar()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal window list test cannot run (apt-get install tmux)");
+        }
+
+        int port = AppUnderTest.FreePort();
+        using var tmux = new Tmux();
+        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60", width: 120, height: 20);
+        string wide = tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        wide.Split('\n')[1].ShouldStartWith("│1:(hub)        │", customMessage: wide);
+
+        tmux.Resize("server", 80, 20);
+        string narrow = tmux.WaitForScreen("server", s => s.Split('\n')[0].TrimEnd().Length == 80 && s.Split('\n')[0].TrimEnd().EndsWith('┐'), s_wait, "the redraw at 80 columns");
+        TestContext.Current.TestOutputHelper?.WriteLine(narrow);
+        string[] rows = narrow.Split('\n');
+        int input = Array.FindLastIndex(rows, r => r.StartsWith("│> ", StringComparison.Ordinal));
+        rows[input - 1].ShouldStartWith("│1:(hub) ", customMessage: narrow);
+        rows[1].ShouldNotContain("1:(hub)");
+        narrow.ShouldMatch(@"\n│\d\d:\d\d -!- listening", "the messages start at the left border");
+
+        tmux.Resize("server", 120, 20);
+        tmux.WaitForScreen("server", s => s.Split('\n')[1].StartsWith("│1:(hub)        │", StringComparison.Ordinal), s_wait, "the side pane again at 120 columns");
+        tmux.Keys("server", "F10");
+    }
+
+    [Fact]
+    public void Tab_completes_rooms_and_the_shown_rooms_members_and_a_message_elsewhere_is_counted_in_the_list()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal window list test cannot run (apt-get install tmux)");
+        }
+
+        int port = AppUnderTest.FreePort();
+        using var tmux = new Tmux();
+        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60");
+        tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        using RunningApp bob = AppUnderTest.StartClient(port, "Bob", "Alice");
+        tmux.Type("server", "/join #design");
+        Shown(tmux, "3:#design");
+        tmux.Type("server", "/join #dev");
+        Shown(tmux, "4:#dev");
+
+        tmux.Type("server", "/part #de", enter: false);
+        tmux.Keys("server", "Tab");
+        tmux.WaitForScreen("server", s => s.Contains("2 matches, Tab for the next: #design, #dev", StringComparison.Ordinal), s_wait, "the candidates listed");
+        Expect(tmux, "/part #design");
+        tmux.Keys("server", "Tab");
+        Expect(tmux, "/part #dev");
+        tmux.Keys("server", "C-u");
+
+        // Bob is in #lobby, not in #dev: his name completes in #lobby only.
+        tmux.Type("server", "hi B", enter: false);
+        tmux.Keys("server", "Tab");
+        Thread.Sleep(300);
+        Expect(tmux, "hi B");
+        tmux.Keys("server", "M-2");
+        Shown(tmux, "2:#lobby");
+        tmux.Keys("server", "Tab");
+        Expect(tmux, "hi Bob");
+        tmux.Keys("server", "C-u");
+
+        tmux.Keys("server", "M-4");
+        Shown(tmux, "4:#dev");
+        bob.WriteLine("/msg #lobby Alice, a word in the lobby");
+        string counted = tmux.WaitForScreen("server", s => s.Contains("2:#lobby 1", StringComparison.Ordinal), s_wait, "the message counted in the lobby's entry");
+        TestContext.Current.TestOutputHelper?.WriteLine(counted);
+        counted.ShouldNotContain("a word in the lobby");
+    }
+
     /// <summary>Waits until the status bar names <paramref name="window"/> as the one shown; returns the screen.</summary>
     private static string Shown(Tmux tmux, string window) =>
         tmux.WaitForScreen("server", s => Tmux.StatusLine(s).Contains("│ " + window + " │", StringComparison.Ordinal), s_wait, $"window {window} shown");

@@ -36,6 +36,24 @@ public sealed class MessageLimitTests
         sent.ShouldBe([text[..^over]]);
     }
 
+    [Fact]
+    public void A_pasted_message_of_many_lines_over_the_limit_is_refused_at_the_first_Enter_without_asking_to_confirm()
+    {
+        using var screen = new TestScreen(width: 120, height: 20);
+        var sent = new List<string>();
+        screen.Window.LineEntered += (line, _, _) => sent.Add(line);
+        string line = new('x', 4000);
+        string text = string.Join('\n', Enumerable.Repeat(line, 5));
+        screen.Paste(text);
+        screen.Press(Key.Enter);
+
+        screen.Window.Pane.Entries.ShouldNotContain(e => e.Text.Contains("press Enter again", StringComparison.Ordinal));
+        screen.Window.Pane.Entries.ShouldContain(e => e.Kind == LineKind.Error && e.Text.StartsWith("not sent: ", StringComparison.Ordinal));
+        screen.Press(Key.Enter);
+        sent.ShouldBeEmpty();
+        screen.Window.Input.Draft.ShouldBe(text);
+    }
+
     private static string Row(string screen, string mark) =>
         screen.Split('\n').FirstOrDefault(r => r.Contains(mark, StringComparison.Ordinal)) ?? throw new ShouldAssertException($"no row with '{mark}' in:\n{screen}");
 }

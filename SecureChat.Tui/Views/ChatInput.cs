@@ -323,17 +323,18 @@ internal sealed class ChatInput : TextField
             return;
         }
 
+        // A draft that cannot be sent is refused before any confirmation is asked for.
+        bool pasted = HasPaste;
+        if (Refuse?.Invoke(draft, pasted) == true)
+        {
+            return;
+        }
+
         int lines = draft.Trim('\n').Split('\n').Length;
         if (lines > ConfirmLines && !confirmed)
         {
             _confirming = true;
             ConfirmationNeeded?.Invoke(lines);
-            return;
-        }
-
-        bool pasted = HasPaste;
-        if (Refuse?.Invoke(draft, pasted) == true)
-        {
             return;
         }
 
