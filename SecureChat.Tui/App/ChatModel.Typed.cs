@@ -41,7 +41,9 @@ internal sealed partial class ChatModel
         ChatLine? refused = null;
         Locked(() =>
         {
-            key = window ?? _windows.Target;
+            // The status window is no room: a plain line there goes where a headless one would (the room or query
+            // chosen last, else the room entered last, else the lobby), so typing before a room's window opened works.
+            key = window is null || window == WindowInfo.StatusKey ? _windows.Target : window;
             if (key.StartsWith('#'))
             {
                 key = _windows.RoomWindow(key) ?? (WindowTable.RoomKey(key) == WindowTable.RoomKey(ChatEndpoint.Lobby) ? RoomWindow(key) : key);

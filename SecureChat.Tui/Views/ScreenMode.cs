@@ -80,7 +80,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
 
         _window.LineEntered += (line, pasted, window) => _ = EnterAsync(model, line, pasted, window);
-        _window.Names = _ => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.Members : [];
+        _window.Names = key => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.MembersOf(key) : [];
         try
         {
             _app.Run(_window, _faults!.Survive);

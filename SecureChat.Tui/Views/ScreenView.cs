@@ -31,7 +31,7 @@ internal sealed class ScreenView(ChatWindow window, Action<Action> post, Action 
 
     public void Show(ChatLine line) => Enqueue(() => window.Append(line));
 
-    public void Update(ChatLine line) => Enqueue(() => window.Pane.Update(line));
+    public void Update(ChatLine line) => Enqueue(() => window.Windows.Update(line));
 
     public void SetStatus(ChatStatus status) => Enqueue(() => _status = status);
 

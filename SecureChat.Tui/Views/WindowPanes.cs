@@ -112,7 +112,11 @@ internal sealed class WindowPanes
         Changed?.Invoke();
     }
 
-    /// <summary>Puts <paramref name="line"/> in its window's scrollback (opening the window if needed) and counts it there when that window is not shown.</summary>
+    /// <summary>
+    /// Puts <paramref name="line"/> in its window's scrollback (opening the window if needed) and counts it there when
+    /// that window is not shown. A line of the status window (connection notices, command answers, errors) is also
+    /// shown in the window shown, as irssi shows them in the active window, so nothing the user must see is hidden.
+    /// </summary>
     public PaneWindow Append(ChatLine line)
     {
         if (Find(line.Window) is not { } window)
@@ -122,6 +126,11 @@ internal sealed class WindowPanes
         }
 
         window.Pane.Append(new PaneEntry(line));
+        if (line.Window == WindowInfo.StatusKey && !ReferenceEquals(window, Current))
+        {
+            Current.Pane.Append(new PaneEntry(line));
+        }
+
         if (!ReferenceEquals(window, Current) && line.Kind == LineKind.Message)
         {
             window.Arrived(line);
@@ -129,6 +138,16 @@ internal sealed class WindowPanes
         }
 
         return window;
+    }
+
+    /// <summary>Replaces the shown line of the same id (an own line marked sent or acknowledged) in its window, and in the window shown.</summary>
+    public void Update(ChatLine line)
+    {
+        Find(line.Window)?.Pane.Update(line);
+        if (Find(line.Window) is not { } window || !ReferenceEquals(window, Current))
+        {
+            Current.Pane.Update(line);
+        }
     }
 
     /// <summary>A window for a key the model has not opened: a room by its name, anything else as it is.</summary>
