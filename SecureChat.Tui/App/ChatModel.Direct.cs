@@ -20,9 +20,11 @@ internal sealed partial class ChatModel
         if (first.StartsWith('#'))
         {
             string text = c.Argument[first.Length..].Trim();
+            string here = string.Empty;
+            Locked(() => here = Here(c.Window));
             return text.Length == 0 || !WindowTable.IsRoomName(first)
                 ? Refuse(c.Command.UsageLine("for example: /msg Bob hello, or /msg #dev hello"))
-                : SendAsync(text, first);
+                : SendAsync(text, first, here);
         }
 
         (string name, string rest) = SplitName(c.Argument, null);

@@ -33,8 +33,11 @@ internal sealed partial class ChatModel
 
     // ---- typed lines (UI or input thread) ----
 
-    /// <summary>Sends a message (a typed line, <c>/me</c>, <c>/say</c>) to a window's room or query (null: <see cref="WindowTable.Target"/>).</summary>
-    internal async Task SendAsync(string text, string? window)
+    /// <summary>
+    /// Sends a message (a typed line, <c>/me</c>, <c>/say</c>, <c>/msg #room</c>) to a window's room or query (null:
+    /// <see cref="WindowTable.Target"/>); a refusal is said in <paramref name="typedIn"/> (by default that window).
+    /// </summary>
+    internal async Task SendAsync(string text, string? window, string? typedIn = null)
     {
         string key = string.Empty;
         string? title = null;
@@ -53,7 +56,7 @@ internal sealed partial class ChatModel
         });
         if (refused is not null)
         {
-            Tell(refused);
+            Say(refused, typedIn ?? window);
             return;
         }
 
