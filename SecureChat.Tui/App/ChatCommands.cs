@@ -22,10 +22,10 @@ internal static class ChatCommands
         new("/nick", "NAME", "changes your display name; the others are told", Done((m, c) => m.ChangeName(c.Argument))),
         new("/me", "ACTION", "says what you do: /me waves shows as * <you> waves", static (m, c) => c.Argument.Length > 0
             ? m.SendAsync(ChatCommand.MePrefix + c.Argument, c.Window)
-            : m.Refuse(c.Command.UsageLine("for example: /me waves"))),
+            : m.Refuse(c.Command.UsageLine("for example: /me waves"), c.Window)),
         new("/say", "TEXT", "sends TEXT as it is, even exit or a command", static (m, c) => c.Text.Trim().Length > 0
             ? m.SendAsync(c.Text, c.Window)
-            : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"))),
+            : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"), c.Window)),
         new("/join", "#room", "enters a room (creating it: you are its operator); plain lines go to it", Done((m, c) => m.Join(c))),
         new("/part", "[#room] [REASON]", "leaves the room (this window's), saying why to those who stay", Done((m, c) => m.Part(c))),
         new("/list", string.Empty, "lists the hub's rooms with their people and topics", Done((m, c) => m.List(c))),

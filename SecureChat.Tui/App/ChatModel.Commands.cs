@@ -14,10 +14,10 @@ internal sealed partial class ChatModel
 
     internal void Quit() => Locked(_view.Quit);
 
-    /// <summary>A command used the wrong way: <paramref name="usage"/> says how to use it.</summary>
-    internal Task Refuse(string usage)
+    /// <summary>A command used the wrong way: <paramref name="usage"/> says how to use it, in the window it was typed in.</summary>
+    internal Task Refuse(string usage, string? window)
     {
-        Tell(ChatLine.Error(usage));
+        Say(ChatLine.Error(usage), window);
         return Task.CompletedTask;
     }
 }
