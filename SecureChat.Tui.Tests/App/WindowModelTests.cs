@@ -382,4 +382,23 @@ public sealed class WindowModelTests
             l => l.Window.ShouldBe("#lobby"));
         model.Detach();
     }
+
+    [Fact]
+    public async Task A_command_s_answer_is_shown_in_the_window_it_was_typed_in()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start(headless: false);
+        hub.Enter("#dev");
+        int before = view.Lines.Count;
+
+        await model.EnterAsync("/help", window: "#dev");
+        await model.EnterAsync("/bogus", window: "#dev");
+        await model.EnterAsync("/identity", window: "#dev");
+        await model.EnterAsync("/me", window: "#dev");
+
+        ChatLine[] answers = [.. view.Lines.Skip(before)];
+        answers.Length.ShouldBeGreaterThan(4);
+        answers.ShouldAllBe(l => l.Window == "#dev");
+        answers.ShouldContain(l => l.Text == "unknown command /bogus; type /help");
+        model.Detach();
+    }
 }
