@@ -364,4 +364,41 @@ public sealed class WindowModelTests
         view.Lines[^1].Text.ShouldStartWith("usage: /window N");
         model.Detach();
     }
+
+    [Fact]
+    public async Task A_line_typed_where_it_cannot_go_is_refused_in_that_window_and_nothing_is_sent()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start(headless: false);
+
+        await model.EnterAsync("hello hub", window: WindowInfo.StatusKey);
+        await model.EnterAsync("/msg #ops are you there?", window: "#lobby");
+
+        hub.Sent.ShouldBeEmpty();
+        view.Lines[^2].ShouldSatisfyAllConditions(
+            l => l.Text.ShouldStartWith("not sent: the status window is not a room or a query"),
+            l => l.Window.ShouldBe(WindowInfo.StatusKey));
+        view.Lines[^1].ShouldSatisfyAllConditions(
+            l => l.Text.ShouldBe("you are not in #ops (/join #ops to enter)"),
+            l => l.Window.ShouldBe("#lobby"));
+        model.Detach();
+    }
+
+    [Fact]
+    public async Task A_command_s_answer_is_shown_in_the_window_it_was_typed_in()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start(headless: false);
+        hub.Enter("#dev");
+        int before = view.Lines.Count;
+
+        await model.EnterAsync("/help", window: "#dev");
+        await model.EnterAsync("/bogus", window: "#dev");
+        await model.EnterAsync("/identity", window: "#dev");
+        await model.EnterAsync("/me", window: "#dev");
+
+        ChatLine[] answers = [.. view.Lines.Skip(before)];
+        answers.Length.ShouldBeGreaterThan(4);
+        answers.ShouldAllBe(l => l.Window == "#dev");
+        answers.ShouldContain(l => l.Text == "unknown command /bogus; type /help");
+        model.Detach();
+    }
 }

@@ -12,20 +12,20 @@ internal static class ChatCommands
 {
     public static IReadOnlyList<CommandEntry> All { get; } =
     [
-        new("/help", string.Empty, "lists the commands (on the full screen also the keys)", Done((m, _) => m.ShowHelp())),
-        new("/fingerprint", string.Empty, "shows each connection's key fingerprint and short authentication string (SAS) to compare with your peer", Done((m, _) => m.ShowFingerprints())),
-        new("/verify", "[NAME]", "marks the peer's identity verified for good once you have compared the SAS (a server names the client, or it is the only one)", Done((m, c) => m.VerifyPeer(c.Argument))),
+        new("/help", string.Empty, "lists the commands (on the full screen also the keys)", Done((m, c) => m.ShowHelp(c.Window))),
+        new("/fingerprint", string.Empty, "shows each connection's key fingerprint and short authentication string (SAS) to compare with your peer", Done((m, c) => m.ShowFingerprints(c.Window))),
+        new("/verify", "[NAME]", "marks the peer's identity verified for good once you have compared the SAS (a server names the client, or it is the only one)", Done((m, c) => m.VerifyPeer(c.Argument, c.Window))),
         new("/rekey", string.Empty, "runs a fresh key exchange inside the secure connection (new keys, new fingerprint)", Done((m, _) => m.Rekey())),
-        new("/peers", string.Empty, "shows who is connected (a client: its server), where from, and at which stage", Done((m, _) => m.ShowPeers())),
+        new("/peers", string.Empty, "shows who is connected (a client: its server), where from, and at which stage", Done((m, c) => m.ShowPeers(c.Window))),
         new("/names", "[#room]", "lists who is in the room (operators marked @), then each member's identity fingerprint", Done((m, c) => m.Names(c))),
-        new("/identity", string.Empty, "shows your own identity fingerprint, to read out to a peer who asks for it", Done((m, _) => m.ShowOwnIdentity())),
-        new("/nick", "NAME", "changes your display name; the others are told", Done((m, c) => m.ChangeName(c.Argument))),
+        new("/identity", string.Empty, "shows your own identity fingerprint, to read out to a peer who asks for it", Done((m, c) => m.ShowOwnIdentity(c.Window))),
+        new("/nick", "NAME", "changes your display name; the others are told", Done((m, c) => m.ChangeName(c.Argument, c.Window))),
         new("/me", "ACTION", "says what you do: /me waves shows as * <you> waves", static (m, c) => c.Argument.Length > 0
             ? m.SendAsync(ChatCommand.MePrefix + c.Argument, c.Window)
-            : m.Refuse(c.Command.UsageLine("for example: /me waves"))),
+            : m.Refuse(c.Command.UsageLine("for example: /me waves"), c.Window)),
         new("/say", "TEXT", "sends TEXT as it is, even exit or a command", static (m, c) => c.Text.Trim().Length > 0
             ? m.SendAsync(c.Text, c.Window)
-            : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"))),
+            : m.Refuse(c.Command.UsageLine("sends TEXT as it is, for example: /say exit"), c.Window)),
         new("/join", "#room", "enters a room (creating it: you are its operator); plain lines go to it", Done((m, c) => m.Join(c))),
         new("/part", "[#room] [REASON]", "leaves the room (this window's), saying why to those who stay", Done((m, c) => m.Part(c))),
         new("/list", string.Empty, "lists the hub's rooms with their people and topics", Done((m, c) => m.List(c))),

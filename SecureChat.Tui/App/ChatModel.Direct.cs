@@ -20,15 +20,17 @@ internal sealed partial class ChatModel
         if (first.StartsWith('#'))
         {
             string text = c.Argument[first.Length..].Trim();
+            string here = string.Empty;
+            Locked(() => here = Here(c.Window));
             return text.Length == 0 || !WindowTable.IsRoomName(first)
-                ? Refuse(c.Command.UsageLine("for example: /msg Bob hello, or /msg #dev hello"))
-                : SendAsync(text, first);
+                ? Refuse(c.Command.UsageLine("for example: /msg Bob hello, or /msg #dev hello"), c.Window)
+                : SendAsync(text, first, here);
         }
 
         (string name, string rest) = SplitName(c.Argument, null);
         if (name.Length == 0 || rest.Length == 0)
         {
-            return Refuse(c.Command.UsageLine("for example: /msg Bob hello, or /msg #dev hello"));
+            return Refuse(c.Command.UsageLine("for example: /msg Bob hello, or /msg #dev hello"), c.Window);
         }
 
         // A query already bound to that name's identity goes by identity.

@@ -99,7 +99,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        Tell(lines.Count > 0 ? lines.Select(l => l with { Window = Here(c.Window) }) : NamesWithIdentities());
+        SayAll(lines.Count > 0 ? lines : NamesWithIdentities(), c.Window);
 
         MemberSource SourceOf(string? identity) =>
             IsServer ? MemberSource.OwnLink

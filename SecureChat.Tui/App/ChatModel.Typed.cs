@@ -24,7 +24,7 @@ internal sealed partial class ChatModel
             case ChatCommand.Run run:
                 return run.Command.Handler(this, run with { Window = window });
             case ChatCommand.Unknown unknown:
-                Tell(_words.UnknownCommand(unknown.Name));
+                Say(_words.UnknownCommand(unknown.Name), window);
                 break;
         }
 
@@ -33,8 +33,11 @@ internal sealed partial class ChatModel
 
     // ---- typed lines (UI or input thread) ----
 
-    /// <summary>Sends a message (a typed line, <c>/me</c>, <c>/say</c>) to a window's room or query (null: <see cref="WindowTable.Target"/>).</summary>
-    internal async Task SendAsync(string text, string? window)
+    /// <summary>
+    /// Sends a message (a typed line, <c>/me</c>, <c>/say</c>, <c>/msg #room</c>) to a window's room or query (null:
+    /// <see cref="WindowTable.Target"/>); a refusal is said in <paramref name="typedIn"/> (by default that window).
+    /// </summary>
+    internal async Task SendAsync(string text, string? window, string? typedIn = null)
     {
         string key = string.Empty;
         string? title = null;
@@ -55,7 +58,7 @@ internal sealed partial class ChatModel
         });
         if (refused is not null)
         {
-            Tell(refused);
+            Say(refused, typedIn ?? window);
             return;
         }
 
@@ -164,17 +167,17 @@ internal sealed partial class ChatModel
     /// <c>/nick</c>. A server's operator is renamed at once (the server decides); a client asks its server, and says
     /// its new name only when the server has answered with the name it got (<see cref="OnOwnNameAssigned"/>).
     /// </summary>
-    internal void ChangeName(string requested)
+    internal void ChangeName(string requested, string? window)
     {
         if (!NameRules.TryValidate(requested, out string name, out string problem))
         {
-            Tell(_words.NickRefused(problem));
+            Say(_words.NickRefused(problem), window);
             return;
         }
 
         if (Ended is { } ended)
         {
-            Tell(_words.NickAfterEnd(ended));
+            Say(_words.NickAfterEnd(ended), window);
             return;
         }
 
@@ -188,7 +191,7 @@ internal sealed partial class ChatModel
         {
             // The engine's reason: for a server operator, a connected peer's name (or a lookalike) is not theirs to take.
             Locked(() => _nickAsked = null);
-            Tell(_words.NickRefused(e.Message));
+            Say(_words.NickRefused(e.Message), window);
             return;
         }
 
@@ -206,7 +209,7 @@ internal sealed partial class ChatModel
     /// Marks a peer's identity verified in the trust files (after the users compared the SAS): the client's server,
     /// or on a server the client named (or the only one).
     /// </summary>
-    internal void VerifyPeer(string name)
+    internal void VerifyPeer(string name, string? window)
     {
         PeerInfo[] secure = [.. _endpoint.Links.Where(l => l.IsSecure && l.IdentityKey is not null)];
         PeerInfo? peer = name.Length > 0
@@ -214,19 +217,19 @@ internal sealed partial class ChatModel
             : secure.Length == 1 ? secure[0] : null;
         if (Ended is { } ended)
         {
-            Tell(_words.NothingToVerify(ended));
+            Say(_words.NothingToVerify(ended), window);
             return;
         }
 
         if (peer is null || Verify is not { } verify)
         {
-            Tell(_words.VerifyUsage(IsServer));
+            Say(_words.VerifyUsage(IsServer), window);
             return;
         }
 
         if (!verify(peer))
         {
-            Tell(_words.VerifyUsage(IsServer));
+            Say(_words.VerifyUsage(IsServer), window);
             return;
         }
 
@@ -262,22 +265,22 @@ internal sealed partial class ChatModel
             : MemberSource.Relayed;
     }
 
-    internal void ShowFingerprints()
+    internal void ShowFingerprints(string? window)
     {
         PeerInfo[] keyed = [.. _endpoint.Links.Where(l => l.IsSecure).Select(Shown)];
-        Tell(Ended is { } ended ? [_words.NothingToCompare(ended)]
-            : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()]);
+        SayAll(Ended is { } ended ? [_words.NothingToCompare(ended)]
+            : keyed.Length == 0 ? [_words.NothingToCompare()] : [.. keyed.SelectMany(_words.Fingerprint), .. _words.CompareAdvice()], window);
     }
 
-    internal void ShowPeers()
+    internal void ShowPeers(string? window)
     {
         PeerInfo[] links = [.. _endpoint.Links.Select(Shown)];
         if (!IsServer)
         {
-            Tell(links.Length == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]));
+            Say(links.Length == 0 ? _words.NotConnected() : _words.ConnectedTo(links[0]), window);
             return;
         }
 
-        Tell(links.Length == 0 ? [_words.NoPeers()] : links.Select(_words.Peer));
+        SayAll(links.Length == 0 ? [_words.NoPeers()] : links.Select(_words.Peer), window);
     }
 }
