@@ -122,8 +122,15 @@ internal sealed class RecordingView : IChatView
         }
     }
 
+    /// <summary>The window numbers the model asked to show (<c>/window N</c>), in order.</summary>
+    public List<int> Shown { get; } = [];
+
     public void ShowWindow(int number)
     {
+        lock (Shown)
+        {
+            Shown.Add(number);
+        }
     }
 
     public void Clear()

@@ -48,22 +48,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        Locked(() =>
-        {
-            if (n > _windows.Windows.Count)
-            {
-                _view.Show(ChatLine.Error($"/window: there is no window {n} (there are {_windows.Windows.Count})") with { Window = Here(c.Window) });
-                return;
-            }
-
-            if (WindowSwitch is not { } switchTo)
-            {
-                _view.Show(ChatLine.Error("/window: this view cannot switch windows") with { Window = Here(c.Window) });
-                return;
-            }
-
-            switchTo(n);
-        });
+        Locked(() => _view.ShowWindow(n)); // the screen says when there is no window n
     }
 
     /// <summary><c>/ignore [NAME]</c>: hides someone's room and direct messages by identity; with no name, lists whom.</summary>

@@ -57,9 +57,6 @@ internal sealed partial class ChatModel
         }
     }
 
-    /// <summary>The view switches to window <paramref name="n"/> (1 for the first) for <c>/window N</c>; set by the full screen.</summary>
-    public Action<int>? WindowSwitch { get; set; }
-
     private void OnMessageReceived(ChatMessage message) => Locked(() =>
     {
         if (message.SenderIdentity is { } sender && _ignored.Contains(sender))
