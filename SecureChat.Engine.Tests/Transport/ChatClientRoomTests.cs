@@ -146,6 +146,29 @@ public sealed class ChatClientRoomTests(ITestOutputHelper output)
         output.WriteLine($"acknowledged {events.Acknowledged.Last()}; lag {events.Lags.Last().TotalMilliseconds:0.#} ms");
     }
 
+    [Fact]
+    public async Task A_join_refused_as_too_fast_is_asked_again_and_one_refused_as_banned_is_not()
+    {
+        using RawServer listener = RawServer.Listen();
+        await using var client = new ChatClient(new ChatOptions { Name = "alice", Rooms = ["#busy"] });
+        Task connecting = client.ConnectAsync("127.0.0.1", listener.Port);
+        await using RawClient hub = await listener.AcceptAsync();
+        (await hub.HandshakeAsync()).ShouldBeTrue();
+        await connecting.WaitAsync(s_wait);
+        (await NextAsync<RoomRequestEvent>(hub)).Room.ShouldBe("#busy");
+
+        await hub.SendAsync(hub.ProduceChat(c => c.SendReply(ReplyCode.RateLimited, (byte)RoomOp.Join, "#busy", s_nobody, string.Empty, string.Empty)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (await NextAsync<RoomRequestEvent>(hub)).ShouldBe(new RoomRequestEvent(RoomOp.Join, "#busy", string.Empty, string.Empty));
+        output.WriteLine($"asked again after {clock.ElapsedMilliseconds} ms");
+
+        await hub.SendAsync(hub.ProduceChat(c => c.SendReply(ReplyCode.Banned, (byte)RoomOp.Join, "#busy", s_nobody, string.Empty, string.Empty)));
+        await Task.Delay(ClientRoomState.RejoinRetry * 2);
+        client.Request(new RoomRequest(RoomOp.List, string.Empty));
+        (await NextAsync<RoomRequestEvent>(hub)).Op.ShouldBe(RoomOp.List, "no third join came before the list");
+        client.Rooms.ShouldBe([ChatEndpoint.Lobby]);
+    }
+
     /// <summary>Reads the raw hub's frames until its session raises an event of type <typeparamref name="T"/>.</summary>
     private static async Task<T> NextAsync<T>(RawClient hub)
         where T : SessionEvent

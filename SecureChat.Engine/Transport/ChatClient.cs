@@ -23,11 +23,7 @@ public sealed class ChatClient : ChatEndpoint
 
     private readonly ChatOptions _options;
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: false);
-    private readonly ClientRoomList _rooms;
-    private readonly KnownIdentities _identities = new();
-
-    /// <summary>This side's identity digest: a notice about it (parted, kicked, banned) is about this side.</summary>
-    private readonly byte[] _ownDigest;
+    private readonly ClientRoomState _hub;
     private Link? _link;
     private PeerInfo? _connecting;
     private string? _endpointKey;
@@ -45,8 +41,7 @@ public sealed class ChatClient : ChatEndpoint
         options.Validate();
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
-        _rooms = new ClientRoomList(options.Rooms);
-        _ownDigest = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
+        _hub = new ClientRoomState(options);
         if (options.Reconnect)
         {
             _reconnect = new ReconnectLoop(new Backoff(), options.Time, ReconnectAsync, OnReconnecting, _ => _done.TrySetResult());
@@ -264,7 +259,7 @@ public sealed class ChatClient : ChatEndpoint
     /// The rooms this side is in, as the hub spells them, in the order entered (<see cref="ChatEndpoint.Lobby"/> first):
     /// followed from the hub's notices, and kept while no link is up, since a new link rejoins them.
     /// </summary>
-    public override IReadOnlyList<string> Rooms => _rooms.Current;
+    public override IReadOnlyList<string> Rooms => _hub.Rooms;
 
     /// <summary>Connects again at once when the link is gone and a reconnect is waiting (<see cref="ChatOptions.Reconnect"/>).</summary>
     public void ReconnectNow() => _reconnect?.Now();
@@ -277,21 +272,7 @@ public sealed class ChatClient : ChatEndpoint
     /// </summary>
     public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
-        PersonRef target;
-        if (!string.IsNullOrWhiteSpace(to.Identity))
-        {
-            target = new PersonRef(string.Empty, _identities.DigestOf(to.Identity)
-                ?? throw new ArgumentException($"no one with the identity {to.Identity} has been seen on this hub", nameof(to)));
-        }
-        else if (RecordPayload.IsValidName(to.Name))
-        {
-            target = new PersonRef(to.Name, null);
-        }
-        else
-        {
-            throw new ArgumentException("a direct message needs a name of 1 to 64 bytes or a known identity", nameof(to));
-        }
-
+        PersonRef target = _hub.Target(to);
         Link link = _link ?? throw new InvalidOperationException("not connected");
         if (!await link.SendDirectAsync(target, text, cancellationToken).ConfigureAwait(false))
         {
@@ -317,22 +298,9 @@ public sealed class ChatClient : ChatEndpoint
             throw new ArgumentException("a room is at most 64 bytes and a name at most 64 bytes of UTF-8", nameof(request));
         }
 
-        bool sent = _link?.RunIfSecure(chat => chat.SendRequest(request.Op, request.Room, request.Name, request.Text)) == true;
-        if (sent)
+        if (_link?.RunIfSecure(chat => chat.SendRequest(request.Op, request.Room, request.Name, request.Text)) != true && !_hub.HoldWhileDisconnected(request))
         {
-            return;
-        }
-
-        switch (request.Op)
-        {
-            case RoomOp.Join when RoomName.IsValid(request.Room):
-                _rooms.Want(request.Room);
-                break;
-            case RoomOp.Part:
-                _rooms.Left(request.Room);
-                break;
-            default:
-                throw new InvalidOperationException("not connected");
+            throw new InvalidOperationException("not connected");
         }
     }
 
@@ -380,11 +348,7 @@ public sealed class ChatClient : ChatEndpoint
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
-        _identities.Saw(server.Digest);
-        foreach (string room in _rooms.ToRejoin)
-        {
-            link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty)); // the rooms of the last link, and those asked for
-        }
+        _hub.Rejoin(link);
 
         _secured = link;
         _reconnect?.Secured();
@@ -420,8 +384,8 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
         byte[] digest = message.SenderDigest ?? [];
-        _identities.Saw(digest);
-        bool fromOperator = IsServer(link, digest);
+        _hub.Saw(digest);
+        bool fromOperator = ClientRoomState.IsServer(link, digest);
         OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
         {
             SenderIdentity = IdentityFingerprint.FromDigest(digest),
@@ -431,73 +395,8 @@ public sealed class ChatClient : ChatEndpoint
         });
     }
 
-    /// <summary>
-    /// Follows the hub's notices before they are raised: the rooms this side is in (entered; parted, kicked or banned
-    /// itself; a join refused), the operator's name (a Renamed notice about the server's identity), and the identities
-    /// named, for direct messages by fingerprint.
-    /// </summary>
-    private protected override void OnLinkRecord(Link link, SessionEvent record)
-    {
-        switch (record)
-        {
-            case PresenceEvent presence:
-                _identities.Saw(presence.Digest);
-                if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
-                {
-                    link.Name = presence.NewName;
-                }
-                else if (presence.Kind == PresenceKind.Parted && presence.Digest.AsSpan().SequenceEqual(_ownDigest))
-                {
-                    _rooms.Left(presence.Room);
-                }
-
-                break;
-            case RoomInfoEvent { Kind: RoomInfoKind.Entered } entered:
-                _rooms.Entered(entered.Room);
-                break;
-            case RoomNoticeEvent notice:
-                _identities.Saw(notice.Actor);
-                _identities.Saw(notice.Target);
-                if (notice.Kind is RoomNoticeKind.Kicked or RoomNoticeKind.Banned && notice.Target.AsSpan().SequenceEqual(_ownDigest))
-                {
-                    _rooms.Left(notice.Room);
-                }
-
-                break;
-            case ReplyEvent reply:
-                _identities.Saw(reply.Digest);
-                if (reply.Op == (byte)RoomOp.Join && reply.Code == ReplyCode.RateLimited)
-                {
-                    RejoinLater(link, reply.Room); // many rooms rejoined at once outrun the hub's request budget
-                }
-                else if (reply.Op == (byte)RoomOp.Join && reply.Code != ReplyCode.Done)
-                {
-                    _rooms.Left(reply.Room); // banned, invite-only, too many rooms, not a room name: not asked again
-                }
-
-                break;
-        }
-    }
-
-    /// <summary>Asks again to join a room the hub refused as too fast, once its request budget has refilled a little.</summary>
-    private void RejoinLater(Link link, string room) =>
-        _ = Task.Delay(RejoinRetry, _options.Time).ContinueWith(
-            _ =>
-            {
-                if (_rooms.ToRejoin.Any(r => RoomName.AreSame(r, room)) && !_rooms.Current.Any(r => RoomName.AreSame(r, room)))
-                {
-                    link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty));
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-
-    /// <summary>How long a join refused as too fast waits before it is asked again (the hub refills one request per 250 ms).</summary>
-    internal static readonly TimeSpan RejoinRetry = TimeSpan.FromSeconds(1);
-
-    /// <summary>True when <paramref name="digest"/> is the identity the server proved in the handshake (its operator's).</summary>
-    private static bool IsServer(Link link, ReadOnlySpan<byte> digest) => link.Peer is { } server && digest.SequenceEqual(server.Digest);
+    /// <summary>The hub's notices: the rooms, the operator's name and the identities known follow them (<see cref="ClientRoomState"/>).</summary>
+    private protected override void OnLinkRecord(Link link, SessionEvent record) => _hub.Follow(link, record);
 
     private protected override void OnNameAssigned(string name)
     {
