@@ -384,7 +384,11 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
         byte[] digest = message.SenderDigest ?? [];
-        _hub.Saw(digest);
+        if (message.Direct)
+        {
+            _hub.Saw(digest); // a room's members were named when they entered it; a direct message may come from anyone
+        }
+
         bool fromOperator = ClientRoomState.IsServer(link, digest);
         OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
         {

@@ -322,7 +322,7 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>A member's Chat: shown to the operator and relayed to the others when it is for <see cref="ChatEndpoint.Lobby"/>, the one room.</summary>
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
-        if (!RoomName.AreSame(message.Room, Lobby))
+        if (message.Room != Lobby && !RoomName.AreSame(message.Room, Lobby))
         {
             ReplyCode code = RoomName.IsValid(message.Room) ? ReplyCode.NotMember : ReplyCode.BadRoomName;
             link.RunIfSecure(chat => chat.SendReply(code, ReplyRecord.OpChat, message.Room, new byte[WireFormat.IdentityDigestSize], string.Empty, string.Empty));
