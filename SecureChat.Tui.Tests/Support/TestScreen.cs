@@ -53,9 +53,9 @@ internal sealed class TestScreen : IDisposable
     }
 
     /// <summary>Runs <paramref name="test"/> on a 120x30 screen showing <paramref name="endpoint"/>; detaches the model after.</summary>
-    public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test)
+    public static async Task WithModel(ChatEndpoint endpoint, bool isServer, Func<TestScreen, Task> test, int width = 120)
     {
-        using var screen = new TestScreen(width: 120, height: 30, place: "SecureChat test");
+        using var screen = new TestScreen(width: width, height: 30, place: "SecureChat test");
         ChatModel model = screen.Show(endpoint, isServer);
         try
         {

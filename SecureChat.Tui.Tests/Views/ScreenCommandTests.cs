@@ -94,7 +94,7 @@ public sealed class ScreenCommandTests
 
             screen.Enter("after the rekey");
             (await received.Task.WaitAsync(s_wait)).Text.ShouldBe("after the rekey", "the server's first message is the one typed after /rekey");
-        });
+        }, width: 160); // room for the window, the key hash, the identity and the peer with its lag
     }
 
     [Fact]
