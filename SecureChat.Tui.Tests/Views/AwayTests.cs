@@ -127,4 +127,16 @@ public sealed class AwayTests
         title[4..^2].ShouldNotContain("\u001b");
         title[4..^2].ShouldNotContain("\u0007");
     }
+
+    [Fact]
+    public void A_message_that_names_the_user_rings_even_when_the_user_is_here_and_sets_no_counter()
+    {
+        var written = new List<string>();
+        var alerts = new AwayAlerts(written.Add, () => "Alice", () => "t", () => s_start);
+
+        alerts.Arrived(LineKind.Message, mention: true);
+        alerts.Arrived(LineKind.Notice, mention: true);
+
+        written.ShouldBe([AwayAlerts.Bell], "one bell for the message that names Alice, none for a notice, and no counter while she is here");
+    }
 }

@@ -168,6 +168,24 @@ public sealed class WindowTests
     }
 
     [Fact]
+    public void A_message_that_names_the_user_is_drawn_in_the_mention_colour_and_bold_in_the_pane()
+    {
+        using var screen = new TestScreen(width: 120, height: 20);
+        ScreenView view = Open(screen, s_lobby);
+        view.Show(Message("#lobby", "Carol", "plain words"));
+        view.Show(Message("#lobby", "Dave", "alice, look here", mention: true));
+        screen.Pump();
+        screen.Screen();
+
+        Attribute plain = AttributeAt(screen, "plain words");
+        Attribute named = AttributeAt(screen, "look here");
+        TestContext.Current.TestOutputHelper?.WriteLine($"plain: {plain}; mention: {named}");
+        named.Foreground.ShouldBe(new Color(WindowList.MentionColour));
+        named.Style.HasFlag(TextStyle.Bold).ShouldBeTrue();
+        plain.Foreground.ShouldNotBe(new Color(WindowList.MentionColour));
+    }
+
+    [Fact]
     public void A_mention_highlights_the_windows_entry_in_its_own_colour_until_the_window_is_shown()
     {
         using var screen = new TestScreen(width: 120, height: 20);

@@ -60,14 +60,15 @@ internal sealed class AwayAlerts
         }
 
         app.Keyboard.KeyDown += (_, _) => alerts.KeyPressed();
-        window.Appended += entry => alerts.Arrived(entry.Kind);
+        window.Appended += entry => alerts.Arrived(entry.Kind, entry.Mention);
         return alerts;
     }
 
-    public void Arrived(App.LineKind kind)
+    /// <summary>A line arrived; a message that names the user (<paramref name="mention"/>) rings even when the user is here.</summary>
+    public void Arrived(App.LineKind kind, bool mention = false)
     {
         (bool counted, bool ring) = _tracker.Arrived(kind, _clock());
-        if (ring)
+        if (ring || (mention && kind == App.LineKind.Message))
         {
             _write(Bell);
         }

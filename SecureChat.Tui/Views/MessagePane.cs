@@ -189,7 +189,9 @@ internal sealed class MessagePane : View
         for (int row = 0; row < count; row++)
         {
             (string text, PaneEntry entry, bool isFirst) = lines[first + row];
-            Attribute line = entry.Kind == LineKind.Error && Colour ? new Attribute(new Color(NameColours.Error), normal.Background) : normal;
+            Attribute line = entry.Kind == LineKind.Error && Colour ? new Attribute(new Color(NameColours.Error), normal.Background)
+                : entry.Mention ? MentionAttribute(normal)
+                : normal;
             (int start, int length) = isFirst ? entry.NameSpan : (0, 0);
             start = Math.Min(start, text.Length);
             length = Math.Min(length, text.Length - start);
@@ -218,6 +220,11 @@ internal sealed class MessagePane : View
         SetAttribute(normal);
         return true;
     }
+
+    /// <summary>A line that names the user: bold in the mention colour (bold and underlined without colour), as in the window list.</summary>
+    private Attribute MentionAttribute(Attribute normal) => Colour
+        ? new Attribute(new Color(WindowList.MentionColour), normal.Background, TextStyle.Bold)
+        : new Attribute(normal.Foreground, normal.Background, TextStyle.Bold | TextStyle.Underline);
 
     /// <summary>
     /// Draws wrapped text from <paramref name="column"/>, cluster by cluster in the cells the terminal draws for each

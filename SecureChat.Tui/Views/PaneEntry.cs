@@ -13,6 +13,7 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
         : this(line.Time, line.Sender, string.Join('\n', line.Lines), line.Kind)
     {
         Id = line.Id;
+        Mention = line.Mention;
         Mark = line.Pending ? PendingMark : line.Acknowledged ? AcknowledgedMark : string.Empty;
     }
 
@@ -21,6 +22,9 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
 
     /// <summary>After an own message the hub has acknowledged.</summary>
     public const string AcknowledgedMark = " ✓";
+
+    /// <summary>A message that names the user: drawn highlighted, and it rings with <c>--bell</c>.</summary>
+    public bool Mention { get; }
 
     /// <summary>The own line's number (<see cref="ChatLine.Id"/>), 0 for every other entry.</summary>
     public long Id { get; }
