@@ -21,15 +21,6 @@ internal sealed class ChatChannel : IApplicationRecords
 {
     private readonly ClientRooms _rooms = new();
 
-    /// <summary>
-    /// Client: room names already found valid, so a room's every message is not checked against the name rules again
-    /// (the check normalises and walks the text; a busy room relays thousands of messages). At most
-    /// <see cref="ValidRoomsMax"/>, then it starts over.
-    /// </summary>
-    private readonly HashSet<string> _validRooms = new(StringComparer.Ordinal);
-
-    private const int ValidRoomsMax = 1024;
-
     public ChatChannel(SecureSession session)
     {
         Session = session;
@@ -200,7 +191,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return TooLongOr(FrameType.Relay, plaintext);
         }
 
-        return !IsValidRoom(relay.Room) ? BadRoom(FrameType.Relay, relay.Room)
+        return !_rooms.IsValidRoom(relay.Room) ? BadRoom(FrameType.Relay, relay.Room)
             : Raised(new MessageReceivedEvent(relay.Name, relay.Text, relay.Digest, relay.Room, Direct: false));
     }
 
@@ -211,7 +202,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return Malformed;
         }
 
-        if (p.Room.Length > 0 && !IsValidRoom(p.Room))
+        if (p.Room.Length > 0 && !_rooms.IsValidRoom(p.Room))
         {
             return BadRoom(FrameType.Presence, p.Room);
         }
@@ -236,7 +227,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return Malformed;
         }
 
-        if (!IsValidRoom(e.Room))
+        if (!_rooms.IsValidRoom(e.Room))
         {
             return BadRoom(FrameType.RoomEvent, e.Room);
         }
@@ -253,7 +244,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return Malformed;
         }
 
-        if (info.Room.Length > 0 && !IsValidRoom(info.Room))
+        if (info.Room.Length > 0 && !_rooms.IsValidRoom(info.Room))
         {
             return BadRoom(FrameType.RoomInfo, info.Room);
         }
@@ -264,28 +255,6 @@ internal sealed class ChatChannel : IApplicationRecords
         }
 
         return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic));
-    }
-
-    /// <summary>True when a room the hub named is a valid room name (remembered once found so).</summary>
-    private bool IsValidRoom(string room)
-    {
-        if (_validRooms.Contains(room))
-        {
-            return true;
-        }
-
-        if (!RoomName.IsValid(room))
-        {
-            return false;
-        }
-
-        if (_validRooms.Count >= ValidRoomsMax)
-        {
-            _validRooms.Clear();
-        }
-
-        _validRooms.Add(room);
-        return true;
     }
 
     private static string BadRoom(FrameType type, string room) => $"a {type} record for \"{SafeText.Name(room)}\", which is not a room name";

@@ -4,7 +4,8 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Chat;
 
 /// <summary>
-/// Client: the rooms the hub has put this side in and the members it announced in each, kept only to hold the hub to
+/// Client: the rooms the hub has put this side in and the members it announced in each, kept only to hold the hub to valid
+/// room names (each checked once) and to
 /// <see cref="WireFormat.RoomsMax"/> rooms and <see cref="WireFormat.MembersMax"/> members per room (a hub that
 /// announces more fails the session; without a bound it could grow the client's tables without end). Followed from
 /// RoomInfo Entered, Presence Joined, Member, Parted, Left and Renamed, and RoomEvent Kicked and Banned. Not
@@ -12,8 +13,39 @@ namespace SecureChat.Engine.Chat;
 /// </summary>
 internal sealed class ClientRooms
 {
+    private const int ValidRoomsMax = 1024;
+
     private readonly Dictionary<string, HashSet<string>> _members = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Room names already found valid, so a room's every message is not checked against the name rules again (the
+    /// check normalises and walks the text; a busy room relays thousands of messages). At most
+    /// <see cref="ValidRoomsMax"/>, then it starts over.
+    /// </summary>
+    private readonly HashSet<string> _validRooms = new(StringComparer.Ordinal);
     private byte[]? _own;
+
+    /// <summary>True when a room the hub named is a valid room name (<see cref="RoomName.IsValid"/>, remembered once found so).</summary>
+    public bool IsValidRoom(string room)
+    {
+        if (_validRooms.Contains(room))
+        {
+            return true;
+        }
+
+        if (!RoomName.IsValid(room))
+        {
+            return false;
+        }
+
+        if (_validRooms.Count >= ValidRoomsMax)
+        {
+            _validRooms.Clear();
+        }
+
+        _validRooms.Add(room);
+        return true;
+    }
 
     /// <summary>This side's identity digest, from Presence You: a notice about it concerns this side.</summary>
     public void Own(byte[] digest) => _own = digest;
