@@ -135,7 +135,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             ForgetKeyLocked(link);
             string unique = UniqueLocked(requested, link);
             link.Name = unique;
-            link.TryAnnounce(link.Id, PresenceKind.You, peer.Digest, unique, string.Empty); // held like any notice, never merged: one answer per Nick
+            link.TryAnnounce(new PresenceBacklog.Notice(link.Id, PresenceKind.You, string.Empty, peer.Digest, unique, 0, string.Empty)); // held like any notice, never merged: one answer per Nick
             if (old == unique)
             {
                 return null;
@@ -154,7 +154,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         {
             if (_joined.Contains(link.Id) && link.Peer is { } peer)
             {
-                link.TryAnnounce(link.Id, PresenceKind.Refused, peer.Digest, link.Name, string.Empty);
+                link.TryAnnounce(new PresenceBacklog.Notice(link.Id, PresenceKind.Refused, string.Empty, peer.Digest, link.Name, 0, string.Empty));
             }
         }
     }
@@ -189,7 +189,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         {
             if (other != about && _joined.Contains(other.Id))
             {
-                other.TryAnnounce(about.Id, change.Kind, change.Digest, change.Name, change.NewName);
+                other.TryAnnounce(new PresenceBacklog.Notice(about.Id, change.Kind, string.Empty, change.Digest, change.Name, 0, change.NewName));
             }
         }
     }

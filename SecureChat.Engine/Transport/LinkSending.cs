@@ -81,11 +81,11 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     }
 
     /// <summary>
-    /// Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed, without waiting. The notice
+    /// Hub: tells this peer that the notice's subject joined, left or was renamed, without waiting. The notice
     /// is held (and coalesced, see <see cref="PresenceBacklog"/>) until the writer takes output; it counts in the
     /// output budget like a sealed record. False when the session is not secure or the peer was dropped.
     /// </summary>
-    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName)
+    public bool TryAnnounce(PresenceBacklog.Notice notice)
     {
         bool held = false;
         lock (gate)
@@ -101,7 +101,7 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             }
             else
             {
-                output.HoldPresenceLocked(subject, kind, digest, name, newName);
+                output.HoldPresenceLocked(notice);
                 held = true;
             }
 
