@@ -93,6 +93,16 @@ public sealed record ChatOptions
     /// <summary>Server: told the operator's new name once taken, so that it stays reserved for the operator. May be null.</summary>
     public Action<string>? OperatorNameTaken { get; init; }
 
+    /// <summary>
+    /// Server: the identity public key that owns a name in the server's name registry, or null when nobody does; lets
+    /// a room operator ban or unban someone who is not connected by the name they used. Null: only connected members'
+    /// names resolve.
+    /// </summary>
+    public Func<string, byte[]?>? NameOwner { get; init; }
+
+    /// <summary>Server: where room bans are kept across restarts (the <c>bans</c> file of the config directory); null keeps them in memory.</summary>
+    public Hub.RoomBanFile? Bans { get; init; }
+
     /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
 
