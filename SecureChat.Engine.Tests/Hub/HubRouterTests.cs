@@ -210,4 +210,20 @@ public sealed class HubRouterTests
             heard.ShouldNotContain(client.Member.Name + "(" + client.Member.Identity + ")");
         }
     }
+
+    [Fact]
+    public void A_connected_identity_is_found_by_its_fingerprint_and_a_gone_one_is_not()
+    {
+        var hub = new TestHub();
+        TestHub.Client alice = hub.Connect("Alice");
+        string fingerprint = Engine.Crypto.IdentityFingerprint.FromDigest(alice.Member.Digest);
+
+        hub.Router.FindIdentity(fingerprint).ShouldBe(alice.Member.Digest);
+        hub.Router.FindIdentity(fingerprint.ToLowerInvariant()).ShouldBe(alice.Member.Digest);
+        hub.Router.FindIdentity("0000").ShouldBeNull();
+        hub.Router.Rename(alice.Member, "Al").ShouldBe("Al");
+        hub.Router.NameOf(alice.Member).ShouldBe("Al");
+        hub.Router.Quit(alice.Member);
+        hub.Router.FindIdentity(fingerprint).ShouldBeNull();
+    }
 }

@@ -112,15 +112,15 @@ internal sealed class HubRouter
 
     /// <summary>
     /// A member asks for another name: it gets it (or another, when taken) and is told which (You, one answer per
-    /// request); everyone sharing a room with it is told once (Renamed) when it changed.
+    /// request); everyone sharing a room with it is told once (Renamed) when it changed. Returns its name now.
     /// </summary>
-    public void Rename(HubMember member, string requested)
+    public string Rename(HubMember member, string requested)
     {
         lock (_state.Gate)
         {
             if (!member.Present)
             {
-                return;
+                return member.Name;
             }
 
             string old = member.Name;
@@ -130,6 +130,32 @@ internal sealed class HubRouter
             {
                 TellRenamed(member, old);
             }
+
+            return name;
+        }
+    }
+
+    /// <summary>The member's name now.</summary>
+    public string NameOf(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            return member.Name;
+        }
+    }
+
+    /// <summary>The digest of a connected identity whose fingerprint (<see cref="Crypto.IdentityFingerprint.FromDigest"/>) is <paramref name="fingerprint"/>, or null.</summary>
+    public byte[]? FindIdentity(string fingerprint)
+    {
+        string prefix = fingerprint.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        if (prefix.Length != Crypto.IdentityFingerprint.DisplaySize * 2)
+        {
+            return null;
+        }
+
+        lock (_state.Gate)
+        {
+            return _state.ByIdentity.FirstOrDefault(i => i.Key.StartsWith(prefix, StringComparison.Ordinal)).Value?[0].Digest;
         }
     }
 
