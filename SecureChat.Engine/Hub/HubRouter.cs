@@ -19,20 +19,22 @@ namespace SecureChat.Engine.Hub;
 internal sealed class HubRouter
 {
     /// <summary>Reply.op of the answer to a Direct.</summary>
-    public const byte DirectOp = 0x20;
+    public const byte DirectOp = HubMessages.DirectOp;
 
     /// <summary>Reply.op of the answer to a Chat.</summary>
-    public const byte ChatOp = 0x21;
+    public const byte ChatOp = HubMessages.ChatOp;
 
     private readonly HubState _state;
     private readonly RoomEntry _entry;
     private readonly RoomModeration _moderation;
+    private readonly HubMessages _messages;
 
     public HubRouter(HubSettings settings, byte[] operatorDigest, byte[] operatorKey, string operatorName, IMemberOutput operatorOutput)
     {
         _state = new HubState(settings);
         _entry = new RoomEntry(_state);
         _moderation = new RoomModeration(_state, _entry);
+        _messages = new HubMessages(_state);
         Operator = new HubMember(0, operatorDigest, operatorKey, operatorName, operatorOutput, isHubOperator: true, settings);
         lock (_state.Gate)
         {
@@ -201,93 +203,11 @@ internal sealed class HubRouter
         }
     }
 
-    /// <summary>
-    /// A member's message to a room goes to every other member of it (Relay), never back; a member not in the room or
-    /// muted there is told so and the message reaches nobody. Returns how many it was sealed for.
-    /// </summary>
-    public int Chat(HubMember from, string room, string text)
-    {
-        HubMember[] members;
-        string roomName, name;
-        lock (_state.Gate)
-        {
-            if (!RoomName.TryKey(room, out _))
-            {
-                HubState.Reply(from, ReplyCode.BadRoomName, ChatOp, room);
-                return 0;
-            }
+    /// <summary>A member's message to a room (see <see cref="HubMessages.Chat"/>); returns how many it was sealed for.</summary>
+    public int Chat(HubMember from, string room, string text) => _messages.Chat(from, room, text);
 
-            if (_state.Find(room) is not { } target || !from.IsIn(target))
-            {
-                HubState.Reply(from, ReplyCode.NotMember, ChatOp, room);
-                return 0;
-            }
-
-            if (target.IsMuted(from))
-            {
-                HubState.Reply(from, ReplyCode.Muted, ChatOp, target.Name);
-                return 0;
-            }
-
-            (members, roomName, name) = (target.Snapshot(), target.Name, from.Name);
-        }
-
-        int sent = 0;
-        foreach (HubMember member in members)
-        {
-            if (member != from && member.Output.SendRelay(roomName, from.Digest, name, text))
-            {
-                sent++;
-            }
-        }
-
-        return sent;
-    }
-
-    /// <summary>
-    /// A direct message to an identity (<paramref name="digest"/>) or, when that is null, to the member named
-    /// <paramref name="name"/>: it goes to every link of that identity but the sender's (DirectRelay). Addressed by
-    /// name, the sender is told whom it reached (Done with digest and name), so it can keep talking to that identity.
-    /// Nobody by that name: NoSuchName; that identity has no link: NotConnected. Returns how many it was sealed for.
-    /// </summary>
-    public int Direct(HubMember from, byte[]? digest, string name, string text)
-    {
-        HubMember[] links;
-        string sender;
-        lock (_state.Gate)
-        {
-            if (digest is null)
-            {
-                if (_state.Names.Find(name) is not { } named)
-                {
-                    HubState.Reply(from, ReplyCode.NoSuchName, DirectOp, string.Empty, name: name);
-                    return 0;
-                }
-
-                digest = named.Digest;
-                HubState.Reply(from, ReplyCode.Done, DirectOp, string.Empty, named.Digest, named.Name);
-            }
-
-            if (!_state.ByIdentity.TryGetValue(Convert.ToHexString(digest), out List<HubMember>? found))
-            {
-                HubState.Reply(from, ReplyCode.NotConnected, DirectOp, string.Empty, digest, name);
-                return 0;
-            }
-
-            (links, sender) = ([.. found], from.Name);
-        }
-
-        int sent = 0;
-        foreach (HubMember link in links)
-        {
-            if (link != from && link.Output.SendDirectRelay(from.Digest, sender, text))
-            {
-                sent++;
-            }
-        }
-
-        return sent;
-    }
+    /// <summary>A direct message by identity or name (see <see cref="HubMessages.Direct"/>); returns how many it was sealed for.</summary>
+    public int Direct(HubMember from, byte[]? digest, string name, string text) => _messages.Direct(from, digest, name, text);
 
     /// <summary>
     /// A member's request about a room, counted against its request bucket (refused with RateLimited past it; a flood

@@ -30,6 +30,6 @@ internal interface IMemberOutput
     /// <summary>What the hub tells about a room (a RoomInfo record: <see cref="RoomNoticeKind.Entered"/>, <see cref="RoomNoticeKind.Listed"/>, <see cref="RoomNoticeKind.ListEnd"/>).</summary>
     void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic);
 
-    /// <summary>The hub's answer to something this member sent (a Reply record); <paramref name="op"/> is the request's op, <see cref="HubRouter.DirectOp"/> or <see cref="HubRouter.ChatOp"/>.</summary>
+    /// <summary>The hub's answer to something this member sent (a Reply record); <paramref name="op"/> is the request's op, <see cref="HubMessages.DirectOp"/> or <see cref="HubMessages.ChatOp"/>.</summary>
     void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text);
 }
