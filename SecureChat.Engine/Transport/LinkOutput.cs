@@ -52,7 +52,7 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     {
         if (_presence.Count > 0)
         {
-            _presence.Drain(n => chat.SendPresence(n.Kind, n.Digest, n.Name, n.Text));
+            _presence.Drain(n => chat.SendPresence(n.Kind, n.Room, n.Digest, n.Name, n.Flags, n.Text));
         }
     }
 
