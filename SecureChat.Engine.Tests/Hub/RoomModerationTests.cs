@@ -180,17 +180,17 @@ public sealed class RoomModerationTests
         using var temp = new TempDirectory();
         byte[] mallory = TestHub.Digest(9);
         IRoomBans first = new RoomBanFile(ConfigDirectory.Open(temp.Path));
-        first.Add(RoomName.Key("#Rust"), mallory).ShouldBeTrue();
-        first.Add(RoomName.Key("#rust"), mallory).ShouldBeFalse();
-        first.Add(RoomName.Key("#go"), mallory).ShouldBeTrue();
-        first.Remove(RoomName.Key("#go"), mallory).ShouldBeTrue();
+        first.Add(Engine.Chat.RoomName.Key("#Rust"), mallory).ShouldBeTrue();
+        first.Add(Engine.Chat.RoomName.Key("#rust"), mallory).ShouldBeFalse();
+        first.Add(Engine.Chat.RoomName.Key("#go"), mallory).ShouldBeTrue();
+        first.Remove(Engine.Chat.RoomName.Key("#go"), mallory).ShouldBeTrue();
         ((RoomBanFile)first).Flush();
 
         IRoomBans second = new RoomBanFile(ConfigDirectory.Open(temp.Path));
 
-        second.IsBanned(RoomName.Key("#RUST"), mallory).ShouldBeTrue();
-        second.IsBanned(RoomName.Key("#go"), mallory).ShouldBeFalse();
-        second.IsBanned(RoomName.Key("#rust"), TestHub.Digest(8)).ShouldBeFalse();
+        second.IsBanned(Engine.Chat.RoomName.Key("#RUST"), mallory).ShouldBeTrue();
+        second.IsBanned(Engine.Chat.RoomName.Key("#go"), mallory).ShouldBeFalse();
+        second.IsBanned(Engine.Chat.RoomName.Key("#rust"), TestHub.Digest(8)).ShouldBeFalse();
         File.ReadAllLines(temp.Combine(RoomBanFile.FileName)).Count(l => !l.StartsWith('#')).ShouldBe(1);
     }
 }

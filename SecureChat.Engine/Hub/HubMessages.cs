@@ -26,7 +26,7 @@ internal sealed class HubMessages(HubState state)
         string roomName, name;
         lock (state.Gate)
         {
-            if (!RoomName.TryKey(room, out _))
+            if (!HubState.TryKey(room, out _))
             {
                 HubState.Reply(from, ReplyCode.BadRoomName, ChatOp, room);
                 return 0;

@@ -80,7 +80,7 @@ internal sealed class HubRouter
             _state.Add(member);
             string name = _state.Names.Assign(member, requestedName);
             output.SendPresence(member.Id, PresenceKind.You, string.Empty, digest, name, 0, string.Empty);
-            _entry.Join(member, RoomName.Lobby);
+            _entry.Join(member, ChatEndpoint.Lobby);
         }
 
         return member;

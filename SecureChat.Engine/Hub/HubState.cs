@@ -13,7 +13,7 @@ internal sealed class HubState
     {
         Settings = settings;
         Names = new HubNames(settings);
-        Lobby = new Room(RoomName.Lobby, RoomName.LobbyKey);
+        Lobby = new Room(Transport.ChatEndpoint.Lobby, Chat.RoomName.Key(Transport.ChatEndpoint.Lobby));
         Rooms[Lobby.Key] = Lobby;
     }
 
@@ -34,7 +34,7 @@ internal sealed class HubState
     /// <summary>The links of each identity (by <see cref="HubMember.Identity"/>), for direct messages and moderation.</summary>
     public Dictionary<string, List<HubMember>> ByIdentity { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Rooms by key (<see cref="RoomName.Key"/>).</summary>
+    /// <summary>Rooms by key (<see cref="Chat.RoomName.Key"/>).</summary>
     public Dictionary<string, Room> Rooms { get; } = new(StringComparer.Ordinal);
 
     public void Add(HubMember member)
@@ -57,8 +57,16 @@ internal sealed class HubState
         }
     }
 
+    /// <summary>True with the room's key (<see cref="Chat.RoomName.Key"/>) when <paramref name="name"/> is a valid room name as it stands.</summary>
+    public static bool TryKey(string name, out string key)
+    {
+        bool valid = Chat.RoomName.IsValid(name);
+        key = valid ? Chat.RoomName.Key(name) : string.Empty;
+        return valid;
+    }
+
     /// <summary>The room named like <paramref name="name"/> (a valid room name), or null.</summary>
-    public Room? Find(string name) => RoomName.TryKey(name, out string key) ? Rooms.GetValueOrDefault(key) : null;
+    public Room? Find(string name) => HubState.TryKey(name, out string key) ? Rooms.GetValueOrDefault(key) : null;
 
     /// <summary>Forgets a room that has no members left (its topic, mode and invitations go with it; bans stay); never <c>#lobby</c>.</summary>
     public void DropIfEmpty(Room room)

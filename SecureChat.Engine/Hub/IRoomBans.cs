@@ -1,7 +1,7 @@
 namespace SecureChat.Engine.Hub;
 
 /// <summary>
-/// The identities banned from each room, by room key (<see cref="RoomName.Key"/>) and identity digest, kept while the
+/// The identities banned from each room, by room key (<see cref="Chat.RoomName.Key"/>) and identity digest, kept while the
 /// room is gone and across restarts when backed by a file (<see cref="RoomBanFile"/>). Called under the hub's lock, so
 /// an implementation answers from memory. Implementations are thread-safe.
 /// </summary>

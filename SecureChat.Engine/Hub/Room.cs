@@ -19,7 +19,7 @@ internal sealed class Room(string name, string key)
 
     public string Name { get; } = name;
 
-    /// <summary>The look-alike key (<see cref="RoomName.Key"/>).</summary>
+    /// <summary>The look-alike key (<see cref="Chat.RoomName.Key"/>).</summary>
     public string Key { get; } = key;
 
     public bool InviteOnly { get; set; }

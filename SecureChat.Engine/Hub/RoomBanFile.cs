@@ -5,7 +5,7 @@ namespace SecureChat.Engine.Hub;
 
 /// <summary>
 /// The hub's bans, in <c>bans</c> in the server's config directory: one line per ban,
-/// <c>base64(identity digest) room-key</c> (the room's look-alike key, <see cref="RoomName.Key"/>, escaped by the
+/// <c>base64(identity digest) room-key</c> (the room's look-alike key, <see cref="Chat.RoomName.Key"/>, escaped by the
 /// config files' field escaping), comment lines starting with '#'. Lines that do not parse are skipped and kept. A ban
 /// outlives its room and the process: a banned identity cannot enter the room again under any name until it is
 /// unbanned. At most <see cref="MaxEntries"/> bans are kept (an operator's ban past that is refused, not forgotten

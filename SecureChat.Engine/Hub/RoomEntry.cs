@@ -17,7 +17,7 @@ internal sealed class RoomEntry(HubState state)
     /// <summary>A Join request: enters the room (creating it, with the member as its operator), or says why not.</summary>
     public void Join(HubMember member, string name)
     {
-        if (!RoomName.TryKey(name, out string key))
+        if (!HubState.TryKey(name, out string key))
         {
             HubState.Reply(member, ReplyCode.BadRoomName, JoinOp, name);
             return;
@@ -84,7 +84,7 @@ internal sealed class RoomEntry(HubState state)
     /// <summary>A Part request: every member, the one leaving included, is told (Parted, with the reason); then it is out.</summary>
     public void Part(HubMember member, string name, string reason)
     {
-        if (!RoomName.TryKey(name, out _))
+        if (!HubState.TryKey(name, out _))
         {
             HubState.Reply(member, ReplyCode.BadRoomName, (byte)RoomOp.Part, name);
             return;

@@ -17,7 +17,7 @@ internal sealed class RoomModeration(HubState state, RoomEntry entry)
     public void Handle(HubMember actor, RoomRequest request)
     {
         byte op = (byte)request.Op;
-        if (!RoomName.TryKey(request.Room, out _))
+        if (!HubState.TryKey(request.Room, out _))
         {
             HubState.Reply(actor, ReplyCode.BadRoomName, op, request.Room);
             return;

@@ -57,7 +57,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             {
                 if (_joined.Contains(other.Id))
                 {
-                    other.TryAnnounce(0, PresenceKind.Renamed, digest, old, name);
+                    other.TryAnnounce(new PresenceBacklog.Notice(0, PresenceKind.Renamed, string.Empty, digest, old, 0, name));
                 }
             }
         }
@@ -207,7 +207,7 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         {
             if (other != about && _joined.Contains(other.Id))
             {
-                other.TryAnnounce(new PresenceBacklog.Notice(about.Id, change.Kind, string.Empty, change.Digest, change.Name, 0, change.NewName));
+                other.TryAnnounce(new PresenceBacklog.Notice(about.Id, change.Kind, PresenceRecord.HasRoom(change.Kind) ? ChatEndpoint.Lobby : string.Empty, change.Digest, change.Name, 0, change.NewName));
             }
         }
     }
