@@ -216,6 +216,9 @@ internal sealed class Link : IHeldPresence
     /// <summary>Relays a room message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
     public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text) => _sending.TryRelayChat(room, senderDigest, sender, text);
 
+    /// <summary>Hub: passes on a direct message without waiting (see <see cref="LinkSending.TryRelayDirect"/>).</summary>
+    public bool TryRelayDirect(byte[] senderDigest, string sender, string text) => _sending.TryRelayDirect(senderDigest, sender, text);
+
     /// <summary>Hub: tells this peer that someone joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
     public bool TryAnnounce(PresenceBacklog.Notice notice) => _sending.TryAnnounce(notice);
 
