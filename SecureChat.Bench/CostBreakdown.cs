@@ -174,7 +174,7 @@ internal static class CostBreakdown
         {
             for (int i = 0; i < 64; i++)
             {
-                clientChat.SendChat(text);
+                clientChat.SendChat("#lobby", text);
                 spare = Pump(client, server, spare);
                 server.DrainEvents(events);
                 events.Clear();

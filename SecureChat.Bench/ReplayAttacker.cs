@@ -107,7 +107,7 @@ internal sealed class ReplayAttacker : IDisposable
         KeySchedule.ComputeCommitment(group.Id, key.PublicValue, opening, commitment);
         byte[] reveal = new byte[KeyShareMessage.Size(group.ElementSize)];
         KeyShareMessage.Write(reveal, opening, key.PublicValue);
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], 0, RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], 0, RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
         byte[] helloBody = new byte[hello.Size];
         hello.Write(helloBody);
         return [.. Frame(FrameType.ClientHello, helloBody), .. Frame(FrameType.Commit, commitment), .. Frame(FrameType.Reveal, reveal)];

@@ -26,7 +26,7 @@ internal static class AdmissionProbe
 
     internal static byte[] HelloFrame(byte[] nonce, PuzzleSolution? solution = null, byte flags = 0)
     {
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], flags, nonce, solution);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], flags, nonce, solution);
         byte[] body = new byte[hello.Size];
         hello.Write(body);
         return RawClient.Frame((byte)FrameType.ClientHello, body);

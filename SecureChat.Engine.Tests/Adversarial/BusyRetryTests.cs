@@ -165,7 +165,7 @@ public sealed class BusyRetryTests
         TestContext.Current.TestOutputHelper?.WriteLine(figures);
 
         extra.ShouldBeNull("no connection beyond the retries: " + figures);
-        refused.ShouldBeOfType<ChatConnectionException>(figures).Failure.Reason.ShouldBe(AlertMapping.FailureFor(new AlertMessage(code, 0)).Reason);
+        refused.ShouldBeOfType<ChatConnectionException>(figures).Failure.Reason.ShouldBe(AlertMapping.FailureFor(new AlertMessage(code, 0), SessionRole.Client).Reason);
         failures.ShouldHaveSingleItem(figures);
         nonces.Select(Convert.ToHexString).Distinct().Count().ShouldBe(nonces.Count, "a fresh nonce each time: " + figures);
         for (int i = 0; i < gaps.Length; i++)
@@ -205,7 +205,7 @@ public sealed class BusyRetryTests
 
             await refuser.SendAsync(AlertFrame(code));
             Exception? refused = await connecting.WaitAsync(s_read);
-            refused.ShouldBeOfType<ChatConnectionException>().Failure.Reason.ShouldBe(AlertMapping.FailureFor(new AlertMessage(code, 0)).Reason);
+            refused.ShouldBeOfType<ChatConnectionException>().Failure.Reason.ShouldBe(AlertMapping.FailureFor(new AlertMessage(code, 0), SessionRole.Client).Reason);
         }
 
         Socket? again = await server.AcceptSocketAsync(TimeSpan.FromSeconds(1.5)); // a retry would come within 250 ms

@@ -7,8 +7,8 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// PROTOCOL.md 4.1 and 8: a Chat's text is at most 16,287 bytes, so that the hub can always relay it (a Relay adds the
-/// sender's digest and name, up to 97 bytes, to a record of at most 16,384). A member that seals a longer one by hand
+/// PROTOCOL.md 4.1 and 8: a Chat's text is at most 16,222 bytes, so that the hub can always relay it (a Relay carries the
+/// room, the sender's digest and name, up to 162 bytes, with the text in a record of at most 16,384). A member that seals a longer one by hand
 /// breaks the protocol: its session fails, it is told (a sealed Close, ProtocolError), and nobody is shown the text,
 /// neither the operator nor the other members. Raw clients on 127.0.0.1 do what a modified client would.
 /// </summary>
@@ -18,7 +18,7 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData(WireFormat.ChatTextMax + 1)]
-    [InlineData(WireFormat.RecordPlaintextMax)]
+    [InlineData(WireFormat.RecordPlaintextMax - 7)] // the most a record holds after the room "#lobby"
     public async Task A_chat_over_the_text_limit_fails_the_sender_s_session_tells_it_why_and_reaches_nobody(int length)
     {
         await using LiveServer live = LiveServer.Start();
@@ -32,8 +32,8 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
         string text = new('x', length);
         try
         {
-            await sender.SendAsync(sender.Produce(s => s.SealApplication(FrameType.Chat, Encoding.UTF8.GetBytes(text))));
-            await sender.SendAsync(sender.ProduceChat(c => c.SendChat("after")));
+            await sender.SendAsync(sender.Produce(s => s.SealApplication(FrameType.Chat, [6, .. "#lobby"u8, .. Encoding.UTF8.GetBytes(text)])));
+            await sender.SendAsync(sender.ProduceChat(c => c.SendChat("#lobby", "after")));
         }
         catch (SocketException)
         {
@@ -78,7 +78,7 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "member"), "the member to join", s_wait);
 
         string text = new('y', WireFormat.ChatTextMax);
-        await sender.SendAsync(sender.ProduceChat(c => c.SendChat(text)));
+        await sender.SendAsync(sender.ProduceChat(c => c.SendChat("#lobby", text)));
 
         (await relayed.Task.WaitAsync(s_wait)).ShouldBe(text);
         live.HasFailureFor(sender.LocalPort).ShouldBeFalse();

@@ -109,7 +109,7 @@ public sealed class FaultTests
         held.ShouldBe(1, "the reader was held");
         string failures = string.Join("; ", live.Failures.Select(f => $"{f.Failure.Reason}: {f.Failure.Message}"));
         secure.ShouldBeTrue(failures);
-        await client.SendAsync(client.ProduceChat(c => c.SendChat("in")));
+        await client.SendAsync(client.ProduceChat(c => c.SendChat("#lobby", "in")));
         await Eventually.True(() => live.CountMessages("in") == 1 || !live.Failures.IsEmpty, "the message, or the server's failure", s_wait);
         live.Failures.Select(f => f.Failure.Message).ShouldBeEmpty();
     }
@@ -144,7 +144,7 @@ public sealed class FaultTests
         await using RawClient victim = await RawClient.ConnectAsync(live.Port);
         (await victim.HandshakeAsync()).ShouldBeTrue();
         await victim.SendAsync(victim.ProduceChat(c => c.SendNick("victim")));
-        byte[] record = victim.ProduceChat(c => c.SendChat("half of this never arrives"));
+        byte[] record = victim.ProduceChat(c => c.SendChat("#lobby", "half of this never arrives"));
 
         await victim.SendAsync(record[..(record.Length / 2)]);
         await Task.Delay(100);

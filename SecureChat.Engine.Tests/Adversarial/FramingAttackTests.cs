@@ -160,7 +160,7 @@ public sealed class FramingAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] record = attacker.ProduceChat(c => c.SendChat("before the garbage"));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", "before the garbage"));
 
         await attacker.SendAsync([.. record, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
 
@@ -176,7 +176,7 @@ public sealed class FramingAttackTests
         await using RawClient client = await RawClient.ConnectAsync(live.Port);
 
         (await client.HandshakeAsync(oneByteAtATime: true)).ShouldBeTrue();
-        await client.SendAsync(client.ProduceChat(c => c.SendChat("one byte at a time")), oneByteAtATime: true);
+        await client.SendAsync(client.ProduceChat(c => c.SendChat("#lobby", "one byte at a time")), oneByteAtATime: true);
 
         await Eventually.True(() => live.CountMessages("one byte at a time") == 1, "the trickled message");
         live.HasFailureFor(client.LocalPort).ShouldBeFalse();

@@ -20,7 +20,7 @@ public sealed class HandshakeClarificationTests(ITestOutputHelper output)
     {
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        var message = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], flag, RandomNumberGenerator.GetBytes(32), null);
+        var message = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], flag, RandomNumberGenerator.GetBytes(32), null);
         byte[] hello = new byte[message.Size];
         message.Write(hello);
 
@@ -106,7 +106,7 @@ public sealed class HandshakeClarificationTests(ITestOutputHelper output)
     private static async Task<FrameType> FirstAnswerType(int port)
     {
         await using RawClient raw = await RawClient.ConnectAsync(port);
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], WireFormat.FlagPassphrase, RandomNumberGenerator.GetBytes(32), null);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], WireFormat.FlagPassphrase, RandomNumberGenerator.GetBytes(32), null);
         byte[] body = new byte[hello.Size];
         hello.Write(body);
         await raw.SendAsync(RawClient.Frame((byte)FrameType.ClientHello, body));

@@ -40,7 +40,7 @@ public sealed class KeyExchangeAttackTests
             string result = testCase.GetProperty("result").GetString()!;
             byte[] y = Encode(testCase.GetProperty("y_hex").GetString()!, group.ElementSize);
             await using var attacker = await ManualClient.ConnectAsync(live.Port);
-            await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
+            await attacker.HelloAsync([WireFormat.Version], [(ushort)group.Id]);
             (await attacker.ReadAsync()).Type.ShouldBe((byte)FrameType.ServerHello);
             byte[] nonce = RandomNumberGenerator.GetBytes(32);
             await attacker.CommitAsync(group.Id, y, nonce);
@@ -111,7 +111,7 @@ public sealed class KeyExchangeAttackTests
             _ => other.PublicValue,
         };
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
-        await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
+        await attacker.HelloAsync([WireFormat.Version], [(ushort)group.Id]);
         await attacker.ReadAsync();
         byte[] nonce = RandomNumberGenerator.GetBytes(32);
         await attacker.CommitAsync(group.Id, y, nonce);
@@ -135,7 +135,7 @@ public sealed class KeyExchangeAttackTests
         DhGroup group = DhGroup.Ffdhe2048;
         using DhKeyPair own = DiffieHellman.GenerateKeyPair(group, SystemRandom.Instance);
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
-        await attacker.HelloAsync([WireFormat.Version2], [(ushort)group.Id]);
+        await attacker.HelloAsync([WireFormat.Version], [(ushort)group.Id]);
         await attacker.ReadAsync();
         byte[] nonce = RandomNumberGenerator.GetBytes(32);
         await attacker.CommitAsync(group.Id, own.PublicValue, nonce);
@@ -154,7 +154,7 @@ public sealed class KeyExchangeAttackTests
         await using LiveServer live = LiveServer.Start();
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
 
-        await attacker.HelloAsync([0x0000, 0x0001, 0x0003, 0xFFFF], [(ushort)DhGroupId.Ffdhe2048]);
+        await attacker.HelloAsync([0x0000, 0x0001, 0x0002, 0xFFFF], [(ushort)DhGroupId.Ffdhe2048]);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
@@ -169,7 +169,7 @@ public sealed class KeyExchangeAttackTests
         await using LiveServer live = LiveServer.Start(new ChatOptions { Group = DhGroupId.Ffdhe3072 });
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
 
-        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048, 0x0017, 0x001D]);
+        await attacker.HelloAsync([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048, 0x0017, 0x001D]);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
@@ -223,7 +223,7 @@ public sealed class KeyExchangeAttackTests
         byte[] count = new byte[4];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(count, iterations);
 
-        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], count);
+        await attacker.HelloAsync([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], count);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.Alert);
@@ -239,7 +239,7 @@ public sealed class KeyExchangeAttackTests
         await using LiveServer live = LiveServer.Start(new ChatOptions { Iterations = 150_000 });
         await using var attacker = await ManualClient.ConnectAsync(live.Port);
 
-        await attacker.HelloAsync([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048]);
+        await attacker.HelloAsync([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048]);
 
         (byte type, byte[] body) = await attacker.ReadAsync();
         type.ShouldBe((byte)FrameType.ServerHello);

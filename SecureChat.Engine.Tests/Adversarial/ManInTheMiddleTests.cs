@@ -142,7 +142,15 @@ public sealed class ManInTheMiddleTests
                         Intercepted.Add(m.Text);
                     }
 
-                    other()?.TryRelayChat(null, m.Sender, m.Text);
+                    if (m.SenderDigest is null)
+                    {
+                        other()?.RunIfSecure(c => c.SendChat(m.Room, m.Text)); // the victim's Chat, passed on as the relay's own
+                    }
+                    else
+                    {
+                        other()?.TryRelayChat(m.Room, m.SenderDigest, m.Sender, m.Text); // the hub's Relay, passed on to the victim
+                    }
+
                     break;
                 case PeerNamedEvent n:
                     other()?.RunIfSecure(c => c.SendNick(n.Name));

@@ -37,7 +37,7 @@ public sealed class MemberFloodAttackTests(ITestOutputHelper output)
         await connecting.WaitAsync(TimeSpan.FromSeconds(30));
 
         byte[] digest = new byte[WireFormat.IdentityDigestSize];
-        await hub.SendAsync(hub.ProduceChat(c => c.SendPresence(PresenceKind.You, digest, "Bob")));
+        await hub.SendAsync(hub.ProduceChat(c => c.SendPresence(PresenceKind.You, string.Empty, digest, "Bob", 0, string.Empty)));
         int sent = 0;
         try
         {
@@ -47,7 +47,7 @@ public sealed class MemberFloodAttackTests(ITestOutputHelper output)
                 for (int i = 0; i < 1_000; i++, sent++)
                 {
                     RandomNumberGenerator.Fill(digest);
-                    records.AddRange(hub.ProduceChat(c => c.SendPresence(PresenceKind.Joined, digest, $"ghost {sent}")));
+                    records.AddRange(hub.ProduceChat(c => c.SendPresence(PresenceKind.Joined, "#lobby", digest, $"ghost {sent}", 0, string.Empty)));
                 }
 
                 await hub.SendAsync([.. records]);

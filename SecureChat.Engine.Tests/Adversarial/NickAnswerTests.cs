@@ -83,7 +83,7 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
         live.Failures.ShouldBeEmpty();
         live.Server.Peers.Single(p => LiveServer.PortOf(p) == client.LocalPort).Name.ShouldBe("n4");
 
-        await client.SendAsync(client.ProduceChat(chat => chat.SendChat("still here")));
+        await client.SendAsync(client.ProduceChat(chat => chat.SendChat("#lobby", "still here")));
         await Eventually.True(() => live.CountMessages("still here") == 1, "the refused peer's next message to arrive");
     }
 

@@ -218,7 +218,7 @@ public sealed class OutputBudgetAttackTests
         string text = new('w', ChatOptions.MaxMessageBytes - 64);
         while (relayed < 16 << 20)
         {
-            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
+            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
             relayed += text.Length;
         }
 
@@ -265,7 +265,7 @@ public sealed class OutputBudgetAttackTests
             sent.ShouldBeLessThan(FloodBytesMax, "the flood never had the effect the limit promises");
             for (int i = 0; i < 16; i++)
             {
-                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
+                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
                 sent += text.Length;
             }
 

@@ -101,7 +101,7 @@ public sealed class PassphraseDictionaryAttackTests
     {
         DhGroup group = DhGroup.Ffdhe2048;
         byte[] clientNonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)group.Id], WireFormat.FlagPassphrase, clientNonce, null);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)group.Id], WireFormat.FlagPassphrase, clientNonce, null);
         byte[] helloBody = new byte[hello.Size];
         hello.Write(helloBody);
         byte[] clientHello = Frames.Build(FrameType.ClientHello, helloBody);

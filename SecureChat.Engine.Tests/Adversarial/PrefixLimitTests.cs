@@ -104,7 +104,7 @@ public sealed class PrefixLimitTests
 
     internal static byte[] HelloFrame(byte flags = 0)
     {
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], flags, System.Security.Cryptography.RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], flags, System.Security.Cryptography.RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
         byte[] body = new byte[hello.Size];
         hello.Write(body);
         return RawClient.Frame((byte)FrameType.ClientHello, body);

@@ -53,7 +53,7 @@ public sealed class ProcessMemoryTests
                 flooded.ShouldBeLessThan(256L << 20, "the silent peers were never dropped");
                 for (int i = 0; i < 32; i++)
                 {
-                    await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
+                    await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
                     flooded += text.Length;
                 }
             }

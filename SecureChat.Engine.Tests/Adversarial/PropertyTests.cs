@@ -67,7 +67,7 @@ public sealed class PropertyTests
         // Every input goes to a fresh server with the sealing pair's keys and sequence number, which delivers the
         // unmutated record (the control below), so a mutated record fails only because of its mutation.
         using SameKeyReceivers receivers = SameKeyReceivers.Establish();
-        receivers.Pair.ClientChat.SendChat("a genuine message");
+        receivers.Pair.ClientChat.SendChat("#lobby", "a genuine message");
         byte[] valid = receivers.Pair.Take(receivers.Pair.Client);
         using (SameKeyReceivers.Receiver control = receivers.NewReceiver())
         {

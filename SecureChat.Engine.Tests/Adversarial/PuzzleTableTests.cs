@@ -86,7 +86,7 @@ public sealed class PuzzleTableTests
     {
         var gate = server.Puzzles.For(from);
         byte[] nonce = RandomNumberGenerator.GetBytes(WireFormat.NonceSize);
-        ClientHello ask = new([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], 0, nonce, null);
+        ClientHello ask = new([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], 0, nonce, null);
         PuzzleMessage puzzle = gate.Check(ask).ShouldNotBeNull("the server asks for work");
         ulong counter = HandshakePuzzle.Solve(puzzle.Challenge, puzzle.Difficulty, CancellationToken.None);
         return gate.Check(ask with { Solution = new PuzzleSolution(puzzle.Window, counter) }) is null;

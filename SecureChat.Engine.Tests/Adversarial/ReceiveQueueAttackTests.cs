@@ -80,7 +80,7 @@ public sealed class ReceiveQueueAttackTests(ITestOutputHelper output)
                 {
                     while (clock.Elapsed < s_flood && sent[i] < FloodBytesPerFlooder && !overBound && !drains[i].IsCompleted)
                     {
-                        await f.SendAsync([.. Enumerable.Range(0, 16).SelectMany(_ => f.ProduceChat(c => c.SendChat(text)))]);
+                        await f.SendAsync([.. Enumerable.Range(0, 16).SelectMany(_ => f.ProduceChat(c => c.SendChat("#lobby", text)))]);
                         Interlocked.Add(ref sent[i], 16L * text.Length);
                     }
                 }

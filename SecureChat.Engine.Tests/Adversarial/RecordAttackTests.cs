@@ -38,7 +38,7 @@ public sealed class RecordAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         string text = "a message of exactly 33 bytes!!!!"; // 33 bytes of plaintext (v2 Chat is the text alone): 3 blocks
-        byte[] record = attacker.ProduceChat(c => c.SendChat(text));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", text));
         record.Length.ShouldBe(Header + RecordProtector.IvSize + FlipCiphertextSize + RecordProtector.TagSize);
 
         record[Header + bit / 8] ^= (byte)(1 << (bit % 8));
@@ -60,7 +60,7 @@ public sealed class RecordAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         string text = "tag games, long enough for three blocks of ciphertext";
-        byte[] record = attacker.ProduceChat(c => c.SendChat(text));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", text));
         byte[] body = delta < 0 ? record[Header..^(-delta)] : [.. record[Header..], .. new byte[delta]];
 
         await attacker.SendAsync(RawClient.Frame(record[0], body));
@@ -75,7 +75,7 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] record = attacker.ProduceChat(c => c.SendChat("pay 10 euros"));
+        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", "pay 10 euros"));
 
         await attacker.SendAsync([.. record, .. record]);
 
@@ -90,8 +90,8 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] first = attacker.ProduceChat(c => c.SendChat("first"));
-        byte[] second = attacker.ProduceChat(c => c.SendChat("second"));
+        byte[] first = attacker.ProduceChat(c => c.SendChat("#lobby", "first"));
+        byte[] second = attacker.ProduceChat(c => c.SendChat("#lobby", "second"));
 
         await attacker.SendAsync([.. second, .. first]);
 
@@ -106,8 +106,8 @@ public sealed class RecordAttackTests
         await using LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        _ = attacker.ProduceChat(c => c.SendChat("dropped"));
-        byte[] second = attacker.ProduceChat(c => c.SendChat("after the drop"));
+        _ = attacker.ProduceChat(c => c.SendChat("#lobby", "dropped"));
+        byte[] second = attacker.ProduceChat(c => c.SendChat("#lobby", "after the drop"));
 
         await attacker.SendAsync(second);
 
@@ -125,7 +125,7 @@ public sealed class RecordAttackTests
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "mirror"), "the attacker to join");
         await live.Server.SendAsync("from the server");
         byte[]? fromServer = null;
-        while (fromServer is null || fromServer[0] != (byte)FrameType.Chat)
+        while (fromServer is null || fromServer[0] != (byte)FrameType.Relay)
         {
             fromServer = (await attacker.ReadFrameAsync()).ShouldNotBeNull();
         }
@@ -158,7 +158,7 @@ public sealed class RecordAttackTests
         LiveServer live = LiveServer.Start();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] late = attacker.ProduceChat(c => c.SendChat("after close"));
+        byte[] late = attacker.ProduceChat(c => c.SendChat("#lobby", "after close"));
         await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
 
         Task stopping = live.Server.StopAsync();

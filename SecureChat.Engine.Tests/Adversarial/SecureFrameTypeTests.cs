@@ -20,7 +20,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     [InlineData((byte)0x06)] // version 1's type, unassigned in version 2
     [InlineData((byte)0x0A)]
     [InlineData((byte)0x0E)]
-    [InlineData((byte)0x19)]
+    [InlineData((byte)0x20)]
     [InlineData((byte)0xFF)]
     public async Task A_correctly_sealed_record_of_a_type_with_no_place_after_the_handshake_is_a_violation_answered_with_close_8(byte type)
     {
@@ -42,7 +42,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     [Theory]
     [InlineData((byte)FrameType.ClientAuth)]
     [InlineData((byte)0x06)]
-    [InlineData((byte)0x19)]
+    [InlineData((byte)0x20)]
     [InlineData((byte)0xFF)]
     [InlineData((byte)FrameType.Chat)]
     public async Task A_record_of_any_non_clear_type_that_does_not_open_after_the_handshake_is_an_authentication_failure(byte type)
@@ -66,6 +66,11 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     [Theory]
     [InlineData((byte)FrameType.Presence)]
     [InlineData((byte)FrameType.Relay)]
+    [InlineData((byte)FrameType.DirectRelay)]
+    [InlineData((byte)FrameType.Ack)]
+    [InlineData((byte)FrameType.RoomEvent)]
+    [InlineData((byte)FrameType.RoomInfo)]
+    [InlineData((byte)FrameType.Reply)]
     public async Task A_well_formed_record_only_a_server_may_send_is_a_violation_from_a_client_answered_with_close_8(byte type)
     {
         await using LiveServer live = LiveServer.Start();
@@ -74,9 +79,16 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
         await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
         byte[] digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
         byte[] plaintext = new byte[256];
-        int length = type == (byte)FrameType.Presence
-            ? RecordPayload.WritePresence(plaintext, PresenceKind.Joined, digest, "mallory", "")
-            : RecordPayload.WriteRelay(plaintext, digest, "operator", "a message the hub never vouched for");
+        int length = (FrameType)type switch
+        {
+            FrameType.Presence => PresenceRecord.Write(plaintext, PresenceKind.Joined, "#lobby", digest, "mallory", 0, ""),
+            FrameType.Relay => RelayRecord.Write(plaintext, "#lobby", digest, "operator", "a message the hub never vouched for"),
+            FrameType.DirectRelay => DirectRelayRecord.Write(plaintext, digest, "operator", "a direct message the hub never vouched for"),
+            FrameType.Ack => new AckRecord(1).Write(plaintext),
+            FrameType.RoomEvent => RoomEventRecord.Write(plaintext, 3, "#lobby", digest, "operator", digest, "victim", "kicked by nobody"),
+            FrameType.RoomInfo => RoomInfoRecord.Write(plaintext, RoomInfoKind.Entered, "#lobby", 0, 1, ""),
+            _ => ReplyRecord.Write(plaintext, 0, 1, "#lobby", digest, "mallory", ""),
+        };
 
         await attacker.SendAsync(attacker.Produce(s => s.SealControl((FrameType)type, plaintext.AsSpan(0, length))));
 

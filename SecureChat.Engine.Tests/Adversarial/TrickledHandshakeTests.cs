@@ -70,7 +70,7 @@ public sealed class TrickledHandshakeTests
         client.Session.Group.ShouldBe(group);
 
         string text = $"trickled in {group}, passphrase {passphrase}, puzzle {puzzle}";
-        await client.SendAsync(client.ProduceChat(c => c.SendChat(text)), oneByteAtATime: true);
+        await client.SendAsync(client.ProduceChat(c => c.SendChat("#lobby", text)), oneByteAtATime: true);
         await Eventually.True(() => live.CountMessages(text) == 1, "the trickled message to reach the hub", s_read);
         live.HasFailureFor(client.LocalPort).ShouldBeFalse();
         PeerInfo atHub = live.Server.Peers.Single(p => LiveServer.PortOf(p) == client.LocalPort);

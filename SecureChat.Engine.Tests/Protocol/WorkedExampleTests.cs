@@ -12,7 +12,7 @@ using static SecureChat.Engine.Tests.Protocol.WorkedExampleWire;
 namespace SecureChat.Engine.Tests.Protocol;
 
 /// <summary>
-/// Regenerates the worked examples of PROTOCOL.md section 9 (a full v2 handshake with identities, a server-to-client
+/// Regenerates the worked examples of PROTOCOL.md section 9 (a full v3 handshake with identities, a server-to-client
 /// record, a rekey, a heartbeat and a Close with its count; then a passphrase (CPace) handshake), with fixed randoms
 /// and fixed identity keys, recomputes every derived value from the frames with the primitives as another
 /// implementation would, and checks the result against the file byte for byte. Set SECURECHAT_UPDATE_PROTOCOL_EXAMPLE=1 to rewrite
@@ -69,20 +69,27 @@ public sealed class WorkedExampleTests
 
         // ---- 9.1 A full handshake with identities, then records, a rekey, a heartbeat and a Close ----------------
         var time = new ManualTime();
-        var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Chat",
+        var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Heartbeat (probe)", "client iv Chat",
             "client rekey exponent", "client rekey nonce", "client iv RekeyInit", "client iv RekeyFinish", "client iv Heartbeat");
-        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat", "server iv Relay",
-            "server rekey exponent", "server rekey nonce", "server iv RekeyAck", "server iv Close");
+        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat", "server iv Ack 1", "server iv Ack 2", "server iv Relay",
+            "server rekey exponent", "server rekey nonce", "server iv RekeyAck", "server iv Ack 3", "server iv Close");
         using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom, Identity = clientIdentity, Name = "alice", Time = time });
         using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom, Identity = serverIdentity, Name = "hub", Time = time });
         var clientChat = new ChatChannel(client);
         var serverChat = new ChatChannel(server);
         Handshake hs = RunHandshake(client, server);
 
-        clientChat.SendChat("Hello, hub!");
+        byte[] probe = Take(client); // the client's first lag probe, sealed once it became secure
+        Frames.TypeOf(probe).ShouldBe(FrameType.Heartbeat);
+        server.Receive(probe);
+        byte[] ack1 = Take(server);
+        client.Receive(ack1);
+        clientChat.SendChat("#lobby", "Hello, hub!");
         byte[] chatRecord = Take(client);
         server.Receive(chatRecord);
-        serverChat.SendRelay(IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), "bob", "Hello, alice!");
+        byte[] ack2 = Take(server);
+        client.Receive(ack2);
+        serverChat.SendRelay("#lobby", IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), "bob", "Hello, alice!");
         byte[] relayRecord = Take(server);
         client.Receive(relayRecord);
         var clientEvents = new List<SessionEvent>();
@@ -107,6 +114,8 @@ public sealed class WorkedExampleTests
         client.OnTick(time.GetTimestamp());
         byte[] heartbeat = Take(client);
         server.Receive(heartbeat);
+        byte[] ack3 = Take(server);
+        client.Receive(ack3);
 
         server.Close();
         byte[] close = Take(server);
@@ -124,32 +133,39 @@ public sealed class WorkedExampleTests
         (byte[] serverAuthPlain, byte[] clientAuthPlain) = Auth(d, serverIdentity, "hub", clientIdentity, "alice");
         Open(d.Keys, serverToClient: true, 0, hs.ServerAuth).ShouldBe(serverAuthPlain);
         Open(d.Keys, serverToClient: false, 0, hs.ClientAuth).ShouldBe(clientAuthPlain);
-        Open(d.Keys, serverToClient: false, 1, chatRecord).ShouldBe("Hello, hub!"u8.ToArray());
-        byte[] relayPlain = [.. IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
+        Open(d.Keys, serverToClient: false, 1, probe).ShouldBe([]);
+        byte[] chatPlain = [6, .. "#lobby"u8, .. "Hello, hub!"u8];
+        Open(d.Keys, serverToClient: false, 2, chatRecord).ShouldBe(chatPlain);
+        byte[] relayPlain = [6, .. "#lobby"u8, .. IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
         Open(d.Keys, serverToClient: true, 1, hs.ServerHeartbeat).ShouldBe([]);
-        Open(d.Keys, serverToClient: true, 2, relayRecord).ShouldBe(relayPlain);
+        Open(d.Keys, serverToClient: true, 2, ack1).ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2 }, "the hub has opened 2 of the client's records");
+        Open(d.Keys, serverToClient: true, 3, ack2).ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 3 });
+        Open(d.Keys, serverToClient: true, 4, relayRecord).ShouldBe(relayPlain);
 
         byte[] xInitiator = Named(draws, "client rekey exponent");
         byte[] nInitiator = Named(draws, "client rekey nonce");
         byte[] yInitiator = Power(DhGroup.G, xInitiator, group);
         byte[] nResponder = Named(draws, "server rekey nonce");
         byte[] yResponder = Power(DhGroup.G, Named(draws, "server rekey exponent"), group);
-        Open(d.Keys, serverToClient: false, 2, rekeyInit).ShouldBe([.. nInitiator, .. yInitiator]);
-        Open(d.Keys, serverToClient: true, 3, rekeyAck).ShouldBe([.. nResponder, .. yResponder], "the RekeyAck is still sealed under the first keys");
+        Open(d.Keys, serverToClient: false, 3, rekeyInit).ShouldBe([.. nInitiator, .. yInitiator]);
+        Open(d.Keys, serverToClient: true, 5, rekeyAck).ShouldBe([.. nResponder, .. yResponder], "the RekeyAck is still sealed under the first keys");
         byte[] zRekey = Power(new BigInteger(yResponder, isUnsigned: true, isBigEndian: true), xInitiator, group);
         byte[] rekeyTh = SHA256.HashData([.. "SecureChat v2 rekey"u8, 1, .. nInitiator, .. yInitiator, .. nResponder, .. yResponder]);
         byte[] rekeyMaster = HKDF.Extract(HashAlgorithmName.SHA256, [.. zRekey, .. rekeyTh], d.Keys.Chain.ToArray());
         using SessionKeys next = KeySchedule.DeriveSessionKeys(rekeyMaster);
         next.Fingerprint.ShouldBe(client.Fingerprint);
-        Open(d.Keys, serverToClient: false, 3, rekeyFinish).ShouldBe([], "the RekeyFinish is the client's last record under the old keys");
-        Open(next, serverToClient: false, 4, heartbeat).ShouldBe([]);
-        byte[] closePlain = Open(next, serverToClient: true, 4, close);
-        closePlain.ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 5 }, "code Normal, 5 client records received");
+        Open(d.Keys, serverToClient: false, 4, rekeyFinish).ShouldBe([], "the RekeyFinish is the client's last record under the old keys");
+        Open(next, serverToClient: false, 5, heartbeat).ShouldBe([]);
+        Open(next, serverToClient: true, 6, ack3).ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 6 });
+        byte[] closePlain = Open(next, serverToClient: true, 7, close);
+        closePlain.ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 6 }, "code Normal, 6 client records received");
 
         text.Append("\n### 9.1 A handshake with identities, records, a rekey, a heartbeat and a Close\n\n");
         text.Append("ffdhe2048, the server's default 100,000 PBKDF2 iterations, no passphrase; the server is named \"hub\" and the\n");
-        text.Append("client \"alice\". Then the client sends the chat \"Hello, hub!\", the hub relays \"Hello, alice!\" from bob,\n");
-        text.Append("the client starts a rekey, sends a heartbeat after 15 s of quiet, and the hub closes.\n\n");
+        text.Append("client \"alice\". Then the client sends its first lag probe (a heartbeat) and the hub acknowledges it, the\n");
+        text.Append("client sends the chat \"Hello, hub!\" to #lobby and the hub acknowledges it, the hub relays \"Hello, alice!\"\n");
+        text.Append("from bob in #lobby, the client starts a rekey, sends its next probe 15 s after the first (acknowledged),\n");
+        text.Append("and the hub closes.\n\n");
         AppendDraws(text, draws, "Fixed randoms, in the order the two sides draw them");
         hs.EarlyCommit.ShouldBeTrue("a client without a passphrase sends its Commit with its ClientHello");
         text.Append("Handshake frames (in the clear, part of the transcript), in the order they cross the wire and enter the\n");
@@ -175,13 +191,17 @@ public sealed class WorkedExampleTests
         text.Append("server identity:      ").Append(IdentityFingerprint.Of(serverIdentity.PublicKey)).Append('\n');
         text.Append("client identity:      ").Append(IdentityFingerprint.Of(clientIdentity.PublicKey)).Append('\n');
         text.Append("```\n\nRecords:\n\n```\n");
-        Hex(text, "Chat \"Hello, hub!\" (client seq 1) frame", chatRecord);
-        Hex(text, "Relay plaintext (bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);
-        Hex(text, "Relay (server seq 2) frame", relayRecord);
+        Hex(text, "Heartbeat (client seq 1, empty: the first lag probe) frame", probe);
+        Hex(text, "Ack (server seq 2, u64 2: the hub has opened 2 client records) frame", ack1);
+        Hex(text, "Chat plaintext (u8 6 || \"#lobby\" || \"Hello, hub!\")", chatPlain);
+        Hex(text, "Chat (client seq 2) frame", chatRecord);
+        Hex(text, "Ack (server seq 3, u64 3) frame", ack2);
+        Hex(text, "Relay plaintext (u8 6 || \"#lobby\" || bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);
+        Hex(text, "Relay (server seq 4) frame", relayRecord);
         text.Append("```\n\nRekey (started by the client; RekeyInit and RekeyAck bodies are nonce || public value):\n\n```\n");
-        Hex(text, "RekeyInit (client seq 2, old keys) frame", rekeyInit);
-        Hex(text, "RekeyAck (server seq 3, old keys) frame", rekeyAck);
-        Hex(text, "RekeyFinish (client seq 3, old keys, empty) frame", rekeyFinish);
+        Hex(text, "RekeyInit (client seq 3, old keys) frame", rekeyInit);
+        Hex(text, "RekeyAck (server seq 5, old keys) frame", rekeyAck);
+        Hex(text, "RekeyFinish (client seq 4, old keys, empty) frame", rekeyFinish);
         Hex(text, "Z'     rekey shared secret", zRekey);
         Hex(text, "TH'    SHA-256(\"SecureChat v2 rekey\" || 01 || N_i || Y_i || N_r || Y_r)", rekeyTh);
         Hex(text, "master' HKDF-Extract(salt = old rekey chain, IKM = Z' || TH')", rekeyMaster);
@@ -192,15 +212,16 @@ public sealed class WorkedExampleTests
         Hex(text, "rekey chain'", next.Chain.ToArray());
         text.Append("fingerprint': ").Append(next.Fingerprint).Append('\n');
         text.Append("SAS':         ").Append(next.Sas).Append('\n');
-        text.Append("```\n\nHeartbeat and Close (new keys):\n\n```\n");
-        Hex(text, "Heartbeat (client seq 4, empty) frame", heartbeat);
-        Hex(text, "Close plaintext (code 0 Normal || u64 5 client records received)", closePlain);
-        Hex(text, "Close (server seq 4) frame", close);
+        text.Append("```\n\nHeartbeat, Ack and Close (new keys):\n\n```\n");
+        Hex(text, "Heartbeat (client seq 5, empty: the next lag probe) frame", heartbeat);
+        Hex(text, "Ack (server seq 6, u64 6) frame", ack3);
+        Hex(text, "Close plaintext (code 0 Normal || u64 6 client records received)", closePlain);
+        Hex(text, "Close (server seq 7) frame", close);
         text.Append("```\n");
 
         // ---- 9.2 A passphrase (CPace) handshake ---------------------------------------------------------------------
         draws.Clear();
-        var cpaceClientRandom = new NamedRandom(draws, "cpace client hello nonce", "cpace client exponent", "cpace client commit nonce", "cpace client iv ClientAuth");
+        var cpaceClientRandom = new NamedRandom(draws, "cpace client hello nonce", "cpace client exponent", "cpace client commit nonce", "cpace client iv ClientAuth", "cpace client iv Heartbeat (probe)");
         var cpaceServerRandom = new NamedRandom(draws, "cpace server hello nonce", "cpace server exponent", "cpace server key share nonce", "cpace server iv ServerAuth", "cpace server iv Heartbeat");
         byte[] passphrase = "tulip-1987"u8.ToArray();
         using var cpaceClient = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = cpaceClientRandom, Identity = clientIdentity, Name = "alice", Passphrase = passphrase });

@@ -27,7 +27,9 @@ public sealed class EarlyCommitTests
         HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.Reveal], FrameType.ServerAuth);
         HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.ServerAuth], FrameType.ClientAuth);
         HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.ClientAuth], FrameType.Heartbeat);
-        HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.Heartbeat], expectedReply: null);
+        HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.Heartbeat], FrameType.Heartbeat);
+        HandshakeStepTests.Flight(pair, pair.Client, pair.Server, [FrameType.Heartbeat], FrameType.Ack);
+        HandshakeStepTests.Flight(pair, pair.Server, pair.Client, [FrameType.Ack], expectedReply: null);
 
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         pair.Server.Stage.ShouldBe(SessionStage.Secure);
@@ -91,7 +93,7 @@ public sealed class EarlyCommitTests
         _ = pair.Take(pair.Client);
         byte[] nonce = new byte[WireFormat.NonceSize];
         byte[] body = new byte[ServerHello.Size];
-        new ServerHello(WireFormat.Version2, (ushort)DhGroupId.Ffdhe2048, SessionPair.FastIterations, 0, nonce).Write(body);
+        new ServerHello(WireFormat.Version, (ushort)DhGroupId.Ffdhe2048, SessionPair.FastIterations, 0, nonce).Write(body);
 
         pair.Deliver(pair.Client, Frames.Build(FrameType.ServerHello, body));
 
@@ -160,7 +162,7 @@ public sealed class EarlyCommitTests
 
     private static byte[] HelloFrame(byte flags)
     {
-        var hello = new ClientHello([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], flags, new byte[WireFormat.NonceSize], null);
+        var hello = new ClientHello([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], flags, new byte[WireFormat.NonceSize], null);
         byte[] body = new byte[hello.Size];
         hello.Write(body);
         return Frames.Build(FrameType.ClientHello, body);

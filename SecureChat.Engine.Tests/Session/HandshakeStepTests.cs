@@ -50,8 +50,10 @@ public sealed class HandshakeStepTests
         Flight(pair, pair.Client, pair.Server, FrameType.ClientAuth, FrameType.Heartbeat);
         Stages(pair).ShouldBe((SessionStage.Confirming, SessionStage.Secure));
         pair.Server.Peer!.PublicKey.ShouldBe(pair.Client.Settings.Identity.PublicKey);
-        Flight(pair, pair.Server, pair.Client, FrameType.Heartbeat, expectedReply: null);
+        Flight(pair, pair.Server, pair.Client, FrameType.Heartbeat, FrameType.Heartbeat);
         Stages(pair).ShouldBe((SessionStage.Secure, SessionStage.Secure), "the server's first record after ClientAuth opened");
+        Flight(pair, pair.Client, pair.Server, FrameType.Heartbeat, FrameType.Ack); // the client's first lag probe, acknowledged
+        Flight(pair, pair.Server, pair.Client, FrameType.Ack, expectedReply: null);
         pair.Client.Peer!.PublicKey.ShouldBe(pair.Server.Settings.Identity.PublicKey);
         pair.Client.Fingerprint.ShouldNotBeNull();
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
@@ -77,7 +79,7 @@ public sealed class HandshakeStepTests
     [Theory]
     [InlineData((byte)FrameType.Chat, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)FrameType.ClientAuth, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
-    [InlineData((byte)0x19, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)0x20, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)0x06, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)FrameType.Commit, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]
     [InlineData((byte)FrameType.Alert, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]

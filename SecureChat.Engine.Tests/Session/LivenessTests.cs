@@ -44,16 +44,32 @@ public sealed class LivenessTests
     }
 
     [Fact]
-    public void Sending_a_message_postpones_the_heartbeat()
+    public void A_hub_sending_a_message_postpones_its_heartbeat()
     {
         var time = new ManualTime();
         using SessionPair pair = Timed(time);
         time.Advance(TimeSpan.FromSeconds(10));
-        pair.ClientChat.SendChat("still here");
-        _ = pair.Take(pair.Client);
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "still here");
+        _ = pair.Take(pair.Server);
         time.Advance(TimeSpan.FromSeconds(10));
+        pair.Server.OnTick(time.GetTimestamp());
+        pair.Server.HasOutput.ShouldBeFalse("10 s since the last message");
+    }
+
+    [Fact]
+    public void A_client_sends_its_lag_probe_every_heartbeat_interval_even_while_it_sends_messages()
+    {
+        var time = new ManualTime();
+        using SessionPair pair = Timed(time);
+        time.Advance(TimeSpan.FromSeconds(10));
+        pair.ClientChat.SendChat("#lobby", "still here");
+        _ = pair.Take(pair.Client);
+        time.Advance(TimeSpan.FromSeconds(4));
         pair.Client.OnTick(time.GetTimestamp());
-        pair.Client.HasOutput.ShouldBeFalse("10 s since the last message");
+        pair.Client.HasOutput.ShouldBeFalse("14 s since the last probe");
+        time.Advance(TimeSpan.FromSeconds(1));
+        pair.Client.OnTick(time.GetTimestamp());
+        Frames.Split(pair.Take(pair.Client)).Select(Frames.TypeOf).ShouldBe([FrameType.Heartbeat], "15 s since the last probe, 5 s since the last message");
     }
 
     [Fact]
@@ -93,7 +109,8 @@ public sealed class LivenessTests
 
         pair.Client.Stage.ShouldBe(SessionStage.Secure, "three minutes without a message, heartbeats only");
         pair.Server.Stage.ShouldBe(SessionStage.Secure);
-        pair.ClientEvents.ShouldBeEmpty();
+        pair.ClientEvents.ShouldAllBe(e => e is LagEvent, "each probe's acknowledgement measures the lag, nothing else happens");
+        pair.ClientEvents.Count.ShouldBe(12);
         pair.ServerEvents.ShouldBeEmpty();
     }
 
@@ -110,10 +127,10 @@ public sealed class LivenessTests
     public void The_close_reports_how_many_records_arrived_so_the_sender_learns_how_many_messages_were_lost()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("one");
+        pair.ClientChat.SendChat("#lobby", "one");
         pair.ClientChat.SendNick("alice");
-        pair.ClientChat.SendChat("two");
-        pair.ClientChat.SendChat("three");
+        pair.ClientChat.SendChat("#lobby", "two");
+        pair.ClientChat.SendChat("#lobby", "three");
         List<byte[]> inFlight = Frames.Split(pair.Take(pair.Client));
         inFlight.Count.ShouldBe(4);
         pair.Deliver(pair.Server, inFlight[0]); // "one" arrives; the nick and two messages are lost in flight
@@ -130,8 +147,8 @@ public sealed class LivenessTests
     public void A_close_after_everything_arrived_reports_nothing_undelivered_both_ways()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("one");
-        pair.ServerChat.SendChat("two");
+        pair.ClientChat.SendChat("#lobby", "one");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "two");
         pair.Pump();
         pair.Client.Close();
         pair.Pump();

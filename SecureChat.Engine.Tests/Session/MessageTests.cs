@@ -27,27 +27,29 @@ public sealed class MessageTests
     public void A_message_round_trips_from_client_to_server_and_back(string what, string text)
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat(text).ShouldBeTrue(what);
+        pair.ClientChat.SendChat("#lobby", text).ShouldBeTrue(what);
         pair.Pump();
         MessageReceivedEvent atServer = pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
-        (atServer.Sender, atServer.Text, atServer.SenderDigest).ShouldBe((string.Empty, text, (byte[]?)null), "a Chat comes from the peer itself: no name, no digest");
+        (atServer.Sender, atServer.Text, atServer.SenderDigest, atServer.Room, atServer.Direct).ShouldBe((string.Empty, text, (byte[]?)null, "#lobby", false), "a Chat comes from the peer itself: no name, no digest");
 
-        pair.ServerChat.SendChat(text).ShouldBeTrue(what);
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", text).ShouldBeTrue(what);
         pair.Pump();
         MessageReceivedEvent atClient = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
-        (atClient.Sender, atClient.Text, atClient.SenderDigest).ShouldBe((string.Empty, text, (byte[]?)null));
+        (atClient.Sender, atClient.Text, atClient.Room, atClient.Direct).ShouldBe(("hub", text, "#lobby", false));
+        atClient.SenderDigest.ShouldBe(SessionPair.OperatorDigest);
         pair.Client.IsSecure.ShouldBeTrue();
         pair.Server.IsSecure.ShouldBeTrue();
     }
 
     [Fact]
-    public void The_largest_message_relayed_with_the_longest_sender_name_fills_a_record_exactly()
+    public void The_largest_message_relayed_in_the_longest_room_with_the_longest_sender_name_fills_a_record_exactly()
     {
         using SessionPair pair = SessionPair.Established();
+        string room = "#" + new string('界', (WireFormat.RoomMax - 1) / 3); // 64 bytes in 21 characters: a valid name
         string name = new('n', WireFormat.NameMax);
         string text = new('t', WireFormat.ChatTextMax);
         byte[] digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
-        pair.ServerChat.SendRelay(digest, name, text).ShouldBeTrue();
+        pair.ServerChat.SendRelay(room, digest, name, text).ShouldBeTrue();
         byte[] wire = pair.Take(pair.Server);
         wire.Length.ShouldBe(WireFormat.FrameHeaderSize + WireFormat.RecordBodyMax);
         Frames.TypeOf(wire).ShouldBe(FrameType.Relay);
@@ -56,7 +58,7 @@ public sealed class MessageTests
         (received.Sender, received.Text).ShouldBe((name, text));
         received.SenderDigest.ShouldBe(digest);
 
-        pair.ServerChat.SendRelay(digest, name, text + "t").ShouldBeFalse("one byte more does not fit");
+        pair.ServerChat.SendRelay(room, digest, name, text + "t").ShouldBeFalse("one byte more does not fit");
         pair.Server.HasOutput.ShouldBeFalse();
     }
 
@@ -64,7 +66,7 @@ public sealed class MessageTests
     public void A_relay_record_sent_by_a_client_fails_the_server()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendRelay(new byte[WireFormat.IdentityDigestSize], "mallory", "I speak for someone else");
+        pair.ClientChat.SendRelay("#lobby", new byte[WireFormat.IdentityDigestSize], "mallory", "I speak for someone else");
         pair.Pump();
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
@@ -75,8 +77,8 @@ public sealed class MessageTests
     public void A_message_one_byte_over_the_maximum_is_refused_and_nothing_is_sent()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat(new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
-        pair.ClientChat.SendChat(new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
+        pair.ClientChat.SendChat("#lobby", new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
+        pair.ClientChat.SendChat("#lobby", new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
         pair.Client.HasOutput.ShouldBeFalse();
         pair.Client.IsSecure.ShouldBeTrue();
     }
@@ -85,9 +87,9 @@ public sealed class MessageTests
     public void A_text_with_a_lone_surrogate_is_refused_as_unsendable_without_an_exception_from_the_encoder()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("half of a pair: \ud83d").ShouldBeFalse();
+        pair.ClientChat.SendChat("#lobby", "half of a pair: \ud83d").ShouldBeFalse();
         pair.Client.HasOutput.ShouldBeFalse();
-        pair.ClientChat.SendChat("a whole pair: \ud83d\ude00").ShouldBeTrue();
+        pair.ClientChat.SendChat("#lobby", "a whole pair: \ud83d\ude00").ShouldBeTrue();
     }
 
     [Fact]
@@ -97,8 +99,8 @@ public sealed class MessageTests
         pair.Trickle = true;
         for (int i = 0; i < 20; i++)
         {
-            pair.ClientChat.SendChat($"c{i}");
-            pair.ServerChat.SendChat($"s{i}");
+            pair.ClientChat.SendChat("#lobby", $"c{i}");
+            pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", $"s{i}");
         }
 
         pair.Pump();
@@ -112,9 +114,9 @@ public sealed class MessageTests
         using SessionPair pair = SessionPair.Established();
         byte[] bob = [.. Enumerable.Repeat((byte)0xB0, WireFormat.IdentityDigestSize)];
         pair.ClientChat.SendNick("alice");
-        pair.ServerChat.SendPresence(PresenceKind.You, IdentityFingerprint.IdentityDigest(pair.Client.Settings.Identity.PublicKey), "alice");
-        pair.ServerChat.SendPresence(PresenceKind.Member, bob, "bob");
-        pair.ServerChat.SendPresence(PresenceKind.Renamed, bob, "bob", "robert");
+        pair.ServerChat.SendPresence(PresenceKind.You, string.Empty, IdentityFingerprint.IdentityDigest(pair.Client.Settings.Identity.PublicKey), "alice", 0, string.Empty);
+        pair.ServerChat.SendPresence(PresenceKind.Member, "#lobby", bob, "bob", 0, string.Empty);
+        pair.ServerChat.SendPresence(PresenceKind.Renamed, string.Empty, bob, "bob", 0, "robert");
         pair.Pump();
         pair.EventsOf<PeerNamedEvent>(pair.Server).ShouldHaveSingleItem().Name.ShouldBe("alice");
         List<PresenceEvent> presence = pair.EventsOf<PresenceEvent>(pair.Client);
@@ -126,7 +128,7 @@ public sealed class MessageTests
         presence[1].Digest.ShouldBe(bob);
 
         // Presence flows hub -> client only; a client announcing presence is a protocol violation at the server.
-        pair.ClientChat.SendPresence(PresenceKind.Joined, bob, "mallory");
+        pair.ClientChat.SendPresence(PresenceKind.Joined, "#lobby", bob, "mallory", 0, string.Empty);
         pair.Pump();
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);

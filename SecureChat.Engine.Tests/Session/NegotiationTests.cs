@@ -84,7 +84,7 @@ public sealed class NegotiationTests
         pair.Take(pair.Client);
         byte flags = passphrase.Length > 0 ? (byte)0 : WireFormat.FlagPassphrase;
 
-        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, SessionPair.FastIterations, flags));
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version, DhGroupId.Ffdhe2048, SessionPair.FastIterations, flags));
 
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.PassphraseMismatch);
         AlertMessage alert = Alert(pair.Take(pair.Client));
@@ -159,7 +159,7 @@ public sealed class NegotiationTests
             SessionPair.Settings(SessionRole.Server));
         pair.Client.Start();
         _ = pair.Take(pair.Client);
-        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, iterations));
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version, DhGroupId.Ffdhe2048, iterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.IterationsRejected);
         AlertMessage alert = Alert(pair.Take(pair.Client));
         alert.Code.ShouldBe(AlertCode.IterationsRejected);
@@ -185,7 +185,7 @@ public sealed class NegotiationTests
         using var pair = new SessionPair(SessionPair.Settings(SessionRole.Client), SessionPair.Settings(SessionRole.Server, DhGroupId.Ffdhe4096));
         pair.Start();
         _ = pair.Take(pair.Client);
-        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048, (ushort)DhGroupId.Ffdhe3072]));
+        pair.Deliver(pair.Server, ClientHelloFrame([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048, (ushort)DhGroupId.Ffdhe3072]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
         byte[] alertFrame = pair.Take(pair.Server);
         AlertMessage alert = Alert(alertFrame);
@@ -206,7 +206,7 @@ public sealed class NegotiationTests
         ClientHello.TryParse(hello, out ClientHello offered).ShouldBeTrue();
         offered.Groups.ShouldBe([(ushort)DhGroupId.Ffdhe3072, (ushort)DhGroupId.Ffdhe4096]);
 
-        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version2, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
+        pair.Deliver(pair.Client, ServerHelloFrame(WireFormat.Version, DhGroupId.Ffdhe2048, SessionPair.FastIterations));
         pair.Client.Failure!.Reason.ShouldBe(FailureReason.UnsupportedGroup);
         pair.Client.IsSecure.ShouldBeFalse();
     }
@@ -216,7 +216,7 @@ public sealed class NegotiationTests
     {
         using SessionPair pair = SessionPair.Create(earlyCommit: false);
         pair.Server.Start();
-        pair.Deliver(pair.Server, ClientHelloFrame([1, 3], [(ushort)DhGroupId.Ffdhe2048]));
+        pair.Deliver(pair.Server, ClientHelloFrame([1, 2], [(ushort)DhGroupId.Ffdhe2048]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.UnsupportedVersion);
         Alert(pair.Take(pair.Server)).Code.ShouldBe(AlertCode.UnsupportedVersion);
     }

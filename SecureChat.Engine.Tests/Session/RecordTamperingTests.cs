@@ -12,7 +12,7 @@ public sealed class RecordTamperingTests
     public void A_replayed_record_is_rejected_and_fails_the_receiver_with_authentication_failed()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("pay bob 10");
+        pair.ClientChat.SendChat("#lobby", "pay bob 10");
         byte[] record = pair.Take(pair.Client);
         pair.Deliver(pair.Server, record);
         pair.Deliver(pair.Server, record);
@@ -24,9 +24,9 @@ public sealed class RecordTamperingTests
     public void Records_delivered_out_of_order_are_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("first");
+        pair.ClientChat.SendChat("#lobby", "first");
         byte[] first = pair.Take(pair.Client);
-        pair.ClientChat.SendChat("second");
+        pair.ClientChat.SendChat("#lobby", "second");
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Deliver(pair.Server, first);
@@ -38,9 +38,9 @@ public sealed class RecordTamperingTests
     public void A_dropped_record_makes_the_next_one_fail()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ServerChat.SendChat("dropped");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "dropped");
         _ = pair.Take(pair.Server);
-        pair.ServerChat.SendChat("next");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "next");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Client);
@@ -50,7 +50,7 @@ public sealed class RecordTamperingTests
     public void A_client_record_reflected_back_to_the_client_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("hello");
+        pair.ClientChat.SendChat("#lobby", "hello");
         pair.Deliver(pair.Client, pair.Take(pair.Client));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Client);
@@ -60,7 +60,7 @@ public sealed class RecordTamperingTests
     public void A_server_record_reflected_back_to_the_server_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ServerChat.SendChat("hello");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "hello");
         pair.Deliver(pair.Server, pair.Take(pair.Server));
         pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
         AssertAuthenticationFailed(pair, pair.Server);
@@ -72,7 +72,7 @@ public sealed class RecordTamperingTests
         // Sealed once; each flipped copy goes to a fresh server holding the same keys and sequence number, which
         // accepts the unflipped record (checked first), so each of the 8 + 64 * 8 flips is all that differs.
         using SameKeyReceivers receivers = SameKeyReceivers.Establish();
-        receivers.Pair.ClientChat.SendChat("hi");
+        receivers.Pair.ClientChat.SendChat("#lobby", "hi");
         byte[] frame = receivers.Pair.Take(receivers.Pair.Client);
         frame.Length.ShouldBe(WireFormat.FrameHeaderSize + 16 + 16 + 32);
         using (SameKeyReceivers.Receiver control = receivers.NewReceiver())
@@ -115,7 +115,7 @@ public sealed class RecordTamperingTests
     public void A_record_whose_frame_type_is_changed_to_another_record_type_fails_authentication()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("a chat, not a nick");
+        pair.ClientChat.SendChat("#lobby", "a chat, not a nick");
         byte[] wire = pair.Take(pair.Client);
         wire[0] = (byte)FrameType.Nick;
         pair.Deliver(pair.Server, wire);
@@ -136,9 +136,9 @@ public sealed class RecordTamperingTests
     public void After_failing_a_session_ignores_every_further_byte()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("one");
+        pair.ClientChat.SendChat("#lobby", "one");
         byte[] first = pair.Take(pair.Client);
-        pair.ClientChat.SendChat("two");
+        pair.ClientChat.SendChat("#lobby", "two");
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
@@ -157,7 +157,7 @@ public sealed class RecordTamperingTests
     public void After_closing_a_session_ignores_every_further_byte()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("late");
+        pair.ClientChat.SendChat("#lobby", "late");
         byte[] late = pair.Take(pair.Client);
         pair.Server.Close();
         _ = pair.Take(pair.Server);

@@ -37,8 +37,8 @@ public sealed class RekeyJobTests
         pair.Server.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Server.HasOutput.ShouldBeFalse("the responder's exponentiations must not run while the record is handled");
 
-        pair.ServerChat.SendChat("while the server computes");
-        pair.ClientChat.SendChat("while the client waits");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "while the server computes");
+        pair.ClientChat.SendChat("#lobby", "while the client waits");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.Deliver(pair.Server, pair.Take(pair.Client));
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["while the server computes"]);
@@ -46,7 +46,7 @@ public sealed class RekeyJobTests
 
         pair.RunJobs(pair.Server);
         byte[] answer = pair.Take(pair.Server);
-        Frames.Split(answer).Select(Frames.TypeOf).ShouldBe([FrameType.RekeyAck], "sealed records show their type in the clear");
+        Frames.Split(answer).Select(Frames.TypeOf).ShouldBe([FrameType.Ack, FrameType.RekeyAck], "the Ack for the client's message, then the answer: sealed records show their type in the clear");
         pair.Deliver(pair.Client, answer);
         pair.Pump();
         pair.Client.Stage.ShouldBe(SessionStage.Secure);

@@ -56,19 +56,19 @@ public sealed class RekeyTests
     public void Messages_sent_both_ways_during_a_rekey_arrive_in_order_and_keep_flowing_after_it()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("c before");
+        pair.ClientChat.SendChat("#lobby", "c before");
         pair.Client.RequestRekey().ShouldBeTrue();
-        pair.ClientChat.SendChat("c during 1");
-        pair.ServerChat.SendChat("s during 1");
+        pair.ClientChat.SendChat("#lobby", "c during 1");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s during 1");
 
         // Step the exchange by hand so messages cross each rekey message in flight.
         pair.Deliver(pair.Server, pair.Take(pair.Client));   // before, RekeyInit, during 1 -> server answers with RekeyAck
-        pair.ServerChat.SendChat("s during 2");             // under the server's new sending keys
-        pair.ClientChat.SendChat("c during 2");             // still under the client's old keys
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s during 2");             // under the server's new sending keys
+        pair.ClientChat.SendChat("#lobby", "c during 2");             // still under the client's old keys
         pair.Deliver(pair.Client, pair.Take(pair.Server));   // s during 1, RekeyAck, s during 2 -> client sends RekeyFinish
-        pair.ClientChat.SendChat("c after");
+        pair.ClientChat.SendChat("#lobby", "c after");
         pair.Pump();
-        pair.ServerChat.SendChat("s after");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s after");
         pair.Pump();
 
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
@@ -81,12 +81,12 @@ public sealed class RekeyTests
     [Fact]
     public void A_rekey_starts_by_itself_after_the_stated_number_of_records()
     {
-        using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 3 });
-        // The client's sealed ClientAuth was the first record under these keys.
+        using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 4 });
+        // The client's sealed ClientAuth and its first lag probe were the first records under these keys.
         string before = pair.Client.Fingerprint!;
-        pair.ClientChat.SendChat("1");
+        pair.ClientChat.SendChat("#lobby", "1");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
-        pair.ClientChat.SendChat("2");
+        pair.ClientChat.SendChat("#lobby", "2");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
@@ -100,10 +100,10 @@ public sealed class RekeyTests
     {
         var time = new ManualTime();
         using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5), IdleTimeout = TimeSpan.FromDays(1), HeartbeatInterval = TimeSpan.FromHours(12) });
-        pair.ClientChat.SendChat("early");
+        pair.ClientChat.SendChat("#lobby", "early");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         time.Advance(TimeSpan.FromMinutes(5));
-        pair.ClientChat.SendChat("late");
+        pair.ClientChat.SendChat("#lobby", "late");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
@@ -121,7 +121,7 @@ public sealed class RekeyTests
             pair.Pump();
             pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
             fingerprints.Add(pair.Client.Fingerprint!).ShouldBeTrue($"rekey {i} repeated a fingerprint");
-            pair.ClientChat.SendChat($"after {i}");
+            pair.ClientChat.SendChat("#lobby", $"after {i}");
             pair.Pump();
         }
 
@@ -132,7 +132,7 @@ public sealed class RekeyTests
     public void An_old_record_replayed_after_a_rekey_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("old");
+        pair.ClientChat.SendChat("#lobby", "old");
         byte[] old = pair.Take(pair.Client);
         pair.Deliver(pair.Server, old);
         pair.Client.RequestRekey();
@@ -246,8 +246,8 @@ public sealed class RekeyTests
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
 
-        pair.ClientChat.SendChat("after rekey from the client");
-        pair.ServerChat.SendChat("after rekey from the server");
+        pair.ClientChat.SendChat("#lobby", "after rekey from the client");
+        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "after rekey from the server");
         pair.Pump();
         pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["after rekey from the client"]);
         pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["after rekey from the server"]);

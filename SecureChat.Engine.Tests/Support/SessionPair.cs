@@ -28,6 +28,9 @@ internal sealed class SessionPair : IDisposable
         ServerChat = new ChatChannel(Server);
     }
 
+    /// <summary>An identity digest for the records a test's hub relays as its operator's.</summary>
+    public static readonly byte[] OperatorDigest = [.. Enumerable.Repeat((byte)0x0A, 32)];
+
     public SecureSession Client { get; }
 
     public SecureSession Server { get; }

@@ -98,7 +98,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
             sent.ShouldBeLessThan(4096, "the silent peer was never dropped");
             for (int i = 0; i < 16; i++, sent++)
             {
-                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat(text)));
+                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
             }
 
             await Task.Delay(5);

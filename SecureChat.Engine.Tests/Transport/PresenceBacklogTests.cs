@@ -18,7 +18,7 @@ public sealed class PresenceBacklogTests
         backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a1", "a2");
         backlog.Add(Alice, PresenceKind.Renamed, s_digest, "a2", "a3");
 
-        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("alice", "a3"));
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize(PresenceKind.Renamed, "alice", "a3"));
         Held(backlog).ShouldBe(["Renamed alice a3"]);
     }
 
@@ -30,7 +30,7 @@ public sealed class PresenceBacklogTests
         backlog.Add(Alice, PresenceKind.You, s_digest, "a2", string.Empty);
         backlog.Add(Alice, PresenceKind.You, s_digest, "a3", string.Empty);
 
-        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("a1", string.Empty) * 3);
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize(PresenceKind.You, "a1", string.Empty) * 3);
         Held(backlog).ShouldBe(["You a1 ", "You a2 ", "You a3 "]);
     }
 
@@ -64,7 +64,7 @@ public sealed class PresenceBacklogTests
         backlog.Add(Alice, PresenceKind.Renamed, s_digest, "alice", "a1");
         backlog.Add(Alice, PresenceKind.Left, s_digest, "a1", string.Empty);
 
-        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize("bob", "b1"));
+        backlog.HeldBytes.ShouldBe(PresenceBacklog.FrameSize(PresenceKind.Renamed, "bob", "b1"));
         Held(backlog).ShouldBe(["Renamed bob b1"]);
     }
 

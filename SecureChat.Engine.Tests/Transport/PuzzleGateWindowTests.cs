@@ -42,7 +42,7 @@ public sealed class PuzzleGateWindowTests
 
     private static ClientHello Solved(PuzzleGate gate)
     {
-        ClientHello ask = new([WireFormat.Version2], [(ushort)DhGroupId.Ffdhe2048], 0, RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
+        ClientHello ask = new([WireFormat.Version], [(ushort)DhGroupId.Ffdhe2048], 0, RandomNumberGenerator.GetBytes(WireFormat.NonceSize), null);
         PuzzleMessage puzzle = gate.For(s_client).Check(ask).ShouldNotBeNull();
         ulong counter = HandshakePuzzle.Solve(puzzle.Challenge, puzzle.Difficulty, CancellationToken.None);
         return ask with { Solution = new PuzzleSolution(puzzle.Window, counter) };

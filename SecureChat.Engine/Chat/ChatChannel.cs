@@ -1,25 +1,25 @@
 using System.Buffers;
+using System.Globalization;
 using System.Security.Cryptography;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Chat;
 
 /// <summary>
-/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md, "Records"): Chat (this
-/// side's text), Relay (the hub passing on another peer's text with its name and identity digest), Nick (this
-/// side's name) and Presence (the hub's notices about other peers, and the client's own final name). Encodes what
-/// this side sends, decodes what arrives into <see cref="MessageReceivedEvent"/>, <see cref="PeerNamedEvent"/> and
-/// <see cref="PresenceEvent"/>. The session knows nothing of names or text. Not thread-safe: used under the same
-/// lock as its session.
+/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md, "Records", protocol v3). A
+/// client sends Chat (a room message), Direct, Request and Nick; a hub sends Relay, DirectRelay, Presence, RoomEvent,
+/// RoomInfo, Reply and Ack. Encodes what this side sends (the layouts are in <see cref="Protocol"/>) and decodes what
+/// arrives into session events: <see cref="MessageReceivedEvent"/>, <see cref="PeerNamedEvent"/>,
+/// <see cref="DirectRequestEvent"/> and <see cref="RoomRequestEvent"/> on a hub; <see cref="PresenceEvent"/>,
+/// <see cref="RoomNoticeEvent"/>, <see cref="RoomInfoEvent"/> and <see cref="ReplyEvent"/> on a client, which holds the
+/// hub to its bounds (<see cref="ClientRooms"/>) and to valid room names. A malformed record fails the session. The
+/// session knows nothing of names, rooms or text. Not thread-safe: used under the same lock as its session.
 /// </summary>
 internal sealed class ChatChannel : IApplicationRecords
 {
-    /// <summary>
-    /// Client: the names of the other members the hub has announced and not yet seen leave, to hold the hub to
-    /// <see cref="WireFormat.MembersMax"/> (a hub that announces more fails the session).
-    /// </summary>
-    private readonly HashSet<string> _members = new(StringComparer.Ordinal);
+    private readonly ClientRooms _rooms = new();
 
     public ChatChannel(SecureSession session)
     {
@@ -29,124 +29,256 @@ internal sealed class ChatChannel : IApplicationRecords
 
     public SecureSession Session { get; }
 
-    /// <summary>Seals one chat message from this side. Returns false when the text does not fit in one record (or is not valid UTF-16).</summary>
-    public bool SendChat(string text) => Seal(FrameType.Chat, [], string.Empty, text);
+    // ---- Client to hub ------------------------------------------------------------------------------------------
 
-    /// <summary>Hub only: relays another peer's message with its name and identity digest (server-vouched).</summary>
-    public bool SendRelay(ReadOnlySpan<byte> senderDigest, string sender, string text)
+    /// <summary>Seals one room message. False when the text does not fit in one record (or is not valid UTF-16).</summary>
+    public bool SendChat(string room, string text)
     {
-        if (!RecordPayload.IsValidName(sender))
-        {
-            throw new ArgumentException("a sender name is 1 to 64 bytes of UTF-8", nameof(sender));
-        }
-
-        return Seal(FrameType.Relay, senderDigest, sender, text);
+        byte[] buffer = Rent();
+        return SealPooled(FrameType.Chat, buffer, ChatRecord.Write(buffer, room, text));
     }
 
-    /// <summary>Tells the peer our display name (1-64 bytes of UTF-8).</summary>
+    /// <summary>Tells the hub the name this side asks for (1-64 bytes of UTF-8).</summary>
     public void SendNick(string name)
     {
-        if (!RecordPayload.IsValidName(name))
+        Span<byte> plaintext = stackalloc byte[NickRecord.SizeMax];
+        Session.SealApplication(FrameType.Nick, plaintext[..NickRecord.Write(plaintext, name)]);
+    }
+
+    /// <summary>Seals one direct message. False when the text does not fit in one record (or is not valid UTF-16).</summary>
+    public bool SendDirect(PersonRef to, string text)
+    {
+        byte[] buffer = Rent();
+        return SealPooled(FrameType.Direct, buffer, DirectRecord.Write(buffer, to, text));
+    }
+
+    /// <summary>Asks the hub for a room operation (a reason or topic longer than 255 bytes is cut).</summary>
+    public void SendRequest(RoomOp op, string room, string name, string text)
+    {
+        Span<byte> plaintext = stackalloc byte[RequestRecord.SizeMax];
+        Session.SealApplication(FrameType.Request, plaintext[..RequestRecord.Write(plaintext, (byte)op, room, name, text)]);
+    }
+
+    // ---- Hub to client ------------------------------------------------------------------------------------------
+
+    /// <summary>Relays a room message with its sender's name and identity digest (the hub vouches for them). False when the text does not fit.</summary>
+    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] buffer = Rent();
+        return SealPooled(FrameType.Relay, buffer, RelayRecord.Write(buffer, room, digest, name, text));
+    }
+
+    /// <summary>Tells a client about someone entering or leaving a room or the hub, being renamed, or its own name.</summary>
+    public void SendPresence(PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)
+    {
+        Span<byte> plaintext = stackalloc byte[PresenceRecord.SizeMax];
+        Session.SealApplication(FrameType.Presence, plaintext[..PresenceRecord.Write(plaintext, kind, room, digest, name, flags, text)]);
+    }
+
+    /// <summary>Passes on a direct message from that identity. False when the text does not fit.</summary>
+    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] buffer = Rent();
+        return SealPooled(FrameType.DirectRelay, buffer, DirectRelayRecord.Write(buffer, digest, name, text));
+    }
+
+    /// <summary>Tells a client what happened in a room (the wire's kinds are <see cref="RoomNoticeKind"/> 1 to 10).</summary>
+    public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text)
+    {
+        if (kind is < RoomNoticeKind.Topic or > RoomNoticeKind.Invited)
         {
-            throw new ArgumentException("a name is 1 to 64 bytes of UTF-8", nameof(name));
+            throw new ArgumentException($"{kind} is not a room event", nameof(kind));
         }
 
-        Span<byte> plaintext = stackalloc byte[WireFormat.NameMax * 4];
-        Session.SealApplication(FrameType.Nick, plaintext[..RecordPayload.WriteNick(plaintext, name)]);
+        Span<byte> plaintext = stackalloc byte[RoomEventRecord.SizeMax];
+        int length = RoomEventRecord.Write(plaintext, (byte)kind, room, actor, actorName, target, targetName, text);
+        Session.SealApplication(FrameType.RoomEvent, plaintext[..length]);
     }
 
-    /// <summary>Hub only: tells a client about a peer (joined, left, renamed, already there) or its own final name.</summary>
-    public void SendPresence(PresenceKind kind, ReadOnlySpan<byte> digest, string name, string newName = "")
+    /// <summary>Tells a client it entered a room, or one room (or the end) of a list.</summary>
+    public void SendRoomInfo(RoomInfoKind kind, string room, byte flags, uint members, string topic)
     {
-        Span<byte> plaintext = stackalloc byte[3 + WireFormat.IdentityDigestSize + 2 * WireFormat.NameMax * 4];
-        Session.SealApplication(FrameType.Presence, plaintext[..RecordPayload.WritePresence(plaintext, kind, digest, name, newName)]);
+        Span<byte> plaintext = stackalloc byte[RoomInfoRecord.SizeMax];
+        Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic)]);
     }
 
-    /// <summary>The bytes of text in a Chat or Relay plaintext (a Relay's digest and name skipped), or -1 when malformed.</summary>
-    private static int TextLength(FrameType type, ReadOnlySpan<byte> plaintext)
+    /// <summary>Answers a client's request (op 1-13), direct message (<see cref="ReplyRecord.OpDirect"/>) or room message (<see cref="ReplyRecord.OpChat"/>).</summary>
+    public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {
-        if (type == FrameType.Chat)
-        {
-            return plaintext.Length;
-        }
-
-        int nameAt = WireFormat.IdentityDigestSize;
-        return plaintext.Length > nameAt ? plaintext.Length - nameAt - 1 - plaintext[nameAt] : -1;
+        Span<byte> plaintext = stackalloc byte[ReplyRecord.SizeMax];
+        Session.SealApplication(FrameType.Reply, plaintext[..ReplyRecord.Write(plaintext, (byte)code, op, room, digest, name, text)]);
     }
+
+    /// <summary>
+    /// Tells the client how many of its records the hub has opened. The session already sends one after each read
+    /// that calls for it (<see cref="SessionAcks"/>); this is for a hub that must confirm at another moment.
+    /// </summary>
+    public void SendAck(ulong received)
+    {
+        Span<byte> plaintext = stackalloc byte[AckRecord.Size];
+        Session.SealControl(FrameType.Ack, plaintext[..new AckRecord(received).Write(plaintext)]);
+    }
+
+    // ---- Receiving ----------------------------------------------------------------------------------------------
 
     bool IApplicationRecords.TryConsume(FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        if (FrameTable.Of(type).IsChatMessage && TextLength(type, plaintext) is > WireFormat.ChatTextMax and int length)
+        string? problem = type switch
         {
-            // One rule on both sides (PROTOCOL.md 4.1): a longer text could not be relayed whole, so it is never shown.
-            Session.Violation(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"a chat message of {length:N0} bytes, over the {WireFormat.ChatTextMax:N0}-byte limit"));
-            return true;
+            FrameType.Chat => OnChat(plaintext),
+            FrameType.Nick => NickRecord.TryParse(plaintext, out NickRecord nick) ? Raised(new PeerNamedEvent(nick.Name)) : Malformed,
+            FrameType.Direct => DirectRecord.TryParse(plaintext, out DirectRecord direct) ? Raised(new DirectRequestEvent(direct.To, direct.Text)) : TooLongOr(type, plaintext),
+            FrameType.Request => RequestRecord.TryParse(plaintext, out RequestRecord request)
+                ? Raised(new RoomRequestEvent((RoomOp)request.Op, request.Room, request.Name, request.Text))
+                : Malformed,
+            FrameType.Relay => OnRelay(plaintext),
+            FrameType.DirectRelay => DirectRelayRecord.TryParse(plaintext, out DirectRelayRecord relayed)
+                ? Raised(new MessageReceivedEvent(relayed.Name, relayed.Text, relayed.Digest, string.Empty, Direct: true))
+                : TooLongOr(type, plaintext),
+            FrameType.Presence => OnPresence(plaintext),
+            FrameType.RoomEvent => OnRoomEvent(plaintext),
+            FrameType.RoomInfo => OnRoomInfo(plaintext),
+            FrameType.Reply => ReplyRecord.TryParse(plaintext, out ReplyRecord reply)
+                ? Raised(new ReplyEvent((ReplyCode)reply.Code, reply.Op, reply.Room, reply.Digest, reply.Name, reply.Text))
+                : Malformed,
+            _ => Malformed,
+        };
+        if (problem is not null)
+        {
+            Session.Violation(problem.Length == 0 ? $"a malformed {type} record" : problem);
         }
 
-        switch (type)
-        {
-            case FrameType.Chat when RecordPayload.TryParseChat(plaintext, out string text):
-                Session.Raise(new MessageReceivedEvent(string.Empty, text, null));
-                return true;
-            case FrameType.Relay when RecordPayload.TryParseRelay(plaintext, out byte[] digest, out string sender, out string relayed):
-                Session.Raise(new MessageReceivedEvent(sender, relayed, digest));
-                return true;
-            case FrameType.Nick when RecordPayload.TryParseNick(plaintext, out string name):
-                Session.Raise(new PeerNamedEvent(name));
-                return true;
-            case FrameType.Presence when RecordPayload.TryParsePresence(plaintext, out PresenceKind kind, out byte[] who, out string named, out string newName):
-                if (!TrackMember(kind, named, newName))
-                {
-                    Session.Violation($"the server announced more than {WireFormat.MembersMax} members");
-                    return true;
-                }
-
-                Session.Raise(new PresenceEvent(kind, who, named, newName));
-                return true;
-            default:
-                return false;
-        }
+        return true;
     }
 
-    /// <summary>Follows the member list through one notice; false when it would hold more than the bound.</summary>
-    private bool TrackMember(PresenceKind kind, string name, string newName)
+    /// <summary>Marks a record that does not parse (the violation then names its type).</summary>
+    private const string Malformed = "";
+
+    private string? Raised(SessionEvent e)
     {
-        switch (kind)
-        {
-            case PresenceKind.Joined or PresenceKind.Member:
-                return _members.Contains(name) || _members.Count < WireFormat.MembersMax ? _members.Add(name) | true : false;
-            case PresenceKind.Left:
-                _members.Remove(name);
-                return true;
-            case PresenceKind.Renamed:
-                _members.Remove(name);
-                return _members.Contains(newName) || _members.Count < WireFormat.MembersMax ? _members.Add(newName) | true : false;
-            default:
-                return true;
-        }
+        Session.Raise(e);
+        return null;
     }
 
-    private bool Seal(FrameType type, ReadOnlySpan<byte> senderDigest, string sender, string text)
+    /// <summary>
+    /// Why a message record did not parse: its text over <see cref="WireFormat.ChatTextMax"/> (one rule on both sides,
+    /// PROTOCOL.md 4.1: a longer text could not be relayed whole, so it is never shown), or malformed.
+    /// </summary>
+    private static string TooLongOr(FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        if (!RecordPayload.TryGetUtf8Length(text, out int textLength) || textLength > WireFormat.ChatTextMax)
+        bool fields = type switch
         {
-            return false;
+            FrameType.Chat => RecordPayload.TryReadRoom(ref plaintext, out _),
+            FrameType.Relay => RecordPayload.TryReadRoom(ref plaintext, out _) && RecordPayload.TryReadDigest(ref plaintext, out _) && RecordPayload.TryReadName(ref plaintext, false, out _),
+            FrameType.Direct => RecordPayload.TryReadPerson(ref plaintext, out _),
+            FrameType.DirectRelay => RecordPayload.TryReadDigest(ref plaintext, out _) && RecordPayload.TryReadName(ref plaintext, false, out _),
+            _ => false,
+        };
+        return fields && plaintext.Length > WireFormat.ChatTextMax
+            ? string.Create(CultureInfo.InvariantCulture, $"a message of {plaintext.Length:N0} bytes, over the {WireFormat.ChatTextMax:N0}-byte limit")
+            : Malformed;
+    }
+
+    private string? OnChat(ReadOnlySpan<byte> plaintext) =>
+        ChatRecord.TryParse(plaintext, out ChatRecord chat)
+            ? Raised(new MessageReceivedEvent(string.Empty, chat.Text, null, chat.Room, Direct: false))
+            : TooLongOr(FrameType.Chat, plaintext);
+
+    private string? OnRelay(ReadOnlySpan<byte> plaintext)
+    {
+        if (!RelayRecord.TryParse(plaintext, out RelayRecord relay))
+        {
+            return TooLongOr(FrameType.Relay, plaintext);
         }
 
-        byte[] plaintext = ArrayPool<byte>.Shared.Rent(WireFormat.RecordPlaintextMax);
+        return !RoomName.IsValid(relay.Room) ? BadRoom(FrameType.Relay, relay.Room)
+            : Raised(new MessageReceivedEvent(relay.Name, relay.Text, relay.Digest, relay.Room, Direct: false));
+    }
+
+    private string? OnPresence(ReadOnlySpan<byte> plaintext)
+    {
+        if (!PresenceRecord.TryParse(plaintext, out PresenceRecord p))
+        {
+            return Malformed;
+        }
+
+        if (p.Room.Length > 0 && !RoomName.IsValid(p.Room))
+        {
+            return BadRoom(FrameType.Presence, p.Room);
+        }
+
+        if (p.Kind == PresenceKind.You)
+        {
+            _rooms.Own(p.Digest);
+        }
+
+        if (!_rooms.Presence(p.Kind, p.Room, p.Digest, p.Name, p.Kind == PresenceKind.Renamed ? p.Text : string.Empty))
+        {
+            return $"the server announced more than {WireFormat.MembersMax} members in a room, or members of more than {WireFormat.RoomsMax} rooms";
+        }
+
+        return Raised(new PresenceEvent(p.Kind, p.Room, p.Digest, p.Name, p.Flags, p.Text));
+    }
+
+    private string? OnRoomEvent(ReadOnlySpan<byte> plaintext)
+    {
+        if (!RoomEventRecord.TryParse(plaintext, out RoomEventRecord e))
+        {
+            return Malformed;
+        }
+
+        if (!RoomName.IsValid(e.Room))
+        {
+            return BadRoom(FrameType.RoomEvent, e.Room);
+        }
+
+        var kind = (RoomNoticeKind)e.Kind;
+        _rooms.RoomEvent(kind, e.Room, e.Target, e.TargetName);
+        return Raised(new RoomNoticeEvent(kind, e.Room, e.Actor, e.ActorName, e.Target, e.TargetName, e.Text));
+    }
+
+    private string? OnRoomInfo(ReadOnlySpan<byte> plaintext)
+    {
+        if (!RoomInfoRecord.TryParse(plaintext, out RoomInfoRecord info))
+        {
+            return Malformed;
+        }
+
+        if (info.Room.Length > 0 && !RoomName.IsValid(info.Room))
+        {
+            return BadRoom(FrameType.RoomInfo, info.Room);
+        }
+
+        if (info.Kind == RoomInfoKind.Entered && !_rooms.Entered(info.Room))
+        {
+            return $"the server put this client in more than {WireFormat.RoomsMax} rooms";
+        }
+
+        return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic));
+    }
+
+    private static string BadRoom(FrameType type, string room) => $"a {type} record for \"{SafeText.Name(room)}\", which is not a room name";
+
+    /// <summary>A pooled buffer for a record that may carry up to a whole record's plaintext (a message).</summary>
+    private static byte[] Rent() => ArrayPool<byte>.Shared.Rent(WireFormat.RecordPlaintextMax);
+
+    /// <summary>Seals the <paramref name="length"/> bytes written in <paramref name="plaintext"/> (none when -1: the text did not fit), then wipes and returns the buffer.</summary>
+    private bool SealPooled(FrameType type, byte[] plaintext, int length)
+    {
         try
         {
-            int length = type == FrameType.Relay
-                ? RecordPayload.WriteRelay(plaintext, senderDigest, sender, text)
-                : RecordPayload.WriteChat(plaintext, text);
+            if (length < 0)
+            {
+                return false;
+            }
+
             Session.SealApplication(type, plaintext.AsSpan(0, length));
             CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
+            return true;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(plaintext);
         }
-
-        return true;
     }
 }

@@ -3,7 +3,8 @@ using SecureChat.Engine.Session;
 namespace SecureChat.Engine.Chat;
 
 /// <summary>
-/// A chat message arrived: from the peer itself (Chat: empty sender, no digest) or relayed by the hub (Relay: the
-/// sender's name and identity digest, as the hub vouches for them).
+/// A message arrived. Hub side: a client's Chat (<see cref="Room"/> as the client wrote it, empty sender, no digest).
+/// Client side: a Relay (a room message, <see cref="Room"/> set) or a DirectRelay (<see cref="Direct"/>, no room), with
+/// the sender's name and identity digest as the hub vouches for them.
 /// </summary>
-internal sealed record MessageReceivedEvent(string Sender, string Text, byte[]? SenderDigest) : SessionEvent;
+internal sealed record MessageReceivedEvent(string Sender, string Text, byte[]? SenderDigest, string Room, bool Direct) : SessionEvent;

@@ -41,7 +41,7 @@ internal sealed record AuthMessage(byte[] IdentityKey, byte[] Signature, string 
 
         int nameOffset = WireFormat.IdentityKeySize + WireFormat.SignatureSize + 1;
         int nameLength = plaintext[nameOffset - 1];
-        if (plaintext.Length != FixedSize + nameLength || !RecordPayload.TryParseNick(plaintext.Slice(nameOffset, nameLength), out string name))
+        if (plaintext.Length != FixedSize + nameLength || !NickRecord.TryParse(plaintext.Slice(nameOffset, nameLength), out NickRecord nick))
         {
             return false;
         }
@@ -50,7 +50,7 @@ internal sealed record AuthMessage(byte[] IdentityKey, byte[] Signature, string 
         message = new AuthMessage(
             plaintext[..WireFormat.IdentityKeySize].ToArray(),
             plaintext.Slice(WireFormat.IdentityKeySize, WireFormat.SignatureSize).ToArray(),
-            name,
+            nick.Name,
             plaintext[signedLength..].ToArray());
         return true;
     }

@@ -22,8 +22,8 @@ internal static class FrameTable
         new(FrameType.ClientAuth, FramePhase.SealedHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: true),
         new(FrameType.Alert, FramePhase.ClearBeforeSecure, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: false),
 
-        new(FrameType.Chat, FramePhase.Record, FrameSender.Either, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
-        new(FrameType.Nick, FramePhase.Record, FrameSender.Either, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.Chat, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
+        new(FrameType.Nick, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.Presence, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.RekeyInit, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
         new(FrameType.RekeyAck, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
@@ -31,6 +31,13 @@ internal static class FrameTable
         new(FrameType.Close, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsClose),
         new(FrameType.Relay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
         new(FrameType.Heartbeat, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsEmpty),
+        new(FrameType.Direct, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
+        new(FrameType.DirectRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
+        new(FrameType.Ack, FramePhase.Record, FrameSender.Server, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsAck),
+        new(FrameType.Request, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.RoomEvent, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.RoomInfo, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.Reply, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
     ]);
 
     /// <summary>Close: u8 code || u64 records received.</summary>
@@ -75,4 +82,14 @@ internal static class FrameTable
     private static bool IsEmpty(ReadOnlySpan<byte> plaintext) => plaintext.IsEmpty;
 
     private static bool IsClose(ReadOnlySpan<byte> plaintext) => plaintext.Length == CloseSize;
+
+    private static bool IsAck(ReadOnlySpan<byte> plaintext) => plaintext.Length == AckRecord.Size;
+
+    /// <summary>
+    /// The client's records a hub answers with an Ack once it has handled the read that brought them (PROTOCOL.md
+    /// 4.2): what the client sends and waits to see confirmed (its messages, requests and name), and its heartbeat,
+    /// whose answer measures the link's lag.
+    /// </summary>
+    public static bool IsAcknowledged(FrameType type) =>
+        type is FrameType.Chat or FrameType.Direct or FrameType.Request or FrameType.Nick or FrameType.Heartbeat;
 }

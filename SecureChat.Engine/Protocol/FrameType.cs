@@ -2,7 +2,7 @@ namespace SecureChat.Engine.Protocol;
 
 /// <summary>
 /// The first byte of every frame. 0x01-0x05, 0x07 and 0x0F are handshake messages in the clear; ServerAuth and
-/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x18 are records, sealed under the
+/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x1F are records, sealed under the
 /// session keys (the type is authenticated by the record MAC). Every other value is unassigned.
 /// </summary>
 internal enum FrameType : byte
@@ -26,4 +26,11 @@ internal enum FrameType : byte
     Close = 0x16,
     Relay = 0x17,
     Heartbeat = 0x18,
+    Direct = 0x19,
+    DirectRelay = 0x1A,
+    Ack = 0x1B,
+    Request = 0x1C,
+    RoomEvent = 0x1D,
+    RoomInfo = 0x1E,
+    Reply = 0x1F,
 }

@@ -3,90 +3,35 @@ using System.Text;
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// Plaintext layouts inside records (PROTOCOL.md, "Records"). Chat: text. Relay: sender digest (32) || u8 name
-/// length || name || text. Nick: name. Presence: u8 kind || digest (32) || u8 length || name || u8 length || new
-/// name. Close: u8 code || u64 records received. RekeyFinish, Heartbeat: empty. Names are 1-64 bytes of UTF-8,
-/// text is UTF-8; invalid UTF-8 is a protocol error.
+/// The fields every record plaintext is built of (PROTOCOL.md, "Records"), in one place: <c>str8</c> (u8 length ||
+/// UTF-8), <c>room</c> (a str8 that is empty or 2 to <see cref="WireFormat.RoomMax"/> bytes), <c>digest</c> (32
+/// bytes), <c>person</c> (a name, or 0x00 || digest) and the trailing text that fills the rest of a record. Readers
+/// check every length against what is left before they read, and refuse invalid UTF-8; they never throw on peer
+/// bytes. Writers throw <see cref="ArgumentException"/> for a caller's bad field (a name too long, a digest of the
+/// wrong size), except for str8 texts, which are cut at a character boundary, as a hub cuts a long reason or topic.
+/// Pure and thread-safe.
 /// </summary>
 internal static class RecordPayload
 {
     public static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static int WriteChat(Span<byte> destination, string text) => StrictUtf8.GetBytes(text, destination);
+    /// <summary>The largest <c>room</c> field: its length byte and the longest room name.</summary>
+    public const int RoomFieldMax = 1 + WireFormat.RoomMax;
 
-    public static bool TryParseChat(ReadOnlySpan<byte> plaintext, out string text) => TryDecode(plaintext, out text);
+    /// <summary>The largest <c>str8</c> name field.</summary>
+    public const int NameFieldMax = 1 + WireFormat.NameMax;
 
-    /// <summary>Relay: sender identity digest (32) || u8 name length || name || text.</summary>
-    public static int WriteRelay(Span<byte> destination, ReadOnlySpan<byte> senderDigest, string sender, string text)
-    {
-        CheckDigest(senderDigest);
-        senderDigest.CopyTo(destination);
-        int offset = WireFormat.IdentityDigestSize + WriteName(destination[WireFormat.IdentityDigestSize..], sender, allowEmpty: false);
-        return offset + StrictUtf8.GetBytes(text, destination[offset..]);
-    }
+    /// <summary>The largest <c>str8</c> text field.</summary>
+    public const int TextFieldMax = 1 + WireFormat.FieldTextMax;
 
-    public static bool TryParseRelay(ReadOnlySpan<byte> plaintext, out byte[] senderDigest, out string sender, out string text)
-    {
-        senderDigest = [];
-        sender = text = string.Empty;
-        if (plaintext.Length < WireFormat.IdentityDigestSize)
-        {
-            return false;
-        }
-
-        senderDigest = plaintext[..WireFormat.IdentityDigestSize].ToArray();
-        plaintext = plaintext[WireFormat.IdentityDigestSize..];
-        return TryReadName(ref plaintext, allowEmpty: false, out sender) && TryDecode(plaintext, out text);
-    }
-
-    public static int WriteNick(Span<byte> destination, string name) => StrictUtf8.GetBytes(name, destination);
-
-    public static bool TryParseNick(ReadOnlySpan<byte> plaintext, out string name)
-    {
-        name = string.Empty;
-        return plaintext.Length is >= 1 and <= WireFormat.NameMax && TryDecode(plaintext, out name);
-    }
-
-    /// <summary>Presence: u8 kind || identity digest (32) || u8 length || name || u8 length || new name.</summary>
-    public static int WritePresence(Span<byte> destination, PresenceKind kind, ReadOnlySpan<byte> digest, string name, string newName)
-    {
-        CheckDigest(digest);
-        destination[0] = (byte)kind;
-        digest.CopyTo(destination[1..]);
-        int offset = 1 + WireFormat.IdentityDigestSize;
-        offset += WriteName(destination[offset..], name, allowEmpty: false);
-        return offset + WriteName(destination[offset..], newName, allowEmpty: true);
-    }
-
-    public static bool TryParsePresence(ReadOnlySpan<byte> plaintext, out PresenceKind kind, out byte[] digest, out string name, out string newName)
-    {
-        kind = default;
-        digest = [];
-        name = newName = string.Empty;
-        if (plaintext.Length < 1 + WireFormat.IdentityDigestSize || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Refused)
-        {
-            return false;
-        }
-
-        kind = (PresenceKind)plaintext[0];
-        digest = plaintext.Slice(1, WireFormat.IdentityDigestSize).ToArray();
-        plaintext = plaintext[(1 + WireFormat.IdentityDigestSize)..];
-        return TryReadName(ref plaintext, allowEmpty: false, out name)
-            && TryReadName(ref plaintext, allowEmpty: kind != PresenceKind.Renamed, out newName)
-            && (kind == PresenceKind.Renamed || newName.Length == 0)
-            && plaintext.IsEmpty;
-    }
-
-    private static void CheckDigest(ReadOnlySpan<byte> digest)
-    {
-        if (digest.Length != WireFormat.IdentityDigestSize)
-        {
-            throw new ArgumentException("an identity digest is 32 bytes", nameof(digest));
-        }
-    }
+    /// <summary>The largest <c>person</c> field: 0x00 and an identity digest.</summary>
+    public const int PersonFieldMax = 1 + WireFormat.IdentityDigestSize;
 
     /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8 (and well-formed UTF-16).</summary>
     public static bool IsValidName(string name) => TryGetUtf8Length(name, out int count) && count is >= 1 and <= WireFormat.NameMax;
+
+    /// <summary>True when a room field can hold <paramref name="room"/>: empty, or 2 to <see cref="WireFormat.RoomMax"/> bytes of UTF-8.</summary>
+    public static bool IsValidRoomField(string room) => TryGetUtf8Length(room, out int count) && (count == 0 || count is >= 2 and <= WireFormat.RoomMax);
 
     /// <summary>The UTF-8 length of <paramref name="text"/>; false when it holds a lone surrogate (not encodable).</summary>
     public static bool TryGetUtf8Length(string text, out int length)
@@ -103,33 +48,106 @@ internal static class RecordPayload
         }
     }
 
-    private static int WriteName(Span<byte> destination, string name, bool allowEmpty)
+    /// <summary>True when all 32 bytes of a digest are zero: "nobody".</summary>
+    public static bool IsNobody(ReadOnlySpan<byte> digest) => !digest.ContainsAnyExcept((byte)0);
+
+    // ---- Writing ------------------------------------------------------------------------------------------------
+
+    /// <summary>A name as str8, 1 to 64 bytes (or 0 when <paramref name="allowEmpty"/>).</summary>
+    public static int WriteName(Span<byte> destination, string name, bool allowEmpty = false)
     {
-        int length = StrictUtf8.GetBytes(name, destination[1..]);
-        if (length > WireFormat.NameMax || (length == 0 && !allowEmpty))
+        if (!TryGetUtf8Length(name, out int length) || length > WireFormat.NameMax || (length == 0 && !allowEmpty))
         {
             throw new ArgumentException("a name is 1 to 64 bytes of UTF-8", nameof(name));
+        }
+
+        destination[0] = (byte)length;
+        StrictUtf8.GetBytes(name, destination[1..]);
+        return 1 + length;
+    }
+
+    /// <summary>A room as its field: empty, or a name of 2 to 64 bytes.</summary>
+    public static int WriteRoom(Span<byte> destination, string room)
+    {
+        if (!IsValidRoomField(room))
+        {
+            throw new ArgumentException("a room is empty or 2 to 64 bytes of UTF-8", nameof(room));
+        }
+
+        int length = StrictUtf8.GetBytes(room, destination[1..]);
+        destination[0] = (byte)length;
+        return 1 + length;
+    }
+
+    /// <summary>A text as str8, cut after its last whole character that fits in <see cref="WireFormat.FieldTextMax"/> bytes.</summary>
+    public static int WriteFieldText(Span<byte> destination, string text)
+    {
+        int length = 0;
+        foreach (System.Text.Rune rune in text.EnumerateRunes())
+        {
+            if (length + rune.Utf8SequenceLength > WireFormat.FieldTextMax)
+            {
+                break;
+            }
+
+            length += rune.EncodeToUtf8(destination[(1 + length)..]);
         }
 
         destination[0] = (byte)length;
         return 1 + length;
     }
 
-    private static bool TryReadName(ref ReadOnlySpan<byte> plaintext, bool allowEmpty, out string name)
+    /// <summary>An identity digest (32 bytes).</summary>
+    public static int WriteDigest(Span<byte> destination, ReadOnlySpan<byte> digest)
     {
-        name = string.Empty;
-        if (plaintext.Length < 1)
+        if (digest.Length != WireFormat.IdentityDigestSize)
+        {
+            throw new ArgumentException("an identity digest is 32 bytes", nameof(digest));
+        }
+
+        digest.CopyTo(destination);
+        return WireFormat.IdentityDigestSize;
+    }
+
+    /// <summary>A person: 0x00 || digest when <see cref="PersonRef.Digest"/> is set, else the name as str8 (1 to 64 bytes).</summary>
+    public static int WritePerson(Span<byte> destination, PersonRef person)
+    {
+        if (person.Digest is { } digest)
+        {
+            destination[0] = 0;
+            return 1 + WriteDigest(destination[1..], digest);
+        }
+
+        return WriteName(destination, person.Name);
+    }
+
+    /// <summary>
+    /// The text that fills the rest of a record, at most <paramref name="max"/> bytes of UTF-8; -1 when it is longer or
+    /// not encodable (nothing written then).
+    /// </summary>
+    public static int WriteText(Span<byte> destination, string text, int max)
+    {
+        if (!TryGetUtf8Length(text, out int length) || length > max)
+        {
+            return -1;
+        }
+
+        return StrictUtf8.GetBytes(text, destination);
+    }
+
+    // ---- Reading ------------------------------------------------------------------------------------------------
+
+    /// <summary>A str8 of <paramref name="min"/> to <paramref name="max"/> bytes of valid UTF-8; moves past it.</summary>
+    public static bool TryReadStr8(ref ReadOnlySpan<byte> plaintext, int min, int max, out string value)
+    {
+        value = string.Empty;
+        if (plaintext.IsEmpty)
         {
             return false;
         }
 
         int length = plaintext[0];
-        if (length > WireFormat.NameMax || (length == 0 && !allowEmpty) || plaintext.Length < 1 + length)
-        {
-            return false;
-        }
-
-        if (!TryDecode(plaintext.Slice(1, length), out name))
+        if (length < min || length > max || plaintext.Length < 1 + length || !TryDecode(plaintext.Slice(1, length), out value))
         {
             return false;
         }
@@ -138,7 +156,74 @@ internal static class RecordPayload
         return true;
     }
 
-    private static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
+    /// <summary>A name (1 to 64 bytes, or 0 to 64 when <paramref name="allowEmpty"/>).</summary>
+    public static bool TryReadName(ref ReadOnlySpan<byte> plaintext, bool allowEmpty, out string name) =>
+        TryReadStr8(ref plaintext, allowEmpty ? 0 : 1, WireFormat.NameMax, out name);
+
+    /// <summary>A room field: empty, or 2 to 64 bytes of UTF-8 (n = 1 or more is a malformed record).</summary>
+    public static bool TryReadRoom(ref ReadOnlySpan<byte> plaintext, out string room)
+    {
+        room = string.Empty;
+        return !plaintext.IsEmpty && plaintext[0] != 1 && TryReadStr8(ref plaintext, 0, WireFormat.RoomMax, out room);
+    }
+
+    /// <summary>A str8 text (0 to 255 bytes).</summary>
+    public static bool TryReadFieldText(ref ReadOnlySpan<byte> plaintext, out string text) =>
+        TryReadStr8(ref plaintext, 0, WireFormat.FieldTextMax, out text);
+
+    /// <summary>An identity digest (a copy).</summary>
+    public static bool TryReadDigest(ref ReadOnlySpan<byte> plaintext, out byte[] digest)
+    {
+        digest = [];
+        if (plaintext.Length < WireFormat.IdentityDigestSize)
+        {
+            return false;
+        }
+
+        digest = plaintext[..WireFormat.IdentityDigestSize].ToArray();
+        plaintext = plaintext[WireFormat.IdentityDigestSize..];
+        return true;
+    }
+
+    /// <summary>A person: a name (1 to 64 bytes) or 0x00 || digest.</summary>
+    public static bool TryReadPerson(ref ReadOnlySpan<byte> plaintext, out PersonRef person)
+    {
+        person = default;
+        if (plaintext.IsEmpty)
+        {
+            return false;
+        }
+
+        if (plaintext[0] == 0)
+        {
+            plaintext = plaintext[1..];
+            if (!TryReadDigest(ref plaintext, out byte[] digest))
+            {
+                return false;
+            }
+
+            person = new PersonRef(string.Empty, digest);
+            return true;
+        }
+
+        if (!TryReadName(ref plaintext, allowEmpty: false, out string name))
+        {
+            return false;
+        }
+
+        person = new PersonRef(name, null);
+        return true;
+    }
+
+    /// <summary>The rest of a record as text: at most <paramref name="max"/> bytes of valid UTF-8.</summary>
+    public static bool TryReadText(ReadOnlySpan<byte> rest, int max, out string text)
+    {
+        text = string.Empty;
+        return rest.Length <= max && TryDecode(rest, out text);
+    }
+
+    /// <summary>Strict UTF-8 decoding: false on any invalid sequence.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> bytes, out string text)
     {
         try
         {

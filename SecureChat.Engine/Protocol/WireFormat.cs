@@ -1,13 +1,16 @@
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// Sizes, offsets and limits of the SecureChat v2 wire format (PROTOCOL.md). Every length a peer declares is
+/// Sizes, offsets and limits of the SecureChat v3 wire format (PROTOCOL.md). Every length a peer declares is
 /// checked against these before anything of that size is allocated.
 /// </summary>
 internal static class WireFormat
 {
-    /// <summary>Protocol version 2, the only one this implementation speaks (v1 had no deployed users).</summary>
-    public const ushort Version2 = 0x0002;
+    /// <summary>
+    /// Protocol version 3 (rooms, direct messages, acknowledgements), the only one this implementation offers and
+    /// accepts: a v2 peer's records mean something else, so the two never talk.
+    /// </summary>
+    public const ushort Version = 0x0003;
 
     /// <summary>ClientHello and ServerHello flag: a passphrase is used (the DH then runs on the CPace generator).</summary>
     public const byte FlagPassphrase = 0x01;
@@ -48,11 +51,20 @@ internal static class WireFormat
     public const int PuzzleSolutionSize = 12;
 
     /// <summary>
-    /// The most other members a client keeps on a hub (joined and member notices, less those that left): 16,384, four
+    /// The most other members a client keeps per room (joined and member notices, less those that left): 16,384, four
     /// times the reference server's default peer limit. A server announcing more ends the session; without a bound,
-    /// a server could grow the client's member table without end.
+    /// a server could grow the client's member tables without end.
     /// </summary>
     public const int MembersMax = 16_384;
+
+    /// <summary>The most rooms a client is in at once; a hub that puts it in more ends the session.</summary>
+    public const int RoomsMax = 64;
+
+    /// <summary>Largest room name in UTF-8 bytes (<c>#</c> included); a room field is empty or 2 to this many bytes.</summary>
+    public const int RoomMax = 64;
+
+    /// <summary>Largest text in a str8 field (a reason, a topic, a mode): what its length byte can say.</summary>
+    public const int FieldTextMax = 255;
 
     /// <summary>
     /// The hardest puzzle a client agrees to solve, and a server may ask for: 2^20 hashes, under a second on a slow
@@ -71,10 +83,10 @@ internal static class WireFormat
     public const int NameTextElementsMax = 32;
 
     /// <summary>
-    /// Largest chat text: what still fits in a Relay record, the largest record that carries text (sender digest,
-    /// name length, name, text).
+    /// Largest chat text, 16,222 bytes: what still fits in a Relay record, the largest record that carries it (room,
+    /// sender digest, sender name, text), so a hub can relay every Chat it accepts whole.
     /// </summary>
-    public const int ChatTextMax = RecordPlaintextMax - IdentityDigestSize - 1 - NameMax;
+    public const int ChatTextMax = RecordPlaintextMax - (1 + RoomMax) - IdentityDigestSize - (1 + NameMax);
 
     /// <summary>
     /// PBKDF2 iteration bounds: the default count (the server's setting) and minimum, the default maximum a side

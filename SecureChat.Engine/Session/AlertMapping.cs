@@ -29,9 +29,9 @@ internal static class AlertMapping
     /// What an Alert from the peer means for this side. Alerts are unauthenticated (they only ever arrive before
     /// the session is secure), so their detail never becomes advice: the words say what was refused, not what to do.
     /// </summary>
-    public static SessionFailure FailureFor(AlertMessage alert) => alert.Code switch
+    public static SessionFailure FailureFor(AlertMessage alert, SessionRole role) => alert.Code switch
     {
-        AlertCode.UnsupportedVersion => SessionFailure.Create(FailureReason.UnsupportedVersion),
+        AlertCode.UnsupportedVersion => VersionRefused(role),
         AlertCode.UnsupportedGroup => SessionFailure.Create(FailureReason.UnsupportedGroup, "the peer refused every group offered"),
         AlertCode.IterationsRejected => SessionFailure.Create(FailureReason.IterationsRejected, "the peer refused the PBKDF2 iteration count"),
         AlertCode.PassphraseMismatch => SessionFailure.Create(FailureReason.PassphraseMismatch),
@@ -43,4 +43,14 @@ internal static class AlertMapping
         AlertCode.ServerShuttingDown => SessionFailure.Create(FailureReason.ServerShuttingDown),
         _ => SessionFailure.Create(FailureReason.RefusedByPeer, "it reported a handshake failure"),
     };
+
+    /// <summary>
+    /// The words for a version this side does not speak: a client is told to update one side; a server logs whom
+    /// it refused. The same whether this side found out (the peer's hello) or was told (the peer's Alert).
+    /// </summary>
+    public static SessionFailure VersionRefused(SessionRole role) => SessionFailure.Create(
+        FailureReason.UnsupportedVersion,
+        role == SessionRole.Client
+            ? $"the server speaks another protocol version (this client speaks {WireFormat.Version}): update one of them"
+            : $"refused a client that does not speak protocol version {WireFormat.Version}");
 }

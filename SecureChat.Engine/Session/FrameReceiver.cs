@@ -41,7 +41,7 @@ internal sealed class FrameReceiver(SecureSession session) : IFrameHandler, IDis
         {
             if (AlertMessage.TryParse(body, out AlertMessage alert))
             {
-                session.FailWith(AlertMapping.FailureFor(alert), alert: null);
+                session.FailWith(AlertMapping.FailureFor(alert, session.Role), alert: null);
             }
             else
             {

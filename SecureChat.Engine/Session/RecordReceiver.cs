@@ -90,10 +90,15 @@ internal static class RecordReceiver
         else if (kind.Consumer == RecordConsumer.Session)
         {
             OnSessionRecord(session, type, plaintext);
+            session.Acks.Opened(type);
         }
         else if (session.Application?.TryConsume(type, plaintext) != true)
         {
             session.Violation($"malformed or unexpected {type} record");
+        }
+        else
+        {
+            session.Acks.Opened(type);
         }
     }
 
@@ -115,6 +120,9 @@ internal static class RecordReceiver
                 session.ClosedByPeer((AlertCode)plaintext[0], BinaryPrimitives.ReadUInt64BigEndian(plaintext[1..]));
                 break;
             case FrameType.Heartbeat:
+                break;
+            case FrameType.Ack:
+                session.Acks.OnAck(BinaryPrimitives.ReadUInt64BigEndian(plaintext));
                 break;
             default:
                 throw new InvalidOperationException($"{type} is a session record in the frame table but has no handler here");

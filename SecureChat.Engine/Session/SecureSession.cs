@@ -8,7 +8,7 @@ using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// One SecureChat v2 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
+/// One SecureChat v3 session as a pure state machine (PROTOCOL.md): bytes from the peer go in through
 /// <see cref="Receive"/>, bytes for the peer come out through <see cref="ExchangeOutput"/>, and what happened comes
 /// out through <see cref="DrainEvents"/>. No sockets, no clocks but <see cref="SessionSettings.Time"/>, no UI. It owns
 /// the stage, the events, the output and the failure; the handshake (<see cref="SessionHandshake"/> over <see cref="ClientHandshake"/>,
@@ -32,6 +32,7 @@ internal sealed class SecureSession : IDisposable
     private readonly SessionTimers _timers;
     private readonly SessionEnding _ending;
     private readonly SessionHandshake _handshake;
+    private readonly SessionAcks _acks;
     private Rekey? _rekey;
     private bool _started;
 
@@ -43,6 +44,7 @@ internal sealed class SecureSession : IDisposable
         _frames = new FrameReceiver(this);
         _ending = new SessionEnding(this, _records, _output);
         _handshake = new SessionHandshake(this);
+        _acks = new SessionAcks(this, _records, settings.Time);
         Stage = SessionStage.Connected;
     }
 
@@ -103,6 +105,8 @@ internal sealed class SecureSession : IDisposable
 
     internal SessionHandshake Handshake => _handshake;
 
+    internal SessionAcks Acks => _acks;
+
     /// <summary>Hands the bytes written so far to the caller in exchange for an empty buffer (no copy).</summary>
     public ArrayBufferWriter<byte> ExchangeOutput(ArrayBufferWriter<byte> empty) => _output.Exchange(empty);
 
@@ -140,6 +144,7 @@ internal sealed class SecureSession : IDisposable
         }
 
         _frames.Receive(data);
+        _acks.AckIfDue(); // the hub's one Ack for what this read brought (nothing on a client)
     }
 
     // ---- Jobs: the costly steps, run by the driver outside its lock -------------------------------------------
@@ -177,6 +182,7 @@ internal sealed class SecureSession : IDisposable
         if (_handshake.CompleteKeyDerivation(job))
         {
             _frames.ResumeHeld();
+            _acks.AckIfDue();
         }
     }
 
@@ -199,8 +205,8 @@ internal sealed class SecureSession : IDisposable
     // ---- What the driver and the application ask for ---------------------------------------------------------
 
     /// <summary>
-    /// Seals one application record (Chat, Nick, Presence; built by <see cref="Chat.ChatChannel"/>), then starts a
-    /// rekey by itself when the keys have been used enough.
+    /// Seals one application record (built by <see cref="Chat.ChatChannel"/>), then starts a rekey by itself when the
+    /// keys have been used enough.
     /// </summary>
     public void SealApplication(FrameType type, ReadOnlySpan<byte> plaintext)
     {
@@ -214,6 +220,10 @@ internal sealed class SecureSession : IDisposable
         if (kind.IsChatMessage)
         {
             _ending.ChatMessageSealing();
+            if (Role == SessionRole.Client)
+            {
+                _acks.MessageSealing();
+            }
         }
 
         _records.Seal(type, plaintext, _output, Settings.Random);
@@ -236,7 +246,7 @@ internal sealed class SecureSession : IDisposable
     /// heartbeat to send, keys old enough to replace); null when the session is not secure.
     /// </summary>
     public TimeSpan? TimersDueIn(long now) =>
-        IsSecure ? _timers.NextDue(_records, now, rekeyByAge: Stage == SessionStage.Secure && _rekey is { InProgress: false }) : null;
+        IsSecure ? _timers.NextDue(this, now, rekeyByAge: Stage == SessionStage.Secure && _rekey is { InProgress: false }) : null;
 
     /// <summary>Ends the session cleanly: a sealed Close record when secure, an Alert before that.</summary>
     public void Close(AlertCode code = AlertCode.Normal) => _ending.Close(code, _started);
@@ -268,6 +278,17 @@ internal sealed class SecureSession : IDisposable
 
     /// <summary>Seals a record of the session's own (rekey, heartbeat, Close) under the current sending keys.</summary>
     internal void SealControl(FrameType type, ReadOnlySpan<byte> plaintext) => _records.Seal(type, plaintext, _output, Settings.Random);
+
+    /// <summary>Seals a heartbeat; a client's is also a lag probe, answered by the hub's next Ack.</summary>
+    internal void SealHeartbeat()
+    {
+        if (Role == SessionRole.Client)
+        {
+            _acks.ProbeSealing(Settings.Time.GetTimestamp());
+        }
+
+        SealControl(FrameType.Heartbeat, []);
+    }
 
     /// <summary>The keys changed (first established, or a rekey completed on both directions).</summary>
     internal void KeysChanged(bool first)
@@ -326,7 +347,12 @@ internal sealed class SecureSession : IDisposable
         {
             // The client says "secure" only once a record sealed after ServerAuth opens (PROTOCOL.md 3.7):
             // this one tells it at once that its ClientAuth was accepted, whatever the application sends.
-            SealControl(FrameType.Heartbeat, []);
+            SealHeartbeat();
+        }
+        else
+        {
+            // The first lag probe: the hub's Ack for it measures the link at once, not a heartbeat interval later.
+            SealHeartbeat();
         }
     }
 

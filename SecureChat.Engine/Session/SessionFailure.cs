@@ -18,7 +18,7 @@ public sealed record SessionFailure(FailureReason Reason, string Message)
             FailureReason.HandshakeTimeout => $"the handshake did not finish in time{Suffix(detail)}: connection closed",
             FailureReason.ProtocolViolation => $"the peer sent a malformed or unexpected message{Suffix(detail)}: connection closed",
             FailureReason.FrameTooLarge => "the peer declared a message larger than the protocol allows: connection closed",
-            FailureReason.UnsupportedVersion => "the peer offers no protocol version we support: connection closed",
+            FailureReason.UnsupportedVersion => detail ?? "the peer offers no protocol version we support: connection closed",
             FailureReason.UnsupportedGroup => $"no Diffie-Hellman group acceptable to both sides{Suffix(detail)}: connection closed",
             FailureReason.IterationsRejected => $"PBKDF2 iteration count refused{Suffix(detail)}: connection closed",
             FailureReason.InvalidPublicKey => "the peer's key failed validation: connection closed",

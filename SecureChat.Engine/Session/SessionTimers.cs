@@ -31,9 +31,9 @@ internal sealed class SessionTimers(SessionSettings settings)
             return;
         }
 
-        if (HeartbeatDue(session.Records, now))
+        if (HeartbeatDue(session, now))
         {
-            session.SealControl(FrameType.Heartbeat, []);
+            session.SealHeartbeat();
         }
 
         RekeyIfDue(session, now);
@@ -56,9 +56,16 @@ internal sealed class SessionTimers(SessionSettings settings)
         records.SentSinceKeys >= settings.RekeyAfterRecords ||
         settings.Time.GetElapsedTime(records.KeysSince, now) >= settings.RekeyAfterTime;
 
-    /// <summary>True when this side has sent nothing for a heartbeat interval.</summary>
-    public bool HeartbeatDue(RecordLayer records, long now) =>
-        settings.Time.GetElapsedTime(records.LastSent, now) >= settings.HeartbeatInterval;
+    /// <summary>
+    /// True when a heartbeat is due: on a hub, when it has sent nothing for a heartbeat interval; on a client, a
+    /// heartbeat interval after its last one whatever else it sent, since each is a lag probe the hub answers.
+    /// </summary>
+    public bool HeartbeatDue(SecureSession session, long now) =>
+        settings.Time.GetElapsedTime(HeartbeatSince(session), now) >= settings.HeartbeatInterval;
+
+    /// <summary>What the heartbeat interval counts from: the last record sent (hub) or the last probe (client).</summary>
+    private long HeartbeatSince(SecureSession session) =>
+        settings.Role == SessionRole.Client ? session.Acks.LastProbe : session.Records.LastSent;
 
     /// <summary>True when the peer has sent nothing (not even a heartbeat) for the idle limit.</summary>
     public bool PeerIdle(RecordLayer records, long now) =>
@@ -69,10 +76,11 @@ internal sealed class SessionTimers(SessionSettings settings)
     /// can ask again exactly then instead of polling. Records sealed or opened meanwhile only move them later.
     /// </summary>
     /// <param name="rekeyByAge">False while a rekey is under way or cannot start: the age of the keys is not counted.</param>
-    public TimeSpan NextDue(RecordLayer records, long now, bool rekeyByAge)
+    public TimeSpan NextDue(SecureSession session, long now, bool rekeyByAge)
     {
+        RecordLayer records = session.Records;
         TimeSpan next = Min(
-            settings.HeartbeatInterval - settings.Time.GetElapsedTime(records.LastSent, now),
+            settings.HeartbeatInterval - settings.Time.GetElapsedTime(HeartbeatSince(session), now),
             settings.IdleTimeout - settings.Time.GetElapsedTime(records.LastReceived, now));
         if (rekeyByAge)
         {

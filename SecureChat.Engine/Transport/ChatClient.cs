@@ -228,7 +228,7 @@ public sealed class ChatClient : ChatEndpoint
     public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         Link link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendChatAsync(text, cancellationToken).ConfigureAwait(false))
+        if (!await link.SendChatAsync(room, text, cancellationToken).ConfigureAwait(false))
         {
             throw new InvalidOperationException("the connection is closed");
         }
@@ -274,11 +274,34 @@ public sealed class ChatClient : ChatEndpoint
         }
     }
 
-    /// <summary>The operator's own message (Chat), or a member's relayed by the hub with its name and identity (Relay).</summary>
-    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest) =>
-        OnMessageReceived(senderDigest is null
-            ? new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = link.Peer?.Fingerprint }
-            : new ChatMessage(sender, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = IdentityFingerprint.FromDigest(senderDigest), Relayed = true });
+    /// <summary>
+    /// A room message (Relay) or a direct message (DirectRelay) with the name and identity the hub vouches for: the
+    /// operator's own when the digest is the server's (proved in the handshake), else another member's, relayed.
+    /// </summary>
+    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
+    {
+        byte[] digest = message.SenderDigest ?? [];
+        bool fromOperator = IsServer(link, digest);
+        OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
+        {
+            SenderIdentity = IdentityFingerprint.FromDigest(digest),
+            Relayed = !fromOperator,
+            Room = message.Direct ? null : message.Room,
+            Direct = message.Direct,
+        });
+    }
+
+    /// <summary>The operator renamed itself (a Renamed notice about the server's identity): the link's name follows.</summary>
+    private protected override void OnLinkPresence(Link link, PresenceEvent presence)
+    {
+        if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
+        {
+            link.Name = presence.NewName;
+        }
+    }
+
+    /// <summary>True when <paramref name="digest"/> is the identity the server proved in the handshake (its operator's).</summary>
+    private static bool IsServer(Link link, ReadOnlySpan<byte> digest) => link.Peer is { } server && digest.SequenceEqual(server.Digest);
 
     private protected override void OnNameAssigned(string name)
     {
@@ -287,15 +310,4 @@ public sealed class ChatClient : ChatEndpoint
     }
 
     private protected override void OnNameKept(string name) => _name = name;
-
-    /// <summary>The operator renamed itself.</summary>
-    private protected override void OnLinkNamed(Link link, string name)
-    {
-        string old = link.Name;
-        link.Name = name;
-        if (old != name)
-        {
-            OnPresenceChanged(new PresenceNotice(PresenceKind.Renamed, old, name, link.Snapshot()) { Identity = link.Peer?.Fingerprint });
-        }
-    }
 }

@@ -149,7 +149,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 OnRekeyed(link.Snapshot());
                 break;
             case MessageReceivedEvent message:
-                OnLinkMessage(link, message.Sender, message.Text, message.SenderDigest);
+                OnLinkMessage(link, message);
                 break;
             case PeerNamedEvent named:
                 OnLinkNamed(link, named.Name);
@@ -163,10 +163,47 @@ public abstract class ChatEndpoint : IAsyncDisposable
                     OnNameKept(presence.Name);
                 }
 
+                OnLinkPresence(link, presence);
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
                 {
                     Identity = IdentityFingerprint.FromDigest(presence.Digest),
+                    Room = presence.Room.Length > 0 ? presence.Room : null,
+                    Text = presence.Kind == PresenceKind.Parted ? presence.Text : string.Empty,
+                    RoomOperator = (presence.Flags & PresenceRecord.FlagOperator) != 0,
+                    Muted = (presence.Flags & PresenceRecord.FlagMuted) != 0,
                 });
+                break;
+            case RoomNoticeEvent notice:
+                OnRoomChanged(new RoomNotice(notice.Kind, notice.Room, notice.ActorName, IdentityOrNull(notice.Actor), notice.TargetName, IdentityOrNull(notice.Target), notice.Text, link.Snapshot()));
+                break;
+            case RoomInfoEvent info:
+                OnLinkRoomInfo(link, info);
+                OnRoomChanged(new RoomNotice(RoomNoticeKindOf(info.Kind), info.Room, string.Empty, null, string.Empty, null, info.Topic, link.Snapshot())
+                {
+                    InviteOnly = info.Kind != RoomInfoKind.ListEnd && (info.Flags & RoomInfoRecord.FlagInviteOnly) != 0,
+                    Operator = info.Kind == RoomInfoKind.Entered && (info.Flags & RoomInfoRecord.FlagOperator) != 0,
+                    Members = info.Members,
+                });
+                break;
+            case ReplyEvent reply:
+                OnReplied(new HubReply(
+                    reply.Code,
+                    reply.Op is >= 1 and <= RequestRecord.OpMax ? (RoomOp)reply.Op : null,
+                    reply.Op == ReplyRecord.OpDirect,
+                    reply.Room,
+                    reply.Name,
+                    IdentityOrNull(reply.Digest),
+                    reply.Text,
+                    link.Snapshot()));
+                break;
+            case AcknowledgedEvent acknowledged:
+                OnAcknowledged(link.Snapshot(), acknowledged.ChatMessages);
+                break;
+            case LagEvent lag:
+                OnLagMeasured(link.Snapshot(), lag.RoundTrip);
+                break;
+            case DirectRequestEvent or RoomRequestEvent:
+                OnLinkRequest(link, e);
                 break;
             case ClosedEvent closed:
                 OnLinkEnded(link);
@@ -190,8 +227,34 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     private protected virtual Action? OnLinkEstablished(Link link) => null;
 
-    /// <summary>A chat message arrived on a link (relayed by the hub when <paramref name="senderDigest"/> is set).</summary>
-    private protected abstract void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest);
+    /// <summary>A message arrived on a link: a client's Chat on a hub; a room or direct message relayed by the hub on a client.</summary>
+    private protected abstract void OnLinkMessage(Link link, MessageReceivedEvent message);
+
+    /// <summary>Hub: a client's direct message or room request (<see cref="DirectRequestEvent"/>, <see cref="RoomRequestEvent"/>).</summary>
+    private protected virtual void OnLinkRequest(Link link, SessionEvent request)
+    {
+    }
+
+    /// <summary>Client: a presence notice, before it is raised (the link's state may follow it).</summary>
+    private protected virtual void OnLinkPresence(Link link, PresenceEvent presence)
+    {
+    }
+
+    /// <summary>Client: a RoomInfo, before it is raised (the rooms this side is in follow it).</summary>
+    private protected virtual void OnLinkRoomInfo(Link link, RoomInfoEvent info)
+    {
+    }
+
+    /// <summary>The fingerprint of a digest, or null for all zero (nobody).</summary>
+    private protected static string? IdentityOrNull(byte[] digest) =>
+        digest.Length == WireFormat.IdentityDigestSize && !RecordPayload.IsNobody(digest) ? IdentityFingerprint.FromDigest(digest) : null;
+
+    private static RoomNoticeKind RoomNoticeKindOf(RoomInfoKind kind) => kind switch
+    {
+        RoomInfoKind.Entered => RoomNoticeKind.Entered,
+        RoomInfoKind.Listed => RoomNoticeKind.Listed,
+        _ => RoomNoticeKind.ListEnd,
+    };
 
     /// <summary>A link failed: the app is told (<see cref="Failed"/>) unless the role says otherwise (a puzzle, a retry).</summary>
     private protected virtual void OnLinkFailed(Link link, SessionFailure failure) => OnFailed(link.Snapshot(), failure);
@@ -204,8 +267,10 @@ public abstract class ChatEndpoint : IAsyncDisposable
     {
     }
 
-    /// <summary>The peer on a link announced its name.</summary>
-    private protected abstract void OnLinkNamed(Link link, string name);
+    /// <summary>Hub: the client on a link asked for a name (Nick).</summary>
+    private protected virtual void OnLinkNamed(Link link, string name)
+    {
+    }
 
     /// <summary>A link closed or failed (before Closed or Failed is raised).</summary>
     private protected virtual void OnLinkEnded(Link link)

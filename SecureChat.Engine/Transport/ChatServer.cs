@@ -40,6 +40,9 @@ public sealed class ChatServer : ChatEndpoint
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _joined = new();
+
+    /// <summary>The operator's identity digest: the sender of its messages and the subject of its renames.</summary>
+    private readonly byte[] _operatorDigest;
     private Listener? _listener;
     private int _nextId;
     private long _rekeyJobs;
@@ -49,6 +52,7 @@ public sealed class ChatServer : ChatEndpoint
         options.Validate();
         _options = options;
         _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
+        _operatorDigest = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
@@ -163,7 +167,7 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         long start = _metrics.Sealing();
-        int sealedFor = _members.Relay(from: null, senderDigest: null, Name, text);
+        int sealedFor = _members.Relay(from: null, _operatorDigest, Name, text);
         _metrics.Sealed(sealedFor, start, _outputBudget.Unsent);
         return sealedFor;
     }
@@ -193,16 +197,16 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException($"the name {SafeText.Name(name)} belongs to another identity on this server");
         }
 
+        string old = Name;
         if (!_members.TrySetOwnName(name, out string holder))
         {
             throw LooksLikeConnected(name, holder); // a peer took it meanwhile
         }
 
         _options.OperatorNameTaken?.Invoke(name);
-
-        foreach (Link link in _members.Links)
+        if (old != name)
         {
-            link.RunIfSecure(chat => chat.SendNick(name));
+            _members.AnnounceOperatorRenamed(_operatorDigest, old, name);
         }
     }
 
@@ -315,12 +319,20 @@ public sealed class ChatServer : ChatEndpoint
         }
     }
 
-    private protected override void OnLinkMessage(Link link, string sender, string text, byte[]? senderDigest)
+    /// <summary>A member's Chat: shown to the operator and relayed to the others when it is for <see cref="ChatEndpoint.Lobby"/>, the one room.</summary>
+    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
+        if (!RoomName.AreSame(message.Room, Lobby))
+        {
+            ReplyCode code = RoomName.IsValid(message.Room) ? ReplyCode.NotMember : ReplyCode.BadRoomName;
+            link.RunIfSecure(chat => chat.SendReply(code, ReplyRecord.OpChat, message.Room, new byte[WireFormat.IdentityDigestSize], string.Empty, string.Empty));
+            return;
+        }
+
         PeerIdentity peer = link.Peer!;
-        OnMessageReceived(new ChatMessage(link.Name, text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint });
+        OnMessageReceived(new ChatMessage(link.Name, message.Text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint, Room = Lobby });
         long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Relay(link, peer.Digest, link.Name, text), start, _outputBudget.Unsent);
+        _metrics.Sealed(_members.Relay(link, peer.Digest, link.Name, message.Text), start, _outputBudget.Unsent);
     }
 
     private protected override void OnLinkEnded(Link link)

@@ -45,6 +45,24 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
         }
     }
 
+    /// <summary>
+    /// Tells every joined peer that the operator (identity <paramref name="digest"/>, link id 0 in the notices'
+    /// order) was renamed, as any member's rename is told.
+    /// </summary>
+    public void AnnounceOperatorRenamed(byte[] digest, string old, string name)
+    {
+        lock (_gate)
+        {
+            foreach (Link other in _links.Values)
+            {
+                if (_joined.Contains(other.Id))
+                {
+                    other.TryAnnounce(0, PresenceKind.Renamed, digest, old, name);
+                }
+            }
+        }
+    }
+
     /// <summary>Every link, in no particular order.</summary>
     public ICollection<Link> Links => _links.Values;
 
@@ -104,10 +122,10 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
             Link[] members = JoinedLinksLocked(); // before this link is among them
             link.RunIfSecure(chat =>
             {
-                chat.SendPresence(PresenceKind.You, peer.Digest, name);
+                chat.SendPresence(PresenceKind.You, string.Empty, peer.Digest, name, 0, string.Empty);
                 foreach (Link member in members)
                 {
-                    chat.SendPresence(PresenceKind.Member, member.Peer!.Digest, member.Name);
+                    chat.SendPresence(PresenceKind.Member, ChatEndpoint.Lobby, member.Peer!.Digest, member.Name, 0, string.Empty);
                 }
             }, dispatchLater: true);
             _joined.Add(link.Id);
@@ -195,16 +213,16 @@ internal sealed class HubMembership(string ownName, Func<string, byte[], Func<st
     }
 
     /// <summary>
-    /// Relays a message to every joined link but <paramref name="from"/>: a member's with its identity digest, or
-    /// the operator's own (<paramref name="from"/> and <paramref name="senderDigest"/> null). Returns how many it
-    /// was sealed for.
+    /// Relays a message in <see cref="ChatEndpoint.Lobby"/> to every joined link but <paramref name="from"/>: a
+    /// member's with its identity digest, or the operator's (<paramref name="from"/> null) with the server's. Returns
+    /// how many it was sealed for.
     /// </summary>
-    public int Relay(Link? from, byte[]? senderDigest, string sender, string text)
+    public int Relay(Link? from, byte[] senderDigest, string sender, string text)
     {
         int sent = 0;
         foreach (Link link in JoinedLinks())
         {
-            if (link != from && link.TryRelayChat(senderDigest, sender, text))
+            if (link != from && link.TryRelayChat(ChatEndpoint.Lobby, senderDigest, sender, text))
             {
                 sent++;
             }

@@ -207,11 +207,14 @@ internal sealed class Link : IHeldPresence
         _connection.Start();
     }
 
-    /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public ValueTask<bool> SendChatAsync(string text, CancellationToken cancellationToken) => _sending.SendChatAsync(text, cancellationToken);
+    /// <summary>Seals a room message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public ValueTask<bool> SendChatAsync(string room, string text, CancellationToken cancellationToken) => _sending.SendChatAsync(room, text, cancellationToken);
 
-    /// <summary>Relays a chat message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
-    public bool TryRelayChat(byte[]? senderDigest, string sender, string text) => _sending.TryRelayChat(senderDigest, sender, text);
+    /// <summary>Seals a direct message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public ValueTask<bool> SendDirectAsync(PersonRef to, string text, CancellationToken cancellationToken) => _sending.SendDirectAsync(to, text, cancellationToken);
+
+    /// <summary>Relays a room message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
+    public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text) => _sending.TryRelayChat(room, senderDigest, sender, text);
 
     /// <summary>Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
     public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName) => _sending.TryAnnounce(subject, kind, digest, name, newName);

@@ -52,7 +52,7 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     {
         if (_presence.Count > 0)
         {
-            _presence.Drain(n => chat.SendPresence(n.Kind, n.Digest, n.Name, n.NewName));
+            _presence.Drain(n => chat.SendPresence(n.Kind, PresenceBacklog.RoomOf(n.Kind), n.Digest, n.Name, 0, n.NewName));
         }
     }
 

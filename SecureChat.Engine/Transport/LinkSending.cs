@@ -12,8 +12,16 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class LinkSending(Link link, object gate, SecureSession session, ChatChannel chat, LinkOutput output)
 {
-    /// <summary>Seals a chat message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public async ValueTask<bool> SendChatAsync(string text, CancellationToken cancellationToken)
+    /// <summary>Seals a room message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public ValueTask<bool> SendChatAsync(string room, string text, CancellationToken cancellationToken) =>
+        SendMessageAsync(chat => chat.SendChat(room, text), cancellationToken);
+
+    /// <summary>Seals a direct message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
+    public ValueTask<bool> SendDirectAsync(PersonRef to, string text, CancellationToken cancellationToken) =>
+        SendMessageAsync(chat => chat.SendDirect(to, text), cancellationToken);
+
+    /// <summary>Seals one message (<paramref name="seal"/> false: it does not fit), waiting for room in the send buffer.</summary>
+    private async ValueTask<bool> SendMessageAsync(Func<ChatChannel, bool> seal, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -28,9 +36,9 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
                 if (output.CanSendLocked)
                 {
                     output.FlushPresenceLocked();
-                    if (!chat.SendChat(text))
+                    if (!seal(chat))
                     {
-                        throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
+                        throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", "text");
                     }
 
                     link.CollectLocked();
@@ -48,12 +56,12 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     }
 
     /// <summary>
-    /// Relays a chat message without waiting: the operator's own (<paramref name="senderDigest"/> null, a Chat
-    /// record) or another member's (a Relay record with its name and identity digest). A peer past its output
-    /// budget (or its fair share of a spent server-wide budget) is failed as too slow rather than allowed to hold
-    /// everyone else up. False when the message was not sealed.
+    /// Relays a room message without waiting (a Relay record with the sender's name and identity digest: a member's,
+    /// or the operator's with the server's own). A peer past its output budget (or its fair share of a spent
+    /// server-wide budget) is failed as too slow rather than allowed to hold everyone else up. False when the
+    /// message was not sealed.
     /// </summary>
-    public bool TryRelayChat(byte[]? senderDigest, string sender, string text)
+    public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text)
     {
         bool sent = false;
         lock (gate)
@@ -70,7 +78,7 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             else
             {
                 output.FlushPresenceLocked();
-                sent = senderDigest is null ? chat.SendChat(text) : chat.SendRelay(senderDigest, sender, text);
+                sent = chat.SendRelay(room, senderDigest, sender, text);
             }
 
             link.CollectLocked();

@@ -37,9 +37,13 @@ internal sealed class PresenceBacklog
     /// <summary>Bytes the held notices take once sealed (header, IV, padded ciphertext, tag).</summary>
     public int HeldBytes { get; private set; }
 
-    /// <summary>The sealed size of one Presence frame.</summary>
-    public static int FrameSize(string name, string newName) =>
-        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(3 + WireFormat.IdentityDigestSize + RecordPayload.StrictUtf8.GetByteCount(name) + RecordPayload.StrictUtf8.GetByteCount(newName));
+    /// <summary>The room a notice of this kind is about: every member is in <see cref="ChatEndpoint.Lobby"/> alone.</summary>
+    public static string RoomOf(PresenceKind kind) => PresenceRecord.HasRoom(kind) ? ChatEndpoint.Lobby : string.Empty;
+
+    /// <summary>The sealed size of one Presence frame (kind, room, digest, name, flags, text).</summary>
+    public static int FrameSize(PresenceKind kind, string name, string newName) =>
+        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(
+            1 + 1 + RecordPayload.StrictUtf8.GetByteCount(RoomOf(kind)) + WireFormat.IdentityDigestSize + 1 + RecordPayload.StrictUtf8.GetByteCount(name) + 1 + 1 + RecordPayload.StrictUtf8.GetByteCount(newName));
 
     /// <summary>Holds (or coalesces) one notice about <paramref name="subject"/>.</summary>
     public void Add(int subject, PresenceKind kind, byte[] digest, string name, string newName)
@@ -129,13 +133,13 @@ internal sealed class PresenceBacklog
         }
 
         _newestBySubject[notice.Subject] = _held.AddLast(notice);
-        HeldBytes += FrameSize(notice.Name, notice.NewName);
+        HeldBytes += FrameSize(notice.Kind, notice.Name, notice.NewName);
     }
 
     private void Replace(LinkedListNode<Notice> node, Notice with)
     {
         with.Earlier = node.Value.Earlier;
-        HeldBytes += FrameSize(with.Name, with.NewName) - FrameSize(node.Value.Name, node.Value.NewName);
+        HeldBytes += FrameSize(with.Kind, with.Name, with.NewName) - FrameSize(node.Value.Kind, node.Value.Name, node.Value.NewName);
         node.Value = with;
     }
 
@@ -143,7 +147,7 @@ internal sealed class PresenceBacklog
     private void RemoveNode(LinkedListNode<Notice> newest)
     {
         Notice notice = newest.Value;
-        HeldBytes -= FrameSize(notice.Name, notice.NewName);
+        HeldBytes -= FrameSize(notice.Kind, notice.Name, notice.NewName);
         _held.Remove(newest);
         if (notice.Earlier is { } earlier)
         {
@@ -160,7 +164,7 @@ internal sealed class PresenceBacklog
         for (LinkedListNode<Notice>? node = newest; node is not null;)
         {
             LinkedListNode<Notice>? earlier = node.Value.Earlier;
-            HeldBytes -= FrameSize(node.Value.Name, node.Value.NewName);
+            HeldBytes -= FrameSize(node.Value.Kind, node.Value.Name, node.Value.NewName);
             _held.Remove(node);
             node = earlier;
         }

@@ -10,6 +10,9 @@ internal static class SessionSettingsFactory
     /// <summary>One throwaway identity per process for endpoints configured without one.</summary>
     private static readonly Lazy<EphemeralSigner> s_ephemeral = new(() => new EphemeralSigner());
 
+    /// <summary>The identity an endpoint with these options proves in its handshakes.</summary>
+    public static ISigner IdentityOf(ChatOptions options) => options.Identity ?? s_ephemeral.Value;
+
     /// <param name="checkPeer">The trust check for this link's peer, bound to where it is (null: accept as new).</param>
     public static SessionSettings Create(ChatOptions options, SessionRole role, string name, Func<PeerIdentity, IdentityVerdict>? checkPeer) => new()
     {
@@ -18,7 +21,7 @@ internal static class SessionSettingsFactory
         Iterations = options.Iterations,
         MaxIterations = options.MaxIterations,
         Passphrase = options.Passphrase,
-        Identity = options.Identity ?? s_ephemeral.Value,
+        Identity = IdentityOf(options),
         Name = name,
         PeerTrust = checkPeer is null ? null : new DelegatedPeerTrust(checkPeer),
         HeartbeatInterval = options.HeartbeatInterval,

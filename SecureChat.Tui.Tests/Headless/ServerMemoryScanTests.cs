@@ -32,14 +32,14 @@ public sealed class ServerMemoryScanTests
         await client.PumpUntilAsync(() => client.Session.IsSecure);
         client.Session.IsSecure.ShouldBeTrue(client.Session.Failure?.ToString());
         client.Chat.SendNick("Bob");
-        client.Chat.SendChat("before the rekey");
+        client.Chat.SendChat("#lobby", "before the rekey");
         await client.FlushAsync();
         server.WaitForOutput("[Bob]: before the rekey", s_wait);
 
         client.Session.RequestRekey().ShouldBeTrue();
         await client.PumpUntilAsync(() => client.Events.OfType<RekeyedEvent>().Any());
         server.WaitForOutput("[*] Keys renewed with Bob", s_wait);
-        client.Chat.SendChat("after the rekey");
+        client.Chat.SendChat("#lobby", "after the rekey");
         await client.FlushAsync();
         server.WaitForOutput("[Bob]: after the rekey", s_wait);
 

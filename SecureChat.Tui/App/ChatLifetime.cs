@@ -386,7 +386,7 @@ internal sealed class ChatLifetime
     /// </summary>
     private string Plain(ChatConnectionException e) => e.Failure.Reason switch
     {
-        FailureReason.FrameTooLarge or FailureReason.ProtocolViolation or FailureReason.UnsupportedVersion =>
+        FailureReason.FrameTooLarge or FailureReason.ProtocolViolation =>
             $"could not connect to {_settings.Address}: the program there does not speak SecureChat (is it the right port?)",
         _ => e.Message,
     };

@@ -42,7 +42,7 @@ internal sealed class ExpectClientHello : HandshakeState
         }
 
         context.Transcript.Append(frame);
-        var answer = new ServerHello(WireFormat.Version2, (ushort)group.Id, (uint)iterations, hello.Flags, serverNonce);
+        var answer = new ServerHello(WireFormat.Version, (ushort)group.Id, (uint)iterations, hello.Flags, serverNonce);
         if (hello.CommitFollows && hello.Groups[0] == (ushort)group.Id)
         {
             return new ExpectEarlyCommit(group, iterations, answer); // the ServerHello goes out with the KeyShare

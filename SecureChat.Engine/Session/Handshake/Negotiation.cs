@@ -10,9 +10,9 @@ namespace SecureChat.Engine.Session.Handshake;
 /// </summary>
 internal static class Negotiation
 {
-    /// <summary>The client's offer: version 2, its own group and every larger one, its passphrase flag and nonce.</summary>
+    /// <summary>The client's offer: version 3, its own group and every larger one, its passphrase flag and nonce.</summary>
     public static ClientHello CreateClientHello(SessionSettings settings, byte[] nonce, PuzzleSolution? solution) => new(
-        [WireFormat.Version2],
+        [WireFormat.Version],
         [.. settings.AcceptableGroups().Select(g => (ushort)g.Id)],
         Flags(settings),
         nonce,
@@ -29,13 +29,14 @@ internal static class Negotiation
     public static DhGroup? EarlyCommitGroup(SessionSettings settings) =>
         (Flags(settings) & WireFormat.FlagEarlyCommit) != 0 ? settings.AcceptableGroups().First() : null;
 
-    /// <summary>Server: version 2, the first of its acceptable groups the client offered, and the same passphrase use.</summary>
+    /// <summary>Server: version 3, the first of its acceptable groups the client offered, and the same passphrase use.</summary>
     public static HandshakeState? TryRefuseClientHello(ClientHello hello, SessionSettings settings, out DhGroup group)
     {
         group = null!;
-        if (!hello.Versions.Contains(WireFormat.Version2))
+        if (!hello.Versions.Contains(WireFormat.Version))
         {
-            return Refuse(FailureReason.UnsupportedVersion, AlertCode.UnsupportedVersion);
+            // The Alert's detail is the version this server speaks, so the client can say which side to update.
+            return new HandshakeFailed(AlertMapping.VersionRefused(SessionRole.Server), AlertCode.UnsupportedVersion, WireFormat.Version);
         }
 
         DhGroup? chosen = settings.AcceptableGroups().FirstOrDefault(g => hello.Groups.Contains((ushort)g.Id));
@@ -65,15 +66,15 @@ internal static class Negotiation
     }
 
     /// <summary>
-    /// Client: the server must answer version 2, a group the client offered, a PBKDF2 count within the client's own
+    /// Client: the server must answer version 3, a group the client offered, a PBKDF2 count within the client's own
     /// bounds, and the passphrase use the client asked for.
     /// </summary>
     public static HandshakeState? TryRefuseServerHello(ServerHello hello, SessionSettings settings, out DhGroup group)
     {
         group = null!;
-        if (hello.Version != WireFormat.Version2)
+        if (hello.Version != WireFormat.Version)
         {
-            return Refuse(FailureReason.UnsupportedVersion, AlertCode.UnsupportedVersion);
+            return new HandshakeFailed(AlertMapping.VersionRefused(SessionRole.Client), AlertCode.UnsupportedVersion, WireFormat.Version);
         }
 
         DhGroup? chosen = settings.AcceptableGroups().FirstOrDefault(g => (ushort)g.Id == hello.Group);

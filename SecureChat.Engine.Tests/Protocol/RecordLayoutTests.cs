@@ -1,0 +1,201 @@
+using System.Text;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Tests.Protocol;
+
+/// <summary>
+/// The v3 record layouts (PROTOCOL.md 4.1) as pure writers and parsers: every record round-trips at its bounds, and
+/// every malformed plaintext (a length past the end, a field too long, a room of one byte, invalid UTF-8, an unknown
+/// kind, op or code, a field set where the kind forbids it, bytes left over) is refused without an exception.
+/// </summary>
+public sealed class RecordLayoutTests
+{
+    private static readonly byte[] s_digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
+    private static readonly byte[] s_nobody = new byte[WireFormat.IdentityDigestSize];
+    private static readonly string s_longestRoom = "#" + new string('r', WireFormat.RoomMax - 1);
+    private static readonly string s_longestName = new('n', WireFormat.NameMax);
+
+    [Theory]
+    [InlineData("#lobby", "")]
+    [InlineData("#lobby", "hello")]
+    [InlineData("", "a well-formed empty room is the hub's to answer")]
+    public void A_chat_round_trips(string room, string text)
+    {
+        byte[] buffer = new byte[WireFormat.RecordPlaintextMax];
+        int length = ChatRecord.Write(buffer, room, text);
+        ChatRecord.TryParse(buffer.AsSpan(0, length), out ChatRecord chat).ShouldBeTrue();
+        chat.ShouldBe(new ChatRecord(room, text));
+        buffer[0].ShouldBe((byte)Encoding.UTF8.GetByteCount(room));
+    }
+
+    [Fact]
+    public void The_longest_relay_fills_a_record_and_the_largest_chat_fits_in_it()
+    {
+        byte[] buffer = new byte[WireFormat.RecordPlaintextMax + 1];
+        string text = new('t', WireFormat.ChatTextMax);
+        int length = RelayRecord.Write(buffer, s_longestRoom, s_digest, s_longestName, text);
+        length.ShouldBe(WireFormat.RecordPlaintextMax);
+        RelayRecord.TryParse(buffer.AsSpan(0, length), out RelayRecord relay).ShouldBeTrue();
+        (relay.Room, relay.Name, relay.Text).ShouldBe((s_longestRoom, s_longestName, text));
+        relay.Digest.ShouldBe(s_digest);
+
+        RelayRecord.Write(buffer, s_longestRoom, s_digest, s_longestName, text + "t").ShouldBe(-1, "one byte over the text limit is not written");
+        ChatRecord.Write(buffer, s_longestRoom, text + "t").ShouldBe(-1);
+        DirectRecord.Write(buffer, new PersonRef("bob", null), text + "t").ShouldBe(-1);
+        DirectRelayRecord.Write(buffer, s_digest, "bob", text + "t").ShouldBe(-1);
+        WireFormat.ChatTextMax.ShouldBe(16_222);
+    }
+
+    [Fact]
+    public void A_direct_message_names_a_person_by_identity_or_by_name()
+    {
+        byte[] buffer = new byte[256];
+        int byDigest = DirectRecord.Write(buffer, new PersonRef("ignored", s_digest), "hi");
+        buffer[0].ShouldBe((byte)0, "0x00 then the digest");
+        DirectRecord.TryParse(buffer.AsSpan(0, byDigest), out DirectRecord toIdentity).ShouldBeTrue();
+        (toIdentity.To.Name, toIdentity.Text).ShouldBe((string.Empty, "hi"));
+        toIdentity.To.Digest.ShouldBe(s_digest);
+
+        int byName = DirectRecord.Write(buffer, new PersonRef("bob", null), "hi");
+        DirectRecord.TryParse(buffer.AsSpan(0, byName), out DirectRecord toName).ShouldBeTrue();
+        (toName.To.Name, toName.To.Digest, toName.Text).ShouldBe(("bob", (byte[]?)null, "hi"));
+
+        int relayed = DirectRelayRecord.Write(buffer, s_digest, "alice", "hi");
+        DirectRelayRecord.TryParse(buffer.AsSpan(0, relayed), out DirectRelayRecord from).ShouldBeTrue();
+        (from.Name, from.Text).ShouldBe(("alice", "hi"));
+        from.Digest.ShouldBe(s_digest);
+    }
+
+    [Theory]
+    [InlineData(PresenceKind.Joined, "#lobby", 3, "")]
+    [InlineData(PresenceKind.Member, "#lobby", 1, "")]
+    [InlineData(PresenceKind.Parted, "#lobby", 0, "gone for lunch")]
+    [InlineData(PresenceKind.Parted, "#lobby", 0, "")]
+    [InlineData(PresenceKind.Left, "", 0, "")]
+    [InlineData(PresenceKind.Renamed, "", 0, "robert")]
+    [InlineData(PresenceKind.You, "", 0, "")]
+    [InlineData(PresenceKind.Refused, "", 0, "")]
+    public void Every_presence_kind_round_trips(PresenceKind kind, string room, byte flags, string text)
+    {
+        byte[] buffer = new byte[PresenceRecord.SizeMax];
+        int length = PresenceRecord.Write(buffer, kind, room, s_digest, "bob", flags, text);
+        PresenceRecord.TryParse(buffer.AsSpan(0, length), out PresenceRecord presence).ShouldBeTrue();
+        (presence.Kind, presence.Room, presence.Name, presence.Flags, presence.Text).ShouldBe((kind, room, "bob", flags, text));
+        presence.Digest.ShouldBe(s_digest);
+    }
+
+    [Fact]
+    public void Every_request_op_round_trips_and_a_long_reason_is_cut_at_a_character_boundary()
+    {
+        byte[] buffer = new byte[RequestRecord.SizeMax];
+        for (byte op = 1; op <= RequestRecord.OpMax; op++)
+        {
+            int length = RequestRecord.Write(buffer, op, op == 3 ? "" : "#room", "bob", "because");
+            RequestRecord.TryParse(buffer.AsSpan(0, length), out RequestRecord request).ShouldBeTrue($"op {op}");
+            request.ShouldBe(new RequestRecord(op, op == 3 ? "" : "#room", "bob", "because"));
+        }
+
+        string reason = new string('x', 254) + "é"; // 256 bytes: the 2-byte character does not fit
+        int cut = RequestRecord.Write(buffer, 2, "#room", "", reason);
+        RequestRecord.TryParse(buffer.AsSpan(0, cut), out RequestRecord parted).ShouldBeTrue();
+        parted.Text.ShouldBe(new string('x', 254));
+    }
+
+    [Fact]
+    public void Room_events_room_infos_replies_and_acks_round_trip()
+    {
+        byte[] buffer = new byte[RoomEventRecord.SizeMax];
+        int length = RoomEventRecord.Write(buffer, 3, "#room", s_digest, "op", s_digest, "bob", "flooding");
+        RoomEventRecord.TryParse(buffer.AsSpan(0, length), out RoomEventRecord kicked).ShouldBeTrue();
+        (kicked.Kind, kicked.Room, kicked.ActorName, kicked.TargetName, kicked.Text).ShouldBe(((byte)3, "#room", "op", "bob", "flooding"));
+        length = RoomEventRecord.Write(buffer, RoomEventRecord.KindMode, "#room", s_digest, "op", s_nobody, "", "+i");
+        RoomEventRecord.TryParse(buffer.AsSpan(0, length), out RoomEventRecord mode).ShouldBeTrue();
+        mode.Text.ShouldBe("+i");
+
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 3, 16_384, "topic");
+        RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord entered).ShouldBeTrue();
+        entered.ShouldBe(new RoomInfoRecord(RoomInfoKind.Entered, "#room", 3, 16_384, "topic"));
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.ListEnd, "", 0, uint.MaxValue, "");
+        RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord end).ShouldBeTrue();
+        end.Members.ShouldBe(uint.MaxValue);
+
+        length = ReplyRecord.Write(buffer, 8, ReplyRecord.OpChat, "#bad room", s_nobody, "", "");
+        ReplyRecord.TryParse(buffer.AsSpan(0, length), out ReplyRecord reply).ShouldBeTrue();
+        (reply.Code, reply.Op, reply.Room).ShouldBe(((byte)8, ReplyRecord.OpChat, "#bad room"), "a reply echoes a room the hub found bad");
+
+        new AckRecord(ulong.MaxValue).Write(buffer).ShouldBe(8);
+        AckRecord.TryParse(buffer.AsSpan(0, 8), out AckRecord ack).ShouldBeTrue();
+        ack.Received.ShouldBe(ulong.MaxValue);
+        AckRecord.TryParse(buffer.AsSpan(0, 7), out _).ShouldBeFalse();
+        AckRecord.TryParse(new byte[9], out _).ShouldBeFalse();
+    }
+
+    public static TheoryData<string, byte, byte[]> Malformed => new()
+    {
+        { "chat: empty plaintext (no room length)", (byte)FrameType.Chat, [] },
+        { "chat: a room of one byte", (byte)FrameType.Chat, [1, (byte)'#', (byte)'x'] },
+        { "chat: a room of 65 bytes", (byte)FrameType.Chat, [65, .. Enumerable.Repeat((byte)'r', 65)] },
+        { "chat: a room length past the end", (byte)FrameType.Chat, [7, (byte)'#', (byte)'l'] },
+        { "chat: a room that is not UTF-8", (byte)FrameType.Chat, [2, (byte)'#', 0xFF] },
+        { "chat: a text that is not UTF-8", (byte)FrameType.Chat, [2, (byte)'#', (byte)'a', 0xC0, 0x80] },
+        { "nick: empty", (byte)FrameType.Nick, [] },
+        { "nick: 65 bytes", (byte)FrameType.Nick, [.. Enumerable.Repeat((byte)'n', 65)] },
+        { "direct: a digest cut short", (byte)FrameType.Direct, [0, 1, 2, 3] },
+        { "direct: a name length past the end", (byte)FrameType.Direct, [5, (byte)'b'] },
+        { "request: op 0", (byte)FrameType.Request, [0, 0, 0, 0] },
+        { "request: op 14", (byte)FrameType.Request, [14, 0, 0, 0] },
+        { "request: no text field", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0] },
+        { "request: a byte left over", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0, 0, 9] },
+        { "request: a name of 65 bytes", (byte)FrameType.Request, [7, 2, (byte)'#', (byte)'a', 65, .. Enumerable.Repeat((byte)'n', 65), 0] },
+        { "relay: no room", (byte)FrameType.Relay, [0, .. s_digest, 1, (byte)'b'] },
+        { "relay: an empty name", (byte)FrameType.Relay, [2, (byte)'#', (byte)'a', .. s_digest, 0] },
+        { "direct relay: from nobody", (byte)FrameType.DirectRelay, [.. s_nobody, 1, (byte)'b'] },
+        { "presence: kind 0", (byte)FrameType.Presence, [0, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: kind 8", (byte)FrameType.Presence, [8, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: joined without a room", (byte)FrameType.Presence, [1, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: left with a room", (byte)FrameType.Presence, [2, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: an unknown flag", (byte)FrameType.Presence, [1, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 4, 0] },
+        { "presence: flags on a parted notice", (byte)FrameType.Presence, [7, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 1, 0] },
+        { "presence: renamed to nothing", (byte)FrameType.Presence, [3, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: a text on a joined notice", (byte)FrameType.Presence, [1, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 0, 1, (byte)'x'] },
+        { "presence: a byte left over", (byte)FrameType.Presence, [2, 0, .. s_digest, 1, (byte)'b', 0, 0, 0] },
+        { "room event: kind 11", (byte)FrameType.RoomEvent, [11, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'o', .. s_nobody, 0, 0] },
+        { "room event: no room", (byte)FrameType.RoomEvent, [1, 0, .. s_digest, 1, (byte)'o', .. s_nobody, 0, 0] },
+        { "room event: a kick of nobody", (byte)FrameType.RoomEvent, [3, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'o', .. s_nobody, 0, 0] },
+        { "room event: a named nobody", (byte)FrameType.RoomEvent, [3, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'o', .. s_nobody, 1, (byte)'b', 0] },
+        { "room event: a mode that is not +i or -i", (byte)FrameType.RoomEvent, [2, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'o', .. s_nobody, 0, 2, (byte)'+', (byte)'m'] },
+        { "room info: kind 4", (byte)FrameType.RoomInfo, [4, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0] },
+        { "room info: entered with no room", (byte)FrameType.RoomInfo, [1, 0, 0, 0, 0, 0, 1, 0] },
+        { "room info: list end with a room", (byte)FrameType.RoomInfo, [3, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0] },
+        { "room info: an unknown flag", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 4, 0, 0, 0, 1, 0] },
+        { "room info: members cut short", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 0, 0, 0] },
+        { "reply: code 12", (byte)FrameType.Reply, [12, 1, 0, .. s_nobody, 0, 0] },
+        { "reply: op 14", (byte)FrameType.Reply, [0, 14, 0, .. s_nobody, 0, 0] },
+        { "reply: op 0x22", (byte)FrameType.Reply, [0, 0x22, 0, .. s_nobody, 0, 0] },
+        { "reply: a text length past the end", (byte)FrameType.Reply, [0, 1, 0, .. s_nobody, 0, 9, (byte)'x'] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void A_malformed_plaintext_is_refused_without_an_exception(string what, byte type, byte[] plaintext)
+    {
+        Parses((FrameType)type, plaintext).ShouldBeFalse(what);
+    }
+
+    /// <summary>The parser of <paramref name="type"/>'s layout.</summary>
+    internal static bool Parses(FrameType type, ReadOnlySpan<byte> plaintext) => type switch
+    {
+        FrameType.Chat => ChatRecord.TryParse(plaintext, out _),
+        FrameType.Nick => NickRecord.TryParse(plaintext, out _),
+        FrameType.Direct => DirectRecord.TryParse(plaintext, out _),
+        FrameType.Request => RequestRecord.TryParse(plaintext, out _),
+        FrameType.Relay => RelayRecord.TryParse(plaintext, out _),
+        FrameType.DirectRelay => DirectRelayRecord.TryParse(plaintext, out _),
+        FrameType.Presence => PresenceRecord.TryParse(plaintext, out _),
+        FrameType.RoomEvent => RoomEventRecord.TryParse(plaintext, out _),
+        FrameType.RoomInfo => RoomInfoRecord.TryParse(plaintext, out _),
+        FrameType.Reply => ReplyRecord.TryParse(plaintext, out _),
+        FrameType.Ack => AckRecord.TryParse(plaintext, out _),
+        _ => throw new ArgumentException($"{type} has no layout here", nameof(type)),
+    };
+}

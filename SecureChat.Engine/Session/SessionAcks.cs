@@ -1,0 +1,96 @@
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Session;
+
+/// <summary>
+/// Acknowledgements (PROTOCOL.md 4.2, "Ack"). Hub: once it has handled what one read brought, if that held a record the
+/// client waits to see confirmed (<see cref="FrameTable.IsAcknowledged"/>), it seals one Ack with the number of the
+/// client's records it has opened. Client: its n-th chat or direct message is acknowledged once an Ack's count exceeds
+/// that record's sequence number; the link's lag is the time from a heartbeat to the first Ack that covers it. An Ack
+/// that counts records never sent, or fewer than an earlier one, is a protocol violation. Not thread-safe: used under
+/// the session's serialization.
+/// </summary>
+internal sealed class SessionAcks(SecureSession session, RecordLayer records, TimeProvider time)
+{
+    /// <summary>The most sent messages waiting for an Ack that are followed; beyond, the oldest are never reported.</summary>
+    internal const int PendingMax = 65_536;
+
+    private readonly Queue<ulong> _pending = new();
+    private int _acknowledged;
+    private ulong _lastCount;
+    private ulong? _probe;
+    private long _probeSentAt;
+    private bool _ackDue;
+
+    /// <summary>Client: when the last heartbeat (a lag probe) was sealed; the next is due a heartbeat interval later.</summary>
+    public long LastProbe { get; private set; }
+
+    /// <summary>Client: the record about to be sealed is a chat or direct message, to be matched against Acks.</summary>
+    public void MessageSealing()
+    {
+        if (_pending.Count == PendingMax)
+        {
+            _pending.Dequeue();
+        }
+
+        _pending.Enqueue(records.SentRecords);
+    }
+
+    /// <summary>Client: the record about to be sealed is a heartbeat; the oldest unanswered one is what the lag measures.</summary>
+    public void ProbeSealing(long now)
+    {
+        if (_probe is null)
+        {
+            _probe = records.SentRecords;
+            _probeSentAt = now;
+        }
+
+        LastProbe = now;
+    }
+
+    /// <summary>Hub: a record of <paramref name="type"/> from the client was opened and handled.</summary>
+    public void Opened(FrameType type) => _ackDue |= session.Role == SessionRole.Server && FrameTable.IsAcknowledged(type);
+
+    /// <summary>Hub: the read is handled; seals the Ack it calls for, if any.</summary>
+    public void AckIfDue()
+    {
+        if (!_ackDue || !session.IsSecure)
+        {
+            return;
+        }
+
+        _ackDue = false;
+        Span<byte> body = stackalloc byte[AckRecord.Size];
+        new AckRecord(records.ReceivedRecords).Write(body);
+        session.SealControl(FrameType.Ack, body);
+    }
+
+    /// <summary>Client: the hub's Ack, saying it has opened <paramref name="count"/> of this side's records.</summary>
+    public void OnAck(ulong count)
+    {
+        if (count > records.SentRecords || count < _lastCount)
+        {
+            session.Violation($"an acknowledgement of {count:N0} records ({records.SentRecords:N0} sent, {_lastCount:N0} acknowledged before)");
+            return;
+        }
+
+        _lastCount = count;
+        int before = _acknowledged;
+        while (_pending.TryPeek(out ulong sequence) && sequence < count)
+        {
+            _pending.Dequeue();
+            _acknowledged++;
+        }
+
+        if (_acknowledged != before)
+        {
+            session.Raise(new AcknowledgedEvent(_acknowledged));
+        }
+
+        if (_probe is { } probe && probe < count)
+        {
+            _probe = null;
+            session.Raise(new LagEvent(time.GetElapsedTime(_probeSentAt, time.GetTimestamp())));
+        }
+    }
+}
