@@ -13,6 +13,7 @@ internal sealed class MetricRecorder : IDisposable
     private readonly MeterListener _listener = new();
     private readonly string _server;
     private readonly ConcurrentQueue<(string Instrument, double Value, string? Reason)> _seen = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, string?> Tags)> _tagged = new();
 
     public MetricRecorder(string server)
     {
@@ -32,6 +33,10 @@ internal sealed class MetricRecorder : IDisposable
     /// <summary>The sum of what <paramref name="instrument"/> measured for this server (of one reason, if given).</summary>
     public double Sum(string instrument, string? reason = null) =>
         _seen.Where(m => m.Instrument == instrument && (reason is null || m.Reason == reason)).Sum(m => m.Value);
+
+    /// <summary>The sum of what <paramref name="instrument"/> measured for this server with every tag of <paramref name="tags"/> (key=value).</summary>
+    public double SumWhere(string instrument, params string[] tags) =>
+        _tagged.Where(m => m.Instrument == instrument && tags.All(t => t.Split('=') is [var key, var value] && m.Tags.TryGetValue(key, out string? seen) && seen == value)).Sum(m => m.Value);
 
     /// <summary>How many measurements <paramref name="instrument"/> made for this server.</summary>
     public int Count(string instrument) => _seen.Count(m => m.Instrument == instrument);
@@ -54,8 +59,10 @@ internal sealed class MetricRecorder : IDisposable
     {
         string? server = null;
         string? reason = null;
+        var all = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (KeyValuePair<string, object?> tag in tags)
         {
+            all[tag.Key] = tag.Value as string;
             if (tag.Key == ChatMetrics.ServerTag)
             {
                 server = tag.Value as string;
@@ -69,6 +76,7 @@ internal sealed class MetricRecorder : IDisposable
         if (server == _server)
         {
             _seen.Enqueue((instrument.Name, value, reason));
+            _tagged.Enqueue((instrument.Name, value, all));
         }
     }
 }

@@ -110,4 +110,47 @@ public sealed class MetricsTests(ITestOutputHelper output)
         metrics.Sum(ChatMetrics.PeersDropped, "too_slow").ShouldBe(1);
         metrics.Sum(ChatMetrics.SessionsActive).ShouldBe(1, "the flooder is still joined");
     }
+
+    [Fact]
+    public async Task A_room_message_counts_as_a_room_record_relayed_and_the_hub_s_acknowledgement_of_it_as_an_ack_sent()
+    {
+        await using LiveServer live = LiveServer.Start();
+        using var metrics = new MetricRecorder(live.Server.MetricsId);
+        await using var alice = new ChatClient(new ChatOptions { Name = "alice" });
+        await using var bob = new ChatClient(new ChatOptions { Name = "bob" });
+        int acknowledged = 0;
+        alice.Acknowledged += (_, n) => Volatile.Write(ref acknowledged, n);
+        var heard = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        bob.MessageReceived += m => heard.TrySetResult(m.Text);
+        await alice.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await bob.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
+        await Eventually.True(() => metrics.Sum(ChatMetrics.SessionsActive) == 2, "both to join", s_wait);
+        await Eventually.True(() => metrics.Sum(ChatMetrics.AcksSent) >= 2, "each client's first probe to be acknowledged", s_wait);
+        double acksBefore = metrics.Sum(ChatMetrics.AcksSent);
+
+        await alice.SendAsync("hello bob");
+        (await heard.Task.WaitAsync(s_wait)).ShouldBe("hello bob");
+        await Eventually.True(() => Volatile.Read(ref acknowledged) == 1, "alice's message to be acknowledged", s_wait);
+
+        double acks = metrics.Sum(ChatMetrics.AcksSent) - acksBefore;
+        output.WriteLine($"records relayed [{metrics.SumWhere(ChatMetrics.RecordsRelayed, "kind=room")} room, {metrics.SumWhere(ChatMetrics.RecordsRelayed, "kind=direct")} direct]; acks sent for the message {acks}");
+        metrics.SumWhere(ChatMetrics.RecordsRelayed, $"{ChatMetrics.KindTag}={ChatMetrics.KindRoom}").ShouldBe(1);
+        metrics.SumWhere(ChatMetrics.RecordsRelayed, $"{ChatMetrics.KindTag}={ChatMetrics.KindDirect}").ShouldBe(0);
+        acks.ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Fact]
+    public void A_handled_request_is_counted_with_its_op_and_result_in_snake_case()
+    {
+        var server = new ServerMetrics("requests-" + Guid.NewGuid().ToString("N"));
+        using var metrics = new MetricRecorder(server.Id);
+        server.RequestHandled(RoomOp.Join, ReplyCode.Done);
+        server.RequestHandled(RoomOp.Join, ReplyCode.InviteOnly);
+        server.RequestHandled(RoomOp.Kick, ReplyCode.NotOperator);
+
+        metrics.Sum(ChatMetrics.RequestsHandled).ShouldBe(3);
+        metrics.SumWhere(ChatMetrics.RequestsHandled, "op=join").ShouldBe(2);
+        metrics.SumWhere(ChatMetrics.RequestsHandled, "op=join", "result=invite_only").ShouldBe(1);
+        metrics.SumWhere(ChatMetrics.RequestsHandled, "op=kick", "result=not_operator").ShouldBe(1);
+    }
 }

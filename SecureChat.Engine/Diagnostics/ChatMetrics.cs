@@ -22,6 +22,21 @@ public static class ChatMetrics
     /// <summary>The tag saying why a handshake failed or a peer was dropped.</summary>
     public const string ReasonTag = "reason";
 
+    /// <summary>The tag saying what kind of message a relayed record carries: <see cref="KindRoom"/> or <see cref="KindDirect"/>.</summary>
+    public const string KindTag = "kind";
+
+    /// <summary>A room message (Relay).</summary>
+    public const string KindRoom = "room";
+
+    /// <summary>A direct message (DirectRelay).</summary>
+    public const string KindDirect = "direct";
+
+    /// <summary>The tag naming a request's operation in snake case (join, part, kick...).</summary>
+    public const string OpTag = "op";
+
+    /// <summary>The tag naming the hub's answer to a request in snake case (done, not_member, rate_limited...).</summary>
+    public const string ResultTag = "result";
+
     /// <summary>UpDownCounter: peers whose handshake completed and whose link is not gone yet.</summary>
     public const string SessionsActive = "securechat.sessions.active";
 
@@ -43,8 +58,17 @@ public static class ChatMetrics
     /// <summary>Counter: bytes written to peers' sockets.</summary>
     public const string BytesSent = "securechat.bytes.sent";
 
-    /// <summary>Counter: chat records sealed for peers (one per recipient of each message relayed or sent by the operator).</summary>
+    /// <summary>
+    /// Counter: chat records sealed for peers (one per recipient of each message relayed or sent by the operator), tagged
+    /// with <see cref="KindTag"/>.
+    /// </summary>
     public const string RecordsRelayed = "securechat.records.relayed";
+
+    /// <summary>Counter: requests from members the hub answered, tagged with <see cref="OpTag"/> and <see cref="ResultTag"/>.</summary>
+    public const string RequestsHandled = "securechat.requests.handled";
+
+    /// <summary>Counter: acknowledgements sent to members (one per read that brought a message, request, name or heartbeat).</summary>
+    public const string AcksSent = "securechat.acks.sent";
 
     /// <summary>ObservableGauge: bytes sealed for peers and not yet written, and received events waiting to be relayed.</summary>
     public const string QueuedOutput = "securechat.output.queued";
@@ -72,6 +96,10 @@ public static class ChatMetrics
     internal static Counter<long> Bytes { get; } = Meter.CreateCounter<long>(BytesSent, "By", "Bytes written to peers' sockets");
 
     internal static Counter<long> Records { get; } = Meter.CreateCounter<long>(RecordsRelayed, "{record}", "Chat records sealed for peers");
+
+    internal static Counter<long> Requests { get; } = Meter.CreateCounter<long>(RequestsHandled, "{request}", "Requests from members the hub answered");
+
+    internal static Counter<long> Acks { get; } = Meter.CreateCounter<long>(AcksSent, "{ack}", "Acknowledgements sent to members");
 
     internal static Histogram<double> Fanout { get; } = Meter.CreateHistogram<double>(FanoutDuration, "ms", "From a fan-out to every peer's output written");
 

@@ -37,6 +37,13 @@ internal sealed class ServerMetrics(string id)
 
     public void Sent(long bytes) => ChatMetrics.Bytes.Add(bytes, Tag);
 
+    /// <summary>The hub answered a member's request <paramref name="op"/> with <paramref name="result"/>.</summary>
+    public void RequestHandled(Transport.RoomOp op, Transport.ReplyCode result) =>
+        ChatMetrics.Requests.Add(1, Tag, new(ChatMetrics.OpTag, SnakeCase(op.ToString())), new(ChatMetrics.ResultTag, SnakeCase(result.ToString())));
+
+    /// <summary>The hub sent <paramref name="count"/> acknowledgements.</summary>
+    public void AcksSent(long count) => ChatMetrics.Acks.Add(count, Tag);
+
     /// <summary>A message is about to be sealed for the peers: returns the time its fan-out starts.</summary>
     public long Sealing()
     {
@@ -49,11 +56,12 @@ internal sealed class ServerMetrics(string id)
     /// timed from <paramref name="start"/> until every peer's output is written (already, when
     /// <paramref name="unsent"/> is 0).
     /// </summary>
-    public void Sealed(int records, long start, long unsent)
+    /// <param name="kind">What the records carry: <see cref="ChatMetrics.KindRoom"/> or <see cref="ChatMetrics.KindDirect"/>.</param>
+    public void Sealed(int records, long start, long unsent, string kind = ChatMetrics.KindRoom)
     {
         if (records > 0)
         {
-            ChatMetrics.Records.Add(records, Tag);
+            ChatMetrics.Records.Add(records, Tag, new KeyValuePair<string, object?>(ChatMetrics.KindTag, kind));
             Interlocked.CompareExchange(ref _fanoutStart, start, 0);
         }
 
@@ -80,9 +88,10 @@ internal sealed class ServerMetrics(string id)
     }
 
     /// <summary>The reason tag for a failure: its name in snake case (peer_too_slow, idle_timeout...).</summary>
-    public static string Name(FailureReason reason)
+    public static string Name(FailureReason reason) => SnakeCase(reason.ToString());
+
+    private static string SnakeCase(string name)
     {
-        string name = reason.ToString();
         var text = new System.Text.StringBuilder(name.Length + 4);
         foreach (char c in name)
         {

@@ -22,6 +22,9 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
     private long _probeSentAt;
     private bool _ackDue;
 
+    /// <summary>Hub: the Acks sealed so far.</summary>
+    public long Sent { get; private set; }
+
     /// <summary>Client: when the last heartbeat (a lag probe) was sealed; the next is due a heartbeat interval later.</summary>
     public long LastProbe { get; private set; }
 
@@ -63,6 +66,7 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
         Span<byte> body = stackalloc byte[AckRecord.Size];
         new AckRecord(records.ReceivedRecords).Write(body);
         session.SealControl(FrameType.Ack, body);
+        Sent++;
     }
 
     /// <summary>Client: the hub's Ack, saying it has opened <paramref name="count"/> of this side's records.</summary>

@@ -22,6 +22,7 @@ public sealed class ChatClient : ChatEndpoint
 
     private readonly ChatOptions _options;
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: false);
+    private readonly ClientRoomState _hub;
     private Link? _link;
     private PeerInfo? _connecting;
     private string? _endpointKey;
@@ -33,6 +34,7 @@ public sealed class ChatClient : ChatEndpoint
         options.Validate();
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
+        _hub = new ClientRoomState(options);
     }
 
     public override string Name => _name;
@@ -215,15 +217,54 @@ public sealed class ChatClient : ChatEndpoint
             ?? IdentityVerdict.Accept(TrustState.New);
     }
 
-    public override IReadOnlyList<string> Rooms => [Lobby];
+    /// <summary>
+    /// The rooms this side is in, as the hub spells them, in the order entered (<see cref="ChatEndpoint.Lobby"/> first):
+    /// followed from the hub's notices, and kept while no link is up, since a new link rejoins them.
+    /// </summary>
+    public override IReadOnlyList<string> Rooms => _hub.Rooms;
 
     /// <summary>Connects again at once when the link is gone and a reconnect is waiting (<see cref="ChatOptions.Reconnect"/>).</summary>
     public void ReconnectNow() => throw new NotImplementedException("reconnect");
 
-    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("direct messages");
+    /// <summary>
+    /// Sends a direct message: to <see cref="Person.Identity"/> when set (a fingerprint of someone the hub has named on
+    /// this client: a sender, a member, a recipient), so a rename cannot redirect it; otherwise to the name, which the
+    /// hub resolves (and confirms with the recipient's identity, Reply Done). Throws <see cref="ArgumentException"/> for
+    /// an identity never seen, a name that cannot be one, or a text too long.
+    /// </summary>
+    public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    {
+        PersonRef target = _hub.Target(to);
+        Link link = _link ?? throw new InvalidOperationException("not connected");
+        if (!await link.SendDirectAsync(target, text, cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("the connection is closed");
+        }
+    }
 
-    public override void Request(RoomRequest request) => throw new NotImplementedException("rooms");
+    /// <summary>
+    /// Asks the hub for a room operation. While no link is secure, a join is kept for the next link and a part is
+    /// forgotten at once; anything else throws <see cref="InvalidOperationException"/>. Throws
+    /// <see cref="ArgumentException"/> for an op that does not exist or a field the wire cannot carry.
+    /// </summary>
+    public override void Request(RoomRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Op is < RoomOp.Join or > RoomOp.Deop)
+        {
+            throw new ArgumentException($"{request.Op} is not a room operation", nameof(request));
+        }
+
+        if (!RecordPayload.IsValidRoomField(request.Room) || !RecordPayload.TryGetUtf8Length(request.Name, out int nameLength) || nameLength > WireFormat.NameMax)
+        {
+            throw new ArgumentException("a room is at most 64 bytes and a name at most 64 bytes of UTF-8", nameof(request));
+        }
+
+        if (_link?.RunIfSecure(chat => chat.SendRequest(request.Op, request.Room, request.Name, request.Text)) != true && !_hub.HoldWhileDisconnected(request))
+        {
+            throw new InvalidOperationException("not connected");
+        }
+    }
 
     public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
@@ -262,6 +303,8 @@ public sealed class ChatClient : ChatEndpoint
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
+        _hub.Rejoin(link);
+
         return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, Operator = true });
     }
 
@@ -281,7 +324,8 @@ public sealed class ChatClient : ChatEndpoint
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
         byte[] digest = message.SenderDigest ?? [];
-        bool fromOperator = IsServer(link, digest);
+        _hub.Saw(digest);
+        bool fromOperator = ClientRoomState.IsServer(link, digest);
         OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
         {
             SenderIdentity = IdentityFingerprint.FromDigest(digest),
@@ -291,17 +335,8 @@ public sealed class ChatClient : ChatEndpoint
         });
     }
 
-    /// <summary>The operator renamed itself (a Renamed notice about the server's identity): the link's name follows.</summary>
-    private protected override void OnLinkPresence(Link link, PresenceEvent presence)
-    {
-        if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
-        {
-            link.Name = presence.NewName;
-        }
-    }
-
-    /// <summary>True when <paramref name="digest"/> is the identity the server proved in the handshake (its operator's).</summary>
-    private static bool IsServer(Link link, ReadOnlySpan<byte> digest) => link.Peer is { } server && digest.SequenceEqual(server.Digest);
+    /// <summary>The hub's notices: the rooms, the operator's name and the identities known follow them (<see cref="ClientRoomState"/>).</summary>
+    private protected override void OnLinkRecord(Link link, SessionEvent record) => _hub.Follow(link, record);
 
     private protected override void OnNameAssigned(string name)
     {

@@ -133,6 +133,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     private protected void Translate(Link link, SessionEvent e)
     {
+        if (e is PresenceEvent or RoomInfoEvent or RoomNoticeEvent or ReplyEvent)
+        {
+            OnLinkRecord(link, e);
+        }
+
         switch (e)
         {
             case StageChangedEvent:
@@ -163,7 +168,6 @@ public abstract class ChatEndpoint : IAsyncDisposable
                     OnNameKept(presence.Name);
                 }
 
-                OnLinkPresence(link, presence);
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
                 {
                     Identity = IdentityFingerprint.FromDigest(presence.Digest),
@@ -177,7 +181,6 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 OnRoomChanged(new RoomNotice(notice.Kind, notice.Room, notice.ActorName, IdentityOrNull(notice.Actor), notice.TargetName, IdentityOrNull(notice.Target), notice.Text, link.Snapshot()));
                 break;
             case RoomInfoEvent info:
-                OnLinkRoomInfo(link, info);
                 OnRoomChanged(new RoomNotice(RoomNoticeKindOf(info.Kind), info.Room, string.Empty, null, string.Empty, null, info.Topic, link.Snapshot())
                 {
                     InviteOnly = info.Kind != RoomInfoKind.ListEnd && (info.Flags & RoomInfoRecord.FlagInviteOnly) != 0,
@@ -235,13 +238,11 @@ public abstract class ChatEndpoint : IAsyncDisposable
     {
     }
 
-    /// <summary>Client: a presence notice, before it is raised (the link's state may follow it).</summary>
-    private protected virtual void OnLinkPresence(Link link, PresenceEvent presence)
-    {
-    }
-
-    /// <summary>Client: a RoomInfo, before it is raised (the rooms this side is in follow it).</summary>
-    private protected virtual void OnLinkRoomInfo(Link link, RoomInfoEvent info)
+    /// <summary>
+    /// Client: a presence notice, room event, room info or reply from the hub, before it is raised, so this side's state
+    /// (its rooms, the operator's name, the identities it knows) follows it first.
+    /// </summary>
+    private protected virtual void OnLinkRecord(Link link, SessionEvent record)
     {
     }
 

@@ -38,6 +38,9 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     /// <summary>Hub: ties the budget to the server-wide one (see <see cref="SendBudget.Attach"/>).</summary>
     public void AttachServerBudget(SourcePrefix? prefix, Func<TimeSpan> waited, Action drop) => _budget.Attach(prefix, waited, drop);
 
+    /// <summary>Hub: the session sealed <paramref name="count"/> acknowledgements (counted in the server's metrics).</summary>
+    public void AcksSent(long count) => serverBudget?.AcksSent(count);
+
     /// <summary>Under the lock: true when the unsent bytes leave room for the application's own message.</summary>
     public bool CanSendLocked => _budget.CanSend(PendingLocked);
 

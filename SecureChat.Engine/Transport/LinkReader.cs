@@ -54,7 +54,12 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
             }
             else
             {
+                long acks = session.Acks.Sent;
                 session.Receive(data);
+                if (session.Acks.Sent != acks)
+                {
+                    output.AcksSent(session.Acks.Sent - acks);
+                }
             }
 
             derivationPending = session.KeyDerivationPending;

@@ -209,6 +209,9 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     /// <summary>A peer's socket took <paramref name="bytes"/>.</summary>
     public void Sent(int bytes) => Metrics?.Sent(bytes);
 
+    /// <summary>A link's session sent acknowledgements (counted in the server's metrics).</summary>
+    public void AcksSent(long count) => Metrics?.AcksSent(count);
+
     /// <summary>Received events holding <paramref name="delta"/> bytes were queued (or, negative, raised).</summary>
     public void AddQueued(long delta) => RaisePeak(ref _queuedPeak, Interlocked.Add(ref _queued, delta));
 

@@ -73,6 +73,26 @@ public sealed class ChatLifetimeTests
     }
 
     [Fact]
+    public async Task A_server_that_speaks_another_protocol_version_is_named_as_such_with_what_to_do()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task fake = Task.Run(async () =>
+        {
+            // A version 2 server: it refuses a hello that does not offer 2 with Alert UnsupportedVersion, detail 2.
+            using TcpClient peer = await listener.AcceptTcpClientAsync();
+            await peer.GetStream().WriteAsync(new byte[] { 0x0F, 0, 0, 0, 5, 1, 0, 0, 0, 2 });
+            await Task.Delay(2000);
+        });
+        var mode = new RecordingMode();
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
+        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the server speaks another protocol version (this client speaks 3): update one of them"]);
+        await fake.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task A_server_whose_identity_changed_opens_the_view_to_warn_sends_nothing_and_ends_with_exit_code_3()
     {
         using LocalTrust serverTrust = LocalTrust.Open(new AppSettings { Role = ChatRole.Server, ConfigDir = AppUnderTest.NewConfigDir() });

@@ -388,6 +388,7 @@ internal sealed class ChatLifetime
     {
         FailureReason.FrameTooLarge or FailureReason.ProtocolViolation =>
             $"could not connect to {_settings.Address}: the program there does not speak SecureChat (is it the right port?)",
+        FailureReason.UnsupportedVersion => $"could not connect to {_settings.Address}: {e.Message}",
         _ => e.Message,
     };
 
