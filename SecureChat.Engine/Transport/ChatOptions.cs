@@ -93,6 +93,16 @@ public sealed record ChatOptions
     /// <summary>Server: told the operator's new name once taken, so that it stays reserved for the operator. May be null.</summary>
     public Action<string>? OperatorNameTaken { get; init; }
 
+    /// <summary>
+    /// Server: the identity public key that owns a name in the server's name registry, or null when nobody does; lets
+    /// a room operator ban or unban someone who is not connected by the name they used. Null: only connected members'
+    /// names resolve.
+    /// </summary>
+    public Func<string, byte[]?>? NameOwner { get; init; }
+
+    /// <summary>Server: where room bans are kept across restarts (the <c>bans</c> file of the config directory); null keeps them in memory.</summary>
+    public Hub.RoomBanFile? Bans { get; init; }
+
     /// <summary>A sealed heartbeat is sent after this long without sending anything.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = WireFormat.HeartbeatInterval;
 
@@ -236,6 +246,16 @@ public sealed record ChatOptions
     public TimeSpan NickFloodInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Server: room requests (join, part, list, topic, moderation) a member may send at once before
+    /// <see cref="RequestInterval"/> applies; past it the hub answers RateLimited, and ten times the rate ends the
+    /// session (PROTOCOL.md section 8). Default 20.
+    /// </summary>
+    public int RequestBurst { get; init; } = 20;
+
+    /// <summary>Server: after <see cref="RequestBurst"/>, one more room request per this interval. Default 250 ms.</summary>
+    public TimeSpan RequestInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
     /// Server: the longest a presence notice (joined, left, renamed) waits to be sent, so that those of this time reach
     /// each member in one socket write (see <see cref="PresenceFlusher"/>); chat never waits for it. Zero sends each at
     /// once. Default 250 ms.
@@ -284,7 +304,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             HandshakesPerSource < 1 || PeersPerSource < 1 || FailedConfirmations < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakeRate <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
+            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

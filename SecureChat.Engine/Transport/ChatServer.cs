@@ -10,9 +10,11 @@ using SecureChat.Engine.Session.Trust;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// The listening side, a hub: each accepted connection is its own session with its own keys. What the operator
-/// sends goes to every secure peer; what a peer sends is shown to the operator and relayed to every other peer
-/// under that peer's own keys, with the sender's name. Thread-safe.
+/// The listening side, a hub of rooms: each accepted connection is its own session with its own keys, and once secure
+/// a member of the hub (<see cref="ServerHub"/>, <see cref="Hub.HubRouter"/>): what a member says in a room is relayed
+/// to the room's other members under their own keys, with the sender's name and identity; direct messages go to an
+/// identity. The operator (this side's user) is a member too: in <c>#lobby</c> from the start and operator of every
+/// room; its events are what a member in its rooms would get. Thread-safe.
 /// </summary>
 /// <remarks>
 /// Limits (see <see cref="ChatOptions"/>): a handshake deadline per connection, admission (a bound on connections
@@ -22,10 +24,10 @@ namespace SecureChat.Engine.Transport;
 /// </remarks>
 public sealed class ChatServer : ChatEndpoint
 {
-    private const string DefaultPeerName = HubMembership.DefaultPeerName;
+    private const string DefaultPeerName = Hub.HubNames.DefaultName;
 
     private readonly ChatOptions _options;
-    private readonly HubMembership _members;
+    private readonly ServerHub _members;
     private readonly Admission _admission;
     private readonly PuzzleGate _puzzles;
     private readonly ConfirmationBudget? _guesses;
@@ -40,9 +42,6 @@ public sealed class ChatServer : ChatEndpoint
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _joined = new();
-
-    /// <summary>The operator's identity digest: the sender of its messages and the subject of its renames.</summary>
-    private readonly byte[] _operatorDigest;
     private Listener? _listener;
     private int _nextId;
     private long _rekeyJobs;
@@ -51,8 +50,8 @@ public sealed class ChatServer : ChatEndpoint
     {
         options.Validate();
         _options = options;
-        _members = new HubMembership(options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server", options.ClaimName);
-        _operatorDigest = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
+        _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
+            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo);
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
@@ -61,7 +60,7 @@ public sealed class ChatServer : ChatEndpoint
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
 
-    public override string Name => _members.OwnName;
+    public override string Name => _members.Router.NameOf(_members.Router.Operator);
 
     /// <summary>Where the server listens, once started.</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint;
@@ -141,35 +140,59 @@ public sealed class ChatServer : ChatEndpoint
         return _listener.LocalEndPoint;
     }
 
-    /// <summary>Sends the operator's message to every secure peer (see <see cref="Broadcast"/>).</summary>
-    public override IReadOnlyList<string> Rooms => [Lobby];
+    /// <summary>The rooms the operator is in (as the hub spells them), in the order entered.</summary>
+    public override IReadOnlyList<string> Rooms => _members.Router.RoomsOf(_members.Router.Operator);
 
-    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("direct messages");
+    /// <summary>
+    /// The operator's direct message: to the identity of <paramref name="to"/> when set (a fingerprint), else to the
+    /// member of that name; every link of that identity gets it. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
+    /// </summary>
+    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    {
+        RequireMessage(text);
+        long start = _metrics.Sealing();
+        _metrics.Sealed(_members.Direct(to, text), start, _outputBudget.Unsent);
+        return ValueTask.CompletedTask;
+    }
 
-    public override void Request(RoomRequest request) => throw new NotImplementedException("rooms");
+    /// <summary>The operator's request about a room (join, part, list, moderation); the answer comes as events.</summary>
+    public override void Request(RoomRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_members.Router.Request(_members.Router.Operator, request) == Hub.RequestOutcome.Violation)
+        {
+            throw new ArgumentException("a room's mode is +i or -i", nameof(request));
+        }
+    }
 
+    /// <summary>The operator's message to a room it is in (else <see cref="ChatEndpoint.Replied"/> says it is not a member).</summary>
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
-        Broadcast(text);
+        RequireMessage(text);
+        long start = _metrics.Sealing();
+        _metrics.Sealed(_members.Router.Chat(_members.Router.Operator, room, text), start, _outputBudget.Unsent);
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Sends the operator's message to every secure peer (including one whose name has not arrived yet) and
-    /// returns how many it was sealed for.
+    /// Sends the operator's message to <see cref="ChatEndpoint.Lobby"/> (every member but those who left it) and returns
+    /// how many it was sealed for.
     /// </summary>
     public int Broadcast(string text)
+    {
+        RequireMessage(text);
+        long start = _metrics.Sealing();
+        int sealedFor = _members.Router.Chat(_members.Router.Operator, Lobby, text);
+        _metrics.Sealed(sealedFor, start, _outputBudget.Unsent);
+        return sealedFor;
+    }
+
+    private static void RequireMessage(string text)
     {
         if (!ChatOptions.IsValidMessage(text))
         {
             throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
         }
-
-        long start = _metrics.Sealing();
-        int sealedFor = _members.Relay(from: null, _operatorDigest, Name, text);
-        _metrics.Sealed(sealedFor, start, _outputBudget.Unsent);
-        return sealedFor;
     }
 
     public override int RequestRekey() => _members.Links.Count(l => l.RequestRekey());
@@ -187,7 +210,7 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
-        if (_members.ConnectedHolder(name) is { } connected)
+        if (_members.Router.Holder(name) is { } connected && !NameRules.AreConfusable(connected, Name))
         {
             throw LooksLikeConnected(name, connected);
         }
@@ -197,17 +220,12 @@ public sealed class ChatServer : ChatEndpoint
             throw new ArgumentException($"the name {SafeText.Name(name)} belongs to another identity on this server");
         }
 
-        string old = Name;
-        if (!_members.TrySetOwnName(name, out string holder))
+        if (!_members.Router.TryRenameOperator(name, out string holder))
         {
             throw LooksLikeConnected(name, holder); // a peer took it meanwhile
         }
 
         _options.OperatorNameTaken?.Invoke(name);
-        if (old != name)
-        {
-            _members.AnnounceOperatorRenamed(_operatorDigest, old, name);
-        }
     }
 
     private static ArgumentException LooksLikeConnected(string name, string holder) =>
@@ -224,6 +242,7 @@ public sealed class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
+        await _members.Events.Drained().ConfigureAwait(false);
         ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();
     }
@@ -232,7 +251,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         int id = Interlocked.Increment(ref _nextId);
         string address = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
-        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, _members.OwnName, CheckClient) with
+        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, Name, CheckClient) with
         {
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
@@ -282,8 +301,8 @@ public sealed class ChatServer : ChatEndpoint
         }
 
         link.Renames.TryTake(); // the first name counts in the burst (a full bucket: always granted)
-        HubMembership.Change joined = _members.Join(link); // the members are told at once
-        return () => Publish(link, joined);
+        _members.Connect(link); // told its name and #lobby, and the members told, at once
+        return null;
     }
 
     private protected override void OnLinkNamed(Link link, string name)
@@ -298,11 +317,11 @@ public sealed class ChatServer : ChatEndpoint
         if (!link.Renames.TryTake())
         {
             // Too fast for the others to be told of every change: refused, and the peer is told (Presence refused).
-            _members.RefuseRename(link);
+            _members.Rename(link, name, refused: true);
             return;
         }
 
-        Rename(link, name);
+        _members.Rename(link, name, refused: false);
     }
 
     /// <summary>A connection answered with a puzzle is no failure (its client comes back with the work done): it is reported as such.</summary>
@@ -319,21 +338,15 @@ public sealed class ChatServer : ChatEndpoint
         }
     }
 
-    /// <summary>A member's Chat: shown to the operator and relayed to the others when it is for <see cref="ChatEndpoint.Lobby"/>, the one room.</summary>
+    /// <summary>A member's Chat: relayed to the other members of that room (the operator's events among them when it is in it).</summary>
     private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
     {
-        if (!RoomName.AreSame(message.Room, Lobby))
-        {
-            ReplyCode code = RoomName.IsValid(message.Room) ? ReplyCode.NotMember : ReplyCode.BadRoomName;
-            link.RunIfSecure(chat => chat.SendReply(code, ReplyRecord.OpChat, message.Room, new byte[WireFormat.IdentityDigestSize], string.Empty, string.Empty));
-            return;
-        }
-
-        PeerIdentity peer = link.Peer!;
-        OnMessageReceived(new ChatMessage(link.Name, message.Text, DateTimeOffset.Now, link.Snapshot()) { SenderIdentity = peer.Fingerprint, Room = Lobby });
         long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Relay(link, peer.Digest, link.Name, message.Text), start, _outputBudget.Unsent);
+        _metrics.Sealed(_members.Chat(link, message.Room, message.Text), start, _outputBudget.Unsent);
     }
+
+    /// <summary>A member's Direct or Request (a flood of requests ends its session).</summary>
+    private protected override void OnLinkRequest(Link link, SessionEvent request) => _members.Request(link, request);
 
     private protected override void OnLinkEnded(Link link)
     {
@@ -350,10 +363,7 @@ public sealed class ChatServer : ChatEndpoint
 
         _admission.Completed(link);
         Measure(link);
-        if (_members.Leave(link) is { } change)
-        {
-            Publish(link, change);
-        }
+        _members.Leave(link);
     }
 
     /// <summary>Counts a link's end: a joined peer's session (dropped by the server or not), else a failed handshake.</summary>
@@ -380,16 +390,10 @@ public sealed class ChatServer : ChatEndpoint
         { } other => ServerMetrics.Name(other),
     };
 
-    /// <summary>A member asked for another name: it gets it (or another) and is told which (Presence you); the others hear of it.</summary>
-    private void Rename(Link link, string requested)
-    {
-        if (_members.Rename(link, requested) is { } change)
+    /// <summary>The operator as the link its own events come by (a room it entered, an answer to its request).</summary>
+    private PeerInfo OperatorInfo() =>
+        new(0, (EndPoint?)LocalEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0), Name, SessionStage.Secure, null, null, null)
         {
-            Publish(link, change);
-        }
-    }
-
-    /// <summary>Tells this side's app of a membership change (the members were told by <see cref="HubMembership"/>).</summary>
-    private void Publish(Link link, HubMembership.Change change) =>
-        OnPresenceChanged(new PresenceNotice(change.Kind, change.Name, change.NewName, link.Snapshot()) { Identity = IdentityFingerprint.FromDigest(change.Digest) });
+            Identity = IdentityFingerprint.Of(SessionSettingsFactory.IdentityOf(_options).PublicKey),
+        };
 }

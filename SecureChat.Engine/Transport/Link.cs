@@ -216,8 +216,11 @@ internal sealed class Link : IHeldPresence
     /// <summary>Relays a room message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
     public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text) => _sending.TryRelayChat(room, senderDigest, sender, text);
 
-    /// <summary>Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
-    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName) => _sending.TryAnnounce(subject, kind, digest, name, newName);
+    /// <summary>Hub: passes on a direct message without waiting (see <see cref="LinkSending.TryRelayDirect"/>).</summary>
+    public bool TryRelayDirect(byte[] senderDigest, string sender, string text) => _sending.TryRelayDirect(senderDigest, sender, text);
+
+    /// <summary>Hub: tells this peer that someone joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
+    public bool TryAnnounce(PresenceBacklog.Notice notice) => _sending.TryAnnounce(notice);
 
     /// <summary>Runs one chat operation (nick, presence) under the lock when the session is secure; false when it is not.</summary>
     /// <param name="dispatchLater">The caller holds the hub's lock: the link's events are raised on the thread pool, not inside it.</param>

@@ -55,13 +55,12 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     {
         if (_presence.Count > 0)
         {
-            _presence.Drain(n => chat.SendPresence(n.Kind, PresenceBacklog.RoomOf(n.Kind), n.Digest, n.Name, 0, n.NewName));
+            _presence.Drain(n => chat.SendPresence(n.Kind, n.Room, n.Digest, n.Name, n.Flags, n.Text));
         }
     }
 
     /// <summary>Under the lock: holds a presence notice until the writer takes output (see <see cref="PresenceBacklog"/>).</summary>
-    public void HoldPresenceLocked(int subject, PresenceKind kind, byte[] digest, string name, string newName) =>
-        _presence.Add(subject, kind, digest, name, newName);
+    public void HoldPresenceLocked(PresenceBacklog.Notice notice) => _presence.Add(notice);
 
     /// <summary>Under the lock: the peer was dropped as too slow; nothing more can reach it, so its backlog and socket go now.</summary>
     public void DropLocked()

@@ -89,11 +89,42 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     }
 
     /// <summary>
-    /// Hub: tells this peer that <paramref name="subject"/> joined, left or was renamed, without waiting. The notice
+    /// Hub: passes on a direct message from another member without waiting (a DirectRelay record with the sender's
+    /// name and identity digest), under the same budget as <see cref="TryRelayChat"/>. False when it was not sealed.
+    /// </summary>
+    public bool TryRelayDirect(byte[] senderDigest, string sender, string text)
+    {
+        bool sent = false;
+        lock (gate)
+        {
+            if (!session.IsSecure)
+            {
+                return false;
+            }
+
+            if (output.MustDropLocked)
+            {
+                session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                output.FlushPresenceLocked();
+                sent = chat.SendDirectRelay(senderDigest, sender, text);
+            }
+
+            link.CollectLocked();
+        }
+
+        output.Send(OutputRoute.InTurn);
+        return sent;
+    }
+
+    /// <summary>
+    /// Hub: tells this peer that the notice's subject joined, left or was renamed, without waiting. The notice
     /// is held (and coalesced, see <see cref="PresenceBacklog"/>) until the writer takes output; it counts in the
     /// output budget like a sealed record. False when the session is not secure or the peer was dropped.
     /// </summary>
-    public bool TryAnnounce(int subject, PresenceKind kind, byte[] digest, string name, string newName)
+    public bool TryAnnounce(PresenceBacklog.Notice notice)
     {
         bool held = false;
         lock (gate)
@@ -109,7 +140,7 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             }
             else
             {
-                output.HoldPresenceLocked(subject, kind, digest, name, newName);
+                output.HoldPresenceLocked(notice);
                 held = true;
             }
 

@@ -7,29 +7,36 @@ namespace SecureChat.Engine.Transport;
 /// The presence notices a hub holds for one peer while that peer's writer is busy, coalesced so a peer that reads
 /// slowly is told the net change, not every step (a nick flood by someone else costs it one notice, not thousands).
 /// Notices are sealed, in order, when the writer next takes output, and before any other application record, so
-/// the peer never sees a chat line ahead of the notice that names its sender. Rules, per subject (the link the
-/// notice is about):
+/// the peer never sees a chat line ahead of the notice that names its sender. Only notices about the same person
+/// (the subject: the hub's member id) and the same room (empty for a notice about the hub: left, renamed, you,
+/// refused) merge:
 /// <list type="bullet">
-/// <item>left after a held joined: both vanish, with every held notice about that subject (the peer never knew it);</item>
-/// <item>left after a held renamed (a to b): becomes left as a, in place (the name the peer knows);</item>
-/// <item>renamed (b to c) right after a held joined as b or renamed a to b that is the newest held notice: becomes
-/// joined as c or renamed a to c (nothing when c is a); only the newest notice is merged, since an older one is
-/// followed by notices of others that may depend on the names in between;</item>
+/// <item>left after a held renamed (a to b) with no later notice about that subject: becomes left as a, in place
+/// (the name the peer knows);</item>
+/// <item>renamed (b to c) right after a held renamed a to b that is the newest held notice: becomes renamed a to c
+/// (nothing when c is a); only the newest notice is merged, since an older one is followed by notices of others that
+/// may depend on the names in between;</item>
 /// </list>
-/// Answers to the peer's own renames (you) are never merged: the peer matches each answer to the Nick it sent, in
-/// order (PROTOCOL.md 4.2), so every one is sent.
+/// Room notices (joined, member, parted) are never merged: each tells the peer who is in which room, and merging one
+/// with a notice about the hub could leave a name the peer cannot place. Answers to the peer's own renames (you) are
+/// never merged: the peer matches each answer to the Nick it sent, in order (PROTOCOL.md 4.2), so every one is sent.
 /// <see cref="HeldBytes"/> is the size the held notices will take as sealed frames, counted in the peer's output
 /// budget. Not thread-safe: used under the link's lock.
 /// </summary>
 internal sealed class PresenceBacklog
 {
     private readonly LinkedList<Notice> _held = new();
-    private readonly Dictionary<int, LinkedListNode<Notice>> _newestBySubject = [];
+    private readonly Dictionary<(int Subject, string Room), LinkedListNode<Notice>> _newestBySubject = [];
 
-    /// <summary>One held notice and the previous held notice about the same subject.</summary>
-    public sealed record Notice(int Subject, PresenceKind Kind, byte[] Digest, string Name, string NewName)
+    /// <summary>
+    /// One held notice (PROTOCOL.md, Presence: <paramref name="Room"/> empty when not about a room, <paramref name="Text"/>
+    /// the new name of a rename or the reason of a part) and the previous held notice about the same subject and room.
+    /// </summary>
+    public sealed record Notice(int Subject, PresenceKind Kind, string Room, byte[] Digest, string Name, byte Flags, string Text)
     {
         internal LinkedListNode<Notice>? Earlier { get; set; }
+
+        internal (int, string) Key => (Subject, Room);
     }
 
     public int Count => _held.Count;
@@ -37,52 +44,39 @@ internal sealed class PresenceBacklog
     /// <summary>Bytes the held notices take once sealed (header, IV, padded ciphertext, tag).</summary>
     public int HeldBytes { get; private set; }
 
-    /// <summary>The room a notice of this kind is about: every member is in <see cref="ChatEndpoint.Lobby"/> alone.</summary>
-    public static string RoomOf(PresenceKind kind) => PresenceRecord.HasRoom(kind) ? ChatEndpoint.Lobby : string.Empty;
+    /// <summary>The sealed size of one Presence frame.</summary>
+    public static int FrameSize(Notice notice) =>
+        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(5 + WireFormat.IdentityDigestSize + RecordPayload.StrictUtf8.GetByteCount(notice.Room)
+            + RecordPayload.StrictUtf8.GetByteCount(notice.Name) + RecordPayload.StrictUtf8.GetByteCount(notice.Text));
 
-    /// <summary>The sealed size of one Presence frame (kind, room, digest, name, flags, text).</summary>
-    public static int FrameSize(PresenceKind kind, string name, string newName) =>
-        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(
-            1 + 1 + RecordPayload.StrictUtf8.GetByteCount(RoomOf(kind)) + WireFormat.IdentityDigestSize + 1 + RecordPayload.StrictUtf8.GetByteCount(name) + 1 + 1 + RecordPayload.StrictUtf8.GetByteCount(newName));
-
-    /// <summary>Holds (or coalesces) one notice about <paramref name="subject"/>.</summary>
-    public void Add(int subject, PresenceKind kind, byte[] digest, string name, string newName)
+    /// <summary>Holds (or coalesces) one notice about the subject of <paramref name="notice"/>.</summary>
+    public void Add(Notice notice)
     {
-        if (_newestBySubject.TryGetValue(subject, out LinkedListNode<Notice>? newest))
+        if (notice.Room.Length == 0 && _newestBySubject.TryGetValue(notice.Key, out LinkedListNode<Notice>? newest) && newest.Value.Kind == PresenceKind.Renamed)
         {
             Notice held = newest.Value;
-            if (kind == PresenceKind.Left && HasJoined(newest))
+            if (notice.Kind == PresenceKind.Left && !HasLaterAbout(newest))
             {
-                RemoveSubject(newest);
+                Replace(newest, held with { Kind = PresenceKind.Left, Text = string.Empty });
                 return;
             }
 
-            if (kind == PresenceKind.Left && held.Kind == PresenceKind.Renamed)
+            if (notice.Kind == PresenceKind.Renamed && newest == _held.Last)
             {
-                Replace(newest, held with { Kind = PresenceKind.Left, NewName = string.Empty });
-                return;
-            }
-
-            if (kind == PresenceKind.Renamed && newest == _held.Last && held.Kind is PresenceKind.Joined or PresenceKind.Renamed)
-            {
-                if (held.Kind == PresenceKind.Joined)
-                {
-                    Replace(newest, held with { Name = newName });
-                }
-                else if (held.Name == newName)
+                if (held.Name == notice.Text)
                 {
                     RemoveNode(newest);
                 }
                 else
                 {
-                    Replace(newest, held with { NewName = newName });
+                    Replace(newest, held with { Text = notice.Text });
                 }
 
                 return;
             }
         }
 
-        Append(new Notice(subject, kind, digest, name, newName));
+        Append(notice);
     }
 
     /// <summary>Hands every held notice, oldest first, to <paramref name="send"/> and forgets them.</summary>
@@ -112,11 +106,12 @@ internal sealed class PresenceBacklog
         HeldBytes = 0;
     }
 
-    private static bool HasJoined(LinkedListNode<Notice> newest)
+    /// <summary>A notice about the same subject (in a room) follows <paramref name="node"/>: merging past it would reorder them.</summary>
+    private static bool HasLaterAbout(LinkedListNode<Notice> node)
     {
-        for (LinkedListNode<Notice>? node = newest; node is not null; node = node.Value.Earlier)
+        for (LinkedListNode<Notice>? later = node.Next; later is not null; later = later.Next)
         {
-            if (node.Value.Kind == PresenceKind.Joined)
+            if (later.Value.Subject == node.Value.Subject)
             {
                 return true;
             }
@@ -127,19 +122,19 @@ internal sealed class PresenceBacklog
 
     private void Append(Notice notice)
     {
-        if (_newestBySubject.TryGetValue(notice.Subject, out LinkedListNode<Notice>? earlier))
+        if (_newestBySubject.TryGetValue(notice.Key, out LinkedListNode<Notice>? earlier))
         {
             notice.Earlier = earlier;
         }
 
-        _newestBySubject[notice.Subject] = _held.AddLast(notice);
-        HeldBytes += FrameSize(notice.Kind, notice.Name, notice.NewName);
+        _newestBySubject[notice.Key] = _held.AddLast(notice);
+        HeldBytes += FrameSize(notice);
     }
 
     private void Replace(LinkedListNode<Notice> node, Notice with)
     {
         with.Earlier = node.Value.Earlier;
-        HeldBytes += FrameSize(with.Kind, with.Name, with.NewName) - FrameSize(node.Value.Kind, node.Value.Name, node.Value.NewName);
+        HeldBytes += FrameSize(with) - FrameSize(node.Value);
         node.Value = with;
     }
 
@@ -147,28 +142,15 @@ internal sealed class PresenceBacklog
     private void RemoveNode(LinkedListNode<Notice> newest)
     {
         Notice notice = newest.Value;
-        HeldBytes -= FrameSize(notice.Kind, notice.Name, notice.NewName);
+        HeldBytes -= FrameSize(notice);
         _held.Remove(newest);
         if (notice.Earlier is { } earlier)
         {
-            _newestBySubject[notice.Subject] = earlier;
+            _newestBySubject[notice.Key] = earlier;
         }
         else
         {
-            _newestBySubject.Remove(notice.Subject);
+            _newestBySubject.Remove(notice.Key);
         }
-    }
-
-    private void RemoveSubject(LinkedListNode<Notice> newest)
-    {
-        for (LinkedListNode<Notice>? node = newest; node is not null;)
-        {
-            LinkedListNode<Notice>? earlier = node.Value.Earlier;
-            HeldBytes -= FrameSize(node.Value.Kind, node.Value.Name, node.Value.NewName);
-            _held.Remove(node);
-            node = earlier;
-        }
-
-        _newestBySubject.Remove(newest.Value.Subject);
     }
 }

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Hub;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -12,14 +13,15 @@ namespace SecureChat.Tui.App;
 /// the Ed25519 identity key that signs every handshake, the servers pinned per host:port (trust on first use, then
 /// known, then verified with <c>/verify</c>; a changed identity is refused before anything is sent unless the user
 /// accepts exactly its fingerprint with <c>--accept-identity</c>), and on a server the clients it has seen and the
-/// names their identities own. Thread-safe: the engine asks from network threads; the files are locked and
-/// rewritten atomically by <see cref="ConfigDirectory"/> (names and clients kept in memory and written behind).
+/// names their identities own, and its room bans. Thread-safe: the engine asks from network threads; the files are locked and
+/// rewritten atomically by <see cref="ConfigDirectory"/> (names, clients and bans kept in memory and written behind).
 /// </summary>
 internal sealed class LocalTrust : IDisposable
 {
     private readonly KnownServers _servers;
     private readonly KnownClients _clients;
     private readonly NameRegistry _names;
+    private readonly RoomBanFile _bans;
     private readonly string? _acceptIdentity;
     private IReadOnlyList<string>? _serverNames;
 
@@ -33,6 +35,7 @@ internal sealed class LocalTrust : IDisposable
         _servers = new KnownServers(directory);
         _clients = new KnownClients(directory);
         _names = new NameRegistry(directory, NameRules.ComparisonKey);
+        _bans = new RoomBanFile(directory);
         _acceptIdentity = acceptIdentity is null ? null : Canonical(acceptIdentity);
         _givenAccept = acceptIdentity;
     }
@@ -77,6 +80,8 @@ internal sealed class LocalTrust : IDisposable
             ClaimName = (requested, key, inUse) => _names.Claim(requested, key, inUse),
             IsNameOwnedByOther = name => _names.OwnerOf(name) is { } owner && !owner.AsSpan().SequenceEqual(Identity.PublicKey),
             OperatorNameTaken = name => _names.ReserveOperator(name, Identity.PublicKey),
+            NameOwner = _names.OwnerOf,
+            Bans = _bans,
         };
     }
 
@@ -103,6 +108,7 @@ internal sealed class LocalTrust : IDisposable
         {
             _names.Flush();
             _clients.Flush();
+            _bans.Flush();
         }
         catch (ConfigFileException)
         {

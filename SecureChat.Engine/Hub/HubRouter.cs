@@ -1,0 +1,280 @@
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Hub;
+
+/// <summary>
+/// A hub's routing, without sockets (protocol v3, PROTOCOL.md 4.2): members come and go, rename, chat in rooms, send
+/// direct messages by identity or name, and ask for room changes (<see cref="RoomEntry"/>, <see cref="RoomModeration"/>).
+/// What each member must be told goes to its <see cref="IMemberOutput"/>. The hub's operator is a member from the
+/// start (in <c>#lobby</c>, operator of every room).
+/// </summary>
+/// <remarks>
+/// Thread-safe. Every change and every notice it causes happen under one lock, so notices reach each member in the
+/// order of the changes. Relays (room chat, direct messages) are sealed outside the lock, from the room's member array
+/// as of the message (<see cref="Room.Snapshot"/>): a hub of thousands does not hold its lock while sealing for each.
+/// A member that left a room just as a message to it was sent may still get that message, after the notice of its
+/// leaving.
+/// </remarks>
+internal sealed class HubRouter
+{
+    /// <summary>Reply.op of the answer to a Direct.</summary>
+    public const byte DirectOp = HubMessages.DirectOp;
+
+    /// <summary>Reply.op of the answer to a Chat.</summary>
+    public const byte ChatOp = HubMessages.ChatOp;
+
+    private readonly HubState _state;
+    private readonly RoomEntry _entry;
+    private readonly RoomModeration _moderation;
+    private readonly HubMessages _messages;
+
+    public HubRouter(HubSettings settings, byte[] operatorDigest, byte[] operatorKey, string operatorName, IMemberOutput operatorOutput)
+    {
+        _state = new HubState(settings);
+        _entry = new RoomEntry(_state);
+        _moderation = new RoomModeration(_state, _entry);
+        _messages = new HubMessages(_state);
+        Operator = new HubMember(0, operatorDigest, operatorKey, operatorName, operatorOutput, isHubOperator: true, settings);
+        lock (_state.Gate)
+        {
+            _state.Add(Operator);
+            _state.Names.AddOperator(Operator);
+            _entry.Enter(Operator, _state.Lobby);
+        }
+    }
+
+    /// <summary>The hub's operator (the server's own user).</summary>
+    public HubMember Operator { get; }
+
+    /// <summary>Members on the hub now, the operator included.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_state.Gate)
+            {
+                return _state.Members.Count;
+            }
+        }
+    }
+
+    /// <summary>The rooms a member is in (as the hub spells them), in the order entered.</summary>
+    public IReadOnlyList<string> RoomsOf(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            return [.. member.Rooms.Select(r => r.Name)];
+        }
+    }
+
+    /// <summary>
+    /// A secure link becomes a member under the name it asked for (or the one it gets instead): it is told its name
+    /// (Presence You), then enters <c>#lobby</c> (unless banned from it: then it is told so).
+    /// </summary>
+    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output)
+    {
+        var member = new HubMember(id, digest, publicKey, requestedName, output, isHubOperator: false, _state.Settings);
+        lock (_state.Gate)
+        {
+            _state.Add(member);
+            string name = _state.Names.Assign(member, requestedName);
+            output.SendPresence(member.Id, PresenceKind.You, string.Empty, digest, name, 0, string.Empty);
+            _entry.Join(member, ChatEndpoint.Lobby);
+        }
+
+        return member;
+    }
+
+    /// <summary>The member left the hub: everyone who shared a room with it is told once (Left); its rooms forget it.</summary>
+    public void Quit(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            if (!member.Present)
+            {
+                return;
+            }
+
+            member.Present = false;
+            foreach (HubMember other in _state.Sharers(member))
+            {
+                other.Output.SendPresence(member.Id, PresenceKind.Left, string.Empty, member.Digest, member.Name, 0, string.Empty);
+            }
+
+            foreach (Room room in member.Rooms.ToArray())
+            {
+                _entry.Remove(member, room);
+            }
+
+            _state.Names.Forget(member);
+            _state.Remove(member);
+        }
+    }
+
+    /// <summary>
+    /// A member asks for another name: it gets it (or another, when taken) and is told which (You, one answer per
+    /// request); everyone sharing a room with it is told once (Renamed) when it changed. Returns its name now.
+    /// </summary>
+    public string Rename(HubMember member, string requested)
+    {
+        lock (_state.Gate)
+        {
+            if (!member.Present)
+            {
+                return member.Name;
+            }
+
+            string old = member.Name;
+            string name = _state.Names.Assign(member, requested);
+            member.Output.SendPresence(member.Id, PresenceKind.You, string.Empty, member.Digest, name, 0, string.Empty);
+            if (name != old)
+            {
+                TellRenamed(member, old);
+            }
+
+            return name;
+        }
+    }
+
+    /// <summary>The member's name now.</summary>
+    public string NameOf(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            return member.Name;
+        }
+    }
+
+    /// <summary>The digest of a connected identity whose fingerprint (<see cref="Crypto.IdentityFingerprint.FromDigest"/>) is <paramref name="fingerprint"/>, or null.</summary>
+    public byte[]? FindIdentity(string fingerprint)
+    {
+        string prefix = fingerprint.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        if (prefix.Length != Crypto.IdentityFingerprint.DisplaySize * 2)
+        {
+            return null;
+        }
+
+        lock (_state.Gate)
+        {
+            return _state.ByIdentity.FirstOrDefault(i => i.Key.StartsWith(prefix, StringComparison.Ordinal)).Value?[0].Digest;
+        }
+    }
+
+    /// <summary>A member renamed too fast: its name stays, and it is told so (Refused) in the order of its requests.</summary>
+    public void RefuseRename(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            if (member.Present)
+            {
+                member.Output.SendPresence(member.Id, PresenceKind.Refused, string.Empty, member.Digest, member.Name, 0, string.Empty);
+            }
+        }
+    }
+
+    /// <summary>The operator takes a (valid) name unless a member's looks like it (false with that member's name); the others are told.</summary>
+    public bool TryRenameOperator(string name, out string holder)
+    {
+        lock (_state.Gate)
+        {
+            string old = Operator.Name;
+            if (!_state.Names.TryRenameOperator(Operator, name, out holder))
+            {
+                return false;
+            }
+
+            Operator.Output.SendPresence(Operator.Id, PresenceKind.You, string.Empty, Operator.Digest, name, 0, string.Empty);
+            if (name != old)
+            {
+                TellRenamed(Operator, old);
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>The name of the member whose name looks like <paramref name="name"/>, or null.</summary>
+    public string? Holder(string name)
+    {
+        lock (_state.Gate)
+        {
+            return _state.Names.Find(name)?.Name;
+        }
+    }
+
+    /// <summary>A member's message to a room (see <see cref="HubMessages.Chat"/>); returns how many it was sealed for.</summary>
+    public int Chat(HubMember from, string room, string text) => _messages.Chat(from, room, text);
+
+    /// <summary>A direct message by identity or name (see <see cref="HubMessages.Direct"/>); returns how many it was sealed for.</summary>
+    public int Direct(HubMember from, byte[]? digest, string name, string text) => _messages.Direct(from, digest, name, text);
+
+    /// <summary>
+    /// A member's request about a room, counted against its request bucket (refused with RateLimited past it; a flood
+    /// far past it ends the session: <see cref="RequestOutcome.Flood"/>).
+    /// </summary>
+    public RequestOutcome Request(HubMember from, RoomRequest request)
+    {
+        if (!from.IsHubOperator && !from.RequestFlood.TryTake())
+        {
+            return RequestOutcome.Flood;
+        }
+
+        if (request.Op == RoomOp.Mode && request.Text is not ("+i" or "-i"))
+        {
+            return RequestOutcome.Violation;
+        }
+
+        List<(string Name, byte Flags, uint Members, string Topic)>? listed = null;
+        lock (_state.Gate)
+        {
+            if (!from.Present)
+            {
+                return RequestOutcome.Handled;
+            }
+
+            if (!from.IsHubOperator && !from.Requests.TryTake())
+            {
+                HubState.Reply(from, ReplyCode.RateLimited, (byte)request.Op, request.Room);
+                return RequestOutcome.Handled;
+            }
+
+            switch (request.Op)
+            {
+                case RoomOp.Join:
+                    _entry.Join(from, request.Room);
+                    break;
+                case RoomOp.Part:
+                    _entry.Part(from, request.Room, request.Text);
+                    break;
+                case RoomOp.List:
+                    listed = _entry.List(from);
+                    break;
+                default:
+                    _moderation.Handle(from, request);
+                    break;
+            }
+        }
+
+        if (listed is not null)
+        {
+            foreach ((string name, byte flags, uint members, string topic) in listed)
+            {
+                from.Output.SendRoomInfo(RoomNoticeKind.Listed, name, flags, members, topic);
+            }
+
+            from.Output.SendRoomInfo(RoomNoticeKind.ListEnd, string.Empty, 0, (uint)listed.Count, string.Empty);
+        }
+
+        return RequestOutcome.Handled;
+    }
+
+    /// <summary>Under the lock: everyone sharing a room with the member is told once that it is now called <see cref="HubMember.Name"/>.</summary>
+    private void TellRenamed(HubMember member, string old)
+    {
+        foreach (HubMember other in _state.Sharers(member))
+        {
+            other.Output.SendPresence(member.Id, PresenceKind.Renamed, string.Empty, member.Digest, old, 0, member.Name);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// Runs actions one at a time, in the order posted, on the thread pool: how the hub operator's events leave the hub's
+/// lock (they are posted under it, and an app's handler may call back into the hub). Thread-safe.
+/// </summary>
+internal sealed class EventQueue : IThreadPoolWorkItem
+{
+    private readonly ConcurrentQueue<Action> _queue = new();
+    private int _running;
+
+    public void Post(Action action)
+    {
+        _queue.Enqueue(action);
+        if (Interlocked.Exchange(ref _running, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Completes once everything posted so far has run (for an orderly stop and for tests).</summary>
+    public Task Drained()
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(done.SetResult);
+        return done.Task;
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        while (true)
+        {
+            while (_queue.TryDequeue(out Action? action))
+            {
+                action();
+            }
+
+            Volatile.Write(ref _running, 0);
+            if (_queue.IsEmpty || Interlocked.Exchange(ref _running, 1) != 0)
+            {
+                return;
+            }
+        }
+    }
+}

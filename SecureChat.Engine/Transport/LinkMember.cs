@@ -1,0 +1,49 @@
+using SecureChat.Engine.Hub;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// A client's link as a hub member's output: presence notices are held and coalesced by the link
+/// (<see cref="PresenceBacklog"/>: only notices about the same person and room merge, and every held notice is sealed
+/// before any later record), relays are sealed at once within the link's output budget (a peer past it is dropped as
+/// too slow), and room events, room information and replies are sealed in turn after the held notices. Called under
+/// the hub's lock for notices: the link's own events are then raised later, outside it. Thread-safe.
+/// </summary>
+internal sealed class LinkMember(Link link) : IMemberOutput
+{
+    public Link Link => link;
+
+    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) =>
+        link.TryRelayChat(room, digest.ToArray(), name, text);
+
+    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text) =>
+        link.TryRelayDirect(digest.ToArray(), name, text);
+
+    public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
+        link.TryAnnounce(new PresenceBacklog.Notice(subject, kind, room, digest.ToArray(), name, flags, text));
+
+    public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text)
+    {
+        byte[] by = actor.ToArray(), on = target.ToArray();
+        link.RunIfSecure(chat => chat.SendRoomEvent(kind, room, by, actorName, on, targetName, text), dispatchLater: true);
+    }
+
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
+    {
+        RoomInfoKind info = kind switch
+        {
+            RoomNoticeKind.Entered => RoomInfoKind.Entered,
+            RoomNoticeKind.Listed => RoomInfoKind.Listed,
+            RoomNoticeKind.ListEnd => RoomInfoKind.ListEnd,
+            _ => throw new ArgumentException($"{kind} is not room information", nameof(kind)),
+        };
+        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, flags, members, topic), dispatchLater: true);
+    }
+
+    public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] who = digest.ToArray();
+        link.RunIfSecure(chat => chat.SendReply(code, op, room, who, name, text), dispatchLater: true);
+    }
+}

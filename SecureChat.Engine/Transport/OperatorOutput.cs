@@ -1,0 +1,83 @@
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Hub;
+using SecureChat.Engine.Protocol;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// The hub operator's member output: what a client would get as records, the server's app gets as events (messages,
+/// presence, room notices, replies), raised in order on an <see cref="EventQueue"/>, never under the hub's lock.
+/// <paramref name="via"/> gives the link an event is about (by member id when known, else by identity digest; the
+/// server itself for the operator). The operator's own name answers (You, Refused) are not raised: the server's
+/// rename is synchronous. Thread-safe.
+/// </summary>
+internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerInfo> via, OperatorEvents events) : IMemberOutput
+{
+    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] sender = digest.ToArray();
+        DateTimeOffset now = DateTimeOffset.Now;
+        queue.Post(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        {
+            SenderIdentity = IdentityFingerprint.FromDigest(sender),
+            Room = room,
+        }));
+        return true;
+    }
+
+    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] sender = digest.ToArray();
+        DateTimeOffset now = DateTimeOffset.Now;
+        queue.Post(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        {
+            SenderIdentity = IdentityFingerprint.FromDigest(sender),
+            Direct = true,
+        }));
+        return true;
+    }
+
+    public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)
+    {
+        if (kind is PresenceKind.You or PresenceKind.Refused)
+        {
+            return;
+        }
+
+        byte[] who = digest.ToArray();
+        queue.Post(() => events.Presence(new PresenceNotice(kind, name, kind == PresenceKind.Renamed ? text : string.Empty, via(subject, who))
+        {
+            Identity = IdentityFingerprint.FromDigest(who),
+            Room = room.Length == 0 ? null : room,
+            Text = kind == PresenceKind.Parted ? text : string.Empty,
+            RoomOperator = (flags & 1) != 0,
+            Muted = (flags & 2) != 0,
+        }));
+    }
+
+    public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text)
+    {
+        byte[] by = actor.ToArray(), on = target.ToArray();
+        queue.Post(() => events.Room(new RoomNotice(kind, room, actorName, Fingerprint(by), targetName, Fingerprint(on), text, via(null, by))));
+    }
+
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
+    {
+        queue.Post(() => events.Room(new RoomNotice(kind, room, string.Empty, null, string.Empty, null, topic, via(0, HubState.Nobody))
+        {
+            InviteOnly = kind != RoomNoticeKind.ListEnd && (flags & 1) != 0,
+            Operator = kind != RoomNoticeKind.ListEnd && (flags & 2) != 0,
+            Members = members,
+        }));
+    }
+
+    public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
+    {
+        byte[] who = digest.ToArray();
+        RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
+        queue.Post(() => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
+    }
+
+    /// <summary>The fingerprint of a digest, or null for nobody (all zero).</summary>
+    private static string? Fingerprint(byte[] digest) => digest.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : IdentityFingerprint.FromDigest(digest);
+}

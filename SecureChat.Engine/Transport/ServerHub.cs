@@ -1,0 +1,156 @@
+using System.Collections.Concurrent;
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Hub;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Session.Trust;
+
+namespace SecureChat.Engine.Transport;
+
+/// <summary>
+/// A <see cref="ChatServer"/>'s links as members of its <see cref="HubRouter"/>: every accepted link, the member each
+/// secure one became (backed by a <see cref="LinkMember"/>), and the operator's member (backed by an
+/// <see cref="OperatorOutput"/> that raises the server's events). Turns what a client sends (Chat, Direct, Request,
+/// Nick) into the router's operations, and a flood of requests into a failed session. Thread-safe.
+/// </summary>
+internal sealed class ServerHub
+{
+    private readonly ConcurrentDictionary<int, Link> _links = new();
+    private readonly ConcurrentDictionary<int, HubMember> _members = new();
+
+    /// <summary>A link of each identity (the latest to become a member), for the link an operator's event is about.</summary>
+    private readonly ConcurrentDictionary<string, Link> _byIdentity = new(StringComparer.Ordinal);
+    private readonly ChatOptions _options;
+
+    public ServerHub(ChatOptions options, string operatorName, OperatorEvents events, Func<PeerInfo> self)
+    {
+        _options = options;
+        ISigner identity = SessionSettingsFactory.IdentityOf(options);
+        Func<string, byte[]?>? owner = options.NameOwner is { } ownerKey
+            ? name => ownerKey(name) is { Length: IdentityFingerprint.PublicKeySize } key ? IdentityFingerprint.IdentityDigest(key) : null
+            : null;
+        var settings = new HubSettings
+        {
+            Time = options.Time,
+            Bans = options.Bans is { } bans ? bans : new MemoryRoomBans(),
+            ClaimName = options.ClaimName,
+            NameOwner = owner,
+            RequestBurst = options.RequestBurst,
+            RequestInterval = options.RequestInterval,
+        };
+        Events = new EventQueue();
+        var output = new OperatorOutput(Events, (subject, digest) => Via(subject, digest) ?? self(), events);
+        Router = new HubRouter(settings, IdentityFingerprint.IdentityDigest(identity.PublicKey), identity.PublicKey, operatorName, output);
+    }
+
+    public HubRouter Router { get; }
+
+    /// <summary>Where the operator's events wait their turn.</summary>
+    public EventQueue Events { get; }
+
+    /// <summary>Every link, in no particular order.</summary>
+    public ICollection<Link> Links => _links.Values;
+
+    public int Count => _links.Count;
+
+    public void Add(Link link) => _links[link.Id] = link;
+
+    public void Remove(Link link) => _links.TryRemove(link.Id, out _);
+
+    /// <summary>A secure link becomes a member: told its name, then in <c>#lobby</c>.</summary>
+    public void Connect(Link link)
+    {
+        PeerIdentity peer = link.Peer ?? throw new InvalidOperationException("only a secure link becomes a member");
+        HubMember member = Router.Connect(link.Id, peer.Digest, peer.PublicKey, peer.Name, new LinkMember(link));
+        _members[link.Id] = member;
+        _byIdentity[member.Identity] = link;
+        link.Name = Router.NameOf(member);
+    }
+
+    /// <summary>The link ended: a member leaves the hub (the members sharing a room with it are told).</summary>
+    public void Leave(Link link)
+    {
+        if (_members.TryRemove(link.Id, out HubMember? member))
+        {
+            _byIdentity.TryRemove(new KeyValuePair<string, Link>(member.Identity, link));
+            Router.Quit(member);
+        }
+    }
+
+    /// <summary>A member's Nick, within its limits (see <see cref="ChatServer"/>): renamed, or told it was too fast.</summary>
+    public void Rename(Link link, string requested, bool refused)
+    {
+        if (_members.TryGetValue(link.Id, out HubMember? member))
+        {
+            if (refused)
+            {
+                Router.RefuseRename(member);
+            }
+            else
+            {
+                link.Name = Router.Rename(member, requested);
+            }
+        }
+    }
+
+    /// <summary>A member's Chat: relayed to the others in that room; returns how many it was sealed for.</summary>
+    public int Chat(Link link, string room, string text) =>
+        _members.TryGetValue(link.Id, out HubMember? member) ? Router.Chat(member, room, text) : 0;
+
+    /// <summary>A member's Direct or Request.</summary>
+    public void Request(Link link, SessionEvent request)
+    {
+        if (!_members.TryGetValue(link.Id, out HubMember? member))
+        {
+            return;
+        }
+
+        switch (request)
+        {
+            case DirectRequestEvent direct:
+                Router.Direct(member, direct.To.Digest, direct.To.Name, direct.Text);
+                break;
+            case RoomRequestEvent room:
+                switch (Router.Request(member, new RoomRequest(room.Op, room.Room, room.Name, room.Text)))
+                {
+                    case RequestOutcome.Flood:
+                        link.Fail(FailureReason.ProtocolViolation, $"a flood of room requests (more than {_options.RequestBurst * HubSettings.FloodFactor} at once or faster than one per {(_options.RequestInterval / HubSettings.FloodFactor).TotalMilliseconds:0.#} ms)");
+                        break;
+                    case RequestOutcome.Violation:
+                        link.Fail(FailureReason.ProtocolViolation, "a room mode other than +i or -i");
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The operator's direct message: to an identity (a fingerprint) when given, else to a name.</summary>
+    public int Direct(Person to, string text)
+    {
+        if (to.Identity is { } fingerprint)
+        {
+            if (Router.FindIdentity(fingerprint) is { } digest)
+            {
+                return Router.Direct(Router.Operator, digest, to.Name, text);
+            }
+
+            Router.Operator.Output.SendReply(ReplyCode.NotConnected, HubMessages.DirectOp, string.Empty, HubState.Nobody, to.Name, string.Empty);
+            return 0;
+        }
+
+        return Router.Direct(Router.Operator, null, to.Name, text);
+    }
+
+    /// <summary>The link an operator's event is about: by member id when known, else the first link of that identity; null for the operator.</summary>
+    private PeerInfo? Via(int? subject, byte[] digest)
+    {
+        if (subject is int id && _links.TryGetValue(id, out Link? byId))
+        {
+            return byId.Snapshot();
+        }
+
+        return _byIdentity.TryGetValue(Convert.ToHexString(digest), out Link? link) ? link.Snapshot() : null;
+    }
+}
