@@ -44,7 +44,7 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
     {
         Match named = ChatMessagesSentence().Match(Regex.Replace(s_text, @"\s+", " "));
         named.Success.ShouldBeTrue("PROTOCOL.md section 6 names the chat message records");
-        string[] inText = named.Groups["names"].Value.Split(" and ", StringSplitOptions.TrimEntries);
+        string[] inText = named.Groups["names"].Value.Split([", ", " and "], StringSplitOptions.TrimEntries);
 
         string[] inTable = FrameTable.All.Where(k => k.IsChatMessage).Select(k => k.Name).ToArray();
         inTable.Order().ShouldBe(inText.Order());
@@ -108,6 +108,6 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
     [GeneratedRegex(@"^\| 0x(?<type>[0-9A-F]{2}) \| (?<name>\w+) \| (?<phase>[^|]+?) \|")]
     private static partial Regex TableRow();
 
-    [GeneratedRegex(@"the chat messages \((?<names>[A-Z]\w+(?: and [A-Z]\w+)*) records\)")]
+    [GeneratedRegex(@"the chat messages \((?<names>[A-Z]\w+(?:(?:, | and )[A-Z]\w+)*) records\)")]
     private static partial Regex ChatMessagesSentence();
 }
