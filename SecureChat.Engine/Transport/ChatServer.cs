@@ -151,7 +151,7 @@ public sealed class ChatServer : ChatEndpoint
     {
         RequireMessage(text);
         long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Direct(to, text), start, _outputBudget.Unsent);
+        _metrics.Sealed(_members.Direct(to, text), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
         return ValueTask.CompletedTask;
     }
 
@@ -346,7 +346,11 @@ public sealed class ChatServer : ChatEndpoint
     }
 
     /// <summary>A member's Direct or Request (a flood of requests ends its session).</summary>
-    private protected override void OnLinkRequest(Link link, SessionEvent request) => _members.Request(link, request);
+    private protected override void OnLinkRequest(Link link, SessionEvent request)
+    {
+        long start = _metrics.Sealing();
+        _metrics.Sealed(_members.Request(link, request), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
+    }
 
     private protected override void OnLinkEnded(Link link)
     {

@@ -9,7 +9,8 @@ namespace SecureChat.Engine.Transport;
 /// presence, room notices, replies), raised in order on an <see cref="EventQueue"/>, never under the hub's lock.
 /// <paramref name="via"/> gives the link an event is about (by member id when known, else by identity digest; the
 /// server itself for the operator). The operator's own name answers (You, Refused) are not raised: the server's
-/// rename is synchronous. Thread-safe.
+/// rename is synchronous. Messages are raised, not sealed for a peer, so the relays report false (they do not count
+/// as records relayed). Thread-safe.
 /// </summary>
 internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerInfo> via, OperatorEvents events) : IMemberOutput
 {
@@ -22,7 +23,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Room = room,
         }));
-        return true;
+        return false;
     }
 
     public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text)
@@ -34,7 +35,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Direct = true,
         }));
-        return true;
+        return false;
     }
 
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)

@@ -98,19 +98,18 @@ internal sealed class ServerHub
     public int Chat(Link link, string room, string text) =>
         _members.TryGetValue(link.Id, out HubMember? member) ? Router.Chat(member, room, text) : 0;
 
-    /// <summary>A member's Direct or Request.</summary>
-    public void Request(Link link, SessionEvent request)
+    /// <summary>A member's Direct or Request; returns how many direct relays were sealed.</summary>
+    public int Request(Link link, SessionEvent request)
     {
         if (!_members.TryGetValue(link.Id, out HubMember? member))
         {
-            return;
+            return 0;
         }
 
         switch (request)
         {
             case DirectRequestEvent direct:
-                Router.Direct(member, direct.To.Digest, direct.To.Name, direct.Text);
-                break;
+                return Router.Direct(member, direct.To.Digest, direct.To.Name, direct.Text);
             case RoomRequestEvent room:
                 switch (Router.Request(member, new RoomRequest(room.Op, room.Room, room.Name, room.Text)))
                 {
@@ -124,6 +123,8 @@ internal sealed class ServerHub
 
                 break;
         }
+
+        return 0;
     }
 
     /// <summary>The operator's direct message: to an identity (a fingerprint) when given, else to a name.</summary>
