@@ -134,6 +134,7 @@ public sealed class ChatServer : ChatEndpoint
     private IPEndPoint Start(Listener listener)
     {
         _listener = listener;
+        _members.Events.Release(); // the operator's events so far (#lobby entered), now that the app has subscribed
         ChatMetrics.Watch(_metrics, () => _outputBudget.Unsent + _outputBudget.Queued);
         _ = _keyPairs.Prepare(DhGroup.Get(_options.Group));
         _listener.Start(Accept);
@@ -234,6 +235,7 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>Stops accepting, closes every link cleanly (peers see the server leave), and waits for them.</summary>
     public override async Task StopAsync()
     {
+        _members.Events.Release();
         if (_listener is not null)
         {
             await _listener.StopAsync().ConfigureAwait(false);

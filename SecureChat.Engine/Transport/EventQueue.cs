@@ -4,12 +4,30 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// Runs actions one at a time, in the order posted, on the thread pool: how the hub operator's events leave the hub's
-/// lock (they are posted under it, and an app's handler may call back into the hub). Thread-safe.
+/// lock (they are posted under it, and an app's handler may call back into the hub). A queue made held keeps what is
+/// posted until <see cref="Release"/>: the hub's operator enters <c>#lobby</c> while the server is built, before
+/// anyone can have subscribed to its events. Thread-safe.
 /// </summary>
-internal sealed class EventQueue : IThreadPoolWorkItem
+internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<Action> _queue = new();
-    private int _running;
+
+    /// <summary>1 while a worker runs the queue (or while held), else 0.</summary>
+    private int _running = held ? 1 : 0;
+    private int _held = held ? 1 : 0;
+
+    /// <summary>Lets a held queue run what was posted so far and everything after it (again: nothing).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _held, 0) == 1)
+        {
+            Volatile.Write(ref _running, 0);
+            if (!_queue.IsEmpty && Interlocked.Exchange(ref _running, 1) == 0)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            }
+        }
+    }
 
     public void Post(Action action)
     {
