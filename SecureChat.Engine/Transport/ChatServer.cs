@@ -150,6 +150,7 @@ public sealed class ChatServer : ChatEndpoint
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
+        _members.Events.Release(); // the operator acts: its answers are for whoever is listening now
         RequireMessage(text);
         long start = _metrics.Sealing();
         _metrics.Sealed(_members.Direct(to, text), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
@@ -159,6 +160,7 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>The operator's request about a room (join, part, list, moderation); the answer comes as events.</summary>
     public override void Request(RoomRequest request)
     {
+        _members.Events.Release(); // the operator acts: its answers are for whoever is listening now
         ArgumentNullException.ThrowIfNull(request);
         if (_members.Router.Request(_members.Router.Operator, request) == Hub.RequestOutcome.Violation)
         {
@@ -169,6 +171,7 @@ public sealed class ChatServer : ChatEndpoint
     /// <summary>The operator's message to a room it is in (else <see cref="ChatEndpoint.Replied"/> says it is not a member).</summary>
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
+        _members.Events.Release(); // the operator acts: its answers are for whoever is listening now
         RequireMessage(text);
         long start = _metrics.Sealing();
         _metrics.Sealed(_members.Router.Chat(_members.Router.Operator, room, text), start, _outputBudget.Unsent);

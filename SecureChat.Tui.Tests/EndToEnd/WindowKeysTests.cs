@@ -58,6 +58,7 @@ public sealed class WindowKeysTests
         tmux.Type("server", "/join #dev");
         Shown(tmux, "3:#dev");
         bob.WriteLine("/join #dev");
+        bob.WaitForOutput("you are in #dev", s_wait);
         bob.WriteLine("/msg #dev said in dev");
         tmux.WaitForScreen("server", s => s.Contains("<Bob> said in dev", StringComparison.Ordinal), s_wait, "Bob's line in #dev");
 

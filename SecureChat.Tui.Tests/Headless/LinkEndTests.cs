@@ -62,10 +62,10 @@ public sealed partial class LinkEndTests(ITestOutputHelper output)
         int.Parse(count.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
         errors[^1].ShouldBe(notSent[0], "the count is the last line on stderr");
 
-        // A killed server sends no Close: the messages sent since it was last heard from are named first, one line each
-        // under one line that counts them (a server that quits says itself how many did not arrive).
-        string[] unconfirmed = [.. errors.Where(l => l.StartsWith("[!]   may not have arrived: ", StringComparison.Ordinal))];
-        string[] header = [.. errors.Where(l => l.Contains("you sent may not have arrived", StringComparison.Ordinal))];
+        // A killed server sends no Close: the messages it had not acknowledged are named first, one line each under one
+        // line that counts them (a server that quits says itself how many did not arrive).
+        string[] unconfirmed = [.. errors.Where(l => l.StartsWith("[!]   not confirmed: ", StringComparison.Ordinal))];
+        string[] header = [.. errors.Where(l => l.Contains("you sent are not confirmed", StringComparison.Ordinal) || l.Contains("you sent is not confirmed", StringComparison.Ordinal))];
         output.WriteLine($"{unconfirmed.Length} message(s) named as possibly not arrived");
         if (serverQuits)
         {

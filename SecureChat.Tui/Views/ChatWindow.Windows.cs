@@ -30,6 +30,16 @@ internal sealed partial class ChatWindow
         if (show)
         {
             _opening = null;
+            if (Windows.Current.Info.Kind == WindowKind.Status && Windows.Find(info.Key) is { } first)
+            {
+                // The first room shown takes over from the status window: what was said there so far (the connection,
+                // the address a server listens on) stays in view above the room's own lines.
+                foreach (PaneEntry entry in Windows.Current.Pane.Entries.Where(e => !e.IsDateLine).ToList())
+                {
+                    first.Pane.Append(entry);
+                }
+            }
+
             Windows.Show(Windows.All.Count);
         }
         else if (ReferenceEquals(Windows.Find(info.Key), Windows.Current))
