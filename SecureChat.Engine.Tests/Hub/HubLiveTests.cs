@@ -44,6 +44,28 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_operator_of_a_room_lists_the_rooms_and_stays_connected()
+    {
+        await using ChatServer server = StartServer(out int port);
+        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
+        await alice.JoinAsync("#rust"); // Alice creates it: she is its operator
+        alice.Client.Request(new RoomRequest(RoomOp.Mode, "#rust", Text: "+i"));
+        await alice.NoticeAsync(RoomNoticeKind.Mode, "#rust");
+
+        alice.Client.Request(new RoomRequest(RoomOp.List, string.Empty));
+
+        RoomNotice end = await Eventually.Value(() => alice.Rooms.FirstOrDefault(r => r.Kind == RoomNoticeKind.ListEnd), "the end of the list");
+        end.Members.ShouldBe(2);
+        RoomNotice[] listed = [.. alice.Rooms.Where(r => r.Kind == RoomNoticeKind.Listed)];
+        output.WriteLine(string.Join(", ", listed.Select(r => $"{r.Room} {r.Members} invite-only={r.InviteOnly}")));
+        listed.Select(r => r.Room).ShouldBe(["#lobby", "#rust"], ignoreOrder: true);
+        listed.Single(r => r.Room == "#rust").InviteOnly.ShouldBeTrue();
+        alice.Failures.ShouldBeEmpty();
+        await alice.Client.SendAsync("#rust", "still here");
+        alice.Client.CanSend.ShouldBeTrue();
+    }
+
+    [Fact]
     public async Task A_direct_message_reaches_only_its_recipient_and_the_sender_learns_the_recipient_s_identity()
     {
         await using ChatServer server = StartServer(out int port);

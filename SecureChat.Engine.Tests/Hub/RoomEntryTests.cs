@@ -94,7 +94,7 @@ public sealed class RoomEntryTests
             "Info Listed #rust flags=1 members=1 'ownership'",
             "Info ListEnd  flags=0 members=2 ''",
         ]);
-        alice.Take()[1].ShouldBe("Info Listed #rust flags=3 members=1 'ownership'");
+        alice.Take()[1].ShouldBe("Info Listed #rust flags=1 members=1 'ownership'");
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class LinkTimersTests(ITestOutputHelper output)
             pair.Client.RecordsSent.ShouldBe(sent + (ulong)beat, $"heartbeat {beat} not sent when due");
         }
 
-        await Eventually.True(() => pair.Server.RecordsReceived == heard + 3, "the peer to receive the three heartbeats");
+        await Eventually.True(() => pair.Server.RecordsReceived >= heard + 3, "the peer to receive the three heartbeats (and the lag probe sent once secure, when it came after the count was read)");
         pair.Client.IsSecure.ShouldBeTrue();
         output.WriteLine($"3 heartbeats at 20, 40 and 60 s of fake time; the peer opened {pair.Server.RecordsReceived - heard} records");
     }

@@ -114,9 +114,9 @@ internal sealed class RoomEntry(HubState state)
     }
 
     /// <summary>
-    /// A List request: the rooms as they are now (name, flags: bit 0 invite-only, bit 1 the asker is its operator;
+    /// A List request: the rooms as they are now (name, flags: bit 0 invite-only, the only flag a Listed carries;
     /// members; topic), to be sent outside the lock (one Listed each, then ListEnd).
     /// </summary>
     public List<(string Name, byte Flags, uint Members, string Topic)> List(HubMember member) =>
-        [.. state.Rooms.Values.Select(r => (r.Name, (byte)((r.InviteOnly ? 1 : 0) | (r.IsOperator(member) ? 2 : 0)), (uint)r.Count, r.Topic))];
+        [.. state.Rooms.Values.Select(r => (r.Name, (byte)(r.InviteOnly ? 1 : 0), (uint)r.Count, r.Topic))];
 }

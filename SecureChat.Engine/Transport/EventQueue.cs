@@ -16,6 +16,9 @@ internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
     private int _running = held ? 1 : 0;
     private int _held = held ? 1 : 0;
 
+    /// <summary>An action threw (an app's event handler); raised on the queue's thread, and must not throw.</summary>
+    public Action<Exception>? Faulted { get; set; }
+
     /// <summary>Lets a held queue run what was posted so far and everything after it (again: nothing).</summary>
     public void Release()
     {
@@ -52,7 +55,15 @@ internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
         {
             while (_queue.TryDequeue(out Action? action))
             {
-                action();
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    // An app's handler failed: the hub and every session go on, and the next event still runs.
+                    Faulted?.Invoke(e);
+                }
             }
 
             Volatile.Write(ref _running, 0);

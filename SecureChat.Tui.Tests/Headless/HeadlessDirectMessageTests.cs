@@ -33,10 +33,11 @@ public sealed class HeadlessDirectMessageTests(ITestOutputHelper output)
         direct.GetProperty("with").GetString().ShouldBe(direct.GetProperty("identity").GetString());
         direct.TryGetProperty("room", out _).ShouldBeFalse();
 
-        // Carol answers in text mode, from a fresh run: Bob's output names the query by Carol's name.
-        using RunningApp carol2 = AppUnderTest.StartClient(port, "Carol", "Alice");
+        // Dave writes in text mode (a new identity: the name Carol stays Carol's, so another would get Carol-2): Bob's
+        // output names the query by the sender's name.
+        using RunningApp carol2 = AppUnderTest.StartClient(port, "Dave", "Alice");
         carol2.WriteLine("/msg Bob hi back");
-        bob.WaitForOutput("[@Carol] [Carol]: hi back", s_wait);
+        bob.WaitForOutput("[@Dave] [Dave]: hi back", s_wait);
         carol2.WriteLine("exit");
         bob.WriteLine("exit");
         bob.WaitForExit(s_wait).ShouldBe(0);

@@ -36,7 +36,7 @@ public sealed class UnconfirmedLinesTests(ITestOutputHelper output)
         server.Signal("CONT");
 
         string[] errors = [.. client.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r'))];
-        string[] reported = [.. errors.Where(l => l.StartsWith("[!]   may not have arrived: ", StringComparison.Ordinal)).Select(l => l["[!]   may not have arrived: ".Length..])];
+        string[] reported = [.. errors.Where(l => l.StartsWith("[!]   not confirmed: ", StringComparison.Ordinal)).Select(l => l["[!]   not confirmed: ".Length..])];
         output.WriteLine($"client exited with {code} {ended.TotalSeconds:0.0} s after the server was stopped; {reported.Length} line(s) reported by text ({sent.Length} were sent after the stop)");
         foreach (string line in errors)
         {
