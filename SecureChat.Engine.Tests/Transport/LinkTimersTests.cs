@@ -101,17 +101,20 @@ public sealed class LinkTimersTests(ITestOutputHelper output)
     [Fact]
     public async Task A_secure_link_whose_peer_is_silent_for_the_idle_timeout_ends_then_and_not_a_tick_before()
     {
+        // The hub's side of the link: a hub acknowledges every heartbeat of its client, so a client's peer is never
+        // silent while it lives; a client answers nothing, so the hub's own heartbeat is no sign of the client's life.
         var time = new FakeTimeProvider();
-        ChatOptions client = Quiet(time) with { HeartbeatInterval = TimeSpan.FromSeconds(30), IdleTimeout = TimeSpan.FromSeconds(45) };
-        await using LinkPair pair = await LinkPair.EstablishedAsync(client, Quiet(new FakeTimeProvider()));
+        ChatOptions server = Quiet(time) with { HeartbeatInterval = TimeSpan.FromSeconds(30), IdleTimeout = TimeSpan.FromSeconds(45) };
+        await using LinkPair pair = await LinkPair.EstablishedAsync(Quiet(new FakeTimeProvider()), server);
+        await Eventually.True(() => pair.Server.RecordsReceived >= 2, "the client's first lag probe to reach the hub");
 
-        time.Advance(client.HeartbeatInterval); // its own heartbeat is no sign of the peer's life
-        time.Advance(client.IdleTimeout - client.HeartbeatInterval - s_tick);
-        pair.Client.IsEnded.ShouldBeFalse("ended a tick early");
+        time.Advance(server.HeartbeatInterval); // its own heartbeat is no sign of the peer's life
+        time.Advance(server.IdleTimeout - server.HeartbeatInterval - s_tick);
+        pair.Server.IsEnded.ShouldBeFalse("ended a tick early");
         time.Advance(s_tick);
-        pair.Client.IsEnded.ShouldBeTrue("still alive when the idle timeout was due");
-        pair.Client.Failure!.Reason.ShouldBe(FailureReason.IdleTimeout);
-        output.WriteLine($"ended at {client.IdleTimeout.TotalSeconds} s of fake time: {pair.Client.Failure.Message}");
+        pair.Server.IsEnded.ShouldBeTrue("still alive when the idle timeout was due");
+        pair.Server.Failure!.Reason.ShouldBe(FailureReason.IdleTimeout);
+        output.WriteLine($"ended at {server.IdleTimeout.TotalSeconds} s of fake time: {pair.Server.Failure.Message}");
     }
 
     [Fact]

@@ -50,6 +50,6 @@ public sealed class UnconfirmedLinesTests(ITestOutputHelper output)
 
         // The line before the stop is named too when the server sent nothing after it (its heartbeat comes after 15 s of silence).
         reported[..^sent.Length].ShouldBeSubsetOf(["before the stall"]);
-        errors.ShouldContain($"[!] {reported.Length} messages you sent may not have arrived: the server was not heard from after they were sent, and the connection ended without its goodbye");
+        errors.ShouldContain($"[!] {reported.Length} messages you sent are not confirmed: the hub had not acknowledged them when the connection was lost");
     }
 }
