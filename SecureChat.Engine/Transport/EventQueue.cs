@@ -8,9 +8,17 @@ namespace SecureChat.Engine.Transport;
 /// posted until <see cref="Release"/>: the hub's operator enters <c>#lobby</c> while the server is built, before
 /// anyone can have subscribed to its events. Thread-safe.
 /// </summary>
-internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
+internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.MaxValue) : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<Action> _queue = new();
+    private readonly object _room = new();
+
+    /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
+    private long _messageBytes;
+
+    /// <summary>True on the thread running the queue: it never waits for room in its own queue.</summary>
+    [ThreadStatic]
+    private static bool t_running;
 
     /// <summary>1 while a worker runs the queue (or while held), else 0.</summary>
     private int _running = held ? 1 : 0;
@@ -41,6 +49,40 @@ internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Posts a message of <paramref name="bytes"/> and, while more than the limit waits to be raised (an app slower than
+    /// a flood), first waits for room: the poster is the sending link's reader, which then reads nothing more, so TCP
+    /// holds the flood back as a link's own receive queue does. Call outside every lock.
+    /// </summary>
+    public void PostMessage(Action action, int bytes)
+    {
+        lock (_room)
+        {
+            while (!t_running && Volatile.Read(ref _held) == 0 && _messageBytes > 0 && _messageBytes + bytes > messageBytesLimit)
+            {
+                Monitor.Wait(_room, TimeSpan.FromMilliseconds(100));
+            }
+
+            _messageBytes += bytes;
+        }
+
+        Post(() =>
+        {
+            try
+            {
+                action();
+            }
+            finally
+            {
+                lock (_room)
+                {
+                    _messageBytes -= bytes;
+                    Monitor.PulseAll(_room);
+                }
+            }
+        });
+    }
+
     /// <summary>Completes once everything posted so far has run (for an orderly stop and for tests).</summary>
     public Task Drained()
     {
@@ -50,6 +92,19 @@ internal sealed class EventQueue(bool held = false) : IThreadPoolWorkItem
     }
 
     void IThreadPoolWorkItem.Execute()
+    {
+        t_running = true;
+        try
+        {
+            Run();
+        }
+        finally
+        {
+            t_running = false;
+        }
+    }
+
+    private void Run()
     {
         while (true)
         {

@@ -18,11 +18,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] sender = digest.ToArray();
         DateTimeOffset now = DateTimeOffset.Now;
-        queue.Post(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        queue.PostMessage(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Room = room,
-        }));
+        }), text.Length * sizeof(char));
         return false;
     }
 
@@ -30,11 +30,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] sender = digest.ToArray();
         DateTimeOffset now = DateTimeOffset.Now;
-        queue.Post(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        queue.PostMessage(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Direct = true,
-        }));
+        }), text.Length * sizeof(char));
         return false;
     }
 

@@ -39,7 +39,7 @@ internal sealed class ServerHub
             RequestBurst = options.RequestBurst,
             RequestInterval = options.RequestInterval,
         };
-        Events = new EventQueue(held: true); // released when the server starts: the operator's first events wait for their subscribers
+        Events = new EventQueue(held: true, messageBytesLimit: options.ReceiveQueueLimit); // released when the server starts: the operator's first events wait for their subscribers
         var output = new OperatorOutput(Events, (subject, digest) => Via(subject, digest) ?? self(), events);
         Router = new HubRouter(settings, IdentityFingerprint.IdentityDigest(identity.PublicKey), identity.PublicKey, operatorName, output);
     }
