@@ -248,7 +248,7 @@ internal sealed class HubRouter
                     _entry.Part(from, request.Room, request.Text);
                     break;
                 case RoomOp.List:
-                    listed = _entry.List(from);
+                    listed = _entry.List();
                     break;
                 default:
                     _moderation.Handle(from, request);

@@ -117,6 +117,6 @@ internal sealed class RoomEntry(HubState state)
     /// A List request: the rooms as they are now (name, flags: bit 0 invite-only, the only flag a Listed carries;
     /// members; topic), to be sent outside the lock (one Listed each, then ListEnd).
     /// </summary>
-    public List<(string Name, byte Flags, uint Members, string Topic)> List(HubMember member) =>
+    public List<(string Name, byte Flags, uint Members, string Topic)> List() =>
         [.. state.Rooms.Values.Select(r => (r.Name, (byte)(r.InviteOnly ? 1 : 0), (uint)r.Count, r.Topic))];
 }

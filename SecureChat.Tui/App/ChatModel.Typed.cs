@@ -54,7 +54,6 @@ internal sealed partial class ChatModel
             }
 
             title = _windows.Window(key)?.Title;
-            refused ??= key == WindowInfo.StatusKey ? _words.NotHere() : null;
         });
         if (refused is not null)
         {

@@ -153,7 +153,5 @@ internal abstract partial class ChatWords
 
     public ChatLine BadRoom(string text) => ChatLine.Error($"not a room's name: {text} (a room is # and a name without spaces, for example #dev)");
 
-    public ChatLine NotHere() => ChatLine.Error("not sent: the status window is not a room or a query; type in a room's window, or /msg NAME|#room TEXT");
-
     public ChatLine WindowSwitchHeadless() => ChatLine.Error("/window: headless mode has no windows; every line names its window, and plain lines go to the room you joined last (/join #room chooses it)");
 }
