@@ -17,6 +17,8 @@ internal sealed class CipherSuite
 {
     public const string LabelPrefix = "MLS 1.0 ";
 
+    private static readonly byte[] s_labelPrefix = Encoding.ASCII.GetBytes(LabelPrefix);
+
     private CipherSuite()
     {
     }
@@ -52,18 +54,24 @@ internal sealed class CipherSuite
     }
 
     /// <summary>ExpandWithLabel (section 8): Expand(secret, KDFLabel{ u16 length; "MLS 1.0 " + label; context }, length).</summary>
-    public byte[] ExpandWithLabel(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, int length)
+    public byte[] ExpandWithLabel(ReadOnlySpan<byte> secret, string label, ReadOnlySpan<byte> context, int length) =>
+        ExpandWithLabel(secret, Encoding.ASCII.GetBytes(label), context, length);
+
+    /// <summary>ExpandWithLabel with a label given as bytes (the exporter's label is the application's, not necessarily text).</summary>
+    public byte[] ExpandWithLabel(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label, ReadOnlySpan<byte> context, int length)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(length, ushort.MaxValue);
         MlsWriter w = new();
         w.U16((ushort)length);
-        w.Opaque(Encoding.ASCII.GetBytes(LabelPrefix + label));
+        w.Opaque([.. s_labelPrefix, .. label]);
         w.Opaque(context);
         return Expand(secret, w.ToArray(), length);
     }
 
     /// <summary>DeriveSecret (section 8): ExpandWithLabel(secret, label, "", Nh).</summary>
     public byte[] DeriveSecret(ReadOnlySpan<byte> secret, string label) => ExpandWithLabel(secret, label, [], HashLength);
+
+    public byte[] DeriveSecret(ReadOnlySpan<byte> secret, ReadOnlySpan<byte> label) => ExpandWithLabel(secret, label, [], HashLength);
 
     /// <summary>DeriveTreeSecret (section 9): ExpandWithLabel(secret, label, u32 generation, length).</summary>
     public byte[] DeriveTreeSecret(ReadOnlySpan<byte> secret, string label, uint generation, int length)
