@@ -43,7 +43,7 @@ public sealed class MessagesVectorTests
         }
 
         VectorFiles.Report($"{File}: {cases} cases, {checkedFields} encodings decoded and re-encoded");
-        failures.ShouldBeEmpty();
+        failures.ShouldBeEmpty($"{failures.Count} failures, the first: {string.Join("; ", failures.Take(10))}");
         cases.ShouldBeGreaterThan(0);
     }
 }
