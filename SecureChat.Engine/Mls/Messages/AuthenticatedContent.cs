@@ -55,4 +55,9 @@ internal sealed record AuthenticatedContent
         return value;
     }
 
+    /// <summary>ProposalRef (section 5.2): RefHash("MLS 1.0 Proposal Reference", AuthenticatedContent).</summary>
+    public byte[] ProposalRef(CipherSuite suite) =>
+        Content.ContentType == ContentType.Proposal
+            ? suite.RefHash(ProposalReferenceLabel, Encode())
+            : throw new InvalidOperationException("only proposal content has a proposal reference");
 }

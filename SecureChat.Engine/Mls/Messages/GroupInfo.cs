@@ -43,6 +43,14 @@ internal sealed record GroupInfo(
     /// <summary>GroupInfoTBS: the group info without its signature.</summary>
     public byte[] EncodeTbs() => MlsWriter.Encode(WriteTbs);
 
+    /// <summary>This group info signed by the member at <see cref="Signer"/> (section 12.4.3).</summary>
+    public GroupInfo Signed(CipherSuite suite, ReadOnlySpan<byte> signaturePrivateKey) =>
+        this with { Signature = suite.SignWithLabel(signaturePrivateKey, SignatureLabel, EncodeTbs()) };
+
+    /// <summary>True when the signature verifies under <paramref name="signerPublicKey"/>, the key of the signer's leaf.</summary>
+    public bool VerifySignature(CipherSuite suite, ReadOnlySpan<byte> signerPublicKey) =>
+        suite.VerifyWithLabel(signerPublicKey, SignatureLabel, EncodeTbs(), Signature);
+
     private void WriteTbs(MlsWriter w)
     {
         GroupContext.Write(w);

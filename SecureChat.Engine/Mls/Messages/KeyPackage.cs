@@ -49,6 +49,17 @@ internal sealed record KeyPackage(
     /// <summary>KeyPackageTBS: the key package without its signature.</summary>
     public byte[] EncodeTbs() => MlsWriter.Encode(WriteTbs);
 
+    /// <summary>This key package signed by <paramref name="signaturePrivateKey"/>, the key of its leaf (section 10).</summary>
+    public KeyPackage Signed(CipherSuite suite, ReadOnlySpan<byte> signaturePrivateKey) =>
+        this with { Signature = suite.SignWithLabel(signaturePrivateKey, SignatureLabel, EncodeTbs()) };
+
+    /// <summary>True when the signature verifies under the leaf node's signature key (section 10.1).</summary>
+    public bool VerifySignature(CipherSuite suite) =>
+        suite.VerifyWithLabel(LeafNode.SignatureKey, SignatureLabel, EncodeTbs(), Signature);
+
+    /// <summary>KeyPackageRef (section 5.2): RefHash("MLS 1.0 KeyPackage Reference", KeyPackage).</summary>
+    public byte[] Reference(CipherSuite suite) => suite.RefHash(ReferenceLabel, Encode());
+
     private void WriteTbs(MlsWriter w)
     {
         w.U16((ushort)Version);

@@ -120,6 +120,14 @@ internal sealed record LeafNode
         return w.ToArray();
     }
 
+    /// <summary>This leaf with its signature made by <paramref name="signaturePrivateKey"/> (section 7.2).</summary>
+    public LeafNode Signed(CipherSuite suite, ReadOnlySpan<byte> signaturePrivateKey, byte[]? groupId, uint leafIndex) =>
+        this with { Signature = suite.SignWithLabel(signaturePrivateKey, SignatureLabel, EncodeTbs(groupId, leafIndex)) };
+
+    /// <summary>True when the signature verifies under the leaf's own signature key (section 7.2).</summary>
+    public bool VerifySignature(CipherSuite suite, byte[]? groupId, uint leafIndex) =>
+        suite.VerifyWithLabel(SignatureKey, SignatureLabel, EncodeTbs(groupId, leafIndex), Signature);
+
     private void WriteContent(MlsWriter w)
     {
         w.Opaque(EncryptionKey);
