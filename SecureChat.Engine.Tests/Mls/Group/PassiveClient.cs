@@ -47,6 +47,33 @@ internal static class PassiveClient
             }
 
             VectorFiles.Report($"joined epoch {state.Epoch} at leaf {state.OwnLeaf} of {state.Tree.LeafCount}, holding {state.NodesWithPrivateKeys.Count} private keys");
+            foreach (JsonElement epoch in entry.GetProperty("epochs").EnumerateArray())
+            {
+                foreach (JsonElement proposal in epoch.GetProperty("proposals").EnumerateArray())
+                {
+                    if (!CommitProcessor.TryReceiveProposal(state, MlsMessage.Decode(Hex.Bytes(proposal.GetString()!)), out failure))
+                    {
+                        return $"epoch {state.Epoch}: a proposal was refused: {failure}";
+                    }
+                }
+
+                MlsMessage commit = MlsMessage.Decode(Bytes(epoch, "commit"));
+                if (!CommitProcessor.TryProcess(state, commit, Lookup, null, out GroupState? next, out failure))
+                {
+                    return $"epoch {state.Epoch}: the commit was refused: {failure}";
+                }
+
+                state.Dispose();
+                state = next!;
+                if (!state.EpochAuthenticator.AsSpan().SequenceEqual(Bytes(epoch, "epoch_authenticator")))
+                {
+                    return $"reached epoch {state.Epoch} with another epoch_authenticator than the published one";
+                }
+
+                epochsFollowed++;
+            }
+
+            VectorFiles.Report($"followed {epochsFollowed} epochs to epoch {state.Epoch}, {state.Tree.OccupiedLeaves().Count()} members in {state.Tree.LeafCount} leaves");
             return null;
         }
         finally

@@ -22,6 +22,13 @@ internal sealed class GroupState : IDisposable
     /// </summary>
     public const int ResumptionPsksMax = 16;
 
+    /// <summary>
+    /// How many proposals one epoch remembers for commits to name by reference: each is a verified message, but the
+    /// count is up to the other members, so it is bounded.
+    /// </summary>
+    public const int ProposalsMax = 1000;
+
+    private readonly Dictionary<string, ReceivedProposal> _proposals = [];
     private readonly Dictionary<uint, byte[]> _nodePrivateKeys;
     private readonly SortedList<ulong, byte[]> _resumptionPsks;
 
@@ -92,6 +99,30 @@ internal sealed class GroupState : IDisposable
 
     /// <summary>The resumption PSK of <paramref name="epoch"/> of this group, when it is recent enough to be kept.</summary>
     public byte[]? ResumptionPsk(ulong epoch) => _resumptionPsks.GetValueOrDefault(epoch);
+
+    /// <summary>
+    /// Remembers a verified proposal of this epoch under its ProposalRef (section 5.2); false when the epoch already
+    /// holds <see cref="ProposalsMax"/> proposals. Sending the same proposal again changes nothing.
+    /// </summary>
+    internal bool RememberProposal(byte[] reference, ReceivedProposal proposal)
+    {
+        string key = Convert.ToHexString(reference);
+        if (_proposals.ContainsKey(key))
+        {
+            return true;
+        }
+
+        if (_proposals.Count >= ProposalsMax)
+        {
+            return false;
+        }
+
+        _proposals[key] = proposal;
+        return true;
+    }
+
+    /// <summary>The proposal of this epoch whose ProposalRef is <paramref name="reference"/>, or null.</summary>
+    internal ReceivedProposal? FindProposal(byte[] reference) => _proposals.GetValueOrDefault(Convert.ToHexString(reference));
 
     /// <summary>Copies of the kept resumption PSKs, for the next state to carry on.</summary>
     internal SortedList<ulong, byte[]> CopyResumptionPsks()
