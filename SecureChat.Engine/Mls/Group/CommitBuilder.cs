@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using SecureChat.Engine.Mls.Codec;
+using SecureChat.Engine.Mls.Messages;
+using SecureChat.Engine.Mls.Schedule;
+using SecureChat.Engine.Mls.Tree;
+
+namespace SecureChat.Engine.Mls.Group;
+
+/// <summary>
+/// A member creating a commit (RFC 9420 section 12.4.1) with its proposals inline: they are validated and applied
+/// like a received commit's (section 12.2), then the committer always refreshes its path (an UpdatePath, which gives
+/// post-compromise security even for a commit that only adds), signs the FramedContent with this epoch's
+/// GroupContext, derives the next epoch, adds the confirmation tag and the membership tag, and for added members
+/// builds the Welcome: a signed GroupInfo with the ratchet_tree extension sealed under the welcome key, and per
+/// member the joiner secret and the path secret of its common ancestor with the committer, sealed to its init key.
+/// The result is a <see cref="PendingCommit"/>; this state is not changed. Stateless and thread-safe.
+/// </summary>
+internal static class CommitBuilder
+{
+    public static bool TryAddMembers(GroupState state, IReadOnlyList<KeyPackage> keyPackages, ulong nowUnixSeconds, out PendingCommit? pending, out string failure) =>
+        TryCreate(state, [.. keyPackages.Select(kp => (Proposal)new AddProposal(kp))], nowUnixSeconds, out pending, out failure);
+
+    public static bool TryRemoveMembers(GroupState state, IReadOnlyList<uint> leaves, out PendingCommit? pending, out string failure) =>
+        TryCreate(state, [.. leaves.Select(leaf => (Proposal)new RemoveProposal(leaf))], null, out pending, out failure);
+
+    /// <summary>An empty commit with a path: new keys for this member's leaf and every node above it.</summary>
+    public static PendingCommit SelfUpdate(GroupState state) =>
+        TryCreate(state, [], null, out PendingCommit? pending, out string failure)
+            ? pending!
+            : throw new InvalidOperationException($"a self update failed: {failure}");
+
+    public static bool TryCreate(GroupState state, IReadOnlyList<Proposal> proposals, ulong? nowUnixSeconds, out PendingCommit? pending, out string failure)
+    {
+        pending = null;
+        CipherSuite suite = state.Suite;
+        Sender self = Sender.Member(state.OwnLeaf);
+        if (!ProposalValidation.TryApply(state, state.OwnLeaf, [.. proposals.Select(p => new ReceivedProposal(p, self))], nowUnixSeconds, out AppliedProposals? applied, out failure))
+        {
+            return false;
+        }
+
+        if (applied!.Psks.Count > 0)
+        {
+            failure = "PreSharedKey proposals are not sent by this client";
+            return false;
+        }
+
+        RatchetTree tree = applied.Tree;
+        using var path = new UpdatePathSender(suite, tree, state);
+        var added = applied.Added.Select(a => a.Leaf).ToHashSet();
+        GroupContext provisional = state.Context with
+        {
+            Epoch = state.Epoch + 1,
+            TreeHash = TreeHasher.RootHash(suite, tree),
+            Extensions = applied.Extensions,
+        };
+        UpdatePath updatePath = path.Seal(suite, tree, provisional.Encode(), added);
+        var commit = new Commit([.. proposals.Select(ProposalOrRef.Inline)], updatePath);
+        var content = new FramedContent(state.GroupId, state.Epoch, self, [], commit);
+        byte[] tbs = new FramedContentTbs(WireFormat.PublicMessage, content, state.Context).Encode();
+        byte[] signature = suite.SignWithLabel(state.SignaturePrivateKey, FramedContentTbs.SignatureLabel, tbs);
+
+        byte[] confirmed = TranscriptHashes.Confirmed(suite, state.InterimTranscriptHash, TranscriptHashes.ConfirmedInput((ushort)WireFormat.PublicMessage, content.Encode(), signature));
+        GroupContext context = provisional with { ConfirmedTranscriptHash = confirmed };
+        byte[] encodedContext = context.Encode();
+        (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
+        try
+        {
+            byte[] confirmationTag = TranscriptHashes.ConfirmationTag(suite, epoch.ConfirmationKey, confirmed);
+            var auth = new FramedContentAuthData(signature, confirmationTag);
+            var tbm = new MlsWriter(tbs.Length + 128);
+            tbm.Raw(tbs);
+            auth.Write(tbm);
+            byte[] membershipTag = suite.Mac(state.Secrets.MembershipKey, tbm.ToArray());
+            MlsMessage message = MlsMessage.Of(new PublicMessage(content, auth, membershipTag));
+
+            Welcome? welcome = applied.Added.Count == 0
+                ? null
+                : BuildWelcome(state, tree, context, confirmationTag, joinerSecret, welcomeSecret, path, applied.Added);
+            byte[] interim = TranscriptHashes.Interim(suite, confirmed, confirmationTag);
+            var next = new GroupState(suite, context, tree, interim, epoch, state.OwnLeaf, state.SignaturePrivateKey.ToArray(), path.PrivateKeys, state.CopyResumptionPsks());
+            pending = new PendingCommit(message, welcome, next);
+            failure = "";
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(joinerSecret);
+            CryptographicOperations.ZeroMemory(welcomeSecret);
+        }
+    }
+
+    private static Welcome BuildWelcome(
+        GroupState state,
+        RatchetTree tree,
+        GroupContext context,
+        byte[] confirmationTag,
+        byte[] joinerSecret,
+        byte[] welcomeSecret,
+        UpdatePathSender path,
+        IReadOnlyList<(uint Leaf, KeyPackage KeyPackage)> added)
+    {
+        CipherSuite suite = state.Suite;
+        var ratchetTree = new Extension(ExtensionType.RatchetTree, RatchetTreeCodec.Encode(tree));
+        GroupInfo info = new GroupInfo(context, [ratchetTree], confirmationTag, state.OwnLeaf, []).Signed(suite, state.SignaturePrivateKey);
+        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
+        byte[] encryptedInfo = suite.Seal(key, nonce, [], info.Encode());
+        CryptographicOperations.ZeroMemory(key);
+
+        var secrets = new List<EncryptedGroupSecrets>(added.Count);
+        foreach ((uint leaf, KeyPackage keyPackage) in added)
+        {
+            var groupSecrets = new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecretFor(state.OwnLeaf, leaf)), []);
+            byte[] plaintext = groupSecrets.Encode();
+            (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, "Welcome", encryptedInfo, plaintext);
+            CryptographicOperations.ZeroMemory(plaintext);
+            groupSecrets.Wipe();
+            secrets.Add(new EncryptedGroupSecrets(keyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext)));
+        }
+
+        return new Welcome(suite.Id, secrets, encryptedInfo);
+    }
+}
