@@ -134,6 +134,25 @@ public sealed class MessageFramingTests
             .ShouldBe(UnprotectFailure.NotAllowed);
     }
 
+    [Fact]
+    public void A_public_message_from_a_non_member_is_refused_unless_its_sender_type_may_send_that_content()
+    {
+        FramedContent externalCommit = new(_context.GroupId, _context.Epoch, Sender.External(0), [], new Commit([], null));
+        AuthenticatedContent signed = ContentSignature.Authenticate(s_suite, _signer.Priv, WireFormat.PublicMessage, externalCommit, _context, _ => new byte[32]);
+        OpenPublic(new PublicMessage(externalCommit, signed.Auth, null), signatureKey: _signer.Pub).ShouldBe(UnprotectFailure.NotAllowed);
+        Should.Throw<InvalidOperationException>(() => PublicMessageProtection.Protect(s_suite, signed, _context, _membershipKey));
+
+        FramedContent joinerProposal = new(_context.GroupId, _context.Epoch, Sender.NewMemberCommit, [], new RemoveProposal(0));
+        signed = ContentSignature.Authenticate(s_suite, _signer.Priv, WireFormat.PublicMessage, joinerProposal, _context);
+        OpenPublic(new PublicMessage(joinerProposal, signed.Auth, null), signatureKey: _signer.Pub).ShouldBe(UnprotectFailure.NotAllowed);
+
+        FramedContent externalProposal = new(_context.GroupId, _context.Epoch, Sender.External(0), [], new RemoveProposal(0));
+        signed = ContentSignature.Authenticate(s_suite, _signer.Priv, WireFormat.PublicMessage, externalProposal, _context);
+        PublicMessage allowed = PublicMessageProtection.Protect(s_suite, signed, _context, _membershipKey);
+        allowed.MembershipTag.ShouldBeNull();
+        OpenPublic(allowed, signatureKey: _signer.Pub).ShouldBe(UnprotectFailure.None);
+    }
+
     private PrivateMessage SealApplication(byte[] data, uint generation, int padding = 0, byte[]? reuseGuard = null)
     {
         FramedContent content = new(_context.GroupId, _context.Epoch, Sender.Member(1), [], data);
@@ -169,9 +188,10 @@ public sealed class MessageFramingTests
         return failure;
     }
 
-    private UnprotectFailure OpenPublic(PublicMessage message, GroupContext? context = null)
+    private UnprotectFailure OpenPublic(PublicMessage message, GroupContext? context = null, byte[]? signatureKey = null)
     {
-        PublicMessageProtection.TryUnprotect(s_suite, message, context ?? _context, _membershipKey, SignatureKeyOf, out _, out UnprotectFailure failure);
+        Func<FramedContent, byte[]?> keyOf = signatureKey is null ? SignatureKeyOf : _ => signatureKey;
+        PublicMessageProtection.TryUnprotect(s_suite, message, context ?? _context, _membershipKey, keyOf, out _, out UnprotectFailure failure);
         return failure;
     }
 

@@ -8,7 +8,8 @@ namespace SecureChat.Engine.Mls.Framing;
 /// <summary>
 /// PublicMessage protection (RFC 9420 section 6.2): signed content in the clear, and for a member sender a membership
 /// tag, MAC(membership_key, AuthenticatedContentTBM = FramedContentTBS || FramedContentAuthData), proving the sender
-/// holds this epoch's secrets. Application data is never sent this way. On receipt the group, epoch, tag and
+/// holds this epoch's secrets. Application data is never sent this way, and a non-member sends only what its
+/// sender type allows. On receipt the group, epoch, tag and
 /// signature are checked before anything is returned. Stateless and thread-safe.
 /// </summary>
 internal static class PublicMessageProtection
@@ -20,9 +21,11 @@ internal static class PublicMessageProtection
             throw new ArgumentException($"content authenticated for {content.WireFormat} cannot be sent as a PublicMessage", nameof(content));
         }
 
-        if (content.Content.ContentType == ContentType.Application)
+        if (!IsAllowed(content.Content.Sender.Type, content.Content.ContentType))
         {
-            throw new InvalidOperationException("application data is sent only as a PrivateMessage (RFC 9420 section 6.2)");
+            throw new InvalidOperationException(content.Content.ContentType == ContentType.Application
+                ? "application data is sent only as a PrivateMessage (RFC 9420 section 6.2)"
+                : $"a {content.Content.Sender.Type} sender cannot send {content.Content.ContentType} content (RFC 9420 section 6)");
         }
 
         byte[]? tag = content.Content.Sender.Type == SenderType.Member ? MembershipTag(suite, content, context, membershipKey) : null;
@@ -47,7 +50,7 @@ internal static class PublicMessageProtection
         FramedContent framed = message.Content;
         failure = !framed.GroupId.AsSpan().SequenceEqual(context.GroupId) ? UnprotectFailure.WrongGroup
             : framed.Epoch != context.Epoch ? UnprotectFailure.WrongEpoch
-            : framed.ContentType == ContentType.Application ? UnprotectFailure.NotAllowed
+            : !IsAllowed(framed.Sender.Type, framed.ContentType) ? UnprotectFailure.NotAllowed
             : UnprotectFailure.None;
         if (failure != UnprotectFailure.None)
         {
@@ -78,6 +81,17 @@ internal static class PublicMessageProtection
         content = candidate;
         return true;
     }
+
+    /// <summary>
+    /// What each sender may send in the clear (section 6): never application data; an external sender or a new member
+    /// asking to be added only proposals; a new member joining by external commit only a commit.
+    /// </summary>
+    public static bool IsAllowed(SenderType sender, ContentType content) => sender switch
+    {
+        SenderType.Member => content != ContentType.Application,
+        SenderType.NewMemberCommit => content == ContentType.Commit,
+        _ => content == ContentType.Proposal,
+    };
 
     /// <summary>MAC(membership_key, AuthenticatedContentTBM) for content sent as a PublicMessage.</summary>
     public static byte[] MembershipTag(CipherSuite suite, AuthenticatedContent content, GroupContext context, ReadOnlySpan<byte> membershipKey)

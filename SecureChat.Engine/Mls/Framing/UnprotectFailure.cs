@@ -17,7 +17,7 @@ internal enum UnprotectFailure
     /// <summary>The message names another epoch.</summary>
     WrongEpoch,
 
-    /// <summary>Application data in a PublicMessage (section 6.2 forbids it), or a non-member sender in a PrivateMessage.</summary>
+    /// <summary>Application data in a PublicMessage (section 6.2 forbids it), or content its non-member sender may not send.</summary>
     NotAllowed,
 
     /// <summary>A member's PublicMessage whose membership tag is not the MAC under this epoch's membership key.</summary>
