@@ -41,6 +41,41 @@ public sealed class MalformedMessageTests
         Should.Throw<MlsFormatException>(() => MessageDecoders.Decoder(field)(longer));
     }
 
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public void Every_byte_of_a_published_encoding_altered_either_decodes_or_is_refused_as_malformed(string field)
+    {
+        byte[] full = FirstEncoding(field);
+        Func<byte[], object> decode = MessageDecoders.Decoder(field);
+        int decoded = 0, refused = 0;
+        foreach (byte mask in new byte[] { 0x01, 0x40, 0x80, 0xFF })
+        {
+            for (int i = 0; i < full.Length; i++)
+            {
+                byte[] altered = (byte[])full.Clone();
+                altered[i] ^= mask;
+                try
+                {
+                    decode(altered);
+                    decoded++;
+                }
+                catch (MlsFormatException)
+                {
+                    refused++;
+                }
+                catch (ShouldAssertException)
+                {
+                    // The vector's wire format or content type changed into another valid one: not what the field holds.
+                    refused++;
+                }
+            }
+        }
+
+        // Any other exception escapes and fails the test; a u32 (a Remove) has no invalid value, so none may be refused.
+        VectorFiles.Report($"{field}: {decoded + refused} alterations, {decoded} still decode, {refused} refused as malformed");
+        (decoded + refused).ShouldBe(full.Length * 4);
+    }
+
     [Fact]
     public void A_leaf_node_source_outside_the_three_defined_is_refused()
     {
