@@ -1,5 +1,7 @@
+using System.Text.Json;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Tree;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -21,6 +23,28 @@ public sealed class RatchetTreeCodecTests
         decoded.IsBlank(6).ShouldBeTrue();
         RatchetTreeCodec.Encode(decoded).ShouldBe(encoded);
         Nodes(encoded).ShouldBe(5);
+    }
+
+    [Fact]
+    public void Every_ratchet_tree_of_the_published_messages_round_trips_byte_for_byte()
+    {
+        using JsonDocument doc = VectorFiles.RequireJson("mls/messages.json", "MLS messages");
+        int cases = 0, index = -1;
+        var failures = new List<string>();
+        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
+        {
+            index++;
+            cases++;
+            byte[] encoded = Hex.Bytes(entry.GetProperty("ratchet_tree").GetString()!);
+            if (!RatchetTreeCodec.Encode(RatchetTreeCodec.Decode(encoded)).AsSpan().SequenceEqual(encoded))
+            {
+                failures.Add($"case {index}: the ratchet tree re-encodes differently");
+            }
+        }
+
+        VectorFiles.Report($"mls/messages.json: {cases} ratchet trees round-tripped");
+        failures.ShouldBeEmpty();
+        cases.ShouldBeGreaterThan(0);
     }
 
     [Fact]

@@ -44,6 +44,9 @@ internal sealed class RatchetTree
 
     public uint Root => TreeIndex.Root(LeafCount);
 
+    /// <summary>True when no leaf is blank and the tree may not grow past <see cref="MaxLeafCount"/>.</summary>
+    public bool IsFull => LeafCount >= MaxLeafCount && !_leaves.Contains(null);
+
     /// <summary>
     /// A tree from its node array (index i holds node i; a leaf at an even index, a parent at an odd one). The array
     /// is padded with blank nodes up to the next full width. Used by the ratchet_tree decoder.
@@ -135,14 +138,14 @@ internal sealed class RatchetTree
     /// <exception cref="InvalidOperationException">The tree already holds <see cref="MaxLeafCount"/> leaves and none is blank.</exception>
     public uint AddLeaf(LeafNode leaf)
     {
+        if (IsFull)
+        {
+            throw new InvalidOperationException($"a group holds at most {MaxLeafCount} leaves");
+        }
+
         int blank = _leaves.IndexOf(null);
         if (blank < 0)
         {
-            if (LeafCount >= MaxLeafCount)
-            {
-                throw new InvalidOperationException($"a group holds at most {MaxLeafCount} leaves");
-            }
-
             blank = _leaves.Count;
             Extend();
         }
