@@ -80,6 +80,28 @@ public sealed class GroupLifecycleTests
         bob.Dispose();
     }
 
+    [Fact]
+    public void A_commit_sent_as_a_private_message_is_followed_by_the_other_member_and_hides_its_proposals()
+    {
+        CipherSuite suite = CipherSuite.Suite1;
+        var a = GroupMembers.NewClient("alice");
+        var b = GroupMembers.NewClient("bob");
+        GroupState alice = GroupCreation.Create(suite, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
+        CommitBuilder.TryAddMembers(alice, [b.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
+        alice = MergeAndDispose(alice, add!);
+        GroupState bob = GroupMembers.Join(add!.Welcome!, b);
+
+        PendingCommit update = CommitBuilder.SelfUpdate(alice, WireFormat.PrivateMessage);
+        update.Commit.WireFormat.ShouldBe(WireFormat.PrivateMessage);
+        update.Commit.PrivateMessage!.ContentType.ShouldBe(ContentType.Commit);
+        bob = GroupMembers.Process(bob, update.Commit);
+        alice = MergeAndDispose(alice, update);
+        bob.EpochAuthenticator.ShouldBe(alice.EpochAuthenticator);
+        bob.Epoch.ShouldBe(2UL);
+        alice.Dispose();
+        bob.Dispose();
+    }
+
     private static GroupState MergeAndDispose(GroupState current, PendingCommit pending)
     {
         GroupState next = pending.Merge();

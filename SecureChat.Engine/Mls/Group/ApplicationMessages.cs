@@ -58,7 +58,7 @@ internal static class ApplicationMessages
         if (!PrivateMessageProtection.TryUnprotect(
                 state.Suite, privateMessage, state.Context, state.Secrets.SenderDataSecret, Keys, framed => state.Tree.GetLeaf(framed.Sender.Index)?.SignatureKey, out AuthenticatedContent? content, out UnprotectFailure reason))
         {
-            failure = Describe(reason, privateMessage.Epoch, state.Epoch);
+            failure = UnprotectReasons.Describe(reason, privateMessage.Epoch, state.Epoch);
             return false;
         }
 
@@ -67,15 +67,4 @@ internal static class ApplicationMessages
         failure = "";
         return true;
     }
-
-    private static string Describe(UnprotectFailure reason, ulong messageEpoch, ulong epoch) => reason switch
-    {
-        UnprotectFailure.WrongGroup => "the message is for another group",
-        UnprotectFailure.WrongEpoch => $"the message is from epoch {messageEpoch}, the group is at epoch {epoch}",
-        UnprotectFailure.KeyUnavailable => "no key for the message: its sender is not a member, or it was already read, or it is too far ahead",
-        UnprotectFailure.BadSignature => "the sender's signature does not verify",
-        UnprotectFailure.UnknownSender => "the sender is not a member",
-        UnprotectFailure.Malformed => "the message is malformed",
-        _ => "the message does not decrypt (altered in transit, or not for this epoch's members)",
-    };
 }

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using SecureChat.Engine.Mls.Codec;
+using SecureChat.Engine.Mls.Framing;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Mls.Tree;
@@ -24,14 +24,29 @@ internal static class CommitBuilder
         TryCreate(state, [.. leaves.Select(leaf => (Proposal)new RemoveProposal(leaf))], null, out pending, out failure);
 
     /// <summary>An empty commit with a path: new keys for this member's leaf and every node above it.</summary>
-    public static PendingCommit SelfUpdate(GroupState state) =>
-        TryCreate(state, [], null, out PendingCommit? pending, out string failure)
+    public static PendingCommit SelfUpdate(GroupState state, WireFormat wireFormat = WireFormat.PublicMessage) =>
+        TryCreate(state, [], null, out PendingCommit? pending, out string failure, wireFormat)
             ? pending!
             : throw new InvalidOperationException($"a self update failed: {failure}");
 
-    public static bool TryCreate(GroupState state, IReadOnlyList<Proposal> proposals, ulong? nowUnixSeconds, out PendingCommit? pending, out string failure)
+    /// <summary>
+    /// A commit of <paramref name="proposals"/>, sent as <paramref name="wireFormat"/>: a PublicMessage (readable by
+    /// the delivery service) or a PrivateMessage under this member's handshake ratchet (section 6.3).
+    /// </summary>
+    public static bool TryCreate(
+        GroupState state,
+        IReadOnlyList<Proposal> proposals,
+        ulong? nowUnixSeconds,
+        out PendingCommit? pending,
+        out string failure,
+        WireFormat wireFormat = WireFormat.PublicMessage)
     {
         pending = null;
+        if (wireFormat is not (WireFormat.PublicMessage or WireFormat.PrivateMessage))
+        {
+            throw new ArgumentOutOfRangeException(nameof(wireFormat), wireFormat, "a commit is a PublicMessage or a PrivateMessage");
+        }
+
         CipherSuite suite = state.Suite;
         Sender self = Sender.Member(state.OwnLeaf);
         if (!ProposalValidation.TryApply(state, state.OwnLeaf, [.. proposals.Select(p => new ReceivedProposal(p, self))], nowUnixSeconds, out AppliedProposals? applied, out failure))
@@ -57,22 +72,20 @@ internal static class CommitBuilder
         UpdatePath updatePath = path.Seal(suite, tree, provisional.Encode(), added);
         var commit = new Commit([.. proposals.Select(ProposalOrRef.Inline)], updatePath);
         var content = new FramedContent(state.GroupId, state.Epoch, self, [], commit);
-        byte[] tbs = new FramedContentTbs(WireFormat.PublicMessage, content, state.Context).Encode();
+        byte[] tbs = new FramedContentTbs(wireFormat, content, state.Context).Encode();
         byte[] signature = suite.SignWithLabel(state.SignaturePrivateKey, FramedContentTbs.SignatureLabel, tbs);
 
-        byte[] confirmed = TranscriptHashes.Confirmed(suite, state.InterimTranscriptHash, TranscriptHashes.ConfirmedInput((ushort)WireFormat.PublicMessage, content.Encode(), signature));
+        byte[] confirmed = TranscriptHashes.Confirmed(suite, state.InterimTranscriptHash, TranscriptHashes.ConfirmedInput((ushort)wireFormat, content.Encode(), signature));
         GroupContext context = provisional with { ConfirmedTranscriptHash = confirmed };
         byte[] encodedContext = context.Encode();
         (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
         try
         {
             byte[] confirmationTag = TranscriptHashes.ConfirmationTag(suite, epoch.ConfirmationKey, confirmed);
-            var auth = new FramedContentAuthData(signature, confirmationTag);
-            var tbm = new MlsWriter(tbs.Length + 128);
-            tbm.Raw(tbs);
-            auth.Write(tbm);
-            byte[] membershipTag = suite.Mac(state.Secrets.MembershipKey, tbm.ToArray());
-            MlsMessage message = MlsMessage.Of(new PublicMessage(content, auth, membershipTag));
+            var authenticated = new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, confirmationTag));
+            MlsMessage message = wireFormat == WireFormat.PublicMessage
+                ? MlsMessage.Of(PublicMessageProtection.Protect(suite, authenticated, state.Context, state.Secrets.MembershipKey))
+                : MlsMessage.Of(Seal(state, authenticated));
 
             Welcome? welcome = applied.Added.Count == 0
                 ? null
@@ -88,6 +101,12 @@ internal static class CommitBuilder
             CryptographicOperations.ZeroMemory(joinerSecret);
             CryptographicOperations.ZeroMemory(welcomeSecret);
         }
+    }
+
+    private static PrivateMessage Seal(GroupState state, AuthenticatedContent content)
+    {
+        using RatchetKey key = state.SecretTree.NextKey(state.OwnLeaf, RatchetKind.Handshake);
+        return PrivateMessageProtection.Protect(state.Suite, content, state.Secrets.SenderDataSecret, key.Generation, key.Key, key.Nonce);
     }
 
     private static Welcome BuildWelcome(

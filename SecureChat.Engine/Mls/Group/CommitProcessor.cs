@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecureChat.Engine.Mls.Framing;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Mls.Tree;
@@ -157,24 +158,69 @@ internal static class CommitProcessor
         }
     }
 
+    /// <summary>
+    /// A handshake message of this epoch from a member: a PublicMessage (membership tag, then signature) or a
+    /// PrivateMessage opened with the sender's handshake ratchet (section 6.3), then its signature.
+    /// </summary>
     private static bool TryAuthenticate(GroupState state, MlsMessage message, ContentType expected, out AuthenticatedContent? content, out string failure)
     {
         content = null;
-        if (message.PublicMessage is not { } publicMessage)
+        CipherSuite suite = state.Suite;
+        byte[]? SignatureKeyOf(FramedContent framed) =>
+            framed.Sender.Type == SenderType.Member ? state.Tree.GetLeaf(framed.Sender.Index)?.SignatureKey : null;
+
+        UnprotectFailure reason;
+        ulong epoch;
+        ContentType type;
+        if (message.PublicMessage is { } publicMessage)
         {
-            failure = message.WireFormat == WireFormat.PrivateMessage
-                ? "encrypted handshake messages are not accepted here"
-                : $"a {message.WireFormat} is not a handshake message";
+            (epoch, type) = (publicMessage.Content.Epoch, publicMessage.Content.ContentType);
+            if (publicMessage.Content.Sender.Type != SenderType.Member)
+            {
+                failure = $"a handshake message from a {publicMessage.Content.Sender.Type} sender is not accepted";
+                return false;
+            }
+
+            PublicMessageProtection.TryUnprotect(suite, publicMessage, state.Context, state.Secrets.MembershipKey, SignatureKeyOf, out content, out reason);
+        }
+        else if (message.PrivateMessage is { } privateMessage)
+        {
+            (epoch, type) = (privateMessage.Epoch, privateMessage.ContentType);
+            bool Keys(uint leaf, ContentType contentType, uint generation, out byte[] key, out byte[] nonce)
+            {
+                key = nonce = [];
+                if (leaf == state.OwnLeaf || state.Tree.GetLeaf(leaf) is null || !state.SecretTree.TryGetKey(leaf, RatchetKind.Handshake, generation, out RatchetKey? ratchetKey))
+                {
+                    return false;
+                }
+
+                (key, nonce) = (ratchetKey.Key, ratchetKey.Nonce);
+                return true;
+            }
+
+            PrivateMessageProtection.TryUnprotect(suite, privateMessage, state.Context, state.Secrets.SenderDataSecret, Keys, SignatureKeyOf, out content, out reason);
+        }
+        else
+        {
+            failure = $"a {message.WireFormat} is not a handshake message";
             return false;
         }
 
-        if (publicMessage.Content.ContentType != expected)
+        if (content is null)
         {
-            failure = $"expected a {expected}, got a {publicMessage.Content.ContentType}";
+            failure = UnprotectReasons.Describe(reason, epoch, state.Epoch);
             return false;
         }
 
-        return PublicMessageVerifier.TryVerify(state, publicMessage, out content, out failure);
+        if (type != expected)
+        {
+            content = null;
+            failure = $"expected a {expected}, got a {type}";
+            return false;
+        }
+
+        failure = "";
+        return true;
     }
 
     /// <summary>Copies of the private keys whose node still holds the matching public key in <paramref name="tree"/>.</summary>
