@@ -61,15 +61,17 @@ internal static class CommitBuilder
         }
 
         RatchetTree tree = applied.Tree;
-        using var path = new UpdatePathSender(suite, tree, state);
         var added = applied.Added.Select(a => a.Leaf).ToHashSet();
-        GroupContext provisional = state.Context with
-        {
-            Epoch = state.Epoch + 1,
-            TreeHash = TreeHasher.RootHash(suite, tree),
-            Extensions = applied.Extensions,
-        };
-        UpdatePath updatePath = path.Seal(suite, tree, provisional.Encode(), added);
+        GroupContext provisional = state.Context with { Epoch = state.Epoch + 1, Extensions = applied.Extensions };
+        using TreeKemEncapResult path = TreeKem.Encap(
+            suite,
+            tree,
+            state.OwnLeaf,
+            state.GroupId,
+            state.SignaturePrivateKey,
+            treeHash => (provisional = provisional with { TreeHash = treeHash }).Encode(),
+            added);
+        UpdatePath updatePath = path.Path;
         var commit = new Commit([.. proposals.Select(ProposalOrRef.Inline)], updatePath);
         var content = new FramedContent(state.GroupId, state.Epoch, self, [], commit);
         byte[] tbs = new FramedContentTbs(wireFormat, content, state.Context).Encode();
@@ -91,7 +93,17 @@ internal static class CommitBuilder
                 ? null
                 : BuildWelcome(state, tree, context, confirmationTag, joinerSecret, welcomeSecret, path, applied.Added);
             byte[] interim = TranscriptHashes.Interim(suite, confirmed, confirmationTag);
-            var next = new GroupState(suite, context, tree, interim, epoch, state.OwnLeaf, state.SignaturePrivateKey.ToArray(), path.PrivateKeys, state.CopyResumptionPsks());
+            var privateKeys = new Dictionary<uint, byte[]>();
+            using (TreeKemPrivateKeys keys = path.TakeKeys())
+            {
+                foreach (uint node in keys.Nodes)
+                {
+                    keys.TryGet(node, out byte[] key);
+                    privateKeys[node] = key.ToArray();
+                }
+            }
+
+            var next = new GroupState(suite, context, tree, interim, epoch, state.OwnLeaf, state.SignaturePrivateKey.ToArray(), privateKeys, state.CopyResumptionPsks());
             pending = new PendingCommit(message, welcome, next);
             failure = "";
             return true;
@@ -116,7 +128,7 @@ internal static class CommitBuilder
         byte[] confirmationTag,
         byte[] joinerSecret,
         byte[] welcomeSecret,
-        UpdatePathSender path,
+        TreeKemEncapResult path,
         IReadOnlyList<(uint Leaf, KeyPackage KeyPackage)> added)
     {
         CipherSuite suite = state.Suite;
@@ -129,7 +141,7 @@ internal static class CommitBuilder
         var secrets = new List<EncryptedGroupSecrets>(added.Count);
         foreach ((uint leaf, KeyPackage keyPackage) in added)
         {
-            var groupSecrets = new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecretFor(state.OwnLeaf, leaf)), []);
+            var groupSecrets = new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[TreeMath.CommonAncestor(TreeMath.LeafToNode(state.OwnLeaf), TreeMath.LeafToNode(leaf))].ToArray()), []);
             byte[] plaintext = groupSecrets.Encode();
             (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, "Welcome", encryptedInfo, plaintext);
             CryptographicOperations.ZeroMemory(plaintext);

@@ -92,9 +92,16 @@ internal static class CommitProcessor
 
         RatchetTree tree = applied.Tree;
         GroupContext provisional = state.Context with { Extensions = applied.Extensions };
-        if (commit.Path is not null && !UpdatePathReceiver.TryMerge(suite, tree, provisional, committer, commit.Path, out failure))
+        var addedLeaves = applied.Added.Select(a => a.Leaf).ToHashSet();
+        if (commit.Path is not null)
         {
-            return false;
+            if (!LeafValidation.TryValidate(commit.Path.LeafNode, provisional, tree, committer, out failure)
+                || !TreeKem.TryMergePath(suite, tree, committer, commit.Path, state.GroupId, addedLeaves, out RatchetTree? merged, out failure))
+            {
+                return false;
+            }
+
+            tree = merged!;
         }
 
         // Section 12.4.1: the path secrets are sealed under the provisional GroupContext (new epoch and tree hash, the
@@ -113,13 +120,22 @@ internal static class CommitProcessor
         {
             if (commit.Path is not null)
             {
-                var addedLeaves = applied.Added.Select(a => a.Leaf).ToHashSet();
-                if (!UpdatePathReceiver.TryDecrypt(suite, tree, provisional.Encode(), committer, state.OwnLeaf, commit.Path, addedLeaves, privateKeys, out byte[]? secret, out failure))
+                if (!privateKeys.ContainsKey(TreeMath.LeafToNode(state.OwnLeaf)))
+                {
+                    failure = "this member's leaf no longer holds its key";
+                    return false;
+                }
+
+                using TreeKemPrivateKeys keys = ToTreeKemKeys(state.OwnLeaf, privateKeys);
+                if (!TreeKem.TryDecryptPath(suite, tree, committer, commit.Path, addedLeaves, provisional.Encode(), keys, out byte[] pathSecret, out byte[] secret, out failure))
                 {
                     return false;
                 }
 
-                commitSecret = secret!;
+                CryptographicOperations.ZeroMemory(pathSecret);
+                commitSecret = secret;
+                WipeAll(privateKeys);
+                privateKeys = FromTreeKemKeys(keys);
             }
 
             byte[]? Lookup(PreSharedKeyId id) => id.Type == PskType.External
@@ -151,10 +167,7 @@ internal static class CommitProcessor
             CryptographicOperations.ZeroMemory(commitSecret);
             CryptographicOperations.ZeroMemory(pskSecret);
             epoch?.Dispose();
-            foreach (byte[] key in privateKeys.Values)
-            {
-                CryptographicOperations.ZeroMemory(key);
-            }
+            WipeAll(privateKeys);
         }
     }
 
@@ -221,6 +234,39 @@ internal static class CommitProcessor
 
         failure = "";
         return true;
+    }
+
+    private static TreeKemPrivateKeys ToTreeKemKeys(uint ownLeaf, Dictionary<uint, byte[]> privateKeys)
+    {
+        var keys = new TreeKemPrivateKeys(ownLeaf, privateKeys[TreeMath.LeafToNode(ownLeaf)]);
+        foreach ((uint node, byte[] key) in privateKeys)
+        {
+            keys.Set(node, key);
+        }
+
+        return keys;
+    }
+
+    private static Dictionary<uint, byte[]> FromTreeKemKeys(TreeKemPrivateKeys keys)
+    {
+        var copy = new Dictionary<uint, byte[]>();
+        foreach (uint node in keys.Nodes)
+        {
+            keys.TryGet(node, out byte[] key);
+            copy[node] = key.ToArray();
+        }
+
+        return copy;
+    }
+
+    private static void WipeAll(Dictionary<uint, byte[]> keys)
+    {
+        foreach (byte[] key in keys.Values)
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+
+        keys.Clear();
     }
 
     /// <summary>Copies of the private keys whose node still holds the matching public key in <paramref name="tree"/>.</summary>
