@@ -19,11 +19,11 @@ public sealed partial class ProtocolTextTests
     }
 
     [Fact]
-    public void The_protocol_text_is_version_3_and_lists_its_changes_at_the_top()
+    public void The_protocol_text_is_version_4_and_lists_its_changes_at_the_top()
     {
         string[] lines = s_text.Split('\n');
-        lines[0].ShouldBe("# SecureChat wire protocol, version 3");
-        int changes = Array.FindIndex(lines, l => l.StartsWith("Changes in v3 ", StringComparison.Ordinal));
+        lines[0].ShouldBe("# SecureChat wire protocol, version 4");
+        int changes = Array.FindIndex(lines, l => l.StartsWith("Changes in v4 ", StringComparison.Ordinal));
         changes.ShouldBeInRange(1, 5, "the change list comes right under the title");
         lines.Skip(changes + 1).TakeWhile(l => !l.StartsWith("This document", StringComparison.Ordinal))
             .Count(l => l.StartsWith("- ", StringComparison.Ordinal)).ShouldBeGreaterThan(0);
