@@ -96,7 +96,7 @@ public sealed partial class ProtocolCodeTests(ITestOutputHelper output)
     [GeneratedRegex(@"\((?>[^()]+|\((?<d>)|\)(?<-d>))*(?(d)(?!))\)")]
     private static partial Regex Parenthesised();
 
-    [GeneratedRegex(@"(?<![\w.,])(?<n>\d{1,2}) `?(?<name>[a-z]+)`?(?=[,;.]| |$)")]
+    [GeneratedRegex(@"(?<![\w.,])(?<n>\d{1,2}) (?:`(?<name>[a-z]+(?: [a-z]+)*)`|(?<name>[a-z]+))(?=[,;.]| |$)")]
     private static partial Regex NumberedName();
 
     /// <summary>Where a list of numbered names ends: the end of its sentence or clause, or of the table cell.</summary>

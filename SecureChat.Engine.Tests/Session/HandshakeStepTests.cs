@@ -79,7 +79,7 @@ public sealed class HandshakeStepTests
     [Theory]
     [InlineData((byte)FrameType.Chat, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)FrameType.ClientAuth, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
-    [InlineData((byte)0x20, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)0x29, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)0x06, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)FrameType.Commit, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]
     [InlineData((byte)FrameType.Alert, FailureReason.ProtocolViolation, AlertCode.ProtocolError)]

@@ -16,6 +16,9 @@ namespace SecureChat.Engine.Protocol;
 /// ones). Null where the consumer parses it whole, because it needs the fields (the chat's records, the rekey's
 /// public values, whose length depends on the group, and the auth messages).
 /// </param>
+/// <param name="CarriesMls">
+/// The record ends with an <c>mls</c> field, to which the Parts received before it are prepended (PROTOCOL.md 4.1.1).
+/// </param>
 internal sealed record FrameKind(
     FrameType Type,
     FramePhase Phase,
@@ -23,7 +26,8 @@ internal sealed record FrameKind(
     RecordConsumer Consumer,
     bool CountsTowardReceived,
     bool IsChatMessage = false,
-    PlaintextCheck? Plaintext = null)
+    PlaintextCheck? Plaintext = null,
+    bool CarriesMls = false)
 {
     public string Name => Type.ToString();
 

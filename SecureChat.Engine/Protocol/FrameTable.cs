@@ -38,6 +38,17 @@ internal static class FrameTable
         new(FrameType.RoomEvent, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.RoomInfo, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.Reply, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
+
+        new(FrameType.KeyPackages, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.GroupTask, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.GroupCommit, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.CommitResult, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
+        new(FrameType.CommitRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.WelcomeRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.GroupMessage, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true, CarriesMls: true),
+        new(FrameType.GroupRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true, CarriesMls: true),
+        new(FrameType.KeyPackageRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, CarriesMls: true),
+        new(FrameType.Part, FramePhase.Record, FrameSender.Either, RecordConsumer.Application, CountsTowardReceived: true, Plaintext: PartRecord.IsValid),
     ]);
 
     /// <summary>Close: u8 code || u64 records received.</summary>
@@ -91,5 +102,6 @@ internal static class FrameTable
     /// whose answer measures the link's lag.
     /// </summary>
     public static bool IsAcknowledged(FrameType type) =>
-        type is FrameType.Chat or FrameType.Direct or FrameType.Request or FrameType.Nick or FrameType.Heartbeat;
+        type is FrameType.Chat or FrameType.Direct or FrameType.Request or FrameType.Nick or FrameType.Heartbeat
+            or FrameType.KeyPackages or FrameType.GroupCommit or FrameType.GroupMessage;
 }

@@ -2,8 +2,10 @@ namespace SecureChat.Engine.Protocol;
 
 /// <summary>
 /// The first byte of every frame. 0x01-0x05, 0x07 and 0x0F are handshake messages in the clear; ServerAuth and
-/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x1F are records, sealed under the
-/// session keys (the type is authenticated by the record MAC). Every other value is unassigned.
+/// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x28 and 0x2F are records, sealed under
+/// the session keys (the type is authenticated by the record MAC). Every other value is unassigned. Chat, Relay,
+/// Direct and DirectRelay are version 3's: version 4 (PROTOCOL.md) leaves their numbers unassigned and carries
+/// messages in MLS groups through the records from 0x20 on.
 /// </summary>
 internal enum FrameType : byte
 {
@@ -33,4 +35,15 @@ internal enum FrameType : byte
     RoomEvent = 0x1D,
     RoomInfo = 0x1E,
     Reply = 0x1F,
+
+    KeyPackages = 0x20,
+    GroupTask = 0x21,
+    GroupCommit = 0x22,
+    CommitResult = 0x23,
+    CommitRelay = 0x24,
+    WelcomeRelay = 0x25,
+    GroupMessage = 0x26,
+    GroupRelay = 0x27,
+    KeyPackageRelay = 0x28,
+    Part = 0x2F,
 }

@@ -18,4 +18,10 @@ public enum PresenceKind : byte
 
     /// <summary>Someone left one room (the notice's room), with a reason; sent to the one who left too.</summary>
     Parted = 7,
+
+    /// <summary>Version 4: someone's last link dropped; it stays a member of its rooms and groups.</summary>
+    Away = 8,
+
+    /// <summary>Version 4: someone away has a link again.</summary>
+    Back = 9,
 }

@@ -88,6 +88,31 @@ internal static class WireFormat
     /// </summary>
     public const int ChatTextMax = RecordPlaintextMax - (1 + RoomMax) - IdentityDigestSize - (1 + NameMax);
 
+    /// <summary>An MLS group's <c>group_id</c> on the wire (PROTOCOL.md 4.1): 16 bytes, chosen at random.</summary>
+    public const int GroupIdSize = 16;
+
+    /// <summary>
+    /// The longest MLS payload a record carries once its Parts are prepended (PROTOCOL.md 4.1.1): 2 MiB, room for a
+    /// Welcome with the ratchet tree of the largest group (about 300 bytes a member); a peer that sends more is cut off
+    /// before it can make the receiver hold more.
+    /// </summary>
+    public const int MlsPayloadMax = 2 * 1024 * 1024;
+
+    /// <summary>The most leaves of an MLS group (PROTOCOL.md 8).</summary>
+    public const int MlsMembersMax = 4096;
+
+    /// <summary>The most key packages in one KeyPackages record: 8 one-time and 1 last resort.</summary>
+    public const int KeyPackagesMax = 9;
+
+    /// <summary>The most joiners in one GroupTask (its count is one byte).</summary>
+    public const int TaskJoinersMax = 255;
+
+    /// <summary>
+    /// The most removals in one GroupTask: what fits in the record's head beside the longest target, the group id, the
+    /// epoch and the count, so the head never needs Parts. More wait for the next task.
+    /// </summary>
+    public const int TaskRemovalsMax = 500;
+
     /// <summary>
     /// PBKDF2 iteration bounds: the default count (the server's setting) and minimum, the default maximum a side
     /// accepts, and the hard ceiling no setting may exceed.

@@ -16,4 +16,16 @@ public enum ReplyCode : byte
     TooManyRooms = 9,
     RateLimited = 10,
     CannotTarget = 11,
+
+    /// <summary>Version 4: a GroupMessage's group id or epoch is not the group's current one; it reached nobody.</summary>
+    StaleEpoch = 12,
+
+    /// <summary>Version 4: a key package of a KeyPackages record failed the hub's checks.</summary>
+    BadKeyPackage = 13,
+
+    /// <summary>Version 4: the hub holds no key package of the person asked for.</summary>
+    NoKeyPackage = 14,
+
+    /// <summary>Version 4: the hub holds fewer than 3 unused key packages of the client.</summary>
+    FewKeyPackages = 15,
 }

@@ -16,4 +16,10 @@ public enum RoomOp : byte
     Unmute = 11,
     Op = 12,
     Deop = 13,
+
+    /// <summary>Version 4: a person's key package, to start a direct conversation (PROTOCOL.md 4.8).</summary>
+    KeyPackage = 14,
+
+    /// <summary>Version 4: this client holds no usable state of the room's group; remove and add it again.</summary>
+    Resync = 15,
 }
