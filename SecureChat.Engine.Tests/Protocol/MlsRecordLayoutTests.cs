@@ -177,30 +177,35 @@ public sealed class MlsRecordLayoutTests(ITestOutputHelper output)
     [Fact]
     public void Every_cut_into_a_head_or_a_length_prefixed_entry_is_refused()
     {
-        var cases = new List<(string What, byte[] Plaintext, Func<byte[], bool> Parse, int Checked)>
+        // Opaque: where the MLS payload starts (a cut after it is a shorter MLSMessage, which the Mls layer refuses).
+        // Whole: the lengths at which a cut record is itself well formed (it ends after a whole entry).
+        var cases = new List<(string What, byte[] Plaintext, Func<byte[], bool> Parse, int Opaque, int[] Whole)>
         {
-            ("CommitResult", Record(new CommitResultRecord(GroupTarget.ForRoom("#lobby"), CommitStatus.Stale, s_groupId, 9)), p => CommitResultRecord.TryParse(p, out _), int.MaxValue),
-            ("GroupMessage", Only(new GroupMessageRecord(GroupTarget.ForPerson(s_bob), Payload(40)).Write()), p => GroupMessageRecord.TryParse(p, [], out _), 33),
-            ("CommitRelay", Only(new CommitRelayRecord(GroupTarget.ForRoom("#lobby"), s_alice, "alice", Payload(40)).Write()), p => CommitRelayRecord.TryParse(p, [], out _), 7 + 32 + 6),
-            ("WelcomeRelay", Only(new WelcomeRelayRecord(GroupTarget.ForPerson(s_bob), s_alice, "alice", Payload(40)).Write()), p => WelcomeRelayRecord.TryParse(p, [], out _), 33 + 32 + 6),
-            ("GroupRelay", Only(new GroupRelayRecord(GroupTarget.ForRoom("#lobby"), s_alice, "alice", Payload(40)).Write()), p => GroupRelayRecord.TryParse(p, [], out _), 7 + 32 + 6),
-            ("KeyPackageRelay", Only(new KeyPackageRelayRecord(s_bob, "bob", Payload(40)).Write()), p => KeyPackageRelayRecord.TryParse(p, [], out _), 32 + 4),
-            ("KeyPackages", Only(new KeyPackagesRecord(true, [Payload(30), Payload(20)]).Write()), p => KeyPackagesRecord.TryParse(p, [], out _), int.MaxValue),
-            ("GroupTask", Only(new GroupTaskRecord(GroupTarget.ForRoom("#lobby"), s_groupId, 3, [s_alice], [new(s_bob, "bob", Payload(30))]).Write()), p => GroupTaskRecord.TryParse(p, [], out _), int.MaxValue),
-            ("GroupCommit", Only(new GroupCommitRecord(GroupTarget.ForRoom("#lobby"), Payload(30), []).Write()), p => GroupCommitRecord.TryParse(p, [], out _), int.MaxValue),
+            ("CommitResult", Record(new CommitResultRecord(GroupTarget.ForRoom("#lobby"), CommitStatus.Stale, s_groupId, 9)), p => CommitResultRecord.TryParse(p, out _), int.MaxValue, []),
+            ("GroupMessage", Only(new GroupMessageRecord(GroupTarget.ForPerson(s_bob), Payload(40)).Write()), p => GroupMessageRecord.TryParse(p, [], out _), 33, []),
+            ("CommitRelay", Only(new CommitRelayRecord(GroupTarget.ForRoom("#lobby"), s_alice, "alice", Payload(40)).Write()), p => CommitRelayRecord.TryParse(p, [], out _), 7 + 32 + 6, []),
+            ("WelcomeRelay", Only(new WelcomeRelayRecord(GroupTarget.ForPerson(s_bob), s_alice, "alice", Payload(40)).Write()), p => WelcomeRelayRecord.TryParse(p, [], out _), 33 + 32 + 6, []),
+            ("GroupRelay", Only(new GroupRelayRecord(GroupTarget.ForRoom("#lobby"), s_alice, "alice", Payload(40)).Write()), p => GroupRelayRecord.TryParse(p, [], out _), 7 + 32 + 6, []),
+            ("KeyPackageRelay", Only(new KeyPackageRelayRecord(s_bob, "bob", Payload(40)).Write()), p => KeyPackageRelayRecord.TryParse(p, [], out _), 32 + 4, []),
+            ("KeyPackages", Only(new KeyPackagesRecord(true, [Payload(30), Payload(20)]).Write()), p => KeyPackagesRecord.TryParse(p, [], out _), int.MaxValue, [1 + 34]),
+            ("GroupTask", Only(new GroupTaskRecord(GroupTarget.ForRoom("#lobby"), s_groupId, 3, [s_alice], [new(s_bob, "bob", Payload(30))]).Write()), p => GroupTaskRecord.TryParse(p, [], out _), int.MaxValue, [7 + 16 + 8 + 2 + 32]),
+            ("GroupCommit", Only(new GroupCommitRecord(GroupTarget.ForRoom("#lobby"), Payload(30), []).Write()), p => GroupCommitRecord.TryParse(p, [], out _), int.MaxValue, []),
         };
 
-        foreach ((string what, byte[] plaintext, Func<byte[], bool> parse, int checkedBytes) in cases)
+        foreach ((string what, byte[] plaintext, Func<byte[], bool> parse, int opaque, int[] whole) in cases)
         {
             parse(plaintext).ShouldBeTrue(what);
             int refused = 0;
-            for (int cut = 0; cut < Math.Min(plaintext.Length, checkedBytes + 1); cut++)
+            for (int cut = 0; cut < Math.Min(plaintext.Length, opaque == int.MaxValue ? plaintext.Length : opaque + 1); cut++)
             {
-                parse(plaintext[..cut]).ShouldBeFalse($"{what} cut to {cut} of {plaintext.Length} bytes");
-                refused++;
+                bool parsed = parse(plaintext[..cut]);
+                parsed.ShouldBe(whole.Contains(cut), $"{what} cut to {cut} of {plaintext.Length} bytes");
+                refused += parsed ? 0 : 1;
             }
 
-            output.WriteLine($"{what}: {plaintext.Length} bytes, {refused} cuts refused{(checkedBytes < plaintext.Length ? $" (its opaque payload starts after {checkedBytes} bytes; the MLS layer refuses a cut MLSMessage)" : " (every cut)")}");
+            refused.ShouldBeGreaterThan(0, what);
+            output.WriteLine($"{what}: {plaintext.Length} bytes, {refused} cuts refused"
+                + (opaque < plaintext.Length ? $" (every cut into its {opaque}-byte head; the MLS layer refuses a cut MLSMessage)" : $" (every cut but after a whole entry: {string.Join(", ", whole)})"));
         }
     }
 
