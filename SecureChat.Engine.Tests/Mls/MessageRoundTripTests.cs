@@ -70,6 +70,20 @@ public sealed class MessageRoundTripTests
         ran.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public void An_extension_list_with_a_type_twice_is_found_out_and_a_lifetime_covers_both_its_bounds()
+    {
+        Extensions.AreDistinct([new Extension(ExtensionType.ApplicationId, [1]), new Extension((ExtensionType)0x0A0A, [])]).ShouldBeTrue();
+        Extensions.AreDistinct([new Extension(ExtensionType.ApplicationId, [1]), new Extension(ExtensionType.ApplicationId, [2])]).ShouldBeFalse();
+        Extensions.Find([new Extension(ExtensionType.ExternalPub, [3])], ExtensionType.RatchetTree).ShouldBeNull();
+
+        Lifetime lifetime = new(100, 200);
+        lifetime.Covers(100).ShouldBeTrue();
+        lifetime.Covers(200).ShouldBeTrue();
+        lifetime.Covers(99).ShouldBeFalse();
+        lifetime.Covers(201).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("0002" + "0001", "protocol version 2")]
     [InlineData("0001" + "0006", "unknown wire format 6")]
