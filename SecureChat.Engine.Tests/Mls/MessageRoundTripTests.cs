@@ -84,6 +84,25 @@ public sealed class MessageRoundTripTests
         lifetime.Covers(201).ShouldBeFalse();
     }
 
+    [Fact]
+    public void External_senders_and_required_capabilities_round_trip_and_required_types_are_checked_against_capabilities()
+    {
+        List<ExternalSender> senders = [new([1, 2], Credential.Basic([3])), new([4], Credential.X509([[5]]))];
+        byte[] data = ExternalSender.EncodeList(senders);
+        List<ExternalSender> back = ExternalSender.DecodeList(data);
+        back.Count.ShouldBe(2);
+        back[1].Credential.Certificates[0].ShouldBe(new byte[] { 5 });
+        ExternalSender.EncodeList(back).ShouldBe(data);
+        Should.Throw<MlsFormatException>(() => ExternalSender.DecodeList(data[..^1]));
+
+        RequiredCapabilities required = new([(ushort)ExtensionType.RatchetTree, 0x0A0A], [(ushort)ProposalType.Add, 0x0B0B], [(ushort)CredentialType.Basic]);
+        RequiredCapabilities.Decode(required.Encode()).Encode().ShouldBe(required.Encode());
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [0x0B0B], [1])).ShouldBeTrue();
+        required.AreMetBy(new Capabilities([1], [1], [], [0x0B0B], [1])).ShouldBeFalse();
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [], [1])).ShouldBeFalse();
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [0x0B0B], [2])).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("0002" + "0001", "protocol version 2")]
     [InlineData("0001" + "0006", "unknown wire format 6")]
