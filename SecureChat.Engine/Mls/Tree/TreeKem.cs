@@ -252,6 +252,59 @@ internal static class TreeKem
         return true;
     }
 
+    /// <summary>
+    /// The lowest common ancestor of two leaves (RFC 9420 appendix C): the node whose path secret a Welcome gives a
+    /// member added by <paramref name="committerLeaf"/>'s Commit (section 12.4.3.1).
+    /// </summary>
+    public static uint CommonAncestor(RatchetTree tree, uint committerLeaf, uint otherLeaf) =>
+        TreeIndex.DirectPath(2 * committerLeaf, tree.LeafCount).First(node => TreeIndex.IsInSubtree(2 * otherLeaf, node));
+
+    /// <summary>
+    /// Section 12.4.3.1, a joiner's path secret: sets the keys of the common ancestor with the committer and of every
+    /// node above it on the committer's filtered direct path, each derived private key matching the public key in
+    /// <paramref name="tree"/>; the keys change only when all of them match.
+    /// </summary>
+    public static bool TryJoinWithPathSecret(CipherSuite suite, RatchetTree tree, uint committerLeaf, ReadOnlySpan<byte> pathSecret, TreeKemPrivateKeys keys, out string failure)
+    {
+        uint me = keys.LeafIndex;
+        List<(uint Node, uint CopathChild)> filtered = me == committerLeaf || committerLeaf >= tree.LeafCount || me >= tree.LeafCount
+            ? []
+            : tree.FilteredDirectPath(committerLeaf);
+        int step = filtered.FindIndex(p => TreeIndex.IsInSubtree(2 * me, p.CopathChild));
+        if (step < 0 || filtered[step].Node != CommonAncestor(tree, committerLeaf, me))
+        {
+            failure = "the path secret's node is not on the committer's path above this member";
+            return false;
+        }
+
+        var derived = new List<(uint Node, byte[] PrivateKey)>();
+        byte[] current = SecretArray.Copy(pathSecret);
+        for (int k = step; k < filtered.Count; k++)
+        {
+            (byte[] nodePrivate, byte[] nodePublic) = NodeKeyPair(suite, current);
+            derived.Add((filtered[k].Node, nodePrivate));
+            byte[] next = NextPathSecret(suite, current);
+            CryptographicOperations.ZeroMemory(current);
+            current = next;
+            if (tree.IsBlank(filtered[k].Node) || !nodePublic.AsSpan().SequenceEqual(tree.EncryptionKeyAt(filtered[k].Node)))
+            {
+                Wipe(derived, [], current);
+                failure = $"the path secret does not give the public key of node {filtered[k].Node}";
+                return false;
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(current);
+        foreach ((uint node, byte[] nodePrivate) in derived)
+        {
+            keys.Set(node, nodePrivate);
+            CryptographicOperations.ZeroMemory(nodePrivate);
+        }
+
+        failure = "";
+        return true;
+    }
+
     private static (byte[] PrivateKey, byte[] PublicKey) RandomKeyPair(CipherSuite suite, IRandomSource random)
     {
         byte[] leafSecret = SecretArray.Allocate(suite.HashLength);
