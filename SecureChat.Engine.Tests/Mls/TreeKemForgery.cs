@@ -14,11 +14,11 @@ internal static class TreeKemForgery
     /// one the committer chose, then made consistent: parent hashes recomputed, the leaf re-signed, and every path
     /// secret re-encrypted under the resulting GroupContext. Returns it with the tree it yields.
     /// </summary>
-    public static (UpdatePath Path, RatchetTree Tree) WithPlantedKey(TreeKemGroup group, uint committer, uint nodeIndex)
+    public static (UpdatePath Path, RatchetTree Tree) WithPlantedKey(TreeKemGroup group, uint committer, uint nodeIndex, byte[]? plantedKey = null)
     {
         RatchetTree tree = group.Tree.Clone();
         using TreeKemEncapResult honest = TreeKem.Encap(group.Suite, tree, committer, group.GroupId, group.SignatureKeys[committer], group.Context);
-        (_, byte[] planted) = group.Suite.DeriveKeyPair(new byte[32]);
+        byte[] planted = plantedKey ?? group.Suite.DeriveKeyPair(new byte[32]).PublicKey;
         List<(uint Node, uint CopathChild)> filtered = tree.FilteredDirectPath(committer);
         foreach ((uint node, _) in filtered)
         {

@@ -85,6 +85,20 @@ public sealed class TreeKemTests
     }
 
     [Fact]
+    public void A_low_order_key_planted_in_a_path_is_refused_before_it_can_break_a_later_commit()
+    {
+        using TreeKemGroup group = TreeKemGroup.Create(8);
+        byte[] lowOrder = new byte[32];
+        lowOrder[0] = 1;
+        (UpdatePath forged, _) = TreeKemForgery.WithPlantedKey(group, committer: 0, nodeIndex: 3, lowOrder);
+
+        // Member 4 decrypts at the root, above the planted node, so only the key check can stop it.
+        TreeKem.TryMergePath(group.Suite, group.Tree, 0, forged, group.GroupId, null, out RatchetTree? merged, out string failure).ShouldBeFalse();
+        failure.ShouldBe("node 3 of the update path has an encryption key that is not a usable X25519 public key");
+        merged.ShouldBeNull();
+    }
+
+    [Fact]
     public void An_altered_ciphertext_is_refused_for_the_member_it_was_for_only()
     {
         using TreeKemGroup group = TreeKemGroup.Create(4);
@@ -119,9 +133,9 @@ public sealed class TreeKemTests
 
         Merge(group, path with { Nodes = [path.Nodes[0]] }).ShouldBe("the update path has 1 nodes where the committer's filtered direct path has 2");
         Merge(group, path with { Nodes = [path.Nodes[0] with { EncryptedPathSecret = [.. path.Nodes[0].EncryptedPathSecret, path.Nodes[0].EncryptedPathSecret[0]] }, path.Nodes[1]] })
-            .ShouldBe("node 1 of the update path has a malformed key or 2 ciphertexts for 1 recipients");
+            .ShouldBe("node 1 of the update path has 2 ciphertexts for 1 recipients");
         Merge(group, path with { Nodes = [path.Nodes[0], path.Nodes[1] with { EncryptionKey = path.Nodes[1].EncryptionKey[1..] }] })
-            .ShouldBe("node 3 of the update path has a malformed key or 1 ciphertexts for 1 recipients");
+            .ShouldBe("node 3 of the update path has an encryption key that is not a usable X25519 public key");
         Merge(group, path with { Nodes = [path.Nodes[0], path.Nodes[1] with { EncryptionKey = group.Tree.EncryptionKeyAt(0) }] })
             .ShouldBe("the committer's leaf does not carry the parent hash of its path");
         Merge(group, path with { LeafNode = leaf with { Signature = signature } }).ShouldBe("the signature of the committer's new leaf does not verify");

@@ -121,7 +121,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (leaf.Source != LeafNodeSource.Commit || leaf.EncryptionKey.Length != Hpke.PublicKeySize || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
+        if (leaf.Source != LeafNodeSource.Commit || !EncryptionKeyCheck.IsUsable(leaf.EncryptionKey) || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
         {
             failure = "the committer's new leaf is not a fresh leaf from a commit";
             return false;
@@ -140,9 +140,15 @@ internal static class TreeKem
         {
             UpdatePathNode node = path.Nodes[i];
             int recipients = next.Resolution(filtered[i].CopathChild, newMembers).Count;
-            if (node.EncryptionKey.Length != Hpke.PublicKeySize || node.EncryptedPathSecret.Count != recipients)
+            if (node.EncryptedPathSecret.Count != recipients)
             {
-                failure = $"node {filtered[i].Node} of the update path has a malformed key or {node.EncryptedPathSecret.Count} ciphertexts for {recipients} recipients";
+                failure = $"node {filtered[i].Node} of the update path has {node.EncryptedPathSecret.Count} ciphertexts for {recipients} recipients";
+                return false;
+            }
+
+            if (!EncryptionKeyCheck.IsUsable(node.EncryptionKey))
+            {
+                failure = $"node {filtered[i].Node} of the update path has an encryption key that is not a usable X25519 public key";
                 return false;
             }
 
