@@ -151,6 +151,61 @@ public sealed class TreeKemTests
     }
 
     [Fact]
+    public void An_update_path_altered_at_any_byte_is_refused_or_leaves_every_member_with_the_committers_secret()
+    {
+        using TreeKemGroup group = TreeKemGroup.Create(5);
+        RatchetTree next = group.Tree.Clone();
+        using TreeKemEncapResult result = TreeKem.Encap(group.Suite, next, 2, group.GroupId, group.SignatureKeys[2], group.Context);
+        byte[] encoded = result.Path.Encode();
+        int malformed = 0, refusedMerge = 0, refusedDecrypt = 0, harmless = 0;
+        for (int at = 0; at < encoded.Length; at++)
+        {
+            // One flipped bit per byte, its position rotating so every bit position is hit across the encoding.
+            int bit = 8 * at + at % 8;
+            byte[] altered = [.. encoded];
+            altered[at] ^= (byte)(1 << (at % 8));
+            UpdatePath path;
+            try
+            {
+                path = UpdatePath.Decode(altered);
+            }
+            catch (SecureChat.Engine.Mls.Codec.MlsFormatException)
+            {
+                malformed++;
+                continue;
+            }
+
+            if (!TreeKem.TryMergePath(group.Suite, group.Tree, 2, path, group.GroupId, null, out RatchetTree? merged, out _))
+            {
+                refusedMerge++;
+                continue;
+            }
+
+            byte[] context = group.Context(TreeHasher.RootHash(group.Suite, merged!));
+            foreach (uint member in new uint[] { 0, 1, 3, 4 })
+            {
+                using TreeKemPrivateKeys keys = group.Keys[member].Clone();
+                if (TreeKem.TryDecryptPath(group.Suite, merged!, 2, path, null, context, keys, out _, out byte[] commitSecret, out _))
+                {
+                    commitSecret.ShouldBe(result.CommitSecret, $"bit {bit}, member {member}");
+                    harmless++;
+                }
+                else
+                {
+                    refusedDecrypt++;
+                    keys.ConsistentWith(group.Suite, group.Tree).ShouldBeTrue($"bit {bit}, member {member}");
+                }
+            }
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{encoded.Length} one-bit alterations (one per byte) of a {encoded.Length}-byte UpdatePath: {malformed} malformed, {refusedMerge} refused on merge, "
+            + $"{refusedDecrypt} member decryptions refused, {harmless} member decryptions reaching the committer's secret (a ciphertext for someone else altered)");
+        (malformed + refusedMerge).ShouldBeGreaterThan(0);
+        refusedDecrypt.ShouldBeGreaterThan(0);
+    }
+
+    [Fact]
     public void A_committer_cannot_sign_its_new_leaf_with_a_key_that_is_not_its_own()
     {
         using TreeKemGroup group = TreeKemGroup.Create(2);

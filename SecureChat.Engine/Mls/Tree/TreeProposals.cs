@@ -7,9 +7,10 @@ namespace SecureChat.Engine.Mls.Tree;
 /// Remove, then the Adds in list order; sections 12.1.1-12.1.3 for each). Works on a clone and hands it back only
 /// when every proposal applied, so a refused list leaves the caller's tree as it was. Refuses, with a reason, what
 /// the tree itself shows to be wrong (section 12.2): an Update from a leaf that is not a member, a Remove of a
-/// blank leaf, a leaf updated or removed twice, a leaf whose encryption key cannot be encrypted to, an Add past <see cref="RatchetTree.MaxLeafCount"/>. Checks needing the
-/// group (leaf node validation against the GroupContext, signatures, the committer's own Update) belong to the
-/// caller. Proposal kinds that do not touch the tree are skipped. Thread-safe (stateless).
+/// blank leaf, a leaf updated or removed twice, a leaf whose encryption key cannot be encrypted to, an Add past
+/// <see cref="RatchetTree.MaxLeafCount"/>. Checks needing the group (leaf node validation against the GroupContext,
+/// signatures, the committer's own Update) belong to the caller. Proposal kinds that do not touch the tree are
+/// skipped. Thread-safe (stateless).
 /// </summary>
 internal static class TreeProposals
 {
