@@ -14,8 +14,9 @@ namespace SecureChat.Bench;
 /// wait at most LIMIT_S. After each stage it waits until the presence announcements
 /// are drained and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>):
 /// connecting took MS, FAILED clients failed, SKIPPED were not started for lack of time, PUZZLES puzzles were solved,
-/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of every other (as Member or Joined, each exactly once) and of the
-/// server (the Joined a client raises for it on connecting): n² in all, after which none arrives for
+/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of
+/// every other in <c>#lobby</c> (as Member or Joined, each exactly once), of the hub's operator there (Member) and of the
+/// server (the Joined a client raises for it on connecting): n(n + 1) in all, after which none arrives for
 /// <see cref="s_settle"/>; or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
 /// one more chat message, and closes everything on <c>quit</c> (or when standard input ends). Keeping the clients
 /// out of the server's process makes the server's memory per session its own.
@@ -80,7 +81,8 @@ internal static class HubClientProcess
             connecting.Stop();
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             long live = to - Volatile.Read(ref failed) - Volatile.Read(ref skipped);
-            long expected = live * live; // each hears of the n - 1 others, and of the server itself when it connects
+            // Each hears of the n - 1 others in #lobby, of the operator there (Member) and of the server itself when it connects.
+            long expected = live * (live + 1);
             long drainStart = Stopwatch.GetTimestamp();
             // The count alone can be reached early: a client that joins while another's join is being announced can hear
             // of it twice (Member, then Joined), so the last notices must also have stopped for a moment.
@@ -142,7 +144,8 @@ internal static class HubClientProcess
                         };
                         client.PresenceChanged += notice =>
                         {
-                            if (notice.Kind is PresenceKind.Member or PresenceKind.Joined)
+                            // The lobby's notices only (every client is in it): those of the other rooms come on top.
+                            if (notice.Kind is PresenceKind.Member or PresenceKind.Joined && (notice.Room is null || notice.Room == ChatEndpoint.Lobby))
                             {
                                 Interlocked.Increment(ref presence);
                                 Interlocked.Increment(ref heard[index]);
