@@ -38,6 +38,13 @@ internal sealed class BenchResults
     public double AttackHandshakeMsP50 { get; set; } = double.NaN;
     public double AttackRatePerS { get; set; } = double.NaN;
     public double HubFillPerS { get; set; } = double.NaN;
+    public double HubCpuUsPerRecipient { get; set; } = double.NaN;
+    public double SealSendUs { get; set; } = double.NaN;
+    public double HubFanoutWrittenMs { get; set; } = double.NaN;
+    public double HubFanoutCores { get; set; } = double.NaN;
+
+    /// <summary>The hub's CPU per delivered record over one seal and one send alone (target at most 1.25).</summary>
+    public double HubCpuRatio => HubCpuUsPerRecipient / SealSendUs;
 
     /// <summary>Handshake with the server in another process over two PBKDF2 at once (target at most 1.1).</summary>
     public double HandshakeChildRatio => HandshakeChildMsP50 / Pbkdf2PairMs;
@@ -81,6 +88,11 @@ internal sealed class BenchResults
         yield return ("attack_ratio", AttackRatio);
         yield return ("attack_rate_per_s", AttackRatePerS);
         yield return ("hub_fill_per_s", HubFillPerS);
+        yield return ("hub_cpu_us_per_recipient", HubCpuUsPerRecipient);
+        yield return ("seal_send_us", SealSendUs);
+        yield return ("hub_cpu_ratio", HubCpuRatio);
+        yield return ("hub_fanout_written_ms", HubFanoutWrittenMs);
+        yield return ("hub_fanout_cores", HubFanoutCores);
     }
 
     /// <summary>One JSON object; a measurement that failed is written as -1 so every field stays a number.</summary>
@@ -122,6 +134,8 @@ internal sealed class BenchResults
         Row(text, "hub sessions", N(HubSessions), "", "", $"10,000 {Verdict(HubSessions >= 10_000)}");
         Row(text, "hub process bytes/session", N(HubBytesPerSession), "", "", $"< 40 KB (40,000 B) {Verdict(HubBytesPerSession < 40_000)}");
         Row(text, "hub fan-out to all (ms)", F(HubFanoutMs, 2), "", "", $"< 100 ms {Verdict(HubFanoutMs < 100)}");
+        Row(text, "hub fan-out: last write (ms)", F(HubFanoutWrittenMs, 2), "", "", $"cores used {F(HubFanoutCores, 2)}");
+        Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x) {Verdict(HubCpuRatio <= 1.25)}");
         Row(text, "hub filled at (handshakes/s)", F(HubFillPerS, 1), "", "", "");
         Row(text, "handshakes/s (concurrent)", F(HandshakesPerS, 1), "", "", $">= 80% of ceiling {F(HandshakesPerSCeiling, 1)} ({Pct(HandshakesPerS, HandshakesPerSCeiling)}) {Verdict(HandshakesPerS >= 0.8 * HandshakesPerSCeiling)}");
         if (Extras.Count > 0)

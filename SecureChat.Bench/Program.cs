@@ -16,6 +16,16 @@ if (args.Length > 0 && args[0] == HubBench.ServerFlag)
     return await HubBench.RunServerProcessAsync(args);
 }
 
+if (args.Length > 0 && args[0] == SealSendProcess.SinkFlag)
+{
+    return await SealSendProcess.RunSinkAsync();
+}
+
+if (args.Length > 0 && args[0] == SealSendProcess.SenderFlag)
+{
+    return await SealSendProcess.RunSenderAsync(args);
+}
+
 if (args.Length > 0 && args[0] is BenchServerProcess.HandshakeFlag or BenchServerProcess.AttackFlag)
 {
     return await BenchServerProcess.RunAsync(args[0]);
@@ -193,6 +203,10 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;
     results.HubFillPerS = hub.Sessions / hub.FillSeconds;
+    results.HubCpuUsPerRecipient = hub.CpuPerRecipient.Median;
+    results.SealSendUs = hub.SealSend.Median;
+    results.HubFanoutWrittenMs = hub.FanoutWritten.Median;
+    results.HubFanoutCores = hub.FanoutCores.Median;
     const string section = "hub (fresh server process)";
     results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
     results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
@@ -204,7 +218,12 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "marginal RSS / private bytes per session (last 90%)", $"{BenchResults.N(hub.WorkingSetSlope)} / {BenchResults.N(hub.PrivateSlope)}");
     results.Extra(section, "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
     results.Extra(section, "of which Broadcast (sealing for all), p50 (ms)", F(hub.FanoutSeal.Median));
-    results.Extra(section, "the hub had written it to every socket, p50 (ms)", F(hub.FanoutWritten.Median));
+    results.Extra(section, "the hub had written it to every socket, min / p50 / max (ms)", $"{F(hub.FanoutWritten.Min)} / {F(hub.FanoutWritten.Median)} / {F(hub.FanoutWritten.Max)}");
+    results.Extra(section, "hub CPU until its last write, per recipient, min / p50 / max (us)", $"{F(hub.CpuPerRecipient.Min)} / {F(hub.CpuPerRecipient.Median)} / {F(hub.CpuPerRecipient.Max)}");
+    results.Extra(section, "seal + send alone, same sockets count, CPU per recipient min / p50 / max (us)", $"{F(hub.SealSend.Min)} / {F(hub.SealSend.Median)} / {F(hub.SealSend.Max)}");
+    results.Extra(section, "seal + send alone, wall per recipient p50 (us)", F(hub.SealSendWall.Median));
+    results.Extra(section, "hub cores used until its last write (CPU / wall), min / p50 / max", $"{F(hub.FanoutCores.Min)} / {F(hub.FanoutCores.Median)} / {F(hub.FanoutCores.Max)}");
+    results.Extra(section, "hub threads' CPU per fan-out (name x threads ms)", hub.FanoutThreads);
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 
