@@ -42,6 +42,9 @@ internal sealed class BenchResults
     public double SealSendUs { get; set; } = double.NaN;
     public double HubFanoutWrittenMs { get; set; } = double.NaN;
     public double HubFanoutCores { get; set; } = double.NaN;
+    public double HubRooms { get; set; } = double.NaN;
+    public double HubJoinRoomMembers { get; set; } = double.NaN;
+    public double HubJoinMs { get; set; } = double.NaN;
 
     /// <summary>The hub's CPU per delivered record over one seal and one send alone (target at most 1.25).</summary>
     public double HubCpuRatio => HubCpuUsPerRecipient / SealSendUs;
@@ -93,6 +96,10 @@ internal sealed class BenchResults
         yield return ("hub_cpu_ratio", HubCpuRatio);
         yield return ("hub_fanout_written_ms", HubFanoutWrittenMs);
         yield return ("hub_fanout_cores", HubFanoutCores);
+        yield return ("hub_rooms", HubRooms);
+        yield return ("hub_rooms_bytes_per_session", HubBytesPerSession);
+        yield return ("hub_join_room_members", HubJoinRoomMembers);
+        yield return ("hub_join_1000_ms", HubJoinMs);
     }
 
     /// <summary>One JSON object; a measurement that failed is written as -1 so every field stays a number.</summary>
@@ -136,6 +143,8 @@ internal sealed class BenchResults
         Row(text, "hub fan-out to all (ms)", F(HubFanoutMs, 2), "", "", $"< 100 ms {Verdict(HubFanoutMs < 100)}");
         Row(text, "hub fan-out: last write (ms)", F(HubFanoutWrittenMs, 2), "", "", $"cores used {F(HubFanoutCores, 2)}");
         Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x) {Verdict(HubCpuRatio <= 1.25)}");
+        Row(text, "hub rooms (each member in 2 or 3)", N(HubRooms), "", "", "");
+        Row(text, $"hub join, room of {N(HubJoinRoomMembers)}: CPU (ms)", F(HubJoinMs, 2), "", "", $"< 50 ms {Verdict(HubJoinMs < 50)}");
         Row(text, "hub filled at (handshakes/s)", F(HubFillPerS, 1), "", "", "");
         Row(text, "handshakes/s (concurrent)", F(HandshakesPerS, 1), "", "", $">= 80% of ceiling {F(HandshakesPerSCeiling, 1)} ({Pct(HandshakesPerS, HandshakesPerSCeiling)}) {Verdict(HandshakesPerS >= 0.8 * HandshakesPerSCeiling)}");
         if (Extras.Count > 0)

@@ -207,6 +207,9 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.SealSendUs = hub.SealSend.Median;
     results.HubFanoutWrittenMs = hub.FanoutWritten.Median;
     results.HubFanoutCores = hub.FanoutCores.Median;
+    results.HubRooms = hub.Rooms;
+    results.HubJoinRoomMembers = hub.JoinRoomMembers;
+    results.HubJoinMs = hub.JoinCpuMs.Median;
     const string section = "hub (fresh server process)";
     results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
     results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
@@ -224,6 +227,9 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "seal + send alone, wall per recipient p50 (us)", F(hub.SealSendWall.Median));
     results.Extra(section, "hub cores used until its last write (CPU / wall), min / p50 / max", $"{F(hub.FanoutCores.Min)} / {F(hub.FanoutCores.Median)} / {F(hub.FanoutCores.Max)}");
     results.Extra(section, "hub threads' CPU per fan-out (name x threads ms)", hub.FanoutThreads);
+    results.Extra(section, "rooms (as listed); members of the room joined", $"{hub.Rooms}; {hub.JoinRoomMembers}");
+    results.Extra(section, "join: hub CPU less idle min / p50 / max (ms)", $"{F(hub.JoinCpuMs.Min)} / {F(hub.JoinCpuMs.Median)} / {F(hub.JoinCpuMs.Max)}");
+    results.Extra(section, "join: hub CPU with idle p50 (ms); joiner heard of all p50 (ms)", $"{F(hub.JoinRawCpuMs.Median)}; {F(hub.JoinEnteredMs.Median)}");
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 
