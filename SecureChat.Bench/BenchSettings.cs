@@ -27,7 +27,10 @@ internal sealed record BenchSettings
 
     public required int RttWarmup { get; init; }
 
+    /// <summary>Round-trip samples of each kind, taken in <see cref="RttRounds"/> interleaved rounds (see <see cref="RttBench"/>).</summary>
     public required int RttIterations { get; init; }
+
+    public required int RttRounds { get; init; }
 
     /// <summary>Handshakes in the concurrent handshake-rate run, and how many run at once.</summary>
     public required int ConcurrentHandshakes { get; init; }
@@ -75,6 +78,7 @@ internal sealed record BenchSettings
         RateWarmup = TimeSpan.FromSeconds(2),
         RttWarmup = 500,
         RttIterations = 5000,
+        RttRounds = 20,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
         AttackSamples = 20,
@@ -94,7 +98,8 @@ internal sealed record BenchSettings
         RateDuration = TimeSpan.FromSeconds(1),
         RateWarmup = TimeSpan.FromSeconds(0.6),
         RttWarmup = 200,
-        RttIterations = 1000,
+        RttIterations = 2000,
+        RttRounds = 10,
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
         AttackSamples = 6,

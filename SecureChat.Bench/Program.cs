@@ -168,19 +168,20 @@ await Step("breakdown", "cost breakdown (one thread, no sockets)", () =>
 
 await Step("rtt", "round-trip latency", async () =>
 {
-    Samples secure = await MessagingBench.SecureRttAsync(settings);
-    Samples plain = await MessagingBench.BaselineRttAsync(settings, tls: false);
-    Samples tls = await MessagingBench.BaselineRttAsync(settings, tls: true);
-    results.RttUsP50 = secure.Median;
-    results.RttUsP99 = secure.Percentile(99);
-    results.PlainRttUsP50 = plain.Median;
-    results.PlainRttUsP99 = plain.Percentile(99);
-    results.TlsRttUsP50 = tls.Median;
-    results.TlsRttUsP99 = tls.Percentile(99);
-    results.Extra("round trip (us)", "samples each", secure.Count.ToString(CultureInfo.InvariantCulture));
-    results.Extra("round trip (us)", "SecureChat p90 / max", $"{F(secure.Percentile(90))} / {F(secure.Max)}");
-    results.Extra("round trip (us)", "plain p90 / max", $"{F(plain.Percentile(90))} / {F(plain.Max)}");
-    results.Extra("round trip (us)", "TLS p90 / max", $"{F(tls.Percentile(90))} / {F(tls.Max)}");
+    RttBench.Result rtt = await RttBench.MeasureAsync(settings);
+    results.RttUsP50 = rtt.Secure.Rounds.Median;
+    results.RttUsP99 = rtt.Secure.All.Percentile(99);
+    results.PlainRttUsP50 = rtt.Plain.Rounds.Median;
+    results.PlainRttUsP99 = rtt.Plain.All.Percentile(99);
+    results.TlsRttUsP50 = rtt.Tls.Rounds.Median;
+    results.TlsRttUsP99 = rtt.Tls.All.Percentile(99);
+    results.RttTlsRatio = rtt.RatioToTls.Median;
+    results.Extra("round trip (us)", "samples each, in interleaved rounds", $"{rtt.Secure.All.Count} in {rtt.Rounds}");
+    results.Extra("round trip (us)", "SecureChat / TLS p50 per round, min / median / max", $"{F(rtt.RatioToTls.Min)} / {F(rtt.RatioToTls.Median)} / {F(rtt.RatioToTls.Max)}");
+    foreach (RttBench.Kind kind in new[] { rtt.Secure, rtt.Tls, rtt.Plain })
+    {
+        results.Extra("round trip (us)", $"{kind.Name}: round medians min / max; all samples p50 / p90 / max", $"{F(kind.Rounds.Min)} / {F(kind.Rounds.Max)}; {F(kind.All.Median)} / {F(kind.All.Percentile(90))} / {F(kind.All.Max)}");
+    }
 });
 
 await Step("rate", "handshake rate", async () =>
