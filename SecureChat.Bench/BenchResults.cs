@@ -49,8 +49,8 @@ internal sealed class BenchResults
     public double HubJoinRoomMembers { get; set; } = double.NaN;
     public double HubJoinMs { get; set; } = double.NaN;
 
-    /// <summary>The hub's CPU per delivered record over one seal and one send alone (target at most 1.25).</summary>
-    public double HubCpuRatio => HubCpuUsPerRecipient / SealSendUs;
+    /// <summary>The hub's CPU per delivered record over one seal and one send alone, the median of each run's own (target at most 1.25).</summary>
+    public double HubCpuRatio { get; set; } = double.NaN;
 
     /// <summary>Handshake with the server in another process over two PBKDF2 at once (target at most 1.1).</summary>
     public double HandshakeChildRatio => HandshakeChildMsP50 / Pbkdf2PairMs;
@@ -146,7 +146,7 @@ internal sealed class BenchResults
         Row(text, "hub process bytes/session", N(HubBytesPerSession), "", "", $"< 40 KB (40,000 B) {Verdict(HubBytesPerSession < 40_000)}");
         Row(text, "hub fan-out to all (ms)", F(HubFanoutMs, 2), "", "", $"< 100 ms {Verdict(HubFanoutMs < 100)}");
         Row(text, "hub fan-out: last write (ms)", F(HubFanoutWrittenMs, 2), "", "", $"cores used {F(HubFanoutCores, 2)}");
-        Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x) {Verdict(HubCpuRatio <= 1.25)}");
+        Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x, median of runs) {Verdict(HubCpuRatio <= 1.25)}");
         Row(text, "hub rooms (each member in 2 or 3)", N(HubRooms), "", "", "");
         Row(text, $"hub join, room of {N(HubJoinRoomMembers)}: CPU (ms)", F(HubJoinMs, 2), "", "", $"< 50 ms {Verdict(HubJoinMs < 50)}");
         Row(text, "hub filled at (handshakes/s)", F(HubFillPerS, 1), "", "", "");

@@ -41,6 +41,7 @@ internal static class HubBench
         List<double> CpuPerRecipient,
         List<double> FanoutCores,
         List<double> SealSend,
+        List<double> CpuRatio,
         List<double> SealSendWall,
         string FanoutThreads,
         int Rooms,
@@ -68,7 +69,7 @@ internal static class HubBench
         {
             string line = await BenchChild.ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -87,7 +88,7 @@ internal static class HubBench
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
         return 0;
     }
 
@@ -247,7 +248,7 @@ internal static class HubBench
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
             return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
-                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
+                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
         }
         finally
         {

@@ -15,7 +15,11 @@ namespace SecureChat.Bench;
 /// </summary>
 internal sealed class HubFanout
 {
-    private const int Warmup = 1;
+    /// <summary>
+    /// Recipients served in runs not measured, at least three runs: the hub's code is compiled again, optimized, after
+    /// its first calls (tiered compilation), and that compiling would count in a small hub's CPU per recipient.
+    /// </summary>
+    private const int WarmupRecipients = 3000;
 
     public Samples Total { get; } = new();
 
@@ -31,6 +35,9 @@ internal sealed class HubFanout
 
     /// <summary>The floor: one seal and one send per recipient, CPU time of the sending process (us), run by run.</summary>
     public Samples SealSend { get; } = new();
+
+    /// <summary>Each run's hub CPU per recipient over its own floor's.</summary>
+    public Samples Ratio { get; } = new();
 
     /// <summary>The floor's wall time per recipient (us).</summary>
     public Samples SealSendWall { get; } = new();
@@ -57,7 +64,8 @@ internal sealed class HubFanout
                 throw new InvalidOperationException($"the seal-and-send process said '{ready}'");
             }
 
-            for (int i = 0; i < Warmup + runs; i++)
+            int warmup = Math.Max(3, WarmupRecipients / sessions);
+            for (int i = 0; i < warmup + runs; i++)
             {
                 await HubBench.WaitForServerOutputAsync(meter).ConfigureAwait(false);
                 await Task.Delay(200).ConfigureAwait(false);
@@ -82,7 +90,7 @@ internal sealed class HubFanout
                 await sender.StandardInput.WriteLineAsync("run").ConfigureAwait(false);
                 await sender.StandardInput.FlushAsync().ConfigureAwait(false);
                 string[] floor = (await BenchChild.ReadLineAsync(sender, TimeSpan.FromSeconds(60)).ConfigureAwait(false)).Split(' ');
-                if (i < Warmup)
+                if (i < warmup)
                 {
                     continue;
                 }
@@ -93,7 +101,9 @@ internal sealed class HubFanout
                 double cpuUs = cpuAtLastWrite - cpu;
                 result.CpuPerRecipient.Add(cpuUs / sessions);
                 result.Cores.Add(cpuUs / 1000 / writtenMs);
-                result.SealSend.Add(double.Parse(floor[0], CultureInfo.InvariantCulture));
+                double floorUs = double.Parse(floor[0], CultureInfo.InvariantCulture);
+                result.SealSend.Add(floorUs);
+                result.Ratio.Add(cpuUs / sessions / floorUs);
                 result.SealSendWall.Add(double.Parse(floor[1], CultureInfo.InvariantCulture));
                 foreach ((string name, int count, double threadMs) in CpuTime.Spent(threads, threadsAfter))
                 {

@@ -18,6 +18,7 @@ internal sealed record HubResult(
     Samples CpuPerRecipient,
     Samples FanoutCores,
     Samples SealSend,
+    Samples CpuRatio,
     Samples SealSendWall,
     string FanoutThreads,
     int Rooms,

@@ -206,6 +206,7 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.HubFillPerS = hub.Sessions / hub.FillSeconds;
     results.HubCpuUsPerRecipient = hub.CpuPerRecipient.Median;
     results.SealSendUs = hub.SealSend.Median;
+    results.HubCpuRatio = hub.CpuRatio.Median;
     results.HubFanoutWrittenMs = hub.FanoutWritten.Median;
     results.HubFanoutCores = hub.FanoutCores.Median;
     results.HubRooms = hub.Rooms;
@@ -226,6 +227,7 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "hub CPU until its last write, per recipient, min / p50 / max (us)", $"{F(hub.CpuPerRecipient.Min)} / {F(hub.CpuPerRecipient.Median)} / {F(hub.CpuPerRecipient.Max)}");
     results.Extra(section, "seal + send alone, same sockets count, CPU per recipient min / p50 / max (us)", $"{F(hub.SealSend.Min)} / {F(hub.SealSend.Median)} / {F(hub.SealSend.Max)}");
     results.Extra(section, "seal + send alone, wall per recipient p50 (us)", F(hub.SealSendWall.Median));
+    results.Extra(section, "hub CPU / seal + send, run by run: min / p50 / max", $"{F(hub.CpuRatio.Min)} / {F(hub.CpuRatio.Median)} / {F(hub.CpuRatio.Max)}");
     results.Extra(section, "hub cores used until its last write (CPU / wall), min / p50 / max", $"{F(hub.FanoutCores.Min)} / {F(hub.FanoutCores.Median)} / {F(hub.FanoutCores.Max)}");
     results.Extra(section, "hub threads' CPU per fan-out (name x threads ms)", hub.FanoutThreads);
     results.Extra(section, "rooms (as listed); members of the room joined", $"{hub.Rooms}; {hub.JoinRoomMembers}");
