@@ -27,6 +27,9 @@ internal sealed record BenchSettings
 
     public required int RttWarmup { get; init; }
 
+    /// <summary>SecureChat's round-trip warmup lasts at least this long, so tiered compilation has optimized the engine's code.</summary>
+    public required TimeSpan RttWarmupTime { get; init; }
+
     /// <summary>Round-trip samples of each kind, taken in <see cref="RttRounds"/> interleaved rounds (see <see cref="RttBench"/>).</summary>
     public required int RttIterations { get; init; }
 
@@ -77,6 +80,7 @@ internal sealed record BenchSettings
         RateDuration = TimeSpan.FromSeconds(3),
         RateWarmup = TimeSpan.FromSeconds(2),
         RttWarmup = 500,
+        RttWarmupTime = TimeSpan.FromSeconds(3),
         RttIterations = 5000,
         RttRounds = 20,
         ConcurrentHandshakes = 100,
@@ -98,6 +102,7 @@ internal sealed record BenchSettings
         RateDuration = TimeSpan.FromSeconds(1),
         RateWarmup = TimeSpan.FromSeconds(0.6),
         RttWarmup = 200,
+        RttWarmupTime = TimeSpan.FromSeconds(2),
         RttIterations = 2000,
         RttRounds = 10,
         ConcurrentHandshakes = 24,
