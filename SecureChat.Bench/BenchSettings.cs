@@ -27,7 +27,7 @@ internal sealed record BenchSettings
 
     public required int RttWarmup { get; init; }
 
-    /// <summary>SecureChat's round-trip warmup lasts at least this long, so tiered compilation has optimized the engine's code.</summary>
+    /// <summary>The round-trip warmup lasts at least this long, and on while the JIT still compiles (see <see cref="RttBench"/>).</summary>
     public required TimeSpan RttWarmupTime { get; init; }
 
     /// <summary>Round-trip samples of each kind, taken in <see cref="RttRounds"/> interleaved rounds (see <see cref="RttBench"/>).</summary>
