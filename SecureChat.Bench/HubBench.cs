@@ -7,10 +7,10 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Bench;
 
 /// <summary>
-/// A hub with N secure, joined sessions: the server runs in this process, the N clients in a child process
-/// (<see cref="HubClientProcess"/>), so the memory deltas measured here are the server's own. Then the time
-/// for one server message to reach every client, timed from the server's SendAsync until the child reports
-/// the last arrival (one pipe hop, well under a millisecond).
+/// A hub with N secure sessions, each in <c>#lobby</c> and in rooms (<see cref="HubRoomPlan"/>): the server runs in
+/// this process, the N clients in a child process (<see cref="HubClientProcess"/>), so the memory deltas measured here
+/// are the server's own. Then timed joins of a room of up to 1,000 (<see cref="HubJoin"/>), and the fan-out of one
+/// operator message to every member of <c>#lobby</c> beside its floor (<see cref="HubFanout"/>).
 /// </summary>
 internal static class HubBench
 {
