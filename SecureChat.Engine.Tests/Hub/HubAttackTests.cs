@@ -3,7 +3,6 @@ using System.Diagnostics;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Hub;

@@ -3,7 +3,6 @@ using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Hub;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 

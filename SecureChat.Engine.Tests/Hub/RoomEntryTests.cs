@@ -100,7 +100,7 @@ public sealed class RoomEntryTests
     [Fact]
     public void A_member_in_64_rooms_cannot_enter_a_65th()
     {
-        var time = new Support.ManualTime();
+        var time = new ManualTime();
         var hub = new TestHub(new HubSettings { Time = time });
         TestHub.Client alice = hub.Connect("Alice");
         for (int i = 1; i < 64; i++)
@@ -178,7 +178,7 @@ public sealed class RoomEntryTests
     [Fact]
     public void Requests_past_the_burst_are_refused_as_rate_limited_and_a_flood_ends_the_session()
     {
-        var time = new Support.ManualTime();
+        var time = new ManualTime();
         var hub = new TestHub(new HubSettings { Time = time });
         TestHub.Client alice = hub.Connect("Alice");
 

@@ -7,7 +7,7 @@ using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>
 /// An attacker's client: a raw socket plus a client <see cref="SecureSession"/> that the test drives by hand, so
