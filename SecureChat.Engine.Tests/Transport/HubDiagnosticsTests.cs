@@ -7,7 +7,9 @@ namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>
 /// What a live hub on 127.0.0.1 reports about its own work, read as an operator would: the requests it answered on
-/// <see cref="ChatMetrics.RequestsHandled"/> through a <see cref="System.Diagnostics.Metrics.MeterListener"/>.
+/// <see cref="ChatMetrics.RequestsHandled"/> and the operator's event handlers that threw, on
+/// <see cref="ChatServer.HandlerFaulted"/> and <see cref="ChatMetrics.HandlersFaulted"/>, through a
+/// <see cref="System.Diagnostics.Metrics.MeterListener"/>.
 /// </summary>
 public sealed class HubDiagnosticsTests(ITestOutputHelper output)
 {
@@ -45,5 +47,27 @@ public sealed class HubDiagnosticsTests(ITestOutputHelper output)
         metrics.SumWhere(ChatMetrics.RequestsHandled, "op=join", "result=done").ShouldBe(2);
         metrics.SumWhere(ChatMetrics.RequestsHandled, "op=kick", "result=not_operator").ShouldBe(1);
         metrics.SumWhere(ChatMetrics.RequestsHandled, "op=part", "result=not_member").ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task An_operator_s_event_handler_that_throws_is_reported_with_the_event_s_name_and_counted_and_the_hub_goes_on()
+    {
+        await using LiveServer live = LiveServer.Start();
+        using var metrics = new MetricRecorder(live.Server.MetricsId);
+        var faults = new System.Collections.Concurrent.ConcurrentQueue<(string Event, Exception Error)>();
+        live.Server.HandlerFaulted += (name, e) => faults.Enqueue((name, e));
+        live.Server.PresenceChanged += p => throw new InvalidOperationException($"no room for {p.Name}");
+        using var key = new EphemeralSigner();
+        await using var alice = new ChatClient(new ChatOptions { Name = "alice", Identity = key });
+
+        await alice.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait); // the operator hears alice join #lobby
+
+        (string name, Exception error) = await Eventually.Value(() => faults.FirstOrDefault() is { Event: not null } f ? Tuple.Create(f.Event, f.Error) : null, "the fault to be reported", s_wait);
+        await Eventually.True(() => metrics.Sum(ChatMetrics.HandlersFaulted) >= 1, "the fault to be counted", s_wait);
+        output.WriteLine($"reported: {name}: {error.Message}; counted {metrics.SumWhere(ChatMetrics.HandlersFaulted, "event=presence_changed")} for presence_changed");
+        name.ShouldBe(nameof(ChatEndpoint.PresenceChanged));
+        error.ShouldBeOfType<InvalidOperationException>().Message.ShouldBe("no room for alice");
+        metrics.SumWhere(ChatMetrics.HandlersFaulted, "event=presence_changed").ShouldBe(faults.Count);
+        await live.ShouldStillServeAnHonestClient();
     }
 }

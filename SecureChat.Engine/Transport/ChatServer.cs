@@ -50,6 +50,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _options = options;
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
             new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo, _metrics);
+        _members.Events.Faulted = OnHandlerFaulted;
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
@@ -57,6 +58,14 @@ public sealed partial class ChatServer : ChatEndpoint
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
     }
+
+    /// <summary>
+    /// A handler of one of the operator's events threw: the event's name (<c>MessageReceived</c>, <c>PresenceChanged</c>,
+    /// <c>RoomChanged</c> or <c>Replied</c>) and the exception. The hub and every session went on, and the next event
+    /// is raised as usual; each is also counted on <see cref="ChatMetrics.HandlersFaulted"/>. Raised on the thread that
+    /// raises the operator's events; a handler of this event that throws is counted and ignored.
+    /// </summary>
+    public event Action<string, Exception>? HandlerFaulted;
 
     public override string Name => _members.Router.NameOf(_members.Router.Operator);
 
@@ -248,6 +257,19 @@ public sealed partial class ChatServer : ChatEndpoint
         await _members.Events.Drained().ConfigureAwait(false);
         ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();
+    }
+
+    private void OnHandlerFaulted(string name, Exception e)
+    {
+        _metrics.HandlerFaulted(name);
+        try
+        {
+            HandlerFaulted?.Invoke(name, e);
+        }
+        catch (Exception)
+        {
+            // Already counted; the queue must go on.
+        }
     }
 
     /// <summary>The operator as the link its own events come by (a room it entered, an answer to its request).</summary>

@@ -10,7 +10,7 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.MaxValue) : IThreadPoolWorkItem
 {
-    private readonly ConcurrentQueue<Action> _queue = new();
+    private readonly ConcurrentQueue<(string? Event, Action Run)> _queue = new();
     private readonly object _room = new();
 
     /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
@@ -24,8 +24,11 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     private int _running = held ? 1 : 0;
     private int _held = held ? 1 : 0;
 
-    /// <summary>An action threw (an app's event handler); raised on the queue's thread, and must not throw.</summary>
-    public Action<Exception>? Faulted { get; set; }
+    /// <summary>
+    /// An action threw (an app's event handler): the name of the event it raised (as posted) and the exception; raised
+    /// on the queue's thread, and must not throw.
+    /// </summary>
+    public Action<string, Exception>? Faulted { get; set; }
 
     /// <summary>Lets a held queue run what was posted so far and everything after it (again: nothing).</summary>
     public void Release()
@@ -40,9 +43,10 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
         }
     }
 
-    public void Post(Action action)
+    /// <summary>Posts an action that raises the event named <paramref name="name"/> (the name <see cref="Faulted"/> reports).</summary>
+    public void Post(string? name, Action action)
     {
-        _queue.Enqueue(action);
+        _queue.Enqueue((name, action));
         if (Interlocked.Exchange(ref _running, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -54,7 +58,7 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     /// a flood), first waits for room: the poster is the sending link's reader, which then reads nothing more, so TCP
     /// holds the flood back as a link's own receive queue does. Call outside every lock.
     /// </summary>
-    public void PostMessage(Action action, int bytes)
+    public void PostMessage(string name, Action action, int bytes)
     {
         lock (_room)
         {
@@ -66,7 +70,7 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
             _messageBytes += bytes;
         }
 
-        Post(() =>
+        Post(name, () =>
         {
             try
             {
@@ -87,7 +91,7 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     public Task Drained()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(done.SetResult);
+        Post(null, done.SetResult);
         return done.Task;
     }
 
@@ -108,16 +112,16 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     {
         while (true)
         {
-            while (_queue.TryDequeue(out Action? action))
+            while (_queue.TryDequeue(out (string? Event, Action Run) posted))
             {
                 try
                 {
-                    action();
+                    posted.Run();
                 }
                 catch (Exception e)
                 {
                     // An app's handler failed: the hub and every session go on, and the next event still runs.
-                    Faulted?.Invoke(e);
+                    Faulted?.Invoke(posted.Event ?? "an event", e);
                 }
             }
 
