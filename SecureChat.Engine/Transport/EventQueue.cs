@@ -16,9 +16,8 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
     private long _messageBytes;
 
-    /// <summary>True on the thread running the queue: it never waits for room in its own queue.</summary>
-    [ThreadStatic]
-    private static bool t_running;
+    /// <summary>Completed once the waiting message text is down to half the limit; null while nobody waits (under <c>_room</c>).</summary>
+    private TaskCompletionSource? _roomWaiter;
 
     /// <summary>1 while a worker runs the queue (or while held), else 0.</summary>
     private int _running = held ? 1 : 0;
@@ -54,19 +53,15 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     }
 
     /// <summary>
-    /// Posts a message of <paramref name="bytes"/> and, while more than the limit waits to be raised (an app slower than
-    /// a flood), first waits for room: the poster is the sending link's reader, which then reads nothing more, so TCP
-    /// holds the flood back as a link's own receive queue does. Call outside every lock.
+    /// Posts a message of <paramref name="bytes"/>, counted against the limit until it is raised. It never waits: past
+    /// the limit (an app slower than a flood), <see cref="Full"/> tells every link's read loop to read nothing more
+    /// until the messages were raised, so TCP holds the flood back as a link's own receive queue does, and no thread
+    /// is blocked meanwhile.
     /// </summary>
     public void PostMessage(string name, Action action, int bytes)
     {
         lock (_room)
         {
-            while (!t_running && Volatile.Read(ref _held) == 0 && _messageBytes > 0 && _messageBytes + bytes > messageBytesLimit)
-            {
-                Monitor.Wait(_room, TimeSpan.FromMilliseconds(100));
-            }
-
             _messageBytes += bytes;
         }
 
@@ -81,10 +76,33 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
                 lock (_room)
                 {
                     _messageBytes -= bytes;
-                    Monitor.PulseAll(_room);
+                    if (_roomWaiter is { } waiter && _messageBytes <= messageBytesLimit / 2)
+                    {
+                        _roomWaiter = null;
+                        waiter.SetResult();
+                    }
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// True when more message text than the limit waits to be raised (and the queue is not held): a link's reader then
+    /// reads nothing more until <paramref name="room"/> completes, once half the limit or less waits.
+    /// </summary>
+    public bool Full(out Task room)
+    {
+        lock (_room)
+        {
+            if (Volatile.Read(ref _held) != 0 || _messageBytes <= messageBytesLimit)
+            {
+                room = Task.CompletedTask;
+                return false;
+            }
+
+            room = (_roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            return true;
+        }
     }
 
     /// <summary>Completes once everything posted so far has run (for an orderly stop and for tests).</summary>
@@ -96,19 +114,6 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     }
 
     void IThreadPoolWorkItem.Execute()
-    {
-        t_running = true;
-        try
-        {
-            Run();
-        }
-        finally
-        {
-            t_running = false;
-        }
-    }
-
-    private void Run()
     {
         while (true)
         {

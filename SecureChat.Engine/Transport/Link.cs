@@ -54,7 +54,7 @@ internal sealed partial class Link : IHeldPresence
         _name = name;
         _timers = new LinkTimers(this, options);
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
-        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null);
+        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null, context.OperatorQueue);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
         _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }
