@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;

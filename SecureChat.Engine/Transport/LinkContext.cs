@@ -19,6 +19,12 @@ internal sealed record LinkContext(ChatOptions Options)
     /// <summary>Hub: sends held presence notices in batches (see <see cref="Transport.PresenceFlusher"/>); null sends them at once.</summary>
     public PresenceFlusher? PresenceFlusher { get; init; }
 
+    /// <summary>
+    /// Hub: the operator's events; while more message text than its bound waits there (<see cref="EventQueue.Full"/>),
+    /// no link's reader reads more. Null on a client.
+    /// </summary>
+    public EventQueue? OperatorQueue { get; init; }
+
     /// <summary>Hub: sends the links' output (see <see cref="Transport.WriteScheduler"/>); null sends it on the thread that sealed it.</summary>
     public WriteScheduler? WriteScheduler { get; init; }
 }

@@ -14,7 +14,7 @@ namespace SecureChat.Engine.Transport;
 /// deriving. A server's derivation comes after everything an honest client needs, and takes its place in the gate's
 /// queue at once.
 /// </param>
-internal sealed class LinkReader(Link link, object gate, SecureSession session, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving)
+internal sealed class LinkReader(Link link, object gate, SecureSession session, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving, EventQueue? operatorQueue = null)
 {
     /// <summary>
     /// The most memory queued events hold per byte read: a record of 69 bytes (the smallest) carries at most 15 bytes
@@ -74,10 +74,11 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
     }
 
     /// <summary>
-    /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>: the reader
-    /// reads nothing more until <paramref name="room"/> completes (TCP then holds the peer back).
+    /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>, or on a hub the
+    /// operator's events do (<see cref="EventQueue.Full"/>): the reader reads nothing more until <paramref name="room"/>
+    /// completes (TCP then holds the peer back).
     /// </summary>
-    public bool ReceiveQueueFull(out Task room) => events.Full(out room);
+    public bool ReceiveQueueFull(out Task room) => events.Full(out room) || (operatorQueue is not null && operatorQueue.Full(out room));
 
     /// <summary>
     /// How many bytes the reader may read next (at most <paramref name="max"/>): the events of one read hold at most
