@@ -58,7 +58,7 @@ internal static class PassiveClient
                 }
 
                 MlsMessage commit = MlsMessage.Decode(Bytes(epoch, "commit"));
-                if (!CommitProcessor.TryProcess(state, commit, Lookup, null, out GroupState? next, out failure))
+                if (!CommitProcessor.TryProcess(state, commit, Lookup, GroupMembers.Now, out GroupState? next, out failure))
                 {
                     return $"epoch {state.Epoch}: the commit was refused: {failure}";
                 }
