@@ -73,26 +73,21 @@ internal static class ParentHasher
                 continue;
             }
 
-            byte[]? expected = null;
+            // D must be the one member of C's resolution that is not among P's unmerged leaves under C, and those
+            // must be exactly the rest of the resolution: one pass, so a tree built to have many candidates costs
+            // no more than an honest one.
             var unmergedUnderChild = new HashSet<uint>(unmerged.Select(l => 2 * l).Where(n => TreeIndex.IsInSubtree(n, child)));
-            foreach (uint candidate in resolution)
+            List<uint> notUnmerged = resolution.Where(n => !unmergedUnderChild.Contains(n)).Take(2).ToList();
+            if (notUnmerged.Count != 1 || unmergedUnderChild.Count != resolution.Count - 1)
             {
-                if (unmergedUnderChild.Count != resolution.Count - 1 || !resolution.Where(n => n != candidate).All(unmergedUnderChild.Contains))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                byte[]? candidateHash = ParentHashField(tree, candidate);
-                if (candidateHash is null)
-                {
-                    continue;
-                }
-
-                expected ??= Compute(suite, parent, TreeHasher.Hash(suite, tree, sibling, unmerged));
-                if (candidateHash.AsSpan().SequenceEqual(expected))
-                {
-                    count++;
-                }
+            byte[]? candidateHash = ParentHashField(tree, notUnmerged[0]);
+            if (candidateHash is not null
+                && candidateHash.AsSpan().SequenceEqual(Compute(suite, parent, TreeHasher.Hash(suite, tree, sibling, unmerged))))
+            {
+                count++;
             }
         }
 

@@ -7,10 +7,11 @@ namespace SecureChat.Engine.Mls.Tree;
 /// integrity of the ratchet tree"): the root tree hash equals the GroupContext's (section 7.8); every non-blank
 /// parent is parent-hash valid (section 7.9.2); every leaf's signature verifies over LeafNodeTBS with the group id
 /// and its leaf index where its source is update or commit (section 7.2); unmerged leaves are sorted, non-blank,
-/// below their parent and listed at every non-blank node in between; no encryption or signature key appears twice
-/// (section 7.3). Checks the group state owns (credentials, capabilities against the GroupContext, lifetimes) are
-/// not here. A tree from a peer never makes it throw: each check returns false with one reason. Thread-safe
-/// (stateless; the tree must not change during a call).
+/// below their parent and listed at every non-blank node in between; every encryption key is a usable X25519 key
+/// (<see cref="EncryptionKeyCheck"/>) and none, nor any signature key, appears twice (section 7.3). Checks the
+/// group state owns (credentials, capabilities against the GroupContext, lifetimes) are not here. A tree from a
+/// peer never makes it throw: each check returns false with one reason. Thread-safe (stateless; the tree must not
+/// change during a call).
 /// </summary>
 internal static class TreeValidator
 {
@@ -98,6 +99,12 @@ internal static class TreeValidator
             if (tree.IsBlank(node))
             {
                 continue;
+            }
+
+            if (!EncryptionKeyCheck.IsUsable(tree.EncryptionKeyAt(node)))
+            {
+                failure = $"the encryption key of node {node} is not a usable X25519 public key";
+                return false;
             }
 
             if (!encryptionKeys.Add(Convert.ToHexString(tree.EncryptionKeyAt(node))))
