@@ -24,7 +24,7 @@ public sealed class RequiredCapabilitiesTests
         using GroupState group = GroupCreation.Create(CipherSuite.Suite1, "room"u8.ToArray(), alice.KeyPackage, alice.Secrets, extensions);
         CommitBuilder.TryAddMembers(group, [bob.KeyPackage], GroupMembers.Now, out PendingCommit? refused, out string failure).ShouldBeFalse();
         refused.ShouldBeNull();
-        failure.ShouldContain($"required extension {PrivateExtension}");
+        failure.ShouldContain($"capability the group requires (extensions {PrivateExtension}");
         TestContext.Current.TestOutputHelper?.WriteLine($"bob: {failure}");
 
         CommitBuilder.TryAddMembers(group, [carol.KeyPackage], GroupMembers.Now, out PendingCommit? added, out failure).ShouldBeTrue(failure);

@@ -15,8 +15,6 @@ internal static class LeafValidation
 {
     private const ushort DefaultExtensionTypeMax = 5;
 
-    /// <summary>Proposal types 1 to 7 (section 17.4's initial registry) are defaults every client supports.</summary>
-    private const ushort DefaultProposalTypeMax = 7;
 
     /// <summary>Whether <paramref name="leaf"/> fits a group with <paramref name="context"/> and the members of <paramref name="tree"/>.</summary>
     public static bool TryValidate(LeafNode leaf, GroupContext context, RatchetTree tree, uint? ownIndex, out string failure)
@@ -95,14 +93,10 @@ internal static class LeafValidation
     /// </summary>
     private static bool TrySupportsRequired(Capabilities caps, byte[] data, out string failure)
     {
-        List<ushort> extensions, proposals, credentials;
+        RequiredCapabilities required;
         try
         {
-            var r = new MlsReader(data);
-            extensions = r.VectorOf(static (ref MlsReader v) => v.U16());
-            proposals = r.VectorOf(static (ref MlsReader v) => v.U16());
-            credentials = r.VectorOf(static (ref MlsReader v) => v.U16());
-            r.ExpectEnd();
+            required = RequiredCapabilities.Decode(data);
         }
         catch (MlsFormatException e)
         {
@@ -110,23 +104,10 @@ internal static class LeafValidation
             return false;
         }
 
-        ushort missing = extensions.FirstOrDefault(t => t > DefaultExtensionTypeMax && !caps.Extensions.Contains(t));
-        if (missing != 0)
+        if (!required.AreMetBy(caps))
         {
-            failure = $"a leaf does not support the required extension {missing}";
-            return false;
-        }
-
-        missing = proposals.FirstOrDefault(t => t > DefaultProposalTypeMax && !caps.Proposals.Contains(t));
-        if (missing != 0)
-        {
-            failure = $"a leaf does not support the required proposal type {missing}";
-            return false;
-        }
-
-        if (credentials.Any(t => !caps.Credentials.Contains(t)))
-        {
-            failure = "a leaf does not support a credential type the group requires";
+            failure = "a leaf lacks a capability the group requires (extensions "
+                + $"{string.Join(",", required.ExtensionTypes)}, proposals {string.Join(",", required.ProposalTypes)}, credentials {string.Join(",", required.CredentialTypes)})";
             return false;
         }
 
