@@ -153,21 +153,23 @@ internal static class CommitBuilder
         CipherSuite suite = state.Suite;
         var ratchetTree = new Extension(ExtensionType.RatchetTree, RatchetTreeCodec.Encode(tree));
         GroupInfo info = new GroupInfo(context, [ratchetTree], confirmationTag, state.OwnLeaf, []).Signed(suite, state.SignaturePrivateKey);
-        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
-        byte[] encryptedInfo = suite.Seal(key, nonce, [], info.Encode());
-        CryptographicOperations.ZeroMemory(key);
-
-        var secrets = new List<EncryptedGroupSecrets>(added.Count);
-        foreach ((uint leaf, KeyPackage keyPackage) in added)
+        var joiners = new List<(KeyPackage, GroupSecrets)>(added.Count);
+        try
         {
-            var groupSecrets = new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[TreeMath.CommonAncestor(TreeMath.LeafToNode(state.OwnLeaf), TreeMath.LeafToNode(leaf))].ToArray()), []);
-            byte[] plaintext = groupSecrets.Encode();
-            (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, "Welcome", encryptedInfo, plaintext);
-            CryptographicOperations.ZeroMemory(plaintext);
-            groupSecrets.Wipe();
-            secrets.Add(new EncryptedGroupSecrets(keyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext)));
-        }
+            foreach ((uint leaf, KeyPackage keyPackage) in added)
+            {
+                uint ancestor = TreeMath.CommonAncestor(TreeMath.LeafToNode(state.OwnLeaf), TreeMath.LeafToNode(leaf));
+                joiners.Add((keyPackage, new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[ancestor].ToArray()), [])));
+            }
 
-        return new Welcome(suite.Id, secrets, encryptedInfo);
+            return WelcomeProtection.Seal(suite, info, welcomeSecret, joiners);
+        }
+        finally
+        {
+            foreach ((_, GroupSecrets secrets) in joiners)
+            {
+                secrets.Wipe();
+            }
+        }
     }
 }
