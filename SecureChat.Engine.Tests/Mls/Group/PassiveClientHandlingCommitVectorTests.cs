@@ -1,0 +1,43 @@
+using System.Text.Json;
+using SecureChat.Engine.Tests.Support;
+
+namespace SecureChat.Engine.Tests.Mls.Group;
+
+/// <summary>
+/// The MLS working group's passive-client-handling-commit.json (mlswg/mls-implementations, suite 1 entries): a client
+/// joins from the Welcome, then applies every epoch's commit with the proposals it names by reference, and reaches
+/// each published epoch_authenticator.
+/// </summary>
+public sealed class PassiveClientHandlingCommitVectorTests
+{
+    private const string File = "mls/passive-client-handling-commit.json";
+
+    [Fact]
+    public void Every_suite_1_client_follows_every_commit_to_the_published_epoch_authenticators()
+    {
+        using JsonDocument doc = VectorFiles.RequireJson(File, "MLS passive client (handling commits)");
+        var failures = new List<string>();
+        int cases = 0, epochs = 0, index = -1;
+        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
+        {
+            index++;
+            if (entry.GetProperty("cipher_suite").GetUInt16() != 1)
+            {
+                continue;
+            }
+
+            cases++;
+            string? failure = PassiveClient.Run(entry, out int followed);
+            epochs += followed;
+            if (failure is not null)
+            {
+                failures.Add($"case {index}: {failure}");
+            }
+        }
+
+        VectorFiles.Report($"{cases} suite-1 clients, {epochs} epochs followed");
+        cases.ShouldBeGreaterThan(0, "passive-client-handling-commit.json holds no suite-1 case");
+        failures.ShouldBeEmpty();
+        epochs.ShouldBeGreaterThan(0);
+    }
+}
