@@ -94,11 +94,11 @@ public sealed class ServerMemoryScanTests
             DhGroup group = DhGroup.Ffdhe2048;
             List<byte[]> sent = client.SentFrames;
             List<byte[]> received = client.ReceivedFrames;
-            byte[] serverShare = Body(received.First(f => f[0] == (byte)FrameType.KeyShare));
-            byte[] clientReveal = Body(sent.First(f => f[0] == (byte)FrameType.Reveal));
+            byte[] serverShare = Frames.BodyOf(received.First(f => f[0] == (byte)FrameType.KeyShare));
+            byte[] clientReveal = Frames.BodyOf(sent.First(f => f[0] == (byte)FrameType.Reveal));
             byte[] serverPublic = serverShare[WireFormat.NonceSize..];
             byte[] clientPublic = clientReveal[WireFormat.NonceSize..];
-            ServerHello.TryParse(Body(received.First(f => f[0] == (byte)FrameType.ServerHello)), out ServerHello hello).ShouldBeTrue();
+            ServerHello.TryParse(Frames.BodyOf(received.First(f => f[0] == (byte)FrameType.ServerHello)), out ServerHello hello).ShouldBeTrue();
 
             // Epoch 1: Z from the client's exponent, master over the handshake transcript (PROTOCOL.md, "Key schedule").
             byte[] z = Agree(group, random.Blocks, clientPublic, serverPublic);
@@ -146,8 +146,6 @@ public sealed class ServerMemoryScanTests
             secrets[$"{epoch} chain key"] = keys.Chain.ToArray();
         }
 
-        private static byte[] Body(byte[] frame) => frame[WireFormat.FrameHeaderSize..];
-
         /// <summary>Z = Y_peer^x for the client's exponent x: the random block whose 2^x is the client's public value.</summary>
         private static byte[] Agree(DhGroup group, IReadOnlyList<byte[]> blocks, byte[] clientPublic, byte[] serverPublic)
         {
@@ -168,7 +166,7 @@ public sealed class ServerMemoryScanTests
         /// <summary>Opens the one record of <paramref name="type"/>, trying the implicit sequence numbers in order.</summary>
         private static byte[] Open(ReadOnlySpan<byte> encryption, ReadOnlySpan<byte> mac, byte direction, List<byte[]> frames, FrameType type)
         {
-            byte[] body = Body(frames.Single(f => f[0] == (byte)type));
+            byte[] body = Frames.BodyOf(frames.Single(f => f[0] == (byte)type));
             byte[] plaintext = new byte[body.Length];
             for (ulong sequence = 0; sequence < 1000; sequence++)
             {
