@@ -34,6 +34,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
+    private readonly AckFlusher? _ackFlusher;
     private readonly WriteScheduler _writes = new();
     private readonly ServerMetrics _metrics = new(Interlocked.Increment(ref s_servers).ToString(System.Globalization.CultureInfo.InvariantCulture));
     private static int s_servers;
@@ -58,6 +59,7 @@ public sealed class ChatServer : ChatEndpoint
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
+        _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
 
     public override string Name => _members.Router.NameOf(_members.Router.Operator);
@@ -247,6 +249,7 @@ public sealed class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
+        _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);
         ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();
@@ -261,7 +264,7 @@ public sealed class ChatServer : ChatEndpoint
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
         };
-        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, WriteScheduler = _writes }, Translate, DefaultPeerName);
+        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, AckFlusher = _ackFlusher, WriteScheduler = _writes }, Translate, DefaultPeerName);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _metrics.HandshakeStarted();
         _members.Add(link);
