@@ -32,6 +32,7 @@ public sealed partial class ChatServer : ChatEndpoint
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
+    private readonly AckFlusher? _ackFlusher;
     private readonly WriteScheduler _writes = new();
     private readonly ServerMetrics _metrics = new(Interlocked.Increment(ref s_servers).ToString(System.Globalization.CultureInfo.InvariantCulture));
     private static int s_servers;
@@ -57,6 +58,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
+        _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
 
     /// <summary>
@@ -254,6 +256,7 @@ public sealed partial class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
+        _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);
         ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();

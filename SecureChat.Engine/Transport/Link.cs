@@ -19,7 +19,7 @@ namespace SecureChat.Engine.Transport;
 /// Thread-safe. Every session call happens under <c>_gate</c>; events are queued under it and dispatched outside it
 /// by one thread at a time, so handlers may call back into this or any other link. Output is routed outside it.
 /// </remarks>
-internal sealed partial class Link : IHeldPresence
+internal sealed partial class Link : IHeldPresence, IHeldAck
 {
     private readonly SecureSession _session;
     private readonly ChatChannel _chat;
@@ -48,7 +48,8 @@ internal sealed partial class Link : IHeldPresence
         _options = options;
         _jobs = new LinkJobs(_gate, _session, context.DerivationGate, Run, context.RekeyJobRun);
         _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, context.ServerBudget);
-        _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.WriteScheduler);
+        _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.AckFlusher, context.WriteScheduler);
+        _session.Acks.Hold = context.AckFlusher is not null;
         Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
@@ -282,6 +283,17 @@ internal sealed partial class Link : IHeldPresence
             _session.Dispose();
             _timers.Stop();
         }
+    }
+
+    /// <summary>The <see cref="AckFlusher"/>'s turn: seals the Ack held since (if still held) and sends it in turn.</summary>
+    public void FlushHeldAck()
+    {
+        lock (_gate)
+        {
+            _output.AckDueLocked();
+        }
+
+        AfterLock();
     }
 
     /// <summary>The <see cref="PresenceFlusher"/>'s turn: wakes the writer for the notices held since (if still held).</summary>

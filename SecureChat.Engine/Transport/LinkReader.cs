@@ -60,6 +60,8 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
                 {
                     output.AcksSent(session.Acks.Sent - acks);
                 }
+
+                output.HoldAckLocked(link);
             }
 
             derivationPending = session.KeyDerivationPending;
