@@ -16,6 +16,12 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
     private long _messageBytes;
 
+    /// <summary>
+    /// The waiting message text per sender (the hex of its identity digest), so that only the links whose messages
+    /// fill the queue wait for it, never a link that has nothing in it (under <c>_room</c>).
+    /// </summary>
+    private readonly Dictionary<string, long> _bySender = new(StringComparer.Ordinal);
+
     /// <summary>Completed once the waiting message text is down to half the limit; null while nobody waits (under <c>_room</c>).</summary>
     private TaskCompletionSource? _roomWaiter;
 
@@ -53,16 +59,18 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     }
 
     /// <summary>
-    /// Posts a message of <paramref name="bytes"/>, counted against the limit until it is raised. It never waits: past
-    /// the limit (an app slower than a flood), <see cref="Full"/> tells every link's read loop to read nothing more
-    /// until the messages were raised, so TCP holds the flood back as a link's own receive queue does, and no thread
-    /// is blocked meanwhile.
+    /// Posts a message of <paramref name="bytes"/> from <paramref name="sender"/> (the hex of its identity digest),
+    /// counted against the limit until it is raised. It never waits: past the limit (an app slower than a flood),
+    /// <see cref="Full"/> tells the read loops of the senders whose messages wait here to read nothing more until the
+    /// messages were raised, so TCP holds the flood back as a link's own receive queue does, no thread is blocked
+    /// meanwhile, and a link with nothing in the queue (in a room without the operator, or quiet) reads on.
     /// </summary>
-    public void PostMessage(string name, Action action, int bytes)
+    public void PostMessage(string name, Action action, int bytes, string sender)
     {
         lock (_room)
         {
             _messageBytes += bytes;
+            _bySender[sender] = _bySender.GetValueOrDefault(sender) + bytes;
         }
 
         Post(name, () =>
@@ -76,6 +84,16 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
                 lock (_room)
                 {
                     _messageBytes -= bytes;
+                    long left = _bySender[sender] - bytes;
+                    if (left == 0)
+                    {
+                        _bySender.Remove(sender);
+                    }
+                    else
+                    {
+                        _bySender[sender] = left;
+                    }
+
                     if (_roomWaiter is { } waiter && _messageBytes <= messageBytesLimit / 2)
                     {
                         _roomWaiter = null;
@@ -87,14 +105,16 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     }
 
     /// <summary>
-    /// True when more message text than the limit waits to be raised (and the queue is not held): a link's reader then
-    /// reads nothing more until <paramref name="room"/> completes, once half the limit or less waits.
+    /// True when more message text than the limit waits to be raised (and the queue is not held) and some of it is
+    /// <paramref name="sender"/>'s: that sender's reader then reads nothing more until <paramref name="room"/>
+    /// completes, once half the limit or less waits. A sender with nothing waiting (or null: not yet identified) is
+    /// never held back by the others' messages.
     /// </summary>
-    public bool Full(out Task room)
+    public bool Full(string? sender, out Task room)
     {
         lock (_room)
         {
-            if (Volatile.Read(ref _held) != 0 || _messageBytes <= messageBytesLimit)
+            if (Volatile.Read(ref _held) != 0 || _messageBytes <= messageBytesLimit || sender is null || !_bySender.ContainsKey(sender))
             {
                 room = Task.CompletedTask;
                 return false;

@@ -21,7 +21,7 @@ internal sealed record LinkContext(ChatOptions Options)
 
     /// <summary>
     /// Hub: the operator's events; while more message text than its bound waits there (<see cref="EventQueue.Full"/>),
-    /// no link's reader reads more. Null on a client.
+    /// the readers of the links whose messages wait there read no more. Null on a client.
     /// </summary>
     public EventQueue? OperatorQueue { get; init; }
 

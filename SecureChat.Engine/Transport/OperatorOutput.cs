@@ -22,7 +22,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Room = room,
-        }), text.Length * sizeof(char));
+        }), text.Length * sizeof(char), Convert.ToHexString(sender));
         return false;
     }
 
@@ -34,7 +34,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Direct = true,
-        }), text.Length * sizeof(char));
+        }), text.Length * sizeof(char), Convert.ToHexString(sender));
         return false;
     }
 
