@@ -69,13 +69,13 @@ internal static class TreeValidator
                     return false;
                 }
 
-                if (leaf >= tree.LeafCount || !TreeIndex.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
+                if (leaf >= tree.LeafCount || !TreeMath.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
                 {
                     failure = $"node {node} lists leaf {leaf} as unmerged, which is blank or not below it";
                     return false;
                 }
 
-                foreach (uint between in TreeIndex.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
+                foreach (uint between in TreeMath.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
                 {
                     if (tree.GetParent(between) is { } middle && middle.UnmergedLeaves.BinarySearch(leaf) < 0)
                     {
@@ -113,7 +113,7 @@ internal static class TreeValidator
                 return false;
             }
 
-            if (TreeIndex.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
+            if (TreeMath.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
             {
                 failure = $"the signature key of leaf {node / 2} appears twice in the ratchet tree";
                 return false;
