@@ -72,7 +72,7 @@ public sealed class TreeValidationVectorTests
 
             foreach (uint leaf in tree.OccupiedLeaves())
             {
-                if (!TreeValidator.LeafSignatureValid(suite, tree.GetLeaf(leaf)!, groupId, leaf))
+                if (!tree.GetLeaf(leaf)!.VerifySignature(suite, groupId, leaf))
                 {
                     failures.Add($"case {index} leaf {leaf}: signature refused");
                 }

@@ -162,7 +162,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (!TreeValidator.LeafSignatureValid(suite, leaf, groupId, senderLeaf))
+        if (!leaf.VerifySignature(suite, groupId, senderLeaf))
         {
             failure = "the signature of the committer's new leaf does not verify";
             return false;

@@ -25,7 +25,7 @@ internal static class TreeValidator
 
         foreach (uint leafIndex in tree.OccupiedLeaves())
         {
-            if (!LeafSignatureValid(suite, tree.GetLeaf(leafIndex)!, groupId, leafIndex))
+            if (!tree.GetLeaf(leafIndex)!.VerifySignature(suite, groupId, leafIndex))
             {
                 failure = $"the signature of leaf {leafIndex} does not verify";
                 return false;
@@ -46,10 +46,6 @@ internal static class TreeValidator
         failure = "";
         return true;
     }
-
-    /// <summary>Section 7.2: SignWithLabel(signature_key, "LeafNodeTBS", LeafNodeTBS) verifies.</summary>
-    public static bool LeafSignatureValid(CipherSuite suite, LeafNode leaf, byte[] groupId, uint leafIndex) =>
-        suite.VerifyWithLabel(leaf.SignatureKey, LeafNode.SignatureLabel, leaf.EncodeTbs(groupId, leafIndex), leaf.Signature);
 
     private static bool UnmergedLeavesConsistent(RatchetTree tree, out string failure)
     {
