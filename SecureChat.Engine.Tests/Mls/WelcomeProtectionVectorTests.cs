@@ -14,7 +14,7 @@ namespace SecureChat.Engine.Tests.Mls;
 /// signer's key, and carries the confirmation tag of its epoch. A Welcome sealed here opens the same way, and only for
 /// its own joiner. The key schedule (section 8) is the library's.
 /// </summary>
-public sealed class WelcomeVectorTests
+public sealed class WelcomeProtectionVectorTests
 {
     private const string File = "mls/welcome.json";
     private static readonly CipherSuite s_suite = CipherSuite.Suite1;
@@ -41,13 +41,13 @@ public sealed class WelcomeVectorTests
                 .ShouldBeTrue($"group secrets: {failure}");
             secrets.Psks.ShouldBeEmpty();
             // welcome_secret does not depend on the group context, which the group info it opens carries.
-            (byte[] welcomeSecret, EpochSecrets unused) = KeySchedule.FromJoinerSecret(s_suite, secrets.JoinerSecret, PskSecret.None(s_suite), []);
+            (byte[] welcomeSecret, EpochSecrets unused) = EpochKeySchedule.FromJoinerSecret(s_suite, secrets.JoinerSecret, PskSecret.None(s_suite), []);
             unused.Dispose();
             WelcomeProtection.TryOpenGroupInfo(s_suite, welcome, welcomeSecret, out GroupInfo? groupInfo, out failure)
                 .ShouldBeTrue($"group info: {failure}");
 
             groupInfo.VerifySignature(s_suite, Hex.Bytes(test.GetProperty("signer_pub").GetString()!)).ShouldBeTrue();
-            (_, EpochSecrets epoch) = KeySchedule.FromJoinerSecret(s_suite, secrets.JoinerSecret, PskSecret.None(s_suite), groupInfo.GroupContext.Encode());
+            (_, EpochSecrets epoch) = EpochKeySchedule.FromJoinerSecret(s_suite, secrets.JoinerSecret, PskSecret.None(s_suite), groupInfo.GroupContext.Encode());
             using (epoch)
             {
                 s_suite.Mac(epoch.ConfirmationKey, groupInfo.GroupContext.ConfirmedTranscriptHash).ShouldBe(groupInfo.ConfirmationTag);

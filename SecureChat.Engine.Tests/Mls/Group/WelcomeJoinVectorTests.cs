@@ -11,7 +11,7 @@ namespace SecureChat.Engine.Tests.Mls.Group;
 /// key package's init key, the GroupInfo's confirmation tag matches the epoch's confirmation key, and its signature
 /// verifies under the published signer key.
 /// </summary>
-public sealed class WelcomeVectorTests
+public sealed class WelcomeJoinVectorTests
 {
     private const string File = "mls/welcome.json";
 
