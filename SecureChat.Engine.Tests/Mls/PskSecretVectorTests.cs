@@ -3,6 +3,7 @@ using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -54,6 +55,4 @@ public sealed class PskSecretVectorTests
         (byte[], byte[]) b = ([1, 1, 2], [6]);
         PskSecret.Compute(s_suite, [a, b]).ShouldNotBe(PskSecret.Compute(s_suite, [b, a]));
     }
-
-    private static byte[] Bytes(JsonElement v, string name) => Hex.Bytes(v.GetProperty(name).GetString()!);
 }

@@ -3,6 +3,7 @@ using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -73,8 +74,4 @@ public sealed class TranscriptHashesVectorTests
         confirmed[31] ^= 1;
         TranscriptHashes.VerifyConfirmationTag(s_suite, confirmationKey, confirmed, tag).ShouldBeFalse(where + ": another transcript");
     }
-
-    private static byte[] Bytes(JsonElement v, string name) => Hex.Bytes(v.GetProperty(name).GetString()!);
-
-    private static string Text(JsonElement v, string name) => v.GetProperty(name).GetString()!.ToLowerInvariant();
 }

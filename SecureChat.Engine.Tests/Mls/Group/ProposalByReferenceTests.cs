@@ -17,17 +17,10 @@ public sealed class ProposalByReferenceTests
     public void A_removal_and_an_add_proposed_by_one_member_and_committed_by_reference_by_another_are_followed_by_all(bool encrypted)
     {
         WireFormat wireFormat = encrypted ? WireFormat.PrivateMessage : WireFormat.PublicMessage;
-        var a = GroupMembers.NewClient("alice");
-        var b = GroupMembers.NewClient("bob");
-        var c = GroupMembers.NewClient("carol");
         var d = GroupMembers.NewClient("dave");
-        GroupState alice = GroupCreation.Create(CipherSuite.Suite1, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
-        CommitBuilder.TryAddMembers(alice, [b.KeyPackage, c.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
-        GroupState old = alice;
-        alice = add!.Merge();
-        old.Dispose();
-        GroupState bob = GroupMembers.Join(add.Welcome!, b);
-        GroupState carol = GroupMembers.Join(add.Welcome!, c);
+        GroupState[] group = GroupMembers.NewGroup("alice", "bob", "carol");
+        (GroupState alice, GroupState bob, GroupState carol) = (group[0], group[1], group[2]);
+        string failure;
 
         MlsMessage removeCarol = ProposalBuilder.ProposeRemove(bob, carol.OwnLeaf, wireFormat);
         MlsMessage addDave = ProposalBuilder.ProposeAdd(bob, d.KeyPackage, wireFormat);
@@ -42,7 +35,7 @@ public sealed class ProposalByReferenceTests
         bob = GroupMembers.Process(bob, commit.Commit);
         CommitProcessor.TryProcess(carol, commit.Commit, _ => null, GroupMembers.Now, out _, out failure).ShouldBeFalse();
         failure.ShouldContain("removed");
-        old = alice;
+        GroupState old = alice;
         alice = commit.Merge();
         old.Dispose();
         using GroupState dave = GroupMembers.Join(commit.Welcome!, d);
@@ -59,16 +52,11 @@ public sealed class ProposalByReferenceTests
     [Fact]
     public void A_proposal_altered_in_transit_is_not_remembered_and_a_commit_naming_it_is_refused()
     {
-        var a = GroupMembers.NewClient("alice");
-        var b = GroupMembers.NewClient("bob");
-        var c = GroupMembers.NewClient("carol");
-        GroupState alice = GroupCreation.Create(CipherSuite.Suite1, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
-        CommitBuilder.TryAddMembers(alice, [b.KeyPackage, c.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
-        GroupState old = alice;
-        alice = add!.Merge();
-        old.Dispose();
-        using GroupState bob = GroupMembers.Join(add.Welcome!, b);
-        using GroupState carol = GroupMembers.Join(add.Welcome!, c);
+        GroupState[] group = GroupMembers.NewGroup("alice", "bob", "carol");
+        GroupState alice = group[0];
+        using GroupState bob = group[1];
+        using GroupState carol = group[2];
+        string failure;
 
         PublicMessage proposal = ProposalBuilder.ProposeRemove(bob, carol.OwnLeaf).PublicMessage!;
         var altered = new PublicMessage(

@@ -103,7 +103,7 @@ public sealed class WelcomeRefusalTests : IDisposable
         WelcomeJoin.TryOpen(suite, welcome, _bob.KeyPackage, _bob.Secrets.InitPrivateKey, _ => null, out OpenedWelcome? opened, out string failure).ShouldBeTrue(failure);
         using EpochSecrets epoch = opened!.Epoch;
         byte[] memberPrk = suite.Extract(opened.Secrets.JoinerSecret, PskSecret.None(suite));
-        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, suite.DeriveSecret(memberPrk, "welcome"));
+        (byte[] key, byte[] nonce) = EpochKeySchedule.WelcomeKeyAndNonce(suite, suite.DeriveSecret(memberPrk, "welcome"));
         byte[] encryptedInfo = suite.Seal(key, nonce, [], alter(opened.GroupInfo).Encode());
         (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(_bob.KeyPackage.InitKey, "Welcome", encryptedInfo, (alterSecrets ?? (x => x))(opened.Secrets).Encode());
         return new Welcome(suite.Id, [new EncryptedGroupSecrets(_bob.KeyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext))], encryptedInfo);

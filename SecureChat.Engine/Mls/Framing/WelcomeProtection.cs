@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Messages;
+using SecureChat.Engine.Mls.Schedule;
 
 namespace SecureChat.Engine.Mls.Framing;
 
@@ -24,7 +25,7 @@ internal static class WelcomeProtection
         ReadOnlySpan<byte> welcomeSecret,
         IReadOnlyList<(KeyPackage KeyPackage, GroupSecrets Secrets)> joiners)
     {
-        (byte[] key, byte[] nonce) = WelcomeKeyAndNonce(suite, welcomeSecret);
+        (byte[] key, byte[] nonce) = EpochKeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
         byte[] encryptedGroupInfo;
         try
         {
@@ -118,7 +119,7 @@ internal static class WelcomeProtection
         CipherSuite suite, Welcome welcome, ReadOnlySpan<byte> welcomeSecret, [NotNullWhen(true)] out GroupInfo? groupInfo, out WelcomeFailure failure)
     {
         groupInfo = null;
-        (byte[] key, byte[] nonce) = WelcomeKeyAndNonce(suite, welcomeSecret);
+        (byte[] key, byte[] nonce) = EpochKeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
         try
         {
             if (!suite.TryOpen(key, nonce, [], welcome.EncryptedGroupInfo, out byte[] plain))
@@ -142,8 +143,4 @@ internal static class WelcomeProtection
             CryptographicOperations.ZeroMemory(nonce);
         }
     }
-
-    private static (byte[] Key, byte[] Nonce) WelcomeKeyAndNonce(CipherSuite suite, ReadOnlySpan<byte> welcomeSecret) =>
-        (suite.ExpandWithLabel(welcomeSecret, "key", [], suite.AeadKeyLength),
-         suite.ExpandWithLabel(welcomeSecret, "nonce", [], suite.AeadNonceLength));
 }

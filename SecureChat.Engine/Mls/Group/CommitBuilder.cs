@@ -99,7 +99,7 @@ internal static class CommitBuilder
         byte[] confirmed = TranscriptHashes.Confirmed(suite, state.InterimTranscriptHash, TranscriptHashes.ConfirmedInput((ushort)wireFormat, content.Encode(), signature));
         GroupContext context = provisional with { ConfirmedTranscriptHash = confirmed };
         byte[] encodedContext = context.Encode();
-        (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
+        (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = EpochKeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
         try
         {
             byte[] confirmationTag = TranscriptHashes.ConfirmationTag(suite, epoch.ConfirmationKey, confirmed);

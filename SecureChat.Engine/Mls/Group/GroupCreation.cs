@@ -34,7 +34,7 @@ internal static class GroupCreation
             throw new ArgumentException($"the creator's leaf does not fit the group's extensions: {failure}", nameof(extensions));
         }
         byte[] initSecret = RandomNumberGenerator.GetBytes(suite.HashLength);
-        (byte[] joiner, byte[] welcome, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, initSecret, new byte[suite.HashLength], PskSecret.None(suite), context.Encode());
+        (byte[] joiner, byte[] welcome, EpochSecrets epoch) = EpochKeySchedule.NextEpoch(suite, initSecret, new byte[suite.HashLength], PskSecret.None(suite), context.Encode());
         CryptographicOperations.ZeroMemory(initSecret);
         CryptographicOperations.ZeroMemory(joiner);
         CryptographicOperations.ZeroMemory(welcome);

@@ -193,7 +193,7 @@ internal static class WelcomeJoin
             return false;
         }
 
-        (byte[] ignoredWelcomeSecret, EpochSecrets epoch) = KeySchedule.FromJoinerSecret(suite, secrets.JoinerSecret, pskSecret, context.Encode());
+        (byte[] ignoredWelcomeSecret, EpochSecrets epoch) = EpochKeySchedule.FromJoinerSecret(suite, secrets.JoinerSecret, pskSecret, context.Encode());
         CryptographicOperations.ZeroMemory(ignoredWelcomeSecret);
         CryptographicOperations.ZeroMemory(pskSecret);
         if (!TranscriptHashes.VerifyConfirmationTag(suite, epoch.ConfirmationKey, context.ConfirmedTranscriptHash, info.ConfirmationTag))

@@ -162,7 +162,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (!TreeValidator.LeafSignatureValid(suite, leaf, groupId, senderLeaf))
+        if (!leaf.VerifySignature(suite, groupId, senderLeaf))
         {
             failure = "the signature of the committer's new leaf does not verify";
             return false;
@@ -197,7 +197,7 @@ internal static class TreeKem
         pathSecret = commitSecret = [];
         uint me = keys.LeafIndex;
         List<(uint Node, uint CopathChild)> filtered = merged.FilteredDirectPath(senderLeaf);
-        int step = me == senderLeaf || newMembers?.Contains(me) == true ? -1 : filtered.FindIndex(p => TreeIndex.IsInSubtree(2 * me, p.CopathChild));
+        int step = me == senderLeaf || newMembers?.Contains(me) == true ? -1 : filtered.FindIndex(p => TreeMath.IsInSubtree(2 * me, p.CopathChild));
         if (step < 0 || path.Nodes.Count != filtered.Count)
         {
             failure = "no path secret of this update path is meant for this member";
@@ -241,7 +241,7 @@ internal static class TreeKem
             }
         }
 
-        foreach (uint node in TreeIndex.DirectPath(2 * senderLeaf, merged.LeafCount))
+        foreach (uint node in TreeMath.DirectPath(2 * senderLeaf, merged.LeafCount))
         {
             keys.Remove(node);
         }
@@ -263,7 +263,7 @@ internal static class TreeKem
     /// member added by <paramref name="committerLeaf"/>'s Commit (section 12.4.3.1).
     /// </summary>
     public static uint CommonAncestor(RatchetTree tree, uint committerLeaf, uint otherLeaf) =>
-        TreeIndex.DirectPath(2 * committerLeaf, tree.LeafCount).First(node => TreeIndex.IsInSubtree(2 * otherLeaf, node));
+        TreeMath.DirectPath(2 * committerLeaf, tree.LeafCount).First(node => TreeMath.IsInSubtree(2 * otherLeaf, node));
 
     /// <summary>
     /// Section 12.4.3.1, a joiner's path secret: sets the keys of the common ancestor with the committer and of every
@@ -276,7 +276,7 @@ internal static class TreeKem
         List<(uint Node, uint CopathChild)> filtered = me == committerLeaf || committerLeaf >= tree.LeafCount || me >= tree.LeafCount
             ? []
             : tree.FilteredDirectPath(committerLeaf);
-        int step = filtered.FindIndex(p => TreeIndex.IsInSubtree(2 * me, p.CopathChild));
+        int step = filtered.FindIndex(p => TreeMath.IsInSubtree(2 * me, p.CopathChild));
         if (step < 0 || filtered[step].Node != CommonAncestor(tree, committerLeaf, me))
         {
             failure = "the path secret's node is not on the committer's path above this member";

@@ -83,7 +83,7 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     {
         foreach ((uint node, byte[] privateKey) in _keys)
         {
-            if (node >= tree.NodeCount || tree.IsBlank(node) || !TreeIndex.IsInSubtree(2 * LeafIndex, node)
+            if (node >= tree.NodeCount || tree.IsBlank(node) || !TreeMath.IsInSubtree(2 * LeafIndex, node)
                 || !suite.PublicKeyOf(privateKey).AsSpan().SequenceEqual(tree.EncryptionKeyAt(node)))
             {
                 return false;

@@ -25,7 +25,7 @@ internal static class TreeValidator
 
         foreach (uint leafIndex in tree.OccupiedLeaves())
         {
-            if (!LeafSignatureValid(suite, tree.GetLeaf(leafIndex)!, groupId, leafIndex))
+            if (!tree.GetLeaf(leafIndex)!.VerifySignature(suite, groupId, leafIndex))
             {
                 failure = $"the signature of leaf {leafIndex} does not verify";
                 return false;
@@ -47,10 +47,6 @@ internal static class TreeValidator
         return true;
     }
 
-    /// <summary>Section 7.2: SignWithLabel(signature_key, "LeafNodeTBS", LeafNodeTBS) verifies.</summary>
-    public static bool LeafSignatureValid(CipherSuite suite, LeafNode leaf, byte[] groupId, uint leafIndex) =>
-        suite.VerifyWithLabel(leaf.SignatureKey, LeafNode.SignatureLabel, leaf.EncodeTbs(groupId, leafIndex), leaf.Signature);
-
     private static bool UnmergedLeavesConsistent(RatchetTree tree, out string failure)
     {
         for (uint node = 1; node < tree.NodeCount; node += 2)
@@ -69,13 +65,13 @@ internal static class TreeValidator
                     return false;
                 }
 
-                if (leaf >= tree.LeafCount || !TreeIndex.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
+                if (leaf >= tree.LeafCount || !TreeMath.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
                 {
                     failure = $"node {node} lists leaf {leaf} as unmerged, which is blank or not below it";
                     return false;
                 }
 
-                foreach (uint between in TreeIndex.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
+                foreach (uint between in TreeMath.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
                 {
                     if (tree.GetParent(between) is { } middle && middle.UnmergedLeaves.BinarySearch(leaf) < 0)
                     {
@@ -113,7 +109,7 @@ internal static class TreeValidator
                 return false;
             }
 
-            if (TreeIndex.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
+            if (TreeMath.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
             {
                 failure = $"the signature key of leaf {node / 2} appears twice in the ratchet tree";
                 return false;
