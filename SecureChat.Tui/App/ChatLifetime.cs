@@ -19,7 +19,6 @@ internal sealed partial class ChatLifetime
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
-    public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
     /// <summary>The status while a view that opened first loads its identity and trust files.</summary>
     public const string LoadingStage = "loading identity...";
@@ -81,8 +80,8 @@ internal sealed partial class ChatLifetime
 
     /// <summary>
     /// As <see cref="RunServerScreenFirst"/> for a client: the connection is made first (a refusal within
-    /// <see cref="OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
-    /// <see cref="OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
+    /// <see cref="AppSettings.OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
+    /// <see cref="AppSettings.OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
     /// </summary>
     public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
         new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
@@ -129,7 +128,7 @@ internal sealed partial class ChatLifetime
                 // The connection needs no identity: it is made at once, and a refusal said without opening the screen.
                 Task<OpenedConnection?> opening = OpenAsync(deferred, cancel.Token);
                 _connecting = HandshakeWhenBegunAsync(opening, deferred, cancel.Token);
-                opening.Wait(OpenDelay);
+                opening.Wait(_settings.OpenDelay);
             }
 
             if (!_opensFirst)
@@ -138,7 +137,7 @@ internal sealed partial class ChatLifetime
 
                 // A connection refused or a name not found fails within milliseconds: report it without ever
                 // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
-                _connecting.Wait(OpenDelay);
+                _connecting.Wait(_settings.OpenDelay);
             }
 
             if (_failure is null)
