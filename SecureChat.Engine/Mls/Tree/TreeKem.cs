@@ -121,7 +121,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (leaf.Source != LeafNodeSource.Commit || !EncryptionKeyCheck.IsUsable(leaf.EncryptionKey) || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
+        if (leaf.Source != LeafNodeSource.Commit || !Hpke.IsUsablePublicKey(leaf.EncryptionKey) || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
         {
             failure = "the committer's new leaf is not a fresh leaf from a commit";
             return false;
@@ -146,7 +146,7 @@ internal static class TreeKem
                 return false;
             }
 
-            if (!EncryptionKeyCheck.IsUsable(node.EncryptionKey))
+            if (!Hpke.IsUsablePublicKey(node.EncryptionKey))
             {
                 failure = $"node {filtered[i].Node} of the update path has an encryption key that is not a usable X25519 public key";
                 return false;

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 
 namespace SecureChat.Engine.Mls.Tree;
@@ -48,7 +49,7 @@ internal static class TreeProposals
                 return false;
             }
 
-            if (!EncryptionKeyCheck.IsUsable(update.LeafNode.EncryptionKey))
+            if (!Hpke.IsUsablePublicKey(update.LeafNode.EncryptionKey))
             {
                 failure = $"the Update proposal of leaf {leaf} has an encryption key that is not a usable X25519 public key";
                 return false;
@@ -92,7 +93,7 @@ internal static class TreeProposals
                 return false;
             }
 
-            if (!EncryptionKeyCheck.IsUsable(add.KeyPackage.LeafNode.EncryptionKey))
+            if (!Hpke.IsUsablePublicKey(add.KeyPackage.LeafNode.EncryptionKey))
             {
                 failure = "an Add proposal's leaf has an encryption key that is not a usable X25519 public key";
                 return false;

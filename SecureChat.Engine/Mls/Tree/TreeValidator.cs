@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 
 namespace SecureChat.Engine.Mls.Tree;
@@ -8,7 +9,7 @@ namespace SecureChat.Engine.Mls.Tree;
 /// parent is parent-hash valid (section 7.9.2); every leaf's signature verifies over LeafNodeTBS with the group id
 /// and its leaf index where its source is update or commit (section 7.2); unmerged leaves are sorted, non-blank,
 /// below their parent and listed at every non-blank node in between; every encryption key is a usable X25519 key
-/// (<see cref="EncryptionKeyCheck"/>) and none, nor any signature key, appears twice (section 7.3). Checks the
+/// (<see cref="Hpke.IsUsablePublicKey"/>) and none, nor any signature key, appears twice (section 7.3). Checks the
 /// group state owns (credentials, capabilities against the GroupContext, lifetimes) are not here. A tree from a
 /// peer never makes it throw: each check returns false with one reason. Thread-safe (stateless; the tree must not
 /// change during a call).
@@ -97,7 +98,7 @@ internal static class TreeValidator
                 continue;
             }
 
-            if (!EncryptionKeyCheck.IsUsable(tree.EncryptionKeyAt(node)))
+            if (!Hpke.IsUsablePublicKey(tree.EncryptionKeyAt(node)))
             {
                 failure = $"the encryption key of node {node} is not a usable X25519 public key";
                 return false;
