@@ -38,6 +38,19 @@ internal sealed class BenchResults
     public double AttackHandshakeMsP50 { get; set; } = double.NaN;
     public double AttackRatePerS { get; set; } = double.NaN;
     public double HubFillPerS { get; set; } = double.NaN;
+    public double HubCpuUsPerRecipient { get; set; } = double.NaN;
+    public double SealSendUs { get; set; } = double.NaN;
+    public double HubFanoutWrittenMs { get; set; } = double.NaN;
+    public double HubFanoutCores { get; set; } = double.NaN;
+    public double HubRooms { get; set; } = double.NaN;
+
+    /// <summary>SecureChat's round-trip p50 over TLS's, the median of the interleaved rounds' ratios (target at most 1.1).</summary>
+    public double RttTlsRatio { get; set; } = double.NaN;
+    public double HubJoinRoomMembers { get; set; } = double.NaN;
+    public double HubJoinMs { get; set; } = double.NaN;
+
+    /// <summary>The hub's CPU per delivered record over one seal and one send alone, the median of each run's own (target at most 1.25).</summary>
+    public double HubCpuRatio { get; set; } = double.NaN;
 
     /// <summary>Handshake with the server in another process over two PBKDF2 at once (target at most 1.1).</summary>
     public double HandshakeChildRatio => HandshakeChildMsP50 / Pbkdf2PairMs;
@@ -81,6 +94,16 @@ internal sealed class BenchResults
         yield return ("attack_ratio", AttackRatio);
         yield return ("attack_rate_per_s", AttackRatePerS);
         yield return ("hub_fill_per_s", HubFillPerS);
+        yield return ("hub_cpu_us_per_recipient", HubCpuUsPerRecipient);
+        yield return ("seal_send_us", SealSendUs);
+        yield return ("hub_cpu_ratio", HubCpuRatio);
+        yield return ("hub_fanout_written_ms", HubFanoutWrittenMs);
+        yield return ("hub_fanout_cores", HubFanoutCores);
+        yield return ("rtt_tls_ratio", RttTlsRatio);
+        yield return ("hub_rooms", HubRooms);
+        yield return ("hub_rooms_bytes_per_session", HubBytesPerSession);
+        yield return ("hub_join_room_members", HubJoinRoomMembers);
+        yield return ("hub_join_1000_ms", HubJoinMs);
     }
 
     /// <summary>One JSON object; a measurement that failed is written as -1 so every field stays a number.</summary>
@@ -115,13 +138,17 @@ internal sealed class BenchResults
         Row(text, "DH ffdhe2048 keygen+agree (ms)", F(DhMs, 2), "", "", "");
         Row(text, "one-way 64 B (msgs/s)", N(MsgsPerS64), N(PlainMsgsPerS64), N(TlsMsgsPerS64), $">= 250,000 and >= 50% plain ({Pct(MsgsPerS64, PlainMsgsPerS64)}) {Verdict(MsgsPerS64 >= 250_000 && MsgsPerS64 >= 0.5 * PlainMsgsPerS64)}");
         Row(text, "one-way 4 KiB (msgs/s)", N(MsgsPerS4k), N(PlainMsgsPerS4k), N(TlsMsgsPerS4k), $"({Pct(MsgsPerS4k, PlainMsgsPerS4k)} of plain)");
-        Row(text, "RTT 64 B p50 (us)", F(RttUsP50, 1), F(PlainRttUsP50, 1), F(TlsRttUsP50, 1), "");
+        Row(text, "RTT 64 B p50 (us)", F(RttUsP50, 1), F(PlainRttUsP50, 1), F(TlsRttUsP50, 1), $"<= 1.1 x TLS ({F(RttTlsRatio, 2)} x, median of rounds) {Verdict(RttTlsRatio <= 1.1)}");
         Row(text, "RTT 64 B p99 (us)", F(RttUsP99, 1), F(PlainRttUsP99, 1), F(TlsRttUsP99, 1), $"<= 2 x plain = {F(2 * PlainRttUsP99, 1)} {Verdict(RttUsP99 <= 2 * PlainRttUsP99)}");
         Row(text, "handshake under replay attack (ms)", F(AttackHandshakeMsP50, 1), "", "", $"p50 <= 3 x unloaded {F(AttackUnloadedMsP50, 1)} = {F(3 * AttackUnloadedMsP50, 1)} ({F(AttackRatio, 2)} x) {Verdict(AttackRatio <= 3)}");
         Row(text, "replay attempts/s", N(AttackRatePerS), "", "", "");
         Row(text, "hub sessions", N(HubSessions), "", "", $"10,000 {Verdict(HubSessions >= 10_000)}");
         Row(text, "hub process bytes/session", N(HubBytesPerSession), "", "", $"< 40 KB (40,000 B) {Verdict(HubBytesPerSession < 40_000)}");
         Row(text, "hub fan-out to all (ms)", F(HubFanoutMs, 2), "", "", $"< 100 ms {Verdict(HubFanoutMs < 100)}");
+        Row(text, "hub fan-out: last write (ms)", F(HubFanoutWrittenMs, 2), "", "", $"cores used {F(HubFanoutCores, 2)}");
+        Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x, median of runs) {Verdict(HubCpuRatio <= 1.25)}");
+        Row(text, "hub rooms (each member in 2 or 3)", N(HubRooms), "", "", "");
+        Row(text, $"hub join, room of {N(HubJoinRoomMembers)}: CPU (ms)", F(HubJoinMs, 2), "", "", $"< 50 ms {Verdict(HubJoinMs < 50)}");
         Row(text, "hub filled at (handshakes/s)", F(HubFillPerS, 1), "", "", "");
         Row(text, "handshakes/s (concurrent)", F(HandshakesPerS, 1), "", "", $">= 80% of ceiling {F(HandshakesPerSCeiling, 1)} ({Pct(HandshakesPerS, HandshakesPerSCeiling)}) {Verdict(HandshakesPerS >= 0.8 * HandshakesPerSCeiling)}");
         if (Extras.Count > 0)

@@ -27,7 +27,13 @@ internal sealed record BenchSettings
 
     public required int RttWarmup { get; init; }
 
+    /// <summary>The round-trip warmup lasts at least this long, and on while the JIT still compiles (see <see cref="RttBench"/>).</summary>
+    public required TimeSpan RttWarmupTime { get; init; }
+
+    /// <summary>Round-trip samples of each kind, taken in <see cref="RttRounds"/> interleaved rounds (see <see cref="RttBench"/>).</summary>
     public required int RttIterations { get; init; }
+
+    public required int RttRounds { get; init; }
 
     /// <summary>Handshakes in the concurrent handshake-rate run, and how many run at once.</summary>
     public required int ConcurrentHandshakes { get; init; }
@@ -53,8 +59,8 @@ internal sealed record BenchSettings
     /// <summary>The longest the hub waits for the join announcements to drain after the last connect (4 s at 10,000 here).</summary>
     public TimeSpan HubDrainMax => Quick ? TimeSpan.FromSeconds(30) : TimeSpan.FromSeconds(45);
 
-    /// <summary>Time kept for the hub's memory snapshots, fan-out runs, closing 10,000 sessions and printing (about 35 s at 10,000 here).</summary>
-    public static readonly TimeSpan HubReserve = TimeSpan.FromSeconds(80);
+    /// <summary>Time kept for the hub's memory snapshots, timed joins, fan-out runs with their floor, closing 10,000 sessions and printing.</summary>
+    public static readonly TimeSpan HubReserve = TimeSpan.FromSeconds(110);
 
     /// <summary>
     /// PBKDF2 iterations in the hub measurement only (both ends). The hub measures memory per session and fan-out,
@@ -74,7 +80,9 @@ internal sealed record BenchSettings
         RateDuration = TimeSpan.FromSeconds(3),
         RateWarmup = TimeSpan.FromSeconds(2),
         RttWarmup = 500,
+        RttWarmupTime = TimeSpan.FromSeconds(3),
         RttIterations = 5000,
+        RttRounds = 20,
         ConcurrentHandshakes = 100,
         HandshakeConcurrency = 8,
         AttackSamples = 20,
@@ -94,7 +102,9 @@ internal sealed record BenchSettings
         RateDuration = TimeSpan.FromSeconds(1),
         RateWarmup = TimeSpan.FromSeconds(0.6),
         RttWarmup = 200,
-        RttIterations = 1000,
+        RttWarmupTime = TimeSpan.FromSeconds(2),
+        RttIterations = 2000,
+        RttRounds = 10,
         ConcurrentHandshakes = 24,
         HandshakeConcurrency = 8,
         AttackSamples = 6,

@@ -7,15 +7,13 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Bench;
 
 /// <summary>
-/// A hub with N secure, joined sessions: the server runs in this process, the N clients in a child process
-/// (<see cref="HubClientProcess"/>), so the memory deltas measured here are the server's own. Then the time
-/// for one server message to reach every client, timed from the server's SendAsync until the child reports
-/// the last arrival (one pipe hop, well under a millisecond).
+/// A hub with N secure sessions, each in <c>#lobby</c> and in rooms (<see cref="HubRoomPlan"/>): the server runs in
+/// this process, the N clients in a child process (<see cref="HubClientProcess"/>), so the memory deltas measured here
+/// are the server's own. Then timed joins of a room of up to 1,000 (<see cref="HubJoin"/>), and the fan-out of one
+/// operator message to every member of <c>#lobby</c> beside its floor (<see cref="HubFanout"/>).
 /// </summary>
 internal static class HubBench
 {
-    private const int FanoutWarmup = 1;
-
     /// <summary>Fan-out runs measured (median of them); SECURECHAT_BENCH_FANOUT_RUNS raises it to profile the fan-out alone.</summary>
     private static readonly int s_fanoutRuns =
         int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_FANOUT_RUNS"), out int runs) && runs > 0 ? runs : 5;
@@ -40,6 +38,17 @@ internal static class HubBench
         List<double> FanoutMs,
         List<double> FanoutSealMs,
         List<double> FanoutWrittenMs,
+        List<double> CpuPerRecipient,
+        List<double> FanoutCores,
+        List<double> SealSend,
+        List<double> CpuRatio,
+        List<double> SealSendWall,
+        string FanoutThreads,
+        int Rooms,
+        int JoinRoomMembers,
+        List<double> JoinCpuMs,
+        List<double> JoinRawCpuMs,
+        List<double> JoinEnteredMs,
         int Puzzles,
         double DrainMs,
         long PresenceGot,
@@ -60,7 +69,7 @@ internal static class HubBench
         {
             string line = await BenchChild.ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -79,7 +88,7 @@ internal static class HubBench
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
         return 0;
     }
 
@@ -232,47 +241,46 @@ internal static class HubBench
                 Console.Error.WriteLine($"  fan-out: {s_fanoutRuns} runs, server process {Environment.ProcessId}");
             }
 
-            var fanout = new Samples(s_fanoutRuns);
-            var seal = new Samples(s_fanoutRuns);
-
-            // When the hub had written the message to every socket (its own part; the clients, here on the same two
-            // cores, still have to read and open it).
-            var written = new Samples(s_fanoutRuns);
-            for (int i = 0; i < FanoutWarmup + s_fanoutRuns; i++)
-            {
-                int timed = meter.Fanouts.Count;
-                long start = Stopwatch.GetTimestamp();
-                int sealedFor = server.Broadcast($"fan-out {i}");
-                double sealMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                string line = await BenchChild.ReadLineAsync(child, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-                double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (line != "received" || sealedFor != sessions)
-                {
-                    throw new InvalidOperationException($"the hub client process said '{line}' (sealed for {sealedFor} of {sessions})");
-                }
-
-                await WaitUntilAsync(() => meter.Fanouts.Count > timed, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-                double writtenMs = meter.Fanouts.LastMs;
-                if (i >= FanoutWarmup)
-                {
-                    fanout.Add(ms);
-                    seal.Add(sealMs);
-                    written.Add(writtenMs);
-                }
-
-                // Each run starts from idle writers, as the first one does.
-                await WaitForServerOutputAsync(meter).ConfigureAwait(false);
-                await Task.Delay(200).ConfigureAwait(false);
-            }
+            HubJoin join = await HubJoin.MeasureAsync(meter, child, s_fanoutRuns, options.PresenceDelay).ConfigureAwait(false);
+            int rooms = await CountRoomsAsync(server).ConfigureAwait(false);
+            HubFanout fanout = await HubFanout.MeasureAsync(server, meter, child, sessions, s_fanoutRuns).ConfigureAwait(false);
 
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
             return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
-                slope, privateSlope, fanout, seal, written, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
+                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
         }
         finally
         {
             await BenchChild.StopAsync(child).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How many rooms the hub has, as the operator's list request answers (-1 when no answer came).</summary>
+    private static async Task<int> CountRoomsAsync(ChatServer server)
+    {
+        var listed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRoom(RoomNotice notice)
+        {
+            if (notice.Kind == RoomNoticeKind.ListEnd)
+            {
+                listed.TrySetResult((int)notice.Members);
+            }
+        }
+
+        server.RoomChanged += OnRoom;
+        try
+        {
+            server.Request(new RoomRequest(RoomOp.List, string.Empty));
+            return await listed.Task.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return -1;
+        }
+        finally
+        {
+            server.RoomChanged -= OnRoom;
         }
     }
 
@@ -292,7 +300,7 @@ internal static class HubBench
     }
 
     /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
-    private static Task WaitForServerOutputAsync(HubMeter meter) =>
+    public static Task WaitForServerOutputAsync(HubMeter meter) =>
         WaitUntilAsync(() => meter.Queued == 0, TimeSpan.FromSeconds(60));
 
     private static (long Managed, long WorkingSet, long Private) MeasureMemory()
@@ -320,7 +328,7 @@ internal static class HubBench
         failures.IsEmpty ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} x{f.Value}"));
 
     /// <summary>Polls until the condition holds or the time is up (the caller checks which).</summary>
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
+    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
     {
         long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         while (!condition())

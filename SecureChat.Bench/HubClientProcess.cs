@@ -14,10 +14,12 @@ namespace SecureChat.Bench;
 /// wait at most LIMIT_S. After each stage it waits until the presence announcements
 /// are drained and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>):
 /// connecting took MS, FAILED clients failed, SKIPPED were not started for lack of time, PUZZLES puzzles were solved,
-/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of every other (as Member or Joined, each exactly once) and of the
-/// server (the Joined a client raises for it on connecting): n² in all, after which none arrives for
+/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of
+/// every other in <c>#lobby</c> (as Member or Joined, each exactly once), of the hub's operator there (Member) and of the
+/// server (the Joined a client raises for it on connecting): n(n + 1) in all, after which none arrives for
 /// <see cref="s_settle"/>; or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
-/// one more chat message, and closes everything on <c>quit</c> (or when standard input ends). Keeping the clients
+/// one more chat message, answers <c>join</c> and <c>part</c> (<see cref="HubJoinProbe"/>), and closes everything on
+/// <c>quit</c> (or when standard input ends). Each client also joins its room of <see cref="HubRoomPlan"/> once connected. Keeping the clients
 /// out of the server's process makes the server's memory per session its own.
 /// </summary>
 internal static class HubClientProcess
@@ -66,8 +68,26 @@ internal static class HubClientProcess
         await StageAsync("ready", first, count).ConfigureAwait(false);
         Interlocked.Exchange(ref connected, count - failed - skipped);
 
-        Task<string?> command = Console.In.ReadLineAsync();
-        await Task.WhenAny(command, Task.Delay(limit)).ConfigureAwait(false);
+        // Then timed joins of the big room by one client outside it, until quit (or the end of standard input).
+        ChatClient? joiner = Enumerable.Range(HubRoomPlan.BigRoomSize(count), count - HubRoomPlan.BigRoomSize(count)).Select(i => clients[i]).LastOrDefault(c => c is not null);
+        try
+        {
+            while (await Console.In.ReadLineAsync().WaitAsync(limit).ConfigureAwait(false) is { } command && command != "quit")
+            {
+                string answer = joiner is null ? "no joiner" : command switch
+                {
+                    "join" => await HubJoinProbe.JoinAsync(joiner, TimeSpan.FromSeconds(60)).ConfigureAwait(false),
+                    "part" => await HubJoinProbe.PartAsync(joiner, TimeSpan.FromSeconds(60)).ConfigureAwait(false),
+                    _ => $"unknown command {command}",
+                };
+                Console.Out.WriteLine(answer);
+            }
+        }
+        catch (TimeoutException)
+        {
+            // Nobody told us to quit in time: close anyway.
+        }
+
         await Task.WhenAll(clients.Where(c => c is not null).Select(c => c!.DisposeAsync().AsTask()))
             .WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         return 0;
@@ -80,7 +100,8 @@ internal static class HubClientProcess
             connecting.Stop();
             double ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             long live = to - Volatile.Read(ref failed) - Volatile.Read(ref skipped);
-            long expected = live * live; // each hears of the n - 1 others, and of the server itself when it connects
+            // Each hears of the n - 1 others in #lobby, of the operator there (Member) and of the server itself when it connects.
+            long expected = live * (live + 1);
             long drainStart = Stopwatch.GetTimestamp();
             // The count alone can be reached early: a client that joins while another's join is being announced can hear
             // of it twice (Member, then Joined), so the last notices must also have stopped for a moment.
@@ -142,7 +163,8 @@ internal static class HubClientProcess
                         };
                         client.PresenceChanged += notice =>
                         {
-                            if (notice.Kind is PresenceKind.Member or PresenceKind.Joined)
+                            // The lobby's notices only (every client is in it): those of the other rooms come on top.
+                            if (notice.Kind is PresenceKind.Member or PresenceKind.Joined && (notice.Room is null || notice.Room == ChatEndpoint.Lobby))
                             {
                                 Interlocked.Increment(ref presence);
                                 Interlocked.Increment(ref heard[index]);
@@ -161,6 +183,11 @@ internal static class HubClientProcess
                         await client.ConnectAsync("127.0.0.1", port).WaitAsync(HubBench.HandshakeTimeout).ConfigureAwait(false);
                         clients[index] = client;
                         Interlocked.Increment(ref joinedClients);
+                        client.Request(new RoomRequest(RoomOp.Join, HubRoomPlan.RoomOf(index)));
+                        if (index < HubRoomPlan.BigRoomSize(count))
+                        {
+                            client.Request(new RoomRequest(RoomOp.Join, HubRoomPlan.BigRoom));
+                        }
                     }
                     catch (Exception e) when (e is ChatConnectionException or TimeoutException)
                     {

@@ -5,7 +5,7 @@ namespace SecureChat.Bench;
 
 /// <summary>
 /// Reads one hub's instruments (<see cref="ChatMetrics"/>) with a <see cref="MeterListener"/>: its queued output
-/// and the time of its fan-outs, as <c>dotnet-counters</c> would see them.
+/// and the time of its fan-outs (with the process's CPU time at the end of each), as <c>dotnet-counters</c> would see them.
 /// </summary>
 internal sealed class HubMeter : IDisposable
 {
@@ -15,6 +15,7 @@ internal sealed class HubMeter : IDisposable
     private long _queued = -1;
     private int _fanouts;
     private double _lastFanoutMs;
+    private double _lastFanoutCpu = double.NaN;
 
     public HubMeter(string server)
     {
@@ -37,10 +38,13 @@ internal sealed class HubMeter : IDisposable
         {
             if (IsOurs(tags))
             {
+                // The process's CPU time at the fan-out's last write, read on the thread that made it.
+                double cpu = CpuTime.ProcessMicros();
                 lock (_gate)
                 {
                     _fanouts++;
                     _lastFanoutMs = value;
+                    _lastFanoutCpu = cpu;
                 }
             }
         });
@@ -57,14 +61,14 @@ internal sealed class HubMeter : IDisposable
         }
     }
 
-    /// <summary>How many fan-outs were timed so far, and the last one's milliseconds.</summary>
-    public (int Count, double LastMs) Fanouts
+    /// <summary>How many fan-outs were timed so far, the last one's milliseconds, and the process's CPU time (us) when it ended.</summary>
+    public (int Count, double LastMs, double CpuMicros) Fanouts
     {
         get
         {
             lock (_gate)
             {
-                return (_fanouts, _lastFanoutMs);
+                return (_fanouts, _lastFanoutMs, _lastFanoutCpu);
             }
         }
     }

@@ -1,6 +1,6 @@
 namespace SecureChat.Bench;
 
-/// <summary>What the hub benchmark measured (see <see cref="HubBench"/>): sessions, memory per session, fan-out times and presence drained.</summary>
+/// <summary>What the hub benchmark measured (see <see cref="HubBench"/>): sessions, memory per session, fan-out times, the hub's CPU per recipient beside its floor (one seal and one send), and presence drained.</summary>
 internal sealed record HubResult(
     int Sessions,
     int Failed,
@@ -15,6 +15,17 @@ internal sealed record HubResult(
     Samples Fanout,
     Samples FanoutSeal,
     Samples FanoutWritten,
+    Samples CpuPerRecipient,
+    Samples FanoutCores,
+    Samples SealSend,
+    Samples CpuRatio,
+    Samples SealSendWall,
+    string FanoutThreads,
+    int Rooms,
+    int JoinRoomMembers,
+    Samples JoinCpuMs,
+    Samples JoinRawCpuMs,
+    Samples JoinEnteredMs,
     int Puzzles,
     double DrainMs,
     long PresenceGot,

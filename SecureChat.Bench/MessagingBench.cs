@@ -5,7 +5,7 @@ namespace SecureChat.Bench;
 
 /// <summary>
 /// Messages over one connection on 127.0.0.1: one-way rate (the sender loops, the receiver counts until all
-/// have arrived) and ping-pong round-trip latency, for SecureChat, plain TCP with the same 5-byte framing, and
+/// have arrived; round trips are <see cref="RttBench"/>'s), for SecureChat, plain TCP with the same 5-byte framing, and
 /// TLS 1.3 through SslStream. Each measurement gets its own fresh connection.
 /// </summary>
 internal static class MessagingBench
@@ -47,73 +47,8 @@ internal static class MessagingBench
         return rate;
     }
 
-    /// <summary>Client sends 64 bytes, the server's MessageReceived handler echoes it with the server's SendAsync.</summary>
-    public static async Task<Samples> SecureRttAsync(BenchSettings settings)
-    {
-        await using SecureLink link = await SecureLink.ConnectAsync().ConfigureAwait(false);
-        ChatServer server = link.Server;
-        server.MessageReceived += m => Echo(server, m.Text);
-        TaskCompletionSource? pending = null;
-        link.Client.MessageReceived += _ => Volatile.Read(ref pending)?.TrySetResult();
-        string text = Text(64);
-        var samples = new Samples(settings.RttIterations);
-        for (int i = 0; i < settings.RttWarmup + settings.RttIterations; i++)
-        {
-            var reply = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref pending, reply);
-            long start = Stopwatch.GetTimestamp();
-            await link.Client.SendAsync(text).ConfigureAwait(false);
-            await reply.Task.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-            double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            if (i >= settings.RttWarmup)
-            {
-                samples.Add(us);
-            }
-        }
-
-        return samples;
-    }
-
-    /// <summary>Client writes one 64-byte frame directly and reads the echo; the server echoes each frame as it reads it.</summary>
-    public static async Task<Samples> BaselineRttAsync(BenchSettings settings, bool tls)
-    {
-        await using LoopbackPair pair = await LoopbackPair.ConnectAsync(tls).ConfigureAwait(false);
-        using var stop = new CancellationTokenSource();
-        Task echo = Task.Run(() => EchoLoopAsync(pair.Server, stop.Token));
-        byte[] frame = Frames.Build(Frames.ChatType, System.Text.Encoding.UTF8.GetBytes(Text(64)));
-        byte[] buffer = new byte[64 * 1024];
-        var samples = new Samples(settings.RttIterations);
-        using (var deadline = new CancellationTokenSource(s_timeout))
-        {
-            for (int i = 0; i < settings.RttWarmup + settings.RttIterations; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                await pair.Client.WriteAsync(frame, deadline.Token).ConfigureAwait(false);
-                await Frames.ReadOneAsync(pair.Client, buffer, deadline.Token).ConfigureAwait(false);
-                double us = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-                if (i >= settings.RttWarmup)
-                {
-                    samples.Add(us);
-                }
-            }
-        }
-
-        stop.Cancel();
-        await pair.DisposeAsync().ConfigureAwait(false);
-        await echo.WaitAsync(s_timeout).ConfigureAwait(false);
-        return samples;
-    }
-
-    private static void Echo(ChatServer server, string text)
-    {
-        ValueTask sent = server.SendAsync(text);
-        if (!sent.IsCompletedSuccessfully)
-        {
-            _ = sent.AsTask();
-        }
-    }
-
-    private static async Task EchoLoopAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>Echoes every frame read from <paramref name="stream"/> until it ends or the token fires.</summary>
+    public static async Task EchoLoopAsync(Stream stream, CancellationToken cancellationToken)
     {
         byte[] buffer = new byte[64 * 1024];
         try

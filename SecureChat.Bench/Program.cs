@@ -16,6 +16,16 @@ if (args.Length > 0 && args[0] == HubBench.ServerFlag)
     return await HubBench.RunServerProcessAsync(args);
 }
 
+if (args.Length > 0 && args[0] == SealSendProcess.SinkFlag)
+{
+    return await SealSendProcess.RunSinkAsync();
+}
+
+if (args.Length > 0 && args[0] == SealSendProcess.SenderFlag)
+{
+    return await SealSendProcess.RunSenderAsync(args);
+}
+
 if (args.Length > 0 && args[0] is BenchServerProcess.HandshakeFlag or BenchServerProcess.AttackFlag)
 {
     return await BenchServerProcess.RunAsync(args[0]);
@@ -158,19 +168,20 @@ await Step("breakdown", "cost breakdown (one thread, no sockets)", () =>
 
 await Step("rtt", "round-trip latency", async () =>
 {
-    Samples secure = await MessagingBench.SecureRttAsync(settings);
-    Samples plain = await MessagingBench.BaselineRttAsync(settings, tls: false);
-    Samples tls = await MessagingBench.BaselineRttAsync(settings, tls: true);
-    results.RttUsP50 = secure.Median;
-    results.RttUsP99 = secure.Percentile(99);
-    results.PlainRttUsP50 = plain.Median;
-    results.PlainRttUsP99 = plain.Percentile(99);
-    results.TlsRttUsP50 = tls.Median;
-    results.TlsRttUsP99 = tls.Percentile(99);
-    results.Extra("round trip (us)", "samples each", secure.Count.ToString(CultureInfo.InvariantCulture));
-    results.Extra("round trip (us)", "SecureChat p90 / max", $"{F(secure.Percentile(90))} / {F(secure.Max)}");
-    results.Extra("round trip (us)", "plain p90 / max", $"{F(plain.Percentile(90))} / {F(plain.Max)}");
-    results.Extra("round trip (us)", "TLS p90 / max", $"{F(tls.Percentile(90))} / {F(tls.Max)}");
+    RttBench.Result rtt = await RttBench.MeasureAsync(settings);
+    results.RttUsP50 = rtt.Secure.Rounds.Median;
+    results.RttUsP99 = rtt.Secure.All.Percentile(99);
+    results.PlainRttUsP50 = rtt.Plain.Rounds.Median;
+    results.PlainRttUsP99 = rtt.Plain.All.Percentile(99);
+    results.TlsRttUsP50 = rtt.Tls.Rounds.Median;
+    results.TlsRttUsP99 = rtt.Tls.All.Percentile(99);
+    results.RttTlsRatio = rtt.RatioToTls.Median;
+    results.Extra("round trip (us)", "samples each, in interleaved rounds", $"{rtt.Secure.All.Count} in {rtt.Rounds}");
+    results.Extra("round trip (us)", "SecureChat / TLS p50 per round, min / median / max", $"{F(rtt.RatioToTls.Min)} / {F(rtt.RatioToTls.Median)} / {F(rtt.RatioToTls.Max)}");
+    foreach (RttBench.Kind kind in new[] { rtt.Secure, rtt.Tls, rtt.Plain })
+    {
+        results.Extra("round trip (us)", $"{kind.Name}: round medians min / max; all samples p50 / p90 / max", $"{F(kind.Rounds.Min)} / {F(kind.Rounds.Max)}; {F(kind.All.Median)} / {F(kind.All.Percentile(90))} / {F(kind.All.Max)}");
+    }
 });
 
 await Step("rate", "handshake rate", async () =>
@@ -193,6 +204,14 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.HubBytesPerSession = (double)hub.WorkingSetBytes / hub.Sessions;
     results.HubFanoutMs = hub.Fanout.Median;
     results.HubFillPerS = hub.Sessions / hub.FillSeconds;
+    results.HubCpuUsPerRecipient = hub.CpuPerRecipient.Median;
+    results.SealSendUs = hub.SealSend.Median;
+    results.HubCpuRatio = hub.CpuRatio.Median;
+    results.HubFanoutWrittenMs = hub.FanoutWritten.Median;
+    results.HubFanoutCores = hub.FanoutCores.Median;
+    results.HubRooms = hub.Rooms;
+    results.HubJoinRoomMembers = hub.JoinRoomMembers;
+    results.HubJoinMs = hub.JoinCpuMs.Median;
     const string section = "hub (fresh server process)";
     results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
     results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
@@ -204,7 +223,16 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "marginal RSS / private bytes per session (last 90%)", $"{BenchResults.N(hub.WorkingSetSlope)} / {BenchResults.N(hub.PrivateSlope)}");
     results.Extra(section, "fan-out runs, min / p50 / max (ms)", $"{hub.Fanout.Count}, {F(hub.Fanout.Min)} / {F(hub.Fanout.Median)} / {F(hub.Fanout.Max)}");
     results.Extra(section, "of which Broadcast (sealing for all), p50 (ms)", F(hub.FanoutSeal.Median));
-    results.Extra(section, "the hub had written it to every socket, p50 (ms)", F(hub.FanoutWritten.Median));
+    results.Extra(section, "the hub had written it to every socket, min / p50 / max (ms)", $"{F(hub.FanoutWritten.Min)} / {F(hub.FanoutWritten.Median)} / {F(hub.FanoutWritten.Max)}");
+    results.Extra(section, "hub CPU until its last write, per recipient, min / p50 / max (us)", $"{F(hub.CpuPerRecipient.Min)} / {F(hub.CpuPerRecipient.Median)} / {F(hub.CpuPerRecipient.Max)}");
+    results.Extra(section, "seal + send alone, same sockets count, CPU per recipient min / p50 / max (us)", $"{F(hub.SealSend.Min)} / {F(hub.SealSend.Median)} / {F(hub.SealSend.Max)}");
+    results.Extra(section, "seal + send alone, wall per recipient p50 (us)", F(hub.SealSendWall.Median));
+    results.Extra(section, "hub CPU / seal + send, run by run: min / p50 / max", $"{F(hub.CpuRatio.Min)} / {F(hub.CpuRatio.Median)} / {F(hub.CpuRatio.Max)}");
+    results.Extra(section, "hub cores used until its last write (CPU / wall), min / p50 / max", $"{F(hub.FanoutCores.Min)} / {F(hub.FanoutCores.Median)} / {F(hub.FanoutCores.Max)}");
+    results.Extra(section, "hub threads' CPU per fan-out (name x threads ms)", hub.FanoutThreads);
+    results.Extra(section, "rooms (as listed); members of the room joined", $"{hub.Rooms}; {hub.JoinRoomMembers}");
+    results.Extra(section, "join: hub CPU less idle min / p50 / max (ms)", $"{F(hub.JoinCpuMs.Min)} / {F(hub.JoinCpuMs.Median)} / {F(hub.JoinCpuMs.Max)}");
+    results.Extra(section, "join: hub CPU with idle p50 (ms); joiner heard of all p50 (ms)", $"{F(hub.JoinRawCpuMs.Median)}; {F(hub.JoinEnteredMs.Median)}");
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
@@ -15,10 +16,35 @@ public sealed class HubLoadTests
     /// <summary>How long deliveries may make no progress before the test says what is missing.</summary>
     private static readonly TimeSpan s_stalled = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Bytes on the wire of the largest record the hub sends a client in this test: a Relay in <c>#lobby</c> from a
+    /// four-character name of a message "cNNN 99" (a Presence about such a name is smaller).
+    /// </summary>
+    private static int LargestRecord => WireFormat.FrameHeaderSize +
+        RecordProtector.SealedSize((1 + "#lobby".Length) + WireFormat.IdentityDigestSize + (1 + "c000".Length) + "c000 99".Length);
+
+    /// <summary>
+    /// All the hub may ever hold for one client in this test: a Relay of every other client's every message, a
+    /// presence notice about every other client, and an Ack for each of its records (its messages and at most one
+    /// Heartbeat every 15 s over the longest the test may run), each counted at <see cref="LargestRecord"/>.
+    /// </summary>
+    private static long PerClientOutput => (long)LargestRecord *
+        (((long)Clients - 1) * MessagesEach + Clients + MessagesEach + (long)(4 * s_wait / WireFormat.HeartbeatInterval));
+
+    /// <summary>
+    /// The server-wide output budget for this test: the whole fan-out. With the default (64 MiB, about an eighth of
+    /// it) the test assumed the hub writes nearly as fast as it reads: every client sends its hundred messages at
+    /// once, and a loaded machine's hub that reads them sooner than it writes them out spends the budget and drops
+    /// readers as too slow, which is that budget's purpose (FairShareAttackTests, ProcessMemoryTests), not this test's.
+    /// </summary>
+    private static long WholeFanOut => Clients * PerClientOutput;
+
     [Fact]
     public async Task Two_hundred_clients_sending_a_hundred_messages_each_get_every_message_exactly_once_in_order()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { HandshakeTimeout = TimeSpan.FromMinutes(2) });
+        // Each client's share fits in the default per-peer budget, which stays in force.
+        PerClientOutput.ShouldBeLessThan(new ChatOptions().PeerOutput);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { HandshakeTimeout = TimeSpan.FromMinutes(2), ServerOutput = WholeFanOut });
         var joined = new ConcurrentDictionary<string, bool>();
         live.Server.PresenceChanged += n =>
         {
@@ -64,6 +90,11 @@ public sealed class HubLoadTests
             Track("server", m);
         };
         var clientEnds = new ConcurrentQueue<string>();
+
+        // Per client: messages handed to SendAsync and messages the hub acknowledged, to tell a client whose records never
+        // left it from one whose records the hub did not handle, when the hub drops a client.
+        var sends = new ConcurrentDictionary<string, int>();
+        var acknowledged = new ConcurrentDictionary<string, int>();
         var clients = new ChatClient[Clients];
         using var gate = new SemaphoreSlim(8);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
@@ -76,6 +107,7 @@ public sealed class HubLoadTests
                 client.Failed += (_, failure) => clientEnds.Enqueue($"{client.Name} failed: {failure.Message}");
                 client.Closed += (_, byPeer) => clientEnds.Enqueue($"{client.Name} closed ({(byPeer ? "by the server" : "here")})");
                 client.MessagesLost += (_, count) => clientEnds.Enqueue($"{client.Name} was told {count} of its messages were lost");
+                client.Acknowledged += (_, count) => acknowledged.AddOrUpdate(client.Name, count, (_, v) => v + count);
                 await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
                 clients[i] = client;
             }
@@ -93,6 +125,7 @@ public sealed class HubLoadTests
                 string text = $"{c.Name} {n}";
                 sentAt[text] = System.Diagnostics.Stopwatch.GetTimestamp();
                 await c.SendAsync(text);
+                sends.AddOrUpdate(c.Name, 1, (_, v) => v + 1);
             }
         }))).WaitAsync(s_wait);
 
@@ -117,7 +150,7 @@ public sealed class HubLoadTests
         double[] latencies = [.. hubLatencies.Order()];
         string reading = latencies.Length == 0 ? "none reached the hub" :
             $"p50 {latencies[latencies.Length / 2]:0} ms, p99 {latencies[latencies.Length * 99 / 100]:0} ms, max {latencies[^1]:0} ms";
-        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of {new ChatOptions().ServerOutput:N0}");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of the whole fan-out's {WholeFanOut:N0} (the default budget is {new ChatOptions().ServerOutput:N0}); per client at most {PerClientOutput:N0} B of the {new ChatOptions().PeerOutput:N0} B per-peer budget; records of at most {LargestRecord} B");
         if (Interlocked.Read(ref delivered) != expectedDeliveries)
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();
@@ -126,7 +159,7 @@ public sealed class HubLoadTests
             Assert.Fail(
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
-                $"receivers with nothing: {silentReceivers.Count}; senders the server did not get all of: {string.Join(", ", shortAtServer.Take(8))}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message}"))}; " +
+                $"receivers with nothing: {silentReceivers.Count}; senders the server did not get all of: {string.Join(", ", shortAtServer.Take(8))}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message} (it sent {sends.GetValueOrDefault(f.Peer.Name)} messages, {acknowledged.GetValueOrDefault(f.Peer.Name)} acknowledged; it opened {clients.FirstOrDefault(c => c.Name == f.Peer.Name)?.RecordsHeard ?? 0:N0} records)"))}; " +
                 $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
         }
 
@@ -135,6 +168,7 @@ public sealed class HubLoadTests
         next.Count.ShouldBe(Clients * Clients, "each of 200 receivers heard from each of the 199 others, and the server from all 200");
         next.Values.ShouldAllBe(v => v == MessagesEach);
         live.Failures.ShouldBeEmpty();
+        peakUnsent.ShouldBeLessThanOrEqualTo(WholeFanOut);
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
     }
 }

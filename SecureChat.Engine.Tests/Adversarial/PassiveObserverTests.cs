@@ -1,10 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -25,7 +22,7 @@ public sealed class PassiveObserverTests
         using var serverKey = new EphemeralSigner();
         using var clientKey = new EphemeralSigner();
         await using LiveServer live = LiveServer.Start(new ChatOptions { Name = "OperatorOlga", Identity = serverKey });
-        using var tap = Tap.Start(live.Port);
+        await using var tap = TcpTap.Start(live.Port);
         await using var client = new ChatClient(new ChatOptions { Name = "ClientCarlos", Identity = clientKey });
 
         var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -43,7 +40,7 @@ public sealed class PassiveObserverTests
         await live.Server.SendAsync("see you there");
         await answered.Task.WaitAsync(s_wait);
         await client.DisposeAsync();
-        byte[] seen = await tap.StopAsync();
+        byte[] seen = await tap.ClosedAsync();
 
         // The tap saw the whole session: the clear hellos, then the sealed auth messages, records and the Close.
         List<byte[]> toServer = Frames.Split(tap.ToServer);
@@ -67,88 +64,4 @@ public sealed class PassiveObserverTests
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
-
-    /// <summary>Forwards one connection to the server both ways and keeps a copy of every byte.</summary>
-    private sealed class Tap : IDisposable
-    {
-        private readonly Socket _listener;
-        private readonly MemoryStream _toServer = new();
-        private readonly MemoryStream _toClient = new();
-        private readonly Task _run;
-
-        private Tap(Socket listener, int serverPort)
-        {
-            _listener = listener;
-            Port = ((IPEndPoint)listener.LocalEndPoint!).Port;
-            _run = Task.Run(() => RunAsync(serverPort));
-        }
-
-        public int Port { get; }
-
-        public byte[] ToServer { get; private set; } = [];
-
-        public byte[] ToClient { get; private set; } = [];
-
-        public static Tap Start(int serverPort)
-        {
-            var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(1);
-            return new Tap(listener, serverPort);
-        }
-
-        /// <summary>Waits until both directions have ended (the client closed) and returns everything seen.</summary>
-        public async Task<byte[]> StopAsync()
-        {
-            await _run.WaitAsync(s_wait);
-            ToServer = _toServer.ToArray();
-            ToClient = _toClient.ToArray();
-            return [.. ToServer, .. ToClient];
-        }
-
-        public void Dispose() => _listener.Dispose();
-
-        private async Task RunAsync(int serverPort)
-        {
-            using Socket client = await _listener.AcceptAsync();
-            using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await server.ConnectAsync(new IPEndPoint(IPAddress.Loopback, serverPort));
-            await Task.WhenAll(PumpAsync(client, server, _toServer), PumpAsync(server, client, _toClient));
-        }
-
-        private static async Task PumpAsync(Socket from, Socket to, MemoryStream copy)
-        {
-            byte[] buffer = new byte[16_384];
-            try
-            {
-                while (true)
-                {
-                    int read = await from.ReceiveAsync(buffer, SocketFlags.None);
-                    if (read == 0)
-                    {
-                        break;
-                    }
-
-                    lock (copy)
-                    {
-                        copy.Write(buffer, 0, read);
-                    }
-
-                    await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None);
-                }
-            }
-            catch (SocketException)
-            {
-                // The other end reset: the session is over either way.
-            }
-
-            try
-            {
-                to.Shutdown(SocketShutdown.Send);
-            }
-            catch (SocketException)
-            {
-            }
-        }
-    }
 }

@@ -3,7 +3,6 @@ using System.Net;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 using static SecureChat.Engine.Tests.Adversarial.AdmissionProbe;
 

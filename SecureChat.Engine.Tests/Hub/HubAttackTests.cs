@@ -3,7 +3,6 @@ using System.Diagnostics;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Hub;
@@ -18,12 +17,11 @@ public sealed class HubAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task A_client_chatting_into_a_room_it_is_not_in_reaches_nobody_and_its_session_goes_on()
     {
-        await using ChatServer server = HubLiveTests.StartServer(out int port);
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob");
+        var (alice, bob) = hub;
         await alice.JoinAsync("#secret");
         await bob.JoinAsync("#secret");
-        await using RawMember mallory = await RawMember.ConnectAsync(port, "Mallory");
+        await using RawMember mallory = await RawMember.ConnectAsync(hub.Port, "Mallory");
 
         await mallory.SendAsync(c => c.SendChat("#secret", "I am in your room"));
         ReplyEvent? reply = await mallory.WaitAsync<ReplyEvent>(_ => true);
@@ -42,12 +40,11 @@ public sealed class HubAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task Moderation_requests_for_a_room_by_someone_who_is_not_its_operator_are_refused()
     {
-        await using ChatServer server = HubLiveTests.StartServer(out int port);
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob");
+        var (alice, bob) = hub;
         await alice.JoinAsync("#secret");
         await bob.JoinAsync("#secret");
-        await using RawMember mallory = await RawMember.ConnectAsync(port, "Mallory");
+        await using RawMember mallory = await RawMember.ConnectAsync(hub.Port, "Mallory");
 
         await mallory.SendAsync(c => c.SendRequest(RoomOp.Kick, "#secret", "Alice", "bye"));
         await mallory.SendAsync(c => c.SendRequest(RoomOp.Join, "#secret", "", ""));
@@ -84,7 +81,7 @@ public sealed class HubAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task A_burst_of_requests_is_answered_rate_limited_and_a_flood_ends_only_the_flooder_s_session()
     {
-        await using ChatServer server = HubLiveTests.StartServer(out int port);
+        await using ChatServer server = LiveHub.StartServer(out int port);
         var failures = new ConcurrentQueue<SessionFailure>();
         server.Failed += (_, f) => failures.Enqueue(f);
         await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
@@ -129,9 +126,9 @@ public sealed class HubAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task A_client_joining_past_64_rooms_is_refused_each_one_more_and_keeps_its_session()
     {
-        await using ChatServer server = HubLiveTests.StartServer(out int port, options: new ChatOptions { RequestBurst = 100 });
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using RawMember greedy = await RawMember.ConnectAsync(port, "Greedy");
+        await using LiveHub hub = await LiveHub.StartAsync(new ChatOptions { RequestBurst = 100 }, "Alice");
+        LiveMember alice = hub.Members[0];
+        await using RawMember greedy = await RawMember.ConnectAsync(hub.Port, "Greedy");
 
         await greedy.SendAsync(c =>
         {

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Hub;
-using SecureChat.Engine.Identity;
 using SecureChat.Engine.Protocol;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
@@ -15,12 +13,8 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_clients_in_two_rooms_each_see_only_the_rooms_they_are_in()
     {
-        await using ChatServer server = StartServer(out int port);
-        var atOperator = new ConcurrentQueue<ChatMessage>();
-        server.MessageReceived += atOperator.Enqueue;
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
-        await using LiveMember carol = await LiveMember.ConnectAsync(port, "Carol");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob", "Carol");
+        var (alice, bob, carol) = hub;
         await alice.JoinAsync("#rust");
         await bob.JoinAsync("#rust");
         await carol.JoinAsync("#go");
@@ -34,20 +28,20 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         await bob.MessageAsync("end of carol");
         await carol.MessageAsync("end of alice");
         await alice.MessageAsync("end of carol");
-        await Eventually.True(() => atOperator.Any(m => m.Text == "end of carol") && atOperator.Any(m => m.Text == "end of alice"), "the operator to hear both ends");
+        await Eventually.True(() => hub.AtOperator.Any(m => m.Text == "end of carol") && hub.AtOperator.Any(m => m.Text == "end of alice"), "the operator to hear both ends");
         bob.Got("goroutines").ShouldBeFalse();
         carol.Got("borrow checker").ShouldBeFalse();
         alice.Got("goroutines").ShouldBeFalse();
-        atOperator.Select(m => m.Text).ShouldBe(["end of alice", "end of carol"], ignoreOrder: true);
-        atOperator.ShouldAllBe(m => m.Room == "#lobby");
+        hub.AtOperator.Select(m => m.Text).ShouldBe(["end of alice", "end of carol"], ignoreOrder: true);
+        hub.AtOperator.ShouldAllBe(m => m.Room == "#lobby");
         alice.Client.Rooms.ShouldBe(["#lobby", "#rust"]);
     }
 
     [Fact]
     public async Task The_operator_of_a_room_lists_the_rooms_and_stays_connected()
     {
-        await using ChatServer server = StartServer(out int port);
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice");
+        LiveMember alice = hub.Members[0];
         await alice.JoinAsync("#rust"); // Alice creates it: she is its operator
         alice.Client.Request(new RoomRequest(RoomOp.Mode, "#rust", Text: "+i"));
         await alice.NoticeAsync(RoomNoticeKind.Mode, "#rust");
@@ -68,12 +62,8 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     [Fact]
     public async Task A_direct_message_reaches_only_its_recipient_and_the_sender_learns_the_recipient_s_identity()
     {
-        await using ChatServer server = StartServer(out int port);
-        var atOperator = new ConcurrentQueue<ChatMessage>();
-        server.MessageReceived += atOperator.Enqueue;
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
-        await using LiveMember carol = await LiveMember.ConnectAsync(port, "Carol");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob", "Carol");
+        var (alice, bob, carol) = hub;
 
         await alice.Client.SendDirectAsync(new Person("bob"), "just between us");
         await alice.Client.SendAsync("#lobby", "after the secret");
@@ -86,18 +76,16 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         done.Identity.ShouldBe(bob.Identity);
         done.Name.ShouldBe("Bob");
         await carol.MessageAsync("after the secret");
-        await Eventually.True(() => atOperator.Any(m => m.Text == "after the secret"), "the operator to hear the lobby line");
+        await Eventually.True(() => hub.AtOperator.Any(m => m.Text == "after the secret"), "the operator to hear the lobby line");
         carol.Got("just between us").ShouldBeFalse();
-        atOperator.ShouldNotContain(m => m.Text == "just between us");
+        hub.AtOperator.ShouldNotContain(m => m.Text == "just between us");
     }
 
     [Fact]
     public async Task A_rename_does_not_redirect_a_direct_message_sent_to_an_identity()
     {
-        await using ChatServer server = StartServer(out int port);
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
-        await using LiveMember mallory = await LiveMember.ConnectAsync(port, "Mallory");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob", "Mallory");
+        var (alice, bob, mallory) = hub;
 
         bob.Client.ChangeName("Robert");
         await Eventually.True(() => alice.Presence.Any(p => p.Kind == PresenceKind.Renamed && p.NewName == "Robert"), "Bob's rename to be told");
@@ -115,9 +103,8 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     [Fact]
     public async Task A_kicked_client_is_out_of_the_room_and_told_why_by_whom()
     {
-        await using ChatServer server = StartServer(out int port);
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob");
+        var (alice, bob) = hub;
         await alice.JoinAsync("#rust");
         await bob.JoinAsync("#rust");
 
@@ -140,7 +127,7 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         using var operatorKey = new EphemeralSigner();
         byte[] mallorySeed = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
         int port;
-        await using (ChatServer first = StartServer(out port, config.Path, operatorKey))
+        await using (ChatServer first = LiveHub.StartServer(out port, config.Path, operatorKey))
         {
             await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
             await alice.JoinAsync("#rust");
@@ -156,7 +143,7 @@ public sealed class HubLiveTests(ITestOutputHelper output)
             (await again.ReplyAsync(r => r.Op == RoomOp.Join, "the join")).Code.ShouldBe(ReplyCode.Banned);
         }
 
-        await using ChatServer second = StartServer(out port, config.Path, operatorKey);
+        await using ChatServer second = LiveHub.StartServer(out port, config.Path, operatorKey);
         await using LiveMember afterRestart = await LiveMember.ConnectAsync(port, "Someone", mallorySeed);
         afterRestart.Client.Request(new RoomRequest(RoomOp.Join, "#rust"));
         (await afterRestart.ReplyAsync(r => r.Op == RoomOp.Join, "the join after the restart")).Code.ShouldBe(ReplyCode.Banned);
@@ -168,14 +155,10 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     [Fact]
     public async Task A_muted_member_s_lines_reach_nobody_and_it_is_told()
     {
-        await using ChatServer server = StartServer(out int port);
-        var atOperator = new ConcurrentQueue<ChatMessage>();
-        server.MessageReceived += atOperator.Enqueue;
-        await using LiveMember alice = await LiveMember.ConnectAsync(port, "Alice");
-        await using LiveMember bob = await LiveMember.ConnectAsync(port, "Bob");
-        await using LiveMember carol = await LiveMember.ConnectAsync(port, "Carol");
+        await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob", "Carol");
+        var (alice, bob, carol) = hub;
 
-        server.Request(new RoomRequest(RoomOp.Mute, "#lobby", "Bob"));
+        hub.Server.Request(new RoomRequest(RoomOp.Mute, "#lobby", "Bob"));
         await bob.NoticeAsync(RoomNoticeKind.Muted, "#lobby");
         await bob.Client.SendAsync("#lobby", "SHOUTING");
         (await bob.ReplyAsync(r => r.Code == ReplyCode.Muted, "muted")).Room.ShouldBe("#lobby");
@@ -184,13 +167,13 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         await carol.MessageAsync("after the shout");
         carol.Got("SHOUTING").ShouldBeFalse();
         alice.Got("SHOUTING").ShouldBeFalse();
-        atOperator.ShouldNotContain(m => m.Text == "SHOUTING");
+        hub.AtOperator.ShouldNotContain(m => m.Text == "SHOUTING");
     }
 
     [Fact]
     public async Task The_operator_is_a_member_with_its_own_rooms_and_direct_messages()
     {
-        await using ChatServer server = StartServer(out int port);
+        await using ChatServer server = LiveHub.StartServer(out int port);
         var atOperator = new ConcurrentQueue<ChatMessage>();
         var operatorRooms = new ConcurrentQueue<RoomNotice>();
         server.MessageReceived += atOperator.Enqueue;
@@ -214,19 +197,5 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         (toOperator.Direct, toOperator.SenderIdentity).ShouldBe((true, bob.Identity));
         await bob.MessageAsync("to everyone");
         bob.Got("ops only").ShouldBeFalse();
-    }
-
-    /// <summary>A hub on 127.0.0.1 named "Hub", with bans in <paramref name="configDir"/> when given.</summary>
-    internal static ChatServer StartServer(out int port, string? configDir = null, ISigner? identity = null, ChatOptions? options = null)
-    {
-        options ??= new ChatOptions();
-        var server = new ChatServer((options with
-        {
-            Name = "Hub",
-            Identity = identity ?? new EphemeralSigner(),
-            Bans = configDir is null ? null : new RoomBanFile(ConfigDirectory.Open(configDir)),
-        }).FromOneAddress());
-        port = server.Start("127.0.0.1", 0).Port;
-        return server;
     }
 }

@@ -39,11 +39,8 @@ public sealed class HubRouterTests
     public void A_member_who_leaves_is_announced_once_to_each_member_sharing_any_of_its_rooms_and_to_nobody_else()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#rust", alice, bob);
         alice.Ask(RoomOp.Part, "#lobby");
         bob.Ask(RoomOp.Part, "#lobby");
         hub.ClearAll();
@@ -61,11 +58,8 @@ public sealed class HubRouterTests
     public void A_rename_answers_the_renamer_and_tells_each_sharing_member_once()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#rust", alice, bob);
         carol.Ask(RoomOp.Part, "#lobby");
         hub.ClearAll();
 
@@ -84,11 +78,8 @@ public sealed class HubRouterTests
     public void A_room_message_reaches_the_other_members_of_that_room_only_and_never_its_sender()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#rust", alice, bob);
         hub.ClearAll();
 
         hub.Router.Chat(alice.Member, "#rust", "hi").ShouldBe(1);
@@ -103,8 +94,7 @@ public sealed class HubRouterTests
     public void A_message_to_a_room_the_sender_is_not_in_reaches_nobody_and_the_sender_is_told()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         bob.Ask(RoomOp.Join, "#secret");
         hub.ClearAll();
 
@@ -141,8 +131,7 @@ public sealed class HubRouterTests
     public void A_direct_message_by_name_tells_the_sender_whose_identity_it_reached()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         hub.ClearAll();
 
         hub.Router.Direct(alice.Member, null, "BOB", "hello").ShouldBe(1);
@@ -164,8 +153,7 @@ public sealed class HubRouterTests
     public void The_operator_chats_and_sends_direct_messages_as_a_member()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         hub.Router.Request(hub.Router.Operator, new RoomRequest(RoomOp.Join, "#ops"));
         hub.ClearAll();
 

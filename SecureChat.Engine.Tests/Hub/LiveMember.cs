@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 

@@ -1,6 +1,5 @@
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 
 namespace SecureChat.Engine.Tests.Hub;
 

@@ -10,8 +10,7 @@ public sealed class RoomEntryTests
     public void The_first_to_enter_a_room_creates_it_as_its_operator_under_its_own_spelling()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
 
         alice.Ask(RoomOp.Join, "#Rust");
         bob.Ask(RoomOp.Join, "#RUST");
@@ -40,10 +39,8 @@ public sealed class RoomEntryTests
     public void A_part_is_told_to_every_member_including_the_one_who_leaves_and_an_empty_room_forgets_its_topic()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
+        hub.Join("#rust", alice, bob);
         alice.Ask(RoomOp.Topic, "#rust", text: "borrowing");
         hub.ClearAll();
 
@@ -79,8 +76,7 @@ public sealed class RoomEntryTests
     public void A_list_names_every_room_with_its_flags_members_and_topic_then_how_many()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         alice.Ask(RoomOp.Join, "#rust");
         alice.Ask(RoomOp.Topic, "#rust", text: "ownership");
         alice.Ask(RoomOp.Mode, "#rust", text: "+i");
@@ -100,7 +96,7 @@ public sealed class RoomEntryTests
     [Fact]
     public void A_member_in_64_rooms_cannot_enter_a_65th()
     {
-        var time = new Support.ManualTime();
+        var time = new ManualTime();
         var hub = new TestHub(new HubSettings { Time = time });
         TestHub.Client alice = hub.Connect("Alice");
         for (int i = 1; i < 64; i++)
@@ -120,8 +116,7 @@ public sealed class RoomEntryTests
     public void A_hub_at_its_room_limit_creates_no_more_rooms_but_existing_ones_can_still_be_entered()
     {
         var hub = new TestHub(new HubSettings { MaxRooms = 3 });
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         alice.Ask(RoomOp.Join, "#a");
         alice.Ask(RoomOp.Join, "#b");
         hub.ClearAll();
@@ -136,8 +131,7 @@ public sealed class RoomEntryTests
     public void An_invite_only_room_lets_in_an_invited_identity_once()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
         alice.Ask(RoomOp.Join, "#club");
         alice.Ask(RoomOp.Mode, "#club", text: "+i");
         hub.ClearAll();
@@ -160,11 +154,8 @@ public sealed class RoomEntryTests
     public void In_an_invite_only_room_only_operators_may_invite()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#club");
-        bob.Ask(RoomOp.Join, "#club");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#club", alice, bob);
         bob.Ask(RoomOp.Invite, "#club", "Carol");
         alice.Ask(RoomOp.Mode, "#club", text: "+i");
         hub.ClearAll();
@@ -178,7 +169,7 @@ public sealed class RoomEntryTests
     [Fact]
     public void Requests_past_the_burst_are_refused_as_rate_limited_and_a_flood_ends_the_session()
     {
-        var time = new Support.ManualTime();
+        var time = new ManualTime();
         var hub = new TestHub(new HubSettings { Time = time });
         TestHub.Client alice = hub.Connect("Alice");
 

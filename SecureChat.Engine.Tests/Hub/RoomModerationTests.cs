@@ -12,12 +12,8 @@ public sealed class RoomModerationTests
     public void Only_a_room_operator_may_kick_and_the_kicked_member_hears_why_then_is_out()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
-        carol.Ask(RoomOp.Join, "#rust");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#rust", alice, bob, carol);
         hub.ClearAll();
 
         bob.Ask(RoomOp.Kick, "#rust", "Carol", "go");
@@ -86,8 +82,7 @@ public sealed class RoomModerationTests
         var hub = new TestHub();
         TestHub.Client alice = hub.Connect("Alice");
         TestHub.Client mallory = hub.Connect("Mallory", identity: 9);
-        alice.Ask(RoomOp.Join, "#rust");
-        mallory.Ask(RoomOp.Join, "#rust");
+        hub.Join("#rust", alice, mallory);
         hub.ClearAll();
 
         alice.Ask(RoomOp.Ban, "#rust", "Mallory");
@@ -128,10 +123,8 @@ public sealed class RoomModerationTests
     public void A_muted_member_s_messages_reach_nobody_until_unmuted_and_presence_flags_show_it()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob) = hub.Connect("Alice", "Bob");
+        hub.Join("#rust", alice, bob);
         alice.Ask(RoomOp.Mute, "#rust", "Bob");
         hub.ClearAll();
 
@@ -157,11 +150,8 @@ public sealed class RoomModerationTests
     public void An_opped_member_may_moderate_and_a_deopped_one_no_longer_may()
     {
         var hub = new TestHub();
-        TestHub.Client alice = hub.Connect("Alice");
-        TestHub.Client bob = hub.Connect("Bob");
-        TestHub.Client carol = hub.Connect("Carol");
-        alice.Ask(RoomOp.Join, "#rust");
-        bob.Ask(RoomOp.Join, "#rust");
+        var (alice, bob, carol) = hub.Connect("Alice", "Bob", "Carol");
+        hub.Join("#rust", alice, bob);
         alice.Ask(RoomOp.Op, "#rust", "Bob");
         alice.Ask(RoomOp.Op, "#rust", "Carol");
         hub.ClearAll();

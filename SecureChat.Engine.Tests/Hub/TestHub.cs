@@ -40,6 +40,22 @@ internal sealed class TestHub
         return client;
     }
 
+    /// <summary>Connects two clients, in order, as <see cref="Connect"/> does.</summary>
+    public (Client, Client) Connect(string first, string second) => (Connect(first), Connect(second));
+
+    /// <summary>Connects three clients, in order, as <see cref="Connect"/> does.</summary>
+    public (Client, Client, Client) Connect(string first, string second, string third) =>
+        (Connect(first), Connect(second), Connect(third));
+
+    /// <summary>Each client joins <paramref name="room"/>, in order (the first to enter a new room is its operator); nothing is cleared.</summary>
+    public void Join(string room, params Client[] clients)
+    {
+        foreach (Client client in clients)
+        {
+            client.Ask(Engine.Transport.RoomOp.Join, room);
+        }
+    }
+
     public List<Client> All { get; } = [];
 
     public void ClearAll()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SecureChat.Engine.Mls;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -91,8 +92,4 @@ public sealed class CryptoBasicsVectorTests
         ran.ShouldBeGreaterThan(0, "no cipher suite 1 case in crypto-basics.json");
         VectorFiles.Report($"crypto-basics.json {field}: {ran} suite-1 case(s) checked, {index - ran} other suites skipped");
     }
-
-    private static byte[] Bytes(JsonElement v, string name) => Hex.Bytes(v.GetProperty(name).GetString()!);
-
-    private static string Text(JsonElement v, string name) => v.GetProperty(name).GetString()!.ToLowerInvariant();
 }

@@ -153,6 +153,26 @@ public sealed class MessageFramingTests
         OpenPublic(allowed, signatureKey: _signer.Pub).ShouldBe(UnprotectFailure.None);
     }
 
+    [Fact]
+    public void A_member_or_joining_committer_signs_the_group_context_and_an_external_proposer_does_not()
+    {
+        GroupContext otherTree = _context with { TreeHash = RandomNumberGenerator.GetBytes(32) };
+        foreach ((Sender sender, FramedContent content, bool bindsContext) in new[]
+        {
+            (Sender.Member(1), new FramedContent(_context.GroupId, _context.Epoch, Sender.Member(1), [], new RemoveProposal(0)), true),
+            (Sender.NewMemberCommit, new FramedContent(_context.GroupId, _context.Epoch, Sender.NewMemberCommit, [], new Commit([], null)), true),
+            (Sender.External(0), new FramedContent(_context.GroupId, _context.Epoch, Sender.External(0), [], new RemoveProposal(0)), false),
+            (Sender.NewMemberProposal, new FramedContent(_context.GroupId, _context.Epoch, Sender.NewMemberProposal, [], new RemoveProposal(0)), false),
+        })
+        {
+            AuthenticatedContent signed = ContentSignature.Authenticate(s_suite, _signer.Priv, WireFormat.PublicMessage, content, _context, _ => new byte[32]);
+            ContentSignature.Verify(s_suite, _signer.Pub, signed, _context).ShouldBeTrue(sender.Type.ToString());
+            ContentSignature.Verify(s_suite, _signer.Pub, signed, otherTree).ShouldBe(!bindsContext, sender.Type.ToString());
+            AuthenticatedContent asPrivate = new(WireFormat.PrivateMessage, signed.Content, signed.Auth);
+            ContentSignature.Verify(s_suite, _signer.Pub, asPrivate, _context).ShouldBeFalse($"{sender.Type}: the wire format is signed");
+        }
+    }
+
     private PrivateMessage SealApplication(byte[] data, uint generation, int padding = 0, byte[]? reuseGuard = null)
     {
         FramedContent content = new(_context.GroupId, _context.Epoch, Sender.Member(1), [], data);

@@ -70,6 +70,39 @@ public sealed class MessageRoundTripTests
         ran.ShouldBeGreaterThan(0);
     }
 
+    [Fact]
+    public void An_extension_list_with_a_type_twice_is_found_out_and_a_lifetime_covers_both_its_bounds()
+    {
+        Extensions.AreDistinct([new Extension(ExtensionType.ApplicationId, [1]), new Extension((ExtensionType)0x0A0A, [])]).ShouldBeTrue();
+        Extensions.AreDistinct([new Extension(ExtensionType.ApplicationId, [1]), new Extension(ExtensionType.ApplicationId, [2])]).ShouldBeFalse();
+        Extensions.Find([new Extension(ExtensionType.ExternalPub, [3])], ExtensionType.RatchetTree).ShouldBeNull();
+
+        Lifetime lifetime = new(100, 200);
+        lifetime.Covers(100).ShouldBeTrue();
+        lifetime.Covers(200).ShouldBeTrue();
+        lifetime.Covers(99).ShouldBeFalse();
+        lifetime.Covers(201).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void External_senders_and_required_capabilities_round_trip_and_required_types_are_checked_against_capabilities()
+    {
+        List<ExternalSender> senders = [new([1, 2], Credential.Basic([3])), new([4], Credential.X509([[5]]))];
+        byte[] data = ExternalSender.EncodeList(senders);
+        List<ExternalSender> back = ExternalSender.DecodeList(data);
+        back.Count.ShouldBe(2);
+        back[1].Credential.Certificates[0].ShouldBe(new byte[] { 5 });
+        ExternalSender.EncodeList(back).ShouldBe(data);
+        Should.Throw<MlsFormatException>(() => ExternalSender.DecodeList(data[..^1]));
+
+        RequiredCapabilities required = new([(ushort)ExtensionType.RatchetTree, 0x0A0A], [(ushort)ProposalType.Add, 0x0B0B], [(ushort)CredentialType.Basic]);
+        RequiredCapabilities.Decode(required.Encode()).Encode().ShouldBe(required.Encode());
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [0x0B0B], [1])).ShouldBeTrue();
+        required.AreMetBy(new Capabilities([1], [1], [], [0x0B0B], [1])).ShouldBeFalse();
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [], [1])).ShouldBeFalse();
+        required.AreMetBy(new Capabilities([1], [1], [0x0A0A], [0x0B0B], [2])).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("0002" + "0001", "protocol version 2")]
     [InlineData("0001" + "0006", "unknown wire format 6")]

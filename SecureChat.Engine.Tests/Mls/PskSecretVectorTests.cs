@@ -3,6 +3,7 @@ using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -15,35 +16,29 @@ public sealed class PskSecretVectorTests
     public void Every_suite_1_list_of_external_psks_yields_the_published_psk_secret()
     {
         using JsonDocument doc = VectorFiles.RequireJson("mls/psk_secret.json", "MLS pre-shared key secret");
-        int index = 0;
         int ran = 0;
         int withoutPsks = 0;
-        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
+        foreach ((int index, JsonElement entry) in Suite1Cases(doc))
         {
-            if (entry.GetProperty("cipher_suite").GetInt32() == 1)
+            List<(byte[], byte[])> psks = [];
+            foreach (JsonElement psk in entry.GetProperty("psks").EnumerateArray())
             {
-                List<(byte[], byte[])> psks = [];
-                foreach (JsonElement psk in entry.GetProperty("psks").EnumerateArray())
+                byte[] id = MlsWriter.Encode(w =>
                 {
-                    byte[] id = MlsWriter.Encode(w =>
-                    {
-                        w.U8(1); // PSKType external
-                        w.Opaque(Bytes(psk, "psk_id"));
-                        w.Opaque(Bytes(psk, "psk_nonce"));
-                    });
-                    psks.Add((id, Bytes(psk, "psk")));
-                }
-
-                Hex.Of(PskSecret.Compute(s_suite, psks)).ShouldBe(entry.GetProperty("psk_secret").GetString()!.ToLowerInvariant(), $"case {index} ({psks.Count} psks)");
-                withoutPsks += psks.Count == 0 ? 1 : 0;
-                ran++;
+                    w.U8(1); // PSKType external
+                    w.Opaque(Bytes(psk, "psk_id"));
+                    w.Opaque(Bytes(psk, "psk_nonce"));
+                });
+                psks.Add((id, Bytes(psk, "psk")));
             }
 
-            index++;
+            Hex.Of(PskSecret.Compute(s_suite, psks)).ShouldBe(Text(entry, "psk_secret"), $"case {index} ({psks.Count} psks)");
+            withoutPsks += psks.Count == 0 ? 1 : 0;
+            ran++;
         }
 
         ran.ShouldBeGreaterThan(0, "no cipher suite 1 case in psk_secret.json");
-        VectorFiles.Report($"psk_secret.json: {ran} suite-1 cases ({withoutPsks} without any PSK), {index - ran} other suites skipped");
+        VectorFiles.Report($"psk_secret.json: {ran} suite-1 cases ({withoutPsks} without any PSK), {doc.RootElement.GetArrayLength() - ran} other suites skipped");
     }
 
     [Fact]
@@ -54,6 +49,4 @@ public sealed class PskSecretVectorTests
         (byte[], byte[]) b = ([1, 1, 2], [6]);
         PskSecret.Compute(s_suite, [a, b]).ShouldNotBe(PskSecret.Compute(s_suite, [b, a]));
     }
-
-    private static byte[] Bytes(JsonElement v, string name) => Hex.Bytes(v.GetProperty(name).GetString()!);
 }

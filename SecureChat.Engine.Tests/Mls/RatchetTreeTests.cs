@@ -1,3 +1,4 @@
+using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Tree;
 
@@ -133,8 +134,9 @@ public sealed class RatchetTreeTests
         tree.GetLeaf(1).ShouldNotBeNull();
     }
 
+    /// <summary>A leaf whose encryption key is a real X25519 key derived from <paramref name="id"/> (the same each time); its signature is a placeholder.</summary>
     internal static LeafNode Leaf(int id) => new(
-        [(byte)id, 0xEE],
+        CipherSuite.Suite1.DeriveKeyPair([(byte)id, 0xEE]).PublicKey,
         [(byte)id, 0x55],
         Credential.Basic([(byte)id]),
         new Capabilities([1], [1], [], [], [1]),

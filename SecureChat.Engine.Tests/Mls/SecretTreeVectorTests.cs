@@ -2,6 +2,7 @@ using System.Text.Json;
 using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls;
 
@@ -111,8 +112,4 @@ public sealed class SecretTreeVectorTests
         tree.TryGetKey(0, RatchetKind.Application, 599, out _).ShouldBeTrue();
         tree.TryGetKey(0, RatchetKind.Application, 1599, out _).ShouldBeTrue();
     }
-
-    private static byte[] Bytes(JsonElement v, string name) => Hex.Bytes(v.GetProperty(name).GetString()!);
-
-    private static string Text(JsonElement v, string name) => v.GetProperty(name).GetString()!.ToLowerInvariant();
 }

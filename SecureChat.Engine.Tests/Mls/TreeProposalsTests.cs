@@ -51,6 +51,26 @@ public sealed class TreeProposalsTests
         RatchetTreeCodec.Encode(tree).ShouldBe(before);
     }
 
+    [Fact]
+    public void A_leaf_whose_encryption_key_cannot_be_encrypted_to_is_refused_in_an_add_or_update()
+    {
+        RatchetTree tree = RatchetTreeTests.TreeOf(4);
+        foreach (byte[] key in new[] { new byte[32], new byte[31], Enumerable.Repeat((byte)0xFF, 32).ToArray() })
+        {
+            LeafNode leaf = RatchetTreeTests.Leaf(30) with { EncryptionKey = key };
+            if (key.Length == 32 && key[0] == 0xFF)
+            {
+                // All ones: X25519 masks the top bit, leaving 2^255 - 1, which is 18 mod p, an ordinary point: it must pass.
+                TreeProposals.TryApply(tree, [(new UpdateProposal(leaf), 1u)], out _, out _, out string failure).ShouldBeTrue(failure);
+                continue;
+            }
+
+            Refused(tree, [(new UpdateProposal(leaf), 1u)]).ShouldBe("the Update proposal of leaf 1 has an encryption key that is not a usable X25519 public key");
+            Refused(tree, [(new AddProposal(new KeyPackage(ProtocolVersion.Mls10, 1, [1], leaf, [], [])), 0u)])
+                .ShouldBe("an Add proposal's leaf has an encryption key that is not a usable X25519 public key");
+        }
+    }
+
     private static string Refused(RatchetTree tree, IReadOnlyList<(Proposal, uint?)> proposals)
     {
         TreeProposals.TryApply(tree, proposals, out RatchetTree? after, out _, out string failure).ShouldBeFalse();

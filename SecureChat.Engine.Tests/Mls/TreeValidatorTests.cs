@@ -104,6 +104,17 @@ public sealed class TreeValidatorTests
     }
 
     [Fact]
+    public void A_low_order_encryption_key_anywhere_in_the_tree_is_refused()
+    {
+        (RatchetTree tree, byte[] groupId) = Load(WithUnmergedLeaves);
+        ParentNode original = tree.GetParent(11)!;
+        byte[] lowOrder = new byte[32];
+        lowOrder[0] = 1;
+        tree.SetParent(11, new ParentNode(lowOrder, original.ParentHash, original.UnmergedLeaves));
+        Validate(tree, groupId).ShouldBe("the encryption key of node 11 is not a usable X25519 public key");
+    }
+
+    [Fact]
     public void A_tree_that_is_not_the_groups_is_refused()
     {
         (RatchetTree tree, byte[] groupId) = Load(FullEightLeaves);

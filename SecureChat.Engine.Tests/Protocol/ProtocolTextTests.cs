@@ -45,7 +45,10 @@ public sealed partial class ProtocolTextTests
     [GeneratedRegex(@"(?<![\w-])--[a-z][a-z-]+")]
     private static partial Regex CommandLineOption();
 
-    /// <summary>A C# file, a project name, or one of the engine's folders written as a path.</summary>
-    [GeneratedRegex(@"\b\w+\.cs\b|SecureChat\.(Engine|Tui|Bench|TestSupport|Fuzz)\b|\b(Protocol|Crypto|Session|Transport|Chat|Identity|Handshake)/")]
+    /// <summary>
+    /// A C# file, a project name, one of the engine's folders written as a path, or a type's member written as code
+    /// (`ChatOptions.BusyRetries`).
+    /// </summary>
+    [GeneratedRegex(@"`[A-Z][A-Za-z]+\.[A-Z][A-Za-z]+`|\b\w+\.cs\b|SecureChat\.(Engine|Tui|Bench|TestSupport|Fuzz)\b|\b(Protocol|Crypto|Session|Transport|Chat|Identity|Handshake)/")]
     private static partial Regex SourcePointer();
 }

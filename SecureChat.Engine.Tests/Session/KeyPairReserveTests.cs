@@ -1,6 +1,5 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 
 namespace SecureChat.Engine.Tests.Session;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using SecureChat.Engine.Transport;
-using SecureChat.TestSupport;
 
 namespace SecureChat.Engine.Tests.Support;
 

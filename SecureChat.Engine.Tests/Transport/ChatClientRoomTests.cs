@@ -3,7 +3,6 @@ using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;

@@ -1,4 +1,3 @@
-using SecureChat.Engine.Tests.Support;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;

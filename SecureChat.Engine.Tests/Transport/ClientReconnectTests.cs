@@ -3,7 +3,6 @@ using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Identity;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Session.Trust;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 

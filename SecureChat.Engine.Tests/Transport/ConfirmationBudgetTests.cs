@@ -1,5 +1,4 @@
 using System.Net;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;

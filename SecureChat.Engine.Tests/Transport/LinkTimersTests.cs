@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;

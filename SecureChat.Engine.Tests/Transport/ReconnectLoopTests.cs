@@ -125,7 +125,7 @@ public sealed class ReconnectLoopTests(ITestOutputHelper output)
 
         h.Loop.Now();
 
-        await Adversarial.Eventually.True(() => h.Attempts == 3, "the attempt after Now()");
+        await Eventually.True(() => h.Attempts == 3, "the attempt after Now()");
         h.Loop.IsActive.ShouldBeFalse();
     }
 

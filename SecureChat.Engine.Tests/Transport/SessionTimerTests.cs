@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
@@ -27,7 +26,7 @@ public sealed class SessionTimerTests
         client.Rekeyed += p => clientRekeyed.TrySetResult(p);
         await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
         string first = client.Server!.Fingerprint!;
-        await Adversarial.Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
+        await Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
 
         // Nothing is sent: only the server's timers can start this rekey.
         time.Advance(options.RekeyAfterTime);
@@ -47,7 +46,7 @@ public sealed class SessionTimerTests
         await using var client = new ChatClient(new ChatOptions());
         int port = server.Start("127.0.0.1", 0).Port;
         await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait);
-        await Adversarial.Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
+        await Eventually.True(() => server.SecurePeerCount == 1, "the hub's side to be secure");
 
         // The hub's timers look every 20 s (its tick interval), up to a tick before the keys are old enough.
         for (TimeSpan at = options.TickInterval; at < options.RekeyAfterTime; at += options.TickInterval)

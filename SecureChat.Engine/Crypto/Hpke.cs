@@ -33,6 +33,7 @@ internal static class Hpke
     private const byte ModeBase = 0x00;
     private static readonly byte[] s_version = "HPKE-v1"u8.ToArray();
     private static readonly byte[] s_kemSuiteId = [(byte)'K', (byte)'E', (byte)'M', 0x00, 0x20];
+    private static readonly byte[] s_probeScalar = SHA256.HashData("SecureChat MLS encryption key probe"u8);
     private static readonly byte[] s_hpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x01];
 
     /// <summary>Single-shot SealBase (section 6.1): the encapsulated key and the ciphertext.</summary>
@@ -207,6 +208,23 @@ internal static class Hpke
             CryptographicOperations.ZeroMemory(prk);
             CryptographicOperations.ZeroMemory(dh);
         }
+    }
+
+    /// <summary>
+    /// Whether a public key from a peer can be encrypted to: 32 bytes that X25519 accepts and not of low order (section
+    /// 7.1.4 refuses the all-zero shared secret such a key gives). A clamped scalar is a multiple of the cofactor 8, so
+    /// a fixed probe's result is zero exactly for the low-order points; checking a key when it arrives keeps a planted
+    /// key from making a later encryption to it fail.
+    /// </summary>
+    public static bool IsUsablePublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (!TryDh(s_probeScalar, publicKey, out byte[] dh))
+        {
+            return false;
+        }
+
+        CryptographicOperations.ZeroMemory(dh);
+        return true;
     }
 
     private static bool TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)

@@ -67,6 +67,12 @@ public static class ChatMetrics
     /// <summary>Counter: requests from members the hub answered, tagged with <see cref="OpTag"/> and <see cref="ResultTag"/>.</summary>
     public const string RequestsHandled = "securechat.requests.handled";
 
+    /// <summary>The tag naming the operator's event whose handler threw, in snake case (presence_changed, message_received...).</summary>
+    public const string EventTag = "event";
+
+    /// <summary>Counter: the operator's event handlers that threw (the hub went on), tagged with <see cref="EventTag"/>.</summary>
+    public const string HandlersFaulted = "securechat.handlers.faulted";
+
     /// <summary>Counter: acknowledgements sent to members (one per read that brought a message, request, name or heartbeat).</summary>
     public const string AcksSent = "securechat.acks.sent";
 
@@ -98,6 +104,8 @@ public static class ChatMetrics
     internal static Counter<long> Records { get; } = Meter.CreateCounter<long>(RecordsRelayed, "{record}", "Chat records sealed for peers");
 
     internal static Counter<long> Requests { get; } = Meter.CreateCounter<long>(RequestsHandled, "{request}", "Requests from members the hub answered");
+
+    internal static Counter<long> Faults { get; } = Meter.CreateCounter<long>(HandlersFaulted, "{fault}", "Operator's event handlers that threw");
 
     internal static Counter<long> Acks { get; } = Meter.CreateCounter<long>(AcksSent, "{ack}", "Acknowledgements sent to members");
 

@@ -41,6 +41,9 @@ internal sealed class ServerMetrics(string id)
     public void RequestHandled(Transport.RoomOp op, Transport.ReplyCode result) =>
         ChatMetrics.Requests.Add(1, Tag, new(ChatMetrics.OpTag, SnakeCase(op.ToString())), new(ChatMetrics.ResultTag, SnakeCase(result.ToString())));
 
+    /// <summary>A handler of the operator's event <paramref name="name"/> (as <see cref="Transport.ChatEndpoint"/> names it) threw.</summary>
+    public void HandlerFaulted(string name) => ChatMetrics.Faults.Add(1, Tag, new(ChatMetrics.EventTag, SnakeCase(name)));
+
     /// <summary>The hub sent <paramref name="count"/> acknowledgements.</summary>
     public void AcksSent(long count) => ChatMetrics.Acks.Add(count, Tag);
 

@@ -49,6 +49,9 @@ internal sealed class HubMember
     /// <summary>Still on the hub (false once it quit; under the hub's lock).</summary>
     public bool Present { get; set; } = true;
 
+    /// <summary>The code of the last Reply sent to this member (under the hub's lock): what a request it made was answered with.</summary>
+    public Transport.ReplyCode? LastReply { get; set; }
+
     /// <summary>Requests answered or refused (see <see cref="HubSettings.RequestBurst"/>).</summary>
     public NickRateLimit Requests { get; }
 

@@ -213,8 +213,16 @@ internal sealed class HubRouter
     /// A member's request about a room, counted against its request bucket (refused with RateLimited past it; a flood
     /// far past it ends the session: <see cref="RequestOutcome.Flood"/>).
     /// </summary>
-    public RequestOutcome Request(HubMember from, RoomRequest request)
+    public RequestOutcome Request(HubMember from, RoomRequest request) => Request(from, request, out _);
+
+    /// <summary>
+    /// As <see cref="Request(HubMember, RoomRequest)"/>; <paramref name="answer"/> is what the member was answered: the
+    /// code of the Reply it was sent, <see cref="ReplyCode.Done"/> when the request took effect without one, or null
+    /// when it was not answered (the member had left, or the session must end).
+    /// </summary>
+    public RequestOutcome Request(HubMember from, RoomRequest request, out ReplyCode? answer)
     {
+        answer = null;
         if (!from.IsHubOperator && !from.RequestFlood.TryTake())
         {
             return RequestOutcome.Flood;
@@ -233,9 +241,11 @@ internal sealed class HubRouter
                 return RequestOutcome.Handled;
             }
 
+            from.LastReply = null;
             if (!from.IsHubOperator && !from.Requests.TryTake())
             {
                 HubState.Reply(from, ReplyCode.RateLimited, (byte)request.Op, request.Room);
+                answer = ReplyCode.RateLimited;
                 return RequestOutcome.Handled;
             }
 
@@ -254,6 +264,8 @@ internal sealed class HubRouter
                     _moderation.Handle(from, request);
                     break;
             }
+
+            answer = from.LastReply ?? ReplyCode.Done;
         }
 
         if (listed is not null)

@@ -97,6 +97,9 @@ internal sealed class HubState
     }
 
     /// <summary>Answers <paramref name="member"/> (a Reply record), about a room and a person when given.</summary>
-    public static void Reply(HubMember member, Transport.ReplyCode code, byte op, string room, byte[]? digest = null, string name = "", string text = "") =>
+    public static void Reply(HubMember member, Transport.ReplyCode code, byte op, string room, byte[]? digest = null, string name = "", string text = "")
+    {
+        member.LastReply = code;
         member.Output.SendReply(code, op, room, digest ?? Nobody, name, text);
+    }
 }

@@ -137,6 +137,20 @@ internal static class TreeMath
         return (a << k) + (1u << (k - 1)) - 1;
     }
 
+    /// <summary>The first and last node index of the subtree under <paramref name="node"/>.</summary>
+    public static (uint First, uint Last) Span(uint node)
+    {
+        uint half = (1u << Level(node)) - 1;
+        return (node - half, node + half);
+    }
+
+    /// <summary>Whether <paramref name="descendant"/> lies in the subtree under <paramref name="ancestor"/> (or is it).</summary>
+    public static bool IsInSubtree(uint descendant, uint ancestor)
+    {
+        (uint first, uint last) = Span(ancestor);
+        return descendant >= first && descendant <= last;
+    }
+
     public static bool IsInTree(uint node, uint leafCount) => leafCount != 0 && node < NodeWidth(leafCount);
 
     private static void RequireLeafCount(uint leafCount, bool allowZero)

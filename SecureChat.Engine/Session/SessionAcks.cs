@@ -3,9 +3,9 @@ using SecureChat.Engine.Protocol;
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// Acknowledgements (PROTOCOL.md 4.2, "Ack"). Hub: once it has handled what one read brought, if that held a record the
-/// client waits to see confirmed (<see cref="FrameTable.IsAcknowledged"/>), it seals one Ack with the number of the
-/// client's records it has opened. Client: its n-th chat or direct message is acknowledged once an Ack's count exceeds
+/// Acknowledgements (PROTOCOL.md 4.7, "Ack"). Hub: once it has handled what one read brought, if that held a record the
+/// client waits to see confirmed (<see cref="FrameTable.IsAcknowledged"/>), it owes one Ack with the number of the
+/// client's records it has opened, sealed at once or held for a while to go out with other output (<see cref="Hold"/>). Client: its n-th chat or direct message is acknowledged once an Ack's count exceeds
 /// that record's sequence number; the link's lag is the time from a heartbeat to the first Ack that covers it. An Ack
 /// that counts records never sent, or fewer than an earlier one, is a protocol violation. Not thread-safe: used under
 /// the session's serialization.
@@ -21,6 +21,16 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
     private ulong? _probe;
     private long _probeSentAt;
     private bool _ackDue;
+    private bool _ackNow;
+
+    /// <summary>
+    /// Hub: an Ack a read calls for is held (<see cref="Held"/>) until the driver seals it with other output or when its
+    /// delay ends (<see cref="SealHeld"/>), except after a heartbeat, whose Ack measures the link's lag.
+    /// </summary>
+    public bool Hold { get; set; }
+
+    /// <summary>Hub: an Ack is due and held (see <see cref="Hold"/>).</summary>
+    public bool Held => _ackDue && session.IsSecure;
 
     /// <summary>Hub: the Acks sealed so far.</summary>
     public long Sent { get; private set; }
@@ -52,11 +62,28 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
     }
 
     /// <summary>Hub: a record of <paramref name="type"/> from the client was opened and handled.</summary>
-    public void Opened(FrameType type) => _ackDue |= session.Role == SessionRole.Server && FrameTable.IsAcknowledged(type);
+    public void Opened(FrameType type)
+    {
+        if (session.Role == SessionRole.Server && FrameTable.IsAcknowledged(type))
+        {
+            _ackDue = true;
+            _ackNow |= type == FrameType.Heartbeat;
+        }
+    }
 
-    /// <summary>Hub: the read is handled; seals the Ack it calls for, if any.</summary>
+    /// <summary>Hub: the read is handled; seals the Ack it calls for, if any, unless it is to be held (<see cref="Hold"/>).</summary>
     public void AckIfDue()
     {
+        if (!Hold || _ackNow)
+        {
+            SealHeld();
+        }
+    }
+
+    /// <summary>Hub: seals the Ack that is due, if any (with the count of the client's records opened so far).</summary>
+    public void SealHeld()
+    {
+        _ackNow = false;
         if (!_ackDue || !session.IsSecure)
         {
             return;

@@ -262,6 +262,13 @@ public sealed record ChatOptions
     /// </summary>
     public TimeSpan PresenceDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Server: the longest an acknowledgement (PROTOCOL.md 4.7) waits for other output to the same member, to go out in
+    /// the same socket write (see <see cref="AckFlusher"/>); an Ack after a heartbeat never waits. Zero sends each at
+    /// once. Default 5 ms.
+    /// </summary>
+    public TimeSpan AckDelay { get; init; } = TimeSpan.FromMilliseconds(5);
+
     /// <summary>For benchmarks only: lets <see cref="Iterations"/> go below <see cref="MinimumIterations"/> (never for real use).</summary>
     internal bool AllowWeakIterationsForBenchmark { get; init; }
 
@@ -304,7 +311,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             HandshakesPerSource < 1 || PeersPerSource < 1 || FailedConfirmations < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakeRate <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero)
+            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -1,11 +1,9 @@
 using SecureChat.Engine.Crypto;
 using System.Net;
-using System.Net.Sockets;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Diagnostics;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
-using SecureChat.Engine.Session.Trust;
 
 namespace SecureChat.Engine.Transport;
 
@@ -22,7 +20,7 @@ namespace SecureChat.Engine.Transport;
 /// a bounded backlog per peer (a peer that stops reading is dropped instead of holding the others up), and a bound
 /// on what is read from a peer and not yet relayed (past it, that peer is not read until it is: TCP holds it back).
 /// </remarks>
-public sealed class ChatServer : ChatEndpoint
+public sealed partial class ChatServer : ChatEndpoint
 {
     private const string DefaultPeerName = Hub.HubNames.DefaultName;
 
@@ -34,6 +32,7 @@ public sealed class ChatServer : ChatEndpoint
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
     private readonly PresenceFlusher? _presenceFlusher;
+    private readonly AckFlusher? _ackFlusher;
     private readonly WriteScheduler _writes = new();
     private readonly ServerMetrics _metrics = new(Interlocked.Increment(ref s_servers).ToString(System.Globalization.CultureInfo.InvariantCulture));
     private static int s_servers;
@@ -51,14 +50,24 @@ public sealed class ChatServer : ChatEndpoint
         options.Validate();
         _options = options;
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
-            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo);
+            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo, _metrics);
+        _members.Events.Faulted = OnHandlerFaulted;
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
+        _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
+
+    /// <summary>
+    /// A handler of one of the operator's events threw: the event's name (<c>MessageReceived</c>, <c>PresenceChanged</c>,
+    /// <c>RoomChanged</c> or <c>Replied</c>) and the exception. The hub and every session went on, and the next event
+    /// is raised as usual; each is also counted on <see cref="ChatMetrics.HandlersFaulted"/>. Raised on the thread that
+    /// raises the operator's events; a handler of this event that throws is counted and ignored.
+    /// </summary>
+    public event Action<string, Exception>? HandlerFaulted;
 
     public override string Name => _members.Router.NameOf(_members.Router.Operator);
 
@@ -247,157 +256,24 @@ public sealed class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _presenceFlusher?.Dispose();
+        _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);
         ChatMetrics.Unwatch(_metrics);
         _stopped.TrySetResult();
     }
 
-    private void Accept(Socket socket)
+    private void OnHandlerFaulted(string name, Exception e)
     {
-        int id = Interlocked.Increment(ref _nextId);
-        string address = (socket.RemoteEndPoint as IPEndPoint)?.Address.ToString() ?? "?";
-        SessionSettings settings = SessionSettingsFactory.Create(_options, SessionRole.Server, Name, CheckClient) with
+        _metrics.HandlerFaulted(name);
+        try
         {
-            HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
-            KeyPairs = _keyPairs,
-        };
-        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, WriteScheduler = _writes }, Translate, DefaultPeerName);
-        AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
-        _metrics.HandshakeStarted();
-        _members.Add(link);
-        OnStageChanged(link.Snapshot());
-        link.Start(verdict switch
-        {
-            AdmissionVerdict.Admitted => null,
-            AdmissionVerdict.RateLimited => FailureReason.RateLimited,
-            _ => FailureReason.ServerBusy,
-        });
-
-        IdentityVerdict CheckClient(PeerIdentity peer) =>
-            _options.CheckPeerIdentity?.Invoke(address, peer) ?? IdentityVerdict.Accept(TrustState.New);
-
-        _ = link.Completion.ContinueWith(
-            _ =>
-            {
-                _members.Remove(link);
-                _admission.Left(link);
-                if (_joined.TryRemove(link.Id, out byte _))
-                {
-                    _metrics.SessionEnded(dropReason: null); // ended with no Closed or Failed event
-                }
-            },
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    /// <summary>A client is secure: it joins under its name (told its final name and the members) and is announced.</summary>
-    private protected override Action? OnLinkEstablished(Link link)
-    {
-        _admission.Completed(link);
-        if (link.Prefix is { } prefix)
-        {
-            _guesses?.Succeeded(prefix);
+            HandlerFaulted?.Invoke(name, e);
         }
-
-        if (_joined.TryAdd(link.Id, 0))
+        catch (Exception)
         {
-            _metrics.HandshakeCompleted();
-        }
-
-        link.Renames.TryTake(); // the first name counts in the burst (a full bucket: always granted)
-        _members.Connect(link); // told its name and #lobby, and the members told, at once
-        return null;
-    }
-
-    private protected override void OnLinkNamed(Link link, string name)
-    {
-        if (!link.NickRecords.TryTake())
-        {
-            // Far beyond what a person types: a program flooding the hub, not someone to tell "too fast".
-            link.Fail(FailureReason.ProtocolViolation, $"a flood of name changes (more than {_options.NickFloodBurst} at once or faster than one per {_options.NickFloodInterval.TotalSeconds:0.#} s)");
-            return;
-        }
-
-        if (!link.Renames.TryTake())
-        {
-            // Too fast for the others to be told of every change: refused, and the peer is told (Presence refused).
-            _members.Rename(link, name, refused: true);
-            return;
-        }
-
-        _members.Rename(link, name, refused: false);
-    }
-
-    /// <summary>A connection answered with a puzzle is no failure (its client comes back with the work done): it is reported as such.</summary>
-    private protected override void OnLinkFailed(Link link, SessionFailure failure)
-    {
-        if (failure.Reason == FailureReason.PuzzleRequired)
-        {
-            _metrics.PuzzleSent();
-            OnPuzzleSent(link.Snapshot());
-        }
-        else
-        {
-            base.OnLinkFailed(link, failure);
+            // Already counted; the queue must go on.
         }
     }
-
-    /// <summary>A member's Chat: relayed to the other members of that room (the operator's events among them when it is in it).</summary>
-    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
-    {
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Chat(link, message.Room, message.Text), start, _outputBudget.Unsent);
-    }
-
-    /// <summary>A member's Direct or Request (a flood of requests ends its session).</summary>
-    private protected override void OnLinkRequest(Link link, SessionEvent request)
-    {
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Request(link, request), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
-    }
-
-    private protected override void OnLinkEnded(Link link)
-    {
-        if (link.ReachedConfirmation && link.Peer is null && link.Failure?.Reason != FailureReason.ServerBusy)
-        {
-            // Confirmation failed, or the client left once it knew: with a passphrase, that is one online guess. A
-            // handshake the server itself gave up on as busy is no guess of the client's.
-            _guesses?.Failed();
-            if (link.Prefix is { } prefix)
-            {
-                _puzzles.Penalize(prefix);
-            }
-        }
-
-        _admission.Completed(link);
-        Measure(link);
-        _members.Leave(link);
-    }
-
-    /// <summary>Counts a link's end: a joined peer's session (dropped by the server or not), else a failed handshake.</summary>
-    private void Measure(Link link)
-    {
-        SessionFailure? failure = link.Failure;
-        if (_joined.TryRemove(link.Id, out _))
-        {
-            _metrics.SessionEnded(link.DroppedForServerBudget ? "server_budget" : DropReason(failure?.Reason));
-        }
-        else if (failure is not null && failure.Reason != FailureReason.PuzzleRequired)
-        {
-            _metrics.HandshakeFailed(failure.Reason);
-        }
-    }
-
-    /// <summary>Why the server dropped a joined peer, or null when the peer left (or the server shut down).</summary>
-    private static string? DropReason(FailureReason? reason) => reason switch
-    {
-        null or FailureReason.ConnectionLost or FailureReason.RefusedByPeer or FailureReason.ServerShuttingDown => null,
-        FailureReason.PeerTooSlow => "too_slow",
-        FailureReason.IdleTimeout => "idle",
-        FailureReason.ProtocolViolation or FailureReason.FrameTooLarge => "protocol_error",
-        { } other => ServerMetrics.Name(other),
-    };
 
     /// <summary>The operator as the link its own events come by (a room it entered, an answer to its request).</summary>
     private PeerInfo OperatorInfo() =>

@@ -10,22 +10,30 @@ namespace SecureChat.Engine.Transport;
 /// </summary>
 internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.MaxValue) : IThreadPoolWorkItem
 {
-    private readonly ConcurrentQueue<Action> _queue = new();
+    private readonly ConcurrentQueue<(string? Event, Action Run)> _queue = new();
     private readonly object _room = new();
 
     /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
     private long _messageBytes;
 
-    /// <summary>True on the thread running the queue: it never waits for room in its own queue.</summary>
-    [ThreadStatic]
-    private static bool t_running;
+    /// <summary>
+    /// The waiting message text per sender (the hex of its identity digest), so that only the links whose messages
+    /// fill the queue wait for it, never a link that has nothing in it (under <c>_room</c>).
+    /// </summary>
+    private readonly Dictionary<string, long> _bySender = new(StringComparer.Ordinal);
+
+    /// <summary>Completed once the waiting message text is down to half the limit; null while nobody waits (under <c>_room</c>).</summary>
+    private TaskCompletionSource? _roomWaiter;
 
     /// <summary>1 while a worker runs the queue (or while held), else 0.</summary>
     private int _running = held ? 1 : 0;
     private int _held = held ? 1 : 0;
 
-    /// <summary>An action threw (an app's event handler); raised on the queue's thread, and must not throw.</summary>
-    public Action<Exception>? Faulted { get; set; }
+    /// <summary>
+    /// An action threw (an app's event handler): the name of the event it raised (as posted) and the exception; raised
+    /// on the queue's thread, and must not throw.
+    /// </summary>
+    public Action<string, Exception>? Faulted { get; set; }
 
     /// <summary>Lets a held queue run what was posted so far and everything after it (again: nothing).</summary>
     public void Release()
@@ -40,9 +48,10 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
         }
     }
 
-    public void Post(Action action)
+    /// <summary>Posts an action that raises the event named <paramref name="name"/> (the name <see cref="Faulted"/> reports).</summary>
+    public void Post(string? name, Action action)
     {
-        _queue.Enqueue(action);
+        _queue.Enqueue((name, action));
         if (Interlocked.Exchange(ref _running, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -50,23 +59,21 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     }
 
     /// <summary>
-    /// Posts a message of <paramref name="bytes"/> and, while more than the limit waits to be raised (an app slower than
-    /// a flood), first waits for room: the poster is the sending link's reader, which then reads nothing more, so TCP
-    /// holds the flood back as a link's own receive queue does. Call outside every lock.
+    /// Posts a message of <paramref name="bytes"/> from <paramref name="sender"/> (the hex of its identity digest),
+    /// counted against the limit until it is raised. It never waits: past the limit (an app slower than a flood),
+    /// <see cref="Full"/> tells the read loops of the senders whose messages wait here to read nothing more until the
+    /// messages were raised, so TCP holds the flood back as a link's own receive queue does, no thread is blocked
+    /// meanwhile, and a link with nothing in the queue (in a room without the operator, or quiet) reads on.
     /// </summary>
-    public void PostMessage(Action action, int bytes)
+    public void PostMessage(string name, Action action, int bytes, string sender)
     {
         lock (_room)
         {
-            while (!t_running && Volatile.Read(ref _held) == 0 && _messageBytes > 0 && _messageBytes + bytes > messageBytesLimit)
-            {
-                Monitor.Wait(_room, TimeSpan.FromMilliseconds(100));
-            }
-
             _messageBytes += bytes;
+            _bySender[sender] = _bySender.GetValueOrDefault(sender) + bytes;
         }
 
-        Post(() =>
+        Post(name, () =>
         {
             try
             {
@@ -77,47 +84,69 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
                 lock (_room)
                 {
                     _messageBytes -= bytes;
-                    Monitor.PulseAll(_room);
+                    long left = _bySender[sender] - bytes;
+                    if (left == 0)
+                    {
+                        _bySender.Remove(sender);
+                    }
+                    else
+                    {
+                        _bySender[sender] = left;
+                    }
+
+                    if (_roomWaiter is { } waiter && _messageBytes <= messageBytesLimit / 2)
+                    {
+                        _roomWaiter = null;
+                        waiter.SetResult();
+                    }
                 }
             }
         });
+    }
+
+    /// <summary>
+    /// True when more message text than the limit waits to be raised (and the queue is not held) and some of it is
+    /// <paramref name="sender"/>'s: that sender's reader then reads nothing more until <paramref name="room"/>
+    /// completes, once half the limit or less waits. A sender with nothing waiting (or null: not yet identified) is
+    /// never held back by the others' messages.
+    /// </summary>
+    public bool Full(string? sender, out Task room)
+    {
+        lock (_room)
+        {
+            if (Volatile.Read(ref _held) != 0 || _messageBytes <= messageBytesLimit || sender is null || !_bySender.ContainsKey(sender))
+            {
+                room = Task.CompletedTask;
+                return false;
+            }
+
+            room = (_roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            return true;
+        }
     }
 
     /// <summary>Completes once everything posted so far has run (for an orderly stop and for tests).</summary>
     public Task Drained()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(done.SetResult);
+        Post(null, done.SetResult);
         return done.Task;
     }
 
     void IThreadPoolWorkItem.Execute()
     {
-        t_running = true;
-        try
-        {
-            Run();
-        }
-        finally
-        {
-            t_running = false;
-        }
-    }
-
-    private void Run()
-    {
         while (true)
         {
-            while (_queue.TryDequeue(out Action? action))
+            while (_queue.TryDequeue(out (string? Event, Action Run) posted))
             {
                 try
                 {
-                    action();
+                    posted.Run();
                 }
                 catch (Exception e)
                 {
                     // An app's handler failed: the hub and every session go on, and the next event still runs.
-                    Faulted?.Invoke(e);
+                    Faulted?.Invoke(posted.Event ?? "an event", e);
                 }
             }
 

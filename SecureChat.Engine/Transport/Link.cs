@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Chat;
@@ -20,7 +19,7 @@ namespace SecureChat.Engine.Transport;
 /// Thread-safe. Every session call happens under <c>_gate</c>; events are queued under it and dispatched outside it
 /// by one thread at a time, so handlers may call back into this or any other link. Output is routed outside it.
 /// </remarks>
-internal sealed class Link : IHeldPresence
+internal sealed partial class Link : IHeldPresence, IHeldAck
 {
     private readonly SecureSession _session;
     private readonly ChatChannel _chat;
@@ -49,13 +48,14 @@ internal sealed class Link : IHeldPresence
         _options = options;
         _jobs = new LinkJobs(_gate, _session, context.DerivationGate, Run, context.RekeyJobRun);
         _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, context.ServerBudget);
-        _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.WriteScheduler);
+        _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.AckFlusher, context.WriteScheduler);
+        _session.Acks.Hold = context.AckFlusher is not null;
         Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
         _timers = new LinkTimers(this, options);
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
-        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null);
+        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null, context.OperatorQueue);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
         _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }
@@ -285,6 +285,17 @@ internal sealed class Link : IHeldPresence
         }
     }
 
+    /// <summary>The <see cref="AckFlusher"/>'s turn: seals the Ack held since (if still held) and sends it in turn.</summary>
+    public void FlushHeldAck()
+    {
+        lock (_gate)
+        {
+            _output.AckDueLocked();
+        }
+
+        AfterLock();
+    }
+
     /// <summary>The <see cref="PresenceFlusher"/>'s turn: wakes the writer for the notices held since (if still held).</summary>
     public void FlushHeldPresence()
     {
@@ -294,128 +305,5 @@ internal sealed class Link : IHeldPresence
         }
 
         AfterLock();
-    }
-
-    // ---- Inside -----------------------------------------------------------------------------------------------
-
-    /// <summary>Reads the session under the lock.</summary>
-    private T Locked<T>(Func<SecureSession, T> read)
-    {
-        lock (_gate)
-        {
-            return read(_session);
-        }
-    }
-
-    private void Run(Action<SecureSession> operation)
-    {
-        lock (_gate)
-        {
-            operation(_session);
-            CollectLocked();
-        }
-
-        AfterLock(OutputRoute.OwnLink);
-    }
-
-    /// <summary>Outside the lock: raises the queued events and sends what was sealed (see <see cref="LinkOutput.Send"/>).</summary>
-    private void AfterLock(OutputRoute route = OutputRoute.InTurn) => _output.Send(route);
-
-    /// <summary>
-    /// Under the lock: enforce the output budget for whatever was just queued (any record type), queue the session's
-    /// events, hand out rekey jobs, and wake the writer if there is output.
-    /// </summary>
-    internal void CollectLocked()
-    {
-        _output.CheckBudgetLocked();
-        _session.DrainEvents(_drain);
-        foreach (SessionEvent e in _drain)
-        {
-            _events.Enqueue(e);
-            if (e is not MessageReceivedEvent)
-            {
-                _snapshot = null; // stage, keys or names may have changed
-            }
-
-            if (e is StageChangedEvent changed)
-            {
-                _timers.StepBegan();
-                ReachedConfirmation |= changed.Stage == SessionStage.Confirming;
-            }
-
-            if (e is FailedEvent { Failure.Reason: FailureReason.PeerTooSlow })
-            {
-                _output.DropLocked(); // nothing more can reach a peer that does not read
-            }
-
-            if (e is EstablishedEvent)
-            {
-                _timers.Established(KeepaliveDueInLocked(_options.Time.GetTimestamp()));
-            }
-        }
-
-        _drain.Clear();
-        if (_session.TakeRekeyJob() is { } job)
-        {
-            _jobs.RunRekeyJob(job);
-        }
-
-        if (_session.IsEnded && !_endSeen && _connection is not null)
-        {
-            _endSeen = true;
-            _connection.SessionEnded();
-        }
-
-        _output.WantFlushLocked(this);
-    }
-
-    /// <summary>The server-wide output budget chose this peer to drop, to make room for peers that read.</summary>
-    private void DropForServerBudget() => Run(s =>
-    {
-        if (s.IsSecure)
-        {
-            DroppedForServerBudget = true;
-            s.Fail(FailureReason.PeerTooSlow, "dropped among the largest or stalled holders of the server's output budget");
-        }
-    });
-
-    /// <summary>
-    /// <see cref="LinkTimers"/>' keepalive hook: fails a link whose socket write has waited
-    /// <see cref="ChatOptions.WriteTimeout"/>, else lets the session drop an idle peer, send a heartbeat or start a
-    /// rekey by age (<see cref="SecureSession.OnTick"/>). Returns how long until the next of these falls due; null
-    /// once the link is no longer secure.
-    /// </summary>
-    internal TimeSpan? OnKeepaliveDue(long now)
-    {
-        TimeSpan? next = null;
-        Run(s =>
-        {
-            if (_connection?.WriteStalled(_options.WriteTimeout, _options.Time) == true)
-            {
-                s.Fail(FailureReason.PeerTooSlow, $"nothing written for {_options.WriteTimeout.TotalSeconds:0.#} s");
-            }
-            else
-            {
-                // Bytes from the peer waiting unread in the socket mean this side is behind (its reader held by a slow
-                // handler, or waiting its turn on an overloaded thread pool), not that the peer is idle.
-                s.OnTick(now, PeerBytesWaiting);
-            }
-
-            next = KeepaliveDueInLocked(now);
-        });
-        return next;
-    }
-
-    /// <summary>Under the lock: how long after <paramref name="now"/> the first keepalive deadline falls due (the write timeout included); null when not secure.</summary>
-    private TimeSpan? KeepaliveDueInLocked(long now)
-    {
-        TimeSpan? due = _session.TimersDueIn(now);
-        if (due is { } d && _connection?.WriteStartedAt is long started and not 0)
-        {
-            TimeSpan write = _options.WriteTimeout - _options.Time.GetElapsedTime(started, now);
-            return write < d ? write : d;
-        }
-
-        return due;
     }
 }

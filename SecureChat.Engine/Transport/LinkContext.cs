@@ -19,6 +19,15 @@ internal sealed record LinkContext(ChatOptions Options)
     /// <summary>Hub: sends held presence notices in batches (see <see cref="Transport.PresenceFlusher"/>); null sends them at once.</summary>
     public PresenceFlusher? PresenceFlusher { get; init; }
 
+    /// <summary>
+    /// Hub: the operator's events; while more message text than its bound waits there (<see cref="EventQueue.Full"/>),
+    /// the readers of the links whose messages wait there read no more. Null on a client.
+    /// </summary>
+    public EventQueue? OperatorQueue { get; init; }
+
+    /// <summary>Hub: sends held acknowledgements once their delay passes (see <see cref="Transport.AckFlusher"/>); null seals each at once.</summary>
+    public AckFlusher? AckFlusher { get; init; }
+
     /// <summary>Hub: sends the links' output (see <see cref="Transport.WriteScheduler"/>); null sends it on the thread that sealed it.</summary>
     public WriteScheduler? WriteScheduler { get; init; }
 }

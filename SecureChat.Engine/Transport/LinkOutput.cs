@@ -15,7 +15,7 @@ namespace SecureChat.Engine.Transport;
 /// Thread-safe in the link's way: the methods named <c>...Locked</c> are called under the link's lock (the
 /// <paramref name="gate"/> given here); the others take it themselves, and <see cref="Send"/> runs outside every lock.
 /// </remarks>
-internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel chat, ChatOptions options, LinkEvents events, ServerOutputBudget? serverBudget, PresenceFlusher? presenceFlusher, WriteScheduler? writeScheduler)
+internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel chat, ChatOptions options, LinkEvents events, ServerOutputBudget? serverBudget, PresenceFlusher? presenceFlusher, AckFlusher? ackFlusher, WriteScheduler? writeScheduler)
 {
     private readonly SendBudget _budget = new(options.SendBufferLimit, options.PeerOutput, serverBudget);
     private readonly PresenceBacklog _presence = new();
@@ -23,6 +23,7 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     private volatile bool _flushWanted;
     private bool _abortPending;
     private bool _presenceScheduled;
+    private bool _ackScheduled;
     private TaskCompletionSource? _written;
 
     /// <summary>The link's socket loops, once started.</summary>
@@ -142,6 +143,39 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
         }
     }
 
+    /// <summary>
+    /// Hub, under the lock, once a read is handled: an Ack it calls for and held (<see cref="SessionAcks.Hold"/>) goes
+    /// out now if other output does, else with the next output or when the <see cref="AckFlusher"/>'s delay ends.
+    /// </summary>
+    public void HoldAckLocked(IHeldAck link)
+    {
+        if (!session.Acks.Held)
+        {
+            return;
+        }
+
+        if (session.HasOutput || ackFlusher is null)
+        {
+            SealHeldAckLocked();
+        }
+        else if (!_ackScheduled)
+        {
+            _ackScheduled = true;
+            ackFlusher.Schedule(link);
+        }
+    }
+
+    /// <summary>Under the lock, the <see cref="AckFlusher"/>'s turn: seals the Ack held since (if still held) and wants a flush.</summary>
+    public void AckDueLocked()
+    {
+        _ackScheduled = false;
+        if (session.Acks.Held)
+        {
+            SealHeldAckLocked();
+            _flushWanted = true;
+        }
+    }
+
     /// <summary>Under the lock, the <see cref="PresenceFlusher"/>'s turn: wants a flush for the notices held since (if still held).</summary>
     public void PresenceDueLocked()
     {
@@ -163,6 +197,8 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
             {
                 FlushPresenceLocked();
             }
+
+            SealHeldAckLocked(); // after the records it may acknowledge an answer to, and in the same write
 
             ended = session.IsEnded && !session.HasOutput;
             if (!session.HasOutput)
@@ -243,6 +279,15 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
             }
 
             return (_written ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        }
+    }
+
+    private void SealHeldAckLocked()
+    {
+        if (session.Acks.Held)
+        {
+            session.Acks.SealHeld();
+            AcksSent(1);
         }
     }
 

@@ -14,7 +14,7 @@ namespace SecureChat.Engine.Transport;
 /// deriving. A server's derivation comes after everything an honest client needs, and takes its place in the gate's
 /// queue at once.
 /// </param>
-internal sealed class LinkReader(Link link, object gate, SecureSession session, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving)
+internal sealed class LinkReader(Link link, object gate, SecureSession session, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving, EventQueue? operatorQueue = null)
 {
     /// <summary>
     /// The most memory queued events hold per byte read: a record of 69 bytes (the smallest) carries at most 15 bytes
@@ -24,6 +24,9 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
 
     /// <summary>The smallest read once the receive queue is nearly full, so a link is never read one byte at a time.</summary>
     internal const int MinRead = 4096;
+
+    /// <summary>The hex of the peer's identity digest once known: how the operator's queue names this link's messages.</summary>
+    private string? _senderKey;
 
     /// <summary>The longest a derivation waits for the writer to send what precedes it (a stalled socket must not hold it).</summary>
     private static readonly TimeSpan s_writeBeforeDerivationMax = TimeSpan.FromMilliseconds(100);
@@ -60,6 +63,8 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
                 {
                     output.AcksSent(session.Acks.Sent - acks);
                 }
+
+                output.HoldAckLocked(link);
             }
 
             derivationPending = session.KeyDerivationPending;
@@ -74,10 +79,14 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
     }
 
     /// <summary>
-    /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>: the reader
-    /// reads nothing more until <paramref name="room"/> completes (TCP then holds the peer back).
+    /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>, or on a hub the
+    /// operator's events do and some of them are this link's (<see cref="EventQueue.Full"/>): the reader reads nothing more until <paramref name="room"/>
+    /// completes (TCP then holds the peer back).
     /// </summary>
-    public bool ReceiveQueueFull(out Task room) => events.Full(out room);
+    public bool ReceiveQueueFull(out Task room) =>
+        events.Full(out room) || (operatorQueue is not null && operatorQueue.Full(SenderKey(), out room));
+
+    private string? SenderKey() => _senderKey ??= link.Peer is { } peer ? Convert.ToHexString(peer.Digest) : null;
 
     /// <summary>
     /// How many bytes the reader may read next (at most <paramref name="max"/>): the events of one read hold at most

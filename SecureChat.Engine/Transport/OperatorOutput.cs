@@ -18,11 +18,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] sender = digest.ToArray();
         DateTimeOffset now = DateTimeOffset.Now;
-        queue.PostMessage(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        queue.PostMessage(nameof(ChatEndpoint.MessageReceived), () => events.Message(new ChatMessage(name, text, now, via(null, sender))
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Room = room,
-        }), text.Length * sizeof(char));
+        }), text.Length * sizeof(char), Convert.ToHexString(sender));
         return false;
     }
 
@@ -30,11 +30,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] sender = digest.ToArray();
         DateTimeOffset now = DateTimeOffset.Now;
-        queue.PostMessage(() => events.Message(new ChatMessage(name, text, now, via(null, sender))
+        queue.PostMessage(nameof(ChatEndpoint.MessageReceived), () => events.Message(new ChatMessage(name, text, now, via(null, sender))
         {
             SenderIdentity = IdentityFingerprint.FromDigest(sender),
             Direct = true,
-        }), text.Length * sizeof(char));
+        }), text.Length * sizeof(char), Convert.ToHexString(sender));
         return false;
     }
 
@@ -46,7 +46,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         }
 
         byte[] who = digest.ToArray();
-        queue.Post(() => events.Presence(new PresenceNotice(kind, name, kind == PresenceKind.Renamed ? text : string.Empty, via(subject, who))
+        queue.Post(nameof(ChatEndpoint.PresenceChanged), () => events.Presence(new PresenceNotice(kind, name, kind == PresenceKind.Renamed ? text : string.Empty, via(subject, who))
         {
             Identity = IdentityFingerprint.FromDigest(who),
             Room = room.Length == 0 ? null : room,
@@ -59,12 +59,12 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text)
     {
         byte[] by = actor.ToArray(), on = target.ToArray();
-        queue.Post(() => events.Room(new RoomNotice(kind, room, actorName, Fingerprint(by), targetName, Fingerprint(on), text, via(null, by))));
+        queue.Post(nameof(ChatEndpoint.RoomChanged), () => events.Room(new RoomNotice(kind, room, actorName, Fingerprint(by), targetName, Fingerprint(on), text, via(null, by))));
     }
 
     public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
     {
-        queue.Post(() => events.Room(new RoomNotice(kind, room, string.Empty, null, string.Empty, null, topic, via(0, HubState.Nobody))
+        queue.Post(nameof(ChatEndpoint.RoomChanged), () => events.Room(new RoomNotice(kind, room, string.Empty, null, string.Empty, null, topic, via(0, HubState.Nobody))
         {
             InviteOnly = kind != RoomNoticeKind.ListEnd && (flags & 1) != 0,
             Operator = kind != RoomNoticeKind.ListEnd && (flags & 2) != 0,
@@ -76,7 +76,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] who = digest.ToArray();
         RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
-        queue.Post(() => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
+        queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
     }
 
     /// <summary>The fingerprint of a digest, or null for nobody (all zero).</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Diagnostics;
 using SecureChat.Engine.Hub;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -22,10 +23,12 @@ internal sealed class ServerHub
     /// <summary>A link of each identity (the latest to become a member), for the link an operator's event is about.</summary>
     private readonly ConcurrentDictionary<string, Link> _byIdentity = new(StringComparer.Ordinal);
     private readonly ChatOptions _options;
+    private readonly ServerMetrics _metrics;
 
-    public ServerHub(ChatOptions options, string operatorName, OperatorEvents events, Func<PeerInfo> self)
+    public ServerHub(ChatOptions options, string operatorName, OperatorEvents events, Func<PeerInfo> self, ServerMetrics metrics)
     {
         _options = options;
+        _metrics = metrics;
         ISigner identity = SessionSettingsFactory.IdentityOf(options);
         Func<string, byte[]?>? owner = options.NameOwner is { } ownerKey
             ? name => ownerKey(name) is { Length: IdentityFingerprint.PublicKeySize } key ? IdentityFingerprint.IdentityDigest(key) : null
@@ -111,8 +114,11 @@ internal sealed class ServerHub
             case DirectRequestEvent direct:
                 return Router.Direct(member, direct.To.Digest, direct.To.Name, direct.Text);
             case RoomRequestEvent room:
-                switch (Router.Request(member, new RoomRequest(room.Op, room.Room, room.Name, room.Text)))
+                switch (Router.Request(member, new RoomRequest(room.Op, room.Room, room.Name, room.Text), out ReplyCode? answer))
                 {
+                    case RequestOutcome.Handled when answer is { } code:
+                        _metrics.RequestHandled(room.Op, code);
+                        break;
                     case RequestOutcome.Flood:
                         link.Fail(FailureReason.ProtocolViolation, $"a flood of room requests (more than {_options.RequestBurst * HubSettings.FloodFactor} at once or faster than one per {(_options.RequestInterval / HubSettings.FloodFactor).TotalMilliseconds:0.#} ms)");
                         break;

@@ -15,12 +15,18 @@ namespace SecureChat.Tui.Tests.App;
 /// <summary>The lifetime with a recording mode: failed connections never open the view, and are said in plain words.</summary>
 public sealed class ChatLifetimeTests
 {
+    /// <summary>
+    /// Long enough that a loaded machine cannot reach it before a refused connection is reported: the tests prove the
+    /// rule (a refusal before the delay never opens the screen), not the machine's speed.
+    /// </summary>
+    private static readonly TimeSpan s_openDelay = TimeSpan.FromSeconds(20);
+
     [Fact]
     public void A_connection_refused_at_once_is_reported_without_opening_the_view()
     {
         int port = AppUnderTest.FreePort();
         var mode = new RecordingMode();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir(), OpenDelay = s_openDelay };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Opened.ShouldBeFalse("a failed connect must not flash the full screen");
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: connection refused"]);
@@ -32,7 +38,7 @@ public sealed class ChatLifetimeTests
         int port = AppUnderTest.FreePort();
         var mode = new RecordingMode();
         string config = AppUnderTest.NewConfigDir();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = config };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = config, OpenDelay = s_openDelay };
         ChatLifetime.RunClientScreenFirst(settings, [], mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Opened.ShouldBeFalse("a failed connect must not flash the full screen");
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: connection refused"]);
@@ -66,7 +72,7 @@ public sealed class ChatLifetimeTests
             await Task.Delay(2000);
         });
         var mode = new RecordingMode();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir(), OpenDelay = s_openDelay };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the program there does not speak SecureChat (is it the right port?)"]);
         await fake.WaitAsync(TimeSpan.FromSeconds(10));
@@ -86,7 +92,7 @@ public sealed class ChatLifetimeTests
             await Task.Delay(2000);
         });
         var mode = new RecordingMode();
-        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
+        var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir(), OpenDelay = s_openDelay };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
         mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the server speaks another protocol version (this client speaks 3): update one of them"]);
         await fake.WaitAsync(TimeSpan.FromSeconds(10));

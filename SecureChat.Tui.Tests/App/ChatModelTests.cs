@@ -59,7 +59,7 @@ public sealed class ChatModelTests
         {
             // A client that completes the handshake, then reads nothing more and closes: its Close says it received
             // none of the operator's messages.
-            await using RecordingClient client = await RecordingClient.ConnectAsync(port);
+            await using RawClient client = await RawClient.ConnectAsync(port);
             client.Session.Start();
             await client.PumpUntilAsync(() => client.Session.IsSecure);
             view.WaitForLine(l => l.Text.StartsWith("secure connection", StringComparison.Ordinal), s_wait, "the server to confirm the client's keys");

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
@@ -22,7 +20,7 @@ public sealed class LinkEndModelTests(ITestOutputHelper output)
         await using var pair = new LoopbackPair(
             new ChatOptions { Name = "Alice", HeartbeatInterval = TimeSpan.FromMinutes(10), IdleTimeout = TimeSpan.FromMinutes(20) },
             new ChatOptions { Name = "Bob", HeartbeatInterval = TimeSpan.FromMilliseconds(500), IdleTimeout = TimeSpan.FromSeconds(3) });
-        await using var tap = await SilenceableTap.StartAsync(pair.Port);
+        await using var tap = TcpTap.Start(pair.Port);
         var view = new RecordingView();
         var model = new ChatModel(pair.Client, isServer: false, view, new ScreenWords());
         try
@@ -56,74 +54,6 @@ public sealed class LinkEndModelTests(ITestOutputHelper output)
         finally
         {
             model.Detach();
-        }
-    }
-
-    /// <summary>
-    /// A TCP relay between the client and the hub on 127.0.0.1 that can stop passing the hub's bytes on, as a hub that
-    /// hangs or a network that drops one direction would, while the hub itself keeps running.
-    /// </summary>
-    private sealed class SilenceableTap : IAsyncDisposable
-    {
-        private readonly Socket _listener = new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        private readonly CancellationTokenSource _stop = new();
-        private Task _run = Task.CompletedTask;
-        private volatile bool _silent;
-
-        public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
-
-        public static Task<SilenceableTap> StartAsync(int serverPort)
-        {
-            var tap = new SilenceableTap();
-            tap._listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            tap._listener.Listen(1);
-            tap._run = tap.RunAsync(serverPort);
-            return Task.FromResult(tap);
-        }
-
-        /// <summary>From now on the hub's bytes are read and dropped: the client hears nothing more.</summary>
-        public void SilenceServer() => _silent = true;
-
-        public async ValueTask DisposeAsync()
-        {
-            await _stop.CancelAsync();
-            _listener.Dispose();
-            try
-            {
-                await _run.WaitAsync(s_wait);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
-
-            _stop.Dispose();
-        }
-
-        private async Task RunAsync(int serverPort)
-        {
-            using Socket client = await _listener.AcceptAsync(_stop.Token);
-            using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            await server.ConnectAsync(new IPEndPoint(IPAddress.Loopback, serverPort), _stop.Token);
-            await Task.WhenAny(PumpAsync(client, server, fromServer: false), PumpAsync(server, client, fromServer: true));
-        }
-
-        private async Task PumpAsync(Socket from, Socket to, bool fromServer)
-        {
-            byte[] buffer = new byte[16 * 1024];
-            try
-            {
-                int read;
-                while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
-                {
-                    if (!(fromServer && _silent))
-                    {
-                        await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
-                    }
-                }
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-            }
         }
     }
 }

@@ -10,11 +10,8 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task A_query_bound_by_the_hub_s_answer_keeps_reaching_the_same_identity_after_a_rename_and_never_the_one_who_took_the_old_name()
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
-        int port = server.Start("127.0.0.1", 0).Port;
-        await using HubMember bob = await HubMember.JoinAsync(port, "Bob");
-        await using HubMember carol = await HubMember.JoinAsync(port, "Carol");
-        await using HubMember mallory = await HubMember.JoinAsync(port, "Mallory");
+        await using ModelHub hub = await ModelHub.StartAsync("Bob", "Carol", "Mallory");
+        var (bob, carol, mallory) = hub;
 
         await bob.TypeAsync("/msg Carol are you free?");
         ChatLine first = carol.WaitFor(l => l.Text == "are you free?", "Bob's direct message at Carol");
@@ -30,7 +27,7 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
 
         await bob.Model.EnterAsync("still there?", window: "@" + carol.Identity);
         carol.WaitFor(l => l.Text == "still there?", "the second message at Caroline").Window.ShouldBe("@" + bob.Identity);
-        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        await hub.Server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
         mallory.WaitFor(l => l.Text == "marker", "a line the hub sent Mallory after Bob's message");
         mallory.View.Lines.ShouldNotContain(l => l.Text == "still there?", "the query goes by identity, not by the name Carol");
         bob.View.OpenWindows["@" + carol.Identity].Title.ShouldBe("Caroline");
@@ -46,10 +43,8 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
     [Fact]
     public async Task An_ignored_identity_s_direct_and_room_messages_are_not_shown_under_any_name()
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
-        int port = server.Start("127.0.0.1", 0).Port;
-        await using HubMember bob = await HubMember.JoinAsync(port, "Bob");
-        await using HubMember carol = await HubMember.JoinAsync(port, "Carol");
+        await using ModelHub hub = await ModelHub.StartAsync("Bob", "Carol");
+        var (bob, carol) = hub;
         carol.WaitFor(l => l.Text == "Bob is here" || l.Text == "Bob joined", "Bob in Carol's lobby");
 
         await carol.TypeAsync("/ignore Bob");
@@ -62,7 +57,7 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
         // The hub has handled both once it confirms the direct message; the operator's line after them reaches
         // Carol after them on her link, so she has read both before she stops ignoring.
         bob.WaitFor(l => l.Kind == LineKind.Own && l.Text == "buy now, privately", "the hub's answer to Bob's direct message");
-        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        await hub.Server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
         carol.WaitFor(l => l.Text == "marker", "the operator's line after Bob's");
         await carol.TypeAsync("/unignore Robert");
         await bob.TypeAsync("and now?");

@@ -10,11 +10,8 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
     [Fact]
     public async Task Three_clients_in_two_rooms_each_see_a_room_s_messages_in_that_room_s_window_and_nowhere_else()
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
-        int port = server.Start("127.0.0.1", 0).Port;
-        await using HubMember bob = await HubMember.JoinAsync(port, "Bob");
-        await using HubMember carol = await HubMember.JoinAsync(port, "Carol");
-        await using HubMember dave = await HubMember.JoinAsync(port, "Dave");
+        await using ModelHub hub = await ModelHub.StartAsync("Bob", "Carol", "Dave");
+        var (bob, carol, dave) = hub;
 
         await bob.TypeAsync("/join #dev");
         bob.WaitFor(l => l.Event == "entered" && l.Window == "#dev", "Bob in #dev").Text.ShouldContain("you are an operator");
@@ -27,7 +24,7 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
         carol.WaitFor(l => l.Text == "build is green", "Bob's #dev line at Carol").Window.ShouldBe("#dev");
         carol.WaitFor(l => l.Text == "anyone in the lobby?", "Dave's lobby line at Carol").Window.ShouldBe("#lobby");
         bob.WaitFor(l => l.Text == "anyone in the lobby?", "Dave's lobby line at Bob").Window.ShouldBe("#lobby");
-        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        await hub.Server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
         dave.WaitFor(l => l.Text == "marker", "a line the hub sent Dave after Bob's");
         dave.View.Lines.ShouldNotContain(l => l.Text == "build is green", "Dave is not in #dev");
         dave.View.Lines.ShouldNotContain(l => l.Window == "#dev");
@@ -47,11 +44,8 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
     [Fact]
     public async Task The_room_s_operator_kicks_a_member_who_is_told_who_and_why_in_the_status_window_while_the_room_reads_the_same_line()
     {
-        await using var server = new ChatServer(new ChatOptions { Name = "Alice" });
-        int port = server.Start("127.0.0.1", 0).Port;
-        await using HubMember bob = await HubMember.JoinAsync(port, "Bob");
-        await using HubMember carol = await HubMember.JoinAsync(port, "Carol");
-        await using HubMember dave = await HubMember.JoinAsync(port, "Dave");
+        await using ModelHub hub = await ModelHub.StartAsync("Bob", "Carol", "Dave");
+        var (bob, carol, dave) = hub;
         foreach (HubMember m in new[] { bob, carol, dave })
         {
             await m.TypeAsync("/join #dev");
@@ -81,7 +75,7 @@ public sealed class ModelRoomTests(ITestOutputHelper output)
         await carol.TypeAsync("can anyone hear me?");
         carol.WaitFor(l => l.Event == "refused" && l.Text.Contains("muted", StringComparison.Ordinal), "Carol told she is muted")
             .Text.ShouldBe("message to #dev not delivered: you are muted in #dev: nobody got it");
-        await server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
+        await hub.Server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
         bob.WaitFor(l => l.Text == "marker", "a line the hub sent Bob after Carol's");
         bob.View.Lines.ShouldNotContain(l => l.Text == "can anyone hear me?");
     }

@@ -16,22 +16,13 @@ public sealed partial class ReconnectScreenTests(ITestOutputHelper output)
     [Fact]
     public void A_client_whose_hub_is_killed_counts_down_shows_a_line_typed_meanwhile_as_pending_and_sends_it_once_the_hub_is_back()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal test cannot run (apt-get install tmux)");
-        }
-
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
         int port = AppUnderTest.FreePort();
         string hubDir = AppUnderTest.NewConfigDir();
-        string exitFile = Path.Combine(Directory.CreateTempSubdirectory("securechat-reconnect-").FullName, "client.exit");
         RunningApp first = AppUnderTest.StartServer(port, "Alice", "--config-dir", hubDir);
-        using var tmux = new Tmux();
-        tmux.NewSession("client", AppUnderTest.Command("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob") + $"; echo EXIT:$? > '{exitFile}'; sleep 60");
-        tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+        TmuxApp client = StartSecureClient(tmux, port);
 
-        first.Kill();
-        first.Dispose();
-        string counting = tmux.WaitForScreen("client", s => Countdown().IsMatch(Tmux.StatusLine(s)), s_wait, "the countdown in the status bar");
+        string counting = KillAndWaitForCountdown(first, tmux);
         output.WriteLine("status while away: " + Tmux.StatusLine(counting).Trim());
         tmux.Type("client", "typed while the hub was away");
         string pending = tmux.WaitForScreen("client", s => s.Contains("<Bob> typed while the hub was away (pending)", StringComparison.Ordinal), s_wait, "the line shown pending");
@@ -49,33 +40,24 @@ public sealed partial class ReconnectScreenTests(ITestOutputHelper output)
         back.ShouldContain("<Bob> typed while the hub was away");
 
         tmux.Keys("client", "F10");
-        Tmux.WaitForExitFile(exitFile, s_wait).ShouldBe("EXIT:0", "the connection was back when the user quit");
+        Tmux.WaitForExitFile(client.ExitFile, s_wait).ShouldBe("EXIT:0", "the connection was back when the user quit");
         Regex.Matches(second.Output, Regex.Escape("[Bob]: typed while the hub was away")).Count.ShouldBe(1);
     }
 
     [Fact]
     public void Quitting_while_the_hub_is_away_lists_the_lines_still_pending_as_not_sent_and_exits_1()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal test cannot run (apt-get install tmux)");
-        }
-
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
         int port = AppUnderTest.FreePort();
-        string exitFile = Path.Combine(Directory.CreateTempSubdirectory("securechat-reconnect-").FullName, "client.exit");
         RunningApp server = AppUnderTest.StartServer(port, "Alice");
-        using var tmux = new Tmux();
-        tmux.NewSession("client", AppUnderTest.Command("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob") + $"; echo EXIT:$? > '{exitFile}'; sleep 60");
-        tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
-        server.Kill();
-        server.Dispose();
-        tmux.WaitForScreen("client", s => Countdown().IsMatch(Tmux.StatusLine(s)), s_wait, "the countdown in the status bar");
+        TmuxApp client = StartSecureClient(tmux, port);
+        KillAndWaitForCountdown(server, tmux);
         tmux.Type("client", "never sent");
         tmux.WaitForScreen("client", s => s.Contains("<Bob> never sent (pending)", StringComparison.Ordinal), s_wait, "the line shown pending");
 
         tmux.Keys("client", "F10");
 
-        Tmux.WaitForExitFile(exitFile, s_wait).ShouldBe("EXIT:1", "the connection was lost and not back");
+        Tmux.WaitForExitFile(client.ExitFile, s_wait).ShouldBe("EXIT:1", "the connection was lost and not back");
         string after = tmux.Capture("client");
         output.WriteLine(after);
         after.ShouldContain("1 line typed while the connection was away was not sent");
@@ -85,20 +67,11 @@ public sealed partial class ReconnectScreenTests(ITestOutputHelper output)
     [Fact]
     public void A_hub_with_another_identity_on_the_same_port_after_a_restart_gets_the_warning_no_second_attempt_and_the_run_exits_3()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal test cannot run (apt-get install tmux)");
-        }
-
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
         int port = AppUnderTest.FreePort();
-        string exitFile = Path.Combine(Directory.CreateTempSubdirectory("securechat-reconnect-").FullName, "client.exit");
         RunningApp first = AppUnderTest.StartServer(port, "Alice");
-        using var tmux = new Tmux();
-        tmux.NewSession("client", AppUnderTest.Command("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob") + $"; echo EXIT:$? > '{exitFile}'; sleep 60");
-        tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
-        first.Kill();
-        first.Dispose();
-        tmux.WaitForScreen("client", s => Countdown().IsMatch(Tmux.StatusLine(s)), s_wait, "the countdown in the status bar");
+        TmuxApp client = StartSecureClient(tmux, port);
+        KillAndWaitForCountdown(first, tmux);
 
         using RunningApp impostor = AppUnderTest.StartServer(port, "Alice"); // its own config dir: another identity
         string warning = tmux.WaitForScreen(
@@ -113,7 +86,23 @@ public sealed partial class ReconnectScreenTests(ITestOutputHelper output)
         impostor.Output.ShouldNotContain("[Bob]");
 
         tmux.Keys("client", "Escape");
-        Tmux.WaitForExitFile(exitFile, s_wait).ShouldBe("EXIT:3");
+        Tmux.WaitForExitFile(client.ExitFile, s_wait).ShouldBe("EXIT:3");
+    }
+
+    /// <summary>Starts Bob's full-screen client of the hub at <paramref name="port"/> in the session "client" and waits until it is secure.</summary>
+    private static TmuxApp StartSecureClient(Tmux tmux, int port)
+    {
+        TmuxApp client = TmuxApp.Start(tmux, "client", ["--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob"]);
+        tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
+        return client;
+    }
+
+    /// <summary>Kills the hub (SIGKILL, no goodbye) and waits for the client's countdown; returns that screen.</summary>
+    private static string KillAndWaitForCountdown(RunningApp hub, Tmux tmux)
+    {
+        hub.Kill();
+        hub.Dispose();
+        return tmux.WaitForScreen("client", s => Countdown().IsMatch(Tmux.StatusLine(s)), s_wait, "the countdown in the status bar");
     }
 
     [GeneratedRegex(@"reconnecting in [0-9]+ s \(attempt [0-9]+\)")]

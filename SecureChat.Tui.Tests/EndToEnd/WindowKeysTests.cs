@@ -14,15 +14,8 @@ public sealed class WindowKeysTests
     [Fact]
     public void The_window_keys_type_nothing_into_the_input_line()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal window keys test cannot run (apt-get install tmux)");
-        }
-
-        int port = AppUnderTest.FreePort();
-        using var tmux = new Tmux();
-        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60");
-        tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
+        int port = StartOperator(tmux, out _);
         using RunningApp bob = AppUnderTest.StartClient(port, "Bob", "Alice");
         tmux.Type("server", "a draft", enter: false);
         Expect(tmux, "a draft");
@@ -43,15 +36,8 @@ public sealed class WindowKeysTests
     [Fact]
     public void Alt_digits_Ctrl_N_Ctrl_P_and_slash_window_switch_between_rooms_and_a_typed_line_goes_to_the_room_shown()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal window keys test cannot run (apt-get install tmux)");
-        }
-
-        int port = AppUnderTest.FreePort();
-        using var tmux = new Tmux();
-        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60");
-        tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
+        int port = StartOperator(tmux, out _);
         using RunningApp bob = AppUnderTest.StartClient(port, "Bob", "Alice");
         Shown(tmux, "2:#lobby");
 
@@ -94,15 +80,8 @@ public sealed class WindowKeysTests
     [Fact]
     public void Resizing_the_terminal_switches_the_window_list_between_the_side_pane_and_the_tab_bar()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal window list test cannot run (apt-get install tmux)");
-        }
-
-        int port = AppUnderTest.FreePort();
-        using var tmux = new Tmux();
-        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60", width: 120, height: 20);
-        string wide = tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
+        StartOperator(tmux, out string wide, height: 20);
         wide.Split('\n')[1].ShouldStartWith("│1:(hub)        │", customMessage: wide);
 
         tmux.Resize("server", 80, 20);
@@ -122,15 +101,8 @@ public sealed class WindowKeysTests
     [Fact]
     public void Tab_completes_rooms_and_the_shown_rooms_members_and_a_message_elsewhere_is_counted_in_the_list()
     {
-        if (!Tmux.IsInstalled())
-        {
-            Assert.Skip("tmux is not installed: the real-terminal window list test cannot run (apt-get install tmux)");
-        }
-
-        int port = AppUnderTest.FreePort();
-        using var tmux = new Tmux();
-        tmux.NewSession("server", $"{AppUnderTest.Command("--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice")}; sleep 60");
-        tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        using Tmux tmux = TmuxApp.NewTmuxOrSkip();
+        int port = StartOperator(tmux, out _);
         using RunningApp bob = AppUnderTest.StartClient(port, "Bob", "Alice");
         tmux.Type("server", "/join #design");
         Shown(tmux, "3:#design");
@@ -162,6 +134,18 @@ public sealed class WindowKeysTests
         string counted = tmux.WaitForScreen("server", s => s.Contains("2:#lobby 1", StringComparison.Ordinal), s_wait, "the message counted in the lobby's entry");
         TestContext.Current.TestOutputHelper?.WriteLine(counted);
         counted.ShouldNotContain("a word in the lobby");
+    }
+
+    /// <summary>
+    /// Starts a hub's operator, Alice, full screen in the session "server" (<paramref name="width"/> by
+    /// <paramref name="height"/>) and waits for its listening line; returns its port, and that screen.
+    /// </summary>
+    private static int StartOperator(Tmux tmux, out string screen, int width = 120, int height = 40)
+    {
+        int port = AppUnderTest.FreePort();
+        TmuxApp.Start(tmux, "server", ["--server", "--port", port.ToString(CultureInfo.InvariantCulture), "--name", "Alice"], width: width, height: height);
+        screen = tmux.WaitForScreen("server", s => s.Contains("listening", StringComparison.Ordinal), s_wait, "the server's listening status");
+        return port;
     }
 
     /// <summary>Waits until the status bar names <paramref name="window"/> as the one shown; returns the screen.</summary>

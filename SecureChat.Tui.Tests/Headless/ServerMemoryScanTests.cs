@@ -27,7 +27,9 @@ public sealed class ServerMemoryScanTests
         int port = AppUnderTest.FreePort();
         using RunningApp server = AppUnderTest.StartServer(port, "Alice");
 
-        await using RecordingClient client = await RecordingClient.ConnectAsync(port);
+        var random = new RecordingRandom();
+        await using RawClient client = await RawClient.ConnectAsync(port, new SessionSettings { Role = SessionRole.Client, Random = random });
+        client.RecordWire();
         client.Session.Start();
         await client.PumpUntilAsync(() => client.Session.IsSecure);
         client.Session.IsSecure.ShouldBeTrue(client.Session.Failure?.ToString());
@@ -44,7 +46,7 @@ public sealed class ServerMemoryScanTests
         server.WaitForOutput("[Bob]: after the rekey", s_wait);
 
         // What an attacker who recorded the wire needs, recomputed from this side's own exponents: both epochs.
-        Recorded session = Recorded.From(client);
+        Recorded session = Recorded.From(client, random);
 
         // The control: while the session is open, the scan does find its live keys (the second epoch's MAC keys).
         var (liveHits, _) = ProcessMemory.FindExact(server.ProcessId, session.Secrets);
@@ -87,19 +89,19 @@ public sealed class ServerMemoryScanTests
     /// <summary>The public values of both epochs and every secret derived from them, recomputed from the client's side.</summary>
     private sealed record Recorded(byte[] ServerPublic, byte[] ServerRekeyPublic, Dictionary<string, byte[]> Secrets)
     {
-        public static Recorded From(RecordingClient client)
+        public static Recorded From(RawClient client, RecordingRandom random)
         {
             DhGroup group = DhGroup.Ffdhe2048;
             List<byte[]> sent = client.SentFrames;
             List<byte[]> received = client.ReceivedFrames;
-            byte[] serverShare = Body(received.First(f => f[0] == (byte)FrameType.KeyShare));
-            byte[] clientReveal = Body(sent.First(f => f[0] == (byte)FrameType.Reveal));
+            byte[] serverShare = Frames.BodyOf(received.First(f => f[0] == (byte)FrameType.KeyShare));
+            byte[] clientReveal = Frames.BodyOf(sent.First(f => f[0] == (byte)FrameType.Reveal));
             byte[] serverPublic = serverShare[WireFormat.NonceSize..];
             byte[] clientPublic = clientReveal[WireFormat.NonceSize..];
-            ServerHello.TryParse(Body(received.First(f => f[0] == (byte)FrameType.ServerHello)), out ServerHello hello).ShouldBeTrue();
+            ServerHello.TryParse(Frames.BodyOf(received.First(f => f[0] == (byte)FrameType.ServerHello)), out ServerHello hello).ShouldBeTrue();
 
             // Epoch 1: Z from the client's exponent, master over the handshake transcript (PROTOCOL.md, "Key schedule").
-            byte[] z = Agree(group, client.RandomBlocks, clientPublic, serverPublic);
+            byte[] z = Agree(group, random.Blocks, clientPublic, serverPublic);
             // In the order the frames crossed the wire: with the early Commit (PROTOCOL.md 3.5) it follows the ClientHello.
             bool early = (hello.Flags & WireFormat.FlagEarlyCommit) != 0;
             byte[] transcript = early
@@ -113,7 +115,7 @@ public sealed class ServerMemoryScanTests
             byte[] rekeyInit = Open(keys.ClientToServerEncryption, keys.ClientToServerMac, SessionKeys.DirectionClientToServer, sent, FrameType.RekeyInit);
             byte[] rekeyAck = Open(keys.ServerToClientEncryption, keys.ServerToClientMac, SessionKeys.DirectionServerToClient, received, FrameType.RekeyAck);
             byte[] serverRekeyPublic = rekeyAck[WireFormat.NonceSize..];
-            byte[] z2 = Agree(group, client.RandomBlocks, rekeyInit[WireFormat.NonceSize..], serverRekeyPublic);
+            byte[] z2 = Agree(group, random.Blocks, rekeyInit[WireFormat.NonceSize..], serverRekeyPublic);
             byte[] rekeyTranscript = KeySchedule.RekeyTranscriptHash(true, rekeyInit[..WireFormat.NonceSize], rekeyInit[WireFormat.NonceSize..], rekeyAck[..WireFormat.NonceSize], serverRekeyPublic);
             byte[] master2 = KeySchedule.DeriveRekeyMaster(keys.Chain, z2, rekeyTranscript);
             using SessionKeys keys2 = KeySchedule.DeriveSessionKeys(master2);
@@ -144,8 +146,6 @@ public sealed class ServerMemoryScanTests
             secrets[$"{epoch} chain key"] = keys.Chain.ToArray();
         }
 
-        private static byte[] Body(byte[] frame) => frame[WireFormat.FrameHeaderSize..];
-
         /// <summary>Z = Y_peer^x for the client's exponent x: the random block whose 2^x is the client's public value.</summary>
         private static byte[] Agree(DhGroup group, IReadOnlyList<byte[]> blocks, byte[] clientPublic, byte[] serverPublic)
         {
@@ -166,7 +166,7 @@ public sealed class ServerMemoryScanTests
         /// <summary>Opens the one record of <paramref name="type"/>, trying the implicit sequence numbers in order.</summary>
         private static byte[] Open(ReadOnlySpan<byte> encryption, ReadOnlySpan<byte> mac, byte direction, List<byte[]> frames, FrameType type)
         {
-            byte[] body = Body(frames.Single(f => f[0] == (byte)type));
+            byte[] body = Frames.BodyOf(frames.Single(f => f[0] == (byte)type));
             byte[] plaintext = new byte[body.Length];
             for (ulong sequence = 0; sequence < 1000; sequence++)
             {

@@ -37,10 +37,10 @@ internal sealed class TmuxApp
     /// a new session <paramref name="session"/>; <paramref name="clearFirst"/> clears the shell's screen before, so the
     /// screen holds only what the app leaves on it once it ends.
     /// </summary>
-    public static TmuxApp Start(Tmux tmux, string session, string[] args, bool clearFirst = false)
+    public static TmuxApp Start(Tmux tmux, string session, string[] args, bool clearFirst = false, int width = 120, int height = 40)
     {
         string exit = Path.Combine(Directory.CreateTempSubdirectory("securechat-tmux-").FullName, "exit");
-        tmux.NewSession(session, $"{(clearFirst ? "clear; " : string.Empty)}{AppUnderTest.Command(args)}; echo EXIT:$? > '{exit}'; sleep 60");
+        tmux.NewSession(session, $"{(clearFirst ? "clear; " : string.Empty)}{AppUnderTest.Command(args)}; echo EXIT:$? > '{exit}'; sleep 60", width, height);
         return new TmuxApp(tmux, session, exit);
     }
 

@@ -1,49 +1,24 @@
 using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
 using SecureChat.Tui.Views;
-using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
-using Attribute = Terminal.Gui.Drawing.Attribute;
+using static SecureChat.Tui.Tests.Views.WindowScreen;
 
 namespace SecureChat.Tui.Tests.Views;
 
 /// <summary>
 /// The full screen's windows on the virtual driver, fed through <see cref="ScreenView"/> as the model feeds it: one
-/// scrollback per window, the window list (side pane or tab bar) with unread counts and the mention highlight, and
-/// the keys and <c>/window N</c> that switch.
+/// scrollback per window, the windows opened and closed, the keys and <c>/window N</c> that switch, and what follows
+/// the window shown (the status bar, the title, the line typed, completion, <c>/clear</c>).
 /// </summary>
 [Collection(TerminalGuiCollection.Name)]
 public sealed class WindowTests
 {
-    private static readonly WindowInfo s_lobby = new("#lobby", "#lobby", WindowKind.Room);
-    private static readonly WindowInfo s_dev = new("#dev", "#dev", WindowKind.Room);
-    private static readonly WindowInfo s_bob = new("@BOB1", "Bob", WindowKind.Query, "BOB1", "verified");
-
-    private static ChatLine Message(string window, string sender, string text, bool mention = false) =>
-        new ChatLine(LineKind.Message, text, sender, DateTimeOffset.Now) with { Window = window, Mention = mention };
-
-    private static ChatLine Notice(string window, string text) => ChatLine.Notice(text) with { Window = window };
-
-    private static ScreenView Open(TestScreen screen, params WindowInfo[] windows)
-    {
-        var view = new ScreenView(screen.Window, screen.Post, () => { });
-        foreach (WindowInfo window in windows)
-        {
-            view.OpenWindow(window);
-        }
-
-        screen.Pump();
-        return view;
-    }
-
-    private static string Row(string screen, string mark) =>
-        screen.Split('\n').FirstOrDefault(r => r.Contains(mark, StringComparison.Ordinal)) ?? throw new ShouldAssertException($"no row with '{mark}' in:\n{screen}");
-
     [Fact]
     public void Each_window_keeps_its_own_lines_and_only_the_shown_windows_lines_are_on_the_screen()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
+        ScreenView view = Open(screen, Lobby, Dev);
         view.Show(Message("#lobby", "Alice", "hello lobby"));
         view.Show(Message("#dev", "Carol", "hello dev"));
         view.Show(ChatLine.Notice("a notice of the hub"));
@@ -83,7 +58,7 @@ public sealed class WindowTests
     public void Closing_the_shown_window_shows_the_one_shown_before_it()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev, s_bob);
+        ScreenView view = Open(screen, Lobby, Dev, Bob);
         screen.Press(Key.D4.WithAlt);
         screen.Press(Key.D2.WithAlt);
         screen.Press(Key.D3.WithAlt);
@@ -104,7 +79,7 @@ public sealed class WindowTests
     public void Ctrl_N_and_Ctrl_P_go_to_the_next_and_previous_window_and_wrap_round()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        Open(screen, s_lobby, s_dev);
+        Open(screen, Lobby, Dev);
         var seen = new List<string> { screen.Window.Windows.Current.Key };
         foreach (Key key in new[] { Key.N.WithCtrl, Key.N.WithCtrl, Key.N.WithCtrl, Key.P.WithCtrl, Key.P.WithCtrl })
         {
@@ -136,7 +111,7 @@ public sealed class WindowTests
     public void Slash_window_shows_that_window_and_a_number_without_a_window_is_one_error_line()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
+        ScreenView view = Open(screen, Lobby, Dev);
         view.ShowWindow(3);
         screen.Pump();
         screen.Window.Windows.Current.Key.ShouldBe("#dev");
@@ -147,112 +122,10 @@ public sealed class WindowTests
     }
 
     [Fact]
-    public void The_side_list_counts_unread_messages_not_notices_and_showing_the_window_clears_the_count()
-    {
-        using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
-        view.Show(Message("#dev", "Carol", "one"));
-        view.Show(Message("#dev", "Carol", "two"));
-        view.Show(Notice("#dev", "Dave joined #dev"));
-        view.Show(Message("#lobby", "Alice", "seen at once"));
-        screen.Pump();
-
-        string before = screen.Screen();
-        TestContext.Current.TestOutputHelper?.WriteLine(before);
-        Row(before, "3:#dev").ShouldContain("3:#dev 2 ");
-        Row(before, "2:#lobby").ShouldNotContain("2:#lobby 1");
-        Row(before, "3:#dev").IndexOf("3:#dev", StringComparison.Ordinal).ShouldBe(1, "the side pane is on the left, inside the border");
-
-        screen.Press(Key.D3.WithAlt);
-        Row(screen.Screen(), "3:#dev").ShouldNotContain("3:#dev 2");
-    }
-
-    [Fact]
-    public void A_message_that_names_the_user_is_drawn_in_the_mention_colour_and_bold_in_the_pane()
-    {
-        using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby);
-        view.Show(Message("#lobby", "Carol", "plain words"));
-        view.Show(Message("#lobby", "Dave", "alice, look here", mention: true));
-        screen.Pump();
-        screen.Screen();
-
-        Attribute plain = AttributeAt(screen, "plain words");
-        Attribute named = AttributeAt(screen, "look here");
-        TestContext.Current.TestOutputHelper?.WriteLine($"plain: {plain}; mention: {named}");
-        named.Foreground.ShouldBe(new Color(WindowList.MentionColour));
-        named.Style.HasFlag(TextStyle.Bold).ShouldBeTrue();
-        plain.Foreground.ShouldNotBe(new Color(WindowList.MentionColour));
-    }
-
-    [Fact]
-    public void A_mention_highlights_the_windows_entry_in_its_own_colour_until_the_window_is_shown()
-    {
-        using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev, s_bob);
-        view.Show(Message("#dev", "Carol", "plain"));
-        view.Show(Message("@BOB1", "Bob", "hi you", mention: true));
-        screen.Pump();
-        screen.Screen();
-
-        Attribute dev = AttributeAt(screen, "3:#dev");
-        Attribute bob = AttributeAt(screen, "4:Bob");
-        TestContext.Current.TestOutputHelper?.WriteLine($"unread entry: {dev}; mentioned entry: {bob}");
-        bob.Foreground.ShouldBe(new Color(WindowList.MentionColour));
-        bob.Style.HasFlag(TextStyle.Underline).ShouldBeTrue();
-        dev.Foreground.ShouldNotBe(new Color(WindowList.MentionColour));
-        dev.Style.HasFlag(TextStyle.Bold).ShouldBeTrue("a window with unread messages is bold");
-
-        view.Show(Message("@BOB1", "Bob", "more, no mention"));
-        screen.Pump();
-        screen.Screen();
-        AttributeAt(screen, "4:Bob").Style.HasFlag(TextStyle.Underline).ShouldBeTrue("the highlight stays until the window is shown");
-
-        screen.Press(Key.D4.WithAlt);
-        screen.Press(Key.D2.WithAlt);
-        screen.Screen();
-        Attribute after = AttributeAt(screen, "4:Bob");
-        after.Style.HasFlag(TextStyle.Underline).ShouldBeFalse();
-        after.Foreground.ShouldNotBe(new Color(WindowList.MentionColour));
-    }
-
-    [Fact]
-    public void A_narrow_terminal_gets_a_tab_bar_above_the_input_and_resizing_switches_between_the_layouts()
-    {
-        using var screen = new TestScreen(width: 80, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
-        view.Show(Message("#dev", "Carol", "unread"));
-        view.Show(Message("#lobby", "Alice", "a line in the lobby"));
-        screen.Pump();
-
-        string narrow = screen.Screen();
-        TestContext.Current.TestOutputHelper?.WriteLine(narrow);
-        string[] rows = narrow.Split('\n');
-        int bar = Array.FindIndex(rows, r => r.Contains("1:(hub) 2:#lobby 3:#dev 1", StringComparison.Ordinal));
-        bar.ShouldBeGreaterThan(0, narrow);
-        rows[bar + 1].ShouldContain(HistorySearch.Prompt.Trim(), customMessage: "the tab bar is right above the input line");
-        Row(narrow, "<Alice> a line in the lobby").ShouldStartWith("│");
-        Row(narrow, "<Alice> a line in the lobby").ShouldNotContain("(hub)");
-        screen.Window.SideList.ShouldBeFalse();
-
-        screen.App.Driver!.SetScreenSize(120, 20);
-        string wide = screen.Screen();
-        TestContext.Current.TestOutputHelper?.WriteLine(wide);
-        screen.Window.SideList.ShouldBeTrue();
-        Row(wide, "1:(hub)").ShouldNotContain("2:#lobby");
-        Row(wide, "<Alice> a line in the lobby").ShouldContain("│");
-        Row(wide, "<Alice> a line in the lobby").IndexOf("<Alice>", StringComparison.Ordinal).ShouldBeGreaterThan(WindowList.SideWidth);
-
-        screen.App.Driver!.SetScreenSize(80, 20);
-        screen.Screen().ShouldContain("1:(hub) 2:#lobby 3:#dev 1");
-        screen.Window.SideList.ShouldBeFalse();
-    }
-
-    [Fact]
     public void A_line_typed_is_raised_with_the_key_of_the_window_shown()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        Open(screen, s_lobby, s_bob);
+        Open(screen, Lobby, Bob);
         var sent = new List<(string Line, string Window)>();
         screen.Window.LineEntered += (line, _, window) => sent.Add((line, window));
         screen.Enter("in the lobby");
@@ -267,7 +140,7 @@ public sealed class WindowTests
     public void The_status_bar_and_the_title_show_the_shown_window_and_a_querys_trust_word()
     {
         using var screen = new TestScreen(width: 120, height: 20, place: "SecureChat client of localhost:12345");
-        ScreenView view = Open(screen, s_lobby, s_bob);
+        ScreenView view = Open(screen, Lobby, Bob);
         view.SetStatus(new ChatStatus("secure", "52AF 00D3", "peer 127.0.0.1:12345", "Alice"));
         screen.Pump();
         string lobby = screen.Screen();
@@ -280,7 +153,7 @@ public sealed class WindowTests
         Tmux.StatusLine(bob).ShouldContain("3:Bob (verified) │ secure");
         screen.Window.Title.ShouldBe("Bob (verified) - SecureChat client of localhost:12345 - you are Alice");
 
-        view.OpenWindow(s_bob with { Title = "Robert", Trust = "new" });
+        view.OpenWindow(Bob with { Title = "Robert", Trust = "new" });
         screen.Pump();
         Tmux.StatusLine(screen.Screen()).ShouldContain("3:Robert (new) │ secure");
     }
@@ -289,14 +162,14 @@ public sealed class WindowTests
     public void A_room_the_user_joins_and_a_query_the_user_opens_are_shown_but_a_query_someone_else_opens_is_not()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby);
+        ScreenView view = Open(screen, Lobby);
         screen.Window.Windows.Current.Key.ShouldBe("#lobby", "the first room takes the status window's place");
-        view.OpenWindow(s_bob);
+        view.OpenWindow(Bob);
         screen.Pump();
         screen.Window.Windows.Current.Key.ShouldBe("#lobby");
 
         screen.Enter("/join #dev");
-        view.OpenWindow(s_dev);
+        view.OpenWindow(Dev);
         screen.Pump();
         screen.Window.Windows.Current.Key.ShouldBe("#dev");
 
@@ -310,7 +183,7 @@ public sealed class WindowTests
     public void Tab_completes_the_rooms_of_the_open_windows_and_the_members_of_the_shown_room_listing_several_candidates()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        Open(screen, s_lobby, s_dev, new WindowInfo("#design", "#design", WindowKind.Room));
+        Open(screen, Lobby, Dev, new WindowInfo("#design", "#design", WindowKind.Room));
         screen.Window.Names = key => key == "#dev" ? ["Carol", "Dave"] : ["Alice"];
 
         screen.Type("/part #de");
@@ -337,56 +210,10 @@ public sealed class WindowTests
     }
 
     [Fact]
-    public void With_more_windows_than_fit_the_tab_bar_and_the_side_pane_scroll_so_the_shown_window_is_listed()
-    {
-        using var screen = new TestScreen(width: 60, height: 12);
-        ScreenView view = Open(screen, [.. Enumerable.Range(1, 14).Select(i => new WindowInfo($"#room{i}", $"#room{i}", WindowKind.Room))]);
-        view.ShowWindow(15);
-        screen.Pump();
-        string narrow = screen.Screen();
-        TestContext.Current.TestOutputHelper?.WriteLine(narrow);
-        Row(narrow, "15:#room14").ShouldNotContain("1:(hub)");
-
-        view.ShowWindow(1);
-        screen.Pump();
-        Row(screen.Screen(), "1:(hub)").ShouldNotContain("15:#room14");
-
-        screen.App.Driver!.SetScreenSize(110, 12);
-        view.ShowWindow(15);
-        screen.Pump();
-        string wide = screen.Screen();
-        TestContext.Current.TestOutputHelper?.WriteLine(wide);
-        wide.ShouldContain("15:#room14");
-        wide.ShouldNotContain("1:(hub)");
-    }
-
-    [Fact]
-    public void Without_colour_a_mention_is_still_told_apart_by_its_style()
-    {
-        using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
-        screen.Window.Windows.Current.Key.ShouldBe("#lobby");
-        foreach (Terminal.Gui.ViewBase.View list in screen.Window.SubViews.Where(v => v is WindowList))
-        {
-            ((WindowList)list).Colour = false;
-        }
-
-        view.Show(Message("#dev", "Carol", "hey Alice", mention: true));
-        screen.Pump();
-        screen.Screen();
-        Attribute dev = AttributeAt(screen, "3:#dev");
-        Attribute hub = AttributeAt(screen, "1:(hub)");
-        TestContext.Current.TestOutputHelper?.WriteLine($"mentioned: {dev}; plain: {hub}");
-        dev.Foreground.ShouldBe(hub.Foreground);
-        dev.Style.ShouldBe(TextStyle.Bold | TextStyle.Underline);
-        hub.Style.ShouldBe(TextStyle.None);
-    }
-
-    [Fact]
     public void Clear_empties_only_the_window_shown_when_it_runs()
     {
         using var screen = new TestScreen(width: 120, height: 20);
-        ScreenView view = Open(screen, s_lobby, s_dev);
+        ScreenView view = Open(screen, Lobby, Dev);
         view.Show(Message("#lobby", "Alice", "kept in the lobby"));
         view.Show(Message("#dev", "Carol", "cleared in dev"));
         view.ShowWindow(3);
@@ -394,14 +221,5 @@ public sealed class WindowTests
         screen.Pump();
         screen.Window.Windows.Find("#dev")!.Pane.Count.ShouldBe(0);
         screen.Window.Windows.Find("#lobby")!.Pane.Entries.ShouldContain(e => e.Text == "kept in the lobby");
-    }
-
-    private static Attribute AttributeAt(TestScreen screen, string mark)
-    {
-        string[] rows = screen.App.Driver!.ToString()!.Split('\n');
-        int row = Array.FindIndex(rows, r => r.Contains(mark, StringComparison.Ordinal));
-        row.ShouldBeGreaterThanOrEqualTo(0);
-        int column = rows[row].IndexOf(mark, StringComparison.Ordinal);
-        return screen.App.Driver!.Contents![row, column].Attribute!.Value;
     }
 }

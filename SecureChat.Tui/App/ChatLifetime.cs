@@ -1,6 +1,4 @@
 using System.Runtime.InteropServices;
-using SecureChat.Engine.Chat;
-using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
@@ -16,12 +14,11 @@ namespace SecureChat.Tui.App;
 /// cleanly, so peers see a normal leave, and the terminal is restored. Used from the main thread (the background connect and the signal handlers
 /// only record what happened and ask the view to quit).
 /// </summary>
-internal sealed class ChatLifetime
+internal sealed partial class ChatLifetime
 {
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>How long a client waits for its connection before it opens the view anyway (a refusal comes sooner).</summary>
-    public static readonly TimeSpan OpenDelay = TimeSpan.FromMilliseconds(300);
 
     /// <summary>The status while a view that opened first loads its identity and trust files.</summary>
     public const string LoadingStage = "loading identity...";
@@ -83,25 +80,11 @@ internal sealed class ChatLifetime
 
     /// <summary>
     /// As <see cref="RunServerScreenFirst"/> for a client: the connection is made first (a refusal within
-    /// <see cref="OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
-    /// <see cref="OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
+    /// <see cref="AppSettings.OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
+    /// <see cref="AppSettings.OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
     /// </summary>
     public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
         new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
-
-    private static (ChatOptions, LocalTrust?) OpenTrust(AppSettings settings, byte[] passphrase)
-    {
-        LocalTrust trust = LocalTrust.Open(settings);
-        try
-        {
-            return (trust.Apply(Options(settings, passphrase), settings.Role), trust);
-        }
-        catch
-        {
-            trust.Dispose();
-            throw;
-        }
-    }
 
     private int Run()
     {
@@ -145,7 +128,7 @@ internal sealed class ChatLifetime
                 // The connection needs no identity: it is made at once, and a refusal said without opening the screen.
                 Task<OpenedConnection?> opening = OpenAsync(deferred, cancel.Token);
                 _connecting = HandshakeWhenBegunAsync(opening, deferred, cancel.Token);
-                opening.Wait(OpenDelay);
+                opening.Wait(_settings.OpenDelay);
             }
 
             if (!_opensFirst)
@@ -154,7 +137,7 @@ internal sealed class ChatLifetime
 
                 // A connection refused or a name not found fails within milliseconds: report it without ever
                 // opening (and flashing) the full screen. What the model says meanwhile is kept for the view.
-                _connecting.Wait(OpenDelay);
+                _connecting.Wait(_settings.OpenDelay);
             }
 
             if (_failure is null)
@@ -236,121 +219,6 @@ internal sealed class ChatLifetime
 
     private static ChatModel? Model(Task<ChatModel?> started) => started.IsCompletedSuccessfully ? started.Result : null;
 
-    /// <summary>The name an endpoint goes by before it exists: the one its own options will give it.</summary>
-    private static string DefaultName(AppSettings settings) =>
-        settings.Name.Length > 0 ? NameRules.Normalize(settings.Name) : settings.Role == ChatRole.Server ? "Server" : "Client";
-
-    /// <summary>Loads the options and trust and creates the endpoint; returns the one-line reason when they cannot be used.</summary>
-    private string? Load()
-    {
-        ChatOptions options;
-        try
-        {
-            (options, _trust) = _load();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
-
-        try
-        {
-            // The people ignored, and a client's rooms on this server (by the identity pinned for its address), kept
-            // from the last run.
-            if (_trust is not null)
-            {
-                _ignored = new IgnoredFile(_trust.Directory);
-                _ignored.Read();
-                if (_settings.Role == ChatRole.Client)
-                {
-                    _rooms = new RoomsFile(_trust.Directory);
-                    options = options with { Rooms = _trust.PinnedServer(_settings.Host, _settings.Port) is { } server ? _rooms.For(server) : [] };
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return e.Message;
-        }
-
-        if (_settings.Role == ChatRole.Server)
-        {
-            _endpoint = _server = new ChatServer(options);
-        }
-        else
-        {
-            _endpoint = _client = new ChatClient(options);
-        }
-
-        return null;
-    }
-
-    /// <summary>After the first frame: loads, then begins; a load that fails ends the run (its reason is said once the view closed).</summary>
-    private ChatModel? LoadAndBegin(BoundPort? port, string address, IChatView view, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return null; // the user quit before the first frame
-        }
-
-        if (Load() is { } problem)
-        {
-            _failure = problem;
-            view.Quit();
-            return null;
-        }
-
-        return Begin(port, address, view, cancellationToken);
-    }
-
-    /// <summary>The model follows the endpoint before it starts, so no event of the first connection is missed.</summary>
-    private ChatModel Begin(BoundPort? port, string address, IChatView view, CancellationToken cancellationToken)
-    {
-        bool isServer = _server is not null;
-        var model = new ChatModel(_endpoint!, isServer, view, _mode.Words)
-        {
-            Verify = _trust is null ? null : peer => _trust.Verify(peer, isServer, _settings.Address),
-            HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
-            Reconnects = _settings.Reconnect,
-            OwnIdentity = _trust?.Identity.Fingerprint,
-            IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
-            RoomsFile = _rooms,
-            IgnoredFile = _ignored,
-        };
-        if (_trust is not null)
-        {
-            _trust.Noted = model.Note;
-        }
-
-        if (_server is not null)
-        {
-            model.ShowListening(address);
-            _server.Start(port!);
-        }
-        else if (!_opensFirst)
-        {
-            ChatClient client = _client!;
-            _connecting = Task.Run(() => HandshakeAsync(model, view, () => client.ConnectAsync(_settings.Host, _settings.Port, cancellationToken)), CancellationToken.None);
-        }
-
-        if (_client is { } reconnecting && _settings.Reconnect)
-        {
-            // A reconnect that found the server's identity changed ends the run as the first connection would.
-            _ = reconnecting.Completion.ContinueWith(_ => RefusedOnReconnect(model, cancellationToken), TaskScheduler.Default);
-        }
-
-        return model;
-    }
-
-    /// <summary>The client is done: when a reconnect found the server's identity changed, the view warns and the run ends.</summary>
-    private void RefusedOnReconnect(ChatModel model, CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.IsCancellationRequested && _trust?.Refusal is { } refusal && model.WasSecure)
-        {
-            model.IdentityRefused(refusal);
-        }
-    }
-
     /// <summary>A signal asks to quit: as F10 would, once the view is open (before that, the default action ends the process).</summary>
     private void OnSignal(PosixSignalContext context)
     {
@@ -366,80 +234,6 @@ internal sealed class ChatLifetime
             view.Quit();
         }
     }
-
-    /// <summary>
-    /// Connects in the background; on failure remembers why and ends the run. A server whose identity changed is
-    /// refused before anything is sent: the view (the full screen, which opens for it) warns, and the run ends
-    /// when the user dismisses the warning.
-    /// </summary>
-    private async Task HandshakeAsync(ChatModel model, IChatView view, Func<Task> connect)
-    {
-        try
-        {
-            await connect().ConfigureAwait(false);
-        }
-        catch (ChatConnectionException) when (_trust?.Refusal is { } refusal)
-        {
-            model.IdentityRefused(refusal);
-        }
-        catch (ChatConnectionException e)
-        {
-            _failure = Plain(e);
-            view.Quit();
-        }
-        catch (OperationCanceledException)
-        {
-            // The user quit while connecting.
-        }
-    }
-
-    /// <summary>Makes a client's connection; null, the run ended with the reason, when it cannot be made.</summary>
-    private async Task<OpenedConnection?> OpenAsync(IChatView view, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await OpenedConnection.ConnectAsync(_settings.Host, _settings.Port, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ChatConnectionException e)
-        {
-            _failure = Plain(e);
-            view.Quit();
-            return null;
-        }
-        catch (OperationCanceledException)
-        {
-            return null; // the user quit while connecting
-        }
-    }
-
-    /// <summary>A client that opened its view first: once connected and begun (identity loaded), runs the handshake on that connection.</summary>
-    private async Task HandshakeWhenBegunAsync(Task<OpenedConnection?> opening, IChatView view, CancellationToken cancellationToken)
-    {
-        if (await opening.ConfigureAwait(false) is not { } connection)
-        {
-            return;
-        }
-
-        using (connection) // closes a connection no client took
-        {
-            if (await _begun.Task.ConfigureAwait(false) is { } model && _client is { } client)
-            {
-                await HandshakeAsync(model, view, () => client.ConnectAsync(connection, cancellationToken)).ConfigureAwait(false);
-            }
-        }
-    }
-
-    /// <summary>
-    /// Why connecting failed, in plain words. A peer that answers with something that is not SecureChat (an HTTP or
-    /// SSH server: its first bytes read as an absurd length or a malformed message) is named as such.
-    /// </summary>
-    private string Plain(ChatConnectionException e) => e.Failure.Reason switch
-    {
-        FailureReason.FrameTooLarge or FailureReason.ProtocolViolation =>
-            $"could not connect to {_settings.Address}: the program there does not speak SecureChat (is it the right port?)",
-        FailureReason.UnsupportedVersion => $"could not connect to {_settings.Address}: {e.Message}",
-        _ => e.Message,
-    };
 
     private void Stop()
     {

@@ -66,6 +66,11 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost += OnMessagesLost;
         _endpoint.RoomChanged += OnRoomChanged;
         _endpoint.Replied += OnReplied;
+        if (_endpoint is ChatServer server)
+        {
+            server.HandlerFaulted += OnHandlerFaulted;
+        }
+
         FollowReconnect();
         _endpoint.Completion.ContinueWith(_ => OnCompleted(), TaskScheduler.Default);
         Locked(() => _view.SetStatus(Status()));
@@ -199,6 +204,11 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost -= OnMessagesLost;
         _endpoint.RoomChanged -= OnRoomChanged;
         _endpoint.Replied -= OnReplied;
+        if (_endpoint is ChatServer server)
+        {
+            server.HandlerFaulted -= OnHandlerFaulted;
+        }
+
         UnfollowReconnect();
     }
 
@@ -291,6 +301,8 @@ internal sealed partial class ChatModel
     /// hellos under load would otherwise bury the chat in lines).
     /// </summary>
     private void OnPuzzleSent(PeerInfo link) => OnLink(() => _links.Ended(link, SessionStage.Failed));
+
+    private void OnHandlerFaulted(string name, Exception error) => Tell(_words.HandlerFaulted(name, error));
 
     private void OnMessagesLost(PeerInfo link, int count) => OnLink(() => Tell(_words.MessagesLost(Shown(link), count, IsServer)));
 

@@ -146,6 +146,14 @@ internal abstract partial class ChatWords
     /// <summary>The most messages <see cref="Unconfirmed"/> names one line each; a count stands for the rest.</summary>
     public const int UnconfirmedShownMax = 20;
 
+    /// <summary>A handler of the hub operator's event <paramref name="name"/> threw; the hub went on.</summary>
+    public ChatLine HandlerFaulted(string name, Exception error) =>
+        ChatLine.Error($"an event handler failed on {name}: {error.Message} (the hub goes on)") with
+        {
+            Event = "handler_faulted",
+            Fields = [ChatLine.Field("event", name), ChatLine.Field("message", error.Message)],
+        };
+
     public ChatLine Renamed(string name) => ChatLine.Of("name", $"you are now known as {name}", ChatLine.Field("name", name));
 
     /// <summary><c>/nick</c> after a client's link ended.</summary>

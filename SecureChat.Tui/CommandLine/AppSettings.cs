@@ -25,6 +25,12 @@ internal sealed record AppSettings
 
     public bool Headless { get; init; }
 
+    /// <summary>
+    /// How long a client waits for its connection before it opens the full screen: a refusal within it is one line and
+    /// the screen never flashes. Not an option (a test lengthens it so that a slow machine cannot make it flash).
+    /// </summary>
+    public TimeSpan OpenDelay { get; init; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Headless: the time (ISO 8601, local, with seconds) and a space before each printed line.</summary>
     public bool Timestamps { get; init; }
 

@@ -15,16 +15,9 @@ public sealed class ApplicationMessageTests
     [Fact]
     public void Each_member_reads_the_others_and_a_removed_member_reads_nothing_sent_after_its_removal()
     {
-        var a = GroupMembers.NewClient("alice");
-        var b = GroupMembers.NewClient("bob");
-        var c = GroupMembers.NewClient("carol");
-        GroupState alice = GroupCreation.Create(CipherSuite.Suite1, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
-        CommitBuilder.TryAddMembers(alice, [b.KeyPackage, c.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
-        GroupState old = alice;
-        alice = add!.Merge();
-        old.Dispose();
-        GroupState bob = GroupMembers.Join(add.Welcome!, b);
-        GroupState carol = GroupMembers.Join(add.Welcome!, c);
+        GroupState[] group = GroupMembers.NewGroup("alice", "bob", "carol");
+        (GroupState alice, GroupState bob, GroupState carol) = (group[0], group[1], group[2]);
+        string failure;
         GroupState[] members = [alice, bob, carol];
 
         foreach (GroupState sender in members)
@@ -53,7 +46,7 @@ public sealed class ApplicationMessageTests
         MlsMessage beforeRemoval = ApplicationMessages.Protect(alice, "before"u8);
         CommitBuilder.TryRemoveMembers(alice, [carol.OwnLeaf], out PendingCommit? remove, out failure).ShouldBeTrue(failure);
         bob = GroupMembers.Process(bob, remove!.Commit);
-        old = alice;
+        GroupState old = alice;
         alice = remove.Merge();
         old.Dispose();
         ApplicationMessages.TryUnprotect(bob, beforeRemoval, out _, out _, out failure).ShouldBeFalse();

@@ -77,6 +77,21 @@ public sealed class CommitRefusalTests : IDisposable
     }
 
     [Fact]
+    public void A_commit_changing_the_group_extensions_without_a_path_is_refused_and_changes_nothing()
+    {
+        var commit = new Commit([ProposalOrRef.Inline(new GroupContextExtensionsProposal([]))], null);
+        var content = new FramedContent(_message.Content.GroupId, _bob.Epoch, _message.Content.Sender, [], commit);
+        RefusedAndUnchanged(GroupMembers.Forge(_alice, content, GroupMembers.Sign(_alice, content), _message.Auth.ConfirmationTag), "no UpdatePath");
+    }
+
+    [Fact]
+    public void A_commit_claiming_a_sender_outside_the_tree_is_refused_and_changes_nothing()
+    {
+        var content = new FramedContent(_message.Content.GroupId, _bob.Epoch, Sender.Member(9), [], _message.Content.Commit!);
+        RefusedAndUnchanged(GroupMembers.Forge(_alice, content, GroupMembers.Sign(_alice, content), _message.Auth.ConfirmationTag), "not a member");
+    }
+
+    [Fact]
     public void A_welcome_for_other_clients_is_refused_with_a_reason()
     {
         var c = GroupMembers.NewClient("carol");

@@ -61,13 +61,8 @@ public sealed class GroupLifecycleTests
     [Fact]
     public void A_discarded_pending_commit_leaves_the_committer_in_its_epoch_able_to_follow_the_winning_commit()
     {
-        CipherSuite suite = CipherSuite.Suite1;
-        var a = GroupMembers.NewClient("alice");
-        var b = GroupMembers.NewClient("bob");
-        GroupState alice = GroupCreation.Create(suite, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
-        CommitBuilder.TryAddMembers(alice, [b.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
-        alice = MergeAndDispose(alice, add!);
-        GroupState bob = GroupMembers.Join(add!.Welcome!, b);
+        GroupState[] group = GroupMembers.NewGroup("alice", "bob");
+        (GroupState alice, GroupState bob) = (group[0], group[1]);
 
         PendingCommit lost = CommitBuilder.SelfUpdate(alice);
         PendingCommit won = CommitBuilder.SelfUpdate(bob);
@@ -83,13 +78,8 @@ public sealed class GroupLifecycleTests
     [Fact]
     public void A_commit_sent_as_a_private_message_is_followed_by_the_other_member_and_hides_its_proposals()
     {
-        CipherSuite suite = CipherSuite.Suite1;
-        var a = GroupMembers.NewClient("alice");
-        var b = GroupMembers.NewClient("bob");
-        GroupState alice = GroupCreation.Create(suite, "room"u8.ToArray(), a.KeyPackage, a.Secrets, []);
-        CommitBuilder.TryAddMembers(alice, [b.KeyPackage], GroupMembers.Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
-        alice = MergeAndDispose(alice, add!);
-        GroupState bob = GroupMembers.Join(add!.Welcome!, b);
+        GroupState[] group = GroupMembers.NewGroup("alice", "bob");
+        (GroupState alice, GroupState bob) = (group[0], group[1]);
 
         PendingCommit update = CommitBuilder.SelfUpdate(alice, WireFormat.PrivateMessage);
         update.Commit.WireFormat.ShouldBe(WireFormat.PrivateMessage);

@@ -17,6 +17,17 @@ internal static class GroupMembers
         return KeyPackageFactory.Create(suite, System.Text.Encoding.UTF8.GetBytes(name), signaturePrivate, Now);
     }
 
+    /// <summary>A group "room" that the first named client creates and adds the others to in one commit: the members' states, in that order.</summary>
+    public static GroupState[] NewGroup(params string[] names)
+    {
+        var clients = names.Select(NewClient).ToArray();
+        GroupState creator = GroupCreation.Create(CipherSuite.Suite1, "room"u8.ToArray(), clients[0].KeyPackage, clients[0].Secrets, []);
+        CommitBuilder.TryAddMembers(creator, [.. clients.Skip(1).Select(c => c.KeyPackage)], Now, out PendingCommit? add, out string failure).ShouldBeTrue(failure);
+        GroupState merged = add!.Merge();
+        creator.Dispose();
+        return [merged, .. clients.Skip(1).Select(c => Join(add.Welcome!, c))];
+    }
+
     public static GroupState Join(Welcome welcome, (KeyPackage KeyPackage, KeyPackageSecrets Secrets) client)
     {
         WelcomeJoin.TryJoin(CipherSuite.Suite1, welcome, client.KeyPackage, client.Secrets, null, _ => null, out GroupState? state, out string failure)

@@ -4,6 +4,7 @@ using SecureChat.Engine.Mls.Group;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Tree;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls.Group;
 
@@ -14,6 +15,26 @@ namespace SecureChat.Engine.Tests.Mls.Group;
 /// </summary>
 internal static class PassiveClient
 {
+    /// <summary>Every suite-1 scenario of the vector file <paramref name="file"/>: how many ran, the epochs followed in all, and what failed.</summary>
+    public static (int Cases, int Epochs, List<string> Failures) RunAll(string file, string what)
+    {
+        using JsonDocument doc = VectorFiles.RequireJson(file, what);
+        var failures = new List<string>();
+        int cases = 0, epochs = 0;
+        foreach ((int index, JsonElement entry) in Suite1Cases(doc))
+        {
+            cases++;
+            string? failure = Run(entry, out int followed);
+            epochs += followed;
+            if (failure is not null)
+            {
+                failures.Add($"case {index}: {failure}");
+            }
+        }
+
+        return (cases, epochs, failures);
+    }
+
     /// <summary>Null when the client followed the whole scenario, else what went wrong first.</summary>
     public static string? Run(JsonElement entry, out int epochsFollowed)
     {
@@ -58,7 +79,7 @@ internal static class PassiveClient
                 }
 
                 MlsMessage commit = MlsMessage.Decode(Bytes(epoch, "commit"));
-                if (!CommitProcessor.TryProcess(state, commit, Lookup, null, out GroupState? next, out failure))
+                if (!CommitProcessor.TryProcess(state, commit, Lookup, GroupMembers.Now, out GroupState? next, out failure))
                 {
                     return $"epoch {state.Epoch}: the commit was refused: {failure}";
                 }
@@ -81,6 +102,4 @@ internal static class PassiveClient
             state!.Dispose();
         }
     }
-
-    private static byte[] Bytes(JsonElement element, string name) => Hex.Bytes(element.GetProperty(name).GetString()!);
 }

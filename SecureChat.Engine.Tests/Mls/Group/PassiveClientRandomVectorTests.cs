@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Mls.Group;
@@ -15,26 +14,7 @@ public sealed class PassiveClientRandomVectorTests
     [Fact]
     public void Every_suite_1_client_follows_every_commit_to_the_published_epoch_authenticators()
     {
-        using JsonDocument doc = VectorFiles.RequireJson(File, "MLS passive client (random)");
-        var failures = new List<string>();
-        int cases = 0, epochs = 0, index = -1;
-        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
-        {
-            index++;
-            if (entry.GetProperty("cipher_suite").GetUInt16() != 1)
-            {
-                continue;
-            }
-
-            cases++;
-            string? failure = PassiveClient.Run(entry, out int followed);
-            epochs += followed;
-            if (failure is not null)
-            {
-                failures.Add($"case {index}: {failure}");
-            }
-        }
-
+        (int cases, int epochs, List<string> failures) = PassiveClient.RunAll(File, "MLS passive client (random)");
         VectorFiles.Report($"{cases} suite-1 clients, {epochs} epochs followed");
         cases.ShouldBeGreaterThan(0, "passive-client-random.json holds no suite-1 case");
         failures.ShouldBeEmpty();

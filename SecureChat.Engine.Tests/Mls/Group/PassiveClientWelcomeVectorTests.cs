@@ -1,8 +1,3 @@
-using System.Text.Json;
-using SecureChat.Engine.Mls;
-using SecureChat.Engine.Mls.Group;
-using SecureChat.Engine.Mls.Messages;
-using SecureChat.Engine.Mls.Tree;
 using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Mls.Group;
@@ -19,26 +14,7 @@ public sealed class PassiveClientWelcomeVectorTests
     [Fact]
     public void Every_suite_1_client_joins_from_the_welcome_and_follows_every_epoch_to_the_published_authenticators()
     {
-        using JsonDocument doc = VectorFiles.RequireJson(File, "MLS passive client (welcome)");
-        var failures = new List<string>();
-        int cases = 0, epochs = 0, index = -1;
-        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
-        {
-            index++;
-            if (entry.GetProperty("cipher_suite").GetUInt16() != 1)
-            {
-                continue;
-            }
-
-            cases++;
-            string? failure = PassiveClient.Run(entry, out int followed);
-            epochs += followed;
-            if (failure is not null)
-            {
-                failures.Add($"case {index}: {failure}");
-            }
-        }
-
+        (int cases, int epochs, List<string> failures) = PassiveClient.RunAll(File, "MLS passive client (welcome)");
         VectorFiles.Report($"{cases} suite-1 clients joined, {epochs} epochs followed");
         cases.ShouldBeGreaterThan(0, "passive-client-welcome.json holds no suite-1 case");
         failures.ShouldBeEmpty();

@@ -71,6 +71,12 @@ public sealed class WelcomeRefusalTests : IDisposable
     }
 
     [Fact]
+    public void A_welcome_whose_path_secret_does_not_give_the_trees_keys_is_refused()
+    {
+        Refused(Reseal(info => info, secrets => secrets with { PathSecret = new PathSecret(new byte[32]) }), "path secret");
+    }
+
+    [Fact]
     public void A_welcome_for_another_cipher_suite_is_refused()
     {
         Refused(_add.Welcome! with { CipherSuite = 3 }, "cipher suite");
@@ -90,16 +96,16 @@ public sealed class WelcomeRefusalTests : IDisposable
     }
 
     /// <summary>The Welcome with its GroupInfo changed and re-encrypted under the real welcome key, the secrets resealed to bob.</summary>
-    private Welcome Reseal(Func<GroupInfo, GroupInfo> alter)
+    private Welcome Reseal(Func<GroupInfo, GroupInfo> alter, Func<GroupSecrets, GroupSecrets>? alterSecrets = null)
     {
         CipherSuite suite = CipherSuite.Suite1;
         Welcome welcome = _add.Welcome!;
         WelcomeJoin.TryOpen(suite, welcome, _bob.KeyPackage, _bob.Secrets.InitPrivateKey, _ => null, out OpenedWelcome? opened, out string failure).ShouldBeTrue(failure);
         using EpochSecrets epoch = opened!.Epoch;
         byte[] memberPrk = suite.Extract(opened.Secrets.JoinerSecret, PskSecret.None(suite));
-        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, suite.DeriveSecret(memberPrk, "welcome"));
+        (byte[] key, byte[] nonce) = EpochKeySchedule.WelcomeKeyAndNonce(suite, suite.DeriveSecret(memberPrk, "welcome"));
         byte[] encryptedInfo = suite.Seal(key, nonce, [], alter(opened.GroupInfo).Encode());
-        (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(_bob.KeyPackage.InitKey, "Welcome", encryptedInfo, opened.Secrets.Encode());
+        (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(_bob.KeyPackage.InitKey, "Welcome", encryptedInfo, (alterSecrets ?? (x => x))(opened.Secrets).Encode());
         return new Welcome(suite.Id, [new EncryptedGroupSecrets(_bob.KeyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext))], encryptedInfo);
     }
 

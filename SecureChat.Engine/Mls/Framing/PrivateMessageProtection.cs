@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Messages;
+using SecureChat.Engine.Mls.Schedule;
 
 namespace SecureChat.Engine.Mls.Framing;
 
@@ -68,7 +69,7 @@ internal static class PrivateMessageProtection
             CryptographicOperations.ZeroMemory(guardedNonce);
         }
 
-        (byte[] senderKey, byte[] senderNonce) = SenderDataKeyAndNonce(suite, senderDataSecret, ciphertext);
+        (byte[] senderKey, byte[] senderNonce) = SenderDataKeys.Derive(suite, senderDataSecret, ciphertext);
         try
         {
             byte[] senderData = new SenderData(framed.Sender.Index, generation, reuseGuard).Encode();
@@ -131,7 +132,7 @@ internal static class PrivateMessageProtection
         CipherSuite suite, PrivateMessage message, ReadOnlySpan<byte> senderDataSecret, [NotNullWhen(true)] out SenderData? senderData, out UnprotectFailure failure)
     {
         senderData = null;
-        (byte[] key, byte[] nonce) = SenderDataKeyAndNonce(suite, senderDataSecret, message.Ciphertext);
+        (byte[] key, byte[] nonce) = SenderDataKeys.Derive(suite, senderDataSecret, message.Ciphertext);
         try
         {
             if (!suite.TryOpen(key, nonce, SenderDataAad(message.GroupId, message.Epoch, message.ContentType), message.EncryptedSenderData, out byte[] plain))
@@ -214,14 +215,6 @@ internal static class PrivateMessageProtection
                 CryptographicOperations.ZeroMemory(plaintext);
             }
         }
-    }
-
-    /// <summary>sender_data_key and sender_data_nonce from the first Nh bytes of the content ciphertext (section 6.3.2).</summary>
-    private static (byte[] Key, byte[] Nonce) SenderDataKeyAndNonce(CipherSuite suite, ReadOnlySpan<byte> senderDataSecret, ReadOnlySpan<byte> ciphertext)
-    {
-        ReadOnlySpan<byte> sample = ciphertext[..Math.Min(ciphertext.Length, suite.HashLength)];
-        return (suite.ExpandWithLabel(senderDataSecret, "key", sample, suite.AeadKeyLength),
-                suite.ExpandWithLabel(senderDataSecret, "nonce", sample, suite.AeadNonceLength));
     }
 
     private static byte[] GuardNonce(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> reuseGuard)

@@ -41,6 +41,25 @@ internal static class CommitBuilder
         out string failure,
         WireFormat wireFormat = WireFormat.PublicMessage)
     {
+        Sender self = Sender.Member(state.OwnLeaf);
+        return TryBuild(state, [.. proposals.Select(p => (ProposalOrRef.Inline(p), new ReceivedProposal(p, self)))], nowUnixSeconds, out pending, out failure, wireFormat);
+    }
+
+    /// <summary>
+    /// A commit of every proposal received this epoch (and this member's own), each named by its ProposalRef
+    /// (section 12.4): how a member carries out what others proposed.
+    /// </summary>
+    public static bool TryCommitReceived(GroupState state, ulong? nowUnixSeconds, out PendingCommit? pending, out string failure, WireFormat wireFormat = WireFormat.PublicMessage) =>
+        TryBuild(state, [.. state.ReceivedProposals.Select(p => (ProposalOrRef.ByReference(p.Reference), p.Proposal))], nowUnixSeconds, out pending, out failure, wireFormat);
+
+    private static bool TryBuild(
+        GroupState state,
+        IReadOnlyList<(ProposalOrRef Item, ReceivedProposal Proposal)> proposals,
+        ulong? nowUnixSeconds,
+        out PendingCommit? pending,
+        out string failure,
+        WireFormat wireFormat)
+    {
         pending = null;
         if (wireFormat is not (WireFormat.PublicMessage or WireFormat.PrivateMessage))
         {
@@ -49,14 +68,14 @@ internal static class CommitBuilder
 
         CipherSuite suite = state.Suite;
         Sender self = Sender.Member(state.OwnLeaf);
-        if (!ProposalValidation.TryApply(state, state.OwnLeaf, [.. proposals.Select(p => new ReceivedProposal(p, self))], nowUnixSeconds, out AppliedProposals? applied, out failure))
+        if (!ProposalValidation.TryApply(state, state.OwnLeaf, [.. proposals.Select(p => p.Proposal)], nowUnixSeconds, out AppliedProposals? applied, out failure))
         {
             return false;
         }
 
         if (applied!.Psks.Count > 0)
         {
-            failure = "PreSharedKey proposals are not sent by this client";
+            failure = "this client does not commit PreSharedKey proposals";
             return false;
         }
 
@@ -72,7 +91,7 @@ internal static class CommitBuilder
             treeHash => (provisional = provisional with { TreeHash = treeHash }).Encode(),
             added);
         UpdatePath updatePath = path.Path;
-        var commit = new Commit([.. proposals.Select(ProposalOrRef.Inline)], updatePath);
+        var commit = new Commit([.. proposals.Select(p => p.Item)], updatePath);
         var content = new FramedContent(state.GroupId, state.Epoch, self, [], commit);
         byte[] tbs = new FramedContentTbs(wireFormat, content, state.Context).Encode();
         byte[] signature = suite.SignWithLabel(state.SignaturePrivateKey, FramedContentTbs.SignatureLabel, tbs);
@@ -80,7 +99,7 @@ internal static class CommitBuilder
         byte[] confirmed = TranscriptHashes.Confirmed(suite, state.InterimTranscriptHash, TranscriptHashes.ConfirmedInput((ushort)wireFormat, content.Encode(), signature));
         GroupContext context = provisional with { ConfirmedTranscriptHash = confirmed };
         byte[] encodedContext = context.Encode();
-        (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
+        (byte[] joinerSecret, byte[] welcomeSecret, EpochSecrets epoch) = EpochKeySchedule.NextEpoch(suite, state.Secrets.InitSecret, path.CommitSecret, PskSecret.None(suite), encodedContext);
         try
         {
             byte[] confirmationTag = TranscriptHashes.ConfirmationTag(suite, epoch.ConfirmationKey, confirmed);
@@ -134,21 +153,23 @@ internal static class CommitBuilder
         CipherSuite suite = state.Suite;
         var ratchetTree = new Extension(ExtensionType.RatchetTree, RatchetTreeCodec.Encode(tree));
         GroupInfo info = new GroupInfo(context, [ratchetTree], confirmationTag, state.OwnLeaf, []).Signed(suite, state.SignaturePrivateKey);
-        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
-        byte[] encryptedInfo = suite.Seal(key, nonce, [], info.Encode());
-        CryptographicOperations.ZeroMemory(key);
-
-        var secrets = new List<EncryptedGroupSecrets>(added.Count);
-        foreach ((uint leaf, KeyPackage keyPackage) in added)
+        var joiners = new List<(KeyPackage, GroupSecrets)>(added.Count);
+        try
         {
-            var groupSecrets = new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[TreeMath.CommonAncestor(TreeMath.LeafToNode(state.OwnLeaf), TreeMath.LeafToNode(leaf))].ToArray()), []);
-            byte[] plaintext = groupSecrets.Encode();
-            (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, "Welcome", encryptedInfo, plaintext);
-            CryptographicOperations.ZeroMemory(plaintext);
-            groupSecrets.Wipe();
-            secrets.Add(new EncryptedGroupSecrets(keyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext)));
-        }
+            foreach ((uint leaf, KeyPackage keyPackage) in added)
+            {
+                uint ancestor = TreeMath.CommonAncestor(TreeMath.LeafToNode(state.OwnLeaf), TreeMath.LeafToNode(leaf));
+                joiners.Add((keyPackage, new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[ancestor].ToArray()), [])));
+            }
 
-        return new Welcome(suite.Id, secrets, encryptedInfo);
+            return WelcomeProtection.Seal(suite, info, welcomeSecret, joiners);
+        }
+        finally
+        {
+            foreach ((_, GroupSecrets secrets) in joiners)
+            {
+                secrets.Wipe();
+            }
+        }
     }
 }

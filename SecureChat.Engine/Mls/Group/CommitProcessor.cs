@@ -146,7 +146,7 @@ internal static class CommitProcessor
                 return false;
             }
 
-            (byte[] joinerSecret, byte[] welcomeSecret, epoch) = KeySchedule.NextEpoch(suite, state.Secrets.InitSecret, commitSecret, pskSecret, encodedContext);
+            (byte[] joinerSecret, byte[] welcomeSecret, epoch) = EpochKeySchedule.NextEpoch(suite, state.Secrets.InitSecret, commitSecret, pskSecret, encodedContext);
             CryptographicOperations.ZeroMemory(joinerSecret);
             CryptographicOperations.ZeroMemory(welcomeSecret);
             if (!TranscriptHashes.VerifyConfirmationTag(suite, epoch.ConfirmationKey, confirmed, content.Auth.ConfirmationTag))

@@ -24,8 +24,17 @@ internal static class GroupCreation
 
         var tree = new RatchetTree(creator.LeafNode);
         var context = new GroupContext(ProtocolVersion.Mls10, suite.Id, groupId.ToArray(), 0, TreeHasher.RootHash(suite, tree), [], extensions);
+        if (!Messages.Extensions.AreDistinct(extensions))
+        {
+            throw new ArgumentException("a group extension is repeated", nameof(extensions));
+        }
+
+        if (!LeafValidation.TryValidateAll(context, tree, out string failure))
+        {
+            throw new ArgumentException($"the creator's leaf does not fit the group's extensions: {failure}", nameof(extensions));
+        }
         byte[] initSecret = RandomNumberGenerator.GetBytes(suite.HashLength);
-        (byte[] joiner, byte[] welcome, EpochSecrets epoch) = KeySchedule.NextEpoch(suite, initSecret, new byte[suite.HashLength], PskSecret.None(suite), context.Encode());
+        (byte[] joiner, byte[] welcome, EpochSecrets epoch) = EpochKeySchedule.NextEpoch(suite, initSecret, new byte[suite.HashLength], PskSecret.None(suite), context.Encode());
         CryptographicOperations.ZeroMemory(initSecret);
         CryptographicOperations.ZeroMemory(joiner);
         CryptographicOperations.ZeroMemory(welcome);

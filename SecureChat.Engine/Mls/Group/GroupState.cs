@@ -29,6 +29,7 @@ internal sealed class GroupState : IDisposable
     public const int ProposalsMax = 1000;
 
     private readonly Dictionary<string, ReceivedProposal> _proposals = [];
+    private readonly List<(byte[] Reference, ReceivedProposal Proposal)> _proposalOrder = [];
     private readonly Dictionary<uint, byte[]> _nodePrivateKeys;
     private readonly SortedList<ulong, byte[]> _resumptionPsks;
 
@@ -118,8 +119,12 @@ internal sealed class GroupState : IDisposable
         }
 
         _proposals[key] = proposal;
+        _proposalOrder.Add((reference.ToArray(), proposal));
         return true;
     }
+
+    /// <summary>The proposals of this epoch, in the order they arrived, with their ProposalRefs.</summary>
+    internal IReadOnlyList<(byte[] Reference, ReceivedProposal Proposal)> ReceivedProposals => _proposalOrder;
 
     /// <summary>The proposal of this epoch whose ProposalRef is <paramref name="reference"/>, or null.</summary>
     internal ReceivedProposal? FindProposal(byte[] reference) => _proposals.GetValueOrDefault(Convert.ToHexString(reference));

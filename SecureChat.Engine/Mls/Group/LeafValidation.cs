@@ -1,3 +1,4 @@
+using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Tree;
 
@@ -6,13 +7,14 @@ namespace SecureChat.Engine.Mls.Group;
 /// <summary>
 /// The group-level checks of a leaf node (RFC 9420 section 7.3) that tree validation leaves to the group: the leaf
 /// supports the group's protocol version and cipher suite and every extension the GroupContext carries, its
-/// credential type is supported by every other member, and it supports every credential type in use. Types 1 to 5 of
-/// the extension registry are defaults every client supports and need not be listed (section 7.2). Stateless and
-/// thread-safe.
+/// credential type is supported by every other member, it supports every credential type in use, and it has every
+/// capability the group's required_capabilities extension names (section 11.1). Extension types 1 to 5 and proposal
+/// types 1 to 7 are defaults every client supports and need not be listed (section 7.2). Stateless and thread-safe.
 /// </summary>
 internal static class LeafValidation
 {
     private const ushort DefaultExtensionTypeMax = 5;
+
 
     /// <summary>Whether <paramref name="leaf"/> fits a group with <paramref name="context"/> and the members of <paramref name="tree"/>.</summary>
     public static bool TryValidate(LeafNode leaf, GroupContext context, RatchetTree tree, uint? ownIndex, out string failure)
@@ -85,6 +87,34 @@ internal static class LeafValidation
         return true;
     }
 
+    /// <summary>
+    /// Section 11.1, RequiredCapabilities { extension_types&lt;V&gt;; proposal_types&lt;V&gt;; credential_types&lt;V&gt; }: every
+    /// member supports each (the default extension and proposal types need not be listed).
+    /// </summary>
+    private static bool TrySupportsRequired(Capabilities caps, byte[] data, out string failure)
+    {
+        RequiredCapabilities required;
+        try
+        {
+            required = RequiredCapabilities.Decode(data);
+        }
+        catch (MlsFormatException e)
+        {
+            failure = $"the group's required_capabilities extension is malformed: {e.Message}";
+            return false;
+        }
+
+        if (!required.AreMetBy(caps))
+        {
+            failure = "a leaf lacks a capability the group requires (extensions "
+                + $"{string.Join(",", required.ExtensionTypes)}, proposals {string.Join(",", required.ProposalTypes)}, credentials {string.Join(",", required.CredentialTypes)})";
+            return false;
+        }
+
+        failure = "";
+        return true;
+    }
+
     private static bool TrySupportsGroup(LeafNode leaf, GroupContext context, out string failure)
     {
         Capabilities caps = leaf.Capabilities;
@@ -101,6 +131,11 @@ internal static class LeafValidation
                 failure = $"a leaf does not support the group's extension {(ushort)extension.Type}";
                 return false;
             }
+        }
+
+        if (Messages.Extensions.Find(context.Extensions, ExtensionType.RequiredCapabilities) is { } required)
+        {
+            return TrySupportsRequired(caps, required.Data, out failure);
         }
 
         failure = "";

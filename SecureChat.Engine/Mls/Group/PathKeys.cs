@@ -4,7 +4,8 @@ using SecureChat.Engine.Mls.Tree;
 namespace SecureChat.Engine.Mls.Group;
 
 /// <summary>
-/// The HPKE key pairs a member learns from one path secret (RFC 9420 section 7.4):
+/// The HPKE key pairs a joiner learns from the path secret of its Welcome (RFC 9420 sections 7.4 and 12.4.3.1), with
+/// TreeKEM's derivations:
 /// <code>
 /// path_secret[n+1] = DeriveSecret(path_secret[n], "path")
 /// node_secret[n]   = DeriveSecret(path_secret[n], "node")
@@ -41,15 +42,13 @@ internal static class PathKeys
             {
                 if (i > start)
                 {
-                    byte[] next = suite.DeriveSecret(secret, "path");
+                    byte[] next = TreeKem.NextPathSecret(suite, secret);
                     CryptographicOperations.ZeroMemory(secret);
                     secret = next;
                 }
 
                 uint node = pathNodes[i];
-                byte[] nodeSecret = suite.DeriveSecret(secret, "node");
-                (byte[] privateKey, byte[] publicKey) = suite.DeriveKeyPair(nodeSecret);
-                CryptographicOperations.ZeroMemory(nodeSecret);
+                (byte[] privateKey, byte[] publicKey) = TreeKem.NodeKeyPair(suite, secret);
                 derived.Add((node, privateKey));
                 if (tree.IsBlank(node) || !tree.EncryptionKeyAt(node).AsSpan().SequenceEqual(publicKey))
                 {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using SecureChat.Engine.Mls.Codec;
+using SecureChat.Engine.Mls.Framing;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Mls.Tree;
@@ -33,40 +34,16 @@ internal static class WelcomeJoin
         out string failure)
     {
         opened = null;
-        if (welcome.CipherSuite != suite.Id || keyPackage.CipherSuite != suite.Id)
+        if (keyPackage.CipherSuite != suite.Id)
         {
-            failure = $"the Welcome is for cipher suite {welcome.CipherSuite}, not {suite.Id}";
+            failure = $"the key package is for cipher suite {keyPackage.CipherSuite}, not {suite.Id}";
             return false;
         }
 
-        byte[] reference = keyPackage.Reference(suite);
-        EncryptedGroupSecrets? mine = welcome.Secrets.FirstOrDefault(s => s.NewMember.AsSpan().SequenceEqual(reference));
-        if (mine is null)
+        if (!WelcomeProtection.TryOpenGroupSecrets(suite, welcome, keyPackage.Reference(suite), initPrivateKey, out GroupSecrets? secrets, out WelcomeFailure reason))
         {
-            failure = "the Welcome is not for this client (no entry for its key package)";
+            failure = Describe(reason, welcome);
             return false;
-        }
-
-        HpkeCiphertext sealedSecrets = mine.EncryptedGroupSecretsCiphertext;
-        if (!suite.TryDecryptWithLabel(initPrivateKey, "Welcome", welcome.EncryptedGroupInfo, sealedSecrets.KemOutput, sealedSecrets.Ciphertext, out byte[] secretsBytes))
-        {
-            failure = "the Welcome's group secrets do not decrypt with this key package's init key";
-            return false;
-        }
-
-        GroupSecrets secrets;
-        try
-        {
-            secrets = GroupSecrets.Decode(secretsBytes);
-        }
-        catch (MlsFormatException e)
-        {
-            failure = $"the Welcome's group secrets are malformed: {e.Message}";
-            return false;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(secretsBytes);
         }
 
         if (!TryOpenGroupInfo(suite, welcome, secrets, psks, out opened, out failure))
@@ -198,30 +175,16 @@ internal static class WelcomeJoin
 
         byte[] memberPrk = suite.Extract(secrets.JoinerSecret, pskSecret);
         byte[] welcomeSecret = suite.DeriveSecret(memberPrk, "welcome");
-        (byte[] key, byte[] nonce) = KeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
         CryptographicOperations.ZeroMemory(memberPrk);
+        if (!WelcomeProtection.TryOpenGroupInfo(suite, welcome, welcomeSecret, out GroupInfo? info, out WelcomeFailure reason))
+        {
+            CryptographicOperations.ZeroMemory(welcomeSecret);
+            CryptographicOperations.ZeroMemory(pskSecret);
+            failure = Describe(reason, welcome);
+            return false;
+        }
+
         CryptographicOperations.ZeroMemory(welcomeSecret);
-        bool openedInfo = suite.TryOpen(key, nonce, [], welcome.EncryptedGroupInfo, out byte[] infoBytes);
-        CryptographicOperations.ZeroMemory(key);
-        if (!openedInfo)
-        {
-            CryptographicOperations.ZeroMemory(pskSecret);
-            failure = "the Welcome's GroupInfo does not decrypt with the welcome key";
-            return false;
-        }
-
-        GroupInfo info;
-        try
-        {
-            info = GroupInfo.Decode(infoBytes);
-        }
-        catch (MlsFormatException e)
-        {
-            CryptographicOperations.ZeroMemory(pskSecret);
-            failure = $"the Welcome's GroupInfo is malformed: {e.Message}";
-            return false;
-        }
-
         GroupContext context = info.GroupContext;
         if (context.Version != ProtocolVersion.Mls10 || context.CipherSuite != welcome.CipherSuite)
         {
@@ -230,7 +193,7 @@ internal static class WelcomeJoin
             return false;
         }
 
-        (byte[] ignoredWelcomeSecret, EpochSecrets epoch) = KeySchedule.FromJoinerSecret(suite, secrets.JoinerSecret, pskSecret, context.Encode());
+        (byte[] ignoredWelcomeSecret, EpochSecrets epoch) = EpochKeySchedule.FromJoinerSecret(suite, secrets.JoinerSecret, pskSecret, context.Encode());
         CryptographicOperations.ZeroMemory(ignoredWelcomeSecret);
         CryptographicOperations.ZeroMemory(pskSecret);
         if (!TranscriptHashes.VerifyConfirmationTag(suite, epoch.ConfirmationKey, context.ConfirmedTranscriptHash, info.ConfirmationTag))
@@ -244,6 +207,15 @@ internal static class WelcomeJoin
         failure = "";
         return true;
     }
+
+    private static string Describe(WelcomeFailure reason, Welcome welcome) => reason switch
+    {
+        WelcomeFailure.WrongCipherSuite => $"the Welcome is for cipher suite {welcome.CipherSuite}, not this client's",
+        WelcomeFailure.NotForThisKeyPackage => "the Welcome is not for this client (no entry for its key package)",
+        WelcomeFailure.SecretsUnreadable => "the Welcome's group secrets do not decrypt with this key package's init key",
+        WelcomeFailure.GroupInfoUnreadable => "the Welcome's GroupInfo does not decrypt with the welcome key",
+        _ => "the Welcome is malformed",
+    };
 
     private static bool TryTakeTree(GroupInfo info, RatchetTree? given, out RatchetTree? tree, out string failure)
     {

@@ -65,7 +65,7 @@ internal static class ParentHasher
     {
         var unmerged = new HashSet<uint>(parent.UnmergedLeaves);
         int count = 0;
-        foreach ((uint child, uint sibling) in new[] { (TreeIndex.Left(node), TreeIndex.Right(node)), (TreeIndex.Right(node), TreeIndex.Left(node)) })
+        foreach ((uint child, uint sibling) in new[] { (TreeMath.Left(node), TreeMath.Right(node)), (TreeMath.Right(node), TreeMath.Left(node)) })
         {
             List<uint> resolution = tree.Resolution(child);
             if (resolution.Count == 0)
@@ -73,26 +73,21 @@ internal static class ParentHasher
                 continue;
             }
 
-            byte[]? expected = null;
-            var unmergedUnderChild = new HashSet<uint>(unmerged.Select(l => 2 * l).Where(n => TreeIndex.IsInSubtree(n, child)));
-            foreach (uint candidate in resolution)
+            // D must be the one member of C's resolution that is not among P's unmerged leaves under C, and those
+            // must be exactly the rest of the resolution: one pass, so a tree built to have many candidates costs
+            // no more than an honest one.
+            var unmergedUnderChild = new HashSet<uint>(unmerged.Select(l => 2 * l).Where(n => TreeMath.IsInSubtree(n, child)));
+            List<uint> notUnmerged = resolution.Where(n => !unmergedUnderChild.Contains(n)).Take(2).ToList();
+            if (notUnmerged.Count != 1 || unmergedUnderChild.Count != resolution.Count - 1)
             {
-                if (unmergedUnderChild.Count != resolution.Count - 1 || !resolution.Where(n => n != candidate).All(unmergedUnderChild.Contains))
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                byte[]? candidateHash = ParentHashField(tree, candidate);
-                if (candidateHash is null)
-                {
-                    continue;
-                }
-
-                expected ??= Compute(suite, parent, TreeHasher.Hash(suite, tree, sibling, unmerged));
-                if (candidateHash.AsSpan().SequenceEqual(expected))
-                {
-                    count++;
-                }
+            byte[]? candidateHash = ParentHashField(tree, notUnmerged[0]);
+            if (candidateHash is not null
+                && candidateHash.AsSpan().SequenceEqual(Compute(suite, parent, TreeHasher.Hash(suite, tree, sibling, unmerged))))
+            {
+                count++;
             }
         }
 
@@ -100,7 +95,7 @@ internal static class ParentHasher
     }
 
     /// <summary>The parent_hash a non-blank node carries: a parent's field, or a leaf's when it came from a Commit.</summary>
-    private static byte[]? ParentHashField(RatchetTree tree, uint node) => TreeIndex.IsLeaf(node)
+    private static byte[]? ParentHashField(RatchetTree tree, uint node) => TreeMath.IsLeaf(node)
         ? tree.GetLeaf(node / 2) is { Source: LeafNodeSource.Commit } leaf ? leaf.ParentHash : null
         : tree.GetParent(node)?.ParentHash;
 }

@@ -42,7 +42,7 @@ internal sealed class RatchetTree
     /// <summary>The number of nodes in the array, 2 * <see cref="LeafCount"/> - 1.</summary>
     public uint NodeCount => 2 * LeafCount - 1;
 
-    public uint Root => TreeIndex.Root(LeafCount);
+    public uint Root => TreeMath.Root(LeafCount);
 
     /// <summary>True when no leaf is blank and the tree may not grow past <see cref="MaxLeafCount"/>.</summary>
     public bool IsFull => LeafCount >= MaxLeafCount && !_leaves.Contains(null);
@@ -85,7 +85,7 @@ internal sealed class RatchetTree
     /// <summary>The parent node at the odd node index <paramref name="nodeIndex"/>, or null when blank.</summary>
     public ParentNode? GetParent(uint nodeIndex)
     {
-        if (TreeIndex.IsLeaf(nodeIndex) || nodeIndex >= NodeCount)
+        if (TreeMath.IsLeaf(nodeIndex) || nodeIndex >= NodeCount)
         {
             throw new ArgumentOutOfRangeException(nameof(nodeIndex), nodeIndex, "not a parent node index of this tree");
         }
@@ -93,12 +93,12 @@ internal sealed class RatchetTree
         return _parents[(int)(nodeIndex / 2)];
     }
 
-    public bool IsBlank(uint nodeIndex) => TreeIndex.IsLeaf(nodeIndex)
+    public bool IsBlank(uint nodeIndex) => TreeMath.IsLeaf(nodeIndex)
         ? GetLeaf(nodeIndex / 2) is null
         : GetParent(nodeIndex) is null;
 
     /// <summary>The HPKE public key held at a non-blank node.</summary>
-    public byte[] EncryptionKeyAt(uint nodeIndex) => TreeIndex.IsLeaf(nodeIndex)
+    public byte[] EncryptionKeyAt(uint nodeIndex) => TreeMath.IsLeaf(nodeIndex)
         ? (GetLeaf(nodeIndex / 2) ?? throw new InvalidOperationException($"node {nodeIndex} is blank")).EncryptionKey
         : (GetParent(nodeIndex) ?? throw new InvalidOperationException($"node {nodeIndex} is blank")).EncryptionKey;
 
@@ -125,7 +125,7 @@ internal sealed class RatchetTree
     /// <summary>Blanks every parent node on the direct path of <paramref name="leafIndex"/>.</summary>
     public void BlankDirectPath(uint leafIndex)
     {
-        foreach (uint node in TreeIndex.DirectPath(2 * leafIndex, LeafCount))
+        foreach (uint node in TreeMath.DirectPath(2 * leafIndex, LeafCount))
         {
             _parents[(int)(node / 2)] = null;
         }
@@ -151,7 +151,7 @@ internal sealed class RatchetTree
         }
 
         uint leafIndex = (uint)blank;
-        foreach (uint node in TreeIndex.DirectPath(2 * leafIndex, LeafCount))
+        foreach (uint node in TreeMath.DirectPath(2 * leafIndex, LeafCount))
         {
             if (_parents[(int)(node / 2)] is { } parent)
             {
@@ -202,9 +202,9 @@ internal sealed class RatchetTree
     {
         var result = new List<(uint, uint)>();
         uint child = 2 * leafIndex;
-        foreach (uint node in TreeIndex.DirectPath(child, LeafCount))
+        foreach (uint node in TreeMath.DirectPath(child, LeafCount))
         {
-            uint copath = TreeIndex.Sibling(child, LeafCount);
+            uint copath = TreeMath.Sibling(child, LeafCount);
             if (HasNonBlank(copath))
             {
                 result.Add((node, copath));
@@ -218,7 +218,7 @@ internal sealed class RatchetTree
 
     private void AppendResolution(uint nodeIndex, IReadOnlySet<uint>? excluded, List<uint> result)
     {
-        if (TreeIndex.IsLeaf(nodeIndex))
+        if (TreeMath.IsLeaf(nodeIndex))
         {
             uint leaf = nodeIndex / 2;
             if (_leaves[(int)leaf] is not null && excluded?.Contains(leaf) != true)
@@ -243,14 +243,14 @@ internal sealed class RatchetTree
             return;
         }
 
-        AppendResolution(TreeIndex.Left(nodeIndex), excluded, result);
-        AppendResolution(TreeIndex.Right(nodeIndex), excluded, result);
+        AppendResolution(TreeMath.Left(nodeIndex), excluded, result);
+        AppendResolution(TreeMath.Right(nodeIndex), excluded, result);
     }
 
     /// <summary>Whether the subtree under <paramref name="nodeIndex"/> holds any non-blank node (a non-empty resolution).</summary>
     private bool HasNonBlank(uint nodeIndex)
     {
-        (uint first, uint last) = TreeIndex.Span(nodeIndex);
+        (uint first, uint last) = TreeMath.Span(nodeIndex);
         for (uint i = first; i <= last; i++)
         {
             if (!IsBlank(i))
@@ -274,7 +274,7 @@ internal sealed class RatchetTree
 
     private void Truncate()
     {
-        while (LeafCount > 1 && !HasNonBlank(TreeIndex.Right(Root)))
+        while (LeafCount > 1 && !HasNonBlank(TreeMath.Right(Root)))
         {
             int half = _leaves.Count / 2;
             _leaves.RemoveRange(half, half);

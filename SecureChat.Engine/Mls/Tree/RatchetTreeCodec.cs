@@ -46,7 +46,7 @@ internal static class RatchetTreeCodec
                 }
 
                 v.Bool(true);
-                if (TreeIndex.IsLeaf(i))
+                if (TreeMath.IsLeaf(i))
                 {
                     v.U8(LeafType);
                     tree.GetLeaf(i / 2)!.Write(v);

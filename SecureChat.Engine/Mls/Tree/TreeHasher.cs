@@ -32,7 +32,7 @@ internal static class TreeHasher
     private static byte[] Compute(CipherSuite suite, RatchetTree tree, uint node, IReadOnlySet<uint>? excluded, byte[][]? all)
     {
         var w = new MlsWriter();
-        if (TreeIndex.IsLeaf(node))
+        if (TreeMath.IsLeaf(node))
         {
             uint leafIndex = node / 2;
             var leaf = excluded?.Contains(leafIndex) == true ? null : tree.GetLeaf(leafIndex);
@@ -42,8 +42,8 @@ internal static class TreeHasher
         }
         else
         {
-            byte[] left = Compute(suite, tree, TreeIndex.Left(node), excluded, all);
-            byte[] right = Compute(suite, tree, TreeIndex.Right(node), excluded, all);
+            byte[] left = Compute(suite, tree, TreeMath.Left(node), excluded, all);
+            byte[] right = Compute(suite, tree, TreeMath.Right(node), excluded, all);
             ParentNode? parent = tree.GetParent(node);
             if (parent is not null && excluded is { Count: > 0 } && parent.UnmergedLeaves.Any(excluded.Contains))
             {

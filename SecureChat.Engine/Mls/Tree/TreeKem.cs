@@ -121,7 +121,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (leaf.Source != LeafNodeSource.Commit || leaf.EncryptionKey.Length != Hpke.PublicKeySize || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
+        if (leaf.Source != LeafNodeSource.Commit || !Hpke.IsUsablePublicKey(leaf.EncryptionKey) || leaf.EncryptionKey.AsSpan().SequenceEqual(old.EncryptionKey))
         {
             failure = "the committer's new leaf is not a fresh leaf from a commit";
             return false;
@@ -140,9 +140,15 @@ internal static class TreeKem
         {
             UpdatePathNode node = path.Nodes[i];
             int recipients = next.Resolution(filtered[i].CopathChild, newMembers).Count;
-            if (node.EncryptionKey.Length != Hpke.PublicKeySize || node.EncryptedPathSecret.Count != recipients)
+            if (node.EncryptedPathSecret.Count != recipients)
             {
-                failure = $"node {filtered[i].Node} of the update path has a malformed key or {node.EncryptedPathSecret.Count} ciphertexts for {recipients} recipients";
+                failure = $"node {filtered[i].Node} of the update path has {node.EncryptedPathSecret.Count} ciphertexts for {recipients} recipients";
+                return false;
+            }
+
+            if (!Hpke.IsUsablePublicKey(node.EncryptionKey))
+            {
+                failure = $"node {filtered[i].Node} of the update path has an encryption key that is not a usable X25519 public key";
                 return false;
             }
 
@@ -156,7 +162,7 @@ internal static class TreeKem
             return false;
         }
 
-        if (!TreeValidator.LeafSignatureValid(suite, leaf, groupId, senderLeaf))
+        if (!leaf.VerifySignature(suite, groupId, senderLeaf))
         {
             failure = "the signature of the committer's new leaf does not verify";
             return false;
@@ -191,7 +197,7 @@ internal static class TreeKem
         pathSecret = commitSecret = [];
         uint me = keys.LeafIndex;
         List<(uint Node, uint CopathChild)> filtered = merged.FilteredDirectPath(senderLeaf);
-        int step = me == senderLeaf || newMembers?.Contains(me) == true ? -1 : filtered.FindIndex(p => TreeIndex.IsInSubtree(2 * me, p.CopathChild));
+        int step = me == senderLeaf || newMembers?.Contains(me) == true ? -1 : filtered.FindIndex(p => TreeMath.IsInSubtree(2 * me, p.CopathChild));
         if (step < 0 || path.Nodes.Count != filtered.Count)
         {
             failure = "no path secret of this update path is meant for this member";
@@ -235,7 +241,7 @@ internal static class TreeKem
             }
         }
 
-        foreach (uint node in TreeIndex.DirectPath(2 * senderLeaf, merged.LeafCount))
+        foreach (uint node in TreeMath.DirectPath(2 * senderLeaf, merged.LeafCount))
         {
             keys.Remove(node);
         }
@@ -248,6 +254,59 @@ internal static class TreeKem
 
         pathSecret = secret;
         commitSecret = current;
+        failure = "";
+        return true;
+    }
+
+    /// <summary>
+    /// The lowest common ancestor of two leaves (RFC 9420 appendix C): the node whose path secret a Welcome gives a
+    /// member added by <paramref name="committerLeaf"/>'s Commit (section 12.4.3.1).
+    /// </summary>
+    public static uint CommonAncestor(RatchetTree tree, uint committerLeaf, uint otherLeaf) =>
+        TreeMath.DirectPath(2 * committerLeaf, tree.LeafCount).First(node => TreeMath.IsInSubtree(2 * otherLeaf, node));
+
+    /// <summary>
+    /// Section 12.4.3.1, a joiner's path secret: sets the keys of the common ancestor with the committer and of every
+    /// node above it on the committer's filtered direct path, each derived private key matching the public key in
+    /// <paramref name="tree"/>; the keys change only when all of them match.
+    /// </summary>
+    public static bool TryJoinWithPathSecret(CipherSuite suite, RatchetTree tree, uint committerLeaf, ReadOnlySpan<byte> pathSecret, TreeKemPrivateKeys keys, out string failure)
+    {
+        uint me = keys.LeafIndex;
+        List<(uint Node, uint CopathChild)> filtered = me == committerLeaf || committerLeaf >= tree.LeafCount || me >= tree.LeafCount
+            ? []
+            : tree.FilteredDirectPath(committerLeaf);
+        int step = filtered.FindIndex(p => TreeMath.IsInSubtree(2 * me, p.CopathChild));
+        if (step < 0 || filtered[step].Node != CommonAncestor(tree, committerLeaf, me))
+        {
+            failure = "the path secret's node is not on the committer's path above this member";
+            return false;
+        }
+
+        var derived = new List<(uint Node, byte[] PrivateKey)>();
+        byte[] current = SecretArray.Copy(pathSecret);
+        for (int k = step; k < filtered.Count; k++)
+        {
+            (byte[] nodePrivate, byte[] nodePublic) = NodeKeyPair(suite, current);
+            derived.Add((filtered[k].Node, nodePrivate));
+            byte[] next = NextPathSecret(suite, current);
+            CryptographicOperations.ZeroMemory(current);
+            current = next;
+            if (tree.IsBlank(filtered[k].Node) || !nodePublic.AsSpan().SequenceEqual(tree.EncryptionKeyAt(filtered[k].Node)))
+            {
+                Wipe(derived, [], current);
+                failure = $"the path secret does not give the public key of node {filtered[k].Node}";
+                return false;
+            }
+        }
+
+        CryptographicOperations.ZeroMemory(current);
+        foreach ((uint node, byte[] nodePrivate) in derived)
+        {
+            keys.Set(node, nodePrivate);
+            CryptographicOperations.ZeroMemory(nodePrivate);
+        }
+
         failure = "";
         return true;
     }

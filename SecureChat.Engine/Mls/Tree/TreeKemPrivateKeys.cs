@@ -64,6 +64,18 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     }
 
     /// <summary>
+    /// Wipes the keys of nodes that <paramref name="tree"/> no longer holds (blanked by an Update or Remove, or cut
+    /// off by truncation), so that a blanked node's key does not outlive it (section 7.5).
+    /// </summary>
+    public void ForgetBlankNodes(RatchetTree tree)
+    {
+        foreach (uint node in _keys.Keys.Where(n => n != 2 * LeafIndex && (n >= tree.NodeCount || tree.IsBlank(n))).ToList())
+        {
+            Remove(node);
+        }
+    }
+
+    /// <summary>
     /// Whether every key held matches the tree: its node is not blank and holds the matching public key, and the
     /// node is the member's leaf or above it.
     /// </summary>
@@ -71,7 +83,7 @@ internal sealed class TreeKemPrivateKeys : IDisposable
     {
         foreach ((uint node, byte[] privateKey) in _keys)
         {
-            if (node >= tree.NodeCount || tree.IsBlank(node) || !TreeIndex.IsInSubtree(2 * LeafIndex, node)
+            if (node >= tree.NodeCount || tree.IsBlank(node) || !TreeMath.IsInSubtree(2 * LeafIndex, node)
                 || !suite.PublicKeyOf(privateKey).AsSpan().SequenceEqual(tree.EncryptionKeyAt(node)))
             {
                 return false;

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 
 namespace SecureChat.Engine.Mls.Tree;
@@ -7,9 +8,10 @@ namespace SecureChat.Engine.Mls.Tree;
 /// Remove, then the Adds in list order; sections 12.1.1-12.1.3 for each). Works on a clone and hands it back only
 /// when every proposal applied, so a refused list leaves the caller's tree as it was. Refuses, with a reason, what
 /// the tree itself shows to be wrong (section 12.2): an Update from a leaf that is not a member, a Remove of a
-/// blank leaf, a leaf updated or removed twice, an Add past <see cref="RatchetTree.MaxLeafCount"/>. Checks needing the
-/// group (leaf node validation against the GroupContext, signatures, the committer's own Update) belong to the
-/// caller. Proposal kinds that do not touch the tree are skipped. Thread-safe (stateless).
+/// blank leaf, a leaf updated or removed twice, a leaf whose encryption key cannot be encrypted to, an Add past
+/// <see cref="RatchetTree.MaxLeafCount"/>. Checks needing the group (leaf node validation against the GroupContext,
+/// signatures, the committer's own Update) belong to the caller. Proposal kinds that do not touch the tree are
+/// skipped. Thread-safe (stateless).
 /// </summary>
 internal static class TreeProposals
 {
@@ -44,6 +46,12 @@ internal static class TreeProposals
             if (!touched.Add(leaf))
             {
                 failure = $"leaf {leaf} is updated or removed more than once";
+                return false;
+            }
+
+            if (!Hpke.IsUsablePublicKey(update.LeafNode.EncryptionKey))
+            {
+                failure = $"the Update proposal of leaf {leaf} has an encryption key that is not a usable X25519 public key";
                 return false;
             }
 
@@ -82,6 +90,12 @@ internal static class TreeProposals
             if (next.IsFull)
             {
                 failure = $"the group would exceed {RatchetTree.MaxLeafCount} leaves";
+                return false;
+            }
+
+            if (!Hpke.IsUsablePublicKey(add.KeyPackage.LeafNode.EncryptionKey))
+            {
+                failure = "an Add proposal's leaf has an encryption key that is not a usable X25519 public key";
                 return false;
             }
 

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 
 namespace SecureChat.Engine.Mls.Tree;
@@ -7,10 +8,11 @@ namespace SecureChat.Engine.Mls.Tree;
 /// integrity of the ratchet tree"): the root tree hash equals the GroupContext's (section 7.8); every non-blank
 /// parent is parent-hash valid (section 7.9.2); every leaf's signature verifies over LeafNodeTBS with the group id
 /// and its leaf index where its source is update or commit (section 7.2); unmerged leaves are sorted, non-blank,
-/// below their parent and listed at every non-blank node in between; no encryption or signature key appears twice
-/// (section 7.3). Checks the group state owns (credentials, capabilities against the GroupContext, lifetimes) are
-/// not here. A tree from a peer never makes it throw: each check returns false with one reason. Thread-safe
-/// (stateless; the tree must not change during a call).
+/// below their parent and listed at every non-blank node in between; every encryption key is a usable X25519 key
+/// (<see cref="Hpke.IsUsablePublicKey"/>) and none, nor any signature key, appears twice (section 7.3). Checks the
+/// group state owns (credentials, capabilities against the GroupContext, lifetimes) are not here. A tree from a
+/// peer never makes it throw: each check returns false with one reason. Thread-safe (stateless; the tree must not
+/// change during a call).
 /// </summary>
 internal static class TreeValidator
 {
@@ -24,7 +26,7 @@ internal static class TreeValidator
 
         foreach (uint leafIndex in tree.OccupiedLeaves())
         {
-            if (!LeafSignatureValid(suite, tree.GetLeaf(leafIndex)!, groupId, leafIndex))
+            if (!tree.GetLeaf(leafIndex)!.VerifySignature(suite, groupId, leafIndex))
             {
                 failure = $"the signature of leaf {leafIndex} does not verify";
                 return false;
@@ -46,10 +48,6 @@ internal static class TreeValidator
         return true;
     }
 
-    /// <summary>Section 7.2: SignWithLabel(signature_key, "LeafNodeTBS", LeafNodeTBS) verifies.</summary>
-    public static bool LeafSignatureValid(CipherSuite suite, LeafNode leaf, byte[] groupId, uint leafIndex) =>
-        suite.VerifyWithLabel(leaf.SignatureKey, LeafNode.SignatureLabel, leaf.EncodeTbs(groupId, leafIndex), leaf.Signature);
-
     private static bool UnmergedLeavesConsistent(RatchetTree tree, out string failure)
     {
         for (uint node = 1; node < tree.NodeCount; node += 2)
@@ -68,13 +66,13 @@ internal static class TreeValidator
                     return false;
                 }
 
-                if (leaf >= tree.LeafCount || !TreeIndex.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
+                if (leaf >= tree.LeafCount || !TreeMath.IsInSubtree(2 * leaf, node) || tree.GetLeaf(leaf) is null)
                 {
                     failure = $"node {node} lists leaf {leaf} as unmerged, which is blank or not below it";
                     return false;
                 }
 
-                foreach (uint between in TreeIndex.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
+                foreach (uint between in TreeMath.DirectPath(2 * leaf, tree.LeafCount).TakeWhile(n => n != node))
                 {
                     if (tree.GetParent(between) is { } middle && middle.UnmergedLeaves.BinarySearch(leaf) < 0)
                     {
@@ -100,13 +98,19 @@ internal static class TreeValidator
                 continue;
             }
 
+            if (!Hpke.IsUsablePublicKey(tree.EncryptionKeyAt(node)))
+            {
+                failure = $"the encryption key of node {node} is not a usable X25519 public key";
+                return false;
+            }
+
             if (!encryptionKeys.Add(Convert.ToHexString(tree.EncryptionKeyAt(node))))
             {
                 failure = $"the encryption key of node {node} appears twice in the ratchet tree";
                 return false;
             }
 
-            if (TreeIndex.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
+            if (TreeMath.IsLeaf(node) && !signatureKeys.Add(Convert.ToHexString(tree.GetLeaf(node / 2)!.SignatureKey)))
             {
                 failure = $"the signature key of leaf {node / 2} appears twice in the ratchet tree";
                 return false;

@@ -7,14 +7,14 @@ using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>
 /// An attacker's client: a raw socket plus a client <see cref="SecureSession"/> that the test drives by hand, so
 /// it can speak the protocol correctly up to the point of attack and then send exactly the bytes it wants. Accepted
 /// by a <see cref="RawServer"/>, the same with a server session: an attacker's server.
 /// </summary>
-internal sealed class RawClient : IAsyncDisposable
+internal sealed partial class RawClient : IAsyncDisposable
 {
     private static readonly TimeSpan s_readTimeout = TimeSpan.FromSeconds(30);
     private readonly Socket _socket;
@@ -111,6 +111,7 @@ internal sealed class RawClient : IAsyncDisposable
 
     public async Task SendAsync(byte[] data, bool oneByteAtATime = false)
     {
+        _sent?.AddRange(data);
         ReadOnlyMemory<byte> bytes = data;
         if (oneByteAtATime)
         {
@@ -288,7 +289,9 @@ internal sealed class RawClient : IAsyncDisposable
         using var cancel = new CancellationTokenSource(timeout);
         try
         {
-            return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+            int read = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancel.Token);
+            _received?.AddRange(buffer.Span[..read]);
+            return read;
         }
         catch (SocketException)
         {

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Session;
 
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>
-/// An attacker's server on 127.0.0.1 for a real <see cref="Transport.ChatClient"/>: it accepts connections and
+/// An attacker's server on 127.0.0.1 for a real <see cref="SecureChat.Engine.Transport.ChatClient"/>: it accepts connections and
 /// either hands each over as a <see cref="RawClient"/> with a server session the test drives by hand (a real v2
 /// handshake, then whatever the test wants: silence, dropped records), or as a bare socket for tests that answer
 /// with raw bytes.

@@ -1,6 +1,6 @@
 using SecureChat.Engine.Transport;
 
-namespace SecureChat.Engine.Tests.Support;
+namespace SecureChat.TestSupport;
 
 /// <summary>
 /// Every live test connects from 127.0.0.1, so to a server all its clients are one source. Tests that are not about

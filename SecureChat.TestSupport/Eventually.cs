@@ -1,4 +1,4 @@
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>Bounded polling for conditions raised on the engine's threads.</summary>
 internal static class Eventually

@@ -1,7 +1,7 @@
 using System.Buffers;
 using SecureChat.Engine.Protocol;
 
-namespace SecureChat.Engine.Tests.Support;
+namespace SecureChat.TestSupport;
 
 /// <summary>Builds and splits frames (5-byte header: type || u32 big-endian length) for tests that tamper with the wire.</summary>
 internal static class Frames

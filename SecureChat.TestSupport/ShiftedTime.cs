@@ -1,4 +1,4 @@
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>The system clock, with a wall time the test moves (timestamps and timers stay real).</summary>
 internal sealed class ShiftedTime : TimeProvider

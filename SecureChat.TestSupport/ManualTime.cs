@@ -1,4 +1,4 @@
-namespace SecureChat.Engine.Tests.Support;
+namespace SecureChat.TestSupport;
 
 /// <summary>A clock that moves only when a test says so.</summary>
 internal sealed class ManualTime : TimeProvider

@@ -14,7 +14,7 @@ namespace SecureChat.Engine.Mls.Schedule;
 /// context is passed encoded, as it is signed and hashed. With no pre-shared key, psk_secret is Nh zero bytes
 /// (<see cref="PskSecret.None"/>). Intermediate secrets are wiped. Stateless and thread-safe.
 /// </summary>
-internal static class KeySchedule
+internal static class EpochKeySchedule
 {
     /// <summary>joiner_secret for the epoch whose encoded GroupContext is <paramref name="groupContext"/>.</summary>
     public static byte[] JoinerSecret(CipherSuite suite, ReadOnlySpan<byte> initSecret, ReadOnlySpan<byte> commitSecret, ReadOnlySpan<byte> groupContext)

@@ -1,6 +1,6 @@
 using SecureChat.Engine.Crypto;
 
-namespace SecureChat.Engine.Tests.Support;
+namespace SecureChat.TestSupport;
 
 /// <summary>A deterministic random source: fills with one repeated byte, or with queued byte strings first.</summary>
 internal sealed class FixedRandom(byte fill = 0x42) : IRandomSource

@@ -3,6 +3,7 @@ using SecureChat.Engine.Mls;
 using SecureChat.Engine.Mls.Group;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Tests.Support;
+using static SecureChat.Engine.Tests.Mls.MlsVectorJson;
 
 namespace SecureChat.Engine.Tests.Mls.Group;
 
@@ -11,7 +12,7 @@ namespace SecureChat.Engine.Tests.Mls.Group;
 /// key package's init key, the GroupInfo's confirmation tag matches the epoch's confirmation key, and its signature
 /// verifies under the published signer key.
 /// </summary>
-public sealed class WelcomeVectorTests
+public sealed class WelcomeJoinVectorTests
 {
     private const string File = "mls/welcome.json";
 
@@ -21,15 +22,9 @@ public sealed class WelcomeVectorTests
         using JsonDocument doc = VectorFiles.RequireJson(File, "MLS welcome");
         CipherSuite suite = CipherSuite.Suite1;
         var failures = new List<string>();
-        int cases = 0, index = -1;
-        foreach (JsonElement entry in doc.RootElement.EnumerateArray())
+        int cases = 0;
+        foreach ((int index, JsonElement entry) in Suite1Cases(doc))
         {
-            index++;
-            if (entry.GetProperty("cipher_suite").GetUInt16() != 1)
-            {
-                continue;
-            }
-
             cases++;
             KeyPackage keyPackage = MlsMessage.Decode(Hex.Bytes(entry.GetProperty("key_package").GetString()!)).KeyPackage!;
             Welcome welcome = MlsMessage.Decode(Hex.Bytes(entry.GetProperty("welcome").GetString()!)).Welcome!;

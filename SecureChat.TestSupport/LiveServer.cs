@@ -1,9 +1,8 @@
-using SecureChat.Engine.Tests.Support;
 using System.Collections.Concurrent;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
-namespace SecureChat.Engine.Tests.Adversarial;
+namespace SecureChat.TestSupport;
 
 /// <summary>
 /// A real <see cref="ChatServer"/> on 127.0.0.1 with everything it reports recorded, and a check that it still
