@@ -93,7 +93,7 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly List<OptionEntry> _entries = [];
 
     public ChatRootCommand()
-        : base("SecureChat: terminal chat through a hub, encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the server's operator can read what it relays.")
+        : base("SecureChat: terminal chat through a hub, end-to-end encrypted: every room and direct conversation is an MLS group (RFC 9420) of its members, inside links encrypted between each client and the server (Diffie-Hellman key exchange, AES-256 + HMAC-SHA256); the hub relays what it cannot read.")
     {
         const string address = "a client gives the address after --client (--client HOST PORT)";
         Add(new(_server, OptionGroup.Connection, OptionScope.Any));
