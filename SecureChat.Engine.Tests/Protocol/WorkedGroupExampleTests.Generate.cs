@@ -73,7 +73,7 @@ public sealed partial class WorkedGroupExampleTests
         CommitBuilder.TryAddMembers(aliceOps, [bobKey.KeyPackage], WorkedGroupParty.Now, out PendingCommit? addBob, out string failure, alice.Random).ShouldBeTrue(failure);
         string[] beforeAddBob = LeafNames(aliceOps, people);
         (byte[] addBobCommit, byte[] addBobWelcome) = (addBob!.Commit.Encode(), MlsMessage.Of(addBob.Welcome!).Encode());
-        ShowCommit(wire, words, people, "GroupCommit (#ops: alice adds bob)", opsTarget, Str8(Ops), addBobCommit, addBobWelcome, beforeAddBob);
+        ShowCommit(wire, words, people, "GroupCommit (#ops: alice adds bob)", opsTarget, Str8(Ops), addBobCommit, addBobWelcome, beforeAddBob, bobKey);
         byte[] result = new byte[CommitResultRecord.SizeMax];
         int resultLength = new CommitResultRecord(opsTarget, CommitStatus.Accepted, opsId, 1).Write(result);
         wire.Show("CommitResult (#ops, accepted, epoch 1)", result[..resultLength], [.. Str8(Ops), 0, .. opsId, .. U64(1)],
@@ -82,14 +82,15 @@ public sealed partial class WorkedGroupExampleTests
         aliceOps = addBob.Merge();
         wire.Show("WelcomeRelay (#ops, from alice, to bob)", new WelcomeRelayRecord(opsTarget, alice.Digest, "alice", addBobWelcome).Write(), FrameType.WelcomeRelay,
             [.. Str8(Ops), .. alice.Digest, .. Str8("alice"), .. addBobWelcome],
-            "target #ops, the committer: alice's digest, name \"alice\"", $"mls: {words.Welcome(addBobWelcome)}");
+            ["target #ops, the committer: alice's digest, name \"alice\"", $"mls: the Welcome of alice's GroupCommit above, unchanged ({Relayed(words.Welcome(addBobWelcome, bobKey.KeyPackage, bobKey.Secrets, PersonOf(people)))})"]);
         GroupState bobOps = bob.Join(addBob.Welcome!, bobKey);
 
         // bob writes "hi"; the hub relays it to alice, who opens it.
         byte[] hi = ApplicationMessages.Protect(bobOps, "hi"u8, random: bob.Random).Encode();
         ApplicationMessages.TryUnprotect(aliceOps, MlsMessage.Decode(hi), out byte[]? hiText, out uint hiLeaf, out failure).ShouldBeTrue(failure);
+        hiLeaf.ShouldBe(1U, "bob holds leaf 1 of #ops");
         hiText.ShouldBe("hi"u8.ToArray());
-        string hiWords = words.Application(hi, hiLeaf, LeafNames(aliceOps, people)[hiLeaf], Encoding.UTF8.GetString(hiText));
+        string hiWords = words.Application(hi, aliceOps.Secrets.SenderDataSecret, LeafNames(aliceOps, people), Encoding.UTF8.GetString(hiText));
         wire.Show("GroupMessage (#ops, \"hi\" from bob)", new GroupMessageRecord(opsTarget, hi).Write(), FrameType.GroupMessage, [.. Str8(Ops), .. hi],
             "target #ops", $"mls: {hiWords}");
         wire.Show("GroupRelay (#ops, bob's \"hi\", to alice)", new GroupRelayRecord(opsTarget, bob.Digest, "bob", hi).Write(), FrameType.GroupRelay,
@@ -99,7 +100,7 @@ public sealed partial class WorkedGroupExampleTests
         // bob renews his keys with an empty commit; the hub accepts it and relays it to alice.
         PendingCommit update = CommitBuilder.SelfUpdate(bobOps, random: bob.Random);
         byte[] updateCommit = update.Commit.Encode();
-        ShowCommit(wire, words, people, "GroupCommit (#ops: bob's empty commit)", opsTarget, Str8(Ops), updateCommit, [], LeafNames(bobOps, people));
+        ShowCommit(wire, words, people, "GroupCommit (#ops: bob's empty commit)", opsTarget, Str8(Ops), updateCommit, [], LeafNames(bobOps, people), null);
         bobOps.Dispose();
         bobOps = update.Merge();
         ShowRelay(wire, words, people, "CommitRelay (#ops, bob's commit, to alice)", opsTarget, bob, updateCommit, LeafNames(aliceOps, people));
@@ -114,14 +115,14 @@ public sealed partial class WorkedGroupExampleTests
             "target #ops, group_id G1, epoch 2, no removals; one joiner: carol's digest, name \"carol\"", $"joiner's key package: {words.KeyPackage(carolMls)}");
         CommitBuilder.TryAddMembers(aliceOps, [carolKey.KeyPackage], WorkedGroupParty.Now, out PendingCommit? addCarol, out failure, alice.Random).ShouldBeTrue(failure);
         (byte[] addCarolCommit, byte[] addCarolWelcome) = (addCarol!.Commit.Encode(), MlsMessage.Of(addCarol.Welcome!).Encode());
-        ShowCommit(wire, words, people, "GroupCommit (#ops: alice adds carol)", opsTarget, Str8(Ops), addCarolCommit, addCarolWelcome, LeafNames(aliceOps, people));
+        ShowCommit(wire, words, people, "GroupCommit (#ops: alice adds carol)", opsTarget, Str8(Ops), addCarolCommit, addCarolWelcome, LeafNames(aliceOps, people), carolKey);
         aliceOps.Dispose();
         aliceOps = addCarol.Merge();
         ShowRelay(wire, words, people, "CommitRelay (#ops, alice's commit, to bob)", opsTarget, alice, addCarolCommit, LeafNames(bobOps, people));
         bobOps = bob.Process(bobOps, addCarolCommit);
         wire.Show("WelcomeRelay (#ops, from alice, to carol)", new WelcomeRelayRecord(opsTarget, alice.Digest, "alice", addCarolWelcome).Write(), FrameType.WelcomeRelay,
             [.. Str8(Ops), .. alice.Digest, .. Str8("alice"), .. addCarolWelcome],
-            "target #ops, the committer: alice's digest, name \"alice\"", $"mls: {words.Welcome(addCarolWelcome)}");
+            ["target #ops, the committer: alice's digest, name \"alice\"", $"mls: the Welcome of alice's GroupCommit above, unchanged ({Relayed(words.Welcome(addCarolWelcome, carolKey.KeyPackage, carolKey.Secrets, PersonOf(people)))})"]);
         using (GroupState carolOps = carol.Join(addCarol.Welcome!, carolKey))
         {
             carolOps.EpochAuthenticator.ShouldBe(aliceOps.EpochAuthenticator);
@@ -134,7 +135,7 @@ public sealed partial class WorkedGroupExampleTests
         uint carolLeaf = (uint)Array.IndexOf(LeafNames(aliceOps, people), "carol");
         CommitBuilder.TryRemoveMembers(aliceOps, [carolLeaf], out PendingCommit? removeCarol, out failure, alice.Random).ShouldBeTrue(failure);
         byte[] removeCommit = removeCarol!.Commit.Encode();
-        ShowCommit(wire, words, people, "GroupCommit (#ops: alice removes carol)", opsTarget, Str8(Ops), removeCommit, [], LeafNames(aliceOps, people));
+        ShowCommit(wire, words, people, "GroupCommit (#ops: alice removes carol)", opsTarget, Str8(Ops), removeCommit, [], LeafNames(aliceOps, people), null);
         aliceOps.Dispose();
         aliceOps = removeCarol.Merge();
         ShowRelay(wire, words, people, "CommitRelay (#ops, alice's commit, to bob)", opsTarget, alice, removeCommit, LeafNames(bobOps, people));
@@ -156,7 +157,7 @@ public sealed partial class WorkedGroupExampleTests
         CommitBuilder.TryAddMembers(carolDirect, [aliceFirst.KeyPackage], WorkedGroupParty.Now, out PendingCommit? direct, out failure, carol.Random).ShouldBeTrue(failure);
         (byte[] directCommit, byte[] directWelcome) = (direct!.Commit.Encode(), MlsMessage.Of(direct.Welcome!).Encode());
         var aliceTarget = GroupTarget.ForPerson(alice.Digest);
-        ShowCommit(wire, words, people, "GroupCommit (direct, carol adds alice)", aliceTarget, [0, .. alice.Digest], directCommit, directWelcome, LeafNames(carolDirect, people));
+        ShowCommit(wire, words, people, "GroupCommit (direct, carol adds alice)", aliceTarget, [0, .. alice.Digest], directCommit, directWelcome, LeafNames(carolDirect, people), aliceFirst);
         using GroupState carolJoined = direct.Merge();
         using (GroupState aliceDirect = alice.Join(direct.Welcome!, aliceFirst))
         {
@@ -181,11 +182,23 @@ public sealed partial class WorkedGroupExampleTests
     }
 
     /// <summary>A GroupCommit: target, then <c>u32 n || commit || welcome</c>.</summary>
-    private static void ShowCommit(GroupWire wire, WorkedGroupWords words, WorkedGroupParty[] people, string label, GroupTarget target, byte[] targetField, byte[] commit, byte[] welcome, string[] leaves)
+    private static void ShowCommit(
+        GroupWire wire,
+        WorkedGroupWords words,
+        WorkedGroupParty[] people,
+        string label,
+        GroupTarget target,
+        byte[] targetField,
+        byte[] commit,
+        byte[] welcome,
+        string[] leaves,
+        (KeyPackage KeyPackage, KeyPackageSecrets Secrets)? joiner)
     {
-        string[] lines = welcome.Length == 0
+        string[] lines = joiner is not { } added
             ? [$"target {Describe(target, people)}", $"commit ({commit.Length} bytes): {words.Commit(commit, leaves)}", "welcome: none (empty)"]
-            : [$"target {Describe(target, people)}", $"commit ({commit.Length} bytes): {words.Commit(commit, leaves)}", $"welcome ({welcome.Length} bytes): {words.Welcome(welcome)}"];
+            : [$"target {Describe(target, people)}", $"commit ({commit.Length} bytes): {words.Commit(commit, leaves)}",
+                .. words.Welcome(welcome, added.KeyPackage, added.Secrets, PersonOf(people)).Select((line, i) => i == 0 ? $"welcome ({welcome.Length} bytes): {line}" : line)];
+        (welcome.Length == 0).ShouldBe(joiner is null);
         wire.Show(label, new GroupCommitRecord(target, commit, welcome).Write(), FrameType.GroupCommit, [.. targetField, .. Entry(commit), .. welcome], lines);
     }
 
@@ -193,6 +206,11 @@ public sealed partial class WorkedGroupExampleTests
         wire.Show(label, new CommitRelayRecord(target, committer.Digest, committer.Name, commit).Write(), FrameType.CommitRelay,
             [.. Str8(target.Room), .. committer.Digest, .. Str8(committer.Name), .. commit],
             $"target {Describe(target, people)}, the committer: {committer.Name}'s digest, name \"{committer.Name}\"", $"mls: {words.Commit(commit, leaves)}");
+
+    private static Func<byte[], string> PersonOf(WorkedGroupParty[] people) => identity => people.Single(p => p.PublicKey.AsSpan().SequenceEqual(identity)).Name;
+
+    /// <summary>What a relayed Welcome is for: its new_member list, read again from the relayed bytes.</summary>
+    private static string Relayed(string[] welcomeWords) => welcomeWords[0][welcomeWords[0].IndexOf("new_member", StringComparison.Ordinal)..welcomeWords[0].IndexOf(';')];
 
     private static string Describe(GroupTarget target, IReadOnlyList<WorkedGroupParty> people)
     {

@@ -1,5 +1,9 @@
 using SecureChat.Engine.Mls;
+using SecureChat.Engine.Mls.Codec;
+using SecureChat.Engine.Mls.Group;
 using SecureChat.Engine.Mls.Messages;
+using SecureChat.Engine.Mls.Schedule;
+using SecureChat.Engine.Mls.Tree;
 
 namespace SecureChat.Engine.Tests.Protocol;
 
@@ -53,26 +57,61 @@ internal sealed class WorkedGroupWords
             + $"({leafNames[(int)content.Sender.Index]}), content_type 3 commit: {(proposals.Count == 0 ? "no proposals" : string.Join(", ", proposals))}, {path}";
     }
 
-    /// <summary>A Welcome (wire_format 3).</summary>
-    public string Welcome(byte[] mls)
+    /// <summary>
+    /// A Welcome (wire_format 3), and what its joiner finds inside with the init private key of its key package (a
+    /// reader can derive it from the example's draws): the GroupSecrets and the GroupInfo with its ratchet tree.
+    /// </summary>
+    public string[] Welcome(byte[] mls, KeyPackage joiner, KeyPackageSecrets joinerKeys, Func<byte[], string> personOf)
     {
+        CipherSuite suite = CipherSuite.Suite1;
         MlsMessage message = MlsMessage.Decode(mls);
         message.WireFormat.ShouldBe(WireFormat.Welcome);
         Welcome welcome = message.Welcome!;
-        return $"Welcome (wire_format 3), cipher_suite {welcome.CipherSuite}, {welcome.Secrets.Count} EncryptedGroupSecrets: "
+        string outside = $"Welcome (wire_format 3), cipher_suite {welcome.CipherSuite}, {welcome.Secrets.Count} EncryptedGroupSecrets: "
             + string.Join(", ", welcome.Secrets.Select(s => $"new_member {NameOf(s.NewMember)}"))
             + $"; encrypted_group_info {welcome.EncryptedGroupInfo.Length} bytes";
+        WelcomeJoin.TryOpen(suite, welcome, joiner, joinerKeys.InitPrivateKey, _ => null, out OpenedWelcome? opened, out string failure).ShouldBeTrue(failure);
+        using EpochSecrets epoch = opened!.Epoch;
+        GroupSecrets secrets = opened.Secrets;
+        GroupInfo info = opened.GroupInfo;
+        Extension treeExtension = info.Extensions.ShouldHaveSingleItem("the GroupInfo carries the ratchet tree and nothing else");
+        treeExtension.Type.ShouldBe(ExtensionType.RatchetTree);
+        RatchetTree tree = RatchetTreeCodec.Decode(treeExtension.Data);
+        string[] people = [.. Enumerable.Range(0, (int)tree.LeafCount).Select(i => tree.GetLeaf((uint)i) is { } leaf ? personOf(leaf.Credential.Identity) : "blank")];
+        int shown = Array.FindLastIndex(people, p => p != "blank") + 1;
+        string leaves = string.Join(", ", people.Take(shown).Select((p, i) => $"leaf {i} {p}"));
+        string inside = $"opened with {NameOf(joiner.Reference(suite))}'s init private key: GroupSecrets with a joiner_secret, "
+            + $"{(secrets.PathSecret is null ? "no path_secret" : "a path_secret")} and {secrets.Psks.Count} PSKs; GroupInfo of group_id "
+            + $"{NameOf(info.GroupContext.GroupId)}, epoch {info.GroupContext.Epoch}, {info.GroupContext.Extensions.Count} group context extensions, "
+            + $"signer leaf {info.Signer} ({people[info.Signer]}), one extension: ratchet_tree (type 2) with {leaves}";
+        secrets.Wipe();
+        return [outside, inside];
     }
 
-    /// <summary>An application message (wire_format 2); the sender leaf is inside the encryption, told by the receiver that opened it.</summary>
-    public string Application(byte[] mls, uint senderLeaf, string senderName, string text)
+    /// <summary>
+    /// An application message (wire_format 2), with its sender data opened under the epoch's sender_data_secret as a
+    /// receiver opens it (RFC 9420 section 6.3.2), and the text the receiver read.
+    /// </summary>
+    public string Application(byte[] mls, byte[] senderDataSecret, IReadOnlyList<string> leafNames, string text)
     {
+        CipherSuite suite = CipherSuite.Suite1;
         MlsMessage message = MlsMessage.Decode(mls);
         message.WireFormat.ShouldBe(WireFormat.PrivateMessage);
         PrivateMessage privateMessage = message.PrivateMessage!;
         privateMessage.ContentType.ShouldBe(ContentType.Application);
         privateMessage.AuthenticatedData.ShouldBeEmpty();
+        (byte[] key, byte[] nonce) = SenderDataKeys.Derive(suite, senderDataSecret, privateMessage.Ciphertext);
+        byte[] aad = MlsWriter.Encode(w =>
+        {
+            w.Opaque(privateMessage.GroupId);
+            w.U64(privateMessage.Epoch);
+            w.U8((byte)privateMessage.ContentType);
+        });
+        suite.TryOpen(key, nonce, aad, privateMessage.EncryptedSenderData, out byte[] plain).ShouldBeTrue("the sender data opens");
+        SenderData senderData = SenderData.Decode(plain);
         return $"PrivateMessage (wire_format 2), group_id {NameOf(privateMessage.GroupId)}, epoch {privateMessage.Epoch}, content_type 1 application, "
-            + $"empty authenticated_data; encrypted: sender leaf {senderLeaf} ({senderName}), application_data \"{text}\"";
+            + $"empty authenticated_data, encrypted_sender_data {privateMessage.EncryptedSenderData.Length} bytes, ciphertext {privateMessage.Ciphertext.Length} bytes; "
+            + $"the sender data opens to leaf_index {senderData.LeafIndex} ({leafNames[(int)senderData.LeafIndex]}), generation {senderData.Generation}, "
+            + $"reuse_guard {Convert.ToHexStringLower(senderData.ReuseGuard)}; the content to application_data \"{text}\"";
     }
 }
