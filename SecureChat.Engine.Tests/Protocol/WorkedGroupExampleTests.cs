@@ -50,13 +50,14 @@ public sealed partial class WorkedGroupExampleTests(ITestOutputHelper output)
         text.Append("\n### 9.4 Groups: a room, its commits and a direct conversation (protocol v4)\n\n");
         text.Append("The records of section 4.8 between three identities, alice, bob and carol, whose Ed25519 keys come from fixed seeds\n");
         text.Append("made as in 9.1; each key is also its owner's MLS signature key and the identity of its basic credential. alice\n");
-        text.Append("publishes key packages and founds #ops; the hub tasks her to add bob; bob writes \"hi\" and renews his keys with an\n");
-        text.Append("empty commit; carol is added, parts, and is removed; then carol asks the hub for a key package of alice's and starts\n");
-        text.Append("their direct conversation. Records are shown as plaintexts (9.1 shows sealing); the others of the exchange\n");
-        text.Append("(Presence, Acks, bob's and carol's KeyPackages, the CommitResults and WelcomeRelays not listed) are left out. MLS is\n");
-        text.Append("cipher suite 1 with no group extensions; every key package was made at 1796601600 (2026-12-07T00:00:00Z). Under each\n");
-        text.Append("plaintext, the lines after `=` say what its fields hold, as decoding them gives; G1, A1 and the like name the values\n");
-        text.Append("below.\n\n");
+        text.Append("publishes key packages (two here; section 4.8 asks for 8 and a last resort) and founds #ops; the hub tasks her to\n");
+        text.Append("add bob; bob writes \"hi\" and renews his keys with an empty commit; carol is added, parts, and is removed; then carol\n");
+        text.Append("asks the hub for a key package of alice's and starts their direct conversation. Records are shown as plaintexts (9.1\n");
+        text.Append("shows sealing); the others of the exchange (Presence, Acks, bob's and carol's KeyPackages, the CommitResults and\n");
+        text.Append("WelcomeRelays not listed) are left out. MLS is cipher suite 1 with no group extensions; every key package was made\n");
+        text.Append("at 1796601600 (2026-12-07T00:00:00Z). Every private key follows from the seeds and draws below, so a reader can open\n");
+        text.Append("each Welcome and message as its receiver does. Under each plaintext, the lines after `=` say what its fields hold,\n");
+        text.Append("as decoding them gives; G1, A1 and the like name the values below.\n\n");
         text.Append("```\n");
         foreach (WorkedGroupParty person in people)
         {
