@@ -17,11 +17,11 @@ internal static class WorkedExampleText
     }
 
     /// <summary>The fixed values drawn, with the rule that makes each from its name.</summary>
-    internal static void AppendDraws(StringBuilder text, List<(string Name, byte[] Value)> draws, string title)
+    internal static void AppendDraws(StringBuilder text, List<(string Name, byte[] Value)> draws, string title, string sources = "the two sides draw from separate sources")
     {
         text.Append(title).Append(" (each is the first L bytes of SHA-256(\"SecureChat v2 worked example \" || name),\n");
         text.Append("name being the ASCII label written before the value (for example `client hello nonce`), L the size drawn;\n");
-        text.Append("the two sides draw from separate sources, in the order listed for each):\n\n```\n");
+        text.Append(sources).Append(", in the order listed for each):\n\n```\n");
         foreach ((string name, byte[] value) in draws)
         {
             Hex(text, name, value);

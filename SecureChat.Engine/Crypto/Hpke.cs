@@ -36,10 +36,13 @@ internal static class Hpke
     private static readonly byte[] s_probeScalar = SHA256.HashData("SecureChat MLS encryption key probe"u8);
     private static readonly byte[] s_hpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x01];
 
-    /// <summary>Single-shot SealBase (section 6.1): the encapsulated key and the ciphertext.</summary>
-    public static (byte[] Enc, byte[] Ciphertext) SealBase(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// Single-shot SealBase (section 6.1): the encapsulated key and the ciphertext. The ephemeral key comes from
+    /// <paramref name="random"/> (the system's CSPRNG unless given).
+    /// </summary>
+    public static (byte[] Enc, byte[] Ciphertext) SealBase(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, ReadOnlySpan<byte> aad, ReadOnlySpan<byte> plaintext, IRandomSource? random = null)
     {
-        (byte[] enc, HpkeContext context) = SetupBaseS(recipientPublicKey, info);
+        (byte[] enc, HpkeContext context) = SetupBaseS(recipientPublicKey, info, random);
         using (context)
         {
             return (enc, context.Seal(aad, plaintext));
@@ -61,12 +64,16 @@ internal static class Hpke
         }
     }
 
-    /// <summary>SetupBaseS (section 5.1.1) with a fresh ephemeral key.</summary>
-    public static (byte[] Enc, HpkeContext Context) SetupBaseS(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info)
+    /// <summary>
+    /// SetupBaseS (section 5.1.1) with a fresh ephemeral key: DeriveKeyPair of <see cref="PrivateKeySize"/> bytes of
+    /// <paramref name="random"/> (the system's CSPRNG unless given).
+    /// </summary>
+    public static (byte[] Enc, HpkeContext Context) SetupBaseS(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, IRandomSource? random = null)
     {
-        byte[] ikm = RandomNumberGenerator.GetBytes(PrivateKeySize);
+        byte[] ikm = SecretArray.Allocate(PrivateKeySize);
         try
         {
+            (random ?? SystemRandom.Instance).Fill(ikm);
             return SetupBaseSWithEphemeralIkm(recipientPublicKey, info, ikm);
         }
         finally

@@ -144,10 +144,13 @@ internal sealed class CipherSuite
         return SignatureAlgorithm.Ed25519.Verify(publicKey!, SignContent(label, content), signature);
     }
 
-    /// <summary>EncryptWithLabel (section 5.1.3): HPKE SealBase with info = EncryptContext{ "MLS 1.0 " + label; context } and empty aad.</summary>
-    public (byte[] Kem, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext)
+    /// <summary>
+    /// EncryptWithLabel (section 5.1.3): HPKE SealBase with info = EncryptContext{ "MLS 1.0 " + label; context } and
+    /// empty aad, its ephemeral key from <paramref name="random"/> (the system's CSPRNG unless given).
+    /// </summary>
+    public (byte[] Kem, byte[] Ciphertext) EncryptWithLabel(ReadOnlySpan<byte> publicKey, string label, ReadOnlySpan<byte> context, ReadOnlySpan<byte> plaintext, IRandomSource? random = null)
     {
-        (byte[] enc, byte[] ciphertext) = Hpke.SealBase(publicKey, EncryptContext(label, context), [], plaintext);
+        (byte[] enc, byte[] ciphertext) = Hpke.SealBase(publicKey, EncryptContext(label, context), [], plaintext, random);
         return (enc, ciphertext);
     }
 
@@ -160,10 +163,11 @@ internal sealed class CipherSuite
 
     public byte[] PublicKeyOf(ReadOnlySpan<byte> hpkePrivateKey) => Hpke.PublicKeyOf(hpkePrivateKey);
 
-    /// <summary>A fresh Ed25519 key pair: the 32-byte seed and the 32-byte public key.</summary>
-    public (byte[] PrivateKey, byte[] PublicKey) GenerateSignatureKeyPair()
+    /// <summary>A fresh Ed25519 key pair from <paramref name="random"/> (the system's CSPRNG unless given): the 32-byte seed and the 32-byte public key.</summary>
+    public (byte[] PrivateKey, byte[] PublicKey) GenerateSignatureKeyPair(IRandomSource? random = null)
     {
-        byte[] seed = RandomNumberGenerator.GetBytes(32);
+        byte[] seed = new byte[32];
+        (random ?? SystemRandom.Instance).Fill(seed);
         return (seed, SignaturePublicKeyOf(seed));
     }
 

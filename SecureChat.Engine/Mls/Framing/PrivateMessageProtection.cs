@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
@@ -22,7 +23,8 @@ internal static class PrivateMessageProtection
     /// <summary>
     /// Seals <paramref name="content"/> (authenticated for the private_message wire format by a member) with
     /// <paramref name="key"/> and <paramref name="nonce"/> of <paramref name="generation"/> of the sender's ratchet,
-    /// adding <paramref name="paddingLength"/> zero bytes. The reuse guard is random unless given (tests).
+    /// adding <paramref name="paddingLength"/> zero bytes. The reuse guard is drawn from <paramref name="random"/> (the
+    /// system's CSPRNG unless given) unless <paramref name="reuseGuard"/> gives it (tests).
     /// </summary>
     public static PrivateMessage Protect(
         CipherSuite suite,
@@ -32,7 +34,8 @@ internal static class PrivateMessageProtection
         ReadOnlySpan<byte> key,
         ReadOnlySpan<byte> nonce,
         int paddingLength = 0,
-        byte[]? reuseGuard = null)
+        byte[]? reuseGuard = null,
+        IRandomSource? random = null)
     {
         FramedContent framed = content.Content;
         if (content.WireFormat != WireFormat.PrivateMessage)
@@ -46,7 +49,12 @@ internal static class PrivateMessageProtection
         }
 
         ArgumentOutOfRangeException.ThrowIfNegative(paddingLength);
-        reuseGuard ??= RandomNumberGenerator.GetBytes(SenderData.ReuseGuardSize);
+        if (reuseGuard is null)
+        {
+            reuseGuard = new byte[SenderData.ReuseGuardSize];
+            (random ?? SystemRandom.Instance).Fill(reuseGuard);
+        }
+
         if (reuseGuard.Length != SenderData.ReuseGuardSize)
         {
             throw new ArgumentException($"a reuse guard is {SenderData.ReuseGuardSize} bytes", nameof(reuseGuard));

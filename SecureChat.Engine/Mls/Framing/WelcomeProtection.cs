@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Codec;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
@@ -11,7 +12,8 @@ namespace SecureChat.Engine.Mls.Framing;
 /// welcome_key = ExpandWithLabel(welcome_secret, "key", "", Nk) and welcome_nonce = ExpandWithLabel(welcome_secret,
 /// "nonce", "", Nn) with empty associated data; each joiner's GroupSecrets is sealed to its key package's init key
 /// with EncryptWithLabel(init_key, "Welcome", encrypted_group_info, GroupSecrets) and filed under the key package's
-/// KeyPackageRef. The welcome secret comes from the key schedule. A joiner opens its secrets first (they give the
+/// KeyPackageRef (the HPKE ephemeral keys from the caller's random source, the system's CSPRNG unless given). The
+/// welcome secret comes from the key schedule. A joiner opens its secrets first (they give the
 /// joiner secret, hence the welcome secret), then the group info. Stateless and thread-safe.
 /// </summary>
 internal static class WelcomeProtection
@@ -23,7 +25,8 @@ internal static class WelcomeProtection
         CipherSuite suite,
         GroupInfo groupInfo,
         ReadOnlySpan<byte> welcomeSecret,
-        IReadOnlyList<(KeyPackage KeyPackage, GroupSecrets Secrets)> joiners)
+        IReadOnlyList<(KeyPackage KeyPackage, GroupSecrets Secrets)> joiners,
+        IRandomSource? random = null)
     {
         (byte[] key, byte[] nonce) = EpochKeySchedule.WelcomeKeyAndNonce(suite, welcomeSecret);
         byte[] encryptedGroupInfo;
@@ -43,7 +46,7 @@ internal static class WelcomeProtection
             byte[] plain = secrets.Encode();
             try
             {
-                (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, GroupSecretsLabel, encryptedGroupInfo, plain);
+                (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(keyPackage.InitKey, GroupSecretsLabel, encryptedGroupInfo, plain, random);
                 entries.Add(new EncryptedGroupSecrets(keyPackage.Reference(suite), new HpkeCiphertext(kem, ciphertext)));
             }
             finally

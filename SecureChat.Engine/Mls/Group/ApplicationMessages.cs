@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Framing;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
@@ -18,7 +19,8 @@ internal static class ApplicationMessages
     /// <summary>Content is padded to a multiple of this many bytes (section 6.3 leaves the policy to the sender).</summary>
     public const int PaddingBlock = 32;
 
-    public static MlsMessage Protect(GroupState state, ReadOnlySpan<byte> plaintext, byte[]? authenticatedData = null)
+    /// <summary>The PrivateMessage of <paramref name="plaintext"/>; its reuse guard from <paramref name="random"/> (the system's CSPRNG unless given).</summary>
+    public static MlsMessage Protect(GroupState state, ReadOnlySpan<byte> plaintext, byte[]? authenticatedData = null, IRandomSource? random = null)
     {
         CipherSuite suite = state.Suite;
         var content = new FramedContent(state.GroupId, state.Epoch, Sender.Member(state.OwnLeaf), authenticatedData ?? [], plaintext.ToArray());
@@ -28,7 +30,7 @@ internal static class ApplicationMessages
         authenticated.Auth.Write(body);
         int padding = (PaddingBlock - (body.Length % PaddingBlock)) % PaddingBlock;
         using RatchetKey key = state.SecretTree.NextKey(state.OwnLeaf, RatchetKind.Application);
-        PrivateMessage message = PrivateMessageProtection.Protect(suite, authenticated, state.Secrets.SenderDataSecret, key.Generation, key.Key, key.Nonce, padding);
+        PrivateMessage message = PrivateMessageProtection.Protect(suite, authenticated, state.Secrets.SenderDataSecret, key.Generation, key.Key, key.Nonce, padding, random: random);
         return MlsMessage.Of(message);
     }
 

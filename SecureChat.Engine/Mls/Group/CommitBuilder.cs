@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Framing;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
@@ -13,19 +14,21 @@ namespace SecureChat.Engine.Mls.Group;
 /// GroupContext, derives the next epoch, adds the confirmation tag and the membership tag, and for added members
 /// builds the Welcome: a signed GroupInfo with the ratchet_tree extension sealed under the welcome key, and per
 /// member the joiner secret and the path secret of its common ancestor with the committer, sealed to its init key.
-/// The result is a <see cref="PendingCommit"/>; this state is not changed. Stateless and thread-safe.
+/// Every random draw (the new leaf key, the path secret, the HPKE ephemeral keys, a PrivateMessage's reuse guard)
+/// comes from the caller's random source, the system's CSPRNG unless given. The result is a
+/// <see cref="PendingCommit"/>; this state is not changed. Stateless and thread-safe.
 /// </summary>
 internal static class CommitBuilder
 {
-    public static bool TryAddMembers(GroupState state, IReadOnlyList<KeyPackage> keyPackages, ulong nowUnixSeconds, out PendingCommit? pending, out string failure) =>
-        TryCreate(state, [.. keyPackages.Select(kp => (Proposal)new AddProposal(kp))], nowUnixSeconds, out pending, out failure);
+    public static bool TryAddMembers(GroupState state, IReadOnlyList<KeyPackage> keyPackages, ulong nowUnixSeconds, out PendingCommit? pending, out string failure, IRandomSource? random = null) =>
+        TryCreate(state, [.. keyPackages.Select(kp => (Proposal)new AddProposal(kp))], nowUnixSeconds, out pending, out failure, random: random);
 
-    public static bool TryRemoveMembers(GroupState state, IReadOnlyList<uint> leaves, out PendingCommit? pending, out string failure) =>
-        TryCreate(state, [.. leaves.Select(leaf => (Proposal)new RemoveProposal(leaf))], null, out pending, out failure);
+    public static bool TryRemoveMembers(GroupState state, IReadOnlyList<uint> leaves, out PendingCommit? pending, out string failure, IRandomSource? random = null) =>
+        TryCreate(state, [.. leaves.Select(leaf => (Proposal)new RemoveProposal(leaf))], null, out pending, out failure, random: random);
 
     /// <summary>An empty commit with a path: new keys for this member's leaf and every node above it.</summary>
-    public static PendingCommit SelfUpdate(GroupState state, WireFormat wireFormat = WireFormat.PublicMessage) =>
-        TryCreate(state, [], null, out PendingCommit? pending, out string failure, wireFormat)
+    public static PendingCommit SelfUpdate(GroupState state, WireFormat wireFormat = WireFormat.PublicMessage, IRandomSource? random = null) =>
+        TryCreate(state, [], null, out PendingCommit? pending, out string failure, wireFormat, random)
             ? pending!
             : throw new InvalidOperationException($"a self update failed: {failure}");
 
@@ -39,18 +42,19 @@ internal static class CommitBuilder
         ulong? nowUnixSeconds,
         out PendingCommit? pending,
         out string failure,
-        WireFormat wireFormat = WireFormat.PublicMessage)
+        WireFormat wireFormat = WireFormat.PublicMessage,
+        IRandomSource? random = null)
     {
         Sender self = Sender.Member(state.OwnLeaf);
-        return TryBuild(state, [.. proposals.Select(p => (ProposalOrRef.Inline(p), new ReceivedProposal(p, self)))], nowUnixSeconds, out pending, out failure, wireFormat);
+        return TryBuild(state, [.. proposals.Select(p => (ProposalOrRef.Inline(p), new ReceivedProposal(p, self)))], nowUnixSeconds, out pending, out failure, wireFormat, random);
     }
 
     /// <summary>
     /// A commit of every proposal received this epoch (and this member's own), each named by its ProposalRef
     /// (section 12.4): how a member carries out what others proposed.
     /// </summary>
-    public static bool TryCommitReceived(GroupState state, ulong? nowUnixSeconds, out PendingCommit? pending, out string failure, WireFormat wireFormat = WireFormat.PublicMessage) =>
-        TryBuild(state, [.. state.ReceivedProposals.Select(p => (ProposalOrRef.ByReference(p.Reference), p.Proposal))], nowUnixSeconds, out pending, out failure, wireFormat);
+    public static bool TryCommitReceived(GroupState state, ulong? nowUnixSeconds, out PendingCommit? pending, out string failure, WireFormat wireFormat = WireFormat.PublicMessage, IRandomSource? random = null) =>
+        TryBuild(state, [.. state.ReceivedProposals.Select(p => (ProposalOrRef.ByReference(p.Reference), p.Proposal))], nowUnixSeconds, out pending, out failure, wireFormat, random);
 
     private static bool TryBuild(
         GroupState state,
@@ -58,9 +62,11 @@ internal static class CommitBuilder
         ulong? nowUnixSeconds,
         out PendingCommit? pending,
         out string failure,
-        WireFormat wireFormat)
+        WireFormat wireFormat,
+        IRandomSource? random)
     {
         pending = null;
+        random ??= SystemRandom.Instance;
         if (wireFormat is not (WireFormat.PublicMessage or WireFormat.PrivateMessage))
         {
             throw new ArgumentOutOfRangeException(nameof(wireFormat), wireFormat, "a commit is a PublicMessage or a PrivateMessage");
@@ -89,7 +95,8 @@ internal static class CommitBuilder
             state.GroupId,
             state.SignaturePrivateKey,
             treeHash => (provisional = provisional with { TreeHash = treeHash }).Encode(),
-            added);
+            added,
+            random);
         UpdatePath updatePath = path.Path;
         var commit = new Commit([.. proposals.Select(p => p.Item)], updatePath);
         var content = new FramedContent(state.GroupId, state.Epoch, self, [], commit);
@@ -106,11 +113,11 @@ internal static class CommitBuilder
             var authenticated = new AuthenticatedContent(wireFormat, content, new FramedContentAuthData(signature, confirmationTag));
             MlsMessage message = wireFormat == WireFormat.PublicMessage
                 ? MlsMessage.Of(PublicMessageProtection.Protect(suite, authenticated, state.Context, state.Secrets.MembershipKey))
-                : MlsMessage.Of(Seal(state, authenticated));
+                : MlsMessage.Of(Seal(state, authenticated, random));
 
             Welcome? welcome = applied.Added.Count == 0
                 ? null
-                : BuildWelcome(state, tree, context, confirmationTag, joinerSecret, welcomeSecret, path, applied.Added);
+                : BuildWelcome(state, tree, context, confirmationTag, joinerSecret, welcomeSecret, path, applied.Added, random);
             byte[] interim = TranscriptHashes.Interim(suite, confirmed, confirmationTag);
             var privateKeys = new Dictionary<uint, byte[]>();
             using (TreeKemPrivateKeys keys = path.TakeKeys())
@@ -134,10 +141,10 @@ internal static class CommitBuilder
         }
     }
 
-    private static PrivateMessage Seal(GroupState state, AuthenticatedContent content)
+    private static PrivateMessage Seal(GroupState state, AuthenticatedContent content, IRandomSource random)
     {
         using RatchetKey key = state.SecretTree.NextKey(state.OwnLeaf, RatchetKind.Handshake);
-        return PrivateMessageProtection.Protect(state.Suite, content, state.Secrets.SenderDataSecret, key.Generation, key.Key, key.Nonce);
+        return PrivateMessageProtection.Protect(state.Suite, content, state.Secrets.SenderDataSecret, key.Generation, key.Key, key.Nonce, random: random);
     }
 
     private static Welcome BuildWelcome(
@@ -148,7 +155,8 @@ internal static class CommitBuilder
         byte[] joinerSecret,
         byte[] welcomeSecret,
         TreeKemEncapResult path,
-        IReadOnlyList<(uint Leaf, KeyPackage KeyPackage)> added)
+        IReadOnlyList<(uint Leaf, KeyPackage KeyPackage)> added,
+        IRandomSource random)
     {
         CipherSuite suite = state.Suite;
         var ratchetTree = new Extension(ExtensionType.RatchetTree, RatchetTreeCodec.Encode(tree));
@@ -162,7 +170,7 @@ internal static class CommitBuilder
                 joiners.Add((keyPackage, new GroupSecrets(joinerSecret.ToArray(), new PathSecret(path.PathSecrets[ancestor].ToArray()), [])));
             }
 
-            return WelcomeProtection.Seal(suite, info, welcomeSecret, joiners);
+            return WelcomeProtection.Seal(suite, info, welcomeSecret, joiners, random);
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Mls.Schedule;
 using SecureChat.Engine.Mls.Tree;
@@ -8,14 +9,15 @@ namespace SecureChat.Engine.Mls.Group;
 /// <summary>
 /// Creating a one-member group (RFC 9420 section 11): a tree holding the creator's leaf, epoch 0 with an empty
 /// confirmed transcript hash, the key schedule from a random init_secret with an all-zero commit_secret and no PSK,
-/// and the interim transcript hash from the confirmation tag over the empty hash. Stateless and thread-safe.
+/// and the interim transcript hash from the confirmation tag over the empty hash. The init_secret comes from the
+/// random source the caller gives (the system's CSPRNG unless given). Stateless and thread-safe.
 /// </summary>
 internal static class GroupCreation
 {
     /// <summary>The most bytes a group id may have here: it is repeated in every message of the group.</summary>
     public const int GroupIdMax = 255;
 
-    public static GroupState Create(CipherSuite suite, byte[] groupId, KeyPackage creator, KeyPackageSecrets keys, IReadOnlyList<Extension> extensions)
+    public static GroupState Create(CipherSuite suite, byte[] groupId, KeyPackage creator, KeyPackageSecrets keys, IReadOnlyList<Extension> extensions, IRandomSource? random = null)
     {
         if (groupId.Length is 0 or > GroupIdMax)
         {
@@ -33,7 +35,9 @@ internal static class GroupCreation
         {
             throw new ArgumentException($"the creator's leaf does not fit the group's extensions: {failure}", nameof(extensions));
         }
-        byte[] initSecret = RandomNumberGenerator.GetBytes(suite.HashLength);
+
+        byte[] initSecret = SecretArray.Allocate(suite.HashLength);
+        (random ?? SystemRandom.Instance).Fill(initSecret);
         (byte[] joiner, byte[] welcome, EpochSecrets epoch) = EpochKeySchedule.NextEpoch(suite, initSecret, new byte[suite.HashLength], PskSecret.None(suite), context.Encode());
         CryptographicOperations.ZeroMemory(initSecret);
         CryptographicOperations.ZeroMemory(joiner);

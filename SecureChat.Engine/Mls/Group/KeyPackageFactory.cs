@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Mls.Messages;
 
 namespace SecureChat.Engine.Mls.Group;
@@ -6,8 +7,8 @@ namespace SecureChat.Engine.Mls.Group;
 /// <summary>
 /// Makes this client's KeyPackages (RFC 9420 section 10): fresh HPKE init and leaf keys, a basic credential with the
 /// given identity, capabilities for mls10 and the suite, a lifetime from an hour before <c>now</c> (clock skew)
-/// to <see cref="LifetimeSeconds"/> after it, the leaf and the package signed with the signature key. Stateless and
-/// thread-safe.
+/// to <see cref="LifetimeSeconds"/> after it, the leaf and the package signed with the signature key. The two keys
+/// come from the random source the caller gives (the system's CSPRNG unless given). Stateless and thread-safe.
 /// </summary>
 internal static class KeyPackageFactory
 {
@@ -16,10 +17,11 @@ internal static class KeyPackageFactory
 
     private const ulong SkewSeconds = 3600;
 
-    public static (KeyPackage KeyPackage, KeyPackageSecrets Secrets) Create(CipherSuite suite, byte[] identity, byte[] signaturePrivateKey, ulong nowUnixSeconds)
+    public static (KeyPackage KeyPackage, KeyPackageSecrets Secrets) Create(CipherSuite suite, byte[] identity, byte[] signaturePrivateKey, ulong nowUnixSeconds, IRandomSource? random = null)
     {
-        (byte[] initPrivate, byte[] initPublic) = suite.DeriveKeyPair(RandomNumberGenerator.GetBytes(suite.HashLength));
-        (byte[] leafPrivate, byte[] leafPublic) = suite.DeriveKeyPair(RandomNumberGenerator.GetBytes(suite.HashLength));
+        random ??= SystemRandom.Instance;
+        (byte[] initPrivate, byte[] initPublic) = RandomKeyPair(suite, random);
+        (byte[] leafPrivate, byte[] leafPublic) = RandomKeyPair(suite, random);
         var capabilities = new Capabilities([(ushort)ProtocolVersion.Mls10], [suite.Id], [], [], [(ushort)CredentialType.Basic]);
         var lifetime = new Lifetime(nowUnixSeconds - Math.Min(nowUnixSeconds, SkewSeconds), nowUnixSeconds + LifetimeSeconds);
         LeafNode leaf = new LeafNode(
@@ -34,5 +36,19 @@ internal static class KeyPackageFactory
             []).Signed(suite, signaturePrivateKey, null, 0);
         KeyPackage keyPackage = new KeyPackage(ProtocolVersion.Mls10, suite.Id, initPublic, leaf, [], []).Signed(suite, signaturePrivateKey);
         return (keyPackage, new KeyPackageSecrets(initPrivate, leafPrivate, signaturePrivateKey.ToArray()));
+    }
+
+    private static (byte[] PrivateKey, byte[] PublicKey) RandomKeyPair(CipherSuite suite, IRandomSource random)
+    {
+        byte[] ikm = SecretArray.Allocate(suite.HashLength);
+        try
+        {
+            random.Fill(ikm);
+            return suite.DeriveKeyPair(ikm);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(ikm);
+        }
     }
 }

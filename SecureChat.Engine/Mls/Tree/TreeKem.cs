@@ -87,7 +87,7 @@ internal static class TreeKem
             var ciphertexts = new List<HpkeCiphertext>();
             foreach (uint recipient in tree.Resolution(copathChild, newMembers))
             {
-                (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(tree.EncryptionKeyAt(recipient), EncryptionLabel, context, pathSecrets[node]);
+                (byte[] kem, byte[] ciphertext) = suite.EncryptWithLabel(tree.EncryptionKeyAt(recipient), EncryptionLabel, context, pathSecrets[node], random);
                 ciphertexts.Add(new HpkeCiphertext(kem, ciphertext));
             }
 
