@@ -69,6 +69,13 @@ internal sealed record BenchSettings
     /// </summary>
     public required int HubIterations { get; init; }
 
+    /// <summary>The MLS group everything is measured on, the larger group only joined, and the runs of each operation (medians).</summary>
+    public int MlsMembers { get; init; } = 1_000;
+
+    public int MlsLargeMembers { get; init; } = 5_000;
+
+    public required int MlsRuns { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Quick = false,
@@ -89,6 +96,7 @@ internal sealed record BenchSettings
         HubSessions = HubSessionsOr(10_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
+        MlsRuns = 11,
     };
 
     public static BenchSettings QuickMode { get; } = new()
@@ -111,6 +119,7 @@ internal sealed record BenchSettings
         HubSessions = HubSessionsOr(100),
         HubConnectParallelism = 16,
         HubIterations = 100_000,
+        MlsRuns = 5,
     };
 
     private static int HubSessionsOr(int fallback) =>

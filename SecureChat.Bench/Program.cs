@@ -45,7 +45,7 @@ for (int i = 0; i < args.Length; i++)
             json = true;
             break;
         case "--only" when i + 1 < args.Length:
-            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, hub.
+            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, mls, hub.
             only = args[++i];
             break;
         default:
@@ -193,6 +193,15 @@ await Step("rate", "handshake rate", async () =>
     results.Extra("handshake rate", "handshakes, at once, failed", $"{settings.ConcurrentHandshakes}, {settings.HandshakeConcurrency}, {failed}");
     results.Extra("handshake rate", "ceiling = cores / PBKDF2 (issue's definition)", F(results.HandshakesPerSCeiling));
     results.Extra("handshake rate", "in-process ceiling = cores / (2 x PBKDF2)", $"{F(inProcess)} (measured = {F(100 * perSecond / inProcess)}% of it)");
+});
+
+await Step("mls", $"MLS groups of {settings.MlsMembers} and {settings.MlsLargeMembers} members (one thread, no sockets)", () =>
+{
+    MlsBenchResult group = MlsGroupBench.Measure(settings.MlsMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line));
+    results.Mls(group);
+    MlsBenchResult large = MlsGroupBench.MeasureJoin(settings.MlsLargeMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line));
+    results.MlsLarge(large);
+    return Task.CompletedTask;
 });
 
 await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
