@@ -199,8 +199,11 @@ await Step("mls", $"MLS groups of {settings.MlsMembers} and {settings.MlsLargeMe
 {
     MlsBenchResult group = MlsGroupBench.Measure(settings.MlsMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line));
     results.Mls(group);
-    MlsBenchResult large = MlsGroupBench.MeasureJoin(settings.MlsLargeMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line));
-    results.MlsLarge(large);
+    if (settings.MlsLargeMembers >= 2)
+    {
+        results.MlsLarge(MlsGroupBench.MeasureJoin(settings.MlsLargeMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line)));
+    }
+
     return Task.CompletedTask;
 });
 

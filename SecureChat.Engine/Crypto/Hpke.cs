@@ -34,6 +34,10 @@ internal static class Hpke
     private static readonly byte[] s_version = "HPKE-v1"u8.ToArray();
     private static readonly byte[] s_kemSuiteId = [(byte)'K', (byte)'E', (byte)'M', 0x00, 0x20];
     private static readonly byte[] s_probeScalar = SHA256.HashData("SecureChat MLS encryption key probe"u8);
+
+    // The probe is a public constant, imported once: NSec keys may be used by several threads at once.
+    private static readonly Key s_probeKey = Key.Import(KeyAgreementAlgorithm.X25519, s_probeScalar, KeyBlobFormat.RawPrivateKey);
+    private static readonly byte[] s_zeroSalt = new byte[HashSize];
     private static readonly byte[] s_hpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x01];
 
     /// <summary>Single-shot SealBase (section 6.1): the encapsulated key and the ciphertext.</summary>
@@ -78,10 +82,14 @@ internal static class Hpke
     /// <summary>SetupBaseS whose ephemeral key pair is DeriveKeyPair(<paramref name="ephemeralIkm"/>): for published vectors only.</summary>
     internal static (byte[] Enc, HpkeContext Context) SetupBaseSWithEphemeralIkm(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, ReadOnlySpan<byte> ephemeralIkm)
     {
-        (byte[] skE, byte[] pkE) = DeriveKeyPair(ephemeralIkm);
+        // One import of the ephemeral key gives both its public key and the agreement: each import is a guarded
+        // allocation in libsodium (four system calls) and a base-point multiplication.
+        byte[] skE = DerivePrivateKey(ephemeralIkm);
         try
         {
-            byte[] sharedSecret = Encap(recipientPublicKey, skE, pkE);
+            using Key ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, skE, KeyBlobFormat.RawPrivateKey);
+            byte[] pkE = ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+            byte[] sharedSecret = Encap(recipientPublicKey, ephemeral, pkE);
             try
             {
                 return (pkE, KeySchedule(sharedSecret, info));
@@ -120,11 +128,16 @@ internal static class Hpke
     /// <summary>DeriveKeyPair for X25519 (section 7.1.3): sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", 32).</summary>
     public static (byte[] PrivateKey, byte[] PublicKey) DeriveKeyPair(ReadOnlySpan<byte> ikm)
     {
+        byte[] sk = DerivePrivateKey(ikm);
+        return (sk, PublicKeyOf(sk));
+    }
+
+    private static byte[] DerivePrivateKey(ReadOnlySpan<byte> ikm)
+    {
         byte[] prk = LabeledExtract(s_kemSuiteId, [], "dkp_prk", ikm);
         try
         {
-            byte[] sk = LabeledExpand(s_kemSuiteId, prk, "sk", [], PrivateKeySize);
-            return (sk, PublicKeyOf(sk));
+            return LabeledExpand(s_kemSuiteId, prk, "sk", [], PrivateKeySize);
         }
         finally
         {
@@ -143,7 +156,14 @@ internal static class Hpke
     /// <summary>Encap (section 4.1) with a given ephemeral pair: the shared secret; enc is the ephemeral public key.</summary>
     internal static byte[] Encap(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> ephemeralPrivateKey, ReadOnlySpan<byte> ephemeralPublicKey)
     {
-        if (!TryDh(ephemeralPrivateKey, recipientPublicKey, out byte[] dh))
+        RequirePrivateKey(ephemeralPrivateKey);
+        using Key ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, ephemeralPrivateKey, KeyBlobFormat.RawPrivateKey);
+        return Encap(recipientPublicKey, ephemeral, ephemeralPublicKey);
+    }
+
+    private static byte[] Encap(ReadOnlySpan<byte> recipientPublicKey, Key ephemeral, ReadOnlySpan<byte> ephemeralPublicKey)
+    {
+        if (!TryDh(ephemeral, recipientPublicKey, out byte[] dh))
         {
             throw new ArgumentException("the recipient's HPKE public key is not a usable X25519 key", nameof(recipientPublicKey));
         }
@@ -155,12 +175,14 @@ internal static class Hpke
     internal static bool TryDecap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> recipientPrivateKey, out byte[] sharedSecret)
     {
         sharedSecret = [];
-        if (!TryDh(recipientPrivateKey, enc, out byte[] dh))
+        RequirePrivateKey(recipientPrivateKey);
+        using Key recipient = Key.Import(KeyAgreementAlgorithm.X25519, recipientPrivateKey, KeyBlobFormat.RawPrivateKey);
+        if (!TryDh(recipient, enc, out byte[] dh))
         {
             return false;
         }
 
-        byte[] pkR = PublicKeyOf(recipientPrivateKey);
+        byte[] pkR = recipient.PublicKey.Export(KeyBlobFormat.RawPublicKey);
         sharedSecret = ExtractAndExpand(dh, enc, pkR);
         return true;
     }
@@ -218,7 +240,7 @@ internal static class Hpke
     /// </summary>
     public static bool IsUsablePublicKey(ReadOnlySpan<byte> publicKey)
     {
-        if (!TryDh(s_probeScalar, publicKey, out byte[] dh))
+        if (!TryDh(s_probeKey, publicKey, out byte[] dh))
         {
             return false;
         }
@@ -227,19 +249,17 @@ internal static class Hpke
         return true;
     }
 
-    private static bool TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)
+    private static bool TryDh(Key privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)
     {
         dh = [];
-        RequirePrivateKey(privateKey);
         if (publicKey.Length != PublicKeySize
             || !NSec.Cryptography.PublicKey.TryImport(KeyAgreementAlgorithm.X25519, publicKey, KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? peer))
         {
             return false;
         }
 
-        using Key key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
         SharedSecretCreationParameters exportable = new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        using SharedSecret? shared = KeyAgreementAlgorithm.X25519.Agree(key, peer!, in exportable);
+        using SharedSecret? shared = KeyAgreementAlgorithm.X25519.Agree(privateKey, peer!, in exportable);
         if (shared is null)
         {
             return false;
@@ -264,18 +284,19 @@ internal static class Hpke
         }
     }
 
-    /// <summary>LabeledExtract (section 4): Extract(salt, "HPKE-v1" || suite_id || label || ikm).</summary>
+    /// <summary>
+    /// LabeledExtract (section 4): Extract(salt, "HPKE-v1" || suite_id || label || ikm), that is HMAC-SHA256 keyed with
+    /// the salt (Hash.length zero bytes when it is empty, RFC 5869 section 2.2) over the pieces in turn: ikm can be
+    /// large (MLS's Welcome passes the encrypted GroupInfo as info, whose hash is extracted here), so it is not copied.
+    /// </summary>
     private static byte[] LabeledExtract(byte[] suiteId, ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm)
     {
-        byte[] labeled = [.. s_version, .. suiteId, .. Encoding.ASCII.GetBytes(label), .. ikm];
-        try
-        {
-            return HKDF.Extract(HashAlgorithmName.SHA256, labeled, salt.ToArray());
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(labeled);
-        }
+        using System.Security.Cryptography.IncrementalHash hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, salt.IsEmpty ? s_zeroSalt : salt);
+        hmac.AppendData(s_version);
+        hmac.AppendData(suiteId);
+        hmac.AppendData(Encoding.ASCII.GetBytes(label));
+        hmac.AppendData(ikm);
+        return hmac.GetHashAndReset();
     }
 
     /// <summary>LabeledExpand (section 4): Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id || label || info, L).</summary>
