@@ -132,6 +132,8 @@ internal sealed class BenchResults
         yield return ("mls_welcome_bytes", mls?.WelcomeBytes ?? double.NaN);
         yield return ("mls_update_commit_bytes", mls?.UpdateCommitBytes ?? double.NaN);
         yield return ("mls_remove_commit_bytes", mls?.RemoveCommitBytes ?? double.NaN);
+        yield return ("mls_update_seals", mls?.UpdateSeals ?? double.NaN);
+        yield return ("mls_update_floor_ratio", mls is null ? double.NaN : Median(mls.UpdateCommitMs) * 1000 / (mls.UpdateSeals * Median(mls.HpkeSealUs)));
         yield return ("mls_large_members", MlsLargeGroup?.Members ?? double.NaN);
         yield return ("mls_large_join_ms", Median(MlsLargeGroup?.JoinMs));
         yield return ("mls_large_welcome_bytes", MlsLargeGroup?.WelcomeBytes ?? double.NaN);
@@ -216,6 +218,7 @@ internal sealed class BenchResults
         Row(text, "MLS add: join from the Welcome (ms)", F(Median(mls.JoinMs), 2), "", "", $"< 200 ms {Verdict(Median(mls.JoinMs) < 200)}");
         Row(text, "MLS update: commit (ms)", F(Median(mls.UpdateCommitMs), 2), "", "", $"< 20 ms {Verdict(Median(mls.UpdateCommitMs) < 20)}");
         Row(text, "MLS update: processed (ms)", F(Median(mls.UpdateProcessMs), 2), "", "", "");
+        Row(text, "MLS update: HPKE seals in it", N(mls.UpdateSeals), "", "", $"commit / (seals x one seal) = {F(Median(mls.UpdateCommitMs) * 1000 / (mls.UpdateSeals * Median(mls.HpkeSealUs)), 2)}");
         Row(text, "MLS remove: commit / processed (ms)", $"{F(Median(mls.RemoveCommitMs), 2)} / {F(Median(mls.RemoveProcessMs), 2)}", "", "", "");
         if (MlsLargeGroup is { } large)
         {

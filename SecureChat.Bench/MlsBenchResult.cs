@@ -49,5 +49,8 @@ internal sealed class MlsBenchResult
 
     public int UpdateCommitBytes { get; set; }
 
+    /// <summary>The HPKE ciphertexts of the Update's path: one per node of the resolutions of the committer's copath.</summary>
+    public int UpdateSeals { get; set; }
+
     public int RemoveCommitBytes { get; set; }
 }

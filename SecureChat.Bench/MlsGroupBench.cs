@@ -203,6 +203,7 @@ internal static class MlsGroupBench
             }
 
             result.UpdateCommitBytes = update.Commit.Encode().Length;
+            result.UpdateSeals = update.Commit.PublicMessage!.Content.Commit!.Path!.Nodes.Sum(node => node.EncryptedPathSecret.Count);
             processed.Dispose();
             update.Discard();
         }
