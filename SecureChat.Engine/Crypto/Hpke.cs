@@ -1,13 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using NSec.Cryptography;
 
 namespace SecureChat.Engine.Crypto;
 
 /// <summary>
 /// Hybrid Public Key Encryption, RFC 9180, in base mode (mode_base = 0x00, section 5.1.1) for one suite:
 /// DHKEM(X25519, HKDF-SHA256) (kem_id 0x0020, section 4.1 and 7.1), HKDF-SHA256 (kdf_id 0x0001) and AES-128-GCM
-/// (aead_id 0x0001). X25519 comes from NSec (libsodium), HKDF and AES-GCM from the BCL; the labeled derivations
+/// (aead_id 0x0001). X25519 comes from libsodium (<see cref="LibsodiumX25519"/>), HKDF and AES-GCM from the BCL; the labeled derivations
 /// (section 4), DeriveKeyPair (section 7.1.3), the key schedule (section 5.1), the nonce sequence (section 5.2) and the
 /// secret export (section 5.3) are written here. An all-zero X25519 result is refused (section 7.1.4). Stateless and
 /// thread-safe; a <see cref="HpkeContext"/> it returns is not.
@@ -34,9 +33,6 @@ internal static class Hpke
     private static readonly byte[] s_version = "HPKE-v1"u8.ToArray();
     private static readonly byte[] s_kemSuiteId = [(byte)'K', (byte)'E', (byte)'M', 0x00, 0x20];
     private static readonly byte[] s_probeScalar = SHA256.HashData("SecureChat MLS encryption key probe"u8);
-
-    // The probe is a public constant, imported once: NSec keys may be used by several threads at once.
-    private static readonly Key s_probeKey = Key.Import(KeyAgreementAlgorithm.X25519, s_probeScalar, KeyBlobFormat.RawPrivateKey);
     private static readonly byte[] s_zeroSalt = new byte[HashSize];
     private static readonly byte[] s_hpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x01];
 
@@ -82,14 +78,11 @@ internal static class Hpke
     /// <summary>SetupBaseS whose ephemeral key pair is DeriveKeyPair(<paramref name="ephemeralIkm"/>): for published vectors only.</summary>
     internal static (byte[] Enc, HpkeContext Context) SetupBaseSWithEphemeralIkm(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, ReadOnlySpan<byte> ephemeralIkm)
     {
-        // One import of the ephemeral key gives both its public key and the agreement: each import is a guarded
-        // allocation in libsodium (four system calls) and a base-point multiplication.
         byte[] skE = DerivePrivateKey(ephemeralIkm);
         try
         {
-            using Key ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, skE, KeyBlobFormat.RawPrivateKey);
-            byte[] pkE = ephemeral.PublicKey.Export(KeyBlobFormat.RawPublicKey);
-            byte[] sharedSecret = Encap(recipientPublicKey, ephemeral, pkE);
+            byte[] pkE = LibsodiumX25519.PublicKeyOf(skE);
+            byte[] sharedSecret = Encap(recipientPublicKey, skE, pkE);
             try
             {
                 return (pkE, KeySchedule(sharedSecret, info));
@@ -149,21 +142,14 @@ internal static class Hpke
     public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
     {
         RequirePrivateKey(privateKey);
-        using Key key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
-        return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        return LibsodiumX25519.PublicKeyOf(privateKey);
     }
 
     /// <summary>Encap (section 4.1) with a given ephemeral pair: the shared secret; enc is the ephemeral public key.</summary>
     internal static byte[] Encap(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> ephemeralPrivateKey, ReadOnlySpan<byte> ephemeralPublicKey)
     {
         RequirePrivateKey(ephemeralPrivateKey);
-        using Key ephemeral = Key.Import(KeyAgreementAlgorithm.X25519, ephemeralPrivateKey, KeyBlobFormat.RawPrivateKey);
-        return Encap(recipientPublicKey, ephemeral, ephemeralPublicKey);
-    }
-
-    private static byte[] Encap(ReadOnlySpan<byte> recipientPublicKey, Key ephemeral, ReadOnlySpan<byte> ephemeralPublicKey)
-    {
-        if (!TryDh(ephemeral, recipientPublicKey, out byte[] dh))
+        if (!TryDh(ephemeralPrivateKey, recipientPublicKey, out byte[] dh))
         {
             throw new ArgumentException("the recipient's HPKE public key is not a usable X25519 key", nameof(recipientPublicKey));
         }
@@ -176,13 +162,12 @@ internal static class Hpke
     {
         sharedSecret = [];
         RequirePrivateKey(recipientPrivateKey);
-        using Key recipient = Key.Import(KeyAgreementAlgorithm.X25519, recipientPrivateKey, KeyBlobFormat.RawPrivateKey);
-        if (!TryDh(recipient, enc, out byte[] dh))
+        if (!TryDh(recipientPrivateKey, enc, out byte[] dh))
         {
             return false;
         }
 
-        byte[] pkR = recipient.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        byte[] pkR = LibsodiumX25519.PublicKeyOf(recipientPrivateKey);
         sharedSecret = ExtractAndExpand(dh, enc, pkR);
         return true;
     }
@@ -240,7 +225,7 @@ internal static class Hpke
     /// </summary>
     public static bool IsUsablePublicKey(ReadOnlySpan<byte> publicKey)
     {
-        if (!TryDh(s_probeKey, publicKey, out byte[] dh))
+        if (!TryDh(s_probeScalar, publicKey, out byte[] dh))
         {
             return false;
         }
@@ -249,26 +234,16 @@ internal static class Hpke
         return true;
     }
 
-    private static bool TryDh(Key privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)
+    private static bool TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)
     {
         dh = [];
-        if (publicKey.Length != PublicKeySize
-            || !NSec.Cryptography.PublicKey.TryImport(KeyAgreementAlgorithm.X25519, publicKey, KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? peer))
+        if (publicKey.Length != PublicKeySize || !LibsodiumX25519.TryAgree(privateKey, publicKey, out dh))
         {
             return false;
         }
 
-        SharedSecretCreationParameters exportable = new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        using SharedSecret? shared = KeyAgreementAlgorithm.X25519.Agree(privateKey, peer!, in exportable);
-        if (shared is null)
-        {
-            return false;
-        }
-
-        dh = shared.Export(SharedSecretBlobFormat.RawSharedSecret);
         if (CryptographicOperations.FixedTimeEquals(dh, new byte[dh.Length]))
         {
-            // Section 7.1.4: a low-order peer key yields the all-zero value, which must be refused.
             dh = [];
             return false;
         }
