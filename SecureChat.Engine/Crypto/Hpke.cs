@@ -6,9 +6,9 @@ namespace SecureChat.Engine.Crypto;
 /// <summary>
 /// Hybrid Public Key Encryption, RFC 9180, in base mode (mode_base = 0x00, section 5.1.1) for one suite:
 /// DHKEM(X25519, HKDF-SHA256) (kem_id 0x0020, section 4.1 and 7.1), HKDF-SHA256 (kdf_id 0x0001) and AES-128-GCM
-/// (aead_id 0x0001). X25519 comes from libsodium (<see cref="LibsodiumX25519"/>), HKDF and AES-GCM from the BCL; the labeled derivations
-/// (section 4), DeriveKeyPair (section 7.1.3), the key schedule (section 5.1), the nonce sequence (section 5.2) and the
-/// secret export (section 5.3) are written here. An all-zero X25519 result is refused (section 7.1.4). Stateless and
+/// (aead_id 0x0001). X25519 comes from libsodium (<see cref="LibsodiumX25519"/>), HKDF and AES-GCM from the BCL; the
+/// labeled derivations (section 4), DeriveKeyPair (section 7.1.3), the key schedule (section 5.1), the nonce sequence
+/// (section 5.2) and the secret export (section 5.3) are written here. An all-zero X25519 result is refused (section 7.1.4). Stateless and
 /// thread-safe; a <see cref="HpkeContext"/> it returns is not.
 /// </summary>
 internal static class Hpke
@@ -244,6 +244,7 @@ internal static class Hpke
 
         if (CryptographicOperations.FixedTimeEquals(dh, new byte[dh.Length]))
         {
+            // Section 7.1.4: a low-order peer key yields the all-zero value, which must be refused.
             dh = [];
             return false;
         }
@@ -266,7 +267,7 @@ internal static class Hpke
     /// </summary>
     private static byte[] LabeledExtract(byte[] suiteId, ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm)
     {
-        using System.Security.Cryptography.IncrementalHash hmac = System.Security.Cryptography.IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, salt.IsEmpty ? s_zeroSalt : salt);
+        using IncrementalHash hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, salt.IsEmpty ? s_zeroSalt : salt);
         hmac.AppendData(s_version);
         hmac.AppendData(suiteId);
         hmac.AppendData(Encoding.ASCII.GetBytes(label));
