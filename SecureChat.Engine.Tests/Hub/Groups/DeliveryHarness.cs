@@ -28,11 +28,11 @@ internal sealed class DeliveryHarness
     public DeliveryService Service { get; }
 
     /// <summary>A connected member that has published <paramref name="oneTime"/> key packages and a last resort.</summary>
-    public DsMember Member(string name, int oneTime = 8, bool connect = true)
+    public DsMember Member(string name, int oneTime = 8, bool connect = true, bool lastResort = true)
     {
         var member = new DsMember(name);
         _byIdentity[member.Identity] = member;
-        Publish(member, oneTime);
+        Publish(member, oneTime, lastResort);
         if (connect)
         {
             Service.LinkUp(member.Identity);
@@ -77,11 +77,11 @@ internal sealed class DeliveryHarness
         DsMember designee = _byIdentity[task.Designee];
         List<uint> removals = [.. task.Removals.Select(r => (uint)group.Roster.LeafOf(r))];
         (byte[] commit, byte[] welcome, PendingCommit pending) = designee.BuildCommit(removals, [.. task.Joiners.Select(j => j.KeyPackage!.Message)], Time);
-        List<DsMember> others = [.. group.Roster.Members.Where(m => m != designee.Identity).Select(m => _byIdentity[m])];
+        List<DsMember> others = [.. group.Roster.Members.Where(m => m != designee.Identity && !task.Removals.Contains(m)).Select(m => _byIdentity[m])];
         CommitVerdict verdict = Service.Commit(GroupKey.ForRoom(room), designee.Identity, commit, welcome);
         verdict.Status.ShouldBe(Engine.Protocol.CommitStatus.Accepted, verdict.Failure);
         designee.State = pending.Merge();
-        foreach (DsMember other in others.Where(o => !verdict.RemovedLeaves.Any(l => o.State!.Tree.GetLeaf(l)?.Credential.Identity.AsSpan().SequenceEqual(o.PublicKey) == true)))
+        foreach (DsMember other in others)
         {
             other.Process(commit, Time);
         }
