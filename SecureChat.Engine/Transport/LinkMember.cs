@@ -29,7 +29,7 @@ internal sealed class LinkMember(Link link) : IMemberOutput
         link.RunIfSecure(chat => chat.SendRoomEvent(kind, room, by, actorName, on, targetName, text), dispatchLater: true);
     }
 
-    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
     {
         RoomInfoKind info = kind switch
         {
@@ -38,12 +38,39 @@ internal sealed class LinkMember(Link link) : IMemberOutput
             RoomNoticeKind.ListEnd => RoomInfoKind.ListEnd,
             _ => throw new ArgumentException($"{kind} is not room information", nameof(kind)),
         };
-        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, flags, members, topic), dispatchLater: true);
+        byte wireFlags = (byte)(flags & ~Hub.HubGroups.FounderFlag); // RoomInfo carries founder and group_id once the v4 record layout is on the wire
+        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, wireFlags, members, topic), dispatchLater: true);
     }
 
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {
         byte[] who = digest.ToArray();
         link.RunIfSecure(chat => chat.SendReply(code, op, room, who, name, text), dispatchLater: true);
+    }
+
+    public void SendGroupTask(GroupTaskRecord task) => Seal(task.Write());
+
+    public void SendCommitResult(CommitResultRecord result)
+    {
+        byte[] plaintext = new byte[CommitResultRecord.SizeMax];
+        Seal([(FrameType.CommitResult, plaintext[..result.Write(plaintext)])]);
+    }
+
+    public void SendCommitRelay(CommitRelayRecord relay) => Seal(relay.Write());
+
+    public void SendWelcomeRelay(WelcomeRelayRecord relay) => Seal(relay.Write());
+
+    public bool SendGroupRelay(GroupRelayRecord relay) => link.RunIfSecure(chat => SealAll(chat, relay.Write()));
+
+    public void SendKeyPackageRelay(KeyPackageRelayRecord relay) => Seal(relay.Write());
+
+    private void Seal(List<(FrameType Type, byte[] Plaintext)> records) => link.RunIfSecure(chat => SealAll(chat, records), dispatchLater: true);
+
+    private static void SealAll(Chat.ChatChannel chat, List<(FrameType Type, byte[] Plaintext)> records)
+    {
+        foreach ((FrameType type, byte[] plaintext) in records)
+        {
+            chat.Session.SealApplication(type, plaintext);
+        }
     }
 }

@@ -57,7 +57,8 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
     /// <paramref name="identity"/> enters the room: a new room's group is founded by it; in a room with a group it
     /// becomes a pending joiner with one of its key packages (unless it already holds a leaf there).
     /// </summary>
-    public RoomGroupEntry EnterRoom(string roomKey, string identity)
+    /// <remarks>With <paramref name="designate"/> false the caller calls <see cref="Designate(GroupKey)"/> once it has told the room, so a task follows the news of its joiner.</remarks>
+    public RoomGroupEntry EnterRoom(string roomKey, string identity, bool designate = true)
     {
         GroupKey key = GroupKey.ForRoom(roomKey);
         if (!_groups.TryGetValue(key, out DeliveryGroup? group))
@@ -80,7 +81,11 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
         var joiner = new PendingJoiner(identity);
         group.Joiners.Add(joiner);
         GiveKeyPackage(joiner);
-        Designate(group, after: null);
+        if (designate)
+        {
+            Designate(group, after: null);
+        }
+
         return new RoomGroupEntry(group.GroupId, Founder: false, Full: false);
     }
 
@@ -185,6 +190,15 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
         if (_groups.Remove(GroupKey.ForRoom(roomKey), out DeliveryGroup? group))
         {
             EndTask(group);
+        }
+    }
+
+    /// <summary>Opens a task for the group when it has work and none is open.</summary>
+    public void Designate(GroupKey key)
+    {
+        if (_groups.TryGetValue(key, out DeliveryGroup? group))
+        {
+            Designate(group, after: null);
         }
     }
 
