@@ -123,10 +123,10 @@ internal sealed class ChatChannel : IApplicationRecords
     }
 
     /// <summary>Tells a client it entered a room, or one room (or the end) of a list.</summary>
-    public void SendRoomInfo(RoomInfoKind kind, string room, byte flags, uint members, string topic)
+    public void SendRoomInfo(RoomInfoKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
     {
         Span<byte> plaintext = stackalloc byte[RoomInfoRecord.SizeMax];
-        Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic)]);
+        Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic, groupId)]);
     }
 
     /// <summary>Answers a client's request (op 1-13), direct message (<see cref="ReplyRecord.OpDirect"/>) or room message (<see cref="ReplyRecord.OpChat"/>).</summary>

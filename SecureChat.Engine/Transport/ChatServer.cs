@@ -53,6 +53,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
             new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo, _metrics);
         _members.Events.Faulted = OnHandlerFaulted;
+        GroupRecordsFor = link => new LinkGroupRecords(link, _members);
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);

@@ -38,8 +38,7 @@ internal sealed class LinkMember(Link link) : IMemberOutput
             RoomNoticeKind.ListEnd => RoomInfoKind.ListEnd,
             _ => throw new ArgumentException($"{kind} is not room information", nameof(kind)),
         };
-        byte wireFlags = (byte)(flags & ~Hub.HubGroups.FounderFlag); // RoomInfo carries founder and group_id once the v4 record layout is on the wire
-        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, wireFlags, members, topic), dispatchLater: true);
+        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, flags, members, topic, groupId), dispatchLater: true);
     }
 
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
@@ -48,29 +47,24 @@ internal sealed class LinkMember(Link link) : IMemberOutput
         link.RunIfSecure(chat => chat.SendReply(code, op, room, who, name, text), dispatchLater: true);
     }
 
-    public void SendGroupTask(GroupTaskRecord task) => Seal(task.Write());
+    public void SendGroupTask(GroupTaskRecord task) =>
+        Seal(groups => groups.SendGroupTask(task.Target, task.GroupId, task.Epoch, task.Removals, task.Joiners));
 
-    public void SendCommitResult(CommitResultRecord result)
-    {
-        byte[] plaintext = new byte[CommitResultRecord.SizeMax];
-        Seal([(FrameType.CommitResult, plaintext[..result.Write(plaintext)])]);
-    }
+    public void SendCommitResult(CommitResultRecord result) =>
+        Seal(groups => groups.SendCommitResult(result.Target, result.Status, result.GroupId, result.Epoch));
 
-    public void SendCommitRelay(CommitRelayRecord relay) => Seal(relay.Write());
+    public void SendCommitRelay(CommitRelayRecord relay) =>
+        Seal(groups => groups.SendCommitRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
 
-    public void SendWelcomeRelay(WelcomeRelayRecord relay) => Seal(relay.Write());
+    public void SendWelcomeRelay(WelcomeRelayRecord relay) =>
+        Seal(groups => groups.SendWelcomeRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
 
-    public bool SendGroupRelay(GroupRelayRecord relay) => link.RunIfSecure(chat => SealAll(chat, relay.Write()));
+    public bool SendGroupRelay(GroupRelayRecord relay) =>
+        link.TrySendGroup(groups => groups.SendGroupRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
 
-    public void SendKeyPackageRelay(KeyPackageRelayRecord relay) => Seal(relay.Write());
+    public void SendKeyPackageRelay(KeyPackageRelayRecord relay) =>
+        Seal(groups => groups.SendKeyPackageRelay(relay.Digest, relay.Name, relay.Mls));
 
-    private void Seal(List<(FrameType Type, byte[] Plaintext)> records) => link.RunIfSecure(chat => SealAll(chat, records), dispatchLater: true);
-
-    private static void SealAll(Chat.ChatChannel chat, List<(FrameType Type, byte[] Plaintext)> records)
-    {
-        foreach ((FrameType type, byte[] plaintext) in records)
-        {
-            chat.Session.SealApplication(type, plaintext);
-        }
-    }
+    /// <summary>A group record told under the hub's lock: sealed in turn after the held notices, the link's events raised later.</summary>
+    private void Seal(Action<Chat.GroupRecordSender> send) => link.RunIfSecure(chat => send(chat.Groups), dispatchLater: true);
 }
