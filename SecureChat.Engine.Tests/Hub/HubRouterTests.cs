@@ -47,7 +47,7 @@ public sealed class HubRouterTests
 
         hub.Router.Quit(alice.Member);
 
-        bob.Take().ShouldBe(["Presence Left Alice(i1) flags=0 ''"]);
+        bob.Take().ShouldBe(["Presence Left Alice(i1) flags=0 ''", "Info Entered #rust flags=0 members=1 '' founder"]); // Bob waited to be added to Alice's group: he founds it anew
         carol.Take().ShouldBeEmpty();
         hub.OperatorOutput.Take().ShouldBeEmpty();
         hub.Router.Quit(alice.Member); // twice is once

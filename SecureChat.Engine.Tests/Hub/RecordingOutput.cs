@@ -51,16 +51,83 @@ internal sealed class RecordingOutput(Func<byte[], string> whose) : IMemberOutpu
     public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text) =>
         Add($"Event {kind} {room} by {actorName}({whose(actor.ToArray())}) on {targetName}({whose(target.ToArray())}) '{text}'");
 
-    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic) =>
-        Add($"Info {kind} {room} flags={flags} members={members} '{topic}'");
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
+    {
+        if (groupId is not null)
+        {
+            GroupIds[room] = groupId;
+        }
+
+        Add($"Info {kind} {room} flags={flags & 3} members={members} '{topic}'{((flags & HubGroups.FounderFlag) != 0 ? " founder" : string.Empty)}");
+    }
+
+    /// <summary>The group id of each room as RoomInfo <c>entered</c> last told it.</summary>
+    public Dictionary<string, byte[]> GroupIds { get; } = [];
+
+    /// <summary>The group records received, in order (tasks, results, relays, welcomes, key packages).</summary>
+    public List<object> GroupRecords { get; } = [];
+
+    public void SendGroupTask(GroupTaskRecord task)
+    {
+        Keep(task);
+        Add($"Task {task.Target} epoch={task.Epoch} removals=[{string.Join(",", task.Removals.Select(whose))}] joiners=[{string.Join(",", task.Joiners.Select(j => j.Name))}]");
+    }
+
+    public void SendCommitResult(CommitResultRecord result)
+    {
+        Keep(result);
+        Add($"Result {result.Target} {result.Status} epoch={result.Epoch}");
+    }
+
+    public void SendCommitRelay(CommitRelayRecord relay)
+    {
+        Keep(relay);
+        Add($"CommitRelay {relay.Target} from {relay.Name}({whose(relay.Digest)})");
+    }
+
+    public void SendWelcomeRelay(WelcomeRelayRecord relay)
+    {
+        Keep(relay);
+        Add($"Welcome {relay.Target} from {relay.Name}({whose(relay.Digest)})");
+    }
+
+    public bool SendGroupRelay(GroupRelayRecord relay)
+    {
+        Keep(relay);
+        return Add($"GroupRelay {relay.Target} from {relay.Name}({whose(relay.Digest)})") && Accepts;
+    }
+
+    public void SendKeyPackageRelay(KeyPackageRelayRecord relay)
+    {
+        Keep(relay);
+        Add($"KeyPackage {relay.Name}({whose(relay.Digest)})");
+    }
+
+    /// <summary>The last group record of type <typeparamref name="T"/> received.</summary>
+    public T Last<T>()
+    {
+        lock (_lines)
+        {
+            return GroupRecords.OfType<T>().Last();
+        }
+    }
+
+    private void Keep(object record)
+    {
+        lock (_lines)
+        {
+            GroupRecords.Add(record);
+        }
+    }
 
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text) =>
-        Add($"Reply {code} {OpName(op)} {room} {name}({whose(digest.ToArray())})");
+        Add($"Reply {code} {OpName(op)} {room} {name}({whose(digest.ToArray())}){(text.Length > 0 && code == ReplyCode.FewKeyPackages ? " " + text : string.Empty)}");
 
     private static string OpName(byte op) => op switch
     {
         HubRouter.ChatOp => "Chat",
         HubRouter.DirectOp => "Direct",
+        HubGroups.GroupMessageOp => "GroupMessage",
         _ => ((RoomOp)op).ToString(),
     };
 

@@ -15,7 +15,7 @@ public sealed class RoomEntryTests
         alice.Ask(RoomOp.Join, "#Rust");
         bob.Ask(RoomOp.Join, "#RUST");
 
-        alice.Take().ShouldBe(["Info Entered #Rust flags=2 members=1 ''", "Presence Joined #Rust Bob(i2) flags=0 ''"]);
+        alice.Take().ShouldBe(["Info Entered #Rust flags=2 members=1 '' founder", "Presence Joined #Rust Bob(i2) flags=0 ''"]);
         bob.Take().ShouldBe(["Info Entered #Rust flags=0 members=2 ''", "Presence Member #Rust Alice(i1) flags=1 ''"]);
         hub.Router.RoomsOf(bob.Member).ShouldBe(["#lobby", "#Rust"]);
     }
@@ -50,7 +50,7 @@ public sealed class RoomEntryTests
 
         alice.Ask(RoomOp.Part, "#rust");
         bob.Ask(RoomOp.Join, "#rust");
-        bob.Take().ShouldBe(["Info Entered #rust flags=2 members=1 ''"]);
+        bob.Take().ShouldBe(["Info Entered #rust flags=2 members=1 '' founder"]);
         bob.Ask(RoomOp.Part, "#nowhere");
         bob.Take().ShouldBe(["Reply NotMember Part #nowhere (-)"]);
     }
@@ -66,6 +66,7 @@ public sealed class RoomEntryTests
 
         alice.Take().ShouldBe([
             "Presence Parted #lobby Op(i0) flags=0 ''",
+            "Info Entered #lobby flags=0 members=1 '' founder", // the operator held the lobby's group alone: Alice, its waiting joiner, founds it anew
             "Presence Parted #lobby Alice(i1) flags=0 ''",
             "Info Listed #lobby flags=0 members=0 ''",
             "Info ListEnd  flags=0 members=1 ''",
@@ -183,7 +184,7 @@ public sealed class RoomEntryTests
         alice.Take().ShouldBe(["Reply RateLimited Join #x (-)"]);
         time.Advance(TimeSpan.FromMilliseconds(250));
         alice.Ask(RoomOp.Join, "#x");
-        alice.Take().ShouldBe(["Info Entered #x flags=2 members=1 ''"]);
+        alice.Take().ShouldBe(["Info Entered #x flags=2 members=1 '' founder"]);
 
         int handled = 0;
         while (alice.Ask(RoomOp.List, "") == RequestOutcome.Handled)

@@ -40,6 +40,16 @@ internal sealed class TestHub
         return client;
     }
 
+    /// <summary>Connects a client with a real identity key (<paramref name="keys"/>: its digest and public key are the link's) and clears nothing.</summary>
+    public Client Connect(Groups.DsMember keys)
+    {
+        var output = new RecordingOutput(Whose);
+        HubMember member = Router.Connect(_nextId++, Convert.FromHexString(keys.Identity), keys.PublicKey, keys.Name, output);
+        var client = new Client(member, output, this);
+        All.Add(client);
+        return client;
+    }
+
     /// <summary>Connects two clients, in order, as <see cref="Connect"/> does.</summary>
     public (Client, Client) Connect(string first, string second) => (Connect(first), Connect(second));
 

@@ -112,9 +112,12 @@ public sealed class RecordLayoutTests
         RoomEventRecord.TryParse(buffer.AsSpan(0, length), out RoomEventRecord mode).ShouldBeTrue();
         mode.Text.ShouldBe("+i");
 
-        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 3, 16_384, "topic");
+        byte[] groupId = [.. Enumerable.Range(1, 16).Select(i => (byte)i)];
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 7, 16_384, "topic", groupId);
         RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord entered).ShouldBeTrue();
-        entered.ShouldBe(new RoomInfoRecord(RoomInfoKind.Entered, "#room", 3, 16_384, "topic"));
+        (entered with { GroupId = null }).ShouldBe(new RoomInfoRecord(RoomInfoKind.Entered, "#room", 7, 16_384, "topic"));
+        entered.GroupId.ShouldBe(groupId);
+        RoomInfoRecord.TryParse(buffer.AsSpan(0, length - 1), out _).ShouldBeFalse();
         length = RoomInfoRecord.Write(buffer, RoomInfoKind.ListEnd, "", 0, uint.MaxValue, "");
         RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord end).ShouldBeTrue();
         end.Members.ShouldBe(uint.MaxValue);

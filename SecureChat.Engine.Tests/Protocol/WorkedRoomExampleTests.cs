@@ -88,7 +88,7 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         clientChat.SendRequest(RoomOp.Join, "#rust", string.Empty, string.Empty);
         wire.ToServer(wire.FromClient("Request join #rust", [1, .. Str8("#rust"), .. Str8(""), .. Str8("")]));
         wire.FromServer("Ack (received 3)", U64(3));
-        serverChat.SendRoomInfo(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk");
+        serverChat.SendRoomInfo(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk", new byte[16]);
         wire.FromServer("RoomInfo entered #rust (not invite-only, not its operator, 2 members, topic \"Rust talk\")", [1, .. Str8("#rust"), 0x00, .. U32(2), .. Str8("Rust talk")]);
         serverChat.SendPresence(PresenceKind.Member, "#rust", bob, "bob", 0x01, string.Empty);
         wire.FromServer("Presence member (#rust, bob, flags 0x01: operator)", [4, .. Str8("#rust"), .. bob, .. Str8("bob"), 0x01, .. Str8("")]);

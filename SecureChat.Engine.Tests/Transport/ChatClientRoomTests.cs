@@ -38,8 +38,8 @@ public sealed class ChatClientRoomTests(ITestOutputHelper output)
         await hub.SendAsync(hub.ProduceChat(c =>
         {
             c.SendPresence(PresenceKind.You, string.Empty, own, "alice", 0, string.Empty);
-            c.SendRoomInfo(RoomInfoKind.Entered, "#lobby", 0, 2, string.Empty);
-            c.SendRoomInfo(RoomInfoKind.Entered, "#Dev", RoomInfoRecord.FlagOperator | RoomInfoRecord.FlagInviteOnly, 2, "builds");
+            c.SendRoomInfo(RoomInfoKind.Entered, "#lobby", 0, 2, string.Empty, new byte[16]);
+            c.SendRoomInfo(RoomInfoKind.Entered, "#Dev", RoomInfoRecord.FlagOperator | RoomInfoRecord.FlagInviteOnly, 2, "builds", new byte[16]);
             c.SendPresence(PresenceKind.Member, "#Dev", s_bob, "bob", PresenceRecord.FlagMuted, string.Empty);
             c.SendRelay("#Dev", s_bob, "bob", "hi dev");
             c.SendRelay("#lobby", server, "hub", "welcome");
@@ -89,10 +89,10 @@ public sealed class ChatClientRoomTests(ITestOutputHelper output)
         byte[] own = hub.Session.Peer!.Digest;
         await hub.SendAsync(hub.ProduceChat(c =>
         {
-            c.SendRoomInfo(RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty);
+            c.SendRoomInfo(RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty, new byte[16]);
             foreach (string room in new[] { "#later", "#a", "#b", "#c" })
             {
-                c.SendRoomInfo(RoomInfoKind.Entered, room, 0, 1, string.Empty);
+                c.SendRoomInfo(RoomInfoKind.Entered, room, 0, 1, string.Empty, new byte[16]);
             }
         }));
         await Eventually.True(() => client.Rooms.Count == 5, "five rooms", s_wait);

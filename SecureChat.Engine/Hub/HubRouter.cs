@@ -28,6 +28,7 @@ internal sealed class HubRouter
     private readonly RoomEntry _entry;
     private readonly RoomModeration _moderation;
     private readonly HubMessages _messages;
+    private readonly HubGroups _groups;
 
     public HubRouter(HubSettings settings, byte[] operatorDigest, byte[] operatorKey, string operatorName, IMemberOutput operatorOutput)
     {
@@ -35,11 +36,13 @@ internal sealed class HubRouter
         _entry = new RoomEntry(_state);
         _moderation = new RoomModeration(_state, _entry);
         _messages = new HubMessages(_state);
+        _groups = new HubGroups(_state);
         Operator = new HubMember(0, operatorDigest, operatorKey, operatorName, operatorOutput, isHubOperator: true, settings);
         lock (_state.Gate)
         {
             _state.Add(Operator);
             _state.Names.AddOperator(Operator);
+            _state.Groups.LinkUp(Operator.Identity);
             _entry.Enter(Operator, _state.Lobby);
         }
     }
@@ -78,6 +81,7 @@ internal sealed class HubRouter
         lock (_state.Gate)
         {
             _state.Add(member);
+            _state.Groups.LinkUp(member.Identity);
             string name = _state.Names.Assign(member, requestedName);
             output.SendPresence(member.Id, PresenceKind.You, string.Empty, digest, name, 0, string.Empty);
             _entry.Join(member, ChatEndpoint.Lobby);
@@ -109,7 +113,63 @@ internal sealed class HubRouter
 
             _state.Names.Forget(member);
             _state.Remove(member);
+            if (_state.LinksOf(member.Identity).Count == 0)
+            {
+                _state.Groups.LinkDown(member.Identity);
+            }
         }
+    }
+
+    /// <summary>A member's KeyPackages (PROTOCOL.md 4.8): each that passes the hub's checks is kept, each other answered.</summary>
+    public void KeyPackages(HubMember from, KeyPackagesRecord record)
+    {
+        lock (_state.Gate)
+        {
+            if (from.Present)
+            {
+                _groups.KeyPackages(from, record);
+            }
+        }
+    }
+
+    /// <summary>A member's GroupCommit (PROTOCOL.md 4.8): answered with CommitResult; an accepted one is relayed with its Welcome.</summary>
+    public void GroupCommit(HubMember from, GroupCommitRecord record)
+    {
+        lock (_state.Gate)
+        {
+            if (from.Present)
+            {
+                _groups.Commit(from, record);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A member's GroupMessage (PROTOCOL.md 4.8): checked under the lock, then sealed outside it for every other member
+    /// of the group (see <see cref="HubGroups.Message"/>). Returns how many it was sealed for, or -1 when its <c>mls</c>
+    /// is not an application message (a protocol violation: the session ends).
+    /// </summary>
+    public int GroupMessage(HubMember from, GroupMessageRecord record)
+    {
+        List<HubMember>? recipients;
+        string name;
+        lock (_state.Gate)
+        {
+            if (!from.Present)
+            {
+                return 0;
+            }
+
+            recipients = _groups.Message(from, record, out bool violation);
+            if (violation)
+            {
+                return -1;
+            }
+
+            name = from.Name;
+        }
+
+        return recipients is null ? 0 : HubGroups.Relay(from, name, record, recipients);
     }
 
     /// <summary>
@@ -259,6 +319,12 @@ internal sealed class HubRouter
                     break;
                 case RoomOp.List:
                     listed = _entry.List();
+                    break;
+                case RoomOp.KeyPackage:
+                    _groups.KeyPackageFor(from, request);
+                    break;
+                case RoomOp.Resync:
+                    _groups.Resync(from, request);
                     break;
                 default:
                     _moderation.Handle(from, request);

@@ -23,6 +23,9 @@ internal sealed record HubSettings
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>How long a member designated to commit has before the next member is tasked (PROTOCOL.md 4.8, <c>TaskTimeout</c>).</summary>
+    public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Where bans are kept (in memory when null).</summary>
     public IRoomBans Bans { get; init; } = new MemoryRoomBans();
 

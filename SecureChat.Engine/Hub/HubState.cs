@@ -15,6 +15,7 @@ internal sealed class HubState
         Names = new HubNames(settings);
         Lobby = new Room(Transport.ChatEndpoint.Lobby, Chat.RoomName.Key(Transport.ChatEndpoint.Lobby));
         Rooms[Lobby.Key] = Lobby;
+        Groups = new Groups.DeliveryService(new Groups.DeliveryOptions { TaskTimeout = settings.TaskTimeout, Time = settings.Time }, Gate, new HubGroupOutput(this));
     }
 
     /// <summary>The digest of nobody (an empty target).</summary>
@@ -25,6 +26,12 @@ internal sealed class HubState
     public HubSettings Settings { get; }
 
     public HubNames Names { get; }
+
+    /// <summary>The MLS delivery service: key packages, each group's roster and order of commits (PROTOCOL.md 4.8).</summary>
+    public Groups.DeliveryService Groups { get; }
+
+    /// <summary>The last name of each identity seen, for what the hub says about one that has no link now.</summary>
+    public Dictionary<string, string> LastNames { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The room that always exists, which every member enters on connect.</summary>
     public Room Lobby { get; }
@@ -50,12 +57,20 @@ internal sealed class HubState
 
     public void Remove(HubMember member)
     {
+        LastNames[member.Identity] = member.Name;
         Members.Remove(member.Id);
         if (ByIdentity.TryGetValue(member.Identity, out List<HubMember>? links) && links.Remove(member) && links.Count == 0)
         {
             ByIdentity.Remove(member.Identity);
         }
     }
+
+    /// <summary>The live links of an identity (hex digest), oldest first; empty when it has none.</summary>
+    public IReadOnlyList<HubMember> LinksOf(string identity) => ByIdentity.GetValueOrDefault(identity) ?? (IReadOnlyList<HubMember>)[];
+
+    /// <summary>The name an identity goes by now: its link's, else the last one it had.</summary>
+    public string NameOf(string identity) =>
+        ByIdentity.TryGetValue(identity, out List<HubMember>? links) ? links[0].Name : LastNames.GetValueOrDefault(identity, "?");
 
     /// <summary>True with the room's key (<see cref="Chat.RoomName.Key"/>) when <paramref name="name"/> is a valid room name as it stands.</summary>
     public static bool TryKey(string name, out string key)
@@ -74,6 +89,7 @@ internal sealed class HubState
         if (room.Count == 0 && room != Lobby)
         {
             Rooms.Remove(room.Key);
+            Groups.DropRoom(room.Key);
         }
     }
 

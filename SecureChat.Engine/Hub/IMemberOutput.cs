@@ -27,8 +27,29 @@ internal interface IMemberOutput
     /// <summary>Something done in a room (a RoomEvent record: kinds <see cref="RoomNoticeKind.Topic"/> to <see cref="RoomNoticeKind.Invited"/>); an empty target has an all-zero digest.</summary>
     void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text);
 
-    /// <summary>What the hub tells about a room (a RoomInfo record: <see cref="RoomNoticeKind.Entered"/>, <see cref="RoomNoticeKind.Listed"/>, <see cref="RoomNoticeKind.ListEnd"/>).</summary>
-    void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic);
+    /// <summary>
+    /// What the hub tells about a room (a RoomInfo record: <see cref="RoomNoticeKind.Entered"/>, <see cref="RoomNoticeKind.Listed"/>,
+    /// <see cref="RoomNoticeKind.ListEnd"/>); <paramref name="groupId"/> is the room's MLS group (Entered only).
+    /// </summary>
+    void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null);
+
+    /// <summary>The hub designates this member to commit a group's epoch (a GroupTask record; under the hub's lock).</summary>
+    void SendGroupTask(GroupTaskRecord task);
+
+    /// <summary>The hub's answer to this member's GroupCommit (a CommitResult record; under the hub's lock).</summary>
+    void SendCommitResult(CommitResultRecord result);
+
+    /// <summary>Another member's accepted commit (a CommitRelay record; under the hub's lock, in the order accepted).</summary>
+    void SendCommitRelay(CommitRelayRecord relay);
+
+    /// <summary>The Welcome of a commit that adds this member (a WelcomeRelay record; under the hub's lock).</summary>
+    void SendWelcomeRelay(WelcomeRelayRecord relay);
+
+    /// <summary>A member's application message (a GroupRelay record; outside the lock); false when it was not sealed.</summary>
+    bool SendGroupRelay(GroupRelayRecord relay);
+
+    /// <summary>A person's key package, the answer to a Request <c>key package</c> (a KeyPackageRelay record; under the hub's lock).</summary>
+    void SendKeyPackageRelay(KeyPackageRelayRecord relay);
 
     /// <summary>The hub's answer to something this member sent (a Reply record); <paramref name="op"/> is the request's op, <see cref="HubMessages.DirectOp"/> or <see cref="HubMessages.ChatOp"/>.</summary>
     void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text);

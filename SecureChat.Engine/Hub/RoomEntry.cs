@@ -62,10 +62,23 @@ internal sealed class RoomEntry(HubState state)
     /// Puts a member into a room: it is told the room (Entered) and every other member (Member, with flags), and only
     /// then is it a member (a relay snapshot taken later includes it); every other member is told it joined.
     /// </summary>
+    /// <remarks>
+    /// The room's MLS group learns of it first (PROTOCOL.md 4.8): the first member of a new room founds the group
+    /// (RoomInfo flag <c>founder</c>), any other becomes a pending joiner; a full group refuses it (Reply <c>too many
+    /// rooms</c>) and nothing changes.
+    /// </remarks>
     public void Enter(HubMember member, Room room)
     {
-        byte roomFlags = (byte)((room.InviteOnly ? 1 : 0) | (room.IsOperator(member) ? 2 : 0));
-        member.Output.SendRoomInfo(RoomNoticeKind.Entered, room.Name, roomFlags, (uint)room.Count + 1, room.Topic);
+        Groups.RoomGroupEntry group = state.Groups.EnterRoom(room.Key, member.Identity, designate: false);
+        if (group.Full)
+        {
+            HubState.Reply(member, ReplyCode.TooManyRooms, JoinOp, room.Name);
+            state.DropIfEmpty(room);
+            return;
+        }
+
+        byte roomFlags = (byte)(HubGroups.RoomFlags(room, member) | (group.Founder ? HubGroups.FounderFlag : 0));
+        member.Output.SendRoomInfo(RoomNoticeKind.Entered, room.Name, roomFlags, (uint)room.Count + 1, room.Topic, group.GroupId);
         foreach (HubMember other in room.Members)
         {
             member.Output.SendPresence(other.Id, PresenceKind.Member, room.Name, other.Digest, other.Name, room.Flags(other), string.Empty);
@@ -79,6 +92,7 @@ internal sealed class RoomEntry(HubState state)
 
         room.Add(member);
         member.Rooms.Add(room);
+        state.Groups.Designate(Groups.GroupKey.ForRoom(room.Key));
     }
 
     /// <summary>A Part request: every member, the one leaving included, is told (Parted, with the reason); then it is out.</summary>
@@ -110,6 +124,11 @@ internal sealed class RoomEntry(HubState state)
     {
         room.Remove(member);
         member.Rooms.Remove(room);
+        if (!room.HasIdentity(member.Identity))
+        {
+            state.Groups.LeaveRoom(room.Key, member.Identity);
+        }
+
         state.DropIfEmpty(room);
     }
 

@@ -29,7 +29,7 @@ internal sealed class LinkMember(Link link) : IMemberOutput
         link.RunIfSecure(chat => chat.SendRoomEvent(kind, room, by, actorName, on, targetName, text), dispatchLater: true);
     }
 
-    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
     {
         RoomInfoKind info = kind switch
         {
@@ -38,7 +38,7 @@ internal sealed class LinkMember(Link link) : IMemberOutput
             RoomNoticeKind.ListEnd => RoomInfoKind.ListEnd,
             _ => throw new ArgumentException($"{kind} is not room information", nameof(kind)),
         };
-        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, flags, members, topic), dispatchLater: true);
+        link.RunIfSecure(chat => chat.SendRoomInfo(info, room, flags, members, topic, groupId), dispatchLater: true);
     }
 
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
@@ -46,4 +46,25 @@ internal sealed class LinkMember(Link link) : IMemberOutput
         byte[] who = digest.ToArray();
         link.RunIfSecure(chat => chat.SendReply(code, op, room, who, name, text), dispatchLater: true);
     }
+
+    public void SendGroupTask(GroupTaskRecord task) =>
+        Seal(groups => groups.SendGroupTask(task.Target, task.GroupId, task.Epoch, task.Removals, task.Joiners));
+
+    public void SendCommitResult(CommitResultRecord result) =>
+        Seal(groups => groups.SendCommitResult(result.Target, result.Status, result.GroupId, result.Epoch));
+
+    public void SendCommitRelay(CommitRelayRecord relay) =>
+        Seal(groups => groups.SendCommitRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
+
+    public void SendWelcomeRelay(WelcomeRelayRecord relay) =>
+        Seal(groups => groups.SendWelcomeRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
+
+    public bool SendGroupRelay(GroupRelayRecord relay) =>
+        link.TrySendGroup(groups => groups.SendGroupRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
+
+    public void SendKeyPackageRelay(KeyPackageRelayRecord relay) =>
+        Seal(groups => groups.SendKeyPackageRelay(relay.Digest, relay.Name, relay.Mls));
+
+    /// <summary>A group record told under the hub's lock: sealed in turn after the held notices, the link's events raised later.</summary>
+    private void Seal(Action<Chat.GroupRecordSender> send) => link.RunIfSecure(chat => send(chat.Groups), dispatchLater: true);
 }

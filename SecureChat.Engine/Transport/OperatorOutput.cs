@@ -62,8 +62,14 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         queue.Post(nameof(ChatEndpoint.RoomChanged), () => events.Room(new RoomNotice(kind, room, actorName, Fingerprint(by), targetName, Fingerprint(on), text, via(null, by))));
     }
 
-    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic)
+    public void SendRoomInfo(RoomNoticeKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
     {
+        if (kind == RoomNoticeKind.Entered && groupId is not null)
+        {
+            bool founder = (flags & Hub.HubGroups.FounderFlag) != 0;
+            queue.Post(nameof(IOperatorGroups.Entered), () => events.Groups?.Entered(room, founder, groupId));
+        }
+
         queue.Post(nameof(ChatEndpoint.RoomChanged), () => events.Room(new RoomNotice(kind, room, string.Empty, null, string.Empty, null, topic, via(0, HubState.Nobody))
         {
             InviteOnly = kind != RoomNoticeKind.ListEnd && (flags & 1) != 0,
@@ -78,6 +84,22 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
         queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
     }
+
+    public void SendGroupTask(GroupTaskRecord task) => queue.Post(nameof(IOperatorGroups.Task), () => events.Groups?.Task(task));
+
+    public void SendCommitResult(CommitResultRecord result) => queue.Post(nameof(IOperatorGroups.CommitResult), () => events.Groups?.CommitResult(result));
+
+    public void SendCommitRelay(CommitRelayRecord relay) => queue.Post(nameof(IOperatorGroups.CommitRelay), () => events.Groups?.CommitRelay(relay));
+
+    public void SendWelcomeRelay(WelcomeRelayRecord relay) => queue.Post(nameof(IOperatorGroups.WelcomeRelay), () => events.Groups?.WelcomeRelay(relay));
+
+    public bool SendGroupRelay(GroupRelayRecord relay)
+    {
+        queue.Post(nameof(IOperatorGroups.GroupRelay), () => events.Groups?.GroupRelay(relay));
+        return false;
+    }
+
+    public void SendKeyPackageRelay(KeyPackageRelayRecord relay) => queue.Post(nameof(IOperatorGroups.KeyPackageRelay), () => events.Groups?.KeyPackageRelay(relay));
 
     /// <summary>The fingerprint of a digest, or null for nobody (all zero).</summary>
     private static string? Fingerprint(byte[] digest) => digest.AsSpan().IndexOfAnyExcept((byte)0) < 0 ? null : IdentityFingerprint.FromDigest(digest);

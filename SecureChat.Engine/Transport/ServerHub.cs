@@ -71,6 +71,9 @@ internal sealed class ServerHub
         link.Name = Router.NameOf(member);
     }
 
+    /// <summary>The member a secure link became, or null (not yet, or no longer).</summary>
+    public HubMember? MemberOf(Link link) => _members.GetValueOrDefault(link.Id);
+
     /// <summary>The link ended: a member leaves the hub (the members sharing a room with it are told).</summary>
     public void Leave(Link link)
     {
