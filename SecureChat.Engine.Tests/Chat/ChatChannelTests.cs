@@ -41,7 +41,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
     {
         using SessionPair pair = SessionPair.Established();
         pair.ServerChat.SendPresence(PresenceKind.You, string.Empty, OwnDigest(pair), "alice", 0, string.Empty);
-        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic", new byte[16]);
+        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic");
         pair.ServerChat.SendPresence(PresenceKind.Member, "#room", s_bob, "bob", PresenceRecord.FlagMuted, string.Empty);
         pair.ServerChat.SendRoomEvent(RoomNoticeKind.Topic, "#room", OwnDigest(pair), "alice", s_nobody, string.Empty, "new topic");
         pair.ServerChat.SendReply(ReplyCode.Done, ReplyRecord.OpDirect, string.Empty, s_bob, "bob", string.Empty);
@@ -49,7 +49,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
         pair.Pump();
 
         pair.Client.IsSecure.ShouldBeTrue(pair.Client.Failure?.Message);
-        pair.EventsOf<RoomInfoEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic"));
+        pair.EventsOf<RoomInfoEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic") { GroupId = new byte[WireFormat.GroupIdSize] });
         PresenceEvent member = pair.EventsOf<PresenceEvent>(pair.Client).Last();
         (member.Kind, member.Room, member.Name, member.Flags).ShouldBe((PresenceKind.Member, "#room", "bob", PresenceRecord.FlagMuted));
         RoomNoticeEvent topic = pair.EventsOf<RoomNoticeEvent>(pair.Client).ShouldHaveSingleItem();
@@ -122,14 +122,14 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
         using SessionPair pair = SessionPair.Established();
         for (int i = 1; i <= WireFormat.RoomsMax; i++)
         {
-            pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, $"#r{i}", 0, 1, string.Empty, new byte[16]);
+            pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, $"#r{i}", 0, 1, string.Empty);
         }
 
-        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#R1", 0, 1, string.Empty, new byte[16]); // the same room as #r1
+        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#R1", 0, 1, string.Empty); // the same room as #r1
         pair.Pump();
         pair.Client.IsSecure.ShouldBeTrue("64 rooms, one entered twice under another spelling");
 
-        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#r65", 0, 1, string.Empty, new byte[16]);
+        pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#r65", 0, 1, string.Empty);
         pair.Pump();
         output.WriteLine($"the 65th room: {pair.Client.Failure?.Message}");
         pair.Client.Failure.ShouldNotBeNull().Message.ShouldContain("more than 64 rooms");
@@ -187,7 +187,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
             FrameType.DirectRelay => DirectRelayRecord.Write(buffer, s_bob, "bob", "hi"),
             FrameType.Presence => PresenceRecord.Write(buffer, PresenceKind.Joined, "#lobby", s_bob, "bob", 0, string.Empty),
             FrameType.RoomEvent => RoomEventRecord.Write(buffer, RoomEventRecord.KindTopic, "#lobby", s_bob, "bob", s_nobody, string.Empty, "topic"),
-            FrameType.RoomInfo => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty, new byte[16]),
+            FrameType.RoomInfo => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty, new byte[WireFormat.GroupIdSize]),
             FrameType.Reply => ReplyRecord.Write(buffer, 0, 1, "#lobby", s_nobody, string.Empty, string.Empty),
             FrameType.Ack => new AckRecord(1).Write(buffer),
             _ => throw new ArgumentException($"{type}", nameof(type)),
