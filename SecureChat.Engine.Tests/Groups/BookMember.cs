@@ -1,5 +1,6 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Groups;
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Mls;
 using SecureChat.Engine.Protocol;
 
@@ -14,15 +15,27 @@ internal sealed class BookMember : IGroupOutbox, IDisposable
     private ulong _sequence = 1;
 
     public BookMember(string name, GroupClock clock)
+        : this(name, clock, CipherSuite.Suite1.GenerateSignatureKeyPair().PrivateKey, null)
+    {
+    }
+
+    /// <summary>A member with the identity <paramref name="seed"/>, keeping its groups in <paramref name="configPath"/>'s <c>groups/</c> when given.</summary>
+    public BookMember(string name, GroupClock clock, byte[] seed, string? configPath)
     {
         Name = name;
-        (byte[] seed, byte[] publicKey) = CipherSuite.Suite1.GenerateSignatureKeyPair();
-        PublicKey = publicKey;
-        Digest = IdentityFingerprint.IdentityDigest(publicKey);
-        Book = new GroupBook(publicKey, seed, clock, this);
+        Seed = seed;
+        PublicKey = CipherSuite.Suite1.SignaturePublicKeyOf(seed);
+        Digest = IdentityFingerprint.IdentityDigest(PublicKey);
+        Files = configPath is null ? null : new GroupFiles(ConfigDirectory.OpenPath(configPath), seed);
+        Book = new GroupBook(PublicKey, seed, clock, this, Files);
         Book.Notice += Notices.Add;
         Book.TextReceived += Texts.Add;
+        Book.Restore();
     }
+
+    public byte[] Seed { get; }
+
+    public GroupFiles? Files { get; }
 
     public string Name { get; }
 
@@ -92,5 +105,9 @@ internal sealed class BookMember : IGroupOutbox, IDisposable
 
     public List<GroupNotice> NoticesOf(GroupNoticeKind kind) => [.. Notices.Where(n => n.Kind == kind)];
 
-    public void Dispose() => Book.Dispose();
+    public void Dispose()
+    {
+        Book.Dispose();
+        Files?.Dispose();
+    }
 }

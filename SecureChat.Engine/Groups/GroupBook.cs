@@ -38,8 +38,13 @@ internal sealed class GroupBook : IDisposable
     private readonly Dictionary<string, MemberGroup> _groups = [];
     private readonly Dictionary<string, HashSet<string>> _announced = [];
     private readonly GroupCommits _commits;
+    private readonly GroupPersistence? _persistence;
 
-    public GroupBook(byte[] identityPublicKey, byte[] signatureSeed, TimeProvider time, IGroupOutbox outbox)
+    /// <summary>
+    /// A book for the identity; with <paramref name="files"/>, its groups and key packages are kept there: call
+    /// <see cref="Restore"/> once, and <see cref="SaveChanges"/> after each batch of calls.
+    /// </summary>
+    public GroupBook(byte[] identityPublicKey, byte[] signatureSeed, TimeProvider time, IGroupOutbox outbox, GroupFiles? files = null)
     {
         _identity = identityPublicKey.ToArray();
         _seed = signatureSeed.ToArray();
@@ -48,6 +53,7 @@ internal sealed class GroupBook : IDisposable
         OwnDigest = IdentityFingerprint.IdentityDigest(_identity);
         KeyPackages = new OwnKeyPackages(_suite, _identity, _seed, time);
         _commits = new GroupCommits(this);
+        _persistence = files is null ? null : new GroupPersistence(files);
     }
 
     public event Action<GroupNotice>? Notice;
@@ -72,12 +78,29 @@ internal sealed class GroupBook : IDisposable
     /// <summary>The MLS state of <paramref name="target"/>'s group, or null.</summary>
     internal GroupState? StateOf(GroupTarget target) => Find(target)?.State;
 
+    /// <summary>Reads the groups and key packages kept in the book's files; one that cannot be read is told as a <see cref="GroupNoticeKind.Dropped"/> notice.</summary>
+    public void Restore() =>
+        _persistence?.Restore(_groups, KeyPackages, why => Raise(new GroupNotice(default, GroupNoticeKind.Dropped, $"a stored group could not be restored: {why}")));
+
+    /// <summary>Writes every group the calls since the last save changed (their ratchets move with each message read or sent).</summary>
+    public void SaveChanges() => _persistence?.Save(_groups, KeyPackages);
+
     /// <summary>The link became secure (Presence <c>you</c>): 8 key packages and a last resort one.</summary>
-    public void LinkSecured() => _outbox.SendKeyPackages(KeyPackages.MakeBatch(OwnKeyPackages.BatchOneTime, lastResort: true));
+    public void LinkSecured()
+    {
+        _outbox.SendKeyPackages(KeyPackages.MakeBatch(OwnKeyPackages.BatchOneTime, lastResort: true));
+        _persistence?.KeyPackagesChanged();
+    }
 
     /// <summary>Reply <c>few key packages</c>: the hub holds <paramref name="held"/>; a new batch of one-time ones.</summary>
-    public void FewKeyPackages(int held) =>
+    public void FewKeyPackages(int held)
+    {
         _outbox.SendKeyPackages(KeyPackages.MakeBatch(Math.Max(1, OwnKeyPackages.BatchOneTime - Math.Max(0, held)), lastResort: false));
+        _persistence?.KeyPackagesChanged();
+    }
+
+    /// <summary>A Welcome used one of the key packages.</summary>
+    internal void KeyPackagesChanged() => _persistence?.KeyPackagesChanged();
 
     /// <summary>RoomInfo <c>entered</c>: with <paramref name="founder"/> this member creates the group at epoch 0.</summary>
     public void RoomEntered(string room, bool founder, byte[] groupId)
@@ -146,6 +169,7 @@ internal sealed class GroupBook : IDisposable
         string key = KeyOf(GroupTarget.ForRoom(room));
         if (_groups.Remove(key, out MemberGroup? group))
         {
+            _persistence?.Removed(key);
             int unsent = group.Outgoing.Count;
             group.DropState();
             if (unsent > 0)
@@ -257,6 +281,7 @@ internal sealed class GroupBook : IDisposable
             }
 
             group.InFlight.RemoveAll(m => m.Sequence < received);
+            _persistence?.Touched(KeyOf(group.Target));
             ulong epoch = group.State?.Epoch ?? ulong.MaxValue;
             var old = covered.Where(m => m.Epoch < epoch).ToList();
             int stale = Math.Min(group.StaleReplies, old.Count);
@@ -273,6 +298,7 @@ internal sealed class GroupBook : IDisposable
         {
             if (group.Status == MemberGroupStatus.Member && _time.GetUtcNow() - group.LastUpdate >= UpdateAfter)
             {
+                _persistence?.Touched(KeyOf(group.Target));
                 _commits.SelfUpdate(group);
             }
         }
@@ -343,7 +369,16 @@ internal sealed class GroupBook : IDisposable
         CryptographicOperations.ZeroMemory(_seed);
     }
 
-    internal MemberGroup? Find(GroupTarget target) => _groups.GetValueOrDefault(KeyOf(target));
+    internal MemberGroup? Find(GroupTarget target)
+    {
+        string key = KeyOf(target);
+        if (_groups.TryGetValue(key, out MemberGroup? group))
+        {
+            _persistence?.Touched(key);
+        }
+
+        return group;
+    }
 
     internal MemberGroup Get(GroupTarget target)
     {
@@ -354,6 +389,7 @@ internal sealed class GroupBook : IDisposable
             _groups[key] = group;
         }
 
+        _persistence?.Touched(key);
         return group;
     }
 
@@ -439,5 +475,5 @@ internal sealed class GroupBook : IDisposable
         Raise(new GroupNotice(group.Target, GroupNoticeKind.NotStarted, $"could not start the conversation: {reason}; {unsent} message(s) not sent", Subject: group.Target.Digest));
     }
 
-    private static string KeyOf(GroupTarget target) => target.IsRoom ? target.Room : "@" + Convert.ToHexStringLower(target.Digest!);
+    internal static string KeyOf(GroupTarget target) => target.IsRoom ? target.Room : "@" + Convert.ToHexStringLower(target.Digest!);
 }

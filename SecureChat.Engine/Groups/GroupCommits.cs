@@ -228,6 +228,7 @@ internal sealed class GroupCommits(GroupBook book)
         }
 
         book.KeyPackages.Used(own);
+        book.KeyPackagesChanged();
         bool missed = group.HadState;
         int outstanding = group.CommitsOutstanding;
         group.DropState();
