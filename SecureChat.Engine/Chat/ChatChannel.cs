@@ -14,20 +14,47 @@ namespace SecureChat.Engine.Chat;
 /// arrives into session events: <see cref="MessageReceivedEvent"/>, <see cref="PeerNamedEvent"/>,
 /// <see cref="DirectRequestEvent"/> and <see cref="RoomRequestEvent"/> on a hub; <see cref="PresenceEvent"/>,
 /// <see cref="RoomNoticeEvent"/>, <see cref="RoomInfoEvent"/> and <see cref="ReplyEvent"/> on a client, which holds the
-/// hub to its bounds (<see cref="ClientRooms"/>) and to valid room names. A malformed record fails the session. The
-/// session knows nothing of names, rooms or text. Not thread-safe: used under the same lock as its session.
+/// hub to its bounds (<see cref="ClientRooms"/>) and to valid room names. The v4 group records and their Parts go
+/// through <see cref="GroupRecordReceiver"/> and <see cref="GroupRecordSender"/>. A malformed record fails the session.
+/// The session knows nothing of names, rooms or text. Not thread-safe: used under the same lock as its session.
 /// </summary>
 internal sealed class ChatChannel : IApplicationRecords
 {
     private readonly ClientRooms _rooms = new();
+    private readonly GroupRecordReceiver _groupRecords;
 
     public ChatChannel(SecureSession session)
     {
         Session = session;
         session.Application = this;
+        _groupRecords = new GroupRecordReceiver(session, _rooms.IsValidRoom);
+        Groups = new GroupRecordSender(session);
     }
 
     public SecureSession Session { get; }
+
+    /// <summary>Sends the v4 group records, with the Parts each needs (PROTOCOL.md 4.1, 4.1.1).</summary>
+    public GroupRecordSender Groups { get; }
+
+    /// <summary>Hub: where this link's group records go once parsed (<see cref="GroupRecordReceiver"/>); none: they are violations.</summary>
+    public IHubGroupRecords? HubRecords
+    {
+        get => _groupRecords.Hub;
+        set => _groupRecords.Hub = value;
+    }
+
+    /// <summary>Client: where the hub's group records go once parsed (<see cref="GroupRecordReceiver"/>); none: they are violations.</summary>
+    public IMemberGroupRecords? MemberRecords
+    {
+        get => _groupRecords.Member;
+        set => _groupRecords.Member = value;
+    }
+
+    /// <summary>Bytes held by the Parts received since the peer's last record with an <c>mls</c> field.</summary>
+    public int PendingPartBytes => _groupRecords.PendingPartBytes;
+
+    /// <summary>Forgets the pending Parts: the session ended (a Close or a lost link discards them, PROTOCOL.md 4.1.1).</summary>
+    public void DiscardParts() => _groupRecords.Discard();
 
     // ---- Client to hub ------------------------------------------------------------------------------------------
 
@@ -123,7 +150,7 @@ internal sealed class ChatChannel : IApplicationRecords
 
     bool IApplicationRecords.TryConsume(FrameType type, ReadOnlySpan<byte> plaintext)
     {
-        string? problem = type switch
+        string? problem = GroupRecordReceiver.Handles(type) ? _groupRecords.TryConsume(type, plaintext) : type switch
         {
             FrameType.Chat => OnChat(plaintext),
             FrameType.Nick => NickRecord.TryParse(plaintext, out NickRecord nick) ? Raised(new PeerNamedEvent(nick.Name)) : Malformed,

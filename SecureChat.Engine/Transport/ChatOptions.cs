@@ -214,6 +214,14 @@ public sealed record ChatOptions
     public int ReceiveQueueLimit { get; init; } = 64 << 10;
 
     /// <summary>
+    /// Server: what all links' pending Parts (the first bytes of an MLS payload longer than a record, PROTOCOL.md 4.1.1)
+    /// may hold together: while they hold more, the links holding pending Parts are not read from (TCP holds those
+    /// peers back; nothing is lost) until assembled records have been handled. At least one whole payload
+    /// (<see cref="WireFormat.MlsPayloadMax"/>), so one link alone never waits. Default 128 MiB.
+    /// </summary>
+    public long PendingParts { get; init; } = 128L << 20;
+
+    /// <summary>
     /// Server: the backlog at or past which a peer may be dropped while the server-wide budget is spent. At least one
     /// record (16,453 bytes). Default 64 KiB.
     /// </summary>
@@ -314,6 +322,11 @@ public sealed record ChatOptions
             ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
+        }
+
+        if (PendingParts < WireFormat.MlsPayloadMax)
+        {
+            throw new ArgumentException($"the pending Parts bound must hold at least one MLS payload ({WireFormat.MlsPayloadMax:N0} bytes)");
         }
 
         if (FairShare < WireFormat.FrameHeaderSize + WireFormat.FrameBodyMax)

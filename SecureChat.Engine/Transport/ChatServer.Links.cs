@@ -22,7 +22,8 @@ public sealed partial class ChatServer
             HelloGate = socket.RemoteEndPoint is IPEndPoint remote ? _puzzles.For(remote.Address) : null,
             KeyPairs = _keyPairs,
         };
-        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, AckFlusher = _ackFlusher, WriteScheduler = _writes, OperatorQueue = _members.Events }, Translate, DefaultPeerName);
+        var link = new Link(id, socket, settings, new LinkContext(_options) { DerivationGate = _derivationGate, ServerBudget = _outputBudget, RekeyJobRun = () => Interlocked.Increment(ref _rekeyJobs), PresenceFlusher = _presenceFlusher, AckFlusher = _ackFlusher, WriteScheduler = _writes, OperatorQueue = _members.Events, PartBudget = _partBudget }, Translate, DefaultPeerName);
+        link.HubRecords = GroupRecordsFor?.Invoke(link);
         AdmissionVerdict verdict = _admission.TryAdmit(link, _members.Count);
         _metrics.HandshakeStarted();
         _members.Add(link);

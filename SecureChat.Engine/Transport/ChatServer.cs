@@ -31,6 +31,7 @@ public sealed partial class ChatServer : ChatEndpoint
     private readonly ConfirmationBudget? _guesses;
     private readonly DerivationGate _derivationGate;
     private readonly ServerOutputBudget _outputBudget;
+    private readonly PartBudget _partBudget;
     private readonly PresenceFlusher? _presenceFlusher;
     private readonly AckFlusher? _ackFlusher;
     private readonly WriteScheduler _writes = new();
@@ -57,6 +58,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
+        _partBudget = new PartBudget(options.PendingParts);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
         _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
@@ -101,6 +103,15 @@ public sealed partial class ChatServer : ChatEndpoint
     /// Rekey exponentiation jobs run so far over all links (the Diffie-Hellman work peers made the hub do after their
     /// handshakes), so the rekey limit's effect on the server's CPU can be measured.
     /// </summary>
+    /// <summary>
+    /// Where each new link's group records (KeyPackages, GroupCommit, GroupMessage) go, parsed; null, or a null
+    /// answer: the link takes none (each is a protocol violation). Set before <see cref="Start"/>.
+    /// </summary>
+    internal Func<Link, IHubGroupRecords?>? GroupRecordsFor { get; set; }
+
+    /// <summary>The bytes all links' pending Parts hold now (see <see cref="PartBudget"/>).</summary>
+    internal long PendingPartBytes => _partBudget.Held;
+
     internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
     /// <summary>Handshake key derivations (PBKDF2) the server has run so far: the costly work peers made it do.</summary>

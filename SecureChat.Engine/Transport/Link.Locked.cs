@@ -75,6 +75,7 @@ internal sealed partial class Link
         if (_session.IsEnded && !_endSeen && _connection is not null)
         {
             _endSeen = true;
+            Reader.ReportPartsLocked(); // the pending Parts die with the session
             _connection.SessionEnded();
         }
 

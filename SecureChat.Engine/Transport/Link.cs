@@ -55,7 +55,7 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
         _name = name;
         _timers = new LinkTimers(this, options);
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
-        Reader = new LinkReader(this, _gate, _session, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null, context.OperatorQueue);
+        Reader = new LinkReader(this, _gate, _session, _chat, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null, context.OperatorQueue, context.PartBudget);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
         _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }
@@ -216,6 +216,26 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
 
     /// <summary>Hub: passes on a direct message without waiting (see <see cref="LinkSending.TryRelayDirect"/>).</summary>
     public bool TryRelayDirect(byte[] senderDigest, string sender, string text) => _sending.TryRelayDirect(senderDigest, sender, text);
+
+    /// <summary>Client: seals a group record with its Parts, waiting for room in the send buffer (see <see cref="LinkSending.SendGroupAsync"/>).</summary>
+    public ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken) => _sending.SendGroupAsync(seal, cancellationToken);
+
+    /// <summary>Hub: seals a group record with its Parts without waiting (see <see cref="LinkSending.TrySendGroup"/>).</summary>
+    public bool TrySendGroup(Action<GroupRecordSender> seal) => _sending.TrySendGroup(seal);
+
+    /// <summary>Hub: where this link's KeyPackages, GroupCommits and GroupMessages go, parsed (set before the link starts).</summary>
+    public IHubGroupRecords? HubRecords
+    {
+        get => Locked(_ => _chat.HubRecords);
+        set => Locked(_ => _chat.HubRecords = value);
+    }
+
+    /// <summary>Client: where the hub's group records go, parsed (set before the link starts).</summary>
+    public IMemberGroupRecords? MemberRecords
+    {
+        get => Locked(_ => _chat.MemberRecords);
+        set => Locked(_ => _chat.MemberRecords = value);
+    }
 
     /// <summary>Hub: tells this peer that someone joined, left or was renamed (see <see cref="LinkSending.TryAnnounce"/>).</summary>
     public bool TryAnnounce(PresenceBacklog.Notice notice) => _sending.TryAnnounce(notice);

@@ -28,6 +28,9 @@ internal sealed record LinkContext(ChatOptions Options)
     /// <summary>Hub: sends held acknowledgements once their delay passes (see <see cref="Transport.AckFlusher"/>); null seals each at once.</summary>
     public AckFlusher? AckFlusher { get; init; }
 
+    /// <summary>Hub: the bound on what all links' pending Parts hold (see <see cref="PartBudget"/>); null on a client.</summary>
+    public PartBudget? PartBudget { get; init; }
+
     /// <summary>Hub: sends the links' output (see <see cref="Transport.WriteScheduler"/>); null sends it on the thread that sealed it.</summary>
     public WriteScheduler? WriteScheduler { get; init; }
 }

@@ -88,6 +88,7 @@ internal sealed class LinkEvents(Link link, Action<Link, SessionEvent> handler, 
         RoomNoticeEvent n => (2 * (n.Room.Length + n.ActorName.Length + n.TargetName.Length + n.Text.Length)) + n.Actor.Length + n.Target.Length,
         RoomInfoEvent i => 2 * (i.Room.Length + i.Topic.Length),
         ReplyEvent r => (2 * (r.Room.Length + r.Name.Length + r.Text.Length)) + r.Digest.Length,
+        GroupRecordEvent g => g.Size,
         _ => 0,
     };
 
@@ -109,7 +110,14 @@ internal sealed class LinkEvents(Link link, Action<Link, SessionEvent> handler, 
                     // Established can only send after that.
                     try
                     {
-                        handler(link, e);
+                        if (e is GroupRecordEvent group)
+                        {
+                            group.Deliver(); // to the owner's IHubGroupRecords or IMemberGroupRecords
+                        }
+                        else
+                        {
+                            handler(link, e);
+                        }
                     }
                     finally
                     {

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 
 namespace SecureChat.Engine.Transport;
@@ -14,7 +15,7 @@ namespace SecureChat.Engine.Transport;
 /// deriving. A server's derivation comes after everything an honest client needs, and takes its place in the gate's
 /// queue at once.
 /// </param>
-internal sealed class LinkReader(Link link, object gate, SecureSession session, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving, EventQueue? operatorQueue = null)
+internal sealed class LinkReader(Link link, object gate, SecureSession session, ChatChannel chat, LinkEvents events, LinkJobs jobs, LinkOutput output, LinkTimers timers, ChatOptions options, bool writeBeforeDeriving, EventQueue? operatorQueue = null, PartBudget? partBudget = null)
 {
     /// <summary>
     /// The most memory queued events hold per byte read: a record of 69 bytes (the smallest) carries at most 15 bytes
@@ -30,6 +31,9 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
 
     /// <summary>The longest a derivation waits for the writer to send what precedes it (a stalled socket must not hold it).</summary>
     private static readonly TimeSpan s_writeBeforeDerivationMax = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>What this link's pending Parts held when last reported to the hub's <see cref="PartBudget"/> (under the link's lock).</summary>
+    private long _partsReported;
 
     private volatile bool _deriving;
     private volatile bool _derivationStarted;
@@ -67,6 +71,8 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
                 output.HoldAckLocked(link);
             }
 
+            ReportPartsLocked();
+
             derivationPending = session.KeyDerivationPending;
             _deriving = derivationPending;
             _derivationStarted |= derivationPending;
@@ -79,12 +85,30 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
     }
 
     /// <summary>
+    /// Under the link's lock: tells the hub's <see cref="PartBudget"/> how much this link's pending Parts hold now
+    /// (nothing once the session ended: a Close or a lost link discards them).
+    /// </summary>
+    internal void ReportPartsLocked()
+    {
+        if (session.IsEnded)
+        {
+            chat.DiscardParts();
+        }
+
+        long now = chat.PendingPartBytes;
+        partBudget?.Change(now - _partsReported);
+        _partsReported = now;
+    }
+
+    /// <summary>
     /// True when the link's received events hold more than <see cref="ChatOptions.ReceiveQueueLimit"/>, or on a hub the
     /// operator's events do and some of them are this link's (<see cref="EventQueue.Full"/>): the reader reads nothing more until <paramref name="room"/>
-    /// completes (TCP then holds the peer back).
+    /// completes (TCP then holds the peer back). Likewise on a hub while all links' pending Parts hold more than
+    /// their bound and this link holds some (<see cref="PartBudget"/>).
     /// </summary>
     public bool ReceiveQueueFull(out Task room) =>
-        events.Full(out room) || (operatorQueue is not null && operatorQueue.Full(SenderKey(), out room));
+        events.Full(out room) || (operatorQueue is not null && operatorQueue.Full(SenderKey(), out room))
+        || (partBudget is not null && Volatile.Read(ref _partsReported) > 0 && partBudget.Over(out room));
 
     private string? SenderKey() => _senderKey ??= link.Peer is { } peer ? Convert.ToHexString(peer.Digest) : null;
 

@@ -20,6 +20,19 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     public ValueTask<bool> SendDirectAsync(PersonRef to, string text, CancellationToken cancellationToken) =>
         SendMessageAsync(chat => chat.SendDirect(to, text), cancellationToken);
 
+    /// <summary>
+    /// Client: seals a group record (KeyPackages, GroupCommit, GroupMessage) with the Parts it needs, waiting while more
+    /// than the send buffer limit is unsent. False once the session ended.
+    /// </summary>
+    public ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken) =>
+        SendMessageAsync(
+            chat =>
+            {
+                seal(chat.Groups);
+                return true;
+            },
+            cancellationToken);
+
     /// <summary>Seals one message (<paramref name="seal"/> false: it does not fit), waiting for room in the send buffer.</summary>
     private async ValueTask<bool> SendMessageAsync(Func<ChatChannel, bool> seal, CancellationToken cancellationToken)
     {
@@ -79,6 +92,38 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             {
                 output.FlushPresenceLocked();
                 sent = chat.SendRelay(room, senderDigest, sender, text);
+            }
+
+            link.CollectLocked();
+        }
+
+        output.Send(OutputRoute.InTurn);
+        return sent;
+    }
+
+    /// <summary>
+    /// Hub: seals a group record (GroupTask, CommitResult, a relay) with the Parts it needs, without waiting, under the
+    /// same budget as <see cref="TryRelayChat"/>. False when it was not sealed.
+    /// </summary>
+    public bool TrySendGroup(Action<GroupRecordSender> seal)
+    {
+        bool sent = false;
+        lock (gate)
+        {
+            if (!session.IsSecure)
+            {
+                return false;
+            }
+
+            if (output.MustDropLocked)
+            {
+                session.Fail(FailureReason.PeerTooSlow);
+            }
+            else
+            {
+                output.FlushPresenceLocked();
+                seal(chat.Groups);
+                sent = true;
             }
 
             link.CollectLocked();
