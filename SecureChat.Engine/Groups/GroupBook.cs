@@ -291,6 +291,23 @@ internal sealed class GroupBook : IDisposable
         }
     }
 
+    /// <summary>
+    /// The text the outbox answered <paramref name="ticket"/> for was sealed as record <paramref name="sequence"/>: an
+    /// outbox that seals later returns a ticket of at least 2^63 (never covered by an Ack) and reports it here.
+    /// </summary>
+    public void MessageSealed(ulong ticket, ulong sequence)
+    {
+        foreach (MemberGroup group in _groups.Values)
+        {
+            int i = group.InFlight.FindIndex(m => m.Sequence == ticket);
+            if (i >= 0)
+            {
+                group.InFlight[i] = (group.InFlight[i].Text, group.InFlight[i].Epoch, sequence);
+                return;
+            }
+        }
+    }
+
     /// <summary>Once a tick: renews this member's leaf in groups it has been in for <see cref="UpdateAfter"/>.</summary>
     public void Tick()
     {

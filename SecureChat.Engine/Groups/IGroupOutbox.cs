@@ -12,7 +12,10 @@ internal interface IGroupOutbox
 
     void SendCommit(GroupCommitRecord record);
 
-    /// <summary>Sends a GroupMessage; returns the sequence number of the record that carries its last bytes, which an Ack covers.</summary>
+    /// <summary>
+    /// Sends a GroupMessage; returns the sequence number of the record that carries its last bytes, which an Ack covers,
+    /// or, when it is sealed later, a ticket of at least 2^63 that it reports through <see cref="GroupBook.MessageSealed"/>.
+    /// </summary>
     ulong SendMessage(GroupMessageRecord record);
 
     /// <summary>Request <c>key package</c> (op 14) for the identity <paramref name="digest"/>.</summary>
