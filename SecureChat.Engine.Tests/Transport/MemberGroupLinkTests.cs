@@ -1,6 +1,8 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Groups;
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Mls;
+using SecureChat.Engine.Mls.Messages;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Tests.Groups;
 using SecureChat.Engine.Tests.Support;
@@ -69,5 +71,44 @@ public sealed class MemberGroupLinkTests(ITestOutputHelper output)
         texts[0].Text.ShouldBe("hi alice");
         texts[0].SenderDigest.ShouldBe(bob.Digest);
         output.WriteLine($"alice sent {pair.Client.RecordsSent} records; the hub got {hub.Received.Count} group records");
+    }
+
+    [Fact]
+    public async Task A_clients_book_signs_with_its_identity_key_and_a_new_book_on_the_same_config_directory_resumes_its_groups()
+    {
+        using var config = new TempDirectory();
+        ConfigDirectory directory = ConfigDirectory.OpenPath(config.Path);
+        using IdentityKey identity = IdentityKey.LoadOrCreate(directory);
+        await using LinkPair pair = await LinkPair.EstablishedAsync(new ChatOptions(), new ChatOptions());
+        var hub = new GroupRecordRecorder();
+        pair.Server.HubRecords = hub;
+        var notices = new List<GroupNotice>();
+        var room = GroupTarget.ForRoom("#room");
+        byte[] authenticator;
+        await using (MemberGroupLink first = MemberGroupLink.ForIdentity(identity, directory, TimeProvider.System, notices.Add))
+        {
+            first.Attach(pair.Client);
+            first.Use(book => book.LinkSecured());
+            await Eventually.True(() => hub.Of<KeyPackagesRecord>().Count == 1, "the hub to get the key packages");
+            foreach (byte[] encoded in hub.Of<KeyPackagesRecord>()[0].KeyPackages)
+            {
+                KeyPackage keyPackage = MlsMessage.Decode(encoded).KeyPackage!;
+                keyPackage.LeafNode.Credential.Identity.ShouldBe(identity.PublicKey);
+                keyPackage.LeafNode.SignatureKey.ShouldBe(identity.PublicKey);
+            }
+
+            first.Use(book => book.RoomEntered("#room", founder: true, new byte[16]));
+            authenticator = first.Use(book => book.StateOf(room)!.EpochAuthenticator.ToArray());
+        }
+
+        notices.ShouldHaveSingleItem().Kind.ShouldBe(GroupNoticeKind.Joined);
+        notices.Clear();
+
+        await using MemberGroupLink second = MemberGroupLink.ForIdentity(identity, directory, TimeProvider.System, notices.Add);
+        notices.ShouldBeEmpty();
+        second.Use(book => book.StatusOf(room)).ShouldBe(MemberGroupStatus.Member);
+        second.Use(book => book.StateOf(room)!.EpochAuthenticator).ShouldBe(authenticator);
+        second.Use(book => book.KeyPackages.Kept.Count).ShouldBe(9);
+        output.WriteLine($"groups/ holds {Directory.GetFiles(Path.Combine(config.Path, GroupFiles.DirectoryName)).Length} files");
     }
 }

@@ -23,13 +23,36 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         Channel.CreateUnbounded<(Action<GroupRecordSender>, ulong)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
+    private readonly GroupFiles? _files;
     private Link? _link;
     private ulong _nextTicket = TicketBase;
 
-    public MemberGroupLink(Func<IGroupOutbox, GroupBook> makeBook)
+    public MemberGroupLink(Func<IGroupOutbox, GroupBook> makeBook, GroupFiles? files = null)
     {
+        _files = files;
         Book = makeBook(this);
         _pump = Task.Run(PumpAsync);
+    }
+
+    /// <summary>
+    /// The book of <paramref name="identity"/>: its MLS leaves sign with the identity key itself, and its groups and
+    /// key packages are kept in <paramref name="config"/>'s <c>groups/</c>, restored here.
+    /// </summary>
+    public static MemberGroupLink ForIdentity(Identity.IdentityKey identity, Identity.ConfigDirectory config, TimeProvider time, Action<GroupNotice> notices)
+    {
+        byte[] seed = identity.ExportSeed();
+        try
+        {
+            var files = new GroupFiles(config, seed);
+            var link = new MemberGroupLink(outbox => new GroupBook(identity.PublicKey, seed, time, outbox, files), files);
+            link.Book.Notice += notices;
+            link.Use(book => book.Restore());
+            return link;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(seed);
+        }
     }
 
     /// <summary>The book; call it only through <see cref="Use"/>, which serialises with the link's records.</summary>
@@ -114,6 +137,7 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         lock (_gate)
         {
             Book.Dispose();
+            _files?.Dispose();
         }
 
         _stop.Dispose();
