@@ -28,8 +28,6 @@ internal sealed class GroupBook : IDisposable
     /// <summary>The most leaves a group may hold (<c>MlsMembersMax</c>).</summary>
     public const uint MembersMax = 4096;
 
-    private const int GroupIdSize = 16;
-
     private readonly CipherSuite _suite = CipherSuite.Suite1;
     private readonly byte[] _identity;
     private readonly byte[] _seed;
@@ -38,6 +36,8 @@ internal sealed class GroupBook : IDisposable
     private readonly Dictionary<string, MemberGroup> _groups = [];
     private readonly Dictionary<string, HashSet<string>> _announced = [];
     private readonly GroupCommits _commits;
+    private readonly DirectConversations _direct;
+    private readonly GroupTexts _texts;
     private readonly GroupPersistence? _persistence;
 
     /// <summary>
@@ -53,12 +53,16 @@ internal sealed class GroupBook : IDisposable
         OwnDigest = IdentityFingerprint.IdentityDigest(_identity);
         KeyPackages = new OwnKeyPackages(_suite, _identity, _seed, time);
         _commits = new GroupCommits(this);
+        _direct = new DirectConversations(this);
+        _texts = new GroupTexts(this);
         _persistence = files is null ? null : new GroupPersistence(files);
     }
 
     public event Action<GroupNotice>? Notice;
 
     public event Action<GroupTextReceived>? TextReceived;
+
+    internal CipherSuite Suite => _suite;
 
     public byte[] OwnDigest { get; }
 
@@ -207,54 +211,10 @@ internal sealed class GroupBook : IDisposable
     }
 
     /// <summary>KeyPackageRelay: creates the direct conversation's group and adds the person (PROTOCOL.md 4.8).</summary>
-    public void KeyPackageRelayed(KeyPackageRelayRecord record)
-    {
-        MemberGroup group = Get(GroupTarget.ForPerson(record.Digest));
-        group.KeyPackageRequested = false;
-        if (group.State is not null || group.CommitsOutstanding > 0)
-        {
-            return;
-        }
-
-        string failure;
-        if (!TryDecode(record.Mls, out MlsMessage? message) || message.KeyPackage is not { } keyPackage)
-        {
-            failure = "it is not a key package";
-        }
-        else if (TreeIdentities.DigestOf(keyPackage.LeafNode) is not { } digest || !digest.AsSpan().SequenceEqual(record.Digest))
-        {
-            failure = "the key package is not that person's";
-        }
-        else
-        {
-            GroupState state = CreateAlone(RandomNumberGenerator.GetBytes(GroupIdSize));
-            if (CommitBuilder.TryAddMembers(state, [keyPackage], Now, out PendingCommit? pending, out failure))
-            {
-                group.State = state;
-                group.HadState = true;
-                group.LastUpdate = _time.GetUtcNow();
-                group.Pending = pending;
-                group.PendingCreates = true;
-                group.CommitsOutstanding++;
-                _outbox.SendCommit(new GroupCommitRecord(group.Target, pending!.Commit.Encode(), MlsMessage.Of(pending.Welcome!).Encode()));
-                return;
-            }
-
-            state.Dispose();
-        }
-
-        NotStarted(group, $"{record.Name}'s key package was refused: {failure}");
-    }
+    public void KeyPackageRelayed(KeyPackageRelayRecord record) => _direct.Relayed(record);
 
     /// <summary>Reply <c>no such name</c>, <c>not connected</c> or <c>no key package</c> to a <c>key package</c> Request.</summary>
-    public void KeyPackageUnavailable(byte[] digest, string reason)
-    {
-        if (Find(GroupTarget.ForPerson(digest)) is { KeyPackageRequested: true } group)
-        {
-            group.KeyPackageRequested = false;
-            NotStarted(group, reason);
-        }
-    }
+    public void KeyPackageUnavailable(byte[] digest, string reason) => _direct.Unavailable(digest, reason);
 
     /// <summary>Reply <c>stale epoch</c> to a GroupMessage: resolved when the Ack covering it arrives.</summary>
     public void StaleEpoch(GroupTarget target)
@@ -330,49 +290,7 @@ internal sealed class GroupBook : IDisposable
     public void WelcomeRelay(WelcomeRelayRecord record) => _commits.Welcome(record);
 
     /// <summary>GroupRelay: decrypted, the sender leaf checked against the digest the hub named, the text checked.</summary>
-    public void GroupRelay(GroupRelayRecord record)
-    {
-        MemberGroup? group = Find(record.Target);
-        if (group?.State is not { } state)
-        {
-            Dropped(record.Target, $"a message from {record.Name} could not be read: this member holds no keys of the group yet");
-            return;
-        }
-
-        if (!TryDecode(record.Mls, out MlsMessage? message)
-            || !ApplicationMessages.TryUnprotect(state, message, out byte[]? plaintext, out uint senderLeaf, out string failure))
-        {
-            Dropped(record.Target, $"a message from {record.Name} could not be read: {(message is null ? "it does not decode" : "it does not verify")}");
-            return;
-        }
-
-        byte[]? sender = TreeIdentities.DigestAt(state.Tree, senderLeaf);
-        if (sender is null || !sender.AsSpan().SequenceEqual(record.Digest))
-        {
-            string who = sender is null ? "nobody" : IdentityFingerprint.FromDigest(sender);
-            Dropped(record.Target, $"a message the hub said was from {record.Name} ({IdentityFingerprint.FromDigest(record.Digest)}) was signed by {who}");
-            return;
-        }
-
-        string text;
-        try
-        {
-            text = new UTF8Encoding(false, true).GetString(plaintext);
-        }
-        catch (DecoderFallbackException)
-        {
-            Dropped(record.Target, $"a message from {record.Name} is not UTF-8 text");
-            return;
-        }
-
-        if (plaintext.Length > Protocol.WireFormat.ChatTextMax)
-        {
-            Dropped(record.Target, $"a message from {record.Name} is longer than {Protocol.WireFormat.ChatTextMax} bytes");
-            return;
-        }
-
-        TextReceived?.Invoke(new GroupTextReceived(record.Target, record.Digest.ToArray(), record.Name, text));
-    }
+    public void GroupRelay(GroupRelayRecord record) => _texts.Relay(record);
 
     public void Dispose()
     {
@@ -413,6 +331,8 @@ internal sealed class GroupBook : IDisposable
     internal IReadOnlySet<string>? Announced(string room) => _announced.GetValueOrDefault(room);
 
     internal void Raise(GroupNotice notice) => Notice?.Invoke(notice);
+
+    internal void Deliver(GroupTextReceived text) => TextReceived?.Invoke(text);
 
     internal void Dropped(GroupTarget target, string why) => Raise(new GroupNotice(target, GroupNoticeKind.Dropped, why));
 
@@ -483,13 +403,6 @@ internal sealed class GroupBook : IDisposable
             message = null;
             return false;
         }
-    }
-
-    private void NotStarted(MemberGroup group, string reason)
-    {
-        int unsent = group.Outgoing.Count;
-        group.Outgoing.Clear();
-        Raise(new GroupNotice(group.Target, GroupNoticeKind.NotStarted, $"could not start the conversation: {reason}; {unsent} message(s) not sent", Subject: group.Target.Digest));
     }
 
     internal static string KeyOf(GroupTarget target) => target.IsRoom ? target.Room : "@" + Convert.ToHexStringLower(target.Digest!);

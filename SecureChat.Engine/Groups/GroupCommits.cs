@@ -85,7 +85,7 @@ internal sealed class GroupCommits(GroupBook book)
         group.PendingCreates = group.PendingIsUpdate = false;
         if (pending is null)
         {
-            if (record.Status == CommitStatus.Accepted)
+            if (record.Status == CommitStatus.Accepted && group.State is not null)
             {
                 // The hub accepted a commit this member already gave up for another's: the group went two ways.
                 Fork(group, "the hub accepted a commit of this member after another one");
