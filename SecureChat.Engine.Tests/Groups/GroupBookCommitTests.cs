@@ -1,4 +1,5 @@
 using SecureChat.Engine.Groups;
+using SecureChat.Engine.Mls.Group;
 using SecureChat.Engine.Protocol;
 
 namespace SecureChat.Engine.Tests.Groups;
@@ -188,6 +189,32 @@ public sealed class GroupBookCommitTests(ITestOutputHelper output)
         GroupCommitRecord daily = bob.TakeOne<GroupCommitRecord>();
         HandHub.Accept(bob, daily, [alice], [], 3);
         alice.Book.StateOf(room)!.Epoch.ShouldBe(3UL);
+    }
+
+    [Fact]
+    public void A_refused_commit_is_discarded_and_a_task_whose_key_package_is_not_the_joiners_gets_no_commit()
+    {
+        using var hub = new HandHub();
+        BookMember alice = hub.Connect("alice");
+        BookMember bob = hub.Connect("bob");
+        BookMember carol = hub.Connect("carol");
+        BookMember mallory = hub.Connect("mallory");
+        GroupTarget room = HandHub.Room("#room", alice, bob);
+        GroupCommitRecord add = HandHub.Task(alice, room, [carol], []).ShouldNotBeNull();
+        alice.Book.SendText(room, "after the refusal");
+
+        alice.Book.CommitResult(new CommitResultRecord(room, CommitStatus.Refused, HandHub.GroupIdOf(add), 1));
+
+        alice.Book.StatusOf(room).ShouldBe(MemberGroupStatus.Member);
+        alice.Book.StateOf(room)!.Epoch.ShouldBe(1UL);
+        HandHub.Relay(alice, alice.TakeOne<GroupMessageRecord>(), bob);
+        bob.Texts.ShouldHaveSingleItem().Text.ShouldBe("after the refusal");
+
+        GroupState state = alice.Book.StateOf(room)!;
+        alice.Book.GroupTask(new GroupTaskRecord(room, state.GroupId, state.Epoch, [], [new GroupTaskJoiner(carol.Digest, carol.Name, mallory.KeyPackagesAtHub.Dequeue())]));
+        alice.Take<GroupCommitRecord>().ShouldBeEmpty();
+        alice.NoticesOf(GroupNoticeKind.Dropped).ShouldHaveSingleItem().Text.ShouldContain("not carol's");
+        alice.Book.StatusOf(room).ShouldBe(MemberGroupStatus.Member);
     }
 
     /// <summary>An empty commit of <paramref name="member"/>, through its 24-hour renewal (the others are not ticked).</summary>
