@@ -86,7 +86,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
             FrameType.DirectRelay => DirectRelayRecord.Write(plaintext, digest, "operator", "a direct message the hub never vouched for"),
             FrameType.Ack => new AckRecord(1).Write(plaintext),
             FrameType.RoomEvent => RoomEventRecord.Write(plaintext, 3, "#lobby", digest, "operator", digest, "victim", "kicked by nobody"),
-            FrameType.RoomInfo => RoomInfoRecord.Write(plaintext, RoomInfoKind.Entered, "#lobby", 0, 1, ""),
+            FrameType.RoomInfo => RoomInfoRecord.Write(plaintext, RoomInfoKind.Entered, "#lobby", 0, 1, "", new byte[WireFormat.GroupIdSize]),
             _ => ReplyRecord.Write(plaintext, 0, 1, "#lobby", digest, "mallory", ""),
         };
 

@@ -49,7 +49,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
         pair.Pump();
 
         pair.Client.IsSecure.ShouldBeTrue(pair.Client.Failure?.Message);
-        pair.EventsOf<RoomInfoEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic"));
+        pair.EventsOf<RoomInfoEvent>(pair.Client).ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic") { GroupId = new byte[WireFormat.GroupIdSize] });
         PresenceEvent member = pair.EventsOf<PresenceEvent>(pair.Client).Last();
         (member.Kind, member.Room, member.Name, member.Flags).ShouldBe((PresenceKind.Member, "#room", "bob", PresenceRecord.FlagMuted));
         RoomNoticeEvent topic = pair.EventsOf<RoomNoticeEvent>(pair.Client).ShouldHaveSingleItem();
@@ -187,7 +187,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
             FrameType.DirectRelay => DirectRelayRecord.Write(buffer, s_bob, "bob", "hi"),
             FrameType.Presence => PresenceRecord.Write(buffer, PresenceKind.Joined, "#lobby", s_bob, "bob", 0, string.Empty),
             FrameType.RoomEvent => RoomEventRecord.Write(buffer, RoomEventRecord.KindTopic, "#lobby", s_bob, "bob", s_nobody, string.Empty, "topic"),
-            FrameType.RoomInfo => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty),
+            FrameType.RoomInfo => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty, new byte[WireFormat.GroupIdSize]),
             FrameType.Reply => ReplyRecord.Write(buffer, 0, 1, "#lobby", s_nobody, string.Empty, string.Empty),
             FrameType.Ack => new AckRecord(1).Write(buffer),
             _ => throw new ArgumentException($"{type}", nameof(type)),

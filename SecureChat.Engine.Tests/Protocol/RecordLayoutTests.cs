@@ -1,5 +1,6 @@
 using System.Text;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Protocol;
 
@@ -75,6 +76,8 @@ public sealed class RecordLayoutTests
     [InlineData(PresenceKind.Renamed, "", 0, "robert")]
     [InlineData(PresenceKind.You, "", 0, "")]
     [InlineData(PresenceKind.Refused, "", 0, "")]
+    [InlineData(PresenceKind.Away, "", 0, "")]
+    [InlineData(PresenceKind.Back, "", 0, "")]
     public void Every_presence_kind_round_trips(PresenceKind kind, string room, byte flags, string text)
     {
         byte[] buffer = new byte[PresenceRecord.SizeMax];
@@ -112,16 +115,34 @@ public sealed class RecordLayoutTests
         RoomEventRecord.TryParse(buffer.AsSpan(0, length), out RoomEventRecord mode).ShouldBeTrue();
         mode.Text.ShouldBe("+i");
 
-        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 3, 16_384, "topic");
+        byte[] groupId = [.. Enumerable.Range(0xF0, WireFormat.GroupIdSize).Select(i => (byte)i)];
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 7, 16_384, "topic", groupId);
+        length.ShouldBe(1 + 6 + 1 + 4 + 6 + WireFormat.GroupIdSize, "entered ends with the room's 16-byte group id");
+        buffer.AsSpan(length - WireFormat.GroupIdSize, WireFormat.GroupIdSize).ToArray().ShouldBe(groupId);
         RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord entered).ShouldBeTrue();
-        entered.ShouldBe(new RoomInfoRecord(RoomInfoKind.Entered, "#room", 3, 16_384, "topic"));
-        length = RoomInfoRecord.Write(buffer, RoomInfoKind.ListEnd, "", 0, uint.MaxValue, "");
+        (entered.Kind, entered.Room, entered.Flags, entered.Members, entered.Topic).ShouldBe((RoomInfoKind.Entered, "#room", (byte)7, 16_384u, "topic"));
+        (entered.Flags & RoomInfoRecord.FlagFounder).ShouldBe(RoomInfoRecord.FlagFounder);
+        entered.GroupId.ShouldBe(groupId);
+        Should.Throw<ArgumentException>(() => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#room", 0, 1, "", []));
+        Should.Throw<ArgumentException>(() => RoomInfoRecord.Write(buffer, RoomInfoKind.Listed, "#room", 0, 1, "", groupId));
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.Listed, "#room", RoomInfoRecord.FlagInviteOnly, 2, "t", []);
+        RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord listed).ShouldBeTrue();
+        listed.GroupId.ShouldBeEmpty();
+        length = RoomInfoRecord.Write(buffer, RoomInfoKind.ListEnd, "", 0, uint.MaxValue, "", []);
         RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord end).ShouldBeTrue();
         end.Members.ShouldBe(uint.MaxValue);
 
         length = ReplyRecord.Write(buffer, 8, ReplyRecord.OpChat, "#bad room", s_nobody, "", "");
         ReplyRecord.TryParse(buffer.AsSpan(0, length), out ReplyRecord reply).ShouldBeTrue();
         (reply.Code, reply.Op, reply.Room).ShouldBe(((byte)8, ReplyRecord.OpChat, "#bad room"), "a reply echoes a room the hub found bad");
+        foreach ((byte code, byte op) in new[] { ((byte)12, ReplyRecord.OpGroupMessage), ((byte)13, ReplyRecord.OpKeyPackages), ((byte)14, (byte)14), ((byte)15, (byte)14), ((byte)0, (byte)15) })
+        {
+            length = ReplyRecord.Write(buffer, code, op, "", s_digest, "bob", "");
+            ReplyRecord.TryParse(buffer.AsSpan(0, length), out ReplyRecord v4).ShouldBeTrue($"code {code} op 0x{op:X2}");
+            (v4.Code, v4.Op).ShouldBe((code, op));
+        }
+
+        ((byte)ReplyCode.StaleEpoch, (byte)ReplyCode.FewKeyPackages, ReplyRecord.OpKeyPackages, ReplyRecord.OpGroupMessage).ShouldBe(((byte)12, (byte)15, (byte)0x20, (byte)0x26));
 
         new AckRecord(ulong.MaxValue).Write(buffer).ShouldBe(8);
         AckRecord.TryParse(buffer.AsSpan(0, 8), out AckRecord ack).ShouldBeTrue();
@@ -143,7 +164,7 @@ public sealed class RecordLayoutTests
         { "direct: a digest cut short", (byte)FrameType.Direct, [0, 1, 2, 3] },
         { "direct: a name length past the end", (byte)FrameType.Direct, [5, (byte)'b'] },
         { "request: op 0", (byte)FrameType.Request, [0, 0, 0, 0] },
-        { "request: op 14", (byte)FrameType.Request, [14, 0, 0, 0] },
+        { "request: op 16", (byte)FrameType.Request, [16, 0, 0, 0] },
         { "request: no text field", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0] },
         { "request: a byte left over", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0, 0, 9] },
         { "request: a name of 65 bytes", (byte)FrameType.Request, [7, 2, (byte)'#', (byte)'a', 65, .. Enumerable.Repeat((byte)'n', 65), 0] },
@@ -151,7 +172,10 @@ public sealed class RecordLayoutTests
         { "relay: an empty name", (byte)FrameType.Relay, [2, (byte)'#', (byte)'a', .. s_digest, 0] },
         { "direct relay: from nobody", (byte)FrameType.DirectRelay, [.. s_nobody, 1, (byte)'b'] },
         { "presence: kind 0", (byte)FrameType.Presence, [0, 0, .. s_digest, 1, (byte)'b', 0, 0] },
-        { "presence: kind 8", (byte)FrameType.Presence, [8, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: kind 10", (byte)FrameType.Presence, [10, 0, .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: away with a room", (byte)FrameType.Presence, [8, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 0, 0] },
+        { "presence: back with a flag", (byte)FrameType.Presence, [9, 0, .. s_digest, 1, (byte)'b', 1, 0] },
+        { "presence: away with a text", (byte)FrameType.Presence, [8, 0, .. s_digest, 1, (byte)'b', 0, 1, (byte)'x'] },
         { "presence: joined without a room", (byte)FrameType.Presence, [1, 0, .. s_digest, 1, (byte)'b', 0, 0] },
         { "presence: left with a room", (byte)FrameType.Presence, [2, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 0, 0] },
         { "presence: an unknown flag", (byte)FrameType.Presence, [1, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 4, 0] },
@@ -167,10 +191,16 @@ public sealed class RecordLayoutTests
         { "room info: kind 4", (byte)FrameType.RoomInfo, [4, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0] },
         { "room info: entered with no room", (byte)FrameType.RoomInfo, [1, 0, 0, 0, 0, 0, 1, 0] },
         { "room info: list end with a room", (byte)FrameType.RoomInfo, [3, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0] },
-        { "room info: an unknown flag", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 4, 0, 0, 0, 1, 0] },
+        { "room info: an unknown flag", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 8, 0, 0, 0, 1, 0, .. new byte[16]] },
+        { "room info: entered without a group id", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0] },
+        { "room info: entered with 15 bytes of group id", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0, .. new byte[15]] },
+        { "room info: entered with 17 bytes of group id", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0, .. new byte[17]] },
+        { "room info: listed with the founder flag", (byte)FrameType.RoomInfo, [2, 2, (byte)'#', (byte)'a', 4, 0, 0, 0, 1, 0] },
+        { "room info: listed with a group id", (byte)FrameType.RoomInfo, [2, 2, (byte)'#', (byte)'a', 0, 0, 0, 0, 1, 0, .. new byte[16]] },
         { "room info: members cut short", (byte)FrameType.RoomInfo, [1, 2, (byte)'#', (byte)'a', 0, 0, 0] },
-        { "reply: code 12", (byte)FrameType.Reply, [12, 1, 0, .. s_nobody, 0, 0] },
-        { "reply: op 14", (byte)FrameType.Reply, [0, 14, 0, .. s_nobody, 0, 0] },
+        { "reply: code 16", (byte)FrameType.Reply, [16, 1, 0, .. s_nobody, 0, 0] },
+        { "reply: op 16", (byte)FrameType.Reply, [0, 16, 0, .. s_nobody, 0, 0] },
+        { "reply: op 0x27", (byte)FrameType.Reply, [0, 0x27, 0, .. s_nobody, 0, 0] },
         { "reply: op 0x22", (byte)FrameType.Reply, [0, 0x22, 0, .. s_nobody, 0, 0] },
         { "reply: a text length past the end", (byte)FrameType.Reply, [0, 1, 0, .. s_nobody, 0, 9, (byte)'x'] },
     };

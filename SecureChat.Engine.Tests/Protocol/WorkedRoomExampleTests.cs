@@ -88,8 +88,9 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         clientChat.SendRequest(RoomOp.Join, "#rust", string.Empty, string.Empty);
         wire.ToServer(wire.FromClient("Request join #rust", [1, .. Str8("#rust"), .. Str8(""), .. Str8("")]));
         wire.FromServer("Ack (received 3)", U64(3));
-        serverChat.SendRoomInfo(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk");
-        wire.FromServer("RoomInfo entered #rust (not invite-only, not its operator, 2 members, topic \"Rust talk\")", [1, .. Str8("#rust"), 0x00, .. U32(2), .. Str8("Rust talk")]);
+        byte[] groupId = [.. Enumerable.Range(0x51, WireFormat.GroupIdSize).Select(i => (byte)i)];
+        serverChat.SendRoomInfo(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk", groupId);
+        wire.FromServer("RoomInfo entered #rust (not invite-only, not its operator, not its founder, 2 members, topic \"Rust talk\", the room's group id)", [1, .. Str8("#rust"), 0x00, .. U32(2), .. Str8("Rust talk"), .. groupId]);
         serverChat.SendPresence(PresenceKind.Member, "#rust", bob, "bob", 0x01, string.Empty);
         wire.FromServer("Presence member (#rust, bob, flags 0x01: operator)", [4, .. Str8("#rust"), .. bob, .. Str8("bob"), 0x01, .. Str8("")]);
 
@@ -126,7 +127,7 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         server.Failure.ShouldBeNull();
         var events = new List<SessionEvent>();
         client.DrainEvents(events);
-        events.OfType<RoomInfoEvent>().ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk"));
+        events.OfType<RoomInfoEvent>().ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk") { GroupId = [.. Enumerable.Range(0x51, WireFormat.GroupIdSize).Select(i => (byte)i)] });
         events.OfType<MessageReceivedEvent>().Select(m => (m.Sender, m.Text, m.Room, m.Direct)).ShouldBe([("bob", "Hi alice!", "#rust", false), ("bob", "what's up?", string.Empty, true)]);
         events.OfType<ReplyEvent>().ShouldHaveSingleItem().Code.ShouldBe(ReplyCode.Done);
         events.OfType<RoomNoticeEvent>().Select(e => (e.Kind, e.TargetName, e.Text)).ShouldBe([(RoomNoticeKind.Opped, "alice", ""), (RoomNoticeKind.Kicked, "mallory", "spam")]);

@@ -122,11 +122,15 @@ internal sealed class ChatChannel : IApplicationRecords
         Session.SealApplication(FrameType.RoomEvent, plaintext[..length]);
     }
 
-    /// <summary>Tells a client it entered a room, or one room (or the end) of a list.</summary>
-    public void SendRoomInfo(RoomInfoKind kind, string room, byte flags, uint members, string topic)
+    /// <summary>
+    /// Tells a client it entered a room (with the room's MLS group id; none given: 16 zero bytes, for a hub that does
+    /// not keep room groups), or one room (or the end) of a list.
+    /// </summary>
+    public void SendRoomInfo(RoomInfoKind kind, string room, byte flags, uint members, string topic, byte[]? groupId = null)
     {
+        ReadOnlySpan<byte> id = kind == RoomInfoKind.Entered ? groupId ?? new byte[WireFormat.GroupIdSize] : [];
         Span<byte> plaintext = stackalloc byte[RoomInfoRecord.SizeMax];
-        Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic)]);
+        Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic, id)]);
     }
 
     /// <summary>Answers a client's request (op 1-13), direct message (<see cref="ReplyRecord.OpDirect"/>) or room message (<see cref="ReplyRecord.OpChat"/>).</summary>
@@ -281,7 +285,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return $"the server put this client in more than {WireFormat.RoomsMax} rooms";
         }
 
-        return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic));
+        return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic) { GroupId = info.GroupId });
     }
 
     private static string BadRoom(FrameType type, string room) => $"a {type} record for \"{SafeText.Name(room)}\", which is not a room name";

@@ -27,4 +27,6 @@ public enum AlertCode : byte
     IdleTimeout = 12,
     /// <summary>Too many handshakes from the sender's address; try later.</summary>
     RateLimited = 13,
+    /// <summary>Close record only, hub to client: a newer link of the same identity became secure and this one ends.</summary>
+    Replaced = 14,
 }

@@ -21,7 +21,7 @@ internal readonly record struct PresenceRecord(PresenceKind Kind, string Room, b
 
     public static int Write(Span<byte> destination, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)
     {
-        if (kind is < PresenceKind.Joined or > PresenceKind.Parted || HasRoom(kind) != (room.Length > 0)
+        if (kind is < PresenceKind.Joined or > PresenceKind.Back || HasRoom(kind) != (room.Length > 0)
             || (flags != 0 && kind is not (PresenceKind.Joined or PresenceKind.Member)) || (flags & ~(FlagOperator | FlagMuted)) != 0)
         {
             throw new ArgumentException($"a {kind} notice with room \"{room}\" and flags {flags} breaks the Presence layout", nameof(kind));
@@ -38,7 +38,7 @@ internal readonly record struct PresenceRecord(PresenceKind Kind, string Room, b
     public static bool TryParse(ReadOnlySpan<byte> plaintext, out PresenceRecord record)
     {
         record = default;
-        if (plaintext.IsEmpty || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Parted)
+        if (plaintext.IsEmpty || plaintext[0] is < (byte)PresenceKind.Joined or > (byte)PresenceKind.Back)
         {
             return false;
         }

@@ -21,6 +21,7 @@ internal static class AlertMapping
         FailureReason.ServerShuttingDown => AlertCode.ServerShuttingDown,
         FailureReason.IdleTimeout => AlertCode.IdleTimeout,
         FailureReason.RateLimited => AlertCode.RateLimited,
+        FailureReason.Replaced => AlertCode.Replaced,
         FailureReason.PuzzleRequired => null,
         _ => AlertCode.ProtocolError,
     };

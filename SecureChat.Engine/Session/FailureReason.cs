@@ -27,4 +27,7 @@ public enum FailureReason
     IdleTimeout,
     RekeyTooFrequent,
     RateLimited,
+
+    /// <summary>A newer link of this identity to the hub became secure and the hub closed this one (Close 14).</summary>
+    Replaced,
 }

@@ -62,11 +62,16 @@ internal sealed class SessionEnding(SecureSession session, RecordLayer records, 
         session.End(SessionStage.Failed, new FailedEvent(failure), failure);
     }
 
-    /// <summary>The peer sent Close, saying how many of our records it received: the session ends cleanly.</summary>
+    /// <summary>
+    /// The peer sent Close, saying how many of our records it received: the session ends cleanly. A hub's Close 14
+    /// (Replaced) also leaves its reason as the session's <see cref="SecureSession.Failure"/>, so a client says the
+    /// identity is in use elsewhere and does not reconnect on its own (PROTOCOL.md 6).
+    /// </summary>
     public void ClosedByPeer(AlertCode code, ulong receivedByPeer)
     {
         int undelivered = _sentMessages.CountFrom(receivedByPeer, records.SentRecords);
-        session.End(SessionStage.Closed, new ClosedEvent(ByPeer: true, code, undelivered));
+        SessionFailure? reason = code == AlertCode.Replaced && session.Role == SessionRole.Client ? SessionFailure.Create(FailureReason.Replaced) : null;
+        session.End(SessionStage.Closed, new ClosedEvent(ByPeer: true, code, undelivered), reason);
     }
 
     /// <summary>Close: u8 code || u64 records received, so the peer can tell what of its sending never arrived.</summary>

@@ -197,7 +197,10 @@ public sealed partial class ChatClient : ChatEndpoint
         if (_reconnect is not null && !_stopping && ReferenceEquals(link, _secured))
         {
             _secured = null;
-            _reconnect.Lost();
+            if (link.Failure?.Reason != FailureReason.Replaced) // Close 14: reconnecting would close the newer link in turn
+            {
+                _reconnect.Lost();
+            }
         }
     }
 

@@ -184,6 +184,13 @@ internal sealed class Connection : IScheduledWriter
                 {
                     int read = await _socket.ReceiveAsync(buffer.AsMemory(0, size), SocketFlags.None, _lingerCancel.Token).ConfigureAwait(false);
                     lastReadFilled = read == size;
+                    if (read > 0 && _link.Reader.PartsOverBound(out Task parts))
+                    {
+                        // The hub's pending Parts passed their bound (by other links) while this read waited for the
+                        // peer: what it brought waits too, so no link holding Parts is read past the bound.
+                        await parts.WaitAsync(_lingerCancel.Token).ConfigureAwait(false);
+                    }
+
                     ended = _link.Reader.OnReceived(buffer.AsSpan(0, read), out derive);
                 }
                 finally

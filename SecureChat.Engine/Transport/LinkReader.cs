@@ -108,7 +108,14 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
     /// </summary>
     public bool ReceiveQueueFull(out Task room) =>
         events.Full(out room) || (operatorQueue is not null && operatorQueue.Full(SenderKey(), out room))
-        || (partBudget is not null && Volatile.Read(ref _partsReported) > 0 && partBudget.Over(out room));
+        || PartsOverBound(out room);
+
+    /// <summary>Hub: true while all links' pending Parts hold more than their bound and this link holds some (<see cref="PartBudget"/>).</summary>
+    public bool PartsOverBound(out Task room)
+    {
+        room = Task.CompletedTask;
+        return partBudget is not null && Volatile.Read(ref _partsReported) > 0 && partBudget.Over(out room);
+    }
 
     private string? SenderKey() => _senderKey ??= link.Peer is { } peer ? Convert.ToHexString(peer.Digest) : null;
 

@@ -45,11 +45,12 @@ internal sealed class ReconnectLoop
     /// <summary>
     /// True for a failure after which no attempt follows: the server's identity was refused (a changed key: the
     /// next attempt could reach the same man in the middle), it speaks another protocol version, or the passphrases
-    /// differ (key confirmation failed, or one side has none). Each needs a person to act first.
+    /// differ (key confirmation failed, or one side has none), or the hub closed the link for a newer one of the same
+    /// identity (Close 14: reconnecting would close that one in turn). Each needs a person to act first.
     /// </summary>
     public static bool Stops(FailureReason reason) => reason is
         FailureReason.IdentityChanged or FailureReason.IdentityRejected or FailureReason.UnsupportedVersion or
-        FailureReason.PassphraseMismatch or FailureReason.KeyConfirmationFailed;
+        FailureReason.PassphraseMismatch or FailureReason.KeyConfirmationFailed or FailureReason.Replaced;
 
     /// <summary>True while the loop waits or connects (a lost link is being replaced).</summary>
     public bool IsActive

@@ -48,6 +48,10 @@ internal static class ServerLimits
             Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.ServerOutput >> 20} MiB"),
         },
         new("fair-share", LimitUnit.Kib, 17, 1 << 20, "the backlog in KiB at which a peer may be dropped while --server-output is spent, at least one full record", o => o.FairShare / 1024, (o, n) => o with { FairShare = n * 1024 }),
+        new("pending-parts", LimitUnit.Kib, 2048, 1 << 24, "what all peers' pending Parts (the start of an MLS payload longer than a record) may hold, in KiB; while over it, the peers holding Parts are not read from", o => (int)(o.PendingParts / 1024), (o, n) => o with { PendingParts = n * 1024L })
+        {
+            Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.PendingParts >> 20} MiB"),
+        },
         new("write-timeout", LimitUnit.Seconds, 1, 3600, "seconds a write to a peer's socket may make no progress before the peer is dropped as too slow", o => Seconds(o.WriteTimeout), (o, n) => o with { WriteTimeout = TimeSpan.FromSeconds(n) })
         {
             Scope = OptionScope.Any,
