@@ -24,6 +24,9 @@ public sealed class IdentityKey : ISigner, IDisposable
 
     private static readonly SignatureAlgorithm s_algorithm = SignatureAlgorithm.Ed25519;
 
+    // The MLS groups sign with the identity key itself (PROTOCOL.md 4.8) through an API that takes the raw seed, and
+    // their files at rest are sealed under a key derived from it, so the seed can be exported once per client.
+
     private readonly Key _key;
     private readonly byte[] _publicKey;
     private volatile bool _disposed;
@@ -80,7 +83,17 @@ public sealed class IdentityKey : ISigner, IDisposable
             throw new ArgumentException("an Ed25519 seed is 32 bytes", nameof(seed));
         }
 
-        return new IdentityKey(Key.Import(s_algorithm, seed, KeyBlobFormat.RawPrivateKey));
+        return new IdentityKey(Key.Import(s_algorithm, seed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
+    }
+
+    /// <summary>
+    /// A copy of the 32-byte private seed, for the member's MLS groups (their leaf signature key is this key) and the
+    /// key that seals them at rest. The caller wipes it.
+    /// </summary>
+    internal byte[] ExportSeed()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _key.Export(KeyBlobFormat.RawPrivateKey);
     }
 
     /// <summary>Signs <paramref name="data"/> (Ed25519, deterministic): 64 bytes.</summary>
@@ -157,7 +170,7 @@ public sealed class IdentityKey : ISigner, IDisposable
                     $"the identity key {path} is malformed: refusing to use or replace it; restore it from a backup, or move it away to create a new identity");
             }
 
-            return new IdentityKey(Key.Import(s_algorithm, seed, KeyBlobFormat.RawPrivateKey));
+            return new IdentityKey(Key.Import(s_algorithm, seed, KeyBlobFormat.RawPrivateKey, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport }));
         }
         finally
         {

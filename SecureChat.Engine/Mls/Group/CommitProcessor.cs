@@ -38,9 +38,17 @@ internal static class CommitProcessor
     /// Processes a commit from another member. On success <paramref name="next"/> is the next epoch's state (the caller
     /// disposes the old one); when the commit removes this member, false with the reason saying so.
     /// </summary>
-    public static bool TryProcess(GroupState state, MlsMessage message, Func<PreSharedKeyId, byte[]?> externalPsks, ulong? nowUnixSeconds, out GroupState? next, out string failure)
+    public static bool TryProcess(GroupState state, MlsMessage message, Func<PreSharedKeyId, byte[]?> externalPsks, ulong? nowUnixSeconds, out GroupState? next, out string failure) =>
+        TryProcess(state, message, externalPsks, nowUnixSeconds, out next, out _, out failure);
+
+    /// <summary>
+    /// As above; <paramref name="ownLeafRemoved"/> is true when the commit verified and removes this member (then
+    /// there is no next state for it).
+    /// </summary>
+    public static bool TryProcess(GroupState state, MlsMessage message, Func<PreSharedKeyId, byte[]?> externalPsks, ulong? nowUnixSeconds, out GroupState? next, out bool ownLeafRemoved, out string failure)
     {
         next = null;
+        ownLeafRemoved = false;
         if (!TryAuthenticate(state, message, ContentType.Commit, out AuthenticatedContent? content, out failure))
         {
             return false;
@@ -80,6 +88,7 @@ internal static class CommitProcessor
 
         if (applied!.OwnLeafRemoved)
         {
+            ownLeafRemoved = true;
             failure = "this member was removed from the group by the commit";
             return false;
         }

@@ -43,6 +43,22 @@ internal sealed class GroupState : IDisposable
         byte[] signaturePrivateKey,
         Dictionary<uint, byte[]> nodePrivateKeys,
         SortedList<ulong, byte[]> pastResumptionPsks)
+        : this(suite, context, tree, interimTranscriptHash, secrets, new SecretTree(suite, secrets.EncryptionSecret, tree.LeafCount), ownLeaf, signaturePrivateKey, nodePrivateKeys, pastResumptionPsks)
+    {
+    }
+
+    /// <summary>A state whose secret tree has already been used (read back from storage).</summary>
+    internal GroupState(
+        CipherSuite suite,
+        GroupContext context,
+        RatchetTree tree,
+        byte[] interimTranscriptHash,
+        EpochSecrets secrets,
+        SecretTree secretTree,
+        uint ownLeaf,
+        byte[] signaturePrivateKey,
+        Dictionary<uint, byte[]> nodePrivateKeys,
+        SortedList<ulong, byte[]> pastResumptionPsks)
     {
         Suite = suite;
         Context = context;
@@ -50,7 +66,7 @@ internal sealed class GroupState : IDisposable
         Tree = tree;
         InterimTranscriptHash = interimTranscriptHash;
         Secrets = secrets;
-        SecretTree = new SecretTree(suite, secrets.EncryptionSecret, tree.LeafCount);
+        SecretTree = secretTree;
         OwnLeaf = ownLeaf;
         SignaturePrivateKey = signaturePrivateKey;
         _nodePrivateKeys = nodePrivateKeys;

@@ -28,6 +28,13 @@ internal sealed class EpochSecrets : IDisposable
         InitSecret = suite.DeriveSecret(epochSecret, "init");
     }
 
+    private EpochSecrets(CipherSuite suite, IReadOnlyList<byte[]> stored)
+    {
+        _suite = suite;
+        (SenderDataSecret, EncryptionSecret, ExporterSecret, ExternalSecret, ConfirmationKey, MembershipKey, ResumptionPsk, EpochAuthenticator, InitSecret) =
+            (stored[0], stored[1], stored[2], stored[3], stored[4], stored[5], stored[6], stored[7], stored[8]);
+    }
+
     public byte[] SenderDataSecret { get; }
 
     public byte[] EncryptionSecret { get; }
@@ -79,6 +86,37 @@ internal sealed class EpochSecrets : IDisposable
 
     /// <summary>The external key pair (section 8.3): KEM.DeriveKeyPair(external_secret); external joiners encrypt to its public key.</summary>
     public (byte[] PrivateKey, byte[] PublicKey) ExternalKeyPair() => _suite.DeriveKeyPair(ExternalSecret);
+
+    /// <summary>
+    /// Writes the epoch's secrets for storage, but not encryption_secret: the secret tree holds what is left of it, and
+    /// storing the root would let a stolen file derive keys already used and deleted (RFC 9420 section 9.2).
+    /// </summary>
+    internal void WriteStored(Codec.MlsWriter w)
+    {
+        foreach (byte[] secret in new[] { SenderDataSecret, ExporterSecret, ExternalSecret, ConfirmationKey, MembershipKey, ResumptionPsk, EpochAuthenticator, InitSecret })
+        {
+            w.Opaque(secret);
+        }
+    }
+
+    /// <summary>Reads what <see cref="WriteStored"/> wrote; encryption_secret comes back empty.</summary>
+    internal static EpochSecrets ReadStored(CipherSuite suite, ref Codec.MlsReader r)
+    {
+        var stored = new List<byte[]>(9);
+        for (int i = 0; i < 8; i++)
+        {
+            byte[] secret = r.OpaqueArray();
+            if (secret.Length != suite.HashLength)
+            {
+                throw new Codec.MlsFormatException($"a stored epoch secret has {secret.Length} bytes, not {suite.HashLength}");
+            }
+
+            stored.Add(secret);
+        }
+
+        stored.Insert(1, []);
+        return new EpochSecrets(suite, stored);
+    }
 
     public void Dispose()
     {

@@ -26,6 +26,42 @@ internal sealed class HashRatchet : IDisposable
         _secret = secret;
     }
 
+    /// <summary>Writes the ratchet's position for storage: its current secret, generation and the skipped keys it keeps.</summary>
+    internal void Write(Codec.MlsWriter w)
+    {
+        w.Opaque(_secret);
+        w.U32(_generation);
+        w.Bool(_exhausted);
+        w.Vector([.. _skipped.Values], static (w, key) =>
+        {
+            w.U32(key.Generation);
+            w.Opaque(key.Key);
+            w.Opaque(key.Nonce);
+        });
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
+    internal static HashRatchet Read(CipherSuite suite, ref Codec.MlsReader r)
+    {
+        var ratchet = new HashRatchet(suite, r.OpaqueArray());
+        ratchet._generation = r.U32();
+        ratchet._exhausted = r.Bool();
+        foreach (RatchetKey key in r.VectorOf(static (ref Codec.MlsReader r) => new RatchetKey(r.U32(), r.OpaqueArray(), r.OpaqueArray())))
+        {
+            if (ratchet._skipped.Count >= SecretTree.SkippedKeysMax || !ratchet._skipped.TryAdd(key.Generation, key))
+            {
+                throw new Codec.MlsFormatException("a stored ratchet repeats a skipped key or keeps too many");
+            }
+        }
+
+        if (ratchet._secret.Length != suite.HashLength)
+        {
+            throw new Codec.MlsFormatException("a stored ratchet secret has the wrong length");
+        }
+
+        return ratchet;
+    }
+
     /// <summary>The generation the next <see cref="Next"/> returns.</summary>
     public uint Generation => _generation;
 

@@ -28,7 +28,65 @@ internal sealed class SecretTree : IDisposable
         _nodeSecrets[TreeMath.Root(leafCount)] = encryptionSecret.ToArray();
     }
 
+    private SecretTree(CipherSuite suite, uint leafCount)
+    {
+        _suite = suite;
+        LeafCount = leafCount;
+    }
+
     public uint LeafCount { get; }
+
+    /// <summary>Writes what the tree still holds, for storage: the node secrets not yet split and each leaf's ratchets.</summary>
+    internal void Write(Codec.MlsWriter w)
+    {
+        w.U32(LeafCount);
+        w.Vector([.. _nodeSecrets.OrderBy(pair => pair.Key)], static (w, pair) =>
+        {
+            w.U32(pair.Key);
+            w.Opaque(pair.Value);
+        });
+        w.Vector([.. _ratchets.OrderBy(pair => pair.Key)], static (w, pair) =>
+        {
+            w.U32(pair.Key);
+            pair.Value.Handshake.Write(w);
+            pair.Value.Application.Write(w);
+        });
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote, for a tree of <paramref name="leafCount"/> leaves.</summary>
+    internal static SecretTree Read(CipherSuite suite, uint leafCount, ref Codec.MlsReader r)
+    {
+        if (r.U32() != leafCount)
+        {
+            throw new Codec.MlsFormatException("the stored secret tree does not fit the ratchet tree");
+        }
+
+        var tree = new SecretTree(suite, leafCount);
+        Codec.MlsReader nodes = r.Vector();
+        while (!nodes.End)
+        {
+            uint node = nodes.U32();
+            byte[] secret = nodes.OpaqueArray();
+            if (node >= 2 * leafCount - 1 || secret.Length != suite.HashLength || !tree._nodeSecrets.TryAdd(node, secret))
+            {
+                throw new Codec.MlsFormatException($"a stored secret tree node {node} is out of place");
+            }
+        }
+
+        Codec.MlsReader leaves = r.Vector();
+        while (!leaves.End)
+        {
+            uint leaf = leaves.U32();
+            HashRatchet handshake = HashRatchet.Read(suite, ref leaves);
+            HashRatchet application = HashRatchet.Read(suite, ref leaves);
+            if (leaf >= leafCount || !tree._ratchets.TryAdd(leaf, (handshake, application)))
+            {
+                throw new Codec.MlsFormatException($"a stored ratchet of leaf {leaf} is out of place");
+            }
+        }
+
+        return tree;
+    }
 
     /// <summary>How many tree-node secrets are still held (not yet split into both children or into ratchets).</summary>
     internal int HeldNodeSecretCount => _nodeSecrets.Count;
