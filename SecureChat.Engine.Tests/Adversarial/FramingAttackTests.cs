@@ -1,5 +1,6 @@
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Adversarial;
 
@@ -16,7 +17,7 @@ public sealed class FramingAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
 
-        await attacker.SendAsync(new byte[] { (byte)FrameType.Chat, 0x7F, 0xFF, 0xFF, 0xFF });
+        await attacker.SendAsync(new byte[] { (byte)FrameType.GroupMessage, 0x7F, 0xFF, 0xFF, 0xFF });
 
         (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.FrameTooLarge);
         await live.ShouldStillServeAnHonestClient();
@@ -44,14 +45,14 @@ public sealed class FramingAttackTests
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
 
-        await attacker.SendAsync(RawClient.Frame((byte)FrameType.Chat, new byte[40]));
+        await attacker.SendAsync(RawClient.Frame((byte)FrameType.GroupMessage, new byte[40]));
 
         (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.ProtocolViolation);
         await live.ShouldStillServeAnHonestClient();
     }
 
     [Theory]
-    [InlineData((byte)FrameType.Chat, 0, FailureReason.ProtocolViolation)]
+    [InlineData((byte)FrameType.GroupMessage, 0, FailureReason.ProtocolViolation)]
     [InlineData((byte)FrameType.Close, 0, FailureReason.ProtocolViolation)]
     [InlineData((byte)FrameType.Heartbeat, 0, FailureReason.ProtocolViolation)]
     [InlineData((byte)0x7F, 64, FailureReason.AuthenticationFailed)] // not a clear type: a record whose MAC fails
@@ -128,7 +129,7 @@ public sealed class FramingAttackTests
     [Theory]
     [InlineData((byte)0x42)]
     [InlineData((byte)FrameType.Commit)]
-    [InlineData((byte)FrameType.Chat)]
+    [InlineData((byte)FrameType.GroupMessage)]
     public async Task An_unknown_or_unexpected_first_frame_is_refused(byte type)
     {
         await using LiveServer live = LiveServer.Start();
@@ -158,14 +159,17 @@ public sealed class FramingAttackTests
     public async Task Garbage_after_a_valid_record_delivers_the_record_once_then_fails_the_session()
     {
         await using LiveServer live = LiveServer.Start();
+        var owner = new GroupRecordRecorder();
+        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", "before the garbage"));
+        byte[] record = attacker.ProduceChat(c => c.Groups.SendGroupMessage(GroupTarget.ForRoom("#lobby"), "before the garbage"u8.ToArray()));
 
         await attacker.SendAsync([.. record, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
 
         (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.FrameTooLarge);
-        live.CountMessages("before the garbage").ShouldBe(1);
+        await Eventually.True(() => !owner.Received.IsEmpty, "the record before the garbage to be handed on");
+        owner.Of<GroupMessageRecord>().Single().Mls.ShouldBe("before the garbage"u8.ToArray());
         await live.ShouldStillServeAnHonestClient();
     }
 
@@ -173,12 +177,15 @@ public sealed class FramingAttackTests
     public async Task A_handshake_and_a_message_delivered_one_byte_at_a_time_succeed()
     {
         await using LiveServer live = LiveServer.Start();
+        var owner = new GroupRecordRecorder();
+        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient client = await RawClient.ConnectAsync(live.Port);
 
         (await client.HandshakeAsync(oneByteAtATime: true)).ShouldBeTrue();
-        await client.SendAsync(client.ProduceChat(c => c.SendChat("#lobby", "one byte at a time")), oneByteAtATime: true);
+        await client.SendAsync(client.ProduceChat(c => c.Groups.SendGroupMessage(GroupTarget.ForRoom("#lobby"), "one byte at a time"u8.ToArray())), oneByteAtATime: true);
 
-        await Eventually.True(() => live.CountMessages("one byte at a time") == 1, "the trickled message");
+        await Eventually.True(() => owner.Received.Count == 1, "the trickled message");
+        owner.Of<GroupMessageRecord>().Single().Mls.ShouldBe("one byte at a time"u8.ToArray());
         live.HasFailureFor(client.LocalPort).ShouldBeFalse();
     }
 

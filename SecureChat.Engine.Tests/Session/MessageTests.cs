@@ -95,17 +95,27 @@ public sealed class MessageTests
     [Fact]
     public void Many_messages_both_ways_arrive_once_each_and_in_order_when_delivered_one_byte_at_a_time()
     {
+        // Group records with opaque MLS-shaped payloads; the last one each way is long enough to need a Part.
         using SessionPair pair = SessionPair.Established();
+        var owner = new GroupRecordRecorder();
+        pair.ServerChat.HubRecords = owner;
+        pair.ClientChat.MemberRecords = owner;
         pair.Trickle = true;
+        var lobby = GroupTarget.ForRoom("#lobby");
+        static byte[] Payload(string tag, int i) => [.. System.Text.Encoding.UTF8.GetBytes($"{tag}{i}"), .. new byte[i == 19 ? WireFormat.RecordPlaintextMax : 0]];
         for (int i = 0; i < 20; i++)
         {
-            pair.ClientChat.SendChat("#lobby", $"c{i}");
-            pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", $"s{i}");
+            pair.ClientChat.Groups.SendGroupMessage(lobby, Payload("c", i));
+            pair.ServerChat.Groups.SendGroupRelay(lobby, SessionPair.OperatorDigest, "hub", Payload("s", i));
         }
 
         pair.Pump();
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(Enumerable.Range(0, 20).Select(i => $"c{i}"));
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(Enumerable.Range(0, 20).Select(i => $"s{i}"));
+        GroupRecordRecorder.DeliverAll(pair.ServerEvents);
+        GroupRecordRecorder.DeliverAll(pair.ClientEvents);
+        owner.Of<GroupMessageRecord>().Select(m => m.Mls).ShouldBe(Enumerable.Range(0, 20).Select(i => Payload("c", i)));
+        owner.Of<GroupRelayRecord>().Select(m => m.Mls).ShouldBe(Enumerable.Range(0, 20).Select(i => Payload("s", i)));
+        pair.Client.IsSecure.ShouldBeTrue();
+        pair.Server.IsSecure.ShouldBeTrue();
     }
 
     [Fact]

@@ -5,64 +5,84 @@ using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Session;
 
-/// <summary>Records that were replayed, reordered, dropped, reflected or altered: the receiver fails, shows nothing.</summary>
+/// <summary>
+/// Records that were replayed, reordered, dropped, reflected or altered: the receiver fails, shows nothing. The
+/// records are v4 group records with an opaque MLS-shaped payload (GroupMessage from a client, GroupRelay from the hub):
+/// what is tampered with is the record layer, whatever the record carries.
+/// </summary>
 public sealed class RecordTamperingTests
 {
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom("#lobby");
+
+    /// <summary>A stand-in for an MLS PrivateMessage: opaque bytes the record layer seals like any other.</summary>
+    private static byte[] Mls(string text) => [0x00, 0x01, 0x00, 0x02, .. System.Text.Encoding.UTF8.GetBytes(text)];
+
+    /// <summary>An established pair whose sides hand their group records to <paramref name="owner"/>.</summary>
+    private static SessionPair Established(GroupRecordRecorder owner)
+    {
+        SessionPair pair = SessionPair.Established();
+        pair.ServerChat.HubRecords = owner;
+        pair.ClientChat.MemberRecords = owner;
+        return pair;
+    }
+
+    private static int Delivered(SessionPair pair, SecureSession side) => pair.EventsOf<GroupRecordEvent>(side).Count;
+
     [Fact]
     public void A_replayed_record_is_rejected_and_fails_the_receiver_with_authentication_failed()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "pay bob 10");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("pay bob 10"));
         byte[] record = pair.Take(pair.Client);
         pair.Deliver(pair.Server, record);
         pair.Deliver(pair.Server, record);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
+        Delivered(pair, pair.Server).ShouldBe(1);
         AssertAuthenticationFailed(pair, pair.Server);
     }
 
     [Fact]
     public void Records_delivered_out_of_order_are_rejected()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "first");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("first"));
         byte[] first = pair.Take(pair.Client);
-        pair.ClientChat.SendChat("#lobby", "second");
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("second"));
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Deliver(pair.Server, first);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+        Delivered(pair, pair.Server).ShouldBe(0);
         AssertAuthenticationFailed(pair, pair.Server);
     }
 
     [Fact]
     public void A_dropped_record_makes_the_next_one_fail()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "dropped");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ServerChat.Groups.SendGroupRelay(s_lobby, SessionPair.OperatorDigest, "hub", Mls("dropped"));
         _ = pair.Take(pair.Server);
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "next");
+        pair.ServerChat.Groups.SendGroupRelay(s_lobby, SessionPair.OperatorDigest, "hub", Mls("next"));
         pair.Deliver(pair.Client, pair.Take(pair.Server));
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
+        Delivered(pair, pair.Client).ShouldBe(0);
         AssertAuthenticationFailed(pair, pair.Client);
     }
 
     [Fact]
     public void A_client_record_reflected_back_to_the_client_is_rejected()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "hello");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("hello"));
         pair.Deliver(pair.Client, pair.Take(pair.Client));
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
+        Delivered(pair, pair.Client).ShouldBe(0);
         AssertAuthenticationFailed(pair, pair.Client);
     }
 
     [Fact]
     public void A_server_record_reflected_back_to_the_server_is_rejected()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "hello");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ServerChat.Groups.SendGroupRelay(s_lobby, SessionPair.OperatorDigest, "hub", Mls("hello"));
         pair.Deliver(pair.Server, pair.Take(pair.Server));
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+        Delivered(pair, pair.Server).ShouldBe(0);
         AssertAuthenticationFailed(pair, pair.Server);
     }
 
@@ -114,8 +134,8 @@ public sealed class RecordTamperingTests
     [Fact]
     public void A_record_whose_frame_type_is_changed_to_another_record_type_fails_authentication()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "a chat, not a nick");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("a group message, not a nick"));
         byte[] wire = pair.Take(pair.Client);
         wire[0] = (byte)FrameType.Nick;
         pair.Deliver(pair.Server, wire);
@@ -127,7 +147,7 @@ public sealed class RecordTamperingTests
     public void A_frame_declaring_more_than_the_maximum_fails_the_session_before_its_body_arrives()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.Deliver(pair.Server, [(byte)FrameType.Chat, 0xFF, 0xFF, 0xFF, 0xFF]);
+        pair.Deliver(pair.Server, [(byte)FrameType.GroupMessage, 0xFF, 0xFF, 0xFF, 0xFF]);
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.FrameTooLarge);
     }
@@ -135,10 +155,10 @@ public sealed class RecordTamperingTests
     [Fact]
     public void After_failing_a_session_ignores_every_further_byte()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "one");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("one"));
         byte[] first = pair.Take(pair.Client);
-        pair.ClientChat.SendChat("#lobby", "two");
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("two"));
         byte[] second = pair.Take(pair.Client);
         pair.Deliver(pair.Server, second);
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
@@ -156,8 +176,8 @@ public sealed class RecordTamperingTests
     [Fact]
     public void After_closing_a_session_ignores_every_further_byte()
     {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "late");
+        using SessionPair pair = Established(new GroupRecordRecorder());
+        pair.ClientChat.Groups.SendGroupMessage(s_lobby, Mls("late"));
         byte[] late = pair.Take(pair.Client);
         pair.Server.Close();
         _ = pair.Take(pair.Server);

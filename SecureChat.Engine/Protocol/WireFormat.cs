@@ -7,10 +7,10 @@ namespace SecureChat.Engine.Protocol;
 internal static class WireFormat
 {
     /// <summary>
-    /// Protocol version 3 (rooms, direct messages, acknowledgements), the only one this implementation offers and
-    /// accepts: a v2 peer's records mean something else, so the two never talk.
+    /// Protocol version 4 (rooms and direct conversations as MLS groups, the hub as their delivery service), the only
+    /// one this implementation offers and accepts: a v3 peer's records mean something else, so the two never talk.
     /// </summary>
-    public const ushort Version = 0x0003;
+    public const ushort Version = 0x0004;
 
     /// <summary>ClientHello and ServerHello flag: a passphrase is used (the DH then runs on the CPace generator).</summary>
     public const byte FlagPassphrase = 0x01;

@@ -86,15 +86,15 @@ public sealed class ChatLifetimeTests
         int port = ((IPEndPoint)listener.LocalEndpoint).Port;
         Task fake = Task.Run(async () =>
         {
-            // A version 2 server: it refuses a hello that does not offer 2 with Alert UnsupportedVersion, detail 2.
+            // A version 3 server: it refuses a hello that does not offer 3 with Alert UnsupportedVersion, detail 3.
             using TcpClient peer = await listener.AcceptTcpClientAsync();
-            await peer.GetStream().WriteAsync(new byte[] { 0x0F, 0, 0, 0, 5, 1, 0, 0, 0, 2 });
+            await peer.GetStream().WriteAsync(new byte[] { 0x0F, 0, 0, 0, 5, 1, 0, 0, 0, 3 });
             await Task.Delay(2000);
         });
         var mode = new RecordingMode();
         var settings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir(), OpenDelay = s_openDelay };
         ChatLifetime.Run(settings, new ChatOptions(), mode).ShouldBe(ExitCodes.ConnectionFailed);
-        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the server speaks another protocol version (this client speaks 3): update one of them"]);
+        mode.Failures.ShouldBe([$"could not connect to 127.0.0.1:{port}: the server speaks another protocol version (this client speaks 4): update one of them"]);
         await fake.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
