@@ -177,7 +177,10 @@ internal sealed partial class ChatModel
     private ChatLine OwnLine(string text) => _words.Own(_ownName, text) with { Id = ++_lastLineId };
 
     /// <summary>The status the view shows now: the table's, with the countdown while reconnecting and the lag while secure (under the lock).</summary>
-    private ChatStatus Status()
+    private ChatStatus Status() => LinkStatus() with { Alert = ChangedAlert() };
+
+    /// <summary>The status of the link alone (under the lock).</summary>
+    private ChatStatus LinkStatus()
     {
         ChatStatus status = _links.Status(_ownName);
         if (IsServer)
