@@ -43,7 +43,7 @@ public sealed class MemberTrustModelTests
         string dir = AppUnderTest.NewConfigDir();
         (FakeHub hub, RecordingView view, ChatModel model) = Start(dir);
         await model.EnterAsync("/names");
-        view.Lines.ShouldContain(l => l.Text == $"  Bob: identity {Bob} (relayed; the server vouches for it): new" && l.Event == "member");
+        view.Lines.ShouldContain(l => l.Text == $"  Bob: identity {Bob} (relayed; the server vouches for it): new" && l.Event == "trust");
         model.Detach();
 
         (hub, view, model) = Start(dir, headless: false);

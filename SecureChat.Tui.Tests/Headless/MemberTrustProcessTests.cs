@@ -20,7 +20,7 @@ public sealed partial class MemberTrustProcessTests(ITestOutputHelper output)
         int port = AppUnderTest.FreePort();
         using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         (RunningApp bob, string bobDir) = StartClient(port, "Bob");
-        (RunningApp carol, string carolDir) = StartClient(port, "Carol");
+        (RunningApp carol, string carolDir) = StartClient(port, "Carol", json: true);
         using (bob)
         using (carol)
         {
@@ -37,6 +37,8 @@ public sealed partial class MemberTrustProcessTests(ITestOutputHelper output)
             output.WriteLine($"Bob sees:   {seenByBob}\nCarol sees: {seenByCarol}");
 
             seenByBob.ShouldBe(seenByCarol);
+            carol.Output.ShouldContain($"\"event\":\"safety_number\"");
+            carol.Output.ShouldContain($"\"name\":\"Bob\",\"number\":\"{seenByCarol}\"");
             seenByBob.ShouldBe(SafetyNumber.Of(DigestIn(bobDir), DigestIn(carolDir)));
             bob.WriteLine("/names");
             bob.WaitForOutput("(relayed; the server vouches for it): verified", s_wait);
@@ -114,12 +116,13 @@ public sealed partial class MemberTrustProcessTests(ITestOutputHelper output)
         restarted.WaitForExit(s_wait).ShouldBe(0);
     }
 
-    private static (RunningApp App, string Dir) StartClient(int port, string name, string? dir = null)
+    private static (RunningApp App, string Dir) StartClient(int port, string name, string? dir = null, bool json = false)
     {
         dir ??= AppUnderTest.NewConfigDir();
+        string[] args = ["--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", name, "--config-dir", dir];
         RunningApp app = AppUnderTest.Ready(
-            AppUnderTest.Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", name, "--config-dir", dir),
-            "[*] Alice is the server's operator");
+            AppUnderTest.Start(json ? [.. args, "--json"] : args),
+            json ? "\"event\":\"operator\"" : "[*] Alice is the server's operator");
         return (app, dir);
     }
 

@@ -24,7 +24,7 @@ internal abstract partial class ChatWords
     public ChatLine MemberVerified(string name, string identity) => ChatLine.Of(
         "verified",
         $"{name}'s identity {identity} is now verified on this server; if your safety numbers differed, someone stands between you: do not trust {name} here",
-        ChatLine.Field("name", name),
+        ChatLine.Field("from", name),
         ChatLine.Field("identity", identity));
 
     /// <summary>A member name came with another identity than the one pinned: the loud warning, once.</summary>

@@ -238,7 +238,7 @@ internal abstract partial class ChatWords
         };
         return trust is null
             ? ChatLine.Notice(text)
-            : ChatLine.Of("member", $"{text}: {trust}", ChatLine.Field("name", name), ChatLine.Field("identity", identity), ChatLine.Field("trust", trust));
+            : ChatLine.Of("trust", $"{text}: {trust}", ChatLine.Field("name", name), ChatLine.Field("identity", identity), ChatLine.Field("trust", trust));
     }
 
     public IEnumerable<ChatLine> CompareAdvice() =>
