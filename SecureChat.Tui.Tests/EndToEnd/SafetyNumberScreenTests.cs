@@ -60,6 +60,69 @@ public sealed partial class SafetyNumberScreenTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void A_changed_identity_shows_in_the_status_bar_and_holds_the_line_typed_until_accept()
+    {
+        if (!Tmux.IsInstalled())
+        {
+            Assert.Skip("tmux is not installed: the real-terminal end-to-end test cannot run (apt-get install tmux)");
+        }
+
+        // The hub keeps its identity but loses its names file, so another identity can take the name Carol.
+        int port = AppUnderTest.FreePort();
+        string p = port.ToString(CultureInfo.InvariantCulture);
+        string hubDir = AppUnderTest.NewConfigDir();
+        string bobDir = AppUnderTest.NewConfigDir();
+        string[] hub = ["--server", "--port", p, "--headless", "--name", "Alice", "--config-dir", hubDir];
+        string[] bob = ["--client", "localhost", p, "--headless", "--name", "Bob", "--config-dir", bobDir];
+        using (RunningApp first = AppUnderTest.Ready(AppUnderTest.Start(hub), "[*] Waiting for client connection..."))
+        {
+            using RunningApp bobFirst = AppUnderTest.Ready(AppUnderTest.Start(bob), "[*] Alice is the server's operator");
+            using RunningApp carol = AppUnderTest.StartClient(port, "Carol", "Alice");
+            bobFirst.WaitForOutput("[#lobby] [*] Carol joined", s_wait);
+            foreach (RunningApp app in new[] { carol, bobFirst, first })
+            {
+                app.WriteLine("exit");
+                app.WaitForExit(s_wait).ShouldBe(0);
+            }
+        }
+
+        File.Delete(Path.Combine(hubDir, "names"));
+        using RunningApp server = AppUnderTest.Ready(AppUnderTest.Start(hub), "[*] Waiting for client connection...");
+        using RunningApp mallory = AppUnderTest.StartClient(port, "Carol", "Alice");
+        string dir = Directory.CreateTempSubdirectory("securechat-e2e-").FullName;
+        string bobExit = Path.Combine(dir, "bob.exit");
+        using var tmux = new Tmux();
+        try
+        {
+            tmux.NewSession("bob", $"dotnet '{AppUnderTest.DllPath}' --client localhost {p} --config-dir '{bobDir}' --name Bob; echo EXIT:$? > '{bobExit}'; sleep 60");
+            string screen = tmux.WaitForScreen("bob", s => Tmux.StatusLine(s).Contains("IDENTITY CHANGED: Carol", StringComparison.Ordinal), s_wait, "the changed identity in the status bar");
+            Joined(screen).ShouldContain("WARNING: Carol now comes with another identity");
+            output.WriteLine(Tmux.StatusLine(screen));
+
+            tmux.Type("bob", "are you really Carol?");
+            tmux.WaitForScreen("bob", s => Joined(s).Contains("held, not sent until you /accept Carol", StringComparison.Ordinal), s_wait, "the held line");
+            mallory.WriteLine("yes");
+            tmux.WaitForScreen("bob", s => s.Contains("<Carol> yes", StringComparison.Ordinal), s_wait, "Carol's message");
+            mallory.Output.ShouldNotContain("are you really Carol?");
+
+            tmux.Type("bob", "/accept Carol");
+            mallory.WaitForOutput("[#lobby] [Bob]: are you really Carol?", s_wait);
+            tmux.WaitForScreen("bob", s => !Tmux.StatusLine(s).Contains("IDENTITY CHANGED", StringComparison.Ordinal), s_wait, "the status bar without the warning");
+
+            tmux.Keys("bob", "F10");
+            Tmux.WaitForExitFile(bobExit, s_wait).ShouldBe("EXIT:0");
+            mallory.WriteLine("exit");
+            mallory.WaitForExit(s_wait).ShouldBe(0);
+            server.WriteLine("exit");
+            server.WaitForExit(s_wait).ShouldBe(0);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>The safety number a screen shows for <paramref name="name"/>, its rows joined (a long line wraps); null when none yet.</summary>
     private static string? Number(string screen, string name)
     {
