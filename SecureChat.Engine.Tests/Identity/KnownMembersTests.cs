@@ -94,5 +94,27 @@ public sealed class KnownMembersTests
         lines.Length.ShouldBe(3);
     }
 
+    [Fact]
+    public void Entering_a_lobby_of_2000_strangers_pins_each_once_and_a_new_instance_knows_them_all()
+    {
+        using TempDirectory temp = new();
+        KnownMembers members = new(ConfigDirectory.OpenPath(temp.Combine("c")), NameRules.Key, May1st);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 2000; i++)
+        {
+            members.See(s_hub, "m" + i, Digest("m" + i)).State.ShouldBe(TrustState.New);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"2000 new members seen in {clock.ElapsedMilliseconds} ms");
+        clock.Restart();
+        KnownMembers later = new(ConfigDirectory.OpenPath(temp.Combine("c")), NameRules.Key, May1st);
+        for (int i = 0; i < 2000; i++)
+        {
+            later.See(s_hub, "m" + i, Digest("m" + i)).State.ShouldBe(TrustState.Known);
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"2000 known members seen again in {clock.ElapsedMilliseconds} ms");
+    }
+
     private static byte[] Digest(string who) => SHA256.HashData(Encoding.UTF8.GetBytes(who));
 }
