@@ -113,7 +113,7 @@ public sealed class MemberTrustModelTests
         ]);
 
         await model.EnterAsync("/accept Bob");
-        view.Lines.ShouldContain(l => l.Event == "accepted" && l.Text == $"Bob is identity {Mallory} from now on (known, not verified); sending the 2 held message(s)");
+        view.Lines.ShouldContain(l => l.Event == "accepted" && l.Text == $"Bob is identity {Mallory} from now on (known, not verified); sending the 2 held messages");
         await Eventually(() => hub.Sent.Count == 3);
         hub.Sent.ShouldBe([("#dev", "to dev"), (ChatEndpoint.Lobby, "one"), (ChatEndpoint.Lobby, "two")]);
         view.Statuses[^1].Alert.ShouldBeNull();
@@ -127,6 +127,13 @@ public sealed class MemberTrustModelTests
         (_, RecordingView later, ChatModel next) = Start(dir, bobIs: Mallory);
         later.Lines.ShouldNotContain(l => l.Event == "identity_changed");
         next.Detach();
+
+        // Held messages are never dropped silently: a run that ends before /accept reports them.
+        (FakeHub third, _, ChatModel last) = Start(dir, bobIs: Bob);
+        await last.EnterAsync("still held", window: ChatEndpoint.Lobby);
+        third.Sent.ShouldBeEmpty();
+        last.TakePendingReport().Select(l => l.Text).ShouldBe(["1 message held for a changed identity was not sent: the chat ended before /accept", "  not sent: still held"]);
+        last.Detach();
     }
 
     private static async Task Eventually(Func<bool> condition)

@@ -137,6 +137,19 @@ internal sealed partial class ChatModel
         return held;
     }
 
+    /// <summary>Under the lock, at the end of the run: the report of the messages still held (none were sent), which are forgotten.</summary>
+    private IEnumerable<ChatLine> TakeHeldReport()
+    {
+        if (_held.Count == 0)
+        {
+            return [];
+        }
+
+        List<string> texts = [.. _held.Select(h => h.Text)];
+        _held.Clear();
+        return _words.HeldAtQuit(texts);
+    }
+
     /// <summary>What the status bar adds while changed identities are not accepted (under the lock); null when none.</summary>
     private string? ChangedAlert() =>
         _changed.Count == 0 ? null : ChatWords.ChangedAlert([.. _changed.Values.Select(c => c.Name).Order(StringComparer.OrdinalIgnoreCase)]);

@@ -48,10 +48,25 @@ internal abstract partial class ChatWords
 
     public ChatLine MemberAccepted(string name, string identity, int released) => ChatLine.Of(
         "accepted",
-        $"{name} is identity {identity} from now on (known, not verified)" + (released > 0 ? $"; sending the {released} held message(s)" : string.Empty),
+        $"{name} is identity {identity} from now on (known, not verified)" + (released > 0 ? $"; sending the {Count(released, "held message", "held messages")}" : string.Empty),
         ChatLine.Field("name", name),
         ChatLine.Field("identity", identity),
         ChatLine.Field("released", released));
+
+    /// <summary>The chat ended with messages still held for a changed identity: one line says so and carries them (<c>--json</c>: <c>unsent</c>), one line each follows.</summary>
+    public IEnumerable<ChatLine> HeldAtQuit(IReadOnlyList<string> lines)
+    {
+        yield return ChatLine.Error(
+            $"{Count(lines.Count, "message", "messages")} held for a changed identity {(lines.Count == 1 ? "was" : "were")} not sent: the chat ended before /accept") with
+        {
+            Event = "unsent",
+            Fields = [ChatLine.Field("count", lines.Count), ChatLine.Field("lines", lines), ChatLine.Field("input_left", false)],
+        };
+        foreach (string line in lines)
+        {
+            yield return ChatLine.Error("  not sent: " + line) with { Event = "unsent", Repeats = true };
+        }
+    }
 
     public ChatLine NotChanged(string name) => ChatLine.Error($"{name}'s identity has not changed: nothing to accept");
 }
