@@ -136,6 +136,30 @@ public sealed class MemberTrustModelTests
         last.Detach();
     }
 
+    [Fact]
+    public async Task A_conversation_with_a_changed_identity_says_CHANGED_and_holds_direct_messages_too()
+    {
+        string dir = AppUnderTest.NewConfigDir();
+        (_, _, ChatModel first) = Start(dir);
+        first.Detach();
+        (FakeHub hub, RecordingView view, ChatModel model) = Start(dir, headless: false, bobIs: Mallory);
+
+        await model.EnterAsync("/msg Bob are you Bob?");
+        hub.Message("Bob", Mallory, "trust me", room: null);
+        await model.EnterAsync("really?", window: "@" + Mallory);
+
+        view.OpenWindows["@" + Mallory].Trust.ShouldBe("CHANGED");
+        hub.Directs.ShouldBeEmpty();
+        view.Lines.Where(l => l.Event == "held").Select(l => l.Window).ShouldBe(["@" + Mallory, "@" + Mallory]);
+
+        await model.EnterAsync("/verify Bob");
+        view.Lines.ShouldContain(l => l.Event == "safety_number" && l.Text.Contains(SecureChat.Engine.Crypto.SafetyNumber.Of(FakeHub.DigestOf(Carol), FakeHub.DigestOf(Mallory)), StringComparison.Ordinal));
+        await Eventually(() => hub.Directs.Count == 2);
+        hub.Directs.Select(d => (d.To.Identity, d.Text)).ShouldBe([(Mallory, "are you Bob?"), (Mallory, "really?")]);
+        view.OpenWindows["@" + Mallory].Trust.ShouldBe("verified");
+        model.Detach();
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         for (int i = 0; i < 500 && !condition(); i++)
