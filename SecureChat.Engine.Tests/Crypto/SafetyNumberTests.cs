@@ -72,11 +72,13 @@ public sealed class SafetyNumberTests
     }
 
     [Fact]
-    public void The_worked_value_in_security_md_is_what_the_code_computes()
+    public void The_worked_value_in_security_md_and_protocol_md_is_what_the_code_computes()
     {
-        string security = File.ReadAllText(Path.Combine(VectorFiles.RepositoryRoot, "SECURITY.md"));
         string number = SafetyNumber.Of(s_alice, s_bob);
-
-        security.ShouldContain($"`{number}`", customMessage: $"SECURITY.md's worked safety number should read `{number}`");
+        foreach (string document in new[] { "SECURITY.md", "PROTOCOL.md" })
+        {
+            string text = File.ReadAllText(Path.Combine(VectorFiles.RepositoryRoot, document));
+            text.ShouldContain($"`{number}`", customMessage: $"{document}'s worked safety number should read `{number}`");
+        }
     }
 }
