@@ -3,7 +3,7 @@ using SecureChat.Engine.Chat;
 namespace SecureChat.Tui.App;
 
 /// <summary>
-/// Messages held while a member name comes with another identity than the one pinned (<see cref="KnownMembers"/>):
+/// Messages held while a member name comes with another identity than the one pinned (the <c>members</c> file):
 /// the user's messages to every room and conversation where that identity is wait, each said in one line, until
 /// <c>/accept NAME</c> (or <c>/verify NAME</c>) pins it; then they go out in the order typed. A message to a window
 /// that already has held messages waits too, so the order is kept.
