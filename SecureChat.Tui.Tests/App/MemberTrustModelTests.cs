@@ -160,6 +160,32 @@ public sealed class MemberTrustModelTests
         model.Detach();
     }
 
+    [Fact]
+    public async Task A_line_typed_while_the_held_ones_go_out_after_accept_waits_behind_them()
+    {
+        string dir = AppUnderTest.NewConfigDir();
+        (_, _, ChatModel first) = Start(dir);
+        first.Detach();
+        (FakeHub hub, RecordingView view, ChatModel model) = Start(dir, bobIs: Mallory);
+        await model.EnterAsync("one", window: ChatEndpoint.Lobby);
+        await model.EnterAsync("two", window: ChatEndpoint.Lobby);
+        var slow = new TaskCompletionSource();
+        hub.SendGate = slow.Task;
+
+        await model.EnterAsync("/accept Bob");
+        await Eventually(() => hub.Sent.Count == 1);
+        Task typed = model.EnterAsync("three", window: ChatEndpoint.Lobby);
+        await typed;
+        hub.Sent.ShouldBe([(ChatEndpoint.Lobby, "one")], "the new line waits behind the held ones");
+
+        hub.SendGate = null;
+        slow.SetResult();
+        await Eventually(() => hub.Sent.Count == 3);
+        hub.Sent.ShouldBe([(ChatEndpoint.Lobby, "one"), (ChatEndpoint.Lobby, "two"), (ChatEndpoint.Lobby, "three")]);
+        view.Lines.Count(l => l.Event == "held").ShouldBe(2, "the line that waited behind them was never held for the identity");
+        model.Detach();
+    }
+
     private static async Task Eventually(Func<bool> condition)
     {
         for (int i = 0; i < 500 && !condition(); i++)

@@ -85,6 +85,9 @@ internal sealed class FakeHub : ChatEndpoint
         }
     }
 
+    /// <summary>While set, a room message is recorded and then waits for this task (a link slow to take it).</summary>
+    public Task? SendGate { get; set; }
+
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -92,7 +95,7 @@ internal sealed class FakeHub : ChatEndpoint
             _sent.Add((room, text));
         }
 
-        return ValueTask.CompletedTask;
+        return SendGate is { } gate ? new ValueTask(gate) : ValueTask.CompletedTask;
     }
 
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)

@@ -16,6 +16,9 @@ internal sealed partial class ChatModel
     /// <summary>The messages held, in the order typed, with the window each is for (the lock guards it).</summary>
     private readonly List<(string Text, string Window)> _held = [];
 
+    /// <summary>Held messages on their way out after <c>/accept</c>, in order; one typed meanwhile for the same window queues behind them (the lock guards it).</summary>
+    private readonly Queue<(string Text, string Window)> _releasing = new();
+
     /// <summary><c>/accept NAME</c>: pins the identity NAME now comes with, and sends the messages held for it.</summary>
     internal void AcceptMember(ChatCommand.Run c)
     {
@@ -88,16 +91,44 @@ internal sealed partial class ChatModel
                 _view.Show(_words.MemberAccepted(name, _memberTrust.FirstOrDefault(t => t.Value.NameKey == NameRules.Key(name)).Key ?? string.Empty, release.Count));
             }
 
-            _ = Task.Run(async () =>
+            bool running = _releasing.Count > 0;
+            foreach ((string, string) message in release)
             {
-                foreach ((string text, string window) in release)
-                {
-                    await SendAsync(text, window).ConfigureAwait(false);
-                }
-            });
+                _releasing.Enqueue(message);
+            }
+
+            if (!running)
+            {
+                _ = Task.Run(ReleaseAsync);
+            }
         }
 
         return release.Count;
+    }
+
+    /// <summary>Sends the released messages one after the other, until none is left (a line typed meanwhile included).</summary>
+    private async Task ReleaseAsync()
+    {
+        while (true)
+        {
+            (string Text, string Window) next = default;
+            bool any = false;
+            lock (_gate)
+            {
+                any = _releasing.TryPeek(out next);
+            }
+
+            if (!any)
+            {
+                return;
+            }
+
+            await SendAsync(next.Text, next.Window, released: true).ConfigureAwait(false);
+            lock (_gate)
+            {
+                _releasing.Dequeue();
+            }
+        }
     }
 
     /// <summary>Under the lock: the changed names that hold messages to this window (a room's members, or a conversation's partner).</summary>
@@ -120,6 +151,13 @@ internal sealed partial class ChatModel
         bool held = false;
         Locked(() =>
         {
+            if (_releasing.Any(r => r.Window == window))
+            {
+                _releasing.Enqueue((text, window)); // behind the held ones now going out
+                held = true;
+                return;
+            }
+
             List<string> names = HeldBy(window);
             if (names.Count == 0)
             {

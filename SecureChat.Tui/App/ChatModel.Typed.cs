@@ -37,7 +37,8 @@ internal sealed partial class ChatModel
     /// Sends a message (a typed line, <c>/me</c>, <c>/say</c>, <c>/msg #room</c>) to a window's room or query (null:
     /// <see cref="WindowTable.Target"/>); a refusal is said in <paramref name="typedIn"/> (by default that window).
     /// </summary>
-    internal async Task SendAsync(string text, string? window, string? typedIn = null)
+    /// <param name="released">A message held for a changed identity, going out after <c>/accept</c>: not held again.</param>
+    internal async Task SendAsync(string text, string? window, string? typedIn = null, bool released = false)
     {
         string key = string.Empty;
         string? title = null;
@@ -67,7 +68,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        if (HoldForChange(text, key) || HoldPending(text, key) || HeldAfterEnd(text))
+        if ((!released && HoldForChange(text, key)) || HoldPending(text, key) || HeldAfterEnd(text))
         {
             return;
         }
