@@ -175,11 +175,12 @@ public sealed class MemberTrustModelTests
         await model.EnterAsync("/accept Bob");
         await Eventually(() => hub.Sent.Count == 1);
         Task typed = model.EnterAsync("three", window: ChatEndpoint.Lobby);
-        await typed;
+        await Eventually(() => typed.IsCompleted || hub.Sent.Count > 1);
+        hub.SendGate = null;
         hub.Sent.ShouldBe([(ChatEndpoint.Lobby, "one")], "the new line waits behind the held ones");
 
-        hub.SendGate = null;
         slow.SetResult();
+        await typed;
         await Eventually(() => hub.Sent.Count == 3);
         hub.Sent.ShouldBe([(ChatEndpoint.Lobby, "one"), (ChatEndpoint.Lobby, "two"), (ChatEndpoint.Lobby, "three")]);
         view.Lines.Count(l => l.Event == "held").ShouldBe(2, "the line that waited behind them was never held for the identity");
