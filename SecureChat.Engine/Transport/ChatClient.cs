@@ -185,7 +185,7 @@ public sealed partial class ChatClient : ChatEndpoint
 
         _secured = link;
         _reconnect?.Secured();
-        return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, Operator = true });
+        return () => OnPresenceChanged(new PresenceNotice(PresenceKind.Joined, link.Name, string.Empty, link.Snapshot()) { Identity = server.Fingerprint, IdentityDigest = server.Digest, Operator = true });
     }
 
     /// <summary>
@@ -229,6 +229,7 @@ public sealed partial class ChatClient : ChatEndpoint
         OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
         {
             SenderIdentity = IdentityFingerprint.FromDigest(digest),
+            SenderDigest = digest,
             Relayed = !fromOperator,
             Room = message.Direct ? null : message.Room,
             Direct = message.Direct,

@@ -171,6 +171,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 OnPresenceChanged(new PresenceNotice(presence.Kind, presence.Name, presence.NewName, link.Snapshot())
                 {
                     Identity = IdentityFingerprint.FromDigest(presence.Digest),
+                    IdentityDigest = presence.Digest,
                     Room = presence.Room.Length > 0 ? presence.Room : null,
                     Text = presence.Kind == PresenceKind.Parted ? presence.Text : string.Empty,
                     RoomOperator = (presence.Flags & PresenceRecord.FlagOperator) != 0,

@@ -10,6 +10,9 @@ public sealed record ChatMessage(string Sender, string Text, DateTimeOffset Rece
     /// <summary>The sender's identity fingerprint: proved in the handshake, or vouched for by the hub when relayed.</summary>
     public string? SenderIdentity { get; init; }
 
+    /// <summary>Client: the whole 32-byte identity digest behind <see cref="SenderIdentity"/> (for safety numbers).</summary>
+    public byte[]? SenderDigest { get; init; }
+
     /// <summary>Client: true when the hub relayed another member's message, false when the operator wrote it.</summary>
     public bool Relayed { get; init; }
 

@@ -11,6 +11,9 @@ public sealed record PresenceNotice(PresenceKind Kind, string Name, string NewNa
     /// <summary>The identity fingerprint of the person the notice is about, when known.</summary>
     public string? Identity { get; init; }
 
+    /// <summary>The whole 32-byte identity digest behind <see cref="Identity"/> (for safety numbers), when known.</summary>
+    public byte[]? IdentityDigest { get; init; }
+
     /// <summary>
     /// Client: the notice is about the server's operator, proved in the handshake (not a member the hub announced):
     /// the first notice a client gets, once its link is secure.

@@ -98,7 +98,7 @@ internal static class AppUnderTest
     public static RunningApp StartClient(int port, string name, string operatorName) =>
         Ready(Start("--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", name), $"[*] {operatorName} is the server's operator");
 
-    private static RunningApp Ready(RunningApp app, string line)
+    public static RunningApp Ready(RunningApp app, string line)
     {
         try
         {

@@ -22,11 +22,15 @@ internal sealed class FakeHub : ChatEndpoint
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _name;
 
-    public FakeHub(string name = "Carol", string serverIdentity = "5E5E 0000 0000 0000 0000 0000 0000 0001")
+    /// <param name="serverKey">The server's identity public key the link proved (32 bytes), or null for none.</param>
+    public FakeHub(string name = "Carol", string serverIdentity = "5E5E 0000 0000 0000 0000 0000 0000 0001", byte[]? serverKey = null)
     {
         _name = name;
-        Link = new PeerInfo(1, new IPEndPoint(IPAddress.Loopback, 12345), "Server", SessionStage.Secure, "F1F1", "123", null) { Identity = serverIdentity };
+        Link = new PeerInfo(1, new IPEndPoint(IPAddress.Loopback, 12345), "Server", SessionStage.Secure, "F1F1", "123", null) { Identity = serverIdentity, IdentityKey = serverKey };
     }
+
+    /// <summary>The identity digest the fake hub announces for a made-up identity fingerprint (SHA-256 of its text).</summary>
+    public static byte[] DigestOf(string identity) => System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(identity));
 
     /// <summary>The link every event comes on.</summary>
     public PeerInfo Link { get; }
@@ -81,6 +85,9 @@ internal sealed class FakeHub : ChatEndpoint
         }
     }
 
+    /// <summary>While set, a room message is recorded and then waits for this task (a link slow to take it).</summary>
+    public Task? SendGate { get; set; }
+
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -88,7 +95,7 @@ internal sealed class FakeHub : ChatEndpoint
             _sent.Add((room, text));
         }
 
-        return ValueTask.CompletedTask;
+        return SendGate is { } gate ? new ValueTask(gate) : ValueTask.CompletedTask;
     }
 
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
@@ -144,10 +151,10 @@ internal sealed class FakeHub : ChatEndpoint
     }
 
     public void Presence(PresenceKind kind, string name, string? room, string? identity, string text = "", string newName = "") =>
-        OnPresenceChanged(new PresenceNotice(kind, name, newName, Link) { Room = room, Identity = identity, Text = text });
+        OnPresenceChanged(new PresenceNotice(kind, name, newName, Link) { Room = room, Identity = identity, IdentityDigest = identity is null ? null : DigestOf(identity), Text = text });
 
     public void Message(string sender, string identity, string text, string? room) =>
-        OnMessageReceived(new ChatMessage(sender, text, DateTimeOffset.Now, Link) { SenderIdentity = identity, Relayed = true, Room = room, Direct = room is null });
+        OnMessageReceived(new ChatMessage(sender, text, DateTimeOffset.Now, Link) { SenderIdentity = identity, SenderDigest = DigestOf(identity), Relayed = true, Room = room, Direct = room is null });
 
     public void Room(RoomNoticeKind kind, string room, string actor = "", string? actorIdentity = null, string target = "", string? targetIdentity = null, string text = "") =>
         OnRoomChanged(new RoomNotice(kind, room, actor, actorIdentity, target, targetIdentity, text, Link));

@@ -14,7 +14,8 @@ internal static class ChatCommands
     [
         new("/help", string.Empty, "lists the commands (on the full screen also the keys)", Done((m, c) => m.ShowHelp(c.Window))),
         new("/fingerprint", string.Empty, "shows each connection's key fingerprint and short authentication string (SAS) to compare with your peer", Done((m, c) => m.ShowFingerprints(c.Window))),
-        new("/verify", "[NAME]", "marks the peer's identity verified for good once you have compared the SAS (a server names the client, or it is the only one)", Done((m, c) => m.VerifyPeer(c.Argument, c.Window))),
+        new("/verify", "[NAME]", "marks the peer's identity verified for good once you have compared the SAS (a server names the client, or it is the only one); a client naming a member shows your safety number with NAME to compare out of band and marks NAME's identity verified", Done((m, c) => m.VerifyPeer(c.Argument, c.Window))),
+        new("/accept", "NAME", "after NAME came with another identity than the one pinned: pins the new one and sends the messages held meanwhile", Done((m, c) => m.AcceptMember(c))) { Roles = CommandRoles.Client },
         new("/rekey", string.Empty, "runs a fresh key exchange inside the secure connection (new keys, new fingerprint)", Done((m, _) => m.Rekey())),
         new("/peers", string.Empty, "shows who is connected (a client: its server), where from, and at which stage", Done((m, c) => m.ShowPeers(c.Window))),
         new("/names", "[#room]", "lists who is in the room (operators marked @), then each member's identity fingerprint", Done((m, c) => m.Names(c))),

@@ -1,4 +1,6 @@
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Identity;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.CommandLine;
 
@@ -104,6 +106,8 @@ internal sealed partial class ChatLifetime
             IdentityFile = _trust is null ? null : Path.Combine(_trust.Directory.Path, "identity.pub"),
             RoomsFile = _rooms,
             IgnoredFile = _ignored,
+            MembersFile = _trust is null || isServer ? null : new KnownMembers(_trust.Directory, NameRules.Key),
+            OwnDigest = _trust is null ? null : IdentityFingerprint.IdentityDigest(_trust.Identity.PublicKey),
         };
         if (_trust is not null)
         {

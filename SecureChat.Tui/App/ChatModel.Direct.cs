@@ -35,7 +35,14 @@ internal sealed partial class ChatModel
 
         // A query already bound to that name's identity goes by identity.
         string? bound = null;
-        Locked(() => bound = _windows.Windows.FirstOrDefault(w => w.Kind == WindowKind.Query && NameRules.AreConfusable(w.Title, name))?.Key);
+        Locked(() =>
+        {
+            bound = _windows.Windows.FirstOrDefault(w => w.Kind == WindowKind.Query && NameRules.AreConfusable(w.Title, name))?.Key;
+            if (bound is null && _changed.TryGetValue(NameRules.Key(name), out var changed))
+            {
+                bound = OpenQuery(changed.Identity, changed.Name, TrustWordOf(changed.Identity)); // held there until accepted
+            }
+        });
         return bound is not null ? SendAsync(rest, bound) : SendByNameAsync(name, rest, c.Window);
     }
 
@@ -89,7 +96,7 @@ internal sealed partial class ChatModel
                 return;
             }
 
-            string key = OpenQuery(identity, _windows.NameOf(identity) ?? SafeText.Name(name), _links.TrustOf(identity));
+            string key = OpenQuery(identity, _windows.NameOf(identity) ?? SafeText.Name(name), TrustWordOf(identity));
             _windows.Choose(key);
         });
     }
@@ -129,7 +136,7 @@ internal sealed partial class ChatModel
 
         if (reply.Code == ReplyCode.Done && reply.Identity is { } identity)
         {
-            string key = OpenQuery(identity, name.Length > 0 ? name : SafeText.Name(pending?.Name ?? string.Empty), _links.TrustOf(identity));
+            string key = OpenQuery(identity, name.Length > 0 ? name : SafeText.Name(pending?.Name ?? string.Empty), TrustWordOf(identity));
             if (pending is not null)
             {
                 _view.Show(_words.Own(_ownName, pending.Text) with { Window = key });

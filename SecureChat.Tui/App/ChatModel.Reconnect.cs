@@ -89,14 +89,17 @@ internal sealed partial class ChatModel
     }
 
     /// <summary>
-    /// At the end of the run: the report of the messages still pending (none were sent), in this mode's words, or
+    /// At the end of the run: the report of the messages still pending (none were sent), and of those held for a
+    /// changed identity, in this mode's words, or
     /// nothing. They are forgotten, so the report is made once, by whoever asks first. Any thread.
     /// </summary>
     public IReadOnlyList<ChatLine> TakePendingReport()
     {
         lock (_gate)
         {
-            return _pending.Count == 0 ? [] : [.. _words.PendingAtQuit(_pending.TakeAll())];
+            List<ChatLine> report = _pending.Count == 0 ? [] : [.. _words.PendingAtQuit(_pending.TakeAll())];
+            report.AddRange(TakeHeldReport());
+            return report;
         }
     }
 
@@ -177,7 +180,10 @@ internal sealed partial class ChatModel
     private ChatLine OwnLine(string text) => _words.Own(_ownName, text) with { Id = ++_lastLineId };
 
     /// <summary>The status the view shows now: the table's, with the countdown while reconnecting and the lag while secure (under the lock).</summary>
-    private ChatStatus Status()
+    private ChatStatus Status() => LinkStatus() with { Alert = ChangedAlert() };
+
+    /// <summary>The status of the link alone (under the lock).</summary>
+    private ChatStatus LinkStatus()
     {
         ChatStatus status = _links.Status(_ownName);
         if (IsServer)

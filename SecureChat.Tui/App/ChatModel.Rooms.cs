@@ -91,7 +91,7 @@ internal sealed partial class ChatModel
 
             RoomMember[] members = [.. room.Members];
             lines.Add(_words.RoomNames(room.Name, [new RoomMember(_ownName, OwnIdentity, room.Operator || IsServer), .. members.Where(m => !IsSelf(m.Name, m.Identity))], _ownName));
-            lines.AddRange(members.Where(m => !IsSelf(m.Name, m.Identity)).Select(m => _words.MemberIdentity(m.Name, m.Identity, SourceOf(m.Identity))));
+            lines.AddRange(members.Where(m => !IsSelf(m.Name, m.Identity)).Select(m => _words.MemberIdentity(m.Name, m.Identity, SourceOf(m.Identity), MemberTrustOf(m.Identity))));
         });
         if (lines.Count == 0 && first.StartsWith('#'))
         {

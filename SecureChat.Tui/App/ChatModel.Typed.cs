@@ -37,7 +37,8 @@ internal sealed partial class ChatModel
     /// Sends a message (a typed line, <c>/me</c>, <c>/say</c>, <c>/msg #room</c>) to a window's room or query (null:
     /// <see cref="WindowTable.Target"/>); a refusal is said in <paramref name="typedIn"/> (by default that window).
     /// </summary>
-    internal async Task SendAsync(string text, string? window, string? typedIn = null)
+    /// <param name="released">A message held for a changed identity, going out after <c>/accept</c>: not held again.</param>
+    internal async Task SendAsync(string text, string? window, string? typedIn = null, bool released = false)
     {
         string key = string.Empty;
         string? title = null;
@@ -67,7 +68,7 @@ internal sealed partial class ChatModel
             return;
         }
 
-        if (HoldPending(text, key) || HeldAfterEnd(text))
+        if ((!released && HoldForChange(text, key)) || HoldPending(text, key) || HeldAfterEnd(text))
         {
             return;
         }
@@ -210,6 +211,21 @@ internal sealed partial class ChatModel
     /// </summary>
     internal void VerifyPeer(string name, string? window)
     {
+        name = name.Trim();
+        bool member = !IsServer && name.Length > 0 && Ended is null && VerifyMember(name, window);
+        if (!IsServer && name.Length > 0 && !_endpoint.Links.Any(l => l.IsSecure && string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase)))
+        {
+            if (!member && Ended is null)
+            {
+                Say(_words.NoSuchPerson(SafeText.Name(name)), window);
+            }
+
+            if (member || Ended is null)
+            {
+                return; // a fellow member; the server's operator is also verified as the server below
+            }
+        }
+
         PeerInfo[] secure = [.. _endpoint.Links.Where(l => l.IsSecure && l.IdentityKey is not null)];
         PeerInfo? peer = name.Length > 0
             ? secure.FirstOrDefault(l => string.Equals(l.Name, name, StringComparison.OrdinalIgnoreCase))
@@ -248,15 +264,17 @@ internal sealed partial class ChatModel
     private IEnumerable<ChatLine> NamesWithIdentities()
     {
         KeyValuePair<string, string?>[] members;
+        string?[] trust;
         string own;
         lock (_gate)
         {
             members = [.. _members.Where(m => !string.Equals(m.Key, _ownName, StringComparison.OrdinalIgnoreCase))];
+            trust = [.. members.Select(m => MemberTrustOf(m.Value))];
             own = _ownName;
         }
 
         string? server = IsServer ? null : _endpoint.Links.FirstOrDefault()?.Identity;
-        return [_words.Names([.. members.Select(m => m.Key)], own), .. members.Select(m => _words.MemberIdentity(m.Key, m.Value, SourceOf(m.Value)))];
+        return [_words.Names([.. members.Select(m => m.Key)], own), .. members.Select((m, i) => _words.MemberIdentity(m.Key, m.Value, SourceOf(m.Value), trust[i]))];
 
         MemberSource SourceOf(string? identity) =>
             IsServer ? MemberSource.OwnLink

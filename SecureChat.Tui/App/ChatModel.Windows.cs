@@ -68,10 +68,12 @@ internal sealed partial class ChatModel
         string window = WindowInfo.StatusKey;
         if (message.Direct && message.SenderIdentity is { } identity)
         {
-            window = OpenQuery(identity, name, _links.TrustOf(identity));
+            MemberSeen(name, identity, message.SenderDigest);
+            window = OpenQuery(identity, name, TrustWordOf(identity));
         }
         else if (!message.Direct)
         {
+            MemberSeen(name, message.SenderIdentity, message.SenderDigest);
             window = RoomWindow(WindowTable.Shown(message.Room ?? ChatEndpoint.Lobby));
         }
 
@@ -103,11 +105,13 @@ internal sealed partial class ChatModel
                 // A client learns who operates its server (proved in the handshake): news about the hub. The
                 // operator is in the lobby, and an operator of every room.
                 _members[shown.Name] = shown.Identity;
+                MemberSeen(shown.Name, shown.Identity, shown.IdentityDigest);
                 _windows.Room(RoomWindow(ChatEndpoint.Lobby))?.Add(new RoomMember(shown.Name, shown.Identity, Operator: true));
                 _view.Show(_words.Presence(shown));
                 break;
             case PresenceKind.Joined or PresenceKind.Member:
                 _members[shown.Name] = shown.Identity;
+                MemberSeen(shown.Name, shown.Identity, shown.IdentityDigest);
                 string room = RoomWindow(shown.Room ?? ChatEndpoint.Lobby);
                 _windows.Room(room)?.Add(new RoomMember(shown.Name, shown.Identity, shown.RoomOperator, shown.Muted));
                 _view.Show(_words.Presence(shown) with { Window = room });
@@ -122,7 +126,8 @@ internal sealed partial class ChatModel
             case PresenceKind.Renamed:
                 _members.Remove(shown.Name, out string? known);
                 _members[shown.NewName] = shown.Identity ?? known;
-                if (shown.Identity is { } renamed && _windows.Query(renamed) is { } query && _windows.OpenQuery(renamed, shown.NewName, query.Trust) is { } retitled)
+                MemberSeen(shown.NewName, shown.Identity, shown.IdentityDigest);
+                if (shown.Identity is { } renamed && _windows.Query(renamed) is { } query && _windows.OpenQuery(renamed, shown.NewName, TrustWordOf(renamed)) is { } retitled)
                 {
                     _view.OpenWindow(retitled);
                 }

@@ -10,7 +10,8 @@ namespace SecureChat.Tui.App;
 /// types (<see cref="ChatCommand"/>), and tells an <see cref="IChatView"/> what to show, in its mode's words
 /// (<see cref="ChatWords"/>); what the user types is handled in ChatModel.Typed.cs, the windows the hub's news is
 /// sorted into in ChatModel.Windows.cs, room commands in ChatModel.Rooms.cs, direct messages in ChatModel.Direct.cs,
-/// away, ignore and /window in ChatModel.Away.cs, the config directory's files in ChatModel.Files.cs. When something is announced, whether a message can be sent, and what each command
+/// away, ignore and /window in ChatModel.Away.cs, the config directory's files in ChatModel.Files.cs, fellow members'
+/// trust words and /verify NAME in ChatModel.Members.cs, messages held for a changed identity in ChatModel.Holds.cs. When something is announced, whether a message can be sent, and what each command
 /// does are decided here and nowhere else; the engine's rules (message size, names, who is secure) are asked of
 /// the engine. Thread-safe: events arrive on network threads and typed lines on the UI or input thread; one lock
 /// keeps the table, and the order in which the view is told things, consistent (the engine is never called

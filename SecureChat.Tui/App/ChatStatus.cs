@@ -12,4 +12,7 @@ internal sealed record ChatStatus(string Stage, string? KeyHash, string Peer, st
 {
     /// <summary>A client's secure link's lag as the bar shows it after the peer: <c>lag 12 ms</c>, or <c>lag ?</c> when the last probe went unanswered; null when none is known.</summary>
     public string? Lag { get; init; }
+
+    /// <summary>A warning the bar shows before everything else while it holds (a member's identity changed); null when none.</summary>
+    public string? Alert { get; init; }
 }

@@ -227,13 +227,19 @@ internal abstract partial class ChatWords
     public ChatLine Names(IReadOnlyList<string> members, string ownName) => ChatLine.Notice(
         $"in the chat: {string.Join(", ", members.Where(m => !string.Equals(m, ownName, StringComparison.OrdinalIgnoreCase)).Prepend(ownName + " (you)"))}");
 
-    /// <summary>One member's identity, for <c>/names</c>, and who stands behind it.</summary>
-    public ChatLine MemberIdentity(string name, string? identity, MemberSource source) => ChatLine.Notice(source switch
+    /// <summary>One member's identity, for <c>/names</c>, who stands behind it, and (a client's fellow member) its trust word.</summary>
+    public ChatLine MemberIdentity(string name, string? identity, MemberSource source, string? trust = null)
     {
-        MemberSource.Operator => $"  {name}: the server's operator, identity {identity} (proved in the handshake)",
-        MemberSource.Relayed => $"  {name}: identity {identity ?? "unknown"} (relayed; the server vouches for it)",
-        _ => $"  {name}: identity {identity ?? "unknown"}",
-    });
+        string text = source switch
+        {
+            MemberSource.Operator => $"  {name}: the server's operator, identity {identity} (proved in the handshake)",
+            MemberSource.Relayed => $"  {name}: identity {identity ?? "unknown"} (relayed; the server vouches for it)",
+            _ => $"  {name}: identity {identity ?? "unknown"}",
+        };
+        return trust is null
+            ? ChatLine.Notice(text)
+            : ChatLine.Of("trust", $"{text}: {trust}", ChatLine.Field("name", name), ChatLine.Field("identity", identity), ChatLine.Field("trust", trust));
+    }
 
     public IEnumerable<ChatLine> CompareAdvice() =>
     [

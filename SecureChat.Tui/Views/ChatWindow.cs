@@ -154,7 +154,7 @@ internal sealed partial class ChatWindow : Window
 
     public void SetStatus(ChatStatus status)
     {
-        _stageText = status.Stage;
+        _stageText = status.Alert is { } alert ? $"{alert} | {status.Stage}" : status.Stage;
         _keyText = status.KeyHash is { } key ? "key " + key
             : status.SeveralKeys ? "keys: /fingerprint"
             : status.Trust is { } refused ? "identity " + refused
