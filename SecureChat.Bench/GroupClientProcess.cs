@@ -62,8 +62,19 @@ internal static class GroupClientProcess
                             Count(ref messages);
                         }
                     };
+                    if (i == 0 && Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
+                    {
+                        client.Replied += reply => Console.Error.WriteLine($"  g00000: reply {reply}");
+                        client.Failed += (_, failure) => Console.Error.WriteLine($"  g00000: failed {failure}");
+                    }
+
                     client.RoomChanged += notice =>
                     {
+                        if (i == 0 && Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
+                        {
+                            Console.Error.WriteLine($"  g00000: {notice.Kind} {notice.Room} founder={notice.Founder} group_id={notice.GroupId?.Length}");
+                        }
+
                         if (notice.Kind == RoomNoticeKind.Entered && notice.Room == Room && notice.Founder)
                         {
                             member.Found(notice.GroupId!);
@@ -81,8 +92,15 @@ internal static class GroupClientProcess
                 }
             })).WaitAsync(s_limit).ConfigureAwait(false);
 
+            Console.Error.WriteLine($"  group: {count} members connected with key packages in {formed.Elapsed.TotalSeconds:F1} s");
             // The founder enters first; the others join once the group exists, and the hub tasks the founder with them.
             clients[0].Request(new RoomRequest(RoomOp.Join, Room));
+            if (Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
+            {
+                await Task.Delay(3000).ConfigureAwait(false);
+                Console.Error.WriteLine($"  g00000: {clients[0].Server?.Stage} heard {clients[0].RecordsHeard}");
+            }
+
             await founded.Task.WaitAsync(s_limit).ConfigureAwait(false);
             for (int i = 1; i < count; i++)
             {
@@ -90,9 +108,15 @@ internal static class GroupClientProcess
             }
 
             BenchGroupMember founder = members[0];
+            long shown = Stopwatch.GetTimestamp();
             while (founder.Members < count && founder.Failure.Length == 0 && formed.Elapsed < s_limit)
             {
                 await Task.Delay(20).ConfigureAwait(false);
+                if (Stopwatch.GetElapsedTime(shown) > TimeSpan.FromSeconds(5))
+                {
+                    shown = Stopwatch.GetTimestamp();
+                    Console.Error.WriteLine($"  group: {founder.Members} of {count} in the group after {formed.Elapsed.TotalSeconds:F1} s");
+                }
             }
 
             if (founder.Members < count)

@@ -41,6 +41,15 @@ internal sealed class GroupFanout
             AllowWeakIterationsForBenchmark = true,
         }.FromOneSource();
         await using var server = new ChatServer(options);
+        int shown = 0;
+        server.Failed += (peer, failure) =>
+        {
+            if (Interlocked.Increment(ref shown) <= 3)
+            {
+                Console.Error.WriteLine($"  hub: {peer.Name} failed: {failure}");
+            }
+        };
+        server.HandlerFaulted += (name, e) => Console.Error.WriteLine($"  hub: {name} handler: {e.Message}");
         var endPoint = server.Start("127.0.0.1", 0);
         using Process clients = BenchChild.Start(GroupClientProcess.Flag, endPoint.Port.ToString(CultureInfo.InvariantCulture),
             members.ToString(CultureInfo.InvariantCulture), iterations.ToString(CultureInfo.InvariantCulture));
