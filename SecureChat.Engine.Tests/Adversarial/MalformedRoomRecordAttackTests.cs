@@ -20,7 +20,7 @@ public sealed class MalformedRoomRecordAttackTests(ITestOutputHelper output)
         { "a Chat whose room length runs past the end", (byte)FrameType.Chat, [200, (byte)'#', .. "leak"u8] },
         { "a Direct to a digest cut short", (byte)FrameType.Direct, [0, 1, 2, 3] },
         { "a Request with op 0", (byte)FrameType.Request, [0, 0, 0, 0] },
-        { "a Request with op 14", (byte)FrameType.Request, [14, 2, (byte)'#', (byte)'a', 0, 0] },
+        { "a Request with op 16", (byte)FrameType.Request, [16, 2, (byte)'#', (byte)'a', 0, 0] },
         { "a Request with a byte after its text", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0, 0, 0x41] },
         { "a Request whose name is 65 bytes", (byte)FrameType.Request, [8, 2, (byte)'#', (byte)'a', 65, .. Enumerable.Repeat((byte)'n', 65), 0] },
     };

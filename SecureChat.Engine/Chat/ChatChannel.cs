@@ -281,7 +281,7 @@ internal sealed class ChatChannel : IApplicationRecords
             return $"the server put this client in more than {WireFormat.RoomsMax} rooms";
         }
 
-        return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic, info.GroupId));
+        return Raised(new RoomInfoEvent(info.Kind, info.Room, info.Flags, info.Members, info.Topic) { GroupId = info.GroupId });
     }
 
     private static string BadRoom(FrameType type, string room) => $"a {type} record for \"{SafeText.Name(room)}\", which is not a room name";

@@ -31,11 +31,13 @@ internal sealed class HubGroups(HubState state)
         for (int i = 0; i < record.KeyPackages.Count; i++)
         {
             bool lastResort = record.LastResort && i == record.KeyPackages.Count - 1;
-            if (!state.Groups.TryOfferKeyPackage(from.Identity, from.PublicKey, record.KeyPackages[i], lastResort, out string failure))
+            if (!state.Groups.TryOfferKeyPackage(from.Identity, from.PublicKey, record.KeyPackages[i], lastResort, out string failure, assign: false))
             {
                 from.Output.SendReply(ReplyCode.BadKeyPackage, KeyPackagesOp, string.Empty, HubState.Nobody, string.Empty, HubText.Cut(failure));
             }
         }
+
+        state.Groups.AssignWaiting(from.Identity);
     }
 
     /// <summary>A GroupCommit: answered with CommitResult (refused when its target names no group of this member).</summary>

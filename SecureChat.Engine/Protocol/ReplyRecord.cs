@@ -2,7 +2,8 @@ namespace SecureChat.Engine.Protocol;
 
 /// <summary>
 /// Reply (0x1F, hub to client): <c>u8 code || u8 op || room || digest || str8 name || str8 text</c>, the hub's answer
-/// to a Request (op 1 to 13), a Direct (<see cref="OpDirect"/>) or a Chat (<see cref="OpChat"/>). Codes 0 to
+/// to a Request, a Direct or a KeyPackages (<see cref="OpDirect"/>, the same op 0x20), a Chat (<see cref="OpChat"/>) or a
+/// GroupMessage (<see cref="OpGroupMessage"/>). Codes 0 to
 /// <see cref="CodeMax"/>; any other code or op is a malformed record. Immutable.
 /// </summary>
 internal readonly record struct ReplyRecord(byte Code, byte Op, string Room, byte[] Digest, string Name, string Text)
@@ -13,13 +14,16 @@ internal readonly record struct ReplyRecord(byte Code, byte Op, string Room, byt
     /// <summary>The op of a reply to a Chat.</summary>
     public const byte OpChat = 0x21;
 
-    /// <summary>The highest code assigned (CannotTarget).</summary>
-    public const byte CodeMax = 11;
+    /// <summary>The op of a reply to a GroupMessage (PROTOCOL.md 4.6).</summary>
+    public const byte OpGroupMessage = 0x26;
+
+    /// <summary>The highest code assigned (few key packages).</summary>
+    public const byte CodeMax = 15;
 
     public const int SizeMax = 2 + RecordPayload.RoomFieldMax + WireFormat.IdentityDigestSize + RecordPayload.NameFieldMax + RecordPayload.TextFieldMax;
 
     /// <summary>True for an op a Reply may answer.</summary>
-    public static bool IsValidOp(byte op) => op is (>= 1 and <= RequestRecord.OpMax) or OpDirect or OpChat;
+    public static bool IsValidOp(byte op) => op is (>= 1 and <= RequestRecord.OpMax) or OpDirect or OpChat or OpGroupMessage;
 
     public static int Write(Span<byte> destination, byte code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {

@@ -2,13 +2,13 @@ namespace SecureChat.Engine.Protocol;
 
 /// <summary>
 /// Request (0x1C, client to hub): <c>u8 op || room || str8 name (0-64) || str8 text</c>, a room operation (join,
-/// part, list, topic, invite, mode, kick, ban, unban, mute, unmute, op, deop: ops 1 to 13; any other op is a malformed
+/// part, list, topic, invite, mode, kick, ban, unban, mute, unmute, op, deop, key package, resync: ops 1 to 15; any other op is a malformed
 /// record). Immutable.
 /// </summary>
 internal readonly record struct RequestRecord(byte Op, string Room, string Name, string Text)
 {
-    /// <summary>The highest op assigned (Deop).</summary>
-    public const byte OpMax = 13;
+    /// <summary>The highest op assigned (resync).</summary>
+    public const byte OpMax = 15;
 
     public const int SizeMax = 1 + RecordPayload.RoomFieldMax + RecordPayload.NameFieldMax + RecordPayload.TextFieldMax;
 

@@ -32,7 +32,8 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
     /// Checks and keeps a key package of <paramref name="identity"/> (see <see cref="KeyPackageCheck"/>), then gives
     /// one to each of its joins that waited for one. False with the reason when it fails a check (it is dropped).
     /// </summary>
-    public bool TryOfferKeyPackage(string identity, ReadOnlySpan<byte> identityPublicKey, ReadOnlySpan<byte> message, bool lastResort, out string failure)
+    /// <remarks>With <paramref name="assign"/> false the caller calls <see cref="AssignWaiting"/> once it has offered every key package of a record.</remarks>
+    public bool TryOfferKeyPackage(string identity, ReadOnlySpan<byte> identityPublicKey, ReadOnlySpan<byte> message, bool lastResort, out string failure, bool assign = true)
     {
         ulong now = (ulong)options.Time.GetUtcNow().ToUnixTimeSeconds();
         if (!KeyPackageCheck.TryCheck(message, identityPublicKey, now, out StoredKeyPackage? keyPackage, out failure))
@@ -41,6 +42,17 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
         }
 
         KeyPackages.Add(identity, keyPackage!, lastResort);
+        if (assign)
+        {
+            AssignWaiting(identity);
+        }
+
+        return true;
+    }
+
+    /// <summary>Gives a key package of <paramref name="identity"/> to each of its joins that waited for one, and tasks their groups.</summary>
+    public void AssignWaiting(string identity)
+    {
         foreach (DeliveryGroup group in _groups.Values.ToList())
         {
             if (group.JoinerOf(identity) is { KeyPackage: null } joiner)
@@ -49,8 +61,6 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
                 Designate(group, after: null);
             }
         }
-
-        return true;
     }
 
     /// <summary>

@@ -1,0 +1,99 @@
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Transport;
+
+namespace SecureChat.Engine.Tests.Hub.Groups;
+
+/// <summary>
+/// A raw v4 client on 127.0.0.1 with real MLS state (<see cref="DsMember"/>): its session's identity key is its MLS
+/// signature key, it publishes key packages, and the group records the hub sends it are kept in order. Not thread-safe.
+/// </summary>
+internal sealed class LiveGroupMember : IAsyncDisposable
+{
+    private int _delivered;
+
+    private LiveGroupMember(DsMember keys, RawClient raw)
+    {
+        Keys = keys;
+        Raw = raw;
+        raw.Chat.MemberRecords = Records;
+    }
+
+    public DsMember Keys { get; }
+
+    public RawClient Raw { get; }
+
+    public GroupRecordRecorder Records { get; } = new();
+
+    public static async Task<LiveGroupMember> ConnectAsync(int port, string name, bool publish = true)
+    {
+        var keys = new DsMember(name);
+        RawClient raw = await RawClient.ConnectAsync(port, new SessionSettings { Role = SessionRole.Client, Identity = new SeededSigner(keys.SignaturePrivateKey), Name = name });
+        var member = new LiveGroupMember(keys, raw);
+        (await raw.HandshakeAsync()).ShouldBeTrue();
+        if (publish)
+        {
+            await member.SendAsync(chat => chat.Groups.SendKeyPackages([.. Enumerable.Range(0, 9).Select(_ => keys.NewKeyPackage(TimeProvider.System))], lastResort: true));
+        }
+
+        return member;
+    }
+
+    public Task SendAsync(Action<ChatChannel> operation) => Raw.SendAsync(Raw.ProduceChat(operation));
+
+    public Task JoinAsync(string room) => SendAsync(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty));
+
+    /// <summary>Reads what the hub sends, handing group records to <see cref="Records"/>, until <paramref name="done"/> holds.</summary>
+    public Task UntilAsync(Func<LiveGroupMember, bool> done) => Raw.PumpUntilAsync(() =>
+    {
+        for (; _delivered < Raw.Events.Count; _delivered++)
+        {
+            if (Raw.Events[_delivered] is GroupRecordEvent group)
+            {
+                group.Deliver();
+            }
+        }
+
+        return done(this);
+    });
+
+    public int Count<T>() => Records.Of<T>().Count;
+
+    public T Last<T>() => Records.Of<T>().Last();
+
+    /// <summary>Waits for RoomInfo entered for <paramref name="room"/>; returns it.</summary>
+    public async Task<RoomInfoEvent> EnteredAsync(string room)
+    {
+        await UntilAsync(m => m.Raw.Events.OfType<RoomInfoEvent>().Any(e => e.Kind == RoomInfoKind.Entered && e.Room == room));
+        return Raw.Events.OfType<RoomInfoEvent>().LastOrDefault(e => e.Kind == RoomInfoKind.Entered && e.Room == room)
+            ?? throw new InvalidOperationException($"{Keys.Name} never entered {room}: {string.Join("; ", Raw.Events.TakeLast(4))}");
+    }
+
+    /// <summary>Carries out the last GroupTask: sends the commit with its Welcome and waits for the CommitResult; merges it when accepted.</summary>
+    public async Task<CommitResultRecord> CarryOutTaskAsync()
+    {
+        GroupTaskRecord task = Last<GroupTaskRecord>();
+        List<uint> removals = [.. task.Removals.Select(d => (uint)DeliveryHarness.TreeIdentities(Keys).IndexOf(Convert.ToHexString(d)))];
+        var built = Keys.BuildCommit(removals, [.. task.Joiners.Select(j => j.KeyPackage)], TimeProvider.System);
+        CommitResultRecord result = await CommitAsync(task.Target, built.Commit, built.Welcome);
+        if (result.Status == CommitStatus.Accepted)
+        {
+            Keys.State = built.Pending.Merge();
+        }
+
+        return result;
+    }
+
+    /// <summary>Sends a GroupCommit and waits for its CommitResult.</summary>
+    public async Task<CommitResultRecord> CommitAsync(GroupTarget target, byte[] commit, byte[] welcome)
+    {
+        int before = Count<CommitResultRecord>();
+        await SendAsync(chat => chat.Groups.SendGroupCommit(target, commit, welcome));
+        await UntilAsync(m => m.Count<CommitResultRecord>() > before);
+        return Last<CommitResultRecord>();
+    }
+
+    public ValueTask DisposeAsync() => Raw.DisposeAsync();
+}
