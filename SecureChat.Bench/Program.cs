@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == HubClientProcess.Flag)
     return await HubClientProcess.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == GroupClientProcess.Flag)
+{
+    return await GroupClientProcess.RunAsync(args);
+}
+
 if (args.Length > 0 && args[0] == HubBench.ServerFlag)
 {
     return await HubBench.RunServerProcessAsync(args);
@@ -45,7 +50,7 @@ for (int i = 0; i < args.Length; i++)
             json = true;
             break;
         case "--only" when i + 1 < args.Length:
-            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, mls, hub.
+            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, mls, hub, group.
             only = args[++i];
             break;
         default:
@@ -247,6 +252,18 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "join: hub CPU less idle min / p50 / max (ms)", $"{F(hub.JoinCpuMs.Min)} / {F(hub.JoinCpuMs.Median)} / {F(hub.JoinCpuMs.Max)}");
     results.Extra(section, "join: hub CPU with idle p50 (ms); joiner heard of all p50 (ms)", $"{F(hub.JoinRawCpuMs.Median)}; {F(hub.JoinEnteredMs.Median)}");
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
+});
+
+await Step("group", "MLS room fan-out through the hub against v3's room message", async () =>
+{
+    int members = quick ? 50 : 300;
+    GroupFanout group = await GroupFanout.MeasureAsync(members, settings.HubIterations, warmup: quick ? 5 : 20, runs: quick ? 15 : 60);
+    const string section = "MLS room through the hub (hub in this process, members in another)";
+    results.Extra(section, "members in the group; forming it: key packages, tasks, commits (s)", $"{group.Members}; {F(group.FormMs / 1000)}");
+    results.Extra(section, "GroupMessage in, GroupRelay out: hub CPU per recipient min / p50 / max (us)", $"{F(group.V4.Min)} / {F(group.V4.Median)} / {F(group.V4.Max)}");
+    results.Extra(section, "v3 Chat in, Relay out, same text: hub CPU per recipient min / p50 / max (us)", $"{F(group.V3.Min)} / {F(group.V3.Median)} / {F(group.V3.Max)}");
+    results.Extra(section, "MLS / v3 hub CPU, run by run: min / p50 / max (target at most 1.1)", $"{F(group.Ratio.Min)} / {F(group.Ratio.Median)} / {F(group.Ratio.Max)}");
+    results.Extra(section, "to the last member, MLS / v3 p50 (ms)", $"{F(group.V4Wall.Median)} / {F(group.V3Wall.Median)}");
 });
 
 string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s, load average {loadBefore} before / {LoadAverage()} after";

@@ -47,6 +47,9 @@ public sealed partial class ChatClient : ChatEndpoint
     /// <summary>The link to the server, once connecting has begun.</summary>
     public PeerInfo? Server => _link?.Snapshot() ?? _connecting;
 
+    /// <summary>The current link, for the group records a member sends and receives (PROTOCOL.md 4.8).</summary>
+    internal Link? CurrentLink => _link;
+
     public override ulong RecordsHeard => _link?.RecordsReceived ?? 0;
 
     public override IReadOnlyList<PeerInfo> Links => Server is { } server ? [server] : [];

@@ -187,6 +187,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
                     InviteOnly = info.Kind != RoomInfoKind.ListEnd && (info.Flags & RoomInfoRecord.FlagInviteOnly) != 0,
                     Operator = info.Kind == RoomInfoKind.Entered && (info.Flags & RoomInfoRecord.FlagOperator) != 0,
                     Members = info.Members,
+                    GroupId = info.GroupId,
+                    Founder = info.Kind == RoomInfoKind.Entered && (info.Flags & RoomInfoRecord.FlagFounder) != 0,
                 });
                 break;
             case ReplyEvent reply:

@@ -23,4 +23,10 @@ public sealed record RoomNotice(
 
     /// <summary>Entered, Listed: how many are in the room; ListEnd: how many rooms were listed.</summary>
     public long Members { get; init; }
+
+    /// <summary>Entered: the room's MLS group_id (PROTOCOL.md 4.8).</summary>
+    internal byte[]? GroupId { get; init; }
+
+    /// <summary>Entered: this side founds the room's group at epoch 0.</summary>
+    internal bool Founder { get; init; }
 }
