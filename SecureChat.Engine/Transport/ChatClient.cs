@@ -36,6 +36,7 @@ public sealed partial class ChatClient : ChatEndpoint
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
         _hub = new ClientRoomState(options);
+        _groups = CreateGroups(options);
         if (options.Reconnect)
         {
             _reconnect = new ReconnectLoop(new Backoff(), options.Time, ReconnectAsync, OnReconnecting, _ => _done.TrySetResult());
@@ -98,19 +99,19 @@ public sealed partial class ChatClient : ChatEndpoint
     public void ReconnectNow() => _reconnect?.Now();
 
     /// <summary>
-    /// Sends a direct message: to <see cref="Person.Identity"/> when set (a fingerprint of someone the hub has named on
-    /// this client: a sender, a member, a recipient), so a rename cannot redirect it; otherwise to the name, which the
-    /// hub resolves (and confirms with the recipient's identity, Reply Done). Throws <see cref="ArgumentException"/> for
-    /// an identity never seen, a name that cannot be one, or a text too long.
+    /// Sends a direct message in the conversation's MLS group (PROTOCOL.md 4.8): to <see cref="Person.Identity"/> when
+    /// set (a fingerprint of someone the hub has named on this client: a sender, a member), so a rename cannot redirect
+    /// it; otherwise to the identity the hub last announced under that name. The conversation is started when it has no
+    /// group yet, and the text waits in it until the group is usable (also while no link is up). Throws
+    /// <see cref="ArgumentException"/> for an identity or a name never seen, or a text too long.
     /// </summary>
-    public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
         PersonRef target = _hub.Target(to);
-        Link link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendDirectAsync(target, text, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException("the connection is closed");
-        }
+        byte[] digest = target.Digest ?? _hub.DigestOfName(target.Name)
+            ?? throw new ArgumentException($"no one named {target.Name} has been seen in a room on this hub: address them by identity", nameof(to));
+        SendToGroup(GroupTarget.ForPerson(digest), text);
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -137,13 +138,16 @@ public sealed partial class ChatClient : ChatEndpoint
         }
     }
 
-    public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a text in the room's MLS group: it goes out once this client is a member of the group, and waits in it
+    /// until then (also while no link is up). Throws <see cref="InvalidOperationException"/> for a room this client is
+    /// not in and <see cref="ArgumentException"/> for a text too long.
+    /// </summary>
+    public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
-        Link link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendChatAsync(room, text, cancellationToken).ConfigureAwait(false))
-        {
-            throw new InvalidOperationException("the connection is closed");
-        }
+        string spelled = _hub.Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) ?? throw new InvalidOperationException($"not in {room}");
+        SendToGroup(GroupTarget.ForRoom(spelled), text);
+        return ValueTask.CompletedTask;
     }
 
     public override int RequestRekey() => _link?.RequestRekey() == true ? 1 : 0;
@@ -173,6 +177,7 @@ public sealed partial class ChatClient : ChatEndpoint
         }
 
         _keyPairs.Dispose(); // a pair made for a connection that never started
+        await DisposeGroupsAsync().ConfigureAwait(false);
         _done.TrySetResult();
     }
 
@@ -181,6 +186,7 @@ public sealed partial class ChatClient : ChatEndpoint
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
+        Groups.Attach(link); // before Presence you: the group records that follow go to the book
         _hub.Rejoin(link);
 
         _secured = link;
@@ -236,7 +242,11 @@ public sealed partial class ChatClient : ChatEndpoint
     }
 
     /// <summary>The hub's notices: the rooms, the operator's name and the identities known follow them (<see cref="ClientRoomState"/>).</summary>
-    private protected override void OnLinkRecord(Link link, SessionEvent record) => _hub.Follow(link, record);
+    private protected override void OnLinkRecord(Link link, SessionEvent record)
+    {
+        _hub.Follow(link, record);
+        FollowGroups(record);
+    }
 
     private protected override void OnNameAssigned(string name)
     {

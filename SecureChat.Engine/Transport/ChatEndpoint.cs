@@ -133,7 +133,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     private protected void Translate(Link link, SessionEvent e)
     {
-        if (e is PresenceEvent or RoomInfoEvent or RoomNoticeEvent or ReplyEvent)
+        if (e is PresenceEvent or RoomInfoEvent or RoomNoticeEvent or ReplyEvent or AcknowledgedEvent)
         {
             OnLinkRecord(link, e);
         }
