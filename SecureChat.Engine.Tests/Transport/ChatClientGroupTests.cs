@@ -61,4 +61,26 @@ public sealed class ChatClientGroupTests(ITestOutputHelper output)
         await bob.Client.SendDirectAsync(new Person(first.Sender, first.SenderIdentity), "got it");
         (await alice.MessageAsync("got it").WaitAsync(s_wait)).Direct.ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task The_operator_founds_the_lobby_s_group_and_chats_in_it_with_a_client_both_ways_at_once()
+    {
+        await using LiveHub hub = await LiveHub.StartAsync("Alice");
+        LiveMember alice = hub.Members[0];
+        await alice.Client.SendAsync(ChatEndpoint.Lobby, "hello hub");
+        await hub.Server.SendAsync(ChatEndpoint.Lobby, "hello alice");
+
+        ChatMessage atOperator = await Eventually.Value(() => hub.AtOperator.FirstOrDefault(m => m.Text == "hello hub"), "the operator to hear alice", s_wait);
+        (atOperator.Room, atOperator.SenderIdentity).ShouldBe((ChatEndpoint.Lobby, alice.Identity));
+        ChatMessage atAlice = await alice.MessageAsync("hello alice").WaitAsync(s_wait);
+        (atAlice.Room, atAlice.Relayed, atAlice.Sender).ShouldBe((ChatEndpoint.Lobby, false, "Hub"));
+        var lobby = alice.Client.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby));
+        (lobby.Status, lobby.Leaves).ShouldBe((MemberGroupStatus.Member, 2u));
+        output.WriteLine($"#lobby: {lobby.Status} at epoch {lobby.Epoch} with {lobby.Leaves} leaves");
+
+        await hub.Server.SendDirectAsync(new Person("Alice"), "privately");
+        (await alice.MessageAsync("privately").WaitAsync(s_wait)).Direct.ShouldBeTrue();
+        await alice.Client.SendDirectAsync(new Person(atAlice.Sender, atAlice.SenderIdentity), "privately back");
+        (await Eventually.Value(() => hub.AtOperator.FirstOrDefault(m => m.Text == "privately back"), "the operator's direct message", s_wait)).Direct.ShouldBeTrue();
+    }
 }

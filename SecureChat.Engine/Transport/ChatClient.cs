@@ -33,6 +33,7 @@ public sealed partial class ChatClient : ChatEndpoint
     public ChatClient(ChatOptions options)
     {
         options.Validate();
+        options = options.Identity is null ? options with { Identity = new EphemeralSigner() } : options; // one member per identity
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
         _hub = new ClientRoomState(options);
@@ -107,6 +108,7 @@ public sealed partial class ChatClient : ChatEndpoint
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
+        RequireConnected();
         PersonRef target = _hub.Target(to);
         byte[] digest = target.Digest ?? _hub.DigestOfName(target.Name)
             ?? throw new ArgumentException($"no one named {target.Name} has been seen in a room on this hub: address them by identity", nameof(to));
@@ -140,15 +142,28 @@ public sealed partial class ChatClient : ChatEndpoint
 
     /// <summary>
     /// Sends a text in the room's MLS group: it goes out once this client is a member of the group, and waits in it
-    /// until then (also while no link is up). Throws <see cref="InvalidOperationException"/> for a room this client is
-    /// not in and <see cref="ArgumentException"/> for a text too long.
+    /// until then (also while a lost link is being replaced). A room this client is not in is answered as the hub would,
+    /// with <see cref="ChatEndpoint.Replied"/> <c>not member</c>. Throws <see cref="InvalidOperationException"/> when no
+    /// link was ever made or the client is done, and <see cref="ArgumentException"/> for a text too long.
     /// </summary>
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
-        string spelled = _hub.Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) ?? throw new InvalidOperationException($"not in {room}");
-        SendToGroup(GroupTarget.ForRoom(spelled), text);
+        PeerInfo via = RequireConnected();
+        if (_hub.Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) is { } spelled)
+        {
+            SendToGroup(GroupTarget.ForRoom(spelled), text);
+        }
+        else
+        {
+            OnReplied(new HubReply(ReplyCode.NotMember, null, false, room, string.Empty, null, string.Empty, via));
+        }
+
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>The server's link; throws when no link was ever made or the client is done (stopped, or its link ended for good).</summary>
+    private PeerInfo RequireConnected() =>
+        Server is { } via && !_stopping && !Completion.IsCompleted ? via : throw new InvalidOperationException("not connected");
 
     public override int RequestRekey() => _link?.RequestRekey() == true ? 1 : 0;
 
