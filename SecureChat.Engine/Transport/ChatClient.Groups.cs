@@ -14,6 +14,9 @@ namespace SecureChat.Engine.Transport;
 public sealed partial class ChatClient
 {
     private MemberGroupLink? _groups;
+
+    /// <summary>Direct texts to a name the hub has not announced, waiting for its key package (Request by name).</summary>
+    private readonly Dictionary<string, List<string>> _byName = new(StringComparer.OrdinalIgnoreCase);
     private int _groupsDisposed;
 
     /// <summary>The book of this client's identity, restored from <see cref="ChatOptions.GroupDirectory"/> when set.</summary>
@@ -31,6 +34,7 @@ public sealed partial class ChatClient
             var groups = new MemberGroupLink(outbox => new GroupBook(identity.PublicKey, seed, options.Time, outbox, files), files);
             groups.Book.TextReceived += OnGroupText;
             groups.RequestNeeded += OnGroupRequest;
+            groups.KeyPackageRelayed += OnKeyPackageRelayed;
             groups.Use(book => book.Restore());
             return groups;
         }
@@ -48,6 +52,55 @@ public sealed partial class ChatClient
 
     /// <summary>Queues a text in a group; it goes out once the group is usable, and is kept while it is not.</summary>
     private void SendToGroup(GroupTarget target, string text) => Groups.Use(book => book.SendText(target, text));
+
+    /// <summary>
+    /// A direct text to a name no announcement tied to an identity: it waits until the hub answers a <c>key package</c>
+    /// Request by that name (its KeyPackageRelay names the identity, and the conversation starts).
+    /// </summary>
+    private void SendToName(string name, string text)
+    {
+        lock (_byName)
+        {
+            if (_byName.TryGetValue(name, out List<string>? waiting))
+            {
+                waiting.Add(text);
+                return;
+            }
+
+            _byName[name] = [text];
+        }
+
+        _link?.RunIfSecure(chat => chat.SendRequest(RoomOp.KeyPackage, string.Empty, name, string.Empty));
+    }
+
+    private void OnKeyPackageRelayed(GroupBook book, KeyPackageRelayRecord record)
+    {
+        List<string>? waiting;
+        lock (_byName)
+        {
+            _byName.Remove(record.Name, out waiting);
+        }
+
+        foreach (string text in waiting ?? [])
+        {
+            book.SendText(GroupTarget.ForPerson(record.Digest), text);
+        }
+    }
+
+    /// <summary>The hub found nobody by a name asked for: its waiting texts are answered as a direct message's were.</summary>
+    private void NoOneNamed(ReplyEvent reply)
+    {
+        bool waited;
+        lock (_byName)
+        {
+            waited = _byName.Remove(reply.Name);
+        }
+
+        if (waited && Server is { } via)
+        {
+            OnReplied(new HubReply(reply.Code, null, true, string.Empty, reply.Name, null, string.Empty, via));
+        }
+    }
 
     /// <summary>The hub's records a group book needs, in the order they came.</summary>
     private void FollowGroups(SessionEvent record)
@@ -72,6 +125,10 @@ public sealed partial class ChatClient
                 break;
             case RoomNoticeEvent { Kind: RoomNoticeKind.Kicked or RoomNoticeKind.Banned } removed:
                 groups.Use(book => LeftRoom(book, removed.Room, removed.Target));
+                break;
+            case ReplyEvent { Op: (byte)RoomOp.KeyPackage, Name.Length: > 0 } reply when reply.Code != ReplyCode.Done:
+                NoOneNamed(reply);
+                FollowReply(groups, reply);
                 break;
             case ReplyEvent reply:
                 FollowReply(groups, reply);

@@ -102,17 +102,25 @@ public sealed partial class ChatClient : ChatEndpoint
     /// <summary>
     /// Sends a direct message in the conversation's MLS group (PROTOCOL.md 4.8): to <see cref="Person.Identity"/> when
     /// set (a fingerprint of someone the hub has named on this client: a sender, a member), so a rename cannot redirect
-    /// it; otherwise to the identity the hub last announced under that name. The conversation is started when it has no
+    /// it; otherwise to the identity the hub last announced under that name (a name never announced waits for the hub's
+    /// answer to a <c>key package</c> Request by name; nobody by that name is answered with
+    /// <see cref="ChatEndpoint.Replied"/> <c>no such name</c>). The conversation is started when it has no
     /// group yet, and the text waits in it until the group is usable (also while no link is up). Throws
-    /// <see cref="ArgumentException"/> for an identity or a name never seen, or a text too long.
+    /// <see cref="ArgumentException"/> for an identity never seen or a text too long.
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
         RequireConnected();
         PersonRef target = _hub.Target(to);
-        byte[] digest = target.Digest ?? _hub.DigestOfName(target.Name)
-            ?? throw new ArgumentException($"no one named {target.Name} has been seen in a room on this hub: address them by identity", nameof(to));
-        SendToGroup(GroupTarget.ForPerson(digest), text);
+        if ((target.Digest ?? _hub.DigestOfName(target.Name)) is { } digest)
+        {
+            SendToGroup(GroupTarget.ForPerson(digest), text);
+        }
+        else
+        {
+            SendToName(target.Name, text);
+        }
+
         return ValueTask.CompletedTask;
     }
 

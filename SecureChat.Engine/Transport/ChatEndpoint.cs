@@ -188,7 +188,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
                     Members = info.Members,
                 });
                 break;
-            case ReplyEvent reply:
+            case ReplyEvent reply when !IsGroupReply(reply):
                 OnReplied(new HubReply(
                     reply.Code,
                     reply.Op is >= 1 and <= RequestRecord.OpMax ? (RoomOp)reply.Op : null,
@@ -225,6 +225,20 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// A Reply that only a group book acts on (PROTOCOL.md 4.8): to KeyPackages and GroupMessage, and to the Requests
+    /// <c>key package</c> and <c>resync</c> the book makes; not raised as <see cref="Replied"/>.
+    /// </summary>
+    private protected static bool IsGroupReply(ReplyEvent reply) => IsGroupReply(reply.Code, reply.Op);
+
+    /// <summary>True for the Replies of PROTOCOL.md 4.8 that only a group book acts on.</summary>
+    internal static bool IsGroupReply(ReplyCode code, byte op) => op switch
+    {
+        (byte)FrameType.KeyPackages => code is ReplyCode.BadKeyPackage or ReplyCode.FewKeyPackages, // 0x20 also answers v3's Direct
+        (byte)FrameType.GroupMessage or (byte)RoomOp.KeyPackage or (byte)RoomOp.Resync => true,
+        _ => false,
+    };
 
     /// <summary>
     /// A link's keys are confirmed: settles its state before Established is raised, and returns what to announce

@@ -88,6 +88,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     {
         byte[] who = digest.ToArray();
         queue.Post(nameof(IOperatorGroups.Replied), () => events.Groups?.Replied(code, op, room, who, text));
+        if (ChatEndpoint.IsGroupReply(code, op))
+        {
+            return;
+        }
+
         RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
         queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
     }
