@@ -236,7 +236,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
     internal static bool IsGroupReply(ReplyCode code, byte op) => op switch
     {
         (byte)FrameType.KeyPackages => code is ReplyCode.BadKeyPackage or ReplyCode.FewKeyPackages, // 0x20 also answers v3's Direct
-        (byte)FrameType.GroupMessage or (byte)RoomOp.KeyPackage or (byte)RoomOp.Resync => true,
+        (byte)FrameType.GroupMessage => code == ReplyCode.StaleEpoch, // muted and not member are the user's to see
+        (byte)RoomOp.KeyPackage or (byte)RoomOp.Resync => true,
         _ => false,
     };
 
