@@ -255,6 +255,15 @@ internal sealed class HubRouter
     }
 
     /// <summary>The name of the member whose name looks like <paramref name="name"/>, or null.</summary>
+    /// <summary>The identity digest of whoever holds <paramref name="name"/> now, or null.</summary>
+    public byte[]? DigestOfName(string name)
+    {
+        lock (_state.Gate)
+        {
+            return _state.Names.Find(name)?.Digest;
+        }
+    }
+
     public string? Holder(string name)
     {
         lock (_state.Gate)

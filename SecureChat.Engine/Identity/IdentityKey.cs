@@ -17,7 +17,7 @@ namespace SecureChat.Engine.Identity;
 /// Thread-safe: <see cref="Sign"/> may be called from several threads. Signatures are checked by
 /// <see cref="IdentitySignature"/>.
 /// </summary>
-public sealed class IdentityKey : ISigner, IDisposable
+public sealed class IdentityKey : ISeedSigner, IDisposable
 {
     public const int PublicKeySize = IdentitySignature.PublicKeySize;
     public const int SignatureSize = IdentitySignature.SignatureSize;
@@ -95,6 +95,8 @@ public sealed class IdentityKey : ISigner, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         return _key.Export(KeyBlobFormat.RawPrivateKey);
     }
+
+    byte[] ISeedSigner.ExportSeed() => ExportSeed();
 
     /// <summary>Signs <paramref name="data"/> (Ed25519, deterministic): 64 bytes.</summary>
     public byte[] Sign(ReadOnlySpan<byte> data)

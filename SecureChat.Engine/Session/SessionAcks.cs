@@ -115,7 +115,7 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
 
         if (_acknowledged != before)
         {
-            session.Raise(new AcknowledgedEvent(_acknowledged));
+            session.Raise(new AcknowledgedEvent(_acknowledged) { Records = count });
         }
 
         if (_probe is { } probe && probe < count)

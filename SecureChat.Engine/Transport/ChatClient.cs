@@ -33,9 +33,11 @@ public sealed partial class ChatClient : ChatEndpoint
     public ChatClient(ChatOptions options)
     {
         options.Validate();
+        options = options.Identity is null ? options with { Identity = new EphemeralSigner() } : options; // one member per identity
         _options = options;
         _name = options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Client";
         _hub = new ClientRoomState(options);
+        _groups = CreateGroups(options);
         if (options.Reconnect)
         {
             _reconnect = new ReconnectLoop(new Backoff(), options.Time, ReconnectAsync, OnReconnecting, _ => _done.TrySetResult());
@@ -101,19 +103,28 @@ public sealed partial class ChatClient : ChatEndpoint
     public void ReconnectNow() => _reconnect?.Now();
 
     /// <summary>
-    /// Sends a direct message: to <see cref="Person.Identity"/> when set (a fingerprint of someone the hub has named on
-    /// this client: a sender, a member, a recipient), so a rename cannot redirect it; otherwise to the name, which the
-    /// hub resolves (and confirms with the recipient's identity, Reply Done). Throws <see cref="ArgumentException"/> for
-    /// an identity never seen, a name that cannot be one, or a text too long.
+    /// Sends a direct message in the conversation's MLS group (PROTOCOL.md 4.8): to <see cref="Person.Identity"/> when
+    /// set (a fingerprint of someone the hub has named on this client: a sender, a member), so a rename cannot redirect
+    /// it; otherwise to the identity the hub last announced under that name (a name never announced waits for the hub's
+    /// answer to a <c>key package</c> Request by name; nobody by that name is answered with
+    /// <see cref="ChatEndpoint.Replied"/> <c>no such name</c>). The conversation is started when it has no
+    /// group yet, and the text waits in it until the group is usable (also while no link is up). Throws
+    /// <see cref="ArgumentException"/> for an identity never seen or a text too long.
     /// </summary>
-    public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
+        RequireConnected();
         PersonRef target = _hub.Target(to);
-        Link link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendDirectAsync(target, text, cancellationToken).ConfigureAwait(false))
+        if ((target.Digest ?? _hub.DigestOfName(target.Name)) is { } digest)
         {
-            throw new InvalidOperationException("the connection is closed");
+            SendToGroup(GroupTarget.ForPerson(digest), text);
         }
+        else
+        {
+            SendToName(target.Name, text);
+        }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -140,14 +151,30 @@ public sealed partial class ChatClient : ChatEndpoint
         }
     }
 
-    public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends a text in the room's MLS group: it goes out once this client is a member of the group, and waits in it
+    /// until then (also while a lost link is being replaced). A room this client is not in is answered as the hub would,
+    /// with <see cref="ChatEndpoint.Replied"/> <c>not member</c>. Throws <see cref="InvalidOperationException"/> when no
+    /// link was ever made or the client is done, and <see cref="ArgumentException"/> for a text too long.
+    /// </summary>
+    public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
-        Link link = _link ?? throw new InvalidOperationException("not connected");
-        if (!await link.SendChatAsync(room, text, cancellationToken).ConfigureAwait(false))
+        PeerInfo via = RequireConnected();
+        if (_hub.Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) is { } spelled)
         {
-            throw new InvalidOperationException("the connection is closed");
+            SendToGroup(GroupTarget.ForRoom(spelled), text);
         }
+        else
+        {
+            OnReplied(new HubReply(ReplyCode.NotMember, null, false, room, string.Empty, null, string.Empty, via));
+        }
+
+        return ValueTask.CompletedTask;
     }
+
+    /// <summary>The server's link; throws when no link was ever made or the client is done (stopped, or its link ended for good).</summary>
+    private PeerInfo RequireConnected() =>
+        Server is { } via && !_stopping && !Completion.IsCompleted ? via : throw new InvalidOperationException("not connected");
 
     public override int RequestRekey() => _link?.RequestRekey() == true ? 1 : 0;
 
@@ -176,6 +203,7 @@ public sealed partial class ChatClient : ChatEndpoint
         }
 
         _keyPairs.Dispose(); // a pair made for a connection that never started
+        await DisposeGroupsAsync().ConfigureAwait(false);
         _done.TrySetResult();
     }
 
@@ -184,6 +212,7 @@ public sealed partial class ChatClient : ChatEndpoint
     {
         PeerIdentity server = link.Peer!;
         link.Name = server.Name;
+        Groups.Attach(link); // before Presence you: the group records that follow go to the book
         _hub.Rejoin(link);
 
         _secured = link;
@@ -240,7 +269,11 @@ public sealed partial class ChatClient : ChatEndpoint
     }
 
     /// <summary>The hub's notices: the rooms, the operator's name and the identities known follow them (<see cref="ClientRoomState"/>).</summary>
-    private protected override void OnLinkRecord(Link link, SessionEvent record) => _hub.Follow(link, record);
+    private protected override void OnLinkRecord(Link link, SessionEvent record)
+    {
+        _hub.Follow(link, record);
+        FollowGroups(record);
+    }
 
     private protected override void OnNameAssigned(string name)
     {

@@ -133,7 +133,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     private protected void Translate(Link link, SessionEvent e)
     {
-        if (e is PresenceEvent or RoomInfoEvent or RoomNoticeEvent or ReplyEvent)
+        if (e is PresenceEvent or RoomInfoEvent or RoomNoticeEvent or ReplyEvent or AcknowledgedEvent)
         {
             OnLinkRecord(link, e);
         }
@@ -191,7 +191,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
                     Founder = info.Kind == RoomInfoKind.Entered && (info.Flags & RoomInfoRecord.FlagFounder) != 0,
                 });
                 break;
-            case ReplyEvent reply:
+            case ReplyEvent reply when !IsGroupReply(reply):
                 OnReplied(new HubReply(
                     reply.Code,
                     reply.Op is >= 1 and <= RequestRecord.OpMax ? (RoomOp)reply.Op : null,
@@ -228,6 +228,21 @@ public abstract class ChatEndpoint : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>
+    /// A Reply that only a group book acts on (PROTOCOL.md 4.8): to KeyPackages and GroupMessage, and to the Requests
+    /// <c>key package</c> and <c>resync</c> the book makes; not raised as <see cref="Replied"/>.
+    /// </summary>
+    private protected static bool IsGroupReply(ReplyEvent reply) => IsGroupReply(reply.Code, reply.Op);
+
+    /// <summary>True for the Replies of PROTOCOL.md 4.8 that only a group book acts on.</summary>
+    internal static bool IsGroupReply(ReplyCode code, byte op) => op switch
+    {
+        (byte)FrameType.KeyPackages => code is ReplyCode.BadKeyPackage or ReplyCode.FewKeyPackages, // 0x20 also answers v3's Direct
+        (byte)FrameType.GroupMessage => code == ReplyCode.StaleEpoch, // muted and not member are the user's to see
+        (byte)RoomOp.KeyPackage or (byte)RoomOp.Resync => true,
+        _ => false,
+    };
 
     /// <summary>
     /// A link's keys are confirmed: settles its state before Established is raised, and returns what to announce

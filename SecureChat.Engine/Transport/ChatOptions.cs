@@ -292,6 +292,12 @@ public sealed record ChatOptions
     /// <summary>The clock for deadlines and timers (tests substitute a manual one).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// The configuration directory whose <c>groups/</c> keeps this side's MLS groups and key packages between runs
+    /// (PROTOCOL.md 4.9), sealed under a key of <see cref="Identity"/>; null keeps them in memory for this process only.
+    /// </summary>
+    public Identity.ConfigDirectory? GroupDirectory { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> with a one-line message when a setting is out of range.</summary>
     public void Validate()
     {

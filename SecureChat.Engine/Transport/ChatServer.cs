@@ -42,6 +42,7 @@ public sealed partial class ChatServer : ChatEndpoint
     private readonly KeyPairReserve _keyPairs = new(SystemRandom.Instance, refills: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> _joined = new();
+    private readonly OperatorGroups _groups;
     private Listener? _listener;
     private int _nextId;
     private long _rekeyJobs;
@@ -49,9 +50,12 @@ public sealed partial class ChatServer : ChatEndpoint
     public ChatServer(ChatOptions options)
     {
         options.Validate();
+        options = options.Identity is null ? options with { Identity = new EphemeralSigner() } : options; // one member per identity
         _options = options;
+        _groups = new OperatorGroups(options, digest => _members?.LinkOf(digest) ?? OperatorInfo(), OnMessageReceived);
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
-            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied), OperatorInfo, _metrics);
+            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics);
+        _groups.Bind(_members);
         _members.Events.Faulted = OnHandlerFaulted;
         GroupRecordsFor = link => new LinkGroupRecords(link, _members);
         _guesses = options.Passphrase.Length > 0 ? new ConfirmationBudget(options) : null;
@@ -166,15 +170,24 @@ public sealed partial class ChatServer : ChatEndpoint
     public override IReadOnlyList<string> Rooms => _members.Router.RoomsOf(_members.Router.Operator);
 
     /// <summary>
-    /// The operator's direct message: to the identity of <paramref name="to"/> when set (a fingerprint), else to the
-    /// member of that name; every link of that identity gets it. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
+    /// The operator's direct message, in the conversation's MLS group (started when it has none; the text waits in it
+    /// until it is usable): to the identity of <paramref name="to"/> when set (a fingerprint), else to whoever holds that
+    /// name. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
         _members.Events.Release(); // the operator acts: its answers are for whoever is listening now
         RequireMessage(text);
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Direct(to, text), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
+        byte[]? digest = to.Identity is { } fingerprint ? _members.Router.FindIdentity(fingerprint) : _members.Router.DigestOfName(to.Name);
+        if (digest is null)
+        {
+            _members.Router.Operator.Output.SendReply(to.Identity is null ? ReplyCode.NoSuchName : ReplyCode.NotConnected, Hub.HubMessages.DirectOp, string.Empty, Hub.HubState.Nobody, to.Name, string.Empty);
+        }
+        else
+        {
+            _groups.Send(Protocol.GroupTarget.ForPerson(digest), text);
+        }
+
         return ValueTask.CompletedTask;
     }
 
@@ -189,27 +202,35 @@ public sealed partial class ChatServer : ChatEndpoint
         }
     }
 
-    /// <summary>The operator's message to a room it is in (else <see cref="ChatEndpoint.Replied"/> says it is not a member).</summary>
+    /// <summary>
+    /// The operator's message to a room it is in, in the room's MLS group (it waits there until the group is usable);
+    /// a room it is not in: <see cref="ChatEndpoint.Replied"/> says it is not a member.
+    /// </summary>
     public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
         _members.Events.Release(); // the operator acts: its answers are for whoever is listening now
         RequireMessage(text);
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Router.Chat(_members.Router.Operator, room, text), start, _outputBudget.Unsent);
+        if (Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) is { } spelled)
+        {
+            _groups.Send(Protocol.GroupTarget.ForRoom(spelled), text);
+        }
+        else
+        {
+            _members.Router.Operator.Output.SendReply(ReplyCode.NotMember, Hub.HubMessages.ChatOp, room, Hub.HubState.Nobody, string.Empty, string.Empty);
+        }
+
         return ValueTask.CompletedTask;
     }
 
     /// <summary>
-    /// Sends the operator's message to <see cref="ChatEndpoint.Lobby"/> (every member but those who left it) and returns
-    /// how many it was sealed for.
+    /// Sends the operator's message to <see cref="ChatEndpoint.Lobby"/>'s group and returns how many other members the
+    /// room has.
     /// </summary>
     public int Broadcast(string text)
     {
         RequireMessage(text);
-        long start = _metrics.Sealing();
-        int sealedFor = _members.Router.Chat(_members.Router.Operator, Lobby, text);
-        _metrics.Sealed(sealedFor, start, _outputBudget.Unsent);
-        return sealedFor;
+        _groups.Send(Protocol.GroupTarget.ForRoom(Lobby), text);
+        return _members.Count;
     }
 
     private static void RequireMessage(string text)
@@ -267,6 +288,7 @@ public sealed partial class ChatServer : ChatEndpoint
 
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
+        _groups.Dispose();
         _presenceFlusher?.Dispose();
         _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);

@@ -18,6 +18,9 @@ internal sealed class ClientRoomState(ChatOptions options)
     private readonly ClientRoomList _rooms = new(options.Rooms);
     private readonly KnownIdentities _identities = new();
 
+    /// <summary>The identity behind each name the hub announced (Presence member, joined, renamed), under its own lock.</summary>
+    private readonly Dictionary<string, byte[]> _names = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>This side's identity digest: a notice about it (parted, kicked, banned) is about this side.</summary>
     private readonly byte[] _own = IdentityFingerprint.IdentityDigest(SessionSettingsFactory.IdentityOf(options).PublicKey);
 
@@ -40,6 +43,18 @@ internal sealed class ClientRoomState(ChatOptions options)
             ? new PersonRef(to.Name, null)
             : throw new ArgumentException("a direct message needs a name of 1 to 64 bytes or a known identity", nameof(to));
     }
+
+    /// <summary>The identity digest of the person the hub last announced under <paramref name="name"/>, or null.</summary>
+    public byte[]? DigestOfName(string name)
+    {
+        lock (_names)
+        {
+            return _names.GetValueOrDefault(name.Trim());
+        }
+    }
+
+    /// <summary>The digest of a fingerprint the hub has named, or null.</summary>
+    public byte[]? DigestOf(string fingerprint) => _identities.DigestOf(fingerprint);
 
     /// <summary>With no secure link: a join waits for the next link and a part is forgotten at once (true); anything else cannot wait (false).</summary>
     public bool HoldWhileDisconnected(RoomRequest request)
@@ -81,6 +96,7 @@ internal sealed class ClientRoomState(ChatOptions options)
         {
             case PresenceEvent presence:
                 _identities.Saw(presence.Digest);
+                NameSeen(presence);
                 if (presence.Kind == PresenceKind.Renamed && IsServer(link, presence.Digest))
                 {
                     link.Name = presence.NewName;
@@ -118,10 +134,34 @@ internal sealed class ClientRoomState(ChatOptions options)
         }
     }
 
+    private void NameSeen(PresenceEvent presence)
+    {
+        string? name = presence.Kind switch
+        {
+            PresenceKind.Member or PresenceKind.Joined or PresenceKind.Back => presence.Name,
+            PresenceKind.Renamed => presence.NewName,
+            _ => null,
+        };
+        if (name is null || name.Length == 0 || IsOwn(presence.Digest))
+        {
+            return;
+        }
+
+        lock (_names)
+        {
+            if (_names.Count >= KnownIdentities.Max && !_names.ContainsKey(name))
+            {
+                _names.Clear();
+            }
+
+            _names[name] = presence.Digest.ToArray();
+        }
+    }
+
     /// <summary>True when <paramref name="digest"/> is the identity the server proved in the handshake (its operator's).</summary>
     public static bool IsServer(Link link, ReadOnlySpan<byte> digest) => link.Peer is { } server && digest.SequenceEqual(server.Digest);
 
-    private bool IsOwn(ReadOnlySpan<byte> digest) => digest.SequenceEqual(_own);
+    public bool IsOwn(ReadOnlySpan<byte> digest) => digest.SequenceEqual(_own);
 
     private static void Join(Link link, string room) => link.RunIfSecure(chat => chat.SendRequest(RoomOp.Join, room, string.Empty, string.Empty));
 

@@ -23,4 +23,13 @@ internal interface IOperatorGroups
     void GroupRelay(GroupRelayRecord relay);
 
     void KeyPackageRelay(KeyPackageRelayRecord relay);
+
+    /// <summary>Presence about someone, which a group book follows (who is in a room, who left it).</summary>
+    void Presence(PresenceKind kind, string room, byte[] digest);
+
+    /// <summary>RoomEvent <c>kicked</c> or <c>banned</c> of <paramref name="target"/> from <paramref name="room"/>.</summary>
+    void Removed(string room, byte[] target);
+
+    /// <summary>A Reply to the operator (stale epoch, few or no key packages are the book's).</summary>
+    void Replied(ReplyCode code, byte op, string room, byte[] digest, string text);
 }

@@ -103,7 +103,14 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
 
     public void GroupRelayReceived(GroupRelayRecord record) => Use(book => book.GroupRelay(record));
 
-    public void KeyPackageRelayReceived(KeyPackageRelayRecord record) => Use(book => book.KeyPackageRelayed(record));
+    public void KeyPackageRelayReceived(KeyPackageRelayRecord record) => Use(book =>
+    {
+        book.KeyPackageRelayed(record);
+        KeyPackageRelayed?.Invoke(book, record);
+    });
+
+    /// <summary>A KeyPackageRelay went into the book (its conversation started): raised under the lock, with the book.</summary>
+    public event Action<GroupBook, KeyPackageRelayRecord>? KeyPackageRelayed;
 
     void IGroupOutbox.SendKeyPackages(KeyPackagesRecord record) =>
         Enqueue(sender => sender.SendKeyPackages(record.KeyPackages, record.LastResort), 0);

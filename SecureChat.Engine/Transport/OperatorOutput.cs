@@ -46,6 +46,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
         }
 
         byte[] who = digest.ToArray();
+        queue.Post(nameof(IOperatorGroups.Presence), () => events.Groups?.Presence(kind, room, who));
         queue.Post(nameof(ChatEndpoint.PresenceChanged), () => events.Presence(new PresenceNotice(kind, name, kind == PresenceKind.Renamed ? text : string.Empty, via(subject, who))
         {
             Identity = IdentityFingerprint.FromDigest(who),
@@ -59,6 +60,11 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text)
     {
         byte[] by = actor.ToArray(), on = target.ToArray();
+        if (kind is RoomNoticeKind.Kicked or RoomNoticeKind.Banned)
+        {
+            queue.Post(nameof(IOperatorGroups.Removed), () => events.Groups?.Removed(room, on));
+        }
+
         queue.Post(nameof(ChatEndpoint.RoomChanged), () => events.Room(new RoomNotice(kind, room, actorName, Fingerprint(by), targetName, Fingerprint(on), text, via(null, by))));
     }
 
@@ -81,6 +87,12 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {
         byte[] who = digest.ToArray();
+        queue.Post(nameof(IOperatorGroups.Replied), () => events.Groups?.Replied(code, op, room, who, text));
+        if (ChatEndpoint.IsGroupReply(code, op))
+        {
+            return;
+        }
+
         RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
         queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
     }

@@ -153,6 +153,9 @@ internal sealed class ServerHub
         return Router.Direct(Router.Operator, null, to.Name, text);
     }
 
+    /// <summary>The first link of an identity, or null (the operator, or someone not connected).</summary>
+    public PeerInfo? LinkOf(byte[] digest) => Via(null, digest);
+
     /// <summary>The link an operator's event is about: by member id when known, else the first link of that identity; null for the operator.</summary>
     private PeerInfo? Via(int? subject, byte[] digest)
     {

@@ -70,13 +70,14 @@ internal sealed class LocalTrust : IDisposable
     {
         if (role == ChatRole.Client)
         {
-            return options with { Identity = Identity, CheckServerIdentity = CheckServer };
+            return options with { Identity = Identity, CheckServerIdentity = CheckServer, GroupDirectory = Directory };
         }
 
         _names.ReserveOperator(options.Name.Length > 0 ? options.Name : "Server", Identity.PublicKey);
         return options with
         {
             Identity = Identity,
+            GroupDirectory = Directory,
             CheckPeerIdentity = (_, peer) => _clients.Judge(peer),
             ClaimName = (requested, key, inUse) => _names.Claim(requested, key, inUse),
             IsNameOwnedByOther = name => _names.OwnerOf(name) is { } owner && !owner.AsSpan().SequenceEqual(Identity.PublicKey),
