@@ -80,6 +80,12 @@ internal sealed class HubRouter
         var member = new HubMember(id, digest, publicKey, requestedName, output, isHubOperator: false, _state.Settings);
         lock (_state.Gate)
         {
+            if (_state.LinksOf(member.Identity) is [{ Away: true } away])
+            {
+                Back(away, output);
+                return away;
+            }
+
             _state.Add(member);
             _state.Groups.LinkUp(member.Identity);
             string name = _state.Names.Assign(member, requestedName);
@@ -88,6 +94,38 @@ internal sealed class HubRouter
         }
 
         return member;
+    }
+
+    /// <summary>
+    /// The member's link dropped (PROTOCOL.md 4.8): when it was its identity's last link and it is in a room, the
+    /// identity is away: it stays in its rooms and groups, everyone who shares a room with it is told once (Away), the
+    /// records of its groups wait in an <see cref="AwayQueue"/>, and its tasks go to the next member. Otherwise it quits
+    /// (<see cref="Quit"/>).
+    /// </summary>
+    public void Drop(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            if (!member.Present || member.Away)
+            {
+                return;
+            }
+
+            if (member.Rooms.Count == 0 || _state.LinksOf(member.Identity).Count > 1)
+            {
+                Quit(member);
+                return;
+            }
+
+            member.Away = true;
+            member.Output = new AwayQueue();
+            foreach (HubMember other in _state.Sharers(member))
+            {
+                other.Output.SendPresence(member.Id, PresenceKind.Away, string.Empty, member.Digest, member.Name, 0, string.Empty);
+            }
+
+            _state.Groups.LinkDown(member.Identity);
+        }
     }
 
     /// <summary>The member left the hub: everyone who shared a room with it is told once (Left); its rooms forget it.</summary>
@@ -345,6 +383,39 @@ internal sealed class HubRouter
         }
 
         return RequestOutcome.Handled;
+    }
+
+    /// <summary>
+    /// Under the lock: a link of an away identity became secure (PROTOCOL.md 4.8). It is told its name, then per room
+    /// RoomInfo entered (never founder) and the members, then what was queued for it, in order; the others are told
+    /// once that it is back.
+    /// </summary>
+    private void Back(HubMember member, IMemberOutput output)
+    {
+        var queue = (AwayQueue)member.Output;
+        member.Away = false;
+        output.SendPresence(member.Id, PresenceKind.You, string.Empty, member.Digest, member.Name, 0, string.Empty);
+        foreach (Room room in member.Rooms)
+        {
+            byte[]? groupId = _state.Groups.GroupIdOf(room.Key);
+            output.SendRoomInfo(RoomNoticeKind.Entered, room.Name, HubGroups.RoomFlags(room, member), (uint)room.Count, room.Topic, groupId);
+            foreach (HubMember other in room.Members)
+            {
+                if (other != member)
+                {
+                    output.SendPresence(other.Id, PresenceKind.Member, room.Name, other.Digest, other.Name, room.Flags(other), string.Empty);
+                }
+            }
+        }
+
+        queue.Release(output);
+        member.Output = output;
+        foreach (HubMember other in _state.Sharers(member))
+        {
+            other.Output.SendPresence(member.Id, PresenceKind.Back, string.Empty, member.Digest, member.Name, 0, string.Empty);
+        }
+
+        _state.Groups.LinkUp(member.Identity);
     }
 
     /// <summary>Under the lock: everyone sharing a room with the member is told once that it is now called <see cref="HubMember.Name"/>.</summary>
