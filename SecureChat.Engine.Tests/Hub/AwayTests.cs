@@ -63,6 +63,36 @@ public sealed class AwayTests
     }
 
     [Fact]
+    public void A_second_link_of_a_connected_identity_replaces_the_first_and_nobody_hears_away_or_back()
+    {
+        var hub = new TestHub();
+        var (alice, bob) = hub.Connect("Alice", "Bob");
+        hub.Join("#rust", alice, bob);
+        hub.ClearAll();
+        var output = new RecordingOutput(d => "i" + (d[0] - 1));
+
+        HubMember carried = hub.Router.Connect(99, TestHub.Digest(1), TestHub.Key(1), "Alice", output, out IMemberOutput? replaced);
+
+        carried.ShouldBeSameAs(alice.Member);
+        replaced.ShouldBeSameAs(alice.Output);
+        output.Take().ShouldBe([
+            "Presence You Alice(i1) flags=0 ''",
+            "Info Entered #lobby flags=0 members=3 ''",
+            "Presence Member #lobby Op(i0) flags=1 ''",
+            "Presence Member #lobby Bob(i2) flags=0 ''",
+            "Info Entered #rust flags=2 members=2 ''",
+            "Presence Member #rust Bob(i2) flags=0 ''",
+        ]);
+        bob.Take().ShouldBeEmpty();
+        hub.OperatorOutput.Take().ShouldBeEmpty();
+
+        hub.Router.Drop(alice.Member, alice.Output); // the replaced link's end
+        bob.Take().ShouldBeEmpty();
+        alice.Member.Away.ShouldBeFalse();
+        hub.Router.Count.ShouldBe(3);
+    }
+
+    [Fact]
     public void A_dropped_link_in_no_room_leaves_the_hub()
     {
         var hub = new TestHub();

@@ -75,15 +75,37 @@ internal sealed class HubRouter
     /// A secure link becomes a member under the name it asked for (or the one it gets instead): it is told its name
     /// (Presence You), then enters <c>#lobby</c> (unless banned from it: then it is told so).
     /// </summary>
-    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output)
+    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output) =>
+        Connect(id, digest, publicKey, requestedName, output, out _);
+
+    /// <summary>
+    /// As <see cref="Connect(int, byte[], byte[], string, IMemberOutput)"/>, for an identity that may already be a
+    /// member (PROTOCOL.md 4.8): an away one is back on this link; one with a live link is carried on by this link,
+    /// which <b>replaces</b> the other (<paramref name="replaced"/> is the old link's output, for its Close 14). Either
+    /// way the link is told its name and, per room, RoomInfo entered and the members.
+    /// </summary>
+    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output, out IMemberOutput? replaced)
     {
+        replaced = null;
         var member = new HubMember(id, digest, publicKey, requestedName, output, isHubOperator: false, _state.Settings);
         lock (_state.Gate)
         {
-            if (_state.LinksOf(member.Identity) is [{ Away: true } away])
+            if (_state.LinksOf(member.Identity) is [{ IsHubOperator: false, Present: true } existing])
             {
-                Back(away, output);
-                return away;
+                if (existing.Away)
+                {
+                    Back(existing, output);
+                }
+                else
+                {
+                    replaced = existing.Output;
+                    existing.Output = output;
+                    TellRooms(existing, output);
+                    _state.Groups.LinkDown(existing.Identity); // a task the old link held goes to the next member
+                    _state.Groups.LinkUp(existing.Identity);
+                }
+
+                return existing;
             }
 
             _state.Add(member);
@@ -102,11 +124,14 @@ internal sealed class HubRouter
     /// records of its groups wait in an <see cref="AwayQueue"/>, and its tasks go to the next member. Otherwise it quits
     /// (<see cref="Quit"/>).
     /// </summary>
-    public void Drop(HubMember member)
+    public void Drop(HubMember member) => Drop(member, null);
+
+    /// <summary>As <see cref="Drop(HubMember)"/>, when <paramref name="output"/> (unless null) is still the member's: a link another replaced drops nothing.</summary>
+    public void Drop(HubMember member, IMemberOutput? output)
     {
         lock (_state.Gate)
         {
-            if (!member.Present || member.Away)
+            if (!member.Present || member.Away || (output is not null && member.Output != output))
             {
                 return;
             }
@@ -394,6 +419,20 @@ internal sealed class HubRouter
     {
         var queue = (AwayQueue)member.Output;
         member.Away = false;
+        TellRooms(member, output);
+        queue.Release(output);
+        member.Output = output;
+        foreach (HubMember other in _state.Sharers(member))
+        {
+            other.Output.SendPresence(member.Id, PresenceKind.Back, string.Empty, member.Digest, member.Name, 0, string.Empty);
+        }
+
+        _state.Groups.LinkUp(member.Identity);
+    }
+
+    /// <summary>Under the lock: a new link of a member is told its name, then per room RoomInfo entered (never founder) and the members.</summary>
+    private void TellRooms(HubMember member, IMemberOutput output)
+    {
         output.SendPresence(member.Id, PresenceKind.You, string.Empty, member.Digest, member.Name, 0, string.Empty);
         foreach (Room room in member.Rooms)
         {
@@ -407,15 +446,6 @@ internal sealed class HubRouter
                 }
             }
         }
-
-        queue.Release(output);
-        member.Output = output;
-        foreach (HubMember other in _state.Sharers(member))
-        {
-            other.Output.SendPresence(member.Id, PresenceKind.Back, string.Empty, member.Digest, member.Name, 0, string.Empty);
-        }
-
-        _state.Groups.LinkUp(member.Identity);
     }
 
     /// <summary>Under the lock: everyone sharing a room with the member is told once that it is now called <see cref="HubMember.Name"/>.</summary>
