@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Hub;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
@@ -90,6 +91,49 @@ public sealed class AwayTests
         bob.Take().ShouldBeEmpty();
         alice.Member.Away.ShouldBeFalse();
         hub.Router.Count.ShouldBe(3);
+    }
+
+    [Fact]
+    public void An_identity_away_longer_than_away_max_leaves_every_room_at_once_and_comes_back_as_a_new_member()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hub = new TestHub(new HubSettings { Time = time, AwayMax = TimeSpan.FromDays(7) });
+        var (alice, bob) = hub.Connect("Alice", "Bob");
+        hub.Join("#rust", alice, bob);
+        hub.Router.Drop(alice.Member);
+        hub.ClearAll();
+
+        time.Advance(TimeSpan.FromDays(7) - TimeSpan.FromSeconds(1));
+        bob.Take().ShouldBeEmpty();
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        bob.Take().ShouldBe(["Presence Left Alice(i1) flags=0 ''", "Info Entered #rust flags=0 members=1 '' founder"]); // Bob waited to be added to Alice's group: he founds it anew
+        hub.OperatorOutput.Take().ShouldBe(["Presence Left Alice(i1) flags=0 ''"]);
+        alice.Member.Present.ShouldBeFalse();
+        hub.Router.Count.ShouldBe(2);
+        var output = new RecordingOutput(d => "i" + (d[0] - 1));
+        HubMember fresh = hub.Router.Connect(99, TestHub.Digest(1), TestHub.Key(1), "Alice", output);
+        fresh.ShouldNotBeSameAs(alice.Member);
+        hub.Router.RoomsOf(fresh).ShouldBe(["#lobby"]);
+        bob.Take().ShouldBe(["Presence Joined #lobby Alice(i1) flags=0 ''"]);
+    }
+
+    [Fact]
+    public void An_identity_back_before_away_max_stays_in_its_rooms_after_it()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var hub = new TestHub(new HubSettings { Time = time });
+        var (alice, bob) = hub.Connect("Alice", "Bob");
+        hub.Join("#rust", alice, bob);
+        hub.Router.Drop(alice.Member);
+        time.Advance(TimeSpan.FromDays(6));
+        hub.Router.Connect(99, TestHub.Digest(1), TestHub.Key(1), "Alice", new RecordingOutput(d => "i" + (d[0] - 1)));
+        hub.ClearAll();
+
+        time.Advance(TimeSpan.FromDays(2));
+
+        bob.Take().ShouldBeEmpty();
+        hub.Router.RoomsOf(alice.Member).ShouldBe(["#lobby", "#rust"]);
     }
 
     [Fact]

@@ -41,6 +41,9 @@ internal sealed class HubMember
     /// <summary>Its identity's last link dropped and it stays in its rooms (PROTOCOL.md 4.8; under the hub's lock).</summary>
     public bool Away { get; set; }
 
+    /// <summary>Ends the identity's membership when it stays away past <see cref="HubSettings.AwayMax"/> (while away; under the hub's lock).</summary>
+    public ITimer? AwayTimer { get; set; }
+
     /// <summary>The hub's operator: operator in every room, cannot be kicked, banned or muted, bound by no room limit.</summary>
     public bool IsHubOperator { get; }
 

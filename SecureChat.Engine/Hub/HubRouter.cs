@@ -144,12 +144,31 @@ internal sealed class HubRouter
 
             member.Away = true;
             member.Output = new AwayQueue();
+            member.AwayTimer = _state.Settings.Time.CreateTimer(_ => AwayTooLong(member), null, _state.Settings.AwayMax, Timeout.InfiniteTimeSpan);
             foreach (HubMember other in _state.Sharers(member))
             {
                 other.Output.SendPresence(member.Id, PresenceKind.Away, string.Empty, member.Digest, member.Name, 0, string.Empty);
             }
 
             _state.Groups.LinkDown(member.Identity);
+        }
+    }
+
+    /// <summary>
+    /// An identity away for <see cref="HubSettings.AwayMax"/> is removed from every room at once (PROTOCOL.md 4.8):
+    /// each client that shared a room with it is told once (Left), it becomes a pending removal of each group, and its
+    /// queue goes; when it comes back it enters <c>#lobby</c> as a new member.
+    /// </summary>
+    private void AwayTooLong(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            if (member.Away && member.Present)
+            {
+                member.AwayTimer?.Dispose();
+                member.AwayTimer = null;
+                Quit(member);
+            }
         }
     }
 
@@ -419,6 +438,8 @@ internal sealed class HubRouter
     {
         var queue = (AwayQueue)member.Output;
         member.Away = false;
+        member.AwayTimer?.Dispose();
+        member.AwayTimer = null;
         TellRooms(member, output);
         queue.Release(output);
         member.Output = output;
