@@ -124,13 +124,13 @@ public sealed class FaultTests
     }
 
     [Fact]
-    public async Task A_peer_killed_mid_message_loses_only_that_message_and_is_reported_gone()
+    public async Task A_peer_killed_mid_message_loses_only_that_message_and_is_reported_away()
     {
         await using LiveServer live = LiveServer.Start();
         var left = new TaskCompletionSource<PresenceNotice>(TaskCreationOptions.RunContinuationsAsynchronously);
         live.Server.PresenceChanged += n =>
         {
-            if (n.Kind == PresenceKind.Left)
+            if (n.Kind == PresenceKind.Away) // its identity stays in its rooms (PROTOCOL.md 4.8)
             {
                 left.TrySetResult(n);
             }

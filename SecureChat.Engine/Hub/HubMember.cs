@@ -35,7 +35,14 @@ internal sealed class HubMember
     /// <summary>The digest in hex: the key of the identity in the hub's indexes (operators, muted, invitations).</summary>
     public string Identity { get; }
 
-    public IMemberOutput Output { get; }
+    /// <summary>Where the hub's records for this member go: its link's output, or its <see cref="AwayQueue"/> while it is away (set under the hub's lock).</summary>
+    public IMemberOutput Output { get; set; }
+
+    /// <summary>Its identity's last link dropped and it stays in its rooms (PROTOCOL.md 4.8; under the hub's lock).</summary>
+    public bool Away { get; set; }
+
+    /// <summary>Ends the identity's membership when it stays away past <see cref="HubSettings.AwayMax"/> (while away; under the hub's lock).</summary>
+    public ITimer? AwayTimer { get; set; }
 
     /// <summary>The hub's operator: operator in every room, cannot be kicked, banned or muted, bound by no room limit.</summary>
     public bool IsHubOperator { get; }

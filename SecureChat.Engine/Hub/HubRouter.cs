@@ -75,11 +75,39 @@ internal sealed class HubRouter
     /// A secure link becomes a member under the name it asked for (or the one it gets instead): it is told its name
     /// (Presence You), then enters <c>#lobby</c> (unless banned from it: then it is told so).
     /// </summary>
-    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output)
+    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output) =>
+        Connect(id, digest, publicKey, requestedName, output, out _);
+
+    /// <summary>
+    /// As <see cref="Connect(int, byte[], byte[], string, IMemberOutput)"/>, for an identity that may already be a
+    /// member (PROTOCOL.md 4.8): an away one is back on this link; one with a live link is carried on by this link,
+    /// which <b>replaces</b> the other (<paramref name="replaced"/> is the old link's output, for its Close 14). Either
+    /// way the link is told its name and, per room, RoomInfo entered and the members.
+    /// </summary>
+    public HubMember Connect(int id, byte[] digest, byte[] publicKey, string requestedName, IMemberOutput output, out IMemberOutput? replaced)
     {
+        replaced = null;
         var member = new HubMember(id, digest, publicKey, requestedName, output, isHubOperator: false, _state.Settings);
         lock (_state.Gate)
         {
+            if (_state.LinksOf(member.Identity) is [{ IsHubOperator: false, Present: true } existing])
+            {
+                if (existing.Away)
+                {
+                    Back(existing, output);
+                }
+                else
+                {
+                    replaced = existing.Output;
+                    existing.Output = output;
+                    TellRooms(existing, output);
+                    _state.Groups.LinkDown(existing.Identity); // a task the old link held goes to the next member
+                    _state.Groups.LinkUp(existing.Identity);
+                }
+
+                return existing;
+            }
+
             _state.Add(member);
             _state.Groups.LinkUp(member.Identity);
             string name = _state.Names.Assign(member, requestedName);
@@ -88,6 +116,60 @@ internal sealed class HubRouter
         }
 
         return member;
+    }
+
+    /// <summary>
+    /// The member's link dropped (PROTOCOL.md 4.8): when it was its identity's last link and it is in a room, the
+    /// identity is away: it stays in its rooms and groups, everyone who shares a room with it is told once (Away), the
+    /// records of its groups wait in an <see cref="AwayQueue"/>, and its tasks go to the next member. Otherwise it quits
+    /// (<see cref="Quit"/>).
+    /// </summary>
+    public void Drop(HubMember member) => Drop(member, null);
+
+    /// <summary>As <see cref="Drop(HubMember)"/>, when <paramref name="output"/> (unless null) is still the member's: a link another replaced drops nothing.</summary>
+    public void Drop(HubMember member, IMemberOutput? output)
+    {
+        lock (_state.Gate)
+        {
+            if (!member.Present || member.Away || (output is not null && member.Output != output))
+            {
+                return;
+            }
+
+            if (member.Rooms.Count == 0 || _state.LinksOf(member.Identity).Count > 1)
+            {
+                Quit(member);
+                return;
+            }
+
+            member.Away = true;
+            member.Output = new AwayQueue();
+            member.AwayTimer = _state.Settings.Time.CreateTimer(_ => AwayTooLong(member), null, _state.Settings.AwayMax, Timeout.InfiniteTimeSpan);
+            foreach (HubMember other in _state.Sharers(member))
+            {
+                other.Output.SendPresence(member.Id, PresenceKind.Away, string.Empty, member.Digest, member.Name, 0, string.Empty);
+            }
+
+            _state.Groups.LinkDown(member.Identity);
+        }
+    }
+
+    /// <summary>
+    /// An identity away for <see cref="HubSettings.AwayMax"/> is removed from every room at once (PROTOCOL.md 4.8):
+    /// each client that shared a room with it is told once (Left), it becomes a pending removal of each group, and its
+    /// queue goes; when it comes back it enters <c>#lobby</c> as a new member.
+    /// </summary>
+    private void AwayTooLong(HubMember member)
+    {
+        lock (_state.Gate)
+        {
+            if (member.Away && member.Present)
+            {
+                member.AwayTimer?.Dispose();
+                member.AwayTimer = null;
+                Quit(member);
+            }
+        }
     }
 
     /// <summary>The member left the hub: everyone who shared a room with it is told once (Left); its rooms forget it.</summary>
@@ -354,6 +436,46 @@ internal sealed class HubRouter
         }
 
         return RequestOutcome.Handled;
+    }
+
+    /// <summary>
+    /// Under the lock: a link of an away identity became secure (PROTOCOL.md 4.8). It is told its name, then per room
+    /// RoomInfo entered (never founder) and the members, then what was queued for it, in order; the others are told
+    /// once that it is back.
+    /// </summary>
+    private void Back(HubMember member, IMemberOutput output)
+    {
+        var queue = (AwayQueue)member.Output;
+        member.Away = false;
+        member.AwayTimer?.Dispose();
+        member.AwayTimer = null;
+        TellRooms(member, output);
+        queue.Release(output);
+        member.Output = output;
+        foreach (HubMember other in _state.Sharers(member))
+        {
+            other.Output.SendPresence(member.Id, PresenceKind.Back, string.Empty, member.Digest, member.Name, 0, string.Empty);
+        }
+
+        _state.Groups.LinkUp(member.Identity);
+    }
+
+    /// <summary>Under the lock: a new link of a member is told its name, then per room RoomInfo entered (never founder) and the members.</summary>
+    private void TellRooms(HubMember member, IMemberOutput output)
+    {
+        output.SendPresence(member.Id, PresenceKind.You, string.Empty, member.Digest, member.Name, 0, string.Empty);
+        foreach (Room room in member.Rooms)
+        {
+            byte[]? groupId = _state.Groups.GroupIdOf(room.Key);
+            output.SendRoomInfo(RoomNoticeKind.Entered, room.Name, HubGroups.RoomFlags(room, member), (uint)room.Count, room.Topic, groupId);
+            foreach (HubMember other in room.Members)
+            {
+                if (other != member)
+                {
+                    output.SendPresence(other.Id, PresenceKind.Member, room.Name, other.Digest, other.Name, room.Flags(other), string.Empty);
+                }
+            }
+        }
     }
 
     /// <summary>Under the lock: everyone sharing a room with the member is told once that it is now called <see cref="HubMember.Name"/>.</summary>

@@ -26,6 +26,9 @@ internal sealed record HubSettings
     /// <summary>How long a member designated to commit has before the next member is tasked (PROTOCOL.md 4.8, <c>TaskTimeout</c>).</summary>
     public TimeSpan TaskTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an identity may stay away before it is removed from every room at once (PROTOCOL.md 4.8, <c>AwayMax</c>).</summary>
+    public TimeSpan AwayMax { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>Where bans are kept (in memory when null).</summary>
     public IRoomBans Bans { get; init; } = new MemoryRoomBans();
 

@@ -20,6 +20,9 @@ internal sealed class ServerHub
     private readonly ConcurrentDictionary<int, Link> _links = new();
     private readonly ConcurrentDictionary<int, HubMember> _members = new();
 
+    /// <summary>The output each secure link's member was given, so a link's end drops its member only while that is still the member's.</summary>
+    private readonly ConcurrentDictionary<int, IMemberOutput> _outputs = new();
+
     /// <summary>A link of each identity (the latest to become a member), for the link an operator's event is about.</summary>
     private readonly ConcurrentDictionary<string, Link> _byIdentity = new(StringComparer.Ordinal);
     private readonly ChatOptions _options;
@@ -65,8 +68,16 @@ internal sealed class ServerHub
     public void Connect(Link link)
     {
         PeerIdentity peer = link.Peer ?? throw new InvalidOperationException("only a secure link becomes a member");
-        HubMember member = Router.Connect(link.Id, peer.Digest, peer.PublicKey, peer.Name, new LinkMember(link));
+        var output = new LinkMember(link);
+        _outputs[link.Id] = output;
+        HubMember member = Router.Connect(link.Id, peer.Digest, peer.PublicKey, peer.Name, output, out IMemberOutput? replaced);
         _members[link.Id] = member;
+        if (replaced is LinkMember old && old.Link != link)
+        {
+            _members.TryRemove(old.Link.Id, out _); // its end drops nothing: the identity carries on here
+            _ = old.Link.CloseAsync(AlertCode.Replaced);
+        }
+
         _byIdentity[member.Identity] = link;
         link.Name = Router.NameOf(member);
     }
@@ -74,13 +85,14 @@ internal sealed class ServerHub
     /// <summary>The member a secure link became, or null (not yet, or no longer).</summary>
     public HubMember? MemberOf(Link link) => _members.GetValueOrDefault(link.Id);
 
-    /// <summary>The link ended: a member leaves the hub (the members sharing a room with it are told).</summary>
+    /// <summary>The link ended: its identity is away (or leaves the hub when in no room; PROTOCOL.md 4.8), unless another link replaced it.</summary>
     public void Leave(Link link)
     {
+        _outputs.TryRemove(link.Id, out IMemberOutput? output);
         if (_members.TryRemove(link.Id, out HubMember? member))
         {
             _byIdentity.TryRemove(new KeyValuePair<string, Link>(member.Identity, link));
-            Router.Quit(member);
+            Router.Drop(member, output);
         }
     }
 

@@ -27,9 +27,13 @@ internal sealed class LiveGroupMember : IAsyncDisposable
 
     public GroupRecordRecorder Records { get; } = new();
 
-    public static async Task<LiveGroupMember> ConnectAsync(int port, string name, bool publish = true)
+    public static Task<LiveGroupMember> ConnectAsync(int port, string name, bool publish = true) =>
+        ConnectAsync(port, new DsMember(name), publish);
+
+    /// <summary>A new link of the identity <paramref name="keys"/> (with its group state), e.g. one coming back.</summary>
+    public static async Task<LiveGroupMember> ConnectAsync(int port, DsMember keys, bool publish = true)
     {
-        var keys = new DsMember(name);
+        string name = keys.Name;
         RawClient raw = await RawClient.ConnectAsync(port, new SessionSettings { Role = SessionRole.Client, Identity = new SeededSigner(keys.SignaturePrivateKey), Name = name });
         var member = new LiveGroupMember(keys, raw);
         (await raw.HandshakeAsync()).ShouldBeTrue();

@@ -194,6 +194,9 @@ internal sealed partial class DeliveryService(DeliveryOptions options, object ga
         }
     }
 
+    /// <summary>The current <c>group_id</c> of a room's group, or null when the room has none.</summary>
+    public byte[]? GroupIdOf(string roomKey) => _groups.GetValueOrDefault(GroupKey.ForRoom(roomKey))?.GroupId;
+
     /// <summary>Forgets a room's group (the room is gone).</summary>
     public void DropRoom(string roomKey)
     {
