@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Hub;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Tests.Support;
@@ -64,6 +65,7 @@ public sealed class HubLiveTests(ITestOutputHelper output)
     {
         await using LiveHub hub = await LiveHub.StartAsync("Alice", "Bob", "Carol");
         var (alice, bob, carol) = hub;
+        await hub.InOneEpochAsync("#lobby");
 
         await alice.Client.SendDirectAsync(new Person("bob"), "just between us");
         await alice.Client.SendAsync("#lobby", "after the secret");
@@ -72,9 +74,9 @@ public sealed class HubLiveTests(ITestOutputHelper output)
         direct.Direct.ShouldBeTrue();
         direct.Room.ShouldBeNull();
         direct.SenderIdentity.ShouldBe(alice.Identity);
-        HubReply done = await alice.ReplyAsync(r => r.ForDirect && r.Code == ReplyCode.Done, "the direct message's recipient");
-        done.Identity.ShouldBe(bob.Identity);
-        done.Name.ShouldBe("Bob");
+        GroupTarget withBob = GroupTarget.ForPerson(IdentityFingerprint.IdentityDigest(bob.Key.PublicKey));
+        await Eventually.True(() => alice.Client.GroupOf(withBob) is { Status: MemberGroupStatus.Member, Leaves: 2 }, "Alice's text to the name Bob to be in the group of Bob's identity");
+        alice.Replies.ShouldNotContain(r => r.ForDirect, "a delivered text is answered by nothing but its GroupRelay");
         await carol.MessageAsync("after the secret");
         await Eventually.True(() => hub.AtOperator.Any(m => m.Text == "after the secret"), "the operator to hear the lobby line");
         carol.Got("just between us").ShouldBeFalse();

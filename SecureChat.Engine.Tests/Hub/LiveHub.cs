@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Hub;
 using SecureChat.Engine.Identity;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Hub;
@@ -51,6 +53,19 @@ internal sealed class LiveHub : IAsyncDisposable
 
         return hub;
     }
+
+    /// <summary>
+    /// Waits until every member is a member of <paramref name="room"/>'s MLS group, all at the same epoch (so all were
+    /// added): a member reads only the texts of the epochs it was in.
+    /// </summary>
+    public Task InOneEpochAsync(string room) =>
+        Eventually.True(
+            () =>
+            {
+                var groups = _members.Select(m => m.Client.GroupOf(GroupTarget.ForRoom(room))).ToList();
+                return groups.All(g => g.Status == MemberGroupStatus.Member) && groups.Select(g => g.Epoch).Distinct().Count() == 1;
+            },
+            $"every member in {room}'s group at one epoch");
 
     /// <summary>Starts a hub at the defaults and connects a member per name, in order.</summary>
     public static Task<LiveHub> StartAsync(params string[] names) => StartAsync(null, names);
