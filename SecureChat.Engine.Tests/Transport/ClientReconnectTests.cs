@@ -90,7 +90,8 @@ public sealed class ClientReconnectTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task A_client_whose_hub_is_stopped_and_started_again_on_the_same_port_reconnects_by_itself()
     {
-        var time = new FakeTimeProvider();
+        // The client's clock starts at the hub's time: its key packages' lifetimes (PROTOCOL.md 4.8) are read by the hub's.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         (ChatServer first, IdentityKey firstKey) = Hub(_temp.Combine("hub"), 0);
         int port = first.LocalEndPoint!.Port;
         await using ChatClient client = Client(time);
