@@ -94,6 +94,24 @@ public sealed class WindowModelTests
     }
 
     [Fact]
+    public void Someone_away_and_back_is_said_once_in_each_room_shared_with_them_and_stays_a_member()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter("#dev", members: [("Bob", Bob)]);
+
+        hub.Presence(PresenceKind.Away, "Bob", room: null, Bob);
+        view.Lines.Where(l => l.Text == "Bob is away").Select(l => l.Window).ShouldBe(["#lobby", "#dev"]);
+        view.Lines.First(l => l.Text == "Bob is away").Event.ShouldBe("away");
+        model.MembersOf("#dev").ShouldBe(["Bob"], "someone away is still a member of the room and its group");
+
+        hub.Presence(PresenceKind.Back, "Bob", room: null, Bob);
+        view.Lines.Where(l => l.Text == "Bob is back").Select(l => l.Window).ShouldBe(["#lobby", "#dev"]);
+        view.Lines.First(l => l.Text == "Bob is back").Event.ShouldBe("back");
+        model.MembersOf("#lobby").ShouldBe(["Bob"]);
+        model.Detach();
+    }
+
+    [Fact]
     public async Task Room_commands_ask_the_hub_about_the_room_of_the_window_they_were_typed_in_or_the_room_named_first()
     {
         (FakeHub hub, RecordingView view, ChatModel model) = Start(headless: false);
