@@ -290,7 +290,9 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
 
-    private protected void OnGroupNotice(Groups.GroupNotice notice) => GroupChanged?.Invoke(GroupEventNotice.From(notice));
+    private protected void OnGroupNotice(Groups.GroupNotice notice) => OnGroupChanged(GroupEventNotice.From(notice));
+
+    private protected void OnGroupChanged(GroupEventNotice notice) => GroupChanged?.Invoke(notice);
 
     /// <summary>Client: the hub refused a rename (too fast); this side's name is still <paramref name="name"/>.</summary>
     private protected virtual void OnNameKept(string name)

@@ -62,6 +62,7 @@ internal sealed partial class ChatModel
         _endpoint.MessageReceived += OnMessageReceived;
         _endpoint.PresenceChanged += OnPresenceChanged;
         _endpoint.NameAssigned += OnNameAssigned;
+        _endpoint.GroupChanged += OnGroupChanged;
         _endpoint.Failed += OnFailed;
         _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
@@ -214,6 +215,7 @@ internal sealed partial class ChatModel
         _endpoint.MessageReceived -= OnMessageReceived;
         _endpoint.PresenceChanged -= OnPresenceChanged;
         _endpoint.NameAssigned -= OnNameAssigned;
+        _endpoint.GroupChanged -= OnGroupChanged;
         _endpoint.Failed -= OnFailed;
         _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
