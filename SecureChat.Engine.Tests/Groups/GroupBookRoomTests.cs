@@ -68,6 +68,33 @@ public sealed class GroupBookRoomTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Texts_sent_while_entering_a_room_before_its_RoomInfo_wait_and_go_out_once_the_group_is_usable()
+    {
+        using var hub = new HandHub();
+        BookMember alice = hub.Connect("alice");
+        BookMember bob = hub.Connect("bob");
+        var room = GroupTarget.ForRoom("#lobby");
+
+        Should.Throw<InvalidOperationException>(() => alice.Book.SendText(room, "not entering"), "a room neither entered nor being entered");
+        alice.Book.SendText(room, "before the founding", entering: true).ShouldBe(MemberGroupStatus.NoGroup);
+        bob.Book.SendText(room, "before my entry", entering: true).ShouldBe(MemberGroupStatus.NoGroup);
+        alice.Take<GroupMessageRecord>().ShouldBeEmpty();
+        bob.Take<GroupMessageRecord>().ShouldBeEmpty();
+
+        byte[] groupId = HandHub.Found(alice, "#lobby");
+        GroupMessageRecord fromAlice = alice.TakeOne<GroupMessageRecord>();
+        HandHub.Enter(bob, "#lobby", groupId, alice);
+        bob.Take<GroupMessageRecord>().ShouldBeEmpty();
+        GroupCommitRecord commit = HandHub.Task(alice, room, [bob], []).ShouldNotBeNull();
+        HandHub.Accept(alice, commit, [], [bob], 1);
+        GroupMessageRecord fromBob = bob.TakeOne<GroupMessageRecord>();
+        HandHub.Relay(bob, fromBob, alice);
+
+        fromAlice.Mls.Length.ShouldBeGreaterThan(0, "alice's text went out in the group she founded, before bob was in it");
+        alice.Texts.ShouldHaveSingleItem().Text.ShouldBe("before my entry");
+    }
+
+    [Fact]
     public void A_relay_the_hub_attributes_to_someone_else_is_dropped_with_a_warning()
     {
         using var hub = new HandHub();

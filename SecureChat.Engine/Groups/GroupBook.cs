@@ -185,18 +185,19 @@ internal sealed class GroupBook : IDisposable
 
     /// <summary>
     /// Queues a text for <paramref name="target"/>'s group and sends it at once when the group is usable; a direct
-    /// conversation without a group is started first (Request <c>key package</c>).
+    /// conversation without a group is started first (Request <c>key package</c>). With <paramref name="entering"/> (a
+    /// room this member is entering, whose RoomInfo <c>entered</c> has not come yet) the text waits for the group.
     /// </summary>
     /// <exception cref="ArgumentException">the text is longer than <see cref="Protocol.WireFormat.ChatTextMax"/> bytes of UTF-8.</exception>
-    /// <exception cref="InvalidOperationException">a room this member is not in.</exception>
-    public MemberGroupStatus SendText(GroupTarget target, string text)
+    /// <exception cref="InvalidOperationException">a room this member is neither in nor entering.</exception>
+    public MemberGroupStatus SendText(GroupTarget target, string text, bool entering = false)
     {
         if (Encoding.UTF8.GetByteCount(text) > Protocol.WireFormat.ChatTextMax)
         {
             throw new ArgumentException($"a message holds at most {Protocol.WireFormat.ChatTextMax} bytes", nameof(text));
         }
 
-        MemberGroup group = target.IsRoom
+        MemberGroup group = target.IsRoom && !entering
             ? Find(target) ?? throw new InvalidOperationException($"not in {target.Room}")
             : Get(target);
         group.Outgoing.Add(text);

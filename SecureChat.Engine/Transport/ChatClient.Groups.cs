@@ -38,6 +38,7 @@ public sealed partial class ChatClient
             GroupFiles? files = options.GroupDirectory is { } directory ? new GroupFiles(directory, seed) : null;
             var groups = new MemberGroupLink(outbox => new GroupBook(identity.PublicKey, seed, options.Time, outbox, files), files);
             groups.Book.TextReceived += OnGroupText;
+            groups.Book.Notice += OnGroupNotice;
             groups.RequestNeeded += OnGroupRequest;
             groups.KeyPackageRelayed += OnKeyPackageRelayed;
             groups.Use(book => book.Restore());
@@ -55,8 +56,11 @@ public sealed partial class ChatClient
 
     private MemberGroupLink Groups => _groups ?? throw new ObjectDisposedException(nameof(ChatClient));
 
-    /// <summary>Queues a text in a group; it goes out once the group is usable, and is kept while it is not.</summary>
-    private void SendToGroup(GroupTarget target, string text) => Groups.Use(book => book.SendText(target, text));
+    /// <summary>
+    /// Queues a text in a group; it goes out once the group is usable, and is kept while it is not (also in a room
+    /// being entered, before its RoomInfo <c>entered</c>).
+    /// </summary>
+    private void SendToGroup(GroupTarget target, string text) => Groups.Use(book => book.SendText(target, text, entering: true));
 
     /// <summary>
     /// A direct text to a name no announcement tied to an identity: it waits until the hub answers a <c>key package</c>

@@ -36,6 +36,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     public event Action<string>? NameAssigned;
 
+    /// <summary>
+    /// Something happened to a room's or direct conversation's end-to-end encrypted group that the user must see (a
+    /// member added or removed, a message dropped, sending held or released, a fork). Raised on the thread that fed
+    /// the group; handlers must not block.
+    /// </summary>
+    public event Action<GroupEventNotice>? GroupChanged;
+
     /// <summary>Something happened in a room (topic, mode, kick, ban, mute, op, invite), or the hub told about rooms (entered, listed).</summary>
     public event Action<RoomNotice>? RoomChanged;
 
@@ -282,6 +289,10 @@ public abstract class ChatEndpoint : IAsyncDisposable
 
     /// <summary>Client: the hub named this side.</summary>
     private protected virtual void OnNameAssigned(string name) => NameAssigned?.Invoke(name);
+
+    private protected void OnGroupNotice(Groups.GroupNotice notice) => OnGroupChanged(GroupEventNotice.From(notice));
+
+    private protected void OnGroupChanged(GroupEventNotice notice) => GroupChanged?.Invoke(notice);
 
     /// <summary>Client: the hub refused a rename (too fast); this side's name is still <paramref name="name"/>.</summary>
     private protected virtual void OnNameKept(string name)

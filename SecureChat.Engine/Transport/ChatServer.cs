@@ -55,6 +55,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _groups = new OperatorGroups(options, digest => _members?.LinkOf(digest) ?? OperatorInfo(), OnMessageReceived);
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
             new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics);
+        _groups.Book.Notice += OnGroupNotice;
         _groups.Bind(_members);
         _members.Events.Faulted = OnHandlerFaulted;
         GroupRecordsFor = link => new LinkGroupRecords(link, _members);

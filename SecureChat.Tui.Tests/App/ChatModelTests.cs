@@ -235,6 +235,28 @@ public sealed class ChatModelTests
     }
 
     [Fact]
+    public async Task A_nick_typed_before_the_join_is_answered_waits_for_its_own_answer_and_the_join_name_says_nothing()
+    {
+        await using var client = new ChatClient(new ChatOptions { Name = "Client" });
+        var view = new RecordingView();
+        var model = new ChatModel(client, isServer: false, view, new ScreenWords());
+        try
+        {
+            await model.EnterAsync("/nick Bob");
+            int lines = view.Lines.Count;
+            model.OnOwnNameAssigned("Client"); // the hub's answer to the join, still under the old name
+            view.Lines.Count.ShouldBe(lines, "the join's name is the one we had: nothing to say");
+            model.OnOwnNameAssigned("Bob"); // the answer to /nick Bob
+            view.Lines.Skip(lines).Select(l => l.Text).ShouldBe(["you are now known as Bob"]);
+            model.OwnName.ShouldBe("Bob");
+        }
+        finally
+        {
+            model.Detach();
+        }
+    }
+
+    [Fact]
     public async Task A_client_refused_as_busy_says_it_is_retrying_in_the_status_and_the_messages()
     {
         // A server that refuses every connection before its hello: Alert (0x0F), 5 bytes, ServerBusy (7), detail 0.

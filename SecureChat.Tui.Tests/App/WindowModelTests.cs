@@ -1,3 +1,4 @@
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
@@ -90,6 +91,58 @@ public sealed class WindowModelTests
         model.MembersOf("#dev").ShouldBeEmpty();
         model.MembersOf("#lobby").ShouldBeEmpty();
         view.Lines.Where(l => l.Text == "Robert left").Select(l => l.Window).ShouldBe(["#lobby", "#dev"]);
+        model.Detach();
+    }
+
+    [Fact]
+    public void Group_notices_are_one_line_each_in_their_room_or_conversation_naming_who_did_what_with_the_fingerprint_added()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter("#dev", members: [("Bob", Bob)]);
+        hub.Presence(PresenceKind.Joined, "Dave", "#dev", Dave);
+        int before = view.Lines.Count;
+
+        hub.Group(new GroupEventNotice(GroupNoticeKind.MemberAdded, "added") { Room = "#dev", Actor = Bob, Subject = Dave });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.MemberRemoved, "removed") { Room = "#dev", Actor = Carol, Subject = Dave });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.Dropped, "the hub relayed it as Dave's but Bob signed it") { Room = "#dev" });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.Holding, "messages held until the hub removes someone who left") { Room = "#dev", Subject = Dave });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.Released, "held messages are sent again") { Room = "#dev" });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.Forked, "a commit failed its checks; a resync asked for") { Room = "#dev" });
+        hub.Group(new GroupEventNotice(GroupNoticeKind.Joined, "joined; messages sent while this member was out of the group could not be read") { Room = "#dev" });
+
+        ChatLine[] lines = [.. view.Lines.Skip(before)];
+        lines.Select(l => l.Text).ShouldBe(
+        [
+            $"encryption: Dave (identity {Dave}) was added by Bob",
+            $"encryption: Dave (identity {Dave}) was removed by you",
+            "encryption: a message was dropped: the hub relayed it as Dave's but Bob signed it",
+            "encryption: sending held: messages held until the hub removes someone who left",
+            "encryption: sending released: held messages are sent again",
+            "encryption: the group forked: a commit failed its checks; a resync asked for",
+            "encryption: joined; messages sent while this member was out of the group could not be read",
+        ]);
+        lines.ShouldAllBe(l => l.Window == "#dev" && l.Event == "group");
+        lines[2].Kind.ShouldBe(LineKind.Error, "a dropped message is a warning");
+        lines[0].Fields.Single(f => f.Key == "identity").Value.ShouldBe(Dave);
+        lines[0].Fields.Single(f => f.Key == "kind").Value.ShouldBe("added");
+        model.Detach();
+    }
+
+    [Fact]
+    public void Someone_away_and_back_is_said_once_in_each_room_shared_with_them_and_stays_a_member()
+    {
+        (FakeHub hub, RecordingView view, ChatModel model) = Start();
+        hub.Enter("#dev", members: [("Bob", Bob)]);
+
+        hub.Presence(PresenceKind.Away, "Bob", room: null, Bob);
+        view.Lines.Where(l => l.Text == "Bob is away").Select(l => l.Window).ShouldBe(["#lobby", "#dev"]);
+        view.Lines.First(l => l.Text == "Bob is away").Event.ShouldBe("away");
+        model.MembersOf("#dev").ShouldBe(["Bob"], "someone away is still a member of the room and its group");
+
+        hub.Presence(PresenceKind.Back, "Bob", room: null, Bob);
+        view.Lines.Where(l => l.Text == "Bob is back").Select(l => l.Window).ShouldBe(["#lobby", "#dev"]);
+        view.Lines.First(l => l.Text == "Bob is back").Event.ShouldBe("back");
+        model.MembersOf("#lobby").ShouldBe(["Bob"]);
         model.Detach();
     }
 

@@ -34,7 +34,7 @@ public sealed class HeadlessProcessTests
 
         client.WriteLine("exit");
         client.WaitForExit(s_wait).ShouldBe(0);
-        server.WaitForOutput("[*] Client left", s_wait);
+        server.WaitForOutput("[*] Client is away", s_wait);
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }
@@ -81,7 +81,7 @@ public sealed class HeadlessProcessTests
         server.WaitForOutput("[Bob]: /nick is a command", s_wait);
         client.WriteLine("/quit");
         client.WaitForExit(s_wait).ShouldBe(0);
-        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WaitForOutput("[*] Bob is away", s_wait); // a member whose link ends stays in its rooms (PROTOCOL.md 4.8)
 
         string[] received = [.. Lines(server.Output).Where(l => l.StartsWith("[#lobby] [Bob]: ", StringComparison.Ordinal) || l.StartsWith("[#lobby] [Client]: ", StringComparison.Ordinal))];
         received.ShouldBe(["[#lobby] [Bob]: * waves", "[#lobby] [Bob]: /nick is a command"], "commands are run, not sent as chat text");
@@ -105,7 +105,7 @@ public sealed class HeadlessProcessTests
         server.WaitForOutput("[Bob]: /quit", s_wait);
         client.WriteLine("/exit");
         client.WaitForExit(s_wait).ShouldBe(0);
-        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WaitForOutput("[*] Bob is away", s_wait);
         server.WriteLine("/exit");
         server.WaitForExit(s_wait).ShouldBe(0);
     }

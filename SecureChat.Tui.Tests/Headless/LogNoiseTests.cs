@@ -20,15 +20,15 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
             client.WaitForExit(s_wait).ShouldBe(0);
         }
 
-        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WaitForOutput("[*] Bob is away", s_wait);
         server.WriteLine("hello?");
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
         output.WriteLine(server.Output);
         output.WriteLine(server.Error);
 
-        string[] after = [.. Lines(server.Output).SkipWhile(l => l != "[#lobby] [*] Bob left")];
-        after.ShouldBe(["[#lobby] [*] Bob left"], "the leave is said once, in the room they shared");
+        string[] after = [.. Lines(server.Output).SkipWhile(l => l != "[#lobby] [*] Bob is away")];
+        after.ShouldBe(["[#lobby] [*] Bob is away"], "the departure is said once, in the room they shared");
         Lines(server.Error).ShouldBe(
         [
             "[!] no client is connected yet: message not sent",
@@ -66,7 +66,7 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
             client.Output.ShouldContain("asked for a proof of work: solved", customMessage: "the server did puzzle the first connection");
         }
 
-        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WaitForOutput("[*] Bob is away", s_wait);
         server.WriteLine("exit");
         server.WaitForExit(s_wait).ShouldBe(0);
         output.WriteLine(server.Output);

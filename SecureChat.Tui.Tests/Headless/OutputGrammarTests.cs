@@ -27,6 +27,7 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
         server.WriteLine("hello from the operator");
         server.WriteLine("/me nods");
         carol.WaitForOutput("[Alice:operator]: * nods", s_wait);
+        carol.WaitForOutput("[Bob]: * not an action", s_wait); // Bob's texts wait in the room's group until he is in it
         carol.WriteLine("/nosuchcommand");
         carol.WriteLine("exit");
         carol.WaitForExit(s_wait).ShouldBe(0);
@@ -67,6 +68,7 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
         const string tricky = "red \u001b[31m \"quoted\" back\\slash\nsecond line \u202Eevil 😀";
         await bob.SendAsync(tricky, TestContext.Current.CancellationToken);
         await bob.SendAsync("/me waves", TestContext.Current.CancellationToken);
+        carol.WaitForOutput("\"text\":\"waves\"", s_wait); // Bob's texts wait in the room's group until he is in it
         bob.ChangeName("Robert");
         carol.WaitForOutput("\"to\":\"Robert\"", s_wait);
         server.WriteLine("hello");

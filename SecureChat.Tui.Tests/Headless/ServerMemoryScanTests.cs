@@ -53,9 +53,9 @@ public sealed class ServerMemoryScanTests
         liveHits.ShouldContain(h => h.What.StartsWith("epoch 2", StringComparison.Ordinal), "the scan must see the live session's keys");
 
         await client.CloseAsync();
-        server.WaitForOutput("[*] Bob left", s_wait);
+        server.WaitForOutput("[*] Bob is away", s_wait);
 
-        // The wipe follows "Bob left" on the server's own threads, which a loaded machine may run seconds late: scan
+        // The wipe follows "Bob is away" on the server's own threads, which a loaded machine may run seconds late: scan
         // again (for up to 30 s) while anything is found. A real leak is found every time.
         var settling = System.Diagnostics.Stopwatch.StartNew();
         List<ProcessMemory.Hit> exponentHits, secretHits;

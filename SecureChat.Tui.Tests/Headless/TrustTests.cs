@@ -132,7 +132,7 @@ public sealed partial class TrustTests
         string aliceConfig = AppUnderTest.NewConfigDir();
         using RunningApp server = StartServer(port, serverConfig, name: "Hub");
         Connect(port, aliceConfig, "Carol");
-        server.WaitForOutput("Carol left", s_wait);
+        server.WaitForOutput("Carol is away", s_wait);
 
         // Another identity asks for Carol while Carol is away: it gets another name and is told so.
         string mallory = Connect(port, AppUnderTest.NewConfigDir(), "Carol", c => WaitUntilJoined(server, c, "mallory"));

@@ -153,6 +153,8 @@ internal sealed class FakeHub : ChatEndpoint
     public void Presence(PresenceKind kind, string name, string? room, string? identity, string text = "", string newName = "") =>
         OnPresenceChanged(new PresenceNotice(kind, name, newName, Link) { Room = room, Identity = identity, IdentityDigest = identity is null ? null : DigestOf(identity), Text = text });
 
+    public void Group(GroupEventNotice notice) => OnGroupChanged(notice);
+
     public void Message(string sender, string identity, string text, string? room) =>
         OnMessageReceived(new ChatMessage(sender, text, DateTimeOffset.Now, Link) { SenderIdentity = identity, SenderDigest = DigestOf(identity), Relayed = true, Room = room, Direct = room is null });
 

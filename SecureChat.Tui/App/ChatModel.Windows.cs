@@ -123,6 +123,10 @@ internal sealed partial class ChatModel
                 _members.Remove(shown.Name);
                 ShowInRoomsOf(shown.Name, shown.Identity, _words.Presence(shown), r => r.Remove(shown.Name));
                 break;
+            case PresenceKind.Away or PresenceKind.Back:
+                // The person stays a member of its rooms and groups (PROTOCOL.md 4.8): only said where they are.
+                ShowInRoomsOf(shown.Name, shown.Identity, _words.Presence(shown), r => r.Contains(shown.Name));
+                break;
             case PresenceKind.Renamed:
                 _members.Remove(shown.Name, out string? known);
                 _members[shown.NewName] = shown.Identity ?? known;

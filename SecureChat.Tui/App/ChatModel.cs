@@ -34,6 +34,7 @@ internal sealed partial class ChatModel
 
     /// <summary>Client: the name a <c>/nick</c> asked for, until the server answers with the name it gave (null when none).</summary>
     private string? _nickAsked;
+    private bool _joinNamed;
 
     /// <summary>Lines typed after a client's link ended, kept (not refused one by one) when <see cref="HoldsLinesAfterEnd"/>.</summary>
     private readonly List<string> _unsent = [];
@@ -61,6 +62,7 @@ internal sealed partial class ChatModel
         _endpoint.MessageReceived += OnMessageReceived;
         _endpoint.PresenceChanged += OnPresenceChanged;
         _endpoint.NameAssigned += OnNameAssigned;
+        _endpoint.GroupChanged += OnGroupChanged;
         _endpoint.Failed += OnFailed;
         _endpoint.PuzzleSent += OnPuzzleSent;
         _endpoint.Closed += OnClosed;
@@ -157,10 +159,24 @@ internal sealed partial class ChatModel
     /// <summary>
     /// The server told a client its final name, on joining and in answer to each <c>/nick</c>: the one asked for
     /// ("you are now known as Bob"), or another (for example <c>Bob-2</c> when Bob was taken, which is said so); the
-    /// title, the status and our own lines from now on use it. Any thread (an engine event).
+    /// title, the status and our own lines from now on use it. The first name after a link is secure answers the join
+    /// (a /nick typed before it waits for the next). Any thread (an engine event).
     /// </summary>
     public void OnOwnNameAssigned(string name) => OnLink(() =>
     {
+        if (!_joinNamed)
+        {
+            // A link's first name is the answer to its join, even when a /nick typed meanwhile is already on its way.
+            _joinNamed = true;
+            if (name != _ownName)
+            {
+                _ownName = name;
+                _view.Show(_words.NameAssigned(name));
+            }
+
+            return;
+        }
+
         string? asked = _nickAsked;
         _nickAsked = null;
         if (asked is not null && name == asked)
@@ -199,6 +215,7 @@ internal sealed partial class ChatModel
         _endpoint.MessageReceived -= OnMessageReceived;
         _endpoint.PresenceChanged -= OnPresenceChanged;
         _endpoint.NameAssigned -= OnNameAssigned;
+        _endpoint.GroupChanged -= OnGroupChanged;
         _endpoint.Failed -= OnFailed;
         _endpoint.PuzzleSent -= OnPuzzleSent;
         _endpoint.Closed -= OnClosed;
@@ -241,6 +258,7 @@ internal sealed partial class ChatModel
 
     private void OnEstablished(PeerInfo link) => OnLink(() =>
     {
+        _joinNamed = IsServer;
         link = Shown(link);
         _links.Keyed(link);
         Tell(_words.LinkSecured(link, IsServer));

@@ -90,6 +90,8 @@ internal abstract partial class ChatWords
         PresenceKind.Left => $"{notice.Name} left",
         PresenceKind.Renamed => $"{notice.Name} is now known as {notice.NewName}",
         PresenceKind.Member => $"{notice.Name} is here",
+        PresenceKind.Away => $"{notice.Name} is away",
+        PresenceKind.Back => $"{notice.Name} is back",
         PresenceKind.Refused => $"name not changed: names changed too fast for this server, try again in a few seconds; you are still {notice.Name}",
         _ => $"{notice.Name}: {notice.Kind}",
     }) with
@@ -100,6 +102,8 @@ internal abstract partial class ChatWords
             PresenceKind.Joined => "join",
             PresenceKind.Left => "leave",
             PresenceKind.Renamed => "rename",
+            PresenceKind.Away => "away",
+            PresenceKind.Back => "back",
             _ => "member",
         },
         Fields = notice.Kind == PresenceKind.Renamed
