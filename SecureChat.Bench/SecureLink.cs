@@ -36,20 +36,31 @@ internal sealed class SecureLink : IAsyncDisposable
         };
         var endPoint = server.Start("127.0.0.1", 0);
         var client = new ChatClient(new ChatOptions { Name = "bench-client" });
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        client.RoomChanged += notice =>
-        {
-            if (notice.Kind == RoomNoticeKind.Entered && notice.Room == ChatEndpoint.Lobby)
-            {
-                entered.TrySetResult();
-            }
-        };
         await client.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(s_timeout).ConfigureAwait(false);
         await joined.Task.WaitAsync(s_timeout).ConfigureAwait(false);
-        await entered.Task.WaitAsync(s_timeout).ConfigureAwait(false);
+        await FormLobbyGroupAsync(client, server).ConfigureAwait(false);
+        return new SecureLink(server, client);
+    }
+
+    /// <summary>
+    /// Once <paramref name="client"/> is a member of #lobby's group (its Welcome processed), one text each way between it and the hub's operator, so both are
+    /// members of the lobby's MLS group with the other's leaf.
+    /// </summary>
+    public static async Task FormLobbyGroupAsync(ChatClient client, ChatServer server)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        while (client.GroupOf(Engine.Protocol.GroupTarget.ForRoom(ChatEndpoint.Lobby)).Status != Engine.Groups.MemberGroupStatus.Member)
+        {
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(start) > s_timeout)
+            {
+                throw new TimeoutException("the client is not in #lobby's group");
+            }
+
+            await Task.Delay(5).ConfigureAwait(false);
+        }
+
         await ExchangeAsync(client, server).ConfigureAwait(false);
         await ExchangeAsync(server, client).ConfigureAwait(false);
-        return new SecureLink(server, client);
     }
 
     /// <summary>One text from <paramref name="from"/> in #lobby's group, waited for at <paramref name="to"/>.</summary>
