@@ -82,7 +82,7 @@ internal static class RttBench
         using var stop = new CancellationTokenSource();
         Task plainEcho = Task.Run(() => MessagingBench.EchoLoopAsync(plain.Server, stop.Token));
         Task tlsEcho = Task.Run(() => MessagingBench.EchoLoopAsync(tls.Server, stop.Token));
-        byte[] frame = Frames.Build(Frames.ChatType, System.Text.Encoding.UTF8.GetBytes(body));
+        byte[] frame = Frames.Build(Frames.MessageType, System.Text.Encoding.UTF8.GetBytes(body));
         byte[] buffer = new byte[64 * 1024];
         Func<Task<double>> Baseline(Stream stream) => async () =>
         {
