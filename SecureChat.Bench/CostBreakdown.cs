@@ -11,19 +11,23 @@ namespace SecureChat.Bench;
 /// <summary>
 /// Where a message's time goes, layer by layer, on one thread and without sockets: the record crypto alone
 /// (<see cref="RecordProtector"/> Seal then TryOpen), then a whole <see cref="SecureSession"/> pair in memory
-/// (SendChat, hand the bytes over, Receive, drain the events). Comparing these with the loopback rate shows
+/// (protect a PrivateMessage in the room's MLS group, send it in a GroupMessage record, hand the bytes over, Receive,
+/// the hub end parses the record, drain the events). Record sizes are those of a GroupMessage carrying the text
+/// (PROTOCOL.md 4.1). Comparing these with the loopback rate shows
 /// how much the transport (threads, locks, sockets, events) adds.
 /// </summary>
 internal static class CostBreakdown
 {
-    /// <summary>Microseconds per record for Seal + TryOpen of a chat payload of <paramref name="textSize"/> bytes.</summary>
+    private const string ChatEndpointLobby = Engine.Transport.ChatEndpoint.Lobby;
+
+    /// <summary>Microseconds per record for Seal + TryOpen of a GroupMessage carrying a text of <paramref name="textSize"/> bytes.</summary>
     public static double RecordCryptoMicros(int textSize, TimeSpan duration)
     {
         byte[] encryption = RandomNumberGenerator.GetBytes(32);
         byte[] mac = RandomNumberGenerator.GetBytes(32);
         using var sender = new RecordProtector(encryption, mac, SessionKeys.DirectionClientToServer);
         using var receiver = new RecordProtector(encryption, mac, SessionKeys.DirectionClientToServer);
-        byte[] plaintext = new byte[1 + "bench-client".Length + textSize];
+        byte[] plaintext = new byte[new BenchGroupText().GroupMessageSize(ChatEndpointLobby, textSize)];
         byte[] sealedBody = new byte[RecordProtector.SealedSize(plaintext.Length)];
         byte[] opened = new byte[sealedBody.Length];
         ulong sequence = 0;
@@ -34,8 +38,8 @@ internal static class CostBreakdown
         {
             for (int i = 0; i < 64; i++, sequence++)
             {
-                int written = sender.Seal(sequence, 0x20, plaintext, sealedBody, SystemRandom.Instance);
-                if (!receiver.TryOpen(sequence, 0x20, sealedBody.AsSpan(0, written), opened, out _))
+                int written = sender.Seal(sequence, (byte)FrameType.GroupMessage, plaintext, sealedBody, SystemRandom.Instance);
+                if (!receiver.TryOpen(sequence, (byte)FrameType.GroupMessage, sealedBody.AsSpan(0, written), opened, out _))
                 {
                     throw new InvalidOperationException("a record failed to open");
                 }
@@ -57,7 +61,7 @@ internal static class CostBreakdown
         using var aes = Aes.Create();
         aes.Key = RandomNumberGenerator.GetBytes(32);
         using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, RandomNumberGenerator.GetBytes(32));
-        byte[] plaintext = new byte[1 + "bench-client".Length + textSize];
+        byte[] plaintext = new byte[new BenchGroupText().GroupMessageSize(ChatEndpointLobby, textSize)];
         byte[] iv = new byte[16];
         byte[] ciphertext = new byte[RecordProtector.CiphertextSize(plaintext.Length)];
         byte[] decrypted = new byte[ciphertext.Length];
@@ -96,7 +100,7 @@ internal static class CostBreakdown
         aes.Padding = PaddingMode.None;
         using ICryptoTransform encryptor = aes.CreateEncryptor(aes.Key, new byte[16]);
         using ICryptoTransform decryptor = aes.CreateDecryptor(aes.Key, new byte[16]);
-        int plaintextLength = 1 + "bench-client".Length + textSize;
+        int plaintextLength = new BenchGroupText().GroupMessageSize(ChatEndpointLobby, textSize);
         int padded = RecordProtector.CiphertextSize(plaintextLength);
         byte[] input = new byte[16 + padded];
         byte[] output = new byte[16 + padded];
@@ -144,13 +148,19 @@ internal static class CostBreakdown
         return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
     }
 
-    /// <summary>Microseconds per chat message through a client and server session pair in memory.</summary>
+    /// <summary>
+    /// Microseconds per room message through a client and server session pair in memory: the member's PrivateMessage
+    /// of the text (one MLS protect), its GroupMessage record sealed, opened and parsed at the hub end.
+    /// </summary>
     public static double SessionPairMicros(int textSize, TimeSpan duration)
     {
         using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client });
         using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server });
         var clientChat = new ChatChannel(client);
-        _ = new ChatChannel(server);
+        var sink = new GroupMessageSink();
+        _ = new ChatChannel(server) { HubRecords = sink };
+        var group = new BenchGroupText();
+        GroupTarget lobby = GroupTarget.ForRoom(ChatEndpointLobby);
         var events = new List<SessionEvent>();
         var spare = new ArrayBufferWriter<byte>(256);
         client.Start();
@@ -166,7 +176,7 @@ internal static class CostBreakdown
             throw new InvalidOperationException("the in-memory handshake did not finish");
         }
 
-        string text = MessagingBench.Text(textSize);
+        byte[] text = System.Text.Encoding.UTF8.GetBytes(MessagingBench.Text(textSize));
         long count = 0;
         long start = Stopwatch.GetTimestamp();
         long deadline = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -174,16 +184,22 @@ internal static class CostBreakdown
         {
             for (int i = 0; i < 64; i++)
             {
-                clientChat.SendChat("#lobby", text);
+                clientChat.Groups.SendGroupMessage(lobby, group.Protect(text));
                 spare = Pump(client, server, spare);
                 server.DrainEvents(events);
+                foreach (SessionEvent e in events)
+                {
+                    (e as GroupRecordEvent)?.Deliver();
+                }
+
                 events.Clear();
             }
 
             count += 64;
         }
 
-        return Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+        double micros = Stopwatch.GetElapsedTime(start).TotalMicroseconds / count;
+        return sink.Messages == count ? micros : throw new InvalidOperationException($"the hub end parsed {sink.Messages} of {count} GroupMessages");
 
         static ArrayBufferWriter<byte> Pump(SecureSession from, SecureSession to, ArrayBufferWriter<byte> empty)
         {

@@ -11,7 +11,7 @@ namespace SecureChat.Bench;
 /// </summary>
 internal static class Frames
 {
-    public const byte ChatType = 0x20;
+    public const byte MessageType = 0x20;
 
     /// <summary>The frame header's size: type and body length.</summary>
     public const int HeaderSize = WireFormat.FrameHeaderSize;

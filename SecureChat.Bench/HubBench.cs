@@ -181,8 +181,7 @@ internal static class HubBench
         {
             await using var warm = new ChatClient(new ChatOptions { Name = $"warm{i}", Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true });
             await warm.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            await warm.SendAsync("warm").ConfigureAwait(false);
-            await server.SendAsync("warm").ConfigureAwait(false);
+            await SecureLink.FormLobbyGroupAsync(warm, server).ConfigureAwait(false);
         }
 
         await WaitUntilAsync(() => server.Peers.Count == 0, TimeSpan.FromSeconds(10)).ConfigureAwait(false);

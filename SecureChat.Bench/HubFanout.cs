@@ -50,8 +50,8 @@ internal sealed class HubFanout
         var result = new HubFanout();
         string text = "fan-out 0";
 
-        // The Relay each member gets: room, the operator's digest and name, the text (PROTOCOL.md 4.1).
-        int plaintext = 1 + Encoding.UTF8.GetByteCount(ChatEndpoint.Lobby) + 32 + 1 + Encoding.UTF8.GetByteCount(server.Name) + Encoding.UTF8.GetByteCount(text);
+        // The GroupRelay each member gets: room, the operator's digest and name, the PrivateMessage of the text (PROTOCOL.md 4.1).
+        int plaintext = new BenchGroupText().GroupRelaySize(ChatEndpoint.Lobby, server.Name, Encoding.UTF8.GetByteCount(text));
         using Process sink = BenchChild.Start(SealSendProcess.SinkFlag);
         using Process sender = BenchChild.Start(SealSendProcess.SenderFlag, await BenchChild.ReadLineAsync(sink, TimeSpan.FromSeconds(30)).ConfigureAwait(false),
             sessions.ToString(CultureInfo.InvariantCulture), plaintext.ToString(CultureInfo.InvariantCulture));

@@ -37,9 +37,9 @@ internal static class MessagingBench
         Task reader = Task.Run(() => Frames.ReadLoopAsync(pair.Server, _ => counter.OnReceived(), stop.Token));
         var writer = new BatchingWriter(pair.Client);
         ReadOnlyMemory<byte> body = System.Text.Encoding.UTF8.GetBytes(Text(size));
-        ReadOnlyMemory<byte> frame = Frames.Build(Frames.ChatType, body.Span);
+        ReadOnlyMemory<byte> frame = Frames.Build(Frames.MessageType, body.Span);
         Stream client = pair.Client;
-        Func<ValueTask> send = batched ? () => writer.WriteFrameAsync(Frames.ChatType, body) : () => client.WriteAsync(frame);
+        Func<ValueTask> send = batched ? () => writer.WriteFrameAsync(Frames.MessageType, body) : () => client.WriteAsync(frame);
         double rate = await RateAsync(send, counter, settings).ConfigureAwait(false);
         stop.Cancel();
         await pair.DisposeAsync().ConfigureAwait(false);

@@ -182,6 +182,7 @@ await Step("rtt", "round-trip latency", async () =>
     results.TlsRttUsP99 = rtt.Tls.All.Percentile(99);
     results.RttTlsRatio = rtt.RatioToTls.Median;
     results.Extra("round trip (us)", "samples each, in interleaved rounds", $"{rtt.Secure.All.Count} in {rtt.Rounds}");
+    results.Extra("round trip (us)", "SecureChat round trips lost (no echo in 5 s, made again)", rtt.Lost.ToString(CultureInfo.InvariantCulture));
     results.Extra("round trip (us)", "SecureChat / TLS p50 per round, min / median / max", $"{F(rtt.RatioToTls.Min)} / {F(rtt.RatioToTls.Median)} / {F(rtt.RatioToTls.Max)}");
     foreach (RttBench.Kind kind in new[] { rtt.Secure, rtt.Tls, rtt.Plain })
     {

@@ -17,7 +17,7 @@ namespace SecureChat.Bench;
 /// <item><c>--sink</c>: listens on 127.0.0.1, prints its port, and reads every connection it accepts until standard
 /// input ends, one pending receive per socket, as the hub's clients wait for their records.</item>
 /// <item><c>--seal-send PORT COUNT PLAINTEXT_BYTES</c>: opens COUNT connections to the sink (no Nagle, as the engine's),
-/// each with its own keys, prints <c>ready</c>, then on each <c>run</c> seals one Relay record of PLAINTEXT_BYTES for
+/// each with its own keys, prints <c>ready</c>, then on each <c>run</c> seals one GroupRelay record (PROTOCOL.md 4.1) of PLAINTEXT_BYTES for
 /// every socket and sends it, and prints <c>CPU_US WALL_US</c> per recipient (this process's CPU time, all threads).</item>
 /// </list>
 /// </summary>
@@ -96,8 +96,8 @@ internal static class SealSendProcess
                 long start = Stopwatch.GetTimestamp();
                 for (int i = 0; i < count; i++)
                 {
-                    int body = protectors[i].Seal(sequences[i]++, (byte)FrameType.Relay, plaintext, frame.AsSpan(WireFormat.FrameHeaderSize), SystemRandom.Instance);
-                    FrameHeader.Write(frame, FrameType.Relay, body);
+                    int body = protectors[i].Seal(sequences[i]++, (byte)FrameType.GroupRelay, plaintext, frame.AsSpan(WireFormat.FrameHeaderSize), SystemRandom.Instance);
+                    FrameHeader.Write(frame, FrameType.GroupRelay, body);
                     sockets[i].Send(frame.AsSpan(0, WireFormat.FrameHeaderSize + body));
                 }
 
