@@ -5,18 +5,22 @@ namespace SecureChat.Engine.Hub;
 
 /// <summary>
 /// The output of an away member (PROTOCOL.md 4.8, the away queue): the CommitRelays, WelcomeRelays and GroupRelays the
-/// hub would have sent it, kept in order with the bytes of their <c>mls</c> counted; every other record is not for an
-/// identity without a link and is not kept. When the member is back, <see cref="Release"/> sends what was kept to its
-/// new output, and from then on everything goes there (a relay sealed outside the hub's lock after the release is not
-/// lost). Thread-safe.
+/// hub would have sent it, kept in order with the bytes of their <c>mls</c> counted per group (a room, or a direct
+/// conversation); every other record is not for an identity without a link and is not kept. A group whose records
+/// would pass <c>AwayQueueBytes</c> loses what was kept of it and keeps nothing more: the owner is told once
+/// (<see cref="Overflowed"/>, outside the queue's lock) and removes the member from that room. When the member is
+/// back, <see cref="Release"/> sends what was kept to its new output, and from then on everything goes there (a relay
+/// sealed outside the hub's lock after the release is not lost). Thread-safe.
 /// </summary>
-internal sealed class AwayQueue : IMemberOutput
+internal sealed class AwayQueue(long bytesMax = long.MaxValue, Action<GroupTarget>? overflowed = null) : IMemberOutput
 {
     private readonly object _gate = new();
-    private readonly List<Action<IMemberOutput>> _kept = [];
+    private readonly List<(GroupTarget Target, int Bytes, Action<IMemberOutput> Send)> _kept = [];
+    private readonly Dictionary<GroupTarget, long> _bytes = [];
+    private readonly HashSet<GroupTarget> _overflowed = [];
     private IMemberOutput? _to;
 
-    /// <summary>The <c>mls</c> bytes kept.</summary>
+    /// <summary>The <c>mls</c> bytes kept, over all groups.</summary>
     public long Bytes { get; private set; }
 
     /// <summary>Records kept.</summary>
@@ -31,40 +35,40 @@ internal sealed class AwayQueue : IMemberOutput
         }
     }
 
+    /// <summary>The groups whose records passed the bound (their records dropped), in no particular order.</summary>
+    public IReadOnlyCollection<GroupTarget> Overflowed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _overflowed];
+            }
+        }
+    }
+
     /// <summary>Sends every kept record to <paramref name="to"/>, in order, and forwards everything later there.</summary>
     public void Release(IMemberOutput to)
     {
         lock (_gate)
         {
-            foreach (Action<IMemberOutput> send in _kept)
+            foreach ((_, _, Action<IMemberOutput> send) in _kept)
             {
                 send(to);
             }
 
             _kept.Clear();
+            _bytes.Clear();
             Bytes = 0;
             _to = to;
         }
     }
 
-    public void SendCommitRelay(CommitRelayRecord relay) => Keep(o => o.SendCommitRelay(relay), relay.Mls.Length);
+    public void SendCommitRelay(CommitRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendCommitRelay(relay));
 
-    public void SendWelcomeRelay(WelcomeRelayRecord relay) => Keep(o => o.SendWelcomeRelay(relay), relay.Mls.Length);
+    public void SendWelcomeRelay(WelcomeRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendWelcomeRelay(relay));
 
-    public bool SendGroupRelay(GroupRelayRecord relay)
-    {
-        lock (_gate)
-        {
-            if (_to is { } to)
-            {
-                return to.SendGroupRelay(relay);
-            }
-
-            _kept.Add(o => o.SendGroupRelay(relay));
-            Bytes += relay.Mls.Length;
-            return true;
-        }
-    }
+    public bool SendGroupRelay(GroupRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendGroupRelay(relay));
 
     public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) => Forwarded()?.SendRelay(room, digest, name, text) ?? false;
 
@@ -88,19 +92,58 @@ internal sealed class AwayQueue : IMemberOutput
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text) =>
         Forwarded()?.SendReply(code, op, room, digest, name, text);
 
-    private void Keep(Action<IMemberOutput> send, int bytes)
+    /// <summary>Keeps a group record, or sends it on once released; false only when the released-to output refused it.</summary>
+    private bool Keep(GroupTarget target, int bytes, Func<IMemberOutput, bool> send)
     {
+        bool passed;
         lock (_gate)
         {
             if (_to is { } to)
             {
-                send(to);
-                return;
+                return send(to);
             }
 
-            _kept.Add(send);
-            Bytes += bytes;
+            if (_overflowed.Contains(target))
+            {
+                return true; // the member leaves this room: nothing more of it is kept
+            }
+
+            long held = _bytes.GetValueOrDefault(target) + bytes;
+            passed = held > bytesMax;
+            if (passed)
+            {
+                Drop(target);
+            }
+            else
+            {
+                _kept.Add((target, bytes, o => send(o)));
+                _bytes[target] = held;
+                Bytes += bytes;
+            }
         }
+
+        if (passed)
+        {
+            overflowed?.Invoke(target);
+        }
+
+        return true;
+    }
+
+    private void Keep(GroupTarget target, int bytes, Action<IMemberOutput> send) =>
+        Keep(target, bytes, o =>
+        {
+            send(o);
+            return true;
+        });
+
+    /// <summary>Under the lock: a group past the bound loses what was kept of it and keeps nothing more.</summary>
+    private void Drop(GroupTarget target)
+    {
+        _overflowed.Add(target);
+        Bytes -= _bytes.GetValueOrDefault(target);
+        _bytes.Remove(target);
+        _kept.RemoveAll(k => k.Target.Equals(target));
     }
 
     private IMemberOutput? Forwarded()

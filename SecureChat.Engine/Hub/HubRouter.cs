@@ -24,6 +24,9 @@ internal sealed class HubRouter
     /// <summary>Reply.op of the answer to a Chat.</summary>
     public const byte ChatOp = HubMessages.ChatOp;
 
+    /// <summary>The reason of the part of a member whose away queue for the room passed <see cref="HubSettings.AwayQueueBytes"/>.</summary>
+    public const string MissedTooMuch = "missed too much";
+
     private readonly HubState _state;
     private readonly RoomEntry _entry;
     private readonly RoomModeration _moderation;
@@ -143,7 +146,7 @@ internal sealed class HubRouter
             }
 
             member.Away = true;
-            member.Output = new AwayQueue();
+            member.Output = new AwayQueue(_state.Settings.AwayQueueBytes, target => _state.Overflows.Enqueue((member, target)));
             member.AwayTimer = _state.Settings.Time.CreateTimer(_ => AwayTooLong(member), null, _state.Settings.AwayMax, Timeout.InfiniteTimeSpan);
             foreach (HubMember other in _state.Sharers(member))
             {
@@ -223,6 +226,8 @@ internal sealed class HubRouter
             {
                 _groups.Commit(from, record);
             }
+
+            RemoveOverflowed();
         }
     }
 
@@ -251,7 +256,48 @@ internal sealed class HubRouter
             name = from.Name;
         }
 
-        return recipients is null ? 0 : HubGroups.Relay(from, name, record, recipients);
+        if (recipients is null)
+        {
+            return 0;
+        }
+
+        int sealedFor = HubGroups.Relay(from, name, record, recipients);
+        RemoveOverflowed();
+        return sealedFor;
+    }
+
+    /// <summary>
+    /// Each away member whose queue for a room passed <see cref="HubSettings.AwayQueueBytes"/> is removed from that room
+    /// as by a part (PROTOCOL.md 4.8): the others are told Parted with the reason <see cref="MissedTooMuch"/>, and it
+    /// becomes a pending removal of the room's group. One left in no room leaves the hub (when it comes back it enters
+    /// <c>#lobby</c> as a new member). A direct conversation's queue past the bound is only dropped.
+    /// </summary>
+    private void RemoveOverflowed()
+    {
+        if (_state.Overflows.IsEmpty)
+        {
+            return;
+        }
+
+        lock (_state.Gate)
+        {
+            while (_state.Overflows.TryDequeue(out (HubMember Member, GroupTarget Target) overflow))
+            {
+                HubMember member = overflow.Member;
+                if (!member.Present || !overflow.Target.IsRoom || _state.Find(overflow.Target.Room) is not { } room || !member.IsIn(room))
+                {
+                    continue;
+                }
+
+                _entry.Part(member, room.Name, MissedTooMuch);
+                if (member.Away && member.Rooms.Count == 0)
+                {
+                    member.AwayTimer?.Dispose();
+                    member.AwayTimer = null;
+                    Quit(member);
+                }
+            }
+        }
     }
 
     /// <summary>

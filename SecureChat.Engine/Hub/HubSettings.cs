@@ -29,6 +29,12 @@ internal sealed record HubSettings
     /// <summary>How long an identity may stay away before it is removed from every room at once (PROTOCOL.md 4.8, <c>AwayMax</c>).</summary>
     public TimeSpan AwayMax { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// The <c>mls</c> bytes an away member's queue keeps per group (PROTOCOL.md 4.8, <c>AwayQueueBytes</c>): past it, the
+    /// member is removed from that room (<c>missed too much</c>) and that queue dropped.
+    /// </summary>
+    public long AwayQueueBytes { get; init; } = 4L << 20;
+
     /// <summary>Where bans are kept (in memory when null).</summary>
     public IRoomBans Bans { get; init; } = new MemoryRoomBans();
 

@@ -23,6 +23,9 @@ internal sealed class HubState
 
     public object Gate { get; } = new();
 
+    /// <summary>Away members whose queue for a group passed <see cref="HubSettings.AwayQueueBytes"/>, for the router to remove (thread-safe).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(HubMember Member, Protocol.GroupTarget Target)> Overflows { get; } = new();
+
     public HubSettings Settings { get; }
 
     public HubNames Names { get; }

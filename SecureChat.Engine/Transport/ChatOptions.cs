@@ -222,6 +222,18 @@ public sealed record ChatOptions
     public long PendingParts { get; init; } = 128L << 20;
 
     /// <summary>
+    /// Server: how long an identity whose last link dropped stays in its rooms as away (PROTOCOL.md 4.8,
+    /// <c>AwayMax</c>); past it, it is removed from every room at once. Default 7 days.
+    /// </summary>
+    public TimeSpan AwayMax { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// Server: the <c>mls</c> bytes kept for an away member per room (PROTOCOL.md 4.8, <c>AwayQueueBytes</c>); past it,
+    /// the member is removed from the room (<c>missed too much</c>) and what was kept for it there dropped. Default 4 MiB.
+    /// </summary>
+    public long AwayQueueBytes { get; init; } = 4L << 20;
+
+    /// <summary>
     /// Server: the backlog at or past which a peer may be dropped while the server-wide budget is spent. At least one
     /// record (16,453 bytes). Default 64 KiB.
     /// </summary>
@@ -325,7 +337,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             HandshakesPerSource < 1 || PeersPerSource < 1 || FailedConfirmations < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakeRate <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
+            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || AwayMax <= TimeSpan.Zero || AwayQueueBytes < 1 || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

@@ -44,6 +44,8 @@ internal sealed class ServerHub
             NameOwner = owner,
             RequestBurst = options.RequestBurst,
             RequestInterval = options.RequestInterval,
+            AwayMax = options.AwayMax,
+            AwayQueueBytes = options.AwayQueueBytes,
         };
         Events = new EventQueue(held: true, messageBytesLimit: options.ReceiveQueueLimit); // released when the server starts: the operator's first events wait for their subscribers
         var output = new OperatorOutput(Events, (subject, digest) => Via(subject, digest) ?? self(), events);

@@ -52,6 +52,14 @@ internal static class ServerLimits
         {
             Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.PendingParts >> 20} MiB"),
         },
+        new("away-max", LimitUnit.Seconds, 60, 90 * 86_400, "seconds an identity whose last link dropped stays in its rooms as away; past it, it is removed from every room", o => Seconds(o.AwayMax), (o, n) => o with { AwayMax = TimeSpan.FromSeconds(n) })
+        {
+            Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.AwayMax.TotalDays} days"),
+        },
+        new("away-queue-bytes", LimitUnit.Kib, 64, 1 << 20, "what the hub keeps for an away member per room, in KiB of MLS payload; past it, the member is removed from the room", o => (int)(o.AwayQueueBytes / 1024), (o, n) => o with { AwayQueueBytes = n * 1024L })
+        {
+            Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.AwayQueueBytes >> 20} MiB"),
+        },
         new("write-timeout", LimitUnit.Seconds, 1, 3600, "seconds a write to a peer's socket may make no progress before the peer is dropped as too slow", o => Seconds(o.WriteTimeout), (o, n) => o with { WriteTimeout = TimeSpan.FromSeconds(n) })
         {
             Scope = OptionScope.Any,
