@@ -46,7 +46,17 @@ public sealed class RoomCatchUpLiveTests(ITestOutputHelper output)
 
         var clock = Stopwatch.StartNew();
         await using LiveMember back = await LiveMember.ConnectAsync(hub.Port, "Carol", seed, groups);
-        await back.MessageAsync("while you were away").WaitAsync(s_wait);
+        var atBack = HubInside.Notices(back.Client);
+        try
+        {
+            await back.MessageAsync("while you were away").WaitAsync(s_wait);
+        }
+        catch (TimeoutException)
+        {
+            output.WriteLine($"back: {RoomGroupLive.GroupAt(back, Room)?.Epoch} {back.Client.GroupOf(GroupTarget.ForRoom(Room))}; alice {RoomGroupLive.GroupAt(alice, Room)?.Epoch}; " +
+                $"notices {string.Join(" | ", atBack.Select(n => n.Kind + ": " + n.Text))}; failures {string.Join(" | ", back.Failures)}; rooms {string.Join(",", back.Rooms.Select(r => r.Kind + " " + r.Room))}; msgs {string.Join(",", back.Messages.Select(x => x.Text))}");
+            throw;
+        }
         ulong caughtUp = await RoomGroupLive.UntilGroupAsync(Room, alice, bob, back, dave, erin);
         TimeSpan took = clock.Elapsed;
         caughtUp.ShouldBe(away, "no commit was needed to bring Carol back");
