@@ -40,11 +40,14 @@ internal sealed class LiveMember : IAsyncDisposable
 
     public ConcurrentQueue<string> Failures { get; } = new();
 
-    /// <summary>Connects under <paramref name="name"/> (with the identity of <paramref name="seed"/>, or a new one) and waits until it is in <c>#lobby</c>.</summary>
-    public static async Task<LiveMember> ConnectAsync(int port, string name, byte[]? seed = null)
+    /// <summary>
+    /// Connects under <paramref name="name"/> (with the identity of <paramref name="seed"/>, or a new one; its groups
+    /// kept in <paramref name="groups"/> when given) and waits until it is in <c>#lobby</c>.
+    /// </summary>
+    public static async Task<LiveMember> ConnectAsync(int port, string name, byte[]? seed = null, Engine.Identity.ConfigDirectory? groups = null)
     {
         var key = new SeededSigner(seed ?? System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        var member = new LiveMember(new ChatClient(new ChatOptions { Name = name, Identity = key }), key);
+        var member = new LiveMember(new ChatClient(new ChatOptions { Name = name, Identity = key, GroupDirectory = groups }), key);
         await member.Client.ConnectAsync("127.0.0.1", port).WaitAsync(Eventually.DefaultTimeout);
         await member.EnteredAsync(ChatEndpoint.Lobby);
         return member;

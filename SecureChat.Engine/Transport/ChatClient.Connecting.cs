@@ -167,6 +167,7 @@ public sealed partial class ChatClient
 
         var link = new Link(1, socket, settings, new LinkContext(_options), Translate, ServerName);
         _link = link;
+        Groups.Attach(link); // before the handshake ends: group records in the same read as its last frame go to the book
         OnStageChanged(link.Snapshot());
         link.Start();
         return link;

@@ -185,6 +185,42 @@ internal static class ProcessMemory
         return (hits, new ScanStatistics(bytes, regions, matches, matches, clock.Elapsed));
     }
 
+    /// <summary>
+    /// Every occurrence, at any byte offset, of each needle (at least 16 bytes long) in the process's writable memory:
+    /// for text, which a managed string keeps 12 bytes into its object and a UTF-8 buffer anywhere.
+    /// </summary>
+    public static (List<Hit> Hits, ScanStatistics Statistics) FindAnywhere(int pid, IReadOnlyDictionary<string, byte[]> needles)
+    {
+        var clock = Stopwatch.StartNew();
+        if (needles.Values.FirstOrDefault(n => n.Length < 16) is not null)
+        {
+            throw new ArgumentException("a needle is too short to search for without false positives", nameof(needles));
+        }
+
+        int longest = needles.Values.Max(n => n.Length);
+        var hits = new List<Hit>();
+        (long bytes, int regions) = ForEachChunk(pid, longest, (chunk, usable, address, region) =>
+        {
+            foreach ((string name, byte[] needle) in needles)
+            {
+                int from = 0;
+                while (from < usable)
+                {
+                    int at = chunk[from..].IndexOf(needle);
+                    if (at < 0 || from + at >= usable)
+                    {
+                        break;
+                    }
+
+                    hits.Add(new Hit(name, address + from + at, region));
+                    from += at + 1;
+                }
+            }
+        });
+
+        return (hits, new ScanStatistics(bytes, regions, hits.Count, hits.Count, clock.Elapsed));
+    }
+
     private delegate void ChunkHandler(ReadOnlySpan<byte> chunk, int usable, long address, string region);
 
     /// <summary>
