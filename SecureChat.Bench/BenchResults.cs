@@ -49,6 +49,15 @@ internal sealed class BenchResults
     public double HubJoinRoomMembers { get; set; } = double.NaN;
     public double HubJoinMs { get; set; } = double.NaN;
 
+    /// <summary>The MLS group's figures (<see cref="MlsGroupBench"/>): medians of the runs, in the unit each name says.</summary>
+    public MlsBenchResult? MlsGroup { get; private set; }
+
+    public MlsBenchResult? MlsLargeGroup { get; private set; }
+
+    public void Mls(MlsBenchResult group) => MlsGroup = group;
+
+    public void MlsLarge(MlsBenchResult group) => MlsLargeGroup = group;
+
     /// <summary>The hub's CPU per delivered record over one seal and one send alone, the median of each run's own (target at most 1.25).</summary>
     public double HubCpuRatio { get; set; } = double.NaN;
 
@@ -104,7 +113,33 @@ internal sealed class BenchResults
         yield return ("hub_rooms_bytes_per_session", HubBytesPerSession);
         yield return ("hub_join_room_members", HubJoinRoomMembers);
         yield return ("hub_join_1000_ms", HubJoinMs);
+        MlsBenchResult? mls = MlsGroup;
+        yield return ("mls_members", mls?.Members ?? double.NaN);
+        yield return ("mls_send_us", Median(mls?.SendUs));
+        yield return ("mls_receive_us", Median(mls?.ReceiveUs));
+        yield return ("mls_add_commit_ms", Median(mls?.AddCommitMs));
+        yield return ("mls_add_process_ms", Median(mls?.AddProcessMs));
+        yield return ("mls_join_ms", Median(mls?.JoinMs));
+        yield return ("mls_update_commit_ms", Median(mls?.UpdateCommitMs));
+        yield return ("mls_update_process_ms", Median(mls?.UpdateProcessMs));
+        yield return ("mls_remove_commit_ms", Median(mls?.RemoveCommitMs));
+        yield return ("mls_remove_process_ms", Median(mls?.RemoveProcessMs));
+        yield return ("mls_sign_us", Median(mls?.SignUs));
+        yield return ("mls_hpke_seal_us", Median(mls?.HpkeSealUs));
+        yield return ("mls_private_message_bytes", mls?.PrivateMessageBytes ?? double.NaN);
+        yield return ("mls_key_package_bytes", mls?.KeyPackageBytes ?? double.NaN);
+        yield return ("mls_add_commit_bytes", mls?.AddCommitBytes ?? double.NaN);
+        yield return ("mls_welcome_bytes", mls?.WelcomeBytes ?? double.NaN);
+        yield return ("mls_update_commit_bytes", mls?.UpdateCommitBytes ?? double.NaN);
+        yield return ("mls_remove_commit_bytes", mls?.RemoveCommitBytes ?? double.NaN);
+        yield return ("mls_update_seals", mls?.UpdateSeals ?? double.NaN);
+        yield return ("mls_update_floor_ratio", mls is null ? double.NaN : Median(mls.UpdateCommitMs) * 1000 / (mls.UpdateSeals * Median(mls.HpkeSealUs)));
+        yield return ("mls_large_members", MlsLargeGroup?.Members ?? double.NaN);
+        yield return ("mls_large_join_ms", Median(MlsLargeGroup?.JoinMs));
+        yield return ("mls_large_welcome_bytes", MlsLargeGroup?.WelcomeBytes ?? double.NaN);
     }
+
+    private static double Median(Samples? samples) => samples is { Count: > 0 } ? samples.Median : double.NaN;
 
     /// <summary>One JSON object; a measurement that failed is written as -1 so every field stays a number.</summary>
     public string ToJson()
@@ -149,6 +184,7 @@ internal sealed class BenchResults
         Row(text, "hub CPU per recipient (us)", F(HubCpuUsPerRecipient, 2), "", "", $"<= 1.25 x seal+send alone {F(SealSendUs, 2)} = {F(1.25 * SealSendUs, 2)} ({F(HubCpuRatio, 2)} x, median of runs) {Verdict(HubCpuRatio <= 1.25)}");
         Row(text, "hub rooms (each member in 2 or 3)", N(HubRooms), "", "", "");
         Row(text, $"hub join, room of {N(HubJoinRoomMembers)}: CPU (ms)", F(HubJoinMs, 2), "", "", $"< 50 ms {Verdict(HubJoinMs < 50)}");
+        MlsRows(text);
         Row(text, "hub filled at (handshakes/s)", F(HubFillPerS, 1), "", "", "");
         Row(text, "handshakes/s (concurrent)", F(HandshakesPerS, 1), "", "", $">= 80% of ceiling {F(HandshakesPerSCeiling, 1)} ({Pct(HandshakesPerS, HandshakesPerSCeiling)}) {Verdict(HandshakesPerS >= 0.8 * HandshakesPerSCeiling)}");
         if (Extras.Count > 0)
@@ -166,6 +202,42 @@ internal sealed class BenchResults
         }
 
         return text.ToString();
+    }
+
+    private void MlsRows(StringBuilder text)
+    {
+        if (MlsGroup is not { } mls)
+        {
+            return;
+        }
+
+        string members = N(mls.Members);
+        Row(text, $"MLS send, {members} members (us)", F(Median(mls.SendUs), 1), "", "", $"< 1,000 us {Verdict(Median(mls.SendUs) < 1000)} (one signature {F(Median(mls.SignUs), 1)} us)");
+        Row(text, "MLS add: commit + Welcome (ms)", F(Median(mls.AddCommitMs), 2), "", "", $"< 50 ms {Verdict(Median(mls.AddCommitMs) < 50)} (one HPKE seal {F(Median(mls.HpkeSealUs), 1)} us)");
+        Row(text, "MLS add: processed by a member (ms)", F(Median(mls.AddProcessMs), 2), "", "", $"< 20 ms {Verdict(Median(mls.AddProcessMs) < 20)}");
+        Row(text, "MLS add: join from the Welcome (ms)", F(Median(mls.JoinMs), 2), "", "", $"< 200 ms {Verdict(Median(mls.JoinMs) < 200)}");
+        Row(text, "MLS update: commit (ms)", F(Median(mls.UpdateCommitMs), 2), "", "", $"< 20 ms {Verdict(Median(mls.UpdateCommitMs) < 20)}");
+        Row(text, "MLS update: processed (ms)", F(Median(mls.UpdateProcessMs), 2), "", "", "");
+        Row(text, "MLS update: HPKE seals in it", N(mls.UpdateSeals), "", "", $"commit / (seals x one seal) = {F(Median(mls.UpdateCommitMs) * 1000 / (mls.UpdateSeals * Median(mls.HpkeSealUs)), 2)}");
+        Row(text, "MLS remove: commit / processed (ms)", $"{F(Median(mls.RemoveCommitMs), 2)} / {F(Median(mls.RemoveProcessMs), 2)}", "", "", "");
+        if (MlsLargeGroup is { } large)
+        {
+            Row(text, $"MLS join, {N(large.Members)} members (ms)", F(Median(large.JoinMs), 1), "", "", $"OpenMLS: 1,300 ms {Verdict(Median(large.JoinMs) < 1300)}");
+        }
+
+        Extra("MLS (one thread, CPU time, median of runs)", "runs; group built: commit of all adds / first join (ms)", $"{mls.SendUs.Count}; {F(mls.BuildMs, 0)} / {F(mls.BuildJoinMs, 1)}");
+        Extra("MLS (one thread, CPU time, median of runs)", "receive a PrivateMessage (us)", F(Median(mls.ReceiveUs), 1));
+        Extra("MLS (one thread, CPU time, median of runs)", "bytes: PrivateMessage / KeyPackage / add commit / Welcome", $"{N(mls.PrivateMessageBytes)} / {N(mls.KeyPackageBytes)} / {N(mls.AddCommitBytes)} / {N(mls.WelcomeBytes)}");
+        Extra("MLS (one thread, CPU time, median of runs)", "bytes: update commit / remove commit", $"{N(mls.UpdateCommitBytes)} / {N(mls.RemoveCommitBytes)}");
+        foreach ((string name, Samples samples) in new[] { ("add commit", mls.AddCommitMs), ("add processed", mls.AddProcessMs), ("join", mls.JoinMs), ("update commit", mls.UpdateCommitMs), ("update processed", mls.UpdateProcessMs), ("remove commit", mls.RemoveCommitMs), ("remove processed", mls.RemoveProcessMs) })
+        {
+            Extra("MLS (one thread, CPU time, median of runs)", $"{name} min / p50 / max (ms)", $"{F(samples.Min, 2)} / {F(samples.Median, 2)} / {F(samples.Max, 2)}");
+        }
+
+        if (MlsLargeGroup is { } big)
+        {
+            Extra("MLS (one thread, CPU time, median of runs)", $"{N(big.Members)} members: built (ms); Welcome bytes; join min / p50 / max (ms)", $"{F(big.BuildMs, 0)}; {N(big.WelcomeBytes)}; {F(big.JoinMs.Min, 1)} / {F(big.JoinMs.Median, 1)} / {F(big.JoinMs.Max, 1)}");
+        }
     }
 
     public static string F(double value, int decimals) =>

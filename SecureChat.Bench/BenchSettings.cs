@@ -69,6 +69,16 @@ internal sealed record BenchSettings
     /// </summary>
     public required int HubIterations { get; init; }
 
+    /// <summary>
+    /// The MLS group everything is measured on, the larger group only joined (0: not measured), and the runs of each
+    /// operation (medians). SECURECHAT_BENCH_MLS_MEMBERS and SECURECHAT_BENCH_MLS_LARGE_MEMBERS override the sizes.
+    /// </summary>
+    public int MlsMembers { get; init; } = EnvironmentInt("SECURECHAT_BENCH_MLS_MEMBERS", 1_000, minimum: 2);
+
+    public int MlsLargeMembers { get; init; } = EnvironmentInt("SECURECHAT_BENCH_MLS_LARGE_MEMBERS", 5_000, minimum: 0);
+
+    public required int MlsRuns { get; init; }
+
     public static BenchSettings Full { get; } = new()
     {
         Quick = false,
@@ -89,6 +99,7 @@ internal sealed record BenchSettings
         HubSessions = HubSessionsOr(10_000),
         HubConnectParallelism = 16,
         HubIterations = 1_000,
+        MlsRuns = 11,
     };
 
     public static BenchSettings QuickMode { get; } = new()
@@ -111,7 +122,11 @@ internal sealed record BenchSettings
         HubSessions = HubSessionsOr(100),
         HubConnectParallelism = 16,
         HubIterations = 100_000,
+        MlsRuns = 5,
     };
+
+    private static int EnvironmentInt(string name, int fallback, int minimum) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), out int n) && n >= minimum ? n : fallback;
 
     private static int HubSessionsOr(int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_HUB_SESSIONS"), out int n) && n > 0 ? n : fallback;

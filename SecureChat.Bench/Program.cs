@@ -45,7 +45,7 @@ for (int i = 0; i < args.Length; i++)
             json = true;
             break;
         case "--only" when i + 1 < args.Length:
-            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, hub.
+            // For profiling one part (e.g. under perf): crypto, handshake, child, attack, rate64, rate4k, breakdown, rtt, rate, mls, hub.
             only = args[++i];
             break;
         default:
@@ -195,6 +195,19 @@ await Step("rate", "handshake rate", async () =>
     results.Extra("handshake rate", "in-process ceiling = cores / (2 x PBKDF2)", $"{F(inProcess)} (measured = {F(100 * perSecond / inProcess)}% of it)");
 });
 
+// The MLS groups are a mode of their own (--only mls, about 2 minutes): a --quick run's watchdog leaves no room for them.
+await Step("mls", $"MLS groups of {settings.MlsMembers} and {settings.MlsLargeMembers} members (one thread, no sockets)", () =>
+{
+    MlsBenchResult group = MlsGroupBench.Measure(settings.MlsMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line));
+    results.Mls(group);
+    if (settings.MlsLargeMembers >= 2)
+    {
+        results.MlsLarge(MlsGroupBench.MeasureJoin(settings.MlsLargeMembers, settings.MlsRuns, line => Console.Error.WriteLine("  " + line)));
+    }
+
+    return Task.CompletedTask;
+});
+
 await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
 {
     FileLimit.Require(settings.HubSessions + 256); // raised here so both hub processes inherit it
@@ -259,7 +272,7 @@ static string LoadAverage()
 
 async Task Step(string key, string name, Func<Task> run)
 {
-    if (only is not null && only != key)
+    if ((only is not null && only != key) || (only is null && key == "mls"))
     {
         return;
     }

@@ -1,15 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
-using NSec.Cryptography;
 
 namespace SecureChat.Engine.Crypto;
 
 /// <summary>
 /// Hybrid Public Key Encryption, RFC 9180, in base mode (mode_base = 0x00, section 5.1.1) for one suite:
 /// DHKEM(X25519, HKDF-SHA256) (kem_id 0x0020, section 4.1 and 7.1), HKDF-SHA256 (kdf_id 0x0001) and AES-128-GCM
-/// (aead_id 0x0001). X25519 comes from NSec (libsodium), HKDF and AES-GCM from the BCL; the labeled derivations
-/// (section 4), DeriveKeyPair (section 7.1.3), the key schedule (section 5.1), the nonce sequence (section 5.2) and the
-/// secret export (section 5.3) are written here. An all-zero X25519 result is refused (section 7.1.4). Stateless and
+/// (aead_id 0x0001). X25519 comes from libsodium (<see cref="LibsodiumX25519"/>), HKDF and AES-GCM from the BCL; the
+/// labeled derivations (section 4), DeriveKeyPair (section 7.1.3), the key schedule (section 5.1), the nonce sequence
+/// (section 5.2) and the secret export (section 5.3) are written here. An all-zero X25519 result is refused (section 7.1.4). Stateless and
 /// thread-safe; a <see cref="HpkeContext"/> it returns is not.
 /// </summary>
 internal static class Hpke
@@ -34,6 +33,7 @@ internal static class Hpke
     private static readonly byte[] s_version = "HPKE-v1"u8.ToArray();
     private static readonly byte[] s_kemSuiteId = [(byte)'K', (byte)'E', (byte)'M', 0x00, 0x20];
     private static readonly byte[] s_probeScalar = SHA256.HashData("SecureChat MLS encryption key probe"u8);
+    private static readonly byte[] s_zeroSalt = new byte[HashSize];
     private static readonly byte[] s_hpkeSuiteId = [(byte)'H', (byte)'P', (byte)'K', (byte)'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x01];
 
     /// <summary>Single-shot SealBase (section 6.1): the encapsulated key and the ciphertext.</summary>
@@ -78,9 +78,10 @@ internal static class Hpke
     /// <summary>SetupBaseS whose ephemeral key pair is DeriveKeyPair(<paramref name="ephemeralIkm"/>): for published vectors only.</summary>
     internal static (byte[] Enc, HpkeContext Context) SetupBaseSWithEphemeralIkm(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> info, ReadOnlySpan<byte> ephemeralIkm)
     {
-        (byte[] skE, byte[] pkE) = DeriveKeyPair(ephemeralIkm);
+        byte[] skE = DerivePrivateKey(ephemeralIkm);
         try
         {
+            byte[] pkE = LibsodiumX25519.PublicKeyOf(skE);
             byte[] sharedSecret = Encap(recipientPublicKey, skE, pkE);
             try
             {
@@ -120,11 +121,16 @@ internal static class Hpke
     /// <summary>DeriveKeyPair for X25519 (section 7.1.3): sk = LabeledExpand(LabeledExtract("", "dkp_prk", ikm), "sk", "", 32).</summary>
     public static (byte[] PrivateKey, byte[] PublicKey) DeriveKeyPair(ReadOnlySpan<byte> ikm)
     {
+        byte[] sk = DerivePrivateKey(ikm);
+        return (sk, PublicKeyOf(sk));
+    }
+
+    private static byte[] DerivePrivateKey(ReadOnlySpan<byte> ikm)
+    {
         byte[] prk = LabeledExtract(s_kemSuiteId, [], "dkp_prk", ikm);
         try
         {
-            byte[] sk = LabeledExpand(s_kemSuiteId, prk, "sk", [], PrivateKeySize);
-            return (sk, PublicKeyOf(sk));
+            return LabeledExpand(s_kemSuiteId, prk, "sk", [], PrivateKeySize);
         }
         finally
         {
@@ -136,13 +142,13 @@ internal static class Hpke
     public static byte[] PublicKeyOf(ReadOnlySpan<byte> privateKey)
     {
         RequirePrivateKey(privateKey);
-        using Key key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
-        return key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        return LibsodiumX25519.PublicKeyOf(privateKey);
     }
 
     /// <summary>Encap (section 4.1) with a given ephemeral pair: the shared secret; enc is the ephemeral public key.</summary>
     internal static byte[] Encap(ReadOnlySpan<byte> recipientPublicKey, ReadOnlySpan<byte> ephemeralPrivateKey, ReadOnlySpan<byte> ephemeralPublicKey)
     {
+        RequirePrivateKey(ephemeralPrivateKey);
         if (!TryDh(ephemeralPrivateKey, recipientPublicKey, out byte[] dh))
         {
             throw new ArgumentException("the recipient's HPKE public key is not a usable X25519 key", nameof(recipientPublicKey));
@@ -155,12 +161,13 @@ internal static class Hpke
     internal static bool TryDecap(ReadOnlySpan<byte> enc, ReadOnlySpan<byte> recipientPrivateKey, out byte[] sharedSecret)
     {
         sharedSecret = [];
+        RequirePrivateKey(recipientPrivateKey);
         if (!TryDh(recipientPrivateKey, enc, out byte[] dh))
         {
             return false;
         }
 
-        byte[] pkR = PublicKeyOf(recipientPrivateKey);
+        byte[] pkR = LibsodiumX25519.PublicKeyOf(recipientPrivateKey);
         sharedSecret = ExtractAndExpand(dh, enc, pkR);
         return true;
     }
@@ -230,22 +237,11 @@ internal static class Hpke
     private static bool TryDh(ReadOnlySpan<byte> privateKey, ReadOnlySpan<byte> publicKey, out byte[] dh)
     {
         dh = [];
-        RequirePrivateKey(privateKey);
-        if (publicKey.Length != PublicKeySize
-            || !NSec.Cryptography.PublicKey.TryImport(KeyAgreementAlgorithm.X25519, publicKey, KeyBlobFormat.RawPublicKey, out NSec.Cryptography.PublicKey? peer))
+        if (publicKey.Length != PublicKeySize || !LibsodiumX25519.TryAgree(privateKey, publicKey, out dh))
         {
             return false;
         }
 
-        using Key key = Key.Import(KeyAgreementAlgorithm.X25519, privateKey, KeyBlobFormat.RawPrivateKey);
-        SharedSecretCreationParameters exportable = new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        using SharedSecret? shared = KeyAgreementAlgorithm.X25519.Agree(key, peer!, in exportable);
-        if (shared is null)
-        {
-            return false;
-        }
-
-        dh = shared.Export(SharedSecretBlobFormat.RawSharedSecret);
         if (CryptographicOperations.FixedTimeEquals(dh, new byte[dh.Length]))
         {
             // Section 7.1.4: a low-order peer key yields the all-zero value, which must be refused.
@@ -264,18 +260,19 @@ internal static class Hpke
         }
     }
 
-    /// <summary>LabeledExtract (section 4): Extract(salt, "HPKE-v1" || suite_id || label || ikm).</summary>
+    /// <summary>
+    /// LabeledExtract (section 4): Extract(salt, "HPKE-v1" || suite_id || label || ikm), that is HMAC-SHA256 keyed with
+    /// the salt (Hash.length zero bytes when it is empty, RFC 5869 section 2.2) over the pieces in turn: ikm can be
+    /// large (MLS's Welcome passes the encrypted GroupInfo as info, whose hash is extracted here), so it is not copied.
+    /// </summary>
     private static byte[] LabeledExtract(byte[] suiteId, ReadOnlySpan<byte> salt, string label, ReadOnlySpan<byte> ikm)
     {
-        byte[] labeled = [.. s_version, .. suiteId, .. Encoding.ASCII.GetBytes(label), .. ikm];
-        try
-        {
-            return HKDF.Extract(HashAlgorithmName.SHA256, labeled, salt.ToArray());
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(labeled);
-        }
+        using IncrementalHash hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, salt.IsEmpty ? s_zeroSalt : salt);
+        hmac.AppendData(s_version);
+        hmac.AppendData(suiteId);
+        hmac.AppendData(Encoding.ASCII.GetBytes(label));
+        hmac.AppendData(ikm);
+        return hmac.GetHashAndReset();
     }
 
     /// <summary>LabeledExpand (section 4): Expand(prk, I2OSP(L, 2) || "HPKE-v1" || suite_id || label || info, L).</summary>
