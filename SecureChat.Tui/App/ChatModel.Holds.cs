@@ -63,7 +63,7 @@ internal sealed partial class ChatModel
     /// </summary>
     private int Accepted(string name, bool announce = true)
     {
-        if (!_changed.Remove(NameRules.Key(name)))
+        if (!_changed.Remove(NameRules.Key(name), out var changed))
         {
             return 0;
         }
@@ -88,7 +88,7 @@ internal sealed partial class ChatModel
         {
             if (announce)
             {
-                _view.Show(_words.MemberAccepted(name, _memberTrust.FirstOrDefault(t => t.Value.NameKey == NameRules.Key(name)).Key ?? string.Empty, release.Count));
+                _view.Show(_words.MemberAccepted(name, changed.Identity, release.Count));
             }
 
             bool running = _releasing.Count > 0;
