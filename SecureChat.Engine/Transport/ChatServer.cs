@@ -52,9 +52,10 @@ public sealed partial class ChatServer : ChatEndpoint
         options.Validate();
         options = options.Identity is null ? options with { Identity = new EphemeralSigner() } : options; // one member per identity
         _options = options;
+        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _groups = new OperatorGroups(options, digest => _members?.LinkOf(digest) ?? OperatorInfo(), OnMessageReceived);
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
-            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics);
+            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics, _outputBudget);
         _groups.Book.Notice += OnGroupNotice;
         _groups.Bind(_members);
         _members.Events.Faulted = OnHandlerFaulted;
@@ -63,7 +64,6 @@ public sealed partial class ChatServer : ChatEndpoint
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _partBudget = new PartBudget(options.PendingParts);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
         _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;

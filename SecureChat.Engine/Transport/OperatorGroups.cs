@@ -145,7 +145,7 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
     ulong IGroupOutbox.SendMessage(GroupMessageRecord record)
     {
         ulong sequence = _sent++;
-        Hub.Router.GroupMessage(Hub.Router.Operator, record);
+        Hub.GroupMessage(Hub.Router.Operator, record);
         Hub.Events.Post(nameof(IGroupOutbox.SendMessage), () => Use(book => book.Acknowledged(sequence + 1)));
         return sequence;
     }
