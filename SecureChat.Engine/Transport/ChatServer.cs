@@ -118,6 +118,9 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>The bytes all links' pending Parts hold now (see <see cref="PartBudget"/>).</summary>
     internal long PendingPartBytes => _partBudget.Held;
 
+    /// <summary>The state of <paramref name="target"/>'s group in the operator's own book, and its epoch (null without one).</summary>
+    internal (Groups.MemberGroupStatus Status, ulong? Epoch, uint? Leaves) GroupOf(GroupTarget target) => _groups.GroupOf(target);
+
     internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
     /// <summary>Handshake key derivations (PBKDF2) the server has run so far: the costly work peers made it do.</summary>
