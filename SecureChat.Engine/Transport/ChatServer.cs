@@ -64,7 +64,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
         _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
-        _partBudget = new PartBudget(options.PendingParts);
+        _partBudget = new PartBudget(options.PendingParts, options.Time, options.PendingPartsTimeout);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
         _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
@@ -293,6 +293,7 @@ public sealed partial class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _groups.Dispose();
+        _partBudget.Dispose();
         _presenceFlusher?.Dispose();
         _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);
