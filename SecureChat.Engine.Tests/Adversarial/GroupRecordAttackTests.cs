@@ -113,7 +113,7 @@ public sealed class GroupRecordAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task Links_holding_parts_past_the_hub_wide_bound_are_read_no_more_while_a_link_holding_none_is_served()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PendingParts = WireFormat.MlsPayloadMax });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { PendingParts = WireFormat.MlsPayloadMax, PendingPartsTimeout = TimeSpan.FromHours(1) }); // the stall's end is PartStallAttackTests'
         var owner = new GroupRecordRecorder();
         live.Server.GroupRecordsFor = _ => owner;
         await using RawClient first = await RawClient.ConnectAsync(live.Port);

@@ -64,7 +64,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _partBudget = new PartBudget(options.PendingParts);
+        _partBudget = new PartBudget(options.PendingParts, options.Time, options.PendingPartsTimeout);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
         _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
@@ -117,6 +117,9 @@ public sealed partial class ChatServer : ChatEndpoint
 
     /// <summary>The bytes all links' pending Parts hold now (see <see cref="PartBudget"/>).</summary>
     internal long PendingPartBytes => _partBudget.Held;
+
+    /// <summary>The state of <paramref name="target"/>'s group in the operator's own book, and its epoch (null without one).</summary>
+    internal (Groups.MemberGroupStatus Status, ulong? Epoch, uint? Leaves) GroupOf(GroupTarget target) => _groups.GroupOf(target);
 
     internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
@@ -290,6 +293,7 @@ public sealed partial class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _groups.Dispose();
+        _partBudget.Dispose();
         _presenceFlusher?.Dispose();
         _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);
