@@ -173,7 +173,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// The operator's direct message, in the conversation's MLS group (started when it has none; the text waits in it
     /// until it is usable): to the identity of <paramref name="to"/> when set (a fingerprint), else to whoever holds that
-    /// name. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
+    /// name (<see cref="ChatEndpoint.DirectBound"/> names its identity). Nobody by that name or identity:
+    /// <see cref="ChatEndpoint.Replied"/> says so.
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
@@ -187,6 +188,10 @@ public sealed partial class ChatServer : ChatEndpoint
         else
         {
             _groups.Send(Protocol.GroupTarget.ForPerson(digest), text);
+            if (to.Identity is null)
+            {
+                OnDirectBound(to.Name, digest);
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -69,6 +69,7 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost += OnMessagesLost;
         _endpoint.RoomChanged += OnRoomChanged;
         _endpoint.Replied += OnReplied;
+        _endpoint.DirectBound += OnDirectBound;
         if (_endpoint is ChatServer server)
         {
             server.HandlerFaulted += OnHandlerFaulted;
@@ -222,6 +223,7 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost -= OnMessagesLost;
         _endpoint.RoomChanged -= OnRoomChanged;
         _endpoint.Replied -= OnReplied;
+        _endpoint.DirectBound -= OnDirectBound;
         if (_endpoint is ChatServer server)
         {
             server.HandlerFaulted -= OnHandlerFaulted;
