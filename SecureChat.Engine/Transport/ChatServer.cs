@@ -252,8 +252,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
     /// when the name breaks <see cref="NameRules"/>, belongs to another identity (<see cref="ChatOptions.IsNameOwnedByOther"/>:
-    /// names belong to the identity that first used them, connected or not), or looks like the name of a connected
-    /// peer (a peer's name is its own while it is connected, as the operator's is).
+    /// names belong to the identity that first used them, connected or not), or looks like the name of a member
+    /// (a peer's name is its own while it is connected or away, as the operator's is).
     /// </summary>
     public override void ChangeName(string name)
     {
@@ -262,9 +262,18 @@ public sealed partial class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
-        if (_members.Router.Holder(name) is { } connected && !NameRules.AreConfusable(connected, Name))
+        if (_members.Router.Holder(name) is { } named && !NameRules.AreConfusable(named, Name))
         {
-            throw LooksLikeConnected(name, connected);
+            if (!_members.Router.HolderIsAway(name))
+            {
+                throw LooksLikeConnected(name, named);
+            }
+
+            // An away member keeps its name (it is a member still); when the name is its own, that is the reason.
+            if (_options.IsNameOwnedByOther?.Invoke(name) != true)
+            {
+                throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(named)}, the name of a member who is away");
+            }
         }
 
         if (_options.IsNameOwnedByOther?.Invoke(name) == true)
