@@ -176,7 +176,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// The operator's direct message, in the conversation's MLS group (started when it has none; the text waits in it
     /// until it is usable): to the identity of <paramref name="to"/> when set (a fingerprint), else to whoever holds that
-    /// name. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
+    /// name (<see cref="ChatEndpoint.DirectBound"/> names its identity). Nobody by that name or identity:
+    /// <see cref="ChatEndpoint.Replied"/> says so.
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
@@ -190,6 +191,10 @@ public sealed partial class ChatServer : ChatEndpoint
         else
         {
             _groups.Send(Protocol.GroupTarget.ForPerson(digest), text);
+            if (to.Identity is null)
+            {
+                OnDirectBound(to.Name, digest);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -250,8 +255,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
     /// when the name breaks <see cref="NameRules"/>, belongs to another identity (<see cref="ChatOptions.IsNameOwnedByOther"/>:
-    /// names belong to the identity that first used them, connected or not), or looks like the name of a connected
-    /// peer (a peer's name is its own while it is connected, as the operator's is).
+    /// names belong to the identity that first used them, connected or not), or looks like the name of a member
+    /// (a peer's name is its own while it is connected or away, as the operator's is).
     /// </summary>
     public override void ChangeName(string name)
     {
@@ -260,9 +265,18 @@ public sealed partial class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
-        if (_members.Router.Holder(name) is { } connected && !NameRules.AreConfusable(connected, Name))
+        if (_members.Router.Holder(name) is { } named && !NameRules.AreConfusable(named, Name))
         {
-            throw LooksLikeConnected(name, connected);
+            if (!_members.Router.HolderIsAway(name))
+            {
+                throw LooksLikeConnected(name, named);
+            }
+
+            // An away member keeps its name (it is a member still); when the name is its own, that is the reason.
+            if (_options.IsNameOwnedByOther?.Invoke(name) != true)
+            {
+                throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(named)}, the name of a member who is away");
+            }
         }
 
         if (_options.IsNameOwnedByOther?.Invoke(name) == true)
