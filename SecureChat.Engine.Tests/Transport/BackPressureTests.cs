@@ -84,11 +84,12 @@ public sealed class BackPressureTests
     [Fact]
     public async Task A_send_waits_while_more_than_the_send_buffer_limit_is_unsent_and_completes_once_the_server_reads_again()
     {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Name = "hub" });
+        await using var tap = TcpTap.Start(live.Port, clientReceiveBufferSize: 4096);
         await using var client = new ChatClient(new ChatOptions { Name = "sender", SendBufferLimit = SendLimit });
-        await using StalledServer server = StalledServer.Listen(receiveBufferSize: 4096);
-        Task handshake = server.AcceptAndHandshakeAsync(s_wait);
-        await client.ConnectAsync("127.0.0.1", server.Port).WaitAsync(s_wait);
-        await handshake.WaitAsync(s_wait);
+        await client.ConnectAsync("127.0.0.1", tap.Port).WaitAsync(s_wait);
+        await LobbyGroup.InOneEpochAsync(client); // added by the operator, who reads the texts
+        tap.HoldClient(); // the hub reads nothing more of the client's: its bytes back up in the client's socket
 
         using var cancel = new CancellationTokenSource(s_wait * 2);
         string filler = new('m', 4000);
@@ -102,7 +103,7 @@ public sealed class BackPressureTests
                 sentBytes.ShouldBeLessThan(FloodBytesMax, "a send never waited although the server stopped reading");
                 Task send = client.SendAsync($"{sent} {filler}", cancel.Token).AsTask();
 
-                // A send with room seals at once; one still open after 500 ms is waiting for room.
+                // A send with room returns at once; one still open after 500 ms is waiting for room.
                 if (send.IsCompleted || await Task.WhenAny(send, Task.Delay(TimeSpan.FromMilliseconds(500))) == send)
                 {
                     await send;
@@ -118,20 +119,22 @@ public sealed class BackPressureTests
             sentBytes.ShouldBeGreaterThanOrEqualTo(SendLimit, "no send may wait before the limit is unsent");
             waiting.IsCompleted.ShouldBeFalse();
 
-            server.StartDraining();
+            tap.ReleaseClient();
             await waiting.WaitAsync(s_wait);
             waiting.IsCompletedSuccessfully.ShouldBeTrue();
             sent++;
 
             await client.SendAsync("after draining", cancel.Token).AsTask().WaitAsync(s_wait);
-            await Eventually.True(() => server.Messages.Count == sent + 1, $"all {sent + 1} messages to reach the server", s_wait);
-            server.Messages.Take(sent).Select(t => t[..t.IndexOf(' ', StringComparison.Ordinal)])
+            await Eventually.True(() => live.Messages.Count == sent + 1, $"all {sent + 1} messages to reach the operator in #lobby's group", s_wait);
+            string[] texts = [.. live.Messages.Select(m => m.Text)];
+            texts.Take(sent).Select(t => t[..t.IndexOf(' ', StringComparison.Ordinal)])
                 .ShouldBe(Enumerable.Range(0, sent).Select(i => i.ToString(CultureInfo.InvariantCulture)), "in order, none lost");
-            server.Messages.Last().ShouldBe("after draining");
+            texts.Last().ShouldBe("after draining");
         }
         finally
         {
             // Nothing may hang past the test: a send still waiting is cancelled.
+            tap.ReleaseClient();
             await cancel.CancelAsync();
             if (waiting is { IsCompleted: false })
             {
