@@ -7,7 +7,8 @@ namespace SecureChat.TestSupport;
 /// A man on the path between one client and a server on 127.0.0.1: it forwards every byte both ways (an end that
 /// closes is half-closed toward the other), keeps a copy of each direction, and can stop passing the server's bytes
 /// on (<see cref="SilenceServer"/>), as a server that hangs or a network that drops one direction would, while the
-/// server itself keeps running. Thread-safe.
+/// server itself keeps running; or stop reading the client's bytes for a while (<see cref="HoldClient"/>), as a server
+/// that stops reading would, so the client's bytes back up in its socket. Thread-safe.
 /// </summary>
 internal sealed class TcpTap : IAsyncDisposable
 {
@@ -18,6 +19,8 @@ internal sealed class TcpTap : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private volatile bool _silent;
+    private readonly object _gate = new();
+    private TaskCompletionSource? _held;
 
     private TcpTap(Socket listener, int serverPort)
     {
@@ -35,10 +38,19 @@ internal sealed class TcpTap : IAsyncDisposable
     /// <summary>Every byte the server sent so far (those dropped after <see cref="SilenceServer"/> included).</summary>
     public byte[] ToClient => Copy(_toClient);
 
-    /// <summary>Listens for one client, forwarded to the server at <paramref name="serverPort"/>.</summary>
-    public static TcpTap Start(int serverPort)
+    /// <summary>
+    /// Listens for one client, forwarded to the server at <paramref name="serverPort"/>; with
+    /// <paramref name="clientReceiveBufferSize"/>, the socket that reads the client advertises that small a window, so
+    /// the client's bytes back up quickly while held.
+    /// </summary>
+    public static TcpTap Start(int serverPort, int? clientReceiveBufferSize = null)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        if (clientReceiveBufferSize is { } size)
+        {
+            listener.ReceiveBufferSize = size; // before listening: the accepted socket inherits it
+        }
+
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         listener.Listen(1);
         return new TcpTap(listener, serverPort);
@@ -46,6 +58,28 @@ internal sealed class TcpTap : IAsyncDisposable
 
     /// <summary>From now on the server's bytes are read and dropped: the client hears nothing more.</summary>
     public void SilenceServer() => _silent = true;
+
+    /// <summary>From now on nothing more is read from the client until <see cref="ReleaseClient"/>.</summary>
+    public void HoldClient()
+    {
+        lock (_gate)
+        {
+            _held ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+    }
+
+    /// <summary>The client's bytes are read and passed on again, those that waited first.</summary>
+    public void ReleaseClient()
+    {
+        TaskCompletionSource? held;
+        lock (_gate)
+        {
+            held = _held;
+            _held = null;
+        }
+
+        held?.TrySetResult();
+    }
 
     /// <summary>Waits (at most 30 s) until both directions have ended and returns everything seen, the client's bytes first.</summary>
     public async Task<byte[]> ClosedAsync()
@@ -85,13 +119,30 @@ internal sealed class TcpTap : IAsyncDisposable
         await Task.WhenAll(PumpAsync(client, server, _toServer, fromServer: false), PumpAsync(server, client, _toClient, fromServer: true));
     }
 
+    /// <summary>Reads the next bytes of one direction; the client's wait while held.</summary>
+    private async ValueTask<int> ReceiveAsync(Socket from, byte[] buffer, bool fromServer)
+    {
+        Task? held;
+        lock (_gate)
+        {
+            held = fromServer ? null : _held?.Task;
+        }
+
+        if (held is not null)
+        {
+            await held.WaitAsync(_stop.Token);
+        }
+
+        return await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+    }
+
     private async Task PumpAsync(Socket from, Socket to, MemoryStream copy, bool fromServer)
     {
         byte[] buffer = new byte[16 * 1024];
         try
         {
             int read;
-            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            while ((read = await ReceiveAsync(from, buffer, fromServer)) > 0)
             {
                 lock (copy)
                 {

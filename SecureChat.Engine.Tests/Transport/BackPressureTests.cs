@@ -1,17 +1,20 @@
 using System.Globalization;
 using System.Threading.Channels;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;
 
 /// <summary>
 /// Back pressure over real TCP on 127.0.0.1, with small limits so it runs fast (SECURITY.md, "Memory"; PROTOCOL.md section 8): a hub
-/// drops a peer whose relay backlog passes <see cref="ChatOptions.PeerOutput"/> as too slow while the others
-/// keep working, and a local send waits while more than <see cref="ChatOptions.SendBufferLimit"/> is unsent.
-/// Every wait is bounded; no assertion depends on how fast the machine is.
+/// drops a member of #lobby's MLS group whose backlog of GroupRelays passes <see cref="ChatOptions.PeerOutput"/> as too
+/// slow while the others keep working, and a client's send waits while more than
+/// <see cref="ChatOptions.SendBufferLimit"/> is unsent. Every wait is bounded; no assertion depends on how fast the
+/// machine is.
 /// </summary>
 public sealed class BackPressureTests
 {
@@ -21,6 +24,8 @@ public sealed class BackPressureTests
     /// <summary>Bound on the traffic a flood may take before the behaviour under test must have shown.</summary>
     private const long FloodBytesMax = 64L << 20;
 
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
+
     /// <summary>Generous bound on each wait: machines are shared and noisy.</summary>
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
 
@@ -28,41 +33,44 @@ public sealed class BackPressureTests
     public async Task A_hub_peer_that_stops_reading_is_dropped_as_too_slow_once_its_backlog_passes_the_relay_limit_while_an_honest_peer_keeps_receiving()
     {
         await using HubWithSlowPeer hub = await HubWithSlowPeer.StartAsync();
-        (LiveServer live, ChatClient honest, RawClient slow, Channel<string> honestInbox) = (hub.Live, hub.Honest, hub.Slow, hub.HonestInbox);
+        (LiveServer live, ChatClient honest, LiveGroupMember slow, Channel<string> honestInbox) = (hub.Live, hub.Honest, hub.Slow, hub.HonestInbox);
+        int slowPort = slow.Raw.LocalPort;
 
-        // Under the limit: less than RelayLimit relayed in all (the hub's Nick record included) is never a backlog
-        // past it, however little of it the kernel took.
+        // Under the limit: less than RelayLimit of GroupRelays in all is never a backlog past it, however little of it
+        // the kernel took.
         long relayed = 0;
         for (int i = 0; ; i++)
         {
             string text = $"small {i} " + new string('s', 1000);
-            if (relayed + SealedChatBytes(text) > RelayLimit - 1024)
+            if (relayed + hub.RelayBytes(text) > RelayLimit - 1024)
             {
                 break;
             }
 
-            (await BroadcastToHonestAsync(live, honestInbox, text)).ShouldBe(2, "sealed for the honest and the slow peer");
-            relayed += SealedChatBytes(text);
+            (await BroadcastToHonestAsync(live, honestInbox, text)).ShouldBe(2, "the honest and the slow peer are #lobby's other members");
+            relayed += hub.RelayBytes(text);
         }
 
-        live.HasFailureFor(slow.LocalPort).ShouldBeFalse($"dropped after only {relayed} bytes in all");
-        PeerAt(live, slow.LocalPort)!.Stage.ShouldBe(SessionStage.Secure, $"still secure after {relayed} bytes in all");
+        live.HasFailureFor(slowPort).ShouldBeFalse($"dropped after only {relayed} bytes in all");
+        PeerAt(live, slowPort)!.Stage.ShouldBe(SessionStage.Secure, $"still secure after {relayed} bytes in all");
 
         // Past the limit: the kernel's buffers fill, then the backlog grows until the hub drops the peer.
-        relayed += await FloodUntilDroppedAsync(live, honestInbox);
+        relayed += await FloodUntilDroppedAsync(hub);
         relayed.ShouldBeGreaterThanOrEqualTo(RelayLimit, "a backlog past the limit needs at least that much traffic");
-        SessionFailure failure = await live.FailureFor(slow.LocalPort, s_wait);
+        SessionFailure failure = await live.FailureFor(slowPort, s_wait);
         failure.Reason.ShouldBe(FailureReason.PeerTooSlow);
         failure.Message.ShouldContain("the peer is not reading its messages");
         live.Failures.Count.ShouldBe(1, "only the slow peer fails");
 
-        // After the drop: every message still reaches the honest peer, in order, and only the honest peer.
+        // After the drop: every message still reaches the honest peer, in order; the dropped peer is away, still a
+        // member of the room until it comes back or is removed (PROTOCOL.md 4.8).
         for (int i = 0; i < 50; i++)
         {
-            (await BroadcastToHonestAsync(live, honestInbox, $"after the drop {i}")).ShouldBe(1);
+            (await BroadcastToHonestAsync(live, honestInbox, $"after the drop {i}")).ShouldBe(2);
         }
 
         honest.Server!.Stage.ShouldBe(SessionStage.Secure);
+        live.Failures.Count.ShouldBe(1, "only the slow peer fails");
         await live.ShouldStillServeAnHonestClient(s_wait);
     }
 
@@ -70,25 +78,26 @@ public sealed class BackPressureTests
     public async Task A_peer_dropped_as_too_slow_is_released_from_the_hub_within_seconds_even_while_it_keeps_its_connection_open()
     {
         await using HubWithSlowPeer hub = await HubWithSlowPeer.StartAsync();
-        (LiveServer live, ChatClient honest, RawClient slow, Channel<string> honestInbox) = (hub.Live, hub.Honest, hub.Slow, hub.HonestInbox);
+        (LiveServer live, int slowPort) = (hub.Live, hub.Slow.Raw.LocalPort);
 
-        await FloodUntilDroppedAsync(live, honestInbox);
-        (await live.FailureFor(slow.LocalPort, s_wait)).Reason.ShouldBe(FailureReason.PeerTooSlow);
+        await FloodUntilDroppedAsync(hub);
+        (await live.FailureFor(slowPort, s_wait)).Reason.ShouldBe(FailureReason.PeerTooSlow);
 
         // The peer neither reads nor closes; the hub must still let go of its socket and backlog (the linger after
         // a session ends is 2 s; 15 s leaves room for a slow machine).
-        await Eventually.True(() => PeerAt(live, slow.LocalPort) is null, "the dropped peer to leave server.Peers", TimeSpan.FromSeconds(15));
+        await Eventually.True(() => PeerAt(live, slowPort) is null, "the dropped peer to leave server.Peers", TimeSpan.FromSeconds(15));
         live.Server.Peers.ShouldHaveSingleItem().Name.ShouldBe("honest");
     }
 
     [Fact]
     public async Task A_send_waits_while_more_than_the_send_buffer_limit_is_unsent_and_completes_once_the_server_reads_again()
     {
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Name = "hub" });
+        await using var tap = TcpTap.Start(live.Port, clientReceiveBufferSize: 4096);
         await using var client = new ChatClient(new ChatOptions { Name = "sender", SendBufferLimit = SendLimit });
-        await using StalledServer server = StalledServer.Listen(receiveBufferSize: 4096);
-        Task handshake = server.AcceptAndHandshakeAsync(s_wait);
-        await client.ConnectAsync("127.0.0.1", server.Port).WaitAsync(s_wait);
-        await handshake.WaitAsync(s_wait);
+        await client.ConnectAsync("127.0.0.1", tap.Port).WaitAsync(s_wait);
+        await LobbyGroup.InOneEpochAsync(client); // added by the operator, who reads the texts
+        tap.HoldClient(); // the hub reads nothing more of the client's: its bytes back up in the client's socket
 
         using var cancel = new CancellationTokenSource(s_wait * 2);
         string filler = new('m', 4000);
@@ -102,7 +111,7 @@ public sealed class BackPressureTests
                 sentBytes.ShouldBeLessThan(FloodBytesMax, "a send never waited although the server stopped reading");
                 Task send = client.SendAsync($"{sent} {filler}", cancel.Token).AsTask();
 
-                // A send with room seals at once; one still open after 500 ms is waiting for room.
+                // A send with room returns at once; one still open after 500 ms is waiting for room.
                 if (send.IsCompleted || await Task.WhenAny(send, Task.Delay(TimeSpan.FromMilliseconds(500))) == send)
                 {
                     await send;
@@ -118,20 +127,22 @@ public sealed class BackPressureTests
             sentBytes.ShouldBeGreaterThanOrEqualTo(SendLimit, "no send may wait before the limit is unsent");
             waiting.IsCompleted.ShouldBeFalse();
 
-            server.StartDraining();
+            tap.ReleaseClient();
             await waiting.WaitAsync(s_wait);
             waiting.IsCompletedSuccessfully.ShouldBeTrue();
             sent++;
 
             await client.SendAsync("after draining", cancel.Token).AsTask().WaitAsync(s_wait);
-            await Eventually.True(() => server.Messages.Count == sent + 1, $"all {sent + 1} messages to reach the server", s_wait);
-            server.Messages.Take(sent).Select(t => t[..t.IndexOf(' ', StringComparison.Ordinal)])
+            await Eventually.True(() => live.Messages.Count == sent + 1, $"all {sent + 1} messages to reach the operator in #lobby's group", s_wait);
+            string[] texts = [.. live.Messages.Select(m => m.Text)];
+            texts.Take(sent).Select(t => t[..t.IndexOf(' ', StringComparison.Ordinal)])
                 .ShouldBe(Enumerable.Range(0, sent).Select(i => i.ToString(CultureInfo.InvariantCulture)), "in order, none lost");
-            server.Messages.Last().ShouldBe("after draining");
+            texts.Last().ShouldBe("after draining");
         }
         finally
         {
             // Nothing may hang past the test: a send still waiting is cancelled.
+            tap.ReleaseClient();
             await cancel.CancelAsync();
             if (waiting is { IsCompleted: false })
             {
@@ -140,48 +151,44 @@ public sealed class BackPressureTests
         }
     }
 
-    /// <summary>The server broadcasts <paramref name="text"/>; returns for how many peers it sealed it, once the honest peer has it.</summary>
+    /// <summary>The operator broadcasts <paramref name="text"/>; returns #lobby's other members, once the honest peer has it.</summary>
     private static async Task<int> BroadcastToHonestAsync(LiveServer live, Channel<string> honestInbox, string text)
     {
-        int sealedFor = live.Server.Broadcast(text);
-        sealedFor.ShouldBeGreaterThan(0, "the honest peer must never be dropped");
+        int members = live.Server.Broadcast(text);
         string received = await honestInbox.Reader.ReadAsync().AsTask().WaitAsync(s_wait);
         received.ShouldBe(text, "the honest peer gets every message, in order");
-        return sealedFor;
+        return members;
     }
 
     /// <summary>
     /// Broadcasts the largest messages one at a time, each awaited by the honest peer (so its own backlog stays at
-    /// one message), until a broadcast is sealed for the honest peer only; returns the bytes relayed to the slow one.
+    /// one message), until the hub has dropped the slow peer; returns the bytes of GroupRelays relayed to it before.
     /// </summary>
-    private static async Task<long> FloodUntilDroppedAsync(LiveServer live, Channel<string> honestInbox)
+    private static async Task<long> FloodUntilDroppedAsync(HubWithSlowPeer hub)
     {
         string filler = new('f', ChatOptions.MaxMessageBytes - 32);
         long relayed = 0;
-        for (int i = 0; ; i++)
+        for (int i = 0; !hub.Live.HasFailureFor(hub.Slow.Raw.LocalPort); i++)
         {
             relayed.ShouldBeLessThan(FloodBytesMax, "the slow peer was never dropped");
             string text = $"flood {i} {filler}";
-            int sealedFor = await BroadcastToHonestAsync(live, honestInbox, text);
-            if (sealedFor == 1)
-            {
-                return relayed;
-            }
-
-            sealedFor.ShouldBe(2);
-            relayed += SealedChatBytes(text);
+            (await BroadcastToHonestAsync(hub.Live, hub.HonestInbox, text)).ShouldBe(2);
+            relayed += hub.RelayBytes(text);
         }
-    }
 
-    /// <summary>Bytes on the wire of one sealed Chat record (the operator's: text only): header, IV, padded ciphertext, tag.</summary>
-    private static long SealedChatBytes(string text) =>
-        WireFormat.FrameHeaderSize + RecordProtector.SealedSize(System.Text.Encoding.UTF8.GetByteCount(text));
+        return relayed;
+    }
 
     private static PeerInfo? PeerAt(LiveServer live, int port) => live.Server.Peers.FirstOrDefault(p => LiveServer.PortOf(p) == port);
 
-    /// <summary>A hub with an honest client and a peer that completed the handshake and then never reads.</summary>
+    /// <summary>
+    /// A hub with an honest client and a raw member of #lobby's MLS group (it publishes key packages, is added and
+    /// joins by the Welcome) that then never reads again.
+    /// </summary>
     private sealed class HubWithSlowPeer : IAsyncDisposable
     {
+        private readonly Dictionary<int, long> _relayBytes = [];
+
         private HubWithSlowPeer(LiveServer live, ChatClient honest, Channel<string> honestInbox)
         {
             Live = live;
@@ -195,7 +202,7 @@ public sealed class BackPressureTests
 
         public Channel<string> HonestInbox { get; }
 
-        public RawClient Slow { get; private set; } = null!;
+        public LiveGroupMember Slow { get; private set; } = null!;
 
         public static async Task<HubWithSlowPeer> StartAsync()
         {
@@ -205,10 +212,39 @@ public sealed class BackPressureTests
             honest.MessageReceived += m => inbox.Writer.TryWrite(m.Text);
             var hub = new HubWithSlowPeer(live, honest, inbox);
             await honest.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
-            hub.Slow = await RawClient.ConnectAsync(live.Port).WaitAsync(s_wait);
-            (await hub.Slow.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue("the slow peer completes the handshake, then never reads");
-            await Eventually.True(() => PeerAt(live, hub.Slow.LocalPort)?.IsSecure == true, "the server to see the slow peer secure", s_wait);
+            await LobbyGroup.InOneEpochAsync(honest);
+
+            hub.Slow = await LiveGroupMember.ConnectAsync(live.Port, "slow").WaitAsync(s_wait);
+            await hub.Slow.UntilAsync(m => m.Count<WelcomeRelayRecord>(s_lobby) == 1).WaitAsync(s_wait);
+            hub.Slow.Keys.Join(hub.Slow.Last<WelcomeRelayRecord>(s_lobby).Mls);
+            ulong epoch = hub.Slow.Keys.State!.Epoch;
+            await Eventually.True(
+                () => honest.GroupOf(s_lobby) is { Status: MemberGroupStatus.Member } g && g.Epoch == epoch,
+                "the honest peer at the epoch that added the slow peer",
+                s_wait);
+
+            // What came with the join is read; from now on nothing is.
+            await hub.Slow.Raw.PumpUntilAsync(() => false, TimeSpan.FromMilliseconds(300)).ContinueWith(_ => { }, TaskScheduler.Default);
+            PeerAt(live, hub.Slow.Raw.LocalPort)?.IsSecure.ShouldBe(true, "the server sees the slow peer secure");
             return hub;
+        }
+
+        /// <summary>
+        /// Bytes on the wire of the GroupRelay (with its Parts) that carries the operator's <paramref name="text"/>:
+        /// each record's header, IV, padded ciphertext and tag, around a PrivateMessage of this group for a text that long.
+        /// </summary>
+        public long RelayBytes(string text)
+        {
+            int length = System.Text.Encoding.UTF8.GetByteCount(text);
+            if (!_relayBytes.TryGetValue(length, out long bytes))
+            {
+                byte[] mls = Slow.Keys.Message(text); // the slow peer never sends: its own ratchet is free to measure with
+                var relay = new GroupRelayRecord(s_lobby, new byte[IdentityFingerprint.DigestSize], Live.Server.Name, mls);
+                bytes = relay.Write().Sum(f => (long)WireFormat.FrameHeaderSize + RecordProtector.SealedSize(f.Plaintext.Length));
+                _relayBytes[length] = bytes;
+            }
+
+            return bytes;
         }
 
         public async ValueTask DisposeAsync()

@@ -111,4 +111,28 @@ public sealed class MemberGroupLinkTests(ITestOutputHelper output)
         second.Use(book => book.KeyPackages.Kept.Count).ShouldBe(9);
         output.WriteLine($"groups/ holds {Directory.GetFiles(Path.Combine(config.Path, GroupFiles.DirectoryName)).Length} files");
     }
+
+    [Fact]
+    public async Task Texts_waiting_in_a_group_not_yet_usable_count_toward_the_send_limit_and_a_wait_ends_when_they_go()
+    {
+        (byte[] seed, byte[] publicKey) = CipherSuite.Suite1.GenerateSignatureKeyPair();
+        await using var member = new MemberGroupLink(outbox => new GroupBook(publicKey, seed, new GroupClock(), outbox), sendLimit: 8 * 1024);
+        member.Use(book => book.RoomEntered("#room", founder: false, new byte[16])); // awaiting its Welcome: texts wait in the book
+        string text = new('w', 1000);
+        int queued = 0;
+        while (member.WaitForRoomAsync(CancellationToken.None) is { IsCompleted: true })
+        {
+            queued.ShouldBeLessThan(8, "texts of 1,000 bytes waiting in the book never counted toward an 8 KiB limit");
+            member.Use(book => book.SendText(GroupTarget.ForRoom("#room"), text));
+            queued++;
+        }
+
+        queued.ShouldBeGreaterThanOrEqualTo(4, "no wait before the limit is unsent");
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        Task waiting = member.WaitForRoomAsync(cancel.Token).AsTask();
+        waiting.IsCompleted.ShouldBeFalse();
+
+        member.Use(book => book.OwnLeftRoom("#room")); // its texts are dropped with the room
+        await waiting;
+    }
 }

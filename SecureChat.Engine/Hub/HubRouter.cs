@@ -65,6 +65,15 @@ internal sealed class HubRouter
         }
     }
 
+    /// <summary>How many members <paramref name="room"/> has besides the hub's operator, those away included; 0 when it does not exist.</summary>
+    public int OthersIn(string room)
+    {
+        lock (_state.Gate)
+        {
+            return _state.Find(room)?.Members.Count(m => !m.IsHubOperator) ?? 0;
+        }
+    }
+
     /// <summary>The rooms a member is in (as the hub spells them), in the order entered.</summary>
     public IReadOnlyList<string> RoomsOf(HubMember member)
     {

@@ -36,7 +36,7 @@ public sealed partial class ChatClient
         try
         {
             GroupFiles? files = options.GroupDirectory is { } directory ? new GroupFiles(directory, seed) : null;
-            var groups = new MemberGroupLink(outbox => new GroupBook(identity.PublicKey, seed, options.Time, outbox, files), files);
+            var groups = new MemberGroupLink(outbox => new GroupBook(identity.PublicKey, seed, options.Time, outbox, files), files, options.SendBufferLimit);
             groups.Book.TextReceived += OnGroupText;
             groups.Book.Notice += OnGroupNotice;
             groups.RequestNeeded += OnGroupRequest;

@@ -109,11 +109,15 @@ public sealed partial class ChatClient : ChatEndpoint
     /// answer to a <c>key package</c> Request by name; nobody by that name is answered with
     /// <see cref="ChatEndpoint.Replied"/> <c>no such name</c>; a text by name raises <see cref="ChatEndpoint.DirectBound"/>
     /// with the identity whose group it went into, once that is known). The conversation is started when it has no
-    /// group yet, and the text waits in it until the group is usable (also while no link is up). Throws
+    /// group yet, and the text waits in it until the group is usable (also while no link is up). Waits first while more
+    /// than <see cref="ChatOptions.SendBufferLimit"/> is unsent (a cancelled wait sends nothing). Throws
     /// <see cref="ArgumentException"/> for an identity never seen or a text too long.
     /// </summary>
-    public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
+    public override async ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
+        RequireConnected();
+        RequireMessage(text);
+        await Groups.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         RequireConnected();
         PersonRef target = _hub.Target(to);
         if ((target.Digest ?? _hub.DigestOfName(target.Name)) is { } digest)
@@ -128,8 +132,6 @@ public sealed partial class ChatClient : ChatEndpoint
         {
             SendToName(target.Name, text);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -158,12 +160,18 @@ public sealed partial class ChatClient : ChatEndpoint
 
     /// <summary>
     /// Sends a text in the room's MLS group: it goes out once this client is a member of the group, and waits in it
-    /// until then (also while a lost link is being replaced). A room this client is not in is answered as the hub would,
-    /// with <see cref="ChatEndpoint.Replied"/> <c>not member</c>. Throws <see cref="InvalidOperationException"/> when no
-    /// link was ever made or the client is done, and <see cref="ArgumentException"/> for a text too long.
+    /// until then (also while a lost link is being replaced). Waits first while more than
+    /// <see cref="ChatOptions.SendBufferLimit"/> is unsent: texts waiting in this client's groups, records not yet
+    /// sealed, and sealed bytes the socket has not taken (a cancelled wait sends nothing). A room this client is not in
+    /// is answered as the hub would, with <see cref="ChatEndpoint.Replied"/> <c>not member</c>. Throws
+    /// <see cref="InvalidOperationException"/> when no link was ever made or the client is done, and
+    /// <see cref="ArgumentException"/> for a text too long.
     /// </summary>
-    public override ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
+    public override async ValueTask SendAsync(string room, string text, CancellationToken cancellationToken = default)
     {
+        RequireConnected();
+        RequireMessage(text);
+        await Groups.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
         PeerInfo via = RequireConnected();
         if (_hub.Rooms.FirstOrDefault(r => RoomName.AreSame(r, room)) is { } spelled)
         {
@@ -173,8 +181,14 @@ public sealed partial class ChatClient : ChatEndpoint
         {
             OnReplied(new HubReply(ReplyCode.NotMember, null, false, room, string.Empty, null, string.Empty, via));
         }
+    }
 
-        return ValueTask.CompletedTask;
+    private static void RequireMessage(string text)
+    {
+        if (!ChatOptions.IsValidMessage(text))
+        {
+            throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", nameof(text));
+        }
     }
 
     /// <summary>The server's link; throws when no link was ever made or the client is done (stopped, or its link ended for good).</summary>

@@ -232,14 +232,15 @@ public sealed partial class ChatServer : ChatEndpoint
     }
 
     /// <summary>
-    /// Sends the operator's message to <see cref="ChatEndpoint.Lobby"/>'s group and returns how many other members the
-    /// room has.
+    /// Sends the operator's message to <see cref="ChatEndpoint.Lobby"/>'s group (it waits there until the group is
+    /// usable) and returns how many other members the room has, those away included (PROTOCOL.md 4.8: the hub keeps
+    /// their records until they come back).
     /// </summary>
     public int Broadcast(string text)
     {
         RequireMessage(text);
         _groups.Send(Protocol.GroupTarget.ForRoom(Lobby), text);
-        return _members.Count;
+        return _members.Router.OthersIn(Lobby);
     }
 
     private static void RequireMessage(string text)

@@ -220,6 +220,12 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
     /// <summary>Client: seals a group record with its Parts, waiting for room in the send buffer (see <see cref="LinkSending.SendGroupAsync"/>).</summary>
     public ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken) => _sending.SendGroupAsync(seal, cancellationToken);
 
+    /// <summary>Client: bytes sealed for the peer and not yet written to its socket (what a local send waits on); 0 once ended.</summary>
+    internal int UnsentBytes => _sending.Unsent;
+
+    /// <summary>Client: completes once the unsent bytes have fallen to half the send buffer limit, or the session ended.</summary>
+    internal Task WaitForRoom() => _sending.WaitForRoom();
+
     /// <summary>Hub: seals a group record with its Parts without waiting (see <see cref="LinkSending.TrySendGroup"/>).</summary>
     public bool TrySendGroup(Action<GroupRecordSender> seal) => _sending.TrySendGroup(seal);
 

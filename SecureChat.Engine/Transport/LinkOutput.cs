@@ -45,6 +45,9 @@ internal sealed class LinkOutput(object gate, SecureSession session, ChatChannel
     /// <summary>Under the lock: true when the unsent bytes leave room for the application's own message.</summary>
     public bool CanSendLocked => _budget.CanSend(PendingLocked);
 
+    /// <summary>Under the lock: the bytes sealed (or held) for the peer and not yet written to its socket.</summary>
+    public int UnsentLocked => _budget.Unsent(PendingLocked);
+
     /// <summary>Under the lock: completes when there is room for the application's own message again.</summary>
     public Task WaitForRoomLocked() => _budget.WaitForRoom();
 

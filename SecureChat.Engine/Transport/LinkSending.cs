@@ -33,6 +33,27 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             },
             cancellationToken);
 
+    /// <summary>Bytes sealed for the peer and not yet written to its socket; 0 once the session ended.</summary>
+    public int Unsent
+    {
+        get
+        {
+            lock (gate)
+            {
+                return session.IsEnded ? 0 : output.UnsentLocked;
+            }
+        }
+    }
+
+    /// <summary>Completes once the unsent bytes have fallen to half the send buffer limit, or the session ended.</summary>
+    public Task WaitForRoom()
+    {
+        lock (gate)
+        {
+            return session.IsEnded ? Task.CompletedTask : output.WaitForRoomLocked();
+        }
+    }
+
     /// <summary>Seals one message (<paramref name="seal"/> false: it does not fit), waiting for room in the send buffer.</summary>
     private async ValueTask<bool> SendMessageAsync(Func<ChatChannel, bool> seal, CancellationToken cancellationToken)
     {

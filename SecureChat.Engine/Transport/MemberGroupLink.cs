@@ -1,3 +1,4 @@
+using System.Text;
 using System.Threading.Channels;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Groups;
@@ -13,24 +14,42 @@ namespace SecureChat.Engine.Transport;
 /// number, known only once sealed, is reported back to the book for its Ack bookkeeping. The book outlives links:
 /// <see cref="Attach"/> moves it to a new one. Requests the book needs (a key package, a resync) are raised as
 /// <see cref="RequestNeeded"/> for the owner, which speaks the Request records. While a link is secure, the book's
-/// leaves are renewed when due (<see cref="GroupRenewal"/> on the book's clock). Thread-safe.
+/// leaves are renewed when due (<see cref="GroupRenewal"/> on the book's clock). The owner's sends wait in
+/// <see cref="WaitForRoomAsync"/> while more than the send buffer limit is unsent (texts waiting in the book for their
+/// group, records waiting for the pump, bytes the link has not written), so what a caller can queue stays bounded while
+/// the hub does not read. Thread-safe.
 /// </summary>
 internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyncDisposable
 {
     private const ulong TicketBase = 1UL << 63;
 
+    /// <summary>
+    /// About what a record costs on the wire beyond the MLS bytes it carries (its target, the record's header, IV and tag),
+    /// and a text beyond its UTF-8 bytes once in a GroupMessage (with the PrivateMessage's framing, signature and padding).
+    /// </summary>
+    private const int RecordOverhead = 64;
+    private const int TextOverhead = 256;
+
     private readonly object _gate = new();
-    private readonly Channel<(Action<GroupRecordSender> Seal, ulong Ticket)> _outbound =
-        Channel.CreateUnbounded<(Action<GroupRecordSender>, ulong)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _roomGate = new(); // a leaf lock: nothing is called under it
+    private readonly Channel<(Action<GroupRecordSender> Seal, ulong Ticket, int Bytes)> _outbound =
+        Channel.CreateUnbounded<(Action<GroupRecordSender>, ulong, int)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private readonly GroupFiles? _files;
     private readonly GroupRenewal _renewal;
+    private readonly int _sendLimit;
     private Link? _link;
     private ulong _nextTicket = TicketBase;
+    private long _queued; // bytes of the records waiting for the pump (Interlocked)
+    private TaskCompletionSource? _roomChanged; // under _roomGate
+    private volatile bool _disposed;
 
-    public MemberGroupLink(Func<IGroupOutbox, GroupBook> makeBook, GroupFiles? files = null)
+    /// <param name="sendLimit">The send buffer limit (<see cref="ChatOptions.SendBufferLimit"/>) the owner's sends wait on.</param>
+    public MemberGroupLink(Func<IGroupOutbox, GroupBook> makeBook, GroupFiles? files = null, int sendLimit = 1 << 20)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(sendLimit, 1);
+        _sendLimit = sendLimit;
         _files = files;
         Book = makeBook(this);
         _pump = Task.Run(PumpAsync);
@@ -72,21 +91,92 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
             _link = link;
             link.MemberRecords = this;
         }
+
+        RoomChanged();
+    }
+
+    /// <summary>
+    /// Completes once less than the send buffer limit is unsent: the texts waiting in the book for their group, the
+    /// records waiting for the pump and the bytes the link has sealed and not written. Returns at once once disposed.
+    /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled while waiting.</exception>
+    public async ValueTask WaitForRoomAsync(CancellationToken cancellationToken)
+    {
+        while (!_disposed && !HasRoom(out _))
+        {
+            Task changed;
+            lock (_roomGate)
+            {
+                changed = (_roomChanged ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            }
+
+            if (HasRoom(out (Link Link, int Unsent)? linked)) // measured again once a change would be seen
+            {
+                return;
+            }
+
+            // The link's own release comes when its unsent bytes fall to half the limit, after a write: waited on only
+            // when it holds that much (so a write is under way).
+            Task wake = linked is { Unsent: var held } && held >= _sendLimit / 2 ? Task.WhenAny(changed, linked.Value.Link.WaitForRoom()) : changed;
+            await wake.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when less than the send limit is unsent now; the link and what it has not written (read outside the book's lock: the link takes its own).</summary>
+    private bool HasRoom(out (Link Link, int Unsent)? linked)
+    {
+        long waiting = 0;
+        Link? link;
+        lock (_gate)
+        {
+            link = _link;
+            foreach (MemberGroup group in Book.Groups)
+            {
+                foreach (string text in group.Outgoing)
+                {
+                    waiting += Encoding.UTF8.GetByteCount(text) + TextOverhead;
+                }
+            }
+        }
+
+        int unwritten = link?.UnsentBytes ?? 0;
+        linked = link is null ? null : (link, unwritten);
+        return waiting + Interlocked.Read(ref _queued) + unwritten < _sendLimit;
+    }
+
+    /// <summary>Wakes the sends waiting for room to measure again.</summary>
+    private void RoomChanged()
+    {
+        TaskCompletionSource? changed;
+        lock (_roomGate)
+        {
+            changed = _roomChanged;
+            _roomChanged = null;
+        }
+
+        changed?.TrySetResult();
     }
 
     /// <summary>Runs <paramref name="action"/> on the book under the lock, then saves what it changed.</summary>
     public T Use<T>(Func<GroupBook, T> action)
     {
-        lock (_gate)
+        try
         {
-            try
+            lock (_gate)
             {
-                return action(Book);
+                try
+                {
+                    return action(Book);
+                }
+                finally
+                {
+                    Book.SaveChanges();
+                }
             }
-            finally
-            {
-                Book.SaveChanges();
-            }
+        }
+        finally
+        {
+            RoomChanged(); // the book may have sent or dropped texts that waited in it
         }
     }
 
@@ -116,15 +206,15 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
     public event Action<GroupBook, KeyPackageRelayRecord>? KeyPackageRelayed;
 
     void IGroupOutbox.SendKeyPackages(KeyPackagesRecord record) =>
-        Enqueue(sender => sender.SendKeyPackages(record.KeyPackages, record.LastResort), 0);
+        Enqueue(sender => sender.SendKeyPackages(record.KeyPackages, record.LastResort), 0, record.KeyPackages.Sum(k => k.Length));
 
     void IGroupOutbox.SendCommit(GroupCommitRecord record) =>
-        Enqueue(sender => sender.SendGroupCommit(record.Target, record.Commit, record.Welcome), 0);
+        Enqueue(sender => sender.SendGroupCommit(record.Target, record.Commit, record.Welcome), 0, record.Commit.Length + record.Welcome.Length);
 
     ulong IGroupOutbox.SendMessage(GroupMessageRecord record)
     {
         ulong ticket = ++_nextTicket;
-        Enqueue(sender => sender.SendGroupMessage(record.Target, record.Mls), ticket);
+        Enqueue(sender => sender.SendGroupMessage(record.Target, record.Mls), ticket, record.Mls.Length);
         return ticket;
     }
 
@@ -135,6 +225,8 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
     public async ValueTask DisposeAsync()
     {
         _renewal.Dispose();
+        _disposed = true;
+        RoomChanged(); // a send waiting for room goes on, and finds its owner stopped
         _outbound.Writer.TryComplete();
         await _stop.CancelAsync();
         try
@@ -182,11 +274,18 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         }
     }
 
-    private void Enqueue(Action<GroupRecordSender> seal, ulong ticket) => _outbound.Writer.TryWrite((seal, ticket));
+    private void Enqueue(Action<GroupRecordSender> seal, ulong ticket, int mlsBytes)
+    {
+        int bytes = mlsBytes + RecordOverhead;
+        if (_outbound.Writer.TryWrite((seal, ticket, bytes)))
+        {
+            Interlocked.Add(ref _queued, bytes);
+        }
+    }
 
     private async Task PumpAsync()
     {
-        await foreach ((Action<GroupRecordSender> seal, ulong ticket) in _outbound.Reader.ReadAllAsync(_stop.Token))
+        await foreach ((Action<GroupRecordSender> seal, ulong ticket, int bytes) in _outbound.Reader.ReadAllAsync(_stop.Token))
         {
             Link? link;
             lock (_gate)
@@ -196,12 +295,10 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
 
             // A record that cannot go out (no link, or it ended) is not retried here: the book's state already moved
             // on (a commit awaits its result, a text is in flight), and a new link starts again from Presence you.
-            if (link is null || !await link.SendGroupAsync(seal, _stop.Token))
-            {
-                continue;
-            }
-
-            if (ticket != 0)
+            bool sealedNow = link is not null && await link.SendGroupAsync(seal, _stop.Token);
+            Interlocked.Add(ref _queued, -bytes);
+            RoomChanged();
+            if (sealedNow && ticket != 0 && link is not null)
             {
                 ulong sequence = link.RecordsSent - 1;
                 Use(book => book.MessageSealed(ticket, sequence));
