@@ -163,6 +163,34 @@ public sealed class GroupBookCommitTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_text_typed_while_texts_of_a_left_epoch_are_in_flight_waits_for_the_ack_and_goes_out_after_the_refused_one_is_resent()
+    {
+        using var hub = new HandHub();
+        BookMember alice = hub.Connect("alice");
+        BookMember bob = hub.Connect("bob");
+        GroupTarget room = HandHub.Room("#room", alice, bob);
+
+        alice.Book.SendText(room, "first");
+        alice.Book.SendText(room, "second");
+        List<GroupMessageRecord> sent = alice.Take<GroupMessageRecord>();
+        HandHub.Relay(alice, sent[0], bob);
+        GroupCommitRecord update = SelfUpdate(hub, bob);
+        HandHub.Accept(bob, update, [alice], [], 2);
+        alice.Book.SendText(room, "third");
+        alice.Take<GroupMessageRecord>().ShouldBeEmpty("a text of the epoch alice left is in flight: the hub may refuse it");
+        alice.Book.StaleEpoch(room);
+        alice.Book.Acknowledged(alice.NextSequence);
+
+        List<GroupMessageRecord> after = alice.Take<GroupMessageRecord>();
+        after.Count.ShouldBe(2);
+        HandHub.Relay(alice, after[0], bob);
+        HandHub.Relay(alice, after[1], bob);
+        alice.Book.Acknowledged(alice.NextSequence);
+        alice.Take<GroupMessageRecord>().ShouldBeEmpty("the accepted ones are not resent");
+        bob.Texts.Select(t => t.Text).ShouldBe(["first", "second", "third"]);
+    }
+
+    [Fact]
     public void A_member_renews_its_leaf_after_100_texts_and_after_24_hours_in_a_group()
     {
         using var hub = new HandHub();

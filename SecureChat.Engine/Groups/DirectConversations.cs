@@ -69,6 +69,7 @@ internal sealed class DirectConversations(GroupBook book)
     {
         int unsent = group.Outgoing.Count;
         group.Outgoing.Clear();
+        group.Resends.Clear();
         book.Raise(new GroupNotice(group.Target, GroupNoticeKind.NotStarted, $"could not start the conversation: {reason}; {unsent} message(s) not sent", Subject: group.Target.Digest));
     }
 }

@@ -38,6 +38,7 @@ internal sealed class GroupBook : IDisposable
     private readonly GroupCommits _commits;
     private readonly DirectConversations _direct;
     private readonly GroupTexts _texts;
+    private readonly GroupOutgoing _outgoing;
     private readonly GroupPersistence? _persistence;
 
     /// <summary>
@@ -55,6 +56,7 @@ internal sealed class GroupBook : IDisposable
         _commits = new GroupCommits(this);
         _direct = new DirectConversations(this);
         _texts = new GroupTexts(this);
+        _outgoing = new GroupOutgoing(this);
         _persistence = files is null ? null : new GroupPersistence(files);
     }
 
@@ -89,11 +91,15 @@ internal sealed class GroupBook : IDisposable
     /// <summary>Writes every group the calls since the last save changed (their ratchets move with each message read or sent).</summary>
     public void SaveChanges() => _persistence?.Save(_groups, KeyPackages);
 
-    /// <summary>The link became secure (Presence <c>you</c>): 8 key packages and a last resort one.</summary>
+    /// <summary>
+    /// The link became secure (Presence <c>you</c>): 8 key packages and a last resort one. Texts in flight on an earlier
+    /// link are no longer followed (this link's Acks count its own records).
+    /// </summary>
     public void LinkSecured()
     {
         _outbox.SendKeyPackages(KeyPackages.MakeBatch(OwnKeyPackages.BatchOneTime, lastResort: true));
         _persistence?.KeyPackagesChanged();
+        _outgoing.LinkSecured(_groups.Values);
     }
 
     /// <summary>Reply <c>few key packages</c>: the hub holds <paramref name="held"/>; a new batch of one-time ones.</summary>
@@ -217,57 +223,26 @@ internal sealed class GroupBook : IDisposable
     /// <summary>Reply <c>no such name</c>, <c>not connected</c> or <c>no key package</c> to a <c>key package</c> Request.</summary>
     public void KeyPackageUnavailable(byte[] digest, string reason) => _direct.Unavailable(digest, reason);
 
-    /// <summary>Reply <c>stale epoch</c> to a GroupMessage: resolved when the Ack covering it arrives.</summary>
+    /// <summary>Reply <c>stale epoch</c> to a GroupMessage: matched to its text when the Ack covering it arrives (see <see cref="GroupOutgoing"/>).</summary>
     public void StaleEpoch(GroupTarget target)
     {
         if (Find(target) is { } group)
         {
-            group.StaleReplies++;
+            _outgoing.StaleEpoch(group);
         }
     }
 
     /// <summary>
-    /// An Ack: the hub handled every record below <paramref name="received"/>. Of the texts it covers, those
-    /// encrypted in an epoch the group has left and answered with <c>stale epoch</c> (the last ones of them: the hub
-    /// accepted those before the commit) are encrypted again and resent.
+    /// An Ack: the hub handled every record below <paramref name="received"/>. Of the texts it covers, those the hub
+    /// answered <c>stale epoch</c> are encrypted again in the group's current epoch and resent first (see <see cref="GroupOutgoing"/>).
     /// </summary>
-    public void Acknowledged(ulong received)
-    {
-        foreach (MemberGroup group in _groups.Values)
-        {
-            var covered = group.InFlight.Where(m => m.Sequence < received).ToList();
-            if (covered.Count == 0)
-            {
-                continue;
-            }
-
-            group.InFlight.RemoveAll(m => m.Sequence < received);
-            _persistence?.Touched(KeyOf(group.Target));
-            ulong epoch = group.State?.Epoch ?? ulong.MaxValue;
-            var old = covered.Where(m => m.Epoch < epoch).ToList();
-            int stale = Math.Min(group.StaleReplies, old.Count);
-            group.StaleReplies = 0;
-            group.Outgoing.InsertRange(0, old.Skip(old.Count - stale).Select(m => m.Text));
-            Flush(group);
-        }
-    }
+    public void Acknowledged(ulong received) => _outgoing.Acknowledged(_groups.Values, received);
 
     /// <summary>
     /// The text the outbox answered <paramref name="ticket"/> for was sealed as record <paramref name="sequence"/>: an
     /// outbox that seals later returns a ticket of at least 2^63 (never covered by an Ack) and reports it here.
     /// </summary>
-    public void MessageSealed(ulong ticket, ulong sequence)
-    {
-        foreach (MemberGroup group in _groups.Values)
-        {
-            int i = group.InFlight.FindIndex(m => m.Sequence == ticket);
-            if (i >= 0)
-            {
-                group.InFlight[i] = (group.InFlight[i].Text, group.InFlight[i].Epoch, sequence);
-                return;
-            }
-        }
-    }
+    public void MessageSealed(ulong ticket, ulong sequence) => _outgoing.Sealed(_groups.Values, ticket, sequence);
 
     /// <summary>Once a tick: renews this member's leaf in groups it has been in for <see cref="UpdateAfter"/>.</summary>
     public void Tick()
@@ -361,23 +336,8 @@ internal sealed class GroupBook : IDisposable
         Flush(group);
     }
 
-    /// <summary>Sends the waiting texts when the group is in Member, then renews the leaf when it is due.</summary>
-    internal void Flush(MemberGroup group)
-    {
-        while (group.Status == MemberGroupStatus.Member && group.Outgoing.Count > 0)
-        {
-            GroupState state = group.State!;
-            string text = group.Outgoing[0];
-            group.Outgoing.RemoveAt(0);
-            byte[] mls = ApplicationMessages.Protect(state, Encoding.UTF8.GetBytes(text), []).Encode();
-            ulong sequence = _outbox.SendMessage(new GroupMessageRecord(group.Target, mls));
-            group.InFlight.Add((text, state.Epoch, sequence));
-            if (++group.SentSinceUpdate >= UpdateAfterMessages)
-            {
-                _commits.SelfUpdate(group);
-            }
-        }
-    }
+    /// <summary>Sends the waiting texts when the group is in Member, then renews the leaf when it is due (see <see cref="GroupOutgoing"/>).</summary>
+    internal void Flush(MemberGroup group) => _outgoing.Flush(group, _commits.SelfUpdate);
 
     internal GroupState CreateAlone(byte[] groupId)
     {

@@ -43,11 +43,23 @@ internal sealed class MemberGroup(GroupTarget target)
     /// <summary>Texts waiting for the group to be usable, oldest first.</summary>
     public List<string> Outgoing { get; } = [];
 
-    /// <summary>Texts sent and not yet covered by an Ack: the epoch they were encrypted in and their record's sequence number.</summary>
-    public List<(string Text, ulong Epoch, ulong Sequence)> InFlight { get; } = [];
+    /// <summary>
+    /// The texts at the head of <see cref="Outgoing"/> that are refused ones to send again: the place of each in the
+    /// order the texts were first sent, so texts refused later take their places among them.
+    /// </summary>
+    public List<long> Resends { get; } = [];
 
-    /// <summary>Reply <c>stale epoch</c>s received since the last Ack covered this group's texts.</summary>
-    public int StaleReplies { get; set; }
+    /// <summary>The place in the order of first sending the next new text takes.</summary>
+    public long NextPlace { get; set; }
+
+    /// <summary>Texts sent and not yet covered by an Ack: the epoch they were encrypted in, their record's sequence number and their place in the order first sent.</summary>
+    public List<(string Text, ulong Epoch, ulong Sequence, long Place)> InFlight { get; } = [];
+
+    /// <summary>Reply <c>stale epoch</c>s not yet matched to a text: for each, the epoch this member was at when it came.</summary>
+    public List<ulong> StaleReplies { get; } = [];
+
+    /// <summary>How many of <see cref="StaleReplies"/> came before the last Ack (those it covers the texts of).</summary>
+    public int RepliesBeforeAck { get; set; }
 
     /// <summary>Texts sent since this member last renewed its leaf.</summary>
     public int SentSinceUpdate { get; set; }
@@ -74,6 +86,7 @@ internal sealed class MemberGroup(GroupTarget target)
         State = null;
         Held.Clear();
         InFlight.Clear();
-        StaleReplies = 0;
+        StaleReplies.Clear();
+        RepliesBeforeAck = 0;
     }
 }

@@ -23,11 +23,21 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
     private bool _ackDue;
     private bool _ackNow;
 
+    /// <summary>With <see cref="AfterHandled"/>: the count the Ack due is to carry (that of the last read handled).</summary>
+    private ulong _dueCount;
+
     /// <summary>
     /// Hub: an Ack a read calls for is held (<see cref="Held"/>) until the driver seals it with other output or when its
     /// delay ends (<see cref="SealHeld"/>), except after a heartbeat, whose Ack measures the link's lag.
     /// </summary>
     public bool Hold { get; set; }
+
+    /// <summary>
+    /// Hub: the records a read brought are handled after it, by the session's driver (its events): the Ack they call for
+    /// is raised as an <see cref="AckDueEvent"/> after them and becomes due only when the driver hands it back
+    /// (<see cref="Handled"/>), so it follows every answer to them. Without it the Ack is due once the read is parsed.
+    /// </summary>
+    public bool AfterHandled { get; set; }
 
     /// <summary>Hub: an Ack is due and held (see <see cref="Hold"/>).</summary>
     public bool Held => _ackDue && session.IsSecure;
@@ -74,13 +84,39 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
     /// <summary>Hub: the read is handled; seals the Ack it calls for, if any, unless it is to be held (<see cref="Hold"/>).</summary>
     public void AckIfDue()
     {
+        if (AfterHandled)
+        {
+            if (_ackDue && session.IsSecure)
+            {
+                session.Raise(new AckDueEvent(records.ReceivedRecords, _ackNow));
+            }
+
+            _ackDue = _ackNow = false;
+            return;
+        }
+
         if (!Hold || _ackNow)
         {
             SealHeld();
         }
     }
 
-    /// <summary>Hub: seals the Ack that is due, if any (with the count of the client's records opened so far).</summary>
+    /// <summary>
+    /// Hub, with <see cref="AfterHandled"/>: the records counted by <paramref name="due"/> are handled; the Ack is due now,
+    /// sealed at once unless it is to be held (<see cref="Hold"/>).
+    /// </summary>
+    public void Handled(AckDueEvent due)
+    {
+        _ackDue = true;
+        _dueCount = Math.Max(_dueCount, due.Received);
+        _ackNow |= due.Now;
+        if (!Hold || _ackNow)
+        {
+            SealHeld();
+        }
+    }
+
+    /// <summary>Hub: seals the Ack that is due, if any (with the count of the client's records opened, or with <see cref="AfterHandled"/> handled, so far).</summary>
     public void SealHeld()
     {
         _ackNow = false;
@@ -91,7 +127,7 @@ internal sealed class SessionAcks(SecureSession session, RecordLayer records, Ti
 
         _ackDue = false;
         Span<byte> body = stackalloc byte[AckRecord.Size];
-        new AckRecord(records.ReceivedRecords).Write(body);
+        new AckRecord(AfterHandled ? _dueCount : records.ReceivedRecords).Write(body);
         session.SealControl(FrameType.Ack, body);
         Sent++;
     }

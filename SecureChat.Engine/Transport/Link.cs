@@ -50,6 +50,7 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
         _events = new LinkEvents(this, onEvent, options.ReceiveQueueLimit, context.ServerBudget);
         _output = new LinkOutput(_gate, _session, _chat, options, _events, context.ServerBudget, context.PresenceFlusher, context.AckFlusher, context.WriteScheduler);
         _session.Acks.Hold = context.AckFlusher is not null;
+        _session.Acks.AfterHandled = settings.Role == SessionRole.Server; // the hub answers a read's records from its events
         Renames = new NickRateLimit(options.NickBurst, options.NickInterval, options.Time);
         NickRecords = new NickRateLimit(options.NickFloodBurst, options.NickFloodInterval, options.Time);
         _name = name;
@@ -309,6 +310,28 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
             _session.Dispose();
             _timers.Stop();
         }
+    }
+
+    /// <summary>
+    /// Hub: the events before <paramref name="due"/> are handled (their answers sealed): the Ack they call for is sealed
+    /// now with other output or at once for a heartbeat, else held for the <see cref="AckFlusher"/>.
+    /// </summary>
+    internal void AckHandled(AckDueEvent due)
+    {
+        lock (_gate)
+        {
+            long acks = _session.Acks.Sent;
+            _session.Acks.Handled(due);
+            if (_session.Acks.Sent != acks)
+            {
+                _output.AcksSent(_session.Acks.Sent - acks);
+            }
+
+            _output.HoldAckLocked(this);
+            CollectLocked();
+        }
+
+        AfterLock(OutputRoute.OwnLink);
     }
 
     /// <summary>The <see cref="AckFlusher"/>'s turn: seals the Ack held since (if still held) and sends it in turn.</summary>

@@ -114,6 +114,10 @@ internal sealed class LinkEvents(Link link, Action<Link, SessionEvent> handler, 
                         {
                             group.Deliver(); // to the owner's IHubGroupRecords or IMemberGroupRecords
                         }
+                        else if (e is AckDueEvent due)
+                        {
+                            link.AckHandled(due); // after the answers to what it covers
+                        }
                         else
                         {
                             handler(link, e);
