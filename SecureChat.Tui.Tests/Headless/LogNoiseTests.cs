@@ -16,6 +16,7 @@ public sealed class LogNoiseTests(ITestOutputHelper output)
         using (RunningApp client = AppUnderTest.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob"))
         {
             server.WaitForOutput("[*] Bob joined", s_wait);
+            server.WaitForOutput("was added by you", s_wait); // the operator's commit adding Bob, which may come after he is away
             client.WriteLine("exit");
             client.WaitForExit(s_wait).ShouldBe(0);
         }

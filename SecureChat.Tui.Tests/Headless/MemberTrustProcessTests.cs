@@ -28,6 +28,7 @@ public sealed partial class MemberTrustProcessTests(ITestOutputHelper output)
             bob.WriteLine("/names");
             bob.WaitForOutput(": new", s_wait);
 
+            carol.WaitForOutput("\"event\":\"entered\"", s_wait); // Carol's client knows the room's members
             bob.WriteLine("/verify Carol");
             carol.WriteLine("/verify Bob");
             bob.WaitForOutput("Carol's identity", s_wait);
