@@ -1,6 +1,9 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -17,6 +20,7 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
     private const int ReaderRate = 256 * 1024;
     private const long BurstBytes = 6_815_744; // 6.5 MiB of chat text
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom("#lobby");
 
     [Theory]
     [InlineData("127.0.1.")] // the attacker's own /24
@@ -32,7 +36,10 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
 
         // SECURITY.md, "Memory": unsent output over all peers is at most ServerOutput + PeerOutput + N x (FairShare + 16,453).
         long bound = options.ServerOutput + options.PeerOutput + ((SilentCount + 1) * (long)(options.FairShare + ProcessMemoryTests.MaxRecord));
-        await using RawClient reader = await OutputBudgetAttackTests.JoinAsync(live, "reader");
+        // Room text reaches only the room's group members (PROTOCOL.md 4.8): the reader and the silent peers each publish
+        // a key package and are added to #lobby's group by the hub's operator before the burst, so the burst is sent to
+        // all of them as GroupRelays.
+        await using RawClient reader = await JoinGroupAsync(live, "reader", IPAddress.Loopback);
         var received = new StrongBox<long>();
         Task reading = reader.ReadPacedAsync(ReaderRate, received);
         var silent = new List<(RawClient Client, IPAddress From)>();
@@ -41,13 +48,15 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
             for (int i = 0; i < SilentCount; i++)
             {
                 IPAddress from = IPAddress.Parse(attackerNetwork + (10 + i));
-                RawClient client = await RawClient.ConnectAsync(live.Port, from: from);
-                (await client.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
-                await client.SendAsync(client.ProduceChat(c => c.SendNick($"silent{i}")));
-                silent.Add((client, from));
+                silent.Add((await JoinGroupAsync(live, $"silent{i}", from), from));
             }
 
             await Eventually.True(() => live.Server.Peers.Count == SilentCount + 1, "every silent peer to join", s_wait);
+            // One commit of the operator's per joiner as each came: epoch 13 once the reader and the 12 are all in.
+            await Eventually.True(
+                () => live.Server.GroupOf(s_lobby).Epoch >= SilentCount + 1,
+                "the reader and every silent peer to be in #lobby's group with the operator",
+                TimeSpan.FromMinutes(2));
 
             string text = new('b', ChatOptions.MaxMessageBytes - 64);
             long sent = 0;
@@ -88,6 +97,21 @@ public sealed class FairShareAttackTests(ITestOutputHelper output)
                 await client.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// A raw client from <paramref name="from"/> that completed the handshake as <paramref name="name"/> with an identity
+    /// that is its MLS signature key, and offered the hub a last-resort key package, so the operator adds it to #lobby's group.
+    /// </summary>
+    private static async Task<RawClient> JoinGroupAsync(LiveServer live, string name, IPAddress from)
+    {
+        var keys = new DsMember(name);
+        var settings = new SessionSettings { Role = SessionRole.Client, Identity = new SeededSigner(keys.SignaturePrivateKey), Name = name };
+        RawClient client = await RawClient.ConnectAsync(live.Port, settings, from).WaitAsync(s_wait);
+        (await client.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
+        byte[] keyPackage = keys.NewKeyPackage(TimeProvider.System);
+        await client.SendAsync(client.ProduceChat(c => c.Groups.SendKeyPackages([keyPackage], lastResort: true)));
+        return client;
     }
 
     /// <summary>By address and port: peers from different source addresses may be given the same port.</summary>

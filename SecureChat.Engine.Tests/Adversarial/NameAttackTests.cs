@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
@@ -87,7 +88,13 @@ public sealed class NameAttackTests
     [Fact]
     public async Task A_name_is_free_again_once_its_holder_left_or_renamed()
     {
-        await using LiveServer live = LiveServer.Start();
+        // PROTOCOL.md 4.8: a member whose link ends is away and keeps its name until AwayMax on the hub's clock, then
+        // leaves (Presence left) and its name is free; a rename frees the old name at once.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var awayMax = TimeSpan.FromMinutes(5);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Time = time, AwayMax = awayMax, IdleTimeout = TimeSpan.FromHours(1) });
+        var seenByHub = new ConcurrentQueue<PresenceNotice>();
+        live.Server.PresenceChanged += seenByHub.Enqueue;
         var alice = new ChatClient(new ChatOptions { Name = "Alice" });
         await alice.ConnectAsync("127.0.0.1", live.Port);
         await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });
@@ -96,14 +103,24 @@ public sealed class NameAttackTests
 
         bob.ChangeName("Carol");
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "Carol"), "Bob to become Carol");
-        await alice.DisposeAsync();
-        await Eventually.True(() => live.Server.Peers.All(p => p.Name != "Alice"), "Alice to leave");
-
-        await using var newcomer = new ChatClient(new ChatOptions { Name = "alice" });
-        await newcomer.ConnectAsync("127.0.0.1", live.Port);
         await using var another = new ChatClient(new ChatOptions { Name = "bob" });
         await another.ConnectAsync("127.0.0.1", live.Port);
-        await Eventually.True(() => live.Server.Peers.Count(p => p.Name is "alice" or "bob") == 2, "both freed names to be given as asked");
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "bob"), "the renamed holder's name to be given as asked");
+
+        await alice.DisposeAsync();
+        await Eventually.True(() => seenByHub.Any(n => n.Kind == PresenceKind.Away && n.Name == "Alice"), "Alice to be away");
+        await using var early = await ConnectNamedAsync(live, "alice");
+        early.Name.ShouldBe("alice-2", "an away member keeps its name");
+
+        time.Advance(awayMax - TimeSpan.FromSeconds(1));
+        await using var stillEarly = await ConnectNamedAsync(live, "ALICE");
+        stillEarly.Name.ShouldBe("ALICE-3", "a second before AwayMax the away member still holds its name");
+        seenByHub.ShouldNotContain(n => n.Kind == PresenceKind.Left && n.Name == "Alice");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(() => seenByHub.Any(n => n.Kind == PresenceKind.Left && n.Name == "Alice"), "Alice to leave once away for AwayMax");
+        await using var newcomer = await ConnectNamedAsync(live, "alice");
+        newcomer.Name.ShouldBe("alice", "the name of a member that left is free");
     }
 
     [Theory]
@@ -121,6 +138,17 @@ public sealed class NameAttackTests
         Should.Throw<ArgumentException>(() => live.Server.ChangeName(name));
         live.Server.Name.ShouldBe("Operator");
         alice.Server!.Name.ShouldBe("Operator");
+    }
+
+    /// <summary>Connects a client asking for <paramref name="name"/> and waits until the hub has told it the name it got.</summary>
+    private static async Task<ChatClient> ConnectNamedAsync(LiveServer live, string name)
+    {
+        var client = new ChatClient(new ChatOptions { Name = name });
+        var assigned = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.NameAssigned += n => assigned.TrySetResult(n);
+        await client.ConnectAsync("127.0.0.1", live.Port);
+        await assigned.Task.WaitAsync(Eventually.DefaultTimeout);
+        return client;
     }
 
     /// <summary>Reads what the server sends until it tells this peer its name (Presence you), which it does on joining.</summary>

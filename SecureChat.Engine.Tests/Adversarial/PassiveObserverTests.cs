@@ -9,8 +9,9 @@ namespace SecureChat.Engine.Tests.Adversarial;
 /// <summary>
 /// A passive observer on the path (a tap that forwards every byte between a real client and a real hub on 127.0.0.1
 /// and keeps a copy) cannot link the session to people: the identities travel only inside the sealed ServerAuth and
-/// ClientAuth, so neither identity key, nor its digest or fingerprint, nor a display name appears in what it saw;
-/// and neither does the chat.
+/// ClientAuth, and the key packages and #lobby's Welcome that carry them as MLS credentials only inside sealed records,
+/// so neither identity key, nor its digest or fingerprint, nor a display name appears in what it saw; and neither does
+/// the chat, which is MLS ciphertext (GroupMessage, GroupRelay) inside the link's records.
 /// </summary>
 public sealed class PassiveObserverTests
 {
@@ -47,8 +48,11 @@ public sealed class PassiveObserverTests
         List<byte[]> toClient = Frames.Split(tap.ToClient);
         toServer.Select(Frames.TypeOf).ShouldContain(FrameType.ClientHello);
         toServer.Select(Frames.TypeOf).ShouldContain(FrameType.ClientAuth);
-        toServer.Select(Frames.TypeOf).ShouldContain(FrameType.Chat);
+        toServer.Select(Frames.TypeOf).ShouldContain(FrameType.KeyPackages);
+        toServer.Select(Frames.TypeOf).ShouldContain(FrameType.GroupMessage);
         toClient.Select(Frames.TypeOf).ShouldContain(FrameType.ServerAuth);
+        toClient.Select(Frames.TypeOf).ShouldContain(FrameType.WelcomeRelay);
+        toClient.Select(Frames.TypeOf).ShouldContain(FrameType.GroupRelay);
 
         foreach (EphemeralSigner key in new[] { serverKey, clientKey })
         {
