@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
@@ -10,6 +11,7 @@ namespace SecureChat.TestSupport;
 /// </summary>
 internal sealed class LiveServer : IAsyncDisposable
 {
+    private readonly ConcurrentDictionary<int, IHubGroupRecords> _groupRecordOwners = new();
     private int _probes;
 
     private LiveServer(ChatServer server, int port)
@@ -44,6 +46,8 @@ internal sealed class LiveServer : IAsyncDisposable
         var server = new ChatServer(sourceLimits ? options : options.FromOneAddress());
         int port = server.Start("127.0.0.1", 0).Port;
         var live = new LiveServer(server, port);
+        Func<Link, IHubGroupRecords?> hub = server.GroupRecordsFor ?? throw new InvalidOperationException("the hub takes no group records");
+        server.GroupRecordsFor = link => new PortRoutedGroupRecords(link, hub(link)!, live._groupRecordOwners);
         server.Failed += (peer, failure) => live.Failures.Enqueue((peer, failure));
         server.MessageReceived += live.Messages.Enqueue;
         server.Closed += (peer, byPeer) => live.Closes.Enqueue((peer, byPeer));
@@ -51,6 +55,13 @@ internal sealed class LiveServer : IAsyncDisposable
         server.MessagesLost += (peer, count) => live.Lost.Enqueue((peer, count));
         return live;
     }
+
+    /// <summary>
+    /// From now on the group records (KeyPackages, GroupCommit, GroupMessage) of the link from
+    /// <paramref name="clientPort"/> go to <paramref name="owner"/> instead of the hub; every other link's, an honest
+    /// client's included, still go to the hub, so it can still be added to #lobby's group and served.
+    /// </summary>
+    public void HandGroupRecordsOf(int clientPort, IHubGroupRecords owner) => _groupRecordOwners[clientPort] = owner;
 
     /// <summary>The failure the server reported for the connection from <paramref name="clientPort"/>.</summary>
     public Task<SessionFailure> FailureFor(int clientPort, TimeSpan? timeout = null) =>

@@ -29,6 +29,11 @@ public sealed class ChatLimitAttackTests(ITestOutputHelper output)
         await member.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "member"), "the member to join", s_wait); // relays go to joined members only
 
+        // The member's text waits until it is in #lobby's group; once the operator has read it, the two share the
+        // group's epoch, so the marker below is one the member can open.
+        await member.SendAsync("member ready");
+        await Eventually.True(() => live.CountMessages("member ready") == 1, "the member to be in #lobby's group with the operator", s_wait);
+
         string text = new('x', length);
         try
         {

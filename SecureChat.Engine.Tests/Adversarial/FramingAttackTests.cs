@@ -160,8 +160,8 @@ public sealed class FramingAttackTests
     {
         await using LiveServer live = LiveServer.Start();
         var owner = new GroupRecordRecorder();
-        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        live.HandGroupRecordsOf(attacker.LocalPort, owner);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         byte[] record = attacker.ProduceChat(c => c.Groups.SendGroupMessage(GroupTarget.ForRoom("#lobby"), "before the garbage"u8.ToArray()));
 
@@ -178,8 +178,8 @@ public sealed class FramingAttackTests
     {
         await using LiveServer live = LiveServer.Start();
         var owner = new GroupRecordRecorder();
-        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient client = await RawClient.ConnectAsync(live.Port);
+        live.HandGroupRecordsOf(client.LocalPort, owner);
 
         (await client.HandshakeAsync(oneByteAtATime: true)).ShouldBeTrue();
         await client.SendAsync(client.ProduceChat(c => c.Groups.SendGroupMessage(GroupTarget.ForRoom("#lobby"), "one byte at a time"u8.ToArray())), oneByteAtATime: true);

@@ -55,10 +55,11 @@ public sealed class GroupRecordAttackTests(ITestOutputHelper output)
     {
         await using LiveServer live = LiveServer.Start();
         var owner = new GroupRecordRecorder();
-        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient honest = await RawClient.ConnectAsync(live.Port);
+        live.HandGroupRecordsOf(honest.LocalPort, owner);
         (await honest.HandshakeAsync()).ShouldBeTrue();
         await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
+        live.HandGroupRecordsOf(attacker.LocalPort, owner);
         (await attacker.HandshakeAsync()).ShouldBeTrue();
 
         // The honest member has a Part pending on its own link while the attack runs: it is not touched.
@@ -91,8 +92,8 @@ public sealed class GroupRecordAttackTests(ITestOutputHelper output)
     {
         await using LiveServer live = LiveServer.Start();
         var owner = new GroupRecordRecorder();
-        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient client = await RawClient.ConnectAsync(live.Port);
+        live.HandGroupRecordsOf(client.LocalPort, owner);
         (await client.HandshakeAsync()).ShouldBeTrue();
 
         for (int i = 0; i < 10; i++)
@@ -113,14 +114,14 @@ public sealed class GroupRecordAttackTests(ITestOutputHelper output)
     [Fact]
     public async Task Links_holding_parts_past_the_hub_wide_bound_are_read_no_more_while_a_link_holding_none_is_served()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { PendingParts = WireFormat.MlsPayloadMax });
+        await using LiveServer live = LiveServer.Start(new ChatOptions { PendingParts = WireFormat.MlsPayloadMax, PendingPartsTimeout = TimeSpan.FromHours(1) }); // the stall's end is PartStallAttackTests'
         var owner = new GroupRecordRecorder();
-        live.Server.GroupRecordsFor = _ => owner;
         await using RawClient first = await RawClient.ConnectAsync(live.Port);
         await using RawClient second = await RawClient.ConnectAsync(live.Port);
         await using RawClient honest = await RawClient.ConnectAsync(live.Port);
         foreach (RawClient c in new[] { first, second, honest })
         {
+            live.HandGroupRecordsOf(c.LocalPort, owner);
             (await c.HandshakeAsync()).ShouldBeTrue();
         }
 

@@ -1,5 +1,10 @@
 using System.Collections.Concurrent;
+using SecureChat.Engine.Chat;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -15,14 +20,39 @@ namespace SecureChat.Engine.Tests.Adversarial;
 public sealed class LostMessageTests
 {
     private static readonly TimeSpan s_read = TimeSpan.FromSeconds(10);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom("#lobby");
 
     [Fact]
     public async Task Messages_the_hub_sent_that_a_client_never_processed_are_reported_by_count_when_it_closes()
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient peer = await RawClient.ConnectAsync(live.Port);
+        var keys = new DsMember("peer");
+        await using RawClient peer = await RawClient.ConnectAsync(live.Port, new SessionSettings { Role = SessionRole.Client, Identity = new SeededSigner(keys.SignaturePrivateKey), Name = "peer" });
+        var records = new GroupRecordRecorder();
+        peer.Chat.MemberRecords = records;
         (await peer.HandshakeAsync()).ShouldBeTrue();
         await Eventually.True(() => live.Server.SecurePeerCount == 1, "the hub to confirm the peer's keys", s_read);
+
+        // The operator's texts reach the peer only once it is in #lobby's group: it publishes a key package, joins by
+        // the operator's Welcome, and its own text, read by the operator, shows both at the same epoch.
+        byte[] keyPackage = keys.NewKeyPackage(TimeProvider.System);
+        await peer.SendAsync(peer.ProduceChat(c => c.Groups.SendKeyPackages([keyPackage], lastResort: true)));
+        int delivered = 0;
+        await peer.PumpUntilAsync(
+            () =>
+            {
+                foreach (GroupRecordEvent e in peer.Events.OfType<GroupRecordEvent>().Skip(delivered).ToList())
+                {
+                    e.Deliver();
+                    delivered++;
+                }
+
+                return records.Of<WelcomeRelayRecord>().Any(w => w.Target == s_lobby);
+            },
+            s_read);
+        keys.Join(records.Of<WelcomeRelayRecord>().Single(w => w.Target == s_lobby).Mls, keyPackage);
+        await peer.SendAsync(peer.ProduceChat(c => c.Groups.SendGroupMessage(s_lobby, keys.Message("peer ready"))));
+        await Eventually.True(() => live.CountMessages("peer ready") == 1, "the peer to be in #lobby's group with the operator", s_read);
 
         for (int i = 1; i <= 5; i++)
         {
@@ -52,8 +82,13 @@ public sealed class LostMessageTests
 
         Task connecting = client.ConnectAsync("127.0.0.1", server.Port);
         await using RawClient peer = await server.AcceptAsync();
+        peer.Chat.HubRecords = new GroupRecordRecorder();
         (await peer.HandshakeAsync()).ShouldBeTrue();
         await connecting.WaitAsync(s_read);
+
+        // The raw hub makes the client the founder of #lobby's group, so its texts go out as GroupMessages at once.
+        await peer.SendAsync(peer.ProduceChat(c => c.SendRoomInfo(RoomInfoKind.Entered, "#lobby", RoomInfoRecord.FlagFounder, 1, string.Empty, [.. Enumerable.Repeat((byte)0x4C, WireFormat.GroupIdSize)])));
+        await Eventually.True(() => client.GroupOf(s_lobby).Status == MemberGroupStatus.Member, "the client to found #lobby's group", s_read);
         for (int i = 1; i <= 5; i++)
         {
             await client.SendAsync($"message {i}");
@@ -70,7 +105,7 @@ public sealed class LostMessageTests
 
     /// <summary>
     /// Reads the other side's frames: opens everything up to and including the first <paramref name="open"/> chat
-    /// messages (Chat or Relay records), then reads but never opens the rest, until <paramref name="of"/> messages
+    /// messages (GroupMessage or GroupRelay records), then reads but never opens the rest, until <paramref name="of"/> messages
     /// have arrived in all. Returns how many were opened and how many were dropped.
     /// </summary>
     private static async Task<(int Opened, int Dropped)> OpenSomeDropTheRestAsync(RawClient peer, int open, int of)
@@ -80,7 +115,7 @@ public sealed class LostMessageTests
         while (opened + dropped < of)
         {
             byte[] frame = (await peer.ReadFrameAsync(s_read)).ShouldNotBeNull("the sender closed early");
-            bool message = frame[0] is (byte)FrameType.Chat or (byte)FrameType.Relay;
+            bool message = frame[0] is (byte)FrameType.GroupMessage or (byte)FrameType.GroupRelay;
             if (opened < open)
             {
                 peer.Session.Receive(frame);

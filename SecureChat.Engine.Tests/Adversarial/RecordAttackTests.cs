@@ -1,6 +1,7 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
 
@@ -123,17 +124,20 @@ public sealed class RecordAttackTests
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         await attacker.SendAsync(attacker.ProduceChat(c => c.SendNick("mirror")));
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == "mirror"), "the attacker to join");
-        await live.Server.SendAsync("from the server");
+
+        // The hub's sealed RoomInfo of a room the attacker enters, sent back as it came: every sealed record is opened
+        // MAC first, under the keys of the client's direction, so the hub's own record fails. (The RoomInfo of #lobby may
+        // have come in the handshake's last read; the one of #mirror comes after its request.)
+        await attacker.SendAsync(attacker.ProduceChat(c => c.SendRequest(RoomOp.Join, "#mirror", string.Empty, string.Empty)));
         byte[]? fromServer = null;
-        while (fromServer is null || fromServer[0] != (byte)FrameType.Relay)
+        while (fromServer is null || fromServer[0] != (byte)FrameType.RoomInfo)
         {
-            fromServer = (await attacker.ReadFrameAsync()).ShouldNotBeNull();
+            fromServer = (await attacker.ReadFrameAsync()).ShouldNotBeNull("the hub to send the attacker its entry into a room");
         }
 
         await attacker.SendAsync(fromServer);
 
         (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
-        live.CountMessages("from the server").ShouldBe(0);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Crypto;
-using SecureChat.Engine.Groups;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 
@@ -98,7 +97,7 @@ public sealed class ChatServerTests
             await Task.WhenAll(clients.Select(c => c.ConnectAsync("127.0.0.1", endPoint.Port))).WaitAsync(s_wait);
             await allJoined.Task.WaitAsync(s_wait);
             server.SecurePeerCount.ShouldBe(count);
-            await InOneEpochOfTheLobbyGroupAsync(clients); // a member reads only the texts of epochs it was in
+            await LobbyGroup.InOneEpochAsync(clients); // a member reads only the texts of epochs it was in
 
             await Task.WhenAll(clients.Select((c, i) => c.SendAsync($"hello from c{i}").AsTask())).WaitAsync(s_wait);
             await server.SendAsync("hello from the operator");
@@ -165,7 +164,7 @@ public sealed class ChatServerTests
 
             // Every client has heard of the others once the operator's marker, sealed after every notice, arrives (in
             // #lobby's group, once every client is a member of it: a member reads only the texts of epochs it was in).
-            await InOneEpochOfTheLobbyGroupAsync(clients);
+            await LobbyGroup.InOneEpochAsync(clients);
             var markers = clients.Select(c =>
             {
                 var marker = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -192,17 +191,6 @@ public sealed class ChatServerTests
 
         string IdentityOf(ChatClient client) => server.Peers.Single(p => p.Name == client.Name).Identity!;
     }
-
-    /// <summary>Waits until every client is a member of #lobby's MLS group, all at the same epoch (so all were added).</summary>
-    private static Task InOneEpochOfTheLobbyGroupAsync(IReadOnlyList<ChatClient> clients) =>
-        Eventually.True(
-            () =>
-            {
-                var groups = clients.Select(c => c.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby))).ToList();
-                return groups.All(g => g.Status == MemberGroupStatus.Member) && groups.Select(g => g.Epoch).Distinct().Count() == 1;
-            },
-            "every client in #lobby's group at one epoch",
-            TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task Clients_and_the_server_see_a_peer_join_and_leave()

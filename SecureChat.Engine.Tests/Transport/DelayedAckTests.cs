@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Tests.Adversarial;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;
@@ -16,6 +17,7 @@ namespace SecureChat.Engine.Tests.Transport;
 public sealed class DelayedAckTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan s_tick = TimeSpan.FromTicks(1);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
 
     /// <summary>How long the client listens for a record that must not come (a record that came would show at once).</summary>
     private static readonly TimeSpan s_silence = TimeSpan.FromMilliseconds(300);
@@ -23,21 +25,23 @@ public sealed class DelayedAckTests(ITestOutputHelper output)
     [Fact]
     public async Task An_ack_for_a_message_the_operator_answers_goes_out_after_the_answer_and_not_before_it()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the key packages' lifetimes are of today
         await using LiveServer live = LiveServer.Start(Options(time));
         live.Server.MessageReceived += m => _ = live.Server.SendAsync(m.Text).AsTask();
-        await using RawClient client = await RawClient.ConnectAsync(live.Port);
-        (await client.HandshakeAsync()).ShouldBeTrue();
+        await using LiveGroupMember asker = await InLobbyGroupAsync(live, "asker");
+        RawClient client = asker.Raw;
         var frames = new ConcurrentQueue<FrameType>();
         Task reading = ReadAll(client, frames);
         int start = await Settled(client, frames);
 
-        await client.SendAsync(client.ProduceChat(c => c.SendChat(ChatEndpoint.Lobby, "answer me")));
+        byte[] question = asker.Keys.Message("answer me");
+        await client.SendAsync(client.ProduceChat(c => c.Groups.SendGroupMessage(s_lobby, question)));
 
         await Eventually.True(() => frames.Skip(start).Contains(FrameType.Ack), "the Ack for the message");
         FrameType[] after = [.. frames.Skip(start)];
         output.WriteLine($"records after the message, with no time passed on the hub's clock: {string.Join(", ", after)}");
-        after.ShouldBe([FrameType.Relay, FrameType.Ack], "the answer first, then the Ack that waited for it");
+        after.ShouldBe([FrameType.GroupRelay, FrameType.Ack], "the answer first, then the Ack that waited for it");
+        live.Messages.ShouldContain(m => m.Text == "answer me", "the operator read the question in #lobby's group");
         client.Abort();
         await reading;
     }
@@ -45,16 +49,17 @@ public sealed class DelayedAckTests(ITestOutputHelper output)
     [Fact]
     public async Task An_ack_for_a_message_nobody_answers_goes_out_when_the_ack_delay_has_passed_and_not_a_tick_before()
     {
-        var time = new FakeTimeProvider();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow); // the key packages' lifetimes are of today
         ChatOptions options = Options(time);
         await using LiveServer live = LiveServer.Start(options);
-        await using RawClient client = await RawClient.ConnectAsync(live.Port);
-        (await client.HandshakeAsync()).ShouldBeTrue();
+        await using LiveGroupMember member = await InLobbyGroupAsync(live, "member");
+        RawClient client = member.Raw;
         var frames = new ConcurrentQueue<FrameType>();
         Task reading = ReadAll(client, frames);
         int start = await Settled(client, frames);
 
-        await client.SendAsync(client.ProduceChat(c => c.SendChat(ChatEndpoint.Lobby, "nobody answers")));
+        byte[] text = member.Keys.Message("nobody answers");
+        await client.SendAsync(client.ProduceChat(c => c.Groups.SendGroupMessage(s_lobby, text)));
         await Eventually.True(() => live.Messages.Any(m => m.Text == "nobody answers"), "the hub to handle the message");
         time.Advance(options.AckDelay - s_tick);
         await Task.Delay(s_silence);
@@ -98,6 +103,19 @@ public sealed class DelayedAckTests(ITestOutputHelper output)
         HandshakeTimeout = TimeSpan.FromHours(1),
         HandshakeStepTimeout = TimeSpan.FromHours(1),
     };
+
+    /// <summary>
+    /// A raw client in #lobby's MLS group: the operator, the group's founder, adds it by its key packages, and it joins
+    /// by the Welcome. Every whole frame of the join is read by its session before the test reads frames itself.
+    /// </summary>
+    private static async Task<LiveGroupMember> InLobbyGroupAsync(LiveServer live, string name)
+    {
+        LiveGroupMember member = await LiveGroupMember.ConnectAsync(live.Port, name);
+        await member.UntilAsync(m => m.Count<WelcomeRelayRecord>(s_lobby) == 1);
+        member.Keys.Join(member.Last<WelcomeRelayRecord>(s_lobby).Mls);
+        await member.Raw.PumpUntilAsync(() => false, s_silence).ContinueWith(_ => { });
+        return member;
+    }
 
     /// <summary>Sends a heartbeat and waits for its Ack: what the hub sent on joining is in by then. Returns the count.</summary>
     private static async Task<int> Settled(RawClient client, ConcurrentQueue<FrameType> frames)

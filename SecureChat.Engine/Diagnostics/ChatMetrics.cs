@@ -101,7 +101,7 @@ public static class ChatMetrics
 
     internal static Counter<long> Bytes { get; } = Meter.CreateCounter<long>(BytesSent, "By", "Bytes written to peers' sockets");
 
-    internal static Counter<long> Records { get; } = Meter.CreateCounter<long>(RecordsRelayed, "{record}", "Chat records sealed for peers");
+    internal static Counter<long> Records { get; } = Meter.CreateCounter<long>(RecordsRelayed, "{record}", "Chat records (GroupRelay) sealed for peers");
 
     internal static Counter<long> Requests { get; } = Meter.CreateCounter<long>(RequestsHandled, "{request}", "Requests from members the hub answered");
 

@@ -400,6 +400,15 @@ internal sealed class HubRouter
         }
     }
 
+    /// <summary>Whether the member whose name looks like <paramref name="name"/> is away (no link; PROTOCOL.md 4.8).</summary>
+    public bool HolderIsAway(string name)
+    {
+        lock (_state.Gate)
+        {
+            return _state.Names.Find(name)?.Away == true;
+        }
+    }
+
     /// <summary>A member's message to a room (see <see cref="HubMessages.Chat"/>); returns how many it was sealed for.</summary>
     public int Chat(HubMember from, string room, string text) => _messages.Chat(from, room, text);
 

@@ -30,4 +30,10 @@ public enum FailureReason
 
     /// <summary>A newer link of this identity to the hub became secure and the hub closed this one (Close 14).</summary>
     Replaced,
+
+    /// <summary>
+    /// Server: the peer's unfinished MLS payload (its pending Parts) was among the largest while all links' pending
+    /// Parts held the hub's bound spent for its timeout (PROTOCOL.md 4.1.1); Close 8.
+    /// </summary>
+    PartsStalled,
 }

@@ -36,6 +36,7 @@ public sealed record SessionFailure(FailureReason Reason, string Message)
             FailureReason.IdleTimeout => "the peer sent nothing for too long: connection closed (timed out)",
             FailureReason.RekeyTooFrequent => "the peer asked for new keys too often: connection closed",
             FailureReason.RateLimited => "too many connections from this address; try again in a moment",
+            FailureReason.PartsStalled => $"the peer started an MLS payload and held the hub's room for unfinished payloads without finishing it{Suffix(detail)}: connection closed",
             FailureReason.Replaced => "this identity connected to the hub from elsewhere, which closed this connection (the identity is in use elsewhere)",
             _ => "the session failed",
         };

@@ -94,6 +94,7 @@ public sealed partial class ChatClient
         foreach (string text in waiting ?? [])
         {
             book.SendText(GroupTarget.ForPerson(record.Digest), text);
+            OnDirectBound(record.Name, record.Digest);
         }
     }
 

@@ -107,7 +107,8 @@ public sealed partial class ChatClient : ChatEndpoint
     /// set (a fingerprint of someone the hub has named on this client: a sender, a member), so a rename cannot redirect
     /// it; otherwise to the identity the hub last announced under that name (a name never announced waits for the hub's
     /// answer to a <c>key package</c> Request by name; nobody by that name is answered with
-    /// <see cref="ChatEndpoint.Replied"/> <c>no such name</c>). The conversation is started when it has no
+    /// <see cref="ChatEndpoint.Replied"/> <c>no such name</c>; a text by name raises <see cref="ChatEndpoint.DirectBound"/>
+    /// with the identity whose group it went into, once that is known). The conversation is started when it has no
     /// group yet, and the text waits in it until the group is usable (also while no link is up). Throws
     /// <see cref="ArgumentException"/> for an identity never seen or a text too long.
     /// </summary>
@@ -118,6 +119,10 @@ public sealed partial class ChatClient : ChatEndpoint
         if ((target.Digest ?? _hub.DigestOfName(target.Name)) is { } digest)
         {
             SendToGroup(GroupTarget.ForPerson(digest), text);
+            if (target.Digest is null)
+            {
+                OnDirectBound(target.Name, digest);
+            }
         }
         else
         {

@@ -68,6 +68,13 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     public event Action<PeerInfo>? PuzzleSent;
 
+    /// <summary>
+    /// A direct message sent by name (no identity given) went into the conversation with the identity the hub holds
+    /// under that name (PROTOCOL.md 4.8): the name as sent, then that identity's fingerprint; raised once per such
+    /// message, in the order sent. It says whose group the text is in, not that it was delivered.
+    /// </summary>
+    public event Action<string, string>? DirectBound;
+
     /// <summary>A link closed cleanly; the flag says whether the peer closed it.</summary>
     public event Action<PeerInfo, bool>? Closed;
 
@@ -333,6 +340,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
     private protected void OnRoomChanged(RoomNotice notice) => RoomChanged?.Invoke(notice);
 
     private protected void OnReplied(HubReply reply) => Replied?.Invoke(reply);
+
+    private protected void OnDirectBound(string name, byte[] digest) => DirectBound?.Invoke(name, IdentityFingerprint.FromDigest(digest));
 
     private protected void OnAcknowledged(PeerInfo peer, int messages) => Acknowledged?.Invoke(peer, messages);
 

@@ -222,6 +222,13 @@ public sealed record ChatOptions
     public long PendingParts { get; init; } = 128L << 20;
 
     /// <summary>
+    /// Server: how long all links' pending Parts may stay over <see cref="PendingParts"/> before the links holding the
+    /// most are closed (Close 8, <see cref="Session.FailureReason.PartsStalled"/>), largest first, until the others' fit: links that never complete
+    /// their Parts cannot hold the other links' long payloads back for ever (PROTOCOL.md 4.1.1). Default 30 s.
+    /// </summary>
+    public TimeSpan PendingPartsTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Server: how long an identity whose last link dropped stays in its rooms as away (PROTOCOL.md 4.8,
     /// <c>AwayMax</c>); past it, it is removed from every room at once. Default 7 days.
     /// </summary>
@@ -337,7 +344,7 @@ public sealed record ChatOptions
             HeartbeatInterval <= TimeSpan.Zero || IdleTimeout <= HeartbeatInterval || RekeyMinInterval < TimeSpan.Zero ||
             HandshakesPerSource < 1 || PeersPerSource < 1 || FailedConfirmations < 0 || EarlyDropStart < 1 || EarlyDropPercent is < 0 or > 100 ||
             HandshakeStepTimeout <= TimeSpan.Zero || HandshakeRate <= 0 || ConfirmationPenalty < TimeSpan.Zero ||
-            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || AwayMax <= TimeSpan.Zero || AwayQueueBytes < 1 || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
+            ServerOutput < 1 || WriteTimeout <= TimeSpan.Zero || NickBurst < 1 || NickInterval <= TimeSpan.Zero || NickFloodBurst < 1 || NickFloodInterval <= TimeSpan.Zero || RequestBurst < 1 || RequestInterval <= TimeSpan.Zero || AwayMax <= TimeSpan.Zero || PendingPartsTimeout <= TimeSpan.Zero || AwayQueueBytes < 1 || PresenceDelay < TimeSpan.Zero || AckDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("limits must be positive");
         }

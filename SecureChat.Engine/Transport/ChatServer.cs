@@ -52,9 +52,10 @@ public sealed partial class ChatServer : ChatEndpoint
         options.Validate();
         options = options.Identity is null ? options with { Identity = new EphemeralSigner() } : options; // one member per identity
         _options = options;
+        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
         _groups = new OperatorGroups(options, digest => _members?.LinkOf(digest) ?? OperatorInfo(), OnMessageReceived);
         _members = new ServerHub(options, options.Name.Length > 0 ? NameRules.Normalize(options.Name) : "Server",
-            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics);
+            new OperatorEvents(OnMessageReceived, OnPresenceChanged, OnRoomChanged, OnReplied) { Groups = _groups }, OperatorInfo, _metrics, _outputBudget);
         _groups.Book.Notice += OnGroupNotice;
         _groups.Bind(_members);
         _members.Events.Faulted = OnHandlerFaulted;
@@ -63,8 +64,7 @@ public sealed partial class ChatServer : ChatEndpoint
         _admission = new Admission(options, _guesses);
         _derivationGate = new DerivationGate(options.MaxDerivations);
         _puzzles = new PuzzleGate(options, () => _derivationGate.Overloaded);
-        _outputBudget = new ServerOutputBudget(options.ServerOutput, options.FairShare, options.PeerOutput / 2) { Metrics = _metrics };
-        _partBudget = new PartBudget(options.PendingParts);
+        _partBudget = new PartBudget(options.PendingParts, options.Time, options.PendingPartsTimeout);
         _presenceFlusher = options.PresenceDelay > TimeSpan.Zero ? new PresenceFlusher(options.PresenceDelay, options.Time) : null;
         _ackFlusher = options.AckDelay > TimeSpan.Zero ? new AckFlusher(options.AckDelay, options.Time) : null;
     }
@@ -117,6 +117,9 @@ public sealed partial class ChatServer : ChatEndpoint
 
     /// <summary>The bytes all links' pending Parts hold now (see <see cref="PartBudget"/>).</summary>
     internal long PendingPartBytes => _partBudget.Held;
+
+    /// <summary>The state of <paramref name="target"/>'s group in the operator's own book, and its epoch (null without one).</summary>
+    internal (Groups.MemberGroupStatus Status, ulong? Epoch, uint? Leaves) GroupOf(GroupTarget target) => _groups.GroupOf(target);
 
     internal long RekeyJobsRun => Interlocked.Read(ref _rekeyJobs);
 
@@ -173,7 +176,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// The operator's direct message, in the conversation's MLS group (started when it has none; the text waits in it
     /// until it is usable): to the identity of <paramref name="to"/> when set (a fingerprint), else to whoever holds that
-    /// name. Nobody by that name or identity: <see cref="ChatEndpoint.Replied"/> says so.
+    /// name (<see cref="ChatEndpoint.DirectBound"/> names its identity). Nobody by that name or identity:
+    /// <see cref="ChatEndpoint.Replied"/> says so.
     /// </summary>
     public override ValueTask SendDirectAsync(Person to, string text, CancellationToken cancellationToken = default)
     {
@@ -187,6 +191,10 @@ public sealed partial class ChatServer : ChatEndpoint
         else
         {
             _groups.Send(Protocol.GroupTarget.ForPerson(digest), text);
+            if (to.Identity is null)
+            {
+                OnDirectBound(to.Name, digest);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -247,8 +255,8 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>
     /// Changes the operator's name and tells the peers. Throws <see cref="ArgumentException"/> with a one-line reason
     /// when the name breaks <see cref="NameRules"/>, belongs to another identity (<see cref="ChatOptions.IsNameOwnedByOther"/>:
-    /// names belong to the identity that first used them, connected or not), or looks like the name of a connected
-    /// peer (a peer's name is its own while it is connected, as the operator's is).
+    /// names belong to the identity that first used them, connected or not), or looks like the name of a member
+    /// (a peer's name is its own while it is connected or away, as the operator's is).
     /// </summary>
     public override void ChangeName(string name)
     {
@@ -257,9 +265,18 @@ public sealed partial class ChatServer : ChatEndpoint
             throw new ArgumentException(problem);
         }
 
-        if (_members.Router.Holder(name) is { } connected && !NameRules.AreConfusable(connected, Name))
+        if (_members.Router.Holder(name) is { } named && !NameRules.AreConfusable(named, Name))
         {
-            throw LooksLikeConnected(name, connected);
+            if (!_members.Router.HolderIsAway(name))
+            {
+                throw LooksLikeConnected(name, named);
+            }
+
+            // An away member keeps its name (it is a member still); when the name is its own, that is the reason.
+            if (_options.IsNameOwnedByOther?.Invoke(name) != true)
+            {
+                throw new ArgumentException($"the name {SafeText.Name(name)} looks like {SafeText.Name(named)}, the name of a member who is away");
+            }
         }
 
         if (_options.IsNameOwnedByOther?.Invoke(name) == true)
@@ -290,6 +307,7 @@ public sealed partial class ChatServer : ChatEndpoint
         await Task.WhenAll(_members.Links.Select(l => l.CloseAsync(AlertCode.ServerShuttingDown))).ConfigureAwait(false);
         _keyPairs.Dispose();
         _groups.Dispose();
+        _partBudget.Dispose();
         _presenceFlusher?.Dispose();
         _ackFlusher?.Dispose();
         await _members.Events.Drained().ConfigureAwait(false);

@@ -4,10 +4,20 @@ namespace SecureChat.Engine.Transport;
 
 /// <summary>
 /// What ends a link whose peer does not keep up: chosen by the server-wide output budget, a socket write that waited
-/// past <see cref="ChatOptions.WriteTimeout"/>, or the session's own idle limit; and when the next of these falls due.
+/// past <see cref="ChatOptions.WriteTimeout"/>, pending Parts that held the hub's Parts bound stalled
+/// (<see cref="PartBudget"/>), or the session's own idle limit; and when the next of these falls due.
 /// </summary>
-internal sealed partial class Link
+internal sealed partial class Link : IPartHolder
 {
+    /// <summary>The hub's <see cref="PartBudget"/> chose this peer to close: its Parts held the bound spent too long.</summary>
+    void IPartHolder.DropForParts(string detail) => Run(s =>
+    {
+        if (!s.IsEnded)
+        {
+            s.Fail(FailureReason.PartsStalled, detail);
+        }
+    });
+
     /// <summary>The server-wide output budget chose this peer to drop, to make room for peers that read.</summary>
     private void DropForServerBudget() => Run(s =>
     {

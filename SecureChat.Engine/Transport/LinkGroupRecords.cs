@@ -29,7 +29,7 @@ internal sealed class LinkGroupRecords(Link link, ServerHub hub) : IHubGroupReco
 
     public void GroupMessageReceived(GroupMessageRecord record)
     {
-        if (hub.MemberOf(link) is { } member && hub.Router.GroupMessage(member, record) < 0)
+        if (hub.MemberOf(link) is { } member && hub.GroupMessage(member, record) < 0)
         {
             link.Fail(FailureReason.ProtocolViolation, "a GroupMessage that is not one MLS application message (PrivateMessage)");
         }

@@ -96,7 +96,7 @@ internal sealed class LinkReader(Link link, object gate, SecureSession session, 
         }
 
         long now = chat.PendingPartBytes;
-        partBudget?.Change(now - _partsReported);
+        partBudget?.Change(link, now - _partsReported);
         _partsReported = now;
     }
 

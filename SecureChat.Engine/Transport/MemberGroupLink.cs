@@ -12,7 +12,8 @@ namespace SecureChat.Engine.Transport;
 /// in the send buffer, so the book (sans-I/O, synchronous) never blocks on the network. A text's record sequence
 /// number, known only once sealed, is reported back to the book for its Ack bookkeeping. The book outlives links:
 /// <see cref="Attach"/> moves it to a new one. Requests the book needs (a key package, a resync) are raised as
-/// <see cref="RequestNeeded"/> for the owner, which speaks the Request records. Thread-safe.
+/// <see cref="RequestNeeded"/> for the owner, which speaks the Request records. While a link is secure, the book's
+/// leaves are renewed when due (<see cref="GroupRenewal"/> on the book's clock). Thread-safe.
 /// </summary>
 internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyncDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private readonly GroupFiles? _files;
+    private readonly GroupRenewal _renewal;
     private Link? _link;
     private ulong _nextTicket = TicketBase;
 
@@ -32,6 +34,7 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         _files = files;
         Book = makeBook(this);
         _pump = Task.Run(PumpAsync);
+        _renewal = new GroupRenewal(Book.Time, Renew);
     }
 
     /// <summary>
@@ -131,6 +134,7 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
 
     public async ValueTask DisposeAsync()
     {
+        _renewal.Dispose();
         _outbound.Writer.TryComplete();
         await _stop.CancelAsync();
         try
@@ -148,6 +152,34 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>
+    /// The renewal timer: the book renews the leaves that are due, only while a link is secure (a commit made with no
+    /// link to carry it would wait for a CommitResult that never comes).
+    /// </summary>
+    private void Renew()
+    {
+        Link? link;
+        lock (_gate)
+        {
+            link = _link;
+        }
+
+        if (link is not { IsSecure: true })
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_stop.IsCancellationRequested)
+            {
+                return; // disposed: the book is gone
+            }
+
+            Use(book => book.Tick());
+        }
     }
 
     private void Enqueue(Action<GroupRecordSender> seal, ulong ticket) => _outbound.Writer.TryWrite((seal, ticket));

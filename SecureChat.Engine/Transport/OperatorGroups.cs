@@ -10,7 +10,8 @@ namespace SecureChat.Engine.Transport;
 /// <see cref="GroupBook"/> under the server's identity, fed the group records the hub's operator output gives it, in
 /// order on the operator's event queue; its key packages, commits and messages enter the delivery service as a link's
 /// would, as the operator member. The book is called under this object's lock only, never under the hub's (the hub's
-/// answers to the operator are posted to the queue). Thread-safe.
+/// answers to the operator are posted to the queue). Once bound, its leaves are renewed when due
+/// (<see cref="GroupRenewal"/> on the hub's clock), as a client's are. Thread-safe.
 /// </summary>
 internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposable
 {
@@ -18,6 +19,8 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
     private readonly GroupFiles? _files;
     private readonly Func<byte[], PeerInfo> _via;
     private readonly Action<ChatMessage> _message;
+    private readonly TimeProvider _time;
+    private GroupRenewal? _renewal;
     private ServerHub? _hub;
     private ulong _sent;
     private bool _disposed;
@@ -26,6 +29,7 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
     {
         _via = via;
         _message = message;
+        _time = options.Time;
         if (SessionSettingsFactory.IdentityOf(options) is not ISeedSigner identity)
         {
             throw new ArgumentException("the identity's private key cannot be read, and MLS leaves sign with it", nameof(options));
@@ -57,6 +61,10 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
             book.Restore();
             book.LinkSecured();
         });
+        lock (_gate)
+        {
+            _renewal = _disposed ? null : new GroupRenewal(_time, () => Use(book => book.Tick()));
+        }
     }
 
     /// <summary>Runs <paramref name="action"/> on the book under the lock, then saves what it changed.</summary>
@@ -77,6 +85,17 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
             {
                 Book.SaveChanges();
             }
+        }
+    }
+
+    /// <summary>The state of <paramref name="target"/>'s group in the operator's book, its epoch and leaves (null without one).</summary>
+    public (MemberGroupStatus Status, ulong? Epoch, uint? Leaves) GroupOf(GroupTarget target)
+    {
+        lock (_gate)
+        {
+            return _disposed
+                ? (MemberGroupStatus.NoGroup, null, null)
+                : (Book.StatusOf(target), Book.StateOf(target)?.Epoch, Book.StateOf(target)?.Tree.LeafCount);
         }
     }
 
@@ -145,7 +164,7 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
     ulong IGroupOutbox.SendMessage(GroupMessageRecord record)
     {
         ulong sequence = _sent++;
-        Hub.Router.GroupMessage(Hub.Router.Operator, record);
+        Hub.GroupMessage(Hub.Router.Operator, record);
         Hub.Events.Post(nameof(IGroupOutbox.SendMessage), () => Use(book => book.Acknowledged(sequence + 1)));
         return sequence;
     }
@@ -168,6 +187,7 @@ internal sealed class OperatorGroups : IOperatorGroups, IGroupOutbox, IDisposabl
             }
 
             _disposed = true;
+            _renewal?.Dispose();
             Book.Dispose();
             _files?.Dispose();
         }

@@ -27,11 +27,13 @@ internal sealed class ServerHub
     private readonly ConcurrentDictionary<string, Link> _byIdentity = new(StringComparer.Ordinal);
     private readonly ChatOptions _options;
     private readonly ServerMetrics _metrics;
+    private readonly ServerOutputBudget _budget;
 
-    public ServerHub(ChatOptions options, string operatorName, OperatorEvents events, Func<PeerInfo> self, ServerMetrics metrics)
+    public ServerHub(ChatOptions options, string operatorName, OperatorEvents events, Func<PeerInfo> self, ServerMetrics metrics, ServerOutputBudget budget)
     {
         _options = options;
         _metrics = metrics;
+        _budget = budget;
         ISigner identity = SessionSettingsFactory.IdentityOf(options);
         Func<string, byte[]?>? owner = options.NameOwner is { } ownerKey
             ? name => ownerKey(name) is { Length: IdentityFingerprint.PublicKeySize } key ? IdentityFingerprint.IdentityDigest(key) : null
@@ -112,6 +114,19 @@ internal sealed class ServerHub
                 link.Name = Router.Rename(member, requested);
             }
         }
+    }
+
+    /// <summary>
+    /// A member's GroupMessage (a link's or the operator's): relayed by the router as GroupRelays, counted and its
+    /// fan-out timed on <see cref="ChatMetrics"/> as a room's or a direct conversation's records. Returns how many it was
+    /// sealed for, or -1 when its <c>mls</c> is not an application message.
+    /// </summary>
+    public int GroupMessage(HubMember member, GroupMessageRecord record)
+    {
+        long start = _metrics.Sealing();
+        int sealedFor = Router.GroupMessage(member, record);
+        _metrics.Sealed(Math.Max(sealedFor, 0), start, _budget.Unsent, record.Target.IsRoom ? ChatMetrics.KindRoom : ChatMetrics.KindDirect);
+        return sealedFor;
     }
 
     /// <summary>A member's Chat: relayed to the others in that room; returns how many it was sealed for.</summary>

@@ -135,17 +135,17 @@ public sealed class ChatLifetimeTests
         string serverDir = AppUnderTest.NewConfigDir();
         using LocalTrust serverTrust = LocalTrust.Open(new AppSettings { Role = ChatRole.Server, ConfigDir = serverDir });
         await using var server = new ChatServer(serverTrust.Apply(new ChatOptions { Name = "Alice" }, ChatRole.Server));
-        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var away = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         server.PresenceChanged += p =>
         {
-            if (p.Kind == PresenceKind.Left && p.Name == "Bob")
+            if (p.Kind == PresenceKind.Away && p.Name == "Bob")
             {
-                left.TrySetResult();
+                away.TrySetResult();
             }
         };
         int port = server.Start("127.0.0.1", 0).Port;
 
-        // Bob uses his name once, then leaves: the name stays his.
+        // Bob uses his name once, then quits: he is away (a member still, PROTOCOL.md 4.8), and the name stays his.
         var bobSettings = new AppSettings { Role = ChatRole.Client, Host = "127.0.0.1", Port = port, ConfigDir = AppUnderTest.NewConfigDir() };
         using (LocalTrust bobTrust = LocalTrust.Open(bobSettings))
         {
@@ -153,7 +153,7 @@ public sealed class ChatLifetimeTests
             await bob.ConnectAsync("127.0.0.1", port).WaitAsync(TimeSpan.FromSeconds(20));
         }
 
-        await left.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        await away.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
         Should.Throw<ArgumentException>(() => server.ChangeName("bob")).Message.ShouldBe("the name bob belongs to another identity on this server");
         server.Name.ShouldBe("Alice");

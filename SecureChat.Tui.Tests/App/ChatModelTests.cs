@@ -1,6 +1,10 @@
 using SecureChat.Engine.Crypto;
 using System.Net;
 using System.Net.Sockets;
+using SecureChat.Engine.Mls;
+using SecureChat.Engine.Mls.Group;
+using SecureChat.Engine.Mls.Messages;
+using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.CommandLine;
@@ -57,12 +61,19 @@ public sealed class ChatModelTests
         var model = new ChatModel(server, isServer: true, view, new ScreenWords());
         try
         {
-            // A client that completes the handshake, then reads nothing more and closes: its Close says it received
-            // none of the operator's messages.
-            await using RawClient client = await RawClient.ConnectAsync(port);
+            // A client that completes the handshake and publishes key packages, so that the operator adds it to
+            // #lobby's group and its texts reach it as GroupRelays; then it reads nothing more and closes: its Close
+            // says it received none of the operator's messages.
+            using var identity = new EphemeralSigner();
+            byte[] signingKey = ((ISeedSigner)identity).ExportSeed();
+            await using RawClient client = await RawClient.ConnectAsync(port, new SessionSettings { Role = SessionRole.Client, Identity = identity });
             client.Session.Start();
             await client.PumpUntilAsync(() => client.Session.IsSecure);
             view.WaitForLine(l => l.Text.StartsWith("secure connection", StringComparison.Ordinal), s_wait, "the server to confirm the client's keys");
+            ulong now = (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            byte[][] keyPackages = [.. Enumerable.Range(0, 3).Select(_ => MlsMessage.Of(KeyPackageFactory.Create(CipherSuite.Suite1, identity.PublicKey, signingKey, now).KeyPackage).Encode())];
+            await client.SendAsync(client.ProduceChat(chat => chat.Groups.SendKeyPackages(keyPackages, lastResort: true)));
+            view.WaitForLine(l => l.Text.StartsWith("encryption: anonymous", StringComparison.Ordinal) && l.Text.Contains("was added by", StringComparison.Ordinal), s_wait, "the operator to add the client to #lobby's group");
             for (int i = 1; i <= 3; i++)
             {
                 await model.EnterAsync($"message {i}");

@@ -1,4 +1,5 @@
 using SecureChat.Engine.Transport;
+using SecureChat.TestSupport;
 using SecureChat.Tui.App;
 using SecureChat.Tui.Tests.Support;
 
@@ -47,6 +48,16 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
         var (bob, carol) = hub;
         carol.WaitFor(l => l.Text == "Bob is here" || l.Text == "Bob joined", "Bob in Carol's lobby");
 
+        // What Carol's client decrypted from Bob's identity, seen after her model (subscribed first) has had it.
+        var fromBob = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        carol.Client.MessageReceived += m =>
+        {
+            if (m.SenderIdentity == bob.Identity)
+            {
+                fromBob.Enqueue(m.Text);
+            }
+        };
+
         await carol.TypeAsync("/ignore Bob");
         carol.WaitFor(l => l.Event == "ignore", "the ignore").Text.ShouldStartWith($"ignoring Bob ({bob.Identity})");
         bob.Client.ChangeName("Robert");
@@ -54,11 +65,10 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
         await bob.TypeAsync("buy now");
         await bob.TypeAsync("/msg Carol buy now, privately");
 
-        // The hub has handled both once it confirms the direct message; the operator's line after them reaches
-        // Carol after them on her link, so she has read both before she stops ignoring.
-        bob.WaitFor(l => l.Kind == LineKind.Own && l.Text == "buy now, privately", "the hub's answer to Bob's direct message");
-        await hub.Server.SendAsync(ChatEndpoint.Lobby, "marker", TestContext.Current.CancellationToken);
-        carol.WaitFor(l => l.Text == "marker", "the operator's line after Bob's");
+        // Both travel in MLS groups (the room's, and the direct conversation Bob's message starts): Carol's client
+        // has decrypted both, and her model had them while ignoring, before she stops ignoring.
+        bob.WaitFor(l => l.Kind == LineKind.Own && l.Text == "buy now, privately", "Bob's direct message bound to Carol's identity");
+        await Eventually.True(() => fromBob.Contains("buy now") && fromBob.Contains("buy now, privately"), "Carol's client to decrypt both of Bob's messages");
         await carol.TypeAsync("/unignore Robert");
         await bob.TypeAsync("and now?");
         carol.WaitFor(l => l.Text == "and now?", "a message after /unignore");

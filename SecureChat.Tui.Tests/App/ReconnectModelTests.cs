@@ -16,7 +16,9 @@ namespace SecureChat.Tui.Tests.App;
 public sealed class ReconnectModelTests(ITestOutputHelper output) : IAsyncDisposable
 {
     private static readonly TimeSpan s_wait = LoopbackPair.Wait;
-    private readonly FakeTimeProvider _time = new();
+
+    // The client's key packages carry lifetimes from its clock, which starts at the hubs' time so that they accept them.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private readonly List<ChatServer> _hubs = [];
     private ChatClient? _client;
     private ChatModel? _model;

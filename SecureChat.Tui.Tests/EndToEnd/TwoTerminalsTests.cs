@@ -48,7 +48,8 @@ public sealed partial class TwoTerminalsTests
 
             tmux.Keys("client", "F10");
             Tmux.WaitForExitFile(clientExit, s_wait).ShouldBe("EXIT:0");
-            tmux.WaitForScreen("server", s => s.Contains("Bob left", StringComparison.Ordinal), s_wait, "the client leaving");
+            // A client that quits is away on the hub: a member still, until it comes back or AwayMax (PROTOCOL.md 4.8).
+            tmux.WaitForScreen("server", s => s.Contains("Bob is away", StringComparison.Ordinal), s_wait, "the client away");
 
             tmux.Type("server", "exit");
             Tmux.WaitForExitFile(serverExit, s_wait).ShouldBe("EXIT:0");

@@ -19,6 +19,11 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
         server.WaitForOutput("[*] Carol joined", s_wait);
         await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });
         await bob.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait, TestContext.Current.CancellationToken);
+
+        // A member reads only the epochs it was in: Bob's texts must be of an epoch Carol is in. Once the operator has
+        // applied the commit that added her, a text Bob sends is of that epoch or later (one of an older epoch is
+        // answered stale and sent again), whether he was added before her or after.
+        server.WaitForOutput("encryption: Carol (identity", s_wait);
         carol.WaitForOutput("[*] Bob joined", s_wait);
 
         await bob.SendAsync("hi", TestContext.Current.CancellationToken);
@@ -64,6 +69,11 @@ public sealed partial class OutputGrammarTests(ITestOutputHelper output)
         server.WaitForOutput("[*] Carol joined", s_wait);
         await using var bob = new ChatClient(new ChatOptions { Name = "Bob" });
         await bob.ConnectAsync("127.0.0.1", port).WaitAsync(s_wait, TestContext.Current.CancellationToken);
+
+        // A member reads only the epochs it was in: Bob's texts must be of an epoch Carol is in. Once the operator has
+        // applied the commit that added her, a text Bob sends is of that epoch or later (one of an older epoch is
+        // answered stale and sent again), whether he was added before her or after.
+        server.WaitForOutput("encryption: Carol (identity", s_wait);
 
         const string tricky = "red \u001b[31m \"quoted\" back\\slash\nsecond line \u202Eevil 😀";
         await bob.SendAsync(tricky, TestContext.Current.CancellationToken);

@@ -124,6 +124,31 @@ internal sealed partial class ChatModel
         });
     }
 
+    /// <summary>
+    /// A direct message sent by name went into the conversation with <paramref name="identity"/>, the one the hub holds
+    /// under that name: the query of that identity opens and the message is shown there.
+    /// </summary>
+    private void OnDirectBound(string name, string identity) => Locked(() =>
+    {
+        PendingDirect? pending = _pendingDirects.FirstOrDefault(p => NameRules.AreConfusable(p.Name, name));
+        if (pending is not null)
+        {
+            _pendingDirects.Remove(pending);
+        }
+
+        ShowBound(pending, identity, SafeText.Name(name));
+    });
+
+    /// <summary>A name bound to an identity: its query opens, and the message sent by name is shown there. Under the lock.</summary>
+    private void ShowBound(PendingDirect? pending, string identity, string name)
+    {
+        string key = OpenQuery(identity, name.Length > 0 ? name : SafeText.Name(pending?.Name ?? string.Empty), TrustWordOf(identity));
+        if (pending is not null)
+        {
+            _view.Show(_words.Own(_ownName, pending.Text) with { Window = key });
+        }
+    }
+
     /// <summary>The hub answered a direct message: a name bound to an identity (its query opens), or a refusal.</summary>
     private void DirectReplied(HubReply reply, string name)
     {
@@ -136,12 +161,7 @@ internal sealed partial class ChatModel
 
         if (reply.Code == ReplyCode.Done && reply.Identity is { } identity)
         {
-            string key = OpenQuery(identity, name.Length > 0 ? name : SafeText.Name(pending?.Name ?? string.Empty), TrustWordOf(identity));
-            if (pending is not null)
-            {
-                _view.Show(_words.Own(_ownName, pending.Text) with { Window = key });
-            }
-
+            ShowBound(pending, identity, name);
             return;
         }
 

@@ -69,6 +69,7 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost += OnMessagesLost;
         _endpoint.RoomChanged += OnRoomChanged;
         _endpoint.Replied += OnReplied;
+        _endpoint.DirectBound += OnDirectBound;
         if (_endpoint is ChatServer server)
         {
             server.HandlerFaulted += OnHandlerFaulted;
@@ -222,6 +223,7 @@ internal sealed partial class ChatModel
         _endpoint.MessagesLost -= OnMessagesLost;
         _endpoint.RoomChanged -= OnRoomChanged;
         _endpoint.Replied -= OnReplied;
+        _endpoint.DirectBound -= OnDirectBound;
         if (_endpoint is ChatServer server)
         {
             server.HandlerFaulted -= OnHandlerFaulted;
@@ -335,8 +337,9 @@ internal sealed partial class ChatModel
             _unconfirmed.Clear();
         }
 
-        // A member's leave was already said ("Bob left"): its closed connection is the same news.
-        if (!IsServer || link.Fingerprint is null || _members.ContainsKey(link.Name))
+        // A member's end is said as its leave ("Bob left") or, in each room shared with it, as its being away ("Bob is
+        // away", PROTOCOL.md 4.8), before or after this: its closed connection is the same news.
+        if (!IsServer || link.Fingerprint is null || (_members.ContainsKey(link.Name) && !_windows.Rooms.Any(r => r.Contains(link.Name))))
         {
             Tell(_words.LinkClosed(link, byPeer, IsServer));
         }

@@ -52,6 +52,7 @@ internal static class ServerLimits
         {
             Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.PendingParts >> 20} MiB"),
         },
+        new("pending-parts-timeout", LimitUnit.Seconds, 1, 3600, "seconds all peers' pending Parts may stay over --pending-parts before the peers holding the most are closed, largest first, until the others' fit", o => Seconds(o.PendingPartsTimeout), (o, n) => o with { PendingPartsTimeout = TimeSpan.FromSeconds(n) }),
         new("away-max", LimitUnit.Seconds, 60, 90 * 86_400, "seconds an identity whose last link dropped stays in its rooms as away; past it, it is removed from every room", o => Seconds(o.AwayMax), (o, n) => o with { AwayMax = TimeSpan.FromSeconds(n) })
         {
             Note = string.Create(CultureInfo.InvariantCulture, $"{s_engine.AwayMax.TotalDays} days"),

@@ -25,9 +25,9 @@ public sealed class AwayQueueLiveTests(ITestOutputHelper output)
         alice.Keys.Found((await alice.EnteredAsync("#r")).GroupId!, TimeProvider.System);
         await bob.JoinAsync("#r");
         await bob.EnteredAsync("#r");
-        await alice.UntilAsync(m => m.Count<GroupTaskRecord>() == 1);
-        byte[] bobPackage = alice.Last<GroupTaskRecord>().Joiners.Single().KeyPackage;
-        (await alice.CarryOutTaskAsync()).Status.ShouldBe(CommitStatus.Accepted);
+        await alice.UntilAsync(m => m.Count<GroupTaskRecord>(s_room) == 1);
+        byte[] bobPackage = alice.Last<GroupTaskRecord>(s_room).Joiners.Single().KeyPackage;
+        (await alice.CarryOutTaskAsync(s_room)).Status.ShouldBe(CommitStatus.Accepted);
         await bob.UntilAsync(m => OfRoom<WelcomeRelayRecord>(m, w => w.Target).Count == 1); // #lobby's group may welcome bob too
         bob.Keys.Join(OfRoom<WelcomeRelayRecord>(bob, w => w.Target).Single().Mls, bobPackage);
         bob.Raw.Abort();
@@ -42,14 +42,14 @@ public sealed class AwayQueueLiveTests(ITestOutputHelper output)
             await alice.SendAsync(chat => chat.Groups.SendGroupMessage(s_room, message));
         }
 
-        await alice.UntilAsync(m => m.Count<GroupTaskRecord>() == 2);
+        await alice.UntilAsync(m => m.Count<GroupTaskRecord>(s_room) == 2);
         PresenceEvent parted = alice.Raw.Events.OfType<PresenceEvent>().Single(p => p.Kind == PresenceKind.Parted && p.Name == "bob");
         parted.Room.ShouldBe("#r");
         parted.Text.ShouldBe("missed too much");
-        GroupTaskRecord removal = alice.Last<GroupTaskRecord>();
+        GroupTaskRecord removal = alice.Last<GroupTaskRecord>(s_room);
         removal.Removals.Single().ShouldBe(Convert.FromHexString(bob.Keys.Identity));
         removal.Joiners.ShouldBeEmpty();
-        (await alice.CarryOutTaskAsync()).Status.ShouldBe(CommitStatus.Accepted);
+        (await alice.CarryOutTaskAsync(s_room)).Status.ShouldBe(CommitStatus.Accepted);
 
         await using LiveGroupMember back = await LiveGroupMember.ConnectAsync(live.Port, bob.Keys, publish: false);
         await back.EnteredAsync("#lobby");

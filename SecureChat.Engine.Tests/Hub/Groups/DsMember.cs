@@ -13,6 +13,7 @@ namespace SecureChat.Engine.Tests.Hub.Groups;
 internal sealed class DsMember
 {
     private readonly Dictionary<string, KeyPackageSecrets> _secrets = [];
+    private readonly Dictionary<string, KeyPackage> _packages = [];
 
     public DsMember(string name)
     {
@@ -38,7 +39,9 @@ internal sealed class DsMember
     public byte[] NewKeyPackage(TimeProvider time)
     {
         (KeyPackage keyPackage, KeyPackageSecrets secrets) = KeyPackageFactory.Create(CipherSuite.Suite1, PublicKey, SignaturePrivateKey, Now(time));
-        _secrets[Convert.ToHexString(keyPackage.Reference(CipherSuite.Suite1))] = secrets;
+        string reference = Convert.ToHexString(keyPackage.Reference(CipherSuite.Suite1));
+        _secrets[reference] = secrets;
+        _packages[reference] = keyPackage;
         return MlsMessage.Of(keyPackage).Encode();
     }
 
@@ -57,6 +60,18 @@ internal sealed class DsMember
         WelcomeJoin.TryJoin(CipherSuite.Suite1, MlsMessage.Decode(welcome).Welcome!, keyPackage, secrets, null, _ => null, out GroupState? state, out string failure)
             .ShouldBeTrue(failure);
         State = state;
+    }
+
+    /// <summary>
+    /// Joins by a relayed Welcome with whichever of this member's key packages it was made for: a member added to a
+    /// group whose GroupTask went to someone else (#lobby's operator) never sees which package the hub handed out.
+    /// </summary>
+    public void Join(byte[] welcome)
+    {
+        Welcome message = MlsMessage.Decode(welcome).Welcome!;
+        string reference = message.Secrets.Select(s => Convert.ToHexString(s.NewMember)).FirstOrDefault(_packages.ContainsKey)
+            ?? throw new InvalidOperationException($"the Welcome is for none of {Name}'s key packages");
+        Join(welcome, MlsMessage.Of(_packages[reference]).Encode());
     }
 
     /// <summary>Processes a relayed commit of another member.</summary>

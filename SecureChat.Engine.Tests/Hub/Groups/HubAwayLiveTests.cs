@@ -27,11 +27,11 @@ public sealed class HubAwayLiveTests(ITestOutputHelper output)
         alice.Keys.Found((await alice.EnteredAsync("#r")).GroupId!, TimeProvider.System);
         await bob.JoinAsync("#r");
         await bob.EnteredAsync("#r");
-        await alice.UntilAsync(m => m.Count<GroupTaskRecord>() == 1);
-        byte[] bobPackage = alice.Last<GroupTaskRecord>().Joiners.Single().KeyPackage;
-        (await alice.CarryOutTaskAsync()).Status.ShouldBe(CommitStatus.Accepted);
-        await bob.UntilAsync(m => m.Count<WelcomeRelayRecord>() == 1);
-        bob.Keys.Join(bob.Last<WelcomeRelayRecord>().Mls, bobPackage);
+        await alice.UntilAsync(m => m.Count<GroupTaskRecord>(s_room) == 1);
+        byte[] bobPackage = alice.Last<GroupTaskRecord>(s_room).Joiners.Single().KeyPackage;
+        (await alice.CarryOutTaskAsync(s_room)).Status.ShouldBe(CommitStatus.Accepted);
+        await bob.UntilAsync(m => m.Count<WelcomeRelayRecord>(s_room) == 1); // #lobby's group welcomes bob too
+        bob.Keys.Join(bob.Last<WelcomeRelayRecord>(s_room).Mls, bobPackage);
 
         bob.Raw.Abort();
         await bob.DisposeAsync();
@@ -50,25 +50,25 @@ public sealed class HubAwayLiveTests(ITestOutputHelper output)
         await alice.Raw.PumpUntilAsync(() => false, TimeSpan.FromMilliseconds(300)).ContinueWith(_ => { }); // the hub has the message before bob is back
 
         await using LiveGroupMember back = await LiveGroupMember.ConnectAsync(live.Port, bob.Keys, publish: false);
-        await back.UntilAsync(m => m.Count<GroupRelayRecord>() == 1);
+        await back.UntilAsync(m => m.Count<GroupRelayRecord>(s_room) == 1);
 
         RoomInfoEvent entered = back.Raw.Events.OfType<RoomInfoEvent>().Single(e => e.Kind == RoomInfoKind.Entered && e.Room == "#r");
         (entered.Flags & RoomInfoRecord.FlagFounder).ShouldBe(0);
         back.Raw.Events.OfType<PresenceEvent>().ShouldContain(p => p.Kind == PresenceKind.Member && p.Room == "#r" && p.Name == "alice");
-        back.Records.Received.Select(r => r.Type).ShouldBe([FrameType.CommitRelay, FrameType.CommitRelay, FrameType.GroupRelay]);
+        var roomRecords = back.Timeline().Where(r => r.Target.Equals(s_room)).ToList(); // #lobby's records are not this room's
+        roomRecords.Select(r => r.Type).ShouldBe([FrameType.CommitRelay, FrameType.CommitRelay, FrameType.GroupRelay]);
         int enteredAt = back.Raw.Events.ToList().IndexOf(entered);
-        int firstRecord = back.Raw.Events.ToList().FindIndex(e => e is GroupRecordEvent);
-        enteredAt.ShouldBeLessThan(firstRecord);
-        back.Records.Of<CommitRelayRecord>().Select(c => c.Mls).ShouldBe(commits);
-        foreach (CommitRelayRecord relay in back.Records.Of<CommitRelayRecord>())
+        enteredAt.ShouldBeLessThan(roomRecords[0].EventIndex);
+        back.Of<CommitRelayRecord>(s_room).Select(c => c.Mls).ShouldBe(commits);
+        foreach (CommitRelayRecord relay in back.Of<CommitRelayRecord>(s_room))
         {
             back.Keys.Process(relay.Mls, TimeProvider.System);
         }
 
-        ApplicationMessages.TryUnprotect(back.Keys.State!, MlsMessage.Decode(back.Last<GroupRelayRecord>().Mls), out byte[]? text, out _, out string failure).ShouldBeTrue(failure);
+        ApplicationMessages.TryUnprotect(back.Keys.State!, MlsMessage.Decode(back.Last<GroupRelayRecord>(s_room).Mls), out byte[]? text, out _, out string failure).ShouldBeTrue(failure);
         System.Text.Encoding.UTF8.GetString(text!).ShouldBe("while you were away");
         await alice.UntilAsync(m => m.Raw.Events.OfType<PresenceEvent>().Any(p => p.Kind == PresenceKind.Back && p.Name == "bob"));
-        output.WriteLine($"bob back at epoch {back.Keys.State!.Context.Epoch}: RoomInfo entered, then {back.Records.Received.Count} queued records in order ({commits.Sum(c => c.Length) + message.Length} mls bytes)");
+        output.WriteLine($"bob back at epoch {back.Keys.State!.Context.Epoch}: RoomInfo entered, then {roomRecords.Count} queued records of #r in order ({commits.Sum(c => c.Length) + message.Length} mls bytes)");
     }
 
     [Fact]

@@ -17,7 +17,11 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
 {
     private static readonly GroupTarget s_room = GroupTarget.ForRoom("#r");
 
-    /// <summary>The first member founds #r; each other enters it and is added by the task the founder gets.</summary>
+    /// <summary>
+    /// The first member founds #r; each other enters it and is added by the task the founder gets. Every member is in
+    /// #lobby too, whose group the hub's operator forms: its tasks, commits and Welcomes reach these links as well, so
+    /// each step looks at #r's records only.
+    /// </summary>
     private static async Task FormAsync(LiveGroupMember founder, params LiveGroupMember[] joiners)
     {
         await founder.JoinAsync("#r");
@@ -26,14 +30,14 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
         founder.Keys.Found(entered.GroupId!, TimeProvider.System);
         foreach (LiveGroupMember joiner in joiners)
         {
-            int tasks = founder.Count<GroupTaskRecord>();
+            int tasks = founder.Count<GroupTaskRecord>(s_room);
             await joiner.JoinAsync("#r");
             (await joiner.EnteredAsync("#r")).Flags.ShouldBe((byte)0);
-            await founder.UntilAsync(m => m.Count<GroupTaskRecord>() > tasks);
-            byte[] keyPackage = founder.Last<GroupTaskRecord>().Joiners.Single().KeyPackage;
-            (await founder.CarryOutTaskAsync()).Status.ShouldBe(CommitStatus.Accepted);
-            await joiner.UntilAsync(m => m.Count<WelcomeRelayRecord>() == 1);
-            joiner.Keys.Join(joiner.Last<WelcomeRelayRecord>().Mls, keyPackage);
+            await founder.UntilAsync(m => m.Count<GroupTaskRecord>(s_room) > tasks);
+            byte[] keyPackage = founder.Last<GroupTaskRecord>(s_room).Joiners.Single().KeyPackage;
+            (await founder.CarryOutTaskAsync(s_room)).Status.ShouldBe(CommitStatus.Accepted);
+            await joiner.UntilAsync(m => m.Count<WelcomeRelayRecord>(s_room) == 1);
+            joiner.Keys.Join(joiner.Last<WelcomeRelayRecord>(s_room).Mls, keyPackage);
         }
     }
 
@@ -48,24 +52,24 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
 
         await FormAsync(alice, bob);
         await alice.JoinAsync("#r");
-        int tasks = alice.Count<GroupTaskRecord>();
+        int tasks = alice.Count<GroupTaskRecord>(s_room);
         await carol.JoinAsync("#r");
-        await alice.UntilAsync(m => m.Count<GroupTaskRecord>() > tasks);
-        byte[] carolPackage = alice.Last<GroupTaskRecord>().Joiners.Single().KeyPackage;
-        (await alice.CarryOutTaskAsync()).Epoch.ShouldBe(2UL);
-        await bob.UntilAsync(m => m.Count<CommitRelayRecord>() == 1);
-        bob.Last<CommitRelayRecord>().Name.ShouldBe("alice");
-        bob.Keys.Process(bob.Last<CommitRelayRecord>().Mls, TimeProvider.System);
-        await carol.UntilAsync(m => m.Count<WelcomeRelayRecord>() == 1);
-        carol.Keys.Join(carol.Last<WelcomeRelayRecord>().Mls, carolPackage);
+        await alice.UntilAsync(m => m.Count<GroupTaskRecord>(s_room) > tasks);
+        byte[] carolPackage = alice.Last<GroupTaskRecord>(s_room).Joiners.Single().KeyPackage;
+        (await alice.CarryOutTaskAsync(s_room)).Epoch.ShouldBe(2UL);
+        await bob.UntilAsync(m => m.Count<CommitRelayRecord>(s_room) == 1);
+        bob.Last<CommitRelayRecord>(s_room).Name.ShouldBe("alice");
+        bob.Keys.Process(bob.Last<CommitRelayRecord>(s_room).Mls, TimeProvider.System);
+        await carol.UntilAsync(m => m.Count<WelcomeRelayRecord>(s_room) == 1);
+        carol.Keys.Join(carol.Last<WelcomeRelayRecord>(s_room).Mls, carolPackage);
         output.WriteLine($"three members in #r's group at epoch 2 after {clock.ElapsedMilliseconds} ms (two tasks, two commits)");
 
         byte[] message = bob.Keys.Message("hello from bob");
         await bob.SendAsync(chat => chat.Groups.SendGroupMessage(s_room, message));
         foreach (LiveGroupMember reader in new[] { alice, carol })
         {
-            await reader.UntilAsync(m => m.Count<GroupRelayRecord>() == 1);
-            GroupRelayRecord relay = reader.Last<GroupRelayRecord>();
+            await reader.UntilAsync(m => m.Count<GroupRelayRecord>(s_room) == 1);
+            GroupRelayRecord relay = reader.Last<GroupRelayRecord>(s_room);
             relay.Name.ShouldBe("bob");
             relay.Mls.ShouldBe(message);
             ApplicationMessages.TryUnprotect(reader.Keys.State!, MlsMessage.Decode(relay.Mls), out byte[]? text, out _, out string failure).ShouldBeTrue(failure);
@@ -73,7 +77,7 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"a {message.Length}-byte PrivateMessage relayed to alice and carol; the hub read none of it");
-        bob.Count<GroupRelayRecord>().ShouldBe(0);
+        bob.Count<GroupRelayRecord>(s_room).ShouldBe(0);
     }
 
     [Fact]
@@ -93,8 +97,8 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
         result.Epoch.ShouldBe(1UL);
         var honest = alice.Keys.BuildCommit([], [], TimeProvider.System);
         (await alice.CommitAsync(s_room, honest.Commit, honest.Welcome)).Status.ShouldBe(CommitStatus.Accepted);
-        await bob.UntilAsync(m => m.Count<CommitRelayRecord>() == 1);
-        bob.Last<CommitRelayRecord>().Mls.ShouldBe(honest.Commit); // the refused one never reached bob
+        await bob.UntilAsync(m => m.Count<CommitRelayRecord>(s_room) == 1);
+        bob.Last<CommitRelayRecord>(s_room).Mls.ShouldBe(honest.Commit); // the refused one never reached bob
     }
 
     [Fact]
@@ -114,8 +118,8 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
         first.Status.ShouldBe(CommitStatus.Accepted);
         second.Status.ShouldBe(CommitStatus.Stale);
         second.Epoch.ShouldBe(2UL);
-        await bob.UntilAsync(m => m.Count<CommitRelayRecord>() == 1);
-        alice.Count<CommitRelayRecord>().ShouldBe(0);
+        await bob.UntilAsync(m => m.Count<CommitRelayRecord>(s_room) == 1);
+        alice.Count<CommitRelayRecord>(s_room).ShouldBe(0);
     }
 
     [Fact]
@@ -134,11 +138,11 @@ public sealed class HubGroupLiveTests(ITestOutputHelper output)
         ReplyEvent reply = mallory.Raw.Events.OfType<ReplyEvent>().Last(r => r.Op == (byte)FrameType.GroupMessage);
         byte[] fromBob = bob.Keys.Message("only this");
         await bob.SendAsync(chat => chat.Groups.SendGroupMessage(s_room, fromBob));
-        await alice.UntilAsync(m => m.Count<GroupRelayRecord>() >= 1);
+        await alice.UntilAsync(m => m.Count<GroupRelayRecord>(s_room) >= 1);
 
-        output.WriteLine($"mallory's GroupMessage to #r: Reply {reply.Code}; alice then got {alice.Count<GroupRelayRecord>()} relay, bob's");
+        output.WriteLine($"mallory's GroupMessage to #r: Reply {reply.Code}; alice then got {alice.Count<GroupRelayRecord>(s_room)} relay, bob's");
         reply.Code.ShouldBe(ReplyCode.NotMember);
-        alice.Records.Of<GroupRelayRecord>().ShouldHaveSingleItem().Mls.ShouldBe(fromBob);
+        alice.Of<GroupRelayRecord>(s_room).ShouldHaveSingleItem().Mls.ShouldBe(fromBob);
         live.HasFailureFor(mallory.Raw.LocalPort).ShouldBeFalse();
     }
 }

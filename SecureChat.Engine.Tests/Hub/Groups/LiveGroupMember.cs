@@ -67,6 +67,20 @@ internal sealed class LiveGroupMember : IAsyncDisposable
 
     public T Last<T>() => Records.Of<T>().Last();
 
+    /// <summary>The records of type <typeparamref name="T"/> for <paramref name="target"/>'s group, in order: a member of #lobby gets that group's records too.</summary>
+    public List<T> Of<T>(GroupTarget target) => [.. Records.Received.Select(r => r.Record).OfType<T>().Where(r => TargetOf(r!).Equals(target))];
+
+    public int Count<T>(GroupTarget target) => Of<T>(target).Count;
+
+    public T Last<T>(GroupTarget target) => Of<T>(target).Last();
+
+    /// <summary>Each record handed over so far, in order, with the index of its event in the raw client's events (to tell what came before it).</summary>
+    public List<(int EventIndex, FrameType Type, GroupTarget Target)> Timeline()
+    {
+        List<int> indices = [.. Raw.Events.Select((e, i) => (e, i)).Where(x => x.e is GroupRecordEvent).Select(x => x.i)];
+        return [.. Records.Received.Select((r, n) => (indices[n], r.Type, TargetOf(r.Record)))];
+    }
+
     /// <summary>Waits for RoomInfo entered for <paramref name="room"/>; returns it.</summary>
     public async Task<RoomInfoEvent> EnteredAsync(string room)
     {
@@ -75,10 +89,10 @@ internal sealed class LiveGroupMember : IAsyncDisposable
             ?? throw new InvalidOperationException($"{Keys.Name} never entered {room}: {string.Join("; ", Raw.Events.TakeLast(4))}");
     }
 
-    /// <summary>Carries out the last GroupTask: sends the commit with its Welcome and waits for the CommitResult; merges it when accepted.</summary>
-    public async Task<CommitResultRecord> CarryOutTaskAsync()
+    /// <summary>Carries out the last GroupTask for <paramref name="target"/>: sends the commit with its Welcome and waits for the CommitResult; merges it when accepted.</summary>
+    public async Task<CommitResultRecord> CarryOutTaskAsync(GroupTarget target)
     {
-        GroupTaskRecord task = Last<GroupTaskRecord>();
+        GroupTaskRecord task = Last<GroupTaskRecord>(target);
         List<uint> removals = [.. task.Removals.Select(d => (uint)DeliveryHarness.TreeIdentities(Keys).IndexOf(Convert.ToHexString(d)))];
         var built = Keys.BuildCommit(removals, [.. task.Joiners.Select(j => j.KeyPackage)], TimeProvider.System);
         CommitResultRecord result = await CommitAsync(task.Target, built.Commit, built.Welcome);
@@ -93,11 +107,21 @@ internal sealed class LiveGroupMember : IAsyncDisposable
     /// <summary>Sends a GroupCommit and waits for its CommitResult.</summary>
     public async Task<CommitResultRecord> CommitAsync(GroupTarget target, byte[] commit, byte[] welcome)
     {
-        int before = Count<CommitResultRecord>();
+        int before = Count<CommitResultRecord>(target);
         await SendAsync(chat => chat.Groups.SendGroupCommit(target, commit, welcome));
-        await UntilAsync(m => m.Count<CommitResultRecord>() > before);
-        return Last<CommitResultRecord>();
+        await UntilAsync(m => m.Count<CommitResultRecord>(target) > before);
+        return Last<CommitResultRecord>(target);
     }
+
+    private static GroupTarget TargetOf(object record) => record switch
+    {
+        GroupTaskRecord r => r.Target,
+        CommitResultRecord r => r.Target,
+        CommitRelayRecord r => r.Target,
+        WelcomeRelayRecord r => r.Target,
+        GroupRelayRecord r => r.Target,
+        _ => default,
+    };
 
     public ValueTask DisposeAsync() => Raw.DisposeAsync();
 }
