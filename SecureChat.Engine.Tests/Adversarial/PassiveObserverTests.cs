@@ -47,7 +47,7 @@ public sealed class PassiveObserverTests
         List<byte[]> toClient = Frames.Split(tap.ToClient);
         toServer.Select(Frames.TypeOf).ShouldContain(FrameType.ClientHello);
         toServer.Select(Frames.TypeOf).ShouldContain(FrameType.ClientAuth);
-        toServer.Select(Frames.TypeOf).ShouldContain(FrameType.Chat);
+        toServer.Select(Frames.TypeOf).ShouldContain(FrameType.GroupMessage);
         toClient.Select(Frames.TypeOf).ShouldContain(FrameType.ServerAuth);
 
         foreach (EphemeralSigner key in new[] { serverKey, clientKey })

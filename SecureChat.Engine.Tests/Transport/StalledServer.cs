@@ -3,7 +3,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SecureChat.Engine.Chat;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 
 namespace SecureChat.Engine.Tests.Transport;
 
@@ -11,10 +13,11 @@ namespace SecureChat.Engine.Tests.Transport;
 /// A fake server on 127.0.0.1 for one client: it runs the server side of the handshake with the engine's own
 /// <see cref="SecureSession"/> and <see cref="ChatChannel"/>, then stops reading (its socket's receive buffer is
 /// small, so the client's bytes back up quickly) until <see cref="StartDraining"/>, after which it reads and opens
-/// everything and records the chat messages. Not thread-safe apart from <see cref="Messages"/>.
+/// everything and records the chat messages (the GroupMessages' payloads). Not thread-safe apart from <see cref="Messages"/>.
 /// </summary>
 internal sealed class StalledServer : IAsyncDisposable
 {
+    private readonly GroupRecordRecorder _records = new();
     private readonly Socket _listener;
     private readonly CancellationTokenSource _stop = new();
     private Socket? _socket;
@@ -29,7 +32,7 @@ internal sealed class StalledServer : IAsyncDisposable
 
     public int Port { get; }
 
-    /// <summary>Chat texts opened after draining started, in order.</summary>
+    /// <summary>The payloads of the GroupMessages opened after draining started, as UTF-8, in order (a real client's are MLS ciphertext).</summary>
     public ConcurrentQueue<string> Messages { get; } = new();
 
     public static StalledServer Listen(int receiveBufferSize)
@@ -52,7 +55,7 @@ internal sealed class StalledServer : IAsyncDisposable
         _socket = await _listener.AcceptAsync(cancel.Token);
         _socket.NoDelay = true;
         _session = new SecureSession(new SessionSettings { Role = SessionRole.Server });
-        _ = new ChatChannel(_session);
+        _ = new ChatChannel(_session) { HubRecords = _records };
         _session.Start();
         byte[] buffer = new byte[16 * 1024];
         while (!_session.IsSecure)
@@ -90,9 +93,13 @@ internal sealed class StalledServer : IAsyncDisposable
                     session.Receive(buffer.AsSpan(0, read));
                     _ = session.ExchangeOutput(new ArrayBufferWriter<byte>());
                     session.DrainEvents(events);
-                    foreach (MessageReceivedEvent message in events.OfType<MessageReceivedEvent>())
+                    GroupRecordRecorder.DeliverAll(events);
+                    while (_records.Received.TryDequeue(out var record))
                     {
-                        Messages.Enqueue(message.Text);
+                        if (record.Record is GroupMessageRecord message)
+                        {
+                            Messages.Enqueue(System.Text.Encoding.UTF8.GetString(message.Mls));
+                        }
                     }
 
                     events.Clear();
