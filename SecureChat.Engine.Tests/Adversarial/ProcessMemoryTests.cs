@@ -39,6 +39,7 @@ public sealed class ProcessMemoryTests
         LiveGroupMember[] silent = await InLobbyAsync(server.Port, SilentPeers, "silent");
         RawClient[] renamers = await ConnectAllAsync(server.Port, NickFlooders, "renamer");
         LiveGroupMember flooder = (await InLobbyAsync(server.Port, 1, "flooder"))[0];
+        await CatchUpAsync(flooder);
         try
         {
             server.SocketCount().ShouldBe(listenerSockets + SilentPeers + NickFlooders + 1);
@@ -59,6 +60,10 @@ public sealed class ProcessMemoryTests
                     await flooder.Raw.SendAsync(flooder.Say(text));
                     flooded += text.Length;
                 }
+
+                // A member keeps its group current: the hub removes a dropped peer whose away queue overflows, by a
+                // commit the flooder must process, or its texts are refused as of a stale epoch.
+                await CatchUpAsync(flooder);
             }
 
             (int peers, long unsent, long peak) = await server.StatsAsync();
@@ -81,6 +86,13 @@ public sealed class ProcessMemoryTests
                 await client.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Reads what the hub sent <paramref name="member"/> meanwhile (its Acks at least), for a moment.</summary>
+    private static async Task CatchUpAsync(LiveGroupMember member)
+    {
+        DateTime until = DateTime.UtcNow + TimeSpan.FromMilliseconds(50);
+        await member.UntilAsync(_ => DateTime.UtcNow > until);
     }
 
     /// <summary>The largest frame a session writes: a record of 16,384 plaintext bytes, sealed.</summary>
