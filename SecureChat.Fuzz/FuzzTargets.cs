@@ -35,12 +35,8 @@ internal static class FuzzTargets
             KeyShareMessage.TrySplit(body, 256, out _, out _);
             PuzzleMessage.TryParse(body, out _);
             AuthMessage.TryParse(body, out _, out _);
-            ChatRecord.TryParse(body, out _);
             NickRecord.TryParse(body, out _);
             PresenceRecord.TryParse(body, out _);
-            RelayRecord.TryParse(body, out _);
-            DirectRecord.TryParse(body, out _);
-            DirectRelayRecord.TryParse(body, out _);
             AckRecord.TryParse(body, out _);
             RequestRecord.TryParse(body, out _);
             RoomEventRecord.TryParse(body, out _);

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -103,9 +105,10 @@ public sealed class FaultTests
         held.ShouldBe(1, "the reader was held");
         string failures = string.Join("; ", live.Failures.Select(f => $"{f.Failure.Reason}: {f.Failure.Message}"));
         secure.ShouldBeTrue(failures);
-        await client.SendAsync(client.ProduceChat(c => c.SendChat("#lobby", "in")));
-        await Eventually.True(() => live.CountMessages("in") == 1 || !live.Failures.IsEmpty, "the message, or the server's failure", s_wait);
+        await client.SendAsync(client.ProduceChat(c => c.SendRequest(RoomOp.List, string.Empty, string.Empty, string.Empty)));
+        await client.PumpUntilAsync(() => client.Events.OfType<RoomInfoEvent>().Any(e => e.Kind == RoomInfoKind.ListEnd) || !live.Failures.IsEmpty, s_wait);
         live.Failures.Select(f => f.Failure.Message).ShouldBeEmpty();
+        client.Events.OfType<RoomInfoEvent>().ShouldContain(e => e.Kind == RoomInfoKind.ListEnd, "the hub answers the request");
     }
 
     [Fact]
@@ -135,16 +138,15 @@ public sealed class FaultTests
                 left.TrySetResult(n);
             }
         };
-        await using RawClient victim = await RawClient.ConnectAsync(live.Port);
-        (await victim.HandshakeAsync()).ShouldBeTrue();
-        await victim.SendAsync(victim.ProduceChat(c => c.SendNick("victim")));
-        byte[] record = victim.ProduceChat(c => c.SendChat("#lobby", "half of this never arrives"));
+        await using LiveGroupMember victim = await LiveGroupMember.ConnectAsync(live.Port, "victim");
+        await victim.InLobbyAsync();
+        byte[] record = victim.Say("half of this never arrives");
 
-        await victim.SendAsync(record[..(record.Length / 2)]);
+        await victim.Raw.SendAsync(record[..(record.Length / 2)]);
         await Task.Delay(100);
-        victim.Abort();
+        victim.Raw.Abort();
 
-        (await live.FailureFor(victim.LocalPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
+        (await live.FailureFor(victim.Raw.LocalPort)).Reason.ShouldBe(FailureReason.ConnectionLost);
         (await left.Task.WaitAsync(s_wait)).Name.ShouldBe("victim");
         live.CountMessages("half of this never arrives").ShouldBe(0);
         await live.ShouldStillServeAnHonestClient();

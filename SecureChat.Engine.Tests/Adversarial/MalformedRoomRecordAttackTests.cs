@@ -5,8 +5,8 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Adversarial;
 
 /// <summary>
-/// PROTOCOL.md 4.1: the v3 records a member sends (Chat, Direct, Request) with a malformed body, sealed correctly by a
-/// modified client on 127.0.0.1. Each fails that member's session as a protocol violation before anything of it is
+/// PROTOCOL.md 4.1: the room records a member sends (Request) with a malformed body, sealed correctly by a modified
+/// client on 127.0.0.1 (the malformed group records are GroupRecordAttackTests'). Each fails that member's session as a protocol violation before anything of it is
 /// shown or relayed, while an honest member connected meanwhile keeps chatting.
 /// </summary>
 public sealed class MalformedRoomRecordAttackTests(ITestOutputHelper output)
@@ -15,10 +15,9 @@ public sealed class MalformedRoomRecordAttackTests(ITestOutputHelper output)
 
     public static TheoryData<string, byte, byte[]> Attacks => new()
     {
-        { "a Chat whose room field is one byte", (byte)FrameType.Chat, [1, (byte)'#', .. "leak"u8] },
-        { "a Chat whose room is not UTF-8", (byte)FrameType.Chat, [3, (byte)'#', 0xC3, 0x28, .. "leak"u8] },
-        { "a Chat whose room length runs past the end", (byte)FrameType.Chat, [200, (byte)'#', .. "leak"u8] },
-        { "a Direct to a digest cut short", (byte)FrameType.Direct, [0, 1, 2, 3] },
+        { "a Request whose room field is one byte", (byte)FrameType.Request, [1, 1, (byte)'#', 0, 4, .. "leak"u8] },
+        { "a Request whose room is not UTF-8", (byte)FrameType.Request, [1, 3, (byte)'#', 0xC3, 0x28, 0, 4, .. "leak"u8] },
+        { "a Request whose room length runs past the end", (byte)FrameType.Request, [1, 200, (byte)'#', .. "leak"u8] },
         { "a Request with op 0", (byte)FrameType.Request, [0, 0, 0, 0] },
         { "a Request with op 16", (byte)FrameType.Request, [16, 2, (byte)'#', (byte)'a', 0, 0] },
         { "a Request with a byte after its text", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0, 0, 0x41] },
@@ -27,7 +26,7 @@ public sealed class MalformedRoomRecordAttackTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Attacks))]
-    public async Task A_malformed_room_or_direct_record_ends_only_the_sender_s_session_and_reaches_nobody(string what, byte type, byte[] plaintext)
+    public async Task A_malformed_room_record_ends_only_the_sender_s_session_and_reaches_nobody(string what, byte type, byte[] plaintext)
     {
         await using LiveServer live = LiveServer.Start();
         await using var honest = new ChatClient(new ChatOptions { Name = "honest" });

@@ -83,8 +83,9 @@ public sealed class NickAnswerTests(ITestOutputHelper output)
         live.Failures.ShouldBeEmpty();
         live.Server.Peers.Single(p => LiveServer.PortOf(p) == client.LocalPort).Name.ShouldBe("n4");
 
-        await client.SendAsync(client.ProduceChat(chat => chat.SendChat("#lobby", "still here")));
-        await Eventually.True(() => live.CountMessages("still here") == 1, "the refused peer's next message to arrive");
+        await client.SendAsync(client.ProduceChat(chat => chat.SendRequest(RoomOp.List, string.Empty, string.Empty, string.Empty)));
+        var listed = new List<SessionEvent>();
+        (await ReadUntil(client, listed, e => e.OfType<RoomInfoEvent>().Any(r => r.Kind == RoomInfoKind.ListEnd))).ShouldBeTrue("the refused peer's next request to be answered");
     }
 
     [Fact]

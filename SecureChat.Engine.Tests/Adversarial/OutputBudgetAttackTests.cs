@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -23,8 +24,9 @@ public sealed class OutputBudgetAttackTests
     public async Task A_peer_that_never_reads_is_dropped_once_relayed_chat_passes_the_default_8_MiB_budget_and_its_socket_is_given_up_at_once()
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient silent = await JoinAsync(live, "silent");
-        await using RawClient flooder = await JoinAsync(live, "flooder");
+        await using LiveGroupMember silentMember = await InLobbyAsync(live, "silent");
+        await using LiveGroupMember flooder = await InLobbyAsync(live, "flooder");
+        RawClient silent = silentMember.Raw; // reads nothing from now on
 
         long relayed = await FloodChatUntilAsync(flooder, () => live.HasFailureFor(silent.LocalPort));
 
@@ -33,7 +35,7 @@ public sealed class OutputBudgetAttackTests
         failure.Reason.ShouldBe(FailureReason.PeerTooSlow);
         (await silent.ServerClosesAsync(s_wait)).ShouldBeTrue("the server gives up the dropped peer's socket");
         await Eventually.True(() => !live.Server.Peers.Any(p => LiveServer.PortOf(p) == silent.LocalPort), "the dropped peer to leave the hub", TimeSpan.FromSeconds(5));
-        live.HasFailureFor(flooder.LocalPort).ShouldBeFalse("the flooder itself reads nothing but is sent nothing");
+        live.HasFailureFor(flooder.Raw.LocalPort).ShouldBeFalse("the flooder itself reads nothing but is sent nothing");
         await live.ShouldStillServeAnHonestClient(s_wait);
     }
 
@@ -210,15 +212,16 @@ public sealed class OutputBudgetAttackTests
             WriteTimeout = TimeSpan.FromSeconds(1),
             TickInterval = TimeSpan.FromMilliseconds(250),
         });
-        await using RawClient silent = await JoinAsync(live, "silent");
-        await using RawClient flooder = await JoinAsync(live, "flooder");
+        await using LiveGroupMember silentMember = await InLobbyAsync(live, "silent");
+        await using LiveGroupMember flooder = await InLobbyAsync(live, "flooder");
+        RawClient silent = silentMember.Raw; // reads nothing from now on
 
         // More than the kernel buffers hold on loopback (about 4 MiB to send, 128 KiB to receive), far under the budget.
         long relayed = 0;
         string text = new('w', ChatOptions.MaxMessageBytes - 64);
         while (relayed < 16 << 20)
         {
-            await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
+            await flooder.Raw.SendAsync(flooder.Say(text));
             relayed += text.Length;
         }
 
@@ -259,8 +262,19 @@ public sealed class OutputBudgetAttackTests
         }
     });
 
-    /// <summary>Sends the largest chat messages until <paramref name="done"/>; returns the plaintext bytes sent.</summary>
-    private static async Task<long> FloodChatUntilAsync(RawClient flooder, Func<bool> done)
+    /// <summary>
+    /// A raw member with real MLS state, in #lobby's group: it publishes key packages, the hub's operator adds it, and it
+    /// joins by the Welcome (reading the hub's records until then, and nothing more unless told to).
+    /// </summary>
+    internal static async Task<LiveGroupMember> InLobbyAsync(LiveServer live, string name)
+    {
+        LiveGroupMember member = await LiveGroupMember.ConnectAsync(live.Port, name).WaitAsync(s_wait);
+        await member.InLobbyAsync().WaitAsync(s_wait);
+        return member;
+    }
+
+    /// <summary>Sends the largest chat messages (GroupMessages to #lobby) until <paramref name="done"/>; returns the text bytes sent.</summary>
+    private static async Task<long> FloodChatUntilAsync(LiveGroupMember flooder, Func<bool> done)
     {
         string text = new('f', ChatOptions.MaxMessageBytes - 64);
         long sent = 0;
@@ -269,7 +283,7 @@ public sealed class OutputBudgetAttackTests
             sent.ShouldBeLessThan(FloodBytesMax, "the flood never had the effect the limit promises");
             for (int i = 0; i < 16; i++)
             {
-                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
+                await flooder.Raw.SendAsync(flooder.Say(text));
                 sent += text.Length;
             }
 

@@ -1,5 +1,6 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
@@ -33,9 +34,12 @@ public sealed class ProcessMemoryTests
         await Eventually.True(() => server.StatsAsync().Result.Peers == 0, "the warm-up client to leave", s_wait);
         long baseline = server.StatusBytes("VmRSS");
 
-        RawClient[] silent = await ConnectAllAsync(server.Port, SilentPeers, "silent");
+        // The silent peers and the flooder are members of #lobby's group (they read until the hub's operator added
+        // them, then the silent ones read nothing more), so the flooder's texts are relayed to every silent peer.
+        LiveGroupMember[] silent = await InLobbyAsync(server.Port, SilentPeers, "silent");
         RawClient[] renamers = await ConnectAllAsync(server.Port, NickFlooders, "renamer");
-        RawClient flooder = (await ConnectAllAsync(server.Port, 1, "flooder"))[0];
+        LiveGroupMember flooder = (await InLobbyAsync(server.Port, 1, "flooder"))[0];
+        await CatchUpAsync(flooder);
         try
         {
             server.SocketCount().ShouldBe(listenerSockets + SilentPeers + NickFlooders + 1);
@@ -53,9 +57,13 @@ public sealed class ProcessMemoryTests
                 flooded.ShouldBeLessThan(256L << 20, "the silent peers were never dropped");
                 for (int i = 0; i < 32; i++)
                 {
-                    await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
+                    await flooder.Raw.SendAsync(flooder.Say(text));
                     flooded += text.Length;
                 }
+
+                // A member keeps its group current: the hub removes a dropped peer whose away queue overflows, by a
+                // commit the flooder must process, or its texts are refused as of a stale epoch.
+                await CatchUpAsync(flooder);
             }
 
             (int peers, long unsent, long peak) = await server.StatsAsync();
@@ -73,11 +81,18 @@ public sealed class ProcessMemoryTests
         }
         finally
         {
-            foreach (RawClient client in silent.Concat(renamers).Append(flooder))
+            foreach (RawClient client in silent.Select(m => m.Raw).Concat(renamers).Append(flooder.Raw))
             {
                 await client.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Reads what the hub sent <paramref name="member"/> meanwhile (its Acks at least), for a moment.</summary>
+    private static async Task CatchUpAsync(LiveGroupMember member)
+    {
+        DateTime until = DateTime.UtcNow + TimeSpan.FromMilliseconds(50);
+        await member.UntilAsync(_ => DateTime.UtcNow > until);
     }
 
     /// <summary>The largest frame a session writes: a record of 16,384 plaintext bytes, sealed.</summary>
@@ -109,6 +124,31 @@ public sealed class ProcessMemoryTests
 
     /// <summary>Per peer apart from output: a 64 KiB receive buffer, a frame inbox of one frame, the session and socket.</summary>
     internal const int PerPeerFixed = (64 * 1024) + MaxRecord + (64 * 1024);
+
+    /// <summary>Raw members in #lobby's group (see <see cref="OutputBudgetAttackTests.InLobbyAsync"/>), a few at a time as <see cref="ConnectAllAsync"/> connects.</summary>
+    private static async Task<LiveGroupMember[]> InLobbyAsync(int port, int count, string prefix)
+    {
+        var members = new LiveGroupMember[count];
+        using var gate = new SemaphoreSlim(Math.Max(1, (Environment.ProcessorCount * 2) - 1));
+        await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                members[i] = await LiveGroupMember.ConnectAsync(port, $"{prefix}{i}").WaitAsync(s_wait);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        foreach (LiveGroupMember member in members)
+        {
+            await member.InLobbyAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+
+        return members;
+    }
 
     private static async Task<RawClient[]> ConnectAllAsync(int port, int count, string prefix)
     {

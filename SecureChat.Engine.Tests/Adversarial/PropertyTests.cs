@@ -24,7 +24,7 @@ public sealed class PropertyTests
         using var receiver = new RecordProtector(s_key, s_macKey, SessionKeys.DirectionClientToServer);
         byte[] plaintext = "the quick brown fox jumps over the lazy dog"u8.ToArray();
         byte[] sealedBody = new byte[RecordProtector.SealedSize(plaintext.Length)];
-        sender.Seal(7, (byte)FrameType.Chat, plaintext, sealedBody, SystemRandom.Instance);
+        sender.Seal(7, (byte)FrameType.GroupMessage, plaintext, sealedBody, SystemRandom.Instance);
         byte[] output = new byte[sealedBody.Length + 64];
 
         Gen<(int Position, byte Mask)> flip = Gen.Select(Gen.Int[0, sealedBody.Length - 1], Gen.Byte[1, 255]);
@@ -46,18 +46,18 @@ public sealed class PropertyTests
         {
             if (!body.AsSpan().SequenceEqual(sealedBody))
             {
-                receiver.TryOpen(7, (byte)FrameType.Chat, body, output, out _).ShouldBeFalse();
+                receiver.TryOpen(7, (byte)FrameType.GroupMessage, body, output, out _).ShouldBeFalse();
             }
         }, iter: 3_000, threads: 1);
 
         Gen.Select(Gen.ULong, Gen.Byte).Sample((sequence, type) =>
         {
-            if (sequence != 7 || type != (byte)FrameType.Chat)
+            if (sequence != 7 || type != (byte)FrameType.GroupMessage)
             {
                 receiver.TryOpen(sequence, type, sealedBody, output, out _).ShouldBeFalse();
             }
         }, iter: 1_000, threads: 1);
-        receiver.TryOpen(7, (byte)FrameType.Chat, sealedBody, output, out int length).ShouldBeTrue("the unmutated record still opens");
+        receiver.TryOpen(7, (byte)FrameType.GroupMessage, sealedBody, output, out int length).ShouldBeTrue("the unmutated record still opens");
         output[..length].ShouldBe(plaintext);
     }
 
@@ -67,12 +67,12 @@ public sealed class PropertyTests
         // Every input goes to a fresh server with the sealing pair's keys and sequence number, which delivers the
         // unmutated record (the control below), so a mutated record fails only because of its mutation.
         using SameKeyReceivers receivers = SameKeyReceivers.Establish();
-        receivers.Pair.ClientChat.SendChat("#lobby", "a genuine message");
+        receivers.Pair.ClientChat.SendText("a genuine message");
         byte[] valid = receivers.Pair.Take(receivers.Pair.Client);
         using (SameKeyReceivers.Receiver control = receivers.NewReceiver())
         {
             control.Deliver(valid);
-            control.Events.OfType<MessageReceivedEvent>().ShouldHaveSingleItem().Text.ShouldBe("a genuine message");
+            control.GroupRecords.AtHub().ShouldHaveSingleItem().ShouldBe("a genuine message");
         }
 
         Gen<byte[]> frames = Gen.OneOf(
@@ -89,7 +89,8 @@ public sealed class PropertyTests
         {
             using SameKeyReceivers.Receiver receiver = receivers.NewReceiver();
             receiver.Deliver(bytes);
-            receiver.Events.OfType<MessageReceivedEvent>().ShouldBeEmpty();
+            receiver.Events.OfType<GroupRecordEvent>().ShouldBeEmpty();
+            receiver.GroupRecords.Received.ShouldBeEmpty();
         }, iter: 300);
     }
 

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
@@ -43,15 +44,10 @@ public sealed class ReceiveQueueAttackTests(ITestOutputHelper output)
         long baseline = server.StatusBytes("VmRSS");
         long bound = baseline + ProcessMemoryTests.Bound(Flooders + Listeners);
 
-        var members = new RawClient[Flooders + Listeners];
-        for (int i = 0; i < members.Length; i++)
-        {
-            members[i] = await RawClient.ConnectAsync(server.Port).WaitAsync(s_wait);
-            (await members[i].HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
-            await members[i].SendAsync(members[i].ProduceChat(c => c.SendNick($"member{i}")));
-        }
-
-        RawClient[] flooders = members[..Flooders];
+        // Members of #lobby's group, so that their texts are relayed (and shown by the operator).
+        LiveGroupMember[] inLobby = await LiveGroupMember.InLobbyAsync(server.Port, Enumerable.Range(0, Flooders + Listeners).Select(i => $"member{i}")).WaitAsync(s_wait * 2);
+        RawClient[] members = [.. inLobby.Select(m => m.Raw)];
+        LiveGroupMember[] flooders = inLobby[..Flooders];
 
         try
         {
@@ -80,7 +76,7 @@ public sealed class ReceiveQueueAttackTests(ITestOutputHelper output)
                 {
                     while (clock.Elapsed < s_flood && sent[i] < FloodBytesPerFlooder && !overBound && !drains[i].IsCompleted)
                     {
-                        await f.SendAsync([.. Enumerable.Range(0, 16).SelectMany(_ => f.ProduceChat(c => c.SendChat("#lobby", text)))]);
+                        await f.Raw.SendAsync([.. Enumerable.Range(0, 16).SelectMany(_ => f.Say(text))]);
                         Interlocked.Add(ref sent[i], 16L * text.Length);
                     }
                 }

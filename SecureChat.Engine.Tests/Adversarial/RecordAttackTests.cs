@@ -1,6 +1,7 @@
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -14,21 +15,19 @@ public sealed class RecordAttackTests
 {
     private const int Header = WireFormat.FrameHeaderSize;
 
-    /// <summary>The ciphertext of the record the flip tests send: 33 bytes of plaintext make 3 blocks.</summary>
-    private const int FlipCiphertextSize = 48;
-
     /// <summary>
     /// Each flip costs a live handshake, so the live test takes the first and last bit of each part of the body;
-    /// RecordProtectorTests flips every bit of a sealed body without sockets.
+    /// RecordProtectorTests flips every bit of a sealed body without sockets. A negative position counts from the end of
+    /// the body (-1: its last bit), since the ciphertext's length is the message's.
     /// </summary>
     public static TheoryData<string, int> FlipPositions => new()
     {
         { "IV first bit", 0 },
         { "IV last bit", RecordProtector.IvSize * 8 - 1 },
         { "ciphertext first bit", RecordProtector.IvSize * 8 },
-        { "ciphertext last bit", (RecordProtector.IvSize + FlipCiphertextSize) * 8 - 1 },
-        { "tag first bit", (RecordProtector.IvSize + FlipCiphertextSize) * 8 },
-        { "tag last bit", (RecordProtector.IvSize + FlipCiphertextSize + RecordProtector.TagSize) * 8 - 1 },
+        { "ciphertext last bit", -(RecordProtector.TagSize * 8) - 1 },
+        { "tag first bit", -(RecordProtector.TagSize * 8) },
+        { "tag last bit", -1 },
     };
 
     [Theory]
@@ -36,16 +35,17 @@ public sealed class RecordAttackTests
     public async Task A_flipped_first_or_last_bit_of_the_iv_ciphertext_or_tag_fails_the_session_and_delivers_nothing(string where, int bit)
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
-        string text = "a message of exactly 33 bytes!!!!"; // 33 bytes of plaintext (v2 Chat is the text alone): 3 blocks
-        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", text));
-        record.Length.ShouldBe(Header + RecordProtector.IvSize + FlipCiphertextSize + RecordProtector.TagSize);
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
+        string text = "a message the operator reads once it arrives whole";
+        byte[] record = attacker.Say(text);
+        Frames.Split(record).ShouldHaveSingleItem();
+        int bodyBits = (record.Length - Header) * 8;
+        int at = bit >= 0 ? bit : bodyBits + bit;
 
-        record[Header + bit / 8] ^= (byte)(1 << (bit % 8));
-        await attacker.SendAsync(record);
+        record[Header + at / 8] ^= (byte)(1 << (at % 8));
+        await attacker.Raw.SendAsync(record);
 
-        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed, where);
+        (await live.FailureFor(attacker.Raw.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed, where);
         live.CountMessages(text).ShouldBe(0);
         await live.ShouldStillServeAnHonestClient();
     }
@@ -58,15 +58,14 @@ public sealed class RecordAttackTests
     public async Task A_truncated_or_extended_tag_fails_the_session(int delta)
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
         string text = "tag games, long enough for three blocks of ciphertext";
-        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", text));
+        byte[] record = attacker.Say(text);
         byte[] body = delta < 0 ? record[Header..^(-delta)] : [.. record[Header..], .. new byte[delta]];
 
-        await attacker.SendAsync(RawClient.Frame(record[0], body));
+        await attacker.Raw.SendAsync(RawClient.Frame(record[0], body));
 
-        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        (await live.FailureFor(attacker.Raw.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
         live.CountMessages(text).ShouldBe(0);
     }
 
@@ -74,13 +73,12 @@ public sealed class RecordAttackTests
     public async Task A_replayed_record_is_delivered_once_and_the_replay_fails_the_session()
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] record = attacker.ProduceChat(c => c.SendChat("#lobby", "pay 10 euros"));
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
+        byte[] record = attacker.Say("pay 10 euros");
 
-        await attacker.SendAsync([.. record, .. record]);
+        await attacker.Raw.SendAsync([.. record, .. record]);
 
-        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        (await live.FailureFor(attacker.Raw.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
         live.CountMessages("pay 10 euros").ShouldBe(1);
         await live.ShouldStillServeAnHonestClient();
     }
@@ -89,14 +87,13 @@ public sealed class RecordAttackTests
     public async Task Reordered_records_are_rejected()
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] first = attacker.ProduceChat(c => c.SendChat("#lobby", "first"));
-        byte[] second = attacker.ProduceChat(c => c.SendChat("#lobby", "second"));
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
+        byte[] first = attacker.Say("first");
+        byte[] second = attacker.Say("second");
 
-        await attacker.SendAsync([.. second, .. first]);
+        await attacker.Raw.SendAsync([.. second, .. first]);
 
-        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        (await live.FailureFor(attacker.Raw.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
         live.CountMessages("first").ShouldBe(0);
         live.CountMessages("second").ShouldBe(0);
     }
@@ -105,14 +102,13 @@ public sealed class RecordAttackTests
     public async Task A_dropped_record_is_detected_at_the_next_one()
     {
         await using LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
-        _ = attacker.ProduceChat(c => c.SendChat("#lobby", "dropped"));
-        byte[] second = attacker.ProduceChat(c => c.SendChat("#lobby", "after the drop"));
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
+        _ = attacker.Say("dropped");
+        byte[] second = attacker.Say("after the drop");
 
-        await attacker.SendAsync(second);
+        await attacker.Raw.SendAsync(second);
 
-        (await live.FailureFor(attacker.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
+        (await live.FailureFor(attacker.Raw.LocalPort)).Reason.ShouldBe(FailureReason.AuthenticationFailed);
         live.CountMessages("after the drop").ShouldBe(0);
     }
 
@@ -148,7 +144,7 @@ public sealed class RecordAttackTests
         (await attacker.HandshakeAsync()).ShouldBeTrue();
         byte[] close = attacker.Produce(s => s.Close());
 
-        await attacker.SendAsync([.. close, .. close, .. RawClient.Frame((byte)FrameType.Chat, new byte[64]), 0xFF, 0xFF]);
+        await attacker.SendAsync([.. close, .. close, .. RawClient.Frame((byte)FrameType.GroupMessage, new byte[64]), 0xFF, 0xFF]);
 
         await Eventually.True(() => live.Closes.Any(c => LiveServer.PortOf(c.Peer) == attacker.LocalPort && c.ByPeer), "the server to see the peer leave");
         await Task.Delay(200);
@@ -160,20 +156,19 @@ public sealed class RecordAttackTests
     public async Task Valid_records_that_arrive_after_the_server_closed_are_not_delivered()
     {
         LiveServer live = LiveServer.Start();
-        await using RawClient attacker = await RawClient.ConnectAsync(live.Port);
-        (await attacker.HandshakeAsync()).ShouldBeTrue();
-        byte[] late = attacker.ProduceChat(c => c.SendChat("#lobby", "after close"));
+        await using LiveGroupMember attacker = await OutputBudgetAttackTests.InLobbyAsync(live, "attacker");
+        byte[] late = attacker.Say("after close");
         await Eventually.True(() => live.Server.SecurePeerCount == 1, "the server to confirm the attacker's keys");
 
         Task stopping = live.Server.StopAsync();
         byte[]? frame;
         do
         {
-            frame = await attacker.ReadFrameAsync();
+            frame = await attacker.Raw.ReadFrameAsync();
         }
         while (frame is not null && frame[0] != (byte)FrameType.Close);
         frame.ShouldNotBeNull("the server sends a sealed Close before it goes");
-        await attacker.SendAsync(late);
+        await attacker.Raw.SendAsync(late);
 
         await stopping.WaitAsync(TimeSpan.FromSeconds(10));
         live.CountMessages("after close").ShouldBe(0);

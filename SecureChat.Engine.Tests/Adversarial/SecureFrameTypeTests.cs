@@ -21,6 +21,8 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     [InlineData((byte)0x0A)]
     [InlineData((byte)0x0E)]
     [InlineData((byte)0x29)] // unassigned in version 4, between its MLS records and Part
+    [InlineData((byte)0x10)] // version 3's Chat, unassigned in version 4
+    [InlineData((byte)0x19)] // version 3's Direct, unassigned in version 4
     [InlineData((byte)0xFF)]
     public async Task A_correctly_sealed_record_of_a_type_with_no_place_after_the_handshake_is_a_violation_answered_with_close_8(byte type)
     {
@@ -44,7 +46,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     [InlineData((byte)0x06)]
     [InlineData((byte)0x29)] // unassigned in version 4, between its MLS records and Part
     [InlineData((byte)0xFF)]
-    [InlineData((byte)FrameType.Chat)]
+    [InlineData((byte)FrameType.GroupMessage)]
     public async Task A_record_of_any_non_clear_type_that_does_not_open_after_the_handshake_is_an_authentication_failure(byte type)
     {
         await using LiveServer live = LiveServer.Start();
@@ -65,8 +67,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
 
     [Theory]
     [InlineData((byte)FrameType.Presence)]
-    [InlineData((byte)FrameType.Relay)]
-    [InlineData((byte)FrameType.DirectRelay)]
+    [InlineData((byte)FrameType.GroupRelay)]
     [InlineData((byte)FrameType.Ack)]
     [InlineData((byte)FrameType.RoomEvent)]
     [InlineData((byte)FrameType.RoomInfo)]
@@ -82,8 +83,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
         int length = (FrameType)type switch
         {
             FrameType.Presence => PresenceRecord.Write(plaintext, PresenceKind.Joined, "#lobby", digest, "mallory", 0, ""),
-            FrameType.Relay => RelayRecord.Write(plaintext, "#lobby", digest, "operator", "a message the hub never vouched for"),
-            FrameType.DirectRelay => DirectRelayRecord.Write(plaintext, digest, "operator", "a direct message the hub never vouched for"),
+            FrameType.GroupRelay => Copied(plaintext, new GroupRelayRecord(GroupTarget.ForRoom("#lobby"), digest, "operator", [0, 1, 0, 2]).Write().Single().Plaintext),
             FrameType.Ack => new AckRecord(1).Write(plaintext),
             FrameType.RoomEvent => RoomEventRecord.Write(plaintext, 3, "#lobby", digest, "operator", digest, "victim", "kicked by nobody"),
             FrameType.RoomInfo => RoomInfoRecord.Write(plaintext, RoomInfoKind.Entered, "#lobby", 0, 1, "", new byte[WireFormat.GroupIdSize]),
@@ -120,6 +120,12 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
         output.WriteLine($"a second sealed ServerAuth: the client failed with {failure.Reason}, sent Close {close?.ToString() ?? "(none)"}");
         failure.Reason.ShouldBe(FailureReason.ProtocolViolation);
         close.ShouldBe(AlertCode.ProtocolError);
+    }
+
+    private static int Copied(byte[] destination, byte[] plaintext)
+    {
+        plaintext.CopyTo(destination, 0);
+        return plaintext.Length;
     }
 
     /// <summary>Opens what the peer sends until it closes; the code of its sealed Close, or null when none came.</summary>

@@ -27,12 +27,8 @@ internal sealed class TamperingOutput(IMemberOutput inner) : IMemberOutput
     /// <summary>Another member's output that also gets each GroupRelay: a member the hub added without a commit.</summary>
     public IMemberOutput? CopyGroupRelaysTo { get; set; }
 
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) => Inner.SendRelay(room, digest, name, text);
-
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
         Inner.SendPresence(subject, kind, room, digest, name, flags, text);
-
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text) => Inner.SendDirectRelay(digest, name, text);
 
     public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text) =>
         Inner.SendRoomEvent(kind, room, actor, actorName, target, targetName, text);

@@ -8,8 +8,8 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Chat;
 
 /// <summary>
-/// The v3 records between two sessions (PROTOCOL.md 4.1, 4.2): what one side's chat channel sends arrives as the
-/// other's session events; a malformed record, a record sent the wrong way, a room that is not a room name and a hub
+/// The records of names, rooms and presence between two sessions (PROTOCOL.md 4.1, 4.2): what one side's chat
+/// channel sends arrives as the other's session events; a malformed record, a record sent the wrong way, a room that is not a room name and a hub
 /// past the client's bounds each fail the receiving session as a protocol violation, with nothing shown; the hub's Ack
 /// tells the client which of its messages arrived and how long its heartbeat took.
 /// </summary>
@@ -19,33 +19,29 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
     private static readonly byte[] s_nobody = new byte[WireFormat.IdentityDigestSize];
 
     [Fact]
-    public void A_client_s_direct_messages_requests_and_room_messages_reach_the_hub_as_events()
+    public void A_client_s_requests_and_name_reach_the_hub_as_events()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendDirect(new PersonRef("bob", null), "psst").ShouldBeTrue();
-        pair.ClientChat.SendDirect(new PersonRef(string.Empty, s_bob), "by identity").ShouldBeTrue();
         pair.ClientChat.SendRequest(RoomOp.Kick, "#room", "mallory", "spam");
-        pair.ClientChat.SendChat("#room", "hi room").ShouldBeTrue();
+        pair.ClientChat.SendRequest(RoomOp.KeyPackage, string.Empty, string.Empty, Convert.ToHexStringLower(s_bob));
+        pair.ClientChat.SendNick("alice");
         pair.Pump();
 
-        List<DirectRequestEvent> directs = pair.EventsOf<DirectRequestEvent>(pair.Server);
-        directs.Select(d => (d.To.Name, d.Text)).ShouldBe([("bob", "psst"), (string.Empty, "by identity")]);
-        directs[1].To.Digest.ShouldBe(s_bob);
-        pair.EventsOf<RoomRequestEvent>(pair.Server).ShouldHaveSingleItem().ShouldBe(new RoomRequestEvent(RoomOp.Kick, "#room", "mallory", "spam"));
-        MessageReceivedEvent chat = pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
-        (chat.Room, chat.Text, chat.Sender, chat.Direct).ShouldBe(("#room", "hi room", string.Empty, false));
+        pair.EventsOf<RoomRequestEvent>(pair.Server).ShouldBe([
+            new RoomRequestEvent(RoomOp.Kick, "#room", "mallory", "spam"),
+            new RoomRequestEvent(RoomOp.KeyPackage, string.Empty, string.Empty, Convert.ToHexStringLower(s_bob))]);
+        pair.EventsOf<PeerNamedEvent>(pair.Server).ShouldHaveSingleItem().Name.ShouldBe("alice");
     }
 
     [Fact]
-    public void The_hub_s_room_events_room_infos_replies_and_direct_messages_reach_the_client_as_events()
+    public void The_hub_s_room_events_room_infos_and_replies_reach_the_client_as_events()
     {
         using SessionPair pair = SessionPair.Established();
         pair.ServerChat.SendPresence(PresenceKind.You, string.Empty, OwnDigest(pair), "alice", 0, string.Empty);
         pair.ServerChat.SendRoomInfo(RoomInfoKind.Entered, "#room", RoomInfoRecord.FlagOperator, 2, "the topic");
         pair.ServerChat.SendPresence(PresenceKind.Member, "#room", s_bob, "bob", PresenceRecord.FlagMuted, string.Empty);
         pair.ServerChat.SendRoomEvent(RoomNoticeKind.Topic, "#room", OwnDigest(pair), "alice", s_nobody, string.Empty, "new topic");
-        pair.ServerChat.SendReply(ReplyCode.Done, ReplyRecord.OpDirect, string.Empty, s_bob, "bob", string.Empty);
-        pair.ServerChat.SendDirectRelay(s_bob, "bob", "psst").ShouldBeTrue();
+        pair.ServerChat.SendReply(ReplyCode.NotMember, ReplyRecord.OpGroupMessage, string.Empty, s_bob, string.Empty, string.Empty);
         pair.Pump();
 
         pair.Client.IsSecure.ShouldBeTrue(pair.Client.Failure?.Message);
@@ -55,10 +51,8 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
         RoomNoticeEvent topic = pair.EventsOf<RoomNoticeEvent>(pair.Client).ShouldHaveSingleItem();
         (topic.Kind, topic.Room, topic.ActorName, topic.TargetName, topic.Text).ShouldBe((RoomNoticeKind.Topic, "#room", "alice", string.Empty, "new topic"));
         ReplyEvent reply = pair.EventsOf<ReplyEvent>(pair.Client).ShouldHaveSingleItem();
-        (reply.Code, reply.Op, reply.Name).ShouldBe((ReplyCode.Done, ReplyRecord.OpDirect, "bob"));
+        (reply.Code, reply.Op, reply.Room).ShouldBe((ReplyCode.NotMember, ReplyRecord.OpGroupMessage, string.Empty), "a GroupMessage in the direct conversation with bob");
         reply.Digest.ShouldBe(s_bob);
-        MessageReceivedEvent direct = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
-        (direct.Sender, direct.Text, direct.Room, direct.Direct).ShouldBe(("bob", "psst", string.Empty, true));
     }
 
     public static TheoryData<string, byte, byte[]> Malformed => RecordLayoutTests.Malformed;
@@ -80,8 +74,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
 
     public static TheoryData<byte> EveryChatType => new()
     {
-        (byte)FrameType.Chat, (byte)FrameType.Nick, (byte)FrameType.Direct, (byte)FrameType.Request,
-        (byte)FrameType.Relay, (byte)FrameType.DirectRelay, (byte)FrameType.Presence, (byte)FrameType.RoomEvent,
+        (byte)FrameType.Nick, (byte)FrameType.Request, (byte)FrameType.Presence, (byte)FrameType.RoomEvent,
         (byte)FrameType.RoomInfo, (byte)FrameType.Reply, (byte)FrameType.Ack,
     };
 
@@ -109,11 +102,11 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
     {
         using SessionPair pair = SessionPair.Established();
         byte[] plaintext = new byte[512];
-        int length = RelayRecord.Write(plaintext, room.Length == 1 ? "#\u0000" : room, s_bob, "bob", "hi");
-        pair.Server.SealControl(FrameType.Relay, plaintext.AsSpan(0, length));
+        int length = PresenceRecord.Write(plaintext, PresenceKind.Joined, room.Length == 1 ? "#\u0000" : room, s_bob, "bob", 0, string.Empty);
+        pair.Server.SealControl(FrameType.Presence, plaintext.AsSpan(0, length));
         pair.Pump();
         pair.Client.Failure.ShouldNotBeNull().Reason.ShouldBe(FailureReason.ProtocolViolation);
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldBeEmpty();
+        pair.EventsOf(pair.Client).Where(IsShown).ShouldBeEmpty();
     }
 
     [Fact]
@@ -140,8 +133,9 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
     {
         var time = new ManualTime();
         using SessionPair pair = SessionPair.Established(client: s => s with { Time = time });
-        pair.ClientChat.SendChat("#lobby", "one").ShouldBeTrue();
-        pair.ClientChat.SendDirect(new PersonRef("bob", null), "two").ShouldBeTrue();
+        pair.RecordGroups();
+        pair.ClientChat.SendText("one");
+        pair.ClientChat.Groups.SendGroupMessage(GroupTarget.ForPerson(s_bob), [2]);
         pair.ClientChat.SendRequest(RoomOp.List, string.Empty, string.Empty, string.Empty);
         pair.Client.SealHeartbeat();
         pair.Deliver(pair.Server, pair.Take(pair.Client)); // one read: four records, one Ack
@@ -150,7 +144,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
 
         time.Advance(TimeSpan.FromMilliseconds(250));
         pair.Deliver(pair.Client, answer);
-        pair.EventsOf<AcknowledgedEvent>(pair.Client).ShouldHaveSingleItem().ChatMessages.ShouldBe(2, "the Chat and the Direct, not the Request");
+        pair.EventsOf<AcknowledgedEvent>(pair.Client).ShouldHaveSingleItem().ChatMessages.ShouldBe(2, "the two GroupMessages (a room's and a direct conversation's), not the Request");
         pair.EventsOf<LagEvent>(pair.Client).ShouldHaveSingleItem().RoundTrip.ShouldBe(TimeSpan.FromMilliseconds(250));
         output.WriteLine($"acknowledged {pair.EventsOf<AcknowledgedEvent>(pair.Client)[0].ChatMessages} messages, lag {pair.EventsOf<LagEvent>(pair.Client)[0].RoundTrip.TotalMilliseconds} ms");
     }
@@ -170,7 +164,7 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
     }
 
     private static bool IsShown(SessionEvent e) =>
-        e is MessageReceivedEvent or PresenceEvent or RoomNoticeEvent or RoomInfoEvent or ReplyEvent or DirectRequestEvent or RoomRequestEvent or PeerNamedEvent;
+        e is GroupRecordEvent or PresenceEvent or RoomNoticeEvent or RoomInfoEvent or ReplyEvent or RoomRequestEvent or PeerNamedEvent;
 
     private static byte[] OwnDigest(SessionPair pair) => SecureChat.Engine.Crypto.IdentityFingerprint.IdentityDigest(pair.Client.Settings.Identity.PublicKey);
 
@@ -179,12 +173,8 @@ public sealed class ChatChannelTests(ITestOutputHelper output)
         byte[] buffer = new byte[1024];
         int length = type switch
         {
-            FrameType.Chat => ChatRecord.Write(buffer, "#lobby", "hi"),
             FrameType.Nick => NickRecord.Write(buffer, "mallory"),
-            FrameType.Direct => DirectRecord.Write(buffer, new PersonRef("bob", null), "hi"),
             FrameType.Request => RequestRecord.Write(buffer, 1, "#room", string.Empty, string.Empty),
-            FrameType.Relay => RelayRecord.Write(buffer, "#lobby", s_bob, "bob", "hi"),
-            FrameType.DirectRelay => DirectRelayRecord.Write(buffer, s_bob, "bob", "hi"),
             FrameType.Presence => PresenceRecord.Write(buffer, PresenceKind.Joined, "#lobby", s_bob, "bob", 0, string.Empty),
             FrameType.RoomEvent => RoomEventRecord.Write(buffer, RoomEventRecord.KindTopic, "#lobby", s_bob, "bob", s_nobody, string.Empty, "topic"),
             FrameType.RoomInfo => RoomInfoRecord.Write(buffer, RoomInfoKind.Entered, "#lobby", 0, 1, string.Empty, new byte[WireFormat.GroupIdSize]),

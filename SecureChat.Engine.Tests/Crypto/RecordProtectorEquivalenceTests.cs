@@ -31,13 +31,13 @@ public sealed class RecordProtectorEquivalenceTests
         {
             ulong sequence = (ulong)length;
             int size = RecordProtector.SealedSize(length);
-            sender.Seal(sequence, (byte)FrameType.Chat, plaintext.AsSpan(0, length), body, SystemRandom.Instance);
+            sender.Seal(sequence, (byte)FrameType.GroupMessage, plaintext.AsSpan(0, length), body, SystemRandom.Instance);
 
             int ciphertextSize = reference.EncryptCbc(plaintext.AsSpan(0, length), body.AsSpan(0, RecordProtector.IvSize), expected, PaddingMode.PKCS7);
             size.ShouldBe(RecordProtector.IvSize + ciphertextSize + RecordProtector.TagSize);
             body.AsSpan(RecordProtector.IvSize, ciphertextSize).SequenceEqual(expected.AsSpan(0, ciphertextSize))
                 .ShouldBeTrue($"record {sequence}: {length} bytes");
-            receiver.TryOpen(sequence, (byte)FrameType.Chat, body.AsSpan(0, size), opened, out int openedLength).ShouldBeTrue($"record {sequence}");
+            receiver.TryOpen(sequence, (byte)FrameType.GroupMessage, body.AsSpan(0, size), opened, out int openedLength).ShouldBeTrue($"record {sequence}");
             opened.AsSpan(0, openedLength).SequenceEqual(plaintext.AsSpan(0, length)).ShouldBeTrue($"record {sequence}");
         }
     }

@@ -8,7 +8,7 @@ namespace SecureChat.Engine.Tests.Crypto;
 
 public sealed class RecordProtectorTests
 {
-    private const byte ChatType = (byte)FrameType.Chat;
+    private const byte MessageType = (byte)FrameType.GroupMessage;
     private static readonly byte[] s_encryptionKey = SHA256.HashData("enc"u8);
     private static readonly byte[] s_macKey = SHA256.HashData("mac"u8);
 
@@ -27,7 +27,7 @@ public sealed class RecordProtectorTests
         body.Length.ShouldBeLessThanOrEqualTo(WireFormat.RecordBodyMax);
 
         byte[] opened = new byte[body.Length];
-        receiver.TryOpen(7, ChatType, body, opened, out int openedLength).ShouldBeTrue();
+        receiver.TryOpen(7, MessageType, body, opened, out int openedLength).ShouldBeTrue();
         opened.AsSpan(0, openedLength).ToArray().ShouldBe(plaintext);
     }
 
@@ -39,14 +39,14 @@ public sealed class RecordProtectorTests
         byte[] body = Seal(sender, 3, "seventeen bytes!!"u8.ToArray());
         body.Length.ShouldBe(80, "IV 16 + two blocks 32 + tag 32");
         byte[] opened = new byte[body.Length];
-        receiver.TryOpen(3, ChatType, body, opened, out _).ShouldBeTrue("the untouched record must open, or the flips prove nothing");
+        receiver.TryOpen(3, MessageType, body, opened, out _).ShouldBeTrue("the untouched record must open, or the flips prove nothing");
 
         int accepted = 0;
         for (int bit = 0; bit < body.Length * 8; bit++)
         {
             byte[] tampered = (byte[])body.Clone();
             tampered[bit / 8] ^= (byte)(1 << (bit % 8));
-            if (receiver.TryOpen(3, ChatType, tampered, opened, out _))
+            if (receiver.TryOpen(3, MessageType, tampered, opened, out _))
             {
                 accepted++;
             }
@@ -64,7 +64,7 @@ public sealed class RecordProtectorTests
         byte[] opened = new byte[body.Length];
         foreach (ulong sequence in new ulong[] { 0, 4, 6, 5 + (1UL << 32), ulong.MaxValue })
         {
-            receiver.TryOpen(sequence, ChatType, body, opened, out _).ShouldBeFalse($"sequence {sequence}");
+            receiver.TryOpen(sequence, MessageType, body, opened, out _).ShouldBeFalse($"sequence {sequence}");
         }
     }
 
@@ -88,9 +88,9 @@ public sealed class RecordProtectorTests
         byte[] body = Seal(sender, 0, "hello"u8.ToArray());
         byte[] opened = new byte[body.Length];
         using RecordProtector reflected = Protector(SessionKeys.DirectionServerToClient);
-        reflected.TryOpen(0, ChatType, body, opened, out _).ShouldBeFalse("same keys, other direction byte");
+        reflected.TryOpen(0, MessageType, body, opened, out _).ShouldBeFalse("same keys, other direction byte");
         using var otherMac = new RecordProtector(s_encryptionKey, SHA256.HashData("other mac"u8), SessionKeys.DirectionClientToServer);
-        otherMac.TryOpen(0, ChatType, body, opened, out _).ShouldBeFalse("other MAC key");
+        otherMac.TryOpen(0, MessageType, body, opened, out _).ShouldBeFalse("other MAC key");
     }
 
     [Fact]
@@ -102,13 +102,13 @@ public sealed class RecordProtectorTests
         byte[] opened = new byte[body.Length + 64];
         for (int length = 0; length < body.Length; length++)
         {
-            receiver.TryOpen(0, ChatType, body.AsSpan(0, length), opened, out _).ShouldBeFalse($"truncated to {length}");
-            receiver.TryOpen(0, ChatType, body.AsSpan(body.Length - length), opened, out _).ShouldBeFalse($"first {body.Length - length} bytes cut");
+            receiver.TryOpen(0, MessageType, body.AsSpan(0, length), opened, out _).ShouldBeFalse($"truncated to {length}");
+            receiver.TryOpen(0, MessageType, body.AsSpan(body.Length - length), opened, out _).ShouldBeFalse($"first {body.Length - length} bytes cut");
         }
 
         foreach (int extra in new[] { 1, 15, 16, 32 })
         {
-            receiver.TryOpen(0, ChatType, [.. body, .. new byte[extra]], opened, out _).ShouldBeFalse($"extended by {extra}");
+            receiver.TryOpen(0, MessageType, [.. body, .. new byte[extra]], opened, out _).ShouldBeFalse($"extended by {extra}");
         }
     }
 
@@ -118,7 +118,7 @@ public sealed class RecordProtectorTests
         using RecordProtector sender = Protector();
         using RecordProtector receiver = Protector();
         byte[] body = Seal(sender, 0, new byte[20]);
-        receiver.TryOpen(0, ChatType, body, new byte[16], out _).ShouldBeFalse();
+        receiver.TryOpen(0, MessageType, body, new byte[16], out _).ShouldBeFalse();
     }
 
     [Fact]
@@ -150,7 +150,7 @@ public sealed class RecordProtectorTests
         byte[] header = new byte[10];
         header[0] = SessionKeys.DirectionServerToClient;
         BinaryPrimitives.WriteUInt64BigEndian(header.AsSpan(1), 0x0102030405060708);
-        header[9] = ChatType;
+        header[9] = MessageType;
         body[^32..].ShouldBe(HMACSHA256.HashData(s_macKey, (byte[])[.. header, .. iv, .. ciphertext]));
         using var aes = Aes.Create();
         aes.Key = s_encryptionKey;
@@ -171,12 +171,12 @@ public sealed class RecordProtectorTests
         using var aes = Aes.Create();
         aes.Key = s_encryptionKey;
         byte[] ciphertext = aes.EncryptCbc(block, iv, PaddingMode.None);
-        byte[] header = [SessionKeys.DirectionClientToServer, 0, 0, 0, 0, 0, 0, 0, 0, ChatType];
+        byte[] header = [SessionKeys.DirectionClientToServer, 0, 0, 0, 0, 0, 0, 0, 0, MessageType];
         byte[] tag = HMACSHA256.HashData(s_macKey, (byte[])[.. header, .. iv, .. ciphertext]);
         byte[] body = [.. iv, .. ciphertext, .. tag];
 
         bool opened = true;
-        Should.NotThrow(() => opened = receiver.TryOpen(0, ChatType, body, new byte[body.Length], out _));
+        Should.NotThrow(() => opened = receiver.TryOpen(0, MessageType, body, new byte[body.Length], out _));
         opened.ShouldBeFalse();
     }
 
@@ -185,7 +185,7 @@ public sealed class RecordProtectorTests
     private static byte[] Seal(RecordProtector protector, ulong sequence, byte[] plaintext)
     {
         byte[] body = new byte[RecordProtector.SealedSize(plaintext.Length)];
-        protector.Seal(sequence, ChatType, plaintext, body, SystemRandom.Instance).ShouldBe(body.Length);
+        protector.Seal(sequence, MessageType, plaintext, body, SystemRandom.Instance).ShouldBe(body.Length);
         return body;
     }
 }

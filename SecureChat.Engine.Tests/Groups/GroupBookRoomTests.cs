@@ -155,6 +155,9 @@ public sealed class GroupBookRoomTests(ITestOutputHelper output)
         bob.NoticesOf(GroupNoticeKind.Dropped).Count.ShouldBe(2);
         bob.Texts.Select(t => t.Text.Length).ShouldBe([WireFormat.ChatTextMax, 0]);
         Should.Throw<ArgumentException>(() => alice.Book.SendText(room, new string('x', WireFormat.ChatTextMax + 1)));
+        Should.Throw<ArgumentException>(() => alice.Book.SendText(room, new string('界', (WireFormat.ChatTextMax / 3) + 1)), "counted in UTF-8 bytes, not chars");
+        Should.Throw<ArgumentException>(() => alice.Book.SendText(room, "half of a pair: \ud83d"), "a lone surrogate cannot be encoded");
+        alice.Book.SendText(room, "a whole pair: \ud83d\ude00");
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Hub;
@@ -23,18 +24,20 @@ public sealed class HubAttackTests(ITestOutputHelper output)
         await bob.JoinAsync("#secret");
         await using RawMember mallory = await RawMember.ConnectAsync(hub.Port, "Mallory");
 
-        await mallory.SendAsync(c => c.SendChat("#secret", "I am in your room"));
+        // Room text travels only in the room's MLS group: what Mallory can send is a GroupMessage it is no member for.
+        await mallory.SendAsync(c => c.Groups.SendGroupMessage(GroupTarget.ForRoom("#secret"), ForgedMls.PrivateMessage()));
         ReplyEvent? reply = await mallory.WaitAsync<ReplyEvent>(_ => true);
-        await mallory.SendAsync(c => c.SendChat("#lobby", "still connected"));
+        await mallory.SendAsync(c => c.SendRequest(RoomOp.List, "", "", ""));
+        RoomInfoEvent? listed = await mallory.WaitAsync<RoomInfoEvent>(r => r.Kind == RoomInfoKind.ListEnd);
 
         reply.ShouldNotBeNull();
-        (reply.Code, reply.Op, reply.Room).ShouldBe((ReplyCode.NotMember, ReplyRecord.OpChat, "#secret"));
-        await alice.MessageAsync("still connected");
-        await bob.MessageAsync("still connected");
-        alice.Got("I am in your room").ShouldBeFalse();
-        bob.Got("I am in your room").ShouldBeFalse();
+        (reply.Code, reply.Op, reply.Room).ShouldBe((ReplyCode.NotMember, ReplyRecord.OpGroupMessage, "#secret"));
+        listed.ShouldNotBeNull("the session goes on: the hub answers the next request");
+        mallory.Raw.Session.IsSecure.ShouldBeTrue();
         await alice.Client.SendAsync("#secret", "members only");
         await bob.MessageAsync("members only");
+        alice.Messages.ShouldNotContain(m => m.Room == "#secret" && m.Sender == "Mallory");
+        bob.Messages.ShouldNotContain(m => m.Room == "#secret" && m.Sender == "Mallory");
     }
 
     [Fact]
@@ -117,8 +120,10 @@ public sealed class HubAttackTests(ITestOutputHelper output)
         SessionFailure failure = await Eventually.Value(() => failures.FirstOrDefault(), "the hub to drop the flooder");
         failure.Reason.ShouldBe(FailureReason.ProtocolViolation);
         failure.Message.ShouldContain("flood of room requests");
-        await eager.SendAsync(c => c.SendChat("#lobby", "eager is still here"));
-        await alice.MessageAsync("eager is still here");
+        int answered = eager.Seen.Count;
+        await eager.SendAsync(c => c.SendRequest(RoomOp.List, "", "", ""));
+        (await eager.WaitAsync<SessionEvent>(e => eager.Seen.IndexOf(e) >= answered && e is RoomInfoEvent { Kind: RoomInfoKind.ListEnd } or ReplyEvent { Code: ReplyCode.RateLimited }))
+            .ShouldNotBeNull("eager is still answered");
         await bob.Client.SendAsync("#lobby", "so are we");
         await alice.MessageAsync("so are we");
     }
@@ -138,14 +143,12 @@ public sealed class HubAttackTests(ITestOutputHelper output)
             }
         });
         await greedy.WaitAsync<ReplyEvent>(_ => greedy.Seen.OfType<ReplyEvent>().Count() == 7);
-        await greedy.SendAsync(c => c.SendChat("#lobby", "sixty-four rooms"));
 
         int entered = greedy.Seen.OfType<RoomInfoEvent>().Count(r => r.Kind == RoomInfoKind.Entered);
         string[] refused = [.. greedy.Seen.OfType<ReplyEvent>().Select(r => $"{r.Code} {r.Room}")];
         output.WriteLine($"rooms entered (#lobby included): {entered}; refused: {string.Join(", ", refused)}");
         entered.ShouldBe(64);
         refused.ShouldBe([.. Enumerable.Range(64, 7).Select(i => $"TooManyRooms #room{i}")]);
-        await alice.MessageAsync("sixty-four rooms");
         greedy.Raw.Session.IsSecure.ShouldBeTrue();
     }
 }

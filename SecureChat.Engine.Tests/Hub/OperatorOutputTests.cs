@@ -25,30 +25,24 @@ public sealed class OperatorOutputTests
         output.SendPresence(1, PresenceKind.Member, "#ops", alice, "Alice", 3, string.Empty);
         output.SendPresence(1, PresenceKind.Renamed, string.Empty, alice, "Alice", 0, "Alicia");
         output.SendPresence(0, PresenceKind.You, string.Empty, alice, "Op", 0, string.Empty);
-        output.SendRelay("#ops", alice, "Alicia", "hi");
-        output.SendDirectRelay(alice, "Alicia", "psst");
         output.SendRoomEvent(RoomNoticeKind.Kicked, "#ops", alice, "Alicia", HubState.Nobody, string.Empty, "why");
-        output.SendReply(ReplyCode.NotConnected, HubMessages.DirectOp, string.Empty, alice, "Alicia", string.Empty);
+        output.SendReply(ReplyCode.NotConnected, ReplyRecord.OpGroupMessage, string.Empty, alice, "Alicia", string.Empty);
         output.SendReply(ReplyCode.NotOperator, (byte)RoomOp.Kick, "#ops", HubState.Nobody, string.Empty, string.Empty);
         await queue.Drained();
 
         object[] raised = [.. events];
-        raised.Length.ShouldBe(8); // the operator's own name answer is not raised
+        raised.Length.ShouldBe(6); // the operator's own name answer is not raised
         var entered = (RoomNotice)raised[0];
         (entered.Kind, entered.Room, entered.Operator, entered.InviteOnly, entered.Members, entered.Text).ShouldBe((RoomNoticeKind.Entered, "#ops", true, false, 3L, "topic"));
         var member = (PresenceNotice)raised[1];
         (member.Kind, member.Room, member.RoomOperator, member.Muted, member.Identity).ShouldBe((PresenceKind.Member, "#ops", true, true, IdentityFingerprint.FromDigest(alice)));
         var renamed = (PresenceNotice)raised[2];
         (renamed.Room, renamed.Name, renamed.NewName).ShouldBe(((string?)null, "Alice", "Alicia"));
-        var relay = (ChatMessage)raised[3];
-        (relay.Room, relay.Direct, relay.Sender, relay.SenderIdentity).ShouldBe(("#ops", false, "Alicia", IdentityFingerprint.FromDigest(alice)));
-        var direct = (ChatMessage)raised[4];
-        (direct.Room, direct.Direct).ShouldBe(((string?)null, true));
-        var kicked = (RoomNotice)raised[5];
+        var kicked = (RoomNotice)raised[3];
         (kicked.Actor, kicked.Target, kicked.TargetIdentity, kicked.Text).ShouldBe(("Alicia", string.Empty, (string?)null, "why"));
-        var notConnected = (HubReply)raised[6];
+        var notConnected = (HubReply)raised[4];
         (notConnected.Code, notConnected.Op, notConnected.ForDirect, notConnected.Identity).ShouldBe((ReplyCode.NotConnected, (RoomOp?)null, true, IdentityFingerprint.FromDigest(alice)));
-        var notOperator = (HubReply)raised[7];
+        var notOperator = (HubReply)raised[5];
         (notOperator.Op, notOperator.ForDirect, notOperator.Room).ShouldBe(((RoomOp?)RoomOp.Kick, false, "#ops"));
     }
 
@@ -63,7 +57,7 @@ public sealed class OperatorOutputTests
             {
                 if (p.Kind == PresenceKind.Joined)
                 {
-                    router!.Chat(router.Operator, "#lobby", "welcome " + p.Name); // from the handler, as an app would
+                    router!.Request(router.Operator, new RoomRequest(RoomOp.Topic, "#lobby", string.Empty, "welcome " + p.Name)); // from the handler, as an app would
                 }
             },
             _ => { },
@@ -73,8 +67,8 @@ public sealed class OperatorOutputTests
 
         router.Connect(1, TestHub.Digest(1), TestHub.Key(1), "Alice", alice);
         await queue.Drained();
-        await queue.Drained(); // the welcome was sealed by the handler, on the queue's thread
+        await queue.Drained(); // the topic was told by the handler, on the queue's thread
 
-        alice.Lines.ShouldContain("Relay #lobby Op(?): welcome Alice");
+        alice.Lines.ShouldContain(l => l.StartsWith("Event Topic #lobby by Op", StringComparison.Ordinal) && l.EndsWith("'welcome Alice'", StringComparison.Ordinal));
     }
 }

@@ -7,7 +7,7 @@ namespace SecureChat.Engine.Tests.Hub;
 
 /// <summary>
 /// A member's output that writes down each record the hub sends it as one readable line (names instead of digests),
-/// e.g. <c>Presence Joined #lobby Bob flags=0 ''</c>, <c>Relay #lobby Alice: hi</c>, <c>Reply NotMember Chat #x</c>.
+/// e.g. <c>Presence Joined #lobby Bob flags=0 ''</c>, <c>GroupRelay #lobby from Alice(i1)</c>, <c>Reply NotMember GroupMessage #x</c>.
 /// Thread-safe.
 /// </summary>
 internal sealed class RecordingOutput(Func<byte[], string> whose) : IMemberOutput
@@ -39,14 +39,8 @@ internal sealed class RecordingOutput(Func<byte[], string> whose) : IMemberOutpu
         }
     }
 
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) =>
-        Add($"Relay {room} {name}({whose(digest.ToArray())}): {text}") && Accepts;
-
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
         Add($"Presence {kind} {room} {name}({whose(digest.ToArray())}) flags={flags} '{text}'".Replace("  ", " ", StringComparison.Ordinal));
-
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text) =>
-        Add($"Direct {name}({whose(digest.ToArray())}): {text}") && Accepts;
 
     public void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text) =>
         Add($"Event {kind} {room} by {actorName}({whose(actor.ToArray())}) on {targetName}({whose(target.ToArray())}) '{text}'");
@@ -125,8 +119,7 @@ internal sealed class RecordingOutput(Func<byte[], string> whose) : IMemberOutpu
 
     private static string OpName(byte op) => op switch
     {
-        HubRouter.ChatOp => "Chat",
-        HubRouter.DirectOp => "Direct",
+        ReplyRecord.OpKeyPackages => "KeyPackages",
         HubGroups.GroupMessageOp => "GroupMessage",
         _ => ((RoomOp)op).ToString(),
     };

@@ -49,8 +49,8 @@ public sealed class FrameHeaderTests
         byte[] header = new byte[5];
         FrameHeader.Write(header, FrameType.KeyShare, 0x01020304 & WireFormat.FrameBodyMax);
         header[0].ShouldBe((byte)FrameType.KeyShare);
-        FrameHeader.Write(header, FrameType.Chat, 300);
-        header.ShouldBe(new byte[] { 0x10, 0, 0, 1, 44 });
-        Should.Throw<ArgumentOutOfRangeException>(() => FrameHeader.Write(new byte[5], FrameType.Chat, WireFormat.FrameBodyMax + 1));
+        FrameHeader.Write(header, FrameType.GroupMessage, 300);
+        header.ShouldBe(new byte[] { 0x26, 0, 0, 1, 44 });
+        Should.Throw<ArgumentOutOfRangeException>(() => FrameHeader.Write(new byte[5], FrameType.GroupMessage, WireFormat.FrameBodyMax + 1));
     }
 }

@@ -37,12 +37,12 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
         foreach ((byte type, string name) in retired)
         {
             rows.ShouldNotContain(r => r.Type == type, $"0x{type:X2} {name} is retired, so it is not in the table of assigned types");
-            FrameTable.Of((FrameType)type).Name.ShouldBe(name);
+            FrameTable.TryGet(type, out _).ShouldBeFalse($"0x{type:X2} {name} is retired, so a peer sending it is refused as unassigned");
         }
 
-        FrameTable.All.Where(k => !retired.ContainsKey((byte)k.Type)).Select(k => (byte)k.Type).Order().ShouldBe(rows.Select(r => r.Type).Order(),
-            "the frame table assigns exactly the types PROTOCOL.md assigns, besides the retired v3 records the app still speaks; every other value is unassigned");
-        output.WriteLine($"retired v3 records still in the frame table: {string.Join(", ", FrameTable.All.Where(k => retired.ContainsKey((byte)k.Type)).Select(k => k.Name))}");
+        FrameTable.All.Select(k => (byte)k.Type).Order().ShouldBe(rows.Select(r => r.Type).Order(),
+            "the frame table assigns exactly the types PROTOCOL.md assigns; every other value is unassigned");
+        output.WriteLine($"retired v3 records, unassigned: {string.Join(", ", retired.Select(r => $"0x{r.Key:X2} {r.Value}"))}");
         output.WriteLine($"{rows.Count} types in PROTOCOL.md's table, {FrameTable.All.Count()} in the frame table: "
             + string.Join(", ", rows.Select(r => string.Create(CultureInfo.InvariantCulture, $"0x{r.Type:X2} {r.Name} {r.Sender}{(r.Clear ? " clear" : " sealed")}"))));
     }
@@ -54,8 +54,7 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
         named.Success.ShouldBeTrue("PROTOCOL.md section 6 names the chat message records");
         string[] inText = named.Groups["names"].Value.Split([", ", " and "], StringSplitOptions.TrimEntries);
 
-        Dictionary<byte, string> retired = RetiredTypes();
-        string[] inTable = FrameTable.All.Where(k => k.IsChatMessage && !retired.ContainsKey((byte)k.Type)).Select(k => k.Name).ToArray();
+        string[] inTable = FrameTable.All.Where(k => k.IsChatMessage).Select(k => k.Name).ToArray();
         inTable.Order().ShouldBe(inText.Order());
         output.WriteLine($"chat messages: PROTOCOL.md {string.Join(", ", inText)}; frame table {string.Join(", ", inTable)}");
     }
@@ -114,7 +113,7 @@ public sealed partial class FrameTableTests(ITestOutputHelper output)
 
     /// <summary>
     /// The v3 records PROTOCOL.md section 2 names as retired (their numbers unassigned in v4, never reused): the frame
-    /// table keeps them until the app speaks v4, so they are the one difference allowed.
+    /// table must not list them, so a peer that sends one fails the session (Close 8).
     /// </summary>
     private static Dictionary<byte, string> RetiredTypes()
     {

@@ -29,7 +29,7 @@ public sealed class RandomInputPropertyTests
                 using SessionPair pair = SessionPair.Create();
                 pair.Server.Start();
                 pair.Deliver(pair.Server, bytes);
-                pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+                pair.EventsOf<GroupRecordEvent>(pair.Server).ShouldBeEmpty();
                 pair.Server.IsSecure.ShouldBeFalse();
             },
             iter: 500);
@@ -44,7 +44,7 @@ public sealed class RandomInputPropertyTests
                 using SessionPair pair = SessionPair.Established();
                 SecureSession side = bytes.Length % 2 == 0 ? pair.Server : pair.Client;
                 pair.Deliver(side, bytes);
-                pair.EventsOf<MessageReceivedEvent>(side).ShouldBeEmpty();
+                pair.EventsOf<GroupRecordEvent>(side).ShouldBeEmpty();
                 pair.EventsOf<RekeyedEvent>(side).ShouldBeEmpty();
                 if (bytes.Length >= WireFormat.FrameHeaderSize && Frames.TryWholeFrames(bytes))
                 {

@@ -5,7 +5,7 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Tests.Protocol;
 
 /// <summary>
-/// The v3 record layouts (PROTOCOL.md 4.1) as pure writers and parsers: every record round-trips at its bounds, and
+/// The record layouts of presence, rooms and replies (PROTOCOL.md 4.1) as pure writers and parsers: every record round-trips at its bounds, and
 /// every malformed plaintext (a length past the end, a field too long, a room of one byte, invalid UTF-8, an unknown
 /// kind, op or code, a field set where the kind forbids it, bytes left over) is refused without an exception.
 /// </summary>
@@ -13,59 +13,6 @@ public sealed class RecordLayoutTests
 {
     private static readonly byte[] s_digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
     private static readonly byte[] s_nobody = new byte[WireFormat.IdentityDigestSize];
-    private static readonly string s_longestRoom = "#" + new string('r', WireFormat.RoomMax - 1);
-    private static readonly string s_longestName = new('n', WireFormat.NameMax);
-
-    [Theory]
-    [InlineData("#lobby", "")]
-    [InlineData("#lobby", "hello")]
-    [InlineData("", "a well-formed empty room is the hub's to answer")]
-    public void A_chat_round_trips(string room, string text)
-    {
-        byte[] buffer = new byte[WireFormat.RecordPlaintextMax];
-        int length = ChatRecord.Write(buffer, room, text);
-        ChatRecord.TryParse(buffer.AsSpan(0, length), out ChatRecord chat).ShouldBeTrue();
-        chat.ShouldBe(new ChatRecord(room, text));
-        buffer[0].ShouldBe((byte)Encoding.UTF8.GetByteCount(room));
-    }
-
-    [Fact]
-    public void The_longest_relay_fills_a_record_and_the_largest_chat_fits_in_it()
-    {
-        byte[] buffer = new byte[WireFormat.RecordPlaintextMax + 1];
-        string text = new('t', WireFormat.ChatTextMax);
-        int length = RelayRecord.Write(buffer, s_longestRoom, s_digest, s_longestName, text);
-        length.ShouldBe(WireFormat.RecordPlaintextMax);
-        RelayRecord.TryParse(buffer.AsSpan(0, length), out RelayRecord relay).ShouldBeTrue();
-        (relay.Room, relay.Name, relay.Text).ShouldBe((s_longestRoom, s_longestName, text));
-        relay.Digest.ShouldBe(s_digest);
-
-        RelayRecord.Write(buffer, s_longestRoom, s_digest, s_longestName, text + "t").ShouldBe(-1, "one byte over the text limit is not written");
-        ChatRecord.Write(buffer, s_longestRoom, text + "t").ShouldBe(-1);
-        DirectRecord.Write(buffer, new PersonRef("bob", null), text + "t").ShouldBe(-1);
-        DirectRelayRecord.Write(buffer, s_digest, "bob", text + "t").ShouldBe(-1);
-        WireFormat.ChatTextMax.ShouldBe(16_222);
-    }
-
-    [Fact]
-    public void A_direct_message_names_a_person_by_identity_or_by_name()
-    {
-        byte[] buffer = new byte[256];
-        int byDigest = DirectRecord.Write(buffer, new PersonRef("ignored", s_digest), "hi");
-        buffer[0].ShouldBe((byte)0, "0x00 then the digest");
-        DirectRecord.TryParse(buffer.AsSpan(0, byDigest), out DirectRecord toIdentity).ShouldBeTrue();
-        (toIdentity.To.Name, toIdentity.Text).ShouldBe((string.Empty, "hi"));
-        toIdentity.To.Digest.ShouldBe(s_digest);
-
-        int byName = DirectRecord.Write(buffer, new PersonRef("bob", null), "hi");
-        DirectRecord.TryParse(buffer.AsSpan(0, byName), out DirectRecord toName).ShouldBeTrue();
-        (toName.To.Name, toName.To.Digest, toName.Text).ShouldBe(("bob", (byte[]?)null, "hi"));
-
-        int relayed = DirectRelayRecord.Write(buffer, s_digest, "alice", "hi");
-        DirectRelayRecord.TryParse(buffer.AsSpan(0, relayed), out DirectRelayRecord from).ShouldBeTrue();
-        (from.Name, from.Text).ShouldBe(("alice", "hi"));
-        from.Digest.ShouldBe(s_digest);
-    }
 
     [Theory]
     [InlineData(PresenceKind.Joined, "#lobby", 3, "")]
@@ -132,9 +79,9 @@ public sealed class RecordLayoutTests
         RoomInfoRecord.TryParse(buffer.AsSpan(0, length), out RoomInfoRecord end).ShouldBeTrue();
         end.Members.ShouldBe(uint.MaxValue);
 
-        length = ReplyRecord.Write(buffer, 8, ReplyRecord.OpChat, "#bad room", s_nobody, "", "");
+        length = ReplyRecord.Write(buffer, 8, (byte)RoomOp.Join, "#bad room", s_nobody, "", "");
         ReplyRecord.TryParse(buffer.AsSpan(0, length), out ReplyRecord reply).ShouldBeTrue();
-        (reply.Code, reply.Op, reply.Room).ShouldBe(((byte)8, ReplyRecord.OpChat, "#bad room"), "a reply echoes a room the hub found bad");
+        (reply.Code, reply.Op, reply.Room).ShouldBe(((byte)8, (byte)RoomOp.Join, "#bad room"), "a reply echoes a room the hub found bad");
         foreach ((byte code, byte op) in new[] { ((byte)12, ReplyRecord.OpGroupMessage), ((byte)13, ReplyRecord.OpKeyPackages), ((byte)14, (byte)14), ((byte)15, (byte)14), ((byte)0, (byte)15) })
         {
             length = ReplyRecord.Write(buffer, code, op, "", s_digest, "bob", "");
@@ -153,24 +100,19 @@ public sealed class RecordLayoutTests
 
     public static TheoryData<string, byte, byte[]> Malformed => new()
     {
-        { "chat: empty plaintext (no room length)", (byte)FrameType.Chat, [] },
-        { "chat: a room of one byte", (byte)FrameType.Chat, [1, (byte)'#', (byte)'x'] },
-        { "chat: a room of 65 bytes", (byte)FrameType.Chat, [65, .. Enumerable.Repeat((byte)'r', 65)] },
-        { "chat: a room length past the end", (byte)FrameType.Chat, [7, (byte)'#', (byte)'l'] },
-        { "chat: a room that is not UTF-8", (byte)FrameType.Chat, [2, (byte)'#', 0xFF] },
-        { "chat: a text that is not UTF-8", (byte)FrameType.Chat, [2, (byte)'#', (byte)'a', 0xC0, 0x80] },
+        { "request: empty plaintext", (byte)FrameType.Request, [] },
+        { "request: a room of one byte", (byte)FrameType.Request, [1, 1, (byte)'#', 0, 0] },
+        { "request: a room of 65 bytes", (byte)FrameType.Request, [1, 65, .. Enumerable.Repeat((byte)'r', 65), 0, 0] },
+        { "request: a room length past the end", (byte)FrameType.Request, [1, 7, (byte)'#', (byte)'l'] },
+        { "request: a room that is not UTF-8", (byte)FrameType.Request, [1, 2, (byte)'#', 0xFF, 0, 0] },
+        { "request: a text that is not UTF-8", (byte)FrameType.Request, [4, 2, (byte)'#', (byte)'a', 0, 2, 0xC0, 0x80] },
         { "nick: empty", (byte)FrameType.Nick, [] },
         { "nick: 65 bytes", (byte)FrameType.Nick, [.. Enumerable.Repeat((byte)'n', 65)] },
-        { "direct: a digest cut short", (byte)FrameType.Direct, [0, 1, 2, 3] },
-        { "direct: a name length past the end", (byte)FrameType.Direct, [5, (byte)'b'] },
         { "request: op 0", (byte)FrameType.Request, [0, 0, 0, 0] },
         { "request: op 16", (byte)FrameType.Request, [16, 0, 0, 0] },
         { "request: no text field", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0] },
         { "request: a byte left over", (byte)FrameType.Request, [1, 2, (byte)'#', (byte)'a', 0, 0, 9] },
         { "request: a name of 65 bytes", (byte)FrameType.Request, [7, 2, (byte)'#', (byte)'a', 65, .. Enumerable.Repeat((byte)'n', 65), 0] },
-        { "relay: no room", (byte)FrameType.Relay, [0, .. s_digest, 1, (byte)'b'] },
-        { "relay: an empty name", (byte)FrameType.Relay, [2, (byte)'#', (byte)'a', .. s_digest, 0] },
-        { "direct relay: from nobody", (byte)FrameType.DirectRelay, [.. s_nobody, 1, (byte)'b'] },
         { "presence: kind 0", (byte)FrameType.Presence, [0, 0, .. s_digest, 1, (byte)'b', 0, 0] },
         { "presence: kind 10", (byte)FrameType.Presence, [10, 0, .. s_digest, 1, (byte)'b', 0, 0] },
         { "presence: away with a room", (byte)FrameType.Presence, [8, 2, (byte)'#', (byte)'a', .. s_digest, 1, (byte)'b', 0, 0] },
@@ -202,6 +144,7 @@ public sealed class RecordLayoutTests
         { "reply: op 16", (byte)FrameType.Reply, [0, 16, 0, .. s_nobody, 0, 0] },
         { "reply: op 0x27", (byte)FrameType.Reply, [0, 0x27, 0, .. s_nobody, 0, 0] },
         { "reply: op 0x22", (byte)FrameType.Reply, [0, 0x22, 0, .. s_nobody, 0, 0] },
+        { "reply: op 0x21 (version 3's answer to a Chat)", (byte)FrameType.Reply, [0, 0x21, 0, .. s_nobody, 0, 0] },
         { "reply: a text length past the end", (byte)FrameType.Reply, [0, 1, 0, .. s_nobody, 0, 9, (byte)'x'] },
     };
 
@@ -215,12 +158,8 @@ public sealed class RecordLayoutTests
     /// <summary>The parser of <paramref name="type"/>'s layout.</summary>
     internal static bool Parses(FrameType type, ReadOnlySpan<byte> plaintext) => type switch
     {
-        FrameType.Chat => ChatRecord.TryParse(plaintext, out _),
         FrameType.Nick => NickRecord.TryParse(plaintext, out _),
-        FrameType.Direct => DirectRecord.TryParse(plaintext, out _),
         FrameType.Request => RequestRecord.TryParse(plaintext, out _),
-        FrameType.Relay => RelayRecord.TryParse(plaintext, out _),
-        FrameType.DirectRelay => DirectRelayRecord.TryParse(plaintext, out _),
         FrameType.Presence => PresenceRecord.TryParse(plaintext, out _),
         FrameType.RoomEvent => RoomEventRecord.TryParse(plaintext, out _),
         FrameType.RoomInfo => RoomInfoRecord.TryParse(plaintext, out _),

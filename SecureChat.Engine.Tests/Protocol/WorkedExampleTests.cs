@@ -12,8 +12,8 @@ using static SecureChat.Engine.Tests.Protocol.WorkedExampleWire;
 namespace SecureChat.Engine.Tests.Protocol;
 
 /// <summary>
-/// Regenerates the worked examples of PROTOCOL.md section 9 (a full v3 handshake with identities, a server-to-client
-/// record, a rekey, a heartbeat and a Close with its count; then a passphrase (CPace) handshake), with fixed randoms
+/// Regenerates the worked examples of PROTOCOL.md section 9 (a full v4 handshake with identities, a GroupMessage and a
+/// GroupRelay, a rekey, a heartbeat and a Close with its count; then a passphrase (CPace) handshake), with fixed randoms
 /// and fixed identity keys, recomputes every derived value from the frames with the primitives as another
 /// implementation would, and checks the result against the file byte for byte. Set SECURECHAT_UPDATE_PROTOCOL_EXAMPLE=1 to rewrite
 /// the block after an intended wire change.
@@ -69,14 +69,16 @@ public sealed class WorkedExampleTests
 
         // ---- 9.1 A full handshake with identities, then records, a rekey, a heartbeat and a Close ----------------
         var time = new ManualTime();
-        var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Heartbeat (probe)", "client iv Chat",
+        var clientRandom = new NamedRandom(draws, "client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth", "client iv Heartbeat (probe)", "client iv GroupMessage",
             "client rekey exponent", "client rekey nonce", "client iv RekeyInit", "client iv RekeyFinish", "client iv Heartbeat");
-        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat", "server iv Ack 1", "server iv Ack 2", "server iv Relay",
+        var serverRandom = new NamedRandom(draws, "server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat", "server iv Ack 1", "server iv Ack 2", "server iv GroupRelay",
             "server rekey exponent", "server rekey nonce", "server iv RekeyAck", "server iv Ack 3", "server iv Close");
         using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom, Identity = clientIdentity, Name = "alice", Time = time });
         using var server = new SecureSession(new SessionSettings { Role = SessionRole.Server, Random = serverRandom, Identity = serverIdentity, Name = "hub", Time = time });
-        var clientChat = new ChatChannel(client);
-        var serverChat = new ChatChannel(server);
+        var atClient = new GroupRecordRecorder();
+        var atHub = new GroupRecordRecorder();
+        var clientChat = new ChatChannel(client) { MemberRecords = atClient };
+        var serverChat = new ChatChannel(server) { HubRecords = atHub };
         Handshake hs = RunHandshake(client, server);
 
         byte[] probe = Take(client); // the client's first lag probe, sealed once it became secure
@@ -84,18 +86,30 @@ public sealed class WorkedExampleTests
         server.Receive(probe);
         byte[] ack1 = Take(server);
         client.Receive(ack1);
-        clientChat.SendChat("#lobby", "Hello, hub!");
-        byte[] chatRecord = Take(client);
-        server.Receive(chatRecord);
+        byte[] aliceMls = PrivateMessage("alice's");
+        byte[] bobMls = PrivateMessage("bob's");
+        clientChat.Groups.SendGroupMessage(GroupTarget.ForRoom("#lobby"), aliceMls);
+        byte[] messageRecord = Take(client);
+        server.Receive(messageRecord);
+        var serverEvents = new List<SessionEvent>();
+        server.DrainEvents(serverEvents);
+        GroupRecordRecorder.DeliverAll(serverEvents);
+        GroupMessageRecord message = atHub.Of<GroupMessageRecord>().ShouldHaveSingleItem();
+        message.Target.ShouldBe(GroupTarget.ForRoom("#lobby"));
+        message.Mls.ShouldBe(aliceMls);
         byte[] ack2 = Take(server);
         client.Receive(ack2);
-        serverChat.SendRelay("#lobby", IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), "bob", "Hello, alice!");
+        byte[] bob = IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey);
+        serverChat.Groups.SendGroupRelay(GroupTarget.ForRoom("#lobby"), bob, "bob", bobMls);
         byte[] relayRecord = Take(server);
         client.Receive(relayRecord);
         var clientEvents = new List<SessionEvent>();
         client.DrainEvents(clientEvents);
-        MessageReceivedEvent relayed = clientEvents.OfType<MessageReceivedEvent>().ShouldHaveSingleItem();
-        (relayed.Sender, relayed.Text).ShouldBe(("bob", "Hello, alice!"));
+        GroupRecordRecorder.DeliverAll(clientEvents);
+        GroupRelayRecord relayed = atClient.Of<GroupRelayRecord>().ShouldHaveSingleItem();
+        (relayed.Target, relayed.Name).ShouldBe((GroupTarget.ForRoom("#lobby"), "bob"));
+        relayed.Digest.ShouldBe(bob);
+        relayed.Mls.ShouldBe(bobMls);
 
         string firstFingerprint = client.Fingerprint!;
         client.RequestRekey().ShouldBeTrue();
@@ -134,9 +148,9 @@ public sealed class WorkedExampleTests
         Open(d.Keys, serverToClient: true, 0, hs.ServerAuth).ShouldBe(serverAuthPlain);
         Open(d.Keys, serverToClient: false, 0, hs.ClientAuth).ShouldBe(clientAuthPlain);
         Open(d.Keys, serverToClient: false, 1, probe).ShouldBe([]);
-        byte[] chatPlain = [6, .. "#lobby"u8, .. "Hello, hub!"u8];
-        Open(d.Keys, serverToClient: false, 2, chatRecord).ShouldBe(chatPlain);
-        byte[] relayPlain = [6, .. "#lobby"u8, .. IdentityFingerprint.IdentityDigest(bobIdentity.PublicKey), 3, .. "bob"u8, .. "Hello, alice!"u8];
+        byte[] messagePlain = [6, .. "#lobby"u8, .. aliceMls];
+        Open(d.Keys, serverToClient: false, 2, messageRecord).ShouldBe(messagePlain);
+        byte[] relayPlain = [6, .. "#lobby"u8, .. bob, 3, .. "bob"u8, .. bobMls];
         Open(d.Keys, serverToClient: true, 1, hs.ServerHeartbeat).ShouldBe([]);
         Open(d.Keys, serverToClient: true, 2, ack1).ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 2 }, "the hub has opened 2 of the client's records");
         Open(d.Keys, serverToClient: true, 3, ack2).ShouldBe(new byte[] { 0, 0, 0, 0, 0, 0, 0, 3 });
@@ -163,9 +177,12 @@ public sealed class WorkedExampleTests
         text.Append("\n### 9.1 A handshake with identities, records, a rekey, a heartbeat and a Close\n\n");
         text.Append("ffdhe2048, the server's default 100,000 PBKDF2 iterations, no passphrase; the server is named \"hub\" and the\n");
         text.Append("client \"alice\". Then the client sends its first lag probe (a heartbeat) and the hub acknowledges it, the\n");
-        text.Append("client sends the chat \"Hello, hub!\" to #lobby and the hub acknowledges it, the hub relays \"Hello, alice!\"\n");
-        text.Append("from bob in #lobby, the client starts a rekey, sends its next probe 15 s after the first (acknowledged),\n");
-        text.Append("and the hub closes.\n\n");
+        text.Append("client sends a GroupMessage to #lobby's group and the hub acknowledges it, the hub relays bob's message in\n");
+        text.Append("#lobby's group (a GroupRelay), the client starts a rekey, sends its next probe 15 s after the first\n");
+        text.Append("(acknowledged), and the hub closes. The two MLS messages are PrivateMessages (RFC 9420 section 6.3) of\n");
+        text.Append("#lobby's group (group id 51 52 .. 60) at epoch 1 whose encrypted parts are fixed bytes here (each the first\n");
+        text.Append("L bytes of SHA-256(\"SecureChat v2 worked example \" || name) for the name given with it): the hub reads\n");
+        text.Append("only their group id and epoch, and 9.4 shows MLS messages that members open.\n\n");
         AppendDraws(text, draws, "Fixed randoms, in the order the two sides draw them");
         hs.EarlyCommit.ShouldBeTrue("a client without a passphrase sends its Commit with its ClientHello");
         text.Append("Handshake frames (in the clear, part of the transcript), in the order they cross the wire and enter the\n");
@@ -193,11 +210,14 @@ public sealed class WorkedExampleTests
         text.Append("```\n\nRecords:\n\n```\n");
         Hex(text, "Heartbeat (client seq 1, empty: the first lag probe) frame", probe);
         Hex(text, "Ack (server seq 2, u64 2: the hub has opened 2 client records) frame", ack1);
-        Hex(text, "Chat plaintext (u8 6 || \"#lobby\" || \"Hello, hub!\")", chatPlain);
-        Hex(text, "Chat (client seq 2) frame", chatRecord);
+        Hex(text, "alice's MLSMessage (version 1, wire format 2, group id, epoch 1, content type 1, no authenticated data, " +
+            "sender data \"alice's encrypted sender data\" (28 bytes), ciphertext \"alice's ciphertext\" (32 bytes))", aliceMls);
+        Hex(text, "GroupMessage plaintext (target u8 6 || \"#lobby\" || alice's MLSMessage)", messagePlain);
+        Hex(text, "GroupMessage (client seq 2) frame", messageRecord);
         Hex(text, "Ack (server seq 3, u64 3) frame", ack2);
-        Hex(text, "Relay plaintext (u8 6 || \"#lobby\" || bob's digest || u8 3 || \"bob\" || \"Hello, alice!\")", relayPlain);
-        Hex(text, "Relay (server seq 4) frame", relayRecord);
+        Hex(text, "bob's MLSMessage (as alice's, with \"bob's encrypted sender data\" (28 bytes) and \"bob's ciphertext\")", bobMls);
+        Hex(text, "GroupRelay plaintext (target u8 6 || \"#lobby\" || bob's digest || u8 3 || \"bob\" || bob's MLSMessage)", relayPlain);
+        Hex(text, "GroupRelay (server seq 4) frame", relayRecord);
         text.Append("```\n\nRekey (started by the client; RekeyInit and RekeyAck bodies are nonce || public value):\n\n```\n");
         Hex(text, "RekeyInit (client seq 3, old keys) frame", rekeyInit);
         Hex(text, "RekeyAck (server seq 5, old keys) frame", rekeyAck);
@@ -267,6 +287,21 @@ public sealed class WorkedExampleTests
 
 
     private static byte[] Named(List<(string Name, byte[] Value)> draws, string name) => draws.Single(d => d.Name == name).Value;
+
+    /// <summary>
+    /// An MLSMessage holding a PrivateMessage of #lobby's group (RFC 9420 sections 6, 6.3): <c>u16 version 1 || u16
+    /// wire_format 2 || group_id&lt;V&gt; || u64 epoch || u8 content_type 1 || authenticated_data&lt;V&gt; ||
+    /// encrypted_sender_data&lt;V&gt; || ciphertext&lt;V&gt;</c>, its encrypted parts fixed bytes named after
+    /// <paramref name="who"/> (28 bytes of sender data, the size of 12 bytes sealed with a 16-byte tag, and 32 bytes
+    /// of ciphertext). Each vector's length is under 64, so its variable-length size is one byte (RFC 9420 section 2.1.2).
+    /// </summary>
+    private static byte[] PrivateMessage(string who)
+    {
+        byte[] groupId = [.. Enumerable.Range(0x51, WireFormat.GroupIdSize).Select(i => (byte)i)];
+        byte[] senderData = Fixed($"{who} encrypted sender data", 28);
+        byte[] ciphertext = Fixed($"{who} ciphertext", 32);
+        return [0, 1, 0, 2, (byte)groupId.Length, .. groupId, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, (byte)senderData.Length, .. senderData, (byte)ciphertext.Length, .. ciphertext];
+    }
 
     private static void AppendDerived(StringBuilder text, Derived d, int iterations, bool earlyCommit)
     {

@@ -13,10 +13,10 @@ using static SecureChat.Engine.Tests.Protocol.WorkedExampleWire;
 namespace SecureChat.Engine.Tests.Protocol;
 
 /// <summary>
-/// Regenerates PROTOCOL.md section 9.3, the v3 records of rooms, direct messages and moderation: a join (the Request,
-/// then RoomInfo entered and Presence member), a room message (Chat and Relay), a direct message by name (Direct,
-/// Reply done, DirectRelay) and a kick (Request, RoomEvent kicked), each with the hub's Ack, sealed under the keys of
-/// the handshake of 9.1. Every plaintext is built here byte by byte from section 4.1's layouts, as another
+/// Regenerates PROTOCOL.md section 9.3, the records of rooms and moderation: a join (the Request, then RoomInfo
+/// entered and Presence member), a refused request (Reply not operator), an operator's change and a topic set
+/// (RoomEvent opped and topic), and a kick (Request, RoomEvent kicked), each client record with the hub's Ack, sealed
+/// under the keys of the handshake of 9.1 (the messages of a room and a direct conversation are 9.4's). Every plaintext is built here byte by byte from section 4.1's layouts, as another
 /// implementation would, and must equal what the engine sealed; the client's session must accept every hub record.
 /// Set SECURECHAT_UPDATE_PROTOCOL_EXAMPLE=1 to rewrite the block after an intended wire change.
 /// </summary>
@@ -61,9 +61,9 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         // The handshake of 9.1 (same fixed values, so the same keys), then the records of this example.
         string[] handshakeClient = ["client hello nonce", "client exponent", "client commit nonce", "client iv ClientAuth"];
         string[] handshakeServer = ["server hello nonce", "server exponent", "server key share nonce", "server iv ServerAuth", "server iv Heartbeat"];
-        var clientRandom = new NamedRandom(draws, [.. handshakeClient, "client iv Heartbeat (probe)", "client iv Request join", "client iv Chat #rust", "client iv Direct", "client iv Request kick"]);
+        var clientRandom = new NamedRandom(draws, [.. handshakeClient, "client iv Heartbeat (probe)", "client iv Request join", "client iv Request topic", "client iv Request topic again", "client iv Request kick"]);
         var serverRandom = new NamedRandom(draws, [.. handshakeServer, "server iv Ack 1", "server iv Ack join", "server iv RoomInfo", "server iv Presence member",
-            "server iv Ack Chat", "server iv Relay #rust", "server iv Ack Direct", "server iv Reply", "server iv DirectRelay", "server iv RoomEvent opped",
+            "server iv Ack topic", "server iv Reply", "server iv RoomEvent opped", "server iv Ack topic again", "server iv RoomEvent topic",
             "server iv Presence joined", "server iv Ack kick", "server iv RoomEvent kicked"]);
         var time = new ManualTime();
         using var client = new SecureSession(new SessionSettings { Role = SessionRole.Client, Random = clientRandom, Identity = clientIdentity, Name = "alice", Time = time });
@@ -94,25 +94,22 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         serverChat.SendPresence(PresenceKind.Member, "#rust", bob, "bob", 0x01, string.Empty);
         wire.FromServer("Presence member (#rust, bob, flags 0x01: operator)", [4, .. Str8("#rust"), .. bob, .. Str8("bob"), 0x01, .. Str8("")]);
 
-        // A room message and the Relay of bob's answer.
-        clientChat.SendChat("#rust", "Hello, Rust!").ShouldBeTrue();
-        wire.ToServer(wire.FromClient("Chat (#rust, \"Hello, Rust!\")", [.. Str8("#rust"), .. "Hello, Rust!"u8]));
+        // alice asks to set the topic before she is an operator: refused with a Reply, the session goes on.
+        byte[] nobody = new byte[WireFormat.IdentityDigestSize];
+        clientChat.SendRequest(RoomOp.Topic, "#rust", string.Empty, "Rust 2027");
+        wire.ToServer(wire.FromClient("Request topic (#rust, \"Rust 2027\")", [4, .. Str8("#rust"), .. Str8(""), .. Str8("Rust 2027")]));
         wire.FromServer("Ack (received 4)", U64(4));
-        serverChat.SendRelay("#rust", bob, "bob", "Hi alice!").ShouldBeTrue();
-        wire.FromServer("Relay (#rust, bob's digest, \"bob\", \"Hi alice!\")", [.. Str8("#rust"), .. bob, .. Str8("bob"), .. "Hi alice!"u8]);
+        serverChat.SendReply(ReplyCode.NotOperator, (byte)RoomOp.Topic, "#rust", nobody, string.Empty, string.Empty);
+        wire.FromServer("Reply not operator (op 4 topic, #rust, nobody)", [4, 4, .. Str8("#rust"), .. nobody, .. Str8(""), .. Str8("")]);
 
-        // A direct message by name: the hub names the identity it reached (Reply done), and bob answers.
-        clientChat.SendDirect(new PersonRef("bob", null), "psst").ShouldBeTrue();
-        wire.ToServer(wire.FromClient("Direct (to the name \"bob\", \"psst\")", [.. Str8("bob"), .. "psst"u8]));
-        wire.FromServer("Ack (received 5)", U64(5));
-        serverChat.SendReply(ReplyCode.Done, 0x20, string.Empty, bob, "bob", string.Empty);
-        wire.FromServer("Reply done (op 0x20 Direct, no room, bob's digest, \"bob\")", [0, 0x20, .. Str8(""), .. bob, .. Str8("bob"), .. Str8("")]);
-        serverChat.SendDirectRelay(bob, "bob", "what's up?").ShouldBeTrue();
-        wire.FromServer("DirectRelay (bob's digest, \"bob\", \"what's up?\")", [.. bob, .. Str8("bob"), .. "what's up?"u8]);
-
-        // bob makes alice an operator of #rust, mallory enters, and alice kicks mallory.
+        // bob makes alice an operator of #rust, she sets the topic, mallory enters, and alice kicks mallory.
         serverChat.SendRoomEvent(RoomNoticeKind.Opped, "#rust", bob, "bob", alice, "alice", string.Empty);
         wire.FromServer("RoomEvent opped (#rust, actor bob, target alice)", [8, .. Str8("#rust"), .. bob, .. Str8("bob"), .. alice, .. Str8("alice"), .. Str8("")]);
+        clientChat.SendRequest(RoomOp.Topic, "#rust", string.Empty, "Rust 2027");
+        wire.ToServer(wire.FromClient("Request topic (#rust, \"Rust 2027\"), again", [4, .. Str8("#rust"), .. Str8(""), .. Str8("Rust 2027")]));
+        wire.FromServer("Ack (received 5)", U64(5));
+        serverChat.SendRoomEvent(RoomNoticeKind.Topic, "#rust", alice, "alice", nobody, string.Empty, "Rust 2027");
+        wire.FromServer("RoomEvent topic (#rust, actor alice, no target, \"Rust 2027\")", [1, .. Str8("#rust"), .. alice, .. Str8("alice"), .. nobody, .. Str8(""), .. Str8("Rust 2027")]);
         serverChat.SendPresence(PresenceKind.Joined, "#rust", mallory, "mallory", 0, string.Empty);
         wire.FromServer("Presence joined (#rust, mallory, flags 0)", [1, .. Str8("#rust"), .. mallory, .. Str8("mallory"), 0x00, .. Str8("")]);
         clientChat.SendRequest(RoomOp.Kick, "#rust", "mallory", "spam");
@@ -128,19 +125,20 @@ public sealed class WorkedRoomExampleTests(ITestOutputHelper output)
         var events = new List<SessionEvent>();
         client.DrainEvents(events);
         events.OfType<RoomInfoEvent>().ShouldHaveSingleItem().ShouldBe(new RoomInfoEvent(RoomInfoKind.Entered, "#rust", 0, 2, "Rust talk") { GroupId = [.. Enumerable.Range(0x51, WireFormat.GroupIdSize).Select(i => (byte)i)] });
-        events.OfType<MessageReceivedEvent>().Select(m => (m.Sender, m.Text, m.Room, m.Direct)).ShouldBe([("bob", "Hi alice!", "#rust", false), ("bob", "what's up?", string.Empty, true)]);
-        events.OfType<ReplyEvent>().ShouldHaveSingleItem().Code.ShouldBe(ReplyCode.Done);
-        events.OfType<RoomNoticeEvent>().Select(e => (e.Kind, e.TargetName, e.Text)).ShouldBe([(RoomNoticeKind.Opped, "alice", ""), (RoomNoticeKind.Kicked, "mallory", "spam")]);
-        events.OfType<AcknowledgedEvent>().Last().ChatMessages.ShouldBe(2, "the Chat and the Direct were acknowledged");
+        ReplyEvent reply = events.OfType<ReplyEvent>().ShouldHaveSingleItem();
+        (reply.Code, reply.Op, reply.Room).ShouldBe((ReplyCode.NotOperator, (byte)RoomOp.Topic, "#rust"));
+        events.OfType<RoomNoticeEvent>().Select(e => (e.Kind, e.ActorName, e.TargetName, e.Text))
+            .ShouldBe([(RoomNoticeKind.Opped, "bob", "alice", ""), (RoomNoticeKind.Topic, "alice", "", "Rust 2027"), (RoomNoticeKind.Kicked, "alice", "mallory", "spam")]);
+        events.OfType<PresenceEvent>().Select(p => (p.Kind, p.Name)).ShouldBe([(PresenceKind.Member, "bob"), (PresenceKind.Joined, "mallory")]);
 
-        text.Append("\n### 9.3 Rooms, a direct message and a kick (protocol v3)\n\n");
+        text.Append("\n### 9.3 Rooms, a refused request and a kick\n\n");
         text.Append("The session of 9.1 up to the Ack of the client's first lag probe (the same fixed values, so the same\n");
         text.Append("keys, before its rekey: client records from seq 2, server records from seq 3), then a join of #rust, where\n");
-        text.Append("bob is an operator; a room message and bob's answer; a direct message to the name \"bob\" and bob's answer;\n");
-        text.Append("bob making alice an operator, mallory entering, and alice kicking mallory. Each record is shown as its\n");
-        text.Append("plaintext (built from the layouts of section 4.1) and as the frame sealed with its sequence number. The hub\n");
-        text.Append("acknowledges each read that brought a client record (section 4.7); the records it sends bob and mallory\n");
-        text.Append("meanwhile are not shown.\n\n");
+        text.Append("bob is an operator; alice asking to set the topic, refused as she is no operator (the session goes on);\n");
+        text.Append("bob making alice an operator, alice setting the topic, mallory entering, and alice kicking mallory. Each\n");
+        text.Append("record is shown as its plaintext (built from the layouts of section 4.1) and as the frame sealed with its\n");
+        text.Append("sequence number. The hub acknowledges each read that brought a client record (section 4.7); the records it\n");
+        text.Append("sends bob and mallory meanwhile, and the MLS records of #rust's group (9.4), are not shown.\n\n");
         text.Append("```\n");
         Hex(text, "mallory identity seed", Fixed("mallory identity seed", 32));
         Hex(text, "mallory identity digest SHA-256(public key)", mallory);

@@ -77,7 +77,7 @@ public sealed class HandshakeStepTests
     private static (SessionStage Client, SessionStage Server) Stages(SessionPair pair) => (pair.Client.Stage, pair.Server.Stage);
 
     [Theory]
-    [InlineData((byte)FrameType.Chat, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
+    [InlineData((byte)FrameType.GroupMessage, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)FrameType.ClientAuth, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)0x29, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]
     [InlineData((byte)0x06, FailureReason.KeyConfirmationFailed, AlertCode.KeyConfirmationFailed)]

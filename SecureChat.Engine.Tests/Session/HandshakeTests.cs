@@ -82,7 +82,7 @@ public sealed class HandshakeTests
         byte[] hello = pair.Take(pair.Client);
         Frames.Split(hello).Select(Frames.TypeOf).ShouldBe([Engine.Protocol.FrameType.ClientHello, Engine.Protocol.FrameType.Commit]);
         Should.Throw<InvalidOperationException>(() => pair.Client.Start());
-        Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendChat("#lobby", "too early"));
+        Should.Throw<InvalidOperationException>(() => pair.ClientChat.SendText("too early"));
     }
 
     [Fact]

@@ -162,8 +162,8 @@ public sealed class IdentityTests
         using (SessionPair pair = SessionPair.Create())
         {
             byte[] serverAuth = RunToServerAuth(pair);
-            byte[] chat = Reseal(pair.Server, serverAuth, plaintext => plaintext, FrameType.Chat);
-            pair.Deliver(pair.Client, chat);
+            byte[] relay = Reseal(pair.Server, serverAuth, plaintext => plaintext, FrameType.GroupRelay);
+            pair.Deliver(pair.Client, relay);
             pair.Client.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation, "only ServerAuth may come before the handshake ends");
         }
     }

@@ -48,8 +48,9 @@ public sealed class LivenessTests
     {
         var time = new ManualTime();
         using SessionPair pair = Timed(time);
+        pair.RecordGroups();
         time.Advance(TimeSpan.FromSeconds(10));
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "still here");
+        pair.ServerChat.SendText("still here");
         _ = pair.Take(pair.Server);
         time.Advance(TimeSpan.FromSeconds(10));
         pair.Server.OnTick(time.GetTimestamp());
@@ -61,8 +62,9 @@ public sealed class LivenessTests
     {
         var time = new ManualTime();
         using SessionPair pair = Timed(time);
+        pair.RecordGroups();
         time.Advance(TimeSpan.FromSeconds(10));
-        pair.ClientChat.SendChat("#lobby", "still here");
+        pair.ClientChat.SendText("still here");
         _ = pair.Take(pair.Client);
         time.Advance(TimeSpan.FromSeconds(4));
         pair.Client.OnTick(time.GetTimestamp());
@@ -127,10 +129,11 @@ public sealed class LivenessTests
     public void The_close_reports_how_many_records_arrived_so_the_sender_learns_how_many_messages_were_lost()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "one");
+        pair.RecordGroups();
+        pair.ClientChat.SendText("one");
         pair.ClientChat.SendNick("alice");
-        pair.ClientChat.SendChat("#lobby", "two");
-        pair.ClientChat.SendChat("#lobby", "three");
+        pair.ClientChat.SendText("two");
+        pair.ClientChat.SendText("three");
         List<byte[]> inFlight = Frames.Split(pair.Take(pair.Client));
         inFlight.Count.ShouldBe(4);
         pair.Deliver(pair.Server, inFlight[0]); // "one" arrives; the nick and two messages are lost in flight
@@ -140,15 +143,16 @@ public sealed class LivenessTests
         pair.Deliver(pair.Client, close);
         ClosedEvent closed = pair.EventsOf<ClosedEvent>(pair.Client).ShouldHaveSingleItem();
         closed.ShouldBe(new ClosedEvent(ByPeer: true, AlertCode.Normal, Undelivered: 2), "two chat messages; the nick is not a message");
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["one"]);
+        pair.GroupRecords!.AtHub().ShouldBe(["one"]);
     }
 
     [Fact]
     public void A_close_after_everything_arrived_reports_nothing_undelivered_both_ways()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "one");
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "two");
+        pair.RecordGroups();
+        pair.ClientChat.SendText("one");
+        pair.ServerChat.SendText("two");
         pair.Pump();
         pair.Client.Close();
         pair.Pump();

@@ -11,15 +11,15 @@ public sealed class MessageTests
 {
     public static TheoryData<string, string> Messages => new()
     {
-        { "empty", string.Empty },
         { "one byte", "x" },
         { "a block less one (15 bytes)", new string('a', 15) },
         { "one block (16 bytes)", new string('b', 16) },
         { "a block and one (17 bytes)", new string('c', 17) },
         { "emoji", "👋🏽 hello 🔐" },
         { "CJK", "你好，世界。こんにちは、세계" },
-        { "the maximum", new string('m', ChatOptions.MaxMessageBytes) },
-        { "the maximum in 3-byte characters", new string('界', ChatOptions.MaxMessageBytes / 3) },
+        { "the longest text", new string('m', ChatOptions.MaxMessageBytes) },
+        { "a payload that fills a GroupRelay record", new string('f', WireFormat.RecordPlaintextMax - (1 + 6) - WireFormat.IdentityDigestSize - (1 + 3)) },
+        { "a payload that needs a Part", new string('p', WireFormat.RecordPlaintextMax) },
     };
 
     [Theory]
@@ -27,69 +27,55 @@ public sealed class MessageTests
     public void A_message_round_trips_from_client_to_server_and_back(string what, string text)
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", text).ShouldBeTrue(what);
+        GroupRecordRecorder records = pair.RecordGroups();
+        pair.ClientChat.SendText(text);
         pair.Pump();
-        MessageReceivedEvent atServer = pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldHaveSingleItem();
-        (atServer.Sender, atServer.Text, atServer.SenderDigest, atServer.Room, atServer.Direct).ShouldBe((string.Empty, text, (byte[]?)null, "#lobby", false), "a Chat comes from the peer itself: no name, no digest");
+        records.AtHub().ShouldBe([text], what);
+        records.Of<GroupMessageRecord>().ShouldHaveSingleItem().Target.ShouldBe(GroupTarget.ForRoom(SessionMessages.Room));
 
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", text).ShouldBeTrue(what);
+        pair.ServerChat.SendText(text);
         pair.Pump();
-        MessageReceivedEvent atClient = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
-        (atClient.Sender, atClient.Text, atClient.Room, atClient.Direct).ShouldBe(("hub", text, "#lobby", false));
-        atClient.SenderDigest.ShouldBe(SessionPair.OperatorDigest);
+        records.AtClient().ShouldBe([text], what);
+        GroupRelayRecord relayed = records.Of<GroupRelayRecord>().ShouldHaveSingleItem();
+        (relayed.Target, relayed.Name).ShouldBe((GroupTarget.ForRoom(SessionMessages.Room), "hub"));
+        relayed.Digest.ShouldBe(SessionPair.OperatorDigest);
         pair.Client.IsSecure.ShouldBeTrue();
         pair.Server.IsSecure.ShouldBeTrue();
     }
 
-    [Fact]
-    public void The_largest_message_relayed_in_the_longest_room_with_the_longest_sender_name_fills_a_record_exactly()
+    [Theory]
+    [InlineData((byte)0x10)] // version 3's Chat
+    [InlineData((byte)0x17)] // version 3's Relay
+    [InlineData((byte)0x19)] // version 3's Direct
+    [InlineData((byte)0x1A)] // version 3's DirectRelay
+    public void A_sealed_record_of_a_version_3_message_type_fails_either_side_as_unassigned(byte type)
     {
-        using SessionPair pair = SessionPair.Established();
-        string room = "#" + new string('界', (WireFormat.RoomMax - 1) / 3); // 64 bytes in 21 characters: a valid name
-        string name = new('n', WireFormat.NameMax);
-        string text = new('t', WireFormat.ChatTextMax);
-        byte[] digest = [.. Enumerable.Repeat((byte)0xD1, WireFormat.IdentityDigestSize)];
-        pair.ServerChat.SendRelay(room, digest, name, text).ShouldBeTrue();
-        byte[] wire = pair.Take(pair.Server);
-        wire.Length.ShouldBe(WireFormat.FrameHeaderSize + WireFormat.RecordBodyMax);
-        Frames.TypeOf(wire).ShouldBe(FrameType.Relay);
-        pair.Deliver(pair.Client, wire);
-        MessageReceivedEvent received = pair.EventsOf<MessageReceivedEvent>(pair.Client).ShouldHaveSingleItem();
-        (received.Sender, received.Text).ShouldBe((name, text));
-        received.SenderDigest.ShouldBe(digest);
-
-        pair.ServerChat.SendRelay(room, digest, name, text + "t").ShouldBeFalse("one byte more does not fit");
-        pair.Server.HasOutput.ShouldBeFalse();
+        foreach (bool toServer in new[] { true, false })
+        {
+            using SessionPair pair = SessionPair.Established();
+            GroupRecordRecorder records = pair.RecordGroups();
+            SecureSession sender = toServer ? pair.Client : pair.Server, receiver = toServer ? pair.Server : pair.Client;
+            byte[] plaintext = [6, .. "#lobby"u8, .. SessionPair.OperatorDigest, 3, .. "hub"u8, .. "a plaintext message"u8];
+            sender.SealControl((FrameType)type, plaintext);
+            pair.Pump();
+            receiver.Stage.ShouldBe(SessionStage.Failed);
+            receiver.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
+            receiver.Failure.Message.ShouldContain($"unassigned type 0x{type:X2}");
+            records.Received.ShouldBeEmpty();
+        }
     }
 
     [Fact]
-    public void A_relay_record_sent_by_a_client_fails_the_server()
+    public void A_group_relay_record_sent_by_a_client_fails_the_server()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendRelay("#lobby", new byte[WireFormat.IdentityDigestSize], "mallory", "I speak for someone else");
+        GroupRecordRecorder records = pair.RecordGroups();
+        List<(FrameType Type, byte[] Plaintext)> relay = new GroupRelayRecord(GroupTarget.ForRoom("#lobby"), new byte[WireFormat.IdentityDigestSize], "mallory", [1, 2, 3]).Write();
+        pair.Client.SealControl(FrameType.GroupRelay, relay.ShouldHaveSingleItem().Plaintext);
         pair.Pump();
         pair.Server.Stage.ShouldBe(SessionStage.Failed);
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
-    }
-
-    [Fact]
-    public void A_message_one_byte_over_the_maximum_is_refused_and_nothing_is_sent()
-    {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", new string('x', ChatOptions.MaxMessageBytes + 1)).ShouldBeFalse();
-        pair.ClientChat.SendChat("#lobby", new string('界', (ChatOptions.MaxMessageBytes / 3) + 1)).ShouldBeFalse("counted in UTF-8 bytes, not chars");
-        pair.Client.HasOutput.ShouldBeFalse();
-        pair.Client.IsSecure.ShouldBeTrue();
-    }
-
-    [Fact]
-    public void A_text_with_a_lone_surrogate_is_refused_as_unsendable_without_an_exception_from_the_encoder()
-    {
-        using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "half of a pair: \ud83d").ShouldBeFalse();
-        pair.Client.HasOutput.ShouldBeFalse();
-        pair.ClientChat.SendChat("#lobby", "a whole pair: \ud83d\ude00").ShouldBeTrue();
+        records.Received.ShouldBeEmpty();
     }
 
     [Fact]
@@ -97,9 +83,7 @@ public sealed class MessageTests
     {
         // Group records with opaque MLS-shaped payloads; the last one each way is long enough to need a Part.
         using SessionPair pair = SessionPair.Established();
-        var owner = new GroupRecordRecorder();
-        pair.ServerChat.HubRecords = owner;
-        pair.ClientChat.MemberRecords = owner;
+        GroupRecordRecorder owner = pair.RecordGroups();
         pair.Trickle = true;
         var lobby = GroupTarget.ForRoom("#lobby");
         static byte[] Payload(string tag, int i) => [.. System.Text.Encoding.UTF8.GetBytes($"{tag}{i}"), .. new byte[i == 19 ? WireFormat.RecordPlaintextMax : 0]];
@@ -110,8 +94,6 @@ public sealed class MessageTests
         }
 
         pair.Pump();
-        GroupRecordRecorder.DeliverAll(pair.ServerEvents);
-        GroupRecordRecorder.DeliverAll(pair.ClientEvents);
         owner.Of<GroupMessageRecord>().Select(m => m.Mls).ShouldBe(Enumerable.Range(0, 20).Select(i => Payload("c", i)));
         owner.Of<GroupRelayRecord>().Select(m => m.Mls).ShouldBe(Enumerable.Range(0, 20).Select(i => Payload("s", i)));
         pair.Client.IsSecure.ShouldBeTrue();

@@ -339,14 +339,15 @@ public sealed class NegotiationTests
     }
 
     [Fact]
-    public void A_chat_record_before_the_handshake_completes_is_a_protocol_violation()
+    public void A_message_record_before_the_handshake_completes_is_a_protocol_violation()
     {
         using SessionPair pair = SessionPair.Create(earlyCommit: false);
+        GroupRecordRecorder records = pair.RecordGroups();
         pair.Start();
         pair.Deliver(pair.Server, pair.Take(pair.Client));
-        pair.Deliver(pair.Server, Frames.Build(FrameType.Chat, new byte[64]));
+        pair.Deliver(pair.Server, Frames.Build(FrameType.GroupMessage, new byte[64]));
         pair.Server.Failure!.Reason.ShouldBe(FailureReason.ProtocolViolation);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).ShouldBeEmpty();
+        records.Received.ShouldBeEmpty();
     }
 
     /// <summary>Runs a handshake up to the client's Reveal and returns it undelivered.</summary>

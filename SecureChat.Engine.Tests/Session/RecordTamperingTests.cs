@@ -92,13 +92,13 @@ public sealed class RecordTamperingTests
         // Sealed once; each flipped copy goes to a fresh server holding the same keys and sequence number, which
         // accepts the unflipped record (checked first), so each of the 8 + 64 * 8 flips is all that differs.
         using SameKeyReceivers receivers = SameKeyReceivers.Establish();
-        receivers.Pair.ClientChat.SendChat("#lobby", "hi");
+        receivers.Pair.ClientChat.SendText("hi");
         byte[] frame = receivers.Pair.Take(receivers.Pair.Client);
         frame.Length.ShouldBe(WireFormat.FrameHeaderSize + 16 + 16 + 32);
         using (SameKeyReceivers.Receiver control = receivers.NewReceiver())
         {
             control.Deliver(frame);
-            control.Events.OfType<MessageReceivedEvent>().ShouldHaveSingleItem().Text.ShouldBe("hi");
+            control.GroupRecords.AtHub().ShouldHaveSingleItem().ShouldBe("hi");
             control.Session.Stage.ShouldBe(SessionStage.Secure);
         }
 
@@ -115,7 +115,8 @@ public sealed class RecordTamperingTests
 
                 receiver.Deliver(wire);
 
-                receiver.Events.Where(e => e is MessageReceivedEvent or PeerNamedEvent or PresenceEvent).ShouldBeEmpty(where);
+                receiver.Events.Where(e => e is GroupRecordEvent or PeerNamedEvent or PresenceEvent).ShouldBeEmpty(where);
+                receiver.GroupRecords.Received.ShouldBeEmpty(where);
                 receiver.Session.Stage.ShouldBe(SessionStage.Failed, where);
                 receiver.Events.OfType<FailedEvent>().ShouldHaveSingleItem(where);
 

@@ -30,6 +30,7 @@ public sealed class RekeyJobTests
     public void The_responder_answers_only_after_its_job_has_run_and_chat_flows_both_ways_meanwhile()
     {
         using SessionPair pair = SessionPair.Established();
+        pair.RecordGroups();
         string before = pair.Client.Fingerprint!;
         pair.Client.RequestRekey().ShouldBeTrue();
         pair.RunJobs(pair.Client);
@@ -37,12 +38,12 @@ public sealed class RekeyJobTests
         pair.Server.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Server.HasOutput.ShouldBeFalse("the responder's exponentiations must not run while the record is handled");
 
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "while the server computes");
-        pair.ClientChat.SendChat("#lobby", "while the client waits");
+        pair.ServerChat.SendText("while the server computes");
+        pair.ClientChat.SendText("while the client waits");
         pair.Deliver(pair.Client, pair.Take(pair.Server));
         pair.Deliver(pair.Server, pair.Take(pair.Client));
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["while the server computes"]);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["while the client waits"]);
+        pair.GroupRecords!.AtClient().ShouldBe(["while the server computes"]);
+        pair.GroupRecords!.AtHub().ShouldBe(["while the client waits"]);
 
         pair.RunJobs(pair.Server);
         byte[] answer = pair.Take(pair.Server);

@@ -56,23 +56,24 @@ public sealed class RekeyTests
     public void Messages_sent_both_ways_during_a_rekey_arrive_in_order_and_keep_flowing_after_it()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "c before");
+        pair.RecordGroups();
+        pair.ClientChat.SendText("c before");
         pair.Client.RequestRekey().ShouldBeTrue();
-        pair.ClientChat.SendChat("#lobby", "c during 1");
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s during 1");
+        pair.ClientChat.SendText("c during 1");
+        pair.ServerChat.SendText("s during 1");
 
         // Step the exchange by hand so messages cross each rekey message in flight.
         pair.Deliver(pair.Server, pair.Take(pair.Client));   // before, RekeyInit, during 1 -> server answers with RekeyAck
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s during 2");             // under the server's new sending keys
-        pair.ClientChat.SendChat("#lobby", "c during 2");             // still under the client's old keys
+        pair.ServerChat.SendText("s during 2");             // under the server's new sending keys
+        pair.ClientChat.SendText("c during 2");             // still under the client's old keys
         pair.Deliver(pair.Client, pair.Take(pair.Server));   // s during 1, RekeyAck, s during 2 -> client sends RekeyFinish
-        pair.ClientChat.SendChat("#lobby", "c after");
+        pair.ClientChat.SendText("c after");
         pair.Pump();
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "s after");
+        pair.ServerChat.SendText("s after");
         pair.Pump();
 
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["s during 1", "s during 2", "s after"]);
+        pair.GroupRecords!.AtHub().ShouldBe(["c before", "c during 1", "c during 2", "c after"]);
+        pair.GroupRecords!.AtClient().ShouldBe(["s during 1", "s during 2", "s after"]);
         pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
         pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
@@ -82,17 +83,18 @@ public sealed class RekeyTests
     public void A_rekey_starts_by_itself_after_the_stated_number_of_records()
     {
         using SessionPair pair = SessionPair.Established(client: s => s with { RekeyAfterRecords = 4 });
+        pair.RecordGroups();
         // The client's sealed ClientAuth and its first lag probe were the first records under these keys.
         string before = pair.Client.Fingerprint!;
-        pair.ClientChat.SendChat("#lobby", "1");
+        pair.ClientChat.SendText("1");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
-        pair.ClientChat.SendChat("#lobby", "2");
+        pair.ClientChat.SendText("2");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Server).ShouldHaveSingleItem();
         pair.Client.Fingerprint.ShouldNotBe(before);
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["1", "2"]);
+        pair.GroupRecords!.AtHub().ShouldBe(["1", "2"]);
     }
 
     [Fact]
@@ -100,10 +102,11 @@ public sealed class RekeyTests
     {
         var time = new ManualTime();
         using SessionPair pair = SessionPair.Established(client: s => s with { Time = time, RekeyAfterTime = TimeSpan.FromMinutes(5), IdleTimeout = TimeSpan.FromDays(1), HeartbeatInterval = TimeSpan.FromHours(12) });
-        pair.ClientChat.SendChat("#lobby", "early");
+        pair.RecordGroups();
+        pair.ClientChat.SendText("early");
         pair.Client.Stage.ShouldBe(SessionStage.Secure);
         time.Advance(TimeSpan.FromMinutes(5));
-        pair.ClientChat.SendChat("#lobby", "late");
+        pair.ClientChat.SendText("late");
         pair.Client.Stage.ShouldBe(SessionStage.Rekeying);
         pair.Pump();
         pair.EventsOf<RekeyedEvent>(pair.Client).ShouldHaveSingleItem();
@@ -114,6 +117,7 @@ public sealed class RekeyTests
     public void Repeated_rekeys_give_a_new_fingerprint_each_time()
     {
         using SessionPair pair = Unlimited();
+        pair.RecordGroups();
         var fingerprints = new HashSet<string> { pair.Client.Fingerprint! };
         for (int i = 0; i < 6; i++)
         {
@@ -121,18 +125,19 @@ public sealed class RekeyTests
             pair.Pump();
             pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
             fingerprints.Add(pair.Client.Fingerprint!).ShouldBeTrue($"rekey {i} repeated a fingerprint");
-            pair.ClientChat.SendChat("#lobby", $"after {i}");
+            pair.ClientChat.SendText($"after {i}");
             pair.Pump();
         }
 
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Count.ShouldBe(6);
+        pair.GroupRecords!.AtHub().Count.ShouldBe(6);
     }
 
     [Fact]
     public void An_old_record_replayed_after_a_rekey_is_rejected()
     {
         using SessionPair pair = SessionPair.Established();
-        pair.ClientChat.SendChat("#lobby", "old");
+        pair.RecordGroups();
+        pair.ClientChat.SendText("old");
         byte[] old = pair.Take(pair.Client);
         pair.Deliver(pair.Server, old);
         pair.Client.RequestRekey();
@@ -246,10 +251,11 @@ public sealed class RekeyTests
         pair.Client.Fingerprint.ShouldBe(pair.Server.Fingerprint);
         pair.Client.Sas.ShouldBe(pair.Server.Sas);
 
-        pair.ClientChat.SendChat("#lobby", "after rekey from the client");
-        pair.ServerChat.SendRelay("#lobby", SessionPair.OperatorDigest, "hub", "after rekey from the server");
+        GroupRecordRecorder records = pair.RecordGroups();
+        pair.ClientChat.SendText("after rekey from the client");
+        pair.ServerChat.SendText("after rekey from the server");
         pair.Pump();
-        pair.EventsOf<MessageReceivedEvent>(pair.Server).Select(m => m.Text).ShouldBe(["after rekey from the client"]);
-        pair.EventsOf<MessageReceivedEvent>(pair.Client).Select(m => m.Text).ShouldBe(["after rekey from the server"]);
+        records.AtHub().ShouldBe(["after rekey from the client"]);
+        records.AtClient().ShouldBe(["after rekey from the server"]);
     }
 }

@@ -91,13 +91,13 @@ internal sealed class SameKeyReceivers : IDisposable
     private static SessionSettings ServerSettings() =>
         SessionPair.Settings(SessionRole.Server) with { Random = new FixedRandom(ServerRandomFill), Identity = s_serverIdentity };
 
-    /// <summary>A server session with its chat, fed by hand; its output is discarded, its events collected.</summary>
+    /// <summary>A server session with its chat, fed by hand; its output is discarded, its events collected, its group records handed to <see cref="GroupRecords"/>.</summary>
     internal sealed class Receiver : IDisposable
     {
         public Receiver(SecureSession session)
         {
             Session = session;
-            Chat = new ChatChannel(session);
+            Chat = new ChatChannel(session) { HubRecords = GroupRecords };
         }
 
         public SecureSession Session { get; }
@@ -105,6 +105,8 @@ internal sealed class SameKeyReceivers : IDisposable
         public ChatChannel Chat { get; }
 
         public List<SessionEvent> Events { get; } = [];
+
+        public GroupRecordRecorder GroupRecords { get; } = new();
 
         /// <summary>Feeds <paramref name="bytes"/>, running key derivation when the session waits for it.</summary>
         public void Deliver(ReadOnlySpan<byte> bytes)
@@ -116,7 +118,9 @@ internal sealed class SameKeyReceivers : IDisposable
             }
 
             _ = Session.ExchangeOutput(new ArrayBufferWriter<byte>());
+            int before = Events.Count;
             Session.DrainEvents(Events);
+            GroupRecordRecorder.DeliverAll(Events.Skip(before));
         }
 
         public void Dispose() => Session.Dispose();

@@ -35,7 +35,7 @@ internal sealed class SessionPair : IDisposable
 
     public SecureSession Server { get; }
 
-    /// <summary>The chat on top of <see cref="Client"/> (sends Chat, Nick, Presence records).</summary>
+    /// <summary>The chat on top of <see cref="Client"/> (sends Nick, Request and group records).</summary>
     public ChatChannel ClientChat { get; }
 
     public ChatChannel ServerChat { get; }
@@ -43,6 +43,9 @@ internal sealed class SessionPair : IDisposable
     public List<SessionEvent> ClientEvents { get; } = [];
 
     public List<SessionEvent> ServerEvents { get; } = [];
+
+    /// <summary>Where both sides' group records go as they arrive, once <see cref="RecordGroups"/> was called; else nowhere.</summary>
+    public GroupRecordRecorder? GroupRecords { get; private set; }
 
     /// <summary>Deliver every byte in its own <see cref="SecureSession.Receive"/> call.</summary>
     public bool Trickle { get; set; }
@@ -76,6 +79,18 @@ internal sealed class SessionPair : IDisposable
         pair.ClientEvents.Clear();
         pair.ServerEvents.Clear();
         return pair;
+    }
+
+    /// <summary>
+    /// From now on both sides' group records (the server's GroupMessages, the client's GroupRelays...) go, as they
+    /// arrive, to one recorder (<see cref="GroupRecords"/>), as a link hands them to its owner.
+    /// </summary>
+    public GroupRecordRecorder RecordGroups()
+    {
+        GroupRecords = new GroupRecordRecorder();
+        ClientChat.MemberRecords = GroupRecords;
+        ServerChat.HubRecords = GroupRecords;
+        return GroupRecords;
     }
 
     public void Start()
@@ -193,7 +208,17 @@ internal sealed class SessionPair : IDisposable
 
     private void Collect()
     {
-        Client.DrainEvents(ClientEvents);
-        Server.DrainEvents(ServerEvents);
+        Collect(Client, ClientEvents);
+        Collect(Server, ServerEvents);
+    }
+
+    private void Collect(SecureSession side, List<SessionEvent> events)
+    {
+        int before = events.Count;
+        side.DrainEvents(events);
+        if (GroupRecords is not null)
+        {
+            GroupRecordRecorder.DeliverAll(events.Skip(before));
+        }
     }
 }

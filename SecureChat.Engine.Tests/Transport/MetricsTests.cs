@@ -3,6 +3,7 @@ using SecureChat.Engine.Diagnostics;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Tests.Adversarial;
 using SecureChat.Engine.Tests.Support;
+using SecureChat.Engine.Tests.Hub.Groups;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Transport;
@@ -87,10 +88,11 @@ public sealed class MetricsTests(ITestOutputHelper output)
         // The slow-peer setup of OutputBudgetAttackTests: a member that never reads, and one that floods chat.
         await using LiveServer live = LiveServer.Start(new ChatOptions { PeerOutput = 256 * 1024, IdleTimeout = TimeSpan.FromMinutes(10) });
         using var metrics = new MetricRecorder(live.Server.MetricsId);
-        await using RawClient silent = await OutputBudgetAttackTests.JoinAsync(live, "silent");
-        await using RawClient flooder = await OutputBudgetAttackTests.JoinAsync(live, "flooder");
+        await using LiveGroupMember silentMember = await OutputBudgetAttackTests.InLobbyAsync(live, "silent");
+        await using LiveGroupMember flooder = await OutputBudgetAttackTests.InLobbyAsync(live, "flooder");
+        RawClient silent = silentMember.Raw; // reads nothing from now on
         var received = new StrongBox<long>();
-        _ = flooder.DrainAsync(received);
+        _ = flooder.Raw.DrainAsync(received);
 
         string text = new('f', ChatOptions.MaxMessageBytes - 64);
         int sent = 0;
@@ -99,7 +101,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
             sent.ShouldBeLessThan(4096, "the silent peer was never dropped");
             for (int i = 0; i < 16; i++, sent++)
             {
-                await flooder.SendAsync(flooder.ProduceChat(c => c.SendChat("#lobby", text)));
+                await flooder.Raw.SendAsync(flooder.Say(text));
             }
 
             await Task.Delay(5);

@@ -21,7 +21,7 @@ public sealed class WycheproofAesCbcTests
 {
     private const string File = "aes_cbc_pkcs5_test.json";
     private const byte Direction = SessionKeys.DirectionServerToClient;
-    private const byte RecordType = (byte)FrameType.Chat;
+    private const byte RecordType = (byte)FrameType.GroupMessage;
     private const ulong Sequence = 0x0102030405060708;
     private static readonly byte[] s_macKey = SHA256.HashData("Wycheproof AES-CBC record MAC key"u8);
 

@@ -1,6 +1,3 @@
-using System.Buffers;
-using System.Globalization;
-using System.Security.Cryptography;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -8,15 +5,16 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Chat;
 
 /// <summary>
-/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md, "Records", protocol v3). A
-/// client sends Chat (a room message), Direct, Request and Nick; a hub sends Relay, DirectRelay, Presence, RoomEvent,
-/// RoomInfo, Reply and Ack. Encodes what this side sends (the layouts are in <see cref="Protocol"/>) and decodes what
-/// arrives into session events: <see cref="MessageReceivedEvent"/>, <see cref="PeerNamedEvent"/>,
-/// <see cref="DirectRequestEvent"/> and <see cref="RoomRequestEvent"/> on a hub; <see cref="PresenceEvent"/>,
-/// <see cref="RoomNoticeEvent"/>, <see cref="RoomInfoEvent"/> and <see cref="ReplyEvent"/> on a client, which holds the
-/// hub to its bounds (<see cref="ClientRooms"/>) and to valid room names. The v4 group records and their Parts go
-/// through <see cref="GroupRecordReceiver"/> and <see cref="GroupRecordSender"/>. A malformed record fails the session.
-/// The session knows nothing of names, rooms or text. Not thread-safe: used under the same lock as its session.
+/// The chat on top of a <see cref="SecureSession"/>'s application records (PROTOCOL.md 4.1). A client sends Request
+/// and Nick; a hub sends Presence, RoomEvent, RoomInfo, Reply and Ack. Room and direct messages travel only as MLS
+/// ciphertext in the group records. Encodes what this side sends (the layouts are in <see cref="Protocol"/>) and
+/// decodes what arrives into session events: <see cref="PeerNamedEvent"/> and <see cref="RoomRequestEvent"/> on a
+/// hub; <see cref="PresenceEvent"/>, <see cref="RoomNoticeEvent"/>, <see cref="RoomInfoEvent"/> and
+/// <see cref="ReplyEvent"/> on a client, which holds the hub to its bounds (<see cref="ClientRooms"/>) and to valid
+/// room names. The group records and their Parts go through <see cref="GroupRecordReceiver"/> and
+/// <see cref="GroupRecordSender"/>. A malformed record, and a record of a type version 4 left unassigned (Chat, Relay,
+/// Direct, DirectRelay: the session refuses it before this runs), fails the session. The session knows nothing of
+/// names, rooms or text. Not thread-safe: used under the same lock as its session.
 /// </summary>
 internal sealed class ChatChannel : IApplicationRecords
 {
@@ -58,25 +56,11 @@ internal sealed class ChatChannel : IApplicationRecords
 
     // ---- Client to hub ------------------------------------------------------------------------------------------
 
-    /// <summary>Seals one room message. False when the text does not fit in one record (or is not valid UTF-16).</summary>
-    public bool SendChat(string room, string text)
-    {
-        byte[] buffer = Rent();
-        return SealPooled(FrameType.Chat, buffer, ChatRecord.Write(buffer, room, text));
-    }
-
     /// <summary>Tells the hub the name this side asks for (1-64 bytes of UTF-8).</summary>
     public void SendNick(string name)
     {
         Span<byte> plaintext = stackalloc byte[NickRecord.SizeMax];
         Session.SealApplication(FrameType.Nick, plaintext[..NickRecord.Write(plaintext, name)]);
-    }
-
-    /// <summary>Seals one direct message. False when the text does not fit in one record (or is not valid UTF-16).</summary>
-    public bool SendDirect(PersonRef to, string text)
-    {
-        byte[] buffer = Rent();
-        return SealPooled(FrameType.Direct, buffer, DirectRecord.Write(buffer, to, text));
     }
 
     /// <summary>Asks the hub for a room operation (a reason or topic longer than 255 bytes is cut).</summary>
@@ -88,25 +72,11 @@ internal sealed class ChatChannel : IApplicationRecords
 
     // ---- Hub to client ------------------------------------------------------------------------------------------
 
-    /// <summary>Relays a room message with its sender's name and identity digest (the hub vouches for them). False when the text does not fit.</summary>
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text)
-    {
-        byte[] buffer = Rent();
-        return SealPooled(FrameType.Relay, buffer, RelayRecord.Write(buffer, room, digest, name, text));
-    }
-
     /// <summary>Tells a client about someone entering or leaving a room or the hub, being renamed, or its own name.</summary>
     public void SendPresence(PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)
     {
         Span<byte> plaintext = stackalloc byte[PresenceRecord.SizeMax];
         Session.SealApplication(FrameType.Presence, plaintext[..PresenceRecord.Write(plaintext, kind, room, digest, name, flags, text)]);
-    }
-
-    /// <summary>Passes on a direct message from that identity. False when the text does not fit.</summary>
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text)
-    {
-        byte[] buffer = Rent();
-        return SealPooled(FrameType.DirectRelay, buffer, DirectRelayRecord.Write(buffer, digest, name, text));
     }
 
     /// <summary>Tells a client what happened in a room (the wire's kinds are <see cref="RoomNoticeKind"/> 1 to 10).</summary>
@@ -133,7 +103,7 @@ internal sealed class ChatChannel : IApplicationRecords
         Session.SealApplication(FrameType.RoomInfo, plaintext[..RoomInfoRecord.Write(plaintext, kind, room, flags, members, topic, id)]);
     }
 
-    /// <summary>Answers a client's request (op 1-13), direct message (<see cref="ReplyRecord.OpDirect"/>) or room message (<see cref="ReplyRecord.OpChat"/>).</summary>
+    /// <summary>Answers a client's Request (op 1-15), KeyPackages or GroupMessage (<see cref="ReplyRecord"/>'s ops).</summary>
     public void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {
         Span<byte> plaintext = stackalloc byte[ReplyRecord.SizeMax];
@@ -156,16 +126,10 @@ internal sealed class ChatChannel : IApplicationRecords
     {
         string? problem = GroupRecordReceiver.Handles(type) ? _groupRecords.TryConsume(type, plaintext) : type switch
         {
-            FrameType.Chat => OnChat(plaintext),
             FrameType.Nick => NickRecord.TryParse(plaintext, out NickRecord nick) ? Raised(new PeerNamedEvent(nick.Name)) : Malformed,
-            FrameType.Direct => DirectRecord.TryParse(plaintext, out DirectRecord direct) ? Raised(new DirectRequestEvent(direct.To, direct.Text)) : TooLongOr(type, plaintext),
             FrameType.Request => RequestRecord.TryParse(plaintext, out RequestRecord request)
                 ? Raised(new RoomRequestEvent((RoomOp)request.Op, request.Room, request.Name, request.Text))
                 : Malformed,
-            FrameType.Relay => OnRelay(plaintext),
-            FrameType.DirectRelay => DirectRelayRecord.TryParse(plaintext, out DirectRelayRecord relayed)
-                ? Raised(new MessageReceivedEvent(relayed.Name, relayed.Text, relayed.Digest, string.Empty, Direct: true))
-                : TooLongOr(type, plaintext),
             FrameType.Presence => OnPresence(plaintext),
             FrameType.RoomEvent => OnRoomEvent(plaintext),
             FrameType.RoomInfo => OnRoomInfo(plaintext),
@@ -189,41 +153,6 @@ internal sealed class ChatChannel : IApplicationRecords
     {
         Session.Raise(e);
         return null;
-    }
-
-    /// <summary>
-    /// Why a message record did not parse: its text over <see cref="WireFormat.ChatTextMax"/> (one rule on both sides,
-    /// PROTOCOL.md 4.1: a longer text could not be relayed whole, so it is never shown), or malformed.
-    /// </summary>
-    private static string TooLongOr(FrameType type, ReadOnlySpan<byte> plaintext)
-    {
-        bool fields = type switch
-        {
-            FrameType.Chat => RecordPayload.TryReadRoom(ref plaintext, out _),
-            FrameType.Relay => RecordPayload.TryReadRoom(ref plaintext, out _) && RecordPayload.TryReadDigest(ref plaintext, out _) && RecordPayload.TryReadName(ref plaintext, false, out _),
-            FrameType.Direct => RecordPayload.TryReadPerson(ref plaintext, out _),
-            FrameType.DirectRelay => RecordPayload.TryReadDigest(ref plaintext, out _) && RecordPayload.TryReadName(ref plaintext, false, out _),
-            _ => false,
-        };
-        return fields && plaintext.Length > WireFormat.ChatTextMax
-            ? string.Create(CultureInfo.InvariantCulture, $"a message of {plaintext.Length:N0} bytes, over the {WireFormat.ChatTextMax:N0}-byte limit")
-            : Malformed;
-    }
-
-    private string? OnChat(ReadOnlySpan<byte> plaintext) =>
-        ChatRecord.TryParse(plaintext, out ChatRecord chat)
-            ? Raised(new MessageReceivedEvent(string.Empty, chat.Text, null, chat.Room, Direct: false))
-            : TooLongOr(FrameType.Chat, plaintext);
-
-    private string? OnRelay(ReadOnlySpan<byte> plaintext)
-    {
-        if (!RelayRecord.TryParse(plaintext, out RelayRecord relay))
-        {
-            return TooLongOr(FrameType.Relay, plaintext);
-        }
-
-        return !_rooms.IsValidRoom(relay.Room) ? BadRoom(FrameType.Relay, relay.Room)
-            : Raised(new MessageReceivedEvent(relay.Name, relay.Text, relay.Digest, relay.Room, Direct: false));
     }
 
     private string? OnPresence(ReadOnlySpan<byte> plaintext)
@@ -289,27 +218,4 @@ internal sealed class ChatChannel : IApplicationRecords
     }
 
     private static string BadRoom(FrameType type, string room) => $"a {type} record for \"{SafeText.Name(room)}\", which is not a room name";
-
-    /// <summary>A pooled buffer for a record that may carry up to a whole record's plaintext (a message).</summary>
-    private static byte[] Rent() => ArrayPool<byte>.Shared.Rent(WireFormat.RecordPlaintextMax);
-
-    /// <summary>Seals the <paramref name="length"/> bytes written in <paramref name="plaintext"/> (none when -1: the text did not fit), then wipes and returns the buffer.</summary>
-    private bool SealPooled(FrameType type, byte[] plaintext, int length)
-    {
-        try
-        {
-            if (length < 0)
-            {
-                return false;
-            }
-
-            Session.SealApplication(type, plaintext.AsSpan(0, length));
-            CryptographicOperations.ZeroMemory(plaintext.AsSpan(0, length));
-            return true;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(plaintext);
-        }
-    }
 }

@@ -25,10 +25,10 @@ public static class ChatMetrics
     /// <summary>The tag saying what kind of message a relayed record carries: <see cref="KindRoom"/> or <see cref="KindDirect"/>.</summary>
     public const string KindTag = "kind";
 
-    /// <summary>A room message (Relay).</summary>
+    /// <summary>A room message (GroupRelay in a room's group).</summary>
     public const string KindRoom = "room";
 
-    /// <summary>A direct message (DirectRelay).</summary>
+    /// <summary>A direct message (GroupRelay in a direct conversation's group).</summary>
     public const string KindDirect = "direct";
 
     /// <summary>The tag naming a request's operation in snake case (join, part, kick...).</summary>

@@ -194,13 +194,16 @@ internal sealed class GroupBook : IDisposable
     /// conversation without a group is started first (Request <c>key package</c>). With <paramref name="entering"/> (a
     /// room this member is entering, whose RoomInfo <c>entered</c> has not come yet) the text waits for the group.
     /// </summary>
-    /// <exception cref="ArgumentException">the text is longer than <see cref="Protocol.WireFormat.ChatTextMax"/> bytes of UTF-8.</exception>
+    /// <exception cref="ArgumentException">
+    /// the text is longer than <see cref="Protocol.WireFormat.ChatTextMax"/> bytes of UTF-8, or is not valid UTF-16 (a
+    /// lone surrogate cannot be encoded: it is refused rather than sent as a replacement character).
+    /// </exception>
     /// <exception cref="InvalidOperationException">a room this member is neither in nor entering.</exception>
     public MemberGroupStatus SendText(GroupTarget target, string text, bool entering = false)
     {
-        if (Encoding.UTF8.GetByteCount(text) > Protocol.WireFormat.ChatTextMax)
+        if (!Protocol.RecordPayload.TryGetUtf8Length(text, out int length) || length > Protocol.WireFormat.ChatTextMax)
         {
-            throw new ArgumentException($"a message holds at most {Protocol.WireFormat.ChatTextMax} bytes", nameof(text));
+            throw new ArgumentException($"a message holds at most {Protocol.WireFormat.ChatTextMax} bytes of valid text", nameof(text));
         }
 
         MemberGroup group = target.IsRoom && !entering

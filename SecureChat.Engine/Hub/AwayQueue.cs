@@ -70,10 +70,6 @@ internal sealed class AwayQueue(long bytesMax = long.MaxValue, Action<GroupTarge
 
     public bool SendGroupRelay(GroupRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendGroupRelay(relay));
 
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) => Forwarded()?.SendRelay(room, digest, name, text) ?? false;
-
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text) => Forwarded()?.SendDirectRelay(digest, name, text) ?? false;
-
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
         Forwarded()?.SendPresence(subject, kind, room, digest, name, flags, text);
 

@@ -4,33 +4,26 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Hub;
 
 /// <summary>
-/// A hub's routing, without sockets (protocol v3, PROTOCOL.md 4.2): members come and go, rename, chat in rooms, send
-/// direct messages by identity or name, and ask for room changes (<see cref="RoomEntry"/>, <see cref="RoomModeration"/>).
+/// A hub's routing, without sockets (PROTOCOL.md 4.2, 4.8): members come and go, rename, ask for room changes
+/// (<see cref="RoomEntry"/>, <see cref="RoomModeration"/>), and send the MLS records of their groups, whose messages
+/// the hub relays without reading them (<see cref="HubGroups"/>).
 /// What each member must be told goes to its <see cref="IMemberOutput"/>. The hub's operator is a member from the
 /// start (in <c>#lobby</c>, operator of every room).
 /// </summary>
 /// <remarks>
 /// Thread-safe. Every change and every notice it causes happen under one lock, so notices reach each member in the
-/// order of the changes. Relays (room chat, direct messages) are sealed outside the lock, from the room's member array
-/// as of the message (<see cref="Room.Snapshot"/>): a hub of thousands does not hold its lock while sealing for each.
-/// A member that left a room just as a message to it was sent may still get that message, after the notice of its
-/// leaving.
+/// order of the changes. Members' messages (GroupRelay) are sealed outside the lock, for the group's recipients as of
+/// the message: a hub of thousands does not hold its lock while sealing for each. A member that left a room just as a
+/// message to it was sent may still get that message, after the notice of its leaving.
 /// </remarks>
 internal sealed class HubRouter
 {
-    /// <summary>Reply.op of the answer to a Direct.</summary>
-    public const byte DirectOp = HubMessages.DirectOp;
-
-    /// <summary>Reply.op of the answer to a Chat.</summary>
-    public const byte ChatOp = HubMessages.ChatOp;
-
     /// <summary>The reason of the part of a member whose away queue for the room passed <see cref="HubSettings.AwayQueueBytes"/>.</summary>
     public const string MissedTooMuch = "missed too much";
 
     private readonly HubState _state;
     private readonly RoomEntry _entry;
     private readonly RoomModeration _moderation;
-    private readonly HubMessages _messages;
     private readonly HubGroups _groups;
 
     public HubRouter(HubSettings settings, byte[] operatorDigest, byte[] operatorKey, string operatorName, IMemberOutput operatorOutput)
@@ -38,7 +31,6 @@ internal sealed class HubRouter
         _state = new HubState(settings);
         _entry = new RoomEntry(_state);
         _moderation = new RoomModeration(_state, _entry);
-        _messages = new HubMessages(_state);
         _groups = new HubGroups(_state);
         Operator = new HubMember(0, operatorDigest, operatorKey, operatorName, operatorOutput, isHubOperator: true, settings);
         lock (_state.Gate)
@@ -417,12 +409,6 @@ internal sealed class HubRouter
             return _state.Names.Find(name)?.Away == true;
         }
     }
-
-    /// <summary>A member's message to a room (see <see cref="HubMessages.Chat"/>); returns how many it was sealed for.</summary>
-    public int Chat(HubMember from, string room, string text) => _messages.Chat(from, room, text);
-
-    /// <summary>A direct message by identity or name (see <see cref="HubMessages.Direct"/>); returns how many it was sealed for.</summary>
-    public int Direct(HubMember from, byte[]? digest, string name, string text) => _messages.Direct(from, digest, name, text);
 
     /// <summary>
     /// A member's request about a room, counted against its request bucket (refused with RateLimited past it; a flood

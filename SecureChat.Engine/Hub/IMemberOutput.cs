@@ -4,25 +4,20 @@ using SecureChat.Engine.Transport;
 namespace SecureChat.Engine.Hub;
 
 /// <summary>
-/// Where the hub's records for one member go: a client's link (each method seals one record of protocol v3, PROTOCOL.md
-/// section 4.2) or the hub operator's own events. The router calls the notice methods (presence, room events, room
-/// information, replies) under its lock, in the order the member must see them, so an implementation only holds or
-/// seals them and never calls back into the router; relays (<see cref="SendRelay"/>, <see cref="SendDirectRelay"/>)
-/// are called outside the lock, concurrently with the rest. Implementations are thread-safe.
+/// Where the hub's records for one member go: a client's link (each method seals one record, PROTOCOL.md 4.1, 4.2,
+/// 4.8) or the hub operator's own events. The router calls the notice methods (presence, room events, room
+/// information, replies, group records but GroupRelay) under its lock, in the order the member must see them, so an
+/// implementation only holds or seals them and never calls back into the router; members' messages
+/// (<see cref="SendGroupRelay"/>) are relayed outside the lock, concurrently with the rest. Implementations are
+/// thread-safe.
 /// </summary>
 internal interface IMemberOutput
 {
-    /// <summary>A room message of another member (a Relay record); false when it was not sealed (the link ended or was dropped).</summary>
-    bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text);
-
     /// <summary>
     /// A presence notice about member <paramref name="subject"/> (the router's member id, so a held notice merges only
     /// with later ones about the same person and room); <paramref name="room"/> is empty when it is not about a room.
     /// </summary>
     void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text);
-
-    /// <summary>A direct message from that identity (a DirectRelay record); false when it was not sealed.</summary>
-    bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text);
 
     /// <summary>Something done in a room (a RoomEvent record: kinds <see cref="RoomNoticeKind.Topic"/> to <see cref="RoomNoticeKind.Invited"/>); an empty target has an all-zero digest.</summary>
     void SendRoomEvent(RoomNoticeKind kind, string room, ReadOnlySpan<byte> actor, string actorName, ReadOnlySpan<byte> target, string targetName, string text);
@@ -45,12 +40,12 @@ internal interface IMemberOutput
     /// <summary>The Welcome of a commit that adds this member (a WelcomeRelay record; under the hub's lock).</summary>
     void SendWelcomeRelay(WelcomeRelayRecord relay);
 
-    /// <summary>A member's application message (a GroupRelay record; outside the lock); false when it was not sealed.</summary>
+    /// <summary>A member's application message (a GroupRelay record; outside the lock); false when it was not sealed (the link ended or was dropped).</summary>
     bool SendGroupRelay(GroupRelayRecord relay);
 
     /// <summary>A person's key package, the answer to a Request <c>key package</c> (a KeyPackageRelay record; under the hub's lock).</summary>
     void SendKeyPackageRelay(KeyPackageRelayRecord relay);
 
-    /// <summary>The hub's answer to something this member sent (a Reply record); <paramref name="op"/> is the request's op, <see cref="HubMessages.DirectOp"/> or <see cref="HubMessages.ChatOp"/>.</summary>
+    /// <summary>The hub's answer to something this member sent (a Reply record); <paramref name="op"/> is the Request's op, or the type of the KeyPackages or GroupMessage it answers.</summary>
     void SendReply(ReplyCode code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text);
 }

@@ -22,17 +22,13 @@ internal static class FrameTable
         new(FrameType.ClientAuth, FramePhase.SealedHandshake, FrameSender.Client, RecordConsumer.Handshake, CountsTowardReceived: true),
         new(FrameType.Alert, FramePhase.ClearBeforeSecure, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: false),
 
-        new(FrameType.Chat, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
         new(FrameType.Nick, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.Presence, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.RekeyInit, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
         new(FrameType.RekeyAck, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true),
         new(FrameType.RekeyFinish, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsEmpty),
         new(FrameType.Close, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsClose),
-        new(FrameType.Relay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
         new(FrameType.Heartbeat, FramePhase.Record, FrameSender.Either, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsEmpty),
-        new(FrameType.Direct, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
-        new(FrameType.DirectRelay, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true, IsChatMessage: true),
         new(FrameType.Ack, FramePhase.Record, FrameSender.Server, RecordConsumer.Session, CountsTowardReceived: true, Plaintext: IsAck),
         new(FrameType.Request, FramePhase.Record, FrameSender.Client, RecordConsumer.Application, CountsTowardReceived: true),
         new(FrameType.RoomEvent, FramePhase.Record, FrameSender.Server, RecordConsumer.Application, CountsTowardReceived: true),
@@ -102,6 +98,5 @@ internal static class FrameTable
     /// whose answer measures the link's lag.
     /// </summary>
     public static bool IsAcknowledged(FrameType type) =>
-        type is FrameType.Chat or FrameType.Direct or FrameType.Request or FrameType.Nick or FrameType.Heartbeat
-            or FrameType.KeyPackages or FrameType.GroupCommit or FrameType.GroupMessage;
+        type is FrameType.Request or FrameType.Nick or FrameType.Heartbeat or FrameType.KeyPackages or FrameType.GroupCommit or FrameType.GroupMessage;
 }

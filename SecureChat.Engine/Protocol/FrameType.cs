@@ -3,9 +3,9 @@ namespace SecureChat.Engine.Protocol;
 /// <summary>
 /// The first byte of every frame. 0x01-0x05, 0x07 and 0x0F are handshake messages in the clear; ServerAuth and
 /// ClientAuth (0x08, 0x09) end the handshake sealed under the new keys; 0x10-0x28 and 0x2F are records, sealed under
-/// the session keys (the type is authenticated by the record MAC). Every other value is unassigned. Chat, Relay,
-/// Direct and DirectRelay are version 3's: version 4 (PROTOCOL.md) leaves their numbers unassigned and carries
-/// messages in MLS groups through the records from 0x20 on.
+/// the session keys (the type is authenticated by the record MAC). Every other value is unassigned, 0x10, 0x17, 0x19
+/// and 0x1A among them: version 3's Chat, Relay, Direct and DirectRelay, whose numbers version 4 never reuses (its
+/// messages travel in MLS groups through the records from 0x20 on, PROTOCOL.md 4.1).
 /// </summary>
 internal enum FrameType : byte
 {
@@ -19,17 +19,13 @@ internal enum FrameType : byte
     ClientAuth = 0x09,
     Alert = 0x0F,
 
-    Chat = 0x10,
     Nick = 0x11,
     Presence = 0x12,
     RekeyInit = 0x13,
     RekeyAck = 0x14,
     RekeyFinish = 0x15,
     Close = 0x16,
-    Relay = 0x17,
     Heartbeat = 0x18,
-    Direct = 0x19,
-    DirectRelay = 0x1A,
     Ack = 0x1B,
     Request = 0x1C,
     RoomEvent = 0x1D,

@@ -3,11 +3,10 @@ using System.Text;
 namespace SecureChat.Engine.Protocol;
 
 /// <summary>
-/// The fields every record plaintext is built of (PROTOCOL.md, "Records"), in one place: <c>str8</c> (u8 length ||
-/// UTF-8), <c>room</c> (a str8 that is empty or 2 to <see cref="WireFormat.RoomMax"/> bytes), <c>digest</c> (32
-/// bytes), <c>person</c> (a name, or 0x00 || digest) and the trailing text that fills the rest of a record. Readers
-/// check every length against what is left before they read, and refuse invalid UTF-8; they never throw on peer
-/// bytes. Writers throw <see cref="ArgumentException"/> for a caller's bad field (a name too long, a digest of the
+/// The fields every record plaintext is built of (PROTOCOL.md 4.1), in one place: <c>str8</c> (u8 length || UTF-8),
+/// <c>room</c> (a str8 that is empty or 2 to <see cref="WireFormat.RoomMax"/> bytes) and <c>digest</c> (32 bytes).
+/// Readers check every length against what is left before they read, and refuse invalid UTF-8; they never throw on
+/// peer bytes. Writers throw <see cref="ArgumentException"/> for a caller's bad field (a name too long, a digest of the
 /// wrong size), except for str8 texts, which are cut at a character boundary, as a hub cuts a long reason or topic.
 /// Pure and thread-safe.
 /// </summary>
@@ -23,9 +22,6 @@ internal static class RecordPayload
 
     /// <summary>The largest <c>str8</c> text field.</summary>
     public const int TextFieldMax = 1 + WireFormat.FieldTextMax;
-
-    /// <summary>The largest <c>person</c> field: 0x00 and an identity digest.</summary>
-    public const int PersonFieldMax = 1 + WireFormat.IdentityDigestSize;
 
     /// <summary>True when a name is 1 to <see cref="WireFormat.NameMax"/> bytes of UTF-8 (and well-formed UTF-16).</summary>
     public static bool IsValidName(string name) => TryGetUtf8Length(name, out int count) && count is >= 1 and <= WireFormat.NameMax;
@@ -109,32 +105,6 @@ internal static class RecordPayload
         return WireFormat.IdentityDigestSize;
     }
 
-    /// <summary>A person: 0x00 || digest when <see cref="PersonRef.Digest"/> is set, else the name as str8 (1 to 64 bytes).</summary>
-    public static int WritePerson(Span<byte> destination, PersonRef person)
-    {
-        if (person.Digest is { } digest)
-        {
-            destination[0] = 0;
-            return 1 + WriteDigest(destination[1..], digest);
-        }
-
-        return WriteName(destination, person.Name);
-    }
-
-    /// <summary>
-    /// The text that fills the rest of a record, at most <paramref name="max"/> bytes of UTF-8; -1 when it is longer or
-    /// not encodable (nothing written then).
-    /// </summary>
-    public static int WriteText(Span<byte> destination, string text, int max)
-    {
-        if (!TryGetUtf8Length(text, out int length) || length > max)
-        {
-            return -1;
-        }
-
-        return StrictUtf8.GetBytes(text, destination);
-    }
-
     // ---- Reading ------------------------------------------------------------------------------------------------
 
     /// <summary>A str8 of <paramref name="min"/> to <paramref name="max"/> bytes of valid UTF-8; moves past it.</summary>
@@ -183,43 +153,6 @@ internal static class RecordPayload
         digest = plaintext[..WireFormat.IdentityDigestSize].ToArray();
         plaintext = plaintext[WireFormat.IdentityDigestSize..];
         return true;
-    }
-
-    /// <summary>A person: a name (1 to 64 bytes) or 0x00 || digest.</summary>
-    public static bool TryReadPerson(ref ReadOnlySpan<byte> plaintext, out PersonRef person)
-    {
-        person = default;
-        if (plaintext.IsEmpty)
-        {
-            return false;
-        }
-
-        if (plaintext[0] == 0)
-        {
-            plaintext = plaintext[1..];
-            if (!TryReadDigest(ref plaintext, out byte[] digest))
-            {
-                return false;
-            }
-
-            person = new PersonRef(string.Empty, digest);
-            return true;
-        }
-
-        if (!TryReadName(ref plaintext, allowEmpty: false, out string name))
-        {
-            return false;
-        }
-
-        person = new PersonRef(name, null);
-        return true;
-    }
-
-    /// <summary>The rest of a record as text: at most <paramref name="max"/> bytes of valid UTF-8.</summary>
-    public static bool TryReadText(ReadOnlySpan<byte> rest, int max, out string text)
-    {
-        text = string.Empty;
-        return rest.Length <= max && TryDecode(rest, out text);
     }
 
     /// <summary>Strict UTF-8 decoding: false on any invalid sequence.</summary>

@@ -2,9 +2,8 @@ namespace SecureChat.Engine.Protocol;
 
 /// <summary>
 /// Reply (0x1F, hub to client): <c>u8 code || u8 op || room || digest || str8 name || str8 text</c>, the hub's answer
-/// to a Request (op 1 to 15), a KeyPackages (<see cref="OpKeyPackages"/>) or a GroupMessage (<see cref="OpGroupMessage"/>);
-/// until the v3 message records are gone, also to a Direct (<see cref="OpDirect"/>, the byte of KeyPackages) or a Chat
-/// (<see cref="OpChat"/>). Codes 0 to <see cref="CodeMax"/>; any other code or op is a malformed record. Immutable.
+/// to a Request (op 1 to 15), a KeyPackages (<see cref="OpKeyPackages"/>) or a GroupMessage (<see cref="OpGroupMessage"/>).
+/// Codes 0 to <see cref="CodeMax"/>; any other code or op is a malformed record. Immutable.
 /// </summary>
 internal readonly record struct ReplyRecord(byte Code, byte Op, string Room, byte[] Digest, string Name, string Text)
 {
@@ -14,19 +13,13 @@ internal readonly record struct ReplyRecord(byte Code, byte Op, string Room, byt
     /// <summary>The op of a reply to a GroupMessage record (its frame type).</summary>
     public const byte OpGroupMessage = (byte)FrameType.GroupMessage;
 
-    /// <summary>The op of a reply to a v3 Direct (the frame type of Direct's v4 successor's key packages).</summary>
-    public const byte OpDirect = 0x20;
-
-    /// <summary>The op of a reply to a v3 Chat.</summary>
-    public const byte OpChat = 0x21;
-
     /// <summary>The highest code assigned (few key packages).</summary>
     public const byte CodeMax = 15;
 
     public const int SizeMax = 2 + RecordPayload.RoomFieldMax + WireFormat.IdentityDigestSize + RecordPayload.NameFieldMax + RecordPayload.TextFieldMax;
 
     /// <summary>True for an op a Reply may answer.</summary>
-    public static bool IsValidOp(byte op) => op is (>= 1 and <= RequestRecord.OpMax) or OpKeyPackages or OpGroupMessage or OpDirect or OpChat;
+    public static bool IsValidOp(byte op) => op is (>= 1 and <= RequestRecord.OpMax) or OpKeyPackages or OpGroupMessage;
 
     public static int Write(Span<byte> destination, byte code, byte op, string room, ReadOnlySpan<byte> digest, string name, string text)
     {

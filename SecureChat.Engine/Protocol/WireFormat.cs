@@ -83,8 +83,8 @@ internal static class WireFormat
     public const int NameTextElementsMax = 32;
 
     /// <summary>
-    /// Largest chat text, 16,222 bytes: what still fits in a Relay record, the largest record that carries it (room,
-    /// sender digest, sender name, text), so a hub can relay every Chat it accepts whole.
+    /// Largest chat text, 16,222 bytes of UTF-8, a member's to send and to show (PROTOCOL.md 4.9, 8): version 3's
+    /// limit, kept so that a text is the same length whatever carries it.
     /// </summary>
     public const int ChatTextMax = RecordPlaintextMax - (1 + RoomMax) - IdentityDigestSize - (1 + NameMax);
 

@@ -4,7 +4,7 @@ namespace SecureChat.Engine.Session;
 
 /// <summary>
 /// The application on top of a session (the chat, <see cref="Chat.ChatChannel"/>): it receives the plaintext of
-/// every application record (Chat, Nick, Presence) once the session has authenticated and decrypted it.
+/// every application record (Nick, Presence, the group records...) once the session has authenticated and decrypted it.
 /// </summary>
 internal interface IApplicationRecords
 {

@@ -1,9 +1,9 @@
 namespace SecureChat.Engine.Session;
 
 /// <summary>
-/// Which of the last <see cref="Window"/> records this side sealed were chat messages (Chat or Relay), one bit per
-/// record sequence number, so that a peer's Close (how many of our records it received) tells how many messages never
-/// arrived. Fixed size whatever the traffic (512 bytes, allocated at the first message); a peer that missed more
+/// Which of the last <see cref="Window"/> records this side sealed were chat messages (GroupMessage or GroupRelay), one
+/// bit per record sequence number, so that a peer's Close (how many of our records it received) tells how many
+/// messages never arrived. Fixed size whatever the traffic (512 bytes, allocated at the first message); a peer that missed more
 /// than <see cref="Window"/> records is told of the messages among the last <see cref="Window"/> only.
 /// Not thread-safe: used under the session's lock.
 /// </summary>

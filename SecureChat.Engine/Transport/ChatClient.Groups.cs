@@ -221,6 +221,7 @@ public sealed partial class ChatClient
         OnMessageReceived(new ChatMessage(text.SenderName, text.Text, DateTimeOffset.Now, via)
         {
             SenderIdentity = IdentityFingerprint.FromDigest(text.SenderDigest),
+            SenderDigest = text.SenderDigest,
             Relayed = !fromOperator,
             Room = text.Target.IsRoom ? text.Target.Room : null,
             Direct = !text.Target.IsRoom,

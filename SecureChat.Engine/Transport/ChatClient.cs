@@ -264,29 +264,6 @@ public sealed partial class ChatClient : ChatEndpoint
         }
     }
 
-    /// <summary>
-    /// A room message (Relay) or a direct message (DirectRelay) with the name and identity the hub vouches for: the
-    /// operator's own when the digest is the server's (proved in the handshake), else another member's, relayed.
-    /// </summary>
-    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
-    {
-        byte[] digest = message.SenderDigest ?? [];
-        if (message.Direct)
-        {
-            _hub.Saw(digest); // a room's members were named when they entered it; a direct message may come from anyone
-        }
-
-        bool fromOperator = ClientRoomState.IsServer(link, digest);
-        OnMessageReceived(new ChatMessage(message.Sender, message.Text, DateTimeOffset.Now, link.Snapshot())
-        {
-            SenderIdentity = IdentityFingerprint.FromDigest(digest),
-            SenderDigest = digest,
-            Relayed = !fromOperator,
-            Room = message.Direct ? null : message.Room,
-            Direct = message.Direct,
-        });
-    }
-
     /// <summary>The hub's notices: the rooms, the operator's name and the identities known follow them (<see cref="ClientRoomState"/>).</summary>
     private protected override void OnLinkRecord(Link link, SessionEvent record)
     {

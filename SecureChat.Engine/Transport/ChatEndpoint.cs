@@ -167,9 +167,6 @@ public abstract class ChatEndpoint : IAsyncDisposable
             case RekeyedEvent:
                 OnRekeyed(link.Snapshot());
                 break;
-            case MessageReceivedEvent message:
-                OnLinkMessage(link, message);
-                break;
             case PeerNamedEvent named:
                 OnLinkNamed(link, named.Name);
                 break;
@@ -208,8 +205,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
             case ReplyEvent reply when !IsGroupReply(reply):
                 OnReplied(new HubReply(
                     reply.Code,
-                    reply.Op is >= 1 and <= RequestRecord.OpMax ? (RoomOp)reply.Op : null,
-                    reply.Op == ReplyRecord.OpDirect,
+                    RequestOf(reply.Op),
+                    IsDirectReply(reply.Op, reply.Room),
                     reply.Room,
                     reply.Name,
                     IdentityOrNull(reply.Digest),
@@ -222,8 +219,8 @@ public abstract class ChatEndpoint : IAsyncDisposable
             case LagEvent lag:
                 OnLagMeasured(link.Snapshot(), lag.RoundTrip);
                 break;
-            case DirectRequestEvent or RoomRequestEvent:
-                OnLinkRequest(link, e);
+            case RoomRequestEvent request:
+                OnLinkRequest(link, request);
                 break;
             case ClosedEvent closed:
                 OnLinkEnded(link);
@@ -252,7 +249,7 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// <summary>True for the Replies of PROTOCOL.md 4.8 that only a group book acts on.</summary>
     internal static bool IsGroupReply(ReplyCode code, byte op) => op switch
     {
-        (byte)FrameType.KeyPackages => code is ReplyCode.BadKeyPackage or ReplyCode.FewKeyPackages, // 0x20 also answers v3's Direct
+        (byte)FrameType.KeyPackages => code is ReplyCode.BadKeyPackage or ReplyCode.FewKeyPackages,
         (byte)FrameType.GroupMessage => code == ReplyCode.StaleEpoch, // muted and not member are the user's to see
         (byte)RoomOp.KeyPackage or (byte)RoomOp.Resync => true,
         _ => false,
@@ -264,11 +261,14 @@ public abstract class ChatEndpoint : IAsyncDisposable
     /// </summary>
     private protected virtual Action? OnLinkEstablished(Link link) => null;
 
-    /// <summary>A message arrived on a link: a client's Chat on a hub; a room or direct message relayed by the hub on a client.</summary>
-    private protected abstract void OnLinkMessage(Link link, MessageReceivedEvent message);
+    /// <summary>The room operation a Reply answers; null for a Reply to a KeyPackages or a GroupMessage.</summary>
+    internal static RoomOp? RequestOf(byte op) => op is >= 1 and <= RequestRecord.OpMax ? (RoomOp)op : null;
 
-    /// <summary>Hub: a client's direct message or room request (<see cref="DirectRequestEvent"/>, <see cref="RoomRequestEvent"/>).</summary>
-    private protected virtual void OnLinkRequest(Link link, SessionEvent request)
+    /// <summary>True for a Reply about a direct message: to a GroupMessage of a direct conversation (no room).</summary>
+    internal static bool IsDirectReply(byte op, string room) => op == ReplyRecord.OpGroupMessage && room.Length == 0;
+
+    /// <summary>Hub: a client's room request.</summary>
+    private protected virtual void OnLinkRequest(Link link, RoomRequestEvent request)
     {
     }
 

@@ -105,19 +105,8 @@ public sealed partial class ChatServer
         }
     }
 
-    /// <summary>A member's Chat: relayed to the other members of that room (the operator's events among them when it is in it).</summary>
-    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
-    {
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Chat(link, message.Room, message.Text), start, _outputBudget.Unsent);
-    }
-
-    /// <summary>A member's Direct or Request (a flood of requests ends its session).</summary>
-    private protected override void OnLinkRequest(Link link, SessionEvent request)
-    {
-        long start = _metrics.Sealing();
-        _metrics.Sealed(_members.Request(link, request), start, _outputBudget.Unsent, ChatMetrics.KindDirect);
-    }
+    /// <summary>A member's Request (a flood of requests ends its session).</summary>
+    private protected override void OnLinkRequest(Link link, RoomRequestEvent request) => _members.Request(link, request);
 
     private protected override void OnLinkEnded(Link link)
     {

@@ -186,7 +186,7 @@ public sealed partial class ChatServer : ChatEndpoint
         byte[]? digest = to.Identity is { } fingerprint ? _members.Router.FindIdentity(fingerprint) : _members.Router.DigestOfName(to.Name);
         if (digest is null)
         {
-            _members.Router.Operator.Output.SendReply(to.Identity is null ? ReplyCode.NoSuchName : ReplyCode.NotConnected, Hub.HubMessages.DirectOp, string.Empty, Hub.HubState.Nobody, to.Name, string.Empty);
+            _members.Router.Operator.Output.SendReply(to.Identity is null ? ReplyCode.NoSuchName : ReplyCode.NotConnected, Protocol.ReplyRecord.OpGroupMessage, string.Empty, Hub.HubState.Nobody, to.Name, string.Empty);
         }
         else
         {
@@ -225,7 +225,7 @@ public sealed partial class ChatServer : ChatEndpoint
         }
         else
         {
-            _members.Router.Operator.Output.SendReply(ReplyCode.NotMember, Hub.HubMessages.ChatOp, room, Hub.HubState.Nobody, string.Empty, string.Empty);
+            _members.Router.Operator.Output.SendReply(ReplyCode.NotMember, Protocol.ReplyRecord.OpGroupMessage, room, Hub.HubState.Nobody, string.Empty, string.Empty);
         }
 
         return ValueTask.CompletedTask;

@@ -44,7 +44,7 @@ internal sealed partial class Link
         foreach (SessionEvent e in _drain)
         {
             _events.Enqueue(e);
-            if (e is not MessageReceivedEvent)
+            if (e is not GroupRecordEvent)
             {
                 _snapshot = null; // stage, keys or names may have changed
             }

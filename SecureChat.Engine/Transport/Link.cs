@@ -206,17 +206,6 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
         _connection.Start();
     }
 
-    /// <summary>Seals a room message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public ValueTask<bool> SendChatAsync(string room, string text, CancellationToken cancellationToken) => _sending.SendChatAsync(room, text, cancellationToken);
-
-    /// <summary>Seals a direct message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public ValueTask<bool> SendDirectAsync(PersonRef to, string text, CancellationToken cancellationToken) => _sending.SendDirectAsync(to, text, cancellationToken);
-
-    /// <summary>Relays a room message without waiting (see <see cref="LinkSending.TryRelayChat"/>).</summary>
-    public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text) => _sending.TryRelayChat(room, senderDigest, sender, text);
-
-    /// <summary>Hub: passes on a direct message without waiting (see <see cref="LinkSending.TryRelayDirect"/>).</summary>
-    public bool TryRelayDirect(byte[] senderDigest, string sender, string text) => _sending.TryRelayDirect(senderDigest, sender, text);
 
     /// <summary>Client: seals a group record with its Parts, waiting for room in the send buffer (see <see cref="LinkSending.SendGroupAsync"/>).</summary>
     public ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken) => _sending.SendGroupAsync(seal, cancellationToken);

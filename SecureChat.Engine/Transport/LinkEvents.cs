@@ -80,10 +80,8 @@ internal sealed class LinkEvents(Link link, Action<Link, SessionEvent> handler, 
     /// <summary>The memory an event holds while it waits: its strings (UTF-16) and digest, and <see cref="EventOverhead"/>.</summary>
     internal static int Cost(SessionEvent e) => EventOverhead + e switch
     {
-        MessageReceivedEvent m => (2 * (m.Text.Length + m.Sender.Length + m.Room.Length)) + (m.SenderDigest?.Length ?? 0),
         PresenceEvent p => (2 * (p.Name.Length + p.Text.Length + p.Room.Length)) + p.Digest.Length,
         PeerNamedEvent n => 2 * n.Name.Length,
-        DirectRequestEvent d => (2 * (d.Text.Length + d.To.Name.Length)) + (d.To.Digest?.Length ?? 0),
         RoomRequestEvent r => 2 * (r.Room.Length + r.Name.Length + r.Text.Length),
         RoomNoticeEvent n => (2 * (n.Room.Length + n.ActorName.Length + n.TargetName.Length + n.Text.Length)) + n.Actor.Length + n.Target.Length,
         RoomInfoEvent i => 2 * (i.Room.Length + i.Topic.Length),

@@ -6,19 +6,13 @@ namespace SecureChat.Engine.Transport;
 /// <summary>
 /// A client's link as a hub member's output: presence notices are held and coalesced by the link
 /// (<see cref="PresenceBacklog"/>: only notices about the same person and room merge, and every held notice is sealed
-/// before any later record), relays are sealed at once within the link's output budget (a peer past it is dropped as
+/// before any later record), members' messages (GroupRelay) are sealed at once within the link's output budget (a peer past it is dropped as
 /// too slow), and room events, room information and replies are sealed in turn after the held notices. Called under
 /// the hub's lock for notices: the link's own events are then raised later, outside it. Thread-safe.
 /// </summary>
 internal sealed class LinkMember(Link link) : IMemberOutput
 {
     public Link Link => link;
-
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text) =>
-        link.TryRelayChat(room, digest.ToArray(), name, text);
-
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text) =>
-        link.TryRelayDirect(digest.ToArray(), name, text);
 
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
         link.TryAnnounce(new PresenceBacklog.Notice(subject, kind, room, digest.ToArray(), name, flags, text));

@@ -5,33 +5,46 @@ using SecureChat.Engine.Session;
 namespace SecureChat.Engine.Transport;
 
 /// <summary>
-/// What the owner of one <see cref="Link"/> sends through it: its own chat messages (waiting for room in the send
-/// buffer), relays and presence notices on the hub (never waiting: a peer past its output budget is dropped as too
-/// slow), and other chat operations. Each seals under the link's lock (<paramref name="gate"/>) and sends outside it
+/// What the owner of one <see cref="Link"/> sends through it: a client's group records (waiting for room in the send
+/// buffer), the hub's group records and presence notices (never waiting: a peer past its output budget is dropped as
+/// too slow), and other chat operations. Each seals under the link's lock (<paramref name="gate"/>) and sends outside it
 /// by the route its caller needs (<see cref="OutputRoute"/>). Thread-safe.
 /// </summary>
 internal sealed class LinkSending(Link link, object gate, SecureSession session, ChatChannel chat, LinkOutput output)
 {
-    /// <summary>Seals a room message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public ValueTask<bool> SendChatAsync(string room, string text, CancellationToken cancellationToken) =>
-        SendMessageAsync(chat => chat.SendChat(room, text), cancellationToken);
-
-    /// <summary>Seals a direct message, waiting while more than the send buffer limit is unsent. False once the session ended.</summary>
-    public ValueTask<bool> SendDirectAsync(PersonRef to, string text, CancellationToken cancellationToken) =>
-        SendMessageAsync(chat => chat.SendDirect(to, text), cancellationToken);
-
     /// <summary>
     /// Client: seals a group record (KeyPackages, GroupCommit, GroupMessage) with the Parts it needs, waiting while more
     /// than the send buffer limit is unsent. False once the session ended.
     /// </summary>
-    public ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken) =>
-        SendMessageAsync(
-            chat =>
+    public async ValueTask<bool> SendGroupAsync(Action<GroupRecordSender> seal, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (gate)
             {
-                seal(chat.Groups);
-                return true;
-            },
-            cancellationToken);
+                if (session.IsEnded)
+                {
+                    return false;
+                }
+
+                if (output.CanSendLocked)
+                {
+                    output.FlushPresenceLocked();
+                    seal(chat.Groups);
+                    link.CollectLocked();
+                    break;
+                }
+
+                wait = output.WaitForRoomLocked();
+            }
+
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        output.Send(OutputRoute.Message);
+        return true;
+    }
 
     /// <summary>Bytes sealed for the peer and not yet written to its socket; 0 once the session ended.</summary>
     public int Unsent
@@ -54,77 +67,10 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
         }
     }
 
-    /// <summary>Seals one message (<paramref name="seal"/> false: it does not fit), waiting for room in the send buffer.</summary>
-    private async ValueTask<bool> SendMessageAsync(Func<ChatChannel, bool> seal, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            Task wait;
-            lock (gate)
-            {
-                if (session.IsEnded)
-                {
-                    return false;
-                }
-
-                if (output.CanSendLocked)
-                {
-                    output.FlushPresenceLocked();
-                    if (!seal(chat))
-                    {
-                        throw new ArgumentException($"a message is at most {ChatOptions.MaxMessageBytes} bytes of UTF-8", "text");
-                    }
-
-                    link.CollectLocked();
-                    break;
-                }
-
-                wait = output.WaitForRoomLocked();
-            }
-
-            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        output.Send(OutputRoute.Message);
-        return true;
-    }
-
     /// <summary>
-    /// Relays a room message without waiting (a Relay record with the sender's name and identity digest: a member's,
-    /// or the operator's with the server's own). A peer past its output budget (or its fair share of a spent
-    /// server-wide budget) is failed as too slow rather than allowed to hold everyone else up. False when the
-    /// message was not sealed.
-    /// </summary>
-    public bool TryRelayChat(string room, byte[] senderDigest, string sender, string text)
-    {
-        bool sent = false;
-        lock (gate)
-        {
-            if (!session.IsSecure)
-            {
-                return false;
-            }
-
-            if (output.MustDropLocked)
-            {
-                session.Fail(FailureReason.PeerTooSlow);
-            }
-            else
-            {
-                output.FlushPresenceLocked();
-                sent = chat.SendRelay(room, senderDigest, sender, text);
-            }
-
-            link.CollectLocked();
-        }
-
-        output.Send(OutputRoute.InTurn);
-        return sent;
-    }
-
-    /// <summary>
-    /// Hub: seals a group record (GroupTask, CommitResult, a relay) with the Parts it needs, without waiting, under the
-    /// same budget as <see cref="TryRelayChat"/>. False when it was not sealed.
+    /// Hub: seals a group record (GroupTask, CommitResult, a relay) with the Parts it needs, without waiting: a peer past
+    /// its output budget (or its fair share of a spent server-wide budget) is failed as too slow rather than allowed to
+    /// hold everyone else up. False when it was not sealed.
     /// </summary>
     public bool TrySendGroup(Action<GroupRecordSender> seal)
     {
@@ -145,37 +91,6 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
                 output.FlushPresenceLocked();
                 seal(chat.Groups);
                 sent = true;
-            }
-
-            link.CollectLocked();
-        }
-
-        output.Send(OutputRoute.InTurn);
-        return sent;
-    }
-
-    /// <summary>
-    /// Hub: passes on a direct message from another member without waiting (a DirectRelay record with the sender's
-    /// name and identity digest), under the same budget as <see cref="TryRelayChat"/>. False when it was not sealed.
-    /// </summary>
-    public bool TryRelayDirect(byte[] senderDigest, string sender, string text)
-    {
-        bool sent = false;
-        lock (gate)
-        {
-            if (!session.IsSecure)
-            {
-                return false;
-            }
-
-            if (output.MustDropLocked)
-            {
-                session.Fail(FailureReason.PeerTooSlow);
-            }
-            else
-            {
-                output.FlushPresenceLocked();
-                sent = chat.SendDirectRelay(senderDigest, sender, text);
             }
 
             link.CollectLocked();

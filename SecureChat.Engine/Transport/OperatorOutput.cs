@@ -9,35 +9,12 @@ namespace SecureChat.Engine.Transport;
 /// presence, room notices, replies), raised in order on an <see cref="EventQueue"/>, never under the hub's lock.
 /// <paramref name="via"/> gives the link an event is about (by member id when known, else by identity digest; the
 /// server itself for the operator). The operator's own name answers (You, Refused) are not raised: the server's
-/// rename is synchronous. Messages are raised, not sealed for a peer, so the relays report false (they do not count
-/// as records relayed). Thread-safe.
+/// rename is synchronous. Group records go to the operator's group book (<see cref="IOperatorGroups"/>), which raises
+/// the texts it opens; a GroupRelay reports false (not sealed for a peer, so not counted as a record relayed).
+/// Thread-safe.
 /// </summary>
 internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerInfo> via, OperatorEvents events) : IMemberOutput
 {
-    public bool SendRelay(string room, ReadOnlySpan<byte> digest, string name, string text)
-    {
-        byte[] sender = digest.ToArray();
-        DateTimeOffset now = DateTimeOffset.Now;
-        queue.PostMessage(nameof(ChatEndpoint.MessageReceived), () => events.Message(new ChatMessage(name, text, now, via(null, sender))
-        {
-            SenderIdentity = IdentityFingerprint.FromDigest(sender),
-            Room = room,
-        }), text.Length * sizeof(char), Convert.ToHexString(sender));
-        return false;
-    }
-
-    public bool SendDirectRelay(ReadOnlySpan<byte> digest, string name, string text)
-    {
-        byte[] sender = digest.ToArray();
-        DateTimeOffset now = DateTimeOffset.Now;
-        queue.PostMessage(nameof(ChatEndpoint.MessageReceived), () => events.Message(new ChatMessage(name, text, now, via(null, sender))
-        {
-            SenderIdentity = IdentityFingerprint.FromDigest(sender),
-            Direct = true,
-        }), text.Length * sizeof(char), Convert.ToHexString(sender));
-        return false;
-    }
-
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text)
     {
         if (kind is PresenceKind.You or PresenceKind.Refused)
@@ -93,8 +70,7 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
             return;
         }
 
-        RoomOp? request = op is HubRouter.ChatOp or HubRouter.DirectOp ? null : (RoomOp)op;
-        queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, request, op == HubRouter.DirectOp, room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
+        queue.Post(nameof(ChatEndpoint.Replied), () => events.Reply(new HubReply(code, ChatEndpoint.RequestOf(op), ChatEndpoint.IsDirectReply(op, room), room, name, Fingerprint(who), text, via(0, HubState.Nobody))));
     }
 
     public void SendGroupTask(GroupTaskRecord task) => queue.Post(nameof(IOperatorGroups.Task), () => events.Groups?.Task(task));

@@ -12,8 +12,9 @@ namespace SecureChat.Engine.Transport;
 /// <summary>
 /// A <see cref="ChatServer"/>'s links as members of its <see cref="HubRouter"/>: every accepted link, the member each
 /// secure one became (backed by a <see cref="LinkMember"/>), and the operator's member (backed by an
-/// <see cref="OperatorOutput"/> that raises the server's events). Turns what a client sends (Chat, Direct, Request,
-/// Nick) into the router's operations, and a flood of requests into a failed session. Thread-safe.
+/// <see cref="OperatorOutput"/> that raises the server's events). Turns what a client sends (Request, Nick; its group
+/// records go through <see cref="LinkGroupRecords"/>) into the router's operations, and a flood of requests into a
+/// failed session. Thread-safe.
 /// </summary>
 internal sealed class ServerHub
 {
@@ -129,57 +130,26 @@ internal sealed class ServerHub
         return sealedFor;
     }
 
-    /// <summary>A member's Chat: relayed to the others in that room; returns how many it was sealed for.</summary>
-    public int Chat(Link link, string room, string text) =>
-        _members.TryGetValue(link.Id, out HubMember? member) ? Router.Chat(member, room, text) : 0;
-
-    /// <summary>A member's Direct or Request; returns how many direct relays were sealed.</summary>
-    public int Request(Link link, SessionEvent request)
+    /// <summary>A member's Request (a flood of requests ends its session).</summary>
+    public void Request(Link link, RoomRequestEvent request)
     {
         if (!_members.TryGetValue(link.Id, out HubMember? member))
         {
-            return 0;
+            return;
         }
 
-        switch (request)
+        switch (Router.Request(member, new RoomRequest(request.Op, request.Room, request.Name, request.Text), out ReplyCode? answer))
         {
-            case DirectRequestEvent direct:
-                return Router.Direct(member, direct.To.Digest, direct.To.Name, direct.Text);
-            case RoomRequestEvent room:
-                switch (Router.Request(member, new RoomRequest(room.Op, room.Room, room.Name, room.Text), out ReplyCode? answer))
-                {
-                    case RequestOutcome.Handled when answer is { } code:
-                        _metrics.RequestHandled(room.Op, code);
-                        break;
-                    case RequestOutcome.Flood:
-                        link.Fail(FailureReason.ProtocolViolation, $"a flood of room requests (more than {_options.RequestBurst * HubSettings.FloodFactor} at once or faster than one per {(_options.RequestInterval / HubSettings.FloodFactor).TotalMilliseconds:0.#} ms)");
-                        break;
-                    case RequestOutcome.Violation:
-                        link.Fail(FailureReason.ProtocolViolation, "a room mode other than +i or -i");
-                        break;
-                }
-
+            case RequestOutcome.Handled when answer is { } code:
+                _metrics.RequestHandled(request.Op, code);
+                break;
+            case RequestOutcome.Flood:
+                link.Fail(FailureReason.ProtocolViolation, $"a flood of room requests (more than {_options.RequestBurst * HubSettings.FloodFactor} at once or faster than one per {(_options.RequestInterval / HubSettings.FloodFactor).TotalMilliseconds:0.#} ms)");
+                break;
+            case RequestOutcome.Violation:
+                link.Fail(FailureReason.ProtocolViolation, "a room mode other than +i or -i");
                 break;
         }
-
-        return 0;
-    }
-
-    /// <summary>The operator's direct message: to an identity (a fingerprint) when given, else to a name.</summary>
-    public int Direct(Person to, string text)
-    {
-        if (to.Identity is { } fingerprint)
-        {
-            if (Router.FindIdentity(fingerprint) is { } digest)
-            {
-                return Router.Direct(Router.Operator, digest, to.Name, text);
-            }
-
-            Router.Operator.Output.SendReply(ReplyCode.NotConnected, HubMessages.DirectOp, string.Empty, HubState.Nobody, to.Name, string.Empty);
-            return 0;
-        }
-
-        return Router.Direct(Router.Operator, null, to.Name, text);
     }
 
     /// <summary>The first link of an identity, or null (the operator, or someone not connected).</summary>

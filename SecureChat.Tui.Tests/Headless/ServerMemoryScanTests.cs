@@ -33,17 +33,19 @@ public sealed class ServerMemoryScanTests
         client.Session.Start();
         await client.PumpUntilAsync(() => client.Session.IsSecure);
         client.Session.IsSecure.ShouldBeTrue(client.Session.Failure?.ToString());
+        // Records carried in each epoch, which the server acts on and shows: a rename before the rekey and one after.
         client.Chat.SendNick("Bob");
-        client.Chat.SendChat("#lobby", "before the rekey");
         await client.FlushAsync();
-        server.WaitForOutput("[Bob]: before the rekey", s_wait);
+        client.Chat.SendNick("Bobby");
+        await client.FlushAsync();
+        server.WaitForOutput("Bob is now known as Bobby", s_wait);
 
         client.Session.RequestRekey().ShouldBeTrue();
         await client.PumpUntilAsync(() => client.Events.OfType<RekeyedEvent>().Any());
-        server.WaitForOutput("[*] Keys renewed with Bob", s_wait);
-        client.Chat.SendChat("#lobby", "after the rekey");
+        server.WaitForOutput("[*] Keys renewed with Bobby", s_wait);
+        client.Chat.SendNick("Robert");
         await client.FlushAsync();
-        server.WaitForOutput("[Bob]: after the rekey", s_wait);
+        server.WaitForOutput("Bobby is now known as Robert", s_wait);
 
         // What an attacker who recorded the wire needs, recomputed from this side's own exponents: both epochs.
         Recorded session = Recorded.From(client, random);
@@ -53,9 +55,9 @@ public sealed class ServerMemoryScanTests
         liveHits.ShouldContain(h => h.What.StartsWith("epoch 2", StringComparison.Ordinal), "the scan must see the live session's keys");
 
         await client.CloseAsync();
-        server.WaitForOutput("[*] Bob is away", s_wait);
+        server.WaitForOutput("[*] Robert is away", s_wait);
 
-        // The wipe follows "Bob is away" on the server's own threads, which a loaded machine may run seconds late: scan
+        // The wipe follows "Robert is away" on the server's own threads, which a loaded machine may run seconds late: scan
         // again (for up to 30 s) while anything is found. A real leak is found every time.
         var settling = System.Diagnostics.Stopwatch.StartNew();
         List<ProcessMemory.Hit> exponentHits, secretHits;

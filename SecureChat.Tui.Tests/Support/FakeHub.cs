@@ -172,10 +172,6 @@ internal sealed class FakeHub : ChatEndpoint
     public void Reply(ReplyCode code, RoomOp? op, string room = "", string name = "", string? identity = null, string text = "", bool forDirect = false) =>
         OnReplied(new HubReply(code, op, forDirect, room, name, identity, text, Link));
 
-    private protected override void OnLinkMessage(Link link, MessageReceivedEvent message)
-    {
-    }
-
     private protected override void OnLinkNamed(Link link, string name)
     {
     }

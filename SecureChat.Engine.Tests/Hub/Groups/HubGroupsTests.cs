@@ -101,6 +101,32 @@ public sealed class HubGroupsTests
     }
 
     [Fact]
+    public void A_muted_member_s_group_message_reaches_nobody_and_is_answered_muted_until_unmuted()
+    {
+        var (alice, aliceKeys) = Connect("Alice");
+        var (bob, bobKeys) = Connect("Bob");
+        alice.Ask(RoomOp.Join, "#r");
+        aliceKeys.Found(alice.Output.GroupIds["#r"], _time);
+        bob.Ask(RoomOp.Join, "#r");
+        CarryOut(alice, aliceKeys);
+        bobKeys.Join(bob.Output.Last<WelcomeRelayRecord>().Mls, alice.Output.Last<GroupTaskRecord>().Joiners[0].KeyPackage);
+        alice.Ask(RoomOp.Mute, "#r", "Bob");
+        _hub.ClearAll();
+
+        _hub.Router.GroupMessage(bob.Member, new GroupMessageRecord(GroupTarget.ForRoom("#r"), bobKeys.Message("shout"))).ShouldBe(0);
+        bob.Take().ShouldBe(["Reply Muted GroupMessage #r (-)"]);
+        alice.Take().ShouldBeEmpty();
+
+        alice.Ask(RoomOp.Unmute, "#r", "Bob");
+        _hub.ClearAll();
+        _hub.Router.GroupMessage(bob.Member, new GroupMessageRecord(GroupTarget.ForRoom("#r"), bobKeys.Message("thanks"))).ShouldBe(1);
+        bob.Take().ShouldBeEmpty();
+        GroupRelayRecord relay = alice.Output.Last<GroupRelayRecord>();
+        ApplicationMessages.TryUnprotect(aliceKeys.State!, MlsMessage.Decode(relay.Mls), out byte[]? text, out _, out string failure).ShouldBeTrue(failure);
+        System.Text.Encoding.UTF8.GetString(text!).ShouldBe("thanks");
+    }
+
+    [Fact]
     public void A_group_message_that_is_not_an_application_private_message_ends_the_session()
     {
         var (alice, aliceKeys) = Connect("Alice");
@@ -122,10 +148,10 @@ public sealed class HubGroupsTests
 
         _hub.Router.KeyPackages(alice.Member, new KeyPackagesRecord(false, [keys.NewKeyPackage(_time), other.NewKeyPackage(_time), keys.NewKeyPackage(_time)]));
 
-        alice.Take().ShouldBe(["Reply BadKeyPackage Direct  (-)"]);
+        alice.Take().ShouldBe(["Reply BadKeyPackage KeyPackages  (-)"]);
         bob.Ask(RoomOp.KeyPackage, "", "Alice");
         bob.Take().Last().ShouldStartWith("KeyPackage Alice(");
-        alice.Take().ShouldBe(["Reply FewKeyPackages Direct  (-) 1"]);
+        alice.Take().ShouldBe(["Reply FewKeyPackages KeyPackages  (-) 1"]);
         bob.Ask(RoomOp.KeyPackage, "", "Alice");
         bob.Take().Last().ShouldStartWith("KeyPackage Alice(");
         alice.Take().ShouldBeEmpty();

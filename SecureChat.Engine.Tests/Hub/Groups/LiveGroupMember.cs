@@ -12,7 +12,9 @@ namespace SecureChat.Engine.Tests.Hub.Groups;
 /// </summary>
 internal sealed class LiveGroupMember : IAsyncDisposable
 {
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom("#lobby");
     private int _delivered;
+    private int _lobbyCommitsProcessed;
 
     private LiveGroupMember(DsMember keys, RawClient raw)
     {
@@ -79,6 +81,65 @@ internal sealed class LiveGroupMember : IAsyncDisposable
     {
         List<int> indices = [.. Raw.Events.Select((e, i) => (e, i)).Where(x => x.e is GroupRecordEvent).Select(x => x.i)];
         return [.. Records.Received.Select((r, n) => (indices[n], r.Type, TargetOf(r.Record)))];
+    }
+
+    /// <summary>
+    /// Waits for the Welcome into #lobby's group that the member designated (the hub's operator) sends once it added
+    /// this member's key package, and joins by it: from then on this member reads and writes #lobby's texts.
+    /// </summary>
+    public async Task InLobbyAsync()
+    {
+        await UntilAsync(m => m.Count<WelcomeRelayRecord>(s_lobby) > 0);
+        Keys.Join(Last<WelcomeRelayRecord>(s_lobby).Mls);
+        _lobbyCommitsProcessed = Count<CommitRelayRecord>(s_lobby);
+    }
+
+    /// <summary>
+    /// A GroupMessage of <paramref name="text"/> to #lobby's group at its current epoch (the commits relayed since are
+    /// processed first, as a member keeps its group current), as the records that carry it.
+    /// </summary>
+    public byte[] Say(string text)
+    {
+        ProcessLobbyCommits();
+        byte[] message = Keys.Message(text);
+        return Raw.ProduceChat(chat => chat.Groups.SendGroupMessage(s_lobby, message));
+    }
+
+    /// <summary>
+    /// Members in #lobby's group, joined one after the other (see <see cref="InLobbyAsync()"/>), then each brought to the
+    /// group's latest epoch, so that what any of them says is current.
+    /// </summary>
+    public static async Task<LiveGroupMember[]> InLobbyAsync(int port, IEnumerable<string> names)
+    {
+        List<LiveGroupMember> members = [];
+        foreach (string name in names)
+        {
+            LiveGroupMember member = await ConnectAsync(port, name);
+            members.Add(member);
+            await member.InLobbyAsync();
+        }
+
+        ulong epoch = members.Max(m => m.Keys.State!.Epoch);
+        foreach (LiveGroupMember member in members)
+        {
+            await member.UntilAsync(m =>
+            {
+                m.ProcessLobbyCommits();
+                return m.Keys.State!.Epoch >= epoch;
+            });
+        }
+
+        return [.. members];
+    }
+
+    /// <summary>Processes the commits of #lobby's group relayed since this member last did.</summary>
+    private void ProcessLobbyCommits()
+    {
+        List<CommitRelayRecord> commits = Of<CommitRelayRecord>(s_lobby);
+        for (; _lobbyCommitsProcessed < commits.Count; _lobbyCommitsProcessed++)
+        {
+            Keys.Process(commits[_lobbyCommitsProcessed].Mls, TimeProvider.System);
+        }
     }
 
     /// <summary>Waits for RoomInfo entered for <paramref name="room"/>; returns it.</summary>
