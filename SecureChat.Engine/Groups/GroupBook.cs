@@ -100,6 +100,7 @@ internal sealed class GroupBook : IDisposable
     {
         _outbox.SendKeyPackages(KeyPackages.MakeBatch(OwnKeyPackages.BatchOneTime, lastResort: true));
         _persistence?.KeyPackagesChanged();
+        _commits.LinkSecured(_groups.Values);
         _outgoing.LinkSecured(_groups.Values);
     }
 

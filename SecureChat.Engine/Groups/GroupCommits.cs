@@ -70,9 +70,50 @@ internal sealed class GroupCommits(GroupBook book)
         Send(group, CommitBuilder.SelfUpdate(state), update: true);
     }
 
+    /// <summary>
+    /// A new link: a commit whose CommitResult never came on the last one is discarded (PROTOCOL.md 4.9, "A new link"),
+    /// so the group does not wait for it forever. Had the hub accepted it, the member learns so from a later record (an
+    /// accepted CommitResult with nothing pending, or a commit ahead of its epoch): a fork, and a resync.
+    /// </summary>
+    public void LinkSecured(IEnumerable<MemberGroup> groups)
+    {
+        foreach (MemberGroup group in groups)
+        {
+            if (group.CommitsOutstanding == 0)
+            {
+                continue;
+            }
+
+            group.CommitsOutstanding = 0;
+            bool creates = group.PendingCreates;
+            group.Pending?.Discard();
+            group.Pending = null;
+            group.PendingIsUpdate = group.PendingCreates = false;
+            if (creates)
+            {
+                // The conversation was never confirmed: started again from the person's key package when texts wait.
+                group.DropState();
+                if (group.Outgoing.Count > 0 && !group.KeyPackageRequested)
+                {
+                    group.KeyPackageRequested = true;
+                    book.Outbox.RequestKeyPackage(group.Target.Digest!);
+                }
+            }
+        }
+    }
+
     public void Result(CommitResultRecord record)
     {
-        if (book.Find(record.Target) is not { CommitsOutstanding: > 0 } group)
+        MemberGroup? group = book.Find(record.Target);
+        if (group is { CommitsOutstanding: 0, State: { } state } && record.Status == CommitStatus.Accepted
+            && state.GroupId.AsSpan().SequenceEqual(record.GroupId) && record.Epoch > state.Epoch)
+        {
+            // A commit this member gave up when its link ended (its result never came) was accepted after all.
+            Fork(group, "the hub accepted a commit of this member whose result came after its link ended");
+            return;
+        }
+
+        if (group is not { CommitsOutstanding: > 0 })
         {
             return;
         }
