@@ -139,6 +139,11 @@ internal sealed class GroupCommits(GroupBook book)
         if (record.Status != CommitStatus.Accepted)
         {
             pending.Discard();
+            if (update)
+            {
+                RenewalLost(group);
+            }
+
             if (creates)
             {
                 // The other person created the conversation first: its Welcome follows.
@@ -155,8 +160,9 @@ internal sealed class GroupCommits(GroupBook book)
         CommitChanges changes = ChangesOf(previous, pending.Commit);
         group.State = pending.Merge();
         previous.Dispose();
-        if (update || creates)
+        if (update || creates || pending.Commit.PublicMessage?.Content.Commit?.Path is not null)
         {
+            // Every commit this member makes carries an UpdatePath, which renews its own leaf as an empty commit would.
             group.SentSinceUpdate = 0;
             group.LastUpdate = book.Time.GetUtcNow();
         }
@@ -231,8 +237,14 @@ internal sealed class GroupCommits(GroupBook book)
         }
 
         // Another member won this epoch: this member's own commit, if any, can no longer be applied.
+        if (group.Pending is not null && group.PendingIsUpdate)
+        {
+            RenewalLost(group);
+        }
+
         group.Pending?.Discard();
         group.Pending = null;
+        group.PendingIsUpdate = false;
         group.State = next;
         state.Dispose();
         Tell(group, changes, committer);
@@ -330,6 +342,13 @@ internal sealed class GroupCommits(GroupBook book)
         byte[] welcome = pending.Welcome is { } w ? MlsMessage.Of(w).Encode() : [];
         book.Outbox.SendCommit(new GroupCommitRecord(group.Target, pending.Commit.Encode(), welcome));
     }
+
+    /// <summary>
+    /// This member's leaf renewal lost to another commit: its count of texts starts again (renewed after another
+    /// <see cref="GroupBook.UpdateAfterMessages"/>, not after every text), while the time since its last renewal stands,
+    /// so a renewal due by time is tried again at the next tick.
+    /// </summary>
+    private static void RenewalLost(MemberGroup group) => group.SentSinceUpdate = 0;
 
     private void Fork(MemberGroup group, string why)
     {
