@@ -92,13 +92,15 @@ internal sealed class GroupBook : IDisposable
     public void SaveChanges() => _persistence?.Save(_groups, KeyPackages);
 
     /// <summary>
-    /// The link became secure (Presence <c>you</c>): 8 key packages and a last resort one. Texts in flight on an earlier
-    /// link are no longer followed (this link's Acks count its own records).
+    /// The link became secure (Presence <c>you</c>): 8 key packages and a last resort one. Texts sealed on an earlier
+    /// link are no longer followed (this link's Acks count its own records); a room's texts wait for its RoomInfo
+    /// <c>entered</c> on this link, which says whether the hub still has the group this member holds.
     /// </summary>
     public void LinkSecured()
     {
         _outbox.SendKeyPackages(KeyPackages.MakeBatch(OwnKeyPackages.BatchOneTime, lastResort: true));
         _persistence?.KeyPackagesChanged();
+        _commits.LinkSecured(_groups.Values);
         _outgoing.LinkSecured(_groups.Values);
     }
 
@@ -131,13 +133,15 @@ internal sealed class GroupBook : IDisposable
             group.HadState = true;
             group.LastUpdate = _time.GetUtcNow();
             Raise(new GroupNotice(group.Target, GroupNoticeKind.Joined, "created the room's group"));
-            Flush(group);
         }
         else if (!sameGroup)
         {
             group.DropState();
             group.AwaitingWelcome = true;
         }
+
+        group.AwaitingRoomInfo = false;
+        Flush(group);
     }
 
     /// <summary>Presence <c>member</c> or <c>joined</c>: someone the hub says is in <paramref name="room"/>.</summary>
@@ -246,6 +250,13 @@ internal sealed class GroupBook : IDisposable
     /// outbox that seals later returns a ticket of at least 2^63 (never covered by an Ack) and reports it here.
     /// </summary>
     public void MessageSealed(ulong ticket, ulong sequence) => _outgoing.Sealed(_groups.Values, ticket, sequence);
+
+    /// <summary>
+    /// The text the outbox answered <paramref name="ticket"/> for was never sealed: it is sent again, in order, on the
+    /// current link, or with <paramref name="linkEnded"/> (the link it was made for is still the current one and ended)
+    /// once the next link is secure, nothing being sent before then.
+    /// </summary>
+    public void MessageUnsent(ulong ticket, bool linkEnded) => _outgoing.Unsent(_groups.Values, ticket, linkEnded);
 
     /// <summary>Once a tick: renews this member's leaf in groups it has been in for <see cref="UpdateAfter"/>.</summary>
     public void Tick()

@@ -70,9 +70,50 @@ internal sealed class GroupCommits(GroupBook book)
         Send(group, CommitBuilder.SelfUpdate(state), update: true);
     }
 
+    /// <summary>
+    /// A new link: a commit whose CommitResult never came on the last one is discarded (PROTOCOL.md 4.9, "A new link"),
+    /// so the group does not wait for it forever. Had the hub accepted it, the member learns so from a later record (an
+    /// accepted CommitResult with nothing pending, or a commit ahead of its epoch): a fork, and a resync.
+    /// </summary>
+    public void LinkSecured(IEnumerable<MemberGroup> groups)
+    {
+        foreach (MemberGroup group in groups)
+        {
+            if (group.CommitsOutstanding == 0)
+            {
+                continue;
+            }
+
+            group.CommitsOutstanding = 0;
+            bool creates = group.PendingCreates;
+            group.Pending?.Discard();
+            group.Pending = null;
+            group.PendingIsUpdate = group.PendingCreates = false;
+            if (creates)
+            {
+                // The conversation was never confirmed: started again from the person's key package when texts wait.
+                group.DropState();
+                if (group.Outgoing.Count > 0 && !group.KeyPackageRequested)
+                {
+                    group.KeyPackageRequested = true;
+                    book.Outbox.RequestKeyPackage(group.Target.Digest!);
+                }
+            }
+        }
+    }
+
     public void Result(CommitResultRecord record)
     {
-        if (book.Find(record.Target) is not { CommitsOutstanding: > 0 } group)
+        MemberGroup? group = book.Find(record.Target);
+        if (group is { CommitsOutstanding: 0, State: { } state } && record.Status == CommitStatus.Accepted
+            && state.GroupId.AsSpan().SequenceEqual(record.GroupId) && record.Epoch > state.Epoch)
+        {
+            // A commit this member gave up when its link ended (its result never came) was accepted after all.
+            Fork(group, "the hub accepted a commit of this member whose result came after its link ended");
+            return;
+        }
+
+        if (group is not { CommitsOutstanding: > 0 })
         {
             return;
         }
@@ -98,6 +139,11 @@ internal sealed class GroupCommits(GroupBook book)
         if (record.Status != CommitStatus.Accepted)
         {
             pending.Discard();
+            if (update)
+            {
+                RenewalLost(group);
+            }
+
             if (creates)
             {
                 // The other person created the conversation first: its Welcome follows.
@@ -114,8 +160,9 @@ internal sealed class GroupCommits(GroupBook book)
         CommitChanges changes = ChangesOf(previous, pending.Commit);
         group.State = pending.Merge();
         previous.Dispose();
-        if (update || creates)
+        if (update || creates || pending.Commit.PublicMessage?.Content.Commit?.Path is not null)
         {
+            // Every commit this member makes carries an UpdatePath, which renews its own leaf as an empty commit would.
             group.SentSinceUpdate = 0;
             group.LastUpdate = book.Time.GetUtcNow();
         }
@@ -190,8 +237,14 @@ internal sealed class GroupCommits(GroupBook book)
         }
 
         // Another member won this epoch: this member's own commit, if any, can no longer be applied.
+        if (group.Pending is not null && group.PendingIsUpdate)
+        {
+            RenewalLost(group);
+        }
+
         group.Pending?.Discard();
         group.Pending = null;
+        group.PendingIsUpdate = false;
         group.State = next;
         state.Dispose();
         Tell(group, changes, committer);
@@ -289,6 +342,13 @@ internal sealed class GroupCommits(GroupBook book)
         byte[] welcome = pending.Welcome is { } w ? MlsMessage.Of(w).Encode() : [];
         book.Outbox.SendCommit(new GroupCommitRecord(group.Target, pending.Commit.Encode(), welcome));
     }
+
+    /// <summary>
+    /// This member's leaf renewal lost to another commit: its count of texts starts again (renewed after another
+    /// <see cref="GroupBook.UpdateAfterMessages"/>, not after every text), while the time since its last renewal stands,
+    /// so a renewal due by time is tried again at the next tick.
+    /// </summary>
+    private static void RenewalLost(MemberGroup group) => group.SentSinceUpdate = 0;
 
     private void Fork(MemberGroup group, string why)
     {

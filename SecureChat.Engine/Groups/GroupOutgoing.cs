@@ -25,20 +25,54 @@ internal sealed class GroupOutgoing(GroupBook book)
     /// <summary>The highest sequence number a text was reported sealed as on the current link.</summary>
     private ulong _lastSealed;
 
-    /// <summary>A new link: what was in flight on the last one is no longer matched against Acks or Replies (they count the new link's records).</summary>
+    /// <summary>True once a text could not be carried (the link ended): nothing more is sent until the next link is secure.</summary>
+    private bool _linkEnded;
+
+    /// <summary>Tickets below this were given out for an earlier link: while one is in flight, its group sends nothing new.</summary>
+    private ulong _ticketFloor;
+
+    /// <summary>
+    /// A new link: what was sealed on the last one is no longer matched against Acks or Replies (they count the new
+    /// link's records), while a text not sealed yet is still reported, sealed or not (<see cref="Unsent"/>). A room's
+    /// stored state waits for the RoomInfo <c>entered</c> of this link to say the hub still has that group.
+    /// </summary>
     public void LinkSecured(IEnumerable<MemberGroup> groups)
     {
         _acked = _lastSealed = 0;
+        _linkEnded = false;
         foreach (MemberGroup group in groups)
         {
-            group.InFlight.Clear();
+            group.InFlight.RemoveAll(m => m.Sequence < TicketBase);
+            _ticketFloor = Math.Max(_ticketFloor, group.InFlight.Select(m => m.Sequence + 1).DefaultIfEmpty(0UL).Max());
             group.StaleReplies.Clear();
             group.RepliesBeforeAck = 0;
+            group.AwaitingRoomInfo = group.Target.IsRoom && group.State is not null;
         }
 
         foreach (MemberGroup group in groups)
         {
             Flush(group);
+        }
+    }
+
+    /// <summary>
+    /// The text sent with <paramref name="ticket"/> was never sealed: its link ended first. It goes back ahead of the
+    /// waiting texts; when that link is still the current one, nothing more is sent until the next link is secure.
+    /// </summary>
+    public void Unsent(IEnumerable<MemberGroup> groups, ulong ticket, bool linkEnded)
+    {
+        _linkEnded |= linkEnded;
+        foreach (MemberGroup group in groups)
+        {
+            int i = group.InFlight.FindIndex(m => m.Sequence == ticket);
+            if (i >= 0)
+            {
+                var text = group.InFlight[i];
+                group.InFlight.RemoveAt(i);
+                group.PutBack([text]);
+                Flush(group);
+                return;
+            }
         }
     }
 
@@ -81,12 +115,17 @@ internal sealed class GroupOutgoing(GroupBook book)
     /// <summary>Sends the waiting texts while the group is in Member and no text of an epoch it left is in flight, then renews the leaf when it is due.</summary>
     public void Flush(MemberGroup group, Action<MemberGroup> selfUpdate)
     {
-        while (group.Status == MemberGroupStatus.Member && group.Outgoing.Count > 0)
+        while (!_linkEnded && group.Status == MemberGroupStatus.Member && group.Outgoing.Count > 0)
         {
             GroupState state = group.State!;
             if (group.InFlight.Any(m => m.Epoch < state.Epoch))
             {
                 return; // the Ack covering them says which the hub refused: those go first
+            }
+
+            if (group.InFlight.Any(m => m.Sequence >= TicketBase && m.Sequence < _ticketFloor))
+            {
+                return; // a text made for the last link: sent again first once its link reports it unsent
             }
 
             string text = group.Outgoing[0];
@@ -151,13 +190,7 @@ internal sealed class GroupOutgoing(GroupBook book)
 
         group.StaleReplies.RemoveRange(0, replies);
         group.RepliesBeforeAck = 0;
-        foreach (var text in refused)
-        {
-            // In its place among those refused before, ahead of every text not sent yet.
-            int at = group.Resends.FindIndex(place => place > text.Place) is var i and >= 0 ? i : group.Resends.Count;
-            group.Outgoing.Insert(Math.Min(at, group.Outgoing.Count), text.Text);
-            group.Resends.Insert(at, text.Place);
-        }
+        group.PutBack(refused); // in their places among those refused before, ahead of every text not sent yet
         Flush(group);
     }
 }

@@ -22,6 +22,12 @@ internal sealed class MemberGroup(GroupTarget target)
     /// <summary>True once the hub is expected to add this member (a room entered, a resync asked, a creation lost).</summary>
     public bool AwaitingWelcome { get; set; }
 
+    /// <summary>
+    /// True from a new link until the hub's RoomInfo <c>entered</c> on it names the room's group: a stored state may be
+    /// of a group the hub no longer has (it restarted), so nothing is sent in it before then.
+    /// </summary>
+    public bool AwaitingRoomInfo { get; set; }
+
     /// <summary>True once this member had a state of the group: a later Welcome means it missed messages.</summary>
     public bool HadState { get; set; }
 
@@ -72,11 +78,15 @@ internal sealed class MemberGroup(GroupTarget target)
 
     public MemberGroupStatus Status =>
         CommitsOutstanding > 0 ? MemberGroupStatus.Committing
-        : State is null ? (AwaitingWelcome || KeyPackageRequested ? MemberGroupStatus.AwaitingWelcome : MemberGroupStatus.NoGroup)
+        : State is null || AwaitingRoomInfo ? (AwaitingWelcome || KeyPackageRequested || AwaitingRoomInfo ? MemberGroupStatus.AwaitingWelcome : MemberGroupStatus.NoGroup)
         : Held.Count > 0 ? MemberGroupStatus.Holding
         : MemberGroupStatus.Member;
 
-    /// <summary>Drops the MLS state and the pending commit, wiping their secrets.</summary>
+    /// <summary>
+    /// Drops the MLS state and the pending commit, wiping their secrets. The texts in flight were encrypted in that
+    /// state, which the hub no longer takes: they go back ahead of the waiting ones, in the order first sent, to be
+    /// sent in the group this member is added to next (PROTOCOL.md 4.9: texts it queued are never dropped).
+    /// </summary>
     public void DropState()
     {
         Pending?.Discard();
@@ -85,8 +95,20 @@ internal sealed class MemberGroup(GroupTarget target)
         State?.Dispose();
         State = null;
         Held.Clear();
+        PutBack(InFlight);
         InFlight.Clear();
         StaleReplies.Clear();
         RepliesBeforeAck = 0;
+    }
+
+    /// <summary>Puts texts sent but not delivered back at the head of <see cref="Outgoing"/>, each in its place among the resends.</summary>
+    public void PutBack(IEnumerable<(string Text, ulong Epoch, ulong Sequence, long Place)> texts)
+    {
+        foreach (var text in texts.OrderBy(t => t.Place).ToList())
+        {
+            int at = Resends.FindIndex(place => place > text.Place) is var i and >= 0 ? i : Resends.Count;
+            Outgoing.Insert(Math.Min(at, Outgoing.Count), text.Text);
+            Resends.Insert(at, text.Place);
+        }
     }
 }

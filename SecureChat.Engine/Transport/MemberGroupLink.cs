@@ -32,8 +32,8 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
 
     private readonly object _gate = new();
     private readonly object _roomGate = new(); // a leaf lock: nothing is called under it
-    private readonly Channel<(Action<GroupRecordSender> Seal, ulong Ticket, int Bytes)> _outbound =
-        Channel.CreateUnbounded<(Action<GroupRecordSender>, ulong, int)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(Action<GroupRecordSender> Seal, ulong Ticket, int Bytes, Link? For)> _outbound =
+        Channel.CreateUnbounded<(Action<GroupRecordSender>, ulong, int, Link?)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
     private readonly GroupFiles? _files;
@@ -274,10 +274,11 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
         }
     }
 
+    /// <summary>Queues a record for the link current now (the book calls under <see cref="_gate"/>): it goes out on that link or not at all.</summary>
     private void Enqueue(Action<GroupRecordSender> seal, ulong ticket, int mlsBytes)
     {
         int bytes = mlsBytes + RecordOverhead;
-        if (_outbound.Writer.TryWrite((seal, ticket, bytes)))
+        if (_outbound.Writer.TryWrite((seal, ticket, bytes, _link)))
         {
             Interlocked.Add(ref _queued, bytes);
         }
@@ -285,7 +286,7 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
 
     private async Task PumpAsync()
     {
-        await foreach ((Action<GroupRecordSender> seal, ulong ticket, int bytes) in _outbound.Reader.ReadAllAsync(_stop.Token))
+        await foreach ((Action<GroupRecordSender> seal, ulong ticket, int bytes, Link? made) in _outbound.Reader.ReadAllAsync(_stop.Token))
         {
             Link? link;
             lock (_gate)
@@ -293,15 +294,26 @@ internal sealed class MemberGroupLink : IMemberGroupRecords, IGroupOutbox, IAsyn
                 link = _link;
             }
 
-            // A record that cannot go out (no link, or it ended) is not retried here: the book's state already moved
-            // on (a commit awaits its result, a text is in flight), and a new link starts again from Presence you.
-            bool sealedNow = link is not null && await link.SendGroupAsync(seal, _stop.Token);
+            // A record made for a link that has ended (or was replaced) is not sent on another: the book's state moved on
+            // with it. A commit's result then never comes, and a new link starts again from Presence you; a text not
+            // sealed is reported back to the book, which sends it again on the next link.
+            bool sealedNow = link is not null && link == made && await link.SendGroupAsync(seal, _stop.Token);
             Interlocked.Add(ref _queued, -bytes);
             RoomChanged();
-            if (sealedNow && ticket != 0 && link is not null)
+            if (ticket != 0)
             {
-                ulong sequence = link.RecordsSent - 1;
-                Use(book => book.MessageSealed(ticket, sequence));
+                ulong sequence = sealedNow ? link!.RecordsSent - 1 : 0;
+                Use(book =>
+                {
+                    if (sealedNow)
+                    {
+                        book.MessageSealed(ticket, sequence);
+                    }
+                    else
+                    {
+                        book.MessageUnsent(ticket, linkEnded: link == made);
+                    }
+                });
             }
         }
     }
