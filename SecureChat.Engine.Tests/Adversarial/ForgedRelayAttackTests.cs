@@ -77,7 +77,7 @@ public sealed class ForgedRelayAttackTests(ITestOutputHelper output)
             $"shown to Alice: {alice.Got(text)}, Bob: {bob.Got(text)}, the operator: {hub.AtOperator.Any(m => m.Text == text)}");
         Shown().ShouldBeFalse();
         Failure().ShouldNotBeNull().Reason.ShouldBe(FailureReason.ProtocolViolation);
-        AlertCode? close = await CloseCodeFrom(attacker);
+        AlertCode? close = await SecureFrameTypeTests.CloseCodeFromServer(attacker);
         output.WriteLine($"the hub's Close: {close?.ToString() ?? "(none)"}");
         close.ShouldBe(AlertCode.ProtocolError);
 
@@ -114,18 +114,5 @@ public sealed class ForgedRelayAttackTests(ITestOutputHelper output)
     {
         byte[] utf8 = Encoding.UTF8.GetBytes(value);
         return [(byte)utf8.Length, .. utf8];
-    }
-
-    /// <summary>Opens what the hub sends until it closes; the code of its sealed Close, or null when none came.</summary>
-    private static async Task<AlertCode?> CloseCodeFrom(RawClient client)
-    {
-        var events = new List<SessionEvent>();
-        while (!client.Session.IsEnded && await client.ReadFrameAsync(TimeSpan.FromSeconds(10)) is { } frame)
-        {
-            client.Session.Receive(frame);
-            client.Session.DrainEvents(events);
-        }
-
-        return events.OfType<ClosedEvent>().FirstOrDefault(c => c.ByPeer)?.Code;
     }
 }

@@ -129,7 +129,7 @@ public sealed class SecureFrameTypeTests(ITestOutputHelper output)
     }
 
     /// <summary>Opens what the peer sends until it closes; the code of its sealed Close, or null when none came.</summary>
-    private static async Task<AlertCode?> CloseCodeFromServer(RawClient client)
+    internal static async Task<AlertCode?> CloseCodeFromServer(RawClient client)
     {
         var events = new List<SessionEvent>();
         while (!client.Session.IsEnded && await client.ReadFrameAsync(TimeSpan.FromSeconds(10)) is { } frame)
