@@ -3,6 +3,8 @@ using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
+using SecureChat.Engine.Tests.Hub.Groups;
+using SecureChat.Engine.Tests.Support;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Engine.Tests.Adversarial;
@@ -18,6 +20,7 @@ public sealed class OutputBudgetAttackTests
 {
     private const long FloodBytesMax = 64L << 20;
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(30);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
 
     [Fact]
     public async Task A_peer_that_never_reads_is_dropped_once_relayed_chat_passes_the_default_8_MiB_budget_and_its_socket_is_given_up_at_once()
@@ -129,17 +132,24 @@ public sealed class OutputBudgetAttackTests
         var silent = new List<RawClient>();
         try
         {
+            // Room text reaches only the room's group members (PROTOCOL.md 4.8): each silent peer offers a key package
+            // and is added to #lobby's group by the operator (it never reads the Welcome), so every broadcast is a
+            // GroupRelay to each of them.
             for (int i = 0; i < silentCount; i++)
             {
-                silent.Add(await JoinAsync(live, $"silent{i}"));
+                silent.Add(await JoinGroupAsync(live, $"silent{i}"));
             }
 
+            await Eventually.True(
+                () => live.Server.GroupOf(s_lobby).Epoch >= silentCount,
+                "every silent peer to be in #lobby's group with the operator",
+                TimeSpan.FromMinutes(2));
             string text = new('w', ChatOptions.MaxMessageBytes - 64);
             long sent = 0;
             while (live.Failures.Count < silentCount)
             {
                 sent.ShouldBeLessThan(FloodBytesMax * 4, "the silent peers were never dropped");
-                live.Server.Broadcast(text);
+                live.Server.Broadcast(text).ShouldBe(silentCount, "every silent peer is one of #lobby's other members");
                 sent += text.Length * (long)silentCount;
                 if (sent % (4 << 20) < text.Length * (long)silentCount)
                 {
@@ -242,6 +252,21 @@ public sealed class OutputBudgetAttackTests
     {
         RawClient client = await ConnectAsync(live);
         await client.SendAsync(client.ProduceChat(c => c.SendNick(name)));
+        await Eventually.True(() => live.Server.Peers.Any(p => p.Name == name), $"{name} to join", s_wait);
+        return client;
+    }
+
+    /// <summary>
+    /// A raw client that completed the handshake as <paramref name="name"/> with an identity that is its MLS signature key,
+    /// and offered the hub a last-resort key package, so the hub's operator adds it to #lobby's group.
+    /// </summary>
+    private static async Task<RawClient> JoinGroupAsync(LiveServer live, string name)
+    {
+        var keys = new DsMember(name);
+        var settings = new SessionSettings { Role = SessionRole.Client, Identity = new SeededSigner(keys.SignaturePrivateKey), Name = name };
+        RawClient client = await RawClient.ConnectAsync(live.Port, settings).WaitAsync(s_wait);
+        (await client.HandshakeAsync().WaitAsync(s_wait)).ShouldBeTrue();
+        await client.SendAsync(client.ProduceChat(c => c.Groups.SendKeyPackages([keys.NewKeyPackage(TimeProvider.System)], lastResort: true)));
         await Eventually.True(() => live.Server.Peers.Any(p => p.Name == name), $"{name} to join", s_wait);
         return client;
     }
