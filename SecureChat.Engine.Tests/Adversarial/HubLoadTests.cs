@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
@@ -12,6 +13,7 @@ public sealed class HubLoadTests
     private const int Clients = 200;
     private const int MessagesEach = 100;
     private static readonly TimeSpan s_wait = TimeSpan.FromMinutes(4);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
 
     /// <summary>How long deliveries may make no progress before the test says what is missing.</summary>
     private static readonly TimeSpan s_stalled = TimeSpan.FromSeconds(30);
@@ -118,6 +120,13 @@ public sealed class HubLoadTests
         })).WaitAsync(s_wait);
         await Eventually.True(() => joined.Count == Clients, "every client to join", s_wait);
 
+        // A member reads only the texts of the epochs it was in (PROTOCOL.md 4.8): the texts go out once every client
+        // and the hub's operator are in #lobby's group at one epoch, or a text sealed before a later joiner's add is
+        // one that joiner can never read.
+        var forming = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.True(() => InOneEpoch(live, clients), "every client and the operator in #lobby's group at one epoch", s_wait);
+        TestContext.Current.TestOutputHelper?.WriteLine($"#lobby's group of {Clients} clients and the operator formed {forming.Elapsed.TotalSeconds:0.0} s after the last join, at epoch {live.Server.GroupOf(s_lobby).Epoch}");
+
         await Task.WhenAll(clients.Select(c => Task.Run(async () =>
         {
             for (int n = 0; n < MessagesEach; n++)
@@ -170,5 +179,12 @@ public sealed class HubLoadTests
         live.Failures.ShouldBeEmpty();
         peakUnsent.ShouldBeLessThanOrEqualTo(WholeFanOut);
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+    }
+
+    /// <summary>True once every client is a member of #lobby's group at the operator's epoch.</summary>
+    private static bool InOneEpoch(LiveServer live, ChatClient[] clients)
+    {
+        (MemberGroupStatus status, ulong? epoch, _) = live.Server.GroupOf(s_lobby);
+        return status == MemberGroupStatus.Member && clients.All(c => c.GroupOf(s_lobby) is { Status: MemberGroupStatus.Member } g && g.Epoch == epoch);
     }
 }
