@@ -98,6 +98,9 @@ public sealed class HubLoadTests
         var sends = new ConcurrentDictionary<string, int>();
         var acknowledged = new ConcurrentDictionary<string, int>();
         var clients = new ChatClient[Clients];
+
+        // What the clients' groups said other than adds (a dropped text, a fork, a hold), for the failure message.
+        var groupNotices = new ConcurrentQueue<string>();
         using var gate = new SemaphoreSlim(8);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
         {
@@ -109,6 +112,13 @@ public sealed class HubLoadTests
                 client.Failed += (_, failure) => clientEnds.Enqueue($"{client.Name} failed: {failure.Message}");
                 client.Closed += (_, byPeer) => clientEnds.Enqueue($"{client.Name} closed ({(byPeer ? "by the server" : "here")})");
                 client.MessagesLost += (_, count) => clientEnds.Enqueue($"{client.Name} was told {count} of its messages were lost");
+                client.GroupChanged += n =>
+                {
+                    if (n.Kind is not (GroupNoticeKind.MemberAdded or GroupNoticeKind.Joined))
+                    {
+                        groupNotices.Enqueue($"{client.Name} at epoch {client.GroupOf(s_lobby).Epoch}: {n.Kind} {n.Text}");
+                    }
+                };
                 client.Acknowledged += (_, count) => acknowledged.AddOrUpdate(client.Name, count, (_, v) => v + count);
                 await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
                 clients[i] = client;
@@ -169,7 +179,7 @@ public sealed class HubLoadTests
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
                 $"receivers with nothing: {silentReceivers.Count}; senders the server did not get all of: {string.Join(", ", shortAtServer.Take(8))}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message} (it sent {sends.GetValueOrDefault(f.Peer.Name)} messages, {acknowledged.GetValueOrDefault(f.Peer.Name)} acknowledged; it opened {clients.FirstOrDefault(c => c.Name == f.Peer.Name)?.RecordsHeard ?? 0:N0} records)"))}; " +
-                $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
+                $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; {violations.Count} violations: {string.Join("; ", violations.Take(10))}; group notices other than adds and joins: {groupNotices.Count}, e.g. {string.Join("; ", groupNotices.Take(10))}");
         }
 
         violations.Take(10).ShouldBeEmpty();
