@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SecureChat.Engine.Crypto;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
@@ -12,6 +13,7 @@ public sealed class HubLoadTests
     private const int Clients = 200;
     private const int MessagesEach = 100;
     private static readonly TimeSpan s_wait = TimeSpan.FromMinutes(4);
+    private static readonly GroupTarget s_lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
 
     /// <summary>How long deliveries may make no progress before the test says what is missing.</summary>
     private static readonly TimeSpan s_stalled = TimeSpan.FromSeconds(30);
@@ -96,6 +98,9 @@ public sealed class HubLoadTests
         var sends = new ConcurrentDictionary<string, int>();
         var acknowledged = new ConcurrentDictionary<string, int>();
         var clients = new ChatClient[Clients];
+
+        // What the clients' groups said other than adds (a dropped text, a fork, a hold), for the failure message.
+        var groupNotices = new ConcurrentQueue<string>();
         using var gate = new SemaphoreSlim(8);
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async i =>
         {
@@ -107,6 +112,13 @@ public sealed class HubLoadTests
                 client.Failed += (_, failure) => clientEnds.Enqueue($"{client.Name} failed: {failure.Message}");
                 client.Closed += (_, byPeer) => clientEnds.Enqueue($"{client.Name} closed ({(byPeer ? "by the server" : "here")})");
                 client.MessagesLost += (_, count) => clientEnds.Enqueue($"{client.Name} was told {count} of its messages were lost");
+                client.GroupChanged += n =>
+                {
+                    if (n.Kind is not (GroupNoticeKind.MemberAdded or GroupNoticeKind.Joined))
+                    {
+                        groupNotices.Enqueue($"{client.Name} at epoch {client.GroupOf(s_lobby).Epoch}: {n.Kind} {n.Text}");
+                    }
+                };
                 client.Acknowledged += (_, count) => acknowledged.AddOrUpdate(client.Name, count, (_, v) => v + count);
                 await client.ConnectAsync("127.0.0.1", live.Port).WaitAsync(s_wait);
                 clients[i] = client;
@@ -117,6 +129,13 @@ public sealed class HubLoadTests
             }
         })).WaitAsync(s_wait);
         await Eventually.True(() => joined.Count == Clients, "every client to join", s_wait);
+
+        // A member reads only the texts of the epochs it was in (PROTOCOL.md 4.8): the texts go out once every client
+        // and the hub's operator are in #lobby's group at one epoch, or a text sealed before a later joiner's add is
+        // one that joiner can never read.
+        var forming = System.Diagnostics.Stopwatch.StartNew();
+        await Eventually.True(() => InOneEpoch(live, clients), "every client and the operator in #lobby's group at one epoch", s_wait);
+        TestContext.Current.TestOutputHelper?.WriteLine($"#lobby's group of {Clients} clients and the operator formed {forming.Elapsed.TotalSeconds:0.0} s after the last join, at epoch {live.Server.GroupOf(s_lobby).Epoch}");
 
         await Task.WhenAll(clients.Select(c => Task.Run(async () =>
         {
@@ -160,7 +179,7 @@ public sealed class HubLoadTests
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
                 $"receivers with nothing: {silentReceivers.Count}; senders the server did not get all of: {string.Join(", ", shortAtServer.Take(8))}; server-side failures: {string.Join("; ", live.Failures.Take(5).Select(f => $"{f.Peer.Name}: {f.Failure.Message} (it sent {sends.GetValueOrDefault(f.Peer.Name)} messages, {acknowledged.GetValueOrDefault(f.Peer.Name)} acknowledged; it opened {clients.FirstOrDefault(c => c.Name == f.Peer.Name)?.RecordsHeard ?? 0:N0} records)"))}; " +
-                $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; violations: {string.Join("; ", violations.Take(3))}");
+                $"server-side closes: {live.Closes.Count}; server-wide unsent peak {peakUnsent:N0} B; clients: {string.Join("; ", clientEnds.Take(8))}; {violations.Count} violations: {string.Join("; ", violations.Take(10))}; group notices other than adds and joins: {groupNotices.Count}, e.g. {string.Join("; ", groupNotices.Take(10))}");
         }
 
         violations.Take(10).ShouldBeEmpty();
@@ -170,5 +189,12 @@ public sealed class HubLoadTests
         live.Failures.ShouldBeEmpty();
         peakUnsent.ShouldBeLessThanOrEqualTo(WholeFanOut);
         await Task.WhenAll(clients.Select(c => c.DisposeAsync().AsTask())).WaitAsync(s_wait);
+    }
+
+    /// <summary>True once every client is a member of #lobby's group at the operator's epoch.</summary>
+    private static bool InOneEpoch(LiveServer live, ChatClient[] clients)
+    {
+        (MemberGroupStatus status, ulong? epoch, _) = live.Server.GroupOf(s_lobby);
+        return status == MemberGroupStatus.Member && clients.All(c => c.GroupOf(s_lobby) is { Status: MemberGroupStatus.Member } g && g.Epoch == epoch);
     }
 }

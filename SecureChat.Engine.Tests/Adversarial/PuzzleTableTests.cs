@@ -30,7 +30,13 @@ public sealed class PuzzleTableTests
     [Fact]
     public async Task A_full_table_of_used_answers_does_not_refuse_an_honest_clients_valid_answer()
     {
-        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = Difficulty, Time = new WallClock(new DateTimeOffset(2026, 12, 7, 4, 0, 10, TimeSpan.Zero)) }, sourceLimits: true);
+        // The hub's wall time stands 10 s into the current minute's puzzle window, so today's date: the honest client's
+        // key packages carry lifetimes from its own clock (from an hour before its own now), and a hub
+        // standing at a fixed date hours away refuses them, so the operator never adds the client to #lobby's group and
+        // its text never reaches it.
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        var windowStart = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+        await using LiveServer live = LiveServer.Start(new ChatOptions { Puzzle = PuzzleMode.Always, PuzzleBits = Difficulty, Time = new WallClock(windowStart.AddSeconds(10)) }, sourceLimits: true);
         var attacker = IPAddress.Parse("127.0.90.1");
         var clock = Stopwatch.StartNew();
         int accepted = 0;
