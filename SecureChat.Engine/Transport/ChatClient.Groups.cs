@@ -23,6 +23,7 @@ public sealed partial class ChatClient
 
     private const int KeyPackageRetries = 3;
     private int _groupsDisposed;
+    private Link? _groupsLinkSecured; // the link whose first Presence you started the book's link (Interlocked)
 
     /// <summary>The book of this client's identity, restored from <see cref="ChatOptions.GroupDirectory"/> when set.</summary>
     private MemberGroupLink CreateGroups(ChatOptions options)
@@ -127,13 +128,16 @@ public sealed partial class ChatClient
         }
     }
 
-    /// <summary>The hub's records a group book needs, in the order they came.</summary>
-    private void FollowGroups(SessionEvent record)
+    /// <summary>
+    /// The hub's records a group book needs, in the order they came. Only a link's first Presence <c>you</c> starts the
+    /// book's link (PROTOCOL.md 4.9, "A new link"): the later ones answer this client's Nicks.
+    /// </summary>
+    private void FollowGroups(Link link, SessionEvent record)
     {
         MemberGroupLink groups = Groups;
         switch (record)
         {
-            case PresenceEvent { Kind: PresenceKind.You }:
+            case PresenceEvent { Kind: PresenceKind.You } when Interlocked.Exchange(ref _groupsLinkSecured, link) != link:
                 groups.Use(book => book.LinkSecured());
                 break;
             case PresenceEvent { Kind: PresenceKind.Member or PresenceKind.Joined } member when member.Room.Length > 0:

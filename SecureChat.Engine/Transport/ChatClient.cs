@@ -268,7 +268,7 @@ public sealed partial class ChatClient : ChatEndpoint
     private protected override void OnLinkRecord(Link link, SessionEvent record)
     {
         _hub.Follow(link, record);
-        FollowGroups(record);
+        FollowGroups(link, record);
     }
 
     private protected override void OnNameAssigned(string name)

@@ -47,6 +47,10 @@ public sealed class ModelDirectMessageTests(ITestOutputHelper output)
         await using ModelHub hub = await ModelHub.StartAsync("Bob", "Carol");
         var (bob, carol) = hub;
         carol.WaitFor(l => l.Text == "Bob is here" || l.Text == "Bob joined", "Bob in Carol's lobby");
+        var lobby = SecureChat.Engine.Protocol.GroupTarget.ForRoom("#lobby");
+        await Eventually.True(
+            () => bob.Client.GroupOf(lobby) is { Status: SecureChat.Engine.Groups.MemberGroupStatus.Member } b && carol.Client.GroupOf(lobby) is { Status: SecureChat.Engine.Groups.MemberGroupStatus.Member } c && b.Epoch == c.Epoch,
+            "Bob and Carol in #lobby's group at one epoch (a text of an epoch before Carol's join is not hers to read)");
 
         // What Carol's client decrypted from Bob's identity, seen after her model (subscribed first) has had it.
         var fromBob = new System.Collections.Concurrent.ConcurrentQueue<string>();
