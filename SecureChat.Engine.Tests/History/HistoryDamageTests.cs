@@ -85,7 +85,7 @@ public sealed class HistoryDamageTests
     }
 
     [Fact]
-    public void Swapped_rows_are_detected_as_damaged_lines_and_the_others_still_load()
+    public async Task Swapped_rows_are_detected_as_damaged_lines_and_the_others_still_load()
     {
         using var home = new HistoryHome();
         FillAndClose(home, 5);
@@ -94,6 +94,7 @@ public sealed class HistoryDamageTests
 
         using HistoryStore store = home.Open();
         IReadOnlyList<HistoryLine> page = store.Page(Lobby, null, 10);
+        await store.Indexed;
         page.Where(l => l.IsDamaged).Select(l => l.Sequence).ShouldBe([2L, 3L, 4L], "two swapped, one copied over");
         page.Where(l => l.IsDamaged).ShouldAllBe(l => l.Text == "" && l.Sender == "");
         page.Single(l => l.Sequence == 1).Text.ShouldBe("line 1");
@@ -108,7 +109,7 @@ public sealed class HistoryDamageTests
     [InlineData("UPDATE messages SET time = time + 1000 WHERE seq = 3", "the time")]
     [InlineData("UPDATE messages SET seq = 30 WHERE seq = 3", "the sequence number")]
     [InlineData("UPDATE messages SET conv = (SELECT conv FROM messages WHERE seq = 1 AND conv <> (SELECT conv FROM messages WHERE id = 1)) WHERE seq = 3 AND conv = (SELECT conv FROM messages WHERE id = 1)", "the conversation")]
-    public void An_edited_row_is_detected(string edit, string what)
+    public async Task An_edited_row_is_detected(string edit, string what)
     {
         using var home = new HistoryHome();
         using (HistoryStore store = home.Open())
@@ -120,6 +121,7 @@ public sealed class HistoryDamageTests
         Raw(home, edit);
 
         using HistoryStore reopened = home.Open();
+        await reopened.Indexed;
         reopened.DamagedLines.ShouldBe(1, what);
         IEnumerable<HistoryLine> all = reopened.Page(Lobby, null, 100).Concat(reopened.Page(Dev, null, 100));
         all.Where(l => l.IsDamaged).ShouldHaveSingleItem(what);

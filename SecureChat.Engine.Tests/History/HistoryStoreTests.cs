@@ -12,7 +12,7 @@ public sealed class HistoryStoreTests
     private static readonly DateTimeOffset s_t0 = new(2026, 12, 7, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public void A_kept_line_comes_back_after_the_history_is_closed_and_opened_again()
+    public async Task A_kept_line_comes_back_after_the_history_is_closed_and_opened_again()
     {
         using var home = new HistoryHome();
         using (HistoryStore store = home.Open())
@@ -30,6 +30,7 @@ public sealed class HistoryStoreTests
             HistoryLine direct = store.Page(Alice, null, 10).ShouldHaveSingleItem();
             (direct.Sender, direct.Text, direct.IsOwn, direct.IsDamaged).ShouldBe(("me", "a direct word", true, false));
             store.Append(Message(Lobby, "after reopening", s_t0.AddSeconds(2))).Sequence.ShouldBe(2, "sequence numbers carry on across runs");
+            await store.Indexed;
             store.DamagedLines.ShouldBe(0);
         }
     }
@@ -86,6 +87,29 @@ public sealed class HistoryStoreTests
         store.Search("deployment stage").ShouldHaveSingleItem().Sequence.ShouldBe(2, "every word must be there; it is the second line of #dev");
         store.Search("nothing-like-this").ShouldBeEmpty();
         store.Search("deploy", limit: 2).Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Lines_added_and_cleared_while_the_index_is_built_are_found_or_not_as_if_it_had_been_built_first()
+    {
+        using var home = new HistoryHome();
+        using (HistoryStore first = home.Open())
+        {
+            first.AppendRange([.. Enumerable.Range(0, 20_000).Select(i => Message(i % 2 == 0 ? Lobby : Dev, $"old{i} common", s_t0.AddSeconds(i)))]);
+        }
+
+        using HistoryStore store = home.Open();
+        store.Page(Lobby, null, 100).Count.ShouldBe(100, "pages load while the index is built");
+        store.Append(Message(Alice, "new common", s_t0.AddDays(1)));
+        store.Clear(Dev).ShouldBe(10_000);
+        await store.Indexed;
+
+        store.Search("old19998").ShouldHaveSingleItem().Conversation.ShouldBe(Lobby);
+        store.Search("old19999").ShouldBeEmpty("#dev was cleared");
+        IReadOnlyList<HistoryLine> common = store.Search("common", limit: HistoryStore.PageMax);
+        common.Count.ShouldBe(HistoryStore.PageMax, "10,001 lines match; a search returns at most PageMax");
+        common[0].Text.ShouldBe("new common");
+        common.ShouldNotContain(l => l.Conversation == Dev);
     }
 
     [Fact]

@@ -101,7 +101,7 @@ public sealed partial class HistoryStore
             try
             {
                 store.ApplyRetention();
-                store.BuildIndex();
+                store.StartIndexing();
                 return store;
             }
             catch

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using SecureChat.Engine.Chat;
@@ -18,16 +19,13 @@ public sealed partial class HistoryStore : IDisposable
     /// <summary>The most lines one page or search returns.</summary>
     public const int PageMax = 10_000;
 
-    private const int IndexBatch = 10_000;
-
     private readonly Lock _gate = new();
     private readonly HistoryOptions _options;
     private readonly SqliteConnection _connection;
     private readonly HistoryKey _key;
     private readonly byte[] _databaseId;
     private readonly FileStream _held;
-    private readonly HistoryIndex _index = new();
-    private readonly Dictionary<HistoryConversation, byte[]> _tags = [];
+    private readonly ConcurrentDictionary<HistoryConversation, byte[]> _tags = [];
     private readonly Dictionary<HistoryConversation, long> _lastSequence = [];
     private bool _disposed;
 
@@ -43,9 +41,6 @@ public sealed partial class HistoryStore : IDisposable
 
     /// <summary>The database file.</summary>
     public string FilePath { get; }
-
-    /// <summary>How many stored lines failed their check when the history was unlocked (altered or moved rows).</summary>
-    public int DamagedLines { get; private set; }
 
     /// <summary>Keeps one line and returns it with its sequence number.</summary>
     public HistoryLine Append(HistoryMessage message) => AppendRange([message])[0];
@@ -86,7 +81,11 @@ public sealed partial class HistoryStore : IDisposable
                 _lastSequence[conversation] = sequence;
             }
 
-            _index.AddRange(lines.Select(l => (l.RowId, l.Text, l.IsOwn)));
+            lock (_indexGate)
+            {
+                _index.AddRange(lines.Select(l => (l.RowId, l.Text, l.IsOwn)));
+            }
+
             return lines;
         });
     }
@@ -122,20 +121,29 @@ public sealed partial class HistoryStore : IDisposable
 
     /// <summary>
     /// The lines holding every word of <paramref name="text"/> (as word prefixes, case and accents ignored), across
-    /// conversations, newest first; only this user's own lines when <paramref name="ownOnly"/> (Ctrl+R).
+    /// conversations, newest first; only this user's own lines when <paramref name="ownOnly"/> (Ctrl+R). Waits for
+    /// the index that unlocking started (<see cref="Indexed"/>).
     /// </summary>
+    /// <exception cref="HistoryException">the index could not be built: the database is damaged.</exception>
     public IReadOnlyList<HistoryLine> Search(string text, int limit = 100, bool ownOnly = false)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PageMax);
+        WaitForIndex();
         return Guarded(() =>
         {
             var lines = new List<HistoryLine>();
+            IReadOnlyList<long> found;
+            lock (_indexGate)
+            {
+                found = _index.Search(text, ownOnly, limit);
+            }
+
             using SqliteCommand command = _connection.CreateCommand();
             command.CommandText = "SELECT conv, seq, time, body FROM messages WHERE id = $id";
             SqliteParameter id = command.Parameters.Add("$id", SqliteType.Integer);
-            foreach (long rowId in _index.Search(text, ownOnly, limit))
+            foreach (long rowId in found)
             {
                 id.Value = rowId;
                 using SqliteDataReader reader = command.ExecuteReader();
@@ -231,6 +239,7 @@ public sealed partial class HistoryStore : IDisposable
 
     public void Dispose()
     {
+        StopIndexing();
         lock (_gate)
         {
             if (_disposed)
@@ -267,10 +276,12 @@ public sealed partial class HistoryStore : IDisposable
         }
 
         forget();
-        _index.RemoveRange(ids);
+        Unindex(ids);
         if (ids.Count > 0)
         {
-            // The log still holds the deleted rows' pages until it is copied back and emptied.
+            // The log still holds the deleted rows' old pages until it is copied back and emptied, which a reader
+            // (the index being built) would hold up.
+            WaitForIndexQuietly();
             using SqliteCommand checkpoint = _connection.CreateCommand();
             checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
             checkpoint.ExecuteNonQuery();
@@ -278,33 +289,6 @@ public sealed partial class HistoryStore : IDisposable
 
         return ids.Count;
     });
-
-    private void BuildIndex()
-    {
-        using SqliteCommand command = _connection.CreateCommand();
-        command.CommandText = "SELECT id, conv, seq, time, body FROM messages ORDER BY id";
-        using SqliteDataReader reader = command.ExecuteReader();
-        var batch = new List<(long, string, bool)>(IndexBatch);
-        while (reader.Read())
-        {
-            if (TryOpen(reader.GetValue(1) as byte[], reader.GetInt64(2), reader.GetInt64(3), reader.GetValue(4) as byte[], out HistoryMessage? message))
-            {
-                batch.Add((reader.GetInt64(0), message!.Text, message.IsOwn));
-            }
-            else
-            {
-                DamagedLines++;
-            }
-
-            if (batch.Count == IndexBatch)
-            {
-                _index.AddRange(batch);
-                batch.Clear();
-            }
-        }
-
-        _index.AddRange(batch);
-    }
 
     // A column of another type (an edited file) reads as null: damaged like a failed tag, never an exception.
     private HistoryLine Open(HistoryConversation conversation, byte[] tag, long rowId, long sequence, long timeMs, byte[]? body) =>
@@ -317,19 +301,10 @@ public sealed partial class HistoryStore : IDisposable
         message = null;
         return tag is not null && body is not null
             && HistoryRowCipher.TryOpen(_key, _databaseId, tag, sequence, timeMs, body, out message)
-            && _key.TagOf(message!.Conversation).AsSpan().SequenceEqual(tag);
+            && TagOf(message!.Conversation).AsSpan().SequenceEqual(tag);
     }
 
-    private byte[] TagOf(HistoryConversation conversation)
-    {
-        if (!_tags.TryGetValue(conversation, out byte[]? tag))
-        {
-            tag = _key.TagOf(conversation);
-            _tags[conversation] = tag;
-        }
-
-        return tag;
-    }
+    private byte[] TagOf(HistoryConversation conversation) => _tags.GetOrAdd(conversation, _key.TagOf);
 
     private long LastSequence(HistoryConversation conversation, byte[] tag, SqliteTransaction transaction)
     {
