@@ -46,6 +46,29 @@ public sealed class HistoryDamageTests
     }
 
     [Fact]
+    public void A_page_of_garbage_inside_the_database_is_reported_as_damage_in_one_line_never_as_another_error()
+    {
+        using var home = new HistoryHome();
+        FillAndClose(home, 3000);
+        byte[] bytes = File.ReadAllBytes(home.DatabasePath);
+        int pageSize = (bytes[16] << 8) | bytes[17];
+        int page = bytes.Length / pageSize * 3 / 5;
+        Array.Fill(bytes, (byte)0xA5, page * pageSize, pageSize);
+        File.WriteAllBytes(home.DatabasePath, bytes);
+
+        HistoryException e = Should.Throw<HistoryException>(() =>
+        {
+            // Found at open (and moved aside) or by the index built after it (reported by the search).
+            using HistoryStore store = home.Open();
+            store.Search("line");
+        });
+
+        e.Failure.ShouldBe(HistoryFailure.Damaged);
+        e.Message.ShouldContain("is damaged");
+        e.Message.ShouldNotContain("\n");
+    }
+
+    [Fact]
     public void Another_programs_sqlite_database_is_reported_as_foreign_and_moved_aside_unchanged()
     {
         using var home = new HistoryHome();
