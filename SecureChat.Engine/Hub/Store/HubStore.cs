@@ -65,6 +65,7 @@ internal sealed partial class HubStore : IDisposable
             {
                 try
                 {
+                    // Looked at before anything is written: another program's file is moved aside as it was.
                     connection = Connect(path);
                     reason = Inspect(connection, path, out version);
                 }
@@ -84,6 +85,7 @@ internal sealed partial class HubStore : IDisposable
                 version = 0;
             }
 
+            Configure(connection!, path);
             HubStoreSchema.Upgrade(connection!, version);
             return new HubStore(connection!, path, options, aside, reason);
         }
@@ -112,6 +114,19 @@ internal sealed partial class HubStore : IDisposable
         try
         {
             connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static void Configure(SqliteConnection connection, string path)
+    {
+        try
+        {
             using SqliteCommand wal = connection.CreateCommand();
             wal.CommandText = "PRAGMA journal_mode = WAL;";
             if (wal.ExecuteScalar() is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
@@ -121,7 +136,6 @@ internal sealed partial class HubStore : IDisposable
 
             // FULL: a commit returns once the write-ahead log is synced (https://sqlite.org/pragma.html#pragma_synchronous).
             HubStoreSchema.Execute(connection, null, "PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;");
-            return connection;
         }
         catch
         {
