@@ -56,6 +56,15 @@ public sealed class HubStoreFileTests : IDisposable
     }
 
     [Fact]
+    public void Every_write_waits_for_the_log_to_be_synced()
+    {
+        using HubStore store = HubStore.Open(StoreDirectory);
+
+        // synchronous FULL (2) in WAL mode: a transaction's commit returns after the WAL is synced.
+        store.Durability().ShouldBe((2L, true));
+    }
+
+    [Fact]
     public void A_file_that_is_not_a_database_is_moved_aside_and_a_new_store_started()
     {
         Directory.CreateDirectory(StoreDirectory);

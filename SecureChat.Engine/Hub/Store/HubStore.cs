@@ -207,6 +207,13 @@ internal sealed partial class HubStore : IDisposable
         }
     }
 
+    /// <summary>The connection's <c>synchronous</c> setting (2: FULL) and whether the file is in WAL mode, as SQLite reports them.</summary>
+    internal (long Synchronous, bool Wal) Durability() => Read(() =>
+    {
+        using SqliteCommand journal = Command("PRAGMA journal_mode;");
+        return (HubStoreSchema.Scalar(_connection, "PRAGMA synchronous;"), journal.ExecuteScalar() is string mode && mode == "wal");
+    });
+
     private SqliteCommand Command(string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
         SqliteCommand command = _connection.CreateCommand();
