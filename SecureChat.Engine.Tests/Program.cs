@@ -4,8 +4,8 @@ namespace SecureChat.Engine.Tests;
 
 /// <summary>
 /// The test assembly's entry point: what xunit.v3 generates (the Microsoft Testing Platform when asked for it, else
-/// the console runner), except that a <see cref="ServerProcess"/> or <see cref="StarvedClientProcess"/> child runs
-/// its server or client instead.
+/// the console runner), except that a <see cref="ServerProcess"/>, <see cref="StarvedClientProcess"/> or
+/// <see cref="Hub.Store.StoreFloodProcess"/> child runs its server, client or store flood instead.
 /// </summary>
 internal static class Program
 {
@@ -30,6 +30,11 @@ internal static class Program
         if (StarvedClientProcess.AskedPort is { } port)
         {
             return StarvedClientProcess.RunClient(port);
+        }
+
+        if (Hub.Store.StoreFloodProcess.AskedDirectory is { } storeDirectory)
+        {
+            return Hub.Store.StoreFloodProcess.Run(storeDirectory);
         }
 
         // Only in the test host: the child processes keep the product's pool (a starved client sets its own).
