@@ -56,6 +56,7 @@ internal sealed class GroupFanout
             EarlyDropStart = members + 64,
             MaxPeers = members + 64,
             HandshakeTimeout = HubBench.HandshakeTimeout,
+            HandshakeStepTimeout = HubBench.HandshakeTimeout,
             Iterations = iterations,
             AllowWeakIterationsForBenchmark = true,
         }.FromOneSource();
