@@ -23,6 +23,9 @@ internal sealed class GroupFanout
     /// </summary>
     private const int WarmupRecipients = 10000;
 
+    /// <summary>The name (as /proc shows it, cut at 15 characters) of the runtime's tiered-compilation thread.</summary>
+    private const string JitThread = ".NET Tiered Com";
+
     /// <summary>The hub process's CPU per recipient of one member's text (us), run by run.</summary>
     public Samples Hub { get; } = new();
 
@@ -31,6 +34,15 @@ internal sealed class GroupFanout
 
     /// <summary>Each run's hub CPU per recipient over its own floor's.</summary>
     public Samples Ratio { get; } = new();
+
+    /// <summary>
+    /// The same, less the CPU of the runtime's tiered-compilation thread over the run: the JIT optimizing the hub's code
+    /// in the background, which in a run of minutes is still at work (steady state is what a hub lives in).
+    /// </summary>
+    public Samples HubNoJit { get; } = new();
+
+    /// <summary>Each run's <see cref="HubNoJit"/> over its own floor's.</summary>
+    public Samples RatioNoJit { get; } = new();
 
     /// <summary>From the command to the last member's decrypted text (ms; two pipe hops and every member's open included).</summary>
     public Samples Wall { get; } = new();
@@ -97,9 +109,11 @@ internal sealed class GroupFanout
             warmup = Math.Max(warmup, WarmupRecipients / (members - 1));
             for (int i = 0; i < warmup + runs; i++)
             {
+                await Task.Delay(100).ConfigureAwait(false);
                 var threads = CpuTime.Threads();
                 (double hub, double wall) = await OnceAsync(clients, members).ConfigureAwait(false);
                 var threadsAfter = CpuTime.Threads();
+                double jitUs = CpuTime.Spent(threads, threadsAfter).Where(t => t.Name.StartsWith(JitThread, StringComparison.Ordinal)).Sum(t => t.Milliseconds) * 1000;
                 await sender.StandardInput.WriteLineAsync("run").ConfigureAwait(false);
                 await sender.StandardInput.FlushAsync().ConfigureAwait(false);
                 string[] floor = (await BenchChild.ReadLineAsync(sender, TimeSpan.FromSeconds(60)).ConfigureAwait(false)).Split(' ');
@@ -112,6 +126,9 @@ internal sealed class GroupFanout
                 result.Hub.Add(hub);
                 result.Floor.Add(floorUs);
                 result.Ratio.Add(hub / floorUs);
+                double hubNoJit = hub - (jitUs / (members - 1));
+                result.HubNoJit.Add(hubNoJit);
+                result.RatioNoJit.Add(hubNoJit / floorUs);
                 result.Wall.Add(wall);
                 foreach ((string name, int count, double threadMs) in CpuTime.Spent(threads, threadsAfter))
                 {
@@ -137,7 +154,6 @@ internal sealed class GroupFanout
     /// <summary>One text fanned out: the hub's CPU per recipient (us) and the wall time to the last receipt (ms).</summary>
     private static async Task<(double CpuUs, double WallMs)> OnceAsync(Process clients, int members)
     {
-        await Task.Delay(100).ConfigureAwait(false);
         double cpu = CpuTime.ProcessMicros();
         long start = Stopwatch.GetTimestamp();
         await clients.StandardInput.WriteLineAsync("send").ConfigureAwait(false);

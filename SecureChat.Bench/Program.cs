@@ -265,6 +265,7 @@ await Step("group", "MLS room fan-out through the hub against a relay of the sam
     results.Extra(section, "GroupMessage in, GroupRelay out: hub CPU per recipient min / p50 / max (us)", $"{F(group.Hub.Min)} / {F(group.Hub.Median)} / {F(group.Hub.Max)}");
     results.Extra(section, $"floor: the same GroupRelay ({group.RelayBytes} B) sealed and sent alone, CPU per recipient min / p50 / max (us)", $"{F(group.Floor.Min)} / {F(group.Floor.Median)} / {F(group.Floor.Max)}");
     results.Extra(section, "hub / floor, run by run: min / p50 / max", $"{F(group.Ratio.Min)} / {F(group.Ratio.Median)} / {F(group.Ratio.Max)}");
+    results.Extra(section, "the same less the JIT's tiered-compilation thread: hub CPU per recipient p50 (us); hub / floor min / p50 / max", $"{F(group.HubNoJit.Median)}; {F(group.RatioNoJit.Min)} / {F(group.RatioNoJit.Median)} / {F(group.RatioNoJit.Max)}");
     results.Extra(section, "to the last member's decrypted text, min / p50 / max (ms)", $"{F(group.Wall.Min)} / {F(group.Wall.Median)} / {F(group.Wall.Max)}");
     results.Extra(section, "hub threads' CPU per message (name x threads ms)", group.Threads);
 });
