@@ -54,7 +54,8 @@ internal static class HubBench
         long PresenceGot,
         long PresenceExpected,
         double FillSeconds,
-        double GroupSeconds);
+        double GroupSeconds,
+        long LobbyCommits);
 
     public const string ServerFlag = "--hub-server";
 
@@ -78,7 +79,7 @@ internal static class HubBench
         {
             string line = await BenchChild.ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds, wire.GroupSeconds)
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds, wire.GroupSeconds, wire.LobbyCommits)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -97,7 +98,7 @@ internal static class HubBench
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds, hub.GroupSeconds)));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds, hub.GroupSeconds, hub.LobbyCommits)));
         return 0;
     }
 
@@ -211,6 +212,7 @@ internal static class HubBench
         await WaitUntilAsync(() => Volatile.Read(ref warmLeft) >= WarmClients, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         await WaitUntilSteadyAsync(() => server.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby)).Epoch, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         joined = 0;
+        ulong lobbyEpoch0 = LobbyEpoch(server);
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
         using Process child = StartChild(endPoint.Port, count, settings, fillBudget);
@@ -259,6 +261,7 @@ internal static class HubBench
             }
 
             (long managed1, long workingSet1, long private1) = MeasureMemory();
+            ulong lobbyEpochFilled = LobbyEpoch(server);
 
             if (verbose)
             {
@@ -272,7 +275,8 @@ internal static class HubBench
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
             return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
-                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds, (stage1.GroupMs + stage2.GroupMs) / 1000);
+                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds, (stage1.GroupMs + stage2.GroupMs) / 1000,
+                (long)(lobbyEpochFilled - lobbyEpoch0));
         }
         finally
         {
@@ -350,6 +354,9 @@ internal static class HubBench
 
     private static string Describe(System.Collections.Concurrent.ConcurrentDictionary<string, int> failures) =>
         failures.IsEmpty ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} x{f.Value}"));
+
+    /// <summary>The epoch of #lobby's group as the hub's operator holds it: one more for each commit merged.</summary>
+    private static ulong LobbyEpoch(ChatServer server) => server.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby)).Epoch ?? 0;
 
     /// <summary>Polls until <paramref name="value"/> has not changed for <paramref name="steady"/>, or the time is up.</summary>
     private static async Task WaitUntilSteadyAsync<T>(Func<T> value, TimeSpan steady, TimeSpan timeout)

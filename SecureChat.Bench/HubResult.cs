@@ -31,4 +31,5 @@ internal sealed record HubResult(
     long PresenceGot,
     long PresenceExpected,
     double FillSeconds,
-    double GroupSeconds);
+    double GroupSeconds,
+    long LobbyCommits);

@@ -236,6 +236,7 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
     results.Extra(section, "filling: seconds; puzzles solved by the clients", $"{F(hub.FillSeconds)}; {hub.Puzzles}");
     results.Extra(section, "MLS groups formed (#lobby's, the rooms') after the announcements, both stages (s)", F(hub.GroupSeconds));
+    results.Extra(section, "#lobby's commits while it filled (each adds every joiner waiting); sessions added", $"{hub.LobbyCommits}; {hub.Sessions}");
     results.Extra(section, "announcements drained after the last join (s); got / expected", $"{F(hub.DrainMs / 1000)}; {BenchResults.N(hub.PresenceGot)} / {BenchResults.N(hub.PresenceExpected)}");
     results.Extra(section, "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
     results.Extra(section, "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
