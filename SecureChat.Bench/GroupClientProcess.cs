@@ -1,18 +1,20 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
+using SecureChat.Engine.Groups;
+using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
 namespace SecureChat.Bench;
 
 /// <summary>
 /// The MLS room benchmark's other process (<c>--group-client PORT COUNT ITERATIONS</c>): connects COUNT members, each
-/// an honest v4 client (<see cref="BenchGroupMember"/>): it publishes its key packages once connected, then joins
-/// <see cref="Room"/>; the first founds the room's group and carries out the hub's GroupTasks with real commits, so
-/// every member is in the hub's roster of the group. It prints <c>ready MS MEMBERS</c> once the founder's group has
-/// every member (forming it took MS) or <c>failed REASON</c>. Then each <c>v4</c> line makes the founder send one
-/// PrivateMessage of <see cref="Text"/> to the group, and each <c>v3</c> line one room message of the same text; it
-/// prints <c>received</c> when every other member has it. <c>quit</c> (or the end of standard input) closes all.
+/// a <see cref="ChatClient"/> with its own group book, as any member is (PROTOCOL.md 4.8, 4.9): it publishes key
+/// packages once its link is secure, is added to <c>#lobby</c>'s group by the hub's operator, and joins
+/// <see cref="Room"/>, whose group the first member founds; the hub tasks a member of that group with the others' adds,
+/// and each joiner joins from its Welcome. It prints <c>ready MS MEMBERS</c> once every member is in both groups at one
+/// epoch (forming them took MS), or <c>failed REASON</c>. Then each <c>send</c> line makes the first member send one
+/// text of <see cref="Text"/> to the room (a PrivateMessage in a GroupMessage), and it prints <c>received</c> when every
+/// other member has decrypted it. <c>quit</c> (or the end of standard input) closes all.
 /// </summary>
 internal static class GroupClientProcess
 {
@@ -20,30 +22,22 @@ internal static class GroupClientProcess
 
     public const string Room = "#bench";
 
+    /// <summary>The sender's name, which each GroupRelay carries (the floor's records are sealed at that size).</summary>
+    public const string SenderName = "g00000";
+
     public const string Text = "fan-out of one message to every member of the room's group: 64 bytes";
 
-    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(300);
+    private static readonly TimeSpan s_limit = TimeSpan.FromSeconds(600);
 
     public static async Task<int> RunAsync(string[] args)
     {
         int port = int.Parse(args[1], CultureInfo.InvariantCulture);
         int count = int.Parse(args[2], CultureInfo.InvariantCulture);
         int iterations = int.Parse(args[3], CultureInfo.InvariantCulture);
-        long relays = 0;
         long messages = 0;
-        long target = 0;
+        long target = long.MaxValue;
         var arrived = new SemaphoreSlim(0);
-        void Count(ref long counter)
-        {
-            if (Interlocked.Increment(ref counter) == Interlocked.Read(ref target))
-            {
-                arrived.Release();
-            }
-        }
-
-        var members = new BenchGroupMember[count];
         var clients = new ChatClient[count];
-        var founded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var formed = Stopwatch.StartNew();
         try
         {
@@ -53,110 +47,123 @@ internal static class GroupClientProcess
                 await gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
-                    var member = new BenchGroupMember(Room, () => Count(ref relays));
-                    var client = new ChatClient(new ChatOptions { Name = $"g{i:D5}", Identity = member, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
-                    client.MessageReceived += m =>
+                    clients[i] = await ConnectAsync(i, port, iterations, () =>
                     {
-                        if (m.Room == Room)
+                        if (Interlocked.Increment(ref messages) == Interlocked.Read(ref target))
                         {
-                            Count(ref messages);
+                            arrived.Release();
                         }
-                    };
-                    if (i == 0 && Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
+                    }).ConfigureAwait(false);
+                    if ((i + 1) % 100 == 0)
                     {
-                        client.Replied += reply => Console.Error.WriteLine($"  g00000: reply {reply}");
-                        client.Failed += (_, failure) => Console.Error.WriteLine($"  g00000: failed {failure}");
+                        Console.Error.WriteLine($"  group: {i + 1} connected, {formed.Elapsed.TotalSeconds:F0} s");
                     }
-
-                    client.RoomChanged += notice =>
-                    {
-                        if (i == 0 && Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
-                        {
-                            Console.Error.WriteLine($"  g00000: {notice.Kind} {notice.Room} founder={notice.Founder} group_id={notice.GroupId?.Length}");
-                        }
-
-                        if (notice.Kind == RoomNoticeKind.Entered && notice.Room == Room && notice.Founder)
-                        {
-                            member.Found(notice.GroupId!);
-                            founded.TrySetResult();
-                        }
-                    };
-                    members[i] = member;
-                    await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_limit).ConfigureAwait(false);
-                    clients[i] = client;
-                    await member.AttachAsync(client, keyPackages: 3).ConfigureAwait(false);
                 }
                 finally
                 {
                     gate.Release();
                 }
             })).WaitAsync(s_limit).ConfigureAwait(false);
+            Console.Error.WriteLine($"  group: {count} members connected in {formed.Elapsed.TotalSeconds:F1} s");
 
-            Console.Error.WriteLine($"  group: {count} members connected with key packages in {formed.Elapsed.TotalSeconds:F1} s");
-            // The founder enters first; the others join once the group exists, and the hub tasks the founder with them.
+            // The founder enters first (RoomInfo entered with the founder flag: its book founds the group at epoch 0);
+            // the others join once the group exists, and the hub tasks a member of it with their adds.
+            var room = GroupTarget.ForRoom(Room);
             clients[0].Request(new RoomRequest(RoomOp.Join, Room));
-            if (Environment.GetEnvironmentVariable("SECURECHAT_BENCH_VERBOSE") == "1")
-            {
-                await Task.Delay(3000).ConfigureAwait(false);
-                Console.Error.WriteLine($"  g00000: {clients[0].Server?.Stage} heard {clients[0].RecordsHeard}");
-            }
-
-            await founded.Task.WaitAsync(s_limit).ConfigureAwait(false);
+            await UntilAsync(() => clients[0].GroupOf(room).Status == MemberGroupStatus.Member, "the founder's group", formed).ConfigureAwait(false);
             for (int i = 1; i < count; i++)
             {
                 clients[i].Request(new RoomRequest(RoomOp.Join, Room));
             }
 
-            BenchGroupMember founder = members[0];
-            long shown = Stopwatch.GetTimestamp();
-            while (founder.Members < count && founder.Failure.Length == 0 && formed.Elapsed < s_limit)
-            {
-                await Task.Delay(20).ConfigureAwait(false);
-                if (Stopwatch.GetElapsedTime(shown) > TimeSpan.FromSeconds(5))
-                {
-                    shown = Stopwatch.GetTimestamp();
-                    Console.Error.WriteLine($"  group: {founder.Members} of {count} in the group after {formed.Elapsed.TotalSeconds:F1} s");
-                }
-            }
+            var lobby = GroupTarget.ForRoom(ChatEndpoint.Lobby);
+            await UntilAsync(() => OneEpoch(clients, room) && OneEpoch(clients, lobby), "every member in both groups at one epoch", formed).ConfigureAwait(false);
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {formed.Elapsed.TotalMilliseconds:F1} {count}"));
 
-            if (founder.Members < count)
-            {
-                Console.Out.WriteLine($"failed {founder.Members} of {count} in the group after {formed.Elapsed.TotalSeconds:F1} s {founder.Failure}");
-                return 1;
-            }
-
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ready {formed.Elapsed.TotalMilliseconds:F1} {founder.Members}"));
-            byte[] text = Encoding.UTF8.GetBytes(Text);
             while (await Console.In.ReadLineAsync().WaitAsync(s_limit).ConfigureAwait(false) is { } command && command != "quit")
             {
-                if (command == "v4")
+                Interlocked.Exchange(ref target, Interlocked.Read(ref messages) + count - 1);
+                await clients[0].SendAsync(Room, Text).ConfigureAwait(false);
+                if (!await arrived.WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false))
                 {
-                    Interlocked.Exchange(ref target, Interlocked.Read(ref relays) + count - 1);
-                    await founder.SendAsync(text).ConfigureAwait(false);
-                }
-                else
-                {
-                    Interlocked.Exchange(ref target, Interlocked.Read(ref messages) + count - 1);
-                    await clients[0].SendAsync(Room, Text).ConfigureAwait(false);
+                    Console.Out.WriteLine($"failed {Interlocked.Read(ref messages)} of {Interlocked.Read(ref target)} texts arrived");
+                    return 1;
                 }
 
-                await arrived.WaitAsync(s_limit).ConfigureAwait(false);
                 Console.Out.WriteLine("received");
             }
         }
-        catch (TimeoutException)
+        catch (TimeoutException e)
         {
-            Console.Out.WriteLine("failed timeout");
+            Console.Out.WriteLine($"failed {e.Message}");
         }
         finally
         {
-            await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            foreach (BenchGroupMember m in members.Where(m => m is not null))
-            {
-                m.Dispose();
-            }
+            await Task.WhenAll(clients.Where(c => c is not null).Select(c => c.DisposeAsync().AsTask())).WaitAsync(TimeSpan.FromSeconds(120)).ConfigureAwait(false);
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// One member, connected: a handshake lost to the machine's load (a two-core box running the hub and every member)
+    /// is made again, up to three times, so the room has every member it was asked for.
+    /// </summary>
+    private static async Task<ChatClient> ConnectAsync(int index, int port, int iterations, Action roomText)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var client = new ChatClient(new ChatOptions
+            {
+                Name = $"g{index:D5}",
+                HandshakeTimeout = HubBench.HandshakeTimeout,
+                HandshakeStepTimeout = HubBench.HandshakeTimeout,
+                Iterations = iterations,
+                AllowWeakIterationsForBenchmark = true,
+            });
+            client.MessageReceived += m =>
+            {
+                if (m.Room == Room)
+                {
+                    roomText();
+                }
+            };
+            try
+            {
+                await client.ConnectAsync("127.0.0.1", port).WaitAsync(s_limit).ConfigureAwait(false);
+                return client;
+            }
+            catch (ChatConnectionException e) when (attempt < 3)
+            {
+                Console.Error.WriteLine($"  group: member {index}: {e.Message}; connecting again");
+                await client.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Every member is in <paramref name="target"/>'s group, and all at the same epoch (nothing left to process).</summary>
+    private static bool OneEpoch(ChatClient[] clients, GroupTarget target)
+    {
+        (MemberGroupStatus status, ulong? epoch, _) = clients[0].GroupOf(target);
+        return status == MemberGroupStatus.Member && clients.All(c => c.GroupOf(target) is { Status: MemberGroupStatus.Member } g && g.Epoch == epoch);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition, string what, Stopwatch formed)
+    {
+        long shown = Stopwatch.GetTimestamp();
+        while (!condition())
+        {
+            if (formed.Elapsed > s_limit)
+            {
+                throw new TimeoutException($"{what}: not after {formed.Elapsed.TotalSeconds:F0} s");
+            }
+
+            await Task.Delay(50).ConfigureAwait(false);
+            if (Stopwatch.GetElapsedTime(shown) > TimeSpan.FromSeconds(10))
+            {
+                shown = Stopwatch.GetTimestamp();
+                Console.Error.WriteLine($"  group: waiting for {what}, {formed.Elapsed.TotalSeconds:F0} s");
+            }
+        }
     }
 }

@@ -53,9 +53,19 @@ internal static class HubBench
         double DrainMs,
         long PresenceGot,
         long PresenceExpected,
-        double FillSeconds);
+        double FillSeconds,
+        double GroupSeconds,
+        long LobbyCommits);
 
     public const string ServerFlag = "--hub-server";
+
+    private const int WarmClients = 4;
+
+    /// <summary>
+    /// How long a member whose link ended stays away before it leaves every room (PROTOCOL.md 4.8): short, so the
+    /// warm-up clients have left #lobby's group before the hub fills (no measured client's link ends before the end).
+    /// </summary>
+    private static readonly TimeSpan s_warmAway = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// Runs the hub's server side in a fresh process (<c>--hub-server</c>), so its memory deltas are not blurred
@@ -69,7 +79,7 @@ internal static class HubBench
         {
             string line = await BenchChild.ReadLineAsync(server, settings.Watchdog).ConfigureAwait(false);
             HubResult? result = JsonSerializer.Deserialize<HubWire>(line) is { } wire
-                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds)
+                ? new HubResult(wire.Sessions, wire.Failed, wire.SecondStageSessions, wire.ConnectMs, wire.ServerFailures, wire.ManagedBytes, wire.WorkingSetBytes, wire.PrivateBytes, wire.WorkingSetSlope, wire.PrivateSlope, ToSamples(wire.FanoutMs), ToSamples(wire.FanoutSealMs), ToSamples(wire.FanoutWrittenMs), ToSamples(wire.CpuPerRecipient), ToSamples(wire.FanoutCores), ToSamples(wire.SealSend), ToSamples(wire.CpuRatio), ToSamples(wire.SealSendWall), wire.FanoutThreads, wire.Rooms, wire.JoinRoomMembers, ToSamples(wire.JoinCpuMs), ToSamples(wire.JoinRawCpuMs), ToSamples(wire.JoinEnteredMs), wire.Puzzles, wire.DrainMs, wire.PresenceGot, wire.PresenceExpected, wire.FillSeconds, wire.GroupSeconds, wire.LobbyCommits)
                 : null;
             return result ?? throw new InvalidOperationException($"the hub server process said '{line}'");
         }
@@ -88,7 +98,7 @@ internal static class HubBench
         // Ends on its own even if the parent is gone (its client process ends when our pipe closes).
         using var watchdog = new Timer(_ => Environment.Exit(3), null, settings.Watchdog, Timeout.InfiniteTimeSpan);
         HubResult hub = await RunAsync(settings, fillBudget).ConfigureAwait(false);
-        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds)));
+        Console.Out.WriteLine(JsonSerializer.Serialize(new HubWire(hub.Sessions, hub.Failed, hub.SecondStageSessions, hub.ConnectMs, hub.ServerFailures, hub.ManagedBytes, hub.WorkingSetBytes, hub.PrivateBytes, hub.WorkingSetSlope, hub.PrivateSlope, ToList(hub.Fanout), ToList(hub.FanoutSeal), ToList(hub.FanoutWritten), ToList(hub.CpuPerRecipient), ToList(hub.FanoutCores), ToList(hub.SealSend), ToList(hub.CpuRatio), ToList(hub.SealSendWall), hub.FanoutThreads, hub.Rooms, hub.JoinRoomMembers, ToList(hub.JoinCpuMs), ToList(hub.JoinRawCpuMs), ToList(hub.JoinEnteredMs), hub.Puzzles, hub.DrainMs, hub.PresenceGot, hub.PresenceExpected, hub.FillSeconds, hub.GroupSeconds, hub.LobbyCommits)));
         return 0;
     }
 
@@ -129,10 +139,20 @@ internal static class HubBench
             EarlyDropStart = count + 64,
             MaxPeers = count + 64,
             HandshakeTimeout = HandshakeTimeout,
+            HandshakeStepTimeout = HandshakeTimeout,
             Iterations = settings.HubIterations,
             AllowWeakIterationsForBenchmark = true,
+            AwayMax = s_warmAway,
         }.FromOneSource();
         await using var server = new ChatServer(options);
+        int warmLeft = 0;
+        server.PresenceChanged += notice =>
+        {
+            if (notice.Kind == PresenceKind.Left)
+            {
+                Interlocked.Increment(ref warmLeft);
+            }
+        };
         using var meter = new HubMeter(server.MetricsId);
         int joined = 0;
         var fill = Stopwatch.StartNew();
@@ -177,7 +197,7 @@ internal static class HubBench
         var endPoint = server.Start("127.0.0.1", 0);
 
         // Warm both ends' code paths (JIT) in this process first, so compiled code is not counted per session.
-        for (int i = 0; i < 4; i++)
+        for (int i = 0; i < WarmClients; i++)
         {
             await using var warm = new ChatClient(new ChatOptions { Name = $"warm{i}", Iterations = settings.HubIterations, AllowWeakIterationsForBenchmark = true });
             await warm.ConnectAsync("127.0.0.1", endPoint.Port).WaitAsync(TimeSpan.FromSeconds(60)).ConfigureAwait(false);
@@ -185,7 +205,14 @@ internal static class HubBench
         }
 
         await WaitUntilAsync(() => server.Peers.Count == 0, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+
+        // Under v4 a closed link leaves its member away, still in #lobby's group (PROTOCOL.md 4.8), and the operator's
+        // text would go to their away queues too: the warm-up members are let leave (AwayMax), and the operator's
+        // commit of their removals is merged, before the hub is filled.
+        await WaitUntilAsync(() => Volatile.Read(ref warmLeft) >= WarmClients, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        await WaitUntilSteadyAsync(() => server.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby)).Epoch, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         joined = 0;
+        ulong lobbyEpoch0 = LobbyEpoch(server);
         (long managed0, long workingSet0, long private0) = MeasureMemory();
 
         using Process child = StartChild(endPoint.Port, count, settings, fillBudget);
@@ -234,6 +261,7 @@ internal static class HubBench
             }
 
             (long managed1, long workingSet1, long private1) = MeasureMemory();
+            ulong lobbyEpochFilled = LobbyEpoch(server);
 
             if (verbose)
             {
@@ -247,7 +275,8 @@ internal static class HubBench
             double slope = sessions > sessionsMid ? (double)(workingSet1 - workingSetMid) / (sessions - sessionsMid) : double.NaN;
             double privateSlope = sessions > sessionsMid ? (double)(private1 - privateMid) / (sessions - sessionsMid) : double.NaN;
             return new HubResult(sessions, failed, sessions - sessionsMid, stage2.ConnectMs, Describe(failures), managed1 - managed0, workingSet1 - workingSet0, private1 - private0,
-                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds);
+                slope, privateSlope, fanout.Total, fanout.Seal, fanout.Written, fanout.CpuPerRecipient, fanout.Cores, fanout.SealSend, fanout.Ratio, fanout.SealSendWall, fanout.Threads, rooms, join.RoomMembers, join.HubCpuMs, join.RawCpuMs, join.EnteredMs, stage1.Puzzles + stage2.Puzzles, stage2.DrainMs, stage2.Got, stage2.Expected, fillSeconds, (stage1.GroupMs + stage2.GroupMs) / 1000,
+                (long)(lobbyEpochFilled - lobbyEpoch0));
         }
         finally
         {
@@ -284,18 +313,18 @@ internal static class HubBench
     }
 
     /// <summary>One stage's report from the client process (see <see cref="HubClientProcess"/>).</summary>
-    private sealed record Stage(double ConnectMs, int Failed, int Skipped, int Puzzles, double DrainMs, long Got, long Expected);
+    private sealed record Stage(double ConnectMs, int Failed, int Skipped, int Puzzles, double DrainMs, long Got, long Expected, double GroupMs);
 
     private static Stage ParseStage(string line, string name)
     {
         string[] parts = line.Split(' ');
-        if (parts.Length != 8 || parts[0] != name)
+        if (parts.Length != 9 || parts[0] != name)
         {
             throw new InvalidOperationException($"the hub client process said '{line}'");
         }
 
         double D(int i) => double.Parse(parts[i], CultureInfo.InvariantCulture);
-        return new Stage(D(1), (int)D(2), (int)D(3), (int)D(4), D(5), (long)D(6), (long)D(7));
+        return new Stage(D(1), (int)D(2), (int)D(3), (int)D(4), D(5), (long)D(6), (long)D(7), D(8));
     }
 
     /// <summary>Waits (at most 60 s) until the server has nothing left unsent to any peer.</summary>
@@ -325,6 +354,27 @@ internal static class HubBench
 
     private static string Describe(System.Collections.Concurrent.ConcurrentDictionary<string, int> failures) =>
         failures.IsEmpty ? "none" : string.Join(", ", failures.Select(f => $"{f.Key} x{f.Value}"));
+
+    /// <summary>The epoch of #lobby's group as the hub's operator holds it: one more for each commit merged.</summary>
+    private static ulong LobbyEpoch(ChatServer server) => server.GroupOf(GroupTarget.ForRoom(ChatEndpoint.Lobby)).Epoch ?? 0;
+
+    /// <summary>Polls until <paramref name="value"/> has not changed for <paramref name="steady"/>, or the time is up.</summary>
+    private static async Task WaitUntilSteadyAsync<T>(Func<T> value, TimeSpan steady, TimeSpan timeout)
+    {
+        long deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        T last = value();
+        long since = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(since) < steady && Stopwatch.GetTimestamp() < deadline)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+            T now = value();
+            if (!EqualityComparer<T>.Default.Equals(now, last))
+            {
+                last = now;
+                since = Stopwatch.GetTimestamp();
+            }
+        }
+    }
 
     /// <summary>Polls until the condition holds or the time is up (the caller checks which).</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

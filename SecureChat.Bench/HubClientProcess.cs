@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using SecureChat.Engine.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Session;
 using SecureChat.Engine.Transport;
@@ -12,9 +13,11 @@ namespace SecureChat.Bench;
 /// server says <c>more</c>); no connect starts once BUDGET_S seconds of connecting have passed (the hub then measures
 /// the sessions it has, and the bench stays within its own time limit), a drain lasts at most DRAIN_S, and every other
 /// wait at most LIMIT_S. After each stage it waits until the presence announcements
-/// are drained and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT EXPECTED</c> (then <c>ready ...</c>):
+/// are drained and every client is in its rooms' MLS groups, and prints <c>ready1 MS FAILED SKIPPED PUZZLES DRAIN_MS GOT
+/// EXPECTED GROUP_MS</c> (then <c>ready ...</c>):
 /// connecting took MS, FAILED clients failed, SKIPPED were not started for lack of time, PUZZLES puzzles were solved,
-/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived. Drained means every client has heard of
+/// and DRAIN_MS after the last connect, GOT of the EXPECTED announcements had arrived; the groups were formed GROUP_MS
+/// after that. Drained means every client has heard of
 /// every other in <c>#lobby</c> (as Member or Joined, each exactly once), of the hub's operator there (Member) and of the
 /// server (the Joined a client raises for it on connecting): n(n + 1) in all, after which none arrives for
 /// <see cref="s_settle"/>; or nothing arrived for <see cref="s_quiet"/>. Then it prints <c>received</c> each time every client has
@@ -34,6 +37,33 @@ internal static class HubClientProcess
 
     /// <summary>How many joins the clients may be behind on average before the fill waits for them (see ConnectAsync).</summary>
     private const long MaxLag = 20;
+
+    /// <summary>
+    /// Which groups are not yet formed: <c>#lobby</c>'s (every client), <see cref="HubRoomPlan.BigRoom"/>'s (its first
+    /// members) and each client's own room's; a group is formed when each of its members is in it at one epoch.
+    /// Empty when all are.
+    /// </summary>
+    private static string Unformed(ChatClient?[] live, int count)
+    {
+        var rooms = new List<(string Room, IEnumerable<ChatClient?> Members)>
+        {
+            (ChatEndpoint.Lobby, live),
+            (HubRoomPlan.BigRoom, live.Take(HubRoomPlan.BigRoomSize(count))),
+        };
+        rooms.AddRange(Enumerable.Range(0, HubRoomPlan.Rooms).Select(r => (HubRoomPlan.RoomOf(r), live.Where((_, i) => i % HubRoomPlan.Rooms == r))));
+        foreach ((string room, IEnumerable<ChatClient?> members) in rooms)
+        {
+            var target = GroupTarget.ForRoom(room);
+            var states = members.OfType<ChatClient>().Select(c => c.GroupOf(target)).ToList();
+            int inGroup = states.Count(g => g.Status == MemberGroupStatus.Member);
+            if (inGroup < states.Count || states.Select(g => g.Epoch).Distinct().Count() > 1)
+            {
+                return $"{room}: {inGroup} of {states.Count} in the group, epochs {string.Join(",", states.Select(g => g.Epoch).Distinct().Take(5))}";
+            }
+        }
+
+        return string.Empty;
+    }
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -121,8 +151,24 @@ internal static class HubClientProcess
                     string.Join("; ", shortOnes.Take(6).Select(i => $"c{i:D5} heard {Volatile.Read(ref heard[i])} of {live}: {clients[i]!.Server?.Stage}")));
             }
 
+            // Under v4 a member reads #lobby's text only once it is in the lobby's MLS group (PROTOCOL.md 4.8): the fan-out
+            // and the timed joins start once every client is in each of its groups at the epoch the others are at.
+            long groupStart = Stopwatch.GetTimestamp();
+            ChatClient?[] stageClients = clients[..to];
+            string unformed = string.Empty;
+            while ((unformed = Unformed(stageClients, count)).Length > 0 && Stopwatch.GetElapsedTime(groupStart) < limit)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+
+            if (unformed.Length > 0)
+            {
+                Console.Error.WriteLine($"  groups not formed after {Stopwatch.GetElapsedTime(groupStart).TotalSeconds:F0} s: {unformed}");
+            }
+
+            double groupMs = Stopwatch.GetElapsedTime(groupStart).TotalMilliseconds;
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name} {ms:F1} {Volatile.Read(ref failed)} {Volatile.Read(ref skipped)} {Volatile.Read(ref puzzles)} {drainMs:F1} {Interlocked.Read(ref presence)} {expected}"));
+                $"{name} {ms:F1} {Volatile.Read(ref failed)} {Volatile.Read(ref skipped)} {Volatile.Read(ref puzzles)} {drainMs:F1} {Interlocked.Read(ref presence)} {expected} {groupMs:F1}"));
         }
 
         async Task ConnectAsync(int from, int to)
@@ -153,7 +199,7 @@ internal static class HubClientProcess
                         }
 
                         // Distinct names: the hub makes names unique, and a crowd of equal names costs it a search each.
-                        var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
+                        var client = new ChatClient(new ChatOptions { Name = $"c{index:D5}", HandshakeTimeout = HubBench.HandshakeTimeout, HandshakeStepTimeout = HubBench.HandshakeTimeout, Iterations = iterations, AllowWeakIterationsForBenchmark = true });
                         client.StageChanged += peer =>
                         {
                             if (peer.Stage == SessionStage.SolvingPuzzle)

@@ -30,4 +30,6 @@ internal sealed record HubResult(
     double DrainMs,
     long PresenceGot,
     long PresenceExpected,
-    double FillSeconds);
+    double FillSeconds,
+    double GroupSeconds,
+    long LobbyCommits);

@@ -235,6 +235,8 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "sessions asked / joined / failed; server-side failures", $"{settings.HubSessions} / {hub.Sessions} / {hub.Failed}; {hub.ServerFailures}");
     results.Extra(section, "time allowed for connecting (s)", F(fillBudget.TotalSeconds));
     results.Extra(section, "filling: seconds; puzzles solved by the clients", $"{F(hub.FillSeconds)}; {hub.Puzzles}");
+    results.Extra(section, "MLS groups formed (#lobby's, the rooms') after the announcements, both stages (s)", F(hub.GroupSeconds));
+    results.Extra(section, "#lobby's commits while it filled (each adds every joiner waiting); sessions added", $"{hub.LobbyCommits}; {hub.Sessions}");
     results.Extra(section, "announcements drained after the last join (s); got / expected", $"{F(hub.DrainMs / 1000)}; {BenchResults.N(hub.PresenceGot)} / {BenchResults.N(hub.PresenceExpected)}");
     results.Extra(section, "managed bytes/session (GC.GetTotalMemory)", BenchResults.N((double)hub.ManagedBytes / hub.Sessions));
     results.Extra(section, "working set bytes/session (RSS)", BenchResults.N((double)hub.WorkingSetBytes / hub.Sessions));
@@ -255,16 +257,18 @@ await Step("hub", $"hub with {settings.HubSessions} sessions", async () =>
     results.Extra(section, "connecting the last 90% (two processes), handshakes/s", F(hub.SecondStageSessions / (hub.ConnectMs / 1000)));
 });
 
-await Step("group", "MLS room fan-out through the hub against v3's room message", async () =>
+await Step("group", "MLS room fan-out through the hub against a relay of the same record alone", async () =>
 {
-    int members = quick ? 50 : 300;
+    int members = GroupMembers(quick ? 50 : 300);
     GroupFanout group = await GroupFanout.MeasureAsync(members, settings.HubIterations, warmup: quick ? 5 : 20, runs: quick ? 15 : 60);
     const string section = "MLS room through the hub (hub in this process, members in another)";
-    results.Extra(section, "members in the group; forming it: key packages, tasks, commits (s)", $"{group.Members}; {F(group.FormMs / 1000)}");
-    results.Extra(section, "GroupMessage in, GroupRelay out: hub CPU per recipient min / p50 / max (us)", $"{F(group.V4.Min)} / {F(group.V4.Median)} / {F(group.V4.Max)}");
-    results.Extra(section, "v3 Chat in, Relay out, same text: hub CPU per recipient min / p50 / max (us)", $"{F(group.V3.Min)} / {F(group.V3.Median)} / {F(group.V3.Max)}");
-    results.Extra(section, "MLS / v3 hub CPU, run by run: min / p50 / max (target at most 1.1)", $"{F(group.Ratio.Min)} / {F(group.Ratio.Median)} / {F(group.Ratio.Max)}");
-    results.Extra(section, "to the last member, MLS / v3 p50 (ms)", $"{F(group.V4Wall.Median)} / {F(group.V3Wall.Median)}");
+    results.Extra(section, "members in the group; forming #lobby's and the room's groups: key packages, tasks, commits, Welcomes (s)", $"{group.Members}; {F(group.FormMs / 1000)}");
+    results.Extra(section, "GroupMessage in, GroupRelay out: hub CPU per recipient min / p50 / max (us)", $"{F(group.Hub.Min)} / {F(group.Hub.Median)} / {F(group.Hub.Max)}");
+    results.Extra(section, $"floor: the same GroupRelay ({group.RelayBytes} B) sealed and sent alone, CPU per recipient min / p50 / max (us)", $"{F(group.Floor.Min)} / {F(group.Floor.Median)} / {F(group.Floor.Max)}");
+    results.Extra(section, "hub / floor, run by run: min / p50 / max", $"{F(group.Ratio.Min)} / {F(group.Ratio.Median)} / {F(group.Ratio.Max)}");
+    results.Extra(section, "the same less the JIT's tiered-compilation thread: hub CPU per recipient p50 (us); hub / floor min / p50 / max", $"{F(group.HubNoJit.Median)}; {F(group.RatioNoJit.Min)} / {F(group.RatioNoJit.Median)} / {F(group.RatioNoJit.Max)}");
+    results.Extra(section, "to the last member's decrypted text, min / p50 / max (ms)", $"{F(group.Wall.Min)} / {F(group.Wall.Median)} / {F(group.Wall.Max)}");
+    results.Extra(section, "hub threads' CPU per message (name x threads ms)", group.Threads);
 });
 
 string machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, {(quick ? "--quick" : "full")} mode, {total.Elapsed.TotalSeconds:F0} s, load average {loadBefore} before / {LoadAverage()} after";
@@ -274,6 +278,10 @@ Console.Out.WriteLine(json ? results.ToJson() : results.FormatTable("SecureChat.
 return 0;
 
 static string F(double value) => BenchResults.F(value, 2);
+
+// The MLS room's size (SECURECHAT_BENCH_GROUP_MEMBERS), else the mode's.
+static int GroupMembers(int fallback) =>
+    int.TryParse(Environment.GetEnvironmentVariable("SECURECHAT_BENCH_GROUP_MEMBERS"), out int n) && n >= 2 ? n : fallback;
 
 // The 1-minute load average, to show how busy the machine was (other work skews every figure).
 static string LoadAverage()
