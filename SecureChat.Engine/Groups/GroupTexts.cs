@@ -23,10 +23,15 @@ internal sealed class GroupTexts(GroupBook book)
             return;
         }
 
-        if (!GroupBook.TryDecode(record.Mls, out MlsMessage? message)
-            || !ApplicationMessages.TryUnprotect(state, message, out byte[]? plaintext, out uint senderLeaf, out string failure))
+        if (!GroupBook.TryDecode(record.Mls, out MlsMessage? message))
         {
-            book.Dropped(record.Target, $"a message from {record.Name} could not be read: {(message is null ? "it does not decode" : "it does not verify")}");
+            book.Dropped(record.Target, $"a message from {record.Name} could not be read: it does not decode");
+            return;
+        }
+
+        if (!ApplicationMessages.TryUnprotect(state, message, out byte[]? plaintext, out uint senderLeaf, out string failure))
+        {
+            book.Dropped(record.Target, $"a message from {record.Name} could not be read: {failure}");
             return;
         }
 

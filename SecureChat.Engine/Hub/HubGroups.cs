@@ -8,11 +8,20 @@ namespace SecureChat.Engine.Hub;
 /// A member's MLS records at the hub (PROTOCOL.md 4.8): KeyPackages, GroupCommit, GroupMessage, and the Requests
 /// <c>key package</c> and <c>resync</c>, handed to the delivery service (<see cref="HubState.Groups"/>) under the hub's
 /// lock with the group the record's target names for that member. A GroupMessage is checked under the lock and sealed
-/// outside it, from the recipients as of the message. Not thread-safe by itself: every method but
-/// <see cref="Relay"/> runs under <see cref="HubState.Gate"/>.
+/// outside it, from the recipients as of the message, under <see cref="RelayOrder"/>. Not thread-safe by itself: every
+/// method but <see cref="Relay"/> runs under <see cref="HubState.Gate"/>.
 /// </summary>
 internal sealed class HubGroups(HubState state)
 {
+    /// <summary>
+    /// Keeps each GroupRelay ahead of the CommitRelay that ends its epoch on every link (PROTOCOL.md 4.8, "Application
+    /// messages"): a GroupMessage is checked and sealed for all its recipients under the read side (many at once), a
+    /// GroupCommit is handled under the write side. Without it a commit accepted between a text's check and its sealing
+    /// reached some members first, and they, already in the next epoch, could not read the text. Taken before
+    /// <see cref="HubState.Gate"/>, never under it.
+    /// </summary>
+    public ReaderWriterLockSlim RelayOrder { get; } = new(LockRecursionPolicy.NoRecursion);
+
     /// <summary>Reply.op of the answers to a KeyPackages record.</summary>
     public const byte KeyPackagesOp = (byte)FrameType.KeyPackages;
 

@@ -218,51 +218,77 @@ internal sealed class HubRouter
         }
     }
 
+    /// <summary>Tests: called with the sender once a GroupMessage was checked, before it is sealed for anyone.</summary>
+    internal Action<HubMember>? RelayStarting { get; set; }
+
+    /// <summary>Tests: GroupCommits waiting for the GroupRelays being sealed (see <see cref="HubGroups.RelayOrder"/>).</summary>
+    internal int CommitsWaitingForRelays => _groups.RelayOrder.WaitingWriteCount;
+
     /// <summary>A member's GroupCommit (PROTOCOL.md 4.8): answered with CommitResult; an accepted one is relayed with its Welcome.</summary>
     public void GroupCommit(HubMember from, GroupCommitRecord record)
     {
-        lock (_state.Gate)
+        // Every GroupRelay of the epoch this commit may end is sealed before its CommitRelay (see HubGroups.RelayOrder).
+        _groups.RelayOrder.EnterWriteLock();
+        try
         {
-            if (from.Present)
+            lock (_state.Gate)
             {
-                _groups.Commit(from, record);
-            }
+                if (from.Present)
+                {
+                    _groups.Commit(from, record);
+                }
 
-            RemoveOverflowed();
+                RemoveOverflowed();
+            }
+        }
+        finally
+        {
+            _groups.RelayOrder.ExitWriteLock();
         }
     }
 
     /// <summary>
     /// A member's GroupMessage (PROTOCOL.md 4.8): checked under the lock, then sealed outside it for every other member
-    /// of the group (see <see cref="HubGroups.Message"/>). Returns how many it was sealed for, or -1 when its <c>mls</c>
+    /// of the group (see <see cref="HubGroups.Message"/>), before any commit that ends its epoch is relayed. Returns how many it was sealed for, or -1 when its <c>mls</c>
     /// is not an application message (a protocol violation: the session ends).
     /// </summary>
     public int GroupMessage(HubMember from, GroupMessageRecord record)
     {
-        List<HubMember>? recipients;
-        string name;
-        lock (_state.Gate)
+        int sealedFor;
+        _groups.RelayOrder.EnterReadLock();
+        try
         {
-            if (!from.Present)
+            List<HubMember>? recipients;
+            string name;
+            lock (_state.Gate)
+            {
+                if (!from.Present)
+                {
+                    return 0;
+                }
+
+                recipients = _groups.Message(from, record, out bool violation);
+                if (violation)
+                {
+                    return -1;
+                }
+
+                name = from.Name;
+            }
+
+            if (recipients is null)
             {
                 return 0;
             }
 
-            recipients = _groups.Message(from, record, out bool violation);
-            if (violation)
-            {
-                return -1;
-            }
-
-            name = from.Name;
+            RelayStarting?.Invoke(from);
+            sealedFor = HubGroups.Relay(from, name, record, recipients);
         }
-
-        if (recipients is null)
+        finally
         {
-            return 0;
+            _groups.RelayOrder.ExitReadLock();
         }
 
-        int sealedFor = HubGroups.Relay(from, name, record, recipients);
         RemoveOverflowed();
         return sealedFor;
     }

@@ -115,6 +115,9 @@ public sealed partial class ChatServer : ChatEndpoint
     /// </summary>
     internal Func<Link, IHubGroupRecords?>? GroupRecordsFor { get; set; }
 
+    /// <summary>Tests: the hub's router (its records' order).</summary>
+    internal Hub.HubRouter Router => _members.Router;
+
     /// <summary>The bytes all links' pending Parts hold now (see <see cref="PartBudget"/>).</summary>
     internal long PendingPartBytes => _partBudget.Held;
 

@@ -70,7 +70,9 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     /// <summary>
     /// Hub: seals a group record (GroupTask, CommitResult, a relay) with the Parts it needs, without waiting: a peer past
     /// its output budget (or its fair share of a spent server-wide budget) is failed as too slow rather than allowed to
-    /// hold everyone else up. False when it was not sealed.
+    /// hold everyone else up. False when it was not sealed. The caller holds the hub's relay order
+    /// (<see cref="Hub.HubGroups.RelayOrder"/>): this link's events are raised on the thread pool, never on the caller's
+    /// thread, where a record of this link (a GroupMessage, a GroupCommit) would wait for the order its caller holds.
     /// </summary>
     public bool TrySendGroup(Action<GroupRecordSender> seal)
     {
@@ -96,7 +98,7 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             link.CollectLocked();
         }
 
-        output.Send(OutputRoute.InTurn);
+        output.Send(OutputRoute.UnderHubLock);
         return sent;
     }
 

@@ -19,8 +19,8 @@ internal enum OutputRoute
     Message,
 
     /// <summary>
-    /// The caller holds the hub's membership lock: the events are raised on the thread pool and no socket call is
-    /// made here. A drop raised inline would run the owner's handlers inside the lock, announce the leave to every
+    /// The caller holds the hub's membership lock, or its relay order (a GroupRelay): the events are raised on the
+    /// thread pool and no socket call is made here. A drop raised inline would run the owner's handlers inside the lock, announce the leave to every
     /// member from there, and so on down one stack for every peer dropped in turn (a hub of 10,000 whose peers all
     /// left at once overflowed its stack that way).
     /// </summary>
