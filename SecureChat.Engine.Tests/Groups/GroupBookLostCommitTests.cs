@@ -97,4 +97,42 @@ public sealed class GroupBookLostCommitTests
         HandHub.Relay(alice, alice.TakeOne<GroupMessageRecord>(), bob);
         bob.Texts.ShouldHaveSingleItem().Text.ShouldBe("hello bob");
     }
+
+    [Fact]
+    public void A_key_package_request_whose_answer_was_lost_with_its_link_is_asked_again_on_the_next_link()
+    {
+        using var hub = new HandHub();
+        BookMember alice = hub.Connect("alice");
+        BookMember bob = hub.Connect("bob");
+        var toBob = GroupTarget.ForPerson(bob.Digest);
+        alice.Book.SendText(toBob, "hello bob");
+        alice.Sent.OfType<(string Op, byte[] Digest)>().ShouldHaveSingleItem();
+        alice.Sent.Clear();
+
+        alice.Book.LinkSecured(); // the link ended before the hub answered (it waited for bob's key packages)
+
+        alice.Sent.OfType<(string Op, byte[] Digest)>().ShouldHaveSingleItem().Digest.ShouldBe(bob.Digest);
+        alice.Book.StatusOf(toBob).ShouldBe(MemberGroupStatus.AwaitingWelcome);
+        alice.Book.KeyPackageRelayed(new KeyPackageRelayRecord(bob.Digest, bob.Name, bob.KeyPackagesAtHub.Dequeue()));
+        GroupCommitRecord create = alice.TakeOne<GroupCommitRecord>();
+        HandHub.Accept(alice, create, [], [bob], 1);
+        HandHub.Relay(alice, alice.TakeOne<GroupMessageRecord>(), bob);
+        bob.Texts.ShouldHaveSingleItem().Text.ShouldBe("hello bob");
+    }
+
+    [Fact]
+    public void A_new_link_asks_for_no_key_package_when_no_request_is_unanswered()
+    {
+        using var hub = new HandHub();
+        BookMember alice = hub.Connect("alice");
+        BookMember bob = hub.Connect("bob");
+        alice.Book.SendText(GroupTarget.ForPerson(bob.Digest), "hello bob");
+        alice.Book.KeyPackageRelayed(new KeyPackageRelayRecord(bob.Digest, bob.Name, bob.KeyPackagesAtHub.Dequeue()));
+        HandHub.Accept(alice, alice.TakeOne<GroupCommitRecord>(), [], [bob], 1);
+        alice.Sent.Clear();
+
+        alice.Book.LinkSecured();
+
+        alice.Sent.OfType<(string Op, byte[] Digest)>().ShouldBeEmpty();
+    }
 }

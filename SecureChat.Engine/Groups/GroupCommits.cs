@@ -72,7 +72,7 @@ internal sealed class GroupCommits(GroupBook book)
 
     /// <summary>
     /// A new link: a commit whose CommitResult never came on the last one is discarded (PROTOCOL.md 4.9, "A new link"),
-    /// so the group does not wait for it forever. Had the hub accepted it, the member learns so from a later record (an
+    /// so the group does not wait for it forever, and a <c>key package</c> Request it never answered is sent again. Had the hub accepted it, the member learns so from a later record (an
     /// accepted CommitResult with nothing pending, or a commit ahead of its epoch): a fork, and a resync.
     /// </summary>
     public void LinkSecured(IEnumerable<MemberGroup> groups)
@@ -81,6 +81,13 @@ internal sealed class GroupCommits(GroupBook book)
         {
             if (group.CommitsOutstanding == 0)
             {
+                if (group.KeyPackageRequested && group.State is null && !group.Target.IsRoom)
+                {
+                    // The hub answers a Request on the link that sent it (it may wait for the person's key packages):
+                    // one whose link ended unanswered is asked again, or the texts would wait for ever.
+                    book.Outbox.RequestKeyPackage(group.Target.Digest!);
+                }
+
                 continue;
             }
 

@@ -22,6 +22,12 @@ internal sealed class HubGroups(HubState state)
     /// </summary>
     public ReaderWriterLockSlim RelayOrder { get; } = new(LockRecursionPolicy.NoRecursion);
 
+    /// <summary>
+    /// Requests <c>key package</c> waiting for the first KeyPackages of a person's link (by the person's identity): the
+    /// requesters, each once. An entry goes when that record is handled or the person's last unpublished link ends.
+    /// </summary>
+    private readonly Dictionary<string, List<HubMember>> _awaitingKeyPackages = new(StringComparer.Ordinal);
+
     /// <summary>Reply.op of the answers to a KeyPackages record.</summary>
     public const byte KeyPackagesOp = (byte)FrameType.KeyPackages;
 
@@ -37,6 +43,7 @@ internal sealed class HubGroups(HubState state)
     /// <summary>Keeps each key package that passes the checks; answers each that does not with Reply <c>bad key package</c>.</summary>
     public void KeyPackages(HubMember from, KeyPackagesRecord record)
     {
+        from.KeyPackagesSent = true;
         for (int i = 0; i < record.KeyPackages.Count; i++)
         {
             bool lastResort = record.LastResort && i == record.KeyPackages.Count - 1;
@@ -47,6 +54,36 @@ internal sealed class HubGroups(HubState state)
         }
 
         state.Groups.AssignWaiting(from.Identity);
+        AnswerAwaiting(from.Identity);
+    }
+
+    /// <summary>
+    /// A link of <paramref name="identity"/> ended or was replaced: the requests that waited for its KeyPackages are
+    /// answered <c>no key package</c> unless another link of it has yet to send them.
+    /// </summary>
+    public void LinkEnded(string identity)
+    {
+        if (!Unpublished(identity))
+        {
+            AnswerAwaiting(identity);
+        }
+    }
+
+    /// <summary>A live link of the identity has not sent its KeyPackages yet (it connected a moment ago).</summary>
+    private bool Unpublished(string identity) => state.LinksOf(identity).Any(l => l.Present && !l.Away && !l.KeyPackagesSent);
+
+    /// <summary>Answers each request that waited for <paramref name="identity"/>'s key packages whose requester is still on a link.</summary>
+    private void AnswerAwaiting(string identity)
+    {
+        if (!_awaitingKeyPackages.Remove(identity, out List<HubMember>? requesters))
+        {
+            return;
+        }
+
+        foreach (HubMember requester in requesters.Where(r => r.Present && !r.Away))
+        {
+            HandOut(requester, identity);
+        }
     }
 
     /// <summary>A GroupCommit: answered with CommitResult (refused when its target names no group of this member).</summary>
@@ -112,7 +149,11 @@ internal sealed class HubGroups(HubState state)
         return sealedFor;
     }
 
-    /// <summary>Request <c>key package</c>: a key package of the person, or Reply <c>no such name</c>, <c>not connected</c> or <c>no key package</c>.</summary>
+    /// <summary>
+    /// Request <c>key package</c>: a key package of the person, or Reply <c>no such name</c>, <c>not connected</c> or
+    /// <c>no key package</c>; for a person holding none that has a link yet to send its KeyPackages, the answer waits for
+    /// that record (or for the link's end).
+    /// </summary>
     public void KeyPackageFor(HubMember from, RoomRequest request)
     {
         const byte op = (byte)RoomOp.KeyPackage;
@@ -130,13 +171,32 @@ internal sealed class HubGroups(HubState state)
             return;
         }
 
-        if (state.Groups.TakeKeyPackageFor(from.Identity, identity) is not { } keyPackage)
+        if (!state.Groups.KeyPackages.HasAny(identity) && Unpublished(identity))
         {
-            HubState.Reply(from, ReplyCode.NoKeyPackage, op, string.Empty, digest, state.NameOf(identity));
+            // Someone who just connected sends its key packages right after Presence you: the answer waits for them.
+            List<HubMember> requesters = _awaitingKeyPackages.TryGetValue(identity, out List<HubMember>? waiting) ? waiting : _awaitingKeyPackages[identity] = [];
+            if (!requesters.Contains(from))
+            {
+                requesters.Add(from);
+            }
+
             return;
         }
 
-        from.Output.SendKeyPackageRelay(new KeyPackageRelayRecord(digest, state.NameOf(identity), keyPackage.Message));
+        HandOut(from, identity);
+    }
+
+    /// <summary>A key package of <paramref name="identity"/> to <paramref name="requester"/>, or Reply <c>no key package</c>.</summary>
+    private void HandOut(HubMember requester, string identity)
+    {
+        byte[] digest = Convert.FromHexString(identity);
+        if (state.Groups.TakeKeyPackageFor(requester.Identity, identity) is not { } keyPackage)
+        {
+            HubState.Reply(requester, ReplyCode.NoKeyPackage, (byte)RoomOp.KeyPackage, string.Empty, digest, state.NameOf(identity));
+            return;
+        }
+
+        requester.Output.SendKeyPackageRelay(new KeyPackageRelayRecord(digest, state.NameOf(identity), keyPackage.Message));
     }
 
     /// <summary>Request <c>resync</c>: the requester is removed from the group and added again by the next task.</summary>

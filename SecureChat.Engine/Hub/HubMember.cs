@@ -56,6 +56,12 @@ internal sealed class HubMember
     /// <summary>Still on the hub (false once it quit; under the hub's lock).</summary>
     public bool Present { get; set; } = true;
 
+    /// <summary>
+    /// Its current link has sent KeyPackages (under the hub's lock): until then a Request <c>key package</c> for its
+    /// identity that finds none waits for them (PROTOCOL.md 4.8, direct conversations).
+    /// </summary>
+    public bool KeyPackagesSent { get; set; }
+
     /// <summary>The code of the last Reply sent to this member (under the hub's lock): what a request it made was answered with.</summary>
     public Transport.ReplyCode? LastReply { get; set; }
 

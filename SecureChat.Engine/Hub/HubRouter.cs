@@ -155,6 +155,7 @@ internal sealed class HubRouter
             }
 
             _state.Groups.LinkDown(member.Identity);
+            _groups.LinkEnded(member.Identity);
         }
     }
 
@@ -203,6 +204,8 @@ internal sealed class HubRouter
             {
                 _state.Groups.LinkDown(member.Identity);
             }
+
+            _groups.LinkEnded(member.Identity);
         }
     }
 
@@ -539,6 +542,7 @@ internal sealed class HubRouter
     /// <summary>Under the lock: a new link of a member is told its name, then per room RoomInfo entered (never founder) and the members.</summary>
     private void TellRooms(HubMember member, IMemberOutput output)
     {
+        member.KeyPackagesSent = false; // the new link sends its own
         output.SendPresence(member.Id, PresenceKind.You, string.Empty, member.Digest, member.Name, 0, string.Empty);
         foreach (Room room in member.Rooms)
         {

@@ -17,11 +17,6 @@ public sealed partial class ChatClient
 
     /// <summary>Direct texts to a name the hub has not announced, waiting for its key package (Request by name).</summary>
     private readonly Dictionary<string, List<string>> _byName = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>How often a name's key package is asked for again after <c>no key package</c> (under <see cref="_byName"/>'s lock).</summary>
-    private readonly Dictionary<string, int> _keyPackageRetries = new(StringComparer.OrdinalIgnoreCase);
-
-    private const int KeyPackageRetries = 3;
     private int _groupsDisposed;
     private Link? _groupsLinkSecured; // the link whose first Presence you started the book's link (Interlocked)
 
@@ -89,7 +84,6 @@ public sealed partial class ChatClient
         lock (_byName)
         {
             _byName.Remove(record.Name, out waiting);
-            _keyPackageRetries.Remove(record.Name);
         }
 
         foreach (string text in waiting ?? [])
@@ -105,20 +99,7 @@ public sealed partial class ChatClient
         bool waited;
         lock (_byName)
         {
-            if (reply.Code == ReplyCode.NoKeyPackage && _byName.ContainsKey(reply.Name) && _keyPackageRetries.GetValueOrDefault(reply.Name) < KeyPackageRetries)
-            {
-                // Someone who just connected may not have sent key packages yet: asked again a moment later.
-                _keyPackageRetries[reply.Name] = _keyPackageRetries.GetValueOrDefault(reply.Name) + 1;
-                string name = reply.Name;
-                _ = Task.Delay(ClientRoomState.RejoinRetry, _options.Time).ContinueWith(
-                    _ => _link?.RunIfSecure(chat => chat.SendRequest(RoomOp.KeyPackage, string.Empty, name, string.Empty)),
-                    CancellationToken.None,
-                    TaskContinuationOptions.ExecuteSynchronously,
-                    TaskScheduler.Default);
-                return;
-            }
-
-            _keyPackageRetries.Remove(reply.Name);
+            // The hub answers a person who just connected once its key packages came (PROTOCOL.md 4.8): no retry.
             waited = _byName.Remove(reply.Name);
         }
 

@@ -32,9 +32,12 @@ public sealed class EmojiOutputTests(ITestOutputHelper output)
         using RawOutputApp server = RawOutputApp.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RawOutputApp bob = RawOutputApp.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        server.WaitForOutput("[*] Bob joined", s_wait);
+        bob.WaitForOutput("[#lobby] [*] encryption: joined the group", s_wait);
         using RawOutputApp carol = RawOutputApp.Start("--client", "localhost", port.ToString(), "--json", "--name", "Carol");
-        server.WaitForOutput("[*] Carol joined", s_wait);
+
+        // Each reader is in #lobby's group before Mallory enters it: a member reads only the texts of epochs it was in,
+        // and Mallory's texts go out in the epoch that added her, so Bob and Carol are in it.
+        carol.WaitForOutput("\"kind\":\"joined\",\"room\":\"#lobby\"", s_wait);
 
         await using var mallory = new ChatClient(new ChatOptions { Name = "Mallory" });
         await mallory.ConnectAsync("127.0.0.1", port);
