@@ -103,14 +103,23 @@ public sealed class ProcessMemoryTests
     /// its idle baseline. Output: the server-wide budget, one peer's own budget (the crossing), and each peer's fair
     /// share plus one record; every unsent byte may take up to <see cref="OutputFactor"/> bytes (a growing buffer
     /// doubles, and the old copy lives until the collector runs). Plus per peer a receive buffer, a session, and its
-    /// received events waiting to be raised (<see cref="ReceiveQueueMax"/>).
+    /// received events waiting to be raised (<see cref="ReceiveQueueMax"/>); plus the members' texts waiting for the
+    /// hub's operator to show them (<see cref="OperatorQueueMax"/>).
     /// </summary>
     internal static long Bound(int peers)
     {
         var options = new ChatOptions();
         long output = options.ServerOutput + options.PeerOutput + (peers * (long)(options.FairShare + MaxRecord));
-        return (OutputFactor * output) + (peers * (PerPeerFixed + ReceiveQueueMax));
+        return (OutputFactor * output) + (peers * (PerPeerFixed + ReceiveQueueMax)) + OperatorQueueMax;
     }
+
+    /// <summary>
+    /// SECURITY.md, "Memory": what the hub operator's event queue adds of members' texts waiting to be shown: the limit
+    /// plus one text past it. It passes that by the texts the links' own queues held when it passed the limit (they
+    /// move there, and a link with texts waiting there reads nothing more), which <see cref="ReceiveQueueMax"/> already
+    /// counts per peer.
+    /// </summary>
+    internal static long OperatorQueueMax => ReceiveQueueMax;
 
     /// <summary>
     /// SECURITY.md, "Memory": the most one link's received events hold while they wait to be raised: the limit, plus what

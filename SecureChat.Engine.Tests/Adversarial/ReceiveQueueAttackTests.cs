@@ -92,10 +92,15 @@ public sealed class ReceiveQueueAttackTests(ITestOutputHelper output)
 
             long queuedPeak = await server.QueuedPeakAsync();
             long queuedBound = members.Length * ProcessMemoryTests.ReceiveQueueMax;
-            string figures = $"baseline RSS {baseline >> 20} MiB, peak RSS {Math.Max(hwm, peakRss) >> 20} MiB, bound {bound >> 20} MiB; received events held at most {queuedPeak >> 10} KiB, bound {queuedBound >> 10} KiB; flooded {sent.Sum() >> 20} MiB in {clock.Elapsed.TotalSeconds:0.0} s";
+            // The operator's queue passes its limit by the texts the links' own queues held then (they move there, and
+            // the links read nothing more): bounded by its limit plus the links' bound.
+            long operatorPeak = await server.OperatorQueuedPeakAsync();
+            long operatorBound = ProcessMemoryTests.OperatorQueueMax + queuedBound;
+            string figures = $"baseline RSS {baseline >> 20} MiB, peak RSS {Math.Max(hwm, peakRss) >> 20} MiB, bound {bound >> 20} MiB; received events held at most {queuedPeak >> 10} KiB, bound {queuedBound >> 10} KiB; texts waiting for the operator's display at most {operatorPeak >> 10} KiB, bound {operatorBound >> 10} KiB; flooded {sent.Sum() >> 20} MiB in {clock.Elapsed.TotalSeconds:0.0} s";
             output.WriteLine(figures);
             drains.ShouldAllBe(d => !d.IsCompleted, $"no member was dropped: they read everything ({figures})");
             queuedPeak.ShouldBeLessThanOrEqualTo(queuedBound, figures);
+            operatorPeak.ShouldBeLessThanOrEqualTo(operatorBound, figures);
             hwm.ShouldBeLessThan(bound, figures);
             sent.ShouldAllBe(s => s >= 16L << 20, $"the members could still send: TCP held them back, never stopped them ({figures})");
         }

@@ -9,7 +9,7 @@ namespace SecureChat.Engine.Tests.Support;
 /// /proc/PID/status) and open sockets (/proc/PID/fd) as the operating system sees them. The child is this test
 /// assembly started again with <c>SECURECHAT_TEST_SERVER</c> set: a module initializer runs the server before the
 /// test runner would start. Protocol on its pipes: it prints <c>port N</c>; each line <c>stats</c> is answered with
-/// <c>peers P unsent U peak K queued-peak Q</c>; the end of its input ends it.
+/// <c>peers P unsent U peak K queued-peak Q operator-peak O</c>; the end of its input ends it.
 /// </summary>
 internal sealed class ServerProcess : IAsyncDisposable
 {
@@ -42,6 +42,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         start.ArgumentList.Add(typeof(ServerProcess).Assembly.Location);
         start.Environment[Variable] = "1";
         start.Environment[OperatorVariable] = operatorMillisecondsPerMessage.ToString(CultureInfo.InvariantCulture);
+        // The garbage collector as the app runs it (SecureChat.Tui.csproj's runtime options): the child is the test
+        // assembly, whose runtime configuration leaves the default, which keeps free regions committed.
+        start.Environment["DOTNET_GCConserveMemory"] = "7";
         IsolatedHome.Apply(start.Environment);
         Process process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server process");
         string? line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
@@ -63,6 +66,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>The most memory the peers' received events ever held while they waited to be raised.</summary>
     public async Task<long> QueuedPeakAsync() => long.Parse((await StatsLineAsync())[7], CultureInfo.InvariantCulture);
+
+    /// <summary>The most text of members' messages that waited at once to be shown by the server's operator.</summary>
+    public async Task<long> OperatorQueuedPeakAsync() => long.Parse((await StatsLineAsync())[9], CultureInfo.InvariantCulture);
 
     private async Task<string[]> StatsLineAsync()
     {
@@ -136,7 +142,7 @@ internal sealed class ServerProcess : IAsyncDisposable
             if (command == "stats")
             {
                 (long now, long peak) = server.UnsentBytes;
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers {server.Peers.Count} unsent {now} peak {peak} queued-peak {server.QueuedBytes.Peak}"));
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers {server.Peers.Count} unsent {now} peak {peak} queued-peak {server.QueuedBytes.Peak} operator-peak {server.OperatorQueuedPeak}"));
                 Console.Out.Flush();
             }
         }

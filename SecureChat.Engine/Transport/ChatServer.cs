@@ -99,6 +99,9 @@ public sealed partial class ChatServer : ChatEndpoint
     /// <summary>Memory held by received events waiting to be raised (relayed and shown), now and at most so far.</summary>
     internal (long Now, long Peak) QueuedBytes => (_outputBudget.Queued, _outputBudget.QueuedPeak);
 
+    /// <summary>The most text of members' messages that waited at once to be shown by the operator (its event queue's bound, for tests).</summary>
+    internal long OperatorQueuedPeak => _members.Events.MessageBytesPeak;
+
     /// <summary>
     /// The value of the <see cref="ChatMetrics.ServerTag"/> tag on this server's measurements (<see cref="ChatMetrics"/>):
     /// unique among the servers of this process.

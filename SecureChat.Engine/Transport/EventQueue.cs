@@ -16,6 +16,9 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
     /// <summary>The text of the messages waiting in the queue, in UTF-16 bytes: what <see cref="PostMessage"/> bounds.</summary>
     private long _messageBytes;
 
+    /// <summary>The most message text that waited at once (under <c>_room</c>).</summary>
+    private long _messageBytesPeak;
+
     /// <summary>
     /// The waiting message text per sender (the hex of its identity digest), so that only the links whose messages
     /// fill the queue wait for it, never a link that has nothing in it (under <c>_room</c>).
@@ -48,6 +51,18 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
         }
     }
 
+    /// <summary>The most message text (as <see cref="PostMessage"/> counts it) that waited to be raised at once (for tests).</summary>
+    public long MessageBytesPeak
+    {
+        get
+        {
+            lock (_room)
+            {
+                return _messageBytesPeak;
+            }
+        }
+    }
+
     /// <summary>Posts an action that raises the event named <paramref name="name"/> (the name <see cref="Faulted"/> reports).</summary>
     public void Post(string? name, Action action)
     {
@@ -70,6 +85,7 @@ internal sealed class EventQueue(bool held = false, int messageBytesLimit = int.
         lock (_room)
         {
             _messageBytes += bytes;
+            _messageBytesPeak = Math.Max(_messageBytesPeak, _messageBytes);
             _bySender[sender] = _bySender.GetValueOrDefault(sender) + bytes;
         }
 

@@ -81,11 +81,22 @@ internal sealed class OperatorOutput(EventQueue queue, Func<int?, byte[], PeerIn
 
     public void SendWelcomeRelay(WelcomeRelayRecord relay) => queue.Post(nameof(IOperatorGroups.WelcomeRelay), () => events.Groups?.WelcomeRelay(relay));
 
+    /// <summary>
+    /// A member's text for the operator waits to be opened and shown counted against the queue's message limit, by its
+    /// sender (<see cref="EventQueue.PostMessage"/>): past the limit, the links whose texts wait read nothing more, so a
+    /// flood faster than the operator's display is held back by TCP instead of the hub's memory.
+    /// </summary>
     public bool SendGroupRelay(GroupRelayRecord relay)
     {
-        queue.Post(nameof(IOperatorGroups.GroupRelay), () => events.Groups?.GroupRelay(relay));
+        queue.PostMessage(nameof(IOperatorGroups.GroupRelay), () => events.Groups?.GroupRelay(relay), MessageBytes(relay), Convert.ToHexString(relay.Digest));
         return false;
     }
+
+    /// <summary>
+    /// The text a relay carries in UTF-16 bytes, as the queue counts messages, before it is opened: at most two bytes per
+    /// byte of its MLS message (the text is inside it in UTF-8), plus the sender's name.
+    /// </summary>
+    private static int MessageBytes(GroupRelayRecord relay) => (relay.Mls.Length * sizeof(char)) + (relay.Name.Length * sizeof(char));
 
     public void SendKeyPackageRelay(KeyPackageRelayRecord relay) => queue.Post(nameof(IOperatorGroups.KeyPackageRelay), () => events.Groups?.KeyPackageRelay(relay));
 
