@@ -25,8 +25,7 @@ public sealed class HistoryStoreTests
         using (HistoryStore store = home.Open())
         {
             HistoryLine line = store.Page(Lobby, null, 10).ShouldHaveSingleItem();
-            (line.Conversation, line.Sequence, line.Time, line.Sender, line.Text, line.IsOwn, line.IsDamaged)
-                .ShouldBe((Lobby, 1L, s_t0, "bob", "héllo wörld 🎉\nsecond line", false, false));
+            line.ShouldBe(new HistoryLine(Lobby, 1, s_t0, "bob", "héllo wörld 🎉\nsecond line", false), "conversation, sequence, time, sender, text");
             HistoryLine direct = store.Page(Alice, null, 10).ShouldHaveSingleItem();
             (direct.Sender, direct.Text, direct.IsOwn, direct.IsDamaged).ShouldBe(("me", "a direct word", true, false));
             store.Append(Message(Lobby, "after reopening", s_t0.AddSeconds(2))).Sequence.ShouldBe(2, "sequence numbers carry on across runs");

@@ -24,6 +24,9 @@ public enum HistoryFailure
     /// <summary>Another running SecureChat has the history open.</summary>
     InUse,
 
+    /// <summary>SQLite could not read the history (an I/O error, not damaged content).</summary>
+    Unreadable,
+
     /// <summary>The data directory cannot be used (mode, owner, not creatable).</summary>
     DirectoryUnusable,
 }

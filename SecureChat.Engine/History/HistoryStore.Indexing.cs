@@ -82,6 +82,11 @@ public sealed partial class HistoryStore
             _indexFault = new HistoryException(HistoryFailure.Damaged, FilePath,
                 $"the history {FilePath} is damaged: {e.Message.TrimEnd('.')}; move it away to start a new history", inner: e);
         }
+        catch (SqliteException e)
+        {
+            _indexFault = new HistoryException(HistoryFailure.Unreadable, FilePath,
+                $"could not read the history {FilePath} to index it: {e.Message.TrimEnd('.')}", inner: e);
+        }
         finally
         {
             lock (_indexGate)

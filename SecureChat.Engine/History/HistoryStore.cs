@@ -12,7 +12,8 @@ namespace SecureChat.Engine.History;
 /// history key, with only the conversation's opaque tag, the sequence number and the time in clear so that pages load
 /// by index. Lines come back a page at a time per conversation (<see cref="Page"/>), are found across conversations
 /// through the in-memory index (<see cref="Search"/>), and can be cleared, aged out, or exported in clear when asked.
-/// Thread-safe: every call runs under one lock.
+/// Thread-safe: every call runs under one lock; the index is built beside them (see <c>HistoryStore.Indexing</c>).
+/// The store keeps no reference to the passphrase it was opened with.
 /// </summary>
 public sealed partial class HistoryStore : IDisposable
 {
@@ -20,7 +21,8 @@ public sealed partial class HistoryStore : IDisposable
     public const int PageMax = 10_000;
 
     private readonly Lock _gate = new();
-    private readonly HistoryOptions _options;
+    private readonly TimeSpan? _retention;
+    private readonly TimeProvider _time;
     private readonly SqliteConnection _connection;
     private readonly HistoryKey _key;
     private readonly byte[] _databaseId;
@@ -31,7 +33,8 @@ public sealed partial class HistoryStore : IDisposable
 
     private HistoryStore(HistoryOptions options, string path, SqliteConnection connection, HistoryKey key, byte[] databaseId, FileStream held)
     {
-        _options = options;
+        _retention = options.Retention;
+        _time = options.Time;
         FilePath = path;
         _connection = connection;
         _key = key;
@@ -186,7 +189,7 @@ public sealed partial class HistoryStore : IDisposable
 
     /// <summary>Deletes what <see cref="HistoryOptions.Retention"/> no longer keeps (nothing without one); returns how many.</summary>
     public int ApplyRetention() =>
-        _options.Retention is { } keep ? DeleteOlderThan(_options.Time.GetUtcNow() - keep) : 0;
+        _retention is { } keep ? DeleteOlderThan(_time.GetUtcNow() - keep) : 0;
 
     /// <summary>
     /// Writes a conversation's lines, oldest first, as a plain text log to a new file <paramref name="path"/> (mode
