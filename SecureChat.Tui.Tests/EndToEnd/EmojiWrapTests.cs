@@ -42,6 +42,10 @@ public sealed partial class EmojiWrapTests(ITestOutputHelper output)
         tmux.NewSession("client", $"dotnet '{dll}' --config-dir '{AppUnderTest.NewConfigDir()}' --client localhost {port} --name Bob; sleep 60", 80, 30);
         tmux.WaitForScreen("client", s => Tmux.StatusLine(s).Contains("secure", StringComparison.Ordinal), s_wait, "the client's secure stage");
 
+        // Bob is in #lobby's group before Mallory enters it: a member reads only the texts of epochs it was in, and
+        // Mallory's texts go out in the epoch that added her or a later one.
+        tmux.WaitForScreen("client", s => s.Contains("encryption: joined the group", StringComparison.Ordinal), s_wait, "the client in #lobby's group");
+
         await using var peer = new ChatClient(new ChatOptions { Name = "Mallory" });
         await peer.ConnectAsync("127.0.0.1", port);
         await peer.SendAsync(s_solid);

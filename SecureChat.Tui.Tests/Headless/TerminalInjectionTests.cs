@@ -35,7 +35,10 @@ public sealed class TerminalInjectionTests
         using RawOutputApp server = RawOutputApp.Start("--server", "--port", port.ToString(), "--headless", "--name", "Alice");
         server.WaitForOutput("[*] Waiting for client connection...", s_wait);
         using RawOutputApp bob = RawOutputApp.Start("--client", "localhost", port.ToString(), "--headless", "--name", "Bob");
-        server.WaitForOutput("[*] Bob joined", s_wait);
+
+        // Bob is in #lobby's group before Mallory enters it: a member reads only the texts of epochs it was in, and
+        // Mallory's texts go out in the epoch that added her or a later one.
+        bob.WaitForOutput("[#lobby] [*] encryption: joined the group", s_wait);
 
         await using var mallory = new ChatClient(new ChatOptions { Name = "Mallory" });
         await mallory.ConnectAsync("127.0.0.1", port);
