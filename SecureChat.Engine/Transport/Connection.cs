@@ -73,6 +73,9 @@ internal sealed class Connection : IScheduledWriter
     /// <summary>How long the socket write under way has waited; zero when none is waiting.</summary>
     public TimeSpan WriteWaited(TimeProvider time) => _writer.WriteWaited(time);
 
+    /// <summary>How long the output owed to the peer has waited for its socket to take any of it (see <see cref="ConnectionWriter.OutputWaited"/>).</summary>
+    public TimeSpan OutputWaited(TimeProvider time) => _writer.OutputWaited(time);
+
     /// <summary>When the socket write under way began (a <see cref="TimeProvider"/> timestamp); 0 when none is waiting.</summary>
     public long WriteStartedAt => _writer.WriteStartedAt;
 

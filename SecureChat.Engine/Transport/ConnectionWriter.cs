@@ -36,6 +36,13 @@ internal sealed class ConnectionWriter
     private ArrayBufferWriter<byte> _spare = new();
     private long _writeStartedAt;
 
+    /// <summary>
+    /// While output is owed to the peer (a batch taken and not all written, or more after it): when its socket last
+    /// took any of it, or when the output was first taken (a <see cref="TimeProvider"/> timestamp, never 0); 0 while
+    /// nothing is owed.
+    /// </summary>
+    private long _progressAt;
+
     /// <summary>1 while one thread (an inline <see cref="Flush"/> or the write loop) owns the socket's sending side.</summary>
     private int _writing;
 
@@ -70,6 +77,18 @@ internal sealed class ConnectionWriter
 
     /// <summary>When the socket write under way began (a <see cref="TimeProvider"/> timestamp); 0 when none is waiting.</summary>
     public long WriteStartedAt => Interlocked.Read(ref _writeStartedAt);
+
+    /// <summary>
+    /// How long the output owed to the peer has waited for its socket to take any of it; zero when nothing is owed.
+    /// Unlike <see cref="WriteWaited"/>, the time between two writes counts: a peer whose writes are stuck keeps its
+    /// wait while its writer hands over a batch or waits for a thread, and a peer that keeps reading has it reset as
+    /// each write goes out.
+    /// </summary>
+    public TimeSpan OutputWaited(TimeProvider time)
+    {
+        long since = Interlocked.Read(ref _progressAt);
+        return since == 0 ? TimeSpan.Zero : time.GetElapsedTime(since);
+    }
 
     /// <summary>
     /// The application sealed a message. Alone (none sent inline within <see cref="StreamWindow"/>), it goes out on the
@@ -121,7 +140,13 @@ internal sealed class ConnectionWriter
                     break;
                 }
 
+                Owed();
                 int sent = SendNow(batch.WrittenSpan);
+                if (sent > 0)
+                {
+                    Progressed();
+                }
+
                 if (sent < batch.WrittenCount)
                 {
                     // The socket is full (or failed): the write loop owns writing from here, waits for room, and
@@ -175,6 +200,11 @@ internal sealed class ConnectionWriter
         batch.Clear();
         _spare = batch.Capacity > SpareMax ? new ArrayBufferWriter<byte>() : batch;
         bool more = _link.Output.OnWritten(out ended);
+        if (!more)
+        {
+            Interlocked.Exchange(ref _progressAt, 0); // nothing owed: the next output's wait starts when it is taken
+        }
+
         if (!more && _spare.Capacity > Connection.IdleBufferKeep)
         {
             // Idle now: a buffer the last burst grew (a member list, a storm of notices) is not kept for the link's
@@ -184,6 +214,12 @@ internal sealed class ConnectionWriter
 
         return more;
     }
+
+    /// <summary>A batch was taken: output is owed from now, unless it already was (its wait goes on).</summary>
+    private void Owed() => Interlocked.CompareExchange(ref _progressAt, _link.Time.GetTimestamp() | 1, 0);
+
+    /// <summary>The socket took some of the output owed.</summary>
+    private void Progressed() => Interlocked.Exchange(ref _progressAt, _link.Time.GetTimestamp() | 1);
 
     /// <summary>Lets go of writing, then looks again: output sealed while this thread wrote found writing taken and was left to it.</summary>
     private void ReleaseWriting()
@@ -228,12 +264,14 @@ internal sealed class ConnectionWriter
 
                 if (batch is not null)
                 {
+                    Owed();
                     ReadOnlyMemory<byte> pending = batch.WrittenMemory[offset..];
                     while (!pending.IsEmpty)
                     {
                         Interlocked.Exchange(ref _writeStartedAt, time.GetTimestamp() | 1); // never 0, which means "not writing"
                         int sent = await _socket.SendAsync(pending[..Math.Min(pending.Length, WriteChunkSize)], SocketFlags.None, _connection.LingerToken).ConfigureAwait(false);
                         Interlocked.Exchange(ref _writeStartedAt, 0);
+                        Progressed();
                         pending = pending[sent..];
                     }
 

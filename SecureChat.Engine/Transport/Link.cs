@@ -58,7 +58,7 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
         _sending = new LinkSending(this, _gate, _session, _chat, _output);
         Reader = new LinkReader(this, _gate, _session, _chat, _events, _jobs, _output, _timers, options, writeBeforeDeriving: context.DerivationGate is null, context.OperatorQueue, context.PartBudget);
         Prefix = SourceAddress is { } address ? new SourcePrefix(address) : null;
-        _output.AttachServerBudget(Prefix, () => _connection?.WriteWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
+        _output.AttachServerBudget(Prefix, () => _connection?.OutputWaited(_options.Time) ?? TimeSpan.Zero, DropForServerBudget);
     }
 
     public int Id { get; }

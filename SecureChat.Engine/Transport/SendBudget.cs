@@ -41,7 +41,7 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
     /// <summary>What this peer's source prefix holds over its live peers; without a prefix, what this peer holds (any thread).</summary>
     public long PrefixHeld => _share?.Held ?? Held;
 
-    /// <summary>How long the socket write under way for this peer has waited; zero when none waits (any thread).</summary>
+    /// <summary>How long the output owed to this peer has waited for its socket to take any of it; zero when nothing is owed (any thread).</summary>
     public TimeSpan Waited => _waited?.Invoke() ?? TimeSpan.Zero;
 
     /// <summary>True when the peer's socket has taken nothing for <see cref="ServerOutputBudget.StalledAfter"/> (any thread).</summary>
@@ -52,7 +52,7 @@ internal sealed class SendBudget(int sendLimit, int peerLimit, ServerOutputBudge
 
     /// <summary>
     /// Hub: enters this peer in the server-wide budget's choice of whom to drop, under <paramref name="prefix"/>;
-    /// <paramref name="waited"/> says how long the socket write under way has waited (zero when none), <paramref name="drop"/>
+    /// <paramref name="waited"/> says how long the output owed has waited for the socket to take any of it (zero when none), <paramref name="drop"/>
     /// fails it (called on the thread pool, under no lock).
     /// </summary>
     public void Attach(SourcePrefix? prefix, Func<TimeSpan> waited, Action drop)

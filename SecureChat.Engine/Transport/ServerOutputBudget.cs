@@ -9,7 +9,7 @@ namespace SecureChat.Engine.Transport;
 /// <see cref="ChatOptions.FairShare"/> or more is given only on room lent against peers chosen to be
 /// dropped (<see cref="TryLend"/>); when there is none, one such peer is chosen by <see cref="ChooseDrop"/>: a
 /// stalled one (its socket has taken nothing for <see cref="StalledAfter"/>) before any other, else, of the source
-/// prefix that holds the most, the peer whose socket write has waited longest (then the largest holder). So many
+/// prefix that holds the most, the peer whose socket has taken nothing for longest (then the largest holder). So many
 /// peers that each stay under their own budget still cannot add up to an unbounded total, while a peer that keeps
 /// reading (whose writes keep completing) is dropped only when no other peer past its fair share waits longer, and
 /// many connections from one network cannot outweigh one from another.
@@ -175,8 +175,9 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
     /// The budget is spent and <paramref name="asking"/> holds its fair share or more: returns the peer to drop (which
     /// may be <paramref name="asking"/> itself), among those holding their fair share or more and not already chosen.
     /// First the stalled one holding the most; else, of the source prefix holding the most over all its peers (so
-    /// connections from one network share one portion, however many there are), the peer whose socket write under
-    /// way has waited longest (a peer that keeps reading sees its writes complete), then the one holding the most. A tie
+    /// connections from one network share one portion, however many there are), the peer whose socket has taken
+    /// nothing of what it owes for longest, between writes too (a peer that keeps reading sees its writes complete),
+    /// then the one holding the most. A tie
     /// keeps <paramref name="asking"/>, whose record would otherwise be the one to pass the budget. Only the candidates
     /// are looked at (the peers holding their fair share or more, at most what the budget and the room lent hold over
     /// the fair share), with each prefix's sum kept as the peers' backlogs change, so the choice costs the same however
@@ -213,7 +214,7 @@ internal sealed class ServerOutputBudget(long limit, int fairShare, long lendLim
         Interlocked.Add(ref _examined, examined);
         return stalled ?? victim;
 
-        // Within one prefix: the peer whose socket write has waited longest (a reader's writes keep completing), then
+        // Within one prefix: the peer whose socket has taken nothing for longest (a reader's socket keeps taking), then
         // the one holding the most; a tie keeps the peer asking.
         static bool WaitsLonger(SendBudget peer, SendBudget than)
         {
