@@ -35,6 +35,13 @@ public sealed class TabCompletionTests
             s_wait,
             "the three members joining");
 
+        // Alice's text is for Alma: it must be sent in an epoch of #lobby's group that Alma is in (a member added later
+        // cannot read what was sent before her), so the members are in the group before Alice types.
+        foreach (RunningApp member in new[] { albert, alma, bob })
+        {
+            member.WaitForOutput("[#lobby] [*] encryption: joined the group", s_wait);
+        }
+
         tmux.Type("server", "hi al", enter: false);
         tmux.WaitForScreen("server", s => InputLine(s) == "hi al", s_wait, "the typed word");
         tmux.Keys("server", "Tab");
