@@ -41,7 +41,7 @@ public sealed class HubLoadTests
     /// </summary>
     private static long WholeFanOut => Clients * PerClientOutput;
 
-    [Fact(Skip = "Known delivery bug under v4: after #lobby's 200-member group forms at one epoch, a few texts reach most members but not some (e.g. c044's text 25 missing at about 20 receivers that got its text 26), with no failure, Close, drop notice or lost-message event on either side; not yet found whether the hub skips those recipients or they never see the relay")]
+    [Fact(Skip = "Its delivery bug is fixed (the hub sealed a checked text after a later commit's CommitRelay on some links: RelayOrderLiveTests); at 200 clients its 4 million MLS decryptions have not yet been seen to finish within its 4-minute bound on a 2-core machine at a load average of 50 to 70 (a 40-client run delivers every text once, in order)")]
     public async Task Two_hundred_clients_sending_a_hundred_messages_each_get_every_message_exactly_once_in_order()
     {
         // Each client's share fits in the default per-peer budget, which stays in force.
@@ -60,7 +60,10 @@ public sealed class HubLoadTests
         var next = new ConcurrentDictionary<(string Receiver, string Sender), int>();
         var violations = new ConcurrentQueue<string>();
         long delivered = 0;
-        void Track(string receiver, ChatMessage m)
+
+        // Every delivery, with the epoch the receiver was at when the text came: to tell a text lost from one late.
+        var heard = new ConcurrentDictionary<(string Receiver, string Sender, int Index), ulong?>();
+        void Track(string receiver, ChatMessage m, ulong? epoch = null)
         {
             int space = m.Text.IndexOf(' ', StringComparison.Ordinal);
             if (space < 0 || !int.TryParse(m.Text.AsSpan(space + 1), out int index) || m.Text[..space] != m.Sender)
@@ -69,6 +72,7 @@ public sealed class HubLoadTests
                 return;
             }
 
+            heard[(receiver, m.Sender, index)] = epoch;
             int expected = next.AddOrUpdate((receiver, m.Sender), _ => 1, (_, v) => v + 1) - 1;
             if (index != expected)
             {
@@ -108,13 +112,13 @@ public sealed class HubLoadTests
             try
             {
                 var client = new ChatClient(new ChatOptions { Name = $"c{i:D3}", HandshakeTimeout = TimeSpan.FromMinutes(2) });
-                client.MessageReceived += m => Track(client.Name, m);
+                client.MessageReceived += m => Track(client.Name, m, client.GroupOf(s_lobby).Epoch);
                 client.Failed += (_, failure) => clientEnds.Enqueue($"{client.Name} failed: {failure.Message}");
                 client.Closed += (_, byPeer) => clientEnds.Enqueue($"{client.Name} closed ({(byPeer ? "by the server" : "here")})");
                 client.MessagesLost += (_, count) => clientEnds.Enqueue($"{client.Name} was told {count} of its messages were lost");
                 client.GroupChanged += n =>
                 {
-                    if (n.Kind is not (GroupNoticeKind.MemberAdded or GroupNoticeKind.Joined))
+                    if (n.Kind is not (GroupNoticeKind.MemberAdded or GroupNoticeKind.Joined or GroupNoticeKind.RosterMismatch))
                     {
                         groupNotices.Enqueue($"{client.Name} at epoch {client.GroupOf(s_lobby).Epoch}: {n.Kind} {n.Text}");
                     }
@@ -137,6 +141,7 @@ public sealed class HubLoadTests
         await Eventually.True(() => InOneEpoch(live, clients), "every client and the operator in #lobby's group at one epoch", s_wait);
         TestContext.Current.TestOutputHelper?.WriteLine($"#lobby's group of {Clients} clients and the operator formed {forming.Elapsed.TotalSeconds:0.0} s after the last join, at epoch {live.Server.GroupOf(s_lobby).Epoch}");
 
+        var sending = System.Diagnostics.Stopwatch.StartNew();
         await Task.WhenAll(clients.Select(c => Task.Run(async () =>
         {
             for (int n = 0; n < MessagesEach; n++)
@@ -148,12 +153,13 @@ public sealed class HubLoadTests
             }
         }))).WaitAsync(s_wait);
 
+        TimeSpan sent = sending.Elapsed;
         long expectedDeliveries = (long)Clients * MessagesEach * Clients; // the server plus the 199 other clients
-        // Until every delivery, a violation, or no progress for a while (then say what is missing, not only "timed out").
+        // Until every delivery, or no progress for a while (then say what is missing, not only "timed out").
         var sinceProgress = System.Diagnostics.Stopwatch.StartNew();
         var total = System.Diagnostics.Stopwatch.StartNew();
         long seen = 0;
-        while (Interlocked.Read(ref delivered) < expectedDeliveries && violations.IsEmpty && sinceProgress.Elapsed < s_stalled && total.Elapsed < s_wait)
+        while (Interlocked.Read(ref delivered) < expectedDeliveries && sinceProgress.Elapsed < s_stalled && total.Elapsed < s_wait)
         {
             await Task.Delay(50);
             long now = Interlocked.Read(ref delivered);
@@ -169,12 +175,34 @@ public sealed class HubLoadTests
         double[] latencies = [.. hubLatencies.Order()];
         string reading = latencies.Length == 0 ? "none reached the hub" :
             $"p50 {latencies[latencies.Length / 2]:0} ms, p99 {latencies[latencies.Length * 99 / 100]:0} ms, max {latencies[^1]:0} ms";
+        TestContext.Current.TestOutputHelper?.WriteLine($"sending took {sent.TotalSeconds:0.0} s and delivering {sending.Elapsed.TotalSeconds:0.0} s in all (until the last delivery, or no progress for {s_stalled.TotalSeconds:0} s); the group ended at epoch {live.Server.GroupOf(s_lobby).Epoch}");
         TestContext.Current.TestOutputHelper?.WriteLine($"{total.Elapsed.TotalSeconds:0} s; messages reached the hub {reading} after they were sent; server-wide unsent peak {peakUnsent:N0} B of the whole fan-out's {WholeFanOut:N0} (the default budget is {new ChatOptions().ServerOutput:N0}); per client at most {PerClientOutput:N0} B of the {new ChatOptions().PeerOutput:N0} B per-peer budget; records of at most {LargestRecord} B");
         if (Interlocked.Read(ref delivered) != expectedDeliveries)
         {
             var shortPairs = next.Where(p => p.Value != MessagesEach).Select(p => $"{p.Key.Receiver}<-{p.Key.Sender}:{p.Value}").ToList();
             var silentReceivers = clients.Select(c => c.Name).Append("server").Where(r => !next.Keys.Any(k => k.Receiver == r)).ToList();
             var shortAtServer = clients.Select(c => (c.Name, Got: next.TryGetValue(("server", c.Name), out int got) ? got : 0)).Where(s => s.Got != MessagesEach).Select(s => $"{s.Name}:{s.Got}").ToList();
+            var shortOnes = next.Where(p => p.Key.Receiver != "server" && p.Value != MessagesEach).Select(p => p.Key)
+                .Concat(from c in clients from sender in clients where sender != c && !next.ContainsKey((c.Name, sender.Name)) select (Receiver: c.Name, Sender: sender.Name))
+                .ToList();
+            var missing = (from pair in shortOnes
+                           from index in Enumerable.Range(0, MessagesEach)
+                           where !heard.ContainsKey((pair.Receiver, pair.Sender, index))
+                           select (pair.Receiver, pair.Sender, Index: index)).ToList();
+            var highest = new Dictionary<string, int>();
+            foreach ((_, string sender, int index) in heard.Keys)
+            {
+                highest[sender] = Math.Max(highest.GetValueOrDefault(sender, -1), index);
+            }
+
+            var missingTexts = missing.GroupBy(m => (m.Sender, m.Index)).Select(g => (Text: g.Key, Receivers: g.Count())).ToList();
+            string Around((string Receiver, string Sender, int Index) m) =>
+                $"{m.Sender}'s text {m.Index} missing at {m.Receiver} (epoch there before: {heard.GetValueOrDefault((m.Receiver, m.Sender, m.Index - 1))?.ToString() ?? "-"}, after: {heard.GetValueOrDefault((m.Receiver, m.Sender, m.Index + 1))?.ToString() ?? "-"}; " +
+                $"{clients.Count(c => c.Name != m.Sender && heard.ContainsKey((c.Name, m.Sender, m.Index)))} others got it, at epochs {string.Join("/", clients.Select(c => heard.TryGetValue((c.Name, m.Sender, m.Index), out ulong? e) ? e : null).Where(e => e is not null).Distinct())})";
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{missing.Count} deliveries missing, of {missingTexts.Count} distinct texts ({missingTexts.Count(t => t.Receivers < Clients - 1)} of them missing at only some receivers, " +
+                $"{missingTexts.Count(t => highest.GetValueOrDefault(t.Text.Sender, -1) > t.Text.Index)} followed by a later text of the same sender somewhere); " +
+                $"e.g. {string.Join("; ", missing.Where(m => heard.ContainsKey((m.Receiver, m.Sender, m.Index + 1))).Take(6).Select(Around))}; group notices: {string.Join("; ", groupNotices.Take(20))}");
             Assert.Fail(
                 $"{Interlocked.Read(ref delivered)} of {expectedDeliveries} deliveries after {total.Elapsed.TotalSeconds:0} s " +
                 $"(none for the last {sinceProgress.Elapsed.TotalSeconds:0} s); {shortPairs.Count} receiver-sender pairs short, e.g. {string.Join(", ", shortPairs.Take(8))}; " +
