@@ -97,7 +97,7 @@ public sealed class HubStoreFileTests : IDisposable
             file.SetLength(length / 2);
         }
 
-        File.WriteAllBytes(StoreFile + "-wal", [1, 2, 3]);
+        File.WriteAllBytes(StoreFile + "-wal", [1, 2, 3]); // shorter than a log's header: nothing to complete the file with
 
         using HubStore again = HubStore.Open(StoreDirectory);
 
@@ -107,6 +107,27 @@ public sealed class HubStoreFileTests : IDisposable
         File.ReadAllBytes(again.SetAside + "-wal").ShouldBe([1, 2, 3]);
         again.LastSeq("#lobby").ShouldBe(0);
         again.Append("#lobby", StoredKind.Message, 0, "AA", [1]).ShouldBe(1);
+    }
+
+    [Fact]
+    public void A_store_shorter_than_its_header_says_beside_a_write_ahead_log_is_left_for_sqlite_to_complete()
+    {
+        using (HubStore store = HubStore.Open(StoreDirectory))
+        {
+            store.Append("#lobby", StoredKind.Message, 0, "AA", [1]);
+        }
+
+        // As a checkpoint killed after it wrote page 1 leaves it: the header counts pages the file does not have yet.
+        long length = new FileInfo(StoreFile).Length;
+        using (var file = new FileStream(StoreFile, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(length - 4096);
+        }
+
+        File.WriteAllBytes(StoreFile + "-wal", new byte[32]);
+        HubStoreFileProblem().ShouldBeNull();
+        File.Delete(StoreFile + "-wal");
+        HubStoreFileProblem().ShouldNotBeNull();
     }
 
     [Fact]
@@ -163,6 +184,8 @@ public sealed class HubStoreFileTests : IDisposable
 
         refused.Message.ShouldStartWith($"could not open the hub's store in {Path.Combine(blocked, "securechat")}: ");
     }
+
+    private string? HubStoreFileProblem() => HubStoreFile.Problem(StoreFile);
 
     private static string Digest(string file) => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(file)));
 }

@@ -54,6 +54,41 @@ public sealed class HubStoreLogTests : IDisposable
     }
 
     [Fact]
+    public void Records_appended_together_are_numbered_in_order_per_room()
+    {
+        using HubStore store = Open();
+        store.Append(Room, StoredKind.Message, 0, Alice, [0]);
+
+        store.AppendAll([
+            new LogAppend(Room, StoredKind.Message, 0, Alice, [1]),
+            new LogAppend("#dev", StoredKind.Message, 0, Bob, [2]),
+            new LogAppend(Room, StoredKind.Commit, 0, Alice, [3]),
+        ]).ShouldBe([2L, 1L, 3L]);
+
+        store.ReadAfter(Room, 0).Select(r => r.Mls[0]).ShouldBe([(byte)0, (byte)1, (byte)3]);
+        store.ReadAfter("#dev", 0).Single().Sender.ShouldBe(Bob);
+    }
+
+    [Fact]
+    public void Records_appended_together_are_all_kept_or_none()
+    {
+        using HubStore store = Open();
+        store.Append(Room, StoredKind.Message, 0, Alice, [0]);
+
+        // A record SQLite refuses (no sender) fails the whole write.
+        Should.Throw<HubStoreException>(() => store.AppendAll([
+            new LogAppend(Room, StoredKind.Message, 0, Alice, [1]),
+            new LogAppend("#dev", StoredKind.Message, 0, Alice, [2]),
+            new LogAppend(Room, StoredKind.Message, 0, null!, [3]),
+        ]));
+
+        store.ReadAfter(Room, 0).Select(r => r.Mls[0]).ShouldBe([(byte)0]);
+        store.LastSeq(Room).ShouldBe(1);
+        store.LastSeq("#dev").ShouldBe(0);
+        store.Append(Room, StoredKind.Message, 0, Alice, [4]).ShouldBe(2);
+    }
+
+    [Fact]
     public void The_byte_bound_trims_the_oldest_records_first_and_never_reuses_their_numbers()
     {
         using HubStore store = Open(new HubStoreOptions { RoomBytesMax = 1000 });

@@ -16,37 +16,47 @@ internal sealed partial class HubStore
     /// <summary>Appends a record to a room's log, synced before it returns, then trims the log; returns its sequence number.</summary>
     public long Append(string room, StoredKind kind, ulong epoch, string sender, ReadOnlySpan<byte> mls)
     {
-        byte[] bytes = mls.ToArray();
-        return Write(transaction =>
+        var record = new LogAppend(room, kind, epoch, sender, mls.ToArray());
+        return Write(transaction => AppendIn(transaction, record));
+    }
+
+    /// <summary>
+    /// Appends records, in order, in one transaction synced once (all of them or none): what the hub relays for the
+    /// records of one read, before it seals the Ack that covers them (PROTOCOL.md 4.7). Returns their sequence numbers.
+    /// </summary>
+    public IReadOnlyList<long> AppendAll(IReadOnlyList<LogAppend> records) =>
+        Write(transaction => (IReadOnlyList<long>)[.. records.Select(record => AppendIn(transaction, record))]);
+
+    private long AppendIn(SqliteTransaction transaction, LogAppend record)
+    {
+        string room = record.Room;
+        long next = 1, held = 0;
+        using (SqliteCommand find = Command("SELECT next_seq, bytes FROM rooms WHERE room = $room", transaction, ("$room", room)))
+        using (SqliteDataReader row = find.ExecuteReader())
         {
-            long next = 1, held = 0;
-            using (SqliteCommand find = Command("SELECT next_seq, bytes FROM rooms WHERE room = $room", transaction, ("$room", room)))
-            using (SqliteDataReader row = find.ExecuteReader())
+            if (row.Read())
             {
-                if (row.Read())
-                {
-                    next = row.GetInt64(0);
-                    held = row.GetInt64(1);
-                }
+                next = row.GetInt64(0);
+                held = row.GetInt64(1);
             }
+        }
 
-            using (SqliteCommand insert = Command(
-                "INSERT INTO room_log (room, seq, kind, epoch, sender, at, mls) VALUES ($room, $seq, $kind, $epoch, $sender, $at, $mls)",
-                transaction, ("$room", room), ("$seq", next), ("$kind", (int)kind), ("$epoch", (long)epoch), ("$sender", sender), ("$at", UnixMs()), ("$mls", bytes)))
-            {
-                insert.ExecuteNonQuery();
-            }
+        using (SqliteCommand insert = Command(
+            "INSERT INTO room_log (room, seq, kind, epoch, sender, at, mls) VALUES ($room, $seq, $kind, $epoch, $sender, $at, $mls)",
+            transaction, ("$room", room), ("$seq", next), ("$kind", (int)record.Kind), ("$epoch", (long)record.Epoch), ("$sender", record.Sender), ("$at", UnixMs()), ("$mls", record.Mls)))
+        {
+            insert.ExecuteNonQuery();
+        }
 
-            held = Trim(transaction, room, held + bytes.Length);
-            using (SqliteCommand update = Command(
-                "INSERT INTO rooms (room, next_seq, bytes) VALUES ($room, $next, $bytes) ON CONFLICT (room) DO UPDATE SET next_seq = $next, bytes = $bytes",
-                transaction, ("$room", room), ("$next", next + 1), ("$bytes", held)))
-            {
-                update.ExecuteNonQuery();
-            }
+        held = Trim(transaction, room, held + record.Mls.Length);
+        using (SqliteCommand update = Command(
+            "INSERT INTO rooms (room, next_seq, bytes) VALUES ($room, $next, $bytes) ON CONFLICT (room) DO UPDATE SET next_seq = $next, bytes = $bytes",
+            transaction, ("$room", room), ("$next", next + 1), ("$bytes", held)))
+        {
+            update.ExecuteNonQuery();
+        }
 
-            return next;
-        });
+        return next;
     }
 
     /// <summary>A room's records after <paramref name="afterSeq"/>, in order, at most <paramref name="max"/> of them.</summary>

@@ -15,6 +15,9 @@ internal static class HubStoreFile
     /// <summary>The SQLite file header (https://sqlite.org/fileformat2.html, section 1.3).</summary>
     private const int HeaderSize = 100;
 
+    /// <summary>The write-ahead log's header (https://sqlite.org/fileformat2.html, section 4.1).</summary>
+    private const int WalHeaderSize = 32;
+
     private static ReadOnlySpan<byte> Magic => "SQLite format 3\0"u8;
 
     private static readonly string[] Companions = ["", "-wal", "-shm", "-journal"];
@@ -55,7 +58,8 @@ internal static class HubStoreFile
 
     /// <summary>
     /// Why an existing file cannot be the store, read from its header alone (null: it may be): not a SQLite file, or
-    /// shorter than the pages its header counts (cut off). An empty file is a new store.
+    /// shorter than the pages its header counts with no write-ahead log to complete it (cut off). An empty file is a
+    /// new store.
     /// </summary>
     public static string? Problem(string path)
     {
@@ -78,8 +82,13 @@ internal static class HubStoreFile
         uint pages = BinaryPrimitives.ReadUInt32BigEndian(header[28..]);
         uint validFor = BinaryPrimitives.ReadUInt32BigEndian(header[92..]);
 
-        // The page count is valid only when the change counter matches "version-valid-for" (section 1.3.8).
-        return changeCounter == validFor && pages * pageSizeBytes > length
+        // The page count is valid only when the change counter matches "version-valid-for" (section 1.3.8). A file
+        // beside a write-ahead log is left to SQLite: a checkpoint cut short (the process killed while it copied the
+        // log's pages into the file, page 1 first) leaves the file shorter than its header says, and SQLite completes
+        // it from the log on opening (https://sqlite.org/wal.html). A log shorter than its 32-byte header holds nothing.
+        FileInfo log = new(path + "-wal");
+        bool logged = log.Exists && log.Length >= WalHeaderSize;
+        return !logged && changeCounter == validFor && pages * pageSizeBytes > length
             ? $"it is cut off ({length:N0} of {pages * pageSizeBytes:N0} bytes)"
             : null;
     }
