@@ -137,7 +137,8 @@ internal sealed class HubGroups(HubState state)
     /// <summary>
     /// Outside the lock: seals a checked GroupMessage for each recipient; returns how many it was sealed for. Every
     /// recipient gets the same GroupRelay (the room, or the sender as the other person of a direct conversation), so its
-    /// plaintext is written once, sealed by each link under its own keys, and wiped once all are sealed.
+    /// plaintext is written once, sealed by each link under its own keys, and wiped once all are sealed; the links'
+    /// writers start once all are sealed (<see cref="WriteScheduler.HoldWakeUps"/>), not one wake-up per recipient.
     /// </summary>
     public static int Relay(HubMember from, string senderName, GroupMessageRecord record, List<HubMember> recipients)
     {
@@ -149,11 +150,14 @@ internal sealed class HubGroups(HubState state)
         GroupTarget target = record.Target.IsRoom ? record.Target : GroupTarget.ForPerson(from.Digest);
         using var relay = new GroupRelayPlaintext(new GroupRelayRecord(target, from.Digest, senderName, record.Mls));
         int sealedFor = 0;
-        foreach (HubMember to in recipients)
+        using (WriteScheduler.HoldWakeUps())
         {
-            if (to.Output.SendGroupRelay(relay))
+            foreach (HubMember to in recipients)
             {
-                sealedFor++;
+                if (to.Output.SendGroupRelay(relay))
+                {
+                    sealedFor++;
+                }
             }
         }
 
