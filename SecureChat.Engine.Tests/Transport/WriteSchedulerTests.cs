@@ -54,6 +54,37 @@ public sealed class WriteSchedulerTests
         pool.Pending.ShouldBe(0, "the worker ended with nothing left to send");
     }
 
+    [Fact]
+    public void Links_scheduled_while_wake_ups_are_held_start_no_worker_until_the_hold_ends_then_one_sends_for_all()
+    {
+        var pool = new ManualPool();
+        var scheduler = new WriteScheduler(2, () => pool.Now, pool.Queue);
+        FakeWriter[] writers = [.. Enumerable.Range(0, 10).Select(_ => new FakeWriter(pool, flushMs: 0))];
+        using (WriteScheduler.HoldWakeUps())
+        {
+            using (WriteScheduler.HoldWakeUps())
+            {
+                scheduler.Schedule(writers[0]);
+            }
+
+            pool.Pending.ShouldBe(0, "an inner hold's end starts nothing");
+            foreach (FakeWriter writer in writers.Skip(1))
+            {
+                scheduler.Schedule(writer);
+            }
+
+            pool.Pending.ShouldBe(0);
+        }
+
+        pool.Pending.ShouldBe(1, "one worker for all the links held");
+        pool.RunNext();
+        writers.ShouldAllBe(w => w.Flushes == 1);
+        pool.Pending.ShouldBe(0);
+
+        scheduler.Schedule(writers[0]);
+        pool.Pending.ShouldBe(1, "without a hold a link starts its worker at once");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -54,6 +54,16 @@ internal sealed class GroupRecordSender(SecureSession session)
     public void SendGroupRelay(GroupTarget target, ReadOnlySpan<byte> sender, string name, byte[] mls) =>
         Seal(FrameType.GroupRelay, new GroupRelayRecord(target, sender.ToArray(), name, mls).Write());
 
+    /// <summary>Relays a member's GroupMessage from the plaintext written once for all its recipients (its owner wipes it).</summary>
+    public void SendGroupRelay(GroupRelayPlaintext relay)
+    {
+        CheckSide(FrameType.GroupRelay);
+        foreach ((FrameType frameType, byte[] plaintext) in relay.Frames)
+        {
+            session.SealApplication(frameType, plaintext);
+        }
+    }
+
     /// <summary>Answers a Request <c>key package</c> with one key package of that identity, known by that name.</summary>
     public void SendKeyPackageRelay(ReadOnlySpan<byte> digest, string name, byte[] keyPackage) =>
         Seal(FrameType.KeyPackageRelay, new KeyPackageRelayRecord(digest.ToArray(), name, keyPackage).Write());

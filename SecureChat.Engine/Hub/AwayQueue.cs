@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
@@ -69,6 +70,20 @@ internal sealed class AwayQueue(long bytesMax = long.MaxValue, Action<GroupTarge
     public void SendWelcomeRelay(WelcomeRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendWelcomeRelay(relay));
 
     public bool SendGroupRelay(GroupRelayRecord relay) => Keep(relay.Target, relay.Mls.Length, o => o.SendGroupRelay(relay));
+
+    /// <summary>Forwarded as it is once released (under this queue's lock, before the plaintext is wiped); kept as its record before that.</summary>
+    public bool SendGroupRelay(GroupRelayPlaintext relay)
+    {
+        lock (_gate)
+        {
+            if (_to is { } to)
+            {
+                return to.SendGroupRelay(relay);
+            }
+        }
+
+        return SendGroupRelay(relay.Record);
+    }
 
     public void SendPresence(int subject, PresenceKind kind, string room, ReadOnlySpan<byte> digest, string name, byte flags, string text) =>
         Forwarded()?.SendPresence(subject, kind, room, digest, name, flags, text);

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Hub.Groups;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
@@ -133,16 +134,30 @@ internal sealed class HubGroups(HubState state)
         return [.. MessageCheck.Recipients(group!, from.Identity).SelectMany(state.LinksOf)];
     }
 
-    /// <summary>Outside the lock: seals a checked GroupMessage for each recipient; returns how many it was sealed for.</summary>
+    /// <summary>
+    /// Outside the lock: seals a checked GroupMessage for each recipient; returns how many it was sealed for. Every
+    /// recipient gets the same GroupRelay (the room, or the sender as the other person of a direct conversation), so its
+    /// plaintext is written once, sealed by each link under its own keys, and wiped once all are sealed; the links'
+    /// writers start once all are sealed (<see cref="WriteScheduler.HoldWakeUps"/>), not one wake-up per recipient.
+    /// </summary>
     public static int Relay(HubMember from, string senderName, GroupMessageRecord record, List<HubMember> recipients)
     {
-        int sealedFor = 0;
-        foreach (HubMember to in recipients)
+        if (recipients.Count == 0)
         {
-            GroupTarget target = record.Target.IsRoom ? record.Target : GroupTarget.ForPerson(from.Digest);
-            if (to.Output.SendGroupRelay(new GroupRelayRecord(target, from.Digest, senderName, record.Mls)))
+            return 0;
+        }
+
+        GroupTarget target = record.Target.IsRoom ? record.Target : GroupTarget.ForPerson(from.Digest);
+        using var relay = new GroupRelayPlaintext(new GroupRelayRecord(target, from.Digest, senderName, record.Mls));
+        int sealedFor = 0;
+        using (WriteScheduler.HoldWakeUps())
+        {
+            foreach (HubMember to in recipients)
             {
-                sealedFor++;
+                if (to.Output.SendGroupRelay(relay))
+                {
+                    sealedFor++;
+                }
             }
         }
 

@@ -1,3 +1,4 @@
+using SecureChat.Engine.Chat;
 using SecureChat.Engine.Protocol;
 using SecureChat.Engine.Transport;
 
@@ -42,6 +43,13 @@ internal interface IMemberOutput
 
     /// <summary>A member's application message (a GroupRelay record; outside the lock); false when it was not sealed (the link ended or was dropped).</summary>
     bool SendGroupRelay(GroupRelayRecord relay);
+
+    /// <summary>
+    /// The same from the plaintext written once for all the message's recipients (outside the lock): a link seals those
+    /// bytes as they are; an output that keeps the record or reads it takes <see cref="GroupRelayPlaintext.Record"/>.
+    /// The plaintext is wiped once every recipient has been given it, so an output never keeps it.
+    /// </summary>
+    bool SendGroupRelay(GroupRelayPlaintext relay) => SendGroupRelay(relay.Record);
 
     /// <summary>A person's key package, the answer to a Request <c>key package</c> (a KeyPackageRelay record; under the hub's lock).</summary>
     void SendKeyPackageRelay(KeyPackageRelayRecord relay);

@@ -219,6 +219,9 @@ internal sealed partial class Link : IHeldPresence, IHeldAck
     /// <summary>Hub: seals a group record with its Parts without waiting (see <see cref="LinkSending.TrySendGroup"/>).</summary>
     public bool TrySendGroup(Action<GroupRecordSender> seal) => _sending.TrySendGroup(seal);
 
+    /// <summary>Hub: the same with the sealing's state passed in (see <see cref="LinkSending.TrySendGroup{TState}"/>).</summary>
+    public bool TrySendGroup<TState>(Action<GroupRecordSender, TState> seal, TState state) => _sending.TrySendGroup(seal, state);
+
     /// <summary>Hub: where this link's KeyPackages, GroupCommits and GroupMessages go, parsed (set before the link starts).</summary>
     public IHubGroupRecords? HubRecords
     {

@@ -56,6 +56,9 @@ internal sealed class LinkMember(Link link) : IMemberOutput
     public bool SendGroupRelay(GroupRelayRecord relay) =>
         link.TrySendGroup(groups => groups.SendGroupRelay(relay.Target, relay.Digest, relay.Name, relay.Mls));
 
+    public bool SendGroupRelay(Chat.GroupRelayPlaintext relay) =>
+        link.TrySendGroup(static (groups, relay) => groups.SendGroupRelay(relay), relay);
+
     public void SendKeyPackageRelay(KeyPackageRelayRecord relay) =>
         Seal(groups => groups.SendKeyPackageRelay(relay.Digest, relay.Name, relay.Mls));
 

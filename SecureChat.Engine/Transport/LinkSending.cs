@@ -74,7 +74,11 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
     /// (<see cref="Hub.HubGroups.RelayOrder"/>): this link's events are raised on the thread pool, never on the caller's
     /// thread, where a record of this link (a GroupMessage, a GroupCommit) would wait for the order its caller holds.
     /// </summary>
-    public bool TrySendGroup(Action<GroupRecordSender> seal)
+    public bool TrySendGroup(Action<GroupRecordSender> seal) =>
+        TrySendGroup(static (groups, seal) => seal(groups), seal);
+
+    /// <summary>The same with the sealing's state passed in (a relay sealed for many links, without a closure for each).</summary>
+    public bool TrySendGroup<TState>(Action<GroupRecordSender, TState> seal, TState state)
     {
         bool sent = false;
         lock (gate)
@@ -91,7 +95,7 @@ internal sealed class LinkSending(Link link, object gate, SecureSession session,
             else
             {
                 output.FlushPresenceLocked();
-                seal(chat.Groups);
+                seal(chat.Groups, state);
                 sent = true;
             }
 

@@ -30,6 +30,12 @@ internal sealed class WriteScheduler(int maxWorkers, Func<long> milliseconds, Ac
     private readonly int _maxWorkers = Math.Max(1, maxWorkers);
     private int _workers;
 
+    [ThreadStatic]
+    private static int t_holding;
+
+    [ThreadStatic]
+    private static List<WriteScheduler>? t_held;
+
     /// <summary>One worker per core on the thread pool, slices on the real clock.</summary>
     public WriteScheduler()
         : this(Environment.ProcessorCount, static () => Environment.TickCount64, static item => ThreadPool.UnsafeQueueUserWorkItem(item, preferLocal: false))
@@ -42,8 +48,47 @@ internal sealed class WriteScheduler(int maxWorkers, Func<long> milliseconds, Ac
         if (writer.TryMarkScheduled())
         {
             _ready.Enqueue(writer);
-            EnsureWorker();
+            if (t_holding > 0)
+            {
+                List<WriteScheduler> held = t_held ??= [];
+                if (!held.Contains(this))
+                {
+                    held.Add(this);
+                }
+            }
+            else
+            {
+                EnsureWorker();
+            }
         }
+    }
+
+    /// <summary>
+    /// Until the result is disposed, the links this thread schedules are queued without starting a worker; then a
+    /// worker starts for them all. A relay sealed for many links in a row uses it: starting a worker for the first
+    /// link, which then caught up with the sealing and stopped, and another for the next, cost a thread wake-up per
+    /// recipient. A worker already running still takes the links as they are queued.
+    /// </summary>
+    public static HeldWakeUps HoldWakeUps()
+    {
+        t_holding++;
+        return default;
+    }
+
+    /// <summary>Ends one <see cref="HoldWakeUps"/> of this thread; the outermost starts the workers held back.</summary>
+    internal static void ReleaseWakeUps()
+    {
+        if (--t_holding > 0 || t_held is not { Count: > 0 } held)
+        {
+            return;
+        }
+
+        foreach (WriteScheduler scheduler in held)
+        {
+            scheduler.EnsureWorker();
+        }
+
+        held.Clear();
     }
 
     void IThreadPoolWorkItem.Execute()
