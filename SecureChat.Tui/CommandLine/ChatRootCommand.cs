@@ -65,6 +65,22 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "ask for a shared passphrase, typed without echo" };
     private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "read the shared passphrase from the first line of a file", HelpName = "PATH" };
     private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "read the shared passphrase from an environment variable", HelpName = "VAR" };
+    private readonly Option<string> _dataDir = new("--data-dir")
+    {
+        Description = "where the history is kept (history.db, encrypted); created 0700",
+        HelpName = "DIR",
+    };
+
+    private readonly Option<bool> _noHistory = new("--no-history") { Description = "keep no history: nothing is read from or written to the data directory" };
+    private readonly Option<string> _historyDays = new("--history-days")
+    {
+        Description = string.Create(CultureInfo.InvariantCulture, $"delete history lines older than this many days, 0 to {AppSettings.HistoryDaysMax} (0 keeps every line)"),
+        HelpName = "N",
+    };
+
+    private readonly Option<bool> _historyPassphrasePrompt = new("--history-passphrase-prompt") { Description = "ask for the history passphrase, typed without echo (without one, the history key is kept in history.key)" };
+    private readonly Option<string> _historyPassphraseFile = new("--history-passphrase-file") { Description = "read the history passphrase from the first line of a file", HelpName = "PATH" };
+    private readonly Option<string> _historyPassphraseEnv = new("--history-passphrase-env") { Description = "read the history passphrase from an environment variable", HelpName = "VAR" };
     private readonly Option<bool> _headless = new("--headless") { Description = "no full screen: send the lines read from stdin, print one line per event" };
     private readonly Option<bool> _timestamps = new("--timestamps") { Description = "put the time (ISO 8601, local, with seconds) before each line" };
     private readonly Option<bool> _json = new("--json") { Description = "one JSON object per line and event (time, event, from, identity, text, ...), for jq; implies --headless" };
@@ -111,6 +127,12 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_passphrasePrompt, OptionGroup.IdentityAndTrust, OptionScope.Any));
         Add(new(_passphraseFile, OptionGroup.IdentityAndTrust, OptionScope.Any));
         Add(new(_passphraseEnv, OptionGroup.IdentityAndTrust, OptionScope.Any));
+        Add(new(_dataDir, OptionGroup.History, OptionScope.Any) { DefaultNote = "$XDG_DATA_HOME/securechat, else ~/.local/share/securechat" });
+        Add(new(_noHistory, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyDays, OptionGroup.History, OptionScope.Any) { Default = "0" });
+        Add(new(_historyPassphrasePrompt, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyPassphraseFile, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyPassphraseEnv, OptionGroup.History, OptionScope.Any));
         Add(new(_headless, OptionGroup.Display, OptionScope.Any));
         Add(new(_timestamps, OptionGroup.Display, OptionScope.Headless));
         Add(new(_json, OptionGroup.Display, OptionScope.Any));
@@ -300,6 +322,13 @@ internal sealed class ChatRootCommand : RootCommand
             (source, location) = (PassphraseSource.File, file);
         }
 
+        (PassphraseSource historySource, string historyLocation) = BindHistoryPassphrase(result);
+        bool noHistory = result.GetValue(_noHistory);
+        if (noHistory && (historySource != PassphraseSource.None || result.GetValue(_dataDir) is not null || result.GetValue(_historyDays) is not null))
+        {
+            throw new UsageException("--no-history keeps no history: it does nothing with --data-dir, --history-days or a history passphrase");
+        }
+
         return new AppSettings
         {
             Role = server ? ChatRole.Server : ChatRole.Client,
@@ -324,6 +353,11 @@ internal sealed class ChatRootCommand : RootCommand
             MaxIterations = maxIterations,
             ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
             AcceptIdentity = result.GetValue(_acceptIdentity),
+            DataDir = result.GetValue(_dataDir) is { Length: > 0 } data ? data : null,
+            NoHistory = noHistory,
+            HistoryDays = ChatCommandLine.Number(result.GetValue(_historyDays), "--history-days", 0, AppSettings.HistoryDaysMax, section.HistoryDays ?? 0),
+            HistoryPassphraseSource = historySource,
+            HistoryPassphraseLocation = historyLocation,
             Limits = _limits.Bind(result, section.Apply(new ChatOptions()), l => section.Limits.ContainsKey(l.Key) ? $" (in {config.Path})" : " (the default)"),
         };
     }
@@ -378,6 +412,32 @@ internal sealed class ChatRootCommand : RootCommand
             0 => (PassphraseSource.None, string.Empty),
             1 => chosen[0],
             _ => throw new UsageException("use only one of --passphrase-prompt, --passphrase-file and --passphrase-env"),
+        };
+    }
+
+    private (PassphraseSource Source, string Location) BindHistoryPassphrase(ParseResult result)
+    {
+        var chosen = new List<(PassphraseSource, string)>();
+        if (result.GetValue(_historyPassphrasePrompt))
+        {
+            chosen.Add((PassphraseSource.Prompt, string.Empty));
+        }
+
+        if (result.GetValue(_historyPassphraseFile) is { } file)
+        {
+            chosen.Add((PassphraseSource.File, file));
+        }
+
+        if (result.GetValue(_historyPassphraseEnv) is { } variable)
+        {
+            chosen.Add((PassphraseSource.Environment, variable));
+        }
+
+        return chosen.Count switch
+        {
+            0 => (PassphraseSource.None, string.Empty),
+            1 => chosen[0],
+            _ => throw new UsageException("use only one of --history-passphrase-prompt, --history-passphrase-file and --history-passphrase-env"),
         };
     }
 
