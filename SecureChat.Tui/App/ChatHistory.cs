@@ -65,7 +65,7 @@ internal sealed class ChatHistory : IDisposable
     /// <summary>Keeps <paramref name="line"/> when it is a message of a room or a direct conversation; returns a failure to say once, else null.</summary>
     public string? Record(string? hub, ChatLine line)
     {
-        if (_failure is not null || line.Kind is not (LineKind.Message or LineKind.Own) || ConversationOf(hub, line.Window) is not { } conversation)
+        if (_failure is not null || line.Kept || line.Kind is not (LineKind.Message or LineKind.Own) || ConversationOf(hub, line.Window) is not { } conversation)
         {
             return null;
         }
@@ -89,10 +89,11 @@ internal sealed class ChatHistory : IDisposable
 
     /// <summary>The line a kept line shows again as, in its window.</summary>
     public static ChatLine Shown(HistoryLine line, string window) => line.IsDamaged
-        ? ChatLine.Error($"(a kept line from {line.Time.ToLocalTime():yyyy-MM-dd HH:mm} failed its check: it was altered, and is left out)") with { Window = window }
+        ? ChatLine.Error($"(a kept line from {line.Time.ToLocalTime():yyyy-MM-dd HH:mm} failed its check: it was altered, and is left out)") with { Window = window, Kept = true }
         : new ChatLine(line.IsOwn ? LineKind.Own : LineKind.Message, line.Text, line.Sender, line.Time.ToLocalTime())
         {
             Window = window,
+            Kept = true,
             Event = line.Text.StartsWith(ChatCommand.MePrefix, StringComparison.Ordinal) ? "me" : line.IsOwn ? "own" : "message",
         };
 

@@ -30,6 +30,12 @@ internal sealed partial class ChatModel
         }
     }
 
+    /// <summary>
+    /// The kept lines of <paramref name="window"/> older than those shown, a page of them oldest first, for PgUp past
+    /// the oldest line in memory; empty when none (or no history). Any thread: it reads the database.
+    /// </summary>
+    internal IReadOnlyList<ChatLine> OlderLines(string window) => _view is HistoryView kept ? kept.OlderLines(window) : [];
+
     /// <summary><c>/search TEXT</c>: the kept lines holding every word of TEXT, across rooms and conversations, newest first.</summary>
     internal void Search(ChatCommand.Run command)
     {
