@@ -22,6 +22,7 @@ public sealed class HistoryScreenTests(ITestOutputHelper output)
         int port = AppUnderTest.FreePort();
         using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         string[] client = ["--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--name", "Bob", "--config-dir", AppUnderTest.NewConfigDir()];
+        client = [.. client, "--data-dir", AppUnderTest.DataDirOf(client)];
         TmuxApp first = TmuxApp.Start(tmux, "first", client);
         first.WaitForScreen(s => s.Contains("Alice is the server's operator", StringComparison.Ordinal), "the client in the lobby");
         tmux.Type("first", "kept from the first run");

@@ -137,6 +137,38 @@ public sealed class HistoryProcessTests(ITestOutputHelper output)
         Quit(server);
     }
 
+    [Fact]
+    public void A_damaged_history_is_one_clear_line_the_file_is_kept_aside_and_the_next_start_keeps_a_new_history()
+    {
+        int port = AppUnderTest.FreePort();
+        using RunningApp server = AppUnderTest.StartServer(port, "Alice");
+        string[] client = Client(port, AppUnderTest.NewConfigDir());
+        string data = AppUnderTest.DataDirOf(client);
+        Directory.CreateDirectory(data);
+        string database = Path.Combine(data, "history.db");
+        byte[] garbage = new byte[8192];
+        Random.Shared.NextBytes(garbage);
+        File.WriteAllBytes(database, garbage);
+        using (RunningApp bob = Started(client))
+        {
+            bob.WaitForError($"the history {database} is damaged", s_wait);
+            bob.WriteLine("said while the history was damaged");
+            server.WaitForOutput("[#lobby] [Bob]: said while the history was damaged", s_wait);
+            Quit(bob);
+            bob.Error.Split('\n').Count(l => l.Contains("is damaged", StringComparison.Ordinal)).ShouldBe(1);
+        }
+
+        string aside = Directory.GetFiles(data, "history.db.damaged-*").ShouldHaveSingleItem();
+        File.ReadAllBytes(aside).ShouldBe(garbage);
+        using RunningApp again = Started(client);
+        again.WriteLine("kept in the new history");
+        server.WaitForOutput("[#lobby] [Bob]: kept in the new history", s_wait);
+        again.WriteLine("/search new history");
+        again.WaitForOutput("<Bob> kept in the new history", s_wait);
+        Quit(again);
+        Quit(server);
+    }
+
     private static string[] Client(int port, string config) =>
         ["--client", "localhost", port.ToString(CultureInfo.InvariantCulture), "--headless", "--name", "Bob", "--config-dir", config];
 

@@ -78,10 +78,10 @@ internal static class AppUnderTest
     /// beside it unless they name one or keep no history: every instance a test starts has its own identity, trust
     /// files and history, none of them the user's.
     /// </summary>
-    public static string[] WithConfigDir(string[] args)
+    public static string[] WithConfigDir(string[] args, bool dataDir = true)
     {
         args = args.Contains("--config-dir") ? args : [.. args, "--config-dir", NewConfigDir()];
-        return args.Contains("--data-dir") || args.Contains("--no-history") ? args : [.. args, "--data-dir", DataDirOf(args)];
+        return !dataDir || args.Contains("--data-dir") || args.Contains("--no-history") ? args : [.. args, "--data-dir", DataDirOf(args)];
     }
 
     /// <summary>
@@ -96,9 +96,12 @@ internal static class AppUnderTest
             : System.IO.Path.Combine(IsolatedHome.Path, "data-" + Guid.NewGuid().ToString("N")[..12]);
     }
 
-    /// <summary>The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux.</summary>
+    /// <summary>
+    /// The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux, where each
+    /// session has a data directory of its own (<see cref="Tmux.NewSession"/>): a command typed into a shell stays short.
+    /// </summary>
     public static string Command(params string[] args) =>
-        "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args, dataDir: false)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     /// <summary>How long a started app may take to say it is ready, with room for a loaded machine.</summary>
     public static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(30);

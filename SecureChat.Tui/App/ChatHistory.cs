@@ -52,8 +52,9 @@ internal sealed class ChatHistory : IDisposable
         }
         catch (HistoryException e)
         {
-            return (null, e.Failure is HistoryFailure.Damaged or HistoryFailure.Foreign && e.MovedTo is { } moved
-                ? $"{e.Message} (kept as {moved}); running without history this time, a new history starts next time"
+            // The store's line says what happened and, for a file it moved aside, where it is now.
+            return (null, e.Message.Contains("without history", StringComparison.Ordinal)
+                ? e.MovedTo is null ? e.Message : $"{e.Message} (a new history starts at the next start)"
                 : $"{e.Message}; running without history");
         }
     }

@@ -13,7 +13,7 @@ namespace SecureChat.Tui.CommandLine;
 /// and turned into plain-words <see cref="UsageException"/>s, a value not given taken from <c>config.toml</c>
 /// (<see cref="ConfigFile"/>), else the default. Not thread-safe; one per parse.
 /// </summary>
-internal sealed class ChatRootCommand : RootCommand
+internal sealed partial class ChatRootCommand : RootCommand
 {
     private readonly Option<bool> _server = new("--server") { Description = "listen for clients on --host and --port" };
     private readonly Option<string[]> _client = new("--client")
@@ -65,22 +65,6 @@ internal sealed class ChatRootCommand : RootCommand
     private readonly Option<bool> _passphrasePrompt = new("--passphrase-prompt") { Description = "ask for a shared passphrase, typed without echo" };
     private readonly Option<string> _passphraseFile = new("--passphrase-file") { Description = "read the shared passphrase from the first line of a file", HelpName = "PATH" };
     private readonly Option<string> _passphraseEnv = new("--passphrase-env") { Description = "read the shared passphrase from an environment variable", HelpName = "VAR" };
-    private readonly Option<string> _dataDir = new("--data-dir")
-    {
-        Description = "where the history is kept (history.db, encrypted); created 0700",
-        HelpName = "DIR",
-    };
-
-    private readonly Option<bool> _noHistory = new("--no-history") { Description = "keep no history: nothing is read from or written to the data directory" };
-    private readonly Option<string> _historyDays = new("--history-days")
-    {
-        Description = string.Create(CultureInfo.InvariantCulture, $"delete history lines older than this many days, 0 to {AppSettings.HistoryDaysMax} (0 keeps every line)"),
-        HelpName = "N",
-    };
-
-    private readonly Option<bool> _historyPassphrasePrompt = new("--history-passphrase-prompt") { Description = "ask for the history passphrase, typed without echo (without one, the history key is kept in history.key)" };
-    private readonly Option<string> _historyPassphraseFile = new("--history-passphrase-file") { Description = "read the history passphrase from the first line of a file", HelpName = "PATH" };
-    private readonly Option<string> _historyPassphraseEnv = new("--history-passphrase-env") { Description = "read the history passphrase from an environment variable", HelpName = "VAR" };
     private readonly Option<bool> _headless = new("--headless") { Description = "no full screen: send the lines read from stdin, print one line per event" };
     private readonly Option<bool> _timestamps = new("--timestamps") { Description = "put the time (ISO 8601, local, with seconds) before each line" };
     private readonly Option<bool> _json = new("--json") { Description = "one JSON object per line and event (time, event, from, identity, text, ...), for jq; implies --headless" };
@@ -387,58 +371,6 @@ internal sealed class ChatRootCommand : RootCommand
         }
 
         return null;
-    }
-
-    private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
-    {
-        var chosen = new List<(PassphraseSource, string)>();
-        if (result.GetValue(_passphrasePrompt))
-        {
-            chosen.Add((PassphraseSource.Prompt, string.Empty));
-        }
-
-        if (result.GetValue(_passphraseFile) is { } file)
-        {
-            chosen.Add((PassphraseSource.File, file));
-        }
-
-        if (result.GetValue(_passphraseEnv) is { } variable)
-        {
-            chosen.Add((PassphraseSource.Environment, variable));
-        }
-
-        return chosen.Count switch
-        {
-            0 => (PassphraseSource.None, string.Empty),
-            1 => chosen[0],
-            _ => throw new UsageException("use only one of --passphrase-prompt, --passphrase-file and --passphrase-env"),
-        };
-    }
-
-    private (PassphraseSource Source, string Location) BindHistoryPassphrase(ParseResult result)
-    {
-        var chosen = new List<(PassphraseSource, string)>();
-        if (result.GetValue(_historyPassphrasePrompt))
-        {
-            chosen.Add((PassphraseSource.Prompt, string.Empty));
-        }
-
-        if (result.GetValue(_historyPassphraseFile) is { } file)
-        {
-            chosen.Add((PassphraseSource.File, file));
-        }
-
-        if (result.GetValue(_historyPassphraseEnv) is { } variable)
-        {
-            chosen.Add((PassphraseSource.Environment, variable));
-        }
-
-        return chosen.Count switch
-        {
-            0 => (PassphraseSource.None, string.Empty),
-            1 => chosen[0],
-            _ => throw new UsageException("use only one of --history-passphrase-prompt, --history-passphrase-file and --history-passphrase-env"),
-        };
     }
 
     private static DhGroupId ParseGroup(string? name) => name?.ToLowerInvariant() switch
