@@ -15,6 +15,7 @@ internal static class Program
     private static int Run(AppSettings settings)
     {
         byte[] passphrase;
+        byte[] historyPassphrase;
         try
         {
             passphrase = PassphraseReader.Read(settings, warning => Console.Error.WriteLine($"securechat: warning: {warning}"));
@@ -25,6 +26,30 @@ internal static class Program
             return ChatCommandLine.UsageExitCode;
         }
 
+        try
+        {
+            historyPassphrase = PassphraseReader.ReadHistory(settings, warning => Console.Error.WriteLine($"securechat: warning: {warning}"));
+        }
+        catch (UsageException e)
+        {
+            CryptographicOperations.ZeroMemory(passphrase);
+            Console.Error.WriteLine($"securechat: {e.Message}");
+            return ChatCommandLine.UsageExitCode;
+        }
+
+        try
+        {
+            return Run(settings, passphrase, historyPassphrase);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(historyPassphrase);
+        }
+    }
+
+    private static int Run(AppSettings settings, byte[] passphrase, byte[] historyPassphrase)
+    {
+
         if (!settings.Headless)
         {
             // The screen's first frame needs only the bound port or the connection: the identity and trust files load after it.
@@ -32,8 +57,8 @@ internal static class Program
             {
                 var screen = new ScreenMode(settings.Scrollback, settings.Bell, mouse: !settings.NoMouse);
                 return settings.Role == ChatRole.Server
-                    ? ChatLifetime.RunServerScreenFirst(settings, passphrase, screen)
-                    : ChatLifetime.RunClientScreenFirst(settings, passphrase, screen);
+                    ? ChatLifetime.RunServerScreenFirst(settings, passphrase, screen, historyPassphrase)
+                    : ChatLifetime.RunClientScreenFirst(settings, passphrase, screen, historyPassphrase);
             }
             finally
             {
@@ -60,7 +85,7 @@ internal static class Program
             var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
             Console.OutputEncoding = utf8;
             Console.InputEncoding = utf8;
-            return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps, settings.Json), trust);
+            return ChatLifetime.Run(settings, options, new HeadlessMode(Console.In, Console.Out, Console.Error, settings.Timestamps, settings.Json), trust, historyPassphrase);
         }
         finally
         {

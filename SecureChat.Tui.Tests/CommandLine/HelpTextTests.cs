@@ -8,7 +8,7 @@ public sealed partial class HelpTextTests
     private static readonly ChatRootCommand s_command = new();
     private static readonly string[] s_lines = HelpText.Render(s_command).Split(Environment.NewLine)[..^1];
 
-    private static readonly string[] s_sections = ["Connection:", "Identity and trust:", "Display:", "Server limits:", "Help:"];
+    private static readonly string[] s_sections = ["Connection:", "Identity and trust:", "Display:", "History:", "Server limits:", "Help:"];
 
     [Fact]
     public void Every_line_of_the_help_fits_in_80_columns()

@@ -74,15 +74,34 @@ internal static class AppUnderTest
         Directory.CreateDirectory(Path.Combine(IsolatedHome.Path, "config-" + Guid.NewGuid().ToString("N")[..12])).FullName;
 
     /// <summary>
-    /// The arguments with <c>--config-dir</c> added (a fresh directory) unless they name one: every instance a test
-    /// starts has its own identity and trust files, none of them the user's.
+    /// The arguments with <c>--config-dir</c> added (a fresh directory) unless they name one, and <c>--data-dir</c>
+    /// beside it unless they name one or keep no history: every instance a test starts has its own identity, trust
+    /// files and history, none of them the user's.
     /// </summary>
-    public static string[] WithConfigDir(string[] args) =>
-        args.Contains("--config-dir") ? args : [.. args, "--config-dir", NewConfigDir()];
+    public static string[] WithConfigDir(string[] args, bool dataDir = true)
+    {
+        args = args.Contains("--config-dir") ? args : [.. args, "--config-dir", NewConfigDir()];
+        return !dataDir || args.Contains("--data-dir") || args.Contains("--no-history") ? args : [.. args, "--data-dir", DataDirOf(args)];
+    }
 
-    /// <summary>The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux.</summary>
+    /// <summary>
+    /// The data directory (the history) of an instance started with these arguments: beside its config directory, so
+    /// that an instance started again with the same config directory finds its history, and none is the user's.
+    /// </summary>
+    public static string DataDirOf(string[] args)
+    {
+        int at = Array.IndexOf(args, "--config-dir");
+        return at >= 0 && at + 1 < args.Length
+            ? System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(args[at + 1])) + ".data"
+            : System.IO.Path.Combine(IsolatedHome.Path, "data-" + Guid.NewGuid().ToString("N")[..12]);
+    }
+
+    /// <summary>
+    /// The shell words to run the app with <paramref name="args"/> (and its own config directory) in tmux, where each
+    /// session has a data directory of its own (<see cref="Tmux.NewSession"/>): a command typed into a shell stays short.
+    /// </summary>
     public static string Command(params string[] args) =>
-        "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        "dotnet " + string.Join(' ', new[] { DllPath }.Concat(WithConfigDir(args, dataDir: false)).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     /// <summary>How long a started app may take to say it is ready, with room for a loaded machine.</summary>
     public static readonly TimeSpan ReadyWait = TimeSpan.FromSeconds(30);

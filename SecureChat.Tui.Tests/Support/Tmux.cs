@@ -23,8 +23,14 @@ internal sealed class Tmux : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="shellCommand"/> in a new session whose default data directory (the history) is a fresh
+    /// one of its own, so that apps started without <c>--data-dir</c> never share one (nor use the user's).
+    /// </summary>
     public void NewSession(string name, string shellCommand, int width = 120, int height = 40)
     {
+        string data = System.IO.Path.Combine(IsolatedHome.Path, "data-" + Guid.NewGuid().ToString("N")[..12]);
+        shellCommand = $"export XDG_DATA_HOME='{data}'; {shellCommand}";
         string[] args = ["-L", _socket, "-f", "/dev/null", "new-session", "-d", "-x", width.ToString(System.Globalization.CultureInfo.InvariantCulture), "-y", height.ToString(System.Globalization.CultureInfo.InvariantCulture), "-s", name, shellCommand];
         (int code, string output) = Run(args, TimeSpan.FromSeconds(10));
         code.ShouldBe(0, output);

@@ -48,6 +48,9 @@ internal static class ChatCommands
         new("/away", "[MESSAGE]", "marks you away (messages that name you are kept); with no message, you are back and they are listed", Done((m, c) => m.Away(c))),
         new("/window", "N", "switches to window N (1 is the status window); headless mode has no windows", Done((m, c) => m.SwitchWindow(c))),
         new("/reconnect", string.Empty, "while the connection is away, connects again now instead of at the next attempt", Done((m, _) => m.ReconnectNow())) { Roles = CommandRoles.Client },
+        new("/search", "TEXT", "lists the kept lines holding every word of TEXT, across rooms and conversations, newest first", Done((m, c) => m.Search(c))),
+        new("/history", "clear [#room]", "deletes the kept lines of a room, or with no room every kept line (the history file stays)", Done((m, c) => m.HistoryCommand(c))),
+        new("/export", "[#room] FILE", "writes the kept lines of a room (or of this window) to a new plain-text file, oldest first", Done((m, c) => m.Export(c))),
         new("/clear", string.Empty, "clears the message pane (headless mode has none: nothing happens)", Done((m, _) => m.ClearPane())),
         new("/quit", string.Empty, "closes the connection cleanly and leaves (so does a line that is just exit)", Done((m, _) => m.Quit())) { Aliases = ["/exit"] },
     ];

@@ -63,6 +63,13 @@ internal sealed partial class ChatLifetime
             return e.Message;
         }
 
+        // The history (its key is beside the identity when it has no passphrase): one that cannot be used is said
+        // once the chat shows, and the chat goes on without it.
+        if (_trust is not null)
+        {
+            (_history, _historyProblem) = ChatHistory.Open(_settings, _trust.Directory, _historyPassphrase);
+        }
+
         if (_settings.Role == ChatRole.Server)
         {
             _endpoint = _server = new ChatServer(options);
@@ -97,8 +104,16 @@ internal sealed partial class ChatLifetime
     private ChatModel Begin(BoundPort? port, string address, IChatView view, CancellationToken cancellationToken)
     {
         bool isServer = _server is not null;
-        var model = new ChatModel(_endpoint!, isServer, view, _mode.Words)
+        HistoryView? kept = _history is null ? null : new HistoryView(view, _history, restores: !_settings.Headless);
+        if (_historyProblem is { } problem)
         {
+            view.Show(ChatLine.Error(problem) with { Event = "history" });
+        }
+
+        var model = new ChatModel(_endpoint!, isServer, kept ?? view, _mode.Words)
+        {
+            History = _history,
+            NoHistoryReason = _historyProblem,
             Verify = _trust is null ? null : peer => _trust.Verify(peer, isServer, _settings.Address),
             HoldsLinesAfterEnd = _mode.HoldsLinesAfterEnd,
             Reconnects = _settings.Reconnect,
@@ -112,6 +127,11 @@ internal sealed partial class ChatLifetime
         if (_trust is not null)
         {
             _trust.Noted = model.Note;
+        }
+
+        if (kept is not null)
+        {
+            kept.Hub = () => model.HubIdentity;
         }
 
         if (_server is not null)

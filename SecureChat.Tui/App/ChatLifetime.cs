@@ -34,6 +34,9 @@ internal sealed partial class ChatLifetime
     private LocalTrust? _trust;
     private RoomsFile? _rooms;
     private IgnoredFile? _ignored;
+    private byte[] _historyPassphrase = [];
+    private ChatHistory? _history;
+    private string? _historyProblem;
     private Task _connecting = Task.CompletedTask;
     private readonly TaskCompletionSource<ChatModel?> _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile string? _failure;
@@ -64,8 +67,9 @@ internal sealed partial class ChatLifetime
     /// identity and trust files (its checks are already in <paramref name="options"/>); it backs <c>/verify</c> and
     /// tells a refused identity (exit code 3).
     /// </summary>
-    public static int Run(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust = null) =>
-        new ChatLifetime(settings, mode, () => (options, trust), opensFirst: false, ownsTrust: false).Run();
+    /// <param name="historyPassphrase">The history passphrase read for <paramref name="settings"/> (empty: none), not copied.</param>
+    public static int Run(AppSettings settings, ChatOptions options, IChatMode mode, LocalTrust? trust = null, byte[]? historyPassphrase = null) =>
+        new ChatLifetime(settings, mode, () => (options, trust), opensFirst: false, ownsTrust: false) { _historyPassphrase = historyPassphrase ?? [] }.Run();
 
     /// <summary>
     /// Runs a server whose view opens before anything its first frame does not need: the port is bound first (a port
@@ -75,16 +79,16 @@ internal sealed partial class ChatLifetime
     /// A configuration directory or key file that cannot be used ends the run with its one line and exit code 1, as
     /// before the screen opened. <paramref name="passphrase"/> is not copied: it must outlive the call.
     /// </summary>
-    public static int RunServerScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
-        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
+    public static int RunServerScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode, byte[]? historyPassphrase = null) =>
+        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true) { _historyPassphrase = historyPassphrase ?? [] }.Run();
 
     /// <summary>
     /// As <see cref="RunServerScreenFirst"/> for a client: the connection is made first (a refusal within
     /// <see cref="AppSettings.OpenDelay"/> is one line, the screen never opened), the view opens once it is made or
     /// <see cref="AppSettings.OpenDelay"/> has passed, and the handshake starts on it once the identity is loaded after the first frame.
     /// </summary>
-    public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode) =>
-        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true).Run();
+    public static int RunClientScreenFirst(AppSettings settings, byte[] passphrase, IChatMode mode, byte[]? historyPassphrase = null) =>
+        new ChatLifetime(settings, mode, () => OpenTrust(settings, passphrase), opensFirst: true, ownsTrust: true) { _historyPassphrase = historyPassphrase ?? [] }.Run();
 
     private int Run()
     {
@@ -177,6 +181,8 @@ internal sealed partial class ChatLifetime
             {
                 _trust?.Dispose();
             }
+
+            _history?.Dispose();
         }
 
         // After the full screen closed: lines typed while the connection was away, and never sent, stay in the scrollback.

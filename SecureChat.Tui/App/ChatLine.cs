@@ -78,6 +78,9 @@ internal sealed record ChatLine
     /// </summary>
     public long Id { get; init; }
 
+    /// <summary>A line shown again from the history: neither counted as unread nor rung for, and not kept a second time.</summary>
+    public bool Kept { get; init; }
+
     /// <summary>An own message typed while the connection was away: shown at once, sent once it is secure again.</summary>
     public bool Pending { get; init; }
 

@@ -11,6 +11,9 @@ internal sealed record AppSettings
     public const string DefaultHost = "localhost";
     public const int DefaultPort = 12345;
 
+    /// <summary>The most days <c>--history-days</c> takes (about 100 years).</summary>
+    public const int HistoryDaysMax = 36_500;
+
     public ChatRole Role { get; init; }
 
     public string Host { get; init; } = DefaultHost;
@@ -71,6 +74,21 @@ internal sealed record AppSettings
 
     /// <summary>The file path or the environment variable name, by <see cref="PassphraseSource"/>.</summary>
     public string PassphraseLocation { get; init; } = string.Empty;
+
+    /// <summary>Where the history is kept (<c>--data-dir</c>); null for the default (see <c>DataDirectory.Resolve</c>).</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Keep no history: nothing is read from or written to the data directory (<c>--no-history</c>).</summary>
+    public bool NoHistory { get; init; }
+
+    /// <summary>How many days the history keeps a line; 0 keeps every line (<c>--history-days</c>, <c>history-days</c>).</summary>
+    public int HistoryDays { get; init; }
+
+    /// <summary>Where the history passphrase comes from; none keeps the history key in <c>history.key</c> instead.</summary>
+    public PassphraseSource HistoryPassphraseSource { get; init; }
+
+    /// <summary>The file path or the environment variable name, by <see cref="HistoryPassphraseSource"/>.</summary>
+    public string HistoryPassphraseLocation { get; init; } = string.Empty;
 
     /// <summary>"localhost:12345" or "[::1]:12345", as a person reads it.</summary>
     public string Address => App.StageWords.HostPort(Host, Port);

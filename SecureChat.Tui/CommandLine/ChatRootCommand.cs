@@ -13,7 +13,7 @@ namespace SecureChat.Tui.CommandLine;
 /// and turned into plain-words <see cref="UsageException"/>s, a value not given taken from <c>config.toml</c>
 /// (<see cref="ConfigFile"/>), else the default. Not thread-safe; one per parse.
 /// </summary>
-internal sealed class ChatRootCommand : RootCommand
+internal sealed partial class ChatRootCommand : RootCommand
 {
     private readonly Option<bool> _server = new("--server") { Description = "listen for clients on --host and --port" };
     private readonly Option<string[]> _client = new("--client")
@@ -111,6 +111,12 @@ internal sealed class ChatRootCommand : RootCommand
         Add(new(_passphrasePrompt, OptionGroup.IdentityAndTrust, OptionScope.Any));
         Add(new(_passphraseFile, OptionGroup.IdentityAndTrust, OptionScope.Any));
         Add(new(_passphraseEnv, OptionGroup.IdentityAndTrust, OptionScope.Any));
+        Add(new(_dataDir, OptionGroup.History, OptionScope.Any) { DefaultNote = "$XDG_DATA_HOME/securechat, else ~/.local/share/securechat" });
+        Add(new(_noHistory, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyDays, OptionGroup.History, OptionScope.Any) { Default = "0" });
+        Add(new(_historyPassphrasePrompt, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyPassphraseFile, OptionGroup.History, OptionScope.Any));
+        Add(new(_historyPassphraseEnv, OptionGroup.History, OptionScope.Any));
         Add(new(_headless, OptionGroup.Display, OptionScope.Any));
         Add(new(_timestamps, OptionGroup.Display, OptionScope.Headless));
         Add(new(_json, OptionGroup.Display, OptionScope.Any));
@@ -300,6 +306,13 @@ internal sealed class ChatRootCommand : RootCommand
             (source, location) = (PassphraseSource.File, file);
         }
 
+        (PassphraseSource historySource, string historyLocation) = BindHistoryPassphrase(result);
+        bool noHistory = result.GetValue(_noHistory);
+        if (noHistory && (historySource != PassphraseSource.None || result.GetValue(_dataDir) is not null || result.GetValue(_historyDays) is not null))
+        {
+            throw new UsageException("--no-history keeps no history: it does nothing with --data-dir, --history-days or a history passphrase");
+        }
+
         return new AppSettings
         {
             Role = server ? ChatRole.Server : ChatRole.Client,
@@ -324,6 +337,11 @@ internal sealed class ChatRootCommand : RootCommand
             MaxIterations = maxIterations,
             ConfigDir = result.GetValue(_configDir) is { Length: > 0 } dir ? dir : null,
             AcceptIdentity = result.GetValue(_acceptIdentity),
+            DataDir = result.GetValue(_dataDir) is { Length: > 0 } data ? data : null,
+            NoHistory = noHistory,
+            HistoryDays = ChatCommandLine.Number(result.GetValue(_historyDays), "--history-days", 0, AppSettings.HistoryDaysMax, section.HistoryDays ?? 0),
+            HistoryPassphraseSource = historySource,
+            HistoryPassphraseLocation = historyLocation,
             Limits = _limits.Bind(result, section.Apply(new ChatOptions()), l => section.Limits.ContainsKey(l.Key) ? $" (in {config.Path})" : " (the default)"),
         };
     }
@@ -353,32 +371,6 @@ internal sealed class ChatRootCommand : RootCommand
         }
 
         return null;
-    }
-
-    private (PassphraseSource Source, string Location) BindPassphrase(ParseResult result)
-    {
-        var chosen = new List<(PassphraseSource, string)>();
-        if (result.GetValue(_passphrasePrompt))
-        {
-            chosen.Add((PassphraseSource.Prompt, string.Empty));
-        }
-
-        if (result.GetValue(_passphraseFile) is { } file)
-        {
-            chosen.Add((PassphraseSource.File, file));
-        }
-
-        if (result.GetValue(_passphraseEnv) is { } variable)
-        {
-            chosen.Add((PassphraseSource.Environment, variable));
-        }
-
-        return chosen.Count switch
-        {
-            0 => (PassphraseSource.None, string.Empty),
-            1 => chosen[0],
-            _ => throw new UsageException("use only one of --passphrase-prompt, --passphrase-file and --passphrase-env"),
-        };
     }
 
     private static DhGroupId ParseGroup(string? name) => name?.ToLowerInvariant() switch

@@ -22,7 +22,7 @@ internal sealed class ConfigFile
     /// <summary>A config file larger than this is refused: it is a few lines a person writes.</summary>
     public const int FileMax = 1 << 20;
 
-    private static readonly string[] s_sectionKeys = ["host", "port", "name", "passphrase-file"];
+    private static readonly string[] s_sectionKeys = ["host", "port", "name", "passphrase-file", "history-days"];
 
     private ConfigFile(string path, ConfigSection server, ConfigSection client, IReadOnlyDictionary<string, ConfigSection> profiles)
     {
@@ -57,6 +57,7 @@ internal sealed class ConfigFile
                 Port = profile.Port ?? Client.Port,
                 Name = profile.Name ?? Client.Name,
                 PassphraseFile = profile.PassphraseFile ?? Client.PassphraseFile,
+                HistoryDays = profile.HistoryDays ?? Client.HistoryDays,
             }
             : null;
 
@@ -246,6 +247,7 @@ internal sealed class ConfigFile
                 "port" => _section with { Port = Port(value, where) },
                 "name" => _section with { Name = DisplayName(value, where) },
                 "passphrase-file" => _section with { PassphraseFile = resolvePath(Text(value, where)) },
+                "history-days" => _section with { HistoryDays = HistoryDays(value, where) },
                 _ => throw new ConfigFileInvalidException($"{where}: {Unknown(key)}"),
             };
         }
@@ -264,6 +266,14 @@ internal sealed class ConfigFile
             return near.Count == 0
                 ? $"unknown key in {table}"
                 : $"unknown key in {table} (did you mean {ServerLimit.Words(near.Select(n => n[2..]).ToArray())}?)";
+        }
+
+        private static int HistoryDays(ValueSyntax value, string where)
+        {
+            long days = Integer(value, where);
+            return days is >= 0 and <= AppSettings.HistoryDaysMax
+                ? (int)days
+                : throw new ConfigFileInvalidException(string.Create(CultureInfo.InvariantCulture, $"{where}: {days} is not a number of days (0 to {AppSettings.HistoryDaysMax}; 0 keeps every line)"));
         }
 
         private int Port(ValueSyntax value, string where)

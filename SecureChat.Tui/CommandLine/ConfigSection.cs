@@ -19,6 +19,9 @@ internal sealed record ConfigSection
     /// <summary>The passphrase file's full path (never the passphrase itself).</summary>
     public string? PassphraseFile { get; init; }
 
+    /// <summary>How many days the history keeps a line (0: every line), or null when not set.</summary>
+    public int? HistoryDays { get; init; }
+
     /// <summary>Values of the limits table by key, in the table's units.</summary>
     public IReadOnlyDictionary<string, int> Limits { get; init; } = new Dictionary<string, int>();
 

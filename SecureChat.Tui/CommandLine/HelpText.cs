@@ -92,6 +92,7 @@ internal sealed class HelpText(ChatRootCommand command) : SynchronousCommandLine
         OptionGroup.Connection => "Connection",
         OptionGroup.IdentityAndTrust => "Identity and trust",
         OptionGroup.Display => "Display",
+        OptionGroup.History => "History",
         OptionGroup.ServerLimits => "Server limits",
         _ => "Help",
     };

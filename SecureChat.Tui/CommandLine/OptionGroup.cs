@@ -6,6 +6,7 @@ internal enum OptionGroup
     Connection,
     IdentityAndTrust,
     Display,
+    History,
     ServerLimits,
     General,
 }

@@ -19,33 +19,40 @@ internal static class PassphraseReader
     private const int PromptMax = 1024;
 
     /// <param name="warn">Told, in one line, when the passphrase file can be read by other users (it is still used).</param>
-    public static byte[] Read(AppSettings settings, Action<string>? warn = null)
+    public static byte[] Read(AppSettings settings, Action<string>? warn = null) =>
+        Read(settings.PassphraseSource, settings.PassphraseLocation, "passphrase", "--passphrase", "Passphrase (shared with your peer, not shown): ", warn);
+
+    /// <summary>The history passphrase (<c>--history-passphrase-*</c>), read as the shared one is; empty when none is given.</summary>
+    public static byte[] ReadHistory(AppSettings settings, Action<string>? warn = null) =>
+        Read(settings.HistoryPassphraseSource, settings.HistoryPassphraseLocation, "history passphrase", "--history-passphrase", "History passphrase (opens your history, not shown): ", warn);
+
+    private static byte[] Read(PassphraseSource source, string location, string what, string option, string prompt, Action<string>? warn)
     {
-        switch (settings.PassphraseSource)
+        switch (source)
         {
             case PassphraseSource.None:
                 return [];
             case PassphraseSource.File:
-                return NonEmpty(ReadFirstLine(settings.PassphraseLocation, warn), "the passphrase file's first line is empty");
+                return NonEmpty(ReadFirstLine(location, warn), $"the {what} file's first line is empty");
             case PassphraseSource.Environment:
-                string? value = Environment.GetEnvironmentVariable(settings.PassphraseLocation);
+                string? value = Environment.GetEnvironmentVariable(location);
                 if (value is null)
                 {
-                    throw new UsageException($"the environment variable {settings.PassphraseLocation} is not set");
+                    throw new UsageException($"the environment variable {location} is not set");
                 }
 
                 // The runtime hands the variable over as a string, and the OS keeps it in the process's environment
                 // block for the process's life; neither can be wiped (SECURITY.md, "What is wiped"). Only our copy is pinned.
                 byte[] bytes = Pinned(Encoding.UTF8.GetByteCount(value));
                 Encoding.UTF8.GetBytes(value, bytes);
-                return NonEmpty(bytes, $"the environment variable {settings.PassphraseLocation} is empty");
+                return NonEmpty(bytes, $"the environment variable {location} is empty");
             case PassphraseSource.Prompt:
                 if (Console.IsInputRedirected)
                 {
-                    throw new UsageException("--passphrase-prompt needs a terminal; use --passphrase-file or --passphrase-env");
+                    throw new UsageException($"{option}-prompt needs a terminal; use {option}-file or {option}-env");
                 }
 
-                return NonEmpty(Prompt("Passphrase (shared with your peer, not shown): "), "the passphrase is empty");
+                return NonEmpty(Prompt(prompt), $"the {what} is empty");
             default:
                 throw new InvalidOperationException("unknown passphrase source");
         }

@@ -279,7 +279,11 @@ internal sealed partial class ChatWindow : Window
         switch (key.KeyCode)
         {
             case KeyCode.PageUp:
-                Pane.ScrollPages(-1);
+                if (!LoadOlder())
+                {
+                    Pane.ScrollPages(-1);
+                }
+
                 return true;
             case KeyCode.PageDown:
                 Pane.ScrollPages(1);

@@ -59,12 +59,78 @@ internal sealed class MessagePane : View
     {
         if (_entries.Last?.Value is { } last && last.Time.ToLocalTime().Date != entry.Time.ToLocalTime().Date)
         {
-            AddEntry(new PaneEntry(entry.Time, string.Empty, entry.Time.ToLocalTime().ToString("dddd d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), LineKind.Notice) { IsDateLine = true });
+            AddEntry(DateLine(entry.Time));
         }
 
         AddEntry(entry);
-        Appended?.Invoke(entry);
+        if (!entry.Kept)
+        {
+            Appended?.Invoke(entry);
+        }
     }
+
+    /// <summary>
+    /// Whether the view shows the oldest entry and older ones may be put above it (<see cref="Prepend"/>): the pane
+    /// has dropped nothing and has room.
+    /// </summary>
+    public bool AtTopWithRoom
+    {
+        get
+        {
+            if (_dropping || _entries.Count >= _capacity)
+            {
+                return false;
+            }
+
+            int width = ContentWidth;
+            int total = 0;
+            foreach (PaneEntry entry in _entries)
+            {
+                total += entry.Lines(width).Count;
+            }
+
+            return total <= _linesBelow + Math.Max(Viewport.Height, 1);
+        }
+    }
+
+    /// <summary>
+    /// Puts older entries (oldest first) above the oldest one, with a date line where the day changes; the view stays
+    /// on what it showed. Only as many as the pane has room for are put (the newest of them); returns how many.
+    /// </summary>
+    public int Prepend(IReadOnlyList<PaneEntry> older)
+    {
+        var added = new List<PaneEntry>();
+        DateTime? day = null;
+        foreach (PaneEntry entry in older)
+        {
+            DateTime date = entry.Time.ToLocalTime().Date;
+            if (day is { } previous && previous != date)
+            {
+                added.Add(DateLine(entry.Time));
+            }
+
+            added.Add(entry);
+            day = date;
+        }
+
+        if (day is { } last && _entries.First?.Value is { IsDateLine: false } first && first.Time.ToLocalTime().Date != last)
+        {
+            added.Add(DateLine(first.Time));
+        }
+
+        int room = Math.Max(0, _capacity - _entries.Count);
+        int skip = Math.Max(0, added.Count - room);
+        for (int i = added.Count - 1; i >= skip; i--)
+        {
+            _entries.AddFirst(added[i]);
+        }
+
+        SetNeedsDraw();
+        return added.Count - skip;
+    }
+
+    private static PaneEntry DateLine(DateTimeOffset time) =>
+        new(time, string.Empty, time.ToLocalTime().ToString("dddd d MMMM yyyy", System.Globalization.CultureInfo.InvariantCulture), LineKind.Notice) { IsDateLine = true };
 
     private void AddEntry(PaneEntry entry)
     {

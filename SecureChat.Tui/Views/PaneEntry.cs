@@ -14,6 +14,7 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
     {
         Id = line.Id;
         Mention = line.Mention;
+        Kept = line.Kept;
         Mark = line.Pending ? PendingMark : line.Acknowledged ? AcknowledgedMark : string.Empty;
     }
 
@@ -25,6 +26,9 @@ internal sealed class PaneEntry(DateTimeOffset time, string sender, string text,
 
     /// <summary>A message that names the user: drawn highlighted, and it rings with <c>--bell</c>.</summary>
     public bool Mention { get; }
+
+    /// <summary>A line shown again from the history (<see cref="ChatLine.Kept"/>).</summary>
+    public bool Kept { get; }
 
     /// <summary>The own line's number (<see cref="ChatLine.Id"/>), 0 for every other entry.</summary>
     public long Id { get; }

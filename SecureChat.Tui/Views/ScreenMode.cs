@@ -80,6 +80,7 @@ internal sealed class ScreenMode(int scrollback = MessagePane.DefaultCapacity, b
         }
 
         _window.LineEntered += (line, pasted, window) => _ = EnterAsync(model, line, pasted, window);
+        _window.OlderLines = key => model.IsCompletedSuccessfully && model.Result is { } kept ? kept.OlderLines(key) : [];
         _window.Names = key => model.IsCompletedSuccessfully && model.Result is { } chat ? chat.MembersOf(key) : [];
         try
         {

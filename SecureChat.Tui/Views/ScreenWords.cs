@@ -17,7 +17,7 @@ internal sealed class ScreenWords : ChatWords
         "editing: Ctrl+A/Ctrl+E start/end of the line; Ctrl+U/Ctrl+K cut to the start/end; Ctrl+W or Alt+Backspace cut the word before the cursor, Alt+D the word after; Ctrl+Y puts back the last cut; Alt+B/Alt+F a word back/forward",
         "Ctrl+R searches what you sent (Ctrl+R again: older; Enter takes the line; Esc or Ctrl+G cancels)",
         "windows: Alt+1 to Alt+9 show window 1 to 9, Alt+0 the tenth; Ctrl+N/Ctrl+P the next/previous; a line you type goes to the window shown",
-        "PgUp/PgDn or the mouse wheel scroll the messages; F10 or Ctrl+C quits; Esc or Enter dismisses the changed-identity warning (and quits)",
+        "PgUp/PgDn or the mouse wheel scroll the messages (PgUp at the oldest line loads older kept lines); F10 or Ctrl+C quits; Esc or Enter dismisses the changed-identity warning (and quits)",
         "Ctrl+Z suspends (fg brings the screen back)",
     ];
 

@@ -131,7 +131,7 @@ internal sealed class WindowPanes
             Current.Pane.Append(new PaneEntry(line));
         }
 
-        if (!ReferenceEquals(window, Current) && line.Kind == LineKind.Message)
+        if (!ReferenceEquals(window, Current) && line.Kind == LineKind.Message && !line.Kept)
         {
             window.Arrived(line);
             Changed?.Invoke();
