@@ -16,6 +16,8 @@ public sealed class DataDirectoryTests
         DataDirectory.Resolve("/srv/data", Env(("XDG_DATA_HOME", "/x"), ("HOME", "/home/u"))).ShouldBe("/srv/data");
         DataDirectory.Resolve(null, Env(("XDG_DATA_HOME", "/x/data"), ("HOME", "/home/u"))).ShouldBe("/x/data/securechat");
         DataDirectory.Resolve(null, Env(("XDG_DATA_HOME", "relative"), ("HOME", "/home/u"))).ShouldBe("/home/u/.local/share/securechat");
+        DataDirectory.Resolve(null, Env(("XDG_DATA_HOME", ""), ("HOME", "/home/u"))).ShouldBe("/home/u/.local/share/securechat");
+        DataDirectory.Resolve(null, Env(("HOME", "/home/u"))).ShouldBe("/home/u/.local/share/securechat");
         Should.Throw<HistoryException>(() => DataDirectory.Resolve(null, Env())).Message.ShouldContain("--data-dir");
     }
 
