@@ -89,7 +89,10 @@ public sealed class HistoryProcessTests(ITestOutputHelper output)
         using RunningApp server = AppUnderTest.StartServer(port, "Alice");
         string config = AppUnderTest.NewConfigDir();
         string[] client = [.. Client(port, config), "--no-history"];
-        using (RunningApp bob = Started(client))
+
+        // The default data directory of this client alone (XDG_DATA_HOME), not the one every test's instance shares.
+        string dataHome = Directory.CreateTempSubdirectory("securechat-data-home-").FullName;
+        using (RunningApp bob = AppUnderTest.Ready(AppUnderTest.StartWithDataHome(dataHome, client), "[*] Alice is the server's operator"))
         {
             bob.WriteLine("not kept anywhere");
             server.WaitForOutput("[#lobby] [Bob]: not kept anywhere", s_wait);
@@ -99,7 +102,8 @@ public sealed class HistoryProcessTests(ITestOutputHelper output)
         }
 
         Directory.Exists(AppUnderTest.DataDirOf(client)).ShouldBeFalse();
-        Directory.Exists(Path.Combine(TestSupport.IsolatedHome.Path, ".local", "share", "securechat")).ShouldBeFalse();
+        Directory.Exists(Path.Combine(dataHome, "securechat")).ShouldBeFalse();
+        Directory.Delete(dataHome, recursive: true);
         File.Exists(Path.Combine(config, "history.key")).ShouldBeFalse();
         Quit(server);
     }

@@ -132,7 +132,13 @@ internal static class AppUnderTest
     }
 
     /// <summary>Starts <c>dotnet SecureChat.Tui.dll args</c> with stdin, stdout and stderr redirected (UTF-8), in an empty home.</summary>
-    public static RunningApp Start(params string[] args)
+    public static RunningApp Start(params string[] args) => StartWithDataHome(null, args);
+
+    /// <summary>
+    /// As <see cref="Start"/>, with <c>XDG_DATA_HOME</c> set to <paramref name="dataHome"/> when it is given: a test that
+    /// checks what an instance leaves in the default data directory looks at one no other test's instance shares.
+    /// </summary>
+    public static RunningApp StartWithDataHome(string? dataHome, params string[] args)
     {
         args = WithConfigDir(args);
         var info = new ProcessStartInfo("dotnet")
@@ -154,6 +160,11 @@ internal static class AppUnderTest
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment.Remove("DisableRealDriverIO");
         IsolatedHome.Apply(info.Environment);
+        if (dataHome is not null)
+        {
+            info.Environment["XDG_DATA_HOME"] = dataHome;
+        }
+
         return new RunningApp(Process.Start(info)!);
     }
 }
